@@ -1,0 +1,188 @@
+"""Settings, read from the environment (``PMO_*`` variables).
+
+Defaults serve a laptop: SQLite under ``var/``, debug off, localhost only. A
+deployment sets ``PMO_SECRET_KEY`` and ``PMO_DATABASE_URL``; with debug off the
+settings refuse an insecure or missing secret key unless ``PMO_ALLOW_DEV_KEY``
+is set by the local tooling (``make demo``, tests).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _home() -> Path:
+    """The folder holding ``var/``: ``PMO_HOME``, else the checkout, else the cwd."""
+    if env := os.environ.get("PMO_HOME"):
+        return Path(env).resolve()
+    checkout = PACKAGE_DIR.parent.parent
+    if (checkout / "pyproject.toml").exists():
+        return checkout
+    return Path.cwd()
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+HOME_DIR = _home()
+VAR_DIR = HOME_DIR / "var"
+
+DEBUG = _flag("PMO_DEBUG")
+DEV_SECRET_KEY = "pmo-hub-insecure-development-key-change-me"  # noqa: S105
+SECRET_KEY = os.environ.get("PMO_SECRET_KEY", DEV_SECRET_KEY)
+if SECRET_KEY == DEV_SECRET_KEY and not (DEBUG or _flag("PMO_ALLOW_DEV_KEY")):
+    raise ImproperlyConfigured(
+        "PMO_SECRET_KEY is not set: set it to a long random value for production "
+        "(or PMO_DEBUG=1 / PMO_ALLOW_DEV_KEY=1 on a development machine)."
+    )
+if not DEBUG and SECRET_KEY != DEV_SECRET_KEY and len(SECRET_KEY) < 32:
+    raise ImproperlyConfigured("PMO_SECRET_KEY is too short: use at least 32 random characters.")
+
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("PMO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+    if h.strip()
+]
+if "test" in sys.argv[0:2] or "pytest" in sys.modules:
+    ALLOWED_HOSTS.append("testserver")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "auditlog",
+    "pmo.core",
+    "pmo.accounts",
+    "pmo.portfolio",
+    "pmo.demo",
+    "pmo.bench",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pmo.accounts.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+]
+
+ROOT_URLCONF = "pmo.config.urls"
+WSGI_APPLICATION = "pmo.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+
+def _database(url: str) -> dict[str, object]:
+    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            # WAL lets readers work while one writer commits; IMMEDIATE makes a
+            # writer take the lock up front instead of failing half-way.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+        }
+    else:
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASE_URL = os.environ.get("PMO_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'pmo.sqlite3'}"
+if "pytest" in sys.modules and os.environ.get("PMO_TEST_DATABASE_URL"):
+    DATABASE_URL = os.environ["PMO_TEST_DATABASE_URL"]
+DATABASES = {"default": _database(DATABASE_URL)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(str(DATABASES["default"]["NAME"])).parent.mkdir(parents=True, exist_ok=True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "portfolio:project_list"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+LANGUAGE_CODE = os.environ.get("PMO_LANGUAGE", "en")
+LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "pmo_language"
+USE_I18N = True
+TIME_ZONE = os.environ.get("PMO_TIME_ZONE", "Asia/Shanghai")
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less header tag
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
+
+# How long after a reporting period ends the PM has to submit (days).
+PMO_REPORT_GRACE_DAYS = int(os.environ.get("PMO_REPORT_GRACE_DAYS", "2"))
+
+AUDITLOG_INCLUDE_ALL_MODELS = False
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
