@@ -69,9 +69,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
-    "auditlog",
     "pmo.core",
     "pmo.accounts",
+    "pmo.audit",
     "pmo.portfolio",
     "pmo.demo",
     "pmo.bench",
@@ -89,7 +89,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "pmo.config.urls"
@@ -177,8 +176,6 @@ NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 
 # How long after a reporting period ends the PM has to submit (days).
 PMO_REPORT_GRACE_DAYS = int(os.environ.get("PMO_REPORT_GRACE_DAYS", "2"))
-
-AUDITLOG_INCLUDE_ALL_MODELS = False
 
 LOGGING = {
     "version": 1,

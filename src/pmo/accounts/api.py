@@ -1,0 +1,91 @@
+"""REST endpoints for org units and people."""
+
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from pmo.accounts import selectors, services
+from pmo.accounts.models import OrgUnit, OrgUnitKind, Person
+from pmo.core.errors import NotFoundError
+
+router = Router(tags=["organisation"])
+
+
+class OrgUnitOut(Schema):
+    code: str
+    name: str
+    name_zh: str
+    kind: str
+    parent: str | None = None
+    version: int
+
+    @staticmethod
+    def resolve_parent(obj: OrgUnit) -> str | None:
+        return obj.parent.code if obj.parent else None
+
+
+class OrgUnitIn(Schema):
+    code: str = Field(..., min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
+    name: str = Field(..., min_length=1, max_length=200)
+    name_zh: str = Field("", max_length=200)
+    kind: OrgUnitKind
+    parent: str | None = None
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    name_zh: str
+    email: str
+    title: str
+    org_unit: str
+    username: str | None = None
+    version: int
+
+    @staticmethod
+    def resolve_org_unit(obj: Person) -> str:
+        return obj.org_unit.code
+
+    @staticmethod
+    def resolve_username(obj: Person) -> str | None:
+        return obj.user.username if obj.user else None
+
+
+class PersonIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    name_zh: str = Field("", max_length=200)
+    email: str = Field("", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    title: str = Field("", max_length=120)
+    org_unit: str
+    username: str | None = None
+
+
+@router.get("/org-units", response=list[OrgUnitOut], summary="List org units (tree order)")
+@paginate(PageNumberPagination)
+def list_org_units(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return selectors.list_org_units()
+
+
+@router.post("/org-units", response={201: OrgUnitOut}, summary="Create an org unit (PMO admin)")
+def create_org_unit(request: HttpRequest, payload: OrgUnitIn):  # type: ignore[no-untyped-def]
+    return 201, services.create_org_unit(actor=request.user, data=payload.dict())  # type: ignore[arg-type]
+
+
+@router.get("/people", response=list[PersonOut], summary="List people")
+@paginate(PageNumberPagination)
+def list_people(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-def]
+    return selectors.list_people(search=q)
+
+
+@router.get("/people/{person_id}", response=PersonOut, summary="One person")
+def get_person(request: HttpRequest, person_id: int):  # type: ignore[no-untyped-def]
+    person = selectors.list_people().filter(pk=person_id).first()
+    if person is None:
+        raise NotFoundError(f"no person with id {person_id}")
+    return person
+
+
+@router.post("/people", response={201: PersonOut}, summary="Add a person (PMO)")
+def create_person(request: HttpRequest, payload: PersonIn):  # type: ignore[no-untyped-def]
+    return 201, services.create_person(actor=request.user, data=payload.dict())  # type: ignore[arg-type]

@@ -1,0 +1,27 @@
+"""``pmo token create USERNAME``: print a new API token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from pmo.accounts import services
+from pmo.core.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = "Manage API tokens: 'create USERNAME' prints a new bearer token."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("create", help="create a token and print it once")
+        create.add_argument("username")
+        create.add_argument("--name", default="", help="a label for the token")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            raw = services.create_token(username=options["username"], name=options["name"])
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(raw)

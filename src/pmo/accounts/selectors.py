@@ -1,0 +1,28 @@
+"""Account reads."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from pmo.accounts.models import OrgUnit, Person, User
+
+
+def list_org_units() -> QuerySet[OrgUnit]:
+    """Every org unit in tree order."""
+    return OrgUnit.objects.select_related("parent").order_by("path")
+
+
+def list_people(*, search: str = "") -> QuerySet[Person]:
+    """People, optionally filtered by a text in either name or the email."""
+    qs = Person.objects.select_related("org_unit", "user").order_by("name")
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(name_zh__icontains=search) | Q(email__icontains=search))
+    return qs
+
+
+def org_unit_paths_of(user: User) -> list[str]:
+    """Materialised paths of the org units whose projects a viewer may read."""
+    person = Person.objects.filter(user=user).select_related("org_unit").first()
+    if person is None:
+        return []
+    return [person.org_unit.path]

@@ -1,0 +1,103 @@
+"""Account use-cases: tokens, language, org units and people."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from pmo.accounts.models import ApiToken, OrgUnit, Person, User, hash_token
+from pmo.core.errors import FieldError, NotFoundError, PermissionDeniedError
+
+TOKEN_PREFIX = "pmo_"
+
+
+def create_token(*, username: str, name: str = "") -> str:
+    """Create an API token for ``username`` and return the raw token (shown once)."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise NotFoundError(f"no user named {username!r}")
+    if not user.is_active:
+        raise FieldError("username", f"user {username!r} is inactive")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, name=name, prefix=raw[:12], key_hash=hash_token(raw))
+    return raw
+
+
+def authenticate_token(raw: str) -> User | None:
+    """The active user owning ``raw``, or ``None``; records when the token was last used."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw), revoked=False, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def set_user_language(*, user: User, language: str) -> None:
+    """Remember the user's language (``en`` or ``zh-hans``)."""
+    from django.conf import settings
+
+    if language not in dict(settings.LANGUAGES):
+        raise FieldError("language", f"unknown language {language!r}")
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+
+
+def _require_admin(actor: User) -> None:
+    if not actor.is_pmo_admin:
+        raise PermissionDeniedError("only a PMO admin may change the organisation")
+
+
+@transaction.atomic
+def create_org_unit(*, actor: User, data: dict[str, Any]) -> OrgUnit:
+    """Create an org unit (PMO admin only)."""
+    _require_admin(actor)
+    if OrgUnit.objects.filter(code=data["code"]).exists():
+        raise FieldError("code", f"an org unit with code {data['code']!r} exists already")
+    parent = None
+    if data.get("parent"):
+        parent = OrgUnit.objects.filter(code=data["parent"]).first()
+        if parent is None:
+            raise FieldError("parent", f"no org unit with code {data['parent']!r}")
+    unit = OrgUnit(
+        code=data["code"],
+        name=data["name"],
+        name_zh=data.get("name_zh") or "",
+        kind=data["kind"],
+        parent=parent,
+    )
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def create_person(*, actor: User, data: dict[str, Any]) -> Person:
+    """Create a person (PMO admin or member)."""
+    if not actor.is_pmo:
+        raise PermissionDeniedError("only the PMO may add people")
+    unit = OrgUnit.objects.filter(code=data["org_unit"]).first()
+    if unit is None:
+        raise FieldError("org_unit", f"no org unit with code {data['org_unit']!r}")
+    user = None
+    if data.get("username"):
+        user = User.objects.filter(username=data["username"]).first()
+        if user is None:
+            raise FieldError("username", f"no user named {data['username']!r}")
+        if Person.objects.filter(user=user).exists():
+            raise FieldError("username", f"user {data['username']!r} is already linked")
+    return Person.objects.create(
+        name=data["name"],
+        name_zh=data.get("name_zh") or "",
+        email=data.get("email") or "",
+        title=data.get("title") or "",
+        org_unit=unit,
+        user=user,
+    )

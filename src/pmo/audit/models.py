@@ -1,0 +1,50 @@
+"""The audit trail: one row per change, never updated or deleted by the application."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("updated")
+    DELETE = "delete", _("deleted")
+    SUBMIT = "submit", _("submitted")
+    REVISE = "revise", _("revised")
+
+
+class AuditEvent(models.Model):
+    """A recorded change: actor, time, object and ``changes`` as ``{field: [before, after]}``.
+
+    ``scope`` groups events that belong together (``project:<id>``) so that a
+    project page reads its whole history, including its reports and RAID
+    items, in one indexed query.
+    """
+
+    timestamp = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(max_length=40)
+    object_repr = models.CharField(_("object"), max_length=255)
+    scope = models.CharField(max_length=60, db_index=True)
+    changes = models.JSONField(_("changes"), default=dict)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-timestamp", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"

@@ -1,0 +1,67 @@
+"""Recording changes. Services call :func:`record` inside their transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from pmo.audit.models import AuditAction, AuditEvent
+
+__all__ = ["diff", "record", "snapshot"]
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly form of a field value."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The audited values of ``instance`` (concrete fields; foreign keys as ids)."""
+    result: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if field.name in {"created_at", "updated_at", "version"}:
+            continue
+        result[field.name] = _plain(getattr(instance, field.attname))
+    return result
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [before, after]}`` for every field whose value changed."""
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def record(
+    *,
+    actor: Any,
+    action: AuditAction | str,
+    instance: models.Model,
+    scope: str,
+    changes: dict[str, list[Any]],
+) -> AuditEvent:
+    """Write one audit event for a change to ``instance`` made by ``actor``."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_name=getattr(user, "username", "") or "system",
+        action=str(action),
+        object_type=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:255],
+        scope=scope,
+        changes=changes,
+    )

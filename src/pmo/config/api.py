@@ -1,0 +1,87 @@
+"""The one ``NinjaAPI`` at ``/api/v1/``: authentication and the mapping of errors to HTTP."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from pmo.accounts.api import router as accounts_router
+from pmo.accounts.services import authenticate_token
+from pmo.core.errors import DomainError
+from pmo.portfolio.api import router as portfolio_router
+
+logger = logging.getLogger(__name__)
+
+
+class BearerAuth(HttpBearer):
+    """``Authorization: Bearer <token>`` with a token from ``pmo token create``."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = authenticate_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="PMO Hub API",
+    version="1",
+    description="Portfolio status center: projects, status reports, RAID log, org units, people.",
+    auth=[BearerAuth(), django_auth],
+    urls_namespace="api",
+)
+
+_LOCATION_PREFIXES = {"body", "query", "path", "form", "payload", "filters", "data"}
+
+
+def _field_of(loc: list[Any]) -> str:
+    parts = [str(p) for p in loc]
+    while parts and parts[0] in _LOCATION_PREFIXES:
+        parts.pop(0)
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        field = _field_of(list(error.get("loc", [])))
+        message = str(error.get("msg", "invalid value"))
+        if error.get("type") == "json_invalid" or field == "body" and "JSON" in message:
+            message = "the request body is not valid JSON"
+        errors.append({"field": field, "message": message})
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid input"
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": "authentication required: sign in or send 'Authorization: Bearer <token>'", "errors": []},
+        status=401,
+    )
+
+
+@api.exception_handler(DomainError)
+def _domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.payload(), status=exc.status_code)
+
+
+@api.exception_handler(HttpError)
+def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "not found", "errors": []}, status=404)
+
+
+api.add_router("/", accounts_router)
+api.add_router("/", portfolio_router)

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from pmo.config.api import api
+
+admin.site.site_header = "PMO Hub"
+admin.site.site_title = "PMO Hub"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("accounts/", include("pmo.accounts.urls")),
+    path("", include("pmo.portfolio.urls")),
+]

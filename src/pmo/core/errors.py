@@ -1,0 +1,87 @@
+"""Domain errors raised by services and mapped to HTTP in one handler (``config.api``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ConflictError",
+    "DomainError",
+    "FieldError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "ValidationFailed",
+]
+
+
+class DomainError(Exception):
+    """Base class for errors that a user caused and can fix (mapped to a 4xx)."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, errors: list[dict[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+
+    def payload(self) -> dict[str, Any]:
+        """The JSON body of the API error response."""
+        return {"detail": self.message, "errors": self.errors}
+
+
+class FieldError(DomainError):
+    """One field has an invalid value."""
+
+    status_code = 422
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}", errors=[{"field": field, "message": message}])
+        self.field = field
+
+
+class ValidationFailed(DomainError):
+    """Several fields are invalid; ``errors`` lists each field with its message."""
+
+    status_code = 422
+
+    @classmethod
+    def from_django(cls, exc: Any) -> ValidationFailed:
+        """Build from a Django ``ValidationError`` (message dict or list)."""
+        errors: list[dict[str, str]] = []
+        if hasattr(exc, "message_dict"):
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    errors.append({"field": field, "message": str(message)})
+        else:
+            for message in exc.messages:
+                errors.append({"field": "__all__", "message": str(message)})
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid input"
+        return cls(summary, errors=errors)
+
+
+class PermissionDeniedError(DomainError):
+    """The user may not do this (403)."""
+
+    status_code = 403
+
+
+class NotFoundError(DomainError):
+    """The object does not exist or is not visible to the user (404)."""
+
+    status_code = 404
+
+
+class ConflictError(DomainError):
+    """The object changed since the client read it, or the action is not allowed now (409)."""
+
+    status_code = 409
+
+    def __init__(self, message: str, *, current_version: int | None = None) -> None:
+        super().__init__(message)
+        self.current_version = current_version
+
+    def payload(self) -> dict[str, Any]:
+        body = super().payload()
+        if self.current_version is not None:
+            body["current_version"] = self.current_version
+        return body

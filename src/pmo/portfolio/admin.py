@@ -1,0 +1,55 @@
+"""Django admin for PMO administrators. Status reports are read-only here: they are immutable."""
+
+from django.contrib import admin
+
+from pmo.portfolio.models import (
+    Action,
+    Assumption,
+    Decision,
+    Issue,
+    Milestone,
+    Portfolio,
+    Program,
+    Project,
+    Risk,
+    StatusReport,
+)
+
+
+@admin.register(Portfolio)
+class PortfolioAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_zh")
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_zh", "portfolio")
+    list_select_related = ("portfolio",)
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "program", "pmo_type", "phase", "state", "manager")
+    list_filter = ("pmo_type", "phase", "state", "strategic")
+    search_fields = ("code", "name", "name_zh")
+    list_select_related = ("program", "manager")
+    raw_id_fields = ("sponsor", "manager")
+    readonly_fields = ("version",)
+
+
+@admin.register(StatusReport)
+class StatusReportAdmin(admin.ModelAdmin):
+    list_display = ("project", "period", "revision", "state", "overall", "is_current", "submitted_at")
+    list_filter = ("state", "is_current")
+    search_fields = ("project__code",)
+    list_select_related = ("project",)
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+for model in (Milestone, Risk, Issue, Action, Decision, Assumption):
+    admin.site.register(model, list_display=("__str__", "project"), list_select_related=("project",))

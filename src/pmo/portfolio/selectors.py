@@ -1,0 +1,118 @@
+"""Portfolio reads for the status center, the project page, exports and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from pmo.accounts.models import OrgUnit, OrgUnitKind, Person, User
+from pmo.audit.models import AuditEvent
+from pmo.audit.selectors import list_events
+from pmo.portfolio.access import visible_projects
+from pmo.portfolio.filters import annotate_status, filter_projects
+from pmo.portfolio.models import Milestone, Program, Project, ReportState, StatusReport
+from pmo.portfolio.raid import RAID_MODELS, Action, Assumption, Decision, Issue, RaidItem, Risk
+
+__all__ = [
+    "get_project_page",
+    "list_raid_items",
+    "list_status_reports",
+    "region_names",
+    "status_center",
+]
+
+
+def status_center(user: User, filters: dict[str, Any], today: dt.date | None = None) -> QuerySet[Project]:
+    """The projects ``user`` may see, with status columns, filtered and sorted."""
+    qs = visible_projects(user).select_related(
+        "portfolio", "program", "sponsor", "manager", "org_unit", "latest_report"
+    )
+    qs = annotate_status(qs, today or timezone.localdate())
+    return filter_projects(qs, filters)
+
+
+def region_names() -> dict[int, str]:
+    """For each org unit id, the display name of the region above (or at) it."""
+    units = list(OrgUnit.objects.only("id", "path", "kind", "name", "name_zh"))
+    by_id = {u.pk: u for u in units}
+    result: dict[int, str] = {}
+    for unit in units:
+        ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+        region = next((by_id[i] for i in reversed(ids) if i in by_id and by_id[i].kind == OrgUnitKind.REGION), None)
+        result[unit.pk] = region.display_name if region else ""
+    return result
+
+
+def filter_choices(user: User) -> dict[str, list[Any]]:
+    """Options for the filter bar: programs, org units and project managers."""
+    return {
+        "programs": list(Program.objects.order_by("code").only("code", "name", "name_zh")),
+        "org_units": list(OrgUnit.objects.order_by("path").only("code", "name", "name_zh", "path")),
+        "managers": list(
+            Person.objects.filter(pk__in=visible_projects(user).values("manager_id")).order_by("name")
+        ),
+    }
+
+
+def list_status_reports(project: Project, *, include_drafts: bool = True) -> QuerySet[StatusReport]:
+    """A project's reports, newest period first, every revision."""
+    qs = StatusReport.objects.filter(project=project).select_related("author")
+    if not include_drafts:
+        qs = qs.filter(state=ReportState.SUBMITTED)
+    return qs.order_by("-period_end", "-revision")
+
+
+def list_raid_items(project: Project, kind: str) -> QuerySet[RaidItem]:
+    """Risks, issues, actions, decisions or assumptions of a project."""
+    model = RAID_MODELS[kind]
+    qs = model.objects.filter(project=project).select_related("owner")
+    if model is Risk:
+        return qs.order_by("status", "-score", "id")
+    if model is Issue:
+        return qs.order_by("status", "-severity", "-escalation", "id")
+    return qs.order_by("status", "due_date", "id")
+
+
+@dataclass
+class ProjectPage:
+    """Everything the project page shows."""
+
+    project: Project
+    history: list[StatusReport]
+    drafts: list[StatusReport]
+    milestones: list[Milestone]
+    risks: list[Risk]
+    issues: list[Issue]
+    actions: list[Action]
+    decisions: list[Decision]
+    assumptions: list[Assumption]
+    audit: list[AuditEvent]
+    heat: list[list[int]]
+
+
+def get_project_page(project: Project, *, audit_limit: int = 50) -> ProjectPage:
+    """Load the project page in a fixed number of queries."""
+    reports = list(list_status_reports(project))
+    history = sorted((r for r in reports if r.is_current), key=lambda r: r.period_end)
+    risks = list(list_raid_items(project, "risks"))
+    heat = [[0] * 5 for _ in range(5)]  # heat[impact-1][probability-1], open risks only
+    for risk in risks:
+        if risk.status == "open":
+            heat[risk.impact - 1][risk.probability - 1] += 1
+    return ProjectPage(
+        project=project,
+        history=history,
+        drafts=[r for r in reports if r.state == ReportState.DRAFT],
+        milestones=list(project.milestones.order_by("baseline_date", "id")),
+        risks=risks,
+        issues=list(list_raid_items(project, "issues")),  # type: ignore[arg-type]
+        actions=list(list_raid_items(project, "actions")),  # type: ignore[arg-type]
+        decisions=list(list_raid_items(project, "decisions")),  # type: ignore[arg-type]
+        assumptions=list(list_raid_items(project, "assumptions")),  # type: ignore[arg-type]
+        audit=list(list_events(scope=f"project:{project.pk}").select_related("actor")[:audit_limit]),
+        heat=heat,
+    )

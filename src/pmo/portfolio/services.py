@@ -1,0 +1,412 @@
+"""Portfolio use-cases: every write goes through here (permission, validation, version, audit).
+
+Inputs are plain dicts of already-typed values (from API schemas or forms);
+references arrive as codes or ids and are resolved here, so a bad reference
+is reported against the field that carried it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pmo.accounts.models import OrgUnit, Person, User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import diff, record, snapshot
+from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError, ValidationFailed
+from pmo.portfolio.access import can_create_project, require_edit
+from pmo.portfolio.models import (
+    RAG_DIMENSIONS,
+    Milestone,
+    Portfolio,
+    Program,
+    Project,
+    Rag,
+    ReportState,
+    StatusReport,
+    Trend,
+)
+from pmo.portfolio.periods import parse_period, period_of, previous_period
+from pmo.portfolio.raid import RAID_MODELS, RaidItem
+
+__all__ = [
+    "create_milestone",
+    "create_project",
+    "create_raid_item",
+    "create_status_report",
+    "submit_status_report",
+    "update_milestone",
+    "update_project",
+    "update_raid_item",
+    "update_status_report",
+]
+
+# Fields only the PMO may change; a PM edits the rest of their own project.
+PMO_ONLY_FIELDS = frozenset(
+    {"code", "portfolio", "program", "pmo_type", "priority", "strategic", "org_unit",
+     "sponsor", "manager", "baseline_finish", "state"}
+)
+PROJECT_FIELDS = frozenset(
+    {"name", "name_zh", "description", "phase", "cadence", "start_date", "planned_finish",
+     "forecast_finish", "budget", "currency", "percent_complete"}
+) | PMO_ONLY_FIELDS
+
+
+def scope_of(project: Project) -> str:
+    """The audit scope that groups a project's history."""
+    return f"project:{project.pk}"
+
+
+def _full_clean(instance: models.Model, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise ValidationFailed.from_django(exc) from None
+
+
+def _resolve(model: type[models.Model], field: str, value: Any, key: str = "code") -> Any:
+    """Turn a code / id into an instance (``None`` stays ``None``); unknown ones name ``field``."""
+    if value is None or value == "":
+        return None
+    obj = model._default_manager.filter(**{key: value}).first()
+    if obj is None:
+        raise FieldError(field, f"no {model._meta.verbose_name} with {key} {value!r}")
+    return obj
+
+
+def _apply_project_data(project: Project, data: dict[str, Any]) -> None:
+    refs = {
+        "portfolio": (Portfolio, "code"),
+        "program": (Program, "code"),
+        "org_unit": (OrgUnit, "code"),
+        "sponsor": (Person, "pk"),
+        "manager": (Person, "pk"),
+    }
+    for field, value in data.items():
+        if field not in PROJECT_FIELDS:
+            raise FieldError(field, "is not a project field that can be set")
+        if field in refs:
+            model, key = refs[field]
+            resolved = _resolve(model, field, value, key)
+            if resolved is None and field in {"portfolio", "org_unit"}:
+                raise FieldError(field, "is required")
+            setattr(project, field, resolved)
+        else:
+            setattr(project, field, value if value is not None or field not in {
+                "name", "name_zh", "description", "currency"} else "")
+    if project.program_id and project.portfolio_id and project.program.portfolio_id != project.portfolio_id:
+        raise FieldError("program", "belongs to another portfolio than the project")
+
+
+@transaction.atomic
+def create_project(*, actor: User, data: dict[str, Any]) -> Project:
+    """Open a new project in the portfolio (PMO only)."""
+    if not can_create_project(actor):
+        raise PermissionDeniedError("only the PMO may create projects")
+    if not data.get("code"):
+        raise FieldError("code", "is required")
+    if Project.objects.filter(code=data["code"]).exists():
+        raise FieldError("code", f"a project with code {data['code']!r} exists already")
+    project = Project()
+    _apply_project_data(project, data)
+    if project.baseline_finish is None:
+        project.baseline_finish = project.planned_finish
+    if project.forecast_finish is None:
+        project.forecast_finish = project.planned_finish
+    _full_clean(project, exclude=["latest_report"])
+    project.save()
+    record(actor=actor, action=AuditAction.CREATE, instance=project, scope=scope_of(project),
+           changes=diff({}, snapshot(project)))
+    return project
+
+
+@transaction.atomic
+def update_project(*, actor: User, project: Project, data: dict[str, Any], version: int | None) -> Project:
+    """Change a project's fields; ``version`` must match the stored one (else 409)."""
+    project = Project.objects.select_for_update().select_related("manager").get(pk=project.pk)
+    require_edit(actor, project)
+    project.check_version(version)
+    if not actor.is_pmo:
+        for field in data:
+            if field in PMO_ONLY_FIELDS:
+                raise PermissionDeniedError(f"{field}: only the PMO may change this field")
+    if "code" in data and data["code"] != project.code and Project.objects.filter(code=data["code"]).exists():
+        raise FieldError("code", f"a project with code {data['code']!r} exists already")
+    before = snapshot(project)
+    _apply_project_data(project, data)
+    _full_clean(project, exclude=["latest_report"])
+    changes = diff(before, snapshot(project))
+    if changes:
+        project.version += 1
+        project.save()
+        record(actor=actor, action=AuditAction.UPDATE, instance=project, scope=scope_of(project),
+               changes=changes)
+    return project
+
+
+# --- status reports ---------------------------------------------------------------------------
+
+REPORT_FIELDS = frozenset(
+    {"overall", *RAG_DIMENSIONS, *(f"{d}_reason" for d in ("overall", *RAG_DIMENSIONS)),
+     "summary", "achievements", "next_steps", "help_needed", "decision_needed",
+     "percent_complete", "forecast_finish"}
+)
+
+
+def _check_report(report: StatusReport) -> None:
+    """Reasons are required for amber and red; % complete within 0..100."""
+    errors: list[dict[str, str]] = []
+    for dimension in ("overall", *RAG_DIMENSIONS):
+        rating = getattr(report, dimension)
+        if rating not in Rag.values:
+            errors.append({"field": dimension, "message": "must be 1 (green), 2 (amber) or 3 (red)"})
+        elif rating != Rag.GREEN and not getattr(report, f"{dimension}_reason").strip():
+            errors.append({
+                "field": f"{dimension}_reason",
+                "message": _("a reason is required when %(dimension)s is amber or red")
+                % {"dimension": dimension},
+            })
+    if not (report.summary or "").strip():
+        errors.append({"field": "summary", "message": _("a summary is required")})
+    if not 0 <= report.percent_complete <= 100:
+        errors.append({"field": "percent_complete", "message": "must be between 0 and 100"})
+    if errors:
+        raise ValidationFailed("; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors)
+
+
+def _set_report_data(report: StatusReport, data: dict[str, Any]) -> None:
+    for field, value in data.items():
+        if field not in REPORT_FIELDS:
+            raise FieldError(field, "is not a status report field that can be set")
+        if value is None and field.endswith(("_reason", "achievements", "next_steps", "help_needed")):
+            value = ""
+        setattr(report, field, value)
+
+
+@transaction.atomic
+def create_status_report(
+    *, actor: User, project: Project, period: str, data: dict[str, Any], submit: bool = True,
+    today: dt.date | None = None,
+) -> StatusReport:
+    """Write a report for ``period`` (draft, or submitted at once).
+
+    If the period already has a submitted report, the new one is its next
+    revision (a correction); the submitted one stays as it was.
+    """
+    project = Project.objects.select_for_update().select_related("manager").get(pk=project.pk)
+    require_edit(actor, project)
+    today = today or timezone.localdate()
+    per = parse_period(period)
+    if per.cadence != project.cadence:
+        example = period_of(today, project.cadence).key
+        raise FieldError("period", f"project {project.code} reports {project.cadence}: use a period like {example}")
+    if per.start > today:
+        raise FieldError("period", f"{period} has not started yet")
+    if StatusReport.objects.filter(project=project, period=per.key, state=ReportState.DRAFT).exists():
+        raise ConflictError(f"a draft report for {per.key} exists already: edit or submit it")
+    current = StatusReport.objects.filter(project=project, period=per.key, is_current=True).first()
+    last_revision = (
+        StatusReport.objects.filter(project=project, period=per.key).aggregate(m=models.Max("revision"))["m"] or 0
+    )
+    report = StatusReport(
+        project=project, period=per.key, period_start=per.start, period_end=per.end,
+        revision=last_revision + 1, supersedes=current, author=actor,
+        percent_complete=project.percent_complete, forecast_finish=project.forecast_finish,
+    )
+    if current is not None:  # a revision starts from the report it corrects
+        for field in REPORT_FIELDS:
+            setattr(report, field, getattr(current, field))
+    _set_report_data(report, data)
+    _check_report(report)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        raise ConflictError(f"another report for {per.key} was written at the same time; reload") from None
+    record(actor=actor, action=AuditAction.CREATE if current is None else AuditAction.REVISE,
+           instance=report, scope=scope_of(project),
+           changes=diff(snapshot(current) if current else {}, snapshot(report)))
+    if submit:
+        _submit(actor, project, report)
+    return report
+
+
+@transaction.atomic
+def update_status_report(
+    *, actor: User, report: StatusReport, data: dict[str, Any], version: int | None
+) -> StatusReport:
+    """Edit a draft. Submitted reports are immutable: write a revision instead (409)."""
+    report = StatusReport.objects.select_for_update().select_related("project__manager").get(pk=report.pk)
+    require_edit(actor, report.project)
+    if report.state != ReportState.DRAFT:
+        raise ConflictError(
+            f"report {report.period} r{report.revision} is submitted and cannot change; "
+            "create a new revision for the period instead"
+        )
+    report.check_version(version)
+    before = snapshot(report)
+    _set_report_data(report, data)
+    _check_report(report)
+    report.version += 1
+    report.save()
+    record(actor=actor, action=AuditAction.UPDATE, instance=report, scope=scope_of(report.project),
+           changes=diff(before, snapshot(report)))
+    return report
+
+
+@transaction.atomic
+def submit_status_report(*, actor: User, report: StatusReport, version: int | None) -> StatusReport:
+    """Submit a draft: from now on it is immutable and counts in the status center."""
+    report = StatusReport.objects.select_for_update().select_related("project__manager").get(pk=report.pk)
+    project = Project.objects.select_for_update().select_related("manager").get(pk=report.project_id)
+    require_edit(actor, project)
+    if report.state != ReportState.DRAFT:
+        raise ConflictError(f"report {report.period} r{report.revision} is submitted already")
+    report.check_version(version)
+    _check_report(report)
+    _submit(actor, project, report)
+    return report
+
+
+def _trend(previous: int | None, current: int) -> int | None:
+    if previous is None:
+        return None
+    if current < previous:
+        return Trend.BETTER
+    return Trend.WORSE if current > previous else Trend.SAME
+
+
+def _submit(actor: User, project: Project, report: StatusReport) -> None:
+    """Make ``report`` the current one of its period and refresh the project's status."""
+    StatusReport.objects.filter(project=project, period=report.period, is_current=True).update(is_current=False)
+    prev_key = previous_period(parse_period(report.period)).key
+    previous = StatusReport.objects.filter(project=project, period=prev_key, is_current=True).first()
+    report.state = ReportState.SUBMITTED
+    report.is_current = True
+    report.submitted_at = timezone.now()
+    report.trend = _trend(previous.overall if previous else None, report.overall)
+    report.version += 1
+    report.save()
+    # A correction of an older period changes the next period's trend too.
+    later = (
+        StatusReport.objects.filter(project=project, is_current=True, period_end__gt=report.period_end)
+        .order_by("period_end").first()
+    )
+    if later is not None and later.period_start == report.period_end + dt.timedelta(days=1):
+        StatusReport.objects.filter(pk=later.pk).update(trend=_trend(report.overall, later.overall))
+    record(actor=actor, action=AuditAction.SUBMIT, instance=report, scope=scope_of(project),
+           changes={"state": [ReportState.DRAFT, ReportState.SUBMITTED]})
+    refresh_project_status(actor=actor, project=project)
+
+
+def refresh_project_status(*, actor: User | None, project: Project) -> None:
+    """Point the project at its newest current report and copy the headline figures."""
+    latest = (
+        StatusReport.objects.filter(project=project, is_current=True)
+        .order_by("-period_end").first()
+    )
+    before = snapshot(project, ["percent_complete", "forecast_finish"])
+    project.latest_report = latest
+    project.trend = latest.trend if latest else None
+    if latest is not None:
+        project.percent_complete = latest.percent_complete
+        if latest.forecast_finish:
+            project.forecast_finish = latest.forecast_finish
+    project.save(update_fields=["latest_report", "trend", "percent_complete", "forecast_finish", "updated_at"])
+    changes = diff(before, snapshot(project, ["percent_complete", "forecast_finish"]))
+    if changes:
+        record(actor=actor, action=AuditAction.UPDATE, instance=project, scope=scope_of(project),
+               changes=changes)
+
+
+# --- milestones and RAID ----------------------------------------------------------------------
+
+MILESTONE_FIELDS = frozenset({"name", "name_zh", "baseline_date", "forecast_date", "actual_date", "is_key"})
+RAID_COMMON_FIELDS = frozenset({"title", "description", "owner", "status", "due_date"})
+RAID_FIELDS: dict[str, frozenset[str]] = {
+    "risks": RAID_COMMON_FIELDS | {"probability", "impact", "response", "mitigation"},
+    "issues": RAID_COMMON_FIELDS | {"severity", "escalation", "resolution"},
+    "actions": RAID_COMMON_FIELDS,
+    "decisions": RAID_COMMON_FIELDS | {"decision_status", "decided_by", "decided_on", "outcome"},
+    "assumptions": RAID_COMMON_FIELDS | {"validated"},
+}
+
+
+def _set_fields(instance: models.Model, data: dict[str, Any], allowed: frozenset[str], what: str) -> None:
+    for field, value in data.items():
+        if field not in allowed:
+            raise FieldError(field, f"is not a {what} field that can be set")
+        if field == "owner":
+            value = _resolve(Person, "owner", value, "pk")
+        elif value is None and isinstance(instance._meta.get_field(field), models.CharField | models.TextField):
+            value = ""
+        setattr(instance, field, value)
+
+
+def _save_new(actor: User, project: Project, instance: models.Model) -> None:
+    _full_clean(instance)
+    instance.save()
+    record(actor=actor, action=AuditAction.CREATE, instance=instance, scope=scope_of(project),
+           changes=diff({}, snapshot(instance)))
+
+
+def _save_changed(actor: User, project: Project, instance: Any, before: dict[str, Any]) -> None:
+    _full_clean(instance)
+    changes = diff(before, snapshot(instance))
+    if changes:
+        instance.version += 1
+        instance.save()
+        record(actor=actor, action=AuditAction.UPDATE, instance=instance, scope=scope_of(project),
+               changes=changes)
+
+
+@transaction.atomic
+def create_milestone(*, actor: User, project: Project, data: dict[str, Any]) -> Milestone:
+    """Add a milestone to a project."""
+    require_edit(actor, project)
+    milestone = Milestone(project=project)
+    _set_fields(milestone, data, MILESTONE_FIELDS, "milestone")
+    if milestone.forecast_date is None:
+        milestone.forecast_date = milestone.baseline_date
+    _save_new(actor, project, milestone)
+    return milestone
+
+
+@transaction.atomic
+def update_milestone(*, actor: User, milestone: Milestone, data: dict[str, Any], version: int | None) -> Milestone:
+    """Change a milestone (version-checked)."""
+    milestone = Milestone.objects.select_for_update().select_related("project__manager").get(pk=milestone.pk)
+    require_edit(actor, milestone.project)
+    milestone.check_version(version)
+    before = snapshot(milestone)
+    _set_fields(milestone, data, MILESTONE_FIELDS, "milestone")
+    _save_changed(actor, milestone.project, milestone, before)
+    return milestone
+
+
+@transaction.atomic
+def create_raid_item(*, actor: User, project: Project, kind: str, data: dict[str, Any]) -> RaidItem:
+    """Add a risk, issue, action, decision or assumption (``kind`` is the plural name)."""
+    require_edit(actor, project)
+    item = RAID_MODELS[kind](project=project)
+    _set_fields(item, data, RAID_FIELDS[kind], kind[:-1])
+    _save_new(actor, project, item)
+    return item
+
+
+@transaction.atomic
+def update_raid_item(*, actor: User, item: RaidItem, kind: str, data: dict[str, Any], version: int | None) -> RaidItem:
+    """Change a RAID entry (version-checked)."""
+    model = RAID_MODELS[kind]
+    item = model.objects.select_for_update().select_related("project__manager").get(pk=item.pk)
+    require_edit(actor, item.project)
+    item.check_version(version)
+    before = snapshot(item)
+    _set_fields(item, data, RAID_FIELDS[kind], kind[:-1])
+    _save_changed(actor, item.project, item, before)
+    return item

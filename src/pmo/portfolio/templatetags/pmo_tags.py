@@ -1,0 +1,69 @@
+"""Small template helpers: RAG chips, trend arrows, sort links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from pmo.portfolio.models import Rag
+
+register = template.Library()
+
+SYMBOLS = {1: "●", 2: "▲", 3: "■"}
+
+
+@register.simple_tag
+def rag(value: int | None) -> str:
+    """A coloured chip with a shape, so RAG reads in grayscale too."""
+    if not value:
+        return format_html('<span class="rag rag-none" title="{}">–</span>', _("No report"))
+    return format_html(
+        '<span class="rag rag-{}" title="{}" data-rag="{}">{}</span>', value, Rag(value).label, value, SYMBOLS[value]
+    )
+
+
+@register.simple_tag
+def trend(value: int | None) -> str:
+    """↑ better, → same, ↓ worse."""
+    if value is None:
+        return ""
+    arrow, label = {1: ("↑", _("Better")), 0: ("→", _("Same")), -1: ("↓", _("Worse"))}[value]
+    return format_html('<span class="trend-{}" title="{}">{}</span>', value, label, arrow)
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context: Any, key: str, label: str) -> str:
+    """A column header that sorts by ``key`` (toggling direction) and keeps the filters."""
+    current = context.get("sort") or "code"
+    query = context.get("query") or ""
+    params = "&".join(p for p in query.split("&") if p and not p.startswith("sort="))
+    new = f"-{key}" if current == key else key
+    arrow = " ▲" if current == key else (" ▼" if current == f"-{key}" else "")
+    href = f"?{params + '&' if params else ''}sort={new}"
+    return format_html(
+        '<a href="{}" hx-get="{}" hx-target="#project-table" hx-push-url="true">{}{}</a>', href, href, label, arrow
+    )
+
+
+@register.filter
+def heat_class(score: int) -> str:
+    """Zone of a probability × impact cell."""
+    return "heat-high" if score >= 15 else ("heat-mid" if score >= 6 else "heat-low")
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def get_attr(obj: Any, name: str) -> Any:
+    return getattr(obj, name, None)
+
+
+@register.filter
+def reason(report: Any, dimension: str) -> str:
+    return str(getattr(report, f"{dimension}_reason", "") or "")

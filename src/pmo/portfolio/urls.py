@@ -1,0 +1,20 @@
+from django.urls import path
+
+from pmo.portfolio import views
+
+app_name = "portfolio"
+
+urlpatterns = [
+    path("", views.project_list, name="project_list"),
+    path("projects/export.<str:fmt>", views.project_export, name="project_export"),
+    path("projects/<str:code>/", views.project_detail, name="project_detail"),
+    path("projects/<str:code>/rag-history.svg", views.rag_history_chart, name="project_rag_chart"),
+    path("projects/<str:code>/reports/new/", views.statusreport_create, name="statusreport_create"),
+    path("projects/<str:code>/reports/<int:report_id>/", views.statusreport_detail, name="statusreport_detail"),
+    path(
+        "projects/<str:code>/reports/<int:report_id>/submit/",
+        views.statusreport_submit,
+        name="statusreport_submit",
+    ),
+    path("projects/<str:code>/raid/<str:kind>/new/", views.raid_create, name="raid_create"),
+]
