@@ -63,7 +63,7 @@ def portfolio(db: Any) -> Any:
 
 @pytest.fixture
 def make_project(users: dict[str, Any], portfolio: Any, org: dict[str, Any]) -> Callable[..., Any]:
-    """Create a project directly (bypassing services); the PM is ``pm`` unless ``manager`` is given."""
+    """Create a project directly (bypassing services); the PM is ``pm`` unless given."""
     from pmo.portfolio.models import Program, Project
 
     counter = iter(range(1, 10_000))
@@ -93,8 +93,14 @@ def make_project(users: dict[str, Any], portfolio: Any, org: dict[str, Any]) -> 
 def report_data(**overrides: Any) -> dict[str, Any]:
     """A valid all-green report body for the services."""
     data: dict[str, Any] = {
-        "overall": 1, "schedule": 1, "cost": 1, "scope": 1, "resources": 1, "quality": 1,
-        "summary": "On plan.", "percent_complete": 40,
+        "overall": 1,
+        "schedule": 1,
+        "cost": 1,
+        "scope": 1,
+        "resources": 1,
+        "quality": 1,
+        "summary": "On plan.",
+        "percent_complete": 40,
     }
     data.update(overrides)
     return data

@@ -31,8 +31,8 @@ class User(AbstractUser):
     )
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = _("user")  # type: ignore[assignment]
+        verbose_name_plural = _("users")  # type: ignore[assignment]
 
     @property
     def is_pmo_admin(self) -> bool:
@@ -88,9 +88,7 @@ class OrgUnit(BilingualNameModel, VersionedModel):
             OrgUnit.objects.filter(pk=self.pk).update(path=path)
             if old:
                 for child in OrgUnit.objects.filter(path__startswith=old).exclude(pk=self.pk):
-                    OrgUnit.objects.filter(pk=child.pk).update(
-                        path=path + child.path[len(old) :]
-                    )
+                    OrgUnit.objects.filter(pk=child.pk).update(path=path + child.path[len(old) :])
 
 
 class Person(BilingualNameModel, VersionedModel):
@@ -139,3 +137,8 @@ class ApiToken(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+def user_of(request: object) -> User:
+    """The signed-in user of a request (views and API endpoints require authentication)."""
+    return request.user  # type: ignore[attr-defined, no-any-return]

@@ -16,7 +16,9 @@ def list_people(*, search: str = "") -> QuerySet[Person]:
     """People, optionally filtered by a text in either name or the email."""
     qs = Person.objects.select_related("org_unit", "user").order_by("name")
     if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(name_zh__icontains=search) | Q(email__icontains=search))
+        qs = qs.filter(
+            Q(name__icontains=search) | Q(name_zh__icontains=search) | Q(email__icontains=search)
+        )
     return qs
 
 

@@ -31,7 +31,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
         return HttpResponse(f"unknown language {language!r}", status=400)
     if request.user.is_authenticated:
         try:
-            services.set_user_language(user=request.user, language=language)  # type: ignore[arg-type]
+            services.set_user_language(user=request.user, language=language)
         except FieldError as exc:
             return HttpResponse(exc.message, status=400)
     translation.activate(language)

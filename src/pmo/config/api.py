@@ -52,7 +52,7 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     for error in exc.errors:
         field = _field_of(list(error.get("loc", [])))
         message = str(error.get("msg", "invalid value"))
-        if error.get("type") == "json_invalid" or field == "body" and "JSON" in message:
+        if error.get("type") == "json_invalid" or (field == "body" and "JSON" in message):
             message = "the request body is not valid JSON"
         errors.append({"field": field, "message": message})
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid input"
@@ -63,7 +63,10 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
         request,
-        {"detail": "authentication required: sign in or send 'Authorization: Bearer <token>'", "errors": []},
+        {
+            "detail": "authentication required: sign in or send 'Authorization: Bearer <token>'",
+            "errors": [],
+        },
         status=401,
     )
 
@@ -80,7 +83,9 @@ def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc) or "not found", "errors": []}, status=404)
+    return api.create_response(
+        request, {"detail": str(exc) or "not found", "errors": []}, status=404
+    )
 
 
 api.add_router("/", accounts_router)

@@ -40,7 +40,7 @@ HOME_DIR = _home()
 VAR_DIR = HOME_DIR / "var"
 
 DEBUG = _flag("PMO_DEBUG")
-DEV_SECRET_KEY = "pmo-hub-insecure-development-key-change-me"  # noqa: S105
+DEV_SECRET_KEY = "pmo-hub-insecure-development-key-change-me"
 SECRET_KEY = os.environ.get("PMO_SECRET_KEY", DEV_SECRET_KEY)
 if SECRET_KEY == DEV_SECRET_KEY and not (DEBUG or _flag("PMO_ALLOW_DEV_KEY")):
     raise ImproperlyConfigured(

@@ -46,12 +46,12 @@ class BilingualNameModel(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         """The Chinese name when the active language is Chinese and one is set."""
         if self.name_zh and (translation.get_language() or "").startswith("zh"):
             return self.name_zh
         return self.name
-
-    def __str__(self) -> str:
-        return self.display_name

@@ -19,16 +19,32 @@ ORG = [
 ]
 
 PEOPLE = [
-    ("Zhang Wei", "张伟", "cn-sh-rd"), ("Li Na", "李娜", "cn-bj-biz"), ("Wang Fang", "王芳", "cn-sh-rd"),
-    ("Liu Yang", "刘洋", "cn-sz-plant"), ("Chen Jing", "陈静", "cn-gz-delivery"), ("Yang Lei", "杨磊", "cn-bj-biz"),
-    ("Zhao Min", "赵敏", "cn-sh-rd"), ("Huang Tao", "黄涛", "cn-sz-plant"), ("Zhou Jie", "周杰", "cn-gz-delivery"),
-    ("Wu Xia", "吴霞", "cn-bj-biz"), ("Xu Ming", "徐明", "cn-sh-rd"), ("Sun Li", "孙丽", "cn-gz-delivery"),
-    ("Ma Jun", "马军", "cn-sz-plant"), ("Zhu Hong", "朱红", "cn-sh-rd"), ("Hu Bin", "胡斌", "cn-bj-biz"),
-    ("Guo Qiang", "郭强", "cn-gz-delivery"), ("Emma Clarke", "艾玛·克拉克", "uk-it"),
-    ("James Whitfield", "詹姆斯·惠特菲尔德", "uk-fin"), ("Olivia Bennett", "奥利维亚·贝内特", "uk-strategy"),
-    ("Harry Patel", "哈里·帕特尔", "uk-it"), ("Sophie Turner", "索菲·特纳", "uk-fin"),
-    ("George Evans", "乔治·埃文斯", "uk-strategy"), ("Amelia Hughes", "阿米莉亚·休斯", "uk-it"),
-    ("Tan Wei Ming", "陈伟明", "sg-ops"), ("Priya Nair", "普里娅·奈尔", "sg-ops"), ("Lim Hui Ling", "林慧玲", "sg-ops"),
+    ("Zhang Wei", "张伟", "cn-sh-rd"),
+    ("Li Na", "李娜", "cn-bj-biz"),
+    ("Wang Fang", "王芳", "cn-sh-rd"),
+    ("Liu Yang", "刘洋", "cn-sz-plant"),
+    ("Chen Jing", "陈静", "cn-gz-delivery"),
+    ("Yang Lei", "杨磊", "cn-bj-biz"),
+    ("Zhao Min", "赵敏", "cn-sh-rd"),
+    ("Huang Tao", "黄涛", "cn-sz-plant"),
+    ("Zhou Jie", "周杰", "cn-gz-delivery"),
+    ("Wu Xia", "吴霞", "cn-bj-biz"),
+    ("Xu Ming", "徐明", "cn-sh-rd"),
+    ("Sun Li", "孙丽", "cn-gz-delivery"),
+    ("Ma Jun", "马军", "cn-sz-plant"),
+    ("Zhu Hong", "朱红", "cn-sh-rd"),
+    ("Hu Bin", "胡斌", "cn-bj-biz"),
+    ("Guo Qiang", "郭强", "cn-gz-delivery"),
+    ("Emma Clarke", "艾玛·克拉克", "uk-it"),
+    ("James Whitfield", "詹姆斯·惠特菲尔德", "uk-fin"),
+    ("Olivia Bennett", "奥利维亚·贝内特", "uk-strategy"),
+    ("Harry Patel", "哈里·帕特尔", "uk-it"),
+    ("Sophie Turner", "索菲·特纳", "uk-fin"),
+    ("George Evans", "乔治·埃文斯", "uk-strategy"),
+    ("Amelia Hughes", "阿米莉亚·休斯", "uk-it"),
+    ("Tan Wei Ming", "陈伟明", "sg-ops"),
+    ("Priya Nair", "普里娅·奈尔", "sg-ops"),
+    ("Lim Hui Ling", "林慧玲", "sg-ops"),
 ]
 
 SPONSORS = [
@@ -114,19 +130,31 @@ PROJECTS = [
 ]
 
 REASONS = {
-    "schedule": [("Vendor delivery two weeks late", "供应商交付延迟两周"),
-                 ("Testing environment unavailable", "测试环境不可用"),
-                 ("Dependency on core upgrade slipped", "依赖的核心系统升级延期")],
-    "cost": [("Licence costs above estimate", "许可证费用超出预算"),
-             ("Overtime to recover schedule", "为追赶进度产生加班费用")],
-    "scope": [("New regulatory requirements added", "新增监管需求"),
-              ("Business asked for extra reports", "业务方新增报表需求")],
-    "resources": [("Two Java developers left", "两名Java开发人员离职"),
-                  ("Architect shared with three projects", "架构师同时支持三个项目")],
-    "quality": [("Defect backlog growing", "缺陷积压增加"),
-                ("Performance test failed", "性能测试未通过")],
-    "overall": [("Critical path at risk", "关键路径存在风险"),
-                ("Recovery plan agreed with sponsor", "已与发起人确认恢复计划")],
+    "schedule": [
+        ("Vendor delivery two weeks late", "供应商交付延迟两周"),
+        ("Testing environment unavailable", "测试环境不可用"),
+        ("Dependency on core upgrade slipped", "依赖的核心系统升级延期"),
+    ],
+    "cost": [
+        ("Licence costs above estimate", "许可证费用超出预算"),
+        ("Overtime to recover schedule", "为追赶进度产生加班费用"),
+    ],
+    "scope": [
+        ("New regulatory requirements added", "新增监管需求"),
+        ("Business asked for extra reports", "业务方新增报表需求"),
+    ],
+    "resources": [
+        ("Two Java developers left", "两名Java开发人员离职"),
+        ("Architect shared with three projects", "架构师同时支持三个项目"),
+    ],
+    "quality": [
+        ("Defect backlog growing", "缺陷积压增加"),
+        ("Performance test failed", "性能测试未通过"),
+    ],
+    "overall": [
+        ("Critical path at risk", "关键路径存在风险"),
+        ("Recovery plan agreed with sponsor", "已与发起人确认恢复计划"),
+    ],
 }
 
 RISKS = [

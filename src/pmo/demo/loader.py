@@ -38,7 +38,7 @@ from pmo.portfolio.models import (
 )
 from pmo.portfolio.periods import due_period, previous_period
 
-DEMO_PASSWORD = "pmo-demo"  # noqa: S105 - documented demo sign-in
+DEMO_PASSWORD = "pmo-demo"
 DEMO_USERS = [
     # username, role, person name (or None), is_staff
     ("admin", Role.PMO_ADMIN, None, True),
@@ -50,7 +50,14 @@ DEMO_USERS = [
 ]
 PORTFOLIO_CODE = "STRAT"
 HISTORY_WEEKS = 26
-PHASES = [Phase.INITIATION, Phase.PLANNING, Phase.EXECUTION, Phase.EXECUTION, Phase.EXECUTION, Phase.CLOSING]
+PHASES = [
+    Phase.INITIATION,
+    Phase.PLANNING,
+    Phase.EXECUTION,
+    Phase.EXECUTION,
+    Phase.EXECUTION,
+    Phase.CLOSING,
+]
 PATTERNS = ["stable", "stable", "recovering", "sliding", "volatile", "late_start"]
 
 Progress = Callable[[int], None]
@@ -95,7 +102,13 @@ def reset_demo() -> None:
 def _org_units() -> dict[str, OrgUnit]:
     units: dict[str, OrgUnit] = {}
     for code, kind, parent, name, name_zh in data.ORG:
-        unit = OrgUnit(code=code, kind=kind, parent=units.get(parent) if parent else None, name=name, name_zh=name_zh)
+        unit = OrgUnit(
+            code=code,
+            kind=kind,
+            parent=units.get(parent) if parent else None,
+            name=name,
+            name_zh=name_zh,
+        )
         unit.save()
         units[code] = unit
     return units
@@ -103,12 +116,18 @@ def _org_units() -> dict[str, OrgUnit]:
 
 def _people(units: dict[str, OrgUnit]) -> tuple[list[Person], list[Person]]:
     managers = Person.objects.bulk_create(
-        Person(name=n, name_zh=z, org_unit=units[u], email=n.lower().replace(" ", ".") + "@example.com",
-               title="Project manager")
+        Person(
+            name=n,
+            name_zh=z,
+            org_unit=units[u],
+            email=n.lower().replace(" ", ".") + "@example.com",
+            title="Project manager",
+        )
         for n, z, u in data.PEOPLE
     )
     sponsors = Person.objects.bulk_create(
-        Person(name=n, name_zh=z, org_unit=units[u], title="Executive sponsor") for n, z, u in data.SPONSORS
+        Person(name=n, name_zh=z, org_unit=units[u], title="Executive sponsor")
+        for n, z, u in data.SPONSORS
     )
     return managers, sponsors
 
@@ -116,8 +135,13 @@ def _people(units: dict[str, OrgUnit]) -> tuple[list[Person], list[Person]]:
 def _users(people: dict[str, Person]) -> dict[str, User]:
     users = {}
     for username, role, person_name, staff in DEMO_USERS:
-        user = User(username=username, role=role, is_staff=staff, is_superuser=role == Role.PMO_ADMIN,
-                    email=f"{username}@example.com")
+        user = User(
+            username=username,
+            role=role,
+            is_staff=staff,
+            is_superuser=role == Role.PMO_ADMIN,
+            email=f"{username}@example.com",
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
         users[username] = user
@@ -129,8 +153,16 @@ def _users(people: dict[str, Person]) -> dict[str, User]:
 def _health_path(rng: random.Random, pattern: str, weeks: int) -> list[int]:
     """Overall RAG per week (1 green .. 3 red) following a story."""
     path = []
-    level = {"stable": 1.2, "recovering": 2.9, "sliding": 1.1, "volatile": 2.0, "late_start": 1.5}[pattern]
-    drift = {"stable": 0.0, "recovering": -0.09, "sliding": 0.09, "volatile": 0.0, "late_start": 0.02}[pattern]
+    level = {"stable": 1.2, "recovering": 2.9, "sliding": 1.1, "volatile": 2.0, "late_start": 1.5}[
+        pattern
+    ]
+    drift = {
+        "stable": 0.0,
+        "recovering": -0.09,
+        "sliding": 0.09,
+        "volatile": 0.0,
+        "late_start": 0.02,
+    }[pattern]
     noise = 0.55 if pattern == "volatile" else 0.22
     for _week in range(weeks):
         level = min(3.4, max(0.6, level + drift + rng.gauss(0, noise)))
@@ -143,12 +175,19 @@ def _text(pair: tuple[str, str], chinese: bool) -> str:
 
 
 def load_demo(
-    *, projects: int = 60, as_of: dt.date | None = None, seed: int = 2026, progress: Progress | None = None
+    *,
+    projects: int = 60,
+    as_of: dt.date | None = None,
+    seed: int = 2026,
+    progress: Progress | None = None,
 ) -> DemoResult:
     """Create the demo portfolio unless it exists (then nothing changes)."""
     if demo_loaded():
-        return DemoResult(created=False, projects=Project.objects.filter(portfolio__code=PORTFOLIO_CODE).count(),
-                          reports=0)
+        return DemoResult(
+            created=False,
+            projects=Project.objects.filter(portfolio__code=PORTFOLIO_CODE).count(),
+            reports=0,
+        )
     tick = progress or (lambda _n: None)
     rng = random.Random(seed)
     today = as_of or timezone.localdate()
@@ -164,11 +203,20 @@ def load_demo(
         managers, sponsors = _people(units)
         people = {p.name: p for p in (*managers, *sponsors)}
         users = _users(people)
-        portfolio = Portfolio.objects.create(code=PORTFOLIO_CODE, name="Strategic portfolio", name_zh="战略项目组合",
-                                             description="Projects governed by the group steering committee.")
+        portfolio = Portfolio.objects.create(
+            code=PORTFOLIO_CODE,
+            name="Strategic portfolio",
+            name_zh="战略项目组合",
+            description="Projects governed by the group steering committee.",
+        )
         programs = {
-            code: Program.objects.create(code=code, portfolio=portfolio, name=name, name_zh=name_zh,
-                                         manager=rng.choice(managers))
+            code: Program.objects.create(
+                code=code,
+                portfolio=portfolio,
+                name=name,
+                name_zh=name_zh,
+                manager=rng.choice(managers),
+            )
             for code, name, name_zh in data.PROGRAMS
         }
         pm_user_person = people["Zhang Wei"]
@@ -180,23 +228,43 @@ def load_demo(
             if index >= len(data.PROJECTS):
                 series = index // len(data.PROJECTS) + 1
                 name, name_zh = f"{name} {series}", f"{name_zh}（{series}期）"
-            manager = (pm_user_person if index % 12 == 0 else pm_uk_person if index % 12 == 6
-                       else managers[rng.randrange(len(managers))])
+            manager = (
+                pm_user_person
+                if index % 12 == 0
+                else pm_uk_person
+                if index % 12 == 6
+                else managers[rng.randrange(len(managers))]
+            )
             start = periods[0].start - dt.timedelta(days=rng.randrange(20, 260))
             planned = start + dt.timedelta(days=rng.randrange(240, 720))
             pattern = rng.choice(PATTERNS)
             path = _health_path(rng, pattern, HISTORY_WEEKS)
             slip = sum(7 for rag in path[-8:] if rag == 3) + sum(2 for rag in path[-8:] if rag == 2)
-            project_rows.append(Project(
-                code=f"P{index + 1:04d}", name=name, name_zh=name_zh, portfolio=portfolio,
-                program=programs[program_code], pmo_type=pmo_type, priority=1 + rng.randrange(5),
-                strategic=index < 60, phase=rng.choice(PHASES), state=ProjectState.ACTIVE,
-                sponsor=rng.choice(sponsors), manager=manager, org_unit=manager.org_unit,
-                description=f"{name} — {name_zh}", start_date=start, planned_finish=planned,
-                baseline_finish=planned, forecast_finish=planned + dt.timedelta(days=slip),
-                budget=Decimal(rng.randrange(5, 400) * 100_000), currency="CNY" if manager.org_unit.code.startswith("cn") else "GBP",
-                percent_complete=0,
-            ))
+            project_rows.append(
+                Project(
+                    code=f"P{index + 1:04d}",
+                    name=name,
+                    name_zh=name_zh,
+                    portfolio=portfolio,
+                    program=programs[program_code],
+                    pmo_type=pmo_type,
+                    priority=1 + rng.randrange(5),
+                    strategic=index < 60,
+                    phase=rng.choice(PHASES),
+                    state=ProjectState.ACTIVE,
+                    sponsor=rng.choice(sponsors),
+                    manager=manager,
+                    org_unit=manager.org_unit,
+                    description=f"{name} — {name_zh}",
+                    start_date=start,
+                    planned_finish=planned,
+                    baseline_finish=planned,
+                    forecast_finish=planned + dt.timedelta(days=slip),
+                    budget=Decimal(rng.randrange(5, 400) * 100_000),
+                    currency="CNY" if manager.org_unit.code.startswith("cn") else "GBP",
+                    percent_complete=0,
+                )
+            )
             stories.append((pattern, path))
         created_projects: list[Project] = []
         for chunk in _chunks(project_rows, 500):
@@ -204,11 +272,20 @@ def load_demo(
         _reports(rng, created_projects, stories, periods, users, now, tick)
         _raid_and_milestones(rng, created_projects, managers, today)
         _audit(created_projects, users["admin"])
-    return DemoResult(created=True, projects=len(created_projects), reports=len(created_projects) * HISTORY_WEEKS)
+    return DemoResult(
+        created=True, projects=len(created_projects), reports=len(created_projects) * HISTORY_WEEKS
+    )
 
 
-def _reports(rng: random.Random, projects: list[Project], stories: list[tuple[str, list[int]]],
-             periods: list[Any], users: dict[str, User], now: dt.datetime, tick: Progress) -> None:
+def _reports(
+    rng: random.Random,
+    projects: list[Project],
+    stories: list[tuple[str, list[int]]],
+    periods: list[Any],
+    users: dict[str, User],
+    now: dt.datetime,
+    tick: Progress,
+) -> None:
     dims = ("schedule", "cost", "scope", "resources", "quality")
     pm_users = {p.pk: p.manager.user for p in projects if p.manager and p.manager.user_id}
     latest: dict[int, StatusReport] = {}
@@ -216,12 +293,14 @@ def _reports(rng: random.Random, projects: list[Project], stories: list[tuple[st
 
     def flush() -> None:
         for report in StatusReport.objects.bulk_create(batch):
-            if report.is_current and (report.project_id not in latest
-                                      or latest[report.project_id].period_end < report.period_end):
+            if report.is_current and (
+                report.project_id not in latest
+                or latest[report.project_id].period_end < report.period_end
+            ):
                 latest[report.project_id] = report
         batch.clear()
 
-    for project, (pattern, path) in zip(projects, stories, strict=True):
+    for project, (_pattern, path) in zip(projects, stories, strict=True):
         chinese = project.org_unit.code.startswith("cn")
         skip_last = rng.random() < 0.08  # some PMs are late with this week's report
         percent = rng.randrange(0, 30)
@@ -232,25 +311,59 @@ def _reports(rng: random.Random, projects: list[Project], stories: list[tuple[st
             percent = min(100, percent + rng.randrange(1, 5))
             ratings = {d: min(3, max(1, overall + rng.choice((-1, 0, 0, 0, 1)))) for d in dims}
             ratings[rng.choice(dims)] = overall  # the worst dimension explains the overall rating
-            reasons = {f"{d}_reason": _text(rng.choice(data.REASONS[d]), chinese) if r > 1 else ""
-                       for d, r in ratings.items()}
-            trend = None if previous is None else (1 if overall < previous else -1 if overall > previous else 0)
+            reasons = {
+                f"{d}_reason": _text(rng.choice(data.REASONS[d]), chinese) if r > 1 else ""
+                for d, r in ratings.items()
+            }
+            trend = (
+                None
+                if previous is None
+                else (1 if overall < previous else -1 if overall > previous else 0)
+            )
             decision = overall == 3 and rng.random() < 0.4
-            batch.append(StatusReport(
-                project=project, period=period.key, period_start=period.start, period_end=period.end,
-                revision=1, state=ReportState.SUBMITTED, is_current=True, overall=overall,
-                overall_reason=_text(rng.choice(data.REASONS["overall"]), chinese) if overall > 1 else "",
-                summary=("本周进展：" if chinese else "Progress this week: ") + (
-                    ("按计划推进。" if chinese else "on plan.") if overall == 1 else
-                    ("存在偏差，正在纠偏。" if chinese else "deviations, corrective actions running.")),
-                achievements="完成阶段性交付。" if chinese else "Completed planned deliverables.",
-                next_steps="推进下一阶段工作。" if chinese else "Continue with the next work package.",
-                help_needed=("需要指导委员会决策。" if chinese else "Steering decision needed.") if decision else "",
-                decision_needed=decision, percent_complete=percent,
-                forecast_finish=project.forecast_finish, trend=trend, author=pm_users.get(project.pk),
-                submitted_at=now - dt.timedelta(days=7 * (len(periods) - week)), version=2,
-                **ratings, **reasons,
-            ))
+            batch.append(
+                StatusReport(
+                    project=project,
+                    period=period.key,
+                    period_start=period.start,
+                    period_end=period.end,
+                    revision=1,
+                    state=ReportState.SUBMITTED,
+                    is_current=True,
+                    overall=overall,
+                    overall_reason=_text(rng.choice(data.REASONS["overall"]), chinese)
+                    if overall > 1
+                    else "",
+                    summary=("本周进展：" if chinese else "Progress this week: ")
+                    + (
+                        ("按计划推进。" if chinese else "on plan.")
+                        if overall == 1
+                        else (
+                            "存在偏差，正在纠偏。"
+                            if chinese
+                            else "deviations, corrective actions running."
+                        )
+                    ),
+                    achievements="完成阶段性交付。"
+                    if chinese
+                    else "Completed planned deliverables.",
+                    next_steps="推进下一阶段工作。"
+                    if chinese
+                    else "Continue with the next work package.",
+                    help_needed=("需要指导委员会决策。" if chinese else "Steering decision needed.")
+                    if decision
+                    else "",
+                    decision_needed=decision,
+                    percent_complete=percent,
+                    forecast_finish=project.forecast_finish,
+                    trend=trend,
+                    author=pm_users.get(project.pk),
+                    submitted_at=now - dt.timedelta(days=7 * (len(periods) - week)),
+                    version=2,
+                    **ratings,
+                    **reasons,
+                )
+            )
             previous = overall
         if len(batch) > 5000:
             flush()
@@ -265,8 +378,12 @@ def _reports(rng: random.Random, projects: list[Project], stories: list[tuple[st
         Project.objects.bulk_update(chunk, ["latest_report", "trend", "percent_complete"])
 
 
-def _raid_and_milestones(rng: random.Random, projects: list[Project], people: list[Person], today: dt.date) -> None:
-    rows: dict[type, list[Any]] = {m: [] for m in (Risk, Issue, Action, Decision, Assumption, Milestone)}
+def _raid_and_milestones(
+    rng: random.Random, projects: list[Project], people: list[Person], today: dt.date
+) -> None:
+    rows: dict[Any, list[Any]] = {
+        m: [] for m in (Risk, Issue, Action, Decision, Assumption, Milestone)
+    }
     for project in projects:
         chinese = project.org_unit.code.startswith("cn")
         health = project.latest_report.overall if project.latest_report else 2
@@ -274,39 +391,77 @@ def _raid_and_milestones(rng: random.Random, projects: list[Project], people: li
             p, i = rng.randrange(1, 6), rng.randrange(1, 6)
             if health == 3 and rng.random() < 0.5:
                 p, i = max(p, 4), max(i, 4)
-            rows[Risk].append(Risk(project=project, title=_text(pair, chinese), probability=p, impact=i,
-                                   score=p * i, owner=rng.choice(people),
-                                   due_date=today + dt.timedelta(days=rng.randrange(-10, 60)),
-                                   status="closed" if rng.random() < 0.2 else "open"))
+            rows[Risk].append(
+                Risk(
+                    project=project,
+                    title=_text(pair, chinese),
+                    probability=p,
+                    impact=i,
+                    score=p * i,
+                    owner=rng.choice(people),
+                    due_date=today + dt.timedelta(days=rng.randrange(-10, 60)),
+                    status="closed" if rng.random() < 0.2 else "open",
+                )
+            )
         for pair in rng.sample(data.ISSUES, rng.randrange(0, 3 + (health > 1))):
-            rows[Issue].append(Issue(project=project, title=_text(pair, chinese),
-                                     severity=min(4, health + rng.randrange(0, 2)), owner=rng.choice(people),
-                                     escalation=min(3, max(0, health - 1 + rng.choice((-1, 0, 0)))),
-                                     due_date=today + dt.timedelta(days=rng.randrange(-5, 30)),
-                                     status="closed" if rng.random() < 0.25 else "open"))
+            rows[Issue].append(
+                Issue(
+                    project=project,
+                    title=_text(pair, chinese),
+                    severity=min(4, health + rng.randrange(0, 2)),
+                    owner=rng.choice(people),
+                    escalation=min(3, max(0, health - 1 + rng.choice((-1, 0, 0)))),
+                    due_date=today + dt.timedelta(days=rng.randrange(-5, 30)),
+                    status="closed" if rng.random() < 0.25 else "open",
+                )
+            )
         for pair in rng.sample(data.ACTIONS, rng.randrange(1, 4)):
-            rows[Action].append(Action(project=project, title=_text(pair, chinese), owner=rng.choice(people),
-                                       due_date=today + dt.timedelta(days=rng.randrange(-7, 28)),
-                                       status="closed" if rng.random() < 0.3 else "open"))
+            rows[Action].append(
+                Action(
+                    project=project,
+                    title=_text(pair, chinese),
+                    owner=rng.choice(people),
+                    due_date=today + dt.timedelta(days=rng.randrange(-7, 28)),
+                    status="closed" if rng.random() < 0.3 else "open",
+                )
+            )
         for pair in rng.sample(data.DECISIONS, rng.randrange(0, 2 + (health == 3))):
             pending = rng.random() < 0.5
-            rows[Decision].append(Decision(project=project, title=_text(pair, chinese),
-                                           decision_status="pending" if pending else "decided",
-                                           decided_by="" if pending else "Steering committee",
-                                           decided_on=None if pending else today - dt.timedelta(days=rng.randrange(5, 90)),
-                                           due_date=today + dt.timedelta(days=rng.randrange(3, 30))))
+            rows[Decision].append(
+                Decision(
+                    project=project,
+                    title=_text(pair, chinese),
+                    decision_status="pending" if pending else "decided",
+                    decided_by="" if pending else "Steering committee",
+                    decided_on=None if pending else today - dt.timedelta(days=rng.randrange(5, 90)),
+                    due_date=today + dt.timedelta(days=rng.randrange(3, 30)),
+                )
+            )
         for pair in rng.sample(data.ASSUMPTIONS, rng.randrange(1, 3)):
-            rows[Assumption].append(Assumption(project=project, title=_text(pair, chinese),
-                                               validated=rng.choice((None, True))))
+            rows[Assumption].append(
+                Assumption(
+                    project=project, title=_text(pair, chinese), validated=rng.choice((None, True))
+                )
+            )
         assert project.start_date and project.baseline_finish and project.forecast_finish
         span = (project.baseline_finish - project.start_date).days
         shift = (project.forecast_finish - project.baseline_finish).days
         for step, (name, name_zh) in enumerate(data.MILESTONES):
-            baseline = project.start_date + dt.timedelta(days=span * (step + 1) // len(data.MILESTONES))
+            baseline = project.start_date + dt.timedelta(
+                days=span * (step + 1) // len(data.MILESTONES)
+            )
             forecast = baseline + dt.timedelta(days=shift * (step + 1) // len(data.MILESTONES))
-            rows[Milestone].append(Milestone(project=project, name=name, name_zh=name_zh, baseline_date=baseline,
-                                             forecast_date=forecast, actual_date=forecast if forecast < today else None,
-                                             is_key=name in ("Go-live", "Design approved")))
+            rows[Milestone].append(
+                Milestone(
+                    project=project,
+                    name=name,
+                    name_zh=name_zh,
+                    baseline_date=baseline,
+                    forecast_date=forecast,
+                    actual_date=forecast if forecast < today else None,
+                    is_key=name in ("Go-live", "Design approved"),
+                )
+            )
     for model, items in rows.items():
         for chunk in _chunks(items, 2000):
             model.objects.bulk_create(chunk)
@@ -314,9 +469,20 @@ def _raid_and_milestones(rng: random.Random, projects: list[Project], people: li
 
 def _audit(projects: list[Project], admin: User) -> None:
     events = [
-        AuditEvent(actor=admin, actor_name=admin.username, action=AuditAction.CREATE, object_type="portfolio.project",
-                   object_id=str(p.pk), object_repr=str(p)[:255], scope=f"project:{p.pk}",
-                   changes={"code": [None, p.code], "name": [None, p.name], "source": [None, "demo loader"]})
+        AuditEvent(
+            actor=admin,
+            actor_name=admin.username,
+            action=AuditAction.CREATE,
+            object_type="portfolio.project",
+            object_id=str(p.pk),
+            object_repr=str(p)[:255],
+            scope=f"project:{p.pk}",
+            changes={
+                "code": [None, p.code],
+                "name": [None, p.name],
+                "source": [None, "demo loader"],
+            },
+        )
         for p in projects
     ]
     for chunk in _chunks(events, 2000):

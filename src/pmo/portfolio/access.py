@@ -58,7 +58,9 @@ def can_edit_project(user: User, project: Project) -> bool:
     return manager is not None and manager.user_id == user.pk
 
 
-def get_visible_project(user: User, code: str, queryset: QuerySet[Project] | None = None) -> Project:
+def get_visible_project(
+    user: User, code: str, queryset: QuerySet[Project] | None = None
+) -> Project:
     """The project with ``code`` if ``user`` may read it; otherwise :class:`NotFoundError`."""
     project = visible_projects(user, queryset).select_related("manager").filter(code=code).first()
     if project is None:

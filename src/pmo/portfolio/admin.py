@@ -39,7 +39,15 @@ class ProjectAdmin(admin.ModelAdmin):
 
 @admin.register(StatusReport)
 class StatusReportAdmin(admin.ModelAdmin):
-    list_display = ("project", "period", "revision", "state", "overall", "is_current", "submitted_at")
+    list_display = (
+        "project",
+        "period",
+        "revision",
+        "state",
+        "overall",
+        "is_current",
+        "submitted_at",
+    )
     list_filter = ("state", "is_current")
     search_fields = ("project__code",)
     list_select_related = ("project",)
@@ -52,4 +60,6 @@ class StatusReportAdmin(admin.ModelAdmin):
 
 
 for model in (Milestone, Risk, Issue, Action, Decision, Assumption):
-    admin.site.register(model, list_display=("__str__", "project"), list_select_related=("project",))
+    admin.site.register(
+        model, list_display=("__str__", "project"), list_select_related=("project",)
+    )

@@ -9,12 +9,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib.colors import ListedColormap  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from django.utils.translation import gettext as _
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
 
-from django.utils.translation import gettext as _  # noqa: E402
-
-from pmo.portfolio.models import DIMENSION_LABELS, StatusReport  # noqa: E402
+from pmo.portfolio.models import DIMENSION_LABELS, StatusReport
 
 RAG_COLOURS = ["#ffffff", "#2e9d4b", "#f0b400", "#d64541"]  # none, green, amber, red
 RAG_SYMBOLS = {1: "●", 2: "▲", 3: "■"}  # shape as well as colour: readable in grayscale
@@ -38,7 +37,15 @@ def rag_history_svg(history: Sequence[StatusReport]) -> str:
             for col, report in enumerate(history):
                 value = getattr(report, dim)
                 if value:
-                    axes.text(col, row, RAG_SYMBOLS[value], ha="center", va="center", fontsize=6, color="white")
+                    axes.text(
+                        col,
+                        row,
+                        RAG_SYMBOLS[value],
+                        ha="center",
+                        va="center",
+                        fontsize=6,
+                        color="white",
+                    )
         axes.set_yticks(range(len(dims)), [str(DIMENSION_LABELS[d]) for d in dims], fontsize=8)
         step = max(1, len(history) // 8)
         ticks = list(range(0, len(history), step))

@@ -23,11 +23,27 @@ RAG_FILL = {Rag.GREEN: "C6EFCE", Rag.AMBER: "FFEB9C", Rag.RED: "FFC7CE"}
 
 def _columns() -> list[str]:
     return [
-        _("Code"), _("Name"), _("Program"), _("PMO type"), _("Sponsor"), _("Project manager"),
-        _("Org unit"), _("Region"), _("Phase"), _("Period"), _("Overall"),
-        *[_(d.capitalize()) for d in RAG_DIMENSIONS], _("Trend"), _("% complete"),
-        _("Baseline finish"), _("Forecast finish"), _("Slip (days)"), _("Open high risks"),
-        _("Open high issues"), _("Decision needed"), _("Report missing"),
+        _("Code"),
+        _("Name"),
+        _("Program"),
+        _("PMO type"),
+        _("Sponsor"),
+        _("Project manager"),
+        _("Org unit"),
+        _("Region"),
+        _("Phase"),
+        _("Period"),
+        _("Overall"),
+        *[_(d.capitalize()) for d in RAG_DIMENSIONS],
+        _("Trend"),
+        _("% complete"),
+        _("Baseline finish"),
+        _("Forecast finish"),
+        _("Slip (days)"),
+        _("Open high risks"),
+        _("Open high issues"),
+        _("Decision needed"),
+        _("Report missing"),
     ]
 
 
@@ -35,21 +51,32 @@ def _rag(value: int | None) -> str:
     return str(Rag(value).label) if value else ""
 
 
-def rows(projects: Iterable[Project], regions: dict[int, str]) -> Iterable[list[Any]]:
+def rows(projects: Iterable[Any], regions: dict[int, str]) -> Iterable[list[Any]]:
     """One list of cell values per project (annotated by the status-center selector)."""
     for p in projects:
         report = p.latest_report
         yield [
-            p.code, p.display_name, p.program.code if p.program else "", str(p.get_pmo_type_display()),
-            p.sponsor.display_name if p.sponsor else "", p.manager.display_name if p.manager else "",
-            p.org_unit.display_name, regions.get(p.org_unit_id, ""), str(p.get_phase_display()),
-            report.period if report else "", _rag(report.overall if report else None),
+            p.code,
+            p.display_name,
+            p.program.code if p.program else "",
+            str(p.get_pmo_type_display()),
+            p.sponsor.display_name if p.sponsor else "",
+            p.manager.display_name if p.manager else "",
+            p.org_unit.display_name,
+            regions.get(p.org_unit_id, ""),
+            str(p.get_phase_display()),
+            report.period if report else "",
+            _rag(report.overall if report else None),
             *[_rag(getattr(report, d) if report else None) for d in RAG_DIMENSIONS],
-            str(Trend(p.trend).label) if p.trend is not None else "", p.percent_complete,
-            p.baseline_finish, p.forecast_finish, p.slip_days,
-            p.open_high_risks, p.open_issues,  # type: ignore[attr-defined]
-            bool(p.pending_decisions or (report and report.decision_needed)),  # type: ignore[attr-defined]
-            bool(p.missing),  # type: ignore[attr-defined]
+            str(Trend(p.trend).label) if p.trend is not None else "",
+            p.percent_complete,
+            p.baseline_finish,
+            p.forecast_finish,
+            p.slip_days,
+            p.open_high_risks,
+            p.open_issues,
+            bool(p.pending_decisions or (report and report.decision_needed)),
+            bool(p.missing),
         ]
 
 

@@ -28,7 +28,15 @@ from django.utils.translation import gettext_lazy as _
 from pmo.accounts.models import OrgUnit
 from pmo.portfolio.models import PHASE_ORDER, Phase, PmoType, Project, ProjectState
 from pmo.portfolio.periods import due_period
-from pmo.portfolio.raid import HIGH_RISK_SCORE, Decision, DecisionStatus, Issue, RaidStatus, Risk, Severity
+from pmo.portfolio.raid import (
+    HIGH_RISK_SCORE,
+    Decision,
+    DecisionStatus,
+    Issue,
+    RaidStatus,
+    Risk,
+    Severity,
+)
 
 __all__ = ["SORT_KEYS", "ProjectFilterForm", "annotate_status", "filter_projects", "missing_q"]
 
@@ -67,9 +75,11 @@ def missing_q(today: dt.date) -> Q:
     condition = Q()
     for cadence in ("weekly", "monthly"):
         due = due_period(today, cadence, grace)
-        condition |= Q(cadence=cadence) & (
-            Q(latest_report__isnull=True) | Q(latest_report__period_end__lt=due.end)
-        ) & (Q(start_date__isnull=True) | Q(start_date__lte=due.end))
+        condition |= (
+            Q(cadence=cadence)
+            & (Q(latest_report__isnull=True) | Q(latest_report__period_end__lt=due.end))
+            & (Q(start_date__isnull=True) | Q(start_date__lte=due.end))
+        )
     return Q(state=ProjectState.ACTIVE) & condition
 
 
@@ -78,9 +88,17 @@ def annotate_status(qs: QuerySet[Project], today: dt.date) -> QuerySet[Project]:
     return qs.annotate(
         open_high_risks=_count(Risk, status=RaidStatus.OPEN, score__gte=HIGH_RISK_SCORE),
         open_issues=_count(Issue, status=RaidStatus.OPEN, severity__gte=Severity.HIGH),
-        pending_decisions=_count(Decision, status=RaidStatus.OPEN, decision_status=DecisionStatus.PENDING),
-        missing=Case(When(missing_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()),
-        slip=ExpressionWrapper(F("forecast_finish") - F("baseline_finish"), output_field=DurationField()),
+        pending_decisions=_count(
+            Decision, status=RaidStatus.OPEN, decision_status=DecisionStatus.PENDING
+        ),
+        missing=Case(
+            When(missing_q(today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        slip=ExpressionWrapper(
+            F("forecast_finish") - F("baseline_finish"), output_field=DurationField()
+        ),
         phase_order=Case(
             *(When(phase=value, then=Value(index)) for value, index in PHASE_ORDER.items()),
             default=Value(99),
@@ -96,21 +114,35 @@ class ProjectFilterForm(forms.Form):
     portfolio = forms.CharField(label=_("Portfolio"), required=False, max_length=40)
     program = forms.CharField(label=_("Program"), required=False, max_length=40)
     org_unit = forms.CharField(label=_("Org unit"), required=False, max_length=40)
-    pmo_type = forms.ChoiceField(label=_("PMO type"), required=False, choices=[("", "—"), *PmoType.choices])
+    pmo_type = forms.ChoiceField(
+        label=_("PMO type"), required=False, choices=[("", "—"), *PmoType.choices]
+    )
     phase = forms.ChoiceField(label=_("Phase"), required=False, choices=[("", "—"), *Phase.choices])
     rag = forms.ChoiceField(
         label=_("RAG"),
         required=False,
-        choices=[("", "—"), ("red", _("Red")), ("amber", _("Amber")), ("green", _("Green")),
-                 ("none", _("No report"))],
+        choices=[
+            ("", "—"),
+            ("red", _("Red")),
+            ("amber", _("Amber")),
+            ("green", _("Green")),
+            ("none", _("No report")),
+        ],
     )
     pm = forms.IntegerField(label=_("Project manager"), required=False, min_value=1)
-    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", "—"), *ProjectState.choices])
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", "—"), *ProjectState.choices]
+    )
     flag = forms.ChoiceField(
         label=_("Flag"),
         required=False,
-        choices=[("", "—"), ("missing", _("Report missing")), ("decision", _("Decision needed")),
-                 ("high_risk", _("Open high risks")), ("late", _("Late vs baseline"))],
+        choices=[
+            ("", "—"),
+            ("missing", _("Report missing")),
+            ("decision", _("Decision needed")),
+            ("high_risk", _("Open high risks")),
+            ("late", _("Late vs baseline")),
+        ],
     )
     sort = forms.ChoiceField(
         label=_("Sort"),
@@ -125,7 +157,9 @@ def filter_projects(qs: QuerySet[Project], filters: dict[str, Any]) -> QuerySet[
     ``qs`` must come from :func:`annotate_status`.
     """
     if text := (filters.get("q") or "").strip():
-        qs = qs.filter(Q(code__icontains=text) | Q(name__icontains=text) | Q(name_zh__icontains=text))
+        qs = qs.filter(
+            Q(code__icontains=text) | Q(name__icontains=text) | Q(name_zh__icontains=text)
+        )
     if code := filters.get("portfolio"):
         qs = qs.filter(portfolio__code=code)
     if code := filters.get("program"):
@@ -140,21 +174,25 @@ def filter_projects(qs: QuerySet[Project], filters: dict[str, Any]) -> QuerySet[
     if value := filters.get("state"):
         qs = qs.filter(state=value)
     if value := filters.get("rag"):
-        qs = qs.filter(latest_report__isnull=True) if value == "none" else qs.filter(
-            latest_report__overall=RAG_FILTERS[value]
+        qs = (
+            qs.filter(latest_report__isnull=True)
+            if value == "none"
+            else qs.filter(latest_report__overall=RAG_FILTERS[value])
         )
     if value := filters.get("pm"):
         qs = qs.filter(manager_id=value)
     flag = filters.get("flag")
     if flag == "missing":
-        qs = qs.filter(missing=True)
+        qs = qs.filter(Q(missing=True))
     elif flag == "decision":
         qs = qs.filter(Q(pending_decisions__gt=0) | Q(latest_report__decision_needed=True))
     elif flag == "high_risk":
-        qs = qs.filter(open_high_risks__gt=0)
+        qs = qs.filter(Q(open_high_risks__gt=0))
     elif flag == "late":
         qs = qs.filter(forecast_finish__gt=F("baseline_finish"))
     sort = filters.get("sort") or "code"
     key = SORT_KEYS[sort.lstrip("-")]
-    expression = F(key).desc(nulls_last=True) if sort.startswith("-") else F(key).asc(nulls_last=True)
+    expression = (
+        F(key).desc(nulls_last=True) if sort.startswith("-") else F(key).asc(nulls_last=True)
+    )
     return qs.order_by(expression, "code")

@@ -34,12 +34,18 @@ class StatusReportForm(forms.Form):
 
     period = forms.ChoiceField(label=_("Period"))
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
-    achievements = forms.CharField(label=_("Achievements"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    next_steps = forms.CharField(label=_("Next steps"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    achievements = forms.CharField(
+        label=_("Achievements"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_steps = forms.CharField(
+        label=_("Next steps"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     help_needed = forms.CharField(
         label=_("Help / decision needed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    decision_needed = forms.BooleanField(label=_("A decision is needed from the PMO or steering"), required=False)
+    decision_needed = forms.BooleanField(
+        label=_("A decision is needed from the PMO or steering"), required=False
+    )
     percent_complete = forms.IntegerField(label=_("% complete"), min_value=0, max_value=100)
     forecast_finish = forms.DateField(
         label=_("Forecast finish"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -52,11 +58,15 @@ class StatusReportForm(forms.Form):
         period_field.choices = recent_periods(project, today)
         for name in DIMENSIONS:
             self.fields[name] = forms.TypedChoiceField(
-                label=DIMENSION_LABELS[name], choices=RAG_CHOICES, coerce=int,
+                label=DIMENSION_LABELS[name],
+                choices=RAG_CHOICES,
+                coerce=int,
                 widget=forms.RadioSelect(attrs={"class": "rag-radio"}),
             )
             self.fields[f"{name}_reason"] = forms.CharField(
-                label=_("Reason"), required=False, widget=forms.TextInput(attrs={"placeholder": _("required for amber or red")})
+                label=_("Reason"),
+                required=False,
+                widget=forms.TextInput(attrs={"placeholder": _("required for amber or red")}),
             )
 
     def dimension_rows(self) -> list[tuple[Any, Any]]:
@@ -64,13 +74,26 @@ class StatusReportForm(forms.Form):
         return [(self[name], self[f"{name}_reason"]) for name in DIMENSIONS]
 
 
-def raid_form_class(kind: str) -> type[forms.ModelForm]:  # type: ignore[type-arg]
+def raid_form_class(kind: str) -> type[forms.ModelForm]:
     """A model form for one RAID kind with the fields its service accepts."""
     fields = [f for f in RAID_FIELDS[kind] if f != "owner"]
-    order = ["title", "description", "probability", "impact", "severity", "escalation",
-             "decision_status", "status", "due_date"]
+    order = [
+        "title",
+        "description",
+        "probability",
+        "impact",
+        "severity",
+        "escalation",
+        "decision_status",
+        "status",
+        "due_date",
+    ]
     fields.sort(key=lambda f: order.index(f) if f in order else 50)
     return modelform_factory(
-        RAID_MODELS[kind], fields=fields, widgets={"due_date": forms.DateInput(attrs={"type": "date"}),
-                                                   "decided_on": forms.DateInput(attrs={"type": "date"})}
+        RAID_MODELS[kind],
+        fields=fields,
+        widgets={
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "decided_on": forms.DateInput(attrs={"type": "date"}),
+        },
     )

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pmo.core.models import BilingualNameModel, TimeStampedModel, VersionedModel
+from pmo.core.models import BilingualNameModel, VersionedModel
 
 
 class PmoType(models.TextChoices):

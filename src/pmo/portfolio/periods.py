@@ -36,7 +36,9 @@ def _week(year: int, week: int) -> Period:
 
 def _month(year: int, month: int) -> Period:
     last = calendar.monthrange(year, month)[1]
-    return Period(f"{year}-{month:02d}", "monthly", dt.date(year, month, 1), dt.date(year, month, last))
+    return Period(
+        f"{year}-{month:02d}", "monthly", dt.date(year, month, 1), dt.date(year, month, last)
+    )
 
 
 def parse_period(key: str, field: str = "period") -> Period:

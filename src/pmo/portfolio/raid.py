@@ -57,7 +57,10 @@ class Risk(RaidItem):
     """An uncertain event; ``score`` = probability × impact (1..25)."""
 
     project = models.ForeignKey(
-        "portfolio.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="risks"
+        "portfolio.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="risks",
     )
     probability = models.PositiveSmallIntegerField(
         _("probability (1-5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -77,7 +80,9 @@ class Risk(RaidItem):
         indexes = [models.Index(fields=["project", "status", "score"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(probability__gte=1, probability__lte=5, impact__gte=1, impact__lte=5),
+                condition=models.Q(
+                    probability__gte=1, probability__lte=5, impact__gte=1, impact__lte=5
+                ),
                 name="risk_scales_1_5",
             )
         ]
@@ -109,7 +114,10 @@ class Issue(RaidItem):
     """Something that has happened and needs handling."""
 
     project = models.ForeignKey(
-        "portfolio.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="issues"
+        "portfolio.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="issues",
     )
     severity = models.PositiveSmallIntegerField(
         _("severity"), choices=Severity.choices, default=Severity.MEDIUM

@@ -26,7 +26,9 @@ __all__ = [
 ]
 
 
-def status_center(user: User, filters: dict[str, Any], today: dt.date | None = None) -> QuerySet[Project]:
+def status_center(
+    user: User, filters: dict[str, Any], today: dt.date | None = None
+) -> QuerySet[Project]:
     """The projects ``user`` may see, with status columns, filtered and sorted."""
     qs = visible_projects(user).select_related(
         "portfolio", "program", "sponsor", "manager", "org_unit", "latest_report"
@@ -42,7 +44,10 @@ def region_names() -> dict[int, str]:
     result: dict[int, str] = {}
     for unit in units:
         ids = [int(part) for part in unit.path.strip("/").split("/") if part]
-        region = next((by_id[i] for i in reversed(ids) if i in by_id and by_id[i].kind == OrgUnitKind.REGION), None)
+        region = next(
+            (by_id[i] for i in reversed(ids) if i in by_id and by_id[i].kind == OrgUnitKind.REGION),
+            None,
+        )
         result[unit.pk] = region.display_name if region else ""
     return result
 
@@ -53,7 +58,9 @@ def filter_choices(user: User) -> dict[str, list[Any]]:
         "programs": list(Program.objects.order_by("code").only("code", "name", "name_zh")),
         "org_units": list(OrgUnit.objects.order_by("path").only("code", "name", "name_zh", "path")),
         "managers": list(
-            Person.objects.filter(pk__in=visible_projects(user).values("manager_id")).order_by("name")
+            Person.objects.filter(pk__in=visible_projects(user).values("manager_id")).order_by(
+                "name"
+            )
         ),
     }
 
@@ -69,7 +76,7 @@ def list_status_reports(project: Project, *, include_drafts: bool = True) -> Que
 def list_raid_items(project: Project, kind: str) -> QuerySet[RaidItem]:
     """Risks, issues, actions, decisions or assumptions of a project."""
     model = RAID_MODELS[kind]
-    qs = model.objects.filter(project=project).select_related("owner")
+    qs = model._default_manager.filter(project=project).select_related("owner")
     if model is Risk:
         return qs.order_by("status", "-score", "id")
     if model is Issue:
@@ -98,7 +105,7 @@ def get_project_page(project: Project, *, audit_limit: int = 50) -> ProjectPage:
     """Load the project page in a fixed number of queries."""
     reports = list(list_status_reports(project))
     history = sorted((r for r in reports if r.is_current), key=lambda r: r.period_end)
-    risks = list(list_raid_items(project, "risks"))
+    risks: list[Any] = list(list_raid_items(project, "risks"))
     heat = [[0] * 5 for _ in range(5)]  # heat[impact-1][probability-1], open risks only
     for risk in risks:
         if risk.status == "open":
@@ -113,6 +120,8 @@ def get_project_page(project: Project, *, audit_limit: int = 50) -> ProjectPage:
         actions=list(list_raid_items(project, "actions")),  # type: ignore[arg-type]
         decisions=list(list_raid_items(project, "decisions")),  # type: ignore[arg-type]
         assumptions=list(list_raid_items(project, "assumptions")),  # type: ignore[arg-type]
-        audit=list(list_events(scope=f"project:{project.pk}").select_related("actor")[:audit_limit]),
+        audit=list(
+            list_events(scope=f"project:{project.pk}").select_related("actor")[:audit_limit]
+        ),
         heat=heat,
     )

@@ -48,13 +48,38 @@ __all__ = [
 
 # Fields only the PMO may change; a PM edits the rest of their own project.
 PMO_ONLY_FIELDS = frozenset(
-    {"code", "portfolio", "program", "pmo_type", "priority", "strategic", "org_unit",
-     "sponsor", "manager", "baseline_finish", "state"}
+    {
+        "code",
+        "portfolio",
+        "program",
+        "pmo_type",
+        "priority",
+        "strategic",
+        "org_unit",
+        "sponsor",
+        "manager",
+        "baseline_finish",
+        "state",
+    }
 )
-PROJECT_FIELDS = frozenset(
-    {"name", "name_zh", "description", "phase", "cadence", "start_date", "planned_finish",
-     "forecast_finish", "budget", "currency", "percent_complete"}
-) | PMO_ONLY_FIELDS
+PROJECT_FIELDS = (
+    frozenset(
+        {
+            "name",
+            "name_zh",
+            "description",
+            "phase",
+            "cadence",
+            "start_date",
+            "planned_finish",
+            "forecast_finish",
+            "budget",
+            "currency",
+            "percent_complete",
+        }
+    )
+    | PMO_ONLY_FIELDS
+)
 
 
 def scope_of(project: Project) -> str:
@@ -97,9 +122,18 @@ def _apply_project_data(project: Project, data: dict[str, Any]) -> None:
                 raise FieldError(field, "is required")
             setattr(project, field, resolved)
         else:
-            setattr(project, field, value if value is not None or field not in {
-                "name", "name_zh", "description", "currency"} else "")
-    if project.program_id and project.portfolio_id and project.program.portfolio_id != project.portfolio_id:
+            setattr(
+                project,
+                field,
+                value
+                if value is not None or field not in {"name", "name_zh", "description", "currency"}
+                else "",
+            )
+    if (
+        project.program is not None
+        and project.portfolio_id
+        and project.program.portfolio_id != project.portfolio_id
+    ):
         raise FieldError("program", "belongs to another portfolio than the project")
 
 
@@ -120,13 +154,20 @@ def create_project(*, actor: User, data: dict[str, Any]) -> Project:
         project.forecast_finish = project.planned_finish
     _full_clean(project, exclude=["latest_report"])
     project.save()
-    record(actor=actor, action=AuditAction.CREATE, instance=project, scope=scope_of(project),
-           changes=diff({}, snapshot(project)))
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=project,
+        scope=scope_of(project),
+        changes=diff({}, snapshot(project)),
+    )
     return project
 
 
 @transaction.atomic
-def update_project(*, actor: User, project: Project, data: dict[str, Any], version: int | None) -> Project:
+def update_project(
+    *, actor: User, project: Project, data: dict[str, Any], version: int | None
+) -> Project:
     """Change a project's fields; ``version`` must match the stored one (else 409)."""
     project = Project.objects.select_for_update().select_related("manager").get(pk=project.pk)
     require_edit(actor, project)
@@ -135,7 +176,11 @@ def update_project(*, actor: User, project: Project, data: dict[str, Any], versi
         for field in data:
             if field in PMO_ONLY_FIELDS:
                 raise PermissionDeniedError(f"{field}: only the PMO may change this field")
-    if "code" in data and data["code"] != project.code and Project.objects.filter(code=data["code"]).exists():
+    if (
+        "code" in data
+        and data["code"] != project.code
+        and Project.objects.filter(code=data["code"]).exists()
+    ):
         raise FieldError("code", f"a project with code {data['code']!r} exists already")
     before = snapshot(project)
     _apply_project_data(project, data)
@@ -144,17 +189,31 @@ def update_project(*, actor: User, project: Project, data: dict[str, Any], versi
     if changes:
         project.version += 1
         project.save()
-        record(actor=actor, action=AuditAction.UPDATE, instance=project, scope=scope_of(project),
-               changes=changes)
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=project,
+            scope=scope_of(project),
+            changes=changes,
+        )
     return project
 
 
 # --- status reports ---------------------------------------------------------------------------
 
 REPORT_FIELDS = frozenset(
-    {"overall", *RAG_DIMENSIONS, *(f"{d}_reason" for d in ("overall", *RAG_DIMENSIONS)),
-     "summary", "achievements", "next_steps", "help_needed", "decision_needed",
-     "percent_complete", "forecast_finish"}
+    {
+        "overall",
+        *RAG_DIMENSIONS,
+        *(f"{d}_reason" for d in ("overall", *RAG_DIMENSIONS)),
+        "summary",
+        "achievements",
+        "next_steps",
+        "help_needed",
+        "decision_needed",
+        "percent_complete",
+        "forecast_finish",
+    }
 )
 
 
@@ -164,33 +223,46 @@ def _check_report(report: StatusReport) -> None:
     for dimension in ("overall", *RAG_DIMENSIONS):
         rating = getattr(report, dimension)
         if rating not in Rag.values:
-            errors.append({"field": dimension, "message": "must be 1 (green), 2 (amber) or 3 (red)"})
+            errors.append(
+                {"field": dimension, "message": "must be 1 (green), 2 (amber) or 3 (red)"}
+            )
         elif rating != Rag.GREEN and not getattr(report, f"{dimension}_reason").strip():
-            errors.append({
-                "field": f"{dimension}_reason",
-                "message": _("a reason is required when %(dimension)s is amber or red")
-                % {"dimension": dimension},
-            })
+            errors.append(
+                {
+                    "field": f"{dimension}_reason",
+                    "message": _("a reason is required when %(dimension)s is amber or red")
+                    % {"dimension": dimension},
+                }
+            )
     if not (report.summary or "").strip():
         errors.append({"field": "summary", "message": _("a summary is required")})
     if not 0 <= report.percent_complete <= 100:
         errors.append({"field": "percent_complete", "message": "must be between 0 and 100"})
     if errors:
-        raise ValidationFailed("; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors)
+        raise ValidationFailed(
+            "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
+        )
 
 
 def _set_report_data(report: StatusReport, data: dict[str, Any]) -> None:
     for field, value in data.items():
         if field not in REPORT_FIELDS:
             raise FieldError(field, "is not a status report field that can be set")
-        if value is None and field.endswith(("_reason", "achievements", "next_steps", "help_needed")):
+        if value is None and field.endswith(
+            ("_reason", "achievements", "next_steps", "help_needed")
+        ):
             value = ""
         setattr(report, field, value)
 
 
 @transaction.atomic
 def create_status_report(
-    *, actor: User, project: Project, period: str, data: dict[str, Any], submit: bool = True,
+    *,
+    actor: User,
+    project: Project,
+    period: str,
+    data: dict[str, Any],
+    submit: bool = True,
     today: dt.date | None = None,
 ) -> StatusReport:
     """Write a report for ``period`` (draft, or submitted at once).
@@ -204,19 +276,33 @@ def create_status_report(
     per = parse_period(period)
     if per.cadence != project.cadence:
         example = period_of(today, project.cadence).key
-        raise FieldError("period", f"project {project.code} reports {project.cadence}: use a period like {example}")
+        raise FieldError(
+            "period",
+            f"project {project.code} reports {project.cadence}: use a period like {example}",
+        )
     if per.start > today:
         raise FieldError("period", f"{period} has not started yet")
-    if StatusReport.objects.filter(project=project, period=per.key, state=ReportState.DRAFT).exists():
+    if StatusReport.objects.filter(
+        project=project, period=per.key, state=ReportState.DRAFT
+    ).exists():
         raise ConflictError(f"a draft report for {per.key} exists already: edit or submit it")
     current = StatusReport.objects.filter(project=project, period=per.key, is_current=True).first()
     last_revision = (
-        StatusReport.objects.filter(project=project, period=per.key).aggregate(m=models.Max("revision"))["m"] or 0
+        StatusReport.objects.filter(project=project, period=per.key).aggregate(
+            m=models.Max("revision")
+        )["m"]
+        or 0
     )
     report = StatusReport(
-        project=project, period=per.key, period_start=per.start, period_end=per.end,
-        revision=last_revision + 1, supersedes=current, author=actor,
-        percent_complete=project.percent_complete, forecast_finish=project.forecast_finish,
+        project=project,
+        period=per.key,
+        period_start=per.start,
+        period_end=per.end,
+        revision=last_revision + 1,
+        supersedes=current,
+        author=actor,
+        percent_complete=project.percent_complete,
+        forecast_finish=project.forecast_finish,
     )
     if current is not None:  # a revision starts from the report it corrects
         for field in REPORT_FIELDS:
@@ -227,10 +313,16 @@ def create_status_report(
         with transaction.atomic():
             report.save()
     except IntegrityError:
-        raise ConflictError(f"another report for {per.key} was written at the same time; reload") from None
-    record(actor=actor, action=AuditAction.CREATE if current is None else AuditAction.REVISE,
-           instance=report, scope=scope_of(project),
-           changes=diff(snapshot(current) if current else {}, snapshot(report)))
+        raise ConflictError(
+            f"another report for {per.key} was written at the same time; reload"
+        ) from None
+    record(
+        actor=actor,
+        action=AuditAction.CREATE if current is None else AuditAction.REVISE,
+        instance=report,
+        scope=scope_of(project),
+        changes=diff(snapshot(current) if current else {}, snapshot(report)),
+    )
     if submit:
         _submit(actor, project, report)
     return report
@@ -241,7 +333,11 @@ def update_status_report(
     *, actor: User, report: StatusReport, data: dict[str, Any], version: int | None
 ) -> StatusReport:
     """Edit a draft. Submitted reports are immutable: write a revision instead (409)."""
-    report = StatusReport.objects.select_for_update().select_related("project__manager").get(pk=report.pk)
+    report = (
+        StatusReport.objects.select_for_update()
+        .select_related("project__manager")
+        .get(pk=report.pk)
+    )
     require_edit(actor, report.project)
     if report.state != ReportState.DRAFT:
         raise ConflictError(
@@ -254,16 +350,27 @@ def update_status_report(
     _check_report(report)
     report.version += 1
     report.save()
-    record(actor=actor, action=AuditAction.UPDATE, instance=report, scope=scope_of(report.project),
-           changes=diff(before, snapshot(report)))
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=report,
+        scope=scope_of(report.project),
+        changes=diff(before, snapshot(report)),
+    )
     return report
 
 
 @transaction.atomic
 def submit_status_report(*, actor: User, report: StatusReport, version: int | None) -> StatusReport:
     """Submit a draft: from now on it is immutable and counts in the status center."""
-    report = StatusReport.objects.select_for_update().select_related("project__manager").get(pk=report.pk)
-    project = Project.objects.select_for_update().select_related("manager").get(pk=report.project_id)
+    report = (
+        StatusReport.objects.select_for_update()
+        .select_related("project__manager")
+        .get(pk=report.pk)
+    )
+    project = (
+        Project.objects.select_for_update().select_related("manager").get(pk=report.project_id)
+    )
     require_edit(actor, project)
     if report.state != ReportState.DRAFT:
         raise ConflictError(f"report {report.period} r{report.revision} is submitted already")
@@ -283,9 +390,13 @@ def _trend(previous: int | None, current: int) -> int | None:
 
 def _submit(actor: User, project: Project, report: StatusReport) -> None:
     """Make ``report`` the current one of its period and refresh the project's status."""
-    StatusReport.objects.filter(project=project, period=report.period, is_current=True).update(is_current=False)
+    StatusReport.objects.filter(project=project, period=report.period, is_current=True).update(
+        is_current=False
+    )
     prev_key = previous_period(parse_period(report.period)).key
-    previous = StatusReport.objects.filter(project=project, period=prev_key, is_current=True).first()
+    previous = StatusReport.objects.filter(
+        project=project, period=prev_key, is_current=True
+    ).first()
     report.state = ReportState.SUBMITTED
     report.is_current = True
     report.submitted_at = timezone.now()
@@ -294,13 +405,21 @@ def _submit(actor: User, project: Project, report: StatusReport) -> None:
     report.save()
     # A correction of an older period changes the next period's trend too.
     later = (
-        StatusReport.objects.filter(project=project, is_current=True, period_end__gt=report.period_end)
-        .order_by("period_end").first()
+        StatusReport.objects.filter(
+            project=project, is_current=True, period_end__gt=report.period_end
+        )
+        .order_by("period_end")
+        .first()
     )
     if later is not None and later.period_start == report.period_end + dt.timedelta(days=1):
         StatusReport.objects.filter(pk=later.pk).update(trend=_trend(report.overall, later.overall))
-    record(actor=actor, action=AuditAction.SUBMIT, instance=report, scope=scope_of(project),
-           changes={"state": [ReportState.DRAFT, ReportState.SUBMITTED]})
+    record(
+        actor=actor,
+        action=AuditAction.SUBMIT,
+        instance=report,
+        scope=scope_of(project),
+        changes={"state": [ReportState.DRAFT, ReportState.SUBMITTED]},
+    )
     refresh_project_status(actor=actor, project=project)
 
 
@@ -308,7 +427,8 @@ def refresh_project_status(*, actor: User | None, project: Project) -> None:
     """Point the project at its newest current report and copy the headline figures."""
     latest = (
         StatusReport.objects.filter(project=project, is_current=True)
-        .order_by("-period_end").first()
+        .order_by("-period_end")
+        .first()
     )
     before = snapshot(project, ["percent_complete", "forecast_finish"])
     project.latest_report = latest
@@ -317,16 +437,31 @@ def refresh_project_status(*, actor: User | None, project: Project) -> None:
         project.percent_complete = latest.percent_complete
         if latest.forecast_finish:
             project.forecast_finish = latest.forecast_finish
-    project.save(update_fields=["latest_report", "trend", "percent_complete", "forecast_finish", "updated_at"])
+    project.save(
+        update_fields=[
+            "latest_report",
+            "trend",
+            "percent_complete",
+            "forecast_finish",
+            "updated_at",
+        ]
+    )
     changes = diff(before, snapshot(project, ["percent_complete", "forecast_finish"]))
     if changes:
-        record(actor=actor, action=AuditAction.UPDATE, instance=project, scope=scope_of(project),
-               changes=changes)
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=project,
+            scope=scope_of(project),
+            changes=changes,
+        )
 
 
 # --- milestones and RAID ----------------------------------------------------------------------
 
-MILESTONE_FIELDS = frozenset({"name", "name_zh", "baseline_date", "forecast_date", "actual_date", "is_key"})
+MILESTONE_FIELDS = frozenset(
+    {"name", "name_zh", "baseline_date", "forecast_date", "actual_date", "is_key"}
+)
 RAID_COMMON_FIELDS = frozenset({"title", "description", "owner", "status", "due_date"})
 RAID_FIELDS: dict[str, frozenset[str]] = {
     "risks": RAID_COMMON_FIELDS | {"probability", "impact", "response", "mitigation"},
@@ -337,13 +472,17 @@ RAID_FIELDS: dict[str, frozenset[str]] = {
 }
 
 
-def _set_fields(instance: models.Model, data: dict[str, Any], allowed: frozenset[str], what: str) -> None:
+def _set_fields(
+    instance: models.Model, data: dict[str, Any], allowed: frozenset[str], what: str
+) -> None:
     for field, value in data.items():
         if field not in allowed:
             raise FieldError(field, f"is not a {what} field that can be set")
         if field == "owner":
             value = _resolve(Person, "owner", value, "pk")
-        elif value is None and isinstance(instance._meta.get_field(field), models.CharField | models.TextField):
+        elif value is None and isinstance(
+            instance._meta.get_field(field), models.CharField | models.TextField
+        ):
             value = ""
         setattr(instance, field, value)
 
@@ -351,8 +490,13 @@ def _set_fields(instance: models.Model, data: dict[str, Any], allowed: frozenset
 def _save_new(actor: User, project: Project, instance: models.Model) -> None:
     _full_clean(instance)
     instance.save()
-    record(actor=actor, action=AuditAction.CREATE, instance=instance, scope=scope_of(project),
-           changes=diff({}, snapshot(instance)))
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=instance,
+        scope=scope_of(project),
+        changes=diff({}, snapshot(instance)),
+    )
 
 
 def _save_changed(actor: User, project: Project, instance: Any, before: dict[str, Any]) -> None:
@@ -361,8 +505,13 @@ def _save_changed(actor: User, project: Project, instance: Any, before: dict[str
     if changes:
         instance.version += 1
         instance.save()
-        record(actor=actor, action=AuditAction.UPDATE, instance=instance, scope=scope_of(project),
-               changes=changes)
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=instance,
+            scope=scope_of(project),
+            changes=changes,
+        )
 
 
 @transaction.atomic
@@ -378,9 +527,15 @@ def create_milestone(*, actor: User, project: Project, data: dict[str, Any]) -> 
 
 
 @transaction.atomic
-def update_milestone(*, actor: User, milestone: Milestone, data: dict[str, Any], version: int | None) -> Milestone:
+def update_milestone(
+    *, actor: User, milestone: Milestone, data: dict[str, Any], version: int | None
+) -> Milestone:
     """Change a milestone (version-checked)."""
-    milestone = Milestone.objects.select_for_update().select_related("project__manager").get(pk=milestone.pk)
+    milestone = (
+        Milestone.objects.select_for_update()
+        .select_related("project__manager")
+        .get(pk=milestone.pk)
+    )
     require_edit(actor, milestone.project)
     milestone.check_version(version)
     before = snapshot(milestone)
@@ -400,10 +555,16 @@ def create_raid_item(*, actor: User, project: Project, kind: str, data: dict[str
 
 
 @transaction.atomic
-def update_raid_item(*, actor: User, item: RaidItem, kind: str, data: dict[str, Any], version: int | None) -> RaidItem:
+def update_raid_item(
+    *, actor: User, item: RaidItem, kind: str, data: dict[str, Any], version: int | None
+) -> RaidItem:
     """Change a RAID entry (version-checked)."""
     model = RAID_MODELS[kind]
-    item = model.objects.select_for_update().select_related("project__manager").get(pk=item.pk)
+    item = (
+        model._default_manager.select_for_update()
+        .select_related("project__manager")
+        .get(pk=item.pk)
+    )
     require_edit(actor, item.project)
     item.check_version(version)
     before = snapshot(item)

@@ -10,7 +10,11 @@ urlpatterns = [
     path("projects/<str:code>/", views.project_detail, name="project_detail"),
     path("projects/<str:code>/rag-history.svg", views.rag_history_chart, name="project_rag_chart"),
     path("projects/<str:code>/reports/new/", views.statusreport_create, name="statusreport_create"),
-    path("projects/<str:code>/reports/<int:report_id>/", views.statusreport_detail, name="statusreport_detail"),
+    path(
+        "projects/<str:code>/reports/<int:report_id>/",
+        views.statusreport_detail,
+        name="statusreport_detail",
+    ),
     path(
         "projects/<str:code>/reports/<int:report_id>/submit/",
         views.statusreport_submit,

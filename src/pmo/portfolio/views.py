@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError, ValidationFailed
 from pmo.portfolio import charts, exports, selectors, services
 from pmo.portfolio.access import can_create_project, can_edit_project, get_visible_project
@@ -28,7 +29,7 @@ PAGE_SIZE = 50
 
 def _project_or_404(request: HttpRequest, code: str) -> Any:
     try:
-        return get_visible_project(request.user, code)  # type: ignore[arg-type]
+        return get_visible_project(user_of(request), code)
     except NotFoundError as exc:
         raise Http404(exc.message) from None
 
@@ -44,7 +45,7 @@ def _filters(request: HttpRequest) -> tuple[ProjectFilterForm, dict[str, Any]]:
 def project_list(request: HttpRequest) -> HttpResponse:
     """The status center: every visible project with its status; htmx swaps the table only."""
     form, filters = _filters(request)
-    qs = selectors.status_center(request.user, filters)  # type: ignore[arg-type]
+    qs = selectors.status_center(user_of(request), filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -54,11 +55,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "regions": selectors.region_names(),
         "query": query.urlencode(),
         "sort": filters.get("sort") or "code",
-        "can_create": can_create_project(request.user),  # type: ignore[arg-type]
+        "can_create": can_create_project(user_of(request)),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "portfolio/partials/_project_table.html", context)
-    context["choices"] = selectors.filter_choices(request.user)  # type: ignore[arg-type]
+    context["choices"] = selectors.filter_choices(user_of(request))
     return render(request, "portfolio/project_list.html", context)
 
 
@@ -68,7 +69,7 @@ def project_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in exports.FORMATS:
         raise Http404(f"unknown export format {fmt!r}")
     _form, filters = _filters(request)
-    qs = selectors.status_center(request.user, filters)  # type: ignore[arg-type]
+    qs = selectors.status_center(user_of(request), filters)
     return exports.export_projects(qs, fmt, regions=selectors.region_names())
 
 
@@ -84,10 +85,15 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
         "latest": latest,
         "dimensions": list(DIMENSION_LABELS.items()),
         "heat_rows": [
-            {"impact": i, "cells": [{"p": p, "score": p * i, "count": page.heat[i - 1][p - 1]} for p in range(1, 6)]}
+            {
+                "impact": i,
+                "cells": [
+                    {"p": p, "score": p * i, "count": page.heat[i - 1][p - 1]} for p in range(1, 6)
+                ],
+            }
             for i in range(5, 0, -1)
         ],
-        "can_edit": can_edit_project(request.user, project),  # type: ignore[arg-type]
+        "can_edit": can_edit_project(user_of(request), project),
     }
     return render(request, "portfolio/project_detail.html", context)
 
@@ -96,7 +102,9 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
 def rag_history_chart(request: HttpRequest, code: str) -> HttpResponse:
     """SVG chart of RAG per dimension over the reporting periods."""
     project = _project_or_404(request, code)
-    history = list(selectors.list_status_reports(project, include_drafts=False).filter(is_current=True))
+    history = list(
+        selectors.list_status_reports(project, include_drafts=False).filter(is_current=True)
+    )
     svg = charts.rag_history_svg(sorted(history, key=lambda r: r.period_end))
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=60"
@@ -107,7 +115,7 @@ def rag_history_chart(request: HttpRequest, code: str) -> HttpResponse:
 def statusreport_create(request: HttpRequest, code: str) -> HttpResponse:
     """Write (or correct) the status report of a period; submit at once or keep a draft."""
     project = _project_or_404(request, code)
-    if not can_edit_project(request.user, project):  # type: ignore[arg-type]
+    if not can_edit_project(user_of(request), project):
         messages.error(request, _("You may read this project but not report on it."))
         return redirect("portfolio:project_detail", code=project.code)
     today = timezone.localdate()
@@ -118,7 +126,10 @@ def statusreport_create(request: HttpRequest, code: str) -> HttpResponse:
             period = data.pop("period")
             try:
                 report = services.create_status_report(
-                    actor=request.user, project=project, period=period, data=data,  # type: ignore[arg-type]
+                    actor=user_of(request),
+                    project=project,
+                    period=period,
+                    data=data,
                     submit=request.POST.get("action") != "draft",
                 )
             except ValidationFailed as exc:
@@ -129,21 +140,27 @@ def statusreport_create(request: HttpRequest, code: str) -> HttpResponse:
                 form.add_error(None, exc.message)
             else:
                 if report.state == ReportState.SUBMITTED:
-                    messages.success(request, _("Status report %(period)s submitted.") % {"period": report.period})
+                    messages.success(
+                        request,
+                        _("Status report %(period)s submitted.") % {"period": report.period},
+                    )
                 else:
-                    messages.info(request, _("Draft saved for %(period)s.") % {"period": report.period})
+                    messages.info(
+                        request, _("Draft saved for %(period)s.") % {"period": report.period}
+                    )
                 return redirect("portfolio:project_detail", code=project.code)
     else:
         initial: dict[str, Any] = {
-            "period": request.GET.get("period")
-            or due_period(today, project.cadence, 0).key,
+            "period": request.GET.get("period") or due_period(today, project.cadence, 0).key,
             "percent_complete": project.percent_complete,
             "forecast_finish": project.forecast_finish,
         }
         base = project.latest_report
         if base is not None:
             initial.update({name: getattr(base, name) for name in ("overall", *RAG_DIMENSIONS)})
-            initial.update({f"{n}_reason": getattr(base, f"{n}_reason") for n in ("overall", *RAG_DIMENSIONS)})
+            initial.update(
+                {f"{n}_reason": getattr(base, f"{n}_reason") for n in ("overall", *RAG_DIMENSIONS)}
+            )
         form = StatusReportForm(initial=initial, project=project, today=today)
     return render(request, "portfolio/statusreport_form.html", {"project": project, "form": form})
 
@@ -152,13 +169,21 @@ def statusreport_create(request: HttpRequest, code: str) -> HttpResponse:
 def statusreport_detail(request: HttpRequest, code: str, report_id: int) -> HttpResponse:
     """One report (any revision)."""
     project = _project_or_404(request, code)
-    report = StatusReport.objects.filter(project=project, pk=report_id).select_related("author").first()
+    report = (
+        StatusReport.objects.filter(project=project, pk=report_id).select_related("author").first()
+    )
     if report is None:
         raise Http404("no such report")
-    return render(request, "portfolio/statusreport_detail.html", {
-        "project": project, "report": report, "dimensions": list(DIMENSION_LABELS.items()),
-        "can_edit": can_edit_project(request.user, project),  # type: ignore[arg-type]
-    })
+    return render(
+        request,
+        "portfolio/statusreport_detail.html",
+        {
+            "project": project,
+            "report": report,
+            "dimensions": list(DIMENSION_LABELS.items()),
+            "can_edit": can_edit_project(user_of(request), project),
+        },
+    )
 
 
 @login_required
@@ -170,11 +195,13 @@ def statusreport_submit(request: HttpRequest, code: str, report_id: int) -> Http
     if report is None:
         raise Http404("no such report")
     try:
-        services.submit_status_report(actor=request.user, report=report, version=report.version)  # type: ignore[arg-type]
+        services.submit_status_report(actor=user_of(request), report=report, version=report.version)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Status report %(period)s submitted.") % {"period": report.period})
+        messages.success(
+            request, _("Status report %(period)s submitted.") % {"period": report.period}
+        )
     return redirect("portfolio:project_detail", code=project.code)
 
 
@@ -184,20 +211,30 @@ def raid_create(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     if kind not in RAID_MODELS:
         raise Http404("unknown RAID kind")
     project = _project_or_404(request, code)
-    if not can_edit_project(request.user, project):  # type: ignore[arg-type]
+    if not can_edit_project(user_of(request), project):
         messages.error(request, _("You may read this project but not change it."))
         return redirect("portfolio:project_detail", code=project.code)
     form_class = raid_form_class(kind)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_raid_item(actor=request.user, project=project, kind=kind, data=form.cleaned_data)  # type: ignore[arg-type]
+            services.create_raid_item(
+                actor=user_of(request), project=project, kind=kind, data=form.cleaned_data
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Saved."))
-            return redirect(reverse("portfolio:project_detail", args=[project.code]) + f"#raid-{kind}")
-    return render(request, "portfolio/raid_form.html", {
-        "project": project, "form": form, "kind": kind,
-        "kind_label": RAID_MODELS[kind]._meta.verbose_name,
-    })
+            return redirect(
+                reverse("portfolio:project_detail", args=[project.code]) + f"#raid-{kind}"
+            )
+    return render(
+        request,
+        "portfolio/raid_form.html",
+        {
+            "project": project,
+            "form": form,
+            "kind": kind,
+            "kind_label": RAID_MODELS[kind]._meta.verbose_name,
+        },
+    )

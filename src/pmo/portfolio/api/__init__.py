@@ -1,12 +1,12 @@
 """REST endpoints of the status center; thin: parse, call a service or selector, serialise."""
 
-
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 
+from pmo.accounts.models import user_of
 from pmo.audit.selectors import list_events
 from pmo.core.errors import NotFoundError
 from pmo.portfolio import selectors, services
@@ -34,11 +34,11 @@ router = Router(tags=["projects"])
 
 
 def _project(request: HttpRequest, code: str) -> Project:
-    return get_visible_project(request.user, code)  # type: ignore[arg-type]
+    return get_visible_project(user_of(request), code)
 
 
 def _annotated(request: HttpRequest, code: str) -> Project:
-    project = selectors.status_center(request.user, {}).filter(code=code).first()  # type: ignore[arg-type]
+    project = selectors.status_center(user_of(request), {}).filter(code=code).first()
     if project is None:
         raise NotFoundError(f"no project with code {code!r}")
     return project
@@ -47,12 +47,12 @@ def _annotated(request: HttpRequest, code: str) -> Project:
 @router.get("/projects", response=list[ProjectOut], summary="List projects with their status")
 @paginate(PageNumberPagination)
 def list_projects(request: HttpRequest, filters: Query[ProjectFilters]):  # type: ignore[no-untyped-def]
-    return selectors.status_center(request.user, filters.dict())  # type: ignore[arg-type]
+    return selectors.status_center(user_of(request), filters.dict())
 
 
 @router.post("/projects", response={201: ProjectOut}, summary="Create a project (PMO)")
 def create_project(request: HttpRequest, payload: ProjectIn):  # type: ignore[no-untyped-def]
-    project = services.create_project(actor=request.user, data=payload.dict())  # type: ignore[arg-type]
+    project = services.create_project(actor=user_of(request), data=payload.dict())
     return 201, _annotated(request, project.code)
 
 
@@ -66,7 +66,10 @@ def update_project(request: HttpRequest, code: str, payload: ProjectPatch):  # t
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     project = services.update_project(
-        actor=request.user, project=_project(request, code), data=data, version=version  # type: ignore[arg-type]
+        actor=user_of(request),
+        project=_project(request, code),
+        data=data,
+        version=version,
     )
     return _annotated(request, project.code)
 
@@ -83,14 +86,20 @@ def project_audit(request: HttpRequest, code: str):  # type: ignore[no-untyped-d
 def _report(request: HttpRequest, code: str, report_id: int) -> StatusReport:
     project = _project(request, code)
     report = (
-        StatusReport.objects.select_related("project", "author").filter(project=project, pk=report_id).first()
+        StatusReport.objects.select_related("project", "author")
+        .filter(project=project, pk=report_id)
+        .first()
     )
     if report is None:
         raise NotFoundError(f"project {code} has no status report {report_id}")
     return report
 
 
-@router.get("/projects/{code}/status-reports", response=list[StatusReportOut], summary="Reports, newest first")
+@router.get(
+    "/projects/{code}/status-reports",
+    response=list[StatusReportOut],
+    summary="Reports, newest first",
+)
 @paginate(PageNumberPagination)
 def list_reports(request: HttpRequest, code: str, period: str = "", current_only: bool = False):  # type: ignore[no-untyped-def]
     qs = selectors.list_status_reports(_project(request, code)).select_related("project")
@@ -101,35 +110,52 @@ def list_reports(request: HttpRequest, code: str, period: str = "", current_only
     return qs
 
 
-@router.post("/projects/{code}/status-reports", response={201: StatusReportOut}, summary="Write a report")
+@router.post(
+    "/projects/{code}/status-reports", response={201: StatusReportOut}, summary="Write a report"
+)
 def create_report(request: HttpRequest, code: str, payload: StatusReportIn):  # type: ignore[no-untyped-def]
     data = report_data(payload, exclude={"period", "submit"})
     report = services.create_status_report(
-        actor=request.user, project=_project(request, code), period=payload.period,  # type: ignore[arg-type]
-        data=data, submit=payload.submit,
+        actor=user_of(request),
+        project=_project(request, code),
+        period=payload.period,
+        data=data,
+        submit=payload.submit,
     )
     return 201, _report(request, code, report.pk)
 
 
-@router.get("/projects/{code}/status-reports/{report_id}", response=StatusReportOut, summary="One report")
+@router.get(
+    "/projects/{code}/status-reports/{report_id}", response=StatusReportOut, summary="One report"
+)
 def get_report(request: HttpRequest, code: str, report_id: int):  # type: ignore[no-untyped-def]
     return _report(request, code, report_id)
 
 
-@router.patch("/projects/{code}/status-reports/{report_id}", response=StatusReportOut, summary="Edit a draft")
+@router.patch(
+    "/projects/{code}/status-reports/{report_id}", response=StatusReportOut, summary="Edit a draft"
+)
 def update_report(request: HttpRequest, code: str, report_id: int, payload: StatusReportPatch):  # type: ignore[no-untyped-def]
     data = report_data(payload, exclude={"version"})
     services.update_status_report(
-        actor=request.user, report=_report(request, code, report_id), data=data,  # type: ignore[arg-type]
+        actor=user_of(request),
+        report=_report(request, code, report_id),
+        data=data,
         version=payload.version,
     )
     return _report(request, code, report_id)
 
 
-@router.post("/projects/{code}/status-reports/{report_id}/submit", response=StatusReportOut, summary="Submit a draft")
+@router.post(
+    "/projects/{code}/status-reports/{report_id}/submit",
+    response=StatusReportOut,
+    summary="Submit a draft",
+)
 def submit_report(request: HttpRequest, code: str, report_id: int, payload: SubmitIn):  # type: ignore[no-untyped-def]
     services.submit_status_report(
-        actor=request.user, report=_report(request, code, report_id), version=payload.version  # type: ignore[arg-type]
+        actor=user_of(request),
+        report=_report(request, code, report_id),
+        version=payload.version,
     )
     return _report(request, code, report_id)
 
@@ -145,62 +171,99 @@ def list_milestones(request: HttpRequest, code: str):  # type: ignore[no-untyped
 @router.post("/projects/{code}/milestones", response={201: MilestoneOut}, summary="Add a milestone")
 def create_milestone(request: HttpRequest, code: str, payload: MilestoneIn):  # type: ignore[no-untyped-def]
     return 201, services.create_milestone(
-        actor=request.user, project=_project(request, code), data=payload.dict()  # type: ignore[arg-type]
+        actor=user_of(request),
+        project=_project(request, code),
+        data=payload.dict(),
     )
 
 
-@router.patch("/projects/{code}/milestones/{milestone_id}", response=MilestoneOut, summary="Change a milestone")
+@router.patch(
+    "/projects/{code}/milestones/{milestone_id}",
+    response=MilestoneOut,
+    summary="Change a milestone",
+)
 def update_milestone(request: HttpRequest, code: str, milestone_id: int, payload: MilestonePatch):  # type: ignore[no-untyped-def]
     milestone = _project(request, code).milestones.filter(pk=milestone_id).first()
     if milestone is None:
         raise NotFoundError(f"project {code} has no milestone {milestone_id}")
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
-    return services.update_milestone(actor=request.user, milestone=milestone, data=data, version=version)  # type: ignore[arg-type]
+    return services.update_milestone(
+        actor=user_of(request), milestone=milestone, data=data, version=version
+    )
 
 
 # --- RAID log ---------------------------------------------------------------------------------
 
 
-def _register_raid(kind: str, schema_in: type[Schema], schema_patch: type[Schema], schema_out: type[Schema]) -> None:
+def _register_raid(kind: str, schema_in: Any, schema_patch: Any, schema_out: Any) -> None:
     model = RAID_MODELS[kind]
     label = kind[:-1]
 
     def _item(request: HttpRequest, code: str, item_id: int) -> Any:
-        item = model.objects.select_related("owner", "project").filter(
-            project=_project(request, code), pk=item_id
-        ).first()
+        item = (
+            model._default_manager.select_related("owner", "project")
+            .filter(project=_project(request, code), pk=item_id)
+            .first()
+        )
         if item is None:
             raise NotFoundError(f"project {code} has no {label} {item_id}")
         return item
 
-    @router.get(f"/projects/{{code}}/{kind}", response=list[schema_out], summary=f"List {kind}",  # type: ignore[valid-type]
-                operation_id=f"list_{kind}", tags=["RAID"])
+    @router.get(
+        f"/projects/{{code}}/{kind}",
+        response=list[schema_out],
+        summary=f"List {kind}",
+        operation_id=f"list_{kind}",
+        tags=["RAID"],
+    )
     @paginate(PageNumberPagination)
     def list_items(request: HttpRequest, code: str, status: str = ""):  # type: ignore[no-untyped-def]
         qs = selectors.list_raid_items(_project(request, code), kind)
         return qs.filter(status=status) if status else qs
 
-    @router.post(f"/projects/{{code}}/{kind}", response={201: schema_out}, summary=f"Add a {label}",
-                 operation_id=f"create_{label}", tags=["RAID"])
-    def create_item(request: HttpRequest, code: str, payload: schema_in):  # type: ignore[no-untyped-def, valid-type]
+    @router.post(
+        f"/projects/{{code}}/{kind}",
+        response={201: schema_out},
+        summary=f"Add a {label}",
+        operation_id=f"create_{label}",
+        tags=["RAID"],
+    )
+    def create_item(request: HttpRequest, code: str, payload: schema_in) -> Any:
         item = services.create_raid_item(
-            actor=request.user, project=_project(request, code), kind=kind, data=payload.dict()  # type: ignore[arg-type, attr-defined]
+            actor=user_of(request),
+            project=_project(request, code),
+            kind=kind,
+            data=payload.dict(),
         )
         return 201, _item(request, code, item.pk)
 
-    @router.get(f"/projects/{{code}}/{kind}/{{item_id}}", response=schema_out, summary=f"One {label}",
-                operation_id=f"get_{label}", tags=["RAID"])
+    @router.get(
+        f"/projects/{{code}}/{kind}/{{item_id}}",
+        response=schema_out,
+        summary=f"One {label}",
+        operation_id=f"get_{label}",
+        tags=["RAID"],
+    )
     def get_item(request: HttpRequest, code: str, item_id: int):  # type: ignore[no-untyped-def]
         return _item(request, code, item_id)
 
-    @router.patch(f"/projects/{{code}}/{kind}/{{item_id}}", response=schema_out, summary=f"Change a {label}",
-                  operation_id=f"update_{label}", tags=["RAID"])
-    def update_item(request: HttpRequest, code: str, item_id: int, payload: schema_patch):  # type: ignore[no-untyped-def, valid-type]
-        data = payload.dict(exclude_unset=True)  # type: ignore[attr-defined]
+    @router.patch(
+        f"/projects/{{code}}/{kind}/{{item_id}}",
+        response=schema_out,
+        summary=f"Change a {label}",
+        operation_id=f"update_{label}",
+        tags=["RAID"],
+    )
+    def update_item(request: HttpRequest, code: str, item_id: int, payload: schema_patch) -> Any:
+        data = payload.dict(exclude_unset=True)
         version = data.pop("version")
         services.update_raid_item(
-            actor=request.user, item=_item(request, code, item_id), kind=kind, data=data, version=version  # type: ignore[arg-type]
+            actor=user_of(request),
+            item=_item(request, code, item_id),
+            kind=kind,
+            data=data,
+            version=version,
         )
         return _item(request, code, item_id)
 

@@ -1,6 +1,5 @@
 """API schemas of the status center (``<Model>In``, ``<Model>Out``, ``<Model>Patch``)."""
 
-
 import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
@@ -95,7 +94,7 @@ class ProjectOut(Schema):
         return _person(obj.manager)
 
     @staticmethod
-    def resolve_status(obj: Project) -> dict[str, Any] | None:
+    def resolve_status(obj: Any) -> dict[str, Any] | None:
         if not hasattr(obj, "missing"):
             return None
         report = obj.latest_report
@@ -105,11 +104,11 @@ class ProjectOut(Schema):
         summary.update(
             period=report.period if report else None,
             trend=TREND_NAMES.get(obj.trend) if obj.trend is not None else None,
-            missing=bool(obj.missing),  # type: ignore[attr-defined]
-            decision_needed=bool(obj.pending_decisions or (report and report.decision_needed)),  # type: ignore[attr-defined]
-            open_high_risks=obj.open_high_risks,  # type: ignore[attr-defined]
-            open_issues=obj.open_issues,  # type: ignore[attr-defined]
-            pending_decisions=obj.pending_decisions,  # type: ignore[attr-defined]
+            missing=bool(obj.missing),
+            decision_needed=bool(obj.pending_decisions or (report and report.decision_needed)),
+            open_high_risks=obj.open_high_risks,
+            open_issues=obj.open_issues,
+            pending_decisions=obj.pending_decisions,
         )
         return summary
 
@@ -178,7 +177,10 @@ class ProjectFilters(Schema):
     pm: int | None = Field(None, ge=1)
     state: ProjectState | Literal[""] = ""
     flag: Literal["", "missing", "decision", "high_risk", "late"] = ""
-    sort: str = Field("code", pattern=r"^-?(code|name|program|phase|rag|trend|percent|finish|slip|priority|risks|issues|pm)$")
+    sort: str = Field(
+        "code",
+        pattern=r"^-?(code|name|program|phase|rag|trend|percent|finish|slip|priority|risks|issues|pm)$",
+    )
 
 
 class _ReportFields(Schema):
@@ -308,8 +310,6 @@ class StatusReportOut(Schema):
     @staticmethod
     def resolve_quality(obj: StatusReport) -> str:
         return RAG_NAMES[obj.quality]
-
-
 
 
 def report_data(payload: Schema, *, exclude: set[str]) -> dict[str, Any]:
@@ -483,4 +483,4 @@ class AuditEventOut(Schema):
 
     @staticmethod
     def resolve_actor(obj: Any) -> str:
-        return obj.actor_name
+        return str(obj.actor_name)

@@ -7,316 +7,898 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Portfolio',
+            name="Portfolio",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh', models.CharField(blank=True, max_length=200, verbose_name='Chinese name')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_zh",
+                    models.CharField(blank=True, max_length=200, verbose_name="Chinese name"),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                'verbose_name': 'portfolio',
-                'verbose_name_plural': 'portfolios',
-                'ordering': ['code'],
+                "verbose_name": "portfolio",
+                "verbose_name_plural": "portfolios",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Program',
+            name="Program",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh', models.CharField(blank=True, max_length=200, verbose_name='Chinese name')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.person', verbose_name='program manager')),
-                ('portfolio', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programs', to='portfolio.portfolio', verbose_name='portfolio')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_zh",
+                    models.CharField(blank=True, max_length=200, verbose_name="Chinese name"),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.person",
+                        verbose_name="program manager",
+                    ),
+                ),
+                (
+                    "portfolio",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programs",
+                        to="portfolio.portfolio",
+                        verbose_name="portfolio",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'program',
-                'verbose_name_plural': 'programs',
-                'ordering': ['code'],
+                "verbose_name": "program",
+                "verbose_name_plural": "programs",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh', models.CharField(blank=True, max_length=200, verbose_name='Chinese name')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
-                ('pmo_type', models.CharField(choices=[('rnd', 'R&D'), ('business', 'Business'), ('delivery', 'Delivery'), ('strategy', 'Strategy / organisation'), ('assistant', 'Assistant')], max_length=20, verbose_name='PMO type')),
-                ('priority', models.PositiveSmallIntegerField(default=3, help_text='1 (highest) to 5 (lowest)', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='priority')),
-                ('strategic', models.BooleanField(default=False, verbose_name='strategic')),
-                ('state', models.CharField(choices=[('active', 'Active'), ('on_hold', 'On hold'), ('closed', 'Closed')], default='active', max_length=10, verbose_name='state')),
-                ('phase', models.CharField(choices=[('idea', 'Idea'), ('initiation', 'Initiation'), ('planning', 'Planning'), ('execution', 'Execution'), ('closing', 'Closing'), ('closed', 'Closed')], default='idea', max_length=20, verbose_name='phase')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('cadence', models.CharField(choices=[('weekly', 'Weekly'), ('monthly', 'Monthly')], default='weekly', max_length=10, verbose_name='reporting cadence')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start')),
-                ('planned_finish', models.DateField(blank=True, null=True, verbose_name='planned finish')),
-                ('baseline_finish', models.DateField(blank=True, null=True, verbose_name='baseline finish')),
-                ('forecast_finish', models.DateField(blank=True, null=True, verbose_name='forecast finish')),
-                ('budget', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='budget')),
-                ('currency', models.CharField(default='CNY', max_length=3, verbose_name='currency')),
-                ('percent_complete', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='% complete')),
-                ('trend', models.SmallIntegerField(blank=True, choices=[(1, 'Better'), (0, 'Same'), (-1, 'Worse')], editable=False, null=True, verbose_name='trend')),
-                ('manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='managed_projects', to='accounts.person', verbose_name='project manager')),
-                ('org_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='accounts.orgunit', verbose_name='org unit')),
-                ('portfolio', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='portfolio.portfolio', verbose_name='portfolio')),
-                ('program', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='portfolio.program', verbose_name='program')),
-                ('sponsor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sponsored_projects', to='accounts.person', verbose_name='sponsor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_zh",
+                    models.CharField(blank=True, max_length=200, verbose_name="Chinese name"),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
+                (
+                    "pmo_type",
+                    models.CharField(
+                        choices=[
+                            ("rnd", "R&D"),
+                            ("business", "Business"),
+                            ("delivery", "Delivery"),
+                            ("strategy", "Strategy / organisation"),
+                            ("assistant", "Assistant"),
+                        ],
+                        max_length=20,
+                        verbose_name="PMO type",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="1 (highest) to 5 (lowest)",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="priority",
+                    ),
+                ),
+                ("strategic", models.BooleanField(default=False, verbose_name="strategic")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("on_hold", "On hold"),
+                            ("closed", "Closed"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("idea", "Idea"),
+                            ("initiation", "Initiation"),
+                            ("planning", "Planning"),
+                            ("execution", "Execution"),
+                            ("closing", "Closing"),
+                            ("closed", "Closed"),
+                        ],
+                        default="idea",
+                        max_length=20,
+                        verbose_name="phase",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "cadence",
+                    models.CharField(
+                        choices=[("weekly", "Weekly"), ("monthly", "Monthly")],
+                        default="weekly",
+                        max_length=10,
+                        verbose_name="reporting cadence",
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start")),
+                (
+                    "planned_finish",
+                    models.DateField(blank=True, null=True, verbose_name="planned finish"),
+                ),
+                (
+                    "baseline_finish",
+                    models.DateField(blank=True, null=True, verbose_name="baseline finish"),
+                ),
+                (
+                    "forecast_finish",
+                    models.DateField(blank=True, null=True, verbose_name="forecast finish"),
+                ),
+                (
+                    "budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="budget",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(default="CNY", max_length=3, verbose_name="currency"),
+                ),
+                (
+                    "percent_complete",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="% complete",
+                    ),
+                ),
+                (
+                    "trend",
+                    models.SmallIntegerField(
+                        blank=True,
+                        choices=[(1, "Better"), (0, "Same"), (-1, "Worse")],
+                        editable=False,
+                        null=True,
+                        verbose_name="trend",
+                    ),
+                ),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="managed_projects",
+                        to="accounts.person",
+                        verbose_name="project manager",
+                    ),
+                ),
+                (
+                    "org_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="accounts.orgunit",
+                        verbose_name="org unit",
+                    ),
+                ),
+                (
+                    "portfolio",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="portfolio.portfolio",
+                        verbose_name="portfolio",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="portfolio.program",
+                        verbose_name="program",
+                    ),
+                ),
+                (
+                    "sponsor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sponsored_projects",
+                        to="accounts.person",
+                        verbose_name="sponsor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project',
-                'verbose_name_plural': 'projects',
-                'ordering': ['code'],
+                "verbose_name": "project",
+                "verbose_name_plural": "projects",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh', models.CharField(blank=True, max_length=200, verbose_name='Chinese name')),
-                ('baseline_date', models.DateField(blank=True, null=True, verbose_name='baseline')),
-                ('forecast_date', models.DateField(blank=True, null=True, verbose_name='forecast')),
-                ('actual_date', models.DateField(blank=True, null=True, verbose_name='actual')),
-                ('is_key', models.BooleanField(default=False, verbose_name='key milestone')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='portfolio.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_zh",
+                    models.CharField(blank=True, max_length=200, verbose_name="Chinese name"),
+                ),
+                ("baseline_date", models.DateField(blank=True, null=True, verbose_name="baseline")),
+                ("forecast_date", models.DateField(blank=True, null=True, verbose_name="forecast")),
+                ("actual_date", models.DateField(blank=True, null=True, verbose_name="actual")),
+                ("is_key", models.BooleanField(default=False, verbose_name="key milestone")),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="portfolio.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'milestone',
-                'verbose_name_plural': 'milestones',
-                'ordering': ['baseline_date', 'id'],
+                "verbose_name": "milestone",
+                "verbose_name_plural": "milestones",
+                "ordering": ["baseline_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Assumption',
+            name="Assumption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10, verbose_name='status')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due')),
-                ('validated', models.BooleanField(blank=True, null=True, verbose_name='validated')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.person', verbose_name='owner')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assumptions', to='portfolio.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due")),
+                ("validated", models.BooleanField(blank=True, null=True, verbose_name="validated")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.person",
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assumptions",
+                        to="portfolio.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assumption',
-                'verbose_name_plural': 'assumptions',
-                'ordering': ['-created_at'],
-                'abstract': False,
+                "verbose_name": "assumption",
+                "verbose_name_plural": "assumptions",
+                "ordering": ["-created_at"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10, verbose_name='status')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.person', verbose_name='owner')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='portfolio.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.person",
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="portfolio.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'action',
-                'verbose_name_plural': 'actions',
-                'ordering': ['-created_at'],
-                'abstract': False,
+                "verbose_name": "action",
+                "verbose_name_plural": "actions",
+                "ordering": ["-created_at"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='StatusReport',
+            name="StatusReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('period', models.CharField(help_text='2026-W40 or 2026-10', max_length=8, verbose_name='period')),
-                ('period_start', models.DateField(verbose_name='period start')),
-                ('period_end', models.DateField(verbose_name='period end')),
-                ('revision', models.PositiveSmallIntegerField(default=1, verbose_name='revision')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted')], default='draft', max_length=10, verbose_name='state')),
-                ('is_current', models.BooleanField(default=False, help_text='latest submitted revision of its period', verbose_name='current revision')),
-                ('overall', models.PositiveSmallIntegerField(choices=[(1, 'Green'), (2, 'Amber'), (3, 'Red')], verbose_name='overall')),
-                ('schedule', models.PositiveSmallIntegerField(choices=[(1, 'Green'), (2, 'Amber'), (3, 'Red')], verbose_name='schedule')),
-                ('cost', models.PositiveSmallIntegerField(choices=[(1, 'Green'), (2, 'Amber'), (3, 'Red')], verbose_name='cost')),
-                ('scope', models.PositiveSmallIntegerField(choices=[(1, 'Green'), (2, 'Amber'), (3, 'Red')], verbose_name='scope')),
-                ('resources', models.PositiveSmallIntegerField(choices=[(1, 'Green'), (2, 'Amber'), (3, 'Red')], verbose_name='resources')),
-                ('quality', models.PositiveSmallIntegerField(choices=[(1, 'Green'), (2, 'Amber'), (3, 'Red')], verbose_name='risk / quality')),
-                ('overall_reason', models.TextField(blank=True, verbose_name='overall reason')),
-                ('schedule_reason', models.TextField(blank=True, verbose_name='schedule reason')),
-                ('cost_reason', models.TextField(blank=True, verbose_name='cost reason')),
-                ('scope_reason', models.TextField(blank=True, verbose_name='scope reason')),
-                ('resources_reason', models.TextField(blank=True, verbose_name='resources reason')),
-                ('quality_reason', models.TextField(blank=True, verbose_name='risk / quality reason')),
-                ('summary', models.TextField(verbose_name='summary')),
-                ('achievements', models.TextField(blank=True, verbose_name='achievements')),
-                ('next_steps', models.TextField(blank=True, verbose_name='next steps')),
-                ('help_needed', models.TextField(blank=True, verbose_name='help / decision needed')),
-                ('decision_needed', models.BooleanField(default=False, verbose_name='decision needed')),
-                ('percent_complete', models.PositiveSmallIntegerField(default=0, verbose_name='% complete')),
-                ('forecast_finish', models.DateField(blank=True, null=True, verbose_name='forecast finish')),
-                ('trend', models.SmallIntegerField(blank=True, choices=[(1, 'Better'), (0, 'Same'), (-1, 'Worse')], null=True, verbose_name='trend')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='portfolio.project', verbose_name='project')),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='portfolio.statusreport', verbose_name='supersedes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "period",
+                    models.CharField(
+                        help_text="2026-W40 or 2026-10", max_length=8, verbose_name="period"
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="period start")),
+                ("period_end", models.DateField(verbose_name="period end")),
+                ("revision", models.PositiveSmallIntegerField(default=1, verbose_name="revision")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("submitted", "Submitted")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "is_current",
+                    models.BooleanField(
+                        default=False,
+                        help_text="latest submitted revision of its period",
+                        verbose_name="current revision",
+                    ),
+                ),
+                (
+                    "overall",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Green"), (2, "Amber"), (3, "Red")], verbose_name="overall"
+                    ),
+                ),
+                (
+                    "schedule",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Green"), (2, "Amber"), (3, "Red")], verbose_name="schedule"
+                    ),
+                ),
+                (
+                    "cost",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Green"), (2, "Amber"), (3, "Red")], verbose_name="cost"
+                    ),
+                ),
+                (
+                    "scope",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Green"), (2, "Amber"), (3, "Red")], verbose_name="scope"
+                    ),
+                ),
+                (
+                    "resources",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Green"), (2, "Amber"), (3, "Red")], verbose_name="resources"
+                    ),
+                ),
+                (
+                    "quality",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Green"), (2, "Amber"), (3, "Red")],
+                        verbose_name="risk / quality",
+                    ),
+                ),
+                ("overall_reason", models.TextField(blank=True, verbose_name="overall reason")),
+                ("schedule_reason", models.TextField(blank=True, verbose_name="schedule reason")),
+                ("cost_reason", models.TextField(blank=True, verbose_name="cost reason")),
+                ("scope_reason", models.TextField(blank=True, verbose_name="scope reason")),
+                ("resources_reason", models.TextField(blank=True, verbose_name="resources reason")),
+                (
+                    "quality_reason",
+                    models.TextField(blank=True, verbose_name="risk / quality reason"),
+                ),
+                ("summary", models.TextField(verbose_name="summary")),
+                ("achievements", models.TextField(blank=True, verbose_name="achievements")),
+                ("next_steps", models.TextField(blank=True, verbose_name="next steps")),
+                (
+                    "help_needed",
+                    models.TextField(blank=True, verbose_name="help / decision needed"),
+                ),
+                (
+                    "decision_needed",
+                    models.BooleanField(default=False, verbose_name="decision needed"),
+                ),
+                (
+                    "percent_complete",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="% complete"),
+                ),
+                (
+                    "forecast_finish",
+                    models.DateField(blank=True, null=True, verbose_name="forecast finish"),
+                ),
+                (
+                    "trend",
+                    models.SmallIntegerField(
+                        blank=True,
+                        choices=[(1, "Better"), (0, "Same"), (-1, "Worse")],
+                        null=True,
+                        verbose_name="trend",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted"),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="portfolio.project",
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="portfolio.statusreport",
+                        verbose_name="supersedes",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'status report',
-                'verbose_name_plural': 'status reports',
-                'ordering': ['-period_end', '-revision'],
+                "verbose_name": "status report",
+                "verbose_name_plural": "status reports",
+                "ordering": ["-period_end", "-revision"],
             },
         ),
         migrations.AddField(
-            model_name='project',
-            name='latest_report',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='portfolio.statusreport', verbose_name='latest report'),
+            model_name="project",
+            name="latest_report",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="portfolio.statusreport",
+                verbose_name="latest report",
+            ),
         ),
         migrations.CreateModel(
-            name='Issue',
+            name="Issue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10, verbose_name='status')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due')),
-                ('severity', models.PositiveSmallIntegerField(choices=[(1, 'Low'), (2, 'Medium'), (3, 'High'), (4, 'Critical')], default=2, verbose_name='severity')),
-                ('escalation', models.PositiveSmallIntegerField(choices=[(0, 'Project'), (1, 'Program'), (2, 'PMO'), (3, 'Steering committee')], default=0, verbose_name='escalation level')),
-                ('resolution', models.TextField(blank=True, verbose_name='resolution')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.person', verbose_name='owner')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='issues', to='portfolio.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due")),
+                (
+                    "severity",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Low"), (2, "Medium"), (3, "High"), (4, "Critical")],
+                        default=2,
+                        verbose_name="severity",
+                    ),
+                ),
+                (
+                    "escalation",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Project"),
+                            (1, "Program"),
+                            (2, "PMO"),
+                            (3, "Steering committee"),
+                        ],
+                        default=0,
+                        verbose_name="escalation level",
+                    ),
+                ),
+                ("resolution", models.TextField(blank=True, verbose_name="resolution")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.person",
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="issues",
+                        to="portfolio.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'issue',
-                'verbose_name_plural': 'issues',
-                'ordering': ['-created_at'],
-                'abstract': False,
-                'indexes': [models.Index(fields=['project', 'status', 'severity'], name='portfolio_i_project_01147e_idx')],
+                "verbose_name": "issue",
+                "verbose_name_plural": "issues",
+                "ordering": ["-created_at"],
+                "abstract": False,
+                "indexes": [
+                    models.Index(
+                        fields=["project", "status", "severity"],
+                        name="portfolio_i_project_01147e_idx",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10, verbose_name='status')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due')),
-                ('decision_status', models.CharField(choices=[('pending', 'Decision needed'), ('decided', 'Decided'), ('withdrawn', 'Withdrawn')], default='pending', max_length=10, verbose_name='decision status')),
-                ('decided_by', models.CharField(blank=True, max_length=200, verbose_name='decided by')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='decided on')),
-                ('outcome', models.TextField(blank=True, verbose_name='outcome')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.person', verbose_name='owner')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='portfolio.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due")),
+                (
+                    "decision_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Decision needed"),
+                            ("decided", "Decided"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="decision status",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.CharField(blank=True, max_length=200, verbose_name="decided by"),
+                ),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="decided on")),
+                ("outcome", models.TextField(blank=True, verbose_name="outcome")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.person",
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="portfolio.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'decision',
-                'verbose_name_plural': 'decisions',
-                'ordering': ['-created_at'],
-                'abstract': False,
-                'indexes': [models.Index(fields=['project', 'decision_status'], name='portfolio_d_project_cfbf40_idx')],
+                "verbose_name": "decision",
+                "verbose_name_plural": "decisions",
+                "ordering": ["-created_at"],
+                "abstract": False,
+                "indexes": [
+                    models.Index(
+                        fields=["project", "decision_status"], name="portfolio_d_project_cfbf40_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Risk',
+            name="Risk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10, verbose_name='status')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due')),
-                ('probability', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='probability (1-5)')),
-                ('impact', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='impact (1-5)')),
-                ('score', models.PositiveSmallIntegerField(default=1, editable=False, verbose_name='score')),
-                ('response', models.CharField(choices=[('avoid', 'Avoid'), ('mitigate', 'Mitigate'), ('transfer', 'Transfer'), ('accept', 'Accept')], default='mitigate', max_length=10, verbose_name='response')),
-                ('mitigation', models.TextField(blank=True, verbose_name='mitigation')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.person', verbose_name='owner')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risks', to='portfolio.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due")),
+                (
+                    "probability",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="probability (1-5)",
+                    ),
+                ),
+                (
+                    "impact",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="impact (1-5)",
+                    ),
+                ),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        default=1, editable=False, verbose_name="score"
+                    ),
+                ),
+                (
+                    "response",
+                    models.CharField(
+                        choices=[
+                            ("avoid", "Avoid"),
+                            ("mitigate", "Mitigate"),
+                            ("transfer", "Transfer"),
+                            ("accept", "Accept"),
+                        ],
+                        default="mitigate",
+                        max_length=10,
+                        verbose_name="response",
+                    ),
+                ),
+                ("mitigation", models.TextField(blank=True, verbose_name="mitigation")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.person",
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="risks",
+                        to="portfolio.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'risk',
-                'verbose_name_plural': 'risks',
-                'ordering': ['-created_at'],
-                'abstract': False,
-                'indexes': [models.Index(fields=['project', 'status', 'score'], name='portfolio_r_project_ebb402_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('impact__gte', 1), ('impact__lte', 5), ('probability__gte', 1), ('probability__lte', 5)), name='risk_scales_1_5')],
+                "verbose_name": "risk",
+                "verbose_name_plural": "risks",
+                "ordering": ["-created_at"],
+                "abstract": False,
+                "indexes": [
+                    models.Index(
+                        fields=["project", "status", "score"], name="portfolio_r_project_ebb402_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("impact__gte", 1),
+                            ("impact__lte", 5),
+                            ("probability__gte", 1),
+                            ("probability__lte", 5),
+                        ),
+                        name="risk_scales_1_5",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='statusreport',
-            index=models.Index(fields=['project', 'is_current', 'period_end'], name='portfolio_s_project_ace7e6_idx'),
+            model_name="statusreport",
+            index=models.Index(
+                fields=["project", "is_current", "period_end"],
+                name="portfolio_s_project_ace7e6_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statusreport',
-            constraint=models.UniqueConstraint(fields=('project', 'period', 'revision'), name='report_unique_revision'),
+            model_name="statusreport",
+            constraint=models.UniqueConstraint(
+                fields=("project", "period", "revision"), name="report_unique_revision"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statusreport',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('project', 'period'), name='report_one_current_per_period'),
+            model_name="statusreport",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("project", "period"),
+                name="report_one_current_per_period",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statusreport',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'draft')), fields=('project', 'period'), name='report_one_draft_per_period'),
+            model_name="statusreport",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "draft")),
+                fields=("project", "period"),
+                name="report_one_draft_per_period",
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['phase'], name='portfolio_p_phase_3103da_idx'),
+            model_name="project",
+            index=models.Index(fields=["phase"], name="portfolio_p_phase_3103da_idx"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['pmo_type'], name='portfolio_p_pmo_typ_705d34_idx'),
+            model_name="project",
+            index=models.Index(fields=["pmo_type"], name="portfolio_p_pmo_typ_705d34_idx"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['state'], name='portfolio_p_state_d7ca7a_idx'),
+            model_name="project",
+            index=models.Index(fields=["state"], name="portfolio_p_state_d7ca7a_idx"),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('percent_complete__lte', 100)), name='project_percent_le_100'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("percent_complete__lte", 100)), name="project_percent_le_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('priority__gte', 1), ('priority__lte', 5)), name='project_priority_1_5'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("priority__gte", 1), ("priority__lte", 5)),
+                name="project_priority_1_5",
+            ),
         ),
     ]

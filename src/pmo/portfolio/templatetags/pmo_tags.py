@@ -21,7 +21,11 @@ def rag(value: int | None) -> str:
     if not value:
         return format_html('<span class="rag rag-none" title="{}">–</span>', _("No report"))
     return format_html(
-        '<span class="rag rag-{}" title="{}" data-rag="{}">{}</span>', value, Rag(value).label, value, SYMBOLS[value]
+        '<span class="rag rag-{}" title="{}" data-rag="{}">{}</span>',
+        value,
+        Rag(value).label,
+        value,
+        SYMBOLS[value],
     )
 
 
@@ -44,7 +48,11 @@ def sort_link(context: Any, key: str, label: str) -> str:
     arrow = " ▲" if current == key else (" ▼" if current == f"-{key}" else "")
     href = f"?{params + '&' if params else ''}sort={new}"
     return format_html(
-        '<a href="{}" hx-get="{}" hx-target="#project-table" hx-push-url="true">{}{}</a>', href, href, label, arrow
+        '<a href="{}" hx-get="{}" hx-target="#project-table" hx-push-url="true">{}{}</a>',
+        href,
+        href,
+        label,
+        arrow,
     )
 
 

@@ -17,10 +17,18 @@ class Command(BaseCommand):
     help = "Create the database, load the demo portfolio (idempotent) and serve the app."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--projects", type=int, default=60, help="number of projects (default 60)")
-        parser.add_argument("--no-serve", action="store_true", help="load only, do not start the server")
-        parser.add_argument("--reset", action="store_true", help="remove the demo data first, then load again")
-        parser.add_argument("--as-of", default="", help="date the demo history ends at (YYYY-MM-DD; default today)")
+        parser.add_argument(
+            "--projects", type=int, default=60, help="number of projects (default 60)"
+        )
+        parser.add_argument(
+            "--no-serve", action="store_true", help="load only, do not start the server"
+        )
+        parser.add_argument(
+            "--reset", action="store_true", help="remove the demo data first, then load again"
+        )
+        parser.add_argument(
+            "--as-of", default="", help="date the demo history ends at (YYYY-MM-DD; default today)"
+        )
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--port", type=int, default=None)
         parser.add_argument("--host", default=None)
@@ -33,18 +41,33 @@ class Command(BaseCommand):
             try:
                 as_of = dt.date.fromisoformat(options["as_of"])
             except ValueError:
-                raise CommandError(f"--as-of {options['as_of']!r} is not a date like 2026-11-20") from None
+                raise CommandError(
+                    f"--as-of {options['as_of']!r} is not a date like 2026-11-20"
+                ) from None
         call_command("migrate", interactive=False, verbosity=0)
         if options["reset"]:
             reset_demo()
-        with tqdm(total=options["projects"], desc="demo portfolio", unit="project", file=sys.stderr,
-                  disable=None) as bar:
-            result = load_demo(projects=options["projects"], as_of=as_of, seed=options["seed"], progress=bar.update)
+        with tqdm(
+            total=options["projects"],
+            desc="demo portfolio",
+            unit="project",
+            file=sys.stderr,
+            disable=None,
+        ) as bar:
+            result = load_demo(
+                projects=options["projects"], as_of=as_of, seed=options["seed"], progress=bar.update
+            )
         if result.created:
-            self.stdout.write(f"Loaded the demo portfolio: {result.projects} projects, {result.reports} status reports.")
+            self.stdout.write(
+                f"Loaded the demo portfolio: {result.projects} projects, "
+                f"{result.reports} status reports."
+            )
         else:
-            self.stdout.write(f"The demo portfolio is already loaded ({result.projects} projects); use --reset to reload.")
-        self.stdout.write("Sign in with one of these users (password: %s):" % DEMO_PASSWORD)
+            self.stdout.write(
+                f"The demo portfolio is already loaded ({result.projects} projects); "
+                "use --reset to reload."
+            )
+        self.stdout.write(f"Sign in with one of these users (password: {DEMO_PASSWORD}):")
         for username, role, person, _staff in DEMO_USERS:
             self.stdout.write(f"  {username:<8} {role.label}{f' ({person})' if person else ''}")
         if not options["no_serve"]:

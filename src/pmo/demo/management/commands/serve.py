@@ -17,10 +17,19 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.core.wsgi import get_wsgi_application
         from waitress import serve
 
-        from pmo.config.wsgi import application
+        application = get_wsgi_application()
 
-        self.stdout.write(f"PMO Hub serving on http://{options['host']}:{options['port']}/ (Ctrl+C stops)")
-        serve(application, host=options["host"], port=options["port"], threads=options["threads"],
-              ident="pmo-hub", channel_timeout=120)
+        self.stdout.write(
+            f"PMO Hub serving on http://{options['host']}:{options['port']}/ (Ctrl+C stops)"
+        )
+        serve(
+            application,
+            host=options["host"],
+            port=options["port"],
+            threads=options["threads"],
+            ident="pmo-hub",
+            channel_timeout=120,
+        )
