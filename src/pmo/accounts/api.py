@@ -1,7 +1,7 @@
 """REST endpoints for org units and people."""
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from pmo.accounts import selectors, services
@@ -68,7 +68,7 @@ def list_org_units(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/org-units", response={201: OrgUnitOut}, summary="Create an org unit (PMO admin)")
 def create_org_unit(request: HttpRequest, payload: OrgUnitIn):  # type: ignore[no-untyped-def]
-    return 201, services.create_org_unit(actor=user_of(request), data=payload.dict())
+    return Status(201, services.create_org_unit(actor=user_of(request), data=payload.dict()))
 
 
 @router.get("/people", response=list[PersonOut], summary="List people")
@@ -87,4 +87,4 @@ def get_person(request: HttpRequest, person_id: int):  # type: ignore[no-untyped
 
 @router.post("/people", response={201: PersonOut}, summary="Add a person (PMO)")
 def create_person(request: HttpRequest, payload: PersonIn):  # type: ignore[no-untyped-def]
-    return 201, services.create_person(actor=user_of(request), data=payload.dict())
+    return Status(201, services.create_person(actor=user_of(request), data=payload.dict()))

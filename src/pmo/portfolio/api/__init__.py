@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from pmo.accounts.models import user_of
@@ -53,7 +53,7 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]):  # type
 @router.post("/projects", response={201: ProjectOut}, summary="Create a project (PMO)")
 def create_project(request: HttpRequest, payload: ProjectIn):  # type: ignore[no-untyped-def]
     project = services.create_project(actor=user_of(request), data=payload.dict())
-    return 201, _annotated(request, project.code)
+    return Status(201, _annotated(request, project.code))
 
 
 @router.get("/projects/{code}", response=ProjectOut, summary="One project with its status")
@@ -122,7 +122,7 @@ def create_report(request: HttpRequest, code: str, payload: StatusReportIn):  # 
         data=data,
         submit=payload.submit,
     )
-    return 201, _report(request, code, report.pk)
+    return Status(201, _report(request, code, report.pk))
 
 
 @router.get(
@@ -170,11 +170,10 @@ def list_milestones(request: HttpRequest, code: str):  # type: ignore[no-untyped
 
 @router.post("/projects/{code}/milestones", response={201: MilestoneOut}, summary="Add a milestone")
 def create_milestone(request: HttpRequest, code: str, payload: MilestoneIn):  # type: ignore[no-untyped-def]
-    return 201, services.create_milestone(
-        actor=user_of(request),
-        project=_project(request, code),
-        data=payload.dict(),
+    milestone = services.create_milestone(
+        actor=user_of(request), project=_project(request, code), data=payload.dict()
     )
+    return Status(201, milestone)
 
 
 @router.patch(
@@ -236,7 +235,7 @@ def _register_raid(kind: str, schema_in: Any, schema_patch: Any, schema_out: Any
             kind=kind,
             data=payload.dict(),
         )
-        return 201, _item(request, code, item.pk)
+        return Status(201, _item(request, code, item.pk))
 
     @router.get(
         f"/projects/{{code}}/{kind}/{{item_id}}",

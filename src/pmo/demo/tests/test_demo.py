@@ -1,0 +1,66 @@
+"""The demo loader: realistic, repeatable, idempotent."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from pmo.accounts.models import User
+from pmo.demo.loader import load_demo
+from pmo.portfolio.models import Issue, Project, Risk, StatusReport
+from pmo.portfolio.selectors import status_center
+
+AS_OF = dt.date(2026, 11, 20)
+
+
+@pytest.mark.django_db
+def test_demo_loads_a_consistent_portfolio():
+    result = load_demo(projects=12, as_of=AS_OF)
+    assert (result.created, result.projects) == (True, 12)
+    assert StatusReport.objects.filter(project__code="P0001").count() in (25, 26)
+    for project in Project.objects.select_related("latest_report"):
+        latest = StatusReport.objects.filter(project=project).order_by("-period_end").first()
+        assert project.latest_report == latest
+        assert project.trend == latest.trend
+    assert Risk.objects.exists()
+    assert Issue.objects.exists()
+    assert {u.username for u in User.objects.all()} == {
+        "admin",
+        "pmo",
+        "pm",
+        "pm.uk",
+        "exec",
+        "viewer",
+    }
+    assert Project.objects.filter(name_zh="核心银行系统升级").exists()
+
+
+@pytest.mark.django_db
+def test_demo_is_idempotent_and_repeatable():
+    load_demo(projects=5, as_of=AS_OF)
+    first = list(StatusReport.objects.order_by("project__code", "period").values_list("overall"))
+    again = load_demo(projects=5, as_of=AS_OF)
+    assert again.created is False
+    assert Project.objects.count() == 5
+    call_command("demo", "--projects", "5", "--no-serve", "--reset", "--as-of", "2026-11-20")
+    second = list(StatusReport.objects.order_by("project__code", "period").values_list("overall"))
+    assert first == second
+
+
+@pytest.mark.django_db
+def test_demo_users_see_according_to_their_role():
+    load_demo(projects=24, as_of=AS_OF)
+    viewer = User.objects.get(username="viewer")
+    executive = User.objects.get(username="exec")
+    assert status_center(executive, {}).count() == 24
+    visible = status_center(viewer, {})
+    assert 0 < visible.count() < 24
+    assert all(p.org_unit.code == "cn-sh-rd" for p in visible)
+
+
+def test_demo_command_refuses_bad_arguments():
+    with pytest.raises(CommandError, match="--projects"):
+        call_command("demo", "--projects", "0", "--no-serve")
+    with pytest.raises(CommandError, match="is not a date"):
+        call_command("demo", "--as-of", "2026-13-01", "--no-serve")
