@@ -169,7 +169,7 @@ def update_project(
     *, actor: User, project: Project, data: dict[str, Any], version: int | None
 ) -> Project:
     """Change a project's fields; ``version`` must match the stored one (else 409)."""
-    project = Project.objects.select_for_update().select_related("manager").get(pk=project.pk)
+    project = Project.objects.select_for_update(of=("self",)).select_related("manager").get(pk=project.pk)
     require_edit(actor, project)
     project.check_version(version)
     if not actor.is_pmo:
@@ -270,7 +270,7 @@ def create_status_report(
     If the period already has a submitted report, the new one is its next
     revision (a correction); the submitted one stays as it was.
     """
-    project = Project.objects.select_for_update().select_related("manager").get(pk=project.pk)
+    project = Project.objects.select_for_update(of=("self",)).select_related("manager").get(pk=project.pk)
     require_edit(actor, project)
     today = today or timezone.localdate()
     per = parse_period(period)
@@ -334,7 +334,7 @@ def update_status_report(
 ) -> StatusReport:
     """Edit a draft. Submitted reports are immutable: write a revision instead (409)."""
     report = (
-        StatusReport.objects.select_for_update()
+        StatusReport.objects.select_for_update(of=("self",))
         .select_related("project__manager")
         .get(pk=report.pk)
     )
@@ -364,12 +364,12 @@ def update_status_report(
 def submit_status_report(*, actor: User, report: StatusReport, version: int | None) -> StatusReport:
     """Submit a draft: from now on it is immutable and counts in the status center."""
     report = (
-        StatusReport.objects.select_for_update()
+        StatusReport.objects.select_for_update(of=("self",))
         .select_related("project__manager")
         .get(pk=report.pk)
     )
     project = (
-        Project.objects.select_for_update().select_related("manager").get(pk=report.project_id)
+        Project.objects.select_for_update(of=("self",)).select_related("manager").get(pk=report.project_id)
     )
     require_edit(actor, project)
     if report.state != ReportState.DRAFT:
@@ -532,7 +532,7 @@ def update_milestone(
 ) -> Milestone:
     """Change a milestone (version-checked)."""
     milestone = (
-        Milestone.objects.select_for_update()
+        Milestone.objects.select_for_update(of=("self",))
         .select_related("project__manager")
         .get(pk=milestone.pk)
     )
@@ -561,7 +561,7 @@ def update_raid_item(
     """Change a RAID entry (version-checked)."""
     model = RAID_MODELS[kind]
     item = (
-        model._default_manager.select_for_update()
+        model._default_manager.select_for_update(of=("self",))
         .select_related("project__manager")
         .get(pk=item.pk)
     )
