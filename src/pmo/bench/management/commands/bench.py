@@ -1,0 +1,44 @@
+"""``pmo bench NAME [ARGS...]``: run an engine benchmark (``pmo bench cpm --tasks 100000``)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+BENCHMARKS = {
+    "cpm": ("pmo.bench.cpm", "critical path method: forward + backward pass vs networkx"),
+    "rcpsp": ("pmo.bench.rcpsp", "resource leveling on PSPLIB instances vs best-known"),
+    "portfolio-leveling": (
+        "pmo.bench.portfolio_leveling",
+        "multi-project leveling: CP-SAT vs the priority-rule heuristic",
+    ),
+}
+
+
+class Command(BaseCommand):
+    help = "Run a benchmark: " + ", ".join(f"{k} ({v[1]})" for k, v in BENCHMARKS.items())
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("name", help="|".join(BENCHMARKS))
+        parser.add_argument("args", nargs=argparse.REMAINDER, help="arguments of the benchmark")
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        # Hand everything after the benchmark name to the benchmark's own parser.
+        if len(argv) > 2 and argv[2] in BENCHMARKS:
+            self._run(argv[2], argv[3:])
+            return
+        super().run_from_argv(argv)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self._run(options["name"], options["args"])
+
+    def _run(self, name: str, argv: list[str]) -> None:
+        if name not in BENCHMARKS:
+            raise CommandError(f"unknown benchmark {name!r}; choose one of: {', '.join(BENCHMARKS)}")
+        module = importlib.import_module(BENCHMARKS[name][0])
+        code = module.main(argv)
+        if code:
+            raise SystemExit(code)
