@@ -32,7 +32,18 @@ def rag_history_svg(history: Sequence[StatusReport]) -> str:
         axes.set_axis_off()
     else:
         grid = [[getattr(r, d) or 0 for r in history] for d in dims]
-        axes.imshow(grid, cmap=ListedColormap(RAG_COLOURS), vmin=0, vmax=3, aspect="auto")
+        # pcolormesh draws vector cells (imshow would embed a bitmap in the SVG)
+        axes.pcolormesh(
+            [x - 0.5 for x in range(len(history) + 1)],
+            [y - 0.5 for y in range(len(dims) + 1)],
+            grid,
+            cmap=ListedColormap(RAG_COLOURS),
+            vmin=0,
+            vmax=3,
+            edgecolors="white",
+            linewidth=1.5,
+        )
+        axes.invert_yaxis()
         for row, dim in enumerate(dims):
             for col, report in enumerate(history):
                 value = getattr(report, dim)
@@ -53,10 +64,6 @@ def rag_history_svg(history: Sequence[StatusReport]) -> str:
         axes.tick_params(length=0)
         for spine in axes.spines.values():
             spine.set_visible(False)
-        axes.set_xticks([x - 0.5 for x in range(len(history) + 1)], minor=True)
-        axes.set_yticks([y - 0.5 for y in range(len(dims) + 1)], minor=True)
-        axes.grid(which="minor", color="white", linewidth=1.5)
-        axes.tick_params(which="minor", length=0)
     out = io.StringIO()
     figure.savefig(out, format="svg", metadata={"Date": None})
     return out.getvalue()

@@ -169,7 +169,9 @@ def update_project(
     *, actor: User, project: Project, data: dict[str, Any], version: int | None
 ) -> Project:
     """Change a project's fields; ``version`` must match the stored one (else 409)."""
-    project = Project.objects.select_for_update(of=("self",)).select_related("manager").get(pk=project.pk)
+    project = (
+        Project.objects.select_for_update(of=("self",)).select_related("manager").get(pk=project.pk)
+    )
     require_edit(actor, project)
     project.check_version(version)
     if not actor.is_pmo:
@@ -270,7 +272,9 @@ def create_status_report(
     If the period already has a submitted report, the new one is its next
     revision (a correction); the submitted one stays as it was.
     """
-    project = Project.objects.select_for_update(of=("self",)).select_related("manager").get(pk=project.pk)
+    project = (
+        Project.objects.select_for_update(of=("self",)).select_related("manager").get(pk=project.pk)
+    )
     require_edit(actor, project)
     today = today or timezone.localdate()
     per = parse_period(period)
@@ -369,7 +373,9 @@ def submit_status_report(*, actor: User, report: StatusReport, version: int | No
         .get(pk=report.pk)
     )
     project = (
-        Project.objects.select_for_update(of=("self",)).select_related("manager").get(pk=report.project_id)
+        Project.objects.select_for_update(of=("self",))
+        .select_related("manager")
+        .get(pk=report.project_id)
     )
     require_edit(actor, project)
     if report.state != ReportState.DRAFT:

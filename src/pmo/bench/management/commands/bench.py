@@ -27,17 +27,23 @@ class Command(BaseCommand):
 
     def run_from_argv(self, argv: list[str]) -> None:
         # Hand everything after the benchmark name to the benchmark's own parser.
-        if len(argv) > 2 and argv[2] in BENCHMARKS:
-            self._run(argv[2], argv[3:])
+        if len(argv) < 3 or argv[2].startswith("-"):
+            super().run_from_argv(argv)  # --help, or the "missing name" error
             return
-        super().run_from_argv(argv)
+        try:
+            self._run(argv[2], argv[3:])
+        except CommandError as exc:
+            self.stderr.write(f"CommandError: {exc}")
+            raise SystemExit(1) from None
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self._run(options["name"], options["args"])
+        self._run(options["name"], options.get("args") or [])
 
     def _run(self, name: str, argv: list[str]) -> None:
         if name not in BENCHMARKS:
-            raise CommandError(f"unknown benchmark {name!r}; choose one of: {', '.join(BENCHMARKS)}")
+            raise CommandError(
+                f"unknown benchmark {name!r}; choose one of: {', '.join(BENCHMARKS)}"
+            )
         module = importlib.import_module(BENCHMARKS[name][0])
         code = module.main(argv)
         if code:
