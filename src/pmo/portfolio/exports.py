@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pmo.portfolio.models import RAG_DIMENSIONS, Project, Rag, Trend
+from pmo.portfolio.models import DIMENSION_LABELS, RAG_DIMENSIONS, Project, Rag, Trend
 
 FORMATS = {"xlsx", "csv"}
 RAG_FILL = {Rag.GREEN: "C6EFCE", Rag.AMBER: "FFEB9C", Rag.RED: "FFC7CE"}
@@ -25,7 +25,7 @@ def _columns() -> list[str]:
     return [
         _("Code"), _("Name"), _("Program"), _("PMO type"), _("Sponsor"), _("Project manager"),
         _("Org unit"), _("Region"), _("Phase"), _("Period"), _("Overall"),
-        *[_(d.capitalize()) for d in RAG_DIMENSIONS], _("Trend"), _("% complete"),
+        *[str(DIMENSION_LABELS[d]) for d in RAG_DIMENSIONS], _("Trend"), _("% complete"),
         _("Baseline finish"), _("Forecast finish"), _("Slip (days)"), _("Open high risks"),
         _("Open high issues"), _("Decision needed"), _("Report missing"),
     ]
