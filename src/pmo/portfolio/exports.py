@@ -25,6 +25,7 @@ def _columns() -> list[str]:
     return [
         _("Code"), _("Name"), _("Program"), _("PMO type"), _("Sponsor"), _("Project manager"),
         _("Org unit"), _("Region"), _("Phase"), _("Period"), _("Overall"),
+        # xgettext:no-python-format
         *[str(DIMENSION_LABELS[d]) for d in RAG_DIMENSIONS], _("Trend"), _("% complete"),
         _("Baseline finish"), _("Forecast finish"), _("Slip (days)"), _("Open high risks"),
         _("Open high issues"), _("Decision needed"), _("Report missing"),

@@ -40,6 +40,7 @@ class StatusReportForm(forms.Form):
         label=_("Help / decision needed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     decision_needed = forms.BooleanField(label=_("A decision is needed from the PMO or steering"), required=False)
+    # xgettext:no-python-format
     percent_complete = forms.IntegerField(label=_("% complete"), min_value=0, max_value=100)
     forecast_finish = forms.DateField(
         label=_("Forecast finish"), required=False, widget=forms.DateInput(attrs={"type": "date"})
