@@ -208,7 +208,11 @@ def create_status_report(
     if per.start > today:
         raise FieldError("period", f"{period} has not started yet")
     if StatusReport.objects.filter(project=project, period=per.key, state=ReportState.DRAFT).exists():
-        raise ConflictError(f"a draft report for {per.key} exists already: edit or submit it")
+        # Shown in the web form too, hence translated.
+        raise ConflictError(
+            _("a draft report for %(period)s exists already: edit or submit it")
+            % {"period": per.key}
+        )
     current = StatusReport.objects.filter(project=project, period=per.key, is_current=True).first()
     last_revision = (
         StatusReport.objects.filter(project=project, period=per.key).aggregate(m=models.Max("revision"))["m"] or 0
@@ -227,7 +231,10 @@ def create_status_report(
         with transaction.atomic():
             report.save()
     except IntegrityError:
-        raise ConflictError(f"another report for {per.key} was written at the same time; reload") from None
+        raise ConflictError(
+            _("another report for %(period)s was written at the same time; reload")
+            % {"period": per.key}
+        ) from None
     record(actor=actor, action=AuditAction.CREATE if current is None else AuditAction.REVISE,
            instance=report, scope=scope_of(project),
            changes=diff(snapshot(current) if current else {}, snapshot(report)))
@@ -266,7 +273,10 @@ def submit_status_report(*, actor: User, report: StatusReport, version: int | No
     project = Project.objects.select_for_update().select_related("manager").get(pk=report.project_id)
     require_edit(actor, project)
     if report.state != ReportState.DRAFT:
-        raise ConflictError(f"report {report.period} r{report.revision} is submitted already")
+        raise ConflictError(
+            _("report %(period)s r%(revision)s is submitted already")
+            % {"period": report.period, "revision": report.revision}
+        )
     report.check_version(version)
     _check_report(report)
     _submit(actor, project, report)

@@ -64,3 +64,13 @@ def test_forms_in_chinese(zh_client: Client, project: Any) -> None:
     assert "完成百分比" in html
     html = _page(zh_client, reverse("portfolio:raid_create", args=[project.code, "risks"]))
     assert "新增风险" in html
+
+
+def test_service_conflict_shown_in_chinese(zh_client: Client, project: Any, green: Any) -> None:
+    """A second draft for the same period: the service's conflict reaches the form translated."""
+    url = reverse("portfolio:statusreport_create", args=[project.code])
+    period = zh_client.get(url).context["form"].fields["period"].choices[0][0]
+    body = {**green(), "period": period, "action": "draft"}
+    assert zh_client.post(url, body).status_code == 302
+    html = zh_client.post(url, body).content.decode()
+    assert f"{period} 已有一份草稿报告" in html
