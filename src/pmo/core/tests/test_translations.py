@@ -128,18 +128,6 @@ def test_gettext_in_chinese(english: str, chinese: str) -> None:
         assert translation.gettext(english) == english
 
 
-def test_lazy_labels_plural_and_context_in_chinese() -> None:
-    from pmo.audit.models import AuditEvent
-    from pmo.portfolio.models import DIMENSION_LABELS, Project, Rag
-
-    with translation.override("zh-hans"):
-        assert str(Project._meta.verbose_name) == "项目"
-        assert str(Rag.RED.label) == "红灯"
-        assert str(DIMENSION_LABELS["schedule"]) == "进度"
-        assert str(AuditEvent._meta.get_field("action").verbose_name) == "操作"
-        assert translation.ngettext(*PROJECTS, 3) % {"n": 3} == "3 个项目"
-
-
 def test_templates_render_in_chinese() -> None:
     from django.template import engines
 

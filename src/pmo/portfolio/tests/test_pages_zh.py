@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 
 @pytest.fixture
@@ -74,3 +75,16 @@ def test_service_conflict_shown_in_chinese(zh_client: Client, project: Any, gree
     assert zh_client.post(url, body).status_code == 302
     html = zh_client.post(url, body).content.decode()
     assert f"{period} 已有一份草稿报告" in html
+
+
+def test_lazy_labels_plural_and_context_in_chinese() -> None:
+    from pmo.audit.models import AuditEvent
+    from pmo.portfolio.models import DIMENSION_LABELS, Project, Rag
+
+    projects = ("%(n)s project", "%(n)s projects")  # not a literal gettext call: not extracted
+    with translation.override("zh-hans"):
+        assert str(Project._meta.verbose_name) == "项目"
+        assert str(Rag.RED.label) == "红灯"
+        assert str(DIMENSION_LABELS["schedule"]) == "进度"
+        assert str(AuditEvent._meta.get_field("action").verbose_name) == "操作"
+        assert translation.ngettext(*projects, 3) % {"n": 3} == "3 个项目"
