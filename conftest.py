@@ -9,6 +9,16 @@ from typing import Any
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default() -> Any:
+    """Each test starts in English: a request that switched language must not leak."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def org(db: Any) -> dict[str, Any]:
     """Group → China region → Shanghai R&D; Group → London HQ → London IT."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditAction(models.TextChoices):
@@ -33,7 +34,9 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     actor_name = models.CharField(max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    action = models.CharField(
+        pgettext_lazy("audit event", "action"), max_length=10, choices=AuditAction.choices
+    )
     object_type = models.CharField(_("object type"), max_length=60)
     object_id = models.CharField(max_length=40)
     object_repr = models.CharField(_("object"), max_length=255)

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pmo.portfolio.models import RAG_DIMENSIONS, Project, Rag, Trend
+from pmo.portfolio.models import DIMENSION_LABELS, RAG_DIMENSIONS, Project, Rag, Trend
 
 FORMATS = {"xlsx", "csv"}
 RAG_FILL = {Rag.GREEN: "C6EFCE", Rag.AMBER: "FFEB9C", Rag.RED: "FFC7CE"}
@@ -34,8 +34,9 @@ def _columns() -> list[str]:
         _("Phase"),
         _("Period"),
         _("Overall"),
-        *[_(d.capitalize()) for d in RAG_DIMENSIONS],
+        *[str(DIMENSION_LABELS[d]) for d in RAG_DIMENSIONS],
         _("Trend"),
+        # xgettext:no-python-format
         _("% complete"),
         _("Baseline finish"),
         _("Forecast finish"),

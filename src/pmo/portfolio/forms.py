@@ -46,6 +46,7 @@ class StatusReportForm(forms.Form):
     decision_needed = forms.BooleanField(
         label=_("A decision is needed from the PMO or steering"), required=False
     )
+    # xgettext:no-python-format
     percent_complete = forms.IntegerField(label=_("% complete"), min_value=0, max_value=100)
     forecast_finish = forms.DateField(
         label=_("Forecast finish"), required=False, widget=forms.DateInput(attrs={"type": "date"})

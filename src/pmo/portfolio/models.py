@@ -158,7 +158,10 @@ class Project(BilingualNameModel, VersionedModel):
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     percent_complete = models.PositiveSmallIntegerField(
-        _("% complete"), default=0, validators=[MaxValueValidator(100)]
+        # xgettext:no-python-format
+        _("% complete"),
+        default=0,
+        validators=[MaxValueValidator(100)],
     )
     latest_report = models.ForeignKey(
         "portfolio.StatusReport",
@@ -259,6 +262,7 @@ class StatusReport(VersionedModel):
     next_steps = models.TextField(_("next steps"), blank=True)
     help_needed = models.TextField(_("help / decision needed"), blank=True)
     decision_needed = models.BooleanField(_("decision needed"), default=False)
+    # xgettext:no-python-format
     percent_complete = models.PositiveSmallIntegerField(_("% complete"), default=0)
     forecast_finish = models.DateField(_("forecast finish"), null=True, blank=True)
     trend = models.SmallIntegerField(_("trend"), choices=Trend.choices, null=True, blank=True)

@@ -289,7 +289,11 @@ def create_status_report(
     if StatusReport.objects.filter(
         project=project, period=per.key, state=ReportState.DRAFT
     ).exists():
-        raise ConflictError(f"a draft report for {per.key} exists already: edit or submit it")
+        # Shown in the web form too, hence translated.
+        raise ConflictError(
+            _("a draft report for %(period)s exists already: edit or submit it")
+            % {"period": per.key}
+        )
     current = StatusReport.objects.filter(project=project, period=per.key, is_current=True).first()
     last_revision = (
         StatusReport.objects.filter(project=project, period=per.key).aggregate(
@@ -318,7 +322,8 @@ def create_status_report(
             report.save()
     except IntegrityError:
         raise ConflictError(
-            f"another report for {per.key} was written at the same time; reload"
+            _("another report for %(period)s was written at the same time; reload")
+            % {"period": per.key}
         ) from None
     record(
         actor=actor,
@@ -379,7 +384,10 @@ def submit_status_report(*, actor: User, report: StatusReport, version: int | No
     )
     require_edit(actor, project)
     if report.state != ReportState.DRAFT:
-        raise ConflictError(f"report {report.period} r{report.revision} is submitted already")
+        raise ConflictError(
+            _("report %(period)s r%(revision)s is submitted already")
+            % {"period": report.period, "revision": report.revision}
+        )
     report.check_version(version)
     _check_report(report)
     _submit(actor, project, report)
