@@ -6,14 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from pmo.accounts.models import OrgUnit, OrgUnitKind, Person, User
 from pmo.audit.models import AuditEvent
 from pmo.audit.selectors import list_events
 from pmo.portfolio.access import visible_projects
-from pmo.portfolio.filters import annotate_status, filter_projects
+from pmo.portfolio.filters import annotate_status, filter_projects, missing_q
 from pmo.portfolio.models import Milestone, Program, Project, ReportState, StatusReport
 from pmo.portfolio.raid import RAID_MODELS, Action, Assumption, Decision, Issue, RaidItem, Risk
 
@@ -23,6 +23,7 @@ __all__ = [
     "list_status_reports",
     "region_names",
     "status_center",
+    "status_summary",
 ]
 
 
@@ -35,6 +36,29 @@ def status_center(
     )
     qs = annotate_status(qs, today or timezone.localdate())
     return filter_projects(qs, filters)
+
+
+def status_summary(qs: QuerySet[Project], today: dt.date | None = None) -> dict[str, int]:
+    """Counts for the summary strip: projects by overall RAG and by flag, in one query.
+
+    The flags are recomputed from their conditions rather than read from the
+    annotations of ``qs``: Django drops CASE annotations when it wraps an annotated
+    queryset for ``aggregate()``.
+    """
+    pending = Decision.objects.filter(
+        project=OuterRef("pk"), status="open", decision_status="pending"
+    )
+    base = Project.objects.filter(pk__in=qs.order_by().values("pk"))
+    return base.aggregate(
+        total=Count("pk"),
+        red=Count("pk", filter=Q(latest_report__overall=3)),
+        amber=Count("pk", filter=Q(latest_report__overall=2)),
+        green=Count("pk", filter=Q(latest_report__overall=1)),
+        unrated=Count("pk", filter=Q(latest_report__isnull=True)),
+        missing=Count("pk", filter=missing_q(today or timezone.localdate())),
+        worse=Count("pk", filter=Q(trend=-1)),
+        decision=Count("pk", filter=Q(Exists(pending)) | Q(latest_report__decision_needed=True)),
+    )
 
 
 def region_names() -> dict[int, str]:

@@ -56,6 +56,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "sort": filters.get("sort") or "code",
         "can_create": can_create_project(user_of(request)),
+        "summary": selectors.status_summary(qs),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "portfolio/partials/_project_table.html", context)

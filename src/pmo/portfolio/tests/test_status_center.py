@@ -104,3 +104,31 @@ def test_org_unit_filter_includes_the_subtree(users, make_project):
     assert [p.code for p in status_center(users["exec"], {"org_unit": "cn"})] == ["SH"]
     assert [p.code for p in status_center(users["exec"], {"org_unit": "grp"})] == ["SH", "UK"]
     assert list(status_center(users["exec"], {"org_unit": "nowhere"})) == []
+
+
+def test_summary_counts_follow_the_filters(users, make_project):
+    from pmo.portfolio.selectors import status_summary
+
+    red, amber = make_project(code="R"), make_project(code="AM")
+    make_project(code="N", phase="planning")
+    submit(users, red, "2026-W45", overall=1)
+    submit(users, red, "2026-W46", overall=3, overall_reason="late")
+    submit(users, amber, "2026-W46", overall=2, overall_reason="tight")
+    today = dt.date(2026, 11, 18)
+    summary = status_summary(status_center(users["exec"], {}, today=today), today=today)
+    assert summary == {
+        "total": 3,
+        "red": 1,
+        "amber": 1,
+        "green": 0,
+        "unrated": 1,
+        "missing": 1,
+        "worse": 1,
+        "decision": 0,
+    }
+    planning = status_summary(status_center(users["exec"], {"phase": "planning"}))
+    assert (planning["total"], planning["unrated"]) == (1, 1)
+    services.create_raid_item(
+        actor=users["admin"], project=amber, kind="decisions", data={"title": "go?"}
+    )
+    assert status_summary(status_center(users["exec"], {}), today=today)["decision"] == 1
