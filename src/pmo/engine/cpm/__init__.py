@@ -1,5 +1,14 @@
 """Critical path method: array core (fast path) and the rich task model."""
 
+from pmo.engine.cpm.model import (
+    ConstraintType,
+    Link,
+    LinkType,
+    Project,
+    Schedule,
+    Task,
+    TaskSchedule,
+)
 from pmo.engine.cpm.network import (
     FF,
     FS,
@@ -14,6 +23,7 @@ from pmo.engine.cpm.network import (
     cpm_arrays,
     prepare,
 )
+from pmo.engine.cpm.schedule import schedule
 
 __all__ = [
     "FF",
@@ -22,10 +32,18 @@ __all__ = [
     "NO_TIME",
     "SF",
     "SS",
+    "ConstraintType",
     "CpmArrays",
     "ElapsedAxis",
+    "Link",
+    "LinkType",
     "Network",
     "Prepared",
+    "Project",
+    "Schedule",
+    "Task",
+    "TaskSchedule",
     "cpm_arrays",
     "prepare",
+    "schedule",
 ]
