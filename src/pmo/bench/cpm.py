@@ -56,8 +56,12 @@ def generate_layered_dag(
     layer = np.arange(n_tasks, dtype=np.int64) // layer_width
     duration = rng.integers(1, 21, size=n_tasks)
     duration[rng.random(n_tasks) < 0.05] = 0
-    k = int(round(n_tasks * links_per_task))
-    succ = rng.integers(min(layer_width, n_tasks), max(n_tasks, 1), size=k) if n_tasks > layer_width else np.zeros(0, dtype=np.int64)
+    k = round(n_tasks * links_per_task)
+    succ = (
+        rng.integers(min(layer_width, n_tasks), max(n_tasks, 1), size=k)
+        if n_tasks > layer_width
+        else np.zeros(0, dtype=np.int64)
+    )
     back = rng.integers(1, reach + 1, size=succ.size)
     src_layer = np.maximum(layer[succ] - back, 0)
     pred = src_layer * layer_width + rng.integers(0, layer_width, size=succ.size)
@@ -87,7 +91,11 @@ def to_networkx(net: Network) -> nx.DiGraph:
     g.add_edges_from(
         (p, s, {"t": t, "lag": lag})
         for p, s, t, lag in zip(
-            net.pred.tolist(), net.succ.tolist(), net.link_type.tolist(), net.lag.tolist(), strict=True
+            net.pred.tolist(),
+            net.succ.tolist(),
+            net.link_type.tolist(),
+            net.lag.tolist(),
+            strict=True,
         )
     )
     return g
@@ -121,7 +129,9 @@ def networkx_cpm(g: nx.DiGraph) -> NxResult:
             if c < best:
                 best = c
         ls[v] = best
-    return NxResult(early_start=es, late_start=ls, total_float=[a - b for a, b in zip(ls, es, strict=True)])
+    return NxResult(
+        early_start=es, late_start=ls, total_float=[a - b for a, b in zip(ls, es, strict=True)]
+    )
 
 
 def _time(fn: Callable[[], object], repeat: int, label: str) -> tuple[float, object]:

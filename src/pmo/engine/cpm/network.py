@@ -194,7 +194,9 @@ def _find_cycle(net: Network, left: BoolArray) -> list[int]:
     return cycle[k:] + cycle[:k]
 
 
-def _segments(key_sorted: IntArray, lvl_sorted: IntArray, n_levels: int) -> tuple[IntArray, IntArray]:
+def _segments(
+    key_sorted: IntArray, lvl_sorted: IntArray, n_levels: int
+) -> tuple[IntArray, IntArray]:
     m = key_sorted.size
     lvl_bounds = np.searchsorted(lvl_sorted, np.arange(n_levels + 1)).astype(np.int64)
     if m == 0:

@@ -122,7 +122,7 @@ def schedule(
     --------
     >>> from pmo.engine.cpm import Link, Project, Task
     >>> p = Project(
-    ...     tasks=(Task(name="A", duration=3), Task(name="B", duration=2), Task(name="C", duration=4)),
+    ...     tasks=(Task(name="A", duration=3), Task(name="B", duration=2), Task(duration=4)),
     ...     links=(Link(pred=0, succ=1), Link(pred=0, succ=2)),
     ... )
     >>> s = schedule(p)
@@ -154,12 +154,18 @@ def schedule(
         d = t.duration
         if t.actual_start is not None and t.actual_finish is not None:
             done[i] = True
-            fixed[i], duration[i], cap[i] = t.actual_start, t.actual_finish - t.actual_start, t.actual_finish
+            fixed[i], duration[i], cap[i] = (
+                t.actual_start,
+                t.actual_finish - t.actual_start,
+                t.actual_finish,
+            )
             percent[i] = 100.0 if t.percent_complete is None else t.percent_complete
             continue
         if t.actual_start is not None:
             if status is None:
-                raise InvalidInputError(f"task {i}: in progress, so the project needs a status_date")
+                raise InvalidInputError(
+                    f"task {i}: in progress, so the project needs a status_date"
+                )
             worked = max(status - t.actual_start, 0)
             rem = t.remaining if t.remaining is not None else max(d - worked, 0)
             fixed[i], duration[i] = t.actual_start, worked + rem
