@@ -422,7 +422,17 @@ def cpm_arrays(
         ls[tasks] = np.minimum(ls[tasks], best)
     free = pf - ef
     if fwd.size:
-        np.minimum.at(free, fp, es[fs] - cand)
+        slack = es[fs] - cand
+        if net.elapsed is not None and axis is not None:
+            # Elapsed lags are not linear in time: ask how late the predecessor
+            # may be without moving the successor.
+            pos = np.flatnonzero(net.elapsed[fwd])
+            sel = fwd[pos]
+            ff = from_finish[sel]
+            bound = es[net.succ[sel]] + np.where(to_finish[sel], d[net.succ[sel]], 0)
+            latest = axis.unshift(bound, net.lag[sel], ff) - np.where(ff, d[net.pred[sel]], 0)
+            slack[pos] = latest - es[net.pred[sel]]
+        np.minimum.at(free, fp, slack)
     return CpmArrays(
         early_start=es,
         early_finish=ef,
