@@ -24,9 +24,9 @@ import numpy as np
 import numpy.typing as npt
 from tqdm import tqdm
 
-from pmo.engine.cpm import FF, FS, SF, SS, CpmArrays, Network, cpm_arrays
+from pmo.engine.cpm import FF, FS, SF, SS, CpmArrays, Network, Prepared, cpm_arrays, prepare
 
-__all__ = ["generate_layered_dag", "main", "networkx_cpm"]
+__all__ = ["NxResult", "generate_layered_dag", "main", "networkx_cpm", "to_networkx"]
 
 IntArray = npt.NDArray[np.int64]
 RATIO_TASKS = 100_000
@@ -65,9 +65,7 @@ def generate_layered_dag(
     back = rng.integers(1, reach + 1, size=succ.size)
     src_layer = np.maximum(layer[succ] - back, 0)
     pred = src_layer * layer_width + rng.integers(0, layer_width, size=succ.size)
-    pred = np.minimum(pred, n_tasks - 1)
-    keep = layer[pred] < layer[succ]
-    pair = np.unique(pred[keep] * n_tasks + succ[keep])
+    pair = np.unique(pred * n_tasks + succ)
     pred, succ = pair // n_tasks, pair % n_tasks
     m = pred.size
     link_type = rng.choice(np.array([FS, SS, FF, SF]), size=m, p=[0.7, 0.1, 0.1, 0.1])
@@ -151,19 +149,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--links-per-task", type=float, default=2.0, help="links per task")
     parser.add_argument("--seed", type=int, default=12345, help="random seed")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--layer-width", type=int, default=1000, help="tasks per layer of the DAG")
     args = parser.parse_args(argv)
-    if args.tasks < 1 or args.links_per_task < 0 or args.repeat < 1:
-        parser.error("--tasks and --repeat must be >= 1, --links-per-task >= 0")
+    if args.tasks < 1 or args.links_per_task < 0 or args.repeat < 1 or args.layer_width < 1:
+        parser.error("--tasks, --repeat, --layer-width must be >= 1, --links-per-task >= 0")
     print(f"generating {args.tasks} tasks ...", file=sys.stderr)
-    net = generate_layered_dag(args.tasks, args.links_per_task, np.random.default_rng(args.seed))
+    width = args.layer_width
+    rng = np.random.default_rng(args.seed)
+    net = generate_layered_dag(args.tasks, args.links_per_task, rng, layer_width=width)
     seconds, _ = _time(lambda: cpm_arrays(net), args.repeat, f"engine {net.n_tasks}")
-    print(f"engine: tasks={net.n_tasks} links={net.n_links} median={seconds:.4f}s")
-    small = generate_layered_dag(RATIO_TASKS, args.links_per_task, np.random.default_rng(args.seed))
+    prep_s, prep = _time(lambda: prepare(net), args.repeat, "  of which levels")
+    assert isinstance(prep, Prepared)
+    pass_s, _ = _time(lambda: cpm_arrays(net, prepared=prep), args.repeat, "  of which passes")
+    print(
+        f"engine: tasks={net.n_tasks} links={net.n_links} levels={prep.n_levels} "
+        f"median={seconds:.4f}s (levels {prep_s:.4f}s + passes {pass_s:.4f}s)"
+    )
+    print("building the 100k networkx graph ...", file=sys.stderr)
+    rng = np.random.default_rng(args.seed)
+    small = generate_layered_dag(RATIO_TASKS, args.links_per_task, rng, layer_width=width)
     graph = to_networkx(small)
     eng_small, res_small = _time(lambda: cpm_arrays(small), args.repeat, "engine 100k")
     nx_small, nx_res = _time(lambda: networkx_cpm(graph), args.repeat, "networkx 100k")
     assert isinstance(res_small, CpmArrays) and isinstance(nx_res, NxResult)
-    if res_small.total_float.tolist() != nx_res.total_float:
+    if (
+        res_small.total_float.tolist() != nx_res.total_float
+        or res_small.early_start.tolist() != nx_res.early_start
+    ):
         print("error: engine and networkx disagree", file=sys.stderr)
         return 1
     ratio = nx_small / eng_small

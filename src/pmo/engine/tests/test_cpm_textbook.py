@@ -331,4 +331,5 @@ def test_invalid_inputs_name_the_field() -> None:
     with pytest.raises(InvalidInputError, match="out of range"):
         Project(tasks=(Task(duration=1),), links=(Link(pred=0, succ=3),))
     with pytest.raises(InvalidInputError, match="link_type"):
-        Network(duration=[1, 1], pred=[0], succ=[1], link_type=[7], lag=[0])
+        one = np.array([0])
+        Network(duration=np.array([1, 1]), pred=one, succ=one + 1, link_type=one + 7, lag=one)
