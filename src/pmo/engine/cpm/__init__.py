@@ -16,13 +16,12 @@ from pmo.engine.cpm.network import (
     NO_TIME,
     SF,
     SS,
-    CpmArrays,
     ElapsedAxis,
     Network,
     Prepared,
-    cpm_arrays,
     prepare,
 )
+from pmo.engine.cpm.passes import CpmArrays, Method, cpm_arrays
 from pmo.engine.cpm.schedule import schedule
 
 __all__ = [
@@ -37,6 +36,7 @@ __all__ = [
     "ElapsedAxis",
     "Link",
     "LinkType",
+    "Method",
     "Network",
     "Prepared",
     "Project",

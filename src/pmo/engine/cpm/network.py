@@ -1,7 +1,8 @@
-"""Array form of a precedence network and the vectorised CPM passes.
+"""Array form of a precedence network and its topological levels.
 
-The network lives on one integer axis of working time. Every link, whatever
-its type, is reduced to a bound between the *starts* of its two tasks::
+The passes are in :mod:`pmo.engine.cpm.passes`. The network lives on one
+integer axis of working time. Every link, whatever its type, is reduced to
+a bound between the *starts* of its two tasks::
 
     ES[succ] >= ES[pred] + offset,  offset = a * d[pred] + lag - b * d[succ]
 
@@ -28,11 +29,10 @@ __all__ = [
     "NO_TIME",
     "SF",
     "SS",
-    "CpmArrays",
     "ElapsedAxis",
     "Network",
     "Prepared",
-    "cpm_arrays",
+    "as_int_array",
     "prepare",
 ]
 
@@ -44,6 +44,9 @@ FS, SS, FF, SF = 0, 1, 2, 3
 
 NO_TIME = int(np.iinfo(np.int64).min)
 """Sentinel of ``fixed_start`` for tasks whose start is not fixed."""
+
+NO_CAP = int(np.iinfo(np.int64).max)
+"""Sentinel of ``finish_cap`` for tasks without a latest finish."""
 
 
 class ElapsedAxis(Protocol):
@@ -63,7 +66,8 @@ class ElapsedAxis(Protocol):
         ...
 
 
-def _as_int(name: str, value: object, size: int | None = None) -> IntArray:
+def as_int_array(name: str, value: object, size: int | None = None) -> IntArray:
+    """``value`` as a 1-d int64 array, or :class:`InvalidInputError` naming ``name``."""
     arr = np.asarray(value)
     if arr.ndim != 1 or (arr.size and not np.issubdtype(arr.dtype, np.integer)):
         raise InvalidInputError(f"{name}: expected a 1-d integer array")
@@ -105,12 +109,12 @@ class Network:
     elapsed: BoolArray | None = None
 
     def __post_init__(self) -> None:
-        duration = _as_int("duration", self.duration)
+        duration = as_int_array("duration", self.duration)
         m = np.asarray(self.pred).size
-        pred = _as_int("pred", self.pred, m)
-        succ = _as_int("succ", self.succ, m)
-        link_type = _as_int("link_type", self.link_type, m)
-        lag = _as_int("lag", self.lag, m)
+        pred = as_int_array("pred", self.pred, m)
+        succ = as_int_array("succ", self.succ, m)
+        link_type = as_int_array("link_type", self.link_type, m)
+        lag = as_int_array("lag", self.lag, m)
         n = duration.size
         if duration.size and duration.min() < 0:
             raise InvalidInputError("duration: must be >= 0")
@@ -273,172 +277,4 @@ def prepare(net: Network) -> Prepared:
         bwd_seg=bwd_seg,
         fwd_seg_lvl=np.searchsorted(fwd_seg, fwd_lvl).astype(np.int64),
         bwd_seg_lvl=np.searchsorted(bwd_seg, bwd_lvl).astype(np.int64),
-    )
-
-
-NO_CAP = int(np.iinfo(np.int64).max)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
-class CpmArrays:
-    """Early and late dates and floats of every task, as arrays (working-time offsets).
-
-    ``total_float`` is ``LS - ES`` (negative when a constraint cannot be met);
-    ``free_float`` is how far a task can slip without delaying any successor's
-    early start (or the project finish, for tasks without successors).
-    """
-
-    early_start: IntArray
-    early_finish: IntArray
-    late_start: IntArray
-    late_finish: IntArray
-    total_float: IntArray
-    free_float: IntArray
-    project_finish: int
-
-
-def _link_parts(net: Network) -> tuple[BoolArray, BoolArray, IntArray]:
-    lt = net.link_type
-    from_finish = (lt == FS) | (lt == FF)
-    to_finish = (lt == FF) | (lt == SF)
-    d = net.duration
-    offset = net.lag + np.where(from_finish, d[net.pred], 0) - np.where(to_finish, d[net.succ], 0)
-    return from_finish, to_finish, offset
-
-
-def cpm_arrays(
-    net: Network,
-    *,
-    prepared: Prepared | None = None,
-    start_floor: IntArray | int = 0,
-    fixed_start: IntArray | None = None,
-    finish_cap: IntArray | None = None,
-    project_finish: int | None = None,
-    axis: ElapsedAxis | None = None,
-) -> CpmArrays:
-    """Run the forward and backward pass of the critical path method.
-
-    Both passes walk the topological levels once; inside a level all links are
-    handled by numpy at once, so the work is linear in tasks + links.
-
-    Parameters
-    ----------
-    net : Network
-        The precedence network.
-    prepared : Prepared, optional
-        Result of :func:`prepare` for ``net`` (computed when omitted).
-    start_floor : int or array of int
-        Earliest start of each task (project start, status date, SNET ...).
-    fixed_start : array of int, optional
-        Start that overrides the links (:data:`NO_TIME` where not fixed).
-    finish_cap : array of int, optional
-        Latest finish of each task (SNLT/FNLT ...; :data:`NO_CAP` where none).
-    project_finish : int, optional
-        Late finish of the project; the latest early finish when omitted.
-    axis : ElapsedAxis, optional
-        Needed when the network has links with elapsed lags.
-
-    Returns
-    -------
-    CpmArrays
-
-    Examples
-    --------
-    >>> net = Network(duration=[3, 2, 4], pred=[0, 0], succ=[1, 2], link_type=[FS, FS], lag=[0, 0])
-    >>> r = cpm_arrays(net)
-    >>> r.early_start.tolist(), r.late_start.tolist(), r.total_float.tolist()
-    ([0, 3, 3], [0, 5, 3], [0, 2, 0])
-    """
-    if prepared is None:
-        prepared = prepare(net)
-    if net.elapsed is not None and axis is None:
-        raise InvalidInputError("elapsed lags need a calendar axis (axis=...)")
-    n = net.n_tasks
-    d = net.duration
-    from_finish, to_finish, offset = _link_parts(net)
-    es = np.zeros(n, dtype=np.int64)
-    np.maximum(es, start_floor, out=es)
-    fixed: BoolArray | None = None
-    if fixed_start is not None:
-        fixed_start = _as_int("fixed_start", fixed_start, n)
-        fixed = fixed_start != NO_TIME
-        if fixed.any():
-            es[fixed] = fixed_start[fixed]
-        else:
-            fixed = None
-    fwd = prepared.fwd
-    fp, fs, fo = net.pred[fwd], net.succ[fwd], offset[fwd]
-    cand = np.empty(fwd.size, dtype=np.int64)
-    for lvl in range(1, prepared.n_levels):
-        lo, hi = int(prepared.fwd_lvl[lvl]), int(prepared.fwd_lvl[lvl + 1])
-        if lo == hi:
-            continue
-        p = fp[lo:hi]
-        c = es[p]
-        c += fo[lo:hi]
-        if net.elapsed is not None and axis is not None:
-            sel = fwd[lo:hi][net.elapsed[fwd[lo:hi]]]
-            if sel.size:
-                pos = np.flatnonzero(net.elapsed[fwd[lo:hi]])
-                ff = from_finish[sel]
-                anchor = es[net.pred[sel]] + np.where(ff, d[net.pred[sel]], 0)
-                target = axis.shift(anchor, net.lag[sel], ff)
-                c[pos] = target - np.where(to_finish[sel], d[net.succ[sel]], 0)
-        cand[lo:hi] = c
-        segs = prepared.fwd_seg[prepared.fwd_seg_lvl[lvl] : prepared.fwd_seg_lvl[lvl + 1]]
-        best = np.maximum.reduceat(c, segs - lo)
-        tasks = fs[segs]
-        val = np.maximum(es[tasks], best)
-        if fixed is not None:
-            val = np.where(fixed[tasks], es[tasks], val)
-        es[tasks] = val
-    ef = es + d
-    pf = int(ef.max()) if n else 0
-    if project_finish is not None:
-        pf = project_finish
-    lf = np.full(n, pf, dtype=np.int64)
-    if finish_cap is not None:
-        np.minimum(lf, _as_int("finish_cap", finish_cap, n), out=lf)
-    ls = lf - d
-    bwd = prepared.bwd
-    bp, bs, bo = net.pred[bwd], net.succ[bwd], offset[bwd]
-    for lvl in range(prepared.n_levels - 1, -1, -1):
-        lo, hi = int(prepared.bwd_lvl[lvl]), int(prepared.bwd_lvl[lvl + 1])
-        if lo == hi:
-            continue
-        c = ls[bs[lo:hi]]
-        c -= bo[lo:hi]
-        if net.elapsed is not None and axis is not None:
-            mask = net.elapsed[bwd[lo:hi]]
-            if mask.any():
-                sel = bwd[lo:hi][mask]
-                ff = from_finish[sel]
-                bound = ls[net.succ[sel]] + np.where(to_finish[sel], d[net.succ[sel]], 0)
-                anchor = axis.unshift(bound, net.lag[sel], ff)
-                c[np.flatnonzero(mask)] = anchor - np.where(ff, d[net.pred[sel]], 0)
-        segs = prepared.bwd_seg[prepared.bwd_seg_lvl[lvl] : prepared.bwd_seg_lvl[lvl + 1]]
-        best = np.minimum.reduceat(c, segs - lo)
-        tasks = bp[segs]
-        ls[tasks] = np.minimum(ls[tasks], best)
-    free = pf - ef
-    if fwd.size:
-        slack = es[fs] - cand
-        if net.elapsed is not None and axis is not None:
-            # Elapsed lags are not linear in time: ask how late the predecessor
-            # may be without moving the successor.
-            pos = np.flatnonzero(net.elapsed[fwd])
-            sel = fwd[pos]
-            ff = from_finish[sel]
-            bound = es[net.succ[sel]] + np.where(to_finish[sel], d[net.succ[sel]], 0)
-            latest = axis.unshift(bound, net.lag[sel], ff) - np.where(ff, d[net.pred[sel]], 0)
-            slack[pos] = latest - es[net.pred[sel]]
-        np.minimum.at(free, fp, slack)
-    return CpmArrays(
-        early_start=es,
-        early_finish=ef,
-        late_start=ls,
-        late_finish=ls + d,
-        total_float=ls - es,
-        free_float=free,
-        project_finish=pf,
     )

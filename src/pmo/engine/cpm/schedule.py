@@ -20,8 +20,8 @@ from pmo.engine.cpm.network import (
     ElapsedAxis,
     IntArray,
     Network,
-    cpm_arrays,
 )
+from pmo.engine.cpm.passes import Method, cpm_arrays
 from pmo.engine.errors import InvalidInputError
 
 __all__ = ["schedule"]
@@ -94,6 +94,7 @@ def schedule(
     *,
     near_critical_threshold: int = 0,
     axis: ElapsedAxis | None = None,
+    method: Method = "auto",
 ) -> Schedule:
     """Compute early/late dates, floats and the critical path of a project.
 
@@ -106,6 +107,8 @@ def schedule(
     axis : ElapsedAxis, optional
         Calendar axis converting elapsed lags (see
         :class:`pmo.engine.calendars.CalendarAxis`).
+    method : {"auto", "levels", "loop"}
+        Implementation of the passes (see :func:`~pmo.engine.cpm.cpm_arrays`).
 
     Returns
     -------
@@ -209,6 +212,7 @@ def schedule(
         finish_cap=cap,
         project_finish=project.finish,
         axis=axis,
+        method=method,
     )
     if project.finish is None and leaf_idx:
         pf = int(r.early_finish[leaf_idx].max())

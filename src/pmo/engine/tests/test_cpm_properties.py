@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmo.engine.cpm import NO_CAP, NO_TIME, Network, cpm_arrays, prepare
+from pmo.engine.calendars import CalendarAxis, china_calendar
+from pmo.engine.cpm import NO_CAP, NO_TIME, Method, Network, cpm_arrays, prepare
 from pmo.engine.tests.naive import naive_cpm
 
 _FROM_FINISH = np.array([True, False, True, False])
@@ -56,10 +59,15 @@ def _network(case: dict[str, object]) -> Network:
     )
 
 
+METHODS = st.sampled_from(["levels", "loop"])
+
+
 @settings(max_examples=300, deadline=None)
-@given(dags())
-def test_unconstrained_passes_equal_the_naive_reference(case: dict[str, object]) -> None:
-    r = cpm_arrays(_network(case))
+@given(dags(), METHODS)
+def test_unconstrained_passes_equal_the_naive_reference(
+    case: dict[str, object], method: Method
+) -> None:
+    r = cpm_arrays(_network(case), method=method)
     ref = naive_cpm(case["duration"], case["links"])  # type: ignore[arg-type]
     assert r.early_start.tolist() == ref.es
     assert r.late_start.tolist() == ref.ls
@@ -69,8 +77,10 @@ def test_unconstrained_passes_equal_the_naive_reference(case: dict[str, object])
 
 
 @settings(max_examples=300, deadline=None)
-@given(dags(constrained=True))
-def test_constrained_passes_equal_the_naive_reference(case: dict[str, object]) -> None:
+@given(dags(constrained=True), METHODS)
+def test_constrained_passes_equal_the_naive_reference(
+    case: dict[str, object], method: Method
+) -> None:
     fixed = [NO_TIME if f is None else f for f in case["fixed"]]  # type: ignore[attr-defined]
     cap = [NO_CAP if c is None else c for c in case["cap"]]  # type: ignore[attr-defined]
     r = cpm_arrays(
@@ -78,6 +88,7 @@ def test_constrained_passes_equal_the_naive_reference(case: dict[str, object]) -
         start_floor=np.array(case["floor"], dtype=np.int64),
         fixed_start=np.array(fixed, dtype=np.int64),
         finish_cap=np.array(cap, dtype=np.int64),
+        method=method,
     )
     ref = naive_cpm(
         case["duration"],  # type: ignore[arg-type]
@@ -121,3 +132,51 @@ def test_levels_are_a_topological_order(case: dict[str, object]) -> None:
     net = _network(case)
     level = prepare(net).level
     assert np.all(level[net.pred] < level[net.succ])
+
+
+@settings(max_examples=100, deadline=None)
+@given(dags(), st.integers(0, 5000), st.booleans())
+def test_elapsed_lags_agree_between_methods_and_hold(
+    case: dict[str, object], minutes: int, negative: bool
+) -> None:
+    # every link gets an elapsed lag on the China calendar (holidays, 调休)
+    net0 = _network(case)
+    lag = np.full(net0.n_links, -minutes if negative else minutes, dtype=np.int64)
+    net = Network(
+        duration=net0.duration * 60,
+        pred=net0.pred,
+        succ=net0.succ,
+        link_type=net0.link_type,
+        lag=lag,
+        elapsed=np.ones(net0.n_links, dtype=np.bool_),
+    )
+    a = cpm_arrays(net, axis=_AXIS, method="levels")
+    b = cpm_arrays(net, axis=_AXIS, method="loop")
+    assert a.early_start.tolist() == b.early_start.tolist()
+    assert a.late_start.tolist() == b.late_start.tolist()
+    assert a.free_float.tolist() == b.free_float.tolist()
+    d = net.duration
+    ff = _FROM_FINISH[net.link_type]
+    reached = a.early_start[net.succ] + np.where(_TO_FINISH[net.link_type], d[net.succ], 0)
+    need = _AXIS.shift(a.early_start[net.pred] + np.where(ff, d[net.pred], 0), lag, ff)
+    assert np.all(reached >= need)
+    assert np.all(a.free_float >= 0)
+    assert np.all(a.total_float >= a.free_float)
+
+
+_AXIS = CalendarAxis(calendar=china_calendar(), origin=datetime(2026, 9, 28, 8), days_after=400)
+
+
+def test_a_long_chain_uses_the_loop_and_is_exact() -> None:
+    n = 20_000
+    one = np.ones(n - 1, dtype=np.int64)
+    net = Network(
+        duration=np.full(n, 2, dtype=np.int64),
+        pred=np.arange(n - 1),
+        succ=np.arange(1, n),
+        link_type=one * 0,
+        lag=one,
+    )
+    r = cpm_arrays(net)
+    assert r.early_start[-1] == 3 * (n - 1)
+    assert r.total_float.max() == 0

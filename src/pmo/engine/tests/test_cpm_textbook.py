@@ -13,6 +13,7 @@ from pmo.engine.cpm import (
     ConstraintType,
     Link,
     LinkType,
+    Method,
     Network,
     Project,
     Task,
@@ -266,7 +267,8 @@ def test_project_deadline_before_the_early_finish_gives_negative_float() -> None
     assert s.tasks[0].total_float == -2
 
 
-def test_elapsed_lag_runs_through_the_weekend() -> None:
+@pytest.mark.parametrize("method", ["levels", "loop"])
+def test_elapsed_lag_runs_through_the_weekend(method: Method) -> None:
     # A: Friday 2026-11-20 08:00-17:00; B follows after 2 elapsed days (Sunday 17:00),
     # so starts Monday 08:00, where a working lag of 2 days would start it Wednesday.
     axis = CalendarAxis(calendar=standard_calendar(), origin=datetime(2026, 11, 20, 8))
@@ -274,6 +276,7 @@ def test_elapsed_lag_runs_through_the_weekend() -> None:
     elapsed = schedule(
         Project(tasks=tasks, links=(Link(pred=0, succ=1, lag=2 * 1440, elapsed=True),)),
         axis=axis,
+        method=method,
     )
     working = schedule(Project(tasks=tasks, links=(Link(pred=0, succ=1, lag=2 * 480),)))
     b = elapsed.tasks[1]
@@ -282,7 +285,8 @@ def test_elapsed_lag_runs_through_the_weekend() -> None:
     assert [t.total_float for t in elapsed.tasks] == [0, 0]
 
 
-def test_elapsed_lag_leaves_float_when_the_weekend_absorbs_it() -> None:
+@pytest.mark.parametrize("method", ["levels", "loop"])
+def test_elapsed_lag_leaves_float_when_the_weekend_absorbs_it(method: Method) -> None:
     # A (4 h) Friday morning and C (2 days) in parallel; B needs A + 1 elapsed day.
     axis = CalendarAxis(calendar=standard_calendar(), origin=datetime(2026, 11, 20, 8))
     s = schedule(
@@ -291,6 +295,7 @@ def test_elapsed_lag_leaves_float_when_the_weekend_absorbs_it() -> None:
             links=(Link(pred=0, succ=1, lag=1440, elapsed=True),),
         ),
         axis=axis,
+        method=method,
     )
     a, b, _ = s.tasks
     # A ends Fri 12:00, +24 h = Sat 12:00 -> B starts Mon 08:00 (offset 480)

@@ -9,6 +9,7 @@ import pytest
 
 MODULES = [
     "pmo.engine.cpm.network",
+    "pmo.engine.cpm.passes",
     "pmo.engine.cpm.model",
     "pmo.engine.cpm.schedule",
     "pmo.engine.calendars.model",
