@@ -14,6 +14,7 @@ one gather, one add and one segmented max/min per topological level.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -211,6 +212,37 @@ def _segments(
     return lvl_bounds, np.flatnonzero(change).astype(np.int64)
 
 
+_THIN_AFTER = 64
+_THIN_WIDTH = 16
+
+
+def _levels_loop(
+    ptr: IntArray, succ_by_pred: IntArray, indeg: IntArray, level: IntArray, frontier: IntArray
+) -> int:
+    """Continue Kahn's algorithm task by task; return how many more tasks got a level."""
+    ptr_l, succ_l, indeg_l = ptr.tolist(), succ_by_pred.tolist(), indeg.tolist()
+    level_l = level.tolist()
+    queue = deque(frontier.tolist())
+    more = 0
+    while queue:
+        u = queue.popleft()
+        nxt = level_l[u] + 1
+        for j in range(ptr_l[u], ptr_l[u + 1]):
+            v = succ_l[j]
+            if level_l[v] < nxt:
+                level_l[v] = nxt
+            indeg_l[v] -= 1
+            if indeg_l[v] == 0:
+                queue.append(v)
+                more += 1
+    # Tasks left on a cycle keep level -1 (they were never freed).
+    freed = np.array(level_l, dtype=np.int64)
+    stuck = np.array(indeg_l, dtype=np.int64) > 0
+    freed[stuck] = -1
+    level[:] = freed
+    return more
+
+
 def prepare(net: Network) -> Prepared:
     """Order the network topologically by levels (Kahn's algorithm, vectorised).
 
@@ -242,6 +274,11 @@ def prepare(net: Network) -> Prepared:
     while frontier.size:
         level[frontier] = depth
         done += frontier.size
+        if depth >= _THIN_AFTER and done < _THIN_WIDTH * depth:
+            # Deep and narrow (e.g. long chains): numpy calls per level cost
+            # more than the work, so finish in plain Python.
+            done += _levels_loop(ptr, succ_by_pred, indeg, level, frontier)
+            break
         starts = ptr[frontier]
         counts = ptr[frontier + 1] - starts
         total = int(counts.sum())

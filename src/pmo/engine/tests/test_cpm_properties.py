@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pmo.engine.calendars import CalendarAxis, china_calendar
 from pmo.engine.cpm import NO_CAP, NO_TIME, Method, Network, cpm_arrays, prepare
+from pmo.engine.errors import CycleError
 from pmo.engine.tests.naive import naive_cpm
 
 _FROM_FINISH = np.array([True, False, True, False])
@@ -180,3 +182,55 @@ def test_a_long_chain_uses_the_loop_and_is_exact() -> None:
     r = cpm_arrays(net)
     assert r.early_start[-1] == 3 * (n - 1)
     assert r.total_float.max() == 0
+
+
+def _deep(n: int, seed: int) -> Network:
+    # each task links from 1-2 of the 5 tasks before it: thousands of thin levels
+    rng = np.random.default_rng(seed)
+    succ = np.repeat(np.arange(1, n), 2)
+    pred = np.maximum(succ - rng.integers(1, 6, size=succ.size), 0)
+    pair = np.unique(pred * n + succ)
+    m = pair.size
+    return Network(
+        duration=rng.integers(0, 9, size=n),
+        pred=pair // n,
+        succ=pair % n,
+        link_type=rng.integers(0, 4, size=m),
+        lag=rng.integers(-3, 4, size=m),
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_deep_network_levels_and_passes_match_the_reference(seed: int) -> None:
+    net = _deep(3000, seed)
+    level = prepare(net).level
+    expected = [0] * net.n_tasks
+    for p, s in sorted(zip(net.pred.tolist(), net.succ.tolist(), strict=True), key=lambda x: x[1]):
+        expected[s] = max(expected[s], expected[p] + 1)
+    assert level.tolist() == expected
+    links = list(
+        zip(
+            net.pred.tolist(),
+            net.succ.tolist(),
+            net.link_type.tolist(),
+            net.lag.tolist(),
+            strict=True,
+        )
+    )
+    ref = naive_cpm(net.duration.tolist(), links)
+    for method in ("levels", "loop", "auto"):
+        r = cpm_arrays(net, method=method)  # type: ignore[arg-type]
+        assert r.early_start.tolist() == ref.es
+        assert r.late_start.tolist() == ref.ls
+        assert r.free_float.tolist() == ref.ff
+
+
+def test_cycle_deep_in_a_long_chain_is_found() -> None:
+    n = 5000
+    pred = np.r_[np.arange(n - 1), n - 1]
+    succ = np.r_[np.arange(1, n), n - 4]
+    zero = np.zeros(n, dtype=np.int64)
+    net = Network(duration=zero + 1, pred=pred, succ=succ, link_type=zero, lag=zero)
+    with pytest.raises(CycleError) as info:
+        prepare(net)
+    assert info.value.cycle == [n - 4, n - 3, n - 2, n - 1]
