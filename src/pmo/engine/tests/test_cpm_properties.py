@@ -219,7 +219,7 @@ def test_deep_network_levels_and_passes_match_the_reference(seed: int) -> None:
     )
     ref = naive_cpm(net.duration.tolist(), links)
     for method in ("levels", "loop", "auto"):
-        r = cpm_arrays(net, method=method)  # type: ignore[arg-type]
+        r = cpm_arrays(net, method=method)
         assert r.early_start.tolist() == ref.es
         assert r.late_start.tolist() == ref.ls
         assert r.free_float.tolist() == ref.ff
