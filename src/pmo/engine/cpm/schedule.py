@@ -89,6 +89,35 @@ def _expand_links(
     return pred, succ, kind, lag, elapsed
 
 
+def _summary_constraints(
+    project: Project,
+    summary: list[bool],
+    leaves: dict[int, list[int]],
+    floor: IntArray,
+    cap: IntArray,
+) -> None:
+    """Apply SNET and FNLT of summary tasks to their leaves (the others are refused).
+
+    A summary starts with its earliest leaf and finishes with its latest, so
+    "start no earlier than" and "finish no later than" bind every leaf; the
+    other constraint types do not split into leaf constraints.
+    """
+    for i, t in enumerate(project.tasks):
+        ct = t.constraint_time
+        if not summary[i] or ct is None or t.constraint is ConstraintType.ALAP:
+            continue
+        if t.constraint is ConstraintType.SNET:
+            for leaf in leaves.get(i, []):
+                floor[leaf] = max(int(floor[leaf]), ct)
+        elif t.constraint is ConstraintType.FNLT:
+            for leaf in leaves.get(i, []):
+                cap[leaf] = min(int(cap[leaf]), ct)
+        else:
+            raise InvalidInputError(
+                f"task {i}: a summary task takes only SNET or FNLT, not {t.constraint}"
+            )
+
+
 def schedule(
     project: Project,
     *,
@@ -195,6 +224,7 @@ def schedule(
             fixed[i], cap[i] = ct, ct + d
         elif c is ConstraintType.MFO:
             fixed[i], cap[i] = ct - d, ct
+    _summary_constraints(project, summary, leaves, floor, cap)
 
     net = Network(
         duration=duration,

@@ -204,6 +204,32 @@ def test_nested_summaries_roll_up_through_levels() -> None:
     assert s.tasks[0].percent_complete == 20.0
 
 
+def test_summary_constraints_bind_every_leaf() -> None:
+    # Phase (SNET 5) holds a (2) and b (6); Wrap (FNLT 9) holds c (6), which gets 3 of float
+    s = schedule(
+        Project(
+            tasks=(
+                Task(name="Phase", constraint=ConstraintType.SNET, constraint_time=5),
+                Task(name="a", duration=2, parent=0),
+                Task(name="b", duration=6, parent=0),
+                Task(name="Wrap", parent=None, constraint=ConstraintType.FNLT, constraint_time=9),
+                Task(name="c", duration=6, parent=3),
+            ),
+        )
+    )
+    assert [t.early_start for t in s.tasks] == [5, 5, 5, 0, 0]
+    assert (s.tasks[2].total_float, s.tasks[4].total_float) == (0, 3)
+    with pytest.raises(InvalidInputError, match="only SNET or FNLT"):
+        schedule(
+            Project(
+                tasks=(
+                    Task(name="S", constraint=ConstraintType.MSO, constraint_time=1),
+                    Task(duration=1, parent=0),
+                )
+            )
+        )
+
+
 def test_start_to_start_out_of_a_summary_is_refused() -> None:
     with pytest.raises(InvalidInputError, match="cannot leave a summary"):
         schedule(
