@@ -269,7 +269,10 @@ def cpm_arrays(
     d = net.duration
     lk = _Links.of(net)
     es = np.zeros(n, dtype=np.int64)
-    np.maximum(es, start_floor, out=es)
+    if isinstance(start_floor, int | np.integer):
+        np.maximum(es, start_floor, out=es)
+    else:
+        np.maximum(es, as_int_array("start_floor", start_floor, n), out=es)
     fixed: BoolArray | None = None
     if fixed_start is not None:
         fixed_start = as_int_array("fixed_start", fixed_start, n)

@@ -7,6 +7,8 @@ vectorised code as the benchmark. Summary tasks are rolled up afterwards.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from pmo.engine.cpm.model import ConstraintType, LinkType, Project, Schedule, TaskSchedule
@@ -87,6 +89,79 @@ def _expand_links(
                 lag.append(link.lag)
                 elapsed.append(link.elapsed)
     return pred, succ, kind, lag, elapsed
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class _Bounds:
+    """Per-task inputs of the array passes derived from constraints and actuals."""
+
+    duration: IntArray
+    floor: IntArray
+    fixed: IntArray
+    cap: IntArray
+    percent: list[float]
+    done: list[bool]
+
+
+def _bounds(project: Project, summary: list[bool]) -> _Bounds:
+    """Turn durations, constraints, actuals and the status date into bounds.
+
+    See the table in ``docs/decisions/engine-cpm.md``.
+    """
+    tasks = project.tasks
+    n = len(tasks)
+    status = project.status_date
+    duration = np.zeros(n, dtype=np.int64)
+    floor = np.zeros(n, dtype=np.int64)
+    fixed = np.full(n, NO_TIME, dtype=np.int64)
+    cap = np.full(n, NO_CAP, dtype=np.int64)
+    percent = [0.0] * n
+    done = [False] * n
+    for i, t in enumerate(tasks):
+        if summary[i]:
+            continue
+        d = t.duration
+        if t.actual_start is not None and t.actual_finish is not None:
+            done[i] = True
+            fixed[i], duration[i], cap[i] = (
+                t.actual_start,
+                t.actual_finish - t.actual_start,
+                t.actual_finish,
+            )
+            percent[i] = 100.0 if t.percent_complete is None else t.percent_complete
+            continue
+        if t.actual_start is not None:
+            if status is None:
+                raise InvalidInputError(
+                    f"task {i}: in progress, so the project needs a status_date"
+                )
+            worked = max(status - t.actual_start, 0)
+            rem = t.remaining if t.remaining is not None else max(d - worked, 0)
+            fixed[i], duration[i] = t.actual_start, worked + rem
+            if t.percent_complete is not None:
+                percent[i] = t.percent_complete
+            elif worked + rem:
+                percent[i] = 100.0 * worked / (worked + rem)
+            continue
+        duration[i] = d
+        floor[i] = max(status or 0, 0)
+        percent[i] = t.percent_complete or 0.0
+        c, ct = t.constraint, t.constraint_time
+        if ct is None:
+            continue
+        if c is ConstraintType.SNET:
+            floor[i] = max(floor[i], ct)
+        elif c is ConstraintType.FNET:
+            floor[i] = max(floor[i], ct - d)
+        elif c is ConstraintType.SNLT:
+            cap[i] = ct + d
+        elif c is ConstraintType.FNLT:
+            cap[i] = ct
+        elif c is ConstraintType.MSO:
+            fixed[i], cap[i] = ct, ct + d
+        elif c is ConstraintType.MFO:
+            fixed[i], cap[i] = ct - d, ct
+    return _Bounds(duration=duration, floor=floor, fixed=fixed, cap=cap, percent=percent, done=done)
 
 
 def _summary_constraints(
@@ -173,81 +248,27 @@ def schedule(
     leaves = _leaves(project, summary)
     pred, succ, kind, lag, elapsed = _expand_links(project, summary, leaves)
 
-    status = project.status_date
-    duration = np.zeros(n, dtype=np.int64)
-    floor = np.zeros(n, dtype=np.int64)
-    fixed = np.full(n, NO_TIME, dtype=np.int64)
-    cap = np.full(n, NO_CAP, dtype=np.int64)
-    percent = [0.0] * n
-    done = [False] * n
-    for i, t in enumerate(tasks):
-        if summary[i]:
-            continue
-        d = t.duration
-        if t.actual_start is not None and t.actual_finish is not None:
-            done[i] = True
-            fixed[i], duration[i], cap[i] = (
-                t.actual_start,
-                t.actual_finish - t.actual_start,
-                t.actual_finish,
-            )
-            percent[i] = 100.0 if t.percent_complete is None else t.percent_complete
-            continue
-        if t.actual_start is not None:
-            if status is None:
-                raise InvalidInputError(
-                    f"task {i}: in progress, so the project needs a status_date"
-                )
-            worked = max(status - t.actual_start, 0)
-            rem = t.remaining if t.remaining is not None else max(d - worked, 0)
-            fixed[i], duration[i] = t.actual_start, worked + rem
-            if t.percent_complete is not None:
-                percent[i] = t.percent_complete
-            elif worked + rem:
-                percent[i] = 100.0 * worked / (worked + rem)
-            continue
-        duration[i] = d
-        floor[i] = max(status or 0, 0)
-        percent[i] = t.percent_complete or 0.0
-        c, ct = t.constraint, t.constraint_time
-        if ct is None:
-            continue
-        if c is ConstraintType.SNET:
-            floor[i] = max(floor[i], ct)
-        elif c is ConstraintType.FNET:
-            floor[i] = max(floor[i], ct - d)
-        elif c is ConstraintType.SNLT:
-            cap[i] = ct + d
-        elif c is ConstraintType.FNLT:
-            cap[i] = ct
-        elif c is ConstraintType.MSO:
-            fixed[i], cap[i] = ct, ct + d
-        elif c is ConstraintType.MFO:
-            fixed[i], cap[i] = ct - d, ct
-    _summary_constraints(project, summary, leaves, floor, cap)
+    b = _bounds(project, summary)
+    _summary_constraints(project, summary, leaves, b.floor, b.cap)
 
     net = Network(
-        duration=duration,
+        duration=b.duration,
         pred=np.array(pred, dtype=np.int64),
         succ=np.array(succ, dtype=np.int64),
         link_type=np.array(kind, dtype=np.int64),
         lag=np.array(lag, dtype=np.int64),
         elapsed=np.array(elapsed, dtype=np.bool_),
     )
-    leaf_idx = [i for i in range(n) if not summary[i]]
     r = cpm_arrays(
         net,
-        start_floor=floor,
-        fixed_start=fixed,
-        finish_cap=cap,
+        start_floor=b.floor,
+        fixed_start=b.fixed,
+        finish_cap=b.cap,
         project_finish=project.finish,
         axis=axis,
         method=method,
     )
-    if project.finish is None and leaf_idx:
-        pf = int(r.early_finish[leaf_idx].max())
-    else:
-        pf = r.project_finish
+    done, percent = b.done, b.percent
     cols: dict[str, IntArray] = {
         "es": r.early_start.copy(),
         "ef": r.early_finish.copy(),
@@ -318,7 +339,7 @@ def schedule(
     return Schedule(
         tasks=tuple(out),
         start=min((o.start for o in out if not o.summary), default=0),
-        finish=pf,
+        finish=r.project_finish,
         critical=tuple(o.index for o in out if o.critical),
         near_critical=tuple(o.index for o in out if o.near_critical),
         negative_float=tuple(o.index for o in out if not o.summary and o.total_float < 0),

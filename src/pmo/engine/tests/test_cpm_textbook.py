@@ -364,3 +364,25 @@ def test_invalid_inputs_name_the_field() -> None:
     with pytest.raises(InvalidInputError, match="link_type"):
         one = np.array([0])
         Network(duration=np.array([1, 1]), pred=one, succ=one + 1, link_type=one + 7, lag=one)
+
+
+def test_empty_project_and_network() -> None:
+    s = schedule(Project(tasks=()))
+    assert (s.tasks, s.finish, s.critical) == ((), 0, ())
+    empty = np.zeros(0, dtype=np.int64)
+    r = cpm_arrays(Network(duration=empty, pred=empty, succ=empty, link_type=empty, lag=empty))
+    assert (r.early_start.size, r.project_finish) == (0, 0)
+
+
+def test_bound_arrays_of_the_wrong_size_are_refused() -> None:
+    net = Network(
+        duration=np.array([1, 2]),
+        pred=np.array([0]),
+        succ=np.array([1]),
+        link_type=np.array([FS]),
+        lag=np.array([0]),
+    )
+    with pytest.raises(InvalidInputError, match="start_floor"):
+        cpm_arrays(net, start_floor=np.array([1, 2, 3]))
+    with pytest.raises(InvalidInputError, match="finish_cap"):
+        cpm_arrays(net, finish_cap=np.array([1]))
