@@ -19,6 +19,7 @@ __all__ = [
     "Calendar",
     "CalendarException",
     "Hours",
+    "WorkWeek",
     "china_calendar",
     "hours",
     "standard_calendar",
@@ -107,6 +108,35 @@ class CalendarException:
             yield self.first + timedelta(days=k)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkWeek:
+    """A weekly pattern that replaces the default one between two dates.
+
+    Microsoft Project's "work weeks" (e.g. summer hours). Recurring exceptions
+    of other tools are expanded into dated :class:`CalendarException` s.
+
+    Examples
+    --------
+    >>> summer = WorkWeek(first=date(2026, 7, 1), last=date(2026, 8, 31),
+    ...                   week=(hours("08:00-14:00"),) * 5 + ((), ()), name="summer")
+    >>> summer.week[0]
+    ((480, 840),)
+    """
+
+    first: date
+    last: date
+    week: tuple[Hours, ...]
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if self.last < self.first:
+            raise InvalidInputError(f"work week {self.name!r}: last is before first")
+        if len(self.week) != 7:
+            raise InvalidInputError(f"work week {self.name!r}: week needs 7 days (Mon..Sun)")
+        week = tuple(_checked(h, f"work week {self.name!r}") for h in self.week)
+        object.__setattr__(self, "week", week)
+
+
 HOLIDAY_SOURCES = ("CN",)
 
 
@@ -117,7 +147,8 @@ class Calendar:
     A day's hours are, in this order: this calendar's exception for the date;
     the holiday source (``"CN"``: mainland China statutory holidays and
     adjusted working days, 调休); the base calendar's exceptions and source;
-    this calendar's weekly pattern, else the base's.
+    this calendar's work week for the date, its default week; else the
+    base's work week and default week.
 
     Parameters
     ----------
@@ -125,6 +156,8 @@ class Calendar:
     week : tuple of 7 Hours, optional
         Monday..Sunday; inherited from ``base`` when omitted.
     exceptions : tuple of CalendarException
+    work_weeks : tuple of WorkWeek
+        Other weekly patterns for date ranges.
     base : Calendar, optional
         E.g. the project calendar a resource calendar derives from.
     holidays : str, optional
@@ -147,6 +180,7 @@ class Calendar:
     name: str
     week: tuple[Hours, ...] | None = None
     exceptions: tuple[CalendarException, ...] = ()
+    work_weeks: tuple[WorkWeek, ...] = ()
     base: Calendar | None = None
     holidays: str | None = None
     covered_years: frozenset[int] = frozenset()
@@ -165,17 +199,27 @@ class Calendar:
                 f"calendar {self.name!r}: unknown holiday source {self.holidays!r}"
             )
         object.__setattr__(self, "exceptions", tuple(self.exceptions))
+        object.__setattr__(self, "work_weeks", tuple(self.work_weeks))
         object.__setattr__(self, "covered_years", frozenset(self.covered_years))
         for exc in self.exceptions:
             for day in exc.days():
                 self._index[day] = exc.hours
 
     def weekly_hours(self, weekday: int) -> Hours:
-        """Hours of a weekday (0 = Monday) in the weekly pattern."""
+        """Hours of a weekday (0 = Monday) in the default weekly pattern."""
         if self.week is not None:
             return self.week[weekday]
         assert self.base is not None
         return self.base.weekly_hours(weekday)
+
+    def _weekly(self, day: date) -> Hours:
+        for ww in self.work_weeks:
+            if ww.first <= day <= ww.last:
+                return ww.week[day.weekday()]
+        if self.week is not None:
+            return self.week[day.weekday()]
+        assert self.base is not None
+        return self.base._weekly(day)
 
     def _special(self, day: date, workday_hours: Hours) -> Hours | None:
         got = self._index.get(day)
@@ -192,7 +236,7 @@ class Calendar:
     def day_hours(self, day: date) -> Hours:
         """Working periods of ``day`` (empty when it is not a working day)."""
         special = self._special(day, self._workday_hours())
-        return self.weekly_hours(day.weekday()) if special is None else special
+        return self._weekly(day) if special is None else special
 
     def _workday_hours(self) -> Hours:
         for wd in range(5):

@@ -14,6 +14,7 @@ from pmo.engine.calendars import (
     Calendar,
     CalendarAxis,
     CalendarException,
+    WorkWeek,
     add_working_time,
     china_calendar,
     hours,
@@ -144,6 +145,23 @@ def test_resource_calendar_derives_from_the_project_calendar() -> None:
     assert alice.day_hours(date(2026, 12, 26)) == ((540, 780),)
     assert alice.day_hours(date(2026, 12, 23)) == STANDARD_HOURS
     assert project.day_hours(date(2026, 12, 21)) == STANDARD_HOURS
+
+
+def test_work_week_replaces_the_default_week_for_its_dates() -> None:
+    summer = WorkWeek(
+        first=date(2026, 7, 1),
+        last=date(2026, 8, 31),
+        week=(hours("08:00-14:00"),) * 4 + ((), (), ()),
+        name="summer",
+    )
+    base = standard_calendar(holidays=[date(2026, 7, 2)])
+    cal = Calendar(name="summer hours", base=base, work_weeks=(summer,))
+    assert cal.day_hours(date(2026, 6, 30)) == STANDARD_HOURS
+    assert cal.day_hours(date(2026, 7, 1)) == ((480, 840),)
+    assert cal.day_hours(date(2026, 7, 2)) == ()  # the base's holiday still applies
+    assert cal.day_hours(date(2026, 7, 3)) == ()  # summer Fridays off
+    # Wed 1 Jul 08:00 + 12 h: 6 h on Wed, Thu is a holiday, Fri off, 6 h on Mon
+    assert add_working_time(cal, datetime(2026, 7, 1, 8), 720) == datetime(2026, 7, 6, 14)
 
 
 def test_exception_with_its_own_hours_on_a_working_day() -> None:
