@@ -271,6 +271,10 @@ def prepare(net: Network) -> Prepared:
     frontier = np.flatnonzero(indeg == 0)
     depth = 0
     done = 0
+    # Kahn's algorithm visits the out-links level by level: kept, they are the
+    # backward pass's order (by level of predecessor) without another sort.
+    visited: list[IntArray] = []
+    visited_all = True
     while frontier.size:
         level[frontier] = depth
         done += frontier.size
@@ -278,6 +282,7 @@ def prepare(net: Network) -> Prepared:
             # Deep and narrow (e.g. long chains): numpy calls per level cost
             # more than the work, so finish in plain Python.
             done += _levels_loop(ptr, succ_by_pred, indeg, level, frontier)
+            visited_all = False
             break
         starts = ptr[frontier]
         counts = ptr[frontier + 1] - starts
@@ -286,6 +291,7 @@ def prepare(net: Network) -> Prepared:
             break
         # Concatenated ranges [starts[i], starts[i] + counts[i]) without a loop.
         idx = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
+        visited.append(idx)
         targets = succ_by_pred[idx]
         np.subtract.at(indeg, targets, 1)
         ready = targets[indeg[targets] == 0]
@@ -301,9 +307,14 @@ def prepare(net: Network) -> Prepared:
     fkey = level[net.succ] * max(n, 1) + net.succ
     fwd = np.argsort(fkey)
     fwd_lvl, fwd_seg = _segments(fkey[fwd], level[net.succ[fwd]], n_levels)
-    bkey = level[net.pred] * max(n, 1) + net.pred
-    bwd = np.argsort(bkey)
-    bwd_lvl, bwd_seg = _segments(bkey[bwd], level[net.pred[bwd]], n_levels)
+    if visited_all:
+        bwd = by_pred[np.concatenate(visited)] if visited else np.zeros(0, dtype=np.int64)
+        bkey_sorted = net.pred[bwd]
+    else:
+        bkey = level[net.pred] * max(n, 1) + net.pred
+        bwd = np.argsort(bkey)
+        bkey_sorted = bkey[bwd]
+    bwd_lvl, bwd_seg = _segments(bkey_sorted, level[net.pred[bwd]], n_levels)
     return Prepared(
         level=level,
         fwd=fwd,
