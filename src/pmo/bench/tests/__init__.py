@@ -1,0 +1,3 @@
+"""Tests of the benchmarks."""
+
+__all__: list[str] = []
