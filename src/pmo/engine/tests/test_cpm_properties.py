@@ -83,8 +83,8 @@ def test_unconstrained_passes_equal_the_naive_reference(
 def test_constrained_passes_equal_the_naive_reference(
     case: dict[str, object], method: Method
 ) -> None:
-    fixed = [NO_TIME if f is None else f for f in case["fixed"]]  # type: ignore[attr-defined]
-    cap = [NO_CAP if c is None else c for c in case["cap"]]  # type: ignore[attr-defined]
+    fixed = [NO_TIME if f is None else f for f in case["fixed"]]
+    cap = [NO_CAP if c is None else c for c in case["cap"]]
     r = cpm_arrays(
         _network(case),
         start_floor=np.array(case["floor"], dtype=np.int64),

@@ -1,8 +1,8 @@
 """The engine reproduces the dates Microsoft Project computed (MSPDI sample files).
 
 The files are not part of this repository (LGPL test data of MPXJ); the test
-says so and skips when ``PMO_MSPROJECT_DATA`` (default
-``/work/shared/data/msproject``) does not hold them. The facts of
+says so and skips when ``PMO_MSPROJECT_DATA`` (default ``../shared/data/msproject``
+beside the checkout) does not hold them; CI refuses skips, so there it always runs. The facts of
 ``relations.xml`` are also transcribed below so that check always runs.
 """
 
@@ -18,7 +18,9 @@ from pmo.engine.calendars import CalendarAxis, standard_calendar
 from pmo.engine.cpm import Link, LinkType, Project, Task, schedule
 from pmo.engine.tests.mspdi_oracle import load
 
-DATA = Path(os.environ.get("PMO_MSPROJECT_DATA", "/work/shared/data/msproject"))
+# The workplace keeps shared data beside the checkout: <checkout>/../shared/data/msproject.
+_BESIDE_CHECKOUT = Path(__file__).resolve().parents[4].parent / "shared" / "data" / "msproject"
+DATA = Path(os.environ.get("PMO_MSPROJECT_DATA", str(_BESIDE_CHECKOUT)))
 
 
 @pytest.mark.parametrize("name", ["task-links-project2019.xml", "relations.xml"])
