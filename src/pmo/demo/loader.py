@@ -304,6 +304,10 @@ def _reports(
         chinese = project.org_unit.code.startswith("cn")
         skip_last = rng.random() < 0.08  # some PMs are late with this week's report
         percent = rng.randrange(0, 30)
+        # The phase history: the current phase for the last few weeks, the one before earlier.
+        order = list(Phase.values)
+        earlier = order[max(1, order.index(project.phase) - 1)]
+        entered = len(periods) - rng.randrange(2, 20)
         previous: int | None = None
         for week, (period, overall) in enumerate(zip(periods, path, strict=True)):
             if skip_last and week == len(periods) - 1:
@@ -358,7 +362,13 @@ def _reports(
                     forecast_finish=project.forecast_finish,
                     trend=trend,
                     author=pm_users.get(project.pk),
-                    submitted_at=now - dt.timedelta(days=7 * (len(periods) - week)),
+                    submitted_at=min(
+                        now,
+                        dt.datetime.combine(
+                            period.end + dt.timedelta(days=1), dt.time(2), tzinfo=dt.UTC
+                        ),
+                    ),
+                    phase=project.phase if week >= entered else earlier,
                     version=2,
                     **ratings,
                     **reasons,

@@ -265,6 +265,13 @@ class StatusReport(VersionedModel):
     # xgettext:no-python-format
     percent_complete = models.PositiveSmallIntegerField(_("% complete"), default=0)
     forecast_finish = models.DateField(_("forecast finish"), null=True, blank=True)
+    phase = models.CharField(
+        _("phase"),
+        max_length=20,
+        choices=Phase.choices,
+        blank=True,
+        help_text=_("the project's lifecycle phase when the report was submitted"),
+    )
     trend = models.SmallIntegerField(_("trend"), choices=Trend.choices, null=True, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

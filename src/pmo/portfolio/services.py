@@ -413,6 +413,7 @@ def _submit(actor: User, project: Project, report: StatusReport) -> None:
     ).first()
     report.state = ReportState.SUBMITTED
     report.is_current = True
+    report.phase = project.phase  # history keeps the phase, so past one-pagers reproduce
     report.submitted_at = timezone.now()
     report.trend = _trend(previous.overall if previous else None, report.overall)
     report.version += 1
