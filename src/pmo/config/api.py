@@ -14,6 +14,7 @@ from pmo.accounts.api import router as accounts_router
 from pmo.accounts.services import authenticate_token
 from pmo.core.errors import DomainError
 from pmo.portfolio.api import router as portfolio_router
+from pmo.reports.api import router as reports_router
 
 logger = logging.getLogger(__name__)
 
@@ -90,3 +91,4 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 api.add_router("/", accounts_router)
 api.add_router("/", portfolio_router)
+api.add_router("/", reports_router)

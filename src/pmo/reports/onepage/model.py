@@ -1,0 +1,101 @@
+"""What the one-page steering report shows, independent of the output format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pmo.portfolio.periods import Period
+
+__all__ = ["Cell", "Change", "Column", "Escalation", "Header", "OnePage"]
+
+
+@dataclass
+class Cell:
+    """One project on the page."""
+
+    code: str
+    name: str
+    rag: int | None  # 1 green, 2 amber, 3 red; None: never reported
+    stale: bool  # the rating is from an earlier period (this period's report is missing)
+    trend: int | None  # 1 better, 0 same, -1 worse than the previous period
+    weeks_in_phase: int | None
+    expected_weeks: int | None
+    next_gate: str
+    next_gate_date: dt.date | None
+    decision_needed: bool
+    missing: bool
+    gate_overdue: bool
+    priority: int
+    percent_complete: int
+    program: str
+    manager: str
+
+
+@dataclass
+class Column:
+    """A lifecycle phase and its projects, in gate order."""
+
+    phase: str
+    label: str
+    cells: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class Header:
+    """The portfolio figures of the strip at the top."""
+
+    total: int
+    rag_counts: dict[str, int]  # red / amber / green / none
+    rag_delta: dict[str, int]  # change vs the previous period
+    by_phase: list[tuple[str, int]]
+    budget: list[tuple[str, float]]  # (currency, total)
+    phase_changes: int
+    missing: int
+    decisions: int
+    gates_overdue: int
+
+
+@dataclass
+class Escalation:
+    """A decision or help the steering committee is asked for."""
+
+    code: str
+    name: str
+    text: str
+    rag: int | None
+    priority: int
+    kind: str  # "decision" | "help" | "issue"
+
+
+@dataclass
+class Change:
+    """Something that changed since the previous period."""
+
+    kind: str  # "new_red" | "recovered" | "phase" | "started" | "closed"
+    code: str
+    name: str
+    detail: str
+
+
+@dataclass
+class OnePage:
+    """The whole page."""
+
+    period: Period
+    previous: Period
+    cutoff: dt.datetime
+    provisional: bool  # the period's deadline has not passed: reports may still come in
+    title: str
+    scope: str
+    columns: list[Column]
+    header: Header
+    escalations: list[Escalation]
+    changes: list[Change]
+    layout: str  # "normal" (<= 60), "compact", "dense", "paged"
+    language: str
+
+    @property
+    def cells(self) -> list[Cell]:
+        """Every project cell, column by column."""
+        return [cell for column in self.columns for cell in column.cells]

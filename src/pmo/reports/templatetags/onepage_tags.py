@@ -1,0 +1,51 @@
+"""Helpers for the one-page report templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+SYMBOLS = {1: "●", 2: "▲", 3: "■"}
+
+
+@register.simple_tag
+def rag_symbol(rag: int | None) -> str:
+    """Shape by rating, so the page reads in grayscale too."""
+    return SYMBOLS.get(rag or 0, "–")
+
+
+@register.simple_tag
+def trend_arrow(trend: int | None) -> str:
+    return {1: "↑", 0: "→", -1: "↓"}.get(trend, "") if trend is not None else ""
+
+
+@register.simple_tag
+def delta(value: int | None) -> str:
+    if not value:
+        return "±0"
+    return f"+{value}" if value > 0 else str(value)
+
+
+@register.simple_tag
+def change_label(kind: str) -> str:
+    return {
+        "new_red": _("new red"),
+        "recovered": _("recovered"),
+        "phase": _("phase"),
+        "started": _("started"),
+        "closed": _("closed"),
+    }.get(kind, kind)
+
+
+@register.filter
+def millions(value: float) -> str:
+    return f"{value / 1_000_000:,.1f}M"
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,52 @@
+"""The one-page report in the web UI and as downloads."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+
+from pmo.accounts.models import user_of
+from pmo.core.errors import DomainError
+from pmo.portfolio.selectors import filter_choices
+from pmo.reports.forms import FORMATS, OnePageFilterForm
+from pmo.reports.onepage.build import build_onepage
+from pmo.reports.onepage import render as documents
+
+
+@login_required
+def onepage(request: HttpRequest) -> HttpResponse:
+    """``/reports/onepage/``: every strategic project on one page, with filters and downloads."""
+    form = OnePageFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    error = ""
+    try:
+        page = build_onepage(user_of(request), filters, period=filters.get("period") or None)
+    except DomainError as exc:
+        error, page = exc.message, build_onepage(user_of(request), {})
+    query = request.GET.urlencode()
+    ctx = documents.context(page)
+    ctx.update(form=form, error=error, query=query, formats=FORMATS,
+               choices=filter_choices(user_of(request)))
+    return render(request, "reports/onepage.html", ctx)
+
+
+@login_required
+def onepage_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The same page as HTML, PDF, PPTX or XLSX."""
+    if fmt not in FORMATS:
+        raise Http404(f"unknown format {fmt!r}")
+    form = OnePageFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
+    filters = form.cleaned_data if form.is_bound else {}
+    try:
+        page = build_onepage(user_of(request), filters, period=filters.get("period") or None,
+                             language=translation.get_language())
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain")
+    body = documents.render(page, fmt, link_prefix=request.build_absolute_uri("/").rstrip("/"))
+    response = HttpResponse(body, content_type=documents.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="onepage-{page.period.key}.{fmt}"'
+    return response
