@@ -28,7 +28,9 @@ class OnePageQuery(Schema):
 def onepage(request: HttpRequest, query: Query[OnePageQuery]) -> Any:
     filters = query.dict()
     page = build_onepage(
-        user_of(request), filters, period=filters.pop("period") or None,
+        user_of(request),
+        filters,
+        period=filters.pop("period") or None,
         language=filters.pop("language") or None,
     )
     fmt = filters.pop("format")

@@ -11,8 +11,8 @@ from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError
 from pmo.portfolio.selectors import filter_choices
 from pmo.reports.forms import FORMATS, OnePageFilterForm
-from pmo.reports.onepage.build import build_onepage
 from pmo.reports.onepage import render as documents
+from pmo.reports.onepage.build import build_onepage
 
 
 @login_required
@@ -27,8 +27,13 @@ def onepage(request: HttpRequest) -> HttpResponse:
         error, page = exc.message, build_onepage(user_of(request), {})
     query = request.GET.urlencode()
     ctx = documents.context(page)
-    ctx.update(form=form, error=error, query=query, formats=FORMATS,
-               choices=filter_choices(user_of(request)))
+    ctx.update(
+        form=form,
+        error=error,
+        query=query,
+        formats=FORMATS,
+        choices=filter_choices(user_of(request)),
+    )
     return render(request, "reports/onepage.html", ctx)
 
 
@@ -42,8 +47,12 @@ def onepage_download(request: HttpRequest, fmt: str) -> HttpResponse:
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
     filters = form.cleaned_data if form.is_bound else {}
     try:
-        page = build_onepage(user_of(request), filters, period=filters.get("period") or None,
-                             language=translation.get_language())
+        page = build_onepage(
+            user_of(request),
+            filters,
+            period=filters.get("period") or None,
+            language=translation.get_language(),
+        )
     except DomainError as exc:
         return HttpResponse(exc.message, status=400, content_type="text/plain")
     body = documents.render(page, fmt, link_prefix=request.build_absolute_uri("/").rstrip("/"))

@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portfolio', '0001_initial'),
+        ("portfolio", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='statusreport',
-            name='phase',
-            field=models.CharField(blank=True, choices=[('idea', 'Idea'), ('initiation', 'Initiation'), ('planning', 'Planning'), ('execution', 'Execution'), ('closing', 'Closing'), ('closed', 'Closed')], help_text="the project's lifecycle phase when the report was submitted", max_length=20, verbose_name='phase'),
+            model_name="statusreport",
+            name="phase",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("idea", "Idea"),
+                    ("initiation", "Initiation"),
+                    ("planning", "Planning"),
+                    ("execution", "Execution"),
+                    ("closing", "Closing"),
+                    ("closed", "Closed"),
+                ],
+                help_text="the project's lifecycle phase when the report was submitted",
+                max_length=20,
+                verbose_name="phase",
+            ),
         ),
     ]

@@ -22,7 +22,14 @@ from django.utils.translation import gettext as _
 from pmo.accounts.models import OrgUnit, User
 from pmo.core.errors import FieldError
 from pmo.portfolio.access import visible_projects
-from pmo.portfolio.models import PHASE_ORDER, Phase, Project, ProjectState, ReportState, StatusReport
+from pmo.portfolio.models import (
+    PHASE_ORDER,
+    Phase,
+    Project,
+    ProjectState,
+    ReportState,
+    StatusReport,
+)
 from pmo.portfolio.periods import Period, due_period, parse_period, previous_period
 from pmo.reports.onepage.model import Cell, Change, Column, Escalation, Header, OnePage
 
@@ -75,14 +82,24 @@ def _history(project_ids: list[int], period: Period, cutoff: dt.datetime) -> dic
         )
         .order_by("project_id", "period_end", "revision")
         .values_list(
-            "project_id", "period", "period_start", "period_end", "overall", "phase",
-            "decision_needed", "help_needed", "overall_reason", "percent_complete",
+            "project_id",
+            "period",
+            "period_start",
+            "period_end",
+            "overall",
+            "phase",
+            "decision_needed",
+            "help_needed",
+            "overall_reason",
+            "percent_complete",
         )
     )
     by_project: dict[int, dict[str, Any]] = defaultdict(dict)
     for row in rows.iterator(chunk_size=5000):
         by_project[row[0]][row[1]] = row  # a later revision replaces an earlier one
-    return {pid: sorted(periods.values(), key=lambda r: r[3]) for pid, periods in by_project.items()}
+    return {
+        pid: sorted(periods.values(), key=lambda r: r[3]) for pid, periods in by_project.items()
+    }
 
 
 def _phase_label(value: str) -> str:
@@ -103,7 +120,9 @@ def build_onepage(
         if isinstance(period, str) and period:
             per = parse_period(period)
             if per.cadence != "weekly":
-                raise FieldError("period", "the one-page report is weekly: use a week like 2026-W40")
+                raise FieldError(
+                    "period", "the one-page report is weekly: use a week like 2026-W40"
+                )
         elif isinstance(period, Period):
             per = period
         else:
@@ -115,8 +134,7 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
     previous = previous_period(per)
     cutoff, provisional = _cutoff(per)
     projects = [
-        p for p in select_projects(user, filters)
-        if p.start_date is None or p.start_date <= per.end
+        p for p in select_projects(user, filters) if p.start_date is None or p.start_date <= per.end
     ]
     history = _history([p.pk for p in projects], per, cutoff)
     columns = {value: Column(phase=value, label=_phase_label(value)) for value in Phase.values}
@@ -132,7 +150,7 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
         earlier = [r for r in reports if r[3] < per.start]
         prior = earlier[-1] if earlier and earlier[-1][3] >= previous.start else None
         latest_known = current or (earlier[-1] if earlier else None)
-        phase = (latest_known[5] if latest_known and latest_known[5] else project.phase)
+        phase = latest_known[5] if latest_known and latest_known[5] else project.phase
         if project.state == ProjectState.CLOSED and phase != Phase.CLOSED and current is None:
             continue
         missing = current is None and project.state == ProjectState.ACTIVE
@@ -171,12 +189,16 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
             budget[project.currency] += project.budget
         if current is not None:
             if current[6] or current[7]:
-                escalations.append(Escalation(
-                    code=project.code, name=project.display_name,
-                    text=(current[7] or current[8] or _("Decision needed")).strip(),
-                    rag=current[4], priority=project.priority,
-                    kind="decision" if current[6] else "help",
-                ))
+                escalations.append(
+                    Escalation(
+                        code=project.code,
+                        name=project.display_name,
+                        text=(current[7] or current[8] or _("Decision needed")).strip(),
+                        rag=current[4],
+                        priority=project.priority,
+                        kind="decision" if current[6] else "help",
+                    )
+                )
             changes.extend(_changes(project, current, prior, reports))
             if prior is not None and prior[5] and current[5] and prior[5] != current[5]:
                 phase_changes += 1
@@ -189,7 +211,9 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
     header = Header(
         total=total,
         rag_counts={k: counts.get(k, 0) for k in ("red", "amber", "green", "none")},
-        rag_delta={k: counts.get(k, 0) - before.get(k, 0) for k in ("red", "amber", "green", "none")},
+        rag_delta={
+            k: counts.get(k, 0) - before.get(k, 0) for k in ("red", "amber", "green", "none")
+        },
         by_phase=[(c.label, len(c.cells)) for c in ordered],
         budget=sorted((cur, float(v)) for cur, v in budget.items()),
         phase_changes=phase_changes,
@@ -199,11 +223,18 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
     )
     layout = next((name for limit, name in LAYOUTS if total <= limit), "paged")
     return OnePage(
-        period=per, previous=previous, cutoff=cutoff, provisional=provisional,
-        title=_("Portfolio one-page report"), scope=_scope_text(filters),
-        columns=ordered, header=header, escalations=escalations[:10],
+        period=per,
+        previous=previous,
+        cutoff=cutoff,
+        provisional=provisional,
+        title=_("Portfolio one-page report"),
+        scope=_scope_text(filters),
+        columns=ordered,
+        header=header,
+        escalations=escalations[:10],
         changes=sorted(changes, key=lambda c: (_CHANGE_ORDER[c.kind], c.code)),
-        layout=layout, language=language,
+        layout=layout,
+        language=language,
     )
 
 
@@ -220,16 +251,30 @@ def _changes(project: Project, current: Any, prior: Any, reports: Iterable[Any])
     if current[4] == 3 and prior[4] != 3:
         found.append(Change("new_red", project.code, name, (current[8] or "").strip()))
     if prior[4] == 3 and current[4] != 3:
-        found.append(Change("recovered", project.code, name, _("red → %(rag)s") % {
-            "rag": _("amber") if current[4] == 2 else _("green")}))
+        found.append(
+            Change(
+                "recovered",
+                project.code,
+                name,
+                _("red → %(rag)s") % {"rag": _("amber") if current[4] == 2 else _("green")},
+            )
+        )
     if prior[5] and current[5] and prior[5] != current[5]:
         kind = "closed" if current[5] == Phase.CLOSED else "phase"
-        found.append(Change(kind, project.code, name, f"{_phase_label(prior[5])} → {_phase_label(current[5])}"))
+        found.append(
+            Change(
+                kind, project.code, name, f"{_phase_label(prior[5])} → {_phase_label(current[5])}"
+            )
+        )
     return found
 
 
 def _scope_text(filters: dict[str, Any]) -> str:
-    parts = [_("strategic projects") if filters.get("scope", "strategic") == "strategic" else _("all projects")]
+    parts = [
+        _("strategic projects")
+        if filters.get("scope", "strategic") == "strategic"
+        else _("all projects")
+    ]
     for key in ("portfolio", "program", "org_unit", "pmo_type"):
         if filters.get(key):
             parts.append(f"{key}={filters[key]}")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from pmo.reports.onepage.model import Cell, OnePage
+from pmo.reports.onepage.model import Cell, Column, OnePage
 
-__all__ = ["ROWS", "BoardColumn", "board_columns"]
+__all__ = ["PAGE_CAPACITY", "ROWS", "BoardColumn", "board_columns", "boards"]
 
 # Cells per sub-column for each layout: more projects, smaller cells.
 ROWS = {"normal": 10, "compact": 14, "dense": 18, "paged": 18}
@@ -25,7 +25,28 @@ class BoardColumn:
     chunks: list[list[Cell]]
 
 
-def board_columns(page: OnePage) -> list[BoardColumn]:
+PAGE_CAPACITY = 160  # cells that fit on one A3 page at the densest size
+
+
+def boards(page: OnePage) -> list[list[tuple[Column, BoardColumn]]]:
+    """The boards to draw: one, or for the "paged" layout one per page of cells."""
+    if page.layout != "paged":
+        return [list(zip(page.columns, board_columns(page), strict=True))]
+    result: list[list[Column]] = [[]]
+    room = PAGE_CAPACITY
+    for column in page.columns:
+        cells = list(column.cells)
+        while cells:
+            if room == 0:
+                result.append([])
+                room = PAGE_CAPACITY
+            part, cells = cells[:room], cells[room:]
+            result[-1].append(Column(phase=column.phase, label=column.label, cells=part))
+            room -= len(part)
+    return [list(zip(columns, board_columns(page, columns), strict=True)) for columns in result]
+
+
+def board_columns(page: OnePage, columns: list[Column] | None = None) -> list[BoardColumn]:
     """The phase columns with how many sub-columns each needs."""
     rows = ROWS[page.layout]
     return [
@@ -37,5 +58,5 @@ def board_columns(page: OnePage) -> list[BoardColumn]:
             count=len(c.cells),
             chunks=[c.cells[i : i + rows] for i in range(0, len(c.cells), rows)] or [[]],
         )
-        for c in page.columns
+        for c in (page.columns if columns is None else columns)
     ]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from pmo.reports.onepage.layout import board_columns
+from pmo.reports.onepage.layout import boards
 from pmo.reports.onepage.model import OnePage
 
 __all__ = ["CONTENT_TYPES", "render"]
@@ -26,12 +26,13 @@ CONTENT_TYPES = {
 
 def context(page: OnePage, link_prefix: str = "") -> dict[str, Any]:
     """Template context shared by the web page and the document."""
-    geometry = board_columns(page)
-    units = sum(len(b.chunks) for b in geometry) or 1
+    drawn = [
+        {"columns": board, "unit_pct": f"{100 / (sum(len(b.chunks) for _c, b in board) or 1):.4f}"}
+        for board in boards(page)
+    ]
     return {
         "page": page,
-        "columns": list(zip(page.columns, geometry, strict=True)),
-        "unit_pct": f"{100 / units:.4f}",
+        "boards": drawn,
         "rag_keys": [
             ("red", _("Red"), "■"),
             ("amber", _("Amber"), "▲"),
@@ -68,7 +69,18 @@ def render_pdf(page: OnePage, link_prefix: str = "http://127.0.0.1:8000") -> byt
     return bytes(HTML(string=render_html(page, link_prefix)).write_pdf())
 
 
-RAG_NAMES = {1: "green", 2: "amber", 3: "red"}
+def _rag_names() -> dict[int | str, str]:
+    return {
+        1: _("green"),
+        2: _("amber"),
+        3: _("red"),
+        "red": _("red"),
+        "amber": _("amber"),
+        "green": _("green"),
+        "none": _("no report"),
+    }
+
+
 RAG_FILLS = {1: "C6EFCE", 2: "FFEB9C", 3: "FFC7CE"}
 
 
@@ -78,25 +90,55 @@ def render_xlsx(page: OnePage) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = _("Projects")[:31]
-    ws.append([
-        _("Code"), _("Name"), _("Phase"), _("Overall"), _("Trend"), _("Weeks in phase"),
-        _("Decision needed"), _("Report missing"), _("Gate overdue"), _("Next gate"),
-        _("Next gate date"), _("% complete"), _("Priority"), _("Program"), _("Project manager"),
-        _("Period"),
-    ])
+    ws.append(
+        [
+            _("Code"),
+            _("Name"),
+            _("Phase"),
+            _("Overall"),
+            _("Trend"),
+            _("Weeks in phase"),
+            _("Decision needed"),
+            _("Report missing"),
+            _("Gate overdue"),
+            _("Next gate"),
+            _("Next gate date"),
+            _("% complete"),
+            _("Priority"),
+            _("Program"),
+            _("Project manager"),
+            _("Period"),
+        ]
+    )
     for cell in ws[1]:
         cell.font = Font(bold=True)
+    names = _rag_names()
     for column in page.columns:
         for c in column.cells:
-            ws.append([
-                c.code, c.name, column.label, _(RAG_NAMES[c.rag]) if c.rag else "",
-                {1: "↑", 0: "→", -1: "↓"}.get(c.trend, "") if c.trend is not None else "",
-                c.weeks_in_phase, c.decision_needed, c.missing, c.gate_overdue, c.next_gate,
-                c.next_gate_date, c.percent_complete, c.priority, c.program, c.manager,
-                page.period.key,
-            ])
+            ws.append(
+                [
+                    c.code,
+                    c.name,
+                    column.label,
+                    names[c.rag] if c.rag else "",
+                    {1: "↑", 0: "→", -1: "↓"}.get(c.trend, "") if c.trend is not None else "",
+                    c.weeks_in_phase,
+                    c.decision_needed,
+                    c.missing,
+                    c.gate_overdue,
+                    c.next_gate,
+                    c.next_gate_date,
+                    c.percent_complete,
+                    c.priority,
+                    c.program,
+                    c.manager,
+                    page.period.key,
+                ]
+            )
             if c.rag:
-                ws.cell(row=ws.max_row, column=4).fill = PatternFill("solid", fgColor=RAG_FILLS[c.rag])
+                ws.cell(row=ws.max_row, column=4).fill = PatternFill(
+                    "solid", fgColor=RAG_FILLS[c.rag]
+                )
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = ws.dimensions
     summary = wb.create_sheet(_("Summary")[:31])
@@ -104,7 +146,7 @@ def render_xlsx(page: OnePage) -> bytes:
     summary.append([_("Period"), page.period.key])
     summary.append([_("Projects"), h.total])
     for key in ("red", "amber", "green", "none"):
-        summary.append([_(key), h.rag_counts[key], h.rag_delta[key]])
+        summary.append([names[key], h.rag_counts[key], h.rag_delta[key]])
     summary.append([_("Phase changes"), h.phase_changes])
     summary.append([_("Reports missing"), h.missing])
     summary.append([_("Decisions needed"), h.decisions])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
@@ -66,8 +67,10 @@ def _cell(slide, cell: Cell, x: int, y: int, w: int, h: int, size: float) -> Non
     frame.vertical_anchor = MSO_ANCHOR.TOP
     frame.margin_left = frame.margin_right = Pt(2)
     frame.margin_top = frame.margin_bottom = Pt(1)
-    flags = ("D" if cell.decision_needed else "") + ("M" if cell.missing else "") + (
-        "G" if cell.gate_overdue else ""
+    flags = (
+        (pgettext("flag: decision needed", "D") if cell.decision_needed else "")
+        + (pgettext("flag: report missing", "M") if cell.missing else "")
+        + (pgettext("flag: gate overdue", "G") if cell.gate_overdue else "")
     )
     head = " ".join(
         part
@@ -93,12 +96,15 @@ def _cell(slide, cell: Cell, x: int, y: int, w: int, h: int, size: float) -> Non
 def render_pptx(page: OnePage) -> bytes:
     """One 16:9 slide: header figures, phase columns of project cells, escalations, changes."""
     deck = Presentation()
-    deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
+    slide_w, slide_h = int(Inches(13.333)), int(Inches(7.5))
+    deck.slide_width, deck.slide_height = Emu(slide_w), Emu(slide_h)
     slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
-    margin = Inches(0.25)
-    width = deck.slide_width - 2 * margin
+    margin = int(Inches(0.25))
+    width = slide_w - 2 * margin
     title = f"{page.title} · {page.period.key}"
-    _text(slide, margin, Inches(0.15), width, Inches(0.4), [title], 18, bold_first=True, colour=BRAND)
+    _text(
+        slide, margin, Inches(0.15), width, Inches(0.4), [title], 18, bold_first=True, colour=BRAND
+    )
     h = page.header
     figures = [
         f"{_('Projects')} {h.total}",
@@ -110,30 +116,39 @@ def render_pptx(page: OnePage) -> bytes:
         f"{_('Phase changes')} {h.phase_changes}",
     ]
     _text(slide, margin, Inches(0.6), width, Inches(0.3), ["   ".join(figures)], 10)
-    top = Inches(1.0)
+    top = int(Inches(1.0))
     board_w = int(width * 0.76)
-    board_h = deck.slide_height - top - Inches(0.2)
+    board_h = slide_h - top - int(Inches(0.2))
     size = FONT_SIZES[page.layout]
     columns = board_columns(page)
     units = sum(c.width for c in columns) or 1
-    gap = Inches(0.05)
+    gap = int(Inches(0.05))
     unit_w = (board_w - gap * (len(columns) + units)) / units
     rows = max((c.rows for c in columns), default=1)
-    title_h = Inches(0.25)
+    title_h = int(Inches(0.25))
     cell_h = int((board_h - title_h) / rows - gap)
     x = margin
     for column, geometry in zip(page.columns, columns, strict=True):
         col_w = int(unit_w * geometry.width + gap * (geometry.width - 1))
-        _text(slide, x, top, col_w, title_h, [f"{column.label} ({len(column.cells)})"], 9,
-              bold_first=True, colour=BRAND)
+        _text(
+            slide,
+            x,
+            top,
+            col_w,
+            title_h,
+            [f"{column.label} ({len(column.cells)})"],
+            9,
+            bold_first=True,
+            colour=BRAND,
+        )
         for index, cell in enumerate(column.cells):
             sub, row = divmod(index, geometry.rows)
             cx = int(x + sub * (unit_w + gap))
             cy = int(top + title_h + row * (cell_h + gap))
             _cell(slide, cell, cx, cy, int(unit_w), cell_h, size)
         x += col_w + gap
-    side_x = margin + board_w + Inches(0.15)
-    side_w = deck.slide_width - side_x - margin
+    side_x = margin + board_w + int(Inches(0.15))
+    side_w = slide_w - side_x - margin
     escalations = [_("Decisions and escalations")] + [
         f"{i}. {e.code} {e.text[:90]}" for i, e in enumerate(page.escalations, start=1)
     ]

@@ -20,7 +20,9 @@ class Command(BaseCommand):
         one = sub.add_parser("onepage", help="every strategic project on one page")
         one.add_argument("--format", choices=FORMATS, default="pdf")
         one.add_argument("--out", required=True, help="file to write")
-        one.add_argument("--period", default="", help="ISO week, e.g. 2026-W40 (default: latest due)")
+        one.add_argument(
+            "--period", default="", help="ISO week, e.g. 2026-W40 (default: latest due)"
+        )
         one.add_argument("--portfolio", default="")
         one.add_argument("--program", default="")
         one.add_argument("--org-unit", default="")
@@ -37,13 +39,15 @@ class Command(BaseCommand):
         # The command line speaks for the PMO: it sees every project.
         reader = User(username="pmo-cli", role=Role.PMO_ADMIN, is_active=True)
         filters = {
-            "portfolio": options["portfolio"], "program": options["program"],
+            "portfolio": options["portfolio"],
+            "program": options["program"],
             "org_unit": options["org_unit"],
             "scope": "all" if options["all_projects"] else "strategic",
         }
         try:
-            page = build_onepage(reader, filters, period=options["period"] or None,
-                                 language=options["language"])
+            page = build_onepage(
+                reader, filters, period=options["period"] or None, language=options["language"]
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         body = render(page, options["format"])
