@@ -27,8 +27,8 @@ def marker_survived(page: Any) -> bool:
     return bool(page.evaluate("window.__marker === 1"))
 
 
-def report(project: Any, actor: Any, overall: int, *, days_ago: int = 7) -> Any:
-    """Submit a report for the week ``days_ago`` days back with the given overall RAG."""
+def report(project: Any, actor: Any, overall: int, *, percent: int = 40, days_ago: int = 7) -> Any:
+    """Submit a report for the week ``days_ago`` days back with the given overall RAG and %."""
     import datetime as dt
 
     from django.utils import timezone
@@ -45,7 +45,7 @@ def report(project: Any, actor: Any, overall: int, *, days_ago: int = 7) -> Any:
         "resources": 1,
         "quality": 1,
         "summary": f"Overall {overall}.",
-        "percent_complete": 40,
+        "percent_complete": percent,
     }
     if overall > 1:
         data["overall_reason"] = data["schedule_reason"] = "Behind plan."

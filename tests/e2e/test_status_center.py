@@ -168,3 +168,24 @@ def test_paginate_through_more_than_fifty_projects(
     expect(page.locator("[data-testid=page-of]")).to_have_text("Page 1 of 2")
     expect(page.locator(ROWS)).to_have_count(50)
     assert query_of(page)["page"] == ["1"]
+
+
+def test_filtering_keeps_the_sort_chosen_in_the_table_header(
+    sign_in: Callable[[str], Any], users: dict[str, Any], make_project: Callable[..., Any]
+) -> None:
+    # given three red projects and a green one, % complete not in code order
+    for percent, overall in ((30, 3), (10, 3), (20, 3), (5, 1)):
+        report(make_project(), users["admin"], overall, percent=percent)
+    page = sign_in("member")
+
+    # when the table is sorted by % done (descending) and then filtered to red
+    page.click("[data-testid=sort-percent]")
+    expect(page.locator("[data-testid=sort-percent]")).to_contain_text("▲")
+    page.click("[data-testid=sort-percent]")
+    expect(page.locator("[data-testid=sort-percent]")).to_contain_text("▼")
+    page.select_option("select[name=rag]", "red")
+
+    # then the red projects are still sorted by % done, descending
+    expect(page.locator(ROWS)).to_have_count(3)
+    assert query_of(page)["sort"] == ["-percent"]
+    assert codes(page) == ["T001", "T003", "T002"]
