@@ -191,3 +191,24 @@ def test_filtering_keeps_the_sort_chosen_in_the_table_header(
     expect(page.locator(ROWS)).to_have_count(3)
     assert query_of(page)["sort"] == ["-percent"]
     assert codes(page) == ["T001", "T003", "T002"]
+
+
+def test_export_follows_the_filter_chosen_via_htmx(
+    sign_in: Callable[[str], Any], users: dict[str, Any], make_project: Callable[..., Any]
+) -> None:
+    # given two red projects and a green one
+    for overall in (3, 1, 3):
+        report(make_project(), users["admin"], overall)
+    page = sign_in("member")
+
+    # when the table is filtered to red (htmx) and the CSV export is fetched from its link
+    page.select_option("select[name=rag]", "red")
+    expect(page.locator(ROWS)).to_have_count(2)
+    expect(page.locator("#export-csv")).to_have_attribute("href", re.compile(r"rag=red"))
+    href = page.locator("#export-csv").get_attribute("href")
+    response = page.request.get(href)
+
+    # then the file holds the two red projects only
+    assert response.status == 200
+    lines = response.text().strip().splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["T001", "T003"]
