@@ -45,7 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     load_demo(projects=args.projects)
-    print(f"demo load ({args.projects} projects): {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    print(
+        f"demo load ({args.projects} projects): {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
     reader = User(username="bench", role=Role.PMO_ADMIN, is_active=True)
 
     def timed(scope: str, fmt: str) -> tuple[float, int]:

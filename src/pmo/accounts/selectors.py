@@ -23,8 +23,14 @@ def list_people(*, search: str = "") -> QuerySet[Person]:
 
 
 def org_unit_paths_of(user: User) -> list[str]:
-    """Materialised paths of the org units whose projects a viewer may read."""
+    """Materialised paths of the org units whose projects a viewer may read.
+
+    Remembered on the user object: a request asks several times, the answer is the same.
+    """
+    cached: list[str] | None = getattr(user, "_pmo_org_unit_paths", None)
+    if cached is not None:
+        return cached
     person = Person.objects.filter(user=user).select_related("org_unit").first()
-    if person is None:
-        return []
-    return [person.org_unit.path]
+    paths = [person.org_unit.path] if person is not None else []
+    user._pmo_org_unit_paths = paths  # type: ignore[attr-defined]
+    return paths

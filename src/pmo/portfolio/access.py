@@ -62,7 +62,12 @@ def get_visible_project(
     user: User, code: str, queryset: QuerySet[Project] | None = None
 ) -> Project:
     """The project with ``code`` if ``user`` may read it; otherwise :class:`NotFoundError`."""
-    project = visible_projects(user, queryset).select_related("manager").filter(code=code).first()
+    project = (
+        visible_projects(user, queryset)
+        .select_related("manager", "sponsor", "portfolio", "program", "org_unit")
+        .filter(code=code)
+        .first()
+    )
     if project is None:
         raise NotFoundError(f"no project with code {code!r}")
     return project

@@ -36,7 +36,8 @@ def _project_or_404(request: HttpRequest, code: str) -> Any:
 
 def _filters(request: HttpRequest) -> tuple[ProjectFilterForm, dict[str, Any]]:
     form = ProjectFilterForm(request.GET or None)
-    if form.is_bound and form.is_valid():
+    if form.is_bound:
+        form.is_valid()  # an invalid value drops only its own filter, not every filter
         return form, form.cleaned_data
     return form, {}
 

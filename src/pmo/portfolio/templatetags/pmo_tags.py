@@ -48,9 +48,11 @@ def sort_link(context: Any, key: str, label: str) -> str:
     arrow = " ▲" if current == key else (" ▼" if current == f"-{key}" else "")
     href = f"?{params + '&' if params else ''}sort={new}"
     return format_html(
-        '<a href="{}" hx-get="{}" hx-target="#project-table" hx-push-url="true">{}{}</a>',
+        '<a href="{}" hx-get="{}" hx-target="#project-table" hx-push-url="true"'
+        ' data-testid="sort-{}">{}{}</a>',
         href,
         href,
+        key,
         label,
         arrow,
     )

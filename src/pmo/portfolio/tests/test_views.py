@@ -225,3 +225,17 @@ def test_admin_is_for_pmo_admins_only(client, users):
     staff.save()
     client.force_login(staff)
     assert client.get("/admin/").status_code == 200
+
+
+def test_expired_session_sends_htmx_to_sign_in(client):
+    response = client.get("/", {"rag": "red"}, headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith("/accounts/login/?next=")
+
+
+def test_pager_links_have_no_empty_query(client, users, make_project):
+    for _ in range(55):
+        make_project()
+    client.force_login(users["exec"])
+    page = client.get("/").content.decode()
+    assert 'href="?page=2"' in page

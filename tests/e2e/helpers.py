@@ -1,0 +1,54 @@
+"""Small page helpers shared by the browser tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the ``browser`` fixture reports it: a loud skip, or a failure in CI
+    expect = None  # type: ignore[assignment]
+
+__all__ = ["ROWS", "codes", "expect", "marker_survived", "report", "set_marker"]
+
+ROWS = "#projects tr[data-code]"
+
+
+def codes(page: Any) -> list[str]:
+    """The project codes of the status-center rows, top to bottom."""
+    return [str(row.get_attribute("data-code")) for row in page.locator(ROWS).all()]
+
+
+def set_marker(page: Any) -> None:
+    """Put a marker on ``window`` that only survives if the page is not reloaded."""
+    page.evaluate("window.__marker = 1")
+
+
+def marker_survived(page: Any) -> bool:
+    """True when :func:`set_marker`'s marker is still there (no full page load happened)."""
+    return bool(page.evaluate("window.__marker === 1"))
+
+
+def report(project: Any, actor: Any, overall: int, *, percent: int = 40, days_ago: int = 7) -> Any:
+    """Submit a report for the week ``days_ago`` days back with the given overall RAG and %."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from pmo.portfolio import services
+    from pmo.portfolio.periods import period_of
+
+    period = period_of(timezone.localdate() - dt.timedelta(days=days_ago), project.cadence)
+    data: dict[str, Any] = {
+        "overall": overall,
+        "schedule": overall,
+        "cost": 1,
+        "scope": 1,
+        "resources": 1,
+        "quality": 1,
+        "summary": f"Overall {overall}.",
+        "percent_complete": percent,
+    }
+    if overall > 1:
+        data["overall_reason"] = data["schedule_reason"] = "Behind plan."
+    return services.create_status_report(actor=actor, project=project, period=period.key, data=data)

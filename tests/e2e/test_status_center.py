@@ -1,0 +1,214 @@
+"""Signing in and working the status center: filter, search, sort and page through it via htmx."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.e2e.conftest import PASSWORD
+from tests.e2e.helpers import ROWS, codes, expect, marker_survived, report, set_marker
+
+pytestmark = pytest.mark.e2e
+
+
+def query_of(page: Any) -> dict[str, list[str]]:
+    """The query string of the page's current URL."""
+    return parse_qs(urlparse(page.url).query)
+
+
+def test_sign_in_lands_on_the_status_center(
+    page: Any, live_server: Any, users: dict[str, Any], make_project: Callable[..., Any]
+) -> None:
+    # given a project and a signed-out browser
+    make_project(name="Alpha")
+
+    # when the user opens the status center, they are sent to the login form
+    page.goto("/")
+    assert urlparse(page.url).path == "/accounts/login/"
+    assert query_of(page) == {"next": ["/"]}
+
+    # a wrong password keeps them there with an error
+    page.fill("input[name=username]", "pm")
+    page.fill("input[name=password]", "wrong-password")
+    page.click("button[type=submit]")
+    expect(page.locator(".errors")).to_be_visible()
+    assert urlparse(page.url).path == "/accounts/login/"
+
+    # the right one lands on the status center
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    expect(page.locator("h1")).to_have_text("Portfolio status center")
+    expect(page.locator(".who")).to_have_text("pm · Project manager")
+    assert codes(page) == ["T001"]
+    expect(page.locator("[data-testid=project-count]")).to_have_text("1 project")
+
+
+def test_filter_by_rag_swaps_the_table_without_reloading(
+    sign_in: Callable[[str], Any], users: dict[str, Any], make_project: Callable[..., Any]
+) -> None:
+    # given five projects: two red, one green, one amber, one without a report
+    admin = users["admin"]
+    for overall in (3, 1, 3, 2, None):
+        project = make_project()
+        if overall:
+            report(project, admin, overall)
+    page = sign_in("member")
+    assert codes(page) == ["T001", "T002", "T003", "T004", "T005"]
+    set_marker(page)
+
+    # when RAG = red is chosen
+    page.select_option("select[name=rag]", "red")
+
+    # then only the red projects are listed, the page was not reloaded and the URL was pushed
+    expect(page.locator(ROWS)).to_have_count(2)
+    assert codes(page) == ["T001", "T003"]
+    chips = page.locator(f"{ROWS} td.overall .rag").all()
+    assert [chip.get_attribute("data-rag") for chip in chips] == ["3", "3"]
+    assert marker_survived(page)
+    expect(page).to_have_url(re.compile(r"[?&]rag=red(&|$)"))
+    expect(page.locator("[data-testid=project-count]")).to_have_text("2 projects")
+
+    # and "no report" finds the one without a report
+    page.select_option("select[name=rag]", "none")
+    expect(page.locator(ROWS)).to_have_count(1)
+    assert codes(page) == ["T005"]
+    assert query_of(page)["rag"] == ["none"]
+    assert marker_survived(page)
+
+    # and a reload of the pushed URL renders the same filtered page in full
+    page.reload()
+    assert codes(page) == ["T005"]
+    expect(page.locator("select[name=rag]")).to_have_value("none")
+    assert not marker_survived(page)
+
+
+def test_search_text_filters_as_you_type(
+    sign_in: Callable[[str], Any], make_project: Callable[..., Any]
+) -> None:
+    # given three projects with different names
+    make_project(name="Payment gateway")
+    make_project(name="Warehouse robots", name_zh="仓库机器人")
+    make_project(name="Payroll upgrade")
+    page = sign_in("member")
+    set_marker(page)
+
+    # when "pay" is typed into the search box
+    page.locator("input[name=q]").press_sequentially("pay", delay=30)
+
+    # then the two matching projects remain (case-insensitive), without a page load
+    expect(page).to_have_url(re.compile(r"[?&]q=pay(&|$)"))
+    expect(page.locator(ROWS)).to_have_count(2)
+    assert codes(page) == ["T001", "T003"]
+    assert marker_survived(page)
+
+    # and the Chinese name is searched too (an IME commits the text, then a key is released)
+    search = page.locator("input[name=q]")
+    search.fill("机器")
+    search.press("End")
+    page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("q") == ["机器"])
+    expect(page.locator(ROWS)).to_have_count(1)
+    assert codes(page) == ["T002"]
+    assert marker_survived(page)
+
+
+def test_sort_by_clicking_a_header_toggles_the_direction(
+    sign_in: Callable[[str], Any], make_project: Callable[..., Any]
+) -> None:
+    # given three projects whose % complete is not in code order
+    for percent in (30, 10, 20):
+        make_project(percent_complete=percent)
+    page = sign_in("member")
+    assert codes(page) == ["T001", "T002", "T003"]
+    set_marker(page)
+
+    # when the "% done" header is clicked, the rows sort ascending
+    page.click("[data-testid=sort-percent]")
+    expect(page).to_have_url(re.compile(r"[?&]sort=percent(&|$)"))
+    expect(page.locator(f"{ROWS}:first-child")).to_have_attribute("data-code", "T002")
+    assert codes(page) == ["T002", "T003", "T001"]
+    expect(page.locator("[data-testid=sort-percent]")).to_contain_text("▲")
+
+    # and a second click sorts descending
+    page.click("[data-testid=sort-percent]")
+    expect(page).to_have_url(re.compile(r"[?&]sort=-percent(&|$)"))
+    expect(page.locator(f"{ROWS}:first-child")).to_have_attribute("data-code", "T001")
+    assert codes(page) == ["T001", "T003", "T002"]
+    expect(page.locator("[data-testid=sort-percent]")).to_contain_text("▼")
+    assert marker_survived(page)
+
+
+def test_paginate_through_more_than_fifty_projects(
+    sign_in: Callable[[str], Any], make_project: Callable[..., Any]
+) -> None:
+    # given 55 projects (the page holds 50)
+    for _ in range(55):
+        make_project()
+    page = sign_in("member")
+
+    # the first page shows 50 rows
+    expect(page.locator("[data-testid=project-count]")).to_have_text("55 projects")
+    expect(page.locator("[data-testid=page-of]")).to_have_text("Page 1 of 2")
+    assert codes(page) == [f"T{n:03d}" for n in range(1, 51)]
+    expect(page.locator("[data-testid=page-prev]")).to_have_count(0)
+    set_marker(page)
+
+    # when "Next" is clicked, the last five come in via htmx and the URL says page 2
+    page.click("[data-testid=page-next]")
+    expect(page.locator("[data-testid=page-of]")).to_have_text("Page 2 of 2")
+    assert codes(page) == [f"T{n:03d}" for n in range(51, 56)]
+    assert query_of(page)["page"] == ["2"]
+    expect(page.locator("[data-testid=page-next]")).to_have_count(0)
+    assert marker_survived(page)
+
+    # and "Previous" goes back
+    page.click("[data-testid=page-prev]")
+    expect(page.locator("[data-testid=page-of]")).to_have_text("Page 1 of 2")
+    expect(page.locator(ROWS)).to_have_count(50)
+    assert query_of(page)["page"] == ["1"]
+
+
+def test_filtering_keeps_the_sort_chosen_in_the_table_header(
+    sign_in: Callable[[str], Any], users: dict[str, Any], make_project: Callable[..., Any]
+) -> None:
+    # given three red projects and a green one, % complete not in code order
+    for percent, overall in ((30, 3), (10, 3), (20, 3), (5, 1)):
+        report(make_project(), users["admin"], overall, percent=percent)
+    page = sign_in("member")
+
+    # when the table is sorted by % done (descending) and then filtered to red
+    page.click("[data-testid=sort-percent]")
+    expect(page.locator("[data-testid=sort-percent]")).to_contain_text("▲")
+    page.click("[data-testid=sort-percent]")
+    expect(page.locator("[data-testid=sort-percent]")).to_contain_text("▼")
+    page.select_option("select[name=rag]", "red")
+
+    # then the red projects are still sorted by % done, descending
+    expect(page.locator(ROWS)).to_have_count(3)
+    assert query_of(page)["sort"] == ["-percent"]
+    assert codes(page) == ["T001", "T003", "T002"]
+
+
+def test_export_follows_the_filter_chosen_via_htmx(
+    sign_in: Callable[[str], Any], users: dict[str, Any], make_project: Callable[..., Any]
+) -> None:
+    # given two red projects and a green one
+    for overall in (3, 1, 3):
+        report(make_project(), users["admin"], overall)
+    page = sign_in("member")
+
+    # when the table is filtered to red (htmx) and the CSV export is fetched from its link
+    page.select_option("select[name=rag]", "red")
+    expect(page.locator(ROWS)).to_have_count(2)
+    expect(page.locator("#export-csv")).to_have_attribute("href", re.compile(r"rag=red"))
+    href = page.locator("#export-csv").get_attribute("href")
+    response = page.request.get(href)
+
+    # then the file holds the two red projects only
+    assert response.status == 200
+    lines = response.text().strip().splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["T001", "T003"]
