@@ -63,7 +63,15 @@ def select_projects(user: User, filters: dict[str, Any]) -> QuerySet[Project]:
 
 
 def _cutoff(period: Period) -> tuple[dt.datetime, bool]:
-    deadline = period.deadline(settings.PMO_REPORT_GRACE_DAYS) + dt.timedelta(days=1)
+    """Reports count until the *next* period's deadline: late reports still make the page
+    while it is the current one, and it is frozen (reproducible) from then on."""
+    following = Period(
+        key="",
+        cadence="weekly",
+        start=period.end + dt.timedelta(days=1),
+        end=period.end + dt.timedelta(days=7),
+    )
+    deadline = following.deadline(settings.PMO_REPORT_GRACE_DAYS) + dt.timedelta(days=1)
     cutoff = timezone.make_aware(dt.datetime.combine(deadline, dt.time.min))
     now = timezone.now()
     return (now, True) if now < cutoff else (cutoff, False)

@@ -129,6 +129,18 @@ def test_decisions_needed_are_ranked_by_priority_then_severity(users, strategic)
     assert cells(page)["LOW"].decision_needed is True
 
 
+def test_late_report_counts_until_the_next_deadline(users, strategic):
+    p = strategic(code="LATE")
+    # W46 ends Sun 15 Nov; due Tue 17 Nov; W47 is due Tue 24 Nov: a report on the 20th counts
+    late = timezone.make_aware(dt.datetime(2026, 11, 20, 9))
+    history(p, ("2026-W46", 3, "execution", late))
+    assert cells(build_onepage(users["exec"], {}, period="2026-W46"))["LATE"].missing is False
+    too_late = timezone.make_aware(dt.datetime(2026, 11, 26, 9))
+    q = strategic(code="TOOLATE")
+    history(q, ("2026-W46", 3, "execution", too_late))
+    assert cells(build_onepage(users["exec"], {}, period="2026-W46"))["TOOLATE"].missing is True
+
+
 def test_past_period_is_reproducible_despite_later_corrections(users, strategic):
     p = strategic(code="P")
     history(p, ("2026-W40", 2, "execution"))

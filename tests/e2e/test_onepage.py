@@ -1,0 +1,35 @@
+"""The one-page report in the browser: one cell per project, links, filters, downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.helpers import expect, report
+
+pytestmark = pytest.mark.e2e
+
+
+def test_onepage_shows_every_strategic_project_and_links_to_it(
+    sign_in: Any, make_project: Any, users: dict[str, Any]
+) -> None:
+    for n in range(6):
+        project = make_project(code=f"OP{n}", strategic=True, phase="execution")
+        report(project, users["pm"], overall=1 + n % 3, days_ago=9)
+    make_project(code="NOTSTRAT")
+    page = sign_in("exec")
+    page.click("text=One-page report")
+    page.wait_for_url("**/reports/onepage/")
+    cells = page.locator(".op-cell")
+    expect(cells).to_have_count(6)
+    assert sorted(c.get_attribute("data-code") for c in cells.all()) == [f"OP{n}" for n in range(6)]
+    expect(page.locator("[data-rag-count=red]")).to_have_text("2")
+    page.select_option("select[name=scope]", "all")
+    page.click("#onepage-filters button")
+    expect(page.locator(".op-cell")).to_have_count(7)
+    with page.expect_download() as download:
+        page.click("[data-testid=download-pdf]")
+    assert download.value.suggested_filename.endswith(".pdf")
+    page.click(".op-cell[data-code=OP1]")
+    page.wait_for_url("**/projects/OP1/")
