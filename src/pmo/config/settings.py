@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "pmo.accounts",
     "pmo.audit",
     "pmo.portfolio",
+    "pmo.scheduling",
+    "pmo.interop",
     "pmo.demo",
     "pmo.bench",
 ]
