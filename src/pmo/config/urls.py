@@ -10,5 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("pmo.accounts.urls")),
+    path("", include("pmo.scheduling.urls")),
+    path("", include("pmo.interop.urls")),
     path("", include("pmo.portfolio.urls")),
 ]

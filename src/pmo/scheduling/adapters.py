@@ -200,7 +200,9 @@ def working_offsets(plan: Plan, values: Sequence[dt.datetime]) -> list[int]:
     origin = from_db(plan.start)
     assert origin is not None
     axis = CalendarAxis(
-        calendar=engine_calendar(plan.calendar), origin=origin,
-        days_before=AXIS_DAYS_BEFORE, days_after=AXIS_DAYS_AFTER,
+        calendar=engine_calendar(plan.calendar),
+        origin=origin,
+        days_before=AXIS_DAYS_BEFORE,
+        days_after=AXIS_DAYS_AFTER,
     )
     return [int(v) for v in axis.offsets(list(values))]

@@ -477,7 +477,7 @@ def set_baseline(*, actor: User, plan: Plan, number: int = 0, name: str = "") ->
     require_edit(actor, plan.project)
     if not 0 <= number < MAX_BASELINES:
         raise FieldError("number", "must be within 0..10 (Baseline, Baseline1 .. Baseline10)")
-    Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("project").get(pk=plan.pk)
     if plan.state != PlanState.CURRENT:
         raise ConflictError("the plan is being recomputed; set the baseline when it is done")
     baseline, created = Baseline.objects.update_or_create(
@@ -497,5 +497,5 @@ def set_baseline(*, actor: User, plan: Plan, number: int = 0, name: str = "") ->
     )
     if number == 0:
         tasks, _links = _ordered(plan)
-        _sync_project(Plan.objects.select_related("project").get(pk=plan.pk), tasks, actor)
+        _sync_project(plan, tasks, actor)
     return baseline

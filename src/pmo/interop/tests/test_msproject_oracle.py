@@ -71,8 +71,10 @@ def test_import_reproduces_microsoft_project_dates(
 ) -> None:
     report = _compare(name, sample(name))
     unexplained = [d for d in report["differ"] if (name, d[0]) not in EXPLAINED]
-    print(f"{name}: {report['same_instant']}/{report['tasks']} same working instant, "
-          f"{report['identical']}/{report['tasks']} identical datetimes")
+    print(
+        f"{name}: {report['same_instant']}/{report['tasks']} same working instant, "
+        f"{report['identical']}/{report['tasks']} identical datetimes"
+    )
     assert unexplained == [], unexplained
     # every explanation is still needed
     assert {(name, d[0]) for d in report["differ"]} == {k for k in EXPLAINED if k[0] == name}

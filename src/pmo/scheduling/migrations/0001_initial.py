@@ -6,219 +6,592 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('portfolio', '0001_initial'),
+        ("portfolio", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Calendar',
+            name="Calendar",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.IntegerField(verbose_name='UID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('week', models.JSONField(blank=True, null=True, verbose_name='weekly hours')),
-                ('holidays', models.CharField(blank=True, max_length=4, verbose_name='holiday source')),
-                ('work_weeks', models.JSONField(blank=True, default=list, help_text='[{"first": "2026-07-01", "last": "2026-08-31", "week": [...], "name": ""}]', verbose_name='work weeks')),
-                ('base', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='derived', to='scheduling.calendar', verbose_name='base calendar')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uid", models.IntegerField(verbose_name="UID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("week", models.JSONField(blank=True, null=True, verbose_name="weekly hours")),
+                (
+                    "holidays",
+                    models.CharField(blank=True, max_length=4, verbose_name="holiday source"),
+                ),
+                (
+                    "work_weeks",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='[{"first": "2026-07-01", "last": "2026-08-31", "week": [...], "name": ""}]',
+                        verbose_name="work weeks",
+                    ),
+                ),
+                (
+                    "base",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="derived",
+                        to="scheduling.calendar",
+                        verbose_name="base calendar",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'calendar',
-                'verbose_name_plural': 'calendars',
-                'ordering': ['uid'],
+                "verbose_name": "calendar",
+                "verbose_name_plural": "calendars",
+                "ordering": ["uid"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarException',
+            name="CalendarException",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
-                ('first', models.DateField(verbose_name='from')),
-                ('last', models.DateField(verbose_name='to')),
-                ('hours', models.JSONField(blank=True, default=list, verbose_name='working hours')),
-                ('calendar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exceptions', to='scheduling.calendar', verbose_name='calendar')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=200, verbose_name="name")),
+                ("first", models.DateField(verbose_name="from")),
+                ("last", models.DateField(verbose_name="to")),
+                ("hours", models.JSONField(blank=True, default=list, verbose_name="working hours")),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exceptions",
+                        to="scheduling.calendar",
+                        verbose_name="calendar",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'calendar exception',
-                'verbose_name_plural': 'calendar exceptions',
-                'ordering': ['first'],
+                "verbose_name": "calendar exception",
+                "verbose_name_plural": "calendar exceptions",
+                "ordering": ["first"],
             },
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
-                ('start', models.DateTimeField(verbose_name='start')),
-                ('status_date', models.DateTimeField(blank=True, null=True, verbose_name='status date')),
-                ('minutes_per_day', models.PositiveIntegerField(default=480, verbose_name='minutes per day')),
-                ('finish', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='finish')),
-                ('state', models.CharField(choices=[('current', 'Up to date'), ('pending', 'Recomputing'), ('failed', 'Cannot be scheduled')], default='pending', max_length=10, verbose_name='state')),
-                ('problem', models.TextField(blank=True, verbose_name='problem')),
-                ('assumed_years', models.CharField(blank=True, max_length=100, verbose_name='holidays assumed for')),
-                ('computed_at', models.DateTimeField(blank=True, null=True, verbose_name='computed')),
-                ('calendar', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='scheduling.calendar', verbose_name='calendar')),
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='plan', to='portfolio.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("name", models.CharField(blank=True, max_length=200, verbose_name="name")),
+                ("start", models.DateTimeField(verbose_name="start")),
+                (
+                    "status_date",
+                    models.DateTimeField(blank=True, null=True, verbose_name="status date"),
+                ),
+                (
+                    "minutes_per_day",
+                    models.PositiveIntegerField(default=480, verbose_name="minutes per day"),
+                ),
+                (
+                    "finish",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="finish"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("current", "Up to date"),
+                            ("pending", "Recomputing"),
+                            ("failed", "Cannot be scheduled"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("problem", models.TextField(blank=True, verbose_name="problem")),
+                (
+                    "assumed_years",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="holidays assumed for"
+                    ),
+                ),
+                (
+                    "computed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="computed"),
+                ),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="scheduling.calendar",
+                        verbose_name="calendar",
+                    ),
+                ),
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan",
+                        to="portfolio.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan',
-                'verbose_name_plural': 'plans',
+                "verbose_name": "plan",
+                "verbose_name_plural": "plans",
             },
         ),
         migrations.AddField(
-            model_name='calendar',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='calendars', to='scheduling.plan', verbose_name='plan'),
+            model_name="calendar",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="calendars",
+                to="scheduling.plan",
+                verbose_name="plan",
+            ),
         ),
         migrations.CreateModel(
-            name='Baseline',
+            name="Baseline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(10)], verbose_name='number')),
-                ('name', models.CharField(blank=True, max_length=100, verbose_name='name')),
-                ('saved_at', models.DateTimeField(auto_now=True, verbose_name='saved')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='baselines', to='scheduling.plan', verbose_name='plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(10)],
+                        verbose_name="number",
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=100, verbose_name="name")),
+                ("saved_at", models.DateTimeField(auto_now=True, verbose_name="saved")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="baselines",
+                        to="scheduling.plan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'baseline',
-                'verbose_name_plural': 'baselines',
-                'ordering': ['number'],
+                "verbose_name": "baseline",
+                "verbose_name_plural": "baselines",
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='Resource',
+            name="Resource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.IntegerField(verbose_name='UID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('calendar', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='scheduling.calendar', verbose_name='calendar')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='resources', to='scheduling.plan', verbose_name='plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uid", models.IntegerField(verbose_name="UID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="scheduling.calendar",
+                        verbose_name="calendar",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="resources",
+                        to="scheduling.plan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'resource',
-                'verbose_name_plural': 'resources',
-                'ordering': ['uid'],
+                "verbose_name": "resource",
+                "verbose_name_plural": "resources",
+                "ordering": ["uid"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('uid', models.IntegerField(verbose_name='UID')),
-                ('position', models.PositiveIntegerField(verbose_name='position')),
-                ('wbs', models.CharField(blank=True, max_length=60, verbose_name='WBS')),
-                ('outline_level', models.PositiveSmallIntegerField(default=1, verbose_name='outline level')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('duration', models.PositiveIntegerField(default=0, verbose_name='duration (working minutes)')),
-                ('milestone', models.BooleanField(default=False, verbose_name='milestone')),
-                ('summary', models.BooleanField(default=False, verbose_name='summary')),
-                ('constraint', models.CharField(choices=[('ASAP', 'As soon as possible'), ('ALAP', 'As late as possible'), ('SNET', 'Start no earlier than'), ('SNLT', 'Start no later than'), ('FNET', 'Finish no earlier than'), ('FNLT', 'Finish no later than'), ('MSO', 'Must start on'), ('MFO', 'Must finish on')], default='ASAP', max_length=4, verbose_name='constraint')),
-                ('constraint_date', models.DateTimeField(blank=True, null=True, verbose_name='constraint date')),
-                ('actual_start', models.DateTimeField(blank=True, null=True, verbose_name='actual start')),
-                ('actual_finish', models.DateTimeField(blank=True, null=True, verbose_name='actual finish')),
-                ('remaining', models.PositiveIntegerField(blank=True, null=True, verbose_name='remaining (working minutes)')),
-                ('percent_complete', models.FloatField(default=0, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='% complete')),
-                ('start', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='start')),
-                ('finish', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='finish')),
-                ('early_start', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='early start')),
-                ('early_finish', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='early finish')),
-                ('late_start', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='late start')),
-                ('late_finish', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='late finish')),
-                ('total_float', models.IntegerField(blank=True, editable=False, null=True, verbose_name='total float')),
-                ('free_float', models.IntegerField(blank=True, editable=False, null=True, verbose_name='free float')),
-                ('critical', models.BooleanField(default=False, editable=False, verbose_name='critical')),
-                ('calendar', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='scheduling.calendar', verbose_name='calendar')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='scheduling.task', verbose_name='summary task')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='scheduling.plan', verbose_name='plan')),
-                ('portfolio_milestone', models.OneToOneField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='schedule_task', to='portfolio.milestone', verbose_name='status-center milestone')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("uid", models.IntegerField(verbose_name="UID")),
+                ("position", models.PositiveIntegerField(verbose_name="position")),
+                ("wbs", models.CharField(blank=True, max_length=60, verbose_name="WBS")),
+                (
+                    "outline_level",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="outline level"),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "duration",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="duration (working minutes)"
+                    ),
+                ),
+                ("milestone", models.BooleanField(default=False, verbose_name="milestone")),
+                ("summary", models.BooleanField(default=False, verbose_name="summary")),
+                (
+                    "constraint",
+                    models.CharField(
+                        choices=[
+                            ("ASAP", "As soon as possible"),
+                            ("ALAP", "As late as possible"),
+                            ("SNET", "Start no earlier than"),
+                            ("SNLT", "Start no later than"),
+                            ("FNET", "Finish no earlier than"),
+                            ("FNLT", "Finish no later than"),
+                            ("MSO", "Must start on"),
+                            ("MFO", "Must finish on"),
+                        ],
+                        default="ASAP",
+                        max_length=4,
+                        verbose_name="constraint",
+                    ),
+                ),
+                (
+                    "constraint_date",
+                    models.DateTimeField(blank=True, null=True, verbose_name="constraint date"),
+                ),
+                (
+                    "actual_start",
+                    models.DateTimeField(blank=True, null=True, verbose_name="actual start"),
+                ),
+                (
+                    "actual_finish",
+                    models.DateTimeField(blank=True, null=True, verbose_name="actual finish"),
+                ),
+                (
+                    "remaining",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="remaining (working minutes)"
+                    ),
+                ),
+                (
+                    "percent_complete",
+                    models.FloatField(
+                        default=0,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="% complete",
+                    ),
+                ),
+                (
+                    "start",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="start"
+                    ),
+                ),
+                (
+                    "finish",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="finish"
+                    ),
+                ),
+                (
+                    "early_start",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="early start"
+                    ),
+                ),
+                (
+                    "early_finish",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="early finish"
+                    ),
+                ),
+                (
+                    "late_start",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="late start"
+                    ),
+                ),
+                (
+                    "late_finish",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="late finish"
+                    ),
+                ),
+                (
+                    "total_float",
+                    models.IntegerField(
+                        blank=True, editable=False, null=True, verbose_name="total float"
+                    ),
+                ),
+                (
+                    "free_float",
+                    models.IntegerField(
+                        blank=True, editable=False, null=True, verbose_name="free float"
+                    ),
+                ),
+                (
+                    "critical",
+                    models.BooleanField(default=False, editable=False, verbose_name="critical"),
+                ),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="scheduling.calendar",
+                        verbose_name="calendar",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="scheduling.task",
+                        verbose_name="summary task",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="scheduling.plan",
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "portfolio_milestone",
+                    models.OneToOneField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="schedule_task",
+                        to="portfolio.milestone",
+                        verbose_name="status-center milestone",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'task',
-                'verbose_name_plural': 'tasks',
-                'ordering': ['position'],
+                "verbose_name": "task",
+                "verbose_name_plural": "tasks",
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Link',
+            name="Link",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('FS', 'Finish-to-start'), ('SS', 'Start-to-start'), ('FF', 'Finish-to-finish'), ('SF', 'Start-to-finish')], default='FS', max_length=2, verbose_name='type')),
-                ('lag', models.IntegerField(default=0, verbose_name='lag (minutes)')),
-                ('elapsed', models.BooleanField(default=False, verbose_name='elapsed lag')),
-                ('lag_format', models.PositiveSmallIntegerField(default=7, verbose_name='lag format')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='scheduling.plan', verbose_name='plan')),
-                ('pred', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successors', to='scheduling.task', verbose_name='predecessor')),
-                ('succ', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predecessors', to='scheduling.task', verbose_name='successor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("FS", "Finish-to-start"),
+                            ("SS", "Start-to-start"),
+                            ("FF", "Finish-to-finish"),
+                            ("SF", "Start-to-finish"),
+                        ],
+                        default="FS",
+                        max_length=2,
+                        verbose_name="type",
+                    ),
+                ),
+                ("lag", models.IntegerField(default=0, verbose_name="lag (minutes)")),
+                ("elapsed", models.BooleanField(default=False, verbose_name="elapsed lag")),
+                (
+                    "lag_format",
+                    models.PositiveSmallIntegerField(default=7, verbose_name="lag format"),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="scheduling.plan",
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "pred",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="successors",
+                        to="scheduling.task",
+                        verbose_name="predecessor",
+                    ),
+                ),
+                (
+                    "succ",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="predecessors",
+                        to="scheduling.task",
+                        verbose_name="successor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'link',
-                'verbose_name_plural': 'links',
+                "verbose_name": "link",
+                "verbose_name_plural": "links",
             },
         ),
         migrations.CreateModel(
-            name='BaselineTask',
+            name="BaselineTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateTimeField(blank=True, null=True, verbose_name='start')),
-                ('finish', models.DateTimeField(blank=True, null=True, verbose_name='finish')),
-                ('duration', models.PositiveIntegerField(default=0, verbose_name='duration (working minutes)')),
-                ('baseline', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='scheduling.baseline', verbose_name='baseline')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='baselines', to='scheduling.task', verbose_name='task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.DateTimeField(blank=True, null=True, verbose_name="start")),
+                ("finish", models.DateTimeField(blank=True, null=True, verbose_name="finish")),
+                (
+                    "duration",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="duration (working minutes)"
+                    ),
+                ),
+                (
+                    "baseline",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="scheduling.baseline",
+                        verbose_name="baseline",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="baselines",
+                        to="scheduling.task",
+                        verbose_name="task",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'baseline task',
-                'verbose_name_plural': 'baseline tasks',
+                "verbose_name": "baseline task",
+                "verbose_name_plural": "baseline tasks",
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('units', models.FloatField(default=1.0, verbose_name='units')),
-                ('work', models.PositiveIntegerField(default=0, verbose_name='work (minutes)')),
-                ('resource', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='scheduling.resource', verbose_name='resource')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='scheduling.task', verbose_name='task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("units", models.FloatField(default=1.0, verbose_name="units")),
+                ("work", models.PositiveIntegerField(default=0, verbose_name="work (minutes)")),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="scheduling.resource",
+                        verbose_name="resource",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="scheduling.task",
+                        verbose_name="task",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assignment',
-                'verbose_name_plural': 'assignments',
+                "verbose_name": "assignment",
+                "verbose_name_plural": "assignments",
             },
         ),
         migrations.AddConstraint(
-            model_name='calendar',
-            constraint=models.UniqueConstraint(fields=('plan', 'uid'), name='calendar_unique_uid'),
+            model_name="calendar",
+            constraint=models.UniqueConstraint(fields=("plan", "uid"), name="calendar_unique_uid"),
         ),
         migrations.AddConstraint(
-            model_name='baseline',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='baseline_unique_number'),
+            model_name="baseline",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "number"), name="baseline_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='baseline',
-            constraint=models.CheckConstraint(condition=models.Q(('number__lte', 10)), name='baseline_number_0_10'),
+            model_name="baseline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__lte", 10)), name="baseline_number_0_10"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='resource',
-            constraint=models.UniqueConstraint(fields=('plan', 'uid'), name='resource_unique_uid'),
+            model_name="resource",
+            constraint=models.UniqueConstraint(fields=("plan", "uid"), name="resource_unique_uid"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('plan', 'uid'), name='task_unique_uid'),
+            model_name="task",
+            constraint=models.UniqueConstraint(fields=("plan", "uid"), name="task_unique_uid"),
         ),
         migrations.AddConstraint(
-            model_name='link',
-            constraint=models.UniqueConstraint(fields=('pred', 'succ'), name='link_unique_pair'),
+            model_name="link",
+            constraint=models.UniqueConstraint(fields=("pred", "succ"), name="link_unique_pair"),
         ),
         migrations.AddConstraint(
-            model_name='baselinetask',
-            constraint=models.UniqueConstraint(fields=('baseline', 'task'), name='baseline_task_unique'),
+            model_name="baselinetask",
+            constraint=models.UniqueConstraint(
+                fields=("baseline", "task"), name="baseline_task_unique"
+            ),
         ),
     ]

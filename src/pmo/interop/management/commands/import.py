@@ -1,4 +1,4 @@
-"""``pmo import msproject FILE.xml [--project CODE]``, ``pmo import xlsx FILE.xlsx [--project CODE]``."""
+"""``pmo import msproject|xlsx FILE [--project CODE]``: import a plan (all or nothing)."""
 
 from __future__ import annotations
 
