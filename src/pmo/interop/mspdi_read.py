@@ -323,6 +323,11 @@ def read_mspdi(content: bytes) -> PlanData:
     # the project summary task (UID 0) is not kept: links to it are dropped with it
     for t in tasks:
         t.predecessors = [p for p in t.predecessors if p.pred_uid != 0 or 0 in known_tasks]
+        for p in t.predecessors:
+            if p.pred_uid not in known_tasks:
+                raise ImportFileError(
+                    f"Task UID {t.uid}: PredecessorLink to unknown UID {p.pred_uid}"
+                )
     resources = []
     for el in root.findall("p:Resources/p:Resource", NS):
         rr = _Reader("Resource", el)

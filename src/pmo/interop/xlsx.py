@@ -219,8 +219,7 @@ def read_xlsx(content: bytes) -> PlanData:
                 outline_level=int(_number(get("Outline level"), f"{where} Outline level", 1)),
                 duration=duration,
                 milestone=str(get("Milestone") or "").strip().lower()
-                in ("yes", "y", "1", "true", "x")
-                or duration == 0,
+                in ("yes", "y", "1", "true", "x"),
                 constraint=constraint,
                 constraint_date=cdate if constraint not in ("ASAP", "ALAP") else None,
                 actual_start=_when(get("Actual start"), f"{where} Actual start"),
@@ -231,6 +230,9 @@ def read_xlsx(content: bytes) -> PlanData:
                 predecessors=_links(get("Predecessors"), f"{where} Predecessors"),
             )
         )
+    for k, t in enumerate(tasks):  # a zero-duration task that is no summary is a milestone
+        summary = k + 1 < len(tasks) and tasks[k + 1].outline_level > t.outline_level
+        t.milestone = t.milestone or (t.duration == 0 and not summary)
     start = _when(info.get("start"), "Plan Start")
     if start is None:
         firsts = [t.constraint_date for t in tasks if t.constraint_date] + [

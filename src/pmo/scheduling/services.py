@@ -274,6 +274,7 @@ def replace_plan(*, actor: User | None, project: Project, data: PlanData) -> Pla
             old.delete()
         plan = _store(project, data)
         recompute_plan(plan, actor=actor)
+        plan.refresh_from_db()
         record(
             actor=actor,
             action=AuditAction.UPDATE if replaced else AuditAction.CREATE,
