@@ -95,6 +95,7 @@ def _edit(request: HttpRequest, code: str, action: Any) -> HttpResponse:
         return _render(request, _context(request, project, plan, error=_("Enter a number.")))
     if not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, _("Rescheduled."))
+    project = _project_or_404(request, code)  # its forecast moved with the plan
     return _render(
         request,
         _context(
