@@ -58,7 +58,7 @@ class _Reader:
     def text(self, tag: str) -> str | None:
         return _text(self.el, f"p:{tag}")
 
-    def int(self, tag: str, default: int | None = None) -> int | None:
+    def integer(self, tag: str, default: int | None = None) -> int | None:
         value = self.text(tag)
         if value is None or value == "":
             return default
@@ -67,7 +67,7 @@ class _Reader:
         except ValueError:
             raise self.fail(f"{tag} {value!r} is not an integer") from None
 
-    def float(self, tag: str, default: float = 0.0) -> float:
+    def number(self, tag: str, default: float = 0.0) -> float:
         value = self.text(tag)
         if value is None or value == "":
             return default
@@ -113,14 +113,14 @@ class _Reader:
 def _hours(r: _Reader, day: ET.Element) -> Hours:
     out: list[tuple[int, int]] = []
     for wt in day.findall("p:WorkingTimes/p:WorkingTime", NS):
-        a, b = _text(wt, "p:FromTime"), _text(wt, "p:ToTime")
-        if not (a and b):
+        from_text, to_text = _text(wt, "p:FromTime"), _text(wt, "p:ToTime")
+        if not (from_text and to_text):
             continue
         try:
-            ha, ma = (int(x) for x in a.split(":")[:2])
-            hb, mb = (int(x) for x in b.split(":")[:2])
+            ha, ma = (int(x) for x in from_text.split(":")[:2])
+            hb, mb = (int(x) for x in to_text.split(":")[:2])
         except ValueError:
-            raise r.fail(f"WorkingTime {a!r}-{b!r} is not a time range") from None
+            raise r.fail(f"WorkingTime {from_text!r}-{to_text!r} is not a time range") from None
         end = hb * 60 + mb
         out.append((ha * 60 + ma, 1440 if end == 0 else end))
     out.sort()
@@ -145,7 +145,7 @@ def _week(r: _Reader, container: ET.Element, exceptions: list[ExceptionData]) ->
     week: list[Hours | None] = [None] * 7
     for wd in container.findall("p:WeekDays/p:WeekDay", NS):
         day = _Reader(r.where, wd)
-        kind = day.int("DayType", 0) or 0
+        kind = day.integer("DayType", 0) or 0
         hours = _hours(r, wd) if day.flag("DayWorking") else []
         if kind == 0:  # an exception in the pre-2007 layout
             period = wd.find("p:TimePeriod", NS)
@@ -166,7 +166,7 @@ def _week(r: _Reader, container: ET.Element, exceptions: list[ExceptionData]) ->
 
 
 def _calendar(el: ET.Element, known: set[int]) -> CalendarData:
-    uid = _Reader("Calendar", el).int("UID")
+    uid = _Reader("Calendar", el).integer("UID")
     if uid is None:
         raise ImportFileError("Calendar: UID is missing")
     r = _Reader(f"Calendar UID {uid}", el)
@@ -178,10 +178,10 @@ def _calendar(el: ET.Element, known: set[int]) -> CalendarData:
             period = ex.find("p:TimePeriod", NS)
             if period is None:
                 raise r.fail("Exception without TimePeriod")
-            if (e.int("Type", 1) or 1) != 1:
+            if (e.integer("Type", 1) or 1) != 1:
                 raise r.fail(
                     f"Exception {e.text('Name') or ''!r}: recurring exceptions (Type "
-                    f"{e.int('Type')}) are not supported; save them as daily exceptions"
+                    f"{e.integer('Type')}) are not supported; save them as daily exceptions"
                 )
             exceptions.append(
                 ExceptionData(
@@ -205,7 +205,7 @@ def _calendar(el: ET.Element, known: set[int]) -> CalendarData:
                 name=_text(ww, "p:Name") or "",
             )
         )
-    base = r.int("BaseCalendarUID")
+    base = r.integer("BaseCalendarUID")
     if r.flag("IsBaseCalendar") or base is None or base < 0:
         base = None
     return CalendarData(
@@ -220,33 +220,33 @@ def _calendar(el: ET.Element, known: set[int]) -> CalendarData:
 
 def _link(r: _Reader, pl: ET.Element) -> LinkData:
     link = _Reader(r.where, pl)
-    pred = link.int("PredecessorUID")
+    pred = link.integer("PredecessorUID")
     if pred is None:
         raise r.fail("PredecessorLink without PredecessorUID")
-    kind = link.int("Type", 1)
+    kind = link.integer("Type", 1)
     if kind not in LINK_TYPES:
         raise r.fail(f"PredecessorLink to UID {pred}: Type {kind} is not 0..3")
-    fmt = link.int("LagFormat", 7) or 7
+    fmt = link.integer("LagFormat", 7) or 7
     if fmt in PERCENT_FORMATS:
         raise r.fail(f"PredecessorLink to UID {pred}: percentage lags are not supported")
     return LinkData(
         pred_uid=pred,
         type=LINK_TYPES[kind],
-        lag=(link.int("LinkLag", 0) or 0) // 10,
+        lag=(link.integer("LinkLag", 0) or 0) // 10,
         elapsed=fmt in ELAPSED_FORMATS,
         lag_format=fmt,
     )
 
 
 def _task(el: ET.Element) -> TaskData | None:
-    uid = _Reader("Task", el).int("UID")
+    uid = _Reader("Task", el).integer("UID")
     if uid is None:
         raise ImportFileError("Task: UID is missing")
     r = _Reader(f"Task UID {uid}", el)
-    level = r.int("OutlineLevel", 1)
+    level = r.integer("OutlineLevel", 1)
     if r.flag("IsNull") or (uid == 0 and level == 0):
         return None  # blank rows and the project summary task
-    constraint_code = r.int("ConstraintType", 0)
+    constraint_code = r.integer("ConstraintType", 0)
     if constraint_code not in CONSTRAINTS:
         raise r.fail(f"ConstraintType {constraint_code} is not 0..7")
     constraint = CONSTRAINTS[constraint_code]
@@ -258,7 +258,7 @@ def _task(el: ET.Element) -> TaskData | None:
     baselines = []
     for b in el.findall("p:Baseline", NS):
         br = _Reader(r.where, b)
-        number = br.int("Number", 0) or 0
+        number = br.integer("Number", 0) or 0
         start, finish = br.datetime("Start"), br.datetime("Finish")
         duration = br.duration("Duration")
         if start is None and finish is None and duration is None:
@@ -282,8 +282,8 @@ def _task(el: ET.Element) -> TaskData | None:
         actual_start=actual_start,
         actual_finish=actual_finish,
         remaining=remaining,
-        percent_complete=min(max(r.float("PercentComplete"), 0.0), 100.0),
-        calendar_uid=(r.int("CalendarUID") if (r.int("CalendarUID") or -1) >= 0 else None),
+        percent_complete=min(max(r.number("PercentComplete"), 0.0), 100.0),
+        calendar_uid=(r.integer("CalendarUID") if (r.integer("CalendarUID") or -1) >= 0 else None),
         predecessors=[_link(r, pl) for pl in el.findall("p:PredecessorLink", NS)],
         baselines=baselines,
         start=r.datetime("Start"),
@@ -331,12 +331,12 @@ def read_mspdi(content: bytes) -> PlanData:
     resources = []
     for el in root.findall("p:Resources/p:Resource", NS):
         rr = _Reader("Resource", el)
-        uid = rr.int("UID")
+        uid = rr.integer("UID")
         if uid is None:
             raise ImportFileError("Resource: UID is missing")
         if uid == 0 or rr.flag("IsNull"):
             continue  # the "unassigned" placeholder
-        cal = _Reader(f"Resource UID {uid}", el).int("CalendarUID")
+        cal = _Reader(f"Resource UID {uid}", el).integer("CalendarUID")
         resources.append(
             ResourceData(
                 uid=uid,
@@ -348,8 +348,8 @@ def read_mspdi(content: bytes) -> PlanData:
     assignments = []
     for el in root.findall("p:Assignments/p:Assignment", NS):
         ar = _Reader("Assignment", el)
-        ar.where = f"Assignment UID {ar.int('UID')}"
-        task_uid, res_uid = ar.int("TaskUID"), ar.int("ResourceUID")
+        ar.where = f"Assignment UID {ar.integer('UID')}"
+        task_uid, res_uid = ar.integer("TaskUID"), ar.integer("ResourceUID")
         if task_uid is None or res_uid is None:
             raise ar.fail("TaskUID and ResourceUID are required")
         if res_uid not in known_resources and (res_uid < 0 or res_uid == 0):
@@ -364,17 +364,17 @@ def read_mspdi(content: bytes) -> PlanData:
             AssignmentData(
                 task_uid=task_uid,
                 resource_uid=res_uid,
-                units=ar.float("Units", 1.0),
+                units=ar.number("Units", 1.0),
                 work=ar.duration("Work") or 0,
             )
         )
-    cal_uid = r.int("CalendarUID")
+    cal_uid = r.integer("CalendarUID")
     return PlanData(
         name=r.text("Title") or r.text("Name") or "",
         start=start,
         status_date=r.datetime("StatusDate"),
         calendar_uid=cal_uid if cal_uid in by_uid else None,
-        minutes_per_day=r.int("MinutesPerDay", 480) or 480,
+        minutes_per_day=r.integer("MinutesPerDay", 480) or 480,
         calendars=calendars,
         tasks=tasks,
         resources=resources,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pmo.core.errors import DomainError
 from pmo.engine.calendars import Calendar as EngineCalendar
@@ -14,7 +15,7 @@ from pmo.engine.calendars import (
     WorkWeek,
     standard_calendar,
 )
-from pmo.engine.cpm import ConstraintType, schedule
+from pmo.engine.cpm import ConstraintType, LinkType, schedule
 from pmo.engine.cpm import Link as EngineLink
 from pmo.engine.cpm import Project as EngineProject
 from pmo.engine.cpm import Task as EngineTask
@@ -91,7 +92,7 @@ class Computed:
 
     finish: dt.datetime
     assumed_years: tuple[int, ...]
-    fields: list[dict[str, object]]  # per task, in the order given
+    fields: list[dict[str, Any]]  # per task, in the order given
 
 
 def _offset(axis: CalendarAxis, value: dt.datetime | None, label: str) -> int | None:
@@ -147,7 +148,7 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
         EngineLink(
             pred=index[link.pred_id],
             succ=index[link.succ_id],
-            type=link.type,
+            type=LinkType(link.type),
             lag=link.lag,
             elapsed=link.elapsed,
         )

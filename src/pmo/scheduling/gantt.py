@@ -106,7 +106,8 @@ def layout(
         name = r.task.name if len(r.task.name) <= 38 else r.task.name[:37] + "…"
         bars.append(Bar(r, y, x, w, bx, bw, name, max(r.task.outline_level - 1, 0) * 10))
     by_id = {b.row.task.pk: b for b in bars}
-    paths, critical = [], []
+    paths: list[str] = []
+    critical: list[str] = []
     for link in links:
         a, b = by_id.get(link.pred_id), by_id.get(link.succ_id)
         if a is None or b is None:

@@ -117,7 +117,7 @@ def plan_data(plan: Plan) -> PlanData:
             CalendarData(
                 uid=c.uid,
                 name=c.name,
-                base_uid=c.base.uid if c.base_id else None,
+                base_uid=c.base.uid if c.base is not None else None,
                 week=None if c.week is None else [[tuple(p) for p in day] for day in c.week],
                 holidays=c.holidays,
                 exceptions=[
@@ -180,7 +180,7 @@ def plan_data(plan: Plan) -> PlanData:
             actual_finish=from_db(t.actual_finish),
             remaining=t.remaining,
             percent_complete=t.percent_complete,
-            calendar_uid=t.calendar.uid if t.calendar_id else None,
+            calendar_uid=t.calendar.uid if t.calendar is not None else None,
             predecessors=links.get(t.pk, []),
             baselines=baselines.get(t.pk, []),
             start=from_db(t.start),
@@ -194,13 +194,15 @@ def plan_data(plan: Plan) -> PlanData:
         name=plan.name or plan.project.name,
         start=start,
         status_date=from_db(plan.status_date),
-        calendar_uid=plan.calendar.uid if plan.calendar_id else None,
+        calendar_uid=plan.calendar.uid if plan.calendar is not None else None,
         minutes_per_day=plan.minutes_per_day,
         calendars=calendars,
         tasks=tasks,
         resources=[
             ResourceData(
-                uid=r.uid, name=r.name, calendar_uid=r.calendar.uid if r.calendar_id else None
+                uid=r.uid,
+                name=r.name,
+                calendar_uid=r.calendar.uid if r.calendar is not None else None,
             )
             for r in plan.resources.select_related("calendar").order_by("uid")
         ],

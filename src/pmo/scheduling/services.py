@@ -134,7 +134,7 @@ def _store(project: Project, data: PlanData) -> Plan:
     plan = Plan.objects.create(
         project=project,
         name=data.name[:200],
-        start=to_db(data.start),
+        start=to_db(data.start) or data.start,
         status_date=to_db(data.status_date),
         minutes_per_day=data.minutes_per_day,
     )

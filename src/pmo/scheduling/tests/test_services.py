@@ -18,7 +18,7 @@ from pmo.scheduling.tests.factories import DAY, small_plan
 from pmo.scheduling.walltime import from_db
 
 
-def _dates(plan: Plan) -> dict[int, tuple[dt.datetime, dt.datetime]]:
+def _dates(plan: Plan) -> dict[int, tuple[dt.datetime | None, dt.datetime | None]]:
     return {t.uid: (from_db(t.start), from_db(t.finish)) for t in plan.tasks.all()}
 
 
