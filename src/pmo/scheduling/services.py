@@ -269,8 +269,19 @@ def replace_plan(*, actor: User | None, project: Project, data: PlanData) -> Pla
         Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
         old = Plan.objects.filter(project=project).first()
         replaced = old is not None
+        # With a plan, the project's milestones come from the schedule: the
+        # ones entered by hand (and those of a replaced plan) give way.
+        superseded = list(Milestone.objects.filter(project=project).order_by("id"))
+        for milestone in superseded:
+            record(
+                actor=actor,
+                action=AuditAction.DELETE,
+                instance=milestone,
+                scope=scope_of(project),
+                changes={"milestone": [milestone.name, "replaced by the schedule"]},
+            )
+        Milestone.objects.filter(pk__in=[m.pk for m in superseded]).delete()
         if old is not None:
-            Milestone.objects.filter(schedule_task__plan=old).delete()
             old.delete()
         plan = _store(project, data)
         recompute_plan(plan, actor=actor)

@@ -1,0 +1,78 @@
+"""Demo plans: a few demo projects get a schedule (China calendar, baseline, one slip)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pmo.accounts.models import User
+from pmo.portfolio.models import Project
+from pmo.scheduling import services as plan_services
+from pmo.scheduling.planio import CalendarData, LinkData, PlanData, TaskData
+
+__all__ = ["PLANNED_PROJECTS", "add_demo_plans"]
+
+PLANNED_PROJECTS = 3
+DAY = 480
+CHINA_WEEK = [[(540, 720), (780, 1080)]] * 5 + [[], []]  # 09:00-12:00, 13:00-18:00
+
+# (uid, outline level, name, working days, predecessors "uid[type][+lag days]")
+TEMPLATE: list[tuple[int, int, str, float, list[tuple[int, str, int]]]] = [
+    (1, 1, "Initiation", 0, []),
+    (2, 2, "Business case", 5, []),
+    (3, 2, "Charter approved", 0, [(2, "FS", 0)]),
+    (4, 1, "Design", 0, []),
+    (5, 2, "Requirements", 10, [(3, "FS", 0)]),
+    (6, 2, "Solution design", 8, [(5, "SS", 4)]),
+    (7, 2, "Design sign-off", 0, [(6, "FS", 0)]),
+    (8, 1, "Build", 0, []),
+    (9, 2, "Development", 25, [(7, "FS", 0)]),
+    (10, 2, "Data migration", 12, [(7, "FS", 5)]),
+    (11, 2, "Test environment", 6, [(7, "FS", 0)]),
+    (12, 2, "System test", 10, [(9, "FS", 0), (11, "FS", 0)]),
+    (13, 1, "Deploy", 0, []),
+    (14, 2, "User acceptance test", 8, [(12, "FS", 0), (10, "FS", 0)]),
+    (15, 2, "Training", 5, [(14, "SS", 3)]),
+    (16, 2, "Go-live", 0, [(14, "FS", 0), (15, "FF", 0)]),
+]
+
+
+def demo_plan(name: str, start: dt.date) -> PlanData:
+    """The template plan starting on the first working morning at or after ``start``."""
+    tasks = [
+        TaskData(
+            uid=uid,
+            name=label,
+            outline_level=level,
+            duration=round(days * DAY),
+            milestone=days == 0 and level > 1,
+            predecessors=[LinkData(pred_uid=p, type=t, lag=lag * DAY) for p, t, lag in preds],
+        )
+        for uid, level, label, days, preds in TEMPLATE
+    ]
+    return PlanData(
+        name=name,
+        start=dt.datetime.combine(start, dt.time(9)),
+        calendar_uid=1,
+        calendars=[CalendarData(uid=1, name="China", week=CHINA_WEEK, holidays="CN")],
+        tasks=tasks,
+    )
+
+
+def add_demo_plans(projects: list[Project], admin: User) -> int:
+    """Plan, baseline and one slipped task for the first demo projects; returns how many."""
+    done = 0
+    for project in projects[:PLANNED_PROJECTS]:
+        assert project.start_date is not None
+        plan = plan_services.replace_plan(
+            actor=None, project=project, data=demo_plan(project.name, project.start_date)
+        )
+        plan_services.set_baseline(actor=admin, plan=plan, number=0, name="Approved plan")
+        development = plan.tasks.get(uid=9)
+        plan_services.update_task(
+            actor=admin,
+            task=development,
+            data={"duration": development.duration + (done + 1) * 3 * DAY},
+            version=development.version,
+        )
+        done += 1
+    return done
