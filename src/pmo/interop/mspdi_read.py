@@ -368,11 +368,15 @@ def read_mspdi(content: bytes) -> PlanData:
                 work=ar.duration("Work") or 0,
             )
         )
+    status = r.datetime("StatusDate")
+    if status is None and any(t.actual_start and not t.actual_finish for t in tasks):
+        # Microsoft Project measures progress at the current date when no status date is set
+        status = r.datetime("CurrentDate")
     cal_uid = r.integer("CalendarUID")
     return PlanData(
         name=r.text("Title") or r.text("Name") or "",
         start=start,
-        status_date=r.datetime("StatusDate"),
+        status_date=status,
         calendar_uid=cal_uid if cal_uid in by_uid else None,
         minutes_per_day=r.integer("MinutesPerDay", 480) or 480,
         calendars=calendars,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -107,6 +108,23 @@ def _offset(axis: CalendarAxis, value: dt.datetime | None, label: str) -> int | 
         ) from None
 
 
+def _named(message: str, tasks: Sequence[Task], links: Sequence[Link]) -> str:
+    """An engine message with task and link indices replaced by UIDs."""
+    uid = {t.pk: t.uid for t in tasks}
+
+    def task(m: re.Match[str]) -> str:
+        k = int(m[1])
+        return f"Task UID {tasks[k].uid}" if k < len(tasks) else m[0]
+
+    def link(m: re.Match[str]) -> str:
+        k = int(m[1])
+        if k >= len(links):
+            return m[0]
+        return f"Link UID {uid[links[k].pred_id]} -> UID {uid[links[k].succ_id]}"
+
+    return re.sub(r"\blink (\d+)\b", link, re.sub(r"\btask (\d+)\b", task, message))
+
+
 def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Computed:
     """Schedule ``tasks`` (WBS order) and ``links`` of ``plan`` on its calendar."""
     origin = from_db(plan.start)
@@ -139,7 +157,7 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
                     actual_start=_offset(axis, t.actual_start, f"{label}: actual start"),
                     actual_finish=_offset(axis, t.actual_finish, f"{label}: actual finish"),
                     remaining=t.remaining,
-                    percent_complete=t.percent_complete if t.actual_start else None,
+                    percent_complete=(t.percent_complete or None) if t.actual_start else None,
                 )
             )
         except EngineError as exc:
@@ -155,6 +173,13 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
         for link in links
     )
     status = _offset(axis, plan.status_date, "status date")
+    if status is None:
+        for t in tasks:
+            if t.actual_start is not None and t.actual_finish is None and not t.summary:
+                raise ScheduleError(
+                    f"Task UID {t.uid}: in progress (actual start, no actual finish), so the "
+                    "plan needs a status date"
+                )
     try:
         result = schedule(
             EngineProject(tasks=tuple(engine_tasks), links=engine_links, status_date=status),
@@ -164,7 +189,7 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
         names = " -> ".join(f"UID {tasks[int(k)].uid}" for k in exc.cycle)
         raise ScheduleError(f"the links form a cycle: {names}") from None
     except EngineError as exc:
-        raise ScheduleError(str(exc)) from None
+        raise ScheduleError(_named(str(exc), tasks, links)) from None
     fields = []
     for got in result.tasks:
         start, finish = axis.task_datetimes(got.start, got.finish)

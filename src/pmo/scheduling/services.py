@@ -313,14 +313,17 @@ def recompute_plan(plan: Plan, *, actor: User | None = None) -> list[Moved]:
     before = {t.pk: (from_db(t.start), from_db(t.finish)) for t in tasks}
     computed = adapters.compute(plan, tasks, links)
     moved: list[Moved] = []
+    changed: list[Task] = []
     for task, values in zip(tasks, computed.fields, strict=True):
+        if any(getattr(task, name) != value for name, value in values.items()):
+            changed.append(task)
         for name, value in values.items():
             setattr(task, name, value)
         old_start, old_finish = before[task.pk]
         start, finish = from_db(task.start), from_db(task.finish)
         if (old_start, old_finish) != (start, finish):
             moved.append(Moved(task.pk, task.uid, task.name, old_start, old_finish, start, finish))
-    Task.objects.bulk_update(tasks, list(_COMPUTED), batch_size=500)
+    Task.objects.bulk_update(changed, list(_COMPUTED), batch_size=500)
     plan.finish = to_db(computed.finish)
     plan.state = PlanState.CURRENT
     plan.problem = ""
@@ -422,6 +425,11 @@ def update_task(
             raise FieldError("duration", "a summary task's duration comes from its subtasks")
     if data.get("name") == "":
         raise FieldError("name", "is required")
+    constraint = data.get("constraint", locked.constraint)
+    dated = "constraint_date" in data and data["constraint_date"] is not None
+    has_date = dated or ("constraint_date" not in data and locked.constraint_date is not None)
+    if constraint not in ("ASAP", "ALAP") and not has_date:
+        raise FieldError("constraint_date", f"is required by constraint {constraint}")
     for key in fields:
         value = data[key]
         setattr(locked, key, to_db(value) if key == "constraint_date" else value)

@@ -74,7 +74,7 @@ def test_demo_gives_a_few_projects_a_plan_with_a_slip():
     load_demo(projects=6, as_of=AS_OF)
     plans = Plan.objects.select_related("project").order_by("project__code")
     assert [p.project.code for p in plans] == ["P0001", "P0002", "P0003"]
-    slips = [p.project.slip_days for p in plans]
+    slips = [p.project.slip_days or 0 for p in plans]
     assert all(s > 0 for s in slips) and slips == sorted(slips)
     go_live = Milestone.objects.get(project__code="P0001", name="Go-live")
     assert go_live.slip_days == slips[0] and go_live.is_key

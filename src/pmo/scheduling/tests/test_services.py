@@ -196,3 +196,51 @@ def test_large_plans_recompute_in_the_background(
         "current",
         dt.datetime(2026, 3, 12, 17),
     )
+
+
+def test_engine_messages_name_tasks_and_links_by_uid(make_project: Any, users: Any) -> None:
+    data = small_plan()
+    data.tasks[4].predecessors = [LinkData(pred_uid=1, type="SF")]  # out of a summary's start
+    with pytest.raises(ScheduleError) as err:
+        services.replace_plan(actor=users["pm"], project=make_project(), data=data)
+    assert err.value.message == "Link UID 1 -> UID 5: a SF link cannot leave a summary task"
+
+
+def test_in_progress_task_needs_a_status_date(make_project: Any, users: Any) -> None:
+    data = small_plan()
+    data.tasks[1].actual_start = dt.datetime(2026, 3, 2, 8)
+    with pytest.raises(ScheduleError) as err:
+        services.replace_plan(actor=users["pm"], project=make_project(), data=data)
+    assert err.value.message == (
+        "Task UID 2: in progress (actual start, no actual finish), so the plan needs a status date"
+    )
+    data.status_date = dt.datetime(2026, 3, 3, 17)
+    data.tasks[1].remaining = 2 * DAY
+    plan = services.replace_plan(actor=users["pm"], project=make_project(), data=data)
+    # two days worked by the status date, two remaining: Design ends Thursday
+    assert _dates(plan)[2] == (dt.datetime(2026, 3, 2, 8), dt.datetime(2026, 3, 5, 17))
+
+
+def test_completed_actuals_fix_the_task(make_project: Any, users: Any) -> None:
+    data = small_plan()
+    data.tasks[1].actual_start = dt.datetime(2026, 3, 2, 8)
+    data.tasks[1].actual_finish = dt.datetime(2026, 3, 2, 17)
+    plan = services.replace_plan(actor=users["pm"], project=make_project(), data=data)
+    tasks = {t.uid: t for t in plan.tasks.all()}
+    assert _dates(plan)[3][0] == dt.datetime(2026, 3, 3, 8)
+    assert (tasks[2].critical, tasks[2].percent_complete) == (False, 100.0)
+
+
+def test_a_timed_constraint_needs_its_date(make_project: Any, users: Any) -> None:
+    plan = services.replace_plan(actor=users["pm"], project=make_project(), data=small_plan())
+    task = plan.tasks.get(uid=4)
+    with pytest.raises(FieldError) as err:
+        services.update_task(actor=users["pm"], task=task, data={"constraint": "SNET"}, version=1)
+    assert err.value.message == "constraint_date: is required by constraint SNET"
+    moved = services.update_task(
+        actor=users["pm"],
+        task=task,
+        data={"constraint": "SNET", "constraint_date": dt.datetime(2026, 3, 9, 8)},
+        version=1,
+    )
+    assert moved is not None and [m.uid for m in moved] == [4]
