@@ -32,6 +32,10 @@ def _sub(parent: ET.Element, tag: str, value: object | None) -> ET.Element | Non
 
 def _times(parent: ET.Element, hours: Hours) -> None:
     _sub(parent, "DayWorking", 1 if hours else 0)
+    _working_times(parent, hours)
+
+
+def _working_times(parent: ET.Element, hours: Hours) -> None:
     if hours:
         times = ET.SubElement(parent, "WorkingTimes")
         for a, b in hours:
@@ -73,13 +77,26 @@ def write_mspdi(data: PlanData) -> bytes:
         _sub(el, "BaseCalendarUID", -1 if c.base_uid is None else c.base_uid)
         if c.week is not None or c.exceptions:
             days = _week_days(el, c.week) if c.week is not None else ET.SubElement(el, "WeekDays")
-            for e in c.exceptions:
+            for e in c.exceptions:  # the pre-2007 layout, read by every version
                 wd = ET.SubElement(days, "WeekDay")
                 _sub(wd, "DayType", 0)
+                _sub(wd, "DayWorking", 1 if e.hours else 0)
                 period = ET.SubElement(wd, "TimePeriod")
                 _sub(period, "FromDate", f"{e.first.isoformat()}T00:00:00")
                 _sub(period, "ToDate", f"{e.last.isoformat()}T23:59:00")
-                _times(wd, e.hours)
+                _working_times(wd, e.hours)
+        if c.exceptions:  # and the 2007+ layout
+            exceptions = ET.SubElement(el, "Exceptions")
+            for e in c.exceptions:
+                ex = ET.SubElement(exceptions, "Exception")
+                _sub(ex, "EnteredByOccurrences", 0)
+                period = ET.SubElement(ex, "TimePeriod")
+                _sub(period, "FromDate", f"{e.first.isoformat()}T00:00:00")
+                _sub(period, "ToDate", f"{e.last.isoformat()}T23:59:00")
+                _sub(ex, "Occurrences", (e.last - e.first).days + 1)
+                _sub(ex, "Name", e.name or None)
+                _sub(ex, "Type", 1)
+                _times(ex, e.hours)
         if c.work_weeks:
             weeks = ET.SubElement(el, "WorkWeeks")
             for w in c.work_weeks:
@@ -104,14 +121,23 @@ def write_mspdi(data: PlanData) -> bytes:
         _sub(el, "DurationFormat", 7)
         _sub(el, "Milestone", int(t.milestone))
         _sub(el, "Summary", int(t.summary))
+        _sub(el, "Critical", int(t.critical))
+        _sub(el, "EarlyStart", _dt(t.early_start))
+        _sub(el, "EarlyFinish", _dt(t.early_finish))
+        _sub(el, "LateStart", _dt(t.late_start))
+        _sub(el, "LateFinish", _dt(t.late_finish))
+        if t.free_float is not None:
+            _sub(el, "FreeSlack", t.free_float * 10)  # tenths of minutes
+        if t.total_float is not None:
+            _sub(el, "TotalSlack", t.total_float * 10)
         _sub(el, "PercentComplete", round(t.percent_complete))
         _sub(el, "ActualStart", _dt(t.actual_start))
         _sub(el, "ActualFinish", _dt(t.actual_finish))
         if t.remaining is not None:
             _sub(el, "RemainingDuration", _duration(t.remaining))
         _sub(el, "ConstraintType", _CONSTRAINT_CODES[t.constraint])
-        _sub(el, "ConstraintDate", _dt(t.constraint_date))
         _sub(el, "CalendarUID", -1 if t.calendar_uid is None else t.calendar_uid)
+        _sub(el, "ConstraintDate", _dt(t.constraint_date))
         for p in t.predecessors:
             pl = ET.SubElement(el, "PredecessorLink")
             _sub(pl, "PredecessorUID", p.pred_uid)

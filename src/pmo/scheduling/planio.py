@@ -90,6 +90,14 @@ class TaskData:
     # dates the source tool computed (kept to compare, never scheduled from)
     start: dt.datetime | None = None
     finish: dt.datetime | None = None
+    # the rest of PMO Hub's computed schedule (written by exporters, not read back)
+    early_start: dt.datetime | None = None
+    early_finish: dt.datetime | None = None
+    late_start: dt.datetime | None = None
+    late_finish: dt.datetime | None = None
+    total_float: int | None = None
+    free_float: int | None = None
+    critical: bool = False
 
 
 @dataclass(kw_only=True)

@@ -185,6 +185,13 @@ def plan_data(plan: Plan) -> PlanData:
             baselines=baselines.get(t.pk, []),
             start=from_db(t.start),
             finish=from_db(t.finish),
+            early_start=from_db(t.early_start),
+            early_finish=from_db(t.early_finish),
+            late_start=from_db(t.late_start),
+            late_finish=from_db(t.late_finish),
+            total_float=t.total_float,
+            free_float=t.free_float,
+            critical=t.critical,
         )
         for t in plan.tasks.select_related("calendar").order_by("position")
     ]

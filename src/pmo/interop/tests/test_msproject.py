@@ -17,6 +17,7 @@ from pmo.portfolio.models import Project
 from pmo.scheduling import services as plan_services
 from pmo.scheduling.adapters import ScheduleError
 from pmo.scheduling.models import Plan, Task
+from pmo.scheduling.planio import ExceptionData
 from pmo.scheduling.selectors import plan_data
 from pmo.scheduling.tests.factories import small_plan
 
@@ -202,3 +203,39 @@ def test_command_errors_are_one_line(tmp_path: Path, users: Any, portfolio: Any)
     with pytest.raises(CommandError) as err:
         call_command("export", "msproject", "NOPE", "--out", str(tmp_path / "x.xml"))
     assert str(err.value) == "project 'NOPE' does not exist or has no plan"
+
+
+def _orders(root: Any, into: dict[str, list[str]]) -> None:
+    """Record, per parent tag, the order in which child tags appear."""
+    for el in root.iter():
+        order = into.setdefault(el.tag, [])
+        for child in el:
+            if child.tag not in order:
+                order.append(child.tag)
+
+
+def test_writer_follows_the_element_order_microsoft_project_writes(sample: Any) -> None:
+    """MSPDI is an ordered schema (xsd:sequence): our elements come in Microsoft's order."""
+    import xml.etree.ElementTree as ET
+
+    reference: dict[str, list[str]] = {}
+    for name in [
+        "sample-constraints-calendars.xml",
+        "task-links-project2019.xml",
+        "baselines-project2019.xml",
+    ]:
+        _orders(ET.fromstring(sample(name)), reference)
+    data = small_plan()
+    data.calendars[0].exceptions.append(
+        ExceptionData(first=dt.date(2026, 3, 6), last=dt.date(2026, 3, 6), name="Holiday")
+    )
+    data.tasks[2].constraint, data.tasks[2].constraint_date = "SNET", dt.datetime(2026, 3, 5, 8)
+    ours: dict[str, list[str]] = {}
+    _orders(ET.fromstring(write_mspdi(data)), ours)
+    checked = 0
+    for parent, tags in ours.items():
+        known = [t for t in tags if t in reference.get(parent, [])]
+        expected = sorted(known, key=reference.get(parent, []).index)
+        assert known == expected, parent
+        checked += len(known)
+    assert checked == 48  # element kinds present in both
