@@ -172,21 +172,29 @@ def _calendar(el: ET.Element, known: set[int]) -> CalendarData:
     r = _Reader(f"Calendar UID {uid}", el)
     exceptions: list[ExceptionData] = []
     week = _week(r, el, exceptions)
-    if not exceptions:  # the 2007+ layout (only daily occurrences are dated ranges)
-        for ex in el.findall("p:Exceptions/p:Exception", NS):
+    dated = el.findall("p:Exceptions/p:Exception", NS)
+    recurring = [ex for ex in dated if (_Reader(r.where, ex).integer("Type", 1) or 1) != 1]
+    if recurring and not exceptions:
+        name = _text(recurring[0], "p:Name") or ""
+        raise r.fail(
+            f"Exception {name!r}: recurring exceptions (Type "
+            f"{_text(recurring[0], 'p:Type')}) are not supported; save them as daily exceptions"
+        )
+    if dated and not recurring:
+        # the 2007+ layout carries the names; the pre-2007 copy is then ignored
+        exceptions = []
+        for ex in dated:
             e = _Reader(r.where, ex)
             period = ex.find("p:TimePeriod", NS)
             if period is None:
                 raise r.fail("Exception without TimePeriod")
-            if (e.integer("Type", 1) or 1) != 1:
-                raise r.fail(
-                    f"Exception {e.text('Name') or ''!r}: recurring exceptions (Type "
-                    f"{e.integer('Type')}) are not supported; save them as daily exceptions"
-                )
+            first, last = _date(r, period, "FromDate"), _date(r, period, "ToDate")
+            if last < first:
+                raise r.fail(f"exception from {first} to {last}: ToDate is before FromDate")
             exceptions.append(
                 ExceptionData(
-                    first=_date(r, period, "FromDate"),
-                    last=_date(r, period, "ToDate"),
+                    first=first,
+                    last=last,
                     hours=_hours(r, ex) if e.flag("DayWorking") else [],
                     name=e.text("Name") or "",
                 )

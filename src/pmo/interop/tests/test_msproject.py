@@ -239,3 +239,50 @@ def test_writer_follows_the_element_order_microsoft_project_writes(sample: Any) 
         assert known == expected, parent
         checked += len(known)
     assert checked == 48  # element kinds present in both
+
+
+def test_calendars_round_trip_with_exceptions_and_work_weeks(make_project: Any, users: Any) -> None:
+    from pmo.scheduling.planio import WorkWeekData
+
+    project = make_project()
+    data = small_plan()
+    calendar = data.calendars[0]
+    calendar.exceptions = [
+        ExceptionData(first=dt.date(2026, 3, 4), last=dt.date(2026, 3, 5), name="Holiday"),
+        ExceptionData(
+            first=dt.date(2026, 3, 7), last=dt.date(2026, 3, 7), hours=[(540, 720)], name="调休"
+        ),
+    ]
+    calendar.work_weeks = [
+        WorkWeekData(
+            first=dt.date(2026, 3, 9),
+            last=dt.date(2026, 3, 13),
+            name="short",
+            week=[[(480, 720)]] * 5 + [[], []],
+        )
+    ]
+    plan = plan_services.replace_plan(actor=users["pm"], project=project, data=data)
+    design = plan.tasks.get(uid=2)
+    # Mon, Tue full days, Wed/Thu holiday, Fri full day: Design (3 days) ends Friday 17:00
+    assert design.finish.replace(tzinfo=None) == dt.datetime(2026, 3, 6, 17)
+    before = plan_data(plan)
+    again = services.import_msproject(
+        actor=users["pm"], content=services.export_msproject(plan), project=project
+    )
+    assert plan_data(again) == before
+
+
+def test_recurring_exceptions_are_refused_by_name() -> None:
+    content = (
+        f"{HEAD}<StartDate>2026-03-02T08:00:00</StartDate><Calendars><Calendar><UID>1</UID>"
+        "<Name>Std</Name><IsBaseCalendar>1</IsBaseCalendar><Exceptions><Exception>"
+        "<TimePeriod><FromDate>2026-01-01T00:00:00</FromDate><ToDate>2030-01-01T23:59:00</ToDate>"
+        "</TimePeriod><Name>New year</Name><Type>5</Type></Exception></Exceptions></Calendar>"
+        "</Calendars><Tasks/></Project>"
+    ).encode()
+    with pytest.raises(ImportFileError) as err:
+        read_mspdi(content)
+    assert err.value.message == (
+        "Calendar UID 1: Exception 'New year': recurring exceptions (Type 5) are not supported; "
+        "save them as daily exceptions"
+    )
