@@ -53,3 +53,30 @@ def test_milestone_gantt_and_exports(client: Any, make_project: Any, users: Any)
     assert f'data-code="{project.code}"' in page and "<title>Release</title>" in page
     xlsx = client.get(f"/projects/{project.code}/plan/export.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_plan_page_lists_milestones_with_variance(
+    client: Any, make_project: Any, users: Any
+) -> None:
+    project = make_project()
+    plan = services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    services.set_baseline(actor=users["pm"], plan=plan, number=0)
+    task = plan.tasks.get(uid=3)
+    services.update_task(actor=users["pm"], task=task, data={"duration": 6 * 480}, version=1)
+    client.force_login(users["pm"])
+    page = client.get(f"/projects/{project.code}/plan/").content.decode()
+    assert (
+        "<td>◆ Release</td><td>2026-03-11</td><td>2026-03-12</td>"
+        '<td><span class="late">+1d</span></td>'
+    ) in page
+
+
+def test_plan_pages_in_chinese(client: Any, make_project: Any, users: Any) -> None:
+    project = make_project()
+    services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    client.force_login(users["pm"])
+    client.cookies["pmo_language"] = "zh-hans"
+    page = client.get(f"/projects/{project.code}/plan/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert "甘特图" in text and "关键路径" in text and "设置基线" in text
+    assert "里程碑" in client.get("/milestones/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
