@@ -35,6 +35,8 @@ LINK_TYPES = {0: "FF", 1: "FS", 2: "SF", 3: "SS"}
 CONSTRAINTS = {0: "ASAP", 1: "ALAP", 2: "MSO", 3: "MFO", 4: "SNET", 5: "SNLT", 6: "FNET", 7: "FNLT"}
 ELAPSED_FORMATS = {4, 6, 8, 10, 12}  # em, eh, ed, ew, emo
 PERCENT_FORMATS = {19, 20}
+# task durations in elapsed units, plain and estimated ("?") variants
+ELAPSED_DURATION_FORMATS = {4, 6, 8, 10, 12, 36, 38, 40, 42, 44}
 _DURATION = re.compile(
     r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?"
 )
@@ -273,6 +275,12 @@ def _task(el: ET.Element) -> TaskData | None:
             continue  # cost-only baseline
         baselines.append(
             BaselineData(number=number, start=start, finish=finish, duration=duration or 0)
+        )
+    duration_format = r.integer("DurationFormat", 7)
+    if duration_format in ELAPSED_DURATION_FORMATS:
+        raise r.fail(
+            f"DurationFormat {duration_format}: elapsed task durations (calendar time) are not "
+            "supported; use working time"
         )
     actual_start, actual_finish = r.datetime("ActualStart"), r.datetime("ActualFinish")
     remaining = r.duration("RemainingDuration") if actual_start and not actual_finish else None

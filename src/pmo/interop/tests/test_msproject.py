@@ -77,6 +77,11 @@ def _pred(uid: int, kind: int = 1, lag: int = 0) -> str:
             "Task UID 1: PredecessorLink to UID 1: Type 7 is not 0..3",
         ),
         (f"{HEAD}<Tasks/></Project>".encode(), "Project: StartDate is missing"),
+        (
+            _file(_task(1, extra="<DurationFormat>8</DurationFormat>")),
+            "Task UID 1: DurationFormat 8: elapsed task durations (calendar time) are not "
+            "supported; use working time",
+        ),
     ],
 )
 def test_bad_files_are_refused_naming_the_element(content: bytes, message: str) -> None:
