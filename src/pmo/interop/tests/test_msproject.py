@@ -291,3 +291,20 @@ def test_recurring_exceptions_are_refused_by_name() -> None:
         "Calendar UID 1: Exception 'New year': recurring exceptions (Type 5) are not supported; "
         "save them as daily exceptions"
     )
+
+
+def test_pmo_command_line_exits_non_zero_with_one_line(
+    tmp_path: Path, users: Any, portfolio: Any, capsys: Any
+) -> None:
+    from pmo.cli import main
+
+    path = tmp_path / "bad.xml"
+    path.write_bytes(b"not xml at all")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["import", "msproject", str(path), "--project", "X1"])
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "CommandError: bad.xml: file: not well-formed XML (syntax error: line 1, column 0); "
+        "nothing was imported\n"
+    )
