@@ -8,6 +8,7 @@ from pmo.accounts.models import User
 from pmo.portfolio.models import Project
 from pmo.scheduling import services as plan_services
 from pmo.scheduling.planio import CalendarData, LinkData, PlanData, TaskData
+from pmo.scheduling.walltime import from_db
 
 __all__ = ["PLANNED_PROJECTS", "add_demo_plans"]
 
@@ -58,21 +59,50 @@ def demo_plan(name: str, start: dt.date) -> PlanData:
     )
 
 
-def add_demo_plans(projects: list[Project], admin: User) -> int:
-    """Plan, baseline and one slipped task for the first demo projects; returns how many."""
+def add_demo_plans(projects: list[Project], admin: User, today: dt.date) -> int:
+    """Give the first demo projects a plan that is under way on ``today``; returns how many.
+
+    Each plan starts nine weeks before ``today`` on the China calendar, is baselined,
+    has its past work recorded as actuals (status date ``today``) and one slipped task,
+    so the Gantt, the baseline variance and the status center show a slip.
+    """
+    monday = today - dt.timedelta(days=today.weekday() + 63)
     done = 0
     for project in projects[:PLANNED_PROJECTS]:
-        assert project.start_date is not None
         plan = plan_services.replace_plan(
-            actor=None, project=project, data=demo_plan(project.name, project.start_date)
+            actor=None, project=project, data=demo_plan(project.name, monday)
         )
         plan_services.set_baseline(actor=admin, plan=plan, number=0, name="Approved plan")
-        development = plan.tasks.get(uid=9)
+        now = dt.datetime.combine(today, dt.time(9))
+        planned = [
+            (task, from_db(task.start), from_db(task.finish))
+            for task in plan.tasks.filter(summary=False).order_by("position")
+        ]
+        # work finished before today, then the status date, then work under way
+        for task, start, finish in planned:
+            if start is not None and finish is not None and finish <= now:
+                plan_services.update_task(
+                    actor=admin,
+                    task=task,
+                    data={"actual_start": start, "actual_finish": finish},
+                    version=task.version,
+                )
+        plan.refresh_from_db()
+        plan_services.set_status_date(actor=admin, plan=plan, status_date=now, version=plan.version)
+        for task, start, finish in planned:
+            if start is not None and finish is not None and start < now < finish:
+                plan_services.update_task(
+                    actor=admin, task=task, data={"actual_start": start}, version=task.version
+                )
+        # the task under way (else the next one) takes longer than planned: a slip
+        tasks = plan.tasks.filter(summary=False, actual_finish__isnull=True, duration__gt=0)
+        late = tasks.filter(actual_start__isnull=False).first() or tasks.order_by("start").first()
+        assert late is not None
         plan_services.update_task(
             actor=admin,
-            task=development,
-            data={"duration": development.duration + (done + 1) * 3 * DAY},
-            version=development.version,
+            task=late,
+            data={"duration": late.duration + (done + 1) * 3 * DAY},
+            version=late.version,
         )
         done += 1
     return done

@@ -46,6 +46,7 @@ __all__ = [
     "replace_plan",
     "request_recompute",
     "set_baseline",
+    "set_status_date",
     "update_link",
     "update_task",
 ]
@@ -395,6 +396,32 @@ def request_recompute(plan: Plan, *, actor: User | None = None) -> list[Moved] |
     return None
 
 
+_DATETIMES = {"constraint_date", "actual_start", "actual_finish"}
+
+
+@transaction.atomic
+def set_status_date(
+    *, actor: User | None, plan: Plan, status_date: dt.datetime | None, version: int | None
+) -> list[Moved] | None:
+    """Move the plan's status date (work not done cannot be scheduled before it); reschedule."""
+    if actor is not None:
+        require_edit(actor, plan.project)
+    locked = Plan.objects.select_for_update(of=("self",)).select_related("project").get(pk=plan.pk)
+    locked.check_version(version)
+    before = snapshot(locked, ["status_date"])
+    locked.status_date = to_db(status_date)
+    locked.version += 1
+    locked.save(update_fields=["status_date", "version", "updated_at"])
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=locked,
+        scope=scope_of(locked.project),
+        changes=diff(before, snapshot(locked, ["status_date"])),
+    )
+    return request_recompute(locked, actor=actor)
+
+
 def _locked_task(task: Task, version: int | None) -> Task:
     locked = Task.objects.select_for_update(of=("self",)).get(pk=task.pk)
     locked.check_version(version)
@@ -412,7 +439,16 @@ def update_task(
     plan = task.plan
     require_edit(actor, plan.project)
     locked = _locked_task(task, version)
-    allowed = {"name", "duration", "percent_complete", "constraint", "constraint_date"}
+    allowed = {
+        "name",
+        "duration",
+        "percent_complete",
+        "constraint",
+        "constraint_date",
+        "actual_start",
+        "actual_finish",
+        "remaining",
+    }
     fields = sorted(allowed & set(data))
     for key in data:
         if key not in allowed:
@@ -432,7 +468,13 @@ def update_task(
         raise FieldError("constraint_date", f"is required by constraint {constraint}")
     for key in fields:
         value = data[key]
-        setattr(locked, key, to_db(value) if key == "constraint_date" else value)
+        setattr(locked, key, to_db(value) if key in _DATETIMES else value)
+    if locked.actual_finish is not None and locked.actual_start is None:
+        raise FieldError("actual_finish", "needs an actual start")
+    if locked.actual_start and locked.actual_finish and locked.actual_finish < locked.actual_start:
+        raise FieldError("actual_finish", "is before the actual start")
+    if locked.remaining is not None and locked.remaining < 0:
+        raise FieldError("remaining", "must be >= 0 working minutes")
     if "duration" in data:
         locked.milestone = locked.duration == 0
     locked.version += 1

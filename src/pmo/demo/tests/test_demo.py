@@ -78,3 +78,9 @@ def test_demo_gives_a_few_projects_a_plan_with_a_slip():
     assert all(s > 0 for s in slips) and slips == sorted(slips)
     go_live = Milestone.objects.get(project__code="P0001", name="Go-live")
     assert go_live.slip_days == slips[0] and go_live.is_key
+    charter = Milestone.objects.get(project__code="P0001", name="Charter approved")
+    assert charter.actual_date is not None and charter.actual_date < AS_OF
+    plan = plans[0]
+    assert plan.status_date is not None and plan.state == "current"
+    started = plan.tasks.filter(actual_start__isnull=False, summary=False).count()
+    assert 0 < started < plan.tasks.filter(summary=False).count()
