@@ -31,6 +31,11 @@ class Bar:
     label: str
     indent: int
 
+    @property
+    def progress_width(self) -> float:
+        """Width of the done part of the bar (% complete)."""
+        return self.width * min(max(self.row.task.percent_complete, 0.0), 100.0) / 100
+
 
 @dataclass
 class Tick:
