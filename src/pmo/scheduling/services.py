@@ -52,7 +52,6 @@ __all__ = [
 ]
 
 
-
 def _write(tasks: list[Task], fields: list[str]) -> None:
     """``UPDATE ... WHERE id = %s`` for many tasks in one ``executemany``.
 
@@ -74,6 +73,7 @@ def _write(tasks: list[Task], fields: list[str]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
 
 _COMPUTED = (
     "start",

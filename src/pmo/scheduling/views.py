@@ -21,6 +21,7 @@ from pmo.scheduling.models import LinkType, Plan
 from pmo.scheduling.services import Moved
 
 DAY = 480
+MAX_ROWS = 600  # rows drawn at once; deeper plans are browsed by outline level
 
 
 def _project_or_404(request: HttpRequest, code: str) -> Project:
@@ -55,16 +56,26 @@ def _context(
     if plan is not None:
         number = request.GET.get("baseline", "0")
         baseline = int(number) if number.isdigit() and int(number) <= 10 else 0
-        rows = selectors.list_task_rows(plan, baseline)
+        all_rows = selectors.list_task_rows(plan, baseline)
+        text = request.GET.get("depth") or request.POST.get("depth") or ""
+        depth = int(text) if text.isdigit() and int(text) > 0 else None
+        rows = [r for r in all_rows if depth is None or r.task.outline_level <= depth]
         context.update(
-            rows=rows,
+            rows=rows[:MAX_ROWS],
+            hidden_rows=max(len(rows) - MAX_ROWS, 0),
+            total_rows=len(all_rows),
+            depth=depth or "",
+            depths=sorted({r.task.outline_level for r in all_rows}),
             chart=gantt.layout(
-                rows, list(selectors.list_links(plan)), zoom=zoom, today=timezone.localdate()
+                rows[:MAX_ROWS],
+                list(selectors.list_links(plan)),
+                zoom=zoom,
+                today=timezone.localdate(),
             ),
             baselines=list(selectors.list_baselines(plan)),
             baseline=baseline,
-            critical_count=sum(1 for r in rows if r.task.critical),
-            milestones=[r for r in rows if r.task.milestone and not r.task.summary],
+            critical_count=sum(1 for r in all_rows if r.task.critical),
+            milestones=[r for r in all_rows if r.task.milestone and not r.task.summary],
         )
     return context
 

@@ -80,3 +80,19 @@ def test_plan_pages_in_chinese(client: Any, make_project: Any, users: Any) -> No
     text = page.content.decode()
     assert "甘特图" in text and "关键路径" in text and "设置基线" in text
     assert "里程碑" in client.get("/milestones/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+
+def test_outline_levels_and_row_cap(
+    client: Any, make_project: Any, users: Any, monkeypatch: Any
+) -> None:
+    from pmo.scheduling import views
+
+    project = make_project()
+    services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    client.force_login(users["pm"])
+    page = client.get(f"/projects/{project.code}/plan/?depth=1").content.decode()
+    assert page.count('<g class="row') == 2  # Build and Release
+    monkeypatch.setattr(views, "MAX_ROWS", 3)
+    page = client.get(f"/projects/{project.code}/plan/").content.decode()
+    assert page.count('<g class="row') == 3
+    assert "Showing the first 3 of 5 tasks: choose fewer outline levels." in page
