@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from pmo.accounts.models import User
@@ -61,11 +62,16 @@ def _write(tasks: list[Task], fields: list[str]) -> None:
     if not tasks:
         return
     meta = Task._meta
-    columns = [meta.get_field(name) for name in fields]
+    columns: list[Field] = []
+    for name in fields:
+        field = meta.get_field(name)
+        assert isinstance(field, Field) and field.column
+        columns.append(field)
+    quote = connection.ops.quote_name
     sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        connection.ops.quote_name(meta.db_table),
-        ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in columns),
-        connection.ops.quote_name(meta.pk.column),
+        quote(meta.db_table),
+        ", ".join(f"{quote(str(f.column))} = %s" for f in columns),
+        quote(str(meta.pk.column if meta.pk else "id")),
     )
     params = [
         [f.get_db_prep_save(getattr(t, f.attname), connection) for f in columns] + [t.pk]
