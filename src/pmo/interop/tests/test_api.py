@@ -31,3 +31,31 @@ def test_import_and_export_over_the_api(client: Any, make_project: Any, users: A
     assert exported.status_code == 200 and b"<Name>Release</Name>" in exported.content
     missing = client.get("/api/v1/projects/NOPE/plan", headers=_auth(users["pm"]))
     assert missing.status_code == 404
+
+
+def test_xlsx_import_over_the_api_and_permissions(
+    client: Any, make_project: Any, users: Any
+) -> None:
+    from pmo.interop import xlsx
+    from pmo.scheduling import services
+
+    source = make_project()
+    plan = services.replace_plan(actor=users["pm"], project=source, data=small_plan())
+    workbook = xlsx.write_xlsx(plan)
+    target = make_project()
+    url = f"/api/v1/projects/{target.code}/plan/import/xlsx"
+    denied = client.post(
+        url, {"file": SimpleUploadedFile("p.xlsx", workbook)}, headers=_auth(users["viewer"])
+    )
+    assert denied.status_code == 403
+    created = client.post(
+        url, {"file": SimpleUploadedFile("p.xlsx", workbook)}, headers=_auth(users["pm"])
+    )
+    assert (created.status_code, created.json()["finish"]) == (201, "2026-03-11T17:00:00")
+    wrong_format = client.post(
+        url, {"file": SimpleUploadedFile("p.xlsx", b"<Project/>")}, headers=_auth(users["pm"])
+    )
+    assert (wrong_format.status_code, wrong_format.json()["detail"]) == (
+        422,
+        "file: not an XLSX workbook",
+    )

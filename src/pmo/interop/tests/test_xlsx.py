@@ -87,3 +87,20 @@ def test_not_a_workbook() -> None:
     with pytest.raises(ImportFileError) as err:
         xlsx.read_xlsx(b"<xml/>")
     assert err.value.message == "file: not an XLSX workbook"
+
+
+def test_xlsx_commands(tmp_path: Any, make_project: Any, users: Any, portfolio: Any) -> None:
+    from django.core.management import call_command
+
+    from pmo.scheduling.models import Plan
+
+    project = make_project()
+    plan_services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    out = tmp_path / "plan.xlsx"
+    call_command("export", "xlsx", project.code, "--out", str(out))
+    call_command("import", "xlsx", str(out), "--project", "XL-1")
+    copy = Plan.objects.get(project__code="XL-1")
+    assert (copy.tasks.count(), copy.finish.replace(tzinfo=None).isoformat()) == (
+        5,
+        "2026-03-11T17:00:00",
+    )

@@ -18,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("format", choices=["msproject", "xlsx"])
         parser.add_argument("file", type=Path)
         parser.add_argument(
-            "--project", help="project code: created when new, its plan replaced otherwise"
+            "--project",
+            help="project code: created when new, its plan replaced otherwise "
+            "(default: the file name in capitals)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
