@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +13,30 @@ from pmo.interop.mspdi_write import write_mspdi
 from pmo.scheduling.tests.factories import small_plan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync Playwright
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """The system Chromium (see the architecture notes); ``PMO_CHROMIUM`` overrides the path."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=os.environ.get("PMO_CHROMIUM", "/usr/bin/chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
 
 
 def test_import_baseline_edit_and_see_the_slip(
-    browser: Any, live_server: Any, make_project: Any, users: Any, tmp_path: Path
+    chromium: Any, live_server: Any, make_project: Any, users: Any, tmp_path: Path
 ) -> None:
     project = make_project(baseline_finish=None)
     plan_file = tmp_path / "plan.xml"
     plan_file.write_bytes(write_mspdi(small_plan()))
-    page = browser.new_page()
+    page = chromium.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", "pm")
     page.fill("input[name=password]", "pw-12345")
