@@ -39,6 +39,10 @@ class PlanOut(Schema):
     state: str
     problem: str
     holidays_assumed_for: str
+    on_project_calendar: list[int] = Field(
+        description="UIDs of tasks whose own or resources' calendars are not scheduled yet "
+        "(they are scheduled on the project calendar)"
+    )
     tasks: int
     baselines: list[BaselineOut]
     version: int
@@ -136,6 +140,7 @@ def plan_out(plan: Plan) -> dict[str, Any]:
         "state": plan.state,
         "problem": plan.problem,
         "holidays_assumed_for": plan.assumed_years,
+        "on_project_calendar": selectors.unscheduled_calendar_tasks(plan),
         "tasks": plan.tasks.count(),
         "baselines": list(selectors.list_baselines(plan)),
         "version": plan.version,

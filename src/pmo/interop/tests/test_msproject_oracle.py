@@ -16,6 +16,8 @@ from pmo.interop import services
 from pmo.interop.mspdi_read import read_mspdi
 from pmo.interop.tests.conftest import SAMPLES
 from pmo.scheduling.adapters import working_offsets
+from pmo.scheduling.models import Plan
+from pmo.scheduling.selectors import unscheduled_calendar_tasks
 from pmo.scheduling.walltime import from_db
 
 # (file, task UID) -> why the dates differ from Microsoft Project's.
@@ -79,6 +81,10 @@ def test_import_reproduces_microsoft_project_dates(
     # every explanation is still needed
     assert {(name, d[0]) for d in report["differ"]} == {k for k in EXPLAINED if k[0] == name}
     assert (report["tasks"], report["same_instant"], report["identical"]) == EXPECTED[name]
+    # the resource-calendar differences are also flagged to the user (Gantt page and API)
+    plan = Plan.objects.get(project__code="ORACLE")
+    flagged = [2, 24] if name == "sample-constraints-calendars.xml" else []
+    assert unscheduled_calendar_tasks(plan) == flagged
 
 
 def test_match_rate_over_all_samples() -> None:
