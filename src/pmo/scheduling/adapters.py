@@ -83,6 +83,7 @@ def engine_calendar(calendar: Calendar | None, seen: tuple[int, ...] = ()) -> En
             work_weeks=work_weeks,
             base=base,
             holidays=calendar.holidays or None,
+            covered_years=frozenset(int(y) for y in calendar.covered_years or []),
         )
     except EngineError as exc:
         raise ScheduleError(f"Calendar UID {calendar.uid}: {exc}") from None

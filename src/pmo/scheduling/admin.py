@@ -3,9 +3,14 @@ holidays and 调休 working days) and look at plans. Plans change through the Ga
 API and imports, which recompute the schedule; editing a calendar here takes effect at the
 plan's next recomputation."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from pmo.core.errors import DomainError
 from pmo.scheduling.models import Baseline, Calendar, CalendarException, Plan
+from pmo.scheduling.services import recompute_plans
 
 
 class CalendarExceptionInline(admin.TabularInline):
@@ -28,6 +33,16 @@ class PlanAdmin(admin.ModelAdmin):
     search_fields = ("project__code", "name")
     readonly_fields = ("project", "finish", "state", "problem", "computed_at", "assumed_years")
     exclude = ("calendar",)
+    actions = ["recompute"]
+
+    @admin.action(description=_("Recompute the selected plans"))
+    def recompute(self, request: HttpRequest, queryset: QuerySet[Plan]) -> None:
+        try:
+            count = recompute_plans(actor=request.user, plans=list(queryset))  # type: ignore[arg-type]
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(request, _("%(n)s plans recomputed.") % {"n": count})
 
 
 @admin.register(Baseline)

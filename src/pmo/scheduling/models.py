@@ -99,6 +99,15 @@ class Calendar(models.Model):
         related_name="derived",
     )
     holidays = models.CharField(_("holiday source"), max_length=4, blank=True)
+    covered_years = models.JSONField(
+        _("years entered by hand"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Years the holiday source does not know yet whose official holidays and adjusted "
+            "working days were entered as exceptions, e.g. [2027]."
+        ),
+    )
     work_weeks = models.JSONField(
         _("work weeks"),
         default=list,

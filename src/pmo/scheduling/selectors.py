@@ -107,11 +107,10 @@ def unscheduled_calendar_tasks(plan: Plan) -> list[int]:
     Per-task and resource calendars are not scheduled yet (engine decision, known gaps):
     these tasks are scheduled on the project calendar, and the Gantt and the API say so.
     """
-    own = set(
-        plan.tasks.filter(calendar__isnull=False)
-        .exclude(calendar_id=plan.calendar_id)
-        .values_list("uid", flat=True)
-    )
+    own_calendar = plan.tasks.filter(calendar__isnull=False)
+    if plan.calendar_id is not None:
+        own_calendar = own_calendar.exclude(calendar_id=plan.calendar_id)
+    own = set(own_calendar.values_list("uid", flat=True))
     by_resource = set(
         Assignment.objects.filter(task__plan=plan, resource__calendar__isnull=False)
         .exclude(resource__calendar__base_id=plan.calendar_id, resource__calendar__week=None)

@@ -44,6 +44,7 @@ __all__ = [
     "Moved",
     "ScheduleError",
     "recompute_plan",
+    "recompute_plans",
     "replace_plan",
     "request_recompute",
     "set_baseline",
@@ -413,6 +414,16 @@ def _sync_project(plan: Plan, tasks: list[Task], actor: User | None) -> None:
                 setattr(milestone, k, v)
             milestone.version += 1
             milestone.save()
+
+
+def recompute_plans(*, actor: User, plans: list[Plan]) -> int:
+    """Recompute plans after their calendars changed (e.g. a new year's holidays entered)."""
+    for plan in plans:
+        require_edit(actor, plan.project)
+    for plan in plans:
+        with transaction.atomic():
+            recompute_plan(plan, actor=actor)
+    return len(plans)
 
 
 def request_recompute(plan: Plan, *, actor: User | None = None) -> list[Moved] | None:

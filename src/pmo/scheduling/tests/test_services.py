@@ -244,3 +244,26 @@ def test_a_timed_constraint_needs_its_date(make_project: Any, users: Any) -> Non
         version=1,
     )
     assert moved is not None and [m.uid for m in moved] == [4]
+
+
+def test_holidays_entered_for_an_unknown_year_are_used(make_project: Any, users: Any) -> None:
+    from pmo.scheduling.models import CalendarException
+    from pmo.scheduling.planio import CalendarData
+
+    data = small_plan()
+    data.start = dt.datetime(2031, 3, 3, 8)  # a year chinesecalendar does not know
+    data.calendars = [CalendarData(uid=1, name="China", week=data.calendars[0].week, holidays="CN")]
+    plan = services.replace_plan(actor=users["pm"], project=make_project(), data=data)
+    assert plan.assumed_years == "2031"
+    calendar = plan.calendar
+    assert calendar is not None
+    CalendarException.objects.create(
+        calendar=calendar, name="Holiday", first=dt.date(2031, 3, 4), last=dt.date(2031, 3, 4)
+    )
+    calendar.covered_years = [2031]
+    calendar.save()
+    assert services.recompute_plans(actor=users["admin"], plans=[plan]) == 1
+    plan.refresh_from_db()
+    assert plan.assumed_years == ""
+    # Design (3 days) skips the entered holiday on Tuesday
+    assert from_db(plan.tasks.get(uid=2).finish) == dt.datetime(2031, 3, 6, 17)
