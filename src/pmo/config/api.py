@@ -13,8 +13,10 @@ from ninja.security import HttpBearer, django_auth
 from pmo.accounts.api import router as accounts_router
 from pmo.accounts.services import authenticate_token
 from pmo.core.errors import DomainError
+from pmo.interop.api import router as interop_router
 from pmo.portfolio.api import router as portfolio_router
 from pmo.reports.api import router as reports_router
+from pmo.scheduling.api import router as scheduling_router
 
 logger = logging.getLogger(__name__)
 
@@ -92,3 +94,5 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 api.add_router("/", accounts_router)
 api.add_router("/", portfolio_router)
 api.add_router("/", reports_router)
+api.add_router("/", scheduling_router)
+api.add_router("/", interop_router)

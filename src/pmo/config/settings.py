@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "pmo.audit",
     "pmo.portfolio",
     "pmo.reports",
+    "pmo.scheduling",
+    "pmo.interop",
     "pmo.demo",
     "pmo.bench",
 ]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from pmo.accounts.models import OrgUnit, Person, Role, User
 from pmo.audit.models import AuditAction, AuditEvent
 from pmo.demo import data
+from pmo.demo.plans import add_demo_plans
 from pmo.portfolio.models import (
     Action,
     Assumption,
@@ -272,6 +273,7 @@ def load_demo(
         _reports(rng, created_projects, stories, periods, users, now, tick)
         _raid_and_milestones(rng, created_projects, managers, today)
         _audit(created_projects, users["admin"])
+        add_demo_plans(created_projects, users["admin"], today)
     return DemoResult(
         created=True, projects=len(created_projects), reports=len(created_projects) * HISTORY_WEEKS
     )

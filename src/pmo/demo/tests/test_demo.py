@@ -64,3 +64,23 @@ def test_demo_command_refuses_bad_arguments():
         call_command("demo", "--projects", "0", "--no-serve")
     with pytest.raises(CommandError, match="is not a date"):
         call_command("demo", "--as-of", "2026-13-01", "--no-serve")
+
+
+@pytest.mark.django_db
+def test_demo_gives_a_few_projects_a_plan_with_a_slip():
+    from pmo.portfolio.models import Milestone
+    from pmo.scheduling.models import Plan
+
+    load_demo(projects=6, as_of=AS_OF)
+    plans = Plan.objects.select_related("project").order_by("project__code")
+    assert [p.project.code for p in plans] == ["P0001", "P0002", "P0003"]
+    slips = [p.project.slip_days or 0 for p in plans]
+    assert all(s > 0 for s in slips) and slips == sorted(slips)
+    go_live = Milestone.objects.get(project__code="P0001", name="Go-live")
+    assert go_live.slip_days == slips[0] and go_live.is_key
+    charter = Milestone.objects.get(project__code="P0001", name="Charter approved")
+    assert charter.actual_date is not None and charter.actual_date < AS_OF
+    plan = plans[0]
+    assert plan.status_date is not None and plan.state == "current"
+    started = plan.tasks.filter(actual_start__isnull=False, summary=False).count()
+    assert 0 < started < plan.tasks.filter(summary=False).count()

@@ -1,0 +1,60 @@
+"""Import and export of plans over the API (MSPDI and XLSX)."""
+
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
+
+from pmo.accounts.models import user_of
+from pmo.core.errors import NotFoundError
+from pmo.interop import services, xlsx
+from pmo.interop.errors import ImportFileError
+from pmo.interop.mspdi_read import MAX_BYTES
+from pmo.portfolio.access import get_visible_project
+from pmo.scheduling import selectors
+from pmo.scheduling.api import PlanOut, plan_out
+
+router = Router(tags=["scheduling"])
+
+Format = Literal["msproject", "xlsx"]
+CONTENT_TYPES = {
+    "msproject": "application/xml",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+SUFFIX = {"msproject": "xml", "xlsx": "xlsx"}
+
+
+@router.post(
+    "/projects/{code}/plan/import/{fmt}",
+    response={201: PlanOut},
+    summary="Replace the plan by an uploaded MS Project XML or XLSX file (all or nothing)",
+)
+def import_plan(request: HttpRequest, code: str, fmt: Format, file: File[UploadedFile]):  # type: ignore[no-untyped-def]
+    project = get_visible_project(user_of(request), code)
+    if file.size and file.size > MAX_BYTES:
+        raise ImportFileError("file: too large")
+    content = file.read()
+    if fmt == "msproject":
+        plan = services.import_msproject(actor=user_of(request), content=content, project=project)
+    else:
+        plan = services.import_plan_data(
+            actor=user_of(request), data=xlsx.read_xlsx(content), project=project
+        )
+    return Status(201, plan_out(plan))
+
+
+@router.get(
+    "/projects/{code}/plan/export/{fmt}",
+    summary="The plan as MS Project XML or XLSX",
+    response={200: None},
+)
+def export_plan(request: HttpRequest, code: str, fmt: Format) -> HttpResponse:
+    project = get_visible_project(user_of(request), code)
+    plan = selectors.get_plan(project)
+    if plan is None:
+        raise NotFoundError(f"project {code} has no plan yet (import one)")
+    content = services.export_msproject(plan) if fmt == "msproject" else xlsx.write_xlsx(plan)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{code}-plan.{SUFFIX[fmt]}"'
+    return response

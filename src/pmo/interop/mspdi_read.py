@@ -1,0 +1,402 @@
+"""Read Microsoft Project XML (MSPDI) into :class:`pmo.scheduling.planio.PlanData`.
+
+Parsed with the standard library's ElementTree after refusing any DOCTYPE (no
+entity expansion is possible without one). Elements follow the published
+MSPDI schema (namespace ``http://schemas.microsoft.com/project``); see
+``docs/decisions/0003-scheduling-platform.md`` for what is read and what is not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import xml.etree.ElementTree as ET
+
+from pmo.interop.errors import ImportFileError
+from pmo.scheduling.planio import (
+    AssignmentData,
+    BaselineData,
+    CalendarData,
+    ExceptionData,
+    Hours,
+    LinkData,
+    PlanData,
+    ResourceData,
+    TaskData,
+    WorkWeekData,
+)
+
+__all__ = ["CONSTRAINTS", "ELAPSED_FORMATS", "LINK_TYPES", "NS", "read_mspdi"]
+
+NS_URI = "http://schemas.microsoft.com/project"
+NS = {"p": NS_URI}
+LINK_TYPES = {0: "FF", 1: "FS", 2: "SF", 3: "SS"}
+CONSTRAINTS = {0: "ASAP", 1: "ALAP", 2: "MSO", 3: "MFO", 4: "SNET", 5: "SNLT", 6: "FNET", 7: "FNLT"}
+ELAPSED_FORMATS = {4, 6, 8, 10, 12}  # em, eh, ed, ew, emo
+PERCENT_FORMATS = {19, 20}
+# task durations in elapsed units, plain and estimated ("?") variants
+ELAPSED_DURATION_FORMATS = {4, 6, 8, 10, 12, 36, 38, 40, 42, 44}
+_DURATION = re.compile(
+    r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?"
+)
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def _text(el: ET.Element, path: str) -> str | None:
+    found = el.find(path, NS)
+    if found is None or found.text is None:
+        return None
+    return found.text.strip()
+
+
+class _Reader:
+    def __init__(self, where: str, el: ET.Element) -> None:
+        self.where, self.el = where, el
+
+    def fail(self, message: str) -> ImportFileError:
+        return ImportFileError(f"{self.where}: {message}")
+
+    def text(self, tag: str) -> str | None:
+        return _text(self.el, f"p:{tag}")
+
+    def integer(self, tag: str, default: int | None = None) -> int | None:
+        value = self.text(tag)
+        if value is None or value == "":
+            return default
+        try:
+            return int(value)
+        except ValueError:
+            raise self.fail(f"{tag} {value!r} is not an integer") from None
+
+    def number(self, tag: str, default: float = 0.0) -> float:
+        value = self.text(tag)
+        if value is None or value == "":
+            return default
+        try:
+            return float(value)
+        except ValueError:
+            raise self.fail(f"{tag} {value!r} is not a number") from None
+
+    def flag(self, tag: str) -> bool:
+        return self.text(tag) in ("1", "true")
+
+    def datetime(self, tag: str) -> dt.datetime | None:
+        value = self.text(tag)
+        if not value:
+            return None
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise self.fail(f"{tag} {value!r} is not a date and time") from None
+        if not 1984 <= parsed.year <= 2149:  # Microsoft Project's own date range
+            raise self.fail(f"{tag} {value} is out of range (1984-2149)")
+        return parsed.replace(tzinfo=None, second=0, microsecond=0)
+
+    def duration(self, tag: str) -> int | None:
+        """Minutes of an ISO 8601 duration (``PT8H0M0S``); days count as 24 h."""
+        value = self.text(tag)
+        if value is None or value == "":
+            return None
+        m = _DURATION.fullmatch(value)
+        if m is None or value in ("P", "PT"):
+            raise self.fail(f"{tag} {value!r} is not a duration (expected e.g. PT8H0M0S)")
+        years, months, days, hours, minutes, seconds = m.groups()
+        if years or months:
+            raise self.fail(f"{tag} {value!r}: years and months are not working time")
+        return (
+            int(days or 0) * 1440
+            + int(hours or 0) * 60
+            + int(minutes or 0)
+            + int(float(seconds or 0) // 60)
+        )
+
+
+def _hours(r: _Reader, day: ET.Element) -> Hours:
+    out: list[tuple[int, int]] = []
+    for wt in day.findall("p:WorkingTimes/p:WorkingTime", NS):
+        from_text, to_text = _text(wt, "p:FromTime"), _text(wt, "p:ToTime")
+        if not (from_text and to_text):
+            continue
+        try:
+            ha, ma = (int(x) for x in from_text.split(":")[:2])
+            hb, mb = (int(x) for x in to_text.split(":")[:2])
+        except ValueError:
+            raise r.fail(f"WorkingTime {from_text!r}-{to_text!r} is not a time range") from None
+        end = hb * 60 + mb
+        out.append((ha * 60 + ma, 1440 if end == 0 else end))
+    out.sort()
+    for (_a, b), (c, _d) in itertools.pairwise(out):
+        if c < b:
+            raise r.fail("WorkingTimes overlap")
+    for a, b in out:
+        if not 0 <= a < b <= 1440:
+            raise r.fail(f"WorkingTime {a // 60:02d}:{a % 60:02d} is not before its ToTime")
+    return out
+
+
+def _date(r: _Reader, el: ET.Element, tag: str) -> dt.date:
+    value = _text(el, f"p:{tag}")
+    try:
+        return dt.date.fromisoformat((value or "")[:10])
+    except ValueError:
+        raise r.fail(f"{tag} {value!r} is not a date") from None
+
+
+def _week(r: _Reader, container: ET.Element, exceptions: list[ExceptionData]) -> list[Hours] | None:
+    week: list[Hours | None] = [None] * 7
+    for wd in container.findall("p:WeekDays/p:WeekDay", NS):
+        day = _Reader(r.where, wd)
+        kind = day.integer("DayType", 0) or 0
+        hours = _hours(r, wd) if day.flag("DayWorking") else []
+        if kind == 0:  # an exception in the pre-2007 layout
+            period = wd.find("p:TimePeriod", NS)
+            if period is None:
+                raise r.fail("WeekDay DayType 0 without TimePeriod")
+            first = _date(r, period, "FromDate")
+            last = _date(r, period, "ToDate")
+            if last < first:
+                raise r.fail(f"exception from {first} to {last}: ToDate is before FromDate")
+            exceptions.append(ExceptionData(first=first, last=last, hours=hours))
+        elif 1 <= kind <= 7:  # 1 = Sunday .. 7 = Saturday
+            week[(kind + 5) % 7] = hours
+        else:
+            raise r.fail(f"WeekDay DayType {kind} is not 0..7")
+    if all(day is None for day in week):
+        return None
+    return [day if day is not None else [] for day in week]
+
+
+def _calendar(el: ET.Element, known: set[int]) -> CalendarData:
+    uid = _Reader("Calendar", el).integer("UID")
+    if uid is None:
+        raise ImportFileError("Calendar: UID is missing")
+    r = _Reader(f"Calendar UID {uid}", el)
+    exceptions: list[ExceptionData] = []
+    week = _week(r, el, exceptions)
+    dated = el.findall("p:Exceptions/p:Exception", NS)
+    recurring = [ex for ex in dated if (_Reader(r.where, ex).integer("Type", 1) or 1) != 1]
+    if recurring and not exceptions:
+        name = _text(recurring[0], "p:Name") or ""
+        raise r.fail(
+            f"Exception {name!r}: recurring exceptions (Type "
+            f"{_text(recurring[0], 'p:Type')}) are not supported; save them as daily exceptions"
+        )
+    if dated and not recurring:
+        # the 2007+ layout carries the names; the pre-2007 copy is then ignored
+        exceptions = []
+        for ex in dated:
+            e = _Reader(r.where, ex)
+            period = ex.find("p:TimePeriod", NS)
+            if period is None:
+                raise r.fail("Exception without TimePeriod")
+            first, last = _date(r, period, "FromDate"), _date(r, period, "ToDate")
+            if last < first:
+                raise r.fail(f"exception from {first} to {last}: ToDate is before FromDate")
+            exceptions.append(
+                ExceptionData(
+                    first=first,
+                    last=last,
+                    hours=_hours(r, ex) if e.flag("DayWorking") else [],
+                    name=e.text("Name") or "",
+                )
+            )
+    work_weeks = []
+    for ww in el.findall("p:WorkWeeks/p:WorkWeek", NS):
+        period = ww.find("p:TimePeriod", NS)
+        if period is None:
+            raise r.fail("WorkWeek without TimePeriod")
+        days = _week(r, ww, []) or [[] for _ in range(7)]
+        work_weeks.append(
+            WorkWeekData(
+                first=_date(r, period, "FromDate"),
+                last=_date(r, period, "ToDate"),
+                week=days,
+                name=_text(ww, "p:Name") or "",
+            )
+        )
+    base = r.integer("BaseCalendarUID")
+    if r.flag("IsBaseCalendar") or base is None or base < 0:
+        base = None
+    return CalendarData(
+        uid=uid,
+        name=r.text("Name") or f"Calendar {uid}",
+        week=week,
+        base_uid=base,
+        exceptions=exceptions,
+        work_weeks=work_weeks,
+    )
+
+
+def _link(r: _Reader, pl: ET.Element) -> LinkData:
+    link = _Reader(r.where, pl)
+    pred = link.integer("PredecessorUID")
+    if pred is None:
+        raise r.fail("PredecessorLink without PredecessorUID")
+    kind = link.integer("Type", 1)
+    if kind not in LINK_TYPES:
+        raise r.fail(f"PredecessorLink to UID {pred}: Type {kind} is not 0..3")
+    fmt = link.integer("LagFormat", 7) or 7
+    if fmt in PERCENT_FORMATS:
+        raise r.fail(f"PredecessorLink to UID {pred}: percentage lags are not supported")
+    return LinkData(
+        pred_uid=pred,
+        type=LINK_TYPES[kind],
+        lag=(link.integer("LinkLag", 0) or 0) // 10,
+        elapsed=fmt in ELAPSED_FORMATS,
+        lag_format=fmt,
+    )
+
+
+def _task(el: ET.Element) -> TaskData | None:
+    uid = _Reader("Task", el).integer("UID")
+    if uid is None:
+        raise ImportFileError("Task: UID is missing")
+    r = _Reader(f"Task UID {uid}", el)
+    level = r.integer("OutlineLevel", 1)
+    if r.flag("IsNull") or (uid == 0 and level == 0):
+        return None  # blank rows and the project summary task
+    constraint_code = r.integer("ConstraintType", 0)
+    if constraint_code not in CONSTRAINTS:
+        raise r.fail(f"ConstraintType {constraint_code} is not 0..7")
+    constraint = CONSTRAINTS[constraint_code]
+    constraint_date = r.datetime("ConstraintDate")
+    if constraint not in ("ASAP", "ALAP") and constraint_date is None:
+        raise r.fail(f"ConstraintType {constraint} needs a ConstraintDate")
+    if constraint in ("ASAP", "ALAP"):
+        constraint_date = None
+    baselines = []
+    for b in el.findall("p:Baseline", NS):
+        br = _Reader(r.where, b)
+        number = br.integer("Number", 0) or 0
+        start, finish = br.datetime("Start"), br.datetime("Finish")
+        duration = br.duration("Duration")
+        if start is None and finish is None and duration is None:
+            continue  # cost-only baseline
+        baselines.append(
+            BaselineData(number=number, start=start, finish=finish, duration=duration or 0)
+        )
+    duration_format = r.integer("DurationFormat", 7)
+    if duration_format in ELAPSED_DURATION_FORMATS:
+        raise r.fail(
+            f"DurationFormat {duration_format}: elapsed task durations (calendar time) are not "
+            "supported; use working time"
+        )
+    actual_start, actual_finish = r.datetime("ActualStart"), r.datetime("ActualFinish")
+    remaining = r.duration("RemainingDuration") if actual_start and not actual_finish else None
+    duration = r.duration("Duration") or 0
+    return TaskData(
+        uid=uid,
+        name=r.text("Name") or "",
+        outline_level=max(level or 1, 1),
+        wbs=r.text("WBS") or "",
+        duration=duration,
+        milestone=r.flag("Milestone"),
+        summary=r.flag("Summary"),
+        constraint=constraint,
+        constraint_date=constraint_date,
+        actual_start=actual_start,
+        actual_finish=actual_finish,
+        remaining=remaining,
+        percent_complete=min(max(r.number("PercentComplete"), 0.0), 100.0),
+        calendar_uid=(r.integer("CalendarUID") if (r.integer("CalendarUID") or -1) >= 0 else None),
+        predecessors=[_link(r, pl) for pl in el.findall("p:PredecessorLink", NS)],
+        baselines=baselines,
+        start=r.datetime("Start"),
+        finish=r.datetime("Finish"),
+    )
+
+
+def read_mspdi(content: bytes) -> PlanData:
+    """Parse an MSPDI document; raise :class:`ImportFileError` naming the bad element."""
+    if len(content) > MAX_BYTES:
+        raise ImportFileError(f"file: larger than {MAX_BYTES // (1024 * 1024)} MB")
+    head = content[:4096].lower()
+    if b"<!doctype" in head or b"<!entity" in content.lower():
+        raise ImportFileError("file: DOCTYPE and entity declarations are refused")
+    try:
+        root = ET.fromstring(content)
+    except ET.ParseError as exc:
+        raise ImportFileError(f"file: not well-formed XML ({exc})") from None
+    if root.tag != f"{{{NS_URI}}}Project":
+        raise ImportFileError(
+            f"file: root element is <{root.tag}>, expected <Project> in namespace {NS_URI} "
+            "(Microsoft Project XML)"
+        )
+    r = _Reader("Project", root)
+    start = r.datetime("StartDate")
+    if start is None:
+        raise r.fail("StartDate is missing")
+    calendars = [_calendar(c, set()) for c in root.findall("p:Calendars/p:Calendar", NS)]
+    by_uid = {c.uid: c for c in calendars}
+    for c in calendars:  # days a derived calendar does not set come from its base
+        if c.week is not None and c.base_uid in by_uid:
+            base_week = by_uid[c.base_uid].week  # type: ignore[index]
+            if base_week is not None:
+                c.week = [own if own else base_week[k] for k, own in enumerate(c.week)]
+    tasks = [t for t in (_task(el) for el in root.findall("p:Tasks/p:Task", NS)) if t is not None]
+    known_tasks = {t.uid for t in tasks}
+    # the project summary task (UID 0) is not kept: links to it are dropped with it
+    for t in tasks:
+        t.predecessors = [p for p in t.predecessors if p.pred_uid != 0 or 0 in known_tasks]
+        for p in t.predecessors:
+            if p.pred_uid not in known_tasks:
+                raise ImportFileError(
+                    f"Task UID {t.uid}: PredecessorLink to unknown UID {p.pred_uid}"
+                )
+    resources = []
+    for el in root.findall("p:Resources/p:Resource", NS):
+        rr = _Reader("Resource", el)
+        uid = rr.integer("UID")
+        if uid is None:
+            raise ImportFileError("Resource: UID is missing")
+        if uid == 0 or rr.flag("IsNull"):
+            continue  # the "unassigned" placeholder
+        cal = _Reader(f"Resource UID {uid}", el).integer("CalendarUID")
+        resources.append(
+            ResourceData(
+                uid=uid,
+                name=rr.text("Name") or f"Resource {uid}",
+                calendar_uid=cal if cal is not None and cal in by_uid else None,
+            )
+        )
+    known_resources = {res.uid for res in resources}
+    assignments = []
+    for el in root.findall("p:Assignments/p:Assignment", NS):
+        ar = _Reader("Assignment", el)
+        ar.where = f"Assignment UID {ar.integer('UID')}"
+        task_uid, res_uid = ar.integer("TaskUID"), ar.integer("ResourceUID")
+        if task_uid is None or res_uid is None:
+            raise ar.fail("TaskUID and ResourceUID are required")
+        if res_uid not in known_resources and (res_uid < 0 or res_uid == 0):
+            continue  # unassigned
+        if task_uid not in known_tasks:
+            if task_uid == 0:
+                continue
+            raise ar.fail(f"TaskUID {task_uid} is unknown")
+        if res_uid not in known_resources:
+            raise ar.fail(f"ResourceUID {res_uid} is unknown")
+        assignments.append(
+            AssignmentData(
+                task_uid=task_uid,
+                resource_uid=res_uid,
+                units=ar.number("Units", 1.0),
+                work=ar.duration("Work") or 0,
+            )
+        )
+    status = r.datetime("StatusDate")
+    if status is None and any(t.actual_start and not t.actual_finish for t in tasks):
+        # Microsoft Project measures progress at the current date when no status date is set
+        status = r.datetime("CurrentDate")
+    cal_uid = r.integer("CalendarUID")
+    return PlanData(
+        name=r.text("Title") or r.text("Name") or "",
+        start=start,
+        status_date=status,
+        calendar_uid=cal_uid if cal_uid in by_uid else None,
+        minutes_per_day=r.integer("MinutesPerDay", 480) or 480,
+        calendars=calendars,
+        tasks=tasks,
+        resources=resources,
+        assignments=assignments,
+    )

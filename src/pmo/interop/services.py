@@ -1,0 +1,86 @@
+"""Import and export use-cases: plans from and to MSPDI and XLSX, all or nothing."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+
+from pmo.accounts.models import OrgUnit, User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import record, snapshot
+from pmo.core.errors import NotFoundError
+from pmo.interop.errors import ImportFileError
+from pmo.interop.mspdi_read import read_mspdi
+from pmo.interop.mspdi_write import write_mspdi
+from pmo.portfolio.models import Portfolio, Project
+from pmo.scheduling import selectors as plan_selectors
+from pmo.scheduling import services as plan_services
+from pmo.scheduling.models import Plan
+from pmo.scheduling.planio import PlanData
+
+__all__ = ["export_msproject", "import_msproject", "import_plan_data"]
+
+
+def _new_project(code: str, data: PlanData) -> Project:
+    """A project for a command-line import of an unknown code (first portfolio, root unit)."""
+    portfolio = Portfolio.objects.order_by("code").first()
+    unit = OrgUnit.objects.filter(parent__isnull=True).order_by("code").first()
+    if portfolio is None or unit is None:
+        raise ImportFileError(
+            f"project {code}: does not exist and no portfolio / org unit exists to create it in "
+            "(run `pmo demo --no-serve` or create them in the admin)"
+        )
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", code):
+        raise ImportFileError(f"project {code!r}: a code has 1-40 letters, digits, . _ or -")
+    start = data.start.date()
+    finishes = [t.finish for t in data.tasks if t.finish is not None]
+    project = Project.objects.create(
+        code=code,
+        name=(data.name or code)[:200],
+        portfolio=portfolio,
+        org_unit=unit,
+        pmo_type="delivery",
+        phase="planning",
+        start_date=start,
+        planned_finish=max(finishes).date() if finishes else None,
+    )
+    record(
+        actor=None,
+        action=AuditAction.CREATE,
+        instance=project,
+        scope=f"project:{project.pk}",
+        changes={k: [None, v] for k, v in snapshot(project).items()},
+    )
+    return project
+
+
+def import_plan_data(
+    *, actor: User | None, data: PlanData, code: str | None = None, project: Project | None = None
+) -> Plan:
+    """Store ``data`` as the plan of ``project`` (or of project ``code``, created if new).
+
+    ``actor`` ``None`` is the trusted command line. All or nothing.
+    """
+    with transaction.atomic():
+        if project is None:
+            if not code:
+                raise ImportFileError("project: a project code is required")
+            project = Project.objects.filter(code=code).first()
+            if project is None:
+                if actor is not None:
+                    raise NotFoundError(f"no project with code {code!r}")
+                project = _new_project(code, data)
+        return plan_services.replace_plan(actor=actor, project=project, data=data)
+
+
+def import_msproject(
+    *, actor: User | None, content: bytes, code: str | None = None, project: Project | None = None
+) -> Plan:
+    """Import an MSPDI file as the project's plan (see :func:`import_plan_data`)."""
+    return import_plan_data(actor=actor, data=read_mspdi(content), code=code, project=project)
+
+
+def export_msproject(plan: Plan) -> bytes:
+    """The plan as an MSPDI document."""
+    return write_mspdi(plan_selectors.plan_data(plan))

@@ -1,0 +1,61 @@
+"""Import and export of plans over the REST API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from pmo.accounts.services import create_token
+from pmo.interop.mspdi_write import write_mspdi
+from pmo.scheduling.tests.factories import small_plan
+
+
+def _auth(user: Any) -> dict[str, str]:
+    return {"Authorization": f"Bearer {create_token(username=user.username)}"}
+
+
+def test_import_and_export_over_the_api(client: Any, make_project: Any, users: Any) -> None:
+    project = make_project()
+    url = f"/api/v1/projects/{project.code}/plan/import/msproject"
+    upload = SimpleUploadedFile("plan.xml", write_mspdi(small_plan()), "application/xml")
+    response = client.post(url, {"file": upload}, headers=_auth(users["pm"]))
+    assert (response.status_code, response.json()["tasks"]) == (201, 5)
+    bad = SimpleUploadedFile("plan.xml", b"not xml", "application/xml")
+    refused = client.post(url, {"file": bad}, headers=_auth(users["pm"]))
+    assert refused.status_code == 422
+    assert refused.json()["detail"].startswith("file: not well-formed XML")
+    exported = client.get(
+        f"/api/v1/projects/{project.code}/plan/export/msproject", headers=_auth(users["viewer"])
+    )
+    assert exported.status_code == 200 and b"<Name>Release</Name>" in exported.content
+    missing = client.get("/api/v1/projects/NOPE/plan", headers=_auth(users["pm"]))
+    assert missing.status_code == 404
+
+
+def test_xlsx_import_over_the_api_and_permissions(
+    client: Any, make_project: Any, users: Any
+) -> None:
+    from pmo.interop import xlsx
+    from pmo.scheduling import services
+
+    source = make_project()
+    plan = services.replace_plan(actor=users["pm"], project=source, data=small_plan())
+    workbook = xlsx.write_xlsx(plan)
+    target = make_project()
+    url = f"/api/v1/projects/{target.code}/plan/import/xlsx"
+    denied = client.post(
+        url, {"file": SimpleUploadedFile("p.xlsx", workbook)}, headers=_auth(users["viewer"])
+    )
+    assert denied.status_code == 403
+    created = client.post(
+        url, {"file": SimpleUploadedFile("p.xlsx", workbook)}, headers=_auth(users["pm"])
+    )
+    assert (created.status_code, created.json()["finish"]) == (201, "2026-03-11T17:00:00")
+    wrong_format = client.post(
+        url, {"file": SimpleUploadedFile("p.xlsx", b"<Project/>")}, headers=_auth(users["pm"])
+    )
+    assert (wrong_format.status_code, wrong_format.json()["detail"]) == (
+        422,
+        "file: not an XLSX workbook",
+    )

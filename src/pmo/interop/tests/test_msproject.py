@@ -1,0 +1,310 @@
+"""MSPDI import and export: bad files are refused naming the element; round trips keep the plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from pmo.interop import services
+from pmo.interop.errors import ImportFileError
+from pmo.interop.mspdi_read import read_mspdi
+from pmo.interop.mspdi_write import write_mspdi
+from pmo.portfolio.models import Project
+from pmo.scheduling import services as plan_services
+from pmo.scheduling.adapters import ScheduleError
+from pmo.scheduling.models import Plan, Task
+from pmo.scheduling.planio import ExceptionData
+from pmo.scheduling.selectors import plan_data
+from pmo.scheduling.tests.factories import small_plan
+
+HEAD = '<?xml version="1.0"?><Project xmlns="http://schemas.microsoft.com/project">'
+
+
+def _file(tasks: str, extra: str = "") -> bytes:
+    return (
+        f"{HEAD}<Name>t</Name><StartDate>2026-03-02T08:00:00</StartDate>{extra}"
+        f"<Tasks>{tasks}</Tasks></Project>"
+    ).encode()
+
+
+def _task(uid: int, preds: str = "", duration: str = "PT8H0M0S", extra: str = "") -> str:
+    return (
+        f"<Task><UID>{uid}</UID><Name>T{uid}</Name><OutlineLevel>1</OutlineLevel>"
+        f"<Duration>{duration}</Duration>{extra}{preds}</Task>"
+    )
+
+
+def _pred(uid: int, kind: int = 1, lag: int = 0) -> str:
+    return (
+        f"<PredecessorLink><PredecessorUID>{uid}</PredecessorUID><Type>{kind}</Type>"
+        f"<LinkLag>{lag}</LinkLag><LagFormat>7</LagFormat></PredecessorLink>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"hello", "file: not well-formed XML (syntax error: line 1, column 0)"),
+        (
+            b"<plan/>",
+            "file: root element is <plan>, expected <Project> in namespace "
+            "http://schemas.microsoft.com/project (Microsoft Project XML)",
+        ),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>',
+            "file: DOCTYPE and entity declarations are refused",
+        ),
+        (_file(_task(1, _pred(99))), "Task UID 1: PredecessorLink to unknown UID 99"),
+        (
+            _file(_task(1, duration="eight hours")),
+            "Task UID 1: Duration 'eight hours' is not a duration (expected e.g. PT8H0M0S)",
+        ),
+        (
+            _file(
+                _task(
+                    1,
+                    extra="<ConstraintType>4</ConstraintType><ConstraintDate>2260-01-01T08:00:00</ConstraintDate>",
+                )
+            ),
+            "Task UID 1: ConstraintDate 2260-01-01T08:00:00 is out of range (1984-2149)",
+        ),
+        (
+            _file(_task(1, _pred(1, kind=7))),
+            "Task UID 1: PredecessorLink to UID 1: Type 7 is not 0..3",
+        ),
+        (f"{HEAD}<Tasks/></Project>".encode(), "Project: StartDate is missing"),
+        (
+            _file(_task(1, extra="<DurationFormat>8</DurationFormat>")),
+            "Task UID 1: DurationFormat 8: elapsed task durations (calendar time) are not "
+            "supported; use working time",
+        ),
+    ],
+)
+def test_bad_files_are_refused_naming_the_element(content: bytes, message: str) -> None:
+    with pytest.raises(ImportFileError) as err:
+        read_mspdi(content)
+    assert err.value.message == message
+
+
+def test_a_file_with_a_cycle_writes_nothing(make_project: Any, users: Any) -> None:
+    project = make_project()
+    plan_services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    content = _file(_task(1, _pred(2)) + _task(2, _pred(1)))
+    with pytest.raises(ScheduleError) as err:
+        services.import_msproject(actor=users["pm"], content=content, project=project)
+    assert err.value.message == "the links form a cycle: UID 1 -> UID 2"
+    # the previous plan is intact
+    assert sorted(Task.objects.filter(plan__project=project).values_list("uid", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+    ]
+
+
+def test_a_date_outside_the_horizon_is_refused(make_project: Any, users: Any) -> None:
+    content = _file(
+        _task(
+            1,
+            extra="<ConstraintType>4</ConstraintType><ConstraintDate>2045-01-02T08:00:00</ConstraintDate>",
+        )
+    )
+    with pytest.raises(ScheduleError) as err:
+        services.import_msproject(actor=users["pm"], content=content, project=make_project())
+    assert err.value.message.startswith("Task UID 1: constraint date: 2045-01-02 08:00 is outside")
+    assert Plan.objects.count() == 0
+
+
+def test_export_then_import_gives_the_same_plan(make_project: Any, users: Any) -> None:
+    project = make_project()
+    plan = plan_services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    plan_services.set_baseline(actor=users["pm"], plan=plan, number=3, name="approved")
+    before = plan_data(plan)
+    exported = services.export_msproject(plan)
+    again = services.import_msproject(actor=users["pm"], content=exported, project=project)
+    after = plan_data(again)
+    after.baseline_names = before.baseline_names  # MSPDI has no baseline names
+    assert after == before
+    assert read_mspdi(exported).tasks[2].baselines[0].number == 3
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["baselines-project2019.xml", "sample-constraints-calendars.xml", "task-links-project2019.xml"],
+)
+def test_sample_files_round_trip(name: str, sample: Any, users: Any, portfolio: Any) -> None:
+    plan = services.import_msproject(actor=None, content=sample(name), code="RT")
+    before = plan_data(plan)
+    again = services.import_msproject(
+        actor=None, content=services.export_msproject(plan), code="RT"
+    )
+    assert plan_data(again) == before
+
+
+def test_sample_file_content_is_read(sample: Any) -> None:
+    data = read_mspdi(sample("sample-constraints-calendars.xml"))
+    assert [(c.uid, c.name, c.base_uid) for c in data.calendars] == [
+        (1, "Standard", None),
+        (2, "Night Shift", None),
+        (3, "First Resource", 1),
+        (4, "Second Resource", 2),
+    ]
+    assert [(r.uid, r.name, r.calendar_uid) for r in data.resources] == [
+        (1, "First Resource", 3),
+        (2, "Second Resource", 4),
+    ]
+    assert len(data.assignments) == 4
+    task = next(t for t in data.tasks if t.uid == 12)
+    assert [(p.pred_uid, p.type, p.lag) for p in task.predecessors] == [(11, "FS", 480)]
+    baselines = read_mspdi(sample("baselines-project2019.xml"))
+    assert sorted({b.number for t in baselines.tasks for b in t.baselines}) == list(range(11))
+
+
+def test_writer_output_is_mspdi() -> None:
+    content = write_mspdi(small_plan())
+    assert content.startswith(
+        b"<?xml version='1.0' encoding='utf-8'?>\n<Project xmlns=\"http://schemas.microsoft.com/project\">"
+    )
+    assert read_mspdi(content).tasks[2].predecessors[0].pred_uid == 2
+
+
+def test_command_creates_the_project_then_replaces_its_plan(
+    tmp_path: Path, users: Any, portfolio: Any, capsys: Any
+) -> None:
+    path = tmp_path / "plan.xml"
+    path.write_bytes(write_mspdi(small_plan()))
+    call_command("import", "msproject", str(path), "--project", "NEW-1")
+    project = Project.objects.get(code="NEW-1")
+    assert (project.name, project.portfolio.code, project.forecast_finish) == (
+        "Small plan",
+        "STRAT",
+        dt.date(2026, 3, 11),
+    )
+    call_command("import", "msproject", str(path), "--project", "NEW-1")
+    assert Plan.objects.count() == 1
+    out = tmp_path / "out.xml"
+    call_command("export", "msproject", "NEW-1", "--out", str(out))
+    assert read_mspdi(out.read_bytes()).tasks[4].finish == dt.datetime(2026, 3, 11, 17)
+    assert (
+        "imported 5 tasks into project NEW-1 (finish 2026-03-11 17:00)" in capsys.readouterr().out
+    )
+
+
+def test_command_errors_are_one_line(tmp_path: Path, users: Any, portfolio: Any) -> None:
+    path = tmp_path / "bad.xml"
+    path.write_bytes(_file(_task(1, _pred(99))))
+    with pytest.raises(CommandError) as err:
+        call_command("import", "msproject", str(path), "--project", "X")
+    assert (
+        str(err.value)
+        == "bad.xml: Task UID 1: PredecessorLink to unknown UID 99; nothing was imported"
+    )
+    assert not Project.objects.filter(code="X").exists()
+    with pytest.raises(CommandError) as err:
+        call_command("export", "msproject", "NOPE", "--out", str(tmp_path / "x.xml"))
+    assert str(err.value) == "project 'NOPE' does not exist or has no plan"
+
+
+def _orders(root: Any, into: dict[str, list[str]]) -> None:
+    """Record, per parent tag, the order in which child tags appear."""
+    for el in root.iter():
+        order = into.setdefault(el.tag, [])
+        for child in el:
+            if child.tag not in order:
+                order.append(child.tag)
+
+
+def test_writer_follows_the_element_order_microsoft_project_writes(sample: Any) -> None:
+    """MSPDI is an ordered schema (xsd:sequence): our elements come in Microsoft's order."""
+    import xml.etree.ElementTree as ET
+
+    reference: dict[str, list[str]] = {}
+    for name in [
+        "sample-constraints-calendars.xml",
+        "task-links-project2019.xml",
+        "baselines-project2019.xml",
+    ]:
+        _orders(ET.fromstring(sample(name)), reference)
+    data = small_plan()
+    data.calendars[0].exceptions.append(
+        ExceptionData(first=dt.date(2026, 3, 6), last=dt.date(2026, 3, 6), name="Holiday")
+    )
+    data.tasks[2].constraint, data.tasks[2].constraint_date = "SNET", dt.datetime(2026, 3, 5, 8)
+    ours: dict[str, list[str]] = {}
+    _orders(ET.fromstring(write_mspdi(data)), ours)
+    checked = 0
+    for parent, tags in ours.items():
+        known = [t for t in tags if t in reference.get(parent, [])]
+        expected = sorted(known, key=reference.get(parent, []).index)
+        assert known == expected, parent
+        checked += len(known)
+    assert checked == 48  # element kinds present in both
+
+
+def test_calendars_round_trip_with_exceptions_and_work_weeks(make_project: Any, users: Any) -> None:
+    from pmo.scheduling.planio import WorkWeekData
+
+    project = make_project()
+    data = small_plan()
+    calendar = data.calendars[0]
+    calendar.exceptions = [
+        ExceptionData(first=dt.date(2026, 3, 4), last=dt.date(2026, 3, 5), name="Holiday"),
+        ExceptionData(
+            first=dt.date(2026, 3, 7), last=dt.date(2026, 3, 7), hours=[(540, 720)], name="调休"
+        ),
+    ]
+    calendar.work_weeks = [
+        WorkWeekData(
+            first=dt.date(2026, 3, 9),
+            last=dt.date(2026, 3, 13),
+            name="short",
+            week=[[(480, 720)]] * 5 + [[], []],
+        )
+    ]
+    plan = plan_services.replace_plan(actor=users["pm"], project=project, data=data)
+    design = plan.tasks.get(uid=2)
+    # Mon, Tue full days, Wed/Thu holiday, Fri full day: Design (3 days) ends Friday 17:00
+    assert design.finish.replace(tzinfo=None) == dt.datetime(2026, 3, 6, 17)
+    before = plan_data(plan)
+    again = services.import_msproject(
+        actor=users["pm"], content=services.export_msproject(plan), project=project
+    )
+    assert plan_data(again) == before
+
+
+def test_recurring_exceptions_are_refused_by_name() -> None:
+    content = (
+        f"{HEAD}<StartDate>2026-03-02T08:00:00</StartDate><Calendars><Calendar><UID>1</UID>"
+        "<Name>Std</Name><IsBaseCalendar>1</IsBaseCalendar><Exceptions><Exception>"
+        "<TimePeriod><FromDate>2026-01-01T00:00:00</FromDate><ToDate>2030-01-01T23:59:00</ToDate>"
+        "</TimePeriod><Name>New year</Name><Type>5</Type></Exception></Exceptions></Calendar>"
+        "</Calendars><Tasks/></Project>"
+    ).encode()
+    with pytest.raises(ImportFileError) as err:
+        read_mspdi(content)
+    assert err.value.message == (
+        "Calendar UID 1: Exception 'New year': recurring exceptions (Type 5) are not supported; "
+        "save them as daily exceptions"
+    )
+
+
+def test_pmo_command_line_exits_non_zero_with_one_line(
+    tmp_path: Path, users: Any, portfolio: Any, capsys: Any
+) -> None:
+    from pmo.cli import main
+
+    path = tmp_path / "bad.xml"
+    path.write_bytes(b"not xml at all")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["import", "msproject", str(path), "--project", "X1"])
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "CommandError: bad.xml: file: not well-formed XML (syntax error: line 1, column 0); "
+        "nothing was imported\n"
+    )

@@ -1,0 +1,106 @@
+"""The XLSX plan template: export, import, errors naming the row and column."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from pmo.interop import services, xlsx
+from pmo.interop.errors import ImportFileError
+from pmo.scheduling import services as plan_services
+from pmo.scheduling.selectors import plan_data
+from pmo.scheduling.tests.factories import small_plan
+
+
+def _book(rows: list[list[Any]], start: Any = "2026-03-02 08:00") -> bytes:
+    wb = Workbook()
+    info = wb.active
+    info.title = "Plan"
+    info.append(["Start", start])
+    ws = wb.create_sheet("Tasks")
+    ws.append(xlsx.COLUMNS)
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_export_then_import_keeps_tasks_links_and_dates(make_project: Any, users: Any) -> None:
+    project = make_project()
+    plan = plan_services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    before = plan_data(plan)
+    again = services.import_plan_data(
+        actor=users["pm"], data=xlsx.read_xlsx(xlsx.write_xlsx(plan)), project=project
+    )
+    after = plan_data(again)
+    keys = lambda d: [  # noqa: E731
+        (
+            t.uid,
+            t.wbs,
+            t.outline_level,
+            t.name,
+            t.duration,
+            t.milestone,
+            [(p.pred_uid, p.type, p.lag) for p in t.predecessors],
+            t.start,
+            t.finish,
+        )
+        for t in d.tasks
+    ]
+    assert keys(after) == keys(before)
+
+
+def test_predecessor_syntax() -> None:
+    data = xlsx.read_xlsx(_book([[1, "", 1, "A", 2], [2, "", 1, "B", 1, "", "1SS+2d; 1FF-4h"]]))
+    assert [(p.pred_uid, p.type, p.lag) for p in data.tasks[1].predecessors] == [
+        (1, "SS", 960),
+        (1, "FF", -240),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([[1, "", 1, "A", "two"]], "Tasks row 2 Duration (days): 'two' is not a number"),
+        (
+            [[1, "", 1, "A", 1, "", "x1"]],
+            "Tasks row 2 Predecessors: predecessor 'x1' is not like 3, 3FS or 4SS+2d",
+        ),
+        (
+            [[1, "", 1, "A", 1, "", "", "SNET"]],
+            "Tasks row 2 Constraint date: required by constraint SNET",
+        ),
+        ([[None, "", 1, "A", 1]], "Tasks row 2 UID: a whole number >= 0 is required"),
+    ],
+)
+def test_bad_rows_are_refused(rows: list[list[Any]], message: str) -> None:
+    with pytest.raises(ImportFileError) as err:
+        xlsx.read_xlsx(_book(rows))
+    assert err.value.message == message
+
+
+def test_not_a_workbook() -> None:
+    with pytest.raises(ImportFileError) as err:
+        xlsx.read_xlsx(b"<xml/>")
+    assert err.value.message == "file: not an XLSX workbook"
+
+
+def test_xlsx_commands(tmp_path: Any, make_project: Any, users: Any, portfolio: Any) -> None:
+    from django.core.management import call_command
+
+    from pmo.scheduling.models import Plan
+
+    project = make_project()
+    plan_services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    out = tmp_path / "plan.xlsx"
+    call_command("export", "xlsx", project.code, "--out", str(out))
+    call_command("import", "xlsx", str(out), "--project", "XL-1")
+    copy = Plan.objects.get(project__code="XL-1")
+    assert (copy.tasks.count(), copy.finish.replace(tzinfo=None).isoformat()) == (
+        5,
+        "2026-03-11T17:00:00",
+    )

@@ -1,0 +1,67 @@
+"""Upload and download of plans from the Gantt page (MS Project XML, XLSX)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pmo.accounts.models import user_of
+from pmo.core.errors import DomainError, NotFoundError
+from pmo.interop import services, xlsx
+from pmo.interop.api import CONTENT_TYPES, SUFFIX
+from pmo.interop.mspdi_read import MAX_BYTES
+from pmo.portfolio.access import get_visible_project
+from pmo.portfolio.models import Project
+from pmo.scheduling import selectors
+
+
+def _project_or_404(request: HttpRequest, code: str) -> Project:
+    try:
+        return get_visible_project(user_of(request), code)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+
+
+@login_required
+@require_POST
+def plan_import(request: HttpRequest, code: str) -> HttpResponse:
+    """Replace the plan by an uploaded file; a bad file changes nothing and says why."""
+    project = _project_or_404(request, code)
+    upload = request.FILES.get("file")
+    fmt = request.POST.get("format", "msproject")
+    if upload is None:
+        messages.error(request, _("Choose a file to import."))
+    elif upload.size and upload.size > MAX_BYTES:
+        messages.error(request, _("The file is too large."))
+    else:
+        content = upload.read()
+        try:
+            if fmt == "xlsx":
+                data = xlsx.read_xlsx(content)
+                plan = services.import_plan_data(actor=user_of(request), data=data, project=project)
+            else:
+                plan = services.import_msproject(
+                    actor=user_of(request), content=content, project=project
+                )
+        except DomainError as exc:
+            messages.error(request, _("Nothing was imported: %(reason)s") % {"reason": exc.message})
+        else:
+            messages.success(request, _("Imported %(n)s tasks.") % {"n": plan.tasks.count()})
+    return redirect("scheduling:plan_detail", code=code)
+
+
+@login_required
+def plan_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """Download the plan as MS Project XML or XLSX."""
+    project = _project_or_404(request, code)
+    plan = selectors.get_plan(project)
+    if plan is None or fmt not in CONTENT_TYPES:
+        raise Http404("no plan")
+    content = services.export_msproject(plan) if fmt == "msproject" else xlsx.write_xlsx(plan)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{code}-plan.{SUFFIX[fmt]}"'
+    return response

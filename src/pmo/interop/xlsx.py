@@ -1,0 +1,260 @@
+"""A plan as an XLSX workbook: the template is documented in ``docs/xlsx-plan-template.md``.
+
+Sheet ``Plan``: key / value rows (``Name``, ``Start``, ``Status date``, ``Calendar``).
+Sheet ``Tasks``: one row per task in WBS order, headers in row 1. Durations and
+lags are in working days of 8 hours; predecessors are written ``3``, ``3FS``,
+``4SS+2d`` or ``5FF-4h`` separated by ``;``. Computed columns (Start, Finish,
+Total float, Critical, Baseline start/finish) are written on export and ignored
+on import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+
+from pmo.interop.errors import ImportFileError
+from pmo.scheduling import selectors
+from pmo.scheduling.models import Constraint, Plan
+from pmo.scheduling.planio import CalendarData, LinkData, PlanData, TaskData
+
+__all__ = ["COLUMNS", "read_xlsx", "write_xlsx"]
+
+DAY = 480
+COLUMNS = [
+    "UID",
+    "WBS",
+    "Outline level",
+    "Name",
+    "Duration (days)",
+    "Milestone",
+    "Predecessors",
+    "Constraint",
+    "Constraint date",
+    "Actual start",
+    "Actual finish",
+    "% complete",
+]
+COMPUTED = [
+    "Start",
+    "Finish",
+    "Total float (days)",
+    "Critical",
+    "Baseline start",
+    "Baseline finish",
+]
+_PRED = re.compile(r"(\d+)\s*(FS|SS|FF|SF)?\s*(?:([+-])\s*(\d+(?:\.\d+)?)\s*([dh]))?", re.I)
+STANDARD_WEEK = [[(480, 720), (780, 1020)]] * 5 + [[], []]
+
+
+def _days(minutes: int) -> float | int:
+    value = minutes / DAY
+    return int(value) if value == int(value) else round(value, 3)
+
+
+def _lag(link: LinkData) -> str:
+    if not link.lag:
+        return ""
+    sign = "+" if link.lag > 0 else "-"
+    amount = abs(link.lag)
+    return (
+        f"{sign}{_days(amount)}d" if amount % 60 or amount % DAY == 0 else f"{sign}{amount // 60}h"
+    )
+
+
+def write_xlsx(plan: Plan) -> bytes:
+    """The plan in the template's layout, computed dates included."""
+    data = selectors.plan_data(plan)
+    rows = {r.task.uid: r for r in selectors.list_task_rows(plan)}
+    wb = Workbook()
+    info = wb.active
+    assert info is not None
+    info.title = "Plan"
+    info.append(["Name", data.name])
+    info.append(["Start", data.start])
+    info.append(["Status date", data.status_date])
+    info.append(
+        ["Calendar", "China" if any(c.holidays == "CN" for c in data.calendars) else "Standard"]
+    )
+    ws = wb.create_sheet("Tasks")
+    ws.append(COLUMNS + COMPUTED)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDDDDD" if cell.value in COMPUTED else "FFFFFF")
+    for t in data.tasks:
+        row = rows[t.uid]
+        preds = "; ".join(
+            f"{p.pred_uid}{'' if p.type == 'FS' else p.type}{_lag(p)}" for p in t.predecessors
+        )
+        ws.append(
+            [
+                t.uid,
+                t.wbs,
+                t.outline_level,
+                t.name,
+                _days(t.duration),
+                "yes" if t.milestone else "",
+                preds,
+                t.constraint if t.constraint != "ASAP" else "",
+                t.constraint_date,
+                t.actual_start,
+                t.actual_finish,
+                t.percent_complete,
+                row.start,
+                row.finish,
+                None if row.task.total_float is None else _days(row.task.total_float),
+                "yes" if row.task.critical else "",
+                row.baseline_start,
+                row.baseline_finish,
+            ]
+        )
+    for col, width in zip(
+        "ABCDEFGHIJKLMNOPQR",
+        [6, 8, 8, 40, 10, 8, 18, 10, 17, 17, 17, 8, 17, 17, 10, 8, 17, 17],
+        strict=True,
+    ):
+        ws.column_dimensions[col].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _when(value: Any, where: str) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(8))
+    try:
+        return dt.datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ImportFileError(f"{where}: {value!r} is not a date (YYYY-MM-DD HH:MM)") from None
+
+
+def _number(value: Any, where: str, default: float = 0) -> float:
+    if value in (None, ""):
+        return default
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ImportFileError(f"{where}: {value!r} is not a number") from None
+
+
+def _links(text: Any, where: str) -> list[LinkData]:
+    out = []
+    for part in str(text or "").replace(",", ";").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        m = _PRED.fullmatch(part)
+        if m is None:
+            raise ImportFileError(f"{where}: predecessor {part!r} is not like 3, 3FS or 4SS+2d")
+        uid, kind, sign, amount, unit = m.groups()
+        lag = 0
+        if amount:
+            lag = round(float(amount) * (DAY if unit.lower() == "d" else 60))
+            lag = -lag if sign == "-" else lag
+        out.append(LinkData(pred_uid=int(uid), type=(kind or "FS").upper(), lag=lag))
+    return out
+
+
+def read_xlsx(content: bytes) -> PlanData:
+    """Parse a workbook in the template's layout; errors name the sheet, row and column."""
+    try:
+        wb = load_workbook(io.BytesIO(content), data_only=True, read_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise ImportFileError("file: not an XLSX workbook") from None
+    if "Tasks" not in wb.sheetnames:
+        raise ImportFileError("file: the workbook has no sheet named 'Tasks'")
+    info: dict[str, Any] = {}
+    if "Plan" in wb.sheetnames:
+        for row in wb["Plan"].iter_rows(values_only=True):
+            if row and row[0]:
+                info[str(row[0]).strip().lower()] = row[1] if len(row) > 1 else None
+    rows = list(wb["Tasks"].iter_rows(values_only=True))
+    if not rows:
+        raise ImportFileError("Tasks: the sheet is empty")
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    missing = [c for c in ("UID", "Name", "Duration (days)") if c not in header]
+    if missing:
+        raise ImportFileError(f"Tasks row 1: missing column(s) {', '.join(missing)}")
+    col = {name: k for k, name in enumerate(header)}
+    tasks = []
+    for n, raw in enumerate(rows[1:], start=2):
+        if not any(v not in (None, "") for v in raw):
+            continue
+
+        def get(name: str, raw: tuple[Any, ...] = raw) -> Any:
+            k = col.get(name)
+            return raw[k] if k is not None and k < len(raw) else None
+
+        where = f"Tasks row {n}"
+        uid = _number(get("UID"), f"{where} UID", default=-1)
+        if uid < 0 or uid != int(uid):
+            raise ImportFileError(f"{where} UID: a whole number >= 0 is required")
+        duration = round(_number(get("Duration (days)"), f"{where} Duration (days)") * DAY)
+        if duration < 0:
+            raise ImportFileError(f"{where} Duration (days): must be >= 0")
+        constraint = str(get("Constraint") or "ASAP").strip().upper()
+        if constraint not in Constraint.values:
+            raise ImportFileError(
+                f"{where} Constraint: {constraint!r} is not one of {', '.join(Constraint.values)}"
+            )
+        cdate = _when(get("Constraint date"), f"{where} Constraint date")
+        if constraint not in ("ASAP", "ALAP") and cdate is None:
+            raise ImportFileError(f"{where} Constraint date: required by constraint {constraint}")
+        tasks.append(
+            TaskData(
+                uid=int(uid),
+                name=str(get("Name") or "").strip() or f"Task {int(uid)}",
+                wbs=str(get("WBS") or ""),
+                outline_level=int(_number(get("Outline level"), f"{where} Outline level", 1)),
+                duration=duration,
+                milestone=str(get("Milestone") or "").strip().lower()
+                in ("yes", "y", "1", "true", "x"),
+                constraint=constraint,
+                constraint_date=cdate if constraint not in ("ASAP", "ALAP") else None,
+                actual_start=_when(get("Actual start"), f"{where} Actual start"),
+                actual_finish=_when(get("Actual finish"), f"{where} Actual finish"),
+                percent_complete=min(
+                    max(_number(get("% complete"), f"{where} % complete"), 0), 100
+                ),
+                predecessors=_links(get("Predecessors"), f"{where} Predecessors"),
+            )
+        )
+    for k, t in enumerate(tasks):  # a zero-duration task that is no summary is a milestone
+        summary = k + 1 < len(tasks) and tasks[k + 1].outline_level > t.outline_level
+        t.milestone = t.milestone or (t.duration == 0 and not summary)
+    start = _when(info.get("start"), "Plan Start")
+    if start is None:
+        firsts = [t.constraint_date for t in tasks if t.constraint_date] + [
+            t.actual_start for t in tasks if t.actual_start
+        ]
+        if not firsts:
+            raise ImportFileError(
+                "Plan Start: the plan needs a start date (sheet 'Plan', row 'Start')"
+            )
+        start = min(d for d in firsts if d is not None)
+    china = str(info.get("calendar") or "").strip().lower() in ("china", "cn")
+    calendar = CalendarData(
+        uid=1,
+        name="China" if china else "Standard",
+        week=STANDARD_WEEK,
+        holidays="CN" if china else "",
+    )
+    return PlanData(
+        name=str(info.get("name") or ""),
+        start=start,
+        status_date=_when(info.get("status date"), "Plan Status date"),
+        calendar_uid=1,
+        calendars=[calendar],
+        tasks=tasks,
+    )

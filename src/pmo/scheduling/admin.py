@@ -1,0 +1,52 @@
+"""Django admin: PMO administrators enter calendar exceptions (e.g. next year's official
+holidays and 调休 working days) and look at plans. Plans change through the Gantt, the
+API and imports, which recompute the schedule; editing a calendar here takes effect at the
+plan's next recomputation."""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from pmo.core.errors import DomainError
+from pmo.scheduling.models import Baseline, Calendar, CalendarException, Plan
+from pmo.scheduling.services import recompute_plans
+
+
+class CalendarExceptionInline(admin.TabularInline):
+    model = CalendarException
+    extra = 1
+
+
+@admin.register(Calendar)
+class CalendarAdmin(admin.ModelAdmin):
+    list_display = ("name", "uid", "plan", "base", "holidays")
+    list_select_related = ("plan__project", "base")
+    search_fields = ("name", "plan__project__code")
+    inlines = [CalendarExceptionInline]
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ("project", "start", "finish", "state", "computed_at")
+    list_select_related = ("project",)
+    search_fields = ("project__code", "name")
+    readonly_fields = ("project", "finish", "state", "problem", "computed_at", "assumed_years")
+    exclude = ("calendar",)
+    actions = ["recompute"]
+
+    @admin.action(description=_("Recompute the selected plans"))
+    def recompute(self, request: HttpRequest, queryset: QuerySet[Plan]) -> None:
+        try:
+            count = recompute_plans(actor=request.user, plans=list(queryset))  # type: ignore[arg-type]
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(request, _("%(n)s plans recomputed.") % {"n": count})
+
+
+@admin.register(Baseline)
+class BaselineAdmin(admin.ModelAdmin):
+    list_display = ("plan", "number", "name", "saved_at")
+    list_select_related = ("plan__project",)
+    readonly_fields = ("plan", "number", "saved_at")

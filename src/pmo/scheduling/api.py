@@ -1,0 +1,297 @@
+"""REST endpoints of plans: the plan, its tasks with baseline variance, edits and baselines.
+
+Dates are wall-clock times of the plan's calendar (no time zone).
+"""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from pmo.accounts.models import user_of
+from pmo.core.errors import NotFoundError
+from pmo.portfolio.access import get_visible_project
+from pmo.scheduling import selectors, services
+from pmo.scheduling.models import Plan
+from pmo.scheduling.services import Moved
+from pmo.scheduling.walltime import from_db
+
+router = Router(tags=["scheduling"])
+
+LinkTypeName = Literal["FS", "SS", "FF", "SF"]
+ConstraintName = Literal["ASAP", "ALAP", "SNET", "SNLT", "FNET", "FNLT", "MSO", "MFO"]
+
+
+class BaselineOut(Schema):
+    number: int
+    name: str
+    saved_at: dt.datetime
+
+
+class PlanOut(Schema):
+    project: str
+    name: str
+    start: dt.datetime
+    finish: dt.datetime | None
+    status_date: dt.datetime | None
+    state: str
+    problem: str
+    holidays_assumed_for: str
+    on_project_calendar: list[int] = Field(
+        description="UIDs of tasks whose own or resources' calendars are not scheduled yet "
+        "(they are scheduled on the project calendar)"
+    )
+    tasks: int
+    baselines: list[BaselineOut]
+    version: int
+
+
+class TaskOut(Schema):
+    uid: int
+    wbs: str
+    name: str
+    outline_level: int
+    parent_uid: int | None
+    duration: int = Field(description="working minutes")
+    milestone: bool
+    summary: bool
+    constraint: str
+    constraint_date: dt.datetime | None
+    start: dt.datetime | None
+    finish: dt.datetime | None
+    early_start: dt.datetime | None
+    early_finish: dt.datetime | None
+    late_start: dt.datetime | None
+    late_finish: dt.datetime | None
+    total_float: int | None = Field(description="working minutes")
+    free_float: int | None
+    critical: bool
+    percent_complete: float
+    baseline_start: dt.datetime | None
+    baseline_finish: dt.datetime | None
+    finish_variance_days: int | None
+    predecessors: list[int]
+    version: int
+
+
+class TaskPatch(Schema):
+    version: int
+    name: str | None = None
+    duration: int | None = Field(None, ge=0, description="working minutes")
+    percent_complete: float | None = Field(None, ge=0, le=100)
+    constraint: ConstraintName | None = None
+    constraint_date: dt.datetime | None = None
+
+
+class MovedOut(Schema):
+    uid: int
+    name: str
+    old_start: dt.datetime | None
+    old_finish: dt.datetime | None
+    start: dt.datetime | None
+    finish: dt.datetime | None
+    finish_days: int | None
+
+
+class RescheduleOut(Schema):
+    queued: bool = Field(description="a large plan recomputes in the background")
+    finish: dt.datetime | None
+    moved: list[MovedOut]
+
+
+class LinkIn(Schema):
+    pred_uid: int
+    succ_uid: int
+    type: LinkTypeName = "FS"
+    lag: int = Field(0, description="working minutes; negative is a lead")
+
+
+class LinkOut(Schema):
+    pred_uid: int
+    succ_uid: int
+    type: LinkTypeName
+    lag: int
+    elapsed: bool
+
+
+class BaselineIn(Schema):
+    number: int = Field(0, ge=0, le=10)
+    name: str = Field("", max_length=100)
+
+
+def _plan(request: HttpRequest, code: str) -> Plan:
+    project = get_visible_project(user_of(request), code)
+    plan = selectors.get_plan(project)
+    if plan is None:
+        raise NotFoundError(f"project {code} has no plan yet (import one)")
+    return plan
+
+
+def plan_out(plan: Plan) -> dict[str, Any]:
+    """The JSON of a plan (also used by the import endpoint)."""
+    return {
+        "project": plan.project.code,
+        "name": plan.name,
+        "start": from_db(plan.start),
+        "finish": from_db(plan.finish),
+        "status_date": from_db(plan.status_date),
+        "state": plan.state,
+        "problem": plan.problem,
+        "holidays_assumed_for": plan.assumed_years,
+        "on_project_calendar": selectors.unscheduled_calendar_tasks(plan),
+        "tasks": plan.tasks.count(),
+        "baselines": list(selectors.list_baselines(plan)),
+        "version": plan.version,
+    }
+
+
+def _task_out(row: selectors.TaskRow, parents: dict[int, int]) -> dict[str, Any]:
+    t = row.task
+    return {
+        "uid": t.uid,
+        "wbs": t.wbs,
+        "name": t.name,
+        "outline_level": t.outline_level,
+        "parent_uid": parents.get(t.parent_id) if t.parent_id else None,
+        "duration": t.duration,
+        "milestone": t.milestone,
+        "summary": t.summary,
+        "constraint": t.constraint,
+        "constraint_date": from_db(t.constraint_date),
+        "start": row.start,
+        "finish": row.finish,
+        "early_start": from_db(t.early_start),
+        "early_finish": from_db(t.early_finish),
+        "late_start": from_db(t.late_start),
+        "late_finish": from_db(t.late_finish),
+        "total_float": t.total_float,
+        "free_float": t.free_float,
+        "critical": t.critical,
+        "percent_complete": t.percent_complete,
+        "baseline_start": row.baseline_start,
+        "baseline_finish": row.baseline_finish,
+        "finish_variance_days": row.finish_variance_days,
+        "predecessors": row.predecessors,
+        "version": t.version,
+    }
+
+
+def _reschedule(plan: Plan, moved: list[Moved] | None) -> dict[str, Any]:
+    plan.refresh_from_db()
+    return {
+        "queued": moved is None,
+        "finish": from_db(plan.finish),
+        "moved": [
+            {
+                "uid": m.uid,
+                "name": m.name,
+                "old_start": m.old_start,
+                "old_finish": m.old_finish,
+                "start": m.start,
+                "finish": m.finish,
+                "finish_days": m.finish_days,
+            }
+            for m in moved or []
+        ],
+    }
+
+
+@router.get("/projects/{code}/plan", response=PlanOut, summary="The project's plan")
+def get_plan(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+    return plan_out(_plan(request, code))
+
+
+@router.get(
+    "/projects/{code}/plan/tasks",
+    response=list[TaskOut],
+    summary="Tasks in WBS order with computed dates and variance against a baseline",
+)
+@paginate(PageNumberPagination, page_size=100)
+def list_tasks(request: HttpRequest, code: str, baseline: int = 0):  # type: ignore[no-untyped-def]
+    plan = _plan(request, code)
+    rows = selectors.list_task_rows(plan, baseline)
+    parents = {r.task.pk: r.task.uid for r in rows}
+    return [_task_out(r, parents) for r in rows]
+
+
+@router.patch(
+    "/projects/{code}/plan/tasks/{uid}",
+    response=RescheduleOut,
+    summary="Change a task (version-checked) and reschedule; returns what moved",
+)
+def update_task(request: HttpRequest, code: str, uid: int, payload: TaskPatch):  # type: ignore[no-untyped-def]
+    plan = _plan(request, code)
+    task = plan.tasks.filter(uid=uid).first()
+    if task is None:
+        raise NotFoundError(f"no task with UID {uid} in the plan of {code}")
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    moved = services.update_task(actor=user_of(request), task=task, data=data, version=version)
+    return _reschedule(plan, moved)
+
+
+@router.get("/projects/{code}/plan/links", response=list[LinkOut], summary="Links")
+@paginate(PageNumberPagination, page_size=200)
+def list_links(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+    return [
+        {
+            "pred_uid": k.pred.uid,
+            "succ_uid": k.succ.uid,
+            "type": k.type,
+            "lag": k.lag,
+            "elapsed": k.elapsed,
+        }
+        for k in selectors.list_links(_plan(request, code))
+    ]
+
+
+@router.put(
+    "/projects/{code}/plan/links",
+    response=RescheduleOut,
+    summary="Add or change a link and reschedule",
+)
+def put_link(request: HttpRequest, code: str, payload: LinkIn):  # type: ignore[no-untyped-def]
+    plan = _plan(request, code)
+    moved = services.update_link(
+        actor=user_of(request),
+        plan=plan,
+        pred_uid=payload.pred_uid,
+        succ_uid=payload.succ_uid,
+        data={"type": payload.type, "lag": payload.lag},
+    )
+    return _reschedule(plan, moved)
+
+
+@router.delete(
+    "/projects/{code}/plan/links/{pred_uid}/{succ_uid}",
+    response=RescheduleOut,
+    summary="Remove a link and reschedule",
+)
+def delete_link(request: HttpRequest, code: str, pred_uid: int, succ_uid: int):  # type: ignore[no-untyped-def]
+    plan = _plan(request, code)
+    moved = services.update_link(
+        actor=user_of(request), plan=plan, pred_uid=pred_uid, succ_uid=succ_uid, data=None
+    )
+    return _reschedule(plan, moved)
+
+
+@router.get("/projects/{code}/plan/baselines", response=list[BaselineOut], summary="Baselines")
+def list_baselines(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+    return list(selectors.list_baselines(_plan(request, code)))
+
+
+@router.post(
+    "/projects/{code}/plan/baselines",
+    response={201: BaselineOut},
+    summary="Save the current dates as baseline 0..10",
+)
+def set_baseline(request: HttpRequest, code: str, payload: BaselineIn):  # type: ignore[no-untyped-def]
+    baseline = services.set_baseline(
+        actor=user_of(request),
+        plan=_plan(request, code),
+        number=payload.number,
+        name=payload.name,
+    )
+    return Status(201, baseline)

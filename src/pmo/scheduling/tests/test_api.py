@@ -1,0 +1,113 @@
+"""Plan endpoints of the REST API: read, edit with version check, baselines, import/export."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pmo.accounts.services import create_token
+from pmo.scheduling import services
+from pmo.scheduling.tests.factories import DAY, small_plan
+
+
+def _auth(user: Any) -> dict[str, str]:
+    return {"Authorization": f"Bearer {create_token(username=user.username)}"}
+
+
+def _plan(make_project: Any, users: Any) -> Any:
+    project = make_project()
+    services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    return project
+
+
+def test_get_plan_and_tasks(client: Any, make_project: Any, users: Any) -> None:
+    project = _plan(make_project, users)
+    body = client.get(
+        f"/api/v1/projects/{project.code}/plan", headers=_auth(users["viewer"])
+    ).json()
+    assert (body["start"], body["finish"], body["tasks"], body["state"]) == (
+        "2026-03-02T08:00:00",
+        "2026-03-11T17:00:00",
+        5,
+        "current",
+    )
+    tasks = client.get(
+        f"/api/v1/projects/{project.code}/plan/tasks", headers=_auth(users["viewer"])
+    ).json()
+    assert tasks["count"] == 5
+    assert [
+        (t["uid"], t["critical"], t["parent_uid"], t["predecessors"]) for t in tasks["items"]
+    ] == [
+        (1, False, None, []),
+        (2, True, 1, []),
+        (3, True, 1, [2]),
+        (4, False, 1, [2]),
+        (5, True, None, [3, 4]),
+    ]
+
+
+def test_patch_task_returns_what_moved_and_409_on_stale_version(
+    client: Any, make_project: Any, users: Any
+) -> None:
+    project = _plan(make_project, users)
+    url = f"/api/v1/projects/{project.code}/plan/tasks/3"
+    body = json.dumps({"version": 1, "duration": 6 * DAY})
+    response = client.patch(url, body, content_type="application/json", headers=_auth(users["pm"]))
+    assert response.status_code == 200
+    assert [(m["uid"], m["finish_days"]) for m in response.json()["moved"]] == [
+        (1, 1),
+        (3, 1),
+        (5, 1),
+    ]
+    stale = client.patch(url, body, content_type="application/json", headers=_auth(users["pm"]))
+    assert (stale.status_code, stale.json()["current_version"]) == (409, 2)
+    bad = client.patch(
+        url,
+        json.dumps({"version": 2, "duration": -1}),
+        content_type="application/json",
+        headers=_auth(users["pm"]),
+    )
+    assert bad.status_code == 422
+    denied = client.patch(
+        url,
+        json.dumps({"version": 2, "duration": 1}),
+        content_type="application/json",
+        headers=_auth(users["viewer"]),
+    )
+    assert denied.status_code == 403
+
+
+def test_links_and_baselines(client: Any, make_project: Any, users: Any) -> None:
+    project = _plan(make_project, users)
+    base = f"/api/v1/projects/{project.code}/plan"
+    response = client.put(
+        f"{base}/links",
+        json.dumps({"pred_uid": 4, "succ_uid": 3, "type": "FS"}),
+        content_type="application/json",
+        headers=_auth(users["pm"]),
+    )
+    assert response.status_code == 200
+    cycle = client.put(
+        f"{base}/links",
+        json.dumps({"pred_uid": 5, "succ_uid": 2}),
+        content_type="application/json",
+        headers=_auth(users["pm"]),
+    )
+    assert (cycle.status_code, cycle.json()["detail"]) == (
+        422,
+        "the links form a cycle: UID 2 -> UID 3 -> UID 5",
+    )
+    created = client.post(
+        f"{base}/baselines",
+        json.dumps({"number": 1, "name": "approved"}),
+        content_type="application/json",
+        headers=_auth(users["pm"]),
+    )
+    assert (created.status_code, created.json()["name"]) == (201, "approved")
+    out_of_range = client.post(
+        f"{base}/baselines",
+        json.dumps({"number": 11}),
+        content_type="application/json",
+        headers=_auth(users["pm"]),
+    )
+    assert out_of_range.status_code == 422

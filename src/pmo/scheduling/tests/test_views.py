@@ -1,0 +1,98 @@
+"""The Gantt page, htmx edits that show what moved, baselines, import from the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pmo.scheduling import services
+from pmo.scheduling.tests.factories import small_plan
+
+
+def test_project_page_links_to_the_gantt(client: Any, make_project: Any, users: Any) -> None:
+    project = make_project()
+    client.force_login(users["pm"])
+    page = client.get(f"/projects/{project.code}/").content.decode()
+    assert f'href="/projects/{project.code}/plan/"' in page
+
+
+def test_gantt_without_plan_offers_import(client: Any, make_project: Any, users: Any) -> None:
+    project = make_project()
+    client.force_login(users["pm"])
+    page = client.get(f"/projects/{project.code}/plan/").content.decode()
+    assert 'id="no-plan"' in page and 'data-testid="plan-import"' in page
+
+
+def test_bad_edit_shows_the_error(client: Any, make_project: Any, users: Any) -> None:
+    project = make_project()
+    services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    client.force_login(users["pm"])
+    response = client.post(
+        f"/projects/{project.code}/plan/links/",
+        {"pred": "5", "succ": "2", "type": "FS", "lag_days": "0"},
+        headers={"HX-Request": "true"},
+    )
+    assert (
+        'id="plan-error">the links form a cycle: UID 2 -&gt; UID 3 -&gt; UID 5<'
+        in response.content.decode()
+    )
+
+
+def test_viewer_sees_but_cannot_edit(client: Any, make_project: Any, users: Any) -> None:
+    project = make_project()
+    services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    client.force_login(users["viewer"])
+    page = client.get(f"/projects/{project.code}/plan/").content.decode()
+    assert 'data-testid="duration-3"' not in page and 'class="bar"' in page
+
+
+def test_milestone_gantt_and_exports(client: Any, make_project: Any, users: Any) -> None:
+    project = make_project()
+    services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    client.force_login(users["exec"])
+    page = client.get("/milestones/").content.decode()
+    assert f'data-code="{project.code}"' in page and "<title>Release</title>" in page
+    xlsx = client.get(f"/projects/{project.code}/plan/export.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_plan_page_lists_milestones_with_variance(
+    client: Any, make_project: Any, users: Any
+) -> None:
+    project = make_project()
+    plan = services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    services.set_baseline(actor=users["pm"], plan=plan, number=0)
+    task = plan.tasks.get(uid=3)
+    services.update_task(actor=users["pm"], task=task, data={"duration": 6 * 480}, version=1)
+    client.force_login(users["pm"])
+    page = client.get(f"/projects/{project.code}/plan/").content.decode()
+    assert (
+        "<td>◆ Release</td><td>2026-03-11</td><td>2026-03-12</td>"
+        '<td><span class="late">+1d</span></td>'
+    ) in page
+
+
+def test_plan_pages_in_chinese(client: Any, make_project: Any, users: Any) -> None:
+    project = make_project()
+    services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    client.force_login(users["pm"])
+    client.cookies["pmo_language"] = "zh-hans"
+    page = client.get(f"/projects/{project.code}/plan/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert "甘特图" in text and "关键路径" in text and "设置基线" in text
+    assert "里程碑" in client.get("/milestones/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+
+def test_outline_levels_and_row_cap(
+    client: Any, make_project: Any, users: Any, monkeypatch: Any
+) -> None:
+    from pmo.scheduling import views
+
+    project = make_project()
+    services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    client.force_login(users["pm"])
+    page = client.get(f"/projects/{project.code}/plan/?depth=1").content.decode()
+    assert page.count('<g class="row') == 2  # Build and Release
+    monkeypatch.setattr(views, "MAX_ROWS", 3)
+    page = client.get(f"/projects/{project.code}/plan/").content.decode()
+    assert page.count('<g class="row') == 3
+    assert "Showing the first 3 of 5 tasks: choose fewer outline levels." in page

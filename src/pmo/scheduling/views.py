@@ -1,0 +1,209 @@
+"""Web pages of plans: the Gantt with its task table, edits by htmx, the milestone Gantt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pmo.accounts.models import user_of
+from pmo.core.errors import DomainError, NotFoundError
+from pmo.portfolio.access import can_edit_project, get_visible_project, visible_projects
+from pmo.portfolio.models import Milestone, Project
+from pmo.scheduling import gantt, selectors, services
+from pmo.scheduling.models import LinkType, Plan
+from pmo.scheduling.services import Moved
+
+DAY = 480
+MAX_ROWS = 600  # rows drawn at once; deeper plans are browsed by outline level
+
+
+def _project_or_404(request: HttpRequest, code: str) -> Project:
+    try:
+        return get_visible_project(user_of(request), code)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+
+
+def _context(
+    request: HttpRequest,
+    project: Project,
+    plan: Plan | None,
+    *,
+    moved: list[Moved] | None = None,
+    error: str = "",
+    queued: bool = False,
+) -> dict[str, Any]:
+    zoom = request.GET.get("zoom") or request.POST.get("zoom") or "week"
+    zoom = zoom if zoom in gantt.ZOOMS else "week"
+    context: dict[str, Any] = {
+        "project": project,
+        "plan": plan,
+        "zoom": zoom,
+        "zooms": list(gantt.ZOOMS),
+        "can_edit": can_edit_project(user_of(request), project),
+        "moved": moved,
+        "error": error,
+        "queued": queued,
+        "link_types": LinkType.values,
+    }
+    if plan is not None:
+        number = request.GET.get("baseline", "0")
+        baseline = int(number) if number.isdigit() and int(number) <= 10 else 0
+        all_rows = selectors.list_task_rows(plan, baseline)
+        text = request.GET.get("depth") or request.POST.get("depth") or ""
+        depth = int(text) if text.isdigit() and int(text) > 0 else None
+        rows = [r for r in all_rows if depth is None or r.task.outline_level <= depth]
+        context.update(
+            rows=rows[:MAX_ROWS],
+            hidden_rows=max(len(rows) - MAX_ROWS, 0),
+            total_rows=len(all_rows),
+            depth=depth or "",
+            depths=sorted({r.task.outline_level for r in all_rows}),
+            chart=gantt.layout(
+                rows[:MAX_ROWS],
+                list(selectors.list_links(plan)),
+                zoom=zoom,
+                today=timezone.localdate(),
+            ),
+            baselines=list(selectors.list_baselines(plan)),
+            calendar_notes=selectors.unscheduled_calendar_tasks(plan),
+            baseline=baseline,
+            critical_count=sum(1 for r in all_rows if r.task.critical),
+            milestones=[r for r in all_rows if r.task.milestone and not r.task.summary],
+        )
+    return context
+
+
+def _render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "scheduling/partials/_plan.html", context)
+    return render(request, "scheduling/plan_detail.html", context)
+
+
+@login_required
+def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The project's Gantt: WBS, bars, baseline, critical path, links, today; zoom by htmx."""
+    project = _project_or_404(request, code)
+    return _render(request, _context(request, project, selectors.get_plan(project)))
+
+
+def _edit(request: HttpRequest, code: str, action: Any) -> HttpResponse:
+    project = _project_or_404(request, code)
+    plan = selectors.get_plan(project)
+    if plan is None:
+        raise Http404("no plan")
+    try:
+        moved = action(plan)
+    except DomainError as exc:
+        return _render(request, _context(request, project, plan, error=exc.message))
+    except (TypeError, ValueError):
+        return _render(request, _context(request, project, plan, error=_("Enter a number.")))
+    if not request.htmx:  # type: ignore[attr-defined]
+        messages.success(request, _("Rescheduled."))
+    project = _project_or_404(request, code)  # its forecast moved with the plan
+    return _render(
+        request,
+        _context(
+            request,
+            project,
+            selectors.get_plan(project),
+            moved=moved or [],
+            queued=moved is None,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def task_update(request: HttpRequest, code: str, uid: int) -> HttpResponse:
+    """Change a task's duration (working days) and reschedule; shows what moved."""
+
+    def action(plan: Plan) -> list[Moved] | None:
+        task = plan.tasks.filter(uid=uid).first()
+        if task is None:
+            raise NotFoundError(_("No such task."))
+        days = float(request.POST.get("duration_days", ""))
+        version = int(request.POST.get("version", ""))
+        return services.update_task(
+            actor=user_of(request),
+            task=task,
+            data={"duration": round(days * DAY)},
+            version=version,
+        )
+
+    return _edit(request, code, action)
+
+
+@login_required
+@require_POST
+def link_update(request: HttpRequest, code: str) -> HttpResponse:
+    """Add, change or remove a link (predecessor UID, successor UID, type, lag in days)."""
+
+    def action(plan: Plan) -> list[Moved] | None:
+        pred = int(request.POST.get("pred", ""))
+        succ = int(request.POST.get("succ", ""))
+        if request.POST.get("remove"):
+            data = None
+        else:
+            lag = float(request.POST.get("lag_days") or 0)
+            data = {"type": request.POST.get("type", "FS"), "lag": round(lag * DAY)}
+        return services.update_link(
+            actor=user_of(request), plan=plan, pred_uid=pred, succ_uid=succ, data=data
+        )
+
+    return _edit(request, code, action)
+
+
+@login_required
+@require_POST
+def baseline_create(request: HttpRequest, code: str) -> HttpResponse:
+    """Save the current dates as a baseline (0..10)."""
+    project = _project_or_404(request, code)
+    plan = selectors.get_plan(project)
+    if plan is None:
+        raise Http404("no plan")
+    try:
+        number = int(request.POST.get("number", "0") or 0)
+        baseline = services.set_baseline(
+            actor=user_of(request), plan=plan, number=number, name=request.POST.get("name", "")
+        )
+        messages.success(request, _("Baseline saved: %(name)s") % {"name": baseline})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    except ValueError:
+        messages.error(request, _("Enter a number."))
+    return redirect("scheduling:plan_detail", code=code)
+
+
+@login_required
+def milestone_gantt(request: HttpRequest) -> HttpResponse:
+    """Key milestones of every visible project on one time line (baseline vs forecast)."""
+    projects = visible_projects(user_of(request)).filter(state="active").order_by("code")
+    milestones = Milestone.objects.filter(project__in=projects, is_key=True).order_by(
+        "project__code", "forecast_date", "id"
+    )
+    grouped: dict[int, list[Milestone]] = {}
+    for m in milestones:
+        grouped.setdefault(m.project_id, []).append(m)
+    page_projects = [p for p in projects.only("id", "code", "name", "name_zh") if p.pk in grouped]
+    data = [
+        (
+            p.code,
+            p.display_name,
+            [(m.name, m.baseline_date, m.forecast_date, m.actual_date) for m in grouped[p.pk]],
+        )
+        for p in page_projects[:300]
+    ]
+    chart = gantt.milestone_layout(data, today=timezone.localdate())
+    return render(
+        request,
+        "scheduling/milestone_gantt.html",
+        {"chart": chart, "total": len(page_projects), "shown": len(data)},
+    )
