@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "pmo.accounts",
     "pmo.audit",
     "pmo.portfolio",
+    "pmo.governance",
     "pmo.demo",
     "pmo.bench",
 ]
