@@ -162,7 +162,6 @@ def decide_gate(
         )
         for c in clean_conditions
     )
-    _apply(actor, lifecycle, review, decision, phases, target)
     record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -178,6 +177,7 @@ def decide_gate(
             "conditions": [None, [c["text"] for c in clean_conditions]],
         },
     )
+    _apply(actor, lifecycle, review, decision, phases, target)
     return decision
 
 

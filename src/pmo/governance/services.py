@@ -125,12 +125,13 @@ def plan_gates(
 def _sync_project(actor: User | None, project: Project, phase: str, state: str) -> None:
     """Keep the status-center fields ``phase`` / ``state`` in step with the lifecycle."""
     before = snapshot(project, ["phase", "state"])
-    Project.objects.filter(pk=project.pk).update(
-        phase=phase, state=state, version=project.version + 1
-    )
-    project.phase, project.state, project.version = phase, state, project.version + 1
+    project.phase, project.state = phase, state
     changes = diff(before, snapshot(project, ["phase", "state"]))
     if changes:
+        project.version += 1
+        Project.objects.filter(pk=project.pk).update(
+            phase=phase, state=state, version=project.version
+        )
         record(
             actor=actor,
             action=AuditAction.UPDATE,
