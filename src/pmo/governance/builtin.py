@@ -310,6 +310,8 @@ BUILTIN_TEMPLATES: list[dict[str, Any]] = [GENERIC, RND, BUSINESS, DELIVERY, STR
 
 def template_for_pmo_type(pmo_type: str) -> str:
     """The code of the built-in template for a PMO type (generic for unknown types)."""
-    return pmo_type if pmo_type in {"rnd", "business", "delivery", "strategy", "assistant"} else (
-        "generic"
+    return (
+        pmo_type
+        if pmo_type in {"rnd", "business", "delivery", "strategy", "assistant"}
+        else ("generic")
     )

@@ -214,7 +214,9 @@ def _apply(
         ProjectGate.objects.filter(lifecycle=lifecycle, gate__order__gt=target.order).update(
             actual=None
         )
-    PhaseEntry.objects.create(lifecycle=lifecycle, phase=new_phase, entered_on=day, decision=decision)
+    PhaseEntry.objects.create(
+        lifecycle=lifecycle, phase=new_phase, entered_on=day, decision=decision
+    )
     for order, when in plan_gates(phases, day, new_phase.order).items():
         ProjectGate.objects.filter(lifecycle=lifecycle, gate__order=order).update(forecast=when)
     lifecycle.current_phase = new_phase

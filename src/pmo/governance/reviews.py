@@ -163,7 +163,10 @@ class GateCondition(VersionedModel):
     """A condition of a "go with conditions" decision, tracked until it is closed."""
 
     decision = models.ForeignKey(
-        GateDecision, verbose_name=_("gate decision"), on_delete=models.PROTECT, related_name="conditions"
+        GateDecision,
+        verbose_name=_("gate decision"),
+        on_delete=models.PROTECT,
+        related_name="conditions",
     )
     project = models.ForeignKey(
         "portfolio.Project",

@@ -146,11 +146,14 @@ def phase_rows(lifecycle: ProjectLifecycle, today: dt.date | None = None) -> lis
     today = today or timezone.localdate()
     phases = list(lifecycle.template.phases.order_by("order"))
     gates = {
-        g.gate.order: g for g in ProjectGate.objects.filter(lifecycle=lifecycle).select_related("gate")
+        g.gate.order: g
+        for g in ProjectGate.objects.filter(lifecycle=lifecycle).select_related("gate")
     }
     days: dict[int, int] = {}
     for entry in PhaseEntry.objects.filter(lifecycle=lifecycle):
-        end = entry.left_on or (today if lifecycle.state == LifecycleState.ACTIVE else entry.entered_on)
+        end = entry.left_on or (
+            today if lifecycle.state == LifecycleState.ACTIVE else entry.entered_on
+        )
         days[entry.phase_id] = days.get(entry.phase_id, 0) + max(0, (end - entry.entered_on).days)
     return [
         PhaseRow(
@@ -176,9 +179,9 @@ def lifecycle_panel(project: Project, user: User) -> dict[str, Any]:
             .first()
         )
         conditions = list(
-            GateCondition.objects.filter(project=project, status=ConditionStatus.OPEN).select_related(
-                "owner"
-            )
+            GateCondition.objects.filter(
+                project=project, status=ConditionStatus.OPEN
+            ).select_related("owner")
         )
     return {
         "lifecycle": lifecycle,

@@ -18,19 +18,17 @@ from django.utils import timezone
 from pmo.accounts.models import Person, User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
-from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError, ValidationFailed
+from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError
 from pmo.governance import models as governance_models
 from pmo.governance.models import (
     ConditionStatus,
     CriterionCheck,
     DeliverableLink,
     GateCondition,
-    GateDecision,
     GateDefinition,
     GateReview,
     LifecycleState,
     LifecycleTemplate,
-    Outcome,
     PhaseDefinition,
     PhaseEntry,
     ProjectGate,
@@ -38,8 +36,8 @@ from pmo.governance.models import (
     ReviewState,
 )
 from pmo.governance.templates_service import validate_definition, write_template
-from pmo.portfolio.access import can_edit_project, require_edit
-from pmo.portfolio.models import Phase, Project, ProjectState
+from pmo.portfolio.access import require_edit
+from pmo.portfolio.models import Project, ProjectState
 
 __all__ = [
     "can_decide",
@@ -183,11 +181,9 @@ def _refresh(lifecycle: ProjectLifecycle) -> None:
     """Recompute the denormalised next gate, its due date and the open-condition count."""
     gate = None
     if lifecycle.state == LifecycleState.ACTIVE:
-        gate = (
-            GateDefinition.objects.filter(
-                template_id=lifecycle.template_id, order=lifecycle.current_phase.order + 1
-            ).first()
-        )
+        gate = GateDefinition.objects.filter(
+            template_id=lifecycle.template_id, order=lifecycle.current_phase.order + 1
+        ).first()
     due = None
     if gate is not None:
         due = (
@@ -326,7 +322,9 @@ def prepare_review(
     for i, item in enumerate(deliverables or []):
         link = by_deliverable.get(item.get("deliverable_id"))  # type: ignore[arg-type]
         if link is None:
-            raise FieldError(f"deliverables.{i}.deliverable_id", "is not a deliverable of this gate")
+            raise FieldError(
+                f"deliverables.{i}.deliverable_id", "is not a deliverable of this gate"
+            )
         url = item.get("url") or ""
         if url and not url.startswith(("http://", "https://")):
             raise FieldError(f"deliverables.{i}.url", "must be an http(s) link")

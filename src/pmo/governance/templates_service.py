@@ -84,8 +84,10 @@ def validate_definition(definition: dict[str, Any]) -> dict[str, Any]:
         else:
             item["gate"] = _validate_gate(errors, f"{at}.gate", gate)
         clean_phases.append(item)
-    if clean_phases and clean_phases[-1].get("category") != Phase.CLOSED and any(
-        p.get("category") == Phase.CLOSED for p in clean_phases
+    if (
+        clean_phases
+        and clean_phases[-1].get("category") != Phase.CLOSED
+        and any(p.get("category") == Phase.CLOSED for p in clean_phases)
     ):
         errors.append({"field": "phases", "message": "only the last phase may be 'closed'"})
     clean["phases"] = clean_phases

@@ -6,358 +6,872 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('portfolio', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("portfolio", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GateDefinition',
+            name="GateDefinition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh', models.CharField(blank=True, max_length=200, verbose_name='Chinese name')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('code', models.CharField(max_length=10, verbose_name='code')),
-                ('decider_roles', models.JSONField(blank=True, default=list, verbose_name='deciding roles')),
-                ('deciders', models.ManyToManyField(blank=True, related_name='+', to='accounts.person', verbose_name='named deciders')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_zh",
+                    models.CharField(blank=True, max_length=200, verbose_name="Chinese name"),
+                ),
+                ("order", models.PositiveSmallIntegerField(verbose_name="order")),
+                ("code", models.CharField(max_length=10, verbose_name="code")),
+                (
+                    "decider_roles",
+                    models.JSONField(blank=True, default=list, verbose_name="deciding roles"),
+                ),
+                (
+                    "deciders",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="accounts.person",
+                        verbose_name="named deciders",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gate',
-                'verbose_name_plural': 'gates',
-                'ordering': ['template', 'order'],
+                "verbose_name": "gate",
+                "verbose_name_plural": "gates",
+                "ordering": ["template", "order"],
             },
         ),
         migrations.CreateModel(
-            name='GateCriterion',
+            name="GateCriterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('kind', models.CharField(choices=[('entry', 'Entry'), ('exit', 'Exit')], default='exit', max_length=5, verbose_name='kind')),
-                ('text', models.CharField(max_length=300, verbose_name='criterion')),
-                ('text_zh', models.CharField(blank=True, max_length=300, verbose_name='Chinese text')),
-                ('mandatory', models.BooleanField(default=True, verbose_name='mandatory')),
-                ('gate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='governance.gatedefinition', verbose_name='gate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(verbose_name="order")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("entry", "Entry"), ("exit", "Exit")],
+                        default="exit",
+                        max_length=5,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("text", models.CharField(max_length=300, verbose_name="criterion")),
+                (
+                    "text_zh",
+                    models.CharField(blank=True, max_length=300, verbose_name="Chinese text"),
+                ),
+                ("mandatory", models.BooleanField(default=True, verbose_name="mandatory")),
+                (
+                    "gate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="governance.gatedefinition",
+                        verbose_name="gate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gate criterion',
-                'verbose_name_plural': 'gate criteria',
-                'ordering': ['gate', 'order'],
+                "verbose_name": "gate criterion",
+                "verbose_name_plural": "gate criteria",
+                "ordering": ["gate", "order"],
             },
         ),
         migrations.CreateModel(
-            name='GateDeliverable',
+            name="GateDeliverable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh', models.CharField(blank=True, max_length=200, verbose_name='Chinese name')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('mandatory', models.BooleanField(default=True, verbose_name='mandatory')),
-                ('template_url', models.URLField(blank=True, verbose_name='template document')),
-                ('gate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliverables', to='governance.gatedefinition', verbose_name='gate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_zh",
+                    models.CharField(blank=True, max_length=200, verbose_name="Chinese name"),
+                ),
+                ("order", models.PositiveSmallIntegerField(verbose_name="order")),
+                ("mandatory", models.BooleanField(default=True, verbose_name="mandatory")),
+                ("template_url", models.URLField(blank=True, verbose_name="template document")),
+                (
+                    "gate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliverables",
+                        to="governance.gatedefinition",
+                        verbose_name="gate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deliverable',
-                'verbose_name_plural': 'deliverables',
-                'ordering': ['gate', 'order'],
+                "verbose_name": "deliverable",
+                "verbose_name_plural": "deliverables",
+                "ordering": ["gate", "order"],
             },
         ),
         migrations.CreateModel(
-            name='GateReview',
+            name="GateReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('state', models.CharField(choices=[('requested', 'Requested'), ('decided', 'Decided'), ('withdrawn', 'Withdrawn')], default='requested', max_length=10, verbose_name='state')),
-                ('scheduled_for', models.DateField(blank=True, null=True, verbose_name='review date')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('gate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.gatedefinition', verbose_name='gate')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("decided", "Decided"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="requested",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "scheduled_for",
+                    models.DateField(blank=True, null=True, verbose_name="review date"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "gate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.gatedefinition",
+                        verbose_name="gate",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gate review',
-                'verbose_name_plural': 'gate reviews',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "gate review",
+                "verbose_name_plural": "gate reviews",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LifecycleTemplate',
+            name="LifecycleTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh', models.CharField(blank=True, max_length=200, verbose_name='Chinese name')),
-                ('code', models.SlugField(max_length=40, verbose_name='code')),
-                ('revision', models.PositiveSmallIntegerField(default=1, verbose_name='revision')),
-                ('pmo_type', models.CharField(blank=True, choices=[('rnd', 'R&D'), ('business', 'Business'), ('delivery', 'Delivery'), ('strategy', 'Strategy / organisation'), ('assistant', 'Assistant')], default='', max_length=20, verbose_name='PMO type')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('builtin', models.BooleanField(default=False, verbose_name='built-in')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_zh",
+                    models.CharField(blank=True, max_length=200, verbose_name="Chinese name"),
+                ),
+                ("code", models.SlugField(max_length=40, verbose_name="code")),
+                ("revision", models.PositiveSmallIntegerField(default=1, verbose_name="revision")),
+                (
+                    "pmo_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("rnd", "R&D"),
+                            ("business", "Business"),
+                            ("delivery", "Delivery"),
+                            ("strategy", "Strategy / organisation"),
+                            ("assistant", "Assistant"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="PMO type",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("builtin", models.BooleanField(default=False, verbose_name="built-in")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lifecycle template',
-                'verbose_name_plural': 'lifecycle templates',
-                'ordering': ['code', '-revision'],
+                "verbose_name": "lifecycle template",
+                "verbose_name_plural": "lifecycle templates",
+                "ordering": ["code", "-revision"],
             },
         ),
         migrations.AddField(
-            model_name='gatedefinition',
-            name='template',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='gates', to='governance.lifecycletemplate', verbose_name='lifecycle template'),
+            model_name="gatedefinition",
+            name="template",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="gates",
+                to="governance.lifecycletemplate",
+                verbose_name="lifecycle template",
+            ),
         ),
         migrations.CreateModel(
-            name='PhaseDefinition',
+            name="PhaseDefinition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh', models.CharField(blank=True, max_length=200, verbose_name='Chinese name')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('key', models.SlugField(max_length=40, verbose_name='key')),
-                ('category', models.CharField(choices=[('idea', 'Idea'), ('initiation', 'Initiation'), ('planning', 'Planning'), ('execution', 'Execution'), ('closing', 'Closing'), ('closed', 'Closed')], max_length=20, verbose_name='status-center phase')),
-                ('expected_days', models.PositiveIntegerField(default=30, verbose_name='expected duration (days)')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phases', to='governance.lifecycletemplate', verbose_name='lifecycle template')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_zh",
+                    models.CharField(blank=True, max_length=200, verbose_name="Chinese name"),
+                ),
+                ("order", models.PositiveSmallIntegerField(verbose_name="order")),
+                ("key", models.SlugField(max_length=40, verbose_name="key")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("idea", "Idea"),
+                            ("initiation", "Initiation"),
+                            ("planning", "Planning"),
+                            ("execution", "Execution"),
+                            ("closing", "Closing"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=20,
+                        verbose_name="status-center phase",
+                    ),
+                ),
+                (
+                    "expected_days",
+                    models.PositiveIntegerField(
+                        default=30, verbose_name="expected duration (days)"
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phases",
+                        to="governance.lifecycletemplate",
+                        verbose_name="lifecycle template",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phase',
-                'verbose_name_plural': 'phases',
-                'ordering': ['template', 'order'],
+                "verbose_name": "phase",
+                "verbose_name_plural": "phases",
+                "ordering": ["template", "order"],
             },
         ),
         migrations.CreateModel(
-            name='GateDecision',
+            name="GateDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('go', 'Go'), ('go_conditions', 'Go with conditions'), ('hold', 'Hold'), ('recycle', 'Recycle'), ('stop', 'Stop')], max_length=15, verbose_name='decision')),
-                ('decided_on', models.DateField(verbose_name='decided on')),
-                ('decided_by_name', models.CharField(blank=True, max_length=150)),
-                ('rationale', models.TextField(blank=True, verbose_name='rationale')),
-                ('waived', models.JSONField(blank=True, default=list, verbose_name='waived criteria')),
-                ('waiver_reason', models.TextField(blank=True, verbose_name='waiver reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('review', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='decision', to='governance.gatereview', verbose_name='gate review')),
-                ('recycle_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.phasedefinition', verbose_name='back to phase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("go", "Go"),
+                            ("go_conditions", "Go with conditions"),
+                            ("hold", "Hold"),
+                            ("recycle", "Recycle"),
+                            ("stop", "Stop"),
+                        ],
+                        max_length=15,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("decided_on", models.DateField(verbose_name="decided on")),
+                ("decided_by_name", models.CharField(blank=True, max_length=150)),
+                ("rationale", models.TextField(blank=True, verbose_name="rationale")),
+                (
+                    "waived",
+                    models.JSONField(blank=True, default=list, verbose_name="waived criteria"),
+                ),
+                ("waiver_reason", models.TextField(blank=True, verbose_name="waiver reason")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "review",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decision",
+                        to="governance.gatereview",
+                        verbose_name="gate review",
+                    ),
+                ),
+                (
+                    "recycle_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.phasedefinition",
+                        verbose_name="back to phase",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gate decision',
-                'verbose_name_plural': 'gate decisions',
-                'ordering': ['-decided_on', '-id'],
+                "verbose_name": "gate decision",
+                "verbose_name_plural": "gate decisions",
+                "ordering": ["-decided_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ProjectLifecycle',
+            name="ProjectLifecycle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('state', models.CharField(choices=[('active', 'Active'), ('completed', 'Completed'), ('stopped', 'Stopped')], default='active', max_length=10, verbose_name='state')),
-                ('started_on', models.DateField(verbose_name='started')),
-                ('next_gate_due', models.DateField(blank=True, null=True, verbose_name='next gate due')),
-                ('open_conditions', models.PositiveIntegerField(default=0, verbose_name='open conditions')),
-                ('current_phase', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.phasedefinition', verbose_name='current phase')),
-                ('next_gate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.gatedefinition', verbose_name='next gate')),
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='lifecycle', to='portfolio.project', verbose_name='project')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lifecycles', to='governance.lifecycletemplate', verbose_name='lifecycle template')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("completed", "Completed"),
+                            ("stopped", "Stopped"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("started_on", models.DateField(verbose_name="started")),
+                (
+                    "next_gate_due",
+                    models.DateField(blank=True, null=True, verbose_name="next gate due"),
+                ),
+                (
+                    "open_conditions",
+                    models.PositiveIntegerField(default=0, verbose_name="open conditions"),
+                ),
+                (
+                    "current_phase",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.phasedefinition",
+                        verbose_name="current phase",
+                    ),
+                ),
+                (
+                    "next_gate",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.gatedefinition",
+                        verbose_name="next gate",
+                    ),
+                ),
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lifecycle",
+                        to="portfolio.project",
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lifecycles",
+                        to="governance.lifecycletemplate",
+                        verbose_name="lifecycle template",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project lifecycle',
-                'verbose_name_plural': 'project lifecycles',
+                "verbose_name": "project lifecycle",
+                "verbose_name_plural": "project lifecycles",
             },
         ),
         migrations.CreateModel(
-            name='ProjectGate',
+            name="ProjectGate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('planned', models.DateField(verbose_name='planned')),
-                ('forecast', models.DateField(verbose_name='forecast')),
-                ('actual', models.DateField(blank=True, null=True, verbose_name='actual')),
-                ('gate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.gatedefinition')),
-                ('lifecycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='gates', to='governance.projectlifecycle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("planned", models.DateField(verbose_name="planned")),
+                ("forecast", models.DateField(verbose_name="forecast")),
+                ("actual", models.DateField(blank=True, null=True, verbose_name="actual")),
+                (
+                    "gate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.gatedefinition",
+                    ),
+                ),
+                (
+                    "lifecycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="gates",
+                        to="governance.projectlifecycle",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project gate',
-                'verbose_name_plural': 'project gates',
-                'ordering': ['lifecycle', 'gate__order'],
+                "verbose_name": "project gate",
+                "verbose_name_plural": "project gates",
+                "ordering": ["lifecycle", "gate__order"],
             },
         ),
         migrations.CreateModel(
-            name='PhaseEntry',
+            name="PhaseEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entered_on', models.DateField(verbose_name='entered')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='left')),
-                ('decision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.gatedecision')),
-                ('phase', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.phasedefinition')),
-                ('lifecycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='governance.projectlifecycle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("entered_on", models.DateField(verbose_name="entered")),
+                ("left_on", models.DateField(blank=True, null=True, verbose_name="left")),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.gatedecision",
+                    ),
+                ),
+                (
+                    "phase",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.phasedefinition",
+                    ),
+                ),
+                (
+                    "lifecycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="governance.projectlifecycle",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phase entry',
-                'verbose_name_plural': 'phase entries',
-                'ordering': ['lifecycle', 'id'],
+                "verbose_name": "phase entry",
+                "verbose_name_plural": "phase entries",
+                "ordering": ["lifecycle", "id"],
             },
         ),
         migrations.AddField(
-            model_name='gatereview',
-            name='lifecycle',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='governance.projectlifecycle', verbose_name='project lifecycle'),
+            model_name="gatereview",
+            name="lifecycle",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reviews",
+                to="governance.projectlifecycle",
+                verbose_name="project lifecycle",
+            ),
         ),
         migrations.CreateModel(
-            name='SteeringMeeting',
+            name="SteeringMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('date', models.DateField(verbose_name='date')),
-                ('window_days', models.PositiveSmallIntegerField(default=14, verbose_name='agenda window (days)')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='location')),
-                ('minutes', models.TextField(blank=True, verbose_name='minutes')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "window_days",
+                    models.PositiveSmallIntegerField(
+                        default=14, verbose_name="agenda window (days)"
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=200, verbose_name="location")),
+                ("minutes", models.TextField(blank=True, verbose_name="minutes")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'steering meeting',
-                'verbose_name_plural': 'steering meetings',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "steering meeting",
+                "verbose_name_plural": "steering meetings",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MeetingOutcome',
+            name="MeetingOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('kind', models.CharField(choices=[('decision', 'Decision'), ('action', 'Action')], max_length=10, verbose_name='kind')),
-                ('raid_id', models.PositiveBigIntegerField()),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portfolio.project', verbose_name='project')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='governance.steeringmeeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("decision", "Decision"), ("action", "Action")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("raid_id", models.PositiveBigIntegerField()),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="portfolio.project",
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcomes",
+                        to="governance.steeringmeeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'meeting outcome',
-                'verbose_name_plural': 'meeting outcomes',
-                'ordering': ['meeting', 'id'],
+                "verbose_name": "meeting outcome",
+                "verbose_name_plural": "meeting outcomes",
+                "ordering": ["meeting", "id"],
             },
         ),
         migrations.AddField(
-            model_name='gatereview',
-            name='meeting',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='gate_reviews', to='governance.steeringmeeting', verbose_name='steering meeting'),
+            model_name="gatereview",
+            name="meeting",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="gate_reviews",
+                to="governance.steeringmeeting",
+                verbose_name="steering meeting",
+            ),
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('kind', models.CharField(choices=[('gate', 'Gate due'), ('red', 'Red for 2+ periods'), ('escalated', 'Escalated issue'), ('other', 'Other')], max_length=10, verbose_name='kind')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('due', models.DateField(blank=True, null=True, verbose_name='due')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portfolio.project', verbose_name='project')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda', to='governance.steeringmeeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(verbose_name="order")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("gate", "Gate due"),
+                            ("red", "Red for 2+ periods"),
+                            ("escalated", "Escalated issue"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("due", models.DateField(blank=True, null=True, verbose_name="due")),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="portfolio.project",
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agenda",
+                        to="governance.steeringmeeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agenda item',
-                'verbose_name_plural': 'agenda items',
-                'ordering': ['meeting', 'order'],
+                "verbose_name": "agenda item",
+                "verbose_name_plural": "agenda items",
+                "ordering": ["meeting", "order"],
             },
         ),
         migrations.CreateModel(
-            name='GateCondition',
+            name="GateCondition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('text', models.CharField(max_length=300, verbose_name='condition')),
-                ('due_date', models.DateField(verbose_name='due')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=6, verbose_name='status')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('closing_note', models.TextField(blank=True, verbose_name='closing note')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.person', verbose_name='owner')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='gate_conditions', to='portfolio.project', verbose_name='project')),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conditions', to='governance.gatedecision', verbose_name='gate decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("text", models.CharField(max_length=300, verbose_name="condition")),
+                ("due_date", models.DateField(verbose_name="due")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=6,
+                        verbose_name="status",
+                    ),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                ("closing_note", models.TextField(blank=True, verbose_name="closing note")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.person",
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="gate_conditions",
+                        to="portfolio.project",
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="conditions",
+                        to="governance.gatedecision",
+                        verbose_name="gate decision",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'condition',
-                'verbose_name_plural': 'conditions',
-                'ordering': ['status', 'due_date', 'id'],
-                'indexes': [models.Index(fields=['project', 'status'], name='governance__project_8ddb60_idx')],
+                "verbose_name": "condition",
+                "verbose_name_plural": "conditions",
+                "ordering": ["status", "due_date", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["project", "status"], name="governance__project_8ddb60_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DeliverableLink',
+            name="DeliverableLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(blank=True, verbose_name='document link')),
-                ('deliverable', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.gatedeliverable')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliverables', to='governance.gatereview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="document link")),
+                (
+                    "deliverable",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.gatedeliverable",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliverables",
+                        to="governance.gatereview",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'delivered document',
-                'verbose_name_plural': 'delivered documents',
-                'ordering': ['review', 'deliverable__order'],
-                'constraints': [models.UniqueConstraint(fields=('review', 'deliverable'), name='deliverable_link_unique')],
+                "verbose_name": "delivered document",
+                "verbose_name_plural": "delivered documents",
+                "ordering": ["review", "deliverable__order"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("review", "deliverable"), name="deliverable_link_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CriterionCheck',
+            name="CriterionCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('met', models.BooleanField(default=False, verbose_name='met')),
-                ('evidence_url', models.URLField(blank=True, verbose_name='evidence link')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.gatecriterion')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checks', to='governance.gatereview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("met", models.BooleanField(default=False, verbose_name="met")),
+                ("evidence_url", models.URLField(blank=True, verbose_name="evidence link")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.gatecriterion",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checks",
+                        to="governance.gatereview",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'criterion check',
-                'verbose_name_plural': 'criterion checks',
-                'ordering': ['review', 'criterion__order'],
-                'constraints': [models.UniqueConstraint(fields=('review', 'criterion'), name='check_unique_criterion')],
+                "verbose_name": "criterion check",
+                "verbose_name_plural": "criterion checks",
+                "ordering": ["review", "criterion__order"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("review", "criterion"), name="check_unique_criterion"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='lifecycletemplate',
-            constraint=models.UniqueConstraint(fields=('code', 'revision'), name='template_unique_revision'),
+            model_name="lifecycletemplate",
+            constraint=models.UniqueConstraint(
+                fields=("code", "revision"), name="template_unique_revision"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='gatedefinition',
-            constraint=models.UniqueConstraint(fields=('template', 'order'), name='gate_unique_order'),
+            model_name="gatedefinition",
+            constraint=models.UniqueConstraint(
+                fields=("template", "order"), name="gate_unique_order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='phasedefinition',
-            constraint=models.UniqueConstraint(fields=('template', 'order'), name='phase_unique_order'),
+            model_name="phasedefinition",
+            constraint=models.UniqueConstraint(
+                fields=("template", "order"), name="phase_unique_order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='phasedefinition',
-            constraint=models.UniqueConstraint(fields=('template', 'key'), name='phase_unique_key'),
+            model_name="phasedefinition",
+            constraint=models.UniqueConstraint(fields=("template", "key"), name="phase_unique_key"),
         ),
         migrations.AddIndex(
-            model_name='projectlifecycle',
-            index=models.Index(fields=['next_gate_due'], name='governance__next_ga_e45bb1_idx'),
+            model_name="projectlifecycle",
+            index=models.Index(fields=["next_gate_due"], name="governance__next_ga_e45bb1_idx"),
         ),
         migrations.AddIndex(
-            model_name='projectgate',
-            index=models.Index(fields=['forecast'], name='governance__forecas_cfde7d_idx'),
+            model_name="projectgate",
+            index=models.Index(fields=["forecast"], name="governance__forecas_cfde7d_idx"),
         ),
         migrations.AddConstraint(
-            model_name='projectgate',
-            constraint=models.UniqueConstraint(fields=('lifecycle', 'gate'), name='project_gate_unique'),
+            model_name="projectgate",
+            constraint=models.UniqueConstraint(
+                fields=("lifecycle", "gate"), name="project_gate_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='phaseentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('left_on__isnull', True)), fields=('lifecycle',), name='one_current_phase'),
+            model_name="phaseentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("left_on__isnull", True)),
+                fields=("lifecycle",),
+                name="one_current_phase",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='gatereview',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'requested')), fields=('lifecycle',), name='one_open_review_per_project'),
+            model_name="gatereview",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "requested")),
+                fields=("lifecycle",),
+                name="one_open_review_per_project",
+            ),
         ),
     ]

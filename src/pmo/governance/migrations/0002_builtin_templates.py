@@ -9,7 +9,13 @@ def install(apps, schema_editor):
     from pmo.governance.builtin import BUILTIN_TEMPLATES
     from pmo.governance.templates_service import validate_definition, write_template
 
-    names = ["LifecycleTemplate", "PhaseDefinition", "GateDefinition", "GateCriterion", "GateDeliverable"]
+    names = [
+        "LifecycleTemplate",
+        "PhaseDefinition",
+        "GateDefinition",
+        "GateCriterion",
+        "GateDeliverable",
+    ]
     models = SimpleNamespace(**{n: apps.get_model("governance", n) for n in names})
     for definition in BUILTIN_TEMPLATES:
         if models.LifecycleTemplate.objects.filter(code=definition["code"]).exists():

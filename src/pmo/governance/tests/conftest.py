@@ -19,7 +19,9 @@ def generic(db: Any) -> Any:
 
 
 @pytest.fixture
-def governed(users: dict[str, Any], make_project: Callable[..., Any], generic: Any) -> Callable[..., Any]:
+def governed(
+    users: dict[str, Any], make_project: Callable[..., Any], generic: Any
+) -> Callable[..., Any]:
     """A factory: a new project (PM ``pm``) that follows the generic lifecycle from START."""
     from pmo.governance import services
 

@@ -101,7 +101,11 @@ def test_a_new_revision_does_not_change_projects_on_the_old_one(users, governed,
     changed = {**GENERIC, "phases": [*GENERIC["phases"][:1], *GENERIC["phases"][2:]]}
     new = services.create_template(actor=users["admin"], definition=changed)
     lifecycle = ProjectLifecycle.objects.get(project=project)
-    assert (new.revision, lifecycle.template_id, lifecycle.template.phases.count()) == (2, generic.pk, 4)
+    assert (new.revision, lifecycle.template_id, lifecycle.template.phases.count()) == (
+        2,
+        generic.pk,
+        4,
+    )
     assert new.phases.count() == 3
 
 
@@ -117,9 +121,17 @@ def test_gate_dates_and_time_in_phase_follow_the_decisions(users, governed):
         ("closed", 0, False),
     ]
     g1, g2, g3 = (r.gate for r in rows[1:])
-    assert (g1.planned, g1.forecast, g1.actual) == (dt.date(2026, 2, 4), dt.date(2026, 2, 14), dt.date(2026, 2, 14))
+    assert (g1.planned, g1.forecast, g1.actual) == (
+        dt.date(2026, 2, 4),
+        dt.date(2026, 2, 14),
+        dt.date(2026, 2, 14),
+    )
     # Forecasts move with the actual date: planning takes 45 days from 14 Feb.
-    assert (g2.planned, g2.forecast, g2.actual) == (dt.date(2026, 3, 21), dt.date(2026, 3, 31), None)
+    assert (g2.planned, g2.forecast, g2.actual) == (
+        dt.date(2026, 3, 21),
+        dt.date(2026, 3, 31),
+        None,
+    )
     assert g3.forecast == dt.date(2026, 9, 27)
     assert PhaseEntry.objects.filter(lifecycle=lifecycle, left_on__isnull=True).count() == 1
-    assert START == dt.date(2026, 1, 5)
+    assert dt.date(2026, 1, 5) == START

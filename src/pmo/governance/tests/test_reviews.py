@@ -19,7 +19,9 @@ from pmo.governance.tests.conftest import START, pass_gate, tick_all
 
 
 def lifecycle_of(project):
-    return ProjectLifecycle.objects.select_related("current_phase", "next_gate").get(project=project)
+    return ProjectLifecycle.objects.select_related("current_phase", "next_gate").get(
+        project=project
+    )
 
 
 def test_the_pm_requests_the_next_gate_with_its_checklist(users, governed):
@@ -162,7 +164,11 @@ def test_recycle_goes_back_and_gates_must_be_passed_again(users, governed):
     review = services.request_review(actor=users["pm"], project=project)
     with pytest.raises(FieldError, match="recycle_to"):
         services.decide_gate(
-            actor=users["exec"], review=review, outcome="recycle", rationale="r", recycle_to="closed"
+            actor=users["exec"],
+            review=review,
+            outcome="recycle",
+            rationale="r",
+            recycle_to="closed",
         )
     services.decide_gate(
         actor=users["exec"],
@@ -179,7 +185,9 @@ def test_recycle_goes_back_and_gates_must_be_passed_again(users, governed):
         "planning",
         "G2",
     )
-    actual = dict(ProjectGate.objects.filter(lifecycle=lifecycle).values_list("gate__code", "actual"))
+    actual = dict(
+        ProjectGate.objects.filter(lifecycle=lifecycle).values_list("gate__code", "actual")
+    )
     assert actual == {"G1": dt.date(2026, 2, 1), "G2": None, "G3": None}
     entries = PhaseEntry.objects.filter(lifecycle=lifecycle).order_by("id")
     assert [(e.phase.key, e.entered_on, e.left_on) for e in entries] == [

@@ -1,0 +1,58 @@
+"""Two deciders on the same gate at the same time: exactly one wins, the other gets a 409."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from pmo.core.errors import ConflictError
+from pmo.governance import services
+from pmo.governance.models import GateDecision, GateReview
+from pmo.governance.tests.conftest import tick_all
+
+
+def test_a_second_decider_holding_a_stale_review_gets_a_conflict(users, governed):
+    project = governed()
+    review = tick_all(users, services.request_review(actor=users["pm"], project=project))
+    first, second = GateReview.objects.get(pk=review.pk), GateReview.objects.get(pk=review.pk)
+    services.decide_gate(actor=users["exec"], review=first, outcome="go", version=first.version)
+    with pytest.raises(ConflictError, match="already decided"):
+        services.decide_gate(
+            actor=users["admin"], review=second, outcome="stop", rationale="x", version=2
+        )
+    assert list(GateDecision.objects.values_list("outcome", flat=True)) == ["go"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_decisions_on_one_gate_exactly_one_wins(users, governed):
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
+        ("file:memorydb", ":memory:")
+    ):
+        pytest.skip("needs a database shared between threads (runs on PostgreSQL)")
+    project = governed()
+    review = tick_all(users, services.request_review(actor=users["pm"], project=project))
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def decide(actor: str, outcome: str) -> None:
+        try:
+            barrier.wait()
+            services.decide_gate(
+                actor=users[actor], review=review, outcome=outcome, rationale="r", version=2
+            )
+            results.append("won")
+        except ConflictError:
+            results.append("409")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=decide, args=("exec", "go")),
+        threading.Thread(target=decide, args=("admin", "hold")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["409", "won"]
+    assert GateDecision.objects.filter(review=review).count() == 1
