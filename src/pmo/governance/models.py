@@ -223,6 +223,9 @@ class PhaseEntry(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.phase_id} {self.entered_on}..{self.left_on or ''}"
+
 
 class ProjectGate(models.Model):
     """A gate of a project's lifecycle with its planned, forecast and actual dates.
@@ -245,6 +248,9 @@ class ProjectGate(models.Model):
             models.UniqueConstraint(fields=["lifecycle", "gate"], name="project_gate_unique")
         ]
         indexes = [models.Index(fields=["forecast"])]
+
+    def __str__(self) -> str:
+        return f"{self.gate_id} {self.forecast}"
 
 
 from pmo.governance.reviews import (  # noqa: E402  (models of this app, split for size)

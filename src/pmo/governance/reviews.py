@@ -87,6 +87,9 @@ class CriterionCheck(models.Model):
             models.UniqueConstraint(fields=["review", "criterion"], name="check_unique_criterion")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.met}"
+
 
 class DeliverableLink(models.Model):
     """A required deliverable of the review's gate and the link to the delivered document."""
@@ -106,6 +109,9 @@ class DeliverableLink(models.Model):
                 fields=["review", "deliverable"], name="deliverable_link_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return self.url
 
 
 class Outcome(models.TextChoices):
@@ -247,6 +253,9 @@ class AgendaItem(models.Model):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["meeting", "order"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class OutcomeKind(models.TextChoices):

@@ -1,4 +1,7 @@
-"""Governance fixtures: a project on the built-in generic lifecycle (idea → planning → execution → closed)."""
+"""Governance fixtures: projects on the built-in generic lifecycle.
+
+Generic: idea → (G1) planning → (G2) execution → (G3) closed.
+"""
 
 from __future__ import annotations
 
