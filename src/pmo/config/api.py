@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, django_auth
 from pmo.accounts.api import router as accounts_router
 from pmo.accounts.services import authenticate_token
 from pmo.core.errors import DomainError
+from pmo.governance.api import router as governance_router
 from pmo.portfolio.api import router as portfolio_router
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,10 @@ class BearerAuth(HttpBearer):
 api = NinjaAPI(
     title="PMO Hub API",
     version="1",
-    description="Portfolio status center: projects, status reports, RAID log, org units, people.",
+    description=(
+        "Portfolio status center: projects, status reports, RAID log, org units, people; "
+        "stage-gate governance: lifecycle templates, gate reviews, steering meetings."
+    ),
     auth=[BearerAuth(), django_auth],
     urls_namespace="api",
 )
@@ -90,3 +94,4 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 api.add_router("/", accounts_router)
 api.add_router("/", portfolio_router)
+api.add_router("/", governance_router)
