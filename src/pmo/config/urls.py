@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("pmo.accounts.urls")),
+    path("", include("pmo.governance.urls")),
     path("", include("pmo.portfolio.urls")),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from pmo.core.models import BilingualNameModel, TimeStampedModel, VersionedModel
@@ -123,6 +124,13 @@ class GateCriterion(models.Model):
         ordering = ["gate", "order"]
 
     def __str__(self) -> str:
+        return self.text
+
+    @property
+    def display_text(self) -> str:
+        """The Chinese text when the active language is Chinese and one is set."""
+        if self.text_zh and (translation.get_language() or "").startswith("zh"):
+            return self.text_zh
         return self.text
 
 
