@@ -58,7 +58,9 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: Any, phases: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recycle_to"].choices = [("", "—")] + [(p.key, p.display_name) for p in phases]
+        recycle = self.fields["recycle_to"]
+        assert isinstance(recycle, forms.ChoiceField)
+        recycle.choices = [("", "—")] + [(p.key, p.display_name) for p in phases]
         people = [("", "—")] + [(p.pk, p.display_name) for p in Person.objects.order_by("name")]
         for i in range(CONDITION_ROWS):
             self.fields[f"condition_{i}"] = forms.CharField(

@@ -8,6 +8,7 @@ duplicated, at most one open review, and the denormalised counters right.
 import contextlib
 import datetime as dt
 import itertools
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -45,7 +46,7 @@ PHASE_KEYS = ["idea", "planning", "execution", "closed"]
 
 class Lifecycle(RuleBasedStateMachine):
     users: dict = {}
-    factory = None
+    factory: Any = None
     seen: set = set()
 
     def __init__(self):

@@ -172,12 +172,14 @@ def parse_ics(text):
     assert text.endswith("\r\n")
     lines = text.replace("\r\n ", "").split("\r\n")
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR"
-    events, current = [], None
+    events: list[dict[str, str]] = []
+    current: dict[str, str] | None = None
     for line in lines:
         assert len(line.encode()) <= 75 or line.startswith(("SUMMARY", "DESCRIPTION"))
         if line == "BEGIN:VEVENT":
             current = {}
         elif line == "END:VEVENT":
+            assert current is not None
             events.append(current)
             current = None
         elif current is not None:
