@@ -102,7 +102,16 @@ def decide_gate(
         raise FieldError("outcome", f"one of {', '.join(Outcome.values)}")
     if review.gate.order != lifecycle.current_phase.order + 1:  # defensive: reviews are in order
         raise ConflictError("the project has moved since this review was requested")
-    decided_on = decided_on or timezone.localdate()
+    today = timezone.localdate()
+    decided_on = decided_on or today
+    if decided_on > today:
+        raise FieldError("decided_on", "a decision cannot be dated in the future")
+    entry = PhaseEntry.objects.filter(lifecycle=lifecycle, left_on__isnull=True).first()
+    if entry is not None and decided_on < entry.entered_on:
+        raise FieldError(
+            "decided_on",
+            f"is before the project entered its current phase ({entry.entered_on:%Y-%m-%d})",
+        )
     rationale = (rationale or "").strip()
     conditions = conditions or []
     if outcome == Outcome.GO_WITH_CONDITIONS and not conditions:

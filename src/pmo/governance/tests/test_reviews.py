@@ -266,3 +266,26 @@ def test_an_evidence_link_must_be_a_link(users, governed):
             checks=[{"criterion_id": check.criterion_id, "met": True, "evidence_url": "ftp://x"}],
         )
     assert GateReview.objects.get(pk=review.pk).version == 1
+
+
+def test_a_decision_date_is_neither_in_the_future_nor_before_the_current_phase(users, governed):
+    project = governed()
+    pass_gate(users, project, on=dt.date(2026, 3, 1))
+    review = services.request_review(actor=users["pm"], project=project)
+    with pytest.raises(FieldError, match="before the project entered its current phase"):
+        services.decide_gate(
+            actor=users["exec"],
+            review=review,
+            outcome="hold",
+            rationale="r",
+            decided_on=dt.date(2026, 2, 1),
+        )
+    with pytest.raises(FieldError, match="future"):
+        services.decide_gate(
+            actor=users["exec"],
+            review=review,
+            outcome="hold",
+            rationale="r",
+            decided_on=dt.date.today() + dt.timedelta(days=2),
+        )
+    assert GateDecision.objects.filter(review=review).count() == 0
