@@ -231,3 +231,15 @@ def test_pages_render_in_chinese(client, users, governed):
     page = client.get("/gate-calendar/", {"start": "2026-01-01"}).content.decode()
     assert "阶段门日历" in page
     assert dt.date(2026, 1, 1)
+
+
+def test_admin_lists_governance_records_read_only(client, users, governed):
+    project = governed()
+    services.request_review(actor=users["pm"], project=project)
+    users["admin"].is_staff = users["admin"].is_superuser = True
+    users["admin"].save()
+    login(client, users["admin"])
+    for name in ("lifecycletemplate", "projectlifecycle", "gatereview", "gatedecision"):
+        response = client.get(f"/admin/governance/{name}/")
+        assert response.status_code == 200, name
+    assert client.get("/admin/governance/lifecycletemplate/add/").status_code == 403
