@@ -23,7 +23,6 @@ from pmo.governance.models import (
     GateCondition,
     GateDecision,
     GateReview,
-    LifecycleState,
     LifecycleTemplate,
     Outcome,
     PhaseEntry,
@@ -90,6 +89,7 @@ def load_governance(
 
     plans: list[dict[str, Any]] = []
     lifecycles: list[ProjectLifecycle] = []
+    moves: dict[str, list[int]] = {}
     for project, (_pattern, path) in zip(projects, stories, strict=True):
         s = structures[template_for_pmo_type(project.pmo_type)]
         phases = s["phases"]
@@ -102,7 +102,14 @@ def load_governance(
         entered = today + dt.timedelta(days=rng.randrange(-25, 80) - current.expected_days)
         entered = max(entered, start + dt.timedelta(days=21 * current.order))
         entered = min(entered, today - dt.timedelta(days=3)) if current.order else start
-        project.phase = current.category
+        if project.phase != current.category:
+            moves.setdefault(current.category, []).append(project.pk)
+            project.phase = current.category
+        open_review = current.order + 1 < len(phases) and rng.random() < 0.1
+        review_day = today + dt.timedelta(days=rng.randrange(2, 20)) if open_review else None
+        forecast = plan_gates(phases, entered, current.order)
+        if review_day is not None:
+            forecast[current.order + 1] = review_day
         lifecycles.append(
             ProjectLifecycle(
                 project=project,
@@ -110,12 +117,26 @@ def load_governance(
                 current_phase=current,
                 started_on=start,
                 version=2,
+                next_gate=s["gates"].get(current.order + 1),
+                next_gate_due=forecast.get(current.order + 1),
             )
         )
-        plans.append({"s": s, "current": current, "entered": entered, "path": path})
+        plans.append(
+            {
+                "s": s,
+                "current": current,
+                "entered": entered,
+                "path": path,
+                "open_review": open_review,
+                "review_day": review_day,
+                "forecast": forecast,
+            }
+        )
     for chunk in _chunks(lifecycles, 1000):
         ProjectLifecycle.objects.bulk_create(chunk)
-    Project.objects.bulk_update(projects, ["phase"], batch_size=1000)
+    for category, ids in moves.items():  # a few UPDATEs instead of one CASE per project
+        for chunk in _chunks(ids, 500):
+            Project.objects.filter(pk__in=chunk).update(phase=category)
 
     reviews: list[GateReview] = []
     review_meta: list[dict[str, Any]] = []
@@ -147,9 +168,7 @@ def load_governance(
                     )
                 )
                 review_meta.append({"outcome": outcome, "day": when, "plan": plan, "order": order})
-        plan["open_review"] = k + 1 < len(s["phases"]) and rng.random() < 0.1
         if plan["open_review"]:
-            plan["review_day"] = today + dt.timedelta(days=rng.randrange(2, 20))
             reviews.append(
                 GateReview(
                     lifecycle=lifecycle,
@@ -248,9 +267,7 @@ def load_governance(
             )
             day = left or day
         planned = plan_gates(phases, lifecycle.started_on)
-        forecast = plan_gates(phases, plan["entered"], current.order)
-        if plan["open_review"]:
-            forecast[current.order + 1] = plan["review_day"]
+        forecast = plan["forecast"]
         for order, when in planned.items():
             passed = moving.get((lifecycle.pk, order))
             actual = passed.decided_on if passed else None
@@ -263,17 +280,17 @@ def load_governance(
                     actual=actual,
                 )
             )
-        nxt = s["gates"].get(current.order + 1)
-        lifecycle.next_gate = nxt
-        lifecycle.next_gate_due = forecast.get(current.order + 1) if nxt else None
-        lifecycle.open_conditions = open_conditions.get(lifecycle.project_id, 0)
-        lifecycle.state = LifecycleState.ACTIVE
     for rows, model in ((entries, PhaseEntry), (gates, ProjectGate)):
         for chunk in _chunks(rows, 5000):
             model.objects.bulk_create(chunk)
-    ProjectLifecycle.objects.bulk_update(
-        lifecycles, ["next_gate", "next_gate_due", "open_conditions", "state"], batch_size=1000
-    )
+    by_count: dict[int, list[int]] = {}
+    for lifecycle in lifecycles:
+        n = open_conditions.get(lifecycle.project_id, 0)
+        if n:
+            by_count.setdefault(n, []).append(lifecycle.pk)
+    for n, ids in by_count.items():
+        for chunk in _chunks(ids, 500):
+            ProjectLifecycle.objects.filter(pk__in=chunk).update(open_conditions=n)
 
 
 def reset_governance(project_ids: list[int], admin_ids: list[int]) -> None:
