@@ -280,9 +280,10 @@ def load_governance(
                     actual=actual,
                 )
             )
-    for rows, model in ((entries, PhaseEntry), (gates, ProjectGate)):
-        for chunk in _chunks(rows, 5000):
-            model.objects.bulk_create(chunk)
+    for chunk in _chunks(entries, 5000):
+        PhaseEntry.objects.bulk_create(chunk)
+    for chunk in _chunks(gates, 5000):
+        ProjectGate.objects.bulk_create(chunk)
     by_count: dict[int, list[int]] = {}
     for lifecycle in lifecycles:
         n = open_conditions.get(lifecycle.project_id, 0)
