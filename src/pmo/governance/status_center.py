@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from pmo.portfolio.extensions import Column, Flag, Panel, registry
+from pmo.portfolio.extensions import Column, ExportColumn, Flag, Panel, registry
 
 __all__ = ["annotate", "register"]
 
@@ -27,6 +28,29 @@ def annotate(qs: QuerySet, today: dt.date) -> QuerySet:
         ),
         conditions_open=Coalesce(F("lifecycle__open_conditions"), Value(0)),
     )
+
+
+def _lifecycle(project: Any) -> Any:
+    """The project's lifecycle loaded by the status-center join, or ``None``."""
+    try:
+        return project.lifecycle
+    except ObjectDoesNotExist:
+        return None
+
+
+def _current_phase(project: Any) -> str:
+    lifecycle = _lifecycle(project)
+    return lifecycle.current_phase.display_name if lifecycle else ""
+
+
+def _next_gate(project: Any) -> str:
+    lifecycle = _lifecycle(project)
+    return lifecycle.next_gate.code if lifecycle and lifecycle.next_gate else ""
+
+
+def _next_gate_due(project: Any) -> Any:
+    lifecycle = _lifecycle(project)
+    return lifecycle.next_gate_due if lifecycle else None
 
 
 def _panel(project: Any, user: Any) -> dict[str, Any]:
@@ -54,3 +78,10 @@ def register() -> None:
         )
     )
     registry.panels.append(Panel("governance/partials/_project_panel.html", _panel))
+    registry.export_columns += [
+        ExportColumn(_("Lifecycle phase"), _current_phase),
+        ExportColumn(_("Next gate"), _next_gate),
+        ExportColumn(_("Next gate due"), _next_gate_due),
+        ExportColumn(_("Gate overdue"), lambda p: bool(p.gate_overdue)),
+        ExportColumn(_("Open gate conditions"), lambda p: p.conditions_open),
+    ]

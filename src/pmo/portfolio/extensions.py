@@ -3,7 +3,7 @@
 Portfolio must not import higher apps; they register here from ``AppConfig.ready()``:
 annotations added to the status-center queryset (subqueries or joins only, so the
 list keeps its fixed number of queries), flags for the filter bar, extra table
-columns (header and cell templates, rendered with ``p`` = the project row) and
+and export columns (header and cell templates, rendered with ``p`` = the project row) and
 panels on the project page (a template and a function giving its context).
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-__all__ = ["Column", "Flag", "Panel", "registry"]
+__all__ = ["Column", "ExportColumn", "Flag", "Panel", "registry"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,12 @@ class Panel:
     context: Callable[[Any, Any], dict[str, Any]]
 
 
+@dataclass(frozen=True)
+class ExportColumn:
+    label: Any
+    value: Callable[[Any], Any]
+
+
 @dataclass
 class Registry:
     annotators: list[Callable[[QuerySet, dt.date], QuerySet]] = field(default_factory=list)
@@ -45,6 +51,7 @@ class Registry:
     columns: list[Column] = field(default_factory=list)
     panels: list[Panel] = field(default_factory=list)
     sort_keys: dict[str, str] = field(default_factory=dict)
+    export_columns: list[ExportColumn] = field(default_factory=list)
 
     def annotate(self, qs: QuerySet, today: dt.date) -> QuerySet:
         for annotator in self.annotators:

@@ -243,3 +243,36 @@ def test_admin_lists_governance_records_read_only(client, users, governed):
         response = client.get(f"/admin/governance/{name}/")
         assert response.status_code == 200, name
     assert client.get("/admin/governance/lifecycletemplate/add/").status_code == 403
+
+
+def test_status_center_export_has_the_gate_columns(client, users, governed, make_project):
+    import csv
+    import io
+
+    governed(code="GOV1")
+    make_project(code="NOLC")
+    login(client, users["exec"])
+    response = client.get("/projects/export.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][-5:] == [
+        "Lifecycle phase",
+        "Next gate",
+        "Next gate due",
+        "Gate overdue",
+        "Open gate conditions",
+    ]
+    assert [r[-5:] for r in rows[1:]] == [
+        ["Idea", "G1", "2026-02-04", "True", "0"],
+        ["", "", "", "False", "0"],
+    ]
+
+
+def test_api_project_filter_accepts_governance_flags_and_refuses_unknown(client, users, governed):
+    governed(code="GOV1")
+    token = create_token(username="exec")
+    headers = {"Authorization": f"Bearer {token}"}
+    body = client.get("/api/v1/projects", {"flag": "gate_overdue"}, headers=headers).json()
+    assert [p["code"] for p in body["items"]] == ["GOV1"]
+    response = client.get("/api/v1/projects", {"flag": "nonsense"}, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "flag"
