@@ -44,8 +44,8 @@ def test_agenda_lists_gates_due_red_projects_and_escalated_issues(users, governe
     )
     items = steering.agenda_candidates(dt.date(2026, 2, 1), 7)
     assert [(i["kind"], i["project"].code, i["title"]) for i in items] == [
-        ("gate", "DUE", "Gate G1 Approve"),
         ("gate", "ALSO", "Gate G1 Approve"),
+        ("gate", "DUE", "Gate G1 Approve"),
         ("red", "RED", "Red for two or more periods"),
         ("escalated", "ONCE", "Vendor insolvent"),
     ]
