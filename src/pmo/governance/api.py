@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -310,11 +311,11 @@ class GateReviewOut(Schema):
 
     @staticmethod
     def resolve_checks(obj: GateReview) -> list[Any]:
-        return list(obj.checks.select_related("criterion"))
+        return list(obj.checks.all())
 
     @staticmethod
     def resolve_deliverables(obj: GateReview) -> list[Any]:
-        return list(obj.deliverables.select_related("deliverable"))
+        return list(obj.deliverables.all())
 
     @staticmethod
     def resolve_decision(obj: GateReview) -> Any:
@@ -433,6 +434,7 @@ def _review(request: HttpRequest, code: str, review_id: int) -> GateReview:
     project = _project(request, code)
     review = (
         GateReview.objects.select_related("lifecycle__project", "gate")
+        .prefetch_related("checks__criterion", "deliverables__deliverable")
         .filter(lifecycle__project=project, pk=review_id)
         .first()
     )
@@ -553,7 +555,17 @@ def start_lifecycle(request: HttpRequest, code: str, payload: LifecycleStartIn):
 @router.get("/projects/{code}/gate-reviews", response=list[GateReviewOut], summary="Gate reviews")
 @paginate(PageNumberPagination)
 def list_reviews(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
-    return selectors.list_reviews(_project(request, code)).select_related("lifecycle__project")
+    return (
+        selectors.list_reviews(_project(request, code))
+        .select_related("lifecycle__project")
+        .prefetch_related(
+            Prefetch("checks", queryset=CriterionCheck.objects.select_related("criterion")),
+            Prefetch(
+                "deliverables", queryset=DeliverableLink.objects.select_related("deliverable")
+            ),
+            "decision__conditions",
+        )
+    )
 
 
 @router.post(
@@ -653,7 +665,7 @@ def close_condition(request: HttpRequest, code: str, condition_id: int, payload:
 
 @router.get("/gate-calendar", response=list[CalendarEntryOut], summary="Gates due and overdue")
 def gate_calendar(request: HttpRequest, start: dt.date | None = None, days: int = 90):  # type: ignore[no-untyped-def]
-    first = start or dt.date.today()
+    first = start or timezone.localdate()
     days = max(1, min(days, 731))
     return selectors.gate_calendar(user_of(request), first, first + dt.timedelta(days=days))
 

@@ -243,3 +243,19 @@ def test_gate_calendar_api_lists_due_and_overdue_gates(api, users, governed):
     assert [(e["project"], e["gate"], e["due"]) for e in body] == [("T001", "G1", "2026-02-04")]
     assert dt.date(2026, 2, 4) < dt.date.today()
     assert body[0]["overdue"] is True
+
+
+def test_the_review_list_reads_a_fixed_number_of_queries(
+    api, users, governed, django_assert_max_num_queries
+):
+    from pmo.governance import services
+
+    project = governed()
+    for _ in range(3):
+        review = services.request_review(actor=users["pm"], project=project)
+        services.decide_gate(actor=users["exec"], review=review, outcome="hold", rationale="r")
+    client = api.as_user(users["pm"])
+    with django_assert_max_num_queries(14):
+        body = client.get(f"/api/v1/projects/{project.code}/gate-reviews").json()
+    assert [r["decision"]["outcome"] for r in body["items"]] == ["hold", "hold", "hold"]
+    assert [len(r["checks"]) for r in body["items"]] == [2, 2, 2]
