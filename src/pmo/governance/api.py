@@ -558,13 +558,7 @@ def list_reviews(request: HttpRequest, code: str):  # type: ignore[no-untyped-de
     return (
         selectors.list_reviews(_project(request, code))
         .select_related("lifecycle__project")
-        .prefetch_related(
-            Prefetch("checks", queryset=CriterionCheck.objects.select_related("criterion")),
-            Prefetch(
-                "deliverables", queryset=DeliverableLink.objects.select_related("deliverable")
-            ),
-            "decision__conditions",
-        )
+        .prefetch_related("checks__criterion", "deliverables__deliverable", "decision__conditions")
     )
 
 
