@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from pmo.accounts.models import Role
 from pmo.core.models import BilingualNameModel, TimeStampedModel, VersionedModel
 from pmo.portfolio.models import Phase, PmoType
 
@@ -97,6 +98,12 @@ class GateDefinition(BilingualNameModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.display_name}"
+
+    @property
+    def decider_role_labels(self) -> list[str]:
+        """The deciding roles in the active language."""
+        labels = dict(Role.choices)
+        return [str(labels.get(role, role)) for role in self.decider_roles or []]
 
 
 class CriterionKind(models.TextChoices):

@@ -22,6 +22,7 @@ def test_template_pages_list_show_and_define_revisions(client, users, generic):
     assert 'data-code="rnd"' in page.content.decode()
     detail = client.get(f"/lifecycle-templates/{generic.pk}/").content.decode()
     assert 'data-gate="G1"' in detail and "Sponsor confirms the need" in detail
+    assert "Decided by: Executive, PMO admin" in detail
     form = client.get(f"/lifecycle-templates/new/?from={generic.pk}")
     assert "&quot;code&quot;: &quot;generic&quot;" in form.content.decode()
     response = client.post(
