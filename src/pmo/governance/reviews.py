@@ -229,6 +229,8 @@ class AgendaKind(models.TextChoices):
     GATE = "gate", _("Gate due")
     RED = "red", _("Red for 2+ periods")
     ESCALATED = "escalated", _("Escalated issue")
+    CONDITION = "condition", _("Gate condition overdue")
+    DECIDED = "decided", _("Gate decided (for information)")
     OTHER = "other", _("Other")
 
 

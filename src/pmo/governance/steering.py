@@ -2,9 +2,10 @@
 
 The agenda is generated from the portfolio when the meeting is created (and on
 request): gates due up to ``window_days`` after the meeting (and overdue ones),
-open gate reviews, projects red in their last two reporting periods, and open
-issues escalated to the steering committee. Change requests join the agenda once
-the change-control app exists.
+open gate reviews, overdue gate conditions, projects red in their last two
+reporting periods, open issues escalated to the steering committee, and, for
+information, the gate decisions of the ``window_days`` before the meeting.
+Change requests join the agenda once the change-control app exists.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import FieldError, PermissionDeniedError, ValidationFailed
 from pmo.governance.models import (
     AgendaItem,
+    ConditionStatus,
+    GateCondition,
+    GateDecision,
     GateReview,
     LifecycleState,
     MeetingOutcome,
@@ -131,6 +135,19 @@ def agenda_candidates(date: dt.date, window_days: int) -> list[dict[str, Any]]:
                 "due": review.scheduled_for,
             }
         )
+    for condition in (
+        GateCondition.objects.filter(status=ConditionStatus.OPEN, due_date__lt=date)
+        .select_related("project", "owner")
+        .order_by("due_date", "id")
+    ):
+        items.append(
+            {
+                "kind": AgendaKind.CONDITION,
+                "project": condition.project,
+                "title": f"{condition.text} ({condition.owner.display_name})"[:300],
+                "due": condition.due_date,
+            }
+        )
     for project in red_for_two_periods():
         items.append(
             {
@@ -151,6 +168,25 @@ def agenda_candidates(date: dt.date, window_days: int) -> list[dict[str, Any]]:
                 "project": issue.project,
                 "title": issue.title[:300],
                 "due": issue.due_date,
+            }
+        )
+    for decision in (
+        GateDecision.objects.filter(
+            decided_on__gte=date - dt.timedelta(days=window_days), decided_on__lte=date
+        )
+        .select_related("review__lifecycle__project", "review__gate")
+        .order_by("decided_on", "id")
+    ):
+        gate = decision.review.gate
+        items.append(
+            {
+                "kind": AgendaKind.DECIDED,
+                "project": decision.review.lifecycle.project,
+                "title": _("Gate %(gate)s %(name)s")
+                % {"gate": gate.code, "name": gate.display_name}
+                + ": "
+                + str(decision.get_outcome_display()),
+                "due": decision.decided_on,
             }
         )
     return items

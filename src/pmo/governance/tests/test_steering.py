@@ -78,3 +78,31 @@ def test_only_the_pmo_plans_meetings_and_records_outcomes(users, governed):
         "decided",
         dt.date(2026, 2, 1),
     )
+
+
+def test_agenda_shows_recent_gate_decisions_and_overdue_conditions(users, governed):
+    from pmo.governance import services
+
+    project = governed(code="DEC")
+    review = services.request_review(actor=users["pm"], project=project)
+    services.decide_gate(
+        actor=users["exec"],
+        review=review,
+        outcome="go_conditions",
+        waive=True,
+        waiver_reason="sponsor away",
+        conditions=[
+            {
+                "text": "Hire architect",
+                "owner_id": users["pm"].person.pk,
+                "due_date": dt.date(2026, 2, 20),
+            }
+        ],
+        decided_on=dt.date(2026, 2, 10),
+    )
+    items = steering.agenda_candidates(dt.date(2026, 3, 1), 30)
+    assert [(i["kind"], i["title"]) for i in items] == [
+        ("gate", "Gate G2 Plan approved"),  # forecast 45 days after G1: 27 March
+        ("condition", "Hire architect (Zhang Wei)"),
+        ("decided", "Gate G1 Approve: Go with conditions"),
+    ]
