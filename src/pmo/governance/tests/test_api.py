@@ -259,3 +259,66 @@ def test_the_review_list_reads_a_fixed_number_of_queries(
         body = client.get(f"/api/v1/projects/{project.code}/gate-reviews").json()
     assert [r["decision"]["outcome"] for r in body["items"]] == ["hold", "hold", "hold"]
     assert [len(r["checks"]) for r in body["items"]] == [2, 2, 2]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("post", "/api/v1/lifecycle-templates", {**GENERIC, "pmo_type": "nope"}, 422),
+        ("post", "/api/v1/lifecycle-templates", {**GENERIC, "phases": "x"}, 422),
+        ("post", "/api/v1/lifecycle-templates", {**GENERIC, "code": "a b"}, 422),
+        ("delete", "/api/v1/lifecycle-templates/999999", None, 404),
+        ("post", "/api/v1/projects/{code}/lifecycle", {"template_id": 999999}, 404),
+        ("post", "/api/v1/projects/{code}/lifecycle", {"template_id": "x"}, 422),
+        ("post", "/api/v1/projects/NOPE/gate-reviews", {}, 404),
+        ("post", "/api/v1/projects/{code}/gate-reviews", {"scheduled_for": "soon"}, 422),
+        (
+            "patch",
+            "/api/v1/projects/{code}/gate-reviews/{review}",
+            {"version": 1, "checks": [{"criterion_id": 999999, "met": True}]},
+            422,
+        ),
+        ("patch", "/api/v1/projects/{code}/gate-reviews/{review}", {"version": 7}, 409),
+        (
+            "post",
+            "/api/v1/projects/{code}/gate-reviews/{review}/decide",
+            {"outcome": "go", "recycle_to": "idea"},
+            422,
+        ),
+        (
+            "post",
+            "/api/v1/projects/{code}/gate-reviews/{review}/decide",
+            {
+                "outcome": "hold",
+                "rationale": "r",
+                "conditions": [{"text": "c", "owner_id": 1, "due_date": "2026-01-01"}],
+            },
+            422,
+        ),
+        ("post", "/api/v1/projects/{code}/gate-conditions/999999/close", {}, 404),
+        ("post", "/api/v1/steering-meetings", {"title": "", "date": "2026-01-01"}, 422),
+        (
+            "post",
+            "/api/v1/steering-meetings",
+            {"title": "t", "date": "2026-01-01", "window_days": -1},
+            422,
+        ),
+        (
+            "post",
+            "/api/v1/steering-meetings/999999/outcomes",
+            {"project": "x", "kind": "action", "title": "t"},
+            404,
+        ),
+        ("get", "/api/v1/gate-calendar?start=yesterday", None, 422),
+    ],
+)
+def test_bad_requests_get_a_4xx_with_a_detail(api, users, governed, method, path, body, status):
+    from pmo.governance import services
+
+    project = governed()
+    review = services.request_review(actor=users["pm"], project=project)
+    url = path.format(code=project.code, review=review.pk)
+    client = api.as_user(users["admin"])
+    response = client.get(url) if method == "get" else client.send(method, url, body)
+    assert response.status_code == status, response.content
+    assert response.json()["detail"]
