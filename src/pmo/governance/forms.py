@@ -8,8 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pmo.accounts.models import Person
+from pmo.accounts.models import Person, Role
 from pmo.governance.models import Outcome
+from pmo.portfolio.models import Phase, PmoType
 
 CONDITION_ROWS = 3
 
@@ -116,3 +117,166 @@ class OutcomeForm(forms.Form):
     due_date = forms.DateField(
         label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class TemplateHeaderForm(forms.Form):
+    """The template's own fields in the structured editor."""
+
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    name_zh = forms.CharField(label=_("Chinese name"), max_length=200, required=False)
+    pmo_type = forms.ChoiceField(
+        label=_("PMO type"), required=False, choices=[("", "—"), *PmoType.choices]
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PhaseForm(forms.Form):
+    """One phase and the gate leading into it (ignored for the first phase)."""
+
+    key = forms.SlugField(label=_("Key"), max_length=40, required=False)
+    name = forms.CharField(label=_("Phase"), max_length=200, required=False)
+    name_zh = forms.CharField(label=_("Chinese name"), max_length=200, required=False)
+    category = forms.ChoiceField(label=_("Status-center phase"), choices=Phase.choices)
+    expected_days = forms.IntegerField(
+        label=_("Expected days"), min_value=0, max_value=3650, initial=30
+    )
+    gate_code = forms.CharField(label=_("Gate"), max_length=10, required=False)
+    gate_name = forms.CharField(label=_("Gate name"), max_length=200, required=False)
+    gate_name_zh = forms.CharField(label=_("Chinese gate name"), max_length=200, required=False)
+    decider_roles = forms.MultipleChoiceField(
+        label=_("Decided by"),
+        required=False,
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    criteria = forms.CharField(
+        label=_("Criteria"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 40}),
+        help_text=_("One per line: text | Chinese text. Start with ? if optional, > if entry."),
+    )
+    deliverables = forms.CharField(
+        label=_("Deliverables"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+        help_text=_("One per line: name | Chinese name | template link. Start with ? if optional."),
+    )
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not (data.get("key") or data.get("name"))
+
+
+PhaseFormSet = forms.formset_factory(PhaseForm, extra=2)
+
+
+def _parts(line: str, count: int) -> list[str]:
+    parts = [p.strip() for p in line.split("|")]
+    return (parts + [""] * count)[:count]
+
+
+def criteria_lines(text: str) -> list[dict[str, Any]]:
+    """``? > text | 中文`` lines to criteria (``?`` optional, ``>`` entry criterion)."""
+    result = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        mandatory, kind = True, "exit"
+        while line[:1] in {"?", ">"}:
+            if line[0] == "?":
+                mandatory = False
+            else:
+                kind = "entry"
+            line = line[1:].strip()
+        if line:
+            text_en, text_zh = _parts(line, 2)
+            result.append(
+                {"text": text_en, "text_zh": text_zh, "kind": kind, "mandatory": mandatory}
+            )
+    return result
+
+
+def deliverable_lines(text: str) -> list[dict[str, Any]]:
+    """``? name | 中文 | link`` lines to deliverables (``?`` optional)."""
+    result = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        mandatory = not line.startswith("?")
+        line = line.lstrip("?").strip()
+        if line:
+            name, name_zh, url = _parts(line, 3)
+            result.append(
+                {"name": name, "name_zh": name_zh, "mandatory": mandatory, "template_url": url}
+            )
+    return result
+
+
+def definition_from_forms(header: TemplateHeaderForm, phases: Any) -> dict[str, Any]:
+    """The definition the services validate, from the structured editor."""
+    definition: dict[str, Any] = dict(header.cleaned_data)
+    rows = [f.cleaned_data for f in phases.forms if f.cleaned_data and not f.is_blank()]
+    definition["phases"] = []
+    for index, row in enumerate(rows):
+        phase: dict[str, Any] = {
+            "key": row["key"],
+            "name": row["name"],
+            "name_zh": row["name_zh"],
+            "category": row["category"],
+            "expected_days": row["expected_days"],
+        }
+        if index:
+            phase["gate"] = {
+                "code": row["gate_code"],
+                "name": row["gate_name"],
+                "name_zh": row["gate_name_zh"],
+                "decider_roles": list(row["decider_roles"]),
+                "decider_ids": [],
+                "criteria": criteria_lines(row["criteria"]),
+                "deliverables": deliverable_lines(row["deliverables"]),
+            }
+        definition["phases"].append(phase)
+    return definition
+
+
+def initial_from_definition(
+    definition: dict[str, Any],
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Header and phase rows of the structured editor, from a definition."""
+    header = {
+        k: definition.get(k, "") for k in ("code", "name", "name_zh", "pmo_type", "description")
+    }
+    rows = []
+    for phase in definition.get("phases", []):
+        gate = phase.get("gate") or {}
+        rows.append(
+            {
+                "key": phase["key"],
+                "name": phase["name"],
+                "name_zh": phase["name_zh"],
+                "category": phase["category"],
+                "expected_days": phase["expected_days"],
+                "gate_code": gate.get("code", ""),
+                "gate_name": gate.get("name", ""),
+                "gate_name_zh": gate.get("name_zh", ""),
+                "decider_roles": gate.get("decider_roles", []),
+                "criteria": "\n".join(
+                    ("" if c["mandatory"] else "?")
+                    + (">" if c["kind"] == "entry" else "")
+                    + c["text"]
+                    + (f" | {c['text_zh']}" if c["text_zh"] else "")
+                    for c in gate.get("criteria", [])
+                ),
+                "deliverables": "\n".join(
+                    ("" if d["mandatory"] else "?")
+                    + " | ".join(
+                        part
+                        for part in (d["name"], d["name_zh"], d["template_url"])
+                        if part or d["template_url"]
+                    )
+                    for d in gate.get("deliverables", [])
+                ),
+            }
+        )
+    return header, rows

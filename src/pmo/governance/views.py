@@ -23,8 +23,12 @@ from pmo.governance.forms import (
     MeetingForm,
     MinutesForm,
     OutcomeForm,
+    PhaseFormSet,
     ReviewRequestForm,
     TemplateForm,
+    TemplateHeaderForm,
+    definition_from_forms,
+    initial_from_definition,
 )
 from pmo.governance.models import (
     GateCondition,
@@ -78,37 +82,68 @@ def template_detail(request: HttpRequest, template_id: int) -> HttpResponse:
     )
 
 
+def _source_definition(request: HttpRequest) -> dict[str, Any]:
+    source = request.GET.get("from")
+    base = (
+        LifecycleTemplate.objects.filter(pk=source).first() if source and source.isdigit() else None
+    ) or LifecycleTemplate.objects.filter(code="generic").order_by("-revision").first()
+    return selectors.template_definition(base) if base else {"phases": []}
+
+
 @login_required
 def template_create(request: HttpRequest) -> HttpResponse:
-    """Define a template, or the next revision of one (``?from=<id>`` starts from it)."""
+    """Define a template, or the next revision of one (``?from=<id>`` starts from it).
+
+    The structured editor (a row per phase, criteria and deliverables one per line) is the
+    default; ``?mode=json`` edits the same definition as JSON (the API's shape).
+    """
     if not user_of(request).is_pmo_admin:
         messages.error(request, _("Only a PMO admin may define lifecycle templates."))
         return redirect("governance:template_list")
+    mode = request.POST.get("mode") or request.GET.get("mode") or "form"
+    json_form = header = phases = None
+    errors: list[str] = []
     if request.method == "POST":
-        form = TemplateForm(request.POST)
-        if form.is_valid():
+        definition = None
+        if mode == "json":
+            json_form = TemplateForm(request.POST)
+            if json_form.is_valid():
+                definition = json_form.cleaned_data["definition"]
+        else:
+            header, phases = TemplateHeaderForm(request.POST), PhaseFormSet(request.POST)
+            if header.is_valid() and phases.is_valid():
+                definition = definition_from_forms(header, phases)
+        if definition is not None:
             try:
-                template = services.create_template(
-                    actor=user_of(request), definition=form.cleaned_data["definition"]
-                )
+                template = services.create_template(actor=user_of(request), definition=definition)
             except DomainError as exc:
-                for error in exc.errors or [{"field": "", "message": exc.message}]:
-                    form.add_error(None, f"{error['field']}: {error['message']}")
+                errors = [
+                    f"{e['field']}: {e['message']}"
+                    for e in exc.errors or [{"field": "", "message": exc.message}]
+                ]
             else:
                 messages.success(request, _("Template %(name)s saved.") % {"name": template})
                 return redirect("governance:template_detail", template_id=template.pk)
-    else:
-        source = request.GET.get("from")
-        base = (
-            LifecycleTemplate.objects.filter(pk=source).first()
-            if source and source.isdigit()
-            else None
-        ) or LifecycleTemplate.objects.filter(code="generic").order_by("-revision").first()
-        definition = selectors.template_definition(base) if base else {}
-        form = TemplateForm(
+    elif mode == "json":
+        definition = _source_definition(request)
+        json_form = TemplateForm(
             initial={"definition": json.dumps(definition, ensure_ascii=False, indent=2)}
         )
-    return render(request, "governance/lifecycletemplate_form.html", {"form": form})
+    else:
+        initial_header, rows = initial_from_definition(_source_definition(request))
+        header, phases = TemplateHeaderForm(initial=initial_header), PhaseFormSet(initial=rows)
+    return render(
+        request,
+        "governance/lifecycletemplate_form.html",
+        {
+            "mode": mode,
+            "form": json_form,
+            "header": header,
+            "phases": phases,
+            "errors": errors,
+            "source": request.GET.get("from", ""),
+        },
+    )
 
 
 @login_required

@@ -23,10 +23,11 @@ def test_template_pages_list_show_and_define_revisions(client, users, generic):
     detail = client.get(f"/lifecycle-templates/{generic.pk}/").content.decode()
     assert 'data-gate="G1"' in detail and "Sponsor confirms the need" in detail
     assert "Decided by: Executive, PMO admin" in detail
-    form = client.get(f"/lifecycle-templates/new/?from={generic.pk}")
+    form = client.get(f"/lifecycle-templates/new/?mode=json&from={generic.pk}")
     assert "&quot;code&quot;: &quot;generic&quot;" in form.content.decode()
     response = client.post(
-        "/lifecycle-templates/new/", {"definition": json.dumps({**GENERIC, "name": "Generic v2"})}
+        "/lifecycle-templates/new/",
+        {"mode": "json", "definition": json.dumps({**GENERIC, "name": "Generic v2"})},
     )
     new = LifecycleTemplate.objects.get(code="generic", revision=2)
     assert response.status_code == 302
@@ -35,11 +36,82 @@ def test_template_pages_list_show_and_define_revisions(client, users, generic):
 
 def test_a_bad_definition_is_shown_with_its_field(client, users):
     login(client, users["admin"])
-    response = client.post("/lifecycle-templates/new/", {"definition": '{"code": "x"}'})
+    response = client.post(
+        "/lifecycle-templates/new/", {"mode": "json", "definition": '{"code": "x"}'}
+    )
     assert response.status_code == 200
     assert "name: is required" in response.content.decode()
-    response = client.post("/lifecycle-templates/new/", {"definition": "{oops"})
+    response = client.post("/lifecycle-templates/new/", {"mode": "json", "definition": "{oops"})
     assert "Not valid JSON" in response.content.decode()
+
+
+def structured_post(definition, **header):
+    """The POST data of the structured editor for ``definition`` (as a browser sends it)."""
+    from pmo.governance.forms import initial_from_definition
+
+    head, rows = initial_from_definition(definition)
+    data = {"mode": "form", **{k: v or "" for k, v in head.items()}, **header}
+    data.update({"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": "0"})
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"form-{i}-{key}"] = value if key == "decider_roles" else str(value)
+    return data
+
+
+def test_the_structured_editor_round_trips_a_template(client, users, generic):
+    from pmo.governance.selectors import template_definition
+
+    login(client, users["admin"])
+    page = client.get(f"/lifecycle-templates/new/?from={generic.pk}").content.decode()
+    assert 'value="generic"' in page
+    assert "Sponsor confirms the need | 发起人确认需求" in page
+    rnd = LifecycleTemplate.objects.get(code="rnd")
+    response = client.post("/lifecycle-templates/new/", structured_post(template_definition(rnd)))
+    assert response.status_code == 302
+    copy = LifecycleTemplate.objects.get(code="rnd", revision=2)
+    assert template_definition(copy) == template_definition(rnd)
+
+
+def test_the_structured_editor_reads_optional_and_entry_markers(client, users, generic):
+    login(client, users["admin"])
+    data = structured_post({"code": "mini", "name": "Mini", "phases": []})
+    data.update({"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "0"})
+    rows = [
+        {"key": "a", "name": "A", "category": "idea", "expected_days": "10"},
+        {
+            "key": "b",
+            "name": "B",
+            "category": "execution",
+            "expected_days": "20",
+            "gate_code": "G1",
+            "gate_name": "Go",
+            "decider_roles": ["executive"],
+            "criteria": "Sponsor ok | 发起人同意\n? Nice to have\n> Team ready",
+            "deliverables": "Charter | 章程 | https://t/charter\n? Memo",
+        },
+        {},  # an empty row is ignored
+    ]
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"form-{i}-{key}"] = value
+    data["form-2-category"] = "idea"
+    data["form-2-expected_days"] = "30"
+    response = client.post("/lifecycle-templates/new/", data)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    gate = LifecycleTemplate.objects.get(code="mini").gates.get()
+    assert [(c.text, c.text_zh, c.mandatory, c.kind) for c in gate.criteria.all()] == [
+        ("Sponsor ok", "发起人同意", True, "exit"),
+        ("Nice to have", "", False, "exit"),
+        ("Team ready", "", True, "entry"),
+    ]
+    assert [(d.name, d.mandatory, d.template_url) for d in gate.deliverables.all()] == [
+        ("Charter", True, "https://t/charter"),
+        ("Memo", False, ""),
+    ]
+    data["code"] = "mini2"
+    data["form-1-gate_code"] = ""
+    page = client.post("/lifecycle-templates/new/", data).content.decode()
+    assert "phases.1.gate.code: is required" in page
 
 
 def test_a_pm_cannot_define_templates_in_the_ui(client, users):
