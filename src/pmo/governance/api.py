@@ -342,12 +342,23 @@ class AgendaItemOut(Schema):
     order: int
     kind: str
     project: str | None
+    gate: str | None
+    overdue: bool
+    review_requested: bool
     title: str
     due: dt.date | None
 
     @staticmethod
     def resolve_project(obj: Any) -> str | None:
         return obj.project.code if obj.project_id else None
+
+    @staticmethod
+    def resolve_gate(obj: Any) -> str | None:
+        return obj.gate.code if obj.gate_id else None
+
+    @staticmethod
+    def resolve_title(obj: Any) -> str:
+        return obj.label
 
 
 class MeetingOutcomeIn(Schema):
@@ -383,7 +394,7 @@ class SteeringMeetingOut(Schema):
 
     @staticmethod
     def resolve_agenda(obj: SteeringMeeting) -> list[Any]:
-        return list(obj.agenda.select_related("project"))
+        return list(obj.agenda.select_related("project", "gate", "decision"))
 
     @staticmethod
     def resolve_outcomes(obj: SteeringMeeting) -> list[Any]:

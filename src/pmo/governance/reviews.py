@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pmo.core.models import TimeStampedModel, VersionedModel
@@ -235,7 +236,11 @@ class AgendaKind(models.TextChoices):
 
 
 class AgendaItem(models.Model):
-    """A line of a meeting's agenda, pointing at the project it is about."""
+    """A line of a meeting's agenda, pointing at the project (and gate) it is about.
+
+    Gate lines keep references, not text, so that :attr:`label` reads in the viewer's
+    language; ``title`` holds user-written text (an issue's or a condition's).
+    """
 
     meeting = models.ForeignKey(SteeringMeeting, on_delete=models.CASCADE, related_name="agenda")
     order = models.PositiveSmallIntegerField(_("order"))
@@ -248,7 +253,25 @@ class AgendaItem(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    title = models.CharField(_("title"), max_length=300)
+    gate = models.ForeignKey(
+        "governance.GateDefinition",
+        verbose_name=_("gate"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision = models.ForeignKey(
+        GateDecision,
+        verbose_name=_("gate decision"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    overdue = models.BooleanField(_("overdue"), default=False)
+    review_requested = models.BooleanField(_("review requested"), default=False)
+    title = models.CharField(_("title"), max_length=300, blank=True)
     due = models.DateField(_("due"), null=True, blank=True)
 
     class Meta:
@@ -257,7 +280,26 @@ class AgendaItem(models.Model):
         ordering = ["meeting", "order"]
 
     def __str__(self) -> str:
-        return self.title
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """What the line says, in the active language."""
+        if self.kind == AgendaKind.RED:
+            return gettext("Red for two or more periods")
+        if self.gate is None:
+            return self.title
+        text = gettext("Gate %(gate)s %(name)s") % {
+            "gate": self.gate.code,
+            "name": self.gate.display_name,
+        }
+        if self.kind == AgendaKind.DECIDED and self.decision is not None:
+            return f"{text}: {self.decision.get_outcome_display()}"
+        if self.overdue:
+            text += " · " + gettext("overdue")
+        if self.review_requested:
+            text += " · " + gettext("review requested")
+        return text
 
 
 class OutcomeKind(models.TextChoices):

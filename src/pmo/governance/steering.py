@@ -14,7 +14,6 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
@@ -81,10 +80,10 @@ def red_for_two_periods() -> list[Project]:
     return [p for p in candidates if previous.get(p.pk) == Rag.RED]
 
 
-def agenda_candidates(date: dt.date, window_days: int) -> list[dict[str, Any]]:
-    """The agenda lines for a meeting on ``date`` (kind, project, title, due), in order."""
+def agenda_candidates(date: dt.date, window_days: int) -> list[AgendaItem]:
+    """The agenda lines for a meeting on ``date`` (unsaved, in order)."""
     horizon = date + dt.timedelta(days=window_days)
-    items: list[dict[str, Any]] = []
+    items: list[AgendaItem] = []
     lifecycles = (
         ProjectLifecycle.objects.filter(
             state=LifecycleState.ACTIVE, next_gate__isnull=False, next_gate_due__lte=horizon
@@ -99,23 +98,15 @@ def agenda_candidates(date: dt.date, window_days: int) -> list[dict[str, Any]]:
     )
     listed: set[int] = set()
     for lc in lifecycles:
-        assert lc.next_gate is not None
-        overdue = lc.next_gate_due is not None and lc.next_gate_due < date
-        label = _("Gate %(gate)s %(name)s") % {
-            "gate": lc.next_gate.code,
-            "name": lc.next_gate.display_name,
-        }
-        if overdue:
-            label += " · " + _("overdue")
-        if lc.pk in reviewed:
-            label += " · " + _("review requested")
         items.append(
-            {
-                "kind": AgendaKind.GATE,
-                "project": lc.project,
-                "title": label,
-                "due": lc.next_gate_due,
-            }
+            AgendaItem(
+                kind=AgendaKind.GATE,
+                project=lc.project,
+                gate=lc.next_gate,
+                due=lc.next_gate_due,
+                overdue=lc.next_gate_due is not None and lc.next_gate_due < date,
+                review_requested=lc.pk in reviewed,
+            )
         )
         listed.add(lc.pk)
     for review in (
@@ -125,15 +116,13 @@ def agenda_candidates(date: dt.date, window_days: int) -> list[dict[str, Any]]:
         .order_by("scheduled_for", "id")
     ):
         items.append(
-            {
-                "kind": AgendaKind.GATE,
-                "project": review.lifecycle.project,
-                "title": _("Gate %(gate)s %(name)s")
-                % {"gate": review.gate.code, "name": review.gate.display_name}
-                + " · "
-                + _("review requested"),
-                "due": review.scheduled_for,
-            }
+            AgendaItem(
+                kind=AgendaKind.GATE,
+                project=review.lifecycle.project,
+                gate=review.gate,
+                due=review.scheduled_for,
+                review_requested=True,
+            )
         )
     for condition in (
         GateCondition.objects.filter(status=ConditionStatus.OPEN, due_date__lt=date)
@@ -141,34 +130,27 @@ def agenda_candidates(date: dt.date, window_days: int) -> list[dict[str, Any]]:
         .order_by("due_date", "id")
     ):
         items.append(
-            {
-                "kind": AgendaKind.CONDITION,
-                "project": condition.project,
-                "title": f"{condition.text} ({condition.owner.display_name})"[:300],
-                "due": condition.due_date,
-            }
+            AgendaItem(
+                kind=AgendaKind.CONDITION,
+                project=condition.project,
+                title=f"{condition.text} ({condition.owner.display_name})"[:300],
+                due=condition.due_date,
+            )
         )
     for project in red_for_two_periods():
-        items.append(
-            {
-                "kind": AgendaKind.RED,
-                "project": project,
-                "title": _("Red for two or more periods"),
-                "due": None,
-            }
-        )
+        items.append(AgendaItem(kind=AgendaKind.RED, project=project))
     for issue in (
         Issue.objects.filter(status=RaidStatus.OPEN, escalation=Escalation.STEERING)
         .select_related("project")
         .order_by("-severity", "due_date", "id")
     ):
         items.append(
-            {
-                "kind": AgendaKind.ESCALATED,
-                "project": issue.project,
-                "title": issue.title[:300],
-                "due": issue.due_date,
-            }
+            AgendaItem(
+                kind=AgendaKind.ESCALATED,
+                project=issue.project,
+                title=issue.title[:300],
+                due=issue.due_date,
+            )
         )
     for decision in (
         GateDecision.objects.filter(
@@ -177,27 +159,24 @@ def agenda_candidates(date: dt.date, window_days: int) -> list[dict[str, Any]]:
         .select_related("review__lifecycle__project", "review__gate")
         .order_by("decided_on", "id")
     ):
-        gate = decision.review.gate
         items.append(
-            {
-                "kind": AgendaKind.DECIDED,
-                "project": decision.review.lifecycle.project,
-                "title": _("Gate %(gate)s %(name)s")
-                % {"gate": gate.code, "name": gate.display_name}
-                + ": "
-                + str(decision.get_outcome_display()),
-                "due": decision.decided_on,
-            }
+            AgendaItem(
+                kind=AgendaKind.DECIDED,
+                project=decision.review.lifecycle.project,
+                gate=decision.review.gate,
+                decision=decision,
+                due=decision.decided_on,
+            )
         )
     return items
 
 
 def _write_agenda(meeting: SteeringMeeting) -> None:
     AgendaItem.objects.filter(meeting=meeting).delete()
-    AgendaItem.objects.bulk_create(
-        AgendaItem(meeting=meeting, order=i, **item)
-        for i, item in enumerate(agenda_candidates(meeting.date, meeting.window_days))
-    )
+    items = agenda_candidates(meeting.date, meeting.window_days)
+    for order, item in enumerate(items):
+        item.meeting, item.order = meeting, order
+    AgendaItem.objects.bulk_create(items, batch_size=2000)
 
 
 def _set(meeting: SteeringMeeting, data: dict[str, Any]) -> None:

@@ -43,19 +43,19 @@ def test_agenda_lists_gates_due_red_projects_and_escalated_issues(users, governe
         actor=users["admin"], project=red, kind="issues", data={"title": "Minor", "escalation": 1}
     )
     items = steering.agenda_candidates(dt.date(2026, 2, 1), 7)
-    assert [(i["kind"], i["project"].code, i["title"]) for i in items] == [
+    assert [(i.kind, i.project.code, i.label) for i in items] == [
         ("gate", "ALSO", "Gate G1 Approve"),
         ("gate", "DUE", "Gate G1 Approve"),
         ("red", "RED", "Red for two or more periods"),
         ("escalated", "ONCE", "Vendor insolvent"),
     ]
     assert due.code == "DUE"
-    assert [i["project"].code for i in steering.agenda_candidates(dt.date(2026, 1, 20), 7)] == [
+    assert [i.project.code for i in steering.agenda_candidates(dt.date(2026, 1, 20), 7)] == [
         "RED",
         "ONCE",
     ]
     overdue = steering.agenda_candidates(dt.date(2026, 3, 1), 0)[0]
-    assert overdue["title"] == "Gate G1 Approve · overdue"
+    assert overdue.label == "Gate G1 Approve · overdue"
 
 
 def test_only_the_pmo_plans_meetings_and_records_outcomes(users, governed):
@@ -101,8 +101,18 @@ def test_agenda_shows_recent_gate_decisions_and_overdue_conditions(users, govern
         decided_on=dt.date(2026, 2, 10),
     )
     items = steering.agenda_candidates(dt.date(2026, 3, 1), 30)
-    assert [(i["kind"], i["title"]) for i in items] == [
+    assert [(i.kind, i.label) for i in items] == [
         ("gate", "Gate G2 Plan approved"),  # forecast 45 days after G1: 27 March
         ("condition", "Hire architect (Zhang Wei)"),
         ("decided", "Gate G1 Approve: Go with conditions"),
     ]
+
+
+def test_agenda_lines_read_in_the_viewers_language(users, governed):
+    from django.utils import translation
+
+    governed()
+    item = steering.agenda_candidates(dt.date(2026, 3, 1), 0)[0]
+    with translation.override("zh-hans"):
+        assert item.label == "阶段门 G1 立项批准 · 已逾期"
+    assert item.label == "Gate G1 Approve · overdue"
