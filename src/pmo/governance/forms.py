@@ -152,6 +152,9 @@ class PhaseForm(forms.Form):
         choices=Role.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    decider_ids = forms.RegexField(
+        regex=r"^[0-9, ]*$", required=False, widget=forms.HiddenInput()
+    )  # named deciders (persons) carried over from the revision the editor started from
     criteria = forms.CharField(
         label=_("Criteria"),
         required=False,
@@ -232,7 +235,9 @@ def definition_from_forms(header: TemplateHeaderForm, phases: Any) -> dict[str, 
                 "name": row["gate_name"],
                 "name_zh": row["gate_name_zh"],
                 "decider_roles": list(row["decider_roles"]),
-                "decider_ids": [],
+                "decider_ids": [
+                    int(i) for i in row["decider_ids"].replace(" ", "").split(",") if i
+                ],
                 "criteria": criteria_lines(row["criteria"]),
                 "deliverables": deliverable_lines(row["deliverables"]),
             }
@@ -261,6 +266,7 @@ def initial_from_definition(
                 "gate_name": gate.get("name", ""),
                 "gate_name_zh": gate.get("name_zh", ""),
                 "decider_roles": gate.get("decider_roles", []),
+                "decider_ids": ",".join(str(i) for i in gate.get("decider_ids", [])),
                 "criteria": "\n".join(
                     ("" if c["mandatory"] else "?")
                     + (">" if c["kind"] == "entry" else "")

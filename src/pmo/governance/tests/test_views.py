@@ -66,10 +66,12 @@ def test_the_structured_editor_round_trips_a_template(client, users, generic):
     assert 'value="generic"' in page
     assert "Sponsor confirms the need | 发起人确认需求" in page
     rnd = LifecycleTemplate.objects.get(code="rnd")
+    rnd.gates.get(code="G2").deciders.set([users["pm"].person])
     response = client.post("/lifecycle-templates/new/", structured_post(template_definition(rnd)))
     assert response.status_code == 302
     copy = LifecycleTemplate.objects.get(code="rnd", revision=2)
     assert template_definition(copy) == template_definition(rnd)
+    assert template_definition(copy)["phases"][2]["gate"]["decider_ids"] == [users["pm"].person.pk]
 
 
 def test_the_structured_editor_reads_optional_and_entry_markers(client, users, generic):
