@@ -19,6 +19,22 @@ def _english_by_default() -> Any:
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _builtin_lifecycles(request: pytest.FixtureRequest) -> None:
+    """Data migrations' rows (built-in lifecycle templates) for every database test.
+
+    A transactional test (browser tests, live server) flushes the database when it ends,
+    data migrations included; the next database test in that process gets them back here.
+    """
+    names = set(request.fixturenames)
+    if not ({"db", "transactional_db"} & names or request.node.get_closest_marker("django_db")):
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in names else "db")
+    from pmo.governance.templates_service import install_builtin_templates
+
+    install_builtin_templates()
+
+
 @pytest.fixture
 def org(db: Any) -> dict[str, Any]:
     """Group → China region → Shanghai R&D; Group → London HQ → London IT."""

@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, django_auth
 from pmo.accounts.api import router as accounts_router
 from pmo.accounts.services import authenticate_token
 from pmo.core.errors import DomainError
+from pmo.governance.api import router as governance_router
 from pmo.interop.api import router as interop_router
 from pmo.portfolio.api import router as portfolio_router
 from pmo.reports.api import router as reports_router
@@ -34,7 +35,10 @@ class BearerAuth(HttpBearer):
 api = NinjaAPI(
     title="PMO Hub API",
     version="1",
-    description="Portfolio status center: projects, status reports, RAID log, org units, people.",
+    description=(
+        "Portfolio status center: projects, status reports, RAID log, org units, people; "
+        "stage-gate governance: lifecycle templates, gate reviews, steering meetings."
+    ),
     auth=[BearerAuth(), django_auth],
     urls_namespace="api",
 )
@@ -96,3 +100,4 @@ api.add_router("/", portfolio_router)
 api.add_router("/", reports_router)
 api.add_router("/", scheduling_router)
 api.add_router("/", interop_router)
+api.add_router("/", governance_router)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "pmo.reports",
     "pmo.scheduling",
     "pmo.interop",
+    "pmo.governance",
     "pmo.demo",
     "pmo.bench",
 ]

@@ -13,5 +13,6 @@ urlpatterns = [
     path("reports/", include("pmo.reports.urls")),
     path("", include("pmo.scheduling.urls")),
     path("", include("pmo.interop.urls")),
+    path("", include("pmo.governance.urls")),
     path("", include("pmo.portfolio.urls")),
 ]

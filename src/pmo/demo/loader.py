@@ -4,6 +4,8 @@ The same seed and ``as_of`` date give the same portfolio. Rows are written
 with ``bulk_create`` so that ``--projects 5000`` (130,000 status reports)
 loads in well under two minutes; the derived fields the services would keep
 (``latest_report``, ``trend``, ``is_current``) are set here in the same way.
+Every project follows the built-in lifecycle of its PMO type with a gate history
+consistent with its phase and status history (:mod:`pmo.demo.governance`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from django.utils import timezone
 from pmo.accounts.models import OrgUnit, Person, Role, User
 from pmo.audit.models import AuditAction, AuditEvent
 from pmo.demo import data
+from pmo.demo.governance import load_governance, reset_governance
 from pmo.demo.plans import add_demo_plans
+from pmo.governance.steering import create_meeting
 from pmo.portfolio.models import (
     Action,
     Assumption,
@@ -87,6 +91,14 @@ def reset_demo() -> None:
     projects = Project.objects.filter(portfolio__code=PORTFOLIO_CODE)
     Project.objects.filter(pk__in=projects).update(latest_report=None)
     ids = list(projects.values_list("pk", flat=True))
+    reset_governance(
+        ids,
+        list(
+            User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).values_list(
+                "pk", flat=True
+            )
+        ),
+    )
     AuditEvent.objects.filter(scope__in=[f"project:{i}" for i in ids]).delete()
     for chunk in _chunks(ids, 500):
         for model in (StatusReport, Milestone, Risk, Issue, Action, Decision, Assumption):
@@ -274,6 +286,24 @@ def load_demo(
         _raid_and_milestones(rng, created_projects, managers, today)
         _audit(created_projects, users["admin"])
         add_demo_plans(created_projects, users["admin"], today)
+        load_governance(
+            projects=created_projects,
+            stories=stories,
+            periods=periods,
+            today=today,
+            users=users,
+            people=managers,
+            seed=seed,
+        )
+        create_meeting(
+            actor=users["admin"],
+            data={
+                "title": "Group steering committee",
+                "date": today + dt.timedelta(days=7 - today.weekday()),
+                "window_days": 21,
+                "location": "HQ 12F",
+            },
+        )
     return DemoResult(
         created=True, projects=len(created_projects), reports=len(created_projects) * HISTORY_WEEKS
     )

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from pmo.portfolio.extensions import registry
 from pmo.portfolio.models import DIMENSION_LABELS, RAG_DIMENSIONS, Project, Rag, Trend
 
 FORMATS = {"xlsx", "csv"}
@@ -45,6 +46,7 @@ def _columns() -> list[str]:
         _("Open high issues"),
         _("Decision needed"),
         _("Report missing"),
+        *[str(column.label) for column in registry.export_columns],
     ]
 
 
@@ -78,6 +80,7 @@ def rows(projects: Iterable[Any], regions: dict[int, str]) -> Iterable[list[Any]
             p.open_issues,
             bool(p.pending_decisions or (report and report.decision_needed)),
             bool(p.missing),
+            *[column.value(p) for column in registry.export_columns],
         ]
 
 

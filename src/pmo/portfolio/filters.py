@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import OrgUnit
+from pmo.portfolio.extensions import registry
 from pmo.portfolio.models import PHASE_ORDER, Phase, PmoType, Project, ProjectState
 from pmo.portfolio.periods import due_period
 from pmo.portfolio.raid import (
@@ -84,7 +85,11 @@ def missing_q(today: dt.date) -> Q:
 
 
 def annotate_status(qs: QuerySet[Project], today: dt.date) -> QuerySet[Project]:
-    """Add the computed columns of the status center (counts, flags, slip, phase order)."""
+    """Add the computed columns of the status center (counts, flags, slip, phase order).
+
+    Apps above portfolio add their own columns through :mod:`pmo.portfolio.extensions`.
+    """
+    qs = registry.annotate(qs, today)
     return qs.annotate(
         open_high_risks=_count(Risk, status=RaidStatus.OPEN, score__gte=HIGH_RISK_SCORE),
         open_issues=_count(Issue, status=RaidStatus.OPEN, severity__gte=Severity.HIGH),
@@ -105,6 +110,26 @@ def annotate_status(qs: QuerySet[Project], today: dt.date) -> QuerySet[Project]:
             output_field=IntegerField(),
         ),
     )
+
+
+def _flag_choices() -> list[tuple[str, Any]]:
+    return [
+        ("", "—"),
+        ("missing", _("Report missing")),
+        ("decision", _("Decision needed")),
+        ("high_risk", _("Open high risks")),
+        ("late", _("Late vs baseline")),
+        *registry.flag_choices(),
+    ]
+
+
+def _sort_keys() -> dict[str, str]:
+    return {**SORT_KEYS, **registry.sort_keys}
+
+
+def _sort_choices() -> list[tuple[str, str]]:
+    keys = _sort_keys()
+    return [(k, k) for k in keys] + [(f"-{k}", f"-{k}") for k in keys]
 
 
 class ProjectFilterForm(forms.Form):
@@ -133,22 +158,8 @@ class ProjectFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", "—"), *ProjectState.choices]
     )
-    flag = forms.ChoiceField(
-        label=_("Flag"),
-        required=False,
-        choices=[
-            ("", "—"),
-            ("missing", _("Report missing")),
-            ("decision", _("Decision needed")),
-            ("high_risk", _("Open high risks")),
-            ("late", _("Late vs baseline")),
-        ],
-    )
-    sort = forms.ChoiceField(
-        label=_("Sort"),
-        required=False,
-        choices=[(k, k) for k in SORT_KEYS] + [(f"-{k}", f"-{k}") for k in SORT_KEYS],
-    )
+    flag = forms.ChoiceField(label=_("Flag"), required=False, choices=_flag_choices)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=_sort_choices)
 
 
 def filter_projects(qs: QuerySet[Project], filters: dict[str, Any]) -> QuerySet[Project]:
@@ -190,8 +201,10 @@ def filter_projects(qs: QuerySet[Project], filters: dict[str, Any]) -> QuerySet[
         qs = qs.filter(Q(open_high_risks__gt=0))
     elif flag == "late":
         qs = qs.filter(forecast_finish__gt=F("baseline_finish"))
+    elif flag in registry.flags:
+        qs = qs.filter(registry.flags[flag].condition())
     sort = filters.get("sort") or "code"
-    key = SORT_KEYS[sort.lstrip("-")]
+    key = _sort_keys()[sort.lstrip("-")]
     expression = (
         F(key).desc(nulls_last=True) if sort.startswith("-") else F(key).asc(nulls_last=True)
     )

@@ -18,6 +18,7 @@ from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError, ValidationFailed
 from pmo.portfolio import charts, exports, selectors, services
 from pmo.portfolio.access import can_create_project, can_edit_project, get_visible_project
+from pmo.portfolio.extensions import registry
 from pmo.portfolio.filters import ProjectFilterForm
 from pmo.portfolio.forms import StatusReportForm, raid_form_class
 from pmo.portfolio.models import DIMENSION_LABELS, RAG_DIMENSIONS, ReportState, StatusReport
@@ -58,6 +59,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "sort": filters.get("sort") or "code",
         "can_create": can_create_project(user_of(request)),
         "summary": selectors.status_summary(qs),
+        "columns": registry.columns,
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "portfolio/partials/_project_table.html", context)
@@ -96,6 +98,10 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
             for i in range(5, 0, -1)
         ],
         "can_edit": can_edit_project(user_of(request), project),
+        "panels": [
+            {"template": panel.template, **panel.context(project, user_of(request))}
+            for panel in registry.panels
+        ],
     }
     return render(request, "portfolio/project_detail.html", context)
 

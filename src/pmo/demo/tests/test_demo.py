@@ -84,3 +84,34 @@ def test_demo_gives_a_few_projects_a_plan_with_a_slip():
     assert plan.status_date is not None and plan.state == "current"
     started = plan.tasks.filter(actual_start__isnull=False, summary=False).count()
     assert 0 < started < plan.tasks.filter(summary=False).count()
+
+
+@pytest.mark.django_db
+def test_demo_projects_follow_lifecycles_consistent_with_their_phase():
+    from pmo.governance.models import (
+        GateDecision,
+        PhaseEntry,
+        ProjectGate,
+        ProjectLifecycle,
+        SteeringMeeting,
+    )
+
+    load_demo(projects=24, as_of=AS_OF)
+    lifecycles = ProjectLifecycle.objects.select_related("project", "current_phase", "template")
+    assert lifecycles.count() == 24
+    for lc in lifecycles:
+        assert lc.project.phase == lc.current_phase.category
+        assert lc.template.code in {"rnd", "business", "delivery", "strategy", "assistant"}
+        entries = list(PhaseEntry.objects.filter(lifecycle=lc).order_by("id"))
+        assert [e.phase.order for e in entries] == list(range(lc.current_phase.order + 1))
+        assert [e.left_on is None for e in entries][-1] is True
+        passed = ProjectGate.objects.filter(lifecycle=lc, actual__isnull=False).count()
+        assert passed == lc.current_phase.order
+        assert lc.next_gate.order == lc.current_phase.order + 1
+        assert lc.next_gate_due is not None
+    outcomes = set(GateDecision.objects.values_list("outcome", flat=True))
+    assert {"go", "go_conditions", "hold"} <= outcomes
+    meeting = SteeringMeeting.objects.get()
+    assert meeting.agenda.filter(kind="gate").exists()
+    call_command("demo", "--projects", "5", "--no-serve", "--reset", "--as-of", "2026-11-20")
+    assert ProjectLifecycle.objects.count() == 5

@@ -5,7 +5,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
+from pmo.portfolio.extensions import registry
 from pmo.portfolio.models import Cadence, Phase, PmoType, Project, ProjectState, StatusReport
 from pmo.portfolio.raid import Escalation, RiskResponse, Severity
 
@@ -176,11 +178,19 @@ class ProjectFilters(Schema):
     rag: Literal["", "red", "amber", "green", "none"] = ""
     pm: int | None = Field(None, ge=1)
     state: ProjectState | Literal[""] = ""
-    flag: Literal["", "missing", "decision", "high_risk", "late"] = ""
+    flag: str = Field("", description="missing, decision, high_risk, late, or a flag of an app")
     sort: str = Field(
         "code",
         pattern=r"^-?(code|name|program|phase|rag|trend|percent|finish|slip|priority|risks|issues|pm)$",
     )
+
+    @field_validator("flag")
+    @classmethod
+    def _known_flag(cls, value: str) -> str:
+        known = ["missing", "decision", "high_risk", "late", *registry.flags]
+        if value and value not in known:
+            raise ValueError(f"one of {', '.join(known)}")
+        return value
 
 
 class _ReportFields(Schema):

@@ -1,0 +1,307 @@
+"""Demo lifecycles and gate history, consistent with each project's phase and status history.
+
+Each demo project follows the built-in template of its PMO type. The gates before its
+current phase were passed at dates spread between its start and the day it entered the
+current phase; a gate passed while the project was red was first put on hold and then
+passed with conditions, one passed while amber carries a condition (closed when old).
+Rows are written with ``bulk_create`` (``--projects 5000`` stays fast) and the derived
+fields the services would keep (current phase, next gate, open conditions) set here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from pmo.accounts.models import Person, User
+from pmo.governance.builtin import template_for_pmo_type
+from pmo.governance.models import (
+    ConditionStatus,
+    CriterionCheck,
+    DeliverableLink,
+    GateCondition,
+    GateDecision,
+    GateReview,
+    LifecycleTemplate,
+    Outcome,
+    PhaseEntry,
+    ProjectGate,
+    ProjectLifecycle,
+    ReviewState,
+    SteeringMeeting,
+)
+from pmo.governance.services import plan_gates
+from pmo.portfolio.models import PHASE_ORDER, Project
+
+__all__ = ["load_governance", "reset_governance"]
+
+CONDITIONS = [
+    ("Confirm the budget with finance", "与财务确认预算"),
+    ("Name a deputy project manager", "任命项目副经理"),
+    ("Close the open architecture issues", "关闭未决的架构问题"),
+    ("Sign the vendor contract", "签署供应商合同"),
+]
+
+
+def _chunks(items: list[Any], size: int = 2000) -> Any:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _structure(template: LifecycleTemplate) -> dict[str, Any]:
+    phases = list(template.phases.order_by("order"))
+    gates = {g.order: g for g in template.gates.all()}
+    criteria: dict[int, list[Any]] = {g.pk: list(g.criteria.all()) for g in gates.values()}
+    deliverables: dict[int, list[Any]] = {g.pk: list(g.deliverables.all()) for g in gates.values()}
+    return {
+        "template": template,
+        "phases": phases,
+        "gates": gates,
+        "criteria": criteria,
+        "deliverables": deliverables,
+    }
+
+
+def load_governance(
+    *,
+    projects: list[Project],
+    stories: list[tuple[str, list[int]]],
+    periods: list[Any],
+    today: dt.date,
+    users: dict[str, User],
+    people: list[Person],
+    seed: int,
+) -> None:
+    """Lifecycles, gate decisions, conditions and a steering meeting for the demo projects."""
+    rng = random.Random(seed + 1)
+    latest = {
+        t.code: t
+        for t in LifecycleTemplate.objects.order_by("code", "revision")  # last revision wins
+    }
+    structures = {code: _structure(t) for code, t in latest.items()}
+    decider = users["exec"]
+    first_day = periods[0].start
+
+    def rag_on(path: list[int], day: dt.date) -> int:
+        index = min(len(path) - 1, max(0, (day - first_day).days // 7))
+        return path[index]
+
+    plans: list[dict[str, Any]] = []
+    lifecycles: list[ProjectLifecycle] = []
+    moves: dict[str, list[int]] = {}
+    for project, (_pattern, path) in zip(projects, stories, strict=True):
+        s = structures[template_for_pmo_type(project.pmo_type)]
+        phases = s["phases"]
+        wanted = PHASE_ORDER[project.phase]
+        current = max(
+            (p for p in phases if PHASE_ORDER[p.category] <= wanted), key=lambda p: p.order
+        )
+        assert project.start_date is not None
+        start = project.start_date
+        entered = today + dt.timedelta(days=rng.randrange(-25, 80) - current.expected_days)
+        entered = max(entered, start + dt.timedelta(days=21 * current.order))
+        entered = min(entered, today - dt.timedelta(days=3)) if current.order else start
+        if project.phase != current.category:
+            moves.setdefault(current.category, []).append(project.pk)
+            project.phase = current.category
+        open_review = current.order + 1 < len(phases) and rng.random() < 0.1
+        review_day = today + dt.timedelta(days=rng.randrange(2, 20)) if open_review else None
+        forecast = plan_gates(phases, entered, current.order)
+        if review_day is not None:
+            forecast[current.order + 1] = review_day
+        lifecycles.append(
+            ProjectLifecycle(
+                project=project,
+                template=s["template"],
+                current_phase=current,
+                started_on=start,
+                version=2,
+                next_gate=s["gates"].get(current.order + 1),
+                next_gate_due=forecast.get(current.order + 1),
+            )
+        )
+        plans.append(
+            {
+                "s": s,
+                "current": current,
+                "entered": entered,
+                "path": path,
+                "open_review": open_review,
+                "review_day": review_day,
+                "forecast": forecast,
+            }
+        )
+    for chunk in _chunks(lifecycles, 1000):
+        ProjectLifecycle.objects.bulk_create(chunk)
+    for category, ids in moves.items():  # a few UPDATEs instead of one CASE per project
+        for chunk in _chunks(ids, 500):
+            Project.objects.filter(pk__in=chunk).update(phase=category)
+
+    reviews: list[GateReview] = []
+    review_meta: list[dict[str, Any]] = []
+    for lifecycle, plan in zip(lifecycles, plans, strict=True):
+        s, current, entered = plan["s"], plan["current"], plan["entered"]
+        start = lifecycle.started_on
+        k = current.order
+        for order in range(1, k + 1):
+            day = start + (entered - start) * order // k if k else start
+            gate = s["gates"][order]
+            rag = rag_on(plan["path"], day)
+            outcomes = (
+                [Outcome.HOLD, Outcome.GO_WITH_CONDITIONS]
+                if rag == 3
+                else [Outcome.GO_WITH_CONDITIONS]
+                if rag == 2
+                else [Outcome.GO]
+            )
+            for step, outcome in enumerate(outcomes):
+                when = day - dt.timedelta(days=14 * (len(outcomes) - 1 - step))
+                reviews.append(
+                    GateReview(
+                        lifecycle=lifecycle,
+                        gate=gate,
+                        state=ReviewState.DECIDED,
+                        requested_by=None,
+                        scheduled_for=when,
+                        version=2,
+                    )
+                )
+                review_meta.append({"outcome": outcome, "day": when, "plan": plan, "order": order})
+        if plan["open_review"]:
+            reviews.append(
+                GateReview(
+                    lifecycle=lifecycle,
+                    gate=s["gates"][k + 1],
+                    state=ReviewState.REQUESTED,
+                    scheduled_for=plan["review_day"],
+                    requested_by=users["pm"],
+                )
+            )
+            review_meta.append({"outcome": None, "plan": plan, "order": k + 1})
+    for chunk in _chunks(reviews, 2000):
+        GateReview.objects.bulk_create(chunk)
+
+    decisions: list[GateDecision] = []
+    checks: list[Any] = []
+    links: list[Any] = []
+    decided_reviews: list[tuple[GateDecision, dict[str, Any], GateReview]] = []
+    for review, meta in zip(reviews, review_meta, strict=True):
+        s = meta["plan"]["s"]
+        met = meta["outcome"] is not None
+        checks += [
+            CriterionCheck(review=review, criterion=c, met=met)
+            for c in s["criteria"][review.gate.pk]
+        ]
+        links += [
+            DeliverableLink(
+                review=review, deliverable=d, url="https://wiki.example.com/docs" if met else ""
+            )
+            for d in s["deliverables"][review.gate.pk]
+        ]
+        if meta["outcome"] is None:
+            continue
+        decision = GateDecision(
+            review=review,
+            outcome=meta["outcome"],
+            decided_on=meta["day"],
+            decided_by=decider,
+            decided_by_name=decider.username,
+            rationale="" if meta["outcome"] != Outcome.HOLD else "Project red: recover first.",
+        )
+        decisions.append(decision)
+        decided_reviews.append((decision, meta, review))
+    for chunk in _chunks(decisions, 2000):
+        GateDecision.objects.bulk_create(chunk)
+    for rows, model in ((checks, CriterionCheck), (links, DeliverableLink)):
+        for chunk in _chunks(rows, 5000):
+            model.objects.bulk_create(chunk)
+
+    entries: list[PhaseEntry] = []
+    conditions: list[GateCondition] = []
+    moving: dict[tuple[int, int], GateDecision] = {}
+    for decision, meta, review in decided_reviews:
+        if decision.outcome != Outcome.HOLD:
+            moving[(review.lifecycle_id, meta["order"])] = decision
+        if decision.outcome == Outcome.GO_WITH_CONDITIONS:
+            text, text_zh = rng.choice(CONDITIONS)
+            project = review.lifecycle.project
+            chinese = project.org_unit.code.startswith("cn")
+            due = decision.decided_on + dt.timedelta(days=rng.randrange(20, 60))
+            closed = due < today - dt.timedelta(days=rng.randrange(0, 30))
+            conditions.append(
+                GateCondition(
+                    decision=decision,
+                    project=project,
+                    text=text_zh if chinese else text,
+                    owner=project.manager or rng.choice(people),
+                    due_date=due,
+                    status=ConditionStatus.CLOSED if closed else ConditionStatus.OPEN,
+                    closed_on=due if closed else None,
+                )
+            )
+    for chunk in _chunks(conditions, 2000):
+        GateCondition.objects.bulk_create(chunk)
+
+    open_conditions: dict[int, int] = {}
+    for c in conditions:
+        if c.status == ConditionStatus.OPEN:
+            open_conditions[c.project_id] = open_conditions.get(c.project_id, 0) + 1
+    gates: list[ProjectGate] = []
+    for lifecycle, plan in zip(lifecycles, plans, strict=True):
+        s, current = plan["s"], plan["current"]
+        phases = s["phases"]
+        day = lifecycle.started_on
+        for phase in phases[: current.order + 1]:
+            left = None
+            if phase.order < current.order:
+                left = moving[(lifecycle.pk, phase.order + 1)].decided_on
+            entries.append(
+                PhaseEntry(
+                    lifecycle=lifecycle,
+                    phase=phase,
+                    entered_on=day,
+                    left_on=left,
+                    decision=moving.get((lifecycle.pk, phase.order)),
+                )
+            )
+            day = left or day
+        planned = plan_gates(phases, lifecycle.started_on)
+        forecast = plan["forecast"]
+        for order, when in planned.items():
+            passed = moving.get((lifecycle.pk, order))
+            actual = passed.decided_on if passed else None
+            gates.append(
+                ProjectGate(
+                    lifecycle=lifecycle,
+                    gate=s["gates"][order],
+                    planned=when,
+                    forecast=actual or forecast[order],
+                    actual=actual,
+                )
+            )
+    for chunk in _chunks(entries, 5000):
+        PhaseEntry.objects.bulk_create(chunk)
+    for chunk in _chunks(gates, 5000):
+        ProjectGate.objects.bulk_create(chunk)
+    by_count: dict[int, list[int]] = {}
+    for lifecycle in lifecycles:
+        n = open_conditions.get(lifecycle.project_id, 0)
+        if n:
+            by_count.setdefault(n, []).append(lifecycle.pk)
+    for n, ids in by_count.items():
+        for chunk in _chunks(ids, 500):
+            ProjectLifecycle.objects.filter(pk__in=chunk).update(open_conditions=n)
+
+
+def reset_governance(project_ids: list[int], admin_ids: list[int]) -> None:
+    """Remove the governance rows of the demo projects (children first: decisions are protected)."""
+    for chunk in _chunks(project_ids, 500):
+        lifecycles = ProjectLifecycle.objects.filter(project_id__in=chunk)
+        PhaseEntry.objects.filter(lifecycle__in=lifecycles).delete()
+        GateCondition.objects.filter(project_id__in=chunk).delete()
+        GateDecision.objects.filter(review__lifecycle__in=lifecycles).delete()
+        GateReview.objects.filter(lifecycle__in=lifecycles).delete()
+        ProjectGate.objects.filter(lifecycle__in=lifecycles).delete()
+        lifecycles.delete()
+    SteeringMeeting.objects.filter(created_by_id__in=admin_ids).delete()

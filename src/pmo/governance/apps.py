@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GovernanceConfig(AppConfig):
+    """Stage-gate governance: lifecycle templates, gate reviews, steering committee."""
+
+    name = "pmo.governance"
+    label = "governance"
+    verbose_name = _("Stage-gate governance")
+
+    def ready(self) -> None:
+        from pmo.governance import status_center
+
+        status_center.register()

@@ -1,0 +1,267 @@
+"""Recording gate decisions and closing their conditions (part of the services)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pmo.accounts.models import Person, User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import record
+from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError, ValidationFailed
+from pmo.governance.models import (
+    ConditionStatus,
+    GateCondition,
+    GateDecision,
+    GateReview,
+    LifecycleState,
+    Outcome,
+    PhaseEntry,
+    ProjectGate,
+    ProjectLifecycle,
+    ReviewState,
+)
+from pmo.governance.services import (
+    _locked_lifecycle,
+    _locked_review,
+    _refresh,
+    _scope,
+    _sync_project,
+    can_decide,
+    plan_gates,
+    unmet_requirements,
+)
+from pmo.portfolio.access import can_edit_project
+from pmo.portfolio.models import Phase, ProjectState
+
+__all__ = ["close_condition", "decide_gate"]
+
+MOVING = {Outcome.GO, Outcome.GO_WITH_CONDITIONS}
+
+
+def _check_conditions(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    errors: list[dict[str, str]] = []
+    clean = []
+    owners = set(
+        Person.objects.filter(
+            pk__in=[c.get("owner_id") for c in conditions if isinstance(c.get("owner_id"), int)]
+        ).values_list("pk", flat=True)
+    )
+    for i, c in enumerate(conditions):
+        text = (c.get("text") or "").strip()
+        if not text:
+            errors.append({"field": f"conditions.{i}.text", "message": "is required"})
+        if c.get("owner_id") not in owners:
+            errors.append({"field": f"conditions.{i}.owner_id", "message": "no such person"})
+        if not isinstance(c.get("due_date"), dt.date):
+            errors.append({"field": f"conditions.{i}.due_date", "message": "a date is required"})
+        clean.append({"text": text[:300], "owner_id": c.get("owner_id"), "due": c.get("due_date")})
+    if errors:
+        raise ValidationFailed(
+            "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
+        )
+    return clean
+
+
+@transaction.atomic
+def decide_gate(
+    *,
+    actor: User,
+    review: GateReview,
+    outcome: str,
+    rationale: str = "",
+    conditions: list[dict[str, Any]] | None = None,
+    waive: bool = False,
+    waiver_reason: str = "",
+    recycle_to: str | None = None,
+    decided_on: dt.date | None = None,
+    version: int | None = None,
+) -> GateDecision:
+    """Record the decision of a review and move the project accordingly.
+
+    Go / Go with conditions enter the next phase; Hold keeps the phase; Recycle
+    goes back to ``recycle_to`` (the current phase or an earlier one); Stop closes
+    the project. A gate with unmet mandatory criteria or deliverables passes only
+    when the decision waives them with a reason.
+    """
+    lifecycle, review = _locked_review(review)
+    if review.state == ReviewState.DECIDED:
+        raise ConflictError(f"gate {review.gate.code} of this review is already decided")
+    if review.state != ReviewState.REQUESTED:
+        raise ConflictError(f"the review is {review.get_state_display()}: nothing to decide")
+    if not can_decide(actor, review.gate):
+        raise PermissionDeniedError(
+            f"you may not decide gate {review.gate.code}: it is decided by "
+            f"{', '.join(review.gate.decider_roles) or 'named steering members'}"
+        )
+    review.check_version(version)
+    if outcome not in Outcome.values:
+        raise FieldError("outcome", f"one of {', '.join(Outcome.values)}")
+    if review.gate.order != lifecycle.current_phase.order + 1:  # defensive: reviews are in order
+        raise ConflictError("the project has moved since this review was requested")
+    today = timezone.localdate()
+    decided_on = decided_on or today
+    if decided_on > today:
+        raise FieldError("decided_on", "a decision cannot be dated in the future")
+    entry = PhaseEntry.objects.filter(lifecycle=lifecycle, left_on__isnull=True).first()
+    if entry is not None and decided_on < entry.entered_on:
+        raise FieldError(
+            "decided_on",
+            f"is before the project entered its current phase ({entry.entered_on:%Y-%m-%d})",
+        )
+    rationale = (rationale or "").strip()
+    conditions = conditions or []
+    if outcome == Outcome.GO_WITH_CONDITIONS and not conditions:
+        raise FieldError("conditions", "go with conditions needs at least one condition")
+    if outcome != Outcome.GO_WITH_CONDITIONS and conditions:
+        raise FieldError("conditions", "only a go with conditions carries conditions")
+    if outcome in {Outcome.STOP, Outcome.HOLD, Outcome.RECYCLE} and not rationale:
+        raise FieldError("rationale", "give the reason for this decision")
+    clean_conditions = _check_conditions(conditions)
+    target = None
+    phases = list(lifecycle.template.phases.order_by("order"))
+    if outcome == Outcome.RECYCLE:
+        target = next((p for p in phases if p.key == recycle_to), None)
+        if target is None or target.order > lifecycle.current_phase.order:
+            raise FieldError(
+                "recycle_to", "the key of the current phase or an earlier one is required"
+            )
+    elif recycle_to:
+        raise FieldError("recycle_to", "only a recycle decision goes back to a phase")
+    waived: list[str] = []
+    if outcome in MOVING:
+        unmet = unmet_requirements(review)
+        if unmet and not waive:
+            raise ConflictError(
+                f"gate {review.gate.code} has unmet mandatory requirements: "
+                f"{'; '.join(unmet)}. Meet them, or waive them explicitly with a reason."
+            )
+        if unmet:
+            if not (waiver_reason or "").strip():
+                raise FieldError("waiver_reason", "a reason is required to waive requirements")
+            waived = unmet
+    try:
+        with transaction.atomic():
+            decision = GateDecision.objects.create(
+                review=review,
+                outcome=outcome,
+                decided_on=decided_on,
+                decided_by=actor,
+                decided_by_name=actor.get_username(),
+                rationale=rationale,
+                waived=waived,
+                waiver_reason=(waiver_reason or "").strip() if waived else "",
+                recycle_to=target,
+            )
+    except IntegrityError:
+        raise ConflictError(f"gate {review.gate.code} of this review is already decided") from None
+    GateReview.objects.filter(pk=review.pk).update(
+        state=ReviewState.DECIDED, version=review.version + 1
+    )
+    GateCondition.objects.bulk_create(
+        GateCondition(
+            decision=decision,
+            project_id=lifecycle.project_id,
+            text=c["text"],
+            owner_id=c["owner_id"],
+            due_date=c["due"],
+        )
+        for c in clean_conditions
+    )
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=decision,
+        scope=_scope(lifecycle.project_id),
+        changes={
+            "gate": [None, review.gate.code],
+            "outcome": [None, outcome],
+            "rationale": [None, rationale],
+            "waived": [None, waived],
+            "waiver_reason": [None, decision.waiver_reason],
+            "recycle_to": [None, recycle_to],
+            "conditions": [None, [c["text"] for c in clean_conditions]],
+        },
+    )
+    _apply(actor, lifecycle, review, decision, phases, target)
+    return decision
+
+
+def _apply(
+    actor: User,
+    lifecycle: ProjectLifecycle,
+    review: GateReview,
+    decision: GateDecision,
+    phases: list[Any],
+    target: Any,
+) -> None:
+    """Move the lifecycle after a decision and keep the project's phase and state in step."""
+    day = decision.decided_on
+    project = lifecycle.project
+    outcome = decision.outcome
+    if outcome == Outcome.HOLD:
+        _refresh(lifecycle)
+        return
+    PhaseEntry.objects.filter(lifecycle=lifecycle, left_on__isnull=True).update(left_on=day)
+    if outcome == Outcome.STOP:
+        lifecycle.state = LifecycleState.STOPPED
+        lifecycle.version += 1
+        lifecycle.save(update_fields=["state", "version", "updated_at"])
+        _refresh(lifecycle)
+        _sync_project(actor, project, Phase.CLOSED, ProjectState.CLOSED)
+        return
+    if outcome in MOVING:
+        new_phase = phases[review.gate.order]
+        ProjectGate.objects.filter(lifecycle=lifecycle, gate=review.gate).update(
+            actual=day, forecast=day
+        )
+    else:  # recycle: gates after the target must be passed again
+        new_phase = target
+        ProjectGate.objects.filter(lifecycle=lifecycle, gate__order__gt=target.order).update(
+            actual=None
+        )
+    PhaseEntry.objects.create(
+        lifecycle=lifecycle, phase=new_phase, entered_on=day, decision=decision
+    )
+    for order, when in plan_gates(phases, day, new_phase.order).items():
+        ProjectGate.objects.filter(lifecycle=lifecycle, gate__order=order).update(forecast=when)
+    lifecycle.current_phase = new_phase
+    last = new_phase.order == len(phases) - 1
+    lifecycle.state = LifecycleState.COMPLETED if last else LifecycleState.ACTIVE
+    lifecycle.version += 1
+    lifecycle.save(update_fields=["current_phase", "state", "version", "updated_at"])
+    _refresh(lifecycle)
+    state = ProjectState.CLOSED if new_phase.category == Phase.CLOSED else ProjectState.ACTIVE
+    _sync_project(actor, project, new_phase.category, state)
+
+
+@transaction.atomic
+def close_condition(
+    *, actor: User, condition: GateCondition, note: str = "", version: int | None = None
+) -> GateCondition:
+    """Close a condition of a gate decision (the project's PM, the PMO or the owner)."""
+    lifecycle = _locked_lifecycle(condition.project_id)
+    condition = GateCondition.objects.select_related("owner").get(pk=condition.pk)
+    owner_user = condition.owner.user_id if condition.owner else None
+    if not (can_edit_project(actor, lifecycle.project) or owner_user == actor.pk):
+        raise PermissionDeniedError("only the PMO, the project manager or the owner close it")
+    if condition.status == ConditionStatus.CLOSED:
+        raise ConflictError("the condition is closed already")
+    condition.check_version(version)
+    condition.status = ConditionStatus.CLOSED
+    condition.closed_on = timezone.localdate()
+    condition.closing_note = note or ""
+    condition.version += 1
+    condition.save()
+    _refresh(lifecycle)
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=condition,
+        scope=_scope(condition.project_id),
+        changes={"status": [ConditionStatus.OPEN, ConditionStatus.CLOSED], "note": [None, note]},
+    )
+    return condition

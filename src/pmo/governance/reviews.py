@@ -1,0 +1,327 @@
+"""Gate reviews, their immutable decisions and conditions; steering committee meetings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from pmo.core.models import TimeStampedModel, VersionedModel
+
+
+class ReviewState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    DECIDED = "decided", _("Decided")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class GateReview(VersionedModel):
+    """A review of one gate of one project, from request (PM) to decision (deciders)."""
+
+    lifecycle = models.ForeignKey(
+        "governance.ProjectLifecycle",
+        verbose_name=_("project lifecycle"),
+        on_delete=models.CASCADE,
+        related_name="reviews",
+    )
+    gate = models.ForeignKey(
+        "governance.GateDefinition",
+        verbose_name=_("gate"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=ReviewState.choices, default=ReviewState.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    scheduled_for = models.DateField(_("review date"), null=True, blank=True)
+    meeting = models.ForeignKey(
+        "governance.SteeringMeeting",
+        verbose_name=_("steering meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="gate_reviews",
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("gate review")
+        verbose_name_plural = _("gate reviews")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One review at a time per project: gates are passed in order.
+            models.UniqueConstraint(
+                fields=["lifecycle"],
+                condition=models.Q(state="requested"),
+                name="one_open_review_per_project",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gate.code} #{self.pk}"
+
+
+class CriterionCheck(models.Model):
+    """A criterion of the review's gate, ticked (or not) with an evidence link."""
+
+    review = models.ForeignKey(GateReview, on_delete=models.CASCADE, related_name="checks")
+    criterion = models.ForeignKey(
+        "governance.GateCriterion", on_delete=models.PROTECT, related_name="+"
+    )
+    met = models.BooleanField(_("met"), default=False)
+    evidence_url = models.URLField(_("evidence link"), blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("criterion check")
+        verbose_name_plural = _("criterion checks")
+        ordering = ["review", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="check_unique_criterion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.met}"
+
+
+class DeliverableLink(models.Model):
+    """A required deliverable of the review's gate and the link to the delivered document."""
+
+    review = models.ForeignKey(GateReview, on_delete=models.CASCADE, related_name="deliverables")
+    deliverable = models.ForeignKey(
+        "governance.GateDeliverable", on_delete=models.PROTECT, related_name="+"
+    )
+    url = models.URLField(_("document link"), blank=True)
+
+    class Meta:
+        verbose_name = _("delivered document")
+        verbose_name_plural = _("delivered documents")
+        ordering = ["review", "deliverable__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "deliverable"], name="deliverable_link_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class Outcome(models.TextChoices):
+    GO = "go", _("Go")
+    GO_WITH_CONDITIONS = "go_conditions", _("Go with conditions")
+    HOLD = "hold", _("Hold")
+    RECYCLE = "recycle", _("Recycle")
+    STOP = "stop", _("Stop")
+
+
+class GateDecision(models.Model):
+    """The decision of a gate review. Never updated or deleted (one per review)."""
+
+    review = models.OneToOneField(
+        GateReview, verbose_name=_("gate review"), on_delete=models.PROTECT, related_name="decision"
+    )
+    outcome = models.CharField(_("decision"), max_length=15, choices=Outcome.choices)
+    decided_on = models.DateField(_("decided on"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_by_name = models.CharField(max_length=150, blank=True)
+    rationale = models.TextField(_("rationale"), blank=True)
+    waived = models.JSONField(_("waived criteria"), default=list, blank=True)
+    waiver_reason = models.TextField(_("waiver reason"), blank=True)
+    recycle_to = models.ForeignKey(
+        "governance.PhaseDefinition",
+        verbose_name=_("back to phase"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gate decision")
+        verbose_name_plural = _("gate decisions")
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.decided_on})"
+
+
+class ConditionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class GateCondition(VersionedModel):
+    """A condition of a "go with conditions" decision, tracked until it is closed."""
+
+    decision = models.ForeignKey(
+        GateDecision,
+        verbose_name=_("gate decision"),
+        on_delete=models.PROTECT,
+        related_name="conditions",
+    )
+    project = models.ForeignKey(
+        "portfolio.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="gate_conditions",
+    )
+    text = models.CharField(_("condition"), max_length=300)
+    owner = models.ForeignKey(
+        "accounts.Person",
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due"))
+    status = models.CharField(
+        _("status"), max_length=6, choices=ConditionStatus.choices, default=ConditionStatus.OPEN
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True)
+
+    class Meta:
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
+        ordering = ["status", "due_date", "id"]
+        indexes = [models.Index(fields=["project", "status"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SteeringMeeting(VersionedModel):
+    """A steering committee meeting: agenda generated from the portfolio, minutes, outcomes."""
+
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"))
+    window_days = models.PositiveSmallIntegerField(_("agenda window (days)"), default=14)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("steering meeting")
+        verbose_name_plural = _("steering meetings")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.title}"
+
+
+class AgendaKind(models.TextChoices):
+    GATE = "gate", _("Gate due")
+    RED = "red", _("Red for 2+ periods")
+    ESCALATED = "escalated", _("Escalated issue")
+    CONDITION = "condition", _("Gate condition overdue")
+    DECIDED = "decided", _("Gate decided (for information)")
+    OTHER = "other", _("Other")
+
+
+class AgendaItem(models.Model):
+    """A line of a meeting's agenda, pointing at the project (and gate) it is about.
+
+    Gate lines keep references, not text, so that :attr:`label` reads in the viewer's
+    language; ``title`` holds user-written text (an issue's or a condition's).
+    """
+
+    meeting = models.ForeignKey(SteeringMeeting, on_delete=models.CASCADE, related_name="agenda")
+    order = models.PositiveSmallIntegerField(_("order"))
+    kind = models.CharField(_("kind"), max_length=10, choices=AgendaKind.choices)
+    project = models.ForeignKey(
+        "portfolio.Project",
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    gate = models.ForeignKey(
+        "governance.GateDefinition",
+        verbose_name=_("gate"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision = models.ForeignKey(
+        GateDecision,
+        verbose_name=_("gate decision"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    overdue = models.BooleanField(_("overdue"), default=False)
+    review_requested = models.BooleanField(_("review requested"), default=False)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    due = models.DateField(_("due"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "order"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """What the line says, in the active language."""
+        if self.kind == AgendaKind.RED:
+            return gettext("Red for two or more periods")
+        if self.gate is None:
+            return self.title
+        text = gettext("Gate %(gate)s %(name)s") % {
+            "gate": self.gate.code,
+            "name": self.gate.display_name,
+        }
+        if self.kind == AgendaKind.DECIDED and self.decision is not None:
+            return f"{text}: {self.decision.get_outcome_display()}"
+        if self.overdue:
+            text += " · " + gettext("overdue")
+        if self.review_requested:
+            text += " · " + gettext("review requested")
+        return text
+
+
+class OutcomeKind(models.TextChoices):
+    DECISION = "decision", _("Decision")
+    ACTION = "action", _("Action")
+
+
+class MeetingOutcome(TimeStampedModel):
+    """A decision or action of a meeting, written to the project's RAID log and linked here."""
+
+    meeting = models.ForeignKey(SteeringMeeting, on_delete=models.CASCADE, related_name="outcomes")
+    kind = models.CharField(_("kind"), max_length=10, choices=OutcomeKind.choices)
+    project = models.ForeignKey(
+        "portfolio.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    raid_id = models.PositiveBigIntegerField()
+    title = models.CharField(_("title"), max_length=255)
+
+    class Meta:
+        verbose_name = _("meeting outcome")
+        verbose_name_plural = _("meeting outcomes")
+        ordering = ["meeting", "id"]

@@ -1,0 +1,266 @@
+"""Governance reads: templates, a project's lifecycle, reviews, the gate calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from pmo.accounts.models import User
+from pmo.governance.models import (
+    ConditionStatus,
+    GateCondition,
+    GateDefinition,
+    GateReview,
+    LifecycleState,
+    LifecycleTemplate,
+    PhaseDefinition,
+    PhaseEntry,
+    ProjectGate,
+    ProjectLifecycle,
+    ReviewState,
+)
+from pmo.governance.services import can_decide
+from pmo.portfolio.access import can_edit_project, visible_projects
+from pmo.portfolio.models import Project
+
+__all__ = [
+    "gate_calendar",
+    "get_lifecycle",
+    "lifecycle_panel",
+    "list_reviews",
+    "list_templates",
+    "template_definition",
+]
+
+
+def list_templates(*, latest_only: bool = False) -> QuerySet[LifecycleTemplate]:
+    """Template revisions with how many projects follow each; newest revision first."""
+    qs = LifecycleTemplate.objects.annotate(in_use=Count("lifecycles", distinct=True))
+    if latest_only:
+        latest = {
+            row["code"]: row["m"]
+            for row in LifecycleTemplate.objects.values("code").annotate(m=Max("revision"))
+        }
+        ids = [
+            t.pk
+            for t in LifecycleTemplate.objects.only("code", "revision")
+            if latest.get(t.code) == t.revision
+        ]
+        qs = qs.filter(pk__in=ids)
+    return qs.order_by("code", "-revision")
+
+
+def template_structure(template: LifecycleTemplate) -> list[PhaseDefinition]:
+    """Phases in order, each with ``gate_def`` (or ``None``) holding criteria and deliverables."""
+    phases = list(template.phases.order_by("order"))
+    gates = {
+        g.order: g
+        for g in GateDefinition.objects.filter(template=template).prefetch_related(
+            "criteria", "deliverables", "deciders"
+        )
+    }
+    for phase in phases:
+        phase.gate_def = gates.get(phase.order)  # type: ignore[attr-defined]
+    return phases
+
+
+def template_definition(template: LifecycleTemplate) -> dict[str, Any]:
+    """The definition of a revision, in the shape :func:`services.create_template` takes."""
+    phases = []
+    for phase in template_structure(template):
+        item: dict[str, Any] = {
+            "key": phase.key,
+            "name": phase.name,
+            "name_zh": phase.name_zh,
+            "category": phase.category,
+            "expected_days": phase.expected_days,
+        }
+        gate = phase.gate_def  # type: ignore[attr-defined]
+        if gate is not None:
+            item["gate"] = {
+                "code": gate.code,
+                "name": gate.name,
+                "name_zh": gate.name_zh,
+                "decider_roles": list(gate.decider_roles),
+                "decider_ids": [p.pk for p in gate.deciders.all()],
+                "criteria": [
+                    {"text": c.text, "text_zh": c.text_zh, "kind": c.kind, "mandatory": c.mandatory}
+                    for c in gate.criteria.all()
+                ],
+                "deliverables": [
+                    {
+                        "name": d.name,
+                        "name_zh": d.name_zh,
+                        "mandatory": d.mandatory,
+                        "template_url": d.template_url,
+                    }
+                    for d in gate.deliverables.all()
+                ],
+            }
+        phases.append(item)
+    return {
+        "code": template.code,
+        "name": template.name,
+        "name_zh": template.name_zh,
+        "pmo_type": template.pmo_type,
+        "description": template.description,
+        "phases": phases,
+    }
+
+
+def get_lifecycle(project: Project) -> ProjectLifecycle | None:
+    """The project's lifecycle with its template and current phase, or ``None``."""
+    return (
+        ProjectLifecycle.objects.select_related("template", "current_phase", "next_gate")
+        .filter(project=project)
+        .first()
+    )
+
+
+def list_reviews(project: Project) -> QuerySet[GateReview]:
+    """A project's gate reviews, newest first, with decision and requester."""
+    return (
+        GateReview.objects.filter(lifecycle__project=project)
+        .select_related("gate", "requested_by", "decision", "decision__recycle_to")
+        .order_by("-created_at", "-id")
+    )
+
+
+@dataclass
+class PhaseRow:
+    """A phase of the project's lifecycle as the lifecycle panel shows it."""
+
+    phase: PhaseDefinition
+    gate: ProjectGate | None
+    days: int
+    current: bool
+    visited: bool
+
+
+def phase_rows(lifecycle: ProjectLifecycle, today: dt.date | None = None) -> list[PhaseRow]:
+    """Phases with their gate dates and the days spent in each (derived from phase entries)."""
+    today = today or timezone.localdate()
+    phases = list(lifecycle.template.phases.order_by("order"))
+    gates = {
+        g.gate.order: g
+        for g in ProjectGate.objects.filter(lifecycle=lifecycle).select_related("gate")
+    }
+    days: dict[int, int] = {}
+    for entry in PhaseEntry.objects.filter(lifecycle=lifecycle):
+        end = entry.left_on or (
+            today if lifecycle.state == LifecycleState.ACTIVE else entry.entered_on
+        )
+        days[entry.phase_id] = days.get(entry.phase_id, 0) + max(0, (end - entry.entered_on).days)
+    return [
+        PhaseRow(
+            phase=p,
+            gate=gates.get(p.order),
+            days=days.get(p.pk, 0),
+            current=p.pk == lifecycle.current_phase_id,
+            visited=p.pk in days or p.pk == lifecycle.current_phase_id,
+        )
+        for p in phases
+    ]
+
+
+def lifecycle_panel(project: Project, user: User) -> dict[str, Any]:
+    """Context of the lifecycle panel on the project page."""
+    lifecycle = get_lifecycle(project)
+    open_review = None
+    conditions: list[GateCondition] = []
+    if lifecycle is not None:
+        open_review = (
+            GateReview.objects.filter(lifecycle=lifecycle, state=ReviewState.REQUESTED)
+            .select_related("gate")
+            .first()
+        )
+        conditions = list(
+            GateCondition.objects.filter(
+                project=project, status=ConditionStatus.OPEN
+            ).select_related("owner")
+        )
+    return {
+        "lifecycle": lifecycle,
+        "rows": phase_rows(lifecycle) if lifecycle else [],
+        "open_review": open_review,
+        "conditions": conditions,
+        "can_edit": can_edit_project(user, project),
+        "can_assign": user.is_pmo and lifecycle is None,
+        "today": timezone.localdate(),
+    }
+
+
+def can_decide_review(user: User, review: GateReview) -> bool:
+    return review.state == ReviewState.REQUESTED and can_decide(user, review.gate)
+
+
+@dataclass
+class CalendarEntry:
+    """A gate of a project that is due (forecast) and not passed yet."""
+
+    project: Project
+    gate: GateDefinition
+    due: dt.date
+    planned: dt.date
+    overdue: bool
+    next: bool
+    review: GateReview | None
+
+
+def gate_calendar(
+    user: User, start: dt.date, end: dt.date, today: dt.date | None = None
+) -> list[CalendarEntry]:
+    """Gates not yet passed whose forecast falls in ``[start, end]``, plus every overdue
+    next gate, across the projects ``user`` may read; by date."""
+    today = today or timezone.localdate()
+    projects = visible_projects(user).values("pk")
+    rows = (
+        ProjectGate.objects.filter(
+            lifecycle__project__in=projects,
+            lifecycle__state=LifecycleState.ACTIVE,
+            actual__isnull=True,
+            gate__order__gt=0,
+        )
+        .filter(forecast__lte=end)
+        .filter(
+            Q(forecast__gte=start)
+            | Q(forecast__lt=today, gate__order=F("lifecycle__current_phase__order") + 1)
+        )
+        .select_related("gate", "lifecycle__project", "lifecycle__current_phase")
+        .order_by("forecast", "lifecycle__project__code")
+    )
+    open_reviews = {
+        r.lifecycle_id: r
+        for r in GateReview.objects.filter(
+            lifecycle__project__in=projects, state=ReviewState.REQUESTED
+        )
+    }
+    result = []
+    for row in rows:
+        lifecycle = row.lifecycle
+        is_next = row.gate.order == lifecycle.current_phase.order + 1
+        if row.gate.order <= lifecycle.current_phase.order:
+            continue  # passed before a recycle reset is not possible; defensive
+        overdue = is_next and row.forecast < today
+        if row.forecast < start and not overdue:
+            continue
+        result.append(
+            CalendarEntry(
+                project=lifecycle.project,
+                gate=row.gate,
+                due=row.forecast,
+                planned=row.planned,
+                overdue=overdue,
+                next=is_next,
+                review=open_reviews.get(lifecycle.pk) if is_next else None,
+            )
+        )
+    return result
+
+
+def decisions_prefetch() -> Prefetch:
+    return Prefetch("conditions", queryset=GateCondition.objects.select_related("owner"))

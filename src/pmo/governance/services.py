@@ -1,0 +1,404 @@
+"""Governance use-cases: templates, project lifecycles, gate reviews and decisions.
+
+Every write checks permission, validates, checks the version, records an audit event
+and runs in one transaction. A decision locks the project's lifecycle row first, so
+two people deciding the same gate at once are serialised: the first wins, the second
+finds the review decided and gets a 409.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from pmo.accounts.models import Person, User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import diff, record, snapshot
+from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError
+from pmo.governance import models as governance_models
+from pmo.governance.models import (
+    ConditionStatus,
+    CriterionCheck,
+    DeliverableLink,
+    GateCondition,
+    GateDefinition,
+    GateReview,
+    LifecycleState,
+    LifecycleTemplate,
+    PhaseDefinition,
+    PhaseEntry,
+    ProjectGate,
+    ProjectLifecycle,
+    ReviewState,
+)
+from pmo.governance.templates_service import validate_definition, write_template
+from pmo.portfolio.access import require_edit
+from pmo.portfolio.models import Project, ProjectState
+
+__all__ = [
+    "can_decide",
+    "close_condition",
+    "create_template",
+    "decide_gate",
+    "delete_template",
+    "prepare_review",
+    "request_review",
+    "start_lifecycle",
+    "withdraw_review",
+]
+
+
+def _scope(project: Project | int) -> str:
+    return f"project:{project if isinstance(project, int) else project.pk}"
+
+
+# --- templates --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_template(*, actor: User, definition: dict[str, Any]) -> LifecycleTemplate:
+    """Create a template, or the next revision of an existing code (PMO admin only)."""
+    if not actor.is_authenticated or not actor.is_pmo_admin:
+        raise PermissionDeniedError("only a PMO admin may define lifecycle templates")
+    clean = validate_definition(definition)
+    ids = {i for p in clean["phases"] for i in p.get("gate", {}).get("decider_ids", [])}
+    known = set(Person.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if ids - known:
+        raise FieldError("decider_ids", f"no person with id {sorted(ids - known)[0]}")
+    latest = LifecycleTemplate.objects.filter(code=clean["code"]).aggregate(m=Max("revision"))["m"]
+    template = write_template(
+        clean, revision=(latest or 0) + 1, models=governance_models, actor=actor
+    )
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=template,
+        scope=f"template:{template.code}",
+        changes={"revision": [latest, template.revision], "definition": [None, clean]},
+    )
+    return template
+
+
+@transaction.atomic
+def delete_template(*, actor: User, template: LifecycleTemplate) -> None:
+    """Delete a template revision that no project follows (PMO admin only)."""
+    if not actor.is_authenticated or not actor.is_pmo_admin:
+        raise PermissionDeniedError("only a PMO admin may delete lifecycle templates")
+    in_use = ProjectLifecycle.objects.filter(template=template).count()
+    if in_use:
+        raise ConflictError(
+            f"template {template} is in use by {in_use} project(s) and cannot be deleted; "
+            "define a new revision instead"
+        )
+    record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=template,
+        scope=f"template:{template.code}",
+        changes={"revision": [template.revision, None]},
+    )
+    template.delete()
+
+
+# --- lifecycles -------------------------------------------------------------------------------
+
+
+def plan_gates(
+    phases: list[PhaseDefinition], start: dt.date, from_order: int = 0
+) -> dict[int, dt.date]:
+    """Gate order → date, walking expected phase durations from ``start`` at ``from_order``."""
+    dates: dict[int, dt.date] = {}
+    day = start
+    for phase in phases[from_order:]:
+        if phase.order > from_order:
+            dates[phase.order] = day
+        day = day + dt.timedelta(days=phase.expected_days)
+    return dates
+
+
+def _sync_project(actor: User | None, project: Project, phase: str, state: str) -> None:
+    """Keep the status-center fields ``phase`` / ``state`` in step with the lifecycle."""
+    before = snapshot(project, ["phase", "state"])
+    project.phase, project.state = phase, state
+    changes = diff(before, snapshot(project, ["phase", "state"]))
+    if changes:
+        project.version += 1
+        Project.objects.filter(pk=project.pk).update(
+            phase=phase, state=state, version=project.version
+        )
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=project,
+            scope=_scope(project),
+            changes=changes,
+        )
+
+
+@transaction.atomic
+def start_lifecycle(
+    *,
+    actor: User,
+    project: Project,
+    template: LifecycleTemplate,
+    started_on: dt.date | None = None,
+) -> ProjectLifecycle:
+    """Put a project on a template revision, in its first phase (the PMO decides this)."""
+    if not actor.is_authenticated or not actor.is_pmo:
+        raise PermissionDeniedError("only the PMO assigns a lifecycle to a project")
+    project = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
+    if ProjectLifecycle.objects.filter(project=project).exists():
+        raise ConflictError(f"project {project.code} already follows a lifecycle")
+    started_on = started_on or timezone.localdate()
+    phases = list(template.phases.order_by("order"))
+    gates = {g.order: g for g in template.gates.all()}
+    lifecycle = ProjectLifecycle.objects.create(
+        project=project, template=template, current_phase=phases[0], started_on=started_on
+    )
+    PhaseEntry.objects.create(lifecycle=lifecycle, phase=phases[0], entered_on=started_on)
+    plan = plan_gates(phases, started_on)
+    ProjectGate.objects.bulk_create(
+        ProjectGate(lifecycle=lifecycle, gate=gates[order], planned=day, forecast=day)
+        for order, day in plan.items()
+    )
+    _refresh(lifecycle)
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=lifecycle,
+        scope=_scope(project),
+        changes={"template": [None, str(template)], "phase": [None, phases[0].key]},
+    )
+    _sync_project(actor, project, phases[0].category, ProjectState.ACTIVE)
+    return lifecycle
+
+
+def _refresh(lifecycle: ProjectLifecycle) -> None:
+    """Recompute the denormalised next gate, its due date and the open-condition count."""
+    gate = None
+    if lifecycle.state == LifecycleState.ACTIVE:
+        gate = GateDefinition.objects.filter(
+            template_id=lifecycle.template_id, order=lifecycle.current_phase.order + 1
+        ).first()
+    due = None
+    if gate is not None:
+        due = (
+            ProjectGate.objects.filter(lifecycle=lifecycle, gate=gate)
+            .values_list("forecast", flat=True)
+            .first()
+        )
+    lifecycle.next_gate = gate
+    lifecycle.next_gate_due = due
+    lifecycle.open_conditions = GateCondition.objects.filter(
+        project_id=lifecycle.project_id, status=ConditionStatus.OPEN
+    ).count()
+    ProjectLifecycle.objects.filter(pk=lifecycle.pk).update(
+        next_gate=gate, next_gate_due=due, open_conditions=lifecycle.open_conditions
+    )
+
+
+def _locked_lifecycle(project_id: int) -> ProjectLifecycle:
+    lifecycle = (
+        ProjectLifecycle.objects.select_for_update(of=("self",))
+        .select_related("current_phase", "template", "project__manager")
+        .filter(project_id=project_id)
+        .first()
+    )
+    if lifecycle is None:
+        raise ConflictError("the project does not follow a lifecycle yet")
+    return lifecycle
+
+
+# --- gate reviews -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_review(
+    *,
+    actor: User,
+    project: Project,
+    gate_code: str | None = None,
+    scheduled_for: dt.date | None = None,
+    notes: str = "",
+) -> GateReview:
+    """Ask for the review of the project's next gate (the PM or the PMO)."""
+    lifecycle = _locked_lifecycle(project.pk)
+    require_edit(actor, lifecycle.project)
+    if lifecycle.state != LifecycleState.ACTIVE:
+        raise ConflictError(
+            f"project {project.code} is {lifecycle.get_state_display()}: no gate is left"
+        )
+    gate = lifecycle.next_gate
+    if gate is None:
+        raise ConflictError(f"project {project.code} is in its last phase: no gate is left")
+    if gate_code and gate_code != gate.code:
+        raise ConflictError(
+            f"gates are passed in order: the next gate of {project.code} is {gate.code}, "
+            f"not {gate_code}"
+        )
+    open_review = GateReview.objects.filter(
+        lifecycle=lifecycle, state=ReviewState.REQUESTED
+    ).first()
+    if open_review is not None:
+        raise ConflictError(
+            f"a review of gate {gate.code} is already open (#{open_review.pk}): "
+            "decide or withdraw it first"
+        )
+    review = GateReview(
+        lifecycle=lifecycle,
+        gate=gate,
+        requested_by=actor,
+        scheduled_for=scheduled_for,
+        notes=notes or "",
+    )
+    try:
+        with transaction.atomic():
+            review.save()
+    except IntegrityError:
+        raise ConflictError("a review of this project is already open") from None
+    CriterionCheck.objects.bulk_create(
+        CriterionCheck(review=review, criterion=c) for c in gate.criteria.all()
+    )
+    DeliverableLink.objects.bulk_create(
+        DeliverableLink(review=review, deliverable=d) for d in gate.deliverables.all()
+    )
+    if scheduled_for:
+        ProjectGate.objects.filter(lifecycle=lifecycle, gate=gate).update(forecast=scheduled_for)
+        _refresh(lifecycle)
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=review,
+        scope=_scope(project.pk),
+        changes={"gate": [None, gate.code], "scheduled_for": [None, str(scheduled_for or "")]},
+    )
+    return review
+
+
+def _locked_review(review: GateReview) -> tuple[ProjectLifecycle, GateReview]:
+    lifecycle = _locked_lifecycle(review.lifecycle.project_id)
+    fresh = GateReview.objects.select_related("gate").get(pk=review.pk)
+    return lifecycle, fresh
+
+
+@transaction.atomic
+def prepare_review(
+    *,
+    actor: User,
+    review: GateReview,
+    version: int | None,
+    checks: list[dict[str, Any]] | None = None,
+    deliverables: list[dict[str, Any]] | None = None,
+    scheduled_for: dt.date | None = None,
+    notes: str | None = None,
+) -> GateReview:
+    """Tick criteria (with evidence links), link delivered documents, set the review date."""
+    lifecycle, review = _locked_review(review)
+    require_edit(actor, lifecycle.project)
+    if review.state != ReviewState.REQUESTED:
+        raise ConflictError(f"the review is {review.get_state_display()} and cannot change")
+    review.check_version(version)
+    changes: dict[str, list[Any]] = {}
+    by_criterion = {c.criterion_id: c for c in review.checks.all()}
+    for i, item in enumerate(checks or []):
+        check = by_criterion.get(item.get("criterion_id"))  # type: ignore[arg-type]
+        if check is None:
+            raise FieldError(f"checks.{i}.criterion_id", "is not a criterion of this gate")
+        before = [check.met, check.evidence_url, check.note]
+        check.met = bool(item.get("met", check.met))
+        check.evidence_url = item.get("evidence_url", check.evidence_url) or ""
+        check.note = (item.get("note", check.note) or "")[:300]
+        if check.evidence_url and not check.evidence_url.startswith(("http://", "https://")):
+            raise FieldError(f"checks.{i}.evidence_url", "must be an http(s) link")
+        after = [check.met, check.evidence_url, check.note]
+        if before != after:
+            check.save()
+            changes[f"criterion {check.criterion_id}"] = [before, after]
+    by_deliverable = {d.deliverable_id: d for d in review.deliverables.all()}
+    for i, item in enumerate(deliverables or []):
+        link = by_deliverable.get(item.get("deliverable_id"))  # type: ignore[arg-type]
+        if link is None:
+            raise FieldError(
+                f"deliverables.{i}.deliverable_id", "is not a deliverable of this gate"
+            )
+        url = item.get("url") or ""
+        if url and not url.startswith(("http://", "https://")):
+            raise FieldError(f"deliverables.{i}.url", "must be an http(s) link")
+        if url != link.url:
+            changes[f"deliverable {link.deliverable_id}"] = [link.url, url]
+            link.url = url
+            link.save()
+    if scheduled_for is not None and scheduled_for != review.scheduled_for:
+        changes["scheduled_for"] = [str(review.scheduled_for or ""), str(scheduled_for)]
+        review.scheduled_for = scheduled_for
+        ProjectGate.objects.filter(lifecycle=lifecycle, gate=review.gate).update(
+            forecast=scheduled_for
+        )
+        _refresh(lifecycle)
+    if notes is not None and notes != review.notes:
+        changes["notes"] = [review.notes, notes]
+        review.notes = notes
+    if changes:
+        review.version += 1
+        review.save()
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=review,
+            scope=_scope(lifecycle.project_id),
+            changes=changes,
+        )
+    return review
+
+
+@transaction.atomic
+def withdraw_review(*, actor: User, review: GateReview, version: int | None) -> GateReview:
+    """Withdraw an open review (nothing is decided; another can be requested)."""
+    lifecycle, review = _locked_review(review)
+    require_edit(actor, lifecycle.project)
+    if review.state != ReviewState.REQUESTED:
+        raise ConflictError(f"the review is {review.get_state_display()} and cannot be withdrawn")
+    review.check_version(version)
+    review.state = ReviewState.WITHDRAWN
+    review.version += 1
+    review.save()
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=review,
+        scope=_scope(lifecycle.project_id),
+        changes={"state": [ReviewState.REQUESTED, ReviewState.WITHDRAWN]},
+    )
+    return review
+
+
+def can_decide(user: User, gate: GateDefinition) -> bool:
+    """Users whose role the gate names, or the steering members it names, decide it."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    roles = set(gate.decider_roles or [])
+    if user.role in roles or (user.is_pmo_admin and "pmo_admin" in roles):
+        return True
+    return gate.deciders.filter(user=user).exists()
+
+
+def unmet_requirements(review: GateReview) -> list[str]:
+    """Mandatory criteria not ticked and mandatory deliverables without a document."""
+    unmet = [
+        f"criterion: {c.criterion.text}"
+        for c in review.checks.select_related("criterion")
+        if c.criterion.mandatory and not c.met
+    ]
+    unmet += [
+        f"deliverable: {d.deliverable.name}"
+        for d in review.deliverables.select_related("deliverable")
+        if d.deliverable.mandatory and not d.url
+    ]
+    return unmet
+
+
+from pmo.governance.decisions import close_condition, decide_gate  # noqa: E402

@@ -1,0 +1,292 @@
+"""Steering committee use-cases: meetings, their generated agenda, minutes and outcomes.
+
+The agenda is generated from the portfolio when the meeting is created (and on
+request): gates due up to ``window_days`` after the meeting (and overdue ones),
+open gate reviews, overdue gate conditions, projects red in their last two
+reporting periods, open issues escalated to the steering committee, and, for
+information, the gate decisions of the ``window_days`` before the meeting.
+Change requests join the agenda once the change-control app exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from pmo.accounts.models import User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import diff, record, snapshot
+from pmo.core.errors import FieldError, PermissionDeniedError, ValidationFailed
+from pmo.governance.models import (
+    AgendaItem,
+    ConditionStatus,
+    GateCondition,
+    GateDecision,
+    GateReview,
+    LifecycleState,
+    MeetingOutcome,
+    ProjectLifecycle,
+    ReviewState,
+    SteeringMeeting,
+)
+from pmo.governance.reviews import AgendaKind, OutcomeKind
+from pmo.portfolio import services as portfolio_services
+from pmo.portfolio.models import Project, ProjectState, Rag, StatusReport
+from pmo.portfolio.raid import Escalation, Issue, RaidStatus
+
+__all__ = [
+    "agenda_candidates",
+    "create_meeting",
+    "record_outcome",
+    "regenerate_agenda",
+    "update_meeting",
+]
+
+MEETING_FIELDS = ("title", "date", "window_days", "location", "minutes")
+
+
+def _require_pmo(actor: User) -> None:
+    if not actor.is_authenticated or not actor.is_pmo:
+        raise PermissionDeniedError("only the PMO prepares steering committee meetings")
+
+
+def red_for_two_periods() -> list[Project]:
+    """Active projects whose last two submitted periods are both red."""
+    candidates = list(
+        Project.objects.filter(state=ProjectState.ACTIVE, latest_report__overall=Rag.RED)
+        .select_related("latest_report")
+        .order_by("code")
+    )
+    if not candidates:
+        return []
+    earliest = min(p.latest_report.period_end for p in candidates if p.latest_report)  # type: ignore[union-attr]
+    previous: dict[int, int] = {}
+    rows = (
+        StatusReport.objects.filter(
+            project__in=candidates,
+            is_current=True,
+            period_end__gte=earliest - dt.timedelta(days=62),
+        )
+        .order_by("project_id", "-period_end")
+        .values_list("project_id", "overall", "period_end")
+    )
+    seen: dict[int, int] = {}
+    for project_id, overall, _end in rows:
+        seen[project_id] = seen.get(project_id, 0) + 1
+        if seen[project_id] == 2:
+            previous[project_id] = overall
+    return [p for p in candidates if previous.get(p.pk) == Rag.RED]
+
+
+def agenda_candidates(date: dt.date, window_days: int) -> list[AgendaItem]:
+    """The agenda lines for a meeting on ``date`` (unsaved, in order)."""
+    horizon = date + dt.timedelta(days=window_days)
+    items: list[AgendaItem] = []
+    lifecycles = (
+        ProjectLifecycle.objects.filter(
+            state=LifecycleState.ACTIVE, next_gate__isnull=False, next_gate_due__lte=horizon
+        )
+        .select_related("project", "next_gate")
+        .order_by("next_gate_due", "project__code")
+    )
+    reviewed = set(
+        GateReview.objects.filter(state=ReviewState.REQUESTED).values_list(
+            "lifecycle_id", flat=True
+        )
+    )
+    listed: set[int] = set()
+    for lc in lifecycles:
+        items.append(
+            AgendaItem(
+                kind=AgendaKind.GATE,
+                project=lc.project,
+                gate=lc.next_gate,
+                due=lc.next_gate_due,
+                overdue=lc.next_gate_due is not None and lc.next_gate_due < date,
+                review_requested=lc.pk in reviewed,
+            )
+        )
+        listed.add(lc.pk)
+    for review in (
+        GateReview.objects.filter(state=ReviewState.REQUESTED)
+        .exclude(lifecycle_id__in=listed)
+        .select_related("lifecycle__project", "gate")
+        .order_by("scheduled_for", "id")
+    ):
+        items.append(
+            AgendaItem(
+                kind=AgendaKind.GATE,
+                project=review.lifecycle.project,
+                gate=review.gate,
+                due=review.scheduled_for,
+                review_requested=True,
+            )
+        )
+    for condition in (
+        GateCondition.objects.filter(status=ConditionStatus.OPEN, due_date__lt=date)
+        .select_related("project", "owner")
+        .order_by("due_date", "id")
+    ):
+        items.append(
+            AgendaItem(
+                kind=AgendaKind.CONDITION,
+                project=condition.project,
+                title=f"{condition.text} ({condition.owner.display_name})"[:300],
+                due=condition.due_date,
+            )
+        )
+    for project in red_for_two_periods():
+        items.append(AgendaItem(kind=AgendaKind.RED, project=project))
+    for issue in (
+        Issue.objects.filter(status=RaidStatus.OPEN, escalation=Escalation.STEERING)
+        .select_related("project")
+        .order_by("-severity", "due_date", "id")
+    ):
+        items.append(
+            AgendaItem(
+                kind=AgendaKind.ESCALATED,
+                project=issue.project,
+                title=issue.title[:300],
+                due=issue.due_date,
+            )
+        )
+    for decision in (
+        GateDecision.objects.filter(
+            decided_on__gte=date - dt.timedelta(days=window_days), decided_on__lte=date
+        )
+        .select_related("review__lifecycle__project", "review__gate")
+        .order_by("decided_on", "id")
+    ):
+        items.append(
+            AgendaItem(
+                kind=AgendaKind.DECIDED,
+                project=decision.review.lifecycle.project,
+                gate=decision.review.gate,
+                decision=decision,
+                due=decision.decided_on,
+            )
+        )
+    return items
+
+
+def _write_agenda(meeting: SteeringMeeting) -> None:
+    AgendaItem.objects.filter(meeting=meeting).delete()
+    items = agenda_candidates(meeting.date, meeting.window_days)
+    for order, item in enumerate(items):
+        item.meeting, item.order = meeting, order
+    AgendaItem.objects.bulk_create(items, batch_size=2000)
+
+
+def _set(meeting: SteeringMeeting, data: dict[str, Any]) -> None:
+    for field, value in data.items():
+        if field not in MEETING_FIELDS:
+            raise FieldError(field, "is not a meeting field that can be set")
+        setattr(meeting, field, value if value is not None else "")
+    errors = []
+    if not (meeting.title or "").strip():
+        errors.append({"field": "title", "message": "is required"})
+    if not isinstance(meeting.date, dt.date):
+        errors.append({"field": "date", "message": "a date is required"})
+    if not isinstance(meeting.window_days, int) or not 0 <= meeting.window_days <= 366:
+        errors.append({"field": "window_days", "message": "between 0 and 366 days"})
+    if errors:
+        raise ValidationFailed(
+            "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
+        )
+
+
+@transaction.atomic
+def create_meeting(*, actor: User, data: dict[str, Any]) -> SteeringMeeting:
+    """Plan a meeting and generate its agenda from the portfolio (PMO)."""
+    _require_pmo(actor)
+    meeting = SteeringMeeting(created_by=actor)
+    _set(meeting, data)
+    meeting.save()
+    _write_agenda(meeting)
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=meeting,
+        scope=f"meeting:{meeting.pk}",
+        changes=diff({}, snapshot(meeting)),
+    )
+    return meeting
+
+
+@transaction.atomic
+def regenerate_agenda(*, actor: User, meeting: SteeringMeeting) -> SteeringMeeting:
+    """Rebuild the agenda from today's portfolio."""
+    _require_pmo(actor)
+    _write_agenda(meeting)
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(
+    *, actor: User, meeting: SteeringMeeting, data: dict[str, Any], version: int | None
+) -> SteeringMeeting:
+    """Change a meeting (e.g. write the minutes); version-checked."""
+    _require_pmo(actor)
+    meeting = SteeringMeeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+    meeting.check_version(version)
+    before = snapshot(meeting)
+    _set(meeting, data)
+    changes = diff(before, snapshot(meeting))
+    if changes:
+        meeting.version += 1
+        meeting.save()
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=meeting,
+            scope=f"meeting:{meeting.pk}",
+            changes=changes,
+        )
+    return meeting
+
+
+@transaction.atomic
+def record_outcome(
+    *,
+    actor: User,
+    meeting: SteeringMeeting,
+    project: Project,
+    kind: str,
+    title: str,
+    owner_id: int | None = None,
+    due_date: dt.date | None = None,
+) -> MeetingOutcome:
+    """Record a decision or action of the meeting in the project's RAID log and link it here."""
+    _require_pmo(actor)
+    if kind not in OutcomeKind.values:
+        raise FieldError("kind", "decision or action")
+    if not (title or "").strip():
+        raise FieldError("title", "is required")
+    data: dict[str, Any] = {"title": title.strip()[:255], "owner": owner_id, "due_date": due_date}
+    if kind == OutcomeKind.DECISION:
+        data |= {
+            "decision_status": "decided",
+            "decided_by": meeting.title[:200],
+            "decided_on": meeting.date,
+            "status": RaidStatus.CLOSED,
+        }
+    item = portfolio_services.create_raid_item(
+        actor=actor, project=project, kind=f"{kind}s", data=data
+    )
+    outcome = MeetingOutcome.objects.create(
+        meeting=meeting, kind=kind, project=project, raid_id=item.pk, title=data["title"]
+    )
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=outcome,
+        scope=f"meeting:{meeting.pk}",
+        changes={
+            "project": [None, project.code],
+            "kind": [None, kind],
+            "title": [None, data["title"]],
+        },
+    )
+    return outcome

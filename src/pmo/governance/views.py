@@ -1,0 +1,480 @@
+"""Web pages of governance. Thin: read via selectors, write via services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pmo.accounts.models import Role, user_of
+from pmo.accounts.services import authenticate_token
+from pmo.core.errors import DomainError, NotFoundError
+from pmo.governance import ical, selectors, services, steering
+from pmo.governance.forms import (
+    DecisionForm,
+    MeetingForm,
+    MinutesForm,
+    OutcomeForm,
+    PhaseFormSet,
+    ReviewRequestForm,
+    TemplateForm,
+    TemplateHeaderForm,
+    definition_from_forms,
+    initial_from_definition,
+)
+from pmo.governance.models import (
+    GateCondition,
+    GateReview,
+    LifecycleTemplate,
+    ReviewState,
+    SteeringMeeting,
+)
+from pmo.portfolio.access import can_edit_project, get_visible_project
+
+
+def _project_or_404(request: HttpRequest, code: str) -> Any:
+    try:
+        return get_visible_project(user_of(request), code)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+
+
+def _template_or_404(template_id: int) -> LifecycleTemplate:
+    template = selectors.list_templates().filter(pk=template_id).first()
+    if template is None:
+        raise Http404("no such template")
+    return template
+
+
+# --- templates --------------------------------------------------------------------------------
+
+
+@login_required
+def template_list(request: HttpRequest) -> HttpResponse:
+    """Every template revision with the number of projects that follow it."""
+    return render(
+        request,
+        "governance/lifecycletemplate_list.html",
+        {"templates": selectors.list_templates(), "can_define": user_of(request).is_pmo_admin},
+    )
+
+
+@login_required
+def template_detail(request: HttpRequest, template_id: int) -> HttpResponse:
+    """Phases, gates, criteria, deliverables and deciders of one revision."""
+    template = _template_or_404(template_id)
+    return render(
+        request,
+        "governance/lifecycletemplate_detail.html",
+        {
+            "template": template,
+            "phases": selectors.template_structure(template),
+            "can_define": user_of(request).is_pmo_admin,
+        },
+    )
+
+
+def _source_definition(request: HttpRequest) -> dict[str, Any]:
+    source = request.GET.get("from")
+    base = (
+        LifecycleTemplate.objects.filter(pk=source).first() if source and source.isdigit() else None
+    ) or LifecycleTemplate.objects.filter(code="generic").order_by("-revision").first()
+    return selectors.template_definition(base) if base else {"phases": []}
+
+
+@login_required
+def template_create(request: HttpRequest) -> HttpResponse:
+    """Define a template, or the next revision of one (``?from=<id>`` starts from it).
+
+    The structured editor (a row per phase, criteria and deliverables one per line) is the
+    default; ``?mode=json`` edits the same definition as JSON (the API's shape).
+    """
+    if not user_of(request).is_pmo_admin:
+        messages.error(request, _("Only a PMO admin may define lifecycle templates."))
+        return redirect("governance:template_list")
+    mode = request.POST.get("mode") or request.GET.get("mode") or "form"
+    json_form = header = phases = None
+    errors: list[str] = []
+    if request.method == "POST":
+        definition = None
+        if mode == "json":
+            json_form = TemplateForm(request.POST)
+            if json_form.is_valid():
+                definition = json_form.cleaned_data["definition"]
+        else:
+            header, phases = TemplateHeaderForm(request.POST), PhaseFormSet(request.POST)
+            if header.is_valid() and phases.is_valid():
+                definition = definition_from_forms(header, phases)
+        if definition is not None:
+            try:
+                template = services.create_template(actor=user_of(request), definition=definition)
+            except DomainError as exc:
+                errors = [
+                    f"{e['field']}: {e['message']}"
+                    for e in exc.errors or [{"field": "", "message": exc.message}]
+                ]
+            else:
+                messages.success(request, _("Template %(name)s saved.") % {"name": template})
+                return redirect("governance:template_detail", template_id=template.pk)
+    elif mode == "json":
+        definition = _source_definition(request)
+        json_form = TemplateForm(
+            initial={"definition": json.dumps(definition, ensure_ascii=False, indent=2)}
+        )
+    else:
+        initial_header, rows = initial_from_definition(_source_definition(request))
+        header, phases = TemplateHeaderForm(initial=initial_header), PhaseFormSet(initial=rows)
+    return render(
+        request,
+        "governance/lifecycletemplate_form.html",
+        {
+            "mode": mode,
+            "form": json_form,
+            "header": header,
+            "phases": phases,
+            "errors": errors,
+            "source": request.GET.get("from", ""),
+        },
+    )
+
+
+@login_required
+@require_POST
+def template_delete(request: HttpRequest, template_id: int) -> HttpResponse:
+    template = _template_or_404(template_id)
+    try:
+        services.delete_template(actor=user_of(request), template=template)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("governance:template_detail", template_id=template.pk)
+    messages.success(request, _("Template deleted."))
+    return redirect("governance:template_list")
+
+
+# --- project lifecycle and reviews ------------------------------------------------------------
+
+
+@login_required
+def lifecycle_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The project's lifecycle: phases with gate dates and time spent, reviews, conditions."""
+    project = _project_or_404(request, code)
+    context = selectors.lifecycle_panel(project, user_of(request))
+    context.update(
+        {
+            "project": project,
+            "reviews": list(selectors.list_reviews(project)),
+            "all_conditions": list(
+                GateCondition.objects.filter(project=project).select_related("owner", "decision")
+            ),
+            "templates": selectors.list_templates(latest_only=True),
+            "request_form": ReviewRequestForm(),
+        }
+    )
+    return render(request, "governance/projectlifecycle_detail.html", context)
+
+
+@login_required
+@require_POST
+def lifecycle_start(request: HttpRequest, code: str) -> HttpResponse:
+    project = _project_or_404(request, code)
+    template = LifecycleTemplate.objects.filter(pk=request.POST.get("template") or 0).first()
+    try:
+        if template is None:
+            raise NotFoundError(_("Choose a lifecycle template."))
+        services.start_lifecycle(actor=user_of(request), project=project, template=template)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The project now follows %(name)s.") % {"name": template})
+    return redirect("governance:lifecycle_detail", code=project.code)
+
+
+@login_required
+@require_POST
+def review_create(request: HttpRequest, code: str) -> HttpResponse:
+    project = _project_or_404(request, code)
+    form = ReviewRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please correct the review date."))
+        return redirect("governance:lifecycle_detail", code=project.code)
+    try:
+        review = services.request_review(
+            actor=user_of(request),
+            project=project,
+            scheduled_for=form.cleaned_data["scheduled_for"],
+            notes=form.cleaned_data["notes"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("governance:lifecycle_detail", code=project.code)
+    messages.success(request, _("Gate review requested."))
+    return redirect("governance:review_detail", code=project.code, review_id=review.pk)
+
+
+def _review_or_404(project: Any, review_id: int) -> GateReview:
+    review = (
+        selectors.list_reviews(project)
+        .select_related("lifecycle__template")
+        .filter(pk=review_id)
+        .first()
+    )
+    if review is None:
+        raise Http404("no such review")
+    return review
+
+
+@login_required
+def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpResponse:
+    """Prepare (checklist, documents), then decide (deciders of the gate)."""
+    project = _project_or_404(request, code)
+    review = _review_or_404(project, review_id)
+    user = user_of(request)
+    phases = list(review.lifecycle.template.phases.order_by("order"))
+    decision_form = DecisionForm(phases=phases)
+    if request.method == "POST" and request.POST.get("action") == "decide":
+        decision_form = DecisionForm(request.POST, phases=phases)
+        if decision_form.is_valid():
+            data = decision_form.cleaned_data
+            try:
+                services.decide_gate(
+                    actor=user,
+                    review=review,
+                    outcome=data["outcome"],
+                    rationale=data["rationale"],
+                    conditions=decision_form.conditions(),
+                    waive=data["waive"],
+                    waiver_reason=data["waiver_reason"],
+                    recycle_to=data["recycle_to"] or None,
+                    decided_on=data["decided_on"],
+                    version=int(request.POST.get("version") or 0) or None,
+                )
+            except DomainError as exc:
+                for error in exc.errors or [{"field": "", "message": exc.message}]:
+                    field = error["field"] if error["field"] in decision_form.fields else None
+                    decision_form.add_error(field, error["message"] if field else exc.message)
+                    if field is None:
+                        break
+            else:
+                messages.success(request, _("Decision recorded."))
+                return redirect("governance:review_detail", code=project.code, review_id=review.pk)
+    elif request.method == "POST" and request.POST.get("action") == "prepare":
+        try:
+            services.prepare_review(
+                actor=user,
+                review=review,
+                version=int(request.POST.get("version") or 0) or None,
+                checks=[
+                    {
+                        "criterion_id": check.criterion_id,
+                        "met": request.POST.get(f"met_{check.criterion_id}") == "on",
+                        "evidence_url": request.POST.get(f"evidence_{check.criterion_id}", ""),
+                        "note": request.POST.get(f"note_{check.criterion_id}", ""),
+                    }
+                    for check in review.checks.all()
+                ],
+                deliverables=[
+                    {
+                        "deliverable_id": link.deliverable_id,
+                        "url": request.POST.get(f"url_{link.deliverable_id}", ""),
+                    }
+                    for link in review.deliverables.all()
+                ],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Review prepared."))
+        return redirect("governance:review_detail", code=project.code, review_id=review.pk)
+    review.refresh_from_db()
+    decision = getattr(review, "decision", None) if review.state == ReviewState.DECIDED else None
+    return render(
+        request,
+        "governance/gatereview_detail.html",
+        {
+            "project": project,
+            "review": review,
+            "checks": list(review.checks.select_related("criterion")),
+            "links": list(review.deliverables.select_related("deliverable")),
+            "decision": decision,
+            "conditions": list(decision.conditions.select_related("owner")) if decision else [],
+            "unmet": services.unmet_requirements(review),
+            "can_prepare": review.state == ReviewState.REQUESTED
+            and can_edit_project(user, project),
+            "can_decide": selectors.can_decide_review(user, review),
+            "form": decision_form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_withdraw(request: HttpRequest, code: str, review_id: int) -> HttpResponse:
+    project = _project_or_404(request, code)
+    review = _review_or_404(project, review_id)
+    try:
+        services.withdraw_review(actor=user_of(request), review=review, version=review.version)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("governance:lifecycle_detail", code=project.code)
+
+
+@login_required
+@require_POST
+def condition_close(request: HttpRequest, code: str, condition_id: int) -> HttpResponse:
+    project = _project_or_404(request, code)
+    condition = GateCondition.objects.filter(project=project, pk=condition_id).first()
+    if condition is None:
+        raise Http404("no such condition")
+    try:
+        services.close_condition(
+            actor=user_of(request), condition=condition, note=request.POST.get("note", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Condition closed."))
+    return redirect("governance:lifecycle_detail", code=project.code)
+
+
+# --- gate calendar ----------------------------------------------------------------------------
+
+
+def _window(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    try:
+        start = dt.date.fromisoformat(request.GET.get("start", ""))
+    except ValueError:
+        start = timezone.localdate()
+    try:
+        days = max(1, min(int(request.GET.get("days", "90")), 731))
+    except ValueError:
+        days = 90
+    return start, start + dt.timedelta(days=days)
+
+
+@login_required
+def gate_calendar(request: HttpRequest) -> HttpResponse:
+    """Upcoming and overdue gates across the portfolio, by week."""
+    start, end = _window(request)
+    entries = selectors.gate_calendar(user_of(request), start, end)
+    weeks: dict[str, list[Any]] = {}
+    for entry in entries:
+        key = (
+            "overdue"
+            if entry.overdue
+            else f"{entry.due.isocalendar()[0]}-W{entry.due.isocalendar()[1]:02d}"
+        )
+        weeks.setdefault(key, []).append(entry)
+    return render(
+        request,
+        "governance/gate_calendar.html",
+        {"weeks": list(weeks.items()), "start": start, "end": end, "count": len(entries)},
+    )
+
+
+def gate_calendar_ics(request: HttpRequest) -> HttpResponse:
+    """The gate calendar as iCalendar; session, or ``?token=`` for calendar applications."""
+    user = user_of(request)
+    if not user.is_authenticated:
+        token = request.GET.get("token") or ""
+        found = authenticate_token(token) if token else None
+        if found is None:
+            return HttpResponse("authentication required", status=401, content_type="text/plain")
+        user = found
+    start, end = _window(request)
+    body = ical.gate_calendar_ics(
+        selectors.gate_calendar(user, start - dt.timedelta(days=30), end),
+        host=request.get_host().split(":")[0],
+        name=_("Gate calendar"),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="gate-calendar.ics"'
+    return response
+
+
+# --- steering committee -----------------------------------------------------------------------
+
+
+def _can_read_meetings(user: Any) -> bool:
+    return user.is_pmo or user.role in (Role.EXECUTIVE, Role.PROJECT_MANAGER)
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    if not _can_read_meetings(user):
+        raise Http404("no steering meetings")
+    form = MeetingForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = steering.create_meeting(actor=user, data=form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("governance:meeting_detail", meeting_id=meeting.pk)
+    return render(
+        request,
+        "governance/steeringmeeting_list.html",
+        {"meetings": SteeringMeeting.objects.all()[:100], "form": form, "can_plan": user.is_pmo},
+    )
+
+
+@login_required
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    user = user_of(request)
+    meeting = SteeringMeeting.objects.filter(pk=meeting_id).first()
+    if meeting is None or not _can_read_meetings(user):
+        raise Http404("no such meeting")
+    minutes_form = MinutesForm(initial={"minutes": meeting.minutes})
+    outcome_form = OutcomeForm()
+    action = request.POST.get("action")
+    try:
+        if request.method == "POST" and action == "minutes":
+            minutes_form = MinutesForm(request.POST)
+            if minutes_form.is_valid():
+                steering.update_meeting(
+                    actor=user,
+                    meeting=meeting,
+                    data=minutes_form.cleaned_data,
+                    version=int(request.POST.get("version") or 0) or None,
+                )
+                messages.success(request, _("Minutes saved."))
+                return redirect("governance:meeting_detail", meeting_id=meeting.pk)
+        elif request.method == "POST" and action == "outcome":
+            outcome_form = OutcomeForm(request.POST)
+            if outcome_form.is_valid():
+                data = outcome_form.cleaned_data
+                steering.record_outcome(
+                    actor=user,
+                    meeting=meeting,
+                    project=get_visible_project(user, data["project"]),
+                    kind=data["kind"],
+                    title=data["title"],
+                    due_date=data["due_date"],
+                )
+                messages.success(request, _("Recorded in the project's RAID log."))
+                return redirect("governance:meeting_detail", meeting_id=meeting.pk)
+        elif request.method == "POST" and action == "agenda":
+            steering.regenerate_agenda(actor=user, meeting=meeting)
+            return redirect("governance:meeting_detail", meeting_id=meeting.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return render(
+        request,
+        "governance/steeringmeeting_detail.html",
+        {
+            "meeting": meeting,
+            "agenda": list(meeting.agenda.select_related("project", "gate", "decision")),
+            "outcomes": list(meeting.outcomes.select_related("project")),
+            "minutes_form": minutes_form,
+            "outcome_form": outcome_form,
+            "can_edit": user.is_pmo,
+        },
+    )

@@ -1,0 +1,71 @@
+"""Browser test of issue #3's "done when": a PM takes a project through a gate review to a
+decision with conditions, the gate calendar and the steering agenda show it, in both languages."""
+
+import datetime as dt
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, base, username):
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pw-12345")
+    page.click("button[type=submit]")
+
+
+def test_pm_takes_a_project_through_a_gate_to_a_decision_with_conditions(
+    live_server, page, users, make_project
+):
+    from pmo.governance import services
+    from pmo.governance.models import GateDecision, LifecycleTemplate
+
+    project = make_project(code="E2E1", pmo_type="rnd")
+    services.start_lifecycle(
+        actor=users["admin"],
+        project=project,
+        template=LifecycleTemplate.objects.get(code="rnd"),
+        started_on=dt.date.today() - dt.timedelta(days=20),
+    )
+    base = live_server.url
+    sign_in(page, base, "pm")
+    page.goto(f"{base}/projects/E2E1/")
+    page.click("#lifecycle a")
+    page.click("#request-review")
+    assert "G1" in page.inner_text("h1")
+    for box in page.query_selector_all("#prepare input[type=checkbox]"):
+        box.check()
+    for link in page.query_selector_all("#prepare input[type=url]"):
+        link.fill("https://wiki.example.com/case")
+    page.click("#save-checklist")
+    assert page.locator("#prepare input[type=checkbox]:checked").count() == 2
+
+    sign_in(page, base, "exec")
+    page.goto(f"{base}/projects/E2E1/lifecycle/")
+    page.click("#reviews table a")
+    page.check("input[name=outcome][value=go_conditions]")
+    page.fill("textarea[name=rationale]", "Strong case")
+    page.fill("input[name=condition_0]", "Confirm the budget with finance")
+    page.select_option("select[name=owner_0]", label="Zhang Wei")
+    page.fill("input[name=due_0]", (dt.date.today() + dt.timedelta(days=30)).isoformat())
+    page.click("#record-decision")
+    assert page.inner_text("#decision [data-outcome]") == "Go with conditions"
+    assert GateDecision.objects.get().outcome == "go_conditions"
+
+    page.goto(f"{base}/projects/E2E1/")
+    assert "1 condition open" in page.inner_text("#lifecycle")
+    page.click("[data-testid=lang-zh]")
+    assert "1 个条件未关闭" in page.inner_text("#lifecycle")
+    page.goto(f"{base}/gate-calendar/")
+    assert "阶段门日历" in page.inner_text("h1")
+    assert page.locator('[data-code="E2E1"][data-gate="G2"]').count() == 1
+    page.click("[data-testid=lang-en]")
+
+    sign_in(page, base, "member")
+    page.goto(f"{base}/steering-meetings/")
+    page.fill("input[name=title]", "SteerCo")
+    page.fill("input[name=window_days]", "366")
+    page.click("#plan-meeting button")
+    assert page.locator('#agenda [data-kind="gate"][data-code="E2E1"]').count() == 1
