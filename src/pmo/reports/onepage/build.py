@@ -31,6 +31,7 @@ from pmo.portfolio.models import (
     StatusReport,
 )
 from pmo.portfolio.periods import Period, due_period, parse_period, previous_period
+from pmo.reports.onepage.gates import gate_info
 from pmo.reports.onepage.model import Cell, Change, Column, Escalation, Header, OnePage
 
 __all__ = ["build_onepage", "default_period", "select_projects"]
@@ -145,6 +146,7 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
         p for p in select_projects(user, filters) if p.start_date is None or p.start_date <= per.end
     ]
     history = _history([p.pk for p in projects], per, cutoff)
+    lifecycles = gate_info([p.pk for p in projects], per.start, per.end)
     columns = {value: Column(phase=value, label=_phase_label(value)) for value in Phase.values}
     counts: dict[str, int] = defaultdict(int)
     before: dict[str, int] = defaultdict(int)
@@ -152,6 +154,7 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
     changes: list[Change] = []
     budget: dict[str, Decimal] = defaultdict(Decimal)
     phase_changes = 0
+    gates_passed = 0
     for project in projects:
         reports = history.get(project.pk, [])
         current = reports[-1] if reports and reports[-1][3] >= per.start else None
@@ -159,6 +162,9 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
         prior = earlier[-1] if earlier and earlier[-1][3] >= previous.start else None
         latest_known = current or (earlier[-1] if earlier else None)
         phase = latest_known[5] if latest_known and latest_known[5] else project.phase
+        life = lifecycles.get(project.pk)
+        if life is not None:
+            phase = life.phase
         if project.state == ProjectState.CLOSED and phase != Phase.CLOSED and current is None:
             continue
         missing = current is None and project.state == ProjectState.ACTIVE
@@ -178,13 +184,13 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
             rag=rag,
             stale=current is None and rag is not None,
             trend=trend,
-            weeks_in_phase=weeks or None,
-            expected_weeks=None,
-            next_gate="",
-            next_gate_date=None,
+            weeks_in_phase=life.weeks_in_phase if life else (weeks or None),
+            expected_weeks=life.expected_weeks if life else None,
+            next_gate=life.next_gate if life else "",
+            next_gate_date=life.next_gate_date if life else None,
             decision_needed=decision,
             missing=missing,
-            gate_overdue=False,
+            gate_overdue=life.overdue if life else False,
             priority=project.priority,
             percent_complete=(latest_known[9] if latest_known else project.percent_complete),
             program=project.program.code if project.program else "",
@@ -195,6 +201,14 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
         before[RAG_KEYS[prior[4] if prior else None]] += 1
         if project.budget:
             budget[project.currency] += project.budget
+        if life is not None:
+            gates_passed += len(life.passed)
+            changes.extend(
+                Change(
+                    "gate", project.code, project.display_name, _("%(gate)s passed") % {"gate": g}
+                )
+                for g in life.passed
+            )
         if current is not None:
             if current[6] or current[7]:
                 escalations.append(
@@ -207,7 +221,10 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
                         kind="decision" if current[6] else "help",
                     )
                 )
-            changes.extend(_changes(project, current, prior, reports))
+            found = _changes(project, current, prior, reports)
+            if life is not None:  # gate decisions say it better than the phase snapshots
+                found = [c for c in found if c.kind not in ("phase", "closed")]
+            changes.extend(found)
             if prior is not None and prior[5] and current[5] and prior[5] != current[5]:
                 phase_changes += 1
     ordered = sorted(columns.values(), key=lambda c: PHASE_ORDER.get(c.phase, 99))
@@ -227,7 +244,8 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
         phase_changes=phase_changes,
         missing=sum(1 for c in ordered for cell in c.cells if cell.missing),
         decisions=sum(1 for c in ordered for cell in c.cells if cell.decision_needed),
-        gates_overdue=0,
+        gates_overdue=sum(1 for c in ordered for cell in c.cells if cell.gate_overdue),
+        gates_passed=gates_passed,
     )
     layout = next((name for limit, name in LAYOUTS if total <= limit), "paged")
     return OnePage(
@@ -246,7 +264,7 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
     )
 
 
-_CHANGE_ORDER = {"new_red": 0, "recovered": 1, "phase": 2, "started": 3, "closed": 4}
+_CHANGE_ORDER = {"new_red": 0, "recovered": 1, "gate": 2, "phase": 3, "started": 4, "closed": 5}
 
 
 def _changes(project: Project, current: Any, prior: Any, reports: Iterable[Any]) -> list[Change]:

@@ -54,6 +54,7 @@ class Header:
     missing: int
     decisions: int
     gates_overdue: int
+    gates_passed: int = 0
 
 
 @dataclass
@@ -72,7 +73,7 @@ class Escalation:
 class Change:
     """Something that changed since the previous period."""
 
-    kind: str  # "new_red" | "recovered" | "phase" | "started" | "closed"
+    kind: str  # "new_red" | "recovered" | "gate" | "phase" | "started" | "closed"
     code: str
     name: str
     detail: str

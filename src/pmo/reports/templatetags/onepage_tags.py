@@ -35,6 +35,7 @@ def change_label(kind: str) -> str:
     return {
         "new_red": _("new red"),
         "recovered": _("recovered"),
+        "gate": _("gate"),
         "phase": _("phase"),
         "started": _("started"),
         "closed": _("closed"),

@@ -261,3 +261,40 @@ def test_api_and_web_downloads(client, sixty):
     xlsx = client.get("/reports/onepage.xlsx", {"period": "2026-W46"})
     assert xlsx.status_code == 200
     assert client.get("/reports/onepage.pdf", {"period": "bad"}).status_code == 400
+
+
+def test_gates_from_the_lifecycle_history(users, strategic):
+    from pmo.governance import services as governance
+    from pmo.governance.decisions import decide_gate
+    from pmo.governance.models import LifecycleTemplate
+
+    project = strategic(code="GATED", pmo_type="rnd")
+    history(project, ("2026-W45", 1, "idea"), ("2026-W46", 1, "idea"))
+    template = LifecycleTemplate.objects.get(code="rnd", revision=1)
+    governance.start_lifecycle(
+        actor=users["admin"], project=project, template=template, started_on=dt.date(2026, 8, 3)
+    )
+    review = governance.request_review(actor=users["pm"], project=project)
+    decide_gate(
+        actor=users["admin"],
+        review=review,
+        outcome="go",
+        waive=True,
+        waiver_reason="test",
+        decided_on=dt.date(2026, 11, 11),
+    )
+    page = build_onepage(users["exec"], {}, period="2026-W46")
+    cell = cells(page)["GATED"]
+    second = template.phases.get(order=1)
+    assert [c.phase for c in page.columns if cell in c.cells] == [second.category]
+    assert cell.weeks_in_phase == 0  # entered on 11 Nov, the page is as of Sun 15 Nov
+    assert cell.next_gate == template.gates.get(order=2).code
+    assert page.header.gates_passed == 1
+    first_gate = template.gates.get(order=1).code
+    assert ("gate", "GATED", f"{first_gate} passed") in {
+        (c.kind, c.code, c.detail) for c in page.changes
+    }
+    # the week before, the project was still in its first phase, with the first gate overdue
+    before = cells(build_onepage(users["exec"], {}, period="2026-W45"))["GATED"]
+    assert before.next_gate == first_gate
+    assert before.weeks_in_phase == 13  # 3 Aug to Sun 8 Nov
