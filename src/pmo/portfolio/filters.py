@@ -39,7 +39,14 @@ from pmo.portfolio.raid import (
     Severity,
 )
 
-__all__ = ["SORT_KEYS", "ProjectFilterForm", "annotate_status", "filter_projects", "missing_q"]
+__all__ = [
+    "SORT_KEYS",
+    "ProjectFilterForm",
+    "annotate_status",
+    "filter_projects",
+    "filter_scope",
+    "missing_q",
+]
 
 RAG_FILTERS = {"green": 1, "amber": 2, "red": 3}
 SORT_KEYS = {
@@ -162,11 +169,9 @@ class ProjectFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=_sort_choices)
 
 
-def filter_projects(qs: QuerySet[Project], filters: dict[str, Any]) -> QuerySet[Project]:
-    """Apply cleaned filter values (from :class:`ProjectFilterForm` or the API) and the sort.
-
-    ``qs`` must come from :func:`annotate_status`.
-    """
+def filter_scope(qs: QuerySet[Project], filters: dict[str, Any]) -> QuerySet[Project]:
+    """The "which projects" part of the filters (text, portfolio, program, org unit subtree,
+    PMO type); shared with reports that need the same selection without the status columns."""
     if text := (filters.get("q") or "").strip():
         qs = qs.filter(
             Q(code__icontains=text) | Q(name__icontains=text) | Q(name_zh__icontains=text)
@@ -180,6 +185,15 @@ def filter_projects(qs: QuerySet[Project], filters: dict[str, Any]) -> QuerySet[
         qs = qs.filter(org_unit__path__startswith=unit.path) if unit else qs.none()
     if value := filters.get("pmo_type"):
         qs = qs.filter(pmo_type=value)
+    return qs
+
+
+def filter_projects(qs: QuerySet[Project], filters: dict[str, Any]) -> QuerySet[Project]:
+    """Apply cleaned filter values (from :class:`ProjectFilterForm` or the API) and the sort.
+
+    ``qs`` must come from :func:`annotate_status`.
+    """
+    qs = filter_scope(qs, filters)
     if value := filters.get("phase"):
         qs = qs.filter(phase=value)
     if value := filters.get("state"):

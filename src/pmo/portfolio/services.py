@@ -87,6 +87,16 @@ def scope_of(project: Project) -> str:
     return f"project:{project.pk}"
 
 
+def _locked(model: Any, pk: int) -> Any:
+    """Re-read a row under a write lock, with the project manager needed for the edit check.
+
+    Only the row itself is locked (PostgreSQL refuses FOR UPDATE on the nullable side of
+    the outer joins that ``select_related`` adds).
+    """
+    related = "manager" if model is Project else "project__manager"
+    return model._default_manager.select_for_update(of=("self",)).select_related(related).get(pk=pk)
+
+
 def _full_clean(instance: models.Model, exclude: list[str] | None = None) -> None:
     try:
         instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
@@ -169,9 +179,7 @@ def update_project(
     *, actor: User, project: Project, data: dict[str, Any], version: int | None
 ) -> Project:
     """Change a project's fields; ``version`` must match the stored one (else 409)."""
-    project = (
-        Project.objects.select_for_update(of=("self",)).select_related("manager").get(pk=project.pk)
-    )
+    project = _locked(Project, project.pk)
     require_edit(actor, project)
     project.check_version(version)
     if not actor.is_pmo:
@@ -272,9 +280,7 @@ def create_status_report(
     If the period already has a submitted report, the new one is its next
     revision (a correction); the submitted one stays as it was.
     """
-    project = (
-        Project.objects.select_for_update(of=("self",)).select_related("manager").get(pk=project.pk)
-    )
+    project = _locked(Project, project.pk)
     require_edit(actor, project)
     today = today or timezone.localdate()
     per = parse_period(period)
@@ -342,11 +348,7 @@ def update_status_report(
     *, actor: User, report: StatusReport, data: dict[str, Any], version: int | None
 ) -> StatusReport:
     """Edit a draft. Submitted reports are immutable: write a revision instead (409)."""
-    report = (
-        StatusReport.objects.select_for_update(of=("self",))
-        .select_related("project__manager")
-        .get(pk=report.pk)
-    )
+    report = _locked(StatusReport, report.pk)
     require_edit(actor, report.project)
     if report.state != ReportState.DRAFT:
         raise ConflictError(
@@ -372,16 +374,8 @@ def update_status_report(
 @transaction.atomic
 def submit_status_report(*, actor: User, report: StatusReport, version: int | None) -> StatusReport:
     """Submit a draft: from now on it is immutable and counts in the status center."""
-    report = (
-        StatusReport.objects.select_for_update(of=("self",))
-        .select_related("project__manager")
-        .get(pk=report.pk)
-    )
-    project = (
-        Project.objects.select_for_update(of=("self",))
-        .select_related("manager")
-        .get(pk=report.project_id)
-    )
+    report = _locked(StatusReport, report.pk)
+    project = _locked(Project, report.project_id)
     require_edit(actor, project)
     if report.state != ReportState.DRAFT:
         raise ConflictError(
@@ -546,11 +540,7 @@ def update_milestone(
     *, actor: User, milestone: Milestone, data: dict[str, Any], version: int | None
 ) -> Milestone:
     """Change a milestone (version-checked)."""
-    milestone = (
-        Milestone.objects.select_for_update(of=("self",))
-        .select_related("project__manager")
-        .get(pk=milestone.pk)
-    )
+    milestone = _locked(Milestone, milestone.pk)
     require_edit(actor, milestone.project)
     milestone.check_version(version)
     before = snapshot(milestone)
@@ -575,11 +565,7 @@ def update_raid_item(
 ) -> RaidItem:
     """Change a RAID entry (version-checked)."""
     model = RAID_MODELS[kind]
-    item = (
-        model._default_manager.select_for_update(of=("self",))
-        .select_related("project__manager")
-        .get(pk=item.pk)
-    )
+    item = _locked(model, item.pk)
     require_edit(actor, item.project)
     item.check_version(version)
     before = snapshot(item)

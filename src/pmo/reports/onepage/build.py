@@ -19,9 +19,10 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from pmo.accounts.models import OrgUnit, User
+from pmo.accounts.models import User
 from pmo.core.errors import FieldError
 from pmo.portfolio.access import visible_projects
+from pmo.portfolio.filters import filter_scope
 from pmo.portfolio.models import (
     PHASE_ORDER,
     Phase,
@@ -51,15 +52,7 @@ def select_projects(user: User, filters: dict[str, Any]) -> QuerySet[Project]:
     qs = visible_projects(user).select_related("program", "manager", "portfolio")
     if filters.get("scope", "strategic") == "strategic":
         qs = qs.filter(strategic=True)
-    if code := filters.get("portfolio"):
-        qs = qs.filter(portfolio__code=code)
-    if code := filters.get("program"):
-        qs = qs.filter(program__code=code)
-    if code := filters.get("org_unit"):
-        unit = OrgUnit.objects.filter(code=code).only("path").first()
-        qs = qs.filter(org_unit__path__startswith=unit.path) if unit else qs.none()
-    if value := filters.get("pmo_type"):
-        qs = qs.filter(pmo_type=value)
+    qs = filter_scope(qs, filters)
     return qs.order_by("priority", "code")
 
 
