@@ -239,3 +239,10 @@ def test_pager_links_have_no_empty_query(client, users, make_project):
     client.force_login(users["exec"])
     page = client.get("/").content.decode()
     assert 'href="?page=2"' in page
+
+
+def test_stylesheet_and_htmx_are_served(client):
+    css = client.get("/static/pmo/pmo.css")
+    assert css.status_code == 200
+    assert b".topbar" in b"".join(css.streaming_content)
+    assert client.get("/static/django_htmx/htmx-2.min.js").status_code == 200
