@@ -1,4 +1,4 @@
-"""The stylesheet reaches the browser (a page without it is unusable, and tests would not notice)."""
+"""The stylesheet reaches the browser: unstyled pages are unusable and tests would not notice."""
 
 from __future__ import annotations
 
