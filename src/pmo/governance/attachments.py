@@ -110,6 +110,7 @@ def attach_deliverable_file(
     before, old_name = _describe(link), link.file.name
     storage = link.file.storage
     link.file.save(name, upload, save=False)
+    new_name = link.file.name or ""
     try:
         link.file_name = name
         link.file_size = upload.size
@@ -128,7 +129,7 @@ def attach_deliverable_file(
         )
     except BaseException:
         # The row is rolled back: do not leave the new file behind.
-        storage.delete(link.file.name)
+        storage.delete(new_name)
         raise
     if old_name:
         transaction.on_commit(lambda: storage.delete(old_name))
@@ -147,7 +148,7 @@ def download_response(link: DeliverableLink) -> FileResponse:
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=link.file_name or PurePath(link.file.name).name,
+        filename=link.file_name or PurePath(link.file.name or "").name,
         content_type=link.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

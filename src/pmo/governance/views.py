@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -320,7 +321,7 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def review_deliverable_file(
     request: HttpRequest, code: str, review_id: int, deliverable_id: int
-) -> HttpResponse:
+) -> HttpResponseBase:
     """GET downloads a deliverable's file; POST (multipart ``file``) uploads or replaces it."""
     project = _project_or_404(request, code)
     review = _review_or_404(project, review_id)
