@@ -316,3 +316,36 @@ def test_web_download_by_a_viewer_of_another_org_unit_is_404(client, users, revi
     assert client.get(web_url(review)).status_code == 404
     client.force_login(users["viewer"])
     assert client.get(web_url(review)).status_code == 200
+
+
+def test_a_withdrawn_review_refuses_uploads_with_409(client, users, review, media):
+    services.withdraw_review(actor=users["pm"], review=review, version=review.version)
+    response = upload(client, users["pm"], url(review))
+    assert response.status_code == 409
+    assert response.json()["detail"] == "the review is Withdrawn: its documents cannot change"
+    assert stored_files(media) == []
+
+
+def test_a_deliverable_of_another_gate_is_404(client, users, review, media):
+    code = review.lifecycle.project.code
+    target = f"/api/v1/projects/{code}/gate-reviews/{review.pk}/deliverables/999999/file"
+    response = upload(client, users["pm"], target)
+    assert response.status_code == 404
+    assert response.json()["detail"] == "deliverable 999999 is not a deliverable of this gate"
+    assert stored_files(media) == []
+
+
+def test_a_failed_upload_leaves_no_file_behind(users, review, media, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("audit store down")
+
+    monkeypatch.setattr("pmo.governance.attachments.record", broken)
+    with pytest.raises(RuntimeError, match="audit store down"):
+        services.attach_deliverable_file(
+            actor=users["pm"],
+            review=review,
+            deliverable_id=charter(review).deliverable_id,
+            upload=SimpleUploadedFile("c.pdf", PDF),
+        )
+    assert stored_files(media) == []
+    assert charter(review).file.name == ""
