@@ -69,3 +69,44 @@ def test_pm_takes_a_project_through_a_gate_to_a_decision_with_conditions(
     page.fill("input[name=window_days]", "366")
     page.click("#plan-meeting button")
     assert page.locator('#agenda [data-kind="gate"][data-code="E2E1"]').count() == 1
+
+
+def test_pm_attaches_the_charter_as_a_file_and_the_gate_passes(
+    live_server, page, users, make_project, settings, tmp_path
+):
+    from pmo.governance import services
+    from pmo.governance.models import GateDecision, LifecycleTemplate
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    project = make_project(code="E2E2", pmo_type="rnd")
+    services.start_lifecycle(
+        actor=users["admin"],
+        project=project,
+        template=LifecycleTemplate.objects.get(code="generic"),
+        started_on=dt.date.today() - dt.timedelta(days=20),
+    )
+    charter = tmp_path / "charter.pdf"
+    charter.write_bytes(b"%PDF-1.4 charter\n")
+    base = live_server.url
+    sign_in(page, base, "pm")
+    page.goto(f"{base}/projects/E2E2/lifecycle/")
+    page.click("#request-review")
+    for box in page.query_selector_all("#prepare input[type=checkbox]"):
+        box.check()
+    page.click("#save-checklist")
+    page.set_input_files("#prepare input[type=file]", str(charter))
+    page.click("#prepare button[form^=upload-]")
+    assert page.inner_text("a.deliverable-file") == "charter.pdf"
+    with page.expect_download() as download:
+        page.click("a.deliverable-file")
+    assert download.value.suggested_filename == "charter.pdf"
+    assert download.value.path().read_bytes() == b"%PDF-1.4 charter\n"
+
+    sign_in(page, base, "exec")
+    page.goto(f"{base}/projects/E2E2/lifecycle/")
+    page.click("#reviews table a")
+    assert page.locator("#decide .flash.error").count() == 0
+    page.check("input[name=outcome][value=go]")
+    page.click("#record-decision")
+    assert page.inner_text("#decision [data-outcome]") == "Go"
+    assert GateDecision.objects.get().waived == []

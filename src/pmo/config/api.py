@@ -50,6 +50,8 @@ def _field_of(loc: list[Any]) -> str:
     parts = [str(p) for p in loc]
     while parts and parts[0] in _LOCATION_PREFIXES:
         parts.pop(0)
+    if len(parts) > 1 and parts[0] == "file":  # multipart files: ["file", <parameter>]
+        parts.pop(0)
     return ".".join(parts) or "body"
 
 

@@ -168,6 +168,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploaded files (gate deliverables). Never served as static media: every download goes
+# through a view that checks the project is visible to the user (no URL maps MEDIA_URL).
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+# Largest accepted upload, in megabytes.
+PMO_MAX_UPLOAD_MB = int(os.environ.get("PMO_MAX_UPLOAD_MB", "20"))
+
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -9,6 +9,7 @@ __all__ = [
     "DomainError",
     "FieldError",
     "NotFoundError",
+    "PayloadTooLargeError",
     "PermissionDeniedError",
     "ValidationFailed",
 ]
@@ -57,6 +58,12 @@ class ValidationFailed(DomainError):
                 errors.append({"field": "__all__", "message": str(message)})
         summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid input"
         return cls(summary, errors=errors)
+
+
+class PayloadTooLargeError(FieldError):
+    """An uploaded file (the field) is larger than the configured limit (413)."""
+
+    status_code = 413
 
 
 class PermissionDeniedError(DomainError):

@@ -5,12 +5,12 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from pmo.accounts.models import Role, user_of
 from pmo.core.errors import NotFoundError, PermissionDeniedError
-from pmo.governance import selectors, services, steering
+from pmo.governance import attachments, selectors, services, steering
 from pmo.governance.models import (
     GateCondition,
     GateReview,
@@ -274,11 +274,34 @@ class CheckOut(Schema):
         return obj.criterion.mandatory
 
 
+class DeliverableFileOut(Schema):
+    name: str
+    size: int
+    content_type: str
+    uploaded_by: str | None
+    uploaded_at: dt.datetime | None
+
+
 class DeliverableLinkOut(Schema):
     deliverable_id: int
     name: str
     mandatory: bool
     url: str
+    file: DeliverableFileOut | None = Field(
+        None, description="the uploaded document; download it from .../file"
+    )
+
+    @staticmethod
+    def resolve_file(obj: Any) -> dict[str, Any] | None:
+        if not obj.file:
+            return None
+        return {
+            "name": obj.file_name,
+            "size": obj.file_size or 0,
+            "content_type": obj.content_type,
+            "uploaded_by": obj.uploaded_by.username if obj.uploaded_by else None,
+            "uploaded_at": obj.uploaded_at,
+        }
 
     @staticmethod
     def resolve_name(obj: Any) -> str:
@@ -445,7 +468,11 @@ def _review(request: HttpRequest, code: str, review_id: int) -> GateReview:
     project = _project(request, code)
     review = (
         GateReview.objects.select_related("lifecycle__project", "gate")
-        .prefetch_related("checks__criterion", "deliverables__deliverable")
+        .prefetch_related(
+            "checks__criterion",
+            "deliverables__deliverable",
+            "deliverables__uploaded_by",
+        )
         .filter(lifecycle__project=project, pk=review_id)
         .first()
     )
@@ -569,7 +596,12 @@ def list_reviews(request: HttpRequest, code: str):  # type: ignore[no-untyped-de
     return (
         selectors.list_reviews(_project(request, code))
         .select_related("lifecycle__project")
-        .prefetch_related("checks__criterion", "deliverables__deliverable", "decision__conditions")
+        .prefetch_related(
+            "checks__criterion",
+            "deliverables__deliverable",
+            "deliverables__uploaded_by",
+            "decision__conditions",
+        )
     )
 
 
@@ -612,6 +644,49 @@ def prepare_review(request: HttpRequest, code: str, review_id: int, payload: Gat
         notes=payload.notes,
     )
     return _review(request, code, review_id)
+
+
+@router.post(
+    "/projects/{code}/gate-reviews/{review_id}/deliverables/{deliverable_id}/file",
+    response=GateReviewOut,
+    summary="Attach a deliverable as a file (multipart); replaces its file in an open review",
+    description=(
+        "Allowed extensions: "
+        + ", ".join(sorted(attachments.ALLOWED_EXTENSIONS))
+        + ". Larger than PMO_MAX_UPLOAD_MB: 413; empty or another type: 422; "
+        "decided review: 409."
+    ),
+)
+def upload_deliverable_file(  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    code: str,
+    review_id: int,
+    deliverable_id: int,
+    file: UploadedFile = File(...),  # noqa: B008
+    version: int | None = Form(None),
+):
+    services.attach_deliverable_file(
+        actor=user_of(request),
+        review=_review(request, code, review_id),
+        deliverable_id=deliverable_id,
+        upload=file,
+        version=version,
+    )
+    return _review(request, code, review_id)
+
+
+@router.get(
+    "/projects/{code}/gate-reviews/{review_id}/deliverables/{deliverable_id}/file",
+    summary="Download a deliverable's file (as an attachment)",
+    response={200: None},
+)
+def download_deliverable_file(  # type: ignore[no-untyped-def]
+    request: HttpRequest, code: str, review_id: int, deliverable_id: int
+):
+    link = selectors.get_deliverable_file(_review(request, code, review_id), deliverable_id)
+    if link is None:
+        raise NotFoundError(f"deliverable {deliverable_id} of review {review_id} has no file")
+    return attachments.download_response(link)
 
 
 @router.post(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
@@ -92,14 +96,41 @@ class CriterionCheck(models.Model):
         return f"{self.criterion_id}: {self.met}"
 
 
+def deliverable_upload_to(instance: Any, filename: str) -> str:
+    """``gate-reviews/<review>/<deliverable>/<random>.<ext>`` under ``MEDIA_ROOT``.
+
+    The stored name is random: the user's file name is kept in ``file_name`` only, so it
+    never reaches the file system (no path tricks, no clashes between uploads).
+    """
+    suffix = PurePath(filename).suffix.lower()
+    return f"gate-reviews/{instance.review_id}/{instance.deliverable_id}/{uuid.uuid4().hex}{suffix}"
+
+
 class DeliverableLink(models.Model):
-    """A required deliverable of the review's gate and the link to the delivered document."""
+    """A required deliverable of the review's gate: a link to the document and/or the file.
+
+    The file is stored under ``MEDIA_ROOT`` and only downloaded through a view that checks
+    the project is visible; ``file_name`` is the name it was uploaded with.
+    """
 
     review = models.ForeignKey(GateReview, on_delete=models.CASCADE, related_name="deliverables")
     deliverable = models.ForeignKey(
         "governance.GateDeliverable", on_delete=models.PROTECT, related_name="+"
     )
     url = models.URLField(_("document link"), blank=True)
+    file = models.FileField(_("file"), upload_to=deliverable_upload_to, blank=True, max_length=255)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField(_("file size"), null=True, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("delivered document")
@@ -112,7 +143,12 @@ class DeliverableLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.url
+        return self.url or self.file_name
+
+    @property
+    def provided(self) -> bool:
+        """The deliverable counts as delivered: it has a link or a file."""
+        return bool(self.url or self.file)
 
 
 class Outcome(models.TextChoices):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pmo.accounts.models import User
 from pmo.governance.models import (
     ConditionStatus,
+    DeliverableLink,
     GateCondition,
     GateDefinition,
     GateReview,
@@ -29,6 +30,7 @@ from pmo.portfolio.models import Project
 
 __all__ = [
     "gate_calendar",
+    "get_deliverable_file",
     "get_lifecycle",
     "lifecycle_panel",
     "list_reviews",
@@ -117,6 +119,18 @@ def get_lifecycle(project: Project) -> ProjectLifecycle | None:
     return (
         ProjectLifecycle.objects.select_related("template", "current_phase", "next_gate")
         .filter(project=project)
+        .first()
+    )
+
+
+def get_deliverable_file(review: GateReview, deliverable_id: int) -> DeliverableLink | None:
+    """The deliverable of ``review`` with an uploaded file, or ``None`` (no such / no file).
+
+    The caller has checked that the review's project is visible to the user.
+    """
+    return (
+        DeliverableLink.objects.filter(review=review, deliverable_id=deliverable_id)
+        .exclude(file="")
         .first()
     )
 

@@ -40,6 +40,7 @@ from pmo.portfolio.access import require_edit
 from pmo.portfolio.models import Project, ProjectState
 
 __all__ = [
+    "attach_deliverable_file",
     "can_decide",
     "close_condition",
     "create_template",
@@ -387,7 +388,7 @@ def can_decide(user: User, gate: GateDefinition) -> bool:
 
 
 def unmet_requirements(review: GateReview) -> list[str]:
-    """Mandatory criteria not ticked and mandatory deliverables without a document."""
+    """Mandatory criteria not ticked and mandatory deliverables with neither link nor file."""
     unmet = [
         f"criterion: {c.criterion.text}"
         for c in review.checks.select_related("criterion")
@@ -396,9 +397,10 @@ def unmet_requirements(review: GateReview) -> list[str]:
     unmet += [
         f"deliverable: {d.deliverable.name}"
         for d in review.deliverables.select_related("deliverable")
-        if d.deliverable.mandatory and not d.url
+        if d.deliverable.mandatory and not d.provided
     ]
     return unmet
 
 
+from pmo.governance.attachments import attach_deliverable_file  # noqa: E402
 from pmo.governance.decisions import close_condition, decide_gate  # noqa: E402

@@ -22,6 +22,11 @@ urlpatterns = [
         name="review_detail",
     ),
     path(
+        "projects/<str:code>/gate-reviews/<int:review_id>/deliverables/<int:deliverable_id>/file/",
+        views.review_deliverable_file,
+        name="review_deliverable_file",
+    ),
+    path(
         "projects/<str:code>/gate-reviews/<int:review_id>/withdraw/",
         views.review_withdraw,
         name="review_withdraw",

@@ -9,15 +9,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pmo.accounts.models import Role, user_of
 from pmo.accounts.services import authenticate_token
-from pmo.core.errors import DomainError, NotFoundError
-from pmo.governance import ical, selectors, services, steering
+from pmo.core.errors import DomainError, FieldError, NotFoundError
+from pmo.governance import attachments, ical, selectors, services, steering
 from pmo.governance.forms import (
     DecisionForm,
     MeetingForm,
@@ -302,7 +303,9 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
             "project": project,
             "review": review,
             "checks": list(review.checks.select_related("criterion")),
-            "links": list(review.deliverables.select_related("deliverable")),
+            "links": list(review.deliverables.select_related("deliverable", "uploaded_by")),
+            "allowed_extensions": ",".join(f".{e}" for e in sorted(attachments.ALLOWED_EXTENSIONS)),
+            "max_upload_mb": attachments.max_upload_bytes() // (1024 * 1024),
             "decision": decision,
             "conditions": list(decision.conditions.select_related("owner")) if decision else [],
             "unmet": services.unmet_requirements(review),
@@ -312,6 +315,40 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
             "form": decision_form,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_deliverable_file(
+    request: HttpRequest, code: str, review_id: int, deliverable_id: int
+) -> HttpResponseBase:
+    """GET downloads a deliverable's file; POST (multipart ``file``) uploads or replaces it."""
+    project = _project_or_404(request, code)
+    review = _review_or_404(project, review_id)
+    if request.method == "GET":
+        link = selectors.get_deliverable_file(review, deliverable_id)
+        if link is None:
+            raise Http404("no such file")
+        try:
+            return attachments.download_response(link)
+        except NotFoundError as exc:
+            raise Http404(exc.message) from None
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise FieldError("file", _("choose a file to upload"))
+        link = services.attach_deliverable_file(
+            actor=user_of(request),
+            review=review,
+            deliverable_id=deliverable_id,
+            upload=upload,
+            version=int(request.POST.get("version") or 0) or None,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("File %(name)s attached.") % {"name": link.file_name})
+    return redirect("governance:review_detail", code=project.code, review_id=review.pk)
 
 
 @login_required
