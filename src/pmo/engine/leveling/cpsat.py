@@ -20,7 +20,7 @@ import numpy as np
 from pmo.engine.errors import EngineError, InfeasibleError
 from pmo.engine.leveling.heuristic import make_schedule
 from pmo.engine.leveling.model import Objective, Problem, Schedule, Status
-from pmo.engine.leveling.network import Network, lower_bound
+from pmo.engine.leveling.network import Network, energy_bounds, lower_bound
 
 __all__ = ["CpSatOptions", "solve_cpsat"]
 
@@ -33,6 +33,8 @@ class CpSatOptions:
     """Add a no-overlap constraint per clique of pairwise incompatible activities."""
     max_cliques: int = 200
     """At most this many clique constraints."""
+    energy: bool = True
+    """Add precedence-energy bounds (work before / after each activity)."""
     seed: int = 0
     """CP-SAT's ``random_seed``."""
     extra: tuple[tuple[str, Any], ...] = ()
@@ -127,6 +129,7 @@ def solve_cpsat(
         dl = net.deadline[j]
         if dl is not None:
             latest[j] = min(latest[j], dl - net.dur[j])
+    head, rest = energy_bounds(net) if opts.energy else ([], [])
     starts = []
     for j in range(n):
         if net.pinned[j] is not None:
@@ -134,7 +137,12 @@ def solve_cpsat(
             continue
         if latest[j] < net.es[j]:
             raise InfeasibleError(f"activity {problem.activities[j].name!r} has no time window")
-        starts.append(model.new_int_var(net.es[j], latest[j], f"s{j}"))
+        lo = max(net.es[j], head[j]) if head else net.es[j]
+        if makespan_obj and rest:
+            latest[j] = min(latest[j], horizon - rest[j])
+        if latest[j] < lo:
+            raise InfeasibleError(f"activity {problem.activities[j].name!r} has no time window")
+        starts.append(model.new_int_var(lo, latest[j], f"s{j}"))
     intervals = [
         model.new_fixed_size_interval_var(starts[j], net.dur[j], f"i{j}") for j in range(n)
     ]
@@ -171,6 +179,8 @@ def solve_cpsat(
         for j in range(n):
             if net.succ[j] and any(delta < net.dur[j] for _, delta in net.succ[j]):
                 model.add(cmax >= ends[j])
+            if rest and rest[j] > net.tail[j] and net.pinned[j] is None:
+                model.add(cmax >= starts[j] + rest[j])
         model.minimize(cmax)
     else:
         terms = []

@@ -73,8 +73,8 @@ def solve_heuristic(
     ...     precedences=(Precedence(pred=1, succ=2),),
     ... )
     >>> s = solve_heuristic(p, samples=5)
-    >>> s.objective, s.status
-    (7, <Status.OPTIMAL: 'optimal'>)
+    >>> s.objective, s.bound, s.status
+    (7, 5, <Status.FEASIBLE: 'feasible'>)
     """
     t0 = time.perf_counter()
     net = network or Network(problem)

@@ -155,6 +155,54 @@ class Network:
         return sum(w * d for w, d in zip(self.weights, delay, strict=True)), makespan, finish, delay
 
 
+def energy_bounds(net: Network, limit: int = 3000) -> tuple[list[int], list[int]]:
+    """Precedence-energy bounds per activity: ``(head, rest)``.
+
+    ``head[j]``: the activities that must finish before ``j`` starts (through
+    finish-to-start chains) need at least this long on some resource, so
+    ``start[j] >= head[j]``. ``rest[j]``: ``j`` and everything that must start
+    after it need this long, so ``makespan >= start[j] + rest[j]``. Both use
+    each resource's largest capacity, so they hold under capacity profiles.
+    Empty lists above ``limit`` activities.
+
+    Examples
+    --------
+    >>> from pmo.engine.leveling.model import Activity, Precedence, Resource
+    >>> p = Problem(
+    ...     resources=(Resource(name="r", capacity=2),),
+    ...     activities=tuple(Activity(name=str(j), duration=2, demands=(2,)) for j in range(3)),
+    ...     precedences=(Precedence(pred=0, succ=1), Precedence(pred=0, succ=2)),
+    ... )
+    >>> energy_bounds(Network(p))
+    ([0, 2, 2], [6, 2, 2])
+    """
+    n = net.n
+    if n > limit or net.m == 0:
+        return [], []
+    before = [0] * n  # bitsets of activities finishing before j starts
+    after = [0] * n  # bitsets of activities starting at or after j starts
+    for j in net.order:
+        for i, delta in net.pred[j]:
+            if delta >= net.dur[i]:
+                before[j] |= before[i] | (1 << i)
+    for i in reversed(net.order):
+        after[i] |= 1 << i
+        for j, delta in net.succ[i]:
+            if delta >= 0:
+                after[i] |= after[j]
+    energy = net.demand * np.array(net.dur, dtype=np.int64)[:, None]
+    caps = np.array([max(c, 1) for c in net.max_capacity], dtype=np.int64)
+
+    def bound(bits: int) -> int:
+        members = [k for k in range(n) if bits >> k & 1]
+        if not members:
+            return 0
+        total = energy[members].sum(axis=0)
+        return int(max(0, *(-(-total // caps))))
+
+    return [bound(b) for b in before], [max(net.tail[j], bound(after[j])) for j in range(n)]
+
+
 def lower_bound(net: Network) -> int:
     """A lower bound of the makespan: critical path, resource energy and disjunctive cliques.
 
@@ -171,6 +219,9 @@ def lower_bound(net: Network) -> int:
     if net.n == 0:
         return 0
     lb = max(e + t for e, t in zip(net.es, net.tail, strict=True))
+    head, rest = energy_bounds(net)
+    if head:
+        lb = max(lb, max(max(h, e) + r for h, e, r in zip(head, net.es, rest, strict=True)))
     dur = np.array(net.dur, dtype=np.int64)
     energy = dur @ net.demand if net.m else np.zeros(0, dtype=np.int64)
     cap = net.capacity(net.horizon)

@@ -61,9 +61,9 @@ def priorities(net: Network, rule: str) -> list[float]:
             for j, _ in net.succ[i]:
                 below[i].add(j)
                 below[i] |= below[j]
-        return [-float(len(s)) for s in below]
+        return [float(-len(s)) for s in below]
     if rule == "GRPW":
-        return [-float(net.dur[j] + sum(net.dur[k] for k, _ in net.succ[j])) for j in range(n)]
+        return [float(-net.dur[j] - sum(net.dur[k] for k, _ in net.succ[j])) for j in range(n)]
     if rule == "WLFT":
         wmax = max(net.weights, default=1) or 1
         cpm = net.cpm_finish
