@@ -44,7 +44,11 @@ PRIORITY_WEIGHTS = {1: 1, 2: 2, 3: 4, 4: 8, 5: 16}
 
 
 def generate_portfolio(
-    rng: np.random.Generator, *, projects: int = 50, tasks: int = 100, roles: int = 20,
+    rng: np.random.Generator,
+    *,
+    projects: int = 50,
+    tasks: int = 100,
+    roles: int = 20,
     load: float = 1.15,
 ) -> Problem:
     """A random portfolio sharing ``roles`` renewable roles, deterministic given ``rng``.
@@ -96,7 +100,9 @@ def generate_portfolio(
     # Capacities from the CPM load profile: average use while a role is busy.
     draft = Problem(
         resources=tuple(Resource(name=f"role{k + 1:02d}", capacity=10**6) for k in range(roles)),
-        activities=tuple(acts), precedences=tuple(precs), projects=tuple(projs),
+        activities=tuple(acts),
+        precedences=tuple(precs),
+        projects=tuple(projs),
         objective=Objective.WEIGHTED_DELAY,
     )
     net = Network(draft)
@@ -111,14 +117,18 @@ def generate_portfolio(
         caps.append(max(need, int(np.ceil(busy.mean() / load)) if busy.size else need))
     return Problem(
         resources=tuple(Resource(name=f"role{k + 1:02d}", capacity=c) for k, c in enumerate(caps)),
-        activities=tuple(acts), precedences=tuple(precs), projects=tuple(projs),
+        activities=tuple(acts),
+        precedences=tuple(precs),
+        projects=tuple(projs),
         objective=Objective.WEIGHTED_DELAY,
     )
 
 
 def _line(label: str, s: Schedule) -> str:
-    return (f"{label}: weighted_delay={s.objective} bound={s.bound} makespan={s.makespan} "
-            f"late_projects={sum(d > 0 for d in s.project_delay)} seconds={s.seconds:.1f}")
+    return (
+        f"{label}: weighted_delay={s.objective} bound={s.bound} makespan={s.makespan} "
+        f"late_projects={sum(d > 0 for d in s.project_delay)} seconds={s.seconds:.1f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,24 +147,36 @@ def main(argv: list[str] | None = None) -> int:
     try:
         t0 = time.perf_counter()
         problem = generate_portfolio(
-            np.random.default_rng(args.seed), projects=args.projects, tasks=args.tasks,
+            np.random.default_rng(args.seed),
+            projects=args.projects,
+            tasks=args.tasks,
             roles=args.roles,
         )
         net = Network(problem)
-        print(f"portfolio: projects={args.projects} tasks={problem.n_activities} "
-              f"roles={args.roles} precedences={len(problem.precedences)} seed={args.seed} "
-              f"generated_in={time.perf_counter() - t0:.1f}s", flush=True)
+        print(
+            f"portfolio: projects={args.projects} tasks={problem.n_activities} "
+            f"roles={args.roles} precedences={len(problem.precedences)} seed={args.seed} "
+            f"generated_in={time.perf_counter() - t0:.1f}s",
+            flush=True,
+        )
         results: list[tuple[str, Schedule]] = []
         bar = tqdm(total=1 + len(args.time_limits), desc="portfolio leveling", file=sys.stderr)
-        heur = solve_heuristic(problem, rng=np.random.default_rng(args.seed), samples=0,
-                               network=net)
+        heur = solve_heuristic(
+            problem, rng=np.random.default_rng(args.seed), samples=0, network=net
+        )
         check_schedule(problem, heur.starts)
         print(_line("heuristic", heur), flush=True)
         bar.update()
         for limit in args.time_limits:
             t1 = time.perf_counter()
-            s = solve_cpsat(problem, hint=heur, time_limit=limit, workers=args.workers,
-                            options=CpSatOptions(seed=args.seed), network=net)
+            s = solve_cpsat(
+                problem,
+                hint=heur,
+                time_limit=limit,
+                workers=args.workers,
+                options=CpSatOptions(seed=args.seed),
+                network=net,
+            )
             check_schedule(problem, s.starts)
             label = f"cpsat_{limit:g}s"
             print(_line(label, s) + f" wall={time.perf_counter() - t1:.1f}s", flush=True)

@@ -31,14 +31,24 @@ def _parser() -> argparse.ArgumentParser:
         description="Solve PSPLIB .sm instances and compare with the best-known makespans.",
     )
     p.add_argument("dir", metavar="DIR", type=Path, help="folder of .sm files")
-    p.add_argument("--time-limit", type=float, default=10.0, metavar="S",
-                   help="seconds per instance (default 10)")
-    p.add_argument("--workers", type=int, default=2, metavar="W",
-                   help="CP-SAT workers (default 2)")
-    p.add_argument("--limit", type=int, default=None, metavar="N",
-                   help="only the first N instances (natural order)")
-    p.add_argument("--heuristic-only", action="store_true",
-                   help="run only the priority-rule heuristic")
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="seconds per instance (default 10)",
+    )
+    p.add_argument("--workers", type=int, default=2, metavar="W", help="CP-SAT workers (default 2)")
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="only the first N instances (natural order)",
+    )
+    p.add_argument(
+        "--heuristic-only", action="store_true", help="run only the priority-rule heuristic"
+    )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     return p
 
@@ -83,8 +93,13 @@ def main(argv: list[str] | None = None) -> int:
         try:
             problem = read_sm(f)
             t0 = time.perf_counter()
-            s = solve(problem, backend=backend, time_limit=args.time_limit,
-                      workers=args.workers, rng=np.random.default_rng(args.seed))
+            s = solve(
+                problem,
+                backend=backend,
+                time_limit=args.time_limit,
+                workers=args.workers,
+                rng=np.random.default_rng(args.seed),
+            )
             dt = time.perf_counter() - t0
         except EngineError as exc:
             print(f"error: {f.name}: {exc}", file=sys.stderr)
@@ -94,8 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         if bk is not None:
             matched += s.makespan <= bk.upper
             gaps.append(100.0 * (s.makespan - bk.upper) / bk.upper)
-        print(f"{f.name},{s.makespan},{s.bound},{'' if bk is None else bk.upper},{dt:.3f}",
-              flush=True)
+        print(
+            f"{f.name},{s.makespan},{s.bound},{'' if bk is None else bk.upper},{dt:.3f}", flush=True
+        )
     mean_gap = sum(gaps) / len(gaps) if gaps else float("nan")
     print(
         f"summary: instances={len(files)} matched_best_known={matched} "

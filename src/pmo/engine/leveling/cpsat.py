@@ -33,6 +33,9 @@ class CpSatOptions:
     """Add a no-overlap constraint per clique of pairwise incompatible activities."""
     max_cliques: int = 200
     """At most this many clique constraints."""
+    lns_share: float = 0.7
+    """Share of the time limit given, after the full search, to LNS-only search
+    (only with a hint, and only when the full search has not proven optimality)."""
     energy: bool = True
     """Add precedence-energy bounds (work before / after each activity)."""
     seed: int = 0
@@ -106,14 +109,51 @@ def solve_cpsat(
     (4, <Status.OPTIMAL: 'optimal'>)
     """
     t0 = time.perf_counter()
-    cp_model = _import_cp_model()
     net = network or Network(problem)
     opts = options or CpSatOptions()
-    makespan_obj = problem.objective is Objective.MAKESPAN
-    lb = lower_bound(net) if makespan_obj else 0
+    lb = lower_bound(net) if problem.objective is Objective.MAKESPAN else 0
     if hint is not None and hint.objective <= lb:
         return make_schedule(net, list(hint.starts), lb, hint.solver, time.perf_counter() - t0)
+    first = time_limit * (1.0 - opts.lns_share) if hint is not None else time_limit
+    result = _solve_once(net, hint, first, workers, opts, lb, lns_only=False)
+    left = time_limit - (time.perf_counter() - t0)
+    if result.status is not Status.OPTIMAL and left > 0.05:
+        # The full search has not closed the gap: spend the rest on
+        # large-neighbourhood search only, from the best schedule so far.
+        result = _solve_once(net, result, left, workers, opts, result.bound, lns_only=True)
+    return _elapsed(result, time.perf_counter() - t0)
 
+
+def _elapsed(s: Schedule, seconds: float) -> Schedule:
+    return Schedule(
+        starts=s.starts,
+        objective=s.objective,
+        bound=s.bound,
+        status=s.status,
+        solver=s.solver,
+        seconds=seconds,
+        makespan=s.makespan,
+        project_finish=s.project_finish,
+        project_delay=s.project_delay,
+    )
+
+
+def _solve_once(
+    net: Network,
+    hint: Schedule | None,
+    time_limit: float,
+    workers: int,
+    opts: CpSatOptions,
+    lb: int,
+    *,
+    lns_only: bool,
+) -> Schedule:
+    t0 = time.perf_counter()
+    cp_model = _import_cp_model()
+    problem = net.problem
+    makespan_obj = problem.objective is Objective.MAKESPAN
+    if hint is not None and hint.objective <= lb:
+        return make_schedule(net, list(hint.starts), lb, hint.solver, time.perf_counter() - t0)
     model = cp_model.CpModel()
     n = net.n
     horizon = hint.makespan if (hint is not None and makespan_obj) else net.horizon
@@ -156,14 +196,18 @@ def solve_cpsat(
         cap = r.max_capacity
         items = [intervals[j] for j in users]
         demands = [int(net.demand[j, k]) for j in users]
-        for w in r.windows:
-            if w.capacity < cap and w.start < horizon:
-                end = min(w.end, horizon)
-                items.append(model.new_fixed_size_interval_var(w.start, end - w.start, "w"))
-                demands.append(cap - w.capacity)
-        if r.capacity < cap:
-            items.append(model.new_fixed_size_interval_var(0, horizon, "b"))
-            demands.append(cap - r.capacity)
+        if r.windows:
+            # A capacity profile is the largest capacity minus fixed blockers.
+            profile = net.capacity(horizon)[k]
+            t = 0
+            while t < horizon:
+                u = t
+                while u < horizon and profile[u] == profile[t]:
+                    u += 1
+                if profile[t] < cap:
+                    items.append(model.new_fixed_size_interval_var(t, u - t, f"b{k}_{t}"))
+                    demands.append(cap - int(profile[t]))
+                t = u
         if sum(demands) > cap:
             model.add_cumulative(items, demands, cap)
     if opts.cliques and net.m:
@@ -203,6 +247,7 @@ def solve_cpsat(
     prm.max_time_in_seconds = max(0.01, time_limit - (time.perf_counter() - t0))
     prm.num_workers = max(1, workers)
     prm.random_seed = opts.seed
+    prm.use_lns_only = lns_only
     for name, value in opts.extra:
         if isinstance(value, list | tuple):
             getattr(prm, name).extend(value)
@@ -220,8 +265,9 @@ def solve_cpsat(
         return result
     if status == cp_model.INFEASIBLE:
         if hint is not None:  # the hint is feasible, so only our cuts can clash: optimal
-            return make_schedule(net, list(hint.starts), hint.objective, hint.solver,
-                                 time.perf_counter() - t0)
+            return make_schedule(
+                net, list(hint.starts), hint.objective, hint.solver, time.perf_counter() - t0
+            )
         raise InfeasibleError("CP-SAT proved that no schedule meets the constraints")
     if hint is not None:
         return make_schedule(net, list(hint.starts), lb, hint.solver, time.perf_counter() - t0)
@@ -230,10 +276,15 @@ def solve_cpsat(
 
 def _with_bound(s: Schedule, bound: int) -> Schedule:
     return Schedule(
-        starts=s.starts, objective=s.objective, bound=bound,
+        starts=s.starts,
+        objective=s.objective,
+        bound=bound,
         status=Status.OPTIMAL if s.objective == bound else Status.FEASIBLE,
-        solver=s.solver, seconds=s.seconds, makespan=s.makespan,
-        project_finish=s.project_finish, project_delay=s.project_delay,
+        solver=s.solver,
+        seconds=s.seconds,
+        makespan=s.makespan,
+        project_finish=s.project_finish,
+        project_delay=s.project_delay,
     )
 
 

@@ -121,7 +121,9 @@ def solve_heuristic(
         else:
             noise = rng.random(net.n)
             span = (max(prio) - min(prio) + 1.0) if prio else 1.0
-            starts = parallel_sgs(net, [p + span * 0.3 * x for p, x in zip(prio, noise, strict=True)])
+            starts = parallel_sgs(
+                net, [p + span * 0.3 * x for p, x in zip(prio, noise, strict=True)]
+            )
         if offer(starts):
             break
     if best is None:

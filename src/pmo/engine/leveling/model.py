@@ -8,6 +8,7 @@ periods ``s, s + 1, ..., s + d - 1`` and finishes at ``s + d``.
 from __future__ import annotations
 
 import enum
+import itertools
 from dataclasses import dataclass, field
 
 from pmo.engine.errors import CycleError, InvalidInputError
@@ -86,7 +87,7 @@ class Resource:
         if self.capacity < 0:
             raise InvalidInputError(f"resource {self.name!r}: capacity must be >= 0")
         ordered = sorted(self.windows, key=lambda w: w.start)
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        for a, b in itertools.pairwise(ordered):
             if b.start < a.end:
                 raise InvalidInputError(f"resource {self.name!r}: capacity windows overlap")
         object.__setattr__(self, "windows", tuple(ordered))
@@ -154,9 +155,7 @@ class Activity:
         if self.release < 0:
             raise InvalidInputError(f"activity {self.name!r}: release must be >= 0")
         if self.deadline is not None and self.deadline < self.release + self.duration:
-            raise InvalidInputError(
-                f"activity {self.name!r}: deadline before release + duration"
-            )
+            raise InvalidInputError(f"activity {self.name!r}: deadline before release + duration")
         if self.pinned_start is not None and self.pinned_start < 0:
             raise InvalidInputError(f"activity {self.name!r}: pinned_start must be >= 0")
 

@@ -140,7 +140,9 @@ class Network:
                     cap[k, w.start : min(w.end, length)] = w.capacity
         return cap
 
-    def evaluate(self, starts: list[int] | tuple[int, ...]) -> tuple[int, int, list[int], list[int]]:
+    def evaluate(
+        self, starts: list[int] | tuple[int, ...]
+    ) -> tuple[int, int, list[int], list[int]]:
         """Objective, makespan, finish and delay per project of ``starts``."""
         nproj = len(self.weights)
         finish = [0] * nproj
@@ -233,13 +235,15 @@ def lower_bound(net: Network) -> int:
     # durations add up. Grown greedily from the longest activities.
     if net.m:
         caps = np.array(net.max_capacity, dtype=np.int64)
-        clash = ((net.demand[:, None, :] + net.demand[None, :, :]) > caps).any(axis=2)
+        clash: npt.NDArray[np.bool_] = np.asarray(
+            ((net.demand[:, None, :] + net.demand[None, :, :]) > caps).any(axis=2)
+        )
         active = dur > 0
         for seed in np.argsort(-dur, kind="stable")[: min(net.n, 20)]:
             if not active[seed]:
                 continue
             clique = [int(seed)]
-            mask = clash[seed] & active
+            mask: npt.NDArray[np.bool_] = clash[seed] & active
             for j in np.argsort(-dur, kind="stable"):
                 if mask[j] and j != seed:
                     clique.append(int(j))

@@ -81,9 +81,7 @@ def parse_sm(text: str, name: str = "instance") -> Problem:
         activities = []
         for row in lines[i : i + n]:
             f = [int(x) for x in row.split()]
-            activities.append(
-                Activity(name=str(f[0]), duration=f[2], demands=tuple(f[3 : 3 + m]))
-            )
+            activities.append(Activity(name=str(f[0]), duration=f[2], demands=tuple(f[3 : 3 + m])))
         i = section("RESOURCEAVAILABILITIES:") + 2
         caps = [int(x) for x in lines[i].split()]
     except (IndexError, ValueError) as exc:

@@ -206,8 +206,9 @@ def parallel_sgs(net: Network, prio: list[float]) -> list[int]:
     _pinned(net, avail, starts)
     left = [len(net.pred[j]) for j in range(net.n)]
     ready: list[tuple[int, float, int]] = []  # (earliest start, priority, activity)
-    events: list[int] = sorted({w for r in net.problem.resources for x in r.windows
-                                for w in (x.start, x.end)})
+    events: list[int] = sorted(
+        {w for r in net.problem.resources for x in r.windows for w in (x.start, x.end)}
+    )
     finishes: list[int] = []
     todo = net.n
 

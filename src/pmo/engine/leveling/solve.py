@@ -38,8 +38,9 @@ def _heuristic(
     rng: np.random.Generator,
     network: Network,
 ) -> Schedule:
-    return solve_heuristic(problem, rng=rng, time_limit=time_limit, network=network,
-                           samples=_samples(network))
+    return solve_heuristic(
+        problem, rng=rng, time_limit=time_limit, network=network, samples=_samples(network)
+    )
 
 
 def _cpsat(
@@ -53,7 +54,10 @@ def _cpsat(
     t0 = time.perf_counter()
     try:
         hint: Schedule | None = solve_heuristic(
-            problem, rng=rng, time_limit=0.2 * time_limit, network=network,
+            problem,
+            rng=rng,
+            time_limit=0.2 * time_limit,
+            network=network,
             samples=_samples(network),
         )
     except InfeasibleError:

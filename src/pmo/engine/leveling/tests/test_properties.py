@@ -35,7 +35,7 @@ def problems(draw: st.DrawFn) -> Problem:
                 CapacityWindow(
                     start=start,
                     end=start + draw(st.integers(1, 6)),
-                    capacity=draw(st.integers(0, caps[k])),
+                    capacity=draw(st.integers(0, caps[k] + 2)),
                 ),
             )
         resources.append(Resource(name=f"r{k}", capacity=caps[k], windows=windows))
@@ -64,9 +64,7 @@ def problems(draw: st.DrawFn) -> Problem:
                 )
             )
     objective = draw(st.sampled_from(list(Objective)))
-    projects = tuple(
-        Project(name=f"p{p}", weight=draw(st.integers(0, 4))) for p in range(nproj)
-    )
+    projects = tuple(Project(name=f"p{p}", weight=draw(st.integers(0, 4))) for p in range(nproj))
     return Problem(
         resources=tuple(resources),
         activities=tuple(activities),

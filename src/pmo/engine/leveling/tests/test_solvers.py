@@ -214,3 +214,18 @@ def test_cpsat_proves_j30_optimum() -> None:
     assert s.objective == 43
     assert s.status is Status.OPTIMAL
     assert s.objective <= h.objective
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_capacity_window_above_base(backend: str) -> None:
+    # base capacity 1, but 3 in [2, 4): one task first, then two together
+    p = Problem(
+        resources=(
+            Resource(name="r", capacity=1, windows=(CapacityWindow(start=2, end=4, capacity=3),)),
+        ),
+        activities=tuple(Activity(name=str(j), duration=2, demands=(1,)) for j in range(3)),
+    )
+    s = solve(p, backend=backend, time_limit=5)
+    check_schedule(p, s.starts)
+    assert s.objective == 4
+    assert sorted(s.starts) == [0, 2, 2]
