@@ -33,9 +33,12 @@ class CpSatOptions:
     """Add a no-overlap constraint per clique of pairwise incompatible activities."""
     max_cliques: int = 200
     """At most this many clique constraints."""
-    lns_share: float = 0.7
+    lns_share: float = 0.5
     """Share of the time limit given, after the full search, to LNS-only search
     (only with a hint, and only when the full search has not proven optimality)."""
+    sgs_branching: bool = False
+    """Declare an SGS-like decision strategy (earliest start first, at its minimum),
+    used by CP-SAT's ``fixed`` subsolver."""
     energy: bool = True
     """Add precedence-energy bounds (work before / after each activity)."""
     seed: int = 0
@@ -241,6 +244,12 @@ def _solve_once(
         for j in range(n):
             if net.pinned[j] is None:
                 model.add_hint(starts[j], hint.starts[j])
+    if opts.sgs_branching:
+        model.add_decision_strategy(
+            [starts[j] for j in range(n) if net.pinned[j] is None],
+            cp_model.CHOOSE_LOWEST_MIN,
+            cp_model.SELECT_MIN_VALUE,
+        )
 
     solver = cp_model.CpSolver()
     prm = solver.parameters
