@@ -7,7 +7,7 @@ import time
 import numpy as np
 
 from pmo.engine.errors import InfeasibleError
-from pmo.engine.leveling.check import violations
+from pmo.engine.leveling.check import check_schedule
 from pmo.engine.leveling.model import Objective, Problem, Schedule, Status
 from pmo.engine.leveling.network import Network, lower_bound
 from pmo.engine.leveling.sgs import activity_list, justify, parallel_sgs, priorities, serial_sgs
@@ -141,10 +141,15 @@ def _late(net: Network, starts: list[int]) -> bool:
 def make_schedule(
     net: Network, starts: list[int], bound: int, solver: str, seconds: float
 ) -> Schedule:
-    """Validate ``starts`` and wrap them in a :class:`Schedule`."""
-    found = violations(net.problem, starts)
-    if found:  # a bug in a back-end, never the user's fault
-        raise InfeasibleError(f"{solver} produced an invalid schedule: {found[0]}")
+    """Validate ``starts`` and wrap them in a :class:`Schedule`.
+
+    Raises
+    ------
+    InvalidScheduleError
+        If ``starts`` breaks a constraint (a back-end bug).
+    """
+    # A violation here is a bug in a back-end, never the user's fault.
+    check_schedule(net.problem, starts)
     obj, makespan, finish, delay = net.evaluate(starts)
     bound = min(bound, obj)
     return Schedule(
