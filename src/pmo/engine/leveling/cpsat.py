@@ -20,7 +20,7 @@ import numpy as np
 from pmo.engine.errors import EngineError, InfeasibleError
 from pmo.engine.leveling.heuristic import make_schedule
 from pmo.engine.leveling.model import Objective, Problem, Schedule, Status
-from pmo.engine.leveling.network import Network, energy_bounds, lower_bound
+from pmo.engine.leveling.network import Network, conflicts, energy_bounds, lower_bound
 
 __all__ = ["CpSatOptions", "solve_cpsat"]
 
@@ -117,7 +117,10 @@ def solve_cpsat(
     lb = lower_bound(net) if problem.objective is Objective.MAKESPAN else 0
     if hint is not None and hint.objective <= lb:
         return make_schedule(net, list(hint.starts), lb, hint.solver, time.perf_counter() - t0)
-    first = time_limit * (1.0 - opts.lns_share) if hint is not None else time_limit
+    # Big models (portfolios) are never proven optimal in a few minutes: there
+    # the neighbourhood search gets nearly all the time.
+    share = opts.lns_share if net.n <= 1000 else max(opts.lns_share, 0.9)
+    first = time_limit * (1.0 - share) if hint is not None else time_limit
     result = _solve_once(net, hint, first, workers, opts, lb, lns_only=False)
     left = time_limit - (time.perf_counter() - t0)
     if result.status is not Status.OPTIMAL and left > 0.05:
@@ -299,11 +302,11 @@ def _with_bound(s: Schedule, bound: int) -> Schedule:
 
 def _cliques(net: Network, limit: int) -> list[list[int]]:
     """Greedy cover of the 'cannot overlap' graph by cliques of size >= 2."""
-    caps = np.array(net.max_capacity, dtype=np.int64)
+    if net.n > 1000:  # quadratic memory and time; big portfolios go without
+        return []
     dur = np.array(net.dur)
     active = dur > 0
-    clash = ((net.demand[:, None, :] + net.demand[None, :, :]) > caps).any(axis=2)
-    clash &= active[:, None] & active[None, :]
+    clash = conflicts(net) & active[:, None] & active[None, :]
     np.fill_diagonal(clash, False)
     uncovered = clash.copy()
     out: list[list[int]] = []

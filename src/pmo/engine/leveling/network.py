@@ -13,7 +13,7 @@ import numpy.typing as npt
 from pmo.engine.errors import InfeasibleError
 from pmo.engine.leveling.model import Objective, Problem
 
-__all__ = ["Network", "lower_bound"]
+__all__ = ["Network", "conflicts", "energy_bounds", "lower_bound"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -205,6 +205,18 @@ def energy_bounds(net: Network, limit: int = 3000) -> tuple[list[int], list[int]
     return [bound(b) for b in before], [max(net.tail[j], bound(after[j])) for j in range(n)]
 
 
+def conflicts(net: Network) -> npt.NDArray[np.bool_]:
+    """``n x n`` matrix: can activities ``i`` and ``j`` never run at the same time?
+
+    True when their demands on some resource add up above its largest capacity.
+    """
+    clash = np.zeros((net.n, net.n), dtype=bool)
+    for k, cap in enumerate(net.max_capacity):
+        col = net.demand[:, k]
+        clash |= (col[:, None] + col[None, :]) > cap
+    return clash
+
+
 def lower_bound(net: Network) -> int:
     """A lower bound of the makespan: critical path, resource energy and disjunctive cliques.
 
@@ -233,11 +245,8 @@ def lower_bound(net: Network) -> int:
             lb = max(lb, int(np.searchsorted(cumulative[k], energy[k])) + 1)
     # Activities that pairwise cannot run together form a clique: their
     # durations add up. Grown greedily from the longest activities.
-    if net.m:
-        caps = np.array(net.max_capacity, dtype=np.int64)
-        clash: npt.NDArray[np.bool_] = np.asarray(
-            ((net.demand[:, None, :] + net.demand[None, :, :]) > caps).any(axis=2)
-        )
+    if net.m and net.n <= 1000:
+        clash = conflicts(net)
         active = dur > 0
         for seed in np.argsort(-dur, kind="stable")[: min(net.n, 20)]:
             if not active[seed]:
