@@ -36,6 +36,9 @@ class CpSatOptions:
     lns_share: float = 0.5
     """Share of the time limit given, after the full search, to LNS-only search
     (only with a hint, and only when the full search has not proven optimality)."""
+    decompose_above: int = 1000
+    """Portfolios (weighted delay) with more activities than this are improved
+    project group by project group (see :mod:`pmo.engine.leveling.decompose`)."""
     sgs_branching: bool = False
     """Declare an SGS-like decision strategy (earliest start first, at its minimum),
     used by CP-SAT's ``fixed`` subsolver."""
@@ -117,6 +120,22 @@ def solve_cpsat(
     lb = lower_bound(net) if problem.objective is Objective.MAKESPAN else 0
     if hint is not None and hint.objective <= lb:
         return make_schedule(net, list(hint.starts), lb, hint.solver, time.perf_counter() - t0)
+    if (
+        hint is not None
+        and problem.objective is Objective.WEIGHTED_DELAY
+        and net.n > opts.decompose_above
+        and len(problem.projects) > 1
+    ):
+        from pmo.engine.leveling.decompose import improve_by_projects
+
+        result = improve_by_projects(
+            net,
+            hint,
+            time_limit=time_limit - (time.perf_counter() - t0),
+            workers=workers,
+            rng=np.random.default_rng(opts.seed),
+        )
+        return _elapsed(result, time.perf_counter() - t0)
     # Big models (portfolios) are never proven optimal in a few minutes: there
     # the neighbourhood search gets nearly all the time.
     share = opts.lns_share if net.n <= 1000 else max(opts.lns_share, 0.9)
