@@ -114,6 +114,7 @@ def solve_cpsat(
     >>> s.objective, s.status
     (4, <Status.OPTIMAL: 'optimal'>)
     """
+    _import_cp_model()  # a first import can take seconds: not part of the budget
     t0 = time.perf_counter()
     net = network or Network(problem)
     opts = options or CpSatOptions()

@@ -42,11 +42,7 @@ def parse_sm(text: str, name: str = "instance") -> Problem:
 
     Jobs keep their PSPLIB order (job 1, the super source, is index 0).
     Only renewable resources are read; other resource kinds must be absent.
-
-    Examples
-    --------
-    >>> from pathlib import Path
-    >>> p = read_sm(Path("/work/shared/data/psplib/j30/j301_1.sm"))  # doctest: +SKIP
+    Malformed text raises :class:`~pmo.engine.errors.InvalidInputError`.
     """
     lines = text.splitlines()
 

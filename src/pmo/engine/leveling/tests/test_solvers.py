@@ -229,3 +229,11 @@ def test_capacity_window_above_base(backend: str) -> None:
     check_schedule(p, s.starts)
     assert s.objective == 4
     assert sorted(s.starts) == [0, 2, 2]
+
+
+def test_malformed_sm_names_the_file() -> None:
+    from pmo.engine.errors import InvalidInputError
+    from pmo.engine.leveling.psplib import parse_sm
+
+    with pytest.raises(InvalidInputError, match="broken"):
+        parse_sm("jobs (incl. supersource/sink ):  3\n", "broken")
