@@ -237,3 +237,24 @@ def test_malformed_sm_names_the_file() -> None:
 
     with pytest.raises(InvalidInputError, match="broken"):
         parse_sm("jobs (incl. supersource/sink ):  3\n", "broken")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_degenerate_problems(backend: str) -> None:
+    empty = Problem(resources=(), activities=())
+    assert solve(empty, backend=backend, time_limit=2).starts == ()
+    chain = Problem(
+        resources=(),
+        activities=(
+            Activity(name="a", duration=3, demands=()),
+            Activity(name="b", duration=2, demands=()),
+        ),
+        precedences=(Precedence(pred=0, succ=1),),
+    )
+    assert solve(chain, backend=backend, time_limit=2).starts == (0, 3)
+    # a milestone may "need" a unit of an empty resource: it uses no period
+    milestone = Problem(
+        resources=(Resource(name="r", capacity=0),),
+        activities=(Activity(name="m", duration=0, demands=(1,)),),
+    )
+    assert solve(milestone, backend=backend, time_limit=2).starts == (0,)
