@@ -6,18 +6,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from pmo.engine.errors import EngineError
+from pmo.engine.errors import InvalidScheduleError
 from pmo.engine.leveling.model import Problem
 
 __all__ = ["InvalidScheduleError", "check_schedule", "violations"]
-
-
-class InvalidScheduleError(EngineError):
-    """A schedule breaks a constraint of its problem; ``violations`` lists them."""
-
-    def __init__(self, message: str, violations: list[str]) -> None:
-        super().__init__(message)
-        self.violations = violations
 
 
 def violations(problem: Problem, starts: Sequence[int], limit: int = 20) -> list[str]:
