@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-__all__ = ["CycleError", "EngineError", "InfeasibleError", "InvalidInputError"]
+__all__ = [
+    "CycleError",
+    "EngineError",
+    "InfeasibleError",
+    "InvalidInputError",
+    "InvalidScheduleError",
+]
 
 
 class EngineError(Exception):
@@ -23,3 +29,11 @@ class CycleError(EngineError):
 
 class InfeasibleError(EngineError):
     """No schedule satisfies the constraints (e.g. a task needs more than capacity)."""
+
+
+class InvalidScheduleError(EngineError):
+    """A schedule breaks a constraint of its problem; ``violations`` lists them."""
+
+    def __init__(self, message: str, violations: list[str]) -> None:
+        super().__init__(message)
+        self.violations = violations

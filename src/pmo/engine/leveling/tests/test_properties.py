@@ -1,0 +1,101 @@
+"""Property tests: on random instances every back-end returns a valid schedule,
+and CP-SAT (warm-started by the heuristic) is never worse than the heuristic."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pmo.engine.leveling import (
+    Activity,
+    CapacityWindow,
+    Objective,
+    Precedence,
+    Problem,
+    Project,
+    Resource,
+    check_schedule,
+    solve,
+    solve_cpsat,
+    solve_heuristic,
+)
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> Problem:
+    m = draw(st.integers(1, 3))
+    caps = [draw(st.integers(1, 5)) for _ in range(m)]
+    resources = []
+    for k in range(m):
+        windows: tuple[CapacityWindow, ...] = ()
+        if draw(st.booleans()):
+            start = draw(st.integers(0, 8))
+            windows = (
+                CapacityWindow(
+                    start=start,
+                    end=start + draw(st.integers(1, 6)),
+                    capacity=draw(st.integers(0, caps[k] + 2)),
+                ),
+            )
+        resources.append(Resource(name=f"r{k}", capacity=caps[k], windows=windows))
+    n = draw(st.integers(1, 9))
+    nproj = draw(st.integers(1, 3))
+    activities = []
+    for j in range(n):
+        activities.append(
+            Activity(
+                name=f"a{j}",
+                duration=draw(st.integers(0, 5)),
+                demands=tuple(draw(st.integers(0, caps[k])) for k in range(m)),
+                project=draw(st.integers(0, nproj - 1)),
+                release=draw(st.sampled_from([0, 0, 0, 1, 4])),
+            )
+        )
+    precedences = []
+    for j in range(1, n):
+        for i in draw(st.sets(st.integers(0, j - 1), max_size=2)):
+            precedences.append(
+                Precedence(
+                    pred=i,
+                    succ=j,
+                    lag=draw(st.integers(-2, 3)),
+                    kind=draw(st.sampled_from(["FS", "FS", "SS", "FF", "SF"])),
+                )
+            )
+    objective = draw(st.sampled_from(list(Objective)))
+    projects = tuple(Project(name=f"p{p}", weight=draw(st.integers(0, 4))) for p in range(nproj))
+    return Problem(
+        resources=tuple(resources),
+        activities=tuple(activities),
+        precedences=tuple(precedences),
+        projects=projects,
+        objective=objective,
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=problems(), seed=st.integers(0, 2**16))
+def test_both_backends_return_valid_schedules(problem: Problem, seed: int) -> None:
+    heuristic = solve_heuristic(problem, rng=np.random.default_rng(seed), samples=5)
+    check_schedule(problem, heuristic.starts)
+    exact = solve_cpsat(problem, hint=heuristic, time_limit=5, workers=1)
+    check_schedule(problem, exact.starts)
+    assert exact.objective <= heuristic.objective
+    assert exact.bound <= exact.objective
+    cold = solve_cpsat(problem, time_limit=5, workers=1)
+    check_schedule(problem, cold.starts)
+    if exact.status == "optimal" and cold.status == "optimal":
+        assert exact.objective == cold.objective
+
+
+@settings(max_examples=30, deadline=None)
+@given(problem=problems())
+def test_solve_never_exceeds_capacity(problem: Problem) -> None:
+    s = solve(problem, time_limit=2, workers=1)
+    check_schedule(problem, s.starts)
+    assert s.objective == (
+        s.makespan
+        if problem.objective is Objective.MAKESPAN
+        else sum(p.weight * d for p, d in zip(problem.projects, s.project_delay, strict=True))
+    )
