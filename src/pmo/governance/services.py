@@ -40,11 +40,8 @@ from pmo.portfolio.access import require_edit
 from pmo.portfolio.models import Project, ProjectState
 
 __all__ = [
-    "attach_deliverable_file",
     "can_decide",
-    "close_condition",
     "create_template",
-    "decide_gate",
     "delete_template",
     "prepare_review",
     "request_review",
@@ -402,5 +399,21 @@ def unmet_requirements(review: GateReview) -> list[str]:
     return unmet
 
 
-from pmo.governance.attachments import attach_deliverable_file  # noqa: E402
-from pmo.governance.decisions import close_condition, decide_gate  # noqa: E402
+_ELSEWHERE = {
+    "attach_deliverable_file": "pmo.governance.attachments",
+    "close_condition": "pmo.governance.decisions",
+    "decide_gate": "pmo.governance.decisions",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Use-cases written in their own modules, reachable here too (``services.decide_gate``).
+
+    Resolved on first use, not at import: those modules import this one, and importing
+    them here would make the result depend on which module Python loads first.
+    """
+    if name in _ELSEWHERE:
+        import importlib
+
+        return getattr(importlib.import_module(_ELSEWHERE[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
