@@ -14,6 +14,7 @@ MODULES = [
     "pmo.engine.cpm.schedule",
     "pmo.engine.calendars.model",
     "pmo.engine.calendars.axis",
+    "pmo.engine.impact",
 ]
 
 
