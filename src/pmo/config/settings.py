@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "pmo.scheduling",
     "pmo.interop",
     "pmo.governance",
+    "pmo.dependencies",
     "pmo.demo",
     "pmo.bench",
 ]
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "pmo.dependencies.context_processors.unread_notifications",
             ],
         },
     },

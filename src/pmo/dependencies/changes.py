@@ -1,0 +1,407 @@
+"""Change requests: raise with a computed impact, the approval workflow, the apply step.
+
+Workflow: draft -submit-> PM review -approve-> PMO review -approve-> (steering review
+-approve->, only above the thresholds) approved -apply-> applied. Each review may reject;
+the requester may withdraw before a decision. Every step is a :class:`ChangeStep`, audited
+in the scope of every affected project, and notifies the people concerned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from pmo.accounts.models import Role, User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import diff, record, snapshot
+from pmo.core.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
+from pmo.dependencies import adapters
+from pmo.dependencies.models import (
+    ChangeRequest,
+    ChangeState,
+    ChangeStep,
+    ChangeType,
+    Dependency,
+)
+from pmo.dependencies.services import notify, refresh_dependency_status
+from pmo.governance.models import ProjectGate
+from pmo.portfolio.access import can_edit_project, get_visible_project
+from pmo.portfolio.models import Milestone, Project
+from pmo.scheduling.models import Task
+from pmo.scheduling.services import recompute_plan
+from pmo.scheduling.walltime import from_db, to_db
+
+__all__ = [
+    "ACTIONS",
+    "allowed_actions",
+    "compute_impact",
+    "create_change_request",
+    "thresholds",
+    "transition",
+]
+
+ACTIONS = ("submit", "approve", "reject", "withdraw", "apply")
+DEFAULT_THRESHOLDS = {"slip_days": 10, "cost": 1_000_000, "effort": 200}
+
+
+def thresholds() -> dict[str, Any]:
+    """Above any of these a change needs the steering committee (``PMO_CHANGE_THRESHOLDS``)."""
+    return {**DEFAULT_THRESHOLDS, **getattr(settings, "PMO_CHANGE_THRESHOLDS", {})}
+
+
+def _needs_steering(cr: ChangeRequest) -> bool:
+    limits = thresholds()
+    max_delay = max((p["max_delay"] for p in cr.impact.get("projects", [])), default=0)
+    return (
+        max(cr.slip_days, max_delay) > limits["slip_days"]
+        or cr.cost_impact > Decimal(str(limits["cost"]))
+        or cr.effort_impact > Decimal(str(limits["effort"]))
+    )
+
+
+def _source(project: Project, data: dict[str, Any]) -> tuple[Milestone | None, Task | None]:
+    milestone_id, task_id = data.get("slip_milestone"), data.get("slip_task")
+    if milestone_id and task_id:
+        raise FieldError("slip_milestone", "give the milestone or the task that slips, not both")
+    milestone = task = None
+    if milestone_id:
+        milestone = Milestone.objects.filter(pk=milestone_id, project=project).first()
+        if milestone is None:
+            raise FieldError("slip_milestone", f"no milestone {milestone_id} in {project.code}")
+    if task_id:
+        task = Task.objects.filter(pk=task_id, plan__project=project, summary=False).first()
+        if task is None:
+            raise FieldError("slip_task", f"no task {task_id} in the plan of {project.code}")
+    return milestone, task
+
+
+def source_key(milestone: Milestone | None, task: Task | None) -> str:
+    """A milestone driven by a plan task slips through its task (so the plan follows)."""
+    if milestone is not None:
+        driver = Task.objects.filter(portfolio_milestone=milestone).values_list("pk", flat=True)
+        if driver:
+            return f"t:{driver[0]}"
+    return adapters.source_key(milestone=milestone, task=task)
+
+
+def compute_impact(
+    *, milestone: Milestone | None = None, task: Task | None = None, days: int
+) -> dict[str, Any]:
+    """The what-if: every item that moves when the milestone or task slips ``days``."""
+    net = adapters.load_network()
+    return adapters.analyse(net, source_key(milestone, task), days)
+
+
+def _scopes(cr: ChangeRequest) -> list[int]:
+    ids = {cr.project_id, *cr.affected_projects.values_list("pk", flat=True)}
+    return sorted(ids)
+
+
+def _audit(actor: User | None, action: str, cr: ChangeRequest, changes: dict[str, Any]) -> None:
+    for project_id in _scopes(cr):
+        record(
+            actor=actor, action=action, instance=cr, scope=f"project:{project_id}", changes=changes
+        )
+
+
+def _next_code() -> str:
+    last = ChangeRequest.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return f"CR-{last + 1:05d}"
+
+
+@transaction.atomic
+def create_change_request(*, actor: User, data: dict[str, Any]) -> ChangeRequest:
+    """Raise a change request (draft) on a project; its impact is computed and attached."""
+    code = data.get("project")
+    if not code:
+        raise FieldError("project", "is required (a project code)")
+    try:
+        project = get_visible_project(actor, str(code))
+    except NotFoundError:
+        raise FieldError("project", f"no project with code {code!r}") from None
+    if not can_edit_project(actor, project):
+        raise PermissionDeniedError(
+            f"only the PMO or the manager of {project.code} may raise a change request on it"
+        )
+    if data.get("type") not in ChangeType.values:
+        raise FieldError("type", f"must be one of {', '.join(ChangeType.values)}")
+    if not (data.get("title") or "").strip():
+        raise FieldError("title", "is required")
+    days = int(data.get("slip_days") or 0)
+    if days < 0:
+        raise FieldError("slip_days", "must be >= 0 working days")
+    for key in ("cost_impact", "effort_impact"):
+        if Decimal(str(data.get(key) or 0)) < 0:
+            raise FieldError(key, "must be >= 0")
+    milestone, task = _source(project, data)
+    if days and milestone is None and task is None:
+        raise FieldError("slip_milestone", "a slip needs the milestone or task that slips")
+    cr = ChangeRequest(
+        code=_next_code(),
+        project=project,
+        program=project.program,
+        type=data["type"],
+        title=data["title"].strip()[:200],
+        description=data.get("description") or "",
+        requested_by=actor,
+        slip_milestone=milestone,
+        slip_task=task,
+        slip_days=days,
+        cost_impact=Decimal(str(data.get("cost_impact") or 0)),
+        effort_impact=Decimal(str(data.get("effort_impact") or 0)),
+    )
+    if days:
+        cr.impact = compute_impact(milestone=milestone, task=task, days=days)
+    cr.needs_steering = _needs_steering(cr)
+    cr.save()
+    _set_affected(cr)
+    _audit(actor, AuditAction.CREATE, cr, diff({}, snapshot(cr, [*_AUDITED, "code", "title"])))
+    return cr
+
+
+_AUDITED = ["state", "slip_days", "cost_impact", "effort_impact", "needs_steering", "decision_note"]
+
+
+def _set_affected(cr: ChangeRequest) -> None:
+    codes = [p["project"] for p in cr.impact.get("projects", [])]
+    cr.affected_projects.set(Project.objects.filter(code__in=codes).exclude(pk=cr.project_id))
+
+
+def _is_exec(user: User) -> bool:
+    return user.is_pmo_admin or user.role == Role.EXECUTIVE
+
+
+def allowed_actions(user: User, cr: ChangeRequest) -> list[str]:
+    """The workflow actions ``user`` may take on ``cr`` now (for buttons and errors)."""
+    state = cr.state
+    mine = cr.requested_by_id == user.pk
+    pm = can_edit_project(user, cr.project)
+    actions: list[str] = []
+    if state == ChangeState.DRAFT and (mine or pm):
+        actions.append("submit")
+    reviewer = {
+        ChangeState.PM_REVIEW: pm,
+        ChangeState.PMO_REVIEW: user.is_pmo,
+        ChangeState.STEERING_REVIEW: _is_exec(user),
+    }.get(state, False)
+    if reviewer:
+        actions += ["approve", "reject"]
+    if state in (ChangeState.DRAFT, ChangeState.PM_REVIEW, ChangeState.PMO_REVIEW) and (
+        mine or user.is_pmo
+    ):
+        actions.append("withdraw")
+    if state == ChangeState.APPROVED and (pm or user.is_pmo):
+        actions.append("apply")
+    return actions
+
+
+_NEXT = {
+    ("submit", "draft"): "pm_review",
+    ("approve", "pm_review"): "pmo_review",
+    ("approve", "steering_review"): "approved",
+}
+
+
+def _users_of(projects: list[Project]) -> list[User | None]:
+    return [p.manager.user if p.manager is not None else None for p in projects]
+
+
+@transaction.atomic
+def transition(
+    *, actor: User, cr: ChangeRequest, action: str, note: str = "", version: int | None = None
+) -> ChangeRequest:
+    """Take a workflow step; an action not allowed in this state (or for this user) is a 409
+    (or 403) naming what is possible."""
+    if action not in ACTIONS:
+        raise FieldError("action", f"must be one of {', '.join(ACTIONS)}")
+    locked = ChangeRequest.objects.select_for_update(of=("self",)).get(pk=cr.pk)
+    locked.check_version(version)
+    if action not in allowed_actions(actor, locked):
+        everyone = _possible(locked.state)
+        if action not in everyone:
+            raise ConflictError(
+                f"cannot {action} change request {locked.code} in state "
+                f"'{locked.state}'; possible now: {', '.join(everyone) or 'nothing (closed)'}"
+            )
+        raise PermissionDeniedError(f"you may not {action} change request {locked.code} now")
+    if action == "reject" and not note.strip():
+        raise FieldError("note", "say why the change is rejected")
+    if action == "apply":
+        return _apply(actor, locked, note)
+    old = locked.state
+    if action == "reject":
+        new = ChangeState.REJECTED
+    elif action == "withdraw":
+        new = ChangeState.WITHDRAWN
+    elif action == "approve" and old == ChangeState.PMO_REVIEW:
+        new = ChangeState.STEERING_REVIEW if locked.needs_steering else ChangeState.APPROVED
+    else:
+        new = ChangeState(_NEXT[(action, old)])
+    before = snapshot(locked, _AUDITED)
+    locked.state = new
+    if new in (ChangeState.APPROVED, ChangeState.REJECTED):
+        locked.decided_by, locked.decided_at = actor, timezone.now()
+        locked.decision_note = note
+    locked.version += 1
+    locked.save()
+    ChangeStep.objects.create(
+        change=locked, action=action, from_state=old, to_state=new, actor=actor, note=note
+    )
+    _audit(actor, action, locked, diff(before, snapshot(locked, _AUDITED)))
+    url = f"/change-requests/{locked.pk}/"
+    if action == "submit":
+        affected = [locked.project, *locked.affected_projects.select_related("manager__user")]
+        notify(
+            _users_of(affected),
+            f"{locked.code} {locked.title}: raised on {locked.project.code}, "
+            f"your project may be affected",
+            url=url,
+            change=locked,
+        )
+    if new == ChangeState.PMO_REVIEW:
+        notify(
+            User.objects.filter(role__in=(Role.PMO_ADMIN, Role.PMO_MEMBER)),
+            f"{locked.code} awaits the PMO review",
+            url=url,
+            change=locked,
+        )
+    if new == ChangeState.STEERING_REVIEW:
+        notify(
+            User.objects.filter(role=Role.EXECUTIVE),
+            f"{locked.code} is above the thresholds: steering decision needed",
+            url=url,
+            change=locked,
+        )
+    if new in (ChangeState.APPROVED, ChangeState.REJECTED):
+        notify([locked.requested_by], f"{locked.code} {new.label}", url=url, change=locked)
+    return locked
+
+
+def _possible(state: str) -> list[str]:
+    return {
+        "draft": ["submit", "withdraw"],
+        "pm_review": ["approve", "reject", "withdraw"],
+        "pmo_review": ["approve", "reject", "withdraw"],
+        "steering_review": ["approve", "reject"],
+        "approved": ["apply"],
+    }.get(state, [])
+
+
+def _apply(actor: User, cr: ChangeRequest, note: str) -> ChangeRequest:
+    """Write the approved slip into plans, milestones, gates and forecasts (traced to ``cr``)."""
+    applied: list[dict[str, Any]] = []
+    trace = {"change_request": [None, cr.code]}
+    if cr.slip_days:
+        impact = compute_impact(milestone=cr.slip_milestone, task=cr.slip_task, days=cr.slip_days)
+        applied = _write_impact(actor, cr, impact, trace)
+        cr.impact = {**impact, "applied": applied}
+    before = snapshot(cr, _AUDITED)
+    old = cr.state
+    cr.state = ChangeState.APPLIED
+    cr.applied_by, cr.applied_at = actor, timezone.now()
+    cr.version += 1
+    cr.save()
+    ChangeStep.objects.create(
+        change=cr,
+        action="apply",
+        from_state=old,
+        to_state=cr.state,
+        actor=actor,
+        note=note or f"{len(applied)} items updated",
+    )
+    _audit(
+        actor, "apply", cr, {**diff(before, snapshot(cr, _AUDITED)), "items": [None, len(applied)]}
+    )
+    refresh_dependency_status(actor=actor)
+    notify(
+        [cr.requested_by, *_users_of([cr.project, *cr.affected_projects.all()])],
+        f"{cr.code} applied: plans and forecasts updated",
+        url=f"/change-requests/{cr.pk}/",
+        change=cr,
+    )
+    return cr
+
+
+def _write_impact(
+    actor: User, cr: ChangeRequest, impact: dict[str, Any], trace: dict[str, Any]
+) -> list[dict[str, Any]]:
+    rows = impact["items"]
+    applied: list[dict[str, Any]] = []
+    source = impact["source"]["key"]
+    plans_to_recompute: dict[int, Any] = {}
+    consumer_tasks = set(
+        Dependency.objects.filter(consumer_task__isnull=False).values_list(
+            "consumer_task_id", flat=True
+        )
+    )
+    for row in rows:
+        kind, pk, new = row["kind"], row["id"], dt.date.fromisoformat(row["new_date"])
+        if kind == "task":
+            task = Task.objects.select_related("plan__project").get(pk=pk)
+            plan = task.plan
+            before = snapshot(task, ["duration", "constraint", "constraint_date"])
+            if row["key"] == source:
+                task.duration += cr.slip_days * plan.minutes_per_day
+                task.milestone = task.duration == 0
+            elif pk in consumer_tasks:
+                start = from_db(task.start)
+                assert start is not None
+                moved = dt.datetime.combine(
+                    adapters.add_workdays(start.date(), row["delay"]), start.time()
+                )
+                task.constraint, task.constraint_date = "SNET", to_db(moved)
+            else:
+                continue
+            task.version += 1
+            task.save()
+            record(
+                actor=actor,
+                action="apply",
+                instance=task,
+                scope=f"project:{plan.project_id}",
+                changes={
+                    **diff(before, snapshot(task, ["duration", "constraint", "constraint_date"])),
+                    **trace,
+                },
+            )
+            plans_to_recompute[plan.pk] = plan
+            applied.append(row)
+        elif kind == "milestone":
+            m = Milestone.objects.get(pk=pk)
+            if Task.objects.filter(portfolio_milestone=m).exists():
+                continue  # follows its plan task on recompute
+            applied.append(_shift(actor, m, "forecast_date", new, m.project_id, trace))
+        elif kind == "gate":
+            g = ProjectGate.objects.select_related("lifecycle").get(pk=pk)
+            applied.append(_shift(actor, g, "forecast", new, g.lifecycle.project_id, trace))
+        elif kind == "project":
+            p = Project.objects.get(pk=pk)
+            if hasattr(p, "plan"):
+                continue  # the plan's recompute sets the forecast finish
+            applied.append(_shift(actor, p, "forecast_finish", new, p.pk, trace))
+    for plan in plans_to_recompute.values():
+        recompute_plan(plan, actor=actor)
+    return applied
+
+
+def _shift(
+    actor: User, obj: Any, field: str, new: dt.date, project_id: int, trace: dict[str, Any]
+) -> dict[str, Any]:
+    before = snapshot(obj, [field])
+    setattr(obj, field, new)
+    if hasattr(obj, "version"):
+        obj.version += 1
+    obj.save()
+    record(
+        actor=actor,
+        action="apply",
+        instance=obj,
+        scope=f"project:{project_id}",
+        changes={**diff(before, snapshot(obj, [field])), **trace},
+    )
+    return {"kind": obj._meta.model_name, "id": obj.pk, "field": field, "new": new.isoformat()}
