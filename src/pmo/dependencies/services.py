@@ -187,7 +187,7 @@ def create_dependency(*, actor: User, data: dict[str, Any]) -> Dependency:
         supplier_owner=supplier.manager,
         consumer_owner=consumer.manager,
     )
-    _set_fields(dep, data)
+    _set_fields(dep, {k: v for k, v in data.items() if not (k.endswith("_owner") and v is None)})
     dep.save()
     _record(actor, AuditAction.CREATE, dep, diff({}, snapshot(dep)))
     refresh_dependency_status([dep], actor=actor)
