@@ -1,0 +1,85 @@
+"""Impact through a detailed plan; the pages and the status-center / one-page flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pmo.dependencies import changes
+from pmo.dependencies.models import Dependency
+from pmo.dependencies.tests.conftest import auth, link
+from pmo.scheduling import services as scheduling
+from pmo.scheduling.models import Task
+from pmo.scheduling.tests.factories import small_plan
+
+
+def test_a_slip_flows_through_the_plan_respecting_float(make_project: Any, users: Any) -> None:
+    # given the hand-checked small plan: Design 3 d -> Code 5 d -> Release; Docs has 6 d float
+    project = make_project(code="PLAN1")
+    scheduling.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    design = Task.objects.get(plan__project=project, uid=2)
+    # when Design slips 2 working days
+    result = changes.compute_impact(task=design, days=2)
+    moved = {(i["kind"], i["name"]): i["delay"] for i in result["items"]}
+    # then Code, Release (and its milestone) and the project finish move 2 days;
+    # Docs (SS to Design) shifts with Design but its 5 days of room before Release absorb it
+    assert moved[("task", "Code")] == 2
+    assert moved[("task", "Release")] == 2
+    assert moved[("project", "PLAN1")] == 2
+    assert moved[("milestone", "Release")] == 2
+    assert ("task", "Build") not in moved  # summary tasks are not nodes
+
+
+def test_pages_render_and_show_flags(client: Any, users: Any, web: Any) -> None:
+    response = link(
+        client,
+        users["pm"],
+        supplier_project="CORE1",
+        supplier_milestone=web["build"].pk,
+        consumer_project="APP1",
+        consumer_milestone=web["integration"].pk,
+        status="broken",
+        lag=5,  # uses up the 5 days of room: the link is binding
+    )
+    assert response.status_code == 201
+    client.force_login(users["pm"])
+    page = client.get("/dependencies/").content.decode()
+    assert 'data-status="broken"' in page
+    assert "<svg" in page
+    chain = client.get(f"/dependencies/?target=m:{web['launch'].pk}").content.decode()
+    assert 'id="chain"' in chain
+    assert "cross-project" in chain
+    impact = client.get(
+        f"/impact/?project=CORE1&milestone={web['build'].pk}&days=15"
+    ).content.decode()
+    assert 'data-project="APP1"' in impact
+    assert 'id="raise-change"' in impact
+    status_center = client.get("/?flag=dependency_trouble").content.decode()
+    assert 'data-flag="dependency"' in status_center
+    raised = client.post(
+        "/change-requests/new/",
+        {
+            "project": "CORE1",
+            "type": "schedule",
+            "title": "Slip",
+            "slip_milestone": web["build"].pk,
+            "slip_days": 15,
+        },
+    )
+    assert raised.status_code == 302
+    detail = client.get(raised["Location"]).content.decode()
+    assert 'data-action="submit"' in detail
+    client.post(raised["Location"] + "transition/", {"action": "submit", "version": 1})
+    client.force_login(users["other_pm"])
+    top = client.get("/change-requests/").content.decode()
+    assert 'data-testid="unread"' in top
+    onepage = client.get("/reports/onepage/?scope=all").content.decode()
+    assert 'data-flag="change"' in onepage
+    assert 'data-flag="dependency"' in onepage
+    assert Dependency.objects.count() == 1
+
+
+def test_api_lists_change_requests(client: Any, users: Any, web: Any) -> None:
+    body = client.get("/api/v1/change-requests", headers=auth(users["viewer"])).json()
+    assert body == {"items": [], "count": 0}
+    assert dt.date(2026, 3, 6) == web["build"].forecast_date
