@@ -192,8 +192,8 @@ def load_network() -> PortfolioNetwork:
         "type",
         "lag",
     ):
-        a = index.get(_endpoint(d["supplier_milestone_id"], d["supplier_task_id"]))
-        b = index.get(_endpoint(d["consumer_milestone_id"], d["consumer_task_id"]))
+        a = index.get(_endpoint(d["supplier_milestone_id"], d["supplier_task_id"], task_milestone))
+        b = index.get(_endpoint(d["consumer_milestone_id"], d["consumer_task_id"], task_milestone))
         if a is None or b is None:
             continue
         sup, con = items[a], items[b]
@@ -211,7 +211,10 @@ def load_network() -> PortfolioNetwork:
     return PortfolioNetwork(items, index, network, projects, cross)
 
 
-def _endpoint(milestone_id: int | None, task_id: int | None) -> str:
+def _endpoint(milestone_id: int | None, task_id: int | None, drivers: dict[int, int]) -> str:
+    """A milestone driven by a plan task links through its task (so the plan moves)."""
+    if milestone_id and milestone_id in drivers:
+        return f"t:{drivers[milestone_id]}"
     return f"m:{milestone_id}" if milestone_id else f"t:{task_id}"
 
 
