@@ -94,8 +94,8 @@ def _day(value: dt.datetime | None) -> dt.date | None:
 def load_network() -> PortfolioNetwork:
     """Every open dated item of the portfolio and the edges between them."""
     items: list[Item] = []
-    projects = {
-        p["id"]: p
+    projects: dict[int, dict[str, Any]] = {
+        p["id"]: dict(p)
         for p in Project.objects.values(
             "id", "code", "name", "name_zh", "forecast_finish", "planned_finish", "program_id"
         )
@@ -175,9 +175,9 @@ def load_network() -> PortfolioNetwork:
                 if driver is not None and f"t:{driver}" in index:
                     edge(index[f"t:{driver}"], i, 0)
                     continue
-                for t in ends:
-                    if items[t].date <= item.date:
-                        edge(t, i, workdays_between(items[t].date, item.date))
+                for end in ends:
+                    if items[end].date <= item.date:
+                        edge(end, i, workdays_between(items[end].date, item.date))
         else:
             order = sorted(others, key=lambda i: (items[i].date, items[i].kind == "project"))
             for a, b in pairwise(order):

@@ -179,7 +179,7 @@ def _slip_source(user: Any, code: str, milestone: int | None, task: int | None) 
         if m is None:
             raise FieldError("milestone", f"no milestone {milestone} in {project.code}")
         return m, None
-    t = Task.objects.filter(pk=task, plan__project=project, summary=False).first()
+    t = Task.objects.filter(pk=int(task or 0), plan__project=project, summary=False).first()
     if t is None:
         raise FieldError("task", f"no task {task} in the plan of {project.code}")
     return None, t

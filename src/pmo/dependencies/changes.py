@@ -185,10 +185,10 @@ def allowed_actions(user: User, cr: ChangeRequest) -> list[str]:
     if state == ChangeState.DRAFT and (mine or pm):
         actions.append("submit")
     reviewer = {
-        ChangeState.PM_REVIEW: pm,
-        ChangeState.PMO_REVIEW: user.is_pmo,
-        ChangeState.STEERING_REVIEW: _is_exec(user),
-    }.get(state, False)
+        "pm_review": pm,
+        "pmo_review": user.is_pmo,
+        "steering_review": _is_exec(user),
+    }.get(str(state), False)
     if reviewer:
         actions += ["approve", "reject"]
     if state in (ChangeState.DRAFT, ChangeState.PM_REVIEW, ChangeState.PMO_REVIEW) and (

@@ -93,7 +93,7 @@ def _endpoint(
                 f"{side}_milestone", f"no milestone {milestone_id} in project {project.code}"
             )
         return project, milestone, None
-    task = Task.objects.filter(pk=task_id, plan__project=project, summary=False).first()
+    task = Task.objects.filter(pk=int(task_id or 0), plan__project=project, summary=False).first()
     if task is None:
         raise FieldError(f"{side}_task", f"no task {task_id} in the plan of project {project.code}")
     return project, None, task
@@ -104,7 +104,9 @@ def _check_acyclic(supplier: Project, consumer: Project, ignore: int | None = No
     if supplier.pk == consumer.pk:
         raise FieldError("consumer_project", "a dependency links two different projects")
     succ: dict[int, set[int]] = defaultdict(set)
-    rows = Dependency.objects.filter(status__in=OPEN_STATUSES).exclude(pk=ignore)
+    rows = Dependency.objects.filter(status__in=OPEN_STATUSES)
+    if ignore is not None:
+        rows = rows.exclude(pk=ignore)
     for a, b in rows.values_list("supplier_project_id", "consumer_project_id"):
         succ[a].add(b)
     parent: dict[int, int] = {consumer.pk: consumer.pk}

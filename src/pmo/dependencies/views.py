@@ -84,7 +84,9 @@ def dependency_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def dependency_create(request: HttpRequest) -> HttpResponse:
-    data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken" and v != ""}
+    data: dict[str, Any] = {
+        k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken" and v != ""
+    }
     for key in (
         "lag",
         "supplier_milestone",
