@@ -13,8 +13,10 @@ nothing that absorbs the delay in its float is visited beyond its first edge.
 >>> net = build_network(4, src=[0, 1, 0], dst=[1, 2, 3], slack=[0, 2, 10])
 >>> propagate(net, {0: 5})
 {0: 5, 1: 5, 2: 3}
->>> driving_path(net, 2)
-[0, 1, 2]
+>>> driving_path(net, 2)  # 1 -> 2 has 2 days of slack: node 2 is not driven
+[2]
+>>> driving_path(net, 1)
+[0, 1]
 """
 
 from __future__ import annotations
