@@ -185,6 +185,13 @@ NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 # How long after a reporting period ends the PM has to submit (days).
 PMO_REPORT_GRACE_DAYS = int(os.environ.get("PMO_REPORT_GRACE_DAYS", "2"))
 
+# A change request above any of these needs the steering committee (issue #7).
+PMO_CHANGE_THRESHOLDS = {
+    "slip_days": int(os.environ.get("PMO_CHANGE_STEERING_DAYS", "10")),
+    "cost": int(os.environ.get("PMO_CHANGE_STEERING_COST", "1000000")),
+    "effort": int(os.environ.get("PMO_CHANGE_STEERING_EFFORT", "200")),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

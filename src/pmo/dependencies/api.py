@@ -205,6 +205,16 @@ class ChangeRequestIn(Schema):
     effort_impact: Decimal = Field(Decimal(0), ge=0, max_digits=10, decimal_places=1)
 
 
+class ChangeRequestPatch(Schema):
+    version: int
+    type: Literal["scope", "schedule", "cost", "resources"] | None = None
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=10000)
+    slip_days: int | None = Field(None, ge=0, le=2000)
+    cost_impact: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    effort_impact: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=1)
+
+
 class ChangeStepOut(Schema):
     action: str
     from_state: str
@@ -323,6 +333,17 @@ def create_change_request(request: HttpRequest, payload: ChangeRequestIn) -> Any
 @router.get("/change-requests/{cr_id}", response=ChangeRequestOut)
 def get_change_request(request: HttpRequest, cr_id: int) -> Any:
     return _cr_out(request, selectors.get_change_request(user_of(request), cr_id))
+
+
+@router.patch("/change-requests/{cr_id}", response=ChangeRequestOut)
+def patch_change_request(request: HttpRequest, cr_id: int, payload: ChangeRequestPatch) -> Any:
+    """Change a draft (or a request in PM review): e.g. enter its cost and resource impact."""
+    user = user_of(request)
+    cr = selectors.get_change_request(user, cr_id)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    changes.update_change_request(actor=user, cr=cr, data=data, version=version)
+    return _cr_out(request, selectors.get_change_request(user, cr_id))
 
 
 @router.post("/change-requests/{cr_id}/transitions", response=ChangeRequestOut)

@@ -43,6 +43,7 @@ __all__ = [
     "create_change_request",
     "thresholds",
     "transition",
+    "update_change_request",
 ]
 
 ACTIONS = ("submit", "approve", "reject", "withdraw", "apply")
@@ -162,6 +163,62 @@ def create_change_request(*, actor: User, data: dict[str, Any]) -> ChangeRequest
     _set_affected(cr)
     _audit(actor, AuditAction.CREATE, cr, diff({}, snapshot(cr, [*_AUDITED, "code", "title"])))
     return cr
+
+
+EDITABLE = ("type", "title", "description", "slip_days", "cost_impact", "effort_impact")
+
+
+@transaction.atomic
+def update_change_request(
+    *, actor: User, cr: ChangeRequest, data: dict[str, Any], version: int | None
+) -> ChangeRequest:
+    """Change a request before the PMO review (e.g. the PM enters cost and resource impact);
+    a new slip recomputes the impact. Version-checked."""
+    locked = ChangeRequest.objects.select_for_update(of=("self",)).get(pk=cr.pk)
+    locked.check_version(version)
+    if locked.state not in (ChangeState.DRAFT, ChangeState.PM_REVIEW):
+        raise ConflictError(
+            f"change request {locked.code} is in state '{locked.state}': "
+            "it can only be changed as a draft or in the PM review"
+        )
+    if not (locked.requested_by_id == actor.pk or can_edit_project(actor, locked.project)):
+        raise PermissionDeniedError(f"you may not change change request {locked.code}")
+    for key in data:
+        if key not in EDITABLE:
+            raise FieldError(key, "is not a change-request field that can be set")
+    before = snapshot(locked, [*_AUDITED, "title", "type"])
+    if "type" in data and data["type"] not in ChangeType.values:
+        raise FieldError("type", f"must be one of {', '.join(ChangeType.values)}")
+    if "title" in data and not (data["title"] or "").strip():
+        raise FieldError("title", "is required")
+    for key in ("cost_impact", "effort_impact"):
+        if key in data:
+            if data[key] is None or Decimal(str(data[key])) < 0:
+                raise FieldError(key, "must be >= 0")
+            setattr(locked, key, Decimal(str(data[key])))
+    for key in ("type", "title", "description"):
+        if key in data:
+            setattr(locked, key, (data[key] or "").strip() if key != "type" else data[key])
+    if "slip_days" in data:
+        days = int(data["slip_days"] or 0)
+        if days < 0:
+            raise FieldError("slip_days", "must be >= 0 working days")
+        if days and locked.slip_milestone is None and locked.slip_task is None:
+            raise FieldError("slip_days", "this request names no milestone or task that slips")
+        locked.slip_days = days
+        locked.impact = (
+            compute_impact(milestone=locked.slip_milestone, task=locked.slip_task, days=days)
+            if days
+            else {}
+        )
+        _set_affected(locked)
+    locked.needs_steering = _needs_steering(locked)
+    changes = diff(before, snapshot(locked, [*_AUDITED, "title", "type"]))
+    if changes:
+        locked.version += 1
+        locked.save()
+        _audit(actor, AuditAction.UPDATE, locked, changes)
+    return locked
 
 
 _AUDITED = ["state", "slip_days", "cost_impact", "effort_impact", "needs_steering", "decision_note"]

@@ -181,3 +181,52 @@ def test_small_change_skips_the_steering_committee_and_reject_needs_a_reason(
     closed = _step(client, users["pm"], cr["id"], "apply")
     assert closed.status_code == 409
     assert "nothing (closed)" in closed.json()["detail"]
+
+
+def test_pm_enters_cost_impact_before_the_pmo_review(client: Any, users: Any, web: Any) -> None:
+    cr = client.post(
+        "/api/v1/change-requests",
+        {
+            "project": "CORE1",
+            "type": "cost",
+            "title": "Licences",
+            "slip_milestone": web["build"].pk,
+            "slip_days": 2,
+        },
+        content_type="application/json",
+        headers=auth(users["pm"]),
+    ).json()
+    url = f"/api/v1/change-requests/{cr['id']}"
+    patched = client.patch(
+        url,
+        {"version": 1, "cost_impact": "2000000", "effort_impact": "30"},
+        content_type="application/json",
+        headers=auth(users["pm"]),
+    )
+    assert patched.status_code == 200, patched.content
+    assert patched.json()["needs_steering"] is True  # cost above 1,000,000
+    assert patched.json()["version"] == 2
+    stale = client.patch(
+        url,
+        {"version": 1, "title": "x"},
+        content_type="application/json",
+        headers=auth(users["pm"]),
+    )
+    assert stale.status_code == 409
+    other = client.patch(
+        url,
+        {"version": 2, "title": "x"},
+        content_type="application/json",
+        headers=auth(users["other_pm"]),
+    )
+    assert other.status_code == 403
+    _step(client, users["pm"], cr["id"], "submit")
+    _step(client, users["pm"], cr["id"], "approve")
+    late = client.patch(
+        url,
+        {"version": 4, "title": "x"},
+        content_type="application/json",
+        headers=auth(users["pm"]),
+    )
+    assert late.status_code == 409
+    assert "PM review" in late.json()["detail"]
