@@ -83,3 +83,33 @@ def test_api_lists_change_requests(client: Any, users: Any, web: Any) -> None:
     body = client.get("/api/v1/change-requests", headers=auth(users["viewer"])).json()
     assert body == {"items": [], "count": 0}
     assert dt.date(2026, 3, 6) == web["build"].forecast_date
+
+
+def test_a_supplier_task_moved_by_a_recompute_turns_its_link_at_risk(
+    make_project: Any, users: Any, web: Any
+) -> None:
+    # given the small plan's Code task (finishes Wed 2026-03-11) promised to APP by 03-11
+    project = make_project(code="PLAN1")
+    scheduling.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    code = Task.objects.get(plan__project=project, uid=3)
+    from pmo.dependencies.services import create_dependency
+
+    dep = create_dependency(
+        actor=users["pm"],
+        data={
+            "supplier_project": "PLAN1",
+            "supplier_task": code.pk,
+            "consumer_project": "APP1",
+            "consumer_milestone": web["launch"].pk,
+            "status": "agreed",
+            "agreed_date": dt.date(2026, 3, 11),
+        },
+    )
+    assert dep.status == "agreed"
+    # when Code takes two more days
+    scheduling.update_task(
+        actor=users["pm"], task=code, data={"duration": code.duration + 960}, version=code.version
+    )
+    # then the link is at risk
+    dep.refresh_from_db()
+    assert dep.status == "at_risk"
