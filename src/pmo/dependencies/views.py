@@ -26,7 +26,7 @@ from pmo.dependencies.models import (
     Notification,
 )
 from pmo.dependencies.network import network_svg
-from pmo.portfolio.access import get_visible_project
+from pmo.portfolio.access import can_edit_project, get_visible_project
 from pmo.portfolio.models import Milestone
 
 
@@ -47,6 +47,9 @@ def dependency_list(request: HttpRequest) -> HttpResponse:
     for d in deps:
         d.supplier_label = selectors.label(d, "supplier")  # type: ignore[attr-defined]
         d.consumer_label = selectors.label(d, "consumer")  # type: ignore[attr-defined]
+        d.editable = can_edit_project(user, d.supplier_project) or can_edit_project(  # type: ignore[attr-defined]
+            user, d.consumer_project
+        )
     chain: list[dict[str, Any]] = []
     target = request.GET.get("target")
     if target:
@@ -106,6 +109,25 @@ def dependency_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"D{dep.pk}")
+    return redirect("dependencies:dependency_list")
+
+
+@login_required
+@require_POST
+def dependency_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a dependency's status from the register (version-checked)."""
+    user = user_of(request)
+    dep = _or_404(selectors.get_dependency, user, pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        services.update_dependency(
+            actor=user, dep=dep, data={"status": request.POST.get("status", "")}, version=version
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
     return redirect("dependencies:dependency_list")
 
 

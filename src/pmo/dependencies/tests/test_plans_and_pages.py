@@ -113,3 +113,22 @@ def test_a_supplier_task_moved_by_a_recompute_turns_its_link_at_risk(
     # then the link is at risk
     dep.refresh_from_db()
     assert dep.status == "at_risk"
+
+
+def test_a_pm_resolves_a_dependency_from_the_register(client: Any, users: Any, web: Any) -> None:
+    dep_id = link(
+        client,
+        users["pm"],
+        supplier_project="CORE1",
+        supplier_milestone=web["build"].pk,
+        consumer_project="APP1",
+        consumer_milestone=web["integration"].pk,
+    ).json()["id"]
+    client.force_login(users["exec"])  # reads everything, changes nothing
+    page = client.get("/dependencies/").content.decode()
+    assert 'data-status="proposed"' in page
+    assert f"/dependencies/{dep_id}/status/" not in page
+    client.force_login(users["other_pm"])  # the consumer's PM
+    assert f"/dependencies/{dep_id}/status/" in client.get("/dependencies/").content.decode()
+    client.post(f"/dependencies/{dep_id}/status/", {"status": "resolved", "version": 1})
+    assert Dependency.objects.get().status == "resolved"
