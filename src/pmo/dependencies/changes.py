@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import Role, User
 from pmo.audit.models import AuditAction
@@ -315,27 +316,35 @@ def transition(
         affected = [locked.project, *locked.affected_projects.select_related("manager__user")]
         notify(
             _users_of(affected),
-            f"{locked.code} {locked.title}: raised on {locked.project.code}, "
-            f"your project may be affected",
+            _("%(code)s %(title)s: raised on %(project)s, your project may be affected"),
+            {"code": locked.code, "title": locked.title, "project": locked.project.code},
             url=url,
             change=locked,
         )
     if new == ChangeState.PMO_REVIEW:
         notify(
             User.objects.filter(role__in=(Role.PMO_ADMIN, Role.PMO_MEMBER)),
-            f"{locked.code} awaits the PMO review",
+            _("%(code)s awaits the PMO review"),
+            {"code": locked.code},
             url=url,
             change=locked,
         )
     if new == ChangeState.STEERING_REVIEW:
         notify(
             User.objects.filter(role=Role.EXECUTIVE),
-            f"{locked.code} is above the thresholds: steering decision needed",
+            _("%(code)s is above the thresholds: steering decision needed"),
+            {"code": locked.code},
             url=url,
             change=locked,
         )
     if new in (ChangeState.APPROVED, ChangeState.REJECTED):
-        notify([locked.requested_by], f"{locked.code} {new.label}", url=url, change=locked)
+        notify(
+            [locked.requested_by],
+            _("%(code)s: %(state)s"),
+            {"code": locked.code, "state": new.label},
+            url=url,
+            change=locked,
+        )
     return locked
 
 
@@ -377,7 +386,8 @@ def _apply(actor: User, cr: ChangeRequest, note: str) -> ChangeRequest:
     refresh_dependency_status(actor=actor)
     notify(
         [cr.requested_by, *_users_of([cr.project, *cr.affected_projects.all()])],
-        f"{cr.code} applied: plans and forecasts updated",
+        _("%(code)s applied: plans and forecasts updated"),
+        {"code": cr.code},
         url=f"/change-requests/{cr.pk}/",
         change=cr,
     )

@@ -7,8 +7,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import Person, User
 from pmo.audit.models import AuditAction
@@ -53,15 +55,29 @@ def _scope(project_id: int) -> str:
     return f"project:{project_id}"
 
 
-def notify(users: Iterable[User | None], message: str, *, url: str = "", change: Any = None) -> int:
-    """One unread notification per distinct user (``None`` is skipped)."""
+def notify(
+    users: Iterable[User | None],
+    message: Any,
+    params: dict[str, Any] | None = None,
+    *,
+    url: str = "",
+    change: Any = None,
+) -> int:
+    """One unread notification per distinct user (``None`` is skipped).
+
+    ``message`` is a lazy translatable string with ``%(name)s`` placeholders; it is written in
+    each recipient's language (their setting, else the site default).
+    """
     seen: set[int] = set()
     rows = []
     for user in users:
         if user is None or user.pk in seen:
             continue
         seen.add(user.pk)
-        rows.append(Notification(user=user, message=message[:300], url=url, change=change))
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            values = {k: str(v) for k, v in (params or {}).items()}
+            text = str(message) % values
+        rows.append(Notification(user=user, message=text[:300], url=url, change=change))
     Notification.objects.bulk_create(rows)
     return len(rows)
 
@@ -196,7 +212,8 @@ def create_dependency(*, actor: User, data: dict[str, Any]) -> Dependency:
     dep.refresh_from_db()
     notify(
         [_user(supplier), _user(consumer)],
-        f"{consumer.code} depends on {supplier.code} (D{dep.pk})",
+        _("%(consumer)s depends on %(supplier)s (dependency #%(id)s)"),
+        {"consumer": consumer.code, "supplier": supplier.code, "id": dep.pk},
         url="/dependencies/",
     )
     return dep
@@ -271,8 +288,16 @@ def refresh_dependency_status(
         if new == DependencyStatus.AT_RISK:
             notify(
                 [_user(dep.consumer_project), _user(dep.supplier_project)],
-                f"D{dep.pk} at risk: {dep.supplier_project.code} forecasts {forecast} "
-                f"after the agreed {dep.agreed_date}",
+                _(
+                    "Dependency #%(id)s at risk: %(supplier)s forecasts %(forecast)s, "
+                    "after the agreed %(agreed)s"
+                ),
+                {
+                    "id": dep.pk,
+                    "supplier": dep.supplier_project.code,
+                    "forecast": forecast,
+                    "agreed": dep.agreed_date,
+                },
                 url="/dependencies/",
             )
         changed += 1

@@ -172,3 +172,24 @@ def test_patch_is_version_checked(client: Any, users: Any, web: Any) -> None:
     )
     assert stale.status_code == 409
     assert stale.json()["current_version"] == 2
+
+
+def test_notifications_are_written_in_each_users_language(
+    client: Any, users: Any, web: Any
+) -> None:
+    other = users["other_pm"]
+    other.language = "zh-hans"
+    other.save()
+    link(
+        client,
+        users["pm"],
+        supplier_project="CORE1",
+        supplier_milestone=web["build"].pk,
+        consumer_project="APP1",
+        consumer_milestone=web["integration"].pk,
+    )
+    dep = Dependency.objects.get()
+    assert Notification.objects.get(user=other).message == f"APP1 依赖 CORE1（依赖 #{dep.pk}）"
+    assert Notification.objects.get(user=users["pm"]).message == (
+        f"APP1 depends on CORE1 (dependency #{dep.pk})"
+    )
