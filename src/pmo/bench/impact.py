@@ -36,7 +36,9 @@ def synthetic(projects: int, tasks: int, links: int, seed: int = 7) -> tuple[int
     width = 10
     stages = tasks // width
     per = tasks + 9  # tasks, 5 milestones, 4 gates
-    src, dst, slack = [], [], []
+    src: list[np.ndarray] = []
+    dst: list[np.ndarray] = []
+    slack: list[np.ndarray] = []
     base = np.arange(projects, dtype=np.int64) * per
     for s in range(stages - 1):
         for a in range(width):
@@ -50,10 +52,10 @@ def synthetic(projects: int, tasks: int, links: int, seed: int = 7) -> tuple[int
             src.append(base + stage * width + a)
             dst.append(base + tasks + m)
             slack.append(rng.integers(0, 10, projects))
-    a = rng.integers(0, projects - 1, links)
-    b = np.minimum(projects - 1, a + 1 + rng.integers(0, 50, links))
-    src.append(a * per + tasks + rng.integers(0, 5, links))  # supplier milestone
-    dst.append(b * per + rng.integers(0, tasks, links))  # consumer task
+    sup = rng.integers(0, projects - 1, links)
+    con = np.minimum(projects - 1, sup + 1 + rng.integers(0, 50, links))
+    src.append(sup * per + tasks + rng.integers(0, 5, links))  # supplier milestone
+    dst.append(con * per + rng.integers(0, tasks, links))  # consumer task
     slack.append(_float(rng, links, 15))
     return projects * per, [np.concatenate(x) for x in (src, dst, slack)]
 
