@@ -194,7 +194,8 @@ def impact(request: HttpRequest, payload: ImpactIn) -> Any:
 
 
 class ChangeRequestIn(Schema):
-    project: str = Field(..., min_length=1, max_length=40)
+    project: str | None = Field(None, min_length=1, max_length=40)
+    program: str | None = Field(None, min_length=1, max_length=40, description="program-level")
     type: Literal["scope", "schedule", "cost", "resources"]
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field("", max_length=10000)
@@ -227,7 +228,7 @@ class ChangeStepOut(Schema):
 class ChangeRequestOut(Schema):
     id: int
     code: str
-    project: str
+    project: str | None
     program: str | None
     type: str
     title: str
@@ -259,7 +260,7 @@ def _cr_out(request: HttpRequest, cr: ChangeRequest) -> dict[str, Any]:
     return {
         "id": cr.pk,
         "code": cr.code,
-        "project": cr.project.code,
+        "project": cr.project.code if cr.project else None,
         "program": cr.program.code if cr.program else None,
         "type": cr.type,
         "title": cr.title,
@@ -294,7 +295,8 @@ def _cr_out(request: HttpRequest, cr: ChangeRequest) -> dict[str, Any]:
 class ChangeRequestRow(Schema):
     id: int
     code: str
-    project: str
+    project: str | None
+    program: str | None
     type: str
     title: str
     state: str
@@ -312,7 +314,8 @@ def list_change_requests(
         {
             "id": c.pk,
             "code": c.code,
-            "project": c.project.code,
+            "project": c.project.code if c.project else None,
+            "program": c.program.code if c.program else None,
             "type": c.type,
             "title": c.title,
             "state": c.state,

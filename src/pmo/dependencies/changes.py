@@ -32,7 +32,7 @@ from pmo.dependencies.models import (
 from pmo.dependencies.services import notify, refresh_dependency_status
 from pmo.governance.models import ProjectGate
 from pmo.portfolio.access import can_edit_project, get_visible_project
-from pmo.portfolio.models import Milestone, Project
+from pmo.portfolio.models import Milestone, Program, Project
 from pmo.scheduling.models import Task
 from pmo.scheduling.services import recompute_plan
 from pmo.scheduling.walltime import from_db, to_db
@@ -66,20 +66,49 @@ def _needs_steering(cr: ChangeRequest) -> bool:
     )
 
 
-def _source(project: Project, data: dict[str, Any]) -> tuple[Milestone | None, Task | None]:
+def _source(
+    project: Project | None, program: Program | None, data: dict[str, Any]
+) -> tuple[Milestone | None, Task | None]:
+    """The slipping milestone or task: of the project, or of any project of the program."""
     milestone_id, task_id = data.get("slip_milestone"), data.get("slip_task")
     if milestone_id and task_id:
         raise FieldError("slip_milestone", "give the milestone or the task that slips, not both")
+    where = project.code if project is not None else f"program {program.code if program else ''}"
+    milestones = Milestone.objects.filter(
+        **({"project": project} if project is not None else {"project__program": program})
+    )
+    tasks = Task.objects.filter(
+        summary=False,
+        **(
+            {"plan__project": project}
+            if project is not None
+            else {"plan__project__program": program}
+        ),
+    )
     milestone = task = None
     if milestone_id:
-        milestone = Milestone.objects.filter(pk=milestone_id, project=project).first()
+        milestone = milestones.filter(pk=milestone_id).first()
         if milestone is None:
-            raise FieldError("slip_milestone", f"no milestone {milestone_id} in {project.code}")
+            raise FieldError("slip_milestone", f"no milestone {milestone_id} in {where}")
     if task_id:
-        task = Task.objects.filter(pk=task_id, plan__project=project, summary=False).first()
+        task = tasks.filter(pk=task_id).first()
         if task is None:
-            raise FieldError("slip_task", f"no task {task_id} in the plan of {project.code}")
+            raise FieldError("slip_task", f"no task {task_id} in the plans of {where}")
     return milestone, task
+
+
+def may_manage(user: User, cr: ChangeRequest) -> bool:
+    """The project's PM (program-level: the program manager) or the PMO."""
+    if cr.project is not None:
+        return can_edit_project(user, cr.project)
+    return _leads_program(user, cr.program)
+
+
+def _leads_program(user: User, program: Program | None) -> bool:
+    if user.is_pmo:
+        return True
+    manager = program.manager if program is not None else None
+    return manager is not None and manager.user_id == user.pk
 
 
 def source_key(milestone: Milestone | None, task: Task | None) -> str:
@@ -99,16 +128,20 @@ def compute_impact(
     return adapters.analyse(net, source_key(milestone, task), days)
 
 
-def _scopes(cr: ChangeRequest) -> list[int]:
-    ids = {cr.project_id, *cr.affected_projects.values_list("pk", flat=True)}
-    return sorted(ids)
+def _scopes(cr: ChangeRequest) -> list[str]:
+    """Audit scopes: every affected project; a program-level request also its program."""
+    ids = set(cr.affected_projects.values_list("pk", flat=True))
+    if cr.project_id is not None:
+        ids.add(cr.project_id)
+    scopes = [f"project:{i}" for i in sorted(ids)]
+    if cr.project_id is None and cr.program is not None:
+        scopes.append(f"program:{cr.program.code}")
+    return scopes
 
 
 def _audit(actor: User | None, action: str, cr: ChangeRequest, changes: dict[str, Any]) -> None:
-    for project_id in _scopes(cr):
-        record(
-            actor=actor, action=action, instance=cr, scope=f"project:{project_id}", changes=changes
-        )
+    for scope in _scopes(cr):
+        record(actor=actor, action=action, instance=cr, scope=scope, changes=changes)
 
 
 def _next_code() -> str:
@@ -118,18 +151,32 @@ def _next_code() -> str:
 
 @transaction.atomic
 def create_change_request(*, actor: User, data: dict[str, Any]) -> ChangeRequest:
-    """Raise a change request (draft) on a project; its impact is computed and attached."""
-    code = data.get("project")
-    if not code:
-        raise FieldError("project", "is required (a project code)")
-    try:
-        project = get_visible_project(actor, str(code))
-    except NotFoundError:
-        raise FieldError("project", f"no project with code {code!r}") from None
-    if not can_edit_project(actor, project):
-        raise PermissionDeniedError(
-            f"only the PMO or the manager of {project.code} may raise a change request on it"
-        )
+    """Raise a change request (draft) on a project or a program; a slip's impact is computed
+    and attached."""
+    code, program_code = data.get("project"), data.get("program")
+    if bool(code) == bool(program_code):
+        raise FieldError("project", "give the project or the program the change is about")
+    project: Project | None = None
+    program: Program | None
+    if code:
+        try:
+            project = get_visible_project(actor, str(code))
+        except NotFoundError:
+            raise FieldError("project", f"no project with code {code!r}") from None
+        if not can_edit_project(actor, project):
+            raise PermissionDeniedError(
+                f"only the PMO or the manager of {project.code} may raise a change request on it"
+            )
+        program = project.program
+    else:
+        program = Program.objects.filter(code=str(program_code)).first()
+        if program is None:
+            raise FieldError("program", f"no program with code {program_code!r}")
+        if not _leads_program(actor, program):
+            raise PermissionDeniedError(
+                f"only the PMO or the manager of program {program.code} may raise a change "
+                "request on it"
+            )
     if data.get("type") not in ChangeType.values:
         raise FieldError("type", f"must be one of {', '.join(ChangeType.values)}")
     if not (data.get("title") or "").strip():
@@ -140,13 +187,13 @@ def create_change_request(*, actor: User, data: dict[str, Any]) -> ChangeRequest
     for key in ("cost_impact", "effort_impact"):
         if Decimal(str(data.get(key) or 0)) < 0:
             raise FieldError(key, "must be >= 0")
-    milestone, task = _source(project, data)
+    milestone, task = _source(project, program, data)
     if days and milestone is None and task is None:
         raise FieldError("slip_milestone", "a slip needs the milestone or task that slips")
     cr = ChangeRequest(
         code=_next_code(),
         project=project,
-        program=project.program,
+        program=program,
         type=data["type"],
         title=data["title"].strip()[:200],
         description=data.get("description") or "",
@@ -182,7 +229,7 @@ def update_change_request(
             f"change request {locked.code} is in state '{locked.state}': "
             "it can only be changed as a draft or in the PM review"
         )
-    if not (locked.requested_by_id == actor.pk or can_edit_project(actor, locked.project)):
+    if not (locked.requested_by_id == actor.pk or may_manage(actor, locked)):
         raise PermissionDeniedError(f"you may not change change request {locked.code}")
     for key in data:
         if key not in EDITABLE:
@@ -227,7 +274,10 @@ _AUDITED = ["state", "slip_days", "cost_impact", "effort_impact", "needs_steerin
 
 def _set_affected(cr: ChangeRequest) -> None:
     codes = [p["project"] for p in cr.impact.get("projects", [])]
-    cr.affected_projects.set(Project.objects.filter(code__in=codes).exclude(pk=cr.project_id))
+    affected = Project.objects.filter(code__in=codes)
+    if cr.project_id is not None:
+        affected = affected.exclude(pk=cr.project_id)
+    cr.affected_projects.set(affected)
 
 
 def _is_exec(user: User) -> bool:
@@ -238,7 +288,7 @@ def allowed_actions(user: User, cr: ChangeRequest) -> list[str]:
     """The workflow actions ``user`` may take on ``cr`` now (for buttons and errors)."""
     state = cr.state
     mine = cr.requested_by_id == user.pk
-    pm = can_edit_project(user, cr.project)
+    pm = may_manage(user, cr)
     actions: list[str] = []
     if state == ChangeState.DRAFT and (mine or pm):
         actions.append("submit")
@@ -265,8 +315,8 @@ _NEXT = {
 }
 
 
-def _users_of(projects: list[Project]) -> list[User | None]:
-    return [p.manager.user if p.manager is not None else None for p in projects]
+def _users_of(projects: list[Project | None]) -> list[User | None]:
+    return [p.manager.user if p and p.manager is not None else None for p in projects]
 
 
 @transaction.atomic
@@ -314,10 +364,11 @@ def transition(
     url = f"/change-requests/{locked.pk}/"
     if action == "submit":
         affected = [locked.project, *locked.affected_projects.select_related("manager__user")]
+        where = locked.project.code if locked.project else locked.program
         notify(
             _users_of(affected),
             _("%(code)s %(title)s: raised on %(project)s, your project may be affected"),
-            {"code": locked.code, "title": locked.title, "project": locked.project.code},
+            {"code": locked.code, "title": locked.title, "project": where},
             url=url,
             change=locked,
         )

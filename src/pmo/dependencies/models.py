@@ -161,8 +161,11 @@ class ChangeRequest(VersionedModel):
     project = models.ForeignKey(
         "portfolio.Project",
         verbose_name=_("project"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="change_requests",
+        help_text=_("empty for a program-level change"),
     )
     program = models.ForeignKey(
         "portfolio.Program",

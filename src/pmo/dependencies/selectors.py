@@ -67,12 +67,16 @@ def list_change_requests(
     user: User, *, project: str | None = None, state: str | None = None
 ) -> QuerySet[ChangeRequest]:
     """Change requests on projects ``user`` may read."""
-    qs = ChangeRequest.objects.filter(project__in=visible_projects(user).values("pk"))
+    visible = visible_projects(user)
+    qs = ChangeRequest.objects.filter(
+        Q(project__in=visible.values("pk"))
+        | Q(project__isnull=True, program__in=visible.values("program"))
+    )
     if project:
         qs = qs.filter(Q(project__code=project) | Q(affected_projects__code=project)).distinct()
     if state:
         qs = qs.filter(state=state)
-    return qs.select_related("project", "requested_by")
+    return qs.select_related("project", "program", "requested_by")
 
 
 def get_change_request(user: User, pk: int) -> ChangeRequest:

@@ -230,3 +230,47 @@ def test_pm_enters_cost_impact_before_the_pmo_review(client: Any, users: Any, we
     )
     assert late.status_code == 409
     assert "PM review" in late.json()["detail"]
+
+
+def test_program_level_change_request_is_decided_by_the_pmo(
+    client: Any, users: Any, web: Any
+) -> None:
+    _wire(client, users, web)
+    body = {
+        "program": "CORE",
+        "type": "scope",
+        "title": "Shared API scope grows",
+        "slip_milestone": web["build"].pk,
+        "slip_days": 8,
+    }
+    refused = client.post(
+        "/api/v1/change-requests", body, content_type="application/json", headers=auth(users["pm"])
+    )
+    assert refused.status_code == 403  # a project manager does not lead the program
+    both = client.post(
+        "/api/v1/change-requests",
+        {**body, "project": "CORE1"},
+        content_type="application/json",
+        headers=auth(users["member"]),
+    )
+    assert both.status_code == 422
+    created = client.post(
+        "/api/v1/change-requests",
+        body,
+        content_type="application/json",
+        headers=auth(users["member"]),
+    )
+    assert created.status_code == 201, created.content
+    cr = created.json()
+    assert (cr["project"], cr["program"]) == (None, "CORE")
+    assert cr["affected_projects"] == ["APP1", "CORE1"]
+    for action in ("submit", "approve", "approve"):
+        assert _step(client, users["member"], cr["id"], action).status_code == 200
+    assert _step(client, users["member"], cr["id"], "apply").json()["state"] == "applied"
+    assert AuditEvent.objects.filter(
+        object_type="dependencies.changerequest", scope="program:CORE"
+    ).exists()
+    listed = client.get("/api/v1/change-requests", headers=auth(users["viewer"])).json()
+    assert [row["program"] for row in listed["items"]] == ["CORE"]
+    client.force_login(users["member"])
+    assert "Program CORE" in client.get(f"/change-requests/{cr['id']}/").content.decode()
