@@ -3,8 +3,10 @@
 Channel projects (mobile app, online loans, open banking, wealth portal, e-KYC, CRM, contact
 centre) need the core upgrade's go-live before their own UAT; the payment hub (P0004) sits
 between the core and open banking / fraud detection; the data-centre consolidation feeds the
-core. Two links are at risk (the supplier already forecasts past the agreed date), one is
-broken. A pending change request above the steering thresholds shows on the agenda.
+core. The critical links are binding (the consumer's work starts right after the delivery, the
+rest of the gap is lag), so they show on the critical chain. Two links are at risk (the
+supplier already forecasts past the agreed date), one is broken. A pending change request
+above the steering thresholds shows on the agenda.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from pmo.dependencies.adapters import workdays_between
 from pmo.dependencies.models import Dependency
 from pmo.dependencies.services import refresh_dependency_status
 from pmo.portfolio.models import Milestone, Project
@@ -64,7 +67,13 @@ def load_dependencies(projects: list[Project], users: dict[str, Any]) -> int:
         agreed = (
             forecast - dt.timedelta(days=7) if key in AT_RISK else forecast + dt.timedelta(days=14)
         )
+        lag = 0
+        consumer_date = c_milestone.forecast_date or c_milestone.baseline_date
+        if crit == "critical" and consumer_date is not None and consumer_date > forecast:
+            # the consumer plans its work right after the delivery: the link is binding
+            lag = max(0, workdays_between(forecast, consumer_date) - 1)
         Dependency.objects.create(
+            lag=lag,
             supplier_project=supplier,
             supplier_milestone=s_milestone,
             consumer_project=consumer,
