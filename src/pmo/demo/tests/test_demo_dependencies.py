@@ -33,6 +33,13 @@ def test_core_upgrade_slip_hits_channel_projects_and_is_applied_through_a_change
     hit = {p["project"] for p in impact["projects"]}
     assert "P0001" in hit and len(hit - {"P0001"}) >= 2
     assert any(i["kind"] == "gate" for i in impact["items"])
+    # the mobile app's go-live is driven by the core upgrade through a binding link
+    from pmo.dependencies.adapters import critical_chain, load_network
+
+    app_live = Milestone.objects.get(project__code="P0002", name="Go-live")
+    chain = critical_chain(load_network(), f"m:{app_live.pk}")
+    assert chain[0]["project"] == "P0001"
+    assert any(step["dependency"] for step in chain)
     # raise the change with that impact, approve it all the way, apply it
     users = {u.username: u for u in User.objects.all()}
     cr = create_change_request(
