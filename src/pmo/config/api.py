@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, django_auth
 from pmo.accounts.api import router as accounts_router
 from pmo.accounts.services import authenticate_token
 from pmo.core.errors import DomainError
+from pmo.dependencies.api import router as dependencies_router
 from pmo.governance.api import router as governance_router
 from pmo.interop.api import router as interop_router
 from pmo.portfolio.api import router as portfolio_router
@@ -103,3 +104,4 @@ api.add_router("/", reports_router)
 api.add_router("/", scheduling_router)
 api.add_router("/", interop_router)
 api.add_router("/", governance_router)
+api.add_router("/", dependencies_router)

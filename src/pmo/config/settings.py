@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "pmo.scheduling",
     "pmo.interop",
     "pmo.governance",
+    "pmo.dependencies",
     "pmo.demo",
     "pmo.bench",
 ]
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "pmo.dependencies.context_processors.unread_notifications",
             ],
         },
     },
@@ -190,6 +192,13 @@ NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 
 # How long after a reporting period ends the PM has to submit (days).
 PMO_REPORT_GRACE_DAYS = int(os.environ.get("PMO_REPORT_GRACE_DAYS", "2"))
+
+# A change request above any of these needs the steering committee (issue #7).
+PMO_CHANGE_THRESHOLDS = {
+    "slip_days": int(os.environ.get("PMO_CHANGE_STEERING_DAYS", "10")),
+    "cost": int(os.environ.get("PMO_CHANGE_STEERING_COST", "1000000")),
+    "effort": int(os.environ.get("PMO_CHANGE_STEERING_EFFORT", "200")),
+}
 
 LOGGING = {
     "version": 1,

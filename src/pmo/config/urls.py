@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("pmo.scheduling.urls")),
     path("", include("pmo.interop.urls")),
     path("", include("pmo.governance.urls")),
+    path("", include("pmo.dependencies.urls")),
     path("", include("pmo.portfolio.urls")),
 ]

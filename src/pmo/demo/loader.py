@@ -23,6 +23,7 @@ from django.utils import timezone
 from pmo.accounts.models import OrgUnit, Person, Role, User
 from pmo.audit.models import AuditAction, AuditEvent
 from pmo.demo import data
+from pmo.demo.dependencies import load_dependencies, raise_demo_change
 from pmo.demo.governance import load_governance, reset_governance
 from pmo.demo.plans import add_demo_plans
 from pmo.governance.steering import create_meeting
@@ -295,6 +296,8 @@ def load_demo(
             people=managers,
             seed=seed,
         )
+        load_dependencies(created_projects, users)
+        raise_demo_change(created_projects, users)
         create_meeting(
             actor=users["admin"],
             data={

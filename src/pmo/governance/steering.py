@@ -5,12 +5,14 @@ request): gates due up to ``window_days`` after the meeting (and overdue ones),
 open gate reviews, overdue gate conditions, projects red in their last two
 reporting periods, open issues escalated to the steering committee, and, for
 information, the gate decisions of the ``window_days`` before the meeting.
-Change requests join the agenda once the change-control app exists.
+Apps above governance add lines through :data:`AGENDA_SOURCES` (the change-control app
+lists pending change requests above its thresholds).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -37,6 +39,7 @@ from pmo.portfolio.models import Project, ProjectState, Rag, StatusReport
 from pmo.portfolio.raid import Escalation, Issue, RaidStatus
 
 __all__ = [
+    "AGENDA_SOURCES",
     "agenda_candidates",
     "create_meeting",
     "record_outcome",
@@ -78,6 +81,10 @@ def red_for_two_periods() -> list[Project]:
         if seen[project_id] == 2:
             previous[project_id] = overall
     return [p for p in candidates if previous.get(p.pk) == Rag.RED]
+
+
+#: Functions ``(date, window_days) -> [AgendaItem]`` registered by higher apps (``ready()``).
+AGENDA_SOURCES: list[Callable[[dt.date, int], list[AgendaItem]]] = []
 
 
 def agenda_candidates(date: dt.date, window_days: int) -> list[AgendaItem]:
@@ -168,6 +175,8 @@ def agenda_candidates(date: dt.date, window_days: int) -> list[AgendaItem]:
                 due=decision.decided_on,
             )
         )
+    for source in AGENDA_SOURCES:
+        items.extend(source(date, window_days))
     return items
 
 

@@ -22,13 +22,14 @@ from pmo.portfolio.raid import Action, Assumption, Decision, Issue, Risk
 # A viewer costs one more query per visible-project scope: the lookup of their org unit.
 MAX_QUERIES = {
     "member": {
-        # session, user, count, page, summary, regions, programs, org units, managers
-        "list": 9,
+        # session, user, count, page, summary, regions, programs, org units, managers,
+        # unread notifications (top-bar badge, issue #7)
+        "list": 10,
         "list_htmx": 6,  # the table fragment alone: no filter choices
-        "filtered": 9,
+        "filtered": 10,
         "api": 4,  # session, user, count, page
     },
-    "viewer": {"list": 10, "list_htmx": 7, "filtered": 10, "api": 5},
+    "viewer": {"list": 11, "list_htmx": 7, "filtered": 11, "api": 5},
 }
 DETAIL_MAX_QUERIES = 15
 LIST = "/"

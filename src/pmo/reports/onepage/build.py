@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
 from pmo.core.errors import FieldError
+from pmo.dependencies.selectors import dependency_flags
 from pmo.portfolio.access import visible_projects
 from pmo.portfolio.filters import filter_scope
 from pmo.portfolio.models import (
@@ -140,6 +141,7 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
     ]
     history = _history([p.pk for p in projects], per, cutoff)
     lifecycles = gate_info([p.pk for p in projects], per.start, per.end)
+    troubled, changed = dependency_flags([p.pk for p in projects])
     columns = {value: Column(phase=value, label=_phase_label(value)) for value in Phase.values}
     counts: dict[str, int] = defaultdict(int)
     before: dict[str, int] = defaultdict(int)
@@ -188,6 +190,8 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
             percent_complete=(latest_known[9] if latest_known else project.percent_complete),
             program=project.program.code if project.program else "",
             manager=project.manager.display_name if project.manager else "",
+            dependency_broken=project.pk in troubled,
+            change_affected=project.pk in changed,
         )
         columns.setdefault(phase, Column(phase=phase, label=_phase_label(phase))).cells.append(cell)
         counts[RAG_KEYS[rag if current else None]] += 1

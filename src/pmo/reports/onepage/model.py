@@ -30,6 +30,8 @@ class Cell:
     percent_complete: int
     program: str
     manager: str
+    dependency_broken: bool = False  # a dependency of the project is at risk or broken
+    change_affected: bool = False  # a pending or approved change request hits the project
 
 
 @dataclass

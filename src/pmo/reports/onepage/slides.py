@@ -71,6 +71,8 @@ def _cell(slide, cell: Cell, x: int, y: int, w: int, h: int, size: float) -> Non
         (pgettext("flag: decision needed", "D") if cell.decision_needed else "")
         + (pgettext("flag: report missing", "M") if cell.missing else "")
         + (pgettext("flag: gate overdue", "G") if cell.gate_overdue else "")
+        + (pgettext("flag: broken dependency", "X") if cell.dependency_broken else "")
+        + (pgettext("flag: affected by a change", "C") if cell.change_affected else "")
     )
     head = " ".join(
         part

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 BENCHMARKS = {
     "cpm": ("pmo.bench.cpm", "critical path method: forward + backward pass vs networkx"),
+    "impact": ("pmo.bench.impact", "slip-impact propagation over a portfolio network"),
     "rcpsp": ("pmo.bench.rcpsp", "resource leveling on PSPLIB instances vs best-known"),
     "portfolio-leveling": (
         "pmo.bench.portfolio_leveling",

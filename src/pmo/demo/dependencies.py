@@ -1,0 +1,119 @@
+"""Demo web of cross-project dependencies around the core-banking upgrade (P0001).
+
+Channel projects (mobile app, online loans, open banking, wealth portal, e-KYC, CRM, contact
+centre) need the core upgrade's go-live before their own UAT; the payment hub (P0004) sits
+between the core and open banking / fraud detection; the data-centre consolidation feeds the
+core. The critical links are binding (the consumer's work starts right after the delivery, the
+rest of the gap is lag), so they show on the critical chain. Two links are at risk (the
+supplier already forecasts past the agreed date), one is broken. A pending change request
+above the steering thresholds shows on the agenda.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pmo.dependencies.adapters import workdays_between
+from pmo.dependencies.models import Dependency
+from pmo.dependencies.services import refresh_dependency_status
+from pmo.portfolio.models import Milestone, Project
+
+__all__ = ["load_dependencies", "raise_demo_change"]
+
+# supplier, consumer, supplier milestone, consumer milestone, type, criticality, system
+WEB = [
+    ("P0001", "P0002", "Go-live", "UAT complete", "FS", "critical", "Core banking 2.0"),
+    ("P0001", "P0003", "Go-live", "UAT complete", "NEED", "critical", "Core banking 2.0"),
+    ("P0001", "P0004", "Build complete", "UAT complete", "FS", "high", "Core ledger API"),
+    ("P0001", "P0010", "Go-live", "Go-live", "NEED", "medium", "Customer master"),
+    ("P0001", "P0016", "Go-live", "UAT complete", "FS", "high", "Core banking 2.0"),
+    ("P0001", "P0023", "Go-live", "Go-live", "SS", "medium", ""),
+    ("P0001", "P0030", "Build complete", "UAT complete", "FS", "high", "KYC data service"),
+    ("P0001", "P0017", "Go-live", "Go-live", "FS", "low", ""),
+    ("P0004", "P0016", "Go-live", "Go-live", "FS", "high", "Payment hub"),
+    ("P0004", "P0026", "Go-live", "UAT complete", "NEED", "high", "Payment events stream"),
+    ("P0004", "P0002", "Go-live", "Go-live", "FS", "medium", "Payment hub"),
+    ("P0029", "P0001", "Build complete", "UAT complete", "FS", "critical", "New data centre"),
+    ("P0007", "P0012", "Build complete", "Build complete", "FS", "medium", "Data lake"),
+    ("P0007", "P0026", "Go-live", "Go-live", "FS", "medium", "Data lake"),
+]
+AT_RISK = {("P0004", "P0016"), ("P0001", "P0030")}
+BROKEN = {("P0007", "P0012")}
+
+
+def _milestone(project: Project, name: str) -> Milestone | None:
+    """The named milestone, else (plans name theirs differently) the project's go-live."""
+    for wanted in (name, "Go-live"):
+        found = Milestone.objects.filter(project=project, name=wanted).order_by("-id").first()
+        if found is not None:
+            return found
+    return None
+
+
+def load_dependencies(projects: list[Project], users: dict[str, Any]) -> int:
+    """Create the demo dependencies among ``projects``; returns how many."""
+    by_code = {p.code: p for p in projects}
+    created = 0
+    for supplier_code, consumer_code, s_name, c_name, kind, crit, system in WEB:
+        supplier, consumer = by_code.get(supplier_code), by_code.get(consumer_code)
+        if supplier is None or consumer is None:
+            continue
+        s_milestone, c_milestone = _milestone(supplier, s_name), _milestone(consumer, c_name)
+        if s_milestone is None or c_milestone is None:
+            continue
+        forecast = s_milestone.forecast_date or s_milestone.baseline_date or dt.date.today()
+        key = (supplier_code, consumer_code)
+        agreed = (
+            forecast - dt.timedelta(days=7) if key in AT_RISK else forecast + dt.timedelta(days=14)
+        )
+        lag = 0
+        consumer_date = c_milestone.forecast_date or c_milestone.baseline_date
+        if crit == "critical" and consumer_date is not None and consumer_date > forecast:
+            # the consumer plans its work right after the delivery: the link is binding
+            lag = max(0, workdays_between(forecast, consumer_date) - 1)
+        Dependency.objects.create(
+            lag=lag,
+            supplier_project=supplier,
+            supplier_milestone=s_milestone,
+            consumer_project=consumer,
+            consumer_milestone=c_milestone,
+            type=kind,
+            criticality=crit,
+            system=system,
+            status="broken" if key in BROKEN else "agreed",
+            agreed_date=agreed,
+            supplier_owner=supplier.manager,
+            consumer_owner=consumer.manager,
+            description=f"{consumer.name} needs {supplier.name}: {s_name} before {c_name}",
+        )
+        created += 1
+    refresh_dependency_status(actor=None)
+    return created
+
+
+def raise_demo_change(projects: list[Project], users: dict[str, Any]) -> None:
+    """A submitted change request: the payment hub's go-live slips 12 working days."""
+    from pmo.dependencies.changes import create_change_request, transition
+
+    hub = next((p for p in projects if p.code == "P0004"), None)
+    if hub is None:
+        return
+    go_live = Milestone.objects.filter(
+        project=hub, name="Go-live", actual_date__isnull=True
+    ).first()
+    if go_live is None:
+        return
+    cr = create_change_request(
+        actor=users["admin"],
+        data={
+            "project": hub.code,
+            "type": "schedule",
+            "title": "Payment hub: vendor release slips",
+            "description": "The vendor moved its release; go-live needs 12 more working days.",
+            "slip_milestone": go_live.pk,
+            "slip_days": 12,
+            "cost_impact": 380000,
+        },
+    )
+    transition(actor=users["admin"], cr=cr, action="submit")

@@ -1,0 +1,525 @@
+"""Change requests: raise with a computed impact, the approval workflow, the apply step.
+
+Workflow: draft -submit-> PM review -approve-> PMO review -approve-> (steering review
+-approve->, only above the thresholds) approved -apply-> applied. Each review may reject;
+the requester may withdraw before a decision. Every step is a :class:`ChangeStep`, audited
+in the scope of every affected project, and notifies the people concerned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pmo.accounts.models import Role, User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import diff, record, snapshot
+from pmo.core.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
+from pmo.dependencies import adapters
+from pmo.dependencies.models import (
+    ChangeRequest,
+    ChangeState,
+    ChangeStep,
+    ChangeType,
+    Dependency,
+)
+from pmo.dependencies.services import notify, refresh_dependency_status
+from pmo.governance.models import ProjectGate
+from pmo.portfolio.access import can_edit_project, get_visible_project
+from pmo.portfolio.models import Milestone, Program, Project
+from pmo.scheduling.models import Task
+from pmo.scheduling.services import recompute_plan
+from pmo.scheduling.walltime import from_db, to_db
+
+__all__ = [
+    "ACTIONS",
+    "allowed_actions",
+    "compute_impact",
+    "create_change_request",
+    "thresholds",
+    "transition",
+    "update_change_request",
+]
+
+ACTIONS = ("submit", "approve", "reject", "withdraw", "apply")
+DEFAULT_THRESHOLDS = {"slip_days": 10, "cost": 1_000_000, "effort": 200}
+
+
+def thresholds() -> dict[str, Any]:
+    """Above any of these a change needs the steering committee (``PMO_CHANGE_THRESHOLDS``)."""
+    return {**DEFAULT_THRESHOLDS, **getattr(settings, "PMO_CHANGE_THRESHOLDS", {})}
+
+
+def _needs_steering(cr: ChangeRequest) -> bool:
+    limits = thresholds()
+    max_delay = max((p["max_delay"] for p in cr.impact.get("projects", [])), default=0)
+    return (
+        max(cr.slip_days, max_delay) > limits["slip_days"]
+        or cr.cost_impact > Decimal(str(limits["cost"]))
+        or cr.effort_impact > Decimal(str(limits["effort"]))
+    )
+
+
+def _source(
+    project: Project | None, program: Program | None, data: dict[str, Any]
+) -> tuple[Milestone | None, Task | None]:
+    """The slipping milestone or task: of the project, or of any project of the program."""
+    milestone_id, task_id = data.get("slip_milestone"), data.get("slip_task")
+    if milestone_id and task_id:
+        raise FieldError("slip_milestone", "give the milestone or the task that slips, not both")
+    where = project.code if project is not None else f"program {program.code if program else ''}"
+    milestones = Milestone.objects.filter(
+        **({"project": project} if project is not None else {"project__program": program})
+    )
+    tasks = Task.objects.filter(
+        summary=False,
+        **(
+            {"plan__project": project}
+            if project is not None
+            else {"plan__project__program": program}
+        ),
+    )
+    milestone = task = None
+    if milestone_id:
+        milestone = milestones.filter(pk=milestone_id).first()
+        if milestone is None:
+            raise FieldError("slip_milestone", f"no milestone {milestone_id} in {where}")
+    if task_id:
+        task = tasks.filter(pk=task_id).first()
+        if task is None:
+            raise FieldError("slip_task", f"no task {task_id} in the plans of {where}")
+    return milestone, task
+
+
+def may_manage(user: User, cr: ChangeRequest) -> bool:
+    """The project's PM (program-level: the program manager) or the PMO."""
+    if cr.project is not None:
+        return can_edit_project(user, cr.project)
+    return _leads_program(user, cr.program)
+
+
+def _leads_program(user: User, program: Program | None) -> bool:
+    if user.is_pmo:
+        return True
+    manager = program.manager if program is not None else None
+    return manager is not None and manager.user_id == user.pk
+
+
+def source_key(milestone: Milestone | None, task: Task | None) -> str:
+    """A milestone driven by a plan task slips through its task (so the plan follows)."""
+    if milestone is not None:
+        driver = Task.objects.filter(portfolio_milestone=milestone).values_list("pk", flat=True)
+        if driver:
+            return f"t:{driver[0]}"
+    return adapters.source_key(milestone=milestone, task=task)
+
+
+def compute_impact(
+    *, milestone: Milestone | None = None, task: Task | None = None, days: int
+) -> dict[str, Any]:
+    """The what-if: every item that moves when the milestone or task slips ``days``."""
+    net = adapters.load_network()
+    return adapters.analyse(net, source_key(milestone, task), days)
+
+
+def _scopes(cr: ChangeRequest) -> list[str]:
+    """Audit scopes: every affected project; a program-level request also its program."""
+    ids = set(cr.affected_projects.values_list("pk", flat=True))
+    if cr.project_id is not None:
+        ids.add(cr.project_id)
+    scopes = [f"project:{i}" for i in sorted(ids)]
+    if cr.project_id is None and cr.program is not None:
+        scopes.append(f"program:{cr.program.code}")
+    return scopes
+
+
+def _audit(actor: User | None, action: str, cr: ChangeRequest, changes: dict[str, Any]) -> None:
+    for scope in _scopes(cr):
+        record(actor=actor, action=action, instance=cr, scope=scope, changes=changes)
+
+
+def _next_code() -> str:
+    last = ChangeRequest.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return f"CR-{last + 1:05d}"
+
+
+@transaction.atomic
+def create_change_request(*, actor: User, data: dict[str, Any]) -> ChangeRequest:
+    """Raise a change request (draft) on a project or a program; a slip's impact is computed
+    and attached."""
+    code, program_code = data.get("project"), data.get("program")
+    if bool(code) == bool(program_code):
+        raise FieldError("project", "give the project or the program the change is about")
+    project: Project | None = None
+    program: Program | None
+    if code:
+        try:
+            project = get_visible_project(actor, str(code))
+        except NotFoundError:
+            raise FieldError("project", f"no project with code {code!r}") from None
+        if not can_edit_project(actor, project):
+            raise PermissionDeniedError(
+                f"only the PMO or the manager of {project.code} may raise a change request on it"
+            )
+        program = project.program
+    else:
+        program = Program.objects.filter(code=str(program_code)).first()
+        if program is None:
+            raise FieldError("program", f"no program with code {program_code!r}")
+        if not _leads_program(actor, program):
+            raise PermissionDeniedError(
+                f"only the PMO or the manager of program {program.code} may raise a change "
+                "request on it"
+            )
+    if data.get("type") not in ChangeType.values:
+        raise FieldError("type", f"must be one of {', '.join(ChangeType.values)}")
+    if not (data.get("title") or "").strip():
+        raise FieldError("title", "is required")
+    days = int(data.get("slip_days") or 0)
+    if days < 0:
+        raise FieldError("slip_days", "must be >= 0 working days")
+    for key in ("cost_impact", "effort_impact"):
+        if Decimal(str(data.get(key) or 0)) < 0:
+            raise FieldError(key, "must be >= 0")
+    milestone, task = _source(project, program, data)
+    if days and milestone is None and task is None:
+        raise FieldError("slip_milestone", "a slip needs the milestone or task that slips")
+    cr = ChangeRequest(
+        code=_next_code(),
+        project=project,
+        program=program,
+        type=data["type"],
+        title=data["title"].strip()[:200],
+        description=data.get("description") or "",
+        requested_by=actor,
+        slip_milestone=milestone,
+        slip_task=task,
+        slip_days=days,
+        cost_impact=Decimal(str(data.get("cost_impact") or 0)),
+        effort_impact=Decimal(str(data.get("effort_impact") or 0)),
+    )
+    if days:
+        cr.impact = compute_impact(milestone=milestone, task=task, days=days)
+    cr.needs_steering = _needs_steering(cr)
+    cr.save()
+    _set_affected(cr)
+    _audit(actor, AuditAction.CREATE, cr, diff({}, snapshot(cr, [*_AUDITED, "code", "title"])))
+    return cr
+
+
+EDITABLE = ("type", "title", "description", "slip_days", "cost_impact", "effort_impact")
+
+
+@transaction.atomic
+def update_change_request(
+    *, actor: User, cr: ChangeRequest, data: dict[str, Any], version: int | None
+) -> ChangeRequest:
+    """Change a request before the PMO review (e.g. the PM enters cost and resource impact);
+    a new slip recomputes the impact. Version-checked."""
+    locked = ChangeRequest.objects.select_for_update(of=("self",)).get(pk=cr.pk)
+    locked.check_version(version)
+    if locked.state not in (ChangeState.DRAFT, ChangeState.PM_REVIEW):
+        raise ConflictError(
+            f"change request {locked.code} is in state '{locked.state}': "
+            "it can only be changed as a draft or in the PM review"
+        )
+    if not (locked.requested_by_id == actor.pk or may_manage(actor, locked)):
+        raise PermissionDeniedError(f"you may not change change request {locked.code}")
+    for key in data:
+        if key not in EDITABLE:
+            raise FieldError(key, "is not a change-request field that can be set")
+    before = snapshot(locked, [*_AUDITED, "title", "type"])
+    if "type" in data and data["type"] not in ChangeType.values:
+        raise FieldError("type", f"must be one of {', '.join(ChangeType.values)}")
+    if "title" in data and not (data["title"] or "").strip():
+        raise FieldError("title", "is required")
+    for key in ("cost_impact", "effort_impact"):
+        if key in data:
+            if data[key] is None or Decimal(str(data[key])) < 0:
+                raise FieldError(key, "must be >= 0")
+            setattr(locked, key, Decimal(str(data[key])))
+    for key in ("type", "title", "description"):
+        if key in data:
+            setattr(locked, key, (data[key] or "").strip() if key != "type" else data[key])
+    if "slip_days" in data:
+        days = int(data["slip_days"] or 0)
+        if days < 0:
+            raise FieldError("slip_days", "must be >= 0 working days")
+        if days and locked.slip_milestone is None and locked.slip_task is None:
+            raise FieldError("slip_days", "this request names no milestone or task that slips")
+        locked.slip_days = days
+        locked.impact = (
+            compute_impact(milestone=locked.slip_milestone, task=locked.slip_task, days=days)
+            if days
+            else {}
+        )
+        _set_affected(locked)
+    locked.needs_steering = _needs_steering(locked)
+    changes = diff(before, snapshot(locked, [*_AUDITED, "title", "type"]))
+    if changes:
+        locked.version += 1
+        locked.save()
+        _audit(actor, AuditAction.UPDATE, locked, changes)
+    return locked
+
+
+_AUDITED = ["state", "slip_days", "cost_impact", "effort_impact", "needs_steering", "decision_note"]
+
+
+def _set_affected(cr: ChangeRequest) -> None:
+    codes = [p["project"] for p in cr.impact.get("projects", [])]
+    affected = Project.objects.filter(code__in=codes)
+    if cr.project_id is not None:
+        affected = affected.exclude(pk=cr.project_id)
+    cr.affected_projects.set(affected)
+
+
+def _is_exec(user: User) -> bool:
+    return user.is_pmo_admin or user.role == Role.EXECUTIVE
+
+
+def allowed_actions(user: User, cr: ChangeRequest) -> list[str]:
+    """The workflow actions ``user`` may take on ``cr`` now (for buttons and errors)."""
+    state = cr.state
+    mine = cr.requested_by_id == user.pk
+    pm = may_manage(user, cr)
+    actions: list[str] = []
+    if state == ChangeState.DRAFT and (mine or pm):
+        actions.append("submit")
+    reviewer = {
+        "pm_review": pm,
+        "pmo_review": user.is_pmo,
+        "steering_review": _is_exec(user),
+    }.get(str(state), False)
+    if reviewer:
+        actions += ["approve", "reject"]
+    if state in (ChangeState.DRAFT, ChangeState.PM_REVIEW, ChangeState.PMO_REVIEW) and (
+        mine or user.is_pmo
+    ):
+        actions.append("withdraw")
+    if state == ChangeState.APPROVED and (pm or user.is_pmo):
+        actions.append("apply")
+    return actions
+
+
+_NEXT = {
+    ("submit", "draft"): "pm_review",
+    ("approve", "pm_review"): "pmo_review",
+    ("approve", "steering_review"): "approved",
+}
+
+
+def _users_of(projects: list[Project | None]) -> list[User | None]:
+    return [p.manager.user if p and p.manager is not None else None for p in projects]
+
+
+@transaction.atomic
+def transition(
+    *, actor: User, cr: ChangeRequest, action: str, note: str = "", version: int | None = None
+) -> ChangeRequest:
+    """Take a workflow step; an action not allowed in this state (or for this user) is a 409
+    (or 403) naming what is possible."""
+    if action not in ACTIONS:
+        raise FieldError("action", f"must be one of {', '.join(ACTIONS)}")
+    locked = ChangeRequest.objects.select_for_update(of=("self",)).get(pk=cr.pk)
+    locked.check_version(version)
+    if action not in allowed_actions(actor, locked):
+        everyone = _possible(locked.state)
+        if action not in everyone:
+            raise ConflictError(
+                f"cannot {action} change request {locked.code} in state "
+                f"'{locked.state}'; possible now: {', '.join(everyone) or 'nothing (closed)'}"
+            )
+        raise PermissionDeniedError(f"you may not {action} change request {locked.code} now")
+    if action == "reject" and not note.strip():
+        raise FieldError("note", "say why the change is rejected")
+    if action == "apply":
+        return _apply(actor, locked, note)
+    old = locked.state
+    if action == "reject":
+        new = ChangeState.REJECTED
+    elif action == "withdraw":
+        new = ChangeState.WITHDRAWN
+    elif action == "approve" and old == ChangeState.PMO_REVIEW:
+        new = ChangeState.STEERING_REVIEW if locked.needs_steering else ChangeState.APPROVED
+    else:
+        new = ChangeState(_NEXT[(action, old)])
+    before = snapshot(locked, _AUDITED)
+    locked.state = new
+    if new in (ChangeState.APPROVED, ChangeState.REJECTED):
+        locked.decided_by, locked.decided_at = actor, timezone.now()
+        locked.decision_note = note
+    locked.version += 1
+    locked.save()
+    ChangeStep.objects.create(
+        change=locked, action=action, from_state=old, to_state=new, actor=actor, note=note
+    )
+    _audit(actor, action, locked, diff(before, snapshot(locked, _AUDITED)))
+    url = f"/change-requests/{locked.pk}/"
+    if action == "submit":
+        affected = [locked.project, *locked.affected_projects.select_related("manager__user")]
+        where = locked.project.code if locked.project else locked.program
+        notify(
+            _users_of(affected),
+            _("%(code)s %(title)s: raised on %(project)s, your project may be affected"),
+            {"code": locked.code, "title": locked.title, "project": where},
+            url=url,
+            change=locked,
+        )
+    if new == ChangeState.PMO_REVIEW:
+        notify(
+            User.objects.filter(role__in=(Role.PMO_ADMIN, Role.PMO_MEMBER)),
+            _("%(code)s awaits the PMO review"),
+            {"code": locked.code},
+            url=url,
+            change=locked,
+        )
+    if new == ChangeState.STEERING_REVIEW:
+        notify(
+            User.objects.filter(role=Role.EXECUTIVE),
+            _("%(code)s is above the thresholds: steering decision needed"),
+            {"code": locked.code},
+            url=url,
+            change=locked,
+        )
+    if new in (ChangeState.APPROVED, ChangeState.REJECTED):
+        notify(
+            [locked.requested_by],
+            _("%(code)s: %(state)s"),
+            {"code": locked.code, "state": new.label},
+            url=url,
+            change=locked,
+        )
+    return locked
+
+
+def _possible(state: str) -> list[str]:
+    return {
+        "draft": ["submit", "withdraw"],
+        "pm_review": ["approve", "reject", "withdraw"],
+        "pmo_review": ["approve", "reject", "withdraw"],
+        "steering_review": ["approve", "reject"],
+        "approved": ["apply"],
+    }.get(state, [])
+
+
+def _apply(actor: User, cr: ChangeRequest, note: str) -> ChangeRequest:
+    """Write the approved slip into plans, milestones, gates and forecasts (traced to ``cr``)."""
+    applied: list[dict[str, Any]] = []
+    trace = {"change_request": [None, cr.code]}
+    if cr.slip_days:
+        impact = compute_impact(milestone=cr.slip_milestone, task=cr.slip_task, days=cr.slip_days)
+        applied = _write_impact(actor, cr, impact, trace)
+        cr.impact = {**impact, "applied": applied}
+    before = snapshot(cr, _AUDITED)
+    old = cr.state
+    cr.state = ChangeState.APPLIED
+    cr.applied_by, cr.applied_at = actor, timezone.now()
+    cr.version += 1
+    cr.save()
+    ChangeStep.objects.create(
+        change=cr,
+        action="apply",
+        from_state=old,
+        to_state=cr.state,
+        actor=actor,
+        note=note or f"{len(applied)} items updated",
+    )
+    _audit(
+        actor, "apply", cr, {**diff(before, snapshot(cr, _AUDITED)), "items": [None, len(applied)]}
+    )
+    refresh_dependency_status(actor=actor)
+    notify(
+        [cr.requested_by, *_users_of([cr.project, *cr.affected_projects.all()])],
+        _("%(code)s applied: plans and forecasts updated"),
+        {"code": cr.code},
+        url=f"/change-requests/{cr.pk}/",
+        change=cr,
+    )
+    return cr
+
+
+def _write_impact(
+    actor: User, cr: ChangeRequest, impact: dict[str, Any], trace: dict[str, Any]
+) -> list[dict[str, Any]]:
+    rows = impact["items"]
+    applied: list[dict[str, Any]] = []
+    source = impact["source"]["key"]
+    plans_to_recompute: dict[int, Any] = {}
+    consumer_tasks = set(
+        Dependency.objects.filter(consumer_task__isnull=False).values_list(
+            "consumer_task_id", flat=True
+        )
+    )
+    for row in rows:
+        kind, pk, new = row["kind"], row["id"], dt.date.fromisoformat(row["new_date"])
+        if kind == "task":
+            task = Task.objects.select_related("plan__project").get(pk=pk)
+            plan = task.plan
+            before = snapshot(task, ["duration", "constraint", "constraint_date"])
+            if row["key"] == source:
+                task.duration += cr.slip_days * plan.minutes_per_day
+                task.milestone = task.duration == 0
+            elif pk in consumer_tasks:
+                start = from_db(task.start)
+                assert start is not None
+                moved = dt.datetime.combine(
+                    adapters.add_workdays(start.date(), row["delay"]), start.time()
+                )
+                task.constraint, task.constraint_date = "SNET", to_db(moved)
+            else:
+                continue
+            task.version += 1
+            task.save()
+            record(
+                actor=actor,
+                action="apply",
+                instance=task,
+                scope=f"project:{plan.project_id}",
+                changes={
+                    **diff(before, snapshot(task, ["duration", "constraint", "constraint_date"])),
+                    **trace,
+                },
+            )
+            plans_to_recompute[plan.pk] = plan
+            applied.append(row)
+        elif kind == "milestone":
+            m = Milestone.objects.get(pk=pk)
+            if Task.objects.filter(portfolio_milestone=m).exists():
+                continue  # follows its plan task on recompute
+            applied.append(_shift(actor, m, "forecast_date", new, m.project_id, trace))
+        elif kind == "gate":
+            g = ProjectGate.objects.select_related("lifecycle").get(pk=pk)
+            applied.append(_shift(actor, g, "forecast", new, g.lifecycle.project_id, trace))
+        elif kind == "project":
+            p = Project.objects.get(pk=pk)
+            if hasattr(p, "plan"):
+                continue  # the plan's recompute sets the forecast finish
+            applied.append(_shift(actor, p, "forecast_finish", new, p.pk, trace))
+    for plan in plans_to_recompute.values():
+        recompute_plan(plan, actor=actor)
+    return applied
+
+
+def _shift(
+    actor: User, obj: Any, field: str, new: dt.date, project_id: int, trace: dict[str, Any]
+) -> dict[str, Any]:
+    before = snapshot(obj, [field])
+    setattr(obj, field, new)
+    if hasattr(obj, "version"):
+        obj.version += 1
+    obj.save()
+    record(
+        actor=actor,
+        action="apply",
+        instance=obj,
+        scope=f"project:{project_id}",
+        changes={**diff(before, snapshot(obj, [field])), **trace},
+    )
+    return {"kind": obj._meta.model_name, "id": obj.pk, "field": field, "new": new.isoformat()}

@@ -1,0 +1,70 @@
+"""The portfolio network drawn as SVG: projects grouped by program, dependencies as arrows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.utils.html import escape
+
+__all__ = ["network_svg"]
+
+COLORS = {"at_risk": "#d97706", "broken": "#b91c1c", "resolved": "#9ca3af"}
+COL_W, ROW_H, BOX_W, BOX_H = 230, 44, 170, 30
+
+
+def network_svg(deps: list[Any], chain_projects: set[str] | None = None) -> str:
+    """Hand-made SVG: a column per program, a box per project, an arrow per dependency
+    (at risk: amber, broken: red, thick when on the critical chain)."""
+    chain_projects = chain_projects or set()
+    projects: dict[str, Any] = {}
+    for d in deps:
+        projects[d.supplier_project.code] = d.supplier_project
+        projects[d.consumer_project.code] = d.consumer_project
+    columns: dict[str, list[Any]] = defaultdict(list)
+    for p in sorted(projects.values(), key=lambda p: p.code):
+        columns[p.program.code if p.program_id else "—"].append(p)
+    pos: dict[str, tuple[int, int]] = {}
+    parts = []
+    for c, (program, members) in enumerate(sorted(columns.items())):
+        x = 20 + c * COL_W
+        parts.append(
+            f'<text x="{x}" y="18" font-weight="600" font-size="13">{escape(program)}</text>'
+        )
+        for r, p in enumerate(members):
+            y = 34 + r * ROW_H
+            pos[p.code] = (x, y)
+            stroke = "#1d4ed8" if p.code in chain_projects else "#94a3b8"
+            parts.append(
+                f'<g data-project="{escape(p.code)}"><rect x="{x}" y="{y}" width="{BOX_W}" '
+                f'height="{BOX_H}" rx="5" fill="#fff" stroke="{stroke}" '
+                f'stroke-width="{3 if p.code in chain_projects else 1}"/>'
+                f'<text x="{x + 6}" y="{y + 19}" font-size="11">{escape(p.code)} '
+                f"{escape(str(p)[:22])}</text></g>"
+            )
+    for d in deps:
+        (x1, y1), (x2, y2) = pos[d.supplier_project.code], pos[d.consumer_project.code]
+        color = COLORS.get(d.status, "#475569")
+        on_chain = (
+            d.supplier_project.code in chain_projects and d.consumer_project.code in chain_projects
+        )
+        sx, sy = x1 + BOX_W, y1 + BOX_H // 2
+        ex, ey = x2, y2 + BOX_H // 2
+        if x2 <= x1:
+            sx, ex = x1 + BOX_W // 2, x2 + BOX_W // 2
+            sy, ey = (y1 + BOX_H, y2) if y2 > y1 else (y1, y2 + BOX_H)
+        mid = (sx + ex) / 2
+        parts.append(
+            f'<path d="M{sx},{sy} C{mid},{sy} {mid},{ey} {ex},{ey}" fill="none" '
+            f'stroke="{color}" stroke-width="{3 if on_chain else 1.5}" '
+            f'marker-end="url(#arrow)" data-dependency="{d.pk}" data-status="{d.status}"/>'
+        )
+    width = 40 + max(1, len(columns)) * COL_W
+    height = 50 + max((len(m) for m in columns.values()), default=1) * ROW_H
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" id="network-svg">'
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#475569"/></marker>'
+        "</defs>" + "".join(parts) + "</svg>"
+    )

@@ -1,0 +1,304 @@
+"""Use-cases of the dependency register: create, change, refresh status; notifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from pmo.accounts.models import Person, User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import diff, record, snapshot
+from pmo.core.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
+from pmo.dependencies.models import (
+    OPEN_STATUSES,
+    Dependency,
+    DependencyStatus,
+    DependencyType,
+    Notification,
+)
+from pmo.portfolio.access import can_edit_project, get_visible_project
+from pmo.portfolio.models import Milestone, Project
+from pmo.scheduling.models import Task
+from pmo.scheduling.walltime import from_db
+
+__all__ = [
+    "create_dependency",
+    "mark_notifications_read",
+    "notify",
+    "refresh_dependency_status",
+    "supplier_forecast",
+    "update_dependency",
+]
+
+FIELDS = [
+    "type",
+    "lag",
+    "system",
+    "description",
+    "criticality",
+    "status",
+    "agreed_date",
+    "supplier_owner",
+    "consumer_owner",
+]
+MANUAL_STATUSES = {"proposed", "agreed", "broken", "resolved", "at_risk"}
+
+
+def _scope(project_id: int) -> str:
+    return f"project:{project_id}"
+
+
+def notify(
+    users: Iterable[User | None],
+    message: Any,
+    params: dict[str, Any] | None = None,
+    *,
+    url: str = "",
+    change: Any = None,
+) -> int:
+    """One unread notification per distinct user (``None`` is skipped).
+
+    ``message`` is a lazy translatable string with ``%(name)s`` placeholders; it is written in
+    each recipient's language (their setting, else the site default).
+    """
+    seen: set[int] = set()
+    rows = []
+    for user in users:
+        if user is None or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            values = {k: str(v) for k, v in (params or {}).items()}
+            text = str(message) % values
+        rows.append(Notification(user=user, message=text[:300], url=url, change=change))
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+def mark_notifications_read(user: User) -> int:
+    """Mark every unread notification of ``user`` read."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def _endpoint(
+    user: User, side: str, data: dict[str, Any]
+) -> tuple[Project, Milestone | None, Task | None]:
+    code = data.get(f"{side}_project")
+    if not code:
+        raise FieldError(f"{side}_project", "is required (a project code)")
+    try:
+        project = get_visible_project(user, str(code))
+    except NotFoundError:
+        raise FieldError(f"{side}_project", f"no project with code {code!r}") from None
+    milestone_id, task_id = data.get(f"{side}_milestone"), data.get(f"{side}_task")
+    if bool(milestone_id) == bool(task_id):
+        raise FieldError(f"{side}_milestone", "give exactly one milestone or one task")
+    if milestone_id:
+        milestone = Milestone.objects.filter(pk=milestone_id, project=project).first()
+        if milestone is None:
+            raise FieldError(
+                f"{side}_milestone", f"no milestone {milestone_id} in project {project.code}"
+            )
+        return project, milestone, None
+    task = Task.objects.filter(pk=int(task_id or 0), plan__project=project, summary=False).first()
+    if task is None:
+        raise FieldError(f"{side}_task", f"no task {task_id} in the plan of project {project.code}")
+    return project, None, task
+
+
+def _check_acyclic(supplier: Project, consumer: Project, ignore: int | None = None) -> None:
+    """Refuse a link that closes a cycle in the project-level dependency graph."""
+    if supplier.pk == consumer.pk:
+        raise FieldError("consumer_project", "a dependency links two different projects")
+    succ: dict[int, set[int]] = defaultdict(set)
+    rows = Dependency.objects.filter(status__in=OPEN_STATUSES)
+    if ignore is not None:
+        rows = rows.exclude(pk=ignore)
+    for a, b in rows.values_list("supplier_project_id", "consumer_project_id"):
+        succ[a].add(b)
+    parent: dict[int, int] = {consumer.pk: consumer.pk}
+    stack = [consumer.pk]
+    while stack:
+        node = stack.pop()
+        if node == supplier.pk:
+            path = [node]
+            while path[-1] != consumer.pk:
+                path.append(parent[path[-1]])
+            codes = dict(Project.objects.filter(pk__in=path).values_list("pk", "code"))
+            chain = " -> ".join(codes[p] for p in [supplier.pk, *reversed(path)])
+            raise ConflictError(
+                f"this dependency would close a cycle between projects: {chain}; "
+                "a project cannot (indirectly) depend on itself"
+            )
+        for nxt in succ[node]:
+            if nxt not in parent:
+                parent[nxt] = node
+                stack.append(nxt)
+
+
+def _person(field: str, value: Any) -> Person | None:
+    if value in (None, ""):
+        return None
+    person = Person.objects.filter(pk=value).first()
+    if person is None:
+        raise FieldError(field, f"no person {value}")
+    return person
+
+
+def _set_fields(dep: Dependency, data: dict[str, Any]) -> None:
+    for key in FIELDS:
+        if key not in data:
+            continue
+        value = data[key]
+        if key == "type" and value not in DependencyType.values:
+            raise FieldError("type", f"must be one of {', '.join(DependencyType.values)}")
+        if key == "status" and value not in MANUAL_STATUSES:
+            raise FieldError("status", f"must be one of {', '.join(DependencyStatus.values)}")
+        if key in ("supplier_owner", "consumer_owner"):
+            value = _person(key, value)
+        if key in ("system", "description") and value is None:
+            value = ""
+        setattr(dep, key, value)
+    if dep.type == DependencyType.NEED and not dep.agreed_date:
+        raise FieldError("agreed_date", "is required when a project needs a system by a date")
+    if dep.status == DependencyStatus.AGREED and not dep.agreed_date:
+        raise FieldError("agreed_date", "an agreed dependency needs its agreed date")
+
+
+def _may_edit(user: User, dep: Dependency) -> bool:
+    return can_edit_project(user, dep.supplier_project) or can_edit_project(
+        user, dep.consumer_project
+    )
+
+
+def _record(actor: User | None, action: str, dep: Dependency, changes: dict[str, Any]) -> None:
+    for project_id in {dep.supplier_project_id, dep.consumer_project_id}:
+        record(actor=actor, action=action, instance=dep, scope=_scope(project_id), changes=changes)
+
+
+@transaction.atomic
+def create_dependency(*, actor: User, data: dict[str, Any]) -> Dependency:
+    """Register a dependency; the PM of either side (or the PMO) may do so."""
+    supplier, s_milestone, s_task = _endpoint(actor, "supplier", data)
+    consumer, c_milestone, c_task = _endpoint(actor, "consumer", data)
+    if not (can_edit_project(actor, supplier) or can_edit_project(actor, consumer)):
+        raise PermissionDeniedError(
+            "only the PMO or the manager of one of the two projects may register a dependency"
+        )
+    _check_acyclic(supplier, consumer)
+    dep = Dependency(
+        supplier_project=supplier,
+        supplier_milestone=s_milestone,
+        supplier_task=s_task,
+        consumer_project=consumer,
+        consumer_milestone=c_milestone,
+        consumer_task=c_task,
+        supplier_owner=supplier.manager,
+        consumer_owner=consumer.manager,
+    )
+    _set_fields(dep, {k: v for k, v in data.items() if not (k.endswith("_owner") and v is None)})
+    dep.save()
+    _record(actor, AuditAction.CREATE, dep, diff({}, snapshot(dep)))
+    refresh_dependency_status([dep], actor=actor)
+    dep.refresh_from_db()
+    notify(
+        [_user(supplier), _user(consumer)],
+        _("%(consumer)s depends on %(supplier)s (dependency #%(id)s)"),
+        {"consumer": consumer.code, "supplier": supplier.code, "id": dep.pk},
+        url="/dependencies/",
+    )
+    return dep
+
+
+def _user(project: Project) -> User | None:
+    manager = project.manager
+    return manager.user if manager is not None else None
+
+
+@transaction.atomic
+def update_dependency(
+    *, actor: User, dep: Dependency, data: dict[str, Any], version: int | None
+) -> Dependency:
+    """Change a dependency (version-checked); reopening it re-checks for cycles."""
+    if not _may_edit(actor, dep):
+        raise PermissionDeniedError(
+            "only the PMO or the manager of one of the two projects may change this dependency"
+        )
+    locked = Dependency.objects.select_for_update(of=("self",)).get(pk=dep.pk)
+    locked.check_version(version)
+    before = snapshot(locked)
+    was_open = locked.status in OPEN_STATUSES
+    _set_fields(locked, data)
+    if not was_open and locked.status in OPEN_STATUSES:
+        _check_acyclic(locked.supplier_project, locked.consumer_project, ignore=locked.pk)
+    changes = diff(before, snapshot(locked))
+    if changes:
+        locked.version += 1
+        locked.save()
+        _record(actor, AuditAction.UPDATE, locked, changes)
+    return locked
+
+
+def supplier_forecast(dep: Dependency) -> dt.date | None:
+    """The supplier side's forecast date (milestone forecast or task finish)."""
+    if dep.supplier_milestone_id:
+        m = dep.supplier_milestone
+        return (m.actual_date or m.forecast_date or m.baseline_date) if m else None
+    if dep.supplier_task_id and dep.supplier_task is not None:
+        finish = from_db(dep.supplier_task.finish)
+        return finish.date() if finish else None
+    return None
+
+
+def refresh_dependency_status(
+    deps: Iterable[Dependency] | None = None, *, actor: User | None = None
+) -> int:
+    """Turn agreed dependencies "at risk" when the supplier's forecast passes the agreed
+    date, and back to "agreed" when it no longer does. Returns how many changed."""
+    if deps is None:
+        deps = Dependency.objects.filter(
+            status__in=("proposed", "agreed", "at_risk"), agreed_date__isnull=False
+        ).select_related("supplier_milestone", "supplier_task")
+    changed = 0
+    for dep in deps:
+        if dep.agreed_date is None or dep.status not in ("proposed", "agreed", "at_risk"):
+            continue
+        forecast = supplier_forecast(dep)
+        late = forecast is not None and forecast > dep.agreed_date
+        new = (
+            DependencyStatus.AT_RISK
+            if late
+            else (DependencyStatus.AGREED if dep.status == "at_risk" else dep.status)
+        )
+        if new == dep.status:
+            continue
+        old = dep.status
+        Dependency.objects.filter(pk=dep.pk).update(status=new, version=dep.version + 1)
+        dep.status, dep.version = new, dep.version + 1
+        _record(actor, AuditAction.UPDATE, dep, {"status": [old, str(new)]})
+        if new == DependencyStatus.AT_RISK:
+            notify(
+                [_user(dep.consumer_project), _user(dep.supplier_project)],
+                _(
+                    "Dependency #%(id)s at risk: %(supplier)s forecasts %(forecast)s, "
+                    "after the agreed %(agreed)s"
+                ),
+                {
+                    "id": dep.pk,
+                    "supplier": dep.supplier_project.code,
+                    "forecast": forecast,
+                    "agreed": dep.agreed_date,
+                },
+                url="/dependencies/",
+            )
+        changed += 1
+    return changed

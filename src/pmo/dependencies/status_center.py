@@ -1,0 +1,79 @@
+"""Status-center flags: "affected by a change" and "broken / at-risk dependency"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from pmo.portfolio.extensions import Column, ExportColumn, Flag, Panel, registry
+
+__all__ = ["annotate", "register"]
+
+
+def annotate(qs: QuerySet, today: dt.date) -> QuerySet:
+    """Two ``EXISTS`` subqueries (the list keeps its fixed number of queries)."""
+    from pmo.dependencies.models import OPEN_CHANGE_STATES, ChangeRequest, Dependency
+
+    bad = Dependency.objects.filter(status__in=("at_risk", "broken"))
+    changes = ChangeRequest.objects.filter(state__in=OPEN_CHANGE_STATES)
+    return qs.annotate(
+        dependency_trouble=Exists(
+            bad.filter(Q(consumer_project=OuterRef("pk")) | Q(supplier_project=OuterRef("pk")))
+        ),
+        change_pending=Exists(
+            changes.filter(Q(project=OuterRef("pk")) | Q(affected_projects=OuterRef("pk")))
+        ),
+    )
+
+
+def _panel(project: Any, user: Any) -> dict[str, Any]:
+    from pmo.dependencies.selectors import project_panel
+
+    return project_panel(project, user)
+
+
+def agenda(date: dt.date, window_days: int) -> list[Any]:
+    """Steering agenda lines: pending change requests above the thresholds."""
+    from pmo.dependencies.selectors import pending_above_threshold
+    from pmo.governance.models import AgendaItem
+    from pmo.governance.reviews import AgendaKind
+
+    return [
+        AgendaItem(
+            kind=AgendaKind.OTHER,
+            project=cr.project,
+            title=f"{cr.code} {cr.title} (+{cr.slip_days} d, {cr.cost_impact})"[:300],
+            due=None,
+        )
+        for cr in pending_above_threshold()
+    ]
+
+
+def register() -> None:
+    """Called once from ``DependenciesConfig.ready()``."""
+    if annotate in registry.annotators:
+        return
+    registry.annotators.append(annotate)
+    from pmo.governance.steering import AGENDA_SOURCES
+
+    AGENDA_SOURCES.append(agenda)
+    registry.flags["dependency_trouble"] = Flag(
+        "dependency_trouble", _("Broken or at-risk dependency"), lambda: Q(dependency_trouble=True)
+    )
+    registry.flags["change_pending"] = Flag(
+        "change_pending", _("Affected by a change"), lambda: Q(change_pending=True)
+    )
+    registry.columns.append(
+        Column(
+            "dependencies/partials/_status_header.html",
+            "dependencies/partials/_status_cell.html",
+        )
+    )
+    registry.panels.append(Panel("dependencies/partials/_project_panel.html", _panel))
+    registry.export_columns += [
+        ExportColumn(_("Broken or at-risk dependency"), lambda p: bool(p.dependency_trouble)),
+        ExportColumn(_("Affected by a change"), lambda p: bool(p.change_pending)),
+    ]

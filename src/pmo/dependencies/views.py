@@ -1,0 +1,250 @@
+"""Web pages: dependency register and network, what-if impact, change requests, notifications.
+
+Thin: read via selectors, write via services; domain errors become messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from pmo.accounts.models import user_of
+from pmo.core.errors import DomainError, NotFoundError
+from pmo.dependencies import adapters, changes, selectors, services
+from pmo.dependencies.models import (
+    ChangeType,
+    Criticality,
+    DependencyStatus,
+    DependencyType,
+    Notification,
+)
+from pmo.dependencies.network import network_svg
+from pmo.portfolio.access import can_edit_project, get_visible_project
+from pmo.portfolio.models import Milestone
+
+
+def _or_404(fn: Any, *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+
+
+@login_required
+def dependency_list(request: HttpRequest) -> HttpResponse:
+    """The register, the network picture and (for a chosen milestone) its critical chain."""
+    user = user_of(request)
+    project = request.GET.get("project") or None
+    status = request.GET.get("status") or None
+    deps = list(selectors.list_dependencies(user, project=project, status=status)[:500])
+    for d in deps:
+        d.supplier_label = selectors.label(d, "supplier")  # type: ignore[attr-defined]
+        d.consumer_label = selectors.label(d, "consumer")  # type: ignore[attr-defined]
+        d.editable = can_edit_project(user, d.supplier_project) or can_edit_project(  # type: ignore[attr-defined]
+            user, d.consumer_project
+        )
+    chain: list[dict[str, Any]] = []
+    target = request.GET.get("target")
+    if target:
+        try:
+            chain = adapters.critical_chain(adapters.load_network(), target)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    chain_projects = {c["project"] for c in chain}
+    targets = (
+        Milestone.objects.filter(
+            is_key=True, actual_date__isnull=True, project__consumed_dependencies__isnull=False
+        )
+        .select_related("project")
+        .distinct()
+        .order_by("project__code", "forecast_date")[:200]
+    )
+    return render(
+        request,
+        "dependencies/dependency_list.html",
+        {
+            "deps": deps,
+            "svg": mark_safe(network_svg(deps, chain_projects)),
+            "chain": chain,
+            "targets": targets,
+            "target": target or "",
+            "project": project or "",
+            "status": status or "",
+            "statuses": DependencyStatus.choices,
+            "types": DependencyType.choices,
+            "criticalities": Criticality.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def dependency_create(request: HttpRequest) -> HttpResponse:
+    data: dict[str, Any] = {
+        k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken" and v != ""
+    }
+    for key in (
+        "lag",
+        "supplier_milestone",
+        "consumer_milestone",
+        "supplier_task",
+        "consumer_task",
+    ):
+        if key in data:
+            try:
+                data[key] = int(data[key])
+            except ValueError:
+                messages.error(request, f"{key}: not a number")
+                return redirect("dependencies:dependency_list")
+    try:
+        dep = services.create_dependency(actor=user_of(request), data=data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"D{dep.pk}")
+    return redirect("dependencies:dependency_list")
+
+
+@login_required
+@require_POST
+def dependency_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a dependency's status from the register (version-checked)."""
+    user = user_of(request)
+    dep = _or_404(selectors.get_dependency, user, pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        services.update_dependency(
+            actor=user, dep=dep, data={"status": request.POST.get("status", "")}, version=version
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("dependencies:dependency_list")
+
+
+@login_required
+def impact(request: HttpRequest) -> HttpResponse:
+    """What if a milestone slips N working days: affected projects, gates and items."""
+    user = user_of(request)
+    code = request.GET.get("project", "")
+    project = milestones = result = None
+    days = request.GET.get("days", "15")
+    error = ""
+    if code:
+        try:
+            project = get_visible_project(user, code)
+        except NotFoundError as exc:
+            error = exc.message
+    if project is not None:
+        milestones = list(
+            Milestone.objects.filter(project=project, actual_date__isnull=True).order_by(
+                "forecast_date", "id"
+            )
+        )
+        milestone_id = request.GET.get("milestone")
+        if milestone_id:
+            try:
+                milestone = Milestone.objects.get(pk=int(milestone_id), project=project)
+                result = changes.compute_impact(milestone=milestone, days=int(days))
+            except (ValueError, Milestone.DoesNotExist):
+                error = "choose a milestone of the project and a whole number of days"
+            except DomainError as exc:
+                error = exc.message
+    return render(
+        request,
+        "dependencies/impact.html",
+        {
+            "project": project,
+            "code": code,
+            "milestones": milestones,
+            "milestone": request.GET.get("milestone", ""),
+            "days": days,
+            "result": result,
+            "error": error,
+            "types": ChangeType.choices,
+        },
+    )
+
+
+@login_required
+def change_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state") or None
+    rows = selectors.list_change_requests(user_of(request), state=state)[:300]
+    return render(request, "dependencies/changerequest_list.html", {"changes": rows})
+
+
+@login_required
+@require_POST
+def change_create(request: HttpRequest) -> HttpResponse:
+    """Raise a change request from the what-if page (impact attached)."""
+    data: dict[str, Any] = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    try:
+        data["slip_days"] = int(data.get("slip_days") or 0)
+        data["slip_milestone"] = int(data["slip_milestone"]) if data.get("slip_milestone") else None
+        cr = changes.create_change_request(actor=user_of(request), data=data)
+    except ValueError:
+        messages.error(request, "slip_days: not a number")
+        return redirect("dependencies:change_list")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("dependencies:change_list")
+    return redirect("dependencies:change_detail", cr.pk)
+
+
+@login_required
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    cr = _or_404(selectors.get_change_request, user, pk)
+    Notification.objects.filter(user=user, change=cr, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return render(
+        request,
+        "dependencies/changerequest_detail.html",
+        {
+            "cr": cr,
+            "actions": changes.allowed_actions(user, cr),
+            "steps": cr.steps.select_related("actor"),
+            "affected": cr.affected_projects.order_by("code"),
+            "thresholds": changes.thresholds(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def change_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    cr = _or_404(selectors.get_change_request, user, pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        changes.transition(
+            actor=user,
+            cr=cr,
+            action=request.POST.get("action", ""),
+            note=request.POST.get("note", ""),
+            version=version,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("dependencies:change_detail", pk)
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    rows = list(Notification.objects.filter(user=user)[:100])
+    services.mark_notifications_read(user)
+    return render(request, "dependencies/notification_list.html", {"notifications": rows})
