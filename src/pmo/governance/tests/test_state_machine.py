@@ -218,7 +218,14 @@ def test_lifecycle_state_machine(users, governed):
     Lifecycle.factory = staticmethod(governed)
     Lifecycle.seen = set()
     run_state_machine_as_test(
-        Lifecycle, settings=settings(max_examples=25, stateful_step_count=15, deadline=None)
+        Lifecycle,
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=15,
+            deadline=None,
+            derandomize=True,  # the same sequences every run: CI must not flake
+            database=None,
+        ),
     )
     # The sequences do get decided, with several outcomes (not only refusals).
     assert len(Lifecycle.seen) >= 3, Lifecycle.seen
