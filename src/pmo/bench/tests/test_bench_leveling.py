@@ -9,7 +9,9 @@ import pytest
 
 from pmo.bench import portfolio_leveling, rcpsp
 
-J30 = Path("/work/shared/data/psplib/j30")
+# The workplace keeps shared data beside the checkout (<checkout>/../shared/data/psplib).
+_SHARED = Path(__file__).resolve().parents[4].parent / "shared"
+J30 = (_SHARED if _SHARED.exists() else Path("/work/shared")) / "data" / "psplib" / "j30"
 
 
 def test_rcpsp_csv_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -28,7 +28,9 @@ from pmo.engine.leveling.network import Network, lower_bound
 from pmo.engine.leveling.sgs import justify, parallel_sgs, serial_sgs
 
 BACKENDS = ["heuristic", "cpsat"]
-J30 = Path("/work/shared/data/psplib/j30")
+# The workplace keeps shared data beside the checkout (<checkout>/../shared/data/psplib).
+_SHARED = Path(__file__).resolve().parents[5].parent / "shared"
+J30 = (_SHARED if _SHARED.exists() else Path("/work/shared")) / "data" / "psplib" / "j30"
 
 
 def _textbook() -> Problem:
