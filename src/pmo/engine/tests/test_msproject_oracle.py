@@ -20,6 +20,8 @@ from pmo.engine.tests.mspdi_oracle import load
 
 # The workplace keeps shared data beside the checkout: <checkout>/../shared/data/msproject.
 _BESIDE_CHECKOUT = Path(__file__).resolve().parents[4].parent / "shared" / "data" / "msproject"
+if not _BESIDE_CHECKOUT.exists():  # a checkout elsewhere on a workplace machine
+    _BESIDE_CHECKOUT = Path("/work/shared/data/msproject")
 DATA = Path(os.environ.get("PMO_MSPROJECT_DATA", str(_BESIDE_CHECKOUT)))
 
 
