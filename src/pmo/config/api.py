@@ -17,6 +17,7 @@ from pmo.governance.api import router as governance_router
 from pmo.interop.api import router as interop_router
 from pmo.portfolio.api import router as portfolio_router
 from pmo.reports.api import router as reports_router
+from pmo.resources.api import router as resources_router
 from pmo.scheduling.api import router as scheduling_router
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "Portfolio status center: projects, status reports, RAID log, org units, people; "
-        "stage-gate governance: lifecycle templates, gate reviews, steering meetings."
+        "stage-gate governance: lifecycle templates, gate reviews, steering meetings; capacity planning: resources, capacity, allocations, "
+        "what-if scenarios, the demand-against-capacity heat map."
     ),
     auth=[BearerAuth(), django_auth],
     urls_namespace="api",
@@ -101,3 +103,4 @@ api.add_router("/", reports_router)
 api.add_router("/", scheduling_router)
 api.add_router("/", interop_router)
 api.add_router("/", governance_router)
+api.add_router("/", resources_router)
