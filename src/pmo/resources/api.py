@@ -446,6 +446,6 @@ def discard(request: HttpRequest, pk: int) -> object:
     return services.discard_scenario(actor=user_of(request), scenario=selectors.get_scenario(pk))
 
 
-@router.post("/resources/import", response=ImportOut, summary="Import a capacity sheet (XLSX)")
+@router.post("/capacity/import", response=ImportOut, summary="Import a capacity sheet (XLSX)")
 def import_capacity(request: HttpRequest, file: File[UploadedFile]) -> object:
     return xlsx.import_capacity(actor=user_of(request), stream=file)

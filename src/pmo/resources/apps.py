@@ -8,3 +8,8 @@ class ResourcesConfig(AppConfig):
     name = "pmo.resources"
     label = "resources"
     verbose_name = _("Resources")
+
+    def ready(self) -> None:
+        from pmo.resources import panel
+
+        panel.register()

@@ -36,6 +36,8 @@ class Period:
 class Cell:
     capacity: float
     demand: float
+    first: dt.date
+    last: dt.date
 
     @property
     def ratio(self) -> float | None:
@@ -231,8 +233,8 @@ def build_heatmap(
             key=str(key),
             label=labels.get(key, str(key)),
             cells=[
-                Cell(round(float(c), 2), round(float(d), 2))
-                for c, d in zip(cap_avg[i], dem_avg[i], strict=True)
+                Cell(round(float(c), 2), round(float(d), 2), p.first, p.last)
+                for c, d, p in zip(cap_avg[i], dem_avg[i], spans, strict=True)
             ],
         )
         for i, key in enumerate(keys)
