@@ -38,7 +38,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "Portfolio status center: projects, status reports, RAID log, org units, people; "
-        "stage-gate governance: lifecycle templates, gate reviews, steering meetings; capacity planning: resources, capacity, allocations, "
+        "stage-gate governance: lifecycle templates, gate reviews, steering meetings; "
+        "capacity planning: resources, capacity, allocations, "
         "what-if scenarios, the demand-against-capacity heat map."
     ),
     auth=[BearerAuth(), django_auth],

@@ -26,9 +26,14 @@ def can_view_capacity(user: User) -> bool:
     """Resource managers, executives and project managers."""
     if can_manage_resources(user):
         return True
-    return user.is_authenticated and user.is_active and user.role in (
-        Role.EXECUTIVE,
-        Role.PROJECT_MANAGER,
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role
+        in (
+            Role.EXECUTIVE,
+            Role.PROJECT_MANAGER,
+        )
     )
 
 

@@ -171,8 +171,7 @@ class ScenarioOut(Schema):
     @staticmethod
     def resolve_shifts(obj: object) -> list[dict[str, object]]:
         return [
-            {"project": s.project.code, "days": s.days, "priority": s.priority,
-             "pinned": s.pinned}
+            {"project": s.project.code, "days": s.days, "priority": s.priority, "pinned": s.pinned}
             for s in obj.shifts.select_related("project")  # type: ignore[attr-defined]
         ]
 
@@ -273,7 +272,7 @@ def patch_resource(request: HttpRequest, pk: int, payload: ResourcePatch) -> Res
 @router.get("/resources/{pk}/capacity", response=list[CapacityOut], summary="Capacity changes")
 def list_capacity(request: HttpRequest, pk: int, scenario_id: int | None = None) -> object:
     require_view(user_of(request))
-    return CapacityChange.objects.filter(resource=_resource(pk), scenario_id=scenario_id)
+    return CapacityChange.objects.filter(resource=_resource(pk), **{"scenario_id": scenario_id})
 
 
 @router.post("/resources/{pk}/capacity", response={201: CapacityOut}, summary="Change capacity")
@@ -303,7 +302,8 @@ def list_allocations(
     require_view(user)
     project_id = get_visible_project(user, project).pk if project else None
     return selectors.list_allocations(
-        scenario_id=_scenario_id(user, scenario_id), project_id=project_id,
+        scenario_id=_scenario_id(user, scenario_id),
+        project_id=project_id,
         resource_id=resource_id,
     )
 
@@ -317,9 +317,9 @@ def create_allocation(request: HttpRequest, payload: AllocationIn) -> Status:
     scenario = selectors.get_scenario(scenario_id) if scenario_id else None
     data["project_id"] = project.pk
     allocation = services.create_allocation(actor=user, data=data, scenario=scenario)
-    return Status(201, Allocation.objects.select_related("resource", "project").get(
-        pk=allocation.pk
-    ))
+    return Status(
+        201, Allocation.objects.select_related("resource", "project").get(pk=allocation.pk)
+    )
 
 
 def _allocation(user: object, pk: int) -> Allocation:
@@ -360,17 +360,26 @@ def get_heatmap(
     user = user_of(request)
     require_view(user)
     result = heatmap.build_heatmap(
-        by=by, scale=scale, start=start or timezone.localdate(), count=periods,
-        scenario_id=_scenario_id(user, scenario_id), committed_only=committed_only,
+        by=by,
+        scale=scale,
+        start=start or timezone.localdate(),
+        count=periods,
+        scenario_id=_scenario_id(user, scenario_id),
+        committed_only=committed_only,
     )
     return {
         "by": result.by,
         "scale": result.scale,
         "periods": result.periods,
         "rows": [
-            {"key": r.key, "label": r.label,
-             "cells": [{"capacity": c.capacity, "demand": c.demand,
-                        "overloaded": c.overloaded} for c in r.cells]}
+            {
+                "key": r.key,
+                "label": r.label,
+                "cells": [
+                    {"capacity": c.capacity, "demand": c.demand, "overloaded": c.overloaded}
+                    for c in r.cells
+                ],
+            }
             for r in result.rows
         ],
         "overloaded_cells": result.overloaded_cells,
@@ -430,8 +439,12 @@ def post_shift(request: HttpRequest, pk: int, payload: ShiftIn) -> dict[str, obj
         priority=payload.priority,
         pinned=payload.pinned,
     )
-    return {"project": payload.project, "days": shift.days, "priority": shift.priority,
-            "pinned": shift.pinned}
+    return {
+        "project": payload.project,
+        "days": shift.days,
+        "priority": shift.priority,
+        "pinned": shift.pinned,
+    }
 
 
 @router.post("/scenarios/{pk}/commit", response=CommitOut, summary="Commit a scenario")

@@ -90,9 +90,7 @@ class HeatMap:
     @property
     def overload_fte(self) -> float:
         """Sum over cells of demand above capacity (FTE)."""
-        return round(
-            sum(max(0.0, c.demand - c.capacity) for r in self.rows for c in r.cells), 2
-        )
+        return round(sum(max(0.0, c.demand - c.capacity) for r in self.rows for c in r.cells), 2)
 
 
 def periods(start: dt.date, count: int, scale: str) -> list[Period]:
@@ -161,8 +159,14 @@ def build_heatmap(
 
     resources = list(
         Resource.objects.values_list(
-            "pk", _group_field(by), "fte", "available_from", "available_until", "active",
-            "name", "name_zh",
+            "pk",
+            _group_field(by),
+            "fte",
+            "available_from",
+            "available_until",
+            "active",
+            "name",
+            "name_zh",
         )
     )
     keys = sorted({r[1] for r in resources}, key=lambda k: (str(type(k)), k))
@@ -188,10 +192,19 @@ def build_heatmap(
     # ... plus the difference each capacity change makes in its window
     changes = list(
         CapacityChange.objects.filter(
-            scenario_id=scenario_id, first__lte=axis_last, last__gte=axis_first,
+            **{"scenario_id": scenario_id},
+            first__lte=axis_last,
+            last__gte=axis_first,
             resource__active=True,
-        ).values_list("resource_id", "first", "last", "fte", "resource__fte",
-                      "resource__available_from", "resource__available_until")
+        ).values_list(
+            "resource_id",
+            "first",
+            "last",
+            "fte",
+            "resource__fte",
+            "resource__available_from",
+            "resource__available_until",
+        )
     )
     if changes:
         first = _days([max(c[1], c[5] or c[1]) for c in changes], origin)
@@ -204,7 +217,7 @@ def build_heatmap(
             shape,
         )
     allocations = Allocation.objects.filter(
-        scenario_id=scenario_id, first__lte=axis_last, last__gte=axis_first
+        **{"scenario_id": scenario_id}, first__lte=axis_last, last__gte=axis_first
     )
     if committed_only:
         allocations = allocations.filter(status=AllocationStatus.COMMITTED)

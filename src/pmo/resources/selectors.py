@@ -59,7 +59,7 @@ def list_allocations(
     resource_id: int | None = None,
 ) -> QuerySet[Allocation]:
     """Allocations of the current plan (or a scenario), optionally of a project or resource."""
-    qs = Allocation.objects.filter(scenario_id=scenario_id).select_related(
+    qs = Allocation.objects.filter(**{"scenario_id": scenario_id}).select_related(
         "resource", "project"
     )
     if project_id is not None:
@@ -91,10 +91,16 @@ def list_cell_causes(
         raise NotFoundError(f"no {by} {key!r}") from None
     rows = list(
         Allocation.objects.filter(
-            scenario_id=scenario_id, first__lte=last, last__gte=first, **condition
+            **{"scenario_id": scenario_id}, first__lte=last, last__gte=first, **condition
         ).values_list(
-            "project_id", "project__code", "project__name", "project__priority",
-            "first", "last", "fte", "status",
+            "project_id",
+            "project__code",
+            "project__name",
+            "project__priority",
+            "first",
+            "last",
+            "fte",
+            "status",
         )
     )
     days = max(int(np.busday_count(first, last + dt.timedelta(days=1))), 1)

@@ -57,9 +57,22 @@ __all__ = [
 ]
 
 RESOURCE_FIELDS = [
-    "code", "name", "name_zh", "kind", "role", "skills", "org_unit_id", "person_id", "fte",
-    "hours_per_day", "cost_rate", "currency", "calendar", "available_from",
-    "available_until", "active",
+    "code",
+    "name",
+    "name_zh",
+    "kind",
+    "role",
+    "skills",
+    "org_unit_id",
+    "person_id",
+    "fte",
+    "hours_per_day",
+    "cost_rate",
+    "currency",
+    "calendar",
+    "available_from",
+    "available_until",
+    "active",
 ]
 ALLOCATION_FIELDS = ["resource_id", "project_id", "first", "last", "fte", "status", "note"]
 RESOURCES_SCOPE = "resources"
@@ -105,8 +118,13 @@ def create_resource(*, actor: User | None, data: dict[str, Any]) -> Resource:
     if Resource.objects.filter(code=resource.code).exists():
         raise FieldError("code", f"a resource with code {resource.code!r} exists")
     resource.save()
-    record(actor=actor, action=AuditAction.CREATE, instance=resource, scope=RESOURCES_SCOPE,
-           changes=diff({}, snapshot(resource)))
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=resource,
+        scope=RESOURCES_SCOPE,
+        changes=diff({}, snapshot(resource)),
+    )
     return resource
 
 
@@ -128,8 +146,13 @@ def update_resource(
     if changes:
         resource.version += 1
         resource.save()
-        record(actor=actor, action=AuditAction.UPDATE, instance=resource,
-               scope=RESOURCES_SCOPE, changes=changes)
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=resource,
+            scope=RESOURCES_SCOPE,
+            changes=changes,
+        )
     return resource
 
 
@@ -170,9 +193,13 @@ def add_capacity_change(
             f"overlaps the capacity change {overlap.first}..{overlap.last}; change that one",
         )
     change.save()
-    record(actor=actor, action=AuditAction.CREATE, instance=change,
-           scope=f"scenario:{scenario.pk}" if scenario else RESOURCES_SCOPE,
-           changes=diff({}, snapshot(change)))
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=change,
+        scope=f"scenario:{scenario.pk}" if scenario else RESOURCES_SCOPE,
+        changes=diff({}, snapshot(change)),
+    )
     return change
 
 
@@ -181,9 +208,13 @@ def delete_capacity_change(*, actor: User, change: CapacityChange) -> None:
     """Remove a capacity change (the standing capacity applies again)."""
     require_manage(actor)
     _draft(change.scenario)
-    record(actor=actor, action=AuditAction.DELETE, instance=change,
-           scope=f"scenario:{change.scenario_id}" if change.scenario_id else RESOURCES_SCOPE,
-           changes=diff(snapshot(change), {}))
+    record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=change,
+        scope=f"scenario:{change.scenario_id}" if change.scenario_id else RESOURCES_SCOPE,
+        changes=diff(snapshot(change), {}),
+    )
     change.delete()
 
 
@@ -215,8 +246,13 @@ def create_allocation(
     _may_allocate(actor, project, allocation.status)
     _draft(scenario)
     allocation.save()
-    record(actor=actor, action=AuditAction.CREATE, instance=allocation,
-           scope=_scope(allocation), changes=diff({}, snapshot(allocation)))
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=allocation,
+        scope=_scope(allocation),
+        changes=diff({}, snapshot(allocation)),
+    )
     return allocation
 
 
@@ -247,8 +283,13 @@ def update_allocation(
     if changes:
         allocation.version += 1
         allocation.save()
-        record(actor=actor, action=AuditAction.UPDATE, instance=allocation,
-               scope=_scope(allocation), changes=changes)
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=allocation,
+            scope=_scope(allocation),
+            changes=changes,
+        )
     return allocation
 
 
@@ -260,8 +301,13 @@ def delete_allocation(*, actor: User, allocation: Allocation, version: int | Non
     _editable(allocation)
     _draft(allocation.scenario)
     _may_allocate(actor, allocation.project, allocation.status)
-    record(actor=actor, action=AuditAction.DELETE, instance=allocation,
-           scope=_scope(allocation), changes=diff(snapshot(allocation), {}))
+    record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=allocation,
+        scope=_scope(allocation),
+        changes=diff(snapshot(allocation), {}),
+    )
     allocation.delete()
 
 
@@ -346,9 +392,13 @@ def create_scenario(*, actor: User, name: str, description: str = "") -> Scenari
         ],
         batch_size=1000,
     )
-    record(actor=actor, action=AuditAction.CREATE, instance=scenario,
-           scope=f"scenario:{scenario.pk}",
-           changes={"name": [None, scenario.name], "allocations": [None, len(copies)]})
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=scenario,
+        scope=f"scenario:{scenario.pk}",
+        changes={"name": [None, scenario.name], "allocations": [None, len(copies)]},
+    )
     return scenario
 
 
@@ -386,10 +436,15 @@ def shift_project(
     scenario.version += 1
     scenario.save(update_fields=["version", "updated_at"])
     after = {"days": shift.days, "priority": shift.priority, "pinned": shift.pinned}
-    record(actor=actor, action=AuditAction.UPDATE, instance=scenario,
-           scope=f"scenario:{scenario.pk}",
-           changes={f"{project.code}.{k}": [before[k], after[k]] for k in before
-                    if before[k] != after[k]})
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=scenario,
+        scope=f"scenario:{scenario.pk}",
+        changes={
+            f"{project.code}.{k}": [before[k], after[k]] for k in before if before[k] != after[k]
+        },
+    )
     return shift
 
 
@@ -422,11 +477,15 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
     live = Allocation.objects.select_for_update().filter(
         scenario=None, source=AllocationSource.MANUAL
     )
-    stale = live.filter(Q(created_at__gt=scenario.created_at) | Q(updated_at__gt=scenario.created_at))
+    stale = live.filter(
+        Q(created_at__gt=scenario.created_at) | Q(updated_at__gt=scenario.created_at)
+    )
     copies = list(Allocation.objects.filter(scenario=scenario, source=AllocationSource.MANUAL))
     versions = dict(live.values_list("pk", "version"))
     moved = [
-        c for c in copies if c.origin_version is not None
+        c
+        for c in copies
+        if c.origin_version is not None
         and (c.origin_id is None or versions.get(c.origin_id) != c.origin_version)
     ]
     if stale.exists() or moved:
@@ -443,8 +502,13 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
     kept = {c.origin_id for c in copies if c.origin_id}
     doomed = [a for a in live if a.pk not in kept]
     for allocation in doomed:
-        record(actor=actor, action=AuditAction.DELETE, instance=allocation,
-               scope=_scope(allocation), changes=diff(snapshot(allocation), {}))
+        record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            instance=allocation,
+            scope=_scope(allocation),
+            changes=diff(snapshot(allocation), {}),
+        )
     Allocation.objects.filter(pk__in=[a.pk for a in doomed]).delete()
     fields = ["resource_id", "project_id", "first", "last", "fte", "status", "note"]
     current = {a.pk: a for a in Allocation.objects.filter(pk__in=kept)}
@@ -457,8 +521,13 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
                 setattr(target, f, getattr(copy, f))
             target.save()
             created += 1
-            record(actor=actor, action=AuditAction.CREATE, instance=target,
-                   scope=_scope(target), changes=diff({}, snapshot(target)))
+            record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                instance=target,
+                scope=_scope(target),
+                changes=diff({}, snapshot(target)),
+            )
             continue
         before = snapshot(target)
         for f in fields:
@@ -468,8 +537,13 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
             target.version += 1
             target.save()
             updated += 1
-            record(actor=actor, action=AuditAction.UPDATE, instance=target,
-                   scope=_scope(target), changes=changes)
+            record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                instance=target,
+                scope=_scope(target),
+                changes=changes,
+            )
     count = live_changes.count()
     live_changes.delete()
     new_changes = CapacityChange.objects.bulk_create(
@@ -495,10 +569,16 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
     scenario.closed_at = timezone.now()
     scenario.version += 1
     scenario.save()
-    record(actor=actor, action=AuditAction.UPDATE, instance=scenario,
-           scope=f"scenario:{scenario.pk}",
-           changes={"state": [ScenarioState.DRAFT, ScenarioState.COMMITTED],
-                    "capacity_changes": [count, len(new_changes)]})
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=scenario,
+        scope=f"scenario:{scenario.pk}",
+        changes={
+            "state": [ScenarioState.DRAFT, ScenarioState.COMMITTED],
+            "capacity_changes": [count, len(new_changes)],
+        },
+    )
     return CommitResult(created, updated, len(doomed), len(new_changes), plans)
 
 
@@ -514,9 +594,13 @@ def discard_scenario(*, actor: User, scenario: Scenario) -> Scenario:
     scenario.closed_at = timezone.now()
     scenario.version += 1
     scenario.save()
-    record(actor=actor, action=AuditAction.UPDATE, instance=scenario,
-           scope=f"scenario:{scenario.pk}",
-           changes={"state": [ScenarioState.DRAFT, ScenarioState.DISCARDED]})
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=scenario,
+        scope=f"scenario:{scenario.pk}",
+        changes={"state": [ScenarioState.DRAFT, ScenarioState.DISCARDED]},
+    )
     return scenario
 
 

@@ -71,8 +71,11 @@ def heatmap_view(request: HttpRequest) -> HttpResponse:
     options = _options(request)
     scenario = _scenario(request, request.GET.get("scenario"))
     result = heatmap.build_heatmap(
-        by=options["by"], scale=options["scale"], start=options["start"],
-        count=options["count"], scenario_id=scenario.pk if scenario else None,
+        by=options["by"],
+        scale=options["scale"],
+        start=options["start"],
+        count=options["count"],
+        scenario_id=scenario.pk if scenario else None,
         committed_only=options["committed_only"],
     )
     context = {
@@ -80,11 +83,14 @@ def heatmap_view(request: HttpRequest) -> HttpResponse:
         "heatmap": result,
         "scenario": scenario,
         "scenarios": selectors.list_scenarios().filter(state="draft"),
-        "groupings": [("role", _("Role")), ("org_unit", _("Org unit")),
-                      ("resource", _("Person / pool"))],
+        "groupings": [
+            ("role", _("Role")),
+            ("org_unit", _("Org unit")),
+            ("resource", _("Person / pool")),
+        ],
         "scales": [("week", _("Week")), ("month", _("Month"))],
     }
-    template = "resources/partials/_heatmap.html" if request.htmx else "resources/heatmap.html"
+    template = "resources/partials/_heatmap.html" if request.htmx else "resources/heatmap.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
 
@@ -100,14 +106,22 @@ def heatmap_cell(request: HttpRequest) -> HttpResponse:
     scenario = _scenario(request, request.GET.get("scenario"))
     try:
         causes = selectors.list_cell_causes(
-            by=by, key=request.GET.get("key", ""), first=first, last=max(first, last),
+            by=by,
+            key=request.GET.get("key", ""),
+            first=first,
+            last=max(first, last),
             scenario_id=scenario.pk if scenario else None,
         )
     except NotFoundError as exc:
         raise Http404(exc.message) from None
-    context = {"causes": causes, "label": request.GET.get("label", ""), "first": first,
-               "last": last, "capacity": request.GET.get("capacity", ""),
-               "demand": request.GET.get("demand", "")}
+    context = {
+        "causes": causes,
+        "label": request.GET.get("label", ""),
+        "first": first,
+        "last": last,
+        "capacity": request.GET.get("capacity", ""),
+        "demand": request.GET.get("demand", ""),
+    }
     return render(request, "resources/partials/_cell.html", context)
 
 
@@ -115,10 +129,14 @@ def heatmap_cell(request: HttpRequest) -> HttpResponse:
 def resource_list(request: HttpRequest) -> HttpResponse:
     """Resources and role pools."""
     _viewer(request)
-    return render(request, "resources/resource_list.html", {
-        "resources": selectors.list_resources().order_by("role", "name"),
-        "can_manage": can_manage_resources(user_of(request)),
-    })
+    return render(
+        request,
+        "resources/resource_list.html",
+        {
+            "resources": selectors.list_resources().order_by("role", "name"),
+            "can_manage": can_manage_resources(user_of(request)),
+        },
+    )
 
 
 @login_required
@@ -132,13 +150,17 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     start = _date(request.GET.get("start"), timezone.localdate())
     load = heatmap.build_heatmap(by="resource", start=start, count=12)
     row = next((r for r in load.rows if r.key == str(resource.pk)), None)
-    return render(request, "resources/resource_detail.html", {
-        "resource": resource,
-        "allocations": selectors.list_allocations(resource_id=resource.pk),
-        "changes": resource.changes.filter(scenario=None),
-        "periods": load.periods,
-        "row": row,
-    })
+    return render(
+        request,
+        "resources/resource_detail.html",
+        {
+            "resource": resource,
+            "allocations": selectors.list_allocations(resource_id=resource.pk),
+            "changes": resource.changes.filter(scenario=None),
+            "periods": load.periods,
+            "row": row,
+        },
+    )
 
 
 @login_required
@@ -149,10 +171,14 @@ def project_staffing(request: HttpRequest, code: str) -> HttpResponse:
         project = get_visible_project(user_of(request), code)
     except NotFoundError as exc:
         raise Http404(exc.message) from None
-    return render(request, "resources/project_staffing.html", {
-        "project": project,
-        "allocations": selectors.list_allocations(project_id=project.pk),
-    })
+    return render(
+        request,
+        "resources/project_staffing.html",
+        {
+            "project": project,
+            "allocations": selectors.list_allocations(project_id=project.pk),
+        },
+    )
 
 
 @login_required
@@ -163,17 +189,22 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             scenario = services.create_scenario(
-                actor=user, name=request.POST.get("name", ""),
+                actor=user,
+                name=request.POST.get("name", ""),
                 description=request.POST.get("description", ""),
             )
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("resources:scenario_list")
         return redirect("resources:scenario_detail", pk=scenario.pk)
-    return render(request, "resources/scenario_list.html", {
-        "scenarios": selectors.list_scenarios(),
-        "can_manage": can_manage_resources(user),
-    })
+    return render(
+        request,
+        "resources/scenario_list.html",
+        {
+            "scenarios": selectors.list_scenarios(),
+            "can_manage": can_manage_resources(user),
+        },
+    )
 
 
 @login_required
@@ -182,24 +213,34 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _viewer(request)
     scenario = _scenario(request, str(pk))
     options = _options(request)
-    kwargs = {"by": options["by"], "scale": options["scale"], "start": options["start"],
-              "count": options["count"]}
+    kwargs = {
+        "by": options["by"],
+        "scale": options["scale"],
+        "start": options["start"],
+        "count": options["count"],
+    }
     current = heatmap.build_heatmap(**kwargs)
     what_if = heatmap.build_heatmap(**kwargs, scenario_id=scenario.pk)
     shifts = scenario.shifts.select_related("project").order_by("project__code")
     projects = (
         selectors.list_allocations(scenario_id=scenario.pk)
-        .values_list("project__code", "project__name").distinct().order_by("project__code")
+        .values_list("project__code", "project__name")
+        .distinct()
+        .order_by("project__code")
     )
-    return render(request, "resources/scenario_detail.html", {
-        **options,
-        "scenario": scenario,
-        "current": current,
-        "what_if": what_if,
-        "shifts": shifts,
-        "projects": list(projects),
-        "can_manage": can_manage_resources(user_of(request)) and scenario.state == "draft",
-    })
+    return render(
+        request,
+        "resources/scenario_detail.html",
+        {
+            **options,
+            "scenario": scenario,
+            "current": current,
+            "what_if": what_if,
+            "shifts": shifts,
+            "projects": list(projects),
+            "can_manage": can_manage_resources(user_of(request)) and scenario.state == "draft",
+        },
+    )
 
 
 @login_required
@@ -213,7 +254,10 @@ def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
         days = int(request.POST.get("days") or 0)
         priority = request.POST.get("priority")
         services.shift_project(
-            actor=user, scenario=scenario, project=project, days=days,
+            actor=user,
+            scenario=scenario,
+            project=project,
+            days=days,
             priority=int(priority) if priority else None,
         )
     except ValueError:
@@ -274,11 +318,15 @@ def capacity_import(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Imported: %(created)s resources created, %(updated)s updated, "
-                      "%(changes)s capacity changes.")
-                    % {"created": result["resources_created"],
-                       "updated": result["resources_updated"],
-                       "changes": result["capacity_changes"]},
+                    _(
+                        "Imported: %(created)s resources created, %(updated)s updated, "
+                        "%(changes)s capacity changes."
+                    )
+                    % {
+                        "created": result["resources_created"],
+                        "updated": result["resources_updated"],
+                        "changes": result["capacity_changes"],
+                    },
                 )
                 return redirect("resources:resource_list")
     return render(request, "resources/capacity_import.html", {"errors": errors})

@@ -10,6 +10,7 @@ resource replace its capacity changes in the current plan.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import IO, Any
@@ -28,8 +29,20 @@ from pmo.resources.models import CapacityChange, Resource, ResourceKind
 __all__ = ["RESOURCE_COLUMNS", "import_capacity", "template"]
 
 RESOURCE_COLUMNS = [
-    "code", "name", "name_zh", "kind", "role", "skills", "org_unit", "fte", "hours_per_day",
-    "cost_rate", "currency", "calendar", "available_from", "available_until",
+    "code",
+    "name",
+    "name_zh",
+    "kind",
+    "role",
+    "skills",
+    "org_unit",
+    "fte",
+    "hours_per_day",
+    "cost_rate",
+    "currency",
+    "calendar",
+    "available_from",
+    "available_until",
 ]
 REQUIRED = {"code", "name", "kind", "role", "org_unit"}
 CAPACITY_COLUMNS = ["resource", "from", "to", "fte", "reason"]
@@ -142,11 +155,13 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                 if name in cols and not row.get(name):
                     errors.add("Resources", number, cols[name] + 1, f"{name} is required")
             if (
-                row.get("available_from") and row.get("available_until")
+                row.get("available_from")
+                and row.get("available_until")
                 and row["available_until"] < row["available_from"]
             ):
-                errors.add("Resources", number, cols["available_until"] + 1,
-                           "before available_from")
+                errors.add(
+                    "Resources", number, cols["available_until"] + 1, "before available_from"
+                )
             rows.append((number, row))
     codes = [r["code"] for _n, r in rows if r.get("code")]
     for number, row in rows:
@@ -169,11 +184,15 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                 entry: dict[str, Any] = {"reason": _text(cell("reason"))[:200]}
                 code = _text(cell("resource"))
                 if code not in known:
-                    errors.add("Capacity", number, ccols["resource"] + 1,
-                               f"unknown resource {code!r}")
+                    errors.add(
+                        "Capacity", number, ccols["resource"] + 1, f"unknown resource {code!r}"
+                    )
                 entry["resource"] = code
-                for name, key, parse in (("from", "first", _date), ("to", "last", _date),
-                                         ("fte", "fte", _decimal)):
+                for name, key, parse in (
+                    ("from", "first", _date),
+                    ("to", "last", _date),
+                    ("fte", "fte", _decimal),
+                ):
                     try:
                         entry[key] = parse(cell(name))
                     except ValueError as exc:
@@ -191,7 +210,7 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
             spans = sorted(
                 (e["first"], e["last"], n) for n, e in items if e.get("first") and e.get("last")
             )
-            for (_f1, l1, _n1), (f2, _l2, n2) in zip(spans, spans[1:], strict=False):
+            for (_f1, l1, _n1), (f2, _l2, n2) in itertools.pairwise(spans):
                 if f2 <= l1:
                     errors.add("Capacity", n2, ccols["from"] + 1, "overlaps an earlier row")
     if errors.items:
@@ -223,20 +242,36 @@ def _apply(
             resource.save()
             updated += 1
             action = AuditAction.UPDATE
-        record(actor=actor, action=action, instance=resource, scope="resources",
-               changes={"import": [None, "capacity sheet"]})
-    ids = dict(Resource.objects.filter(
-        code__in={e["resource"] for _n, e in capacity}).values_list("code", "pk"))
+        record(
+            actor=actor,
+            action=action,
+            instance=resource,
+            scope="resources",
+            changes={"import": [None, "capacity sheet"]},
+        )
+    ids = dict(
+        Resource.objects.filter(code__in={e["resource"] for _n, e in capacity}).values_list(
+            "code", "pk"
+        )
+    )
     CapacityChange.objects.filter(scenario=None, resource_id__in=ids.values()).delete()
     CapacityChange.objects.bulk_create(
         [
-            CapacityChange(resource_id=ids[e["resource"]], first=e["first"], last=e["last"],
-                           fte=e["fte"], reason=e["reason"])
+            CapacityChange(
+                resource_id=ids[e["resource"]],
+                first=e["first"],
+                last=e["last"],
+                fte=e["fte"],
+                reason=e["reason"],
+            )
             for _n, e in capacity
         ]
     )
-    return {"resources_created": created, "resources_updated": updated,
-            "capacity_changes": len(capacity)}
+    return {
+        "resources_created": created,
+        "resources_updated": updated,
+        "capacity_changes": len(capacity),
+    }
 
 
 def template() -> bytes:

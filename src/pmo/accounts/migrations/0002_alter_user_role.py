@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('pmo_admin', 'PMO admin'), ('pmo_member', 'PMO member'), ('project_manager', 'Project manager'), ('resource_manager', 'Director / resource manager'), ('executive', 'Executive'), ('viewer', 'Viewer')], default='viewer', max_length=20, verbose_name='role'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("pmo_admin", "PMO admin"),
+                    ("pmo_member", "PMO member"),
+                    ("project_manager", "Project manager"),
+                    ("resource_manager", "Director / resource manager"),
+                    ("executive", "Executive"),
+                    ("viewer", "Viewer"),
+                ],
+                default="viewer",
+                max_length=20,
+                verbose_name="role",
+            ),
         ),
     ]

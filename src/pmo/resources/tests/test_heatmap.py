@@ -33,7 +33,9 @@ def _setup(org: Any, make_project: Any) -> tuple[Any, Any, Any]:
     allocate(java, b, MON, MON + dt.timedelta(days=2), "1")
     # week 2: one of the two on leave
     CapacityChange.objects.create(
-        resource=java, first=MON + dt.timedelta(days=7), last=MON + dt.timedelta(days=13),
+        resource=java,
+        first=MON + dt.timedelta(days=7),
+        last=MON + dt.timedelta(days=13),
         fte=Decimal("1"),
     )
     return java, a, b
@@ -67,8 +69,16 @@ def test_committed_only_and_month_scale(org: Any, make_project: Any) -> None:
 
 def test_hiring_date_and_groupings(org: Any, make_project: Any) -> None:
     _setup(org, make_project)
-    pool(org, code="ana", name="Ana Li", kind="person", role="Analyst", fte=Decimal("1"),
-         org_unit=org["it"], available_from=MON + dt.timedelta(days=7))
+    pool(
+        org,
+        code="ana",
+        name="Ana Li",
+        kind="person",
+        role="Analyst",
+        fte=Decimal("1"),
+        org_unit=org["it"],
+        available_from=MON + dt.timedelta(days=7),
+    )
     by_role = build_heatmap(by="role", start=MON, count=2)
     assert [(r.label, [c.capacity for c in r.cells]) for r in by_role.rows] == [
         ("Analyst", [0.0, 1.0]),

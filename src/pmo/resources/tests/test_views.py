@@ -9,8 +9,7 @@ from pmo.resources.models import Scenario
 from pmo.resources.tests.factories import MON, allocate, pool
 
 
-def test_heatmap_page_and_drill_down(client: Any, users: Any, org: Any,
-                                     make_project: Any) -> None:
+def test_heatmap_page_and_drill_down(client: Any, users: Any, org: Any, make_project: Any) -> None:
     java = pool(org)
     a = make_project()
     allocate(java, a, MON, MON + dt.timedelta(days=4), "3")
@@ -22,7 +21,9 @@ def test_heatmap_page_and_drill_down(client: Any, users: Any, org: Any,
     assert "3.0/2.0" in html
     cell = client.get(
         f"/resources/heatmap/cell/?by=role&key=Java+developer&first={MON}"
-        f"&last={MON + dt.timedelta(days=6)}", headers={"HX-Request": "true"})
+        f"&last={MON + dt.timedelta(days=6)}",
+        headers={"HX-Request": "true"},
+    )
     assert a.code in cell.content.decode()
     assert client.get(f"/projects/{a.code}/staffing/").status_code == 200
     assert client.get(f"/resources/{java.pk}/").status_code == 200
@@ -36,8 +37,9 @@ def test_viewers_see_no_capacity(client: Any, users: Any) -> None:
     assert client.get("/resources/heatmap/").status_code == 403
 
 
-def test_scenario_pages_create_shift_commit(client: Any, users: Any, org: Any,
-                                            make_project: Any) -> None:
+def test_scenario_pages_create_shift_commit(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
     java = pool(org)
     a, b = make_project(), make_project()
     allocate(java, a, MON, MON + dt.timedelta(days=4), "1.5")
