@@ -1,8 +1,8 @@
 """Demo capacity: role pools and named people with capacities, allocations, some overload.
 
-Pool capacity is sized from the generated demand (the 90th percentile of the coming quarter's weeks), so a
-few weeks are overloaded wherever demand peaks, at any ``--projects``; one hypercare
-spike on the first project and a week of leave make the overload visible for sure.
+Pool capacity is sized from the generated demand (the 90th percentile of the coming
+quarter's weeks), so only demand peaks overload, at any ``--projects``; a hypercare spike
+on the first project and an architect's week of leave make the overload visible for sure.
 Written with ``bulk_create``.
 """
 
@@ -164,7 +164,7 @@ def load_resources(projects: list[Project], today: dt.date, seed: int) -> int:
             needs = ["dev-uk"]
         for code in needs:
             fte = Decimal(rng.choice(["0.5", "1", "1", "1.5", "2", "3"]))
-            first = start + dt.timedelta(days=rng.randrange(0, 28))
+            first = min(start + dt.timedelta(days=rng.randrange(0, 28)), finish)
             rows.append(
                 Allocation(
                     resource=pools[code],
