@@ -6,7 +6,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, File, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -353,7 +353,7 @@ def get_heatmap(
     by: Literal["role", "org_unit", "resource"] = "role",
     scale: Literal["week", "month"] = "week",
     start: dt.date | None = None,
-    periods: int = Field(default=12, ge=1, le=104),  # type: ignore[assignment]
+    periods: int = Query(12, ge=1, le=104),
     scenario_id: int | None = None,
     committed_only: bool = False,
 ) -> dict[str, object]:

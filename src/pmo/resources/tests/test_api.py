@@ -191,3 +191,10 @@ def test_bad_capacity_sheet_changes_nothing(client: Any, users: Any, org: Any) -
     junk.name = "x.xlsx"
     answer = client.post("/api/v1/capacity/import", {"file": junk}, headers=_auth(users["admin"]))
     assert answer.status_code == 422
+
+
+def test_heatmap_bad_query_is_422(client: Any, users: Any) -> None:
+    for query in ("periods=0", "periods=999", "by=colour", "start=yesterday"):
+        answer = client.get(f"/api/v1/capacity/heatmap?{query}", headers=_auth(users["exec"]))
+        assert answer.status_code == 422, query
+        assert answer.json()["errors"]
