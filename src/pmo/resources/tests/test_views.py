@@ -64,3 +64,15 @@ def test_import_page_template_download(client: Any, users: Any) -> None:
     assert client.get("/resources/import/").status_code == 200
     answer = client.get("/resources/import/?template=1")
     assert answer["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_admin_lists_are_read_only(client: Any, users: Any, org: Any, make_project: Any) -> None:
+    java = pool(org)
+    allocate(java, make_project(), MON, MON, "1")
+    admin = users["admin"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    for name in ("resource", "allocation", "capacitychange", "scenario"):
+        assert client.get(f"/admin/resources/{name}/").status_code == 200
+    assert client.get("/admin/resources/resource/add/").status_code == 403
