@@ -14,6 +14,11 @@ urlpatterns = [
     path("resources/scenarios/<int:pk>/", views.scenario_detail, name="scenario_detail"),
     path("resources/scenarios/<int:pk>/shift/", views.scenario_shift, name="scenario_shift"),
     path(
+        "resources/scenarios/<int:pk>/capacity/",
+        views.scenario_capacity,
+        name="scenario_capacity",
+    ),
+    path(
         "resources/scenarios/<int:pk>/<str:action>/",
         views.scenario_close,
         name="scenario_close",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -262,6 +263,35 @@ def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValueError:
         messages.error(request, _("Enter a whole number of days."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("resources:scenario_detail", pk=scenario.pk)
+
+
+@login_required
+@require_POST
+def scenario_capacity(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a resource's capacity for a window in a scenario (e.g. hire, leave)."""
+    scenario = _scenario(request, str(pk))
+    user = user_of(request)
+    try:
+        resource = services.get_resource(int(request.POST.get("resource") or 0))
+        first = dt.date.fromisoformat(request.POST.get("first", ""))
+        last = dt.date.fromisoformat(request.POST.get("last", ""))
+        fte = Decimal(request.POST.get("fte", ""))
+        if not fte.is_finite():
+            raise ValueError("fte")
+        services.add_capacity_change(
+            actor=user,
+            resource=resource,
+            first=first,
+            last=last,
+            fte=fte,
+            reason=request.POST.get("reason", "")[:200],
+            scenario=scenario,
+        )
+    except (ValueError, ArithmeticError):
+        messages.error(request, _("Enter a resource, two dates and a number of FTE."))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("resources:scenario_detail", pk=scenario.pk)

@@ -53,9 +53,28 @@ def test_scenario_pages_create_shift_commit(
     html = page.content.decode()
     assert "1 overloaded cells, 0.5 FTE above capacity" in html
     assert "0 overloaded cells, 0.0 FTE above capacity" in html
+    client.post(
+        f"/resources/scenarios/{scenario.pk}/capacity/",
+        {
+            "resource": java.pk,
+            "first": str(MON + dt.timedelta(days=7)),
+            "last": str(MON + dt.timedelta(days=13)),
+            "fte": "3",
+            "reason": "contractor",
+        },
+    )
+    bad = client.post(
+        f"/resources/scenarios/{scenario.pk}/capacity/",
+        {"resource": java.pk, "first": "soon", "last": "", "fte": "x"},
+        follow=True,
+    )
+    assert "Enter a resource, two dates and a number of FTE." in bad.content.decode()
+    page = client.get(f"/resources/scenarios/{scenario.pk}/?start={MON}&periods=2")
+    assert "1.0/3.0" in page.content.decode()
     client.post(f"/resources/scenarios/{scenario.pk}/commit/")
     scenario.refresh_from_db()
     assert scenario.state == "committed"
+    assert java.changes.filter(scenario=None).get().reason == "contractor"
     assert client.post(f"/resources/scenarios/{scenario.pk}/explode/").status_code == 404
 
 
@@ -76,3 +95,13 @@ def test_admin_lists_are_read_only(client: Any, users: Any, org: Any, make_proje
     for name in ("resource", "allocation", "capacitychange", "scenario"):
         assert client.get(f"/admin/resources/{name}/").status_code == 200
     assert client.get("/admin/resources/resource/add/").status_code == 403
+
+
+def test_heatmap_in_chinese(client: Any, users: Any, org: Any) -> None:
+    pool(org)
+    users["exec"].language = "zh-hans"
+    users["exec"].save()
+    client.force_login(users["exec"])
+    html = client.get("/resources/heatmap/?by=org_unit").content.decode()
+    assert "需求与产能对比" in html
+    assert "上海研发" in html
