@@ -111,6 +111,8 @@ class Scenario(TimeStampedModel):
         related_name="+",
     )
     closed_at = models.DateTimeField(_("committed or discarded"), null=True, blank=True)
+    # how many current-plan capacity changes were copied: commit notices deletions since
+    copied_capacity_changes = models.PositiveIntegerField(default=0, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:

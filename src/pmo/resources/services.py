@@ -383,7 +383,7 @@ def create_scenario(*, actor: User, name: str, description: str = "") -> Scenari
         for row in Allocation.objects.filter(scenario=None).values("pk", "version", *fields)
     ]
     Allocation.objects.bulk_create(copies, batch_size=1000)
-    CapacityChange.objects.bulk_create(
+    copied = CapacityChange.objects.bulk_create(
         [
             CapacityChange(scenario=scenario, **row)
             for row in CapacityChange.objects.filter(scenario=None).values(
@@ -392,6 +392,8 @@ def create_scenario(*, actor: User, name: str, description: str = "") -> Scenari
         ],
         batch_size=1000,
     )
+    scenario.copied_capacity_changes = len(copied)
+    scenario.save(update_fields=["copied_capacity_changes"])
     record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -494,7 +496,10 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
             "create a new scenario from the current plan"
         )
     live_changes = CapacityChange.objects.filter(scenario=None)
-    if live_changes.filter(updated_at__gt=scenario.created_at).exists():
+    if (
+        live_changes.filter(updated_at__gt=scenario.created_at).exists()
+        or live_changes.count() != scenario.copied_capacity_changes
+    ):
         raise ConflictError(
             "capacity changed since this scenario was created; "
             "create a new scenario from the current plan"

@@ -220,3 +220,12 @@ def test_discard_leaves_the_current_plan(org: Any, make_project: Any, director: 
     assert Allocation.objects.filter(scenario=scenario).count() == 0
     with pytest.raises(ConflictError):
         services.shift_project(actor=director, scenario=scenario, project=project, days=1)
+
+
+def test_commit_refused_when_a_capacity_change_was_deleted(org: Any, director: User) -> None:
+    java = pool(org)
+    change = CapacityChange.objects.create(resource=java, first=MON, last=MON, fte=Decimal("0"))
+    scenario = services.create_scenario(actor=director, name="Old")
+    services.delete_capacity_change(actor=director, change=change)
+    with pytest.raises(ConflictError, match="capacity changed"):
+        services.commit_scenario(actor=director, scenario=scenario)
