@@ -45,6 +45,8 @@ URLS = [
     "/?rag=red&program=CORE&sort=-slip",
     "/api/v1/projects?page=1",
     "/projects/P0001/",
+    "/resources/heatmap/?by=role&periods=26",
+    "/api/v1/capacity/heatmap?by=org_unit&periods=26",
 ]
 P95_TARGET_MS = 300.0
 DEMO_TARGET_S = 120.0

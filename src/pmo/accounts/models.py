@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     PMO_ADMIN = "pmo_admin", _("PMO admin")
     PMO_MEMBER = "pmo_member", _("PMO member")
     PROJECT_MANAGER = "project_manager", _("Project manager")
+    RESOURCE_MANAGER = "resource_manager", _("Director / resource manager")
     EXECUTIVE = "executive", _("Executive")
     VIEWER = "viewer", _("Viewer")
 

@@ -18,6 +18,7 @@ from pmo.governance.api import router as governance_router
 from pmo.interop.api import router as interop_router
 from pmo.portfolio.api import router as portfolio_router
 from pmo.reports.api import router as reports_router
+from pmo.resources.api import router as resources_router
 from pmo.scheduling.api import router as scheduling_router
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,9 @@ api = NinjaAPI(
     version="1",
     description=(
         "Portfolio status center: projects, status reports, RAID log, org units, people; "
-        "stage-gate governance: lifecycle templates, gate reviews, steering meetings."
+        "stage-gate governance: lifecycle templates, gate reviews, steering meetings; "
+        "capacity planning: resources, capacity, allocations, "
+        "what-if scenarios, the demand-against-capacity heat map."
     ),
     auth=[BearerAuth(), django_auth],
     urls_namespace="api",
@@ -105,3 +108,4 @@ api.add_router("/", scheduling_router)
 api.add_router("/", interop_router)
 api.add_router("/", governance_router)
 api.add_router("/", dependencies_router)
+api.add_router("/", resources_router)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "pmo.accounts",
     "pmo.audit",
     "pmo.portfolio",
+    "pmo.resources",
     "pmo.reports",
     "pmo.scheduling",
     "pmo.interop",

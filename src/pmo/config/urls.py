@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("pmo.accounts.urls")),
     path("reports/", include("pmo.reports.urls")),
+    path("", include("pmo.resources.urls")),
     path("", include("pmo.scheduling.urls")),
     path("", include("pmo.interop.urls")),
     path("", include("pmo.governance.urls")),

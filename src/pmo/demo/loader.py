@@ -26,6 +26,7 @@ from pmo.demo import data
 from pmo.demo.dependencies import load_dependencies, raise_demo_change
 from pmo.demo.governance import load_governance, reset_governance
 from pmo.demo.plans import add_demo_plans
+from pmo.demo.resources import load_resources, reset_resources
 from pmo.governance.steering import create_meeting
 from pmo.portfolio.models import (
     Action,
@@ -53,6 +54,7 @@ DEMO_USERS = [
     ("pm.uk", Role.PROJECT_MANAGER, "Emma Clarke", False),
     ("exec", Role.EXECUTIVE, "Robert Hale (COO)", False),
     ("viewer", Role.VIEWER, "Wang Fang", False),
+    ("director", Role.RESOURCE_MANAGER, "Lin Xiaoyun (VP R&D)", False),
 ]
 PORTFOLIO_CODE = "STRAT"
 HISTORY_WEEKS = 26
@@ -108,6 +110,7 @@ def reset_demo() -> None:
     Program.objects.filter(portfolio__code=PORTFOLIO_CODE).delete()
     Portfolio.objects.filter(code=PORTFOLIO_CODE).delete()
     User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).delete()
+    reset_resources([o[0] for o in data.ORG])
     Person.objects.filter(org_unit__code__in=[o[0] for o in data.ORG]).delete()
     for code, *_rest in reversed(data.ORG):
         OrgUnit.objects.filter(code=code).delete()
@@ -287,6 +290,7 @@ def load_demo(
         _raid_and_milestones(rng, created_projects, managers, today)
         _audit(created_projects, users["admin"])
         add_demo_plans(created_projects, users["admin"], today)
+        load_resources(created_projects, today, seed)
         load_governance(
             projects=created_projects,
             stories=stories,

@@ -3,7 +3,7 @@
 - PMO admin: everything (also the Django admin).
 - PMO member: reads and edits every project, no administration.
 - Project manager: reads the whole portfolio, edits the projects they manage.
-- Executive: reads everything.
+- Executive and director / resource manager: read everything.
 - Viewer: reads the projects of their own org unit and the units below it.
 """
 
@@ -30,7 +30,7 @@ def visible_projects(user: User, queryset: QuerySet[Project] | None = None) -> Q
     qs = Project.objects.all() if queryset is None else queryset
     if not user.is_authenticated or not user.is_active:
         return qs.none()
-    if user.is_pmo or user.role in (Role.EXECUTIVE, Role.PROJECT_MANAGER):
+    if user.is_pmo or user.role in (Role.EXECUTIVE, Role.RESOURCE_MANAGER, Role.PROJECT_MANAGER):
         return qs
     paths = org_unit_paths_of(user)
     if not paths:

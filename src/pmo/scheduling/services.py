@@ -20,6 +20,7 @@ from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import ConflictError, FieldError, NotFoundError
 from pmo.portfolio.access import require_edit
 from pmo.portfolio.models import Milestone, Project
+from pmo.resources.services import DemandRow, record_schedule_demand
 from pmo.scheduling import adapters
 from pmo.scheduling.adapters import ScheduleError
 from pmo.scheduling.models import (
@@ -363,7 +364,24 @@ def recompute_plan(plan: Plan, *, actor: User | None = None) -> list[Moved]:
     plan.computed_at = timezone.now()
     plan.save(update_fields=["finish", "state", "problem", "assumed_years", "computed_at"])
     _sync_project(plan, tasks, actor)
+    _sync_demand(plan)
     return moved
+
+
+def _sync_demand(plan: Plan) -> None:
+    """Task assignments become the project's schedule demand in ``pmo.resources``.
+
+    Resources sits below scheduling: scheduling pushes, resources never reads plans.
+    A plan resource counts when its name matches a resource's code or name.
+    """
+    rows = [
+        DemandRow(name, from_db(start).date(), from_db(finish).date(), float(units))  # type: ignore[union-attr]
+        for name, start, finish, units in Assignment.objects.filter(
+            task__plan=plan, task__summary=False, task__start__isnull=False
+        ).values_list("resource__name", "task__start", "task__finish", "units")
+        if start is not None and finish is not None
+    ]
+    record_schedule_demand(project=plan.project, rows=rows)
 
 
 def _sync_project(plan: Plan, tasks: list[Task], actor: User | None) -> None:

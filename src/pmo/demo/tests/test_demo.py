@@ -32,6 +32,7 @@ def test_demo_loads_a_consistent_portfolio():
         "pm.uk",
         "exec",
         "viewer",
+        "director",
     }
     assert Project.objects.filter(name_zh="核心银行系统升级").exists()
 
@@ -115,3 +116,23 @@ def test_demo_projects_follow_lifecycles_consistent_with_their_phase():
     assert meeting.agenda.filter(kind="gate").exists()
     call_command("demo", "--projects", "5", "--no-serve", "--reset", "--as-of", "2026-11-20")
     assert ProjectLifecycle.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_demo_capacity_shows_some_overload_and_its_causes():
+    from pmo.resources.heatmap import build_heatmap
+    from pmo.resources.models import Resource
+    from pmo.resources.selectors import list_cell_causes
+
+    load_demo(projects=60, as_of=AS_OF)
+    assert Resource.objects.filter(kind="pool").count() == 6
+    assert Resource.objects.filter(kind="person").count() == 4
+    result = build_heatmap(by="role", start=AS_OF, count=12)
+    cells = sum(len(r.cells) for r in result.rows)
+    assert 0 < result.overloaded_cells < cells / 2
+    java = next(r for r in result.rows if r.key == "Java developer")
+    hot = next(c for c in java.cells if c.overloaded)
+    causes = list_cell_causes(by="role", key="Java developer", first=hot.first, last=hot.last)
+    assert round(sum(c.fte for c in causes), 1) == round(hot.demand, 1)
+    call_command("demo", "--projects", "5", "--no-serve", "--reset", "--as-of", "2026-11-20")
+    assert Resource.objects.count() == 10

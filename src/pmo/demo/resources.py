@@ -1,0 +1,238 @@
+"""Demo capacity: role pools and named people with capacities, allocations, some overload.
+
+Pool capacity is sized from the generated demand (the 90th percentile of the coming
+quarter's weeks), so only demand peaks overload, at any ``--projects``; a hypercare spike
+on the first project and an architect's week of leave make the overload visible for sure.
+Written with ``bulk_create``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+from decimal import Decimal
+
+import numpy as np
+
+from pmo.accounts.models import OrgUnit, Person
+from pmo.portfolio.models import Phase, Project
+from pmo.resources.models import (
+    Allocation,
+    AllocationStatus,
+    CapacityChange,
+    Resource,
+)
+
+# code, English, Chinese, role, org unit, skills, cost rate (CNY/h)
+POOLS = [
+    (
+        "java-sh",
+        "Java developers, Shanghai",
+        "Java开发（上海）",
+        "Java developer",
+        "cn-sh-rd",
+        "Java, Spring",
+        420,
+    ),
+    (
+        "test-sh",
+        "Test engineers, Shanghai",
+        "测试工程师（上海）",
+        "Test engineer",
+        "cn-sh-rd",
+        "automation, performance",
+        320,
+    ),
+    (
+        "data-sh",
+        "Data engineers, Shanghai",
+        "数据工程师（上海）",
+        "Data engineer",
+        "cn-sh-rd",
+        "Spark, SQL",
+        480,
+    ),
+    (
+        "ba-bj",
+        "Business analysts, Beijing",
+        "业务分析师（北京）",
+        "Business analyst",
+        "cn-bj-biz",
+        "banking, requirements",
+        380,
+    ),
+    (
+        "auto-sz",
+        "Automation engineers, Shenzhen",
+        "自动化工程师（深圳）",
+        "Automation engineer",
+        "cn-sz-plant",
+        "PLC, MES",
+        360,
+    ),
+    (
+        "dev-uk",
+        "Developers, London",
+        "开发工程师（伦敦）",
+        "Java developer",
+        "uk-it",
+        "Java, cloud",
+        650,
+    ),
+]
+# person, role, capacity (FTE), skills
+PEOPLE = [
+    ("Xu Ming", "Solution architect", "1", "architecture, Java"),
+    ("Zhu Hong", "Solution architect", "0.8", "architecture, data"),
+    ("Harry Patel", "Solution architect", "1", "architecture, cloud"),
+    ("Priya Nair", "Business analyst", "1", "operations"),
+]
+NEEDS = {
+    "rnd": ["java-sh", "test-sh"],
+    "business": ["ba-bj", "java-sh"],
+    "delivery": ["auto-sz", "test-sh"],
+    "strategy": ["ba-bj", "data-sh"],
+}
+ARCHITECTS = ["Xu Ming", "Zhu Hong", "Harry Patel"]
+HORIZON_WEEKS = 26
+
+
+def reset_resources(unit_codes: list[str]) -> None:
+    """Remove the demo resources (and every allocation and change of them)."""
+    resources = Resource.objects.filter(org_unit__code__in=unit_codes)
+    Allocation.objects.filter(resource__in=resources).delete()
+    CapacityChange.objects.filter(resource__in=resources).delete()
+    resources.delete()
+
+
+def load_resources(projects: list[Project], today: dt.date, seed: int) -> int:
+    """Create pools, people and allocations for ``projects``; return the allocation count."""
+    rng = random.Random(seed + 6)
+    units = {u.code: u for u in OrgUnit.objects.filter(code__in={p[4] for p in POOLS})}
+    people = {p.name: p for p in Person.objects.filter(name__in=[p[0] for p in PEOPLE])}
+    monday = today - dt.timedelta(days=today.weekday())
+    horizon_first = monday - dt.timedelta(weeks=4)
+    horizon_last = monday + dt.timedelta(weeks=HORIZON_WEEKS) - dt.timedelta(days=1)
+
+    pools = {
+        code: Resource(
+            code=code,
+            name=name,
+            name_zh=zh,
+            kind="pool",
+            role=role,
+            org_unit=units[unit],
+            skills=skills,
+            cost_rate=Decimal(rate),
+            currency="GBP" if unit.startswith("uk") else "CNY",
+            calendar="" if unit.startswith("uk") else "CN",
+        )
+        for code, name, zh, role, unit, skills, rate in POOLS
+    }
+    persons = {
+        name: Resource(
+            code=f"person-{people[name].pk}",
+            name=name,
+            name_zh=people[name].name_zh,
+            kind="person",
+            role=role,
+            org_unit=people[name].org_unit,
+            person=people[name],
+            fte=Decimal(fte),
+            skills=skills,
+            cost_rate=Decimal(500),
+        )
+        for name, role, fte, skills in PEOPLE
+        if name in people
+    }
+    rows: list[Allocation] = []
+    weeks = (horizon_last - horizon_first).days // 7 + 1
+    weekly: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(weeks))
+    for index, project in enumerate(projects):
+        start = max(project.start_date or horizon_first, horizon_first)
+        finish = min(project.forecast_finish or horizon_last, horizon_last)
+        if finish <= start + dt.timedelta(days=14):
+            continue
+        status = (
+            AllocationStatus.COMMITTED
+            if project.phase in (Phase.EXECUTION, Phase.CLOSING)
+            else AllocationStatus.PROPOSED
+        )
+        needs = NEEDS.get(project.pmo_type, ["ba-bj"])
+        if project.org_unit.code.startswith("uk"):
+            needs = ["dev-uk"]
+        for code in needs:
+            fte = Decimal(rng.choice(["0.5", "1", "1", "1.5", "2", "3"]))
+            first = min(start + dt.timedelta(days=rng.randrange(0, 28)), finish)
+            rows.append(
+                Allocation(
+                    resource=pools[code],
+                    project=project,
+                    first=first,
+                    last=finish,
+                    fte=fte,
+                    status=status,
+                )
+            )
+            weekly[code][
+                (first - horizon_first).days // 7 : (finish - horizon_first).days // 7
+            ] += float(fte)
+        if index < 24 and persons:
+            name = ARCHITECTS[index % len(ARCHITECTS)]
+            if name in persons:
+                first = monday + dt.timedelta(weeks=rng.randrange(0, 12))
+                last = min(first + dt.timedelta(weeks=rng.randrange(4, 10)), horizon_last)
+                rows.append(
+                    Allocation(
+                        resource=persons[name],
+                        project=project,
+                        first=first,
+                        last=last,
+                        fte=Decimal(rng.choice(["0.2", "0.3", "0.5"])),
+                        status=AllocationStatus.COMMITTED,
+                    )
+                )
+    for code, resource in pools.items():
+        # capacity covers the coming quarter's usual demand; the peaks (hypercare) overload
+        coming = weekly[code][4:16]
+        resource.fte = Decimal(max(1, int(np.ceil(np.percentile(coming, 90)))))
+    Resource.objects.bulk_create([*pools.values(), *persons.values()])
+    if projects:
+        # go-live hypercare: the first project needs 4 more Java developers for three weeks
+        rows.append(
+            Allocation(
+                resource=pools["java-sh"],
+                project=projects[0],
+                first=monday + dt.timedelta(weeks=3),
+                last=monday + dt.timedelta(weeks=6, days=-3),
+                fte=Decimal("4"),
+                status=AllocationStatus.PROPOSED,
+                note="Go-live hypercare",
+            )
+        )
+    for row in rows:
+        row.resource_id = row.resource.pk
+    Allocation.objects.bulk_create(rows, batch_size=1000)
+    changes = []
+    if "Xu Ming" in persons:
+        changes.append(
+            CapacityChange(
+                resource=persons["Xu Ming"],
+                first=monday + dt.timedelta(weeks=2),
+                last=monday + dt.timedelta(weeks=2, days=6),
+                fte=Decimal("0"),
+                reason="Annual leave",
+            )
+        )
+    changes.append(
+        CapacityChange(
+            resource=pools["data-sh"],
+            first=monday + dt.timedelta(weeks=8),
+            last=horizon_last,
+            fte=pools["data-sh"].fte + 2,
+            reason="Two data engineers hired",
+        )
+    )
+    CapacityChange.objects.bulk_create(changes)
+    return len(rows)

@@ -1,0 +1,464 @@
+"""REST endpoints of capacity planning: resources, capacity, allocations, scenarios, heat map."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+
+from pmo.accounts.models import user_of
+from pmo.core.errors import NotFoundError
+from pmo.portfolio.access import get_visible_project
+from pmo.resources import heatmap, selectors, services, xlsx
+from pmo.resources.access import require_view
+from pmo.resources.models import Allocation, CapacityChange, Resource
+
+router = Router(tags=["resources"])
+
+Kind = Literal["person", "pool"]
+Status_ = Literal["proposed", "committed"]
+
+
+class ResourceIn(Schema):
+    code: str = Field(max_length=60)
+    name: str = Field(max_length=200)
+    name_zh: str = ""
+    kind: Kind
+    role: str = Field(max_length=100)
+    skills: str = ""
+    org_unit_id: int
+    person_id: int | None = None
+    fte: Decimal = Field(default=Decimal("1"), ge=0, le=99999)
+    hours_per_day: Decimal = Field(default=Decimal("8"), gt=0, le=24)
+    cost_rate: Decimal = Field(default=Decimal("0"), ge=0, le=99999999)
+    currency: str = Field(default="CNY", max_length=3)
+    calendar: str = Field(default="CN", max_length=4)
+    available_from: dt.date | None = None
+    available_until: dt.date | None = None
+    active: bool = True
+
+
+class ResourcePatch(Schema):
+    version: int
+    name: str | None = Field(default=None, max_length=200)
+    name_zh: str | None = None
+    role: str | None = Field(default=None, max_length=100)
+    skills: str | None = None
+    org_unit_id: int | None = None
+    fte: Decimal | None = Field(default=None, ge=0, le=99999)
+    cost_rate: Decimal | None = Field(default=None, ge=0, le=99999999)
+    available_from: dt.date | None = None
+    available_until: dt.date | None = None
+    active: bool | None = None
+
+
+class ResourceOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_zh: str
+    kind: str
+    role: str
+    skills: str
+    org_unit_id: int
+    person_id: int | None
+    fte: float
+    hours_per_day: float
+    cost_rate: float
+    currency: str
+    calendar: str
+    available_from: dt.date | None
+    available_until: dt.date | None
+    active: bool
+    version: int
+
+
+class CapacityIn(Schema):
+    first: dt.date
+    last: dt.date
+    fte: Decimal = Field(ge=0, le=99999)
+    reason: str = Field(default="", max_length=200)
+    scenario_id: int | None = None
+
+
+class CapacityOut(Schema):
+    id: int
+    resource_id: int
+    scenario_id: int | None
+    first: dt.date
+    last: dt.date
+    fte: float
+    reason: str
+
+
+class AllocationIn(Schema):
+    resource_id: int
+    project: str = Field(description="project code")
+    first: dt.date
+    last: dt.date
+    fte: Decimal = Field(gt=0, le=99999)
+    status: Status_ = "proposed"
+    note: str = Field(default="", max_length=200)
+    scenario_id: int | None = None
+
+
+class AllocationPatch(Schema):
+    version: int
+    resource_id: int | None = None
+    first: dt.date | None = None
+    last: dt.date | None = None
+    fte: Decimal | None = Field(default=None, gt=0, le=99999)
+    status: Status_ | None = None
+    note: str | None = Field(default=None, max_length=200)
+
+
+class AllocationOut(Schema):
+    id: int
+    scenario_id: int | None
+    resource_id: int
+    resource: str
+    project: str
+    first: dt.date
+    last: dt.date
+    fte: float
+    status: str
+    source: str
+    note: str
+    version: int
+
+    @staticmethod
+    def resolve_resource(obj: Allocation) -> str:
+        return obj.resource.code
+
+    @staticmethod
+    def resolve_project(obj: Allocation) -> str:
+        return obj.project.code
+
+
+class ScenarioIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+
+
+class ShiftIn(Schema):
+    project: str
+    days: int = Field(ge=-3660, le=3660)
+    priority: int | None = Field(default=None, ge=1, le=5)
+    pinned: bool | None = None
+
+
+class ShiftOut(Schema):
+    project: str
+    days: int
+    priority: int | None
+    pinned: bool
+
+
+class ScenarioOut(Schema):
+    id: int
+    name: str
+    description: str
+    state: str
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+    shifts: list[ShiftOut]
+    version: int
+
+    @staticmethod
+    def resolve_shifts(obj: object) -> list[dict[str, object]]:
+        return [
+            {"project": s.project.code, "days": s.days, "priority": s.priority, "pinned": s.pinned}
+            for s in obj.shifts.select_related("project")  # type: ignore[attr-defined]
+        ]
+
+
+class VersionIn(Schema):
+    version: int | None = None
+
+
+class CommitOut(Schema):
+    created: int
+    updated: int
+    deleted: int
+    capacity_changes: int
+    plans_to_change: list[str]
+
+
+class CellOut(Schema):
+    capacity: float
+    demand: float
+    overloaded: bool
+
+
+class RowOut(Schema):
+    key: str
+    label: str
+    cells: list[CellOut]
+
+
+class PeriodOut(Schema):
+    first: dt.date
+    last: dt.date
+    label: str
+
+
+class HeatMapOut(Schema):
+    by: str
+    scale: str
+    periods: list[PeriodOut]
+    rows: list[RowOut]
+    overloaded_cells: int
+    overload_fte: float
+
+
+class CauseOut(Schema):
+    code: str
+    name: str
+    priority: int
+    fte: float
+    committed: float
+    proposed: float
+
+
+class ImportOut(Schema):
+    resources_created: int
+    resources_updated: int
+    capacity_changes: int
+
+
+def _resource(pk: int) -> Resource:
+    return services.get_resource(pk)
+
+
+def _scenario_id(user: object, scenario_id: int | None) -> int | None:
+    if scenario_id is None:
+        return None
+    return selectors.get_scenario(scenario_id).pk
+
+
+@router.get("/resources", response=list[ResourceOut], summary="Resources and role pools")
+@paginate(PageNumberPagination, page_size=100)
+def list_resources(request: HttpRequest, role: str | None = None) -> object:
+    require_view(user_of(request))
+    qs = selectors.list_resources()
+    return qs.filter(role=role) if role else qs
+
+
+@router.post("/resources", response={201: ResourceOut}, summary="Create a resource")
+def create_resource(request: HttpRequest, payload: ResourceIn) -> Status:
+    resource = services.create_resource(actor=user_of(request), data=payload.dict())
+    return Status(201, resource)
+
+
+@router.get("/resources/{pk}", response=ResourceOut, summary="A resource")
+def get_resource(request: HttpRequest, pk: int) -> Resource:
+    require_view(user_of(request))
+    return _resource(pk)
+
+
+@router.patch("/resources/{pk}", response=ResourceOut, summary="Change a resource")
+def patch_resource(request: HttpRequest, pk: int, payload: ResourcePatch) -> Resource:
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    return services.update_resource(
+        actor=user_of(request), resource=_resource(pk), data=data, version=version
+    )
+
+
+@router.get("/resources/{pk}/capacity", response=list[CapacityOut], summary="Capacity changes")
+def list_capacity(request: HttpRequest, pk: int, scenario_id: int | None = None) -> object:
+    require_view(user_of(request))
+    return CapacityChange.objects.filter(resource=_resource(pk), **{"scenario_id": scenario_id})
+
+
+@router.post("/resources/{pk}/capacity", response={201: CapacityOut}, summary="Change capacity")
+def add_capacity(request: HttpRequest, pk: int, payload: CapacityIn) -> Status:
+    scenario = selectors.get_scenario(payload.scenario_id) if payload.scenario_id else None
+    change = services.add_capacity_change(
+        actor=user_of(request),
+        resource=_resource(pk),
+        first=payload.first,
+        last=payload.last,
+        fte=payload.fte,
+        reason=payload.reason,
+        scenario=scenario,
+    )
+    return Status(201, change)
+
+
+@router.get("/allocations", response=list[AllocationOut], summary="Allocations")
+@paginate(PageNumberPagination, page_size=200)
+def list_allocations(
+    request: HttpRequest,
+    project: str | None = None,
+    resource_id: int | None = None,
+    scenario_id: int | None = None,
+) -> object:
+    user = user_of(request)
+    require_view(user)
+    project_id = get_visible_project(user, project).pk if project else None
+    return selectors.list_allocations(
+        scenario_id=_scenario_id(user, scenario_id),
+        project_id=project_id,
+        resource_id=resource_id,
+    )
+
+
+@router.post("/allocations", response={201: AllocationOut}, summary="Allocate a resource")
+def create_allocation(request: HttpRequest, payload: AllocationIn) -> Status:
+    user = user_of(request)
+    data = payload.dict()
+    project = get_visible_project(user, data.pop("project"))
+    scenario_id = data.pop("scenario_id")
+    scenario = selectors.get_scenario(scenario_id) if scenario_id else None
+    data["project_id"] = project.pk
+    allocation = services.create_allocation(actor=user, data=data, scenario=scenario)
+    return Status(
+        201, Allocation.objects.select_related("resource", "project").get(pk=allocation.pk)
+    )
+
+
+def _allocation(user: object, pk: int) -> Allocation:
+    allocation = Allocation.objects.select_related("resource", "project").filter(pk=pk).first()
+    if allocation is None:
+        raise NotFoundError(f"no allocation {pk}")
+    return allocation
+
+
+@router.patch("/allocations/{pk}", response=AllocationOut, summary="Change an allocation")
+def patch_allocation(request: HttpRequest, pk: int, payload: AllocationPatch) -> Allocation:
+    user = user_of(request)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    services.update_allocation(
+        actor=user, allocation=_allocation(user, pk), data=data, version=version
+    )
+    return _allocation(user, pk)
+
+
+@router.delete("/allocations/{pk}", response={204: None}, summary="Remove an allocation")
+def delete_allocation(request: HttpRequest, pk: int, version: int) -> Status:
+    user = user_of(request)
+    services.delete_allocation(actor=user, allocation=_allocation(user, pk), version=version)
+    return Status(204, None)
+
+
+@router.get("/capacity/heatmap", response=HeatMapOut, summary="Demand against capacity")
+def get_heatmap(
+    request: HttpRequest,
+    by: Literal["role", "org_unit", "resource"] = "role",
+    scale: Literal["week", "month"] = "week",
+    start: dt.date | None = None,
+    periods: int = Query(12, ge=1, le=104),
+    scenario_id: int | None = None,
+    committed_only: bool = False,
+) -> dict[str, object]:
+    user = user_of(request)
+    require_view(user)
+    result = heatmap.build_heatmap(
+        by=by,
+        scale=scale,
+        start=start or timezone.localdate(),
+        count=periods,
+        scenario_id=_scenario_id(user, scenario_id),
+        committed_only=committed_only,
+    )
+    return {
+        "by": result.by,
+        "scale": result.scale,
+        "periods": result.periods,
+        "rows": [
+            {
+                "key": r.key,
+                "label": r.label,
+                "cells": [
+                    {"capacity": c.capacity, "demand": c.demand, "overloaded": c.overloaded}
+                    for c in r.cells
+                ],
+            }
+            for r in result.rows
+        ],
+        "overloaded_cells": result.overloaded_cells,
+        "overload_fte": result.overload_fte,
+    }
+
+
+@router.get("/capacity/causes", response=list[CauseOut], summary="Projects behind a cell")
+def get_causes(
+    request: HttpRequest,
+    by: Literal["role", "org_unit", "resource"],
+    key: str,
+    first: dt.date,
+    last: dt.date,
+    scenario_id: int | None = None,
+) -> object:
+    user = user_of(request)
+    require_view(user)
+    if last < first:
+        from pmo.core.errors import FieldError
+
+        raise FieldError("last", "the end date is before the start date")
+    return selectors.list_cell_causes(
+        by=by, key=key, first=first, last=last, scenario_id=_scenario_id(user, scenario_id)
+    )
+
+
+@router.get("/scenarios", response=list[ScenarioOut], summary="What-if scenarios")
+@paginate(PageNumberPagination, page_size=50)
+def list_scenarios(request: HttpRequest) -> object:
+    require_view(user_of(request))
+    return selectors.list_scenarios()
+
+
+@router.post("/scenarios", response={201: ScenarioOut}, summary="Copy the current plan")
+def create_scenario(request: HttpRequest, payload: ScenarioIn) -> Status:
+    scenario = services.create_scenario(
+        actor=user_of(request), name=payload.name, description=payload.description
+    )
+    return Status(201, scenario)
+
+
+@router.get("/scenarios/{pk}", response=ScenarioOut, summary="A scenario")
+def get_scenario(request: HttpRequest, pk: int) -> object:
+    require_view(user_of(request))
+    return selectors.get_scenario(pk)
+
+
+@router.post("/scenarios/{pk}/shifts", response=ShiftOut, summary="Move a project in a scenario")
+def post_shift(request: HttpRequest, pk: int, payload: ShiftIn) -> dict[str, object]:
+    user = user_of(request)
+    shift = services.shift_project(
+        actor=user,
+        scenario=selectors.get_scenario(pk),
+        project=get_visible_project(user, payload.project),
+        days=payload.days,
+        priority=payload.priority,
+        pinned=payload.pinned,
+    )
+    return {
+        "project": payload.project,
+        "days": shift.days,
+        "priority": shift.priority,
+        "pinned": shift.pinned,
+    }
+
+
+@router.post("/scenarios/{pk}/commit", response=CommitOut, summary="Commit a scenario")
+def commit(request: HttpRequest, pk: int, payload: VersionIn) -> object:
+    return services.commit_scenario(
+        actor=user_of(request), scenario=selectors.get_scenario(pk), version=payload.version
+    )
+
+
+@router.post("/scenarios/{pk}/discard", response=ScenarioOut, summary="Discard a scenario")
+def discard(request: HttpRequest, pk: int) -> object:
+    return services.discard_scenario(actor=user_of(request), scenario=selectors.get_scenario(pk))
+
+
+@router.post("/capacity/import", response=ImportOut, summary="Import a capacity sheet (XLSX)")
+def import_capacity(request: HttpRequest, file: File[UploadedFile]) -> object:
+    return xlsx.import_capacity(actor=user_of(request), stream=file)

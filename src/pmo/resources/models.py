@@ -1,0 +1,245 @@
+"""Resources (people and role pools), their capacity, demand (allocations) and scenarios.
+
+Capacity and demand are measured in FTE (full-time equivalents) per working day; a
+period's figure is the average over its working days (Monday to Friday). A scenario holds
+its own copy of allocations, capacity changes and project date shifts; the current plan is
+the rows whose ``scenario`` is empty.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pmo.accounts.models import OrgUnit, Person
+from pmo.core.models import BilingualNameModel, TimeStampedModel, VersionedModel
+from pmo.portfolio.models import Project
+
+
+class ResourceKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    POOL = "pool", _("Role pool")
+
+
+class AllocationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    COMMITTED = "committed", _("Committed")
+
+
+class AllocationSource(models.TextChoices):
+    MANUAL = "manual", _("Allocation")
+    SCHEDULE = "schedule", _("Schedule")
+
+
+class ScenarioState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    COMMITTED = "committed", _("Committed")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class Resource(BilingualNameModel, VersionedModel):
+    """A named person or a generic role pool ("Java developer, Shanghai, 12 FTE").
+
+    ``fte`` is the standing capacity; :class:`CapacityChange` rows override it for a
+    window (part time, leave, a pool growing). ``available_from`` / ``available_until``
+    are hiring and leaving dates. ``calendar`` names the working calendar (``CN`` for
+    mainland-China holidays, empty for weekends only) as the scheduling app does.
+    """
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=ResourceKind.choices)
+    role = models.CharField(_("role"), max_length=100, db_index=True)
+    skills = models.CharField(_("skills"), max_length=255, blank=True)
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="resources"
+    )
+    person = models.OneToOneField(
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resource",
+    )
+    fte = models.DecimalField(
+        _("capacity (FTE)"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    hours_per_day = models.DecimalField(
+        _("hours per day"), max_digits=4, decimal_places=2, default=Decimal("8")
+    )
+    cost_rate = models.DecimalField(
+        _("cost rate per hour"), max_digits=10, decimal_places=2, default=Decimal("0")
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    calendar = models.CharField(_("working calendar"), max_length=4, blank=True, default="CN")
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+    available_until = models.DateField(_("available until"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        ordering = ["role", "name"]
+
+
+class Scenario(TimeStampedModel):
+    """A what-if copy of the current allocations and capacity, committed or discarded.
+
+    A leveling run (later) works on a draft scenario: it changes the scenario's
+    allocations and :class:`ProjectShift` rows only, so committing or discarding it is
+    the same as for a scenario edited by hand.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ScenarioState.choices, default=ScenarioState.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("committed or discarded"), null=True, blank=True)
+    # how many current-plan capacity changes were copied: commit notices deletions since
+    copied_capacity_changes = models.PositiveIntegerField(default=0, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("scenario")
+        verbose_name_plural = _("scenarios")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CapacityChange(VersionedModel):
+    """The capacity of a resource from ``first`` to ``last`` (inclusive), e.g. leave = 0."""
+
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("resource"), on_delete=models.CASCADE, related_name="changes"
+    )
+    scenario = models.ForeignKey(
+        Scenario,
+        verbose_name=_("scenario"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="capacity_changes",
+    )
+    first = models.DateField(_("from"))
+    last = models.DateField(_("to"))
+    fte = models.DecimalField(
+        _("capacity (FTE)"),
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("capacity change")
+        verbose_name_plural = _("capacity changes")
+        ordering = ["resource", "first"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last__gte=models.F("first")), name="capacity_first_before_last"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id} {self.first}..{self.last} {self.fte}"
+
+
+class Allocation(VersionedModel):
+    """Demand: a resource (person or pool) on a project from ``first`` to ``last`` at ``fte``.
+
+    ``source`` schedule rows are written by the scheduling app from task assignments
+    (:func:`pmo.resources.services.record_schedule_demand`); the others are entered by hand
+    or imported. In a scenario, ``origin`` is the current-plan allocation copied and
+    ``origin_version`` its version at the time (commit refuses if it changed since).
+    """
+
+    scenario = models.ForeignKey(
+        Scenario,
+        verbose_name=_("scenario"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="allocations",
+    )
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("resource"), on_delete=models.PROTECT, related_name="allocations"
+    )
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="allocations"
+    )
+    first = models.DateField(_("from"))
+    last = models.DateField(_("to"))
+    fte = models.DecimalField(
+        _("FTE"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AllocationStatus.choices,
+        default=AllocationStatus.PROPOSED,
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=AllocationSource.choices, default="manual"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    origin = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
+    origin_version = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        ordering = ["first", "pk"]
+        indexes = [models.Index(fields=["scenario", "first", "last"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last__gte=models.F("first")),
+                name="allocation_first_before_last",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id} on {self.project_id} {self.first}..{self.last} {self.fte}"
+
+
+class ProjectShift(models.Model):
+    """A project's dates moved (and its priority changed or pinned) in a scenario."""
+
+    scenario = models.ForeignKey(
+        Scenario, verbose_name=_("scenario"), on_delete=models.CASCADE, related_name="shifts"
+    )
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="+"
+    )
+    days = models.IntegerField(_("shift (days)"), default=0)
+    priority = models.PositiveSmallIntegerField(_("priority"), null=True, blank=True)
+    pinned = models.BooleanField(_("pinned"), default=False)
+
+    class Meta:
+        verbose_name = _("project shift")
+        verbose_name_plural = _("project shifts")
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "project"], name="shift_unique_project")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.days:+d}"

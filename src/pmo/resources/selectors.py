@@ -1,0 +1,131 @@
+"""Reads of capacity data: drill-down of a heat-map cell, staffing of a project, loads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import QuerySet
+
+from pmo.core.errors import NotFoundError
+from pmo.resources.models import Allocation, Resource, Scenario
+
+__all__ = [
+    "CauseRow",
+    "get_scenario",
+    "list_allocations",
+    "list_cell_causes",
+    "list_resources",
+    "list_scenarios",
+]
+
+
+@dataclass(frozen=True)
+class CauseRow:
+    """One project's demand in a heat-map cell (average FTE over the period)."""
+
+    project_id: int
+    code: str
+    name: str
+    priority: int
+    fte: float
+    committed: float
+    proposed: float
+
+
+def list_resources() -> QuerySet[Resource]:
+    """All resources with their org unit."""
+    return Resource.objects.select_related("org_unit", "person")
+
+
+def list_scenarios() -> QuerySet[Scenario]:
+    """Scenarios, newest first."""
+    return Scenario.objects.select_related("created_by")
+
+
+def get_scenario(pk: int) -> Scenario:
+    """The scenario ``pk`` or :class:`NotFoundError`."""
+    scenario = Scenario.objects.filter(pk=pk).first()
+    if scenario is None:
+        raise NotFoundError(f"no scenario {pk}")
+    return scenario
+
+
+def list_allocations(
+    *,
+    scenario_id: int | None = None,
+    project_id: int | None = None,
+    resource_id: int | None = None,
+) -> QuerySet[Allocation]:
+    """Allocations of the current plan (or a scenario), optionally of a project or resource."""
+    qs = Allocation.objects.filter(**{"scenario_id": scenario_id}).select_related(
+        "resource", "project"
+    )
+    if project_id is not None:
+        qs = qs.filter(project_id=project_id)
+    if resource_id is not None:
+        qs = qs.filter(resource_id=resource_id)
+    return qs.order_by("first", "pk")
+
+
+def _group_filter(by: str, key: str) -> dict[str, object]:
+    if by == "role":
+        return {"resource__role": key}
+    if by == "org_unit":
+        return {"resource__org_unit_id": int(key)}
+    return {"resource_id": int(key)}
+
+
+def list_cell_causes(
+    *, by: str, key: str, first: dt.date, last: dt.date, scenario_id: int | None = None
+) -> list[CauseRow]:
+    """The projects demanding a group's capacity between ``first`` and ``last``, biggest first.
+
+    Each project's figure is its average FTE over the period's working days, as in the
+    heat map, so the rows add up to the cell's demand.
+    """
+    try:
+        condition = _group_filter(by, key)
+    except ValueError:
+        raise NotFoundError(f"no {by} {key!r}") from None
+    rows = list(
+        Allocation.objects.filter(
+            **{"scenario_id": scenario_id}, first__lte=last, last__gte=first, **condition
+        ).values_list(
+            "project_id",
+            "project__code",
+            "project__name",
+            "project__priority",
+            "first",
+            "last",
+            "fte",
+            "status",
+        )
+    )
+    days = max(int(np.busday_count(first, last + dt.timedelta(days=1))), 1)
+    if not rows:
+        return []
+    starts = np.array([max(r[4], first) for r in rows], dtype="datetime64[D]")
+    ends = np.array([min(r[5], last) for r in rows], dtype="datetime64[D]") + 1
+    overlap = np.busday_count(starts, ends) / days
+    causes: dict[int, list[float]] = {}
+    info: dict[int, tuple[str, str, int]] = {}
+    for row, share in zip(rows, overlap, strict=True):
+        entry = causes.setdefault(row[0], [0.0, 0.0])
+        entry[0 if row[7] == "committed" else 1] += float(row[6]) * float(share)
+        info[row[0]] = (row[1], row[2], row[3])
+    result = [
+        CauseRow(
+            project_id=pid,
+            code=info[pid][0],
+            name=info[pid][1],
+            priority=info[pid][2],
+            fte=round(c + p, 2),
+            committed=round(c, 2),
+            proposed=round(p, 2),
+        )
+        for pid, (c, p) in causes.items()
+    ]
+    result.sort(key=lambda r: (-r.fte, r.code))
+    return [r for r in result if r.fte > 0]

@@ -1,0 +1,617 @@
+"""Use-cases of capacity planning: resources, capacity, allocations, scenarios.
+
+Every write checks permission (:mod:`pmo.resources.access`), validates, checks the
+version (409 on a stale one), is audited and runs in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from pmo.accounts.models import User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import diff, record, snapshot
+from pmo.core.errors import (
+    ConflictError,
+    FieldError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationFailed,
+)
+from pmo.portfolio.access import can_edit_project
+from pmo.portfolio.models import Project
+from pmo.resources.access import can_manage_resources, require_manage
+from pmo.resources.models import (
+    Allocation,
+    AllocationSource,
+    AllocationStatus,
+    CapacityChange,
+    ProjectShift,
+    Resource,
+    Scenario,
+    ScenarioState,
+)
+
+__all__ = [
+    "DemandRow",
+    "add_capacity_change",
+    "commit_scenario",
+    "create_allocation",
+    "create_resource",
+    "create_scenario",
+    "delete_allocation",
+    "delete_capacity_change",
+    "discard_scenario",
+    "record_schedule_demand",
+    "shift_project",
+    "update_allocation",
+    "update_resource",
+]
+
+RESOURCE_FIELDS = [
+    "code",
+    "name",
+    "name_zh",
+    "kind",
+    "role",
+    "skills",
+    "org_unit_id",
+    "person_id",
+    "fte",
+    "hours_per_day",
+    "cost_rate",
+    "currency",
+    "calendar",
+    "available_from",
+    "available_until",
+    "active",
+]
+ALLOCATION_FIELDS = ["resource_id", "project_id", "first", "last", "fte", "status", "note"]
+RESOURCES_SCOPE = "resources"
+
+
+def _scope(allocation: Allocation) -> str:
+    if allocation.scenario_id:
+        return f"scenario:{allocation.scenario_id}"
+    return f"project:{allocation.project_id}"
+
+
+def _clean(instance: models.Model, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise ValidationFailed.from_django(exc) from None
+
+
+def _assign(instance: models.Model, data: dict[str, Any], fields: list[str]) -> None:
+    for name, value in data.items():
+        if name not in fields:
+            raise FieldError(name, "unknown field")
+        setattr(instance, name, value)
+
+
+def _check_dates(first: dt.date | None, last: dt.date | None) -> None:
+    if first and last and last < first:
+        raise FieldError("last", "the end date is before the start date")
+
+
+# --- resources -------------------------------------------------------------
+
+
+@transaction.atomic
+def create_resource(*, actor: User | None, data: dict[str, Any]) -> Resource:
+    """Create a person or a role pool."""
+    if actor is not None:
+        require_manage(actor)
+    resource = Resource()
+    _assign(resource, data, RESOURCE_FIELDS)
+    _check_dates(resource.available_from, resource.available_until)
+    _clean(resource)
+    if Resource.objects.filter(code=resource.code).exists():
+        raise FieldError("code", f"a resource with code {resource.code!r} exists")
+    resource.save()
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=resource,
+        scope=RESOURCES_SCOPE,
+        changes=diff({}, snapshot(resource)),
+    )
+    return resource
+
+
+@transaction.atomic
+def update_resource(
+    *, actor: User, resource: Resource, data: dict[str, Any], version: int | None
+) -> Resource:
+    """Change a resource (version-checked)."""
+    require_manage(actor)
+    resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    resource.check_version(version)
+    before = snapshot(resource)
+    _assign(resource, data, RESOURCE_FIELDS)
+    _check_dates(resource.available_from, resource.available_until)
+    _clean(resource)
+    if Resource.objects.filter(code=resource.code).exclude(pk=resource.pk).exists():
+        raise FieldError("code", f"a resource with code {resource.code!r} exists")
+    changes = diff(before, snapshot(resource))
+    if changes:
+        resource.version += 1
+        resource.save()
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=resource,
+            scope=RESOURCES_SCOPE,
+            changes=changes,
+        )
+    return resource
+
+
+# --- capacity --------------------------------------------------------------
+
+
+def _draft(scenario: Scenario | None) -> None:
+    if scenario is not None and scenario.state != ScenarioState.DRAFT:
+        raise ConflictError(f"scenario {scenario.name!r} is {scenario.state}; it cannot change")
+
+
+@transaction.atomic
+def add_capacity_change(
+    *,
+    actor: User | None,
+    resource: Resource,
+    first: dt.date,
+    last: dt.date,
+    fte: Decimal,
+    reason: str = "",
+    scenario: Scenario | None = None,
+) -> CapacityChange:
+    """Set a resource's capacity for a window (leave, part time, a pool growing)."""
+    if actor is not None:
+        require_manage(actor)
+    _draft(scenario)
+    _check_dates(first, last)
+    change = CapacityChange(
+        resource=resource, scenario=scenario, first=first, last=last, fte=fte, reason=reason
+    )
+    _clean(change, exclude=["resource", "scenario"])
+    overlap = CapacityChange.objects.filter(
+        resource=resource, scenario=scenario, first__lte=last, last__gte=first
+    ).first()
+    if overlap is not None:
+        raise FieldError(
+            "first",
+            f"overlaps the capacity change {overlap.first}..{overlap.last}; change that one",
+        )
+    change.save()
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=change,
+        scope=f"scenario:{scenario.pk}" if scenario else RESOURCES_SCOPE,
+        changes=diff({}, snapshot(change)),
+    )
+    return change
+
+
+@transaction.atomic
+def delete_capacity_change(*, actor: User, change: CapacityChange) -> None:
+    """Remove a capacity change (the standing capacity applies again)."""
+    require_manage(actor)
+    _draft(change.scenario)
+    record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=change,
+        scope=f"scenario:{change.scenario_id}" if change.scenario_id else RESOURCES_SCOPE,
+        changes=diff(snapshot(change), {}),
+    )
+    change.delete()
+
+
+# --- allocations -----------------------------------------------------------
+
+
+def _may_allocate(actor: User, project: Project, status: str) -> None:
+    if can_manage_resources(actor):
+        return
+    if can_edit_project(actor, project) and status == AllocationStatus.PROPOSED:
+        return
+    raise PermissionDeniedError(
+        "only resource managers commit allocations; a project's manager may propose them"
+    )
+
+
+@transaction.atomic
+def create_allocation(
+    *, actor: User, data: dict[str, Any], scenario: Scenario | None = None
+) -> Allocation:
+    """Allocate a resource to a project for a window (proposed or committed)."""
+    allocation = Allocation(scenario=scenario, source=AllocationSource.MANUAL)
+    _assign(allocation, data, ALLOCATION_FIELDS)
+    _check_dates(allocation.first, allocation.last)
+    _clean(allocation, exclude=["origin", "scenario"])
+    project = Project.objects.filter(pk=allocation.project_id).first()
+    if project is None:
+        raise FieldError("project", "no such project")
+    _may_allocate(actor, project, allocation.status)
+    _draft(scenario)
+    allocation.save()
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=allocation,
+        scope=_scope(allocation),
+        changes=diff({}, snapshot(allocation)),
+    )
+    return allocation
+
+
+def _editable(allocation: Allocation) -> None:
+    if allocation.source == AllocationSource.SCHEDULE and allocation.scenario_id is None:
+        raise ConflictError(
+            "this allocation comes from the project's schedule; change the plan instead"
+        )
+
+
+@transaction.atomic
+def update_allocation(
+    *, actor: User, allocation: Allocation, data: dict[str, Any], version: int | None
+) -> Allocation:
+    """Change an allocation (version-checked; schedule demand is changed in the plan)."""
+    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    allocation.check_version(version)
+    _editable(allocation)
+    _draft(allocation.scenario)
+    before = snapshot(allocation)
+    _assign(allocation, data, ALLOCATION_FIELDS)
+    _check_dates(allocation.first, allocation.last)
+    _clean(allocation, exclude=["origin", "scenario"])
+    _may_allocate(actor, allocation.project, allocation.status)
+    if before["status"] == AllocationStatus.COMMITTED and not can_manage_resources(actor):
+        _may_allocate(actor, allocation.project, AllocationStatus.COMMITTED)
+    changes = diff(before, snapshot(allocation))
+    if changes:
+        allocation.version += 1
+        allocation.save()
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=allocation,
+            scope=_scope(allocation),
+            changes=changes,
+        )
+    return allocation
+
+
+@transaction.atomic
+def delete_allocation(*, actor: User, allocation: Allocation, version: int | None) -> None:
+    """Remove an allocation (version-checked)."""
+    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    allocation.check_version(version)
+    _editable(allocation)
+    _draft(allocation.scenario)
+    _may_allocate(actor, allocation.project, allocation.status)
+    record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=allocation,
+        scope=_scope(allocation),
+        changes=diff(snapshot(allocation), {}),
+    )
+    allocation.delete()
+
+
+# --- demand from schedules -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemandRow:
+    """A task assignment as demand: the plan resource's name, dates and units (1.0 = FTE)."""
+
+    resource: str
+    first: dt.date
+    last: dt.date
+    fte: float
+
+
+@transaction.atomic
+def record_schedule_demand(*, project: Project, rows: list[DemandRow]) -> list[str]:
+    """Replace the project's schedule demand with ``rows``; return unmatched resource names.
+
+    Called by the scheduling app after a plan is recomputed (scheduling may import
+    resources; resources never imports scheduling). A plan resource matches a resource by
+    code or name, case-insensitively. Schedule demand is committed demand.
+    """
+    Allocation.objects.filter(
+        scenario=None, project=project, source=AllocationSource.SCHEDULE
+    ).delete()
+    if not rows:
+        return []
+    names = {r.resource.strip().lower() for r in rows}
+    matched: dict[str, int] = {}
+    for pk, code, name in Resource.objects.filter(active=True).values_list("pk", "code", "name"):
+        for text in (code.lower(), name.lower()):
+            if text in names:
+                matched.setdefault(text, pk)
+    created = [
+        Allocation(
+            project=project,
+            resource_id=matched[r.resource.strip().lower()],
+            first=r.first,
+            last=max(r.last, r.first),
+            fte=Decimal(str(round(r.fte, 2))),
+            status=AllocationStatus.COMMITTED,
+            source=AllocationSource.SCHEDULE,
+        )
+        for r in rows
+        if r.resource.strip().lower() in matched and r.fte > 0
+    ]
+    Allocation.objects.bulk_create(created, batch_size=500)
+    return sorted({r.resource for r in rows if r.resource.strip().lower() not in matched})
+
+
+# --- scenarios -------------------------------------------------------------
+
+
+@transaction.atomic
+def create_scenario(*, actor: User, name: str, description: str = "") -> Scenario:
+    """Copy the current allocations and capacity changes into a new draft scenario."""
+    require_manage(actor)
+    if not name.strip():
+        raise FieldError("name", "a scenario needs a name")
+    scenario = Scenario.objects.create(
+        name=name.strip()[:200], description=description, created_by=actor
+    )
+    fields = ["resource_id", "project_id", "first", "last", "fte", "status", "source", "note"]
+    copies = [
+        Allocation(
+            scenario=scenario,
+            origin_id=row["pk"],
+            origin_version=row["version"],
+            **{f: row[f] for f in fields},
+        )
+        for row in Allocation.objects.filter(scenario=None).values("pk", "version", *fields)
+    ]
+    Allocation.objects.bulk_create(copies, batch_size=1000)
+    copied = CapacityChange.objects.bulk_create(
+        [
+            CapacityChange(scenario=scenario, **row)
+            for row in CapacityChange.objects.filter(scenario=None).values(
+                "resource_id", "first", "last", "fte", "reason"
+            )
+        ],
+        batch_size=1000,
+    )
+    scenario.copied_capacity_changes = len(copied)
+    scenario.save(update_fields=["copied_capacity_changes"])
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=scenario,
+        scope=f"scenario:{scenario.pk}",
+        changes={"name": [None, scenario.name], "allocations": [None, len(copies)]},
+    )
+    return scenario
+
+
+@transaction.atomic
+def shift_project(
+    *,
+    actor: User,
+    scenario: Scenario,
+    project: Project,
+    days: int,
+    priority: int | None = None,
+    pinned: bool | None = None,
+) -> ProjectShift:
+    """Move a project's allocations in the scenario by ``days`` (on top of earlier shifts)."""
+    require_manage(actor)
+    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    _draft(scenario)
+    if abs(days) > 3660:
+        raise FieldError("days", "shift by at most 3,660 days")
+    if priority is not None and not 1 <= priority <= 5:
+        raise FieldError("priority", "priority is 1 (highest) to 5")
+    shift, _created = ProjectShift.objects.get_or_create(scenario=scenario, project=project)
+    before = {"days": shift.days, "priority": shift.priority, "pinned": shift.pinned}
+    if days:
+        delta = dt.timedelta(days=days)
+        Allocation.objects.filter(scenario=scenario, project=project).update(
+            first=models.F("first") + delta, last=models.F("last") + delta
+        )
+    shift.days += days
+    if priority is not None:
+        shift.priority = priority
+    if pinned is not None:
+        shift.pinned = pinned
+    shift.save()
+    scenario.version += 1
+    scenario.save(update_fields=["version", "updated_at"])
+    after = {"days": shift.days, "priority": shift.priority, "pinned": shift.pinned}
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=scenario,
+        scope=f"scenario:{scenario.pk}",
+        changes={
+            f"{project.code}.{k}": [before[k], after[k]] for k in before if before[k] != after[k]
+        },
+    )
+    return shift
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    created: int
+    updated: int
+    deleted: int
+    capacity_changes: int
+    plans_to_change: list[str]
+
+
+@transaction.atomic
+def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = None) -> CommitResult:
+    """Make the scenario the current plan; refused (409) if the current plan moved on.
+
+    Hand-entered allocations and capacity changes are replaced by the scenario's.
+    Schedule demand belongs to the plans: projects whose schedule demand the scenario
+    moved are listed in ``plans_to_change`` (and their date shift is kept on the
+    scenario) rather than silently rewritten.
+    """
+    require_manage(actor)
+    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    _draft(scenario)
+    if version is not None and version != scenario.version:
+        raise ConflictError(
+            f"the scenario was changed (your version {version}, current {scenario.version})",
+            current_version=scenario.version,
+        )
+    live = Allocation.objects.select_for_update().filter(
+        scenario=None, source=AllocationSource.MANUAL
+    )
+    stale = live.filter(
+        Q(created_at__gt=scenario.created_at) | Q(updated_at__gt=scenario.created_at)
+    )
+    copies = list(Allocation.objects.filter(scenario=scenario, source=AllocationSource.MANUAL))
+    versions = dict(live.values_list("pk", "version"))
+    moved = [
+        c
+        for c in copies
+        if c.origin_version is not None
+        and (c.origin_id is None or versions.get(c.origin_id) != c.origin_version)
+    ]
+    if stale.exists() or moved:
+        raise ConflictError(
+            "allocations of the current plan changed since this scenario was created; "
+            "create a new scenario from the current plan"
+        )
+    live_changes = CapacityChange.objects.filter(scenario=None)
+    if (
+        live_changes.filter(updated_at__gt=scenario.created_at).exists()
+        or live_changes.count() != scenario.copied_capacity_changes
+    ):
+        raise ConflictError(
+            "capacity changed since this scenario was created; "
+            "create a new scenario from the current plan"
+        )
+    kept = {c.origin_id for c in copies if c.origin_id}
+    doomed = [a for a in live if a.pk not in kept]
+    for allocation in doomed:
+        record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            instance=allocation,
+            scope=_scope(allocation),
+            changes=diff(snapshot(allocation), {}),
+        )
+    Allocation.objects.filter(pk__in=[a.pk for a in doomed]).delete()
+    fields = ["resource_id", "project_id", "first", "last", "fte", "status", "note"]
+    current = {a.pk: a for a in Allocation.objects.filter(pk__in=kept)}
+    updated = created = 0
+    for copy in copies:
+        target = current.get(copy.origin_id) if copy.origin_id else None
+        if target is None:
+            target = Allocation(source=AllocationSource.MANUAL)
+            for f in fields:
+                setattr(target, f, getattr(copy, f))
+            target.save()
+            created += 1
+            record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                instance=target,
+                scope=_scope(target),
+                changes=diff({}, snapshot(target)),
+            )
+            continue
+        before = snapshot(target)
+        for f in fields:
+            setattr(target, f, getattr(copy, f))
+        changes = diff(before, snapshot(target))
+        if changes:
+            target.version += 1
+            target.save()
+            updated += 1
+            record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                instance=target,
+                scope=_scope(target),
+                changes=changes,
+            )
+    count = live_changes.count()
+    live_changes.delete()
+    new_changes = CapacityChange.objects.bulk_create(
+        [
+            CapacityChange(scenario=None, **row)
+            for row in CapacityChange.objects.filter(scenario=scenario).values(
+                "resource_id", "first", "last", "fte", "reason"
+            )
+        ]
+    )
+    plans = sorted(
+        set(
+            ProjectShift.objects.filter(scenario=scenario)
+            .exclude(days=0)
+            .filter(
+                project__allocations__scenario=None,
+                project__allocations__source=AllocationSource.SCHEDULE,
+            )
+            .values_list("project__code", flat=True)
+        )
+    )
+    scenario.state = ScenarioState.COMMITTED
+    scenario.closed_at = timezone.now()
+    scenario.version += 1
+    scenario.save()
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=scenario,
+        scope=f"scenario:{scenario.pk}",
+        changes={
+            "state": [ScenarioState.DRAFT, ScenarioState.COMMITTED],
+            "capacity_changes": [count, len(new_changes)],
+        },
+    )
+    return CommitResult(created, updated, len(doomed), len(new_changes), plans)
+
+
+@transaction.atomic
+def discard_scenario(*, actor: User, scenario: Scenario) -> Scenario:
+    """Close a draft scenario without changing the current plan (its rows are dropped)."""
+    require_manage(actor)
+    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    _draft(scenario)
+    scenario.allocations.all().delete()
+    scenario.capacity_changes.all().delete()
+    scenario.state = ScenarioState.DISCARDED
+    scenario.closed_at = timezone.now()
+    scenario.version += 1
+    scenario.save()
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=scenario,
+        scope=f"scenario:{scenario.pk}",
+        changes={"state": [ScenarioState.DRAFT, ScenarioState.DISCARDED]},
+    )
+    return scenario
+
+
+def get_resource(pk: int) -> Resource:
+    """The resource ``pk`` or :class:`NotFoundError`."""
+    resource = Resource.objects.filter(pk=pk).first()
+    if resource is None:
+        raise NotFoundError(f"no resource {pk}")
+    return resource

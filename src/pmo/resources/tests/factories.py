@@ -1,0 +1,32 @@
+"""Small capacity fixtures: a Java pool of 2 FTE, a person, two projects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from pmo.resources.models import Allocation, Resource
+
+MON = dt.date(2026, 3, 2)  # a Monday
+
+
+def pool(org: dict[str, Any], **fields: Any) -> Resource:
+    values: dict[str, Any] = {
+        "code": "java-sh",
+        "name": "Java developer, Shanghai",
+        "kind": "pool",
+        "role": "Java developer",
+        "org_unit": org["sh"],
+        "fte": Decimal("2"),
+    }
+    values.update(fields)
+    return Resource.objects.create(**values)
+
+
+def allocate(
+    resource: Resource, project: Any, first: dt.date, last: dt.date, fte: str, **fields: Any
+) -> Allocation:
+    return Allocation.objects.create(
+        resource=resource, project=project, first=first, last=last, fte=Decimal(fte), **fields
+    )

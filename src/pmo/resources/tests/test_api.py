@@ -1,0 +1,200 @@
+"""Capacity endpoints: CRUD, version checks, heat map, scenarios, errors as 4xx JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from io import BytesIO
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from pmo.accounts.services import create_token
+from pmo.resources.models import Allocation, Resource
+from pmo.resources.tests.factories import MON, allocate, pool
+
+
+def _auth(user: Any) -> dict[str, str]:
+    return {"Authorization": f"Bearer {create_token(username=user.username)}"}
+
+
+def _post(client: Any, url: str, body: Any, user: Any) -> Any:
+    return client.post(url, json.dumps(body), content_type="application/json", headers=_auth(user))
+
+
+def _patch(client: Any, url: str, body: Any, user: Any) -> Any:
+    return client.patch(url, json.dumps(body), content_type="application/json", headers=_auth(user))
+
+
+def test_resource_create_read_patch(client: Any, users: Any, org: Any) -> None:
+    body = {
+        "code": "java-sh",
+        "name": "Java developer, Shanghai",
+        "kind": "pool",
+        "role": "Java developer",
+        "org_unit_id": org["sh"].pk,
+        "fte": "12",
+    }
+    made = _post(client, "/api/v1/resources", body, users["admin"])
+    assert made.status_code == 201
+    pk = made.json()["id"]
+    assert made.json()["fte"] == 12.0
+    listed = client.get("/api/v1/resources", headers=_auth(users["exec"])).json()
+    assert [r["code"] for r in listed["items"]] == ["java-sh"]
+    ok = _patch(client, f"/api/v1/resources/{pk}", {"version": 1, "fte": "10"}, users["admin"])
+    assert (ok.status_code, ok.json()["fte"], ok.json()["version"]) == (200, 10.0, 2)
+    stale = _patch(client, f"/api/v1/resources/{pk}", {"version": 1, "fte": "9"}, users["admin"])
+    assert (stale.status_code, stale.json()["current_version"]) == (409, 2)
+    denied = _post(client, "/api/v1/resources", {**body, "code": "x"}, users["pm"])
+    assert denied.status_code == 403
+    assert client.get("/api/v1/resources", headers=_auth(users["viewer"])).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"kind": "robot"}, "kind"),
+        ({"fte": "-1"}, "fte"),
+        ({"org_unit_id": 999999}, "org_unit"),
+        ({"available_from": "2026-05-01", "available_until": "2026-04-01"}, "last"),
+        ({"code": "has space"}, "code"),
+    ],
+)
+def test_bad_resources_are_4xx(client: Any, users: Any, org: Any, body: Any, field: str) -> None:
+    base = {"code": "ok", "name": "N", "kind": "pool", "role": "R", "org_unit_id": org["sh"].pk}
+    answer = _post(client, "/api/v1/resources", {**base, **body}, users["admin"])
+    assert 400 <= answer.status_code < 500
+    assert answer.json()["detail"]
+    assert any(field in e["field"] for e in answer.json()["errors"])
+
+
+def test_allocations_heatmap_and_causes(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    java = pool(org)
+    a = make_project()
+    answer = _post(
+        client,
+        "/api/v1/allocations",
+        {
+            "resource_id": java.pk,
+            "project": a.code,
+            "first": str(MON),
+            "last": str(MON + dt.timedelta(days=4)),
+            "fte": "2.5",
+            "status": "committed",
+        },
+        users["admin"],
+    )
+    assert answer.status_code == 201, answer.json()
+    assert (answer.json()["project"], answer.json()["resource"]) == (a.code, "java-sh")
+    heat = client.get(
+        f"/api/v1/capacity/heatmap?start={MON}&periods=2", headers=_auth(users["exec"])
+    ).json()
+    assert heat["rows"][0]["cells"] == [
+        {"capacity": 2.0, "demand": 2.5, "overloaded": True},
+        {"capacity": 2.0, "demand": 0.0, "overloaded": False},
+    ]
+    assert heat["overloaded_cells"] == 1
+    causes = client.get(
+        f"/api/v1/capacity/causes?by=role&key=Java developer&first={MON}"
+        f"&last={MON + dt.timedelta(days=6)}",
+        headers=_auth(users["exec"]),
+    ).json()
+    assert [(c["code"], c["fte"]) for c in causes] == [(a.code, 2.5)]
+    pk = answer.json()["id"]
+    stale = _patch(client, f"/api/v1/allocations/{pk}", {"version": 5, "fte": "1"}, users["admin"])
+    assert stale.status_code == 409
+    gone = client.delete(f"/api/v1/allocations/{pk}?version=1", headers=_auth(users["admin"]))
+    assert gone.status_code == 204
+    assert Allocation.objects.count() == 0
+
+
+def test_scenario_round_trip(client: Any, users: Any, org: Any, make_project: Any) -> None:
+    java = pool(org)
+    a, b = make_project(), make_project()
+    allocate(java, a, MON, MON + dt.timedelta(days=4), "1.5")
+    allocate(java, b, MON, MON + dt.timedelta(days=4), "1")
+    made = _post(client, "/api/v1/scenarios", {"name": "Move B"}, users["member"])
+    assert made.status_code == 201
+    pk = made.json()["id"]
+    shift = _post(
+        client, f"/api/v1/scenarios/{pk}/shifts", {"project": b.code, "days": 7}, users["member"]
+    )
+    assert shift.json() == {"project": b.code, "days": 7, "priority": None, "pinned": False}
+    heat = client.get(
+        f"/api/v1/capacity/heatmap?start={MON}&periods=2&scenario_id={pk}",
+        headers=_auth(users["exec"]),
+    ).json()
+    assert heat["overloaded_cells"] == 0
+    assert _post(client, f"/api/v1/scenarios/{pk}/commit", {}, users["pm"]).status_code == 403
+    done = _post(client, f"/api/v1/scenarios/{pk}/commit", {}, users["member"])
+    assert (done.status_code, done.json()["updated"]) == (200, 1)
+    again = _post(client, f"/api/v1/scenarios/{pk}/discard", {}, users["member"])
+    assert again.status_code == 409
+    missing = client.get("/api/v1/scenarios/99999", headers=_auth(users["exec"]))
+    assert missing.status_code == 404
+
+
+def _sheet(resources: list[list[Any]], capacity: list[list[Any]] | None = None) -> BytesIO:
+    book = Workbook()
+    ws = book.active
+    ws.title = "Resources"
+    ws.append(["code", "name", "kind", "role", "org_unit", "fte", "available_from"])
+    for row in resources:
+        ws.append(row)
+    if capacity is not None:
+        cs = book.create_sheet("Capacity")
+        cs.append(["resource", "from", "to", "fte", "reason"])
+        for row in capacity:
+            cs.append(row)
+    out = BytesIO()
+    book.save(out)
+    out.seek(0)
+    out.name = "capacity.xlsx"
+    return out
+
+
+def test_capacity_sheet_import(client: Any, users: Any, org: Any) -> None:
+    good = _sheet(
+        [
+            ["java-sh", "Java developer", "pool", "Java", "sh", 12, None],
+            ["ana", "Ana Li", "person", "Analyst", "uk-it", 0.5, dt.date(2026, 4, 1)],
+        ],
+        [["ana", dt.date(2026, 5, 4), dt.date(2026, 5, 8), 0, "leave"]],
+    )
+    answer = client.post("/api/v1/capacity/import", {"file": good}, headers=_auth(users["admin"]))
+    assert answer.json() == {"resources_created": 2, "resources_updated": 0, "capacity_changes": 1}
+    ana = Resource.objects.get(code="ana")
+    assert (str(ana.fte), ana.available_from, ana.changes.get().reason) == (
+        "0.50",
+        dt.date(2026, 4, 1),
+        "leave",
+    )
+
+
+def test_bad_capacity_sheet_changes_nothing(client: Any, users: Any, org: Any) -> None:
+    bad = _sheet(
+        [
+            ["java-sh", "Java developer", "pool", "Java", "sh", 12, None],
+            ["x", "X", "robot", "QA", "nowhere", "lots", None],
+        ],
+        [["ghost", dt.date(2026, 5, 4), dt.date(2026, 5, 1), 1, ""]],
+    )
+    answer = client.post("/api/v1/capacity/import", {"file": bad}, headers=_auth(users["admin"]))
+    assert answer.status_code == 422
+    fields = [e["field"] for e in answer.json()["errors"]]
+    assert fields == ["Resources!C3", "Resources!E3", "Resources!F3", "Capacity!A2", "Capacity!C2"]
+    assert Resource.objects.count() == 0
+    junk = BytesIO(b"not a workbook")
+    junk.name = "x.xlsx"
+    answer = client.post("/api/v1/capacity/import", {"file": junk}, headers=_auth(users["admin"]))
+    assert answer.status_code == 422
+
+
+def test_heatmap_bad_query_is_422(client: Any, users: Any) -> None:
+    for query in ("periods=0", "periods=999", "by=colour", "start=yesterday"):
+        answer = client.get(f"/api/v1/capacity/heatmap?{query}", headers=_auth(users["exec"]))
+        assert answer.status_code == 422, query
+        assert answer.json()["errors"]

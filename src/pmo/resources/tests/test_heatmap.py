@@ -1,0 +1,112 @@
+"""The heat map by hand: a 2-FTE pool, two projects, a week of leave."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from pmo.resources.heatmap import build_heatmap, periods
+from pmo.resources.models import CapacityChange
+from pmo.resources.selectors import list_cell_causes
+from pmo.resources.tests.factories import MON, allocate, pool
+
+
+def test_periods_weeks_and_months() -> None:
+    weeks = periods(dt.date(2026, 3, 4), 2, "week")
+    assert [(p.first, p.last, p.label) for p in weeks] == [
+        (dt.date(2026, 3, 2), dt.date(2026, 3, 8), "2026-W10"),
+        (dt.date(2026, 3, 9), dt.date(2026, 3, 15), "2026-W11"),
+    ]
+    months = periods(dt.date(2026, 12, 15), 2, "month")
+    assert [(p.first, p.last, p.label) for p in months] == [
+        (dt.date(2026, 12, 1), dt.date(2026, 12, 31), "2026-12"),
+        (dt.date(2027, 1, 1), dt.date(2027, 1, 31), "2027-01"),
+    ]
+
+
+def _setup(org: Any, make_project: Any) -> tuple[Any, Any, Any]:
+    java = pool(org)
+    a, b = make_project(), make_project()
+    # A: 1.5 FTE for two weeks; B: 1 FTE Monday..Wednesday of week 1 (3/5 = 0.6 average)
+    allocate(java, a, MON, MON + dt.timedelta(days=11), "1.5", status="committed")
+    allocate(java, b, MON, MON + dt.timedelta(days=2), "1")
+    # week 2: one of the two on leave
+    CapacityChange.objects.create(
+        resource=java,
+        first=MON + dt.timedelta(days=7),
+        last=MON + dt.timedelta(days=13),
+        fte=Decimal("1"),
+    )
+    return java, a, b
+
+
+def test_demand_against_capacity_by_role(org: Any, make_project: Any) -> None:
+    _setup(org, make_project)
+    result = build_heatmap(by="role", scale="week", start=MON, count=3)
+    assert [r.label for r in result.rows] == ["Java developer"]
+    cells = result.rows[0].cells
+    assert [(c.capacity, c.demand, c.overloaded) for c in cells] == [
+        (2.0, 2.1, True),
+        (1.0, 1.5, True),
+        (2.0, 0.0, False),
+    ]
+    assert [c.level for c in cells] == [4, 5, 0]
+    assert result.overloaded_cells == 2
+    assert result.overload_fte == 0.6
+
+
+def test_committed_only_and_month_scale(org: Any, make_project: Any) -> None:
+    _setup(org, make_project)
+    week = build_heatmap(by="role", start=MON, count=1, committed_only=True)
+    assert (week.rows[0].cells[0].demand, week.rows[0].cells[0].overloaded) == (1.5, False)
+    # March 2026 has 22 working days: A 10 days x 1.5 + B 3 days x 1 = 18 FTE-days
+    month = build_heatmap(by="role", scale="month", start=MON, count=1)
+    assert month.rows[0].cells[0].demand == round(18 / 22, 2)
+    # capacity: 17 days x 2 + 5 days x 1 = 39 FTE-days
+    assert month.rows[0].cells[0].capacity == round(39 / 22, 2)
+
+
+def test_hiring_date_and_groupings(org: Any, make_project: Any) -> None:
+    _setup(org, make_project)
+    pool(
+        org,
+        code="ana",
+        name="Ana Li",
+        kind="person",
+        role="Analyst",
+        fte=Decimal("1"),
+        org_unit=org["it"],
+        available_from=MON + dt.timedelta(days=7),
+    )
+    by_role = build_heatmap(by="role", start=MON, count=2)
+    assert [(r.label, [c.capacity for c in r.cells]) for r in by_role.rows] == [
+        ("Analyst", [0.0, 1.0]),
+        ("Java developer", [2.0, 1.0]),
+    ]
+    by_unit = build_heatmap(by="org_unit", start=MON, count=1)
+    assert [r.label for r in by_unit.rows] == ["London IT", "Shanghai R&D"]
+    by_resource = build_heatmap(by="resource", start=MON, count=1)
+    assert [r.label for r in by_resource.rows] == ["Ana Li", "Java developer, Shanghai"]
+
+
+def test_drill_down_names_the_projects(org: Any, make_project: Any) -> None:
+    _java, a, b = _setup(org, make_project)
+    causes = list_cell_causes(
+        by="role", key="Java developer", first=MON, last=MON + dt.timedelta(days=6)
+    )
+    assert [(c.code, c.fte, c.committed, c.proposed) for c in causes] == [
+        (a.code, 1.5, 1.5, 0.0),
+        (b.code, 0.6, 0.0, 0.6),
+    ]
+
+
+def test_query_count_is_bounded(
+    org: Any, make_project: Any, django_assert_max_num_queries: Any
+) -> None:
+    java, a, _b = _setup(org, make_project)
+    for i in range(200):
+        allocate(java, a, MON + dt.timedelta(days=i % 30), MON + dt.timedelta(days=40), "0.1")
+    with django_assert_max_num_queries(4):
+        result = build_heatmap(by="org_unit", start=MON, count=12)
+    assert (result.rows[0].cells[1].demand, result.rows[0].cells[1].overloaded) == (8.5, True)

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from pmo.resources import views
+
+app_name = "resources"
+
+urlpatterns = [
+    path("resources/", views.resource_list, name="resource_list"),
+    path("resources/heatmap/", views.heatmap_view, name="heatmap"),
+    path("resources/heatmap/cell/", views.heatmap_cell, name="heatmap_cell"),
+    path("resources/import/", views.capacity_import, name="capacity_import"),
+    path("resources/<int:pk>/", views.resource_detail, name="resource_detail"),
+    path("resources/scenarios/", views.scenario_list, name="scenario_list"),
+    path("resources/scenarios/<int:pk>/", views.scenario_detail, name="scenario_detail"),
+    path("resources/scenarios/<int:pk>/shift/", views.scenario_shift, name="scenario_shift"),
+    path(
+        "resources/scenarios/<int:pk>/capacity/",
+        views.scenario_capacity,
+        name="scenario_capacity",
+    ),
+    path(
+        "resources/scenarios/<int:pk>/<str:action>/",
+        views.scenario_close,
+        name="scenario_close",
+    ),
+    path("projects/<str:code>/staffing/", views.project_staffing, name="project_staffing"),
+]

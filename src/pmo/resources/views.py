@@ -1,0 +1,362 @@
+"""Web pages of capacity planning: heat map with drill-down, staffing, loads, scenarios."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pmo.accounts.models import user_of
+from pmo.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from pmo.portfolio.access import get_visible_project
+from pmo.resources import heatmap, selectors, services, xlsx
+from pmo.resources.access import can_manage_resources, require_view
+from pmo.resources.heatmap import GROUPINGS, SCALES
+
+
+def _viewer(request: HttpRequest) -> None:
+    try:
+        require_view(user_of(request))
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from None
+
+
+def _date(text: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text) if text else default
+    except ValueError:
+        return default
+
+
+def _int(text: str | None, default: int, low: int, high: int) -> int:
+    try:
+        return min(max(int(text or default), low), high)
+    except ValueError:
+        return default
+
+
+def _options(request: HttpRequest) -> dict[str, Any]:
+    by = request.GET.get("by", "role")
+    scale = request.GET.get("scale", "week")
+    return {
+        "by": by if by in GROUPINGS else "role",
+        "scale": scale if scale in SCALES else "week",
+        "start": _date(request.GET.get("start"), timezone.localdate()),
+        "count": _int(request.GET.get("periods"), 12, 1, 52),
+        "committed_only": request.GET.get("committed") == "1",
+    }
+
+
+def _scenario(request: HttpRequest, value: str | None) -> Any:
+    if not value or not value.isdigit():
+        return None
+    try:
+        return selectors.get_scenario(int(value))
+    except NotFoundError:
+        raise Http404("no such scenario") from None
+
+
+@login_required
+def heatmap_view(request: HttpRequest) -> HttpResponse:
+    """Demand against capacity by role, org unit or resource and week or month."""
+    _viewer(request)
+    options = _options(request)
+    scenario = _scenario(request, request.GET.get("scenario"))
+    result = heatmap.build_heatmap(
+        by=options["by"],
+        scale=options["scale"],
+        start=options["start"],
+        count=options["count"],
+        scenario_id=scenario.pk if scenario else None,
+        committed_only=options["committed_only"],
+    )
+    context = {
+        **options,
+        "heatmap": result,
+        "scenario": scenario,
+        "scenarios": selectors.list_scenarios().filter(state="draft"),
+        "groupings": [
+            ("role", _("Role")),
+            ("org_unit", _("Org unit")),
+            ("resource", _("Person / pool")),
+        ],
+        "scales": [("week", _("Week")), ("month", _("Month"))],
+    }
+    template = "resources/partials/_heatmap.html" if request.htmx else "resources/heatmap.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def heatmap_cell(request: HttpRequest) -> HttpResponse:
+    """The projects behind one heat-map cell (htmx fragment)."""
+    _viewer(request)
+    by = request.GET.get("by", "role")
+    if by not in GROUPINGS:
+        raise Http404("unknown grouping")
+    first = _date(request.GET.get("first"), timezone.localdate())
+    last = _date(request.GET.get("last"), first)
+    scenario = _scenario(request, request.GET.get("scenario"))
+    try:
+        causes = selectors.list_cell_causes(
+            by=by,
+            key=request.GET.get("key", ""),
+            first=first,
+            last=max(first, last),
+            scenario_id=scenario.pk if scenario else None,
+        )
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+    context = {
+        "causes": causes,
+        "label": request.GET.get("label", ""),
+        "first": first,
+        "last": last,
+        "capacity": request.GET.get("capacity", ""),
+        "demand": request.GET.get("demand", ""),
+    }
+    return render(request, "resources/partials/_cell.html", context)
+
+
+@login_required
+def resource_list(request: HttpRequest) -> HttpResponse:
+    """Resources and role pools."""
+    _viewer(request)
+    return render(
+        request,
+        "resources/resource_list.html",
+        {
+            "resources": selectors.list_resources().order_by("role", "name"),
+            "can_manage": can_manage_resources(user_of(request)),
+        },
+    )
+
+
+@login_required
+def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's (or pool's) allocations and load by week."""
+    _viewer(request)
+    try:
+        resource = services.get_resource(pk)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+    start = _date(request.GET.get("start"), timezone.localdate())
+    load = heatmap.build_heatmap(by="resource", start=start, count=12)
+    row = next((r for r in load.rows if r.key == str(resource.pk)), None)
+    return render(
+        request,
+        "resources/resource_detail.html",
+        {
+            "resource": resource,
+            "allocations": selectors.list_allocations(resource_id=resource.pk),
+            "changes": resource.changes.filter(scenario=None),
+            "periods": load.periods,
+            "row": row,
+        },
+    )
+
+
+@login_required
+def project_staffing(request: HttpRequest, code: str) -> HttpResponse:
+    """Who works on a project, when and how much."""
+    _viewer(request)
+    try:
+        project = get_visible_project(user_of(request), code)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+    return render(
+        request,
+        "resources/project_staffing.html",
+        {
+            "project": project,
+            "allocations": selectors.list_allocations(project_id=project.pk),
+        },
+    )
+
+
+@login_required
+def scenario_list(request: HttpRequest) -> HttpResponse:
+    """Scenarios; a resource manager creates one by copying the current plan."""
+    _viewer(request)
+    user = user_of(request)
+    if request.method == "POST":
+        try:
+            scenario = services.create_scenario(
+                actor=user,
+                name=request.POST.get("name", ""),
+                description=request.POST.get("description", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("resources:scenario_list")
+        return redirect("resources:scenario_detail", pk=scenario.pk)
+    return render(
+        request,
+        "resources/scenario_list.html",
+        {
+            "scenarios": selectors.list_scenarios(),
+            "can_manage": can_manage_resources(user),
+        },
+    )
+
+
+@login_required
+def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scenario beside the current plan: both heat maps and the overload totals."""
+    _viewer(request)
+    scenario = _scenario(request, str(pk))
+    options = _options(request)
+    kwargs = {
+        "by": options["by"],
+        "scale": options["scale"],
+        "start": options["start"],
+        "count": options["count"],
+    }
+    current = heatmap.build_heatmap(**kwargs)
+    what_if = heatmap.build_heatmap(**kwargs, scenario_id=scenario.pk)
+    shifts = scenario.shifts.select_related("project").order_by("project__code")
+    projects = (
+        selectors.list_allocations(scenario_id=scenario.pk)
+        .values_list("project__code", "project__name")
+        .distinct()
+        .order_by("project__code")
+    )
+    return render(
+        request,
+        "resources/scenario_detail.html",
+        {
+            **options,
+            "scenario": scenario,
+            "current": current,
+            "what_if": what_if,
+            "shifts": shifts,
+            "projects": list(projects),
+            "can_manage": can_manage_resources(user_of(request)) and scenario.state == "draft",
+        },
+    )
+
+
+@login_required
+@require_POST
+def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a project (and change its priority) in a scenario."""
+    scenario = _scenario(request, str(pk))
+    user = user_of(request)
+    try:
+        project = get_visible_project(user, request.POST.get("project", ""))
+        days = int(request.POST.get("days") or 0)
+        priority = request.POST.get("priority")
+        services.shift_project(
+            actor=user,
+            scenario=scenario,
+            project=project,
+            days=days,
+            priority=int(priority) if priority else None,
+        )
+    except ValueError:
+        messages.error(request, _("Enter a whole number of days."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("resources:scenario_detail", pk=scenario.pk)
+
+
+@login_required
+@require_POST
+def scenario_capacity(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a resource's capacity for a window in a scenario (e.g. hire, leave)."""
+    scenario = _scenario(request, str(pk))
+    user = user_of(request)
+    try:
+        resource = services.get_resource(int(request.POST.get("resource") or 0))
+        first = dt.date.fromisoformat(request.POST.get("first", ""))
+        last = dt.date.fromisoformat(request.POST.get("last", ""))
+        fte = Decimal(request.POST.get("fte", ""))
+        if not fte.is_finite():
+            raise ValueError("fte")
+        services.add_capacity_change(
+            actor=user,
+            resource=resource,
+            first=first,
+            last=last,
+            fte=fte,
+            reason=request.POST.get("reason", "")[:200],
+            scenario=scenario,
+        )
+    except (ValueError, ArithmeticError):
+        messages.error(request, _("Enter a resource, two dates and a number of FTE."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("resources:scenario_detail", pk=scenario.pk)
+
+
+@login_required
+@require_POST
+def scenario_close(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Commit or discard a scenario."""
+    if action not in ("commit", "discard"):
+        raise Http404("unknown action")
+    scenario = _scenario(request, str(pk))
+    user = user_of(request)
+    try:
+        if action == "commit":
+            result = services.commit_scenario(actor=user, scenario=scenario)
+            messages.success(request, _("Scenario committed: it is now the current plan."))
+            if result.plans_to_change:
+                messages.info(
+                    request,
+                    _("Change these plans to match the scenario: %(codes)s")
+                    % {"codes": ", ".join(result.plans_to_change)},
+                )
+        else:
+            services.discard_scenario(actor=user, scenario=scenario)
+            messages.success(request, _("Scenario discarded."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("resources:scenario_detail", pk=scenario.pk)
+
+
+@login_required
+def capacity_import(request: HttpRequest) -> HttpResponse:
+    """Upload a capacity sheet (XLSX) or download the empty template."""
+    _viewer(request)
+    if request.GET.get("template"):
+        response = HttpResponse(
+            xlsx.template(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="capacity-template.xlsx"'
+        return response
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a file."))
+        else:
+            try:
+                result = xlsx.import_capacity(actor=user_of(request), stream=upload)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                errors = exc.errors
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Imported: %(created)s resources created, %(updated)s updated, "
+                        "%(changes)s capacity changes."
+                    )
+                    % {
+                        "created": result["resources_created"],
+                        "updated": result["resources_updated"],
+                        "changes": result["capacity_changes"],
+                    },
+                )
+                return redirect("resources:resource_list")
+    return render(request, "resources/capacity_import.html", {"errors": errors})

@@ -1,0 +1,288 @@
+"""Capacity sheet import (XLSX): all or nothing, errors name sheet, row and column.
+
+Sheet ``Resources`` (header row, then one row per resource; matched by ``code``):
+code, name, name_zh, kind (person/pool), role, skills, org_unit (code), fte,
+hours_per_day, cost_rate, currency, calendar, available_from, available_until.
+Optional sheet ``Capacity``: resource (code), from, to, fte, reason; the rows given for a
+resource replace its capacity changes in the current plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+from typing import IO, Any
+
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
+
+from pmo.accounts.models import OrgUnit, User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import record
+from pmo.core.errors import ValidationFailed
+from pmo.resources.access import require_manage
+from pmo.resources.models import CapacityChange, Resource, ResourceKind
+
+__all__ = ["RESOURCE_COLUMNS", "import_capacity", "template"]
+
+RESOURCE_COLUMNS = [
+    "code",
+    "name",
+    "name_zh",
+    "kind",
+    "role",
+    "skills",
+    "org_unit",
+    "fte",
+    "hours_per_day",
+    "cost_rate",
+    "currency",
+    "calendar",
+    "available_from",
+    "available_until",
+]
+REQUIRED = {"code", "name", "kind", "role", "org_unit"}
+CAPACITY_COLUMNS = ["resource", "from", "to", "fte", "reason"]
+MAX_BYTES = 10 * 1024 * 1024
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.items: list[dict[str, str]] = []
+
+    def add(self, sheet: str, row: int, column: int | None, message: str) -> None:
+        where = f"{sheet}!{get_column_letter(column)}{row}" if column else f"{sheet}!{row}"
+        self.items.append({"field": where, "message": message})
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or _text(value) == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError("not a number") from None
+    if not number.is_finite() or number < 0 or number > 99999:
+        raise ValueError("a number from 0 to 99999")
+    return number
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or _text(value) == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(_text(value))
+    except ValueError:
+        raise ValueError("a date like 2026-03-31") from None
+
+
+def _header(ws: Any, expected: list[str], errors: _Errors) -> dict[str, int]:
+    first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    names = {_text(v).lower(): i for i, v in enumerate(first) if _text(v)}
+    for name in expected:
+        if name in REQUIRED | {"resource", "from", "to", "fte"} and name not in names:
+            errors.add(ws.title, 1, None, f"missing column {name!r}")
+    return names
+
+
+def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
+    """Create or update resources and capacity changes from a capacity sheet."""
+    if actor is not None:
+        require_manage(actor)
+    raw = stream.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise ValidationFailed("the file is larger than 10 MB", errors=[])
+    try:
+        book = load_workbook(BytesIO(raw), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for a file that is not XLSX
+        raise ValidationFailed(
+            "the file is not an XLSX workbook",
+            errors=[{"field": "file", "message": "not an XLSX workbook"}],
+        ) from None
+    if "Resources" not in book.sheetnames:
+        raise ValidationFailed(
+            "the workbook has no sheet 'Resources'",
+            errors=[{"field": "Resources", "message": "missing sheet"}],
+        )
+    errors = _Errors()
+    units = dict(OrgUnit.objects.values_list("code", "pk"))
+    ws = book["Resources"]
+    cols = _header(ws, RESOURCE_COLUMNS, errors)
+    rows: list[tuple[int, dict[str, Any]]] = []
+    if not errors.items:
+        for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+            if not any(_text(v) for v in values):
+                continue
+            row: dict[str, Any] = {}
+            for name, index in cols.items():
+                if name not in RESOURCE_COLUMNS:
+                    continue
+                value = values[index] if index < len(values) else None
+                column = index + 1
+                try:
+                    if name in {"fte", "hours_per_day", "cost_rate"}:
+                        parsed = _decimal(value)
+                        if parsed is not None:
+                            row[name] = parsed
+                    elif name in {"available_from", "available_until"}:
+                        row[name] = _date(value)
+                    elif name == "org_unit":
+                        code = _text(value)
+                        if code not in units:
+                            raise ValueError(f"unknown org unit {code!r}")
+                        row["org_unit_id"] = units[code]
+                    elif name == "kind":
+                        kind = _text(value).lower()
+                        if kind not in ResourceKind.values:
+                            raise ValueError("kind is 'person' or 'pool'")
+                        row["kind"] = kind
+                    else:
+                        row[name] = _text(value)
+                except ValueError as exc:
+                    errors.add("Resources", number, column, str(exc))
+            for name in ("code", "name", "role"):
+                if name in cols and not row.get(name):
+                    errors.add("Resources", number, cols[name] + 1, f"{name} is required")
+            if (
+                row.get("available_from")
+                and row.get("available_until")
+                and row["available_until"] < row["available_from"]
+            ):
+                errors.add(
+                    "Resources", number, cols["available_until"] + 1, "before available_from"
+                )
+            rows.append((number, row))
+    codes = [r["code"] for _n, r in rows if r.get("code")]
+    for number, row in rows:
+        if row.get("code") and codes.count(row["code"]) > 1:
+            errors.add("Resources", number, cols["code"] + 1, f"code {row['code']!r} repeated")
+    capacity: list[tuple[int, dict[str, Any]]] = []
+    if "Capacity" in book.sheetnames:
+        cs = book["Capacity"]
+        ccols = _header(cs, CAPACITY_COLUMNS, errors)
+        known = set(codes) | set(Resource.objects.values_list("code", flat=True))
+        if all(c in ccols for c in ("resource", "from", "to", "fte")):
+            for number, values in enumerate(cs.iter_rows(min_row=2, values_only=True), start=2):
+                if not any(_text(v) for v in values):
+                    continue
+
+                def cell(name: str, vals: tuple[Any, ...] = values) -> Any:
+                    i = ccols.get(name)
+                    return vals[i] if i is not None and i < len(vals) else None
+
+                entry: dict[str, Any] = {"reason": _text(cell("reason"))[:200]}
+                code = _text(cell("resource"))
+                if code not in known:
+                    errors.add(
+                        "Capacity", number, ccols["resource"] + 1, f"unknown resource {code!r}"
+                    )
+                entry["resource"] = code
+                for name, key, parse in (
+                    ("from", "first", _date),
+                    ("to", "last", _date),
+                    ("fte", "fte", _decimal),
+                ):
+                    try:
+                        entry[key] = parse(cell(name))
+                    except ValueError as exc:
+                        errors.add("Capacity", number, ccols[name] + 1, str(exc))
+                        continue
+                    if entry[key] is None:
+                        errors.add("Capacity", number, ccols[name] + 1, f"{name} is required")
+                if entry.get("first") and entry.get("last") and entry["last"] < entry["first"]:
+                    errors.add("Capacity", number, ccols["to"] + 1, "before 'from'")
+                capacity.append((number, entry))
+        by_resource: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        for number, entry in capacity:
+            by_resource.setdefault(entry["resource"], []).append((number, entry))
+        for items in by_resource.values():
+            spans = sorted(
+                (e["first"], e["last"], n) for n, e in items if e.get("first") and e.get("last")
+            )
+            for (_f1, l1, _n1), (f2, _l2, n2) in itertools.pairwise(spans):
+                if f2 <= l1:
+                    errors.add("Capacity", n2, ccols["from"] + 1, "overlaps an earlier row")
+    if errors.items:
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors.items[:20])
+        raise ValidationFailed(f"nothing imported: {summary}", errors=errors.items)
+    return _apply(actor, rows, capacity)
+
+
+@transaction.atomic
+def _apply(
+    actor: User | None,
+    rows: list[tuple[int, dict[str, Any]]],
+    capacity: list[tuple[int, dict[str, Any]]],
+) -> dict[str, int]:
+    existing = {r.code: r for r in Resource.objects.filter(code__in=[r["code"] for _n, r in rows])}
+    created = updated = 0
+    for _number, row in rows:
+        resource = existing.get(row["code"])
+        if resource is None:
+            resource = Resource(**row)
+            resource.save()
+            existing[row["code"]] = resource
+            created += 1
+            action = AuditAction.CREATE
+        else:
+            for key, value in row.items():
+                setattr(resource, key, value)
+            resource.version += 1
+            resource.save()
+            updated += 1
+            action = AuditAction.UPDATE
+        record(
+            actor=actor,
+            action=action,
+            instance=resource,
+            scope="resources",
+            changes={"import": [None, "capacity sheet"]},
+        )
+    ids = dict(
+        Resource.objects.filter(code__in={e["resource"] for _n, e in capacity}).values_list(
+            "code", "pk"
+        )
+    )
+    CapacityChange.objects.filter(scenario=None, resource_id__in=ids.values()).delete()
+    CapacityChange.objects.bulk_create(
+        [
+            CapacityChange(
+                resource_id=ids[e["resource"]],
+                first=e["first"],
+                last=e["last"],
+                fte=e["fte"],
+                reason=e["reason"],
+            )
+            for _n, e in capacity
+        ]
+    )
+    return {
+        "resources_created": created,
+        "resources_updated": updated,
+        "capacity_changes": len(capacity),
+    }
+
+
+def template() -> bytes:
+    """An empty capacity sheet with the two header rows."""
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "Resources"
+    ws.append(RESOURCE_COLUMNS)
+    cs = book.create_sheet("Capacity")
+    cs.append(CAPACITY_COLUMNS)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
