@@ -11,8 +11,8 @@ use up before the successor moves:
   end task and milestone task finishing on or before them, with the room between the dates;
 - a project without a plan: its milestones, gates and finish follow each other in date
   order with no slack (nothing tells us their float, so a slip moves what comes after);
-- cross-project dependencies: from the supplier's finish (start for SS) to the consumer's
-  start, less the lag.
+- cross-project dependencies (each side a task, milestone or gate): from the supplier's
+  finish (start for SS) to the consumer's start, less the lag.
 """
 
 from __future__ import annotations
@@ -189,11 +189,27 @@ def load_network() -> PortfolioNetwork:
         "supplier_task_id",
         "consumer_milestone_id",
         "consumer_task_id",
+        "supplier_gate_id",
+        "consumer_gate_id",
         "type",
         "lag",
     ):
-        a = index.get(_endpoint(d["supplier_milestone_id"], d["supplier_task_id"], task_milestone))
-        b = index.get(_endpoint(d["consumer_milestone_id"], d["consumer_task_id"], task_milestone))
+        a = index.get(
+            _endpoint(
+                d["supplier_milestone_id"],
+                d["supplier_task_id"],
+                d["supplier_gate_id"],
+                task_milestone,
+            )
+        )
+        b = index.get(
+            _endpoint(
+                d["consumer_milestone_id"],
+                d["consumer_task_id"],
+                d["consumer_gate_id"],
+                task_milestone,
+            )
+        )
         if a is None or b is None:
             continue
         sup, con = items[a], items[b]
@@ -211,8 +227,13 @@ def load_network() -> PortfolioNetwork:
     return PortfolioNetwork(items, index, network, projects, cross)
 
 
-def _endpoint(milestone_id: int | None, task_id: int | None, drivers: dict[int, int]) -> str:
-    """A milestone driven by a plan task links through its task (so the plan moves)."""
+def _endpoint(
+    milestone_id: int | None, task_id: int | None, gate_id: int | None, drivers: dict[int, int]
+) -> str:
+    """A milestone driven by a plan task links through its task (so the plan moves); a gate
+    is its own node (it follows the project's work like a milestone)."""
+    if gate_id:
+        return f"g:{gate_id}"
     if milestone_id and milestone_id in drivers:
         return f"t:{drivers[milestone_id]}"
     return f"m:{milestone_id}" if milestone_id else f"t:{task_id}"

@@ -98,6 +98,8 @@ def dependency_create(request: HttpRequest) -> HttpResponse:
         "consumer_milestone",
         "supplier_task",
         "consumer_task",
+        "supplier_gate",
+        "consumer_gate",
     ):
         if key in data:
             try:
