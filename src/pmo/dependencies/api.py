@@ -172,6 +172,10 @@ class ImpactProjectOut(Schema):
 class ImpactOut(Schema):
     source: dict[str, Any]
     days: int
+    assumed_years: list[int] = Field(
+        default_factory=list,
+        description="years whose public holidays are not known: counted Monday to Friday",
+    )
     items: list[ImpactItemOut]
     projects: list[ImpactProjectOut]
 
