@@ -1,8 +1,10 @@
 """Database rows <-> the impact engine. The only module of the app that imports the engine.
 
 Every open task, milestone, gate and project finish of the portfolio becomes a node dated in
-working days (Monday to Friday, ``numpy.busday_count``); edges carry the slack a delay must
-use up before the successor moves:
+working days of its project's calendar (``WorkDays``: the plan calendar when the project has a
+plan, else the mainland-China calendar for projects under a China region, else Monday to
+Friday); edges carry the slack a delay must use up before the successor moves, counted in the
+successor's calendar:
 
 - schedule links of a plan (FS/SS/FF; summary tasks are left out): the room between the
   predecessor's date and the successor's, less the lag;
@@ -11,8 +13,8 @@ use up before the successor moves:
   end task and milestone task finishing on or before them, with the room between the dates;
 - a project without a plan: its milestones, gates and finish follow each other in date
   order with no slack (nothing tells us their float, so a slip moves what comes after);
-- cross-project dependencies: from the supplier's finish (start for SS) to the consumer's
-  start, less the lag.
+- cross-project dependencies (each side a task, milestone or gate): from the supplier's
+  finish (start for SS) to the consumer's start, less the lag.
 """
 
 from __future__ import annotations
@@ -25,18 +27,23 @@ from typing import Any
 
 import numpy as np
 
+from pmo.accounts.models import OrgUnit, OrgUnitKind
 from pmo.core.errors import DomainError, FieldError
 from pmo.dependencies.models import OPEN_STATUSES, Dependency
+from pmo.engine.calendars import Calendar as EngineCalendar
+from pmo.engine.calendars import china_calendar
 from pmo.engine.errors import CycleError
 from pmo.engine.impact import ImpactNetwork, build_network, driving_path, propagate
 from pmo.governance.models import ProjectGate
 from pmo.portfolio.models import Milestone, Project
-from pmo.scheduling.models import Link, Task
+from pmo.scheduling.adapters import engine_calendar
+from pmo.scheduling.models import Link, Plan, Task
 from pmo.scheduling.walltime import from_db
 
 __all__ = [
     "Item",
     "PortfolioNetwork",
+    "WorkDays",
     "add_workdays",
     "analyse",
     "critical_chain",
@@ -73,10 +80,14 @@ class PortfolioNetwork:
     network: ImpactNetwork
     projects: dict[int, dict[str, Any]]
     cross: dict[tuple[int, int], int] = field(default_factory=dict)
+    calendars: dict[int, WorkDays] = field(default_factory=dict)
+
+    def workdays(self, project_id: int) -> WorkDays:
+        return self.calendars.get(project_id) or WorkDays(None, dt.date.min, dt.date.min)
 
 
 def workdays_between(a: dt.date, b: dt.date) -> int:
-    """Working days in ``[a, b)`` (negative when ``b`` is before ``a``)."""
+    """Working days (Mon-Fri) in ``[a, b)`` (negative when ``b`` is before ``a``)."""
     return int(np.busday_count(a, b))
 
 
@@ -84,6 +95,103 @@ def add_workdays(day: dt.date, days: int) -> dt.date:
     """``day`` moved by ``days`` working days (a weekend day first rolls to Monday)."""
     value = np.busday_offset(np.datetime64(day, "D"), days, roll="forward")
     return dt.date.fromisoformat(str(value))
+
+
+class WorkDays:
+    """The working days of one calendar between ``first`` and ``last`` as a sorted array, so
+    counting and shifting are two ``searchsorted`` calls (holidays and make-up working
+    weekends, 调休, included). Outside that range: Monday to Friday. ``calendar=None``: Monday
+    to Friday everywhere."""
+
+    def __init__(self, calendar: EngineCalendar | None, first: dt.date, last: dt.date) -> None:
+        self.calendar = calendar
+        self.first, self.last = first, last
+        self.days = np.empty(0, dtype="datetime64[D]")
+        if calendar is not None:
+            span = (last - first).days + 1
+            self.days = np.array(
+                [
+                    first + dt.timedelta(days=k)
+                    for k in range(span)
+                    if calendar.day_hours(first + dt.timedelta(days=k))
+                ],
+                dtype="datetime64[D]",
+            )
+
+    def _inside(self, day: dt.date) -> bool:
+        return self.calendar is not None and self.first <= day <= self.last
+
+    def between(self, a: dt.date, b: dt.date) -> int:
+        """Working days in ``[a, b)`` (negative when ``b`` is before ``a``)."""
+        if self._inside(a) and self._inside(b):
+            i, j = np.searchsorted(self.days, np.array([a, b], dtype="datetime64[D]"))
+            return int(j - i)
+        return workdays_between(a, b)
+
+    def add(self, day: dt.date, n: int) -> dt.date:
+        """``day`` moved by ``n >= 0`` working days (a day off first rolls to the next working
+        day); past the range the rest is counted Monday to Friday."""
+        if not self._inside(day):
+            return add_workdays(day, n)
+        i = int(np.searchsorted(self.days, np.datetime64(day, "D"))) + n
+        if i < len(self.days):
+            return dt.date.fromisoformat(str(self.days[i]))
+        return add_workdays(self.last + dt.timedelta(days=1), i - len(self.days))
+
+    def assumed_years(self, a: dt.date, b: dt.date) -> tuple[int, ...]:
+        """Years in ``[a, b]`` whose holidays the calendar's source did not know."""
+        return self.calendar.unknown_years(a, b) if self.calendar is not None else ()
+
+
+def _china_units() -> list[str]:
+    """Paths of org-unit regions named or coded like mainland China."""
+    rows = OrgUnit.objects.filter(kind=OrgUnitKind.REGION).values_list(
+        "path", "code", "name", "name_zh"
+    )
+    return [
+        path
+        for path, code, name, name_zh in rows
+        if code.lower() in ("cn", "china")
+        or code.lower().startswith("cn-")
+        or "china" in name.lower()
+        or "中国" in (name_zh or "")
+    ]
+
+
+def _project_calendars(
+    projects: dict[int, dict[str, Any]], items: list[Item]
+) -> dict[int, WorkDays]:
+    """Each project's working days, one ``WorkDays`` per distinct calendar."""
+    dates = [item.date for item in items] + [item.start for item in items]
+    first = min(dates, default=dt.date.today()) - dt.timedelta(days=31)
+    last = max(dates, default=dt.date.today()) + dt.timedelta(days=2 * 366)
+    plan_calendar: dict[int, EngineCalendar] = {}
+    stored: dict[int, EngineCalendar] = {}
+    for plan in (
+        Plan.objects.filter(calendar__isnull=False)
+        .select_related("calendar__base")
+        .prefetch_related("calendar__exceptions", "calendar__base__exceptions")
+    ):
+        assert plan.calendar is not None
+        key = plan.calendar.pk
+        if key not in stored:
+            try:
+                stored[key] = engine_calendar(plan.calendar)
+            except DomainError:
+                continue  # a broken plan calendar: the project counts Monday to Friday
+        plan_calendar[plan.project_id] = stored[key]
+    china = _china_units()
+    cn = china_calendar()
+    built: dict[EngineCalendar | None, WorkDays] = {}
+    out: dict[int, WorkDays] = {}
+    for pid, p in projects.items():
+        cal: EngineCalendar | None = plan_calendar.get(pid)
+        if cal is None and any((p["org_unit__path"] or "").startswith(c) for c in china):
+            cal = cn
+        if cal not in built:
+            built[cal] = WorkDays(cal, first, last)
+        out[pid] = built[cal]
+    return out
 
 
 def _day(value: dt.datetime | None) -> dt.date | None:
@@ -97,7 +205,14 @@ def load_network() -> PortfolioNetwork:
     projects: dict[int, dict[str, Any]] = {
         p["id"]: dict(p)
         for p in Project.objects.values(
-            "id", "code", "name", "name_zh", "forecast_finish", "planned_finish", "program_id"
+            "id",
+            "code",
+            "name",
+            "name_zh",
+            "forecast_finish",
+            "planned_finish",
+            "program_id",
+            "org_unit__path",
         )
     }
 
@@ -132,6 +247,11 @@ def load_network() -> PortfolioNetwork:
     for p in projects.values():
         add("project", p["id"], p["id"], p["code"], p["forecast_finish"] or p["planned_finish"])
     index = {item.key: i for i, item in enumerate(items)}
+    calendars = _project_calendars(projects, items)
+
+    def workdays_between(a: dt.date, b: dt.date, project_id: int) -> int:
+        return calendars[project_id].between(a, b)
+
     src: list[int] = []
     dst: list[int] = []
     slack: list[int] = []
@@ -153,13 +273,13 @@ def load_network() -> PortfolioNetwork:
         lag = round(link["lag"] / max(1, link["plan__minutes_per_day"]))
         pred, succ = items[a], items[b]
         if link["type"] == "SS":
-            room = workdays_between(pred.start, succ.start) - lag
+            room = workdays_between(pred.start, succ.start, succ.project_id) - lag
         elif link["type"] == "FF":
-            room = workdays_between(pred.date, succ.date) - lag
+            room = workdays_between(pred.date, succ.date, succ.project_id) - lag
         elif link["type"] == "SF":
-            room = workdays_between(pred.start, succ.date) - lag
+            room = workdays_between(pred.start, succ.date, succ.project_id) - lag
         else:
-            room = workdays_between(pred.date, succ.start) - 1 - lag
+            room = workdays_between(pred.date, succ.start, succ.project_id) - 1 - lag
         edge(a, b, max(0, room))
     by_project: dict[int, list[int]] = defaultdict(list)
     for i, item in enumerate(items):
@@ -177,7 +297,7 @@ def load_network() -> PortfolioNetwork:
                     continue
                 for end in ends:
                     if items[end].date <= item.date:
-                        edge(end, i, workdays_between(items[end].date, item.date))
+                        edge(end, i, workdays_between(items[end].date, item.date, item.project_id))
         else:
             order = sorted(others, key=lambda i: (items[i].date, items[i].kind == "project"))
             for a, b in pairwise(order):
@@ -189,18 +309,34 @@ def load_network() -> PortfolioNetwork:
         "supplier_task_id",
         "consumer_milestone_id",
         "consumer_task_id",
+        "supplier_gate_id",
+        "consumer_gate_id",
         "type",
         "lag",
     ):
-        a = index.get(_endpoint(d["supplier_milestone_id"], d["supplier_task_id"], task_milestone))
-        b = index.get(_endpoint(d["consumer_milestone_id"], d["consumer_task_id"], task_milestone))
+        a = index.get(
+            _endpoint(
+                d["supplier_milestone_id"],
+                d["supplier_task_id"],
+                d["supplier_gate_id"],
+                task_milestone,
+            )
+        )
+        b = index.get(
+            _endpoint(
+                d["consumer_milestone_id"],
+                d["consumer_task_id"],
+                d["consumer_gate_id"],
+                task_milestone,
+            )
+        )
         if a is None or b is None:
             continue
         sup, con = items[a], items[b]
         if d["type"] == "SS":
-            room = workdays_between(sup.start, con.start) - d["lag"]
+            room = workdays_between(sup.start, con.start, con.project_id) - d["lag"]
         else:
-            room = workdays_between(sup.date, con.start) - 1 - d["lag"]
+            room = workdays_between(sup.date, con.start, con.project_id) - 1 - d["lag"]
         edge(a, b, max(0, room))
         cross[(a, b)] = d["id"]
     try:
@@ -208,11 +344,16 @@ def load_network() -> PortfolioNetwork:
     except CycleError as exc:
         names = ", ".join(items[i].key for i in exc.cycle[:10])  # type: ignore[index]
         raise NetworkCycleError(f"the portfolio network has a cycle through {names}") from None
-    return PortfolioNetwork(items, index, network, projects, cross)
+    return PortfolioNetwork(items, index, network, projects, cross, calendars)
 
 
-def _endpoint(milestone_id: int | None, task_id: int | None, drivers: dict[int, int]) -> str:
-    """A milestone driven by a plan task links through its task (so the plan moves)."""
+def _endpoint(
+    milestone_id: int | None, task_id: int | None, gate_id: int | None, drivers: dict[int, int]
+) -> str:
+    """A milestone driven by a plan task links through its task (so the plan moves); a gate
+    is its own node (it follows the project's work like a milestone)."""
+    if gate_id:
+        return f"g:{gate_id}"
     if milestone_id and milestone_id in drivers:
         return f"t:{drivers[milestone_id]}"
     return f"m:{milestone_id}" if milestone_id else f"t:{task_id}"
@@ -235,10 +376,14 @@ def analyse(net: PortfolioNetwork, key: str, days: int) -> dict[str, Any]:
         raise FieldError("source", "this item is done or has no date, so it cannot slip any more")
     moved = propagate(net.network, {net.index[key]: days})
     rows = []
+    assumed: set[int] = set()
     per_project: dict[int, dict[str, Any]] = {}
     for i, delay in sorted(moved.items(), key=lambda kv: (net.items[kv[0]].date, kv[0])):
         item = net.items[i]
         project = net.projects[item.project_id]
+        days_of = net.workdays(item.project_id)
+        new_date = days_of.add(item.date, delay)
+        assumed.update(days_of.assumed_years(item.date, new_date))
         rows.append(
             {
                 "key": item.key,
@@ -247,7 +392,7 @@ def analyse(net: PortfolioNetwork, key: str, days: int) -> dict[str, Any]:
                 "project": project["code"],
                 "name": item.name,
                 "date": item.date.isoformat(),
-                "new_date": add_workdays(item.date, delay).isoformat(),
+                "new_date": new_date.isoformat(),
                 "delay": delay,
             }
         )
@@ -276,6 +421,7 @@ def analyse(net: PortfolioNetwork, key: str, days: int) -> dict[str, Any]:
             "project": net.projects[source.project_id]["code"],
         },
         "days": days,
+        "assumed_years": sorted(assumed),
         "items": rows,
         "projects": sorted(per_project.values(), key=lambda p: (-p["max_delay"], p["project"])),
     }

@@ -11,9 +11,11 @@ class DependencyAdmin(admin.ModelAdmin):
         "supplier_project",
         "supplier_milestone",
         "supplier_task",
+        "supplier_gate",
         "consumer_project",
         "consumer_milestone",
         "consumer_task",
+        "consumer_gate",
         "supplier_owner",
         "consumer_owner",
     )

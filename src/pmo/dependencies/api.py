@@ -27,9 +27,11 @@ class DependencyIn(Schema):
     supplier_project: str = Field(..., min_length=1, max_length=40)
     supplier_milestone: int | None = None
     supplier_task: int | None = None
+    supplier_gate: int | None = None
     consumer_project: str = Field(..., min_length=1, max_length=40)
     consumer_milestone: int | None = None
     consumer_task: int | None = None
+    consumer_gate: int | None = None
     type: DepType = "FS"
     lag: int = Field(0, ge=-250, le=250)
     system: str = Field("", max_length=200)
@@ -59,10 +61,12 @@ class DependencyOut(Schema):
     supplier_project: str
     supplier_milestone: int | None
     supplier_task: int | None
+    supplier_gate: int | None
     supplier_item: str
     consumer_project: str
     consumer_milestone: int | None
     consumer_task: int | None
+    consumer_gate: int | None
     consumer_item: str
     type: str
     lag: int
@@ -82,10 +86,12 @@ def _dep_out(d: Dependency) -> dict[str, Any]:
         "supplier_project": d.supplier_project.code,
         "supplier_milestone": d.supplier_milestone_id,
         "supplier_task": d.supplier_task_id,
+        "supplier_gate": d.supplier_gate_id,
         "supplier_item": selectors.label(d, "supplier"),
         "consumer_project": d.consumer_project.code,
         "consumer_milestone": d.consumer_milestone_id,
         "consumer_task": d.consumer_task_id,
+        "consumer_gate": d.consumer_gate_id,
         "consumer_item": selectors.label(d, "consumer"),
         "type": d.type,
         "lag": d.lag,
@@ -166,6 +172,10 @@ class ImpactProjectOut(Schema):
 class ImpactOut(Schema):
     source: dict[str, Any]
     days: int
+    assumed_years: list[int] = Field(
+        default_factory=list,
+        description="years whose public holidays are not known: counted Monday to Friday",
+    )
     items: list[ImpactItemOut]
     projects: list[ImpactProjectOut]
 

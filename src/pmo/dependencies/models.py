@@ -34,9 +34,10 @@ OPEN_STATUSES = ("proposed", "agreed", "at_risk", "broken")
 
 
 class Dependency(VersionedModel):
-    """A consumer milestone/task of one project needs a supplier milestone/task of another.
+    """A consumer milestone/task/gate of one project needs a supplier milestone/task/gate of
+    another (a gate stands for its deliverables being accepted).
 
-    Exactly one of milestone / task is set on each side. ``lag`` is in working days.
+    Exactly one of milestone / task / gate is set on each side. ``lag`` is in working days.
     The status turns "at risk" by itself when the supplier's forecast passes ``agreed_date``.
     """
 
@@ -62,6 +63,14 @@ class Dependency(VersionedModel):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    supplier_gate = models.ForeignKey(
+        "governance.ProjectGate",
+        verbose_name=_("supplier gate"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     consumer_project = models.ForeignKey(
         "portfolio.Project",
         verbose_name=_("consumer project"),
@@ -79,6 +88,14 @@ class Dependency(VersionedModel):
     consumer_task = models.ForeignKey(
         "scheduling.Task",
         verbose_name=_("consumer task"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    consumer_gate = models.ForeignKey(
+        "governance.ProjectGate",
+        verbose_name=_("consumer gate"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,

@@ -36,6 +36,8 @@ _RELATED = (
     "consumer_milestone",
     "supplier_task",
     "consumer_task",
+    "supplier_gate__gate",
+    "consumer_gate__gate",
     "supplier_owner",
     "consumer_owner",
 )
@@ -100,7 +102,10 @@ def unread_count(user: User) -> int:
 
 
 def label(dep: Dependency, side: str) -> str:
-    """The milestone or task name of one side."""
+    """The milestone, task or gate name of one side."""
+    gate = getattr(dep, f"{side}_gate")
+    if gate is not None:
+        return str(gate.gate)
     milestone = getattr(dep, f"{side}_milestone")
     task = getattr(dep, f"{side}_task")
     return str(milestone or task or "")

@@ -23,6 +23,7 @@ from pmo.dependencies.models import (
     DependencyType,
     Notification,
 )
+from pmo.governance.models import ProjectGate
 from pmo.portfolio.access import can_edit_project, get_visible_project
 from pmo.portfolio.models import Milestone, Project
 from pmo.scheduling.models import Task
@@ -91,7 +92,7 @@ def mark_notifications_read(user: User) -> int:
 
 def _endpoint(
     user: User, side: str, data: dict[str, Any]
-) -> tuple[Project, Milestone | None, Task | None]:
+) -> tuple[Project, Milestone | None, Task | None, ProjectGate | None]:
     code = data.get(f"{side}_project")
     if not code:
         raise FieldError(f"{side}_project", "is required (a project code)")
@@ -100,19 +101,29 @@ def _endpoint(
     except NotFoundError:
         raise FieldError(f"{side}_project", f"no project with code {code!r}") from None
     milestone_id, task_id = data.get(f"{side}_milestone"), data.get(f"{side}_task")
-    if bool(milestone_id) == bool(task_id):
-        raise FieldError(f"{side}_milestone", "give exactly one milestone or one task")
+    gate_id = data.get(f"{side}_gate")
+    if sum(map(bool, (milestone_id, task_id, gate_id))) != 1:
+        raise FieldError(f"{side}_milestone", "give exactly one milestone, one task or one gate")
+    if gate_id:
+        gate = (
+            ProjectGate.objects.filter(pk=gate_id, lifecycle__project=project)
+            .select_related("gate")
+            .first()
+        )
+        if gate is None:
+            raise FieldError(f"{side}_gate", f"no gate {gate_id} in project {project.code}")
+        return project, None, None, gate
     if milestone_id:
         milestone = Milestone.objects.filter(pk=milestone_id, project=project).first()
         if milestone is None:
             raise FieldError(
                 f"{side}_milestone", f"no milestone {milestone_id} in project {project.code}"
             )
-        return project, milestone, None
+        return project, milestone, None, None
     task = Task.objects.filter(pk=int(task_id or 0), plan__project=project, summary=False).first()
     if task is None:
         raise FieldError(f"{side}_task", f"no task {task_id} in the plan of project {project.code}")
-    return project, None, task
+    return project, None, task, None
 
 
 def _check_acyclic(supplier: Project, consumer: Project, ignore: int | None = None) -> None:
@@ -188,8 +199,8 @@ def _record(actor: User | None, action: str, dep: Dependency, changes: dict[str,
 @transaction.atomic
 def create_dependency(*, actor: User, data: dict[str, Any]) -> Dependency:
     """Register a dependency; the PM of either side (or the PMO) may do so."""
-    supplier, s_milestone, s_task = _endpoint(actor, "supplier", data)
-    consumer, c_milestone, c_task = _endpoint(actor, "consumer", data)
+    supplier, s_milestone, s_task, s_gate = _endpoint(actor, "supplier", data)
+    consumer, c_milestone, c_task, c_gate = _endpoint(actor, "consumer", data)
     if not (can_edit_project(actor, supplier) or can_edit_project(actor, consumer)):
         raise PermissionDeniedError(
             "only the PMO or the manager of one of the two projects may register a dependency"
@@ -199,9 +210,11 @@ def create_dependency(*, actor: User, data: dict[str, Any]) -> Dependency:
         supplier_project=supplier,
         supplier_milestone=s_milestone,
         supplier_task=s_task,
+        supplier_gate=s_gate,
         consumer_project=consumer,
         consumer_milestone=c_milestone,
         consumer_task=c_task,
+        consumer_gate=c_gate,
         supplier_owner=supplier.manager,
         consumer_owner=consumer.manager,
     )
@@ -249,10 +262,13 @@ def update_dependency(
 
 
 def supplier_forecast(dep: Dependency) -> dt.date | None:
-    """The supplier side's forecast date (milestone forecast or task finish)."""
+    """The supplier side's forecast date (milestone or gate forecast, task finish)."""
     if dep.supplier_milestone_id:
         m = dep.supplier_milestone
         return (m.actual_date or m.forecast_date or m.baseline_date) if m else None
+    if dep.supplier_gate_id:
+        g = dep.supplier_gate
+        return (g.actual or g.forecast) if g else None
     if dep.supplier_task_id and dep.supplier_task is not None:
         finish = from_db(dep.supplier_task.finish)
         return finish.date() if finish else None
@@ -267,7 +283,7 @@ def refresh_dependency_status(
     if deps is None:
         deps = Dependency.objects.filter(
             status__in=("proposed", "agreed", "at_risk"), agreed_date__isnull=False
-        ).select_related("supplier_milestone", "supplier_task")
+        ).select_related("supplier_milestone", "supplier_task", "supplier_gate")
     changed = 0
     for dep in deps:
         if dep.agreed_date is None or dep.status not in ("proposed", "agreed", "at_risk"):

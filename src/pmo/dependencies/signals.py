@@ -1,4 +1,4 @@
-"""Keep dependency statuses current when a supplier milestone or plan task moves."""
+"""Keep dependency statuses current when a supplier milestone, gate or plan task moves."""
 
 from __future__ import annotations
 
@@ -22,6 +22,20 @@ def _milestone_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
         refresh_dependency_status(list(deps))
 
 
+def _gate_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A gate's forecast or actual date moved (review scheduled, gate passed or recycled)."""
+    from pmo.dependencies.models import Dependency
+    from pmo.dependencies.services import refresh_dependency_status
+
+    deps = Dependency.objects.filter(
+        supplier_gate=instance, status__in=("proposed", "agreed", "at_risk")
+    ).select_related(
+        "supplier_gate", "supplier_project__manager__user", "consumer_project__manager__user"
+    )
+    if deps:
+        refresh_dependency_status(list(deps))
+
+
 def _plan_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     """A recomputed plan (its computed dates are written before the plan row) may move
     supplier tasks past their agreed dates."""
@@ -39,8 +53,10 @@ def _plan_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 def connect() -> None:
     """Called once from ``DependenciesConfig.ready()``."""
+    from pmo.governance.models import ProjectGate
     from pmo.portfolio.models import Milestone
     from pmo.scheduling.models import Plan
 
     post_save.connect(_milestone_saved, sender=Milestone, dispatch_uid="dependencies.milestone")
+    post_save.connect(_gate_saved, sender=ProjectGate, dispatch_uid="dependencies.gate")
     post_save.connect(_plan_saved, sender=Plan, dispatch_uid="dependencies.plan")

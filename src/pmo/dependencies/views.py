@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
@@ -28,6 +29,7 @@ from pmo.dependencies.models import (
 from pmo.dependencies.network import network_svg
 from pmo.portfolio.access import can_edit_project, get_visible_project
 from pmo.portfolio.models import Milestone
+from pmo.scheduling.models import Task
 
 
 def _or_404(fn: Any, *args: Any) -> Any:
@@ -96,6 +98,8 @@ def dependency_create(request: HttpRequest) -> HttpResponse:
         "consumer_milestone",
         "supplier_task",
         "consumer_task",
+        "supplier_gate",
+        "consumer_gate",
     ):
         if key in data:
             try:
@@ -133,11 +137,13 @@ def dependency_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def impact(request: HttpRequest) -> HttpResponse:
-    """What if a milestone slips N working days: affected projects, gates and items."""
+    """What if a milestone slips N working days, or a task gets N working days of added work
+    (a scope change): affected projects, gates and items. htmx requests get the result only."""
     user = user_of(request)
     code = request.GET.get("project", "")
-    project = milestones = result = None
+    project = milestones = tasks = result = None
     days = request.GET.get("days", "15")
+    source = "task" if request.GET.get("source") == "task" else "milestone"
     error = ""
     if code:
         try:
@@ -150,29 +156,40 @@ def impact(request: HttpRequest) -> HttpResponse:
                 "forecast_date", "id"
             )
         )
-        milestone_id = request.GET.get("milestone")
-        if milestone_id:
+        tasks = list(
+            Task.objects.filter(plan__project=project, summary=False, percent_complete__lt=100)
+            .order_by("start", "uid")
+            .only("pk", "name", "start", "finish")[:1000]
+        )
+        chosen = request.GET.get(source)
+        if chosen:
             try:
-                milestone = Milestone.objects.get(pk=int(milestone_id), project=project)
-                result = changes.compute_impact(milestone=milestone, days=int(days))
-            except (ValueError, Milestone.DoesNotExist):
-                error = "choose a milestone of the project and a whole number of days"
+                if source == "task":
+                    task = Task.objects.get(pk=int(chosen), plan__project=project, summary=False)
+                    result = changes.compute_impact(task=task, days=int(days))
+                else:
+                    milestone = Milestone.objects.get(pk=int(chosen), project=project)
+                    result = changes.compute_impact(milestone=milestone, days=int(days))
+            except (ValueError, Milestone.DoesNotExist, Task.DoesNotExist):
+                error = _("choose a milestone or a task of the project and a whole number of days")
             except DomainError as exc:
                 error = exc.message
-    return render(
-        request,
-        "dependencies/impact.html",
-        {
-            "project": project,
-            "code": code,
-            "milestones": milestones,
-            "milestone": request.GET.get("milestone", ""),
-            "days": days,
-            "result": result,
-            "error": error,
-            "types": ChangeType.choices,
-        },
-    )
+    context = {
+        "project": project,
+        "code": code,
+        "milestones": milestones,
+        "tasks": tasks,
+        "source": source,
+        "milestone": request.GET.get("milestone", "") if source == "milestone" else "",
+        "task": request.GET.get("task", "") if source == "task" else "",
+        "days": days,
+        "result": result,
+        "error": error,
+        "types": ChangeType.choices,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "dependencies/partials/_impact.html", context)
+    return render(request, "dependencies/impact.html", context)
 
 
 @login_required
@@ -190,6 +207,7 @@ def change_create(request: HttpRequest) -> HttpResponse:
     try:
         data["slip_days"] = int(data.get("slip_days") or 0)
         data["slip_milestone"] = int(data["slip_milestone"]) if data.get("slip_milestone") else None
+        data["slip_task"] = int(data["slip_task"]) if data.get("slip_task") else None
         cr = changes.create_change_request(actor=user_of(request), data=data)
     except ValueError:
         messages.error(request, "slip_days: not a number")

@@ -215,14 +215,16 @@ def _apply(
         return
     if outcome in MOVING:
         new_phase = phases[review.gate.order]
-        ProjectGate.objects.filter(lifecycle=lifecycle, gate=review.gate).update(
-            actual=day, forecast=day
-        )
+        for row in ProjectGate.objects.filter(lifecycle=lifecycle, gate=review.gate):
+            row.actual = row.forecast = day
+            row.save(update_fields=["actual", "forecast"])  # post_save: dependency statuses
     else:  # recycle: gates after the target must be passed again
         new_phase = target
-        ProjectGate.objects.filter(lifecycle=lifecycle, gate__order__gt=target.order).update(
-            actual=None
-        )
+        for row in ProjectGate.objects.filter(
+            lifecycle=lifecycle, gate__order__gt=target.order, actual__isnull=False
+        ):
+            row.actual = None
+            row.save(update_fields=["actual"])  # post_save: dependency statuses
     PhaseEntry.objects.create(
         lifecycle=lifecycle, phase=new_phase, entered_on=day, decision=decision
     )

@@ -175,6 +175,14 @@ def start_lifecycle(
     return lifecycle
 
 
+def _set_gate_forecast(lifecycle: ProjectLifecycle, gate: Any, day: dt.date) -> None:
+    """Row by row (``save``), so post_save receivers of other apps see the gate move."""
+    for row in ProjectGate.objects.filter(lifecycle=lifecycle, gate=gate):
+        if row.forecast != day:
+            row.forecast = day
+            row.save(update_fields=["forecast"])
+
+
 def _refresh(lifecycle: ProjectLifecycle) -> None:
     """Recompute the denormalised next gate, its due date and the open-condition count."""
     gate = None
@@ -265,7 +273,7 @@ def request_review(
         DeliverableLink(review=review, deliverable=d) for d in gate.deliverables.all()
     )
     if scheduled_for:
-        ProjectGate.objects.filter(lifecycle=lifecycle, gate=gate).update(forecast=scheduled_for)
+        _set_gate_forecast(lifecycle, gate, scheduled_for)
         _refresh(lifecycle)
     record(
         actor=actor,
@@ -333,9 +341,7 @@ def prepare_review(
     if scheduled_for is not None and scheduled_for != review.scheduled_for:
         changes["scheduled_for"] = [str(review.scheduled_for or ""), str(scheduled_for)]
         review.scheduled_for = scheduled_for
-        ProjectGate.objects.filter(lifecycle=lifecycle, gate=review.gate).update(
-            forecast=scheduled_for
-        )
+        _set_gate_forecast(lifecycle, review.gate, scheduled_for)
         _refresh(lifecycle)
     if notes is not None and notes != review.notes:
         changes["notes"] = [review.notes, notes]

@@ -45,7 +45,7 @@ def test_impact_moves_only_what_the_slack_does_not_absorb(
     assert moved == {
         ("CORE1", "Build done"): (8, "2026-03-18"),
         ("CORE1", "Go-live"): (8, "2026-04-01"),
-        ("CORE1", "CORE1"): (8, "2026-04-10"),
+        ("CORE1", "CORE1"): (8, "2026-04-13"),  # CORE1 is in China: Qingming, Mon 04-06
         ("APP1", "Integration"): (3, "2026-03-19"),
         ("APP1", "Launch"): (3, "2026-04-15"),
         ("APP1", "APP1"): (3, "2026-05-05"),

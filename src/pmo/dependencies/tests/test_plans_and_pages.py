@@ -132,3 +132,41 @@ def test_a_pm_resolves_a_dependency_from_the_register(client: Any, users: Any, w
     assert f"/dependencies/{dep_id}/status/" in client.get("/dependencies/").content.decode()
     client.post(f"/dependencies/{dep_id}/status/", {"status": "resolved", "version": 1})
     assert Dependency.objects.get().status == "resolved"
+
+
+def test_the_what_if_page_adds_work_to_a_task(client: Any, make_project: Any, users: Any) -> None:
+    # given the small plan (Design 3 d -> Code 5 d -> Release)
+    project = make_project(code="PLAN1")
+    scheduling.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    design = Task.objects.get(plan__project=project, uid=2)
+    client.force_login(users["pm"])
+    page = client.get("/impact/?project=PLAN1").content.decode()
+    assert 'name="task"' in page and f'value="{design.pk}"' in page
+    # when two working days of work are added to Design (htmx: the form and result only)
+    fragment = client.get(
+        f"/impact/?project=PLAN1&source=task&task={design.pk}&days=2",
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    # then Release moves and the change request to raise is a scope change on that task
+    assert "<html" not in fragment
+    assert 'data-kind="task"' in fragment and "Release" in fragment
+    assert f'name="slip_task" value="{design.pk}"' in fragment
+    assert '<option value="scope" selected>' in fragment
+    raised = client.post(
+        "/change-requests/new/",
+        {
+            "project": "PLAN1",
+            "type": "scope",
+            "title": "More design",
+            "slip_milestone": "",
+            "slip_task": design.pk,
+            "slip_days": 2,
+        },
+    )
+    assert raised.status_code == 302
+    from pmo.dependencies.models import ChangeRequest
+
+    assert ChangeRequest.objects.get().slip_task == design
+    # a task of another project is refused with a message, not an error page
+    bad = client.get("/impact/?project=PLAN1&source=task&task=999999&days=2")
+    assert bad.status_code == 200 and "flash error" in bad.content.decode()
