@@ -21,6 +21,7 @@ from pmo.engine.errors import EngineError, InfeasibleError
 from pmo.engine.leveling.heuristic import make_schedule
 from pmo.engine.leveling.model import Objective, Problem, Schedule, Status
 from pmo.engine.leveling.network import Network, conflicts, energy_bounds, lower_bound
+from pmo.engine.leveling.race import Race
 
 __all__ = ["CpSatOptions", "solve_cpsat"]
 
@@ -68,6 +69,7 @@ def solve_cpsat(
     workers: int = 2,
     options: CpSatOptions | None = None,
     network: Network | None = None,
+    race: Race | None = None,
 ) -> Schedule:
     """Solve with CP-SAT within ``time_limit`` seconds; return the best schedule found.
 
@@ -86,6 +88,9 @@ def solve_cpsat(
         Model and search tuning.
     network : Network, optional
         A precompiled network of ``problem``.
+    race : Race, optional
+        Shared with a concurrent search (the genetic algorithm): CP-SAT
+        offers it every bound and schedule, and stops when the race ends.
 
     Returns
     -------
@@ -141,12 +146,21 @@ def solve_cpsat(
     # the neighbourhood search gets nearly all the time.
     share = opts.lns_share if net.n <= 1000 else max(opts.lns_share, 0.9)
     first = time_limit * (1.0 - share) if hint is not None else time_limit
-    result = _solve_once(net, hint, first, workers, opts, lb, lns_only=False)
+    result = _solve_once(net, hint, first, workers, opts, lb, lns_only=False, race=race)
     left = time_limit - (time.perf_counter() - t0)
-    if result.status is not Status.OPTIMAL and left > 0.05:
+    if result.status is not Status.OPTIMAL and left > 0.05 and not (race and race.finished):
         # The full search has not closed the gap: spend the rest on
         # large-neighbourhood search only, from the best schedule so far.
-        result = _solve_once(net, result, left, workers, opts, result.bound, lns_only=True)
+        if (
+            race is not None
+            and race.best_starts is not None
+            and race.best_objective is not None
+            and race.best_objective < result.objective
+        ):
+            result = make_schedule(net, race.best_starts, result.bound, "ga", result.seconds)
+        result = _solve_once(
+            net, result, left, workers, opts, result.bound, lns_only=True, race=race
+        )
     return _elapsed(result, time.perf_counter() - t0)
 
 
@@ -173,6 +187,7 @@ def _solve_once(
     lb: int,
     *,
     lns_only: bool,
+    race: Race | None = None,
 ) -> Schedule:
     t0 = time.perf_counter()
     cp_model = _import_cp_model()
@@ -285,7 +300,15 @@ def _solve_once(
             getattr(prm, name).extend(value)
         else:
             setattr(prm, name, value)
-    status = solver.solve(model)
+    if race is None:
+        status = solver.solve(model)
+    else:
+        solver.best_bound_callback = lambda b: race.offer_bound(int(np.ceil(b - 1e-6)))
+        race.attach(solver)
+        try:
+            status = solver.solve(model, _Reporter(cp_model, starts, race, net))
+        finally:
+            race.detach()
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         found = [int(solver.value(s)) for s in starts]
         bound = max(lb, int(np.ceil(solver.best_objective_bound - 1e-6)))
@@ -304,6 +327,17 @@ def _solve_once(
     if hint is not None:
         return make_schedule(net, list(hint.starts), lb, hint.solver, time.perf_counter() - t0)
     raise InfeasibleError("CP-SAT found no schedule within the time limit")
+
+
+def _Reporter(cp_model: Any, starts: list[Any], race: Race, net: Network) -> Any:
+    """A solution callback offering every CP-SAT schedule to the race."""
+
+    class Reporter(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            found = [int(self.value(v)) for v in starts]
+            race.offer_schedule(found, net.evaluate(found)[0])
+
+    return Reporter()
 
 
 def _with_bound(s: Schedule, bound: int) -> Schedule:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Protocol
 
@@ -9,9 +10,11 @@ import numpy as np
 
 from pmo.engine.errors import InfeasibleError, InvalidInputError
 from pmo.engine.leveling.cpsat import CpSatOptions, solve_cpsat
-from pmo.engine.leveling.heuristic import solve_heuristic
+from pmo.engine.leveling.ga import improve_ga
+from pmo.engine.leveling.heuristic import make_schedule, solve_heuristic
 from pmo.engine.leveling.model import Problem, Schedule
 from pmo.engine.leveling.network import Network
+from pmo.engine.leveling.race import Race
 
 __all__ = ["BACKENDS", "Backend", "solve"]
 
@@ -43,6 +46,30 @@ def _heuristic(
     )
 
 
+def _ga(
+    problem: Problem,
+    *,
+    time_limit: float,
+    workers: int,
+    rng: np.random.Generator,
+    network: Network,
+) -> Schedule:
+    t0 = time.perf_counter()
+    rules = solve_heuristic(
+        problem, rng=rng, time_limit=0.1 * time_limit, network=network, samples=0
+    )
+    if rules.status == "optimal":
+        return rules
+    result = improve_ga(
+        network,
+        [rules],
+        time_limit=max(0.01, time_limit - (time.perf_counter() - t0)),
+        bound=rules.bound,
+        rng=rng,
+    )
+    return _elapsed(result, time.perf_counter() - t0)
+
+
 def _cpsat(
     problem: Problem,
     *,
@@ -51,6 +78,13 @@ def _cpsat(
     rng: np.random.Generator,
     network: Network,
 ) -> Schedule:
+    """Priority rules, then CP-SAT and the genetic algorithm side by side.
+
+    Most instances are closed by CP-SAT (its bound meets the warm start). On
+    the others the genetic algorithm finds better schedules faster than
+    CP-SAT's own neighbourhood search; CP-SAT's second phase (neighbourhood
+    search only) starts from the best schedule of either.
+    """
     t0 = time.perf_counter()
     try:
         hint: Schedule | None = solve_heuristic(
@@ -67,15 +101,67 @@ def _cpsat(
     if hint is not None and hint.status == "optimal":
         return hint
     seed = int(rng.integers(0, 2**31 - 1))
-    result = solve_cpsat(
-        problem,
-        hint=hint,
-        time_limit=max(0.05, time_limit - (time.perf_counter() - t0)),
-        workers=workers,
-        options=CpSatOptions(seed=seed),
-        network=network,
-    )
+    left = max(0.05, time_limit - (time.perf_counter() - t0))
+    if hint is None or network.n > GA_MAX_ACTIVITIES or left < 0.2:
+        result = solve_cpsat(
+            problem,
+            hint=hint,
+            time_limit=left,
+            workers=workers,
+            options=CpSatOptions(seed=seed),
+            network=network,
+        )
+        return _elapsed(result, time.perf_counter() - t0)
+    # CP-SAT in a thread, the genetic algorithm here, both until one proves
+    # the other's best optimal or time is up.
+    race = Race(hint.bound)
+    box: list[Schedule | BaseException] = []
+
+    def exact() -> None:
+        try:
+            box.append(
+                solve_cpsat(
+                    problem,
+                    hint=hint,
+                    time_limit=left,
+                    workers=max(1, workers - 1),
+                    options=CpSatOptions(seed=seed),
+                    network=network,
+                    race=race,
+                )
+            )
+        except BaseException as exc:  # handed to the caller's thread below
+            box.append(exc)
+        finally:
+            race.finish()
+
+    thread = threading.Thread(target=exact, name="cpsat", daemon=True)
+    thread.start()
+    try:
+        evolved = improve_ga(
+            network,
+            [hint],
+            time_limit=left,
+            bound=hint.bound,
+            rng=rng,
+            race=race,
+        )
+    finally:
+        race.finish()
+        thread.join()
+    found = box[0]
+    if isinstance(found, BaseException):
+        raise found
+    result = min((found, evolved), key=lambda s: (s.objective, s.solver != "cpsat"))
+    bound = max(found.bound, evolved.bound, race.bound)
+    if found.status == "optimal":
+        bound = found.objective
+    result = make_schedule(network, list(result.starts), bound, result.solver, 0.0)
     return _elapsed(result, time.perf_counter() - t0)
+
+
+GA_MAX_ACTIVITIES = 1000
+"""The genetic algorithm runs beside CP-SAT up to this many activities."""
 
 
 def _samples(net: Network) -> int:
@@ -89,7 +175,7 @@ def _elapsed(s: Schedule, seconds: float) -> Schedule:
     return replace(s, seconds=seconds)
 
 
-BACKENDS: dict[str, Backend] = {"heuristic": _heuristic, "cpsat": _cpsat}
+BACKENDS: dict[str, Backend] = {"heuristic": _heuristic, "ga": _ga, "cpsat": _cpsat}
 """Back-ends by name."""
 
 
@@ -111,8 +197,10 @@ def solve(
     ----------
     problem : Problem
         The problem.
-    backend : {"cpsat", "heuristic"}
-        Which back-end.
+    backend : {"cpsat", "ga", "heuristic"}
+        Which back-end: ``heuristic`` = priority rules with sampling and
+        justification; ``ga`` = the genetic algorithm seeded by the rules;
+        ``cpsat`` = rules, CP-SAT, the genetic algorithm, CP-SAT again.
     time_limit : float
         Seconds.
     workers : int

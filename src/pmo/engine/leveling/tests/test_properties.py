@@ -99,3 +99,28 @@ def test_solve_never_exceeds_capacity(problem: Problem) -> None:
         if problem.objective is Objective.MAKESPAN
         else sum(p.weight * d for p, d in zip(problem.projects, s.project_delay, strict=True))
     )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=problems(), seed=st.integers(0, 2**16))
+def test_genetic_algorithm_returns_valid_schedules(problem: Problem, seed: int) -> None:
+    from pmo.engine.errors import InfeasibleError
+    from pmo.engine.leveling.ga import improve_ga
+    from pmo.engine.leveling.network import Network
+
+    net = Network(problem)
+    try:
+        rules = solve_heuristic(problem, rng=np.random.default_rng(seed), samples=0, network=net)
+    except InfeasibleError:
+        return  # deadlines the rules cannot meet: nothing to seed the population with
+    best = improve_ga(
+        net,
+        [rules],
+        time_limit=30,
+        bound=rules.bound,
+        rng=np.random.default_rng(seed),
+        max_schedules=400,
+    )
+    check_schedule(problem, best.starts)  # also inside improve_ga; explicit here
+    assert best.objective <= rules.objective
+    assert best.bound <= best.objective

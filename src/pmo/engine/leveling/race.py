@@ -1,0 +1,81 @@
+"""What CP-SAT and the genetic algorithm share while they run side by side.
+
+CP-SAT runs in a thread (it releases the GIL), the genetic algorithm in the
+caller's thread (its kernels are compiled ``nogil``). Each tells the other
+what it knows: CP-SAT its proven bound and whether it has finished, the
+genetic algorithm its best schedule. Either stops the race when its best
+schedule meets the bound.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+__all__ = ["Race"]
+
+
+class Race:
+    """Shared, lock-protected state of one solve.
+
+    Examples
+    --------
+    >>> race = Race(bound=10)
+    >>> race.offer_bound(12); race.bound
+    12
+    >>> race.offer_schedule([0, 3], 15); race.best_objective
+    15
+    >>> race.offer_schedule([0, 4], 16); race.best_starts
+    [0, 3]
+    >>> race.finished
+    False
+    """
+
+    def __init__(self, bound: int) -> None:
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._solver: Any = None
+        self.bound = bound
+        self.best_objective: int | None = None
+        self.best_starts: list[int] | None = None
+
+    def offer_bound(self, bound: int) -> None:
+        """A proven lower bound of the objective (the largest one is kept)."""
+        with self._lock:
+            self.bound = max(self.bound, bound)
+            if self.best_objective is not None and self.best_objective <= self.bound:
+                self._stop()
+
+    def offer_schedule(self, starts: list[int], objective: int) -> None:
+        """A valid schedule (kept if better than the best so far)."""
+        with self._lock:
+            if self.best_objective is None or objective < self.best_objective:
+                self.best_objective = objective
+                self.best_starts = list(starts)
+            if self.best_objective <= self.bound:
+                self._stop()
+
+    def attach(self, solver: Any) -> None:
+        """The running CP-SAT solver, stopped when the race is over."""
+        with self._lock:
+            self._solver = solver
+            if self._done.is_set():
+                solver.stop_search()
+
+    def detach(self) -> None:
+        with self._lock:
+            self._solver = None
+
+    def finish(self) -> None:
+        """End the race (CP-SAT has proven its result, or time is up)."""
+        with self._lock:
+            self._stop()
+
+    @property
+    def finished(self) -> bool:
+        return self._done.is_set()
+
+    def _stop(self) -> None:
+        self._done.set()
+        if self._solver is not None:
+            self._solver.stop_search()
