@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from pmo.interop.errors import ImportFileError
+from pmo.interop.mspdi_recurrence import Recurrence, RecurrenceError, occurrences
 from pmo.scheduling.planio import (
     AssignmentData,
     BaselineData,
@@ -167,7 +168,56 @@ def _week(r: _Reader, container: ET.Element, exceptions: list[ExceptionData]) ->
     return [day if day is not None else [] for day in week]
 
 
-def _calendar(el: ET.Element, known: set[int]) -> CalendarData:
+def _exception(r: _Reader, ex: ET.Element, week_start: int) -> list[ExceptionData]:
+    """The dated exceptions of one ``Exception`` element (recurrences expanded)."""
+    e = _Reader(r.where, ex)
+    name = e.text("Name") or ""
+    period = ex.find("p:TimePeriod", NS)
+    if period is None:
+        raise r.fail("Exception without TimePeriod")
+    first = _date(r, period, "FromDate")
+    last = _date(r, period, "ToDate") if _text(period, "p:ToDate") else None
+    e.where = f"{r.where}: Exception {name!r}"
+    kind = e.integer("Type")
+    if kind is None:
+        raise e.fail("Type is missing")
+    by_count = e.flag("EnteredByOccurrences")
+    count = e.integer("Occurrences") if by_count else None
+    if by_count and count is None:
+        raise e.fail("EnteredByOccurrences without Occurrences")
+    if kind == 1 and not by_count and last is not None and last < first:
+        raise r.fail(f"exception from {first} to {last}: ToDate is before FromDate")
+    every = e.integer("Period", 1)
+    hours = _hours(r, ex) if e.flag("DayWorking") else []
+    if kind == 1 and every == 1 and not by_count and last is not None:  # a dated range
+        return [ExceptionData(first=first, last=last, hours=hours, name=name)]
+    rule = Recurrence(
+        type=kind,
+        first=first,
+        last=last,
+        count=count,
+        period=1 if every is None else every,
+        days_of_week=e.integer("DaysOfWeek"),
+        month=e.integer("Month"),
+        month_day=e.integer("MonthDay"),
+        month_item=e.integer("MonthItem"),
+        month_position=e.integer("MonthPosition"),
+        week_start=week_start,
+    )
+    try:
+        days = occurrences(rule)
+    except RecurrenceError as exc:
+        raise e.fail(str(exc)) from None
+    out: list[ExceptionData] = []
+    for day in days:  # consecutive dates become one range
+        if out and out[-1].last + dt.timedelta(days=1) == day:
+            out[-1].last = day
+        else:
+            out.append(ExceptionData(first=day, last=day, hours=list(hours), name=name))
+    return out
+
+
+def _calendar(el: ET.Element, week_start: int = 0) -> CalendarData:
     uid = _Reader("Calendar", el).integer("UID")
     if uid is None:
         raise ImportFileError("Calendar: UID is missing")
@@ -175,32 +225,9 @@ def _calendar(el: ET.Element, known: set[int]) -> CalendarData:
     exceptions: list[ExceptionData] = []
     week = _week(r, el, exceptions)
     dated = el.findall("p:Exceptions/p:Exception", NS)
-    recurring = [ex for ex in dated if (_Reader(r.where, ex).integer("Type", 1) or 1) != 1]
-    if recurring and not exceptions:
-        name = _text(recurring[0], "p:Name") or ""
-        raise r.fail(
-            f"Exception {name!r}: recurring exceptions (Type "
-            f"{_text(recurring[0], 'p:Type')}) are not supported; save them as daily exceptions"
-        )
-    if dated and not recurring:
-        # the 2007+ layout carries the names; the pre-2007 copy is then ignored
-        exceptions = []
-        for ex in dated:
-            e = _Reader(r.where, ex)
-            period = ex.find("p:TimePeriod", NS)
-            if period is None:
-                raise r.fail("Exception without TimePeriod")
-            first, last = _date(r, period, "FromDate"), _date(r, period, "ToDate")
-            if last < first:
-                raise r.fail(f"exception from {first} to {last}: ToDate is before FromDate")
-            exceptions.append(
-                ExceptionData(
-                    first=first,
-                    last=last,
-                    hours=_hours(r, ex) if e.flag("DayWorking") else [],
-                    name=e.text("Name") or "",
-                )
-            )
+    if dated:
+        # the 2007+ layout carries names and recurrences; the pre-2007 copy is then ignored
+        exceptions = [e for ex in dated for e in _exception(r, ex, week_start)]
     work_weeks = []
     for ww in el.findall("p:WorkWeeks/p:WorkWeek", NS):
         period = ww.find("p:TimePeriod", NS)
@@ -327,7 +354,10 @@ def read_mspdi(content: bytes) -> PlanData:
     start = r.datetime("StartDate")
     if start is None:
         raise r.fail("StartDate is missing")
-    calendars = [_calendar(c, set()) for c in root.findall("p:Calendars/p:Calendar", NS)]
+    week_start = r.integer("WeekStartDay", 0) or 0
+    if not 0 <= week_start <= 6:
+        raise r.fail(f"WeekStartDay {week_start} is not 0..6")
+    calendars = [_calendar(c, week_start) for c in root.findall("p:Calendars/p:Calendar", NS)]
     by_uid = {c.uid: c for c in calendars}
     for c in calendars:  # days a derived calendar does not set come from its base
         if c.week is not None and c.base_uid in by_uid:
