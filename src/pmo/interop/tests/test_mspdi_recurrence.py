@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -106,9 +107,9 @@ def test_weekly_weeks_count_from_the_configured_week_start() -> None:
     assert occurrences(sunday_weeks) == [D(2026, 3, 8), D(2026, 3, 22)]
     assert occurrences(monday_weeks) == [D(2026, 3, 8), D(2026, 3, 22)]
     # ... but a Monday+Sunday rule differs: the Monday of the Sunday-started week 0 is the 9th
-    both = {"type": 6, "first": D(2026, 3, 8), "count": 3, "period": 2, "days_of_week": 3}
-    assert occurrences(Recurrence(**both)) == [D(2026, 3, 8), D(2026, 3, 9), D(2026, 3, 22)]
-    assert occurrences(Recurrence(**both, week_start=1)) == [
+    both = Recurrence(type=6, first=D(2026, 3, 8), count=3, period=2, days_of_week=3)
+    assert occurrences(both) == [D(2026, 3, 8), D(2026, 3, 9), D(2026, 3, 22)]
+    assert occurrences(dataclasses.replace(both, week_start=1)) == [
         D(2026, 3, 8),
         D(2026, 3, 16),
         D(2026, 3, 22),
