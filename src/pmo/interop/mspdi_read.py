@@ -26,6 +26,7 @@ from pmo.scheduling.planio import (
     ResourceData,
     TaskData,
     WorkWeekData,
+    percent_lag,
 )
 
 __all__ = ["CONSTRAINTS", "ELAPSED_FORMATS", "LINK_TYPES", "NS", "read_mspdi"]
@@ -35,7 +36,8 @@ NS = {"p": NS_URI}
 LINK_TYPES = {0: "FF", 1: "FS", 2: "SF", 3: "SS"}
 CONSTRAINTS = {0: "ASAP", 1: "ALAP", 2: "MSO", 3: "MFO", 4: "SNET", 5: "SNLT", 6: "FNET", 7: "FNLT"}
 ELAPSED_FORMATS = {4, 6, 8, 10, 12}  # em, eh, ed, ew, emo
-PERCENT_FORMATS = {19, 20}
+PERCENT_FORMATS = {19, 20}  # %, e%: a share of the predecessor's duration
+ELAPSED_PERCENT = 20
 # task durations in elapsed units, plain and estimated ("?") variants
 ELAPSED_DURATION_FORMATS = {4, 6, 8, 10, 12, 36, 38, 40, 42, 44}
 _DURATION = re.compile(
@@ -264,12 +266,21 @@ def _link(r: _Reader, pl: ET.Element) -> LinkData:
     if kind not in LINK_TYPES:
         raise r.fail(f"PredecessorLink to UID {pred}: Type {kind} is not 0..3")
     fmt = link.integer("LagFormat", 7) or 7
+    amount = link.integer("LinkLag", 0) or 0
     if fmt in PERCENT_FORMATS:
-        raise r.fail(f"PredecessorLink to UID {pred}: percentage lags are not supported")
+        # LinkLag holds whole percent here, not tenths of a minute; the minutes are
+        # computed once the predecessor's duration is known (read_mspdi)
+        return LinkData(
+            pred_uid=pred,
+            type=LINK_TYPES[kind],
+            elapsed=fmt == ELAPSED_PERCENT,
+            lag_format=fmt,
+            lag_percent=amount,
+        )
     return LinkData(
         pred_uid=pred,
         type=LINK_TYPES[kind],
-        lag=(link.integer("LinkLag", 0) or 0) // 10,
+        lag=amount // 10,
         elapsed=fmt in ELAPSED_FORMATS,
         lag_format=fmt,
     )
@@ -374,6 +385,17 @@ def read_mspdi(content: bytes) -> PlanData:
                 raise ImportFileError(
                     f"Task UID {t.uid}: PredecessorLink to unknown UID {p.pred_uid}"
                 )
+    minutes_per_day = r.integer("MinutesPerDay", 480) or 480
+    durations = {t.uid: t.duration for t in tasks}
+    for t in tasks:
+        for p in t.predecessors:
+            if p.lag_percent is not None:
+                p.lag = percent_lag(
+                    p.lag_percent,
+                    durations[p.pred_uid],
+                    elapsed=p.elapsed,
+                    minutes_per_day=minutes_per_day,
+                )
     resources = []
     for el in root.findall("p:Resources/p:Resource", NS):
         rr = _Reader("Resource", el)
@@ -424,7 +446,7 @@ def read_mspdi(content: bytes) -> PlanData:
         start=start,
         status_date=status,
         calendar_uid=cal_uid if cal_uid in by_uid else None,
-        minutes_per_day=r.integer("MinutesPerDay", 480) or 480,
+        minutes_per_day=minutes_per_day,
         calendars=calendars,
         tasks=tasks,
         resources=resources,
