@@ -90,9 +90,8 @@ def place_alap(
     from_finish, to_finish, offset = _offsets(net)
     elapsed = net.elapsed if net.elapsed is not None and axis is not None else None
     out: dict[int, list[int]] = {}
-    for k, p in enumerate(net.pred.tolist()):
-        if alap[p]:
-            out.setdefault(p, []).append(k)
+    for k in np.flatnonzero(alap[net.pred]).tolist():  # links leaving an ALAP task
+        out.setdefault(int(net.pred[k]), []).append(k)
     level = prepare(net).level
     order = sorted(np.flatnonzero(alap).tolist(), key=lambda i: -int(level[i]))
 
