@@ -7,6 +7,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pmo.interop import services
 from pmo.interop.errors import ImportFileError
@@ -293,3 +295,58 @@ def test_a_bad_recurrence_writes_nothing(make_project: Any, users: Any) -> None:
     with pytest.raises(ImportFileError):
         services.import_msproject(actor=users["pm"], content=bad, project=project)
     assert not Plan.objects.filter(project=project).exists()
+
+
+def _brute_force(rule: Recurrence, day: D) -> bool:
+    """Whether ``day`` matches a Period-1 rule, checked one date at a time."""
+    import calendar
+
+    length = calendar.monthrange(day.year, day.month)[1]
+    if rule.type == 6:
+        return bool(rule.days_of_week and rule.days_of_week & (1 << ((day.weekday() + 1) % 7)))
+    if rule.type in (2, 4):
+        month_ok = rule.type == 4 or day.month == (rule.month or 0) + 1
+        return month_ok and day.day == min(rule.month_day or 1, length)
+    item, position = rule.month_item or 0, rule.month_position or 0
+    if rule.type == 3 and day.month != (rule.month or 0) + 1:
+        return False
+    same = [
+        k
+        for k in range(1, length + 1)
+        if item == 0
+        or (item == 1 and D(day.year, day.month, k).weekday() < 5)
+        or (item == 2 and D(day.year, day.month, k).weekday() >= 5)
+        or (item >= 3 and (D(day.year, day.month, k).weekday() + 1) % 7 == item - 3)
+    ]
+    return day.day == (same[-1] if position == 4 else same[position])
+
+
+@st.composite
+def rules(draw: st.DrawFn) -> Recurrence:
+    first = draw(st.dates(min_value=D(2020, 1, 1), max_value=D(2030, 12, 31)))
+    last = first + dt.timedelta(days=draw(st.integers(0, 800)))
+    kind = draw(st.sampled_from([2, 3, 4, 5, 6]))
+    return Recurrence(
+        type=kind,
+        first=first,
+        last=last,
+        days_of_week=draw(st.integers(1, 127)),
+        month=draw(st.integers(0, 11)),
+        month_day=draw(st.integers(1, 31)),
+        month_item=draw(st.integers(0, 9)),
+        month_position=draw(st.integers(0, 4)),
+        week_start=draw(st.integers(0, 6)),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(rules())
+def test_every_matching_date_in_the_period_and_only_those(rule: Recurrence) -> None:
+    assert rule.last is not None
+    span = (rule.last - rule.first).days + 1
+    expected = [
+        day
+        for day in (rule.first + dt.timedelta(days=k) for k in range(span))
+        if _brute_force(rule, day)
+    ]
+    assert occurrences(rule) == expected
