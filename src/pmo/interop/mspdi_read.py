@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from pmo.interop.errors import ImportFileError
+from pmo.interop.mspdi_recurrence import Recurrence, RecurrenceError, occurrences
 from pmo.scheduling.planio import (
     AssignmentData,
     BaselineData,
@@ -25,6 +26,7 @@ from pmo.scheduling.planio import (
     ResourceData,
     TaskData,
     WorkWeekData,
+    percent_lag,
 )
 
 __all__ = ["CONSTRAINTS", "ELAPSED_FORMATS", "LINK_TYPES", "NS", "read_mspdi"]
@@ -34,7 +36,8 @@ NS = {"p": NS_URI}
 LINK_TYPES = {0: "FF", 1: "FS", 2: "SF", 3: "SS"}
 CONSTRAINTS = {0: "ASAP", 1: "ALAP", 2: "MSO", 3: "MFO", 4: "SNET", 5: "SNLT", 6: "FNET", 7: "FNLT"}
 ELAPSED_FORMATS = {4, 6, 8, 10, 12}  # em, eh, ed, ew, emo
-PERCENT_FORMATS = {19, 20}
+PERCENT_FORMATS = {19, 20}  # %, e%: a share of the predecessor's duration
+ELAPSED_PERCENT = 20
 # task durations in elapsed units, plain and estimated ("?") variants
 ELAPSED_DURATION_FORMATS = {4, 6, 8, 10, 12, 36, 38, 40, 42, 44}
 _DURATION = re.compile(
@@ -167,7 +170,56 @@ def _week(r: _Reader, container: ET.Element, exceptions: list[ExceptionData]) ->
     return [day if day is not None else [] for day in week]
 
 
-def _calendar(el: ET.Element, known: set[int]) -> CalendarData:
+def _exception(r: _Reader, ex: ET.Element, week_start: int) -> list[ExceptionData]:
+    """The dated exceptions of one ``Exception`` element (recurrences expanded)."""
+    e = _Reader(r.where, ex)
+    name = e.text("Name") or ""
+    period = ex.find("p:TimePeriod", NS)
+    if period is None:
+        raise r.fail("Exception without TimePeriod")
+    first = _date(r, period, "FromDate")
+    last = _date(r, period, "ToDate") if _text(period, "p:ToDate") else None
+    e.where = f"{r.where}: Exception {name!r}"
+    kind = e.integer("Type")
+    if kind is None:
+        raise e.fail("Type is missing")
+    by_count = e.flag("EnteredByOccurrences")
+    count = e.integer("Occurrences") if by_count else None
+    if by_count and count is None:
+        raise e.fail("EnteredByOccurrences without Occurrences")
+    if kind == 1 and not by_count and last is not None and last < first:
+        raise r.fail(f"exception from {first} to {last}: ToDate is before FromDate")
+    every = e.integer("Period", 1)
+    hours = _hours(r, ex) if e.flag("DayWorking") else []
+    if kind == 1 and every == 1 and not by_count and last is not None:  # a dated range
+        return [ExceptionData(first=first, last=last, hours=hours, name=name)]
+    rule = Recurrence(
+        type=kind,
+        first=first,
+        last=last,
+        count=count,
+        period=1 if every is None else every,
+        days_of_week=e.integer("DaysOfWeek"),
+        month=e.integer("Month"),
+        month_day=e.integer("MonthDay"),
+        month_item=e.integer("MonthItem"),
+        month_position=e.integer("MonthPosition"),
+        week_start=week_start,
+    )
+    try:
+        days = occurrences(rule)
+    except RecurrenceError as exc:
+        raise e.fail(str(exc)) from None
+    out: list[ExceptionData] = []
+    for day in days:  # consecutive dates become one range
+        if out and out[-1].last + dt.timedelta(days=1) == day:
+            out[-1].last = day
+        else:
+            out.append(ExceptionData(first=day, last=day, hours=list(hours), name=name))
+    return out
+
+
+def _calendar(el: ET.Element, week_start: int = 0) -> CalendarData:
     uid = _Reader("Calendar", el).integer("UID")
     if uid is None:
         raise ImportFileError("Calendar: UID is missing")
@@ -175,32 +227,9 @@ def _calendar(el: ET.Element, known: set[int]) -> CalendarData:
     exceptions: list[ExceptionData] = []
     week = _week(r, el, exceptions)
     dated = el.findall("p:Exceptions/p:Exception", NS)
-    recurring = [ex for ex in dated if (_Reader(r.where, ex).integer("Type", 1) or 1) != 1]
-    if recurring and not exceptions:
-        name = _text(recurring[0], "p:Name") or ""
-        raise r.fail(
-            f"Exception {name!r}: recurring exceptions (Type "
-            f"{_text(recurring[0], 'p:Type')}) are not supported; save them as daily exceptions"
-        )
-    if dated and not recurring:
-        # the 2007+ layout carries the names; the pre-2007 copy is then ignored
-        exceptions = []
-        for ex in dated:
-            e = _Reader(r.where, ex)
-            period = ex.find("p:TimePeriod", NS)
-            if period is None:
-                raise r.fail("Exception without TimePeriod")
-            first, last = _date(r, period, "FromDate"), _date(r, period, "ToDate")
-            if last < first:
-                raise r.fail(f"exception from {first} to {last}: ToDate is before FromDate")
-            exceptions.append(
-                ExceptionData(
-                    first=first,
-                    last=last,
-                    hours=_hours(r, ex) if e.flag("DayWorking") else [],
-                    name=e.text("Name") or "",
-                )
-            )
+    if dated:
+        # the 2007+ layout carries names and recurrences; the pre-2007 copy is then ignored
+        exceptions = [e for ex in dated for e in _exception(r, ex, week_start)]
     work_weeks = []
     for ww in el.findall("p:WorkWeeks/p:WorkWeek", NS):
         period = ww.find("p:TimePeriod", NS)
@@ -237,12 +266,21 @@ def _link(r: _Reader, pl: ET.Element) -> LinkData:
     if kind not in LINK_TYPES:
         raise r.fail(f"PredecessorLink to UID {pred}: Type {kind} is not 0..3")
     fmt = link.integer("LagFormat", 7) or 7
+    amount = link.integer("LinkLag", 0) or 0
     if fmt in PERCENT_FORMATS:
-        raise r.fail(f"PredecessorLink to UID {pred}: percentage lags are not supported")
+        # LinkLag holds whole percent here, not tenths of a minute; the minutes are
+        # computed once the predecessor's duration is known (read_mspdi)
+        return LinkData(
+            pred_uid=pred,
+            type=LINK_TYPES[kind],
+            elapsed=fmt == ELAPSED_PERCENT,
+            lag_format=fmt,
+            lag_percent=amount,
+        )
     return LinkData(
         pred_uid=pred,
         type=LINK_TYPES[kind],
-        lag=(link.integer("LinkLag", 0) or 0) // 10,
+        lag=amount // 10,
         elapsed=fmt in ELAPSED_FORMATS,
         lag_format=fmt,
     )
@@ -327,7 +365,10 @@ def read_mspdi(content: bytes) -> PlanData:
     start = r.datetime("StartDate")
     if start is None:
         raise r.fail("StartDate is missing")
-    calendars = [_calendar(c, set()) for c in root.findall("p:Calendars/p:Calendar", NS)]
+    week_start = r.integer("WeekStartDay", 0) or 0
+    if not 0 <= week_start <= 6:
+        raise r.fail(f"WeekStartDay {week_start} is not 0..6")
+    calendars = [_calendar(c, week_start) for c in root.findall("p:Calendars/p:Calendar", NS)]
     by_uid = {c.uid: c for c in calendars}
     for c in calendars:  # days a derived calendar does not set come from its base
         if c.week is not None and c.base_uid in by_uid:
@@ -343,6 +384,17 @@ def read_mspdi(content: bytes) -> PlanData:
             if p.pred_uid not in known_tasks:
                 raise ImportFileError(
                     f"Task UID {t.uid}: PredecessorLink to unknown UID {p.pred_uid}"
+                )
+    minutes_per_day = r.integer("MinutesPerDay", 480) or 480
+    durations = {t.uid: t.duration for t in tasks}
+    for t in tasks:
+        for p in t.predecessors:
+            if p.lag_percent is not None:
+                p.lag = percent_lag(
+                    p.lag_percent,
+                    durations[p.pred_uid],
+                    elapsed=p.elapsed,
+                    minutes_per_day=minutes_per_day,
                 )
     resources = []
     for el in root.findall("p:Resources/p:Resource", NS):
@@ -394,7 +446,7 @@ def read_mspdi(content: bytes) -> PlanData:
         start=start,
         status_date=status,
         calendar_uid=cal_uid if cal_uid in by_uid else None,
-        minutes_per_day=r.integer("MinutesPerDay", 480) or 480,
+        minutes_per_day=minutes_per_day,
         calendars=calendars,
         tasks=tasks,
         resources=resources,

@@ -143,7 +143,8 @@ def write_mspdi(data: PlanData) -> bytes:
             _sub(pl, "PredecessorUID", p.pred_uid)
             _sub(pl, "Type", _LINK_CODES[p.type])
             _sub(pl, "CrossProject", 0)
-            _sub(pl, "LinkLag", p.lag * 10)
+            # a percentage lag is written in whole percent (as Microsoft Project and MPXJ do)
+            _sub(pl, "LinkLag", p.lag * 10 if p.lag_percent is None else p.lag_percent)
             _sub(pl, "LagFormat", p.lag_format)
         for b in t.baselines:
             bl = ET.SubElement(el, "Baseline")

@@ -23,6 +23,7 @@ from pmo.engine.cpm import Project as EngineProject
 from pmo.engine.cpm import Task as EngineTask
 from pmo.engine.errors import CycleError, EngineError
 from pmo.scheduling.models import Calendar, Link, Plan, Task
+from pmo.scheduling.planio import percent_lag
 from pmo.scheduling.walltime import from_db, to_db
 
 __all__ = [
@@ -138,6 +139,18 @@ def _axis(calendar: EngineCalendar, origin: dt.datetime) -> CalendarAxis:
     )
 
 
+def _lag(plan: Plan, link: Link, pred: Task) -> int:
+    """The link's lag; a percentage lag follows the predecessor's current duration."""
+    if link.lag_percent is None:
+        return link.lag
+    return percent_lag(
+        link.lag_percent,
+        pred.duration,
+        elapsed=link.elapsed,
+        minutes_per_day=plan.minutes_per_day,
+    )
+
+
 def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Computed:
     """Schedule ``tasks`` (WBS order) and ``links`` of ``plan`` on its calendar."""
     origin = from_db(plan.start)
@@ -175,7 +188,7 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
             pred=index[link.pred_id],
             succ=index[link.succ_id],
             type=LinkType(link.type),
-            lag=link.lag,
+            lag=_lag(plan, link, tasks[index[link.pred_id]]),
             elapsed=link.elapsed,
         )
         for link in links

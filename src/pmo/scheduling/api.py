@@ -114,6 +114,7 @@ class LinkOut(Schema):
     type: LinkTypeName
     lag: int
     elapsed: bool
+    lag_percent: int | None = None
 
 
 class BaselineIn(Schema):
@@ -242,6 +243,7 @@ def list_links(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
             "type": k.type,
             "lag": k.lag,
             "elapsed": k.elapsed,
+            "lag_percent": k.lag_percent,
         }
         for k in selectors.list_links(_plan(request, code))
     ]

@@ -233,6 +233,12 @@ class Link(models.Model):
     lag = models.IntegerField(_("lag (minutes)"), default=0)
     elapsed = models.BooleanField(_("elapsed lag"), default=False)
     lag_format = models.PositiveSmallIntegerField(_("lag format"), default=7)
+    lag_percent = models.IntegerField(
+        _("lag (percent of the predecessor's duration)"),
+        null=True,
+        blank=True,
+        help_text=_("When set, the lag is recomputed from the predecessor's duration."),
+    )
 
     class Meta:
         verbose_name = _("link")

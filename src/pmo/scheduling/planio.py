@@ -8,6 +8,7 @@ every importer reports a dangling reference the same way
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "ResourceData",
     "TaskData",
     "WorkWeekData",
+    "percent_lag",
 ]
 
 Hours = list[tuple[int, int]]
@@ -59,6 +61,25 @@ class LinkData:
     lag: int = 0  # minutes
     elapsed: bool = False
     lag_format: int = 7
+    lag_percent: int | None = None  # a lag of this % of the predecessor's duration
+
+
+def percent_lag(percent: int, duration: int, *, elapsed: bool, minutes_per_day: int) -> int:
+    """Minutes of a lag of ``percent`` % of a ``duration`` (working minutes).
+
+    A working percent lag (MSPDI ``LagFormat`` 19, ``%``) is that share of the
+    working duration; an elapsed one (20, ``e%``) is that share of the duration
+    counted in elapsed days (``minutes_per_day`` working minutes to 24 hours).
+
+    >>> percent_lag(50, 1440, elapsed=False, minutes_per_day=480)
+    720
+    >>> percent_lag(50, 960, elapsed=True, minutes_per_day=480)
+    1440
+    >>> percent_lag(-25, 480, elapsed=False, minutes_per_day=480)
+    -120
+    """
+    minutes = duration * 1440 / max(minutes_per_day, 1) if elapsed else duration
+    return math.floor(percent * minutes / 100 + 0.5)
 
 
 @dataclass(kw_only=True)

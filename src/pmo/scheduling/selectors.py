@@ -19,6 +19,7 @@ from pmo.scheduling.planio import (
     ResourceData,
     TaskData,
     WorkWeekData,
+    percent_lag,
 )
 from pmo.scheduling.walltime import from_db
 
@@ -165,9 +166,17 @@ def plan_data(plan: Plan) -> PlanData:
             LinkData(
                 pred_uid=link.pred.uid,
                 type=link.type,
-                lag=link.lag,
+                lag=link.lag
+                if link.lag_percent is None
+                else percent_lag(
+                    link.lag_percent,
+                    link.pred.duration,
+                    elapsed=link.elapsed,
+                    minutes_per_day=plan.minutes_per_day,
+                ),
                 elapsed=link.elapsed,
                 lag_format=link.lag_format,
+                lag_percent=link.lag_percent,
             )
         )
     baselines: dict[int, list[BaselineData]] = {}

@@ -38,7 +38,7 @@ from pmo.scheduling.models import (
     Resource,
     Task,
 )
-from pmo.scheduling.planio import PlanData
+from pmo.scheduling.planio import PlanData, percent_lag
 from pmo.scheduling.walltime import from_db, to_db
 
 __all__ = [
@@ -247,6 +247,7 @@ def _store(project: Project, data: PlanData) -> Plan:
             lag=p.lag,
             elapsed=p.elapsed,
             lag_format=p.lag_format,
+            lag_percent=p.lag_percent,
         )
         for t in data.tasks
         for p in t.predecessors
@@ -357,6 +358,7 @@ def recompute_plan(plan: Plan, *, actor: User | None = None) -> list[Moved]:
         if (old_start, old_finish) != (start, finish):
             moved.append(Moved(task.pk, task.uid, task.name, old_start, old_finish, start, finish))
     _write(changed, list(_COMPUTED))
+    _sync_percent_lags(plan, tasks, links)
     plan.finish = to_db(computed.finish)
     plan.state = PlanState.CURRENT
     plan.problem = ""
@@ -366,6 +368,25 @@ def recompute_plan(plan: Plan, *, actor: User | None = None) -> list[Moved]:
     _sync_project(plan, tasks, actor)
     _sync_demand(plan)
     return moved
+
+
+def _sync_percent_lags(plan: Plan, tasks: list[Task], links: list[Link]) -> None:
+    """A percentage lag's minutes follow its predecessor's duration (API, Gantt, XLSX show them)."""
+    duration = {t.pk: t.duration for t in tasks}
+    stale = []
+    for link in links:
+        if link.lag_percent is None:
+            continue
+        lag = percent_lag(
+            link.lag_percent,
+            duration[link.pred_id],
+            elapsed=link.elapsed,
+            minutes_per_day=plan.minutes_per_day,
+        )
+        if lag != link.lag:
+            link.lag = lag
+            stale.append(link)
+    Link.objects.bulk_update(stale, ["lag"])
 
 
 def _sync_demand(plan: Plan) -> None:
@@ -578,6 +599,10 @@ def update_link(
         lag = int(data.get("lag", link.lag if link else 0))
         action = AuditAction.UPDATE if link else AuditAction.CREATE
         link = link or Link(plan=plan, pred=tasks[pred_uid], succ=tasks[succ_uid])
+        if "lag" in data and link.lag_percent is not None:
+            # a lag in time replaces a percentage of the predecessor's duration
+            link.lag_percent = None
+            link.lag_format = 8 if link.elapsed else 7
         link.type, link.lag = kind, lag
         link.save()
         instance = link

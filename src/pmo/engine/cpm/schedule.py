@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pmo.engine.cpm.alap import place_alap
 from pmo.engine.cpm.model import ConstraintType, LinkType, Project, Schedule, TaskSchedule
 from pmo.engine.cpm.network import (
     FF,
@@ -277,12 +278,26 @@ def schedule(
         "tf": r.total_float.copy(),
         "ff": r.free_float.copy(),
     }
-    alap = [
-        not done[i] and tasks[i].constraint is ConstraintType.ALAP and tasks[i].actual_start is None
-        for i in range(n)
-    ]
-    start = np.where(alap, cols["ls"], cols["es"])
-    finish = np.where(alap, cols["lf"], cols["ef"])
+    alap = np.array(
+        [
+            not done[i]
+            and not summary[i]
+            and tasks[i].constraint is ConstraintType.ALAP
+            and tasks[i].actual_start is None
+            for i in range(n)
+        ],
+        dtype=np.bool_,
+    )
+    start, cols["ff"] = place_alap(
+        net,
+        early_start=r.early_start,
+        latest_finish=np.minimum(b.cap, r.project_finish),
+        free_float=cols["ff"],
+        project_finish=r.project_finish,
+        alap=alap,
+        axis=axis,
+    )
+    finish = start + b.duration
     weight = [float(tasks[i].duration) if not summary[i] else 0.0 for i in range(n)]
     wsum = [w * p for w, p in zip(weight, percent, strict=True)]
     count = [0.0 if summary[i] else 1.0 for i in range(n)]

@@ -277,22 +277,6 @@ def test_calendars_round_trip_with_exceptions_and_work_weeks(make_project: Any, 
     assert plan_data(again) == before
 
 
-def test_recurring_exceptions_are_refused_by_name() -> None:
-    content = (
-        f"{HEAD}<StartDate>2026-03-02T08:00:00</StartDate><Calendars><Calendar><UID>1</UID>"
-        "<Name>Std</Name><IsBaseCalendar>1</IsBaseCalendar><Exceptions><Exception>"
-        "<TimePeriod><FromDate>2026-01-01T00:00:00</FromDate><ToDate>2030-01-01T23:59:00</ToDate>"
-        "</TimePeriod><Name>New year</Name><Type>5</Type></Exception></Exceptions></Calendar>"
-        "</Calendars><Tasks/></Project>"
-    ).encode()
-    with pytest.raises(ImportFileError) as err:
-        read_mspdi(content)
-    assert err.value.message == (
-        "Calendar UID 1: Exception 'New year': recurring exceptions (Type 5) are not supported; "
-        "save them as daily exceptions"
-    )
-
-
 def test_pmo_command_line_exits_non_zero_with_one_line(
     tmp_path: Path, users: Any, portfolio: Any, capsys: Any
 ) -> None:
