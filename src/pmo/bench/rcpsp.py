@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m pmo.bench.rcpsp DIR [--time-limit S] [--workers W] [--limit N] [--heuristic-only]
+    python -m pmo.bench.rcpsp DIR [--time-limit S] [--workers W] [--limit N] [--backend B] [--heuristic-only]
 
 Prints ``instance,makespan,bound,best_known,seconds`` per instance (CSV with a
 header) and one final ``summary:`` line; progress goes to stderr.
@@ -47,6 +47,13 @@ def _parser() -> argparse.ArgumentParser:
         help="only the first N instances (natural order)",
     )
     p.add_argument(
+        "--backend",
+        choices=("cpsat", "ga", "heuristic"),
+        default="cpsat",
+        help="cpsat = rules, then CP-SAT racing the genetic algorithm (default); "
+        "ga = the genetic algorithm alone; heuristic = priority rules only",
+    )
+    p.add_argument(
         "--heuristic-only", action="store_true", help="run only the priority-rule heuristic"
     )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -83,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     except EngineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    backend = "heuristic" if args.heuristic_only else "cpsat"
+    backend = "heuristic" if args.heuristic_only else args.backend
     print("instance,makespan,bound,best_known,seconds", flush=True)
     matched = 0
     gaps: list[float] = []
