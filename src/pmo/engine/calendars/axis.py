@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +24,7 @@ from pmo.engine.errors import InfeasibleError, InvalidInputError
 
 __all__ = [
     "CalendarAxis",
+    "WorkingCalendar",
     "add_working_time",
     "next_working_start",
     "previous_working_finish",
@@ -32,6 +34,23 @@ __all__ = [
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 _EMPTY = np.zeros(0, dtype=np.int64)
+
+
+class WorkingCalendar(Protocol):
+    """What an axis needs of a calendar (:class:`Calendar`, ``CombinedCalendar``)."""
+
+    @property
+    def name(self) -> str:
+        """Label used in messages."""
+        ...
+
+    def day_hours(self, day: date) -> tuple[tuple[int, int], ...]:
+        """Working periods of ``day``."""
+        ...
+
+    def unknown_years(self, first: date, last: date) -> tuple[int, ...]:
+        """Years whose holidays were assumed."""
+        ...
 
 
 def _minute(dt: datetime, first_day: date) -> int:
@@ -47,7 +66,7 @@ class CalendarAxis:
 
     Parameters
     ----------
-    calendar : Calendar
+    calendar : Calendar or CombinedCalendar
     origin : datetime
         The project start: offset 0 is the first working minute at or after it.
     days_before, days_after : int
@@ -63,7 +82,7 @@ class CalendarAxis:
     630
     """
 
-    calendar: Calendar
+    calendar: WorkingCalendar
     origin: datetime
     days_before: int = 366
     days_after: int = 3660
