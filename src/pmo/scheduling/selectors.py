@@ -200,6 +200,8 @@ def plan_data(plan: Plan) -> PlanData:
             remaining=t.remaining,
             percent_complete=t.percent_complete,
             calendar_uid=t.calendar.uid if t.calendar is not None else None,
+            ignore_resource_calendar=t.ignore_resource_calendar,
+            duration_format=t.duration_format,
             predecessors=links.get(t.pk, []),
             baselines=baselines.get(t.pk, []),
             start=from_db(t.start),

@@ -182,6 +182,15 @@ class CalendarAxis:
             return _EMPTY
         return self._work_before(np.array([_minute(d, self.first_day) for d in dts]))
 
+    def same_working_time(self, other: CalendarAxis) -> bool:
+        """Whether ``other`` has the same origin, horizon and working periods."""
+        return (
+            (self.first_day, self.origin, self.days_before, self.days_after)
+            == (other.first_day, other.origin, other.days_before, other.days_after)
+            and np.array_equal(self._start, other._start)
+            and np.array_equal(self._length, other._length)
+        )
+
     def assumed_years(self, first: int, last: int) -> tuple[int, ...]:
         """Years between two offsets whose public holidays were assumed (weekends only)."""
         return self.calendar.unknown_years(

@@ -114,9 +114,7 @@ class CalendarLinks(SpecialLinks):
         """The calendar links of ``net`` (tasks without a calendar are on calendar 0)."""
         n, m = net.n_tasks, net.n_links
         task_cal = net.calendar if net.calendar is not None else np.zeros(n, dtype=np.int64)
-        lag_cal = (
-            net.lag_calendar if net.lag_calendar is not None else np.zeros(m, dtype=np.int64)
-        )
+        lag_cal = net.lag_calendar if net.lag_calendar is not None else np.zeros(m, dtype=np.int64)
         elapsed = net.elapsed if net.elapsed is not None else np.zeros(m, dtype=np.bool_)
         cp, cs = task_cal[net.pred], task_cal[net.succ]
         mask = (cp != cs) | elapsed | ((net.lag != 0) & (lag_cal != cs))

@@ -275,9 +275,7 @@ def schedule(
     leaves = _leaves(project, summary)
     pred, succ, kind, lag, elapsed, lag_cal = _expand_links(project, summary, leaves)
     cal = np.array([t.calendar or 0 for t in tasks], dtype=np.int64)
-    calendared = bool(cal.any()) or any(
-        c and g for c, g in zip(lag_cal, lag, strict=True)
-    )
+    calendared = bool(cal.any()) or any(c and g for c, g in zip(lag_cal, lag, strict=True))
     if calendared and calendars is None:
         raise InvalidInputError("tasks or lags name calendars: pass calendars=...")
     clock = _Clock(calendars if calendared else None, cal)

@@ -81,8 +81,14 @@ def test_elapsed_three_days_run_over_the_weekend() -> None:
     got = schedule(Project(tasks=tasks, links=links), calendars=stack)
     # then curing runs Thursday 17:00 to Sunday 17:00 and stripping waits for Monday
     # (Friday is a working day of the project calendar, but the cure is not over)
-    assert _dates(stack, tasks[1], got, 1) == (datetime(2026, 11, 26, 17), datetime(2026, 11, 29, 17))
-    assert _dates(stack, tasks[2], got, 2) == (datetime(2026, 11, 30, 8), datetime(2026, 11, 30, 17))
+    assert _dates(stack, tasks[1], got, 1) == (
+        datetime(2026, 11, 26, 17),
+        datetime(2026, 11, 29, 17),
+    )
+    assert _dates(stack, tasks[2], got, 2) == (
+        datetime(2026, 11, 30, 8),
+        datetime(2026, 11, 30, 17),
+    )
     assert got.finish == 6 * 480
     # the cure may end as late as Monday 08:00: 15 hours of its (24 hours) calendar;
     # building may not slip at all (a Friday 08:00 finish already moves the cure)
@@ -95,11 +101,12 @@ def test_lag_into_a_resource_calendar_task_is_counted_on_the_project_calendar() 
     stack = _stack(STANDARD, NIGHT)
     tasks = (Task(name="A", duration=480), Task(name="B", duration=480, calendar=1))
     # when the lag runs on the project calendar (B has only a resource calendar)
-    got = schedule(
-        Project(tasks=tasks, links=(Link(pred=0, succ=1, lag=240),)), calendars=stack
-    )
+    got = schedule(Project(tasks=tasks, links=(Link(pred=0, succ=1, lag=240),)), calendars=stack)
     # then Monday 17:00 + 4 working hours is Tuesday 12:00, and B waits for the night
-    assert _dates(stack, tasks[1], got, 1) == (datetime(2026, 11, 24, 23), datetime(2026, 11, 25, 8))
+    assert _dates(stack, tasks[1], got, 1) == (
+        datetime(2026, 11, 24, 23),
+        datetime(2026, 11, 25, 8),
+    )
     # A may finish as late as Tuesday 12:00 without moving B: 4 hours of slack
     assert got.tasks[0].total_float == 240
     assert got.tasks[0].free_float == 240
@@ -126,7 +133,10 @@ def test_holiday_only_on_the_resource_calendar() -> None:
     got = schedule(Project(tasks=tasks, links=(Link(pred=0, succ=1),)), calendars=stack)
     # then Alice works Monday and Wednesday, the team Monday and Tuesday
     assert _dates(stack, tasks[0], got, 0) == (MONDAY, datetime(2026, 11, 25, 17))
-    assert _dates(stack, tasks[1], got, 1) == (datetime(2026, 11, 26, 8), datetime(2026, 11, 26, 17))
+    assert _dates(stack, tasks[1], got, 1) == (
+        datetime(2026, 11, 26, 8),
+        datetime(2026, 11, 26, 17),
+    )
     assert _dates(stack, tasks[2], got, 2) == (MONDAY, datetime(2026, 11, 24, 17))
     # Alice's task is 960 of her minutes; the project finishes Thursday evening
     assert got.tasks[0].early_finish == 960
@@ -145,8 +155,14 @@ def test_status_date_and_summary_roll_up_on_the_clock() -> None:
     )
     got = schedule(Project(tasks=tasks, status_date=480), calendars=stack)
     # then the night task may start Monday 23:00 (after the status date), the day task Tuesday
-    assert _dates(stack, tasks[1], got, 1) == (datetime(2026, 11, 23, 23), datetime(2026, 11, 24, 8))
-    assert _dates(stack, tasks[2], got, 2) == (datetime(2026, 11, 24, 8), datetime(2026, 11, 24, 17))
+    assert _dates(stack, tasks[1], got, 1) == (
+        datetime(2026, 11, 23, 23),
+        datetime(2026, 11, 24, 8),
+    )
+    assert _dates(stack, tasks[2], got, 2) == (
+        datetime(2026, 11, 24, 8),
+        datetime(2026, 11, 24, 17),
+    )
     # and the summary (project calendar) spans them: the night's start reads as Tuesday 08:00
     assert (got.tasks[0].start, got.tasks[0].finish) == (480, 960)
 
