@@ -350,12 +350,14 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
     # several calendars: summaries and the plan span their leaves' instants
     _roll_up(tasks, fields)
     leaves = [f for f, t in zip(fields, tasks, strict=True) if not t.summary]
-    first = min(from_db(f["start"]) for f in leaves)  # type: ignore[type-var]
-    finish = max(from_db(f["early_finish"]) for f in leaves)  # type: ignore[type-var]
+    first: dt.datetime = min(f["start"] for f in leaves)
+    last: dt.datetime = max(f["early_finish"] for f in leaves)
+    plan_finish = from_db(last)
+    assert plan_finish is not None
     years: set[int] = set()
     for ax in cals.axes:
-        years.update(ax.calendar.unknown_years(first.date(), finish.date()))  # type: ignore[union-attr]
-    return Computed(finish=finish, assumed_years=tuple(sorted(years)), fields=fields)  # type: ignore[arg-type]
+        years.update(ax.calendar.unknown_years(first.date(), last.date()))
+    return Computed(finish=plan_finish, assumed_years=tuple(sorted(years)), fields=fields)
 
 
 def working_offsets(plan: Plan, values: Sequence[dt.datetime]) -> list[int]:

@@ -312,7 +312,7 @@ class BaselineTask(models.Model):
 
 
 class Resource(models.Model):
-    """A resource of the plan (kept for import/export; not scheduled yet)."""
+    """A resource of the plan: its calendar schedules the tasks it is assigned to."""
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="resources"

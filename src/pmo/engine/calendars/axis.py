@@ -164,15 +164,20 @@ class CalendarAxis:
     def task_datetimes(self, start: int, finish: int) -> tuple[datetime, datetime]:
         """Start and finish datetimes of a task; a milestone sits at a finish instant.
 
+        A milestone at the project start (offset 0 or before) sits at the
+        start instant: no work of the plan precedes it (Microsoft Project).
+
         Examples
         --------
         >>> from pmo.engine.calendars import standard_calendar
         >>> ax = CalendarAxis(calendar=standard_calendar(), origin=datetime(2026, 11, 23, 8))
         >>> ax.task_datetimes(480, 480)  # milestone after a one-day task
         (datetime.datetime(2026, 11, 23, 17, 0), datetime.datetime(2026, 11, 23, 17, 0))
+        >>> ax.task_datetimes(0, 0)  # milestone at the project start
+        (datetime.datetime(2026, 11, 23, 8, 0), datetime.datetime(2026, 11, 23, 8, 0))
         """
-        if start == finish and start > 0:
-            at = self.finish_datetime(finish)
+        if start == finish:
+            at = self.finish_datetime(finish) if start > 0 else self.start_datetime(start)
             return at, at
         return self.start_datetime(start), self.finish_datetime(finish)
 

@@ -194,7 +194,8 @@ class CalendarStack:
         z = minute + cal * self._span
         k = np.maximum(np.searchsorted(self._start, z, side="right") - 1, self._lo[cal])
         inside = np.clip(z - self._start[k], 0, self._length[k])
-        return self._cum[k] + inside - self._base[cal]
+        work: IntArray = self._cum[k] + inside - self._base[cal]
+        return work
 
     def minute_of(self, cal: IntArray, offset: IntArray, finish: bool | BoolArray) -> IntArray:
         """Minute of an offset of calendar ``cal``, read as a finish (snapped back) or a start."""

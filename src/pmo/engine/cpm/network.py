@@ -32,8 +32,8 @@ __all__ = [
     "SS",
     "ElapsedAxis",
     "Network",
-    "TaskCalendars",
     "Prepared",
+    "TaskCalendars",
     "as_int_array",
     "prepare",
 ]

@@ -4,20 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('scheduling', '0001_initial'),
+        ("scheduling", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='task',
-            name='duration_format',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Microsoft Project DurationFormat, kept for round trips; the elapsed formats (4, 6, 8, 10, 12 and their estimated variants) run on a 24-hour calendar.', null=True, verbose_name='duration format'),
+            model_name="task",
+            name="duration_format",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Microsoft Project DurationFormat, kept for round trips; the elapsed formats (4, 6, 8, 10, 12 and their estimated variants) run on a 24-hour calendar.",
+                null=True,
+                verbose_name="duration format",
+            ),
         ),
         migrations.AddField(
-            model_name='task',
-            name='ignore_resource_calendar',
-            field=models.BooleanField(default=False, verbose_name='ignore resource calendars'),
+            model_name="task",
+            name="ignore_resource_calendar",
+            field=models.BooleanField(default=False, verbose_name="ignore resource calendars"),
         ),
     ]
