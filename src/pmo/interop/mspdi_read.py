@@ -278,6 +278,8 @@ def _task(el: ET.Element) -> TaskData | None:
         )
     # elapsed durations (calendar time) are scheduled on a 24-hour calendar
     duration_format = r.integer("DurationFormat")
+    if duration_format not in ELAPSED_DURATION_FORMATS:
+        duration_format = None  # working time (written back as days, format 7)
     actual_start, actual_finish = r.datetime("ActualStart"), r.datetime("ActualFinish")
     remaining = r.duration("RemainingDuration") if actual_start and not actual_finish else None
     duration = r.duration("Duration") or 0
