@@ -283,8 +283,6 @@ def schedule(
     if project.status_date is not None:
         # the status date is read as the end of the project calendar's working period
         statuses = clock.convert(0, project.status_date, True, list(range(n)))
-        if not calendared:
-            statuses = [project.status_date] * n
     b = _bounds(project, summary, statuses)
     _summary_constraints(project, summary, leaves, b.floor, b.cap, clock)
 
