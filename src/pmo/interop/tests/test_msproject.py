@@ -362,3 +362,43 @@ def test_elapsed_durations_and_task_calendars_schedule_and_round_trip(
     by_uid = {t.uid: t for t in exported.tasks}
     assert (by_uid[2].duration, by_uid[2].duration_format) == (3 * 1440, 8)
     assert (by_uid[3].calendar_uid, by_uid[3].duration_format) == (2, None)
+
+
+def _assigned(tasks: str) -> bytes:
+    resources = (
+        "<Resources><Resource><UID>1</UID><Name>Nora</Name><Type>1</Type>"
+        "<CalendarUID>2</CalendarUID></Resource>"
+        "<Resource><UID>2</UID><Name>Cement</Name><Type>0</Type>"
+        "<CalendarUID>1</CalendarUID></Resource></Resources>"
+    )
+    assignments = "".join(
+        f"<Assignment><UID>{k}</UID><TaskUID>{k}</TaskUID><ResourceUID>{r}</ResourceUID>"
+        "</Assignment>"
+        for k in (1, 2, 3)
+        for r in (1, 2)
+    )
+    return _file(tasks, extra=_NIGHT + resources + f"<Assignments>{assignments}</Assignments>")
+
+
+def test_resource_calendars_drive_tasks_unless_ignored(make_project: Any, users: Any) -> None:
+    # given tasks worked by Nora (night calendar) and cement (a material: no working time)
+    tasks = (
+        _task(1)
+        + _task(
+            2,
+            extra="<CalendarUID>1</CalendarUID><IgnoreResourceCalendar>1</IgnoreResourceCalendar>",
+        )
+        + _task(3, _pred(1))
+    )
+    plan = services.import_msproject(
+        actor=users["pm"], content=_assigned(tasks), project=make_project()
+    )
+    got = {t.uid: (from_db(t.start), from_db(t.finish)) for t in plan.tasks.all()}
+    # then Nora's tasks follow her nights, the one ignoring her calendar the Standard day
+    assert got[1] == (dt.datetime(2026, 3, 2, 22), dt.datetime(2026, 3, 3, 6))
+    assert got[2] == (dt.datetime(2026, 3, 2, 8), dt.datetime(2026, 3, 2, 17))
+    assert got[3] == (dt.datetime(2026, 3, 3, 22), dt.datetime(2026, 3, 4, 6))
+    # and a day task calendar together with Nora's nights leaves no working time at all
+    clash = _assigned(_task(1, extra="<CalendarUID>1</CalendarUID>") + _task(2) + _task(3))
+    with pytest.raises(ScheduleError, match=r"Task UID 1: calendar: .*Standard & Nights"):
+        services.import_msproject(actor=users["pm"], content=clash, project=make_project())
