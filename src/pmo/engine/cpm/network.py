@@ -77,6 +77,10 @@ class TaskCalendars(Protocol):
     from the project start.
     """
 
+    def __len__(self) -> int:
+        """Number of calendars."""
+        ...
+
     def work_before(self, cal: IntArray, minute: IntArray) -> IntArray:
         """Offset of calendar ``cal`` at ``minute`` (working minutes before it)."""
         ...

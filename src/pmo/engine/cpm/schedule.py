@@ -278,6 +278,10 @@ def schedule(
     calendared = bool(cal.any()) or any(c and g for c, g in zip(lag_cal, lag, strict=True))
     if calendared and calendars is None:
         raise InvalidInputError("tasks or lags name calendars: pass calendars=...")
+    if calendared and calendars is not None:
+        top = max(int(cal.max()), max(lag_cal, default=0))
+        if top >= len(calendars):
+            raise InvalidInputError(f"calendar {top}: out of range 0..{len(calendars) - 1}")
     clock = _Clock(calendars if calendared else None, cal)
     statuses = None
     if project.status_date is not None:

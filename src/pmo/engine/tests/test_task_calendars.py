@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +26,7 @@ from pmo.engine.calendars import (
     standard_calendar,
 )
 from pmo.engine.cpm import Link, LinkType, Project, Schedule, Task, schedule
+from pmo.engine.errors import InvalidInputError
 
 MONDAY = datetime(2026, 11, 23, 8)
 _NIGHT_WEEK = (
@@ -165,6 +167,13 @@ def test_status_date_and_summary_roll_up_on_the_clock() -> None:
     )
     # and the summary (project calendar) spans them: the night's start reads as Tuesday 08:00
     assert (got.tasks[0].start, got.tasks[0].finish) == (480, 960)
+
+
+def test_unknown_calendars_are_refused() -> None:
+    with pytest.raises(InvalidInputError, match="pass calendars"):
+        schedule(Project(tasks=(Task(duration=1, calendar=1),)))
+    with pytest.raises(InvalidInputError, match=r"calendar 2: out of range 0\.\.1"):
+        schedule(Project(tasks=(Task(duration=1, calendar=2),)), calendars=_stack(STANDARD, NIGHT))
 
 
 def test_intersection_and_union_of_calendars() -> None:
