@@ -160,10 +160,11 @@ def _task_calendars(
 ) -> _TaskCalendars:
     """Each task's effective calendar, Microsoft Project's rules.
 
-    An elapsed duration runs on 24 hours. Otherwise: the task calendar and
-    the calendars of the resources assigned to it, in common (the resources
-    work on the task when any of them works); only the task calendar when it
-    ignores resource calendars; the project calendar when there is neither.
+    An elapsed duration runs on 24 hours. Otherwise the calendars of the
+    work resources assigned to it (the task is worked whenever one of them
+    works: their union), in common with the task calendar when it has one
+    (intersection); only the task calendar when it ignores resource
+    calendars; the project calendar when it has neither.
     A link's lag is counted on the successor's task calendar, else on the
     project calendar -- never on a resource calendar (Microsoft Knowledge Base
     Q159773, "Project Lag Uses Base Calendar Instead of Resource Calendar").
