@@ -8,6 +8,8 @@ and 04:00-08:00 (eight hours a night, continuing over midnight).
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import date, datetime
 
 import numpy as np
@@ -25,8 +27,9 @@ from pmo.engine.calendars import (
     hours,
     standard_calendar,
 )
-from pmo.engine.cpm import Link, LinkType, Project, Schedule, Task, schedule
+from pmo.engine.cpm import ConstraintType, Link, LinkType, Project, Schedule, Task, schedule
 from pmo.engine.errors import InvalidInputError
+from pmo.engine.tests.test_schedule_properties import projects
 
 MONDAY = datetime(2026, 11, 23, 8)
 _NIGHT_WEEK = (
@@ -274,3 +277,46 @@ def test_links_hold_on_the_clock_and_floats_are_consistent(project: Project, met
     for t in got.tasks:
         assert t.total_float >= 0
         assert 0 <= t.free_float <= t.total_float
+
+
+@st.composite
+def rich_projects(draw: st.DrawFn) -> tuple[Project, Project]:
+    """A project with summaries, actuals, constraints and a status date, and its twin.
+
+    The twin puts random tasks and lags on calendar 1, a copy of the project calendar.
+    """
+    base = draw(projects())
+    kinds = list(ConstraintType)
+    summary_kinds = [ConstraintType.ASAP, ConstraintType.SNET, ConstraintType.FNLT]
+    parents = {t.parent for t in base.tasks}
+    tasks, twins = [], []
+    for i, t in enumerate(base.tasks):
+        kind = draw(st.sampled_from(summary_kinds if i in parents else kinds))
+        when = (
+            draw(st.integers(0, 30))
+            if kind not in (ConstraintType.ASAP, ConstraintType.ALAP)
+            else None
+        )
+        plain = replace(t, constraint=kind, constraint_time=when)
+        tasks.append(plain)
+        twins.append(replace(plain, calendar=draw(st.sampled_from((0, 1)))))
+    links = tuple(base.links)
+    twin_links = tuple(replace(k, calendar=draw(st.sampled_from((0, 1)))) for k in links)
+    one = Project(tasks=tuple(tasks), links=links, status_date=base.status_date)
+    two = Project(tasks=tuple(twins), links=twin_links, status_date=base.status_date)
+    return one, two
+
+
+@settings(max_examples=150, deadline=None)
+@given(rich_projects())
+def test_rich_model_on_twin_calendars_gives_the_one_calendar_schedule(
+    pair: tuple[Project, Project],
+) -> None:
+    one, two = pair
+    try:
+        fast = schedule(one, axis=_PROJECT_AXIS)
+    except InvalidInputError as exc:  # e.g. a summary constraint the engine refuses
+        with pytest.raises(InvalidInputError, match=re.escape(str(exc))):
+            schedule(two, calendars=_TWINS, axis=_PROJECT_AXIS)
+        return
+    assert schedule(two, calendars=_TWINS, axis=_PROJECT_AXIS) == fast
