@@ -314,12 +314,10 @@ def _task(el: ET.Element) -> TaskData | None:
         baselines.append(
             BaselineData(number=number, start=start, finish=finish, duration=duration or 0)
         )
-    duration_format = r.integer("DurationFormat", 7)
-    if duration_format in ELAPSED_DURATION_FORMATS:
-        raise r.fail(
-            f"DurationFormat {duration_format}: elapsed task durations (calendar time) are not "
-            "supported; use working time"
-        )
+    # elapsed durations (calendar time) are scheduled on a 24-hour calendar
+    duration_format = r.integer("DurationFormat")
+    if duration_format not in ELAPSED_DURATION_FORMATS:
+        duration_format = None  # working time (written back as days, format 7)
     actual_start, actual_finish = r.datetime("ActualStart"), r.datetime("ActualFinish")
     remaining = r.duration("RemainingDuration") if actual_start and not actual_finish else None
     duration = r.duration("Duration") or 0
@@ -338,6 +336,8 @@ def _task(el: ET.Element) -> TaskData | None:
         remaining=remaining,
         percent_complete=min(max(r.number("PercentComplete"), 0.0), 100.0),
         calendar_uid=(r.integer("CalendarUID") if (r.integer("CalendarUID") or -1) >= 0 else None),
+        ignore_resource_calendar=r.flag("IgnoreResourceCalendar"),
+        duration_format=duration_format,
         predecessors=[_link(r, pl) for pl in el.findall("p:PredecessorLink", NS)],
         baselines=baselines,
         start=r.datetime("Start"),
@@ -405,6 +405,8 @@ def read_mspdi(content: bytes) -> PlanData:
         if uid == 0 or rr.flag("IsNull"):
             continue  # the "unassigned" placeholder
         cal = _Reader(f"Resource UID {uid}", el).integer("CalendarUID")
+        if rr.integer("Type", 1) != 1:
+            cal = None  # material and cost resources have no working time
         resources.append(
             ResourceData(
                 uid=uid,

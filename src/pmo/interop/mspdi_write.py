@@ -118,7 +118,7 @@ def write_mspdi(data: PlanData) -> bytes:
         _sub(el, "Start", _dt(t.start))
         _sub(el, "Finish", _dt(t.finish))
         _sub(el, "Duration", _duration(t.duration))
-        _sub(el, "DurationFormat", 7)
+        _sub(el, "DurationFormat", 7 if t.duration_format is None else t.duration_format)
         _sub(el, "Milestone", int(t.milestone))
         _sub(el, "Summary", int(t.summary))
         _sub(el, "Critical", int(t.critical))
@@ -138,6 +138,8 @@ def write_mspdi(data: PlanData) -> bytes:
         _sub(el, "ConstraintType", _CONSTRAINT_CODES[t.constraint])
         _sub(el, "CalendarUID", -1 if t.calendar_uid is None else t.calendar_uid)
         _sub(el, "ConstraintDate", _dt(t.constraint_date))
+        if t.ignore_resource_calendar:
+            _sub(el, "IgnoreResourceCalendar", 1)
         for p in t.predecessors:
             pl = ET.SubElement(el, "PredecessorLink")
             _sub(pl, "PredecessorUID", p.pred_uid)

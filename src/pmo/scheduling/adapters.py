@@ -14,7 +14,11 @@ from pmo.engine.calendars import Calendar as EngineCalendar
 from pmo.engine.calendars import (
     CalendarAxis,
     CalendarException,
+    CalendarStack,
+    CombinedCalendar,
+    WorkingCalendar,
     WorkWeek,
+    around_the_clock,
     standard_calendar,
 )
 from pmo.engine.cpm import ConstraintType, LinkType, schedule
@@ -22,7 +26,7 @@ from pmo.engine.cpm import Link as EngineLink
 from pmo.engine.cpm import Project as EngineProject
 from pmo.engine.cpm import Task as EngineTask
 from pmo.engine.errors import CycleError, EngineError
-from pmo.scheduling.models import Calendar, Link, Plan, Task
+from pmo.scheduling.models import Assignment, Calendar, Link, Plan, Task
 from pmo.scheduling.planio import percent_lag
 from pmo.scheduling.walltime import from_db, to_db
 
@@ -129,7 +133,7 @@ def _named(message: str, tasks: Sequence[Task], links: Sequence[Link]) -> str:
 
 
 @lru_cache(maxsize=64)
-def _axis(calendar: EngineCalendar, origin: dt.datetime) -> CalendarAxis:
+def _axis(calendar: WorkingCalendar, origin: dt.datetime) -> CalendarAxis:
     """Axes are immutable and costly with a holiday source (~0.2 s): reuse them per process."""
     return CalendarAxis(
         calendar=calendar,
@@ -151,20 +155,136 @@ def _lag(plan: Plan, link: Link, pred: Task) -> int:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _TaskCalendars:
+    """The axes tasks are scheduled on: 0 is the project calendar's."""
+
+    axes: list[CalendarAxis]
+    task: list[int]  # per task: the calendar it is scheduled on
+    lag: list[int]  # per task: the calendar lags of links into it are counted on
+
+    @property
+    def stack(self) -> CalendarStack | None:
+        return CalendarStack(axes=tuple(self.axes)) if len(self.axes) > 1 else None
+
+
+def _task_calendars(
+    plan: Plan, tasks: Sequence[Task], axis: CalendarAxis, origin: dt.datetime
+) -> _TaskCalendars:
+    """Each task's effective calendar, Microsoft Project's rules.
+
+    An elapsed duration runs on 24 hours. Otherwise the calendars of the
+    work resources assigned to it (the task is worked whenever one of them
+    works: their union), in common with the task calendar when it has one
+    (intersection); only the task calendar when it ignores resource
+    calendars; the project calendar when it has neither.
+    A link's lag is counted on the successor's task calendar, else on the
+    project calendar -- never on a resource calendar (Microsoft Knowledge Base
+    Q159773, "Project Lag Uses Base Calendar Instead of Resource Calendar").
+    Calendars with the project calendar's working time share its axis, so
+    such plans stay on the one-calendar fast path.
+    """
+    stored = {c.pk: c for c in plan.calendars.all()}
+    engine: dict[int, EngineCalendar] = {}
+
+    def of(pk: int) -> EngineCalendar:
+        if pk not in engine:
+            engine[pk] = engine_calendar(stored[pk])
+        return engine[pk]
+
+    resources: dict[int, list[int]] = {}
+    for task_id, cal_id in Assignment.objects.filter(
+        task__plan=plan, resource__calendar__isnull=False
+    ).values_list("task_id", "resource__calendar_id"):
+        if cal_id not in resources.setdefault(task_id, []):
+            resources[task_id].append(cal_id)
+    axes = [axis]
+    placed: dict[object, int] = {None: 0}
+
+    def place(key: object, make: Any, label: str) -> int:
+        if key not in placed:
+            try:
+                ax = _axis(make(), origin)
+            except EngineError as exc:
+                raise ScheduleError(f"{label}: {exc}") from None
+            same = [k for k, other in enumerate(axes) if other.same_working_time(ax)]
+            if not same:
+                axes.append(ax)
+            placed[key] = same[0] if same else len(axes) - 1
+        return placed[key]
+
+    def effective(t: Task) -> tuple[object, Any]:
+        if t.elapsed:
+            return "24h", around_the_clock
+        own = t.calendar_id
+        by = [] if t.ignore_resource_calendar else sorted(resources.get(t.pk, []))
+        if not by:
+            return own, (lambda: of(own)) if own is not None else None
+
+        def make() -> WorkingCalendar:
+            parts = [of(pk) for pk in by]
+            res: EngineCalendar | CombinedCalendar = parts[0]
+            if len(parts) > 1:
+                name = " | ".join(p.name for p in parts)
+                res = CombinedCalendar(name=name, parts=tuple(parts), mode="any")
+            if own is None:
+                return res
+            task_cal = of(own)
+            name = f"{task_cal.name} & {res.name}"
+            return CombinedCalendar(name=name, parts=(task_cal, res), mode="all")
+
+        return (own, tuple(by)), make
+
+    task_index, lag_index = [], []
+    for t in tasks:
+        key, make = effective(t)
+        label = f"Task UID {t.uid}: calendar"
+        task_index.append(0 if make is None else place(key, make, label))
+        own = t.calendar_id
+        lag_index.append(0 if own is None else place(own, lambda own=own: of(own), label))
+    return _TaskCalendars(axes=axes, task=task_index, lag=lag_index)
+
+
+def _roll_up(tasks: Sequence[Task], fields: list[dict[str, Any]]) -> None:
+    """Summary dates as the earliest start and latest finish of their leaves (datetimes)."""
+    index = {t.pk: k for k, t in enumerate(tasks)}
+    starts, finishes = (
+        ("start", "early_start", "late_start"),
+        ("finish", "early_finish", "late_finish"),
+    )
+    rolled: dict[int, dict[str, Any]] = {}
+    for k in range(len(tasks) - 1, -1, -1):
+        t = tasks[k]
+        mine = rolled.get(k) if t.summary else fields[k]
+        if t.summary and mine is not None:
+            fields[k].update(mine)
+        parent = index.get(t.parent_id) if t.parent_id else None
+        if parent is None or mine is None:
+            continue
+        up = rolled.setdefault(parent, {})
+        for key in starts:
+            up[key] = mine[key] if key not in up else min(up[key], mine[key])
+        for key in finishes:
+            up[key] = mine[key] if key not in up else max(up[key], mine[key])
+
+
 def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Computed:
-    """Schedule ``tasks`` (WBS order) and ``links`` of ``plan`` on its calendar."""
+    """Schedule ``tasks`` (WBS order) and ``links`` of ``plan``, each task on its calendar."""
     origin = from_db(plan.start)
     assert origin is not None
     try:
         axis = _axis(engine_calendar(plan.calendar), origin)
     except EngineError as exc:
         raise ScheduleError(f"project calendar: {exc}") from None
+    cals = _task_calendars(plan, tasks, axis, origin)
+    stack = cals.stack
     index = {t.pk: k for k, t in enumerate(tasks)}
     engine_tasks = []
-    for t in tasks:
+    for k, t in enumerate(tasks):
         label = f"Task UID {t.uid}"
         kind = ConstraintType(t.constraint)
-        ctime = _offset(axis, t.constraint_date, f"{label}: constraint date")
+        own = cals.axes[cals.task[k]]
+        ctime = _offset(own, t.constraint_date, f"{label}: constraint date")
         if ctime is None and kind not in (ConstraintType.ASAP, ConstraintType.ALAP):
             kind = ConstraintType.ASAP
         try:
@@ -175,10 +295,11 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
                     parent=index.get(t.parent_id) if t.parent_id else None,
                     constraint=kind,
                     constraint_time=ctime,
-                    actual_start=_offset(axis, t.actual_start, f"{label}: actual start"),
-                    actual_finish=_offset(axis, t.actual_finish, f"{label}: actual finish"),
+                    actual_start=_offset(own, t.actual_start, f"{label}: actual start"),
+                    actual_finish=_offset(own, t.actual_finish, f"{label}: actual finish"),
                     remaining=t.remaining,
                     percent_complete=(t.percent_complete or None) if t.actual_start else None,
+                    calendar=cals.task[k] or None,
                 )
             )
         except EngineError as exc:
@@ -190,6 +311,7 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
             type=LinkType(link.type),
             lag=_lag(plan, link, tasks[index[link.pred_id]]),
             elapsed=link.elapsed,
+            calendar=cals.lag[index[link.succ_id]] or None,
         )
         for link in links
     )
@@ -205,17 +327,19 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
         result = schedule(
             EngineProject(tasks=tuple(engine_tasks), links=engine_links, status_date=status),
             axis=axis,
+            calendars=stack,
         )
     except CycleError as exc:
         names = " -> ".join(f"UID {tasks[int(k)].uid}" for k in exc.cycle)
         raise ScheduleError(f"the links form a cycle: {names}") from None
     except EngineError as exc:
         raise ScheduleError(_named(str(exc), tasks, links)) from None
-    fields = []
-    for got in result.tasks:
-        start, finish = axis.task_datetimes(got.start, got.finish)
-        es, ef = axis.task_datetimes(got.early_start, got.early_finish)
-        ls, lf = axis.task_datetimes(got.late_start, got.late_finish)
+    fields: list[dict[str, Any]] = []
+    for k, got in enumerate(result.tasks):
+        own = cals.axes[cals.task[k]]
+        start, finish = own.task_datetimes(got.start, got.finish)
+        es, ef = own.task_datetimes(got.early_start, got.early_finish)
+        ls, lf = own.task_datetimes(got.late_start, got.late_finish)
         fields.append(
             {
                 "start": to_db(start),
@@ -230,12 +354,24 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
                 "percent_complete": round(got.percent_complete, 1),
             }
         )
-    finish = axis.finish_datetime(result.finish) if tasks else origin
-    return Computed(
-        finish=finish,
-        assumed_years=axis.assumed_years(result.start, result.finish) if tasks else (),
-        fields=fields,
-    )
+    if stack is None:
+        finish = axis.finish_datetime(result.finish) if tasks else origin
+        return Computed(
+            finish=finish,
+            assumed_years=axis.assumed_years(result.start, result.finish) if tasks else (),
+            fields=fields,
+        )
+    # several calendars: summaries and the plan span their leaves' instants
+    _roll_up(tasks, fields)
+    leaves = [f for f, t in zip(fields, tasks, strict=True) if not t.summary]
+    first: dt.datetime = min(f["start"] for f in leaves)
+    last: dt.datetime = max(f["early_finish"] for f in leaves)
+    plan_finish = from_db(last)
+    assert plan_finish is not None
+    years: set[int] = set()
+    for ax in cals.axes:
+        years.update(ax.calendar.unknown_years(first.date(), last.date()))
+    return Computed(finish=plan_finish, assumed_years=tuple(sorted(years)), fields=fields)
 
 
 def working_offsets(plan: Plan, values: Sequence[dt.datetime]) -> list[int]:

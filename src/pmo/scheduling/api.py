@@ -40,8 +40,9 @@ class PlanOut(Schema):
     problem: str
     holidays_assumed_for: str
     on_project_calendar: list[int] = Field(
-        description="UIDs of tasks whose own or resources' calendars are not scheduled yet "
-        "(they are scheduled on the project calendar)"
+        description="Always empty: every task is scheduled on its own calendar (task "
+        "calendar, its resources' calendars, or 24 hours for elapsed durations). Kept for "
+        "compatibility; it listed tasks scheduled on the project calendar instead"
     )
     tasks: int
     baselines: list[BaselineOut]
@@ -141,7 +142,7 @@ def plan_out(plan: Plan) -> dict[str, Any]:
         "state": plan.state,
         "problem": plan.problem,
         "holidays_assumed_for": plan.assumed_years,
-        "on_project_calendar": selectors.unscheduled_calendar_tasks(plan),
+        "on_project_calendar": [],
         "tasks": plan.tasks.count(),
         "baselines": list(selectors.list_baselines(plan)),
         "version": plan.version,

@@ -15,6 +15,8 @@ from pmo.core.models import VersionedModel
 
 MAX_BASELINES = 11  # Baseline, Baseline1 .. Baseline10 (Microsoft Project)
 LARGE_PLAN_TASKS = 2000  # plans at least this big are recomputed in the background
+# MSPDI DurationFormat codes of elapsed durations (em, eh, ed, ew, emo, and estimated "?")
+ELAPSED_DURATION_FORMATS = frozenset({4, 6, 8, 10, 12, 36, 38, 40, 42, 44})
 
 
 class LinkType(models.TextChoices):
@@ -185,6 +187,16 @@ class Task(VersionedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    ignore_resource_calendar = models.BooleanField(_("ignore resource calendars"), default=False)
+    duration_format = models.PositiveSmallIntegerField(
+        _("duration format"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Microsoft Project DurationFormat, kept for round trips; the elapsed formats "
+            "(4, 6, 8, 10, 12 and their estimated variants) run on a 24-hour calendar."
+        ),
+    )
     portfolio_milestone = models.OneToOneField(
         "portfolio.Milestone",
         verbose_name=_("status-center milestone"),
@@ -215,6 +227,11 @@ class Task(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def elapsed(self) -> bool:
+        """Whether the duration is calendar time (Microsoft Project's "edays")."""
+        return self.duration_format in ELAPSED_DURATION_FORMATS
 
 
 class Link(models.Model):
@@ -301,7 +318,7 @@ class BaselineTask(models.Model):
 
 
 class Resource(models.Model):
-    """A resource of the plan (kept for import/export; not scheduled yet)."""
+    """A resource of the plan: its calendar schedules the tasks it is assigned to."""
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="resources"

@@ -106,6 +106,8 @@ class TaskData:
     remaining: int | None = None
     percent_complete: float = 0.0
     calendar_uid: int | None = None
+    ignore_resource_calendar: bool = False
+    duration_format: int | None = None  # MSPDI DurationFormat; elapsed codes: 24-hour time
     predecessors: list[LinkData] = field(default_factory=list)
     baselines: list[BaselineData] = field(default_factory=list)
     # dates the source tool computed (kept to compare, never scheduled from)

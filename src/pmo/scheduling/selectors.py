@@ -31,7 +31,6 @@ __all__ = [
     "list_task_rows",
     "plan_data",
     "portfolio_milestones",
-    "unscheduled_calendar_tasks",
 ]
 
 
@@ -100,24 +99,6 @@ def list_task_rows(plan: Plan, baseline: int = 0) -> list[TaskRow]:
             )
         )
     return rows
-
-
-def unscheduled_calendar_tasks(plan: Plan) -> list[int]:
-    """UIDs of tasks that would follow their own or their resources' calendars.
-
-    Per-task and resource calendars are not scheduled yet (engine decision, known gaps):
-    these tasks are scheduled on the project calendar, and the Gantt and the API say so.
-    """
-    own_calendar = plan.tasks.filter(calendar__isnull=False)
-    if plan.calendar_id is not None:
-        own_calendar = own_calendar.exclude(calendar_id=plan.calendar_id)
-    own = set(own_calendar.values_list("uid", flat=True))
-    by_resource = set(
-        Assignment.objects.filter(task__plan=plan, resource__calendar__isnull=False)
-        .exclude(resource__calendar__base_id=plan.calendar_id, resource__calendar__week=None)
-        .values_list("task__uid", flat=True)
-    )
-    return sorted(own | by_resource)
 
 
 def portfolio_milestones(projects: QuerySet[Project]) -> QuerySet[Task]:
@@ -209,6 +190,8 @@ def plan_data(plan: Plan) -> PlanData:
             remaining=t.remaining,
             percent_complete=t.percent_complete,
             calendar_uid=t.calendar.uid if t.calendar is not None else None,
+            ignore_resource_calendar=t.ignore_resource_calendar,
+            duration_format=t.duration_format,
             predecessors=links.get(t.pk, []),
             baselines=baselines.get(t.pk, []),
             start=from_db(t.start),

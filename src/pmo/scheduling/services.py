@@ -223,6 +223,8 @@ def _store(project: Project, data: PlanData) -> Plan:
             remaining=t.remaining,
             percent_complete=t.percent_complete,
             calendar=calendars.get(t.calendar_uid) if t.calendar_uid is not None else None,
+            ignore_resource_calendar=t.ignore_resource_calendar,
+            duration_format=t.duration_format,
         )
         for k, t in enumerate(data.tasks)
     )

@@ -73,7 +73,6 @@ def _context(
                 today=timezone.localdate(),
             ),
             baselines=list(selectors.list_baselines(plan)),
-            calendar_notes=selectors.unscheduled_calendar_tasks(plan),
             baseline=baseline,
             critical_count=sum(1 for r in all_rows if r.task.critical),
             milestones=[r for r in all_rows if r.task.milestone and not r.task.summary],

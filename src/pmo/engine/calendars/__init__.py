@@ -2,6 +2,7 @@
 
 from pmo.engine.calendars.axis import (
     CalendarAxis,
+    WorkingCalendar,
     add_working_time,
     next_working_start,
     previous_working_finish,
@@ -19,6 +20,7 @@ from pmo.engine.calendars.model import (
     standard_calendar,
     western_calendar,
 )
+from pmo.engine.calendars.stack import CalendarStack, CombinedCalendar, around_the_clock
 
 __all__ = [
     "NINE_TO_FIVE",
@@ -26,9 +28,13 @@ __all__ = [
     "Calendar",
     "CalendarAxis",
     "CalendarException",
+    "CalendarStack",
+    "CombinedCalendar",
     "Hours",
     "WorkWeek",
+    "WorkingCalendar",
     "add_working_time",
+    "around_the_clock",
     "china_calendar",
     "hours",
     "next_working_start",

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +24,7 @@ from pmo.engine.errors import InfeasibleError, InvalidInputError
 
 __all__ = [
     "CalendarAxis",
+    "WorkingCalendar",
     "add_working_time",
     "next_working_start",
     "previous_working_finish",
@@ -32,6 +34,23 @@ __all__ = [
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 _EMPTY = np.zeros(0, dtype=np.int64)
+
+
+class WorkingCalendar(Protocol):
+    """What an axis needs of a calendar (:class:`Calendar`, ``CombinedCalendar``)."""
+
+    @property
+    def name(self) -> str:
+        """Label used in messages."""
+        ...
+
+    def day_hours(self, day: date) -> tuple[tuple[int, int], ...]:
+        """Working periods of ``day``."""
+        ...
+
+    def unknown_years(self, first: date, last: date) -> tuple[int, ...]:
+        """Years whose holidays were assumed."""
+        ...
 
 
 def _minute(dt: datetime, first_day: date) -> int:
@@ -47,7 +66,7 @@ class CalendarAxis:
 
     Parameters
     ----------
-    calendar : Calendar
+    calendar : Calendar or CombinedCalendar
     origin : datetime
         The project start: offset 0 is the first working minute at or after it.
     days_before, days_after : int
@@ -63,7 +82,7 @@ class CalendarAxis:
     630
     """
 
-    calendar: Calendar
+    calendar: WorkingCalendar
     origin: datetime
     days_before: int = 366
     days_after: int = 3660
@@ -145,15 +164,20 @@ class CalendarAxis:
     def task_datetimes(self, start: int, finish: int) -> tuple[datetime, datetime]:
         """Start and finish datetimes of a task; a milestone sits at a finish instant.
 
+        A milestone at the project start (offset 0 or before) sits at the
+        start instant: no work of the plan precedes it (Microsoft Project).
+
         Examples
         --------
         >>> from pmo.engine.calendars import standard_calendar
         >>> ax = CalendarAxis(calendar=standard_calendar(), origin=datetime(2026, 11, 23, 8))
         >>> ax.task_datetimes(480, 480)  # milestone after a one-day task
         (datetime.datetime(2026, 11, 23, 17, 0), datetime.datetime(2026, 11, 23, 17, 0))
+        >>> ax.task_datetimes(0, 0)  # milestone at the project start
+        (datetime.datetime(2026, 11, 23, 8, 0), datetime.datetime(2026, 11, 23, 8, 0))
         """
-        if start == finish and start > 0:
-            at = self.finish_datetime(finish)
+        if start == finish:
+            at = self.finish_datetime(finish) if start > 0 else self.start_datetime(start)
             return at, at
         return self.start_datetime(start), self.finish_datetime(finish)
 
@@ -162,6 +186,15 @@ class CalendarAxis:
         if not dts:
             return _EMPTY
         return self._work_before(np.array([_minute(d, self.first_day) for d in dts]))
+
+    def same_working_time(self, other: CalendarAxis) -> bool:
+        """Whether ``other`` has the same origin, horizon and working periods."""
+        return (
+            (self.first_day, self.origin, self.days_before, self.days_after)
+            == (other.first_day, other.origin, other.days_before, other.days_after)
+            and np.array_equal(self._start, other._start)
+            and np.array_equal(self._length, other._length)
+        )
 
     def assumed_years(self, first: int, last: int) -> tuple[int, ...]:
         """Years between two offsets whose public holidays were assumed (weekends only)."""

@@ -19,6 +19,7 @@ from pmo.engine.cpm.network import (
     ElapsedAxis,
     Network,
     Prepared,
+    TaskCalendars,
     prepare,
 )
 from pmo.engine.cpm.passes import CpmArrays, Method, cpm_arrays
@@ -42,6 +43,7 @@ __all__ = [
     "Project",
     "Schedule",
     "Task",
+    "TaskCalendars",
     "TaskSchedule",
     "cpm_arrays",
     "prepare",

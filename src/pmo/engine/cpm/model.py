@@ -68,11 +68,16 @@ class Link:
         ``elapsed`` is true.
     elapsed : bool
         The lag runs in calendar time (Microsoft Project's "elapsed days").
+    calendar : int, optional
+        Calendar the (working) lag is counted on, an index into the
+        ``calendars`` of :func:`~pmo.engine.cpm.schedule`; the project
+        calendar (0) when omitted. Microsoft Project counts a lag on the
+        successor's task calendar, else on the project calendar.
 
     Examples
     --------
     >>> Link(pred=0, succ=1, type=LinkType.SS, lag=-60)
-    Link(pred=0, succ=1, type=<LinkType.SS: 'SS'>, lag=-60, elapsed=False)
+    Link(pred=0, succ=1, type=<LinkType.SS: 'SS'>, lag=-60, elapsed=False, calendar=None)
     """
 
     pred: int
@@ -80,10 +85,13 @@ class Link:
     type: LinkType = LinkType.FS
     lag: int = 0
     elapsed: bool = False
+    calendar: int | None = None
 
     def __post_init__(self) -> None:
         if self.pred < 0 or self.succ < 0:
             raise InvalidInputError("link: task indices must be >= 0")
+        if self.calendar is not None and self.calendar < 0:
+            raise InvalidInputError("link: calendar must be >= 0")
         object.__setattr__(self, "type", LinkType(self.type))
 
 
@@ -110,6 +118,12 @@ class Task:
         ``duration`` minus the time worked up to the status date).
     percent_complete : float, optional
         0..100; derived from the actuals when omitted.
+    calendar : int, optional
+        The task's calendar, an index into the ``calendars`` of
+        :func:`~pmo.engine.cpm.schedule` (0, the default, is the project
+        calendar). All the task's times -- duration, constraint time,
+        actuals, remaining work and its computed dates and floats -- are
+        then working minutes of that calendar.
 
     Examples
     --------
@@ -130,11 +144,14 @@ class Task:
     actual_finish: int | None = None
     remaining: int | None = None
     percent_complete: float | None = None
+    calendar: int | None = None
 
     def __post_init__(self) -> None:
         label = f"task {self.name!r}"
         if self.duration < 0:
             raise InvalidInputError(f"{label}: duration must be >= 0")
+        if self.calendar is not None and self.calendar < 0:
+            raise InvalidInputError(f"{label}: calendar must be >= 0")
         object.__setattr__(self, "constraint", ConstraintType(self.constraint))
         timed = self.constraint not in (ConstraintType.ASAP, ConstraintType.ALAP)
         if timed and self.constraint_time is None:
@@ -162,11 +179,11 @@ class Project:
     tasks : tuple of Task
     links : tuple of Link
     status_date : int, optional
-        Offset of the status date: work not yet done cannot be scheduled
-        before it.
+        Offset of the status date (on the project calendar, read as the end
+        of a working period): work not yet done cannot be scheduled before it.
     finish : int, optional
-        Required project finish (a deadline for the backward pass); the
-        latest early finish when omitted.
+        Required project finish on the project calendar (a deadline for the
+        backward pass); the latest early finish when omitted.
     """
 
     tasks: tuple[Task, ...]
@@ -193,7 +210,9 @@ class TaskSchedule:
     """Computed dates and floats of one task (working-time offsets).
 
     ``start``/``finish`` are the scheduled dates: the actuals for completed
-    work, the late dates for ALAP tasks, the early dates otherwise.
+    work, the late dates for ALAP tasks, the early dates otherwise. With task
+    calendars, every value is working time of the task's own calendar (a
+    summary's: its leaves' instants read on the summary's calendar).
     """
 
     index: int
@@ -217,7 +236,8 @@ class Schedule:
 
     ``critical`` lists the tasks with total float <= 0 (not complete, not
     summary), ``near_critical`` those with 0 < total float <= the threshold,
-    ``negative_float`` those whose constraints cannot be met.
+    ``negative_float`` those whose constraints cannot be met. ``start`` and
+    ``finish`` are on the project calendar.
     """
 
     tasks: tuple[TaskSchedule, ...]

@@ -33,6 +33,7 @@ __all__ = [
     "ElapsedAxis",
     "Network",
     "Prepared",
+    "TaskCalendars",
     "as_int_array",
     "prepare",
 ]
@@ -67,6 +68,28 @@ class ElapsedAxis(Protocol):
         ...
 
 
+class TaskCalendars(Protocol):
+    """Working time of several calendars on one clock (per-task calendars).
+
+    Implemented by :class:`pmo.engine.calendars.CalendarStack`. Calendar 0 is
+    the project calendar. Minutes are absolute (elapsed) minutes on a clock
+    common to all calendars; offsets are each calendar's working minutes
+    from the project start.
+    """
+
+    def __len__(self) -> int:
+        """Number of calendars."""
+        ...
+
+    def work_before(self, cal: IntArray, minute: IntArray) -> IntArray:
+        """Offset of calendar ``cal`` at ``minute`` (working minutes before it)."""
+        ...
+
+    def minute_of(self, cal: IntArray, offset: IntArray, finish: bool | BoolArray) -> IntArray:
+        """Minute of an offset, read as a finish (snapped back) or a start (forward)."""
+        ...
+
+
 def as_int_array(name: str, value: object, size: int | None = None) -> IntArray:
     """``value`` as a 1-d int64 array, or :class:`InvalidInputError` naming ``name``."""
     arr = np.asarray(value)
@@ -93,7 +116,14 @@ class Network:
         Lag in working time (negative is a lead), or in elapsed minutes where
         ``elapsed`` is true.
     elapsed : array of bool, shape (m,), optional
-        Links whose lag is elapsed (calendar) time; needs an :class:`ElapsedAxis`.
+        Links whose lag is elapsed (calendar) time; needs an :class:`ElapsedAxis`
+        (or :class:`TaskCalendars` when tasks have calendars).
+    calendar : array of int, shape (n,), optional
+        Calendar of each task (0, the default, is the project calendar): its
+        duration and times are working minutes of that calendar. Needs
+        :class:`TaskCalendars`.
+    lag_calendar : array of int, shape (m,), optional
+        Calendar on which each link's (non-elapsed) lag is counted (default 0).
 
     Examples
     --------
@@ -108,6 +138,8 @@ class Network:
     link_type: IntArray
     lag: IntArray
     elapsed: BoolArray | None = None
+    calendar: IntArray | None = None
+    lag_calendar: IntArray | None = None
 
     def __post_init__(self) -> None:
         duration = as_int_array("duration", self.duration)
@@ -136,6 +168,24 @@ class Network:
             if elapsed.shape != (m,):
                 raise InvalidInputError(f"elapsed: expected {m} values")
             object.__setattr__(self, "elapsed", elapsed if elapsed.any() else None)
+        # Calendars only matter where they differ from the project calendar:
+        # otherwise the network stays on the one-calendar fast path.
+        if self.calendar is not None:
+            cal = as_int_array("calendar", self.calendar, n)
+            if cal.size and cal.min() < 0:
+                raise InvalidInputError("calendar: must be >= 0")
+            object.__setattr__(self, "calendar", cal if cal.any() else None)
+        if self.lag_calendar is not None:
+            lag_cal = as_int_array("lag_calendar", self.lag_calendar, m)
+            if lag_cal.size and lag_cal.min() < 0:
+                raise InvalidInputError("lag_calendar: must be >= 0")
+            used = lag_cal.any() and bool(np.any((lag_cal != 0) & (lag != 0)))
+            object.__setattr__(self, "lag_calendar", lag_cal if used else None)
+
+    @property
+    def calendared(self) -> bool:
+        """Whether some task or lag is on a calendar other than the project calendar."""
+        return self.calendar is not None or self.lag_calendar is not None
 
     @property
     def n_tasks(self) -> int:

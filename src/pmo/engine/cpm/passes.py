@@ -14,16 +14,15 @@ from typing import Literal
 
 import numpy as np
 
+from pmo.engine.cpm.links import CalendarLinks, ElapsedLinks, LinkTerms, SpecialLinks
 from pmo.engine.cpm.network import (
-    FF,
-    FS,
     NO_TIME,
-    SF,
     BoolArray,
     ElapsedAxis,
     IntArray,
     Network,
     Prepared,
+    TaskCalendars,
     as_int_array,
     prepare,
 )
@@ -55,52 +54,13 @@ class CpmArrays:
     project_finish: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
-class _Links:
-    """Per-link terms: which ends are anchored and the start-to-start offset."""
-
-    from_finish: BoolArray
-    to_finish: BoolArray
-    offset: IntArray
-
-    @staticmethod
-    def of(net: Network) -> _Links:
-        lt = net.link_type
-        from_finish = (lt == FS) | (lt == FF)
-        to_finish = (lt == FF) | (lt == SF)
-        d = net.duration
-        offset = net.lag + np.where(from_finish, d[net.pred], 0)
-        offset -= np.where(to_finish, d[net.succ], 0)
-        return _Links(from_finish=from_finish, to_finish=to_finish, offset=offset)
-
-
-def _elapsed_forward(
-    net: Network, lk: _Links, axis: ElapsedAxis, pred_start: IntArray, sel: IntArray
-) -> IntArray:
-    """Candidate successor starts of the elapsed links ``sel`` (``pred_start`` aligned)."""
-    d, p, s = net.duration, net.pred[sel], net.succ[sel]
-    ff = lk.from_finish[sel]
-    target = axis.shift(pred_start + np.where(ff, d[p], 0), net.lag[sel], ff)
-    return target - np.where(lk.to_finish[sel], d[s], 0)
-
-
-def _elapsed_backward(
-    net: Network, lk: _Links, axis: ElapsedAxis, succ_start: IntArray, sel: IntArray
-) -> IntArray:
-    """Latest predecessor starts of the elapsed links ``sel`` (``succ_start`` aligned)."""
-    d, p, s = net.duration, net.pred[sel], net.succ[sel]
-    ff = lk.from_finish[sel]
-    bound = succ_start + np.where(lk.to_finish[sel], d[s], 0)
-    return axis.unshift(bound, net.lag[sel], ff) - np.where(ff, d[p], 0)
-
-
 def _forward_levels(
     net: Network,
     pr: Prepared,
-    lk: _Links,
+    lk: LinkTerms,
     es: IntArray,
     fixed: BoolArray | None,
-    axis: ElapsedAxis | None,
+    sp: SpecialLinks | None,
 ) -> IntArray:
     fwd = pr.fwd
     fp, fs, fo = net.pred[fwd], net.succ[fwd], lk.offset[fwd]
@@ -111,11 +71,11 @@ def _forward_levels(
             continue
         c = es[fp[lo:hi]]
         c += fo[lo:hi]
-        if net.elapsed is not None and axis is not None:
-            pos = np.flatnonzero(net.elapsed[fwd[lo:hi]])
+        if sp is not None:
+            pos = np.flatnonzero(sp.mask[fwd[lo:hi]])
             if pos.size:
                 sel = fwd[lo:hi][pos]
-                c[pos] = _elapsed_forward(net, lk, axis, es[net.pred[sel]], sel)
+                c[pos] = sp.forward(sel, es[net.pred[sel]])
         cand[lo:hi] = c
         segs = pr.fwd_seg[pr.fwd_seg_lvl[lvl] : pr.fwd_seg_lvl[lvl + 1]]
         tasks = fs[segs]
@@ -127,7 +87,7 @@ def _forward_levels(
 
 
 def _backward_levels(
-    net: Network, pr: Prepared, lk: _Links, ls: IntArray, axis: ElapsedAxis | None
+    net: Network, pr: Prepared, lk: LinkTerms, ls: IntArray, sp: SpecialLinks | None
 ) -> None:
     bwd = pr.bwd
     bp, bs, bo = net.pred[bwd], net.succ[bwd], lk.offset[bwd]
@@ -137,11 +97,11 @@ def _backward_levels(
             continue
         c = ls[bs[lo:hi]]
         c -= bo[lo:hi]
-        if net.elapsed is not None and axis is not None:
-            pos = np.flatnonzero(net.elapsed[bwd[lo:hi]])
+        if sp is not None:
+            pos = np.flatnonzero(sp.mask[bwd[lo:hi]])
             if pos.size:
                 sel = bwd[lo:hi][pos]
-                c[pos] = _elapsed_backward(net, lk, axis, ls[net.succ[sel]], sel)
+                c[pos] = sp.backward(sel, ls[net.succ[sel]])
         segs = pr.bwd_seg[pr.bwd_seg_lvl[lvl] : pr.bwd_seg_lvl[lvl + 1]]
         tasks = bp[segs]
         ls[tasks] = np.minimum(ls[tasks], np.minimum.reduceat(c, segs - lo))
@@ -150,17 +110,16 @@ def _backward_levels(
 def _forward_loop(
     net: Network,
     pr: Prepared,
-    lk: _Links,
+    lk: LinkTerms,
     es: IntArray,
     fixed: BoolArray | None,
-    axis: ElapsedAxis | None,
+    sp: SpecialLinks | None,
 ) -> IntArray:
     fwd = pr.fwd
     m = int(fwd.size)
     pred = net.pred[fwd].tolist()
     offset = lk.offset[fwd].tolist()
-    elapsed = [] if net.elapsed is None else np.flatnonzero(net.elapsed[fwd]).tolist()
-    is_elapsed = set(elapsed)
+    is_special = set([] if sp is None else np.flatnonzero(sp.mask[fwd]).tolist())
     seg = [*pr.fwd_seg.tolist(), m]
     tasks = net.succ[fwd][pr.fwd_seg].tolist()
     pinned = [False] * es.size if fixed is None else fixed.tolist()
@@ -169,9 +128,9 @@ def _forward_loop(
     for k, s in enumerate(tasks):
         best = e[s]
         for j in range(seg[k], seg[k + 1]):
-            if j in is_elapsed and axis is not None:
+            if sp is not None and j in is_special:
                 start = np.array([e[pred[j]]], dtype=np.int64)
-                c = int(_elapsed_forward(net, lk, axis, start, fwd[j : j + 1])[0])
+                c = int(sp.forward(fwd[j : j + 1], start)[0])
             else:
                 c = e[pred[j]] + offset[j]
             cand[j] = c
@@ -184,13 +143,13 @@ def _forward_loop(
 
 
 def _backward_loop(
-    net: Network, pr: Prepared, lk: _Links, ls: IntArray, axis: ElapsedAxis | None
+    net: Network, pr: Prepared, lk: LinkTerms, ls: IntArray, sp: SpecialLinks | None
 ) -> None:
     bwd = pr.bwd
     m = int(bwd.size)
     succ = net.succ[bwd].tolist()
     offset = lk.offset[bwd].tolist()
-    is_elapsed = set([] if net.elapsed is None else np.flatnonzero(net.elapsed[bwd]).tolist())
+    is_special = set([] if sp is None else np.flatnonzero(sp.mask[bwd]).tolist())
     seg = [*pr.bwd_seg.tolist(), m]
     tasks = net.pred[bwd][pr.bwd_seg].tolist()
     late = ls.tolist()
@@ -198,9 +157,9 @@ def _backward_loop(
         p = tasks[k]
         best = late[p]
         for j in range(seg[k], seg[k + 1]):
-            if j in is_elapsed and axis is not None:
+            if sp is not None and j in is_special:
                 start = np.array([late[succ[j]]], dtype=np.int64)
-                c = int(_elapsed_backward(net, lk, axis, start, bwd[j : j + 1])[0])
+                c = int(sp.backward(bwd[j : j + 1], start)[0])
             else:
                 c = late[succ[j]] - offset[j]
             if c < best:
@@ -218,6 +177,7 @@ def cpm_arrays(
     finish_cap: IntArray | None = None,
     project_finish: int | None = None,
     axis: ElapsedAxis | None = None,
+    calendars: TaskCalendars | None = None,
     method: Method = "auto",
 ) -> CpmArrays:
     """Run the forward and backward pass of the critical path method.
@@ -238,9 +198,15 @@ def cpm_arrays(
     finish_cap : array of int, optional
         Latest finish of each task (SNLT/FNLT ...; :data:`NO_CAP` where none).
     project_finish : int, optional
-        Late finish of the project; the latest early finish when omitted.
+        Late finish of the project (on the project calendar, 0); the latest
+        early finish when omitted.
     axis : ElapsedAxis, optional
-        Needed when the network has links with elapsed lags.
+        Needed when a one-calendar network has links with elapsed lags.
+    calendars : TaskCalendars, optional
+        Needed when tasks or lags have calendars (``net.calendared``). Each
+        task's times are then working minutes of its own calendar; the
+        project finish is the latest early finish instant, and free float of
+        a task without successors is measured to it on the task's calendar.
     method : {"auto", "levels", "loop"}
         Implementation of the passes (same results).
 
@@ -260,14 +226,21 @@ def cpm_arrays(
         raise InvalidInputError(f"method: expected auto, levels or loop, got {method!r}")
     if prepared is None:
         prepared = prepare(net)
-    if net.elapsed is not None and axis is None:
-        raise InvalidInputError("elapsed lags need a calendar axis (axis=...)")
+    sp: SpecialLinks | None = None
+    lk = LinkTerms.of(net)
+    if net.calendared:
+        if calendars is None:
+            raise InvalidInputError("task calendars need the calendars (calendars=...)")
+        sp = CalendarLinks.of(net, lk, calendars)
+    elif net.elapsed is not None:
+        if axis is None:
+            raise InvalidInputError("elapsed lags need a calendar axis (axis=...)")
+        sp = ElapsedLinks(net=net, terms=lk, mask=net.elapsed, axis=axis)
     if method == "auto":
         thin = net.n_links < LOOP_BELOW_LINKS_PER_LEVEL * prepared.n_levels
         method = "loop" if thin else "levels"
     n = net.n_tasks
     d = net.duration
-    lk = _Links.of(net)
     es = np.zeros(n, dtype=np.int64)
     if isinstance(start_floor, int | np.integer):
         np.maximum(es, start_floor, out=es)
@@ -282,31 +255,44 @@ def cpm_arrays(
         else:
             fixed = None
     if method == "levels":
-        cand = _forward_levels(net, prepared, lk, es, fixed, axis)
+        cand = _forward_levels(net, prepared, lk, es, fixed, sp)
     else:
-        cand = _forward_loop(net, prepared, lk, es, fixed, axis)
+        cand = _forward_loop(net, prepared, lk, es, fixed, sp)
     ef = es + d
     pf = int(ef.max()) if n else 0
     if project_finish is not None:
         pf = project_finish
-    lf = np.full(n, pf, dtype=np.int64)
+    if isinstance(sp, CalendarLinks) and n:
+        # one finish instant, as working time of each task's own calendar
+        cal = sp.task_cal
+        if project_finish is None:
+            at = int(sp.cals.minute_of(cal, ef, True).max())
+            pf = int(sp.cals.work_before(np.zeros(1, dtype=np.int64), np.array([at]))[0])
+        else:
+            zero = np.zeros(1, dtype=np.int64)
+            at = int(sp.cals.minute_of(zero, np.array([project_finish]), True)[0])
+        lf = sp.cals.work_before(cal, np.full(n, at, dtype=np.int64))
+        task_pf: IntArray | int = lf.copy()
+    else:
+        lf = np.full(n, pf, dtype=np.int64)
+        task_pf = pf
     if finish_cap is not None:
         np.minimum(lf, as_int_array("finish_cap", finish_cap, n), out=lf)
     ls = lf - d
     if method == "levels":
-        _backward_levels(net, prepared, lk, ls, axis)
+        _backward_levels(net, prepared, lk, ls, sp)
     else:
-        _backward_loop(net, prepared, lk, ls, axis)
-    free = pf - ef
+        _backward_loop(net, prepared, lk, ls, sp)
+    free = task_pf - ef
     fwd = prepared.fwd
     if fwd.size:
         slack = es[net.succ[fwd]] - cand
-        if net.elapsed is not None and axis is not None:
-            # Elapsed lags are not linear in time: ask how late the predecessor
+        if sp is not None:
+            # Such links are not linear in time: ask how late the predecessor
             # may be without moving the successor.
-            pos = np.flatnonzero(net.elapsed[fwd])
+            pos = np.flatnonzero(sp.mask[fwd])
             sel = fwd[pos]
-            slack[pos] = _elapsed_backward(net, lk, axis, es[net.succ[sel]], sel)
+            slack[pos] = sp.backward(sel, es[net.succ[sel]])
             slack[pos] -= es[net.pred[sel]]
         np.minimum.at(free, net.pred[fwd], slack)
     return CpmArrays(

@@ -23,6 +23,7 @@ from pmo.engine.cpm.network import (
     ElapsedAxis,
     IntArray,
     Network,
+    TaskCalendars,
 )
 from pmo.engine.cpm.passes import Method, cpm_arrays
 from pmo.engine.errors import InvalidInputError
@@ -62,7 +63,7 @@ def _leaves(project: Project, summary: list[bool]) -> dict[int, list[int]]:
 
 def _expand_links(
     project: Project, summary: list[bool], leaves: dict[int, list[int]]
-) -> tuple[list[int], list[int], list[int], list[int], list[bool]]:
+) -> tuple[list[int], list[int], list[int], list[int], list[bool], list[int]]:
     """Replace links to and from summary tasks by links to their leaf tasks.
 
     A summary starts with its first leaf and finishes with its last, so a link
@@ -75,6 +76,7 @@ def _expand_links(
     kind: list[int] = []
     lag: list[int] = []
     elapsed: list[bool] = []
+    lag_cal: list[int] = []
     for k, link in enumerate(project.links):
         if summary[link.pred] and link.type not in (LinkType.FS, LinkType.FF):
             raise InvalidInputError(f"link {k}: a {link.type} link cannot leave a summary task")
@@ -89,7 +91,8 @@ def _expand_links(
                 kind.append(_CODE[link.type])
                 lag.append(link.lag)
                 elapsed.append(link.elapsed)
-    return pred, succ, kind, lag, elapsed
+                lag_cal.append(link.calendar or 0)
+    return pred, succ, kind, lag, elapsed, lag_cal
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -104,14 +107,14 @@ class _Bounds:
     done: list[bool]
 
 
-def _bounds(project: Project, summary: list[bool]) -> _Bounds:
+def _bounds(project: Project, summary: list[bool], statuses: list[int] | None) -> _Bounds:
     """Turn durations, constraints, actuals and the status date into bounds.
 
-    See the table in ``docs/decisions/engine-cpm.md``.
+    ``statuses`` is the status date on each task's calendar. See the table in
+    ``docs/decisions/engine-cpm.md``.
     """
     tasks = project.tasks
     n = len(tasks)
-    status = project.status_date
     duration = np.zeros(n, dtype=np.int64)
     floor = np.zeros(n, dtype=np.int64)
     fixed = np.full(n, NO_TIME, dtype=np.int64)
@@ -121,6 +124,7 @@ def _bounds(project: Project, summary: list[bool]) -> _Bounds:
     for i, t in enumerate(tasks):
         if summary[i]:
             continue
+        status = None if statuses is None else statuses[i]
         d = t.duration
         if t.actual_start is not None and t.actual_finish is not None:
             done[i] = True
@@ -165,12 +169,28 @@ def _bounds(project: Project, summary: list[bool]) -> _Bounds:
     return _Bounds(duration=duration, floor=floor, fixed=fixed, cap=cap, percent=percent, done=done)
 
 
+class _Clock:
+    """Conversions between the tasks' calendars (identity with one calendar)."""
+
+    def __init__(self, cals: TaskCalendars | None, cal: IntArray) -> None:
+        self.cals, self.cal = cals, cal
+
+    def convert(self, src: int, value: int, finish: bool, dst: list[int]) -> list[int]:
+        """``value`` of task ``src``'s calendar as the same instant on tasks ``dst``'s."""
+        if self.cals is None:
+            return [value] * len(dst)
+        at = self.cals.minute_of(self.cal[[src]], np.array([value], dtype=np.int64), finish)
+        target = self.cal[dst]
+        return [int(v) for v in self.cals.work_before(target, np.repeat(at, len(dst)))]
+
+
 def _summary_constraints(
     project: Project,
     summary: list[bool],
     leaves: dict[int, list[int]],
     floor: IntArray,
     cap: IntArray,
+    clock: _Clock,
 ) -> None:
     """Apply SNET and FNLT of summary tasks to their leaves (the others are refused).
 
@@ -182,12 +202,13 @@ def _summary_constraints(
         ct = t.constraint_time
         if not summary[i] or ct is None or t.constraint is ConstraintType.ALAP:
             continue
+        below = leaves.get(i, [])
         if t.constraint is ConstraintType.SNET:
-            for leaf in leaves.get(i, []):
-                floor[leaf] = max(int(floor[leaf]), ct)
+            for leaf, at in zip(below, clock.convert(i, ct, False, below), strict=True):
+                floor[leaf] = max(int(floor[leaf]), at)
         elif t.constraint is ConstraintType.FNLT:
-            for leaf in leaves.get(i, []):
-                cap[leaf] = min(int(cap[leaf]), ct)
+            for leaf, at in zip(below, clock.convert(i, ct, True, below), strict=True):
+                cap[leaf] = min(int(cap[leaf]), at)
         else:
             raise InvalidInputError(
                 f"task {i}: a summary task takes only SNET or FNLT, not {t.constraint}"
@@ -199,6 +220,7 @@ def schedule(
     *,
     near_critical_threshold: int = 0,
     axis: ElapsedAxis | None = None,
+    calendars: TaskCalendars | None = None,
     method: Method = "auto",
 ) -> Schedule:
     """Compute early/late dates, floats and the critical path of a project.
@@ -212,6 +234,11 @@ def schedule(
     axis : ElapsedAxis, optional
         Calendar axis converting elapsed lags (see
         :class:`pmo.engine.calendars.CalendarAxis`).
+    calendars : TaskCalendars, optional
+        The calendars ``Task.calendar`` and ``Link.calendar`` refer to, 0 being
+        the project calendar (see :class:`pmo.engine.calendars.CalendarStack`);
+        needed when a task or a lag names another calendar. Tasks of one
+        calendar, linked with lags on that calendar, stay on the integer path.
     method : {"auto", "levels", "loop"}
         Implementation of the passes (see :func:`~pmo.engine.cpm.cpm_arrays`).
 
@@ -247,10 +274,22 @@ def schedule(
         if t.parent is not None:
             summary[t.parent] = True
     leaves = _leaves(project, summary)
-    pred, succ, kind, lag, elapsed = _expand_links(project, summary, leaves)
-
-    b = _bounds(project, summary)
-    _summary_constraints(project, summary, leaves, b.floor, b.cap)
+    pred, succ, kind, lag, elapsed, lag_cal = _expand_links(project, summary, leaves)
+    cal = np.array([t.calendar or 0 for t in tasks], dtype=np.int64)
+    calendared = bool(cal.any()) or any(c and g for c, g in zip(lag_cal, lag, strict=True))
+    if calendared and calendars is None:
+        raise InvalidInputError("tasks or lags name calendars: pass calendars=...")
+    if calendared and calendars is not None:
+        top = max(int(cal.max()), max(lag_cal, default=0))
+        if top >= len(calendars):
+            raise InvalidInputError(f"calendar {top}: out of range 0..{len(calendars) - 1}")
+    clock = _Clock(calendars if calendared else None, cal)
+    statuses = None
+    if project.status_date is not None:
+        # the status date is read as the end of the project calendar's working period
+        statuses = clock.convert(0, project.status_date, True, list(range(n)))
+    b = _bounds(project, summary, statuses)
+    _summary_constraints(project, summary, leaves, b.floor, b.cap, clock)
 
     net = Network(
         duration=b.duration,
@@ -259,6 +298,8 @@ def schedule(
         link_type=np.array(kind, dtype=np.int64),
         lag=np.array(lag, dtype=np.int64),
         elapsed=np.array(elapsed, dtype=np.bool_),
+        calendar=cal if calendared else None,
+        lag_calendar=np.array(lag_cal, dtype=np.int64) if calendared else None,
     )
     r = cpm_arrays(
         net,
@@ -267,6 +308,7 @@ def schedule(
         finish_cap=b.cap,
         project_finish=project.finish,
         axis=axis,
+        calendars=calendars if calendared else None,
         method=method,
     )
     done, percent = b.done, b.percent
@@ -303,6 +345,16 @@ def schedule(
     count = [0.0 if summary[i] else 1.0 for i in range(n)]
     psum = [0.0 if summary[i] else percent[i] for i in range(n)]
     big = np.iinfo(np.int64)
+    leaf = np.array([not x for x in summary], dtype=np.bool_)
+    saved = ({k: v.copy() for k, v in cols.items()}, start.copy(), finish.copy())
+    cals = calendars if calendared else None
+    if cals is not None and leaf.any():
+        # roll summaries up on the common clock, not in the leaves' different units
+        li = np.flatnonzero(leaf)
+        for key, fin in (("es", False), ("ls", False), ("ef", True), ("lf", True)):
+            cols[key][li] = cals.minute_of(cal[li], cols[key][li], fin)
+        start[li] = cals.minute_of(cal[li], start[li], False)
+        finish[li] = cals.minute_of(cal[li], finish[li], True)
     for i in range(n):
         if summary[i]:
             for key in ("es", "ls"):
@@ -325,6 +377,19 @@ def schedule(
         wsum[par] += wsum[i]
         count[par] += count[i]
         psum[par] += psum[i]
+    first_start = r.project_finish
+    if cals is not None and leaf.any():
+        zero = np.zeros(1, dtype=np.int64)
+        first_start = int(cals.work_before(zero, start[leaf].min(keepdims=True))[0])
+        si = np.flatnonzero(~leaf)
+        for key in ("es", "ls", "ef", "lf"):
+            cols[key][si] = cals.work_before(cal[si], cols[key][si])
+            cols[key][leaf] = saved[0][key][leaf]
+        start[si] = cals.work_before(cal[si], start[si])
+        finish[si] = cals.work_before(cal[si], finish[si])
+        start[leaf], finish[leaf] = saved[1][leaf], saved[2][leaf]
+    elif leaf.any():
+        first_start = int(start[leaf].min())
     out: list[TaskSchedule] = []
     for i in range(n):
         if summary[i]:
@@ -353,7 +418,7 @@ def schedule(
         )
     return Schedule(
         tasks=tuple(out),
-        start=min((o.start for o in out if not o.summary), default=0),
+        start=first_start if leaf.any() else 0,
         finish=r.project_finish,
         critical=tuple(o.index for o in out if o.critical),
         near_critical=tuple(o.index for o in out if o.near_critical),

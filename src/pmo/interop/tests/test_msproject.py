@@ -20,6 +20,7 @@ from pmo.scheduling.models import Plan, Task
 from pmo.scheduling.planio import ExceptionData
 from pmo.scheduling.selectors import plan_data
 from pmo.scheduling.tests.factories import small_plan
+from pmo.scheduling.walltime import from_db
 
 HEAD = '<?xml version="1.0"?><Project xmlns="http://schemas.microsoft.com/project">'
 
@@ -77,11 +78,6 @@ def _pred(uid: int, kind: int = 1, lag: int = 0) -> str:
             "Task UID 1: PredecessorLink to UID 1: Type 7 is not 0..3",
         ),
         (f"{HEAD}<Tasks/></Project>".encode(), "Project: StartDate is missing"),
-        (
-            _file(_task(1, extra="<DurationFormat>8</DurationFormat>")),
-            "Task UID 1: DurationFormat 8: elapsed task durations (calendar time) are not "
-            "supported; use working time",
-        ),
     ],
 )
 def test_bad_files_are_refused_naming_the_element(content: bytes, message: str) -> None:
@@ -292,3 +288,101 @@ def test_pmo_command_line_exits_non_zero_with_one_line(
         "CommandError: bad.xml: file: not well-formed XML (syntax error: line 1, column 0); "
         "nothing was imported\n"
     )
+
+
+_NIGHT = (
+    "<Calendars><Calendar><UID>1</UID><Name>Standard</Name><IsBaseCalendar>1</IsBaseCalendar>"
+    "<WeekDays>"
+    + "".join(
+        f"<WeekDay><DayType>{d}</DayType><DayWorking>{int(1 < d < 7)}</DayWorking>"
+        + (
+            "<WorkingTimes><WorkingTime><FromTime>08:00:00</FromTime><ToTime>12:00:00</ToTime>"
+            "</WorkingTime><WorkingTime><FromTime>13:00:00</FromTime><ToTime>17:00:00</ToTime>"
+            "</WorkingTime></WorkingTimes>"
+            if 1 < d < 7
+            else ""
+        )
+        + "</WeekDay>"
+        for d in range(1, 8)
+    )
+    + "</WeekDays></Calendar>"
+    "<Calendar><UID>2</UID><Name>Nights</Name><IsBaseCalendar>1</IsBaseCalendar><WeekDays>"
+    + "".join(
+        f"<WeekDay><DayType>{d}</DayType><DayWorking>1</DayWorking><WorkingTimes>"
+        "<WorkingTime><FromTime>00:00:00</FromTime><ToTime>06:00:00</ToTime></WorkingTime>"
+        "<WorkingTime><FromTime>22:00:00</FromTime><ToTime>00:00:00</ToTime></WorkingTime>"
+        "</WorkingTimes></WeekDay>"
+        for d in range(1, 8)
+    )
+    + "</WeekDays></Calendar></Calendars><CalendarUID>1</CalendarUID>"
+)
+
+
+def test_elapsed_durations_and_task_calendars_schedule_and_round_trip(
+    make_project: Any, users: Any
+) -> None:
+    # given (Monday 2026-03-02 08:00) a 1-day task, then 3 elapsed days ("3ed", format 8),
+    # then a night task on its own calendar (8 h), then an 8 h task ignoring nothing
+    tasks = (
+        _task(1)
+        + _task(2, _pred(1), duration="PT72H0M0S", extra="<DurationFormat>8</DurationFormat>")
+        + _task(3, _pred(2), extra="<CalendarUID>2</CalendarUID>")
+        + _task(4, _pred(3, lag=2400))
+    )
+    content = _file(tasks, extra=_NIGHT)
+    project = make_project()
+    # when imported
+    plan = services.import_msproject(actor=users["pm"], content=content, project=project)
+    got = {t.uid: (from_db(t.start), from_db(t.finish)) for t in plan.tasks.all()}
+    # then the elapsed task runs through the nights, Monday 17:00 to Thursday 17:00
+    assert got[2] == (dt.datetime(2026, 3, 2, 17), dt.datetime(2026, 3, 5, 17))
+    # the night task works 22:00-06:00
+    assert got[3] == (dt.datetime(2026, 3, 5, 22), dt.datetime(2026, 3, 6, 6))
+    # the 4-hour lag into a project-calendar task counts on the project calendar
+    assert got[4] == (dt.datetime(2026, 3, 6, 13), dt.datetime(2026, 3, 9, 12))
+    assert plan.finish is not None and from_db(plan.finish) == dt.datetime(2026, 3, 9, 12)
+    # and the export writes the elapsed format and the task calendar back
+    exported = read_mspdi(services.export_msproject(plan))
+    by_uid = {t.uid: t for t in exported.tasks}
+    assert (by_uid[2].duration, by_uid[2].duration_format) == (3 * 1440, 8)
+    assert (by_uid[3].calendar_uid, by_uid[3].duration_format) == (2, None)
+
+
+def _assigned(tasks: str) -> bytes:
+    resources = (
+        "<Resources><Resource><UID>1</UID><Name>Nora</Name><Type>1</Type>"
+        "<CalendarUID>2</CalendarUID></Resource>"
+        "<Resource><UID>2</UID><Name>Cement</Name><Type>0</Type>"
+        "<CalendarUID>1</CalendarUID></Resource></Resources>"
+    )
+    assignments = "".join(
+        f"<Assignment><UID>{k}</UID><TaskUID>{k}</TaskUID><ResourceUID>{r}</ResourceUID>"
+        "</Assignment>"
+        for k in (1, 2, 3)
+        for r in (1, 2)
+    )
+    return _file(tasks, extra=_NIGHT + resources + f"<Assignments>{assignments}</Assignments>")
+
+
+def test_resource_calendars_drive_tasks_unless_ignored(make_project: Any, users: Any) -> None:
+    # given tasks worked by Nora (night calendar) and cement (a material: no working time)
+    tasks = (
+        _task(1)
+        + _task(
+            2,
+            extra="<CalendarUID>1</CalendarUID><IgnoreResourceCalendar>1</IgnoreResourceCalendar>",
+        )
+        + _task(3, _pred(1))
+    )
+    plan = services.import_msproject(
+        actor=users["pm"], content=_assigned(tasks), project=make_project()
+    )
+    got = {t.uid: (from_db(t.start), from_db(t.finish)) for t in plan.tasks.all()}
+    # then Nora's tasks follow her nights, the one ignoring her calendar the Standard day
+    assert got[1] == (dt.datetime(2026, 3, 2, 22), dt.datetime(2026, 3, 3, 6))
+    assert got[2] == (dt.datetime(2026, 3, 2, 8), dt.datetime(2026, 3, 2, 17))
+    assert got[3] == (dt.datetime(2026, 3, 3, 22), dt.datetime(2026, 3, 4, 6))
+    # and a day task calendar together with Nora's nights leaves no working time at all
+    clash = _assigned(_task(1, extra="<CalendarUID>1</CalendarUID>") + _task(2) + _task(3))
+    with pytest.raises(ScheduleError, match=r"Task UID 1: calendar: .*Standard & Nights"):
+        services.import_msproject(actor=users["pm"], content=clash, project=make_project())

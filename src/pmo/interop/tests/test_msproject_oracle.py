@@ -8,6 +8,7 @@ Differences must be explained in ``EXPLAINED`` (and in
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -17,28 +18,20 @@ from pmo.interop.mspdi_read import read_mspdi
 from pmo.interop.tests.conftest import SAMPLES
 from pmo.scheduling.adapters import working_offsets
 from pmo.scheduling.models import Plan
-from pmo.scheduling.selectors import unscheduled_calendar_tasks
 from pmo.scheduling.walltime import from_db
 
-# (file, task UID) -> why the dates differ from Microsoft Project's.
-_RESOURCE_CALENDARS = (
-    "scheduled by Microsoft Project from its resource assignments on the resources' own "
-    "calendars (Night Shift); PMO Hub schedules every task on the project calendar with the "
-    "task's Duration (resource calendars are not scheduled yet)"
-)
-EXPLAINED: dict[tuple[str, int], str] = {
-    ("sample-constraints-calendars.xml", 2): _RESOURCE_CALENDARS,
-    ("sample-constraints-calendars.xml", 24): _RESOURCE_CALENDARS,
-    ("sample-constraints-calendars.xml", 1): "summary task of UID 2 (rolls up its finish)",
-}
+# (file, task UID) -> why the dates differ from Microsoft Project's. Since tasks are
+# scheduled on their own calendars (task calendar, resource calendars, their
+# intersection, 24 hours for elapsed durations), every stored date is reproduced.
+EXPLAINED: dict[tuple[str, int], str] = {}
 # file -> (tasks with dates, same working instant, identical datetimes). A finish
 # that is the same working instant but printed differently (Monday 08:00 vs
-# Friday 17:00) is Microsoft Project's display of SF-driven / summary finishes.
+# Friday 17:00) is Microsoft Project's display of SF-driven finishes.
 EXPECTED = {
     "baselines-project2019.xml": (110, 110, 110),
     "calendars-project2019.xml": (0, 0, 0),
     "relations.xml": (5, 5, 4),
-    "sample-constraints-calendars.xml": (22, 19, 15),
+    "sample-constraints-calendars.xml": (22, 22, 21),
     "task-links-project2019.xml": (16, 16, 16),
 }
 
@@ -81,13 +74,30 @@ def test_import_reproduces_microsoft_project_dates(
     # every explanation is still needed
     assert {(name, d[0]) for d in report["differ"]} == {k for k in EXPLAINED if k[0] == name}
     assert (report["tasks"], report["same_instant"], report["identical"]) == EXPECTED[name]
-    # the resource-calendar differences are also flagged to the user (Gantt page and API)
-    plan = Plan.objects.get(project__code="ORACLE")
-    flagged = [2, 24] if name == "sample-constraints-calendars.xml" else []
-    assert unscheduled_calendar_tasks(plan) == flagged
 
 
 def test_match_rate_over_all_samples() -> None:
     tasks = sum(v[0] for v in EXPECTED.values())
     same = sum(v[1] for v in EXPECTED.values())
-    assert (tasks, same, len(EXPLAINED)) == (153, 150, 3)  # 98.0 %; the 3 are explained
+    identical = sum(v[2] for v in EXPECTED.values())
+    assert (tasks, same, identical, len(EXPLAINED)) == (153, 153, 151, 0)  # 100 %; 98.7 %
+
+
+def test_night_shift_tasks_follow_their_resource_calendars(
+    sample: Any, users: Any, portfolio: Any
+) -> None:
+    # given the sample whose tasks 2 and 24 are worked by the Night Shift resource
+    services.import_msproject(
+        actor=None, content=sample("sample-constraints-calendars.xml"), code="NIGHT"
+    )
+    tasks = {t.uid: t for t in Plan.objects.get(project__code="NIGHT").tasks.all()}
+    # then UID 24 (40 h, Night Shift only) starts at 23:00 and ends a week later at 08:00
+    assert (from_db(tasks[24].start), from_db(tasks[24].finish)) == (
+        dt.datetime(2003, 1, 7, 23),
+        dt.datetime(2003, 1, 14, 8),
+    )
+    # UID 2 (Standard and Night Shift resources) works when either does: 800 h in 10 weeks
+    assert (from_db(tasks[2].start), from_db(tasks[2].finish)) == (
+        dt.datetime(2003, 1, 7, 8),
+        dt.datetime(2003, 3, 18, 8),
+    )
