@@ -23,6 +23,7 @@ queries), so it is tested without a database.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -159,10 +160,10 @@ def _profile(
         )
         cap[i, lo:hi] = round(r.fte * SCALE)
     for c in changes:
-        i = row.get(c.resource_id)
-        if i is None or not resources[i].active:
+        k = row.get(c.resource_id)
+        if k is None or not resources[k].active:
             continue
-        r = resources[i]
+        i, r = k, resources[k]
         first = max(c.first, r.available_from or c.first)
         last = min(c.last, r.available_until or c.last)
         lo = _index(origin, first, horizon)
@@ -172,9 +173,7 @@ def _profile(
     return cap
 
 
-def _load(
-    rows: list[tuple[int, int, int, int]], n_resources: int, horizon: int
-) -> np.ndarray:
+def _load(rows: list[tuple[int, int, int, int]], n_resources: int, horizon: int) -> np.ndarray:
     """Per resource and day demand of ``(resource, start, duration, demand)`` rows."""
     diff = np.zeros((n_resources, horizon + 1), dtype=np.int64)
     for r, s, d, q in rows:
@@ -202,7 +201,7 @@ def _windows(profile: np.ndarray) -> tuple[int, tuple[CapacityWindow, ...]]:
     bounds = [0, *change.tolist(), len(profile)]
     windows = tuple(
         CapacityWindow(start=lo, end=hi, capacity=int(profile[lo]))
-        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+        for lo, hi in itertools.pairwise(bounds)
         if int(profile[lo]) != base
     )
     return base, windows
@@ -249,7 +248,8 @@ def build_problem(
 
     demand = [round(a.fte * SCALE) for a in live]
     fixed = [
-        bool(s < int(np.busday_count(origin, today_d))) or proj_rows[proj_index[a.project_id]].pinned
+        bool(s < int(np.busday_count(origin, today_d)))
+        or proj_rows[proj_index[a.project_id]].pinned
         for a, s in zip(live, starts.tolist(), strict=True)
     ]
     not_levelable: list[AllocationRow] = []
@@ -306,7 +306,7 @@ def build_problem(
             chains.setdefault(a.project_id, []).append(j)
     for members in chains.values():
         members.sort(key=lambda j: (int(starts[j]), live[j].pk))
-        for i, j in zip(members[:-1], members[1:], strict=True):
+        for i, j in itertools.pairwise(members):
             precedences.append(
                 Precedence(pred=i, succ=j, lag=int(starts[j] - starts[i]), kind="SS")
             )
@@ -383,4 +383,3 @@ def moves(data: LevelingInput, schedule: Schedule) -> list[Move]:
             )
         )
     return result
-

@@ -112,9 +112,7 @@ def start_leveling(
 def _set_pins(actor: User, scenario: Scenario, codes: list[str]) -> None:
     wanted = {c.strip() for c in codes if c.strip()}
     in_scenario = dict(
-        Project.objects.filter(allocations__scenario=scenario)
-        .distinct()
-        .values_list("code", "pk")
+        Project.objects.filter(allocations__scenario=scenario).distinct().values_list("code", "pk")
     )
     unknown = sorted(wanted - set(in_scenario))
     if unknown:
@@ -165,7 +163,9 @@ def _phase(run: LevelingRun, phase: str, progress: int, **fields: Any) -> None:
 
 def _layer(scenario: Scenario, today: dt.date) -> adapters.LevelingInput:
     resources = [
-        adapters.ResourceRow(pk=r[0], fte=r[1], available_from=r[2], available_until=r[3], active=r[4])
+        adapters.ResourceRow(
+            pk=r[0], fte=r[1], available_from=r[2], available_until=r[3], active=r[4]
+        )
         for r in Resource.objects.values_list(
             "pk", "fte", "available_from", "available_until", "active"
         )
@@ -346,7 +346,7 @@ def _apply(
     if moved:
         scenario.version += 1
         scenario.save(update_fields=["version", "updated_at"])
-    not_levelable = [
+    not_levelable: list[dict[str, Any]] = [
         {
             "id": a.pk,
             "project": codes.get(a.project_id, ""),
@@ -364,7 +364,7 @@ def _apply(
     )
     for r in not_levelable:
         r["resource"] = names.get(r.pop("resource_id"), "")
-    projects = [
+    projects: list[dict[str, Any]] = [
         {
             "project": p.code,
             "priority": p.priority,

@@ -6,39 +6,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('resources', '0001_initial'),
+        ("resources", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LevelingRun',
+            name="LevelingRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('state', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='state')),
-                ('phase', models.CharField(default='queued', max_length=20, verbose_name='phase')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress')),
-                ('time_limit', models.PositiveIntegerField(default=30, verbose_name='time limit (s)')),
-                ('backend', models.CharField(default='cpsat', max_length=20, verbose_name='solver')),
-                ('scenario_version', models.PositiveIntegerField(default=0, editable=False)),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('overload_before', models.FloatField(blank=True, null=True, verbose_name='overload before (FTE-days)')),
-                ('overload_after', models.FloatField(blank=True, null=True, verbose_name='overload after (FTE-days)')),
-                ('objective', models.BigIntegerField(blank=True, null=True, verbose_name='weighted delay')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('result', models.JSONField(blank=True, default=dict, verbose_name='result')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='started by')),
-                ('scenario', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='resources.scenario', verbose_name='scenario')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("phase", models.CharField(default="queued", max_length=20, verbose_name="phase")),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="progress")),
+                (
+                    "time_limit",
+                    models.PositiveIntegerField(default=30, verbose_name="time limit (s)"),
+                ),
+                (
+                    "backend",
+                    models.CharField(default="cpsat", max_length=20, verbose_name="solver"),
+                ),
+                ("scenario_version", models.PositiveIntegerField(default=0, editable=False)),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+                ),
+                (
+                    "overload_before",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="overload before (FTE-days)"
+                    ),
+                ),
+                (
+                    "overload_after",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="overload after (FTE-days)"
+                    ),
+                ),
+                (
+                    "objective",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="weighted delay"),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                ("result", models.JSONField(blank=True, default=dict, verbose_name="result")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="started by",
+                    ),
+                ),
+                (
+                    "scenario",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="runs",
+                        to="resources.scenario",
+                        verbose_name="scenario",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'leveling run',
-                'verbose_name_plural': 'leveling runs',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "leveling run",
+                "verbose_name_plural": "leveling runs",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
     ]

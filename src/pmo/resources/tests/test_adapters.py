@@ -23,7 +23,9 @@ def day(n: int) -> dt.date:
     return MON + dt.timedelta(days=n)
 
 
-def alloc(pk: int, project: int, first: dt.date, last: dt.date, fte: str, res: int = 1) -> AllocationRow:
+def alloc(
+    pk: int, project: int, first: dt.date, last: dt.date, fte: str, res: int = 1
+) -> AllocationRow:
     return AllocationRow(
         pk=pk, resource_id=res, project_id=project, first=first, last=last, fte=Decimal(fte)
     )

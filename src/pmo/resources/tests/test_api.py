@@ -228,6 +228,8 @@ def test_level_a_scenario_queues_a_run_and_reads_it(
     assert "under way" in again.json()["detail"]
     read = client.get(f"/api/v1/leveling-runs/{run['id']}", headers=_auth(users["exec"]))
     assert (read.status_code, read.json()["id"]) == (200, run["id"])
-    assert client.get("/api/v1/leveling-runs/999999", headers=_auth(users["admin"])).status_code == 404
+    assert (
+        client.get("/api/v1/leveling-runs/999999", headers=_auth(users["admin"])).status_code == 404
+    )
     hidden = client.get(f"/api/v1/leveling-runs/{run['id']}", headers=_auth(users["viewer"]))
     assert hidden.status_code == 403

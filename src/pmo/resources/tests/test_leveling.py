@@ -63,7 +63,9 @@ def test_leveling_removes_the_overload_in_the_scenario_only(
         MON + dt.timedelta(days=7),
     }
     # the lowest priority project waits one week (5 working days), the others do not
-    delays = {p["project"]: (p["delay"], p["priority"], p["weight"]) for p in run.result["projects"]}
+    delays = {
+        p["project"]: (p["delay"], p["priority"], p["weight"]) for p in run.result["projects"]
+    }
     low, mid, high = (overloaded[k].code for k in ("low", "mid", "high"))
     assert delays[high] == (0, 1, 16)
     assert delays[mid] == (0, 3, 4)
@@ -153,10 +155,9 @@ def test_commit_after_leveling_moves_the_live_allocations(
     assert scenario.state == ScenarioState.COMMITTED
     assert result.updated == 1
     assert _heatmap(None).overloaded_cells == 0
-    assert (
-        Allocation.objects.get(scenario=None, project=overloaded["low"]).first
-        == MON + dt.timedelta(days=7)
-    )
+    assert Allocation.objects.get(
+        scenario=None, project=overloaded["low"]
+    ).first == MON + dt.timedelta(days=7)
 
 
 def test_enqueued_run_is_done_by_the_task_backend(

@@ -122,9 +122,7 @@ def test_level_the_portfolio_from_the_scenario_page(
     scenario = Scenario.objects.get()
     page = client.get(f"/resources/scenarios/{scenario.pk}/")
     assert 'data-testid="level"' in page.content.decode()
-    client.post(
-        f"/resources/scenarios/{scenario.pk}/level/", {"time_limit": "1", "pin": [a.code]}
-    )
+    client.post(f"/resources/scenarios/{scenario.pk}/level/", {"time_limit": "1", "pin": [a.code]})
     run = LevelingRun.objects.get()
     assert (run.state, run.time_limit) == ("queued", 1)
     queued = client.get(f"/resources/leveling-runs/{run.pk}/?poll=1")
