@@ -93,7 +93,7 @@ class Resource(BilingualNameModel, VersionedModel):
 class Scenario(TimeStampedModel):
     """A what-if copy of the current allocations and capacity, committed or discarded.
 
-    A leveling run (later) works on a draft scenario: it changes the scenario's
+    A leveling run (:class:`LevelingRun`) works on a draft scenario: it changes the scenario's
     allocations and :class:`ProjectShift` rows only, so committing or discarding it is
     the same as for a scenario edited by hand.
     """
