@@ -51,6 +51,7 @@ __all__ = [
     "ProjectRow",
     "ResourceRow",
     "build_problem",
+    "compact",
     "moves",
     "overload",
     "priority_weight",
@@ -116,6 +117,7 @@ class LevelingInput:
     projects: list[ProjectRow]  # by engine project index
     resource_ids: list[int]  # by engine resource index
     capacity: np.ndarray  # resources x days, hundredths (the heat map's capacity)
+    engine_capacity: np.ndarray  # the same, raised to the fixed demand where it exceeds it
 
 
 @dataclass(frozen=True)
@@ -331,6 +333,7 @@ def build_problem(
         projects=proj_rows,
         resource_ids=used,
         capacity=capacity,
+        engine_capacity=engine_capacity,
     )
 
 
@@ -356,6 +359,63 @@ def overload(data: LevelingInput, starts: list[int]) -> float:
     return float(np.maximum(load - cap, 0).sum()) / SCALE
 
 
+def compact(data: LevelingInput, starts: list[int] | tuple[int, ...]) -> list[int]:
+    """Pull every moved activity back as early as capacity and its chain allow.
+
+    The weighted-delay objective is blind to moves that do not delay a project's finish, so
+    a solver may push work further than needed; this left-justification never worsens a
+    finish, keeps every precedence (activities are visited by start, predecessors first)
+    and the capacity, and leaves only the moves that remove overload.
+    """
+    problem = data.problem
+    result = [int(s) for s in starts]
+    if not result:
+        return result
+    end = max(s + a.duration for s, a in zip(result, problem.activities, strict=True)) + 1
+    horizon = data.engine_capacity.shape[1]
+    cap = np.concatenate(
+        [
+            data.engine_capacity,
+            np.repeat(data.engine_capacity[:, -1:], max(end - horizon, 0), axis=1),
+        ],
+        axis=1,
+    )
+    res = [next((k for k, q in enumerate(a.demands) if q), -1) for a in problem.activities]
+    load = _load(
+        [
+            (res[j], result[j], a.duration, a.demands[res[j]])
+            for j, a in enumerate(problem.activities)
+            if res[j] >= 0
+        ],
+        len(data.resource_ids),
+        cap.shape[1],
+    )
+    preds: dict[int, list[tuple[int, int]]] = {}
+    for e in problem.precedences:
+        preds.setdefault(e.succ, []).append((e.pred, e.start_lag(problem.durations)))
+    for _round in range(3):  # a pull-back frees capacity for rows visited before it
+        changed = False
+        for j in sorted(range(len(result)), key=lambda j: (result[j], data.starts[j], j)):
+            a = problem.activities[j]
+            s, d, r = result[j], a.duration, res[j]
+            if data.fixed[j] or s <= a.release or r < 0:
+                continue
+            lb = max([a.release, *(result[i] + lag for i, lag in preds.get(j, []))])
+            if lb >= s:
+                continue
+            q = a.demands[r]
+            load[r, s : s + d] -= q
+            bad = np.concatenate(([0], np.cumsum(cap[r, lb : s + d] - load[r, lb : s + d] < q)))
+            fits = np.flatnonzero(bad[d : s - lb + d + 1] - bad[: s - lb + 1] == 0)
+            t = lb + int(fits[0]) if len(fits) else s
+            load[r, t : t + d] += q
+            changed = changed or t != s
+            result[j] = t
+        if not changed:
+            break
+    return result
+
+
 def solve_problem(
     data: LevelingInput, *, backend: str, time_limit: float, workers: int = 2
 ) -> Schedule:
@@ -363,10 +423,10 @@ def solve_problem(
     return solve(data.problem, backend=backend, time_limit=time_limit, workers=workers)
 
 
-def moves(data: LevelingInput, schedule: Schedule) -> list[Move]:
-    """The allocations the schedule moves, with old and new inclusive dates."""
+def moves(data: LevelingInput, starts: list[int] | tuple[int, ...]) -> list[Move]:
+    """The allocations moved by ``starts``, with old and new inclusive dates."""
     result = []
-    for j, (row, old, new) in enumerate(zip(data.rows, data.starts, schedule.starts, strict=True)):
+    for j, (row, old, new) in enumerate(zip(data.rows, data.starts, starts, strict=True)):
         delta = int(new) - int(old)
         if delta == 0 or data.fixed[j]:
             continue

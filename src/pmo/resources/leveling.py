@@ -244,7 +244,7 @@ def _run(run: LevelingRun, today: dt.date) -> None:
     _phase(run, "solving", 10, overload_before=before)
     if movable:
         schedule = adapters.solve_problem(data, backend=run.backend, time_limit=run.time_limit)
-        starts = list(schedule.starts)
+        starts = adapters.compact(data, schedule.starts)
         solver: dict[str, Any] = {
             "status": str(schedule.status),
             "objective": schedule.objective,
@@ -253,8 +253,8 @@ def _run(run: LevelingRun, today: dt.date) -> None:
             "solver": schedule.solver,
             "seconds": round(schedule.seconds, 2),
         }
-        delays = [int(d) for d in schedule.project_delay]
-        moved = adapters.moves(data, schedule)
+        delays = _delays(data, starts)
+        moved = adapters.moves(data, starts)
     else:
         starts, delays, moved = list(data.starts), [0] * len(data.projects), []
         solver = {"status": "nothing to move", "objective": 0, "bound": 0, "gap": 0.0}
@@ -267,9 +267,22 @@ def _run(run: LevelingRun, today: dt.date) -> None:
         progress=100,
         finished_at=timezone.now(),
         overload_after=after,
-        objective=solver["objective"],
+        objective=sum(
+            adapters.priority_weight(p.priority) * d
+            for p, d in zip(data.projects, delays, strict=True)
+        ),
         result=result,
     )
+
+
+def _delays(data: adapters.LevelingInput, starts: list[int]) -> list[int]:
+    """Per project: working days its finish is later than now (after compaction)."""
+    before = [0] * len(data.projects)
+    after = [0] * len(data.projects)
+    for a, old, new in zip(data.problem.activities, data.starts, starts, strict=True):
+        before[a.project] = max(before[a.project], old + a.duration)
+        after[a.project] = max(after[a.project], new + a.duration)
+    return [max(0, x - y) for x, y in zip(after, before, strict=True)]
 
 
 @transaction.atomic
@@ -375,7 +388,7 @@ def _apply(
         }
         for i, p in enumerate(data.projects)
     ]
-    projects.sort(key=lambda p: (-p["delay"], p["priority"], p["project"]))
+    projects.sort(key=lambda p: (-p["delay"], -p["moved"], p["priority"], p["project"]))
     moved_out.sort(key=lambda m: (m["project"], m["first"], m["resource"]))
     return {
         "projects": projects,

@@ -11,6 +11,7 @@ from pmo.resources.adapters import (
     ProjectRow,
     ResourceRow,
     build_problem,
+    compact,
     moves,
     overload,
     priority_weight,
@@ -131,9 +132,26 @@ def test_moves_keep_working_days() -> None:
         projects=[ProjectRow(pk=10, code="A")],
         today=MON,
     )
-
-    class Fake:
-        starts = (3,)
-
-    [move] = moves(data, Fake())  # type: ignore[arg-type]
+    [move] = moves(data, (3,))
     assert (move.new_first, move.new_last, move.days) == (day(3), day(9), 3)
+
+
+def test_compact_pulls_moves_back_as_far_as_capacity_and_chain_allow() -> None:
+    # given 1 FTE, A (week 1) and B (week 1, then a second row a week later, SS lag 5)
+    rows = [
+        alloc(1, 10, MON, day(4), "1"),
+        alloc(2, 20, MON, day(4), "1"),
+        alloc(3, 20, day(7), day(11), "0.5"),
+    ]
+    data = build_problem(
+        resources=[ResourceRow(pk=1, fte=Decimal("1"))],
+        changes=[],
+        allocations=rows,
+        projects=[ProjectRow(pk=10, code="A"), ProjectRow(pk=20, code="B")],
+        today=MON,
+    )
+    # when a solver pushed B's rows far out (valid, but more than needed)
+    # then B's first row comes back right after A and its second keeps the 5-day lag
+    assert compact(data, (0, 20, 40)) == [0, 5, 10]
+    # and nothing moves earlier than its release or into an overload
+    assert compact(data, (0, 5, 10)) == [0, 5, 10]

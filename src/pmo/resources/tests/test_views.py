@@ -92,7 +92,7 @@ def test_admin_lists_are_read_only(client: Any, users: Any, org: Any, make_proje
     admin.is_staff = admin.is_superuser = True
     admin.save()
     client.force_login(admin)
-    for name in ("resource", "allocation", "capacitychange", "scenario"):
+    for name in ("resource", "allocation", "capacitychange", "scenario", "levelingrun"):
         assert client.get(f"/admin/resources/{name}/").status_code == 200
     assert client.get("/admin/resources/resource/add/").status_code == 403
 
