@@ -175,3 +175,37 @@ def test_enqueued_run_is_done_by_the_task_backend(
     run.refresh_from_db()
     assert run.state == "done"
     assert _heatmap(scenario.pk).overloaded_cells == 0
+
+
+def test_progress_is_interpolated_while_solving_and_stale_runs_do_not_block(
+    overloaded: dict[str, Any], director: User
+) -> None:
+    from django.utils import timezone
+
+    from pmo.resources.models import LevelingRun
+
+    scenario = services.create_scenario(actor=director, name="Progress")
+    run = leveling.start_leveling(actor=director, scenario=scenario, time_limit=100)
+    now = timezone.now()
+    run.state, run.phase, run.progress = "running", "solving", 10
+    run.started_at = now - dt.timedelta(seconds=50)
+    assert leveling.shown_progress(run) == 50  # 10 + 80 * 50 / 100
+    run.started_at = now - dt.timedelta(seconds=500)
+    assert leveling.shown_progress(run) == 89
+    # a run whose worker never came (older than its limit + 10 minutes) no longer blocks
+    LevelingRun.objects.filter(pk=run.pk).update(created_at=now - dt.timedelta(minutes=12))
+    assert leveling.active_run(scenario) is None
+    again = leveling.start_leveling(actor=director, scenario=scenario, time_limit=1)
+    assert again.pk != run.pk
+
+
+def test_the_result_panel_in_chinese(
+    overloaded: dict[str, Any], director: User, client: Any
+) -> None:
+    scenario = services.create_scenario(actor=director, name="中文")
+    _level(director, scenario)
+    client.force_login(director)
+    page = client.get(
+        f"/resources/scenarios/{scenario.pk}/", headers={"accept-language": "zh-hans"}
+    ).content.decode()
+    assert "各项目延期" in page and "移动的任务和分配" in page and "平衡项目组合资源" in page
