@@ -10,10 +10,12 @@ queries), so it is tested without a database.
 - Capacity per resource and day: the standing FTE inside the availability window (0 for an
   inactive resource), overridden by the layer's capacity changes; outside the built axis
   the value of its last day.
-- Leveling only delays: an activity's release is its current start. Allocations that have
-  ended are left out, allocations under way and every allocation of a pinned project are
-  fixed in place; within a project the movable allocations are chained by start with
-  start-to-start lags equal to their current offsets (a project can stretch, not compress).
+- Leveling only delays: an activity's release is its current start. The axis starts today:
+  allocations that have ended are left out; of an allocation under way only the part from
+  today on is an activity (moving it splits the row: the part before today stays); every
+  allocation of a pinned project is fixed in place; within a project the movable
+  allocations are chained by start with start-to-start lags equal to their current offsets
+  (a project can stretch, not compress).
 - Where fixed demand alone exceeds capacity, the engine's capacity is raised to that demand
   (the overload stays and is reported; nothing else may use the day). An allocation that fits
   nowhere at or after its start even alone (demand above the residual capacity on every
@@ -113,6 +115,7 @@ class LevelingInput:
     rows: list[AllocationRow]  # by activity index
     starts: list[int]  # current start (working-day index) by activity index
     fixed: list[bool]
+    split: list[bool]  # under way: a move keeps the part before today in place
     not_levelable: list[AllocationRow]
     projects: list[ProjectRow]  # by engine project index
     resource_ids: list[int]  # by engine resource index
@@ -130,6 +133,7 @@ class Move:
     new_first: dt.date
     new_last: dt.date
     days: int
+    kept_last: dt.date | None = None  # work under way: the original row now ends here
 
 
 def priority_weight(priority: int) -> int:
@@ -226,8 +230,14 @@ def build_problem(
     durations = np.busday_count(firsts, np.array([a.last for a in live], dtype="datetime64[D]") + 1)
     keep = durations > 0  # allocations on weekends only carry no demand
     live = [a for a, k in zip(live, keep, strict=True) if k]
-    firsts, durations = firsts[keep], durations[keep]
-    origin = min(firsts.min(), today_d) if len(live) else today_d
+    firsts = firsts[keep]
+    # work under way: only what is left from today is an activity (the past part stays)
+    split = (firsts < today_d).tolist()
+    firsts = np.maximum(firsts, today_d)
+    durations = np.busday_count(
+        firsts, np.array([a.last for a in live], dtype="datetime64[D]") + 1
+    ).astype(np.int64)
+    origin = today_d
     starts = np.busday_count(origin, firsts).astype(np.int64)
     ends = [
         *(starts + durations).tolist(),
@@ -249,11 +259,7 @@ def build_problem(
     proj_rows = [proj_by_pk.get(pk, ProjectRow(pk=pk, code=str(pk))) for pk in project_list]
 
     demand = [round(a.fte * SCALE) for a in live]
-    fixed = [
-        bool(s < int(np.busday_count(origin, today_d)))
-        or proj_rows[proj_index[a.project_id]].pinned
-        for a, s in zip(live, starts.tolist(), strict=True)
-    ]
+    fixed = [proj_rows[proj_index[a.project_id]].pinned for a in live]
     not_levelable: list[AllocationRow] = []
     engine_capacity = capacity
     while True:  # fixing an allocation adds load, which may leave others nowhere to go
@@ -329,6 +335,7 @@ def build_problem(
         rows=live,
         starts=starts.tolist(),
         fixed=fixed,
+        split=split,
         not_levelable=not_levelable,
         projects=proj_rows,
         resource_ids=used,
@@ -430,8 +437,9 @@ def moves(data: LevelingInput, starts: list[int] | tuple[int, ...]) -> list[Move
         delta = int(new) - int(old)
         if delta == 0 or data.fixed[j]:
             continue
-        first = np.busday_offset(_day(row.first), delta, roll="forward")
+        first = np.busday_offset(data.origin, int(new))
         last = np.busday_offset(_day(row.last), delta, roll="backward")
+        kept = np.busday_offset(data.origin, -1) if data.split[j] else None
         result.append(
             Move(
                 pk=row.pk,
@@ -440,6 +448,7 @@ def moves(data: LevelingInput, starts: list[int] | tuple[int, ...]) -> list[Move
                 new_first=first.astype(dt.date),
                 new_last=last.astype(dt.date),
                 days=delta,
+                kept_last=kept.astype(dt.date) if kept is not None else None,
             )
         )
     return result

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
-from pmo.audit.services import record
+from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import ConflictError, FieldError, NotFoundError
 from pmo.portfolio.models import Project
 from pmo.resources import adapters
@@ -312,8 +312,33 @@ def _apply(
     now = timezone.now()
     for m in moved:
         a = rows[m.pk]
-        a.first, a.last, a.version, a.updated_at = m.new_first, m.new_last, a.version + 1, now
-        calendar_days = (m.new_first - m.first).days
+        new_id = None
+        if m.kept_last is not None:  # under way: the past part stays, the rest moves
+            rest = Allocation.objects.create(
+                scenario=scenario,
+                resource_id=a.resource_id,
+                project_id=a.project_id,
+                first=m.new_first,
+                last=m.new_last,
+                fte=a.fte,
+                status=a.status,
+                source=a.source,
+                note=a.note,
+            )
+            new_id = rest.pk
+            record(
+                actor=run.created_by,
+                action=AuditAction.CREATE,
+                instance=rest,
+                scope=scope,
+                changes=diff({}, snapshot(rest)),
+            )
+            a.last = m.kept_last
+            calendar_days = (m.new_last - m.last).days
+        else:
+            a.first, a.last = m.new_first, m.new_last
+            calendar_days = (m.new_first - m.first).days
+        a.version, a.updated_at = a.version + 1, now
         if abs(calendar_days) > abs(shift_days[a.project_id]):
             shift_days[a.project_id] = calendar_days
         record(
@@ -322,13 +347,14 @@ def _apply(
             instance=a,
             scope=scope,
             changes={
-                "first": [m.first.isoformat(), m.new_first.isoformat()],
-                "last": [m.last.isoformat(), m.new_last.isoformat()],
+                "first": [m.first.isoformat(), a.first.isoformat()],
+                "last": [m.last.isoformat(), a.last.isoformat()],
             },
         )
         moved_out.append(
             {
                 "id": a.pk,
+                "new_id": new_id,
                 "project": a.project.code,
                 "resource": a.resource.code,
                 "resource_name": a.resource.name,
@@ -338,6 +364,7 @@ def _apply(
                 "last": m.last.isoformat(),
                 "new_first": m.new_first.isoformat(),
                 "new_last": m.new_last.isoformat(),
+                "kept_last": m.kept_last.isoformat() if m.kept_last else None,
                 "days": m.days,
             }
         )

@@ -85,7 +85,7 @@ def test_working_days_and_start_to_start_chain_with_original_offsets() -> None:
     assert priority_weight(5) == 1
 
 
-def test_pinned_project_and_allocations_under_way_are_fixed() -> None:
+def test_pinned_project_is_fixed_and_work_under_way_counts_from_today() -> None:
     rows = [
         alloc(1, 10, MON, day(4), "1"),  # pinned project
         alloc(2, 20, day(-7), day(4), "1"),  # under way on "today"
@@ -100,11 +100,18 @@ def test_pinned_project_and_allocations_under_way_are_fixed() -> None:
         today=MON,
     )
     assert [r.pk for r in data.rows] == [1, 2, 3]
-    assert data.fixed == [True, True, False]
-    pinned = [a.pinned_start for a in data.problem.activities]
-    assert pinned == [5, 0, None]
+    assert (data.fixed, data.split) == ([True, False, False], [False, True, False])
+    acts = data.problem.activities
+    assert [(a.release, a.duration, a.pinned_start) for a in acts] == [
+        (0, 5, 0),
+        (0, 5, None),
+        (5, 5, None),
+    ]
     assert data.problem.projects[0].pinned
-    assert data.problem.precedences == ()
+    assert [(p.pred, p.succ, p.lag) for p in data.problem.precedences] == [(1, 2, 5)]
+    # moving the work under way by a week keeps its past part: the row is split
+    [move] = moves(data, (0, 5, 10))[:1]
+    assert (move.pk, move.kept_last, move.new_first, move.new_last) == (2, day(-3), day(7), day(11))
 
 
 def test_an_allocation_above_capacity_everywhere_is_not_levelable() -> None:

@@ -209,3 +209,40 @@ def test_the_result_panel_in_chinese(
         f"/resources/scenarios/{scenario.pk}/", headers={"accept-language": "zh-hans"}
     ).content.decode()
     assert "各项目延期" in page and "移动的任务和分配" in page and "平衡项目组合资源" in page
+
+
+def test_work_under_way_is_split_and_commit_creates_the_moved_part(
+    org: Any, make_project: Any, director: User
+) -> None:
+    # given two projects on a 1-FTE pool: one under way since last week (priority 5) and one
+    # starting today (priority 1), both until Friday
+    java = pool(org, fte=1)
+    busy, urgent = make_project(priority=5), make_project(priority=1)
+    started = MON - dt.timedelta(days=7)
+    allocate(java, busy, started, FRI, "1", status="committed")
+    allocate(java, urgent, MON, FRI, "1", status="committed")
+    scenario = services.create_scenario(actor=director, name="Split")
+    run = _level(director, scenario)
+    # then the work under way keeps last week and its remaining week moves after the urgent one
+    [moved] = run.result["moved"]
+    assert (moved["project"], moved["kept_last"], moved["new_first"], moved["new_last"]) == (
+        busy.code,
+        (MON - dt.timedelta(days=3)).isoformat(),
+        (MON + dt.timedelta(days=7)).isoformat(),
+        (FRI + dt.timedelta(days=7)).isoformat(),
+    )
+    rows = Allocation.objects.filter(scenario=scenario, project=busy).order_by("first")
+    assert [(a.first, a.last) for a in rows] == [
+        (started, MON - dt.timedelta(days=3)),
+        (MON + dt.timedelta(days=7), FRI + dt.timedelta(days=7)),
+    ]
+    assert (
+        build_heatmap(
+            by="resource", start=started, count=3, scenario_id=scenario.pk
+        ).overloaded_cells
+        == 0
+    )
+    result = services.commit_scenario(actor=director, scenario=scenario)
+    assert (result.created, result.updated) == (1, 1)
+    live = Allocation.objects.filter(scenario=None, project=busy).order_by("first")
+    assert [(a.first, a.last) for a in live] == [(r.first, r.last) for r in rows]
