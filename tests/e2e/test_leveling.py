@@ -56,7 +56,8 @@ def test_level_a_scenario_and_see_the_result(
 
     expect(page.locator("[data-testid=run-state]")).to_have_text("Done")  # reloaded by htmx
     projects = page.locator("[data-testid=run-projects] tbody tr")
-    expect(projects).to_have_count(2)
+    expect(projects).to_have_count(1)  # the urgent project neither moved nor waits
+    expect(page.locator("[data-testid=run-unaffected]")).to_contain_text("1 other project")
     expect(projects.first).to_contain_text(f"{later.code}51")  # code, priority, weight 1
     expect(projects.first.locator("td").nth(3)).to_have_text("5")
     moved = page.locator("[data-testid=run-moved] tbody tr")

@@ -260,8 +260,12 @@ def _run_context(run: Any) -> dict[str, Any]:
         "done": _("Done"),
         "failed": _("Failed"),
     }
+    projects = (run.result or {}).get("projects", [])
+    affected = [p for p in projects if p["delay"] or p["moved"] or p["pinned"]]
     return {
         "run": run,
+        "run_projects": affected,
+        "run_unaffected": len(projects) - len(affected),
         "run_progress": leveling.shown_progress(run),
         "run_phase": phases.get(run.phase, run.phase),
     }
