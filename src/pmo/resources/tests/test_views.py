@@ -135,4 +135,10 @@ def test_level_the_portfolio_from_the_scenario_page(
     assert f"<td>{b.code}</td><td>4</td><td>2</td><td>5</td>" in page
     again = client.post(f"/resources/scenarios/{scenario.pk}/level/", {"time_limit": "x"})
     assert again.status_code == 302
+    client.force_login(users["exec"])  # reads the run, may not start one
+    assert client.get(f"/resources/leveling-runs/{run.pk}/").status_code == 200
+    assert client.get("/resources/leveling-runs/999999/").status_code == 404
+    client.post(f"/resources/scenarios/{scenario.pk}/level/", {"time_limit": "1"})
     assert LevelingRun.objects.count() == 1
+    client.force_login(users["viewer"])
+    assert client.get(f"/resources/leveling-runs/{run.pk}/").status_code == 403
