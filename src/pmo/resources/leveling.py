@@ -216,13 +216,14 @@ def run_leveling(run_id: int, *, today: dt.date | None = None) -> LevelingRun:
     A run whose scenario was changed, committed or discarded meanwhile fails and changes
     nothing (level again).
     """
-    run = LevelingRun.objects.select_related("scenario").get(pk=run_id)
-    if run.state != LevelingState.QUEUED:
-        return run
-    run.state, run.started_at = LevelingState.RUNNING, timezone.now()
-    LevelingRun.objects.filter(pk=run.pk).update(
-        state=run.state, started_at=run.started_at, phase="building", progress=2
+    run = LevelingRun.objects.select_related("scenario", "created_by").get(pk=run_id)
+    started = timezone.now()
+    claimed = LevelingRun.objects.filter(pk=run.pk, state=LevelingState.QUEUED).update(
+        state=LevelingState.RUNNING, started_at=started, phase="building", progress=2
     )
+    if not claimed:  # done, failed or taken by another worker
+        return run
+    run.state, run.started_at = LevelingState.RUNNING, started
     try:
         _run(run, today or timezone.localdate())
     except Exception as exc:  # a run must end, whatever went wrong

@@ -246,3 +246,12 @@ def test_work_under_way_is_split_and_commit_creates_the_moved_part(
     assert (result.created, result.updated) == (1, 1)
     live = Allocation.objects.filter(scenario=None, project=busy).order_by("first")
     assert [(a.first, a.last) for a in live] == [(r.first, r.last) for r in rows]
+
+
+def test_a_run_is_done_once(overloaded: dict[str, Any], director: User) -> None:
+    scenario = services.create_scenario(actor=director, name="Once")
+    run = leveling.start_leveling(actor=director, scenario=scenario, time_limit=1)
+    first = leveling.run_leveling(run.pk, today=MON)
+    second = leveling.run_leveling(run.pk, today=MON)
+    assert (first.state, second.state, second.finished_at) == ("done", "done", first.finished_at)
+    assert Allocation.objects.filter(scenario=scenario, project=overloaded["low"]).count() == 1
