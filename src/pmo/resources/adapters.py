@@ -42,6 +42,7 @@ from pmo.engine.leveling import (
     Resource,
     Schedule,
     solve,
+    violations,
 )
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "overload",
     "priority_weight",
     "solve_problem",
+    "violations",
 ]
 
 SCALE = 100  # hundredths of an FTE
