@@ -230,6 +230,8 @@ def run_leveling(run_id: int, *, today: dt.date | None = None) -> LevelingRun:
         if not isinstance(exc, adapters.EngineError | ConflictError):
             logger.exception("leveling run %s failed", run.pk)
         message = getattr(exc, "message", None) or str(exc) or exc.__class__.__name__
+        if isinstance(exc, adapters.EngineError):
+            message = f"no schedule found ({message}); the scenario is unchanged"
         LevelingRun.objects.filter(pk=run.pk).update(
             state=LevelingState.FAILED, phase="failed", error=message, finished_at=timezone.now()
         )

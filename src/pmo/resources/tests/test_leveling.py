@@ -255,3 +255,19 @@ def test_a_run_is_done_once(overloaded: dict[str, Any], director: User) -> None:
     second = leveling.run_leveling(run.pk, today=MON)
     assert (first.state, second.state, second.finished_at) == ("done", "done", first.finished_at)
     assert Allocation.objects.filter(scenario=scenario, project=overloaded["low"]).count() == 1
+
+
+def test_no_schedule_fails_the_run_and_leaves_the_scenario(
+    org: Any, make_project: Any, director: User
+) -> None:
+    # given a 1-FTE person leaving on Friday and two 3-day rows that each fit alone
+    person = pool(org, code="ana", kind="person", fte=1, available_until=FRI)
+    for _ in range(2):
+        allocate(person, make_project(), MON, MON + dt.timedelta(days=2), "1")
+    scenario = services.create_scenario(actor=director, name="Leaving")
+    run = _level(director, scenario)
+    assert run.state == "failed"
+    assert run.error.startswith("no schedule found")
+    assert set(Allocation.objects.filter(scenario=scenario).values_list("first", flat=True)) == {
+        MON
+    }
