@@ -260,11 +260,18 @@ def _run_context(run: Any) -> dict[str, Any]:
         "done": _("Done"),
         "failed": _("Failed"),
     }
+    solver = (run.result or {}).get("solver", {})
+    statuses = {
+        "optimal": _("optimal"),
+        "feasible": _("feasible, not proven optimal"),
+        "nothing to move": _("nothing to move"),
+    }
     projects = (run.result or {}).get("projects", [])
     affected = [p for p in projects if p["delay"] or p["moved"] or p["pinned"]]
     return {
         "run": run,
         "run_projects": affected,
+        "run_status": statuses.get(solver.get("status", ""), solver.get("status", "")),
         "run_unaffected": len(projects) - len(affected),
         "run_progress": leveling.shown_progress(run),
         "run_phase": phases.get(run.phase, run.phase),

@@ -209,6 +209,7 @@ def test_the_result_panel_in_chinese(
         f"/resources/scenarios/{scenario.pk}/", headers={"accept-language": "zh-hans"}
     ).content.decode()
     assert "各项目延期" in page and "移动的任务和分配" in page and "平衡项目组合资源" in page
+    assert "求解器：最优" in page
 
 
 def test_work_under_way_is_split_and_commit_creates_the_moved_part(
