@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from pmo.resources.models import Allocation, CapacityChange, Resource, Scenario
+from pmo.resources.models import Allocation, CapacityChange, LevelingRun, Resource, Scenario
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -46,3 +46,10 @@ class AllocationAdmin(ReadOnly):
 @admin.register(Scenario)
 class ScenarioAdmin(ReadOnly):
     list_display = ("name", "state", "created_by", "created_at", "closed_at")
+
+
+@admin.register(LevelingRun)
+class LevelingRunAdmin(ReadOnly):
+    list_display = ("pk", "scenario", "state", "phase", "time_limit", "created_at", "finished_at")
+    list_filter = ("state",)
+    list_select_related = ("scenario",)

@@ -13,9 +13,9 @@ from ninja.pagination import PageNumberPagination, paginate
 from pmo.accounts.models import user_of
 from pmo.core.errors import NotFoundError
 from pmo.portfolio.access import get_visible_project
-from pmo.resources import heatmap, selectors, services, xlsx
+from pmo.resources import heatmap, leveling, selectors, services, xlsx
 from pmo.resources.access import require_view
-from pmo.resources.models import Allocation, CapacityChange, Resource
+from pmo.resources.models import Allocation, CapacityChange, LevelingRun, Resource
 
 router = Router(tags=["resources"])
 
@@ -186,6 +186,36 @@ class CommitOut(Schema):
     deleted: int
     capacity_changes: int
     plans_to_change: list[str]
+
+
+class LevelIn(Schema):
+    time_limit: int = Field(default=30, ge=1, le=leveling.MAX_TIME_LIMIT, description="seconds")
+    backend: Literal["cpsat", "heuristic"] = "cpsat"
+    pinned: list[str] | None = Field(
+        default=None, description="project codes to pin (replaces the scenario's pins)"
+    )
+
+
+class LevelingRunOut(Schema):
+    id: int
+    scenario_id: int
+    state: str
+    phase: str
+    progress: int
+    time_limit: int
+    backend: str
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    overload_before: float | None = Field(description="FTE-days above capacity")
+    overload_after: float | None
+    objective: int | None = Field(description="weighted delay (working days x weight)")
+    error: str
+    result: dict[str, object]
+
+    @staticmethod
+    def resolve_progress(obj: LevelingRun) -> int:
+        return leveling.shown_progress(obj)
 
 
 class CellOut(Schema):
@@ -457,6 +487,28 @@ def commit(request: HttpRequest, pk: int, payload: VersionIn) -> object:
 @router.post("/scenarios/{pk}/discard", response=ScenarioOut, summary="Discard a scenario")
 def discard(request: HttpRequest, pk: int) -> object:
     return services.discard_scenario(actor=user_of(request), scenario=selectors.get_scenario(pk))
+
+
+@router.post(
+    "/scenarios/{pk}/level",
+    response={202: LevelingRunOut},
+    summary="Level the portfolio in a draft scenario (in the background)",
+)
+def level(request: HttpRequest, pk: int, payload: LevelIn) -> Status:
+    run = leveling.start_leveling(
+        actor=user_of(request),
+        scenario=selectors.get_scenario(pk),
+        time_limit=payload.time_limit,
+        backend=payload.backend,
+        pinned=payload.pinned,
+    )
+    return Status(202, run)
+
+
+@router.get("/leveling-runs/{pk}", response=LevelingRunOut, summary="A leveling run")
+def get_leveling_run(request: HttpRequest, pk: int) -> LevelingRun:
+    require_view(user_of(request))
+    return leveling.get_leveling_run(pk)
 
 
 @router.post("/capacity/import", response=ImportOut, summary="Import a capacity sheet (XLSX)")

@@ -93,7 +93,7 @@ class Resource(BilingualNameModel, VersionedModel):
 class Scenario(TimeStampedModel):
     """A what-if copy of the current allocations and capacity, committed or discarded.
 
-    A leveling run (later) works on a draft scenario: it changes the scenario's
+    A leveling run (:class:`LevelingRun`) works on a draft scenario: it changes the scenario's
     allocations and :class:`ProjectShift` rows only, so committing or discarding it is
     the same as for a scenario edited by hand.
     """
@@ -243,3 +243,61 @@ class ProjectShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.days:+d}"
+
+
+class LevelingState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class LevelingRun(TimeStampedModel):
+    """One "level the portfolio" run on a draft scenario, done in the background.
+
+    ``phase`` is a short code (queued, building, solving, applying, done, failed) shown
+    translated; ``progress`` is 0-100 at phase boundaries (the page interpolates the
+    solving phase by time). ``result`` holds per-project delays (working days, priority,
+    weight, pinned), the moved allocations (old and new dates), the allocations that
+    cannot be levelled and the solver's status, bound and gap. Applying a result writes
+    only the scenario's allocations and :class:`ProjectShift` rows.
+    """
+
+    scenario = models.ForeignKey(
+        Scenario, verbose_name=_("scenario"), on_delete=models.CASCADE, related_name="runs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=LevelingState.choices, default=LevelingState.QUEUED
+    )
+    phase = models.CharField(_("phase"), max_length=20, default="queued")
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    time_limit = models.PositiveIntegerField(_("time limit (s)"), default=30)
+    backend = models.CharField(_("solver"), max_length=20, default="cpsat")
+    scenario_version = models.PositiveIntegerField(default=0, editable=False)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    overload_before = models.FloatField(_("overload before (FTE-days)"), null=True, blank=True)
+    overload_after = models.FloatField(_("overload after (FTE-days)"), null=True, blank=True)
+    objective = models.BigIntegerField(_("weighted delay"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("leveling run")
+        verbose_name_plural = _("leveling runs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"leveling {self.pk} of scenario {self.scenario_id} ({self.state})"
+
+    @property
+    def active(self) -> bool:
+        """Queued or running."""
+        return self.state in (LevelingState.QUEUED, LevelingState.RUNNING)

@@ -18,6 +18,8 @@ urlpatterns = [
         views.scenario_capacity,
         name="scenario_capacity",
     ),
+    path("resources/scenarios/<int:pk>/level/", views.scenario_level, name="scenario_level"),
+    path("resources/leveling-runs/<int:pk>/", views.leveling_run, name="leveling_run"),
     path(
         "resources/scenarios/<int:pk>/<str:action>/",
         views.scenario_close,

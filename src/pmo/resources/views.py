@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from pmo.portfolio.access import get_visible_project
-from pmo.resources import heatmap, selectors, services, xlsx
+from pmo.resources import heatmap, leveling, selectors, services, xlsx
 from pmo.resources.access import can_manage_resources, require_view
 from pmo.resources.heatmap import GROUPINGS, SCALES
 
@@ -223,6 +223,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     current = heatmap.build_heatmap(**kwargs)
     what_if = heatmap.build_heatmap(**kwargs, scenario_id=scenario.pk)
     shifts = scenario.shifts.select_related("project").order_by("project__code")
+    run = scenario.runs.select_related("created_by").first()
     projects = (
         selectors.list_allocations(scenario_id=scenario.pk)
         .values_list("project__code", "project__name")
@@ -239,9 +240,77 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "what_if": what_if,
             "shifts": shifts,
             "projects": list(projects),
+            "pinned": {s.project.code for s in shifts if s.pinned},
+            "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
+            "capacity_changes": scenario.capacity_changes.select_related("resource"),
             "can_manage": can_manage_resources(user_of(request)) and scenario.state == "draft",
+            **_run_context(run),
         },
     )
+
+
+def _run_context(run: Any) -> dict[str, Any]:
+    if run is None:
+        return {"run": None}
+    phases = {
+        "queued": _("Waiting for a worker"),
+        "building": _("Building the model"),
+        "solving": _("Solving (at most %(seconds)s s)") % {"seconds": run.time_limit},
+        "applying": _("Writing the scenario"),
+        "done": _("Done"),
+        "failed": _("Failed"),
+    }
+    solver = (run.result or {}).get("solver", {})
+    statuses = {
+        "optimal": _("optimal"),
+        "feasible": _("feasible, not proven optimal"),
+        "nothing to move": _("nothing to move"),
+    }
+    projects = (run.result or {}).get("projects", [])
+    affected = [p for p in projects if p["delay"] or p["moved"] or p["pinned"]]
+    return {
+        "run": run,
+        "run_projects": affected,
+        "run_status": statuses.get(solver.get("status", ""), solver.get("status", "")),
+        "run_unaffected": len(projects) - len(affected),
+        "run_progress": leveling.shown_progress(run),
+        "run_phase": phases.get(run.phase, run.phase),
+    }
+
+
+@login_required
+@require_POST
+def scenario_level(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a leveling run of the scenario (pins from the checkboxes)."""
+    scenario = _scenario(request, str(pk))
+    try:
+        leveling.start_leveling(
+            actor=user_of(request),
+            scenario=scenario,
+            time_limit=int(request.POST.get("time_limit") or 30),
+            pinned=request.POST.getlist("pin"),
+        )
+    except ValueError:
+        messages.error(request, _("Enter a time limit in whole seconds."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("resources:scenario_detail", pk=scenario.pk)
+
+
+@login_required
+def leveling_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run panel (htmx polls it while the run is under way; reloads the page when done)."""
+    _viewer(request)
+    try:
+        run = leveling.get_leveling_run(pk)
+    except NotFoundError:
+        raise Http404("no such run") from None
+    response = render(
+        request, "resources/partials/_leveling_run.html", {**_run_context(run), "polling": True}
+    )
+    if request.GET.get("poll") and not run.active:
+        response["HX-Refresh"] = "true"  # the heat maps and tables changed: show them
+    return response
 
 
 @login_required

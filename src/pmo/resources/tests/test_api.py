@@ -198,3 +198,38 @@ def test_heatmap_bad_query_is_422(client: Any, users: Any) -> None:
         answer = client.get(f"/api/v1/capacity/heatmap?{query}", headers=_auth(users["exec"]))
         assert answer.status_code == 422, query
         assert answer.json()["errors"]
+
+
+def test_level_a_scenario_queues_a_run_and_reads_it(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    java = pool(org)
+    a, b = make_project(), make_project()
+    for project in (a, b):
+        allocate(java, project, MON, MON + dt.timedelta(days=4), "1.5")
+    scenario = _post(client, "/api/v1/scenarios", {"name": "Level"}, users["admin"]).json()
+    url = f"/api/v1/scenarios/{scenario['id']}/level"
+    denied = _post(client, url, {"time_limit": 1}, users["viewer"])
+    assert denied.status_code == 403
+    assert _post(client, url, {"time_limit": 1}, users["exec"]).status_code == 403
+    for body, field in (({"time_limit": 0}, "time_limit"), ({"time_limit": 601}, "time_limit")):
+        bad = _post(client, url, body, users["admin"])
+        assert bad.status_code == 422
+        assert field in json.dumps(bad.json()["errors"])
+    unknown_pin = _post(client, url, {"pinned": ["NOPE"]}, users["admin"])
+    assert (unknown_pin.status_code, unknown_pin.json()["errors"][0]["field"]) == (422, "pinned")
+    assert _post(client, "/api/v1/scenarios/999999/level", {}, users["admin"]).status_code == 404
+    queued = _post(client, url, {"time_limit": 1, "pinned": [a.code]}, users["admin"])
+    assert queued.status_code == 202
+    run = queued.json()
+    assert (run["state"], run["progress"], run["time_limit"]) == ("queued", 0, 1)
+    again = _post(client, url, {"time_limit": 1}, users["admin"])
+    assert again.status_code == 409
+    assert "under way" in again.json()["detail"]
+    read = client.get(f"/api/v1/leveling-runs/{run['id']}", headers=_auth(users["exec"]))
+    assert (read.status_code, read.json()["id"]) == (200, run["id"])
+    assert (
+        client.get("/api/v1/leveling-runs/999999", headers=_auth(users["admin"])).status_code == 404
+    )
+    hidden = client.get(f"/api/v1/leveling-runs/{run['id']}", headers=_auth(users["viewer"]))
+    assert hidden.status_code == 403

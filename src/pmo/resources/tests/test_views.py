@@ -92,7 +92,7 @@ def test_admin_lists_are_read_only(client: Any, users: Any, org: Any, make_proje
     admin.is_staff = admin.is_superuser = True
     admin.save()
     client.force_login(admin)
-    for name in ("resource", "allocation", "capacitychange", "scenario"):
+    for name in ("resource", "allocation", "capacitychange", "scenario", "levelingrun"):
         assert client.get(f"/admin/resources/{name}/").status_code == 200
     assert client.get("/admin/resources/resource/add/").status_code == 403
 
@@ -105,3 +105,40 @@ def test_heatmap_in_chinese(client: Any, users: Any, org: Any) -> None:
     html = client.get("/resources/heatmap/?by=org_unit").content.decode()
     assert "需求与产能对比" in html
     assert "上海研发" in html
+
+
+def test_level_the_portfolio_from_the_scenario_page(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    from pmo.resources.leveling import run_leveling
+    from pmo.resources.models import LevelingRun
+
+    java = pool(org)
+    a, b = make_project(priority=1), make_project(priority=4)
+    for project in (a, b):
+        allocate(java, project, MON, MON + dt.timedelta(days=4), "1.5")
+    client.force_login(users["member"])
+    client.post("/resources/scenarios/", {"name": "Level"})
+    scenario = Scenario.objects.get()
+    page = client.get(f"/resources/scenarios/{scenario.pk}/")
+    assert 'data-testid="level"' in page.content.decode()
+    client.post(f"/resources/scenarios/{scenario.pk}/level/", {"time_limit": "1", "pin": [a.code]})
+    run = LevelingRun.objects.get()
+    assert (run.state, run.time_limit) == ("queued", 1)
+    queued = client.get(f"/resources/leveling-runs/{run.pk}/?poll=1")
+    assert "every 1s" in queued.content.decode() and "HX-Refresh" not in queued.headers
+    run_leveling(run.pk, today=MON)
+    done = client.get(f"/resources/leveling-runs/{run.pk}/?poll=1")
+    assert done.headers["HX-Refresh"] == "true"
+    page = client.get(f"/resources/scenarios/{scenario.pk}/?start={MON}&periods=3").content.decode()
+    assert 'data-testid="run-moved"' in page
+    assert f"<td>{b.code}</td><td>4</td><td>2</td><td>5</td>" in page
+    again = client.post(f"/resources/scenarios/{scenario.pk}/level/", {"time_limit": "x"})
+    assert again.status_code == 302
+    client.force_login(users["exec"])  # reads the run, may not start one
+    assert client.get(f"/resources/leveling-runs/{run.pk}/").status_code == 200
+    assert client.get("/resources/leveling-runs/999999/").status_code == 404
+    client.post(f"/resources/scenarios/{scenario.pk}/level/", {"time_limit": "1"})
+    assert LevelingRun.objects.count() == 1
+    client.force_login(users["viewer"])
+    assert client.get(f"/resources/leveling-runs/{run.pk}/").status_code == 403

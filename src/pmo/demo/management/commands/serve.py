@@ -3,9 +3,33 @@
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+
+
+def start_task_worker() -> threading.Thread:
+    """Run django-tasks' database worker in a daemon thread (background work, no set-up).
+
+    One process serves and works; for several app servers run ``pmo db_worker`` beside
+    them and start them with ``--no-worker``.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=1.0,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="pmo-serve",
+        excluded_queue_names=[],
+    )
+    thread = threading.Thread(target=worker.run, name="pmo-task-worker", daemon=True)
+    thread.start()
+    return thread
 
 
 class Command(BaseCommand):
@@ -15,12 +39,19 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("PMO_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PMO_PORT", "8000")))
         parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not run background tasks (leveling runs) in this process",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from django.core.wsgi import get_wsgi_application
         from waitress import serve
 
         application = get_wsgi_application()
+        if not options["no_worker"]:
+            start_task_worker()
 
         self.stdout.write(
             f"PMO Hub serving on http://{options['host']}:{options['port']}/ (Ctrl+C stops)"

@@ -1,0 +1,456 @@
+"""Map a scenario layer to the leveling engine's problem and its schedule back to dates.
+
+The only module of the app that imports :mod:`pmo.engine`. It works on plain rows (no
+queries), so it is tested without a database.
+
+- Time is working days Monday to Friday, the heat map's axis: an allocation covering
+  ``n`` working days is an activity of duration ``n``; moving it by whole working days
+  keeps exactly the demand the heat map counts.
+- Demand and capacity are integer hundredths of an FTE (FTE has two decimals: exact).
+- Capacity per resource and day: the standing FTE inside the availability window (0 for an
+  inactive resource), overridden by the layer's capacity changes; outside the built axis
+  the value of its last day.
+- Leveling only delays: an activity's release is its current start. The axis starts today:
+  allocations that have ended are left out; of an allocation under way only the part from
+  today on is an activity (moving it splits the row: the part before today stays); every
+  allocation of a pinned project is fixed in place; within a project the movable
+  allocations are chained by start with start-to-start lags equal to their current offsets
+  (a project can stretch, not compress).
+- Where fixed demand alone exceeds capacity, the engine's capacity is raised to that demand
+  (the overload stays and is reported; nothing else may use the day). An allocation that fits
+  nowhere at or after its start even alone (demand above the residual capacity on every
+  window) is "not levelable": fixed in place and listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from pmo.engine.errors import EngineError
+from pmo.engine.leveling import (
+    Activity,
+    CapacityWindow,
+    Objective,
+    Precedence,
+    Problem,
+    Project,
+    Resource,
+    Schedule,
+    solve,
+    violations,
+)
+
+__all__ = [
+    "AllocationRow",
+    "ChangeRow",
+    "EngineError",
+    "LevelingInput",
+    "Move",
+    "ProjectRow",
+    "ResourceRow",
+    "build_problem",
+    "compact",
+    "moves",
+    "overload",
+    "priority_weight",
+    "solve_problem",
+    "violations",
+]
+
+SCALE = 100  # hundredths of an FTE
+
+
+@dataclass(frozen=True)
+class ResourceRow:
+    """A resource's standing capacity and availability."""
+
+    pk: int
+    fte: Decimal
+    available_from: dt.date | None = None
+    available_until: dt.date | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """A capacity change of the layer (inclusive dates)."""
+
+    resource_id: int
+    first: dt.date
+    last: dt.date
+    fte: Decimal
+
+
+@dataclass(frozen=True)
+class AllocationRow:
+    """An allocation of the layer (inclusive dates)."""
+
+    pk: int
+    resource_id: int
+    project_id: int
+    first: dt.date
+    last: dt.date
+    fte: Decimal
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    """A project's code, effective priority (1 highest .. 5) and pin."""
+
+    pk: int
+    code: str
+    priority: int = 3
+    pinned: bool = False
+
+
+@dataclass
+class LevelingInput:
+    """The engine problem plus what is needed to map its schedule back."""
+
+    problem: Problem
+    origin: np.datetime64
+    rows: list[AllocationRow]  # by activity index
+    starts: list[int]  # current start (working-day index) by activity index
+    fixed: list[bool]
+    split: list[bool]  # under way: a move keeps the part before today in place
+    not_levelable: list[AllocationRow]
+    projects: list[ProjectRow]  # by engine project index
+    resource_ids: list[int]  # by engine resource index
+    capacity: np.ndarray  # resources x days, hundredths (the heat map's capacity)
+    engine_capacity: np.ndarray  # the same, raised to the fixed demand where it exceeds it
+
+
+@dataclass(frozen=True)
+class Move:
+    """An allocation moved by ``days`` working days."""
+
+    pk: int
+    first: dt.date
+    last: dt.date
+    new_first: dt.date
+    new_last: dt.date
+    days: int
+    kept_last: dt.date | None = None  # work under way: the original row now ends here
+
+
+def priority_weight(priority: int) -> int:
+    """Weight of a day of delay: priority 1 (highest) -> 16, 2 -> 8, ... 5 -> 1."""
+    return 2 ** (5 - min(max(priority, 1), 5))
+
+
+def _day(value: dt.date) -> np.datetime64:
+    return np.datetime64(value, "D")
+
+
+def _index(origin: np.datetime64, value: dt.date, horizon: int) -> int:
+    return min(max(int(np.busday_count(origin, _day(value))), 0), horizon)
+
+
+def _profile(
+    resources: list[ResourceRow], changes: list[ChangeRow], origin: np.datetime64, horizon: int
+) -> np.ndarray:
+    """Capacity (hundredths) per resource and working day ``[0, horizon)``."""
+    cap = np.zeros((len(resources), horizon), dtype=np.int64)
+    row = {r.pk: i for i, r in enumerate(resources)}
+    for i, r in enumerate(resources):
+        if not r.active:
+            continue
+        lo = _index(origin, r.available_from, horizon) if r.available_from else 0
+        hi = (
+            _index(origin, r.available_until + dt.timedelta(days=1), horizon)
+            if r.available_until
+            else horizon
+        )
+        cap[i, lo:hi] = round(r.fte * SCALE)
+    for c in changes:
+        k = row.get(c.resource_id)
+        if k is None or not resources[k].active:
+            continue
+        i, r = k, resources[k]
+        first = max(c.first, r.available_from or c.first)
+        last = min(c.last, r.available_until or c.last)
+        lo = _index(origin, first, horizon)
+        hi = _index(origin, last + dt.timedelta(days=1), horizon)
+        if lo < hi:
+            cap[i, lo:hi] = round(c.fte * SCALE)
+    return cap
+
+
+def _load(rows: list[tuple[int, int, int, int]], n_resources: int, horizon: int) -> np.ndarray:
+    """Per resource and day demand of ``(resource, start, duration, demand)`` rows."""
+    diff = np.zeros((n_resources, horizon + 1), dtype=np.int64)
+    for r, s, d, q in rows:
+        diff[r, s] += q
+        diff[r, min(s + d, horizon)] -= q
+    return np.cumsum(diff, axis=1)[:, :horizon]
+
+
+def _fits_somewhere(residual: np.ndarray, start: int, duration: int, demand: int) -> bool:
+    """Whether ``demand`` fits ``duration`` consecutive days at or after ``start``."""
+    if residual[-1] >= demand:  # the last day's capacity goes on forever
+        return True
+    bad = np.concatenate(([0], np.cumsum(residual < demand)))
+    last = len(residual) - duration
+    if last < start:
+        return False
+    windows = bad[start + duration : last + duration + 1] - bad[start : last + 1]
+    return bool((windows == 0).any())
+
+
+def _windows(profile: np.ndarray) -> tuple[int, tuple[CapacityWindow, ...]]:
+    """The base capacity (the last day's) and windows where the profile differs from it."""
+    base = int(profile[-1])
+    change = np.flatnonzero(np.diff(profile)) + 1
+    bounds = [0, *change.tolist(), len(profile)]
+    windows = tuple(
+        CapacityWindow(start=lo, end=hi, capacity=int(profile[lo]))
+        for lo, hi in itertools.pairwise(bounds)
+        if int(profile[lo]) != base
+    )
+    return base, windows
+
+
+def build_problem(
+    *,
+    resources: list[ResourceRow],
+    changes: list[ChangeRow],
+    allocations: list[AllocationRow],
+    projects: list[ProjectRow],
+    today: dt.date,
+) -> LevelingInput:
+    """The weighted-delay problem of one layer (see the module docstring)."""
+    today_d = np.busday_offset(_day(today), 0, roll="forward")
+    live = [a for a in allocations if _day(a.last) >= today_d]
+    firsts = np.busday_offset(
+        np.array([a.first for a in live], dtype="datetime64[D]"), 0, roll="forward"
+    )
+    durations = np.busday_count(firsts, np.array([a.last for a in live], dtype="datetime64[D]") + 1)
+    keep = durations > 0  # allocations on weekends only carry no demand
+    live = [a for a, k in zip(live, keep, strict=True) if k]
+    firsts = firsts[keep]
+    # work under way: only what is left from today is an activity (the past part stays)
+    split = (firsts < today_d).tolist()
+    firsts = np.maximum(firsts, today_d)
+    durations = np.busday_count(
+        firsts, np.array([a.last for a in live], dtype="datetime64[D]") + 1
+    ).astype(np.int64)
+    origin = today_d
+    starts = np.busday_count(origin, firsts).astype(np.int64)
+    ends = [
+        *(starts + durations).tolist(),
+        *(_index(origin, c.last, 10**6) + 1 for c in changes),
+        *(_index(origin, r.available_from, 10**6) + 1 for r in resources if r.available_from),
+        *(_index(origin, r.available_until, 10**6) + 1 for r in resources if r.available_until),
+    ]
+    horizon = max([*ends, 1]) + 1
+
+    used = sorted({a.resource_id for a in live})
+    res_index = {pk: i for i, pk in enumerate(used)}
+    by_pk = {r.pk: r for r in resources}
+    res_rows = [by_pk.get(pk, ResourceRow(pk=pk, fte=Decimal(0), active=False)) for pk in used]
+    capacity = _profile(res_rows, changes, origin, horizon)
+
+    project_list = sorted({a.project_id for a in live})
+    proj_index = {pk: i for i, pk in enumerate(project_list)}
+    proj_by_pk = {p.pk: p for p in projects}
+    proj_rows = [proj_by_pk.get(pk, ProjectRow(pk=pk, code=str(pk))) for pk in project_list]
+
+    demand = [round(a.fte * SCALE) for a in live]
+    fixed = [proj_rows[proj_index[a.project_id]].pinned for a in live]
+    not_levelable: list[AllocationRow] = []
+    engine_capacity = capacity
+    while True:  # fixing an allocation adds load, which may leave others nowhere to go
+        fixed_load = _load(
+            [
+                (res_index[a.resource_id], int(s), int(d), q)
+                for a, s, d, q, f in zip(live, starts, durations, demand, fixed, strict=True)
+                if f
+            ],
+            len(used),
+            horizon,
+        )
+        engine_capacity = np.maximum(capacity, fixed_load)
+        residual = engine_capacity - fixed_load
+        stuck = [
+            j
+            for j, a in enumerate(live)
+            if not fixed[j]
+            and not _fits_somewhere(
+                residual[res_index[a.resource_id]], int(starts[j]), int(durations[j]), demand[j]
+            )
+        ]
+        if not stuck:
+            break
+        for j in stuck:
+            fixed[j] = True
+            not_levelable.append(live[j])
+
+    engine_resources = []
+    for i, pk in enumerate(used):
+        base, windows = _windows(engine_capacity[i])
+        engine_resources.append(Resource(name=str(pk), capacity=base, windows=windows))
+    activities = []
+    for j, a in enumerate(live):
+        demands = [0] * len(used)
+        demands[res_index[a.resource_id]] = demand[j]
+        s = int(starts[j])
+        activities.append(
+            Activity(
+                name=str(a.pk),
+                duration=int(durations[j]),
+                demands=tuple(demands),
+                project=proj_index[a.project_id],
+                release=s,
+                pinned_start=s if fixed[j] else None,
+            )
+        )
+    precedences = []
+    chains: dict[int, list[int]] = {}
+    for j, a in enumerate(live):
+        if not fixed[j]:
+            chains.setdefault(a.project_id, []).append(j)
+    for members in chains.values():
+        members.sort(key=lambda j: (int(starts[j]), live[j].pk))
+        for i, j in itertools.pairwise(members):
+            precedences.append(
+                Precedence(pred=i, succ=j, lag=int(starts[j] - starts[i]), kind="SS")
+            )
+    problem = Problem(
+        resources=tuple(engine_resources),
+        activities=tuple(activities),
+        precedences=tuple(precedences),
+        projects=tuple(
+            Project(name=p.code, weight=priority_weight(p.priority), pinned=p.pinned)
+            for p in proj_rows
+        )
+        or (Project(name="none"),),
+        objective=Objective.WEIGHTED_DELAY,
+    )
+    return LevelingInput(
+        problem=problem,
+        origin=origin,
+        rows=live,
+        starts=starts.tolist(),
+        fixed=fixed,
+        split=split,
+        not_levelable=not_levelable,
+        projects=proj_rows,
+        resource_ids=used,
+        capacity=capacity,
+        engine_capacity=engine_capacity,
+    )
+
+
+def overload(data: LevelingInput, starts: list[int]) -> float:
+    """FTE-days of demand above the (heat map's) capacity with the given starts."""
+    problem = data.problem
+    horizon = data.capacity.shape[1]
+    if not starts:
+        return 0.0
+    end = max(horizon, max(s + a.duration for s, a in zip(starts, problem.activities, strict=True)))
+    cap = np.concatenate(
+        [data.capacity, np.repeat(data.capacity[:, -1:], end - horizon, axis=1)], axis=1
+    )
+    load = _load(
+        [
+            (next(k for k, q in enumerate(a.demands) if q), s, a.duration, max(a.demands))
+            for s, a in zip(starts, problem.activities, strict=True)
+            if any(a.demands)
+        ],
+        len(data.resource_ids),
+        end,
+    )
+    return float(np.maximum(load - cap, 0).sum()) / SCALE
+
+
+def compact(data: LevelingInput, starts: list[int] | tuple[int, ...]) -> list[int]:
+    """Pull every moved activity back as early as capacity and its chain allow.
+
+    The weighted-delay objective is blind to moves that do not delay a project's finish, so
+    a solver may push work further than needed; this left-justification never worsens a
+    finish, keeps every precedence (activities are visited by start, predecessors first)
+    and the capacity, and leaves only the moves that remove overload.
+    """
+    problem = data.problem
+    result = [int(s) for s in starts]
+    if not result:
+        return result
+    end = max(s + a.duration for s, a in zip(result, problem.activities, strict=True)) + 1
+    horizon = data.engine_capacity.shape[1]
+    cap = np.concatenate(
+        [
+            data.engine_capacity,
+            np.repeat(data.engine_capacity[:, -1:], max(end - horizon, 0), axis=1),
+        ],
+        axis=1,
+    )
+    res = [next((k for k, q in enumerate(a.demands) if q), -1) for a in problem.activities]
+    load = _load(
+        [
+            (res[j], result[j], a.duration, a.demands[res[j]])
+            for j, a in enumerate(problem.activities)
+            if res[j] >= 0
+        ],
+        len(data.resource_ids),
+        cap.shape[1],
+    )
+    preds: dict[int, list[tuple[int, int]]] = {}
+    for e in problem.precedences:
+        preds.setdefault(e.succ, []).append((e.pred, e.start_lag(problem.durations)))
+    for _round in range(3):  # a pull-back frees capacity for rows visited before it
+        changed = False
+        for j in sorted(range(len(result)), key=lambda j: (result[j], data.starts[j], j)):
+            a = problem.activities[j]
+            s, d, r = result[j], a.duration, res[j]
+            if data.fixed[j] or s <= a.release or r < 0:
+                continue
+            lb = max([a.release, *(result[i] + lag for i, lag in preds.get(j, []))])
+            if lb >= s:
+                continue
+            q = a.demands[r]
+            load[r, s : s + d] -= q
+            bad = np.concatenate(([0], np.cumsum(cap[r, lb : s + d] - load[r, lb : s + d] < q)))
+            fits = np.flatnonzero(bad[d : s - lb + d + 1] - bad[: s - lb + 1] == 0)
+            t = lb + int(fits[0]) if len(fits) else s
+            load[r, t : t + d] += q
+            changed = changed or t != s
+            result[j] = t
+        if not changed:
+            break
+    return result
+
+
+def solve_problem(
+    data: LevelingInput, *, backend: str, time_limit: float, workers: int = 2
+) -> Schedule:
+    """Run the engine (raises :class:`EngineError` subclasses on bad or infeasible input)."""
+    return solve(data.problem, backend=backend, time_limit=time_limit, workers=workers)
+
+
+def moves(data: LevelingInput, starts: list[int] | tuple[int, ...]) -> list[Move]:
+    """The allocations moved by ``starts``, with old and new inclusive dates."""
+    result = []
+    for j, (row, old, new) in enumerate(zip(data.rows, data.starts, starts, strict=True)):
+        delta = int(new) - int(old)
+        if delta == 0 or data.fixed[j]:
+            continue
+        first = np.busday_offset(data.origin, int(new))
+        last = np.busday_offset(_day(row.last), delta, roll="backward")
+        kept = np.busday_offset(data.origin, -1) if data.split[j] else None
+        result.append(
+            Move(
+                pk=row.pk,
+                first=row.first,
+                last=row.last,
+                new_first=first.astype(dt.date),
+                new_last=last.astype(dt.date),
+                days=delta,
+                kept_last=kept.astype(dt.date) if kept is not None else None,
+            )
+        )
+    return result

@@ -1,0 +1,274 @@
+"""Leveling runs: queue, run, apply to the scenario only, pins, not levelable, commit, 409s."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from pmo.accounts.models import Role, User
+from pmo.audit.models import AuditEvent
+from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError
+from pmo.resources import leveling, services
+from pmo.resources.heatmap import build_heatmap
+from pmo.resources.models import Allocation, LevelingState, ProjectShift, ScenarioState
+from pmo.resources.tests.factories import MON, allocate, pool
+
+FRI = MON + dt.timedelta(days=4)
+
+
+@pytest.fixture
+def director(users: Any) -> User:
+    return User.objects.create_user(username="dir", password="pw", role=Role.RESOURCE_MANAGER)
+
+
+@pytest.fixture
+def overloaded(org: Any, make_project: Any) -> dict[str, Any]:
+    """2 FTE of Java; three projects each wanting 1 FTE in the same week (priority 1, 3, 5)."""
+    java = pool(org)
+    high = make_project(priority=1)
+    mid = make_project(priority=3)
+    low = make_project(priority=5)
+    for project in (high, mid, low):
+        allocate(java, project, MON, FRI, "1", status="committed")
+    allocate(java, mid, MON + dt.timedelta(days=7), FRI + dt.timedelta(days=7), "1")
+    return {"java": java, "high": high, "mid": mid, "low": low}
+
+
+def _heatmap(scenario_id: int | None) -> Any:
+    return build_heatmap(by="resource", start=MON, count=8, scenario_id=scenario_id)
+
+
+def _level(director: User, scenario: Any, **kwargs: Any) -> Any:
+    run = leveling.start_leveling(actor=director, scenario=scenario, time_limit=2, **kwargs)
+    assert run.state == LevelingState.QUEUED
+    return leveling.run_leveling(run.pk, today=MON)
+
+
+def test_leveling_removes_the_overload_in_the_scenario_only(
+    overloaded: dict[str, Any], director: User
+) -> None:
+    # given an overloaded week in the current plan and a scenario copied from it
+    assert _heatmap(None).overloaded_cells == 1
+    scenario = services.create_scenario(actor=director, name="Level")
+    # when the scenario is levelled
+    run = _level(director, scenario)
+    # then the run is done, the scenario has no overloaded cell, the current plan is as it was
+    assert (run.state, run.phase, run.progress, run.error) == ("done", "done", 100, "")
+    assert _heatmap(scenario.pk).overloaded_cells == 0
+    assert _heatmap(None).overloaded_cells == 1
+    assert set(Allocation.objects.filter(scenario=None).values_list("first", flat=True)) == {
+        MON,
+        MON + dt.timedelta(days=7),
+    }
+    # the lowest priority project waits one week (5 working days), the others do not
+    delays = {
+        p["project"]: (p["delay"], p["priority"], p["weight"]) for p in run.result["projects"]
+    }
+    low, mid, high = (overloaded[k].code for k in ("low", "mid", "high"))
+    assert delays[high] == (0, 1, 16)
+    assert delays[mid] == (0, 3, 4)
+    assert delays[low] == (5, 5, 1)
+    [moved] = run.result["moved"]
+    assert (moved["project"], moved["first"], moved["new_first"], moved["days"]) == (
+        low,
+        MON.isoformat(),
+        (MON + dt.timedelta(days=7)).isoformat(),
+        5,
+    )
+    assert moved["kind"] == "allocation"
+    assert run.overload_before == 5.0 and run.overload_after == 0.0
+    assert ProjectShift.objects.get(scenario=scenario, project=overloaded["low"]).days == 7
+    assert AuditEvent.objects.filter(scope=f"scenario:{scenario.pk}", action="update").exists()
+
+
+def test_a_pinned_project_is_not_moved(overloaded: dict[str, Any], director: User) -> None:
+    scenario = services.create_scenario(actor=director, name="Pin")
+    low = overloaded["low"]
+    run = _level(director, scenario, pinned=[low.code])
+    assert run.state == "done"
+    assert Allocation.objects.get(scenario=scenario, project=low).first == MON
+    assert ProjectShift.objects.get(scenario=scenario, project=low).pinned
+    moved = {m["project"] for m in run.result["moved"]}
+    assert low.code not in moved and moved
+    assert _heatmap(scenario.pk).overloaded_cells == 0
+
+
+def test_an_allocation_above_capacity_is_reported_not_levelable(
+    org: Any, make_project: Any, director: User
+) -> None:
+    java = pool(org)
+    big = make_project()
+    allocate(java, big, MON, FRI, "3")
+    scenario = services.create_scenario(actor=director, name="Too big")
+    run = _level(director, scenario)
+    assert run.state == "done"
+    [item] = run.result["not_levelable"]
+    assert (item["project"], item["resource"], item["fte"]) == (big.code, "java-sh", 3.0)
+    assert Allocation.objects.get(scenario=scenario).first == MON
+
+
+def test_a_second_run_while_one_is_queued_is_refused(
+    overloaded: dict[str, Any], director: User
+) -> None:
+    scenario = services.create_scenario(actor=director, name="Twice")
+    leveling.start_leveling(actor=director, scenario=scenario, time_limit=1)
+    with pytest.raises(ConflictError, match="under way"):
+        leveling.start_leveling(actor=director, scenario=scenario, time_limit=1)
+
+
+def test_only_draft_scenarios_and_managers_and_sane_limits(
+    overloaded: dict[str, Any], director: User, users: Any
+) -> None:
+    scenario = services.create_scenario(actor=director, name="Closed")
+    with pytest.raises(PermissionDeniedError):
+        leveling.start_leveling(actor=users["exec"], scenario=scenario)
+    with pytest.raises(FieldError, match="time_limit"):
+        leveling.start_leveling(actor=director, scenario=scenario, time_limit=601)
+    with pytest.raises(FieldError, match="pinned"):
+        leveling.start_leveling(actor=director, scenario=scenario, pinned=["NOPE"])
+    services.discard_scenario(actor=director, scenario=scenario)
+    with pytest.raises(ConflictError, match="discarded"):
+        leveling.start_leveling(actor=director, scenario=scenario)
+
+
+def test_a_scenario_changed_during_the_run_is_left_alone(
+    overloaded: dict[str, Any], director: User
+) -> None:
+    scenario = services.create_scenario(actor=director, name="Busy")
+    run = leveling.start_leveling(actor=director, scenario=scenario, time_limit=1)
+    services.shift_project(actor=director, scenario=scenario, project=overloaded["high"], days=0)
+    run = leveling.run_leveling(run.pk, today=MON)
+    assert (run.state, run.phase) == ("failed", "failed")
+    assert "changed during the run" in run.error
+    assert _heatmap(scenario.pk).overloaded_cells == 1
+
+
+def test_commit_after_leveling_moves_the_live_allocations(
+    overloaded: dict[str, Any], director: User
+) -> None:
+    scenario = services.create_scenario(actor=director, name="Commit")
+    _level(director, scenario)
+    result = services.commit_scenario(actor=director, scenario=scenario)
+    scenario.refresh_from_db()
+    assert scenario.state == ScenarioState.COMMITTED
+    assert result.updated == 1
+    assert _heatmap(None).overloaded_cells == 0
+    assert Allocation.objects.get(
+        scenario=None, project=overloaded["low"]
+    ).first == MON + dt.timedelta(days=7)
+
+
+def test_enqueued_run_is_done_by_the_task_backend(
+    overloaded: dict[str, Any],
+    director: User,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: Any,
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    monkeypatch.setattr(leveling.timezone, "localdate", lambda: MON)
+    scenario = services.create_scenario(actor=director, name="Task")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = leveling.start_leveling(actor=director, scenario=scenario, time_limit=1)
+    run.refresh_from_db()
+    assert run.state == "done"
+    assert _heatmap(scenario.pk).overloaded_cells == 0
+
+
+def test_progress_is_interpolated_while_solving_and_stale_runs_do_not_block(
+    overloaded: dict[str, Any], director: User
+) -> None:
+    from django.utils import timezone
+
+    from pmo.resources.models import LevelingRun
+
+    scenario = services.create_scenario(actor=director, name="Progress")
+    run = leveling.start_leveling(actor=director, scenario=scenario, time_limit=100)
+    now = timezone.now()
+    run.state, run.phase, run.progress = "running", "solving", 10
+    run.started_at = now - dt.timedelta(seconds=50)
+    assert leveling.shown_progress(run) == 50  # 10 + 80 * 50 / 100
+    run.started_at = now - dt.timedelta(seconds=500)
+    assert leveling.shown_progress(run) == 89
+    # a run whose worker never came (older than its limit + 10 minutes) no longer blocks
+    LevelingRun.objects.filter(pk=run.pk).update(created_at=now - dt.timedelta(minutes=12))
+    assert leveling.active_run(scenario) is None
+    again = leveling.start_leveling(actor=director, scenario=scenario, time_limit=1)
+    assert again.pk != run.pk
+
+
+def test_the_result_panel_in_chinese(
+    overloaded: dict[str, Any], director: User, client: Any
+) -> None:
+    scenario = services.create_scenario(actor=director, name="中文")
+    _level(director, scenario)
+    client.force_login(director)
+    page = client.get(
+        f"/resources/scenarios/{scenario.pk}/", headers={"accept-language": "zh-hans"}
+    ).content.decode()
+    assert "各项目延期" in page and "移动的任务和分配" in page and "平衡项目组合资源" in page
+    assert "求解器：最优" in page
+
+
+def test_work_under_way_is_split_and_commit_creates_the_moved_part(
+    org: Any, make_project: Any, director: User
+) -> None:
+    # given two projects on a 1-FTE pool: one under way since last week (priority 5) and one
+    # starting today (priority 1), both until Friday
+    java = pool(org, fte=1)
+    busy, urgent = make_project(priority=5), make_project(priority=1)
+    started = MON - dt.timedelta(days=7)
+    allocate(java, busy, started, FRI, "1", status="committed")
+    allocate(java, urgent, MON, FRI, "1", status="committed")
+    scenario = services.create_scenario(actor=director, name="Split")
+    run = _level(director, scenario)
+    # then the work under way keeps last week and its remaining week moves after the urgent one
+    [moved] = run.result["moved"]
+    assert (moved["project"], moved["kept_last"], moved["new_first"], moved["new_last"]) == (
+        busy.code,
+        (MON - dt.timedelta(days=3)).isoformat(),
+        (MON + dt.timedelta(days=7)).isoformat(),
+        (FRI + dt.timedelta(days=7)).isoformat(),
+    )
+    rows = Allocation.objects.filter(scenario=scenario, project=busy).order_by("first")
+    assert [(a.first, a.last) for a in rows] == [
+        (started, MON - dt.timedelta(days=3)),
+        (MON + dt.timedelta(days=7), FRI + dt.timedelta(days=7)),
+    ]
+    assert (
+        build_heatmap(
+            by="resource", start=started, count=3, scenario_id=scenario.pk
+        ).overloaded_cells
+        == 0
+    )
+    result = services.commit_scenario(actor=director, scenario=scenario)
+    assert (result.created, result.updated) == (1, 1)
+    live = Allocation.objects.filter(scenario=None, project=busy).order_by("first")
+    assert [(a.first, a.last) for a in live] == [(r.first, r.last) for r in rows]
+
+
+def test_a_run_is_done_once(overloaded: dict[str, Any], director: User) -> None:
+    scenario = services.create_scenario(actor=director, name="Once")
+    run = leveling.start_leveling(actor=director, scenario=scenario, time_limit=1)
+    first = leveling.run_leveling(run.pk, today=MON)
+    second = leveling.run_leveling(run.pk, today=MON)
+    assert (first.state, second.state, second.finished_at) == ("done", "done", first.finished_at)
+    assert Allocation.objects.filter(scenario=scenario, project=overloaded["low"]).count() == 1
+
+
+def test_no_schedule_fails_the_run_and_leaves_the_scenario(
+    org: Any, make_project: Any, director: User
+) -> None:
+    # given a 1-FTE person leaving on Friday and two 3-day rows that each fit alone
+    person = pool(org, code="ana", kind="person", fte=1, available_until=FRI)
+    for _ in range(2):
+        allocate(person, make_project(), MON, MON + dt.timedelta(days=2), "1")
+    scenario = services.create_scenario(actor=director, name="Leaving")
+    run = _level(director, scenario)
+    assert run.state == "failed"
+    assert run.error.startswith("no schedule found")
+    assert set(Allocation.objects.filter(scenario=scenario).values_list("first", flat=True)) == {
+        MON
+    }

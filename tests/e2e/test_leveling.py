@@ -1,0 +1,73 @@
+"""The PMO levels a scenario from its page, watches the run and sees what moved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tests.e2e.helpers import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def test_level_a_scenario_and_see_the_result(
+    org: Any, make_project: Callable[..., Any], sign_in: Callable[[str], Any], settings: Any
+) -> None:
+    from pmo.resources.leveling import run_leveling
+    from pmo.resources.models import Allocation, LevelingRun, Resource
+
+    # the task is queued but not run by a worker: the test plays the worker below, so the
+    # page is seen polling a queued run and reloading when it is done
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    java = Resource.objects.create(
+        code="java-sh",
+        name="Java developer, Shanghai",
+        kind="pool",
+        role="Java developer",
+        org_unit=org["sh"],
+        fte=Decimal("2"),
+    )
+    urgent, later = make_project(name="Core", priority=1), make_project(name="Mobile", priority=5)
+    today = dt.date.today()
+    monday = today + dt.timedelta(days=7 - today.weekday())
+    for project in (urgent, later):
+        Allocation.objects.create(
+            resource=java,
+            project=project,
+            first=monday,
+            last=monday + dt.timedelta(days=4),
+            fte=Decimal("1.5"),
+        )
+
+    page = sign_in("member")
+    page.goto("/resources/scenarios/")
+    page.fill("input[name=name]", "Level it")
+    page.click("[data-testid=create-scenario]")
+    page.fill("input[name=time_limit]", "1")
+    page.click("[data-testid=level]")
+    expect(page.locator("[data-testid=run-state]")).to_have_text("Queued")
+    expect(page.locator("[data-testid=level]")).to_be_disabled()
+
+    run_leveling(LevelingRun.objects.get().pk)
+
+    expect(page.locator("[data-testid=run-state]")).to_have_text("Done")  # reloaded by htmx
+    projects = page.locator("[data-testid=run-projects] tbody tr")
+    expect(projects).to_have_count(1)  # the urgent project neither moved nor waits
+    expect(page.locator("[data-testid=run-unaffected]")).to_contain_text("1 other project")
+    expect(projects.first).to_contain_text(f"{later.code}51")  # code, priority, weight 1
+    expect(projects.first.locator("td").nth(3)).to_have_text("5")
+    moved = page.locator("[data-testid=run-moved] tbody tr")
+    expect(moved).to_have_count(1)
+    expect(moved).to_contain_text(later.code)
+    expect(page.locator("[data-testid=compare]")).to_contain_text(
+        "Scenario: 0 overloaded cells, 0.0 FTE above capacity"
+    )
+    page.click("[data-testid=commit]")
+    expect(page.locator("[data-testid=scenario-state]")).to_have_text("Committed")
+    assert Allocation.objects.get(scenario=None, project=later).first == monday + dt.timedelta(
+        days=7
+    )
