@@ -2,7 +2,8 @@
 
 Usage::
 
-    python -m pmo.bench.rcpsp DIR [--time-limit S] [--workers W] [--limit N] [--backend B] [--heuristic-only]
+    python -m pmo.bench.rcpsp DIR [--time-limit S] [--workers W] [--limit N]
+        [--backend B] [--heuristic-only]
 
 Prints ``instance,makespan,bound,best_known,seconds`` per instance (CSV with a
 header) and one final ``summary:`` line; progress goes to stderr.
