@@ -267,14 +267,21 @@ def _serial(  # type: ignore[no-untyped-def]
     uses_ptr,
     uses_idx,
     cap,
+    avail,
 ):
-    """Serial SGS of ``order`` into ``starts``; False if an activity fits nowhere."""
-    avail = cap.copy()
+    """Serial SGS of ``order`` into ``starts``; False if an activity fits nowhere.
+
+    ``avail`` is a work buffer equal to ``cap`` on entry; it is restored on
+    exit, only over the periods used (much shorter than the safe horizon).
+    """
     n = dur.shape[0]
+    used = 0
+    ok = True
     for j in range(n):
         if pinned[j] >= 0:
             starts[j] = pinned[j]
             _place(avail, demand, uses_ptr, uses_idx, j, dur[j], pinned[j])
+            used = max(used, pinned[j] + dur[j])
     for j in order:
         if pinned[j] >= 0:
             continue
@@ -285,10 +292,16 @@ def _serial(  # type: ignore[no-untyped-def]
                 es = v
         s = _earliest(avail, demand, uses_ptr, uses_idx, j, dur[j], es, -1)
         if s < 0:
-            return False
+            ok = False
+            used = avail.shape[1]
+            break
         starts[j] = s
         _place(avail, demand, uses_ptr, uses_idx, j, dur[j], s)
-    return True
+        used = max(used, s + dur[j])
+    for k in range(avail.shape[0]):
+        for u in range(used):
+            avail[k, u] = cap[k, u]
+    return ok
 
 
 @njit(cache=True, nogil=True)
@@ -397,6 +410,7 @@ def _decode(  # type: ignore[no-untyped-def]
     order,
     starts,
     fit,
+    work,
     rounds,
     dur,
     demand,
@@ -434,6 +448,7 @@ def _decode(  # type: ignore[no-untyped-def]
         uses_ptr,
         uses_idx,
         cap,
+        work,
     ):
         fit[0] = _BAD
         fit[1] = _BAD
@@ -484,6 +499,7 @@ def _decode(  # type: ignore[no-untyped-def]
             uses_ptr,
             uses_idx,
             cap,
+            work,
         ):
             break
         _score(trial, dur, deadline, project, weights, cpm_finish, makespan_objective, tfit)
@@ -611,6 +627,7 @@ def _generation(  # type: ignore[no-untyped-def]
     kids,
     kid_fits,
     kid_starts,
+    work,
     rate,
     shift,
     rounds,
@@ -655,6 +672,7 @@ def _generation(  # type: ignore[no-untyped-def]
                 kids[k],
                 kid_starts[k],
                 kid_fits[k],
+                work,
                 rounds,
                 dur,
                 demand,
@@ -776,6 +794,7 @@ def evolve(
     n = kernel.n
     size = max(2, opts.population + opts.population % 2)
     args = kernel.args()
+    work = kernel.cap.copy()  # this call's availability buffer (threads do not share it)
     prio_arr = np.array(prio, dtype=np.float64)
     spread = float(prio_arr.max() - prio_arr.min() + 1.0) if n else 1.0
     pop = np.empty((size, n), dtype=np.int64)
@@ -801,7 +820,7 @@ def evolve(
                     kernel.succ_idx,
                     pop[i],
                 )
-            _decode(pop[i], starts[i], fits[i], opts.fbi_rounds, *args)
+            _decode(pop[i], starts[i], fits[i], work, opts.fbi_rounds, *args)
 
     fill(0, 0.5)
     tried = size
@@ -832,6 +851,7 @@ def evolve(
             kids,
             kid_fits,
             kid_starts,
+            work,
             opts.mutation,
             opts.shift,
             opts.fbi_rounds,
