@@ -204,7 +204,7 @@ def load_network() -> PortfolioNetwork:
     items: list[Item] = []
     projects: dict[int, dict[str, Any]] = {
         p["id"]: dict(p)
-        for p in Project.objects.values(
+        for p in Project.objects.order_by("id").values(
             "id",
             "code",
             "name",
@@ -221,17 +221,21 @@ def load_network() -> PortfolioNetwork:
             return
         items.append(Item(f"{kind[0]}:{pk}", kind, pk, project_id, name, date, start or date))
 
-    for t in Task.objects.filter(
-        summary=False, actual_finish__isnull=True, finish__isnull=False
-    ).values("id", "plan__project_id", "name", "start", "finish"):
+    for t in (
+        Task.objects.filter(summary=False, actual_finish__isnull=True, finish__isnull=False)
+        .order_by("id")
+        .values("id", "plan__project_id", "name", "start", "finish")
+    ):
         add("task", t["id"], t["plan__project_id"], t["name"], _day(t["finish"]), _day(t["start"]))
     task_milestone = dict(
         Task.objects.filter(portfolio_milestone__isnull=False).values_list(
             "portfolio_milestone_id", "id"
         )
     )
-    for m in Milestone.objects.filter(actual_date__isnull=True).values(
-        "id", "project_id", "name", "forecast_date", "baseline_date"
+    for m in (
+        Milestone.objects.filter(actual_date__isnull=True)
+        .order_by("id")
+        .values("id", "project_id", "name", "forecast_date", "baseline_date")
     ):
         add(
             "milestone",
@@ -240,8 +244,10 @@ def load_network() -> PortfolioNetwork:
             m["name"],
             m["forecast_date"] or m["baseline_date"],
         )
-    for g in ProjectGate.objects.filter(actual__isnull=True).values(
-        "id", "lifecycle__project_id", "gate__code", "forecast"
+    for g in (
+        ProjectGate.objects.filter(actual__isnull=True)
+        .order_by("id")
+        .values("id", "lifecycle__project_id", "gate__code", "forecast")
     ):
         add("gate", g["id"], g["lifecycle__project_id"], g["gate__code"], g["forecast"])
     for p in projects.values():
@@ -263,8 +269,10 @@ def load_network() -> PortfolioNetwork:
 
     # schedule links
     has_succ: set[int] = set()
-    for link in Link.objects.filter(pred__summary=False, succ__summary=False).values(
-        "pred_id", "succ_id", "type", "lag", "plan__minutes_per_day"
+    for link in (
+        Link.objects.filter(pred__summary=False, succ__summary=False)
+        .order_by("id")
+        .values("pred_id", "succ_id", "type", "lag", "plan__minutes_per_day")
     ):
         a, b = index.get(f"t:{link['pred_id']}"), index.get(f"t:{link['succ_id']}")
         if a is None or b is None:
@@ -303,16 +311,20 @@ def load_network() -> PortfolioNetwork:
             for a, b in pairwise(order):
                 edge(a, b, 0)
     cross: dict[tuple[int, int], int] = {}
-    for d in Dependency.objects.filter(status__in=OPEN_STATUSES).values(
-        "id",
-        "supplier_milestone_id",
-        "supplier_task_id",
-        "consumer_milestone_id",
-        "consumer_task_id",
-        "supplier_gate_id",
-        "consumer_gate_id",
-        "type",
-        "lag",
+    for d in (
+        Dependency.objects.filter(status__in=OPEN_STATUSES)
+        .order_by("id")
+        .values(
+            "id",
+            "supplier_milestone_id",
+            "supplier_task_id",
+            "consumer_milestone_id",
+            "consumer_task_id",
+            "supplier_gate_id",
+            "consumer_gate_id",
+            "type",
+            "lag",
+        )
     ):
         a = index.get(
             _endpoint(
