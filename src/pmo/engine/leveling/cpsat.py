@@ -148,7 +148,12 @@ def solve_cpsat(
     first = time_limit * (1.0 - share) if hint is not None else time_limit
     result = _solve_once(net, hint, first, workers, opts, lb, lns_only=False, race=race)
     left = time_limit - (time.perf_counter() - t0)
-    if result.status is not Status.OPTIMAL and left > 0.05 and not (race and race.finished):
+    if (
+        result.status is not Status.OPTIMAL
+        and left > 0.05
+        and opts.lns_share > 0
+        and not (race and race.finished)
+    ):
         # The full search has not closed the gap: spend the rest on
         # large-neighbourhood search only, from the best schedule so far.
         if (
