@@ -43,7 +43,7 @@ _BAD = np.iinfo(np.int64).max // 4
 class GaOptions:
     """Tuning knobs of the genetic algorithm (the defaults are the benchmarked ones)."""
 
-    population: int = 250
+    population: int = 600
     """Individuals kept per generation (even)."""
     mutation: float = 0.0
     """Probability per list position of swapping with the next activity."""
