@@ -914,7 +914,7 @@ def improve_ga(
     )
     if race is not None:
         bound = max(bound, race.bound)
-    if objective < 0 or (objective, 0) >= (best.objective, 0):
+    if objective < 0 or objective >= best.objective:
         return make_schedule(
             net, list(best.starts), max(bound, best.bound), best.solver, time.perf_counter() - t0
         )
