@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -426,10 +427,18 @@ def compact(data: LevelingInput, starts: list[int] | tuple[int, ...]) -> list[in
 
 
 def solve_problem(
-    data: LevelingInput, *, backend: str, time_limit: float, workers: int = 2
+    data: LevelingInput,
+    *,
+    backend: str,
+    time_limit: float,
+    workers: int = 2,
+    stop: threading.Event | None = None,
 ) -> Schedule:
-    """Run the engine (raises :class:`EngineError` subclasses on bad or infeasible input)."""
-    return solve(data.problem, backend=backend, time_limit=time_limit, workers=workers)
+    """Run the engine (raises :class:`EngineError` subclasses on bad or infeasible input).
+
+    Setting ``stop`` ends the solve early with the best schedule found so far.
+    """
+    return solve(data.problem, backend=backend, time_limit=time_limit, workers=workers, stop=stop)
 
 
 def moves(data: LevelingInput, starts: list[int] | tuple[int, ...]) -> list[Move]:

@@ -511,6 +511,15 @@ def get_leveling_run(request: HttpRequest, pk: int) -> LevelingRun:
     return leveling.get_leveling_run(pk)
 
 
+@router.post(
+    "/leveling-runs/{pk}/cancel",
+    response=LevelingRunOut,
+    summary="Cancel a queued or running leveling run (the scenario stays as it is)",
+)
+def cancel_leveling_run(request: HttpRequest, pk: int) -> LevelingRun:
+    return leveling.cancel_leveling(actor=user_of(request), run=leveling.get_leveling_run(pk))
+
+
 @router.post("/capacity/import", response=ImportOut, summary="Import a capacity sheet (XLSX)")
 def import_capacity(request: HttpRequest, file: File[UploadedFile]) -> object:
     return xlsx.import_capacity(actor=user_of(request), stream=file)

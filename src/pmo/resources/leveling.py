@@ -5,17 +5,21 @@ and done by :func:`run_leveling` in a django-tasks task. It reads the scenario's
 (allocations, capacity changes, priorities and pins from :class:`ProjectShift`), levels it
 with the engine (weighted delay against the current dates; see :mod:`.adapters`) and writes
 only the scenario's allocations and project shifts, audited; commit and discard stay as
-they are. See ADR 0008.
+they are. :func:`cancel_leveling` ends a run at once; the solver stops within a second and
+nothing is written. See ADR 0008.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from pmo.accounts.models import User
@@ -41,6 +45,7 @@ __all__ = [
     "BACKENDS",
     "MAX_TIME_LIMIT",
     "active_run",
+    "cancel_leveling",
     "get_leveling_run",
     "run_leveling",
     "shown_progress",
@@ -52,6 +57,11 @@ logger = logging.getLogger(__name__)
 MAX_TIME_LIMIT = 600
 BACKENDS = ("cpsat", "heuristic")
 STALE_AFTER = dt.timedelta(minutes=10)  # beyond the time limit: the worker is gone
+CANCEL_POLL_SECONDS = 1.0  # how often a running solve looks for its cancellation
+
+
+class _Cancelled(Exception):
+    """The run was cancelled while the worker had it: write nothing."""
 
 
 def active_run(scenario: Scenario) -> LevelingRun | None:
@@ -109,6 +119,34 @@ def start_leveling(
     return run
 
 
+@transaction.atomic
+def cancel_leveling(*, actor: User, run: LevelingRun) -> LevelingRun:
+    """Cancel a queued or running run (409 once it has ended); the scenario stays as it is.
+
+    A queued run is never started; a running solver stops within about a second and its
+    result is dropped. The scenario is free for another run at once.
+    """
+    require_manage(actor)
+    locked = LevelingRun.objects.select_for_update().get(pk=run.pk)
+    if not locked.active:
+        raise ConflictError(
+            f"leveling run {locked.pk} is {locked.state}; only a queued or running run "
+            "can be cancelled"
+        )
+    before = locked.state
+    locked.state, locked.phase = LevelingState.CANCELLED, "cancelled"
+    locked.finished_at = timezone.now()
+    locked.save(update_fields=["state", "phase", "finished_at", "updated_at"])
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=locked,
+        scope=f"scenario:{locked.scenario_id}",
+        changes={"state": [before, str(LevelingState.CANCELLED)]},
+    )
+    return locked
+
+
 def _set_pins(actor: User, scenario: Scenario, codes: list[str]) -> None:
     wanted = {c.strip() for c in codes if c.strip()}
     in_scenario = dict(
@@ -158,7 +196,34 @@ def shown_progress(run: LevelingRun) -> int:
 
 
 def _phase(run: LevelingRun, phase: str, progress: int, **fields: Any) -> None:
-    LevelingRun.objects.filter(pk=run.pk).update(phase=phase, progress=progress, **fields)
+    LevelingRun.objects.filter(pk=run.pk, state=LevelingState.RUNNING).update(
+        phase=phase, progress=progress, **fields
+    )
+
+
+@contextmanager
+def _cancel_watch(run_pk: int, stop: threading.Event) -> Iterator[None]:
+    """Set ``stop`` when the run is cancelled: a thread reads the run's state meanwhile."""
+    done = threading.Event()
+
+    def watch() -> None:
+        try:
+            while not done.wait(CANCEL_POLL_SECONDS):
+                if LevelingRun.objects.filter(pk=run_pk, state=LevelingState.CANCELLED).exists():
+                    stop.set()
+                    return
+        except Exception:  # the solve goes on to its time limit; cancelling still drops it
+            logger.warning("leveling run %s: cannot watch for cancellation", run_pk, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=watch, name=f"leveling-{run_pk}-cancel", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 def _layer(scenario: Scenario, today: dt.date) -> adapters.LevelingInput:
@@ -226,13 +291,15 @@ def run_leveling(run_id: int, *, today: dt.date | None = None) -> LevelingRun:
     run.state, run.started_at = LevelingState.RUNNING, started
     try:
         _run(run, today or timezone.localdate())
+    except _Cancelled:
+        pass  # cancel_leveling has ended it
     except Exception as exc:  # a run must end, whatever went wrong
         if not isinstance(exc, adapters.EngineError | ConflictError):
             logger.exception("leveling run %s failed", run.pk)
         message = getattr(exc, "message", None) or str(exc) or exc.__class__.__name__
         if isinstance(exc, adapters.EngineError):
             message = f"no schedule found ({message}); the scenario is unchanged"
-        LevelingRun.objects.filter(pk=run.pk).update(
+        LevelingRun.objects.filter(pk=run.pk, state=LevelingState.RUNNING).update(
             state=LevelingState.FAILED, phase="failed", error=message, finished_at=timezone.now()
         )
     run.refresh_from_db()
@@ -246,7 +313,13 @@ def _run(run: LevelingRun, today: dt.date) -> None:
     before = adapters.overload(data, data.starts)
     _phase(run, "solving", 10, overload_before=before)
     if movable:
-        schedule = adapters.solve_problem(data, backend=run.backend, time_limit=run.time_limit)
+        stop = threading.Event()
+        with _cancel_watch(run.pk, stop):
+            schedule = adapters.solve_problem(
+                data, backend=run.backend, time_limit=run.time_limit, stop=stop
+            )
+        if stop.is_set():
+            raise _Cancelled
         starts = adapters.compact(data, schedule.starts)
         solver: dict[str, Any] = {
             "status": str(schedule.status),
@@ -263,19 +336,25 @@ def _run(run: LevelingRun, today: dt.date) -> None:
         solver = {"status": "nothing to move", "objective": 0, "bound": 0, "gap": 0.0}
     after = adapters.overload(data, starts)
     _phase(run, "applying", 90)
-    result = _apply(run, data, moved, delays, solver)
-    LevelingRun.objects.filter(pk=run.pk).update(
-        state=LevelingState.DONE,
-        phase="done",
-        progress=100,
-        finished_at=timezone.now(),
-        overload_after=after,
-        objective=sum(
-            adapters.priority_weight(p.priority) * d
-            for p, d in zip(data.projects, delays, strict=True)
-        ),
-        result=result,
-    )
+    with transaction.atomic():
+        # Locked until the result is written: a cancel now waits, then finds the run done.
+        if not LevelingRun.objects.select_for_update().filter(
+            pk=run.pk, state=LevelingState.RUNNING
+        ):
+            raise _Cancelled
+        result = _apply(run, data, moved, delays, solver)
+        LevelingRun.objects.filter(pk=run.pk).update(
+            state=LevelingState.DONE,
+            phase="done",
+            progress=100,
+            finished_at=timezone.now(),
+            overload_after=after,
+            objective=sum(
+                adapters.priority_weight(p.priority) * d
+                for p, d in zip(data.projects, delays, strict=True)
+            ),
+            result=result,
+        )
 
 
 def _delays(data: adapters.LevelingInput, starts: list[int]) -> list[int]:

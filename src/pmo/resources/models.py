@@ -250,17 +250,19 @@ class LevelingState(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class LevelingRun(TimeStampedModel):
     """One "level the portfolio" run on a draft scenario, done in the background.
 
-    ``phase`` is a short code (queued, building, solving, applying, done, failed) shown
-    translated; ``progress`` is 0-100 at phase boundaries (the page interpolates the
-    solving phase by time). ``result`` holds per-project delays (working days, priority,
-    weight, pinned), the moved allocations (old and new dates), the allocations that
-    cannot be levelled and the solver's status, bound and gap. Applying a result writes
-    only the scenario's allocations and :class:`ProjectShift` rows.
+    ``phase`` is a short code (queued, building, solving, applying, done, failed,
+    cancelled) shown translated; ``progress`` is 0-100 at phase boundaries (the page
+    interpolates the solving phase by time). ``result`` holds per-project delays
+    (working days, priority, weight, pinned), the moved allocations (old and new dates),
+    the allocations that cannot be levelled and the solver's status, bound and gap.
+    Applying a result writes only the scenario's allocations and :class:`ProjectShift`
+    rows; a cancelled run writes nothing.
     """
 
     scenario = models.ForeignKey(

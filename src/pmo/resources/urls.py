@@ -21,6 +21,11 @@ urlpatterns = [
     path("resources/scenarios/<int:pk>/level/", views.scenario_level, name="scenario_level"),
     path("resources/leveling-runs/<int:pk>/", views.leveling_run, name="leveling_run"),
     path(
+        "resources/leveling-runs/<int:pk>/cancel/",
+        views.leveling_cancel,
+        name="leveling_cancel",
+    ),
+    path(
         "resources/scenarios/<int:pk>/<str:action>/",
         views.scenario_close,
         name="scenario_close",

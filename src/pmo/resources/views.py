@@ -244,12 +244,12 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
             "capacity_changes": scenario.capacity_changes.select_related("resource"),
             "can_manage": can_manage_resources(user_of(request)) and scenario.state == "draft",
-            **_run_context(run),
+            **_run_context(run, user_of(request)),
         },
     )
 
 
-def _run_context(run: Any) -> dict[str, Any]:
+def _run_context(run: Any, user: Any) -> dict[str, Any]:
     if run is None:
         return {"run": None}
     phases = {
@@ -259,6 +259,7 @@ def _run_context(run: Any) -> dict[str, Any]:
         "applying": _("Writing the scenario"),
         "done": _("Done"),
         "failed": _("Failed"),
+        "cancelled": _("Cancelled"),
     }
     solver = (run.result or {}).get("solver", {})
     statuses = {
@@ -275,6 +276,7 @@ def _run_context(run: Any) -> dict[str, Any]:
         "run_unaffected": len(projects) - len(affected),
         "run_progress": leveling.shown_progress(run),
         "run_phase": phases.get(run.phase, run.phase),
+        "run_can_cancel": run.active and can_manage_resources(user),
     }
 
 
@@ -298,6 +300,22 @@ def scenario_level(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def leveling_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a queued or running run; back to its scenario."""
+    try:
+        run = leveling.get_leveling_run(pk)
+    except NotFoundError:
+        raise Http404("no such run") from None
+    try:
+        leveling.cancel_leveling(actor=user_of(request), run=run)
+        messages.success(request, _("Leveling run cancelled; the scenario is unchanged."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("resources:scenario_detail", pk=run.scenario_id)
+
+
+@login_required
 def leveling_run(request: HttpRequest, pk: int) -> HttpResponse:
     """The run panel (htmx polls it while the run is under way; reloads the page when done)."""
     _viewer(request)
@@ -306,7 +324,9 @@ def leveling_run(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFoundError:
         raise Http404("no such run") from None
     response = render(
-        request, "resources/partials/_leveling_run.html", {**_run_context(run), "polling": True}
+        request,
+        "resources/partials/_leveling_run.html",
+        {**_run_context(run, user_of(request)), "polling": True},
     )
     if request.GET.get("poll") and not run.active:
         response["HX-Refresh"] = "true"  # the heat maps and tables changed: show them

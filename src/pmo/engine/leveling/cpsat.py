@@ -140,6 +140,7 @@ def solve_cpsat(
             time_limit=time_limit - (time.perf_counter() - t0),
             workers=workers,
             rng=np.random.default_rng(opts.seed),
+            race=race,
         )
         return _elapsed(result, time.perf_counter() - t0)
     # Big models (portfolios) are never proven optimal in a few minutes: there

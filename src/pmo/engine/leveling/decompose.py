@@ -25,6 +25,7 @@ from pmo.engine.leveling.model import (
     Schedule,
 )
 from pmo.engine.leveling.network import Network
+from pmo.engine.leveling.race import Race
 
 __all__ = ["improve_by_projects", "subproblem"]
 
@@ -129,12 +130,14 @@ def improve_by_projects(
     rng: np.random.Generator | None = None,
     group: int = 5,
     round_limit: float = 3.0,
+    race: Race | None = None,
 ) -> Schedule:
     """Improve ``incumbent`` by re-solving ``group`` projects at a time with CP-SAT.
 
     Projects are drawn with probability growing with their weighted delay.
     The result is never worse than ``incumbent``; its ``bound`` is the
-    incumbent's (no global bound is proven here).
+    incumbent's (no global bound is proven here). A finished ``race`` (the
+    caller stopped the solve) ends the search after the current round.
     """
     from pmo.engine.leveling.cpsat import CpSatOptions, solve_cpsat
     from pmo.engine.leveling.heuristic import make_schedule
@@ -146,7 +149,7 @@ def improve_by_projects(
     nproj = len(net.weights)
     group = min(group, nproj)
     members = [[j for j in range(net.n) if net.project[j] == p] for p in range(nproj)]
-    while time.perf_counter() - t0 < time_limit - 0.5:
+    while time.perf_counter() - t0 < time_limit - 0.5 and not (race and race.finished):
         _, _, _, delay = net.evaluate(best)
         score = np.array([w * d + 1.0 for w, d in zip(net.weights, delay, strict=True)])
         seed = int(rng.choice(nproj, p=score / score.sum()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -23,6 +24,7 @@ def solve_heuristic(
     rules: tuple[str, ...] | None = None,
     time_limit: float | None = None,
     network: Network | None = None,
+    stop: threading.Event | None = None,
 ) -> Schedule:
     """Best schedule of priority rules and biased random sampling, each justified.
 
@@ -49,6 +51,8 @@ def solve_heuristic(
         Stop sampling after this many seconds.
     network : Network, optional
         A precompiled network of ``problem``.
+    stop : threading.Event, optional
+        When set, return the best schedule so far (after the first one).
 
     Returns
     -------
@@ -98,10 +102,16 @@ def solve_heuristic(
             best, best_key = starts, (obj, makespan)
         return best_key[0] <= bound
 
+    def stopped() -> bool:
+        return stop is not None and best is not None and stop.is_set()
+
     done = False
     prios = [priorities(net, r) for r in rules]
     for prio in prios:
         for decode in ("serial", "parallel"):
+            if stopped():
+                done = True
+                break
             starts = (
                 serial_sgs(net, activity_list(net, prio))
                 if decode == "serial"
@@ -113,7 +123,7 @@ def solve_heuristic(
         if done:
             break
     for k in range(samples if not done else 0):
-        if time_limit is not None and time.perf_counter() - t0 > time_limit:
+        if (time_limit is not None and time.perf_counter() - t0 > time_limit) or stopped():
             break
         prio = prios[k % len(prios)]
         if k % 2 == 0:

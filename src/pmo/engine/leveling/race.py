@@ -10,9 +10,11 @@ schedule meets the bound.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["Race"]
+__all__ = ["Race", "stopped_by"]
 
 
 class Race:
@@ -75,7 +77,47 @@ class Race:
     def finished(self) -> bool:
         return self._done.is_set()
 
+    def wait(self, timeout: float) -> bool:
+        """Wait until the race is over or ``timeout`` seconds pass; whether it is over."""
+        return self._done.wait(timeout)
+
     def _stop(self) -> None:
         self._done.set()
         if self._solver is not None:
             self._solver.stop_search()
+
+
+@contextmanager
+def stopped_by(race: Race | None, stop: threading.Event | None) -> Iterator[None]:
+    """While inside, setting ``stop`` ends ``race`` (and the CP-SAT search attached to it).
+
+    A caller's way to cut a solve short (the user cancelled it): every search
+    of the race stops and the best schedule so far is returned.
+
+    Examples
+    --------
+    >>> race, stop = Race(bound=0), threading.Event()
+    >>> with stopped_by(race, stop):
+    ...     stop.set()
+    ...     _ = race.wait(5.0)
+    >>> race.finished
+    True
+    """
+    if race is None or stop is None:
+        yield
+        return
+    left = threading.Event()
+
+    def watch() -> None:
+        while not left.wait(0.05):
+            if stop.is_set():
+                race.finish()
+                return
+
+    thread = threading.Thread(target=watch, name="leveling-stop", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        left.set()
+        thread.join()

@@ -14,7 +14,7 @@ from pmo.engine.leveling.ga import improve_ga
 from pmo.engine.leveling.heuristic import make_schedule, solve_heuristic
 from pmo.engine.leveling.model import Problem, Schedule
 from pmo.engine.leveling.network import Network
-from pmo.engine.leveling.race import Race
+from pmo.engine.leveling.race import Race, stopped_by
 
 __all__ = ["BACKENDS", "Backend", "solve"]
 
@@ -30,6 +30,7 @@ class Backend(Protocol):
         workers: int,
         rng: np.random.Generator,
         network: Network,
+        stop: threading.Event | None,
     ) -> Schedule: ...
 
 
@@ -40,9 +41,15 @@ def _heuristic(
     workers: int,
     rng: np.random.Generator,
     network: Network,
+    stop: threading.Event | None,
 ) -> Schedule:
     return solve_heuristic(
-        problem, rng=rng, time_limit=time_limit, network=network, samples=_samples(network)
+        problem,
+        rng=rng,
+        time_limit=time_limit,
+        network=network,
+        samples=_samples(network),
+        stop=stop,
     )
 
 
@@ -53,20 +60,24 @@ def _ga(
     workers: int,
     rng: np.random.Generator,
     network: Network,
+    stop: threading.Event | None,
 ) -> Schedule:
     t0 = time.perf_counter()
     rules = solve_heuristic(
-        problem, rng=rng, time_limit=0.1 * time_limit, network=network, samples=0
+        problem, rng=rng, time_limit=0.1 * time_limit, network=network, samples=0, stop=stop
     )
-    if rules.status == "optimal":
+    if rules.status == "optimal" or (stop is not None and stop.is_set()):
         return rules
-    result = improve_ga(
-        network,
-        [rules],
-        time_limit=max(0.01, time_limit - (time.perf_counter() - t0)),
-        bound=rules.bound,
-        rng=rng,
-    )
+    race = Race(rules.bound) if stop is not None else None
+    with stopped_by(race, stop):
+        result = improve_ga(
+            network,
+            [rules],
+            time_limit=max(0.01, time_limit - (time.perf_counter() - t0)),
+            bound=rules.bound,
+            rng=rng,
+            race=race,
+        )
     return _elapsed(result, time.perf_counter() - t0)
 
 
@@ -77,6 +88,7 @@ def _cpsat(
     workers: int,
     rng: np.random.Generator,
     network: Network,
+    stop: threading.Event | None,
 ) -> Schedule:
     """Priority rules, then CP-SAT and the genetic algorithm side by side.
 
@@ -95,22 +107,26 @@ def _cpsat(
             # A few samples only: CP-SAT improves a warm start faster than
             # sampling does, and on easy instances the proof is what costs.
             samples=min(10, _samples(network)),
+            stop=stop,
         )
     except InfeasibleError:
         hint = None  # e.g. deadlines the heuristic cannot meet: CP-SAT starts cold
-    if hint is not None and hint.status == "optimal":
+    if hint is not None and (hint.status == "optimal" or (stop is not None and stop.is_set())):
         return hint
     seed = int(rng.integers(0, 2**31 - 1))
     left = max(0.05, time_limit - (time.perf_counter() - t0))
     if hint is None or network.n > GA_MAX_ACTIVITIES or left < 0.2:
-        result = solve_cpsat(
-            problem,
-            hint=hint,
-            time_limit=left,
-            workers=workers,
-            options=CpSatOptions(seed=seed),
-            network=network,
-        )
+        alone = Race(hint.bound if hint is not None else 0) if stop is not None else None
+        with stopped_by(alone, stop):
+            result = solve_cpsat(
+                problem,
+                hint=hint,
+                time_limit=left,
+                workers=workers,
+                options=CpSatOptions(seed=seed),
+                network=network,
+                race=alone,
+            )
         return _elapsed(result, time.perf_counter() - t0)
     # CP-SAT in a thread, the genetic algorithm here, both until one proves
     # the other's best optimal or time is up.
@@ -152,14 +168,15 @@ def _cpsat(
     thread = threading.Thread(target=exact, name="cpsat", daemon=True)
     thread.start()
     try:
-        evolved = improve_ga(
-            network,
-            [hint],
-            time_limit=left,
-            bound=hint.bound,
-            rng=rng,
-            race=race,
-        )
+        with stopped_by(race, stop):
+            evolved = improve_ga(
+                network,
+                [hint],
+                time_limit=left,
+                bound=hint.bound,
+                rng=rng,
+                race=race,
+            )
     finally:
         race.finish()
         thread.join()
@@ -204,6 +221,7 @@ def solve(
     time_limit: float = 10.0,
     workers: int = 2,
     rng: np.random.Generator | None = None,
+    stop: threading.Event | None = None,
 ) -> Schedule:
     """Level ``problem``: the best schedule a back-end finds within ``time_limit`` seconds.
 
@@ -225,6 +243,10 @@ def solve(
         Solver threads (CP-SAT).
     rng : numpy.random.Generator, optional
         Randomness for sampling and the CP-SAT seed (default ``default_rng(0)``).
+    stop : threading.Event, optional
+        Set it (from another thread) to end the solve early: the best schedule found
+        so far is returned within about a second (at once in the searches, after the
+        current round in the project-group search of big portfolios).
 
     Returns
     -------
@@ -257,4 +279,5 @@ def solve(
         workers=workers,
         rng=rng if rng is not None else np.random.default_rng(0),
         network=net,
+        stop=stop,
     )

@@ -233,3 +233,15 @@ def test_level_a_scenario_queues_a_run_and_reads_it(
     )
     hidden = client.get(f"/api/v1/leveling-runs/{run['id']}", headers=_auth(users["viewer"]))
     assert hidden.status_code == 403
+    cancel = f"/api/v1/leveling-runs/{run['id']}/cancel"
+    assert _post(client, cancel, {}, users["exec"]).status_code == 403
+    unknown = _post(client, "/api/v1/leveling-runs/999999/cancel", {}, users["admin"])
+    assert unknown.status_code == 404
+    cancelled = _post(client, cancel, {}, users["admin"])
+    assert (cancelled.status_code, cancelled.json()["state"]) == (200, "cancelled")
+    twice = _post(client, cancel, {}, users["admin"])
+    assert (twice.status_code, "only a queued or running run" in twice.json()["detail"]) == (
+        409,
+        True,
+    )
+    assert _post(client, url, {"time_limit": 1}, users["admin"]).status_code == 202

@@ -272,3 +272,67 @@ def test_no_schedule_fails_the_run_and_leaves_the_scenario(
     assert set(Allocation.objects.filter(scenario=scenario).values_list("first", flat=True)) == {
         MON
     }
+
+
+def test_a_queued_run_can_be_cancelled_and_is_never_started(
+    overloaded: dict[str, Any], director: User, users: Any
+) -> None:
+    scenario = services.create_scenario(actor=director, name="Cancel")
+    run = leveling.start_leveling(actor=director, scenario=scenario, time_limit=5)
+    with pytest.raises(PermissionDeniedError):
+        leveling.cancel_leveling(actor=users["exec"], run=run)
+    cancelled = leveling.cancel_leveling(actor=director, run=run)
+    assert (cancelled.state, cancelled.phase) == ("cancelled", "cancelled")
+    assert cancelled.finished_at is not None
+    assert AuditEvent.objects.filter(
+        object_id=str(run.pk), changes__state=["queued", "cancelled"]
+    ).exists()
+    # the worker that picks the task up later leaves it alone, and the scenario is as it was
+    assert leveling.run_leveling(run.pk, today=MON).state == "cancelled"
+    assert _heatmap(scenario.pk).overloaded_cells == 1
+    with pytest.raises(ConflictError, match="only a queued or running run"):
+        leveling.cancel_leveling(actor=director, run=run)
+    # the scenario is free for another run at once
+    assert leveling.active_run(scenario) is None
+    assert _level(director, scenario).state == "done"
+
+
+def test_a_run_cancelled_while_it_solves_writes_nothing(
+    overloaded: dict[str, Any], director: User, monkeypatch: Any
+) -> None:
+    scenario = services.create_scenario(actor=director, name="Late cancel")
+    run = leveling.start_leveling(actor=director, scenario=scenario, time_limit=2)
+    solve = leveling.adapters.solve_problem
+
+    def cancelled_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        leveling.cancel_leveling(actor=director, run=run)  # while the solver works
+        return solve(*args, **kwargs)
+
+    monkeypatch.setattr(leveling.adapters, "solve_problem", cancelled_meanwhile)
+    done = leveling.run_leveling(run.pk, today=MON)
+    assert (done.state, done.phase, done.result) == ("cancelled", "cancelled", {})
+    assert _heatmap(scenario.pk).overloaded_cells == 1
+    assert not ProjectShift.objects.filter(scenario=scenario).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cancelling_stops_the_running_solver(
+    overloaded: dict[str, Any], director: User, monkeypatch: Any
+) -> None:
+    """The worker's watcher thread reads the cancellation and sets the solver's stop event."""
+    monkeypatch.setattr(leveling, "CANCEL_POLL_SECONDS", 0.05)
+    scenario = services.create_scenario(actor=director, name="Stop")
+    run = leveling.start_leveling(actor=director, scenario=scenario, time_limit=600)
+    solve = leveling.adapters.solve_problem
+    seen: list[bool] = []
+
+    def long_solve(*args: Any, stop: Any, **kwargs: Any) -> Any:
+        leveling.cancel_leveling(actor=director, run=run)  # committed: another request
+        seen.append(stop.wait(10.0))
+        return solve(*args, stop=stop, **kwargs)
+
+    monkeypatch.setattr(leveling.adapters, "solve_problem", long_solve)
+    done = leveling.run_leveling(run.pk, today=MON)
+    assert seen == [True]
+    assert done.state == "cancelled"
+    assert _heatmap(scenario.pk).overloaded_cells == 1

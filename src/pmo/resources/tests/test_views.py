@@ -142,3 +142,39 @@ def test_level_the_portfolio_from_the_scenario_page(
     assert LevelingRun.objects.count() == 1
     client.force_login(users["viewer"])
     assert client.get(f"/resources/leveling-runs/{run.pk}/").status_code == 403
+
+
+def test_cancel_a_leveling_run_from_the_scenario_page(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    from pmo.resources.models import LevelingRun
+
+    java = pool(org)
+    for project in (make_project(), make_project()):
+        allocate(java, project, MON, MON + dt.timedelta(days=4), "1.5")
+    client.force_login(users["member"])
+    client.post("/resources/scenarios/", {"name": "Cancel"})
+    scenario = Scenario.objects.get()
+    client.post(f"/resources/scenarios/{scenario.pk}/level/", {"time_limit": "60"})
+    run = LevelingRun.objects.get()
+    panel = client.get(f"/resources/leveling-runs/{run.pk}/?poll=1").content.decode()
+    assert 'data-testid="cancel-run"' in panel
+    client.force_login(users["exec"])  # sees the run, not the button, and may not cancel
+    assert (
+        'data-testid="cancel-run"'
+        not in client.get(f"/resources/leveling-runs/{run.pk}/").content.decode()
+    )
+    client.post(f"/resources/leveling-runs/{run.pk}/cancel/")
+    run.refresh_from_db()
+    assert run.state == "queued"
+    client.force_login(users["member"])
+    answer = client.post(f"/resources/leveling-runs/{run.pk}/cancel/", follow=True)
+    run.refresh_from_db()
+    assert run.state == "cancelled"
+    page = answer.content.decode()
+    assert "the scenario is unchanged" in page and 'data-testid="run-cancelled"' in page
+    assert 'data-testid="cancel-run"' not in page
+    again = client.post(f"/resources/leveling-runs/{run.pk}/cancel/", follow=True)
+    assert "only a queued or running run" in again.content.decode()
+    assert client.post("/resources/leveling-runs/999999/cancel/").status_code == 404
+    assert client.get(f"/resources/leveling-runs/{run.pk}/cancel/").status_code == 405
