@@ -71,3 +71,51 @@ def test_level_a_scenario_and_see_the_result(
     assert Allocation.objects.get(scenario=None, project=later).first == monday + dt.timedelta(
         days=7
     )
+
+
+def test_cancel_a_queued_run_and_level_again(
+    org: Any, make_project: Callable[..., Any], sign_in: Callable[[str], Any], settings: Any
+) -> None:
+    from pmo.resources.leveling import run_leveling
+    from pmo.resources.models import Allocation, LevelingRun, Resource
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    java = Resource.objects.create(
+        code="java-bj",
+        name="Java developer, Beijing",
+        kind="pool",
+        role="Java developer",
+        org_unit=org["sh"],
+        fte=Decimal("1"),
+    )
+    today = dt.date.today()
+    monday = today + dt.timedelta(days=7 - today.weekday())
+    for project in (make_project(priority=2), make_project(priority=4)):
+        Allocation.objects.create(
+            resource=java,
+            project=project,
+            first=monday,
+            last=monday + dt.timedelta(days=4),
+            fte=Decimal("1"),
+        )
+
+    page = sign_in("member")
+    page.goto("/resources/scenarios/")
+    page.fill("input[name=name]", "Too long")
+    page.click("[data-testid=create-scenario]")
+    page.fill("input[name=time_limit]", "600")
+    page.click("[data-testid=level]")
+    expect(page.locator("[data-testid=run-state]")).to_have_text("Queued")
+    page.click("[data-testid=cancel-run]")
+    expect(page.locator("[data-testid=run-state]")).to_have_text("Cancelled")
+    expect(page.locator("[data-testid=run-cancelled]")).to_be_visible()
+    expect(page.locator("[data-testid=cancel-run]")).to_have_count(0)
+    expect(page.locator("[data-testid=level]")).to_be_enabled()
+    first = LevelingRun.objects.get()
+    assert run_leveling(first.pk).state == "cancelled"  # a late worker leaves it alone
+
+    page.fill("input[name=time_limit]", "1")
+    page.click("[data-testid=level]")
+    expect(page.locator("[data-testid=run-state]")).to_have_text("Queued")
+    run_leveling(LevelingRun.objects.exclude(pk=first.pk).get().pk)
+    expect(page.locator("[data-testid=run-state]")).to_have_text("Done")
