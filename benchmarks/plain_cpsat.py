@@ -21,6 +21,7 @@ from pathlib import Path
 from ortools.sat.python import cp_model
 from tqdm import tqdm
 
+from pmo.bench.rcpsp import summary_line
 from pmo.engine.leveling.model import Problem
 from pmo.engine.leveling.psplib import natural_key, read_optimum, read_sm
 
@@ -77,12 +78,7 @@ def main(argv: list[str]) -> int:
             matched += makespan <= bk.upper
             gaps.append(100.0 * (makespan - bk.upper) / bk.upper)
         print(f"{f.name},{makespan},{bound},{'' if bk is None else bk.upper},{dt:.3f}", flush=True)
-    mean_gap = sum(gaps) / len(gaps) if gaps else float("nan")
-    print(
-        f"summary: instances={len(files)} matched_best_known={matched} "
-        f"mean_gap_to_best_known_pct={mean_gap:.3f} "
-        f"mean_seconds={sum(seconds) / len(seconds):.3f}"
-    )
+    print(summary_line(len(files), matched, gaps, seconds))
     return 0
 
 

@@ -14,15 +14,10 @@ from tests.e2e.helpers import expect
 pytestmark = pytest.mark.e2e
 
 
-def test_level_a_scenario_and_see_the_result(
-    org: Any, make_project: Callable[..., Any], sign_in: Callable[[str], Any], settings: Any
-) -> None:
-    from pmo.resources.leveling import run_leveling
-    from pmo.resources.models import Allocation, LevelingRun, Resource
+def _overbook(org: Any, projects: list[Any]) -> dt.date:
+    """2 FTE of Java developers; each project wants 1.5 FTE next week. Returns that Monday."""
+    from pmo.resources.models import Allocation, Resource
 
-    # the task is queued but not run by a worker: the test plays the worker below, so the
-    # page is seen polling a queued run and reloading when it is done
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     java = Resource.objects.create(
         code="java-sh",
         name="Java developer, Shanghai",
@@ -31,10 +26,9 @@ def test_level_a_scenario_and_see_the_result(
         org_unit=org["sh"],
         fte=Decimal("2"),
     )
-    urgent, later = make_project(name="Core", priority=1), make_project(name="Mobile", priority=5)
     today = dt.date.today()
     monday = today + dt.timedelta(days=7 - today.weekday())
-    for project in (urgent, later):
+    for project in projects:
         Allocation.objects.create(
             resource=java,
             project=project,
@@ -42,6 +36,20 @@ def test_level_a_scenario_and_see_the_result(
             last=monday + dt.timedelta(days=4),
             fte=Decimal("1.5"),
         )
+    return monday
+
+
+def test_level_a_scenario_and_see_the_result(
+    org: Any, make_project: Callable[..., Any], sign_in: Callable[[str], Any], settings: Any
+) -> None:
+    from pmo.resources.leveling import run_leveling
+    from pmo.resources.models import Allocation, LevelingRun
+
+    # the task is queued but not run by a worker: the test plays the worker below, so the
+    # page is seen polling a queued run and reloading when it is done
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    urgent, later = make_project(name="Core", priority=1), make_project(name="Mobile", priority=5)
+    monday = _overbook(org, [urgent, later])
 
     page = sign_in("member")
     page.goto("/resources/scenarios/")
@@ -77,27 +85,10 @@ def test_cancel_a_queued_run_and_level_again(
     org: Any, make_project: Callable[..., Any], sign_in: Callable[[str], Any], settings: Any
 ) -> None:
     from pmo.resources.leveling import run_leveling
-    from pmo.resources.models import Allocation, LevelingRun, Resource
+    from pmo.resources.models import LevelingRun
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    java = Resource.objects.create(
-        code="java-bj",
-        name="Java developer, Beijing",
-        kind="pool",
-        role="Java developer",
-        org_unit=org["sh"],
-        fte=Decimal("1"),
-    )
-    today = dt.date.today()
-    monday = today + dt.timedelta(days=7 - today.weekday())
-    for project in (make_project(priority=2), make_project(priority=4)):
-        Allocation.objects.create(
-            resource=java,
-            project=project,
-            first=monday,
-            last=monday + dt.timedelta(days=4),
-            fte=Decimal("1"),
-        )
+    _overbook(org, [make_project(priority=2), make_project(priority=4)])
 
     page = sign_in("member")
     page.goto("/resources/scenarios/")

@@ -23,7 +23,7 @@ from pmo.engine.errors import EngineError
 from pmo.engine.leveling import BestKnown, read_optimum, read_sm, solve
 from pmo.engine.leveling.psplib import natural_key
 
-__all__ = ["main"]
+__all__ = ["main", "summary_line"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -119,13 +119,24 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{f.name},{s.makespan},{s.bound},{'' if bk is None else bk.upper},{dt:.3f}", flush=True
         )
+    print(summary_line(len(files), matched, gaps, seconds))
+    return 0
+
+
+def summary_line(instances: int, matched: int, gaps: list[float], seconds: list[float]) -> str:
+    """The benchmark's last line (gaps in percent, one per instance with a best-known value).
+
+    Examples
+    --------
+    >>> summary_line(2, 1, [0.0, 1.5], [0.25, 0.75])
+    'summary: instances=2 matched_best_known=1 mean_gap_to_best_known_pct=0.750 mean_seconds=0.500'
+    """
     mean_gap = sum(gaps) / len(gaps) if gaps else float("nan")
-    print(
-        f"summary: instances={len(files)} matched_best_known={matched} "
+    return (
+        f"summary: instances={instances} matched_best_known={matched} "
         f"mean_gap_to_best_known_pct={mean_gap:.3f} "
         f"mean_seconds={sum(seconds) / len(seconds):.3f}"
     )
-    return 0
 
 
 if __name__ == "__main__":
