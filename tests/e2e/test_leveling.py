@@ -39,6 +39,17 @@ def _overbook(org: Any, projects: list[Any]) -> dt.date:
     return monday
 
 
+def _level_new_scenario(page: Any, name: str, *, seconds: int) -> Any:
+    """Create a scenario from the current plan and level it; the run is seen queued."""
+    page.goto("/resources/scenarios/")
+    page.fill("input[name=name]", name)
+    page.click("[data-testid=create-scenario]")
+    page.fill("input[name=time_limit]", str(seconds))
+    page.click("[data-testid=level]")
+    expect(page.locator("[data-testid=run-state]")).to_have_text("Queued")
+    return page
+
+
 def test_level_a_scenario_and_see_the_result(
     org: Any, make_project: Callable[..., Any], sign_in: Callable[[str], Any], settings: Any
 ) -> None:
@@ -51,13 +62,7 @@ def test_level_a_scenario_and_see_the_result(
     urgent, later = make_project(name="Core", priority=1), make_project(name="Mobile", priority=5)
     monday = _overbook(org, [urgent, later])
 
-    page = sign_in("member")
-    page.goto("/resources/scenarios/")
-    page.fill("input[name=name]", "Level it")
-    page.click("[data-testid=create-scenario]")
-    page.fill("input[name=time_limit]", "1")
-    page.click("[data-testid=level]")
-    expect(page.locator("[data-testid=run-state]")).to_have_text("Queued")
+    page = _level_new_scenario(sign_in("member"), "Level it", seconds=1)
     expect(page.locator("[data-testid=level]")).to_be_disabled()
 
     run_leveling(LevelingRun.objects.get().pk)
@@ -90,13 +95,7 @@ def test_cancel_a_queued_run_and_level_again(
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     _overbook(org, [make_project(priority=2), make_project(priority=4)])
 
-    page = sign_in("member")
-    page.goto("/resources/scenarios/")
-    page.fill("input[name=name]", "Too long")
-    page.click("[data-testid=create-scenario]")
-    page.fill("input[name=time_limit]", "600")
-    page.click("[data-testid=level]")
-    expect(page.locator("[data-testid=run-state]")).to_have_text("Queued")
+    page = _level_new_scenario(sign_in("member"), "Too long", seconds=600)
     page.click("[data-testid=cancel-run]")
     expect(page.locator("[data-testid=run-state]")).to_have_text("Cancelled")
     expect(page.locator("[data-testid=run-cancelled]")).to_be_visible()
