@@ -12,6 +12,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
+	@echo "compiling the leveling engine's genetic algorithm (numba, once per machine)..."
+	$(BIN)/python -c "from pmo.engine.leveling.ga import warm_up; warm_up()"
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
