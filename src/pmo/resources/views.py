@@ -269,6 +269,9 @@ def _run_context(run: Any, user: Any) -> dict[str, Any]:
     }
     projects = (run.result or {}).get("projects", [])
     affected = [p for p in projects if p["delay"] or p["moved"] or p["pinned"]]
+    longest = max((p["delay"] for p in affected), default=0)
+    # bar lengths for the delay chart, in percent of the longest delay
+    affected = [{**p, "bar": round(100 * p["delay"] / longest) if longest else 0} for p in affected]
     return {
         "run": run,
         "run_projects": affected,

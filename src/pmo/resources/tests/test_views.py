@@ -133,6 +133,8 @@ def test_level_the_portfolio_from_the_scenario_page(
     page = client.get(f"/resources/scenarios/{scenario.pk}/?start={MON}&periods=3").content.decode()
     assert 'data-testid="run-moved"' in page
     assert f"<td>{b.code}</td><td>4</td><td>2</td><td>5</td>" in page
+    # the delay chart: the longest delay fills its bar, coloured by the project's priority
+    assert '<span class="prio-4" style="width:100%">' in page
     again = client.post(f"/resources/scenarios/{scenario.pk}/level/", {"time_limit": "x"})
     assert again.status_code == 302
     client.force_login(users["exec"])  # reads the run, may not start one
@@ -178,3 +180,24 @@ def test_cancel_a_leveling_run_from_the_scenario_page(
     assert "only a queued or running run" in again.content.decode()
     assert client.post("/resources/leveling-runs/999999/cancel/").status_code == 404
     assert client.get(f"/resources/leveling-runs/{run.pk}/cancel/").status_code == 405
+
+
+def test_delay_bars_are_in_proportion_to_the_longest_delay(users: Any) -> None:
+    from pmo.resources.models import LevelingRun
+    from pmo.resources.views import _run_context
+
+    def row(code: str, delay: int, moved: int = 1) -> dict[str, Any]:
+        return {"project": code, "priority": 3, "delay": delay, "moved": moved, "pinned": False}
+
+    run = LevelingRun(
+        state="done",
+        phase="done",
+        result={"projects": [row("A", 8), row("B", 2), row("C", 0), row("D", 0, moved=0)]},
+    )
+    context = _run_context(run, users["member"])
+    assert [(p["project"], p["bar"]) for p in context["run_projects"]] == [
+        ("A", 100),
+        ("B", 25),
+        ("C", 0),
+    ]
+    assert context["run_unaffected"] == 1
