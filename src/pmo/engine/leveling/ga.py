@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +54,29 @@ class GaOptions:
     """Generations without a better best individual before a restart."""
     fbi_rounds: int = 3
     """Forward-backward rounds per child."""
+
+
+class Arrays(NamedTuple):
+    """The network as the compiled kernels take it (numba passes it as one struct)."""
+
+    dur: I64
+    demand: I64
+    release: I64
+    deadline: I64
+    pinned: I64
+    pred_ptr: I64
+    pred_idx: I64
+    pred_delta: I64
+    succ_ptr: I64
+    succ_idx: I64
+    succ_delta: I64
+    uses_ptr: I64
+    uses_idx: I64
+    cap: I64
+    project: I64
+    weights: I64
+    cpm_finish: I64
+    makespan_objective: bool
 
 
 class Kernel:
@@ -108,28 +131,9 @@ class Kernel:
         rank[np.array(net.order, dtype=np.int64)] = np.arange(n, dtype=np.int64)
         self.rank: I64 = rank
 
-    def args(self) -> tuple[Any, ...]:
-        """The arrays in the order the kernels take them."""
-        return (
-            self.dur,
-            self.demand,
-            self.release,
-            self.deadline,
-            self.pinned,
-            self.pred_ptr,
-            self.pred_idx,
-            self.pred_delta,
-            self.succ_ptr,
-            self.succ_idx,
-            self.succ_delta,
-            self.uses_ptr,
-            self.uses_idx,
-            self.cap,
-            self.project,
-            self.weights,
-            self.cpm_finish,
-            self.makespan_objective,
-        )
+    def arrays(self) -> Arrays:
+        """What the kernels take."""
+        return Arrays(*(getattr(self, name) for name in Arrays._fields))
 
 
 def _csr(adj: list[list[tuple[int, int]]], n: int) -> tuple[I64, I64, I64]:
@@ -254,26 +258,16 @@ def _topo_by_key(key, ptr_in, ptr_out, idx_out, out):  # type: ignore[no-untyped
 
 
 @njit(cache=True, nogil=True)
-def _serial(  # type: ignore[no-untyped-def]
-    order,
-    starts,
-    dur,
-    demand,
-    release,
-    pinned,
-    pred_ptr,
-    pred_idx,
-    pred_delta,
-    uses_ptr,
-    uses_idx,
-    cap,
-    avail,
-):
+def _serial(order, starts, g, avail):  # type: ignore[no-untyped-def]
     """Serial SGS of ``order`` into ``starts``; False if an activity fits nowhere.
 
-    ``avail`` is a work buffer equal to ``cap`` on entry; it is restored on
-    exit, only over the periods used (much shorter than the safe horizon).
+    ``g`` is the network (:class:`Arrays`). ``avail`` is a work buffer equal to
+    ``g.cap`` on entry; it is restored on exit, only over the periods used (much
+    shorter than the safe horizon).
     """
+    dur, demand, release, pinned = g.dur, g.demand, g.release, g.pinned
+    pred_ptr, pred_idx, pred_delta = g.pred_ptr, g.pred_idx, g.pred_delta
+    uses_ptr, uses_idx, cap = g.uses_ptr, g.uses_idx, g.cap
     n = dur.shape[0]
     used = 0
     ok = True
@@ -305,25 +299,12 @@ def _serial(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _backward(  # type: ignore[no-untyped-def]
-    starts,
-    out,
-    dur,
-    demand,
-    release,
-    deadline,
-    pinned,
-    pred_ptr,
-    pred_idx,
-    succ_ptr,
-    succ_idx,
-    succ_delta,
-    uses_ptr,
-    uses_idx,
-    cap,
-    order_buf,
-):
+def _backward(starts, out, g, order_buf):  # type: ignore[no-untyped-def]
     """Right-justify ``starts`` inside [0, total) into ``out``; False if blocked."""
+    dur, demand, release, deadline, pinned = g.dur, g.demand, g.release, g.deadline, g.pinned
+    pred_ptr, pred_idx = g.pred_ptr, g.pred_idx
+    succ_ptr, succ_idx, succ_delta = g.succ_ptr, g.succ_idx, g.succ_delta
+    uses_ptr, uses_idx, cap = g.uses_ptr, g.uses_idx, g.cap
     n = dur.shape[0]
     total = 0
     for j in range(n):
@@ -370,8 +351,15 @@ def _backward(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _score(starts, dur, deadline, project, weights, cpm_finish, makespan_objective, out):  # type: ignore[no-untyped-def]
+def _score(starts, g, out):  # type: ignore[no-untyped-def]
     """(lateness, objective, makespan) of ``starts`` into ``out``."""
+    dur, deadline, project, weights, cpm_finish = (
+        g.dur,
+        g.deadline,
+        g.project,
+        g.weights,
+        g.cpm_finish,
+    )
     n = dur.shape[0]
     nproj = weights.shape[0]
     finish = np.zeros(nproj, dtype=np.int64)
@@ -390,7 +378,7 @@ def _score(starts, dur, deadline, project, weights, cpm_finish, makespan_objecti
             makespan = finish[p]
         if finish[p] > cpm_finish[p]:
             obj += weights[p] * (finish[p] - cpm_finish[p])
-    if makespan_objective:
+    if g.makespan_objective:
         obj = makespan
     out[0] = late
     out[1] = obj
@@ -406,55 +394,18 @@ def _better(a, b):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _decode(  # type: ignore[no-untyped-def]
-    order,
-    starts,
-    fit,
-    work,
-    rounds,
-    dur,
-    demand,
-    release,
-    deadline,
-    pinned,
-    pred_ptr,
-    pred_idx,
-    pred_delta,
-    succ_ptr,
-    succ_idx,
-    succ_delta,
-    uses_ptr,
-    uses_idx,
-    cap,
-    project,
-    weights,
-    cpm_finish,
-    makespan_objective,
-):
+def _decode(order, starts, fit, work, rounds, g):  # type: ignore[no-untyped-def]
     """Decode ``order``, improve it by forward-backward passes; ``order`` becomes the
     list of the best schedule (by start), ``starts`` and ``fit`` its schedule and score.
     False if the list cannot be decoded."""
-    n = dur.shape[0]
-    if not _serial(
-        order,
-        starts,
-        dur,
-        demand,
-        release,
-        pinned,
-        pred_ptr,
-        pred_idx,
-        pred_delta,
-        uses_ptr,
-        uses_idx,
-        cap,
-        work,
-    ):
+    n = g.dur.shape[0]
+    pred_ptr, succ_ptr, succ_idx = g.pred_ptr, g.succ_ptr, g.succ_idx
+    if not _serial(order, starts, g, work):
         fit[0] = _BAD
         fit[1] = _BAD
         fit[2] = _BAD
         return False
-    _score(starts, dur, deadline, project, weights, cpm_finish, makespan_objective, fit)
+    _score(starts, g, fit)
     right = np.empty(n, dtype=np.int64)
     trial = np.empty(n, dtype=np.int64)
     trial_order = np.empty(n, dtype=np.int64)
@@ -464,45 +415,14 @@ def _decode(  # type: ignore[no-untyped-def]
     improved_order = False
     current = starts.copy()
     for _ in range(rounds):
-        if not _backward(
-            current,
-            right,
-            dur,
-            demand,
-            release,
-            deadline,
-            pinned,
-            pred_ptr,
-            pred_idx,
-            succ_ptr,
-            succ_idx,
-            succ_delta,
-            uses_ptr,
-            uses_idx,
-            cap,
-            buf,
-        ):
+        if not _backward(current, right, g, buf):
             break
         for j in range(n):
             key[j] = right[j]
         _topo_by_key(key, pred_ptr, succ_ptr, succ_idx, trial_order)
-        if not _serial(
-            trial_order,
-            trial,
-            dur,
-            demand,
-            release,
-            pinned,
-            pred_ptr,
-            pred_idx,
-            pred_delta,
-            uses_ptr,
-            uses_idx,
-            cap,
-            work,
-        ):
+        if not _serial(trial_order, trial, g, work):
             break
-        _score(trial, dur, deadline, project, weights, cpm_finish, makespan_objective, tfit)
+        _score(trial, g, tfit)
         if not _better(tfit, fit):
             break
         for j in range(n):
@@ -631,26 +551,10 @@ def _generation(  # type: ignore[no-untyped-def]
     rate,
     shift,
     rounds,
-    dur,
-    demand,
-    release,
-    deadline,
-    pinned,
-    pred_ptr,
-    pred_idx,
-    pred_delta,
-    succ_ptr,
-    succ_idx,
-    succ_delta,
-    uses_ptr,
-    uses_idx,
-    cap,
-    project,
-    weights,
-    cpm_finish,
-    makespan_objective,
+    g,
 ):
     """One generation: P children by crossover and mutation, the best P of 2P survive."""
+    pred_ptr, pred_idx, succ_ptr, succ_idx = g.pred_ptr, g.pred_idx, g.succ_ptr, g.succ_idx
     size, n = pop.shape
     taken = np.empty(n, dtype=np.bool_)
     pos = np.empty(n, dtype=np.int64)
@@ -668,31 +572,7 @@ def _generation(  # type: ignore[no-untyped-def]
             _mutate(kids[k], rate, pred_ptr, pred_idx)
             if np.random.random() < shift:
                 _shift(kids[k], pred_ptr, pred_idx, succ_ptr, succ_idx, pos)
-            _decode(
-                kids[k],
-                kid_starts[k],
-                kid_fits[k],
-                work,
-                rounds,
-                dur,
-                demand,
-                release,
-                deadline,
-                pinned,
-                pred_ptr,
-                pred_idx,
-                pred_delta,
-                succ_ptr,
-                succ_idx,
-                succ_delta,
-                uses_ptr,
-                uses_idx,
-                cap,
-                project,
-                weights,
-                cpm_finish,
-                makespan_objective,
-            )
+            _decode(kids[k], kid_starts[k], kid_fits[k], work, rounds, g)
     # Survivors: the best `size` of parents and children, one copy per schedule score
     # and first activity pair where possible (keeps some diversity).
     total = 2 * size
@@ -793,7 +673,7 @@ def evolve(
     _seed(int(rng.integers(0, 2**31 - 1)))
     n = kernel.n
     size = max(2, opts.population + opts.population % 2)
-    args = kernel.args()
+    arrays = kernel.arrays()
     work = kernel.cap.copy()  # this call's availability buffer (threads do not share it)
     prio_arr = np.array(prio, dtype=np.float64)
     spread = float(prio_arr.max() - prio_arr.min() + 1.0) if n else 1.0
@@ -820,7 +700,7 @@ def evolve(
                     kernel.succ_idx,
                     pop[i],
                 )
-            _decode(pop[i], starts[i], fits[i], work, opts.fbi_rounds, *args)
+            _decode(pop[i], starts[i], fits[i], work, opts.fbi_rounds, arrays)
 
     fill(0, 0.5)
     tried = size
@@ -855,7 +735,7 @@ def evolve(
             opts.mutation,
             opts.shift,
             opts.fbi_rounds,
-            *args,
+            arrays,
         )
         tried += size
         i = _argbest(fits)
