@@ -66,7 +66,7 @@ def _ga(
     rules = solve_heuristic(
         problem, rng=rng, time_limit=0.1 * time_limit, network=network, samples=0, stop=stop
     )
-    if rules.status == "optimal" or (stop is not None and stop.is_set()):
+    if rules.status == "optimal" or _stopped(stop):
         return rules
     race = Race(rules.bound) if stop is not None else None
     with stopped_by(race, stop):
@@ -111,7 +111,7 @@ def _cpsat(
         )
     except InfeasibleError:
         hint = None  # e.g. deadlines the heuristic cannot meet: CP-SAT starts cold
-    if hint is not None and (hint.status == "optimal" or (stop is not None and stop.is_set())):
+    if hint is not None and (hint.status == "optimal" or _stopped(stop)):
         return hint
     seed = int(rng.integers(0, 2**31 - 1))
     left = max(0.05, time_limit - (time.perf_counter() - t0))
@@ -197,6 +197,10 @@ GA_MAX_ACTIVITIES = 1000
 """The genetic algorithm runs beside CP-SAT up to this many activities."""
 _EXACT_SHARE = 0.5
 """Share of the time CP-SAT gets to prove optimality before its thread turns genetic."""
+
+
+def _stopped(stop: threading.Event | None) -> bool:
+    return stop is not None and stop.is_set()
 
 
 def _samples(net: Network) -> int:
