@@ -3,9 +3,13 @@
 The only module of the app that imports :mod:`pmo.engine`. It works on plain rows (no
 queries), so it is tested without a database.
 
-- Time is working days Monday to Friday, the heat map's axis: an allocation covering
-  ``n`` working days is an activity of duration ``n``; moving it by whole working days
-  keeps exactly the demand the heat map counts.
+- Time is the working days of the resource calendars in use (:class:`DayAxis`: with only
+  ``CN`` resources, mainland-China working days; with only ``""``, Monday to Friday; with
+  both, their union). An allocation covering ``n`` axis days is an activity of duration
+  ``n``; moving it by whole axis days keeps the demand the heat map counts. On an axis day
+  its calendar does not work (a Chinese holiday for ``CN``, a 调休 Saturday for ``""``) a
+  resource has neither capacity nor demand in the heat map, so the engine's capacity there
+  is unbounded (the total demand on the resource).
 - Demand and capacity are integer hundredths of an FTE (FTE has two decimals: exact).
 - Capacity per resource and day: the standing FTE inside the availability window (0 for an
   inactive resource), overridden by the layer's capacity changes; outside the built axis
@@ -45,6 +49,7 @@ from pmo.engine.leveling import (
     solve,
     violations,
 )
+from pmo.resources.calendars import DayAxis
 
 __all__ = [
     "AllocationRow",
@@ -75,6 +80,7 @@ class ResourceRow:
     available_from: dt.date | None = None
     available_until: dt.date | None = None
     active: bool = True
+    calendar: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,7 +120,7 @@ class LevelingInput:
     """The engine problem plus what is needed to map its schedule back."""
 
     problem: Problem
-    origin: np.datetime64
+    axis: DayAxis  # index 0 = the first axis day on or after today
     rows: list[AllocationRow]  # by activity index
     starts: list[int]  # current start (working-day index) by activity index
     fixed: list[bool]
@@ -124,11 +130,12 @@ class LevelingInput:
     resource_ids: list[int]  # by engine resource index
     capacity: np.ndarray  # resources x days, hundredths (the heat map's capacity)
     engine_capacity: np.ndarray  # the same, raised to the fixed demand where it exceeds it
+    works: np.ndarray  # resources x days: the resource's calendar works that axis day
 
 
 @dataclass(frozen=True)
 class Move:
-    """An allocation moved by ``days`` working days."""
+    """An allocation moved by ``days`` axis (working) days."""
 
     pk: int
     first: dt.date
@@ -144,26 +151,26 @@ def priority_weight(priority: int) -> int:
     return 2 ** (5 - min(max(priority, 1), 5))
 
 
-def _day(value: dt.date) -> np.datetime64:
-    return np.datetime64(value, "D")
+def _dates(values: list[dt.date]) -> np.ndarray:
+    return np.array(values, dtype="datetime64[D]")
 
 
-def _index(origin: np.datetime64, value: dt.date, horizon: int) -> int:
-    return min(max(int(np.busday_count(origin, _day(value))), 0), horizon)
+def _index(axis: DayAxis, value: dt.date, horizon: int) -> int:
+    return min(max(axis.index(value), 0), horizon)
 
 
 def _profile(
-    resources: list[ResourceRow], changes: list[ChangeRow], origin: np.datetime64, horizon: int
+    resources: list[ResourceRow], changes: list[ChangeRow], axis: DayAxis, horizon: int
 ) -> np.ndarray:
-    """Capacity (hundredths) per resource and working day ``[0, horizon)``."""
+    """Capacity (hundredths) per resource and axis day ``[0, horizon)``."""
     cap = np.zeros((len(resources), horizon), dtype=np.int64)
     row = {r.pk: i for i, r in enumerate(resources)}
     for i, r in enumerate(resources):
         if not r.active:
             continue
-        lo = _index(origin, r.available_from, horizon) if r.available_from else 0
+        lo = _index(axis, r.available_from, horizon) if r.available_from else 0
         hi = (
-            _index(origin, r.available_until + dt.timedelta(days=1), horizon)
+            _index(axis, r.available_until + dt.timedelta(days=1), horizon)
             if r.available_until
             else horizon
         )
@@ -175,8 +182,8 @@ def _profile(
         i, r = k, resources[k]
         first = max(c.first, r.available_from or c.first)
         last = min(c.last, r.available_until or c.last)
-        lo = _index(origin, first, horizon)
-        hi = _index(origin, last + dt.timedelta(days=1), horizon)
+        lo = _index(axis, first, horizon)
+        hi = _index(axis, last + dt.timedelta(days=1), horizon)
         if lo < hi:
             cap[i, lo:hi] = round(c.fte * SCALE)
     return cap
@@ -225,36 +232,56 @@ def build_problem(
     today: dt.date,
 ) -> LevelingInput:
     """The weighted-delay problem of one layer (see the module docstring)."""
-    today_d = np.busday_offset(_day(today), 0, roll="forward")
-    live = [a for a in allocations if _day(a.last) >= today_d]
-    firsts = np.busday_offset(
-        np.array([a.first for a in live], dtype="datetime64[D]"), 0, roll="forward"
-    )
-    durations = np.busday_count(firsts, np.array([a.last for a in live], dtype="datetime64[D]") + 1)
-    keep = durations > 0  # allocations on weekends only carry no demand
-    live = [a for a, k in zip(live, keep, strict=True) if k]
-    firsts = firsts[keep]
-    # work under way: only what is left from today is an activity (the past part stays)
-    split = (firsts < today_d).tolist()
-    firsts = np.maximum(firsts, today_d)
-    durations = np.busday_count(
-        firsts, np.array([a.last for a in live], dtype="datetime64[D]") + 1
-    ).astype(np.int64)
-    origin = today_d
-    starts = np.busday_count(origin, firsts).astype(np.int64)
-    ends = [
-        *(starts + durations).tolist(),
-        *(_index(origin, c.last, 10**6) + 1 for c in changes),
-        *(_index(origin, r.available_from, 10**6) + 1 for r in resources if r.available_from),
-        *(_index(origin, r.available_until, 10**6) + 1 for r in resources if r.available_until),
+    calendar_of = {r.pk: r.calendar for r in resources}
+    candidates = [a for a in allocations if a.last >= today]
+    dates = [
+        today,
+        *(d for a in candidates for d in (a.first, a.last)),
+        *(d for c in changes for d in (c.first, c.last)),
+        *(d for r in resources for d in (r.available_from, r.available_until) if d),
     ]
-    horizon = max([*ends, 1]) + 1
+    codes = {calendar_of.get(a.resource_id, "") for a in candidates}
+    axis = DayAxis(
+        codes or {""},
+        min(dates) - dt.timedelta(days=31),
+        today,
+        max(dates) + dt.timedelta(days=2 * 366),
+    )
+    firsts = axis.indexes(_dates([a.first for a in candidates]))
+    ends = axis.indexes(_dates([a.last for a in candidates]) + 1)
+    # work under way: only what is left from today is an activity (the past part stays)
+    starts = np.maximum(firsts, 0)
+    worked = np.array(
+        [
+            axis.worked(calendar_of.get(a.resource_id, ""), int(s), int(e))
+            for a, s, e in zip(candidates, starts, ends, strict=True)
+        ],
+        dtype=np.int64,
+    )
+    keep = worked > 0  # no day of the resource's calendar left: no demand
+    live = [a for a, k in zip(candidates, keep, strict=True) if k]
+    split = (firsts[keep] < 0).tolist()
+    starts = starts[keep]
+    durations = ends[keep] - starts
+    last_days = [
+        *(starts + durations).tolist(),
+        *(_index(axis, c.last, 10**6) + 1 for c in changes),
+        *(_index(axis, r.available_from, 10**6) + 1 for r in resources if r.available_from),
+        *(_index(axis, r.available_until, 10**6) + 1 for r in resources if r.available_until),
+    ]
+    horizon = max([*last_days, 1]) + 1
+    # the last day's capacity holds for ever after: it must be a working day of every calendar
+    while not all(axis.works(c, horizon - 1, horizon)[0] for c in codes):
+        horizon += 1
 
     used = sorted({a.resource_id for a in live})
     res_index = {pk: i for i, pk in enumerate(used)}
     by_pk = {r.pk: r for r in resources}
     res_rows = [by_pk.get(pk, ResourceRow(pk=pk, fte=Decimal(0), active=False)) for pk in used]
-    capacity = _profile(res_rows, changes, origin, horizon)
+    works = np.array(
+        [axis.works(calendar_of.get(pk, ""), 0, horizon) for pk in used], dtype=bool
+    ).reshape(len(used), horizon)
+    capacity = np.where(works, _profile(res_rows, changes, axis, horizon), 0)
 
     project_list = sorted({a.project_id for a in live})
     proj_index = {pk: i for i, pk in enumerate(project_list)}
@@ -265,6 +292,12 @@ def build_problem(
     fixed = [proj_rows[proj_index[a.project_id]].pinned for a in live]
     not_levelable: list[AllocationRow] = []
     engine_capacity = capacity
+    # a day off in the resource's calendar: no capacity and no demand in the heat map, so
+    # nothing to respect; the engine gets more than all the resource's demand together
+    unbounded = np.full(len(used), 1, dtype=np.int64)
+    for a, q in zip(live, demand, strict=True):
+        unbounded[res_index[a.resource_id]] += q
+    unbounded = np.maximum(unbounded, capacity.max(axis=1, initial=0))
     while True:  # fixing an allocation adds load, which may leave others nowhere to go
         fixed_load = _load(
             [
@@ -275,7 +308,7 @@ def build_problem(
             len(used),
             horizon,
         )
-        engine_capacity = np.maximum(capacity, fixed_load)
+        engine_capacity = np.where(works, np.maximum(capacity, fixed_load), unbounded[:, None])
         residual = engine_capacity - fixed_load
         stuck = [
             j
@@ -334,7 +367,7 @@ def build_problem(
     )
     return LevelingInput(
         problem=problem,
-        origin=origin,
+        axis=axis,
         rows=live,
         starts=starts.tolist(),
         fixed=fixed,
@@ -344,6 +377,7 @@ def build_problem(
         resource_ids=used,
         capacity=capacity,
         engine_capacity=engine_capacity,
+        works=works,
     )
 
 
@@ -357,6 +391,9 @@ def overload(data: LevelingInput, starts: list[int]) -> float:
     cap = np.concatenate(
         [data.capacity, np.repeat(data.capacity[:, -1:], end - horizon, axis=1)], axis=1
     )
+    works = np.concatenate(
+        [data.works, np.ones((len(data.resource_ids), end - horizon), dtype=bool)], axis=1
+    )
     load = _load(
         [
             (next(k for k, q in enumerate(a.demands) if q), s, a.duration, max(a.demands))
@@ -366,7 +403,7 @@ def overload(data: LevelingInput, starts: list[int]) -> float:
         len(data.resource_ids),
         end,
     )
-    return float(np.maximum(load - cap, 0).sum()) / SCALE
+    return float((np.maximum(load - cap, 0) * works).sum()) / SCALE
 
 
 def compact(data: LevelingInput, starts: list[int] | tuple[int, ...]) -> list[int]:
@@ -448,18 +485,17 @@ def moves(data: LevelingInput, starts: list[int] | tuple[int, ...]) -> list[Move
         delta = int(new) - int(old)
         if delta == 0 or data.fixed[j]:
             continue
-        first = np.busday_offset(data.origin, int(new))
-        last = np.busday_offset(_day(row.last), delta, roll="backward")
-        kept = np.busday_offset(data.origin, -1) if data.split[j] else None
+        last = data.axis.index(row.last + dt.timedelta(days=1)) - 1  # last axis day
+        kept = data.axis.date(-1) if data.split[j] else None
         result.append(
             Move(
                 pk=row.pk,
                 first=row.first,
                 last=row.last,
-                new_first=first.astype(dt.date),
-                new_last=last.astype(dt.date),
+                new_first=data.axis.date(int(new)),
+                new_last=data.axis.date(last + delta),
                 days=delta,
-                kept_last=kept.astype(dt.date) if kept is not None else None,
+                kept_last=kept,
             )
         )
     return result

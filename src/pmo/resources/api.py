@@ -36,7 +36,9 @@ class ResourceIn(Schema):
     hours_per_day: Decimal = Field(default=Decimal("8"), gt=0, le=24)
     cost_rate: Decimal = Field(default=Decimal("0"), ge=0, le=99999999)
     currency: str = Field(default="CNY", max_length=3)
-    calendar: str = Field(default="CN", max_length=4)
+    calendar: str = Field(
+        default="CN", max_length=4, description='working calendar: "CN" or "" (Monday-Friday)'
+    )
     available_from: dt.date | None = None
     available_until: dt.date | None = None
     active: bool = True
@@ -243,6 +245,9 @@ class HeatMapOut(Schema):
     rows: list[RowOut]
     overloaded_cells: int
     overload_fte: float
+    assumed_years: list[int] = Field(
+        description="years whose public holidays are not known: counted Monday to Friday"
+    )
 
 
 class CauseOut(Schema):
@@ -414,6 +419,7 @@ def get_heatmap(
         ],
         "overloaded_cells": result.overloaded_cells,
         "overload_fte": result.overload_fte,
+        "assumed_years": list(result.assumed_years),
     }
 
 

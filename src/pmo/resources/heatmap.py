@@ -2,9 +2,12 @@
 
 Everything is aggregated from three ``values_list`` queries: the resources, the capacity
 changes and the allocations of one layer (the current plan or a scenario). Intervals are
-turned into per-day FTE by difference arrays (``np.add.at`` then ``cumsum``), masked by
-working days (Monday to Friday) and summed per period with ``np.add.reduceat``; a period's
-figure is the average FTE over its working days. No Python loop runs per allocation.
+turned into per-day FTE by difference arrays (``np.add.at`` then ``cumsum``), one layer per
+working calendar in use, masked by that calendar's working days (``CN``: mainland-China
+holidays off, 调休 weekend days on; see :mod:`pmo.resources.calendars`) and summed per
+period with ``np.add.reduceat``. A period's figure is FTE-days divided by its Monday-Friday
+days, so a holiday lowers capacity and demand alike (Golden Week shows as a dip) and the
+ratio stays that of the days people work. No Python loop runs per allocation.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from pmo.accounts.models import OrgUnit
+from pmo.resources import calendars
 from pmo.resources.models import Allocation, AllocationStatus, CapacityChange, Resource
 
 __all__ = ["GROUPINGS", "SCALES", "Cell", "HeatMap", "Period", "Row", "build_heatmap", "periods"]
@@ -82,6 +86,7 @@ class HeatMap:
     scale: str
     periods: list[Period]
     rows: list[Row]
+    assumed_years: tuple[int, ...] = ()  # holidays unknown: counted Monday to Friday
 
     @property
     def overloaded_cells(self) -> int:
@@ -121,6 +126,8 @@ def _spread(
 ) -> np.ndarray:
     """Per-group, per-day FTE of intervals ``[first, last]`` (day indexes, inclusive)."""
     n_groups, n_days = shape
+    if not len(groups):
+        return np.zeros(shape)
     diff = np.zeros((n_groups, n_days + 1))
     start = np.clip(first, 0, n_days)
     stop = np.clip(last + 1, 0, n_days)
@@ -167,23 +174,35 @@ def build_heatmap(
             "active",
             "name",
             "name_zh",
+            "calendar",
         )
     )
+    codes = sorted({r[8] for r in resources}) or [""]
+    code_index = {c: i for i, c in enumerate(codes)}
+    masks = np.array([calendars.working(c, axis_first, axis_last) for c in codes], dtype=float)
     keys = sorted({r[1] for r in resources}, key=lambda k: (str(type(k)), k))
     key_index = {k: i for i, k in enumerate(keys)}
     res_ids = np.array([r[0] for r in resources], dtype=np.int64)
     order = np.argsort(res_ids)
     res_ids = res_ids[order]
-    res_group = np.array([key_index[r[1]] for r in resources], dtype=np.int64)[order]
-    shape = (max(len(keys), 1), n_days)
+    n_groups = max(len(keys), 1)
+    # a layer per (calendar, group): row index = calendar * n_groups + group
+    res_group = np.array(
+        [code_index[r[8]] * n_groups + key_index[r[1]] for r in resources], dtype=np.int64
+    )[order]
+    shape = (len(codes) * n_groups, n_days)
 
     def group_of(ids: np.ndarray) -> np.ndarray:
         return res_group[np.searchsorted(res_ids, ids)]
 
+    def worked(layers: np.ndarray) -> np.ndarray:
+        """Per group and day, only the days each calendar works, calendars summed."""
+        return (layers.reshape(len(codes), n_groups, n_days) * masks[:, None, :]).sum(axis=0)
+
     # capacity: the standing FTE within the availability window ...
     active = [r for r in resources if r[5]]
     cap = _spread(
-        np.array([key_index[r[1]] for r in active], dtype=np.int64),
+        np.array([code_index[r[8]] * n_groups + key_index[r[1]] for r in active], dtype=np.int64),
         _days([r[3] or axis_first for r in active], origin),
         _days([r[4] or axis_last for r in active], origin),
         np.array([float(r[2]) for r in active]),
@@ -232,12 +251,11 @@ def build_heatmap(
             shape,
         )
     dates = np.arange(n_days) + origin
-    working = np.is_busday(dates).astype(float)
     bounds = np.array([(p.first - axis_first).days for p in spans], dtype=np.int64)
-    workdays = np.add.reduceat(working, bounds)
-    workdays[workdays == 0] = 1
-    cap_avg = np.add.reduceat(cap * working, bounds, axis=1) / workdays
-    dem_avg = np.add.reduceat(demand * working, bounds, axis=1) / workdays
+    weekdays = np.add.reduceat(np.is_busday(dates).astype(float), bounds)
+    weekdays[weekdays == 0] = 1
+    cap_avg = np.add.reduceat(worked(cap), bounds, axis=1) / weekdays
+    dem_avg = np.add.reduceat(worked(demand), bounds, axis=1) / weekdays
 
     names = {r[0]: (r[7] or r[6]) if _chinese() else r[6] for r in resources}
     labels = _labels(by, keys, names)
@@ -253,7 +271,13 @@ def build_heatmap(
         for i, key in enumerate(keys)
     ]
     result.sort(key=lambda r: r.label.lower())
-    return HeatMap(by=by, scale=scale, periods=spans, rows=result)
+    return HeatMap(
+        by=by,
+        scale=scale,
+        periods=spans,
+        rows=result,
+        assumed_years=calendars.assumed_years(codes, axis_first, axis_last),
+    )
 
 
 def _chinese() -> bool:

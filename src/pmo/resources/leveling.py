@@ -229,10 +229,10 @@ def _cancel_watch(run_pk: int, stop: threading.Event) -> Iterator[None]:
 def _layer(scenario: Scenario, today: dt.date) -> adapters.LevelingInput:
     resources = [
         adapters.ResourceRow(
-            pk=r[0], fte=r[1], available_from=r[2], available_until=r[3], active=r[4]
+            pk=r[0], fte=r[1], available_from=r[2], available_until=r[3], active=r[4], calendar=r[5]
         )
         for r in Resource.objects.values_list(
-            "pk", "fte", "available_from", "available_until", "active"
+            "pk", "fte", "available_from", "available_until", "active", "calendar"
         )
     ]
     changes = [

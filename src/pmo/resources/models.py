@@ -41,6 +41,13 @@ class ScenarioState(models.TextChoices):
     DISCARDED = "discarded", _("Discarded")
 
 
+class WorkingCalendar(models.TextChoices):
+    """Working calendars of a resource (see :mod:`pmo.resources.calendars`)."""
+
+    CHINA = "CN", _("Mainland China (holidays and adjusted working days)")
+    WEEKDAYS = "", _("Monday to Friday")
+
+
 class Resource(BilingualNameModel, VersionedModel):
     """A named person or a generic role pool ("Java developer, Shanghai, 12 FTE").
 
@@ -79,7 +86,13 @@ class Resource(BilingualNameModel, VersionedModel):
         _("cost rate per hour"), max_digits=10, decimal_places=2, default=Decimal("0")
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
-    calendar = models.CharField(_("working calendar"), max_length=4, blank=True, default="CN")
+    calendar = models.CharField(
+        _("working calendar"),
+        max_length=4,
+        blank=True,
+        default="CN",
+        choices=WorkingCalendar.choices,
+    )
     available_from = models.DateField(_("available from"), null=True, blank=True)
     available_until = models.DateField(_("available until"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)

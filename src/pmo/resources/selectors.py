@@ -9,6 +9,7 @@ import numpy as np
 from django.db.models import QuerySet
 
 from pmo.core.errors import NotFoundError
+from pmo.resources import calendars
 from pmo.resources.models import Allocation, Resource, Scenario
 
 __all__ = [
@@ -82,8 +83,9 @@ def list_cell_causes(
 ) -> list[CauseRow]:
     """The projects demanding a group's capacity between ``first`` and ``last``, biggest first.
 
-    Each project's figure is its average FTE over the period's working days, as in the
-    heat map, so the rows add up to the cell's demand.
+    Each project's figure is, as in the heat map, its FTE-days on the days its resources
+    work (by their calendars) divided by the period's Monday-Friday days, so the rows add up
+    to the cell's demand.
     """
     try:
         condition = _group_filter(by, key)
@@ -101,14 +103,25 @@ def list_cell_causes(
             "last",
             "fte",
             "status",
+            "resource__calendar",
         )
     )
     days = max(int(np.busday_count(first, last + dt.timedelta(days=1))), 1)
     if not rows:
         return []
-    starts = np.array([max(r[4], first) for r in rows], dtype="datetime64[D]")
-    ends = np.array([min(r[5], last) for r in rows], dtype="datetime64[D]") + 1
-    overlap = np.busday_count(starts, ends) / days
+    # days each row's resource works within the cell, by its calendar (prefix sums)
+    worked = {
+        code: np.concatenate(([0], np.cumsum(calendars.working(code, first, last))))
+        for code in {r[8] for r in rows}
+    }
+    overlap = [
+        (
+            worked[r[8]][(min(r[5], last) - first).days + 1]
+            - worked[r[8]][(max(r[4], first) - first).days]
+        )
+        / days
+        for r in rows
+    ]
     causes: dict[int, list[float]] = {}
     info: dict[int, tuple[str, str, int]] = {}
     for row, share in zip(rows, overlap, strict=True):

@@ -87,11 +87,31 @@ def _date(value: Any) -> dt.date | None:
         raise ValueError("a date like 2026-03-31") from None
 
 
-def _header(ws: Any, expected: list[str], errors: _Errors) -> dict[str, int]:
+CALENDAR_NAMES = {
+    "cn": "CN",
+    "china": "CN",
+    "中国": "CN",
+    "中国大陆": "CN",
+    "": "",
+    "mon-fri": "",
+    "monday to friday": "",
+    "weekdays": "",
+    "standard": "",
+}
+
+
+def _calendar(value: Any) -> str:
+    code = CALENDAR_NAMES.get(_text(value).lower())
+    if code is None:
+        raise ValueError("calendar is 'CN' (mainland China) or empty (Monday to Friday)")
+    return code
+
+
+def _header(ws: Any, required: set[str], errors: _Errors) -> dict[str, int]:
     first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
     names = {_text(v).lower(): i for i, v in enumerate(first) if _text(v)}
-    for name in expected:
-        if name in REQUIRED | {"resource", "from", "to", "fte"} and name not in names:
+    for name in sorted(required):
+        if name not in names:
             errors.add(ws.title, 1, None, f"missing column {name!r}")
     return names
 
@@ -118,7 +138,7 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
     errors = _Errors()
     units = dict(OrgUnit.objects.values_list("code", "pk"))
     ws = book["Resources"]
-    cols = _header(ws, RESOURCE_COLUMNS, errors)
+    cols = _header(ws, REQUIRED, errors)
     rows: list[tuple[int, dict[str, Any]]] = []
     if not errors.items:
         for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
@@ -142,6 +162,8 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                         if code not in units:
                             raise ValueError(f"unknown org unit {code!r}")
                         row["org_unit_id"] = units[code]
+                    elif name == "calendar":
+                        row["calendar"] = _calendar(value)
                     elif name == "kind":
                         kind = _text(value).lower()
                         if kind not in ResourceKind.values:
@@ -170,7 +192,7 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
     capacity: list[tuple[int, dict[str, Any]]] = []
     if "Capacity" in book.sheetnames:
         cs = book["Capacity"]
-        ccols = _header(cs, CAPACITY_COLUMNS, errors)
+        ccols = _header(cs, {"resource", "from", "to", "fte"}, errors)
         known = set(codes) | set(Resource.objects.values_list("code", flat=True))
         if all(c in ccols for c in ("resource", "from", "to", "fte")):
             for number, values in enumerate(cs.iter_rows(min_row=2, values_only=True), start=2):

@@ -59,6 +59,7 @@ def test_resource_create_read_patch(client: Any, users: Any, org: Any) -> None:
         ({"org_unit_id": 999999}, "org_unit"),
         ({"available_from": "2026-05-01", "available_until": "2026-04-01"}, "last"),
         ({"code": "has space"}, "code"),
+        ({"calendar": "XX"}, "calendar"),
     ],
 )
 def test_bad_resources_are_4xx(client: Any, users: Any, org: Any, body: Any, field: str) -> None:
@@ -96,7 +97,7 @@ def test_allocations_heatmap_and_causes(
         {"capacity": 2.0, "demand": 2.5, "overloaded": True},
         {"capacity": 2.0, "demand": 0.0, "overloaded": False},
     ]
-    assert heat["overloaded_cells"] == 1
+    assert (heat["overloaded_cells"], heat["assumed_years"]) == (1, [])
     causes = client.get(
         f"/api/v1/capacity/causes?by=role&key=Java developer&first={MON}"
         f"&last={MON + dt.timedelta(days=6)}",
@@ -172,6 +173,33 @@ def test_capacity_sheet_import(client: Any, users: Any, org: Any) -> None:
         dt.date(2026, 4, 1),
         "leave",
     )
+
+
+def test_capacity_sheet_calendar_names(client: Any, users: Any, org: Any) -> None:
+    book = Workbook()
+    ws = book.active
+    ws.title = "Resources"
+    ws.append(["code", "name", "kind", "role", "org_unit", "calendar"])
+    ws.append(["java-sh", "Java", "pool", "Java", "sh", "China"])
+    ws.append(["qa-ldn", "QA", "pool", "QA", "uk-it", "Mon-Fri"])
+    ws.append(["mars", "Mars", "pool", "QA", "uk-it", "Mars"])
+    out = BytesIO()
+    book.save(out)
+    out.seek(0)
+    out.name = "capacity.xlsx"
+    answer = client.post("/api/v1/capacity/import", {"file": out}, headers=_auth(users["admin"]))
+    assert answer.status_code == 422
+    [error] = answer.json()["errors"]
+    assert error["field"] == "Resources!F4" and "'CN'" in error["message"]
+    assert Resource.objects.count() == 0
+    ws.delete_rows(4)
+    out = BytesIO()
+    book.save(out)
+    out.seek(0)
+    out.name = "capacity.xlsx"
+    answer = client.post("/api/v1/capacity/import", {"file": out}, headers=_auth(users["admin"]))
+    assert answer.status_code == 200, answer.json()
+    assert dict(Resource.objects.values_list("code", "calendar")) == {"java-sh": "CN", "qa-ldn": ""}
 
 
 def test_bad_capacity_sheet_changes_nothing(client: Any, users: Any, org: Any) -> None:

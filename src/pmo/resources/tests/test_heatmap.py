@@ -110,3 +110,31 @@ def test_query_count_is_bounded(
     with django_assert_max_num_queries(4):
         result = build_heatmap(by="org_unit", start=MON, count=12)
     assert (result.rows[0].cells[1].demand, result.rows[0].cells[1].overloaded) == (8.5, True)
+
+
+def test_holidays_and_adjusted_weekends_follow_each_resource_calendar(
+    org: Any, make_project: Any
+) -> None:
+    # given a Shanghai pool on the China calendar and a London pool on Monday to Friday, both
+    # 2 FTE, fully booked over Golden Week 2026 (1-7 October off, Saturday 10 October worked)
+    shanghai = pool(org)
+    london = pool(org, code="test-ldn", name="Testers, London", role="Tester", calendar="")
+    a, b = make_project(), make_project()
+    sep28, oct11 = dt.date(2026, 9, 28), dt.date(2026, 10, 11)
+    allocate(shanghai, a, sep28, oct11, "2")
+    allocate(london, b, sep28, oct11, "1")
+    result = build_heatmap(by="role", start=sep28, count=2)
+    cells = {r.label: [(c.capacity, c.demand) for c in r.cells] for r in result.rows}
+    # then Shanghai works 3 days a week (28-30 Sep; 8-10 Oct): 2 FTE x 3 / 5 weekdays = 1.2
+    assert cells["Java developer"] == [(1.2, 1.2), (1.2, 1.2)]
+    # and London works every weekday, not the Chinese 调休 Saturday
+    assert cells["Tester"] == [(2.0, 1.0), (2.0, 1.0)]
+    assert result.assumed_years == ()
+    # the drill-down counts the same days, so its rows add up to the cell
+    causes = list_cell_causes(
+        by="role", key="Java developer", first=dt.date(2026, 10, 5), last=oct11
+    )
+    assert [(c.code, c.fte) for c in causes] == [(a.code, 1.2)]
+    # a range into a year the holiday source does not know yet says so
+    later = build_heatmap(by="role", start=dt.date(2026, 12, 1), count=3, scale="month")
+    assert later.assumed_years == (2027,)

@@ -224,17 +224,18 @@ def test_work_under_way_is_split_and_commit_creates_the_moved_part(
     allocate(java, urgent, MON, FRI, "1", status="committed")
     scenario = services.create_scenario(actor=director, name="Split")
     run = _level(director, scenario)
-    # then the work under way keeps last week and its remaining week moves after the urgent one
+    # then the work under way keeps last week and its remaining week moves after the urgent one;
+    # the kept part ends on Saturday 28 February, a working day (调休) of the pool's China calendar
     [moved] = run.result["moved"]
     assert (moved["project"], moved["kept_last"], moved["new_first"], moved["new_last"]) == (
         busy.code,
-        (MON - dt.timedelta(days=3)).isoformat(),
+        (MON - dt.timedelta(days=2)).isoformat(),
         (MON + dt.timedelta(days=7)).isoformat(),
         (FRI + dt.timedelta(days=7)).isoformat(),
     )
     rows = Allocation.objects.filter(scenario=scenario, project=busy).order_by("first")
     assert [(a.first, a.last) for a in rows] == [
-        (started, MON - dt.timedelta(days=3)),
+        (started, MON - dt.timedelta(days=2)),
         (MON + dt.timedelta(days=7), FRI + dt.timedelta(days=7)),
     ]
     assert (
@@ -336,3 +337,31 @@ def test_cancelling_stops_the_running_solver(
     assert seen == [True]
     assert done.state == "cancelled"
     assert _heatmap(scenario.pk).overloaded_cells == 1
+
+
+def test_leveling_over_golden_week_follows_the_china_calendar(
+    org: Any, make_project: Any, director: User
+) -> None:
+    # given a 1-FTE Shanghai pool (China calendar) and two projects wanting it on 8-9 October
+    # 2026, just after Golden Week (1-7 October off; Saturday 10 October is worked)
+    java = pool(org, fte="1")
+    first, second = make_project(priority=1), make_project(priority=5)
+    sep28, oct8, oct9 = dt.date(2026, 9, 28), dt.date(2026, 10, 8), dt.date(2026, 10, 9)
+    allocate(java, first, sep28, oct9, "1", status="committed")
+    allocate(java, second, oct8, oct9, "1", status="committed")
+    scenario = services.create_scenario(actor=director, name="Golden Week")
+    run = leveling.start_leveling(actor=director, scenario=scenario, time_limit=2)
+    run = leveling.run_leveling(run.pk, today=sep28)
+    # then the second project's two days move to the 调休 Saturday and the Monday after
+    assert (run.state, run.overload_before, run.overload_after) == ("done", 2.0, 0.0)
+    [moved] = run.result["moved"]
+    assert (moved["project"], moved["new_first"], moved["new_last"], moved["days"]) == (
+        second.code,
+        "2026-10-10",
+        "2026-10-12",
+        2,
+    )
+    # and the heat map, which counts the same working days, shows no overload
+    after = build_heatmap(by="resource", start=sep28, count=3, scenario_id=scenario.pk)
+    assert after.overloaded_cells == 0
+    assert build_heatmap(by="resource", start=sep28, count=3).overloaded_cells == 1
