@@ -1,0 +1,71 @@
+"""Capacity benchmark: heat map, drill-down and the leveling problem build on a demo database.
+
+Times, in-process, the three reads a director's capacity page and a leveling run start with,
+on whatever database ``PMO_DATABASE_URL`` names (load one with ``pmo demo --projects 5000
+--no-serve``): ``build_heatmap`` (by role, 26 weeks from today), ``list_cell_causes`` for the
+busiest cell and ``leveling._layer`` (queries plus ``adapters.build_problem``) on the current
+plan. Prints the median and the spread of ``--repeat`` runs each, in milliseconds.
+
+To compare two versions side by side, run this file with ``PYTHONPATH`` pointing at each
+checkout's ``src`` in turn, interleaved, against the same database::
+
+    PMO_ALLOW_DEV_KEY=1 PMO_DATABASE_URL=sqlite:////tmp/hmbench/pmo.sqlite3 \\
+        PYTHONPATH=src .venv/bin/python benchmarks/capacity.py --repeat 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+
+def _time(fn: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
+    fn()  # warm caches (calendar masks, query plans)
+    samples = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(samples), min(samples), max(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--label", default="")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from pmo.resources import leveling
+    from pmo.resources.heatmap import build_heatmap
+    from pmo.resources.selectors import list_cell_causes
+
+    today = dt.date.today()
+    heat = build_heatmap(by="role", start=today, count=26)
+    row, cell = max(((r, c) for r in heat.rows for c in r.cells), key=lambda rc: rc[1].demand)
+    cases: dict[str, Callable[[], Any]] = {
+        "heatmap role 26 weeks": lambda: build_heatmap(by="role", start=today, count=26),
+        "heatmap org unit 12 months": lambda: build_heatmap(
+            by="org_unit", start=today, count=12, scale="month"
+        ),
+        "cell causes": lambda: list_cell_causes(
+            by="role", key=row.key, first=cell.first, last=cell.last
+        ),
+        "leveling problem build": lambda: leveling._layer(None, today),  # type: ignore[arg-type]
+    }
+    for name, fn in cases.items():
+        median, low, high = _time(fn, args.repeat)
+        print(f"{args.label}{name:28s} median {median:8.1f} ms  min {low:8.1f}  max {high:8.1f}")
+
+
+if __name__ == "__main__":
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pmo.config.settings")
+    main()
