@@ -26,6 +26,7 @@ def overload(org: Any, make_project: Callable[..., Any]) -> tuple[Any, Any]:
         role="Java developer",
         org_unit=org["sh"],
         fte=Decimal("2"),
+        calendar="",  # Monday to Friday: the figures do not depend on this week's holidays
     )
     a, b = make_project(name="Core"), make_project(name="Mobile")
     monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
@@ -66,3 +67,39 @@ def test_drill_down_and_commit_a_scenario(
     expect(page.locator("[data-testid=scenario-state]")).to_have_text("Committed")
     page.goto("/resources/heatmap/?periods=4")
     expect(page.locator("td.overloaded")).to_have_count(0)
+
+
+def test_director_adds_and_commits_an_allocation_on_the_staffing_page(
+    overload: tuple[Any, Any], sign_in: Callable[[str], Any], users: Any
+) -> None:
+    from pmo.accounts.models import Role, User
+    from tests.e2e.conftest import PASSWORD
+
+    User.objects.create_user(username="director", password=PASSWORD, role=Role.RESOURCE_MANAGER)
+    a, _b = overload
+    page = sign_in("pm")
+    page.goto(f"/projects/{a.code}/staffing/")
+    expect(page.locator("[data-testid=allocations] tbody tr")).to_have_count(1)
+    form = page.locator("[data-testid=add-allocation]")
+    form.locator("select[name=resource]").select_option(
+        label="Java developer · Java developer, Shanghai"
+    )
+    form.locator("input[name=last]").fill((dt.date.today() + dt.timedelta(days=30)).isoformat())
+    form.locator("input[name=fte]").fill("0.5")
+    form.locator("input[name=note]").fill("UAT support")
+    form.locator("button").click()
+    expect(page.locator("body")).to_contain_text("Allocation added.")
+    rows = page.locator("[data-testid=allocations] tbody tr")
+    expect(rows).to_have_count(2)
+    expect(page.locator("[data-testid=commit-allocation]")).to_have_count(0)  # PMs propose
+
+    page.context.clear_cookies()
+    page = sign_in("director")
+    page.goto(f"/projects/{a.code}/staffing/")
+    proposed = page.locator("[data-testid=allocations] tbody tr", has_text="UAT support")
+    expect(proposed).to_contain_text("Proposed")
+    proposed.locator("[data-testid=commit-allocation]").click()
+    expect(page.locator("body")).to_contain_text("Allocation committed.")
+    expect(
+        page.locator("[data-testid=allocations] tbody tr", has_text="UAT support")
+    ).to_contain_text("Committed")

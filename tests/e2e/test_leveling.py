@@ -25,6 +25,7 @@ def _overbook(org: Any, projects: list[Any]) -> dt.date:
         role="Java developer",
         org_unit=org["sh"],
         fte=Decimal("2"),
+        calendar="",  # Monday to Friday: the figures do not depend on this week's holidays
     )
     today = dt.date.today()
     monday = today + dt.timedelta(days=7 - today.weekday())

@@ -6,10 +6,13 @@ queries), so it is tested without a database.
 - Time is the working days of the resource calendars in use (:class:`DayAxis`: with only
   ``CN`` resources, mainland-China working days; with only ``""``, Monday to Friday; with
   both, their union). An allocation covering ``n`` axis days is an activity of duration
-  ``n``; moving it by whole axis days keeps the demand the heat map counts. On an axis day
-  its calendar does not work (a Chinese holiday for ``CN``, a 调休 Saturday for ``""``) a
-  resource has neither capacity nor demand in the heat map, so the engine's capacity there
-  is unbounded (the total demand on the resource).
+  ``n``; with one calendar in use, moving it by whole axis days keeps exactly the demand the
+  heat map counts. With several, an axis day may be a day off for a resource (a Chinese
+  holiday for ``CN``, a 调休 Saturday for ``""``): the heat map counts neither capacity nor
+  demand there, but the engine keeps the resource's capacity on such a day, so that leveling
+  never "removes" overload by moving work into a holiday (a row keeps its length in axis
+  days, not in its resource's working days). This is conservative: rows that overlap only on
+  a day off may be kept apart.
 - Demand and capacity are integer hundredths of an FTE (FTE has two decimals: exact).
 - Capacity per resource and day: the standing FTE inside the availability window (0 for an
   inactive resource), overridden by the layer's capacity changes; outside the built axis
@@ -129,7 +132,7 @@ class LevelingInput:
     projects: list[ProjectRow]  # by engine project index
     resource_ids: list[int]  # by engine resource index
     capacity: np.ndarray  # resources x days, hundredths (the heat map's capacity)
-    engine_capacity: np.ndarray  # the same, raised to the fixed demand where it exceeds it
+    engine_capacity: np.ndarray  # the profile on every axis day, raised to the fixed demand
     works: np.ndarray  # resources x days: the resource's calendar works that axis day
 
 
@@ -281,7 +284,9 @@ def build_problem(
     works = np.array(
         [axis.works(calendar_of.get(pk, ""), 0, horizon) for pk in used], dtype=bool
     ).reshape(len(used), horizon)
-    capacity = np.where(works, _profile(res_rows, changes, axis, horizon), 0)
+    # the heat map counts a resource only on its calendar's days; the engine on every axis day
+    profile = _profile(res_rows, changes, axis, horizon)
+    capacity = np.where(works, profile, 0)
 
     project_list = sorted({a.project_id for a in live})
     proj_index = {pk: i for i, pk in enumerate(project_list)}
@@ -292,12 +297,6 @@ def build_problem(
     fixed = [proj_rows[proj_index[a.project_id]].pinned for a in live]
     not_levelable: list[AllocationRow] = []
     engine_capacity = capacity
-    # a day off in the resource's calendar: no capacity and no demand in the heat map, so
-    # nothing to respect; the engine gets more than all the resource's demand together
-    unbounded = np.full(len(used), 1, dtype=np.int64)
-    for a, q in zip(live, demand, strict=True):
-        unbounded[res_index[a.resource_id]] += q
-    unbounded = np.maximum(unbounded, capacity.max(axis=1, initial=0))
     while True:  # fixing an allocation adds load, which may leave others nowhere to go
         fixed_load = _load(
             [
@@ -308,7 +307,7 @@ def build_problem(
             len(used),
             horizon,
         )
-        engine_capacity = np.where(works, np.maximum(capacity, fixed_load), unbounded[:, None])
+        engine_capacity = np.maximum(profile, fixed_load)
         residual = engine_capacity - fixed_load
         stuck = [
             j

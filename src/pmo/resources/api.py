@@ -241,10 +241,11 @@ class PeriodOut(Schema):
 class HeatMapOut(Schema):
     by: str
     scale: str
+    unit: str = Field(description="fte: average FTE over the weekdays; hours: person-hours")
     periods: list[PeriodOut]
     rows: list[RowOut]
     overloaded_cells: int
-    overload_fte: float
+    overload: float = Field(description="sum over cells of demand above capacity, in the unit")
     assumed_years: list[int] = Field(
         description="years whose public holidays are not known: counted Monday to Friday"
     )
@@ -254,7 +255,7 @@ class CauseOut(Schema):
     code: str
     name: str
     priority: int
-    fte: float
+    demand: float
     committed: float
     proposed: float
 
@@ -391,6 +392,7 @@ def get_heatmap(
     periods: int = Query(12, ge=1, le=104),
     scenario_id: int | None = None,
     committed_only: bool = False,
+    unit: Literal["fte", "hours"] = "fte",
 ) -> dict[str, object]:
     user = user_of(request)
     require_view(user)
@@ -401,10 +403,12 @@ def get_heatmap(
         count=periods,
         scenario_id=_scenario_id(user, scenario_id),
         committed_only=committed_only,
+        unit=unit,
     )
     return {
         "by": result.by,
         "scale": result.scale,
+        "unit": result.unit,
         "periods": result.periods,
         "rows": [
             {
@@ -418,7 +422,7 @@ def get_heatmap(
             for r in result.rows
         ],
         "overloaded_cells": result.overloaded_cells,
-        "overload_fte": result.overload_fte,
+        "overload": result.overload,
         "assumed_years": list(result.assumed_years),
     }
 
@@ -431,6 +435,7 @@ def get_causes(
     first: dt.date,
     last: dt.date,
     scenario_id: int | None = None,
+    unit: Literal["fte", "hours"] = "fte",
 ) -> object:
     user = user_of(request)
     require_view(user)
@@ -439,7 +444,12 @@ def get_causes(
 
         raise FieldError("last", "the end date is before the start date")
     return selectors.list_cell_causes(
-        by=by, key=key, first=first, last=last, scenario_id=_scenario_id(user, scenario_id)
+        by=by,
+        key=key,
+        first=first,
+        last=last,
+        scenario_id=_scenario_id(user, scenario_id),
+        unit=unit,
     )
 
 

@@ -22,10 +22,21 @@ from pmo.accounts.models import OrgUnit
 from pmo.resources import calendars
 from pmo.resources.models import Allocation, AllocationStatus, CapacityChange, Resource
 
-__all__ = ["GROUPINGS", "SCALES", "Cell", "HeatMap", "Period", "Row", "build_heatmap", "periods"]
+__all__ = [
+    "GROUPINGS",
+    "SCALES",
+    "UNITS",
+    "Cell",
+    "HeatMap",
+    "Period",
+    "Row",
+    "build_heatmap",
+    "periods",
+]
 
 GROUPINGS = ("role", "org_unit", "resource")
 SCALES = ("week", "month")
+UNITS = ("fte", "hours")
 EPSILON = 1e-6
 
 
@@ -87,14 +98,15 @@ class HeatMap:
     periods: list[Period]
     rows: list[Row]
     assumed_years: tuple[int, ...] = ()  # holidays unknown: counted Monday to Friday
+    unit: str = "fte"
 
     @property
     def overloaded_cells(self) -> int:
         return sum(r.overloads for r in self.rows)
 
     @property
-    def overload_fte(self) -> float:
-        """Sum over cells of demand above capacity (FTE)."""
+    def overload(self) -> float:
+        """Sum over cells of demand above capacity (in the heat map's unit)."""
         return round(sum(max(0.0, c.demand - c.capacity) for r in self.rows for c in r.cells), 2)
 
 
@@ -157,8 +169,13 @@ def build_heatmap(
     count: int = 12,
     scenario_id: int | None = None,
     committed_only: bool = False,
+    unit: str = "fte",
 ) -> HeatMap:
-    """Demand against capacity for the current plan (or a scenario) in ``count`` periods."""
+    """Demand against capacity for the current plan (or a scenario) in ``count`` periods.
+
+    ``unit="fte"``: FTE-days over the period's Monday-Friday days (an average FTE);
+    ``unit="hours"``: person-hours in the period, each resource's FTE times its hours per day.
+    """
     spans = periods(start, count, scale)
     axis_first, axis_last = spans[0].first, spans[-1].last
     origin = np.datetime64(axis_first, "D")
@@ -175,8 +192,11 @@ def build_heatmap(
             "name",
             "name_zh",
             "calendar",
+            "hours_per_day",
         )
     )
+    # what one FTE of a resource is worth per working day in the unit
+    worth = {r[0]: float(r[9]) if unit == "hours" else 1.0 for r in resources}
     codes = sorted({r[8] for r in resources}) or [""]
     code_index = {c: i for i, c in enumerate(codes)}
     masks = np.array([calendars.working(c, axis_first, axis_last) for c in codes], dtype=float)
@@ -205,7 +225,7 @@ def build_heatmap(
         np.array([code_index[r[8]] * n_groups + key_index[r[1]] for r in active], dtype=np.int64),
         _days([r[3] or axis_first for r in active], origin),
         _days([r[4] or axis_last for r in active], origin),
-        np.array([float(r[2]) for r in active]),
+        np.array([float(r[2]) * worth[r[0]] for r in active]),
         shape,
     )
     # ... plus the difference each capacity change makes in its window
@@ -232,7 +252,7 @@ def build_heatmap(
             group_of(np.array([c[0] for c in changes], dtype=np.int64)),
             first,
             last,
-            np.array([float(c[3]) - float(c[4]) for c in changes]),
+            np.array([(float(c[3]) - float(c[4])) * worth[c[0]] for c in changes]),
             shape,
         )
     allocations = Allocation.objects.filter(
@@ -247,13 +267,16 @@ def build_heatmap(
             group_of(np.array([r[0] for r in rows], dtype=np.int64)),
             _days([r[1] for r in rows], origin),
             _days([r[2] for r in rows], origin),
-            np.array([float(r[3]) for r in rows]),
+            np.array([float(r[3]) * worth.get(r[0], 1.0) for r in rows]),
             shape,
         )
     dates = np.arange(n_days) + origin
     bounds = np.array([(p.first - axis_first).days for p in spans], dtype=np.int64)
     weekdays = np.add.reduceat(np.is_busday(dates).astype(float), bounds)
     weekdays[weekdays == 0] = 1
+    if unit == "hours":  # totals, not averages
+        weekdays[:] = 1
+    digits = 1 if unit == "hours" else 2
     cap_avg = np.add.reduceat(worked(cap), bounds, axis=1) / weekdays
     dem_avg = np.add.reduceat(worked(demand), bounds, axis=1) / weekdays
 
@@ -264,7 +287,7 @@ def build_heatmap(
             key=str(key),
             label=labels.get(key, str(key)),
             cells=[
-                Cell(round(float(c), 2), round(float(d), 2), p.first, p.last)
+                Cell(round(float(c), digits), round(float(d), digits), p.first, p.last)
                 for c, d, p in zip(cap_avg[i], dem_avg[i], spans, strict=True)
             ],
         )
@@ -277,6 +300,7 @@ def build_heatmap(
         periods=spans,
         rows=result,
         assumed_years=calendars.assumed_years(codes, axis_first, axis_last),
+        unit=unit,
     )
 
 

@@ -24,13 +24,13 @@ __all__ = [
 
 @dataclass(frozen=True)
 class CauseRow:
-    """One project's demand in a heat-map cell (average FTE over the period)."""
+    """One project's demand in a heat-map cell, in the heat map's unit (FTE or hours)."""
 
     project_id: int
     code: str
     name: str
     priority: int
-    fte: float
+    demand: float
     committed: float
     proposed: float
 
@@ -79,13 +79,20 @@ def _group_filter(by: str, key: str) -> dict[str, object]:
 
 
 def list_cell_causes(
-    *, by: str, key: str, first: dt.date, last: dt.date, scenario_id: int | None = None
+    *,
+    by: str,
+    key: str,
+    first: dt.date,
+    last: dt.date,
+    scenario_id: int | None = None,
+    unit: str = "fte",
 ) -> list[CauseRow]:
     """The projects demanding a group's capacity between ``first`` and ``last``, biggest first.
 
     Each project's figure is, as in the heat map, its FTE-days on the days its resources
     work (by their calendars) divided by the period's Monday-Friday days, so the rows add up
-    to the cell's demand.
+    to the cell's demand; with ``unit="hours"``, person-hours in the period (FTE times the
+    resource's hours per day on each day it works).
     """
     try:
         condition = _group_filter(by, key)
@@ -104,9 +111,12 @@ def list_cell_causes(
             "fte",
             "status",
             "resource__calendar",
+            "resource__hours_per_day",
         )
     )
     days = max(int(np.busday_count(first, last + dt.timedelta(days=1))), 1)
+    if unit == "hours":
+        days = 1
     if not rows:
         return []
     # days each row's resource works within the cell, by its calendar (prefix sums)
@@ -126,7 +136,8 @@ def list_cell_causes(
     info: dict[int, tuple[str, str, int]] = {}
     for row, share in zip(rows, overlap, strict=True):
         entry = causes.setdefault(row[0], [0.0, 0.0])
-        entry[0 if row[7] == "committed" else 1] += float(row[6]) * float(share)
+        worth = float(row[9]) if unit == "hours" else 1.0
+        entry[0 if row[7] == "committed" else 1] += float(row[6]) * worth * float(share)
         info[row[0]] = (row[1], row[2], row[3])
     result = [
         CauseRow(
@@ -134,11 +145,11 @@ def list_cell_causes(
             code=info[pid][0],
             name=info[pid][1],
             priority=info[pid][2],
-            fte=round(c + p, 2),
+            demand=round(c + p, 2),
             committed=round(c, 2),
             proposed=round(p, 2),
         )
         for pid, (c, p) in causes.items()
     ]
-    result.sort(key=lambda r: (-r.fte, r.code))
-    return [r for r in result if r.fte > 0]
+    result.sort(key=lambda r: (-r.demand, r.code))
+    return [r for r in result if r.demand > 0]

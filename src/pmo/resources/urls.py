@@ -9,7 +9,9 @@ urlpatterns = [
     path("resources/heatmap/", views.heatmap_view, name="heatmap"),
     path("resources/heatmap/cell/", views.heatmap_cell, name="heatmap_cell"),
     path("resources/import/", views.capacity_import, name="capacity_import"),
+    path("resources/new/", views.resource_form, name="resource_create"),
     path("resources/<int:pk>/", views.resource_detail, name="resource_detail"),
+    path("resources/<int:pk>/edit/", views.resource_form, name="resource_edit"),
     path("resources/scenarios/", views.scenario_list, name="scenario_list"),
     path("resources/scenarios/<int:pk>/", views.scenario_detail, name="scenario_detail"),
     path("resources/scenarios/<int:pk>/shift/", views.scenario_shift, name="scenario_shift"),
@@ -31,4 +33,5 @@ urlpatterns = [
         name="scenario_close",
     ),
     path("projects/<str:code>/staffing/", views.project_staffing, name="project_staffing"),
+    path("resources/allocations/<int:pk>/", views.allocation_edit, name="allocation_edit"),
 ]

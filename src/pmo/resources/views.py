@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from pmo.portfolio.access import get_visible_project
+from pmo.portfolio.access import can_edit_project, get_visible_project
 from pmo.resources import heatmap, leveling, selectors, services, xlsx
 from pmo.resources.access import can_manage_resources, require_view
-from pmo.resources.heatmap import GROUPINGS, SCALES
+from pmo.resources.forms import ResourceForm, resource_data
+from pmo.resources.heatmap import GROUPINGS, SCALES, UNITS
 
 
 def _viewer(request: HttpRequest) -> None:
@@ -47,9 +48,11 @@ def _int(text: str | None, default: int, low: int, high: int) -> int:
 def _options(request: HttpRequest) -> dict[str, Any]:
     by = request.GET.get("by", "role")
     scale = request.GET.get("scale", "week")
+    unit = request.GET.get("unit", "fte")
     return {
         "by": by if by in GROUPINGS else "role",
         "scale": scale if scale in SCALES else "week",
+        "unit": unit if unit in UNITS else "fte",
         "start": _date(request.GET.get("start"), timezone.localdate()),
         "count": _int(request.GET.get("periods"), 12, 1, 52),
         "committed_only": request.GET.get("committed") == "1",
@@ -78,6 +81,7 @@ def heatmap_view(request: HttpRequest) -> HttpResponse:
         count=options["count"],
         scenario_id=scenario.pk if scenario else None,
         committed_only=options["committed_only"],
+        unit=options["unit"],
     )
     context = {
         **options,
@@ -90,6 +94,7 @@ def heatmap_view(request: HttpRequest) -> HttpResponse:
             ("resource", _("Person / pool")),
         ],
         "scales": [("week", _("Week")), ("month", _("Month"))],
+        "units": [("fte", _("FTE")), ("hours", _("Hours"))],
     }
     template = "resources/partials/_heatmap.html" if request.htmx else "resources/heatmap.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -105,6 +110,8 @@ def heatmap_cell(request: HttpRequest) -> HttpResponse:
     first = _date(request.GET.get("first"), timezone.localdate())
     last = _date(request.GET.get("last"), first)
     scenario = _scenario(request, request.GET.get("scenario"))
+    unit = request.GET.get("unit", "fte")
+    unit = unit if unit in UNITS else "fte"
     try:
         causes = selectors.list_cell_causes(
             by=by,
@@ -112,6 +119,7 @@ def heatmap_cell(request: HttpRequest) -> HttpResponse:
             first=first,
             last=max(first, last),
             scenario_id=scenario.pk if scenario else None,
+            unit=unit,
         )
     except NotFoundError as exc:
         raise Http404(exc.message) from None
@@ -122,6 +130,7 @@ def heatmap_cell(request: HttpRequest) -> HttpResponse:
         "last": last,
         "capacity": request.GET.get("capacity", ""),
         "demand": request.GET.get("demand", ""),
+        "unit": unit,
     }
     return render(request, "resources/partials/_cell.html", context)
 
@@ -137,6 +146,43 @@ def resource_list(request: HttpRequest) -> HttpResponse:
             "resources": selectors.list_resources().order_by("role", "name"),
             "can_manage": can_manage_resources(user_of(request)),
         },
+    )
+
+
+@login_required
+def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create a resource, or change one (version-checked); PMO and resource managers only."""
+    user = user_of(request)
+    if not can_manage_resources(user):
+        raise PermissionDenied("only the PMO and resource managers change resources")
+    resource = None
+    if pk is not None:
+        try:
+            resource = services.get_resource(pk)
+        except NotFoundError as exc:
+            raise Http404(exc.message) from None
+    form = ResourceForm(request.POST or None, instance=resource)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if resource is None:
+                saved = services.create_resource(actor=user, data=resource_data(form))
+            else:
+                version = request.POST.get("version", "")
+                saved = services.update_resource(
+                    actor=user,
+                    resource=resource,
+                    data=resource_data(form),
+                    version=int(version) if version.isdigit() else 0,
+                )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("resources:resource_detail", pk=saved.pk)
+    return render(
+        request,
+        "resources/resource_form.html",
+        {"form": form, "resource": resource},
     )
 
 
@@ -160,26 +206,138 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": resource.changes.filter(scenario=None),
             "periods": load.periods,
             "row": row,
+            "can_manage": can_manage_resources(user_of(request)),
         },
     )
 
 
-@login_required
-def project_staffing(request: HttpRequest, code: str) -> HttpResponse:
-    """Who works on a project, when and how much."""
+def _allocation_data(post: Any) -> dict[str, Any]:
+    """The allocation form's fields, parsed (``ValueError`` names what is wrong)."""
+    try:
+        resource_id = int(post.get("resource") or 0)
+    except ValueError:
+        raise ValueError(_("Choose a resource.")) from None
+    try:
+        first = dt.date.fromisoformat(post.get("first", ""))
+        last = dt.date.fromisoformat(post.get("last", ""))
+    except ValueError:
+        raise ValueError(_("Enter the first and last day as dates.")) from None
+    try:
+        fte = Decimal(post.get("fte", ""))
+    except ArithmeticError:
+        raise ValueError(_("Enter the FTE as a number, e.g. 0.5.")) from None
+    if not fte.is_finite():
+        raise ValueError(_("Enter the FTE as a number, e.g. 0.5."))
+    return {
+        "resource_id": resource_id,
+        "first": first,
+        "last": last,
+        "fte": fte,
+        "status": post.get("status", "proposed"),
+        "note": post.get("note", "")[:255],
+    }
+
+
+def _staffing_project(request: HttpRequest, code: str) -> Any:
     _viewer(request)
     try:
-        project = get_visible_project(user_of(request), code)
+        return get_visible_project(user_of(request), code)
     except NotFoundError as exc:
         raise Http404(exc.message) from None
+
+
+@login_required
+def project_staffing(request: HttpRequest, code: str) -> HttpResponse:
+    """Who works on a project, when and how much; add, commit, change or remove allocations.
+
+    Resource managers allocate and commit; the project's manager proposes (the services
+    decide: a refused change comes back as a message).
+    """
+    project = _staffing_project(request, code)
+    user = user_of(request)
+    manager = can_manage_resources(user)
+    may_plan = manager or can_edit_project(user, project)
+    if request.method == "POST":
+        try:
+            data = {**_allocation_data(request.POST), "project_id": project.pk}
+            services.create_allocation(actor=user, data=data)
+            messages.success(request, _("Allocation added."))
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("resources:project_staffing", code=project.code)
     return render(
         request,
         "resources/project_staffing.html",
         {
             "project": project,
             "allocations": selectors.list_allocations(project_id=project.pk),
+            "may_plan": may_plan,
+            "may_commit": manager,
+            "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
+            "today": timezone.localdate(),
         },
     )
+
+
+@login_required
+def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change one allocation of the current plan (dates, FTE, status, note) or remove it."""
+    _viewer(request)
+    user = user_of(request)
+    allocation = _plan_allocation(pk)
+    project = _staffing_project(request, allocation.project.code)
+    if not (can_manage_resources(user) or can_edit_project(user, project)):
+        raise PermissionDenied("only resource managers and the project's manager plan staffing")
+    if request.method == "POST":
+        version = request.POST.get("version")
+        try:
+            if request.POST.get("action") == "delete":
+                services.delete_allocation(
+                    actor=user, allocation=allocation, version=int(version or 0)
+                )
+                messages.success(request, _("Allocation removed."))
+            elif request.POST.get("action") == "commit":
+                services.update_allocation(
+                    actor=user,
+                    allocation=allocation,
+                    data={"status": "committed"},
+                    version=int(version or 0),
+                )
+                messages.success(request, _("Allocation committed."))
+            else:
+                data = _allocation_data(request.POST)
+                services.update_allocation(
+                    actor=user, allocation=allocation, data=data, version=int(version or 0)
+                )
+                messages.success(request, _("Allocation saved."))
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            return redirect("resources:allocation_edit", pk=allocation.pk)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("resources:allocation_edit", pk=allocation.pk)
+        return redirect("resources:project_staffing", code=project.code)
+    return render(
+        request,
+        "resources/allocation_edit.html",
+        {
+            "project": project,
+            "allocation": allocation,
+            "may_commit": can_manage_resources(user),
+            "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
+        },
+    )
+
+
+def _plan_allocation(pk: int) -> Any:
+    allocation = (
+        selectors.list_allocations().filter(pk=pk).select_related("project", "resource").first()
+    )
+    if allocation is None:
+        raise Http404("no such allocation in the current plan")
+    return allocation
 
 
 @login_required

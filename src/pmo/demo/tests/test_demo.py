@@ -133,6 +133,6 @@ def test_demo_capacity_shows_some_overload_and_its_causes():
     java = next(r for r in result.rows if r.key == "Java developer")
     hot = next(c for c in java.cells if c.overloaded)
     causes = list_cell_causes(by="role", key="Java developer", first=hot.first, last=hot.last)
-    assert round(sum(c.fte for c in causes), 1) == round(hot.demand, 1)
+    assert round(sum(c.demand for c in causes), 1) == round(hot.demand, 1)
     call_command("demo", "--projects", "5", "--no-serve", "--reset", "--as-of", "2026-11-20")
     assert Resource.objects.count() == 10

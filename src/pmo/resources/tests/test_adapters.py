@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pmo.resources.adapters import (
@@ -200,8 +200,10 @@ def test_china_calendar_axis_skips_holidays_and_moves_onto_adjusted_saturday() -
     assert [(a.release, a.duration) for a in data.problem.activities] == [(0, 10), (8, 2), (3, 5)]
     assert data.works[0, :11].astype(int).tolist() == [1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1]
     assert data.works[1, :11].astype(int).tolist() == [1] * 10 + [0]
-    # on Shanghai's days off the engine's capacity does not bind (no one works, no demand)
-    assert (data.engine_capacity[0, 3:8] >= 200).all()
+    # on Shanghai's days off the heat map counts nothing, but the engine keeps the capacity,
+    # so that no work can be hidden in a holiday
+    assert data.capacity[0, 3:8].tolist() == [0] * 5
+    assert data.engine_capacity[0, 3:8].tolist() == [100] * 5
     assert overload(data, data.starts) == 2.0  # 8 and 9 Oct, 1 FTE too many
     schedule = solve_problem(data, backend="cpsat", time_limit=5)
     starts = compact(data, schedule.starts)
@@ -247,6 +249,20 @@ def test_one_calendar_in_use_is_the_axis() -> None:
     ),
     st.booleans(),
     st.sampled_from([MON, SEP28 - dt.timedelta(days=7)]),  # plain weeks, or Golden Week
+)
+# found by hypothesis: a 2.5-FTE row on the 2-FTE China pool "fitted" inside Golden Week when
+# the engine's capacity on days off was unbounded (its work would have vanished)
+@example(
+    rows=[
+        (0, 0, 0, "0.5"),
+        (0, 0, 3, "0.5"),
+        (0, 0, 0, "0.5"),
+        (1, 0, 3, "0.5"),
+        (0, 5, 6, "2.5"),
+        (0, 0, 0, "1.5"),
+    ],
+    pin=False,
+    today=SEP28 - dt.timedelta(days=7),
 )
 def test_leveled_and_compacted_layers_keep_every_constraint(
     rows: list[Any], pin: bool, today: dt.date

@@ -97,13 +97,19 @@ def test_allocations_heatmap_and_causes(
         {"capacity": 2.0, "demand": 2.5, "overloaded": True},
         {"capacity": 2.0, "demand": 0.0, "overloaded": False},
     ]
-    assert (heat["overloaded_cells"], heat["assumed_years"]) == (1, [])
+    assert (heat["overloaded_cells"], heat["assumed_years"], heat["unit"]) == (1, [], "fte")
+    hours = client.get(
+        f"/api/v1/capacity/heatmap?start={MON}&periods=1&unit=hours", headers=_auth(users["exec"])
+    ).json()
+    assert (hours["rows"][0]["cells"][0]["demand"], hours["overload"]) == (100.0, 20.0)
+    bad = client.get("/api/v1/capacity/heatmap?unit=days", headers=_auth(users["exec"]))
+    assert bad.status_code == 422
     causes = client.get(
         f"/api/v1/capacity/causes?by=role&key=Java developer&first={MON}"
         f"&last={MON + dt.timedelta(days=6)}",
         headers=_auth(users["exec"]),
     ).json()
-    assert [(c["code"], c["fte"]) for c in causes] == [(a.code, 2.5)]
+    assert [(c["code"], c["demand"]) for c in causes] == [(a.code, 2.5)]
     pk = answer.json()["id"]
     stale = _patch(client, f"/api/v1/allocations/{pk}", {"version": 5, "fte": "1"}, users["admin"])
     assert stale.status_code == 409

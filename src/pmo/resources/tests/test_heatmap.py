@@ -53,7 +53,7 @@ def test_demand_against_capacity_by_role(org: Any, make_project: Any) -> None:
     ]
     assert [c.level for c in cells] == [4, 5, 0]
     assert result.overloaded_cells == 2
-    assert result.overload_fte == 0.6
+    assert result.overload == 0.6
 
 
 def test_committed_only_and_month_scale(org: Any, make_project: Any) -> None:
@@ -95,7 +95,7 @@ def test_drill_down_names_the_projects(org: Any, make_project: Any) -> None:
     causes = list_cell_causes(
         by="role", key="Java developer", first=MON, last=MON + dt.timedelta(days=6)
     )
-    assert [(c.code, c.fte, c.committed, c.proposed) for c in causes] == [
+    assert [(c.code, c.demand, c.committed, c.proposed) for c in causes] == [
         (a.code, 1.5, 1.5, 0.0),
         (b.code, 0.6, 0.0, 0.6),
     ]
@@ -134,7 +134,26 @@ def test_holidays_and_adjusted_weekends_follow_each_resource_calendar(
     causes = list_cell_causes(
         by="role", key="Java developer", first=dt.date(2026, 10, 5), last=oct11
     )
-    assert [(c.code, c.fte) for c in causes] == [(a.code, 1.2)]
+    assert [(c.code, c.demand) for c in causes] == [(a.code, 1.2)]
     # a range into a year the holiday source does not know yet says so
     later = build_heatmap(by="role", start=dt.date(2026, 12, 1), count=3, scale="month")
     assert later.assumed_years == (2027,)
+
+
+def test_hours_are_totals_at_each_resources_hours_per_day(org: Any, make_project: Any) -> None:
+    # given the Java pool (8 hours a day) and an analyst working 6 hours a day
+    _java, a, b = _setup(org, make_project)
+    ana = pool(org, code="ana", name="Ana", kind="person", role="Analyst", fte="1")
+    ana.hours_per_day = Decimal("6")
+    ana.save()
+    allocate(ana, a, MON, MON + dt.timedelta(days=2), "1")
+    result = build_heatmap(by="role", start=MON, count=3, unit="hours")
+    cells = {r.label: [(c.capacity, c.demand) for c in r.cells] for r in result.rows}
+    # then week 1 of the pool is 2 x 8 x 5 = 80 hours against 1.5 x 40 + 1 x 24 = 84
+    assert cells["Java developer"] == [(80.0, 84.0), (40.0, 60.0), (80.0, 0.0)]
+    assert cells["Analyst"] == [(30.0, 18.0), (30.0, 0.0), (30.0, 0.0)]
+    assert (result.unit, result.overload) == ("hours", 24.0)
+    causes = list_cell_causes(
+        by="role", key="Java developer", first=MON, last=MON + dt.timedelta(days=6), unit="hours"
+    )
+    assert [(c.code, c.demand) for c in causes] == [(a.code, 60.0), (b.code, 24.0)]

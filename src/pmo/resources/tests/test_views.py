@@ -25,6 +25,17 @@ def test_heatmap_page_and_drill_down(client: Any, users: Any, org: Any, make_pro
         headers={"HX-Request": "true"},
     )
     assert a.code in cell.content.decode()
+    # in hours: 3 FTE x 8 h x 5 days against 2 x 8 x 5, and the drill-down in hours too
+    hours = client.get(f"/resources/heatmap/?start={MON}&periods=4&unit=hours").content.decode()
+    assert "120.0/80.0" in hours and "40.0 hours above capacity" in hours
+    assert "&amp;unit=hours" in hours
+    cell = client.get(
+        f"/resources/heatmap/cell/?by=role&key=Java+developer&first={MON}"
+        f"&last={MON + dt.timedelta(days=6)}&unit=hours&demand=120.0&capacity=80.0",
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "Demand 120.0 hours against capacity 80.0 hours." in cell
+    assert "<td>120.0</td>" in cell
     assert client.get(f"/projects/{a.code}/staffing/").status_code == 200
     assert client.get(f"/resources/{java.pk}/").status_code == 200
     assert client.get("/resources/").status_code == 200
@@ -201,3 +212,129 @@ def test_delay_bars_are_in_proportion_to_the_longest_delay(users: Any) -> None:
         ("C", 0),
     ]
     assert context["run_unaffected"] == 1
+
+
+def test_staffing_page_adds_commits_changes_and_removes_allocations(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    from pmo.accounts.models import Role, User
+    from pmo.resources.models import Allocation
+
+    java = pool(org)
+    project = make_project()
+    url = f"/projects/{project.code}/staffing/"
+    form = {
+        "resource": java.pk,
+        "first": str(MON),
+        "last": str(MON + dt.timedelta(days=11)),
+        "fte": "1.5",
+        "status": "proposed",
+        "note": "sprint 1",
+    }
+    # the project's manager proposes, but may not commit
+    client.force_login(users["pm"])
+    page = client.get(url).content.decode()
+    assert 'data-testid="add-allocation"' in page and 'value="committed"' not in page
+    client.post(url, form)
+    made = Allocation.objects.get()
+    assert (made.status, made.fte, made.note) == ("proposed", 1.5, "sprint 1")
+    refused = client.post(url, {**form, "status": "committed"}, follow=True).content.decode()
+    assert "only resource managers commit" in refused
+    bad = client.post(url, {**form, "fte": "lots"}, follow=True).content.decode()
+    assert "Enter the FTE as a number" in bad
+    backwards = client.post(url, {**form, "last": str(MON - dt.timedelta(days=1))}, follow=True)
+    assert "the end date is before the start date" in backwards.content.decode()
+    assert Allocation.objects.count() == 1
+    # another project manager cannot plan this project
+    client.force_login(users["other_pm"])
+    assert 'data-testid="add-allocation"' not in client.get(url).content.decode()
+    client.post(url, form)
+    assert Allocation.objects.count() == 1
+    assert client.get(f"/resources/allocations/{made.pk}/").status_code == 403
+    # a resource manager commits it, changes it and removes it
+    director = User.objects.create_user(username="dir", password="pw", role=Role.RESOURCE_MANAGER)
+    client.force_login(director)
+    assert 'data-testid="commit-allocation"' in client.get(url).content.decode()
+    edit = f"/resources/allocations/{made.pk}/"
+    client.post(edit, {"action": "commit", "version": 1})
+    made.refresh_from_db()
+    assert (made.status, made.version) == ("committed", 2)
+    stale = client.post(edit, {**form, "action": "save", "version": 1}, follow=True)
+    assert "version" in stale.content.decode().lower()
+    client.post(edit, {**form, "fte": "0.5", "status": "committed", "action": "save", "version": 2})
+    made.refresh_from_db()
+    assert (made.fte, made.status, made.version) == (0.5, "committed", 3)
+    assert client.get(edit).status_code == 200
+    client.post(edit, {"action": "delete", "version": 3})
+    assert Allocation.objects.count() == 0
+    assert client.get(edit).status_code == 404
+
+
+def test_schedule_demand_is_not_edited_on_the_staffing_page(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    java = pool(org)
+    project = make_project()
+    row = allocate(java, project, MON, MON + dt.timedelta(days=4), "1", source="schedule")
+    client.force_login(users["pm"])
+    page = client.get(f"/projects/{project.code}/staffing/").content.decode()
+    assert "from the plan" in page and 'data-testid="edit-allocation"' not in page
+    answer = client.post(
+        f"/resources/allocations/{row.pk}/", {"action": "delete", "version": 1}, follow=True
+    )
+    assert "change the plan instead" in answer.content.decode()
+    assert client.get("/resources/allocations/99999/").status_code == 404
+
+
+def test_resource_managers_create_and_edit_resources_in_the_browser_forms(
+    client: Any, users: Any, org: Any
+) -> None:
+    from pmo.audit.models import AuditEvent
+    from pmo.resources.models import Resource
+
+    form = {
+        "code": "qa-ldn",
+        "name": "Testers, London",
+        "name_zh": "伦敦测试",
+        "kind": "pool",
+        "role": "Test engineer",
+        "org_unit": org["it"].pk,
+        "fte": "4",
+        "hours_per_day": "7.5",
+        "cost_rate": "60",
+        "currency": "GBP",
+        "calendar": "",
+        "active": "on",
+    }
+    client.force_login(users["pm"])
+    assert client.get("/resources/new/").status_code == 403
+    assert 'data-testid="new-resource"' not in client.get("/resources/").content.decode()
+    client.force_login(users["member"])
+    assert 'data-testid="new-resource"' in client.get("/resources/").content.decode()
+    made = client.post("/resources/new/", form)
+    qa = Resource.objects.get(code="qa-ldn")
+    assert made.status_code == 302 and made["Location"] == f"/resources/{qa.pk}/"
+    assert (qa.fte, qa.hours_per_day, qa.calendar, qa.currency) == (4, 7.5, "", "GBP")
+    detail = client.get(f"/resources/{qa.pk}/").content.decode()
+    assert "Monday to Friday" in detail and 'data-testid="edit-resource"' in detail
+    # a repeated code and a leaving date before the hiring date are shown on the form
+    again = client.post("/resources/new/", form).content.decode()
+    assert "already exists" in again
+    backwards = client.post(
+        "/resources/new/",
+        {**form, "code": "x", "available_from": "2026-05-01", "available_until": "2026-04-01"},
+    ).content.decode()
+    assert "the end date is before the start date" in backwards
+    assert Resource.objects.count() == 1
+    # editing is version-checked and audited
+    edit = f"/resources/{qa.pk}/edit/"
+    assert 'name="version" value="1"' in client.get(edit).content.decode()
+    client.post(edit, {**form, "fte": "5", "calendar": "CN", "version": "1"})
+    qa.refresh_from_db()
+    assert (qa.fte, qa.calendar, qa.version) == (5, "CN", 2)
+    stale = client.post(edit, {**form, "fte": "6", "version": "1"}).content.decode()
+    assert "version" in stale.lower()
+    qa.refresh_from_db()
+    assert qa.fte == 5
+    assert AuditEvent.objects.filter(object_id=str(qa.pk), action="update").exists()
+    assert client.get("/resources/99999/edit/").status_code == 404

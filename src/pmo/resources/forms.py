@@ -1,0 +1,48 @@
+"""Web forms. They only shape input; the services validate and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from pmo.resources.models import Resource
+
+__all__ = ["ResourceForm", "resource_data"]
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ResourceForm(forms.ModelForm):
+    """A person or role pool: the fields :func:`pmo.resources.services.create_resource` takes."""
+
+    class Meta:
+        model = Resource
+        fields = [
+            "code",
+            "name",
+            "name_zh",
+            "kind",
+            "role",
+            "skills",
+            "org_unit",
+            "person",
+            "fte",
+            "hours_per_day",
+            "cost_rate",
+            "currency",
+            "calendar",
+            "available_from",
+            "available_until",
+            "active",
+        ]
+        widgets = {"available_from": DATE, "available_until": DATE}
+
+
+def resource_data(form: ResourceForm) -> dict[str, Any]:
+    """The form's cleaned values as the service's field names (``org_unit`` -> ``org_unit_id``)."""
+    data = dict(form.cleaned_data)
+    org_unit, person = data.pop("org_unit"), data.pop("person")
+    data["org_unit_id"] = org_unit.pk
+    data["person_id"] = person.pk if person else None
+    return data
