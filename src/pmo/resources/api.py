@@ -13,7 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pmo.accounts.models import user_of
 from pmo.core.errors import NotFoundError
 from pmo.portfolio.access import get_visible_project
-from pmo.resources import heatmap, leveling, selectors, services, xlsx
+from pmo.resources import costs, heatmap, leveling, selectors, services, xlsx
 from pmo.resources.access import require_view
 from pmo.resources.models import Allocation, CapacityChange, LevelingRun, Resource
 
@@ -118,6 +118,14 @@ class AllocationPatch(Schema):
     note: str | None = Field(default=None, max_length=200)
 
 
+def _planned(obj: Allocation) -> costs.RowCost:
+    """The allocation's planned hours and cost, computed once per object."""
+    cached = obj.__dict__.get("_planned")
+    if cached is None:
+        cached = obj.__dict__["_planned"] = costs.row_cost(obj)
+    return cached
+
+
 class AllocationOut(Schema):
     id: int
     scenario_id: int | None
@@ -131,10 +139,25 @@ class AllocationOut(Schema):
     source: str
     note: str
     version: int
+    hours: float = Field(description="planned hours: FTE x hours per day x working days")
+    cost: float = Field(description="planned labour cost: hours x the resource's cost rate")
+    currency: str
 
     @staticmethod
     def resolve_resource(obj: Allocation) -> str:
         return obj.resource.code
+
+    @staticmethod
+    def resolve_hours(obj: Allocation) -> float:
+        return float(_planned(obj).hours)
+
+    @staticmethod
+    def resolve_cost(obj: Allocation) -> float:
+        return float(_planned(obj).cost)
+
+    @staticmethod
+    def resolve_currency(obj: Allocation) -> str:
+        return obj.resource.currency
 
     @staticmethod
     def resolve_project(obj: Allocation) -> str:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from pmo.portfolio.access import can_edit_project, get_visible_project
-from pmo.resources import heatmap, leveling, selectors, services, xlsx
+from pmo.resources import costs, heatmap, leveling, selectors, services, xlsx
 from pmo.resources.access import can_manage_resources, require_view
 from pmo.resources.forms import ResourceForm, resource_data
 from pmo.resources.heatmap import GROUPINGS, SCALES, UNITS
@@ -202,13 +202,21 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "resources/resource_detail.html",
         {
             "resource": resource,
-            "allocations": selectors.list_allocations(resource_id=resource.pk),
+            "allocations": _with_costs(selectors.list_allocations(resource_id=resource.pk)),
             "changes": resource.changes.filter(scenario=None),
             "periods": load.periods,
             "row": row,
             "can_manage": can_manage_resources(user_of(request)),
         },
     )
+
+
+def _with_costs(allocations: Any) -> list[Any]:
+    """The allocations, each with ``planned`` (hours, cost and currency) for the table."""
+    rows = list(allocations)
+    for a in rows:
+        a.planned = costs.row_cost(a)
+    return rows
 
 
 def _allocation_data(post: Any) -> dict[str, Any]:
@@ -267,12 +275,14 @@ def project_staffing(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("resources:project_staffing", code=project.code)
+    allocations = _with_costs(selectors.list_allocations(project_id=project.pk))
     return render(
         request,
         "resources/project_staffing.html",
         {
             "project": project,
-            "allocations": selectors.list_allocations(project_id=project.pk),
+            "allocations": allocations,
+            "cost_totals": costs.totals(a.planned for a in allocations),
             "may_plan": may_plan,
             "may_commit": manager,
             "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
