@@ -103,3 +103,25 @@ def test_director_adds_and_commits_an_allocation_on_the_staffing_page(
     expect(
         page.locator("[data-testid=allocations] tbody tr", has_text="UAT support")
     ).to_contain_text("Committed")
+
+
+def test_compare_two_scenarios_with_the_current_plan(
+    overload: tuple[Any, Any], sign_in: Callable[[str], Any], users: Any
+) -> None:
+    from pmo.resources import services
+
+    _a, b = overload
+    move = services.create_scenario(actor=users["member"], name="Move Mobile")
+    services.shift_project(actor=users["member"], scenario=move, project=b, days=7)
+    services.create_scenario(actor=users["member"], name="Leave as is")
+    page = sign_in("exec")
+    page.goto("/resources/scenarios/")
+    form = page.locator("[data-testid=compare-form]")
+    form.locator("input[name=ids]").nth(0).check()
+    form.locator("input[name=ids]").nth(1).check()
+    form.locator("[data-testid=compare]").click()
+    summary = page.locator("[data-testid=compare-summary]")
+    expect(summary.locator("thead th")).to_have_count(4)  # label, current plan, two scenarios
+    expect(summary).to_contain_text("Move Mobile")
+    expect(page.locator("[data-testid=compare-projects]")).to_contain_text("+7")
+    expect(page.locator(".compare-grid table.heatmap")).to_have_count(3)

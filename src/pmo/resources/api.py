@@ -13,7 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pmo.accounts.models import user_of
 from pmo.core.errors import NotFoundError
 from pmo.portfolio.access import get_visible_project
-from pmo.resources import costs, heatmap, leveling, selectors, services, xlsx
+from pmo.resources import compare, costs, heatmap, leveling, selectors, services, xlsx
 from pmo.resources.access import require_view
 from pmo.resources.models import Allocation, CapacityChange, LevelingRun, Resource
 
@@ -489,6 +489,66 @@ def create_scenario(request: HttpRequest, payload: ScenarioIn) -> Status:
         actor=user_of(request), name=payload.name, description=payload.description
     )
     return Status(201, scenario)
+
+
+IDS_QUERY = Query(..., description="1 to 4 scenario ids, repeated: ?ids=1&ids=2")
+
+
+class CompareCellOut(Schema):
+    end: dt.date | None
+    shift: int | None = Field(description="calendar days later than in the current plan")
+    priority: int | None
+    pinned: bool
+
+
+class CompareProjectOut(Schema):
+    code: str
+    name: str
+    cells: list[CompareCellOut] = Field(description="by layer: the current plan, then each id")
+
+
+class CompareLayerOut(Schema):
+    scenario_id: int | None
+    name: str
+    state: str
+    overloaded_cells: int
+    overload: float
+
+
+class CompareOut(Schema):
+    unit: str
+    layers: list[CompareLayerOut]
+    projects: list[CompareProjectOut]
+
+
+@router.get("/scenarios/compare", response=CompareOut, summary="Scenarios side by side")
+def get_comparison(
+    request: HttpRequest,
+    ids: list[int] = IDS_QUERY,
+    by: Literal["role", "org_unit", "resource"] = "role",
+    scale: Literal["week", "month"] = "week",
+    start: dt.date | None = None,
+    periods: int = Query(12, ge=1, le=104),
+    unit: Literal["fte", "hours"] = "fte",
+) -> dict[str, object]:
+    require_view(user_of(request))
+    result = compare.compare_scenarios(
+        ids, by=by, scale=scale, start=start or timezone.localdate(), count=periods, unit=unit
+    )
+    return {
+        "unit": unit,
+        "layers": [
+            {
+                "scenario_id": layer.scenario.pk if layer.scenario else None,
+                "name": layer.scenario.name if layer.scenario else "current plan",
+                "state": layer.scenario.state if layer.scenario else "current",
+                "overloaded_cells": layer.heatmap.overloaded_cells,
+                "overload": layer.heatmap.overload,
+            }
+            for layer in result.layers
+        ],
+        "projects": result.projects,
+    }
 
 
 @router.get("/scenarios/{pk}", response=ScenarioOut, summary="A scenario")

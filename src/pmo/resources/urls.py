@@ -13,6 +13,7 @@ urlpatterns = [
     path("resources/<int:pk>/", views.resource_detail, name="resource_detail"),
     path("resources/<int:pk>/edit/", views.resource_form, name="resource_edit"),
     path("resources/scenarios/", views.scenario_list, name="scenario_list"),
+    path("resources/scenarios/compare/", views.scenario_compare, name="scenario_compare"),
     path("resources/scenarios/<int:pk>/", views.scenario_detail, name="scenario_detail"),
     path("resources/scenarios/<int:pk>/shift/", views.scenario_shift, name="scenario_shift"),
     path(

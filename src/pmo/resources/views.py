@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from pmo.portfolio.access import can_edit_project, get_visible_project
-from pmo.resources import costs, heatmap, leveling, selectors, services, xlsx
+from pmo.resources import compare, costs, heatmap, leveling, selectors, services, xlsx
 from pmo.resources.access import can_manage_resources, require_view
 from pmo.resources.forms import ResourceForm, resource_data
 from pmo.resources.heatmap import GROUPINGS, SCALES, UNITS
@@ -348,6 +348,42 @@ def _plan_allocation(pk: int) -> Any:
     if allocation is None:
         raise Http404("no such allocation in the current plan")
     return allocation
+
+
+@login_required
+def scenario_compare(request: HttpRequest) -> HttpResponse:
+    """The current plan and up to four scenarios side by side (``?ids=1&ids=2``)."""
+    _viewer(request)
+    options = _options(request)
+    ids = [int(v) for v in request.GET.getlist("ids") if v.isdigit()]
+    try:
+        comparison = compare.compare_scenarios(
+            ids,
+            by=options["by"],
+            scale=options["scale"],
+            start=options["start"],
+            count=options["count"],
+            unit=options["unit"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("resources:scenario_list")
+    return render(
+        request,
+        "resources/scenario_compare.html",
+        {
+            **options,
+            "comparison": comparison,
+            "ids": ids,
+            "groupings": [
+                ("role", _("Role")),
+                ("org_unit", _("Org unit")),
+                ("resource", _("Person / pool")),
+            ],
+            "scales": [("week", _("Week")), ("month", _("Month"))],
+            "units": [("fte", _("FTE")), ("hours", _("Hours"))],
+        },
+    )
 
 
 @login_required

@@ -1,0 +1,134 @@
+"""Scenarios side by side: the current plan and up to four scenarios in one table.
+
+For each layer (the current plan first) the heat map's overload on the same grouping and
+periods, and for every project whose work ends on a different day in some layer, the last
+day of its allocations per layer with the difference to the current plan in calendar days,
+plus the priority and pin set in each scenario. One ``Max`` query per layer and one for the
+shifts; the heat maps are :func:`pmo.resources.heatmap.build_heatmap`'s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Max
+
+from pmo.core.errors import FieldError
+from pmo.resources.heatmap import HeatMap, build_heatmap
+from pmo.resources.models import Allocation, ProjectShift, Scenario
+
+__all__ = [
+    "MAX_SCENARIOS",
+    "Comparison",
+    "Layer",
+    "ProjectCell",
+    "ProjectLine",
+    "compare_scenarios",
+]
+
+MAX_SCENARIOS = 4
+
+
+@dataclass(frozen=True)
+class Layer:
+    """The current plan (``scenario=None``) or one scenario, with its heat map."""
+
+    scenario: Scenario | None
+    heatmap: HeatMap
+
+
+@dataclass(frozen=True)
+class ProjectCell:
+    """A project in one layer."""
+
+    end: dt.date | None  # the last day of its allocations (None: no work there)
+    shift: int | None  # calendar days later than in the current plan
+    priority: int | None  # the scenario's priority for it, if it sets one
+    pinned: bool
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    """A project whose work ends differently (or is re-prioritised or pinned) somewhere."""
+
+    code: str
+    name: str
+    cells: list[ProjectCell]  # by layer
+
+
+@dataclass(frozen=True)
+class Comparison:
+    layers: list[Layer]
+    projects: list[ProjectLine]
+
+
+def _ends(scenario_id: int | None) -> dict[str, tuple[str, dt.date]]:
+    rows = (
+        Allocation.objects.filter(**{"scenario_id": scenario_id})
+        .values("project__code", "project__name")
+        .annotate(end=Max("last"))
+    )
+    return {r["project__code"]: (r["project__name"], r["end"]) for r in rows}
+
+
+def compare_scenarios(
+    ids: list[int],
+    *,
+    by: str = "role",
+    scale: str = "week",
+    start: dt.date,
+    count: int = 12,
+    unit: str = "fte",
+) -> Comparison:
+    """Compare the scenarios ``ids`` (1 to :data:`MAX_SCENARIOS`, in that order) with the
+    current plan; unknown ids are a :class:`FieldError`."""
+    unique = list(dict.fromkeys(ids))
+    if not 1 <= len(unique) <= MAX_SCENARIOS:
+        raise FieldError("ids", f"choose 1 to {MAX_SCENARIOS} scenarios")
+    found = Scenario.objects.in_bulk(unique)
+    missing = [i for i in unique if i not in found]
+    if missing:
+        raise FieldError("ids", f"no scenario {', '.join(map(str, missing))}")
+    scenarios: list[Scenario | None] = [None, *(found[i] for i in unique)]
+    layers = [
+        Layer(
+            scenario=s,
+            heatmap=build_heatmap(
+                by=by,
+                scale=scale,
+                start=start,
+                count=count,
+                scenario_id=s.pk if s else None,
+                unit=unit,
+            ),
+        )
+        for s in scenarios
+    ]
+    ends = [_ends(s.pk if s else None) for s in scenarios]
+    shifts = {
+        (r.scenario_id, r.project.code): r
+        for r in ProjectShift.objects.filter(scenario_id__in=unique).select_related("project")
+    }
+    names = {code: name for layer in ends for code, (name, _end) in layer.items()}
+    lines = []
+    for code in sorted(names):
+        per_layer = [layer.get(code, (None, None))[1] for layer in ends]
+        base = per_layer[0]
+        moved = [
+            (end - base).days if end is not None and base is not None else None for end in per_layer
+        ]
+        marks = [shifts.get((s.pk, code)) if s else None for s in scenarios]
+        if len(set(per_layer)) == 1 and not any(m and (m.priority or m.pinned) for m in marks):
+            continue
+        cells = [
+            ProjectCell(
+                end=end,
+                shift=shift,
+                priority=m.priority if m else None,
+                pinned=bool(m and m.pinned),
+            )
+            for end, shift, m in zip(per_layer, moved, marks, strict=True)
+        ]
+        lines.append(ProjectLine(code=code, name=names[code], cells=cells))
+    return Comparison(layers=layers, projects=lines)

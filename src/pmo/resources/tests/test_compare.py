@@ -1,0 +1,93 @@
+"""Scenarios side by side: overload per layer and the projects that end differently."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+from pmo.accounts.models import Role, User
+from pmo.core.errors import FieldError
+from pmo.resources import services
+from pmo.resources.compare import compare_scenarios
+from pmo.resources.tests.factories import MON, allocate, pool
+
+FRI = MON + dt.timedelta(days=4)
+
+
+@pytest.fixture
+def two_scenarios(org: Any, make_project: Any) -> dict[str, Any]:
+    """A 2-FTE pool, two projects wanting 1.5 FTE in one week; 'Move B' and 'Pin A, grow'."""
+    director = User.objects.create_user(username="dir", password="pw", role=Role.RESOURCE_MANAGER)
+    java = pool(org)
+    a, b = make_project(), make_project()
+    for project in (a, b):
+        allocate(java, project, MON, FRI, "1.5")
+    move = services.create_scenario(actor=director, name="Move B")
+    services.shift_project(actor=director, scenario=move, project=b, days=7)
+    grow = services.create_scenario(actor=director, name="Pin A, grow")
+    services.shift_project(actor=director, scenario=grow, project=a, days=0, priority=1)
+    services.add_capacity_change(
+        actor=director, resource=java, first=MON, last=FRI, fte=3, reason="hire", scenario=grow
+    )
+    return {"a": a, "b": b, "move": move, "grow": grow}
+
+
+def test_layers_and_projects_side_by_side(two_scenarios: dict[str, Any]) -> None:
+    a, b, move, grow = (two_scenarios[k] for k in ("a", "b", "move", "grow"))
+    result = compare_scenarios([move.pk, grow.pk], start=MON, count=3)
+    assert [layer.scenario for layer in result.layers] == [None, move, grow]
+    assert [(x.heatmap.overloaded_cells, x.heatmap.overload) for x in result.layers] == [
+        (1, 1.0),
+        (0, 0.0),
+        (0, 0.0),
+    ]
+    lines = {p.code: p for p in result.projects}
+    assert set(lines) == {a.code, b.code}
+    assert [(c.end, c.shift) for c in lines[b.code].cells] == [
+        (FRI, 0),
+        (FRI + dt.timedelta(days=7), 7),
+        (FRI, 0),
+    ]
+    assert [(c.shift, c.priority) for c in lines[a.code].cells] == [(0, None), (0, None), (0, 1)]
+
+
+def test_bad_ids_are_named(two_scenarios: dict[str, Any]) -> None:
+    with pytest.raises(FieldError, match="no scenario 99999"):
+        compare_scenarios([99999], start=MON)
+    with pytest.raises(FieldError, match="1 to 4"):
+        compare_scenarios([], start=MON)
+    with pytest.raises(FieldError, match="1 to 4"):
+        compare_scenarios([1, 2, 3, 4, 5], start=MON)
+
+
+def test_compare_page_and_api(client: Any, users: Any, two_scenarios: dict[str, Any]) -> None:
+    move, grow, b = two_scenarios["move"], two_scenarios["grow"], two_scenarios["b"]
+    client.force_login(users["exec"])
+    listed = client.get("/resources/scenarios/").content.decode()
+    assert 'data-testid="compare-form"' in listed and f'value="{move.pk}"' in listed
+    page = client.get(
+        f"/resources/scenarios/compare/?ids={move.pk}&ids={grow.pk}&start={MON}&periods=3"
+    ).content.decode()
+    assert "Move B" in page and "Pin A, grow" in page
+    assert 'data-testid="compare-projects"' in page and "+7" in page and "P1" in page
+    nothing = client.get("/resources/scenarios/compare/", follow=True).content.decode()
+    assert "choose 1 to 4 scenarios" in nothing
+    answer = client.get(
+        f"/api/v1/scenarios/compare?ids={move.pk}&ids={grow.pk}&start={MON}&periods=3"
+    )
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert [(x["name"], x["overloaded_cells"]) for x in body["layers"]] == [
+        ("current plan", 1),
+        ("Move B", 0),
+        ("Pin A, grow", 0),
+    ]
+    line = next(p for p in body["projects"] if p["code"] == b.code)
+    assert [c["shift"] for c in line["cells"]] == [0, 7, 0]
+    bad = client.get("/api/v1/scenarios/compare?ids=99999")
+    assert bad.status_code == 422 and "no scenario 99999" in json.dumps(bad.json())
+    client.force_login(users["viewer"])
+    assert client.get(f"/api/v1/scenarios/compare?ids={move.pk}").status_code == 403
