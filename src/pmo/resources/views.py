@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from pmo.portfolio.access import can_edit_project, get_visible_project
-from pmo.resources import compare, costs, heatmap, leveling, selectors, services, xlsx
+from pmo.resources import compare, costs, exports, heatmap, leveling, selectors, services, xlsx
 from pmo.resources.access import can_manage_resources, require_view
 from pmo.resources.forms import ResourceForm, resource_data
 from pmo.resources.heatmap import GROUPINGS, SCALES, UNITS
@@ -83,6 +83,17 @@ def heatmap_view(request: HttpRequest) -> HttpResponse:
         committed_only=options["committed_only"],
         unit=options["unit"],
     )
+    if request.GET.get("format") == "xlsx":
+        layer = scenario.name if scenario else _("Current plan")
+        if options["committed_only"]:
+            layer = f"{layer} · {_('Committed only')}"
+        response = HttpResponse(
+            exports.heatmap_workbook(result, layer=layer),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="pmo-heatmap-{stamp}.xlsx"'
+        return response
     context = {
         **options,
         "heatmap": result,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -30,7 +31,13 @@ def two_scenarios(org: Any, make_project: Any) -> dict[str, Any]:
     grow = services.create_scenario(actor=director, name="Pin A, grow")
     services.shift_project(actor=director, scenario=grow, project=a, days=0, priority=1)
     services.add_capacity_change(
-        actor=director, resource=java, first=MON, last=FRI, fte=3, reason="hire", scenario=grow
+        actor=director,
+        resource=java,
+        first=MON,
+        last=FRI,
+        fte=Decimal(3),
+        reason="hire",
+        scenario=grow,
     )
     return {"a": a, "b": b, "move": move, "grow": grow}
 

@@ -338,3 +338,38 @@ def test_resource_managers_create_and_edit_resources_in_the_browser_forms(
     assert qa.fte == 5
     assert AuditEvent.objects.filter(object_id=str(qa.pk), action="update").exists()
     assert client.get("/resources/99999/edit/").status_code == 404
+
+
+def test_heatmap_exports_to_xlsx_with_the_pages_figures(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    java = pool(org)
+    a = make_project()
+    allocate(java, a, MON, MON + dt.timedelta(days=4), "3")
+    client.force_login(users["exec"])
+    page = client.get(f"/resources/heatmap/?start={MON}&periods=2").content.decode()
+    assert 'data-testid="export-heatmap"' in page and "&amp;format=xlsx" in page
+    answer = client.get(f"/resources/heatmap/?start={MON}&periods=2&format=xlsx")
+    assert answer["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert answer["Content-Disposition"].startswith('attachment; filename="pmo-heatmap-')
+    book = load_workbook(BytesIO(answer.content))
+    assert book.sheetnames == ["Load", "Demand", "Capacity"]
+    load, demand, capacity = (book[n] for n in book.sheetnames)
+    assert load["A1"].value == "Load · Current plan · FTE"
+    assert [c.value for c in load[3]] == ["Role", "2026-W10", "2026-W11"]
+    assert [c.value for c in demand[4]] == ["Java developer", 3.0, 0.0]
+    assert [c.value for c in capacity[4]] == ["Java developer", 2.0, 2.0]
+    assert [c.value for c in load[4]] == ["Java developer", 1.5, 0.0]
+    assert load["B4"].fill.fgColor.rgb.endswith("D64541")  # over 120 %: red, as on the page
+    assert load["B4"].number_format == "0%"
+    hours = load_workbook(
+        BytesIO(
+            client.get(f"/resources/heatmap/?start={MON}&periods=1&format=xlsx&unit=hours").content
+        )
+    )
+    assert [c.value for c in hours["Demand"][4]] == ["Java developer", 120.0]
+    assert hours["Demand"]["A1"].value == "Demand · Current plan · hours"
