@@ -15,6 +15,7 @@ from pmo.core.errors import NotFoundError
 from pmo.portfolio.access import get_visible_project
 from pmo.resources import compare, costs, heatmap, leveling, selectors, services, xlsx
 from pmo.resources.access import require_view
+from pmo.resources.filters import ResourceFilter
 from pmo.resources.models import Allocation, CapacityChange, LevelingRun, Resource
 
 router = Router(tags=["resources"])
@@ -416,6 +417,9 @@ def get_heatmap(
     scenario_id: int | None = None,
     committed_only: bool = False,
     unit: Literal["fte", "hours"] = "fte",
+    org_unit: int | None = Query(None, description="only this org unit and its sub-units"),
+    role: str = "",
+    skill: str = Query("", description="only resources whose skills contain this text"),
 ) -> dict[str, object]:
     user = user_of(request)
     require_view(user)
@@ -427,6 +431,7 @@ def get_heatmap(
         scenario_id=_scenario_id(user, scenario_id),
         committed_only=committed_only,
         unit=unit,
+        only=ResourceFilter(org_unit=org_unit, role=role, skill=skill),
     )
     return {
         "by": result.by,
@@ -459,6 +464,9 @@ def get_causes(
     last: dt.date,
     scenario_id: int | None = None,
     unit: Literal["fte", "hours"] = "fte",
+    org_unit: int | None = None,
+    role: str = "",
+    skill: str = "",
 ) -> object:
     user = user_of(request)
     require_view(user)
@@ -473,6 +481,7 @@ def get_causes(
         last=last,
         scenario_id=_scenario_id(user, scenario_id),
         unit=unit,
+        only=ResourceFilter(org_unit=org_unit, role=role, skill=skill),
     )
 
 
@@ -530,10 +539,19 @@ def get_comparison(
     start: dt.date | None = None,
     periods: int = Query(12, ge=1, le=104),
     unit: Literal["fte", "hours"] = "fte",
+    org_unit: int | None = None,
+    role: str = "",
+    skill: str = "",
 ) -> dict[str, object]:
     require_view(user_of(request))
     result = compare.compare_scenarios(
-        ids, by=by, scale=scale, start=start or timezone.localdate(), count=periods, unit=unit
+        ids,
+        by=by,
+        scale=scale,
+        start=start or timezone.localdate(),
+        count=periods,
+        unit=unit,
+        only=ResourceFilter(org_unit=org_unit, role=role, skill=skill),
     )
     return {
         "unit": unit,

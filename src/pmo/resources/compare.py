@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from pmo.core.errors import FieldError
+from pmo.resources.filters import ResourceFilter
 from pmo.resources.heatmap import HeatMap, build_heatmap
 from pmo.resources.models import Allocation, ProjectShift, Scenario
 
@@ -80,6 +81,7 @@ def compare_scenarios(
     start: dt.date,
     count: int = 12,
     unit: str = "fte",
+    only: ResourceFilter | None = None,
 ) -> Comparison:
     """Compare the scenarios ``ids`` (1 to :data:`MAX_SCENARIOS`, in that order) with the
     current plan; unknown ids are a :class:`FieldError`."""
@@ -101,6 +103,7 @@ def compare_scenarios(
                 count=count,
                 scenario_id=s.pk if s else None,
                 unit=unit,
+                only=only,
             ),
         )
         for s in scenarios

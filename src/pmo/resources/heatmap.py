@@ -20,6 +20,7 @@ import numpy as np
 
 from pmo.accounts.models import OrgUnit
 from pmo.resources import calendars
+from pmo.resources.filters import ResourceFilter
 from pmo.resources.models import Allocation, AllocationStatus, CapacityChange, Resource
 
 __all__ = [
@@ -170,19 +171,23 @@ def build_heatmap(
     scenario_id: int | None = None,
     committed_only: bool = False,
     unit: str = "fte",
+    only: ResourceFilter | None = None,
 ) -> HeatMap:
     """Demand against capacity for the current plan (or a scenario) in ``count`` periods.
 
     ``unit="fte"``: FTE-days over the period's Monday-Friday days (an average FTE);
     ``unit="hours"``: person-hours in the period, each resource's FTE times its hours per day.
+    ``only`` narrows the resources (an org unit and its sub-units, a role, a skill).
     """
+    only = only or ResourceFilter()
+    chosen = only.q()
     spans = periods(start, count, scale)
     axis_first, axis_last = spans[0].first, spans[-1].last
     origin = np.datetime64(axis_first, "D")
     n_days = (axis_last - axis_first).days + 1
 
     resources = list(
-        Resource.objects.values_list(
+        Resource.objects.filter(chosen).values_list(
             "pk",
             _group_field(by),
             "fte",
@@ -231,6 +236,7 @@ def build_heatmap(
     # ... plus the difference each capacity change makes in its window
     changes = list(
         CapacityChange.objects.filter(
+            only.q("resource__"),
             **{"scenario_id": scenario_id},
             first__lte=axis_last,
             last__gte=axis_first,
@@ -256,7 +262,10 @@ def build_heatmap(
             shape,
         )
     allocations = Allocation.objects.filter(
-        **{"scenario_id": scenario_id}, first__lte=axis_last, last__gte=axis_first
+        only.q("resource__"),
+        **{"scenario_id": scenario_id},
+        first__lte=axis_last,
+        last__gte=axis_first,
     )
     if committed_only:
         allocations = allocations.filter(status=AllocationStatus.COMMITTED)

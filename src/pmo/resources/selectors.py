@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from pmo.core.errors import NotFoundError
 from pmo.resources import calendars
+from pmo.resources.filters import ResourceFilter
 from pmo.resources.models import Allocation, Resource, Scenario
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "list_allocations",
     "list_cell_causes",
     "list_resources",
+    "list_roles",
     "list_scenarios",
 ]
 
@@ -38,6 +40,11 @@ class CauseRow:
 def list_resources() -> QuerySet[Resource]:
     """All resources with their org unit."""
     return Resource.objects.select_related("org_unit", "person")
+
+
+def list_roles() -> list[str]:
+    """The roles resources have, sorted."""
+    return list(Resource.objects.order_by("role").values_list("role", flat=True).distinct())
 
 
 def list_scenarios() -> QuerySet[Scenario]:
@@ -86,6 +93,7 @@ def list_cell_causes(
     last: dt.date,
     scenario_id: int | None = None,
     unit: str = "fte",
+    only: ResourceFilter | None = None,
 ) -> list[CauseRow]:
     """The projects demanding a group's capacity between ``first`` and ``last``, biggest first.
 
@@ -100,7 +108,11 @@ def list_cell_causes(
         raise NotFoundError(f"no {by} {key!r}") from None
     rows = list(
         Allocation.objects.filter(
-            **{"scenario_id": scenario_id}, first__lte=last, last__gte=first, **condition
+            (only or ResourceFilter()).q("resource__"),
+            **{"scenario_id": scenario_id},
+            first__lte=last,
+            last__gte=first,
+            **condition,
         ).values_list(
             "project_id",
             "project__code",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pmo.accounts.models import user_of
+from pmo.accounts.models import OrgUnit, user_of
 from pmo.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from pmo.portfolio.access import can_edit_project, get_visible_project
 from pmo.resources import compare, costs, exports, heatmap, leveling, selectors, services, xlsx
 from pmo.resources.access import can_manage_resources, require_view
+from pmo.resources.filters import ResourceFilter
 from pmo.resources.forms import ResourceForm, resource_data
 from pmo.resources.heatmap import GROUPINGS, SCALES, UNITS
 
@@ -49,7 +51,15 @@ def _options(request: HttpRequest) -> dict[str, Any]:
     by = request.GET.get("by", "role")
     scale = request.GET.get("scale", "week")
     unit = request.GET.get("unit", "fte")
+    org_unit = request.GET.get("org_unit", "")
+    only = ResourceFilter(
+        org_unit=int(org_unit) if org_unit.isdigit() else None,
+        role=request.GET.get("role", "")[:100],
+        skill=request.GET.get("skill", "")[:100].strip(),
+    )
     return {
+        "only": only,
+        "filter_query": urlencode(only.query()),
         "by": by if by in GROUPINGS else "role",
         "scale": scale if scale in SCALES else "week",
         "unit": unit if unit in UNITS else "fte",
@@ -82,6 +92,7 @@ def heatmap_view(request: HttpRequest) -> HttpResponse:
         scenario_id=scenario.pk if scenario else None,
         committed_only=options["committed_only"],
         unit=options["unit"],
+        only=options["only"],
     )
     if request.GET.get("format") == "xlsx":
         layer = scenario.name if scenario else _("Current plan")
@@ -106,6 +117,8 @@ def heatmap_view(request: HttpRequest) -> HttpResponse:
         ],
         "scales": [("week", _("Week")), ("month", _("Month"))],
         "units": [("fte", _("FTE")), ("hours", _("Hours"))],
+        "org_units": OrgUnit.objects.order_by("path"),
+        "roles": selectors.list_roles(),
     }
     template = "resources/partials/_heatmap.html" if request.htmx else "resources/heatmap.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -121,8 +134,8 @@ def heatmap_cell(request: HttpRequest) -> HttpResponse:
     first = _date(request.GET.get("first"), timezone.localdate())
     last = _date(request.GET.get("last"), first)
     scenario = _scenario(request, request.GET.get("scenario"))
-    unit = request.GET.get("unit", "fte")
-    unit = unit if unit in UNITS else "fte"
+    options = _options(request)
+    unit = options["unit"]
     try:
         causes = selectors.list_cell_causes(
             by=by,
@@ -131,6 +144,7 @@ def heatmap_cell(request: HttpRequest) -> HttpResponse:
             last=max(first, last),
             scenario_id=scenario.pk if scenario else None,
             unit=unit,
+            only=options["only"],
         )
     except NotFoundError as exc:
         raise Http404(exc.message) from None
@@ -375,6 +389,7 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
             start=options["start"],
             count=options["count"],
             unit=options["unit"],
+            only=options["only"],
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -386,6 +401,8 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
             **options,
             "comparison": comparison,
             "ids": ids,
+            "org_units": OrgUnit.objects.order_by("path"),
+            "roles": selectors.list_roles(),
             "groupings": [
                 ("role", _("Role")),
                 ("org_unit", _("Org unit")),

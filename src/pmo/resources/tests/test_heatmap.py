@@ -157,3 +157,45 @@ def test_hours_are_totals_at_each_resources_hours_per_day(org: Any, make_project
         by="role", key="Java developer", first=MON, last=MON + dt.timedelta(days=6), unit="hours"
     )
     assert [(c.code, c.demand) for c in causes] == [(a.code, 60.0), (b.code, 24.0)]
+
+
+def test_filters_by_org_unit_subtree_role_and_skill(org: Any, make_project: Any) -> None:
+    from pmo.resources.filters import ResourceFilter
+
+    java, a, b = _setup(org, make_project)
+    java.skills = "Java, Kafka"
+    java.save()
+    london = pool(
+        org, code="qa-ldn", name="Testers, London", role="Tester", org_unit=org["it"], fte="3"
+    )
+    allocate(london, a, MON, MON + dt.timedelta(days=4), "1")
+
+    def rows(only: ResourceFilter) -> list[tuple[str, float, float]]:
+        heat = build_heatmap(by="resource", start=MON, count=1, only=only)
+        return [(r.label, r.cells[0].capacity, r.cells[0].demand) for r in heat.rows]
+
+    everything = [("Java developer, Shanghai", 2.0, 2.1), ("Testers, London", 3.0, 1.0)]
+    assert rows(ResourceFilter()) == everything
+    # China region: its sub-unit Shanghai R&D counts, London does not
+    assert rows(ResourceFilter(org_unit=org["cn"].pk)) == everything[:1]
+    assert rows(ResourceFilter(org_unit=org["group"].pk)) == everything
+    assert rows(ResourceFilter(role="Tester")) == everything[1:]
+    assert rows(ResourceFilter(skill="kafka")) == everything[:1]
+    assert rows(ResourceFilter(org_unit=99999)) == []
+    # the drill-down of a role narrowed to London sees only London's projects
+    causes = list_cell_causes(
+        by="org_unit",
+        key=str(org["it"].pk),
+        first=MON,
+        last=MON + dt.timedelta(days=6),
+        only=ResourceFilter(role="Java developer"),
+    )
+    assert causes == []
+    causes = list_cell_causes(
+        by="role",
+        key="Tester",
+        first=MON,
+        last=MON + dt.timedelta(days=6),
+        only=ResourceFilter(org_unit=org["uk"].pk),
+    )
+    assert [(c.code, c.demand) for c in causes] == [(a.code, 1.0)]

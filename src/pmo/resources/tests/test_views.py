@@ -25,6 +25,13 @@ def test_heatmap_page_and_drill_down(client: Any, users: Any, org: Any, make_pro
         headers={"HX-Request": "true"},
     )
     assert a.code in cell.content.decode()
+    # filters narrow the rows and travel with the drill-down and export links
+    narrowed = client.get(
+        f"/resources/heatmap/?start={MON}&periods=4&org_unit={org['uk'].pk}"
+    ).content.decode()
+    assert "3.0/2.0" not in narrowed and f"org_unit={org['uk'].pk}&amp;format=xlsx" in narrowed
+    api = client.get(f"/api/v1/capacity/heatmap?start={MON}&periods=1&role=Tester").json()
+    assert api["rows"] == []
     # in hours: 3 FTE x 8 h x 5 days against 2 x 8 x 5, and the drill-down in hours too
     hours = client.get(f"/resources/heatmap/?start={MON}&periods=4&unit=hours").content.decode()
     assert "120.0/80.0" in hours and "40.0 hours above capacity" in hours
