@@ -52,7 +52,7 @@ from pmo.engine.leveling import (
     solve,
     violations,
 )
-from pmo.resources.calendars import DayAxis
+from pmo.resources.calendars import DayAxis, Overrides
 
 __all__ = [
     "AllocationRow",
@@ -233,6 +233,7 @@ def build_problem(
     allocations: list[AllocationRow],
     projects: list[ProjectRow],
     today: dt.date,
+    overrides: Overrides | None = None,
 ) -> LevelingInput:
     """The weighted-delay problem of one layer (see the module docstring)."""
     calendar_of = {r.pk: r.calendar for r in resources}
@@ -249,6 +250,7 @@ def build_problem(
         min(dates) - dt.timedelta(days=31),
         today,
         max(dates) + dt.timedelta(days=2 * 366),
+        overrides,
     )
     firsts = axis.indexes(_dates([a.first for a in candidates]))
     ends = axis.indexes(_dates([a.last for a in candidates]) + 1)

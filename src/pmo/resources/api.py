@@ -2,7 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -13,7 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pmo.accounts.models import user_of
 from pmo.core.errors import NotFoundError
 from pmo.portfolio.access import get_visible_project
-from pmo.resources import compare, costs, heatmap, leveling, selectors, services, xlsx
+from pmo.resources import calendars, compare, costs, heatmap, leveling, selectors, services, xlsx
 from pmo.resources.access import require_view
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.models import Allocation, CapacityChange, LevelingRun, Resource
@@ -119,11 +119,18 @@ class AllocationPatch(Schema):
     note: str | None = Field(default=None, max_length=200)
 
 
-def _planned(obj: Allocation) -> costs.RowCost:
-    """The allocation's planned hours and cost, computed once per object."""
+def _planned(obj: Allocation, context: Any) -> costs.RowCost:
+    """The allocation's planned hours and cost, computed once per object; the hand-entered
+    calendar days are read once per request."""
     cached = obj.__dict__.get("_planned")
     if cached is None:
-        cached = obj.__dict__["_planned"] = costs.row_cost(obj)
+        request = (context or {}).get("request")
+        overrides = getattr(request, "_pmo_calendar_days", None)
+        if overrides is None:
+            overrides = calendars.load_overrides()
+            if request is not None:
+                request._pmo_calendar_days = overrides
+        cached = obj.__dict__["_planned"] = costs.row_cost(obj, overrides)
     return cached
 
 
@@ -149,12 +156,12 @@ class AllocationOut(Schema):
         return obj.resource.code
 
     @staticmethod
-    def resolve_hours(obj: Allocation) -> float:
-        return float(_planned(obj).hours)
+    def resolve_hours(obj: Allocation, context: Any) -> float:
+        return float(_planned(obj, context).hours)
 
     @staticmethod
-    def resolve_cost(obj: Allocation) -> float:
-        return float(_planned(obj).cost)
+    def resolve_cost(obj: Allocation, context: Any) -> float:
+        return float(_planned(obj, context).cost)
 
     @staticmethod
     def resolve_currency(obj: Allocation) -> str:

@@ -8,6 +8,11 @@ A resource names its working calendar by code:
   years are counted Monday to Friday and reported by :func:`assumed_years`, as the
   scheduling and dependency apps do.
 
+Days entered by the PMO (:class:`~pmo.resources.models.CalendarDay`: next year's official
+holidays before the library knows them, a company day off) win over both rules; callers
+load them once with :func:`load_overrides` and pass them in, so the functions here stay
+free of queries.
+
 Everything is vectorised: a calendar's days in a range are one ``np.is_busday`` call plus
 the source's exception dates set in place, so a two-year range costs well under a
 millisecond after the first call.
@@ -24,7 +29,23 @@ import numpy as np
 
 from pmo.engine.calendars import china_calendar
 
-__all__ = ["DayAxis", "assumed_years", "working"]
+__all__ = ["DayAxis", "Overrides", "assumed_years", "load_overrides", "working"]
+
+Overrides = dict[str, tuple[np.ndarray, np.ndarray]]
+"""Per calendar code: the days off and the extra working days entered by hand."""
+
+
+def load_overrides() -> Overrides:
+    """The calendar days entered by hand, by calendar (one query)."""
+    from pmo.resources.models import CalendarDay
+
+    days: dict[str, tuple[list[dt.date], list[dt.date]]] = {}
+    for code, day, works in CalendarDay.objects.values_list("calendar", "day", "working"):
+        days.setdefault(code, ([], []))[1 if works else 0].append(day)
+    return {
+        code: (np.array(off, dtype="datetime64[D]"), np.array(on, dtype="datetime64[D]"))
+        for code, (off, on) in days.items()
+    }
 
 
 @cache
@@ -39,7 +60,9 @@ def _days(first: dt.date, last: dt.date) -> np.ndarray:
     return np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
 
 
-def working(code: str, first: dt.date, last: dt.date) -> np.ndarray:
+def working(
+    code: str, first: dt.date, last: dt.date, overrides: Overrides | None = None
+) -> np.ndarray:
     """Whether each day of ``first..last`` (inclusive) is a working day of calendar ``code``.
 
     Examples
@@ -56,15 +79,26 @@ def working(code: str, first: dt.date, last: dt.date) -> np.ndarray:
         off, on = _cn_exceptions()
         mask[np.isin(days, off)] = False
         mask[np.isin(days, on)] = True
+    if overrides and code in overrides and len(days):
+        off, on = overrides[code]
+        mask[np.isin(days, off)] = False
+        mask[np.isin(days, on)] = True
     return mask
 
 
-def assumed_years(codes: Iterable[str], first: dt.date, last: dt.date) -> tuple[int, ...]:
+def assumed_years(
+    codes: Iterable[str], first: dt.date, last: dt.date, overrides: Overrides | None = None
+) -> tuple[int, ...]:
     """Years within ``first..last`` counted Monday to Friday because the holiday source does
-    not know them yet (only calendars with a source, ``CN``, have such years)."""
+    not know them yet (only calendars with a source, ``CN``, have such years) and nobody
+    entered any of their days by hand."""
     if "CN" not in set(codes):
         return ()
-    return china_calendar().unknown_years(first, last)
+    entered: set[int] = set()
+    if overrides and "CN" in overrides:
+        for days in overrides["CN"]:
+            entered.update(int(str(d)[:4]) for d in days)
+    return tuple(y for y in china_calendar().unknown_years(first, last) if y not in entered)
 
 
 class DayAxis:
@@ -84,11 +118,18 @@ class DayAxis:
     (3, 3)
     """
 
-    def __init__(self, codes: Iterable[str], first: dt.date, origin: dt.date, last: dt.date):
+    def __init__(
+        self,
+        codes: Iterable[str],
+        first: dt.date,
+        origin: dt.date,
+        last: dt.date,
+        overrides: Overrides | None = None,
+    ):
         self.codes = sorted(set(codes)) or [""]
         self.first, self.last = first, max(last, first)
         calendar_days = _days(self.first, self.last)
-        self._masks = {c: working(c, self.first, self.last) for c in self.codes}
+        self._masks = {c: working(c, self.first, self.last, overrides) for c in self.codes}
         union = np.logical_or.reduce([self._masks[c] for c in self.codes])
         self.days = calendar_days[union]
         self._on_axis = {c: self._masks[c][union] for c in self.codes}

@@ -40,10 +40,12 @@ class CostTotal:
         return self.committed + self.proposed
 
 
-def row_cost(allocation: Allocation) -> RowCost:
-    """Hours and cost of one allocation (its resource must be loaded)."""
+def row_cost(allocation: Allocation, overrides: calendars.Overrides | None = None) -> RowCost:
+    """Hours and cost of one allocation (its resource must be loaded); ``overrides`` are the
+    calendar days entered by hand (:func:`pmo.resources.calendars.load_overrides`)."""
     resource = allocation.resource
-    days = int(calendars.working(resource.calendar, allocation.first, allocation.last).sum())
+    worked = calendars.working(resource.calendar, allocation.first, allocation.last, overrides)
+    days = int(worked.sum())
     hours = (allocation.fte * resource.hours_per_day * days).quantize(CENT)
     return RowCost(
         hours=hours,

@@ -204,7 +204,10 @@ def build_heatmap(
     worth = {r[0]: float(r[9]) if unit == "hours" else 1.0 for r in resources}
     codes = sorted({r[8] for r in resources}) or [""]
     code_index = {c: i for i, c in enumerate(codes)}
-    masks = np.array([calendars.working(c, axis_first, axis_last) for c in codes], dtype=float)
+    overrides = calendars.load_overrides()
+    masks = np.array(
+        [calendars.working(c, axis_first, axis_last, overrides) for c in codes], dtype=float
+    )
     keys = sorted({r[1] for r in resources}, key=lambda k: (str(type(k)), k))
     key_index = {k: i for i, k in enumerate(keys)}
     res_ids = np.array([r[0] for r in resources], dtype=np.int64)
@@ -308,7 +311,7 @@ def build_heatmap(
         scale=scale,
         periods=spans,
         rows=result,
-        assumed_years=calendars.assumed_years(codes, axis_first, axis_last),
+        assumed_years=calendars.assumed_years(codes, axis_first, axis_last, overrides),
         unit=unit,
     )
 

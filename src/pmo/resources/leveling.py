@@ -27,7 +27,7 @@ from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import ConflictError, FieldError, NotFoundError
 from pmo.portfolio.models import Project
-from pmo.resources import adapters
+from pmo.resources import adapters, calendars
 from pmo.resources.access import require_manage
 from pmo.resources.models import (
     Allocation,
@@ -272,6 +272,7 @@ def _layer(scenario: Scenario, today: dt.date) -> adapters.LevelingInput:
         allocations=allocations,
         projects=projects,
         today=today,
+        overrides=calendars.load_overrides(),
     )
 
 

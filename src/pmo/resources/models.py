@@ -316,3 +316,30 @@ class LevelingRun(TimeStampedModel):
     def active(self) -> bool:
         """Queued or running."""
         return self.state in (LevelingState.QUEUED, LevelingState.RUNNING)
+
+
+class CalendarDay(TimeStampedModel):
+    """A day a resource calendar treats differently from its source: entered by the PMO for a
+    year the holiday library does not know yet (next year's official holidays and 调休), or
+    a company day off. It wins over the source and the weekday rule; entering any day of a
+    year for ``CN`` declares that year's holidays known (no "assumed" warning)."""
+
+    calendar = models.CharField(
+        _("working calendar"), max_length=4, blank=True, choices=WorkingCalendar.choices
+    )
+    day = models.DateField(_("day"))
+    working = models.BooleanField(
+        _("working day"), default=False, help_text=_("on: an extra working day (调休)")
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["calendar", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "day"], name="resources_calendar_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calendar or 'Mon-Fri'} {self.day} {'work' if self.working else 'off'}"

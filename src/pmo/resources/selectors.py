@@ -132,8 +132,9 @@ def list_cell_causes(
     if not rows:
         return []
     # days each row's resource works within the cell, by its calendar (prefix sums)
+    overrides = calendars.load_overrides()
     worked = {
-        code: np.concatenate(([0], np.cumsum(calendars.working(code, first, last))))
+        code: np.concatenate(([0], np.cumsum(calendars.working(code, first, last, overrides))))
         for code in {r[8] for r in rows}
     }
     overlap = [

@@ -33,11 +33,13 @@ from pmo.resources.models import (
     Allocation,
     AllocationSource,
     AllocationStatus,
+    CalendarDay,
     CapacityChange,
     ProjectShift,
     Resource,
     Scenario,
     ScenarioState,
+    WorkingCalendar,
 )
 
 __all__ = [
@@ -216,6 +218,86 @@ def delete_capacity_change(*, actor: User, change: CapacityChange) -> None:
         changes=diff(snapshot(change), {}),
     )
     change.delete()
+
+
+# --- calendar days entered by hand ------------------------------------------
+
+
+WORK_WORDS = {"work", "working", "上班", "调休"}
+OFF_WORDS = {"off", "holiday", "休", "休息", "放假"}
+
+
+def parse_calendar_days(text: str) -> list[tuple[dt.date, bool, str]]:
+    r"""Lines ``YYYY-MM-DD [off|work] [name]`` as ``(day, working, name)``.
+
+    Raises :class:`ValidationFailed` naming every bad line (``line 3: ...``).
+
+    Examples
+    --------
+    >>> for day in parse_calendar_days("2027-02-06 work 春节调休\n2027-02-11 off Spring Festival"):
+    ...     print(day)
+    (datetime.date(2027, 2, 6), True, '春节调休')
+    (datetime.date(2027, 2, 11), False, 'Spring Festival')
+    """
+    days: list[tuple[dt.date, bool, str]] = []
+    errors = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        words = raw.split()
+        if not words:
+            continue
+        try:
+            day = dt.date.fromisoformat(words[0])
+        except ValueError:
+            errors.append({"field": f"line {number}", "message": f"{words[0]!r} is not a date"})
+            continue
+        kind = words[1].lower() if len(words) > 1 else ""
+        working = kind in WORK_WORDS
+        rest = words[2:] if kind in WORK_WORDS | OFF_WORDS else words[1:]
+        days.append((day, working, " ".join(rest)[:100]))
+    if errors:
+        raise ValidationFailed(
+            "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
+        )
+    return days
+
+
+@transaction.atomic
+def add_calendar_days(*, actor: User, calendar: str, text: str) -> int:
+    """Enter days of a resource calendar (a year's official holidays and 调休 before the
+    holiday library knows them, company days off); a day already entered is replaced.
+    All lines or none; audited. Returns how many days were written."""
+    require_manage(actor)
+    if calendar not in {c.value for c in WorkingCalendar}:
+        raise FieldError("calendar", f"unknown calendar {calendar!r}")
+    days = parse_calendar_days(text)
+    if not days:
+        raise FieldError("days", "enter at least one line: YYYY-MM-DD [off|work] [name]")
+    for day, working, name in days:
+        entry, created = CalendarDay.objects.update_or_create(
+            calendar=calendar, day=day, defaults={"working": working, "name": name}
+        )
+        record(
+            actor=actor,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            instance=entry,
+            scope=RESOURCES_SCOPE,
+            changes=diff({}, snapshot(entry)),
+        )
+    return len(days)
+
+
+@transaction.atomic
+def delete_calendar_day(*, actor: User, entry: CalendarDay) -> None:
+    """Remove a hand-entered day (the holiday library and the weekday rule apply again)."""
+    require_manage(actor)
+    record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=entry,
+        scope=RESOURCES_SCOPE,
+        changes=diff(snapshot(entry), {}),
+    )
+    entry.delete()
 
 
 # --- allocations -----------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("resources/heatmap/cell/", views.heatmap_cell, name="heatmap_cell"),
     path("resources/import/", views.capacity_import, name="capacity_import"),
     path("resources/new/", views.resource_form, name="resource_create"),
+    path("resources/calendar-days/", views.calendar_days, name="calendar_days"),
     path("resources/<int:pk>/", views.resource_detail, name="resource_detail"),
     path("resources/<int:pk>/edit/", views.resource_form, name="resource_edit"),
     path("resources/scenarios/", views.scenario_list, name="scenario_list"),

@@ -19,11 +19,22 @@ from django.views.decorators.http import require_POST
 from pmo.accounts.models import OrgUnit, user_of
 from pmo.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from pmo.portfolio.access import can_edit_project, get_visible_project
-from pmo.resources import compare, costs, exports, heatmap, leveling, selectors, services, xlsx
+from pmo.resources import (
+    calendars,
+    compare,
+    costs,
+    exports,
+    heatmap,
+    leveling,
+    selectors,
+    services,
+    xlsx,
+)
 from pmo.resources.access import can_manage_resources, require_view
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.forms import ResourceForm, resource_data
 from pmo.resources.heatmap import GROUPINGS, SCALES, UNITS
+from pmo.resources.models import CalendarDay, WorkingCalendar
 
 
 def _viewer(request: HttpRequest) -> None:
@@ -212,6 +223,44 @@ def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
+def calendar_days(request: HttpRequest) -> HttpResponse:
+    """Days of the resource calendars entered by hand; resource managers add and remove them."""
+    _viewer(request)
+    user = user_of(request)
+    if request.method == "POST":
+        try:
+            if request.POST.get("delete", "").isdigit():
+                entry = CalendarDay.objects.filter(pk=int(request.POST["delete"])).first()
+                if entry is None:
+                    raise Http404("no such calendar day")
+                services.delete_calendar_day(actor=user, entry=entry)
+                messages.success(request, _("Day removed."))
+            else:
+                count = services.add_calendar_days(
+                    actor=user,
+                    calendar=request.POST.get("calendar", "CN"),
+                    text=request.POST.get("days", ""),
+                )
+                messages.success(request, _("%(count)s days saved.") % {"count": count})
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("resources:calendar_days")
+    today = timezone.localdate()
+    return render(
+        request,
+        "resources/calendar_days.html",
+        {
+            "days": CalendarDay.objects.all(),
+            "calendars": WorkingCalendar.choices,
+            "can_manage": can_manage_resources(user),
+            "assumed": calendars.assumed_years(
+                ["CN"], today, today.replace(year=today.year + 1), calendars.load_overrides()
+            ),
+        },
+    )
+
+
+@login_required
 def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A person's (or pool's) allocations and load by week."""
     _viewer(request)
@@ -239,8 +288,9 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _with_costs(allocations: Any) -> list[Any]:
     """The allocations, each with ``planned`` (hours, cost and currency) for the table."""
     rows = list(allocations)
+    overrides = calendars.load_overrides()
     for a in rows:
-        a.planned = costs.row_cost(a)
+        a.planned = costs.row_cost(a, overrides)
     return rows
 
 

@@ -62,3 +62,26 @@ def test_years_the_holiday_source_does_not_know_are_reported() -> None:
     assert assumed_years(["CN"], dt.date(2026, 12, 1), dt.date(2027, 2, 1)) == (2027,)
     assert assumed_years([""], dt.date(2026, 12, 1), dt.date(2027, 2, 1)) == ()
     assert assumed_years(["CN"], dt.date(2026, 1, 1), dt.date(2026, 12, 31)) == ()
+
+
+@pytest.mark.parametrize("module", ["pmo.resources.calendars", "pmo.resources.services"])
+def test_docstring_examples(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_days_entered_by_hand_win_and_make_a_year_known() -> None:
+    off = np.array(["2027-02-11", "2027-02-12"], dtype="datetime64[D]")
+    on = np.array(["2027-02-06"], dtype="datetime64[D]")  # a Saturday worked
+    overrides = {"CN": (off, on)}
+    week = working("CN", dt.date(2027, 2, 6), dt.date(2027, 2, 12), overrides)
+    assert week.astype(int).tolist() == [1, 0, 1, 1, 1, 0, 0]
+    assert working("", dt.date(2027, 2, 6), dt.date(2027, 2, 12), overrides).sum() == 5
+    span = (dt.date(2027, 1, 1), dt.date(2027, 12, 31))
+    assert assumed_years(["CN"], *span) == (2027,)
+    assert assumed_years(["CN"], *span, overrides) == ()
+    axis = DayAxis(["CN"], dt.date(2027, 2, 1), dt.date(2027, 2, 5), dt.date(2027, 3, 1), overrides)
+    assert [axis.date(i).day for i in range(5)] == [5, 6, 8, 9, 10]

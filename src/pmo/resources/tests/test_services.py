@@ -229,3 +229,43 @@ def test_commit_refused_when_a_capacity_change_was_deleted(org: Any, director: U
     services.delete_capacity_change(actor=director, change=change)
     with pytest.raises(ConflictError, match="capacity changed"):
         services.commit_scenario(actor=director, scenario=scenario)
+
+
+def test_calendar_days_entered_by_hand(org: Any, users: Any, make_project: Any) -> None:
+    import datetime as dt
+
+    from pmo.core.errors import FieldError, PermissionDeniedError, ValidationFailed
+    from pmo.resources.heatmap import build_heatmap
+    from pmo.resources.models import CalendarDay
+    from pmo.resources.tests.factories import allocate, pool
+
+    member = users["member"]
+    java = pool(org)  # China calendar, 2 FTE
+    allocate(java, make_project(), dt.date(2027, 2, 8), dt.date(2027, 2, 14), "2")
+    week = {"by": "role", "start": dt.date(2027, 2, 8), "count": 1}
+    before = build_heatmap(**week)
+    assert before.assumed_years == (2027,)
+    assert (before.rows[0].cells[0].capacity, before.rows[0].cells[0].demand) == (2.0, 2.0)
+    # a bad line names itself and writes nothing
+    with pytest.raises(ValidationFailed, match="line 2: 'Feb-11' is not a date"):
+        services.add_calendar_days(actor=member, calendar="CN", text="2027-02-10 off\nFeb-11 off")
+    assert CalendarDay.objects.count() == 0
+    with pytest.raises(PermissionDeniedError):
+        services.add_calendar_days(actor=users["pm"], calendar="CN", text="2027-02-10 off")
+    with pytest.raises(FieldError, match="unknown calendar"):
+        services.add_calendar_days(actor=member, calendar="XX", text="2027-02-10 off")
+    # Spring Festival 2027 entered: Wednesday to Friday off, the Sunday before worked
+    text = "2027-02-10 off 春节\n2027-02-11 off 春节\n2027-02-12 休 春节\n2027-02-07 work 调休"
+    assert services.add_calendar_days(actor=member, calendar="CN", text=text) == 4
+    after = build_heatmap(**week)
+    assert after.assumed_years == ()
+    # 8-9 February work, 10-12 off: 2 FTE x 2 days / 5 weekdays
+    assert (after.rows[0].cells[0].capacity, after.rows[0].cells[0].demand) == (0.8, 0.8)
+    # entering a day again replaces it
+    services.add_calendar_days(actor=member, calendar="CN", text="2027-02-12 work")
+    assert CalendarDay.objects.get(day=dt.date(2027, 2, 12)).working
+    assert build_heatmap(**week).rows[0].cells[0].capacity == 1.2
+    services.delete_calendar_day(
+        actor=member, entry=CalendarDay.objects.get(day=dt.date(2027, 2, 12))
+    )
+    assert CalendarDay.objects.count() == 3

@@ -380,3 +380,33 @@ def test_heatmap_exports_to_xlsx_with_the_pages_figures(
     )
     assert [c.value for c in hours["Demand"][4]] == ["Java developer", 120.0]
     assert hours["Demand"]["A1"].value == "Demand · Current plan · hours"
+
+
+def test_calendar_days_page(client: Any, users: Any, org: Any) -> None:
+    from pmo.resources.models import CalendarDay
+
+    client.force_login(users["viewer"])
+    assert client.get("/resources/calendar-days/").status_code == 403
+    client.force_login(users["pm"])
+    page = client.get("/resources/calendar-days/").content.decode()
+    assert 'data-testid="add-days"' not in page
+    refused = client.post(
+        "/resources/calendar-days/", {"calendar": "CN", "days": "2027-01-01 off"}, follow=True
+    ).content.decode()
+    assert "only the PMO and resource managers" in refused
+    client.force_login(users["member"])
+    page = client.get("/resources/calendar-days/").content.decode()
+    assert 'data-testid="add-days"' in page
+    added = client.post(
+        "/resources/calendar-days/",
+        {"calendar": "CN", "days": "2027-01-01 off 元旦\n\n2027-02-06 work 调休"},
+        follow=True,
+    ).content.decode()
+    assert "2 days saved." in added and "元旦" in added
+    bad = client.post(
+        "/resources/calendar-days/", {"calendar": "CN", "days": "tomorrow"}, follow=True
+    ).content.decode()
+    assert "line 1: &#x27;tomorrow&#x27; is not a date" in bad
+    first = CalendarDay.objects.get(name="元旦")
+    client.post("/resources/calendar-days/", {"delete": str(first.pk)})
+    assert list(CalendarDay.objects.values_list("name", flat=True)) == ["调休"]
