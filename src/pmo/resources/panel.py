@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Sum
-
 from pmo.portfolio.extensions import Panel, registry
+from pmo.resources import calendars, costs
 from pmo.resources.access import can_view_capacity
 from pmo.resources.models import Allocation
 
@@ -14,10 +13,12 @@ from pmo.resources.models import Allocation
 def _context(project: Any, user: Any) -> dict[str, Any]:
     if not can_view_capacity(user):
         return {"staffing": None}
-    totals = Allocation.objects.filter(scenario=None, project=project).aggregate(
-        rows=Count("pk"), fte=Sum("fte")
+    rows = list(
+        Allocation.objects.filter(scenario=None, project=project).select_related("resource")
     )
-    return {"staffing": totals}
+    overrides = calendars.load_overrides() if rows else None
+    planned = [costs.row_cost(a, overrides) for a in rows]
+    return {"staffing": {"rows": len(rows), "cost": costs.totals(planned)}}
 
 
 def register() -> None:

@@ -242,7 +242,7 @@ def test_calendar_days_entered_by_hand(org: Any, users: Any, make_project: Any) 
     member = users["member"]
     java = pool(org)  # China calendar, 2 FTE
     allocate(java, make_project(), dt.date(2027, 2, 8), dt.date(2027, 2, 14), "2")
-    week = {"by": "role", "start": dt.date(2027, 2, 8), "count": 1}
+    week: dict[str, Any] = {"by": "role", "start": dt.date(2027, 2, 8), "count": 1}
     before = build_heatmap(**week)
     assert before.assumed_years == (2027,)
     assert (before.rows[0].cells[0].capacity, before.rows[0].cells[0].demand) == (2.0, 2.0)
