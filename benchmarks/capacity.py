@@ -42,11 +42,28 @@ def main() -> None:
     import django
 
     django.setup()
+    from pmo.accounts.models import OrgUnit
     from pmo.resources import leveling
+    from pmo.resources.filters import ResourceFilter
     from pmo.resources.heatmap import build_heatmap
     from pmo.resources.selectors import list_cell_causes
 
+    unit = OrgUnit.objects.filter(code="cn").values_list("pk", flat=True).first()
+
+    from pmo.accounts.models import User
+    from pmo.resources import services
+    from pmo.resources.compare import compare_scenarios
+    from pmo.resources.models import Scenario
+
     today = dt.date.today()
+    # two draft scenarios to compare (made once; they stay in the benchmark database)
+    admin = User.objects.filter(is_superuser=True).first() or User.objects.get(username="admin")
+    for name in ("bench A", "bench B"):
+        if not Scenario.objects.filter(name=name).exists():
+            services.create_scenario(actor=admin, name=name)
+    pair = list(
+        Scenario.objects.filter(name__in=["bench A", "bench B"]).values_list("pk", flat=True)
+    )
     heat = build_heatmap(by="role", start=today, count=26)
     row, cell = max(((r, c) for r in heat.rows for c in r.cells), key=lambda rc: rc[1].demand)
     cases: dict[str, Callable[[], Any]] = {
@@ -58,6 +75,10 @@ def main() -> None:
             by="role", key=row.key, first=cell.first, last=cell.last
         ),
         "leveling problem build": lambda: leveling._layer(None, today),  # type: ignore[arg-type]
+        "compare 2 scenarios, 26 weeks": lambda: compare_scenarios(pair, start=today, count=26),
+        "heat map, hours, China region": lambda: build_heatmap(
+            by="resource", start=today, count=26, unit="hours", only=ResourceFilter(org_unit=unit)
+        ),
     }
     for name, fn in cases.items():
         median, low, high = _time(fn, args.repeat)
