@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -80,10 +80,18 @@ class Resource(BilingualNameModel, VersionedModel):
         validators=[MinValueValidator(Decimal("0"))],
     )
     hours_per_day = models.DecimalField(
-        _("hours per day"), max_digits=4, decimal_places=2, default=Decimal("8")
+        _("hours per day"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("8"),
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("24"))],
     )
     cost_rate = models.DecimalField(
-        _("cost rate per hour"), max_digits=10, decimal_places=2, default=Decimal("0")
+        _("cost rate per hour"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     calendar = models.CharField(

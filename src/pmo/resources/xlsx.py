@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
@@ -107,6 +108,16 @@ def _calendar(value: Any) -> str:
     return code
 
 
+def _check_model(row: dict[str, Any], number: int, cols: dict[str, int], errors: _Errors) -> None:
+    """The model's own rules (ranges such as hours per day up to 24, slug codes), per cell."""
+    try:
+        Resource(**row).full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            column = cols[field] + 1 if field in cols else None
+            errors.add("Resources", number, column, f"{field}: {' '.join(messages)}")
+
+
 def _header(ws: Any, required: set[str], errors: _Errors) -> dict[str, int]:
     first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
     names = {_text(v).lower(): i for i, v in enumerate(first) if _text(v)}
@@ -145,6 +156,7 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
             if not any(_text(v) for v in values):
                 continue
             row: dict[str, Any] = {}
+            before = len(errors.items)
             for name, index in cols.items():
                 if name not in RESOURCE_COLUMNS:
                     continue
@@ -184,6 +196,8 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                 errors.add(
                     "Resources", number, cols["available_until"] + 1, "before available_from"
                 )
+            if len(errors.items) == before:
+                _check_model(row, number, cols, errors)
             rows.append((number, row))
     codes = [r["code"] for _n, r in rows if r.get("code")]
     for number, row in rows:

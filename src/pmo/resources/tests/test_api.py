@@ -221,6 +221,21 @@ def test_bad_capacity_sheet_changes_nothing(client: Any, users: Any, org: Any) -
     fields = [e["field"] for e in answer.json()["errors"]]
     assert fields == ["Resources!C3", "Resources!E3", "Resources!F3", "Capacity!A2", "Capacity!C2"]
     assert Resource.objects.count() == 0
+    # the model's own ranges are checked per cell too (hours per day at most 24, slug codes)
+    book = Workbook()
+    ws = book.active
+    ws.title = "Resources"
+    ws.append(["code", "name", "kind", "role", "org_unit", "hours_per_day"])
+    ws.append(["has space", "X", "pool", "QA", "sh", 30])
+    out = BytesIO()
+    book.save(out)
+    out.seek(0)
+    out.name = "capacity.xlsx"
+    answer = client.post("/api/v1/capacity/import", {"file": out}, headers=_auth(users["admin"]))
+    assert answer.status_code == 422
+    fields = sorted(e["field"] for e in answer.json()["errors"])
+    assert fields == ["Resources!A2", "Resources!F2"], answer.json()
+    assert Resource.objects.count() == 0
     junk = BytesIO(b"not a workbook")
     junk.name = "x.xlsx"
     answer = client.post("/api/v1/capacity/import", {"file": junk}, headers=_auth(users["admin"]))

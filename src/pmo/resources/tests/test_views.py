@@ -332,6 +332,10 @@ def test_resource_managers_create_and_edit_resources_in_the_browser_forms(
         {**form, "code": "x", "available_from": "2026-05-01", "available_until": "2026-04-01"},
     ).content.decode()
     assert "the end date is before the start date" in backwards
+    long_days = client.post(
+        "/resources/new/", {**form, "code": "y", "hours_per_day": "25", "cost_rate": "-1"}
+    ).content.decode()
+    assert "less than or equal to 24" in long_days and "greater than or equal to 0" in long_days
     assert Resource.objects.count() == 1
     # editing is version-checked and audited
     edit = f"/resources/{qa.pk}/edit/"
