@@ -16,7 +16,7 @@ from pmo.portfolio.access import get_visible_project
 from pmo.resources import calendars, compare, costs, heatmap, leveling, selectors, services, xlsx
 from pmo.resources.access import require_view
 from pmo.resources.filters import ResourceFilter
-from pmo.resources.models import Allocation, CapacityChange, LevelingRun, Resource
+from pmo.resources.models import Allocation, CalendarDay, CapacityChange, LevelingRun, Resource
 
 router = Router(tags=["resources"])
 
@@ -647,3 +647,48 @@ def cancel_leveling_run(request: HttpRequest, pk: int) -> LevelingRun:
 @router.post("/capacity/import", response=ImportOut, summary="Import a capacity sheet (XLSX)")
 def import_capacity(request: HttpRequest, file: File[UploadedFile]) -> object:
     return xlsx.import_capacity(actor=user_of(request), stream=file)
+
+
+class CalendarDayOut(Schema):
+    id: int
+    calendar: str
+    day: dt.date
+    working: bool
+    name: str
+
+
+class CalendarDaysIn(Schema):
+    calendar: Literal["CN", ""] = "CN"
+    days: str = Field(
+        description="one per line: YYYY-MM-DD [off|work] [name], e.g. '2027-02-06 work 调休'",
+        max_length=20000,
+    )
+
+
+class SavedOut(Schema):
+    saved: int
+
+
+@router.get("/calendar-days", response=list[CalendarDayOut], summary="Calendar days by hand")
+def list_calendar_days(request: HttpRequest) -> object:
+    require_view(user_of(request))
+    return CalendarDay.objects.all()
+
+
+@router.post(
+    "/calendar-days", response={201: SavedOut}, summary="Enter calendar days (all or none)"
+)
+def post_calendar_days(request: HttpRequest, payload: CalendarDaysIn) -> Status:
+    saved = services.add_calendar_days(
+        actor=user_of(request), calendar=payload.calendar, text=payload.days
+    )
+    return Status(201, {"saved": saved})
+
+
+@router.delete("/calendar-days/{pk}", response={204: None}, summary="Remove a calendar day")
+def delete_calendar_day(request: HttpRequest, pk: int) -> Status:
+    entry = CalendarDay.objects.filter(pk=pk).first()
+    if entry is None:
+        raise NotFoundError(f"no calendar day {pk}")
+    services.delete_calendar_day(actor=user_of(request), entry=entry)
+    return Status(204, None)

@@ -294,3 +294,24 @@ def test_level_a_scenario_queues_a_run_and_reads_it(
         True,
     )
     assert _post(client, url, {"time_limit": 1}, users["admin"]).status_code == 202
+
+
+def test_calendar_days_api(client: Any, users: Any) -> None:
+    url = "/api/v1/calendar-days"
+    body = {"calendar": "CN", "days": "2027-02-06 work 调休\n2027-02-11 off 春节"}
+    assert _post(client, url, body, users["pm"]).status_code == 403
+    made = _post(client, url, body, users["member"])
+    assert (made.status_code, made.json()) == (201, {"saved": 2})
+    listed = client.get(url, headers=_auth(users["exec"])).json()
+    assert [(d["day"], d["working"], d["name"]) for d in listed] == [
+        ("2027-02-06", True, "调休"),
+        ("2027-02-11", False, "春节"),
+    ]
+    bad = _post(client, url, {"calendar": "CN", "days": "soon off"}, users["member"])
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "line 1"
+    wrong = _post(client, url, {"calendar": "XX", "days": "2027-01-01"}, users["member"])
+    assert wrong.status_code == 422
+    gone = client.delete(f"{url}/{listed[0]['id']}", headers=_auth(users["member"]))
+    assert gone.status_code == 204
+    assert client.delete(f"{url}/99999", headers=_auth(users["member"])).status_code == 404
+    assert len(client.get(url, headers=_auth(users["exec"])).json()) == 1
