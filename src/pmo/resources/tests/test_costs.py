@@ -51,11 +51,11 @@ def test_staffing_page_and_api_show_the_planned_cost(
     allocate(java, project, OCT11 + dt.timedelta(days=1), OCT11 + dt.timedelta(days=5), "1")
     client.force_login(users["pm"])
     page = client.get(f"/projects/{project.code}/staffing/").content.decode()
-    assert "9600.00 CNY" in page and "4000.00 CNY" in page
+    assert "9,600.00 CNY" in page and "4,000.00 CNY" in page  # grouped thousands
     assert 'data-testid="staffing-cost"' in page
-    assert "<strong>13600.00</strong>" in page
+    assert "<strong>13,600.00</strong>" in page
     panel = client.get(f"/projects/{project.code}/").content.decode()
-    assert 'data-testid="staffing-cost-panel"' in panel and "13600.00 CNY" in panel
+    assert 'data-testid="staffing-cost-panel"' in panel and "13,600.00 CNY" in panel
     client.force_login(users["exec"])
     listed = client.get(f"/api/v1/allocations?project={project.code}").json()["items"]
     assert [(a["hours"], a["cost"], a["currency"]) for a in listed] == [
