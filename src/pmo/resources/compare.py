@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from pmo.core.errors import FieldError
+from pmo.resources import calendars
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.heatmap import HeatMap, build_heatmap
 from pmo.resources.models import Allocation, ProjectShift, Scenario
@@ -93,6 +94,7 @@ def compare_scenarios(
     if missing:
         raise FieldError("ids", f"no scenario {', '.join(map(str, missing))}")
     scenarios: list[Scenario | None] = [None, *(found[i] for i in unique)]
+    overrides = calendars.load_overrides()  # once for every layer
     layers = [
         Layer(
             scenario=s,
@@ -104,6 +106,7 @@ def compare_scenarios(
                 scenario_id=s.pk if s else None,
                 unit=unit,
                 only=only,
+                overrides=overrides,
             ),
         )
         for s in scenarios

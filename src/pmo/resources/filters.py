@@ -21,9 +21,6 @@ class ResourceFilter:
     role: str = ""
     skill: str = ""
 
-    def __bool__(self) -> bool:
-        return bool(self.org_unit or self.role or self.skill)
-
     def q(self, prefix: str = "") -> Q:
         """The condition on resources, or on a relation to them (``prefix="resource__"``)."""
         condition = Q()

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from pmo.resources.models import Resource
+from pmo.resources.services import RESOURCE_FIELDS
 
 __all__ = ["ResourceForm", "resource_data"]
 
@@ -18,24 +19,8 @@ class ResourceForm(forms.ModelForm):
 
     class Meta:
         model = Resource
-        fields = [
-            "code",
-            "name",
-            "name_zh",
-            "kind",
-            "role",
-            "skills",
-            "org_unit",
-            "person",
-            "fte",
-            "hours_per_day",
-            "cost_rate",
-            "currency",
-            "calendar",
-            "available_from",
-            "available_until",
-            "active",
-        ]
+        # the service's fields, with relations by name (``org_unit`` for ``org_unit_id``)
+        fields = [name.removesuffix("_id") for name in RESOURCE_FIELDS]
         widgets = {"available_from": DATE, "available_until": DATE}
 
 

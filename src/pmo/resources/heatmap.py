@@ -172,12 +172,14 @@ def build_heatmap(
     committed_only: bool = False,
     unit: str = "fte",
     only: ResourceFilter | None = None,
+    overrides: calendars.Overrides | None = None,
 ) -> HeatMap:
     """Demand against capacity for the current plan (or a scenario) in ``count`` periods.
 
     ``unit="fte"``: FTE-days over the period's Monday-Friday days (an average FTE);
     ``unit="hours"``: person-hours in the period, each resource's FTE times its hours per day.
-    ``only`` narrows the resources (an org unit and its sub-units, a role, a skill).
+    ``only`` narrows the resources (an org unit and its sub-units, a role, a skill);
+    ``overrides`` are the hand-entered calendar days if the caller has read them already.
     """
     only = only or ResourceFilter()
     chosen = only.q()
@@ -204,7 +206,8 @@ def build_heatmap(
     worth = {r[0]: float(r[9]) if unit == "hours" else 1.0 for r in resources}
     codes = sorted({r[8] for r in resources}) or [""]
     code_index = {c: i for i, c in enumerate(codes)}
-    overrides = calendars.load_overrides()
+    if overrides is None:
+        overrides = calendars.load_overrides()
     masks = np.array(
         [calendars.working(c, axis_first, axis_last, overrides) for c in codes], dtype=float
     )

@@ -80,6 +80,21 @@ def _options(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _view_choices() -> dict[str, Any]:
+    """The choices of the heat-map and comparison fields (``_view_fields.html``)."""
+    return {
+        "groupings": [
+            ("role", _("Role")),
+            ("org_unit", _("Org unit")),
+            ("resource", _("Person / pool")),
+        ],
+        "scales": [("week", _("Week")), ("month", _("Month"))],
+        "units": [("fte", _("FTE")), ("hours", _("Hours"))],
+        "org_units": OrgUnit.objects.order_by("path"),
+        "roles": selectors.list_roles(),
+    }
+
+
 def _scenario(request: HttpRequest, value: str | None) -> Any:
     if not value or not value.isdigit():
         return None
@@ -121,15 +136,7 @@ def heatmap_view(request: HttpRequest) -> HttpResponse:
         "heatmap": result,
         "scenario": scenario,
         "scenarios": selectors.list_scenarios().filter(state="draft"),
-        "groupings": [
-            ("role", _("Role")),
-            ("org_unit", _("Org unit")),
-            ("resource", _("Person / pool")),
-        ],
-        "scales": [("week", _("Week")), ("month", _("Month"))],
-        "units": [("fte", _("FTE")), ("hours", _("Hours"))],
-        "org_units": OrgUnit.objects.order_by("path"),
-        "roles": selectors.list_roles(),
+        **_view_choices(),
     }
     template = "resources/partials/_heatmap.html" if request.htmx else "resources/heatmap.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -451,15 +458,7 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
             **options,
             "comparison": comparison,
             "ids": ids,
-            "org_units": OrgUnit.objects.order_by("path"),
-            "roles": selectors.list_roles(),
-            "groupings": [
-                ("role", _("Role")),
-                ("org_unit", _("Org unit")),
-                ("resource", _("Person / pool")),
-            ],
-            "scales": [("week", _("Week")), ("month", _("Month"))],
-            "units": [("fte", _("FTE")), ("hours", _("Hours"))],
+            **_view_choices(),
         },
     )
 
