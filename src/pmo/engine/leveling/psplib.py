@@ -9,8 +9,9 @@ from pathlib import Path
 
 from pmo.engine.errors import InvalidInputError
 from pmo.engine.leveling.model import Activity, Precedence, Problem, Project, Resource
+from pmo.engine.leveling.network import Network
 
-__all__ = ["BestKnown", "natural_key", "parse_sm", "read_optimum", "read_sm"]
+__all__ = ["BestKnown", "format_sm", "natural_key", "parse_sm", "read_optimum", "read_sm"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -90,6 +91,95 @@ def parse_sm(text: str, name: str = "instance") -> Problem:
         precedences=tuple(precedences),
         projects=(Project(name=name),),
     )
+
+
+def format_sm(problem: Problem, *, comment: str = "") -> str:
+    """The text of a single-mode PSPLIB ``.sm`` file of ``problem`` (read back by :func:`parse_sm`).
+
+    ``problem`` must look like a PSPLIB instance: activity 0 the only one
+    without predecessors and the last the only one without successors (the
+    super source and sink, duration 0), finish-to-start precedences without
+    lags, constant capacities. Anything else raises
+    :class:`~pmo.engine.errors.InvalidInputError` instead of writing a file
+    that says something else.
+
+    Examples
+    --------
+    >>> from pmo.engine.leveling.model import Activity, Precedence, Resource
+    >>> p = Problem(
+    ...     resources=(Resource(name="R1", capacity=4),),
+    ...     activities=(
+    ...         Activity(name="1", duration=0, demands=(0,)),
+    ...         Activity(name="2", duration=3, demands=(2,)),
+    ...         Activity(name="3", duration=0, demands=(0,)),
+    ...     ),
+    ...     precedences=(Precedence(pred=0, succ=1), Precedence(pred=1, succ=2)),
+    ... )
+    >>> parse_sm(format_sm(p)).activities[1]
+    ... # doctest: +ELLIPSIS
+    Activity(name='2', duration=3, demands=(2,), ...)
+    """
+    acts, res = problem.activities, problem.resources
+    n, m = len(acts), len(res)
+    succs: list[list[int]] = [[] for _ in range(n)]
+    has_pred = [False] * n
+    for p in problem.precedences:
+        if p.kind != "FS" or p.lag:
+            raise InvalidInputError("PSPLIB .sm: only finish-to-start precedences without lag")
+        succs[p.pred].append(p.succ)
+        has_pred[p.succ] = True
+    if n < 2 or acts[0].duration or acts[-1].duration:
+        raise InvalidInputError("PSPLIB .sm: needs a super source and sink of duration 0")
+    if any(has_pred[j] != (j > 0) for j in range(n)) or any(
+        bool(succs[j]) != (j < n - 1) for j in range(n)
+    ):
+        raise InvalidInputError(
+            "PSPLIB .sm: only the source may lack predecessors, only the sink successors"
+        )
+    if any(r.windows for r in res):
+        raise InvalidInputError("PSPLIB .sm: capacities must be constant")
+    horizon = sum(a.duration for a in acts)
+    net = Network(problem)
+    cpm = max(net.es[j] + net.dur[j] for j in range(n))
+    star = "*" * 72
+    out = [star]
+    out += [f"comment                       :  {comment}", star] if comment else []
+    out += [
+        "projects                      :  1",
+        f"jobs (incl. supersource/sink ):  {n}",
+        f"horizon                       :  {horizon}",
+        "RESOURCES",
+        f"  - renewable                 :  {m}   R",
+        "  - nonrenewable              :  0   N",
+        "  - doubly constrained        :  0   D",
+        star,
+        "PROJECT INFORMATION:",
+        "pronr.  #jobs rel.date duedate tardcost  MPM-Time",
+        f"    1{n - 2:>7}{0:>7}{cpm:>9}{0:>9}{cpm:>9}",
+        star,
+        "PRECEDENCE RELATIONS:",
+        "jobnr.    #modes  #successors   successors",
+    ]
+    for j in range(n):
+        tail = "".join(f"{s + 1:>4}" for s in sorted(succs[j]))
+        out.append(f"{j + 1:>4}{1:>9}{len(succs[j]):>11}      {tail}")
+    out += [
+        star,
+        "REQUESTS/DURATIONS:",
+        "jobnr. mode duration" + "".join(f"  R{k + 1:>2}" for k in range(m)),
+        "-" * 72,
+    ]
+    for j, a in enumerate(acts):
+        need = "".join(f"{d:>5}" for d in a.demands)
+        out.append(f"{j + 1:>4}{1:>7}{a.duration:>6}{need}")
+    out += [
+        star,
+        "RESOURCEAVAILABILITIES:",
+        "  " + "  ".join(f"R{k + 1:>2}" for k in range(m)),
+        "".join(f"{r.capacity:>5}" for r in res),
+        star,
+    ]
+    return "\n".join(out) + "\n"
 
 
 def read_sm(path: Path) -> Problem:

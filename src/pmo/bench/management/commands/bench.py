@@ -12,6 +12,10 @@ BENCHMARKS = {
     "cpm": ("pmo.bench.cpm", "critical path method: forward + backward pass vs networkx"),
     "impact": ("pmo.bench.impact", "slip-impact propagation over a portfolio network"),
     "rcpsp": ("pmo.bench.rcpsp", "resource leveling on PSPLIB instances vs best-known"),
+    "rcpsp-generate": (
+        "pmo.bench.progen",
+        "write PSPLIB-style instances (ProGen's NC/RF/RS design, e.g. 120 jobs)",
+    ),
     "portfolio-leveling": (
         "pmo.bench.portfolio_leveling",
         "multi-project leveling: CP-SAT vs the priority-rule heuristic",
