@@ -41,14 +41,16 @@ def solve_heuristic(
     rng : numpy.random.Generator, optional
         Source of randomness for sampling; ``None`` means
         ``numpy.random.default_rng(0)``. The result is deterministic for a
-        given generator state unless ``time_limit`` cuts the sampling short.
+        given generator state unless ``time_limit`` cuts the search short.
     samples : int
         Number of randomised schedules after the deterministic rules.
     rules : tuple of str, optional
         Rules to use (default: ``LFT, LST, MTS, GRPW`` for makespan and
         ``WLFT, LFT, LST, MTS`` for the weighted delay).
     time_limit : float, optional
-        Stop sampling after this many seconds.
+        Stop after this many seconds, once the first rule has been decoded by
+        both schemes (on big networks before the other rules: one parallel
+        pass over 1,000 activities takes seconds).
     network : Network, optional
         A precompiled network of ``problem``.
     stop : threading.Event, optional
@@ -102,14 +104,21 @@ def solve_heuristic(
             best, best_key = starts, (obj, makespan)
         return best_key[0] <= bound
 
-    def stopped() -> bool:
-        return stop is not None and best is not None and stop.is_set()
+    def stopped(decoded: int) -> bool:
+        # Once a schedule is in hand, the caller's stop ends the search; the time
+        # limit does once the first rule has been decoded by both schemes (on big,
+        # tight networks the parallel scheme is often the better one).
+        if best is None:
+            return False
+        late = time_limit is not None and decoded >= 2 and time.perf_counter() - t0 > time_limit
+        return late or (stop is not None and stop.is_set())
 
     done = False
     prios = [priorities(net, r) for r in rules]
+    decoded = 0
     for prio in prios:
         for decode in ("serial", "parallel"):
-            if stopped():
+            if stopped(decoded):
                 done = True
                 break
             starts = (
@@ -117,13 +126,14 @@ def solve_heuristic(
                 if decode == "serial"
                 else parallel_sgs(net, prio)
             )
+            decoded += 1
             if offer(starts):
                 done = True
                 break
         if done:
             break
     for k in range(samples if not done else 0):
-        if (time_limit is not None and time.perf_counter() - t0 > time_limit) or stopped():
+        if stopped(decoded):
             break
         prio = prios[k % len(prios)]
         if k % 2 == 0:

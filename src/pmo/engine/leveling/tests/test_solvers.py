@@ -290,3 +290,15 @@ def test_genetic_algorithm_is_reproducible_by_schedule_count() -> None:
         for _ in range(2)
     ]
     assert runs[0].starts == runs[1].starts
+
+
+def test_heuristic_time_limit_keeps_both_schemes_of_the_first_rule() -> None:
+    # given a limit that is over before the first schedule
+    p = read_sm(J30 / "j3013_2.sm")
+    # when
+    cut = solve_heuristic(p, time_limit=1e-9, samples=50)
+    # then the first rule was still decoded by the serial and the parallel scheme, nothing more
+    first_rule = solve_heuristic(p, rules=("LFT",), samples=0)
+    uncut = solve_heuristic(p, samples=50)
+    assert cut.starts == first_rule.starts
+    assert uncut.makespan < cut.makespan  # (64 vs 70: the limit did cut the search)
