@@ -42,10 +42,7 @@ def main(argv: list[str]) -> int:
     if not common:
         print("error: the CSVs share no instance", file=sys.stderr)
         return 2
-    cpm = {}
-    for name in common:
-        net = Network(read_sm(folder / name))
-        cpm[name] = max(net.es[j] + net.dur[j] for j in range(net.n))
+    cpm = {name: max(Network(read_sm(folder / name)).cpm_finish) for name in common}
     best = {i: min(r[i][0] for r in runs.values()) for i in common}
     proof = {i: max(r[i][1] for r in runs.values()) for i in common}
     rs: dict[str, str] = {}

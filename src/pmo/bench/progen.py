@@ -35,12 +35,13 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from pmo.engine.leveling.model import Activity, Precedence, Problem, Project, Resource
+from pmo.engine.leveling.network import Network
 from pmo.engine.leveling.psplib import format_sm
 
 __all__ = ["Params", "generate", "main"]
@@ -94,17 +95,6 @@ def generate(params: Params, rng: np.random.Generator) -> tuple[Problem, float]:
     arcs = _network(params, rng)
     dur = [0, *(int(d) for d in rng.integers(1, params.max_duration + 1, size=n)), 0]
     demand = _demands(params, rng)
-    # Earliest-start schedule (arcs go forward, so index order is topological).
-    es = [0] * (n + 2)
-    for i, j in sorted(arcs):
-        es[j] = max(es[j], es[i] + dur[i])
-    horizon = max(es[j] + dur[j] for j in range(n + 2))
-    profile = np.zeros((horizon, params.resources), dtype=np.int64)
-    for j in range(1, n + 1):
-        profile[es[j] : es[j] + dur[j]] += demand[j - 1]
-    kmin = demand.max(axis=0)
-    kmax = profile.max(axis=0)
-    caps = [int(lo + round(params.rs * (hi - lo))) for lo, hi in zip(kmin, kmax, strict=True)]
     zero = (0,) * params.resources
     acts = [Activity(name="1", duration=0, demands=zero)]
     acts += [
@@ -112,11 +102,23 @@ def generate(params: Params, rng: np.random.Generator) -> tuple[Problem, float]:
         for j in range(1, n + 1)
     ]
     acts.append(Activity(name=str(n + 2), duration=0, demands=zero))
-    problem = Problem(
-        resources=tuple(Resource(name=f"R{k + 1}", capacity=c) for k, c in enumerate(caps)),
+    kmin = demand.max(axis=0)
+    # Capacities first at Kmin (every job fits), for the earliest-start schedule.
+    draft = Problem(
+        resources=tuple(Resource(name=f"R{k + 1}", capacity=int(c)) for k, c in enumerate(kmin)),
         activities=tuple(acts),
         precedences=tuple(Precedence(pred=i, succ=j) for i, j in sorted(arcs)),
         projects=(Project(name="generated"),),
+    )
+    net = Network(draft)
+    profile = np.zeros((max(net.cpm_finish), params.resources), dtype=np.int64)
+    for j in range(1, n + 1):
+        profile[net.es[j] : net.es[j] + dur[j]] += demand[j - 1]
+    kmax = profile.max(axis=0)
+    caps = [int(lo + round(params.rs * (hi - lo))) for lo, hi in zip(kmin, kmax, strict=True)]
+    problem = replace(
+        draft,
+        resources=tuple(Resource(name=f"R{k + 1}", capacity=c) for k, c in enumerate(caps)),
     )
     return problem, round(len(arcs) / (n + 2), 3)
 
@@ -218,12 +220,6 @@ def _demands(params: Params, rng: np.random.Generator) -> np.ndarray:
     return demand
 
 
-def _grid(values: list[float], name: str) -> list[float]:
-    if not values:
-        raise ValueError(f"--{name}: give at least one value")
-    return values
-
-
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="pmo bench rcpsp-generate",
@@ -259,9 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     prefix = args.prefix or f"g{args.jobs}"
     cells = [
         Params(jobs=args.jobs, nc=nc, rf=rf, rs=rs)
-        for nc in _grid(args.nc, "nc")
-        for rf in _grid(args.rf, "rf")
-        for rs in _grid(args.rs, "rs")
+        for nc in args.nc
+        for rf in args.rf
+        for rs in args.rs
     ]
     try:
         for cell in cells:
@@ -270,22 +266,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     rng = np.random.default_rng(args.seed)
-    rows = []
-    written: list[Path] = []
+    rows, texts = [], {}
     for c, cell in enumerate(cells, start=1):
         for k in range(1, args.per_cell + 1):
             problem, nc = generate(cell, rng)
             name = f"{prefix}{c}_{k}.sm"
             comment = f"ProGen-style, seed {args.seed}, NC {cell.nc} RF {cell.rf} RS {cell.rs}"
-            written.append(out / name)
-            rows.append((name, cell.nc, cell.rf, cell.rs, nc, format_sm(problem, comment=comment)))
-    out.mkdir(parents=True, exist_ok=True)
-    for path, row in zip(written, rows, strict=True):
-        path.write_text(row[-1], encoding="ascii")
+            texts[name] = format_sm(problem, comment=comment)
+            rows.append((name, cell.nc, cell.rf, cell.rs, nc))
+    out.mkdir(parents=True, exist_ok=True)  # only now: bad input leaves nothing behind
+    for name, text in texts.items():
+        (out / name).write_text(text, encoding="ascii")
     with (out / "parameters.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["instance", "nc", "rf", "rs", "nc_reached"])
-        w.writerows(row[:-1] for row in rows)
+        w.writerows(rows)
     print(f"wrote {len(rows)} instances to {out}", file=sys.stderr)
     return 0
 

@@ -139,8 +139,7 @@ def format_sm(problem: Problem, *, comment: str = "") -> str:
     if any(r.windows for r in res):
         raise InvalidInputError("PSPLIB .sm: capacities must be constant")
     horizon = sum(a.duration for a in acts)
-    net = Network(problem)
-    cpm = max(net.es[j] + net.dur[j] for j in range(n))
+    cpm = max(Network(problem).cpm_finish)
     star = "*" * 72
     out = [star]
     out += [f"comment                       :  {comment}", star] if comment else []
