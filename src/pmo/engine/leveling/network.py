@@ -7,11 +7,16 @@ and an upper bound on the horizon that any serial schedule respects.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import numpy.typing as npt
 
 from pmo.engine.errors import InfeasibleError
 from pmo.engine.leveling.model import Objective, Problem
+
+if TYPE_CHECKING:
+    from pmo.engine.leveling.kernels import Kernel
 
 __all__ = ["Network", "conflicts", "energy_bounds", "lower_bound"]
 
@@ -44,6 +49,7 @@ class Network:
         "dur",
         "es",
         "horizon",
+        "kernel",
         "m",
         "max_capacity",
         "n",
@@ -101,6 +107,8 @@ class Network:
         )
         positive = sum(max(0, d) for lst in self.succ for _, d in lst)
         self.horizon: int = latest + sum(self.dur) + positive + 1
+        self.kernel: Kernel | None = None
+        """The compiled form (:func:`pmo.engine.leveling.kernels.kernel_of`), built on use."""
 
     def _earliest_starts(self) -> list[int]:
         es = list(self.release)

@@ -6,16 +6,19 @@ priority rule is decoded into a schedule by placing one activity at a time at
 its earliest precedence- and resource-feasible start. Forward-backward
 improvement (Valls, Ballestin and Quintanilla 2005) then right- and
 left-justifies the schedule, which never makes the makespan worse.
+
+The decoding runs in the compiled kernels of :mod:`pmo.engine.leveling.kernels`;
+this module is their interface on lists, plus the priority rules.
 """
 
 from __future__ import annotations
 
-import heapq
-
 import numpy as np
 
 from pmo.engine.errors import InfeasibleError
-from pmo.engine.leveling.network import IntArray, Network
+from pmo.engine.leveling.kernels import justify as justify_kernel
+from pmo.engine.leveling.kernels import kernel_of, parallel, score, serial, topo_by_key
+from pmo.engine.leveling.network import Network
 
 __all__ = [
     "RULES",
@@ -88,7 +91,16 @@ def activity_list(
     activity with probability proportional to ``(regret + 1) ** alpha``.
     """
     if rng is None:
-        return _ordered(net, prio)
+        kernel = kernel_of(net)
+        order = np.empty(net.n, dtype=np.int64)
+        topo_by_key(
+            np.asarray(prio, dtype=np.float64),
+            kernel.pred_ptr,
+            kernel.succ_ptr,
+            kernel.succ_idx,
+            order,
+        )
+        return [int(j) for j in order]
     left = [len(net.pred[j]) for j in range(net.n)]
     eligible = [j for j in range(net.n) if left[j] == 0]
     out: list[int] = []
@@ -108,50 +120,17 @@ def activity_list(
     return out
 
 
-def _fit(avail: IntArray, net: Network, j: int, es: int, limit: int | None = None) -> int:
-    """Earliest start >= ``es`` where activity ``j`` fits ``avail`` (-1 if none <= limit)."""
-    d, uses = net.dur[j], net.uses[j]
-    if d == 0 or uses.size == 0:
-        return es if limit is None or es <= limit else -1
-    horizon = avail.shape[1]
-    need = net.demand[j, uses][:, None]
-    t = es
-    width = max(4 * d, 64)
-    while True:
-        stop = min(horizon, t + width)
-        if stop - t < d:
-            return -1
-        bad = np.flatnonzero((avail[uses, t:stop] < need).any(axis=0))
-        pos = 0
-        while True:
-            i = int(np.searchsorted(bad, pos))
-            if i == bad.size or bad[i] >= pos + d:
-                if t + pos + d <= stop:
-                    s = t + pos
-                    return s if limit is None or s <= limit else -1
-                break
-            pos = int(bad[int(np.searchsorted(bad, pos + d)) - 1]) + 1
-            if t + pos + d > stop:
-                break
-        if stop == horizon or (limit is not None and t + pos > limit):
-            return -1
-        t += pos
-        width *= 2
-
-
-def _place(avail: IntArray, net: Network, j: int, s: int) -> None:
-    uses = net.uses[j]
-    if uses.size and net.dur[j]:
+def _pinned_fit(net: Network) -> None:
+    """Raise when the pinned activities alone exceed a resource's capacity."""
+    k = kernel_of(net)
+    pinned = np.flatnonzero(k.pinned >= 0)
+    if not pinned.size:
+        return
+    avail = k.cap.copy()
+    for j in pinned:
+        uses, s = net.uses[j], int(k.pinned[j])
         avail[uses, s : s + net.dur[j]] -= net.demand[j, uses][:, None]
-
-
-def _pinned(net: Network, avail: IntArray, starts: list[int]) -> None:
-    for j in range(net.n):
-        p = net.pinned[j]
-        if p is not None:
-            starts[j] = p
-            _place(avail, net, j, p)
-    if net.n and (avail < 0).any():
+    if (avail < 0).any():
         raise InfeasibleError("pinned activities alone exceed a resource's capacity")
 
 
@@ -171,21 +150,13 @@ def serial_sgs(net: Network, order: list[int]) -> list[int]:
     >>> serial_sgs(Network(p), [2, 0, 1])
     [2, 4, 0]
     """
-    avail = net.capacity(net.horizon)
-    starts = [-1] * net.n
-    _pinned(net, avail, starts)
-    for j in order:
-        if net.pinned[j] is not None:
-            continue
-        es = net.release[j]
-        for i, delta in net.pred[j]:
-            es = max(es, starts[i] + delta)
-        s = _fit(avail, net, j, es)
-        if s < 0:
-            raise InfeasibleError(f"activity {net.problem.activities[j].name!r} fits nowhere")
-        starts[j] = s
-        _place(avail, net, j, s)
-    return starts
+    _pinned_fit(net)
+    k = kernel_of(net)
+    starts = np.full(net.n, -1, dtype=np.int64)
+    failed = serial(np.asarray(order, dtype=np.int64), starts, k.arrays(), k.cap.copy())
+    if failed >= 0:
+        raise InfeasibleError(f"activity {net.problem.activities[failed].name!r} fits nowhere")
+    return [int(s) for s in starts]
 
 
 def parallel_sgs(net: Network, prio: list[float]) -> list[int]:
@@ -201,98 +172,16 @@ def parallel_sgs(net: Network, prio: list[float]) -> list[int]:
     >>> parallel_sgs(Network(p), [0.0, 1.0, 2.0])
     [0, 0, 2]
     """
-    avail = net.capacity(net.horizon)
-    starts = [-1] * net.n
-    _pinned(net, avail, starts)
-    left = [len(net.pred[j]) for j in range(net.n)]
-    ready: list[tuple[int, float, int]] = []  # (earliest start, priority, activity)
-    events: list[int] = sorted(
-        {w for r in net.problem.resources for x in r.windows for w in (x.start, x.end)}
+    _pinned_fit(net)
+    k = kernel_of(net)
+    events = np.array(
+        sorted({w for r in net.problem.resources for x in r.windows for w in (x.start, x.end)}),
+        dtype=np.int64,
     )
-    finishes: list[int] = []
-    todo = net.n
-
-    def release(j: int) -> None:
-        for s, _ in net.succ[j]:
-            left[s] -= 1
-            if left[s] == 0:
-                if net.pinned[s] is not None:
-                    release(s)
-                else:
-                    es = net.release[s]
-                    for i, delta in net.pred[s]:
-                        es = max(es, starts[i] + delta)
-                    ready.append((es, prio[s], s))
-
-    for j in range(net.n):
-        if net.pinned[j] is not None:
-            todo -= 1
-    for j in range(net.n):
-        if left[j] == 0:
-            if net.pinned[j] is not None:
-                release(j)
-            else:
-                ready.append((net.release[j], prio[j], j))
-    t = min((r[0] for r in ready), default=0)
-    while todo:
-        ready.sort(key=lambda r: (r[1], r[2]))
-        started = False
-        for item in list(ready):
-            es, _, j = item
-            if es <= t and _fit(avail, net, j, t, limit=t) == t:
-                starts[j] = t
-                _place(avail, net, j, t)
-                ready.remove(item)
-                todo -= 1
-                heapq.heappush(finishes, t + net.dur[j])
-                release(j)
-                started = True
-        if started:
-            continue
-        while finishes and finishes[0] <= t:
-            heapq.heappop(finishes)
-        nxt = [r[0] for r in ready if r[0] > t]
-        if finishes:
-            nxt.append(finishes[0])
-        nxt.extend(e for e in events if e > t)
-        if not nxt:
-            nxt.append(t + 1)
-        t = min(nxt)
-        if t >= net.horizon:
-            raise InfeasibleError("the parallel scheme ran past the horizon")
-    return starts
-
-
-def _backward(net: Network, starts: list[int], total: int) -> list[int] | None:
-    """Right-justify ``starts`` inside ``[0, total)`` (None if a release blocks it)."""
-    # Reversed time: period t' is period total - 1 - t'. Periods before 0 get
-    # no capacity, so nothing starts before time 0.
-    cap = net.capacity(total)
-    avail = np.zeros((net.m, net.horizon + total), dtype=np.int64)
-    avail[:, :total] = cap[:, ::-1]
-    rev = [-1] * net.n
-    for j in range(net.n):
-        p = net.pinned[j]
-        if p is not None:
-            rev[j] = total - p - net.dur[j]
-            _place(avail, net, j, rev[j])
-    order = _ordered(net, [-(s + d) for s, d in zip(starts, net.dur, strict=True)], True)
-    for j in order:
-        if net.pinned[j] is not None:
-            continue
-        es = 0
-        dl = net.deadline[j]
-        if dl is not None:
-            es = max(es, total - dl)
-        for s, delta in net.succ[j]:
-            # start[s] >= start[j] + delta  <=>  rev[j] >= rev[s] + dur[s] - dur[j] + delta
-            es = max(es, rev[s] + net.dur[s] - net.dur[j] + delta)
-        s_rev = _fit(avail, net, j, es, limit=total - net.dur[j] - net.release[j])
-        if s_rev < 0:
-            return None
-        rev[j] = s_rev
-        _place(avail, net, j, s_rev)
-    return [total - r - d for r, d in zip(rev, net.dur, strict=True)]
+    starts = np.empty(net.n, dtype=np.int64)
+    if not parallel(np.asarray(prio, dtype=np.float64), events, starts, k.arrays(), k.cap.copy()):
+        raise InfeasibleError("the parallel scheme ran past the horizon")
+    return [int(s) for s in starts]
 
 
 def justify(net: Network, starts: list[int], rounds: int = 3) -> list[int]:
@@ -311,42 +200,10 @@ def justify(net: Network, starts: list[int], rounds: int = 3) -> list[int]:
     >>> justify(Network(p), [0, 5])
     [0, 2]
     """
-    best, best_key = starts, _key(net, starts)
-    current = starts
-    for _ in range(rounds):
-        total = max((s + d for s, d in zip(current, net.dur, strict=True)), default=0)
-        right = _backward(net, current, total)
-        if right is None:
-            break
-        current = serial_sgs(net, _ordered(net, right))
-        key = _key(net, current)
-        if key >= best_key:
-            break
-        best, best_key = current, key
-    return best
-
-
-def _ordered(net: Network, key: list[int] | list[float], backward: bool = False) -> list[int]:
-    """A topological (or reverse topological) order taking the smallest key first."""
-    left = [len(net.succ[j] if backward else net.pred[j]) for j in range(net.n)]
-    heap = [(key[j], j) for j in range(net.n) if left[j] == 0]
-    heapq.heapify(heap)
-    out: list[int] = []
-    while heap:
-        _, j = heapq.heappop(heap)
-        out.append(j)
-        for i, _ in net.pred[j] if backward else net.succ[j]:
-            left[i] -= 1
-            if left[i] == 0:
-                heapq.heappush(heap, (key[i], i))
-    return out
-
-
-def _key(net: Network, starts: list[int]) -> tuple[int, int, int]:
-    late = sum(
-        max(0, s + d - dl)
-        for s, d, dl in zip(starts, net.dur, net.deadline, strict=True)
-        if dl is not None
-    )
-    obj, makespan, _, _ = net.evaluate(starts)
-    return late, obj, makespan
+    k = kernel_of(net)
+    g = k.arrays()
+    out = np.asarray(starts, dtype=np.int64).copy()
+    fit = np.empty(3, dtype=np.int64)
+    score(out, g, fit)
+    justify_kernel(out, fit, rounds, k.cap.copy(), g)
+    return [int(s) for s in out]

@@ -76,6 +76,23 @@ def test_serial_and_parallel_schemes_by_hand() -> None:
     assert parallel_sgs(net, [0.0, 1.0, 2.0, 3.0, 4.0]) == [0, 0, 3, 5, 2]
 
 
+def test_parallel_scheme_waits_for_a_pinned_predecessor() -> None:
+    # Regression: the interpreted scheme queued "next" twice when its only predecessor
+    # was a pinned root (once released by it, once as a root), and started it at 0.
+    p = Problem(
+        resources=(Resource(name="r", capacity=1),),
+        activities=(
+            Activity(name="fixed", duration=4, demands=(1,), pinned_start=5),
+            Activity(name="next", duration=2, demands=(1,)),
+            Activity(name="free", duration=3, demands=(1,)),
+        ),
+        precedences=(Precedence(pred=0, succ=1),),
+    )
+    starts = parallel_sgs(Network(p), [0.0, 1.0, 2.0])
+    assert starts == [5, 9, 0]
+    check_schedule(p, starts)
+
+
 def test_justification_pulls_the_late_activity_forward() -> None:
     # e at 9 makes the makespan 12; right-justifying then left-justifying gives 9
     net = Network(_textbook())
