@@ -3,6 +3,8 @@ and CP-SAT (warm-started by the heuristic) is never worse than the heuristic."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -124,3 +126,54 @@ def test_genetic_algorithm_returns_valid_schedules(problem: Problem, seed: int) 
     check_schedule(problem, best.starts)  # also inside improve_ga; explicit here
     assert best.objective <= rules.objective
     assert best.bound <= best.objective
+
+
+@st.composite
+def pinned_problems(draw: st.DrawFn) -> Problem:
+    """A problem whose activities partly keep the starts of a valid schedule.
+
+    The pinned set is closed under predecessors (work under way and what came
+    before it), as when the PMO pins a project that waits for no other.
+    """
+    problem = draw(problems())
+    base = solve_heuristic(problem, samples=0)
+    preds: list[list[int]] = [[] for _ in problem.activities]
+    for e in problem.precedences:
+        preds[e.succ].append(e.pred)
+    todo = list(draw(st.sets(st.integers(0, problem.n_activities - 1), min_size=1)))
+    pinned: set[int] = set()
+    while todo:
+        j = todo.pop()
+        if j not in pinned:
+            pinned.add(j)
+            todo.extend(preds[j])
+    activities = tuple(
+        replace(a, pinned_start=base.starts[j]) if j in pinned else a
+        for j, a in enumerate(problem.activities)
+    )
+    return replace(problem, activities=activities)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=pinned_problems(), seed=st.integers(0, 2**16))
+def test_pinned_activities_in_every_scheme_and_backend(problem: Problem, seed: int) -> None:
+    from pmo.engine.leveling.network import Network
+    from pmo.engine.leveling.sgs import (
+        activity_list,
+        justify,
+        parallel_sgs,
+        priorities,
+        serial_sgs,
+    )
+
+    net = Network(problem)
+    for rule in ("LFT", "WLFT"):
+        prio = priorities(net, rule)
+        for starts in (serial_sgs(net, activity_list(net, prio)), parallel_sgs(net, prio)):
+            check_schedule(problem, starts)
+            check_schedule(problem, justify(net, starts))
+    for backend in ("heuristic", "ga", "cpsat"):
+        s = solve(
+            problem, backend=backend, time_limit=1, workers=1, rng=np.random.default_rng(seed)
+        )
+        check_schedule(problem, s.starts)
