@@ -96,6 +96,7 @@ class Network:
                             f"{self.max_capacity[k]}"
                         )
         self.es = self._earliest_starts()
+        self._pinned_links()
         self.tail = self._tails()
         finish = [0] * len(problem.projects)
         for j in range(n):
@@ -118,6 +119,32 @@ class Network:
             for i, delta in self.pred[j]:
                 es[j] = max(es[j], es[i] + delta)
         return es
+
+    def _pinned_links(self) -> None:
+        """A pinned activity's predecessors must make way: a deadline for each unpinned one.
+
+        An unpinned predecessor ``i`` of an activity pinned at ``p`` must start by
+        ``p - delta``, i.e. finish by ``p - delta + dur[i]``: that becomes (or tightens)
+        its deadline, which every back-end respects. Links that no schedule can keep
+        raise :class:`~pmo.engine.errors.InfeasibleError` naming both activities.
+        """
+        acts = self.problem.activities
+        for j in range(self.n):
+            pinned = self.pinned[j]
+            if pinned is None:
+                continue
+            for i, delta in self.pred[j]:
+                latest = pinned - delta
+                if self.es[i] > latest:
+                    raise InfeasibleError(
+                        f"activity {acts[j].name!r} is pinned at {pinned}, but its predecessor "
+                        f"{acts[i].name!r} cannot start before {self.es[i]} "
+                        f"(it would have to start by {latest})"
+                    )
+                if self.pinned[i] is None:
+                    finish = latest + self.dur[i]
+                    current = self.deadline[i]
+                    self.deadline[i] = finish if current is None else min(current, finish)
 
     def _tails(self) -> list[int]:
         """Longest path from the start of each activity to the end of the schedule."""

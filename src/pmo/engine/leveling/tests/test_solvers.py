@@ -93,6 +93,39 @@ def test_parallel_scheme_waits_for_a_pinned_predecessor() -> None:
     check_schedule(p, starts)
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_free_predecessor_makes_way_for_a_pinned_activity(backend: str) -> None:
+    # B is pinned at 3 and waits for A: A must be done by 3, so C (listed first, as
+    # long as A and B together) goes after B. Before the predecessors of pinned
+    # activities got deadlines, every back-end put C first and broke A -> B.
+    p = Problem(
+        resources=(Resource(name="r", capacity=1),),
+        activities=(
+            Activity(name="C", duration=3, demands=(1,)),
+            Activity(name="A", duration=2, demands=(1,)),
+            Activity(name="B", duration=2, demands=(1,), pinned_start=3),
+        ),
+        precedences=(Precedence(pred=1, succ=2),),
+    )
+    s = solve(p, backend=backend, time_limit=2)
+    check_schedule(p, s.starts)
+    assert s.objective == 8
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_pinned_activity_its_predecessor_cannot_reach(backend: str) -> None:
+    p = Problem(
+        resources=(Resource(name="r", capacity=1),),
+        activities=(
+            Activity(name="A", duration=2, demands=(1,), release=1),
+            Activity(name="B", duration=2, demands=(1,), pinned_start=2),
+        ),
+        precedences=(Precedence(pred=0, succ=1),),
+    )
+    with pytest.raises(InfeasibleError, match="'B' is pinned at 2, but its predecessor 'A'"):
+        solve(p, backend=backend, time_limit=2)
+
+
 def test_justification_pulls_the_late_activity_forward() -> None:
     # e at 9 makes the makespan 12; right-justifying then left-justifying gives 9
     net = Network(_textbook())
