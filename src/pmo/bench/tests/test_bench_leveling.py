@@ -47,3 +47,4 @@ def test_portfolio_small_run(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert out[-1].startswith("summary: heuristic=")
     assert any(line.startswith("cpsat_1s:") for line in out)
+    assert any(line.startswith("solve_1s:") for line in out)

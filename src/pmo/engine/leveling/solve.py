@@ -12,8 +12,9 @@ from pmo.engine.errors import InfeasibleError, InvalidInputError
 from pmo.engine.leveling.cpsat import CpSatOptions, solve_cpsat
 from pmo.engine.leveling.ga import improve_ga
 from pmo.engine.leveling.heuristic import make_schedule, solve_heuristic
-from pmo.engine.leveling.model import Problem, Schedule
+from pmo.engine.leveling.model import Objective, Problem, Schedule
 from pmo.engine.leveling.network import Network
+from pmo.engine.leveling.offsets import improve_by_offsets
 from pmo.engine.leveling.race import Race, stopped_by
 
 __all__ = ["BACKENDS", "Backend", "solve"]
@@ -96,6 +97,10 @@ def _cpsat(
     the others the genetic algorithm finds better schedules faster than
     CP-SAT's own neighbourhood search: when CP-SAT has not proven its result
     within its share of the time, its thread runs a second genetic search.
+    Portfolios (weighted delay, several projects) first get half the time for
+    the project-priority search (:mod:`pmo.engine.leveling.offsets`), whose
+    result warm-starts the rest; above ``GA_MAX_ACTIVITIES`` the rest is
+    CP-SAT's project-group search alone.
     """
     t0 = time.perf_counter()
     try:
@@ -115,6 +120,21 @@ def _cpsat(
         return hint
     seed = int(rng.integers(0, 2**31 - 1))
     left = max(0.05, time_limit - (time.perf_counter() - t0))
+    if hint is not None and _portfolio(problem) and left >= 0.2:
+        # Portfolios: which project goes first matters most. The project-priority
+        # search finds that fast; the searches below polish its result.
+        first = Race(hint.bound) if stop is not None else None
+        with stopped_by(first, stop):
+            hint = improve_by_offsets(
+                network,
+                [hint],
+                time_limit=left * _OFFSET_SHARE,
+                rng=np.random.default_rng(seed),
+                race=first,
+            )
+        if hint.status == "optimal" or _stopped(stop):
+            return _elapsed(hint, time.perf_counter() - t0)
+        left = max(0.05, time_limit - (time.perf_counter() - t0))
     if hint is None or network.n > GA_MAX_ACTIVITIES or left < 0.2:
         alone = Race(hint.bound if hint is not None else 0) if stop is not None else None
         with stopped_by(alone, stop):
@@ -199,6 +219,14 @@ _EXACT_SHARE = 0.5
 """Share of the time CP-SAT gets to prove optimality before its thread turns genetic."""
 
 
+_OFFSET_SHARE = 0.5
+"""Share of the time the project-priority search gets on portfolios (weighted delay)."""
+
+
+def _portfolio(problem: Problem) -> bool:
+    return problem.objective is Objective.WEIGHTED_DELAY and len(problem.projects) > 1
+
+
 def _stopped(stop: threading.Event | None) -> bool:
     return stop is not None and stop.is_set()
 
@@ -240,7 +268,8 @@ def solve(
     backend : {"cpsat", "ga", "heuristic"}
         Which back-end: ``heuristic`` = priority rules with sampling and
         justification; ``ga`` = the genetic algorithm seeded by the rules;
-        ``cpsat`` = rules, CP-SAT, the genetic algorithm, CP-SAT again.
+        ``cpsat`` = rules, for portfolios the project-priority search, then
+        CP-SAT and the genetic algorithm side by side.
     time_limit : float
         Seconds.
     workers : int

@@ -1,0 +1,126 @@
+"""Project-priority search for portfolios: one priority offset per project.
+
+A portfolio's weighted delay depends mostly on which projects get the shared
+roles first, less on the order of activities inside a project. This search
+keeps the priority rule's values inside each project (``WLFT`` by default:
+latest finish against the project's own CPM date) and adds one offset per
+project: a smaller offset moves the whole project ahead in the activity list.
+Each candidate is decoded by the serial scheme and improved by
+forward-backward justification (the compiled kernels, a few milliseconds for
+5,000 activities), and a move is kept when the schedule is no worse (equal
+moves too, so the search crosses plateaus). Moves change one project's offset,
+sometimes two, by a normal step of a tenth of the priority range.
+
+On the generated 50 x 100 portfolio of ``pmo bench portfolio-leveling`` it
+finds schedules a fifth better than the priority rules within 30 s, where the
+project-group CP-SAT search finds a few percent (``benchmarks/leveling.md``).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from pmo.engine.leveling.heuristic import make_schedule
+from pmo.engine.leveling.kernels import justify, kernel_of, score, serial, topo_by_key
+from pmo.engine.leveling.model import Schedule
+from pmo.engine.leveling.network import Network
+from pmo.engine.leveling.race import Race
+from pmo.engine.leveling.sgs import priorities
+
+__all__ = ["improve_by_offsets"]
+
+_STEP = 0.1
+"""Standard deviation of a move, as a share of the priority range."""
+_SECOND = 0.3
+"""Probability that a move also shifts a second project."""
+
+
+def improve_by_offsets(
+    net: Network,
+    seeds: list[Schedule],
+    *,
+    time_limit: float,
+    rng: np.random.Generator | None = None,
+    rule: str = "WLFT",
+    race: Race | None = None,
+    max_moves: int | None = None,
+) -> Schedule:
+    """Search per-project priority offsets; the best schedule found, validated.
+
+    Never worse than the best of ``seeds``. Stops after ``time_limit``
+    seconds, after ``max_moves`` moves (for reproducible runs), when the
+    objective reaches the bound of the best seed, or when ``race`` finishes
+    (the caller's stop).
+
+    Examples
+    --------
+    >>> from pmo.engine.leveling.model import (
+    ...     Activity, Objective, Problem, Project, Resource)
+    >>> from pmo.engine.leveling.heuristic import solve_heuristic
+    >>> p = Problem(
+    ...     resources=(Resource(name="dev", capacity=1),),
+    ...     activities=(
+    ...         Activity(name="minor", duration=4, demands=(1,), project=0),
+    ...         Activity(name="major", duration=2, demands=(1,), project=1),
+    ...     ),
+    ...     projects=(Project(name="minor", weight=1), Project(name="major", weight=8)),
+    ...     objective=Objective.WEIGHTED_DELAY,
+    ... )
+    >>> net = Network(p)
+    >>> best = improve_by_offsets(net, [solve_heuristic(p, network=net)], time_limit=5)
+    >>> best.starts, best.objective
+    ((2, 0), 2)
+    """
+    t0 = time.perf_counter()
+    rng = rng if rng is not None else np.random.default_rng(0)
+    best_seed = min(seeds, key=lambda s: (s.objective, s.makespan))
+    kernel = kernel_of(net)
+    arrays = kernel.arrays()
+    work = kernel.cap.copy()
+    base = np.array(priorities(net, rule), dtype=np.float64)
+    project = np.array(net.project, dtype=np.int64)
+    nproj = max(1, len(net.weights))
+    step = _STEP * (float(base.max() - base.min()) + 1.0) if net.n else 1.0
+    order = np.empty(net.n, dtype=np.int64)
+    starts = np.empty(net.n, dtype=np.int64)
+    fit = np.empty(3, dtype=np.int64)
+
+    def decode(offset: np.ndarray) -> tuple[tuple[int, int, int], np.ndarray] | None:
+        topo_by_key(
+            base + offset[project], kernel.pred_ptr, kernel.succ_ptr, kernel.succ_idx, order
+        )
+        if serial(order, starts, arrays, work) >= 0:
+            return None
+        score(starts, arrays, fit)
+        justify(starts, fit, 3, work, arrays)
+        return (int(fit[0]), int(fit[1]), int(fit[2])), starts.copy()
+
+    offset = np.zeros(nproj)
+    current = decode(offset)
+    best: tuple[tuple[int, int, int], np.ndarray] | None = current
+    moves = 0
+    while current is not None:
+        if best is not None and best[0][0] == 0 and best[0][1] <= best_seed.bound:
+            break
+        if time.perf_counter() - t0 >= time_limit or (race is not None and race.finished):
+            break
+        if max_moves is not None and moves >= max_moves:
+            break
+        trial = offset.copy()
+        trial[rng.integers(nproj)] += rng.normal(0.0, step)
+        if rng.random() < _SECOND:
+            trial[rng.integers(nproj)] += rng.normal(0.0, step)
+        found = decode(trial)
+        moves += 1
+        if found is not None and found[0] <= current[0]:
+            offset, current = trial, found
+            if best is None or found[0] < best[0]:
+                best = found
+    seconds = time.perf_counter() - t0
+    if best is None or best[0][0] > 0 or best[0][1] >= best_seed.objective:
+        return make_schedule(
+            net, list(best_seed.starts), best_seed.bound, best_seed.solver, seconds
+        )
+    return make_schedule(net, [int(s) for s in best[1]], best_seed.bound, "offsets", seconds)

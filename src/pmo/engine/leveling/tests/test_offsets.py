@@ -1,0 +1,105 @@
+"""The project-priority search for portfolios."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from pmo.engine.leveling import (
+    Activity,
+    Objective,
+    Precedence,
+    Problem,
+    Project,
+    Resource,
+    check_schedule,
+    solve,
+    solve_heuristic,
+)
+from pmo.engine.leveling.network import Network
+from pmo.engine.leveling.offsets import improve_by_offsets
+from pmo.engine.leveling.race import Race
+
+
+def _portfolio(projects: int, tasks: int, seed: int) -> Problem:
+    """Chains of tasks per project on three shared roles; weights 1-5."""
+    rng = np.random.default_rng(seed)
+    acts, precs = [], []
+    for p in range(projects):
+        for t in range(tasks):
+            k = p * tasks + t
+            acts.append(
+                Activity(
+                    name=f"{p}-{t}",
+                    duration=int(rng.integers(1, 6)),
+                    demands=tuple(int(rng.integers(0, 3)) for _ in range(3)),
+                    project=p,
+                )
+            )
+            if t:
+                precs.append(Precedence(pred=k - 1, succ=k))
+    return Problem(
+        resources=tuple(Resource(name=f"r{i}", capacity=4) for i in range(3)),
+        activities=tuple(acts),
+        precedences=tuple(precs),
+        projects=tuple(Project(name=f"P{p}", weight=1 + p % 5) for p in range(projects)),
+        objective=Objective.WEIGHTED_DELAY,
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_offsets_improve_on_the_rules(seed: int) -> None:
+    # Measured when written: 1297 -> 766, 1248 -> 606, 1014 -> 585 in 300 moves.
+    problem = _portfolio(8, 15, seed)
+    net = Network(problem)
+    rules = solve_heuristic(problem, samples=0, network=net)
+    found = improve_by_offsets(
+        net, [rules], time_limit=60, max_moves=300, rng=np.random.default_rng(0)
+    )
+    check_schedule(problem, found.starts)
+    assert found.solver == "offsets"
+    assert found.objective < 0.8 * rules.objective
+    assert found.objective == net.evaluate(found.starts)[0]
+
+
+def test_offsets_never_return_worse_than_the_seed() -> None:
+    problem = _portfolio(8, 15, 0)
+    net = Network(problem)
+    good = improve_by_offsets(
+        net,
+        [solve_heuristic(problem, samples=0, network=net)],
+        time_limit=60,
+        max_moves=300,
+    )
+    # Two moves cannot get back to a schedule that good: the seed comes back.
+    again = improve_by_offsets(net, [good], time_limit=60, max_moves=2)
+    assert again.starts == good.starts
+    assert again.objective == good.objective
+
+
+def test_a_finished_race_ends_the_offset_search() -> None:
+    problem = _portfolio(40, 30, 0)
+    net = Network(problem)
+    rules = solve_heuristic(problem, samples=0, network=net)
+    race = Race(bound=0)
+    threading.Timer(0.3, race.finish).start()
+    t0 = time.perf_counter()
+    found = improve_by_offsets(net, [rules], time_limit=60, race=race)
+    assert time.perf_counter() - t0 < 5.0
+    assert found.objective <= rules.objective
+    check_schedule(problem, found.starts)
+
+
+def test_solve_runs_the_offset_search_on_portfolios() -> None:
+    # 800 activities: before the offset search, solve(time_limit=5) stayed at 0.91-0.97
+    # of the rules' weighted delay on seeds 0-2 (29,366 / 27,602 / 27,235 against
+    # 30,255 / 28,887 / 29,804); with it 0.54-0.57.
+    problem = _portfolio(20, 40, 0)
+    net = Network(problem)
+    rules = solve_heuristic(problem, samples=0, network=net)
+    found = solve(problem, time_limit=2, workers=1)
+    check_schedule(problem, found.starts)
+    assert found.objective < 0.8 * rules.objective
