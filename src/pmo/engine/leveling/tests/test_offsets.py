@@ -9,12 +9,6 @@ import numpy as np
 import pytest
 
 from pmo.engine.leveling import (
-    Activity,
-    Objective,
-    Precedence,
-    Problem,
-    Project,
-    Resource,
     check_schedule,
     solve,
     solve_heuristic,
@@ -22,38 +16,13 @@ from pmo.engine.leveling import (
 from pmo.engine.leveling.network import Network
 from pmo.engine.leveling.offsets import improve_by_offsets
 from pmo.engine.leveling.race import Race
-
-
-def _portfolio(projects: int, tasks: int, seed: int) -> Problem:
-    """Chains of tasks per project on three shared roles; weights 1-5."""
-    rng = np.random.default_rng(seed)
-    acts, precs = [], []
-    for p in range(projects):
-        for t in range(tasks):
-            k = p * tasks + t
-            acts.append(
-                Activity(
-                    name=f"{p}-{t}",
-                    duration=int(rng.integers(1, 6)),
-                    demands=tuple(int(rng.integers(0, 3)) for _ in range(3)),
-                    project=p,
-                )
-            )
-            if t:
-                precs.append(Precedence(pred=k - 1, succ=k))
-    return Problem(
-        resources=tuple(Resource(name=f"r{i}", capacity=4) for i in range(3)),
-        activities=tuple(acts),
-        precedences=tuple(precs),
-        projects=tuple(Project(name=f"P{p}", weight=1 + p % 5) for p in range(projects)),
-        objective=Objective.WEIGHTED_DELAY,
-    )
+from pmo.engine.leveling.tests.portfolios import chain_portfolio
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_offsets_improve_on_the_rules(seed: int) -> None:
     # Measured when written: 1297 -> 766, 1248 -> 606, 1014 -> 585 in 300 moves.
-    problem = _portfolio(8, 15, seed)
+    problem = chain_portfolio(8, 15, seed)
     net = Network(problem)
     rules = solve_heuristic(problem, samples=0, network=net)
     found = improve_by_offsets(
@@ -66,7 +35,7 @@ def test_offsets_improve_on_the_rules(seed: int) -> None:
 
 
 def test_offsets_never_return_worse_than_the_seed() -> None:
-    problem = _portfolio(8, 15, 0)
+    problem = chain_portfolio(8, 15, 0)
     net = Network(problem)
     good = improve_by_offsets(
         net,
@@ -81,7 +50,7 @@ def test_offsets_never_return_worse_than_the_seed() -> None:
 
 
 def test_a_finished_race_ends_the_offset_search() -> None:
-    problem = _portfolio(40, 30, 0)
+    problem = chain_portfolio(40, 30, 0)
     net = Network(problem)
     rules = solve_heuristic(problem, samples=0, network=net)
     race = Race(bound=0)
@@ -100,7 +69,7 @@ def test_solve_runs_the_offset_search_on_portfolios() -> None:
     from pmo.engine.leveling.ga import warm_up
 
     warm_up()  # the compiled kernels load outside the time limit
-    problem = _portfolio(20, 40, 0)
+    problem = chain_portfolio(20, 40, 0)
     net = Network(problem)
     rules = solve_heuristic(problem, samples=0, network=net)
     found = solve(problem, time_limit=5, workers=1)

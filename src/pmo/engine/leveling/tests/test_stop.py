@@ -9,12 +9,7 @@ import numpy as np
 import pytest
 
 from pmo.engine.leveling import (
-    Activity,
-    Objective,
-    Precedence,
     Problem,
-    Project,
-    Resource,
     read_sm,
     solve,
     solve_heuristic,
@@ -22,6 +17,7 @@ from pmo.engine.leveling import (
 )
 from pmo.engine.leveling.ga import improve_ga
 from pmo.engine.leveling.network import Network
+from pmo.engine.leveling.tests.portfolios import chain_portfolio
 from pmo.engine.leveling.tests.test_solvers import BACKENDS, J30
 
 # Never proven within 10 s (best-known 134): every search runs to its limit unless stopped.
@@ -73,30 +69,9 @@ def test_a_stop_ends_a_running_search(hard: Problem, backend: str) -> None:
     assert Network(hard).evaluate(list(starts))[0] <= rules.objective
 
 
-def _portfolio(projects: int = 11, tasks: int = 100) -> Problem:
+def _portfolio() -> Problem:
     """Above 1,000 activities: the project-group search of big portfolios."""
-    rng = np.random.default_rng(5)
-    acts, precs = [], []
-    for p in range(projects):
-        for t in range(tasks):
-            k = p * tasks + t
-            acts.append(
-                Activity(
-                    name=f"{p}-{t}",
-                    duration=int(rng.integers(1, 6)),
-                    demands=tuple(int(rng.integers(0, 3)) for _ in range(3)),
-                    project=p,
-                )
-            )
-            if t:
-                precs.append(Precedence(pred=k - 1, succ=k))
-    return Problem(
-        resources=tuple(Resource(name=f"r{i}", capacity=4) for i in range(3)),
-        activities=tuple(acts),
-        precedences=tuple(precs),
-        projects=tuple(Project(name=f"P{p}", weight=1 + p % 5) for p in range(projects)),
-        objective=Objective.WEIGHTED_DELAY,
-    )
+    return chain_portfolio(11, 100, seed=5)
 
 
 def test_a_stop_ends_the_project_group_search_of_a_big_portfolio() -> None:
