@@ -97,10 +97,11 @@ def _cpsat(
     the others the genetic algorithm finds better schedules faster than
     CP-SAT's own neighbourhood search: when CP-SAT has not proven its result
     within its share of the time, its thread runs a second genetic search.
-    Portfolios (weighted delay, several projects) first get half the time for
-    the project-priority search (:mod:`pmo.engine.leveling.offsets`), whose
-    result warm-starts the rest; above ``GA_MAX_ACTIVITIES`` the rest is
-    CP-SAT's project-group search alone.
+    Portfolios (weighted delay, several projects) first get up to half the
+    time for the project-priority search (:mod:`pmo.engine.leveling.offsets`;
+    it gives up earlier once it stops improving), whose result warm-starts the
+    rest; above ``GA_MAX_ACTIVITIES`` the rest is CP-SAT's project-group search
+    alone.
     """
     t0 = time.perf_counter()
     try:
@@ -220,7 +221,7 @@ _EXACT_SHARE = 0.5
 
 
 _OFFSET_SHARE = 0.5
-"""Share of the time the project-priority search gets on portfolios (weighted delay)."""
+"""Most of the time the project-priority search gets on portfolios (weighted delay)."""
 
 
 def _portfolio(problem: Problem) -> bool:

@@ -75,3 +75,16 @@ def test_solve_runs_the_offset_search_on_portfolios() -> None:
     found = solve(problem, time_limit=5, workers=1)
     check_schedule(problem, found.starts)
     assert found.objective < 0.8 * rules.objective
+
+
+def test_the_offset_search_gives_up_when_it_stops_improving() -> None:
+    # The bound (no delay at all) is out of reach here; without patience the search
+    # would use all 60 s. A small portfolio that CP-SAT closes at once (the demo's)
+    # is not held up by it either: solve() reaches the optimum in well under a second.
+    problem = chain_portfolio(8, 15, 0)
+    net = Network(problem)
+    rules = solve_heuristic(problem, samples=0, network=net)
+    t0 = time.perf_counter()
+    found = improve_by_offsets(net, [rules], time_limit=60, patience=200)
+    assert time.perf_counter() - t0 < 10.0
+    assert 0 < found.objective < rules.objective
