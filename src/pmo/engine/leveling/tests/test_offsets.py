@@ -88,3 +88,27 @@ def test_the_offset_search_gives_up_when_it_stops_improving() -> None:
     found = improve_by_offsets(net, [rules], time_limit=60, patience=200)
     assert time.perf_counter() - t0 < 10.0
     assert 0 < found.objective < rules.objective
+
+
+def test_pinned_projects_keep_their_dates() -> None:
+    from dataclasses import replace
+
+    loose = chain_portfolio(8, 15, 0)
+    base = solve_heuristic(loose, samples=0)
+    fixed = {0, 3}  # two projects pinned where the rules put them
+    problem = replace(
+        loose,
+        projects=tuple(replace(p, pinned=i in fixed) for i, p in enumerate(loose.projects)),
+        activities=tuple(
+            replace(a, pinned_start=base.starts[j]) if a.project in fixed else a
+            for j, a in enumerate(loose.activities)
+        ),
+    )
+    net = Network(problem)
+    rules = solve_heuristic(problem, samples=0, network=net)
+    found = improve_by_offsets(net, [rules], time_limit=60, max_moves=300)
+    check_schedule(problem, found.starts)
+    assert found.objective < rules.objective
+    for j, a in enumerate(problem.activities):
+        if a.project in fixed:
+            assert found.starts[j] == base.starts[j]
