@@ -24,7 +24,7 @@ import time
 import numpy as np
 
 from pmo.engine.leveling.heuristic import make_schedule
-from pmo.engine.leveling.kernels import justify, kernel_of, score, serial, topo_by_key
+from pmo.engine.leveling.kernels import decode, kernel_of, topo_by_key
 from pmo.engine.leveling.model import Schedule
 from pmo.engine.leveling.network import Network
 from pmo.engine.leveling.race import Race
@@ -95,18 +95,16 @@ def improve_by_offsets(
     starts = np.empty(net.n, dtype=np.int64)
     fit = np.empty(3, dtype=np.int64)
 
-    def decode(offset: np.ndarray) -> tuple[tuple[int, int, int], np.ndarray] | None:
+    def schedule_of(offset: np.ndarray) -> tuple[tuple[int, int, int], np.ndarray] | None:
         topo_by_key(
             base + offset[project], kernel.pred_ptr, kernel.succ_ptr, kernel.succ_idx, order
         )
-        if serial(order, starts, arrays, work) >= 0:
+        if not decode(order, starts, fit, work, 3, arrays):
             return None
-        score(starts, arrays, fit)
-        justify(starts, fit, 3, work, arrays)
         return (int(fit[0]), int(fit[1]), int(fit[2])), starts.copy()
 
     offset = np.zeros(max(1, len(net.weights)))
-    current = decode(offset) if movable.size else None
+    current = schedule_of(offset) if movable.size else None
     best: tuple[tuple[int, int, int], np.ndarray] | None = current
     moves = 0
     improved_at = 0
@@ -121,7 +119,7 @@ def improve_by_offsets(
         trial[movable[rng.integers(movable.size)]] += rng.normal(0.0, step)
         if rng.random() < _SECOND:
             trial[movable[rng.integers(movable.size)]] += rng.normal(0.0, step)
-        found = decode(trial)
+        found = schedule_of(trial)
         moves += 1
         if found is not None and found[0] <= current[0]:
             offset, current = trial, found

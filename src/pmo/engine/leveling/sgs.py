@@ -120,20 +120,6 @@ def activity_list(
     return out
 
 
-def _pinned_fit(net: Network) -> None:
-    """Raise when the pinned activities alone exceed a resource's capacity."""
-    k = kernel_of(net)
-    pinned = np.flatnonzero(k.pinned >= 0)
-    if not pinned.size:
-        return
-    avail = k.cap.copy()
-    for j in pinned:
-        uses, s = net.uses[j], int(k.pinned[j])
-        avail[uses, s : s + net.dur[j]] -= net.demand[j, uses][:, None]
-    if (avail < 0).any():
-        raise InfeasibleError("pinned activities alone exceed a resource's capacity")
-
-
 def serial_sgs(net: Network, order: list[int]) -> list[int]:
     """Decode a precedence-feasible activity list with the serial scheme.
 
@@ -150,7 +136,6 @@ def serial_sgs(net: Network, order: list[int]) -> list[int]:
     >>> serial_sgs(Network(p), [2, 0, 1])
     [2, 4, 0]
     """
-    _pinned_fit(net)
     k = kernel_of(net)
     starts = np.full(net.n, -1, dtype=np.int64)
     failed = serial(np.asarray(order, dtype=np.int64), starts, k.arrays(), k.cap.copy())
@@ -172,14 +157,9 @@ def parallel_sgs(net: Network, prio: list[float]) -> list[int]:
     >>> parallel_sgs(Network(p), [0.0, 1.0, 2.0])
     [0, 0, 2]
     """
-    _pinned_fit(net)
     k = kernel_of(net)
-    events = np.array(
-        sorted({w for r in net.problem.resources for x in r.windows for w in (x.start, x.end)}),
-        dtype=np.int64,
-    )
     starts = np.empty(net.n, dtype=np.int64)
-    if not parallel(np.asarray(prio, dtype=np.float64), events, starts, k.arrays(), k.cap.copy()):
+    if not parallel(np.asarray(prio, dtype=np.float64), k.events, starts, k.arrays(), k.cap.copy()):
         raise InfeasibleError("the parallel scheme ran past the horizon")
     return [int(s) for s in starts]
 
