@@ -19,6 +19,7 @@ where the project-group CP-SAT search finds a few percent
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -51,6 +52,7 @@ def improve_by_offsets(
     race: Race | None = None,
     max_moves: int | None = None,
     patience: int = PATIENCE,
+    workers: int = 1,
 ) -> Schedule:
     """Search per-project priority offsets; the best schedule found, validated.
 
@@ -60,6 +62,13 @@ def improve_by_offsets(
     the rest of the time is better spent by the caller's exact search), when
     the objective reaches the bound of the best seed, or when ``race``
     finishes (the caller's stop).
+
+    With ``workers`` > 1 as many independent searches run in threads (the
+    decoding kernels release the GIL), each from its own random stream
+    (``rng.spawn``), and the best result is kept: runs from different seeds
+    end far apart (on the 50 x 100 benchmark portfolio 16,214-17,678 after
+    4,000 moves), so a second search on the second core pays more than a
+    longer one. ``max_moves`` and ``patience`` count per search.
 
     Examples
     --------
@@ -80,8 +89,49 @@ def improve_by_offsets(
     >>> best.starts, best.objective
     ((2, 0), 2)
     """
-    t0 = time.perf_counter()
     rng = rng if rng is not None else np.random.default_rng(0)
+    kernel_of(net)  # built once, before any thread needs it
+    if workers <= 1:
+        return _search(net, seeds, time_limit, rng, rule, race, max_moves, patience)
+    box: list[Schedule | BaseException | None] = [None] * workers
+
+    def run(i: int, stream: np.random.Generator) -> None:
+        try:
+            box[i] = _search(net, seeds, time_limit, stream, rule, race, max_moves, patience)
+        except BaseException as exc:  # handed to the caller's thread below
+            box[i] = exc
+
+    streams = rng.spawn(workers)
+    threads = [
+        threading.Thread(target=run, args=(i, streams[i]), name=f"offsets-{i}", daemon=True)
+        for i in range(1, workers)
+    ]
+    for thread in threads:
+        thread.start()
+    run(0, streams[0])
+    for thread in threads:
+        thread.join()
+    found: list[Schedule] = []
+    for item in box:
+        if isinstance(item, BaseException):
+            raise item
+        assert item is not None
+        found.append(item)
+    return min(found, key=lambda s: (s.objective, s.makespan))
+
+
+def _search(
+    net: Network,
+    seeds: list[Schedule],
+    time_limit: float,
+    rng: np.random.Generator,
+    rule: str,
+    race: Race | None,
+    max_moves: int | None,
+    patience: int,
+) -> Schedule:
+    """One search from ``rng``'s stream (see :func:`improve_by_offsets`)."""
+    t0 = time.perf_counter()
     best_seed = min(seeds, key=lambda s: (s.objective, s.makespan))
     kernel = kernel_of(net)
     arrays = kernel.arrays()

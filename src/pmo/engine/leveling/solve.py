@@ -132,6 +132,7 @@ def _cpsat(
                 time_limit=left * _OFFSET_SHARE,
                 rng=np.random.default_rng(seed),
                 race=first,
+                workers=workers,
             )
         if hint.status == "optimal" or _stopped(stop):
             return _elapsed(hint, time.perf_counter() - t0)
@@ -274,7 +275,8 @@ def solve(
     time_limit : float
         Seconds.
     workers : int
-        Solver threads (CP-SAT).
+        Threads: CP-SAT's workers, and on portfolios as many independent
+        project-priority searches (the best is kept).
     rng : numpy.random.Generator, optional
         Randomness for sampling and the CP-SAT seed (default ``default_rng(0)``).
     stop : threading.Event, optional

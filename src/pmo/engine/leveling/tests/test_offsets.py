@@ -112,3 +112,40 @@ def test_pinned_projects_keep_their_dates() -> None:
     for j, a in enumerate(problem.activities):
         if a.project in fixed:
             assert found.starts[j] == base.starts[j]
+
+
+def test_parallel_searches_keep_the_best_of_their_streams() -> None:
+    # Each thread runs the search a single worker would run from its own spawned stream.
+    problem = chain_portfolio(8, 15, 1)
+    net = Network(problem)
+    rules = solve_heuristic(problem, samples=0, network=net)
+    alone = [
+        improve_by_offsets(net, [rules], time_limit=60, max_moves=150, rng=stream)
+        for stream in np.random.default_rng(7).spawn(2)
+    ]
+    assert alone[0].objective != alone[1].objective  # two different searches
+    both = improve_by_offsets(
+        net, [rules], time_limit=60, max_moves=150, rng=np.random.default_rng(7), workers=2
+    )
+    check_schedule(problem, both.starts)
+    assert both.objective == min(s.objective for s in alone)
+
+
+def test_an_error_in_a_search_thread_reaches_the_caller(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from pmo.engine.leveling import offsets
+
+    calls = []
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(threading.current_thread().name)
+        if threading.current_thread().name == "offsets-1":
+            raise RuntimeError("search thread failed")
+        return args[1][0]
+
+    monkeypatch.setattr(offsets, "_search", failing)
+    problem = chain_portfolio(4, 5, 0)
+    net = Network(problem)
+    rules = solve_heuristic(problem, samples=0, network=net)
+    with pytest.raises(RuntimeError, match="search thread failed"):
+        improve_by_offsets(net, [rules], time_limit=1, workers=2)
+    assert sorted(calls) == sorted([threading.current_thread().name, "offsets-1"])
