@@ -8,8 +8,10 @@ project: a smaller offset moves the whole project ahead in the activity list.
 Each candidate is decoded by the serial scheme and improved by
 forward-backward justification (the compiled kernels, a few milliseconds for
 5,000 activities), and a move is kept when the schedule is no worse (equal
-moves too, so the search crosses plateaus). Moves change one project's offset,
-sometimes two, by a normal step of a tenth of the priority range.
+moves too, so the search crosses plateaus) or, by simulated annealing, worse
+with a probability that falls to nothing by the end of the search. Moves
+change one project's offset, sometimes two, by a normal step of a tenth of
+the priority range.
 
 On the generated 50 x 100 portfolio of ``pmo bench portfolio-leveling`` it
 finds schedules about a quarter better than the priority rules within 30 s,
@@ -19,6 +21,7 @@ where the project-group CP-SAT search finds a few percent
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 
@@ -37,6 +40,8 @@ _STEP = 0.1
 """Standard deviation of a move, as a share of the priority range."""
 _SECOND = 0.3
 """Probability that a move also shifts a second project."""
+_TEMPERATURE = 0.001
+"""Starting temperature of the annealing, as a share of the current objective."""
 PATIENCE = 500
 """Moves without a better schedule after which the search gives up (on the 50 x 100
 benchmark portfolio the longest run of moves between improvements was 309)."""
@@ -165,13 +170,23 @@ def _search(
             break
         if max_moves is not None and moves >= max_moves:
             break
+        # Annealing: a worse move is taken with probability exp(-worse / temperature),
+        # the temperature falling linearly from a share of the objective to 0 at the end
+        # (of the moves when they are counted, for reproducible runs; else of the time).
+        if max_moves is not None:
+            done = moves / max_moves
+        else:
+            done = (time.perf_counter() - t0) / time_limit
+        temperature = _TEMPERATURE * current[0][1] * max(0.0, 1.0 - done)
         trial = offset.copy()
         trial[movable[rng.integers(movable.size)]] += rng.normal(0.0, step)
         if rng.random() < _SECOND:
             trial[movable[rng.integers(movable.size)]] += rng.normal(0.0, step)
         found = schedule_of(trial)
         moves += 1
-        if found is not None and found[0] <= current[0]:
+        if found is not None and (
+            found[0] <= current[0] or _accept(found[0], current[0], temperature, rng)
+        ):
             offset, current = trial, found
             if best is None or found[0] < best[0]:
                 best = found
@@ -182,3 +197,22 @@ def _search(
             net, list(best_seed.starts), best_seed.bound, best_seed.solver, seconds
         )
     return make_schedule(net, [int(s) for s in best[1]], best_seed.bound, "offsets", seconds)
+
+
+def _accept(
+    found: tuple[int, int, int],
+    current: tuple[int, int, int],
+    temperature: float,
+    rng: np.random.Generator,
+) -> bool:
+    """Whether to take a worse punctual schedule (simulated annealing's rule).
+
+    >>> rng = np.random.default_rng(0)
+    >>> _accept((0, 105, 0), (0, 100, 0), 0.0, rng), _accept((1, 90, 0), (0, 100, 0), 50.0, rng)
+    (False, False)
+    >>> sum(_accept((0, 101, 0), (0, 100, 0), 1.0, rng) for _ in range(1000)) in range(300, 440)
+    True
+    """
+    if temperature <= 0.0 or found[0] != 0 or current[0] != 0:
+        return False
+    return bool(rng.random() < math.exp(-(found[1] - current[1]) / temperature))
