@@ -149,3 +149,29 @@ def test_an_error_in_a_search_thread_reaches_the_caller(monkeypatch) -> None:  #
     with pytest.raises(RuntimeError, match="search thread failed"):
         improve_by_offsets(net, [rules], time_limit=1, workers=2)
     assert sorted(calls) == sorted([threading.current_thread().name, "offsets-1"])
+
+
+def test_annealing_takes_worse_moves_early_and_none_at_the_end(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from pmo.engine.leveling import offsets
+
+    taken: list[int] = []  # the move count at each worse schedule taken
+    original = offsets._accept
+
+    def spy(found, current, temperature, rng):  # type: ignore[no-untyped-def]
+        ok = original(found, current, temperature, rng)
+        if ok:
+            taken.append(len(seen))
+        seen.append(temperature)
+        return ok
+
+    seen: list[float] = []
+    monkeypatch.setattr(offsets, "_accept", spy)
+    monkeypatch.setattr(offsets, "_TEMPERATURE", 0.05)
+    problem = chain_portfolio(8, 15, 0)
+    net = Network(problem)
+    rules = solve_heuristic(problem, samples=0, network=net)
+    found = improve_by_offsets(net, [rules], time_limit=60, max_moves=400, patience=10**6)
+    check_schedule(problem, found.starts)
+    assert found.objective < rules.objective
+    assert taken  # some worse schedules were taken ...
+    assert max(seen[-5:]) < 0.05 * max(seen[:5])  # ... while the temperature fell to near 0
