@@ -166,17 +166,15 @@ def _search(
     while current is not None and moves - improved_at < patience:
         if best is not None and best[0][0] == 0 and best[0][1] <= best_seed.bound:
             break
-        if time.perf_counter() - t0 >= time_limit or (race is not None and race.finished):
+        elapsed = time.perf_counter() - t0
+        if elapsed >= time_limit or (race is not None and race.finished):
             break
         if max_moves is not None and moves >= max_moves:
             break
         # Annealing: a worse move is taken with probability exp(-worse / temperature),
         # the temperature falling linearly from a share of the objective to 0 at the end
         # (of the moves when they are counted, for reproducible runs; else of the time).
-        if max_moves is not None:
-            done = moves / max_moves
-        else:
-            done = (time.perf_counter() - t0) / time_limit
+        done = moves / max_moves if max_moves is not None else elapsed / time_limit
         temperature = _TEMPERATURE * current[0][1] * max(0.0, 1.0 - done)
         trial = offset.copy()
         trial[movable[rng.integers(movable.size)]] += rng.normal(0.0, step)
