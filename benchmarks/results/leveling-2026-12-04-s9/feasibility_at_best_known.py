@@ -1,9 +1,10 @@
 """Ninth-session experiment: CP-SAT with the best-known makespan as a hard deadline.
 
-Usage (from the repository root; the file lists instance file names, one per line):
+Usage (the file lists instance file names, one per line):
 
-    PYTHONPATH=src .venv/bin/python benchmarks/results/leveling-2026-12-04-s9/feasibility_at_best_known.py \
-        MISSES.txt 10 2
+    cd benchmarks/results/leveling-2026-12-04-s9
+    PYTHONPATH=../../../src ../../../.venv/bin/python feasibility_at_best_known.py \
+        j60-misses.txt 10 2
 
 Prints ``instance deadline found_makespan hit seconds`` per instance and ``hits H N``.
 """
@@ -17,7 +18,7 @@ from pmo.engine.errors import InfeasibleError
 from pmo.engine.leveling.cpsat import solve_cpsat
 from pmo.engine.leveling.psplib import read_optimum, read_sm
 
-data = Path("../shared/data/psplib/j60")
+data = Path(__file__).resolve().parents[4] / "shared" / "data" / "psplib" / "j60"
 best = read_optimum(data / "optimum" / "optimum.csv")
 names = Path(sys.argv[1]).read_text().split()
 limit, workers = float(sys.argv[2]), int(sys.argv[3])
