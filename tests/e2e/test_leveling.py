@@ -72,11 +72,12 @@ def test_level_a_scenario_and_see_the_result(
     projects = page.locator("[data-testid=run-projects] tbody tr")
     expect(projects).to_have_count(1)  # the urgent project neither moved nor waits
     expect(page.locator("[data-testid=run-unaffected]")).to_contain_text("1 other project")
-    expect(projects.first).to_contain_text(f"{later.code}51")  # code, priority, weight 1
+    # code and name, priority, weight 1
+    expect(projects.first).to_contain_text(f"{later.code} Mobile51")
     expect(projects.first.locator("td").nth(3)).to_have_text("5")
     moved = page.locator("[data-testid=run-moved] tbody tr")
     expect(moved).to_have_count(1)
-    expect(moved).to_contain_text(later.code)
+    expect(moved).to_contain_text(f"{later.code} Mobile")
     expect(page.locator("[data-testid=compare]")).to_contain_text(
         "Scenario: 0 overloaded cells, 0.0 FTE above capacity"
     )

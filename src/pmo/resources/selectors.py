@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db.models import QuerySet
 
 from pmo.core.errors import NotFoundError
+from pmo.portfolio.models import Project
 from pmo.resources import calendars
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.models import Allocation, Resource, Scenario
@@ -21,6 +23,7 @@ __all__ = [
     "list_resources",
     "list_roles",
     "list_scenarios",
+    "run_names",
 ]
 
 
@@ -166,3 +169,20 @@ def list_cell_causes(
     ]
     result.sort(key=lambda r: (-r.demand, r.code))
     return [r for r in result if r.demand > 0]
+
+
+def run_names(result: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """Names in the active language of the projects and resources a leveling run's result
+    names by code (the result keeps codes, which stay valid if a name changes later).
+
+    Two queries; codes no longer in the database are simply missing from the maps.
+    """
+    projects = {p["project"] for p in result.get("projects", [])}
+    resources = set()
+    for row in [*result.get("moved", []), *result.get("not_levelable", [])]:
+        projects.add(row["project"])
+        resources.add(row["resource"])
+    return (
+        {p.code: p.display_name for p in Project.objects.filter(code__in=projects)},
+        {r.code: r.display_name for r in Resource.objects.filter(code__in=resources)},
+    )

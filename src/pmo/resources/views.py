@@ -548,14 +548,38 @@ def _run_context(run: Any, user: Any) -> dict[str, Any]:
         "feasible": _("feasible, not proven optimal"),
         "nothing to move": _("nothing to move"),
     }
-    projects = (run.result or {}).get("projects", [])
+    result = run.result or {}
+    project_names, resource_names = selectors.run_names(result)
+    projects = result.get("projects", [])
     affected = [p for p in projects if p["delay"] or p["moved"] or p["pinned"]]
     longest = max((p["delay"] for p in affected), default=0)
     # bar lengths for the delay chart, in percent of the longest delay
-    affected = [{**p, "bar": round(100 * p["delay"] / longest) if longest else 0} for p in affected]
+    affected = [
+        {
+            **p,
+            "name": project_names.get(p["project"], ""),
+            "bar": round(100 * p["delay"] / longest) if longest else 0,
+        }
+        for p in affected
+    ]
+
+    def named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {
+                **r,
+                "project_name": project_names.get(r["project"], ""),
+                "resource_label": resource_names.get(r["resource"])
+                or r.get("resource_name")
+                or r["resource"],
+            }
+            for r in rows
+        ]
+
     return {
         "run": run,
         "run_projects": affected,
+        "run_moved": named(result.get("moved", [])),
+        "run_not_levelable": named(result.get("not_levelable", [])),
         "run_status": statuses.get(solver.get("status", ""), solver.get("status", "")),
         "run_unaffected": len(projects) - len(affected),
         "run_progress": leveling.shown_progress(run),

@@ -131,11 +131,13 @@ def test_level_the_portfolio_from_the_scenario_page(
     from pmo.resources.leveling import run_leveling
     from pmo.resources.models import LevelingRun
 
-    java = pool(org)
-    a, b = make_project(priority=1), make_project(priority=4)
+    java = pool(org, name_zh="Java开发（上海）")
+    a, b = make_project(priority=1), make_project(priority=4, name_zh="测试项目乙")
     for project in (a, b):
         allocate(java, project, MON, MON + dt.timedelta(days=4), "1.5")
     client.force_login(users["member"])
+    empty = client.get("/resources/scenarios/").content.decode()
+    assert 'data-testid="no-scenarios"' in empty and 'data-testid="compare"' not in empty
     client.post("/resources/scenarios/", {"name": "Level"})
     scenario = Scenario.objects.get()
     page = client.get(f"/resources/scenarios/{scenario.pk}/")
@@ -150,7 +152,14 @@ def test_level_the_portfolio_from_the_scenario_page(
     assert done.headers["HX-Refresh"] == "true"
     page = client.get(f"/resources/scenarios/{scenario.pk}/?start={MON}&periods=3").content.decode()
     assert 'data-testid="run-moved"' in page
-    assert f"<td>{b.code}</td><td>4</td><td>2</td><td>5</td>" in page
+    assert f"<td>{b.code} {b.name}</td><td>4</td><td>2</td><td>5</td>" in page
+    assert "<td>Java developer, Shanghai</td>" in page
+    # the run keeps codes; names are shown in the reader's language
+    users["member"].language = "zh-hans"
+    users["member"].save()
+    page = client.get(f"/resources/scenarios/{scenario.pk}/?start={MON}&periods=3").content.decode()
+    assert f"<td>{b.code} 测试项目乙</td><td>4</td>" in page
+    assert "<td>Java开发（上海）</td>" in page
     # the delay chart: the longest delay fills its bar, coloured by the project's priority
     assert '<span class="prio-4" style="width:100%">' in page
     again = client.post(f"/resources/scenarios/{scenario.pk}/level/", {"time_limit": "x"})
