@@ -158,6 +158,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 LANGUAGE_CODE = os.environ.get("PMO_LANGUAGE", "en")
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["pmo.config.formats"]  # digit grouping for Chinese amounts
 LANGUAGE_COOKIE_NAME = "pmo_language"
 USE_I18N = True
 TIME_ZONE = os.environ.get("PMO_TIME_ZONE", "Asia/Shanghai")

@@ -20,6 +20,28 @@ RAG_SYMBOLS = {1: "●", 2: "▲", 3: "■"}  # shape as well as colour: readabl
 
 matplotlib.rcParams["svg.fonttype"] = "none"  # keep text as text (Chinese renders with page fonts)
 matplotlib.rcParams["font.family"] = ["Noto Sans CJK SC", "DejaVu Sans", "sans-serif"]
+CJK_FONT = "Noto Sans CJK SC"
+
+
+def _find_cjk_font() -> bool:
+    """Make sure matplotlib knows the CJK font if the system has it.
+
+    matplotlib caches the system's font list on first use; fonts installed after that
+    (``apt-get install fonts-noto-cjk`` once the app has run) stay unknown to it, and
+    Chinese labels are then measured with DejaVu Sans, which has no CJK glyphs. The
+    files are added here in that case (a few milliseconds, once per process).
+    """
+    from matplotlib import font_manager
+
+    if any(f.name == CJK_FONT for f in font_manager.fontManager.ttflist):
+        return True
+    for path in font_manager.findSystemFonts():
+        if "NotoSansCJK" in path:
+            font_manager.fontManager.addfont(path)
+    return any(f.name == CJK_FONT for f in font_manager.fontManager.ttflist)
+
+
+_find_cjk_font()
 
 
 def rag_history_svg(history: Sequence[StatusReport]) -> str:

@@ -56,6 +56,10 @@ def test_staffing_page_and_api_show_the_planned_cost(
     assert "<strong>13,600.00</strong>" in page
     panel = client.get(f"/projects/{project.code}/").content.decode()
     assert 'data-testid="staffing-cost-panel"' in panel and "13,600.00 CNY" in panel
+    users["pm"].language = "zh-hans"  # Chinese amounts are grouped the same way
+    users["pm"].save()
+    page = client.get(f"/projects/{project.code}/staffing/").content.decode()
+    assert "计划人工成本" in page and "<strong>13,600.00</strong>" in page
     client.force_login(users["exec"])
     listed = client.get(f"/api/v1/allocations?project={project.code}").json()["items"]
     assert [(a["hours"], a["cost"], a["currency"]) for a in listed] == [
