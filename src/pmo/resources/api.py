@@ -515,6 +515,7 @@ class CompareCellOut(Schema):
     shift: int | None = Field(description="calendar days later than in the current plan")
     priority: int | None
     pinned: bool
+    moved: int = Field(description="its allocations on other dates than in the current plan")
 
 
 class CompareProjectOut(Schema):
@@ -529,6 +530,7 @@ class CompareLayerOut(Schema):
     state: str
     overloaded_cells: int
     overload: float
+    moved: int = Field(description="allocations on other dates than in the current plan")
 
 
 class CompareOut(Schema):
@@ -569,6 +571,7 @@ def get_comparison(
                 "state": layer.scenario.state if layer.scenario else "current",
                 "overloaded_cells": layer.heatmap.overloaded_cells,
                 "overload": layer.heatmap.overload,
+                "moved": layer.moved,
             }
             for layer in result.layers
         ],

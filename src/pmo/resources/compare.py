@@ -1,9 +1,12 @@
 """Scenarios side by side: the current plan and up to four scenarios in one table.
 
 For each layer (the current plan first) the heat map's overload on the same grouping and
-periods, and for every project whose work ends on a different day in some layer, the last
-day of its allocations per layer with the difference to the current plan in calendar days,
-plus the priority and pin set in each scenario. One ``Max`` query per layer and one for the
+periods and how many allocations the scenario moved; and for every project that changes in
+some layer (its work ends on another day, allocations moved inside its dates, a priority or
+pin set), the last day of its allocations per layer with the difference to the current plan
+in calendar days, the allocations moved, and the priority and pin set in each scenario.
+Leveling often moves work within a project's slack without changing its end, so the moved
+count is what shows that. One ``Max`` and one ``Count`` query per layer and one for the
 shifts; the heat maps are :func:`pmo.resources.heatmap.build_heatmap`'s.
 """
 
@@ -12,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Count, F, Max, Q
 
 from pmo.core.errors import FieldError
+from pmo.core.i18n import pick
 from pmo.resources import calendars
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.heatmap import HeatMap, build_heatmap
@@ -38,6 +42,7 @@ class Layer:
 
     scenario: Scenario | None
     heatmap: HeatMap
+    moved: int  # allocations whose dates differ from the current plan's (0 for the plan)
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class ProjectCell:
     shift: int | None  # calendar days later than in the current plan
     priority: int | None  # the scenario's priority for it, if it sets one
     pinned: bool
+    moved: int  # its allocations on other dates than in the current plan (or split off)
 
 
 @dataclass(frozen=True)
@@ -68,10 +74,28 @@ class Comparison:
 def _ends(scenario_id: int | None) -> dict[str, tuple[str, dt.date]]:
     rows = (
         Allocation.objects.filter(**{"scenario_id": scenario_id})
-        .values("project__code", "project__name")
+        .values("project__code", "project__name", "project__name_zh")
         .annotate(end=Max("last"))
     )
-    return {r["project__code"]: (r["project__name"], r["end"]) for r in rows}
+    return {
+        r["project__code"]: (pick(r["project__name"], r["project__name_zh"]), r["end"])
+        for r in rows
+    }
+
+
+def _moved(scenario_id: int | None) -> dict[str, int]:
+    """Allocations of a scenario on other dates than the current-plan rows they copy, plus
+    rows with no such row (the later part of one split by leveling), by project code."""
+    if scenario_id is None:
+        return {}
+    changed = Q(origin__isnull=True) | ~Q(first=F("origin__first")) | ~Q(last=F("origin__last"))
+    rows = (
+        Allocation.objects.filter(scenario_id=scenario_id)
+        .filter(changed)
+        .values("project__code")
+        .annotate(n=Count("id"))
+    )
+    return {r["project__code"]: r["n"] for r in rows}
 
 
 def compare_scenarios(
@@ -95,9 +119,11 @@ def compare_scenarios(
         raise FieldError("ids", f"no scenario {', '.join(map(str, missing))}")
     scenarios: list[Scenario | None] = [None, *(found[i] for i in unique)]
     overrides = calendars.load_overrides()  # once for every layer
+    moved = [_moved(s.pk if s else None) for s in scenarios]
     layers = [
         Layer(
             scenario=s,
+            moved=sum(counts.values()),
             heatmap=build_heatmap(
                 by=by,
                 scale=scale,
@@ -109,7 +135,7 @@ def compare_scenarios(
                 overrides=overrides,
             ),
         )
-        for s in scenarios
+        for s, counts in zip(scenarios, moved, strict=True)
     ]
     ends = [_ends(s.pk if s else None) for s in scenarios]
     shifts = {
@@ -121,11 +147,16 @@ def compare_scenarios(
     for code in sorted(names):
         per_layer = [layer.get(code, (None, None))[1] for layer in ends]
         base = per_layer[0]
-        moved = [
+        later = [
             (end - base).days if end is not None and base is not None else None for end in per_layer
         ]
         marks = [shifts.get((s.pk, code)) if s else None for s in scenarios]
-        if len(set(per_layer)) == 1 and not any(m and (m.priority or m.pinned) for m in marks):
+        rows_moved = [counts.get(code, 0) for counts in moved]
+        if (
+            len(set(per_layer)) == 1
+            and not any(rows_moved)
+            and not any(m and (m.priority or m.pinned) for m in marks)
+        ):
             continue
         cells = [
             ProjectCell(
@@ -133,8 +164,9 @@ def compare_scenarios(
                 shift=shift,
                 priority=m.priority if m else None,
                 pinned=bool(m and m.pinned),
+                moved=n,
             )
-            for end, shift, m in zip(per_layer, moved, marks, strict=True)
+            for end, shift, m, n in zip(per_layer, later, marks, rows_moved, strict=True)
         ]
         lines.append(ProjectLine(code=code, name=names[code], cells=cells))
     return Comparison(layers=layers, projects=lines)
