@@ -1,14 +1,21 @@
-"""The heat map as an XLSX workbook: load, demand and capacity, one sheet each.
+"""Workbooks for Excel: the heat map, and the result of a leveling run.
 
-The same grouping, periods, unit and layer as the page. The *Load* sheet holds demand over
-capacity as a percentage, coloured with the page's classes (empty without capacity and
-demand; ``> 120 %`` red). *Demand* and *Capacity* hold the numbers, so people can add up
-and chart them in Excel. A header block names the layer, unit and date of the export.
+The heat map: the same grouping, periods, unit and layer as the page. The *Load* sheet holds
+demand over capacity as a percentage, coloured with the page's classes (empty without
+capacity and demand; ``> 120 %`` red). *Demand* and *Capacity* hold the numbers, so people
+can add up and chart them in Excel. A header block names the layer, unit and date of the
+export.
+
+A leveling run: the delay per project and every moved task or allocation with its dates
+before and after, as the run panel shows them, for resource managers to act on (dates as
+Excel dates, so they sort and filter).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pmo.resources.heatmap import Cell, HeatMap
 
-__all__ = ["heatmap_workbook"]
+__all__ = ["heatmap_workbook", "leveling_run_workbook"]
 
 LEVEL_FILL = {
     0: "F4F6F8",
@@ -80,6 +87,129 @@ def heatmap_workbook(heatmap: HeatMap, *, layer: str) -> bytes:
                 cell.number_format = "0%"
             if c.level == 5:
                 cell.font = Font(color="FFFFFF", bold=True)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _table(wb: Workbook, title: str, heading: str, header: list[str]) -> Worksheet:
+    ws = wb.create_sheet(title[:31])
+    assert isinstance(ws, Worksheet)
+    ws.append([heading])
+    ws.append([_("Exported %(when)s") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")}])
+    ws["A1"].font = Font(bold=True)
+    ws.append(header)
+    for cell in ws[HEADER_ROWS]:
+        cell.font = Font(bold=True)
+    for index, text in enumerate(header, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = max(11, len(text) + 2)
+    ws.freeze_panes = f"A{HEADER_ROWS + 1}"
+    return ws
+
+
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def leveling_run_workbook(
+    *,
+    heading: str,
+    projects: list[dict[str, Any]],
+    moved: list[dict[str, Any]],
+    not_levelable: list[dict[str, Any]],
+) -> bytes:
+    """The XLSX bytes of a leveling run's result: *Delay per project* (every project the run
+    delayed, moved or pinned), *Moved* and, if any, *Not levelable*; the rows as the run
+    panel's context builds them (with names in the active language)."""
+    wb = Workbook()
+    default = wb.active
+    assert default is not None
+    wb.remove(default)
+    delays = _table(
+        wb,
+        _("Delay per project"),
+        heading,
+        [
+            _("Project"),
+            _("Name"),
+            _("Priority"),
+            _("Weight"),
+            _("Delay (working days)"),
+            _("Moved"),
+            _("Pinned"),
+        ],
+    )
+    delays.column_dimensions["B"].width = 34
+    for p in projects:
+        delays.append(
+            [
+                p["project"],
+                p.get("name", ""),
+                p["priority"],
+                p["weight"],
+                p["delay"],
+                p["moved"],
+                _("yes") if p["pinned"] else "",
+            ]
+        )
+    rows = _table(
+        wb,
+        _("Moved"),
+        heading,
+        [
+            _("Project"),
+            _("Name"),
+            _("Kind"),
+            _("Resource"),
+            _("FTE"),
+            _("Start before"),
+            _("End before"),
+            _("Start after"),
+            _("End after"),
+            _("Working days later"),
+        ],
+    )
+    for column in ("B", "D"):
+        rows.column_dimensions[column].width = 30
+    for m in moved:
+        rows.append(
+            [
+                m["project"],
+                m.get("project_name", ""),
+                _("Task") if m["kind"] == "task" else _("Allocation"),
+                m.get("resource_label", m["resource"]),
+                m["fte"],
+                _day(m["first"]),
+                _day(m["last"]),
+                _day(m["new_first"]),
+                _day(m["new_last"]),
+                m["days"],
+            ]
+        )
+    for line in rows.iter_rows(min_row=HEADER_ROWS + 1, min_col=6, max_col=9):
+        for cell in line:
+            cell.number_format = "yyyy-mm-dd"
+    if not_levelable:
+        stuck = _table(
+            wb,
+            _("Not levelable"),
+            heading,
+            [_("Project"), _("Name"), _("Resource"), _("FTE"), _("From"), _("To")],
+        )
+        for a in not_levelable:
+            stuck.append(
+                [
+                    a["project"],
+                    a.get("project_name", ""),
+                    a.get("resource_label", a["resource"]),
+                    a["fte"],
+                    _day(a["first"]),
+                    _day(a["last"]),
+                ]
+            )
+        for line in stuck.iter_rows(min_row=HEADER_ROWS + 1, min_col=5, max_col=6):
+            for cell in line:
+                cell.number_format = "yyyy-mm-dd"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

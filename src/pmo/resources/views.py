@@ -578,6 +578,7 @@ def _run_context(run: Any, user: Any) -> dict[str, Any]:
     return {
         "run": run,
         "run_projects": affected,
+        "run_all_projects": [{**p, "name": project_names.get(p["project"], "")} for p in projects],
         "run_moved": named(result.get("moved", [])),
         "run_not_levelable": named(result.get("not_levelable", [])),
         "run_status": statuses.get(solver.get("status", ""), solver.get("status", "")),
@@ -631,10 +632,27 @@ def leveling_run(request: HttpRequest, pk: int) -> HttpResponse:
         run = leveling.get_leveling_run(pk)
     except NotFoundError:
         raise Http404("no such run") from None
+    context = _run_context(run, user_of(request))
+    if request.GET.get("format") == "xlsx":
+        if run.state != "done":
+            raise Http404("the run has no result (yet)")
+        when = timezone.localtime(run.created_at).strftime("%Y-%m-%d %H:%M")
+        response = HttpResponse(
+            exports.leveling_run_workbook(
+                heading=_("Leveling run of scenario %(name)s, started %(when)s")
+                % {"name": run.scenario.name, "when": when},
+                projects=context["run_all_projects"],
+                moved=context["run_moved"],
+                not_levelable=context["run_not_levelable"],
+            ),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="pmo-leveling-run-{run.pk}.xlsx"'
+        return response
     response = render(
         request,
         "resources/partials/_leveling_run.html",
-        {**_run_context(run, user_of(request)), "polling": True},
+        {**context, "polling": True},
     )
     if request.GET.get("poll") and not run.active:
         response["HX-Refresh"] = "true"  # the heat maps and tables changed: show them

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
+
+import openpyxl
 
 from pmo.resources.models import Scenario
 from pmo.resources.tests.factories import MON, allocate, pool
@@ -147,6 +150,7 @@ def test_level_the_portfolio_from_the_scenario_page(
     assert (run.state, run.time_limit) == ("queued", 1)
     queued = client.get(f"/resources/leveling-runs/{run.pk}/?poll=1")
     assert "every 1s" in queued.content.decode() and "HX-Refresh" not in queued.headers
+    assert client.get(f"/resources/leveling-runs/{run.pk}/?format=xlsx").status_code == 404
     run_leveling(run.pk, today=MON)
     done = client.get(f"/resources/leveling-runs/{run.pk}/?poll=1")
     assert done.headers["HX-Refresh"] == "true"
@@ -154,12 +158,29 @@ def test_level_the_portfolio_from_the_scenario_page(
     assert 'data-testid="run-moved"' in page
     assert f"<td>{b.code} {b.name}</td><td>4</td><td>2</td><td>5</td>" in page
     assert "<td>Java developer, Shanghai</td>" in page
+    # the same result as a workbook, for resource managers to act on
+    assert 'data-testid="run-export"' in page
+    export = client.get(f"/resources/leveling-runs/{run.pk}/?format=xlsx")
+    assert export["Content-Disposition"] == f'attachment; filename="pmo-leveling-run-{run.pk}.xlsx"'
+    book = openpyxl.load_workbook(io.BytesIO(export.content))
+    assert book.sheetnames == ["Delay per project", "Moved"]
+    assert book["Moved"]["A1"].value.startswith("Leveling run of scenario Level")
+    delays = [row for row in book["Delay per project"].iter_rows(min_row=4, values_only=True)]
+    assert (b.code, b.name, 4, 2, 5, 1, None) in delays and len(delays) == 2
+    [moved] = book["Moved"].iter_rows(min_row=4, values_only=True)
+    assert moved[:5] == (b.code, b.name, "Allocation", "Java developer, Shanghai", 1.5)
+    assert moved[5].date() == MON and moved[9] == 5
     # the run keeps codes; names are shown in the reader's language
     users["member"].language = "zh-hans"
     users["member"].save()
     page = client.get(f"/resources/scenarios/{scenario.pk}/?start={MON}&periods=3").content.decode()
     assert f"<td>{b.code} 测试项目乙</td><td>4</td>" in page
     assert "<td>Java开发（上海）</td>" in page
+    export = client.get(f"/resources/leveling-runs/{run.pk}/?format=xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(export.content))
+    assert book.sheetnames == ["各项目延期", "已移动"]
+    [moved] = book["已移动"].iter_rows(min_row=4, values_only=True)
+    assert moved[:4] == (b.code, "测试项目乙", "分配", "Java开发（上海）")
     # the delay chart: the longest delay fills its bar, coloured by the project's priority
     assert '<span class="prio-4" style="width:100%">' in page
     again = client.post(f"/resources/scenarios/{scenario.pk}/level/", {"time_limit": "x"})
