@@ -15,11 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Max
 
 from pmo.core.errors import FieldError
 from pmo.core.i18n import pick
-from pmo.resources import calendars
+from pmo.resources import calendars, selectors
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.heatmap import HeatMap, build_heatmap
 from pmo.resources.models import Allocation, ProjectShift, Scenario
@@ -83,21 +83,6 @@ def _ends(scenario_id: int | None) -> dict[str, tuple[str, dt.date]]:
     }
 
 
-def _moved(scenario_id: int | None) -> dict[str, int]:
-    """Allocations of a scenario on other dates than the current-plan rows they copy, plus
-    rows with no such row (the later part of one split by leveling), by project code."""
-    if scenario_id is None:
-        return {}
-    changed = Q(origin__isnull=True) | ~Q(first=F("origin__first")) | ~Q(last=F("origin__last"))
-    rows = (
-        Allocation.objects.filter(scenario_id=scenario_id)
-        .filter(changed)
-        .values("project__code")
-        .annotate(n=Count("id"))
-    )
-    return {r["project__code"]: r["n"] for r in rows}
-
-
 def compare_scenarios(
     ids: list[int],
     *,
@@ -119,7 +104,7 @@ def compare_scenarios(
         raise FieldError("ids", f"no scenario {', '.join(map(str, missing))}")
     scenarios: list[Scenario | None] = [None, *(found[i] for i in unique)]
     overrides = calendars.load_overrides()  # once for every layer
-    moved = [_moved(s.pk if s else None) for s in scenarios]
+    moved = [selectors.moved_allocations(s.pk) if s else {} for s in scenarios]
     layers = [
         Layer(
             scenario=s,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from pmo.core.errors import NotFoundError
 from pmo.portfolio.models import Project
@@ -23,6 +23,7 @@ __all__ = [
     "list_resources",
     "list_roles",
     "list_scenarios",
+    "moved_allocations",
     "run_names",
 ]
 
@@ -186,3 +187,17 @@ def run_names(result: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
         {p.code: p.display_name for p in Project.objects.filter(code__in=projects)},
         {r.code: r.display_name for r in Resource.objects.filter(code__in=resources)},
     )
+
+
+def moved_allocations(scenario_id: int) -> dict[str, int]:
+    """Allocations of a scenario on other dates than the current-plan rows they copy, plus
+    rows with no such row (e.g. the later part of one that leveling split), by project code.
+    One query."""
+    changed = Q(origin__isnull=True) | ~Q(first=F("origin__first")) | ~Q(last=F("origin__last"))
+    rows = (
+        Allocation.objects.filter(scenario_id=scenario_id)
+        .filter(changed)
+        .values("project__code")
+        .annotate(n=Count("id"))
+    )
+    return {r["project__code"]: r["n"] for r in rows}

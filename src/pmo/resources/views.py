@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import OrgUnit, user_of
 from pmo.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from pmo.core.i18n import pick
 from pmo.portfolio.access import can_edit_project, get_visible_project
 from pmo.resources import (
     calendars,
@@ -507,7 +508,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = scenario.runs.select_related("created_by").first()
     projects = (
         selectors.list_allocations(scenario_id=scenario.pk)
-        .values_list("project__code", "project__name")
+        .values_list("project__code", "project__name", "project__name_zh")
         .distinct()
         .order_by("project__code")
     )
@@ -520,7 +521,8 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "current": current,
             "what_if": what_if,
             "shifts": shifts,
-            "projects": list(projects),
+            "projects": [(code, pick(name, name_zh)) for code, name, name_zh in projects],
+            "moved": sum(selectors.moved_allocations(scenario.pk).values()),
             "pinned": {s.project.code for s in shifts if s.pinned},
             "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
             "capacity_changes": scenario.capacity_changes.select_related("resource"),

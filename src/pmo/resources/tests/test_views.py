@@ -156,6 +156,7 @@ def test_level_the_portfolio_from_the_scenario_page(
     assert done.headers["HX-Refresh"] == "true"
     page = client.get(f"/resources/scenarios/{scenario.pk}/?start={MON}&periods=3").content.decode()
     assert 'data-testid="run-moved"' in page
+    assert "1 allocation on other dates than in the current plan" in page
     assert f"<td>{b.code} {b.name}</td><td>4</td><td>2</td><td>5</td>" in page
     assert "<td>Java developer, Shanghai</td>" in page
     # the same result as a workbook, for resource managers to act on
@@ -176,6 +177,7 @@ def test_level_the_portfolio_from_the_scenario_page(
     page = client.get(f"/resources/scenarios/{scenario.pk}/?start={MON}&periods=3").content.decode()
     assert f"<td>{b.code} 测试项目乙</td><td>4</td>" in page
     assert "<td>Java开发（上海）</td>" in page
+    assert f'<option value="{b.code}">{b.code} 测试项目乙</option>' in page
     export = client.get(f"/resources/leveling-runs/{run.pk}/?format=xlsx")
     book = openpyxl.load_workbook(io.BytesIO(export.content))
     assert book.sheetnames == ["各项目延期", "已移动"]
