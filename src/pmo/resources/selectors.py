@@ -10,6 +10,7 @@ import numpy as np
 from django.db.models import Count, F, Q, QuerySet
 
 from pmo.core.errors import NotFoundError
+from pmo.core.i18n import pick
 from pmo.portfolio.models import Project
 from pmo.resources import calendars
 from pmo.resources.filters import ResourceFilter
@@ -128,6 +129,7 @@ def list_cell_causes(
             "status",
             "resource__calendar",
             "resource__hours_per_day",
+            "project__name_zh",
         )
     )
     days = max(int(np.busday_count(first, last + dt.timedelta(days=1))), 1)
@@ -155,7 +157,7 @@ def list_cell_causes(
         entry = causes.setdefault(row[0], [0.0, 0.0])
         worth = float(row[9]) if unit == "hours" else 1.0
         entry[0 if row[7] == "committed" else 1] += float(row[6]) * worth * float(share)
-        info[row[0]] = (row[1], row[2], row[3])
+        info[row[0]] = (row[1], pick(row[2], row[10]), row[3])
     result = [
         CauseRow(
             project_id=pid,

@@ -118,14 +118,21 @@ def test_admin_lists_are_read_only(client: Any, users: Any, org: Any, make_proje
     assert client.get("/admin/resources/resource/add/").status_code == 403
 
 
-def test_heatmap_in_chinese(client: Any, users: Any, org: Any) -> None:
-    pool(org)
+def test_heatmap_in_chinese(client: Any, users: Any, org: Any, make_project: Any) -> None:
+    java = pool(org)
+    allocate(java, make_project(name_zh="核心系统"), MON, MON + dt.timedelta(days=4), "3")
     users["exec"].language = "zh-hans"
     users["exec"].save()
     client.force_login(users["exec"])
     html = client.get("/resources/heatmap/?by=org_unit").content.decode()
     assert "需求与产能对比" in html
     assert "上海研发" in html
+    cell = client.get(
+        f"/resources/heatmap/cell/?by=role&key=Java+developer&first={MON}"
+        f"&last={MON + dt.timedelta(days=6)}",
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "核心系统" in cell  # the drill-down names projects in the reader's language
 
 
 def test_level_the_portfolio_from_the_scenario_page(
