@@ -125,3 +125,46 @@ def test_compare_two_scenarios_with_the_current_plan(
     expect(summary).to_contain_text("Move Mobile")
     expect(page.locator("[data-testid=compare-projects]")).to_contain_text("+7")
     expect(page.locator(".compare-grid table.heatmap")).to_have_count(3)
+
+
+def test_give_work_to_another_pool_in_a_scenario(
+    overload: tuple[Any, Any], sign_in: Callable[[str], Any], org: Any
+) -> None:
+    from pmo.resources.models import Allocation, Resource
+
+    Resource.objects.create(
+        code="java-sz",
+        name="Java developer, Shenzhen",
+        kind="pool",
+        role="Java developer",
+        org_unit=org["sh"],
+        fte=Decimal("3"),
+        calendar="",
+    )
+    _a, b = overload
+    page = sign_in("member")
+    page.goto("/resources/scenarios/")
+    page.fill("input[name=name]", "Shenzhen helps")
+    page.click("[data-testid=create-scenario]")
+    staffing = page.locator("[data-testid=scenario-staffing-form]")
+    staffing.locator("select[name=project]").select_option(b.code)
+    staffing.locator("[data-testid=scenario-staffing]").click()
+    expect(page.locator("[data-testid=staffing-scenario]")).to_contain_text("Shenzhen helps")
+    page.locator("[data-testid=edit-allocation]").click()
+    form = page.locator("[data-testid=edit-allocation-form]")
+    form.locator("select[name=resource]").select_option(
+        label="Java developer · Java developer, Shenzhen"
+    )
+    form.locator("button[value=save]").click()
+    expect(page.locator("body")).to_contain_text("Allocation saved.")
+    expect(page.locator("[data-testid=allocations]")).to_contain_text("Java developer, Shenzhen")
+    page.click("text=Back to the scenario")
+    expect(page.locator("[data-testid=compare]")).to_contain_text(
+        "0 overloaded cells, 0.0 FTE above capacity"
+    )
+    expect(page.locator("[data-testid=scenario-changed]")).to_contain_text(
+        "1 allocation differs from the current plan"
+    )
+    page.click("[data-testid=commit]")
+    expect(page.locator("[data-testid=scenario-state]")).to_have_text("Committed")
+    assert Allocation.objects.get(scenario=None, project=b).resource.code == "java-sz"

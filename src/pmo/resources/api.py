@@ -515,7 +515,9 @@ class CompareCellOut(Schema):
     shift: int | None = Field(description="calendar days later than in the current plan")
     priority: int | None
     pinned: bool
-    moved: int = Field(description="its allocations on other dates than in the current plan")
+    changed: int = Field(
+        description="its allocations that differ from the current plan (dates, resource, FTE)"
+    )
 
 
 class CompareProjectOut(Schema):
@@ -530,7 +532,9 @@ class CompareLayerOut(Schema):
     state: str
     overloaded_cells: int
     overload: float
-    moved: int = Field(description="allocations on other dates than in the current plan")
+    changed: int = Field(
+        description="allocations that differ from the current plan (dates, resource, FTE)"
+    )
 
 
 class CompareOut(Schema):
@@ -571,7 +575,7 @@ def get_comparison(
                 "state": layer.scenario.state if layer.scenario else "current",
                 "overloaded_cells": layer.heatmap.overloaded_cells,
                 "overload": layer.heatmap.overload,
-                "moved": layer.moved,
+                "changed": layer.changed,
             }
             for layer in result.layers
         ],

@@ -1,13 +1,14 @@
 """Scenarios side by side: the current plan and up to four scenarios in one table.
 
 For each layer (the current plan first) the heat map's overload on the same grouping and
-periods and how many allocations the scenario moved; and for every project that changes in
-some layer (its work ends on another day, allocations moved inside its dates, a priority or
-pin set), the last day of its allocations per layer with the difference to the current plan
-in calendar days, the allocations moved, and the priority and pin set in each scenario.
-Leveling often moves work within a project's slack without changing its end, so the moved
-count is what shows that. One ``Max`` and one ``Count`` query per layer and one for the
-shifts; the heat maps are :func:`pmo.resources.heatmap.build_heatmap`'s.
+periods and how many allocations the scenario changed; and for every project that changes
+in some layer (its work ends on another day, allocations moved inside its dates or given to
+another resource, a priority or pin set), the last day of its allocations per layer with the
+difference to the current plan in calendar days, the allocations changed, and the priority
+and pin set in each scenario. Leveling often moves work within a project's slack without
+changing its end, so the changed count is what shows that. One ``Max`` and one ``Count``
+query per layer and one for the shifts; the heat maps are
+:func:`pmo.resources.heatmap.build_heatmap`'s.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class Layer:
 
     scenario: Scenario | None
     heatmap: HeatMap
-    moved: int  # allocations whose dates differ from the current plan's (0 for the plan)
+    changed: int  # allocations that differ from the current plan's (0 for the plan)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class ProjectCell:
     shift: int | None  # calendar days later than in the current plan
     priority: int | None  # the scenario's priority for it, if it sets one
     pinned: bool
-    moved: int  # its allocations on other dates than in the current plan (or split off)
+    changed: int  # its allocations that differ from the current plan (or were added)
 
 
 @dataclass(frozen=True)
@@ -104,11 +105,11 @@ def compare_scenarios(
         raise FieldError("ids", f"no scenario {', '.join(map(str, missing))}")
     scenarios: list[Scenario | None] = [None, *(found[i] for i in unique)]
     overrides = calendars.load_overrides()  # once for every layer
-    moved = [selectors.moved_allocations(s.pk) if s else {} for s in scenarios]
+    changed = [selectors.changed_allocations(s.pk) if s else {} for s in scenarios]
     layers = [
         Layer(
             scenario=s,
-            moved=sum(counts.values()),
+            changed=sum(counts.values()),
             heatmap=build_heatmap(
                 by=by,
                 scale=scale,
@@ -120,7 +121,7 @@ def compare_scenarios(
                 overrides=overrides,
             ),
         )
-        for s, counts in zip(scenarios, moved, strict=True)
+        for s, counts in zip(scenarios, changed, strict=True)
     ]
     ends = [_ends(s.pk if s else None) for s in scenarios]
     shifts = {
@@ -136,10 +137,10 @@ def compare_scenarios(
             (end - base).days if end is not None and base is not None else None for end in per_layer
         ]
         marks = [shifts.get((s.pk, code)) if s else None for s in scenarios]
-        rows_moved = [counts.get(code, 0) for counts in moved]
+        rows_changed = [counts.get(code, 0) for counts in changed]
         if (
             len(set(per_layer)) == 1
-            and not any(rows_moved)
+            and not any(rows_changed)
             and not any(m and (m.priority or m.pinned) for m in marks)
         ):
             continue
@@ -149,9 +150,9 @@ def compare_scenarios(
                 shift=shift,
                 priority=m.priority if m else None,
                 pinned=bool(m and m.pinned),
-                moved=n,
+                changed=n,
             )
-            for end, shift, m, n in zip(per_layer, later, marks, rows_moved, strict=True)
+            for end, shift, m, n in zip(per_layer, later, marks, rows_changed, strict=True)
         ]
         lines.append(ProjectLine(code=code, name=names[code], cells=cells))
     return Comparison(layers=layers, projects=lines)

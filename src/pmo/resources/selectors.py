@@ -18,13 +18,13 @@ from pmo.resources.models import Allocation, Resource, Scenario
 
 __all__ = [
     "CauseRow",
+    "changed_allocations",
     "get_scenario",
     "list_allocations",
     "list_cell_causes",
     "list_resources",
     "list_roles",
     "list_scenarios",
-    "moved_allocations",
     "run_names",
 ]
 
@@ -191,11 +191,18 @@ def run_names(result: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
     )
 
 
-def moved_allocations(scenario_id: int) -> dict[str, int]:
-    """Allocations of a scenario on other dates than the current-plan rows they copy, plus
-    rows with no such row (e.g. the later part of one that leveling split), by project code.
-    One query."""
-    changed = Q(origin__isnull=True) | ~Q(first=F("origin__first")) | ~Q(last=F("origin__last"))
+def changed_allocations(scenario_id: int) -> dict[str, int]:
+    """Allocations of a scenario that differ from the current-plan rows they copy (dates,
+    resource or FTE: leveling moves dates, a what-if may give the work to another pool),
+    plus rows with no such row (added, or the later part of one that leveling split), by
+    project code. One query."""
+    changed = (
+        Q(origin__isnull=True)
+        | ~Q(first=F("origin__first"))
+        | ~Q(last=F("origin__last"))
+        | ~Q(resource=F("origin__resource"))
+        | ~Q(fte=F("origin__fte"))
+    )
     rows = (
         Allocation.objects.filter(scenario_id=scenario_id)
         .filter(changed)

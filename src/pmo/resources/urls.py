@@ -23,6 +23,16 @@ urlpatterns = [
         name="scenario_capacity",
     ),
     path("resources/scenarios/<int:pk>/level/", views.scenario_level, name="scenario_level"),
+    path(
+        "resources/scenarios/<int:pk>/staffing/",
+        views.scenario_staffing,
+        name="scenario_staffing",
+    ),
+    path(
+        "resources/scenarios/<int:pk>/allocations/<int:allocation>/",
+        views.scenario_allocation_edit,
+        name="scenario_allocation_edit",
+    ),
     path("resources/leveling-runs/<int:pk>/", views.leveling_run, name="leveling_run"),
     path(
         "resources/leveling-runs/<int:pk>/cancel/",

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -344,26 +345,60 @@ def project_staffing(request: HttpRequest, code: str) -> HttpResponse:
     Resource managers allocate and commit; the project's manager proposes (the services
     decide: a refused change comes back as a message).
     """
+    return _staffing(request, code, None)
+
+
+@login_required
+def scenario_staffing(request: HttpRequest, pk: int) -> HttpResponse:
+    """A project's allocations in a scenario (``?project=CODE``): the what-ifs a project
+    shift cannot express — move demand to another pool, change FTE or dates of one row, add
+    a contractor. Resource managers and PMO members, in a draft scenario."""
+    scenario = _scenario(request, str(pk))
+    code = request.GET.get("project") or request.POST.get("project") or ""
+    if not code:
+        messages.error(request, _("Choose a project."))
+        return redirect("resources:scenario_detail", pk=pk)
+    return _staffing(request, code, scenario)
+
+
+def _staffing_url(project: Any, scenario: Any) -> str:
+    if scenario is None:
+        return reverse("resources:project_staffing", args=[project.code])
+    url = reverse("resources:scenario_staffing", args=[scenario.pk])
+    return f"{url}?{urlencode({'project': project.code})}"
+
+
+def _staffing(request: HttpRequest, code: str, scenario: Any) -> HttpResponse:
     project = _staffing_project(request, code)
     user = user_of(request)
     manager = can_manage_resources(user)
-    may_plan = manager or can_edit_project(user, project)
+    if scenario is None:
+        may_plan = manager or can_edit_project(user, project)
+    else:
+        may_plan = manager and scenario.state == "draft"
     if request.method == "POST":
+        if not may_plan:
+            raise PermissionDenied("only resource managers change a draft scenario")
         try:
             data = {**_allocation_data(request.POST), "project_id": project.pk}
-            services.create_allocation(actor=user, data=data)
+            services.create_allocation(actor=user, data=data, scenario=scenario)
             messages.success(request, _("Allocation added."))
         except ValueError as exc:
             messages.error(request, str(exc))
         except DomainError as exc:
             messages.error(request, exc.message)
-        return redirect("resources:project_staffing", code=project.code)
-    allocations = _with_costs(selectors.list_allocations(project_id=project.pk))
+        return redirect(_staffing_url(project, scenario))
+    allocations = _with_costs(
+        selectors.list_allocations(
+            project_id=project.pk, scenario_id=scenario.pk if scenario else None
+        )
+    )
     return render(
         request,
         "resources/project_staffing.html",
         {
             "project": project,
+            "scenario": scenario,
             "allocations": allocations,
             "cost_totals": costs.totals(a.planned for a in allocations),
             "may_plan": may_plan,
@@ -378,11 +413,26 @@ def project_staffing(request: HttpRequest, code: str) -> HttpResponse:
 def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change one allocation of the current plan (dates, FTE, status, note) or remove it."""
     _viewer(request)
+    return _allocation_edit(request, _allocation(pk, None), None)
+
+
+@login_required
+def scenario_allocation_edit(request: HttpRequest, pk: int, allocation: int) -> HttpResponse:
+    """Change or remove one allocation of a draft scenario (resource, dates, FTE, ...)."""
+    _viewer(request)
+    scenario = _scenario(request, str(pk))
+    return _allocation_edit(request, _allocation(allocation, scenario), scenario)
+
+
+def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> HttpResponse:
     user = user_of(request)
-    allocation = _plan_allocation(pk)
     project = _staffing_project(request, allocation.project.code)
-    if not (can_manage_resources(user) or can_edit_project(user, project)):
-        raise PermissionDenied("only resource managers and the project's manager plan staffing")
+    if scenario is None:
+        if not (can_manage_resources(user) or can_edit_project(user, project)):
+            raise PermissionDenied("only resource managers and the project's manager plan staffing")
+    elif not can_manage_resources(user):
+        raise PermissionDenied("only resource managers change a draft scenario")
+    here = request.get_full_path()
     if request.method == "POST":
         version = request.POST.get("version")
         try:
@@ -407,16 +457,18 @@ def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Allocation saved."))
         except ValueError as exc:
             messages.error(request, str(exc))
-            return redirect("resources:allocation_edit", pk=allocation.pk)
+            return redirect(here)
         except DomainError as exc:
             messages.error(request, exc.message)
-            return redirect("resources:allocation_edit", pk=allocation.pk)
-        return redirect("resources:project_staffing", code=project.code)
+            return redirect(here)
+        return redirect(_staffing_url(project, scenario))
     return render(
         request,
         "resources/allocation_edit.html",
         {
             "project": project,
+            "scenario": scenario,
+            "staffing_url": _staffing_url(project, scenario),
             "allocation": allocation,
             "may_commit": can_manage_resources(user),
             "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
@@ -424,12 +476,15 @@ def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _plan_allocation(pk: int) -> Any:
+def _allocation(pk: int, scenario: Any) -> Any:
     allocation = (
-        selectors.list_allocations().filter(pk=pk).select_related("project", "resource").first()
+        selectors.list_allocations(scenario_id=scenario.pk if scenario else None)
+        .filter(pk=pk)
+        .select_related("project", "resource")
+        .first()
     )
     if allocation is None:
-        raise Http404("no such allocation in the current plan")
+        raise Http404("no such allocation in this plan")
     return allocation
 
 
@@ -522,7 +577,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "what_if": what_if,
             "shifts": shifts,
             "projects": [(code, pick(name, name_zh)) for code, name, name_zh in projects],
-            "moved": sum(selectors.moved_allocations(scenario.pk).values()),
+            "changed": sum(selectors.changed_allocations(scenario.pk).values()),
             "pinned": {s.project.code for s in shifts if s.pinned},
             "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
             "capacity_changes": scenario.capacity_changes.select_related("resource"),

@@ -60,8 +60,8 @@ def test_layers_and_projects_side_by_side(two_scenarios: dict[str, Any]) -> None
         (FRI, 0),
     ]
     assert [(c.shift, c.priority) for c in lines[a.code].cells] == [(0, None), (0, None), (0, 1)]
-    assert [layer.moved for layer in result.layers] == [0, 1, 0]
-    assert [c.moved for c in lines[b.code].cells] == [0, 1, 0]
+    assert [layer.changed for layer in result.layers] == [0, 1, 0]
+    assert [c.changed for c in lines[b.code].cells] == [0, 1, 0]
 
 
 def test_work_moved_inside_a_project_shows(
@@ -86,8 +86,9 @@ def test_work_moved_inside_a_project_shows(
     lines = {p.code: p for p in result.projects}
     assert lines[c.code].name == "内部移动"
     # "Move B" was copied before c existed: no work of c there
-    assert [(cell.shift, cell.moved) for cell in lines[c.code].cells] == [(0, 0), (None, 0), (0, 1)]
-    assert [layer.moved for layer in result.layers] == [0, 1, 1]
+    cells = [(cell.shift, cell.changed) for cell in lines[c.code].cells]
+    assert cells == [(0, 0), (None, 0), (0, 1)]
+    assert [layer.changed for layer in result.layers] == [0, 1, 1]
 
 
 def test_bad_ids_are_named(two_scenarios: dict[str, Any]) -> None:
@@ -109,7 +110,7 @@ def test_compare_page_and_api(client: Any, users: Any, two_scenarios: dict[str, 
     ).content.decode()
     assert "Move B" in page and "Pin A, grow" in page
     assert 'data-testid="compare-projects"' in page and "+7" in page and "P1" in page
-    assert "1 moved" in page and "Allocations moved" in page
+    assert "1 changed" in page and "Allocations changed" in page
     nothing = client.get("/resources/scenarios/compare/", follow=True).content.decode()
     assert "choose 1 to 4 scenarios" in nothing
     answer = client.get(
@@ -124,8 +125,8 @@ def test_compare_page_and_api(client: Any, users: Any, two_scenarios: dict[str, 
     ]
     line = next(p for p in body["projects"] if p["code"] == b.code)
     assert [c["shift"] for c in line["cells"]] == [0, 7, 0]
-    assert [c["moved"] for c in line["cells"]] == [0, 1, 0]
-    assert [x["moved"] for x in body["layers"]] == [0, 1, 0]
+    assert [c["changed"] for c in line["cells"]] == [0, 1, 0]
+    assert [x["changed"] for x in body["layers"]] == [0, 1, 0]
     bad = client.get("/api/v1/scenarios/compare?ids=99999")
     assert bad.status_code == 422 and "no scenario 99999" in json.dumps(bad.json())
     client.force_login(users["viewer"])

@@ -99,6 +99,83 @@ def test_scenario_pages_create_shift_commit(
     assert client.post(f"/resources/scenarios/{scenario.pk}/explode/").status_code == 404
 
 
+def test_scenario_staffing_moves_demand_to_another_pool(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    """The what-if a project shift cannot express: one row to another pool, then commit."""
+    from pmo.resources.models import Allocation
+
+    java = pool(org)
+    shenzhen = pool(org, code="java-sz", name="Java developer, Shenzhen")
+    a, b = make_project(), make_project()
+    allocate(java, a, MON, MON + dt.timedelta(days=4), "1.5")
+    row = allocate(java, b, MON, MON + dt.timedelta(days=4), "1")
+    client.force_login(users["member"])
+    client.post("/resources/scenarios/", {"name": "Shenzhen helps"})
+    scenario = Scenario.objects.get()
+    base = f"/resources/scenarios/{scenario.pk}"
+    detail = client.get(f"{base}/").content.decode()
+    assert 'data-testid="scenario-staffing-form"' in detail
+    page = client.get(f"{base}/staffing/?project={b.code}").content.decode()
+    copy = Allocation.objects.get(scenario=scenario, project=b)
+    assert 'data-testid="staffing-scenario"' in page and "Shenzhen helps" in page
+    assert f'href="{base}/allocations/{copy.pk}/"' in page  # edits stay in the scenario
+    assert f"/resources/allocations/{copy.pk}/" not in page
+    form = client.get(f"{base}/allocations/{copy.pk}/").content.decode()
+    assert 'data-testid="edit-allocation-form"' in form
+    saved = client.post(
+        f"{base}/allocations/{copy.pk}/",
+        {
+            "version": copy.version,
+            "resource": shenzhen.pk,
+            "first": str(MON),
+            "last": str(MON + dt.timedelta(days=4)),
+            "fte": "1",
+            "status": "committed",
+            "note": "Shenzhen takes it",
+        },
+    )
+    assert saved.status_code == 302 and saved.url == f"{base}/staffing/?project={b.code}"
+    copy.refresh_from_db()
+    row.refresh_from_db()
+    assert (copy.resource, row.resource) == (shenzhen, java)  # the plan is untouched
+    added = client.post(
+        f"{base}/staffing/",
+        {
+            "project": a.code,
+            "resource": shenzhen.pk,
+            "first": str(MON),
+            "last": str(MON + dt.timedelta(days=4)),
+            "fte": "0.5",
+            "status": "proposed",
+        },
+    )
+    assert added.url == f"{base}/staffing/?project={a.code}"
+    assert Allocation.objects.filter(scenario=scenario, project=a).count() == 2
+    assert Allocation.objects.filter(scenario=None, project=a).count() == 1
+    page = client.get(f"{base}/?start={MON}&periods=1").content.decode()
+    assert "2 allocations differ from the current plan" in page  # b's other pool, a's new row
+    # bad input comes back as a message; wrong ids are 404
+    bad = client.post(
+        f"{base}/staffing/", {"project": a.code, "resource": "x", "first": "soon"}, follow=True
+    )
+    assert "Choose a resource." in bad.content.decode()
+    assert client.get(f"{base}/staffing/", follow=True).redirect_chain[-1][0] == f"{base}/"
+    assert client.get(f"{base}/staffing/?project=NOPE").status_code == 404
+    assert client.get(f"{base}/allocations/{row.pk}/").status_code == 404  # a plan row
+    assert client.get(f"/resources/allocations/{copy.pk}/").status_code == 404
+    # others read the scenario's staffing but may not change it
+    client.force_login(users["exec"])
+    read = client.get(f"{base}/staffing/?project={b.code}").content.decode()
+    assert "Shenzhen takes it" in read and 'data-testid="add-allocation"' not in read
+    assert client.post(f"{base}/staffing/", {"project": a.code}).status_code == 403
+    assert client.post(f"{base}/allocations/{copy.pk}/", {"action": "delete"}).status_code == 403
+    client.force_login(users["member"])
+    client.post(f"{base}/commit/")
+    assert Allocation.objects.get(scenario=None, project=b).resource == shenzhen
+    assert Allocation.objects.filter(scenario=None, project=a).count() == 2
+
+
 def test_import_page_template_download(client: Any, users: Any) -> None:
     client.force_login(users["admin"])
     assert client.get("/resources/import/").status_code == 200
@@ -163,7 +240,7 @@ def test_level_the_portfolio_from_the_scenario_page(
     assert done.headers["HX-Refresh"] == "true"
     page = client.get(f"/resources/scenarios/{scenario.pk}/?start={MON}&periods=3").content.decode()
     assert 'data-testid="run-moved"' in page
-    assert "1 allocation on other dates than in the current plan" in page
+    assert "1 allocation differs from the current plan" in page
     assert f"<td>{b.code} {b.name}</td><td>4</td><td>2</td><td>5</td>" in page
     assert "<td>Java developer, Shanghai</td>" in page
     # the same result as a workbook, for resource managers to act on
