@@ -240,6 +240,8 @@ def test_level_the_portfolio_from_the_scenario_page(
     assert done.headers["HX-Refresh"] == "true"
     page = client.get(f"/resources/scenarios/{scenario.pk}/?start={MON}&periods=3").content.decode()
     assert 'data-testid="run-moved"' in page
+    staffing = f'href="/resources/scenarios/{scenario.pk}/staffing/?project={b.code}"'
+    assert staffing in page  # from a moved row to the project's rows in the scenario
     assert "1 allocation differs from the current plan" in page
     assert f"<td>{b.code} {b.name}</td><td>4</td><td>2</td><td>5</td>" in page
     assert "<td>Java developer, Shanghai</td>" in page
