@@ -14,20 +14,26 @@ from tests.e2e.helpers import expect
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def overload(org: Any, make_project: Callable[..., Any]) -> tuple[Any, Any]:
-    """A 2-FTE Java pool; T001 (1.5) and T002 (1) both need it in the same week."""
-    from pmo.resources.models import Allocation, Resource
+def _java_pool(org: Any, code: str, city: str, fte: str) -> Any:
+    from pmo.resources.models import Resource
 
-    java = Resource.objects.create(
-        code="java-sh",
-        name="Java developer, Shanghai",
+    return Resource.objects.create(
+        code=code,
+        name=f"Java developer, {city}",
         kind="pool",
         role="Java developer",
         org_unit=org["sh"],
-        fte=Decimal("2"),
+        fte=Decimal(fte),
         calendar="",  # Monday to Friday: the figures do not depend on this week's holidays
     )
+
+
+@pytest.fixture
+def overload(org: Any, make_project: Callable[..., Any]) -> tuple[Any, Any]:
+    """A 2-FTE Java pool; T001 (1.5) and T002 (1) both need it in the same week."""
+    from pmo.resources.models import Allocation
+
+    java = _java_pool(org, "java-sh", "Shanghai", "2")
     a, b = make_project(name="Core"), make_project(name="Mobile")
     monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
     for project, fte in ((a, "1.5"), (b, "1")):
@@ -130,17 +136,9 @@ def test_compare_two_scenarios_with_the_current_plan(
 def test_give_work_to_another_pool_in_a_scenario(
     overload: tuple[Any, Any], sign_in: Callable[[str], Any], org: Any
 ) -> None:
-    from pmo.resources.models import Allocation, Resource
+    from pmo.resources.models import Allocation
 
-    Resource.objects.create(
-        code="java-sz",
-        name="Java developer, Shenzhen",
-        kind="pool",
-        role="Java developer",
-        org_unit=org["sh"],
-        fte=Decimal("3"),
-        calendar="",
-    )
+    _java_pool(org, "java-sz", "Shenzhen", "3")
     _a, b = overload
     page = sign_in("member")
     page.goto("/resources/scenarios/")

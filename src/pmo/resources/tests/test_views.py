@@ -123,13 +123,13 @@ def test_scenario_staffing_moves_demand_to_another_pool(
     assert f"/resources/allocations/{copy.pk}/" not in page
     form = client.get(f"{base}/allocations/{copy.pk}/").content.decode()
     assert 'data-testid="edit-allocation-form"' in form
+    week = {"first": str(MON), "last": str(MON + dt.timedelta(days=4))}
     saved = client.post(
         f"{base}/allocations/{copy.pk}/",
         {
+            **week,
             "version": copy.version,
             "resource": shenzhen.pk,
-            "first": str(MON),
-            "last": str(MON + dt.timedelta(days=4)),
             "fte": "1",
             "status": "committed",
             "note": "Shenzhen takes it",
@@ -141,14 +141,7 @@ def test_scenario_staffing_moves_demand_to_another_pool(
     assert (copy.resource, row.resource) == (shenzhen, java)  # the plan is untouched
     added = client.post(
         f"{base}/staffing/",
-        {
-            "project": a.code,
-            "resource": shenzhen.pk,
-            "first": str(MON),
-            "last": str(MON + dt.timedelta(days=4)),
-            "fte": "0.5",
-            "status": "proposed",
-        },
+        {**week, "project": a.code, "resource": shenzhen.pk, "fte": "0.5", "status": "proposed"},
     )
     assert added.url == f"{base}/staffing/?project={a.code}"
     assert Allocation.objects.filter(scenario=scenario, project=a).count() == 2
