@@ -168,8 +168,19 @@ def heatmap_cell(request: HttpRequest) -> HttpResponse:
         )
     except NotFoundError as exc:
         raise Http404(exc.message) from None
+    room = []
+    if by == "resource" and (key := request.GET.get("key", "")).isdigit():
+        room = heatmap.room_in_role(
+            int(key),
+            first=first,
+            last=max(first, last),
+            scenario_id=scenario.pk if scenario else None,
+            unit=unit,
+        )
     context = {
         "causes": causes,
+        "room": room,
+        "scenario": scenario,
         "label": request.GET.get("label", ""),
         "first": first,
         "last": last,

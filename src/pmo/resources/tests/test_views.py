@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 from typing import Any
 
 import openpyxl
@@ -51,6 +52,36 @@ def test_heatmap_page_and_drill_down(client: Any, users: Any, org: Any, make_pro
     assert client.get("/resources/").status_code == 200
     detail = client.get(f"/projects/{a.code}/")
     assert 'data-testid="staffing-panel"' in detail.content.decode()
+
+
+def test_drill_down_shows_room_in_the_same_role(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    java = pool(org)
+    shenzhen = pool(org, code="java-sz", name="Java developer, Shenzhen", fte=Decimal("3"))
+    pool(org, code="test-sh", name="Testers, Shanghai", role="Test engineer", fte=Decimal("5"))
+    person = pool(org, code="li", name="Li Lei", kind="person", fte=Decimal("1"))
+    a, b = make_project(), make_project()
+    friday = MON + dt.timedelta(days=4)
+    allocate(java, a, MON, friday, "3")
+    allocate(shenzhen, b, MON, friday, "1")
+    allocate(person, b, MON, friday, "1")  # busy: no room
+    client.force_login(users["exec"])
+    cell = client.get(
+        f"/resources/heatmap/cell/?by=resource&key={java.pk}&first={MON}"
+        f"&last={MON + dt.timedelta(days=6)}",
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert 'data-testid="room"' in cell
+    room = cell[cell.index('data-testid="room"') :]
+    assert 'Java developer, Shenzhen</a></td><td class="num">2.0</td>' in room
+    assert "Testers" not in room and "Li Lei" not in room
+    assert "Java developer, Shanghai" not in room  # the overloaded pool itself
+    by_role = client.get(
+        f"/resources/heatmap/cell/?by=role&key=Java+developer&first={MON}&last={friday}",
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert 'data-testid="room"' not in by_role  # a whole role has no "elsewhere"
 
 
 def test_viewers_see_no_capacity(client: Any, users: Any) -> None:
