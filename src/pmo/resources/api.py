@@ -291,6 +291,14 @@ class CauseOut(Schema):
     proposed: float
 
 
+class RoomOut(Schema):
+    resource_id: int
+    label: str
+    capacity: float
+    demand: float
+    free: float
+
+
 class ImportOut(Schema):
     resources_created: int
     resources_updated: int
@@ -489,6 +497,36 @@ def get_causes(
         scenario_id=_scenario_id(user, scenario_id),
         unit=unit,
         only=ResourceFilter(org_unit=org_unit, role=role, skill=skill),
+    )
+
+
+@router.get(
+    "/capacity/room", response=list[RoomOut], summary="Same-role resources with room in a period"
+)
+def get_room(
+    request: HttpRequest,
+    resource_id: int,
+    first: dt.date,
+    last: dt.date,
+    scenario_id: int | None = None,
+    unit: Literal["fte", "hours"] = "fte",
+) -> object:
+    """The other resources of the resource's role with capacity left in the heat-map period
+    ``first..last`` (a week or a month), most room first."""
+    user = user_of(request)
+    require_view(user)
+    if last < first:
+        from pmo.core.errors import FieldError
+
+        raise FieldError("last", "the end date is before the start date")
+    if not selectors.list_resources().filter(pk=resource_id).exists():
+        raise NotFoundError(f"no resource {resource_id}")
+    return heatmap.room_in_role(
+        resource_id,
+        first=first,
+        last=last,
+        scenario_id=_scenario_id(user, scenario_id),
+        unit=unit,
     )
 
 

@@ -110,6 +110,30 @@ def test_allocations_heatmap_and_causes(
         headers=_auth(users["exec"]),
     ).json()
     assert [(c["code"], c["demand"]) for c in causes] == [(a.code, 2.5)]
+    other = pool(org, code="java-sz", name="Java developer, Shenzhen")
+    week = f"first={MON}&last={MON + dt.timedelta(days=6)}"
+    room = client.get(
+        f"/api/v1/capacity/room?resource_id={java.pk}&{week}", headers=_auth(users["exec"])
+    )
+    assert room.status_code == 200, room.content
+    assert room.json() == [
+        {
+            "resource_id": other.pk,
+            "label": "Java developer, Shenzhen",
+            "capacity": 2.0,
+            "demand": 0.0,
+            "free": 2.0,
+        }
+    ]
+    missing = client.get(
+        f"/api/v1/capacity/room?resource_id=0&{week}", headers=_auth(users["exec"])
+    )
+    assert missing.status_code == 404 and "no resource 0" in missing.json()["detail"]
+    backwards = client.get(
+        f"/api/v1/capacity/room?resource_id={java.pk}&first={MON}&last={MON - dt.timedelta(1)}",
+        headers=_auth(users["exec"]),
+    )
+    assert backwards.status_code == 422
     pk = answer.json()["id"]
     stale = _patch(client, f"/api/v1/allocations/{pk}", {"version": 5, "fte": "1"}, users["admin"])
     assert stale.status_code == 409
