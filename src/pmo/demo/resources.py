@@ -81,6 +81,15 @@ POOLS = [
         650,
     ),
 ]
+# the roles in Chinese (the heat map's rows by role, the role filter)
+ROLE_ZH = {
+    "Java developer": "Java开发工程师",
+    "Test engineer": "测试工程师",
+    "Data engineer": "数据工程师",
+    "Business analyst": "业务分析师",
+    "Automation engineer": "自动化工程师",
+    "Solution architect": "解决方案架构师",
+}
 # person, role, capacity (FTE), skills
 PEOPLE = [
     ("Xu Ming", "Solution architect", "1", "architecture, Java"),
@@ -122,6 +131,7 @@ def load_resources(projects: list[Project], today: dt.date, seed: int) -> int:
             name_zh=zh,
             kind="pool",
             role=role,
+            role_zh=ROLE_ZH.get(role, ""),
             org_unit=units[unit],
             skills=skills,
             cost_rate=Decimal(rate),
@@ -137,6 +147,7 @@ def load_resources(projects: list[Project], today: dt.date, seed: int) -> int:
             name_zh=people[name].name_zh,
             kind="person",
             role=role,
+            role_zh=ROLE_ZH.get(role, ""),
             org_unit=people[name].org_unit,
             person=people[name],
             fte=Decimal(fte),

@@ -30,6 +30,7 @@ class ResourceIn(Schema):
     name_zh: str = ""
     kind: Kind
     role: str = Field(max_length=100)
+    role_zh: str = Field(default="", max_length=100)
     skills: str = ""
     org_unit_id: int
     person_id: int | None = None
@@ -50,6 +51,7 @@ class ResourcePatch(Schema):
     name: str | None = Field(default=None, max_length=200)
     name_zh: str | None = None
     role: str | None = Field(default=None, max_length=100)
+    role_zh: str | None = Field(default=None, max_length=100)
     skills: str | None = None
     org_unit_id: int | None = None
     fte: Decimal | None = Field(default=None, ge=0, le=99999)
@@ -66,6 +68,7 @@ class ResourceOut(Schema):
     name_zh: str
     kind: str
     role: str
+    role_zh: str
     skills: str
     org_unit_id: int
     person_id: int | None

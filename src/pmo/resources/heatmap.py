@@ -156,9 +156,11 @@ def _group_field(by: str) -> str:
     return {"role": "role", "org_unit": "org_unit_id", "resource": "pk"}[by]
 
 
-def _labels(by: str, keys: list[Any], names: dict[Any, str]) -> dict[Any, str]:
-    if by == "role":
-        return {k: str(k) for k in keys}
+def _labels(
+    by: str, keys: list[Any], names: dict[Any, str], roles: dict[Any, str]
+) -> dict[Any, str]:
+    if by == "role":  # the Chinese role of any resource of the role, when Chinese is on
+        return {k: roles.get(k) or str(k) for k in keys}
     if by == "org_unit":
         return {u.pk: u.display_name for u in OrgUnit.objects.filter(pk__in=keys)}
     return names
@@ -202,6 +204,7 @@ def build_heatmap(
             "name_zh",
             "calendar",
             "hours_per_day",
+            "role_zh",
         )
     )
     # what one FTE of a resource is worth per working day in the unit
@@ -297,8 +300,10 @@ def build_heatmap(
     cap_avg = np.add.reduceat(worked(cap), bounds, axis=1) / weekdays
     dem_avg = np.add.reduceat(worked(demand), bounds, axis=1) / weekdays
 
-    names = {r[0]: (r[7] or r[6]) if _chinese() else r[6] for r in resources}
-    labels = _labels(by, keys, names)
+    chinese = _chinese()
+    names = {r[0]: (r[7] or r[6]) if chinese else r[6] for r in resources}
+    roles = {r[1]: r[10] for r in resources if r[10]} if by == "role" and chinese else {}
+    labels = _labels(by, keys, names, roles)
     result = [
         Row(
             key=str(key),

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import OrgUnit, Person
+from pmo.core.i18n import pick
 from pmo.core.models import BilingualNameModel, TimeStampedModel, VersionedModel
 from pmo.portfolio.models import Project
 
@@ -60,6 +61,12 @@ class Resource(BilingualNameModel, VersionedModel):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=ResourceKind.choices)
     role = models.CharField(_("role"), max_length=100, db_index=True)
+    role_zh = models.CharField(
+        _("role (Chinese)"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown in Chinese instead of the role; resources are grouped by the role."),
+    )
     skills = models.CharField(_("skills"), max_length=255, blank=True)
     org_unit = models.ForeignKey(
         OrgUnit, verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="resources"
@@ -109,6 +116,11 @@ class Resource(BilingualNameModel, VersionedModel):
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
         ordering = ["role", "name"]
+
+    @property
+    def role_label(self) -> str:
+        """The role in the active language (the Chinese role when set and Chinese is on)."""
+        return pick(self.role, self.role_zh)
 
 
 class Scenario(TimeStampedModel):

@@ -47,9 +47,14 @@ def list_resources() -> QuerySet[Resource]:
     return Resource.objects.select_related("org_unit", "person")
 
 
-def list_roles() -> list[str]:
-    """The roles resources have, sorted."""
-    return list(Resource.objects.order_by("role").values_list("role", flat=True).distinct())
+def list_roles() -> list[tuple[str, str]]:
+    """The roles resources have, sorted, each with its label in the active language (the
+    Chinese role any resource of it carries, when Chinese is on)."""
+    chinese: dict[str, str] = {}
+    for role, zh in Resource.objects.exclude(role_zh="").values_list("role", "role_zh"):
+        chinese.setdefault(role, zh)
+    roles = Resource.objects.order_by("role").values_list("role", flat=True).distinct()
+    return [(role, pick(role, chinese.get(role, ""))) for role in roles]
 
 
 def list_scenarios() -> QuerySet[Scenario]:

@@ -64,6 +64,7 @@ RESOURCE_FIELDS = [
     "name_zh",
     "kind",
     "role",
+    "role_zh",
     "skills",
     "org_unit_id",
     "person_id",

@@ -1,7 +1,7 @@
 """Capacity sheet import (XLSX): all or nothing, errors name sheet, row and column.
 
 Sheet ``Resources`` (header row, then one row per resource; matched by ``code``):
-code, name, name_zh, kind (person/pool), role, skills, org_unit (code), fte,
+code, name, name_zh, kind (person/pool), role, role_zh, skills, org_unit (code), fte,
 hours_per_day, cost_rate, currency, calendar, available_from, available_until.
 Optional sheet ``Capacity``: resource (code), from, to, fte, reason; the rows given for a
 resource replace its capacity changes in the current plan.
@@ -35,6 +35,7 @@ RESOURCE_COLUMNS = [
     "name_zh",
     "kind",
     "role",
+    "role_zh",
     "skills",
     "org_unit",
     "fte",

@@ -42,8 +42,14 @@ def test_resource_create_read_patch(client: Any, users: Any, org: Any) -> None:
     assert made.json()["fte"] == 12.0
     listed = client.get("/api/v1/resources", headers=_auth(users["exec"])).json()
     assert [r["code"] for r in listed["items"]] == ["java-sh"]
-    ok = _patch(client, f"/api/v1/resources/{pk}", {"version": 1, "fte": "10"}, users["admin"])
+    ok = _patch(
+        client,
+        f"/api/v1/resources/{pk}",
+        {"version": 1, "fte": "10", "role_zh": "Java开发工程师"},
+        users["admin"],
+    )
     assert (ok.status_code, ok.json()["fte"], ok.json()["version"]) == (200, 10.0, 2)
+    assert (ok.json()["role"], ok.json()["role_zh"]) == ("Java developer", "Java开发工程师")
     stale = _patch(client, f"/api/v1/resources/{pk}", {"version": 1, "fte": "9"}, users["admin"])
     assert (stale.status_code, stale.json()["current_version"]) == (409, 2)
     denied = _post(client, "/api/v1/resources", {**body, "code": "x"}, users["pm"])
@@ -210,6 +216,14 @@ def test_capacity_sheet_import(client: Any, users: Any, org: Any) -> None:
         dt.date(2026, 4, 1),
         "leave",
     )
+
+
+def test_capacity_sheet_with_chinese_roles(client: Any, users: Any, org: Any) -> None:
+    header = ["code", "name", "kind", "role", "role_zh", "org_unit"]
+    sheet = _sheet([["java-sh", "Java developer", "pool", "Java", "Java开发", "sh"]], None, header)
+    answer = client.post("/api/v1/capacity/import", {"file": sheet}, headers=_auth(users["admin"]))
+    assert answer.status_code == 200, answer.content
+    assert Resource.objects.get(code="java-sh").role_zh == "Java开发"
 
 
 def test_capacity_sheet_calendar_names(client: Any, users: Any, org: Any) -> None:

@@ -220,7 +220,8 @@ def test_admin_lists_are_read_only(client: Any, users: Any, org: Any, make_proje
 
 
 def test_heatmap_in_chinese(client: Any, users: Any, org: Any, make_project: Any) -> None:
-    java = pool(org)
+    java = pool(org, role_zh="Java开发工程师")
+    pool(org, code="java-sz", name="Java developer, Shenzhen")  # same role, no Chinese role
     allocate(java, make_project(name_zh="核心系统"), MON, MON + dt.timedelta(days=4), "3")
     users["exec"].language = "zh-hans"
     users["exec"].save()
@@ -228,6 +229,12 @@ def test_heatmap_in_chinese(client: Any, users: Any, org: Any, make_project: Any
     html = client.get("/resources/heatmap/?by=org_unit").content.decode()
     assert "需求与产能对比" in html
     assert "上海研发" in html
+    by_role = client.get(f"/resources/heatmap/?start={MON}&periods=1").content.decode()
+    assert "<th>Java开发工程师</th>" in by_role  # the row label; the key stays the role
+    assert '<option value="Java developer">Java开发工程师</option>' in by_role
+    assert "key=Java%20developer" in by_role
+    listed = client.get("/resources/").content.decode()
+    assert "<td>Java开发工程师</td>" in listed
     cell = client.get(
         f"/resources/heatmap/cell/?by=role&key=Java+developer&first={MON}"
         f"&last={MON + dt.timedelta(days=6)}",
@@ -447,6 +454,7 @@ def test_resource_managers_create_and_edit_resources_in_the_browser_forms(
         "name_zh": "伦敦测试",
         "kind": "pool",
         "role": "Test engineer",
+        "role_zh": "测试工程师",
         "org_unit": org["it"].pk,
         "fte": "4",
         "hours_per_day": "7.5",
@@ -464,6 +472,7 @@ def test_resource_managers_create_and_edit_resources_in_the_browser_forms(
     qa = Resource.objects.get(code="qa-ldn")
     assert made.status_code == 302 and made["Location"] == f"/resources/{qa.pk}/"
     assert (qa.fte, qa.hours_per_day, qa.calendar, qa.currency) == (4, 7.5, "", "GBP")
+    assert qa.role_zh == "测试工程师"
     detail = client.get(f"/resources/{qa.pk}/").content.decode()
     assert "Monday to Friday" in detail and 'data-testid="edit-resource"' in detail
     # a repeated code and a leaving date before the hiring date are shown on the form
