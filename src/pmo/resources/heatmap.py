@@ -302,7 +302,11 @@ def build_heatmap(
 
     chinese = _chinese()
     names = {r[0]: (r[7] or r[6]) if chinese else r[6] for r in resources}
-    roles = {r[1]: r[10] for r in resources if r[10]} if by == "role" and chinese else {}
+    roles: dict[Any, str] = {}
+    if by == "role" and chinese:
+        for r in sorted(resources, key=lambda r: r[0]):  # the first resource's, as the filter
+            if r[10]:
+                roles.setdefault(r[1], r[10])
     labels = _labels(by, keys, names, roles)
     result = [
         Row(

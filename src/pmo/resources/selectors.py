@@ -51,7 +51,8 @@ def list_roles() -> list[tuple[str, str]]:
     """The roles resources have, sorted, each with its label in the active language (the
     Chinese role any resource of it carries, when Chinese is on)."""
     chinese: dict[str, str] = {}
-    for role, zh in Resource.objects.exclude(role_zh="").values_list("role", "role_zh"):
+    rows = Resource.objects.exclude(role_zh="").order_by("pk").values_list("role", "role_zh")
+    for role, zh in rows:
         chinese.setdefault(role, zh)
     roles = Resource.objects.order_by("role").values_list("role", flat=True).distinct()
     return [(role, pick(role, chinese.get(role, ""))) for role in roles]
