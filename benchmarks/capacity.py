@@ -4,7 +4,9 @@ Times, in-process, the three reads a director's capacity page and a leveling run
 on whatever database ``PMO_DATABASE_URL`` names (load one with ``pmo demo --projects 5000
 --no-serve``): ``build_heatmap`` (by role, 26 weeks from today), ``list_cell_causes`` for the
 busiest cell and ``leveling._layer`` (queries plus ``adapters.build_problem``) on the current
-plan. Prints the median and the spread of ``--repeat`` runs each, in milliseconds.
+plan, comparing two scenarios, and the planned labour cost of every allocation of the plan
+(``costs.row_cost`` per row against ``costs.row_costs``). Prints the median and the spread
+of ``--repeat`` runs each, in milliseconds.
 
 To compare two versions side by side, run this file with ``PYTHONPATH`` pointing at each
 checkout's ``src`` in turn, interleaved, against the same database::
@@ -43,9 +45,10 @@ def main() -> None:
 
     django.setup()
     from pmo.accounts.models import OrgUnit
-    from pmo.resources import leveling
+    from pmo.resources import calendars, costs, leveling
     from pmo.resources.filters import ResourceFilter
     from pmo.resources.heatmap import build_heatmap
+    from pmo.resources.models import Allocation
     from pmo.resources.selectors import list_cell_causes
 
     unit = OrgUnit.objects.filter(code="cn").values_list("pk", flat=True).first()
@@ -64,6 +67,8 @@ def main() -> None:
     pair = list(
         Scenario.objects.filter(name__in=["bench A", "bench B"]).values_list("pk", flat=True)
     )
+    plan = list(Allocation.objects.filter(scenario=None).select_related("resource"))
+    days_off = calendars.load_overrides()
     heat = build_heatmap(by="role", start=today, count=26)
     row, cell = max(((r, c) for r in heat.rows for c in r.cells), key=lambda rc: rc[1].demand)
     cases: dict[str, Callable[[], Any]] = {
@@ -79,6 +84,8 @@ def main() -> None:
         "heat map, hours, China region": lambda: build_heatmap(
             by="resource", start=today, count=26, unit="hours", only=ResourceFilter(org_unit=unit)
         ),
+        "labour cost, row by row": lambda: [costs.row_cost(a, days_off) for a in plan],
+        "labour cost, all rows at once": lambda: costs.row_costs(plan, days_off),
     }
     for name, fn in cases.items():
         median, low, high = _time(fn, args.repeat)

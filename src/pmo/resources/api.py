@@ -567,6 +567,13 @@ class CompareProjectOut(Schema):
     cells: list[CompareCellOut] = Field(description="by layer: the current plan, then each id")
 
 
+class CostChangeOut(Schema):
+    currency: str
+    committed: float
+    proposed: float
+    total: float
+
+
 class CompareLayerOut(Schema):
     scenario_id: int | None
     name: str
@@ -575,6 +582,9 @@ class CompareLayerOut(Schema):
     overload: float
     changed: int = Field(
         description="allocations that differ from the current plan (dates, resource, FTE)"
+    )
+    cost_change: list[CostChangeOut] = Field(
+        description="planned labour cost against the current plan, per currency"
     )
 
 
@@ -617,6 +627,7 @@ def get_comparison(
                 "overloaded_cells": layer.heatmap.overloaded_cells,
                 "overload": layer.heatmap.overload,
                 "changed": layer.changed,
+                "cost_change": layer.cost,
             }
             for layer in result.layers
         ],

@@ -1,7 +1,8 @@
 """Scenarios side by side: the current plan and up to four scenarios in one table.
 
 For each layer (the current plan first) the heat map's overload on the same grouping and
-periods and how many allocations the scenario changed; and for every project that changes
+periods, how many allocations the scenario changed and what that does to the planned labour
+cost (per currency, :func:`pmo.resources.selectors.cost_change`); and for every project that changes
 in some layer (its work ends on another day, allocations moved inside its dates or given to
 another resource, a priority or pin set), the last day of its allocations per layer with the
 difference to the current plan in calendar days, the allocations changed, and the priority
@@ -19,8 +20,9 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from pmo.core.errors import FieldError
-from pmo.core.i18n import pick
+from pmo.core.i18n import is_chinese
 from pmo.resources import calendars, selectors
+from pmo.resources.costs import CostTotal
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.heatmap import HeatMap, build_heatmap
 from pmo.resources.models import Allocation, ProjectShift, Scenario
@@ -44,6 +46,7 @@ class Layer:
     scenario: Scenario | None
     heatmap: HeatMap
     changed: int  # allocations that differ from the current plan's (0 for the plan)
+    cost: list[CostTotal]  # planned labour cost against the current plan, per currency
 
 
 @dataclass(frozen=True)
@@ -78,8 +81,9 @@ def _ends(scenario_id: int | None) -> dict[str, tuple[str, dt.date]]:
         .values("project__code", "project__name", "project__name_zh")
         .annotate(end=Max("last"))
     )
+    zh = is_chinese()  # once, not per row: thousands of projects on big plans
     return {
-        r["project__code"]: (pick(r["project__name"], r["project__name_zh"]), r["end"])
+        r["project__code"]: ((zh and r["project__name_zh"]) or r["project__name"], r["end"])
         for r in rows
     }
 
@@ -110,6 +114,7 @@ def compare_scenarios(
         Layer(
             scenario=s,
             changed=sum(counts.values()),
+            cost=selectors.cost_change(s.pk) if s else [],
             heatmap=build_heatmap(
                 by=by,
                 scale=scale,

@@ -9,14 +9,16 @@ not added up) and split into committed and proposed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+
+import numpy as np
 
 from pmo.resources import calendars
 from pmo.resources.models import Allocation, AllocationStatus
 
-__all__ = ["CostTotal", "RowCost", "row_cost", "totals"]
+__all__ = ["CostTotal", "RowCost", "row_cost", "row_costs", "totals"]
 
 CENT = Decimal("0.01")
 
@@ -43,16 +45,38 @@ class CostTotal:
 def row_cost(allocation: Allocation, overrides: calendars.Overrides | None = None) -> RowCost:
     """Hours and cost of one allocation (its resource must be loaded); ``overrides`` are the
     calendar days entered by hand (:func:`pmo.resources.calendars.load_overrides`)."""
-    resource = allocation.resource
-    worked = calendars.working(resource.calendar, allocation.first, allocation.last, overrides)
-    days = int(worked.sum())
-    hours = (allocation.fte * resource.hours_per_day * days).quantize(CENT)
-    return RowCost(
-        hours=hours,
-        cost=(hours * resource.cost_rate).quantize(CENT),
-        currency=resource.currency,
-        committed=allocation.status == AllocationStatus.COMMITTED,
-    )
+    return row_costs([allocation], overrides)[0]
+
+
+def row_costs(
+    allocations: Sequence[Allocation], overrides: calendars.Overrides | None = None
+) -> list[RowCost]:
+    """:func:`row_cost` of many allocations at once: one working-day mask per calendar over
+    their whole date range and prefix sums, instead of a mask per row (about 80 us a row,
+    which a big scenario's thousands of rows would feel)."""
+    if not allocations:
+        return []
+    first = min(a.first for a in allocations)
+    last = max(a.last for a in allocations)
+    prefix = {
+        code: np.concatenate(([0], np.cumsum(calendars.working(code, first, last, overrides))))
+        for code in {a.resource.calendar for a in allocations}
+    }
+    result = []
+    for a in allocations:
+        resource = a.resource
+        sums = prefix[resource.calendar]
+        days = int(sums[(a.last - first).days + 1] - sums[(a.first - first).days])
+        hours = (a.fte * resource.hours_per_day * days).quantize(CENT)
+        result.append(
+            RowCost(
+                hours=hours,
+                cost=(hours * resource.cost_rate).quantize(CENT),
+                currency=resource.currency,
+                committed=a.status == AllocationStatus.COMMITTED,
+            )
+        )
+    return result
 
 
 def totals(costs: Iterable[RowCost]) -> list[CostTotal]:

@@ -17,7 +17,7 @@ def _context(project: Any, user: Any) -> dict[str, Any]:
         Allocation.objects.filter(scenario=None, project=project).select_related("resource")
     )
     overrides = calendars.load_overrides() if rows else None
-    planned = [costs.row_cost(a, overrides) for a in rows]
+    planned = costs.row_costs(rows, overrides)
     return {"staffing": {"rows": len(rows), "cost": costs.totals(planned)}}
 
 

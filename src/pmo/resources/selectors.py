@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 from django.db.models import Count, F, Q, QuerySet
 
 from pmo.core.errors import NotFoundError
-from pmo.core.i18n import pick
+from pmo.core.i18n import is_chinese, pick
 from pmo.portfolio.models import Project
-from pmo.resources import calendars
+from pmo.resources import calendars, costs
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.models import Allocation, Resource, Scenario
 
 __all__ = [
     "CauseRow",
     "changed_allocations",
+    "cost_change",
     "get_scenario",
     "list_allocations",
     "list_cell_causes",
@@ -159,11 +161,12 @@ def list_cell_causes(
     ]
     causes: dict[int, list[float]] = {}
     info: dict[int, tuple[str, str, int]] = {}
+    zh = is_chinese()  # once, not per row
     for row, share in zip(rows, overlap, strict=True):
         entry = causes.setdefault(row[0], [0.0, 0.0])
         worth = float(row[9]) if unit == "hours" else 1.0
         entry[0 if row[7] == "committed" else 1] += float(row[6]) * worth * float(share)
-        info[row[0]] = (row[1], pick(row[2], row[10]), row[3])
+        info[row[0]] = (row[1], (zh and row[10]) or row[2], row[3])
     result = [
         CauseRow(
             project_id=pid,
@@ -197,21 +200,48 @@ def run_names(result: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
     )
 
 
+_CHANGED = (
+    Q(origin__isnull=True)
+    | ~Q(first=F("origin__first"))
+    | ~Q(last=F("origin__last"))
+    | ~Q(resource=F("origin__resource"))
+    | ~Q(fte=F("origin__fte"))
+)
+"""A scenario row that differs from the current-plan row it copies, or has none."""
+
+
+def cost_change(scenario_id: int) -> list[costs.CostTotal]:
+    """How a scenario changes the planned labour cost against the current plan, per
+    currency (``committed``/``proposed`` hold the differences): its changed rows minus the
+    plan rows they copy, minus the plan rows it no longer has. Only those rows are costed,
+    so this stays fast on big plans; currencies with no change are left out."""
+    overrides = calendars.load_overrides()
+    scenario_rows = Allocation.objects.filter(scenario_id=scenario_id)
+    changed = list(scenario_rows.filter(_CHANGED).select_related("resource"))
+    kept = scenario_rows.exclude(origin=None).values("origin_id")
+    before = list(
+        Allocation.objects.filter(scenario=None)
+        .filter(Q(pk__in=[a.origin_id for a in changed if a.origin_id]) | ~Q(pk__in=kept))
+        .select_related("resource")
+    )
+    sums: dict[str, list[Decimal]] = {}
+    for rows, sign in ((changed, 1), (before, -1)):
+        for c in costs.row_costs(rows, overrides):
+            pair = sums.setdefault(c.currency, [Decimal(0), Decimal(0)])
+            pair[0 if c.committed else 1] += sign * c.cost
+    result = [costs.CostTotal(cur, com, pro) for cur, (com, pro) in sums.items() if com or pro]
+    result.sort(key=lambda t: (-abs(t.total), t.currency))
+    return result
+
+
 def changed_allocations(scenario_id: int) -> dict[str, int]:
     """Allocations of a scenario that differ from the current-plan rows they copy (dates,
     resource or FTE: leveling moves dates, a what-if may give the work to another pool),
     plus rows with no such row (added, or the later part of one that leveling split), by
     project code. One query."""
-    changed = (
-        Q(origin__isnull=True)
-        | ~Q(first=F("origin__first"))
-        | ~Q(last=F("origin__last"))
-        | ~Q(resource=F("origin__resource"))
-        | ~Q(fte=F("origin__fte"))
-    )
     rows = (
         Allocation.objects.filter(scenario_id=scenario_id)
-        .filter(changed)
+        .filter(_CHANGED)
         .values("project__code")
         .annotate(n=Count("id"))
     )

@@ -308,9 +308,8 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _with_costs(allocations: Any) -> list[Any]:
     """The allocations, each with ``planned`` (hours, cost and currency) for the table."""
     rows = list(allocations)
-    overrides = calendars.load_overrides()
-    for a in rows:
-        a.planned = costs.row_cost(a, overrides)
+    for a, planned in zip(rows, costs.row_costs(rows, calendars.load_overrides()), strict=True):
+        a.planned = planned
     return rows
 
 

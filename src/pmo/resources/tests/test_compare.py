@@ -91,6 +91,36 @@ def test_work_moved_inside_a_project_shows(
     assert [layer.changed for layer in result.layers] == [0, 1, 1]
 
 
+def test_labour_cost_against_the_current_plan(org: Any, make_project: Any, users: Any) -> None:
+    """Work given to a London pool and a row removed: the cost change per currency."""
+    from pmo.resources.models import Allocation
+
+    java = pool(org, cost_rate=Decimal("100"), calendar="")
+    london = pool(
+        org,
+        code="dev-uk",
+        name="Developers, London",
+        cost_rate=Decimal("50"),
+        currency="GBP",
+        calendar="",
+    )
+    a, b = make_project(), make_project()
+    allocate(java, a, MON, FRI, "1", status="committed")  # 5 days x 8 h x 100 = 4,000 CNY
+    allocate(java, b, MON, FRI, "0.5")  # proposed: 2,000 CNY
+    scenario = services.create_scenario(actor=users["member"], name="London")
+    copy = Allocation.objects.get(scenario=scenario, project=a)
+    services.update_allocation(
+        actor=users["member"], allocation=copy, data={"resource_id": london.pk}, version=1
+    )
+    dropped = Allocation.objects.get(scenario=scenario, project=b)
+    services.delete_allocation(actor=users["member"], allocation=dropped, version=1)
+    result = compare_scenarios([scenario.pk], start=MON, count=1)
+    assert result.layers[0].cost == []
+    cost = {c.currency: (c.committed, c.proposed) for c in result.layers[1].cost}
+    assert cost == {"CNY": (Decimal("-4000"), Decimal("-2000")), "GBP": (Decimal("2000"), 0)}
+    assert result.layers[1].changed == 1  # the removed row is not a scenario row
+
+
 def test_bad_ids_are_named(two_scenarios: dict[str, Any]) -> None:
     with pytest.raises(FieldError, match="no scenario 99999"):
         compare_scenarios([99999], start=MON)
@@ -111,6 +141,7 @@ def test_compare_page_and_api(client: Any, users: Any, two_scenarios: dict[str, 
     assert "Move B" in page and "Pin A, grow" in page
     assert 'data-testid="compare-projects"' in page and "+7" in page and "P1" in page
     assert "1 changed" in page and "Allocations changed" in page
+    assert "Labour cost against the current plan" in page
     nothing = client.get("/resources/scenarios/compare/", follow=True).content.decode()
     assert "choose 1 to 4 scenarios" in nothing
     answer = client.get(
@@ -127,6 +158,7 @@ def test_compare_page_and_api(client: Any, users: Any, two_scenarios: dict[str, 
     assert [c["shift"] for c in line["cells"]] == [0, 7, 0]
     assert [c["changed"] for c in line["cells"]] == [0, 1, 0]
     assert [x["changed"] for x in body["layers"]] == [0, 1, 0]
+    assert [x["cost_change"] for x in body["layers"]] == [[], [], []]  # the pool costs nothing
     bad = client.get("/api/v1/scenarios/compare?ids=99999")
     assert bad.status_code == 422 and "no scenario 99999" in json.dumps(bad.json())
     client.force_login(users["viewer"])

@@ -6,7 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from pmo.resources.costs import CostTotal, row_cost, totals
+from pmo.resources.calendars import working
+from pmo.resources.costs import CostTotal, row_cost, row_costs, totals
 from pmo.resources.models import Allocation, Resource
 from pmo.resources.tests.factories import allocate, pool
 
@@ -38,6 +39,30 @@ def test_hours_follow_the_calendar_and_totals_stay_per_currency() -> None:
         CostTotal("GBP", Decimal(0), Decimal("2250.00")),
     ]
     assert totals([]) == []
+
+
+def test_many_rows_at_once_cost_the_same_as_one_by_one() -> None:
+    """row_costs shares one mask per calendar over all rows' dates; row_cost masks each."""
+    shanghai = Resource(calendar="CN", hours_per_day=Decimal("8"), cost_rate=Decimal("100"))
+    london = Resource(
+        calendar="", hours_per_day=Decimal("7.5"), cost_rate=Decimal("60"), currency="GBP"
+    )
+    rows = [
+        Allocation(resource=r, first=first, last=last, fte=Decimal(fte), status="proposed")
+        for r, first, last, fte in [
+            (shanghai, SEP28, OCT11, "2"),  # over Golden Week and a 调休 Saturday
+            (london, SEP28, OCT11, "0.5"),
+            (shanghai, dt.date(2026, 10, 1), dt.date(2026, 10, 1), "1"),  # a holiday only
+            (london, dt.date(2026, 12, 28), dt.date(2027, 1, 8), "1.25"),  # across the year
+            (shanghai, dt.date(2026, 2, 16), dt.date(2026, 2, 23), "0.3"),  # Spring Festival
+        ]
+    ]
+    assert row_costs(rows) == [row_cost(a) for a in rows]
+    for a, planned in zip(rows, row_costs(rows), strict=True):  # against each row's own mask
+        days = int(working(a.resource.calendar, a.first, a.last).sum())
+        assert planned.hours == (a.fte * a.resource.hours_per_day * days).quantize(Decimal("0.01"))
+    assert row_costs(rows)[2].hours == 0
+    assert row_costs([]) == []
 
 
 def test_staffing_page_and_api_show_the_planned_cost(
