@@ -45,7 +45,20 @@ class CostTotal:
 def row_cost(allocation: Allocation, overrides: calendars.Overrides | None = None) -> RowCost:
     """Hours and cost of one allocation (its resource must be loaded); ``overrides`` are the
     calendar days entered by hand (:func:`pmo.resources.calendars.load_overrides`)."""
-    return row_costs([allocation], overrides)[0]
+    resource = allocation.resource
+    worked = calendars.working(resource.calendar, allocation.first, allocation.last, overrides)
+    return _planned(allocation, int(worked.sum()))
+
+
+def _planned(allocation: Allocation, days: int) -> RowCost:
+    resource = allocation.resource
+    hours = (allocation.fte * resource.hours_per_day * days).quantize(CENT)
+    return RowCost(
+        hours=hours,
+        cost=(hours * resource.cost_rate).quantize(CENT),
+        currency=resource.currency,
+        committed=allocation.status == AllocationStatus.COMMITTED,
+    )
 
 
 def row_costs(
@@ -64,17 +77,9 @@ def row_costs(
     }
     result = []
     for a in allocations:
-        resource = a.resource
-        sums = prefix[resource.calendar]
-        days = int(sums[(a.last - first).days + 1] - sums[(a.first - first).days])
-        hours = (a.fte * resource.hours_per_day * days).quantize(CENT)
+        sums = prefix[a.resource.calendar]
         result.append(
-            RowCost(
-                hours=hours,
-                cost=(hours * resource.cost_rate).quantize(CENT),
-                currency=resource.currency,
-                committed=a.status == AllocationStatus.COMMITTED,
-            )
+            _planned(a, int(sums[(a.last - first).days + 1] - sums[(a.first - first).days]))
         )
     return result
 
