@@ -13,6 +13,11 @@ from pmo.resources.models import Scenario
 from pmo.resources.tests.factories import MON, allocate, pool
 
 
+def _cell(client: Any, url: str) -> str:
+    """A heat-map cell's drill-down, as htmx asks for it."""
+    return str(client.get(url, headers={"HX-Request": "true"}).content.decode())
+
+
 def test_heatmap_page_and_drill_down(client: Any, users: Any, org: Any, make_project: Any) -> None:
     java = pool(org)
     a = make_project()
@@ -40,11 +45,11 @@ def test_heatmap_page_and_drill_down(client: Any, users: Any, org: Any, make_pro
     hours = client.get(f"/resources/heatmap/?start={MON}&periods=4&unit=hours").content.decode()
     assert "120.0/80.0" in hours and "40.0 hours above capacity" in hours
     assert "&amp;unit=hours" in hours
-    cell = client.get(
+    cell = _cell(
+        client,
         f"/resources/heatmap/cell/?by=role&key=Java+developer&first={MON}"
         f"&last={MON + dt.timedelta(days=6)}&unit=hours&demand=120.0&capacity=80.0",
-        headers={"HX-Request": "true"},
-    ).content.decode()
+    )
     assert "Demand 120.0 hours against capacity 80.0 hours." in cell
     assert "<td>120.0</td>" in cell
     assert client.get(f"/projects/{a.code}/staffing/").status_code == 200
@@ -67,20 +72,20 @@ def test_drill_down_shows_room_in_the_same_role(
     allocate(shenzhen, b, MON, friday, "1")
     allocate(person, b, MON, friday, "1")  # busy: no room
     client.force_login(users["exec"])
-    cell = client.get(
+    cell = _cell(
+        client,
         f"/resources/heatmap/cell/?by=resource&key={java.pk}&first={MON}"
         f"&last={MON + dt.timedelta(days=6)}",
-        headers={"HX-Request": "true"},
-    ).content.decode()
+    )
     assert 'data-testid="room"' in cell
     room = cell[cell.index('data-testid="room"') :]
     assert 'Java developer, Shenzhen</a></td><td class="num">2.0</td>' in room
     assert "Testers" not in room and "Li Lei" not in room
     assert "Java developer, Shanghai" not in room  # the overloaded pool itself
-    by_role = client.get(
+    by_role = _cell(
+        client,
         f"/resources/heatmap/cell/?by=role&key=Java+developer&first={MON}&last={friday}",
-        headers={"HX-Request": "true"},
-    ).content.decode()
+    )
     assert 'data-testid="room"' not in by_role  # a whole role has no "elsewhere"
 
 
@@ -235,11 +240,11 @@ def test_heatmap_in_chinese(client: Any, users: Any, org: Any, make_project: Any
     assert "key=Java%20developer" in by_role
     listed = client.get("/resources/").content.decode()
     assert "<td>Java开发工程师</td>" in listed
-    cell = client.get(
+    cell = _cell(
+        client,
         f"/resources/heatmap/cell/?by=role&key=Java+developer&first={MON}"
         f"&last={MON + dt.timedelta(days=6)}",
-        headers={"HX-Request": "true"},
-    ).content.decode()
+    )
     assert "核心系统" in cell  # the drill-down names projects in the reader's language
 
 
