@@ -588,6 +588,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shifts": shifts,
             "projects": [(code, pick(name, name_zh)) for code, name, name_zh in projects],
             "changed": sum(selectors.changed_allocations(scenario.pk).values()),
+            "cost_change": selectors.cost_change(scenario.pk),
             "pinned": {s.project.code for s in shifts if s.pinned},
             "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
             "capacity_changes": scenario.capacity_changes.select_related("resource"),

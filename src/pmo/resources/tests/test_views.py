@@ -142,7 +142,7 @@ def test_scenario_staffing_moves_demand_to_another_pool(
     from pmo.resources.models import Allocation
 
     java = pool(org)
-    shenzhen = pool(org, code="java-sz", name="Java developer, Shenzhen")
+    shenzhen = pool(org, code="java-sz", name="Java developer, Shenzhen", cost_rate=Decimal(100))
     a, b = make_project(), make_project()
     allocate(java, a, MON, MON + dt.timedelta(days=4), "1.5")
     row = allocate(java, b, MON, MON + dt.timedelta(days=4), "1")
@@ -184,6 +184,10 @@ def test_scenario_staffing_moves_demand_to_another_pool(
     assert Allocation.objects.filter(scenario=None, project=a).count() == 1
     page = client.get(f"{base}/?start={MON}&periods=1").content.decode()
     assert "2 allocations differ from the current plan" in page  # b's other pool, a's new row
+    # Shanghai costs nothing here; Shenzhen 1 + 0.5 FTE x 8 h x 5 days x 100
+    assert (
+        'data-testid="scenario-cost">Labour cost against the current plan: +6,000.00 CNY<' in page
+    )
     # bad input comes back as a message; wrong ids are 404
     bad = client.post(
         f"{base}/staffing/", {"project": a.code, "resource": "x", "first": "soon"}, follow=True
