@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.errors import NotFoundError
+from pmo.core.errors import FieldError, NotFoundError
 from pmo.portfolio.access import get_visible_project
 from pmo.resources import calendars, compare, costs, heatmap, leveling, selectors, services, xlsx
 from pmo.resources.access import require_view
@@ -489,8 +489,6 @@ def get_causes(
     user = user_of(request)
     require_view(user)
     if last < first:
-        from pmo.core.errors import FieldError
-
         raise FieldError("last", "the end date is before the start date")
     return selectors.list_cell_causes(
         by=by,
@@ -519,8 +517,6 @@ def get_room(
     user = user_of(request)
     require_view(user)
     if last < first:
-        from pmo.core.errors import FieldError
-
         raise FieldError("last", "the end date is before the start date")
     if not selectors.list_resources().filter(pk=resource_id).exists():
         raise NotFoundError(f"no resource {resource_id}")

@@ -2,13 +2,14 @@
 
 For each layer (the current plan first) the heat map's overload on the same grouping and
 periods, how many allocations the scenario changed and what that does to the planned labour
-cost (per currency, :func:`pmo.resources.selectors.cost_change`); and for every project that changes
+cost (per currency; :func:`pmo.resources.selectors.scenario_changes`); and for every project
+that changes
 in some layer (its work ends on another day, allocations moved inside its dates or given to
 another resource, a priority or pin set), the last day of its allocations per layer with the
 difference to the current plan in calendar days, the allocations changed, and the priority
 and pin set in each scenario. Leveling often moves work within a project's slack without
-changing its end, so the changed count is what shows that. One ``Max`` and one ``Count``
-query per layer and one for the shifts; the heat maps are
+changing its end, so the changed count is what shows that. One ``Max`` query and the
+changes' two per layer and one for the shifts; the heat maps are
 :func:`pmo.resources.heatmap.build_heatmap`'s.
 """
 
@@ -109,12 +110,15 @@ def compare_scenarios(
         raise FieldError("ids", f"no scenario {', '.join(map(str, missing))}")
     scenarios: list[Scenario | None] = [None, *(found[i] for i in unique)]
     overrides = calendars.load_overrides()  # once for every layer
-    changed = [selectors.changed_allocations(s.pk) if s else {} for s in scenarios]
+    changes = [
+        selectors.scenario_changes(s.pk, overrides) if s else selectors.ScenarioChanges({}, [])
+        for s in scenarios
+    ]
     layers = [
         Layer(
             scenario=s,
-            changed=sum(counts.values()),
-            cost=selectors.cost_change(s.pk) if s else [],
+            changed=change.changed,
+            cost=change.cost,
             heatmap=build_heatmap(
                 by=by,
                 scale=scale,
@@ -126,7 +130,7 @@ def compare_scenarios(
                 overrides=overrides,
             ),
         )
-        for s, counts in zip(scenarios, changed, strict=True)
+        for s, change in zip(scenarios, changes, strict=True)
     ]
     ends = [_ends(s.pk if s else None) for s in scenarios]
     shifts = {
@@ -142,7 +146,7 @@ def compare_scenarios(
             (end - base).days if end is not None and base is not None else None for end in per_layer
         ]
         marks = [shifts.get((s.pk, code)) if s else None for s in scenarios]
-        rows_changed = [counts.get(code, 0) for counts in changed]
+        rows_changed = [change.by_project.get(code, 0) for change in changes]
         if (
             len(set(per_layer)) == 1
             and not any(rows_changed)

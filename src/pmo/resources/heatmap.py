@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from pmo.accounts.models import OrgUnit
+from pmo.core.i18n import is_chinese
 from pmo.resources import calendars
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.models import Allocation, AllocationStatus, CapacityChange, Resource
@@ -300,7 +301,7 @@ def build_heatmap(
     cap_avg = np.add.reduceat(worked(cap), bounds, axis=1) / weekdays
     dem_avg = np.add.reduceat(worked(demand), bounds, axis=1) / weekdays
 
-    chinese = _chinese()
+    chinese = is_chinese()
     names = {r[0]: (r[7] or r[6]) if chinese else r[6] for r in resources}
     roles: dict[Any, str] = {}
     if by == "role" and chinese:
@@ -373,9 +374,3 @@ def room_in_role(
         if int(r.key) != resource_id
     ]
     return sorted((r for r in rooms if r.free > EPSILON), key=lambda r: (-r.free, r.label))
-
-
-def _chinese() -> bool:
-    from django.utils import translation
-
-    return (translation.get_language() or "").startswith("zh")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from pmo.core.errors import NotFoundError
 from pmo.core.i18n import is_chinese, pick
@@ -19,8 +19,7 @@ from pmo.resources.models import Allocation, Resource, Scenario
 
 __all__ = [
     "CauseRow",
-    "changed_allocations",
-    "cost_change",
+    "ScenarioChanges",
     "get_scenario",
     "list_allocations",
     "list_cell_causes",
@@ -28,6 +27,7 @@ __all__ = [
     "list_roles",
     "list_scenarios",
     "run_names",
+    "scenario_changes",
 ]
 
 
@@ -210,39 +210,41 @@ _CHANGED = (
 """A scenario row that differs from the current-plan row it copies, or has none."""
 
 
-def cost_change(scenario_id: int) -> list[costs.CostTotal]:
-    """How a scenario changes the planned labour cost against the current plan, per
-    currency (``committed``/``proposed`` hold the differences): its changed rows minus the
-    plan rows they copy, minus the plan rows it no longer has. Only those rows are costed,
-    so this stays fast on big plans; currencies with no change are left out."""
-    overrides = calendars.load_overrides()
+@dataclass(frozen=True)
+class ScenarioChanges:
+    """What a scenario changes against the current plan."""
+
+    by_project: dict[str, int]  # changed or added allocations, by project code
+    cost: list[costs.CostTotal]  # planned labour cost change per currency (differences)
+
+    @property
+    def changed(self) -> int:
+        return sum(self.by_project.values())
+
+
+def scenario_changes(
+    scenario_id: int, overrides: calendars.Overrides | None = None
+) -> ScenarioChanges:
+    """The allocations of a scenario that differ from the current-plan rows they copy
+    (dates, resource or FTE: leveling moves dates, a what-if may give the work to another
+    pool) or have none (added, or the later part of a row leveling split), and the labour
+    cost that makes: those rows minus the plan rows they copy, minus the plan rows the
+    scenario no longer has. Only those rows are read and costed (two queries), so this stays
+    fast on big plans; currencies with no change are left out of ``cost``."""
+    if overrides is None:
+        overrides = calendars.load_overrides()
     scenario_rows = Allocation.objects.filter(scenario_id=scenario_id)
-    changed = list(scenario_rows.filter(_CHANGED).select_related("resource"))
+    changed = list(scenario_rows.filter(_CHANGED).select_related("resource", "project"))
     kept = scenario_rows.exclude(origin=None).values("origin_id")
     before = list(
         Allocation.objects.filter(scenario=None)
         .filter(Q(pk__in=[a.origin_id for a in changed if a.origin_id]) | ~Q(pk__in=kept))
         .select_related("resource")
     )
-    sums: dict[str, list[Decimal]] = {}
-    for rows, sign in ((changed, 1), (before, -1)):
-        for c in costs.row_costs(rows, overrides):
-            pair = sums.setdefault(c.currency, [Decimal(0), Decimal(0)])
-            pair[0 if c.committed else 1] += sign * c.cost
-    result = [costs.CostTotal(cur, com, pro) for cur, (com, pro) in sums.items() if com or pro]
-    result.sort(key=lambda t: (-abs(t.total), t.currency))
-    return result
-
-
-def changed_allocations(scenario_id: int) -> dict[str, int]:
-    """Allocations of a scenario that differ from the current-plan rows they copy (dates,
-    resource or FTE: leveling moves dates, a what-if may give the work to another pool),
-    plus rows with no such row (added, or the later part of one that leveling split), by
-    project code. One query."""
-    rows = (
-        Allocation.objects.filter(scenario_id=scenario_id)
-        .filter(_CHANGED)
-        .values("project__code")
-        .annotate(n=Count("id"))
-    )
-    return {r["project__code"]: r["n"] for r in rows}
+    signed = [
+        *costs.row_costs(changed, overrides),
+        *(replace(c, cost=-c.cost) for c in costs.row_costs(before, overrides)),
+    ]
+    cost = [t for t in costs.totals(signed) if t.committed or t.proposed]
+    cost.sort(key=lambda t: (-abs(t.total), t.currency))
+    return ScenarioChanges(Counter(a.project.code for a in changed), cost)

@@ -46,6 +46,15 @@ def _viewer(request: HttpRequest) -> None:
         raise PermissionDenied(exc.message) from None
 
 
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    """A workbook download."""
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def _date(text: str | None, default: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(text) if text else default
@@ -126,13 +135,8 @@ def heatmap_view(request: HttpRequest) -> HttpResponse:
         layer = scenario.name if scenario else _("Current plan")
         if options["committed_only"]:
             layer = f"{layer} · {_('Committed only')}"
-        response = HttpResponse(
-            exports.heatmap_workbook(result, layer=layer),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="pmo-heatmap-{stamp}.xlsx"'
-        return response
+        return _xlsx(exports.heatmap_workbook(result, layer=layer), f"pmo-heatmap-{stamp}.xlsx")
     context = {
         **options,
         "heatmap": result,
@@ -587,8 +591,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "what_if": what_if,
             "shifts": shifts,
             "projects": [(code, pick(name, name_zh)) for code, name, name_zh in projects],
-            "changed": sum(selectors.changed_allocations(scenario.pk).values()),
-            "cost_change": selectors.cost_change(scenario.pk),
+            "changes": selectors.scenario_changes(scenario.pk),
             "pinned": {s.project.code for s in shifts if s.pinned},
             "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
             "capacity_changes": scenario.capacity_changes.select_related("resource"),
@@ -618,18 +621,13 @@ def _run_context(run: Any, user: Any) -> dict[str, Any]:
     }
     result = run.result or {}
     project_names, resource_names = selectors.run_names(result)
-    projects = result.get("projects", [])
+    projects = [
+        {**p, "name": project_names.get(p["project"], "")} for p in result.get("projects", [])
+    ]
     affected = [p for p in projects if p["delay"] or p["moved"] or p["pinned"]]
     longest = max((p["delay"] for p in affected), default=0)
     # bar lengths for the delay chart, in percent of the longest delay
-    affected = [
-        {
-            **p,
-            "name": project_names.get(p["project"], ""),
-            "bar": round(100 * p["delay"] / longest) if longest else 0,
-        }
-        for p in affected
-    ]
+    affected = [{**p, "bar": round(100 * p["delay"] / longest) if longest else 0} for p in affected]
 
     def named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [
@@ -646,7 +644,7 @@ def _run_context(run: Any, user: Any) -> dict[str, Any]:
     return {
         "run": run,
         "run_projects": affected,
-        "run_all_projects": [{**p, "name": project_names.get(p["project"], "")} for p in projects],
+        "run_all_projects": projects,
         "run_moved": named(result.get("moved", [])),
         "run_not_levelable": named(result.get("not_levelable", [])),
         "run_status": statuses.get(solver.get("status", ""), solver.get("status", "")),
@@ -705,18 +703,14 @@ def leveling_run(request: HttpRequest, pk: int) -> HttpResponse:
         if run.state != "done":
             raise Http404("the run has no result (yet)")
         when = timezone.localtime(run.created_at).strftime("%Y-%m-%d %H:%M")
-        response = HttpResponse(
-            exports.leveling_run_workbook(
-                heading=_("Leveling run of scenario %(name)s, started %(when)s")
-                % {"name": run.scenario.name, "when": when},
-                projects=context["run_all_projects"],
-                moved=context["run_moved"],
-                not_levelable=context["run_not_levelable"],
-            ),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        book = exports.leveling_run_workbook(
+            heading=_("Leveling run of scenario %(name)s, started %(when)s")
+            % {"name": run.scenario.name, "when": when},
+            projects=context["run_all_projects"],
+            moved=context["run_moved"],
+            not_levelable=context["run_not_levelable"],
         )
-        response["Content-Disposition"] = f'attachment; filename="pmo-leveling-run-{run.pk}.xlsx"'
-        return response
+        return _xlsx(book, f"pmo-leveling-run-{run.pk}.xlsx")
     response = render(
         request,
         "resources/partials/_leveling_run.html",
@@ -811,12 +805,7 @@ def capacity_import(request: HttpRequest) -> HttpResponse:
     """Upload a capacity sheet (XLSX) or download the empty template."""
     _viewer(request)
     if request.GET.get("template"):
-        response = HttpResponse(
-            xlsx.template(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="capacity-template.xlsx"'
-        return response
+        return _xlsx(xlsx.template(), "capacity-template.xlsx")
     errors: list[dict[str, str]] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
