@@ -39,21 +39,27 @@ LEVEL_FILL = {
 HEADER_ROWS = 3
 
 
-def _sheet(wb: Workbook, title: str, heatmap: HeatMap, layer: str) -> Worksheet:
+def _table(wb: Workbook, title: str, heading: str, header: list[str]) -> Worksheet:
     ws = wb.create_sheet(title[:31])
     assert isinstance(ws, Worksheet)
-    unit = _("hours") if heatmap.unit == "hours" else _("FTE")
-    ws.append([f"{title} · {layer} · {unit}"])
+    ws.append([heading])
     ws.append([_("Exported %(when)s") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")}])
     ws["A1"].font = Font(bold=True)
-    by = {"role": _("Role"), "org_unit": _("Org unit"), "resource": _("Person / pool")}
-    header = [by.get(heatmap.by, heatmap.by), *(p.label for p in heatmap.periods)]
     ws.append(header)
     for cell in ws[HEADER_ROWS]:
         cell.font = Font(bold=True)
+    for index, text in enumerate(header, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = max(11, len(text) + 2)
+    ws.freeze_panes = f"A{HEADER_ROWS + 1}"
+    return ws
+
+
+def _sheet(wb: Workbook, title: str, heatmap: HeatMap, layer: str) -> Worksheet:
+    unit = _("hours") if heatmap.unit == "hours" else _("FTE")
+    by = {"role": _("Role"), "org_unit": _("Org unit"), "resource": _("Person / pool")}
+    header = [by.get(heatmap.by, heatmap.by), *(p.label for p in heatmap.periods)]
+    ws = _table(wb, title, f"{title} · {layer} · {unit}", header)
     ws.column_dimensions["A"].width = 34
-    for index in range(2, len(header) + 1):
-        ws.column_dimensions[get_column_letter(index)].width = 11
     ws.freeze_panes = f"B{HEADER_ROWS + 1}"
     return ws
 
@@ -90,21 +96,6 @@ def heatmap_workbook(heatmap: HeatMap, *, layer: str) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-def _table(wb: Workbook, title: str, heading: str, header: list[str]) -> Worksheet:
-    ws = wb.create_sheet(title[:31])
-    assert isinstance(ws, Worksheet)
-    ws.append([heading])
-    ws.append([_("Exported %(when)s") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")}])
-    ws["A1"].font = Font(bold=True)
-    ws.append(header)
-    for cell in ws[HEADER_ROWS]:
-        cell.font = Font(bold=True)
-    for index, text in enumerate(header, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = max(11, len(text) + 2)
-    ws.freeze_panes = f"A{HEADER_ROWS + 1}"
-    return ws
 
 
 def _day(text: str | None) -> dt.date | None:
