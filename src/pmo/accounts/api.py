@@ -2,10 +2,11 @@
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pmo.accounts import selectors, services
 from pmo.accounts.models import OrgUnit, OrgUnitKind, Person, user_of
+from pmo.core.api import Pages
 from pmo.core.errors import NotFoundError
 
 router = Router(tags=["organisation"])
@@ -61,7 +62,7 @@ class PersonIn(Schema):
 
 
 @router.get("/org-units", response=list[OrgUnitOut], summary="List org units (tree order)")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_org_units(request: HttpRequest):  # type: ignore[no-untyped-def]
     return selectors.list_org_units()
 
@@ -72,7 +73,7 @@ def create_org_unit(request: HttpRequest, payload: OrgUnitIn):  # type: ignore[n
 
 
 @router.get("/people", response=list[PersonOut], summary="List people")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_people(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-def]
     return selectors.list_people(search=q)
 

@@ -101,6 +101,18 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     )
 
 
+@api.exception_handler(OverflowError)
+def _out_of_range(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # A number too large for the database or for a date (``?resource_id=10**30`` fails in
+    # SQLite's driver, ``?days=10**30`` in date arithmetic): the request's fault, not ours.
+    logger.info("out-of-range number in %s %s: %s", request.method, request.path, exc)
+    return api.create_response(
+        request,
+        {"detail": "a number in the request is out of range", "errors": []},
+        status=422,
+    )
+
+
 api.add_router("/", accounts_router)
 api.add_router("/", portfolio_router)
 api.add_router("/", reports_router)

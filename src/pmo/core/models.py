@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from pmo.core.errors import ConflictError
+from pmo.core.errors import ConflictError, FieldError
+
+MAX_ID = 2**63 - 1
+"""The largest key the databases hold; a larger number in a filter is refused, not queried
+(SQLite cannot bind it and fails with a 500)."""
 
 
 class TimeStampedModel(models.Model):
-    """Adds ``created_at`` / ``updated_at``."""
+    """Adds ``created_at`` / ``updated_at``, and refuses to save a null the table cannot hold.
+
+    ``full_clean`` lets ``None`` through for fields that may be blank (an API ``PATCH`` with
+    ``"skills": null``), and the database would then fail with an integrity error, a 500. Every
+    save checks first and raises :class:`~pmo.core.errors.FieldError` (a 422) naming the field.
+    """
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        for field in self._meta.concrete_fields:
+            if field.null or field.primary_key or getattr(field, "auto_now_add", False):
+                continue
+            if getattr(self, field.attname) is None and not getattr(field, "auto_now", False):
+                raise FieldError(field.attname, "a value is required; null is not allowed")
+        super().save(*args, **kwargs)
 
 
 class VersionedModel(TimeStampedModel):

@@ -6,9 +6,10 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
+from pmo.core.api import Pages
 from pmo.core.errors import FieldError
 from pmo.dependencies import changes, selectors, services
 from pmo.dependencies.models import ChangeRequest, Dependency
@@ -107,7 +108,7 @@ def _dep_out(d: Dependency) -> dict[str, Any]:
 
 
 @router.get("/dependencies", response=list[DependencyOut])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_dependencies(
     request: HttpRequest, project: str | None = None, status: DepStatus | None = None
 ) -> Any:
@@ -315,7 +316,7 @@ class ChangeRequestRow(Schema):
 
 
 @router.get("/change-requests", response=list[ChangeRequestRow])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_change_requests(
     request: HttpRequest, project: str | None = None, state: str | None = None
 ) -> Any:

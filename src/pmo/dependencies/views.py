@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError
+from pmo.core.http import posted_version
 from pmo.dependencies import adapters, changes, selectors, services
 from pmo.dependencies.models import (
     ChangeType,
@@ -123,10 +124,7 @@ def dependency_status(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     dep = _or_404(selectors.get_dependency, user, pk)
     try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = None
-    try:
+        version = posted_version(request)
         services.update_dependency(
             actor=user, dep=dep, data={"status": request.POST.get("status", "")}, version=version
         )
@@ -244,10 +242,7 @@ def change_transition(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     cr = _or_404(selectors.get_change_request, user, pk)
     try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = None
-    try:
+        version = posted_version(request)
         changes.transition(
             actor=user,
             cr=cr,

@@ -6,9 +6,10 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pmo.accounts.models import Role, user_of
+from pmo.core.api import Pages
 from pmo.core.errors import NotFoundError, PermissionDeniedError
 from pmo.governance import attachments, selectors, services, steering
 from pmo.governance.models import (
@@ -529,7 +530,7 @@ def _lifecycle_out(project: Project) -> dict[str, Any]:
 
 
 @router.get("/lifecycle-templates", response=list[LifecycleTemplateOut], summary="Templates")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_templates(request: HttpRequest, code: str = "", latest_only: bool = False):  # type: ignore[no-untyped-def]
     qs = selectors.list_templates(latest_only=latest_only)
     return qs.filter(code=code) if code else qs
@@ -591,7 +592,7 @@ def start_lifecycle(request: HttpRequest, code: str, payload: LifecycleStartIn):
 
 
 @router.get("/projects/{code}/gate-reviews", response=list[GateReviewOut], summary="Gate reviews")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_reviews(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
     return (
         selectors.list_reviews(_project(request, code))
@@ -761,7 +762,7 @@ def _require_reader(request: HttpRequest) -> None:
 
 
 @router.get("/steering-meetings", response=list[SteeringMeetingOut], summary="Steering meetings")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_meetings(request: HttpRequest):  # type: ignore[no-untyped-def]
     _require_reader(request)
     return SteeringMeeting.objects.order_by("-date", "-id")

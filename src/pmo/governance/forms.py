@@ -153,7 +153,9 @@ class PhaseForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     decider_ids = forms.RegexField(
-        regex=r"^[0-9, ]*$", required=False, widget=forms.HiddenInput()
+        regex=r"^ *(?:[0-9]{1,18} *(?:, *[0-9]{1,18} *)*,? *)?$",  # ids, comma-separated
+        required=False,
+        widget=forms.HiddenInput(),
     )  # named deciders (persons) carried over from the revision the editor started from
     criteria = forms.CharField(
         label=_("Criteria"),

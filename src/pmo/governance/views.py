@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pmo.accounts.models import Role, user_of
 from pmo.accounts.services import authenticate_token
 from pmo.core.errors import DomainError, FieldError, NotFoundError
+from pmo.core.http import posted_version
 from pmo.governance import attachments, ical, selectors, services, steering
 from pmo.governance.forms import (
     DecisionForm,
@@ -255,7 +256,7 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
                     waiver_reason=data["waiver_reason"],
                     recycle_to=data["recycle_to"] or None,
                     decided_on=data["decided_on"],
-                    version=int(request.POST.get("version") or 0) or None,
+                    version=posted_version(request),
                 )
             except DomainError as exc:
                 for error in exc.errors or [{"field": "", "message": exc.message}]:
@@ -271,7 +272,7 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
             services.prepare_review(
                 actor=user,
                 review=review,
-                version=int(request.POST.get("version") or 0) or None,
+                version=posted_version(request),
                 checks=[
                     {
                         "criterion_id": check.criterion_id,
@@ -342,7 +343,7 @@ def review_deliverable_file(
             review=review,
             deliverable_id=deliverable_id,
             upload=upload,
-            version=int(request.POST.get("version") or 0) or None,
+            version=posted_version(request),
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -480,7 +481,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     actor=user,
                     meeting=meeting,
                     data=minutes_form.cleaned_data,
-                    version=int(request.POST.get("version") or 0) or None,
+                    version=posted_version(request),
                 )
                 messages.success(request, _("Minutes saved."))
                 return redirect("governance:meeting_detail", meeting_id=meeting.pk)

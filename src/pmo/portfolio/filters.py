@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import OrgUnit
+from pmo.core.models import MAX_ID
 from pmo.portfolio.extensions import registry
 from pmo.portfolio.models import PHASE_ORDER, Phase, PmoType, Project, ProjectState
 from pmo.portfolio.periods import due_period
@@ -161,7 +162,9 @@ class ProjectFilterForm(forms.Form):
             ("none", _("No report")),
         ],
     )
-    pm = forms.IntegerField(label=_("Project manager"), required=False, min_value=1)
+    pm = forms.IntegerField(
+        label=_("Project manager"), required=False, min_value=1, max_value=MAX_ID
+    )
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", "—"), *ProjectState.choices]
     )

@@ -8,9 +8,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
+from pmo.core.api import Id, Pages
 from pmo.core.errors import FieldError, NotFoundError
 from pmo.portfolio.access import get_visible_project
 from pmo.resources import calendars, compare, costs, heatmap, leveling, selectors, services, xlsx
@@ -319,7 +320,7 @@ def _scenario_id(user: object, scenario_id: int | None) -> int | None:
 
 
 @router.get("/resources", response=list[ResourceOut], summary="Resources and role pools")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_resources(request: HttpRequest, role: str | None = None) -> object:
     require_view(user_of(request))
     qs = selectors.list_resources()
@@ -348,7 +349,7 @@ def patch_resource(request: HttpRequest, pk: int, payload: ResourcePatch) -> Res
 
 
 @router.get("/resources/{pk}/capacity", response=list[CapacityOut], summary="Capacity changes")
-def list_capacity(request: HttpRequest, pk: int, scenario_id: int | None = None) -> object:
+def list_capacity(request: HttpRequest, pk: int, scenario_id: Id | None = None) -> object:
     require_view(user_of(request))
     return CapacityChange.objects.filter(resource=_resource(pk), **{"scenario_id": scenario_id})
 
@@ -369,12 +370,12 @@ def add_capacity(request: HttpRequest, pk: int, payload: CapacityIn) -> Status:
 
 
 @router.get("/allocations", response=list[AllocationOut], summary="Allocations")
-@paginate(PageNumberPagination, page_size=200)
+@paginate(Pages, page_size=200)
 def list_allocations(
     request: HttpRequest,
     project: str | None = None,
-    resource_id: int | None = None,
-    scenario_id: int | None = None,
+    resource_id: Id | None = None,
+    scenario_id: Id | None = None,
 ) -> object:
     user = user_of(request)
     require_view(user)
@@ -432,7 +433,7 @@ def get_heatmap(
     scale: Literal["week", "month"] = "week",
     start: dt.date | None = None,
     periods: int = Query(12, ge=1, le=104),
-    scenario_id: int | None = None,
+    scenario_id: Id | None = None,
     committed_only: bool = False,
     unit: Literal["fte", "hours"] = "fte",
     org_unit: int | None = Query(None, description="only this org unit and its sub-units"),
@@ -480,7 +481,7 @@ def get_causes(
     key: str,
     first: dt.date,
     last: dt.date,
-    scenario_id: int | None = None,
+    scenario_id: Id | None = None,
     unit: Literal["fte", "hours"] = "fte",
     org_unit: int | None = None,
     role: str = "",
@@ -506,10 +507,10 @@ def get_causes(
 )
 def get_room(
     request: HttpRequest,
-    resource_id: int,
+    resource_id: Id,
     first: dt.date,
     last: dt.date,
-    scenario_id: int | None = None,
+    scenario_id: Id | None = None,
     unit: Literal["fte", "hours"] = "fte",
 ) -> object:
     """The other resources of the resource's role with capacity left in the heat-map period
@@ -530,7 +531,7 @@ def get_room(
 
 
 @router.get("/scenarios", response=list[ScenarioOut], summary="What-if scenarios")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_scenarios(request: HttpRequest) -> object:
     require_view(user_of(request))
     return selectors.list_scenarios()

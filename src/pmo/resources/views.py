@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import OrgUnit, user_of
 from pmo.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from pmo.core.http import posted_version
 from pmo.core.i18n import pick
 from pmo.portfolio.access import can_edit_project, get_visible_project
 from pmo.resources import (
@@ -227,12 +228,11 @@ def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             if resource is None:
                 saved = services.create_resource(actor=user, data=resource_data(form))
             else:
-                version = request.POST.get("version", "")
                 saved = services.update_resource(
                     actor=user,
                     resource=resource,
                     data=resource_data(form),
-                    version=int(version) if version.isdigit() else 0,
+                    version=posted_version(request) or 0,
                 )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -448,25 +448,23 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
         raise PermissionDenied("only resource managers change a draft scenario")
     here = request.get_full_path()
     if request.method == "POST":
-        version = request.POST.get("version")
         try:
+            version = posted_version(request) or 0
             if request.POST.get("action") == "delete":
-                services.delete_allocation(
-                    actor=user, allocation=allocation, version=int(version or 0)
-                )
+                services.delete_allocation(actor=user, allocation=allocation, version=version)
                 messages.success(request, _("Allocation removed."))
             elif request.POST.get("action") == "commit":
                 services.update_allocation(
                     actor=user,
                     allocation=allocation,
                     data={"status": "committed"},
-                    version=int(version or 0),
+                    version=version,
                 )
                 messages.success(request, _("Allocation committed."))
             else:
                 data = _allocation_data(request.POST)
                 services.update_allocation(
-                    actor=user, allocation=allocation, data=data, version=int(version or 0)
+                    actor=user, allocation=allocation, data=data, version=version
                 )
                 messages.success(request, _("Allocation saved."))
         except ValueError as exc:

@@ -8,13 +8,14 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
+from pmo.core.api import Pages
 from pmo.core.errors import NotFoundError
 from pmo.portfolio.access import get_visible_project
 from pmo.scheduling import selectors, services
-from pmo.scheduling.models import Plan
+from pmo.scheduling.models import MAX_MINUTES, Plan
 from pmo.scheduling.services import Moved
 from pmo.scheduling.walltime import from_db
 
@@ -80,7 +81,7 @@ class TaskOut(Schema):
 class TaskPatch(Schema):
     version: int
     name: str | None = None
-    duration: int | None = Field(None, ge=0, description="working minutes")
+    duration: int | None = Field(None, ge=0, le=MAX_MINUTES, description="working minutes")
     percent_complete: float | None = Field(None, ge=0, le=100)
     constraint: ConstraintName | None = None
     constraint_date: dt.datetime | None = None
@@ -106,7 +107,9 @@ class LinkIn(Schema):
     pred_uid: int
     succ_uid: int
     type: LinkTypeName = "FS"
-    lag: int = Field(0, description="working minutes; negative is a lead")
+    lag: int = Field(
+        0, ge=-MAX_MINUTES, le=MAX_MINUTES, description="working minutes; negative is a lead"
+    )
 
 
 class LinkOut(Schema):
@@ -210,7 +213,7 @@ def get_plan(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
     response=list[TaskOut],
     summary="Tasks in WBS order with computed dates and variance against a baseline",
 )
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_tasks(request: HttpRequest, code: str, baseline: int = 0):  # type: ignore[no-untyped-def]
     plan = _plan(request, code)
     rows = selectors.list_task_rows(plan, baseline)
@@ -235,7 +238,7 @@ def update_task(request: HttpRequest, code: str, uid: int, payload: TaskPatch): 
 
 
 @router.get("/projects/{code}/plan/links", response=list[LinkOut], summary="Links")
-@paginate(PageNumberPagination, page_size=200)
+@paginate(Pages, page_size=200)
 def list_links(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
     return [
         {

@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from pmo.core.models import VersionedModel
 
 MAX_BASELINES = 11  # Baseline, Baseline1 .. Baseline10 (Microsoft Project)
+MAX_MINUTES = 100 * 365 * 24 * 60
+"""The longest duration or lag accepted, in minutes (100 years): longer is surely a typo, and
+far longer would not fit the database's integers."""
 LARGE_PLAN_TASKS = 2000  # plans at least this big are recomputed in the background
 # MSPDI DurationFormat codes of elapsed durations (em, eh, ed, ew, emo, and estimated "?")
 ELAPSED_DURATION_FORMATS = frozenset({4, 6, 8, 10, 12, 36, 38, 40, 42, 44})

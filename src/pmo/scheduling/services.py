@@ -26,6 +26,7 @@ from pmo.scheduling.adapters import ScheduleError
 from pmo.scheduling.models import (
     LARGE_PLAN_TASKS,
     MAX_BASELINES,
+    MAX_MINUTES,
     Assignment,
     Baseline,
     BaselineTask,
@@ -537,8 +538,8 @@ def update_task(
             raise FieldError(key, "is not a task field that can be set")
     before = snapshot(locked, fields)
     if "duration" in data:
-        if data["duration"] is None or data["duration"] < 0:
-            raise FieldError("duration", "must be >= 0 working minutes")
+        if data["duration"] is None or not 0 <= data["duration"] <= MAX_MINUTES:
+            raise FieldError("duration", f"must be 0 to {MAX_MINUTES} working minutes (100 years)")
         if locked.summary:
             raise FieldError("duration", "a summary task's duration comes from its subtasks")
     if data.get("name") == "":
@@ -555,8 +556,8 @@ def update_task(
         raise FieldError("actual_finish", "needs an actual start")
     if locked.actual_start and locked.actual_finish and locked.actual_finish < locked.actual_start:
         raise FieldError("actual_finish", "is before the actual start")
-    if locked.remaining is not None and locked.remaining < 0:
-        raise FieldError("remaining", "must be >= 0 working minutes")
+    if locked.remaining is not None and not 0 <= locked.remaining <= MAX_MINUTES:
+        raise FieldError("remaining", f"must be 0 to {MAX_MINUTES} working minutes (100 years)")
     if "duration" in data:
         locked.milestone = locked.duration == 0
     locked.version += 1
@@ -599,6 +600,8 @@ def update_link(
         if kind not in LinkType.values:
             raise FieldError("type", f"must be one of {', '.join(LinkType.values)}")
         lag = int(data.get("lag", link.lag if link else 0))
+        if abs(lag) > MAX_MINUTES:
+            raise FieldError("lag", f"must be -{MAX_MINUTES} to {MAX_MINUTES} minutes (100 years)")
         action = AuditAction.UPDATE if link else AuditAction.CREATE
         link = link or Link(plan=plan, pred=tasks[pred_uid], succ=tasks[succ_uid])
         if "lag" in data and link.lag_percent is not None:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError
+from pmo.core.http import posted_version
 from pmo.portfolio.access import can_edit_project, get_visible_project, visible_projects
 from pmo.portfolio.models import Milestone, Project
 from pmo.scheduling import gantt, selectors, services
@@ -102,7 +103,7 @@ def _edit(request: HttpRequest, code: str, action: Any) -> HttpResponse:
         moved = action(plan)
     except DomainError as exc:
         return _render(request, _context(request, project, plan, error=exc.message))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # not a number, NaN, infinity
         return _render(request, _context(request, project, plan, error=_("Enter a number.")))
     if not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, _("Rescheduled."))
@@ -129,7 +130,7 @@ def task_update(request: HttpRequest, code: str, uid: int) -> HttpResponse:
         if task is None:
             raise NotFoundError(_("No such task."))
         days = float(request.POST.get("duration_days", ""))
-        version = int(request.POST.get("version", ""))
+        version = posted_version(request)
         return services.update_task(
             actor=user_of(request),
             task=task,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from pmo.demo.management.commands import serve
 
@@ -13,7 +16,18 @@ def test_serve_starts_the_task_worker_unless_no_worker(monkeypatch: Any) -> None
     started: list[str] = []
     served: list[int] = []
     monkeypatch.setattr(serve, "start_task_worker", lambda: started.append("worker"))
-    monkeypatch.setattr("waitress.serve", lambda app, **kw: served.append(kw["port"]))
+
+    class Server:
+        def __init__(self, port: int) -> None:
+            self.port = port
+
+        def run(self) -> None:
+            served.append(self.port)
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr("waitress.create_server", lambda app, **kw: Server(kw["port"]))
     call_command("serve", "--port", "8799")
     call_command("serve", "--port", "8798", "--no-worker")
     assert (started, served) == (["worker"], [8799, 8798])
@@ -33,3 +47,28 @@ def test_the_worker_thread_is_a_daemon(monkeypatch: Any) -> None:
     thread = serve.start_task_worker()
     thread.join(timeout=5)
     assert thread.daemon and runs == [True]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--port", "99999"], "a port is 1 to 65535, got 99999"),
+        (["--port", "abc"], "not a port number: 'abc'"),
+        (["--threads", "0"], "threads are 1 to 256, got 0"),
+    ],
+)
+def test_a_wrong_port_or_thread_count_is_one_line(arguments: list[str], message: str) -> None:
+    with pytest.raises(CommandError, match=message):
+        call_command("serve", *arguments)
+
+
+def test_a_port_in_use_is_one_line_and_starts_no_worker(monkeypatch: Any) -> None:
+    started: list[str] = []
+    monkeypatch.setattr(serve, "start_task_worker", lambda: started.append("worker"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CommandError, match=f"cannot serve on 127.0.0.1:{port}: "):
+            call_command("serve", "--port", str(port))
+    assert started == []

@@ -4,10 +4,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
 from pmo.audit.selectors import list_events
+from pmo.core.api import Pages
 from pmo.core.errors import NotFoundError
 from pmo.portfolio import selectors, services
 from pmo.portfolio.access import get_visible_project
@@ -45,7 +46,7 @@ def _annotated(request: HttpRequest, code: str) -> Project:
 
 
 @router.get("/projects", response=list[ProjectOut], summary="List projects with their status")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_projects(request: HttpRequest, filters: Query[ProjectFilters]):  # type: ignore[no-untyped-def]
     return selectors.status_center(user_of(request), filters.dict())
 
@@ -75,7 +76,7 @@ def update_project(request: HttpRequest, code: str, payload: ProjectPatch):  # t
 
 
 @router.get("/projects/{code}/audit", response=list[AuditEventOut], summary="Change history")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def project_audit(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
     return list_events(scope=services.scope_of(_project(request, code)))
 
@@ -100,7 +101,7 @@ def _report(request: HttpRequest, code: str, report_id: int) -> StatusReport:
     response=list[StatusReportOut],
     summary="Reports, newest first",
 )
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_reports(request: HttpRequest, code: str, period: str = "", current_only: bool = False):  # type: ignore[no-untyped-def]
     qs = selectors.list_status_reports(_project(request, code)).select_related("project")
     if period:
@@ -216,7 +217,7 @@ def _register_raid(kind: str, schema_in: Any, schema_patch: Any, schema_out: Any
         operation_id=f"list_{kind}",
         tags=["RAID"],
     )
-    @paginate(PageNumberPagination)
+    @paginate(Pages)
     def list_items(request: HttpRequest, code: str, status: str = ""):  # type: ignore[no-untyped-def]
         qs = selectors.list_raid_items(_project(request, code), kind)
         return qs.filter(status=status) if status else qs

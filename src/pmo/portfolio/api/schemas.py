@@ -7,6 +7,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from pmo.core.models import MAX_ID
 from pmo.portfolio.extensions import registry
 from pmo.portfolio.models import Cadence, Phase, PmoType, Project, ProjectState, StatusReport
 from pmo.portfolio.raid import Escalation, RiskResponse, Severity
@@ -176,7 +177,7 @@ class ProjectFilters(Schema):
     pmo_type: PmoType | Literal[""] = ""
     phase: Phase | Literal[""] = ""
     rag: Literal["", "red", "amber", "green", "none"] = ""
-    pm: int | None = Field(None, ge=1)
+    pm: int | None = Field(None, ge=1, le=MAX_ID)
     state: ProjectState | Literal[""] = ""
     flag: str = Field("", description="missing, decision, high_risk, late, or a flag of an app")
     sort: str = Field(

@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import threading
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+def _port(text: str) -> int:
+    """A TCP port for argparse: 1..65535, else a one-line usage error."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 1 to 65535, got {port}")
+    return port
+
+
+def _threads(text: str) -> int:
+    try:
+        threads = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 1 <= threads <= 256:
+        raise argparse.ArgumentTypeError(f"threads are 1 to 256, got {threads}")
+    return threads
 
 
 def start_task_worker() -> threading.Thread:
@@ -37,8 +59,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("PMO_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PMO_PORT", "8000")))
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--port", type=_port, default=os.environ.get("PMO_PORT", "8000"))
+        parser.add_argument("--threads", type=_threads, default=8)
         parser.add_argument(
             "--no-worker",
             action="store_true",
@@ -47,20 +69,27 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from django.core.wsgi import get_wsgi_application
-        from waitress import serve
+        from waitress import create_server
 
         application = get_wsgi_application()
+        address = f"{options['host']}:{options['port']}"
+        try:  # bind first: a wrong host or a port in use is one line, not a traceback
+            server = create_server(
+                application,
+                host=options["host"],
+                port=options["port"],
+                threads=options["threads"],
+                ident="pmo-hub",
+                channel_timeout=120,
+            )
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"cannot serve on {address}: {exc}") from None
         if not options["no_worker"]:
             start_task_worker()
-
-        self.stdout.write(
-            f"PMO Hub serving on http://{options['host']}:{options['port']}/ (Ctrl+C stops)"
-        )
-        serve(
-            application,
-            host=options["host"],
-            port=options["port"],
-            threads=options["threads"],
-            ident="pmo-hub",
-            channel_timeout=120,
-        )
+        self.stdout.write(f"PMO Hub serving on http://{address}/ (Ctrl+C stops)")
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.close()

@@ -1,0 +1,31 @@
+"""Pieces every app's API shares: bounded ids and the page-number pagination of every list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+
+from pmo.core.models import MAX_ID
+
+__all__ = ["MAX_PAGE", "Id", "Pages"]
+
+Id = Annotated[int, Field(ge=0, le=MAX_ID)]
+"""A key in a query parameter or body: a larger number is a 422 naming the parameter (SQLite's
+driver cannot bind it and would fail with a 500 when the query runs)."""
+
+MAX_PAGE = 1_000_000
+"""The highest page number accepted. Larger numbers would make offsets the databases cannot
+hold (SQLite fails on offsets above 2**63 with a 500); no list here has that many pages."""
+
+
+class Pages(PageNumberPagination):
+    """``?page=N&page_size=S``: as django-ninja's, but ``page`` above :data:`MAX_PAGE` is a 422.
+
+    A ``page_size`` above the endpoint's maximum is lowered to it, as before.
+    """
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1)

@@ -1,0 +1,121 @@
+"""Numbers and nulls no database can hold are a 422 from every API operation, never a 500.
+
+Found by fuzzing the OpenAPI schema against the demo (tenth session): ``?page=10**25``,
+``?pm=10**25`` or ``?resource_id=10**25`` failed in SQLite's driver, and ``PATCH`` with
+``"skills": null`` or ``"criticality": null`` in the database's NOT NULL constraint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+import pytest
+
+from pmo.accounts.models import User
+from pmo.core.errors import FieldError
+from pmo.demo.loader import load_demo
+from pmo.dependencies.models import Dependency
+from pmo.portfolio.models import Project
+from pmo.resources.models import Resource
+
+HUGE = 10**25
+
+
+@pytest.fixture
+def demo(client: Any) -> Any:
+    load_demo(projects=6, as_of=dt.date(2026, 11, 20))
+    client.force_login(User.objects.get(username="admin"))
+    return client
+
+
+def _get_operations(client: Any) -> list[tuple[str, list[dict[str, Any]]]]:
+    schema = client.get("/api/v1/openapi.json").json()
+    return [
+        (path, ops["get"].get("parameters", []))
+        for path, ops in schema["paths"].items()
+        if "get" in ops
+    ]
+
+
+def _is_integer(parameter: dict[str, Any]) -> bool:
+    schema = parameter.get("schema", {})
+    kinds = [schema.get("type"), *(s.get("type") for s in schema.get("anyOf", []))]
+    return "integer" in kinds
+
+
+def _fill(path: str, code: str) -> str:
+    path = path.replace("{code}", code)
+    return re.sub(r"\{[a-z_]+\}", "1", path)
+
+
+@pytest.mark.django_db
+def test_every_integer_query_parameter_out_of_range_is_a_client_error(demo: Any) -> None:
+    code = Project.objects.order_by("code").first().code
+    demo.raise_request_exception = False  # a 500 is counted below, not raised
+    probed, failed = [], []
+    for path, parameters in _get_operations(demo):
+        url = _fill(path, code)
+        for parameter in parameters:
+            if parameter["in"] != "query" or not _is_integer(parameter):
+                continue
+            response = demo.get(url, {parameter["name"]: HUGE})
+            probed.append((url, parameter["name"], response.status_code))
+            if response.status_code >= 500 or (
+                response.status_code == 422 and not response.json()["detail"]
+            ):
+                failed.append((url, parameter["name"], response.status_code))
+    assert failed == []
+    names = {name for _, name, _ in probed}
+    assert {"page", "pm", "resource_id", "scenario_id"} <= names
+    assert ("/api/v1/projects", "page", 422) in probed
+    assert ("/api/v1/projects", "pm", 422) in probed
+
+
+@pytest.mark.django_db
+def test_a_page_far_beyond_the_last_is_refused_and_one_just_beyond_is_empty(demo: Any) -> None:
+    refused = demo.get("/api/v1/projects", {"page": 10**7})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "page"
+    empty = demo.get("/api/v1/projects", {"page": 1000})
+    assert (empty.status_code, empty.json()["items"]) == (200, [])
+
+
+def _patch(client: Any, url: str, body: dict[str, Any]) -> Any:
+    return client.patch(url, json.dumps(body), content_type="application/json")
+
+
+@pytest.mark.django_db
+def test_null_for_a_field_that_cannot_be_empty_is_a_422_naming_it(demo: Any) -> None:
+    resource = Resource.objects.order_by("pk").first()
+    refused = _patch(
+        demo, f"/api/v1/resources/{resource.pk}", {"version": resource.version, "skills": None}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {"field": "skills", "message": "a value is required; null is not allowed"}
+    ]
+    resource.refresh_from_db()
+    assert resource.skills is not None
+    dep = Dependency.objects.order_by("pk").first()
+    refused = _patch(
+        demo, f"/api/v1/dependencies/{dep.pk}", {"version": dep.version, "criticality": None}
+    )
+    assert (refused.status_code, refused.json()["errors"][0]["field"]) == (422, "criticality")
+    assert Dependency.objects.get(pk=dep.pk).version == dep.version
+
+
+@pytest.mark.django_db
+def test_saving_a_null_the_table_cannot_hold_raises_a_field_error() -> None:
+    load_demo(projects=1, as_of=dt.date(2026, 11, 20))
+    project = Project.objects.get()
+    project.name = None  # type: ignore[assignment]
+    with pytest.raises(FieldError) as caught:
+        project.save()
+    assert caught.value.field == "name"
+    project.refresh_from_db()
+    project.org_unit_id = None  # type: ignore[assignment]
+    with pytest.raises(FieldError, match="org_unit_id"):
+        project.save()
