@@ -23,6 +23,7 @@ from pmo.core.i18n import is_chinese
 from pmo.resources import calendars
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.models import Allocation, AllocationStatus, CapacityChange, Resource
+from pmo.resources.roles import chinese_roles
 
 __all__ = [
     "GROUPINGS",
@@ -205,7 +206,6 @@ def build_heatmap(
             "name_zh",
             "calendar",
             "hours_per_day",
-            "role_zh",
         )
     )
     # what one FTE of a resource is worth per working day in the unit
@@ -303,11 +303,7 @@ def build_heatmap(
 
     chinese = is_chinese()
     names = {r[0]: (r[7] or r[6]) if chinese else r[6] for r in resources}
-    roles: dict[Any, str] = {}
-    if by == "role" and chinese:
-        for r in sorted(resources, key=lambda r: r[0]):  # the first resource's, as the filter
-            if r[10]:
-                roles.setdefault(r[1], r[10])
+    roles: dict[Any, str] = chinese_roles() if by == "role" and chinese else {}
     labels = _labels(by, keys, names, roles)
     result = [
         Row(

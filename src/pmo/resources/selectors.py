@@ -16,6 +16,7 @@ from pmo.portfolio.models import Project
 from pmo.resources import calendars, costs
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.models import Allocation, Resource, Scenario
+from pmo.resources.roles import chinese_roles
 
 __all__ = [
     "CauseRow",
@@ -52,10 +53,7 @@ def list_resources() -> QuerySet[Resource]:
 def list_roles() -> list[tuple[str, str]]:
     """The roles resources have, sorted, each with its label in the active language (the
     Chinese role any resource of it carries, when Chinese is on)."""
-    chinese: dict[str, str] = {}
-    rows = Resource.objects.exclude(role_zh="").order_by("pk").values_list("role", "role_zh")
-    for role, zh in rows:
-        chinese.setdefault(role, zh)
+    chinese = chinese_roles()
     roles = Resource.objects.order_by("role").values_list("role", flat=True).distinct()
     return [(role, pick(role, chinese.get(role, ""))) for role in roles]
 

@@ -252,6 +252,22 @@ def test_heatmap_in_chinese(client: Any, users: Any, org: Any, make_project: Any
     assert "核心系统" in cell  # the drill-down names projects in the reader's language
 
 
+def test_a_role_has_one_chinese_name_in_the_filter_and_every_heat_map(
+    client: Any, users: Any, org: Any
+) -> None:
+    pool(org, role_zh="Java开发工程师")  # the first to name the role in Chinese
+    pool(org, code="java-ldn", org_unit=org["uk"], role_zh="Java 程序员")
+    users["exec"].language = "zh-hans"
+    users["exec"].save()
+    client.force_login(users["exec"])
+    # London alone: its own pool says "Java 程序员", the filter and the row keep the first name
+    london = client.get(
+        f"/resources/heatmap/?start={MON}&periods=1&org_unit={org['uk'].pk}"
+    ).content.decode()
+    assert "<th>Java开发工程师</th>" in london and "Java 程序员" not in london
+    assert '<option value="Java developer">Java开发工程师</option>' in london
+
+
 def test_level_the_portfolio_from_the_scenario_page(
     client: Any, users: Any, org: Any, make_project: Any
 ) -> None:
