@@ -125,6 +125,13 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{f.name},{s.makespan},{s.bound},{'' if bk is None else bk.upper},{dt:.3f}", flush=True
         )
+    if len(gaps) < len(files):
+        print(
+            f"note: {len(files) - len(gaps)} of {len(files)} instances have no best-known "
+            f"makespan in {optimum}; matched_best_known and the mean gap count only the "
+            f"{len(gaps)} others" + (" (nan: none)" if not gaps else ""),
+            file=sys.stderr,
+        )
     print(summary_line(len(files), matched, gaps, seconds))
     return 0
 

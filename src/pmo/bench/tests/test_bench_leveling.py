@@ -34,6 +34,20 @@ def test_rcpsp_csv_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert len(lines) == 4
 
 
+def test_rcpsp_says_which_instances_have_no_best_known(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("j301_1.sm", "j302_1.sm"):
+        shutil.copy(J30 / name, tmp_path / name)
+    (tmp_path / "optimum").mkdir()
+    (tmp_path / "optimum" / "optimum.csv").write_text("problem,optimum\nj302_1.sm,38\n")
+    assert rcpsp.main([str(tmp_path), "--time-limit", "5", "--workers", "1"]) == 0
+    out, err = capsys.readouterr()
+    assert "note: 1 of 2 instances have no best-known makespan" in err
+    assert "count only the 1 others" in err
+    assert out.splitlines()[-1].startswith("summary: instances=2 matched_best_known=1 ")
+
+
 def test_rcpsp_rejects_a_missing_folder(capsys: pytest.CaptureFixture[str]) -> None:
     assert rcpsp.main(["/no/such/folder"]) == 2
     assert "is not a folder" in capsys.readouterr().err
