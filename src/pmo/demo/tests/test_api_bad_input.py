@@ -119,3 +119,27 @@ def test_saving_a_null_the_table_cannot_hold_raises_a_field_error() -> None:
     project.org_unit_id = None  # type: ignore[assignment]
     with pytest.raises(FieldError, match="org_unit_id"):
         project.save()
+
+
+@pytest.mark.django_db
+def test_text_with_a_nul_character_is_refused_naming_the_field(demo: Any) -> None:
+    # PostgreSQL can neither store nor compare such text: these were 500s there
+    found = demo.get("/api/v1/projects", {"q": "a\x00b"})
+    assert (found.status_code, found.json()["errors"][0]["field"]) == (422, "q")
+    resource = Resource.objects.order_by("pk").first()
+    body = {"version": resource.version, "skills": "Java\x00Kafka"}
+    refused = _patch(demo, f"/api/v1/resources/{resource.pk}", body)
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == "skills: text must not contain NUL (0x00) characters"
+    nested = demo.post(
+        "/api/v1/impact",
+        json.dumps({"changes": [{"project": "P0001", "note": "x\x00"}]}),
+        content_type="application/json",
+    )
+    assert nested.json()["errors"][0]["field"] == "changes.0.note"
+    assert Resource.objects.get(pk=resource.pk).version == resource.version
+    page = demo.get("/resources/", {"q": "\x00"})
+    assert page.status_code == 400 and b"q: text must not contain NUL" in page.content
+    # a JSON string that merely spells the escape out is ordinary text
+    spelled = {"version": resource.version, "skills": "\\u0000 in a regex"}
+    assert _patch(demo, f"/api/v1/resources/{resource.pk}", spelled).status_code == 200

@@ -1,0 +1,75 @@
+"""Refuse text with NUL characters before it reaches a view or the database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+
+NUL = "\x00"
+MESSAGE = "text must not contain NUL (0x00) characters"
+
+
+def _nul_fields(value: Any, path: str = "") -> Iterator[str]:
+    """Where a parsed JSON value holds a NUL character (``items.2.name``), keys included."""
+    if isinstance(value, str):
+        if NUL in value:
+            yield path or "body"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            here = f"{path}.{key}" if path else str(key)
+            if NUL in str(key):
+                yield here
+            yield from _nul_fields(item, here)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_fields(item, f"{path}.{index}" if path else str(index))
+
+
+class RejectNulMiddleware:
+    """A NUL character in a query parameter, a form field or a JSON body is a 422 (API) or a
+    400 (pages) naming the field.
+
+    PostgreSQL cannot store or even compare text with NUL characters, so ``?q=a%00b`` or a
+    ``PATCH`` with ``"skills": "a\\u0000b"`` failed there with a 500 (SQLite stores them).
+    Django's form fields already refuse NUL; the API's schemas do not. Multipart bodies (file
+    uploads: binary files hold NUL bytes) are left to the views.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = self._first_nul_field(request)
+        if field is None:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": f"{field}: {MESSAGE}", "errors": [{"field": field, "message": MESSAGE}]},
+                status=422,
+            )
+        return HttpResponseBadRequest(f"{field}: {MESSAGE}", content_type="text/plain")
+
+    @staticmethod
+    def _first_nul_field(request: HttpRequest) -> str | None:
+        if NUL in request.path:
+            return "path"
+        for key, values in request.GET.lists():
+            if NUL in key or any(NUL in v for v in values):
+                return key
+        content_type = request.content_type or ""
+        if request.method in ("GET", "HEAD", "OPTIONS") or content_type.startswith("multipart/"):
+            return None
+        if content_type == "application/x-www-form-urlencoded":
+            for key, values in request.POST.lists():
+                if NUL in key or any(NUL in v for v in values):
+                    return key
+        elif content_type == "application/json" and b"\\u0000" in request.body:
+            try:
+                parsed = json.loads(request.body)
+            except ValueError:
+                return None  # not JSON: the view says so
+            return next(_nul_fields(parsed), None)
+        return None
