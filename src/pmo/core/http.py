@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from pmo.core.errors import FieldError
 from pmo.core.models import MAX_ID
 
-__all__ = ["posted_version"]
+__all__ = ["posted_id", "posted_version"]
 
 _NUMBER = re.compile(r"[0-9]{1,19}")
 
@@ -27,4 +27,13 @@ def posted_version(request: HttpRequest) -> int | None:
         return None
     if not _NUMBER.fullmatch(raw) or int(raw) > MAX_ID:
         raise FieldError("version", _("This page is out of date or damaged: reload it and retry."))
+    return int(raw)
+
+
+def posted_id(request: HttpRequest, name: str) -> int | None:
+    """The key a form posted in field ``name`` (a choice of template, person, ...), or ``None``
+    when it is missing or not a key-sized number (the view then says nothing was chosen)."""
+    raw = request.POST.get(name, "").strip()
+    if not _NUMBER.fullmatch(raw) or int(raw) > MAX_ID:
+        return None
     return int(raw)

@@ -127,6 +127,11 @@ def test_the_pmo_starts_a_lifecycle_from_the_project(client, users, make_project
     login(client, users["member"])
     page = client.get(f"/projects/{project.code}/lifecycle/").content.decode()
     assert 'id="start-lifecycle"' in page
+    for damaged in ("abc", "1e400", "10000000000000000000000000"):  # were 500s
+        refused = client.post(
+            f"/projects/{project.code}/lifecycle/start/", {"template": damaged}, follow=True
+        )
+        assert "Choose a lifecycle template." in refused.content.decode()
     client.post(f"/projects/{project.code}/lifecycle/start/", {"template": generic.pk})
     page = client.get(f"/projects/{project.code}/lifecycle/").content.decode()
     assert 'id="current-phase">Idea<' in page
