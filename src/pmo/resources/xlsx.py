@@ -4,19 +4,21 @@ Sheet ``Resources`` (header row, then one row per resource; matched by ``code``)
 code, name, name_zh, kind (person/pool), role, role_zh, skills, org_unit (code), fte,
 hours_per_day, cost_rate, currency, calendar, available_from, available_until.
 Optional sheet ``Capacity``: resource (code), from, to, fte, reason; the rows given for a
-resource replace its capacity changes in the current plan.
+resource replace its capacity changes in the current plan. Numbers are rounded half up to the
+places stored (0.333333 FTE is 0.33); an empty currency is CNY for a new resource and keeps an
+existing resource's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from io import BytesIO
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -74,6 +76,12 @@ def _decimal(value: Any) -> Decimal | None:
     if not number.is_finite() or number < 0 or number > 99999:
         raise ValueError("a number from 0 to 99999")
     return number
+
+
+def _rounded(number: Decimal, model: type[models.Model], field: str) -> Decimal:
+    """``number`` rounded half up to the decimal places the model stores for ``field``."""
+    places = model._meta.get_field(field).decimal_places  # type: ignore[union-attr]
+    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -166,8 +174,11 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                 try:
                     if name in {"fte", "hours_per_day", "cost_rate"}:
                         parsed = _decimal(value)
-                        if parsed is not None:
-                            row[name] = parsed
+                        if parsed is not None:  # 1/3 FTE typed as 0.333333 is 0.33
+                            row[name] = _rounded(parsed, Resource, name)
+                    elif name == "currency":
+                        if currency := _text(value).upper():  # empty: CNY, or kept
+                            row["currency"] = currency
                     elif name in {"available_from", "available_until"}:
                         row[name] = _date(value)
                     elif name == "org_unit":
@@ -232,6 +243,8 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                 ):
                     try:
                         entry[key] = parse(cell(name))
+                        if key == "fte" and entry[key] is not None:
+                            entry[key] = _rounded(entry[key], CapacityChange, "fte")
                     except ValueError as exc:
                         errors.add("Capacity", number, ccols[name] + 1, str(exc))
                         continue

@@ -218,6 +218,28 @@ def test_capacity_sheet_import(client: Any, users: Any, org: Any) -> None:
     )
 
 
+def test_capacity_sheet_with_every_column_some_left_empty(
+    client: Any, users: Any, org: Any
+) -> None:
+    # the downloadable template has every column; an empty currency cell used to refuse the row
+    header = ["code", "name", "kind", "role", "org_unit", "fte", "cost_rate", "currency"]
+    rows = [
+        ["java-sh", "Java", "pool", "Java", "sh", 0.333333, 300, None],
+        ["qa-ldn", "QA", "pool", "QA", "uk-it", 2, 60.125, "gbp"],
+    ]
+    out = _sheet(rows, [["qa-ldn", dt.date(2026, 5, 4), dt.date(2026, 5, 8), 1.0 / 3, ""]], header)
+    answer = client.post("/api/v1/capacity/import", {"file": out}, headers=_auth(users["admin"]))
+    assert answer.status_code == 200, answer.json()
+    java, qa = Resource.objects.get(code="java-sh"), Resource.objects.get(code="qa-ldn")
+    assert (str(java.fte), java.currency) == ("0.33", "CNY")  # rounded as stored; the default
+    assert (str(qa.cost_rate), qa.currency, str(qa.changes.get().fte)) == ("60.13", "GBP", "0.33")
+    # an empty currency on a later import keeps the one the resource has
+    again = _sheet([["qa-ldn", "QA", "pool", "QA", "uk-it", 2, 60, None]], None, header)
+    answer = client.post("/api/v1/capacity/import", {"file": again}, headers=_auth(users["admin"]))
+    assert answer.status_code == 200, answer.json()
+    assert Resource.objects.get(code="qa-ldn").currency == "GBP"
+
+
 def test_capacity_sheet_with_chinese_roles(client: Any, users: Any, org: Any) -> None:
     header = ["code", "name", "kind", "role", "role_zh", "org_unit"]
     sheet = _sheet([["java-sh", "Java developer", "pool", "Java", "Java开发", "sh"]], None, header)
