@@ -115,6 +115,13 @@ def _offset(axis: CalendarAxis, value: dt.datetime | None, label: str) -> int | 
         ) from None
 
 
+def _beyond(what: str) -> str:
+    return (
+        f"{what}: scheduled outside the plan's horizon ({AXIS_DAYS_BEFORE} days before to "
+        f"{AXIS_DAYS_AFTER} days after the start); is a duration or a lag far too long?"
+    )
+
+
 def _named(message: str, tasks: Sequence[Task], links: Sequence[Link]) -> str:
     """An engine message with task and link indices replaced by UIDs."""
     uid = {t.pk: t.uid for t in tasks}
@@ -337,9 +344,12 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
     fields: list[dict[str, Any]] = []
     for k, got in enumerate(result.tasks):
         own = cals.axes[cals.task[k]]
-        start, finish = own.task_datetimes(got.start, got.finish)
-        es, ef = own.task_datetimes(got.early_start, got.early_finish)
-        ls, lf = own.task_datetimes(got.late_start, got.late_finish)
+        try:
+            start, finish = own.task_datetimes(got.start, got.finish)
+            es, ef = own.task_datetimes(got.early_start, got.early_finish)
+            ls, lf = own.task_datetimes(got.late_start, got.late_finish)
+        except EngineError:
+            raise ScheduleError(_beyond(f"Task UID {tasks[k].uid}")) from None
         fields.append(
             {
                 "start": to_db(start),
@@ -355,7 +365,10 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
             }
         )
     if stack is None:
-        finish = axis.finish_datetime(result.finish) if tasks else origin
+        try:
+            finish = axis.finish_datetime(result.finish) if tasks else origin
+        except EngineError:
+            raise ScheduleError(_beyond("the plan")) from None
         return Computed(
             finish=finish,
             assumed_years=axis.assumed_years(result.start, result.finish) if tasks else (),

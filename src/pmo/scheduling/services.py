@@ -122,6 +122,15 @@ class Moved:
         return (self.finish.date() - self.old_finish.date()).days
 
 
+MAX_UID = 2**31 - 1  # Microsoft Project's UIDs are 32-bit integers
+MAX_OUTLINE_LEVEL = 1000
+
+
+def _check_uid(kind: str, uid: int) -> None:
+    if not 0 <= uid <= MAX_UID:
+        raise ScheduleError(f"{kind} UID {uid}: not in 0..{MAX_UID}")
+
+
 def _validate(data: PlanData) -> None:
     """Refuse dangling references and bad values, naming the element."""
     cal_uids = {c.uid for c in data.calendars}
@@ -134,14 +143,27 @@ def _validate(data: PlanData) -> None:
             raise ScheduleError(f"Calendar UID {c.uid}: has neither week days nor a base calendar")
     if data.calendar_uid is not None and data.calendar_uid not in cal_uids:
         raise ScheduleError(f"Project: CalendarUID {data.calendar_uid} is unknown")
+    for c in data.calendars:
+        _check_uid("Calendar", c.uid)
+    for r in data.resources:
+        _check_uid("Resource", r.uid)
     uids = {t.uid for t in data.tasks}
     seen: set[int] = set()
     for t in data.tasks:
+        _check_uid("Task", t.uid)
         if t.uid in seen:
             raise ScheduleError(f"Task UID {t.uid}: UID is used twice")
         seen.add(t.uid)
         if t.duration < 0:
             raise ScheduleError(f"Task UID {t.uid}: Duration is negative")
+        for label, minutes in (("Duration", t.duration), ("RemainingDuration", t.remaining)):
+            if minutes is not None and minutes > MAX_MINUTES:
+                raise ScheduleError(f"Task UID {t.uid}: {label} is longer than 100 years")
+        if not 0 <= t.outline_level <= MAX_OUTLINE_LEVEL:
+            raise ScheduleError(
+                f"Task UID {t.uid}: OutlineLevel {t.outline_level} not in 0..{MAX_OUTLINE_LEVEL}"
+            )
+
         if t.calendar_uid is not None and t.calendar_uid not in cal_uids:
             raise ScheduleError(f"Task UID {t.uid}: CalendarUID {t.calendar_uid} is unknown")
         for p in t.predecessors:
@@ -153,6 +175,10 @@ def _validate(data: PlanData) -> None:
                 raise ScheduleError(f"Task UID {t.uid}: PredecessorLink to itself")
             if p.type not in LinkType.values:
                 raise ScheduleError(f"Task UID {t.uid}: unknown link type {p.type!r}")
+            if abs(p.lag) > MAX_MINUTES:
+                raise ScheduleError(
+                    f"Task UID {t.uid}: LinkLag to UID {p.pred_uid} is longer than 100 years"
+                )
         for b in t.baselines:
             if not 0 <= b.number < MAX_BASELINES:
                 raise ScheduleError(f"Task UID {t.uid}: Baseline Number {b.number} not in 0..10")

@@ -116,6 +116,41 @@ def test_a_date_outside_the_horizon_is_refused(make_project: Any, users: Any) ->
     assert Plan.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # each was a traceback (an overflow in the database or the calendar) before
+        (
+            _file(_task(1, duration="PT99999999999999H0M0S")),
+            "Task UID 1: Duration is longer than 100 years",
+        ),
+        (
+            _file(_task(1) + _task(2, _pred(1, lag=10**20))),
+            "Task UID 2: LinkLag to UID 1 is longer than 100 years",
+        ),
+        (_file(_task(10**22)), "Task UID 10000000000000000000000: not in 0..2147483647"),
+        (
+            _file(_task(1).replace("<OutlineLevel>1<", "<OutlineLevel>99999999999<")),
+            "Task UID 1: OutlineLevel 99999999999 not in 0..1000",
+        ),
+        (
+            _file(_task(1, duration="PT175200H0M0S")),  # 20 years of working hours
+            "Task UID 1: scheduled outside the plan's horizon (366 days before to 3660 days "
+            "after the start); is a duration or a lag far too long?",
+        ),
+    ],
+)
+def test_numbers_out_of_range_are_refused_and_nothing_is_written(
+    content: bytes, message: str, make_project: Any, users: Any
+) -> None:
+    project = make_project()
+    plan_services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    with pytest.raises(ScheduleError) as err:
+        services.import_msproject(actor=users["pm"], content=content, project=project)
+    assert err.value.message == message
+    assert Task.objects.filter(plan__project=project).count() == 5  # the old plan, intact
+
+
 def test_export_then_import_gives_the_same_plan(make_project: Any, users: Any) -> None:
     project = make_project()
     plan = plan_services.replace_plan(actor=users["pm"], project=project, data=small_plan())
