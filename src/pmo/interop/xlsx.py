@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from typing import Any
@@ -143,9 +144,12 @@ def _number(value: Any, where: str, default: float = 0) -> float:
     if value in (None, ""):
         return default
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         raise ImportFileError(f"{where}: {value!r} is not a number") from None
+    if not math.isfinite(number):  # "nan", "inf", "1e400"
+        raise ImportFileError(f"{where}: {value!r} is not a finite number")
+    return number
 
 
 def _links(text: Any, where: str) -> list[LinkData]:

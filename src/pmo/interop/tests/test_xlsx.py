@@ -66,6 +66,9 @@ def test_predecessor_syntax() -> None:
     ("rows", "message"),
     [
         ([[1, "", 1, "A", "two"]], "Tasks row 2 Duration (days): 'two' is not a number"),
+        # were a traceback (round of an infinite number or NaN)
+        ([[1, "", 1, "A", "1e400"]], "Tasks row 2 Duration (days): '1e400' is not a finite number"),
+        ([[1, "", 1, "A", "nan"]], "Tasks row 2 Duration (days): 'nan' is not a finite number"),
         (
             [[1, "", 1, "A", 1, "", "x1"]],
             "Tasks row 2 Predecessors: predecessor 'x1' is not like 3, 3FS or 4SS+2d",
