@@ -34,8 +34,9 @@ class RejectNulMiddleware:
 
     PostgreSQL cannot store or even compare text with NUL characters, so ``?q=a%00b`` or a
     ``PATCH`` with ``"skills": "a\\u0000b"`` failed there with a 500 (SQLite stores them).
-    Django's form fields already refuse NUL; the API's schemas do not. Multipart bodies (file
-    uploads: binary files hold NUL bytes) are left to the views.
+    Django's form fields already refuse NUL; the API's schemas and the views that read
+    ``request.POST`` directly do not. Uploaded files (binary, NUL bytes and all) are not looked
+    at, only a multipart body's text fields.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -60,10 +61,10 @@ class RejectNulMiddleware:
             if NUL in key or any(NUL in v for v in values):
                 return key
         content_type = request.content_type or ""
-        if request.method in ("GET", "HEAD", "OPTIONS") or content_type.startswith("multipart/"):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
             return None
-        if content_type == "application/x-www-form-urlencoded":
-            for key, values in request.POST.lists():
+        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            for key, values in request.POST.lists():  # the text fields, not the files
                 if NUL in key or any(NUL in v for v in values):
                     return key
         elif content_type == "application/json" and b"\\u0000" in request.body:

@@ -29,6 +29,11 @@ class Period:
         return self.end + dt.timedelta(days=grace_days)
 
 
+YEARS = (1970, 2999)
+"""The years a period may be in (far earlier or later ones overflow the date arithmetic of
+trends and deadlines)."""
+
+
 def _week(year: int, week: int) -> Period:
     start = dt.date.fromisocalendar(year, week, 1)
     return Period(f"{year}-W{week:02d}", "weekly", start, start + dt.timedelta(days=6))
@@ -43,6 +48,8 @@ def _month(year: int, month: int) -> Period:
 
 def parse_period(key: str, field: str = "period") -> Period:
     """Parse ``2026-W40`` or ``2026-10``; a bad key raises :class:`FieldError` naming ``field``."""
+    if (m := _WEEK.match(key) or _MONTH.match(key)) and not YEARS[0] <= int(m[1]) <= YEARS[1]:
+        raise FieldError(field, f"{key!r}: the year must be {YEARS[0]} to {YEARS[1]}")
     if m := _WEEK.match(key):
         try:
             return _week(int(m[1]), int(m[2]))

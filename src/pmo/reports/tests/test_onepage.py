@@ -239,6 +239,13 @@ def test_command_writes_each_format(sixty, tmp_path, capsys):
     assert "60 projects" in capsys.readouterr().out
 
 
+def test_command_takes_the_format_from_the_file_name(sixty, tmp_path, capsys):
+    for name, magic in (("one.html", b"<!doctype html"), ("one.PPTX", b"PK"), ("one", b"%PDF")):
+        out = tmp_path / name
+        call_command("report", "onepage", "--out", str(out), "--period", "2026-W46")
+        assert out.read_bytes()[:20].lower().startswith(magic.lower()), name
+
+
 def test_command_refuses_bad_input(db, tmp_path):
     with pytest.raises(CommandError, match="is not a period"):
         call_command("report", "onepage", "--out", str(tmp_path / "x.pdf"), "--period", "W40")

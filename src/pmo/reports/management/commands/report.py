@@ -18,7 +18,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="report", required=True)
         one = sub.add_parser("onepage", help="every strategic project on one page")
-        one.add_argument("--format", choices=FORMATS, default="pdf")
+        one.add_argument(
+            "--format",
+            choices=FORMATS,
+            help="default: from the --out file's extension (.html, .pdf, .pptx, .xlsx), else pdf",
+        )
         one.add_argument("--out", required=True, help="file to write")
         one.add_argument(
             "--period", default="", help="ISO week, e.g. 2026-W40 (default: latest due)"
@@ -34,6 +38,8 @@ class Command(BaseCommand):
         from pmo.reports.onepage.render import render
 
         out = Path(options["out"])
+        suffix = out.suffix.lower().lstrip(".")
+        fmt = options["format"] or (suffix if suffix in FORMATS else "pdf")
         if not out.parent.exists():
             raise CommandError(f"folder {out.parent} does not exist")
         # The command line speaks for the PMO: it sees every project.
@@ -50,11 +56,11 @@ class Command(BaseCommand):
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
-        body = render(page, options["format"])
+        body = render(page, fmt)
         tmp = out.with_name(out.name + ".part")
         tmp.write_bytes(body)
         tmp.replace(out)  # never leave a half-written file behind
         self.stdout.write(
             f"{out}: one-page report {page.period.key}, {page.header.total} projects, "
-            f"{options['format']}, {len(body):,} bytes"
+            f"{fmt}, {len(body):,} bytes"
         )
