@@ -53,8 +53,8 @@ def test_the_worker_thread_is_a_daemon(monkeypatch: Any) -> None:
     ("arguments", "message"),
     [
         (["--port", "99999"], "a port is 1 to 65535, got 99999"),
-        (["--port", "abc"], "not a port number: 'abc'"),
-        (["--threads", "0"], "threads are 1 to 256, got 0"),
+        (["--port", "abc"], "not a port: 'abc'"),
+        (["--threads", "0"], "a thread count is 1 to 256, got 0"),
     ],
 )
 def test_a_wrong_port_or_thread_count_is_one_line(arguments: list[str], message: str) -> None:

@@ -5,30 +5,25 @@ from __future__ import annotations
 import argparse
 import os
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
-def _port(text: str) -> int:
-    """A TCP port for argparse: 1..65535, else a one-line usage error."""
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is 1 to 65535, got {port}")
-    return port
+def _bounded(what: str, low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``, else a one-line usage error."""
 
+    def parse(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a {what}: {text!r}") from None
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"a {what} is {low} to {high}, got {number}")
+        return number
 
-def _threads(text: str) -> int:
-    try:
-        threads = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 1 <= threads <= 256:
-        raise argparse.ArgumentTypeError(f"threads are 1 to 256, got {threads}")
-    return threads
+    return parse
 
 
 def start_task_worker() -> threading.Thread:
@@ -59,8 +54,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("PMO_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=_port, default=os.environ.get("PMO_PORT", "8000"))
-        parser.add_argument("--threads", type=_threads, default=8)
+        parser.add_argument(
+            "--port", type=_bounded("port", 1, 65535), default=os.environ.get("PMO_PORT", "8000")
+        )
+        parser.add_argument("--threads", type=_bounded("thread count", 1, 256), default=8)
         parser.add_argument(
             "--no-worker",
             action="store_true",
