@@ -30,10 +30,17 @@ class TimeStampedModel(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        # only the fields this save writes, and never a deferred one (reading it would query)
+        chosen = kwargs.get("update_fields")
+        skip = self.get_deferred_fields()
         for field in self._meta.concrete_fields:
-            if field.null or field.primary_key or getattr(field, "auto_now_add", False):
+            if field.null or field.primary_key or field.attname in skip:
                 continue
-            if getattr(self, field.attname) is None and not getattr(field, "auto_now", False):
+            if chosen is not None and field.name not in chosen and field.attname not in chosen:
+                continue
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                continue
+            if getattr(self, field.attname) is None:
                 raise FieldError(field.attname, "a value is required; null is not allowed")
         super().save(*args, **kwargs)
 

@@ -122,6 +122,16 @@ def test_saving_a_null_the_table_cannot_hold_raises_a_field_error() -> None:
 
 
 @pytest.mark.django_db
+def test_the_null_check_reads_no_deferred_field(django_assert_num_queries: Any) -> None:
+    load_demo(projects=1, as_of=dt.date(2026, 11, 20))
+    project = Project.objects.only("pk", "name").get()
+    project.name = "Renamed"
+    with django_assert_num_queries(1):  # the UPDATE alone, no query per deferred field
+        project.save(update_fields=["name"])
+    assert Project.objects.get().name == "Renamed"
+
+
+@pytest.mark.django_db
 def test_text_with_a_nul_character_is_refused_naming_the_field(demo: Any) -> None:
     # PostgreSQL can neither store nor compare such text: these were 500s there
     found = demo.get("/api/v1/projects", {"q": "a\x00b"})
