@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 
 NUL = "\x00"
 MESSAGE = "text must not contain NUL (0x00) characters"
@@ -43,15 +44,22 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        field = self._first_nul_field(request)
+        try:
+            field = self._first_nul_field(request)
+        except MultiPartParserError as exc:  # e.g. a multipart body without a boundary
+            return self._refuse(request, "body", f"the form data cannot be read ({exc})", 400)
         if field is None:
             return self.get_response(request)
+        return self._refuse(request, field, MESSAGE, 422)
+
+    @staticmethod
+    def _refuse(request: HttpRequest, field: str, message: str, status: int) -> HttpResponse:
         if request.path.startswith("/api/"):
             return JsonResponse(
-                {"detail": f"{field}: {MESSAGE}", "errors": [{"field": field, "message": MESSAGE}]},
-                status=422,
+                {"detail": f"{field}: {message}", "errors": [{"field": field, "message": message}]},
+                status=status,
             )
-        return HttpResponseBadRequest(f"{field}: {MESSAGE}", content_type="text/plain")
+        return HttpResponseBadRequest(f"{field}: {message}", content_type="text/plain")
 
     @staticmethod
     def _first_nul_field(request: HttpRequest) -> str | None:

@@ -161,3 +161,10 @@ def test_text_with_a_nul_character_is_refused_naming_the_field(demo: Any) -> Non
     # a JSON string that merely spells the escape out is ordinary text
     spelled = {"version": resource.version, "skills": "\\u0000 in a regex"}
     assert _patch(demo, f"/api/v1/resources/{resource.pk}", spelled).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_multipart_body_without_a_boundary_is_a_json_400(demo: Any) -> None:
+    response = demo.post("/api/v1/capacity/import", b"x", content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("body: the form data cannot be read")
