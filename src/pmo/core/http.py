@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from pmo.core.errors import FieldError
-from pmo.core.models import MAX_ID
+from pmo.core.models import MAX_ID, as_id
 
 __all__ = ["posted_id", "posted_version"]
 
@@ -33,7 +33,4 @@ def posted_version(request: HttpRequest) -> int | None:
 def posted_id(request: HttpRequest, name: str) -> int | None:
     """The key a form posted in field ``name`` (a choice of template, person, ...), or ``None``
     when it is missing or not a key-sized number (the view then says nothing was chosen)."""
-    raw = request.POST.get(name, "").strip()
-    if not _NUMBER.fullmatch(raw) or int(raw) > MAX_ID:
-        return None
-    return int(raw)
+    return as_id(request.POST.get(name))

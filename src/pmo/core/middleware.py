@@ -1,13 +1,16 @@
-"""Refuse text with NUL characters before it reaches a view or the database."""
+"""Bad input the views cannot see coming: NUL characters, numbers and dates out of range."""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+
+logger = logging.getLogger(__name__)
 
 NUL = "\x00"
 MESSAGE = "text must not contain NUL (0x00) characters"
@@ -82,3 +85,26 @@ class RejectNulMiddleware:
                 return None  # not JSON: the view says so
             return next(_nul_fields(parsed), None)
         return None
+
+
+class OutOfRangeMiddleware:
+    """A page whose input overflows (a date in year 9999 plus a month, an id of 10**25 that
+    SQLite cannot bind) answers 400 naming the problem instead of a 500.
+
+    The counterpart of the API's ``OverflowError`` handler (``config.api``); views still bound
+    what they can (``pmo.core.models.as_id``), this catches what slips through.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OverflowError):
+            return None
+        logger.warning("out-of-range input on %s", request.get_full_path(), exc_info=exception)
+        return HttpResponseBadRequest(
+            "A number or date in the request is out of range.", content_type="text/plain"
+        )

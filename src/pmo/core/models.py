@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import models
@@ -13,6 +14,16 @@ from pmo.core.errors import ConflictError, FieldError
 MAX_ID = 2**63 - 1
 """The largest key the databases hold; a larger number in a filter is refused, not queried
 (SQLite cannot bind it and fails with a 500)."""
+
+_KEY = re.compile(r"[0-9]{1,19}")
+
+
+def as_id(text: str | None) -> int | None:
+    """``text`` as a key (``"42"`` is 42), or ``None`` unless it is ASCII digits up to
+    :data:`MAX_ID` (``str.isdigit`` accepts "²", which ``int`` refuses)."""
+    if text is None or not _KEY.fullmatch(text.strip()) or int(text) > MAX_ID:
+        return None
+    return int(text)
 
 
 class TimeStampedModel(models.Model):

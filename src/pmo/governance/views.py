@@ -19,6 +19,7 @@ from pmo.accounts.models import Role, user_of
 from pmo.accounts.services import authenticate_token
 from pmo.core.errors import DomainError, FieldError, NotFoundError
 from pmo.core.http import posted_id, posted_version
+from pmo.core.models import as_id
 from pmo.governance import attachments, ical, selectors, services, steering
 from pmo.governance.forms import (
     DecisionForm,
@@ -87,7 +88,7 @@ def template_detail(request: HttpRequest, template_id: int) -> HttpResponse:
 def _source_definition(request: HttpRequest) -> dict[str, Any]:
     source = request.GET.get("from")
     base = (
-        LifecycleTemplate.objects.filter(pk=source).first() if source and source.isdigit() else None
+        LifecycleTemplate.objects.filter(pk=pk).first() if (pk := as_id(source)) else None
     ) or LifecycleTemplate.objects.filter(code="generic").order_by("-revision").first()
     return selectors.template_definition(base) if base else {"phases": []}
 

@@ -12,6 +12,7 @@ from django.db.models import F, Q, QuerySet
 
 from pmo.core.errors import NotFoundError
 from pmo.core.i18n import is_chinese, pick
+from pmo.core.models import as_id
 from pmo.portfolio.models import Project
 from pmo.resources import calendars, costs
 from pmo.resources.filters import ResourceFilter
@@ -91,9 +92,10 @@ def list_allocations(
 def _group_filter(by: str, key: str) -> dict[str, object]:
     if by == "role":
         return {"resource__role": key}
-    if by == "org_unit":
-        return {"resource__org_unit_id": int(key)}
-    return {"resource_id": int(key)}
+    pk = as_id(key)
+    if pk is None:
+        raise ValueError(key)
+    return {"resource__org_unit_id": pk} if by == "org_unit" else {"resource_id": pk}
 
 
 def list_cell_causes(

@@ -21,6 +21,7 @@ from pmo.accounts.models import OrgUnit, user_of
 from pmo.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from pmo.core.http import posted_version
 from pmo.core.i18n import pick
+from pmo.core.models import as_id
 from pmo.portfolio.access import can_edit_project, get_visible_project
 from pmo.resources import (
     calendars,
@@ -76,7 +77,7 @@ def _options(request: HttpRequest) -> dict[str, Any]:
     unit = request.GET.get("unit", "fte")
     org_unit = request.GET.get("org_unit", "")
     only = ResourceFilter(
-        org_unit=int(org_unit) if org_unit.isdigit() else None,
+        org_unit=as_id(org_unit),
         role=request.GET.get("role", "")[:100],
         skill=request.GET.get("skill", "")[:100].strip(),
     )
@@ -108,10 +109,10 @@ def _view_choices() -> dict[str, Any]:
 
 
 def _scenario(request: HttpRequest, value: str | None) -> Any:
-    if not value or not value.isdigit():
+    if (pk := as_id(value)) is None:
         return None
     try:
-        return selectors.get_scenario(int(value))
+        return selectors.get_scenario(pk)
     except NotFoundError:
         raise Http404("no such scenario") from None
 
@@ -174,9 +175,9 @@ def heatmap_cell(request: HttpRequest) -> HttpResponse:
     except NotFoundError as exc:
         raise Http404(exc.message) from None
     room = []
-    if by == "resource" and (key := request.GET.get("key", "")).isdigit():
+    if by == "resource" and (pk := as_id(request.GET.get("key"))) is not None:
         room = heatmap.room_in_role(
-            int(key),
+            pk,
             first=first,
             last=max(first, last),
             scenario_id=scenario.pk if scenario else None,
@@ -253,8 +254,8 @@ def calendar_days(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     if request.method == "POST":
         try:
-            if request.POST.get("delete", "").isdigit():
-                entry = CalendarDay.objects.filter(pk=int(request.POST["delete"])).first()
+            if (pk := as_id(request.POST.get("delete"))) is not None:
+                entry = CalendarDay.objects.filter(pk=pk).first()
                 if entry is None:
                     raise Http404("no such calendar day")
                 services.delete_calendar_day(actor=user, entry=entry)
@@ -505,7 +506,7 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
     """The current plan and up to four scenarios side by side (``?ids=1&ids=2``)."""
     _viewer(request)
     options = _options(request)
-    ids = [int(v) for v in request.GET.getlist("ids") if v.isdigit()]
+    ids = [pk for v in request.GET.getlist("ids") if (pk := as_id(v)) is not None]
     try:
         comparison = compare.compare_scenarios(
             ids,

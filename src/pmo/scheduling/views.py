@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError
 from pmo.core.http import posted_version
+from pmo.core.models import as_id
 from pmo.portfolio.access import can_edit_project, get_visible_project, visible_projects
 from pmo.portfolio.models import Milestone, Project
 from pmo.scheduling import gantt, selectors, services
@@ -56,10 +57,11 @@ def _context(
     }
     if plan is not None:
         number = request.GET.get("baseline", "0")
-        baseline = int(number) if number.isdigit() and int(number) <= 10 else 0
+        chosen = as_id(number)
+        baseline = chosen if chosen is not None and chosen <= 10 else 0
         all_rows = selectors.list_task_rows(plan, baseline)
         text = request.GET.get("depth") or request.POST.get("depth") or ""
-        depth = int(text) if text.isdigit() and int(text) > 0 else None
+        depth = as_id(text) or None
         rows = [r for r in all_rows if depth is None or r.task.outline_level <= depth]
         context.update(
             rows=rows[:MAX_ROWS],

@@ -100,3 +100,26 @@ def test_garbled_form_fields_never_fail_with_a_server_error(client: Any) -> None
     assert posts > 300
     assert {"/projects/PN/plan/", "/steering-meetings/N/", "/lifecycle-templates/new/"} <= seen
     assert "/projects/PN/gate-reviews/N/" in seen
+
+
+@pytest.mark.django_db
+def test_garbled_query_parameters_of_links_are_4xx(client: Any) -> None:
+    # links, not forms, carry these (the heat-map drill-down, the comparison): the crawl above
+    # does not vary them; each was a 500 before
+    load_demo(projects=6, as_of=dt.date(2026, 11, 20))
+    client.force_login(User.objects.get(username="admin"))
+    client.raise_request_exception = False
+    huge, cell = "10000000000000000000000000", "/resources/heatmap/cell/?first=2026-12-07&"
+    expected = {
+        f"{cell}by=resource&key={huge}": 404,
+        f"{cell}by=resource&key=%C2%B2": 404,  # "²".isdigit() is true, int("²") fails
+        f"{cell}by=org_unit&key={huge}": 404,
+        "/resources/heatmap/cell/?by=role&key=x&first=0001-01-01&last=9999-12-31": 400,
+        "/resources/heatmap/?start=9999-12-31&periods=104&scale=month": 400,
+        f"/resources/scenarios/compare/?ids={huge}": 302,  # no scenario chosen: back to the list
+        "/resources/heatmap/?org_unit=%C2%B2": 200,  # no such unit: the whole map
+    }
+    got = {url: client.get(url).status_code for url in expected}
+    assert got == expected
+    out_of_range = client.get("/resources/heatmap/?start=9999-12-31&periods=104&scale=month")
+    assert out_of_range.content == b"A number or date in the request is out of range."

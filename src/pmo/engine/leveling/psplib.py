@@ -35,7 +35,7 @@ def natural_key(name: str) -> list[int | str]:
     >>> sorted(["j3010_1.sm", "j302_1.sm", "j301_10.sm", "j301_2.sm"], key=natural_key)
     ['j301_2.sm', 'j301_10.sm', 'j302_1.sm', 'j3010_1.sm']
     """
-    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]
+    return [int(p) if p.isdecimal() else p for p in re.split(r"(\d+)", name)]
 
 
 def parse_sm(text: str, name: str = "instance") -> Problem:
