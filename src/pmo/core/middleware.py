@@ -16,20 +16,26 @@ NUL = "\x00"
 MESSAGE = "text must not contain NUL (0x00) characters"
 
 
-def _nul_fields(value: Any, path: str = "") -> Iterator[str]:
-    """Where a parsed JSON value holds a NUL character (``items.2.name``), keys included."""
-    if isinstance(value, str):
-        if NUL in value:
-            yield path or "body"
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            here = f"{path}.{key}" if path else str(key)
-            if NUL in str(key):
-                yield here
-            yield from _nul_fields(item, here)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _nul_fields(item, f"{path}.{index}" if path else str(index))
+def _nul_fields(value: Any) -> Iterator[str]:
+    """Where a parsed JSON value holds a NUL character (``items.2.name``), keys included.
+
+    Iterative: a JSON document nested as deep as the parser allows must not exhaust the stack.
+    """
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if NUL in item:
+                yield path or "body"
+        elif isinstance(item, dict):
+            for key, child in reversed(item.items()):
+                here = f"{path}.{key}" if path else str(key)
+                if NUL in str(key):
+                    yield here
+                stack.append((here, child))
+        elif isinstance(item, list):
+            for index in range(len(item) - 1, -1, -1):
+                stack.append((f"{path}.{index}" if path else str(index), item[index]))
 
 
 class RejectNulMiddleware:
@@ -81,8 +87,8 @@ class RejectNulMiddleware:
         elif content_type == "application/json" and b"\\u0000" in request.body:
             try:
                 parsed = json.loads(request.body)
-            except ValueError:
-                return None  # not JSON: the view says so
+            except (ValueError, RecursionError):
+                return None  # not JSON, or nested too deep to read: the view says so
             return next(_nul_fields(parsed), None)
         return None
 

@@ -168,3 +168,14 @@ def test_a_multipart_body_without_a_boundary_is_a_json_400(demo: Any) -> None:
     response = demo.post("/api/v1/capacity/import", b"x", content_type="multipart/form-data")
     assert response.status_code == 400
     assert response.json()["detail"].startswith("body: the form data cannot be read")
+
+
+@pytest.mark.django_db
+def test_deeply_nested_json_with_a_nul_is_a_4xx(demo: Any) -> None:
+    # too deep for the JSON parser (was a RecursionError, a 500), and just deep enough for it
+    too_deep = "[" * 100_000 + '"\\u0000"' + "]" * 100_000
+    deep = '{"name": ' + "[" * 900 + '"a\\u0000"' + "]" * 900 + "}"
+    for body, status in ((too_deep, 400), (deep, 422)):
+        response = demo.post("/api/v1/projects", body, content_type="application/json")
+        assert response.status_code == status
+    assert response.json()["errors"][0]["field"] == "name" + ".0" * 900
