@@ -240,6 +240,44 @@ def test_capacity_sheet_with_every_column_some_left_empty(
     assert Resource.objects.get(code="qa-ldn").currency == "GBP"
 
 
+def test_capacity_sheet_limits_and_repeated_codes(
+    client: Any, users: Any, org: Any, monkeypatch: Any
+) -> None:
+    from pmo.resources import xlsx
+
+    header = ["code", "name", "kind", "role", "org_unit"]
+    twice = [["a", "A", "pool", "QA", "sh"], ["b", "B", "pool", "QA", "sh"]] * 2
+    answer = client.post(
+        "/api/v1/capacity/import",
+        {"file": _sheet(twice, None, header)},
+        headers=_auth(users["admin"]),
+    )
+    assert [e["field"] for e in answer.json()["errors"]] == [
+        f"Resources!A{n}" for n in (2, 3, 4, 5)
+    ]
+    assert "code 'a' repeated" in answer.json()["detail"]
+    # the answer lists at most MAX_ERRORS errors and says how many there were
+    monkeypatch.setattr(xlsx, "MAX_ERRORS", 3)
+    answer = client.post(
+        "/api/v1/capacity/import",
+        {"file": _sheet(twice, None, header)},
+        headers=_auth(users["admin"]),
+    )
+    assert len(answer.json()["errors"]) == 3
+    assert "(the first 3 of 4 errors are listed)" in answer.json()["detail"]
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 3)
+    answer = client.post(
+        "/api/v1/capacity/import",
+        {"file": _sheet(twice, None, header)},
+        headers=_auth(users["admin"]),
+    )
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == (
+        "nothing imported: sheet Resources has more than 3 rows; split it"
+    )
+    assert Resource.objects.count() == 0
+
+
 def test_capacity_sheet_with_chinese_roles(client: Any, users: Any, org: Any) -> None:
     header = ["code", "name", "kind", "role", "role_zh", "org_unit"]
     sheet = _sheet([["java-sh", "Java developer", "pool", "Java", "Java开发", "sh"]], None, header)
