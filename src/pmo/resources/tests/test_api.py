@@ -247,34 +247,23 @@ def test_capacity_sheet_limits_and_repeated_codes(
 
     header = ["code", "name", "kind", "role", "org_unit"]
     twice = [["a", "A", "pool", "QA", "sh"], ["b", "B", "pool", "QA", "sh"]] * 2
-    answer = client.post(
-        "/api/v1/capacity/import",
-        {"file": _sheet(twice, None, header)},
-        headers=_auth(users["admin"]),
-    )
-    assert [e["field"] for e in answer.json()["errors"]] == [
-        f"Resources!A{n}" for n in (2, 3, 4, 5)
-    ]
-    assert "code 'a' repeated" in answer.json()["detail"]
+
+    def answer() -> dict[str, Any]:
+        sheet = {"file": _sheet(twice, None, header)}
+        response = client.post("/api/v1/capacity/import", sheet, headers=_auth(users["admin"]))
+        assert response.status_code == 422
+        return response.json()  # type: ignore[no-any-return]
+
+    refused = answer()
+    assert [e["field"] for e in refused["errors"]] == [f"Resources!A{n}" for n in (2, 3, 4, 5)]
+    assert "code 'a' repeated" in refused["detail"]
     # the answer lists at most MAX_ERRORS errors and says how many there were
     monkeypatch.setattr(xlsx, "MAX_ERRORS", 3)
-    answer = client.post(
-        "/api/v1/capacity/import",
-        {"file": _sheet(twice, None, header)},
-        headers=_auth(users["admin"]),
-    )
-    assert len(answer.json()["errors"]) == 3
-    assert "(the first 3 of 4 errors are listed)" in answer.json()["detail"]
+    refused = answer()
+    assert len(refused["errors"]) == 3
+    assert "(the first 3 of 4 errors are listed)" in refused["detail"]
     monkeypatch.setattr(xlsx, "MAX_ROWS", 3)
-    answer = client.post(
-        "/api/v1/capacity/import",
-        {"file": _sheet(twice, None, header)},
-        headers=_auth(users["admin"]),
-    )
-    assert answer.status_code == 422
-    assert answer.json()["detail"] == (
-        "nothing imported: sheet Resources has more than 3 rows; split it"
-    )
+    assert answer()["detail"] == "nothing imported: sheet Resources has more than 3 rows; split it"
     assert Resource.objects.count() == 0
 
 
