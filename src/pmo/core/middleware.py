@@ -10,6 +10,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 
+from pmo.core.errors import FieldError
+
 logger = logging.getLogger(__name__)
 
 NUL = "\x00"
@@ -63,11 +65,8 @@ class RejectNulMiddleware:
 
     @staticmethod
     def _refuse(request: HttpRequest, field: str, message: str, status: int) -> HttpResponse:
-        if request.path.startswith("/api/"):
-            return JsonResponse(
-                {"detail": f"{field}: {message}", "errors": [{"field": field, "message": message}]},
-                status=status,
-            )
+        if request.path.startswith("/api/"):  # the API's error body (DomainError.payload)
+            return JsonResponse(FieldError(field, message).payload(), status=status)
         return HttpResponseBadRequest(f"{field}: {message}", content_type="text/plain")
 
     @staticmethod

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pmo.accounts.models import Role, user_of
 from pmo.accounts.services import authenticate_token
 from pmo.core.errors import DomainError, FieldError, NotFoundError
-from pmo.core.http import posted_id, posted_version
+from pmo.core.http import posted_version
 from pmo.core.models import as_id
 from pmo.governance import attachments, ical, selectors, services, steering
 from pmo.governance.forms import (
@@ -188,7 +188,7 @@ def lifecycle_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def lifecycle_start(request: HttpRequest, code: str) -> HttpResponse:
     project = _project_or_404(request, code)
-    template = LifecycleTemplate.objects.filter(pk=posted_id(request, "template") or 0).first()
+    template = LifecycleTemplate.objects.filter(pk=as_id(request.POST.get("template")) or 0).first()
     try:
         if template is None:
             raise NotFoundError(_("Choose a lifecycle template."))
