@@ -7,10 +7,12 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pmo.accounts import services
 from pmo.core.errors import FieldError
+from pmo.core.views import bad_request_page
 
 
 class LoginView(auth_views.LoginView):
@@ -28,12 +30,13 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"
     if language not in dict(settings.LANGUAGES):
-        return HttpResponse(f"unknown language {language!r}", status=400)
+        message = _("unknown language %(language)r") % {"language": language}
+        return bad_request_page(request, message)
     if request.user.is_authenticated:
         try:
             services.set_user_language(user=request.user, language=language)
         except FieldError as exc:
-            return HttpResponse(exc.message, status=400)
+            return bad_request_page(request, exc.message)
     translation.activate(language)
     response = HttpResponseRedirect(next_url)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")

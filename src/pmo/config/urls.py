@@ -18,3 +18,8 @@ urlpatterns = [
     path("", include("pmo.dependencies.urls")),
     path("", include("pmo.portfolio.urls")),
 ]
+
+handler400 = "pmo.core.views.bad_request"
+handler403 = "pmo.core.views.permission_denied"
+handler404 = "pmo.core.views.page_not_found"
+handler500 = "pmo.core.views.server_error"

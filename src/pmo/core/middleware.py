@@ -7,15 +7,19 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pmo.core.errors import FieldError
+from pmo.core.views import API_PREFIX, bad_request_page
 
 logger = logging.getLogger(__name__)
 
 NUL = "\x00"
-MESSAGE = "text must not contain NUL (0x00) characters"
+MESSAGE = gettext_noop("text must not contain NUL (0x00) characters")
 
 
 def _nul_fields(value: Any) -> Iterator[str]:
@@ -58,16 +62,26 @@ class RejectNulMiddleware:
         try:
             field = self._first_nul_field(request)
         except MultiPartParserError as exc:  # e.g. a multipart body without a boundary
-            return self._refuse(request, "body", f"the form data cannot be read ({exc})", 400)
+            reason = gettext_noop("the form data cannot be read")
+            return self._refuse(request, "body", reason, 400, detail=str(exc))
         if field is None:
             return self.get_response(request)
         return self._refuse(request, field, MESSAGE, 422)
 
     @staticmethod
-    def _refuse(request: HttpRequest, field: str, message: str, status: int) -> HttpResponse:
-        if request.path.startswith("/api/"):  # the API's error body (DomainError.payload)
-            return JsonResponse(FieldError(field, message).payload(), status=status)
-        return HttpResponseBadRequest(f"{field}: {message}", content_type="text/plain")
+    def _refuse(
+        request: HttpRequest, field: str, message: str, status: int, *, detail: str = ""
+    ) -> HttpResponse:
+        """The API's error body (``DomainError.payload``), or the 400 page in the user's language.
+
+        This middleware runs before the language is chosen (it must see the raw request first),
+        so the page picks it here the way ``LocaleMiddleware`` would.
+        """
+        suffix = f" ({detail})" if detail else ""
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse(FieldError(field, message + suffix).payload(), status=status)
+        with translation.override(translation.get_language_from_request(request)):
+            return bad_request_page(request, f"{field}: {_(message)}{suffix}")
 
     @staticmethod
     def _first_nul_field(request: HttpRequest) -> str | None:
@@ -110,6 +124,4 @@ class OutOfRangeMiddleware:
         if not isinstance(exception, OverflowError):
             return None
         logger.warning("out-of-range input on %s", request.get_full_path(), exc_info=exception)
-        return HttpResponseBadRequest(
-            "A number or date in the request is out of range.", content_type="text/plain"
-        )
+        return bad_request_page(request, _("A number or date in the request is out of range."))

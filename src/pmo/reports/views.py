@@ -9,6 +9,7 @@ from django.utils import translation
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError
+from pmo.core.views import bad_request_page, form_errors
 from pmo.portfolio.selectors import filter_choices
 from pmo.reports.forms import FORMATS, OnePageFilterForm
 from pmo.reports.onepage import render as documents
@@ -44,7 +45,7 @@ def onepage_download(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404(f"unknown format {fmt!r}")
     form = OnePageFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
+        return bad_request_page(request, form_errors(form))
     filters = form.cleaned_data if form.is_bound else {}
     try:
         page = build_onepage(
@@ -54,7 +55,7 @@ def onepage_download(request: HttpRequest, fmt: str) -> HttpResponse:
             language=translation.get_language(),
         )
     except DomainError as exc:
-        return HttpResponse(exc.message, status=400, content_type="text/plain")
+        return bad_request_page(request, exc.message)
     body = documents.render(page, fmt, link_prefix=request.build_absolute_uri("/").rstrip("/"))
     response = HttpResponse(body, content_type=documents.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="onepage-{page.period.key}.{fmt}"'

@@ -216,7 +216,7 @@ def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create a resource, or change one (version-checked); PMO and resource managers only."""
     user = user_of(request)
     if not can_manage_resources(user):
-        raise PermissionDenied("only the PMO and resource managers change resources")
+        raise PermissionDenied(_("only the PMO and resource managers change resources"))
     resource = None
     if pk is not None:
         try:
@@ -393,7 +393,7 @@ def _staffing(request: HttpRequest, code: str, scenario: Any) -> HttpResponse:
         may_plan = manager and scenario.state == "draft"
     if request.method == "POST":
         if not may_plan:
-            raise PermissionDenied("only resource managers change a draft scenario")
+            raise PermissionDenied(_("only resource managers change a draft scenario"))
         try:
             data = {**_allocation_data(request.POST), "project_id": project.pk}
             services.create_allocation(actor=user, data=data, scenario=scenario)
@@ -444,9 +444,11 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
     project = _staffing_project(request, allocation.project.code)
     if scenario is None:
         if not (can_manage_resources(user) or can_edit_project(user, project)):
-            raise PermissionDenied("only resource managers and the project's manager plan staffing")
+            raise PermissionDenied(
+                _("only resource managers and the project's manager plan staffing")
+            )
     elif not can_manage_resources(user):
-        raise PermissionDenied("only resource managers change a draft scenario")
+        raise PermissionDenied(_("only resource managers change a draft scenario"))
     here = request.get_full_path()
     if request.method == "POST":
         try:

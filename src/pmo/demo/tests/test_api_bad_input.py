@@ -157,7 +157,8 @@ def test_text_with_a_nul_character_is_refused_naming_the_field(demo: Any) -> Non
         "/resources/scenarios/", "name=a%00b", content_type="application/x-www-form-urlencoded"
     )
     for posted in (multipart, urlencoded):
-        assert (posted.status_code, posted.content[:6]) == (400, b"name: ")
+        assert posted.status_code == 400
+        assert b'data-testid="reason">name: text must not contain NUL' in posted.content
     # a JSON string that merely spells the escape out is ordinary text
     spelled = {"version": resource.version, "skills": "\\u0000 in a regex"}
     assert _patch(demo, f"/api/v1/resources/{resource.pk}", spelled).status_code == 200
