@@ -43,10 +43,11 @@ def bad_request_page(request: HttpRequest, message: str = "", *, status: int = 4
 
 def form_errors(form: BaseForm) -> str:
     """A bound form's errors on one line: ``period: Enter a valid value.; year: ...``."""
-    return "; ".join(
-        f"{field}: {' '.join(messages)}" if field != NON_FIELD_ERRORS else " ".join(messages)
-        for field, messages in form.errors.items()
-    )
+    lines = []
+    for field, messages in form.errors.items():
+        text = " ".join(str(message) for message in messages)
+        lines.append(text if field == NON_FIELD_ERRORS else f"{field}: {text}")
+    return "; ".join(lines)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
