@@ -65,3 +65,50 @@ def test_pm_cannot_report_on_someone_elses_project(sign_in: Callable[[str], Any]
     expect(page.locator("#new-report")).to_have_count(0)
     expect(page.locator("#report-form")).to_have_count(0)
     expect(page.locator("#submit-report")).to_have_count(0)
+
+
+def test_a_page_for_another_role_explains_itself_and_leads_back(
+    sign_in: Callable[[str], Any],
+) -> None:
+    # given a viewer, who may not create resources
+    page = sign_in("viewer")
+
+    # when they open "New resource" by its URL
+    response = page.goto("/resources/new/")
+
+    # then the answer is a page of the site saying why, not Django's bare "403 Forbidden"
+    assert response is not None
+    assert response.status == 403
+    expect(page.locator("h1")).to_have_text("Not allowed")
+    expect(page.locator("[data-testid=error-page]")).to_contain_text("your role (Viewer)")
+    expect(page.locator("[data-testid=reason]")).to_contain_text(
+        "only the PMO and resource managers change resources"
+    )
+
+    # and its link leads back to the status center
+    page.locator("[data-testid=error-page] a", has_text="Status center").click()
+    page.wait_for_url(lambda url: urlparse(url).path == "/")
+    expect(page.locator("h1")).to_have_count(1)
+
+
+def test_the_api_docs_work_without_the_internet(
+    sign_in: Callable[[str], Any], live_server: Any
+) -> None:
+    # given a signed-in user (the docs are part of the site, served from its own files)
+    page = sign_in("pm")
+    elsewhere: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            elsewhere.append(request.url) if not request.url.startswith(live_server.url) else None
+        ),
+    )
+
+    # when they open the API's interactive docs
+    page.goto("/api/v1/docs")
+
+    # then Swagger UI draws the operations, and nothing was fetched from another host (a CDN
+    # is unreachable on many company networks: the page stayed blank)
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("PMO Hub")
+    expect(page.locator(".opblock").first).to_be_visible()
+    assert elsewhere == []

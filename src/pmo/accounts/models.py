@@ -45,6 +45,15 @@ class User(AbstractUser):
         """PMO admins and members edit every project."""
         return self.is_pmo_admin or self.role == Role.PMO_MEMBER
 
+    @property
+    def reads_whole_portfolio(self) -> bool:
+        """Every project and what spans projects (steering meetings); viewers read their unit."""
+        return self.is_pmo or self.role in (
+            Role.EXECUTIVE,
+            Role.RESOURCE_MANAGER,
+            Role.PROJECT_MANAGER,
+        )
+
 
 class OrgUnitKind(models.TextChoices):
     GROUP = "group", _("Group")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from pmo.accounts.models import Role, user_of
+from pmo.accounts.models import user_of
 from pmo.core.api import Pages
 from pmo.core.errors import NotFoundError, PermissionDeniedError
 from pmo.governance import attachments, selectors, services, steering
@@ -757,8 +757,10 @@ def gate_calendar(request: HttpRequest, start: dt.date | None = None, days: int 
 def _require_reader(request: HttpRequest) -> None:
     """Meetings span the whole portfolio: those who read the whole portfolio read them."""
     user = user_of(request)
-    if not (user.is_pmo or user.role in (Role.EXECUTIVE, Role.PROJECT_MANAGER)):
-        raise PermissionDeniedError("steering meetings are for the PMO, executives and PMs")
+    if not user.reads_whole_portfolio:
+        raise PermissionDeniedError(
+            "steering meetings span the whole portfolio: they are for those who read all of it"
+        )
 
 
 @router.get("/steering-meetings", response=list[SteeringMeetingOut], summary="Steering meetings")

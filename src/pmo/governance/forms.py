@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import Person, Role
+from pmo.core.forms import DateInput
 from pmo.governance.models import Outcome
 from pmo.portfolio.models import Phase, PmoType
 
@@ -35,9 +36,7 @@ class TemplateForm(forms.Form):
 
 
 class ReviewRequestForm(forms.Form):
-    scheduled_for = forms.DateField(
-        label=_("Review date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    scheduled_for = forms.DateField(label=_("Review date"), required=False, widget=DateInput())
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -53,9 +52,7 @@ class DecisionForm(forms.Form):
     recycle_to = forms.ChoiceField(label=_("Back to phase (recycle)"), required=False)
     waive = forms.BooleanField(label=_("Waive unmet mandatory requirements"), required=False)
     waiver_reason = forms.CharField(label=_("Waiver reason"), required=False)
-    decided_on = forms.DateField(
-        label=_("Decided on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    decided_on = forms.DateField(label=_("Decided on"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, phases: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,7 +68,7 @@ class DecisionForm(forms.Form):
                 label=_("Owner"), required=False, choices=people, coerce=int, empty_value=None
             )
             self.fields[f"due_{i}"] = forms.DateField(
-                label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+                label=_("Due"), required=False, widget=DateInput()
             )
 
     def condition_rows(self) -> list[tuple[Any, Any, Any]]:
@@ -95,7 +92,7 @@ class DecisionForm(forms.Form):
 
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     window_days = forms.IntegerField(
         label=_("Agenda window (days)"), min_value=0, max_value=366, initial=14
     )
@@ -114,9 +111,7 @@ class OutcomeForm(forms.Form):
         label=_("Kind"), choices=[("decision", _("Decision")), ("action", _("Action"))]
     )
     title = forms.CharField(label=_("Title"), max_length=255)
-    due_date = forms.DateField(
-        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_date = forms.DateField(label=_("Due"), required=False, widget=DateInput())
 
 
 class TemplateHeaderForm(forms.Form):

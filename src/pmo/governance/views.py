@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pmo.accounts.models import Role, user_of
+from pmo.accounts.models import user_of
 from pmo.accounts.services import authenticate_token
 from pmo.core.errors import DomainError, FieldError, NotFoundError
 from pmo.core.http import posted_version
@@ -441,15 +442,17 @@ def gate_calendar_ics(request: HttpRequest) -> HttpResponse:
 # --- steering committee -----------------------------------------------------------------------
 
 
-def _can_read_meetings(user: Any) -> bool:
-    return user.is_pmo or user.role in (Role.EXECUTIVE, Role.PROJECT_MANAGER)
+def _require_meeting_reader(user: Any) -> None:
+    if not user.reads_whole_portfolio:
+        raise PermissionDenied(
+            _("steering meetings span the whole portfolio: they are for those who read all of it")
+        )
 
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    if not _can_read_meetings(user):
-        raise Http404("no steering meetings")
+    _require_meeting_reader(user)
     form = MeetingForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -468,8 +471,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = user_of(request)
+    _require_meeting_reader(user)
     meeting = SteeringMeeting.objects.filter(pk=meeting_id).first()
-    if meeting is None or not _can_read_meetings(user):
+    if meeting is None:
         raise Http404("no such meeting")
     minutes_form = MinutesForm(initial={"minutes": meeting.minutes})
     outcome_form = OutcomeForm()

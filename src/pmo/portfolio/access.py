@@ -30,7 +30,7 @@ def visible_projects(user: User, queryset: QuerySet[Project] | None = None) -> Q
     qs = Project.objects.all() if queryset is None else queryset
     if not user.is_authenticated or not user.is_active:
         return qs.none()
-    if user.is_pmo or user.role in (Role.EXECUTIVE, Role.RESOURCE_MANAGER, Role.PROJECT_MANAGER):
+    if user.reads_whole_portfolio:
         return qs
     paths = org_unit_paths_of(user)
     if not paths:

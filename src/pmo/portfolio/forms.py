@@ -9,6 +9,7 @@ from django import forms
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
+from pmo.core.forms import DateInput
 from pmo.portfolio.models import DIMENSION_LABELS, Project, Rag
 from pmo.portfolio.periods import period_of, previous_period
 from pmo.portfolio.raid import RAID_MODELS
@@ -49,7 +50,7 @@ class StatusReportForm(forms.Form):
     # xgettext:no-python-format
     percent_complete = forms.IntegerField(label=_("% complete"), min_value=0, max_value=100)
     forecast_finish = forms.DateField(
-        label=_("Forecast finish"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Forecast finish"), required=False, widget=DateInput()
     )
 
     def __init__(self, *args: Any, project: Project, today: dt.date, **kwargs: Any) -> None:
@@ -94,7 +95,7 @@ def raid_form_class(kind: str) -> type[forms.ModelForm]:
         RAID_MODELS[kind],
         fields=fields,
         widgets={
-            "due_date": forms.DateInput(attrs={"type": "date"}),
-            "decided_on": forms.DateInput(attrs={"type": "date"}),
+            "due_date": DateInput(),
+            "decided_on": DateInput(),
         },
     )

@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 
+from pmo.core.forms import DateInput
 from pmo.resources.models import Resource
 from pmo.resources.services import RESOURCE_FIELDS
 
 __all__ = ["ResourceForm", "resource_data"]
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class ResourceForm(forms.ModelForm):

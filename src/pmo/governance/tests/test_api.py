@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from pmo.accounts.models import Role, User
 from pmo.accounts.services import create_token
 from pmo.governance.builtin import GENERIC
 from pmo.governance.models import LifecycleTemplate
@@ -227,6 +228,8 @@ def test_steering_meeting_agenda_lists_gates_due_and_outcomes_go_to_the_raid_log
     )
     assert response.status_code == 409
     assert api.as_user(users["viewer"]).get("/api/v1/steering-meetings").status_code == 403
+    director = User.objects.create_user(username="dir", role=Role.RESOURCE_MANAGER)
+    assert api.as_user(director).get("/api/v1/steering-meetings").json()["count"] == 1
     assert (
         api.as_user(users["pm"])
         .send("post", "/api/v1/steering-meetings", {"title": "t", "date": "2026-02-01"})

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 
+from pmo.accounts.models import Role, User
 from pmo.accounts.services import create_token
 from pmo.governance import services
 from pmo.governance.builtin import GENERIC
@@ -296,8 +297,16 @@ def test_meeting_pages_plan_agenda_minutes_and_outcomes(client, users, governed)
     page = client.get(url).content.decode()
     assert "Discussed G1." in page and "Fund pilot" in page
     assert project.decisions.get().decided_by == "SteerCo"
+    # directors read the whole portfolio, so its steering meetings too; viewers read their
+    # unit only: no link in the top bar, and the page says why
+    director = User.objects.create_user(username="dir", role=Role.RESOURCE_MANAGER)
+    login(client, director)
+    assert client.get(url).status_code == 200
+    assert 'href="/steering-meetings/"' in client.get("/").content.decode()
     login(client, users["viewer"])
-    assert client.get(url).status_code == 404
+    denied = client.get(url)
+    assert denied.status_code == 403 and b"span the whole portfolio" in denied.content
+    assert 'href="/steering-meetings/"' not in client.get("/").content.decode()
 
 
 def test_pages_render_in_chinese(client, users, governed):

@@ -63,6 +63,8 @@ def test_forms_in_chinese(zh_client: Client, project: Any) -> None:
     html = _page(zh_client, reverse("portfolio:statusreport_create", args=[project.code]))
     assert "保存草稿" in html
     assert "完成百分比" in html
+    # the browser's date picker takes ISO dates only; Chinese formats (2027/01/05) left it empty
+    assert 'type="date" name="forecast_finish" value="2027-01-05"' in html
     html = _page(zh_client, reverse("portfolio:raid_create", args=[project.code, "risks"]))
     assert "新增风险" in html
 
