@@ -48,6 +48,7 @@ __all__ = [
     "analyse",
     "critical_chain",
     "load_network",
+    "pushed_across",
     "workdays_between",
 ]
 
@@ -437,6 +438,23 @@ def analyse(net: PortfolioNetwork, key: str, days: int) -> dict[str, Any]:
         "items": rows,
         "projects": sorted(per_project.values(), key=lambda p: (-p["max_delay"], p["project"])),
     }
+
+
+def pushed_across(net: PortfolioNetwork, rows: list[dict[str, Any]]) -> set[str]:
+    """Keys of the moved tasks (``rows`` of :func:`analyse`) that a cross-project link pushes
+    as far as they move: where the slip enters a plan from outside (its own links move the
+    rest of the plan)."""
+    delay = {row["key"]: row["delay"] for row in rows}
+    g = net.network
+    out: set[str] = set()
+    for a, b in net.cross:
+        sup, con = net.items[a], net.items[b]
+        if con.kind != "task" or sup.key not in delay or con.key not in delay:
+            continue
+        slack = min(g.in_slack[e] for e in range(g.in_ptr[b], g.in_ptr[b + 1]) if g.in_src[e] == a)
+        if delay[sup.key] - slack >= delay[con.key]:
+            out.add(con.key)
+    return out
 
 
 def critical_chain(net: PortfolioNetwork, key: str) -> list[dict[str, Any]]:

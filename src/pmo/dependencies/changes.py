@@ -27,13 +27,12 @@ from pmo.dependencies.models import (
     ChangeState,
     ChangeStep,
     ChangeType,
-    Dependency,
 )
 from pmo.dependencies.services import notify, refresh_dependency_status
 from pmo.governance.models import ProjectGate
 from pmo.portfolio.access import can_edit_project, get_visible_project
 from pmo.portfolio.models import Milestone, Program, Project
-from pmo.scheduling.models import Task
+from pmo.scheduling.models import Constraint, Plan, Task
 from pmo.scheduling.services import recompute_plan
 from pmo.scheduling.walltime import from_db, to_db
 
@@ -414,8 +413,10 @@ def _apply(actor: User, cr: ChangeRequest, note: str) -> ChangeRequest:
     applied: list[dict[str, Any]] = []
     trace = {"change_request": [None, cr.code]}
     if cr.slip_days:
-        impact = compute_impact(milestone=cr.slip_milestone, task=cr.slip_task, days=cr.slip_days)
-        applied = _write_impact(actor, cr, impact, trace)
+        net = adapters.load_network()
+        key = source_key(cr.slip_milestone, cr.slip_task)
+        impact = adapters.analyse(net, key, cr.slip_days)
+        applied = _write_impact(actor, net, impact, trace)
         cr.impact = {**impact, "applied": applied}
     before = snapshot(cr, _AUDITED)
     old = cr.state
@@ -446,65 +447,96 @@ def _apply(actor: User, cr: ChangeRequest, note: str) -> ChangeRequest:
 
 
 def _write_impact(
-    actor: User, cr: ChangeRequest, impact: dict[str, Any], trace: dict[str, Any]
+    actor: User, net: adapters.PortfolioNetwork, impact: dict[str, Any], trace: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    rows = impact["items"]
-    applied: list[dict[str, Any]] = []
+    """Move every item of ``impact``; return what was updated, with the new dates.
+
+    In a plan only the tasks where the slip enters are written (the slipping task, and the
+    tasks a cross-project link pushes); recomputing the plan moves the rest of it, its
+    milestones and the project finish. Gates, and milestones and finishes no plan drives, are
+    set to the impact's dates.
+    """
     source = impact["source"]["key"]
-    plans_to_recompute: dict[int, Any] = {}
-    consumer_tasks = set(
-        Dependency.objects.filter(consumer_task__isnull=False).values_list(
-            "consumer_task_id", flat=True
-        )
-    )
-    for row in rows:
+    entries = adapters.pushed_across(net, impact["items"]) | {source}
+    plans: dict[int, Plan] = {}
+    follow: list[tuple[Any, str, int, dt.date]] = []  # read back once the plans are recomputed
+    applied: list[dict[str, Any]] = []
+    for row in impact["items"]:
         kind, pk, new = row["kind"], row["id"], dt.date.fromisoformat(row["new_date"])
         if kind == "task":
-            task = Task.objects.select_related("plan__project").get(pk=pk)
-            plan = task.plan
-            before = snapshot(task, ["duration", "constraint", "constraint_date"])
-            if row["key"] == source:
-                task.duration += cr.slip_days * plan.minutes_per_day
-                task.milestone = task.duration == 0
-            elif pk in consumer_tasks:
-                start = from_db(task.start)
-                assert start is not None
-                moved = dt.datetime.combine(
-                    adapters.add_workdays(start.date(), row["delay"]), start.time()
-                )
-                task.constraint, task.constraint_date = "SNET", to_db(moved)
-            else:
-                continue
-            task.version += 1
-            task.save()
-            record(
-                actor=actor,
-                action="apply",
-                instance=task,
-                scope=f"project:{plan.project_id}",
-                changes={
-                    **diff(before, snapshot(task, ["duration", "constraint", "constraint_date"])),
-                    **trace,
-                },
-            )
-            plans_to_recompute[plan.pk] = plan
-            applied.append(row)
+            task = Task.objects.select_related("plan").get(pk=pk)
+            project_id = task.plan.project_id
+            if row["key"] in entries:
+                days = net.workdays(project_id)
+                _move_task(actor, task, row["delay"], days, trace, grow=row["key"] == source)
+                plans[task.plan_id] = task.plan
+            follow.append((task, "finish", project_id, new))
         elif kind == "milestone":
             m = Milestone.objects.get(pk=pk)
             if Task.objects.filter(portfolio_milestone=m).exists():
-                continue  # follows its plan task on recompute
-            applied.append(_shift(actor, m, "forecast_date", new, m.project_id, trace))
+                follow.append((m, "forecast_date", m.project_id, new))
+            else:
+                applied.append(_shift(actor, m, "forecast_date", new, m.project_id, trace))
         elif kind == "gate":
             g = ProjectGate.objects.select_related("lifecycle").get(pk=pk)
             applied.append(_shift(actor, g, "forecast", new, g.lifecycle.project_id, trace))
         elif kind == "project":
             p = Project.objects.get(pk=pk)
             if hasattr(p, "plan"):
-                continue  # the plan's recompute sets the forecast finish
-            applied.append(_shift(actor, p, "forecast_finish", new, p.pk, trace))
-    for plan in plans_to_recompute.values():
+                follow.append((p, "forecast_finish", p.pk, new))
+            else:
+                applied.append(_shift(actor, p, "forecast_finish", new, p.pk, trace))
+    for plan in plans.values():
         recompute_plan(plan, actor=actor)
+    recomputed = {plan.project_id for plan in plans.values()}
+    for obj, field, project_id, new in follow:
+        if project_id in recomputed:
+            obj.refresh_from_db(fields=[field])
+            value = getattr(obj, field)
+            if isinstance(value, dt.datetime):  # a task's finish, on the plan's wall clock
+                value = from_db(value)
+                value = value.date() if value is not None else None
+            if value is not None:
+                applied.append(_updated(obj, field, value))
+        elif field != "finish":  # a plan that did not move does not drive it
+            applied.append(_shift(actor, obj, field, new, project_id, trace))
     return applied
+
+
+def _move_task(
+    actor: User,
+    task: Task,
+    delay: int,
+    days: adapters.WorkDays,
+    trace: dict[str, Any],
+    *,
+    grow: bool,
+) -> None:
+    """Work added to the slipping task lengthens it ``delay`` working days; a milestone (it
+    has no work) or a task pushed from another project starts no earlier than its start moved
+    ``delay`` working days of its plan's calendar (so a milestone stays a milestone)."""
+    fields = ["duration", "constraint", "constraint_date"]
+    before = snapshot(task, fields)
+    if grow and task.duration > 0:
+        task.duration += delay * task.plan.minutes_per_day
+    else:
+        start = from_db(task.start or task.finish)
+        assert start is not None  # the impact network only holds dated tasks
+        moved = dt.datetime.combine(days.add(start.date(), delay), start.time())
+        task.constraint, task.constraint_date = Constraint.SNET, to_db(moved)
+    task.version += 1
+    task.save()
+    record(
+        actor=actor,
+        action="apply",
+        instance=task,
+        scope=f"project:{task.plan.project_id}",
+        changes={**diff(before, snapshot(task, fields)), **trace},
+    )
+
+
+def _updated(obj: Any, field: str, new: dt.date) -> dict[str, Any]:
+    return {"kind": obj._meta.model_name, "id": obj.pk, "field": field, "new": new.isoformat()}
 
 
 def _shift(
@@ -522,4 +554,4 @@ def _shift(
         scope=f"project:{project_id}",
         changes={**diff(before, snapshot(obj, [field])), **trace},
     )
-    return {"kind": obj._meta.model_name, "id": obj.pk, "field": field, "new": new.isoformat()}
+    return _updated(obj, field, new)

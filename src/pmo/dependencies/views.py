@@ -31,6 +31,7 @@ from pmo.dependencies.network import network_svg
 from pmo.portfolio.access import can_edit_project, get_visible_project
 from pmo.portfolio.models import Milestone
 from pmo.scheduling.models import Task
+from pmo.scheduling.walltime import from_db
 
 
 def _or_404(fn: Any, *args: Any) -> Any:
@@ -154,11 +155,16 @@ def impact(request: HttpRequest) -> HttpResponse:
                 "forecast_date", "id"
             )
         )
-        tasks = list(
-            Task.objects.filter(plan__project=project, summary=False, percent_complete__lt=100)
+        # (pk, name, finish day): plan dates are wall-clock times stored as if UTC, so the day
+        # is read with from_db, never through the template's conversion to the server's zone
+        tasks = [
+            (pk, name, wall.date() if (wall := from_db(finish)) else None)
+            for pk, name, finish in Task.objects.filter(
+                plan__project=project, summary=False, percent_complete__lt=100
+            )
             .order_by("start", "uid")
-            .only("pk", "name", "start", "finish")[:1000]
-        )
+            .values_list("pk", "name", "finish")[:1000]
+        ]
         chosen = request.GET.get(source)
         if chosen:
             try:
