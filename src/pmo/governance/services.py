@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pmo.accounts.models import Person, User
 from pmo.audit.models import AuditAction
@@ -25,7 +26,9 @@ from pmo.governance.models import (
     CriterionCheck,
     DeliverableLink,
     GateCondition,
+    GateCriterion,
     GateDefinition,
+    GateDeliverable,
     GateReview,
     LifecycleState,
     LifecycleTemplate,
@@ -390,19 +393,37 @@ def can_decide(user: User, gate: GateDefinition) -> bool:
     return gate.deciders.filter(user=user).exists()
 
 
-def unmet_requirements(review: GateReview) -> list[str]:
-    """Mandatory criteria not ticked and mandatory deliverables with neither link nor file."""
-    unmet = [
-        f"criterion: {c.criterion.text}"
+def _unmet(review: GateReview) -> tuple[list[GateCriterion], list[GateDeliverable]]:
+    criteria = [
+        c.criterion
         for c in review.checks.select_related("criterion")
         if c.criterion.mandatory and not c.met
     ]
-    unmet += [
-        f"deliverable: {d.deliverable.name}"
+    deliverables = [
+        d.deliverable
         for d in review.deliverables.select_related("deliverable")
         if d.deliverable.mandatory and not d.provided
     ]
-    return unmet
+    return criteria, deliverables
+
+
+def unmet_requirements(review: GateReview) -> list[str]:
+    """Mandatory criteria not ticked and mandatory deliverables with neither link nor file.
+
+    In English, as the decision records them when they are waived.
+    """
+    criteria, deliverables = _unmet(review)
+    return [f"criterion: {c.text}" for c in criteria] + [
+        f"deliverable: {d.name}" for d in deliverables
+    ]
+
+
+def unmet_requirements_shown(review: GateReview) -> list[str]:
+    """:func:`unmet_requirements` in the active language, for the review page."""
+    criteria, deliverables = _unmet(review)
+    return [_("criterion: %(text)s") % {"text": c.display_text} for c in criteria] + [
+        _("deliverable: %(name)s") % {"name": d.display_name} for d in deliverables
+    ]
 
 
 _ELSEWHERE = {

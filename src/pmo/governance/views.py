@@ -311,7 +311,7 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
             "max_upload_mb": attachments.max_upload_bytes() // (1024 * 1024),
             "decision": decision,
             "conditions": list(decision.conditions.select_related("owner")) if decision else [],
-            "unmet": services.unmet_requirements(review),
+            "unmet": services.unmet_requirements_shown(review),
             "can_prepare": review.state == ReviewState.REQUESTED
             and can_edit_project(user, project),
             "can_decide": selectors.can_decide_review(user, review),

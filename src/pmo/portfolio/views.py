@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
+from pmo.audit.display import shown_events
 from pmo.core.errors import DomainError, NotFoundError, ValidationFailed
 from pmo.portfolio import charts, exports, selectors, services
 from pmo.portfolio.access import can_create_project, can_edit_project, get_visible_project
@@ -87,6 +88,7 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
         "project": project,
         "p": page,
         "latest": latest,
+        "audit": shown_events(page.audit),
         "dimensions": list(DIMENSION_LABELS.items()),
         "heat_rows": [
             {

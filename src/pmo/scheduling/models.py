@@ -7,6 +7,8 @@ Thursday 08:00 start stays Thursday 08:00 whatever the server's time zone.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +76,9 @@ class Plan(VersionedModel):
     problem = models.TextField(_("problem"), blank=True)
     assumed_years = models.CharField(_("holidays assumed for"), max_length=100, blank=True)
     computed_at = models.DateTimeField(_("computed"), null=True, blank=True)
+
+    WALL_CLOCK_FIELDS: ClassVar[frozenset[str]] = frozenset({"start", "status_date", "finish"})
+    """Stored as if UTC (``pmo.scheduling.walltime``); ``computed_at`` is a real instant."""
 
     class Meta:
         verbose_name = _("plan")
@@ -216,6 +221,21 @@ class Task(VersionedModel):
     early_finish = models.DateTimeField(_("early finish"), null=True, blank=True, editable=False)
     late_start = models.DateTimeField(_("late start"), null=True, blank=True, editable=False)
     late_finish = models.DateTimeField(_("late finish"), null=True, blank=True, editable=False)
+
+    WALL_CLOCK_FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "constraint_date",
+            "actual_start",
+            "actual_finish",
+            "start",
+            "finish",
+            "early_start",
+            "early_finish",
+            "late_start",
+            "late_finish",
+        }
+    )
+    """Stored as if UTC (``pmo.scheduling.walltime``)."""
     total_float = models.IntegerField(_("total float"), null=True, blank=True, editable=False)
     free_float = models.IntegerField(_("free float"), null=True, blank=True, editable=False)
     critical = models.BooleanField(_("critical"), default=False, editable=False)

@@ -319,6 +319,10 @@ def test_pages_render_in_chinese(client, users, governed):
     assert "构想" in page and "阶段门评审" in page
     page = client.get("/gate-calendar/", {"start": "2026-01-01"}).content.decode()
     assert "阶段门日历" in page
+    review = services.request_review(actor=users["pm"], project=project)
+    page = client.get(f"/projects/{project.code}/gate-reviews/{review.pk}/").content.decode()
+    assert "标准：发起人确认需求" in page  # the unmet criterion as the checklist shows it
+    assert "criterion:" not in page
     assert dt.date(2026, 1, 1)
 
 
