@@ -446,6 +446,11 @@ def test_staffing_page_adds_commits_changes_and_removes_allocations(
     made.refresh_from_db()
     assert (made.fte, made.status, made.version) == (0.5, "committed", 3)
     assert client.get(edit).status_code == 200
+    # the project's manager is not offered an edit the service would refuse
+    client.force_login(users["pm"])
+    page = client.get(url).content.decode()
+    assert 'data-testid="committed-locked"' in page and 'data-testid="edit-allocation"' not in page
+    client.force_login(director)
     client.post(edit, {"action": "delete", "version": 3})
     assert Allocation.objects.count() == 0
     assert client.get(edit).status_code == 404
