@@ -69,8 +69,18 @@ def test_drill_down_and_commit_a_scenario(
     expect(page.locator("[data-testid=compare]")).to_contain_text(
         "0 overloaded cells, 0.0 FTE above capacity"
     )
+    # committing asks first: dismissed, nothing happens; accepted, the scenario is the plan
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("[data-testid=commit]")
+    expect(page.locator("[data-testid=scenario-state]")).to_have_text("Draft")
+    assert asked and asked[0].startswith("Commit this scenario?")
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("[data-testid=commit]")
     expect(page.locator("[data-testid=scenario-state]")).to_have_text("Committed")
+    expect(page.locator("[data-testid=scenario-closed]")).to_contain_text(
+        "it became the current plan"
+    )
     page.goto("/resources/heatmap/?periods=4")
     expect(page.locator("td.overloaded")).to_have_count(0)
 
@@ -163,6 +173,7 @@ def test_give_work_to_another_pool_in_a_scenario(
     expect(page.locator("[data-testid=scenario-changed]")).to_contain_text(
         "1 allocation differs from the current plan"
     )
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("[data-testid=commit]")
     expect(page.locator("[data-testid=scenario-state]")).to_have_text("Committed")
     assert Allocation.objects.get(scenario=None, project=b).resource.code == "java-sz"

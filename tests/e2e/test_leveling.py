@@ -81,6 +81,7 @@ def test_level_a_scenario_and_see_the_result(
     expect(page.locator("[data-testid=compare]")).to_contain_text(
         "Scenario: 0 overloaded cells, 0.0 FTE above capacity"
     )
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("[data-testid=commit]")
     expect(page.locator("[data-testid=scenario-state]")).to_have_text("Committed")
     assert Allocation.objects.get(scenario=None, project=later).first == monday + dt.timedelta(
