@@ -91,12 +91,16 @@ def test_pm_attaches_the_charter_as_a_file_and_the_gate_passes(
     sign_in(page, base, "pm")
     page.goto(f"{base}/projects/E2E2/lifecycle/")
     page.click("#request-review")
+    # ticking the checklist and choosing the file, then "Upload file": both are kept
     for box in page.query_selector_all("#prepare input[type=checkbox]"):
         box.check()
-    page.click("#save-checklist")
+    page.fill("#prepare input[name^=note_]", "sponsor mail of 3 March")
     page.set_input_files("#prepare input[type=file]", str(charter))
-    page.click("#prepare button[form^=upload-]")
+    page.click("#prepare button.upload")
     assert page.inner_text("a.deliverable-file") == "charter.pdf"
+    boxes = page.query_selector_all("#prepare input[type=checkbox]")
+    assert boxes and all(box.is_checked() for box in boxes)
+    assert page.input_value("#prepare input[name^=note_]") == "sponsor mail of 3 March"
     with page.expect_download() as download:
         page.click("a.deliverable-file")
     assert download.value.suggested_filename == "charter.pdf"

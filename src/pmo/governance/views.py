@@ -236,6 +236,31 @@ def _review_or_404(project: Any, review_id: int) -> GateReview:
 
 
 @login_required
+def _attach_chosen_files(request: HttpRequest, user: Any, review: Any) -> None:
+    """Files chosen in the deliverable rows go with the same Save as the checklist.
+
+    "Upload file" used to post a form of its own, and whatever was ticked or typed in the
+    checklist since the last Save was lost without a word.
+    """
+    for link in review.deliverables.all():
+        upload = request.FILES.get(f"file_{link.deliverable_id}")
+        if upload is None:
+            continue
+        review.refresh_from_db(fields=["version"])
+        try:
+            attached = services.attach_deliverable_file(
+                actor=user,
+                review=review,
+                deliverable_id=link.deliverable_id,
+                upload=upload,
+                version=review.version,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("File %(name)s attached.") % {"name": attached.file_name})
+
+
 def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpResponse:
     """Prepare (checklist, documents), then decide (deciders of the gate)."""
     project = _project_or_404(request, code)
@@ -296,6 +321,7 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Review prepared."))
+            _attach_chosen_files(request, user, review)
         return redirect("governance:review_detail", code=project.code, review_id=review.pk)
     review.refresh_from_db()
     decision = getattr(review, "decision", None) if review.state == ReviewState.DECIDED else None

@@ -268,12 +268,24 @@ def test_the_pm_uploads_and_downloads_on_the_review_page(client, users, review, 
     page = client.get(f"/projects/{review.lifecycle.project.code}/gate-reviews/{review.pk}/")
     html = page.content.decode()
     assert 'enctype="multipart/form-data"' in html
-    assert f'form="upload-{charter(review).deliverable_id}"' in html
+    deliverable = charter(review).deliverable_id
+    assert f'name="file_{deliverable}"' in html
+    # "Upload file" posts the whole checklist form: what was ticked goes with the file
+    criterion = review.checks.first().criterion_id
     response = client.post(
-        web_url(review),
-        {"file": SimpleUploadedFile("charter.pdf", PDF), "version": review.version},
+        page.request["PATH_INFO"],
+        {
+            "action": "prepare",
+            "version": review.version,
+            f"met_{criterion}": "on",
+            f"note_{criterion}": "sponsor mail",
+            f"file_{deliverable}": SimpleUploadedFile("charter.pdf", PDF),
+            "upload": str(deliverable),
+        },
     )
     assert response.status_code == 302
+    check = review.checks.get(criterion_id=criterion)
+    assert (check.met, check.note) == (True, "sponsor mail")
     page = client.get(response["Location"]).content.decode()
     assert "File charter.pdf attached." in page
     assert 'class="deliverable-file"' in page and "Replace file" in page
