@@ -235,7 +235,6 @@ def _review_or_404(project: Any, review_id: int) -> GateReview:
     return review
 
 
-@login_required
 def _attach_chosen_files(request: HttpRequest, user: Any, review: Any) -> None:
     """Files chosen in the deliverable rows go with the same Save as the checklist.
 
@@ -261,6 +260,7 @@ def _attach_chosen_files(request: HttpRequest, user: Any, review: Any) -> None:
             messages.success(request, _("File %(name)s attached.") % {"name": attached.file_name})
 
 
+@login_required
 def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpResponse:
     """Prepare (checklist, documents), then decide (deciders of the gate)."""
     project = _project_or_404(request, code)
