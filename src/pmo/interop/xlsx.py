@@ -1,11 +1,14 @@
 """A plan as an XLSX workbook: the template is documented in ``docs/xlsx-plan-template.md``.
 
-Sheet ``Plan``: key / value rows (``Name``, ``Start``, ``Status date``, ``Calendar``).
+Sheet ``Plan``: key / value rows (``Name``, ``Start``, ``Status date``, ``Calendar`` and the
+working hours of each weekday, ``Monday`` ... ``Sunday``). Sheet ``Calendar exceptions``
+(optional): days off and days worked against the week (``From``, ``To``, ``Working hours``,
+``Name``).
 Sheet ``Tasks``: one row per task in WBS order, headers in row 1. Durations and
 lags are in working days of 8 hours; predecessors are written ``3``, ``3FS``,
 ``4SS+2d`` or ``5FF-4h`` separated by ``;``. Computed columns (Start, Finish,
-Total float, Critical, Baseline start/finish) are written on export and ignored
-on import.
+Total float, Critical) are written on export and ignored on import; the baseline
+columns are read back as baseline 0.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -24,7 +28,15 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pmo.interop.errors import ImportFileError
 from pmo.scheduling import selectors
 from pmo.scheduling.models import Constraint, Plan
-from pmo.scheduling.planio import CalendarData, LinkData, PlanData, TaskData
+from pmo.scheduling.planio import (
+    BaselineData,
+    CalendarData,
+    ExceptionData,
+    Hours,
+    LinkData,
+    PlanData,
+    TaskData,
+)
 
 __all__ = ["COLUMNS", "read_xlsx", "write_xlsx"]
 
@@ -50,9 +62,79 @@ COMPUTED = [
     "Critical",
     "Baseline start",
     "Baseline finish",
+    "Baseline duration (days)",
 ]
+# Computed on export; the baseline columns are read back on import (baseline 0), so a plan
+# exported, edited in Excel and imported again keeps the baseline it was measured against.
+READ_BACK = ("Baseline start", "Baseline finish", "Baseline duration (days)")
 _PRED = re.compile(r"(\d+)\s*(FS|SS|FF|SF)?\s*(?:([+-])\s*(\d+(?:\.\d+)?)\s*([dh]))?", re.I)
 STANDARD_WEEK = [[(480, 720), (780, 1020)]] * 5 + [[], []]
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+EXCEPTIONS = "Calendar exceptions"
+EXCEPTION_COLUMNS = ["From", "To", "Working hours", "Name"]
+_SPAN = re.compile(r"(\d{1,2}):(\d{2})\s*[-–~]\s*(\d{1,2}):(\d{2})")
+OFF_WORDS = ("", "off", "-", "—", "休", "休息")
+
+
+def _hours_text(hours: Hours) -> str:
+    """``[(540, 720), (780, 1080)]`` → ``09:00-12:00, 13:00-18:00``; no hours → ``off``."""
+    return (
+        ", ".join(f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}" for a, b in hours)
+        or "off"
+    )
+
+
+def _hours(value: Any, where: str) -> Hours:
+    """Working hours as written by :func:`_hours_text` (``off`` or empty: no work)."""
+    text = str(value or "").strip()
+    if text.lower() in OFF_WORDS:
+        return []
+    spans: Hours = []
+    for part in re.split(r"[,;，；]", text):
+        m = _SPAN.fullmatch(part.strip())
+        if m is None:
+            raise ImportFileError(
+                f"{where}: {part.strip()!r} is not a time span like 09:00-12:00 (or write off)"
+            )
+        h1, m1, h2, m2 = (int(g) for g in m.groups())
+        first, last = h1 * 60 + m1, h2 * 60 + m2
+        if m1 > 59 or m2 > 59 or last > 24 * 60 or first >= last:
+            raise ImportFileError(f"{where}: {part.strip()!r} is not a time span within one day")
+        if spans and first < spans[-1][1]:
+            raise ImportFileError(f"{where}: spans must be in order and must not overlap")
+        spans.append((first, last))
+    return spans
+
+
+def _day(value: Any, where: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise ImportFileError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _plan_calendar(data: PlanData) -> CalendarData:
+    """The plan's calendar with its week resolved through its base calendar."""
+    by_uid = {c.uid: c for c in data.calendars}
+    calendar = by_uid.get(data.calendar_uid) if data.calendar_uid is not None else None
+    if calendar is None:
+        return CalendarData(uid=1, name="Standard", week=STANDARD_WEEK)
+    week, base, seen = calendar.week, calendar, {calendar.uid}
+    while week is None and base.base_uid is not None and base.base_uid not in seen:
+        seen.add(base.base_uid)
+        base = by_uid.get(base.base_uid, base)
+        week = base.week
+    return CalendarData(
+        uid=calendar.uid,
+        name=calendar.name,
+        week=week or STANDARD_WEEK,
+        holidays=calendar.holidays or base.holidays,
+        exceptions=calendar.exceptions,
+    )
 
 
 def _days(minutes: int) -> float | int:
@@ -81,16 +163,21 @@ def write_xlsx(plan: Plan) -> bytes:
     info.append(["Name", data.name])
     info.append(["Start", data.start])
     info.append(["Status date", data.status_date])
-    info.append(
-        ["Calendar", "China" if any(c.holidays == "CN" for c in data.calendars) else "Standard"]
-    )
+    calendar = _plan_calendar(data)
+    info.append(["Calendar", "China" if calendar.holidays == "CN" else "Standard"])
+    for name, hours in zip(WEEKDAYS, calendar.week or STANDARD_WEEK, strict=True):
+        info.append([name, _hours_text(hours)])
+    info.column_dimensions["A"].width = 14
+    info.column_dimensions["B"].width = 26
     ws = wb.create_sheet("Tasks")
     ws.append(COLUMNS + COMPUTED)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDDDDD" if cell.value in COMPUTED else "FFFFFF")
+        grey = cell.value in COMPUTED and cell.value not in READ_BACK
+        cell.fill = PatternFill("solid", fgColor="DDDDDD" if grey else "FFFFFF")
     for t in data.tasks:
         row = rows[t.uid]
+        base = next((b for b in t.baselines if b.number == 0), None)
         preds = "; ".join(
             f"{p.pred_uid}{'' if p.type == 'FS' else p.type}{_lag(p)}" for p in t.predecessors
         )
@@ -114,14 +201,26 @@ def write_xlsx(plan: Plan) -> bytes:
                 "yes" if row.task.critical else "",
                 row.baseline_start,
                 row.baseline_finish,
+                _days(base.duration) if base is not None else None,
             ]
         )
     for col, width in zip(
-        "ABCDEFGHIJKLMNOPQR",
-        [6, 8, 8, 40, 10, 8, 18, 10, 17, 17, 17, 8, 17, 17, 10, 8, 17, 17],
+        "ABCDEFGHIJKLMNOPQRS",
+        [6, 8, 8, 40, 10, 8, 18, 10, 17, 17, 17, 8, 17, 17, 10, 8, 17, 17, 10],
         strict=True,
     ):
         ws.column_dimensions[col].width = width
+    if calendar.exceptions:
+        days = wb.create_sheet(EXCEPTIONS)
+        days.append(EXCEPTION_COLUMNS)
+        for cell in days[1]:
+            cell.font = Font(bold=True)
+        for e in calendar.exceptions:
+            days.append([e.first, e.last, _hours_text(e.hours), e.name])
+            for cell in days[days.max_row][:2]:
+                cell.number_format = "yyyy-mm-dd"
+        for col, width in zip("ABCD", [12, 12, 26, 30], strict=True):
+            days.column_dimensions[col].width = width
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -167,6 +266,51 @@ def _links(text: Any, where: str) -> list[LinkData]:
             lag = round(float(amount) * (DAY if unit.lower() == "d" else 60))
             lag = -lag if sign == "-" else lag
         out.append(LinkData(pred_uid=int(uid), type=(kind or "FS").upper(), lag=lag))
+    return out
+
+
+def _baseline(get: Callable[[str], Any], where: str) -> list[BaselineData]:
+    """Baseline 0 from the exported baseline columns, when a date is filled in."""
+    start = _when(get("Baseline start"), f"{where} Baseline start")
+    finish = _when(get("Baseline finish"), f"{where} Baseline finish")
+    if start is None and finish is None:
+        return []
+    days = _number(get("Baseline duration (days)"), f"{where} Baseline duration (days)")
+    if days < 0:
+        raise ImportFileError(f"{where} Baseline duration (days): must be >= 0")
+    return [BaselineData(number=0, start=start, finish=finish, duration=round(days * DAY))]
+
+
+def _exceptions(wb: Any) -> list[ExceptionData]:
+    rows = list(wb[EXCEPTIONS].iter_rows(values_only=True))
+    if not rows:
+        return []
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    if "From" not in header:
+        raise ImportFileError(f"{EXCEPTIONS} row 1: missing column From")
+    col = {name: k for k, name in enumerate(header)}
+    out = []
+    for n, raw in enumerate(rows[1:], start=2):
+        if not any(v not in (None, "") for v in raw):
+            continue
+
+        def get(name: str, raw: tuple[Any, ...] = raw) -> Any:
+            k = col.get(name)
+            return raw[k] if k is not None and k < len(raw) else None
+
+        where = f"{EXCEPTIONS} row {n}"
+        first = _day(get("From"), f"{where} From")
+        last = _day(get("To"), f"{where} To") if get("To") not in (None, "") else first
+        if last < first:
+            raise ImportFileError(f"{where} To: {last} is before From {first}")
+        out.append(
+            ExceptionData(
+                first=first,
+                last=last,
+                hours=_hours(get("Working hours"), f"{where} Working hours"),
+                name=str(get("Name") or "").strip()[:200],
+            )
+        )
     return out
 
 
@@ -232,6 +376,7 @@ def read_xlsx(content: bytes) -> PlanData:
                     max(_number(get("% complete"), f"{where} % complete"), 0), 100
                 ),
                 predecessors=_links(get("Predecessors"), f"{where} Predecessors"),
+                baselines=_baseline(get, where),
             )
         )
     for k, t in enumerate(tasks):  # a zero-duration task that is no summary is a milestone
@@ -248,11 +393,17 @@ def read_xlsx(content: bytes) -> PlanData:
             )
         start = min(d for d in firsts if d is not None)
     china = str(info.get("calendar") or "").strip().lower() in ("china", "cn")
+    week = STANDARD_WEEK
+    if any(name.lower() in info for name in WEEKDAYS):  # a day not listed is not worked
+        week = [_hours(info.get(name.lower()), f"Plan {name}") for name in WEEKDAYS]
+        if not any(week):
+            raise ImportFileError("Plan Monday: no weekday has working hours")
     calendar = CalendarData(
         uid=1,
         name="China" if china else "Standard",
-        week=STANDARD_WEEK,
+        week=week,
         holidays="CN" if china else "",
+        exceptions=_exceptions(wb) if EXCEPTIONS in wb.sheetnames else [],
     )
     return PlanData(
         name=str(info.get("name") or ""),

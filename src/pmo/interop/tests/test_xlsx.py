@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -11,6 +12,7 @@ from openpyxl import Workbook
 from pmo.interop import services, xlsx
 from pmo.interop.errors import ImportFileError
 from pmo.scheduling import services as plan_services
+from pmo.scheduling.planio import CalendarData, ExceptionData
 from pmo.scheduling.selectors import plan_data
 from pmo.scheduling.tests.factories import small_plan
 
@@ -107,3 +109,79 @@ def test_xlsx_commands(tmp_path: Any, make_project: Any, users: Any, portfolio: 
         5,
         "2026-03-11T17:00:00",
     )
+
+
+def test_export_then_import_keeps_the_calendar_and_the_baseline(
+    make_project: Any, users: Any
+) -> None:
+    # a 09:00-18:00 week, a half-day Friday, a day off and a Saturday worked (调休)
+    data = small_plan()
+    full, half = [(540, 720), (780, 1080)], [(540, 720)]
+    data.calendars = [
+        CalendarData(
+            uid=1,
+            name="Shanghai office",
+            week=[full, full, full, full, half, [], []],
+            exceptions=[
+                ExceptionData(first=dt.date(2026, 3, 4), last=dt.date(2026, 3, 4), name="off"),
+                ExceptionData(
+                    first=dt.date(2026, 3, 7), last=dt.date(2026, 3, 7), hours=full, name="调休"
+                ),
+            ],
+        )
+    ]
+    project = make_project()
+    plan = plan_services.replace_plan(actor=users["pm"], project=project, data=data)
+    plan_services.set_baseline(actor=users["pm"], plan=plan)
+    before = plan_data(plan)
+
+    book = xlsx.read_xlsx(xlsx.write_xlsx(plan))
+    again = plan_data(services.import_plan_data(actor=users["pm"], data=book, project=project))
+
+    calendar = again.calendars[0]
+    assert calendar.week == [full, full, full, full, half, [], []]
+    assert [(e.first, e.last, e.hours, e.name) for e in calendar.exceptions] == [
+        (dt.date(2026, 3, 4), dt.date(2026, 3, 4), [], "off"),
+        (dt.date(2026, 3, 7), dt.date(2026, 3, 7), full, "调休"),
+    ]
+    dates = lambda d: [(t.uid, t.start, t.finish) for t in d.tasks]  # noqa: E731
+    assert dates(again) == dates(before)
+    base = lambda d: [  # noqa: E731
+        (t.uid, b.start, b.finish, b.duration) for t in d.tasks for b in t.baselines
+    ]
+    assert base(again) == base(before) and base(before)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("Monday", "9-12", "Plan Monday: '9-12' is not a time span like 09:00-12:00"),
+        ("Tuesday", "13:00-12:00", "Plan Tuesday: '13:00-12:00' is not a time span within one"),
+        ("Monday", "13:00-17:00, 09:00-12:00", "Plan Monday: spans must be in order"),
+    ],
+)
+def test_bad_working_hours_are_refused(key: str, value: str, message: str) -> None:
+    wb = Workbook()
+    info = wb.active
+    info.title = "Plan"
+    info.append(["Start", "2026-03-02 08:00"])
+    info.append([key, value])
+    wb.create_sheet("Tasks").append(xlsx.COLUMNS)
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(ImportFileError, match=message):
+        xlsx.read_xlsx(out.getvalue())
+
+
+def test_bad_calendar_exceptions_are_refused() -> None:
+    wb = Workbook()
+    wb.active.title = "Plan"
+    wb.active.append(["Start", "2026-03-02 08:00"])
+    wb.create_sheet("Tasks").append(xlsx.COLUMNS)
+    days = wb.create_sheet("Calendar exceptions")
+    days.append(["From", "To", "Working hours", "Name"])
+    days.append(["2026-05-05", "2026-05-01", "off", "Labour day"])
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(ImportFileError, match="Calendar exceptions row 2 To: 2026-05-01 is before"):
+        xlsx.read_xlsx(out.getvalue())
