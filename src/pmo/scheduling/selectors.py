@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
+from pmo.engine.calendars import working_time_between
 from pmo.portfolio.models import Project
+from pmo.scheduling.adapters import engine_calendar
 from pmo.scheduling.models import Assignment, Baseline, BaselineTask, Link, Plan, Task
 from pmo.scheduling.planio import (
     AssignmentData,
@@ -57,6 +59,8 @@ class TaskRow:
     baseline_start: dt.datetime | None = None
     baseline_finish: dt.datetime | None = None
     predecessors: list[int] = field(default_factory=list)
+    span: int | None = None
+    """A summary's working minutes from its start to its finish (its duration)."""
 
     @property
     def start_variance_days(self) -> int | None:
@@ -73,7 +77,9 @@ class TaskRow:
 
     @property
     def duration_days(self) -> float:
-        return self.task.duration / 480
+        """Working days of 8 hours; a summary's is its span (as in MS Project), not 0."""
+        minutes = self.span if self.task.summary and self.span is not None else self.task.duration
+        return minutes / 480
 
 
 def list_task_rows(plan: Plan, baseline: int = 0) -> list[TaskRow]:
@@ -86,16 +92,24 @@ def list_task_rows(plan: Plan, baseline: int = 0) -> list[TaskRow]:
     for link in plan.links.values("succ_id", "pred__uid"):
         preds.setdefault(link["succ_id"], []).append(link["pred__uid"])
     rows = []
+    calendar = None
     for t in plan.tasks.order_by("position"):
         b = base.get(t.pk)
+        start, finish = from_db(t.start), from_db(t.finish)
+        span = None
+        if t.summary and start is not None and finish is not None:
+            if calendar is None:
+                calendar = engine_calendar(plan.calendar)
+            span = working_time_between(calendar, start, finish)
         rows.append(
             TaskRow(
                 task=t,
-                start=from_db(t.start),
-                finish=from_db(t.finish),
+                start=start,
+                finish=finish,
                 baseline_start=from_db(b.start) if b else None,
                 baseline_finish=from_db(b.finish) if b else None,
                 predecessors=sorted(preds.get(t.pk, [])),
+                span=span,
             )
         )
     return rows

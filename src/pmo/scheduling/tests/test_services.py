@@ -267,3 +267,12 @@ def test_holidays_entered_for_an_unknown_year_are_used(make_project: Any, users:
     assert plan.assumed_years == ""
     # Design (3 days) skips the entered holiday on Tuesday
     assert from_db(plan.tasks.get(uid=2).finish) == dt.datetime(2031, 3, 6, 17)
+
+
+def test_a_summary_row_lasts_its_span_not_zero(make_project: Any, users: Any) -> None:
+    plan = services.replace_plan(actor=users["pm"], project=make_project(), data=small_plan())
+    rows = {r.task.name: r for r in selectors.list_task_rows(plan)}
+    # Build = Design (3 days), then Code (5 days); Docs runs beside Code
+    assert rows["Build"].task.summary and rows["Build"].task.duration == 0
+    assert rows["Build"].duration_days == 8
+    assert rows["Code"].duration_days == 5
