@@ -190,6 +190,20 @@ def _validate(data: PlanData) -> None:
             raise ScheduleError(f"Assignment: ResourceUID {a.resource_uid} is unknown")
 
 
+def outline_numbers(levels: list[int]) -> list[str]:
+    """``1``, ``1.1``, ``1.2``, ``2`` ... from outline levels, for tasks that bring no WBS code
+    (MS Project's outline number; a level that jumps deeper counts from 1)."""
+    counters: list[int] = []
+    out = []
+    for level in levels:
+        depth = max(level, 1)
+        del counters[depth:]
+        counters.extend([0] * (depth - len(counters)))
+        counters[depth - 1] += 1
+        out.append(".".join(str(n) for n in counters))
+    return out
+
+
 def _store(project: Project, data: PlanData) -> Plan:
     plan = Plan.objects.create(
         project=project,
@@ -233,12 +247,13 @@ def _store(project: Project, data: PlanData) -> Plan:
     if data.calendar_uid is not None:
         plan.calendar = calendars[data.calendar_uid]
         plan.save(update_fields=["calendar"])
+    numbers = outline_numbers([t.outline_level for t in data.tasks])
     rows = Task.objects.bulk_create(
         Task(
             plan=plan,
             uid=t.uid,
             position=k,
-            wbs=t.wbs[:60],
+            wbs=(t.wbs or numbers[k])[:60],
             outline_level=t.outline_level,
             name=t.name[:255] or f"Task {t.uid}",
             duration=t.duration,

@@ -276,3 +276,16 @@ def test_a_summary_row_lasts_its_span_not_zero(make_project: Any, users: Any) ->
     assert rows["Build"].task.summary and rows["Build"].task.duration == 0
     assert rows["Build"].duration_days == 8
     assert rows["Code"].duration_days == 5
+
+
+def test_tasks_without_a_wbs_code_get_their_outline_number() -> None:
+    assert services.outline_numbers([1, 2, 2, 3, 1, 2, 1]) == [
+        "1",
+        "1.1",
+        "1.2",
+        "1.2.1",
+        "2",
+        "2.1",
+        "3",
+    ]
+    assert services.outline_numbers([2, 1, 3]) == ["0.1", "1", "1.0.1"]
