@@ -82,6 +82,7 @@ class PortfolioNetwork:
     projects: dict[int, dict[str, Any]]
     cross: dict[tuple[int, int], int] = field(default_factory=dict)
     calendars: dict[int, WorkDays] = field(default_factory=dict)
+    drivers: dict[str, str] = field(default_factory=dict)  # milestone key -> its plan task's
 
     def workdays(self, project_id: int) -> WorkDays:
         return self.calendars.get(project_id) or WorkDays(None, dt.date.min, dt.date.min)
@@ -357,7 +358,8 @@ def load_network() -> PortfolioNetwork:
     except CycleError as exc:
         names = ", ".join(items[i].key for i in exc.cycle[:10])  # type: ignore[index]
         raise NetworkCycleError(f"the portfolio network has a cycle through {names}") from None
-    return PortfolioNetwork(items, index, network, projects, cross, calendars)
+    drivers = {f"m:{m}": f"t:{t}" for m, t in task_milestone.items()}
+    return PortfolioNetwork(items, index, network, projects, cross, calendars, drivers)
 
 
 def _endpoint(
@@ -462,10 +464,13 @@ def critical_chain(net: PortfolioNetwork, key: str) -> list[dict[str, Any]]:
     if key not in net.index:
         raise FieldError("target", "this item is done or has no date")
     path = driving_path(net.network, net.index[key])
-    chain = []
+    chain: list[dict[str, Any]] = []
     for pos, i in enumerate(path):
         item = net.items[i]
         link = net.cross.get((path[pos - 1], i)) if pos else None
+        if chain and net.drivers.get(item.key) == chain[-1]["key"]:
+            # a milestone and the plan task driving it are one step (same name and date)
+            link = chain.pop()["dependency"] or link
         chain.append(
             {
                 "key": item.key,

@@ -430,7 +430,7 @@ def _apply(actor: User, cr: ChangeRequest, note: str) -> ChangeRequest:
         from_state=old,
         to_state=cr.state,
         actor=actor,
-        note=note or f"{len(applied)} items updated",
+        note=note,  # the page counts the items in the reader's language (impact["applied"])
     )
     _audit(
         actor, "apply", cr, {**diff(before, snapshot(cr, _AUDITED)), "items": [None, len(applied)]}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pmo.core.models import TimeStampedModel, VersionedModel
@@ -162,8 +165,17 @@ class ChangeState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class ChangeAction(models.TextChoices):
+    SUBMIT = "submit", pgettext_lazy("change request action", "Submit")
+    APPROVE = "approve", pgettext_lazy("change request action", "Approve")
+    REJECT = "reject", pgettext_lazy("change request action", "Reject")
+    WITHDRAW = "withdraw", pgettext_lazy("change request action", "Withdraw")
+    APPLY = "apply", pgettext_lazy("change request action", "Apply to the plans")
+
+
 PENDING_STATES = ("pm_review", "pmo_review", "steering_review")
 OPEN_CHANGE_STATES = (*PENDING_STATES, "approved")
+DECIDED_STATES = ("approved", "applied")
 
 
 class ChangeRequest(VersionedModel):
@@ -263,14 +275,25 @@ class ChangeRequest(VersionedModel):
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def steering(self) -> str:
+        """Where the request stands with the steering committee: ``"pending"`` (it needs the
+        committee and is not decided yet), ``"decided"`` (approved there, possibly applied
+        since) or ``""`` (not concerned, or closed before it got there)."""
+        if not self.needs_steering:
+            return ""
+        if self.state in (ChangeState.DRAFT, *PENDING_STATES):
+            return "pending"
+        return "decided" if self.state in DECIDED_STATES else ""
+
 
 class ChangeStep(models.Model):
     """One step of a change request's workflow: who did what, in which state, and why."""
 
     change = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE, related_name="steps")
-    action = models.CharField(_("action"), max_length=20)
-    from_state = models.CharField(_("from"), max_length=16)
-    to_state = models.CharField(_("to"), max_length=16)
+    action = models.CharField(_("action"), max_length=20, choices=ChangeAction.choices)
+    from_state = models.CharField(_("from"), max_length=16, choices=ChangeState.choices)
+    to_state = models.CharField(_("to"), max_length=16, choices=ChangeState.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -285,12 +308,19 @@ class ChangeStep(models.Model):
 
 
 class Notification(TimeStampedModel):
-    """A message for one user in the app (unread badge in the top bar)."""
+    """A message for one user in the app (unread badge in the top bar).
+
+    ``message_id`` (the English source text, with ``%(name)s`` placeholders) and ``params``
+    let :attr:`text` read in the viewer's language of the moment; ``message`` is the text in
+    the recipient's language when it was written (the admin, rows older than the key).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     message = models.CharField(_("message"), max_length=300)
+    message_id = models.CharField(_("message key"), max_length=300, blank=True)
+    params = models.JSONField(_("message parameters"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     change = models.ForeignKey(
         ChangeRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -303,3 +333,18 @@ class Notification(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def text(self) -> str:
+        """The message in the active language: translatable parameters (stored as
+        ``{"msgid": ...}``, e.g. a state label) are translated too."""
+        if not self.message_id:
+            return self.message
+        values: dict[str, Any] = {
+            key: gettext(value["msgid"]) if isinstance(value, dict) else value
+            for key, value in self.params.items()
+        }
+        try:
+            return (gettext(self.message_id) % values)[:300]
+        except (KeyError, TypeError, ValueError):  # a reworded message with other placeholders
+            return self.message

@@ -2,15 +2,53 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from typing import Any
 
 from django.utils.html import escape
 
-__all__ = ["network_svg"]
+__all__ = ["network_svg", "shorten"]
 
 COLORS = {"at_risk": "#d97706", "broken": "#b91c1c", "resolved": "#9ca3af"}
-COL_W, ROW_H, BOX_W, BOX_H = 230, 44, 170, 30
+COL_W, ROW_H, BOX_W, BOX_H = 230, 44, 180, 30
+NAME_WIDTH = 20  # what fits in a box after the code, in Latin letters (a CJK character is two)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def shorten(text: str, width: int = NAME_WIDTH) -> str:
+    """``text`` cut to ``width`` columns at a word boundary, with an ellipsis.
+
+    A CJK character takes two columns; Chinese has no spaces, so it is cut between
+    characters.
+
+    Examples
+    --------
+    >>> shorten("Core banking upgrade")
+    'Core banking upgrade'
+    >>> shorten("Core banking platform upgrade", 22)
+    'Core banking platform…'
+    >>> shorten("Enterprise data warehouse", 16)
+    'Enterprise data…'
+    >>> shorten("核心银行系统升级改造项目", 16)
+    '核心银行系统升…'
+    """
+    text = " ".join(text.split())
+    if _width(text) <= width:
+        return text
+    cut, used = 0, 0
+    for i, ch in enumerate(text):  # the longest prefix that leaves room for the ellipsis
+        used += _width(ch)
+        if used > width - 1:
+            break
+        cut = i + 1
+    head = text[:cut]
+    if cut < len(text) and text[cut] != " " and " " in head:
+        head = head[: head.rindex(" ")]  # do not cut a word in two
+    return head.rstrip(" ,;:-–·") + "…"
 
 
 def network_svg(deps: list[Any], chain_projects: set[str] | None = None) -> str:
@@ -35,12 +73,14 @@ def network_svg(deps: list[Any], chain_projects: set[str] | None = None) -> str:
             y = 34 + r * ROW_H
             pos[p.code] = (x, y)
             stroke = "#1d4ed8" if p.code in chain_projects else "#94a3b8"
+            name = p.display_name
             parts.append(
-                f'<g data-project="{escape(p.code)}"><rect x="{x}" y="{y}" width="{BOX_W}" '
+                f'<g data-project="{escape(p.code)}"><title>{escape(p.code)} {escape(name)}</title>'
+                f'<rect x="{x}" y="{y}" width="{BOX_W}" '
                 f'height="{BOX_H}" rx="5" fill="#fff" stroke="{stroke}" '
                 f'stroke-width="{3 if p.code in chain_projects else 1}"/>'
                 f'<text x="{x + 6}" y="{y + 19}" font-size="11">{escape(p.code)} '
-                f"{escape(str(p)[:22])}</text></g>"
+                f"{escape(shorten(name))}</text></g>"
             )
     for d in deps:
         (x1, y1), (x2, y2) = pos[d.supplier_project.code], pos[d.consumer_project.code]

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from pmo.accounts.models import User
 from pmo.core.errors import NotFoundError
+from pmo.core.i18n import pick
 from pmo.dependencies.changes import thresholds
 from pmo.dependencies.models import (
     OPEN_CHANGE_STATES,
@@ -22,6 +23,7 @@ __all__ = [
     "dependency_flags",
     "get_change_request",
     "get_dependency",
+    "impact_projects",
     "list_change_requests",
     "list_dependencies",
     "pending_above_threshold",
@@ -99,6 +101,15 @@ def pending_above_threshold() -> QuerySet[ChangeRequest]:
 
 def unread_count(user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def impact_projects(impact: dict[str, Any]) -> list[dict[str, Any]]:
+    """The per-project rows of an impact (:func:`pmo.dependencies.adapters.analyse`) with
+    ``display_name``: the Chinese name when the page is in Chinese and one is known."""
+    return [
+        {**p, "display_name": pick(p.get("name", ""), p.get("name_zh") or "")}
+        for p in impact.get("projects", [])
+    ]
 
 
 def label(dep: Dependency, side: str) -> str:

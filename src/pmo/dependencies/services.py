@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import Person, User
@@ -66,9 +67,17 @@ def notify(
 ) -> int:
     """One unread notification per distinct user (``None`` is skipped).
 
-    ``message`` is a lazy translatable string with ``%(name)s`` placeholders; it is written in
-    each recipient's language (their setting, else the site default).
+    ``message`` is a lazy translatable string with ``%(name)s`` placeholders; a parameter may
+    be lazy too (a state label). The message key and the parameters are stored, so the list
+    reads in whatever language the recipient uses when they open it; ``message`` also keeps
+    the text in the recipient's language (their setting, else the site default).
     """
+    with translation.override(None):  # no catalogue: the English source texts
+        message_id = str(message)
+        stored = {
+            k: {"msgid": str(v)} if isinstance(v, Promise) else str(v)
+            for k, v in (params or {}).items()
+        }
     seen: set[int] = set()
     rows = []
     for user in users:
@@ -78,7 +87,16 @@ def notify(
         with translation.override(user.language or settings.LANGUAGE_CODE):
             values = {k: str(v) for k, v in (params or {}).items()}
             text = str(message) % values
-        rows.append(Notification(user=user, message=text[:300], url=url, change=change))
+        rows.append(
+            Notification(
+                user=user,
+                message=text[:300],
+                message_id=message_id[:300],
+                params=stored,
+                url=url,
+                change=change,
+            )
+        )
     Notification.objects.bulk_create(rows)
     return len(rows)
 

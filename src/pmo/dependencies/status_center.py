@@ -6,11 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from pmo.portfolio.extensions import Column, ExportColumn, Flag, Panel, registry
 
-__all__ = ["annotate", "register"]
+__all__ = ["agenda_title", "annotate", "register"]
 
 
 def annotate(qs: QuerySet, today: dt.date) -> QuerySet:
@@ -35,6 +37,23 @@ def _panel(project: Any, user: Any) -> dict[str, Any]:
     return project_panel(project, user)
 
 
+def agenda_title(cr: Any) -> str:
+    """A change request's agenda line in the active language: code, title, slip in working
+    days and the cost with digit grouping and the project's currency.
+
+    The agenda stores the line as text, so it reads in the language of whoever drew the
+    agenda up (governance keeps no reference to the change request).
+    """
+    currency = cr.project.currency if cr.project is not None else ""
+    cost = f"{floatformat(cr.cost_impact, '2g')} {currency}".strip()
+    text = ngettext(
+        "%(code)s %(title)s (+%(days)s working day, %(cost)s)",
+        "%(code)s %(title)s (+%(days)s working days, %(cost)s)",
+        cr.slip_days,
+    ) % {"code": cr.code, "title": cr.title, "days": cr.slip_days, "cost": cost}
+    return text[:300]
+
+
 def agenda(date: dt.date, window_days: int) -> list[Any]:
     """Steering agenda lines: pending change requests above the thresholds."""
     from pmo.dependencies.selectors import pending_above_threshold
@@ -42,12 +61,7 @@ def agenda(date: dt.date, window_days: int) -> list[Any]:
     from pmo.governance.reviews import AgendaKind
 
     return [
-        AgendaItem(
-            kind=AgendaKind.OTHER,
-            project=cr.project,
-            title=f"{cr.code} {cr.title} (+{cr.slip_days} d, {cr.cost_impact})"[:300],
-            due=None,
-        )
+        AgendaItem(kind=AgendaKind.OTHER, project=cr.project, title=agenda_title(cr), due=None)
         for cr in pending_above_threshold()
     ]
 

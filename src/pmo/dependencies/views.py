@@ -5,6 +5,7 @@ Thin: read via selectors, write via services; domain errors become messages.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
@@ -41,6 +43,27 @@ def _or_404(fn: Any, *args: Any) -> Any:
         raise Http404(exc.message) from None
 
 
+#: The form labels of the number fields, for "must be a whole number" messages.
+NUMBER_FIELDS = {
+    "lag": gettext_lazy("Lag"),
+    "supplier_milestone": gettext_lazy("Supplier milestone ID"),
+    "consumer_milestone": gettext_lazy("Consumer milestone ID"),
+    "supplier_task": gettext_lazy("Supplier task ID"),
+    "consumer_task": gettext_lazy("Consumer task ID"),
+    "supplier_gate": gettext_lazy("Supplier gate ID"),
+    "consumer_gate": gettext_lazy("Consumer gate ID"),
+    "slip_days": gettext_lazy("Slip or added work (working days)"),
+    "slip_milestone": gettext_lazy("Milestone"),
+    "slip_task": gettext_lazy("Task"),
+    "cost_impact": gettext_lazy("Cost impact"),
+    "effort_impact": gettext_lazy("Resource impact (person-days)"),
+}
+
+
+def _not_a_number(key: str) -> str:
+    return _("%(field)s must be a whole number.") % {"field": NUMBER_FIELDS[key]}
+
+
 @login_required
 def dependency_list(request: HttpRequest) -> HttpResponse:
     """The register, the network picture and (for a chosen milestone) its critical chain."""
@@ -62,14 +85,15 @@ def dependency_list(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
     chain_projects = {c["project"] for c in chain}
-    targets = (
-        Milestone.objects.filter(
+    targets = [
+        (f"m:{m.pk}", f"{m.project.code} · {m.name}")
+        for m in Milestone.objects.filter(
             is_key=True, actual_date__isnull=True, project__consumed_dependencies__isnull=False
         )
         .select_related("project")
         .distinct()
         .order_by("project__code", "forecast_date")[:200]
-    )
+    ]
     return render(
         request,
         "dependencies/dependency_list.html",
@@ -77,6 +101,7 @@ def dependency_list(request: HttpRequest) -> HttpResponse:
             "deps": deps,
             "svg": mark_safe(network_svg(deps, chain_projects)),
             "chain": chain,
+            "chain_crosses": any(c["dependency"] for c in chain),
             "targets": targets,
             "target": target or "",
             "project": project or "",
@@ -107,7 +132,7 @@ def dependency_create(request: HttpRequest) -> HttpResponse:
             try:
                 data[key] = int(data[key])
             except ValueError:
-                messages.error(request, f"{key}: not a number")
+                messages.error(request, _not_a_number(key))
                 return redirect("dependencies:dependency_list")
     try:
         dep = services.create_dependency(actor=user_of(request), data=data)
@@ -178,6 +203,8 @@ def impact(request: HttpRequest) -> HttpResponse:
                 error = _("choose a milestone or a task of the project and a whole number of days")
             except DomainError as exc:
                 error = exc.message
+    if result is not None:
+        result["projects"] = selectors.impact_projects(result)
     context = {
         "project": project,
         "code": code,
@@ -208,14 +235,25 @@ def change_list(request: HttpRequest) -> HttpResponse:
 def change_create(request: HttpRequest) -> HttpResponse:
     """Raise a change request from the what-if page (impact attached)."""
     data: dict[str, Any] = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    for key in ("slip_days", "slip_milestone", "slip_task"):
+        try:
+            data[key] = int(data[key]) if data.get(key) else None
+        except ValueError:
+            messages.error(request, _not_a_number(key))
+            return redirect("dependencies:change_list")
+    for key in ("cost_impact", "effort_impact"):
+        try:
+            finite = Decimal(str(data.get(key) or 0)).is_finite()
+        except InvalidOperation:
+            finite = False
+        if not finite:
+            messages.error(
+                request, _("%(field)s must be a number.") % {"field": NUMBER_FIELDS[key]}
+            )
+            return redirect("dependencies:change_list")
+    data["slip_days"] = data["slip_days"] or 0
     try:
-        data["slip_days"] = int(data.get("slip_days") or 0)
-        data["slip_milestone"] = int(data["slip_milestone"]) if data.get("slip_milestone") else None
-        data["slip_task"] = int(data["slip_task"]) if data.get("slip_task") else None
         cr = changes.create_change_request(actor=user_of(request), data=data)
-    except ValueError:
-        messages.error(request, "slip_days: not a number")
-        return redirect("dependencies:change_list")
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("dependencies:change_list")
@@ -234,6 +272,9 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "dependencies/changerequest_detail.html",
         {
             "cr": cr,
+            "impact_projects": selectors.impact_projects(cr.impact),
+            "applied_count": len(cr.impact.get("applied", [])),
+            "currency": cr.project.currency if cr.project else "",
             "actions": changes.allowed_actions(user, cr),
             "steps": cr.steps.select_related("actor"),
             "affected": cr.affected_projects.order_by("code"),

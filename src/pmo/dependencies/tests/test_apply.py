@@ -68,7 +68,7 @@ def test_a_slipping_milestone_moves_and_stays_a_milestone(make_project: Any, use
         ("project", "2026-03-16"),
     ]
     assert len(cr.impact["applied"]) == 3
-    assert cr.steps.get(action="apply").note == "3 items updated"
+    assert cr.steps.get(action="apply").note == ""  # the page counts them in the reader's language
 
 
 def test_applying_moves_the_plan_of_a_consumer_project(
