@@ -247,13 +247,13 @@ def _store(project: Project, data: PlanData) -> Plan:
     if data.calendar_uid is not None:
         plan.calendar = calendars[data.calendar_uid]
         plan.save(update_fields=["calendar"])
-    numbers = outline_numbers([t.outline_level for t in data.tasks])
+    wbs_codes = outline_numbers([t.outline_level for t in data.tasks])
     rows = Task.objects.bulk_create(
         Task(
             plan=plan,
             uid=t.uid,
             position=k,
-            wbs=(t.wbs or numbers[k])[:60],
+            wbs=(t.wbs or wbs_codes[k])[:60],
             outline_level=t.outline_level,
             name=t.name[:255] or f"Task {t.uid}",
             duration=t.duration,
