@@ -71,6 +71,7 @@ class LifecycleTemplateIn(Schema):
     name_zh: str = Field("", max_length=200)
     pmo_type: PmoType | Literal[""] = ""
     description: str = ""
+    description_zh: str = ""
     phases: list[PhaseIn] = Field(..., min_length=2)
 
 
@@ -131,6 +132,7 @@ class LifecycleTemplateOut(Schema):
     name_zh: str
     pmo_type: str
     description: str
+    description_zh: str
     builtin: bool
     in_use: int = 0
 

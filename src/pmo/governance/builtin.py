@@ -79,6 +79,7 @@ GENERIC: dict[str, Any] = {
     "name_zh": "通用生命周期",
     "pmo_type": "",
     "description": "Minimal lifecycle: idea, planning, execution, closed.",
+    "description_zh": "最简生命周期：构想、规划、执行、关闭。",
     "phases": [
         _phase("idea", "Idea", "构想", "idea", 30),
         _phase(
@@ -114,7 +115,7 @@ def _stage_gate(
     name: str,
     zh: str,
     pmo_type: str,
-    description: str,
+    description: tuple[str, str],
     phases: list[tuple[str, str, str, str, int]],
     gates: list[tuple[str, str, str, list[dict[str, Any]], list[dict[str, Any]]]],
 ) -> dict[str, Any]:
@@ -126,7 +127,8 @@ def _stage_gate(
         "name": name,
         "name_zh": zh,
         "pmo_type": pmo_type,
-        "description": description,
+        "description": description[0],
+        "description_zh": description[1],
         "phases": result,
     }
 
@@ -136,7 +138,10 @@ RND = _stage_gate(
     "R&D stage-gate",
     "研发阶段门",
     "rnd",
-    "Concept to launch for engineering delivery (G0 concept registered, G1-G5).",
+    (
+        "Concept to launch for engineering delivery (G0 concept registered, G1-G5).",
+        "从概念到发布的研发交付（G0 概念登记，G1-G5）。",
+    ),
     [
         ("concept", "Concept", "概念", "idea", 30),
         ("feasibility", "Feasibility", "可行性研究", "initiation", 45),
@@ -171,7 +176,7 @@ BUSINESS = _stage_gate(
     "Business initiative lifecycle",
     "业务项目生命周期",
     "business",
-    "Business targets from idea to benefits realisation.",
+    ("Business targets from idea to benefits realisation.", "业务目标从构想到收益实现。"),
     [
         ("idea", "Idea", "构想", "idea", 30),
         ("case", "Business case", "商业论证", "initiation", 45),
@@ -206,7 +211,10 @@ DELIVERY = _stage_gate(
     "Customer delivery lifecycle",
     "交付项目生命周期",
     "delivery",
-    "External contracts with payment milestones: bid, contract, delivery, acceptance, payment.",
+    (
+        "External contracts with payment milestones: bid, contract, delivery, acceptance, payment.",
+        "带付款里程碑的对外合同：投标、签约、交付、验收、回款。",
+    ),
     [
         ("opportunity", "Opportunity and bid", "商机与投标", "idea", 30),
         ("contract", "Contract", "合同", "initiation", 30),
@@ -256,7 +264,7 @@ STRATEGY = _stage_gate(
     "Strategy and organisation initiative",
     "战略与组织项目生命周期",
     "strategy",
-    "Strategy decoding to organisational change and review.",
+    ("Strategy decoding to organisational change and review.", "从战略解码到组织变革与复盘。"),
     [
         ("decoding", "Strategy decoding", "战略解码", "idea", 30),
         ("charter", "Initiative charter", "举措章程", "initiation", 30),
@@ -291,7 +299,7 @@ ASSISTANT = _stage_gate(
     "Assistant PMO lifecycle",
     "助理型PMO生命周期",
     "assistant",
-    "Light lifecycle for tasks that support a leader.",
+    ("Light lifecycle for tasks that support a leader.", "支持领导工作的轻量生命周期。"),
     [
         ("request", "Request", "需求", "idea", 14),
         ("planning", "Planning", "计划", "planning", 14),

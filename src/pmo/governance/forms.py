@@ -126,6 +126,9 @@ class TemplateHeaderForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    description_zh = forms.CharField(
+        label=_("Chinese description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class PhaseForm(forms.Form):
@@ -247,7 +250,8 @@ def initial_from_definition(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Header and phase rows of the structured editor, from a definition."""
     header = {
-        k: definition.get(k, "") for k in ("code", "name", "name_zh", "pmo_type", "description")
+        k: definition.get(k, "")
+        for k in ("code", "name", "name_zh", "pmo_type", "description", "description_zh")
     }
     rows = []
     for phase in definition.get("phases", []):

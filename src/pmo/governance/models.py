@@ -26,6 +26,7 @@ class LifecycleTemplate(BilingualNameModel, TimeStampedModel):
         _("PMO type"), max_length=20, choices=PmoType.choices, blank=True, default=""
     )
     description = models.TextField(_("description"), blank=True)
+    description_zh = models.TextField(_("Chinese description"), blank=True)
     builtin = models.BooleanField(_("built-in"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -46,6 +47,13 @@ class LifecycleTemplate(BilingualNameModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} r{self.revision}"
+
+    @property
+    def display_description(self) -> str:
+        """The Chinese description when the active language is Chinese and one is set."""
+        if self.description_zh and (translation.get_language() or "").startswith("zh"):
+            return self.description_zh
+        return self.description
 
 
 class PhaseDefinition(BilingualNameModel):

@@ -110,6 +110,7 @@ def template_definition(template: LifecycleTemplate) -> dict[str, Any]:
         "name_zh": template.name_zh,
         "pmo_type": template.pmo_type,
         "description": template.description,
+        "description_zh": template.description_zh,
         "phases": phases,
     }
 

@@ -35,6 +35,7 @@ def validate_definition(definition: dict[str, Any]) -> dict[str, Any]:
         "name": _text(errors, "name", definition.get("name"), 200),
         "name_zh": _text(errors, "name_zh", definition.get("name_zh") or "", 200, False),
         "description": definition.get("description") or "",
+        "description_zh": definition.get("description_zh") or "",
         "pmo_type": definition.get("pmo_type") or "",
     }
     code = clean["code"]
@@ -159,6 +160,8 @@ def write_template(
 ) -> Any:  # type: ignore[no-untyped-def]
     """Create the rows of a validated definition. ``models`` names the model classes
     (the app's, or a migration's historical ones)."""
+    fields = {f.name for f in models.LifecycleTemplate._meta.get_fields()}
+    bilingual = {"description_zh": definition["description_zh"]}
     template = models.LifecycleTemplate.objects.create(
         code=definition["code"],
         revision=revision,
@@ -166,6 +169,8 @@ def write_template(
         name_zh=definition["name_zh"],
         pmo_type=definition["pmo_type"],
         description=definition["description"],
+        # the data migration 0002 writes with models of before the field existed
+        **{k: v for k, v in bilingual.items() if k in fields},
         builtin=builtin,
         created_by=actor,
     )

@@ -56,10 +56,11 @@ def test_a_template_shows_phases_gates_and_criteria(api, users, generic):
 
 
 def test_the_admin_posts_a_template_and_a_pm_gets_403(api, users):
-    definition = {**GENERIC, "code": "api-made"}
+    definition = {**GENERIC, "code": "api-made", "description_zh": "接口创建"}
     response = api.as_user(users["admin"]).send("post", "/api/v1/lifecycle-templates", definition)
     assert response.status_code == 201
     assert (response.json()["revision"], len(response.json()["phases"])) == (1, 4)
+    assert response.json()["description_zh"] == "接口创建"
     response = api.as_user(users["pm"]).send("post", "/api/v1/lifecycle-templates", definition)
     assert response.status_code == 403
     assert "PMO admin" in response.json()["detail"]

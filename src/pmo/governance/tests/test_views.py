@@ -322,6 +322,9 @@ def test_pages_render_in_chinese(client, users, governed):
     review = services.request_review(actor=users["pm"], project=project)
     page = client.get(f"/projects/{project.code}/gate-reviews/{review.pk}/").content.decode()
     assert "标准：发起人确认需求" in page  # the unmet criterion as the checklist shows it
+    rnd = LifecycleTemplate.objects.get(code="rnd")
+    page = client.get(f"/lifecycle-templates/{rnd.pk}/").content.decode()
+    assert "从概念到发布的研发交付" in page and "Concept to launch" not in page
     assert "criterion:" not in page
     assert dt.date(2026, 1, 1)
 
