@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import OrgUnit, user_of
@@ -266,7 +267,8 @@ def calendar_days(request: HttpRequest) -> HttpResponse:
                     calendar=request.POST.get("calendar", "CN"),
                     text=request.POST.get("days", ""),
                 )
-                messages.success(request, _("%(count)s days saved.") % {"count": count})
+                saved = ngettext("%(count)s day saved.", "%(count)s days saved.", count)
+                messages.success(request, saved % {"count": count})
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("resources:calendar_days")

@@ -592,6 +592,10 @@ def test_calendar_days_page(client: Any, users: Any, org: Any) -> None:
         "/resources/calendar-days/", {"calendar": "CN", "days": "tomorrow"}, follow=True
     ).content.decode()
     assert "line 1: &#x27;tomorrow&#x27; is not a date" in bad
+    one = client.post(
+        "/resources/calendar-days/", {"calendar": "CN", "days": "2027-10-09 work"}, follow=True
+    ).content.decode()
+    assert "1 day saved." in one
     first = CalendarDay.objects.get(name="元旦")
     client.post("/resources/calendar-days/", {"delete": str(first.pk)})
-    assert list(CalendarDay.objects.values_list("name", flat=True)) == ["调休"]
+    assert list(CalendarDay.objects.values_list("name", flat=True)) == ["调休", ""]
