@@ -7,10 +7,14 @@ from dataclasses import dataclass
 
 from pmo.reports.onepage.model import Cell, Column, OnePage
 
-__all__ = ["PAGE_CAPACITY", "ROWS", "BoardColumn", "board_columns", "boards"]
+__all__ = ["FONT_PT", "PAGE_CAPACITY", "ROWS", "BoardColumn", "board_columns", "boards"]
 
 # Cells per sub-column for each layout: more projects, smaller cells.
 ROWS = {"normal": 10, "compact": 14, "dense": 18, "paged": 18}
+# Font size of the board (points) for each layout. A cell is five lines tall whatever its text
+# says (_board_css.html), so a sub-column of ROWS cells is as tall every week: at these sizes
+# the board of each layout fits an A3 landscape page under the header.
+FONT_PT = {"normal": 10.0, "compact": 7.0, "dense": 5.5, "paged": 5.5}
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -11,10 +12,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from pmo.reports.onepage.layout import boards
+from pmo.reports.onepage.layout import FONT_PT, boards
 from pmo.reports.onepage.model import OnePage
 
-__all__ = ["CONTENT_TYPES", "render"]
+__all__ = ["CONTENT_TYPES", "TextScale", "render"]
 
 CONTENT_TYPES = {
     "html": "text/html; charset=utf-8",
@@ -24,8 +25,17 @@ CONTENT_TYPES = {
 }
 
 
-def context(page: OnePage, link_prefix: str = "") -> dict[str, Any]:
-    """Template context shared by the web page and the document."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TextScale:
+    """How much smaller than designed the board's and the side panel's text is drawn."""
+
+    board: float = 1.0
+    side: float = 1.0
+
+
+def context(page: OnePage, link_prefix: str = "", scale: TextScale | None = None) -> dict[str, Any]:
+    """Template context shared by the web page and the document (``scale``: see render_pdf)."""
+    scale = scale or TextScale()
     drawn = [
         {"columns": board, "unit_pct": f"{100 / (sum(len(b.chunks) for _c, b in board) or 1):.4f}"}
         for board in boards(page)
@@ -40,6 +50,8 @@ def context(page: OnePage, link_prefix: str = "") -> dict[str, Any]:
             ("none", _("No report"), "–"),
         ],
         "link_prefix": link_prefix,
+        "board_pt": f"{FONT_PT[page.layout] * scale.board:.2f}",
+        "side_em": f"{0.95 * scale.side:.3f}",
     }
 
 
@@ -59,14 +71,74 @@ def render(page: OnePage, fmt: str, *, link_prefix: str = "") -> bytes:
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def render_html(page: OnePage, link_prefix: str = "") -> str:
-    return render_to_string("reports/onepage_doc.html", context(page, link_prefix))
+def render_html(page: OnePage, link_prefix: str = "", scale: TextScale | None = None) -> str:
+    return render_to_string("reports/onepage_doc.html", context(page, link_prefix, scale))
+
+
+# The PDF's text never shrinks below this share of its size, nor is the page laid out more
+# than FIT_TRIES times: a page that still does not fit keeps its extra page rather than
+# becoming unreadable or slow.
+MIN_SCALE = 0.6
+FIT_TRIES = 4
+PAGE_MARGIN_PX = 8 / 25.4 * 96  # @page margin of onepage_doc.html (8 mm) in CSS pixels
 
 
 def render_pdf(page: OnePage, link_prefix: str = "http://127.0.0.1:8000") -> bytes:
+    """The page as PDF: one A3 page per board (one board holds up to 160 projects).
+
+    Cells have a fixed height, so a board fits its page by construction. Should anything
+    still run past the page (a header with many currencies, the longest escalations), what
+    ran over (board or side panel) is laid out again with smaller text, by as much as it ran
+    over; WeasyPrint's own layout is the measure.
+    """
     from weasyprint import HTML
 
-    return bytes(HTML(string=render_html(page, link_prefix)).write_pdf())
+    wanted = len(boards(page))
+    scale = TextScale()
+    document = HTML(string=render_html(page, link_prefix, scale)).render()
+    for _try in range(FIT_TRIES - 1):
+        if len(document.pages) <= wanted:
+            break
+        ratio = _fill_ratios(document, wanted)
+        smaller = TextScale(
+            board=max(MIN_SCALE, scale.board * ratio["board"]),
+            side=max(MIN_SCALE, scale.side * ratio["side"]),
+        )
+        if smaller == scale:
+            break
+        scale = smaller
+        document = HTML(string=render_html(page, link_prefix, scale)).render()
+    return bytes(document.write_pdf())
+
+
+def _fill_ratios(document: Any, boards_drawn: int) -> dict[str, float]:
+    """By how much to shrink the text of the board and of the side panel so each fits.
+
+    Compares the room from where each board starts to the foot of its page with the height
+    its parts took, from the markers at their ends (``Page.anchors``). When nothing measurable
+    ran over (something after the boards did), both shrink by a tenth.
+    """
+    where: dict[str, tuple[int, float]] = {}
+    for number, drawn in enumerate(document.pages):
+        for name, box in drawn.anchors.items():  # (x, y), or (x1, y1, x2, y2) in WeasyPrint 6x
+            where.setdefault(name, (number, float(box[1])))  # a split table is on both pages
+    parts = [("side", "op-board-0", "op-side-end")] + [
+        ("board", f"op-board-{i}", f"op-board-{i}-end") for i in range(boards_drawn)
+    ]
+    ratio = {"board": 1.0, "side": 1.0}
+    for part, start_id, end_id in parts:
+        start, end = where.get(start_id), where.get(end_id)
+        if start is None or end is None or end[0] == start[0]:
+            continue
+        height = document.pages[start[0]].height
+        room = height - PAGE_MARGIN_PX - start[1]
+        pages_between = end[0] - start[0] - 1
+        spilled = pages_between * (height - 2 * PAGE_MARGIN_PX) + end[1] - PAGE_MARGIN_PX
+        # borders and gaps keep their size while the text shrinks: aim a little lower
+        ratio[part] = min(ratio[part], 0.97 * room / (room + max(spilled, 0.0)))
+    if ratio == {"board": 1.0, "side": 1.0}:
+        return {"board": 0.9, "side": 0.9}
+    return ratio
 
 
 def _rag_names() -> dict[int | str, str]:
