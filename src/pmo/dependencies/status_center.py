@@ -37,12 +37,15 @@ def _panel(project: Any, user: Any) -> dict[str, Any]:
     return project_panel(project, user)
 
 
+AGENDA_REF = "change_request"
+
+
 def agenda_title(cr: Any) -> str:
     """A change request's agenda line in the active language: code, title, slip in working
     days and the cost with digit grouping and the project's currency.
 
-    The agenda stores the line as text, so it reads in the language of whoever drew the
-    agenda up (governance keeps no reference to the change request).
+    Agenda lines keep ``ref="change_request:<id>"``; :func:`agenda_label` draws this text
+    again for each reader, the stored ``title`` is only the fallback.
     """
     currency = cr.project.currency if cr.project is not None else ""
     cost = f"{floatformat(cr.cost_impact, '2g')} {currency}".strip()
@@ -61,9 +64,27 @@ def agenda(date: dt.date, window_days: int) -> list[Any]:
     from pmo.governance.reviews import AgendaKind
 
     return [
-        AgendaItem(kind=AgendaKind.OTHER, project=cr.project, title=agenda_title(cr), due=None)
+        AgendaItem(
+            kind=AgendaKind.OTHER,
+            project=cr.project,
+            title=agenda_title(cr),
+            ref=f"{AGENDA_REF}:{cr.pk}",
+            due=None,
+        )
         for cr in pending_above_threshold()
     ]
+
+
+def agenda_label(key: str) -> str | None:
+    """The agenda line of change request ``key`` in the active language (``None``: gone)."""
+    from pmo.dependencies.models import ChangeRequest
+
+    cr = (
+        ChangeRequest.objects.select_related("project").filter(pk=key).first()
+        if key.isascii() and key.isdigit()
+        else None
+    )
+    return None if cr is None else agenda_title(cr)
 
 
 def register() -> None:
@@ -71,9 +92,11 @@ def register() -> None:
     if annotate in registry.annotators:
         return
     registry.annotators.append(annotate)
+    from pmo.governance.reviews import AGENDA_LABELS
     from pmo.governance.steering import AGENDA_SOURCES
 
     AGENDA_SOURCES.append(agenda)
+    AGENDA_LABELS[AGENDA_REF] = agenda_label
     registry.flags["dependency_trouble"] = Flag(
         "dependency_trouble", _("Broken or at-risk dependency"), lambda: Q(dependency_trouble=True)
     )

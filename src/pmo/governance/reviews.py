@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
 
@@ -271,6 +272,11 @@ class AgendaKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+#: ``{prefix: render}``: higher apps (``ready()``) turn an agenda line's ``ref`` key into its
+#: text in the active language, or ``None`` when the thing is gone.
+AGENDA_LABELS: dict[str, Callable[[str], str | None]] = {}
+
+
 class AgendaItem(models.Model):
     """A line of a meeting's agenda, pointing at the project (and gate) it is about.
 
@@ -308,6 +314,9 @@ class AgendaItem(models.Model):
     overdue = models.BooleanField(_("overdue"), default=False)
     review_requested = models.BooleanField(_("review requested"), default=False)
     title = models.CharField(_("title"), max_length=300, blank=True)
+    ref = models.CharField(_("reference"), max_length=60, blank=True)
+    """What a line of a higher app is about (``change_request:12``); :data:`AGENDA_LABELS`
+    turns it into text in the reader's language, ``title`` is the text when it cannot."""
     due = models.DateField(_("due"), null=True, blank=True)
 
     class Meta:
@@ -323,6 +332,11 @@ class AgendaItem(models.Model):
         """What the line says, in the active language."""
         if self.kind == AgendaKind.RED:
             return gettext("Red for two or more periods")
+        if self.ref:
+            prefix, _sep, key = self.ref.partition(":")
+            render = AGENDA_LABELS.get(prefix)
+            text = render(key) if render is not None else None
+            return text or self.title
         if self.gate is None:
             return self.title
         text = gettext("Gate %(gate)s %(name)s") % {
@@ -331,11 +345,29 @@ class AgendaItem(models.Model):
         }
         if self.kind == AgendaKind.DECIDED and self.decision is not None:
             return f"{text}: {self.decision.get_outcome_display()}"
+        decided = self._decided_since()
+        if decided is not None:  # the agenda is a snapshot; the decision is news
+            return (
+                text
+                + " · "
+                + gettext("decided: %(outcome)s") % {"outcome": decided.get_outcome_display()}
+            )
         if self.overdue:
             text += " · " + gettext("overdue")
         if self.review_requested:
             text += " · " + gettext("review requested")
         return text
+
+    def _decided_since(self) -> GateDecision | None:
+        """The decision of this line's gate taken after the agenda was drawn up, if any."""
+        if self.kind != AgendaKind.GATE or self.gate_id is None or self.project_id is None:
+            return None
+        latest = (
+            GateReview.objects.filter(gate_id=self.gate_id, lifecycle__project_id=self.project_id)
+            .order_by("-id")
+            .first()
+        )  # a no-go and a new review since: the new review is what counts
+        return None if latest is None else GateDecision.objects.filter(review=latest).first()
 
 
 class OutcomeKind(models.TextChoices):

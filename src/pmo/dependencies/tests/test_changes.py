@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import translation
+
 from pmo.audit.models import AuditEvent
 from pmo.dependencies.models import ChangeRequest
 from pmo.dependencies.tests.conftest import auth, link
@@ -123,6 +125,11 @@ def test_change_request_goes_through_approval_to_an_applied_audited_change(
         actor=users["admin"], data={"title": "SC", "date": dt.date(2026, 3, 2), "window_days": 30}
     )
     assert any(cr["code"] in item.title for item in meeting.agenda.all())
+    # drawn up in English, the line reads in each reader's language (a reference, not text)
+    line = next(item for item in meeting.agenda.all() if item.ref)
+    with translation.override("zh-hans"):
+        assert "个工作日" in line.label and "working day" not in line.label
+    assert "working days" in line.label
     approved = _step(client, users["exec"], cr["id"], "approve", "accepted: vendor risk")
     assert approved.json()["state"] == "approved"
     # when CORE's PM applies it

@@ -296,6 +296,11 @@ def test_meeting_pages_plan_agenda_minutes_and_outcomes(client, users, governed)
     )
     page = client.get(url).content.decode()
     assert "Discussed G1." in page and "Fund pilot" in page
+    # the agenda is a snapshot, but a gate decided since says so on its line
+    review = tick_all(users, services.request_review(actor=users["pm"], project=project))
+    services.decide_gate(actor=users["exec"], review=review, outcome="go")
+    page = client.get(url).content.decode()
+    assert "Gate G1" in page and "decided: Go" in page
     assert project.decisions.get().decided_by == "SteerCo"
     # directors read the whole portfolio, so its steering meetings too; viewers read their
     # unit only: no link in the top bar, and the page says why
