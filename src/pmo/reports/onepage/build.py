@@ -27,6 +27,7 @@ from pmo.portfolio.filters import filter_scope
 from pmo.portfolio.models import (
     PHASE_ORDER,
     Phase,
+    PmoType,
     Project,
     ProjectState,
     ReportState,
@@ -298,7 +299,17 @@ def _scope_text(filters: dict[str, Any]) -> str:
         if filters.get("scope", "strategic") == "strategic"
         else _("all projects")
     ]
-    for key in ("portfolio", "program", "org_unit", "pmo_type"):
-        if filters.get(key):
-            parts.append(f"{key}={filters[key]}")
-    return ", ".join(parts)
+    labels = {
+        "portfolio": _("portfolio"),
+        "program": _("program"),
+        "org_unit": _("org unit"),
+        "pmo_type": _("PMO type"),
+    }
+    for key, label in labels.items():
+        value = filters.get(key)
+        if value:
+            if key == "pmo_type":
+                value = dict(PmoType.choices).get(value, value)
+            parts.append(f"{label} {value}")
+    chinese = (translation.get_language() or "").startswith("zh")
+    return ("，" if chinese else ", ").join(str(p) for p in parts)
