@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
@@ -459,7 +460,7 @@ class CalendarEntryOut(Schema):
 def _template(template_id: int) -> LifecycleTemplate:
     template = selectors.list_templates().filter(pk=template_id).first()
     if template is None:
-        raise NotFoundError(f"no lifecycle template {template_id}")
+        raise NotFoundError(_("no lifecycle template %(id)s") % {"id": template_id})
     return template
 
 
@@ -480,21 +481,26 @@ def _review(request: HttpRequest, code: str, review_id: int) -> GateReview:
         .first()
     )
     if review is None:
-        raise NotFoundError(f"project {code} has no gate review {review_id}")
+        raise NotFoundError(
+            _("project %(project)s has no gate review %(review)s")
+            % {"project": code, "review": review_id}
+        )
     return review
 
 
 def _meeting(request: HttpRequest, meeting_id: int) -> SteeringMeeting:
     meeting = SteeringMeeting.objects.filter(pk=meeting_id).first()
     if meeting is None:
-        raise NotFoundError(f"no steering meeting {meeting_id}")
+        raise NotFoundError(_("no steering meeting %(id)s") % {"id": meeting_id})
     return meeting
 
 
 def _lifecycle_out(project: Project) -> dict[str, Any]:
     lifecycle = selectors.get_lifecycle(project)
     if lifecycle is None:
-        raise NotFoundError(f"project {project.code} does not follow a lifecycle")
+        raise NotFoundError(
+            _("project %(project)s does not follow a lifecycle") % {"project": project.code}
+        )
     rows = selectors.phase_rows(lifecycle)
     return {
         "project": project.code,
@@ -688,7 +694,10 @@ def download_deliverable_file(  # type: ignore[no-untyped-def]
 ):
     link = selectors.get_deliverable_file(_review(request, code, review_id), deliverable_id)
     if link is None:
-        raise NotFoundError(f"deliverable {deliverable_id} of review {review_id} has no file")
+        raise NotFoundError(
+            _("deliverable %(deliverable)s of review %(review)s has no file")
+            % {"deliverable": deliverable_id, "review": review_id}
+        )
     return attachments.download_response(link)
 
 
@@ -740,7 +749,10 @@ def close_condition(request: HttpRequest, code: str, condition_id: int, payload:
         project=_project(request, code), pk=condition_id
     ).first()
     if condition is None:
-        raise NotFoundError(f"project {code} has no condition {condition_id}")
+        raise NotFoundError(
+            _("project %(project)s has no condition %(condition)s")
+            % {"project": code, "condition": condition_id}
+        )
     return services.close_condition(
         actor=user_of(request), condition=condition, version=payload.version
     )
@@ -761,7 +773,7 @@ def _require_reader(request: HttpRequest) -> None:
     user = user_of(request)
     if not user.reads_whole_portfolio:
         raise PermissionDeniedError(
-            "steering meetings span the whole portfolio: they are for those who read all of it"
+            _("steering meetings span the whole portfolio: they are for those who read all of it")
         )
 
 

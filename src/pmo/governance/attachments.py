@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
@@ -61,15 +62,24 @@ def _check_upload(upload: UploadedFile, field: str) -> str:
     extension = PurePath(name).suffix.lower().lstrip(".")
     if extension not in ALLOWED_EXTENSIONS:
         allowed = ", ".join(sorted(ALLOWED_EXTENSIONS))
-        shown = f".{extension} files are" if extension else "files without an extension are"
-        raise FieldError(field, f"{shown} not accepted; allowed: {allowed}")
+        if extension:
+            message = _(".%(extension)s files are not accepted; allowed: %(allowed)s") % {
+                "extension": extension,
+                "allowed": allowed,
+            }
+        else:
+            message = _("files without an extension are not accepted; allowed: %(allowed)s") % {
+                "allowed": allowed
+            }
+        raise FieldError(field, message)
     size = upload.size or 0
     if size == 0:
-        raise FieldError(field, "the file is empty")
+        raise FieldError(field, _("the file is empty"))
     if size > max_upload_bytes():
         raise PayloadTooLargeError(
             field,
-            f"the file has {size} bytes, more than the limit of {settings.PMO_MAX_UPLOAD_MB} MB",
+            _("the file has %(size)s bytes, more than the limit of %(limit)s MB")
+            % {"size": size, "limit": settings.PMO_MAX_UPLOAD_MB},
         )
     return name
 
@@ -100,12 +110,16 @@ def attach_deliverable_file(
     require_edit(actor, lifecycle.project)
     if review.state != ReviewState.REQUESTED:
         raise ConflictError(
-            f"the review is {review.get_state_display()}: its documents cannot change"
+            _("the review is %(state)s: its documents cannot change")
+            % {"state": review.get_state_display()}
         )
     review.check_version(version)
     link = DeliverableLink.objects.filter(review=review, deliverable_id=deliverable_id).first()
     if link is None:
-        raise NotFoundError(f"deliverable {deliverable_id} is not a deliverable of this gate")
+        raise NotFoundError(
+            _("deliverable %(deliverable)s is not a deliverable of this gate")
+            % {"deliverable": deliverable_id}
+        )
     name = _check_upload(upload, field)
     before, old_name = _describe(link), link.file.name
     storage = link.file.storage
@@ -144,7 +158,10 @@ def download_response(link: DeliverableLink) -> FileResponse:
     try:
         handle = link.file.open("rb")
     except FileNotFoundError:
-        raise NotFoundError(f"the file of deliverable {link.deliverable_id} is missing") from None
+        raise NotFoundError(
+            _("the file of deliverable %(deliverable)s is missing")
+            % {"deliverable": link.deliverable_id}
+        ) from None
     response = FileResponse(
         handle,
         as_attachment=True,

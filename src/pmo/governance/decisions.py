@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pmo.accounts.models import Person, User
 from pmo.audit.models import AuditAction
@@ -33,6 +34,7 @@ from pmo.governance.services import (
     can_decide,
     plan_gates,
     unmet_requirements,
+    unmet_requirements_shown,
 )
 from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.models import Phase, ProjectState
@@ -53,11 +55,11 @@ def _check_conditions(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for i, c in enumerate(conditions):
         text = (c.get("text") or "").strip()
         if not text:
-            errors.append({"field": f"conditions.{i}.text", "message": "is required"})
+            errors.append({"field": f"conditions.{i}.text", "message": _("is required")})
         if c.get("owner_id") not in owners:
-            errors.append({"field": f"conditions.{i}.owner_id", "message": "no such person"})
+            errors.append({"field": f"conditions.{i}.owner_id", "message": _("no such person")})
         if not isinstance(c.get("due_date"), dt.date):
-            errors.append({"field": f"conditions.{i}.due_date", "message": "a date is required"})
+            errors.append({"field": f"conditions.{i}.due_date", "message": _("a date is required")})
         clean.append({"text": text[:300], "owner_id": c.get("owner_id"), "due": c.get("due_date")})
     if errors:
         raise ValidationFailed(
@@ -89,37 +91,44 @@ def decide_gate(
     """
     lifecycle, review = _locked_review(review)
     if review.state == ReviewState.DECIDED:
-        raise ConflictError(f"gate {review.gate.code} of this review is already decided")
+        raise ConflictError(
+            _("gate %(gate)s of this review is already decided") % {"gate": review.gate.code}
+        )
     if review.state != ReviewState.REQUESTED:
-        raise ConflictError(f"the review is {review.get_state_display()}: nothing to decide")
+        raise ConflictError(
+            _("the review is %(state)s: nothing to decide") % {"state": review.get_state_display()}
+        )
     if not can_decide(actor, review.gate):
+        # the roles stay codes (executive, pmo_admin): they are what the template names
+        deciders = ", ".join(review.gate.decider_roles) or _("named steering members")
         raise PermissionDeniedError(
-            f"you may not decide gate {review.gate.code}: it is decided by "
-            f"{', '.join(review.gate.decider_roles) or 'named steering members'}"
+            _("you may not decide gate %(gate)s: it is decided by %(deciders)s")
+            % {"gate": review.gate.code, "deciders": deciders}
         )
     review.check_version(version)
     if outcome not in Outcome.values:
-        raise FieldError("outcome", f"one of {', '.join(Outcome.values)}")
+        raise FieldError("outcome", _("one of %(values)s") % {"values": ", ".join(Outcome.values)})
     if review.gate.order != lifecycle.current_phase.order + 1:  # defensive: reviews are in order
-        raise ConflictError("the project has moved since this review was requested")
+        raise ConflictError(_("the project has moved since this review was requested"))
     today = timezone.localdate()
     decided_on = decided_on or today
     if decided_on > today:
-        raise FieldError("decided_on", "a decision cannot be dated in the future")
+        raise FieldError("decided_on", _("a decision cannot be dated in the future"))
     entry = PhaseEntry.objects.filter(lifecycle=lifecycle, left_on__isnull=True).first()
     if entry is not None and decided_on < entry.entered_on:
         raise FieldError(
             "decided_on",
-            f"is before the project entered its current phase ({entry.entered_on:%Y-%m-%d})",
+            _("is before the project entered its current phase (%(date)s)")
+            % {"date": f"{entry.entered_on:%Y-%m-%d}"},
         )
     rationale = (rationale or "").strip()
     conditions = conditions or []
     if outcome == Outcome.GO_WITH_CONDITIONS and not conditions:
-        raise FieldError("conditions", "go with conditions needs at least one condition")
+        raise FieldError("conditions", _("go with conditions needs at least one condition"))
     if outcome != Outcome.GO_WITH_CONDITIONS and conditions:
-        raise FieldError("conditions", "only a go with conditions carries conditions")
+        raise FieldError("conditions", _("only a go with conditions carries conditions"))
     if outcome in {Outcome.STOP, Outcome.HOLD, Outcome.RECYCLE} and not rationale:
-        raise FieldError("rationale", "give the reason for this decision")
+        raise FieldError("rationale", _("give the reason for this decision"))
     clean_conditions = _check_conditions(conditions)
     target = None
     phases = list(lifecycle.template.phases.order_by("order"))
@@ -127,21 +136,28 @@ def decide_gate(
         target = next((p for p in phases if p.key == recycle_to), None)
         if target is None or target.order > lifecycle.current_phase.order:
             raise FieldError(
-                "recycle_to", "the key of the current phase or an earlier one is required"
+                "recycle_to", _("the key of the current phase or an earlier one is required")
             )
     elif recycle_to:
-        raise FieldError("recycle_to", "only a recycle decision goes back to a phase")
+        raise FieldError("recycle_to", _("only a recycle decision goes back to a phase"))
     waived: list[str] = []
     if outcome in MOVING:
         unmet = unmet_requirements(review)
         if unmet and not waive:
+            # ``unmet`` is the English record; the reader gets the requirements in their language
             raise ConflictError(
-                f"gate {review.gate.code} has unmet mandatory requirements: "
-                f"{'; '.join(unmet)}. Meet them, or waive them explicitly with a reason."
+                _(
+                    "gate %(gate)s has unmet mandatory requirements: %(requirements)s. "
+                    "Meet them, or waive them explicitly with a reason."
+                )
+                % {
+                    "gate": review.gate.code,
+                    "requirements": "; ".join(unmet_requirements_shown(review)),
+                }
             )
         if unmet:
             if not (waiver_reason or "").strip():
-                raise FieldError("waiver_reason", "a reason is required to waive requirements")
+                raise FieldError("waiver_reason", _("a reason is required to waive requirements"))
             waived = unmet
     try:
         with transaction.atomic():
@@ -157,7 +173,9 @@ def decide_gate(
                 recycle_to=target,
             )
     except IntegrityError:
-        raise ConflictError(f"gate {review.gate.code} of this review is already decided") from None
+        raise ConflictError(
+            _("gate %(gate)s of this review is already decided") % {"gate": review.gate.code}
+        ) from None
     GateReview.objects.filter(pk=review.pk).update(
         state=ReviewState.DECIDED, version=review.version + 1
     )
@@ -249,9 +267,9 @@ def close_condition(
     condition = GateCondition.objects.select_related("owner").get(pk=condition.pk)
     owner_user = condition.owner.user_id if condition.owner else None
     if not (can_edit_project(actor, lifecycle.project) or owner_user == actor.pk):
-        raise PermissionDeniedError("only the PMO, the project manager or the owner close it")
+        raise PermissionDeniedError(_("only the PMO, the project manager or the owner close it"))
     if condition.status == ConditionStatus.CLOSED:
-        raise ConflictError("the condition is closed already")
+        raise ConflictError(_("the condition is closed already"))
     condition.check_version(version)
     condition.status = ConditionStatus.CLOSED
     condition.closed_on = timezone.localdate()

@@ -64,12 +64,14 @@ def _scope(project: Project | int) -> str:
 def create_template(*, actor: User, definition: dict[str, Any]) -> LifecycleTemplate:
     """Create a template, or the next revision of an existing code (PMO admin only)."""
     if not actor.is_authenticated or not actor.is_pmo_admin:
-        raise PermissionDeniedError("only a PMO admin may define lifecycle templates")
+        raise PermissionDeniedError(_("only a PMO admin may define lifecycle templates"))
     clean = validate_definition(definition)
     ids = {i for p in clean["phases"] for i in p.get("gate", {}).get("decider_ids", [])}
     known = set(Person.objects.filter(pk__in=ids).values_list("pk", flat=True))
     if ids - known:
-        raise FieldError("decider_ids", f"no person with id {sorted(ids - known)[0]}")
+        raise FieldError(
+            "decider_ids", _("no person with id %(id)s") % {"id": sorted(ids - known)[0]}
+        )
     latest = LifecycleTemplate.objects.filter(code=clean["code"]).aggregate(m=Max("revision"))["m"]
     template = write_template(
         clean, revision=(latest or 0) + 1, models=governance_models, actor=actor
@@ -88,12 +90,15 @@ def create_template(*, actor: User, definition: dict[str, Any]) -> LifecycleTemp
 def delete_template(*, actor: User, template: LifecycleTemplate) -> None:
     """Delete a template revision that no project follows (PMO admin only)."""
     if not actor.is_authenticated or not actor.is_pmo_admin:
-        raise PermissionDeniedError("only a PMO admin may delete lifecycle templates")
+        raise PermissionDeniedError(_("only a PMO admin may delete lifecycle templates"))
     in_use = ProjectLifecycle.objects.filter(template=template).count()
     if in_use:
         raise ConflictError(
-            f"template {template} is in use by {in_use} project(s) and cannot be deleted; "
-            "define a new revision instead"
+            _(
+                "template %(template)s is in use by %(count)s project(s) and cannot be deleted; "
+                "define a new revision instead"
+            )
+            % {"template": template, "count": in_use}
         )
     record(
         actor=actor,
@@ -150,10 +155,12 @@ def start_lifecycle(
 ) -> ProjectLifecycle:
     """Put a project on a template revision, in its first phase (the PMO decides this)."""
     if not actor.is_authenticated or not actor.is_pmo:
-        raise PermissionDeniedError("only the PMO assigns a lifecycle to a project")
+        raise PermissionDeniedError(_("only the PMO assigns a lifecycle to a project"))
     project = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
     if ProjectLifecycle.objects.filter(project=project).exists():
-        raise ConflictError(f"project {project.code} already follows a lifecycle")
+        raise ConflictError(
+            _("project %(project)s already follows a lifecycle") % {"project": project.code}
+        )
     started_on = started_on or timezone.localdate()
     phases = list(template.phases.order_by("order"))
     gates = {g.order: g for g in template.gates.all()}
@@ -218,7 +225,7 @@ def _locked_lifecycle(project_id: int) -> ProjectLifecycle:
         .first()
     )
     if lifecycle is None:
-        raise ConflictError("the project does not follow a lifecycle yet")
+        raise ConflictError(_("the project does not follow a lifecycle yet"))
     return lifecycle
 
 
@@ -239,23 +246,30 @@ def request_review(
     require_edit(actor, lifecycle.project)
     if lifecycle.state != LifecycleState.ACTIVE:
         raise ConflictError(
-            f"project {project.code} is {lifecycle.get_state_display()}: no gate is left"
+            _("project %(project)s is %(state)s: no gate is left")
+            % {"project": project.code, "state": lifecycle.get_state_display()}
         )
     gate = lifecycle.next_gate
     if gate is None:
-        raise ConflictError(f"project {project.code} is in its last phase: no gate is left")
+        raise ConflictError(
+            _("project %(project)s is in its last phase: no gate is left")
+            % {"project": project.code}
+        )
     if gate_code and gate_code != gate.code:
         raise ConflictError(
-            f"gates are passed in order: the next gate of {project.code} is {gate.code}, "
-            f"not {gate_code}"
+            _("gates are passed in order: the next gate of %(project)s is %(gate)s, not %(asked)s")
+            % {"project": project.code, "gate": gate.code, "asked": gate_code}
         )
     open_review = GateReview.objects.filter(
         lifecycle=lifecycle, state=ReviewState.REQUESTED
     ).first()
     if open_review is not None:
         raise ConflictError(
-            f"a review of gate {gate.code} is already open (#{open_review.pk}): "
-            "decide or withdraw it first"
+            _(
+                "a review of gate %(gate)s is already open (#%(review)s): "
+                "decide or withdraw it first"
+            )
+            % {"gate": gate.code, "review": open_review.pk}
         )
     review = GateReview(
         lifecycle=lifecycle,
@@ -268,7 +282,7 @@ def request_review(
         with transaction.atomic():
             review.save()
     except IntegrityError:
-        raise ConflictError("a review of this project is already open") from None
+        raise ConflictError(_("a review of this project is already open")) from None
     CriterionCheck.objects.bulk_create(
         CriterionCheck(review=review, criterion=c) for c in gate.criteria.all()
     )
@@ -309,20 +323,22 @@ def prepare_review(
     lifecycle, review = _locked_review(review)
     require_edit(actor, lifecycle.project)
     if review.state != ReviewState.REQUESTED:
-        raise ConflictError(f"the review is {review.get_state_display()} and cannot change")
+        raise ConflictError(
+            _("the review is %(state)s and cannot change") % {"state": review.get_state_display()}
+        )
     review.check_version(version)
     changes: dict[str, list[Any]] = {}
     by_criterion = {c.criterion_id: c for c in review.checks.all()}
     for i, item in enumerate(checks or []):
         check = by_criterion.get(item.get("criterion_id"))  # type: ignore[arg-type]
         if check is None:
-            raise FieldError(f"checks.{i}.criterion_id", "is not a criterion of this gate")
+            raise FieldError(f"checks.{i}.criterion_id", _("is not a criterion of this gate"))
         before = [check.met, check.evidence_url, check.note]
         check.met = bool(item.get("met", check.met))
         check.evidence_url = item.get("evidence_url", check.evidence_url) or ""
         check.note = (item.get("note", check.note) or "")[:300]
         if check.evidence_url and not check.evidence_url.startswith(("http://", "https://")):
-            raise FieldError(f"checks.{i}.evidence_url", "must be an http(s) link")
+            raise FieldError(f"checks.{i}.evidence_url", _("must be an http(s) link"))
         after = [check.met, check.evidence_url, check.note]
         if before != after:
             check.save()
@@ -332,11 +348,11 @@ def prepare_review(
         link = by_deliverable.get(item.get("deliverable_id"))  # type: ignore[arg-type]
         if link is None:
             raise FieldError(
-                f"deliverables.{i}.deliverable_id", "is not a deliverable of this gate"
+                f"deliverables.{i}.deliverable_id", _("is not a deliverable of this gate")
             )
         url = item.get("url") or ""
         if url and not url.startswith(("http://", "https://")):
-            raise FieldError(f"deliverables.{i}.url", "must be an http(s) link")
+            raise FieldError(f"deliverables.{i}.url", _("must be an http(s) link"))
         if url != link.url:
             changes[f"deliverable {link.deliverable_id}"] = [link.url, url]
             link.url = url
@@ -368,7 +384,10 @@ def withdraw_review(*, actor: User, review: GateReview, version: int | None) -> 
     lifecycle, review = _locked_review(review)
     require_edit(actor, lifecycle.project)
     if review.state != ReviewState.REQUESTED:
-        raise ConflictError(f"the review is {review.get_state_display()} and cannot be withdrawn")
+        raise ConflictError(
+            _("the review is %(state)s and cannot be withdrawn")
+            % {"state": review.get_state_display()}
+        )
     review.check_version(version)
     review.state = ReviewState.WITHDRAWN
     review.version += 1

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
@@ -52,7 +53,7 @@ MEETING_FIELDS = ("title", "date", "window_days", "location", "minutes")
 
 def _require_pmo(actor: User) -> None:
     if not actor.is_authenticated or not actor.is_pmo:
-        raise PermissionDeniedError("only the PMO prepares steering committee meetings")
+        raise PermissionDeniedError(_("only the PMO prepares steering committee meetings"))
 
 
 def red_for_two_periods() -> list[Project]:
@@ -191,15 +192,15 @@ def _write_agenda(meeting: SteeringMeeting) -> None:
 def _set(meeting: SteeringMeeting, data: dict[str, Any]) -> None:
     for field, value in data.items():
         if field not in MEETING_FIELDS:
-            raise FieldError(field, "is not a meeting field that can be set")
+            raise FieldError(field, _("is not a meeting field that can be set"))
         setattr(meeting, field, value if value is not None else "")
     errors = []
     if not (meeting.title or "").strip():
-        errors.append({"field": "title", "message": "is required"})
+        errors.append({"field": "title", "message": _("is required")})
     if not isinstance(meeting.date, dt.date):
-        errors.append({"field": "date", "message": "a date is required"})
+        errors.append({"field": "date", "message": _("a date is required")})
     if not isinstance(meeting.window_days, int) or not 0 <= meeting.window_days <= 366:
-        errors.append({"field": "window_days", "message": "between 0 and 366 days"})
+        errors.append({"field": "window_days", "message": _("between 0 and 366 days")})
     if errors:
         raise ValidationFailed(
             "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
@@ -270,9 +271,9 @@ def record_outcome(
     """Record a decision or action of the meeting in the project's RAID log and link it here."""
     _require_pmo(actor)
     if kind not in OutcomeKind.values:
-        raise FieldError("kind", "decision or action")
+        raise FieldError("kind", _("decision or action"))
     if not (title or "").strip():
-        raise FieldError("title", "is required")
+        raise FieldError("title", _("is required"))
     data: dict[str, Any] = {"title": title.strip()[:255], "owner": owner_id, "due_date": due_date}
     if kind == OutcomeKind.DECISION:
         data |= {

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from pmo.accounts.models import Role
 from pmo.core.errors import ValidationFailed
 from pmo.portfolio.models import Phase, PmoType
@@ -20,10 +22,14 @@ ROLES = set(Role.values)
 
 def _text(errors: list[dict[str, str]], where: str, value: Any, max_length: int, required=True):  # type: ignore[no-untyped-def]
     if not isinstance(value, str) or (required and not value.strip()):
-        errors.append({"field": where, "message": "is required" if required else "must be text"})
+        errors.append(
+            {"field": where, "message": _("is required") if required else _("must be text")}
+        )
         return ""
     if len(value) > max_length:
-        errors.append({"field": where, "message": f"at most {max_length} characters"})
+        errors.append(
+            {"field": where, "message": _("at most %(max)s characters") % {"max": max_length}}
+        )
     return value.strip()
 
 
@@ -40,32 +46,45 @@ def validate_definition(definition: dict[str, Any]) -> dict[str, Any]:
     }
     code = clean["code"]
     if code and not code.replace("-", "").replace("_", "").isalnum():
-        errors.append({"field": "code", "message": "letters, digits, '-' and '_' only"})
+        errors.append({"field": "code", "message": _("letters, digits, '-' and '_' only")})
     if clean["pmo_type"] not in {"", *PmoType.values}:
-        errors.append({"field": "pmo_type", "message": f"one of {', '.join(PmoType.values)}"})
+        errors.append(
+            {
+                "field": "pmo_type",
+                "message": _("one of %(values)s") % {"values": ", ".join(PmoType.values)},
+            }
+        )
     phases = definition.get("phases")
     if not isinstance(phases, list) or len(phases) < 2:
-        errors.append({"field": "phases", "message": "at least two phases (and one gate)"})
+        errors.append({"field": "phases", "message": _("at least two phases (and one gate)")})
         phases = []
     keys: set[str] = set()
     clean_phases = []
     for i, phase in enumerate(phases):
         at = f"phases.{i}"
         if not isinstance(phase, dict):
-            errors.append({"field": at, "message": "must be an object"})
+            errors.append({"field": at, "message": _("must be an object")})
             continue
         key = _text(errors, f"{at}.key", phase.get("key"), 40)
         if key in keys:
-            errors.append({"field": f"{at}.key", "message": f"phase key {key!r} is used twice"})
+            errors.append(
+                {
+                    "field": f"{at}.key",
+                    "message": _("phase key %(key)s is used twice") % {"key": repr(key)},
+                }
+            )
         keys.add(key)
         category = phase.get("category")
         if category not in Phase.values:
             errors.append(
-                {"field": f"{at}.category", "message": f"one of {', '.join(Phase.values)}"}
+                {
+                    "field": f"{at}.category",
+                    "message": _("one of %(values)s") % {"values": ", ".join(Phase.values)},
+                }
             )
         days = phase.get("expected_days", 30)
         if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 3650:
-            errors.append({"field": f"{at}.expected_days", "message": "days between 0 and 3650"})
+            errors.append({"field": f"{at}.expected_days", "message": _("days between 0 and 3650")})
             days = 0
         item: dict[str, Any] = {
             "key": key,
@@ -78,10 +97,10 @@ def validate_definition(definition: dict[str, Any]) -> dict[str, Any]:
         if i == 0:
             if gate:
                 errors.append(
-                    {"field": f"{at}.gate", "message": "the first phase has no gate in front"}
+                    {"field": f"{at}.gate", "message": _("the first phase has no gate in front")}
                 )
         elif not isinstance(gate, dict):
-            errors.append({"field": f"{at}.gate", "message": "every later phase needs a gate"})
+            errors.append({"field": f"{at}.gate", "message": _("every later phase needs a gate")})
         else:
             item["gate"] = _validate_gate(errors, f"{at}.gate", gate)
         clean_phases.append(item)
@@ -90,7 +109,7 @@ def validate_definition(definition: dict[str, Any]) -> dict[str, Any]:
         and clean_phases[-1].get("category") != Phase.CLOSED
         and any(p.get("category") == Phase.CLOSED for p in clean_phases)
     ):
-        errors.append({"field": "phases", "message": "only the last phase may be 'closed'"})
+        errors.append({"field": "phases", "message": _("only the last phase may be 'closed'")})
     clean["phases"] = clean_phases
     if errors:
         raise ValidationFailed(
@@ -102,23 +121,30 @@ def validate_definition(definition: dict[str, Any]) -> dict[str, Any]:
 def _validate_gate(errors: list[dict[str, str]], at: str, gate: dict[str, Any]) -> dict[str, Any]:
     roles = gate.get("decider_roles", ["executive", "pmo_admin"])
     if not isinstance(roles, list) or any(r not in ROLES for r in roles):
-        errors.append({"field": f"{at}.decider_roles", "message": f"roles among {sorted(ROLES)}"})
+        errors.append(
+            {
+                "field": f"{at}.decider_roles",
+                "message": _("roles among %(roles)s") % {"roles": sorted(ROLES)},
+            }
+        )
         roles = []
     ids = gate.get("decider_ids") or []
     if not isinstance(ids, list) or any(not isinstance(i, int) for i in ids):
-        errors.append({"field": f"{at}.decider_ids", "message": "a list of person ids"})
+        errors.append({"field": f"{at}.decider_ids", "message": _("a list of person ids")})
         ids = []
     if not roles and not ids:
-        errors.append({"field": f"{at}.decider_roles", "message": "someone must decide the gate"})
+        errors.append(
+            {"field": f"{at}.decider_roles", "message": _("someone must decide the gate")}
+        )
     criteria = []
     for j, c in enumerate(gate.get("criteria") or []):
         where = f"{at}.criteria.{j}"
         if not isinstance(c, dict):
-            errors.append({"field": where, "message": "must be an object"})
+            errors.append({"field": where, "message": _("must be an object")})
             continue
         kind = c.get("kind", "exit")
         if kind not in {"entry", "exit"}:
-            errors.append({"field": f"{where}.kind", "message": "entry or exit"})
+            errors.append({"field": f"{where}.kind", "message": _("entry or exit")})
         criteria.append(
             {
                 "text": _text(errors, f"{where}.text", c.get("text"), 300),
@@ -131,11 +157,11 @@ def _validate_gate(errors: list[dict[str, str]], at: str, gate: dict[str, Any]) 
     for j, d in enumerate(gate.get("deliverables") or []):
         where = f"{at}.deliverables.{j}"
         if not isinstance(d, dict):
-            errors.append({"field": where, "message": "must be an object"})
+            errors.append({"field": where, "message": _("must be an object")})
             continue
         url = d.get("template_url") or ""
         if url and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
-            errors.append({"field": f"{where}.template_url", "message": "an http(s) link"})
+            errors.append({"field": f"{where}.template_url", "message": _("an http(s) link")})
         deliverables.append(
             {
                 "name": _text(errors, f"{where}.name", d.get("name"), 200),
