@@ -3,6 +3,7 @@
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
@@ -33,7 +34,7 @@ SUFFIX = {"msproject": "xml", "xlsx": "xlsx"}
 def import_plan(request: HttpRequest, code: str, fmt: Format, file: File[UploadedFile]):  # type: ignore[no-untyped-def]
     project = get_visible_project(user_of(request), code)
     if file.size and file.size > MAX_BYTES:
-        raise ImportFileError("file: too large")
+        raise ImportFileError(_("file: too large"))
     content = file.read()
     if fmt == "msproject":
         plan = services.import_msproject(actor=user_of(request), content=content, project=project)
@@ -53,7 +54,7 @@ def export_plan(request: HttpRequest, code: str, fmt: Format) -> HttpResponse:
     project = get_visible_project(user_of(request), code)
     plan = selectors.get_plan(project)
     if plan is None:
-        raise NotFoundError(f"project {code} has no plan yet (import one)")
+        raise NotFoundError(_("project %(code)s has no plan yet (import one)") % {"code": code})
     content = services.export_msproject(plan) if fmt == "msproject" else xlsx.write_xlsx(plan)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{code}-plan.{SUFFIX[fmt]}"'

@@ -13,6 +13,8 @@ import itertools
 import re
 import xml.etree.ElementTree as ET
 
+from django.utils.translation import gettext as _
+
 from pmo.interop.errors import ImportFileError
 from pmo.interop.mspdi_recurrence import Recurrence, RecurrenceError, occurrences
 from pmo.scheduling.planio import (
@@ -58,7 +60,9 @@ class _Reader:
         self.where, self.el = where, el
 
     def fail(self, message: str) -> ImportFileError:
-        return ImportFileError(f"{self.where}: {message}")
+        return ImportFileError(
+            _("%(where)s: %(problem)s") % {"where": self.where, "problem": message}
+        )
 
     def text(self, tag: str) -> str | None:
         return _text(self.el, f"p:{tag}")
@@ -70,7 +74,10 @@ class _Reader:
         try:
             return int(value)
         except ValueError:
-            raise self.fail(f"{tag} {value!r} is not an integer") from None
+            raise self.fail(
+                _("%(element)s %(value)s is not an integer")
+                % {"element": tag, "value": repr(value)}
+            ) from None
 
     def number(self, tag: str, default: float = 0.0) -> float:
         value = self.text(tag)
@@ -79,7 +86,9 @@ class _Reader:
         try:
             return float(value)
         except ValueError:
-            raise self.fail(f"{tag} {value!r} is not a number") from None
+            raise self.fail(
+                _("%(element)s %(value)s is not a number") % {"element": tag, "value": repr(value)}
+            ) from None
 
     def flag(self, tag: str) -> bool:
         return self.text(tag) in ("1", "true")
@@ -91,9 +100,15 @@ class _Reader:
         try:
             parsed = dt.datetime.fromisoformat(value)
         except ValueError:
-            raise self.fail(f"{tag} {value!r} is not a date and time") from None
+            raise self.fail(
+                _("%(element)s %(value)s is not a date and time")
+                % {"element": tag, "value": repr(value)}
+            ) from None
         if not 1984 <= parsed.year <= 2149:  # Microsoft Project's own date range
-            raise self.fail(f"{tag} {value} is out of range (1984-2149)")
+            raise self.fail(
+                _("%(element)s %(value)s is out of range (1984-2149)")
+                % {"element": tag, "value": value}
+            )
         return parsed.replace(tzinfo=None, second=0, microsecond=0)
 
     def duration(self, tag: str) -> int | None:
@@ -103,10 +118,16 @@ class _Reader:
             return None
         m = _DURATION.fullmatch(value)
         if m is None or value in ("P", "PT"):
-            raise self.fail(f"{tag} {value!r} is not a duration (expected e.g. PT8H0M0S)")
+            raise self.fail(
+                _("%(element)s %(value)s is not a duration (expected e.g. PT8H0M0S)")
+                % {"element": tag, "value": repr(value)}
+            )
         years, months, days, hours, minutes, seconds = m.groups()
         if years or months:
-            raise self.fail(f"{tag} {value!r}: years and months are not working time")
+            raise self.fail(
+                _("%(element)s %(value)s: years and months are not working time")
+                % {"element": tag, "value": repr(value)}
+            )
         return (
             int(days or 0) * 1440
             + int(hours or 0) * 60
@@ -125,17 +146,30 @@ def _hours(r: _Reader, day: ET.Element) -> Hours:
             ha, ma = (int(x) for x in from_text.split(":")[:2])
             hb, mb = (int(x) for x in to_text.split(":")[:2])
         except ValueError:
-            raise r.fail(f"WorkingTime {from_text!r}-{to_text!r} is not a time range") from None
+            raise r.fail(
+                _("WorkingTime %(start)s-%(end)s is not a time range")
+                % {"start": repr(from_text), "end": repr(to_text)}
+            ) from None
         end = hb * 60 + mb
         out.append((ha * 60 + ma, 1440 if end == 0 else end))
     out.sort()
     for (_a, b), (c, _d) in itertools.pairwise(out):
         if c < b:
-            raise r.fail("WorkingTimes overlap")
+            raise r.fail(_("WorkingTimes overlap"))
     for a, b in out:
         if not 0 <= a < b <= 1440:
-            raise r.fail(f"WorkingTime {a // 60:02d}:{a % 60:02d} is not before its ToTime")
+            raise r.fail(
+                _("WorkingTime %(time)s is not before its ToTime")
+                % {"time": f"{a // 60:02d}:{a % 60:02d}"}
+            )
     return out
+
+
+def _before(first: dt.date, last: dt.date) -> str:
+    return _("exception from %(first)s to %(last)s: ToDate is before FromDate") % {
+        "first": first,
+        "last": last,
+    }
 
 
 def _date(r: _Reader, el: ET.Element, tag: str) -> dt.date:
@@ -143,7 +177,9 @@ def _date(r: _Reader, el: ET.Element, tag: str) -> dt.date:
     try:
         return dt.date.fromisoformat((value or "")[:10])
     except ValueError:
-        raise r.fail(f"{tag} {value!r} is not a date") from None
+        raise r.fail(
+            _("%(element)s %(value)s is not a date") % {"element": tag, "value": repr(value)}
+        ) from None
 
 
 def _week(r: _Reader, container: ET.Element, exceptions: list[ExceptionData]) -> list[Hours] | None:
@@ -155,16 +191,16 @@ def _week(r: _Reader, container: ET.Element, exceptions: list[ExceptionData]) ->
         if kind == 0:  # an exception in the pre-2007 layout
             period = wd.find("p:TimePeriod", NS)
             if period is None:
-                raise r.fail("WeekDay DayType 0 without TimePeriod")
+                raise r.fail(_("WeekDay DayType 0 without TimePeriod"))
             first = _date(r, period, "FromDate")
             last = _date(r, period, "ToDate")
             if last < first:
-                raise r.fail(f"exception from {first} to {last}: ToDate is before FromDate")
+                raise r.fail(_before(first, last))
             exceptions.append(ExceptionData(first=first, last=last, hours=hours))
         elif 1 <= kind <= 7:  # 1 = Sunday .. 7 = Saturday
             week[(kind + 5) % 7] = hours
         else:
-            raise r.fail(f"WeekDay DayType {kind} is not 0..7")
+            raise r.fail(_("WeekDay DayType %(type)s is not 0..7") % {"type": kind})
     if all(day is None for day in week):
         return None
     return [day if day is not None else [] for day in week]
@@ -176,19 +212,19 @@ def _exception(r: _Reader, ex: ET.Element, week_start: int) -> list[ExceptionDat
     name = e.text("Name") or ""
     period = ex.find("p:TimePeriod", NS)
     if period is None:
-        raise r.fail("Exception without TimePeriod")
+        raise r.fail(_("Exception without TimePeriod"))
     first = _date(r, period, "FromDate")
     last = _date(r, period, "ToDate") if _text(period, "p:ToDate") else None
     e.where = f"{r.where}: Exception {name!r}"
     kind = e.integer("Type")
     if kind is None:
-        raise e.fail("Type is missing")
+        raise e.fail(_("Type is missing"))
     by_count = e.flag("EnteredByOccurrences")
     count = e.integer("Occurrences") if by_count else None
     if by_count and count is None:
-        raise e.fail("EnteredByOccurrences without Occurrences")
+        raise e.fail(_("EnteredByOccurrences without Occurrences"))
     if kind == 1 and not by_count and last is not None and last < first:
-        raise r.fail(f"exception from {first} to {last}: ToDate is before FromDate")
+        raise r.fail(_before(first, last))
     every = e.integer("Period", 1)
     hours = _hours(r, ex) if e.flag("DayWorking") else []
     if kind == 1 and every == 1 and not by_count and last is not None:  # a dated range
@@ -222,7 +258,7 @@ def _exception(r: _Reader, ex: ET.Element, week_start: int) -> list[ExceptionDat
 def _calendar(el: ET.Element, week_start: int = 0) -> CalendarData:
     uid = _Reader("Calendar", el).integer("UID")
     if uid is None:
-        raise ImportFileError("Calendar: UID is missing")
+        raise ImportFileError(_("Calendar: UID is missing"))
     r = _Reader(f"Calendar UID {uid}", el)
     exceptions: list[ExceptionData] = []
     week = _week(r, el, exceptions)
@@ -234,8 +270,8 @@ def _calendar(el: ET.Element, week_start: int = 0) -> CalendarData:
     for ww in el.findall("p:WorkWeeks/p:WorkWeek", NS):
         period = ww.find("p:TimePeriod", NS)
         if period is None:
-            raise r.fail("WorkWeek without TimePeriod")
-        days = _week(r, ww, []) or [[] for _ in range(7)]
+            raise r.fail(_("WorkWeek without TimePeriod"))
+        days = _week(r, ww, []) or [[] for _day in range(7)]
         work_weeks.append(
             WorkWeekData(
                 first=_date(r, period, "FromDate"),
@@ -261,10 +297,13 @@ def _link(r: _Reader, pl: ET.Element) -> LinkData:
     link = _Reader(r.where, pl)
     pred = link.integer("PredecessorUID")
     if pred is None:
-        raise r.fail("PredecessorLink without PredecessorUID")
+        raise r.fail(_("PredecessorLink without PredecessorUID"))
     kind = link.integer("Type", 1)
     if kind not in LINK_TYPES:
-        raise r.fail(f"PredecessorLink to UID {pred}: Type {kind} is not 0..3")
+        raise r.fail(
+            _("PredecessorLink to UID %(uid)s: Type %(type)s is not 0..3")
+            % {"uid": pred, "type": kind}
+        )
     fmt = link.integer("LagFormat", 7) or 7
     amount = link.integer("LinkLag", 0) or 0
     if fmt in PERCENT_FORMATS:
@@ -289,18 +328,18 @@ def _link(r: _Reader, pl: ET.Element) -> LinkData:
 def _task(el: ET.Element) -> TaskData | None:
     uid = _Reader("Task", el).integer("UID")
     if uid is None:
-        raise ImportFileError("Task: UID is missing")
+        raise ImportFileError(_("Task: UID is missing"))
     r = _Reader(f"Task UID {uid}", el)
     level = r.integer("OutlineLevel", 1)
     if r.flag("IsNull") or (uid == 0 and level == 0):
         return None  # blank rows and the project summary task
     constraint_code = r.integer("ConstraintType", 0)
     if constraint_code not in CONSTRAINTS:
-        raise r.fail(f"ConstraintType {constraint_code} is not 0..7")
+        raise r.fail(_("ConstraintType %(type)s is not 0..7") % {"type": constraint_code})
     constraint = CONSTRAINTS[constraint_code]
     constraint_date = r.datetime("ConstraintDate")
     if constraint not in ("ASAP", "ALAP") and constraint_date is None:
-        raise r.fail(f"ConstraintType {constraint} needs a ConstraintDate")
+        raise r.fail(_("ConstraintType %(type)s needs a ConstraintDate") % {"type": constraint})
     if constraint in ("ASAP", "ALAP"):
         constraint_date = None
     baselines = []
@@ -348,26 +387,29 @@ def _task(el: ET.Element) -> TaskData | None:
 def read_mspdi(content: bytes) -> PlanData:
     """Parse an MSPDI document; raise :class:`ImportFileError` naming the bad element."""
     if len(content) > MAX_BYTES:
-        raise ImportFileError(f"file: larger than {MAX_BYTES // (1024 * 1024)} MB")
+        raise ImportFileError(_("file: larger than %(mb)s MB") % {"mb": MAX_BYTES // (1024 * 1024)})
     head = content[:4096].lower()
     if b"<!doctype" in head or b"<!entity" in content.lower():
-        raise ImportFileError("file: DOCTYPE and entity declarations are refused")
+        raise ImportFileError(_("file: DOCTYPE and entity declarations are refused"))
     try:
         root = ET.fromstring(content)
     except ET.ParseError as exc:
-        raise ImportFileError(f"file: not well-formed XML ({exc})") from None
+        raise ImportFileError(_("file: not well-formed XML (%(error)s)") % {"error": exc}) from None
     if root.tag != f"{{{NS_URI}}}Project":
         raise ImportFileError(
-            f"file: root element is <{root.tag}>, expected <Project> in namespace {NS_URI} "
-            "(Microsoft Project XML)"
+            _(
+                "file: root element is <%(tag)s>, expected <Project> in namespace %(ns)s "
+                "(Microsoft Project XML)"
+            )
+            % {"tag": root.tag, "ns": NS_URI}
         )
     r = _Reader("Project", root)
     start = r.datetime("StartDate")
     if start is None:
-        raise r.fail("StartDate is missing")
+        raise r.fail(_("StartDate is missing"))
     week_start = r.integer("WeekStartDay", 0) or 0
     if not 0 <= week_start <= 6:
-        raise r.fail(f"WeekStartDay {week_start} is not 0..6")
+        raise r.fail(_("WeekStartDay %(day)s is not 0..6") % {"day": week_start})
     calendars = [_calendar(c, week_start) for c in root.findall("p:Calendars/p:Calendar", NS)]
     by_uid = {c.uid: c for c in calendars}
     for c in calendars:  # days a derived calendar does not set come from its base
@@ -383,7 +425,8 @@ def read_mspdi(content: bytes) -> PlanData:
         for p in t.predecessors:
             if p.pred_uid not in known_tasks:
                 raise ImportFileError(
-                    f"Task UID {t.uid}: PredecessorLink to unknown UID {p.pred_uid}"
+                    _("Task UID %(uid)s: PredecessorLink to unknown UID %(pred)s")
+                    % {"uid": t.uid, "pred": p.pred_uid}
                 )
     minutes_per_day = r.integer("MinutesPerDay", 480) or 480
     durations = {t.uid: t.duration for t in tasks}
@@ -401,7 +444,7 @@ def read_mspdi(content: bytes) -> PlanData:
         rr = _Reader("Resource", el)
         uid = rr.integer("UID")
         if uid is None:
-            raise ImportFileError("Resource: UID is missing")
+            raise ImportFileError(_("Resource: UID is missing"))
         if uid == 0 or rr.flag("IsNull"):
             continue  # the "unassigned" placeholder
         cal = _Reader(f"Resource UID {uid}", el).integer("CalendarUID")
@@ -421,15 +464,15 @@ def read_mspdi(content: bytes) -> PlanData:
         ar.where = f"Assignment UID {ar.integer('UID')}"
         task_uid, res_uid = ar.integer("TaskUID"), ar.integer("ResourceUID")
         if task_uid is None or res_uid is None:
-            raise ar.fail("TaskUID and ResourceUID are required")
+            raise ar.fail(_("TaskUID and ResourceUID are required"))
         if res_uid not in known_resources and (res_uid < 0 or res_uid == 0):
             continue  # unassigned
         if task_uid not in known_tasks:
             if task_uid == 0:
                 continue
-            raise ar.fail(f"TaskUID {task_uid} is unknown")
+            raise ar.fail(_("TaskUID %(uid)s is unknown") % {"uid": task_uid})
         if res_uid not in known_resources:
-            raise ar.fail(f"ResourceUID {res_uid} is unknown")
+            raise ar.fail(_("ResourceUID %(uid)s is unknown") % {"uid": res_uid})
         assignments.append(
             AssignmentData(
                 task_uid=task_uid,

@@ -29,6 +29,8 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 __all__ = ["MAX_OCCURRENCES", "Recurrence", "RecurrenceError", "occurrences"]
 
 MAX_OCCURRENCES = 10_000
@@ -88,9 +90,12 @@ def _positional(year: int, month: int, item: int, position: int) -> dt.date:
 
 def _need(value: int | None, name: str, low: int, high: int) -> int:
     if value is None:
-        raise RecurrenceError(f"{name} is missing")
+        raise RecurrenceError(_("%(element)s is missing") % {"element": name})
     if not low <= value <= high:
-        raise RecurrenceError(f"{name} {value} is not {low}..{high}")
+        raise RecurrenceError(
+            _("%(element)s %(value)s is not %(low)s..%(high)s")
+            % {"element": name, "value": value, "low": low, "high": high}
+        )
     return value
 
 
@@ -149,7 +154,7 @@ def _candidates(rule: Recurrence) -> Iterator[dt.date]:
                     year, month, item, _need(rule.month_position, "MonthPosition", 0, 4)
                 )
     else:
-        raise RecurrenceError(f"Type {kind} is not 1..8")
+        raise RecurrenceError(_("Type %(type)s is not 1..8") % {"type": kind})
 
 
 def occurrences(rule: Recurrence) -> list[dt.date]:
@@ -164,21 +169,29 @@ def occurrences(rule: Recurrence) -> list[dt.date]:
     [datetime.date(2026, 11, 26), datetime.date(2027, 11, 25), datetime.date(2028, 11, 23)]
     """
     if rule.period < 1:
-        raise RecurrenceError(f"Period {rule.period} is not 1 or more")
+        raise RecurrenceError(_("Period %(period)s is not 1 or more") % {"period": rule.period})
     if rule.count is not None:
         if rule.count < 1:
-            raise RecurrenceError(f"Occurrences {rule.count} is not 1 or more")
+            raise RecurrenceError(
+                _("Occurrences %(count)s is not 1 or more") % {"count": rule.count}
+            )
         if rule.count > MAX_OCCURRENCES:
-            raise RecurrenceError(f"Occurrences {rule.count} is more than {MAX_OCCURRENCES}")
+            raise RecurrenceError(
+                _("Occurrences %(count)s is more than %(max)s")
+                % {"count": rule.count, "max": MAX_OCCURRENCES}
+            )
     elif rule.last is None:
-        raise RecurrenceError("TimePeriod/ToDate is missing (and not EnteredByOccurrences)")
+        raise RecurrenceError(_("TimePeriod/ToDate is missing (and not EnteredByOccurrences)"))
     elif rule.last < rule.first:
-        raise RecurrenceError(f"TimePeriod ends ({rule.last}) before it starts ({rule.first})")
+        raise RecurrenceError(
+            _("TimePeriod ends (%(last)s) before it starts (%(first)s)")
+            % {"last": rule.last, "first": rule.first}
+        )
     out: list[dt.date] = []
     try:
         _collect(rule, out)
     except OverflowError:
-        raise RecurrenceError("the recurrence runs past the year 9999") from None
+        raise RecurrenceError(_("the recurrence runs past the year 9999")) from None
     return out
 
 
@@ -192,4 +205,4 @@ def _collect(rule: Recurrence, out: list[dt.date]) -> None:
         if rule.count is not None and len(out) == rule.count:
             break
         if len(out) > MAX_OCCURRENCES:
-            raise RecurrenceError(f"more than {MAX_OCCURRENCES} occurrences")
+            raise RecurrenceError(_("more than %(max)s occurrences") % {"max": MAX_OCCURRENCES})

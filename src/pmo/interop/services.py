@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from pmo.accounts.models import OrgUnit, User
 from pmo.audit.models import AuditAction
@@ -28,11 +29,16 @@ def _new_project(code: str, data: PlanData) -> Project:
     unit = OrgUnit.objects.filter(parent__isnull=True).order_by("code").first()
     if portfolio is None or unit is None:
         raise ImportFileError(
-            f"project {code}: does not exist and no portfolio / org unit exists to create it in "
-            "(run `pmo demo --no-serve` or create them in the admin)"
+            _(
+                "project %(code)s: does not exist and no portfolio / org unit exists to create "
+                "it in (run `pmo demo --no-serve` or create them in the admin)"
+            )
+            % {"code": code}
         )
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", code):
-        raise ImportFileError(f"project {code!r}: a code has 1-40 letters, digits, . _ or -")
+        raise ImportFileError(
+            _("project %(code)s: a code has 1-40 letters, digits, . _ or -") % {"code": repr(code)}
+        )
     start = data.start.date()
     finishes = [t.finish for t in data.tasks if t.finish is not None]
     project = Project.objects.create(
@@ -65,11 +71,11 @@ def import_plan_data(
     with transaction.atomic():
         if project is None:
             if not code:
-                raise ImportFileError("project: a project code is required")
+                raise ImportFileError(_("project: a project code is required"))
             project = Project.objects.filter(code=code).first()
             if project is None:
                 if actor is not None:
-                    raise NotFoundError(f"no project with code {code!r}")
+                    raise NotFoundError(_("no project with code %(code)s") % {"code": repr(code)})
                 project = _new_project(code, data)
         return plan_services.replace_plan(actor=actor, project=project, data=data)
 

@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
@@ -76,6 +77,11 @@ _SPAN = re.compile(r"(\d{1,2}):(\d{2})\s*[-–~]\s*(\d{1,2}):(\d{2})")
 OFF_WORDS = ("", "off", "-", "—", "休", "休息")
 
 
+def _row(sheet: str, number: int) -> str:
+    """Where an error is: the sheet's name as in the file, the row in the reader's words."""
+    return _("%(sheet)s row %(row)s") % {"sheet": sheet, "row": number}
+
+
 def _hours_text(hours: Hours) -> str:
     """``[(540, 720), (780, 1080)]`` → ``09:00-12:00, 13:00-18:00``; no hours → ``off``."""
     return (
@@ -94,14 +100,20 @@ def _hours(value: Any, where: str) -> Hours:
         m = _SPAN.fullmatch(part.strip())
         if m is None:
             raise ImportFileError(
-                f"{where}: {part.strip()!r} is not a time span like 09:00-12:00 (or write off)"
+                _("%(where)s: %(value)s is not a time span like 09:00-12:00 (or write off)")
+                % {"where": where, "value": repr(part.strip())}
             )
         h1, m1, h2, m2 = (int(g) for g in m.groups())
         first, last = h1 * 60 + m1, h2 * 60 + m2
         if m1 > 59 or m2 > 59 or last > 24 * 60 or first >= last:
-            raise ImportFileError(f"{where}: {part.strip()!r} is not a time span within one day")
+            raise ImportFileError(
+                _("%(where)s: %(value)s is not a time span within one day")
+                % {"where": where, "value": repr(part.strip())}
+            )
         if spans and first < spans[-1][1]:
-            raise ImportFileError(f"{where}: spans must be in order and must not overlap")
+            raise ImportFileError(
+                _("%(where)s: spans must be in order and must not overlap") % {"where": where}
+            )
         spans.append((first, last))
     return spans
 
@@ -114,7 +126,10 @@ def _day(value: Any, where: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value or "").strip())
     except ValueError:
-        raise ImportFileError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+        raise ImportFileError(
+            _("%(where)s: %(value)s is not a date (YYYY-MM-DD)")
+            % {"where": where, "value": repr(value)}
+        ) from None
 
 
 def _plan_calendar(data: PlanData) -> CalendarData:
@@ -236,7 +251,10 @@ def _when(value: Any, where: str) -> dt.datetime | None:
     try:
         return dt.datetime.fromisoformat(str(value).strip())
     except ValueError:
-        raise ImportFileError(f"{where}: {value!r} is not a date (YYYY-MM-DD HH:MM)") from None
+        raise ImportFileError(
+            _("%(where)s: %(value)s is not a date (YYYY-MM-DD HH:MM)")
+            % {"where": where, "value": repr(value)}
+        ) from None
 
 
 def _number(value: Any, where: str, default: float = 0) -> float:
@@ -245,9 +263,14 @@ def _number(value: Any, where: str, default: float = 0) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ImportFileError(f"{where}: {value!r} is not a number") from None
+        raise ImportFileError(
+            _("%(where)s: %(value)s is not a number") % {"where": where, "value": repr(value)}
+        ) from None
     if not math.isfinite(number):  # "nan", "inf", "1e400"
-        raise ImportFileError(f"{where}: {value!r} is not a finite number")
+        raise ImportFileError(
+            _("%(where)s: %(value)s is not a finite number")
+            % {"where": where, "value": repr(value)}
+        )
     return number
 
 
@@ -259,7 +282,10 @@ def _links(text: Any, where: str) -> list[LinkData]:
             continue
         m = _PRED.fullmatch(part)
         if m is None:
-            raise ImportFileError(f"{where}: predecessor {part!r} is not like 3, 3FS or 4SS+2d")
+            raise ImportFileError(
+                _("%(where)s: predecessor %(value)s is not like 3, 3FS or 4SS+2d")
+                % {"where": where, "value": repr(part)}
+            )
         uid, kind, sign, amount, unit = m.groups()
         lag = 0
         if amount:
@@ -277,7 +303,9 @@ def _baseline(get: Callable[[str], Any], where: str) -> list[BaselineData]:
         return []
     days = _number(get("Baseline duration (days)"), f"{where} Baseline duration (days)")
     if days < 0:
-        raise ImportFileError(f"{where} Baseline duration (days): must be >= 0")
+        raise ImportFileError(
+            _("%(where)s: must be >= 0") % {"where": f"{where} Baseline duration (days)"}
+        )
     return [BaselineData(number=0, start=start, finish=finish, duration=round(days * DAY))]
 
 
@@ -287,7 +315,10 @@ def _exceptions(wb: Any) -> list[ExceptionData]:
         return []
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
     if "From" not in header:
-        raise ImportFileError(f"{EXCEPTIONS} row 1: missing column From")
+        raise ImportFileError(
+            _("%(where)s: missing column %(column)s")
+            % {"where": _row(EXCEPTIONS, 1), "column": "From"}
+        )
     col = {name: k for k, name in enumerate(header)}
     out = []
     for n, raw in enumerate(rows[1:], start=2):
@@ -298,11 +329,14 @@ def _exceptions(wb: Any) -> list[ExceptionData]:
             k = col.get(name)
             return raw[k] if k is not None and k < len(raw) else None
 
-        where = f"{EXCEPTIONS} row {n}"
+        where = _row(EXCEPTIONS, n)
         first = _day(get("From"), f"{where} From")
         last = _day(get("To"), f"{where} To") if get("To") not in (None, "") else first
         if last < first:
-            raise ImportFileError(f"{where} To: {last} is before From {first}")
+            raise ImportFileError(
+                _("%(where)s: %(last)s is before From %(first)s")
+                % {"where": f"{where} To", "last": last, "first": first}
+            )
         out.append(
             ExceptionData(
                 first=first,
@@ -319,9 +353,9 @@ def read_xlsx(content: bytes) -> PlanData:
     try:
         wb = load_workbook(io.BytesIO(content), data_only=True, read_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ImportFileError("file: not an XLSX workbook") from None
+        raise ImportFileError(_("file: not an XLSX workbook")) from None
     if "Tasks" not in wb.sheetnames:
-        raise ImportFileError("file: the workbook has no sheet named 'Tasks'")
+        raise ImportFileError(_("file: the workbook has no sheet named 'Tasks'"))
     info: dict[str, Any] = {}
     if "Plan" in wb.sheetnames:
         for row in wb["Plan"].iter_rows(values_only=True):
@@ -329,11 +363,14 @@ def read_xlsx(content: bytes) -> PlanData:
                 info[str(row[0]).strip().lower()] = row[1] if len(row) > 1 else None
     rows = list(wb["Tasks"].iter_rows(values_only=True))
     if not rows:
-        raise ImportFileError("Tasks: the sheet is empty")
+        raise ImportFileError(_("Tasks: the sheet is empty"))
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
     missing = [c for c in ("UID", "Name", "Duration (days)") if c not in header]
     if missing:
-        raise ImportFileError(f"Tasks row 1: missing column(s) {', '.join(missing)}")
+        raise ImportFileError(
+            _("%(where)s: missing column(s) %(columns)s")
+            % {"where": _row("Tasks", 1), "columns": ", ".join(missing)}
+        )
     col = {name: k for k, name in enumerate(header)}
     tasks = []
     for n, raw in enumerate(rows[1:], start=2):
@@ -344,21 +381,33 @@ def read_xlsx(content: bytes) -> PlanData:
             k = col.get(name)
             return raw[k] if k is not None and k < len(raw) else None
 
-        where = f"Tasks row {n}"
+        where = _row("Tasks", n)
         uid = _number(get("UID"), f"{where} UID", default=-1)
         if uid < 0 or uid != int(uid):
-            raise ImportFileError(f"{where} UID: a whole number >= 0 is required")
+            raise ImportFileError(
+                _("%(where)s: a whole number >= 0 is required") % {"where": f"{where} UID"}
+            )
         duration = round(_number(get("Duration (days)"), f"{where} Duration (days)") * DAY)
         if duration < 0:
-            raise ImportFileError(f"{where} Duration (days): must be >= 0")
+            raise ImportFileError(
+                _("%(where)s: must be >= 0") % {"where": f"{where} Duration (days)"}
+            )
         constraint = str(get("Constraint") or "ASAP").strip().upper()
         if constraint not in Constraint.values:
             raise ImportFileError(
-                f"{where} Constraint: {constraint!r} is not one of {', '.join(Constraint.values)}"
+                _("%(where)s: %(value)s is not one of %(values)s")
+                % {
+                    "where": f"{where} Constraint",
+                    "value": repr(constraint),
+                    "values": ", ".join(Constraint.values),
+                }
             )
         cdate = _when(get("Constraint date"), f"{where} Constraint date")
         if constraint not in ("ASAP", "ALAP") and cdate is None:
-            raise ImportFileError(f"{where} Constraint date: required by constraint {constraint}")
+            raise ImportFileError(
+                _("%(where)s: required by constraint %(constraint)s")
+                % {"where": f"{where} Constraint date", "constraint": constraint}
+            )
         tasks.append(
             TaskData(
                 uid=int(uid),
@@ -389,7 +438,7 @@ def read_xlsx(content: bytes) -> PlanData:
         ]
         if not firsts:
             raise ImportFileError(
-                "Plan Start: the plan needs a start date (sheet 'Plan', row 'Start')"
+                _("Plan Start: the plan needs a start date (sheet 'Plan', row 'Start')")
             )
         start = min(d for d in firsts if d is not None)
     china = str(info.get("calendar") or "").strip().lower() in ("china", "cn")
@@ -397,7 +446,7 @@ def read_xlsx(content: bytes) -> PlanData:
     if any(name.lower() in info for name in WEEKDAYS):  # a day not listed is not worked
         week = [_hours(info.get(name.lower()), f"Plan {name}") for name in WEEKDAYS]
         if not any(week):
-            raise ImportFileError("Plan Monday: no weekday has working hours")
+            raise ImportFileError(_("Plan Monday: no weekday has working hours"))
     calendar = CalendarData(
         uid=1,
         name="China" if china else "Standard",

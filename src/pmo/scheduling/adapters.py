@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from pmo.core.errors import DomainError
 from pmo.engine.calendars import Calendar as EngineCalendar
 from pmo.engine.calendars import (
@@ -55,7 +57,9 @@ def engine_calendar(calendar: Calendar | None, seen: tuple[int, ...] = ()) -> En
     if calendar is None:
         return standard_calendar()
     if calendar.pk in seen:
-        raise ScheduleError(f"Calendar UID {calendar.uid}: base calendars form a cycle")
+        raise ScheduleError(
+            _("Calendar UID %(uid)s: base calendars form a cycle") % {"uid": calendar.uid}
+        )
     base = None
     if calendar.base_id is not None:
         base = engine_calendar(calendar.base, (*seen, calendar.pk))
@@ -110,16 +114,24 @@ def _offset(axis: CalendarAxis, value: dt.datetime | None, label: str) -> int | 
         return axis.offset(from_db(value))  # type: ignore[arg-type]
     except EngineError:
         raise ScheduleError(
-            f"{label}: {from_db(value):%Y-%m-%d %H:%M} is outside the plan's horizon "
-            f"({AXIS_DAYS_BEFORE} days before to {AXIS_DAYS_AFTER} days after the start)"
+            _(
+                "%(what)s: %(when)s is outside the plan's horizon "
+                "(%(before)s days before to %(after)s days after the start)"
+            )
+            % {
+                "what": label,
+                "when": f"{from_db(value):%Y-%m-%d %H:%M}",
+                "before": AXIS_DAYS_BEFORE,
+                "after": AXIS_DAYS_AFTER,
+            }
         ) from None
 
 
 def _beyond(what: str) -> str:
-    return (
-        f"{what}: scheduled outside the plan's horizon ({AXIS_DAYS_BEFORE} days before to "
-        f"{AXIS_DAYS_AFTER} days after the start); is a duration or a lag far too long?"
-    )
+    return _(
+        "%(what)s: scheduled outside the plan's horizon (%(before)s days before to "
+        "%(after)s days after the start); is a duration or a lag far too long?"
+    ) % {"what": what, "before": AXIS_DAYS_BEFORE, "after": AXIS_DAYS_AFTER}
 
 
 def _named(message: str, tasks: Sequence[Task], links: Sequence[Link]) -> str:
@@ -291,7 +303,7 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
         label = f"Task UID {t.uid}"
         kind = ConstraintType(t.constraint)
         own = cals.axes[cals.task[k]]
-        ctime = _offset(own, t.constraint_date, f"{label}: constraint date")
+        ctime = _offset(own, t.constraint_date, _("%(task)s: constraint date") % {"task": label})
         if ctime is None and kind not in (ConstraintType.ASAP, ConstraintType.ALAP):
             kind = ConstraintType.ASAP
         try:
@@ -302,8 +314,12 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
                     parent=index.get(t.parent_id) if t.parent_id else None,
                     constraint=kind,
                     constraint_time=ctime,
-                    actual_start=_offset(own, t.actual_start, f"{label}: actual start"),
-                    actual_finish=_offset(own, t.actual_finish, f"{label}: actual finish"),
+                    actual_start=_offset(
+                        own, t.actual_start, _("%(task)s: actual start") % {"task": label}
+                    ),
+                    actual_finish=_offset(
+                        own, t.actual_finish, _("%(task)s: actual finish") % {"task": label}
+                    ),
                     remaining=t.remaining,
                     percent_complete=(t.percent_complete or None) if t.actual_start else None,
                     calendar=cals.task[k] or None,
@@ -322,13 +338,16 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
         )
         for link in links
     )
-    status = _offset(axis, plan.status_date, "status date")
+    status = _offset(axis, plan.status_date, _("status date"))
     if status is None:
         for t in tasks:
             if t.actual_start is not None and t.actual_finish is None and not t.summary:
                 raise ScheduleError(
-                    f"Task UID {t.uid}: in progress (actual start, no actual finish), so the "
-                    "plan needs a status date"
+                    _(
+                        "Task UID %(uid)s: in progress (actual start, no actual finish), so the "
+                        "plan needs a status date"
+                    )
+                    % {"uid": t.uid}
                 )
     try:
         result = schedule(
@@ -338,7 +357,7 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
         )
     except CycleError as exc:
         names = " -> ".join(f"UID {tasks[int(k)].uid}" for k in exc.cycle)
-        raise ScheduleError(f"the links form a cycle: {names}") from None
+        raise ScheduleError(_("the links form a cycle: %(cycle)s") % {"cycle": names}) from None
     except EngineError as exc:
         raise ScheduleError(_named(str(exc), tasks, links)) from None
     fields: list[dict[str, Any]] = []
@@ -368,7 +387,7 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
         try:
             finish = axis.finish_datetime(result.finish) if tasks else origin
         except EngineError:
-            raise ScheduleError(_beyond("the plan")) from None
+            raise ScheduleError(_beyond(_("the plan"))) from None
         return Computed(
             finish=finish,
             assumed_years=axis.assumed_years(result.start, result.finish) if tasks else (),

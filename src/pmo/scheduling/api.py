@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -130,7 +131,7 @@ def _plan(request: HttpRequest, code: str) -> Plan:
     project = get_visible_project(user_of(request), code)
     plan = selectors.get_plan(project)
     if plan is None:
-        raise NotFoundError(f"project {code} has no plan yet (import one)")
+        raise NotFoundError(_("project %(code)s has no plan yet (import one)") % {"code": code})
     return plan
 
 
@@ -230,7 +231,9 @@ def update_task(request: HttpRequest, code: str, uid: int, payload: TaskPatch): 
     plan = _plan(request, code)
     task = plan.tasks.filter(uid=uid).first()
     if task is None:
-        raise NotFoundError(f"no task with UID {uid} in the plan of {code}")
+        raise NotFoundError(
+            _("no task with UID %(uid)s in the plan of %(code)s") % {"uid": uid, "code": code}
+        )
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     moved = services.update_task(actor=user_of(request), task=task, data=data, version=version)

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Field
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
@@ -128,21 +129,32 @@ MAX_OUTLINE_LEVEL = 1000
 
 def _check_uid(kind: str, uid: int) -> None:
     if not 0 <= uid <= MAX_UID:
-        raise ScheduleError(f"{kind} UID {uid}: not in 0..{MAX_UID}")
+        raise ScheduleError(
+            _("%(kind)s UID %(uid)s: not in 0..%(max)s")
+            % {"kind": kind, "uid": uid, "max": MAX_UID}
+        )
 
 
 def _validate(data: PlanData) -> None:
     """Refuse dangling references and bad values, naming the element."""
     cal_uids = {c.uid for c in data.calendars}
     if len(cal_uids) != len(data.calendars):
-        raise ScheduleError("Calendars: two calendars have the same UID")
+        raise ScheduleError(_("Calendars: two calendars have the same UID"))
     for c in data.calendars:
         if c.base_uid is not None and c.base_uid not in cal_uids:
-            raise ScheduleError(f"Calendar UID {c.uid}: BaseCalendarUID {c.base_uid} is unknown")
+            raise ScheduleError(
+                _("Calendar UID %(uid)s: BaseCalendarUID %(base)s is unknown")
+                % {"uid": c.uid, "base": c.base_uid}
+            )
         if c.week is None and c.base_uid is None:
-            raise ScheduleError(f"Calendar UID {c.uid}: has neither week days nor a base calendar")
+            raise ScheduleError(
+                _("Calendar UID %(uid)s: has neither week days nor a base calendar")
+                % {"uid": c.uid}
+            )
     if data.calendar_uid is not None and data.calendar_uid not in cal_uids:
-        raise ScheduleError(f"Project: CalendarUID {data.calendar_uid} is unknown")
+        raise ScheduleError(
+            _("Project: CalendarUID %(calendar)s is unknown") % {"calendar": data.calendar_uid}
+        )
     for c in data.calendars:
         _check_uid("Calendar", c.uid)
     for r in data.resources:
@@ -152,42 +164,61 @@ def _validate(data: PlanData) -> None:
     for t in data.tasks:
         _check_uid("Task", t.uid)
         if t.uid in seen:
-            raise ScheduleError(f"Task UID {t.uid}: UID is used twice")
+            raise ScheduleError(_("Task UID %(uid)s: UID is used twice") % {"uid": t.uid})
         seen.add(t.uid)
         if t.duration < 0:
-            raise ScheduleError(f"Task UID {t.uid}: Duration is negative")
+            raise ScheduleError(_("Task UID %(uid)s: Duration is negative") % {"uid": t.uid})
         for label, minutes in (("Duration", t.duration), ("RemainingDuration", t.remaining)):
             if minutes is not None and minutes > MAX_MINUTES:
-                raise ScheduleError(f"Task UID {t.uid}: {label} is longer than 100 years")
+                raise ScheduleError(
+                    _("Task UID %(uid)s: %(element)s is longer than 100 years")
+                    % {"uid": t.uid, "element": label}
+                )
         if not 0 <= t.outline_level <= MAX_OUTLINE_LEVEL:
             raise ScheduleError(
-                f"Task UID {t.uid}: OutlineLevel {t.outline_level} not in 0..{MAX_OUTLINE_LEVEL}"
+                _("Task UID %(uid)s: OutlineLevel %(level)s not in 0..%(max)s")
+                % {"uid": t.uid, "level": t.outline_level, "max": MAX_OUTLINE_LEVEL}
             )
 
         if t.calendar_uid is not None and t.calendar_uid not in cal_uids:
-            raise ScheduleError(f"Task UID {t.uid}: CalendarUID {t.calendar_uid} is unknown")
+            raise ScheduleError(
+                _("Task UID %(uid)s: CalendarUID %(calendar)s is unknown")
+                % {"uid": t.uid, "calendar": t.calendar_uid}
+            )
         for p in t.predecessors:
             if p.pred_uid not in uids:
                 raise ScheduleError(
-                    f"Task UID {t.uid}: PredecessorLink to unknown UID {p.pred_uid}"
+                    _("Task UID %(uid)s: PredecessorLink to unknown UID %(pred)s")
+                    % {"uid": t.uid, "pred": p.pred_uid}
                 )
             if p.pred_uid == t.uid:
-                raise ScheduleError(f"Task UID {t.uid}: PredecessorLink to itself")
+                raise ScheduleError(
+                    _("Task UID %(uid)s: PredecessorLink to itself") % {"uid": t.uid}
+                )
             if p.type not in LinkType.values:
-                raise ScheduleError(f"Task UID {t.uid}: unknown link type {p.type!r}")
+                raise ScheduleError(
+                    _("Task UID %(uid)s: unknown link type %(type)s")
+                    % {"uid": t.uid, "type": repr(p.type)}
+                )
             if abs(p.lag) > MAX_MINUTES:
                 raise ScheduleError(
-                    f"Task UID {t.uid}: LinkLag to UID {p.pred_uid} is longer than 100 years"
+                    _("Task UID %(uid)s: LinkLag to UID %(pred)s is longer than 100 years")
+                    % {"uid": t.uid, "pred": p.pred_uid}
                 )
         for b in t.baselines:
             if not 0 <= b.number < MAX_BASELINES:
-                raise ScheduleError(f"Task UID {t.uid}: Baseline Number {b.number} not in 0..10")
+                raise ScheduleError(
+                    _("Task UID %(uid)s: Baseline Number %(number)s not in 0..10")
+                    % {"uid": t.uid, "number": b.number}
+                )
     res_uids = {r.uid for r in data.resources}
     for a in data.assignments:
         if a.task_uid not in seen:
-            raise ScheduleError(f"Assignment: TaskUID {a.task_uid} is unknown")
+            raise ScheduleError(_("Assignment: TaskUID %(uid)s is unknown") % {"uid": a.task_uid})
         if a.resource_uid not in res_uids:
-            raise ScheduleError(f"Assignment: ResourceUID {a.resource_uid} is unknown")
+            raise ScheduleError(
+                _("Assignment: ResourceUID %(uid)s is unknown") % {"uid": a.resource_uid}
+            )
 
 
 def outline_numbers(levels: list[int]) -> list[str]:
@@ -576,29 +607,38 @@ def update_task(
     fields = sorted(allowed & set(data))
     for key in data:
         if key not in allowed:
-            raise FieldError(key, "is not a task field that can be set")
+            raise FieldError(key, _("is not a task field that can be set"))
     before = snapshot(locked, fields)
     if "duration" in data:
         if data["duration"] is None or not 0 <= data["duration"] <= MAX_MINUTES:
-            raise FieldError("duration", f"must be 0 to {MAX_MINUTES} working minutes (100 years)")
+            raise FieldError(
+                "duration",
+                _("must be 0 to %(max)s working minutes (100 years)") % {"max": MAX_MINUTES},
+            )
         if locked.summary:
-            raise FieldError("duration", "a summary task's duration comes from its subtasks")
+            raise FieldError("duration", _("a summary task's duration comes from its subtasks"))
     if data.get("name") == "":
-        raise FieldError("name", "is required")
+        raise FieldError("name", _("is required"))
     constraint = data.get("constraint", locked.constraint)
     dated = "constraint_date" in data and data["constraint_date"] is not None
     has_date = dated or ("constraint_date" not in data and locked.constraint_date is not None)
     if constraint not in ("ASAP", "ALAP") and not has_date:
-        raise FieldError("constraint_date", f"is required by constraint {constraint}")
+        raise FieldError(
+            "constraint_date",
+            _("is required by constraint %(constraint)s") % {"constraint": constraint},
+        )
     for key in fields:
         value = data[key]
         setattr(locked, key, to_db(value) if key in _DATETIMES else value)
     if locked.actual_finish is not None and locked.actual_start is None:
-        raise FieldError("actual_finish", "needs an actual start")
+        raise FieldError("actual_finish", _("needs an actual start"))
     if locked.actual_start and locked.actual_finish and locked.actual_finish < locked.actual_start:
-        raise FieldError("actual_finish", "is before the actual start")
+        raise FieldError("actual_finish", _("is before the actual start"))
     if locked.remaining is not None and not 0 <= locked.remaining <= MAX_MINUTES:
-        raise FieldError("remaining", f"must be 0 to {MAX_MINUTES} working minutes (100 years)")
+        raise FieldError(
+            "remaining",
+            _("must be 0 to %(max)s working minutes (100 years)") % {"max": MAX_MINUTES},
+        )
     if "duration" in data:
         locked.milestone = locked.duration == 0
     locked.version += 1
@@ -623,14 +663,17 @@ def update_link(
     tasks = {t.uid: t for t in plan.tasks.filter(uid__in=[pred_uid, succ_uid])}
     for field, uid in (("pred", pred_uid), ("succ", succ_uid)):
         if uid not in tasks:
-            raise FieldError(field, f"no task with UID {uid} in this plan")
+            raise FieldError(field, _("no task with UID %(uid)s in this plan") % {"uid": uid})
     if pred_uid == succ_uid:
-        raise FieldError("succ", "a task cannot depend on itself")
+        raise FieldError("succ", _("a task cannot depend on itself"))
     link = Link.objects.filter(plan=plan, pred=tasks[pred_uid], succ=tasks[succ_uid]).first()
     before = snapshot(link, ["type", "lag"]) if link else {}
     if data is None:
         if link is None:
-            raise NotFoundError(f"no link from UID {pred_uid} to UID {succ_uid}")
+            raise NotFoundError(
+                _("no link from UID %(pred)s to UID %(succ)s")
+                % {"pred": pred_uid, "succ": succ_uid}
+            )
         instance = link
         link.delete()
         instance.pk = link.pk
@@ -639,10 +682,14 @@ def update_link(
     else:
         kind = data.get("type", link.type if link else "FS")
         if kind not in LinkType.values:
-            raise FieldError("type", f"must be one of {', '.join(LinkType.values)}")
+            raise FieldError(
+                "type", _("must be one of %(types)s") % {"types": ", ".join(LinkType.values)}
+            )
         lag = int(data.get("lag", link.lag if link else 0))
         if abs(lag) > MAX_MINUTES:
-            raise FieldError("lag", f"must be -{MAX_MINUTES} to {MAX_MINUTES} minutes (100 years)")
+            raise FieldError(
+                "lag", _("must be -%(max)s to %(max)s minutes (100 years)") % {"max": MAX_MINUTES}
+            )
         action = AuditAction.UPDATE if link else AuditAction.CREATE
         link = link or Link(plan=plan, pred=tasks[pred_uid], succ=tasks[succ_uid])
         if "lag" in data and link.lag_percent is not None:
@@ -668,10 +715,10 @@ def set_baseline(*, actor: User, plan: Plan, number: int = 0, name: str = "") ->
     """Save the current dates of every task as baseline ``number`` (0..10), replacing it."""
     require_edit(actor, plan.project)
     if not 0 <= number < MAX_BASELINES:
-        raise FieldError("number", "must be within 0..10 (Baseline, Baseline1 .. Baseline10)")
+        raise FieldError("number", _("must be within 0..10 (Baseline, Baseline1 .. Baseline10)"))
     plan = Plan.objects.select_for_update(of=("self",)).select_related("project").get(pk=plan.pk)
     if plan.state != PlanState.CURRENT:
-        raise ConflictError("the plan is being recomputed; set the baseline when it is done")
+        raise ConflictError(_("the plan is being recomputed; set the baseline when it is done"))
     baseline, created = Baseline.objects.update_or_create(
         plan=plan, number=number, defaults={"name": name[:100]}
     )
