@@ -26,6 +26,7 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from pmo.accounts.models import OrgUnit, OrgUnitKind
 from pmo.core.errors import DomainError, FieldError
@@ -357,7 +358,9 @@ def load_network() -> PortfolioNetwork:
         network = build_network(len(items), src=src, dst=dst, slack=slack)
     except CycleError as exc:
         names = ", ".join(items[i].key for i in exc.cycle[:10])  # type: ignore[index]
-        raise NetworkCycleError(f"the portfolio network has a cycle through {names}") from None
+        raise NetworkCycleError(
+            _("the portfolio network has a cycle through %(items)s") % {"items": names}
+        ) from None
     drivers = {f"m:{m}": f"t:{t}" for m, t in task_milestone.items()}
     return PortfolioNetwork(items, index, network, projects, cross, calendars, drivers)
 
@@ -380,15 +383,17 @@ def source_key(*, milestone: Milestone | None = None, task: Task | None = None) 
         return f"m:{milestone.pk}"
     if task is not None:
         return f"t:{task.pk}"
-    raise FieldError("milestone", "give the milestone or the task that slips")
+    raise FieldError("milestone", _("give the milestone or the task that slips"))
 
 
 def analyse(net: PortfolioNetwork, key: str, days: int) -> dict[str, Any]:
     """What moves when the item ``key`` slips ``days`` working days (JSON-ready)."""
     if days < 1:
-        raise FieldError("days", "must be at least 1 working day")
+        raise FieldError("days", _("must be at least 1 working day"))
     if key not in net.index:
-        raise FieldError("source", "this item is done or has no date, so it cannot slip any more")
+        raise FieldError(
+            "source", _("this item is done or has no date, so it cannot slip any more")
+        )
     moved = propagate(net.network, {net.index[key]: days})
     rows = []
     assumed: set[int] = set()
@@ -462,7 +467,7 @@ def pushed_across(net: PortfolioNetwork, rows: list[dict[str, Any]]) -> set[str]
 def critical_chain(net: PortfolioNetwork, key: str) -> list[dict[str, Any]]:
     """The driving chain to item ``key`` with the cross-project links on it marked."""
     if key not in net.index:
-        raise FieldError("target", "this item is done or has no date")
+        raise FieldError("target", _("this item is done or has no date"))
     path = driving_path(net.network, net.index[key])
     chain: list[dict[str, Any]] = []
     for pos, i in enumerate(path):

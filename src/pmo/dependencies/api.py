@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -184,15 +185,22 @@ class ImpactOut(Schema):
 def _slip_source(user: Any, code: str, milestone: int | None, task: int | None) -> tuple[Any, Any]:
     project = get_visible_project(user, code)
     if bool(milestone) == bool(task):
-        raise FieldError("milestone", "give exactly one milestone or one task that slips")
+        raise FieldError("milestone", _("give exactly one milestone or one task that slips"))
     if milestone:
         m = Milestone.objects.filter(pk=milestone, project=project).first()
         if m is None:
-            raise FieldError("milestone", f"no milestone {milestone} in {project.code}")
+            raise FieldError(
+                "milestone",
+                _("no milestone %(milestone)s in %(where)s")
+                % {"milestone": milestone, "where": project.code},
+            )
         return m, None
     t = Task.objects.filter(pk=int(task or 0), plan__project=project, summary=False).first()
     if t is None:
-        raise FieldError("task", f"no task {task} in the plan of {project.code}")
+        raise FieldError(
+            "task",
+            _("no task %(task)s in the plan of %(where)s") % {"task": task, "where": project.code},
+        )
     return None, t
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import Role, User
@@ -71,8 +72,14 @@ def _source(
     """The slipping milestone or task: of the project, or of any project of the program."""
     milestone_id, task_id = data.get("slip_milestone"), data.get("slip_task")
     if milestone_id and task_id:
-        raise FieldError("slip_milestone", "give the milestone or the task that slips, not both")
-    where = project.code if project is not None else f"program {program.code if program else ''}"
+        raise FieldError(
+            "slip_milestone", gettext("give the milestone or the task that slips, not both")
+        )
+    where = (
+        project.code
+        if project is not None
+        else gettext("program %(code)s") % {"code": program.code if program else ""}
+    )
     milestones = Milestone.objects.filter(
         **({"project": project} if project is not None else {"project__program": program})
     )
@@ -88,11 +95,19 @@ def _source(
     if milestone_id:
         milestone = milestones.filter(pk=milestone_id).first()
         if milestone is None:
-            raise FieldError("slip_milestone", f"no milestone {milestone_id} in {where}")
+            raise FieldError(
+                "slip_milestone",
+                gettext("no milestone %(milestone)s in %(where)s")
+                % {"milestone": milestone_id, "where": where},
+            )
     if task_id:
         task = tasks.filter(pk=task_id).first()
         if task is None:
-            raise FieldError("slip_task", f"no task {task_id} in the plans of {where}")
+            raise FieldError(
+                "slip_task",
+                gettext("no task %(task)s in the plans of %(where)s")
+                % {"task": task_id, "where": where},
+            )
     return milestone, task
 
 
@@ -154,41 +169,54 @@ def create_change_request(*, actor: User, data: dict[str, Any]) -> ChangeRequest
     and attached."""
     code, program_code = data.get("project"), data.get("program")
     if bool(code) == bool(program_code):
-        raise FieldError("project", "give the project or the program the change is about")
+        raise FieldError("project", gettext("give the project or the program the change is about"))
     project: Project | None = None
     program: Program | None
     if code:
         try:
             project = get_visible_project(actor, str(code))
         except NotFoundError:
-            raise FieldError("project", f"no project with code {code!r}") from None
+            raise FieldError(
+                "project", gettext("no project with code %(code)s") % {"code": repr(code)}
+            ) from None
         if not can_edit_project(actor, project):
             raise PermissionDeniedError(
-                f"only the PMO or the manager of {project.code} may raise a change request on it"
+                gettext(
+                    "only the PMO or the manager of %(project)s may raise a change request on it"
+                )
+                % {"project": project.code}
             )
         program = project.program
     else:
         program = Program.objects.filter(code=str(program_code)).first()
         if program is None:
-            raise FieldError("program", f"no program with code {program_code!r}")
+            raise FieldError(
+                "program",
+                gettext("no program with code %(code)s") % {"code": repr(program_code)},
+            )
         if not _leads_program(actor, program):
             raise PermissionDeniedError(
-                f"only the PMO or the manager of program {program.code} may raise a change "
-                "request on it"
+                gettext(
+                    "only the PMO or the manager of program %(program)s may raise a change "
+                    "request on it"
+                )
+                % {"program": program.code}
             )
     if data.get("type") not in ChangeType.values:
-        raise FieldError("type", f"must be one of {', '.join(ChangeType.values)}")
+        raise FieldError(
+            "type", gettext("must be one of %(values)s") % {"values": ", ".join(ChangeType.values)}
+        )
     if not (data.get("title") or "").strip():
-        raise FieldError("title", "is required")
+        raise FieldError("title", gettext("is required"))
     days = int(data.get("slip_days") or 0)
     if days < 0:
-        raise FieldError("slip_days", "must be >= 0 working days")
+        raise FieldError("slip_days", gettext("must be >= 0 working days"))
     for key in ("cost_impact", "effort_impact"):
         if Decimal(str(data.get(key) or 0)) < 0:
-            raise FieldError(key, "must be >= 0")
+            raise FieldError(key, gettext("must be >= 0"))
     milestone, task = _source(project, program, data)
     if days and milestone is None and task is None:
-        raise FieldError("slip_milestone", "a slip needs the milestone or task that slips")
+        raise FieldError("slip_milestone", gettext("a slip needs the milestone or task that slips"))
     cr = ChangeRequest(
         code=_next_code(),
         project=project,
@@ -225,23 +253,30 @@ def update_change_request(
     locked.check_version(version)
     if locked.state not in (ChangeState.DRAFT, ChangeState.PM_REVIEW):
         raise ConflictError(
-            f"change request {locked.code} is in state '{locked.state}': "
-            "it can only be changed as a draft or in the PM review"
+            gettext(
+                "change request %(code)s is in state '%(state)s': "
+                "it can only be changed as a draft or in the PM review"
+            )
+            % {"code": locked.code, "state": locked.state}
         )
     if not (locked.requested_by_id == actor.pk or may_manage(actor, locked)):
-        raise PermissionDeniedError(f"you may not change change request {locked.code}")
+        raise PermissionDeniedError(
+            gettext("you may not change change request %(code)s") % {"code": locked.code}
+        )
     for key in data:
         if key not in EDITABLE:
-            raise FieldError(key, "is not a change-request field that can be set")
+            raise FieldError(key, gettext("is not a change-request field that can be set"))
     before = snapshot(locked, [*_AUDITED, "title", "type"])
     if "type" in data and data["type"] not in ChangeType.values:
-        raise FieldError("type", f"must be one of {', '.join(ChangeType.values)}")
+        raise FieldError(
+            "type", gettext("must be one of %(values)s") % {"values": ", ".join(ChangeType.values)}
+        )
     if "title" in data and not (data["title"] or "").strip():
-        raise FieldError("title", "is required")
+        raise FieldError("title", gettext("is required"))
     for key in ("cost_impact", "effort_impact"):
         if key in data:
             if data[key] is None or Decimal(str(data[key])) < 0:
-                raise FieldError(key, "must be >= 0")
+                raise FieldError(key, gettext("must be >= 0"))
             setattr(locked, key, Decimal(str(data[key])))
     for key in ("type", "title", "description"):
         if key in data:
@@ -249,9 +284,11 @@ def update_change_request(
     if "slip_days" in data:
         days = int(data["slip_days"] or 0)
         if days < 0:
-            raise FieldError("slip_days", "must be >= 0 working days")
+            raise FieldError("slip_days", gettext("must be >= 0 working days"))
         if days and locked.slip_milestone is None and locked.slip_task is None:
-            raise FieldError("slip_days", "this request names no milestone or task that slips")
+            raise FieldError(
+                "slip_days", gettext("this request names no milestone or task that slips")
+            )
         locked.slip_days = days
         locked.impact = (
             compute_impact(milestone=locked.slip_milestone, task=locked.slip_task, days=days)
@@ -325,19 +362,32 @@ def transition(
     """Take a workflow step; an action not allowed in this state (or for this user) is a 409
     (or 403) naming what is possible."""
     if action not in ACTIONS:
-        raise FieldError("action", f"must be one of {', '.join(ACTIONS)}")
+        raise FieldError(
+            "action", gettext("must be one of %(values)s") % {"values": ", ".join(ACTIONS)}
+        )
     locked = ChangeRequest.objects.select_for_update(of=("self",)).get(pk=cr.pk)
     locked.check_version(version)
     if action not in allowed_actions(actor, locked):
         everyone = _possible(locked.state)
         if action not in everyone:
             raise ConflictError(
-                f"cannot {action} change request {locked.code} in state "
-                f"'{locked.state}'; possible now: {', '.join(everyone) or 'nothing (closed)'}"
+                gettext(
+                    "cannot %(action)s change request %(code)s in state '%(state)s'; "
+                    "possible now: %(actions)s"
+                )
+                % {
+                    "action": action,
+                    "code": locked.code,
+                    "state": locked.state,
+                    "actions": ", ".join(everyone) or gettext("nothing (closed)"),
+                }
             )
-        raise PermissionDeniedError(f"you may not {action} change request {locked.code} now")
+        raise PermissionDeniedError(
+            gettext("you may not %(action)s change request %(code)s now")
+            % {"action": action, "code": locked.code}
+        )
     if action == "reject" and not note.strip():
-        raise FieldError("note", "say why the change is rejected")
+        raise FieldError("note", gettext("say why the change is rejected"))
     if action == "apply":
         return _apply(actor, locked, note)
     old = locked.state

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
 from pmo.core.errors import NotFoundError
@@ -63,7 +64,7 @@ def list_dependencies(
 def get_dependency(user: User, pk: int) -> Dependency:
     dep = list_dependencies(user).filter(pk=pk).first()
     if dep is None:
-        raise NotFoundError(f"no dependency {pk}")
+        raise NotFoundError(_("no dependency %(id)s") % {"id": pk})
     return dep
 
 
@@ -86,7 +87,7 @@ def list_change_requests(
 def get_change_request(user: User, pk: int) -> ChangeRequest:
     cr = list_change_requests(user).filter(pk=pk).first()
     if cr is None:
-        raise NotFoundError(f"no change request {pk}")
+        raise NotFoundError(_("no change request %(id)s") % {"id": pk})
     return cr
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import Person, User
@@ -113,15 +114,19 @@ def _endpoint(
 ) -> tuple[Project, Milestone | None, Task | None, ProjectGate | None]:
     code = data.get(f"{side}_project")
     if not code:
-        raise FieldError(f"{side}_project", "is required (a project code)")
+        raise FieldError(f"{side}_project", gettext("is required (a project code)"))
     try:
         project = get_visible_project(user, str(code))
     except NotFoundError:
-        raise FieldError(f"{side}_project", f"no project with code {code!r}") from None
+        raise FieldError(
+            f"{side}_project", gettext("no project with code %(code)s") % {"code": repr(code)}
+        ) from None
     milestone_id, task_id = data.get(f"{side}_milestone"), data.get(f"{side}_task")
     gate_id = data.get(f"{side}_gate")
     if sum(map(bool, (milestone_id, task_id, gate_id))) != 1:
-        raise FieldError(f"{side}_milestone", "give exactly one milestone, one task or one gate")
+        raise FieldError(
+            f"{side}_milestone", gettext("give exactly one milestone, one task or one gate")
+        )
     if gate_id:
         gate = (
             ProjectGate.objects.filter(pk=gate_id, lifecycle__project=project)
@@ -129,25 +134,35 @@ def _endpoint(
             .first()
         )
         if gate is None:
-            raise FieldError(f"{side}_gate", f"no gate {gate_id} in project {project.code}")
+            raise FieldError(
+                f"{side}_gate",
+                gettext("no gate %(gate)s in project %(project)s")
+                % {"gate": gate_id, "project": project.code},
+            )
         return project, None, None, gate
     if milestone_id:
         milestone = Milestone.objects.filter(pk=milestone_id, project=project).first()
         if milestone is None:
             raise FieldError(
-                f"{side}_milestone", f"no milestone {milestone_id} in project {project.code}"
+                f"{side}_milestone",
+                gettext("no milestone %(milestone)s in project %(project)s")
+                % {"milestone": milestone_id, "project": project.code},
             )
         return project, milestone, None, None
     task = Task.objects.filter(pk=int(task_id or 0), plan__project=project, summary=False).first()
     if task is None:
-        raise FieldError(f"{side}_task", f"no task {task_id} in the plan of project {project.code}")
+        raise FieldError(
+            f"{side}_task",
+            gettext("no task %(task)s in the plan of project %(project)s")
+            % {"task": task_id, "project": project.code},
+        )
     return project, None, task, None
 
 
 def _check_acyclic(supplier: Project, consumer: Project, ignore: int | None = None) -> None:
     """Refuse a link that closes a cycle in the project-level dependency graph."""
     if supplier.pk == consumer.pk:
-        raise FieldError("consumer_project", "a dependency links two different projects")
+        raise FieldError("consumer_project", gettext("a dependency links two different projects"))
     succ: dict[int, set[int]] = defaultdict(set)
     rows = Dependency.objects.filter(status__in=OPEN_STATUSES)
     if ignore is not None:
@@ -165,8 +180,11 @@ def _check_acyclic(supplier: Project, consumer: Project, ignore: int | None = No
             codes = dict(Project.objects.filter(pk__in=path).values_list("pk", "code"))
             chain = " -> ".join(codes[p] for p in [supplier.pk, *reversed(path)])
             raise ConflictError(
-                f"this dependency would close a cycle between projects: {chain}; "
-                "a project cannot (indirectly) depend on itself"
+                gettext(
+                    "this dependency would close a cycle between projects: %(chain)s; "
+                    "a project cannot (indirectly) depend on itself"
+                )
+                % {"chain": chain}
             )
         for nxt in succ[node]:
             if nxt not in parent:
@@ -179,7 +197,7 @@ def _person(field: str, value: Any) -> Person | None:
         return None
     person = Person.objects.filter(pk=value).first()
     if person is None:
-        raise FieldError(field, f"no person {value}")
+        raise FieldError(field, gettext("no person %(person)s") % {"person": value})
     return person
 
 
@@ -189,18 +207,27 @@ def _set_fields(dep: Dependency, data: dict[str, Any]) -> None:
             continue
         value = data[key]
         if key == "type" and value not in DependencyType.values:
-            raise FieldError("type", f"must be one of {', '.join(DependencyType.values)}")
+            raise FieldError(
+                "type",
+                gettext("must be one of %(values)s") % {"values": ", ".join(DependencyType.values)},
+            )
         if key == "status" and value not in MANUAL_STATUSES:
-            raise FieldError("status", f"must be one of {', '.join(DependencyStatus.values)}")
+            raise FieldError(
+                "status",
+                gettext("must be one of %(values)s")
+                % {"values": ", ".join(DependencyStatus.values)},
+            )
         if key in ("supplier_owner", "consumer_owner"):
             value = _person(key, value)
         if key in ("system", "description") and value is None:
             value = ""
         setattr(dep, key, value)
     if dep.type == DependencyType.NEED and not dep.agreed_date:
-        raise FieldError("agreed_date", "is required when a project needs a system by a date")
+        raise FieldError(
+            "agreed_date", gettext("is required when a project needs a system by a date")
+        )
     if dep.status == DependencyStatus.AGREED and not dep.agreed_date:
-        raise FieldError("agreed_date", "an agreed dependency needs its agreed date")
+        raise FieldError("agreed_date", gettext("an agreed dependency needs its agreed date"))
 
 
 def _may_edit(user: User, dep: Dependency) -> bool:
@@ -221,7 +248,9 @@ def create_dependency(*, actor: User, data: dict[str, Any]) -> Dependency:
     consumer, c_milestone, c_task, c_gate = _endpoint(actor, "consumer", data)
     if not (can_edit_project(actor, supplier) or can_edit_project(actor, consumer)):
         raise PermissionDeniedError(
-            "only the PMO or the manager of one of the two projects may register a dependency"
+            gettext(
+                "only the PMO or the manager of one of the two projects may register a dependency"
+            )
         )
     _check_acyclic(supplier, consumer)
     dep = Dependency(
@@ -262,7 +291,9 @@ def update_dependency(
     """Change a dependency (version-checked); reopening it re-checks for cycles."""
     if not _may_edit(actor, dep):
         raise PermissionDeniedError(
-            "only the PMO or the manager of one of the two projects may change this dependency"
+            gettext(
+                "only the PMO or the manager of one of the two projects may change this dependency"
+            )
         )
     locked = Dependency.objects.select_for_update(of=("self",)).get(pk=dep.pk)
     locked.check_version(version)

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from pmo.accounts.models import Role, User
 from pmo.accounts.selectors import org_unit_paths_of
@@ -69,7 +70,7 @@ def get_visible_project(
         .first()
     )
     if project is None:
-        raise NotFoundError(f"no project with code {code!r}")
+        raise NotFoundError(_("no project with code %(code)s") % {"code": repr(code)})
     return project
 
 
@@ -77,6 +78,9 @@ def require_edit(user: User, project: Project) -> None:
     """Raise :class:`PermissionDeniedError` unless ``user`` may edit ``project``."""
     if not can_edit_project(user, project):
         raise PermissionDeniedError(
-            f"you may read project {project.code} but not change it "
-            "(only the PMO and the project's own manager can)"
+            _(
+                "you may read project %(code)s but not change it "
+                "(only the PMO and the project's own manager can)"
+            )
+            % {"code": project.code}
         )

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from pmo.core.errors import FieldError
 
 __all__ = ["Period", "due_period", "parse_period", "period_of", "previous_period"]
@@ -49,17 +51,31 @@ def _month(year: int, month: int) -> Period:
 def parse_period(key: str, field: str = "period") -> Period:
     """Parse ``2026-W40`` or ``2026-10``; a bad key raises :class:`FieldError` naming ``field``."""
     if (m := _WEEK.match(key) or _MONTH.match(key)) and not YEARS[0] <= int(m[1]) <= YEARS[1]:
-        raise FieldError(field, f"{key!r}: the year must be {YEARS[0]} to {YEARS[1]}")
+        raise FieldError(
+            field,
+            gettext("%(key)s: the year must be %(first)s to %(last)s")
+            % {"key": repr(key), "first": YEARS[0], "last": YEARS[1]},
+        )
     if m := _WEEK.match(key):
         try:
             return _week(int(m[1]), int(m[2]))
         except ValueError:
-            raise FieldError(field, f"{key!r} is not an ISO week of {m[1]}") from None
+            raise FieldError(
+                field,
+                gettext("%(key)s is not an ISO week of %(year)s")
+                % {"key": repr(key), "year": m[1]},
+            ) from None
     if m := _MONTH.match(key):
         if not 1 <= int(m[2]) <= 12:
-            raise FieldError(field, f"{key!r} has no month {m[2]}")
+            raise FieldError(
+                field, gettext("%(key)s has no month %(month)s") % {"key": repr(key), "month": m[2]}
+            )
         return _month(int(m[1]), int(m[2]))
-    raise FieldError(field, f"{key!r} is not a period like 2026-W40 (week) or 2026-10 (month)")
+    raise FieldError(
+        field,
+        gettext("%(key)s is not a period like 2026-W40 (week) or 2026-10 (month)")
+        % {"key": repr(key)},
+    )
 
 
 def period_of(day: dt.date, cadence: str) -> Period:

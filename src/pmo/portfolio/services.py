@@ -22,6 +22,7 @@ from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError, Va
 from pmo.portfolio.access import can_create_project, require_edit
 from pmo.portfolio.models import (
     RAG_DIMENSIONS,
+    Cadence,
     Milestone,
     Portfolio,
     Program,
@@ -110,7 +111,11 @@ def _resolve(model: type[models.Model], field: str, value: Any, key: str = "code
         return None
     obj = model._default_manager.filter(**{key: value}).first()
     if obj is None:
-        raise FieldError(field, f"no {model._meta.verbose_name} with {key} {value!r}")
+        raise FieldError(
+            field,
+            _("no %(model)s with %(key)s %(value)s")
+            % {"model": model._meta.verbose_name, "key": key, "value": repr(value)},
+        )
     return obj
 
 
@@ -124,12 +129,12 @@ def _apply_project_data(project: Project, data: dict[str, Any]) -> None:
     }
     for field, value in data.items():
         if field not in PROJECT_FIELDS:
-            raise FieldError(field, "is not a project field that can be set")
+            raise FieldError(field, _("is not a project field that can be set"))
         if field in refs:
             model, key = refs[field]
             resolved = _resolve(model, field, value, key)
             if resolved is None and field in {"portfolio", "org_unit"}:
-                raise FieldError(field, "is required")
+                raise FieldError(field, _("is required"))
             setattr(project, field, resolved)
         else:
             setattr(
@@ -144,18 +149,21 @@ def _apply_project_data(project: Project, data: dict[str, Any]) -> None:
         and project.portfolio_id
         and project.program.portfolio_id != project.portfolio_id
     ):
-        raise FieldError("program", "belongs to another portfolio than the project")
+        raise FieldError("program", _("belongs to another portfolio than the project"))
 
 
 @transaction.atomic
 def create_project(*, actor: User, data: dict[str, Any]) -> Project:
     """Open a new project in the portfolio (PMO only)."""
     if not can_create_project(actor):
-        raise PermissionDeniedError("only the PMO may create projects")
+        raise PermissionDeniedError(_("only the PMO may create projects"))
     if not data.get("code"):
-        raise FieldError("code", "is required")
+        raise FieldError("code", _("is required"))
     if Project.objects.filter(code=data["code"]).exists():
-        raise FieldError("code", f"a project with code {data['code']!r} exists already")
+        raise FieldError(
+            "code",
+            _("a project with code %(code)s exists already") % {"code": repr(data["code"])},
+        )
     project = Project()
     _apply_project_data(project, data)
     if project.baseline_finish is None:
@@ -185,13 +193,18 @@ def update_project(
     if not actor.is_pmo:
         for field in data:
             if field in PMO_ONLY_FIELDS:
-                raise PermissionDeniedError(f"{field}: only the PMO may change this field")
+                raise PermissionDeniedError(
+                    _("%(field)s: only the PMO may change this field") % {"field": field}
+                )
     if (
         "code" in data
         and data["code"] != project.code
         and Project.objects.filter(code=data["code"]).exists()
     ):
-        raise FieldError("code", f"a project with code {data['code']!r} exists already")
+        raise FieldError(
+            "code",
+            _("a project with code %(code)s exists already") % {"code": repr(data["code"])},
+        )
     before = snapshot(project)
     _apply_project_data(project, data)
     _full_clean(project, exclude=["latest_report"])
@@ -234,7 +247,7 @@ def _check_report(report: StatusReport) -> None:
         rating = getattr(report, dimension)
         if rating not in Rag.values:
             errors.append(
-                {"field": dimension, "message": "must be 1 (green), 2 (amber) or 3 (red)"}
+                {"field": dimension, "message": _("must be 1 (green), 2 (amber) or 3 (red)")}
             )
         elif rating != Rag.GREEN and not getattr(report, f"{dimension}_reason").strip():
             errors.append(
@@ -247,7 +260,7 @@ def _check_report(report: StatusReport) -> None:
     if not (report.summary or "").strip():
         errors.append({"field": "summary", "message": _("a summary is required")})
     if not 0 <= report.percent_complete <= 100:
-        errors.append({"field": "percent_complete", "message": "must be between 0 and 100"})
+        errors.append({"field": "percent_complete", "message": _("must be between 0 and 100")})
     if errors:
         raise ValidationFailed(
             "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
@@ -257,7 +270,7 @@ def _check_report(report: StatusReport) -> None:
 def _set_report_data(report: StatusReport, data: dict[str, Any]) -> None:
     for field, value in data.items():
         if field not in REPORT_FIELDS:
-            raise FieldError(field, "is not a status report field that can be set")
+            raise FieldError(field, _("is not a status report field that can be set"))
         if value is None and field.endswith(
             ("_reason", "achievements", "next_steps", "help_needed")
         ):
@@ -286,12 +299,15 @@ def create_status_report(
     per = parse_period(period)
     if per.cadence != project.cadence:
         example = period_of(today, project.cadence).key
-        raise FieldError(
-            "period",
-            f"project {project.code} reports {project.cadence}: use a period like {example}",
+        # one sentence per cadence: the translation names it in words, not by its code
+        message = (
+            _("project %(code)s reports weekly: use a period like %(example)s")
+            if project.cadence == Cadence.WEEKLY
+            else _("project %(code)s reports monthly: use a period like %(example)s")
         )
+        raise FieldError("period", message % {"code": project.code, "example": example})
     if per.start > today:
-        raise FieldError("period", f"{period} has not started yet")
+        raise FieldError("period", _("%(period)s has not started yet") % {"period": period})
     if StatusReport.objects.filter(
         project=project, period=per.key, state=ReportState.DRAFT
     ).exists():
@@ -352,8 +368,11 @@ def update_status_report(
     require_edit(actor, report.project)
     if report.state != ReportState.DRAFT:
         raise ConflictError(
-            f"report {report.period} r{report.revision} is submitted and cannot change; "
-            "create a new revision for the period instead"
+            _(
+                "report %(period)s r%(revision)s is submitted and cannot change; "
+                "create a new revision for the period instead"
+            )
+            % {"period": report.period, "revision": report.revision}
         )
     report.check_version(version)
     before = snapshot(report)
@@ -481,12 +500,12 @@ RAID_FIELDS: dict[str, frozenset[str]] = {
 }
 
 
-def _set_fields(
-    instance: models.Model, data: dict[str, Any], allowed: frozenset[str], what: str
-) -> None:
+def _set_fields(instance: models.Model, data: dict[str, Any], allowed: frozenset[str]) -> None:
     for field, value in data.items():
         if field not in allowed:
-            raise FieldError(field, f"is not a {what} field that can be set")
+            # the model's name in the reader's language ("risk", "milestone" in English)
+            what = instance._meta.verbose_name
+            raise FieldError(field, _("is not a %(what)s field that can be set") % {"what": what})
         if field == "owner":
             value = _resolve(Person, "owner", value, "pk")
         elif value is None and isinstance(
@@ -528,7 +547,7 @@ def create_milestone(*, actor: User, project: Project, data: dict[str, Any]) -> 
     """Add a milestone to a project."""
     require_edit(actor, project)
     milestone = Milestone(project=project)
-    _set_fields(milestone, data, MILESTONE_FIELDS, "milestone")
+    _set_fields(milestone, data, MILESTONE_FIELDS)
     if milestone.forecast_date is None:
         milestone.forecast_date = milestone.baseline_date
     _save_new(actor, project, milestone)
@@ -544,7 +563,7 @@ def update_milestone(
     require_edit(actor, milestone.project)
     milestone.check_version(version)
     before = snapshot(milestone)
-    _set_fields(milestone, data, MILESTONE_FIELDS, "milestone")
+    _set_fields(milestone, data, MILESTONE_FIELDS)
     _save_changed(actor, milestone.project, milestone, before)
     return milestone
 
@@ -554,7 +573,7 @@ def create_raid_item(*, actor: User, project: Project, kind: str, data: dict[str
     """Add a risk, issue, action, decision or assumption (``kind`` is the plural name)."""
     require_edit(actor, project)
     item = RAID_MODELS[kind](project=project)
-    _set_fields(item, data, RAID_FIELDS[kind], kind[:-1])
+    _set_fields(item, data, RAID_FIELDS[kind])
     _save_new(actor, project, item)
     return item
 
@@ -569,6 +588,6 @@ def update_raid_item(
     require_edit(actor, item.project)
     item.check_version(version)
     before = snapshot(item)
-    _set_fields(item, data, RAID_FIELDS[kind], kind[:-1])
+    _set_fields(item, data, RAID_FIELDS[kind])
     _save_changed(actor, item.project, item, before)
     return item

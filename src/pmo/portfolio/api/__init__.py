@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -41,7 +42,7 @@ def _project(request: HttpRequest, code: str) -> Project:
 def _annotated(request: HttpRequest, code: str) -> Project:
     project = selectors.status_center(user_of(request), {}).filter(code=code).first()
     if project is None:
-        raise NotFoundError(f"no project with code {code!r}")
+        raise NotFoundError(_("no project with code %(code)s") % {"code": repr(code)})
     return project
 
 
@@ -92,7 +93,9 @@ def _report(request: HttpRequest, code: str, report_id: int) -> StatusReport:
         .first()
     )
     if report is None:
-        raise NotFoundError(f"project {code} has no status report {report_id}")
+        raise NotFoundError(
+            _("project %(code)s has no status report %(id)s") % {"code": code, "id": report_id}
+        )
     return report
 
 
@@ -185,7 +188,9 @@ def create_milestone(request: HttpRequest, code: str, payload: MilestoneIn):  # 
 def update_milestone(request: HttpRequest, code: str, milestone_id: int, payload: MilestonePatch):  # type: ignore[no-untyped-def]
     milestone = _project(request, code).milestones.filter(pk=milestone_id).first()
     if milestone is None:
-        raise NotFoundError(f"project {code} has no milestone {milestone_id}")
+        raise NotFoundError(
+            _("project %(code)s has no milestone %(id)s") % {"code": code, "id": milestone_id}
+        )
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     return services.update_milestone(
@@ -207,7 +212,10 @@ def _register_raid(kind: str, schema_in: Any, schema_patch: Any, schema_out: Any
             .first()
         )
         if item is None:
-            raise NotFoundError(f"project {code} has no {label} {item_id}")
+            raise NotFoundError(
+                _("project %(code)s has no %(what)s %(id)s")
+                % {"code": code, "what": model._meta.verbose_name, "id": item_id}
+            )
         return item
 
     @router.get(
