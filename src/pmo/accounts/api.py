@@ -1,6 +1,7 @@
 """REST endpoints for org units and people."""
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -82,7 +83,7 @@ def list_people(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-d
 def get_person(request: HttpRequest, person_id: int):  # type: ignore[no-untyped-def]
     person = selectors.list_people().filter(pk=person_id).first()
     if person is None:
-        raise NotFoundError(f"no person with id {person_id}")
+        raise NotFoundError(_("no person with id %(id)s") % {"id": person_id})
     return person
 
 

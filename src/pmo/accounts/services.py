@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pmo.accounts.models import ApiToken, OrgUnit, Person, User, hash_token
 from pmo.core.errors import FieldError, NotFoundError, PermissionDeniedError
@@ -18,9 +19,11 @@ def create_token(*, username: str, name: str = "") -> str:
     """Create an API token for ``username`` and return the raw token (shown once)."""
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise NotFoundError(f"no user named {username!r}")
+        raise NotFoundError(_("no user named %(username)s") % {"username": repr(username)})
     if not user.is_active:
-        raise FieldError("username", f"user {username!r} is inactive")
+        raise FieldError(
+            "username", _("user %(username)s is inactive") % {"username": repr(username)}
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, name=name, prefix=raw[:12], key_hash=hash_token(raw))
     return raw
@@ -46,14 +49,16 @@ def set_user_language(*, user: User, language: str) -> None:
     from django.conf import settings
 
     if language not in dict(settings.LANGUAGES):
-        raise FieldError("language", f"unknown language {language!r}")
+        raise FieldError(
+            "language", _("unknown language %(language)s") % {"language": repr(language)}
+        )
     User.objects.filter(pk=user.pk).update(language=language)
     user.language = language
 
 
 def _require_admin(actor: User) -> None:
     if not actor.is_pmo_admin:
-        raise PermissionDeniedError("only a PMO admin may change the organisation")
+        raise PermissionDeniedError(_("only a PMO admin may change the organisation"))
 
 
 @transaction.atomic
@@ -61,12 +66,17 @@ def create_org_unit(*, actor: User, data: dict[str, Any]) -> OrgUnit:
     """Create an org unit (PMO admin only)."""
     _require_admin(actor)
     if OrgUnit.objects.filter(code=data["code"]).exists():
-        raise FieldError("code", f"an org unit with code {data['code']!r} exists already")
+        raise FieldError(
+            "code",
+            _("an org unit with code %(code)s exists already") % {"code": repr(data["code"])},
+        )
     parent = None
     if data.get("parent"):
         parent = OrgUnit.objects.filter(code=data["parent"]).first()
         if parent is None:
-            raise FieldError("parent", f"no org unit with code {data['parent']!r}")
+            raise FieldError(
+                "parent", _("no org unit with code %(code)s") % {"code": repr(data["parent"])}
+            )
     unit = OrgUnit(
         code=data["code"],
         name=data["name"],
@@ -82,17 +92,24 @@ def create_org_unit(*, actor: User, data: dict[str, Any]) -> OrgUnit:
 def create_person(*, actor: User, data: dict[str, Any]) -> Person:
     """Create a person (PMO admin or member)."""
     if not actor.is_pmo:
-        raise PermissionDeniedError("only the PMO may add people")
+        raise PermissionDeniedError(_("only the PMO may add people"))
     unit = OrgUnit.objects.filter(code=data["org_unit"]).first()
     if unit is None:
-        raise FieldError("org_unit", f"no org unit with code {data['org_unit']!r}")
+        raise FieldError(
+            "org_unit", _("no org unit with code %(code)s") % {"code": repr(data["org_unit"])}
+        )
     user = None
     if data.get("username"):
         user = User.objects.filter(username=data["username"]).first()
         if user is None:
-            raise FieldError("username", f"no user named {data['username']!r}")
+            raise FieldError(
+                "username", _("no user named %(username)s") % {"username": repr(data["username"])}
+            )
         if Person.objects.filter(user=user).exists():
-            raise FieldError("username", f"user {data['username']!r} is already linked")
+            raise FieldError(
+                "username",
+                _("user %(username)s is already linked") % {"username": repr(data["username"])},
+            )
     return Person.objects.create(
         name=data["name"],
         name_zh=data.get("name_zh") or "",

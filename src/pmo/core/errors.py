@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 __all__ = [
     "ConflictError",
     "DomainError",
@@ -56,7 +58,7 @@ class ValidationFailed(DomainError):
         else:
             for message in exc.messages:
                 errors.append({"field": "__all__", "message": str(message)})
-        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid input"
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or _("invalid input")
         return cls(summary, errors=errors)
 
 

@@ -72,15 +72,17 @@ class RejectNulMiddleware:
     def _refuse(
         request: HttpRequest, field: str, message: str, status: int, *, detail: str = ""
     ) -> HttpResponse:
-        """The API's error body (``DomainError.payload``), or the 400 page in the user's language.
+        """The API's error body (``DomainError.payload``) or the 400 page, in the user's language.
 
         This middleware runs before the language is chosen (it must see the raw request first),
-        so the page picks it here the way ``LocaleMiddleware`` would.
+        so it picks it here the way ``LocaleMiddleware`` would (an API client by its
+        ``Accept-Language``). The parser's ``detail`` stays as it is.
         """
         suffix = f" ({detail})" if detail else ""
-        if request.path.startswith(API_PREFIX):
-            return JsonResponse(FieldError(field, message + suffix).payload(), status=status)
         with translation.override(translation.get_language_from_request(request)):
+            if request.path.startswith(API_PREFIX):
+                body = FieldError(field, _(message) + suffix).payload()
+                return JsonResponse(body, status=status)
             return bad_request_page(request, f"{field}: {_(message)}{suffix}")
 
     @staticmethod

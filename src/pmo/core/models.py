@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pmo.core.errors import ConflictError, FieldError
@@ -52,7 +53,7 @@ class TimeStampedModel(models.Model):
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 continue
             if getattr(self, field.attname) is None:
-                raise FieldError(field.attname, "a value is required; null is not allowed")
+                raise FieldError(field.attname, gettext("a value is required; null is not allowed"))
         super().save(*args, **kwargs)
 
 
@@ -68,8 +69,11 @@ class VersionedModel(TimeStampedModel):
         """Raise :class:`ConflictError` when ``expected`` is not the stored version."""
         if expected is not None and expected != self.version:
             raise ConflictError(
-                f"{self._meta.verbose_name} was changed by someone else "
-                f"(your version {expected}, current version {self.version}); reload and retry.",
+                gettext(
+                    "%(model)s was changed by someone else "
+                    "(your version %(yours)s, current version %(current)s); reload and retry."
+                )
+                % {"model": self._meta.verbose_name, "yours": expected, "current": self.version},
                 current_version=self.version,
             )
 

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from pmo.accounts.models import Role, User
 from pmo.core.errors import PermissionDeniedError
 
@@ -41,11 +43,11 @@ def require_manage(user: User) -> None:
     """Raise :class:`PermissionDeniedError` unless ``user`` manages resources."""
     if not can_manage_resources(user):
         raise PermissionDeniedError(
-            "only the PMO and resource managers may change resources, capacity and scenarios"
+            _("only the PMO and resource managers may change resources, capacity and scenarios")
         )
 
 
 def require_view(user: User) -> None:
     """Raise :class:`PermissionDeniedError` unless ``user`` may read capacity data."""
     if not can_view_capacity(user):
-        raise PermissionDeniedError("you may not read capacity data")
+        raise PermissionDeniedError(_("you may not read capacity data"))

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -404,7 +405,7 @@ def create_allocation(request: HttpRequest, payload: AllocationIn) -> Status:
 def _allocation(user: object, pk: int) -> Allocation:
     allocation = Allocation.objects.select_related("resource", "project").filter(pk=pk).first()
     if allocation is None:
-        raise NotFoundError(f"no allocation {pk}")
+        raise NotFoundError(_("no allocation %(allocation)s") % {"allocation": pk})
     return allocation
 
 
@@ -490,7 +491,7 @@ def get_causes(
     user = user_of(request)
     require_view(user)
     if last < first:
-        raise FieldError("last", "the end date is before the start date")
+        raise FieldError("last", _("the end date is before the start date"))
     return selectors.list_cell_causes(
         by=by,
         key=key,
@@ -518,9 +519,9 @@ def get_room(
     user = user_of(request)
     require_view(user)
     if last < first:
-        raise FieldError("last", "the end date is before the start date")
+        raise FieldError("last", _("the end date is before the start date"))
     if not selectors.list_resources().filter(pk=resource_id).exists():
-        raise NotFoundError(f"no resource {resource_id}")
+        raise NotFoundError(_("no resource %(resource)s") % {"resource": resource_id})
     return heatmap.room_in_role(
         resource_id,
         first=first,
@@ -745,6 +746,6 @@ def post_calendar_days(request: HttpRequest, payload: CalendarDaysIn) -> Status:
 def delete_calendar_day(request: HttpRequest, pk: int) -> Status:
     entry = CalendarDay.objects.filter(pk=pk).first()
     if entry is None:
-        raise NotFoundError(f"no calendar day {pk}")
+        raise NotFoundError(_("no calendar day %(day)s") % {"day": pk})
     services.delete_calendar_day(actor=user_of(request), entry=entry)
     return Status(204, None)

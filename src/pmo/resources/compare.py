@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from pmo.core.errors import FieldError
 from pmo.core.i18n import is_chinese
@@ -103,11 +104,11 @@ def compare_scenarios(
     current plan; unknown ids are a :class:`FieldError`."""
     unique = list(dict.fromkeys(ids))
     if not 1 <= len(unique) <= MAX_SCENARIOS:
-        raise FieldError("ids", f"choose 1 to {MAX_SCENARIOS} scenarios")
+        raise FieldError("ids", _("choose 1 to %(most)s scenarios") % {"most": MAX_SCENARIOS})
     found = Scenario.objects.in_bulk(unique)
     missing = [i for i in unique if i not in found]
     if missing:
-        raise FieldError("ids", f"no scenario {', '.join(map(str, missing))}")
+        raise FieldError("ids", _("no scenario %(ids)s") % {"ids": ", ".join(map(str, missing))})
     scenarios: list[Scenario | None] = [None, *(found[i] for i in unique)]
     overrides = calendars.load_overrides()  # once for every layer
     changes = [

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
@@ -89,13 +90,18 @@ def start_leveling(
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     if scenario.state != ScenarioState.DRAFT:
-        raise ConflictError(f"scenario {scenario.name!r} is {scenario.state}; it cannot change")
+        raise ConflictError(
+            _("scenario %(name)s is %(state)s; it cannot change")
+            % {"name": repr(scenario.name), "state": scenario.state}
+        )
     if not 1 <= time_limit <= MAX_TIME_LIMIT:
-        raise FieldError("time_limit", f"between 1 and {MAX_TIME_LIMIT} seconds")
+        raise FieldError(
+            "time_limit", _("between 1 and %(most)s seconds") % {"most": MAX_TIME_LIMIT}
+        )
     if backend not in BACKENDS:
-        raise FieldError("backend", f"one of {', '.join(BACKENDS)}")
+        raise FieldError("backend", _("one of %(choices)s") % {"choices": ", ".join(BACKENDS)})
     if active_run(scenario) is not None:
-        raise ConflictError("a leveling run of this scenario is under way; wait for it")
+        raise ConflictError(_("a leveling run of this scenario is under way; wait for it"))
     if pinned is not None:
         _set_pins(actor, scenario, pinned)
     run = LevelingRun.objects.create(
@@ -130,8 +136,8 @@ def cancel_leveling(*, actor: User, run: LevelingRun) -> LevelingRun:
     locked = LevelingRun.objects.select_for_update().get(pk=run.pk)
     if not locked.active:
         raise ConflictError(
-            f"leveling run {locked.pk} is {locked.state}; only a queued or running run "
-            "can be cancelled"
+            _("leveling run %(run)s is %(state)s; only a queued or running run can be cancelled")
+            % {"run": locked.pk, "state": locked.state}
         )
     before = locked.state
     locked.state, locked.phase = LevelingState.CANCELLED, "cancelled"
@@ -154,7 +160,9 @@ def _set_pins(actor: User, scenario: Scenario, codes: list[str]) -> None:
     )
     unknown = sorted(wanted - set(in_scenario))
     if unknown:
-        raise FieldError("pinned", f"not in this scenario: {', '.join(unknown)}")
+        raise FieldError(
+            "pinned", _("not in this scenario: %(codes)s") % {"codes": ", ".join(unknown)}
+        )
     changed = {}
     shifts = {s.project_id: s for s in ProjectShift.objects.filter(scenario=scenario)}
     for code, pk in in_scenario.items():
@@ -183,7 +191,7 @@ def get_leveling_run(pk: int) -> LevelingRun:
     """The run ``pk`` or :class:`NotFoundError`."""
     run = LevelingRun.objects.select_related("scenario").filter(pk=pk).first()
     if run is None:
-        raise NotFoundError(f"no leveling run {pk}")
+        raise NotFoundError(_("no leveling run %(run)s") % {"run": pk})
     return run
 
 
@@ -299,7 +307,9 @@ def run_leveling(run_id: int, *, today: dt.date | None = None) -> LevelingRun:
             logger.exception("leveling run %s failed", run.pk)
         message = getattr(exc, "message", None) or str(exc) or exc.__class__.__name__
         if isinstance(exc, adapters.EngineError):
-            message = f"no schedule found ({message}); the scenario is unchanged"
+            message = _("no schedule found (%(reason)s); the scenario is unchanged") % {
+                "reason": message
+            }
         LevelingRun.objects.filter(pk=run.pk, state=LevelingState.RUNNING).update(
             state=LevelingState.FAILED, phase="failed", error=message, finished_at=timezone.now()
         )
@@ -378,9 +388,14 @@ def _apply(
 ) -> dict[str, Any]:
     scenario = Scenario.objects.select_for_update().get(pk=run.scenario_id)
     if scenario.state != ScenarioState.DRAFT:
-        raise ConflictError(f"the scenario was {scenario.state} during the run; nothing changed")
+        raise ConflictError(
+            _("the scenario was %(state)s during the run; nothing changed")
+            % {"state": scenario.state}
+        )
     if scenario.version != run.scenario_version:
-        raise ConflictError("the scenario was changed during the run; nothing changed, level again")
+        raise ConflictError(
+            _("the scenario was changed during the run; nothing changed, level again")
+        )
     rows = {
         a.pk: a
         for a in Allocation.objects.filter(
@@ -388,7 +403,9 @@ def _apply(
         ).select_related("resource", "project")
     }
     if len(rows) != len(moved):
-        raise ConflictError("the scenario was changed during the run; nothing changed, level again")
+        raise ConflictError(
+            _("the scenario was changed during the run; nothing changed, level again")
+        )
     scope = f"scenario:{scenario.pk}"
     shift_days: dict[int, int] = defaultdict(int)
     moved_out = []

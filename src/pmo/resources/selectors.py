@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from pmo.core.errors import NotFoundError
 from pmo.core.i18n import is_chinese, pick
@@ -68,7 +69,7 @@ def get_scenario(pk: int) -> Scenario:
     """The scenario ``pk`` or :class:`NotFoundError`."""
     scenario = Scenario.objects.filter(pk=pk).first()
     if scenario is None:
-        raise NotFoundError(f"no scenario {pk}")
+        raise NotFoundError(_("no scenario %(scenario)s") % {"scenario": pk})
     return scenario
 
 
@@ -118,7 +119,9 @@ def list_cell_causes(
     try:
         condition = _group_filter(by, key)
     except ValueError:
-        raise NotFoundError(f"no {by} {key!r}") from None
+        raise NotFoundError(
+            _("no %(grouping)s %(key)s") % {"grouping": by, "key": repr(key)}
+        ) from None
     rows = list(
         Allocation.objects.filter(
             (only or ResourceFilter()).q("resource__"),

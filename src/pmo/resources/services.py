@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
@@ -97,13 +98,13 @@ def _clean(instance: models.Model, exclude: list[str] | None = None) -> None:
 def _assign(instance: models.Model, data: dict[str, Any], fields: list[str]) -> None:
     for name, value in data.items():
         if name not in fields:
-            raise FieldError(name, "unknown field")
+            raise FieldError(name, _("unknown field"))
         setattr(instance, name, value)
 
 
 def _check_dates(first: dt.date | None, last: dt.date | None) -> None:
     if first and last and last < first:
-        raise FieldError("last", "the end date is before the start date")
+        raise FieldError("last", _("the end date is before the start date"))
 
 
 # --- resources -------------------------------------------------------------
@@ -119,7 +120,9 @@ def create_resource(*, actor: User | None, data: dict[str, Any]) -> Resource:
     _check_dates(resource.available_from, resource.available_until)
     _clean(resource)
     if Resource.objects.filter(code=resource.code).exists():
-        raise FieldError("code", f"a resource with code {resource.code!r} exists")
+        raise FieldError(
+            "code", _("a resource with code %(code)s exists") % {"code": repr(resource.code)}
+        )
     resource.save()
     record(
         actor=actor,
@@ -144,7 +147,9 @@ def update_resource(
     _check_dates(resource.available_from, resource.available_until)
     _clean(resource)
     if Resource.objects.filter(code=resource.code).exclude(pk=resource.pk).exists():
-        raise FieldError("code", f"a resource with code {resource.code!r} exists")
+        raise FieldError(
+            "code", _("a resource with code %(code)s exists") % {"code": repr(resource.code)}
+        )
     changes = diff(before, snapshot(resource))
     if changes:
         resource.version += 1
@@ -164,7 +169,10 @@ def update_resource(
 
 def _draft(scenario: Scenario | None) -> None:
     if scenario is not None and scenario.state != ScenarioState.DRAFT:
-        raise ConflictError(f"scenario {scenario.name!r} is {scenario.state}; it cannot change")
+        raise ConflictError(
+            _("scenario %(name)s is %(state)s; it cannot change")
+            % {"name": repr(scenario.name), "state": scenario.state}
+        )
 
 
 @transaction.atomic
@@ -193,7 +201,8 @@ def add_capacity_change(
     if overlap is not None:
         raise FieldError(
             "first",
-            f"overlaps the capacity change {overlap.first}..{overlap.last}; change that one",
+            _("overlaps the capacity change %(first)s..%(last)s; change that one")
+            % {"first": overlap.first, "last": overlap.last},
         )
     change.save()
     record(
@@ -249,7 +258,12 @@ def parse_calendar_days(text: str) -> list[tuple[dt.date, bool, str]]:
         try:
             day = dt.date.fromisoformat(words[0])
         except ValueError:
-            errors.append({"field": f"line {number}", "message": f"{words[0]!r} is not a date"})
+            errors.append(
+                {
+                    "field": f"line {number}",
+                    "message": _("%(text)s is not a date") % {"text": repr(words[0])},
+                }
+            )
             continue
         kind = words[1].lower() if len(words) > 1 else ""
         working = kind in WORK_WORDS
@@ -269,10 +283,10 @@ def add_calendar_days(*, actor: User, calendar: str, text: str) -> int:
     All lines or none; audited. Returns how many days were written."""
     require_manage(actor)
     if calendar not in {c.value for c in WorkingCalendar}:
-        raise FieldError("calendar", f"unknown calendar {calendar!r}")
+        raise FieldError("calendar", _("unknown calendar %(code)s") % {"code": repr(calendar)})
     days = parse_calendar_days(text)
     if not days:
-        raise FieldError("days", "enter at least one line: YYYY-MM-DD [off|work] [name]")
+        raise FieldError("days", _("enter at least one line: YYYY-MM-DD [off|work] [name]"))
     for day, working, name in days:
         entry, created = CalendarDay.objects.update_or_create(
             calendar=calendar, day=day, defaults={"working": working, "name": name}
@@ -310,7 +324,7 @@ def _may_allocate(actor: User, project: Project, status: str) -> None:
     if can_edit_project(actor, project) and status == AllocationStatus.PROPOSED:
         return
     raise PermissionDeniedError(
-        "only resource managers commit allocations; a project's manager may propose them"
+        _("only resource managers commit allocations; a project's manager may propose them")
     )
 
 
@@ -325,7 +339,7 @@ def create_allocation(
     _clean(allocation, exclude=["origin", "scenario"])
     project = Project.objects.filter(pk=allocation.project_id).first()
     if project is None:
-        raise FieldError("project", "no such project")
+        raise FieldError("project", _("no such project"))
     _may_allocate(actor, project, allocation.status)
     _draft(scenario)
     allocation.save()
@@ -342,7 +356,7 @@ def create_allocation(
 def _editable(allocation: Allocation) -> None:
     if allocation.source == AllocationSource.SCHEDULE and allocation.scenario_id is None:
         raise ConflictError(
-            "this allocation comes from the project's schedule; change the plan instead"
+            _("this allocation comes from the project's schedule; change the plan instead")
         )
 
 
@@ -451,7 +465,7 @@ def create_scenario(*, actor: User, name: str, description: str = "") -> Scenari
     """Copy the current allocations and capacity changes into a new draft scenario."""
     require_manage(actor)
     if not name.strip():
-        raise FieldError("name", "a scenario needs a name")
+        raise FieldError("name", _("a scenario needs a name"))
     scenario = Scenario.objects.create(
         name=name.strip()[:200], description=description, created_by=actor
     )
@@ -502,9 +516,9 @@ def shift_project(
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     _draft(scenario)
     if abs(days) > 3660:
-        raise FieldError("days", "shift by at most 3,660 days")
+        raise FieldError("days", _("shift by at most 3,660 days"))
     if priority is not None and not 1 <= priority <= 5:
-        raise FieldError("priority", "priority is 1 (highest) to 5")
+        raise FieldError("priority", _("priority is 1 (highest) to 5"))
     shift, _created = ProjectShift.objects.get_or_create(scenario=scenario, project=project)
     before = {"days": shift.days, "priority": shift.priority, "pinned": shift.pinned}
     if days:
@@ -556,7 +570,8 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
     _draft(scenario)
     if version is not None and version != scenario.version:
         raise ConflictError(
-            f"the scenario was changed (your version {version}, current {scenario.version})",
+            _("the scenario was changed (your version %(yours)s, current %(current)s)")
+            % {"yours": version, "current": scenario.version},
             current_version=scenario.version,
         )
     live = Allocation.objects.select_for_update().filter(
@@ -575,8 +590,10 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
     ]
     if stale.exists() or moved:
         raise ConflictError(
-            "allocations of the current plan changed since this scenario was created; "
-            "create a new scenario from the current plan"
+            _(
+                "allocations of the current plan changed since this scenario was created; "
+                "create a new scenario from the current plan"
+            )
         )
     live_changes = CapacityChange.objects.filter(scenario=None)
     if (
@@ -584,8 +601,10 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
         or live_changes.count() != scenario.copied_capacity_changes
     ):
         raise ConflictError(
-            "capacity changed since this scenario was created; "
-            "create a new scenario from the current plan"
+            _(
+                "capacity changed since this scenario was created; "
+                "create a new scenario from the current plan"
+            )
         )
     kept = {c.origin_id for c in copies if c.origin_id}
     doomed = [a for a in live if a.pk not in kept]
@@ -696,5 +715,5 @@ def get_resource(pk: int) -> Resource:
     """The resource ``pk`` or :class:`NotFoundError`."""
     resource = Resource.objects.filter(pk=pk).first()
     if resource is None:
-        raise NotFoundError(f"no resource {pk}")
+        raise NotFoundError(_("no resource %(resource)s") % {"resource": pk})
     return resource

@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -59,8 +60,14 @@ MAX_ROWS = 50_000  # per sheet; 20,000 resources import in about 13 s
 def _check_rows(sheet: str, number: int) -> None:
     if number - 1 > MAX_ROWS:
         raise ValidationFailed(
-            f"nothing imported: sheet {sheet} has more than {MAX_ROWS:,} rows; split it",
-            errors=[{"field": sheet, "message": f"more than {MAX_ROWS:,} rows"}],
+            _("nothing imported: sheet %(sheet)s has more than %(rows)s rows; split it")
+            % {"sheet": sheet, "rows": f"{MAX_ROWS:,}"},
+            errors=[
+                {
+                    "field": sheet,
+                    "message": _("more than %(rows)s rows") % {"rows": f"{MAX_ROWS:,}"},
+                }
+            ],
         )
 
 
@@ -83,9 +90,9 @@ def _decimal(value: Any) -> Decimal | None:
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise ValueError("not a number") from None
+        raise ValueError(_("not a number")) from None
     if not number.is_finite() or number < 0 or number > 99999:
-        raise ValueError("a number from 0 to 99999")
+        raise ValueError(_("a number from 0 to 99999"))
     return number
 
 
@@ -105,7 +112,7 @@ def _date(value: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(_text(value))
     except ValueError:
-        raise ValueError("a date like 2026-03-31") from None
+        raise ValueError(_("a date like 2026-03-31")) from None
 
 
 CALENDAR_NAMES = {
@@ -124,7 +131,7 @@ CALENDAR_NAMES = {
 def _calendar(value: Any) -> str:
     code = CALENDAR_NAMES.get(_text(value).lower())
     if code is None:
-        raise ValueError("calendar is 'CN' (mainland China) or empty (Monday to Friday)")
+        raise ValueError(_("calendar is 'CN' (mainland China) or empty (Monday to Friday)"))
     return code
 
 
@@ -143,7 +150,7 @@ def _header(ws: Any, required: set[str], errors: _Errors) -> dict[str, int]:
     names = {_text(v).lower(): i for i, v in enumerate(first) if _text(v)}
     for name in sorted(required):
         if name not in names:
-            errors.add(ws.title, 1, None, f"missing column {name!r}")
+            errors.add(ws.title, 1, None, _("missing column %(column)s") % {"column": repr(name)})
     return names
 
 
@@ -153,18 +160,18 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
         require_manage(actor)
     raw = stream.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
-        raise ValidationFailed("the file is larger than 10 MB", errors=[])
+        raise ValidationFailed(_("the file is larger than 10 MB"), errors=[])
     try:
         book = load_workbook(BytesIO(raw), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a file that is not XLSX
         raise ValidationFailed(
-            "the file is not an XLSX workbook",
-            errors=[{"field": "file", "message": "not an XLSX workbook"}],
+            _("the file is not an XLSX workbook"),
+            errors=[{"field": "file", "message": _("not an XLSX workbook")}],
         ) from None
     if "Resources" not in book.sheetnames:
         raise ValidationFailed(
-            "the workbook has no sheet 'Resources'",
-            errors=[{"field": "Resources", "message": "missing sheet"}],
+            _("the workbook has no sheet 'Resources'"),
+            errors=[{"field": "Resources", "message": _("missing sheet")}],
         )
     errors = _Errors()
     units = dict(OrgUnit.objects.values_list("code", "pk"))
@@ -196,14 +203,14 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                     elif name == "org_unit":
                         code = _text(value)
                         if code not in units:
-                            raise ValueError(f"unknown org unit {code!r}")
+                            raise ValueError(_("unknown org unit %(code)s") % {"code": repr(code)})
                         row["org_unit_id"] = units[code]
                     elif name == "calendar":
                         row["calendar"] = _calendar(value)
                     elif name == "kind":
                         kind = _text(value).lower()
                         if kind not in ResourceKind.values:
-                            raise ValueError("kind is 'person' or 'pool'")
+                            raise ValueError(_("kind is 'person' or 'pool'"))
                         row["kind"] = kind
                     else:
                         row[name] = _text(value)
@@ -211,14 +218,19 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                     errors.add("Resources", number, column, str(exc))
             for name in ("code", "name", "role"):
                 if name in cols and not row.get(name):
-                    errors.add("Resources", number, cols[name] + 1, f"{name} is required")
+                    errors.add(
+                        "Resources",
+                        number,
+                        cols[name] + 1,
+                        _("%(column)s is required") % {"column": name},
+                    )
             if (
                 row.get("available_from")
                 and row.get("available_until")
                 and row["available_until"] < row["available_from"]
             ):
                 errors.add(
-                    "Resources", number, cols["available_until"] + 1, "before available_from"
+                    "Resources", number, cols["available_until"] + 1, _("before available_from")
                 )
             if len(errors.items) == before:
                 _check_model(row, number, cols, errors)
@@ -227,7 +239,12 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
     repeated = {code for code, times in Counter(codes).items() if times > 1}
     for number, row in rows:
         if row.get("code") in repeated:
-            errors.add("Resources", number, cols["code"] + 1, f"code {row['code']!r} repeated")
+            errors.add(
+                "Resources",
+                number,
+                cols["code"] + 1,
+                _("code %(code)s repeated") % {"code": repr(row["code"])},
+            )
     capacity: list[tuple[int, dict[str, Any]]] = []
     if "Capacity" in book.sheetnames:
         cs = book["Capacity"]
@@ -247,7 +264,10 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                 code = _text(cell("resource"))
                 if code not in known:
                     errors.add(
-                        "Capacity", number, ccols["resource"] + 1, f"unknown resource {code!r}"
+                        "Capacity",
+                        number,
+                        ccols["resource"] + 1,
+                        _("unknown resource %(code)s") % {"code": repr(code)},
                     )
                 entry["resource"] = code
                 for name, key, parse in (
@@ -263,9 +283,14 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                         errors.add("Capacity", number, ccols[name] + 1, str(exc))
                         continue
                     if entry[key] is None:
-                        errors.add("Capacity", number, ccols[name] + 1, f"{name} is required")
+                        errors.add(
+                            "Capacity",
+                            number,
+                            ccols[name] + 1,
+                            _("%(column)s is required") % {"column": name},
+                        )
                 if entry.get("first") and entry.get("last") and entry["last"] < entry["first"]:
-                    errors.add("Capacity", number, ccols["to"] + 1, "before 'from'")
+                    errors.add("Capacity", number, ccols["to"] + 1, _("before 'from'"))
                 capacity.append((number, entry))
         by_resource: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         for number, entry in capacity:
@@ -276,13 +301,19 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
             )
             for (_f1, l1, _n1), (f2, _l2, n2) in itertools.pairwise(spans):
                 if f2 <= l1:
-                    errors.add("Capacity", n2, ccols["from"] + 1, "overlaps an earlier row")
+                    errors.add("Capacity", n2, ccols["from"] + 1, _("overlaps an earlier row"))
     if errors.items:
         summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors.items[:20])
         more = len(errors.items) - MAX_ERRORS
         if more > 0:
-            summary += f" (the first {MAX_ERRORS} of {len(errors.items)} errors are listed)"
-        raise ValidationFailed(f"nothing imported: {summary}", errors=errors.items[:MAX_ERRORS])
+            summary += " " + _("(the first %(shown)s of %(total)s errors are listed)") % {
+                "shown": MAX_ERRORS,
+                "total": len(errors.items),
+            }
+        raise ValidationFailed(
+            _("nothing imported: %(errors)s") % {"errors": summary},
+            errors=errors.items[:MAX_ERRORS],
+        )
     return _apply(actor, rows, capacity)
 
 

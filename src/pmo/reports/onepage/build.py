@@ -125,7 +125,7 @@ def build_onepage(
             per = parse_period(period)
             if per.cadence != "weekly":
                 raise FieldError(
-                    "period", "the one-page report is weekly: use a week like 2026-W40"
+                    "period", _("the one-page report is weekly: use a week like 2026-W40")
                 )
         elif isinstance(period, Period):
             per = period
