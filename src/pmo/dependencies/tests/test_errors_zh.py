@@ -1,0 +1,25 @@
+"""Service errors read in the reader's language: a Chinese user gets Chinese messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from pmo.core.errors import ConflictError
+from pmo.dependencies import changes
+
+
+def test_a_refused_workflow_step_reads_in_chinese(users: Any, web: Any) -> None:
+    # given a draft change request on CORE1, raised by its PM
+    cr = changes.create_change_request(
+        actor=users["pm"], data={"project": "CORE1", "type": "scope", "title": "Small"}
+    )
+    # when the PM tries to apply it while the UI is in Chinese
+    with translation.override("zh-hans"), pytest.raises(ConflictError) as info:
+        changes.transition(actor=users["pm"], cr=cr, action="apply")
+    # then the sentence is Chinese; the state and the actions stay codes
+    assert info.value.message == (
+        f"变更请求 {cr.code} 处于状态 'draft'，无法执行 apply；当前可执行：submit, withdraw"
+    )
