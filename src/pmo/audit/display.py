@@ -97,6 +97,8 @@ def _value(
         if timezone.is_aware(moment) and not wall_clock:
             moment = timezone.localtime(moment)
         return moment.strftime("%Y-%m-%d %H:%M")
+    if field is None and isinstance(value, str):
+        value = _(value)
     text = value if isinstance(value, str) else str(value)
     return text if len(text) <= LONGEST else text[: LONGEST - 1] + "…"
 
@@ -131,7 +133,10 @@ def shown_events(events: list[AuditEvent]) -> list[ShownEvent]:
             field = fields[name]
             before, after = _pair(pair)
             local = name in wall_clock
-            label = str(field.verbose_name) if field is not None else name.replace("_", " ")
+            # a pseudo-field of a service ("plan", "milestone") and its fixed words read through
+            # the catalogue; names and numbers pass through unchanged
+            words = name.replace("_", " ")
+            label = str(field.verbose_name) if field is not None else (_(words) if words else name)
             changes.append(
                 ShownChange(
                     label,

@@ -85,7 +85,7 @@ class Plan(VersionedModel):
         verbose_name_plural = _("plans")
 
     def __str__(self) -> str:
-        return f"plan of {self.project_id}"
+        return f"plan of {self.project.code}"
 
 
 class Calendar(models.Model):

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
@@ -387,7 +388,7 @@ def replace_plan(*, actor: User | None, project: Project, data: PlanData) -> Pla
                 action=AuditAction.DELETE,
                 instance=milestone,
                 scope=scope_of(project),
-                changes={"milestone": [milestone.name, "replaced by the schedule"]},
+                changes={"milestone": [milestone.name, gettext_noop("replaced by the schedule")]},
             )
         Milestone.objects.filter(pk__in=[m.pk for m in superseded]).delete()
         if old is not None:
@@ -400,7 +401,9 @@ def replace_plan(*, actor: User | None, project: Project, data: PlanData) -> Pla
             action=AuditAction.UPDATE if replaced else AuditAction.CREATE,
             instance=plan,
             scope=scope_of(project),
-            changes={"plan": ["replaced" if replaced else None, f"{len(data.tasks)} tasks"]},
+            changes={
+                "plan": [gettext_noop("replaced") if replaced else None, f"{len(data.tasks)} tasks"]
+            },
         )
     return plan
 

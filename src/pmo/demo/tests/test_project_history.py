@@ -40,6 +40,13 @@ def history(make_project: Callable[..., Any], users: dict[str, Any]) -> Any:
         scope=f"project:{project.pk}",
         changes={"status_date": [None, "2026-12-01T09:00:00+00:00"]},
     )
+    record(
+        actor=None,
+        action=AuditAction.DELETE,
+        instance=project,
+        scope=f"project:{project.pk}",
+        changes={"milestone": ["Go-live", "replaced by the schedule"]},
+    )
     return project
 
 
@@ -65,4 +72,7 @@ def test_history_in_chinese(client: Client, users: Any, history: Any) -> None:
     client.cookies["pmo_language"] = "zh-hans"
     text = _history_of(client, history)
     assert "状态</span>: 进行中 → 暂停" in text
+    # a service's own words (not a model field) read through the catalogue too
+    assert "里程碑</span>: Go-live → 已由进度计划取代" in text
+    assert f"plan of {history.code}" in text
     assert "<td>系统</td>" in text
