@@ -47,6 +47,25 @@ PEOPLE = [
     ("Lim Hui Ling", "林慧玲", "sg-ops"),
 ]
 
+# people of PEOPLE who do not manage projects (the rest are project managers)
+TITLES = {
+    "Li Na": "PMO analyst",
+    "Wang Fang": "Quality manager",
+    "Xu Ming": "Solution architect",
+    "Zhu Hong": "Solution architect",
+    "Harry Patel": "Solution architect",
+    "Priya Nair": "Business analyst",
+}
+
+# the currency a region pays its people and runs its projects in
+CURRENCIES = {"cn": "CNY", "uk": "GBP", "sg": "SGD"}
+
+
+def region(unit_code: str) -> str:
+    """The region of an org unit code (``cn-sh-rd`` → ``cn``)."""
+    return unit_code.split("-")[0]
+
+
 SPONSORS = [
     ("Robert Hale (COO)", "罗伯特·黑尔（首席运营官）", "group"),
     ("Catherine Moore (CFO)", "凯瑟琳·摩尔（首席财务官）", "group"),

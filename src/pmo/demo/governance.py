@@ -1,9 +1,10 @@
 """Demo lifecycles and gate history, consistent with each project's phase and status history.
 
 Each demo project follows the built-in template of its PMO type. The gates before its
-current phase were passed at dates spread between its start and the day it entered the
-current phase; a gate passed while the project was red was first put on hold and then
-passed with conditions, one passed while amber carries a condition (closed when old).
+current phase were passed on the dates of its timeline (:mod:`pmo.demo.timeline`), the
+others are planned and forecast by it; a gate passed while the project was red was first
+put on hold and then passed with conditions, one passed while amber carries a condition
+(closed when old).
 Rows are written with ``bulk_create`` (``--projects 5000`` stays fast) and the derived
 fields the services would keep (current phase, next gate, open conditions) set here.
 """
@@ -15,6 +16,7 @@ import random
 from typing import Any
 
 from pmo.accounts.models import Person, User
+from pmo.demo.timeline import PhaseSpec, Timeline
 from pmo.governance.builtin import template_for_pmo_type
 from pmo.governance.models import (
     ConditionStatus,
@@ -31,10 +33,9 @@ from pmo.governance.models import (
     ReviewState,
     SteeringMeeting,
 )
-from pmo.governance.services import plan_gates
-from pmo.portfolio.models import PHASE_ORDER, Project
+from pmo.portfolio.models import Project
 
-__all__ = ["load_governance", "reset_governance"]
+__all__ = ["lifecycle_phases", "load_governance", "reset_governance"]
 
 CONDITIONS = [
     ("Confirm the budget with finance", "与财务确认预算"),
@@ -42,6 +43,8 @@ CONDITIONS = [
     ("Close the open architecture issues", "关闭未决的架构问题"),
     ("Sign the vendor contract", "签署供应商合同"),
 ]
+
+HOLD, HOLD_ZH = "Project red: recover first.", "项目为红色：先恢复再过阶段门。"
 
 
 def _chunks(items: list[Any], size: int = 2000) -> Any:
@@ -63,10 +66,35 @@ def _structure(template: LifecycleTemplate) -> dict[str, Any]:
     }
 
 
+def _latest_templates() -> dict[str, LifecycleTemplate]:
+    return {
+        t.code: t
+        for t in LifecycleTemplate.objects.order_by("code", "revision")  # last revision wins
+    }
+
+
+def lifecycle_phases() -> dict[str, list[PhaseSpec]]:
+    """PMO type → the phases of the lifecycle its demo projects follow."""
+    latest = _latest_templates()
+    phases = {
+        code: [
+            PhaseSpec(category=p.category, expected_days=p.expected_days)
+            for p in t.phases.order_by("order")
+        ]
+        for code, t in latest.items()
+    }
+    return {
+        pmo_type: phases[template_for_pmo_type(pmo_type)]
+        for pmo_type in ("rnd", "business", "delivery", "strategy", "assistant", "")
+        if template_for_pmo_type(pmo_type) in phases
+    }
+
+
 def load_governance(
     *,
     projects: list[Project],
     stories: list[tuple[str, list[int]]],
+    timelines: list[Timeline],
     periods: list[Any],
     today: dt.date,
     users: dict[str, User],
@@ -75,10 +103,7 @@ def load_governance(
 ) -> None:
     """Lifecycles, gate decisions, conditions and a steering meeting for the demo projects."""
     rng = random.Random(seed + 1)
-    latest = {
-        t.code: t
-        for t in LifecycleTemplate.objects.order_by("code", "revision")  # last revision wins
-    }
+    latest = _latest_templates()
     structures = {code: _structure(t) for code, t in latest.items()}
     decider = users["exec"]
     first_day = periods[0].start
@@ -89,33 +114,24 @@ def load_governance(
 
     plans: list[dict[str, Any]] = []
     lifecycles: list[ProjectLifecycle] = []
-    moves: dict[str, list[int]] = {}
-    for project, (_pattern, path) in zip(projects, stories, strict=True):
+    for project, (_pattern, path), timeline in zip(projects, stories, timelines, strict=True):
         s = structures[template_for_pmo_type(project.pmo_type)]
         phases = s["phases"]
-        wanted = PHASE_ORDER[project.phase]
-        current = max(
-            (p for p in phases if PHASE_ORDER[p.category] <= wanted), key=lambda p: p.order
+        current = phases[timeline.current]
+        assert current.category == project.phase == timeline.category
+        forecast = dict(enumerate(timeline.forecast))
+        due = forecast.get(current.order + 1)
+        # a review is requested for some gates due in the coming weeks, on the gate's date
+        open_review = (
+            due is not None and today < due <= today + dt.timedelta(days=21) and rng.random() < 0.4
         )
-        assert project.start_date is not None
-        start = project.start_date
-        entered = today + dt.timedelta(days=rng.randrange(-25, 80) - current.expected_days)
-        entered = max(entered, start + dt.timedelta(days=21 * current.order))
-        entered = min(entered, today - dt.timedelta(days=3)) if current.order else start
-        if project.phase != current.category:
-            moves.setdefault(current.category, []).append(project.pk)
-            project.phase = current.category
-        open_review = current.order + 1 < len(phases) and rng.random() < 0.1
-        review_day = today + dt.timedelta(days=rng.randrange(2, 20)) if open_review else None
-        forecast = plan_gates(phases, entered, current.order)
-        if review_day is not None:
-            forecast[current.order + 1] = review_day
+        review_day = due if open_review else None
         lifecycles.append(
             ProjectLifecycle(
                 project=project,
                 template=s["template"],
                 current_phase=current,
-                started_on=start,
+                started_on=timeline.start,
                 version=2,
                 next_gate=s["gates"].get(current.order + 1),
                 next_gate_due=forecast.get(current.order + 1),
@@ -125,27 +141,24 @@ def load_governance(
             {
                 "s": s,
                 "current": current,
-                "entered": entered,
+                "timeline": timeline,
                 "path": path,
                 "open_review": open_review,
                 "review_day": review_day,
                 "forecast": forecast,
+                "requester": (project.manager.user if project.manager else None) or users["pm"],
             }
         )
     for chunk in _chunks(lifecycles, 1000):
         ProjectLifecycle.objects.bulk_create(chunk)
-    for category, ids in moves.items():  # a few UPDATEs instead of one CASE per project
-        for chunk in _chunks(ids, 500):
-            Project.objects.filter(pk__in=chunk).update(phase=category)
 
     reviews: list[GateReview] = []
     review_meta: list[dict[str, Any]] = []
     for lifecycle, plan in zip(lifecycles, plans, strict=True):
-        s, current, entered = plan["s"], plan["current"], plan["entered"]
-        start = lifecycle.started_on
+        s, current, timeline = plan["s"], plan["current"], plan["timeline"]
         k = current.order
         for order in range(1, k + 1):
-            day = start + (entered - start) * order // k if k else start
+            day = timeline.actual[order]
             gate = s["gates"][order]
             rag = rag_on(plan["path"], day)
             outcomes = (
@@ -157,6 +170,7 @@ def load_governance(
             )
             for step, outcome in enumerate(outcomes):
                 when = day - dt.timedelta(days=14 * (len(outcomes) - 1 - step))
+                when = max(when, timeline.actual[order - 1] + dt.timedelta(days=1))
                 reviews.append(
                     GateReview(
                         lifecycle=lifecycle,
@@ -175,7 +189,7 @@ def load_governance(
                     gate=s["gates"][k + 1],
                     state=ReviewState.REQUESTED,
                     scheduled_for=plan["review_day"],
-                    requested_by=users["pm"],
+                    requested_by=plan["requester"],
                 )
             )
             review_meta.append({"outcome": None, "plan": plan, "order": k + 1})
@@ -207,7 +221,11 @@ def load_governance(
             decided_on=meta["day"],
             decided_by=decider,
             decided_by_name=decider.username,
-            rationale="" if meta["outcome"] != Outcome.HOLD else "Project red: recover first.",
+            rationale=""
+            if meta["outcome"] != Outcome.HOLD
+            else HOLD_ZH
+            if review.lifecycle.project.org_unit.code.startswith("cn")
+            else HOLD,
         )
         decisions.append(decision)
         decided_reviews.append((decision, meta, review))
@@ -266,9 +284,11 @@ def load_governance(
                 )
             )
             day = left or day
-        planned = plan_gates(phases, lifecycle.started_on)
+        planned = plan["timeline"].planned
         forecast = plan["forecast"]
-        for order, when in planned.items():
+        for order, when in enumerate(planned):
+            if not order:
+                continue
             passed = moving.get((lifecycle.pk, order))
             actual = passed.decided_on if passed else None
             gates.append(

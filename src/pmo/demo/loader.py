@@ -4,8 +4,9 @@ The same seed and ``as_of`` date give the same portfolio. Rows are written
 with ``bulk_create`` so that ``--projects 5000`` (130,000 status reports)
 loads in well under two minutes; the derived fields the services would keep
 (``latest_report``, ``trend``, ``is_current``) are set here in the same way.
-Every project follows the built-in lifecycle of its PMO type with a gate history
-consistent with its phase and status history (:mod:`pmo.demo.governance`).
+Every project follows the built-in lifecycle of its PMO type along one dated story
+(:mod:`pmo.demo.timeline`): its phase, % complete, reports, milestones, plan and gate
+history (:mod:`pmo.demo.governance`) agree with each other and with today.
 """
 
 from __future__ import annotations
@@ -17,16 +18,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from pmo.accounts.models import OrgUnit, Person, Role, User
-from pmo.audit.models import AuditAction, AuditEvent
+from pmo.audit.models import AuditEvent
 from pmo.demo import data
 from pmo.demo.dependencies import load_dependencies, raise_demo_change
-from pmo.demo.governance import load_governance, reset_governance
-from pmo.demo.plans import add_demo_plans
+from pmo.demo.governance import lifecycle_phases, load_governance, reset_governance
+from pmo.demo.history import add_audit, add_raid_and_milestones, add_reports
+from pmo.demo.plans import PLANNED_PROJECTS, add_demo_plans
 from pmo.demo.resources import load_resources, reset_resources
+from pmo.demo.timeline import PhaseSpec, Timeline, fit_plan, make_timeline
 from pmo.governance.steering import create_meeting
 from pmo.portfolio.models import (
     Action,
@@ -39,7 +43,6 @@ from pmo.portfolio.models import (
     Program,
     Project,
     ProjectState,
-    ReportState,
     Risk,
     StatusReport,
 )
@@ -66,6 +69,19 @@ PHASES = [
     Phase.EXECUTION,
     Phase.CLOSING,
 ]
+# projects whose place in the dependency story fixes their phase (category, share of it gone):
+# the data lake still delivers; the channel projects that need the core upgrade's go-live
+# have their UAT and go-live ahead; the new data centre has built already
+STORY_PHASES = {
+    "P0007": ("execution", (0.2, 0.5)),
+    "P0010": ("execution", (0.1, 0.4)),
+    "P0016": ("execution", (0.1, 0.4)),
+    "P0017": ("planning", (0.2, 0.8)),
+    "P0023": ("execution", (0.1, 0.4)),
+    "P0026": ("planning", (0.2, 0.8)),
+    "P0029": ("execution", (0.75, 0.85)),
+    "P0030": ("execution", (0.1, 0.4)),
+}
 PATTERNS = ["stable", "stable", "recovering", "sliding", "volatile", "late_start"]
 
 Progress = Callable[[int], None]
@@ -94,13 +110,9 @@ def reset_demo() -> None:
     projects = Project.objects.filter(portfolio__code=PORTFOLIO_CODE)
     Project.objects.filter(pk__in=projects).update(latest_report=None)
     ids = list(projects.values_list("pk", flat=True))
+    usernames = [u[0] for u in DEMO_USERS] + list(pm_usernames().values())
     reset_governance(
-        ids,
-        list(
-            User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).values_list(
-                "pk", flat=True
-            )
-        ),
+        ids, list(User.objects.filter(username__in=usernames).values_list("pk", flat=True))
     )
     AuditEvent.objects.filter(scope__in=[f"project:{i}" for i in ids]).delete()
     for chunk in _chunks(ids, 500):
@@ -109,7 +121,7 @@ def reset_demo() -> None:
         Project.objects.filter(pk__in=chunk).delete()
     Program.objects.filter(portfolio__code=PORTFOLIO_CODE).delete()
     Portfolio.objects.filter(code=PORTFOLIO_CODE).delete()
-    User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).delete()
+    User.objects.filter(username__in=usernames).delete()
     reset_resources([o[0] for o in data.ORG])
     Person.objects.filter(org_unit__code__in=[o[0] for o in data.ORG]).delete()
     for code, *_rest in reversed(data.ORG):
@@ -132,13 +144,13 @@ def _org_units() -> dict[str, OrgUnit]:
 
 
 def _people(units: dict[str, OrgUnit]) -> tuple[list[Person], list[Person]]:
-    managers = Person.objects.bulk_create(
+    staff = Person.objects.bulk_create(
         Person(
             name=n,
             name_zh=z,
             org_unit=units[u],
             email=n.lower().replace(" ", ".") + "@example.com",
-            title="Project manager",
+            title=data.TITLES.get(n, "Project manager"),
         )
         for n, z, u in data.PEOPLE
     )
@@ -146,24 +158,39 @@ def _people(units: dict[str, OrgUnit]) -> tuple[list[Person], list[Person]]:
         Person(name=n, name_zh=z, org_unit=units[u], title="Executive sponsor")
         for n, z, u in data.SPONSORS
     )
-    return managers, sponsors
+    return staff, sponsors
+
+
+def pm_usernames() -> dict[str, str]:
+    """Person name → username of the project managers without a README sign-in."""
+    named = {person for _u, _r, person, _s in DEMO_USERS if person}
+    return {
+        n: n.lower().replace(" ", ".")
+        for n, _z, _u in data.PEOPLE
+        if n not in data.TITLES and n not in named
+    }
 
 
 def _users(people: dict[str, Person]) -> dict[str, User]:
+    """The README's users and an account for every other project manager (same password)."""
+    password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
+    rows = [*DEMO_USERS, *((u, Role.PROJECT_MANAGER, n, False) for n, u in pm_usernames().items())]
     users = {}
-    for username, role, person_name, staff in DEMO_USERS:
+    for username, role, person_name, staff in rows:
         user = User(
             username=username,
             role=role,
             is_staff=staff,
             is_superuser=role == Role.PMO_ADMIN,
             email=f"{username}@example.com",
+            password=password,
         )
-        user.set_password(DEMO_PASSWORD)
         user.save()
         users[username] = user
         if person_name:
-            Person.objects.filter(pk=people[person_name].pk).update(user=user)
+            person = people[person_name]
+            Person.objects.filter(pk=person.pk).update(user=user)
+            person.user = user
     return users
 
 
@@ -187,8 +214,23 @@ def _health_path(rng: random.Random, pattern: str, weeks: int) -> list[int]:
     return path
 
 
-def _text(pair: tuple[str, str], chinese: bool) -> str:
-    return pair[1] if chinese else pair[0]
+def _timeline(
+    rng: random.Random,
+    index: int,
+    phases: list[PhaseSpec],
+    path: list[int],
+    today: dt.date,
+) -> Timeline:
+    """Where project ``index`` stands: its story's fixed phase, else a random one."""
+    code = f"P{index + 1:04d}"
+    if index < PLANNED_PROJECTS:  # near go-live: the plan's last weeks, the hypercare spike
+        return make_timeline(rng, phases, "execution", path, today, next_gate_in=16 + 2 * index)
+    if code == "P0004":  # the payment hub goes live before the mobile app it serves
+        return make_timeline(rng, phases, "execution", path, today, next_gate_in=10)
+    if code in STORY_PHASES:
+        wanted, into = STORY_PHASES[code]
+        return make_timeline(rng, phases, wanted, path, today, into=into)
+    return make_timeline(rng, phases, rng.choice(PHASES), path, today)
 
 
 def load_demo(
@@ -217,9 +259,11 @@ def load_demo(
 
     with transaction.atomic():
         units = _org_units()
-        managers, sponsors = _people(units)
-        people = {p.name: p for p in (*managers, *sponsors)}
+        staff, sponsors = _people(units)
+        people = {p.name: p for p in (*staff, *sponsors)}
         users = _users(people)
+        managers = [p for p in staff if p.name not in data.TITLES]
+        lifecycles = lifecycle_phases()
         portfolio = Portfolio.objects.create(
             code=PORTFOLIO_CODE,
             name="Strategic portfolio",
@@ -240,6 +284,7 @@ def load_demo(
         pm_uk_person = people["Emma Clarke"]
         project_rows: list[Project] = []
         stories: list[tuple[str, list[int]]] = []
+        timelines: list[Timeline] = []
         for index in range(projects):
             program_code, pmo_type, name, name_zh = data.PROJECTS[index % len(data.PROJECTS)]
             if index >= len(data.PROJECTS):
@@ -252,11 +297,9 @@ def load_demo(
                 if index % 12 == 6
                 else managers[rng.randrange(len(managers))]
             )
-            start = periods[0].start - dt.timedelta(days=rng.randrange(20, 260))
-            planned = start + dt.timedelta(days=rng.randrange(240, 720))
             pattern = rng.choice(PATTERNS)
             path = _health_path(rng, pattern, HISTORY_WEEKS)
-            slip = sum(7 for rag in path[-8:] if rag == 3) + sum(2 for rag in path[-8:] if rag == 2)
+            timeline = _timeline(rng, index, lifecycles[pmo_type], path, today)
             project_rows.append(
                 Project(
                     code=f"P{index + 1:04d}",
@@ -267,33 +310,42 @@ def load_demo(
                     pmo_type=pmo_type,
                     priority=1 + rng.randrange(5),
                     strategic=index < 60,
-                    phase=rng.choice(PHASES),
+                    phase=timeline.category,
                     state=ProjectState.ACTIVE,
                     sponsor=rng.choice(sponsors),
                     manager=manager,
                     org_unit=manager.org_unit,
                     description=f"{name} — {name_zh}",
-                    start_date=start,
-                    planned_finish=planned,
-                    baseline_finish=planned,
-                    forecast_finish=planned + dt.timedelta(days=slip),
+                    start_date=timeline.start,
+                    planned_finish=timeline.planned_finish,
+                    baseline_finish=timeline.planned_finish,
+                    forecast_finish=timeline.finish,
                     budget=Decimal(rng.randrange(5, 400) * 100_000),
-                    currency="CNY" if manager.org_unit.code.startswith("cn") else "GBP",
+                    currency=data.CURRENCIES[data.region(manager.org_unit.code)],
                     percent_complete=0,
                 )
             )
             stories.append((pattern, path))
+            timelines.append(timeline)
         created_projects: list[Project] = []
         for chunk in _chunks(project_rows, 500):
             created_projects.extend(Project.objects.bulk_create(chunk))
-        _reports(rng, created_projects, stories, periods, users, now, tick)
-        _raid_and_milestones(rng, created_projects, managers, today)
-        _audit(created_projects, users["admin"])
-        add_demo_plans(created_projects, users["admin"], today)
+        _add_plans(created_projects, timelines, users["admin"], today)
+        reports = add_reports(rng, created_projects, stories, timelines, periods, now, tick)
+        add_raid_and_milestones(
+            rng,
+            created_projects,
+            timelines,
+            managers,
+            today,
+            {p.pk for p in created_projects[:PLANNED_PROJECTS]},
+        )
+        add_audit(created_projects, users["admin"])
         load_resources(created_projects, today, seed)
         load_governance(
             projects=created_projects,
             stories=stories,
+            timelines=timelines,
             periods=periods,
             today=today,
             users=users,
@@ -311,228 +363,28 @@ def load_demo(
                 "location": "HQ 12F",
             },
         )
-    return DemoResult(
-        created=True, projects=len(created_projects), reports=len(created_projects) * HISTORY_WEEKS
-    )
+    return DemoResult(created=True, projects=len(created_projects), reports=reports)
 
 
-def _reports(
-    rng: random.Random,
-    projects: list[Project],
-    stories: list[tuple[str, list[int]]],
-    periods: list[Any],
-    users: dict[str, User],
-    now: dt.datetime,
-    tick: Progress,
+def _add_plans(
+    projects: list[Project], timelines: list[Timeline], admin: User, today: dt.date
 ) -> None:
-    dims = ("schedule", "cost", "scope", "resources", "quality")
-    pm_users = {p.pk: p.manager.user for p in projects if p.manager and p.manager.user_id}
-    latest: dict[int, StatusReport] = {}
-    batch: list[StatusReport] = []
-
-    def flush() -> None:
-        for report in StatusReport.objects.bulk_create(batch):
-            if report.is_current and (
-                report.project_id not in latest
-                or latest[report.project_id].period_end < report.period_end
-            ):
-                latest[report.project_id] = report
-        batch.clear()
-
-    for project, (_pattern, path) in zip(projects, stories, strict=True):
-        chinese = project.org_unit.code.startswith("cn")
-        skip_last = rng.random() < 0.08  # some PMs are late with this week's report
-        percent = rng.randrange(0, 30)
-        # The phase history: the current phase for the last few weeks, the one before earlier.
-        order = list(Phase.values)
-        earlier = order[max(1, order.index(project.phase) - 1)]
-        entered = len(periods) - rng.randrange(2, 20)
-        previous: int | None = None
-        for week, (period, overall) in enumerate(zip(periods, path, strict=True)):
-            if skip_last and week == len(periods) - 1:
-                break
-            percent = min(100, percent + rng.randrange(1, 5))
-            ratings = {d: min(3, max(1, overall + rng.choice((-1, 0, 0, 0, 1)))) for d in dims}
-            ratings[rng.choice(dims)] = overall  # the worst dimension explains the overall rating
-            reasons = {
-                f"{d}_reason": _text(rng.choice(data.REASONS[d]), chinese) if r > 1 else ""
-                for d, r in ratings.items()
-            }
-            trend = (
-                None
-                if previous is None
-                else (1 if overall < previous else -1 if overall > previous else 0)
-            )
-            decision = overall == 3 and rng.random() < 0.4
-            batch.append(
-                StatusReport(
-                    project=project,
-                    period=period.key,
-                    period_start=period.start,
-                    period_end=period.end,
-                    revision=1,
-                    state=ReportState.SUBMITTED,
-                    is_current=True,
-                    overall=overall,
-                    overall_reason=_text(rng.choice(data.REASONS["overall"]), chinese)
-                    if overall > 1
-                    else "",
-                    summary=("本周进展：" if chinese else "Progress this week: ")
-                    + (
-                        ("按计划推进。" if chinese else "on plan.")
-                        if overall == 1
-                        else (
-                            "存在偏差，正在纠偏。"
-                            if chinese
-                            else "deviations, corrective actions running."
-                        )
-                    ),
-                    achievements="完成阶段性交付。"
-                    if chinese
-                    else "Completed planned deliverables.",
-                    next_steps="推进下一阶段工作。"
-                    if chinese
-                    else "Continue with the next work package.",
-                    help_needed=("需要指导委员会决策。" if chinese else "Steering decision needed.")
-                    if decision
-                    else "",
-                    decision_needed=decision,
-                    percent_complete=percent,
-                    forecast_finish=project.forecast_finish,
-                    trend=trend,
-                    author=pm_users.get(project.pk),
-                    submitted_at=min(
-                        now,
-                        dt.datetime.combine(
-                            period.end + dt.timedelta(days=1), dt.time(2), tzinfo=dt.UTC
-                        ),
-                    ),
-                    phase=project.phase if week >= entered else earlier,
-                    version=2,
-                    **ratings,
-                    **reasons,
-                )
-            )
-            previous = overall
-        if len(batch) > 5000:
-            flush()
-        tick(1)
-    flush()
-    for project in projects:
-        report = latest.get(project.pk)
-        project.latest_report = report
-        project.trend = report.trend if report else None
-        project.percent_complete = report.percent_complete if report else 0
-    for chunk in _chunks(projects, 500):
-        Project.objects.bulk_update(chunk, ["latest_report", "trend", "percent_complete"])
-
-
-def _raid_and_milestones(
-    rng: random.Random, projects: list[Project], people: list[Person], today: dt.date
-) -> None:
-    rows: dict[Any, list[Any]] = {
-        m: [] for m in (Risk, Issue, Action, Decision, Assumption, Milestone)
-    }
-    for project in projects:
-        chinese = project.org_unit.code.startswith("cn")
-        health = project.latest_report.overall if project.latest_report else 2
-        for pair in rng.sample(data.RISKS, rng.randrange(2, 6)):
-            p, i = rng.randrange(1, 6), rng.randrange(1, 6)
-            if health == 3 and rng.random() < 0.5:
-                p, i = max(p, 4), max(i, 4)
-            rows[Risk].append(
-                Risk(
-                    project=project,
-                    title=_text(pair, chinese),
-                    probability=p,
-                    impact=i,
-                    score=p * i,
-                    owner=rng.choice(people),
-                    due_date=today + dt.timedelta(days=rng.randrange(-10, 60)),
-                    status="closed" if rng.random() < 0.2 else "open",
-                )
-            )
-        for pair in rng.sample(data.ISSUES, rng.randrange(0, 3 + (health > 1))):
-            rows[Issue].append(
-                Issue(
-                    project=project,
-                    title=_text(pair, chinese),
-                    severity=min(4, health + rng.randrange(0, 2)),
-                    owner=rng.choice(people),
-                    escalation=min(3, max(0, health - 1 + rng.choice((-1, 0, 0)))),
-                    due_date=today + dt.timedelta(days=rng.randrange(-5, 30)),
-                    status="closed" if rng.random() < 0.25 else "open",
-                )
-            )
-        for pair in rng.sample(data.ACTIONS, rng.randrange(1, 4)):
-            rows[Action].append(
-                Action(
-                    project=project,
-                    title=_text(pair, chinese),
-                    owner=rng.choice(people),
-                    due_date=today + dt.timedelta(days=rng.randrange(-7, 28)),
-                    status="closed" if rng.random() < 0.3 else "open",
-                )
-            )
-        for pair in rng.sample(data.DECISIONS, rng.randrange(0, 2 + (health == 3))):
-            pending = rng.random() < 0.5
-            rows[Decision].append(
-                Decision(
-                    project=project,
-                    title=_text(pair, chinese),
-                    decision_status="pending" if pending else "decided",
-                    decided_by="" if pending else "Steering committee",
-                    decided_on=None if pending else today - dt.timedelta(days=rng.randrange(5, 90)),
-                    due_date=today + dt.timedelta(days=rng.randrange(3, 30)),
-                )
-            )
-        for pair in rng.sample(data.ASSUMPTIONS, rng.randrange(1, 3)):
-            rows[Assumption].append(
-                Assumption(
-                    project=project, title=_text(pair, chinese), validated=rng.choice((None, True))
-                )
-            )
-        assert project.start_date and project.baseline_finish and project.forecast_finish
-        span = (project.baseline_finish - project.start_date).days
-        shift = (project.forecast_finish - project.baseline_finish).days
-        for step, (name, name_zh) in enumerate(data.MILESTONES):
-            baseline = project.start_date + dt.timedelta(
-                days=span * (step + 1) // len(data.MILESTONES)
-            )
-            forecast = baseline + dt.timedelta(days=shift * (step + 1) // len(data.MILESTONES))
-            rows[Milestone].append(
-                Milestone(
-                    project=project,
-                    name=name,
-                    name_zh=name_zh,
-                    baseline_date=baseline,
-                    forecast_date=forecast,
-                    actual_date=forecast if forecast < today else None,
-                    is_key=name in ("Go-live", "Design approved"),
-                )
-            )
-    for model, items in rows.items():
-        for chunk in _chunks(items, 2000):
-            model.objects.bulk_create(chunk)
-
-
-def _audit(projects: list[Project], admin: User) -> None:
-    events = [
-        AuditEvent(
-            actor=admin,
-            actor_name=admin.username,
-            action=AuditAction.CREATE,
-            object_type="portfolio.project",
-            object_id=str(p.pk),
-            object_repr=str(p)[:255],
-            scope=f"project:{p.pk}",
-            changes={
-                "code": [None, p.code],
-                "name": [None, p.name],
-                "source": [None, "demo loader"],
-            },
+    """Plans for the first projects; their gates, dates and progress then follow the plan."""
+    planned = list(zip(projects, timelines, strict=False))[:PLANNED_PROJECTS]
+    dates = add_demo_plans(planned, admin, today)
+    for index, (project, timeline) in enumerate(planned):
+        plan = dates[project.pk]
+        timelines[index] = fit_plan(
+            timeline,
+            start=plan.start,
+            charter=plan.charter,
+            signoff=plan.signoff,
+            go_live=plan.go_live,
+            progress=plan.percent,
         )
-        for p in projects
-    ]
-    for chunk in _chunks(events, 2000):
-        AuditEvent.objects.bulk_create(chunk)
+        # the plan set the finish dates (its go-live); the start and the plan are its too
+        project.refresh_from_db(fields=["forecast_finish", "baseline_finish", "version"])
+        project.start_date, project.planned_finish = plan.start, plan.go_live[0]
+        Project.objects.filter(pk=project.pk).update(
+            start_date=project.start_date, planned_finish=project.planned_finish
+        )

@@ -1,19 +1,27 @@
-"""Demo plans: a few demo projects get a schedule (China calendar, baseline, one slip)."""
+"""Demo plans: a few demo projects get a schedule (China calendar, baseline, one slip).
+
+A plan runs from the project's start to its go-live, its milestones on the project's gates.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from pmo.accounts.models import User
+from pmo.demo.timeline import Timeline
 from pmo.portfolio.models import Project
+from pmo.resources.calendars import working
 from pmo.scheduling import services as plan_services
+from pmo.scheduling.models import Plan
 from pmo.scheduling.planio import CalendarData, LinkData, PlanData, TaskData
 from pmo.scheduling.walltime import from_db
 
-__all__ = ["PLANNED_PROJECTS", "add_demo_plans"]
+__all__ = ["PLANNED_PROJECTS", "PlanDates", "add_demo_plans"]
 
 PLANNED_PROJECTS = 3
 DAY = 480
+MILESTONES = ("Charter approved", "Design sign-off", "Go-live")
 CHINA_WEEK = [[(540, 720), (780, 1080)]] * 5 + [[], []]  # 09:00-12:00, 13:00-18:00
 
 # (uid, outline level, name, working days, predecessors "uid[type][+lag days]")
@@ -30,6 +38,7 @@ TEMPLATE: list[tuple[int, int, str, float, list[tuple[int, str, int]]]] = [
     (10, 2, "Data migration", 12, [(7, "FS", 5)]),
     (11, 2, "Test environment", 6, [(7, "FS", 0)]),
     (12, 2, "System test", 10, [(9, "FS", 0), (11, "FS", 0)]),
+    (17, 2, "Build complete", 0, [(12, "FS", 0)]),
     (13, 1, "Deploy", 0, []),
     (14, 2, "User acceptance test", 8, [(12, "FS", 0), (10, "FS", 0)]),
     (15, 2, "Training", 5, [(14, "SS", 3)]),
@@ -37,16 +46,41 @@ TEMPLATE: list[tuple[int, int, str, float, list[tuple[int, str, int]]]] = [
 ]
 
 
-def demo_plan(name: str, start: dt.date) -> PlanData:
-    """The template plan starting on the first working morning at or after ``start``."""
+# the summary task each task belongs to, to stretch the template over a project's phases
+GROUP = {2: 0, 3: 0, 5: 1, 6: 1, 7: 1}  # the rest (build and deploy) is group 2
+# working days of each group on the template's critical path (Build and Deploy together)
+GROUP_DAYS = (5, 12, 43)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDates:
+    """What a demo plan says about its project: start, milestones and progress on ``today``."""
+
+    start: dt.date
+    charter: dt.date
+    signoff: dt.date
+    go_live: tuple[dt.date, dt.date]  # baseline, forecast
+    percent: int
+
+
+def demo_plan(name: str, start: dt.date, spans: tuple[int, int, int] = GROUP_DAYS) -> PlanData:
+    """The template plan from the first working morning at or after ``start``.
+
+    ``spans`` are the working days of initiation, design and build-to-go-live: each task's
+    duration and lag is stretched by its group's share (the template itself by default).
+    """
+    factors = [span / days for span, days in zip(spans, GROUP_DAYS, strict=True)]
     tasks = [
         TaskData(
             uid=uid,
             name=label,
             outline_level=level,
-            duration=round(days * DAY),
+            duration=round(days * factors[GROUP.get(uid, 2)]) * DAY,
             milestone=days == 0 and level > 1,
-            predecessors=[LinkData(pred_uid=p, type=t, lag=lag * DAY) for p, t, lag in preds],
+            predecessors=[
+                LinkData(pred_uid=p, type=t, lag=round(lag * factors[GROUP.get(uid, 2)]) * DAY)
+                for p, t, lag in preds
+            ],
         )
         for uid, level, label, days, preds in TEMPLATE
     ]
@@ -59,18 +93,33 @@ def demo_plan(name: str, start: dt.date) -> PlanData:
     )
 
 
-def add_demo_plans(projects: list[Project], admin: User, today: dt.date) -> int:
-    """Give the first demo projects a plan that is under way on ``today``; returns how many.
+def _workdays(first: dt.date, last: dt.date) -> int:
+    """Working days of the China calendar in ``[first, last)``."""
+    return int(working("CN", first, last - dt.timedelta(days=1)).sum()) if last > first else 0
 
-    Each plan starts nine weeks before ``today`` on the China calendar, is baselined,
-    has its past work recorded as actuals (status date ``today``) and one slipped task,
-    so the Gantt, the baseline variance and the status center show a slip.
+
+def add_demo_plans(
+    projects: list[tuple[Project, Timeline]], admin: User, today: dt.date
+) -> dict[int, PlanDates]:
+    """Give projects in execution a plan from their start to their go-live, under way on ``today``.
+
+    Each plan's initiation, design and build stretch over the project's phases up to its
+    next gate (go-live), so the plan agrees with the gates passed. It is baselined, has its
+    past work recorded as actuals (status date ``today``) and one slipped task (the n-th
+    plan by n x 3 days), so the Gantt, the baseline variance and the status center show a
+    slip. Returns the plan's dates by project id (the loader dates gates and reports by them).
     """
-    monday = today - dt.timedelta(days=today.weekday() + 63)
-    done = 0
-    for project in projects[:PLANNED_PROJECTS]:
+    dates: dict[int, PlanDates] = {}
+    for done, (project, timeline) in enumerate(projects):
+        planning = next(j for j, p in enumerate(timeline.phases) if p.category == "planning")
+        charter = timeline.actual[planning]
+        spans = (
+            _workdays(timeline.start, charter),
+            _workdays(charter, timeline.entered),
+            _workdays(timeline.entered, timeline.forecast[timeline.current + 1]),
+        )
         plan = plan_services.replace_plan(
-            actor=None, project=project, data=demo_plan(project.name, monday)
+            actor=None, project=project, data=demo_plan(project.name, timeline.start, spans)
         )
         plan_services.set_baseline(actor=admin, plan=plan, number=0, name="Approved plan")
         now = dt.datetime.combine(today, dt.time(9))
@@ -104,5 +153,25 @@ def add_demo_plans(projects: list[Project], admin: User, today: dt.date) -> int:
             data={"duration": late.duration + (done + 1) * 3 * DAY},
             version=late.version,
         )
-        done += 1
-    return done
+        dates[project.pk] = _dates(plan)
+    return dates
+
+
+def _dates(plan: Plan) -> PlanDates:
+    """The plan's start, milestones and % complete (leaf tasks weighted by duration)."""
+    plan.refresh_from_db()
+    leaves = list(plan.tasks.filter(summary=False).select_related("portfolio_milestone"))
+    by_name = {t.name: t.portfolio_milestone for t in leaves if t.portfolio_milestone}
+    weight = sum(t.duration for t in leaves) or 1
+    percent = round(sum(t.duration * float(t.percent_complete) for t in leaves) / weight)
+    start = from_db(plan.start)
+    charter, signoff, go_live = (by_name[n] for n in MILESTONES)
+    assert start is not None and charter.actual_date and signoff.actual_date
+    assert go_live.baseline_date and go_live.forecast_date
+    return PlanDates(
+        start=start.date(),
+        charter=charter.actual_date,
+        signoff=signoff.actual_date,
+        go_live=(go_live.baseline_date, go_live.forecast_date),
+        percent=percent,
+    )

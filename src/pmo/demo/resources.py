@@ -16,6 +16,7 @@ from decimal import Decimal
 import numpy as np
 
 from pmo.accounts.models import OrgUnit, Person
+from pmo.demo.data import CURRENCIES, region
 from pmo.portfolio.models import Phase, Project
 from pmo.resources.models import (
     Allocation,
@@ -24,7 +25,7 @@ from pmo.resources.models import (
     Resource,
 )
 
-# code, English, Chinese, role, org unit, skills, cost rate (CNY/h)
+# code, English, Chinese, role, org unit, skills, cost rate per hour in the region's currency
 POOLS = [
     (
         "java-sh",
@@ -78,7 +79,7 @@ POOLS = [
         "Java developer",
         "uk-it",
         "Java, cloud",
-        650,
+        85,
     ),
 ]
 # the roles in Chinese (the heat map's rows by role, the role filter)
@@ -90,12 +91,12 @@ ROLE_ZH = {
     "Automation engineer": "自动化工程师",
     "Solution architect": "解决方案架构师",
 }
-# person, role, capacity (FTE), skills
+# person, role, capacity (FTE), skills, cost rate per hour in the region's currency
 PEOPLE = [
-    ("Xu Ming", "Solution architect", "1", "architecture, Java"),
-    ("Zhu Hong", "Solution architect", "0.8", "architecture, data"),
-    ("Harry Patel", "Solution architect", "1", "architecture, cloud"),
-    ("Priya Nair", "Business analyst", "1", "operations"),
+    ("Xu Ming", "Solution architect", "1", "architecture, Java", 500),
+    ("Zhu Hong", "Solution architect", "0.8", "architecture, data", 480),
+    ("Harry Patel", "Solution architect", "1", "architecture, cloud", 110),
+    ("Priya Nair", "Business analyst", "1", "operations", 95),
 ]
 NEEDS = {
     "rnd": ["java-sh", "test-sh"],
@@ -105,6 +106,11 @@ NEEDS = {
 }
 ARCHITECTS = ["Xu Ming", "Zhu Hong", "Harry Patel"]
 HORIZON_WEEKS = 26
+
+
+def _calendar(unit: str) -> str:
+    """China's holidays in the China region, Monday to Friday elsewhere."""
+    return "CN" if region(unit) == "cn" else ""
 
 
 def reset_resources(unit_codes: list[str]) -> None:
@@ -135,8 +141,8 @@ def load_resources(projects: list[Project], today: dt.date, seed: int) -> int:
             org_unit=units[unit],
             skills=skills,
             cost_rate=Decimal(rate),
-            currency="GBP" if unit.startswith("uk") else "CNY",
-            calendar="" if unit.startswith("uk") else "CN",
+            currency=CURRENCIES[region(unit)],
+            calendar=_calendar(unit),
         )
         for code, name, zh, role, unit, skills, rate in POOLS
     }
@@ -152,9 +158,11 @@ def load_resources(projects: list[Project], today: dt.date, seed: int) -> int:
             person=people[name],
             fte=Decimal(fte),
             skills=skills,
-            cost_rate=Decimal(500),
+            cost_rate=Decimal(rate),
+            currency=CURRENCIES[region(people[name].org_unit.code)],
+            calendar=_calendar(people[name].org_unit.code),
         )
-        for name, role, fte, skills in PEOPLE
+        for name, role, fte, skills, rate in PEOPLE
         if name in people
     }
     rows: list[Allocation] = []
@@ -209,15 +217,23 @@ def load_resources(projects: list[Project], today: dt.date, seed: int) -> int:
         coming = weekly[code][4:16]
         resource.fte = Decimal(max(1, int(np.ceil(np.percentile(coming, 90)))))
     Resource.objects.bulk_create([*pools.values(), *persons.values()])
+    java_pools = {code: p for code, p in pools.items() if p.role == "Java developer"}
     if projects:
-        # go-live hypercare: the first project needs 4 more Java developers for three weeks
+        # go-live hypercare: the first project needs Java developers for three weeks, at least
+        # 4 and more than the room the Java pools have then (other pools of the role may be
+        # winding down), so the spike overloads the role whatever the date
+        spike = slice(7, 10)  # the horizon's weeks 3 to 5 from this Monday
+        room = min(
+            sum(float(p.fte) - weekly[code][spike][week] for code, p in java_pools.items())
+            for week in range(3)
+        )
         rows.append(
             Allocation(
                 resource=pools["java-sh"],
                 project=projects[0],
                 first=monday + dt.timedelta(weeks=3),
                 last=monday + dt.timedelta(weeks=6, days=-3),
-                fte=Decimal("4"),
+                fte=Decimal(max(4, int(np.ceil(room)) + 1)),
                 status=AllocationStatus.PROPOSED,
                 note="Go-live hypercare",
             )

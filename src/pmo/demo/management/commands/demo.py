@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from pmo.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo, reset_demo
+from pmo.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo, pm_usernames, reset_demo
 
 
 class Command(BaseCommand):
@@ -70,6 +70,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Sign in with one of these users (password: {DEMO_PASSWORD}):")
         for username, role, person, _staff in DEMO_USERS:
             self.stdout.write(f"  {username:<8} {role.label}{f' ({person})' if person else ''}")
+        others = sorted(pm_usernames().values())
+        self.stdout.write(
+            f"  and the other project managers' own accounts ({others[0]}, ...)" if others else ""
+        )
         if not options["no_serve"]:
             serve_args = {}
             if options["port"]:
