@@ -318,9 +318,13 @@ def delete_calendar_day(*, actor: User, entry: CalendarDay) -> None:
 # --- allocations -----------------------------------------------------------
 
 
-def _may_allocate(actor: User, project: Project, status: str) -> None:
+def _may_allocate(
+    actor: User, project: Project, status: str, scenario: Scenario | None = None
+) -> None:
     if can_manage_resources(actor):
         return
+    if scenario is not None:  # a what-if belongs to the resource managers who drew it up
+        raise PermissionDeniedError(_("only resource managers change a draft scenario"))
     if can_edit_project(actor, project) and status == AllocationStatus.PROPOSED:
         return
     raise PermissionDeniedError(
@@ -340,7 +344,7 @@ def create_allocation(
     project = Project.objects.filter(pk=allocation.project_id).first()
     if project is None:
         raise FieldError("project", _("no such project"))
-    _may_allocate(actor, project, allocation.status)
+    _may_allocate(actor, project, allocation.status, scenario)
     _draft(scenario)
     allocation.save()
     record(
@@ -373,7 +377,7 @@ def update_allocation(
     _assign(allocation, data, ALLOCATION_FIELDS)
     _check_dates(allocation.first, allocation.last)
     _clean(allocation, exclude=["origin", "scenario"])
-    _may_allocate(actor, allocation.project, allocation.status)
+    _may_allocate(actor, allocation.project, allocation.status, allocation.scenario)
     if before["status"] == AllocationStatus.COMMITTED and not can_manage_resources(actor):
         _may_allocate(actor, allocation.project, AllocationStatus.COMMITTED)
     changes = diff(before, snapshot(allocation))
@@ -397,7 +401,7 @@ def delete_allocation(*, actor: User, allocation: Allocation, version: int | Non
     allocation.check_version(version)
     _editable(allocation)
     _draft(allocation.scenario)
-    _may_allocate(actor, allocation.project, allocation.status)
+    _may_allocate(actor, allocation.project, allocation.status, allocation.scenario)
     record(
         actor=actor,
         action=AuditAction.DELETE,

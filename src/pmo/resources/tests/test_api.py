@@ -166,6 +166,19 @@ def test_scenario_round_trip(client: Any, users: Any, org: Any, make_project: An
     ).json()
     assert heat["overloaded_cells"] == 0
     assert _post(client, f"/api/v1/scenarios/{pk}/commit", {}, users["pm"]).status_code == 403
+    # the project's manager may propose in the current plan, but a resource manager's what-if
+    # is not theirs to change (the page refused it; the API let it through)
+    copy = Allocation.objects.get(scenario_id=pk, project=a)
+    body = {"resource_id": java.pk, "project": a.code, "first": str(MON), "last": str(MON)}
+    body |= {"fte": 0.1, "status": "proposed", "scenario_id": pk}
+    assert _post(client, "/api/v1/allocations", body, users["pm"]).status_code == 403
+    patched = _patch(
+        client, f"/api/v1/allocations/{copy.pk}", {"version": 1, "fte": 3}, users["pm"]
+    )
+    assert patched.status_code == 403
+    gone = client.delete(f"/api/v1/allocations/{copy.pk}?version=1", headers=_auth(users["pm"]))
+    assert gone.status_code == 403
+    assert Allocation.objects.get(pk=copy.pk).fte == copy.fte
     done = _post(client, f"/api/v1/scenarios/{pk}/commit", {}, users["member"])
     assert (done.status_code, done.json()["updated"]) == (200, 1)
     again = _post(client, f"/api/v1/scenarios/{pk}/discard", {}, users["member"])
