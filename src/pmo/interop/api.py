@@ -12,7 +12,7 @@ from pmo.core.errors import NotFoundError
 from pmo.interop import services, xlsx
 from pmo.interop.errors import ImportFileError
 from pmo.interop.mspdi_read import MAX_BYTES
-from pmo.portfolio.access import get_visible_project
+from pmo.portfolio.access import get_visible_project, require_edit
 from pmo.scheduling import selectors
 from pmo.scheduling.api import PlanOut, plan_out
 
@@ -33,6 +33,7 @@ SUFFIX = {"msproject": "xml", "xlsx": "xlsx"}
 )
 def import_plan(request: HttpRequest, code: str, fmt: Format, file: File[UploadedFile]):  # type: ignore[no-untyped-def]
     project = get_visible_project(user_of(request), code)
+    require_edit(user_of(request), project)  # before reading: a reader must not make us unpack
     if file.size and file.size > MAX_BYTES:
         raise ImportFileError(_("file: too large"))
     content = file.read()

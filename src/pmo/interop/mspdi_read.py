@@ -13,6 +13,8 @@ import itertools
 import re
 import xml.etree.ElementTree as ET
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as safe_fromstring
 from django.utils.translation import gettext as _
 
 from pmo.interop.errors import ImportFileError
@@ -388,11 +390,12 @@ def read_mspdi(content: bytes) -> PlanData:
     """Parse an MSPDI document; raise :class:`ImportFileError` naming the bad element."""
     if len(content) > MAX_BYTES:
         raise ImportFileError(_("file: larger than %(mb)s MB") % {"mb": MAX_BYTES // (1024 * 1024)})
-    head = content[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in content.lower():
-        raise ImportFileError(_("file: DOCTYPE and entity declarations are refused"))
     try:
-        root = ET.fromstring(content)
+        # defusedxml refuses any DTD whatever the file's encoding (a byte search for
+        # "<!DOCTYPE" missed UTF-16 files): no entity expansion, no external references
+        root = safe_fromstring(content, forbid_dtd=True)
+    except DefusedXmlException:
+        raise ImportFileError(_("file: DOCTYPE and entity declarations are refused")) from None
     except ET.ParseError as exc:
         raise ImportFileError(_("file: not well-formed XML (%(error)s)") % {"error": exc}) from None
     if root.tag != f"{{{NS_URI}}}Project":

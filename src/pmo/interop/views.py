@@ -14,7 +14,7 @@ from pmo.core.errors import DomainError, NotFoundError
 from pmo.interop import services, xlsx
 from pmo.interop.api import CONTENT_TYPES, SUFFIX
 from pmo.interop.mspdi_read import MAX_BYTES
-from pmo.portfolio.access import get_visible_project
+from pmo.portfolio.access import get_visible_project, require_edit
 from pmo.portfolio.models import Project
 from pmo.scheduling import selectors
 
@@ -38,8 +38,9 @@ def plan_import(request: HttpRequest, code: str) -> HttpResponse:
     elif upload.size and upload.size > MAX_BYTES:
         messages.error(request, _("The file is too large."))
     else:
-        content = upload.read()
         try:
+            require_edit(user_of(request), project)  # before the file is read and unpacked
+            content = upload.read()
             if fmt == "xlsx":
                 data = xlsx.read_xlsx(content)
                 plan = services.import_plan_data(actor=user_of(request), data=data, project=project)

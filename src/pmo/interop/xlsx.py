@@ -26,6 +26,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
+from pmo.core.uploads import UnpackError, check_unpacked_size
 from pmo.interop.errors import ImportFileError
 from pmo.scheduling import selectors
 from pmo.scheduling.models import Constraint, Plan
@@ -70,6 +71,8 @@ COMPUTED = [
 READ_BACK = ("Baseline start", "Baseline finish", "Baseline duration (days)")
 _PRED = re.compile(r"(\d+)\s*(FS|SS|FF|SF)?\s*(?:([+-])\s*(\d+(?:\.\d+)?)\s*([dh]))?", re.I)
 STANDARD_WEEK = [[(480, 720), (780, 1020)]] * 5 + [[], []]
+MAX_TASK_ROWS = 50_000
+"""Rows read from the Tasks sheet; more is refused before the rest of the file is read."""
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 EXCEPTIONS = "Calendar exceptions"
 EXCEPTION_COLUMNS = ["From", "To", "Working hours", "Name"]
@@ -351,6 +354,10 @@ def _exceptions(wb: Any) -> list[ExceptionData]:
 def read_xlsx(content: bytes) -> PlanData:
     """Parse a workbook in the template's layout; errors name the sheet, row and column."""
     try:
+        check_unpacked_size(content)
+    except UnpackError as exc:
+        raise ImportFileError(_("file: %(reason)s") % {"reason": exc}) from None
+    try:
         wb = load_workbook(io.BytesIO(content), data_only=True, read_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise ImportFileError(_("file: not an XLSX workbook")) from None
@@ -361,7 +368,14 @@ def read_xlsx(content: bytes) -> PlanData:
         for row in wb["Plan"].iter_rows(values_only=True):
             if row and row[0]:
                 info[str(row[0]).strip().lower()] = row[1] if len(row) > 1 else None
-    rows = list(wb["Tasks"].iter_rows(values_only=True))
+    rows = []
+    for number, row in enumerate(wb["Tasks"].iter_rows(values_only=True), start=1):
+        if number > MAX_TASK_ROWS + 1:  # stop reading: no plan is this big
+            raise ImportFileError(
+                _("Tasks: more than %(rows)s tasks; split the plan")
+                % {"rows": f"{MAX_TASK_ROWS:,}"}
+            )
+        rows.append(row)
     if not rows:
         raise ImportFileError(_("Tasks: the sheet is empty"))
     header = [str(h).strip() if h is not None else "" for h in rows[0]]

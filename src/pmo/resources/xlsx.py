@@ -28,6 +28,7 @@ from pmo.accounts.models import OrgUnit, User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import record
 from pmo.core.errors import ValidationFailed
+from pmo.core.uploads import UnpackError, check_unpacked_size
 from pmo.resources.access import require_manage
 from pmo.resources.models import CapacityChange, Resource, ResourceKind
 
@@ -161,6 +162,10 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
     raw = stream.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
         raise ValidationFailed(_("the file is larger than 10 MB"), errors=[])
+    try:
+        check_unpacked_size(raw)
+    except UnpackError as exc:
+        raise ValidationFailed(str(exc), errors=[{"field": "file", "message": str(exc)}]) from None
     try:
         book = load_workbook(BytesIO(raw), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a file that is not XLSX

@@ -72,3 +72,50 @@ def test_a_port_in_use_is_one_line_and_starts_no_worker(monkeypatch: Any) -> Non
         with pytest.raises(CommandError, match=f"cannot serve on 127.0.0.1:{port}: "):
             call_command("serve", "--port", str(port))
     assert started == []
+
+
+def test_a_body_above_the_largest_upload_is_refused_before_it_is_read(
+    monkeypatch: Any,
+) -> None:
+    import http.client
+    import threading
+    import time
+
+    import waitress
+
+    monkeypatch.setattr(serve, "max_request_body", lambda: 2_000)
+    servers: list[Any] = []
+    real = waitress.create_server
+
+    def keep(app: Any, **kw: Any) -> Any:
+        servers.append(real(app, **kw))
+        return servers[-1]
+
+    monkeypatch.setattr("waitress.create_server", keep)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    thread = threading.Thread(
+        target=call_command, args=("serve", "--port", str(port), "--no-worker"), daemon=True
+    )
+    thread.start()
+    for _ in range(100):
+        if servers:
+            break
+        time.sleep(0.05)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("POST", "/api/v1/impact", body=b"x" * 5_000)
+        assert connection.getresponse().status == 413
+        connection.close()
+    finally:
+        servers[0].close()
+        thread.join(timeout=10)
+
+
+def test_the_body_limit_is_the_largest_upload_plus_the_form(settings: Any) -> None:
+    mb = 1024 * 1024
+    settings.PMO_MAX_UPLOAD_MB = 20  # deliverables; MS Project files may have 50 MB
+    assert serve.max_request_body() == 51 * mb
+    settings.PMO_MAX_UPLOAD_MB = 100
+    assert serve.max_request_body() == 101 * mb

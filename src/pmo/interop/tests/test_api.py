@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pmo.accounts.services import create_token
@@ -48,6 +49,10 @@ def test_xlsx_import_over_the_api_and_permissions(
         url, {"file": SimpleUploadedFile("p.xlsx", workbook)}, headers=_auth(users["viewer"])
     )
     assert denied.status_code == 403
+    # refused before the file is read: a reader must not make the server unpack anything
+    garbage = {"file": SimpleUploadedFile("p.xlsx", b"not a workbook")}
+    unread = client.post(url, garbage, headers=_auth(users["viewer"]))
+    assert unread.status_code == 403
     created = client.post(
         url, {"file": SimpleUploadedFile("p.xlsx", workbook)}, headers=_auth(users["pm"])
     )
@@ -59,3 +64,43 @@ def test_xlsx_import_over_the_api_and_permissions(
         422,
         "file: not an XLSX workbook",
     )
+
+
+def test_a_workbook_that_unpacks_too_far_is_refused_unread(
+    client: Any, make_project: Any, users: Any, monkeypatch: Any
+) -> None:
+    from pmo.core import uploads
+    from pmo.interop import xlsx
+    from pmo.scheduling import services
+
+    plan = services.replace_plan(actor=users["pm"], project=make_project(), data=small_plan())
+    workbook = xlsx.write_xlsx(plan)
+    monkeypatch.setattr(uploads, "MAX_UNPACKED_BYTES", 1000)  # a real plan unpacks to more
+    answer = client.post(
+        f"/api/v1/projects/{plan.project.code}/plan/import/xlsx",
+        {"file": SimpleUploadedFile("p.xlsx", workbook)},
+        headers=_auth(users["pm"]),
+    )
+    assert answer.status_code == 422
+    assert answer.json()["detail"].startswith("file: the file unpacks to 0 MB, more than the 0 MB")
+
+
+def test_a_plan_with_too_many_rows_stops_being_read(monkeypatch: Any) -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    from pmo.interop import xlsx
+    from pmo.interop.errors import ImportFileError
+
+    monkeypatch.setattr(xlsx, "MAX_TASK_ROWS", 3)
+    book = Workbook()
+    book.active.title = "Plan"
+    sheet = book.create_sheet("Tasks")
+    sheet.append(xlsx.COLUMNS)
+    for uid in range(1, 6):
+        sheet.append([uid, "", 1, f"T{uid}", 1])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(ImportFileError, match="Tasks: more than 3 tasks; split the plan"):
+        xlsx.read_xlsx(out.getvalue())

@@ -46,6 +46,10 @@ def _pred(uid: int, kind: int = 1, lag: int = 0) -> str:
     )
 
 
+DTD = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'
+DTD_UTF16 = DTD.encode("utf-16")
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -57,6 +61,10 @@ def _pred(uid: int, kind: int = 1, lag: int = 0) -> str:
         ),
         (
             b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>',
+            "file: DOCTYPE and entity declarations are refused",
+        ),
+        (  # the same in UTF-16: a search of the raw bytes for "<!DOCTYPE" let it through
+            DTD_UTF16,
             "file: DOCTYPE and entity declarations are refused",
         ),
         (_file(_task(1, _pred(99))), "Task UID 1: PredecessorLink to unknown UID 99"),

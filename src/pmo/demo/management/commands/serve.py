@@ -49,6 +49,18 @@ def start_task_worker() -> threading.Thread:
     return thread
 
 
+def max_request_body() -> int:
+    """The largest request body waitress accepts (413 above): the largest upload, an MS Project
+    file of 50 MB or a gate deliverable of ``PMO_MAX_UPLOAD_MB``, plus 1 MB of form overhead.
+    waitress's own default (1 GB) would buffer a gigabyte before any view could refuse it."""
+    from django.conf import settings
+
+    from pmo.interop.mspdi_read import MAX_BYTES
+
+    largest = max(MAX_BYTES, settings.PMO_MAX_UPLOAD_MB * 1024 * 1024)
+    return largest + 1024 * 1024
+
+
 class Command(BaseCommand):
     help = "Serve PMO Hub on http://HOST:PORT with waitress (static files included)."
 
@@ -78,6 +90,7 @@ class Command(BaseCommand):
                 threads=options["threads"],
                 ident="pmo-hub",
                 channel_timeout=120,
+                max_request_body_size=max_request_body(),
             )
         except (OSError, ValueError) as exc:
             raise CommandError(f"cannot serve on {address}: {exc}") from None
