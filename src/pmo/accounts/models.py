@@ -129,8 +129,14 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    API = "api", _("API (read and write as the user)")
+    CALENDAR = "calendar", _("Calendar feed (read the gate calendar only)")
+
+
 class ApiToken(TimeStampedModel):
-    """A bearer token for the REST API (``Authorization: Bearer <token>``)."""
+    """A bearer token for the REST API (``Authorization: Bearer <token>``), or, with scope
+    ``calendar``, for the iCalendar feed only (its URL ends up in calendar apps and logs)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -140,6 +146,9 @@ class ApiToken(TimeStampedModel):
     key_hash = models.CharField(max_length=64, unique=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
+    scope = models.CharField(
+        _("scope"), max_length=10, choices=TokenScope.choices, default=TokenScope.API
+    )
 
     class Meta:
         verbose_name = _("API token")

@@ -9,14 +9,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pmo.accounts.models import ApiToken, OrgUnit, Person, User, hash_token
+from pmo.accounts.models import ApiToken, OrgUnit, Person, TokenScope, User, hash_token
 from pmo.core.errors import FieldError, NotFoundError, PermissionDeniedError
 
 TOKEN_PREFIX = "pmo_"
 
 
-def create_token(*, username: str, name: str = "") -> str:
-    """Create an API token for ``username`` and return the raw token (shown once)."""
+def create_token(*, username: str, name: str = "", scope: str = TokenScope.API) -> str:
+    """Create a token for ``username`` and return it raw (shown once).
+
+    ``scope`` ``calendar``: good for the iCalendar feed only, never for the API.
+    """
     user = User.objects.filter(username=username).first()
     if user is None:
         raise NotFoundError(_("no user named %(username)s") % {"username": repr(username)})
@@ -25,15 +28,31 @@ def create_token(*, username: str, name: str = "") -> str:
             "username", _("user %(username)s is inactive") % {"username": repr(username)}
         )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name, prefix=raw[:12], key_hash=hash_token(raw))
+    if scope not in TokenScope.values:
+        raise FieldError("scope", _("one of %(scopes)s") % {"scopes": ", ".join(TokenScope.values)})
+    ApiToken.objects.create(
+        user=user, name=name, prefix=raw[:12], key_hash=hash_token(raw), scope=scope
+    )
     return raw
 
 
-def authenticate_token(raw: str) -> User | None:
-    """The active user owning ``raw``, or ``None``; records when the token was last used."""
+@transaction.atomic
+def renew_calendar_token(*, user: User) -> str:
+    """A new calendar-feed token for ``user``; their earlier calendar tokens stop working."""
+    ApiToken.objects.filter(user=user, scope=TokenScope.CALENDAR, revoked=False).update(
+        revoked=True
+    )
+    return create_token(username=user.get_username(), name="calendar", scope=TokenScope.CALENDAR)
+
+
+def authenticate_token(raw: str, *, scope: str = TokenScope.API) -> User | None:
+    """The active user owning ``raw`` for ``scope``, or ``None``; records when it was last used.
+
+    A calendar token does not open the API, and an API token does not go into feed URLs.
+    """
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(raw), revoked=False, user__is_active=True)
+        .filter(key_hash=hash_token(raw), revoked=False, user__is_active=True, scope=scope)
         .first()
     )
     if token is None:

@@ -12,12 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pmo.accounts.models import user_of
-from pmo.accounts.services import authenticate_token
+from pmo.accounts.models import TokenScope, user_of
+from pmo.accounts.services import authenticate_token, renew_calendar_token
 from pmo.core.errors import DomainError, FieldError, NotFoundError
 from pmo.core.http import posted_version
 from pmo.core.models import as_id
@@ -427,7 +428,13 @@ def _window(request: HttpRequest) -> tuple[dt.date, dt.date]:
 
 @login_required
 def gate_calendar(request: HttpRequest) -> HttpResponse:
-    """Upcoming and overdue gates across the portfolio, by week."""
+    """Upcoming and overdue gates across the portfolio, by week; POST makes the user a new
+    subscription link for calendar applications (shown once; the previous one stops working)."""
+    subscription = ""
+    if request.method == "POST":
+        token = renew_calendar_token(user=user_of(request))
+        feed = reverse("governance:calendar_ics")
+        subscription = request.build_absolute_uri(f"{feed}?token={token}")
     start, end = _window(request)
     entries = selectors.gate_calendar(user_of(request), start, end)
     weeks: dict[str, list[Any]] = {}
@@ -441,16 +448,23 @@ def gate_calendar(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "governance/gate_calendar.html",
-        {"weeks": list(weeks.items()), "start": start, "end": end, "count": len(entries)},
+        {
+            "weeks": list(weeks.items()),
+            "start": start,
+            "end": end,
+            "count": len(entries),
+            "subscription": subscription,
+        },
     )
 
 
 def gate_calendar_ics(request: HttpRequest) -> HttpResponse:
-    """The gate calendar as iCalendar; session, or ``?token=`` for calendar applications."""
+    """The gate calendar as iCalendar; session, or ``?token=`` (a calendar token, which reads
+    this feed and nothing else) for calendar applications."""
     user = user_of(request)
     if not user.is_authenticated:
         token = request.GET.get("token") or ""
-        found = authenticate_token(token) if token else None
+        found = authenticate_token(token, scope=TokenScope.CALENDAR) if token else None
         if found is None:
             return HttpResponse("authentication required", status=401, content_type="text/plain")
         user = found

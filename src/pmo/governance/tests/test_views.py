@@ -239,13 +239,35 @@ def test_gate_calendar_page_and_ical_feed_parse_back(client, users, governed):
     assert events[0]["UID"] == f"gate-{project.pk}-{events[0]['UID'].split('-')[2]}"
 
 
-def test_ical_feed_takes_a_token_and_refuses_anonymous(client, users, governed):
+def test_ical_feed_takes_a_calendar_token_and_refuses_anonymous(client, users, governed):
     governed()
     assert client.get("/gate-calendar.ics").status_code == 401
-    token = create_token(username="exec")
+    token = create_token(username="exec", scope="calendar")
     response = client.get("/gate-calendar.ics", {"token": token, "start": "2026-01-01"})
     assert response.status_code == 200
     assert response.content.decode().startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+    # a feed URL ends up in calendar apps and logs: it opens the feed and nothing else,
+    # and a full API token is not accepted in a URL
+    api = client.get("/api/v1/projects", headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 401
+    full = create_token(username="exec")
+    assert client.get("/gate-calendar.ics", {"token": full}).status_code == 401
+
+
+def test_subscribing_makes_a_private_link_and_retires_the_old_one(client, users, governed):
+    governed()
+    login(client, users["exec"])
+    first = client.post("/gate-calendar/").content.decode()
+    link = first.split('data-testid="subscription-url">')[1].split("</code>")[0]
+    assert link.startswith("http://testserver/gate-calendar.ics?token=pmo_")
+    token = link.split("token=")[1]
+    client.logout()
+    assert client.get("/gate-calendar.ics", {"token": token}).status_code == 200
+    login(client, users["exec"])
+    second = client.post("/gate-calendar/").content.decode()
+    assert token not in second
+    client.logout()
+    assert client.get("/gate-calendar.ics", {"token": token}).status_code == 401
 
 
 def parse_ics(text):

@@ -320,6 +320,10 @@ def test_token_command_prints_a_working_token(client, users, make_project, capsy
     assert token.startswith("pmo_")
     response = client.get("/api/v1/projects/TK1", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
+    call_command("token", "create", "exec", "--calendar")
+    feed = capsys.readouterr().out.strip()
+    response = client.get("/api/v1/projects/TK1", headers={"Authorization": f"Bearer {feed}"})
+    assert response.status_code == 401  # a calendar token opens the calendar feed only
 
 
 def test_token_command_unknown_user_fails_cleanly(users):

@@ -1,4 +1,4 @@
-"""``pmo token create USERNAME``: print a new API token."""
+"""``pmo token create USERNAME [--calendar]``: print a new API (or calendar-feed) token."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pmo.accounts import services
+from pmo.accounts.models import TokenScope
 from pmo.core.errors import DomainError
 
 
@@ -18,10 +19,19 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="create a token and print it once")
         create.add_argument("username")
         create.add_argument("--name", default="", help="a label for the token")
+        create.add_argument(
+            "--calendar",
+            action="store_true",
+            help="a token for the gate calendar feed only (/gate-calendar.ics?token=...)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            raw = services.create_token(username=options["username"], name=options["name"])
+            raw = services.create_token(
+                username=options["username"],
+                name=options["name"],
+                scope=TokenScope.CALENDAR if options["calendar"] else TokenScope.API,
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(raw)
