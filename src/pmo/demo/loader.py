@@ -116,6 +116,8 @@ def reset_demo() -> None:
     )
     AuditEvent.objects.filter(scope__in=[f"project:{i}" for i in ids]).delete()
     for chunk in _chunks(ids, 500):
+        # revisions protect the report they supersede: unlink them, then delete in any order
+        StatusReport.objects.filter(project_id__in=chunk).update(supersedes=None)
         for model in (StatusReport, Milestone, Risk, Issue, Action, Decision, Assumption):
             model.objects.filter(project_id__in=chunk).delete()
         Project.objects.filter(pk__in=chunk).delete()

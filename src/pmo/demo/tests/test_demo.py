@@ -44,7 +44,14 @@ def test_demo_is_idempotent_and_repeatable():
     again = load_demo(projects=5, as_of=AS_OF)
     assert again.created is False
     assert Project.objects.count() == 5
+    # a user corrects a report before the reset: its revision protects the report it supersedes
+    latest = StatusReport.objects.filter(state="submitted").order_by("-period_end").first()
+    revise = {f.name: getattr(latest, f.name) for f in latest._meta.concrete_fields}
+    revise.pop("id")
+    StatusReport.objects.filter(pk=latest.pk).update(is_current=False)
+    revision = StatusReport.objects.create(**{**revise, "revision": 2, "supersedes": latest})
     call_command("demo", "--projects", "5", "--no-serve", "--reset", "--as-of", "2026-11-20")
+    assert not StatusReport.objects.filter(pk=revision.pk).exists()
     second = list(StatusReport.objects.order_by("project__code", "period").values_list("overall"))
     assert first == second
 
