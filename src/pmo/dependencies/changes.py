@@ -31,6 +31,7 @@ from pmo.dependencies.models import (
 )
 from pmo.dependencies.services import notify, refresh_dependency_status
 from pmo.governance.models import ProjectGate
+from pmo.governance.services import refresh_next_gate
 from pmo.portfolio.access import can_edit_project, get_visible_project
 from pmo.portfolio.models import Milestone, Program, Project
 from pmo.scheduling.models import Constraint, Plan, Task
@@ -530,6 +531,7 @@ def _write_impact(
         elif kind == "gate":
             g = ProjectGate.objects.select_related("lifecycle").get(pk=pk)
             applied.append(_shift(actor, g, "forecast", new, g.lifecycle.project_id, trace))
+            refresh_next_gate(g.lifecycle.project_id)  # the status center's "next gate" date
         elif kind == "project":
             p = Project.objects.get(pk=pk)
             if hasattr(p, "plan"):

@@ -47,6 +47,7 @@ __all__ = [
     "create_template",
     "delete_template",
     "prepare_review",
+    "refresh_next_gate",
     "request_review",
     "start_lifecycle",
     "withdraw_review",
@@ -215,6 +216,14 @@ def _refresh(lifecycle: ProjectLifecycle) -> None:
     ProjectLifecycle.objects.filter(pk=lifecycle.pk).update(
         next_gate=gate, next_gate_due=due, open_conditions=lifecycle.open_conditions
     )
+
+
+def refresh_next_gate(project_id: int) -> None:
+    """Recompute a project's next gate and its due date after its gate forecasts moved from
+    outside governance (a change request applied): the status center reads them denormalised."""
+    lifecycle = ProjectLifecycle.objects.filter(project_id=project_id).first()
+    if lifecycle is not None:
+        _refresh(lifecycle)
 
 
 def _locked_lifecycle(project_id: int) -> ProjectLifecycle:

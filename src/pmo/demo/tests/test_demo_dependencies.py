@@ -63,4 +63,12 @@ def test_core_upgrade_slip_hits_channel_projects_and_is_applied_through_a_change
         cr = transition(actor=users[actor], cr=cr, action=action, note="ok")
     assert cr.state == "applied"
     assert cr.impact["applied"]
+    # the status center's "next gate" date follows the gate forecasts the change moved
+    from pmo.governance.models import ProjectGate, ProjectLifecycle
+
+    moved = {i["project"] for i in cr.impact["items"] if i["kind"] == "gate"}
+    assert moved
+    for lifecycle in ProjectLifecycle.objects.filter(project__code__in=moved):
+        forecast = ProjectGate.objects.get(lifecycle=lifecycle, gate=lifecycle.next_gate).forecast
+        assert lifecycle.next_gate_due == forecast, lifecycle.project.code
     assert AuditEvent.objects.filter(action="apply", changes__has_key="change_request").exists()
