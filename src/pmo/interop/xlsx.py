@@ -26,6 +26,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
+from pmo.core.exports import append_row
 from pmo.core.uploads import UnpackError, check_unpacked_size
 from pmo.interop.errors import ImportFileError
 from pmo.scheduling import selectors
@@ -178,17 +179,17 @@ def write_xlsx(plan: Plan) -> bytes:
     info = wb.active
     assert info is not None
     info.title = "Plan"
-    info.append(["Name", data.name])
-    info.append(["Start", data.start])
-    info.append(["Status date", data.status_date])
+    append_row(info, ["Name", data.name])
+    append_row(info, ["Start", data.start])
+    append_row(info, ["Status date", data.status_date])
     calendar = _plan_calendar(data)
-    info.append(["Calendar", "China" if calendar.holidays == "CN" else "Standard"])
+    append_row(info, ["Calendar", "China" if calendar.holidays == "CN" else "Standard"])
     for name, hours in zip(WEEKDAYS, calendar.week or STANDARD_WEEK, strict=True):
-        info.append([name, _hours_text(hours)])
+        append_row(info, [name, _hours_text(hours)])
     info.column_dimensions["A"].width = 14
     info.column_dimensions["B"].width = 26
     ws = wb.create_sheet("Tasks")
-    ws.append(COLUMNS + COMPUTED)
+    append_row(ws, COLUMNS + COMPUTED)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         grey = cell.value in COMPUTED and cell.value not in READ_BACK
@@ -199,7 +200,8 @@ def write_xlsx(plan: Plan) -> bytes:
         preds = "; ".join(
             f"{p.pred_uid}{'' if p.type == 'FS' else p.type}{_lag(p)}" for p in t.predecessors
         )
-        ws.append(
+        append_row(
+            ws,
             [
                 t.uid,
                 t.wbs,
@@ -220,7 +222,7 @@ def write_xlsx(plan: Plan) -> bytes:
                 row.baseline_start,
                 row.baseline_finish,
                 _days(base.duration) if base is not None else None,
-            ]
+            ],
         )
     for col, width in zip(
         "ABCDEFGHIJKLMNOPQRS",
@@ -230,11 +232,11 @@ def write_xlsx(plan: Plan) -> bytes:
         ws.column_dimensions[col].width = width
     if calendar.exceptions:
         days = wb.create_sheet(EXCEPTIONS)
-        days.append(EXCEPTION_COLUMNS)
+        append_row(days, EXCEPTION_COLUMNS)
         for cell in days[1]:
             cell.font = Font(bold=True)
         for e in calendar.exceptions:
-            days.append([e.first, e.last, _hours_text(e.hours), e.name])
+            append_row(days, [e.first, e.last, _hours_text(e.hours), e.name])
             for cell in days[days.max_row][:2]:
                 cell.number_format = "yyyy-mm-dd"
         for col, width in zip("ABCD", [12, 12, 26, 30], strict=True):

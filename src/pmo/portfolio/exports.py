@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from pmo.core.exports import append_row, csv_row
 from pmo.portfolio.extensions import registry
 from pmo.portfolio.models import DIMENSION_LABELS, RAG_DIMENSIONS, Project, Rag, Trend
 
@@ -92,9 +93,9 @@ def export_projects(qs: QuerySet[Project], fmt: str, *, regions: dict[int, str])
         buffer = io.StringIO()
         buffer.write("\ufeff")  # Excel opens UTF-8 CSV with Chinese text correctly only with a BOM
         writer = csv.writer(buffer)
-        writer.writerow(_columns())
+        writer.writerow(csv_row(_columns()))
         for row in rows(qs.iterator(chunk_size=500), regions):
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(csv_row(row))  # a name typed as a formula stays text
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
@@ -112,13 +113,13 @@ def workbook_bytes(qs: QuerySet[Project], regions: dict[int, str]) -> bytes:
     assert ws is not None
     ws.title = _("Status center")[:31]
     header = _columns()
-    ws.append(header)
+    append_row(ws, header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     rag_columns = range(11, 12 + len(RAG_DIMENSIONS))
     labels = {str(r.label): r for r in Rag}
     for row in rows(qs.iterator(chunk_size=500), regions):
-        ws.append(row)
+        append_row(ws, row)  # text as string cells: a name typed as a formula stays text
         for col in rag_columns:
             cell = ws.cell(row=ws.max_row, column=col)
             if cell.value in labels:

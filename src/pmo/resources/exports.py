@@ -24,6 +24,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pmo.core.exports import append_row
 from pmo.resources.heatmap import Cell, HeatMap
 
 __all__ = ["heatmap_workbook", "leveling_run_workbook"]
@@ -42,10 +43,12 @@ HEADER_ROWS = 3
 def _table(wb: Workbook, title: str, heading: str, header: list[str]) -> Worksheet:
     ws = wb.create_sheet(title[:31])
     assert isinstance(ws, Worksheet)
-    ws.append([heading])
-    ws.append([_("Exported %(when)s") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")}])
+    append_row(ws, [heading])
+    append_row(
+        ws, [_("Exported %(when)s") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")}]
+    )
     ws["A1"].font = Font(bold=True)
-    ws.append(header)
+    append_row(ws, header)
     for cell in ws[HEADER_ROWS]:
         cell.font = Font(bold=True)
     for index, text in enumerate(header, start=1):
@@ -81,10 +84,12 @@ def heatmap_workbook(heatmap: HeatMap, *, layer: str) -> bytes:
     demand = _sheet(wb, _("Demand"), heatmap, layer)
     capacity = _sheet(wb, _("Capacity"), heatmap, layer)
     for row in heatmap.rows:
-        demand.append([row.label, *(c.demand for c in row.cells)])
-        capacity.append([row.label, *(c.capacity for c in row.cells)])
+        append_row(demand, [row.label, *(c.demand for c in row.cells)])
+        append_row(capacity, [row.label, *(c.capacity for c in row.cells)])
         values = [_load(c) for c in row.cells]
-        load.append([row.label, *(_("no capacity") if v == float("inf") else v for v in values)])
+        append_row(
+            load, [row.label, *(_("no capacity") if v == float("inf") else v for v in values)]
+        )
         r = load.max_row
         for k, c in enumerate(row.cells, start=2):
             cell = load.cell(row=r, column=k)
@@ -132,7 +137,8 @@ def leveling_run_workbook(
     )
     delays.column_dimensions["B"].width = 34
     for p in projects:
-        delays.append(
+        append_row(
+            delays,
             [
                 p["project"],
                 p.get("name", ""),
@@ -141,7 +147,7 @@ def leveling_run_workbook(
                 p["delay"],
                 p["moved"],
                 _("yes") if p["pinned"] else "",
-            ]
+            ],
         )
     rows = _table(
         wb,
@@ -163,7 +169,8 @@ def leveling_run_workbook(
     for column in ("B", "D"):
         rows.column_dimensions[column].width = 30
     for m in moved:
-        rows.append(
+        append_row(
+            rows,
             [
                 m["project"],
                 m.get("project_name", ""),
@@ -175,7 +182,7 @@ def leveling_run_workbook(
                 _day(m["new_first"]),
                 _day(m["new_last"]),
                 m["days"],
-            ]
+            ],
         )
     for line in rows.iter_rows(min_row=HEADER_ROWS + 1, min_col=6, max_col=9):
         for cell in line:
@@ -188,7 +195,8 @@ def leveling_run_workbook(
             [_("Project"), _("Name"), _("Resource"), _("FTE"), _("From"), _("To")],
         )
         for a in not_levelable:
-            stuck.append(
+            append_row(
+                stuck,
                 [
                     a["project"],
                     a.get("project_name", ""),
@@ -196,7 +204,7 @@ def leveling_run_workbook(
                     a["fte"],
                     _day(a["first"]),
                     _day(a["last"]),
-                ]
+                ],
             )
         for line in stuck.iter_rows(min_row=HEADER_ROWS + 1, min_col=5, max_col=6):
             for cell in line:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from pmo.core.exports import append_row
 from pmo.reports.onepage.layout import FONT_PT, boards
 from pmo.reports.onepage.model import OnePage
 
@@ -162,7 +163,8 @@ def render_xlsx(page: OnePage) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = _("Projects")[:31]
-    ws.append(
+    append_row(
+        ws,
         [
             _("Code"),
             _("Name"),
@@ -182,14 +184,15 @@ def render_xlsx(page: OnePage) -> bytes:
             _("Program"),
             _("Project manager"),
             _("Period"),
-        ]
+        ],
     )
     for cell in ws[1]:
         cell.font = Font(bold=True)
     names = _rag_names()
     for column in page.columns:
         for c in column.cells:
-            ws.append(
+            append_row(
+                ws,
                 [
                     c.code,
                     c.name,
@@ -209,7 +212,7 @@ def render_xlsx(page: OnePage) -> bytes:
                     c.program,
                     c.manager,
                     page.period.key,
-                ]
+                ],
             )
             if c.rag:
                 ws.cell(row=ws.max_row, column=4).fill = PatternFill(
@@ -219,25 +222,25 @@ def render_xlsx(page: OnePage) -> bytes:
     ws.auto_filter.ref = ws.dimensions
     summary = wb.create_sheet(_("Summary")[:31])
     h = page.header
-    summary.append([_("Period"), page.period.key])
-    summary.append([_("Projects"), h.total])
+    append_row(summary, [_("Period"), page.period.key])
+    append_row(summary, [_("Projects"), h.total])
     for key in ("red", "amber", "green", "none"):
-        summary.append([names[key], h.rag_counts[key], h.rag_delta[key]])
-    summary.append([_("Phase changes"), h.phase_changes])
-    summary.append([_("Reports missing"), h.missing])
-    summary.append([_("Decisions needed"), h.decisions])
+        append_row(summary, [names[key], h.rag_counts[key], h.rag_delta[key]])
+    append_row(summary, [_("Phase changes"), h.phase_changes])
+    append_row(summary, [_("Reports missing"), h.missing])
+    append_row(summary, [_("Decisions needed"), h.decisions])
     for label, n in h.by_phase:
-        summary.append([label, n])
+        append_row(summary, [label, n])
     for currency, total in h.budget:
-        summary.append([_("Budget"), total, currency])
+        append_row(summary, [_("Budget"), total, currency])
     esc = wb.create_sheet(_("Escalations")[:31])
-    esc.append([_("Code"), _("Name"), _("Kind"), _("Text")])
+    append_row(esc, [_("Code"), _("Name"), _("Kind"), _("Text")])
     for e in page.escalations:
-        esc.append([e.code, e.name, e.kind, e.text])
+        append_row(esc, [e.code, e.name, e.kind, e.text])
     changes = wb.create_sheet(_("Changes")[:31])
-    changes.append([_("Code"), _("Name"), _("Kind"), _("Detail")])
+    append_row(changes, [_("Code"), _("Name"), _("Kind"), _("Detail")])
     for ch in page.changes:
-        changes.append([ch.code, ch.name, ch.kind, ch.detail])
+        append_row(changes, [ch.code, ch.name, ch.kind, ch.detail])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
