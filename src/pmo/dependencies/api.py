@@ -180,6 +180,9 @@ class ImpactOut(Schema):
     )
     items: list[ImpactItemOut]
     projects: list[ImpactProjectOut]
+    hidden_projects: int = Field(
+        0, description="affected projects you may not read (their items are not listed)"
+    )
 
 
 def _slip_source(user: Any, code: str, milestone: int | None, task: int | None) -> tuple[Any, Any]:
@@ -208,8 +211,11 @@ def _slip_source(user: Any, code: str, milestone: int | None, task: int | None) 
 def impact(request: HttpRequest, payload: ImpactIn) -> Any:
     """What if this milestone or task slips N working days: everything that moves, with its
     new date and delay (items whose float absorbs the slip are not listed)."""
-    m, t = _slip_source(user_of(request), payload.project, payload.milestone, payload.task)
-    return changes.compute_impact(milestone=m, task=t, days=payload.days)
+    user = user_of(request)
+    m, t = _slip_source(user, payload.project, payload.milestone, payload.task)
+    return selectors.visible_impact(
+        user, changes.compute_impact(milestone=m, task=t, days=payload.days)
+    )
 
 
 class ChangeRequestIn(Schema):
@@ -261,6 +267,9 @@ class ChangeRequestOut(Schema):
     needs_steering: bool
     state: str
     affected_projects: list[str]
+    hidden_projects: int = Field(
+        description="affected projects you may not read (left out of the lists and the impact)"
+    )
     impact: dict[str, Any]
     decision_note: str
     actions: list[str]
@@ -276,6 +285,7 @@ class TransitionIn(Schema):
 
 def _cr_out(request: HttpRequest, cr: ChangeRequest) -> dict[str, Any]:
     user = user_of(request)
+    seen = selectors.visible_change_impact(user, cr)
     return {
         "id": cr.pk,
         "code": cr.code,
@@ -285,15 +295,16 @@ def _cr_out(request: HttpRequest, cr: ChangeRequest) -> dict[str, Any]:
         "title": cr.title,
         "description": cr.description,
         "requested_by": cr.requested_by.username if cr.requested_by else "",
-        "slip_milestone": cr.slip_milestone_id,
-        "slip_task": cr.slip_task_id,
+        "slip_milestone": cr.slip_milestone_id if seen.slip_visible else None,
+        "slip_task": cr.slip_task_id if seen.slip_visible else None,
         "slip_days": cr.slip_days,
         "cost_impact": cr.cost_impact,
         "effort_impact": cr.effort_impact,
         "needs_steering": cr.needs_steering,
         "state": cr.state,
-        "affected_projects": sorted(cr.affected_projects.values_list("code", flat=True)),
-        "impact": cr.impact,
+        "affected_projects": [p.code for p in seen.affected],
+        "hidden_projects": seen.hidden_projects,
+        "impact": seen.impact,
         "decision_note": cr.decision_note,
         "actions": changes.allowed_actions(user, cr),
         "steps": [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 from pmo.accounts.models import User
 from pmo.core.errors import NotFoundError
 from pmo.core.i18n import pick
+from pmo.dependencies import adapters
 from pmo.dependencies.changes import thresholds
 from pmo.dependencies.models import (
     OPEN_CHANGE_STATES,
@@ -19,17 +22,23 @@ from pmo.dependencies.models import (
     Notification,
 )
 from pmo.portfolio.access import visible_projects
+from pmo.portfolio.models import Project
 
 __all__ = [
+    "ChangeImpact",
     "dependency_flags",
     "get_change_request",
+    "get_critical_chain",
     "get_dependency",
+    "hidden_project_codes",
     "impact_projects",
     "list_change_requests",
     "list_dependencies",
     "pending_above_threshold",
     "project_panel",
     "unread_count",
+    "visible_change_impact",
+    "visible_impact",
 ]
 
 _RELATED = (
@@ -78,7 +87,9 @@ def list_change_requests(
         | Q(project__isnull=True, program__in=visible.values("program"))
     )
     if project:
-        qs = qs.filter(Q(project__code=project) | Q(affected_projects__code=project)).distinct()
+        # one condition on the relation: a project the user may not read matches nothing
+        hit = Q(affected_projects__code=project, affected_projects__in=visible.values("pk"))
+        qs = qs.filter(Q(project__code=project) | hit).distinct()
     if state:
         qs = qs.filter(state=state)
     return qs.select_related("project", "program", "requested_by")
@@ -150,3 +161,127 @@ def dependency_flags(project_ids: list[int]) -> tuple[set[int], set[int]]:
     )
     wanted = set(project_ids)
     return troubled & wanted, changed & wanted
+
+
+# What a reader may see of an analysis. The analyses run over the whole portfolio network
+# (a slip does propagate through projects the reader may not read, and the delays of what
+# they may read must stay right); what is shown is cut down to the projects the reader may
+# read, the rest counted.
+
+#: The key prefix of each kind of item an apply step updated (``changes._updated``).
+_APPLIED_PREFIX = {"task": "t", "milestone": "m", "projectgate": "g", "project": "p"}
+
+
+def hidden_project_codes(user: User, codes: Iterable[str]) -> set[str]:
+    """The codes among ``codes`` of projects ``user`` may not read."""
+    wanted = {c for c in codes if c}
+    if not wanted:
+        return set()
+    readable = visible_projects(user).filter(code__in=wanted).values_list("code", flat=True)
+    return wanted - set(readable)
+
+
+def _impact_codes(impact: dict[str, Any]) -> set[str]:
+    codes = {p["project"] for p in impact.get("projects", [])}
+    codes |= {i["project"] for i in impact.get("items", [])}
+    if impact.get("source"):
+        codes.add(impact["source"].get("project", ""))
+    return codes
+
+
+def _without(impact: dict[str, Any], hidden: set[str]) -> dict[str, Any]:
+    """``impact`` less the items, projects and applied updates of the ``hidden`` projects;
+    ``hidden_projects`` counts them. An empty impact (no slip) stays empty."""
+    if not impact:
+        return {}
+    items = [i for i in impact.get("items", []) if i["project"] not in hidden]
+    out = {
+        **impact,
+        "items": items,
+        "projects": [p for p in impact.get("projects", []) if p["project"] not in hidden],
+        "hidden_projects": len(hidden),
+    }
+    source = impact.get("source") or {}
+    if source.get("project") in hidden:  # a program-level request slipping a hidden project
+        out["source"] = {"key": "", "name": "", "project": ""}
+    if "applied" in impact:
+        shown = {i["key"] for i in items}
+        out["applied"] = [
+            row
+            for row in impact["applied"]
+            if f"{_APPLIED_PREFIX.get(row['kind'], '?')}:{row['id']}" in shown
+        ]
+    return out
+
+
+def visible_impact(user: User, impact: dict[str, Any]) -> dict[str, Any]:
+    """An impact (:func:`pmo.dependencies.adapters.analyse`) as ``user`` may see it: items
+    and projects of projects they may not read are left out and counted in
+    ``hidden_projects``."""
+    return _without(impact, hidden_project_codes(user, _impact_codes(impact)))
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeImpact:
+    """What a reader may see of a change request's stored impact."""
+
+    impact: dict[str, Any]
+    affected: list[Project]
+    hidden_projects: int
+    slip_visible: bool
+
+
+def visible_change_impact(user: User, cr: ChangeRequest) -> ChangeImpact:
+    """The stored impact and affected projects of ``cr`` filtered for ``user`` at read time
+    (the request was stored once for everyone); ``slip_visible``: the slipping milestone or
+    task is of a project ``user`` may read (a program-level request may slip any project of
+    the program)."""
+    affected = list(cr.affected_projects.order_by("code"))
+    hidden = hidden_project_codes(user, _impact_codes(cr.impact) | {p.code for p in affected})
+    slip_visible = True
+    if cr.project_id is None and (cr.slip_milestone_id or cr.slip_task_id):
+        slipping = (
+            Project.objects.filter(milestones=cr.slip_milestone_id)
+            if cr.slip_milestone_id
+            else Project.objects.filter(plan__tasks=cr.slip_task_id)
+        )
+        slip_visible = visible_projects(user, slipping).exists()
+    return ChangeImpact(
+        impact=_without(cr.impact, hidden),
+        affected=[p for p in affected if p.code not in hidden],
+        hidden_projects=len(hidden),
+        slip_visible=slip_visible,
+    )
+
+
+def get_critical_chain(user: User, target: str) -> tuple[list[dict[str, Any]], int]:
+    """The driving chain to the item ``target`` (``m:<id>``, ``t:<id>``, ...) as ``user``
+    may see it, and how many projects they may not read it runs through.
+
+    A target of a project ``user`` may not read is :class:`NotFoundError`. Steps of hidden
+    projects are left out; a step reached by a link from one keeps ``hidden_link`` instead
+    of the link's number (the register does not show that link to ``user``).
+    """
+    net = adapters.load_network()
+    at = net.index.get(target)
+    if at is not None:
+        project_id = net.items[at].project_id
+        if not visible_projects(user).filter(pk=project_id).exists():
+            raise NotFoundError(_("no item %(target)s") % {"target": target})
+    chain = adapters.critical_chain(net, target)
+    hidden = hidden_project_codes(user, (c["project"] for c in chain))
+    links = {c["dependency"] for c in chain if c["dependency"]}
+    readable = set(list_dependencies(user).filter(pk__in=links).values_list("pk", flat=True))
+    shown = []
+    for step in chain:
+        if step["project"] in hidden:
+            continue
+        link = step["dependency"]
+        shown.append(
+            {
+                **step,
+                "dependency": link if link in readable else None,
+                "hidden_link": bool(link) and link not in readable,
+            }
+        )
+    return shown, len(hidden)

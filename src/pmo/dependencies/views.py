@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError
 from pmo.core.http import posted_version
-from pmo.dependencies import adapters, changes, selectors, services
+from pmo.dependencies import changes, selectors, services
 from pmo.dependencies.models import (
     ChangeType,
     Criticality,
@@ -30,7 +30,7 @@ from pmo.dependencies.models import (
     Notification,
 )
 from pmo.dependencies.network import network_svg
-from pmo.portfolio.access import can_edit_project, get_visible_project
+from pmo.portfolio.access import can_edit_project, get_visible_project, visible_projects
 from pmo.portfolio.models import Milestone
 from pmo.scheduling.models import Task
 from pmo.scheduling.walltime import from_db
@@ -78,17 +78,23 @@ def dependency_list(request: HttpRequest) -> HttpResponse:
             user, d.consumer_project
         )
     chain: list[dict[str, Any]] = []
+    chain_hidden = 0
     target = request.GET.get("target")
     if target:
         try:
-            chain = adapters.critical_chain(adapters.load_network(), target)
+            chain, chain_hidden = selectors.get_critical_chain(user, target)
+        except NotFoundError as exc:
+            raise Http404(exc.message) from None
         except DomainError as exc:
             messages.error(request, exc.message)
     chain_projects = {c["project"] for c in chain}
     targets = [
         (f"m:{m.pk}", f"{m.project.code} · {m.name}")
         for m in Milestone.objects.filter(
-            is_key=True, actual_date__isnull=True, project__consumed_dependencies__isnull=False
+            is_key=True,
+            actual_date__isnull=True,
+            project__consumed_dependencies__isnull=False,
+            project__in=visible_projects(user).values("pk"),
         )
         .select_related("project")
         .distinct()
@@ -101,7 +107,8 @@ def dependency_list(request: HttpRequest) -> HttpResponse:
             "deps": deps,
             "svg": mark_safe(network_svg(deps, chain_projects)),
             "chain": chain,
-            "chain_crosses": any(c["dependency"] for c in chain),
+            "chain_crosses": any(c["dependency"] or c["hidden_link"] for c in chain),
+            "chain_hidden": chain_hidden,
             "targets": targets,
             "target": target or "",
             "project": project or "",
@@ -204,6 +211,7 @@ def impact(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 error = exc.message
     if result is not None:
+        result = selectors.visible_impact(user, result)
         result["projects"] = selectors.impact_projects(result)
     context = {
         "project": project,
@@ -267,17 +275,19 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
     Notification.objects.filter(user=user, change=cr, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    seen = selectors.visible_change_impact(user, cr)
     return render(
         request,
         "dependencies/changerequest_detail.html",
         {
             "cr": cr,
-            "impact_projects": selectors.impact_projects(cr.impact),
-            "applied_count": len(cr.impact.get("applied", [])),
+            "impact_projects": selectors.impact_projects(seen.impact),
+            "hidden_projects": seen.hidden_projects,
+            "applied_count": len(seen.impact.get("applied", [])),
             "currency": cr.project.currency if cr.project else "",
             "actions": changes.allowed_actions(user, cr),
             "steps": cr.steps.select_related("actor"),
-            "affected": cr.affected_projects.order_by("code"),
+            "affected": seen.affected,
             "thresholds": changes.thresholds(),
         },
     )

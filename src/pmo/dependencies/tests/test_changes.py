@@ -39,7 +39,7 @@ def test_impact_moves_only_what_the_slack_does_not_absorb(
         "/api/v1/impact",
         {"project": "CORE1", "milestone": web["build"].pk, "days": 8},
         content_type="application/json",
-        headers=auth(users["viewer"]),
+        headers=auth(users["exec"]),  # reads the whole portfolio (APP1 is in London IT)
     )
     assert response.status_code == 200, response.content
     body = response.json()
