@@ -137,13 +137,13 @@ def shown_events(events: list[AuditEvent]) -> list[ShownEvent]:
             # the catalogue; names and numbers pass through unchanged
             words = name.replace("_", " ")
             label = str(field.verbose_name) if field is not None else (_(words) if words else name)
-            changes.append(
-                ShownChange(
-                    label,
-                    _value(field, before, names, wall_clock=local),
-                    _value(field, after, names, wall_clock=local),
-                )
+            change = ShownChange(
+                label,
+                _value(field, before, names, wall_clock=local),
+                _value(field, after, names, wall_clock=local),
             )
+            if change.before != change.after:  # "" → None reads "∅ → ∅": nothing to show
+                changes.append(change)
         actor = event.actor_name or SYSTEM
         shown.append(ShownEvent(event, _("system") if actor == SYSTEM else actor, changes))
     return shown

@@ -347,12 +347,20 @@ def create_status_report(
             _("another report for %(period)s was written at the same time; reload")
             % {"period": per.key}
         ) from None
+    # a revision records what it corrects (the report's content), not its bookkeeping (a new
+    # id, the draft state, the phase and trend that submitting sets again)
+    content = sorted(REPORT_FIELDS)
+    changes = (
+        diff(snapshot(current, content), snapshot(report, content))
+        if current
+        else diff({}, snapshot(report))
+    )
     record(
         actor=actor,
         action=AuditAction.CREATE if current is None else AuditAction.REVISE,
         instance=report,
         scope=scope_of(project),
-        changes=diff(snapshot(current) if current else {}, snapshot(report)),
+        changes=changes,
     )
     if submit:
         _submit(actor, project, report)

@@ -83,6 +83,11 @@ def test_correction_is_a_new_revision_and_the_original_stays(users, make_project
     assert second.percent_complete == first.percent_complete  # copied from the corrected one
     project.refresh_from_db()
     assert project.latest_report_id == second.pk
+    # the history says what the revision corrected, not its bookkeeping
+    from pmo.audit.models import AuditEvent
+
+    revised = AuditEvent.objects.get(action="revise", object_id=str(second.pk))
+    assert revised.changes == {"summary": ["first", "corrected"]}
 
 
 def test_draft_then_submit(users, make_project, green):
