@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -22,8 +23,14 @@ from pmo.portfolio.access import can_create_project, can_edit_project, get_visib
 from pmo.portfolio.extensions import registry
 from pmo.portfolio.filters import ProjectFilterForm
 from pmo.portfolio.forms import StatusReportForm, raid_form_class
-from pmo.portfolio.models import DIMENSION_LABELS, RAG_DIMENSIONS, ReportState, StatusReport
-from pmo.portfolio.periods import due_period
+from pmo.portfolio.models import (
+    DIMENSION_LABELS,
+    RAG_DIMENSIONS,
+    Project,
+    ReportState,
+    StatusReport,
+)
+from pmo.portfolio.periods import due_period, period_of
 from pmo.portfolio.raid import RAID_MODELS
 
 PAGE_SIZE = 50
@@ -161,7 +168,7 @@ def statusreport_create(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("portfolio:project_detail", code=project.code)
     else:
         initial: dict[str, Any] = {
-            "period": request.GET.get("period") or due_period(today, project.cadence, 0).key,
+            "period": request.GET.get("period") or _next_period_to_report(project, today),
             "percent_complete": project.percent_complete,
             "forecast_finish": project.forecast_finish,
         }
@@ -173,6 +180,15 @@ def statusreport_create(request: HttpRequest, code: str) -> HttpResponse:
             )
         form = StatusReportForm(initial=initial, project=project, today=today)
     return render(request, "portfolio/statusreport_form.html", {"project": project, "form": form})
+
+
+def _next_period_to_report(project: Project, today: dt.date) -> str:
+    """The period the form offers: the last one ended, unless it has its report already; then
+    the period under way (offering a reported period made "Submit" write a correction)."""
+    ended = due_period(today, project.cadence, 0)
+    if project.reports.filter(period=ended.key).exclude(state=ReportState.DRAFT).exists():
+        return period_of(today, project.cadence).key
+    return ended.key
 
 
 @login_required

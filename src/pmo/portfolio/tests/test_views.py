@@ -246,3 +246,27 @@ def test_stylesheet_and_htmx_are_served(client):
     assert css.status_code == 200
     assert b".topbar" in b"".join(css.streaming_content)
     assert client.get("/static/django_htmx/htmx-2.min.js").status_code == 200
+
+
+def test_the_form_offers_the_period_still_to_report(client, users, make_project, green):
+    from django.utils import timezone
+
+    from pmo.portfolio import services
+    from pmo.portfolio.periods import due_period, period_of
+
+    project = make_project(code="F3")
+    client.force_login(users["pm"])
+    today = timezone.localdate()  # the view's "today" (Asia/Shanghai), not the UTC date
+    ended, under_way = due_period(today, "weekly", 0), period_of(today, "weekly")
+
+    def offered() -> str:
+        page = client.get("/projects/F3/reports/new/").content.decode()
+        select = page.split('name="period"')[1].split("</select>")[0]
+        return select.split('" selected')[0].rsplit('value="', 1)[1]
+
+    # the week that ended is due first; once reported, the week under way is next
+    assert offered() == ended.key
+    services.create_status_report(
+        actor=users["pm"], project=project, period=ended.key, data=green()
+    )
+    assert offered() == under_way.key
