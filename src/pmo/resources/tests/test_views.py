@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import openpyxl
+import pytest
 
 from pmo.resources.models import Scenario
 from pmo.resources.tests.factories import MON, allocate, pool
@@ -43,7 +44,7 @@ def test_heatmap_page_and_drill_down(client: Any, users: Any, org: Any, make_pro
     assert api["rows"] == []
     # in hours: 3 FTE x 8 h x 5 days against 2 x 8 x 5, and the drill-down in hours too
     hours = client.get(f"/resources/heatmap/?start={MON}&periods=4&unit=hours").content.decode()
-    assert "120.0/80.0" in hours and "40.0 hours above capacity" in hours
+    assert "120/80" in hours and "40.0 hours above capacity" in hours  # hours: whole numbers
     assert "&amp;unit=hours" in hours
     cell = _cell(
         client,
@@ -599,3 +600,28 @@ def test_calendar_days_page(client: Any, users: Any, org: Any) -> None:
     first = CalendarDay.objects.get(name="元旦")
     client.post("/resources/calendar-days/", {"delete": str(first.pk)})
     assert list(CalendarDay.objects.values_list("name", flat=True)) == ["调休", ""]
+
+
+@pytest.mark.parametrize(
+    ("unit", "demand", "capacity", "shown"),
+    [
+        ("fte", 3.44, 2.8, "3.4/2.8"),
+        ("fte", 15.5, 16, "15.5/16.0"),
+        ("hours", 1234.5, 960, "1,235/960"),
+    ],
+)
+def test_heat_map_cells_read_alike_in_one_precision_per_unit(
+    unit: str, demand: float, capacity: float, shown: str
+) -> None:
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "resources/partials/_cell_figures.html",
+        {
+            "heatmap": SimpleNamespace(unit=unit),
+            "cell": SimpleNamespace(demand=demand, capacity=capacity),
+        },
+    )
+    assert html.strip().endswith(shown)
