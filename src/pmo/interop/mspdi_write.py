@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 
-from pmo.interop.mspdi_read import CONSTRAINTS, LINK_TYPES, NS_URI
-from pmo.scheduling.planio import Hours, PlanData
+from pmo.interop.mspdi_read import CONSTRAINTS, LINK_TYPES, NS_URI, china_days
+from pmo.scheduling.planio import CalendarData, ExceptionData, Hours, PlanData
 
 __all__ = ["write_mspdi"]
 
@@ -53,6 +53,35 @@ def _week_days(parent: ET.Element, week: list[Hours]) -> ET.Element:
     return days
 
 
+def _exceptions(
+    c: CalendarData, by_uid: dict[int, CalendarData], start: dt.datetime
+) -> list[ExceptionData]:
+    """The calendar's exceptions, with the China rule's days written out when it has one.
+
+    Microsoft Project knows no holiday source: a ``holidays="CN"`` calendar gets the
+    library's holidays (off) and 调休 weekend days (working) over the plan's horizon, days in
+    a row with the same hours as one range; a hand-entered exception wins over the rule's
+    day, as in the engine. The reader turns them back into the rule (``mspdi_read._china``).
+    """
+    own = list(c.exceptions)
+    if c.holidays != "CN":
+        return own
+    one = dt.timedelta(days=1)
+    ranges: list[tuple[ExceptionData, list[str]]] = []
+    for day, (hours, name, _changed) in china_days(c, by_uid, start).items():
+        if any(e.first <= day <= e.last for e in own):
+            continue
+        if ranges and ranges[-1][0].last + one == day and ranges[-1][0].hours == hours:
+            ranges[-1][0].last = day
+            if name not in ranges[-1][1]:
+                ranges[-1][1].append(name)
+        else:
+            ranges.append((ExceptionData(first=day, last=day, hours=hours), [name]))
+    for e, names in ranges:
+        e.name = ", ".join(names)
+    return sorted(own + [e for e, _names in ranges], key=lambda e: e.first)
+
+
 def write_mspdi(data: PlanData) -> bytes:
     """Serialise ``data`` as an MSPDI document (UTF-8)."""
     ET.register_namespace("", NS_URI)
@@ -69,15 +98,17 @@ def write_mspdi(data: PlanData) -> bytes:
     _sub(root, "HonorConstraints", 1)
     _sub(root, "StatusDate", _dt(data.status_date))
     cals = ET.SubElement(root, "Calendars")
+    by_uid = {c.uid: c for c in data.calendars}
     for c in data.calendars:
+        exceptions = _exceptions(c, by_uid, data.start)
         el = ET.SubElement(cals, "Calendar")
         _sub(el, "UID", c.uid)
         _sub(el, "Name", c.name)
         _sub(el, "IsBaseCalendar", 1 if c.base_uid is None else 0)
         _sub(el, "BaseCalendarUID", -1 if c.base_uid is None else c.base_uid)
-        if c.week is not None or c.exceptions:
+        if c.week is not None or exceptions:
             days = _week_days(el, c.week) if c.week is not None else ET.SubElement(el, "WeekDays")
-            for e in c.exceptions:  # the pre-2007 layout, read by every version
+            for e in exceptions:  # the pre-2007 layout, read by every version
                 wd = ET.SubElement(days, "WeekDay")
                 _sub(wd, "DayType", 0)
                 _sub(wd, "DayWorking", 1 if e.hours else 0)
@@ -85,10 +116,10 @@ def write_mspdi(data: PlanData) -> bytes:
                 _sub(period, "FromDate", f"{e.first.isoformat()}T00:00:00")
                 _sub(period, "ToDate", f"{e.last.isoformat()}T23:59:00")
                 _working_times(wd, e.hours)
-        if c.exceptions:  # and the 2007+ layout
-            exceptions = ET.SubElement(el, "Exceptions")
-            for e in c.exceptions:
-                ex = ET.SubElement(exceptions, "Exception")
+        if exceptions:  # and the 2007+ layout
+            container = ET.SubElement(el, "Exceptions")
+            for e in exceptions:
+                ex = ET.SubElement(container, "Exception")
                 _sub(ex, "EnteredByOccurrences", 0)
                 period = ET.SubElement(ex, "TimePeriod")
                 _sub(period, "FromDate", f"{e.first.isoformat()}T00:00:00")
