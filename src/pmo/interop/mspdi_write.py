@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 
-from pmo.interop.mspdi_read import CONSTRAINTS, LINK_TYPES, NS_URI, china_days
+from pmo.interop.mspdi_china import china_days
+from pmo.interop.mspdi_read import CONSTRAINTS, LINK_TYPES, NS_URI
 from pmo.scheduling.planio import CalendarData, ExceptionData, Hours, PlanData
 
 __all__ = ["write_mspdi"]
@@ -61,7 +62,8 @@ def _exceptions(
     Microsoft Project knows no holiday source: a ``holidays="CN"`` calendar gets the
     library's holidays (off) and 调休 weekend days (working) over the plan's horizon, days in
     a row with the same hours as one range; a hand-entered exception wins over the rule's
-    day, as in the engine. The reader turns them back into the rule (``mspdi_read._china``).
+    day, as in the engine. The reader turns them back into the rule
+    (``mspdi_china.recognise_china``).
     """
     own = list(c.exceptions)
     if c.holidays != "CN":
