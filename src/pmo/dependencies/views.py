@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -264,8 +266,19 @@ def change_create(request: HttpRequest) -> HttpResponse:
         cr = changes.create_change_request(actor=user_of(request), data=data)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("dependencies:change_list")
+        return redirect(_what_if_url(data))  # back to the analysis it was raised from
     return redirect("dependencies:change_detail", cr.pk)
+
+
+def _what_if_url(data: dict[str, Any]) -> str:
+    """The impact page a change request was raised from (the list when it names no slip)."""
+    source = "task" if data.get("slip_task") else "milestone"
+    chosen = data.get(f"slip_{source}")
+    if not (data.get("project") and chosen):
+        return reverse("dependencies:change_list")
+    query = {"project": data["project"], "source": source, source: chosen}
+    query["days"] = data.get("slip_days") or 0
+    return f"{reverse('dependencies:impact')}?{urlencode(query)}"
 
 
 @login_required

@@ -167,6 +167,17 @@ def test_the_what_if_page_adds_work_to_a_task(client: Any, make_project: Any, us
     from pmo.dependencies.models import ChangeRequest
 
     assert ChangeRequest.objects.get().slip_task == design
+    # without a title: back to the same what-if, which says why (not the list, input gone)
+    untitled = client.post(
+        "/change-requests/new/",
+        {"project": "PLAN1", "type": "scope", "title": " ", "slip_task": design.pk, "slip_days": 2},
+        follow=True,
+    )
+    assert untitled.redirect_chain[-1][0] == (
+        f"/impact/?project=PLAN1&source=task&task={design.pk}&days=2"
+    )
+    assert "title: is required" in untitled.content.decode()
+    assert ChangeRequest.objects.count() == 1
     # a task of another project is refused with a message, not an error page
     bad = client.get("/impact/?project=PLAN1&source=task&task=999999&days=2")
     assert bad.status_code == 200 and "flash error" in bad.content.decode()
