@@ -226,9 +226,11 @@ def render_xlsx(page: OnePage) -> bytes:
     append_row(summary, [_("Projects"), h.total])
     for key in ("red", "amber", "green", "none"):
         append_row(summary, [names[key], h.rag_counts[key], h.rag_delta[key]])
+    append_row(summary, [_("Gates passed"), h.gates_passed])
+    append_row(summary, [_("Gates overdue"), h.gates_overdue])
     append_row(summary, [_("Phase changes"), h.phase_changes])
     append_row(summary, [_("Reports missing"), h.missing])
-    append_row(summary, [_("Decisions needed"), h.decisions])
+    append_row(summary, [_("Decisions asked in reports"), h.decisions])
     for label, n in h.by_phase:
         append_row(summary, [label, n])
     for currency, total in h.budget:

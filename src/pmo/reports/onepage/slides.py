@@ -113,10 +113,12 @@ def render_pptx(page: OnePage) -> bytes:
         f"■ {_('Red')} {h.rag_counts['red']} ({h.rag_delta['red']:+d})",
         f"▲ {_('Amber')} {h.rag_counts['amber']} ({h.rag_delta['amber']:+d})",
         f"● {_('Green')} {h.rag_counts['green']} ({h.rag_delta['green']:+d})",
+        f"– {_('No report')} {h.rag_counts['none']} ({h.rag_delta['none']:+d})",
+        f"{_('Gates passed')} {h.gates_passed}",
+        f"{_('Gates overdue')} {h.gates_overdue}",
         f"{_('Reports missing')} {h.missing}",
-        f"{_('Decisions needed')} {h.decisions}",
-        f"{_('Phase changes')} {h.phase_changes}",
-    ]
+        f"{_('Decisions asked in reports')} {h.decisions}",
+    ]  # the figures of the page's header, in its order
     _text(slide, margin, Inches(0.6), width, Inches(0.3), ["   ".join(figures)], 10)
     top = int(Inches(1.0))
     board_w = int(width * 0.76)

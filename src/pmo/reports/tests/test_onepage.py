@@ -203,6 +203,9 @@ def test_pptx_is_one_slide_of_native_shapes(sixty):
     assert sorted(names) == sorted(f"cell S{n:02d}" for n in range(60))
     texts = " ".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
     assert "Project 59" in texts
+    # the slide's header has the page's figures (it said "Phase changes" for gates passed)
+    for figure in ("Gates passed", "Gates overdue", "No report", "Decisions asked in reports"):
+        assert figure in texts, figure
 
 
 def test_xlsx_has_one_row_per_project(sixty):
