@@ -10,7 +10,8 @@ class DependenciesConfig(AppConfig):
     verbose_name = _("Dependencies and change control")
 
     def ready(self) -> None:
-        from pmo.dependencies import signals, status_center
+        from pmo.dependencies import reattach, signals, status_center
 
         status_center.register()
+        reattach.register()
         signals.connect()

@@ -25,6 +25,7 @@ from pmo.portfolio.models import Milestone, Project
 from pmo.resources.services import DemandRow, record_schedule_demand
 from pmo.scheduling import adapters
 from pmo.scheduling.adapters import ScheduleError
+from pmo.scheduling.hooks import PLAN_REPLACE_HOOKS
 from pmo.scheduling.models import (
     LARGE_PLAN_TASKS,
     MAX_BASELINES,
@@ -370,7 +371,10 @@ def replace_plan(*, actor: User | None, project: Project, data: PlanData) -> Pla
 
     ``actor`` ``None`` is the command line (trusted, audited as "system").
     A cycle, a dangling link or a date outside the horizon raises
-    :class:`ScheduleError` and nothing is written.
+    :class:`ScheduleError` and nothing is written. The hooks of
+    :data:`pmo.scheduling.hooks.PLAN_REPLACE_HOOKS` run inside the transaction
+    (before the old plan goes, and with the new plan once it is scheduled); one
+    that raises refuses the import.
     """
     if actor is not None:
         require_edit(actor, project)
@@ -379,6 +383,8 @@ def replace_plan(*, actor: User | None, project: Project, data: PlanData) -> Pla
         Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
         old = Plan.objects.filter(project=project).first()
         replaced = old is not None
+        # Apps above (dependencies) keep what points at the old tasks and milestones.
+        afters = [hook(actor, project) for hook in PLAN_REPLACE_HOOKS]
         # With a plan, the project's milestones come from the schedule: the
         # ones entered by hand (and those of a replaced plan) give way.
         superseded = list(Milestone.objects.filter(project=project).order_by("id"))
@@ -396,6 +402,8 @@ def replace_plan(*, actor: User | None, project: Project, data: PlanData) -> Pla
         plan = _store(project, data)
         recompute_plan(plan, actor=actor)
         plan.refresh_from_db()
+        for after in afters:
+            after(plan)
         record(
             actor=actor,
             action=AuditAction.UPDATE if replaced else AuditAction.CREATE,
