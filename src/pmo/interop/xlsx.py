@@ -18,7 +18,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -300,6 +300,22 @@ def _links(text: Any, where: str) -> list[LinkData]:
     return out
 
 
+def _records(
+    header: list[str], rows: list[tuple[Any, ...]]
+) -> Iterator[tuple[int, Callable[[str], Any]]]:
+    """Row number and a getter by column name, for each row below the header that has a value."""
+    col = {name: k for k, name in enumerate(header)}
+    for n, raw in enumerate(rows[1:], start=2):
+        if not any(v not in (None, "") for v in raw):
+            continue
+
+        def get(name: str, raw: tuple[Any, ...] = raw) -> Any:
+            k = col.get(name)
+            return raw[k] if k is not None and k < len(raw) else None
+
+        yield n, get
+
+
 def _baseline(get: Callable[[str], Any], where: str) -> list[BaselineData]:
     """Baseline 0 from the exported baseline columns, when a date is filled in."""
     start = _when(get("Baseline start"), f"{where} Baseline start")
@@ -324,16 +340,8 @@ def _exceptions(wb: Any) -> list[ExceptionData]:
             _("%(where)s: missing column %(column)s")
             % {"where": _row(EXCEPTIONS, 1), "column": "From"}
         )
-    col = {name: k for k, name in enumerate(header)}
     out = []
-    for n, raw in enumerate(rows[1:], start=2):
-        if not any(v not in (None, "") for v in raw):
-            continue
-
-        def get(name: str, raw: tuple[Any, ...] = raw) -> Any:
-            k = col.get(name)
-            return raw[k] if k is not None and k < len(raw) else None
-
+    for n, get in _records(header, rows):
         where = _row(EXCEPTIONS, n)
         first = _day(get("From"), f"{where} From")
         last = _day(get("To"), f"{where} To") if get("To") not in (None, "") else first
@@ -387,16 +395,8 @@ def read_xlsx(content: bytes) -> PlanData:
             _("%(where)s: missing column(s) %(columns)s")
             % {"where": _row("Tasks", 1), "columns": ", ".join(missing)}
         )
-    col = {name: k for k, name in enumerate(header)}
     tasks = []
-    for n, raw in enumerate(rows[1:], start=2):
-        if not any(v not in (None, "") for v in raw):
-            continue
-
-        def get(name: str, raw: tuple[Any, ...] = raw) -> Any:
-            k = col.get(name)
-            return raw[k] if k is not None and k < len(raw) else None
-
+    for n, get in _records(header, rows):
         where = _row("Tasks", n)
         uid = _number(get("UID"), f"{where} UID", default=-1)
         if uid < 0 or uid != int(uid):
