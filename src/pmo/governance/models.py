@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import Role
+from pmo.core.i18n import pick
 from pmo.core.models import BilingualNameModel, TimeStampedModel, VersionedModel
 from pmo.portfolio.models import Phase, PmoType
 
@@ -51,9 +52,7 @@ class LifecycleTemplate(BilingualNameModel, TimeStampedModel):
     @property
     def display_description(self) -> str:
         """The Chinese description when the active language is Chinese and one is set."""
-        if self.description_zh and (translation.get_language() or "").startswith("zh"):
-            return self.description_zh
-        return self.description
+        return pick(self.description, self.description_zh)
 
 
 class PhaseDefinition(BilingualNameModel):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
 from pmo.core.errors import FieldError
+from pmo.core.i18n import is_chinese
 from pmo.dependencies.selectors import dependency_flags
 from pmo.portfolio.access import visible_projects
 from pmo.portfolio.filters import filter_scope
@@ -311,5 +312,4 @@ def _scope_text(filters: dict[str, Any]) -> str:
             if key == "pmo_type":
                 value = dict(PmoType.choices).get(value, value)
             parts.append(f"{label} {value}")
-    chinese = (translation.get_language() or "").startswith("zh")
-    return ("，" if chinese else ", ").join(str(p) for p in parts)
+    return ("，" if is_chinese() else ", ").join(str(p) for p in parts)

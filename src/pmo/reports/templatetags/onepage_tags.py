@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils import translation
 from django.utils.translation import gettext as _
+
+from pmo.core.i18n import is_chinese
 
 register = template.Library()
 
@@ -48,7 +49,7 @@ def millions(value: float) -> str:
     """A budget in the reader's units: ``737.1M`` in English, ``7.37亿`` or ``3,500万`` in
     Chinese (Chinese counts in 万 and 亿, ten thousand and a hundred million; "M" is not
     read there)."""
-    if (translation.get_language() or "").startswith("zh"):
+    if is_chinese():
         if abs(value) >= 100_000_000:
             return f"{value / 100_000_000:,.2f}亿"
         return f"{value / 10_000:,.0f}万"
