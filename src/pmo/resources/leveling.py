@@ -19,8 +19,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
@@ -110,6 +111,7 @@ def start_leveling(
         time_limit=time_limit,
         backend=backend,
         scenario_version=scenario.version,
+        language=translation.get_language() or "",
     )
     record(
         actor=actor,
@@ -298,8 +300,18 @@ def run_leveling(run_id: int, *, today: dt.date | None = None) -> LevelingRun:
     if not claimed:  # done, failed or taken by another worker
         return run
     run.state, run.started_at = LevelingState.RUNNING, started
+    # a worker has no request: the run's texts are written in its starter's language
+    starter = run.created_by.language if run.created_by is not None else ""
+    with translation.override(run.language or starter or settings.LANGUAGE_CODE):
+        _finish(run, today or timezone.localdate())
+    run.refresh_from_db()
+    return run
+
+
+def _finish(run: LevelingRun, today: dt.date) -> None:
+    """Do the claimed run; any failure ends it as failed with a readable message."""
     try:
-        _run(run, today or timezone.localdate())
+        _run(run, today)
     except _Cancelled:
         pass  # cancel_leveling has ended it
     except Exception as exc:  # a run must end, whatever went wrong
@@ -313,8 +325,6 @@ def run_leveling(run_id: int, *, today: dt.date | None = None) -> LevelingRun:
         LevelingRun.objects.filter(pk=run.pk, state=LevelingState.RUNNING).update(
             state=LevelingState.FAILED, phase="failed", error=message, finished_at=timezone.now()
         )
-    run.refresh_from_db()
-    return run
 
 
 def _run(run: LevelingRun, today: dt.date) -> None:

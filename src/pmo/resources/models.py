@@ -323,6 +323,8 @@ class LevelingRun(TimeStampedModel):
     objective = models.BigIntegerField(_("weighted delay"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
+    # the starter's language when it was queued: the worker writes the run's texts in it
+    language = models.CharField(_("language"), max_length=10, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("leveling run")

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from pmo.accounts.models import Role, User
 from pmo.audit.models import AuditEvent
@@ -143,6 +144,18 @@ def test_a_scenario_changed_during_the_run_is_left_alone(
     assert (run.state, run.phase) == ("failed", "failed")
     assert "changed during the run" in run.error
     assert _heatmap(scenario.pk).overloaded_cells == 1
+
+
+def test_the_run_writes_its_texts_in_the_language_it_was_started_in(
+    overloaded: dict[str, Any], director: User
+) -> None:
+    scenario = services.create_scenario(actor=director, name="Busy")
+    with translation.override("zh-hans"):
+        run = leveling.start_leveling(actor=director, scenario=scenario, time_limit=1)
+    services.shift_project(actor=director, scenario=scenario, project=overloaded["high"], days=0)
+    run = leveling.run_leveling(run.pk, today=MON)  # a worker: English is active
+    assert translation.get_language() == "en"
+    assert run.error == "运行期间情景被修改；没有任何更改，请重新进行资源平衡"
 
 
 def test_commit_after_leveling_moves_the_live_allocations(
