@@ -30,12 +30,13 @@ def _java_pool(org: Any, code: str, city: str, fte: str) -> Any:
 
 @pytest.fixture
 def overload(org: Any, make_project: Callable[..., Any]) -> tuple[Any, Any]:
-    """A 2-FTE Java pool; T001 (1.5) and T002 (1) both need it in the same week."""
+    """A 2-FTE Java pool; T001 (1.5) and T002 (1) both need it next week (this week's
+    overload may be on days already past, which the pages show apart)."""
     from pmo.resources.models import Allocation
 
     java = _java_pool(org, "java-sh", "Shanghai", "2")
     a, b = make_project(name="Core"), make_project(name="Mobile")
-    monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+    monday = dt.date.today() + dt.timedelta(days=7 - dt.date.today().weekday())
     for project, fte in ((a, "1.5"), (b, "1")):
         Allocation.objects.create(
             resource=java,

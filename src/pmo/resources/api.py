@@ -259,7 +259,10 @@ class LevelingRunOut(Schema):
 class CellOut(Schema):
     capacity: float
     demand: float
-    overloaded: bool
+    overloaded: bool = Field(description="over capacity on the days from today on")
+    past: bool = Field(
+        description="over capacity only on days already gone (history: not counted as overloaded)"
+    )
 
 
 class RowOut(Schema):
@@ -281,7 +284,9 @@ class HeatMapOut(Schema):
     periods: list[PeriodOut]
     rows: list[RowOut]
     overloaded_cells: int
-    overload: float = Field(description="sum over cells of demand above capacity, in the unit")
+    overload: float = Field(
+        description="sum over overloaded cells of demand above capacity, in the unit"
+    )
     assumed_years: list[int] = Field(
         description="years whose public holidays are not known: counted Monday to Friday"
     )
@@ -452,6 +457,7 @@ def get_heatmap(
         committed_only=committed_only,
         unit=unit,
         only=ResourceFilter(org_unit=org_unit, role=role, skill=skill),
+        today=timezone.localdate(),
     )
     return {
         "by": result.by,
@@ -463,7 +469,12 @@ def get_heatmap(
                 "key": r.key,
                 "label": r.label,
                 "cells": [
-                    {"capacity": c.capacity, "demand": c.demand, "overloaded": c.overloaded}
+                    {
+                        "capacity": c.capacity,
+                        "demand": c.demand,
+                        "overloaded": c.overloaded,
+                        "past": c.past_overload,
+                    }
                     for c in r.cells
                 ],
             }
@@ -614,6 +625,7 @@ def get_comparison(
         count=periods,
         unit=unit,
         only=ResourceFilter(org_unit=org_unit, role=role, skill=skill),
+        today=timezone.localdate(),
     )
     return {
         "unit": unit,

@@ -99,9 +99,11 @@ def compare_scenarios(
     count: int = 12,
     unit: str = "fte",
     only: ResourceFilter | None = None,
+    today: dt.date | None = None,
 ) -> Comparison:
     """Compare the scenarios ``ids`` (1 to :data:`MAX_SCENARIOS`, in that order) with the
-    current plan; unknown ids are a :class:`FieldError`."""
+    current plan; unknown ids are a :class:`FieldError`. ``today`` as in
+    :func:`~pmo.resources.heatmap.build_heatmap`."""
     unique = list(dict.fromkeys(ids))
     if not 1 <= len(unique) <= MAX_SCENARIOS:
         raise FieldError("ids", _("choose 1 to %(most)s scenarios") % {"most": MAX_SCENARIOS})
@@ -129,6 +131,7 @@ def compare_scenarios(
                 unit=unit,
                 only=only,
                 overrides=overrides,
+                today=today,
             ),
         )
         for s, change in zip(scenarios, changes, strict=True)

@@ -58,6 +58,8 @@ class Cell:
     demand: float
     first: dt.date
     last: dt.date
+    # the period is over capacity only on days already gone: history, nothing can move it
+    past: bool = False
 
     @property
     def ratio(self) -> float | None:
@@ -65,14 +67,27 @@ class Cell:
         return self.demand / self.capacity if self.capacity > EPSILON else None
 
     @property
-    def overloaded(self) -> bool:
+    def over_capacity(self) -> bool:
+        """Demand above capacity over the whole period, past days included."""
         return self.demand > self.capacity + EPSILON
 
     @property
+    def overloaded(self) -> bool:
+        """Over capacity on the days still to come (what a plan or leveling can change)."""
+        return self.over_capacity and not self.past
+
+    @property
+    def past_overload(self) -> bool:
+        return self.over_capacity and self.past
+
+    @property
     def level(self) -> int:
-        """Colour class 0 (idle) .. 5 (over 120 %) for the heat map."""
+        """Colour class 0 (idle) .. 5 (over 120 %) for the heat map; an overload already
+        past is shown as busy (3), marked apart by the page."""
         if self.demand <= EPSILON:
             return 0
+        if self.past_overload:
+            return 3
         ratio = self.ratio
         if ratio is None or ratio > 1.2:
             return 5
@@ -111,8 +126,16 @@ class HeatMap:
 
     @property
     def overload(self) -> float:
-        """Sum over cells of demand above capacity (in the heat map's unit)."""
-        return round(sum(max(0.0, c.demand - c.capacity) for r in self.rows for c in r.cells), 2)
+        """Sum over overloaded cells of demand above capacity (in the heat map's unit)."""
+        return round(
+            sum((c.demand - c.capacity for r in self.rows for c in r.cells if c.overloaded), 0.0),
+            2,
+        )
+
+    @property
+    def past_overloads(self) -> int:
+        """Cells over capacity only on days already gone (not counted as overloaded)."""
+        return sum(1 for r in self.rows for c in r.cells if c.past_overload)
 
 
 def periods(start: dt.date, count: int, scale: str) -> list[Period]:
@@ -179,6 +202,7 @@ def build_heatmap(
     unit: str = "fte",
     only: ResourceFilter | None = None,
     overrides: calendars.Overrides | None = None,
+    today: dt.date | None = None,
 ) -> HeatMap:
     """Demand against capacity for the current plan (or a scenario) in ``count`` periods.
 
@@ -186,6 +210,9 @@ def build_heatmap(
     ``unit="hours"``: person-hours in the period, each resource's FTE times its hours per day.
     ``only`` narrows the resources (an org unit and its sub-units, a role, a skill);
     ``overrides`` are the hand-entered calendar days if the caller has read them already.
+    With ``today``, a period over capacity only on days before it is marked ``past``
+    rather than overloaded: leveling (which starts today) cannot move work done already,
+    so the pages count only what can still change.
     """
     only = only or ResourceFilter()
     chosen = only.q()
@@ -298,8 +325,15 @@ def build_heatmap(
     if unit == "hours":  # totals, not averages
         weekdays[:] = 1
     digits = 1 if unit == "hours" else 2
-    cap_avg = np.add.reduceat(worked(cap), bounds, axis=1) / weekdays
-    dem_avg = np.add.reduceat(worked(demand), bounds, axis=1) / weekdays
+    cap_days, dem_days = worked(cap), worked(demand)
+    cap_avg = np.add.reduceat(cap_days, bounds, axis=1) / weekdays
+    dem_avg = np.add.reduceat(dem_days, bounds, axis=1) / weekdays
+    past = np.zeros(cap_avg.shape, dtype=bool)
+    if today is not None and today > axis_first:
+        ahead = dates >= np.datetime64(today, "D")
+        cap_ahead = np.add.reduceat(cap_days * ahead, bounds, axis=1)
+        dem_ahead = np.add.reduceat(dem_days * ahead, bounds, axis=1)
+        past = dem_ahead <= cap_ahead + EPSILON
 
     chinese = is_chinese()
     names = {r[0]: (r[7] or r[6]) if chinese else r[6] for r in resources}
@@ -310,8 +344,8 @@ def build_heatmap(
             key=str(key),
             label=labels.get(key, str(key)),
             cells=[
-                Cell(round(float(c), digits), round(float(d), digits), p.first, p.last)
-                for c, d, p in zip(cap_avg[i], dem_avg[i], spans, strict=True)
+                Cell(round(float(c), digits), round(float(d), digits), p.first, p.last, bool(g))
+                for c, d, g, p in zip(cap_avg[i], dem_avg[i], past[i], spans, strict=True)
             ],
         )
         for i, key in enumerate(keys)

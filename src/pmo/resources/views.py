@@ -133,6 +133,7 @@ def heatmap_view(request: HttpRequest) -> HttpResponse:
         committed_only=options["committed_only"],
         unit=options["unit"],
         only=options["only"],
+        today=timezone.localdate(),
     )
     if request.GET.get("format") == "xlsx":
         layer = scenario.name if scenario else _("Current plan")
@@ -296,7 +297,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFoundError as exc:
         raise Http404(exc.message) from None
     start = _date(request.GET.get("start"), timezone.localdate())
-    load = heatmap.build_heatmap(by="resource", start=start, count=12)
+    load = heatmap.build_heatmap(by="resource", start=start, count=12, today=timezone.localdate())
     row = next((r for r in load.rows if r.key == str(resource.pk)), None)
     return render(
         request,
@@ -520,6 +521,7 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
             count=options["count"],
             unit=options["unit"],
             only=options["only"],
+            today=timezone.localdate(),
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -573,6 +575,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "scale": options["scale"],
         "start": options["start"],
         "count": options["count"],
+        "today": timezone.localdate(),
     }
     current = heatmap.build_heatmap(**kwargs)
     what_if = heatmap.build_heatmap(**kwargs, scenario_id=scenario.pk)

@@ -76,6 +76,7 @@ def test_bad_resources_are_4xx(client: Any, users: Any, org: Any, body: Any, fie
     assert any(field in e["field"] for e in answer.json()["errors"])
 
 
+@pytest.mark.usefixtures("on_mon")
 def test_allocations_heatmap_and_causes(
     client: Any, users: Any, org: Any, make_project: Any
 ) -> None:
@@ -100,8 +101,8 @@ def test_allocations_heatmap_and_causes(
         f"/api/v1/capacity/heatmap?start={MON}&periods=2", headers=_auth(users["exec"])
     ).json()
     assert heat["rows"][0]["cells"] == [
-        {"capacity": 2.0, "demand": 2.5, "overloaded": True},
-        {"capacity": 2.0, "demand": 0.0, "overloaded": False},
+        {"capacity": 2.0, "demand": 2.5, "overloaded": True, "past": False},
+        {"capacity": 2.0, "demand": 0.0, "overloaded": False, "past": False},
     ]
     assert (heat["overloaded_cells"], heat["assumed_years"], heat["unit"]) == (1, [], "fte")
     hours = client.get(

@@ -130,6 +130,7 @@ def test_bad_ids_are_named(two_scenarios: dict[str, Any]) -> None:
         compare_scenarios([1, 2, 3, 4, 5], start=MON)
 
 
+@pytest.mark.usefixtures("on_mon")
 def test_compare_page_and_api(client: Any, users: Any, two_scenarios: dict[str, Any]) -> None:
     move, grow, b = two_scenarios["move"], two_scenarios["grow"], two_scenarios["b"]
     client.force_login(users["exec"])

@@ -56,6 +56,42 @@ def test_demand_against_capacity_by_role(org: Any, make_project: Any) -> None:
     assert result.overload == 0.6
 
 
+def test_an_overload_on_days_already_past_is_history_not_overload(
+    org: Any, make_project: Any, client: Any, users: Any, monkeypatch: Any
+) -> None:
+    # week 1 is over capacity only Monday..Wednesday (B's days); today is its Thursday
+    _setup(org, make_project)
+    thursday = MON + dt.timedelta(days=3)
+    result = build_heatmap(by="role", start=MON, count=3, today=thursday)
+    cells = result.rows[0].cells
+    assert [(c.overloaded, c.past_overload) for c in cells] == [
+        (False, True),
+        (True, False),
+        (False, False),
+    ]
+    assert [c.level for c in cells] == [3, 5, 0]  # not red: nothing can be levelled there
+    assert (result.overloaded_cells, result.overload, result.past_overloads) == (1, 0.5, 1)
+    # on Wednesday B still works: the rest of the week is what counts (2.5 + 1.5 + 1.5 FTE
+    # of demand against 6 FTE-days: within capacity as a week)
+    wednesday = build_heatmap(by="role", start=MON, count=1, today=MON + dt.timedelta(days=2))
+    assert wednesday.rows[0].cells[0].past_overload
+    # before the week starts it is an overload as ever
+    assert build_heatmap(by="role", start=MON, count=1, today=MON).overloaded_cells == 1
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: thursday)
+    client.force_login(users["exec"])
+    page = client.get(f"/resources/heatmap/?start={MON.isoformat()}&periods=3").content.decode()
+    assert "1 overloaded cells, 0.5 FTE above capacity" in page
+    assert 'class="cell hm3 past-over"' in page
+    assert "1 cell is over capacity only on days already past" in page
+    api = client.get(f"/api/v1/capacity/heatmap?start={MON.isoformat()}&periods=3").json()
+    assert [(c["overloaded"], c["past"]) for c in api["rows"][0]["cells"]] == [
+        (False, True),
+        (True, False),
+        (False, False),
+    ]
+
+
 def test_committed_only_and_month_scale(org: Any, make_project: Any) -> None:
     _setup(org, make_project)
     week = build_heatmap(by="role", start=MON, count=1, committed_only=True)

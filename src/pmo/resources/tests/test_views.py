@@ -19,6 +19,7 @@ def _cell(client: Any, url: str) -> str:
     return str(client.get(url, headers={"HX-Request": "true"}).content.decode())
 
 
+@pytest.mark.usefixtures("on_mon")
 def test_heatmap_page_and_drill_down(client: Any, users: Any, org: Any, make_project: Any) -> None:
     java = pool(org)
     a = make_project()
@@ -95,6 +96,7 @@ def test_viewers_see_no_capacity(client: Any, users: Any) -> None:
     assert client.get("/resources/heatmap/").status_code == 403
 
 
+@pytest.mark.usefixtures("on_mon")
 def test_scenario_pages_create_shift_commit(
     client: Any, users: Any, org: Any, make_project: Any
 ) -> None:
@@ -533,6 +535,7 @@ def test_resource_managers_create_and_edit_resources_in_the_browser_forms(
     assert client.get("/resources/99999/edit/").status_code == 404
 
 
+@pytest.mark.usefixtures("on_mon")
 def test_heatmap_exports_to_xlsx_with_the_pages_figures(
     client: Any, users: Any, org: Any, make_project: Any
 ) -> None:
