@@ -104,8 +104,14 @@ def raise_demo_change(projects: list[Project], users: dict[str, Any]) -> None:
     ).first()
     if go_live is None:
         return
+    # raised by the hub's own manager, so the reviews are other people's (``pmo``, ``exec``)
+    from pmo.accounts.models import User
+
+    requester = (
+        User.objects.filter(person__pk=hub.manager_id).first() if hub.manager_id else None
+    ) or users["admin"]
     cr = create_change_request(
-        actor=users["admin"],
+        actor=requester,
         data={
             "project": hub.code,
             "type": "schedule",
@@ -116,4 +122,4 @@ def raise_demo_change(projects: list[Project], users: dict[str, Any]) -> None:
             "cost_impact": 380000,
         },
     )
-    transition(actor=users["admin"], cr=cr, action="submit")
+    transition(actor=requester, cr=cr, action="submit")

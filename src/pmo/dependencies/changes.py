@@ -321,6 +321,64 @@ def _is_exec(user: User) -> bool:
     return user.is_pmo_admin or user.role == Role.EXECUTIVE
 
 
+def _manages_itself(user: User, cr: ChangeRequest) -> bool:
+    """``user`` is the manager of the request's project (program-level: of its program)."""
+    if cr.project is not None:
+        manager = cr.project.manager
+    else:
+        manager = cr.program.manager if cr.program is not None else None
+    return manager is not None and manager.user_id == user.pk
+
+
+def _reviews(user: User, cr: ChangeRequest) -> bool:
+    """``user`` holds the role that reviews ``cr`` in its state (whoever raised it)."""
+    if cr.state == ChangeState.PM_REVIEW:
+        return may_manage(user, cr)
+    if cr.state == ChangeState.PMO_REVIEW:
+        return user.is_pmo
+    if cr.state == ChangeState.STEERING_REVIEW:
+        return _is_exec(user)
+    return False
+
+
+def _own_review(user: User, cr: ChangeRequest, action: str) -> bool:
+    """Separation of duties: the requester does not approve or reject their own request.
+
+    Only the PM review of a request its project's (program's) own manager raised may be
+    approved by them: it is their project, and the PMO review that follows is someone
+    else's. Rejecting one's own request is never a review step: the requester withdraws it
+    (ADR 0005, "Separation of duties").
+    """
+    if action not in ("approve", "reject") or cr.requested_by_id != user.pk:
+        return False
+    if action == "reject":
+        return True
+    return not (cr.state == ChangeState.PM_REVIEW and _manages_itself(user, cr))
+
+
+def _own_review_message(cr: ChangeRequest, action: str) -> str:
+    """Why the requester may not take this review step, and who may."""
+    values = {"code": cr.code}
+    if cr.state == ChangeState.STEERING_REVIEW:
+        return (
+            gettext("you raised %(code)s; another member of the steering committee must decide it")
+            % values
+        )
+    if action == "reject":
+        return gettext("you raised %(code)s; withdraw it instead of rejecting it") % values
+    if cr.state == ChangeState.PMO_REVIEW:
+        return gettext("you raised %(code)s; another PMO member must review it") % values
+    if cr.project is None:
+        return (
+            gettext("you raised %(code)s; the program manager or another PMO member must review it")
+            % values
+        )
+    return (
+        gettext("you raised %(code)s; the project manager or another PMO member must review it")
+        % values
+    )
+
+
 def allowed_actions(user: User, cr: ChangeRequest) -> list[str]:
     """The workflow actions ``user`` may take on ``cr`` now (for buttons and errors)."""
     state = cr.state
@@ -329,13 +387,8 @@ def allowed_actions(user: User, cr: ChangeRequest) -> list[str]:
     actions: list[str] = []
     if state == ChangeState.DRAFT and (mine or pm):
         actions.append("submit")
-    reviewer = {
-        "pm_review": pm,
-        "pmo_review": user.is_pmo,
-        "steering_review": _is_exec(user),
-    }.get(str(state), False)
-    if reviewer:
-        actions += ["approve", "reject"]
+    if _reviews(user, cr):
+        actions += [a for a in ("approve", "reject") if not _own_review(user, cr, a)]
     if state in (ChangeState.DRAFT, ChangeState.PM_REVIEW, ChangeState.PMO_REVIEW) and (
         mine or user.is_pmo
     ):
@@ -383,6 +436,8 @@ def transition(
                     "actions": ", ".join(everyone) or gettext("nothing (closed)"),
                 }
             )
+        if _reviews(actor, locked) and _own_review(actor, locked, action):
+            raise PermissionDeniedError(_own_review_message(locked, action))
         raise PermissionDeniedError(
             gettext("you may not %(action)s change request %(code)s now")
             % {"action": action, "code": locked.code}

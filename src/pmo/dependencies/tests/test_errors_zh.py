@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from pmo.core.errors import ConflictError
+from pmo.core.errors import ConflictError, PermissionDeniedError
 from pmo.dependencies import changes
 
 
@@ -23,3 +23,17 @@ def test_a_refused_workflow_step_reads_in_chinese(users: Any, web: Any) -> None:
     assert info.value.message == (
         f"变更请求 {cr.code} 处于状态 'draft'，无法执行 apply；当前可执行：submit, withdraw"
     )
+
+
+def test_approving_ones_own_change_is_refused_in_chinese(users: Any, web: Any) -> None:
+    # given a change a PMO member raised, through the PM review
+    cr = changes.create_change_request(
+        actor=users["member"], data={"project": "CORE1", "type": "scope", "title": "Small"}
+    )
+    cr = changes.transition(actor=users["member"], cr=cr, action="submit")
+    cr = changes.transition(actor=users["pm"], cr=cr, action="approve")
+    # when the requester approves it at the PMO review in Chinese
+    with translation.override("zh-hans"), pytest.raises(PermissionDeniedError) as info:
+        changes.transition(actor=users["member"], cr=cr, action="approve")
+    # then the reason reads in Chinese
+    assert info.value.message == f"{cr.code} 是您提出的，须由另一位 PMO 成员审核"

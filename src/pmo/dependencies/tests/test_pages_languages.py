@@ -125,7 +125,7 @@ def test_a_change_rejected_before_the_committee_shows_no_steering_badge(
 ) -> None:
     _wire(client, users, web)
     cr = _run(users, _raise(users, web), ("pm", "submit"))
-    cr = changes.transition(actor=users["pm"], cr=cr, action="reject", note="not now")
+    cr = changes.transition(actor=users["member"], cr=cr, action="reject", note="not now")
     client.force_login(users["pm"])
     page = client.get(f"/change-requests/{cr.pk}/").content.decode()
     assert "needs the steering committee" not in page and "decided at steering" not in page
