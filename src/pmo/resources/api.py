@@ -205,6 +205,9 @@ class ScenarioOut(Schema):
     closed_at: dt.datetime | None
     shifts: list[ShiftOut]
     version: int
+    plans_to_change: list[str] = Field(
+        description="committed: codes of the projects whose plans must change to match it"
+    )
 
     @staticmethod
     def resolve_shifts(obj: object) -> list[dict[str, object]]:

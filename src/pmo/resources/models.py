@@ -147,6 +147,11 @@ class Scenario(TimeStampedModel):
     # how many current-plan capacity changes were copied: commit notices deletions since
     copied_capacity_changes = models.PositiveIntegerField(default=0, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # set on commit: codes of the projects whose plans must change to match the scenario
+    # (it moved their schedule demand, which belongs to the plans: ADR 0006)
+    plans_to_change = models.JSONField(
+        _("plans to change"), default=list, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("scenario")

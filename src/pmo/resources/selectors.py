@@ -17,7 +17,13 @@ from pmo.core.models import as_id
 from pmo.portfolio.models import Project
 from pmo.resources import calendars, costs
 from pmo.resources.filters import ResourceFilter
-from pmo.resources.models import Allocation, Resource, Scenario
+from pmo.resources.models import (
+    Allocation,
+    AllocationSource,
+    ProjectShift,
+    Resource,
+    Scenario,
+)
 from pmo.resources.roles import chinese_roles
 
 __all__ = [
@@ -211,6 +217,39 @@ _CHANGED = (
     | ~Q(fte=F("origin__fte"))
 )
 """A scenario row that differs from the current-plan row it copies, or has none."""
+
+
+def plans_to_change(scenario_id: int) -> list[str]:
+    """Codes of the projects whose plans must change for the current plan to match the
+    scenario: it moved (dates, resource or FTE; leveling inside slack included) or
+    added schedule demand, or shifted a project that has schedule demand. Schedule demand
+    belongs to the plans, so committing does not rewrite it (ADR 0006)."""
+    moved = Allocation.objects.filter(
+        _CHANGED, scenario_id=scenario_id, source=AllocationSource.SCHEDULE
+    ).values_list("project__code", flat=True)
+    shifted = (
+        ProjectShift.objects.filter(scenario_id=scenario_id)
+        .exclude(days=0)
+        .filter(
+            project__allocations__scenario=None,
+            project__allocations__source=AllocationSource.SCHEDULE,
+        )
+        .values_list("project__code", flat=True)
+    )
+    return sorted({*moved, *shifted})
+
+
+def projects_of(codes: list[str]) -> list[dict[str, str]]:
+    """Code, name (in the reader's language) and manager of the projects ``codes``."""
+    found = Project.objects.filter(code__in=codes).select_related("manager").order_by("code")
+    return [
+        {
+            "code": p.code,
+            "name": pick(p.name, p.name_zh),
+            "manager": str(p.manager) if p.manager is not None else "",
+        }
+        for p in found
+    ]
 
 
 @dataclass(frozen=True)

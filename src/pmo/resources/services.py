@@ -29,6 +29,7 @@ from pmo.core.errors import (
 )
 from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.models import Project
+from pmo.resources import selectors
 from pmo.resources.access import can_manage_resources, require_manage
 from pmo.resources.models import (
     Allocation,
@@ -665,17 +666,8 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
             )
         ]
     )
-    plans = sorted(
-        set(
-            ProjectShift.objects.filter(scenario=scenario)
-            .exclude(days=0)
-            .filter(
-                project__allocations__scenario=None,
-                project__allocations__source=AllocationSource.SCHEDULE,
-            )
-            .values_list("project__code", flat=True)
-        )
-    )
+    plans = selectors.plans_to_change(scenario.pk)
+    scenario.plans_to_change = plans
     scenario.state = ScenarioState.COMMITTED
     scenario.closed_at = timezone.now()
     scenario.version += 1

@@ -598,6 +598,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shifts": shifts,
             "projects": [(code, pick(name, name_zh)) for code, name, name_zh in projects],
             "changes": selectors.scenario_changes(scenario.pk),
+            "plans_to_change": selectors.projects_of(scenario.plans_to_change),
             "pinned": {s.project.code for s in shifts if s.pinned},
             "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
             "capacity_changes": scenario.capacity_changes.select_related("resource"),

@@ -173,6 +173,37 @@ def test_commit_after_leveling_moves_the_live_allocations(
     ).first == MON + dt.timedelta(days=7)
 
 
+def test_commit_lists_the_plans_whose_schedule_demand_it_moved(
+    org: Any, make_project: Any, director: User, client: Any
+) -> None:
+    # given the lowest priority's demand comes from its schedule, not an allocation
+    java = pool(org)
+    high, low, slack = (make_project(priority=p) for p in (1, 5, 5))
+    allocate(java, high, MON, FRI, "2", status="committed")
+    for project in (low, slack):
+        rows = [services.DemandRow(java.code, MON, FRI, 1.0)]
+        assert services.record_schedule_demand(project=project, rows=rows) == []
+    scenario = services.create_scenario(actor=director, name="Plans")
+    assert _level(director, scenario).state == "done"
+    # a move inside slack changes no finish and makes no project shift, yet the plan must move
+    copy = Allocation.objects.get(scenario=scenario, project=slack)
+    two_weeks = dt.timedelta(days=14)
+    Allocation.objects.filter(pk=copy.pk).update(
+        first=copy.first + two_weeks, last=copy.last + two_weeks
+    )
+    result = services.commit_scenario(actor=director, scenario=scenario)
+    assert result.plans_to_change == sorted([low.code, slack.code])
+    scenario.refresh_from_db()
+    assert scenario.plans_to_change == result.plans_to_change
+    # the list stays on the committed scenario's page and in the API
+    client.force_login(director)
+    page = client.get(f"/resources/scenarios/{scenario.pk}/").content.decode()
+    assert 'data-testid="plans-to-change"' in page
+    assert f'href="/projects/{low.code}/"' in page
+    api = client.get(f"/api/v1/scenarios/{scenario.pk}").json()
+    assert api["plans_to_change"] == result.plans_to_change
+
+
 def test_enqueued_run_is_done_by_the_task_backend(
     overloaded: dict[str, Any],
     director: User,
