@@ -143,6 +143,17 @@ def patch_dependency(request: HttpRequest, dep_id: int, payload: DependencyPatch
     return _dep_out(selectors.get_dependency(user, dep_id))
 
 
+@router.delete("/dependencies/{dep_id}", response={204: None})
+def delete_dependency(request: HttpRequest, dep_id: int, version: int) -> Any:
+    """Remove a dependency (the PM of either project or the PMO); send the version you read
+    (409 when it changed). The other side's PM is notified; the audit keeps the row."""
+    user = user_of(request)
+    services.delete_dependency(
+        actor=user, dep=selectors.get_dependency(user, dep_id), version=version
+    )
+    return Status(204, None)
+
+
 class ImpactIn(Schema):
     project: str = Field(..., min_length=1, max_length=40)
     milestone: int | None = None

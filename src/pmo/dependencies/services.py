@@ -33,6 +33,7 @@ from pmo.scheduling.walltime import from_db
 
 __all__ = [
     "create_dependency",
+    "delete_dependency",
     "mark_notifications_read",
     "notify",
     "refresh_dependency_status",
@@ -308,6 +309,42 @@ def update_dependency(
         locked.save()
         _record(actor, AuditAction.UPDATE, locked, changes)
     return locked
+
+
+@transaction.atomic
+def delete_dependency(*, actor: User, dep: Dependency, version: int | None) -> None:
+    """Remove a dependency (version-checked): the PM of either side or the PMO.
+
+    The audit event keeps the whole row (in both projects' history) and the other side's PM
+    is told. Change requests whose impact went through the link keep their impact: it is
+    what the deciders saw; applying one recomputes it without the link (ADR 0005).
+    """
+    if not _may_edit(actor, dep):
+        raise PermissionDeniedError(
+            gettext(
+                "only the PMO or the manager of one of the two projects may delete this dependency"
+            )
+        )
+    locked = (
+        Dependency.objects.select_for_update(of=("self",))
+        .select_related("supplier_project__manager__user", "consumer_project__manager__user")
+        .get(pk=dep.pk)
+    )
+    locked.check_version(version)
+    _record(actor, AuditAction.DELETE, locked, diff(snapshot(locked), {}))
+    supplier, consumer, pk = locked.supplier_project, locked.consumer_project, locked.pk
+    locked.delete()
+    notify(
+        [u for u in (_user(supplier), _user(consumer)) if u is None or u.pk != actor.pk],
+        _("Dependency #%(id)s (%(consumer)s depends on %(supplier)s) was deleted by %(actor)s"),
+        {
+            "id": pk,
+            "consumer": consumer.code,
+            "supplier": supplier.code,
+            "actor": actor.get_username(),
+        },
+        url="/dependencies/",
+    )
 
 
 def supplier_forecast(dep: Dependency) -> dt.date | None:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("dependencies/", views.dependency_list, name="dependency_list"),
     path("dependencies/new/", views.dependency_create, name="dependency_create"),
     path("dependencies/<int:pk>/status/", views.dependency_status, name="dependency_status"),
+    path("dependencies/<int:pk>/delete/", views.dependency_delete, name="dependency_delete"),
     path("impact/", views.impact, name="impact"),
     path("change-requests/", views.change_list, name="change_list"),
     path("change-requests/new/", views.change_create, name="change_create"),

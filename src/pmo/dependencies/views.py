@@ -169,6 +169,21 @@ def dependency_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def dependency_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a dependency from the register (version-checked)."""
+    user = user_of(request)
+    dep = _or_404(selectors.get_dependency, user, pk)
+    try:
+        services.delete_dependency(actor=user, dep=dep, version=posted_version(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Dependency #%(id)s deleted.") % {"id": pk})
+    return redirect("dependencies:dependency_list")
+
+
+@login_required
 def impact(request: HttpRequest) -> HttpResponse:
     """What if a milestone slips N working days, or a task gets N working days of added work
     (a scope change): affected projects, gates and items. htmx requests get the result only."""

@@ -37,3 +37,23 @@ def test_approving_ones_own_change_is_refused_in_chinese(users: Any, web: Any) -
         changes.transition(actor=users["member"], cr=cr, action="approve")
     # then the reason reads in Chinese
     assert info.value.message == f"{cr.code} 是您提出的，须由另一位 PMO 成员审核"
+
+
+def test_deleting_a_dependency_one_may_not_is_refused_in_chinese(users: Any, web: Any) -> None:
+    from pmo.dependencies import services
+
+    # given a link between CORE1 and APP1
+    dep = services.create_dependency(
+        actor=users["pm"],
+        data={
+            "supplier_project": "CORE1",
+            "supplier_milestone": web["build"].pk,
+            "consumer_project": "APP1",
+            "consumer_milestone": web["integration"].pk,
+        },
+    )
+    # when an executive (who manages neither project) deletes it in Chinese
+    with translation.override("zh-hans"), pytest.raises(PermissionDeniedError) as info:
+        services.delete_dependency(actor=users["exec"], dep=dep, version=dep.version)
+    # then the refusal reads in Chinese
+    assert info.value.message == "只有 PMO 或两个项目之一的项目经理可以删除此依赖"
