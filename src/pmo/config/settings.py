@@ -8,11 +8,13 @@ is set by the local tooling (``make demo``, tests).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +72,8 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' Swagger UI from its own static files (not a CDN)
     "django_tasks",
     "django_tasks_db",
+    "axes",  # sign-in throttling (ADR 0011)
+    "csp",  # the Content-Security-Policy header (ADR 0011)
     "pmo.core",
     "pmo.accounts",
     "pmo.audit",
@@ -87,6 +91,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "pmo.core.middleware.RejectNulMiddleware",
     "pmo.core.middleware.OutOfRangeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pmo.accounts.middleware.HtmxLoginRedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into our lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pmo.config.urls"
@@ -149,7 +156,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# AxesStandaloneBackend first: it refuses a locked-out username/address before the password is
+# checked (ADR 0011). API bearer tokens do not go through these backends.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -191,6 +203,48 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less header tag
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # no project URLs in the Referer sent to other sites
+
+# Sign-in throttling (django-axes, ADR 0011): after PMO_LOGIN_FAILURE_LIMIT failed sign-ins
+# of one username from one address, that pair is refused for PMO_LOGIN_LOCKOUT_MINUTES
+# (counted from the last failure); a successful sign-in clears the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("PMO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("PMO_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "pmo.accounts.views.locked_out"
+
+# Content-Security-Policy (django-csp, ADR 0011): scripts only from this site (no inline
+# script, no eval); inline styles stay allowed for the templates' style attributes and the
+# server-rendered SVG charts' <style> elements.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# HTTPS (ADR 0011). PMO_HTTPS=1 when users reach the site over https (TLS at a reverse
+# proxy in front of ``pmo serve``): HSTS and cookies sent over https only.
+PMO_HTTPS = _flag("PMO_HTTPS")
+if PMO_HTTPS:
+    SECURE_HSTS_SECONDS = int(os.environ.get("PMO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("PMO_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = _flag("PMO_HSTS_PRELOAD")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# PMO_PROXY_SSL_HEADER=1 only when the proxy sets X-Forwarded-Proto (and drops the clients'
+# own): Django then knows which requests came over https and, with PMO_HTTPS, redirects the
+# others there. Trusting the header without such a proxy would let any client claim https.
+if _flag("PMO_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = PMO_HTTPS
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
