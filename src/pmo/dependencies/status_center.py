@@ -44,7 +44,7 @@ def agenda_title(cr: Any) -> str:
     """A change request's agenda line in the active language: code, title, slip in working
     days and the cost with digit grouping and the project's currency.
 
-    Agenda lines keep ``ref="change_request:<id>"``; :func:`agenda_label` draws this text
+    Agenda lines keep ``ref="change_request:<id>"``; :func:`agenda_labels` draws this text
     again for each reader, the stored ``title`` is only the fallback.
     """
     currency = cr.project.currency if cr.project is not None else ""
@@ -75,16 +75,16 @@ def agenda(date: dt.date, window_days: int) -> list[Any]:
     ]
 
 
-def agenda_label(key: str) -> str | None:
-    """The agenda line of change request ``key`` in the active language (``None``: gone)."""
+def agenda_labels(keys: list[str]) -> dict[str, str]:
+    """The agenda lines of change requests ``keys`` in the active language, in one query
+    (a request that is gone is left out)."""
     from pmo.dependencies.models import ChangeRequest
 
-    cr = (
-        ChangeRequest.objects.select_related("project").filter(pk=key).first()
-        if key.isascii() and key.isdigit()
-        else None
-    )
-    return None if cr is None else agenda_title(cr)
+    ids = [int(k) for k in keys if k.isascii() and k.isdigit()]
+    return {
+        str(cr.pk): agenda_title(cr)
+        for cr in ChangeRequest.objects.select_related("project").filter(pk__in=ids)
+    }
 
 
 def register() -> None:
@@ -96,7 +96,7 @@ def register() -> None:
     from pmo.governance.steering import AGENDA_SOURCES
 
     AGENDA_SOURCES.append(agenda)
-    AGENDA_LABELS[AGENDA_REF] = agenda_label
+    AGENDA_LABELS[AGENDA_REF] = agenda_labels
     registry.flags["dependency_trouble"] = Flag(
         "dependency_trouble", _("Broken or at-risk dependency"), lambda: Q(dependency_trouble=True)
     )

@@ -421,7 +421,7 @@ class SteeringMeetingOut(Schema):
 
     @staticmethod
     def resolve_agenda(obj: SteeringMeeting) -> list[Any]:
-        return list(obj.agenda.select_related("project", "gate", "decision"))
+        return selectors.list_agenda(obj)
 
     @staticmethod
     def resolve_outcomes(obj: SteeringMeeting) -> list[Any]:

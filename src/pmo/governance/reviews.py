@@ -272,9 +272,25 @@ class AgendaKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-#: ``{prefix: render}``: higher apps (``ready()``) turn an agenda line's ``ref`` key into its
-#: text in the active language, or ``None`` when the thing is gone.
-AGENDA_LABELS: dict[str, Callable[[str], str | None]] = {}
+#: ``{prefix: render}``: higher apps (``ready()``) turn the ``ref`` keys of agenda lines into
+#: their text in the active language, all at once (``render(["12", "15"]) -> {"12": ...}``);
+#: a key whose thing is gone is left out.
+AGENDA_LABELS: dict[str, Callable[[list[str]], dict[str, str]]] = {}
+
+
+def render_refs(refs: list[str]) -> dict[str, str]:
+    """The text of agenda references (``change_request:12``) in the active language, one
+    call of each app's renderer whatever the number of lines; unknown ones are left out."""
+    keys: dict[str, list[str]] = {}
+    for ref in refs:
+        prefix, _sep, key = ref.partition(":")
+        keys.setdefault(prefix, []).append(key)
+    texts: dict[str, str] = {}
+    for prefix, wanted in keys.items():
+        render = AGENDA_LABELS.get(prefix)
+        if render is not None:
+            texts.update({f"{prefix}:{k}": text for k, text in render(wanted).items()})
+    return texts
 
 
 class AgendaItem(models.Model):
@@ -319,6 +335,11 @@ class AgendaItem(models.Model):
     turns it into text in the reader's language, ``title`` is the text when it cannot."""
     due = models.DateField(_("due"), null=True, blank=True)
 
+    # What :func:`pmo.governance.selectors.list_agenda` looked up for a whole agenda at once
+    # (a page of lines costs no query per line); a line read on its own looks them up itself.
+    decided_since: GateDecision | None
+    ref_text: str | None
+
     class Meta:
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
@@ -333,9 +354,11 @@ class AgendaItem(models.Model):
         if self.kind == AgendaKind.RED:
             return gettext("Red for two or more periods")
         if self.ref:
-            prefix, _sep, key = self.ref.partition(":")
-            render = AGENDA_LABELS.get(prefix)
-            text = render(key) if render is not None else None
+            text = (
+                self.ref_text
+                if hasattr(self, "ref_text")
+                else render_refs([self.ref]).get(self.ref)
+            )
             return text or self.title
         if self.gate is None:
             return self.title
@@ -345,7 +368,7 @@ class AgendaItem(models.Model):
         }
         if self.kind == AgendaKind.DECIDED and self.decision is not None:
             return f"{text}: {self.decision.get_outcome_display()}"
-        decided = self._decided_since()
+        decided = self.decided_since if hasattr(self, "decided_since") else self._decided_since()
         if decided is not None:  # the agenda is a snapshot; the decision is news
             return (
                 text

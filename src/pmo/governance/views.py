@@ -554,7 +554,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "governance/steeringmeeting_detail.html",
         {
             "meeting": meeting,
-            "agenda": list(meeting.agenda.select_related("project", "gate", "decision")),
+            "agenda": selectors.list_agenda(meeting),
             "outcomes": list(meeting.outcomes.select_related("project")),
             "minutes_form": minutes_form,
             "outcome_form": outcome_form,
