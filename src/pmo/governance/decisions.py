@@ -28,11 +28,12 @@ from pmo.governance.models import (
 from pmo.governance.services import (
     _locked_lifecycle,
     _locked_review,
+    _reforecast,
     _refresh,
     _scope,
     _sync_project,
     can_decide,
-    plan_gates,
+    forecast_gates,
     unmet_requirements,
     unmet_requirements_shown,
 )
@@ -246,8 +247,7 @@ def _apply(
     PhaseEntry.objects.create(
         lifecycle=lifecycle, phase=new_phase, entered_on=day, decision=decision
     )
-    for order, when in plan_gates(phases, day, new_phase.order).items():
-        ProjectGate.objects.filter(lifecycle=lifecycle, gate__order=order).update(forecast=when)
+    _reforecast(lifecycle, forecast_gates(phases, day, new_phase.order, project.forecast_finish))
     lifecycle.current_phase = new_phase
     last = new_phase.order == len(phases) - 1
     lifecycle.state = LifecycleState.COMPLETED if last else LifecycleState.ACTIVE

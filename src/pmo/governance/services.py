@@ -40,12 +40,13 @@ from pmo.governance.models import (
 )
 from pmo.governance.templates_service import validate_definition, write_template
 from pmo.portfolio.access import require_edit
-from pmo.portfolio.models import Project, ProjectState
+from pmo.portfolio.models import Phase, Project, ProjectState
 
 __all__ = [
     "can_decide",
     "create_template",
     "delete_template",
+    "forecast_gates",
     "prepare_review",
     "refresh_next_gate",
     "request_review",
@@ -127,6 +128,38 @@ def plan_gates(
     return dates
 
 
+def forecast_gates(
+    phases: list[PhaseDefinition], day: dt.date, from_order: int, finish: dt.date | None
+) -> dict[int, dt.date]:
+    """Gate order → forecast once the project is in phase ``from_order`` since ``day``.
+
+    The template's expected days from ``day`` (:func:`plan_gates`), reconciled with the
+    project's forecast finish when there is one on or after ``day``: no gate is forecast after
+    it, and the closure gate (into a last phase of category ``closed``) is forecast on it —
+    the committee closes the project when its work ends, not when the template's days say.
+    A finish before ``day`` is out of date and is not used (ADR 0002, "Gate forecasts").
+    """
+    dates = plan_gates(phases, day, from_order)
+    if finish is None or finish < day or not dates:
+        return dates
+    dates = {order: min(when, finish) for order, when in dates.items()}
+    last = phases[-1]
+    if last.category == Phase.CLOSED and last.order in dates:
+        dates[last.order] = finish
+    return dates
+
+
+def _reforecast(lifecycle: ProjectLifecycle, dates: dict[int, dt.date]) -> None:
+    """Write gate forecasts row by row (``save``): other apps' post_save receivers see the
+    gates move (a dependency on a gate turns at risk)."""
+    rows = ProjectGate.objects.filter(lifecycle=lifecycle, gate__order__in=list(dates))
+    for row in rows.select_related("gate"):
+        when = dates[row.gate.order]
+        if row.forecast != when:
+            row.forecast = when
+            row.save(update_fields=["forecast"])
+
+
 def _sync_project(actor: User | None, project: Project, phase: str, state: str) -> None:
     """Keep the status-center fields ``phase`` / ``state`` in step with the lifecycle."""
     before = snapshot(project, ["phase", "state"])
@@ -170,8 +203,9 @@ def start_lifecycle(
     )
     PhaseEntry.objects.create(lifecycle=lifecycle, phase=phases[0], entered_on=started_on)
     plan = plan_gates(phases, started_on)
+    forecast = forecast_gates(phases, started_on, 0, project.forecast_finish)
     ProjectGate.objects.bulk_create(
-        ProjectGate(lifecycle=lifecycle, gate=gates[order], planned=day, forecast=day)
+        ProjectGate(lifecycle=lifecycle, gate=gates[order], planned=day, forecast=forecast[order])
         for order, day in plan.items()
     )
     _refresh(lifecycle)

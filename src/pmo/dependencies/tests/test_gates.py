@@ -154,3 +154,34 @@ def test_a_slip_flows_through_gates_on_both_sides(
     assert moved[("GOV2", "gate", consumer_gate.pk)] == 3
     gov2 = next(p for p in result["projects"] if p["project"] == "GOV2")
     assert gov2["gates"] >= 1
+
+
+def test_a_late_gate_decision_puts_a_link_on_a_later_gate_at_risk(
+    client: Any, users: Any, web: Any, governed: Any
+) -> None:
+    from pmo.governance import services
+    from pmo.governance.tests.conftest import tick_all
+
+    project, gates = governed
+    g2 = gates[1]
+    # given APP1's Integration needs GOV1's G2 by its forecast (21 March)
+    response = link(
+        client,
+        users["pm"],
+        supplier_project="GOV1",
+        supplier_gate=g2.pk,
+        consumer_project="APP1",
+        consumer_milestone=web["integration"].pk,
+        status="agreed",
+        agreed_date=str(g2.forecast),
+    )
+    assert response.status_code == 201, response.content
+    # when G1 is passed four weeks late: planning (45 days) now ends 15 April
+    review = tick_all(users, services.request_review(actor=users["pm"], project=project))
+    services.decide_gate(
+        actor=users["exec"], review=review, outcome="go", decided_on=dt.date(2026, 3, 1)
+    )
+    g2.refresh_from_db()
+    assert g2.forecast == dt.date(2026, 4, 15)
+    # then the link on G2 is at risk by itself (the decision saves the gates it re-forecasts)
+    assert Dependency.objects.get().status == "at_risk"

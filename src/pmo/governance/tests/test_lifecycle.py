@@ -132,6 +132,7 @@ def test_gate_dates_and_time_in_phase_follow_the_decisions(users, governed):
         dt.date(2026, 3, 31),
         None,
     )
-    assert g3.forecast == dt.date(2026, 9, 27)
+    # The closure gate stays on the project's forecast finish (not 14 Feb + 45 + 180 days).
+    assert g3.forecast == project.forecast_finish == dt.date(2026, 12, 31)
     assert PhaseEntry.objects.filter(lifecycle=lifecycle, left_on__isnull=True).count() == 1
     assert dt.date(2026, 1, 5) == START

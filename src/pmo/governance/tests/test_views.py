@@ -234,7 +234,7 @@ def test_gate_calendar_page_and_ical_feed_parse_back(client, users, governed):
     assert [(e["DTSTART;VALUE=DATE"], e["SUMMARY"][:6]) for e in events] == [
         ("20260204", "⚠ G1 A"),
         ("20260321", "G2 Pla"),
-        ("20260917", "G3 Clo"),
+        ("20261231", "G3 Clo"),  # the closure gate: on the project's forecast finish
     ]
     assert events[0]["UID"] == f"gate-{project.pk}-{events[0]['UID'].split('-')[2]}"
 
