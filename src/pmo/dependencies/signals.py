@@ -51,12 +51,39 @@ def _plan_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
         refresh_dependency_status(list(deps))
 
 
+def _scenario_committed(
+    sender: Any, scenario: Any, actor: Any, plans_to_change: list[str], **kwargs: Any
+) -> None:
+    """A committed capacity scenario moved work of these projects' schedules: their managers
+    are asked to change their plans to match (schedules are theirs, ADR 0006)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from pmo.dependencies.services import notify
+    from pmo.portfolio.models import Project
+
+    for project in Project.objects.filter(code__in=plans_to_change).select_related("manager__user"):
+        manager = project.manager.user if project.manager is not None else None
+        if manager is None or manager == actor:
+            continue
+        notify(
+            [manager],
+            _(
+                "Scenario %(scenario)s was committed: change the plan of %(project)s to match "
+                "it (it moved work from the schedule)"
+            ),
+            {"scenario": scenario.name, "project": project.code},
+            url=f"/resources/scenarios/{scenario.pk}/",
+        )
+
+
 def connect() -> None:
     """Called once from ``DependenciesConfig.ready()``."""
     from pmo.governance.models import ProjectGate
     from pmo.portfolio.models import Milestone
+    from pmo.resources.signals import scenario_committed
     from pmo.scheduling.models import Plan
 
     post_save.connect(_milestone_saved, sender=Milestone, dispatch_uid="dependencies.milestone")
     post_save.connect(_gate_saved, sender=ProjectGate, dispatch_uid="dependencies.gate")
     post_save.connect(_plan_saved, sender=Plan, dispatch_uid="dependencies.plan")
+    scenario_committed.connect(_scenario_committed, dispatch_uid="dependencies.scenario")

@@ -43,6 +43,7 @@ from pmo.resources.models import (
     ScenarioState,
     WorkingCalendar,
 )
+from pmo.resources.signals import scenario_committed
 
 __all__ = [
     "DemandRow",
@@ -682,6 +683,10 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
             "capacity_changes": [count, len(new_changes)],
         },
     )
+    if plans:
+        scenario_committed.send(
+            sender=Scenario, scenario=scenario, actor=actor, plans_to_change=plans
+        )
     return CommitResult(created, updated, len(doomed), len(new_changes), plans)
 
 

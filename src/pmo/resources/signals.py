@@ -1,0 +1,12 @@
+"""Signals the resources app sends to the apps above it (it never imports them)."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+__all__ = ["scenario_committed"]
+
+scenario_committed = Signal()
+"""Sent inside the commit's transaction with ``scenario``, ``actor`` and ``plans_to_change``
+(codes of the projects whose plans must change to match it): the dependencies app tells
+their project managers."""
