@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,8 @@ from pmo.portfolio.access import can_edit_project, visible_projects
 from pmo.portfolio.models import Project
 
 __all__ = [
+    "AgendaPage",
+    "agenda_page",
     "gate_calendar",
     "get_deliverable_file",
     "get_lifecycle",
@@ -285,6 +288,39 @@ def decisions_prefetch() -> Prefetch:
     return Prefetch("conditions", queryset=GateCondition.objects.select_related("owner"))
 
 
+@dataclass(frozen=True)
+class AgendaPage:
+    """The agenda lines shown on the meeting page, and how many of each topic are not."""
+
+    items: list[AgendaItem]
+    hidden: dict[str, int]
+    total: int
+
+
+def agenda_page(meeting: SteeringMeeting, per_topic: int | None) -> AgendaPage:
+    """At most ``per_topic`` lines of each topic (all with ``None``), numbered by their place
+    in the whole agenda (``item.number``), read as :func:`list_agenda` reads them.
+
+    A big portfolio's generated agenda can run to thousands of lines (the 5,000-project demo:
+    4,284); a committee reads the first of each topic, and the page offers the rest.
+    """
+    lines = meeting.agenda.select_related("project", "gate", "decision")
+    keys = list(meeting.agenda.values_list("pk", "kind"))  # the agenda's order, no rows built
+    numbers: dict[int, int] = {}
+    seen: Counter[str] = Counter()
+    for number, (pk, kind) in enumerate(keys, start=1):
+        seen[kind] += 1
+        if per_topic is None or seen[kind] <= per_topic:
+            numbers[pk] = number
+    if per_topic is not None:
+        lines = lines.filter(pk__in=list(numbers))
+    shown = list(lines)
+    for item in shown:
+        item.number = numbers[item.pk]  # type: ignore[attr-defined]
+    hidden = {kind: n - per_topic for kind, n in seen.items() if per_topic and n > per_topic}
+    return AgendaPage(_readable(shown), hidden, len(keys))
+
+
 def list_agenda(meeting: SteeringMeeting) -> list[AgendaItem]:
     """A meeting's agenda lines, ready to read, in a fixed number of queries.
 
@@ -292,7 +328,10 @@ def list_agenda(meeting: SteeringMeeting) -> list[AgendaItem]:
     decision of the latest review of that gate), and each line of a higher app carries its
     text in the active language: both are looked up for all lines at once, not per line.
     """
-    items = list(meeting.agenda.select_related("project", "gate", "decision"))
+    return _readable(list(meeting.agenda.select_related("project", "gate", "decision")))
+
+
+def _readable(items: list[AgendaItem]) -> list[AgendaItem]:
     gate_lines = [
         i for i in items if i.kind == AgendaKind.GATE and i.gate_id and i.project_id is not None
     ]

@@ -508,6 +508,21 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+AGENDA_PER_TOPIC = 50
+"""Lines of each agenda topic shown before "show all" (big portfolios' agendas run long)."""
+
+
+def _with_more_lines(page: selectors.AgendaPage) -> list[dict[str, Any]]:
+    """The shown lines, each topic followed by a "N more" line when some are not shown."""
+    last = {item.kind: i for i, item in enumerate(page.items)}
+    rows: list[dict[str, Any]] = []
+    for i, item in enumerate(page.items):
+        rows.append({"item": item})
+        if last[item.kind] == i and page.hidden.get(item.kind):
+            rows.append({"more": page.hidden[item.kind], "kind": item.get_kind_display()})
+    return rows
+
+
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = user_of(request)
@@ -549,12 +564,17 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             return redirect("governance:meeting_detail", meeting_id=meeting.pk)
     except DomainError as exc:
         messages.error(request, exc.message)
+    show_all = request.GET.get("all") == "1"
+    page = selectors.agenda_page(meeting, None if show_all else AGENDA_PER_TOPIC)
     return render(
         request,
         "governance/steeringmeeting_detail.html",
         {
             "meeting": meeting,
-            "agenda": selectors.list_agenda(meeting),
+            "agenda": _with_more_lines(page),
+            "agenda_total": page.total,
+            "agenda_cut": bool(page.hidden),
+            "show_all": show_all,
             "outcomes": list(meeting.outcomes.select_related("project")),
             "minutes_form": minutes_form,
             "outcome_form": outcome_form,

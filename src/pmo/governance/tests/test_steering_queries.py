@@ -1,6 +1,7 @@
 """The steering meeting page and API cost the same number of queries for 2 or 12 gate lines."""
 
 import datetime as dt
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -57,9 +58,35 @@ def test_the_meeting_page_costs_the_same_for_few_and_many_gate_lines(client, use
 def test_the_meeting_page_runs_a_fixed_small_number_of_queries(client, users, governed):
     meeting = _meeting_with_gate_lines(users, governed, 5)
     count, _ = _page_queries(client, users, meeting)
-    # session, user, unread notifications (top bar), meeting, agenda, the gate lines' latest
-    # reviews with their decisions, outcomes
-    assert count <= 8, count
+    # session, user, unread notifications (top bar), meeting, the agenda's keys, the lines
+    # shown, the gate lines' latest reviews with their decisions, outcomes
+    assert count <= 9, count
+
+
+def test_a_long_agenda_shows_the_first_lines_of_each_topic(client, users, governed, monkeypatch):
+    from pmo.governance import views
+
+    meeting = _meeting_with_gate_lines(users, governed, 5)
+    lines = list(meeting.agenda.values_list("kind", flat=True))
+    gates = lines.count("gate")
+    monkeypatch.setattr(views, "AGENDA_PER_TOPIC", 3)
+    _, page = _page_queries(client, users, meeting)
+    assert page.count('data-kind="gate"') == 3
+    assert f"and {gates - 3} more lines of “Gate due”" in page
+    assert f"{len(lines)} lines: the first of each topic are shown." in page
+    # the lines keep their number in the whole agenda
+    seen: dict[str, int] = {}
+    expected = []
+    for number, kind in enumerate(lines, start=1):
+        seen[kind] = seen.get(kind, 0) + 1
+        if seen[kind] <= 3:
+            expected.append(number)
+    assert [
+        int(n) for n in re.findall(r'<tr data-kind="\w+"[^>]*><td>(\d+)</td>', page)
+    ] == expected
+    whole = client.get(f"/steering-meetings/{meeting.pk}/?all=1").content.decode()
+    assert whole.count('data-kind="gate"') == gates
+    assert "more lines of" not in whole
 
 
 def test_the_meeting_api_costs_the_same_for_few_and_many_gate_lines(client, users, governed):
