@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,9 @@ from pmo.portfolio.models import Project
 __all__ = [
     "AgendaPage",
     "agenda_page",
+    "calendar_entries",
     "gate_calendar",
+    "gate_calendar_rows",
     "get_deliverable_file",
     "get_lifecycle",
     "lifecycle_panel",
@@ -233,55 +236,69 @@ class CalendarEntry:
     review: GateReview | None
 
 
-def gate_calendar(
+def gate_calendar_rows(
     user: User, start: dt.date, end: dt.date, today: dt.date | None = None
-) -> list[CalendarEntry]:
-    """Gates not yet passed whose forecast falls in ``[start, end]``, plus every overdue
-    next gate, across the projects ``user`` may read; by date."""
+) -> QuerySet[ProjectGate]:
+    """The gates :func:`gate_calendar` lists, as a query (a page can slice it): not passed,
+    forecast in ``[start, end]`` or overdue as the next gate, of projects ``user`` may read,
+    by date."""
     today = today or timezone.localdate()
-    projects = visible_projects(user).values("pk")
-    rows = (
+    return (
         ProjectGate.objects.filter(
-            lifecycle__project__in=projects,
+            lifecycle__project__in=visible_projects(user).values("pk"),
             lifecycle__state=LifecycleState.ACTIVE,
             actual__isnull=True,
             gate__order__gt=0,
         )
+        # passed before a recycle reset is not possible; defensive
+        .filter(gate__order__gt=F("lifecycle__current_phase__order"))
         .filter(forecast__lte=end)
         .filter(
             Q(forecast__gte=start)
             | Q(forecast__lt=today, gate__order=F("lifecycle__current_phase__order") + 1)
         )
         .select_related("gate", "lifecycle__project", "lifecycle__current_phase")
-        .order_by("forecast", "lifecycle__project__code")
+        .order_by("forecast", "lifecycle__project__code", "pk")
     )
+
+
+def calendar_entries(
+    rows: Iterable[ProjectGate], today: dt.date | None = None
+) -> list[CalendarEntry]:
+    """Rows of :func:`gate_calendar_rows` as calendar entries, with the open review of each
+    next gate (one query for all of them)."""
+    today = today or timezone.localdate()
+    rows = list(rows)
     open_reviews = {
         r.lifecycle_id: r
         for r in GateReview.objects.filter(
-            lifecycle__project__in=projects, state=ReviewState.REQUESTED
+            lifecycle_id__in={row.lifecycle_id for row in rows}, state=ReviewState.REQUESTED
         )
     }
     result = []
     for row in rows:
         lifecycle = row.lifecycle
         is_next = row.gate.order == lifecycle.current_phase.order + 1
-        if row.gate.order <= lifecycle.current_phase.order:
-            continue  # passed before a recycle reset is not possible; defensive
-        overdue = is_next and row.forecast < today
-        if row.forecast < start and not overdue:
-            continue
         result.append(
             CalendarEntry(
                 project=lifecycle.project,
                 gate=row.gate,
                 due=row.forecast,
                 planned=row.planned,
-                overdue=overdue,
+                overdue=is_next and row.forecast < today,
                 next=is_next,
                 review=open_reviews.get(lifecycle.pk) if is_next else None,
             )
         )
     return result
+
+
+def gate_calendar(
+    user: User, start: dt.date, end: dt.date, today: dt.date | None = None
+) -> list[CalendarEntry]:
+    """Gates not yet passed whose forecast falls in ``[start, end]``, plus every overdue
+    next gate, across the projects ``user`` may read; by date."""
+    return calendar_entries(gate_calendar_rows(user, start, end, today), today)
 
 
 def decisions_prefetch() -> Prefetch:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -426,6 +428,10 @@ def _window(request: HttpRequest) -> tuple[dt.date, dt.date]:
     return start, start + dt.timedelta(days=days)
 
 
+CALENDAR_PAGE_SIZE = 200
+"""Gates per page of the gate calendar (a big portfolio has thousands in 90 days)."""
+
+
 @login_required
 def gate_calendar(request: HttpRequest) -> HttpResponse:
     """Upcoming and overdue gates across the portfolio, by week; POST makes the user a new
@@ -436,9 +442,10 @@ def gate_calendar(request: HttpRequest) -> HttpResponse:
         feed = reverse("governance:calendar_ics")
         subscription = request.build_absolute_uri(f"{feed}?token={token}")
     start, end = _window(request)
-    entries = selectors.gate_calendar(user_of(request), start, end)
+    rows = selectors.gate_calendar_rows(user_of(request), start, end)
+    page = Paginator(rows, CALENDAR_PAGE_SIZE).get_page(request.GET.get("page"))
     weeks: dict[str, list[Any]] = {}
-    for entry in entries:
+    for entry in selectors.calendar_entries(page.object_list):
         key = (
             "overdue"
             if entry.overdue
@@ -452,7 +459,10 @@ def gate_calendar(request: HttpRequest) -> HttpResponse:
             "weeks": list(weeks.items()),
             "start": start,
             "end": end,
-            "count": len(entries),
+            "days": (end - start).days,
+            "count": page.paginator.count,
+            "page": page,
+            "query": urlencode({"start": start.isoformat(), "days": (end - start).days}),
             "subscription": subscription,
         },
     )

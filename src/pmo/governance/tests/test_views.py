@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 
 from pmo.accounts.models import Role, User
 from pmo.accounts.services import create_token
@@ -221,6 +222,26 @@ def test_status_center_query_count_is_bounded(
     with django_assert_max_num_queries(12):
         response = client.get("/")
     assert response.content.decode().count('data-col="gate"') == 12
+
+
+def test_gate_calendar_pages_a_long_list_and_keeps_the_window(client, users, governed, monkeypatch):
+    from pmo.governance import views
+
+    monkeypatch.setattr(views, "CALENDAR_PAGE_SIZE", 2)
+    projects = [governed() for _ in range(2)]  # three gates each
+    login(client, users["exec"])
+    window = {"start": "2026-01-01", "days": "400"}
+    first = client.get("/gate-calendar/", window).content.decode()
+    assert first.count("data-gate=") == 2
+    assert "6 gates due until 2027-02-05" in first
+    assert "Page 1 of 3" in first
+    assert 'href="?start=2026-01-01&amp;days=400&amp;page=2"' in first
+    assert 'name="days" value="400"' in first  # the window chosen, not the default
+    shown = []
+    for number in (1, 2, 3):
+        page = client.get("/gate-calendar/", {**window, "page": number}).content.decode()
+        shown += re.findall(r'data-code="(\w+)" data-gate="(\w+)"', page)
+    assert sorted(shown) == sorted((p.code, g) for p in projects for g in ("G1", "G2", "G3"))
 
 
 def test_gate_calendar_page_and_ical_feed_parse_back(client, users, governed):
