@@ -184,28 +184,32 @@ def baseline_create(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("scheduling:plan_detail", code=code)
 
 
+MILESTONE_PROJECTS = 300
+"""Projects on the portfolio milestone chart (the first by code; the page says how many more)."""
+
+
 @login_required
 def milestone_gantt(request: HttpRequest) -> HttpResponse:
     """Key milestones of every visible project on one time line (baseline vs forecast)."""
-    projects = visible_projects(user_of(request)).filter(state="active").order_by("code")
-    milestones = Milestone.objects.filter(project__in=projects, is_key=True).order_by(
-        "project__code", "forecast_date", "id"
+    projects = (
+        visible_projects(user_of(request))
+        .filter(state="active", pk__in=Milestone.objects.filter(is_key=True).values("project"))
+        .order_by("code")
     )
-    grouped: dict[int, list[Milestone]] = {}
-    for m in milestones:
-        grouped.setdefault(m.project_id, []).append(m)
-    page_projects = [p for p in projects.only("id", "code", "name", "name_zh") if p.pk in grouped]
-    data = [
-        (
-            p.code,
-            p.display_name,
-            [(m.name, m.baseline_date, m.forecast_date, m.actual_date) for m in grouped[p.pk]],
-        )
-        for p in page_projects[:300]
-    ]
+    shown = list(projects.only("id", "code", "name", "name_zh")[:MILESTONE_PROJECTS])
+    grouped: dict[int, list[tuple[Any, ...]]] = {p.pk: [] for p in shown}
+    rows = (
+        Milestone.objects.filter(project__in=[p.pk for p in shown], is_key=True)
+        .order_by("project__code", "forecast_date", "id")
+        .values_list("project_id", "name", "baseline_date", "forecast_date", "actual_date")
+    )
+    for project_id, *dates in rows:
+        grouped[project_id].append(tuple(dates))
+    data = [(p.code, p.display_name, grouped[p.pk]) for p in shown]
     chart = gantt.milestone_layout(data, today=timezone.localdate())
+    total = len(shown) if len(shown) < MILESTONE_PROJECTS else projects.count()
     return render(
         request,
         "scheduling/milestone_gantt.html",
-        {"chart": chart, "total": len(page_projects), "shown": len(data)},
+        {"chart": chart, "total": total, "shown": len(data)},
     )

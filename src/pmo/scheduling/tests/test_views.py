@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pmo.scheduling import services
@@ -53,6 +54,28 @@ def test_milestone_gantt_and_exports(client: Any, make_project: Any, users: Any)
     assert f'data-code="{project.code}"' in page and "<title>Release</title>" in page
     xlsx = client.get(f"/projects/{project.code}/plan/export.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_milestone_chart_shows_the_first_projects_and_counts_the_rest(
+    client: Any, make_project: Any, users: Any, monkeypatch: Any
+) -> None:
+    from pmo.portfolio.models import Milestone
+    from pmo.scheduling import views
+
+    monkeypatch.setattr(views, "MILESTONE_PROJECTS", 2)
+    keyed = [make_project() for _ in range(3)]
+    for project in keyed:
+        Milestone.objects.create(
+            project=project, name="Go-live", baseline_date=dt.date(2026, 6, 1), is_key=True
+        )
+    make_project()  # no key milestone: not on the chart, not counted
+    client.force_login(users["exec"])
+    page = client.get("/milestones/").content.decode()
+    assert "Key milestones of 2 of 3 active projects" in page
+    assert [c for c in (p.code for p in keyed) if f'data-code="{c}"' in page] == [
+        keyed[0].code,
+        keyed[1].code,
+    ]
 
 
 def test_plan_page_lists_milestones_with_variance(
