@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -587,6 +588,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .distinct()
         .order_by("project__code")
     )
+    pinned = {s.project.code for s in shifts if s.pinned}
     return render(
         request,
         "resources/scenario_detail.html",
@@ -596,10 +598,24 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "current": current,
             "what_if": what_if,
             "shifts": shifts,
-            "projects": [(code, pick(name, name_zh)) for code, name, name_zh in projects],
+            # rendered once here: a big portfolio's scenario has thousands of projects, listed
+            # in two selects and the pins (the template engine took 0.6 s for them)
+            "project_options": format_html_join(
+                "",
+                '<option value="{}">{} {}</option>',
+                ((code, code, pick(name, name_zh)) for code, name, name_zh in projects),
+            ),
+            "pin_boxes": format_html_join(
+                "",
+                '<label title="{}"><input type="checkbox" name="pin" value="{}"{}> {}</label>',
+                (
+                    (pick(name, name_zh), code, " checked" if code in pinned else "", code)
+                    for code, name, name_zh in projects
+                ),
+            ),
             "changes": selectors.scenario_changes(scenario.pk),
             "plans_to_change": selectors.projects_of(scenario.plans_to_change),
-            "pinned": {s.project.code for s in shifts if s.pinned},
+            "pinned": pinned,
             "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
             "capacity_changes": scenario.capacity_changes.select_related("resource"),
             "can_manage": can_manage_resources(user_of(request)) and scenario.state == "draft",
