@@ -10,6 +10,7 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Stage-gate governance")
 
     def ready(self) -> None:
-        from pmo.governance import status_center
+        from pmo.governance import signals, status_center
 
         status_center.register()
+        signals.connect()

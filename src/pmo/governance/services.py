@@ -252,6 +252,58 @@ def _refresh(lifecycle: ProjectLifecycle) -> None:
     )
 
 
+def follow_forecast_finish(project: Project) -> None:
+    """The project's forecast finish moved (a status report, a plan recompute, an edit): its
+    gates still ahead follow as a decision would have them (ADR 0002, "Gate forecasts"): no
+    gate after the finish, the closure gate on it. A finish before the current phase began is
+    out of date and moves nothing; a gate whose review is requested keeps its date (the
+    review's). Earlier gates are not pulled later again (only a decision re-forecasts them
+    from the template)."""
+    finish = project.forecast_finish
+    lifecycle = (
+        ProjectLifecycle.objects.filter(project=project, state=LifecycleState.ACTIVE)
+        .select_related("current_phase")
+        .first()
+    )
+    if lifecycle is None or finish is None:
+        return
+    since = (
+        PhaseEntry.objects.filter(lifecycle=lifecycle, left_on__isnull=True)
+        .values_list("entered_on", flat=True)
+        .first()
+    ) or lifecycle.started_on
+    if finish < since:
+        return
+    last = (
+        PhaseDefinition.objects.filter(template_id=lifecycle.template_id)
+        .order_by("-order")
+        .values_list("order", "category")
+        .first()
+    )
+    closure = last[0] if last is not None and last[1] == Phase.CLOSED else None
+    reviewed = GateReview.objects.filter(
+        lifecycle=lifecycle, state=ReviewState.REQUESTED
+    ).values_list("gate_id", flat=True)
+    ahead = (
+        ProjectGate.objects.filter(
+            lifecycle=lifecycle,
+            actual__isnull=True,
+            gate__order__gt=lifecycle.current_phase.order,
+        )
+        .exclude(gate_id__in=reviewed)
+        .select_related("gate")
+    )
+    moved = False
+    for row in ahead:
+        when = finish if row.gate.order == closure else min(row.forecast, finish)
+        if row.forecast != when:
+            row.forecast = when
+            row.save(update_fields=["forecast"])  # post_save: dependencies on the gate
+            moved = True
+    if moved:
+        _refresh(lifecycle)
+
+
 def refresh_next_gate(project_id: int) -> None:
     """Recompute a project's next gate and its due date after its gate forecasts moved from
     outside governance (a change request applied): the status center reads them denormalised."""

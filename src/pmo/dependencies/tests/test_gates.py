@@ -185,3 +185,36 @@ def test_a_late_gate_decision_puts_a_link_on_a_later_gate_at_risk(
     assert g2.forecast == dt.date(2026, 4, 15)
     # then the link on G2 is at risk by itself (the decision saves the gates it re-forecasts)
     assert Dependency.objects.get().status == "at_risk"
+
+
+def test_a_closure_gate_link_turns_at_risk_when_the_forecast_finish_slips(
+    client: Any, users: Any, web: Any, governed: Any
+) -> None:
+    from pmo.portfolio.services import update_project
+
+    project, gates = governed
+    closure = gates[-1]
+    # given APP1 needs GOV1 closed (its closure gate, on its finish: 31 December) by then
+    response = link(
+        client,
+        users["pm"],
+        supplier_project="GOV1",
+        supplier_gate=closure.pk,
+        consumer_project="APP1",
+        consumer_milestone=web["integration"].pk,
+        status="agreed",
+        agreed_date=str(closure.forecast),
+    )
+    assert response.status_code == 201, response.content
+    # when GOV1's forecast finish slips (a report, a plan recompute or the PM's edit)
+    project.refresh_from_db()
+    update_project(
+        actor=users["pm"],
+        project=project,
+        data={"forecast_finish": dt.date(2027, 1, 29)},
+        version=project.version,
+    )
+    # then the closure gate follows and the link is at risk, without a gate decision
+    closure.refresh_from_db()
+    assert closure.forecast == dt.date(2027, 1, 29)
+    assert Dependency.objects.get().status == "at_risk"

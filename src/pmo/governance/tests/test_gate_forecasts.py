@@ -141,3 +141,64 @@ def test_a_lifecycle_without_a_closed_phase_caps_its_last_gate_only(users, make_
     # then the last gate keeps the template's date unless that is after the forecast finish
     assert _forecasts(late) == {"G1": dt.date(2026, 2, 4), "G2": dt.date(2026, 3, 21)}
     assert _forecasts(soon) == {"G1": dt.date(2026, 2, 4), "G2": dt.date(2026, 3, 1)}
+
+
+def _move_finish(users, project, finish):
+    """The PM changes the forecast finish (a report or a plan recompute save it the same way)."""
+    from pmo.portfolio.services import update_project
+
+    project.refresh_from_db()
+    update_project(
+        actor=users["pm"],
+        project=project,
+        data={"forecast_finish": finish},
+        version=project.version,
+    )
+
+
+def test_the_gates_follow_a_new_forecast_finish_without_a_decision(users, governed):
+    # given a project in its first phase; G3 sits on its forecast finish (31 December)
+    project = governed()
+    assert _forecasts(project)["G3"] == dt.date(2026, 12, 31)
+    # when the forecast finish slips to 15 February next year
+    _move_finish(users, project, dt.date(2027, 2, 15))
+    # then the closure gate follows it and the earlier gates keep their dates
+    assert _forecasts(project) == {
+        "G1": dt.date(2026, 2, 4),
+        "G2": dt.date(2026, 3, 21),
+        "G3": dt.date(2027, 2, 15),
+    }
+    # and when it comes in before G2, no gate stays after it
+    _move_finish(users, project, dt.date(2026, 3, 1))
+    assert _forecasts(project) == {
+        "G1": dt.date(2026, 2, 4),
+        "G2": dt.date(2026, 3, 1),
+        "G3": dt.date(2026, 3, 1),
+    }
+
+
+def test_a_finish_before_the_phase_began_moves_no_gate(users, governed):
+    project = governed()
+    before = _forecasts(project)
+    _move_finish(users, project, START - dt.timedelta(days=1))  # out of date
+    assert _forecasts(project) == before
+
+
+def test_the_status_centers_next_gate_date_follows_when_the_next_gate_is_the_closure(
+    users, governed
+):
+    project = governed()
+    pass_gate(users, project, on=dt.date(2026, 1, 20))
+    pass_gate(users, project, on=dt.date(2026, 2, 10))
+    _move_finish(users, project, dt.date(2027, 1, 29))
+    assert _forecasts(project)["G3"] == dt.date(2027, 1, 29)
+    assert _next_due(project) == dt.date(2027, 1, 29)
+
+
+def test_a_gate_under_review_keeps_its_review_date(users, governed):
+    project = governed()
+    pass_gate(users, project, on=dt.date(2026, 1, 20))
+    pass_gate(users, project, on=dt.date(2026, 2, 10))
+    services.request_review(actor=users["pm"], project=project, scheduled_for=dt.date(2026, 11, 30))
+    _move_finish(users, project, dt.date(2027, 1, 29))
+    assert _forecasts(project)["G3"] == dt.date(2026, 11, 30)

@@ -1,0 +1,27 @@
+"""Governance follows the portfolio: a project's gates follow its forecast finish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_save
+
+__all__ = ["connect"]
+
+
+def _project_saved(
+    sender: Any, instance: Any, created: bool, update_fields: Any = None, **kwargs: Any
+) -> None:
+    """A status report, a plan recompute or an edit may move the forecast finish."""
+    if created or (update_fields is not None and "forecast_finish" not in update_fields):
+        return
+    from pmo.governance.services import follow_forecast_finish
+
+    follow_forecast_finish(instance)
+
+
+def connect() -> None:
+    """Called once from ``GovernanceConfig.ready()``."""
+    from pmo.portfolio.models import Project
+
+    post_save.connect(_project_saved, sender=Project, dispatch_uid="governance.project")
