@@ -434,6 +434,7 @@ def _apply(
                 status=a.status,
                 source=a.source,
                 note=a.note,
+                task_uid=a.task_uid,
             )
             new_id = rest.pk
             record(

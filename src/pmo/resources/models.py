@@ -242,6 +242,9 @@ class Allocation(VersionedModel):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
     )
     origin_version = models.PositiveIntegerField(null=True, blank=True)
+    # schedule demand: the UID of the plan task it comes from (a scenario's moves of it can
+    # be applied back to the plan by its manager)
+    task_uid = models.IntegerField(_("task UID"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("allocation")

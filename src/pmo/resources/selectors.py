@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from pmo.core.errors import NotFoundError
@@ -239,14 +239,32 @@ def plans_to_change(scenario_id: int) -> list[str]:
     return sorted({*moved, *shifted})
 
 
-def projects_of(codes: list[str]) -> list[dict[str, str]]:
-    """Code, name (in the reader's language) and manager of the projects ``codes``."""
+def schedule_moves(scenario_id: int, project_id: int) -> dict[int, dt.date]:
+    """Task UID → the latest first day of its schedule demand in the scenario: where the
+    scenario (leveling, a shift) wants the task of the project's plan to start."""
+    rows = (
+        Allocation.objects.filter(
+            scenario_id=scenario_id,
+            project_id=project_id,
+            source=AllocationSource.SCHEDULE,
+            task_uid__isnull=False,
+        )
+        .values("task_uid")
+        .annotate(first=Max("first"))
+        .values_list("task_uid", "first")
+    )
+    return {uid: first for uid, first in rows if uid is not None}
+
+
+def projects_of(codes: list[str]) -> list[dict[str, Any]]:
+    """Code, name (in the reader's language), manager and the project of ``codes``."""
     found = Project.objects.filter(code__in=codes).select_related("manager").order_by("code")
     return [
         {
             "code": p.code,
             "name": pick(p.name, p.name_zh),
             "manager": str(p.manager) if p.manager is not None else "",
+            "project": p,
         }
         for p in found
     ]

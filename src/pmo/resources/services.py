@@ -425,6 +425,7 @@ class DemandRow:
     first: dt.date
     last: dt.date
     fte: float
+    task_uid: int | None = None
 
 
 @transaction.atomic
@@ -455,6 +456,7 @@ def record_schedule_demand(*, project: Project, rows: list[DemandRow]) -> list[s
             fte=Decimal(str(round(r.fte, 2))),
             status=AllocationStatus.COMMITTED,
             source=AllocationSource.SCHEDULE,
+            task_uid=r.task_uid,
         )
         for r in rows
         if r.resource.strip().lower() in matched and r.fte > 0
@@ -475,7 +477,17 @@ def create_scenario(*, actor: User, name: str, description: str = "") -> Scenari
     scenario = Scenario.objects.create(
         name=name.strip()[:200], description=description, created_by=actor
     )
-    fields = ["resource_id", "project_id", "first", "last", "fte", "status", "source", "note"]
+    fields = [
+        "resource_id",
+        "project_id",
+        "first",
+        "last",
+        "fte",
+        "status",
+        "source",
+        "note",
+        "task_uid",
+    ]
     copies = [
         Allocation(
             scenario=scenario,

@@ -614,7 +614,10 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             ),
             "changes": selectors.scenario_changes(scenario.pk),
-            "plans_to_change": selectors.projects_of(scenario.plans_to_change),
+            "plans_to_change": [
+                {**p, "editable": can_edit_project(user_of(request), p["project"])}
+                for p in selectors.projects_of(scenario.plans_to_change)
+            ],
             "pinned": pinned,
             "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
             "capacity_changes": scenario.capacity_changes.select_related("resource"),

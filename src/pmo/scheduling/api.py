@@ -15,8 +15,10 @@ from pmo.accounts.models import user_of
 from pmo.core.api import Pages
 from pmo.core.errors import NotFoundError
 from pmo.portfolio.access import get_visible_project
+from pmo.resources.models import Scenario
 from pmo.scheduling import selectors, services
 from pmo.scheduling.models import MAX_MINUTES, Plan
+from pmo.scheduling.scenario import apply_scenario_dates
 from pmo.scheduling.services import Moved
 from pmo.scheduling.walltime import from_db
 
@@ -304,3 +306,21 @@ def set_baseline(request: HttpRequest, code: str, payload: BaselineIn):  # type:
         name=payload.name,
     )
     return Status(201, baseline)
+
+
+class ScenarioAppliedOut(Schema):
+    moved: list[str] = Field(description="tasks that now start no earlier than the scenario has")
+    under_way: list[str] = Field(description="tasks under way, left as they are")
+
+
+@router.post(
+    "/projects/{code}/plan/scenario/{scenario_id}",
+    response=ScenarioAppliedOut,
+    summary="Move the plan's tasks to a committed capacity scenario's dates (PM / PMO)",
+)
+def apply_scenario(request: HttpRequest, code: str, scenario_id: int):  # type: ignore[no-untyped-def]
+    plan = _plan(request, code)
+    scenario = Scenario.objects.filter(pk=scenario_id).first()
+    if scenario is None:
+        raise NotFoundError(_("no scenario %(id)s") % {"id": scenario_id})
+    return apply_scenario_dates(actor=user_of(request), plan=plan, scenario=scenario)

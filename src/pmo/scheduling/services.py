@@ -482,10 +482,10 @@ def _sync_demand(plan: Plan) -> None:
     A plan resource counts when its name matches a resource's code or name.
     """
     rows = [
-        DemandRow(name, from_db(start).date(), from_db(finish).date(), float(units))  # type: ignore[union-attr]
-        for name, start, finish, units in Assignment.objects.filter(
+        DemandRow(name, from_db(start).date(), from_db(finish).date(), float(units), uid)  # type: ignore[union-attr]
+        for name, start, finish, units, uid in Assignment.objects.filter(
             task__plan=plan, task__summary=False, task__start__isnull=False
-        ).values_list("resource__name", "task__start", "task__finish", "units")
+        ).values_list("resource__name", "task__start", "task__finish", "units", "task__uid")
         if start is not None and finish is not None
     ]
     record_schedule_demand(project=plan.project, rows=rows)

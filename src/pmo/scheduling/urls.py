@@ -9,5 +9,10 @@ urlpatterns = [
     path("projects/<str:code>/plan/tasks/<int:uid>/", views.task_update, name="task_update"),
     path("projects/<str:code>/plan/links/", views.link_update, name="link_update"),
     path("projects/<str:code>/plan/baselines/", views.baseline_create, name="baseline_create"),
+    path(
+        "projects/<str:code>/plan/scenario/<int:scenario_id>/",
+        views.scenario_apply,
+        name="scenario_apply",
+    ),
     path("milestones/", views.milestone_gantt, name="milestone_gantt"),
 ]

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
@@ -18,8 +19,10 @@ from pmo.core.http import posted_version
 from pmo.core.models import as_id
 from pmo.portfolio.access import can_edit_project, get_visible_project, visible_projects
 from pmo.portfolio.models import Milestone, Project
+from pmo.resources.models import Scenario
 from pmo.scheduling import gantt, selectors, services
 from pmo.scheduling.models import LinkType, Plan
+from pmo.scheduling.scenario import apply_scenario_dates
 from pmo.scheduling.services import Moved
 
 DAY = 480
@@ -181,6 +184,39 @@ def baseline_create(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, exc.message)
     except ValueError:
         messages.error(request, _("Enter a number."))
+    return redirect("scheduling:plan_detail", code=code)
+
+
+@login_required
+@require_POST
+def scenario_apply(request: HttpRequest, code: str, scenario_id: int) -> HttpResponse:
+    """Move the plan's tasks to a committed capacity scenario's dates (the plan's manager)."""
+    project = _project_or_404(request, code)
+    plan = selectors.get_plan(project)
+    scenario = Scenario.objects.filter(pk=scenario_id).first()
+    if plan is None or scenario is None:
+        raise Http404("no plan or no such scenario")
+    try:
+        done = apply_scenario_dates(actor=user_of(request), plan=plan, scenario=scenario)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("resources:scenario_detail", pk=scenario.pk)
+    if done.moved:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s task now starts no earlier than scenario %(name)s has it: %(tasks)s",
+                "%(n)s tasks now start no earlier than scenario %(name)s has them: %(tasks)s",
+                len(done.moved),
+            )
+            % {"n": len(done.moved), "name": scenario.name, "tasks": ", ".join(done.moved)},
+        )
+    if done.under_way:
+        messages.warning(
+            request,
+            _("Under way, left as they are (change their remaining work by hand): %(tasks)s")
+            % {"tasks": ", ".join(done.under_way)},
+        )
     return redirect("scheduling:plan_detail", code=code)
 
 

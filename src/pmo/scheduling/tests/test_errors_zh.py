@@ -22,3 +22,16 @@ def test_a_cycle_is_refused_in_chinese(make_project: Any, users: Any) -> None:
         services.replace_plan(actor=users["pm"], project=make_project(), data=data)
     # then the sentence is Chinese, the UIDs as in the file
     assert err.value.message == "链接形成循环：UID 2 -> UID 3"
+
+
+def test_a_draft_scenario_is_refused_in_chinese(make_project: Any, users: Any) -> None:
+    from pmo.core.errors import ConflictError
+    from pmo.resources.services import create_scenario
+    from pmo.scheduling.scenario import apply_scenario_dates
+
+    project = make_project()
+    plan = services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    draft = create_scenario(actor=users["admin"], name="草案")
+    with translation.override("zh-hans"), pytest.raises(ConflictError) as err:
+        apply_scenario_dates(actor=users["pm"], plan=plan, scenario=draft)
+    assert err.value.message == "情景 草案 为草稿：只有已提交情景的日期才能写入计划"
