@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "pmo.dependencies.context_processors.unread_notifications",
+                "pmo.resources.context_processors.capacity",
             ],
         },
     },

@@ -628,3 +628,14 @@ def test_heat_map_cells_read_alike_in_one_precision_per_unit(
         },
     )
     assert html.strip().endswith(shown)
+
+
+def test_the_top_bar_offers_capacity_only_to_those_who_may_read_it(client: Any, users: Any) -> None:
+    client.force_login(users["viewer"])
+    page = client.get("/").content.decode()
+    assert 'href="/resources/heatmap/"' not in page
+    assert client.get("/resources/heatmap/").status_code == 403
+    client.force_login(users["exec"])
+    page = client.get("/").content.decode()
+    assert 'href="/resources/heatmap/"' in page
+    assert '<link rel="icon" href="/static/pmo/favicon.svg"' in page
