@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -112,3 +113,76 @@ def test_cancel_a_queued_run_and_level_again(
     expect(page.locator("[data-testid=run-state]")).to_have_text("Queued")
     run_leveling(LevelingRun.objects.exclude(pk=first.pk).get().pk)
     expect(page.locator("[data-testid=run-state]")).to_have_text("Done")
+
+
+def test_the_pm_moves_the_plan_to_a_committed_levelled_scenario(
+    org: Any, make_project: Callable[..., Any], sign_in: Callable[[str], Any], settings: Any
+) -> None:
+    import dataclasses
+
+    from pmo.resources.leveling import run_leveling
+    from pmo.resources.models import Allocation, LevelingRun, Resource
+    from pmo.scheduling import services
+    from pmo.scheduling.models import Task
+    from pmo.scheduling.planio import AssignmentData, ResourceData
+    from pmo.scheduling.tests.factories import small_plan
+    from pmo.scheduling.walltime import from_db
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    # given a 2-FTE pool that the urgent project needs 1.5 of next week, and a later
+    # project whose plan has Design (3 days) then Code (5 days) on it from next Monday
+    java = Resource.objects.create(
+        code="java-sh",
+        name="Java",
+        kind="pool",
+        role="Java",
+        org_unit=org["sh"],
+        fte=2,
+        calendar="",
+    )
+    urgent, later = make_project(name="Core", priority=1), make_project(name="Mobile", priority=5)
+    today = dt.date.today()
+    monday = today + dt.timedelta(days=7 - today.weekday())
+    Allocation.objects.create(
+        resource=java, project=urgent, first=monday, last=monday + dt.timedelta(days=4), fte=1.5
+    )
+    plan_data = dataclasses.replace(
+        small_plan(),
+        start=dt.datetime.combine(monday, dt.time(8)),
+        resources=[ResourceData(uid=1, name="JAVA-SH")],
+        assignments=[
+            AssignmentData(task_uid=2, resource_uid=1, units=1.0),
+            AssignmentData(task_uid=3, resource_uid=1, units=1.0),
+        ],
+    )
+    plan = services.replace_plan(actor=later.manager.user, project=later, data=plan_data)
+
+    # when the PMO levels and commits a scenario
+    page = _level_new_scenario(sign_in("member"), "Level the plans", seconds=2)
+    run_leveling(LevelingRun.objects.get().pk)
+    expect(page.locator("[data-testid=run-state]")).to_have_text("Done")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-testid=commit]")
+    expect(page.locator("[data-testid=scenario-state]")).to_have_text("Committed")
+    expect(page.locator("[data-testid=plans-to-change]")).to_contain_text(later.code)
+    expect(page.locator("[data-testid=apply-to-plan]")).to_have_count(1)  # the PMO may too
+    scenario_url = page.url
+    levelled = Allocation.objects.filter(project=later, task_uid=2).exclude(scenario=None).get()
+    assert levelled.first > monday
+
+    # then the project's manager applies it from the scenario page, after a question
+    page.context.clear_cookies()  # signed out
+    page = sign_in("pm")
+    page.goto(scenario_url)
+    button = page.locator(f"[data-testid=plans-to-change] li[data-code={later.code}] button")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    button.click()
+    assert Task.objects.get(plan=plan, uid=2).constraint == "ASAP"  # dismissed: nothing
+    page.once("dialog", lambda dialog: dialog.accept())
+    button.click()
+    expect(page).to_have_url(re.compile(f"/projects/{later.code}/plan/$"))
+    expect(page.locator(".flash").first).to_contain_text("now start")
+    design = Task.objects.get(plan=plan, uid=2)
+    start = from_db(design.start)
+    assert design.constraint == "SNET" and start is not None
+    assert start.date() == levelled.first
