@@ -8,7 +8,6 @@ in the scope of every affected project, and notifies the people concerned.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +22,7 @@ from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
 from pmo.dependencies import adapters
+from pmo.dependencies.apply import write_impact
 from pmo.dependencies.models import (
     ChangeRequest,
     ChangeState,
@@ -30,13 +30,9 @@ from pmo.dependencies.models import (
     ChangeType,
 )
 from pmo.dependencies.services import notify, refresh_dependency_status
-from pmo.governance.models import ProjectGate
-from pmo.governance.services import refresh_next_gate
 from pmo.portfolio.access import can_edit_project, get_visible_project
 from pmo.portfolio.models import Milestone, Program, Project
-from pmo.scheduling.models import Constraint, Plan, Task
-from pmo.scheduling.services import recompute_plan
-from pmo.scheduling.walltime import from_db, to_db
+from pmo.scheduling.models import Task
 
 __all__ = [
     "ACTIONS",
@@ -522,7 +518,7 @@ def _apply(actor: User, cr: ChangeRequest, note: str) -> ChangeRequest:
         net = adapters.load_network()
         key = source_key(cr.slip_milestone, cr.slip_task)
         impact = adapters.analyse(net, key, cr.slip_days)
-        applied = _write_impact(actor, net, impact, trace)
+        applied = write_impact(actor, net, impact, trace)
         cr.impact = {**impact, "applied": applied}
     before = snapshot(cr, _AUDITED)
     old = cr.state
@@ -550,115 +546,3 @@ def _apply(actor: User, cr: ChangeRequest, note: str) -> ChangeRequest:
         change=cr,
     )
     return cr
-
-
-def _write_impact(
-    actor: User, net: adapters.PortfolioNetwork, impact: dict[str, Any], trace: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """Move every item of ``impact``; return what was updated, with the new dates.
-
-    In a plan only the tasks where the slip enters are written (the slipping task, and the
-    tasks a cross-project link pushes); recomputing the plan moves the rest of it, its
-    milestones and the project finish. Gates, and milestones and finishes no plan drives, are
-    set to the impact's dates.
-    """
-    source = impact["source"]["key"]
-    entries = adapters.pushed_across(net, impact["items"]) | {source}
-    plans: dict[int, Plan] = {}
-    follow: list[tuple[Any, str, int, dt.date]] = []  # read back once the plans are recomputed
-    applied: list[dict[str, Any]] = []
-    for row in impact["items"]:
-        kind, pk, new = row["kind"], row["id"], dt.date.fromisoformat(row["new_date"])
-        if kind == "task":
-            task = Task.objects.select_related("plan").get(pk=pk)
-            project_id = task.plan.project_id
-            if row["key"] in entries:
-                days = net.workdays(project_id)
-                _move_task(actor, task, row["delay"], days, trace, grow=row["key"] == source)
-                plans[task.plan_id] = task.plan
-            follow.append((task, "finish", project_id, new))
-        elif kind == "milestone":
-            m = Milestone.objects.get(pk=pk)
-            if Task.objects.filter(portfolio_milestone=m).exists():
-                follow.append((m, "forecast_date", m.project_id, new))
-            else:
-                applied.append(_shift(actor, m, "forecast_date", new, m.project_id, trace))
-        elif kind == "gate":
-            g = ProjectGate.objects.select_related("lifecycle").get(pk=pk)
-            applied.append(_shift(actor, g, "forecast", new, g.lifecycle.project_id, trace))
-            refresh_next_gate(g.lifecycle.project_id)  # the status center's "next gate" date
-        elif kind == "project":
-            p = Project.objects.get(pk=pk)
-            if hasattr(p, "plan"):
-                follow.append((p, "forecast_finish", p.pk, new))
-            else:
-                applied.append(_shift(actor, p, "forecast_finish", new, p.pk, trace))
-    for plan in plans.values():
-        recompute_plan(plan, actor=actor)
-    recomputed = {plan.project_id for plan in plans.values()}
-    for obj, field, project_id, new in follow:
-        if project_id in recomputed:
-            obj.refresh_from_db(fields=[field])
-            value = getattr(obj, field)
-            if isinstance(value, dt.datetime):  # a task's finish, on the plan's wall clock
-                value = from_db(value)
-                value = value.date() if value is not None else None
-            if value is not None:
-                applied.append(_updated(obj, field, value))
-        elif field != "finish":  # a plan that did not move does not drive it
-            applied.append(_shift(actor, obj, field, new, project_id, trace))
-    return applied
-
-
-def _move_task(
-    actor: User,
-    task: Task,
-    delay: int,
-    days: adapters.WorkDays,
-    trace: dict[str, Any],
-    *,
-    grow: bool,
-) -> None:
-    """Work added to the slipping task lengthens it ``delay`` working days; a milestone (it
-    has no work) or a task pushed from another project starts no earlier than its start moved
-    ``delay`` working days of its plan's calendar (so a milestone stays a milestone)."""
-    fields = ["duration", "constraint", "constraint_date"]
-    before = snapshot(task, fields)
-    if grow and task.duration > 0:
-        task.duration += delay * task.plan.minutes_per_day
-    else:
-        start = from_db(task.start or task.finish)
-        assert start is not None  # the impact network only holds dated tasks
-        moved = dt.datetime.combine(days.add(start.date(), delay), start.time())
-        task.constraint, task.constraint_date = Constraint.SNET, to_db(moved)
-    task.version += 1
-    task.save()
-    record(
-        actor=actor,
-        action="apply",
-        instance=task,
-        scope=f"project:{task.plan.project_id}",
-        changes={**diff(before, snapshot(task, fields)), **trace},
-    )
-
-
-def _updated(obj: Any, field: str, new: dt.date) -> dict[str, Any]:
-    return {"kind": obj._meta.model_name, "id": obj.pk, "field": field, "new": new.isoformat()}
-
-
-def _shift(
-    actor: User, obj: Any, field: str, new: dt.date, project_id: int, trace: dict[str, Any]
-) -> dict[str, Any]:
-    before = snapshot(obj, [field])
-    setattr(obj, field, new)
-    if hasattr(obj, "version"):
-        obj.version += 1
-    obj.save()
-    record(
-        actor=actor,
-        action="apply",
-        instance=obj,
-        scope=f"project:{project_id}",
-        changes={**diff(before, snapshot(obj, [field])), **trace},
-    )
-    return _updated(obj, field, new)

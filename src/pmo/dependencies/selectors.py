@@ -168,7 +168,7 @@ def dependency_flags(project_ids: list[int]) -> tuple[set[int], set[int]]:
 # they may read must stay right); what is shown is cut down to the projects the reader may
 # read, the rest counted.
 
-#: The key prefix of each kind of item an apply step updated (``changes._updated``).
+#: The key prefix of each kind of item an apply step updated (``apply._updated``).
 _APPLIED_PREFIX = {"task": "t", "milestone": "m", "projectgate": "g", "project": "p"}
 
 
