@@ -68,8 +68,8 @@ def _scenario_committed(
         notify(
             [manager],
             _(
-                "Scenario %(scenario)s was committed: change the plan of %(project)s to match "
-                "it (it moved work from the schedule)"
+                "Scenario %(scenario)s was committed and moved work of %(project)s's plan: "
+                "open it to move the plan's tasks to its dates"
             ),
             {"scenario": scenario.name, "project": project.code},
             url=f"/resources/scenarios/{scenario.pk}/",
