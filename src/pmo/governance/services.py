@@ -142,22 +142,33 @@ def forecast_gates(
     dates = plan_gates(phases, day, from_order)
     if finish is None or finish < day or not dates:
         return dates
-    dates = {order: min(when, finish) for order, when in dates.items()}
     last = phases[-1]
-    if last.category == Phase.CLOSED and last.order in dates:
-        dates[last.order] = finish
-    return dates
+    return _on_finish(dates, finish, last.order if last.category == Phase.CLOSED else None)
 
 
-def _reforecast(lifecycle: ProjectLifecycle, dates: dict[int, dt.date]) -> None:
+def _on_finish(
+    dates: dict[int, dt.date], finish: dt.date, closure: int | None
+) -> dict[int, dt.date]:
+    """Gate forecasts reconciled with the forecast finish: none after it, the closure gate
+    (order ``closure``, if any) on it."""
+    reconciled = {order: min(when, finish) for order, when in dates.items()}
+    if closure in reconciled:
+        reconciled[closure] = finish
+    return reconciled
+
+
+def _reforecast(lifecycle: ProjectLifecycle, dates: dict[int, dt.date]) -> bool:
     """Write gate forecasts row by row (``save``): other apps' post_save receivers see the
-    gates move (a dependency on a gate turns at risk)."""
+    gates move (a dependency on a gate turns at risk). Whether any moved."""
+    moved = False
     rows = ProjectGate.objects.filter(lifecycle=lifecycle, gate__order__in=list(dates))
     for row in rows.select_related("gate"):
         when = dates[row.gate.order]
         if row.forecast != when:
             row.forecast = when
             row.save(update_fields=["forecast"])
+            moved = True
+    return moved
 
 
 def _sync_project(actor: User | None, project: Project, phase: str, state: str) -> None:
@@ -291,16 +302,9 @@ def follow_forecast_finish(project: Project) -> None:
             gate__order__gt=lifecycle.current_phase.order,
         )
         .exclude(gate_id__in=reviewed)
-        .select_related("gate")
+        .values_list("gate__order", "forecast")
     )
-    moved = False
-    for row in ahead:
-        when = finish if row.gate.order == closure else min(row.forecast, finish)
-        if row.forecast != when:
-            row.forecast = when
-            row.save(update_fields=["forecast"])  # post_save: dependencies on the gate
-            moved = True
-    if moved:
+    if _reforecast(lifecycle, _on_finish(dict(ahead), finish, closure)):
         _refresh(lifecycle)
 
 
