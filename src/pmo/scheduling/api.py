@@ -15,7 +15,7 @@ from pmo.accounts.models import user_of
 from pmo.core.api import Pages
 from pmo.core.errors import NotFoundError
 from pmo.portfolio.access import get_visible_project
-from pmo.resources.models import Scenario
+from pmo.resources.selectors import get_scenario
 from pmo.scheduling import selectors, services
 from pmo.scheduling.models import MAX_MINUTES, Plan
 from pmo.scheduling.scenario import apply_scenario_dates
@@ -319,8 +319,6 @@ class ScenarioAppliedOut(Schema):
     summary="Move the plan's tasks to a committed capacity scenario's dates (PM / PMO)",
 )
 def apply_scenario(request: HttpRequest, code: str, scenario_id: int):  # type: ignore[no-untyped-def]
-    plan = _plan(request, code)
-    scenario = Scenario.objects.filter(pk=scenario_id).first()
-    if scenario is None:
-        raise NotFoundError(_("no scenario %(id)s") % {"id": scenario_id})
-    return apply_scenario_dates(actor=user_of(request), plan=plan, scenario=scenario)
+    return apply_scenario_dates(
+        actor=user_of(request), plan=_plan(request, code), scenario=get_scenario(scenario_id)
+    )

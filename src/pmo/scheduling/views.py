@@ -19,7 +19,7 @@ from pmo.core.http import posted_version
 from pmo.core.models import as_id
 from pmo.portfolio.access import can_edit_project, get_visible_project, visible_projects
 from pmo.portfolio.models import Milestone, Project
-from pmo.resources.models import Scenario
+from pmo.resources.selectors import get_scenario
 from pmo.scheduling import gantt, selectors, services
 from pmo.scheduling.models import LinkType, Plan
 from pmo.scheduling.scenario import apply_scenario_dates
@@ -193,9 +193,12 @@ def scenario_apply(request: HttpRequest, code: str, scenario_id: int) -> HttpRes
     """Move the plan's tasks to a committed capacity scenario's dates (the plan's manager)."""
     project = _project_or_404(request, code)
     plan = selectors.get_plan(project)
-    scenario = Scenario.objects.filter(pk=scenario_id).first()
-    if plan is None or scenario is None:
-        raise Http404("no plan or no such scenario")
+    if plan is None:
+        raise Http404("no plan")
+    try:
+        scenario = get_scenario(scenario_id)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
     try:
         done = apply_scenario_dates(actor=user_of(request), plan=plan, scenario=scenario)
     except DomainError as exc:

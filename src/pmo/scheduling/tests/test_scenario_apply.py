@@ -136,3 +136,11 @@ def test_the_scenario_page_offers_it_to_the_plans_manager_and_the_api_does_it(
     again = client.post(f"/api/v1/projects/{planned.code}/plan/scenario/{scenario.pk}")
     assert again.status_code == 409
     assert "starts no task" in again.json()["detail"]
+
+
+def test_an_unknown_scenario_is_a_404(planned: Any, users: Any, client: Any) -> None:
+    client.force_login(users["pm"])
+    assert client.post(f"/projects/{planned.code}/plan/scenario/99999/").status_code == 404
+    response = client.post(f"/api/v1/projects/{planned.code}/plan/scenario/99999")
+    assert response.status_code == 404
+    assert "99999" in response.json()["detail"]
