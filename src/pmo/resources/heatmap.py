@@ -58,7 +58,8 @@ class Cell:
     demand: float
     first: dt.date
     last: dt.date
-    # the period is over capacity only on days already gone: history, nothing can move it
+    # no overload on the period's days from today on: any overload it shows is history
+    # (days already gone), which nothing can move
     past: bool = False
 
     @property
