@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, Generic, TypeVar
 
+from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
 from pmo.core.models import MAX_ID
 
-__all__ = ["MAX_PAGE", "Id", "Pages"]
+__all__ = ["MAX_PAGE", "Converted", "Id", "Pages"]
+
+Row = TypeVar("Row")
 
 Id = Annotated[int, Field(ge=0, le=MAX_ID)]
 """A key in a query parameter or body: a larger number is a 422 naming the parameter (SQLite's
@@ -29,3 +33,20 @@ class Pages(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1)
+
+
+class Converted(Generic[Row]):
+    """A query that :class:`Pages` slices and counts as usual, whose page is then converted
+    by ``convert`` (e.g. into rows that read more than the model: one query for the page,
+    never for the whole list)."""
+
+    def __init__(self, query: QuerySet[Any], convert: Callable[[list[Any]], Sequence[Row]]):
+        self._query = query
+        self._convert = convert
+
+    def all(self) -> QuerySet[Any]:
+        """The query, for the page count (``Pages`` counts ``.all().count()``)."""
+        return self._query
+
+    def __getitem__(self, window: slice) -> Sequence[Row]:
+        return self._convert(list(self._query[window]))

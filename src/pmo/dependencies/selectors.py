@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
@@ -34,6 +34,7 @@ __all__ = [
     "impact_projects",
     "list_change_requests",
     "list_dependencies",
+    "notifications_shown",
     "pending_above_threshold",
     "project_panel",
     "unread_count",
@@ -113,6 +114,17 @@ def pending_above_threshold() -> QuerySet[ChangeRequest]:
 
 def unread_count(user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notifications_shown(user: User, limit: int = 100) -> list[Notification]:
+    """The notifications page: unread first, so none hides behind the latest ``limit``;
+    newest first in each."""
+    unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
+    return list(
+        Notification.objects.filter(user=user)
+        .annotate(unread=unread)
+        .order_by("-unread", "-created_at", "-id")[:limit]
+    )
 
 
 def impact_projects(impact: dict[str, Any]) -> list[dict[str, Any]]:

@@ -103,11 +103,13 @@ def notify(
     return len(rows)
 
 
-def mark_notifications_read(user: User) -> int:
-    """Mark every unread notification of ``user`` read."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+def mark_notifications_read(user: User, ids: list[int] | None = None) -> int:
+    """Mark the unread notifications of ``user`` read: those of ``ids`` (the ones a page
+    showed; older ones stay unread until shown), or every one with ``None``."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
 
 
 def _endpoint(

@@ -343,6 +343,6 @@ def change_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    rows = list(Notification.objects.filter(user=user)[:100])
-    services.mark_notifications_read(user)
+    rows = selectors.notifications_shown(user)
+    services.mark_notifications_read(user, [n.pk for n in rows if n.read_at is None])
     return render(request, "dependencies/notification_list.html", {"notifications": rows})

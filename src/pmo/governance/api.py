@@ -10,7 +10,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Pages
+from pmo.core.api import Converted, Pages
 from pmo.core.errors import NotFoundError, PermissionDeniedError
 from pmo.governance import attachments, selectors, services, steering
 from pmo.governance.models import (
@@ -759,10 +759,15 @@ def close_condition(request: HttpRequest, code: str, condition_id: int, payload:
 
 
 @router.get("/gate-calendar", response=list[CalendarEntryOut], summary="Gates due and overdue")
+@paginate(Pages)
 def gate_calendar(request: HttpRequest, start: dt.date | None = None, days: int = 90):  # type: ignore[no-untyped-def]
-    first = start or timezone.localdate()
+    """Gates not yet passed whose forecast falls in ``days`` from ``start`` (today), and
+    every overdue next gate; by date, a page at a time."""
+    today = timezone.localdate()
+    first = start or today
     days = max(1, min(days, 731))
-    return selectors.gate_calendar(user_of(request), first, first + dt.timedelta(days=days))
+    rows = selectors.gate_calendar_rows(user_of(request), first, first + dt.timedelta(days=days))
+    return Converted(rows, lambda page: selectors.calendar_entries(page, today))
 
 
 # --- steering committee -----------------------------------------------------------------------

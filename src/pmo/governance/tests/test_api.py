@@ -244,9 +244,27 @@ def test_gate_calendar_api_lists_due_and_overdue_gates(api, users, governed):
     body = (
         api.as_user(users["exec"]).get("/api/v1/gate-calendar", start="2026-01-01", days=60).json()
     )
-    assert [(e["project"], e["gate"], e["due"]) for e in body] == [("T001", "G1", "2026-02-04")]
+    assert body["count"] == 1
+    items = body["items"]
+    assert [(e["project"], e["gate"], e["due"]) for e in items] == [("T001", "G1", "2026-02-04")]
     assert dt.date(2026, 2, 4) < dt.date.today()
-    assert body[0]["overdue"] is True
+    assert items[0]["overdue"] is True
+
+
+def test_gate_calendar_api_pages_the_calendar(api, users, governed, django_assert_max_num_queries):
+    for _ in range(3):
+        governed()
+    client = api.as_user(users["exec"])
+    window = {"start": "2026-01-01", "days": 400}
+    everything = client.get("/api/v1/gate-calendar", **window).json()
+    assert everything["count"] == len(everything["items"]) > 3
+    pages = []
+    for number in (1, 2, 3):
+        with django_assert_max_num_queries(12):
+            body = client.get("/api/v1/gate-calendar", page=number, page_size=2, **window).json()
+        assert body["count"] == everything["count"]
+        pages.extend(body["items"])
+    assert pages == everything["items"][:6]
 
 
 def test_the_review_list_reads_a_fixed_number_of_queries(
