@@ -28,7 +28,7 @@ from pmo.demo import data
 from pmo.demo.dependencies import load_dependencies, raise_demo_change
 from pmo.demo.governance import lifecycle_phases, load_governance, reset_governance
 from pmo.demo.history import add_audit, add_raid_and_milestones, add_reports
-from pmo.demo.plans import PLANNED_PROJECTS, add_demo_plans
+from pmo.demo.plans import PLANNED_PROJECTS, add_demo_plans, staff_demo_plans
 from pmo.demo.resources import load_resources, reset_resources
 from pmo.demo.timeline import PhaseSpec, Timeline, fit_plan, make_timeline
 from pmo.governance.steering import create_meeting
@@ -343,7 +343,9 @@ def load_demo(
             {p.pk for p in created_projects[:PLANNED_PROJECTS]},
         )
         add_audit(created_projects, users["admin"])
-        load_resources(created_projects, today, seed)
+        planned = created_projects[:PLANNED_PROJECTS]
+        load_resources(created_projects, today, seed, frozenset(p.pk for p in planned))
+        staff_demo_plans(planned)
         load_governance(
             projects=created_projects,
             stories=stories,

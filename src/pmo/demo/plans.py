@@ -9,15 +9,23 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pmo.accounts.models import User
+from pmo.demo.resources import pools_of
 from pmo.demo.timeline import Timeline
 from pmo.portfolio.models import Project
 from pmo.resources.calendars import working
 from pmo.scheduling import services as plan_services
 from pmo.scheduling.models import Plan
-from pmo.scheduling.planio import CalendarData, LinkData, PlanData, TaskData
+from pmo.scheduling.planio import (
+    AssignmentData,
+    CalendarData,
+    LinkData,
+    PlanData,
+    ResourceData,
+    TaskData,
+)
 from pmo.scheduling.walltime import from_db
 
-__all__ = ["PLANNED_PROJECTS", "PlanDates", "add_demo_plans"]
+__all__ = ["PLANNED_PROJECTS", "PlanDates", "add_demo_plans", "staff_demo_plans"]
 
 PLANNED_PROJECTS = 3
 DAY = 480
@@ -46,6 +54,18 @@ TEMPLATE: list[tuple[int, int, str, float, list[tuple[int, str, int]]]] = [
 ]
 
 
+# who does the work: task uid -> (the project's first or second role pool, units)
+STAFF = {
+    5: (0, 1.0),  # requirements
+    6: (0, 1.0),  # solution design
+    9: (0, 2.0),  # development
+    10: (0, 1.0),  # data migration
+    11: (1, 0.5),  # test environment
+    12: (1, 2.0),  # system test
+    14: (1, 1.0),  # user acceptance test
+    15: (0, 0.5),  # training
+}
+
 # the summary task each task belongs to, to stretch the template over a project's phases
 GROUP = {2: 0, 3: 0, 5: 1, 6: 1, 7: 1}  # the rest (build and deploy) is group 2
 # working days of each group on the template's critical path (Build and Deploy together)
@@ -63,11 +83,19 @@ class PlanDates:
     percent: int
 
 
-def demo_plan(name: str, start: dt.date, spans: tuple[int, int, int] = GROUP_DAYS) -> PlanData:
+def demo_plan(
+    name: str,
+    start: dt.date,
+    spans: tuple[int, int, int] = GROUP_DAYS,
+    pools: list[str] | None = None,
+) -> PlanData:
     """The template plan from the first working morning at or after ``start``.
 
     ``spans`` are the working days of initiation, design and build-to-go-live: each task's
     duration and lag is stretched by its group's share (the template itself by default).
+    ``pools`` (resource codes: the first does design and build, the last testing) staff
+    the work as :data:`STAFF` says; the plan's resources are named by these codes, so
+    their assignments become the project's demand on the pools.
     """
     factors = [span / days for span, days in zip(spans, GROUP_DAYS, strict=True)]
     tasks = [
@@ -84,12 +112,24 @@ def demo_plan(name: str, start: dt.date, spans: tuple[int, int, int] = GROUP_DAY
         )
         for uid, level, label, days, preds in TEMPLATE
     ]
+    pools = pools or []
+    codes = list(dict.fromkeys(pools))
+    staffed = {
+        uid: (pools[min(side, len(pools) - 1)], units)
+        for uid, (side, units) in STAFF.items()
+        if pools
+    }
     return PlanData(
         name=name,
         start=dt.datetime.combine(start, dt.time(9)),
         calendar_uid=1,
         calendars=[CalendarData(uid=1, name="China", week=CHINA_WEEK, holidays="CN")],
         tasks=tasks,
+        resources=[ResourceData(uid=n, name=code) for n, code in enumerate(codes, start=1)],
+        assignments=[
+            AssignmentData(task_uid=uid, resource_uid=codes.index(code) + 1, units=units)
+            for uid, (code, units) in staffed.items()
+        ],
     )
 
 
@@ -119,7 +159,9 @@ def add_demo_plans(
             _workdays(timeline.entered, timeline.forecast[timeline.current + 1]),
         )
         plan = plan_services.replace_plan(
-            actor=None, project=project, data=demo_plan(project.name, timeline.start, spans)
+            actor=None,
+            project=project,
+            data=demo_plan(project.name, timeline.start, spans, pools_of(project)),
         )
         plan_services.set_baseline(actor=admin, plan=plan, number=0, name="Approved plan")
         now = dt.datetime.combine(today, dt.time(9))
@@ -155,6 +197,14 @@ def add_demo_plans(
         )
         dates[project.pk] = _dates(plan)
     return dates
+
+
+def staff_demo_plans(projects: list[Project]) -> None:
+    """Recompute the plans of ``projects`` once the role pools exist: their task
+    assignments become the projects' schedule demand on the pools (the heat map counts it,
+    leveling moves it, and a committed scenario asks the project managers to follow)."""
+    for plan in Plan.objects.filter(project__in=projects):
+        plan_services.recompute_plan(plan)
 
 
 def _dates(plan: Plan) -> PlanDates:

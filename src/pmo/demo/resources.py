@@ -121,8 +121,23 @@ def reset_resources(unit_codes: list[str]) -> None:
     resources.delete()
 
 
-def load_resources(projects: list[Project], today: dt.date, seed: int) -> int:
-    """Create pools, people and allocations for ``projects``; return the allocation count."""
+def pools_of(project: Project) -> list[str]:
+    """The codes of the role pools ``project`` draws on (its PMO type's; London's developers
+    for projects run from the UK)."""
+    if project.org_unit.code.startswith("uk"):
+        return ["dev-uk"]
+    return NEEDS.get(project.pmo_type, ["ba-bj"])
+
+
+def load_resources(
+    projects: list[Project], today: dt.date, seed: int, planned: frozenset[int] = frozenset()
+) -> int:
+    """Create pools, people and allocations for ``projects``; return the allocation count.
+
+    The projects of ``planned`` (ids) draw on the pools through their plans' task
+    assignments (schedule demand, recorded when the plans are recomputed), not through
+    allocations of their own.
+    """
     rng = random.Random(seed + 6)
     units = {u.code: u for u in OrgUnit.objects.filter(code__in={p[4] for p in POOLS})}
     people = {p.name: p for p in Person.objects.filter(name__in=[p[0] for p in PEOPLE])}
@@ -178,22 +193,21 @@ def load_resources(projects: list[Project], today: dt.date, seed: int) -> int:
             if project.phase in (Phase.EXECUTION, Phase.CLOSING)
             else AllocationStatus.PROPOSED
         )
-        needs = NEEDS.get(project.pmo_type, ["ba-bj"])
-        if project.org_unit.code.startswith("uk"):
-            needs = ["dev-uk"]
-        for code in needs:
+        for code in pools_of(project):
             fte = Decimal(rng.choice(["0.5", "1", "1", "1.5", "2", "3"]))
             first = min(start + dt.timedelta(days=rng.randrange(0, 28)), finish)
-            rows.append(
-                Allocation(
-                    resource=pools[code],
-                    project=project,
-                    first=first,
-                    last=finish,
-                    fte=fte,
-                    status=status,
+            if project.pk not in planned:
+                rows.append(
+                    Allocation(
+                        resource=pools[code],
+                        project=project,
+                        first=first,
+                        last=finish,
+                        fte=fte,
+                        status=status,
+                    )
                 )
-            )
+            # a planned project's demand sizes the pools all the same (its plan's is similar)
             weekly[code][
                 (first - horizon_first).days // 7 : (finish - horizon_first).days // 7
             ] += float(fte)

@@ -143,3 +143,32 @@ def test_demo_capacity_shows_some_overload_and_its_causes():
     assert round(sum(c.demand for c in causes), 1) == round(hot.demand, 1)
     call_command("demo", "--projects", "5", "--no-serve", "--reset", "--as-of", "2026-11-20")
     assert Resource.objects.count() == 10
+
+
+@pytest.mark.django_db
+def test_demo_plans_are_staffed_from_the_pools_and_leveling_reaches_them(settings):
+    from pmo.resources import leveling
+    from pmo.resources.models import Allocation, AllocationSource
+    from pmo.resources.selectors import plans_to_change
+    from pmo.resources.services import create_scenario
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    load_demo(projects=60, as_of=AS_OF)
+    planned = {"P0001", "P0002", "P0003"}
+    # a planned project draws on the pools through its plan's task assignments only
+    demand = Allocation.objects.filter(scenario=None, project__code__in=planned)
+    pools = demand.filter(resource__kind="pool")
+    for code in planned:
+        assert pools.filter(project__code=code, source=AllocationSource.SCHEDULE).exists(), code
+    # the first project's go-live hypercare stays an allocation of its own
+    manual = pools.filter(source=AllocationSource.MANUAL)
+    assert list(manual.values_list("project__code", "note")) == [("P0001", "Go-live hypercare")]
+    tasks = demand.filter(source=AllocationSource.SCHEDULE)
+    assert tasks.filter(task_uid__isnull=True).count() == 0
+    assert set(tasks.values_list("task_uid", flat=True)) == {5, 6, 9, 10, 11, 12, 14, 15}
+    # and leveling the demo portfolio moves planned work: a plan to follow
+    pmo = User.objects.get(username="pmo")
+    scenario = create_scenario(actor=pmo, name="Levelled")
+    run = leveling.start_leveling(actor=pmo, scenario=scenario, time_limit=10)
+    assert leveling.run_leveling(run.pk, today=AS_OF).state == "done"
+    assert set(plans_to_change(scenario.pk)) & planned
