@@ -52,28 +52,57 @@ def _plan_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def _scenario_committed(
-    sender: Any, scenario: Any, actor: Any, plans_to_change: list[str], **kwargs: Any
+    sender: Any,
+    scenario: Any,
+    actor: Any,
+    plans_to_change: list[str],
+    allocations_changed: dict[str, int] | None = None,
+    allocations_end: dict[str, Any] | None = None,
+    **kwargs: Any,
 ) -> None:
-    """A committed capacity scenario moved work of these projects' schedules: their managers
-    are asked to change their plans to match (schedules are theirs, ADR 0006)."""
+    """A committed capacity scenario moved work of these projects: the managers of those
+    whose schedules it moved are asked to change their plans to match (schedules are theirs,
+    ADR 0006); the others are told their allocations changed, and when the work now runs
+    past the project's forecast finish."""
     from django.utils.translation import gettext_lazy as _
 
     from pmo.dependencies.services import notify
     from pmo.portfolio.models import Project
 
-    for project in Project.objects.filter(code__in=plans_to_change).select_related("manager__user"):
+    changed, ends = allocations_changed or {}, allocations_end or {}
+    projects = Project.objects.filter(code__in={*plans_to_change, *changed}).select_related(
+        "manager__user"
+    )
+    for project in projects:
         manager = project.manager.user if project.manager is not None else None
         if manager is None or manager == actor:
             continue
-        notify(
-            [manager],
-            _(
-                "Scenario %(scenario)s was committed and moved work of %(project)s's plan: "
-                "open it to move the plan's tasks to its dates"
-            ),
-            {"scenario": scenario.name, "project": project.code},
-            url=f"/resources/scenarios/{scenario.pk}/",
-        )
+        params = {"scenario": scenario.name, "project": project.code}
+        if project.code in plans_to_change:
+            notify(
+                [manager],
+                _(
+                    "Scenario %(scenario)s was committed and moved work of %(project)s's plan: "
+                    "open it to move the plan's tasks to its dates"
+                ),
+                params,
+                url=f"/resources/scenarios/{scenario.pk}/",
+            )
+            continue
+        params["count"] = changed[project.code]
+        last, finish = ends.get(project.code), project.forecast_finish
+        if last is not None and finish is not None and last > finish:
+            message = _(
+                "Scenario %(scenario)s was committed and changed allocations of %(project)s "
+                "(%(count)s): they now run to %(last)s, after its forecast finish %(finish)s"
+            )
+            params.update(last=last.isoformat(), finish=finish.isoformat())
+        else:
+            message = _(
+                "Scenario %(scenario)s was committed and changed allocations of %(project)s "
+                "(%(count)s)"
+            )
+        notify([manager], message, params, url=f"/projects/{project.code}/staffing/")
 
 
 def connect() -> None:

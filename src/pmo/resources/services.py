@@ -7,13 +7,14 @@ version (409 on a stale one), is audited and runs in one transaction.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -635,6 +636,7 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
             changes=diff(snapshot(allocation), {}),
         )
     Allocation.objects.filter(pk__in=[a.pk for a in doomed]).delete()
+    touched: Counter[int] = Counter(a.project_id for a in doomed)  # project id -> allocations
     fields = ["resource_id", "project_id", "first", "last", "fte", "status", "note"]
     current = {a.pk: a for a in Allocation.objects.filter(pk__in=kept)}
     updated = created = 0
@@ -646,6 +648,7 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
                 setattr(target, f, getattr(copy, f))
             target.save()
             created += 1
+            touched[target.project_id] += 1
             record(
                 actor=actor,
                 action=AuditAction.CREATE,
@@ -654,7 +657,7 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
                 changes=diff({}, snapshot(target)),
             )
             continue
-        before = snapshot(target)
+        before, was_project = snapshot(target), target.project_id
         for f in fields:
             setattr(target, f, getattr(copy, f))
         changes = diff(before, snapshot(target))
@@ -662,6 +665,7 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
             target.version += 1
             target.save()
             updated += 1
+            touched.update({was_project, target.project_id})
             record(
                 actor=actor,
                 action=AuditAction.UPDATE,
@@ -695,9 +699,22 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
             "capacity_changes": [count, len(new_changes)],
         },
     )
-    if plans:
+    codes = dict(Project.objects.filter(pk__in=touched).values_list("pk", "code"))
+    changed = {codes[pk]: n for pk, n in sorted(touched.items()) if pk in codes}
+    ends = (
+        Allocation.objects.filter(scenario=None, project_id__in=touched)
+        .values("project_id")
+        .annotate(end=Max("last"))
+        .values_list("project_id", "end")
+    )
+    if plans or changed:
         scenario_committed.send(
-            sender=Scenario, scenario=scenario, actor=actor, plans_to_change=plans
+            sender=Scenario,
+            scenario=scenario,
+            actor=actor,
+            plans_to_change=plans,
+            allocations_changed=changed,
+            allocations_end={codes[pk]: end for pk, end in ends if pk in codes},
         )
     return CommitResult(created, updated, len(doomed), len(new_changes), plans)
 
