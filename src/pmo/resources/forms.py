@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from pmo.core.forms import DateInput
 from pmo.resources.models import Resource
 from pmo.resources.services import RESOURCE_FIELDS
 
-__all__ = ["ResourceForm", "resource_data"]
+__all__ = ["CapacityChangeForm", "ResourceForm", "resource_data"]
 
 DATE = DateInput()
 
@@ -32,3 +33,17 @@ def resource_data(form: ResourceForm) -> dict[str, Any]:
     data["org_unit_id"] = org_unit.pk
     data["person_id"] = person.pk if person else None
     return data
+
+
+class CapacityChangeForm(forms.Form):
+    """A resource's capacity for a window in a scenario: what
+    :func:`pmo.resources.services.add_capacity_change` takes. Field errors carry the labels
+    the page shows (never the field names), and a refused form comes back with its values."""
+
+    resource = forms.ModelChoiceField(
+        queryset=Resource.objects.filter(active=True), label=_("Resource")
+    )
+    first = forms.DateField(label=_("From"), widget=DATE)
+    last = forms.DateField(label=_("To"), widget=DATE)
+    fte = forms.DecimalField(label=_("Capacity (FTE)"), min_value=0, max_digits=7, decimal_places=2)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)

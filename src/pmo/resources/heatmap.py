@@ -383,10 +383,12 @@ def room_in_role(
     last: dt.date,
     scenario_id: int | None = None,
     unit: str = "fte",
+    committed_only: bool = False,
 ) -> list[Room]:
     """The other resources of ``resource_id``'s role with capacity left in the heat-map
     period ``first..last`` (a week or a month), most room first: where an overloaded pool's
-    work could go (in a scenario, then commit). Figures as the heat map counts them."""
+    work could go (in a scenario, then commit). Figures as the heat map counts them (with
+    ``committed_only``, as its "committed only" view does)."""
     role = Resource.objects.filter(pk=resource_id).values_list("role", flat=True).first()
     if role is None:
         return []
@@ -396,6 +398,7 @@ def room_in_role(
         start=first,
         count=1,
         scenario_id=scenario_id,
+        committed_only=committed_only,
         unit=unit,
         only=ResourceFilter(role=role),
     )

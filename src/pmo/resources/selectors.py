@@ -20,13 +20,19 @@ from pmo.resources.filters import ResourceFilter
 from pmo.resources.models import (
     Allocation,
     AllocationSource,
+    AllocationStatus,
+    CapacityChange,
+    LevelingRun,
+    LevelingState,
     ProjectShift,
     Resource,
     Scenario,
+    ScenarioState,
 )
 from pmo.resources.roles import chinese_roles
 
 __all__ = [
+    "CapacityDiff",
     "CauseRow",
     "ScenarioChanges",
     "get_scenario",
@@ -36,7 +42,10 @@ __all__ = [
     "list_roles",
     "list_scenarios",
     "run_names",
+    "scenario_capacity_changes",
     "scenario_changes",
+    "scenario_out_of_date",
+    "shifted_days",
 ]
 
 
@@ -114,13 +123,15 @@ def list_cell_causes(
     scenario_id: int | None = None,
     unit: str = "fte",
     only: ResourceFilter | None = None,
+    committed_only: bool = False,
 ) -> list[CauseRow]:
     """The projects demanding a group's capacity between ``first`` and ``last``, biggest first.
 
     Each project's figure is, as in the heat map, its FTE-days on the days its resources
     work (by their calendars) divided by the period's Monday-Friday days, so the rows add up
     to the cell's demand; with ``unit="hours"``, person-hours in the period (FTE times the
-    resource's hours per day on each day it works).
+    resource's hours per day on each day it works). ``committed_only`` leaves proposed
+    allocations out, as the heat map's "committed only" view does.
     """
     try:
         condition = _group_filter(by, key)
@@ -128,14 +139,17 @@ def list_cell_causes(
         raise NotFoundError(
             _("no %(grouping)s %(key)s") % {"grouping": by, "key": repr(key)}
         ) from None
+    found = Allocation.objects.filter(
+        (only or ResourceFilter()).q("resource__"),
+        **{"scenario_id": scenario_id},
+        first__lte=last,
+        last__gte=first,
+        **condition,
+    )
+    if committed_only:
+        found = found.filter(status=AllocationStatus.COMMITTED)
     rows = list(
-        Allocation.objects.filter(
-            (only or ResourceFilter()).q("resource__"),
-            **{"scenario_id": scenario_id},
-            first__lte=last,
-            last__gte=first,
-            **condition,
-        ).values_list(
+        found.values_list(
             "project_id",
             "project__code",
             "project__name",
@@ -256,6 +270,16 @@ def schedule_moves(scenario_id: int, project_id: int) -> dict[int, dt.date]:
     return {uid: first for uid, first in rows if uid is not None}
 
 
+def shifted_days(scenario_id: int) -> dict[str, int]:
+    """Project code → calendar days the scenario moved the project so far (the largest move
+    of one of its allocations, by Move project and leveling runs); unmoved ones left out."""
+    return dict(
+        ProjectShift.objects.filter(scenario_id=scenario_id)
+        .exclude(days=0)
+        .values_list("project__code", "days")
+    )
+
+
 def projects_of(codes: list[str]) -> list[dict[str, Any]]:
     """Code, name (in the reader's language), manager and the project of ``codes``."""
     found = Project.objects.filter(code__in=codes).select_related("manager").order_by("code")
@@ -274,12 +298,29 @@ def projects_of(codes: list[str]) -> list[dict[str, Any]]:
 class ScenarioChanges:
     """What a scenario changes against the current plan."""
 
-    by_project: dict[str, int]  # changed or added allocations, by project code
+    # changed or added allocations, by project code; an allocation leveling split (the work
+    # done stays, the rest moves) counts once, as the run's table lists it
+    by_project: dict[str, int]
     cost: list[costs.CostTotal]  # planned labour cost change per currency (differences)
+    split: int = 0  # of the changed allocations, those leveling split in two
 
     @property
     def changed(self) -> int:
         return sum(self.by_project.values())
+
+
+def _split_pieces(scenario_id: int) -> set[int]:
+    """Ids of the rows leveling runs of the scenario split off allocations under way (the
+    part that moved; the row it was cut from keeps the days already worked)."""
+    results = LevelingRun.objects.filter(
+        scenario_id=scenario_id, state=LevelingState.DONE
+    ).values_list("result", flat=True)
+    return {
+        m["new_id"]
+        for result in results
+        for m in (result or {}).get("moved", [])
+        if m.get("new_id")
+    }
 
 
 def scenario_changes(
@@ -287,9 +328,10 @@ def scenario_changes(
 ) -> ScenarioChanges:
     """The allocations of a scenario that differ from the current-plan rows they copy
     (dates, resource or FTE: leveling moves dates, a what-if may give the work to another
-    pool) or have none (added, or the later part of a row leveling split), and the labour
-    cost that makes: those rows minus the plan rows they copy, minus the plan rows the
-    scenario no longer has. Only those rows are read and costed (two queries), so this stays
+    pool) or have none (added), and the labour cost that makes: those rows minus the plan
+    rows they copy, minus the plan rows the scenario no longer has. An allocation leveling
+    split (its later part became a row of its own) is counted once, and in ``split``; the
+    cost has both parts. Only those rows are read and costed (three queries), so this stays
     fast on big plans; currencies with no change are left out of ``cost``."""
     if overrides is None:
         overrides = calendars.load_overrides()
@@ -307,4 +349,83 @@ def scenario_changes(
     ]
     cost = [t for t in costs.totals(signed) if t.committed or t.proposed]
     cost.sort(key=lambda t: (-abs(t.total), t.currency))
-    return ScenarioChanges(Counter(a.project.code for a in changed), cost)
+    pieces = _split_pieces(scenario_id)
+    return ScenarioChanges(
+        Counter(a.project.code for a in changed if a.pk not in pieces),
+        cost,
+        split=sum(1 for a in changed if a.pk in pieces),
+    )
+
+
+def scenario_out_of_date(scenario: Scenario) -> str | None:
+    """Why a draft scenario can no longer be committed, or ``None`` while it can.
+
+    ``"allocations"``: the current plan's hand-entered allocations changed since the
+    scenario copied them (one added, changed or removed, e.g. by committing another
+    scenario); ``"capacity"``: its capacity changes did. The rule
+    :func:`pmo.resources.services.commit_scenario` refuses a commit by, so the pages can say
+    so before anyone levels or commits. A closed scenario is never out of date.
+    """
+    if scenario.state != ScenarioState.DRAFT:
+        return None
+    live = Allocation.objects.filter(scenario=None, source=AllocationSource.MANUAL)
+    since = Q(created_at__gt=scenario.created_at) | Q(updated_at__gt=scenario.created_at)
+    if live.filter(since).exists():
+        return "allocations"
+    versions = dict(live.values_list("pk", "version"))
+    copies = Allocation.objects.filter(
+        scenario=scenario, source=AllocationSource.MANUAL, origin_version__isnull=False
+    ).values_list("origin_id", "origin_version")
+    if any(origin is None or versions.get(origin) != version for origin, version in copies):
+        return "allocations"
+    live_changes = CapacityChange.objects.filter(scenario=None)
+    if (
+        live_changes.filter(updated_at__gt=scenario.created_at).exists()
+        or live_changes.count() != scenario.copied_capacity_changes
+    ):
+        return "capacity"
+    return None
+
+
+@dataclass(frozen=True)
+class CapacityDiff:
+    """A scenario's capacity changes against the current plan's."""
+
+    added: list[CapacityChange]  # in the scenario only (or changed there)
+    removed: list[CapacityChange]  # in the current plan, no longer in the scenario
+    inherited: int  # copied from the current plan and unchanged
+
+
+def scenario_capacity_changes(scenario_id: int) -> CapacityDiff:
+    """The capacity changes a scenario makes: those it has that the current plan has not
+    (same resource, window, FTE and reason), those of the plan it dropped, and how many it
+    merely inherited. Two queries."""
+    key_fields = ("resource_id", "first", "last", "fte", "reason")
+
+    def key(c: CapacityChange) -> tuple[Any, ...]:
+        return tuple(getattr(c, f) for f in key_fields)
+
+    mine = list(
+        CapacityChange.objects.filter(scenario_id=scenario_id)
+        .select_related("resource")
+        .order_by("first", "pk")
+    )
+    plan = list(
+        CapacityChange.objects.filter(scenario=None)
+        .select_related("resource")
+        .order_by("first", "pk")
+    )
+    in_plan = Counter(key(c) for c in plan)
+    in_scenario = Counter(key(c) for c in mine)
+    added, removed = [], []
+    for c in mine:
+        if in_plan[key(c)] > 0:
+            in_plan[key(c)] -= 1
+        else:
+            added.append(c)
+    for c in plan:
+        if in_scenario[key(c)] > 0:
+            in_scenario[key(c)] -= 1
+        else:
+            removed.append(c)
+    return CapacityDiff(added, removed, len(mine) - len(added))

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -20,7 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import OrgUnit, user_of
-from pmo.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from pmo.core.errors import DomainError, FieldError, NotFoundError, PermissionDeniedError
 from pmo.core.http import posted_version
 from pmo.core.i18n import pick
 from pmo.core.models import as_id
@@ -38,7 +39,7 @@ from pmo.resources import (
 )
 from pmo.resources.access import can_manage_resources, require_view
 from pmo.resources.filters import ResourceFilter
-from pmo.resources.forms import ResourceForm, resource_data
+from pmo.resources.forms import CapacityChangeForm, ResourceForm, resource_data
 from pmo.resources.heatmap import GROUPINGS, SCALES, UNITS
 from pmo.resources.models import CalendarDay, WorkingCalendar
 
@@ -125,6 +126,11 @@ def heatmap_view(request: HttpRequest) -> HttpResponse:
     _viewer(request)
     options = _options(request)
     scenario = _scenario(request, request.GET.get("scenario"))
+    closed = None
+    if scenario is not None and scenario.state != "draft":
+        # a discarded scenario has no rows left and a committed one is the plan it became:
+        # show the current plan and say why, rather than an all-zero or outdated map
+        closed, scenario = scenario, None
     result = heatmap.build_heatmap(
         by=options["by"],
         scale=options["scale"],
@@ -146,6 +152,9 @@ def heatmap_view(request: HttpRequest) -> HttpResponse:
         **options,
         "heatmap": result,
         "scenario": scenario,
+        "closed_scenario": closed,
+        # the swap replaces only the map: the page title says what it shows too
+        "swap_title": bool(request.htmx),  # type: ignore[attr-defined]
         "scenarios": selectors.list_scenarios().filter(state="draft"),
         **_view_choices(),
     }
@@ -174,6 +183,7 @@ def heatmap_cell(request: HttpRequest) -> HttpResponse:
             scenario_id=scenario.pk if scenario else None,
             unit=unit,
             only=options["only"],
+            committed_only=options["committed_only"],
         )
     except NotFoundError as exc:
         raise Http404(exc.message) from None
@@ -185,9 +195,11 @@ def heatmap_cell(request: HttpRequest) -> HttpResponse:
             last=max(first, last),
             scenario_id=scenario.pk if scenario else None,
             unit=unit,
+            committed_only=options["committed_only"],
         )
     context = {
         "causes": causes,
+        "committed_only": options["committed_only"],
         "room": room,
         "scenario": scenario,
         "label": request.GET.get("label", ""),
@@ -559,17 +571,38 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
         request,
         "resources/scenario_list.html",
         {
-            "scenarios": selectors.list_scenarios(),
+            "scenarios": _flag_out_of_date(selectors.list_scenarios()),
             "can_manage": can_manage_resources(user),
         },
     )
+
+
+def _flag_out_of_date(scenarios: Any) -> list[Any]:
+    """The scenarios, each draft with ``out_of_date`` (why it can no longer be committed)."""
+    rows = list(scenarios)
+    for s in rows:
+        s.out_of_date = selectors.scenario_out_of_date(s)
+    return rows
 
 
 @login_required
 def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The scenario beside the current plan: both heat maps and the overload totals."""
     _viewer(request)
-    scenario = _scenario(request, str(pk))
+    return _scenario_page(request, _scenario(request, str(pk)), CapacityChangeForm())
+
+
+def _cost_text(cost: list[costs.CostTotal]) -> str:
+    """A scenario's labour cost change, each currency signed ("+1,200.00 CNY; -300.00 GBP")."""
+    return "; ".join(
+        f"{'+' if c.total > 0 else ''}{floatformat(c.total, '2g')} {c.currency}" for c in cost
+    )
+
+
+def _scenario_page(
+    request: HttpRequest, scenario: Any, capacity_form: CapacityChangeForm
+) -> HttpResponse:
+    user = user_of(request)
     options = _options(request)
     kwargs = {
         "by": options["by"],
@@ -580,8 +613,8 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     current = heatmap.build_heatmap(**kwargs)
     what_if = heatmap.build_heatmap(**kwargs, scenario_id=scenario.pk)
-    shifts = scenario.shifts.select_related("project").order_by("project__code")
-    run = scenario.runs.select_related("created_by").first()
+    shifts = list(scenario.shifts.select_related("project").order_by("project__code"))
+    run = scenario.runs.select_related("created_by", "scenario").first()
     projects = (
         selectors.list_allocations(scenario_id=scenario.pk)
         .values_list("project__code", "project__name", "project__name_zh")
@@ -589,40 +622,64 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("project__code")
     )
     pinned = {s.project.code for s in shifts if s.pinned}
+    chosen = request.GET.get("project") or request.POST.get("project") or ""
+    changes = selectors.scenario_changes(scenario.pk)
+    draft = scenario.state == "draft"
     return render(
         request,
         "resources/scenario_detail.html",
         {
             **options,
             "scenario": scenario,
+            "draft": draft,
+            "out_of_date": selectors.scenario_out_of_date(scenario),
             "current": current,
             "what_if": what_if,
             "shifts": shifts,
+            "shift_priorities": any(s.priority for s in shifts),
+            "shift_pins": bool(pinned),
+            # moved in this scenario already (Move project, earlier runs): a pin keeps that
+            "moved_before": [s for s in shifts if s.days],
             # rendered once here: a big portfolio's scenario has thousands of projects, listed
             # in two selects and the pins (the template engine took 0.6 s for them)
             "project_options": format_html_join(
                 "",
-                '<option value="{}">{} {}</option>',
-                ((code, code, pick(name, name_zh)) for code, name, name_zh in projects),
-            ),
-            "pin_boxes": format_html_join(
-                "",
-                '<label title="{}"><input type="checkbox" name="pin" value="{}"{}> {}</label>',
+                '<option value="{}"{}>{} {}</option>',
                 (
-                    (pick(name, name_zh), code, " checked" if code in pinned else "", code)
+                    (code, " selected" if code == chosen else "", code, pick(name, name_zh))
                     for code, name, name_zh in projects
                 ),
             ),
-            "changes": selectors.scenario_changes(scenario.pk),
+            "pin_boxes": format_html_join(
+                "",
+                '<label title="{} · {}"><input type="checkbox" name="pin" value="{}"{}>'
+                "<span><b>{}</b> · {}</span></label>",
+                (
+                    (
+                        code,
+                        pick(name, name_zh),
+                        code,
+                        " checked" if code in pinned else "",
+                        code,
+                        pick(name, name_zh),
+                    )
+                    for code, name, name_zh in projects
+                ),
+            ),
+            "changes": changes,
+            "cost_text": _cost_text(changes.cost),
             "plans_to_change": [
-                {**p, "editable": can_edit_project(user_of(request), p["project"])}
+                {**p, "editable": can_edit_project(user, p["project"])}
                 for p in selectors.projects_of(scenario.plans_to_change)
             ],
             "pinned": pinned,
             "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
+            "capacity_form": capacity_form,
+            # a draft lists what it changes against the plan; a committed one what it set
+            "capacity_diff": selectors.scenario_capacity_changes(scenario.pk) if draft else None,
             "capacity_changes": scenario.capacity_changes.select_related("resource"),
-            "can_manage": can_manage_resources(user_of(request)) and scenario.state == "draft",
-            **_run_context(run, user_of(request)),
+            "can_manage": can_manage_resources(user) and draft,
+            **_run_context(run, user),
         },
     )
 
@@ -647,8 +704,15 @@ def _run_context(run: Any, user: Any) -> dict[str, Any]:
     }
     result = run.result or {}
     project_names, resource_names = selectors.run_names(result)
+    moved_days = selectors.shifted_days(run.scenario_id) if run.scenario_id else {}
     projects = [
-        {**p, "name": project_names.get(p["project"], "")} for p in result.get("projects", [])
+        {
+            **p,
+            "name": project_names.get(p["project"], ""),
+            # a pin keeps the dates the scenario gave the project before this run
+            "moved_before": moved_days.get(p["project"], 0) if p["pinned"] else 0,
+        }
+        for p in result.get("projects", [])
     ]
     affected = [p for p in projects if p["delay"] or p["moved"] or p["pinned"]]
     longest = max((p["delay"] for p in affected), default=0)
@@ -669,6 +733,7 @@ def _run_context(run: Any, user: Any) -> dict[str, Any]:
 
     return {
         "run": run,
+        "run_closed": run.scenario_id is not None and run.scenario.state != "draft",
         "run_projects": affected,
         "run_all_projects": projects,
         "run_moved": named(result.get("moved", [])),
@@ -750,14 +815,18 @@ def leveling_run(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
-    """Move a project (and change its priority) in a scenario."""
+    """Move a project (and change its priority) in a scenario; say what changed."""
     scenario = _scenario(request, str(pk))
     user = user_of(request)
+    code = request.POST.get("project", "")
+    here = (
+        f"{reverse('resources:scenario_detail', args=[scenario.pk])}?{urlencode({'project': code})}"
+    )
     try:
-        project = get_visible_project(user, request.POST.get("project", ""))
+        project = get_visible_project(user, code)
         days = int(request.POST.get("days") or 0)
         priority = request.POST.get("priority")
-        services.shift_project(
+        shift = services.shift_project(
             actor=user,
             scenario=scenario,
             project=project,
@@ -766,38 +835,80 @@ def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValueError:
         messages.error(request, _("Enter a whole number of days."))
+        return redirect(here)
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect("resources:scenario_detail", pk=scenario.pk)
+        return redirect(here)
+    for message in _shift_messages(
+        project.code, days, shift.priority if priority else None, scenario
+    ):
+        messages.success(request, message)
+    return redirect(here)
+
+
+def _shift_messages(code: str, days: int, priority: int | None, scenario: Any) -> list[str]:
+    """What a Move project did, for the flash: the move and the allocations it changed,
+    and the priority set."""
+    said = []
+    if days:
+        count = (
+            selectors.list_allocations(scenario_id=scenario.pk).filter(project__code=code).count()
+        )
+        moved = (
+            ngettext(
+                "%(code)s moved %(days)s calendar day later.",
+                "%(code)s moved %(days)s calendar days later.",
+                days,
+            )
+            if days > 0
+            else ngettext(
+                "%(code)s moved %(days)s calendar day earlier.",
+                "%(code)s moved %(days)s calendar days earlier.",
+                -days,
+            )
+        ) % {"code": code, "days": abs(days)}
+        changed = ngettext(
+            "%(count)s allocation changed.", "%(count)s allocations changed.", count
+        ) % {"count": count}
+        said.append(f"{moved} {changed}")
+    if priority:
+        said.append(
+            _("Priority of %(code)s set to %(priority)s (1 = highest, 5 = lowest).")
+            % {"code": code, "priority": priority}
+        )
+    return said or [_("Nothing changed: enter days to move the project by, or a priority.")]
 
 
 @login_required
 @require_POST
 def scenario_capacity(request: HttpRequest, pk: int) -> HttpResponse:
-    """Change a resource's capacity for a window in a scenario (e.g. hire, leave)."""
+    """Change a resource's capacity for a window in a scenario (e.g. hire, leave); a refused
+    change comes back as the page with the form's values and errors beside its fields."""
     scenario = _scenario(request, str(pk))
-    user = user_of(request)
-    try:
-        resource = services.get_resource(int(request.POST.get("resource") or 0))
-        first = dt.date.fromisoformat(request.POST.get("first", ""))
-        last = dt.date.fromisoformat(request.POST.get("last", ""))
-        fte = Decimal(request.POST.get("fte", ""))
-        if not fte.is_finite():
-            raise ValueError("fte")
-        services.add_capacity_change(
-            actor=user,
-            resource=resource,
-            first=first,
-            last=last,
-            fte=fte,
-            reason=request.POST.get("reason", "")[:200],
-            scenario=scenario,
-        )
-    except (ValueError, ArithmeticError):
-        messages.error(request, _("Enter a resource, two dates and a number of FTE."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("resources:scenario_detail", pk=scenario.pk)
+    form = CapacityChangeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_capacity_change(
+                actor=user_of(request),
+                resource=data["resource"],
+                first=data["first"],
+                last=data["last"],
+                fte=data["fte"],
+                reason=data["reason"],
+                scenario=scenario,
+            )
+        except FieldError as exc:
+            form.add_error(
+                exc.field if exc.field in form.fields else None, exc.errors[0]["message"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Capacity changed in the scenario."))
+            return redirect("resources:scenario_detail", pk=scenario.pk)
+    messages.error(request, _("The capacity was not changed: correct the form below."))
+    return _scenario_page(request, scenario, form)
 
 
 @login_required

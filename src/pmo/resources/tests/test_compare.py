@@ -141,7 +141,7 @@ def test_compare_page_and_api(client: Any, users: Any, two_scenarios: dict[str, 
     ).content.decode()
     assert "Move B" in page and "Pin A, grow" in page
     assert 'data-testid="compare-projects"' in page and "+7" in page and "P1" in page
-    assert "1 changed" in page and "Allocations changed" in page
+    assert "1 allocation changed" in page and "Allocations changed" in page
     assert "Labour cost against the current plan" in page
     nothing = client.get("/resources/scenarios/compare/", follow=True).content.decode()
     assert "choose 1 to 4 scenarios" in nothing

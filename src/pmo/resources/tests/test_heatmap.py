@@ -81,7 +81,7 @@ def test_an_overload_on_days_already_past_is_history_not_overload(
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: thursday)
     client.force_login(users["exec"])
     page = client.get(f"/resources/heatmap/?start={MON.isoformat()}&periods=3").content.decode()
-    assert "1 overloaded cells, 0.5 FTE above capacity" in page
+    assert "1 overloaded cell, 0.5 FTE above capacity" in page
     assert 'class="cell hm3 past-over"' in page
     assert "1 cell is over capacity only on days already past" in page
     api = client.get(f"/api/v1/capacity/heatmap?start={MON.isoformat()}&periods=3").json()
