@@ -1,0 +1,133 @@
+/*
+ * Gantt charts: open the time line at today, keep the date in view across htmx swaps, pan.
+ *
+ * The chart's scrolling box is marked, and says how to turn a date into pixels:
+ *
+ *   data-gantt-scroll   the box that scrolls sideways (its SVG starts at data-origin)
+ *   data-origin         the date (YYYY-MM-DD) at x = 0
+ *   data-scale          pixels per calendar day
+ *   data-today          today's date when it lies on the chart
+ *   data-gantt-pan      on a button in the same [data-gantt]: -1 earlier, 1 later, 0 today
+ *   data-gantt-period   in the same [data-gantt]: shows the upper axis label (with its year)
+ *                       of the period at the box's left edge; the SVG's labels are text.period
+ *
+ * On load the box is scrolled so that today sits 40 % from its left edge (a chart that fits
+ * does not move). When htmx replaces a chart (zoom, an edit), today is brought back into view
+ * if it was in view; otherwise the date that was in the middle of the view stays there. The
+ * pan buttons are hidden until this script shows them (and stay hidden when the chart fits).
+ */
+(function () {
+  "use strict";
+
+  var DAY_MS = 86400000;
+  var TODAY_AT = 0.4;
+  var PERIOD_WIDTH = 75; // pixels the left-edge period label covers
+  var kept = null; // date (ms) in the middle of the view before an htmx swap, unless today was in view
+
+  function number(box, name) {
+    return parseFloat(box.getAttribute(name));
+  }
+
+  function dateMs(text) {
+    return text ? Date.parse(text + "T00:00:00Z") : NaN;
+  }
+
+  function xOf(box, ms) {
+    return ((ms - dateMs(box.getAttribute("data-origin"))) / DAY_MS) * number(box, "data-scale");
+  }
+
+  function middleMs(box) {
+    var x = box.scrollLeft + box.clientWidth / 2;
+    return dateMs(box.getAttribute("data-origin")) + (x / number(box, "data-scale")) * DAY_MS;
+  }
+
+  function show(box, x, at, smooth) {
+    var left = Math.max(0, Math.min(x - box.clientWidth * at, box.scrollWidth - box.clientWidth));
+    if (smooth && typeof box.scrollTo === "function") box.scrollTo({ left: left, behavior: "smooth" });
+    else box.scrollLeft = left;
+  }
+
+  function todayInView(box) {
+    var today = dateMs(box.getAttribute("data-today"));
+    if (isNaN(today)) return false;
+    var x = xOf(box, today);
+    return x >= box.scrollLeft && x <= box.scrollLeft + box.clientWidth;
+  }
+
+  function toToday(box, smooth) {
+    var today = dateMs(box.getAttribute("data-today"));
+    if (!isNaN(today)) show(box, xOf(box, today), TODAY_AT, smooth);
+  }
+
+  function labelPeriod(box) {
+    var frame = box.closest("[data-gantt]");
+    var sticky = frame && frame.querySelector("[data-gantt-period]");
+    if (!sticky) return;
+    var left = box.scrollLeft + 1;
+    var current = null;
+    var next = null;
+    var labels = box.querySelectorAll("text.period");
+    for (var i = 0; i < labels.length && next === null; i++) {
+      if (number(labels[i], "x") - 3 <= left) current = labels[i];
+      else next = labels[i];
+    }
+    // Hidden when the chart's own label is at the edge or the next one would be covered.
+    var covered = next !== null && number(next, "x") - box.scrollLeft < PERIOD_WIDTH;
+    sticky.hidden = current === null || box.scrollLeft < 1 || covered;
+    if (current !== null) sticky.textContent = current.textContent;
+  }
+
+  function setUp(root) {
+    var boxes = root.querySelectorAll("[data-gantt-scroll]");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      if (kept !== null && !isNaN(number(box, "data-scale"))) show(box, xOf(box, kept), 0.5, false);
+      else toToday(box, false);
+      var frame = box.closest("[data-gantt]");
+      var tools = frame && frame.querySelector("[data-gantt-tools]");
+      if (tools) tools.hidden = box.scrollWidth <= box.clientWidth; // nothing to pan
+      labelPeriod(box);
+    }
+    kept = null;
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    var button = target instanceof Element ? target.closest("[data-gantt-pan]") : null;
+    var frame = button && button.closest("[data-gantt]");
+    var box = frame && frame.querySelector("[data-gantt-scroll]");
+    if (!box) return;
+    var step = parseInt(button.getAttribute("data-gantt-pan"), 10);
+    if (step === 0) toToday(box, true);
+    else show(box, box.scrollLeft + step * box.clientWidth * 0.8, 0, true);
+  });
+
+  // Scroll events do not bubble: listen in the capture phase.
+  document.addEventListener(
+    "scroll",
+    function (event) {
+      var box = event.target;
+      if (box instanceof Element && box.hasAttribute("data-gantt-scroll")) labelPeriod(box);
+    },
+    true
+  );
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    var box = target instanceof Element ? target.querySelector("[data-gantt-scroll]") : null;
+    kept = box && box.hasAttribute("data-origin") && !todayInView(box) ? middleMs(box) : null;
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail && event.detail.target;
+    if (target instanceof Element) setUp(target);
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      setUp(document);
+    });
+  } else {
+    setUp(document);
+  }
+})();
