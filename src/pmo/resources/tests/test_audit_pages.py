@@ -392,3 +392,14 @@ def test_scenario_page_tables_scroll_inside_their_card(
         assert f'<div class="table-wrap"><table class="grid" data-testid="{testid}">' in page
     assert 'data-testid="project-changes"><h2>Project changes</h2><div class="table-wrap">' in page
     assert Scenario.objects.get().state == "draft"
+
+
+def test_resource_facts_are_labelled_without_ascii_colons(
+    client: Any, users: Any, org: Any
+) -> None:
+    # the label sits above its value (as on every facts card), so Chinese needs no "：" here
+    java = pool(org)
+    client.force_login(users["exec"])
+    page = client.get(f"/resources/{java.pk}/").content.decode()
+    assert "<div><span>Role</span>Java developer</div>" in page
+    assert "Role: " not in page and "Working calendar: " not in page
