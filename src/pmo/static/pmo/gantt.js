@@ -123,6 +123,12 @@
     if (target instanceof Element) setUp(target);
   });
 
+  // Back/forward over a zoom change: htmx puts the saved page back without a swap.
+  document.addEventListener("htmx:historyRestore", function () {
+    kept = null;
+    setUp(document);
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () {
       setUp(document);
