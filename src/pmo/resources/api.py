@@ -497,6 +497,7 @@ def get_causes(
     first: dt.date,
     last: dt.date,
     scenario_id: Id | None = None,
+    committed_only: bool = False,
     unit: Literal["fte", "hours"] = "fte",
     org_unit: int | None = None,
     role: str = "",
@@ -514,6 +515,7 @@ def get_causes(
         scenario_id=_scenario_id(user, scenario_id),
         unit=unit,
         only=ResourceFilter(org_unit=org_unit, role=role, skill=skill),
+        committed_only=committed_only,
     )
 
 
@@ -527,6 +529,7 @@ def get_room(
     last: dt.date,
     scenario_id: Id | None = None,
     unit: Literal["fte", "hours"] = "fte",
+    committed_only: bool = False,
 ) -> object:
     """The other resources of the resource's role with capacity left in the heat-map period
     ``first..last`` (a week or a month), most room first."""
@@ -542,6 +545,7 @@ def get_room(
         last=last,
         scenario_id=_scenario_id(user, scenario_id),
         unit=unit,
+        committed_only=committed_only,
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -596,35 +596,24 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
     live = Allocation.objects.select_for_update().filter(
         scenario=None, source=AllocationSource.MANUAL
     )
-    stale = live.filter(
-        Q(created_at__gt=scenario.created_at) | Q(updated_at__gt=scenario.created_at)
-    )
-    copies = list(Allocation.objects.filter(scenario=scenario, source=AllocationSource.MANUAL))
-    versions = dict(live.values_list("pk", "version"))
-    moved = [
-        c
-        for c in copies
-        if c.origin_version is not None
-        and (c.origin_id is None or versions.get(c.origin_id) != c.origin_version)
-    ]
-    if stale.exists() or moved:
+    list(live.values_list("pk", flat=True))  # lock the current plan's rows, then check them
+    reason = selectors.scenario_out_of_date(scenario)
+    if reason == "allocations":
         raise ConflictError(
             _(
                 "allocations of the current plan changed since this scenario was created; "
                 "create a new scenario from the current plan"
             )
         )
-    live_changes = CapacityChange.objects.filter(scenario=None)
-    if (
-        live_changes.filter(updated_at__gt=scenario.created_at).exists()
-        or live_changes.count() != scenario.copied_capacity_changes
-    ):
+    if reason == "capacity":
         raise ConflictError(
             _(
                 "capacity changed since this scenario was created; "
                 "create a new scenario from the current plan"
             )
         )
+    copies = list(Allocation.objects.filter(scenario=scenario, source=AllocationSource.MANUAL))
+    live_changes = CapacityChange.objects.filter(scenario=None)
     kept = {c.origin_id for c in copies if c.origin_id}
     doomed = [a for a in live if a.pk not in kept]
     for allocation in doomed:
