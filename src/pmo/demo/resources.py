@@ -2,7 +2,8 @@
 
 Pool capacity is sized from the generated demand (the 90th percentile of the coming
 quarter's weeks), so only demand peaks overload, at any ``--projects``; a hypercare spike
-on the first project and an architect's week of leave make the overload visible for sure.
+on the first project makes the overload visible for sure; an architect's week of leave shows
+an absence (time off: his work pauses that week).
 Written with ``bulk_create``.
 """
 

@@ -13,6 +13,10 @@ queries), so it is tested without a database.
   never "removes" overload by moving work into a holiday (a row keeps its length in axis
   days, not in its resource's working days). This is conservative: rows that overlap only on
   a day off may be kept apart.
+- An absence (a capacity change to 0 FTE of at most two weeks: leave, a shutdown) is a day
+  off of its resource in the same way: the engine keeps the standing capacity there and the
+  overload figures count neither capacity nor demand, so a week of leave pauses the work
+  that spans it instead of pushing that work past it (ADR 0006).
 - Demand and capacity are integer hundredths of an FTE (FTE has two decimals: exact).
 - Capacity per resource and day: the standing FTE inside the availability window (0 for an
   inactive resource), overridden by the layer's capacity changes; outside the built axis
@@ -52,7 +56,7 @@ from pmo.engine.leveling import (
     solve,
     violations,
 )
-from pmo.resources.calendars import DayAxis, Overrides
+from pmo.resources.calendars import DayAxis, Overrides, is_absence
 
 __all__ = [
     "AllocationRow",
@@ -286,8 +290,15 @@ def build_problem(
     works = np.array(
         [axis.works(calendar_of.get(pk, ""), 0, horizon) for pk in used], dtype=bool
     ).reshape(len(used), horizon)
+    # an absence is time off, as a holiday is: a day the resource does not work, not a cut
+    absent = [c for c in changes if is_absence(c.fte, c.first, c.last)]
+    for c in absent:
+        i = res_index.get(c.resource_id)
+        if i is not None:
+            lo = _index(axis, c.first, horizon)
+            works[i, lo : _index(axis, c.last + dt.timedelta(days=1), horizon)] = False
     # the heat map counts a resource only on its calendar's days; the engine on every axis day
-    profile = _profile(res_rows, changes, axis, horizon)
+    profile = _profile(res_rows, [c for c in changes if c not in absent], axis, horizon)
     capacity = np.where(works, profile, 0)
 
     project_list = sorted({a.project_id for a in live})

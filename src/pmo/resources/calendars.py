@@ -29,10 +29,46 @@ import numpy as np
 
 from pmo.engine.calendars import china_calendar
 
-__all__ = ["DayAxis", "Overrides", "assumed_years", "load_overrides", "working"]
+__all__ = [
+    "ABSENCE_DAYS",
+    "DayAxis",
+    "Overrides",
+    "absence_overlaps",
+    "assumed_years",
+    "is_absence",
+    "load_overrides",
+    "working",
+]
 
 Overrides = dict[str, tuple[np.ndarray, np.ndarray]]
 """Per calendar code: the days off and the extra working days entered by hand."""
+
+ABSENCE_DAYS = 14
+"""A capacity change to 0 FTE no longer than this many calendar days is an absence (leave, a
+shutdown): time off, as a holiday is, not a capacity cut (ADR 0006)."""
+
+
+def is_absence(fte: object, first: dt.date, last: dt.date) -> bool:
+    """Whether a capacity change of ``fte`` over ``first..last`` is an absence: the resource
+    is off, so work pauses (neither capacity nor demand counts those days) instead of
+    overloading it and being moved past it."""
+    return float(str(fte)) == 0 and (last - first).days < ABSENCE_DAYS
+
+
+def absence_overlaps(
+    work: Iterable[tuple[int, int, dt.date, dt.date]],
+    absences: dict[int, list[tuple[dt.date, dt.date]]],
+) -> list[tuple[int, dt.date, dt.date]]:
+    """The days work falls in its resource's absences: for each ``(key, resource id, first,
+    last)`` of ``work`` and each absence of that resource (``absences[resource id]``: first and
+    last day), ``(key, first, last)`` of the days they share."""
+    shared = []
+    for key, resource_id, first, last in work:
+        for off_first, off_last in absences.get(resource_id, ()):
+            lo, hi = max(first, off_first), min(last, off_last)
+            if lo <= hi:
+                shared.append((key, lo, hi))
+    return shared
 
 
 def load_overrides() -> Overrides:

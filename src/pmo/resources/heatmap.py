@@ -7,7 +7,10 @@ working calendar in use, masked by that calendar's working days (``CN``: mainlan
 holidays off, 调休 weekend days on; see :mod:`pmo.resources.calendars`) and summed per
 period with ``np.add.reduceat``. A period's figure is FTE-days divided by its Monday-Friday
 days, so a holiday lowers capacity and demand alike (Golden Week shows as a dip) and the
-ratio stays that of the days people work. No Python loop runs per allocation.
+ratio stays that of the days people work. An absence (a capacity change to 0 FTE of at most
+two weeks: :func:`pmo.resources.calendars.is_absence`) is time off the same way for its
+resource: its work pauses there. No Python loop runs per allocation, except over those of
+resources with an absence in view.
 """
 
 from __future__ import annotations
@@ -310,6 +313,20 @@ def build_heatmap(
     if committed_only:
         allocations = allocations.filter(status=AllocationStatus.COMMITTED)
     rows = list(allocations.values_list("resource_id", "first", "last", "fte"))
+    # an absence is time off: the work of those days pauses (no demand), as on a holiday
+    off: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    for c in changes:
+        if calendars.is_absence(c[3], c[1], c[2]):
+            off.setdefault(c[0], []).append((c[1], c[2]))
+    paused = calendars.absence_overlaps(
+        (
+            (j, r[0], max(r[1], axis_first), min(r[2], axis_last))
+            for j, r in enumerate(rows)
+            if r[0] in off
+        ),
+        off,
+    )
+    rows += [(rows[j][0], lo, hi, -rows[j][3]) for j, lo, hi in paused]
     demand = np.zeros(shape)
     if rows:
         demand = _spread(

@@ -161,6 +161,7 @@ def list_cell_causes(
             "resource__calendar",
             "resource__hours_per_day",
             "project__name_zh",
+            "resource_id",
         )
     )
     days = max(int(np.busday_count(first, last + dt.timedelta(days=1))), 1)
@@ -174,14 +175,28 @@ def list_cell_causes(
         code: np.concatenate(([0], np.cumsum(calendars.working(code, first, last, overrides))))
         for code in {r[8] for r in rows}
     }
-    overlap = [
-        (
-            worked[r[8]][(min(r[5], last) - first).days + 1]
-            - worked[r[8]][(max(r[4], first) - first).days]
-        )
-        / days
-        for r in rows
-    ]
+
+    def worked_in(code: str, lo: dt.date, hi: dt.date) -> float:
+        """Days the calendar works in ``lo..hi`` (inside the cell)."""
+        return float(worked[code][(hi - first).days + 1] - worked[code][(lo - first).days])
+
+    overlap = [worked_in(r[8], max(r[4], first), min(r[5], last)) for r in rows]
+    # an absence of the row's resource is time off: its work pauses, as in the heat map
+    off: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    for resource_id, off_first, off_last, fte in CapacityChange.objects.filter(
+        **{"scenario_id": scenario_id},
+        resource_id__in={r[11] for r in rows},
+        fte=0,
+        first__lte=last,
+        last__gte=first,
+    ).values_list("resource_id", "first", "last", "fte"):
+        if calendars.is_absence(fte, off_first, off_last):
+            off.setdefault(resource_id, []).append((off_first, off_last))
+    for j, lo, hi in calendars.absence_overlaps(
+        ((j, r[11], max(r[4], first), min(r[5], last)) for j, r in enumerate(rows)), off
+    ):
+        overlap[j] -= worked_in(rows[j][8], lo, hi)
+    overlap = [share / days for share in overlap]
     causes: dict[int, list[float]] = {}
     info: dict[int, tuple[str, str, int]] = {}
     zh = is_chinese()  # once, not per row
