@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except (ImproperlyConfigured, DatabaseError, OSError) as exc:
-        if os.environ.get("PMO_DEBUG"):
+        if os.environ.get("PMO_DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}:
             raise
         message = " ".join(str(exc).split()) or exc.__class__.__name__
         print(f"pmo: error: {message}", file=sys.stderr)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -31,11 +33,62 @@ def _home() -> Path:
     return Path.cwd()
 
 
+# Every PMO_* variable is read through these helpers: a bad value stops the app with
+# ImproperlyConfigured naming the variable and what it accepts, which ``pmo`` prints as one
+# line (an empty value counts as unset).
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
 def _flag(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    """An on/off variable: 1/true/yes/on or 0/false/no/off."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in _TRUE | _FALSE:
+        return value in _TRUE
+    raise ImproperlyConfigured(
+        f"{name} must be 1 or 0 (or true/false, yes/no, on/off), got {os.environ[name]!r}"
+    )
+
+
+def _int(name: str, default: int, *, low: int, high: int | None = None) -> int:
+    """A whole-number variable from ``low`` to ``high`` (no upper limit when ``None``)."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        number = int(text)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {text!r}") from None
+    if number < low or (high is not None and number > high):
+        limits = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise ImproperlyConfigured(f"{name} must be {limits}, got {number}")
+    return number
+
+
+def _choice(name: str, default: str, choices: list[str]) -> str:
+    """A variable taking one of ``choices`` (compared in lower case)."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _time_zone(name: str, default: str) -> str:
+    """An IANA time zone name such as Asia/Shanghai or Europe/London."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            f"{name} must be a time zone name like Asia/Shanghai or Europe/London, got {value!r}"
+        ) from None
+    return value
 
 
 HOME_DIR = _home()
@@ -130,8 +183,22 @@ TEMPLATES = [
 ]
 
 
-def _database(url: str) -> dict[str, object]:
-    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+DATABASE_ENGINES = ("django.db.backends.sqlite3", "django.db.backends.postgresql")
+
+
+def _database(url: str, name: str = "PMO_DATABASE_URL") -> dict[str, object]:
+    """Django's database settings for ``url``, read from the variable ``name``."""
+    try:
+        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    except ValueError:
+        config = {}
+    if config.get("ENGINE") not in DATABASE_ENGINES:
+        shown = re.sub(r"//[^/@]*@", "//...@", url)  # never print a password
+        raise ImproperlyConfigured(
+            f"{name} must be a PostgreSQL or SQLite URL like "
+            f"postgres://USER:PASSWORD@HOST:5432/NAME or sqlite:////path/to/pmo.sqlite3, "
+            f"got {shown!r}"
+        )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
@@ -148,10 +215,14 @@ def _database(url: str) -> dict[str, object]:
     return config
 
 
-DATABASE_URL = os.environ.get("PMO_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'pmo.sqlite3'}"
-if "pytest" in sys.modules and os.environ.get("PMO_TEST_DATABASE_URL"):
-    DATABASE_URL = os.environ["PMO_TEST_DATABASE_URL"]
-DATABASES = {"default": _database(DATABASE_URL)}
+DATABASE_URL_VARIABLE = "PMO_DATABASE_URL"
+DATABASE_URL = (
+    os.environ.get("PMO_DATABASE_URL", "").strip() or f"sqlite:///{VAR_DIR / 'pmo.sqlite3'}"
+)
+if "pytest" in sys.modules and os.environ.get("PMO_TEST_DATABASE_URL", "").strip():
+    DATABASE_URL_VARIABLE = "PMO_TEST_DATABASE_URL"
+    DATABASE_URL = os.environ["PMO_TEST_DATABASE_URL"].strip()
+DATABASES = {"default": _database(DATABASE_URL, DATABASE_URL_VARIABLE)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(str(DATABASES["default"]["NAME"])).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -171,13 +242,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portfolio:project_list"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-LANGUAGE_CODE = os.environ.get("PMO_LANGUAGE", "en")
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+LANGUAGE_CODE = _choice("PMO_LANGUAGE", "en", [code for code, _name in LANGUAGES])
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["pmo.config.formats"]  # digit grouping for Chinese amounts
 LANGUAGE_COOKIE_NAME = "pmo_language"
 USE_I18N = True
-TIME_ZONE = os.environ.get("PMO_TIME_ZONE", "Asia/Shanghai")
+TIME_ZONE = _time_zone("PMO_TIME_ZONE", "Asia/Shanghai")
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -193,7 +264,7 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 # Largest accepted upload, in megabytes.
-PMO_MAX_UPLOAD_MB = int(os.environ.get("PMO_MAX_UPLOAD_MB", "20"))
+PMO_MAX_UPLOAD_MB = _int("PMO_MAX_UPLOAD_MB", 20, low=1, high=10_000)
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -209,8 +280,10 @@ SECURE_REFERRER_POLICY = "same-origin"  # no project URLs in the Referer sent to
 # Sign-in throttling (django-axes, ADR 0011): after PMO_LOGIN_FAILURE_LIMIT failed sign-ins
 # of one username from one address, that pair is refused for PMO_LOGIN_LOCKOUT_MINUTES
 # (counted from the last failure); a successful sign-in clears the count.
-AXES_FAILURE_LIMIT = int(os.environ.get("PMO_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("PMO_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_FAILURE_LIMIT = _int("PMO_LOGIN_FAILURE_LIMIT", 5, low=1)
+AXES_COOLOFF_TIME = dt.timedelta(
+    minutes=_int("PMO_LOGIN_LOCKOUT_MINUTES", 15, low=1, high=366 * 24 * 60)
+)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "pmo.accounts.views.locked_out"
@@ -235,7 +308,7 @@ CONTENT_SECURITY_POLICY = {
 # proxy in front of ``pmo serve``): HSTS and cookies sent over https only.
 PMO_HTTPS = _flag("PMO_HTTPS")
 if PMO_HTTPS:
-    SECURE_HSTS_SECONDS = int(os.environ.get("PMO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_SECONDS = _int("PMO_HSTS_SECONDS", 365 * 24 * 3600, low=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("PMO_HSTS_INCLUDE_SUBDOMAINS")
     SECURE_HSTS_PRELOAD = _flag("PMO_HSTS_PRELOAD")
     SESSION_COOKIE_SECURE = True
@@ -251,13 +324,13 @@ NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 
 # How long after a reporting period ends the PM has to submit (days).
-PMO_REPORT_GRACE_DAYS = int(os.environ.get("PMO_REPORT_GRACE_DAYS", "2"))
+PMO_REPORT_GRACE_DAYS = _int("PMO_REPORT_GRACE_DAYS", 2, low=0, high=31)
 
 # A change request above any of these needs the steering committee (issue #7).
 PMO_CHANGE_THRESHOLDS = {
-    "slip_days": int(os.environ.get("PMO_CHANGE_STEERING_DAYS", "10")),
-    "cost": int(os.environ.get("PMO_CHANGE_STEERING_COST", "1000000")),
-    "effort": int(os.environ.get("PMO_CHANGE_STEERING_EFFORT", "200")),
+    "slip_days": _int("PMO_CHANGE_STEERING_DAYS", 10, low=0),
+    "cost": _int("PMO_CHANGE_STEERING_COST", 1_000_000, low=0),
+    "effort": _int("PMO_CHANGE_STEERING_EFFORT", 200, low=0),
 }
 
 LOGGING = {

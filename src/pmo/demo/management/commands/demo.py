@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from pmo.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo, pm_usernames, reset_demo
+from pmo.demo.management.commands.serve import parse_port, port_from_environment
 
 
 class Command(BaseCommand):
@@ -29,9 +30,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as-of", default="", help="date the demo history ends at (YYYY-MM-DD; default today)"
         )
-        parser.add_argument("--seed", type=int, default=2026)
-        parser.add_argument("--port", type=int, default=None)
-        parser.add_argument("--host", default=None)
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="random seed of the demo data (default 2026)"
+        )
+        parser.add_argument(
+            "--port", type=parse_port, default=None, help="default: $PMO_PORT, else 8000"
+        )
+        parser.add_argument(
+            "--host", default=None, help="address to listen on (default: $PMO_HOST, else 127.0.0.1)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not 1 <= options["projects"] <= 100_000:
@@ -44,6 +51,8 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--as-of {options['as_of']!r} is not a date like 2026-11-20"
                 ) from None
+        # Check where to serve before loading: a bad PMO_PORT is not worth a minute's wait.
+        port = None if options["no_serve"] else options["port"] or port_from_environment()
         call_command("migrate", interactive=False, verbosity=0)
         if options["reset"]:
             reset_demo()
@@ -75,9 +84,7 @@ class Command(BaseCommand):
             f"  and the other project managers' own accounts ({others[0]}, ...)" if others else ""
         )
         if not options["no_serve"]:
-            serve_args = {}
-            if options["port"]:
-                serve_args["port"] = options["port"]
+            serve_args: dict[str, Any] = {"port": port}
             if options["host"]:
                 serve_args["host"] = options["host"]
             call_command("serve", **serve_args)

@@ -26,6 +26,18 @@ def _bounded(what: str, low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+parse_port = _bounded("port", 1, 65535)
+
+
+def port_from_environment() -> int:
+    """``PMO_PORT`` (default 8000), checked like ``--port`` but naming the variable."""
+    text = os.environ.get("PMO_PORT", "").strip() or "8000"
+    try:
+        return parse_port(text)
+    except argparse.ArgumentTypeError as exc:
+        raise CommandError(f"PMO_PORT: {exc}") from None
+
+
 def start_task_worker() -> threading.Thread:
     """Run django-tasks' database worker in a daemon thread (background work, no set-up).
 
@@ -65,11 +77,21 @@ class Command(BaseCommand):
     help = "Serve PMO Hub on http://HOST:PORT with waitress (static files included)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default=os.environ.get("PMO_HOST", "127.0.0.1"))
         parser.add_argument(
-            "--port", type=_bounded("port", 1, 65535), default=os.environ.get("PMO_PORT", "8000")
+            "--host",
+            default=os.environ.get("PMO_HOST", "").strip() or "127.0.0.1",
+            help="address to listen on (default: $PMO_HOST, else 127.0.0.1; 0.0.0.0: every "
+            "interface)",
         )
-        parser.add_argument("--threads", type=_bounded("thread count", 1, 256), default=8)
+        parser.add_argument(
+            "--port", type=parse_port, default=None, help="default: $PMO_PORT, else 8000"
+        )
+        parser.add_argument(
+            "--threads",
+            type=_bounded("thread count", 1, 256),
+            default=8,
+            help="requests served at once (1 to 256, default 8)",
+        )
         parser.add_argument(
             "--no-worker",
             action="store_true",
@@ -80,6 +102,12 @@ class Command(BaseCommand):
         from django.core.wsgi import get_wsgi_application
         from waitress import create_server
 
+        port = options["port"]
+        if port is None:
+            port = port_from_environment()
+        elif not isinstance(port, int) or not 1 <= port <= 65535:  # call_command skips argparse
+            raise CommandError(f"--port: a port is 1 to 65535, got {port!r}")
+        options["port"] = port
         application = get_wsgi_application()
         address = f"{options['host']}:{options['port']}"
         try:  # bind first: a wrong host or a port in use is one line, not a traceback
