@@ -4,9 +4,11 @@ import dataclasses
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
 from pmo.accounts.models import user_of
+from pmo.reports.checks import check_onepage_period, check_scope_codes
 from pmo.reports.onepage.build import build_onepage
 from pmo.reports.onepage.render import CONTENT_TYPES, render
 
@@ -27,12 +29,13 @@ class OnePageQuery(Schema):
 @router.get("/reports/onepage", summary="The one-page steering report", response={200: Any})
 def onepage(request: HttpRequest, query: Query[OnePageQuery]) -> Any:
     filters = query.dict()
-    page = build_onepage(
-        user_of(request),
-        filters,
-        period=filters.pop("period") or None,
-        language=filters.pop("language") or None,
-    )
+    period = filters.pop("period")
+    language = filters.pop("language") or None
+    with translation.override(language or translation.get_language()):
+        # A week not begun or a mistyped code would give a page that looks real: 422 instead.
+        checked = check_onepage_period(period) if period else None
+        check_scope_codes(filters)
+    page = build_onepage(user_of(request), filters, period=checked, language=language)
     fmt = filters.pop("format")
     if fmt == "json":
         data = dataclasses.asdict(page)

@@ -1,0 +1,73 @@
+"""Checks of the one-page report's inputs shared by the API and ``pmo report``.
+
+A week that has not started, or a portfolio code with a typo, would otherwise give a page
+that looks real ("60 reports missing", "0 projects"): both are refused, naming the field.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from pmo.accounts.models import OrgUnit
+from pmo.core.errors import FieldError
+from pmo.portfolio.models import Portfolio, Program
+from pmo.portfolio.periods import Period, parse_period, period_of
+
+__all__ = ["check_onepage_period", "check_scope_codes"]
+
+_WEEK = re.compile(r"\d{4}-W\d{2}")
+LISTED_CODES = 20
+"""Up to this many valid codes are listed in the error message."""
+
+
+def check_onepage_period(key: str, field: str = "period") -> Period:
+    """The week ``key`` (``2026-W40``), refused if it is not a week or has not started yet."""
+    if not _WEEK.fullmatch(key):  # a month is a period, but not one this report has
+        raise FieldError(
+            field,
+            _("%(key)s is not a period of this report: use a week like 2026-W40")
+            % {"key": repr(key)},
+        )
+    per = parse_period(key, field)
+    this_week = period_of(timezone.localdate(), "weekly")
+    if per.start > this_week.start:
+        raise FieldError(
+            field,
+            _("%(key)s has not started yet (this week is %(current)s)")
+            % {"key": per.key, "current": this_week.key},
+        )
+    return per
+
+
+def check_scope_codes(filters: dict[str, Any]) -> None:
+    """Refuse a portfolio, program or org unit code that does not exist (codes are exact)."""
+    models: dict[str, type[Model]] = {
+        "portfolio": Portfolio,
+        "program": Program,
+        "org_unit": OrgUnit,
+    }
+    for field, model in models.items():
+        code = filters.get(field) or ""
+        if not code or model._default_manager.filter(code=code).exists():
+            continue
+        codes = list(model._default_manager.order_by("code").values_list("code", flat=True))
+        near = [c for c in codes if c.lower() == code.lower()]
+        if near:
+            hint = _("did you mean %(code)s? (codes are case-sensitive)") % {"code": near[0]}
+        elif not codes:
+            hint = _("there are none")
+        elif len(codes) <= LISTED_CODES:
+            hint = _("one of %(codes)s") % {"codes": ", ".join(codes)}
+        else:
+            hint = ngettext(
+                "%(count)s code, e.g. %(codes)s", "%(count)s codes, e.g. %(codes)s", len(codes)
+            ) % {"count": len(codes), "codes": ", ".join(codes[:5])}
+        raise FieldError(
+            field, _("no such code %(code)s: %(hint)s") % {"code": repr(code), "hint": hint}
+        )
