@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         res_small.total_float.tolist() != nx_res.total_float
         or res_small.early_start.tolist() != nx_res.early_start
     ):
-        print("error: engine and networkx disagree", file=sys.stderr)
+        print("pmo bench cpm: error: engine and networkx disagree", file=sys.stderr)
         return 1
     ratio = nx_small / eng_small
     print(f"at 100k: engine={eng_small:.4f}s networkx={nx_small:.4f}s ratio={ratio:.1f}")

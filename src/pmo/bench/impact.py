@@ -68,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--links", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args(argv)
+    if min(args.projects, args.tasks) < 10 or args.links < 0 or args.repeat < 1:
+        # Stages are 10 tasks wide and the slips start in the first tenth of the projects.
+        parser.error("--projects and --tasks must be >= 10, --links >= 0, --repeat >= 1")
     n, (src, dst, slack) = synthetic(args.projects, args.tasks, args.links)
     t = time.perf_counter()
     net = build_network(n, src=src, dst=dst, slack=slack)

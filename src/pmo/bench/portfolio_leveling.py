@@ -150,7 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     if min(args.projects, args.tasks, args.roles, args.workers) < 1 or min(args.time_limits) <= 0:
-        print("error: sizes, workers and time limits must be positive", file=sys.stderr)
+        print(
+            "pmo bench portfolio-leveling: error: sizes, workers and time limits must be positive",
+            file=sys.stderr,
+        )
         return 2
     try:
         t0 = time.perf_counter()
@@ -209,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             bar.update()
         bar.close()
     except EngineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"pmo bench portfolio-leveling: error: {exc}", file=sys.stderr)
         return 1
     parts = [f"heuristic={heur.objective}"]
     for label, s in results:

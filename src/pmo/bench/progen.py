@@ -247,10 +247,13 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     out: Path = args.out
     if args.per_cell < 1:
-        print("error: --per-cell must be >= 1", file=sys.stderr)
+        print("pmo bench rcpsp-generate: error: --per-cell must be >= 1", file=sys.stderr)
         return 2
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        print(f"error: {out} exists and is not an empty folder", file=sys.stderr)
+        print(
+            f"pmo bench rcpsp-generate: error: {out} exists and is not an empty folder",
+            file=sys.stderr,
+        )
         return 2
     prefix = args.prefix or f"g{args.jobs}"
     cells = [
@@ -263,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         for cell in cells:
             cell.check()
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"pmo bench rcpsp-generate: error: {exc}", file=sys.stderr)
         return 2
     rng = np.random.default_rng(args.seed)
     rows, texts = [], {}

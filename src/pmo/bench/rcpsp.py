@@ -73,16 +73,19 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     folder: Path = args.dir
     if not folder.is_dir():
-        print(f"error: {folder} is not a folder", file=sys.stderr)
+        print(f"pmo bench rcpsp: error: {folder} is not a folder", file=sys.stderr)
         return 2
     if args.time_limit <= 0 or args.workers < 1 or (args.limit is not None and args.limit < 1):
-        print("error: --time-limit, --workers and --limit must be positive", file=sys.stderr)
+        print(
+            "pmo bench rcpsp: error: --time-limit, --workers and --limit must be positive",
+            file=sys.stderr,
+        )
         return 2
     files = sorted(folder.glob("*.sm"), key=lambda f: natural_key(f.name))
     if args.limit is not None:
         files = files[: args.limit]
     if not files:
-        print(f"error: no .sm files in {folder}", file=sys.stderr)
+        print(f"pmo bench rcpsp: error: no .sm files in {folder}", file=sys.stderr)
         return 2
     best: dict[str, BestKnown] = {}
     optimum = folder / "optimum" / "optimum.csv"
@@ -90,13 +93,13 @@ def main(argv: list[str] | None = None) -> int:
         if optimum.is_file():
             best = read_optimum(optimum)
     except EngineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"pmo bench rcpsp: error: {exc}", file=sys.stderr)
         return 2
     backend = "heuristic" if args.heuristic_only else args.backend
     if backend != "heuristic":
         # Like the CP-SAT import, compiling the genetic algorithm (first run on a
         # machine only) is not part of any instance's time.
-        print("compiling the genetic algorithm (once per machine)...", file=sys.stderr)
+        print("loading the genetic algorithm (compiled on first use only)...", file=sys.stderr)
         warm_up()
     print("instance,makespan,bound,best_known,seconds", flush=True)
     matched = 0
@@ -115,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             dt = time.perf_counter() - t0
         except EngineError as exc:
-            print(f"error: {f.name}: {exc}", file=sys.stderr)
+            print(f"pmo bench rcpsp: error: {f.name}: {exc}", file=sys.stderr)
             return 1
         bk = best.get(f.name)
         seconds.append(dt)

@@ -246,7 +246,7 @@ def test_command_errors_are_one_line(tmp_path: Path, users: Any, portfolio: Any)
     assert not Project.objects.filter(code="X").exists()
     with pytest.raises(CommandError) as err:
         call_command("export", "msproject", "NOPE", "--out", str(tmp_path / "x.xml"))
-    assert str(err.value) == "project 'NOPE' does not exist or has no plan"
+    assert str(err.value) == "no project 'NOPE'"
 
 
 def _orders(root: Any, into: dict[str, list[str]]) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pmo.accounts import services
-from pmo.accounts.models import TokenScope
+from pmo.accounts.models import ApiToken, TokenScope
 from pmo.core.errors import DomainError
 
 
@@ -18,7 +18,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser("create", help="create a token and print it once")
         create.add_argument("username")
-        create.add_argument("--name", default="", help="a label for the token")
+        create.add_argument(
+            "--name", default="", help="a label for the token (at most 100 characters)"
+        )
         create.add_argument(
             "--calendar",
             action="store_true",
@@ -26,6 +28,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Checked here, not left to the database: SQLite would store any length, PostgreSQL
+        # refuses with a message that does not name the option.
+        limit = ApiToken._meta.get_field("name").max_length or 0
+        if len(options["name"]) > limit:
+            raise CommandError(
+                f"--name: at most {limit} characters, got {len(options['name'])}; "
+                "no token was created"
+            )
         try:
             raw = services.create_token(
                 username=options["username"],

@@ -27,8 +27,11 @@ class Command(BaseCommand):
     help = "Run a benchmark: " + ", ".join(f"{k} ({v[1]})" for k, v in BENCHMARKS.items())
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", help="|".join(BENCHMARKS))
-        parser.add_argument("args", nargs=argparse.REMAINDER, help="arguments of the benchmark")
+        parser.add_argument("name", metavar="NAME", help="|".join(BENCHMARKS))
+        rest = parser.add_argument(
+            "args", nargs=argparse.REMAINDER, help="arguments of the benchmark (optional)"
+        )
+        rest.required = False  # argparse would list it as missing beside NAME
 
     def run_from_argv(self, argv: list[str]) -> None:
         # Hand everything after the benchmark name to the benchmark's own parser.

@@ -25,6 +25,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
+        if options["project"] is not None and not options["project"].strip():
+            raise CommandError(
+                "--project is empty: give a project code, or leave --project out to use "
+                "the file name"
+            )
         try:
             content = path.read_bytes()
         except OSError as exc:
