@@ -8,6 +8,7 @@ through :func:`shown_events`, in the active language.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from pmo.audit.models import AuditEvent
 
@@ -24,6 +26,17 @@ __all__ = ["ShownChange", "ShownEvent", "shown_events"]
 EMPTY = "∅"
 LONGEST = 200
 SYSTEM = "system"
+
+# Words services and loaders record as values of pseudo-fields; pages read them through the
+# catalogue (listed here so that makemessages finds them).
+RECORDED_WORDS = (gettext_noop("demo loader"),)
+# Values and object names recorded in English: numbers and codes are taken out of them and put
+# back into a translated phrase.
+TASK_COUNT = re.compile(r"^(?P<n>\d+) tasks$")
+PLAN_REPR = re.compile(r"^plan of (?P<project>\S+)$")
+ALLOCATION_REPR = re.compile(
+    r"^(?P<resource>\d+) on \d+ (?P<first>[\d-]+)\.\.(?P<last>[\d-]+) (?P<fte>[\d.]+)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +51,7 @@ class ShownEvent:
     event: AuditEvent
     actor: str
     changes: list[ShownChange]
+    label: str = ""  # the object in the active language (the recorded name when unknown)
 
 
 class _Names:
@@ -46,6 +60,7 @@ class _Names:
     def __init__(self) -> None:
         self._found: dict[type[models.Model], dict[str, str]] = {}
         self._wanted: dict[type[models.Model], set[str]] = {}
+        self._shown: dict[type[models.Model], dict[str, str]] = {}
 
     def want(self, model: type[models.Model], key: Any) -> None:
         self._wanted.setdefault(model, set()).add(str(key))
@@ -55,9 +70,58 @@ class _Names:
             ids = [k for k in keys if k.isascii() and k.isdigit()]
             rows = model._default_manager.filter(pk__in=ids) if ids else []
             self._found[model] = {str(row.pk): str(row) for row in rows}
+            self._shown[model] = {str(row.pk): _shown_name(row) for row in rows}
 
     def name(self, model: type[models.Model], key: Any) -> str:
         return self._found.get(model, {}).get(str(key), f"#{key}")
+
+    def shown_name(self, model: type[models.Model], key: Any) -> str | None:
+        """The row's name in the active language (``display_name``), None if it is gone."""
+        return self._shown.get(model, {}).get(str(key))
+
+
+def _shown_name(row: models.Model) -> str:
+    name = getattr(row, "display_name", None)
+    if not isinstance(name, str) or not name:
+        return str(row)
+    code = getattr(row, "code", "")
+    return f"{code} {name}" if code else name
+
+
+def _translated_name(model: type[models.Model] | None) -> bool:
+    """Rows of ``model`` have a name in each language (``display_name``)."""
+    return model is not None and isinstance(getattr(model, "display_name", None), property)
+
+
+def _want_label(event: AuditEvent, model: type[models.Model] | None, names: _Names) -> None:
+    if _translated_name(model):
+        names.want(model, event.object_id)  # type: ignore[arg-type]
+    elif event.object_type == "resources.allocation":
+        match = ALLOCATION_REPR.match(event.object_repr)
+        resource = _model("resources.resource")
+        if match and resource is not None:
+            names.want(resource, match["resource"])
+
+
+def _label(event: AuditEvent, model: type[models.Model] | None, names: _Names) -> str:
+    """The object of ``event`` as the page names it: the current name in the active language
+    where the row has one, else the recorded name with its English words translated."""
+    if _translated_name(model):
+        return names.shown_name(model, event.object_id) or event.object_repr  # type: ignore[arg-type]
+    if event.object_type == "scheduling.plan" and (match := PLAN_REPR.match(event.object_repr)):
+        return _("plan of %(project)s") % {"project": match["project"]}
+    if event.object_type == "resources.allocation" and (
+        match := ALLOCATION_REPR.match(event.object_repr)
+    ):
+        resource = _model("resources.resource")
+        who = names.name(resource, match["resource"]) if resource else f"#{match['resource']}"
+        return _("allocation of %(resource)s, %(first)s – %(last)s, %(fte)s FTE") % {
+            "resource": who,
+            "first": match["first"],
+            "last": match["last"],
+            "fte": match["fte"],
+        }
+    return event.object_repr
 
 
 def _model(label: str) -> type[models.Model] | None:
@@ -97,7 +161,10 @@ def _value(
         if timezone.is_aware(moment) and not wall_clock:
             moment = timezone.localtime(moment)
         return moment.strftime("%Y-%m-%d %H:%M")
-    if field is None and isinstance(value, str):
+    if field is None and isinstance(value, str) and (count := TASK_COUNT.match(value)):
+        n = int(count["n"])
+        value = ngettext("%(n)d task", "%(n)d tasks", n) % {"n": n}
+    elif field is None and isinstance(value, str):
         value = _(value)
     text = value if isinstance(value, str) else str(value)
     return text if len(text) <= LONGEST else text[: LONGEST - 1] + "…"
@@ -113,9 +180,17 @@ def _pair(recorded: Any) -> tuple[Any, Any]:
 def shown_events(events: list[AuditEvent]) -> list[ShownEvent]:
     """``events`` with readable changes: one query per related model, whatever their number."""
     names = _Names()
-    parsed: list[tuple[AuditEvent, dict[str, models.Field[Any, Any] | None], frozenset[str]]] = []
+    parsed: list[
+        tuple[
+            AuditEvent,
+            type[models.Model] | None,
+            dict[str, models.Field[Any, Any] | None],
+            frozenset[str],
+        ]
+    ] = []
     for event in events:
         model = _model(event.object_type)
+        _want_label(event, model, names)
         fields = {name: _field(model, name) for name in event.changes}
         for name, pair in event.changes.items():
             field = fields[name]
@@ -124,10 +199,10 @@ def shown_events(events: list[AuditEvent]) -> list[ShownEvent]:
                     if value not in (None, ""):
                         names.want(field.related_model, value)  # type: ignore[arg-type]
         # plans keep wall-clock times stored as if UTC: shown as they are, not converted
-        parsed.append((event, fields, getattr(model, "WALL_CLOCK_FIELDS", frozenset())))
+        parsed.append((event, model, fields, getattr(model, "WALL_CLOCK_FIELDS", frozenset())))
     names.fetch()
     shown = []
-    for event, fields, wall_clock in parsed:
+    for event, model, fields, wall_clock in parsed:
         changes = []
         for name, pair in event.changes.items():
             field = fields[name]
@@ -145,5 +220,12 @@ def shown_events(events: list[AuditEvent]) -> list[ShownEvent]:
             if change.before != change.after:  # "" → None reads "∅ → ∅": nothing to show
                 changes.append(change)
         actor = event.actor_name or SYSTEM
-        shown.append(ShownEvent(event, _("system") if actor == SYSTEM else actor, changes))
+        shown.append(
+            ShownEvent(
+                event,
+                _("system") if actor == SYSTEM else actor,
+                changes,
+                _label(event, model, names),
+            )
+        )
     return shown

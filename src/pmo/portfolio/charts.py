@@ -44,19 +44,52 @@ def _find_cjk_font() -> bool:
 _find_cjk_font()
 
 
+# The chart is drawn at about the size it is shown (half the page at 1440 px, ~660 px), so
+# its text keeps the size given here instead of being scaled down to a few pixels.
+SHOWN_WIDTH_IN = 6.8
+LABEL_PT = 10  # dimension names
+PERIOD_PT = 9  # period labels
+SYMBOL_PT = 8
+ALL_LABELS_UP_TO = 30  # periods that each get a label; more are labelled every n-th
+
+
+def period_labels(history: Sequence[StatusReport]) -> list[str]:
+    """Short period labels: the year on the first one and where the year changes
+    ("2026-W40", "W41", …, "2027-W01"), so every period can be labelled legibly."""
+    labels = []
+    year = None
+    for report in history:
+        key = str(report.period)
+        head, sep, tail = key.partition("-")
+        if sep and head != year:
+            labels.append(key)
+            year = head
+        else:
+            labels.append(tail if sep else key)
+    return labels
+
+
 def rag_history_svg(history: Sequence[StatusReport]) -> str:
     """A strip per dimension (rows) across periods (columns), coloured by RAG, with % complete."""
     dims = list(DIMENSION_LABELS)
-    figure = Figure(figsize=(max(4.0, 0.32 * len(history) + 2.2), 2.9), dpi=96)
-    axes = figure.add_axes((0.16, 0.22, 0.82, 0.72))
+    count = len(history)
+    if count <= ALL_LABELS_UP_TO:
+        width = max(4.0, min(SHOWN_WIDTH_IN, 0.25 * count + 1.8))
+    else:  # a long history: wider than shown, labelled every few periods
+        width = 0.2 * count + 1.8
+    figure = Figure(figsize=(width, 3.3), dpi=96)
+    left = min(0.3, 1.25 / width)  # room for the dimension names (about 1.2 in)
+    axes = figure.add_axes((left, 0.27, 0.98 - left, 0.69))
     if not history:
-        axes.text(0.5, 0.5, _("No submitted reports yet"), ha="center", va="center")
+        axes.text(
+            0.5, 0.5, _("No submitted reports yet"), ha="center", va="center", fontsize=LABEL_PT
+        )
         axes.set_axis_off()
     else:
         grid = [[getattr(r, d) or 0 for r in history] for d in dims]
         # pcolormesh draws vector cells (imshow would embed a bitmap in the SVG)
         axes.pcolormesh(
-            [x - 0.5 for x in range(len(history) + 1)],
+            [x - 0.5 for x in range(count + 1)],
             [y - 0.5 for y in range(len(dims) + 1)],
             grid,
             cmap=ListedColormap(RAG_COLOURS),
@@ -76,13 +109,18 @@ def rag_history_svg(history: Sequence[StatusReport]) -> str:
                         RAG_SYMBOLS[value],
                         ha="center",
                         va="center",
-                        fontsize=6,
+                        fontsize=SYMBOL_PT,
                         color="white",
                     )
-        axes.set_yticks(range(len(dims)), [str(DIMENSION_LABELS[d]) for d in dims], fontsize=8)
-        step = max(1, len(history) // 8)
-        ticks = list(range(0, len(history), step))
-        axes.set_xticks(ticks, [history[i].period for i in ticks], fontsize=7, rotation=30)
+        axes.set_yticks(
+            range(len(dims)), [str(DIMENSION_LABELS[d]) for d in dims], fontsize=LABEL_PT
+        )
+        step = 1 if count <= ALL_LABELS_UP_TO else -(-count // ALL_LABELS_UP_TO)
+        ticks = list(range(0, count, step))
+        labels = period_labels(history)
+        axes.set_xticks(
+            ticks, [labels[i] for i in ticks], fontsize=PERIOD_PT, rotation=60, ha="right"
+        )
         axes.tick_params(length=0)
         for spine in axes.spines.values():
             spine.set_visible(False)

@@ -10,7 +10,7 @@ from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
 from pmo.core.forms import DateInput
-from pmo.portfolio.models import DIMENSION_LABELS, Project, Rag
+from pmo.portfolio.models import DIMENSION_LABELS, RAG_DIMENSIONS, Project, Rag
 from pmo.portfolio.periods import period_of, previous_period
 from pmo.portfolio.raid import RAID_MODELS
 from pmo.portfolio.services import RAID_FIELDS
@@ -54,6 +54,7 @@ class StatusReportForm(forms.Form):
     )
 
     def __init__(self, *args: Any, project: Project, today: dt.date, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # labels stand above or beside their fields
         super().__init__(*args, **kwargs)
         period_field = self.fields["period"]
         assert isinstance(period_field, forms.ChoiceField)
@@ -74,6 +75,23 @@ class StatusReportForm(forms.Form):
     def dimension_rows(self) -> list[tuple[Any, Any]]:
         """(rating field, reason field) per dimension, for the template."""
         return [(self[name], self[f"{name}_reason"]) for name in DIMENSIONS]
+
+    def rated_dimensions(self) -> str:
+        """The dimensions besides overall, space-separated (the form's ``data-rag-check``)."""
+        return " ".join(RAG_DIMENSIONS)
+
+    def overall_better_than_worst(self) -> bool:
+        """Overall is rated better (greener) than the worst dimension: worth a warning, as
+        it is allowed (a PM may judge a red dimension to be under control)."""
+
+        def rating(name: str) -> int:
+            try:
+                return int(self[name].value() or 0)
+            except (TypeError, ValueError):
+                return 0
+
+        overall = rating("overall")
+        return bool(overall) and overall < max(rating(name) for name in RAG_DIMENSIONS)
 
 
 def raid_form_class(kind: str) -> type[forms.ModelForm]:

@@ -21,6 +21,7 @@ __all__ = [
     "get_project_page",
     "list_raid_items",
     "list_status_reports",
+    "pending_decision_projects",
     "region_names",
     "status_center",
     "status_summary",
@@ -41,6 +42,11 @@ def status_center(
 def status_summary(qs: QuerySet[Project], today: dt.date | None = None) -> dict[str, int]:
     """Counts for the summary strip: projects by overall RAG and by flag, in one query.
 
+    RAG is each project's latest submitted report, whatever its period (the one-page report
+    counts only the reports of its week). "Decision needed" is a decision asked in that
+    report or one pending in the RAID log; ``decision_report`` and ``decision_raid`` count
+    each source on its own (a project may be in both).
+
     The flags are recomputed from their conditions rather than read from the
     annotations of ``qs``: Django drops CASE annotations when it wraps an annotated
     queryset for ``aggregate()``.
@@ -58,6 +64,20 @@ def status_summary(qs: QuerySet[Project], today: dt.date | None = None) -> dict[
         missing=Count("pk", filter=missing_q(today or timezone.localdate())),
         worse=Count("pk", filter=Q(trend=-1)),
         decision=Count("pk", filter=Q(Exists(pending)) | Q(latest_report__decision_needed=True)),
+        # the two sources of "decision needed", counted apart: the one-page report only
+        # knows the first (what the reports of its week ask for)
+        decision_report=Count("pk", filter=Q(latest_report__decision_needed=True)),
+        decision_raid=Count("pk", filter=Q(Exists(pending))),
+    )
+
+
+def pending_decision_projects(codes: list[str]) -> int:
+    """How many of the projects ``codes`` have a decision pending in their RAID log today."""
+    return (
+        Decision.objects.filter(project__code__in=codes, status="open", decision_status="pending")
+        .values("project")
+        .distinct()
+        .count()
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -59,7 +60,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    today = timezone.localdate()
     context = {
+        "as_of": today,
+        "due_week": due_period(today, "weekly", settings.PMO_REPORT_GRACE_DAYS).key,
         "form": form,
         "page": page,
         "regions": selectors.region_names(),

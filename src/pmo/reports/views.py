@@ -10,10 +10,14 @@ from django.utils import translation
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError
 from pmo.core.views import bad_request_page, form_errors
-from pmo.portfolio.selectors import filter_choices
+from pmo.portfolio.selectors import filter_choices, pending_decision_projects
 from pmo.reports.forms import FORMATS, OnePageFilterForm
 from pmo.reports.onepage import render as documents
 from pmo.reports.onepage.build import build_onepage
+
+# Cells per sub-column on the web page at least: its cells grow with their text (pmo.css), so
+# fewer, wider sub-columns keep names whole where the PDF's fixed cells would cut them.
+WEB_ROWS = 16
 
 
 @login_required
@@ -27,13 +31,14 @@ def onepage(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         error, page = exc.message, build_onepage(user_of(request), {})
     query = request.GET.urlencode()
-    ctx = documents.context(page)
+    ctx = documents.context(page, rows=WEB_ROWS)
     ctx.update(
         form=form,
         error=error,
         query=query,
         formats=FORMATS,
         choices=filter_choices(user_of(request)),
+        pending_decisions=pending_decision_projects([cell.code for cell in page.cells]),
     )
     return render(request, "reports/onepage.html", ctx)
 

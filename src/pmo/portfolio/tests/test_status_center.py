@@ -125,10 +125,17 @@ def test_summary_counts_follow_the_filters(users, make_project):
         "missing": 1,
         "worse": 1,
         "decision": 0,
+        "decision_report": 0,
+        "decision_raid": 0,
     }
     planning = status_summary(status_center(users["exec"], {"phase": "planning"}))
     assert (planning["total"], planning["unrated"]) == (1, 1)
     services.create_raid_item(
         actor=users["admin"], project=amber, kind="decisions", data={"title": "go?"}
     )
-    assert status_summary(status_center(users["exec"], {}), today=today)["decision"] == 1
+    after = status_summary(status_center(users["exec"], {}), today=today)
+    assert (after["decision"], after["decision_report"], after["decision_raid"]) == (1, 0, 1)
+    submit(users, red, "2026-W47", overall=3, overall_reason="late", decision_needed=True)
+    submit(users, amber, "2026-W47", overall=2, overall_reason="tight", decision_needed=True)
+    both = status_summary(status_center(users["exec"], {}), today=today)
+    assert (both["decision"], both["decision_report"], both["decision_raid"]) == (2, 2, 1)

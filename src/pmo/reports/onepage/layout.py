@@ -32,10 +32,14 @@ class BoardColumn:
 PAGE_CAPACITY = 160  # cells that fit on one A3 page at the densest size
 
 
-def boards(page: OnePage) -> list[list[tuple[Column, BoardColumn]]]:
-    """The boards to draw: one, or for the "paged" layout one per page of cells."""
+def boards(page: OnePage, rows: int | None = None) -> list[list[tuple[Column, BoardColumn]]]:
+    """The boards to draw: one, or for the "paged" layout one per page of cells.
+
+    ``rows``: cells per sub-column when more than the layout's (the web page, whose cells
+    grow with their text, draws fewer and wider sub-columns than the fixed-size PDF).
+    """
     if page.layout != "paged":
-        return [list(zip(page.columns, board_columns(page), strict=True))]
+        return [list(zip(page.columns, board_columns(page, rows=rows), strict=True))]
     result: list[list[Column]] = [[]]
     room = PAGE_CAPACITY
     for column in page.columns:
@@ -47,12 +51,17 @@ def boards(page: OnePage) -> list[list[tuple[Column, BoardColumn]]]:
             part, cells = cells[:room], cells[room:]
             result[-1].append(Column(phase=column.phase, label=column.label, cells=part))
             room -= len(part)
-    return [list(zip(columns, board_columns(page, columns), strict=True)) for columns in result]
+    return [
+        list(zip(columns, board_columns(page, columns, rows=rows), strict=True))
+        for columns in result
+    ]
 
 
-def board_columns(page: OnePage, columns: list[Column] | None = None) -> list[BoardColumn]:
-    """The phase columns with how many sub-columns each needs."""
-    rows = ROWS[page.layout]
+def board_columns(
+    page: OnePage, columns: list[Column] | None = None, *, rows: int | None = None
+) -> list[BoardColumn]:
+    """The phase columns with how many sub-columns each needs (``rows``: see :func:`boards`)."""
+    rows = max(ROWS[page.layout], rows or 0)
     return [
         BoardColumn(
             phase=c.phase,

@@ -34,12 +34,15 @@ class TextScale:
     side: float = 1.0
 
 
-def context(page: OnePage, link_prefix: str = "", scale: TextScale | None = None) -> dict[str, Any]:
-    """Template context shared by the web page and the document (``scale``: see render_pdf)."""
+def context(
+    page: OnePage, link_prefix: str = "", scale: TextScale | None = None, rows: int | None = None
+) -> dict[str, Any]:
+    """Template context shared by the web page and the document (``scale``: see render_pdf;
+    ``rows``: see :func:`~pmo.reports.onepage.layout.boards`)."""
     scale = scale or TextScale()
     drawn = [
         {"columns": board, "unit_pct": f"{100 / (sum(len(b.chunks) for _c, b in board) or 1):.4f}"}
-        for board in boards(page)
+        for board in boards(page, rows)
     ]
     return {
         "page": page,

@@ -11,6 +11,9 @@
  *                        when submitted (htmx may have changed them since the page was served)
  *   data-history-back    on a link: go back in the browser's history when there is one,
  *                        else follow the link
+ *   details.more         a drop-down of the page header: closes on a click elsewhere or Escape
+ *   data-rag-check       on the status report form: shows its [data-rag-warning] element while
+ *                        Overall is rated better than the worst dimension (a warning only)
  *
  * Listeners sit on the document, so content htmx swaps in later works the same way.
  */
@@ -48,6 +51,43 @@
       event.preventDefault();
       window.history.back();
     }
+  });
+
+  function closeMenus(except) {
+    document.querySelectorAll("details.more[open]").forEach(function (menu) {
+      if (menu !== except) menu.removeAttribute("open");
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    closeMenus(target instanceof Element ? target.closest("details.more") : null);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") closeMenus(null);
+  });
+
+  function checkRag(form) {
+    var warning = form.querySelector("[data-rag-warning]");
+    if (!warning) return;
+    var rated = function (name) {
+      var checked = form.querySelector('input[name="' + name + '"]:checked');
+      return checked ? parseInt(checked.value, 10) : 0;
+    };
+    var names = (form.getAttribute("data-rag-check") || "").split(" ").filter(Boolean);
+    var worst = Math.max.apply(null, [0].concat(names.map(rated)));
+    var overall = rated("overall");
+    warning.hidden = !(overall && overall < worst);
+  }
+
+  document.addEventListener("change", function (event) {
+    var form = marked(event, "data-rag-check");
+    if (form) checkRag(form);
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-rag-check]").forEach(checkRag);
   });
 
   document.addEventListener("submit", function (event) {
