@@ -173,6 +173,7 @@ def _literal_attributes(source: str) -> list[str]:
     found = []
     for name in TRANSLATED_ATTRIBUTES:
         for value in re.findall(rf'\s{name}="([^"]*)"', source):
+            value = re.sub(r"{%\s*blocktranslate.*?endblocktranslate\s*%}", "", value)
             if re.search(r"[A-Za-z]", re.sub(r"{%.*?%}|{{.*?}}", "", value)):
                 found.append(f"{name}={value!r}")
     return found
