@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,6 +13,7 @@ from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError
 from pmo.core.views import bad_request_page, form_errors
 from pmo.portfolio.selectors import filter_choices, pending_decision_projects
+from pmo.reports.checks import check_onepage_period, check_scope_codes
 from pmo.reports.forms import FORMATS, OnePageFilterForm
 from pmo.reports.onepage import render as documents
 from pmo.reports.onepage.build import build_onepage
@@ -20,6 +23,15 @@ from pmo.reports.onepage.build import build_onepage
 WEB_ROWS = 16
 
 
+def _checked(filters: dict[str, Any]) -> dict[str, Any]:
+    """``filters`` once the week has begun and the codes exist, as the API and ``pmo report``
+    require (a typo would otherwise give a real-looking empty page); else a DomainError."""
+    if filters.get("period"):
+        check_onepage_period(filters["period"])
+    check_scope_codes(filters)
+    return filters
+
+
 @login_required
 def onepage(request: HttpRequest) -> HttpResponse:
     """``/reports/onepage/``: every strategic project on one page, with filters and downloads."""
@@ -27,7 +39,9 @@ def onepage(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     error = ""
     try:
-        page = build_onepage(user_of(request), filters, period=filters.get("period") or None)
+        page = build_onepage(
+            user_of(request), _checked(filters), period=filters.get("period") or None
+        )
     except DomainError as exc:
         error, page = exc.message, build_onepage(user_of(request), {})
     query = request.GET.urlencode()
@@ -55,7 +69,7 @@ def onepage_download(request: HttpRequest, fmt: str) -> HttpResponse:
     try:
         page = build_onepage(
             user_of(request),
-            filters,
+            _checked(filters),
             period=filters.get("period") or None,
             language=translation.get_language(),
         )

@@ -50,3 +50,19 @@ def test_web_page_draws_fewer_wider_sub_columns_than_the_pdf(thirty):
     assert pdf_widths == [3]  # 30 cells, 10 a sub-column
     assert web_widths == [2]
     assert context(page)["boards"][0]["unit_pct"] == "33.3333"  # the documents are unchanged
+
+
+def test_web_page_and_downloads_refuse_a_week_not_begun_and_an_unknown_code(client, thirty):
+    import datetime as dt
+
+    from pmo.portfolio.periods import period_of
+
+    client.force_login(thirty["exec"])
+    coming = period_of(dt.date.today() + dt.timedelta(days=14), "weekly").key
+    page = client.get("/reports/onepage/", {"period": coming}).content.decode()
+    assert f"{coming} has not started yet" in page
+    wrong = client.get("/reports/onepage/", {"portfolio": "NOPE"}).content.decode()
+    assert "no such code &#x27;NOPE&#x27;" in wrong or "no such code 'NOPE'" in wrong
+    download = client.get("/reports/onepage.pdf", {"period": coming})
+    assert download.status_code == 400
+    assert f"{coming} has not started yet" in download.content.decode()
