@@ -74,5 +74,5 @@ def test_history_in_chinese(client: Client, users: Any, history: Any) -> None:
     assert "状态</span>: 进行中 → 暂停" in text
     # a service's own words (not a model field) read through the catalogue too
     assert "里程碑</span>: Go-live → 已由进度计划取代" in text
-    assert f"plan of {history.code}" in text
+    assert f"{history.code} 的进度计划" in text  # the object named in the reader's language
     assert "<td>系统</td>" in text
