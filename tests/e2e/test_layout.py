@@ -15,6 +15,18 @@ WIDE = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
+_CONTEXTS: list[Any] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_contexts() -> Any:
+    """Close the browser contexts a test opened: an open one keeps connections to the live
+    server, whose request threads then end after the test, outside its database."""
+    yield
+    while _CONTEXTS:
+        _CONTEXTS.pop().close()
+
+
 @pytest.fixture
 def demo(live_server: Any) -> None:
     """The demo portfolio of 60 projects and its users (password ``pmo-demo``)."""
@@ -27,6 +39,7 @@ def open_as(browser: Any, live_server: Any, username: str, viewport: dict[str, i
     """A page signed in as a demo user, in ``lang``, at ``viewport``."""
     context = browser.new_context(base_url=live_server.url, viewport=viewport, locale="en-GB")
     context.set_default_timeout(15_000)
+    _CONTEXTS.append(context)
     page = context.new_page()
     page.goto("/accounts/login/")
     page.fill("input[name=username]", username)
