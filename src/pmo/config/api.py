@@ -39,9 +39,15 @@ api = NinjaAPI(
     version="1",
     description=(
         "Portfolio status center: projects, status reports, RAID log, org units, people; "
-        "stage-gate governance: lifecycle templates, gate reviews, steering meetings; "
-        "capacity planning: resources, capacity, allocations, "
-        "what-if scenarios, the demand-against-capacity heat map."
+        "the one-page steering report; schedules: plans, tasks, links, baselines, MS Project "
+        "and XLSX import/export; stage-gate governance: lifecycle templates, gate reviews, "
+        "conditions, the gate calendar, steering meetings; dependencies between projects, "
+        "impact analysis and change requests; capacity planning: resources, capacity, "
+        "allocations, what-if scenarios, leveling runs, the demand-against-capacity heat map. "
+        "Sign in with the web session or `Authorization: Bearer <token>` (`pmo token create "
+        "USERNAME`). Lists are paged (`page`, `page_size`); updates carry the `version` read "
+        '(409 on a stale one); errors are `{"detail", "errors": [{"field", '
+        '"message"}]}` with a 4xx. [Back to PMO Hub](/)'
     ),
     auth=[BearerAuth(), django_auth],
     urls_namespace="api",

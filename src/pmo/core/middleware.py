@@ -1,4 +1,5 @@
-"""Bad input the views cannot see coming: NUL characters, numbers and dates out of range."""
+"""Bad input the views cannot see coming: NUL characters, numbers and dates out of range, and
+a page opened that only takes a form's submission."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -127,3 +129,25 @@ class OutOfRangeMiddleware:
             return None
         logger.warning("out-of-range input on %s", request.get_full_path(), exc_info=exception)
         return bad_request_page(request, _("A number or date in the request is out of range."))
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page address that only takes a form's POST, opened in the browser (a bookmark, a
+    typed URL), answers with the site's error page in the user's language instead of the
+    browser's bare "HTTP ERROR 405"; the status and the ``Allow`` header stay. The API keeps
+    its JSON errors."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            isinstance(response, HttpResponseNotAllowed)
+            and not response.content
+            and not request.path.startswith(API_PREFIX)
+        ):
+            page = render(request, "405.html", {"request_path": request.path}, status=405)
+            page["Allow"] = response["Allow"]
+            return page
+        return response

@@ -101,3 +101,20 @@ def test_a_nul_character_in_a_query_is_refused_in_the_users_language(
     assert page.status_code == 400
     assert "q: 文本不能包含 NUL (0x00) 字符" in _text(page)
     assert translation.get_language() == "en"  # the override did not leak
+
+
+@pytest.mark.django_db
+def test_opening_a_button_only_address_explains_in_the_users_language(
+    client: Client, users: Any
+) -> None:
+    client.force_login(users["member"])
+    page = client.get("/accounts/logout/")
+    assert page.status_code == 405 and page["Allow"] == "POST, OPTIONS"
+    assert page.templates[0].name == "405.html"
+    assert "cannot be opened as a page: nothing was changed" in _text(page)
+    assert 'href="/"' in _text(page)  # the top bar is there
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert "无法作为页面打开" in _text(client.get("/accounts/logout/"))
+    # the API keeps its own answer
+    api = client.put("/api/v1/projects")
+    assert api.status_code == 405 and "405.html" not in [t.name for t in api.templates]
