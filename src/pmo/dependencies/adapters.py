@@ -47,6 +47,7 @@ __all__ = [
     "WorkDays",
     "add_workdays",
     "analyse",
+    "breached_dependencies",
     "critical_chain",
     "load_network",
     "pushed_across",
@@ -434,6 +435,7 @@ def analyse(net: PortfolioNetwork, key: str, days: int) -> dict[str, Any]:
         if item.kind == "project":
             summary["finish_delay"] = delay
     source = net.items[net.index[key]]
+    dependencies = breached_dependencies(rows, net.projects)
     return {
         "source": {
             "key": key,
@@ -444,7 +446,60 @@ def analyse(net: PortfolioNetwork, key: str, days: int) -> dict[str, Any]:
         "assumed_years": sorted(assumed),
         "items": rows,
         "projects": sorted(per_project.values(), key=lambda p: (-p["max_delay"], p["project"])),
+        "dependencies": dependencies,
     }
+
+
+def _supplier_key(d: Any) -> str:
+    """The item of a dependency's supplier side whose date the agreed date is held against
+    (a milestone's own date, even when a plan task drives it)."""
+    if d["supplier_gate_id"]:
+        return f"g:{d['supplier_gate_id']}"
+    if d["supplier_milestone_id"]:
+        return f"m:{d['supplier_milestone_id']}"
+    return f"t:{d['supplier_task_id']}"
+
+
+def breached_dependencies(
+    rows: list[dict[str, Any]], projects: dict[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The open dependencies with an agreed date that the moved supplier dates of ``rows``
+    would pass: the commitment is broken even when the consumer has the float to keep its
+    own dates (the register would turn them "at risk")."""
+    moved = {row["key"]: row for row in rows}
+    out = []
+    for d in (
+        Dependency.objects.filter(status__in=OPEN_STATUSES, agreed_date__isnull=False)
+        .order_by("id")
+        .values(
+            "id",
+            "status",
+            "agreed_date",
+            "supplier_project_id",
+            "consumer_project_id",
+            "supplier_milestone_id",
+            "supplier_task_id",
+            "supplier_gate_id",
+        )
+    ):
+        row = moved.get(_supplier_key(d))
+        agreed = d["agreed_date"].isoformat() if d["agreed_date"] else ""
+        if row is None or not agreed or row["new_date"] <= agreed:
+            continue
+        out.append(
+            {
+                "id": d["id"],
+                "supplier": projects[d["supplier_project_id"]]["code"],
+                "consumer": projects[d["consumer_project_id"]]["code"],
+                "name": row["name"],
+                "agreed_date": agreed,
+                "date": row["date"],
+                "new_date": row["new_date"],
+                "already_late": row["date"] > agreed,
+                "status": d["status"],
+            }
+        )
+    return out
 
 
 def pushed_across(net: PortfolioNetwork, rows: list[dict[str, Any]]) -> set[str]:

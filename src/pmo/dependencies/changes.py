@@ -29,8 +29,8 @@ from pmo.dependencies.models import (
     ChangeStep,
     ChangeType,
 )
-from pmo.dependencies.services import notify, refresh_dependency_status
-from pmo.portfolio.access import can_edit_project, get_visible_project
+from pmo.dependencies.services import find_project, notify, refresh_dependency_status
+from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.models import Milestone, Program, Project
 from pmo.scheduling.models import Task
 
@@ -171,10 +171,10 @@ def create_change_request(*, actor: User, data: dict[str, Any]) -> ChangeRequest
     program: Program | None
     if code:
         try:
-            project = get_visible_project(actor, str(code))
+            project = find_project(actor, str(code))
         except NotFoundError:
             raise FieldError(
-                "project", gettext("no project with code %(code)s") % {"code": repr(code)}
+                "project", gettext("no project with code %(code)s") % {"code": code}
             ) from None
         if not can_edit_project(actor, project):
             raise PermissionDeniedError(
@@ -307,6 +307,7 @@ _AUDITED = ["state", "slip_days", "cost_impact", "effort_impact", "needs_steerin
 
 def _set_affected(cr: ChangeRequest) -> None:
     codes = [p["project"] for p in cr.impact.get("projects", [])]
+    codes += [d["consumer"] for d in cr.impact.get("dependencies", [])]  # commitments missed
     affected = Project.objects.filter(code__in=codes)
     if cr.project_id is not None:
         affected = affected.exclude(pk=cr.project_id)
@@ -405,6 +406,11 @@ def _users_of(projects: list[Project | None]) -> list[User | None]:
     return [p.manager.user if p and p.manager is not None else None for p in projects]
 
 
+def _others(users: Any, actor: User) -> list[User]:
+    """``users`` less the one who acted: nobody is told of their own step."""
+    return [u for u in users if u is not None and u.pk != actor.pk]
+
+
 @transaction.atomic
 def transition(
     *, actor: User, cr: ChangeRequest, action: str, note: str = "", version: int | None = None
@@ -467,7 +473,7 @@ def transition(
         affected = [locked.project, *locked.affected_projects.select_related("manager__user")]
         where = locked.project.code if locked.project else locked.program
         notify(
-            _users_of(affected),
+            _others(_users_of(affected), actor),
             _("%(code)s %(title)s: raised on %(project)s, your project may be affected"),
             {"code": locked.code, "title": locked.title, "project": where},
             url=url,
@@ -475,7 +481,7 @@ def transition(
         )
     if new == ChangeState.PMO_REVIEW:
         notify(
-            User.objects.filter(role__in=(Role.PMO_ADMIN, Role.PMO_MEMBER)),
+            _others(User.objects.filter(role__in=(Role.PMO_ADMIN, Role.PMO_MEMBER)), actor),
             _("%(code)s awaits the PMO review"),
             {"code": locked.code},
             url=url,
@@ -483,7 +489,7 @@ def transition(
         )
     if new == ChangeState.STEERING_REVIEW:
         notify(
-            User.objects.filter(role=Role.EXECUTIVE),
+            _others(User.objects.filter(role=Role.EXECUTIVE), actor),
             _("%(code)s is above the thresholds: steering decision needed"),
             {"code": locked.code},
             url=url,
@@ -491,7 +497,7 @@ def transition(
         )
     if new in (ChangeState.APPROVED, ChangeState.REJECTED):
         notify(
-            [locked.requested_by],
+            _others([locked.requested_by], actor),
             _("%(code)s: %(state)s"),
             {"code": locked.code, "state": new.label},
             url=url,
@@ -539,7 +545,7 @@ def _apply(actor: User, cr: ChangeRequest, note: str) -> ChangeRequest:
     )
     refresh_dependency_status(actor=actor)
     notify(
-        [cr.requested_by, *_users_of([cr.project, *cr.affected_projects.all()])],
+        _others([cr.requested_by, *_users_of([cr.project, *cr.affected_projects.all()])], actor),
         _("%(code)s applied: plans and forecasts updated"),
         {"code": cr.code},
         url=f"/change-requests/{cr.pk}/",

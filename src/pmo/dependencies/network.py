@@ -11,6 +11,7 @@ from django.utils.html import escape
 __all__ = ["network_svg", "shorten"]
 
 COLORS = {"at_risk": "#d97706", "broken": "#b91c1c", "resolved": "#9ca3af"}
+EDGE_ORDER = {"resolved": 0, "at_risk": 2, "broken": 3}  # the rest (1) in between
 COL_W, ROW_H, BOX_W, BOX_H = 230, 44, 180, 30
 NAME_WIDTH = 20  # what fits in a box after the code, in Latin letters (a CJK character is two)
 
@@ -63,7 +64,7 @@ def network_svg(deps: list[Any], chain_projects: set[str] | None = None) -> str:
     for p in sorted(projects.values(), key=lambda p: p.code):
         columns[p.program.code if p.program_id else "—"].append(p)
     pos: dict[str, tuple[int, int]] = {}
-    parts = []
+    parts = []  # the boxes with their labels, drawn over the edges so no line crosses a name
     for c, (program, members) in enumerate(sorted(columns.items())):
         x = 20 + c * COL_W
         parts.append(
@@ -82,7 +83,9 @@ def network_svg(deps: list[Any], chain_projects: set[str] | None = None) -> str:
                 f'<text x="{x + 6}" y="{y + 19}" font-size="11">{escape(p.code)} '
                 f"{escape(shorten(name))}</text></g>"
             )
-    for d in deps:
+    edges = []
+    # drawn in this order, so a broken or at-risk link is never hidden under a grey one
+    for d in sorted(deps, key=lambda d: (EDGE_ORDER.get(d.status, 1), d.pk)):
         (x1, y1), (x2, y2) = pos[d.supplier_project.code], pos[d.consumer_project.code]
         color = COLORS.get(d.status, "#475569")
         on_chain = (
@@ -94,7 +97,7 @@ def network_svg(deps: list[Any], chain_projects: set[str] | None = None) -> str:
             sx, ex = x1 + BOX_W // 2, x2 + BOX_W // 2
             sy, ey = (y1 + BOX_H, y2) if y2 > y1 else (y1, y2 + BOX_H)
         mid = (sx + ex) / 2
-        parts.append(
+        edges.append(
             f'<path d="M{sx},{sy} C{mid},{sy} {mid},{ey} {ex},{ey}" fill="none" '
             f'stroke="{color}" stroke-width="{3 if on_chain else 1.5}" '
             f'marker-end="url(#arrow)" data-dependency="{d.pk}" data-status="{d.status}"/>'
@@ -106,5 +109,5 @@ def network_svg(deps: list[Any], chain_projects: set[str] | None = None) -> str:
         f'viewBox="0 0 {width} {height}" role="img" id="network-svg">'
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#475569"/></marker>'
-        "</defs>" + "".join(parts) + "</svg>"
+        "</defs>" + "".join(edges) + "".join(parts) + "</svg>"
     )

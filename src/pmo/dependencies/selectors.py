@@ -196,6 +196,8 @@ def hidden_project_codes(user: User, codes: Iterable[str]) -> set[str]:
 def _impact_codes(impact: dict[str, Any]) -> set[str]:
     codes = {p["project"] for p in impact.get("projects", [])}
     codes |= {i["project"] for i in impact.get("items", [])}
+    for d in impact.get("dependencies", []):  # a consumer whose commitment is broken
+        codes |= {d["supplier"], d["consumer"]}
     if impact.get("source"):
         codes.add(impact["source"].get("project", ""))
     return codes
@@ -211,6 +213,11 @@ def _without(impact: dict[str, Any], hidden: set[str]) -> dict[str, Any]:
         **impact,
         "items": items,
         "projects": [p for p in impact.get("projects", []) if p["project"] not in hidden],
+        "dependencies": [
+            d
+            for d in impact.get("dependencies", [])
+            if d["supplier"] not in hidden and d["consumer"] not in hidden
+        ],
         "hidden_projects": len(hidden),
     }
     source = impact.get("source") or {}

@@ -26,7 +26,7 @@ from pmo.dependencies.models import (
     Notification,
 )
 from pmo.governance.models import ProjectGate
-from pmo.portfolio.access import can_edit_project, get_visible_project
+from pmo.portfolio.access import can_edit_project, get_visible_project, visible_projects
 from pmo.portfolio.models import Milestone, Project
 from pmo.scheduling.models import Task
 from pmo.scheduling.walltime import from_db
@@ -34,6 +34,7 @@ from pmo.scheduling.walltime import from_db
 __all__ = [
     "create_dependency",
     "delete_dependency",
+    "find_project",
     "mark_notifications_read",
     "notify",
     "refresh_dependency_status",
@@ -112,6 +113,21 @@ def mark_notifications_read(user: User, ids: list[int] | None = None) -> int:
     return unread.update(read_at=timezone.now())
 
 
+def find_project(user: User, code: str) -> Project:
+    """The visible project with ``code`` as a person types it: surrounding spaces and the
+    letter case do not matter (``p0004`` is P0004)."""
+    code = code.strip()
+    try:
+        return get_visible_project(user, code)
+    except NotFoundError:
+        match = (
+            visible_projects(user).filter(code__iexact=code).values_list("code", flat=True).first()
+        )
+        if match is None:
+            raise
+        return get_visible_project(user, match)
+
+
 def _endpoint(
     user: User, side: str, data: dict[str, Any]
 ) -> tuple[Project, Milestone | None, Task | None, ProjectGate | None]:
@@ -119,10 +135,10 @@ def _endpoint(
     if not code:
         raise FieldError(f"{side}_project", gettext("is required (a project code)"))
     try:
-        project = get_visible_project(user, str(code))
+        project = find_project(user, str(code))
     except NotFoundError:
         raise FieldError(
-            f"{side}_project", gettext("no project with code %(code)s") % {"code": repr(code)}
+            f"{side}_project", gettext("no project with code %(code)s") % {"code": code}
         ) from None
     milestone_id, task_id = data.get(f"{side}_milestone"), data.get(f"{side}_task")
     gate_id = data.get(f"{side}_gate")

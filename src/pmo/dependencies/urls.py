@@ -7,6 +7,7 @@ app_name = "dependencies"
 urlpatterns = [
     path("dependencies/", views.dependency_list, name="dependency_list"),
     path("dependencies/new/", views.dependency_create, name="dependency_create"),
+    path("dependencies/endpoints/", views.dependency_endpoints, name="dependency_endpoints"),
     path("dependencies/<int:pk>/status/", views.dependency_status, name="dependency_status"),
     path("dependencies/<int:pk>/delete/", views.dependency_delete, name="dependency_delete"),
     path("impact/", views.impact, name="impact"),

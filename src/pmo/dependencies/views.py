@@ -21,10 +21,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
-from pmo.core.errors import DomainError, NotFoundError
+from pmo.core.errors import DomainError, FieldError, NotFoundError
 from pmo.core.http import posted_version
 from pmo.dependencies import changes, selectors, services
 from pmo.dependencies.models import (
+    ChangeState,
     ChangeType,
     Criticality,
     DependencyStatus,
@@ -32,7 +33,8 @@ from pmo.dependencies.models import (
     Notification,
 )
 from pmo.dependencies.network import network_svg
-from pmo.portfolio.access import can_edit_project, get_visible_project, visible_projects
+from pmo.governance.models import ProjectGate
+from pmo.portfolio.access import can_edit_project, visible_projects
 from pmo.portfolio.models import Milestone
 from pmo.scheduling.models import Task
 from pmo.scheduling.walltime import from_db
@@ -62,17 +64,121 @@ NUMBER_FIELDS = {
 }
 
 
+#: The form labels of the fields a service may name in an error.
+FIELD_LABELS = {
+    **NUMBER_FIELDS,
+    "supplier_project": gettext_lazy("Supplier project"),
+    "consumer_project": gettext_lazy("Consumer project"),
+    "supplier_milestone": gettext_lazy("Supplier milestone or gate"),
+    "consumer_milestone": gettext_lazy("Consumer milestone or gate"),
+    "supplier_gate": gettext_lazy("Supplier milestone or gate"),
+    "consumer_gate": gettext_lazy("Consumer milestone or gate"),
+    "supplier_task": gettext_lazy("Supplier milestone or gate"),
+    "consumer_task": gettext_lazy("Consumer milestone or gate"),
+    "project": gettext_lazy("Project"),
+    "program": gettext_lazy("Program"),
+    "type": gettext_lazy("Type"),
+    "title": gettext_lazy("Title"),
+    "status": gettext_lazy("Status"),
+    "agreed_date": gettext_lazy("Agreed date"),
+    "criticality": gettext_lazy("Criticality"),
+    "system": gettext_lazy("System"),
+    "note": gettext_lazy("Note"),
+    "days": gettext_lazy("Slip or added work (working days)"),
+    "source": gettext_lazy("Milestone"),
+}
+
+
+def _message(exc: DomainError) -> str:
+    """A domain error for a page: a field is named by its form label, not its key."""
+    if isinstance(exc, FieldError) and exc.errors:
+        label = FIELD_LABELS.get(exc.field)
+        if label is not None:
+            return _("%(field)s: %(message)s") % {
+                "field": label,
+                "message": exc.errors[0]["message"],
+            }
+    return exc.message
+
+
 def _not_a_number(key: str) -> str:
     return _("%(field)s must be a whole number.") % {"field": NUMBER_FIELDS[key]}
+
+
+#: The fields of the register form that are kept when it comes back with an error.
+FORM_FIELDS = (
+    "supplier_project",
+    "supplier_item",
+    "consumer_project",
+    "consumer_item",
+    "type",
+    "lag",
+    "criticality",
+    "agreed_date",
+    "system",
+)
+
+
+def endpoint_choices(user: Any, code: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The open milestones, gates and tasks of the project ``code`` (empty if unknown),
+    grouped for a select: values ``m:<id>``, ``g:<id>``, ``t:<id>``."""
+    if not code:
+        return []
+    try:
+        project = services.find_project(user, code)
+    except NotFoundError:
+        return []
+    milestones = [
+        (f"m:{m.pk}", f"{m.name} · {m.forecast_date or m.baseline_date or '—'}")
+        for m in Milestone.objects.filter(project=project, actual_date__isnull=True).order_by(
+            "forecast_date", "id"
+        )
+    ]
+    gates = [
+        (f"g:{g.pk}", f"{g.gate} · {g.forecast}")
+        for g in ProjectGate.objects.filter(lifecycle__project=project, actual__isnull=True)
+        .select_related("gate")
+        .order_by("forecast", "id")
+    ]
+    tasks = [
+        (f"t:{pk}", f"{name} · {wall.date() if (wall := from_db(finish)) else '—'}")
+        for pk, name, finish in Task.objects.filter(
+            plan__project=project, summary=False, percent_complete__lt=100
+        )
+        .order_by("start", "uid")
+        .values_list("pk", "name", "finish")[:500]
+    ]
+    groups = [
+        (str(_("Milestones")), milestones),
+        (str(_("Gates")), gates),
+        (str(_("Plan tasks")), tasks),
+    ]
+    return [(label, rows) for label, rows in groups if rows]
+
+
+@login_required
+def dependency_endpoints(request: HttpRequest) -> HttpResponse:
+    """The endpoint select of one side for the chosen project (htmx, register form)."""
+    side = "consumer" if request.GET.get("side") == "consumer" else "supplier"
+    code = request.GET.get(f"{side}_project", "")
+    return render(
+        request,
+        "dependencies/partials/_endpoint_select.html",
+        {"side": side, "groups": endpoint_choices(user_of(request), code), "chosen": ""},
+    )
 
 
 @login_required
 def dependency_list(request: HttpRequest) -> HttpResponse:
     """The register, the network picture and (for a chosen milestone) its critical chain."""
+    return _dependency_page(request, {})
+
+
+def _dependency_page(request: HttpRequest, form: dict[str, str], status: int = 200) -> HttpResponse:
     user = user_of(request)
     project = request.GET.get("project") or None
-    status = request.GET.get("status") or None
-    deps = list(selectors.list_dependencies(user, project=project, status=status)[:500])
+    status_filter = request.GET.get("status") or None
+    deps = list(selectors.list_dependencies(user, project=project, status=status_filter)[:500])
     for d in deps:
         d.supplier_label = selectors.label(d, "supplier")  # type: ignore[attr-defined]
         d.consumer_label = selectors.label(d, "consumer")  # type: ignore[attr-defined]
@@ -88,7 +194,7 @@ def dependency_list(request: HttpRequest) -> HttpResponse:
         except NotFoundError as exc:
             raise Http404(exc.message) from None
         except DomainError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, _message(exc))
     chain_projects = {c["project"] for c in chain}
     targets = [
         (f"m:{m.pk}", f"{m.project.code} · {m.name}")
@@ -114,20 +220,39 @@ def dependency_list(request: HttpRequest) -> HttpResponse:
             "targets": targets,
             "target": target or "",
             "project": project or "",
-            "status": status or "",
+            "status": status_filter or "",
             "statuses": DependencyStatus.choices,
             "types": DependencyType.choices,
             "criticalities": Criticality.choices,
+            "form": form,
+            "form_projects": [
+                (p.code, p.display_name) for p in visible_projects(user).order_by("code")[:1000]
+            ],
+            "supplier_groups": endpoint_choices(user, form.get("supplier_project", "")),
+            "consumer_groups": endpoint_choices(user, form.get("consumer_project", "")),
         },
+        status=status,
     )
+
+
+#: The model field of each kind of endpoint in a register-form choice ``m:<id>`` etc.
+ENDPOINT_KINDS = {"m": "milestone", "g": "gate", "t": "task"}
 
 
 @login_required
 @require_POST
 def dependency_create(request: HttpRequest) -> HttpResponse:
+    """Register a dependency from the form; an error brings the form back as it was typed."""
+    form = {k: request.POST.get(k, "") for k in FORM_FIELDS}
     data: dict[str, Any] = {
-        k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken" and v != ""
+        k: v
+        for k, v in request.POST.items()
+        if k not in ("csrfmiddlewaretoken", "supplier_item", "consumer_item") and v != ""
     }
+    for side in ("supplier", "consumer"):
+        kind, _sep, pk = request.POST.get(f"{side}_item", "").partition(":")
+        if kind in ENDPOINT_KINDS and pk:
+            data[f"{side}_{ENDPOINT_KINDS[kind]}"] = pk
     for key in (
         "lag",
         "supplier_milestone",
@@ -142,13 +267,30 @@ def dependency_create(request: HttpRequest) -> HttpResponse:
                 data[key] = int(data[key])
             except ValueError:
                 messages.error(request, _not_a_number(key))
-                return redirect("dependencies:dependency_list")
+                return _dependency_page(request, form, status=422)
+    for side, label in (
+        ("supplier", _("Choose the supplier's milestone, gate or task.")),
+        ("consumer", _("Choose the consumer's milestone, gate or task.")),
+    ):
+        if data.get(f"{side}_project") and not any(
+            data.get(f"{side}_{kind}") for kind in ENDPOINT_KINDS.values()
+        ):
+            messages.error(request, label)
+            return _dependency_page(request, form, status=422)
     try:
         dep = services.create_dependency(actor=user_of(request), data=data)
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"D{dep.pk}")
+        messages.error(request, _message(exc))
+        return _dependency_page(request, form, status=422)
+    messages.success(
+        request,
+        _("Dependency #%(id)s registered: %(consumer)s depends on %(supplier)s.")
+        % {
+            "id": dep.pk,
+            "consumer": dep.consumer_project.code,
+            "supplier": dep.supplier_project.code,
+        },
+    )
     return redirect("dependencies:dependency_list")
 
 
@@ -164,7 +306,7 @@ def dependency_status(request: HttpRequest, pk: int) -> HttpResponse:
             actor=user, dep=dep, data={"status": request.POST.get("status", "")}, version=version
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, _message(exc))
     return redirect("dependencies:dependency_list")
 
 
@@ -177,7 +319,7 @@ def dependency_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.delete_dependency(actor=user, dep=dep, version=posted_version(request))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, _message(exc))
     else:
         messages.success(request, _("Dependency #%(id)s deleted.") % {"id": pk})
     return redirect("dependencies:dependency_list")
@@ -195,9 +337,9 @@ def impact(request: HttpRequest) -> HttpResponse:
     error = ""
     if code:
         try:
-            project = get_visible_project(user, code)
-        except NotFoundError as exc:
-            error = exc.message
+            project = services.find_project(user, code)
+        except NotFoundError:
+            error = _("no project with code %(code)s") % {"code": code}
     if project is not None:
         milestones = list(
             Milestone.objects.filter(project=project, actual_date__isnull=True).order_by(
@@ -226,7 +368,7 @@ def impact(request: HttpRequest) -> HttpResponse:
             except (ValueError, Milestone.DoesNotExist, Task.DoesNotExist):
                 error = _("choose a milestone or a task of the project and a whole number of days")
             except DomainError as exc:
-                error = exc.message
+                error = _message(exc)
     if result is not None:
         result = selectors.visible_impact(user, result)
         result["projects"] = selectors.impact_projects(result)
@@ -280,7 +422,7 @@ def change_create(request: HttpRequest) -> HttpResponse:
     try:
         cr = changes.create_change_request(actor=user_of(request), data=data)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, _message(exc))
         return redirect(_what_if_url(data))  # back to the analysis it was raised from
     return redirect("dependencies:change_detail", cr.pk)
 
@@ -310,11 +452,12 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "cr": cr,
             "impact_projects": selectors.impact_projects(seen.impact),
+            "breached": seen.impact.get("dependencies", []),
             "hidden_projects": seen.hidden_projects,
             "applied_count": len(seen.impact.get("applied", [])),
             "currency": cr.project.currency if cr.project else "",
             "actions": changes.allowed_actions(user, cr),
-            "steps": cr.steps.select_related("actor"),
+            "steps": cr.steps.select_related("actor__person"),
             "affected": seen.affected,
             "thresholds": changes.thresholds(),
         },
@@ -328,7 +471,7 @@ def change_transition(request: HttpRequest, pk: int) -> HttpResponse:
     cr = _or_404(selectors.get_change_request, user, pk)
     try:
         version = posted_version(request)
-        changes.transition(
+        updated = changes.transition(
             actor=user,
             cr=cr,
             action=request.POST.get("action", ""),
@@ -336,8 +479,24 @@ def change_transition(request: HttpRequest, pk: int) -> HttpResponse:
             version=version,
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, _message(exc))
+    else:
+        done = DONE.get(request.POST.get("action", ""))
+        if done is not None:
+            messages.success(
+                request, done % {"code": cr.code, "state": ChangeState(updated.state).label}
+            )
     return redirect("dependencies:change_detail", pk)
+
+
+#: The confirmation of each workflow step (``state``: where the request is now).
+DONE = {
+    "submit": gettext_lazy("%(code)s submitted. State: %(state)s."),
+    "approve": gettext_lazy("Approval recorded. State of %(code)s: %(state)s."),
+    "reject": gettext_lazy("%(code)s rejected."),
+    "withdraw": gettext_lazy("%(code)s withdrawn."),
+    "apply": gettext_lazy("%(code)s applied: plans and forecasts updated."),
+}
 
 
 @login_required

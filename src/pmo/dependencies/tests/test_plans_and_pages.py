@@ -176,7 +176,7 @@ def test_the_what_if_page_adds_work_to_a_task(client: Any, make_project: Any, us
     assert untitled.redirect_chain[-1][0] == (
         f"/impact/?project=PLAN1&source=task&task={design.pk}&days=2"
     )
-    assert "title: is required" in untitled.content.decode()
+    assert "Title: is required" in untitled.content.decode()
     assert ChangeRequest.objects.count() == 1
     # a task of another project is refused with a message, not an error page
     bad = client.get("/impact/?project=PLAN1&source=task&task=999999&days=2")
