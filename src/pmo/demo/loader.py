@@ -385,10 +385,11 @@ def _add_plans(
             signoff=plan.signoff,
             go_live=plan.go_live,
             progress=plan.percent,
+            closed=plan.closed,
         )
-        # the plan set the finish dates (its go-live); the start and the plan are its too
+        # the plan set the finish dates (its closure); the start and the plan are its too
         project.refresh_from_db(fields=["forecast_finish", "baseline_finish", "version"])
-        project.start_date, project.planned_finish = plan.start, plan.go_live[0]
+        project.start_date, project.planned_finish = plan.start, plan.closed[0]
         Project.objects.filter(pk=project.pk).update(
             start_date=project.start_date, planned_finish=project.planned_finish
         )

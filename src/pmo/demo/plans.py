@@ -1,6 +1,8 @@
 """Demo plans: a few demo projects get a schedule (China calendar, baseline, one slip).
 
-A plan runs from the project's start to its go-live, its milestones on the project's gates.
+A plan runs from the project's start through its go-live to its closure (two weeks of
+hypercare and handover), its milestones on the project's gates: the plan's finish is the
+project's forecast finish and the closure gate's date (ADR 0002).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ __all__ = ["PLANNED_PROJECTS", "PlanDates", "add_demo_plans", "staff_demo_plans"
 
 PLANNED_PROJECTS = 3
 DAY = 480
-MILESTONES = ("Charter approved", "Design sign-off", "Go-live")
+MILESTONES = ("Charter approved", "Design sign-off", "Go-live", "Project closed")
+HYPERCARE_DAYS = 10  # working days from go-live to closure (hypercare and handover)
 CHINA_WEEK = [[(540, 720), (780, 1080)]] * 5 + [[], []]  # 09:00-12:00, 13:00-18:00
 
 # (uid, outline level, name, working days, predecessors "uid[type][+lag days]")
@@ -51,6 +54,9 @@ TEMPLATE: list[tuple[int, int, str, float, list[tuple[int, str, int]]]] = [
     (14, 2, "User acceptance test", 8, [(12, "FS", 0), (10, "FS", 0)]),
     (15, 2, "Training", 5, [(14, "SS", 3)]),
     (16, 2, "Go-live", 0, [(14, "FS", 0), (15, "FF", 0)]),
+    (18, 1, "Close", 0, []),
+    (19, 2, "Hypercare and handover", HYPERCARE_DAYS, [(16, "FS", 0)]),
+    (20, 2, "Project closed", 0, [(19, "FS", 0)]),
 ]
 
 
@@ -67,7 +73,8 @@ STAFF = {
 }
 
 # the summary task each task belongs to, to stretch the template over a project's phases
-GROUP = {2: 0, 3: 0, 5: 1, 6: 1, 7: 1}  # the rest (build and deploy) is group 2
+# (build and deploy: 2; closing: 3, which keeps its days)
+GROUP = {2: 0, 3: 0, 5: 1, 6: 1, 7: 1, 19: 3, 20: 3}
 # working days of each group on the template's critical path (Build and Deploy together)
 GROUP_DAYS = (5, 12, 43)
 
@@ -80,6 +87,7 @@ class PlanDates:
     charter: dt.date
     signoff: dt.date
     go_live: tuple[dt.date, dt.date]  # baseline, forecast
+    closed: tuple[dt.date, dt.date]  # baseline, forecast: the project's finish
     percent: int
 
 
@@ -97,7 +105,7 @@ def demo_plan(
     the work as :data:`STAFF` says; the plan's resources are named by these codes, so
     their assignments become the project's demand on the pools.
     """
-    factors = [span / days for span, days in zip(spans, GROUP_DAYS, strict=True)]
+    factors = [span / days for span, days in zip(spans, GROUP_DAYS, strict=True)] + [1.0]
     tasks = [
         TaskData(
             uid=uid,
@@ -215,13 +223,15 @@ def _dates(plan: Plan) -> PlanDates:
     weight = sum(t.duration for t in leaves) or 1
     percent = round(sum(t.duration * float(t.percent_complete) for t in leaves) / weight)
     start = from_db(plan.start)
-    charter, signoff, go_live = (by_name[n] for n in MILESTONES)
+    charter, signoff, go_live, closed = (by_name[n] for n in MILESTONES)
     assert start is not None and charter.actual_date and signoff.actual_date
     assert go_live.baseline_date and go_live.forecast_date
+    assert closed.baseline_date and closed.forecast_date
     return PlanDates(
         start=start.date(),
         charter=charter.actual_date,
         signoff=signoff.actual_date,
         go_live=(go_live.baseline_date, go_live.forecast_date),
+        closed=(closed.baseline_date, closed.forecast_date),
         percent=percent,
     )

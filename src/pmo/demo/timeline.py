@@ -194,12 +194,14 @@ def fit_plan(
     signoff: dt.date,
     go_live: tuple[dt.date, dt.date],
     progress: int,
+    closed: tuple[dt.date, dt.date] | None = None,
 ) -> Timeline:
     """The timeline of a project in execution whose plan dates its gates.
 
     The plan's *Charter approved* opens the planning phase, its *Design sign-off* the
-    execution phase and its *Go-live* (baseline, forecast) the closing phase; gates before
-    the charter share the time up to it in proportion to their expected days.
+    execution phase, its *Go-live* (baseline, forecast) the closing phase and its *Project
+    closed* (``closed``) the last gate; gates before the charter share the time up to it in
+    proportion to their expected days.
     """
     phases = timeline.phases
     last = len(phases) - 1
@@ -223,6 +225,9 @@ def fit_plan(
         if j == into_closing:
             planned.append(go_live[0])
             forecast.append(go_live[1])
+        elif j == last and closed is not None:
+            planned.append(closed[0])
+            forecast.append(closed[1])
         else:
             days = dt.timedelta(days=phases[j - 1].expected_days)
             planned.append(planned[-1] + days)
