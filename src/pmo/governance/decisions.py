@@ -45,27 +45,46 @@ __all__ = ["close_condition", "decide_gate"]
 MOVING = {Outcome.GO, Outcome.GO_WITH_CONDITIONS}
 
 
-def _check_conditions(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _check_conditions(
+    conditions: list[dict[str, Any]], decided_on: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """The conditions, checked; each error names its row (1-based) and field as the user
+    sees them ("Condition 2: choose the owner"), the ``field`` path stays for the API."""
     errors: list[dict[str, str]] = []
+    shown: list[str] = []
     clean = []
     owners = set(
         Person.objects.filter(
             pk__in=[c.get("owner_id") for c in conditions if isinstance(c.get("owner_id"), int)]
         ).values_list("pk", flat=True)
     )
+
+    def fail(i: int, field: str, message: str) -> None:
+        errors.append({"field": f"conditions.{i}.{field}", "message": message})
+        shown.append(_("Condition %(row)s: %(problem)s") % {"row": i + 1, "problem": message})
+
     for i, c in enumerate(conditions):
         text = (c.get("text") or "").strip()
         if not text:
-            errors.append({"field": f"conditions.{i}.text", "message": _("is required")})
-        if c.get("owner_id") not in owners:
-            errors.append({"field": f"conditions.{i}.owner_id", "message": _("no such person")})
-        if not isinstance(c.get("due_date"), dt.date):
-            errors.append({"field": f"conditions.{i}.due_date", "message": _("a date is required")})
-        clean.append({"text": text[:300], "owner_id": c.get("owner_id"), "due": c.get("due_date")})
+            fail(i, "text", _("describe the condition"))
+        owner = c.get("owner_id")
+        if owner in (None, ""):
+            fail(i, "owner_id", _("choose the owner"))
+        elif owner not in owners:
+            fail(i, "owner_id", _("the owner is not a known person"))
+        due = c.get("due_date")
+        if not isinstance(due, dt.date):
+            fail(i, "due_date", _("give the due date"))
+        elif decided_on is not None and due < decided_on:
+            fail(
+                i,
+                "due_date",
+                _("the due date %(date)s is before the decision (%(decided)s)")
+                % {"date": f"{due:%Y-%m-%d}", "decided": f"{decided_on:%Y-%m-%d}"},
+            )
+        clean.append({"text": text[:300], "owner_id": owner, "due": due})
     if errors:
-        raise ValidationFailed(
-            "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
-        )
+        raise ValidationFailed("; ".join(shown), errors=errors)
     return clean
 
 
@@ -130,14 +149,14 @@ def decide_gate(
         raise FieldError("conditions", _("only a go with conditions carries conditions"))
     if outcome in {Outcome.STOP, Outcome.HOLD, Outcome.RECYCLE} and not rationale:
         raise FieldError("rationale", _("give the reason for this decision"))
-    clean_conditions = _check_conditions(conditions)
+    clean_conditions = _check_conditions(conditions, decided_on)
     target = None
     phases = list(lifecycle.template.phases.order_by("order"))
     if outcome == Outcome.RECYCLE:
         target = next((p for p in phases if p.key == recycle_to), None)
         if target is None or target.order > lifecycle.current_phase.order:
             raise FieldError(
-                "recycle_to", _("the key of the current phase or an earlier one is required")
+                "recycle_to", _("choose the phase to go back to: the current one or an earlier one")
             )
     elif recycle_to:
         raise FieldError("recycle_to", _("only a recycle decision goes back to a phase"))
@@ -222,7 +241,10 @@ def _apply(
     project = lifecycle.project
     outcome = decision.outcome
     if outcome == Outcome.HOLD:
+        # the project waits in its phase: "On hold" in the status center until a later
+        # decision (go, recycle, stop) moves it again
         _refresh(lifecycle)
+        _sync_project(actor, project, lifecycle.current_phase.category, ProjectState.ON_HOLD)
         return
     PhaseEntry.objects.filter(lifecycle=lifecycle, left_on__isnull=True).update(left_on=day)
     if outcome == Outcome.STOP:
@@ -230,7 +252,10 @@ def _apply(
         lifecycle.version += 1
         lifecycle.save(update_fields=["state", "version", "updated_at"])
         _refresh(lifecycle)
-        _sync_project(actor, project, Phase.CLOSED, ProjectState.CLOSED)
+        # a stopped project is closed in the phase it was stopped in: closed in a phase
+        # other than "Closed" is how the status center and reports tell a kill from a
+        # normal completion (the project states have no "cancelled")
+        _sync_project(actor, project, lifecycle.current_phase.category, ProjectState.CLOSED)
         return
     if outcome in MOVING:
         new_phase = phases[review.gate.order]

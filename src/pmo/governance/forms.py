@@ -77,7 +77,17 @@ class DecisionForm(forms.Form):
             for i in range(CONDITION_ROWS)
         ]
 
+    def _filled_rows(self) -> list[int]:
+        data = self.cleaned_data
+        return [
+            i
+            for i in range(CONDITION_ROWS)
+            if data.get(f"condition_{i}") or data.get(f"owner_{i}") or data.get(f"due_{i}")
+        ]
+
     def conditions(self) -> list[dict[str, Any]]:
+        """The filled condition rows (a row with only an owner or a date counts: its missing
+        text is reported rather than the row dropped without a word)."""
         data = self.cleaned_data
         return [
             {
@@ -85,9 +95,32 @@ class DecisionForm(forms.Form):
                 "owner_id": data[f"owner_{i}"],
                 "due_date": data[f"due_{i}"],
             }
-            for i in range(CONDITION_ROWS)
-            if data.get(f"condition_{i}")
+            for i in self._filled_rows()
         ]
+
+    def add_service_errors(self, errors: list[dict[str, str]]) -> None:
+        """Show the errors of the services next to the fields they are about: a form field
+        (``decided_on``), or ``conditions.<n>.<text|owner_id|due_date>`` (the n-th filled
+        row) → that row's cell; anything else above the form."""
+        rows = self._filled_rows()  # before add_error drops values from cleaned_data
+        columns = {"text": "condition", "owner_id": "owner", "due_date": "due"}
+        for error in errors:
+            field, message = error.get("field") or "", error["message"]
+            parts = field.split(".")
+            target: str | None = None
+            if field in self.fields:
+                target = field
+            elif field == "conditions":
+                target = "condition_0"
+            elif (
+                len(parts) == 3
+                and parts[0] == "conditions"
+                and parts[1].isdigit()
+                and int(parts[1]) < len(rows)
+                and parts[2] in columns
+            ):
+                target = f"{columns[parts[2]]}_{rows[int(parts[1])]}"
+            self.add_error(target, message)
 
 
 class MeetingForm(forms.Form):
@@ -158,13 +191,13 @@ class PhaseForm(forms.Form):
     criteria = forms.CharField(
         label=_("Criteria"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 40}),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 48}),
         help_text=_("One per line: text | Chinese text. Start with ? if optional, > if entry."),
     )
     deliverables = forms.CharField(
         label=_("Deliverables"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 48}),
         help_text=_("One per line: name | Chinese name | template link. Start with ? if optional."),
     )
 
@@ -174,6 +207,50 @@ class PhaseForm(forms.Form):
 
 
 PhaseFormSet = forms.formset_factory(PhaseForm, extra=2)
+
+_GATE_FIELDS = {
+    "code": "gate_code",
+    "name": "gate_name",
+    "name_zh": "gate_name_zh",
+    "decider_roles": "decider_roles",
+    "decider_ids": "decider_roles",
+}
+
+
+def template_error_text(field: str, message: str, rows: list[int] | None = None) -> str:
+    """An error of the template services as the editor shows it: ``phases.1.key`` → "Phase
+    row 2, Key: …" (rows numbered as on screen, ``rows`` maps the phases sent to the editor's
+    rows when blank rows were left out), header fields by their label."""
+    parts = field.split(".") if field else []
+    if not parts:
+        return message
+    if parts[0] != "phases" or len(parts) < 2 or not parts[1].isdigit():
+        header = TemplateHeaderForm.base_fields.get(parts[0])
+        shown = header.label if header is not None else _("Phases")
+        return _("%(field)s: %(message)s") % {"field": shown, "message": message}
+    index = int(parts[1])
+    row = (rows[index] if rows is not None and index < len(rows) else index) + 1
+    rest = parts[2:]
+    label: Any = None
+    if rest and rest[0] == "gate":
+        sub = rest[1:]
+        if sub and sub[0] in {"criteria", "deliverables"}:
+            label = PhaseForm.base_fields[sub[0]].label
+            if len(sub) > 1 and sub[1].isdigit():
+                label = _("%(field)s, line %(line)s") % {"field": label, "line": int(sub[1]) + 1}
+        elif sub and sub[0] in _GATE_FIELDS:
+            label = PhaseForm.base_fields[_GATE_FIELDS[sub[0]]].label
+        else:
+            label = PhaseForm.base_fields["gate_code"].label
+    elif rest and rest[0] in PhaseForm.base_fields:
+        label = PhaseForm.base_fields[rest[0]].label
+    if label is None:
+        return _("Phase row %(row)s: %(message)s") % {"row": row, "message": message}
+    return _("Phase row %(row)s, %(field)s: %(message)s") % {
+        "row": row,
+        "field": label,
+        "message": message,
+    }
 
 
 def _parts(line: str, count: int) -> list[str]:

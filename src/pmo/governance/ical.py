@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pmo.governance.selectors import CalendarEntry
 
@@ -54,7 +55,10 @@ def gate_calendar_ics(entries: Iterable[CalendarEntry], *, host: str, name: str)
         )
         if entry.overdue:
             summary = "⚠ " + summary
-        description = f"planned {entry.planned:%Y-%m-%d}, forecast {entry.due:%Y-%m-%d}"
+        description = gettext("planned %(planned)s, forecast %(due)s") % {
+            "planned": f"{entry.planned:%Y-%m-%d}",
+            "due": f"{entry.due:%Y-%m-%d}",
+        }
         lines += [
             "BEGIN:VEVENT",
             f"UID:gate-{project.pk}-{entry.gate.pk}@{host}",

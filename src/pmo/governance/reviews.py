@@ -390,7 +390,17 @@ class AgendaItem(models.Model):
             .order_by("-id")
             .first()
         )  # a no-go and a new review since: the new review is what counts
-        return None if latest is None else GateDecision.objects.filter(review=latest).first()
+        decision = None if latest is None else GateDecision.objects.filter(review=latest).first()
+        if decision is not None and self.gate is not None:
+            undone = GateDecision.objects.filter(
+                review__lifecycle_id=latest.lifecycle_id,  # type: ignore[union-attr]
+                outcome=Outcome.RECYCLE,
+                pk__gt=decision.pk,
+                recycle_to__order__lt=self.gate.order,
+            ).exists()  # recycled back before this gate since: it must be passed again
+            if undone:
+                return None
+        return decision
 
 
 class OutcomeKind(models.TextChoices):

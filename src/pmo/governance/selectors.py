@@ -21,6 +21,7 @@ from pmo.governance.models import (
     GateReview,
     LifecycleState,
     LifecycleTemplate,
+    Outcome,
     PhaseDefinition,
     PhaseEntry,
     ProjectGate,
@@ -175,7 +176,13 @@ def phase_rows(lifecycle: ProjectLifecycle, today: dt.date | None = None) -> lis
         for g in ProjectGate.objects.filter(lifecycle=lifecycle).select_related("gate")
     }
     days: dict[int, int] = {}
-    for entry in PhaseEntry.objects.filter(lifecycle=lifecycle):
+    order_of = {p.pk: p.order for p in phases}
+    entries = PhaseEntry.objects.filter(lifecycle=lifecycle).select_related("decision")
+    for entry in entries.order_by("entered_on", "id"):
+        if entry.decision is not None and entry.decision.outcome == Outcome.RECYCLE:
+            # a recycle starts the phases from its target over: their earlier time is history
+            back_to = order_of.get(entry.phase_id, 0)
+            days = {pk: n for pk, n in days.items() if order_of.get(pk, 0) < back_to}
         end = entry.left_on or (
             today if lifecycle.state == LifecycleState.ACTIVE else entry.entered_on
         )
@@ -353,6 +360,7 @@ def _readable(items: list[AgendaItem]) -> list[AgendaItem]:
         i for i in items if i.kind == AgendaKind.GATE and i.gate_id and i.project_id is not None
     ]
     latest: dict[tuple[int, int], GateReview] = {}
+    recycles: dict[int, list[tuple[int, int]]] = {}
     if gate_lines:
         reviews = (
             GateReview.objects.filter(
@@ -365,13 +373,35 @@ def _readable(items: list[AgendaItem]) -> list[AgendaItem]:
         )
         for row in reviews:  # a no-go and a new review since: the new one counts
             latest[(row.at_project, row.gate_id)] = row
+        recycles = _recycles({i.project_id for i in gate_lines if i.project_id is not None})
     for item in gate_lines:
-        item.decided_since = _decision_of(latest.get((item.project_id, item.gate_id)))  # type: ignore[arg-type]
+        decided = _decision_of(latest.get((item.project_id, item.gate_id)))  # type: ignore[arg-type]
+        if decided is not None and _undone(decided, item.gate, recycles.get(item.project_id, [])):  # type: ignore[arg-type]
+            decided = None
+        item.decided_since = decided
     texts = render_refs([i.ref for i in items if i.ref])
     for item in items:
         if item.ref:
             item.ref_text = texts.get(item.ref)
     return items
+
+
+def _recycles(project_ids: set[int]) -> dict[int, list[tuple[int, int]]]:
+    """Per project, its recycle decisions as (decision id, order of the phase gone back to)."""
+    found: dict[int, list[tuple[int, int]]] = {}
+    for project_id, pk, order in GateDecision.objects.filter(
+        outcome=Outcome.RECYCLE,
+        review__lifecycle__project_id__in=project_ids,
+        recycle_to__isnull=False,
+    ).values_list("review__lifecycle__project_id", "pk", "recycle_to__order"):
+        found.setdefault(project_id, []).append((pk, order))
+    return found
+
+
+def _undone(decision: GateDecision, gate: Any, recycles: list[tuple[int, int]]) -> bool:
+    """Whether a later recycle sent the project back before ``gate``: the gate must be
+    passed again, so its earlier decision is no news for the agenda."""
+    return any(pk > decision.pk and order < gate.order for pk, order in recycles)
 
 
 def _decision_of(review: GateReview | None) -> GateDecision | None:

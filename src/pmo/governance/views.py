@@ -15,8 +15,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pmo.accounts.models import TokenScope, user_of
@@ -36,6 +37,7 @@ from pmo.governance.forms import (
     TemplateHeaderForm,
     definition_from_forms,
     initial_from_definition,
+    template_error_text,
 )
 from pmo.governance.models import (
     GateCondition,
@@ -124,8 +126,13 @@ def template_create(request: HttpRequest) -> HttpResponse:
             try:
                 template = services.create_template(actor=user_of(request), definition=definition)
             except DomainError as exc:
+                kept = (
+                    [i for i, f in enumerate(phases.forms) if f.cleaned_data and not f.is_blank()]
+                    if phases is not None
+                    else None
+                )
                 errors = [
-                    f"{e['field']}: {e['message']}"
+                    template_error_text(e["field"], e["message"], kept)
                     for e in exc.errors or [{"field": "", "message": exc.message}]
                 ]
             else:
@@ -149,6 +156,11 @@ def template_create(request: HttpRequest) -> HttpResponse:
             "phases": phases,
             "errors": errors,
             "source": request.GET.get("from", ""),
+            "source_template": (
+                LifecycleTemplate.objects.filter(pk=pk).first()
+                if (pk := as_id(request.GET.get("from")))
+                else None
+            ),
         },
     )
 
@@ -238,13 +250,18 @@ def _review_or_404(project: Any, review_id: int) -> GateReview:
     return review
 
 
-def _attach_chosen_files(request: HttpRequest, user: Any, review: Any) -> None:
+def _attach_chosen_files(
+    request: HttpRequest, user: Any, review: Any
+) -> tuple[list[str], list[str]]:
     """Files chosen in the deliverable rows go with the same Save as the checklist.
 
     "Upload file" used to post a form of its own, and whatever was ticked or typed in the
-    checklist since the last Save was lost without a word.
+    checklist since the last Save was lost without a word. The names attached and the
+    reasons of the files refused.
     """
-    for link in review.deliverables.all():
+    attached_names: list[str] = []
+    refused: list[str] = []
+    for link in review.deliverables.select_related("deliverable"):
         upload = request.FILES.get(f"file_{link.deliverable_id}")
         if upload is None:
             continue
@@ -258,9 +275,41 @@ def _attach_chosen_files(request: HttpRequest, user: Any, review: Any) -> None:
                 version=review.version,
             )
         except DomainError as exc:
-            messages.error(request, exc.message)
+            refused.append(
+                _("%(deliverable)s: %(reason)s")
+                % {"deliverable": link.deliverable.display_name, "reason": exc.message}
+            )
         else:
-            messages.success(request, _("File %(name)s attached.") % {"name": attached.file_name})
+            attached_names.append(attached.file_name)
+    return attached_names, refused
+
+
+def _person_name(user: Any) -> str:
+    """A user as people know them: their person's name in the reader's language."""
+    if user is None:
+        return ""
+    person = getattr(
+        user, "person", None
+    )  # no person: RelatedObjectDoesNotExist is an AttributeError
+    return person.display_name if person else (user.get_full_name() or user.get_username())
+
+
+def _with_uploader_names(links: Any) -> list[Any]:
+    rows = list(links)
+    for link in rows:
+        link.uploader_name = _person_name(link.uploaded_by)
+    return rows
+
+
+def _scheduled_for(request: HttpRequest) -> tuple[dt.date | None, bool]:
+    """The review date posted with the checklist, and whether it was valid (or blank)."""
+    raw = (request.POST.get("scheduled_for") or "").strip()
+    if not raw:
+        return None, True
+    try:
+        return dt.date.fromisoformat(raw), True
+    except ValueError:
+        return None, False
 
 
 @login_required
@@ -289,20 +338,38 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
                     version=posted_version(request),
                 )
             except DomainError as exc:
-                for error in exc.errors or [{"field": "", "message": exc.message}]:
-                    field = error["field"] if error["field"] in decision_form.fields else None
-                    decision_form.add_error(field, error["message"] if field else exc.message)
-                    if field is None:
-                        break
+                decision_form.add_service_errors(
+                    exc.errors or [{"field": "", "message": exc.message}]
+                )
             else:
                 messages.success(request, _("Decision recorded."))
+                late = [
+                    c for c in decision_form.conditions() if c["due_date"] < timezone.localdate()
+                ]
+                if late:
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "%(count)s condition was already due when recorded: "
+                            "it shows as overdue.",
+                            "%(count)s conditions were already due when recorded: "
+                            "they show as overdue.",
+                            len(late),
+                        )
+                        % {"count": len(late)},
+                    )
                 return redirect("governance:review_detail", code=project.code, review_id=review.pk)
     elif request.method == "POST" and request.POST.get("action") == "prepare":
+        uploading = request.POST.get("upload")  # the "Upload file" button of a deliverable row
+        scheduled_for, date_ok = _scheduled_for(request)
         try:
+            if not date_ok:
+                raise DomainError(_("Give the review date as a date (YYYY-MM-DD)."))
             services.prepare_review(
                 actor=user,
                 review=review,
                 version=posted_version(request),
+                scheduled_for=scheduled_for,
                 checks=[
                     {
                         "criterion_id": check.criterion_id,
@@ -323,8 +390,20 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("Review prepared."))
-            _attach_chosen_files(request, user, review)
+            attached, refused = _attach_chosen_files(request, user, review)
+            if uploading and not attached and not refused:  # the checklist is saved anyway
+                messages.error(request, _("Choose a file first, then press “Upload file”."))
+            elif refused:  # one message: what was refused (the checklist is saved all the same)
+                messages.error(
+                    request,
+                    _("Not attached: %(files)s. The checklist is saved.")
+                    % {"files": "; ".join(refused)},
+                )
+            elif attached:
+                for name in attached:
+                    messages.success(request, _("File %(name)s attached.") % {"name": name})
+            else:
+                messages.success(request, _("Review prepared."))
         return redirect("governance:review_detail", code=project.code, review_id=review.pk)
     review.refresh_from_db()
     decision = getattr(review, "decision", None) if review.state == ReviewState.DECIDED else None
@@ -335,10 +414,16 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
             "project": project,
             "review": review,
             "checks": list(review.checks.select_related("criterion")),
-            "links": list(review.deliverables.select_related("deliverable", "uploaded_by")),
+            "links": _with_uploader_names(
+                review.deliverables.select_related("deliverable", "uploaded_by__person")
+            ),
             "allowed_extensions": ",".join(f".{e}" for e in sorted(attachments.ALLOWED_EXTENSIONS)),
             "max_upload_mb": attachments.max_upload_bytes() // (1024 * 1024),
             "decision": decision,
+            "decided_by_name": (
+                _person_name(decision.decided_by) or decision.decided_by_name if decision else ""
+            ),
+            "requested_by_name": _person_name(review.requested_by),
             "conditions": list(decision.conditions.select_related("owner")) if decision else [],
             "unmet": services.unmet_requirements_shown(review),
             "can_prepare": review.state == ReviewState.REQUESTED
@@ -479,11 +564,14 @@ def gate_calendar_ics(request: HttpRequest) -> HttpResponse:
             return HttpResponse("authentication required", status=401, content_type="text/plain")
         user = found
     start, end = _window(request)
-    body = ical.gate_calendar_ics(
-        selectors.gate_calendar(user, start - dt.timedelta(days=30), end),
-        host=request.get_host().split(":")[0],
-        name=_("Gate calendar"),
-    )
+    # a calendar application sends no session and its own Accept-Language: the feed speaks
+    # the language its owner chose (the request's otherwise)
+    with translation.override(getattr(user, "language", "") or translation.get_language()):
+        body = ical.gate_calendar_ics(
+            selectors.gate_calendar(user, start - dt.timedelta(days=30), end),
+            host=request.get_host().split(":")[0],
+            name=_("Gate calendar"),
+        )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="gate-calendar.ics"'
     return response

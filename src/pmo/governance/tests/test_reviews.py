@@ -118,8 +118,8 @@ def test_go_with_conditions_tracks_each_condition_until_closed(users, governed):
         review=review,
         outcome="go_conditions",
         conditions=[
-            {"text": "Confirm vendor quote", "owner_id": owner.pk, "due_date": dt.date(2026, 3, 1)},
-            {"text": "Hire architect", "owner_id": owner.pk, "due_date": dt.date(2026, 4, 1)},
+            {"text": "Confirm vendor quote", "owner_id": owner.pk, "due_date": dt.date(2027, 3, 1)},
+            {"text": "Hire architect", "owner_id": owner.pk, "due_date": dt.date(2027, 4, 1)},
         ],
     )
     assert lifecycle_of(project).open_conditions == 2
@@ -206,9 +206,10 @@ def test_stop_closes_the_project_with_its_reason(users, governed):
     services.decide_gate(actor=users["exec"], review=review, outcome="stop", rationale="No market")
     project.refresh_from_db()
     lifecycle = lifecycle_of(project)
+    # closed in the phase it was stopped in: a kill is not a normal completion
     assert (project.state, project.phase, lifecycle.state, lifecycle.next_gate) == (
         "closed",
-        "closed",
+        "idea",
         "stopped",
         None,
     )
