@@ -189,7 +189,9 @@ def lifecycle_detail(request: HttpRequest, code: str) -> HttpResponse:
     context.update(
         {
             "project": project,
-            "reviews": list(selectors.list_reviews(project)),
+            "reviews": _with_decider_names(
+                selectors.list_reviews(project).select_related("decision__decided_by__person")
+            ),
             "all_conditions": list(
                 GateCondition.objects.filter(project=project).select_related("owner", "decision")
             ),
@@ -292,6 +294,19 @@ def _person_name(user: Any) -> str:
         user, "person", None
     )  # no person: RelatedObjectDoesNotExist is an AttributeError
     return person.display_name if person else (user.get_full_name() or user.get_username())
+
+
+def _with_decider_names(reviews: Any) -> list[Any]:
+    """Reviews, each decided one with the name of who decided (their person's name)."""
+    rows = list(reviews)
+    for review in rows:
+        decision = (
+            getattr(review, "decision", None) if review.state == ReviewState.DECIDED else None
+        )
+        review.decider_name = (
+            (_person_name(decision.decided_by) or decision.decided_by_name) if decision else ""
+        )
+    return rows
 
 
 def _with_uploader_names(links: Any) -> list[Any]:

@@ -320,3 +320,21 @@ def test_review_page_names_people_not_usernames(client, users, governed):
     login(client, users["pm"])
     page = client.get(_url(project, review)).content.decode()
     assert "requested by Zhang Wei" in page and "requested by pm" not in page
+
+
+# --- 22 / 26: the lifecycle page --------------------------------------------------------------
+
+
+def test_lifecycle_page_names_the_decider_and_marks_overruns(client, users, governed):
+    project = governed()
+    pass_gate(users, project, on=dt.date(2026, 3, 1))  # idea: 55 days against 30 expected
+    users["exec"].first_name, users["exec"].last_name = "Robert", "Hale"
+    users["exec"].save()
+    login(client, users["pm"])
+    page = client.get(f"/projects/{project.code}/lifecycle/").content.decode()
+    idea = page[page.index('data-phase="idea"') : page.index('data-phase="planning"')]
+    assert '<span class="late"' in idea  # the overrun stands out
+    execution = page[page.index('data-phase="execution"') :]
+    assert "days expected" in execution and 'muted">/ ' not in execution  # no bare "/ 30"
+    reviews = page[page.index('id="reviews"') :]
+    assert "Robert Hale" in reviews and "<td>exec</td>" not in reviews
