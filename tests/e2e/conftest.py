@@ -25,6 +25,15 @@ PASSWORD = "pw-12345"  # the password of the root conftest's ``users``
 TIMEOUT_MS = 15_000  # generous: two xdist workers share two cores with the live servers
 
 
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """A live-server request thread that fails after its test (e.g. a browser context left
+    open) fails the run instead of scrolling past as a warning."""
+    leak = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(leak)
+
+
 def _unavailable(reason: str) -> None:
     """Skip (loudly) on a developer machine, fail when the browser suite is required."""
     message = f"BROWSER TESTS NOT RUN: {reason}"
