@@ -134,20 +134,30 @@ class OutOfRangeMiddleware:
 class MethodNotAllowedPageMiddleware:
     """A page address that only takes a form's POST, opened in the browser (a bookmark, a
     typed URL), answers with the site's error page in the user's language instead of the
-    browser's bare "HTTP ERROR 405"; the status and the ``Allow`` header stay. The API keeps
-    its JSON errors."""
+    browser's bare "HTTP ERROR 405"; the status and the ``Allow`` header stay. Under ``/api/``
+    the answer is the API's JSON error, as for 400-500 (ADR 0010)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if (
-            isinstance(response, HttpResponseNotAllowed)
-            and not response.content
-            and not request.path.startswith(API_PREFIX)
-        ):
-            page = render(request, "405.html", {"request_path": request.path}, status=405)
-            page["Allow"] = response["Allow"]
-            return page
-        return response
+        if response.status_code != 405:
+            return response
+        if request.path.startswith(API_PREFIX):
+            if response.get("Content-Type", "").startswith("application/json"):
+                return response
+            answer: HttpResponse = JsonResponse(
+                {
+                    "detail": _("method %(method)s not allowed") % {"method": request.method},
+                    "errors": [],
+                },
+                status=405,
+            )
+        elif isinstance(response, HttpResponseNotAllowed) and not response.content:
+            answer = render(request, "405.html", {"request_path": request.path}, status=405)
+        else:
+            return response
+        if response.has_header("Allow"):
+            answer["Allow"] = response["Allow"]
+        return answer

@@ -101,6 +101,10 @@ def add_workdays(day: dt.date, days: int) -> dt.date:
     return dt.date.fromisoformat(str(value))
 
 
+CALENDAR_YEARS_BACK, CALENDAR_YEARS_AHEAD = 10, 20
+"""The span of the working-day calendars built for an analysis, around today."""
+
+
 class WorkDays:
     """The working days of one calendar between ``first`` and ``last`` as a sorted array, so
     counting and shifting are two ``searchsorted`` calls (holidays and make-up working
@@ -167,8 +171,14 @@ def _project_calendars(
 ) -> dict[int, WorkDays]:
     """Each project's working days, one ``WorkDays`` per distinct calendar."""
     dates = [item.date for item in items] + [item.start for item in items]
-    first = min(dates, default=dt.date.today()) - dt.timedelta(days=31)
-    last = max(dates, default=dt.date.today()) + dt.timedelta(days=2 * 366)
+    # the calendars are built day by day: bounded to the years planning can mean, so one item
+    # dated in year 100 or 9999 neither stalls every analysis nor overflows (Monday to Friday
+    # counts outside the range, as documented on WorkDays)
+    today = dt.date.today()
+    earliest = today - dt.timedelta(days=366 * CALENDAR_YEARS_BACK)
+    latest = today + dt.timedelta(days=366 * CALENDAR_YEARS_AHEAD)
+    first = max(min(dates, default=today), earliest) - dt.timedelta(days=31)
+    last = min(max(dates, default=today), latest) + dt.timedelta(days=2 * 366)
     plan_calendar: dict[int, EngineCalendar] = {}
     stored: dict[int, EngineCalendar] = {}
     for plan in (

@@ -126,6 +126,7 @@ def create_resource(*, actor: User | None, data: dict[str, Any]) -> Resource:
         raise FieldError(
             "code", _("a resource with code %(code)s exists") % {"code": repr(resource.code)}
         )
+    _check_person_free(resource)
     resource.save()
     record(
         actor=actor,
@@ -135,6 +136,24 @@ def create_resource(*, actor: User | None, data: dict[str, Any]) -> Resource:
         changes=diff({}, snapshot(resource)),
     )
     return resource
+
+
+def _check_person_free(resource: Resource) -> None:
+    """A person is one resource: a second one for the same person is refused (422), not left
+    to the database's unique constraint (a 500)."""
+    if resource.person_id is None:
+        return
+    taken = (
+        Resource.objects.filter(person_id=resource.person_id)
+        .exclude(pk=resource.pk)
+        .values_list("code", flat=True)
+        .first()
+    )
+    if taken is not None:
+        raise FieldError(
+            "person_id",
+            _("this person is already the resource %(code)s") % {"code": repr(taken)},
+        )
 
 
 @transaction.atomic
@@ -153,6 +172,7 @@ def update_resource(
         raise FieldError(
             "code", _("a resource with code %(code)s exists") % {"code": repr(resource.code)}
         )
+    _check_person_free(resource)
     changes = diff(before, snapshot(resource))
     if changes:
         resource.version += 1
@@ -536,6 +556,21 @@ def shift_project(
     _draft(scenario)
     if abs(days) > 3660:
         raise FieldError("days", _("shift by at most 3,660 days"))
+    earlier = (
+        ProjectShift.objects.filter(scenario=scenario, project=project)
+        .values_list("days", flat=True)
+        .first()
+        or 0
+    )
+    if abs(earlier + days) > 3660:
+        raise FieldError(
+            "days",
+            _(
+                "a project moves at most 3,660 days in a scenario in all; "
+                "it has moved %(days)s already"
+            )
+            % {"days": earlier},
+        )
     if priority is not None and not 1 <= priority <= 5:
         raise FieldError("priority", _("priority is 1 (highest) to 5"))
     shift, _created = ProjectShift.objects.get_or_create(scenario=scenario, project=project)

@@ -115,6 +115,9 @@ def test_opening_a_button_only_address_explains_in_the_users_language(
     assert 'href="/"' in _text(page)  # the top bar is there
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     assert "无法作为页面打开" in _text(client.get("/accounts/logout/"))
-    # the API keeps its own answer
+    # the API answers in its own error format
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     api = client.put("/api/v1/projects")
     assert api.status_code == 405 and "405.html" not in [t.name for t in api.templates]
+    assert api.json() == {"detail": "method PUT not allowed", "errors": []}
+    assert "GET" in api["Allow"]

@@ -105,3 +105,25 @@ def test_the_plan_calendar_comes_first(make_project: Any, users: Any, org: Any) 
     assert plan_days.between(D(2026, 9, 30), D(2026, 10, 12)) == 8  # no holidays in that plan
     assert net.calendars[china.pk].calendar == china_calendar()
     assert net.calendars[london.pk].calendar is None
+
+
+def test_an_item_dated_in_a_far_year_does_not_stretch_the_calendars(
+    make_project: Any, users: Any, org: Any
+) -> None:
+    from pmo.dependencies import adapters
+
+    # given a China project with a slipping milestone, and a stray milestone in year 100
+    cn1 = make_project(code="CN1", forecast_finish=D(2026, 11, 30))
+    handover = Milestone.objects.create(project=cn1, name="Handover", forecast_date=D(2026, 9, 30))
+    Milestone.objects.create(project=cn1, name="Typo", forecast_date=D(100, 1, 1))
+    # then the calendars are built for the years around today only (they were built day by day
+    # from year 100: 45 s per analysis), and the analysis still counts China's holidays
+    network = adapters.load_network()
+    calendar = network.workdays(cn1.pk)
+    assert calendar.first > D(2000, 1, 1)
+    assert len(calendar.days) < 366 * (
+        adapters.CALENDAR_YEARS_BACK + adapters.CALENDAR_YEARS_AHEAD + 3
+    )
+    result = changes.compute_impact(milestone=handover, days=4)
+    moved = {i["name"]: (i["delay"], i["new_date"]) for i in result["items"]}
+    assert moved["Handover"] == (4, "2026-10-12")
