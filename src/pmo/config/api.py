@@ -57,7 +57,8 @@ _LOCATION_PREFIXES = {"body", "query", "path", "form", "payload", "filters", "da
 
 
 def _field_of(loc: list[Any]) -> str:
-    parts = [str(p) for p in loc]
+    # pydantic names the member of a union it tried ("str-enum[PmoType]"): not a field
+    parts = [str(p) for p in loc if not ("[" in str(p) and str(p).endswith("]"))]
     while parts and parts[0] in _LOCATION_PREFIXES:
         parts.pop(0)
     if len(parts) > 1 and parts[0] == "file":  # multipart files: ["file", <parameter>]
@@ -67,13 +68,17 @@ def _field_of(loc: list[Any]) -> str:
 
 @api.exception_handler(ValidationError)
 def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = []
+    errors: list[dict[str, str]] = []
     for error in exc.errors:
         field = _field_of(list(error.get("loc", [])))
         message = str(error.get("msg", "invalid value"))
         if error.get("type") == "json_invalid" or (field == "body" and "JSON" in message):
             message = "the request body is not valid JSON"
-        errors.append({"field": field, "message": message})
+        same = next((e for e in errors if e["field"] == field), None)
+        if same is None:
+            errors.append({"field": field, "message": message})
+        elif message not in same["message"]:  # another member of a union: one line per field
+            same["message"] += f" or {message}"
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid input"
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 

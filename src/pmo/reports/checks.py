@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from pmo.accounts.models import OrgUnit
 from pmo.core.errors import FieldError
-from pmo.portfolio.models import Portfolio, Program
+from pmo.portfolio.models import PmoType, Portfolio, Program
 from pmo.portfolio.periods import Period, parse_period, period_of
 
 __all__ = ["check_onepage_period", "check_scope_codes"]
@@ -46,7 +46,15 @@ def check_onepage_period(key: str, field: str = "period") -> Period:
 
 
 def check_scope_codes(filters: dict[str, Any]) -> None:
-    """Refuse a portfolio, program or org unit code that does not exist (codes are exact)."""
+    """Refuse a portfolio, program or org unit code that does not exist (codes are exact),
+    and a PMO type that is not one."""
+    pmo_type = filters.get("pmo_type") or ""
+    if pmo_type and pmo_type not in PmoType.values:
+        raise FieldError(
+            "pmo_type",
+            _("no PMO type %(value)s: one of %(types)s")
+            % {"value": repr(pmo_type), "types": ", ".join(PmoType.values)},
+        )
     models: dict[str, type[Model]] = {
         "portfolio": Portfolio,
         "program": Program,

@@ -159,3 +159,17 @@ def test_the_api_refuses_an_unknown_portfolio(client: Any, users: Any, portfolio
     assert response.json()["errors"] == [
         {"field": "portfolio", "message": "no such code 'NOPE': one of STRAT"}
     ]
+
+
+def test_the_api_refuses_an_unknown_pmo_type_and_names_the_field(client: Any, users: Any) -> None:
+    client.force_login(users["exec"])
+    response = client.get("/api/v1/reports/onepage", {"pmo_type": "nope"})
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == "pmo_type" and error["message"].startswith(
+        "no PMO type 'nope': one of"
+    )
+    # the project list's enum filter names its field plainly too (not "pmo_type.str-enum[...]")
+    listed = client.get("/api/v1/projects", {"pmo_type": "nope"})
+    assert listed.status_code == 422
+    assert [e["field"] for e in listed.json()["errors"]] == ["pmo_type"]
