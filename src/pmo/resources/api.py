@@ -613,7 +613,7 @@ class CompareOut(Schema):
 @router.get("/scenarios/compare", response=CompareOut, summary="Scenarios side by side")
 def get_comparison(
     request: HttpRequest,
-    ids: list[int] = IDS_QUERY,
+    ids: list[Id] = IDS_QUERY,
     by: Literal["role", "org_unit", "resource"] = "role",
     scale: Literal["week", "month"] = "week",
     start: dt.date | None = None,

@@ -33,3 +33,13 @@ def test_causes_and_room_leave_proposed_work_out_when_asked(
     room = f"/api/v1/capacity/room?resource_id={java.pk}&{week}"
     assert [r["free"] for r in _get(client, users["exec"], room)] == [1.5]
     assert [r["free"] for r in _get(client, users["exec"], room + "&committed_only=true")] == [2.0]
+
+
+def test_compare_refuses_an_id_too_large_to_store(client: Any, users: Any) -> None:
+    token = create_token(username=users["exec"].username, name="t")
+    response = client.get(
+        f"/api/v1/scenarios/compare?ids={10**25}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["ids.0"]
