@@ -36,6 +36,15 @@ def _project_or_404(request: HttpRequest, code: str) -> Project:
         raise Http404(exc.message) from None
 
 
+def _plan_or_404(request: HttpRequest, code: str) -> tuple[Project, Plan]:
+    """The project the reader may see and its plan (404 for either missing)."""
+    project = _project_or_404(request, code)
+    plan = selectors.get_plan(project)
+    if plan is None:
+        raise Http404("no plan")
+    return project, plan
+
+
 def _context(
     request: HttpRequest,
     project: Project,
@@ -100,10 +109,7 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _edit(request: HttpRequest, code: str, action: Any) -> HttpResponse:
-    project = _project_or_404(request, code)
-    plan = selectors.get_plan(project)
-    if plan is None:
-        raise Http404("no plan")
+    project, plan = _plan_or_404(request, code)
     try:
         moved = action(plan)
     except DomainError as exc:
@@ -170,10 +176,7 @@ def link_update(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def baseline_create(request: HttpRequest, code: str) -> HttpResponse:
     """Save the current dates as a baseline (0..10)."""
-    project = _project_or_404(request, code)
-    plan = selectors.get_plan(project)
-    if plan is None:
-        raise Http404("no plan")
+    _project, plan = _plan_or_404(request, code)
     try:
         number = int(request.POST.get("number", "0") or 0)
         baseline = services.set_baseline(
@@ -191,10 +194,7 @@ def baseline_create(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def scenario_apply(request: HttpRequest, code: str, scenario_id: int) -> HttpResponse:
     """Move the plan's tasks to a committed capacity scenario's dates (the plan's manager)."""
-    project = _project_or_404(request, code)
-    plan = selectors.get_plan(project)
-    if plan is None:
-        raise Http404("no plan")
+    _project, plan = _plan_or_404(request, code)
     try:
         scenario = get_scenario(scenario_id)
     except NotFoundError as exc:
