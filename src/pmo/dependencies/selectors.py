@@ -21,12 +21,17 @@ from pmo.dependencies.models import (
     Dependency,
     Notification,
 )
+from pmo.dependencies.services import find_project
+from pmo.governance.models import ProjectGate
 from pmo.portfolio.access import visible_projects
-from pmo.portfolio.models import Project
+from pmo.portfolio.models import Milestone, Project
+from pmo.scheduling.models import Task
+from pmo.scheduling.walltime import from_db
 
 __all__ = [
     "ChangeImpact",
     "dependency_flags",
+    "endpoint_choices",
     "get_change_request",
     "get_critical_chain",
     "get_dependency",
@@ -304,3 +309,40 @@ def get_critical_chain(user: User, target: str) -> tuple[list[dict[str, Any]], i
             }
         )
     return shown, len(hidden)
+
+
+def endpoint_choices(user: Any, code: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The open milestones, gates and tasks of the project ``code`` (empty if unknown),
+    grouped for a select: values ``m:<id>``, ``g:<id>``, ``t:<id>``."""
+    if not code:
+        return []
+    try:
+        project = find_project(user, code)
+    except NotFoundError:
+        return []
+    milestones = [
+        (f"m:{m.pk}", f"{m.name} · {m.forecast_date or m.baseline_date or '—'}")
+        for m in Milestone.objects.filter(project=project, actual_date__isnull=True).order_by(
+            "forecast_date", "id"
+        )
+    ]
+    gates = [
+        (f"g:{g.pk}", f"{g.gate} · {g.forecast}")
+        for g in ProjectGate.objects.filter(lifecycle__project=project, actual__isnull=True)
+        .select_related("gate")
+        .order_by("forecast", "id")
+    ]
+    tasks = [
+        (f"t:{pk}", f"{name} · {wall.date() if (wall := from_db(finish)) else '—'}")
+        for pk, name, finish in Task.objects.filter(
+            plan__project=project, summary=False, percent_complete__lt=100
+        )
+        .order_by("start", "uid")
+        .values_list("pk", "name", "finish")[:500]
+    ]
+    groups = [
+        (str(_("Milestones")), milestones),
+        (str(_("Gates")), gates),
+        (str(_("Plan tasks")), tasks),
+    ]
+    return [(label, rows) for label, rows in groups if rows]

@@ -33,7 +33,6 @@ from pmo.dependencies.models import (
     Notification,
 )
 from pmo.dependencies.network import network_svg
-from pmo.governance.models import ProjectGate
 from pmo.portfolio.access import can_edit_project, visible_projects
 from pmo.portfolio.models import Milestone
 from pmo.scheduling.models import Task
@@ -119,43 +118,6 @@ FORM_FIELDS = (
 )
 
 
-def endpoint_choices(user: Any, code: str) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The open milestones, gates and tasks of the project ``code`` (empty if unknown),
-    grouped for a select: values ``m:<id>``, ``g:<id>``, ``t:<id>``."""
-    if not code:
-        return []
-    try:
-        project = services.find_project(user, code)
-    except NotFoundError:
-        return []
-    milestones = [
-        (f"m:{m.pk}", f"{m.name} · {m.forecast_date or m.baseline_date or '—'}")
-        for m in Milestone.objects.filter(project=project, actual_date__isnull=True).order_by(
-            "forecast_date", "id"
-        )
-    ]
-    gates = [
-        (f"g:{g.pk}", f"{g.gate} · {g.forecast}")
-        for g in ProjectGate.objects.filter(lifecycle__project=project, actual__isnull=True)
-        .select_related("gate")
-        .order_by("forecast", "id")
-    ]
-    tasks = [
-        (f"t:{pk}", f"{name} · {wall.date() if (wall := from_db(finish)) else '—'}")
-        for pk, name, finish in Task.objects.filter(
-            plan__project=project, summary=False, percent_complete__lt=100
-        )
-        .order_by("start", "uid")
-        .values_list("pk", "name", "finish")[:500]
-    ]
-    groups = [
-        (str(_("Milestones")), milestones),
-        (str(_("Gates")), gates),
-        (str(_("Plan tasks")), tasks),
-    ]
-    return [(label, rows) for label, rows in groups if rows]
-
-
 @login_required
 def dependency_endpoints(request: HttpRequest) -> HttpResponse:
     """The endpoint select of one side for the chosen project (htmx, register form)."""
@@ -164,7 +126,7 @@ def dependency_endpoints(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dependencies/partials/_endpoint_select.html",
-        {"side": side, "groups": endpoint_choices(user_of(request), code), "chosen": ""},
+        {"side": side, "groups": selectors.endpoint_choices(user_of(request), code), "chosen": ""},
     )
 
 
@@ -228,8 +190,8 @@ def _dependency_page(request: HttpRequest, form: dict[str, str], status: int = 2
             "form_projects": [
                 (p.code, p.display_name) for p in visible_projects(user).order_by("code")[:1000]
             ],
-            "supplier_groups": endpoint_choices(user, form.get("supplier_project", "")),
-            "consumer_groups": endpoint_choices(user, form.get("consumer_project", "")),
+            "supplier_groups": selectors.endpoint_choices(user, form.get("supplier_project", "")),
+            "consumer_groups": selectors.endpoint_choices(user, form.get("consumer_project", "")),
         },
         status=status,
     )
