@@ -252,10 +252,10 @@ def _apply(
         lifecycle.version += 1
         lifecycle.save(update_fields=["state", "version", "updated_at"])
         _refresh(lifecycle)
-        # a stopped project is closed in the phase it was stopped in: closed in a phase
-        # other than "Closed" is how the status center and reports tell a kill from a
-        # normal completion (the project states have no "cancelled")
-        _sync_project(actor, project, lifecycle.current_phase.category, ProjectState.CLOSED)
+        # a stopped project is cancelled, in the phase it was stopped in: counted apart
+        # from the completed ("closed") ones (ADR 0002, "Cancelled projects"); a stopped
+        # lifecycle takes no further review, so no decision reopens it
+        _sync_project(actor, project, lifecycle.current_phase.category, ProjectState.CANCELLED)
         return
     if outcome in MOVING:
         new_phase = phases[review.gate.order]

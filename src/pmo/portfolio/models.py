@@ -56,9 +56,18 @@ class Cadence(models.TextChoices):
 
 
 class ProjectState(models.TextChoices):
+    """Whether a project runs. "Closed" is a completed project (delivered, or at least
+    brought to its closure); "Cancelled" is one stopped before its end, by a "stop" gate
+    decision or by the PMO (ADR 0002, "Cancelled projects"). Both no longer run."""
+
     ACTIVE = "active", _("Active")
     ON_HOLD = "on_hold", _("On hold")
     CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+#: The states of a project that no longer runs: no reports due, no demand on resources.
+ENDED_STATES = frozenset({ProjectState.CLOSED, ProjectState.CANCELLED})
 
 
 class Portfolio(BilingualNameModel, VersionedModel):
@@ -350,6 +359,7 @@ from pmo.portfolio.raid import (  # noqa: E402  (models of this app, split for s
 )
 
 __all__ = [
+    "ENDED_STATES",
     "Action",
     "Assumption",
     "Cadence",

@@ -184,7 +184,7 @@ def test_stop_keeps_the_phase_it_was_stopped_in(users, governed):
     review = _review(users, project)
     services.decide_gate(actor=users["exec"], review=review, outcome="stop", rationale="No")
     project.refresh_from_db()
-    assert (project.phase, project.state) == ("planning", "closed")
+    assert (project.phase, project.state) == ("planning", "cancelled")
 
 
 # --- 5 / 11: recycle -------------------------------------------------------------------------

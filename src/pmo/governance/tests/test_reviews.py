@@ -198,7 +198,7 @@ def test_recycle_goes_back_and_gates_must_be_passed_again(users, governed):
     ]
 
 
-def test_stop_closes_the_project_with_its_reason(users, governed):
+def test_stop_cancels_the_project_with_its_reason(users, governed):
     project = governed()
     review = services.request_review(actor=users["pm"], project=project)
     with pytest.raises(FieldError, match="rationale"):
@@ -206,9 +206,9 @@ def test_stop_closes_the_project_with_its_reason(users, governed):
     services.decide_gate(actor=users["exec"], review=review, outcome="stop", rationale="No market")
     project.refresh_from_db()
     lifecycle = lifecycle_of(project)
-    # closed in the phase it was stopped in: a kill is not a normal completion
+    # cancelled in the phase it was stopped in: a kill is not a normal completion
     assert (project.state, project.phase, lifecycle.state, lifecycle.next_gate) == (
-        "closed",
+        "cancelled",
         "idea",
         "stopped",
         None,

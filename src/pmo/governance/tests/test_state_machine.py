@@ -162,8 +162,11 @@ class Lifecycle(RuleBasedStateMachine):
         open_entries = list(PhaseEntry.objects.filter(lifecycle=lifecycle, left_on__isnull=True))
         if lifecycle.state == LifecycleState.STOPPED:
             assert open_entries == []
-            # stopped: closed in the phase it was stopped in (not "completed" in Closed)
-            assert (project.phase, project.state) == (lifecycle.current_phase.category, "closed")
+            # stopped: cancelled in the phase it was stopped in (not "completed" in Closed)
+            assert (project.phase, project.state) == (
+                lifecycle.current_phase.category,
+                "cancelled",
+            )
         else:
             assert [e.phase_id for e in open_entries] == [lifecycle.current_phase_id]
             assert project.phase == lifecycle.current_phase.category
