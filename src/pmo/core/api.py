@@ -1,23 +1,42 @@
-"""Pieces every app's API shares: bounded ids and the page-number pagination of every list."""
+"""Pieces every app's API shares: bounded ids and dates, and the page-number pagination of
+every list."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
+from pydantic import AfterValidator
 
+from pmo.core.dates import date_out_of_range
 from pmo.core.models import MAX_ID
 
-__all__ = ["MAX_PAGE", "Converted", "Id", "Pages"]
+__all__ = ["MAX_PAGE", "Converted", "Date", "DateTime", "Id", "Pages"]
 
 Row = TypeVar("Row")
 
 Id = Annotated[int, Field(ge=0, le=MAX_ID)]
 """A key in a query parameter or body: a larger number is a 422 naming the parameter (SQLite's
 driver cannot bind it and would fail with a 500 when the query runs)."""
+
+
+def _in_range(value: Any) -> Any:
+    problem = date_out_of_range(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+Date = Annotated[dt.date, AfterValidator(_in_range)]
+"""A date in a body or query parameter: outside :mod:`pmo.core.dates`' range it is a 422
+naming the field."""
+
+DateTime = Annotated[dt.datetime, AfterValidator(_in_range)]
+"""A date and time, bounded by its date as :data:`Date`."""
 
 MAX_PAGE = 1_000_000
 """The highest page number accepted. Larger numbers would make offsets the databases cannot

@@ -1,4 +1,4 @@
-"""Form widgets every app uses."""
+"""Form fields and widgets every app uses."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from typing import Any
 
 from django import forms
 
-__all__ = ["DateInput"]
+from pmo.core.dates import FIRST_DATE, LAST_DATE, validate_date_in_range
+
+__all__ = ["DateField", "DateInput"]
 
 
 class DateInput(forms.DateInput):
@@ -15,9 +17,21 @@ class DateInput(forms.DateInput):
     The date picker only accepts ISO dates (``2026-12-29``); a plain ``DateInput`` renders its
     value in the active language's first input format, ``2026/12/29`` in Chinese, which the
     browser refuses, so every date field showed up empty on Chinese pages.
+
+    The picker also offers only the dates the product accepts (:mod:`pmo.core.dates`); the
+    form field still checks them, since a browser may ignore ``min``/``max``.
     """
 
     input_type = "date"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
+        bounds = {"min": FIRST_DATE.isoformat(), "max": LAST_DATE.isoformat()}
+        super().__init__({**bounds, **(attrs or {})}, format="%Y-%m-%d")
+
+
+class DateField(forms.DateField):
+    """A date field with the browser's picker that refuses dates outside the accepted range
+    (:mod:`pmo.core.dates`) with the range named at the field."""
+
+    widget = DateInput
+    default_validators = [validate_date_in_range]

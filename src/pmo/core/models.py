@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from pmo.core.dates import date_out_of_range
 from pmo.core.errors import ConflictError, FieldError
 
 MAX_ID = 2**63 - 1
@@ -28,7 +29,8 @@ def as_id(text: str | None) -> int | None:
 
 
 class TimeStampedModel(models.Model):
-    """Adds ``created_at`` / ``updated_at``, and refuses to save a null the table cannot hold.
+    """Adds ``created_at`` / ``updated_at``, and refuses to save a null the table cannot hold
+    or a date outside :mod:`pmo.core.dates`' range.
 
     ``full_clean`` lets ``None`` through for fields that may be blank (an API ``PATCH`` with
     ``"skills": null``), and the database would then fail with an integrity error, a 500. Every
@@ -46,14 +48,18 @@ class TimeStampedModel(models.Model):
         chosen = kwargs.get("update_fields")
         skip = self.get_deferred_fields()
         for field in self._meta.concrete_fields:
-            if field.null or field.primary_key or field.attname in skip:
+            if field.primary_key or field.attname in skip:
                 continue
             if chosen is not None and field.name not in chosen and field.attname not in chosen:
                 continue
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 continue
-            if getattr(self, field.attname) is None:
+            value = getattr(self, field.attname)
+            if value is None and not field.null:
                 raise FieldError(field.attname, gettext("a value is required; null is not allowed"))
+            problem = date_out_of_range(value) if isinstance(field, models.DateField) else None
+            if problem:  # DateTimeField is a DateField too
+                raise FieldError(field.attname, problem)
         super().save(*args, **kwargs)
 
 

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Pages
+from pmo.core.api import Date, Pages
 from pmo.core.errors import FieldError
 from pmo.dependencies import changes, selectors, services
 from pmo.dependencies.models import ChangeRequest, Dependency
@@ -40,7 +40,7 @@ class DependencyIn(Schema):
     description: str = Field("", max_length=5000)
     criticality: CritName = "medium"
     status: DepStatus = "proposed"
-    agreed_date: dt.date | None = None
+    agreed_date: Date | None = None
     supplier_owner: int | None = None
     consumer_owner: int | None = None
 
@@ -53,7 +53,7 @@ class DependencyPatch(Schema):
     description: str | None = Field(None, max_length=5000)
     criticality: CritName | None = None
     status: DepStatus | None = None
-    agreed_date: dt.date | None = None
+    agreed_date: Date | None = None
     supplier_owner: int | None = None
     consumer_owner: int | None = None
 

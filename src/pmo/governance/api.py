@@ -10,7 +10,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Converted, Pages
+from pmo.core.api import Converted, Date, Pages
 from pmo.core.errors import NotFoundError, PermissionDeniedError
 from pmo.governance import attachments, selectors, services, steering
 from pmo.governance.models import (
@@ -148,7 +148,7 @@ class LifecycleTemplateDetailOut(LifecycleTemplateOut):
 
 class LifecycleStartIn(Schema):
     template_id: int
-    started_on: dt.date | None = None
+    started_on: Date | None = None
 
 
 class ProjectGateOut(Schema):
@@ -195,7 +195,7 @@ class DeliverableLinkIn(Schema):
 
 class GateReviewIn(Schema):
     gate: str | None = Field(None, description="code of the gate; must be the next one")
-    scheduled_for: dt.date | None = None
+    scheduled_for: Date | None = None
     notes: str = ""
 
 
@@ -203,7 +203,7 @@ class GateReviewPatch(Schema):
     version: int
     checks: list[CheckIn] = []
     deliverables: list[DeliverableLinkIn] = []
-    scheduled_for: dt.date | None = None
+    scheduled_for: Date | None = None
     notes: str | None = None
 
 
@@ -214,7 +214,7 @@ class VersionIn(Schema):
 class ConditionIn(Schema):
     text: str = Field(..., min_length=1, max_length=300)
     owner_id: int
-    due_date: dt.date
+    due_date: Date
 
 
 class DecisionIn(Schema):
@@ -224,7 +224,7 @@ class DecisionIn(Schema):
     waive: bool = False
     waiver_reason: str = ""
     recycle_to: str | None = Field(None, description="phase key for a recycle")
-    decided_on: dt.date | None = None
+    decided_on: Date | None = None
     version: int | None = None
 
 
@@ -351,7 +351,7 @@ class GateReviewOut(Schema):
 
 class SteeringMeetingIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
-    date: dt.date
+    date: Date
     window_days: int = Field(14, ge=0, le=366)
     location: str = Field("", max_length=200)
 
@@ -359,7 +359,7 @@ class SteeringMeetingIn(Schema):
 class SteeringMeetingPatch(Schema):
     version: int
     title: str | None = Field(None, min_length=1, max_length=200)
-    date: dt.date | None = None
+    date: Date | None = None
     window_days: int | None = Field(None, ge=0, le=366)
     location: str | None = Field(None, max_length=200)
     minutes: str | None = None
@@ -393,7 +393,7 @@ class MeetingOutcomeIn(Schema):
     kind: Literal["decision", "action"]
     title: str = Field(..., min_length=1, max_length=255)
     owner_id: int | None = None
-    due_date: dt.date | None = None
+    due_date: Date | None = None
 
 
 class MeetingOutcomeOut(Schema):
@@ -760,7 +760,7 @@ def close_condition(request: HttpRequest, code: str, condition_id: int, payload:
 
 @router.get("/gate-calendar", response=list[CalendarEntryOut], summary="Gates due and overdue")
 @paginate(Pages)
-def gate_calendar(request: HttpRequest, start: dt.date | None = None, days: int = 90):  # type: ignore[no-untyped-def]
+def gate_calendar(request: HttpRequest, start: Date | None = None, days: int = 90):  # type: ignore[no-untyped-def]
     """Gates not yet passed whose forecast falls in ``days`` from ``start`` (today), and
     every overdue next gate; by date, a page at a time."""
     today = timezone.localdate()

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import Person, Role
-from pmo.core.forms import DateInput
+from pmo.core.forms import DateField
 from pmo.governance.models import Outcome
 from pmo.portfolio.models import Phase, PmoType
 
@@ -36,7 +36,7 @@ class TemplateForm(forms.Form):
 
 
 class ReviewRequestForm(forms.Form):
-    scheduled_for = forms.DateField(label=_("Review date"), required=False, widget=DateInput())
+    scheduled_for = DateField(label=_("Review date"), required=False)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -52,7 +52,7 @@ class DecisionForm(forms.Form):
     recycle_to = forms.ChoiceField(label=_("Back to phase (recycle)"), required=False)
     waive = forms.BooleanField(label=_("Waive unmet mandatory requirements"), required=False)
     waiver_reason = forms.CharField(label=_("Waiver reason"), required=False)
-    decided_on = forms.DateField(label=_("Decided on"), required=False, widget=DateInput())
+    decided_on = DateField(label=_("Decided on"), required=False)
 
     def __init__(self, *args: Any, phases: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,9 +67,7 @@ class DecisionForm(forms.Form):
             self.fields[f"owner_{i}"] = forms.TypedChoiceField(
                 label=_("Owner"), required=False, choices=people, coerce=int, empty_value=None
             )
-            self.fields[f"due_{i}"] = forms.DateField(
-                label=_("Due"), required=False, widget=DateInput()
-            )
+            self.fields[f"due_{i}"] = DateField(label=_("Due"), required=False)
 
     def condition_rows(self) -> list[tuple[Any, Any, Any]]:
         return [
@@ -125,7 +123,7 @@ class DecisionForm(forms.Form):
 
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"))
     window_days = forms.IntegerField(
         label=_("Agenda window (days)"), min_value=0, max_value=366, initial=14
     )
@@ -144,7 +142,7 @@ class OutcomeForm(forms.Form):
         label=_("Kind"), choices=[("decision", _("Decision")), ("action", _("Action"))]
     )
     title = forms.CharField(label=_("Title"), max_length=255)
-    due_date = forms.DateField(label=_("Due"), required=False, widget=DateInput())
+    due_date = DateField(label=_("Due"), required=False)
 
 
 class TemplateHeaderForm(forms.Form):

@@ -17,6 +17,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 from django.utils.translation import gettext as _
 
+from pmo.core.dates import date_out_of_range
 from pmo.interop.errors import ImportFileError
 from pmo.interop.mspdi_china import recognise_china
 from pmo.interop.mspdi_recurrence import Recurrence, RecurrenceError, occurrences
@@ -107,7 +108,7 @@ class _Reader:
                 _("%(element)s %(value)s is not a date and time")
                 % {"element": tag, "value": repr(value)}
             ) from None
-        if not 1984 <= parsed.year <= 2149:  # Microsoft Project's own date range
+        if date_out_of_range(parsed):  # Microsoft Project's own date range
             raise self.fail(
                 _("%(element)s %(value)s is out of range (1984-2149)")
                 % {"element": tag, "value": value}

@@ -19,13 +19,14 @@ import math
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
+from pmo.core.dates import date_out_of_range
 from pmo.core.exports import append_row
 from pmo.core.uploads import UnpackError, check_unpacked_size
 from pmo.interop.errors import ImportFileError
@@ -122,13 +123,24 @@ def _hours(value: Any, where: str) -> Hours:
     return spans
 
 
+_D = TypeVar("_D", dt.date, dt.datetime)
+
+
+def _in_range(value: _D, where: str) -> _D:
+    """``value`` if the product accepts the date (:mod:`pmo.core.dates`), else the file's error."""
+    problem = date_out_of_range(value)
+    if problem:
+        raise ImportFileError(f"{where}: {problem}")
+    return value
+
+
 def _day(value: Any, where: str) -> dt.date:
     if isinstance(value, dt.datetime):
-        return value.date()
+        return _in_range(value.date(), where)
     if isinstance(value, dt.date):
-        return value
+        return _in_range(value, where)
     try:
-        return dt.date.fromisoformat(str(value or "").strip())
+        return _in_range(dt.date.fromisoformat(str(value or "").strip()), where)
     except ValueError:
         raise ImportFileError(
             _("%(where)s: %(value)s is not a date (YYYY-MM-DD)")
@@ -250,11 +262,11 @@ def _when(value: Any, where: str) -> dt.datetime | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.datetime):
-        return value.replace(second=0, microsecond=0)
+        return _in_range(value.replace(second=0, microsecond=0), where)
     if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time(8))
+        return _in_range(dt.datetime.combine(value, dt.time(8)), where)
     try:
-        return dt.datetime.fromisoformat(str(value).strip())
+        return _in_range(dt.datetime.fromisoformat(str(value).strip()), where)
     except ValueError:
         raise ImportFileError(
             _("%(where)s: %(value)s is not a date (YYYY-MM-DD HH:MM)")

@@ -9,7 +9,7 @@ from django import forms
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
-from pmo.core.forms import DateInput
+from pmo.core.forms import DateField
 from pmo.portfolio.models import DIMENSION_LABELS, RAG_DIMENSIONS, Project, Rag
 from pmo.portfolio.periods import period_of, previous_period
 from pmo.portfolio.raid import RAID_MODELS
@@ -49,9 +49,7 @@ class StatusReportForm(forms.Form):
     )
     # xgettext:no-python-format
     percent_complete = forms.IntegerField(label=_("% complete"), min_value=0, max_value=100)
-    forecast_finish = forms.DateField(
-        label=_("Forecast finish"), required=False, widget=DateInput()
-    )
+    forecast_finish = DateField(label=_("Forecast finish"), required=False)
 
     def __init__(self, *args: Any, project: Project, today: dt.date, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")  # labels stand above or beside their fields
@@ -112,8 +110,5 @@ def raid_form_class(kind: str) -> type[forms.ModelForm]:
     return modelform_factory(
         RAID_MODELS[kind],
         fields=fields,
-        widgets={
-            "due_date": DateInput(),
-            "decided_on": DateInput(),
-        },
+        field_classes={"due_date": DateField, "decided_on": DateField},
     )

@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Id, Pages
+from pmo.core.api import Date, Id, Pages
 from pmo.core.errors import FieldError, NotFoundError
 from pmo.portfolio.access import get_visible_project
 from pmo.resources import calendars, compare, costs, heatmap, leveling, selectors, services, xlsx
@@ -43,8 +43,8 @@ class ResourceIn(Schema):
     calendar: str = Field(
         default="CN", max_length=4, description='working calendar: "CN" or "" (Monday-Friday)'
     )
-    available_from: dt.date | None = None
-    available_until: dt.date | None = None
+    available_from: Date | None = None
+    available_until: Date | None = None
     active: bool = True
 
 
@@ -58,8 +58,8 @@ class ResourcePatch(Schema):
     org_unit_id: int | None = None
     fte: Decimal | None = Field(default=None, ge=0, le=99999)
     cost_rate: Decimal | None = Field(default=None, ge=0, le=99999999)
-    available_from: dt.date | None = None
-    available_until: dt.date | None = None
+    available_from: Date | None = None
+    available_until: Date | None = None
     active: bool | None = None
 
 
@@ -86,8 +86,8 @@ class ResourceOut(Schema):
 
 
 class CapacityIn(Schema):
-    first: dt.date
-    last: dt.date
+    first: Date
+    last: Date
     fte: Decimal = Field(ge=0, le=99999)
     reason: str = Field(default="", max_length=200)
     scenario_id: int | None = None
@@ -106,8 +106,8 @@ class CapacityOut(Schema):
 class AllocationIn(Schema):
     resource_id: int
     project: str = Field(description="project code")
-    first: dt.date
-    last: dt.date
+    first: Date
+    last: Date
     fte: Decimal = Field(gt=0, le=99999)
     status: Status_ = "proposed"
     note: str = Field(default="", max_length=200)
@@ -117,8 +117,8 @@ class AllocationIn(Schema):
 class AllocationPatch(Schema):
     version: int
     resource_id: int | None = None
-    first: dt.date | None = None
-    last: dt.date | None = None
+    first: Date | None = None
+    last: Date | None = None
     fte: Decimal | None = Field(default=None, gt=0, le=99999)
     status: Status_ | None = None
     note: str | None = Field(default=None, max_length=200)
@@ -440,7 +440,7 @@ def get_heatmap(
     request: HttpRequest,
     by: Literal["role", "org_unit", "resource"] = "role",
     scale: Literal["week", "month"] = "week",
-    start: dt.date | None = None,
+    start: Date | None = None,
     periods: int = Query(12, ge=1, le=104),
     scenario_id: Id | None = None,
     committed_only: bool = False,
@@ -494,8 +494,8 @@ def get_causes(
     request: HttpRequest,
     by: Literal["role", "org_unit", "resource"],
     key: str,
-    first: dt.date,
-    last: dt.date,
+    first: Date,
+    last: Date,
     scenario_id: Id | None = None,
     committed_only: bool = False,
     unit: Literal["fte", "hours"] = "fte",
@@ -525,8 +525,8 @@ def get_causes(
 def get_room(
     request: HttpRequest,
     resource_id: Id,
-    first: dt.date,
-    last: dt.date,
+    first: Date,
+    last: Date,
     scenario_id: Id | None = None,
     unit: Literal["fte", "hours"] = "fte",
     committed_only: bool = False,
@@ -616,7 +616,7 @@ def get_comparison(
     ids: list[Id] = IDS_QUERY,
     by: Literal["role", "org_unit", "resource"] = "role",
     scale: Literal["week", "month"] = "week",
-    start: dt.date | None = None,
+    start: Date | None = None,
     periods: int = Query(12, ge=1, le=104),
     unit: Literal["fte", "hours"] = "fte",
     org_unit: int | None = None,

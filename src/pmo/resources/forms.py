@@ -7,13 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pmo.core.forms import DateInput
+from pmo.core.forms import DateField
 from pmo.resources.models import Resource
 from pmo.resources.services import RESOURCE_FIELDS
 
 __all__ = ["CapacityChangeForm", "ResourceForm", "resource_data"]
-
-DATE = DateInput()
 
 
 class ResourceForm(forms.ModelForm):
@@ -23,7 +21,7 @@ class ResourceForm(forms.ModelForm):
         model = Resource
         # the service's fields, with relations by name (``org_unit`` for ``org_unit_id``)
         fields = [name.removesuffix("_id") for name in RESOURCE_FIELDS]
-        widgets = {"available_from": DATE, "available_until": DATE}
+        field_classes = {"available_from": DateField, "available_until": DateField}
 
 
 def resource_data(form: ResourceForm) -> dict[str, Any]:
@@ -43,7 +41,7 @@ class CapacityChangeForm(forms.Form):
     resource = forms.ModelChoiceField(
         queryset=Resource.objects.filter(active=True), label=_("Resource")
     )
-    first = forms.DateField(label=_("From"), widget=DATE)
-    last = forms.DateField(label=_("To"), widget=DATE)
+    first = DateField(label=_("From"))
+    last = DateField(label=_("To"))
     fte = forms.DecimalField(label=_("Capacity (FTE)"), min_value=0, max_digits=7, decimal_places=2)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)

@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Pages
+from pmo.core.api import DateTime, Pages
 from pmo.core.errors import NotFoundError
 from pmo.portfolio.access import get_visible_project
 from pmo.resources.selectors import get_scenario
@@ -87,7 +87,7 @@ class TaskPatch(Schema):
     duration: int | None = Field(None, ge=0, le=MAX_MINUTES, description="working minutes")
     percent_complete: float | None = Field(None, ge=0, le=100)
     constraint: ConstraintName | None = None
-    constraint_date: dt.datetime | None = None
+    constraint_date: DateTime | None = None
 
 
 class MovedOut(Schema):

@@ -80,6 +80,11 @@ def test_predecessor_syntax() -> None:
             "Tasks row 2 Constraint date: required by constraint SNET",
         ),
         ([[None, "", 1, "A", 1]], "Tasks row 2 UID: a whole number >= 0 is required"),
+        (
+            [[1, "", 1, "A", 1, "", "", "SNET", "0202-05-01"]],
+            "Tasks row 2 Constraint date: enter a date from 1984-01-01 to 2149-12-31"
+            " (0202-05-01 is outside)",
+        ),
     ],
 )
 def test_bad_rows_are_refused(rows: list[list[Any]], message: str) -> None:

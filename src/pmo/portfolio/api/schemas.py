@@ -7,6 +7,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from pmo.core.api import Date
 from pmo.core.models import MAX_ID
 from pmo.portfolio.extensions import registry
 from pmo.portfolio.models import Cadence, Phase, PmoType, Project, ProjectState, StatusReport
@@ -135,10 +136,10 @@ class ProjectIn(Schema):
     org_unit: str
     description: str = ""
     cadence: Cadence = Cadence.WEEKLY
-    start_date: dt.date | None = None
-    planned_finish: dt.date | None = None
-    baseline_finish: dt.date | None = None
-    forecast_finish: dt.date | None = None
+    start_date: Date | None = None
+    planned_finish: Date | None = None
+    baseline_finish: Date | None = None
+    forecast_finish: Date | None = None
     budget: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
     currency: str = Field("CNY", min_length=3, max_length=3)
     percent_complete: int = Field(0, ge=0, le=100)
@@ -160,10 +161,10 @@ class ProjectPatch(Schema):
     org_unit: str | None = None
     description: str | None = None
     cadence: Cadence | None = None
-    start_date: dt.date | None = None
-    planned_finish: dt.date | None = None
-    baseline_finish: dt.date | None = None
-    forecast_finish: dt.date | None = None
+    start_date: Date | None = None
+    planned_finish: Date | None = None
+    baseline_finish: Date | None = None
+    forecast_finish: Date | None = None
     budget: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
     currency: str | None = Field(None, min_length=3, max_length=3)
     percent_complete: int | None = Field(None, ge=0, le=100)
@@ -205,7 +206,7 @@ class _ReportFields(Schema):
     next_steps: str = ""
     help_needed: str = ""
     decision_needed: bool = False
-    forecast_finish: dt.date | None = None
+    forecast_finish: Date | None = None
 
 
 class StatusReportIn(_ReportFields):
@@ -241,7 +242,7 @@ class StatusReportPatch(Schema):
     help_needed: str | None = None
     decision_needed: bool | None = None
     percent_complete: int | None = Field(None, ge=0, le=100)
-    forecast_finish: dt.date | None = None
+    forecast_finish: Date | None = None
 
 
 class SubmitIn(Schema):
@@ -338,9 +339,9 @@ def report_data(payload: Schema, *, exclude: set[str]) -> dict[str, Any]:
 class MilestoneIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
     name_zh: str = Field("", max_length=200)
-    baseline_date: dt.date | None = None
-    forecast_date: dt.date | None = None
-    actual_date: dt.date | None = None
+    baseline_date: Date | None = None
+    forecast_date: Date | None = None
+    actual_date: Date | None = None
     is_key: bool = False
 
 
@@ -348,9 +349,9 @@ class MilestonePatch(Schema):
     version: int = Field(..., ge=1)
     name: str | None = Field(None, min_length=1, max_length=200)
     name_zh: str | None = Field(None, max_length=200)
-    baseline_date: dt.date | None = None
-    forecast_date: dt.date | None = None
-    actual_date: dt.date | None = None
+    baseline_date: Date | None = None
+    forecast_date: Date | None = None
+    actual_date: Date | None = None
     is_key: bool | None = None
 
 
@@ -374,7 +375,7 @@ class RaidIn(Schema):
     description: str = ""
     owner: int | None = Field(None, ge=1, description="person id")
     status: Status = "open"
-    due_date: dt.date | None = None
+    due_date: Date | None = None
 
 
 class RaidPatch(Schema):
@@ -383,7 +384,7 @@ class RaidPatch(Schema):
     description: str | None = None
     owner: int | None = Field(None, ge=1)
     status: Status | None = None
-    due_date: dt.date | None = None
+    due_date: Date | None = None
 
 
 class RaidOut(Schema):
@@ -444,14 +445,14 @@ class IssueOut(RaidOut):
 class DecisionIn(RaidIn):
     decision_status: Literal["pending", "decided", "withdrawn"] = "pending"
     decided_by: str = ""
-    decided_on: dt.date | None = None
+    decided_on: Date | None = None
     outcome: str = ""
 
 
 class DecisionPatch(RaidPatch):
     decision_status: Literal["pending", "decided", "withdrawn"] | None = None
     decided_by: str | None = None
-    decided_on: dt.date | None = None
+    decided_on: Date | None = None
     outcome: str | None = None
 
 
