@@ -35,7 +35,7 @@ from pmo.portfolio.models import (
     StatusReport,
 )
 from pmo.portfolio.periods import Period, due_period, parse_period, previous_period
-from pmo.reports.onepage.gates import gate_info
+from pmo.reports.onepage.gates import gate_info, gate_stops
 from pmo.reports.onepage.model import Cell, Change, Column, Escalation, Header, OnePage
 
 __all__ = ["build_onepage", "default_period", "select_projects"]
@@ -143,6 +143,7 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
     ]
     history = _history([p.pk for p in projects], per, cutoff)
     lifecycles = gate_info([p.pk for p in projects], per.start, per.end)
+    stops = gate_stops([p.pk for p in projects], per.start, per.end)
     troubled, changed = dependency_flags([p.pk for p in projects])
     columns = {value: Column(phase=value, label=_phase_label(value)) for value in Phase.values}
     counts: dict[str, int] = defaultdict(int)
@@ -162,7 +163,21 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
         life = lifecycles.get(project.pk)
         if life is not None:
             phase = life.phase
-        if project.state == ProjectState.CLOSED and phase != Phase.CLOSED and current is None:
+        if project.pk in stops:  # news of the week even when the project no longer reports
+            changes.append(
+                Change(
+                    "cancelled",
+                    project.code,
+                    project.display_name,
+                    _("stopped at gate %(gate)s") % {"gate": stops[project.pk]},
+                )
+            )
+        # a project that no longer runs leaves the page once it stops reporting: a cancelled
+        # one wherever it stood, a closed one unless it reached the "Closed" column
+        ended = project.state == ProjectState.CANCELLED or (
+            project.state == ProjectState.CLOSED and phase != Phase.CLOSED
+        )
+        if ended and current is None:
             continue
         missing = current is None and project.state == ProjectState.ACTIVE
         rag = latest_known[4] if latest_known else None
@@ -263,7 +278,15 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
     )
 
 
-_CHANGE_ORDER = {"new_red": 0, "recovered": 1, "gate": 2, "phase": 3, "started": 4, "closed": 5}
+_CHANGE_ORDER = {
+    "new_red": 0,
+    "recovered": 1,
+    "cancelled": 2,
+    "gate": 3,
+    "phase": 4,
+    "started": 5,
+    "closed": 6,
+}
 
 
 def _changes(project: Project, current: Any, prior: Any, reports: Iterable[Any]) -> list[Change]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from pmo.governance.models import PhaseEntry, ProjectGate, ProjectLifecycle
+from pmo.governance.models import GateDecision, Outcome, PhaseEntry, ProjectGate, ProjectLifecycle
 
-__all__ = ["GateInfo", "gate_info"]
+__all__ = ["GateInfo", "gate_info", "gate_stops"]
 
 
 @dataclass
@@ -74,3 +74,14 @@ def gate_info(project_ids: list[int], start: dt.date, end: dt.date) -> dict[int,
             ],
         )
     return result
+
+
+def gate_stops(project_ids: list[int], start: dt.date, end: dt.date) -> dict[int, str]:
+    """The projects stopped by a gate decision between ``start`` and ``end``: the gate's code."""
+    return dict(
+        GateDecision.objects.filter(
+            review__lifecycle__project_id__in=project_ids,
+            outcome=Outcome.STOP,
+            decided_on__range=(start, end),
+        ).values_list("review__lifecycle__project_id", "review__gate__code")
+    )

@@ -75,7 +75,7 @@ class Escalation:
 class Change:
     """Something that changed since the previous period."""
 
-    kind: str  # "new_red" | "recovered" | "gate" | "phase" | "started" | "closed"
+    kind: str  # "new_red" | "recovered" | "cancelled" | "gate" | "phase" | "started" | "closed"
     code: str
     name: str
     detail: str

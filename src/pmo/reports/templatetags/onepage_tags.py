@@ -41,6 +41,7 @@ def change_label(kind: str) -> str:
         "phase": _("phase"),
         "started": _("started"),
         "closed": _("closed"),
+        "cancelled": _("cancelled"),
     }.get(kind, kind)
 
 
