@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from pmo.accounts.models import OrgUnit, User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import record
+from pmo.core.dates import date_out_of_range
 from pmo.core.errors import ValidationFailed
 from pmo.core.uploads import UnpackError, check_unpacked_size
 from pmo.resources.access import require_manage
@@ -107,13 +108,18 @@ def _date(value: Any) -> dt.date | None:
     if value is None or _text(value) == "":
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(_text(value))
-    except ValueError:
-        raise ValueError(_("a date like 2026-03-31")) from None
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(_text(value))
+        except ValueError:
+            raise ValueError(_("a date like 2026-03-31")) from None
+    problem = date_out_of_range(day)
+    if problem:
+        raise ValueError(problem)
+    return day
 
 
 CALENDAR_NAMES = {
