@@ -34,6 +34,7 @@ def _columns() -> list[str]:
         _("Org unit"),
         _("Region"),
         _("Phase"),
+        _("State"),
         _("Period"),
         _("Overall"),
         *[str(DIMENSION_LABELS[d]) for d in RAG_DIMENSIONS],
@@ -69,6 +70,7 @@ def rows(projects: Iterable[Any], regions: dict[int, str]) -> Iterable[list[Any]
             p.org_unit.display_name,
             regions.get(p.org_unit_id, ""),
             str(p.get_phase_display()),
+            str(p.get_state_display()),
             report.period if report else "",
             _rag(report.overall if report else None),
             *[_rag(getattr(report, d) if report else None) for d in RAG_DIMENSIONS],
@@ -116,7 +118,8 @@ def workbook_bytes(qs: QuerySet[Project], regions: dict[int, str]) -> bytes:
     append_row(ws, header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    rag_columns = range(11, 12 + len(RAG_DIMENSIONS))
+    first_rag = header.index(_("Overall")) + 1
+    rag_columns = range(first_rag, first_rag + 1 + len(RAG_DIMENSIONS))
     labels = {str(r.label): r for r in Rag}
     for row in rows(qs.iterator(chunk_size=500), regions):
         append_row(ws, row)  # text as string cells: a name typed as a formula stays text

@@ -14,7 +14,14 @@ from pmo.audit.models import AuditEvent
 from pmo.audit.selectors import list_events
 from pmo.portfolio.access import visible_projects
 from pmo.portfolio.filters import annotate_status, filter_projects, missing_q
-from pmo.portfolio.models import Milestone, Program, Project, ReportState, StatusReport
+from pmo.portfolio.models import (
+    Milestone,
+    Program,
+    Project,
+    ProjectState,
+    ReportState,
+    StatusReport,
+)
 from pmo.portfolio.raid import RAID_MODELS, Action, Assumption, Decision, Issue, RaidItem, Risk
 
 __all__ = [
@@ -45,7 +52,8 @@ def status_summary(qs: QuerySet[Project], today: dt.date | None = None) -> dict[
     RAG is each project's latest submitted report, whatever its period (the one-page report
     counts only the reports of its week). "Decision needed" is a decision asked in that
     report or one pending in the RAID log; ``decision_report`` and ``decision_raid`` count
-    each source on its own (a project may be in both).
+    each source on its own (a project may be in both). ``closed`` (completed) and
+    ``cancelled`` count the projects that no longer run, apart.
 
     The flags are recomputed from their conditions rather than read from the
     annotations of ``qs``: Django drops CASE annotations when it wraps an annotated
@@ -68,6 +76,9 @@ def status_summary(qs: QuerySet[Project], today: dt.date | None = None) -> dict[
         # knows the first (what the reports of its week ask for)
         decision_report=Count("pk", filter=Q(latest_report__decision_needed=True)),
         decision_raid=Count("pk", filter=Q(Exists(pending))),
+        # completed and cancelled projects counted apart (a PMO's delivery measures)
+        closed=Count("pk", filter=Q(state=ProjectState.CLOSED)),
+        cancelled=Count("pk", filter=Q(state=ProjectState.CANCELLED)),
     )
 
 

@@ -127,6 +127,8 @@ def test_summary_counts_follow_the_filters(users, make_project):
         "decision": 0,
         "decision_report": 0,
         "decision_raid": 0,
+        "closed": 0,
+        "cancelled": 0,
     }
     planning = status_summary(status_center(users["exec"], {"phase": "planning"}))
     assert (planning["total"], planning["unrated"]) == (1, 1)

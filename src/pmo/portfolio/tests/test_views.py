@@ -111,7 +111,8 @@ def test_export_xlsx_has_a_row_per_project(client, users, portfolio_rows):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Code"
     assert [r[0] for r in rows[1:]] == ["RED1"]
-    assert rows[1][10] == "Red"
+    assert rows[1][rows[0].index("Overall")] == "Red"
+    assert rows[1][rows[0].index("State")] == "Active"
 
 
 def test_export_csv_respects_sort(client, users, portfolio_rows):
