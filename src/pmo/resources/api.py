@@ -1,6 +1,7 @@
 """REST endpoints of capacity planning: resources, capacity, allocations, scenarios, heat map."""
 
 import datetime as dt
+from dataclasses import asdict
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -15,7 +16,17 @@ from pmo.accounts.models import user_of
 from pmo.core.api import Date, Id, Pages
 from pmo.core.errors import FieldError, NotFoundError
 from pmo.portfolio.access import get_visible_project
-from pmo.resources import calendars, compare, costs, heatmap, leveling, selectors, services, xlsx
+from pmo.resources import (
+    calendars,
+    compare,
+    costs,
+    heatmap,
+    leveling,
+    refresh,
+    selectors,
+    services,
+    xlsx,
+)
 from pmo.resources.access import require_view
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.models import Allocation, CalendarDay, CapacityChange, LevelingRun, Resource
@@ -253,6 +264,10 @@ class LevelingRunOut(Schema):
     objective: int | None = Field(description="weighted delay (working days x weight)")
     error: str
     result: dict[str, object]
+    outdated_at: dt.datetime | None = Field(
+        description="the scenario was refreshed from the current plan (or a project of it "
+        "reset) since: the result tells what the run did then"
+    )
 
     @staticmethod
     def resolve_progress(obj: LevelingRun) -> int:
@@ -682,6 +697,84 @@ def commit(request: HttpRequest, pk: int, payload: VersionIn) -> object:
     return services.commit_scenario(
         actor=user_of(request), scenario=selectors.get_scenario(pk), version=payload.version
     )
+
+
+class DroppedOut(Schema):
+    kind: Literal["allocation", "capacity"]
+    reason: str = Field(
+        description="removed_in_plan, changed_in_plan, restored (a row the scenario removed "
+        "is back: the plan changed it) or capacity_overlap"
+    )
+    message: str
+    project: str = Field(description="project code (allocations)")
+    resource: str = Field(description="resource code")
+    resource_name: str
+    first: dt.date
+    last: dt.date
+    fte: Decimal
+
+
+class RefreshOut(Schema):
+    scenario: ScenarioOut
+    kept: int = Field(description="the scenario's own changes kept")
+    from_plan: int = Field(description="allocations copied in from the current plan")
+    dropped: list[DroppedOut] = Field(description="the scenario's changes that no longer apply")
+    leveling_runs_out_of_date: int
+
+
+class ResetOut(Schema):
+    scenario: ScenarioOut
+    project: str
+    removed: int = Field(description="the scenario's allocations of the project, removed")
+    copied: int = Field(description="the current plan's allocations of the project, copied in")
+    shift_removed: bool = Field(description="its move, priority or pin was removed")
+    leveling_runs_out_of_date: int
+
+
+@router.post(
+    "/scenarios/{pk}/refresh",
+    response=RefreshOut,
+    summary="Refresh a draft scenario from the current plan, keeping its changes that apply",
+)
+def refresh_scenario(request: HttpRequest, pk: int, payload: VersionIn) -> dict[str, object]:
+    result = refresh.refresh_scenario(
+        actor=user_of(request), scenario=selectors.get_scenario(pk), version=payload.version
+    )
+    return {
+        "scenario": result.scenario,
+        "kept": result.kept,
+        "from_plan": result.from_plan,
+        "dropped": [
+            {**asdict(d), "message": refresh.dropped_message(d.reason)} for d in result.dropped
+        ],
+        "leveling_runs_out_of_date": result.runs_out_of_date,
+    }
+
+
+@router.post(
+    "/scenarios/{pk}/projects/{code}/reset",
+    response=ResetOut,
+    summary="Reset one project of a draft scenario to the current plan",
+)
+def reset_project(
+    request: HttpRequest, pk: int, code: str, payload: VersionIn
+) -> dict[str, object]:
+    user = user_of(request)
+    scenario = selectors.get_scenario(pk)
+    result = refresh.reset_project(
+        actor=user,
+        scenario=scenario,
+        project=get_visible_project(user, code),
+        version=payload.version,
+    )
+    return {
+        "scenario": result.scenario,
+        "project": result.project,
+        "removed": result.removed,
+        "copied": result.copied,
+        "shift_removed": result.shift_removed,
+        "leveling_runs_out_of_date": result.runs_out_of_date,
+    }
 
 
 @router.post("/scenarios/{pk}/discard", response=ScenarioOut, summary="Discard a scenario")

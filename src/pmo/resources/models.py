@@ -144,6 +144,11 @@ class Scenario(TimeStampedModel):
         related_name="+",
     )
     closed_at = models.DateTimeField(_("committed or discarded"), null=True, blank=True)
+    # when it last copied the current plan (created or refreshed): the plan's rows created or
+    # changed after it make the scenario out of date
+    copied_at = models.DateTimeField(_("copied from the current plan"), null=True, editable=False)
+    # the last refresh from the current plan: when, by whom, and the changes it dropped
+    last_refresh = models.JSONField(default=dict, blank=True, editable=False)
     # how many current-plan capacity changes were copied: commit notices deletions since
     copied_capacity_changes = models.PositiveIntegerField(default=0, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -185,6 +190,8 @@ class CapacityChange(VersionedModel):
         validators=[MinValueValidator(Decimal("0"))],
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    # in a scenario: copied from the current plan (not the scenario's own change)
+    copied = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("capacity change")
@@ -272,6 +279,9 @@ class ProjectShift(models.Model):
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="+"
     )
     days = models.IntegerField(_("shift (days)"), default=0)
+    # of ``days``, the calendar days Move project moved the whole project (leveling moves
+    # single allocations): a refresh from the current plan moves the plan's rows by it
+    moved_days = models.IntegerField(default=0, editable=False)
     priority = models.PositiveSmallIntegerField(_("priority"), null=True, blank=True)
     pinned = models.BooleanField(_("pinned"), default=False)
 
@@ -333,6 +343,9 @@ class LevelingRun(TimeStampedModel):
     result = models.JSONField(_("result"), default=dict, blank=True)
     # the starter's language when it was queued: the worker writes the run's texts in it
     language = models.CharField(_("language"), max_length=10, blank=True, editable=False)
+    # set when the scenario was refreshed from the current plan (or a project of it reset)
+    # after the run: its result tells what it did then, not what the scenario holds now
+    outdated_at = models.DateTimeField(_("out of date since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("leveling run")

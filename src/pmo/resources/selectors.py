@@ -377,14 +377,16 @@ def scenario_out_of_date(scenario: Scenario) -> str | None:
 
     ``"allocations"``: the current plan's hand-entered allocations changed since the
     scenario copied them (one added, changed or removed, e.g. by committing another
-    scenario); ``"capacity"``: its capacity changes did. The rule
+    scenario); ``"capacity"``: its capacity changes did. "Copied" is when the scenario was
+    created or last refreshed (:func:`pmo.resources.refresh.refresh_scenario`). The rule
     :func:`pmo.resources.services.commit_scenario` refuses a commit by, so the pages can say
     so before anyone levels or commits. A closed scenario is never out of date.
     """
     if scenario.state != ScenarioState.DRAFT:
         return None
+    copied = scenario.copied_at or scenario.created_at
     live = Allocation.objects.filter(scenario=None, source=AllocationSource.MANUAL)
-    since = Q(created_at__gt=scenario.created_at) | Q(updated_at__gt=scenario.created_at)
+    since = Q(created_at__gt=copied) | Q(updated_at__gt=copied)
     if live.filter(since).exists():
         return "allocations"
     versions = dict(live.values_list("pk", "version"))
@@ -395,7 +397,7 @@ def scenario_out_of_date(scenario: Scenario) -> str | None:
         return "allocations"
     live_changes = CapacityChange.objects.filter(scenario=None)
     if (
-        live_changes.filter(updated_at__gt=scenario.created_at).exists()
+        live_changes.filter(updated_at__gt=copied).exists()
         or live_changes.count() != scenario.copied_capacity_changes
     ):
         return "capacity"

@@ -521,7 +521,7 @@ def create_scenario(*, actor: User, name: str, description: str = "") -> Scenari
     Allocation.objects.bulk_create(copies, batch_size=1000)
     copied = CapacityChange.objects.bulk_create(
         [
-            CapacityChange(scenario=scenario, **row)
+            CapacityChange(scenario=scenario, copied=True, **row)
             for row in CapacityChange.objects.filter(scenario=None).values(
                 "resource_id", "first", "last", "fte", "reason"
             )
@@ -529,7 +529,8 @@ def create_scenario(*, actor: User, name: str, description: str = "") -> Scenari
         batch_size=1000,
     )
     scenario.copied_capacity_changes = len(copied)
-    scenario.save(update_fields=["copied_capacity_changes"])
+    scenario.copied_at = timezone.now()  # after the copies: what is newer is the plan's
+    scenario.save(update_fields=["copied_capacity_changes", "copied_at"])
     record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -581,6 +582,7 @@ def shift_project(
             first=models.F("first") + delta, last=models.F("last") + delta
         )
     shift.days += days
+    shift.moved_days += days  # the whole project: a refresh moves the plan's new rows too
     if priority is not None:
         shift.priority = priority
     if pinned is not None:

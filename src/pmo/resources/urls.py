@@ -33,6 +33,12 @@ urlpatterns = [
         views.scenario_allocation_edit,
         name="scenario_allocation_edit",
     ),
+    path("resources/scenarios/<int:pk>/refresh/", views.scenario_refresh, name="scenario_refresh"),
+    path(
+        "resources/scenarios/<int:pk>/projects/<str:code>/reset/",
+        views.scenario_reset,
+        name="scenario_reset",
+    ),
     path("resources/leveling-runs/<int:pk>/", views.leveling_run, name="leveling_run"),
     path(
         "resources/leveling-runs/<int:pk>/cancel/",

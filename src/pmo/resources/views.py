@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from pmo.accounts.models import OrgUnit, user_of
+from pmo.accounts.models import OrgUnit, User, user_of
 from pmo.core.errors import DomainError, FieldError, NotFoundError, PermissionDeniedError
 from pmo.core.http import posted_version
 from pmo.core.i18n import pick
@@ -33,6 +33,7 @@ from pmo.resources import (
     exports,
     heatmap,
     leveling,
+    refresh,
     selectors,
     services,
     xlsx,
@@ -667,6 +668,8 @@ def _scenario_page(
                 ),
             ),
             "changes": changes,
+            "project_rows": _project_rows(shifts, changes.by_project),
+            "last_refresh": _last_refresh(scenario) if draft else None,
             "cost_text": _cost_text(changes.cost),
             "plans_to_change": [
                 {**p, "editable": can_edit_project(user, p["project"])}
@@ -682,6 +685,45 @@ def _scenario_page(
             **_run_context(run, user),
         },
     )
+
+
+def _project_rows(shifts: list[Any], changed: dict[str, int]) -> list[dict[str, Any]]:
+    """The projects the scenario changes: moved, given a priority or pinned, or with
+    allocations that differ from the current plan; by code."""
+    rows = {
+        s.project.code: {"code": s.project.code, "name": s.project.display_name, "shift": s}
+        for s in shifts
+    }
+    missing = [code for code in changed if code not in rows]
+    for project in selectors.projects_of(missing):
+        rows[project["code"]] = {"code": project["code"], "name": project["name"], "shift": None}
+    return [{**rows[c], "changed": changed.get(c, 0)} for c in sorted(rows)]
+
+
+def _last_refresh(scenario: Any) -> dict[str, Any] | None:
+    """The scenario's last refresh from the current plan, with the name of who did it and
+    each dropped change's reason in the reader's language."""
+    report = scenario.last_refresh or {}
+    if not report.get("at"):
+        return None
+    user = User.objects.filter(pk=report.get("by") or 0).select_related("person").first()
+    person = getattr(user, "person", None) if user is not None else None
+    if person is not None:
+        by = person.display_name
+    elif user is not None:
+        by = user.get_full_name() or user.username
+    else:
+        by = ""
+    return {
+        "at": dt.datetime.fromisoformat(report["at"]),
+        "by": by,
+        "kept": report.get("kept", 0),
+        "from_plan": report.get("from_plan", 0),
+        "dropped": [
+            {**d, "message": refresh.dropped_message(d["reason"])}
+            for d in report.get("dropped", [])
+        ],
+    }
 
 
 def _run_context(run: Any, user: Any) -> dict[str, Any]:
@@ -909,6 +951,59 @@ def scenario_capacity(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("resources:scenario_detail", pk=scenario.pk)
     messages.error(request, _("The capacity was not changed: correct the form below."))
     return _scenario_page(request, scenario, form)
+
+
+@login_required
+@require_POST
+def scenario_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+    """Refresh a draft scenario from the current plan; the page lists what was dropped."""
+    scenario = _scenario(request, str(pk))
+    try:
+        result = refresh.refresh_scenario(
+            actor=user_of(request), scenario=scenario, version=posted_version(request)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("resources:scenario_detail", pk=scenario.pk)
+    said = _("Refreshed from the current plan: %(kept)s of the scenario's changes kept.") % {
+        "kept": result.kept
+    }
+    if result.dropped:
+        said += " " + ngettext(
+            "%(count)s no longer applies and was dropped (listed below).",
+            "%(count)s no longer apply and were dropped (listed below).",
+            len(result.dropped),
+        ) % {"count": len(result.dropped)}
+    messages.success(request, said)
+    return redirect("resources:scenario_detail", pk=scenario.pk)
+
+
+@login_required
+@require_POST
+def scenario_reset(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Reset one project of a draft scenario to the current plan."""
+    scenario = _scenario(request, str(pk))
+    user = user_of(request)
+    try:
+        result = refresh.reset_project(
+            actor=user,
+            scenario=scenario,
+            project=get_visible_project(user, code),
+            version=posted_version(request),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("resources:scenario_detail", pk=scenario.pk)
+    messages.success(
+        request,
+        ngettext(
+            "%(code)s is as in the current plan again: %(count)s allocation copied from it.",
+            "%(code)s is as in the current plan again: %(count)s allocations copied from it.",
+            result.copied,
+        )
+        % {"code": result.project, "count": result.copied},
+    )
+    return redirect("resources:scenario_detail", pk=scenario.pk)
 
 
 @login_required

@@ -410,3 +410,61 @@ def test_calendar_days_api(client: Any, users: Any) -> None:
     assert gone.status_code == 204
     assert client.delete(f"{url}/99999", headers=_auth(users["member"])).status_code == 404
     assert len(client.get(url, headers=_auth(users["exec"])).json()) == 1
+
+
+def test_refresh_and_reset_a_scenario(client: Any, users: Any, org: Any, make_project: Any) -> None:
+    java = pool(org)
+    a, b = make_project(), make_project()
+    row = allocate(java, a, MON, MON + dt.timedelta(days=4), "1")
+    allocate(java, b, MON, MON + dt.timedelta(days=4), "1")
+    pk = _post(client, "/api/v1/scenarios", {"name": "Stale"}, users["member"]).json()["id"]
+    copy = Allocation.objects.get(scenario_id=pk, origin=row)
+    _patch(client, f"/api/v1/allocations/{copy.pk}", {"version": 1, "fte": 2}, users["member"])
+    _post(client, f"/api/v1/scenarios/{pk}/shifts", {"project": b.code, "days": 7}, users["member"])
+    _patch(client, f"/api/v1/allocations/{row.pk}", {"version": 1, "fte": 0.5}, users["member"])
+    url = f"/api/v1/scenarios/{pk}/refresh"
+    assert _post(client, url, {}, users["pm"]).status_code == 403
+    stale = _post(client, url, {"version": 1}, users["member"])
+    assert (stale.status_code, stale.json()["current_version"]) == (409, 2)
+
+    done = _post(client, url, {"version": 2}, users["member"])
+
+    assert done.status_code == 200
+    body = done.json()
+    assert (body["scenario"]["version"], body["kept"], body["from_plan"]) == (3, 1, 1)
+    assert body["scenario"]["shifts"] == [
+        {"project": b.code, "days": 7, "priority": None, "pinned": False}
+    ]
+    assert body["dropped"] == [
+        {
+            "kind": "allocation",
+            "reason": "changed_in_plan",
+            "message": "the current plan changed this allocation since; its row is used",
+            "project": a.code,
+            "resource": "java-sh",
+            "resource_name": "Java developer, Shanghai",
+            "first": str(MON),
+            "last": str(MON + dt.timedelta(days=4)),
+            "fte": "2.00",
+        }
+    ]
+    assert body["leveling_runs_out_of_date"] == 0
+
+    reset = _post(client, f"/api/v1/scenarios/{pk}/projects/{b.code}/reset", {}, users["member"])
+    assert reset.status_code == 200
+    assert {k: v for k, v in reset.json().items() if k != "scenario"} == {
+        "project": b.code,
+        "removed": 1,
+        "copied": 1,
+        "shift_removed": True,
+        "leveling_runs_out_of_date": 0,
+    }
+    assert reset.json()["scenario"]["shifts"] == []
+    unknown = _post(client, f"/api/v1/scenarios/{pk}/projects/NOPE/reset", {}, users["member"])
+    assert unknown.status_code == 404
+    _post(client, f"/api/v1/scenarios/{pk}/discard", {}, users["member"])
+    closed = _post(client, url, {}, users["member"])
+    assert closed.status_code == 409
+    assert "discarded" in closed.json()["detail"]
+    gone = _post(client, f"/api/v1/scenarios/{pk}/projects/{a.code}/reset", {}, users["member"])
+    assert gone.status_code == 409

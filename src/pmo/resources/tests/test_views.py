@@ -10,7 +10,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from pmo.resources.models import Scenario
+from pmo.resources.models import Allocation, Scenario
 from pmo.resources.tests.factories import MON, allocate, pool
 
 
@@ -639,3 +639,55 @@ def test_the_top_bar_offers_capacity_only_to_those_who_may_read_it(client: Any, 
     page = client.get("/").content.decode()
     assert 'href="/resources/heatmap/"' in page
     assert '<link rel="icon" href="/static/pmo/favicon.svg"' in page
+
+
+def test_refresh_an_out_of_date_scenario_and_reset_a_project_on_its_page(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    from pmo.resources import services
+
+    java = pool(org)
+    a, b = make_project(), make_project()
+    row = allocate(java, a, MON, MON + dt.timedelta(days=4), "1")
+    allocate(java, b, MON, MON + dt.timedelta(days=4), "1")
+    client.force_login(users["member"])
+    client.post("/resources/scenarios/", {"name": "Stale"})
+    scenario = Scenario.objects.get()
+    client.post(f"/resources/scenarios/{scenario.pk}/shift/", {"project": b.code, "days": "7"})
+    copy = Allocation.objects.get(scenario=scenario, origin=row)
+    services.update_allocation(
+        actor=users["member"], allocation=copy, data={"fte": Decimal("2")}, version=1
+    )
+    services.update_allocation(
+        actor=users["member"], allocation=row, data={"fte": Decimal("0.5")}, version=1
+    )
+    page = client.get(f"/resources/scenarios/{scenario.pk}/").content.decode()
+    assert 'data-testid="out-of-date"' in page
+    assert 'data-testid="refresh"' in page
+    scenario.refresh_from_db()
+
+    done = client.post(
+        f"/resources/scenarios/{scenario.pk}/refresh/",
+        {"version": scenario.version},
+        follow=True,
+    )
+
+    html = done.content.decode()
+    assert 'data-testid="out-of-date"' not in html
+    assert "Refreshed from the current plan: 1 of the scenario&#x27;s changes kept." in html
+    assert 'data-testid="refresh-dropped"' in html
+    assert "the current plan changed this allocation since; its row is used" in html
+    assert f'<tr data-code="{b.code}">' in html  # the moved project, with its reset button
+    assert 'data-testid="reset-project"' in html
+    reset = client.post(f"/resources/scenarios/{scenario.pk}/projects/{b.code}/reset/", follow=True)
+    assert f"{b.code} is as in the current plan again: 1 allocation copied from it." in (
+        reset.content.decode()
+    )
+    assert not scenario.shifts.exists()
+    client.force_login(users["pm"])
+    refused = client.post(f"/resources/scenarios/{scenario.pk}/refresh/", follow=True)
+    assert "only the PMO and resource managers may change" in refused.content.decode()
+    client.force_login(users["member"])
+    client.post(f"/resources/scenarios/{scenario.pk}/discard/")
+    closed = client.post(f"/resources/scenarios/{scenario.pk}/refresh/", follow=True)
+    assert "is discarded; it cannot change" in closed.content.decode()

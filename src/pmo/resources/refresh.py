@@ -1,0 +1,424 @@
+"""Bring a draft scenario up to date with the current plan, keeping its own changes.
+
+:func:`refresh_scenario` rebuilds the scenario's copy of the plan from the current plan and
+re-applies the scenario's changes where they still apply; :func:`reset_project` puts one
+project of the scenario back to the current plan. The rules (ADR 0006, "Refreshing a
+scenario"):
+
+- an allocation the scenario changed (by hand or by leveling: its version is above 1) stays
+  as the scenario has it while the plan's row it copies is unchanged; when the plan changed
+  or removed that row, the plan wins and the scenario's change is dropped and listed;
+- an allocation the scenario added stays (a leveling split of a dropped row goes with it);
+  a plan row the scenario removed stays removed unless the plan changed it since;
+- rows new in the plan (or taken over from it) are moved by the project's Move project days;
+  priorities and pins stay;
+- a capacity change the scenario added stays unless it overlaps one the current plan has
+  now; one it removed stays removed unless the plan changed it;
+- finished leveling runs of the scenario are marked out of date (their records stay).
+
+Schedule demand is recreated whenever its plan is recalculated, so a scenario's copy of it
+is matched to the plan's rows by task UID and resource.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pmo.accounts.models import User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import record
+from pmo.core.errors import ConflictError, NotFoundError
+from pmo.portfolio.models import Project
+from pmo.resources.access import require_manage
+from pmo.resources.models import (
+    Allocation,
+    AllocationSource,
+    CapacityChange,
+    LevelingRun,
+    LevelingState,
+    ProjectShift,
+    Resource,
+    Scenario,
+    ScenarioState,
+)
+
+__all__ = [
+    "Dropped",
+    "RefreshResult",
+    "ResetResult",
+    "dropped_message",
+    "refresh_scenario",
+    "reset_project",
+]
+
+COPIED = ["resource_id", "project_id", "first", "last", "fte", "status", "source", "note"]
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A change of the scenario that no longer applies to the current plan.
+
+    ``reason``: ``removed_in_plan`` (it changed an allocation the plan no longer has),
+    ``changed_in_plan`` (it changed an allocation the plan changed since; the plan's row is
+    in the scenario now), ``restored`` (it removed an allocation the plan changed since: the
+    plan's row is back), ``capacity_overlap`` (a capacity change it added overlaps one the
+    plan has now).
+    """
+
+    kind: str  # "allocation" or "capacity"
+    reason: str
+    resource: str  # code
+    resource_name: str
+    first: dt.date
+    last: dt.date
+    fte: Decimal
+    project: str = ""  # code (allocations)
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    """What a refresh did: the scenario's changes kept, the rows taken from the plan, the
+    changes dropped, and the leveling runs it made out of date."""
+
+    scenario: Scenario
+    kept: int
+    from_plan: int
+    dropped: list[Dropped] = field(default_factory=list)
+    runs_out_of_date: int = 0
+
+
+@dataclass(frozen=True)
+class ResetResult:
+    """What resetting a project did."""
+
+    scenario: Scenario
+    project: str
+    removed: int  # the scenario's rows of the project
+    copied: int  # the current plan's rows of the project, copied in
+    shift_removed: bool  # it had a move, priority or pin in the scenario
+    runs_out_of_date: int = 0
+
+
+def dropped_message(reason: str) -> str:
+    """Why a change was dropped, in the active language."""
+    return {
+        "removed_in_plan": _("the current plan no longer has this allocation"),
+        "changed_in_plan": _("the current plan changed this allocation since; its row is used"),
+        "restored": _("removed in the scenario, but the current plan changed it since; it is back"),
+        "capacity_overlap": _("overlaps a capacity change of the current plan"),
+    }.get(reason, reason)
+
+
+def _lock_draft(scenario: Scenario, version: int | None) -> Scenario:
+    """The scenario locked, if it is a draft at ``version`` with no leveling run under way."""
+    from pmo.resources.leveling import active_run
+
+    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    if scenario.state != ScenarioState.DRAFT:
+        raise ConflictError(
+            _("scenario %(name)s is %(state)s; it cannot change")
+            % {"name": repr(scenario.name), "state": scenario.state}
+        )
+    if version is not None and version != scenario.version:
+        raise ConflictError(
+            _("the scenario was changed (your version %(yours)s, current %(current)s)")
+            % {"yours": version, "current": scenario.version},
+            current_version=scenario.version,
+        )
+    if active_run(scenario) is not None:
+        raise ConflictError(_("a leveling run of this scenario is under way; wait for it"))
+    return scenario
+
+
+def _outdate_runs(scenario: Scenario, now: dt.datetime) -> int:
+    return LevelingRun.objects.filter(
+        scenario=scenario, state=LevelingState.DONE, outdated_at=None
+    ).update(outdated_at=now)
+
+
+def _copy(scenario: Scenario, plan: Allocation, days: int) -> Allocation:
+    """A scenario row copying the plan's row, moved by ``days``."""
+    values = {f: getattr(plan, f) for f in COPIED}
+    delta = dt.timedelta(days=days)
+    values["first"], values["last"] = plan.first + delta, plan.last + delta
+    return Allocation(
+        scenario=scenario,
+        origin_id=plan.pk,
+        origin_version=plan.version,
+        task_uid=plan.task_uid,
+        **values,
+    )
+
+
+def _split_pieces(scenario: Scenario) -> dict[int, list[int]]:
+    """Row id → ids of the rows leveling runs split off it (the part that moved)."""
+    pieces: dict[int, list[int]] = defaultdict(list)
+    for result in LevelingRun.objects.filter(
+        scenario=scenario, state=LevelingState.DONE
+    ).values_list("result", flat=True):
+        for m in (result or {}).get("moved", []):
+            if m.get("new_id"):
+                pieces[m["id"]].append(m["new_id"])
+    return pieces
+
+
+def _with_pieces(ids: set[int], pieces: dict[int, list[int]]) -> set[int]:
+    """``ids`` and every row split off them, transitively (a piece may be split again)."""
+    found, todo = set(ids), list(ids)
+    while todo:
+        for piece in pieces.get(todo.pop(), []):
+            if piece not in found:
+                found.add(piece)
+                todo.append(piece)
+    return found
+
+
+def _match_schedule(copies: list[Allocation], plan: list[Allocation]) -> dict[int, Allocation]:
+    """Scenario copies of schedule demand whose plan row was recreated (its plan was
+    recalculated) → the plan's row now: same project, task and resource, in date order."""
+    claimed = {c.origin_id for c in copies if c.origin_id}
+    free: dict[tuple[int, int, int], list[Allocation]] = defaultdict(list)
+    for p in sorted(plan, key=lambda p: (p.first, p.pk)):
+        if p.source == AllocationSource.SCHEDULE and p.task_uid is not None and p.pk not in claimed:
+            free[(p.project_id, p.task_uid, p.resource_id)].append(p)
+    matched = {}
+    for c in sorted(copies, key=lambda c: (c.first, c.pk)):
+        if c.origin_id is None and c.source == AllocationSource.SCHEDULE and c.task_uid is not None:
+            candidates = free.get((c.project_id, c.task_uid, c.resource_id))
+            if candidates:
+                matched[c.pk] = candidates.pop(0)
+    return matched
+
+
+def _dropped_allocation(row: Allocation, reason: str, codes: dict[str, dict[int, Any]]) -> Dropped:
+    resource = codes["resources"].get(row.resource_id)
+    return Dropped(
+        kind="allocation",
+        reason=reason,
+        resource=resource.code if resource else "",
+        resource_name=resource.display_name if resource else "",
+        first=row.first,
+        last=row.last,
+        fte=row.fte,
+        project=codes["projects"].get(row.project_id, ""),
+    )
+
+
+@transaction.atomic
+def refresh_scenario(
+    *, actor: User, scenario: Scenario, version: int | None = None
+) -> RefreshResult:
+    """Rebuild a draft scenario's copy from the current plan, keeping its changes that still
+    apply and dropping (and listing) those that do not; audited. 409 unless a draft, on a
+    stale ``version`` and while a leveling run is under way."""
+    require_manage(actor)
+    scenario = _lock_draft(scenario, version)
+    copied_at = scenario.copied_at or scenario.created_at
+    shifts = {s.project_id: s for s in ProjectShift.objects.filter(scenario=scenario)}
+    moves = {pk: s.moved_days for pk, s in shifts.items()}
+    plan = list(Allocation.objects.filter(scenario=None))
+    plan_by_pk = {p.pk: p for p in plan}
+    rows = list(Allocation.objects.filter(scenario=scenario))
+    copies = [r for r in rows if r.origin_version is not None]
+    matched = {c.pk: plan_by_pk[c.origin_id] for c in copies if c.origin_id in plan_by_pk}
+    matched |= _match_schedule(copies, plan)
+    codes: dict[str, dict[int, Any]] = {
+        "projects": dict(Project.objects.values_list("pk", "code")),
+        "resources": {r.pk: r for r in Resource.objects.all()},
+    }
+    dropped: list[Dropped] = []
+    doomed: set[int] = set()  # scenario rows to delete
+    new: list[Allocation] = []
+    kept = 0
+    edited_projects: set[int] = set()  # projects keeping a row the scenario changed
+    for c in copies:
+        target = matched.get(c.pk)
+        edited = c.version > 1
+        if target is None:  # the plan removed it
+            doomed.add(c.pk)
+            if edited:
+                dropped.append(_dropped_allocation(c, "removed_in_plan", codes))
+        elif target.pk == c.origin_id and target.version == c.origin_version:
+            kept += edited
+            if edited:
+                edited_projects.add(c.project_id)
+        else:  # the plan changed it (or recalculated its schedule): the plan's row wins
+            doomed.add(c.pk)
+            if edited:
+                dropped.append(_dropped_allocation(c, "changed_in_plan", codes))
+            new.append(_copy(scenario, target, moves.get(target.project_id, 0)))
+    present = {matched[c.pk].pk for c in copies if c.pk in matched}
+    for p in plan:
+        if p.pk in present:
+            continue
+        if p.created_at > copied_at:  # new in the plan
+            new.append(_copy(scenario, p, moves.get(p.project_id, 0)))
+        elif p.updated_at > copied_at:  # removed in the scenario, changed in the plan since
+            dropped.append(_dropped_allocation(p, "restored", codes))
+            new.append(_copy(scenario, p, moves.get(p.project_id, 0)))
+        else:
+            kept += 1  # the scenario removed it
+    pieces = _split_pieces(scenario)
+    doomed = _with_pieces(doomed, pieces)
+    kept += sum(1 for r in rows if r.origin_version is None and r.pk not in doomed)
+    edited_projects |= {r.project_id for r in rows if r.origin_version is None}
+    Allocation.objects.filter(pk__in=doomed).delete()
+    Allocation.objects.bulk_create(new, batch_size=1000)
+    kept_capacity, capacity_dropped, plan_changes = _refresh_capacity(scenario, copied_at, codes)
+    dropped += capacity_dropped
+    for pk, shift in shifts.items():  # the move column: what the rows now say
+        if pk not in edited_projects and shift.days != shift.moved_days:
+            shift.days = shift.moved_days
+            shift.save(update_fields=["days"])
+        kept += bool(shift.days or shift.priority or shift.pinned)  # a project's move etc.
+    now = timezone.now()
+    outdated = _outdate_runs(scenario, now)
+    before = {"version": scenario.version, "copied_at": copied_at.isoformat()}
+    scenario.copied_at = now
+    scenario.copied_capacity_changes = plan_changes
+    scenario.version += 1
+    scenario.last_refresh = {
+        "at": now.isoformat(),
+        "by": actor.pk,
+        "kept": kept + kept_capacity,
+        "from_plan": len(new),
+        "dropped": [_as_json(d) for d in dropped],
+    }
+    scenario.save(
+        update_fields=[
+            "copied_at",
+            "copied_capacity_changes",
+            "version",
+            "last_refresh",
+            "updated_at",
+        ]
+    )
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=scenario,
+        scope=f"scenario:{scenario.pk}",
+        changes={
+            "refreshed_from_plan": [before["copied_at"], now.isoformat()],
+            "version": [before["version"], scenario.version],
+            "kept": [None, kept + kept_capacity],
+            "from_plan": [None, len(new)],
+            "dropped": [None, [_as_json(d) for d in dropped]],
+            "leveling_runs_out_of_date": [None, outdated],
+        },
+    )
+    return RefreshResult(scenario, kept + kept_capacity, len(new), dropped, outdated)
+
+
+def _as_json(d: Dropped) -> dict[str, Any]:
+    data = asdict(d)
+    return {**data, "first": d.first.isoformat(), "last": d.last.isoformat(), "fte": str(d.fte)}
+
+
+def _refresh_capacity(
+    scenario: Scenario, copied_at: dt.datetime, codes: dict[str, dict[int, Any]]
+) -> tuple[int, list[Dropped], int]:
+    """The capacity part of a refresh: (changes of the scenario kept, those dropped, how many
+    capacity changes the current plan has)."""
+
+    def key(c: CapacityChange) -> tuple[Any, ...]:
+        return (c.resource_id, c.first, c.last, c.fte, c.reason)
+
+    mine = list(CapacityChange.objects.filter(scenario=scenario))
+    plan = list(CapacityChange.objects.filter(scenario=None).order_by("first", "pk"))
+    copies = Counter(key(c) for c in mine if c.copied)
+    wanted, kept = [], 0
+    for p in plan:
+        if copies[key(p)] > 0:
+            copies[key(p)] -= 1
+            wanted.append(p)
+        elif p.created_at > copied_at or p.updated_at > copied_at:
+            wanted.append(p)  # new or changed in the plan
+        else:
+            kept += 1  # the scenario removed it
+    dropped, doomed = [], [c.pk for c in mine if c.copied]
+    for c in mine:
+        if c.copied:
+            continue
+        if any(
+            p.resource_id == c.resource_id and p.first <= c.last and p.last >= c.first
+            for p in wanted
+        ):
+            resource = codes["resources"].get(c.resource_id)
+            dropped.append(
+                Dropped(
+                    kind="capacity",
+                    reason="capacity_overlap",
+                    resource=resource.code if resource else "",
+                    resource_name=resource.display_name if resource else "",
+                    first=c.first,
+                    last=c.last,
+                    fte=c.fte,
+                )
+            )
+            doomed.append(c.pk)
+        else:
+            kept += 1
+    CapacityChange.objects.filter(pk__in=doomed).delete()
+    CapacityChange.objects.bulk_create(
+        [
+            CapacityChange(
+                scenario=scenario,
+                copied=True,
+                resource_id=p.resource_id,
+                first=p.first,
+                last=p.last,
+                fte=p.fte,
+                reason=p.reason,
+            )
+            for p in wanted
+        ],
+        batch_size=1000,
+    )
+    return kept, dropped, len(plan)
+
+
+@transaction.atomic
+def reset_project(
+    *, actor: User, scenario: Scenario, project: Project, version: int | None = None
+) -> ResetResult:
+    """Put one project of a draft scenario back to the current plan: its allocations in the
+    scenario are replaced by copies of the plan's, its move, priority and pin are removed.
+    Capacity changes stay (they belong to resources). Audited; 409 as a refresh."""
+    require_manage(actor)
+    scenario = _lock_draft(scenario, version)
+    mine = Allocation.objects.filter(scenario=scenario, project=project)
+    shift = ProjectShift.objects.filter(scenario=scenario, project=project).first()
+    plan = list(Allocation.objects.filter(scenario=None, project=project))
+    removed = mine.count()
+    if not (removed or plan or shift):
+        raise NotFoundError(
+            _("project %(code)s has no allocations in this scenario or the current plan")
+            % {"code": project.code}
+        )
+    mine.delete()
+    Allocation.objects.bulk_create([_copy(scenario, p, 0) for p in plan])
+    before: dict[str, Any] = {"allocations": removed}
+    if shift is not None:
+        before |= {"days": shift.days, "priority": shift.priority, "pinned": shift.pinned}
+        shift.delete()
+    now = timezone.now()
+    outdated = _outdate_runs(scenario, now)
+    scenario.version += 1
+    scenario.save(update_fields=["version", "updated_at"])
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=scenario,
+        scope=f"scenario:{scenario.pk}",
+        changes={f"{project.code}.reset_to_plan": [before, {"allocations": len(plan)}]},
+    )
+    return ResetResult(scenario, project.code, removed, len(plan), shift is not None, outdated)
