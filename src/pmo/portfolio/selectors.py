@@ -122,7 +122,7 @@ def filter_choices(user: User) -> dict[str, list[Any]]:
 
 def list_status_reports(project: Project, *, include_drafts: bool = True) -> QuerySet[StatusReport]:
     """A project's reports, newest period first, every revision."""
-    qs = StatusReport.objects.filter(project=project).select_related("author")
+    qs = StatusReport.objects.filter(project=project).select_related("author__person")
     if not include_drafts:
         qs = qs.filter(state=ReportState.SUBMITTED)
     return qs.order_by("-period_end", "-revision")

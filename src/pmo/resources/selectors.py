@@ -77,7 +77,7 @@ def list_roles() -> list[tuple[str, str]]:
 
 def list_scenarios() -> QuerySet[Scenario]:
     """Scenarios, newest first."""
-    return Scenario.objects.select_related("created_by")
+    return Scenario.objects.select_related("created_by__person")
 
 
 def get_scenario(pk: int) -> Scenario:
