@@ -34,6 +34,7 @@ from pmo.portfolio.models import (
 )
 from pmo.portfolio.periods import parse_period, period_of, previous_period
 from pmo.portfolio.raid import RAID_MODELS, RaidItem
+from pmo.portfolio.signals import send_if_ended
 
 __all__ = [
     "create_milestone",
@@ -218,6 +219,9 @@ def update_project(
             instance=project,
             scope=scope_of(project),
             changes=changes,
+        )
+        send_if_ended(
+            project=project, before=before["state"], actor=actor, day=timezone.localdate()
         )
     return project
 

@@ -10,6 +10,7 @@ class ResourcesConfig(AppConfig):
     verbose_name = _("Resources")
 
     def ready(self) -> None:
-        from pmo.resources import panel
+        from pmo.resources import panel, signals
 
         panel.register()
+        signals.connect()

@@ -29,7 +29,7 @@ from pmo.core.errors import (
     ValidationFailed,
 )
 from pmo.portfolio.access import can_edit_project
-from pmo.portfolio.models import Project
+from pmo.portfolio.models import ENDED_STATES, Project
 from pmo.resources import selectors
 from pmo.resources.access import can_manage_resources, require_manage
 from pmo.resources.models import (
@@ -57,6 +57,7 @@ __all__ = [
     "delete_capacity_change",
     "discard_scenario",
     "record_schedule_demand",
+    "release_project",
     "shift_project",
     "update_allocation",
     "update_resource",
@@ -435,6 +436,40 @@ def delete_allocation(*, actor: User, allocation: Allocation, version: int | Non
     allocation.delete()
 
 
+def release_project(*, actor: User | None, project: Project, day: dt.date) -> int:
+    """A closed or cancelled project gives back its resources from ``day`` on.
+
+    Its allocations in the current plan (proposed and committed, by hand or from its
+    schedule) end the day before ``day``; those that start on or after it are removed. What
+    was booked before stays: the heat map's history still shows who worked on it. Drafts of
+    scenarios keep their copies (they are out of date now and say so). Audited per row;
+    returns how many allocations were cut or removed.
+    """
+    rows = Allocation.objects.select_for_update().filter(
+        scenario=None, project=project, last__gte=day
+    )
+    touched = 0
+    for allocation in rows:
+        before = snapshot(allocation)
+        ends = allocation.first < day
+        if ends:
+            allocation.last = day - dt.timedelta(days=1)
+            allocation.version += 1
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE if ends else AuditAction.DELETE,
+            instance=allocation,
+            scope=f"project:{project.pk}",
+            changes=diff(before, snapshot(allocation) if ends else {}),
+        )
+        if ends:
+            allocation.save(update_fields=["last", "version", "updated_at"])
+        else:
+            allocation.delete()
+        touched += 1
+    return touched
+
+
 # --- demand from schedules -------------------------------------------------
 
 
@@ -482,6 +517,11 @@ def record_schedule_demand(*, project: Project, rows: list[DemandRow]) -> list[s
         for r in rows
         if r.resource.strip().lower() in matched and r.fte > 0
     ]
+    if project.state in ENDED_STATES:  # a recompute after the end does not book it again
+        today = timezone.localdate()
+        created = [a for a in created if a.first < today]
+        for a in created:
+            a.last = min(a.last, today - dt.timedelta(days=1))
     Allocation.objects.bulk_create(created, batch_size=500)
     return sorted({r.resource for r in rows if r.resource.strip().lower() not in matched})
 

@@ -1,10 +1,13 @@
-"""Signals the resources app sends to the apps above it (it never imports them)."""
+"""Signals the resources app sends to the apps above it (it never imports them), and the
+portfolio signal it follows."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.dispatch import Signal
 
-__all__ = ["scenario_committed"]
+__all__ = ["connect", "scenario_committed"]
 
 scenario_committed = Signal()
 """Sent inside the commit's transaction with ``scenario``, ``actor``, ``plans_to_change``
@@ -12,3 +15,16 @@ scenario_committed = Signal()
 (project code → how many of its allocations the commit created, changed or removed) with
 ``allocations_end`` (project code → the last day of its allocations now): the dependencies
 app tells their project managers."""
+
+
+def _project_ended(sender: Any, project: Any, actor: Any, day: Any, **kwargs: Any) -> None:
+    from pmo.resources.services import release_project
+
+    release_project(actor=actor, project=project, day=day)
+
+
+def connect() -> None:
+    """Called once from ``ResourcesConfig.ready()``: resources follows the portfolio."""
+    from pmo.portfolio.signals import project_ended
+
+    project_ended.connect(_project_ended, dispatch_uid="resources.project_ended")
