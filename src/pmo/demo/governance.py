@@ -35,7 +35,7 @@ from pmo.governance.models import (
 )
 from pmo.portfolio.models import Project
 
-__all__ = ["lifecycle_phases", "load_governance", "reset_governance"]
+__all__ = ["lifecycle_phases", "load_governance", "reset_governance", "stop_a_project"]
 
 CONDITIONS = [
     ("Confirm the budget with finance", "与财务确认预算"),
@@ -45,6 +45,11 @@ CONDITIONS = [
 ]
 
 HOLD, HOLD_ZH = "Project red: recover first.", "项目为红色：先恢复再过阶段门。"
+
+STOP, STOP_ZH = (
+    "The business case no longer holds: the market moved. Stop and release the team.",
+    "业务论证不再成立：市场已变化。终止项目并释放团队。",
+)
 
 
 def _chunks(items: list[Any], size: int = 2000) -> Any:
@@ -325,3 +330,49 @@ def reset_governance(project_ids: list[int], admin_ids: list[int]) -> None:
         ProjectGate.objects.filter(lifecycle__in=lifecycles).delete()
         lifecycles.delete()
     SteeringMeeting.objects.filter(created_by_id__in=admin_ids).delete()
+
+
+def stop_a_project(
+    projects: list[Project], users: dict[str, User], today: dt.date
+) -> Project | None:
+    """One non-strategic project is stopped at its next gate today (the real services: its
+    lifecycle stops, the project is cancelled and gives its resources back), so the demo
+    shows a cancelled project. One with no dependency and no open condition is chosen;
+    ``None`` if the demo has no such project (fewer than six projects)."""
+    from pmo.dependencies.models import Dependency
+    from pmo.governance.decisions import decide_gate
+    from pmo.governance.services import request_review
+
+    linked = set(Dependency.objects.values_list("supplier_project_id", flat=True))
+    linked |= set(Dependency.objects.values_list("consumer_project_id", flat=True))
+    candidates = [
+        p
+        for p in projects
+        if not p.strategic
+        and p.pk not in linked
+        and p.phase in ("initiation", "planning", "execution")
+    ]
+    lifecycle = (
+        ProjectLifecycle.objects.filter(
+            project__in=candidates, open_conditions=0, next_gate__isnull=False
+        )
+        .select_related("project")
+        .order_by("project__code")
+        .first()
+    )
+    if lifecycle is None:
+        return None
+    project = lifecycle.project
+    review = GateReview.objects.filter(lifecycle=lifecycle, state=ReviewState.REQUESTED).first()
+    if review is None:
+        review = request_review(actor=users["admin"], project=project, scheduled_for=today)
+    chinese = project.org_unit.code.startswith("cn")
+    decide_gate(
+        actor=users["exec"],
+        review=review,
+        outcome=Outcome.STOP,
+        rationale=STOP_ZH if chinese else STOP,
+        decided_on=today,
+    )
+    project.refresh_from_db()
+    return project

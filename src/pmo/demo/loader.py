@@ -26,7 +26,12 @@ from pmo.accounts.models import OrgUnit, Person, Role, User
 from pmo.audit.models import AuditEvent
 from pmo.demo import data
 from pmo.demo.dependencies import load_dependencies, raise_demo_change
-from pmo.demo.governance import lifecycle_phases, load_governance, reset_governance
+from pmo.demo.governance import (
+    lifecycle_phases,
+    load_governance,
+    reset_governance,
+    stop_a_project,
+)
 from pmo.demo.history import add_audit, add_raid_and_milestones, add_reports
 from pmo.demo.plans import PLANNED_PROJECTS, add_demo_plans, staff_demo_plans
 from pmo.demo.resources import load_resources, reset_resources
@@ -82,6 +87,17 @@ STORY_PHASES = {
     "P0029": ("execution", (0.75, 0.85)),
     "P0030": ("execution", (0.1, 0.4)),
 }
+STRATEGIC = 60
+"""Strategic projects in the demo: the one-page report's default scope (every sixth of the
+first 72 projects is not strategic, so the default demo has 72 projects and the scopes differ;
+a larger demo adds non-strategic ones)."""
+
+
+def is_strategic(index: int) -> bool:
+    """Whether the demo project number ``index`` (from 0) is one of the :data:`STRATEGIC`."""
+    return index < STRATEGIC * 6 // 5 and index % 6 != 5
+
+
 PATTERNS = ["stable", "stable", "recovering", "sliding", "volatile", "late_start"]
 
 Progress = Callable[[int], None]
@@ -237,7 +253,7 @@ def _timeline(
 
 def load_demo(
     *,
-    projects: int = 60,
+    projects: int = 72,
     as_of: dt.date | None = None,
     seed: int = 2026,
     progress: Progress | None = None,
@@ -311,7 +327,7 @@ def load_demo(
                     program=programs[program_code],
                     pmo_type=pmo_type,
                     priority=1 + rng.randrange(5),
-                    strategic=index < 60,
+                    strategic=is_strategic(index),
                     phase=timeline.category,
                     state=ProjectState.ACTIVE,
                     sponsor=rng.choice(sponsors),
@@ -358,6 +374,7 @@ def load_demo(
         )
         load_dependencies(created_projects, users)
         raise_demo_change(created_projects, users)
+        stop_a_project(created_projects, users, today)
         create_meeting(
             actor=users["admin"],
             data={

@@ -255,7 +255,7 @@ def _apply(
         # a stopped project is cancelled, in the phase it was stopped in: counted apart
         # from the completed ("closed") ones (ADR 0002, "Cancelled projects"); a stopped
         # lifecycle takes no further review, so no decision reopens it
-        _sync_project(actor, project, lifecycle.current_phase.category, ProjectState.CANCELLED)
+        _sync_project(actor, project, lifecycle.current_phase.category, ProjectState.CANCELLED, day)
         return
     if outcome in MOVING:
         new_phase = phases[review.gate.order]
@@ -280,7 +280,7 @@ def _apply(
     lifecycle.save(update_fields=["current_phase", "state", "version", "updated_at"])
     _refresh(lifecycle)
     state = ProjectState.CLOSED if new_phase.category == Phase.CLOSED else ProjectState.ACTIVE
-    _sync_project(actor, project, new_phase.category, state)
+    _sync_project(actor, project, new_phase.category, state, day)
 
 
 @transaction.atomic

@@ -41,6 +41,7 @@ from pmo.governance.models import (
 from pmo.governance.templates_service import validate_definition, write_template
 from pmo.portfolio.access import require_edit
 from pmo.portfolio.models import Phase, Project, ProjectState
+from pmo.portfolio.signals import send_if_ended
 
 __all__ = [
     "can_decide",
@@ -171,8 +172,12 @@ def _reforecast(lifecycle: ProjectLifecycle, dates: dict[int, dt.date]) -> bool:
     return moved
 
 
-def _sync_project(actor: User | None, project: Project, phase: str, state: str) -> None:
-    """Keep the status-center fields ``phase`` / ``state`` in step with the lifecycle."""
+def _sync_project(
+    actor: User | None, project: Project, phase: str, state: str, day: dt.date | None = None
+) -> None:
+    """Keep the status-center fields ``phase`` / ``state`` in step with the lifecycle; a
+    project that ends here (closed or stopped on ``day``, today if not given) tells the apps
+    that follow it (:data:`pmo.portfolio.signals.project_ended`)."""
     before = snapshot(project, ["phase", "state"])
     project.phase, project.state = phase, state
     changes = diff(before, snapshot(project, ["phase", "state"]))
@@ -187,6 +192,9 @@ def _sync_project(actor: User | None, project: Project, phase: str, state: str) 
             instance=project,
             scope=_scope(project),
             changes=changes,
+        )
+        send_if_ended(
+            project=project, before=before["state"], actor=actor, day=day or timezone.localdate()
         )
 
 

@@ -98,16 +98,28 @@ def test_demo_gives_a_few_projects_a_plan_with_a_slip():
 def test_demo_projects_follow_lifecycles_consistent_with_their_phase():
     from pmo.governance.models import (
         GateDecision,
+        LifecycleState,
         PhaseEntry,
         ProjectGate,
         ProjectLifecycle,
         SteeringMeeting,
     )
+    from pmo.portfolio.models import ProjectState
+    from pmo.resources.models import Allocation
 
     load_demo(projects=24, as_of=AS_OF)
     lifecycles = ProjectLifecycle.objects.select_related("project", "current_phase", "template")
     assert lifecycles.count() == 24
-    for lc in lifecycles:
+    # one non-strategic project was stopped at its next gate today: cancelled, its phase kept
+    stopped = lifecycles.get(state=LifecycleState.STOPPED)
+    assert (stopped.project.state, stopped.project.strategic) == (ProjectState.CANCELLED, False)
+    assert stopped.project.phase == stopped.current_phase.category
+    decision = GateDecision.objects.get(review__lifecycle=stopped, outcome="stop")
+    assert decision.decided_on == AS_OF and decision.rationale
+    assert not Allocation.objects.filter(
+        project=stopped.project, scenario=None, last__gte=AS_OF
+    ).exists()
+    for lc in lifecycles.filter(state=LifecycleState.ACTIVE):
         assert lc.project.phase == lc.current_phase.category
         assert lc.template.code in {"rnd", "business", "delivery", "strategy", "assistant"}
         entries = list(PhaseEntry.objects.filter(lifecycle=lc).order_by("id"))

@@ -13,7 +13,7 @@ from django.test import Client
 
 from pmo.accounts.models import User
 from pmo.demo.loader import load_demo
-from pmo.governance.models import PhaseEntry, ProjectGate, ProjectLifecycle
+from pmo.governance.models import LifecycleState, PhaseEntry, ProjectGate, ProjectLifecycle
 from pmo.portfolio.models import Milestone, Project, StatusReport
 
 AS_OF = dt.date(2026, 11, 20)
@@ -23,10 +23,11 @@ BEFORE_EXECUTION = {"idea", "initiation", "planning"}
 
 
 def _lifecycles() -> list[Any]:
+    """The running lifecycles (the demo's one stopped project is checked on its own)."""
     return list(
-        ProjectLifecycle.objects.select_related("project", "current_phase").order_by(
-            "project__code"
-        )
+        ProjectLifecycle.objects.filter(state=LifecycleState.ACTIVE)
+        .select_related("project", "current_phase")
+        .order_by("project__code")
     )
 
 

@@ -19,7 +19,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--projects", type=int, default=60, help="number of projects (default 60)"
+            "--projects",
+            type=int,
+            default=72,
+            help="number of projects (default 72, 60 of them strategic)",
         )
         parser.add_argument(
             "--no-serve", action="store_true", help="load only, do not start the server"
