@@ -29,7 +29,7 @@ def _close_contexts() -> Any:
 
 @pytest.fixture
 def demo(live_server: Any) -> None:
-    """The demo portfolio of 60 projects and its users (password ``pmo-demo``)."""
+    """The demo portfolio of 60 projects (50 strategic) and its users (password ``pmo-demo``)."""
     from pmo.demo.loader import load_demo
 
     load_demo(projects=60)
