@@ -114,3 +114,42 @@ def test_pm_attaches_the_charter_as_a_file_and_the_gate_passes(
     page.click("#record-decision")
     assert page.inner_text("#decision [data-outcome]") == "Go"
     assert GateDecision.objects.get().waived == []
+
+
+def test_a_bad_evidence_link_is_shown_at_its_row_and_the_checklist_is_kept(
+    live_server, page, users, make_project
+):
+    from pmo.governance import services
+    from pmo.governance.models import GateReview, LifecycleTemplate
+
+    project = make_project(code="E2E3")
+    services.start_lifecycle(
+        actor=users["admin"],
+        project=project,
+        template=LifecycleTemplate.objects.get(code="generic"),
+        started_on=dt.date.today() - dt.timedelta(days=20),
+    )
+    base = live_server.url
+    sign_in(page, base, "pm")
+    page.goto(f"{base}/projects/E2E3/lifecycle/")
+    page.click("#request-review")
+    for box in page.query_selector_all("#prepare input[type=checkbox]"):
+        box.check()
+    links = page.locator("#prepare input[name^=evidence_]")
+    links.nth(0).fill("https://wiki.example.com/sponsor")
+    links.nth(1).fill("ftp://files.example.com/budget")  # a URL to the browser, not to us
+    page.click("#save-checklist")
+    assert "The checklist was not saved" in page.inner_text(".flash.error")
+    rows = page.locator("#prepare tr[data-criterion]")
+    assert rows.nth(1).locator(".errorlist").inner_text() == (
+        "enter a link that starts with http:// or https://"
+    )
+    assert rows.nth(0).locator(".errorlist").count() == 0
+    assert "checks." not in page.content()
+    assert page.locator("#prepare input[type=checkbox]:checked").count() == 2
+    assert links.nth(1).input_value() == "ftp://files.example.com/budget"
+    assert GateReview.objects.get().version == 1
+    links.nth(1).fill("https://files.example.com/budget")
+    page.click("#save-checklist")
+    assert page.inner_text(".flash.success") == "Review prepared."
+    assert page.locator("#prepare input[type=checkbox]:checked").count() == 2

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from pmo.accounts.models import user_of
 from pmo.core.api import Converted, Date, Pages
 from pmo.core.errors import NotFoundError, PermissionDeniedError
-from pmo.governance import attachments, selectors, services, steering
+from pmo.governance import attachments, calendar, selectors, services, steering
 from pmo.governance.models import (
     GateCondition,
     GateReview,
@@ -428,14 +428,42 @@ class SteeringMeetingOut(Schema):
         return list(obj.outcomes.select_related("project"))
 
 
+class SteeringMeetingSummaryOut(Schema):
+    """A meeting as the list shows it: what it is and how long its agenda is, without the
+    agenda itself (a big portfolio's runs to thousands of lines; read it from
+    ``GET /steering-meetings/{id}``)."""
+
+    id: int
+    title: str
+    date: dt.date
+    state: Literal["planned", "held"] = Field(
+        description="planned: on or after today; held: before today"
+    )
+    window_days: int
+    location: str
+    has_minutes: bool
+    version: int
+    agenda_lines: int
+    agenda_by_kind: dict[str, int] = Field(
+        description="agenda lines per kind, every kind (0 without lines): gate, red, "
+        "escalated, condition, decided, other (change requests are other)"
+    )
+    outcomes: int = Field(description="decisions and actions recorded")
+
+
 class CalendarEntryOut(Schema):
     project: str
     gate: str
     name: str
-    due: dt.date
+    due: dt.date = Field(description="the forecast date")
     planned: dt.date
     overdue: bool
-    review_id: int | None
+    review_id: int | None = Field(description="the open review of this (next) gate, if any")
+    review_date: dt.date | None = Field(description="the date that review is scheduled for")
+    state: Literal["scheduled", "requested", "not_requested", "later"] = Field(
+        description="scheduled: its review has a date; requested: a review without a date; "
+        "not_requested: the next gate, no review yet; later: a gate after the next one"
+    )
 
     @staticmethod
     def resolve_project(obj: Any) -> str:
@@ -766,8 +794,8 @@ def gate_calendar(request: HttpRequest, start: Date | None = None, days: int = 9
     today = timezone.localdate()
     first = start or today
     days = max(1, min(days, 731))
-    rows = selectors.gate_calendar_rows(user_of(request), first, first + dt.timedelta(days=days))
-    return Converted(rows, lambda page: selectors.calendar_entries(page, today))
+    rows = calendar.gate_calendar_rows(user_of(request), first, first + dt.timedelta(days=days))
+    return Converted(rows, lambda page: calendar.calendar_entries(page, today))
 
 
 # --- steering committee -----------------------------------------------------------------------
@@ -782,11 +810,18 @@ def _require_reader(request: HttpRequest) -> None:
         )
 
 
-@router.get("/steering-meetings", response=list[SteeringMeetingOut], summary="Steering meetings")
+@router.get(
+    "/steering-meetings",
+    response=list[SteeringMeetingSummaryOut],
+    summary="Steering meetings, newest first: each with its agenda's size, not its lines",
+)
 @paginate(Pages)
 def list_meetings(request: HttpRequest):  # type: ignore[no-untyped-def]
     _require_reader(request)
-    return SteeringMeeting.objects.order_by("-date", "-id")
+    return Converted(
+        SteeringMeeting.objects.order_by("-date", "-id"),
+        lambda page: selectors.meeting_summaries(page, timezone.localdate()),
+    )
 
 
 @router.post(
@@ -799,7 +834,11 @@ def create_meeting(request: HttpRequest, payload: SteeringMeetingIn):  # type: i
     return Status(201, meeting)
 
 
-@router.get("/steering-meetings/{meeting_id}", response=SteeringMeetingOut, summary="One meeting")
+@router.get(
+    "/steering-meetings/{meeting_id}",
+    response=SteeringMeetingOut,
+    summary="One meeting with its whole agenda, minutes and outcomes",
+)
 def get_meeting(request: HttpRequest, meeting_id: int):  # type: ignore[no-untyped-def]
     _require_reader(request)
     return _meeting(request, meeting_id)

@@ -121,6 +121,16 @@ class DecisionForm(forms.Form):
             self.add_error(target, message)
 
 
+def add_errors_at_fields(
+    form: forms.Form, errors: list[dict[str, str]], names: dict[str, str] | None = None
+) -> None:
+    """Show a service's errors next to the form fields they are about (``names`` maps the
+    service's field name to the form's where they differ); any other above the form."""
+    for error in errors:
+        field = (names or {}).get(error.get("field") or "", error.get("field") or "")
+        form.add_error(field if field in form.fields else None, error["message"])
+
+
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     date = DateField(label=_("Date"))

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from pmo.governance.selectors import CalendarEntry
+from pmo.governance.calendar import CalendarEntry
 
 __all__ = ["escape", "fold", "gate_calendar_ics"]
 
@@ -59,6 +59,12 @@ def gate_calendar_ics(entries: Iterable[CalendarEntry], *, host: str, name: str)
             "planned": f"{entry.planned:%Y-%m-%d}",
             "due": f"{entry.due:%Y-%m-%d}",
         }
+        if entry.review_date is not None:
+            description += "; " + gettext("review on %(date)s") % {
+                "date": f"{entry.review_date:%Y-%m-%d}"
+            }
+        elif entry.review is not None:
+            description += "; " + gettext("review requested")
         lines += [
             "BEGIN:VEVENT",
             f"UID:gate-{project.pk}-{entry.gate.pk}@{host}",

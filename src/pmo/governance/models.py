@@ -78,6 +78,13 @@ class PhaseDefinition(BilingualNameModel):
             models.UniqueConstraint(fields=["template", "key"], name="phase_unique_key"),
         ]
 
+    @property
+    def shows_category(self) -> bool:
+        """Whether the status-center phase says more than the phase's own name: a phase
+        named "Idea" of category idea would read "Idea · Idea" (构想 · 构想)."""
+        shown = str(self.get_category_display())  # type: ignore[attr-defined]
+        return shown.strip().casefold() != self.display_name.strip().casefold()
+
 
 class GateDefinition(BilingualNameModel):
     """The gate in front of phase ``order`` (gate 1 leads from phase 0 into phase 1)."""

@@ -1,4 +1,5 @@
-"""Governance reads: templates, a project's lifecycle, reviews, the gate calendar."""
+"""Governance reads: templates, a project's lifecycle, reviews, steering meetings (the gate
+calendar's are in :mod:`pmo.governance.calendar`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from pmo.accounts.models import User
@@ -21,6 +22,7 @@ from pmo.governance.models import (
     GateReview,
     LifecycleState,
     LifecycleTemplate,
+    MeetingOutcome,
     Outcome,
     PhaseDefinition,
     PhaseEntry,
@@ -31,21 +33,20 @@ from pmo.governance.models import (
 )
 from pmo.governance.reviews import AgendaKind, GateDecision, render_refs
 from pmo.governance.services import can_decide
-from pmo.portfolio.access import can_edit_project, visible_projects
+from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.models import Project
 
 __all__ = [
     "AgendaPage",
+    "MeetingSummary",
     "agenda_page",
-    "calendar_entries",
-    "gate_calendar",
-    "gate_calendar_rows",
     "get_deliverable_file",
     "get_lifecycle",
     "lifecycle_panel",
     "list_agenda",
     "list_reviews",
     "list_templates",
+    "meeting_summaries",
     "template_definition",
 ]
 
@@ -230,82 +231,63 @@ def can_decide_review(user: User, review: GateReview) -> bool:
     return review.state == ReviewState.REQUESTED and can_decide(user, review.gate)
 
 
-@dataclass
-class CalendarEntry:
-    """A gate of a project that is due (forecast) and not passed yet."""
+@dataclass(frozen=True)
+class MeetingSummary:
+    """A steering meeting as lists show it: the size of its agenda, not its lines."""
 
-    project: Project
-    gate: GateDefinition
-    due: dt.date
-    planned: dt.date
-    overdue: bool
-    next: bool
-    review: GateReview | None
+    id: int
+    title: str
+    date: dt.date
+    state: str
+    window_days: int
+    location: str
+    has_minutes: bool
+    version: int
+    agenda_lines: int
+    agenda_by_kind: dict[str, int]
+    outcomes: int
 
 
-def gate_calendar_rows(
-    user: User, start: dt.date, end: dt.date, today: dt.date | None = None
-) -> QuerySet[ProjectGate]:
-    """The gates :func:`gate_calendar` lists, as a query (a page can slice it): not passed,
-    forecast in ``[start, end]`` or overdue as the next gate, of projects ``user`` may read,
-    by date."""
+def meeting_summaries(
+    meetings: Iterable[SteeringMeeting], today: dt.date | None = None
+) -> list[MeetingSummary]:
+    """``meetings`` with their agenda lines counted per kind and their outcomes counted, in
+    two queries whatever the number of meetings and lines; a meeting before ``today``
+    (today's date by default) is ``held``, one on or after it ``planned``."""
     today = today or timezone.localdate()
-    return (
-        ProjectGate.objects.filter(
-            lifecycle__project__in=visible_projects(user).values("pk"),
-            lifecycle__state=LifecycleState.ACTIVE,
-            actual__isnull=True,
-            gate__order__gt=0,
-        )
-        # passed before a recycle reset is not possible; defensive
-        .filter(gate__order__gt=F("lifecycle__current_phase__order"))
-        .filter(forecast__lte=end)
-        .filter(
-            Q(forecast__gte=start)
-            | Q(forecast__lt=today, gate__order=F("lifecycle__current_phase__order") + 1)
-        )
-        .select_related("gate", "lifecycle__project", "lifecycle__current_phase")
-        .order_by("forecast", "lifecycle__project__code", "pk")
+    meetings = list(meetings)
+    ids = [m.pk for m in meetings]
+    by_kind: dict[int, dict[str, int]] = {pk: dict.fromkeys(AgendaKind.values, 0) for pk in ids}
+    for row in (
+        AgendaItem.objects.filter(meeting_id__in=ids)
+        .values("meeting_id", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        by_kind[row["meeting_id"]][row["kind"]] = row["n"]
+    outcomes = dict(
+        MeetingOutcome.objects.filter(meeting_id__in=ids)
+        .values("meeting_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("meeting_id", "n")
     )
-
-
-def calendar_entries(
-    rows: Iterable[ProjectGate], today: dt.date | None = None
-) -> list[CalendarEntry]:
-    """Rows of :func:`gate_calendar_rows` as calendar entries, with the open review of each
-    next gate (one query for all of them)."""
-    today = today or timezone.localdate()
-    rows = list(rows)
-    open_reviews = {
-        r.lifecycle_id: r
-        for r in GateReview.objects.filter(
-            lifecycle_id__in={row.lifecycle_id for row in rows}, state=ReviewState.REQUESTED
+    return [
+        MeetingSummary(
+            id=m.pk,
+            title=m.title,
+            date=m.date,
+            state="held" if m.date < today else "planned",
+            window_days=m.window_days,
+            location=m.location,
+            has_minutes=bool(m.minutes.strip()),
+            version=m.version,
+            agenda_lines=sum(by_kind[m.pk].values()),
+            agenda_by_kind=by_kind[m.pk],
+            outcomes=outcomes.get(m.pk, 0),
         )
-    }
-    result = []
-    for row in rows:
-        lifecycle = row.lifecycle
-        is_next = row.gate.order == lifecycle.current_phase.order + 1
-        result.append(
-            CalendarEntry(
-                project=lifecycle.project,
-                gate=row.gate,
-                due=row.forecast,
-                planned=row.planned,
-                overdue=is_next and row.forecast < today,
-                next=is_next,
-                review=open_reviews.get(lifecycle.pk) if is_next else None,
-            )
-        )
-    return result
-
-
-def gate_calendar(
-    user: User, start: dt.date, end: dt.date, today: dt.date | None = None
-) -> list[CalendarEntry]:
-    """Gates not yet passed whose forecast falls in ``[start, end]``, plus every overdue
-    next gate, across the projects ``user`` may read; by date."""
-    return calendar_entries(gate_calendar_rows(user, start, end, today), today)
+        for m in meetings
+    ]
 
 
 def decisions_prefetch() -> Prefetch:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from pmo.accounts.models import Person, User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
-from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError
+from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError, ValidationFailed
 from pmo.governance import models as governance_models
 from pmo.governance.models import (
     ConditionStatus,
@@ -415,6 +415,71 @@ def _locked_review(review: GateReview) -> tuple[ProjectLifecycle, GateReview]:
     return lifecycle, fresh
 
 
+LINK_MAX_LENGTH = 200
+"""The longest evidence or document link a review stores (the columns' length)."""
+
+
+def _link_problem(url: str) -> str | None:
+    """Why ``url`` cannot be an evidence or document link, or ``None`` (blank is fine)."""
+    if not url:
+        return None
+    if not url.startswith(("http://", "https://")) or url in {"http://", "https://"}:
+        return _("enter a link that starts with http:// or https://")
+    if len(url) > LINK_MAX_LENGTH:
+        return _("the link has %(length)s characters; at most %(max)s fit") % {
+            "length": len(url),
+            "max": LINK_MAX_LENGTH,
+        }
+    return None
+
+
+def _check_checklist(
+    review: GateReview, checks: list[dict[str, Any]], deliverables: list[dict[str, Any]]
+) -> None:
+    """Every problem of a posted checklist at once, or nothing.
+
+    ``field`` keeps the path of the posted item (``checks.0.evidence_url``) for API clients;
+    what people read names the row as the review page and ``GET`` of the review list it
+    ("Criteria row 2, evidence link: ..."), whatever order the items were posted in.
+    """
+    errors: list[dict[str, str]] = []
+    shown: list[str] = []
+    rows = {c.criterion_id: n for n, c in enumerate(review.checks.all(), start=1)}
+    for i, item in enumerate(checks):
+        criterion = item.get("criterion_id")
+        if criterion not in rows:
+            unknown = _("criterion %(id)s is not one of gate %(gate)s") % {
+                "id": criterion,
+                "gate": review.gate.code,
+            }
+            errors.append({"field": f"checks.{i}.criterion_id", "message": unknown})
+            shown.append(unknown)
+        elif problem := _link_problem((item.get("evidence_url") or "").strip()):
+            errors.append({"field": f"checks.{i}.evidence_url", "message": problem})
+            shown.append(
+                _("Criteria row %(row)s, evidence link: %(problem)s")
+                % {"row": rows[criterion], "problem": problem}  # type: ignore[index]
+            )
+    rows = {d.deliverable_id: n for n, d in enumerate(review.deliverables.all(), start=1)}
+    for i, item in enumerate(deliverables):
+        deliverable = item.get("deliverable_id")
+        if deliverable not in rows:
+            unknown = _("deliverable %(id)s is not one of gate %(gate)s") % {
+                "id": deliverable,
+                "gate": review.gate.code,
+            }
+            errors.append({"field": f"deliverables.{i}.deliverable_id", "message": unknown})
+            shown.append(unknown)
+        elif problem := _link_problem((item.get("url") or "").strip()):
+            errors.append({"field": f"deliverables.{i}.url", "message": problem})
+            shown.append(
+                _("Deliverables row %(row)s, document link: %(problem)s")
+                % {"row": rows[deliverable], "problem": problem}  # type: ignore[index]
+            )
+    if errors:
+        raise ValidationFailed("; ".join(shown), errors=errors)
+
+
 @transaction.atomic
 def prepare_review(
     *,
@@ -434,32 +499,24 @@ def prepare_review(
             _("the review is %(state)s and cannot change") % {"state": review.get_state_display()}
         )
     review.check_version(version)
+    checks, deliverables = checks or [], deliverables or []
+    _check_checklist(review, checks, deliverables)
     changes: dict[str, list[Any]] = {}
     by_criterion = {c.criterion_id: c for c in review.checks.all()}
-    for i, item in enumerate(checks or []):
-        check = by_criterion.get(item.get("criterion_id"))  # type: ignore[arg-type]
-        if check is None:
-            raise FieldError(f"checks.{i}.criterion_id", _("is not a criterion of this gate"))
+    for item in checks:
+        check = by_criterion[item["criterion_id"]]
         before = [check.met, check.evidence_url, check.note]
         check.met = bool(item.get("met", check.met))
-        check.evidence_url = item.get("evidence_url", check.evidence_url) or ""
+        check.evidence_url = (item.get("evidence_url", check.evidence_url) or "").strip()
         check.note = (item.get("note", check.note) or "")[:300]
-        if check.evidence_url and not check.evidence_url.startswith(("http://", "https://")):
-            raise FieldError(f"checks.{i}.evidence_url", _("must be an http(s) link"))
         after = [check.met, check.evidence_url, check.note]
         if before != after:
             check.save()
             changes[f"criterion {check.criterion_id}"] = [before, after]
     by_deliverable = {d.deliverable_id: d for d in review.deliverables.all()}
-    for i, item in enumerate(deliverables or []):
-        link = by_deliverable.get(item.get("deliverable_id"))  # type: ignore[arg-type]
-        if link is None:
-            raise FieldError(
-                f"deliverables.{i}.deliverable_id", _("is not a deliverable of this gate")
-            )
-        url = item.get("url") or ""
-        if url and not url.startswith(("http://", "https://")):
-            raise FieldError(f"deliverables.{i}.url", _("must be an http(s) link"))
+    for item in deliverables:
+        link = by_deliverable[item["deliverable_id"]]
+        url = (item.get("url") or "").strip()
         if url != link.url:
             changes[f"deliverable {link.deliverable_id}"] = [link.url, url]
             link.url = url

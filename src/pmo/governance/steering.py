@@ -17,10 +17,12 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
+from pmo.core.dates import date_out_of_range
 from pmo.core.errors import FieldError, PermissionDeniedError, ValidationFailed
 from pmo.governance.models import (
     AgendaItem,
@@ -49,6 +51,33 @@ __all__ = [
 ]
 
 MEETING_FIELDS = ("title", "date", "window_days", "location", "minutes")
+
+FIELD_LABELS = {
+    "title": gettext_lazy("Title"),
+    "date": gettext_lazy("Date"),
+    "window_days": gettext_lazy("Agenda window (days)"),
+    "location": gettext_lazy("Location"),
+    "minutes": gettext_lazy("Minutes"),
+    "project": gettext_lazy("Project code"),
+    "kind": gettext_lazy("Kind"),
+    "owner_id": gettext_lazy("Owner"),
+    "due_date": gettext_lazy("Due"),
+}
+"""What the fields of a meeting and of its outcomes are called on the pages: errors name
+them so ("Title: is required"), ``errors[].field`` keeps the API's name."""
+
+_RAID_FIELDS = {"owner": "owner_id"}
+"""Fields of the RAID entry an outcome writes, by the name the outcome's caller used."""
+
+
+def _failed(errors: list[dict[str, str]]) -> ValidationFailed:
+    """The fields' errors, each named as the page names it in the summary."""
+    shown = [
+        _("%(field)s: %(message)s")
+        % {"field": FIELD_LABELS.get(e["field"], e["field"]), "message": e["message"]}
+        for e in errors
+    ]
+    return ValidationFailed("; ".join(shown), errors=errors)
 
 
 def _require_pmo(actor: User) -> None:
@@ -192,19 +221,21 @@ def _write_agenda(meeting: SteeringMeeting) -> None:
 def _set(meeting: SteeringMeeting, data: dict[str, Any]) -> None:
     for field, value in data.items():
         if field not in MEETING_FIELDS:
-            raise FieldError(field, _("is not a meeting field that can be set"))
+            raise _failed(
+                [{"field": field, "message": _("is not a meeting field that can be set")}]
+            )
         setattr(meeting, field, value if value is not None else "")
     errors = []
     if not (meeting.title or "").strip():
         errors.append({"field": "title", "message": _("is required")})
     if not isinstance(meeting.date, dt.date):
         errors.append({"field": "date", "message": _("a date is required")})
+    elif problem := date_out_of_range(meeting.date):
+        errors.append({"field": "date", "message": problem})
     if not isinstance(meeting.window_days, int) or not 0 <= meeting.window_days <= 366:
         errors.append({"field": "window_days", "message": _("between 0 and 366 days")})
     if errors:
-        raise ValidationFailed(
-            "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
-        )
+        raise _failed(errors)
 
 
 @transaction.atomic
@@ -271,9 +302,9 @@ def record_outcome(
     """Record a decision or action of the meeting in the project's RAID log and link it here."""
     _require_pmo(actor)
     if kind not in OutcomeKind.values:
-        raise FieldError("kind", _("decision or action"))
+        raise _failed([{"field": "kind", "message": _("decision or action")}])
     if not (title or "").strip():
-        raise FieldError("title", _("is required"))
+        raise _failed([{"field": "title", "message": _("is required")}])
     data: dict[str, Any] = {"title": title.strip()[:255], "owner": owner_id, "due_date": due_date}
     if kind == OutcomeKind.DECISION:
         data |= {
@@ -282,9 +313,17 @@ def record_outcome(
             "decided_on": meeting.date,
             "status": RaidStatus.CLOSED,
         }
-    item = portfolio_services.create_raid_item(
-        actor=actor, project=project, kind=f"{kind}s", data=data
-    )
+    try:
+        item = portfolio_services.create_raid_item(
+            actor=actor, project=project, kind=f"{kind}s", data=data
+        )
+    except (FieldError, ValidationFailed) as exc:  # named by the RAID entry's fields
+        raise _failed(
+            [
+                {"field": _RAID_FIELDS.get(e["field"], e["field"]), "message": e["message"]}
+                for e in exc.errors
+            ]
+        ) from None
     outcome = MeetingOutcome.objects.create(
         meeting=meeting, kind=kind, project=project, raid_id=item.pk, title=data["title"]
     )

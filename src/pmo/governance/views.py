@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -22,10 +22,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pmo.accounts.models import TokenScope, user_of
 from pmo.accounts.services import authenticate_token, renew_calendar_token
-from pmo.core.errors import DomainError, FieldError, NotFoundError
+from pmo.core.dates import FIRST_DATE, LAST_DATE, date_out_of_range
+from pmo.core.errors import DomainError, FieldError, NotFoundError, ValidationFailed
 from pmo.core.http import posted_version
 from pmo.core.models import as_id
-from pmo.governance import attachments, ical, selectors, services, steering
+from pmo.governance import attachments, calendar, ical, selectors, services, steering
 from pmo.governance.forms import (
     DecisionForm,
     MeetingForm,
@@ -35,6 +36,7 @@ from pmo.governance.forms import (
     ReviewRequestForm,
     TemplateForm,
     TemplateHeaderForm,
+    add_errors_at_fields,
     definition_from_forms,
     initial_from_definition,
     template_error_text,
@@ -252,6 +254,12 @@ def _review_or_404(project: Any, review_id: int) -> GateReview:
     return review
 
 
+def _reason(exc: DomainError) -> str:
+    """What a page says about a refused file: the problem, without the API's field name
+    (``file: the file is empty``)."""
+    return exc.errors[0]["message"] if isinstance(exc, FieldError) else exc.message
+
+
 def _attach_chosen_files(
     request: HttpRequest, user: Any, review: Any
 ) -> tuple[list[str], list[str]]:
@@ -279,7 +287,7 @@ def _attach_chosen_files(
         except DomainError as exc:
             refused.append(
                 _("%(deliverable)s: %(reason)s")
-                % {"deliverable": link.deliverable.display_name, "reason": exc.message}
+                % {"deliverable": link.deliverable.display_name, "reason": _reason(exc)}
             )
         else:
             attached_names.append(attached.file_name)
@@ -316,15 +324,137 @@ def _with_uploader_names(links: Any) -> list[Any]:
     return rows
 
 
-def _scheduled_for(request: HttpRequest) -> tuple[dt.date | None, bool]:
-    """The review date posted with the checklist, and whether it was valid (or blank)."""
-    raw = (request.POST.get("scheduled_for") or "").strip()
-    if not raw:
-        return None, True
+def _scheduled_for(request: HttpRequest) -> tuple[dt.date | None, str]:
+    """The review date posted with the checklist (``None`` when blank), and why it is
+    refused ("" when it is fine): the form field's checks, the accepted range included."""
     try:
-        return dt.date.fromisoformat(raw), True
-    except ValueError:
-        return None, False
+        day = ReviewRequestForm.base_fields["scheduled_for"].clean(
+            (request.POST.get("scheduled_for") or "").strip()
+        )
+    except ValidationError as exc:
+        return None, " ".join(exc.messages)
+    return day, ""
+
+
+def _posted_checklist(request: HttpRequest, review: GateReview) -> dict[str, list[Any]]:
+    """The checklist as posted: one item per criterion and per deliverable, in page order."""
+    return {
+        "checks": [
+            {
+                "criterion_id": check.criterion_id,
+                "met": request.POST.get(f"met_{check.criterion_id}") == "on",
+                "evidence_url": request.POST.get(f"evidence_{check.criterion_id}", ""),
+                "note": request.POST.get(f"note_{check.criterion_id}", ""),
+            }
+            for check in review.checks.all()
+        ],
+        "deliverables": [
+            {
+                "deliverable_id": link.deliverable_id,
+                "url": request.POST.get(f"url_{link.deliverable_id}", ""),
+            }
+            for link in review.deliverables.all()
+        ],
+    }
+
+
+def _checklist_errors(
+    errors: list[dict[str, str]], posted: dict[str, list[Any]]
+) -> tuple[dict[str, str], list[str]]:
+    """The service's errors by the input they are about (``evidence_<criterion>``,
+    ``url_<deliverable>``, ``scheduled_for``), and those about no input."""
+    inputs = {"evidence_url": "evidence", "url": "url"}
+    at: dict[str, str] = {}
+    other: list[str] = []
+    for error in errors:
+        parts = (error.get("field") or "").split(".")
+        name = None
+        if parts == ["scheduled_for"]:
+            name = "scheduled_for"
+        elif len(parts) == 3 and parts[1].isdigit() and parts[2] in inputs:
+            items = posted.get(parts[0], [])
+            if int(parts[1]) < len(items):
+                item = items[int(parts[1])]
+                key = item.get("criterion_id", item.get("deliverable_id"))
+                name = f"{inputs[parts[2]]}_{key}"
+        if name is None:
+            other.append(error["message"])
+        else:
+            at[name] = error["message"]
+    return at, other
+
+
+def _prepare(request: HttpRequest, user: Any, review: GateReview) -> dict[str, Any] | None:
+    """Save the posted checklist (then attach the files chosen) and say how it went; or,
+    when a field is refused, what to show again: the posted values, each error at its
+    field (nothing is saved then, and nothing typed is lost)."""
+    posted = _posted_checklist(request, review)
+    scheduled_for, date_problem = _scheduled_for(request)
+    try:
+        if date_problem:
+            raise FieldError("scheduled_for", date_problem)
+        services.prepare_review(
+            actor=user,
+            review=review,
+            version=posted_version(request),
+            scheduled_for=scheduled_for,
+            checks=posted["checks"],
+            deliverables=posted["deliverables"],
+        )
+    except (FieldError, ValidationFailed) as exc:
+        at, other = _checklist_errors(exc.errors, posted)
+        messages.error(request, _("The checklist was not saved. Correct the fields marked below."))
+        for message in other:
+            messages.error(request, message)
+        if any(request.FILES.get(f"file_{d['deliverable_id']}") for d in posted["deliverables"]):
+            messages.warning(request, _("Nothing was attached: choose the files again."))
+        return {"posted": posted, "errors": at, "scheduled_for": request.POST.get("scheduled_for")}
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None
+    attached, refused = _attach_chosen_files(request, user, review)
+    if request.POST.get("upload") and not attached and not refused:  # saved all the same
+        messages.error(request, _("Choose a file first, then press “Upload file”."))
+    elif refused:  # one message: what was refused (the checklist is saved all the same)
+        messages.error(
+            request,
+            _("Not attached: %(files)s. The checklist is saved.") % {"files": "; ".join(refused)},
+        )
+    elif attached:
+        for name in attached:
+            messages.success(request, _("File %(name)s attached.") % {"name": name})
+    else:
+        messages.success(request, _("Review prepared."))
+    return None
+
+
+def _checklist_rows(
+    review: GateReview, again: dict[str, Any] | None
+) -> tuple[list[Any], list[Any]]:
+    """The checklist's criteria and deliverables as shown: as saved, or as posted with
+    each refused field's error (``again``, from :func:`_prepare`)."""
+    checks = list(review.checks.select_related("criterion"))
+    links = _with_uploader_names(
+        review.deliverables.select_related("deliverable", "uploaded_by__person")
+    )
+    errors = again["errors"] if again else {}
+    for check in checks:
+        check.error = errors.get(f"evidence_{check.criterion_id}", "")  # type: ignore[attr-defined]
+    for link in links:
+        link.error = errors.get(f"url_{link.deliverable_id}", "")
+    if again:
+        posted_checks = {c["criterion_id"]: c for c in again["posted"]["checks"]}
+        for check in checks:
+            item = posted_checks[check.criterion_id]
+            check.met, check.evidence_url, check.note = (
+                item["met"],
+                item["evidence_url"],
+                item["note"],
+            )
+        posted_links = {d["deliverable_id"]: d for d in again["posted"]["deliverables"]}
+        for link in links:
+            link.url = posted_links[link.deliverable_id]["url"]
+    return checks, links
 
 
 @login_required
@@ -335,6 +465,7 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
     user = user_of(request)
     phases = list(review.lifecycle.template.phases.order_by("order"))
     decision_form = DecisionForm(phases=phases)
+    again: dict[str, Any] | None = None  # a refused checklist, shown again as posted
     if request.method == "POST" and request.POST.get("action") == "decide":
         decision_form = DecisionForm(request.POST, phases=phases)
         if decision_form.is_valid():
@@ -375,52 +506,11 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
                     )
                 return redirect("governance:review_detail", code=project.code, review_id=review.pk)
     elif request.method == "POST" and request.POST.get("action") == "prepare":
-        uploading = request.POST.get("upload")  # the "Upload file" button of a deliverable row
-        scheduled_for, date_ok = _scheduled_for(request)
-        try:
-            if not date_ok:
-                raise DomainError(_("Give the review date as a date (YYYY-MM-DD)."))
-            services.prepare_review(
-                actor=user,
-                review=review,
-                version=posted_version(request),
-                scheduled_for=scheduled_for,
-                checks=[
-                    {
-                        "criterion_id": check.criterion_id,
-                        "met": request.POST.get(f"met_{check.criterion_id}") == "on",
-                        "evidence_url": request.POST.get(f"evidence_{check.criterion_id}", ""),
-                        "note": request.POST.get(f"note_{check.criterion_id}", ""),
-                    }
-                    for check in review.checks.all()
-                ],
-                deliverables=[
-                    {
-                        "deliverable_id": link.deliverable_id,
-                        "url": request.POST.get(f"url_{link.deliverable_id}", ""),
-                    }
-                    for link in review.deliverables.all()
-                ],
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            attached, refused = _attach_chosen_files(request, user, review)
-            if uploading and not attached and not refused:  # the checklist is saved anyway
-                messages.error(request, _("Choose a file first, then press “Upload file”."))
-            elif refused:  # one message: what was refused (the checklist is saved all the same)
-                messages.error(
-                    request,
-                    _("Not attached: %(files)s. The checklist is saved.")
-                    % {"files": "; ".join(refused)},
-                )
-            elif attached:
-                for name in attached:
-                    messages.success(request, _("File %(name)s attached.") % {"name": name})
-            else:
-                messages.success(request, _("Review prepared."))
-        return redirect("governance:review_detail", code=project.code, review_id=review.pk)
+        again = _prepare(request, user, review)
+        if again is None:
+            return redirect("governance:review_detail", code=project.code, review_id=review.pk)
     review.refresh_from_db()
+    checks, links = _checklist_rows(review, again)
     decision = getattr(review, "decision", None) if review.state == ReviewState.DECIDED else None
     return render(
         request,
@@ -428,10 +518,12 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
         {
             "project": project,
             "review": review,
-            "checks": list(review.checks.select_related("criterion")),
-            "links": _with_uploader_names(
-                review.deliverables.select_related("deliverable", "uploaded_by__person")
-            ),
+            "checks": checks,
+            "links": links,
+            "date_error": again["errors"].get("scheduled_for", "") if again else "",
+            "first_date": FIRST_DATE.isoformat(),
+            "last_date": LAST_DATE.isoformat(),
+            "scheduled_for": again["scheduled_for"] if again else None,
             "allowed_extensions": ",".join(f".{e}" for e in sorted(attachments.ALLOWED_EXTENSIONS)),
             "max_upload_mb": attachments.max_upload_bytes() // (1024 * 1024),
             "decision": decision,
@@ -477,7 +569,7 @@ def review_deliverable_file(
             version=posted_version(request),
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, _reason(exc))
     else:
         messages.success(request, _("File %(name)s attached.") % {"name": link.file_name})
     return redirect("governance:review_detail", code=project.code, review_id=review.pk)
@@ -521,6 +613,8 @@ def _window(request: HttpRequest) -> tuple[dt.date, dt.date]:
         start = dt.date.fromisoformat(request.GET.get("start", ""))
     except ValueError:
         start = timezone.localdate()
+    if date_out_of_range(start):  # year 9999 + 90 days would overflow
+        start = timezone.localdate()
     try:
         days = max(1, min(int(request.GET.get("days", "90")), 731))
     except ValueError:
@@ -534,29 +628,23 @@ CALENDAR_PAGE_SIZE = 200
 
 @login_required
 def gate_calendar(request: HttpRequest) -> HttpResponse:
-    """Upcoming and overdue gates across the portfolio, by week; POST makes the user a new
-    subscription link for calendar applications (shown once; the previous one stops working)."""
+    """Upcoming and overdue gates across the portfolio, a week at a time and by day, each with
+    its review's date and state (what a PMO plans steering meetings from); POST makes the user
+    a new subscription link for calendar applications (shown once; the previous one stops
+    working)."""
     subscription = ""
     if request.method == "POST":
         token = renew_calendar_token(user=user_of(request))
         feed = reverse("governance:calendar_ics")
         subscription = request.build_absolute_uri(f"{feed}?token={token}")
     start, end = _window(request)
-    rows = selectors.gate_calendar_rows(user_of(request), start, end)
+    rows = calendar.gate_calendar_rows(user_of(request), start, end)
     page = Paginator(rows, CALENDAR_PAGE_SIZE).get_page(request.GET.get("page"))
-    weeks: dict[str, list[Any]] = {}
-    for entry in selectors.calendar_entries(page.object_list):
-        key = (
-            "overdue"
-            if entry.overdue
-            else f"{entry.due.isocalendar()[0]}-W{entry.due.isocalendar()[1]:02d}"
-        )
-        weeks.setdefault(key, []).append(entry)
     return render(
         request,
         "governance/gate_calendar.html",
         {
-            "weeks": list(weeks.items()),
+            "weeks": calendar.calendar_weeks(calendar.calendar_entries(page.object_list)),
             "start": start,
             "end": end,
             "days": (end - start).days,
@@ -564,6 +652,9 @@ def gate_calendar(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": urlencode({"start": start.isoformat(), "days": (end - start).days}),
             "subscription": subscription,
+            "today": timezone.localdate(),
+            "first_date": FIRST_DATE.isoformat(),
+            "last_date": LAST_DATE.isoformat(),
         },
     )
 
@@ -583,7 +674,7 @@ def gate_calendar_ics(request: HttpRequest) -> HttpResponse:
     # the language its owner chose (the request's otherwise)
     with translation.override(getattr(user, "language", "") or translation.get_language()):
         body = ical.gate_calendar_ics(
-            selectors.gate_calendar(user, start - dt.timedelta(days=30), end),
+            calendar.gate_calendar(user, start - dt.timedelta(days=30), end),
             host=request.get_host().split(":")[0],
             name=_("Gate calendar"),
         )
@@ -611,7 +702,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         try:
             meeting = steering.create_meeting(actor=user, data=form.cleaned_data)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            add_errors_at_fields(form, exc.errors or [{"field": "", "message": exc.message}])
         else:
             return redirect("governance:meeting_detail", meeting_id=meeting.pk)
     return render(
@@ -634,6 +725,29 @@ def _with_more_lines(page: selectors.AgendaPage) -> list[dict[str, Any]]:
         if last[item.kind] == i and page.hidden.get(item.kind):
             rows.append({"more": page.hidden[item.kind], "kind": item.get_kind_display()})
     return rows
+
+
+def _record_outcome(user: Any, meeting: SteeringMeeting, form: OutcomeForm) -> bool:
+    """Record the outcome of a valid form; otherwise put the errors at its fields."""
+    data = form.cleaned_data
+    try:
+        project = get_visible_project(user, data["project"])
+    except NotFoundError as exc:
+        form.add_error("project", exc.message)
+        return False
+    try:
+        steering.record_outcome(
+            actor=user,
+            meeting=meeting,
+            project=project,
+            kind=data["kind"],
+            title=data["title"],
+            due_date=data["due_date"],
+        )
+    except (FieldError, ValidationFailed) as exc:
+        add_errors_at_fields(form, exc.errors)
+        return False
+    return True
 
 
 @login_required
@@ -660,16 +774,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 return redirect("governance:meeting_detail", meeting_id=meeting.pk)
         elif request.method == "POST" and action == "outcome":
             outcome_form = OutcomeForm(request.POST)
-            if outcome_form.is_valid():
-                data = outcome_form.cleaned_data
-                steering.record_outcome(
-                    actor=user,
-                    meeting=meeting,
-                    project=get_visible_project(user, data["project"]),
-                    kind=data["kind"],
-                    title=data["title"],
-                    due_date=data["due_date"],
-                )
+            if outcome_form.is_valid() and _record_outcome(user, meeting, outcome_form):
                 messages.success(request, _("Recorded in the project's RAID log."))
                 return redirect("governance:meeting_detail", meeting_id=meeting.pk)
         elif request.method == "POST" and action == "agenda":

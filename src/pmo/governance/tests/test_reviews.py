@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from pmo.audit.models import AuditEvent
-from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError
+from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError, ValidationFailed
 from pmo.governance import services
 from pmo.governance.models import (
     GateCondition,
@@ -259,13 +259,16 @@ def test_decisions_are_audited_on_the_project(users, governed):
 def test_an_evidence_link_must_be_a_link(users, governed):
     review = services.request_review(actor=users["pm"], project=governed())
     check = review.checks.first()
-    with pytest.raises(FieldError, match=r"checks\.0\.evidence_url"):
+    with pytest.raises(ValidationFailed) as refused:
         services.prepare_review(
             actor=users["pm"],
             review=review,
             version=1,
             checks=[{"criterion_id": check.criterion_id, "met": True, "evidence_url": "ftp://x"}],
         )
+    problem = "enter a link that starts with http:// or https://"
+    assert refused.value.errors == [{"field": "checks.0.evidence_url", "message": problem}]
+    assert refused.value.message == f"Criteria row 1, evidence link: {problem}"
     assert GateReview.objects.get(pk=review.pk).version == 1
 
 

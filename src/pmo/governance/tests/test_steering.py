@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from pmo.core.errors import FieldError, PermissionDeniedError
+from pmo.core.errors import PermissionDeniedError, ValidationFailed
 from pmo.governance import steering
 from pmo.portfolio import services as portfolio_services
 
@@ -65,10 +65,11 @@ def test_only_the_pmo_plans_meetings_and_records_outcomes(users, governed):
     meeting = steering.create_meeting(
         actor=users["member"], data={"title": "SteerCo", "date": dt.date(2026, 2, 1)}
     )
-    with pytest.raises(FieldError, match="kind"):
+    with pytest.raises(ValidationFailed, match=r"^Kind: decision or action$") as refused:
         steering.record_outcome(
             actor=users["member"], meeting=meeting, project=project, kind="memo", title="x"
         )
+    assert refused.value.errors == [{"field": "kind", "message": "decision or action"}]
     outcome = steering.record_outcome(
         actor=users["member"], meeting=meeting, project=project, kind="decision", title="Fund it"
     )
