@@ -198,6 +198,45 @@ def _sync_project(
         )
 
 
+def stop_cancelled_lifecycle(*, actor: User | None, project: Project, day: dt.date) -> None:
+    """A project set to *Cancelled* by hand (not by a Stop decision) stops its lifecycle the
+    same way a Stop does: the phase it is in ends on ``day``, open review requests are
+    withdrawn, and the gate calendar and status center no longer expect its gates."""
+    if project.state != ProjectState.CANCELLED:
+        return
+    lifecycle = (
+        ProjectLifecycle.objects.select_for_update()
+        .filter(project=project, state=LifecycleState.ACTIVE)
+        .first()
+    )
+    if lifecycle is None:  # no lifecycle, or a Stop decision stopped it already
+        return
+    PhaseEntry.objects.filter(lifecycle=lifecycle, left_on__isnull=True).update(left_on=day)
+    withdrawn = GateReview.objects.filter(lifecycle=lifecycle, state=ReviewState.REQUESTED)
+    for review in withdrawn:
+        review.state = ReviewState.WITHDRAWN
+        review.version += 1
+        review.save(update_fields=["state", "version", "updated_at"])
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=review,
+            scope=_scope(project),
+            changes={"state": [ReviewState.REQUESTED, ReviewState.WITHDRAWN]},
+        )
+    lifecycle.state = LifecycleState.STOPPED
+    lifecycle.version += 1
+    lifecycle.save(update_fields=["state", "version", "updated_at"])
+    _refresh(lifecycle)
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=lifecycle,
+        scope=_scope(project),
+        changes={"state": [LifecycleState.ACTIVE, LifecycleState.STOPPED]},
+    )
+
+
 @transaction.atomic
 def start_lifecycle(
     *,

@@ -1,4 +1,5 @@
-"""Governance follows the portfolio: a project's gates follow its forecast finish."""
+"""Governance follows the portfolio: a project's gates follow its forecast finish, and a
+project the PMO cancels by hand has its lifecycle stopped."""
 
 from __future__ import annotations
 
@@ -20,8 +21,17 @@ def _project_saved(
     follow_forecast_finish(instance)
 
 
+def _project_ended(sender: Any, project: Any, actor: Any, day: Any, **kwargs: Any) -> None:
+    """A project cancelled outside a gate decision (by hand) stops its lifecycle."""
+    from pmo.governance.services import stop_cancelled_lifecycle
+
+    stop_cancelled_lifecycle(actor=actor, project=project, day=day)
+
+
 def connect() -> None:
     """Called once from ``GovernanceConfig.ready()``."""
     from pmo.portfolio.models import Project
+    from pmo.portfolio.signals import project_ended
 
     post_save.connect(_project_saved, sender=Project, dispatch_uid="governance.project")
+    project_ended.connect(_project_ended, dispatch_uid="governance.project_ended")

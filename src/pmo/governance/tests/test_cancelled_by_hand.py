@@ -1,0 +1,49 @@
+"""A project the PMO sets to Cancelled by hand stops its lifecycle as a Stop decision would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pmo.governance import services
+from pmo.governance.models import LifecycleState, PhaseEntry, ProjectLifecycle, ReviewState
+from pmo.portfolio import services as portfolio_services
+from pmo.portfolio.models import ProjectState
+
+
+def _cancel(users: Any, project: Any, state: str = ProjectState.CANCELLED) -> ProjectLifecycle:
+    project.refresh_from_db()
+    portfolio_services.update_project(
+        actor=users["admin"], project=project, data={"state": state}, version=project.version
+    )
+    return ProjectLifecycle.objects.get(project=project)
+
+
+def test_cancelling_by_hand_stops_the_lifecycle_and_withdraws_its_review(
+    users: Any, governed: Any
+) -> None:
+    project = governed(code="HC1")
+    review = services.request_review(actor=users["pm"], project=project)
+    lifecycle = _cancel(users, project)
+    assert lifecycle.state == LifecycleState.STOPPED
+    assert lifecycle.next_gate is None and lifecycle.next_gate_due is None
+    review.refresh_from_db()
+    assert review.state == ReviewState.WITHDRAWN
+    assert not PhaseEntry.objects.filter(lifecycle=lifecycle, left_on__isnull=True).exists()
+
+
+def test_closing_or_holding_by_hand_leaves_the_lifecycle_running(users: Any, governed: Any) -> None:
+    for code, state in (("HC2", ProjectState.CLOSED), ("HC3", ProjectState.ON_HOLD)):
+        lifecycle = _cancel(users, governed(code=code), state)
+        assert lifecycle.state == LifecycleState.ACTIVE, state
+
+
+def test_a_stop_decision_is_not_stopped_twice(users: Any, governed: Any) -> None:
+    from pmo.governance.tests.conftest import tick_all
+
+    project = governed(code="HC4")
+    review = tick_all(users, services.request_review(actor=users["pm"], project=project))
+    services.decide_gate(actor=users["exec"], review=review, outcome="stop", rationale="market")
+    lifecycle = ProjectLifecycle.objects.get(project=project)
+    project.refresh_from_db()
+    assert (project.state, lifecycle.state) == (ProjectState.CANCELLED, LifecycleState.STOPPED)
+    assert lifecycle.version == 2  # started (1), the stop (2): the hand-cancel path did nothing
