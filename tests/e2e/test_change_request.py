@@ -69,3 +69,68 @@ def test_core_slip_to_an_applied_change(live_server, page, users, make_project):
     # 5 working days of room before APP's integration: it moves 10
     assert Milestone.objects.get(pk=integration.pk).forecast_date == dt.date(2026, 3, 30)
     assert AuditEvent.objects.filter(action="apply", scope=f"project:{app.pk}").exists()
+
+
+def test_affected_pm_objects_and_the_pmo_sees_it_on_the_review(
+    live_server, page, users, make_project
+):
+    from pmo.dependencies.changes import create_change_request, transition
+    from pmo.dependencies.services import create_dependency
+    from pmo.portfolio.models import Milestone
+
+    # given CORE1's build slipping 15 working days, which hits APP1 (Emma Clarke's project),
+    # submitted and through the PM review
+    core = make_project(code="CORE1", forecast_finish=dt.date(2026, 3, 31))
+    app = make_project(
+        code="APP1", manager=users["other_pm"].person, forecast_finish=dt.date(2026, 4, 30)
+    )
+    build = Milestone.objects.create(
+        project=core, name="Build done", forecast_date=dt.date(2026, 3, 6)
+    )
+    integration = Milestone.objects.create(
+        project=app, name="Integration", forecast_date=dt.date(2026, 3, 16)
+    )
+    create_dependency(
+        actor=users["pm"],
+        data={
+            "supplier_project": "CORE1",
+            "supplier_milestone": build.pk,
+            "consumer_project": "APP1",
+            "consumer_milestone": integration.pk,
+        },
+    )
+    cr = create_change_request(
+        actor=users["pm"],
+        data={
+            "project": "CORE1",
+            "type": "schedule",
+            "title": "Core upgrade slips 15 days",
+            "slip_milestone": build.pk,
+            "slip_days": 15,
+        },
+    )
+    cr = transition(actor=users["pm"], cr=cr, action="submit")
+    cr = transition(actor=users["pm"], cr=cr, action="approve")
+    base = live_server.url
+    # when APP1's manager follows the notification and objects without, then with, a reason
+    sign_in(page, base, "other_pm")
+    page.goto(f"{base}/notifications/")
+    page.click(f"a[href='/change-requests/{cr.pk}/#responses']")
+    row = page.locator("[data-respond=APP1]")
+    row.locator("[data-answer=object]").click()
+    assert page.inner_text("[data-testid=respond-error]") == "say why the project objects"
+    page.locator("[data-respond=APP1] textarea[name=reason]").fill(
+        "Our UAT window closes on 1 April"
+    )
+    page.locator("[data-respond=APP1] [data-answer=object]").click()
+    assert "Your answer for APP1 is recorded: you object to" in page.inner_text("body")
+    assert page.inner_text("tr[data-project=APP1] [data-testid=answer]") == "Object"
+    # then the PMO reviewer sees the objection and the summary where they decide
+    sign_in(page, base, "member")
+    page.goto(f"{base}/change-requests/{cr.pk}/")
+    assert page.inner_text("[data-testid=review-responses]") == "Affected projects: 1 objects"
+    assert page.inner_text("tr[data-project=APP1] [data-testid=reason]") == (
+        "Our UAT window closes on 1 April"
+    )
+    assert page.inner_text("tr[data-project=APP1] [data-testid=manager]") == "Emma Clarke"
+    assert page.is_visible("[data-action=approve]")  # the answers do not hold up the decision

@@ -123,3 +123,28 @@ def raise_demo_change(projects: list[Project], users: dict[str, Any]) -> None:
         },
     )
     transition(actor=requester, cr=cr, action="submit")
+    _answer_demo_change(cr)
+
+
+#: What the first affected projects' managers answer (the rest have not answered yet).
+DEMO_ANSWERS = [
+    ("agree", ""),
+    ("object", "Our go-live depends on the hub and is promised to the regulator for that week."),
+]
+
+
+def _answer_demo_change(cr: Any) -> None:
+    """The first affected projects' managers answer the demo's change request: one agrees,
+    one objects; the others have not answered, so the panel shows all three kinds."""
+    from pmo.dependencies.responses import respond_to_change
+
+    affected = cr.affected_projects.select_related("manager__user").order_by("code")
+    managed = [p for p in affected if p.manager is not None and p.manager.user is not None]
+    for project, (answer, reason) in zip(managed, DEMO_ANSWERS, strict=False):
+        respond_to_change(
+            actor=project.manager.user,
+            cr=cr,
+            project_code=project.code,
+            answer=answer,
+            reason=reason,
+        )

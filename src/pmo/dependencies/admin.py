@@ -1,6 +1,14 @@
+from typing import Any
+
 from django.contrib import admin
 
-from pmo.dependencies.models import ChangeRequest, ChangeStep, Dependency, Notification
+from pmo.dependencies.models import (
+    ChangeRequest,
+    ChangeResponse,
+    ChangeStep,
+    Dependency,
+    Notification,
+)
 
 
 @admin.register(Dependency)
@@ -28,6 +36,18 @@ class ChangeStepInline(admin.TabularInline):
     can_delete = False
 
 
+class ChangeResponseInline(admin.TabularInline):
+    """The affected projects' answers: given on the request's page (audited), read here."""
+
+    model = ChangeResponse
+    extra = 0
+    readonly_fields = ("project", "answer", "reason", "responder", "answered_at")
+    can_delete = False
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(ChangeRequest)
 class ChangeRequestAdmin(admin.ModelAdmin):
     """Read-mostly: the workflow runs through the services (audited), not the admin."""
@@ -37,7 +57,7 @@ class ChangeRequestAdmin(admin.ModelAdmin):
     readonly_fields = ("state", "impact", "decided_by", "decided_at", "applied_by", "applied_at")
     raw_id_fields = ("project", "program", "requested_by", "slip_milestone", "slip_task")
     filter_horizontal = ("affected_projects",)
-    inlines = [ChangeStepInline]
+    inlines = [ChangeStepInline, ChangeResponseInline]
 
 
 @admin.register(Notification)

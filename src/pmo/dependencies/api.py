@@ -13,12 +13,14 @@ from pmo.accounts.models import user_of
 from pmo.core.api import Date, Pages
 from pmo.core.errors import FieldError
 from pmo.dependencies import changes, selectors, services
+from pmo.dependencies.api_responses import router as responses_router
 from pmo.dependencies.models import ChangeRequest, Dependency
 from pmo.portfolio.access import get_visible_project
 from pmo.portfolio.models import Milestone
 from pmo.scheduling.models import Task
 
 router = Router(tags=["dependencies"])
+router.add_router("/", responses_router)
 
 DepType = Literal["FS", "SS", "NEED"]
 DepStatus = Literal["proposed", "agreed", "at_risk", "broken", "resolved"]

@@ -286,6 +286,7 @@ def update_change_request(
             raise FieldError(
                 "slip_days", gettext("this request names no milestone or task that slips")
             )
+        slip_changed = days != locked.slip_days
         locked.slip_days = days
         locked.impact = (
             compute_impact(milestone=locked.slip_milestone, task=locked.slip_task, days=days)
@@ -293,6 +294,8 @@ def update_change_request(
             else {}
         )
         _set_affected(locked)
+        if slip_changed:
+            _ask_again(actor, locked)
     locked.needs_steering = _needs_steering(locked)
     changes = diff(before, snapshot(locked, [*_AUDITED, "title", "type"]))
     if changes:
@@ -312,6 +315,26 @@ def _set_affected(cr: ChangeRequest) -> None:
     if cr.project_id is not None:
         affected = affected.exclude(pk=cr.project_id)
     cr.affected_projects.set(affected)
+
+
+def _ask_again(actor: User, cr: ChangeRequest) -> None:
+    """A new slip is a new impact: answers given to the old one go, and the affected
+    projects of a submitted request are asked again (``responses``, ADR 0005)."""
+    from pmo.dependencies.responses import clear_responses
+
+    clear_responses(actor, cr)
+    if cr.state != ChangeState.DRAFT:
+        affected = cr.affected_projects.select_related("manager__user")
+        notify(
+            _others(_users_of(list(affected)), actor),
+            _(
+                "%(code)s %(title)s: its impact changed (%(days)s working days); "
+                "please say again whether your project agrees"
+            ),
+            {"code": cr.code, "title": cr.title, "days": cr.slip_days},
+            url=f"/change-requests/{cr.pk}/#responses",
+            change=cr,
+        )
 
 
 def _is_exec(user: User) -> bool:
@@ -470,12 +493,27 @@ def transition(
     _audit(actor, action, locked, diff(before, snapshot(locked, _AUDITED)))
     url = f"/change-requests/{locked.pk}/"
     if action == "submit":
-        affected = [locked.project, *locked.affected_projects.select_related("manager__user")]
+        affected = _others(
+            _users_of(list(locked.affected_projects.select_related("manager__user"))), actor
+        )
         where = locked.project.code if locked.project else locked.program
+        values = {"code": locked.code, "title": locked.title, "project": where}
+        # the affected projects' managers are asked for their answer (advisory, ADR 0005)
         notify(
-            _others(_users_of(affected), actor),
+            affected,
+            _(
+                "%(code)s %(title)s: raised on %(project)s and affects your project; "
+                "please say whether you agree or object"
+            ),
+            values,
+            url=f"{url}#responses",
+            change=locked,
+        )
+        asked = {u.pk for u in affected}
+        notify(
+            [u for u in _others(_users_of([locked.project]), actor) if u.pk not in asked],
             _("%(code)s %(title)s: raised on %(project)s, your project may be affected"),
-            {"code": locked.code, "title": locked.title, "project": where},
+            values,
             url=url,
             change=locked,
         )

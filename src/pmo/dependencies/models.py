@@ -307,6 +307,54 @@ class ChangeStep(models.Model):
         return f"{self.action} {self.from_state}->{self.to_state}"
 
 
+class ResponseAnswer(models.TextChoices):
+    AGREE = "agree", pgettext_lazy("answer to a change request", "Agree")
+    OBJECT = "object", pgettext_lazy("answer to a change request", "Object")
+
+
+class ChangeResponse(VersionedModel):
+    """The current answer of one affected project to a change request (ADR 0005, "Asking
+    the affected projects"): its manager (or the PMO) agrees or objects, with a reason when
+    objecting. Advisory: the PMO and steering reviewers read it, nothing waits for it.
+
+    One row per (request, project); a changed answer updates the row (audited, version + 1).
+    """
+
+    change = models.ForeignKey(
+        ChangeRequest,
+        verbose_name=_("change request"),
+        on_delete=models.CASCADE,
+        related_name="responses",
+    )
+    project = models.ForeignKey(
+        "portfolio.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answer = models.CharField(_("answer"), max_length=8, choices=ResponseAnswer.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    answered_at = models.DateTimeField(_("answered"))
+
+    class Meta:
+        verbose_name = _("answer of an affected project")
+        verbose_name_plural = _("answers of affected projects")
+        ordering = ["change", "project"]
+        constraints = [
+            models.UniqueConstraint(fields=["change", "project"], name="change_response_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.change.code} {self.project.code}"
+
+
 class Notification(TimeStampedModel):
     """A message for one user in the app (unread badge in the top bar).
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from pmo.accounts.models import User
 from pmo.core.errors import NotFoundError
 from pmo.core.i18n import pick
+from pmo.core.models import as_id
 from pmo.dependencies import adapters
 from pmo.dependencies.changes import thresholds
 from pmo.dependencies.models import (
@@ -32,6 +33,7 @@ __all__ = [
     "ChangeImpact",
     "dependency_flags",
     "endpoint_choices",
+    "find_change_request",
     "get_change_request",
     "get_critical_chain",
     "get_dependency",
@@ -105,6 +107,20 @@ def get_change_request(user: User, pk: int) -> ChangeRequest:
     cr = list_change_requests(user).filter(pk=pk).first()
     if cr is None:
         raise NotFoundError(_("no change request %(id)s") % {"id": pk})
+    return cr
+
+
+def find_change_request(user: User, ref: str) -> ChangeRequest:
+    """The change request ``ref`` names, as people type it: its code (``CR-00007``, any
+    letter case) or its id (``7``); one ``user`` may not read is not found."""
+    ref = (ref or "").strip()
+    if "\x00" in ref:  # PostgreSQL refuses NUL in a query: no code contains one
+        raise NotFoundError(_("no change request %(id)s") % {"id": repr(ref)})
+    number = as_id(ref)
+    wanted = Q(pk=number) if number is not None else Q(code__iexact=ref)
+    cr = list_change_requests(user).filter(wanted).first()
+    if cr is None:
+        raise NotFoundError(_("no change request %(id)s") % {"id": ref})
     return cr
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from pmo.portfolio.extensions import Column, ExportColumn, Flag, Panel, registry
 
@@ -40,13 +40,17 @@ def _panel(project: Any, user: Any) -> dict[str, Any]:
 AGENDA_REF = "change_request"
 
 
-def agenda_title(cr: Any) -> str:
+def agenda_title(cr: Any, counts: dict[str, int] | None = None) -> str:
     """A change request's agenda line in the active language: code, title, slip in working
-    days and the cost with digit grouping and the project's currency.
+    days and the cost with digit grouping and the project's currency; with ``counts``
+    (:func:`pmo.dependencies.responses.response_counts`) also the affected projects'
+    answers ("affected projects: 1 agrees, 1 objects, 2 not answered").
 
     Agenda lines keep ``ref="change_request:<id>"``; :func:`agenda_labels` draws this text
     again for each reader, the stored ``title`` is only the fallback.
     """
+    from pmo.dependencies.responses import summary_text
+
     currency = cr.project.currency if cr.project is not None else ""
     cost = f"{floatformat(cr.cost_impact, '2g')} {currency}".strip()
     text = ngettext(
@@ -54,24 +58,33 @@ def agenda_title(cr: Any) -> str:
         "%(code)s %(title)s (+%(days)s working days, %(cost)s)",
         cr.slip_days,
     ) % {"code": cr.code, "title": cr.title, "days": cr.slip_days, "cost": cost}
+    summary = summary_text(counts or {})
+    if summary:
+        text = gettext("%(line)s · affected projects: %(answers)s") % {
+            "line": text,
+            "answers": summary,
+        }
     return text[:300]
 
 
 def agenda(date: dt.date, window_days: int) -> list[Any]:
     """Steering agenda lines: pending change requests above the thresholds."""
+    from pmo.dependencies.responses import response_counts
     from pmo.dependencies.selectors import pending_above_threshold
     from pmo.governance.models import AgendaItem
     from pmo.governance.reviews import AgendaKind
 
+    pending = list(pending_above_threshold())
+    counts = response_counts([cr.pk for cr in pending])
     return [
         AgendaItem(
             kind=AgendaKind.OTHER,
             project=cr.project,
-            title=agenda_title(cr),
+            title=agenda_title(cr, counts[cr.pk]),
             ref=f"{AGENDA_REF}:{cr.pk}",
             due=None,
         )
-        for cr in pending_above_threshold()
+        for cr in pending
     ]
 
 
@@ -79,12 +92,12 @@ def agenda_labels(keys: list[str]) -> dict[str, str]:
     """The agenda lines of change requests ``keys`` in the active language, in one query
     (a request that is gone is left out)."""
     from pmo.dependencies.models import ChangeRequest
+    from pmo.dependencies.responses import response_counts
 
     ids = [int(k) for k in keys if k.isascii() and k.isdigit()]
-    return {
-        str(cr.pk): agenda_title(cr)
-        for cr in ChangeRequest.objects.select_related("project").filter(pk__in=ids)
-    }
+    found = list(ChangeRequest.objects.select_related("project").filter(pk__in=ids))
+    counts = response_counts([cr.pk for cr in found])
+    return {str(cr.pk): agenda_title(cr, counts[cr.pk]) for cr in found}
 
 
 def register() -> None:

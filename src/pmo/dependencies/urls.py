@@ -19,5 +19,10 @@ urlpatterns = [
         views.change_transition,
         name="change_transition",
     ),
+    path(
+        "change-requests/<int:pk>/responses/",
+        views.change_respond,
+        name="change_respond",
+    ),
     path("notifications/", views.notification_list, name="notification_list"),
 ]

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, FieldError, NotFoundError
 from pmo.core.http import posted_version
-from pmo.dependencies import changes, selectors, services
+from pmo.dependencies import changes, responses, selectors, services
 from pmo.dependencies.models import (
     ChangeState,
     ChangeType,
@@ -31,6 +31,7 @@ from pmo.dependencies.models import (
     DependencyStatus,
     DependencyType,
     Notification,
+    ResponseAnswer,
 )
 from pmo.dependencies.network import network_svg
 from pmo.portfolio.access import can_edit_project, visible_projects
@@ -85,6 +86,8 @@ FIELD_LABELS = {
     "note": gettext_lazy("Note"),
     "days": gettext_lazy("Slip or added work (working days)"),
     "source": gettext_lazy("Milestone"),
+    "reason": gettext_lazy("Reason"),
+    "answer": gettext_lazy("Answer"),
 }
 
 
@@ -407,11 +410,26 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
     Notification.objects.filter(user=user, change=cr, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    return _change_page(request, cr)
+
+
+def _change_page(
+    request: HttpRequest, cr: Any, answering: dict[str, str] | None = None, status: int = 200
+) -> HttpResponse:
+    """The change request page; ``answering``: an answer form that came back with an error
+    (``project``, ``answer``, ``reason``, ``field``, ``error``)."""
+    user = user_of(request)
     seen = selectors.visible_change_impact(user, cr)
+    rows = responses.response_rows(user, cr, seen.affected)
+    counts = responses.rows_counts(rows)
     return render(
         request,
         "dependencies/changerequest_detail.html",
         {
+            "responses": rows,
+            "response_counts": counts,
+            "response_summary": responses.summary_text(counts),
+            "answering": answering or {},
             "cr": cr,
             "impact_projects": selectors.impact_projects(seen.impact),
             "breached": seen.impact.get("dependencies", []),
@@ -423,7 +441,40 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "affected": seen.affected,
             "thresholds": changes.thresholds(),
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def change_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    """An affected project's answer (its manager or the PMO): agree, or object with a
+    reason. An error brings the page back with the form as typed and the field's error."""
+    user = user_of(request)
+    cr = _or_404(selectors.get_change_request, user, pk)
+    form = {k: request.POST.get(k, "") for k in ("project", "answer", "reason")}
+    try:
+        response, _created = responses.respond_to_change(
+            actor=user,
+            cr=cr,
+            project_code=form["project"],
+            answer=form["answer"],
+            reason=form["reason"],
+            version=posted_version(request),
+        )
+    except FieldError as exc:
+        shown = exc.errors[0]["message"] if exc.errors else exc.message
+        return _change_page(request, cr, {**form, "field": exc.field, "error": shown}, 422)
+    except DomainError as exc:
+        messages.error(request, _message(exc))
+        return redirect(f"{reverse('dependencies:change_detail', args=[pk])}#responses")
+    done = (
+        _("Your answer for %(project)s is recorded: you agree with %(code)s.")
+        if response.answer == ResponseAnswer.AGREE
+        else _("Your answer for %(project)s is recorded: you object to %(code)s.")
+    )
+    messages.success(request, done % {"project": response.project.code, "code": cr.code})
+    return redirect(f"{reverse('dependencies:change_detail', args=[pk])}#responses")
 
 
 @login_required
