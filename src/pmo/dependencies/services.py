@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -363,6 +364,50 @@ def delete_dependency(*, actor: User, dep: Dependency, version: int | None) -> N
         },
         url="/dependencies/",
     )
+
+
+def follow_cancelled_project(*, actor: User | None, project: Project) -> int:
+    """A cancelled project's open dependencies: what it was to supply is *broken* (its
+    consumers must plan without it) and what it needed is *resolved* (no longer needed).
+    Audited in both projects' history; the other side's manager is told. Returns how many
+    dependencies changed."""
+    deps = (
+        Dependency.objects.select_for_update(of=("self",))
+        .filter(Q(supplier_project=project) | Q(consumer_project=project))
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("supplier_project__manager__user", "consumer_project__manager__user")
+    )
+    changed = 0
+    for dep in deps:
+        supplies = dep.supplier_project_id == project.pk
+        new = DependencyStatus.BROKEN if supplies else DependencyStatus.RESOLVED
+        if dep.status == new:
+            continue
+        old = dep.status
+        Dependency.objects.filter(pk=dep.pk).update(status=new, version=dep.version + 1)
+        dep.status, dep.version = new, dep.version + 1
+        _record(actor, AuditAction.UPDATE, dep, {"status": [old, str(new)]})
+        other = dep.consumer_project if supplies else dep.supplier_project
+        message = (
+            _(
+                "Dependency #%(id)s broken: %(supplier)s was cancelled; %(consumer)s must "
+                "plan without it"
+            )
+            if supplies
+            else _("Dependency #%(id)s no longer needed: %(consumer)s was cancelled")
+        )
+        notify(
+            [_user(other)],
+            message,
+            {
+                "id": dep.pk,
+                "supplier": dep.supplier_project.code,
+                "consumer": dep.consumer_project.code,
+            },
+            url="/dependencies/",
+        )
+        changed += 1
+    return changed
 
 
 def supplier_forecast(dep: Dependency) -> dt.date | None:

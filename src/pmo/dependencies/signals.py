@@ -105,10 +105,21 @@ def _scenario_committed(
         notify([manager], message, params, url=f"/projects/{project.code}/staffing/")
 
 
+def _project_ended(sender: Any, project: Any, actor: Any, day: Any, **kwargs: Any) -> None:
+    """A cancelled project breaks what it was to supply and no longer needs what it
+    needed (a closed one delivered: its dependencies stay as they are)."""
+    from pmo.dependencies.services import follow_cancelled_project
+    from pmo.portfolio.models import ProjectState
+
+    if project.state == ProjectState.CANCELLED:
+        follow_cancelled_project(actor=actor, project=project)
+
+
 def connect() -> None:
     """Called once from ``DependenciesConfig.ready()``."""
     from pmo.governance.models import ProjectGate
     from pmo.portfolio.models import Milestone
+    from pmo.portfolio.signals import project_ended
     from pmo.resources.signals import scenario_committed
     from pmo.scheduling.models import Plan
 
@@ -116,3 +127,4 @@ def connect() -> None:
     post_save.connect(_gate_saved, sender=ProjectGate, dispatch_uid="dependencies.gate")
     post_save.connect(_plan_saved, sender=Plan, dispatch_uid="dependencies.plan")
     scenario_committed.connect(_scenario_committed, dispatch_uid="dependencies.scenario")
+    project_ended.connect(_project_ended, dispatch_uid="dependencies.project_ended")
