@@ -249,6 +249,10 @@ class Allocation(VersionedModel):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
     )
     origin_version = models.PositiveIntegerField(null=True, blank=True)
+    # how many times "Move project" moved this row in its scenario: each move raises the
+    # version too (an edit read before it is refused), and a refresh counts as the scenario's
+    # own edits only the versions above 1 + moves
+    moves = models.PositiveIntegerField(default=0, editable=False)
     # schedule demand: the UID of the plan task it comes from (a scenario's moves of it can
     # be applied back to the plan by its manager)
     task_uid = models.IntegerField(_("task UID"), null=True, blank=True, editable=False)

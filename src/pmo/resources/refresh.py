@@ -5,7 +5,8 @@ re-applies the scenario's changes where they still apply; :func:`reset_project` 
 project of the scenario back to the current plan. The rules (ADR 0006, "Refreshing a
 scenario"):
 
-- an allocation the scenario changed (by hand or by leveling: its version is above 1) stays
+- an allocation the scenario changed (by hand or by leveling: its version is above 1 plus
+  the project moves it went through) stays
   as the scenario has it while the plan's row it copies is unchanged; when the plan changed
   or removed that row, the plan wins and the scenario's change is dropped and listed;
 - an allocation the scenario added stays (a leveling split of a dropped row goes with it);
@@ -241,7 +242,7 @@ def refresh_scenario(
     edited_projects: set[int] = set()  # projects keeping a row the scenario changed
     for c in copies:
         target = matched.get(c.pk)
-        edited = c.version > 1
+        edited = c.version > 1 + c.moves  # a "Move project" is the shift's, not the row's
         if target is None:  # the plan removed it
             doomed.add(c.pk)
             if edited:

@@ -618,8 +618,14 @@ def shift_project(
     before = {"days": shift.days, "priority": shift.priority, "pinned": shift.pinned}
     if days:
         delta = dt.timedelta(days=days)
+        # a new version: an edit from a page read before the move is refused (409), not
+        # written over it
         Allocation.objects.filter(scenario=scenario, project=project).update(
-            first=models.F("first") + delta, last=models.F("last") + delta
+            first=models.F("first") + delta,
+            last=models.F("last") + delta,
+            version=models.F("version") + 1,
+            moves=models.F("moves") + 1,
+            updated_at=timezone.now(),
         )
     shift.days += days
     shift.moved_days += days  # the whole project: a refresh moves the plan's new rows too

@@ -269,3 +269,21 @@ def test_calendar_days_entered_by_hand(org: Any, users: Any, make_project: Any) 
         actor=member, entry=CalendarDay.objects.get(day=dt.date(2027, 2, 12))
     )
     assert CalendarDay.objects.count() == 3
+
+
+def test_an_edit_read_before_a_shift_does_not_undo_it(
+    org: Any, make_project: Any, director: User
+) -> None:
+    java = pool(org)
+    project = make_project()
+    allocate(java, project, MON, MON + dt.timedelta(days=4), "1")
+    scenario = services.create_scenario(actor=director, name="Move")
+    copy = scenario.allocations.get()
+    read_version = copy.version
+    services.shift_project(actor=director, scenario=scenario, project=project, days=7)
+    with pytest.raises(ConflictError):
+        services.update_allocation(
+            actor=director, allocation=copy, data={"fte": Decimal("2")}, version=read_version
+        )
+    copy.refresh_from_db()
+    assert (copy.first, copy.fte) == (MON + dt.timedelta(days=7), Decimal("1"))
