@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Date, Pages
+from pmo.core.api import Date, Id, Pages
 from pmo.core.errors import FieldError
 from pmo.dependencies import changes, selectors, services
 from pmo.dependencies.api_responses import router as responses_router
@@ -29,13 +29,13 @@ CritName = Literal["low", "medium", "high", "critical"]
 
 class DependencyIn(Schema):
     supplier_project: str = Field(..., min_length=1, max_length=40)
-    supplier_milestone: int | None = None
-    supplier_task: int | None = None
-    supplier_gate: int | None = None
+    supplier_milestone: Id | None = None
+    supplier_task: Id | None = None
+    supplier_gate: Id | None = None
     consumer_project: str = Field(..., min_length=1, max_length=40)
-    consumer_milestone: int | None = None
-    consumer_task: int | None = None
-    consumer_gate: int | None = None
+    consumer_milestone: Id | None = None
+    consumer_task: Id | None = None
+    consumer_gate: Id | None = None
     type: DepType = "FS"
     lag: int = Field(0, ge=-250, le=250)
     system: str = Field("", max_length=200)
@@ -43,8 +43,8 @@ class DependencyIn(Schema):
     criticality: CritName = "medium"
     status: DepStatus = "proposed"
     agreed_date: Date | None = None
-    supplier_owner: int | None = None
-    consumer_owner: int | None = None
+    supplier_owner: Id | None = None
+    consumer_owner: Id | None = None
 
 
 class DependencyPatch(Schema):
@@ -56,8 +56,8 @@ class DependencyPatch(Schema):
     criticality: CritName | None = None
     status: DepStatus | None = None
     agreed_date: Date | None = None
-    supplier_owner: int | None = None
-    consumer_owner: int | None = None
+    supplier_owner: Id | None = None
+    consumer_owner: Id | None = None
 
 
 class DependencyOut(Schema):
@@ -158,8 +158,8 @@ def delete_dependency(request: HttpRequest, dep_id: int, version: int) -> Any:
 
 class ImpactIn(Schema):
     project: str = Field(..., min_length=1, max_length=40)
-    milestone: int | None = None
-    task: int | None = None
+    milestone: Id | None = None
+    task: Id | None = None
     days: int = Field(..., ge=1, le=2000, description="working days of slip (or of added work)")
 
 
@@ -237,8 +237,8 @@ class ChangeRequestIn(Schema):
     type: Literal["scope", "schedule", "cost", "resources"]
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field("", max_length=10000)
-    slip_milestone: int | None = None
-    slip_task: int | None = None
+    slip_milestone: Id | None = None
+    slip_task: Id | None = None
     slip_days: int = Field(0, ge=0, le=2000)
     cost_impact: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
     effort_impact: Decimal = Field(Decimal(0), ge=0, max_digits=10, decimal_places=1)

@@ -10,7 +10,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Converted, Date, Pages
+from pmo.core.api import Converted, Date, Id, Pages
 from pmo.core.errors import NotFoundError, PermissionDeniedError
 from pmo.governance import attachments, calendar, selectors, services, steering
 from pmo.governance.models import (
@@ -147,7 +147,7 @@ class LifecycleTemplateDetailOut(LifecycleTemplateOut):
 
 
 class LifecycleStartIn(Schema):
-    template_id: int
+    template_id: Id
     started_on: Date | None = None
 
 
@@ -182,14 +182,14 @@ class LifecycleOut(Schema):
 
 
 class CheckIn(Schema):
-    criterion_id: int
+    criterion_id: Id
     met: bool
     evidence_url: str = Field("", max_length=200)
     note: str = Field("", max_length=300)
 
 
 class DeliverableLinkIn(Schema):
-    deliverable_id: int
+    deliverable_id: Id
     url: str = Field("", max_length=200)
 
 
@@ -213,7 +213,7 @@ class VersionIn(Schema):
 
 class ConditionIn(Schema):
     text: str = Field(..., min_length=1, max_length=300)
-    owner_id: int
+    owner_id: Id
     due_date: Date
 
 
@@ -392,7 +392,7 @@ class MeetingOutcomeIn(Schema):
     project: str
     kind: Literal["decision", "action"]
     title: str = Field(..., min_length=1, max_length=255)
-    owner_id: int | None = None
+    owner_id: Id | None = None
     due_date: Date | None = None
 
 

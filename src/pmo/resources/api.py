@@ -45,8 +45,8 @@ class ResourceIn(Schema):
     role: str = Field(max_length=100)
     role_zh: str = Field(default="", max_length=100)
     skills: str = ""
-    org_unit_id: int
-    person_id: int | None = None
+    org_unit_id: Id
+    person_id: Id | None = None
     fte: Decimal = Field(default=Decimal("1"), ge=0, le=99999)
     hours_per_day: Decimal = Field(default=Decimal("8"), gt=0, le=24)
     cost_rate: Decimal = Field(default=Decimal("0"), ge=0, le=99999999)
@@ -66,7 +66,7 @@ class ResourcePatch(Schema):
     role: str | None = Field(default=None, max_length=100)
     role_zh: str | None = Field(default=None, max_length=100)
     skills: str | None = None
-    org_unit_id: int | None = None
+    org_unit_id: Id | None = None
     fte: Decimal | None = Field(default=None, ge=0, le=99999)
     cost_rate: Decimal | None = Field(default=None, ge=0, le=99999999)
     available_from: Date | None = None
@@ -101,7 +101,7 @@ class CapacityIn(Schema):
     last: Date
     fte: Decimal = Field(ge=0, le=99999)
     reason: str = Field(default="", max_length=200)
-    scenario_id: int | None = None
+    scenario_id: Id | None = None
 
 
 class CapacityOut(Schema):
@@ -115,19 +115,19 @@ class CapacityOut(Schema):
 
 
 class AllocationIn(Schema):
-    resource_id: int
+    resource_id: Id
     project: str = Field(description="project code")
     first: Date
     last: Date
     fte: Decimal = Field(gt=0, le=99999)
     status: Status_ = "proposed"
     note: str = Field(default="", max_length=200)
-    scenario_id: int | None = None
+    scenario_id: Id | None = None
 
 
 class AllocationPatch(Schema):
     version: int
-    resource_id: int | None = None
+    resource_id: Id | None = None
     first: Date | None = None
     last: Date | None = None
     fte: Decimal | None = Field(default=None, gt=0, le=99999)
@@ -460,7 +460,7 @@ def get_heatmap(
     scenario_id: Id | None = None,
     committed_only: bool = False,
     unit: Literal["fte", "hours"] = "fte",
-    org_unit: int | None = Query(None, description="only this org unit and its sub-units"),
+    org_unit: Id | None = Query(None, description="only this org unit and its sub-units"),  # noqa: B008
     role: str = "",
     skill: str = Query("", description="only resources whose skills contain this text"),
 ) -> dict[str, object]:
@@ -514,7 +514,7 @@ def get_causes(
     scenario_id: Id | None = None,
     committed_only: bool = False,
     unit: Literal["fte", "hours"] = "fte",
-    org_unit: int | None = None,
+    org_unit: Id | None = None,
     role: str = "",
     skill: str = "",
 ) -> object:
@@ -634,7 +634,7 @@ def get_comparison(
     start: Date | None = None,
     periods: int = Query(12, ge=1, le=104),
     unit: Literal["fte", "hours"] = "fte",
-    org_unit: int | None = None,
+    org_unit: Id | None = None,
     role: str = "",
     skill: str = "",
 ) -> dict[str, object]:

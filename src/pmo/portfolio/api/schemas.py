@@ -7,7 +7,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from pmo.core.api import Date
+from pmo.core.api import Date, Id
 from pmo.core.models import MAX_ID
 from pmo.portfolio.extensions import registry
 from pmo.portfolio.models import Cadence, Phase, PmoType, Project, ProjectState, StatusReport
@@ -131,8 +131,8 @@ class ProjectIn(Schema):
     strategic: bool = False
     state: ProjectState = ProjectState.ACTIVE
     phase: Phase = Phase.IDEA
-    sponsor: int | None = None
-    manager: int | None = None
+    sponsor: Id | None = None
+    manager: Id | None = None
     org_unit: str
     description: str = ""
     cadence: Cadence = Cadence.WEEKLY
@@ -156,8 +156,8 @@ class ProjectPatch(Schema):
     strategic: bool | None = None
     state: ProjectState | None = None
     phase: Phase | None = None
-    sponsor: int | None = None
-    manager: int | None = None
+    sponsor: Id | None = None
+    manager: Id | None = None
     org_unit: str | None = None
     description: str | None = None
     cadence: Cadence | None = None
