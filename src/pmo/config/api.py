@@ -72,6 +72,8 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     for error in exc.errors:
         field = _field_of(list(error.get("loc", [])))
         message = str(error.get("msg", "invalid value"))
+        # pydantic prefixes a validator's own sentence ("Value error, enter a date from ...")
+        message = message.removeprefix("Value error, ")
         if error.get("type") == "json_invalid" or (field == "body" and "JSON" in message):
             message = "the request body is not valid JSON"
         same = next((e for e in errors if e["field"] == field), None)
