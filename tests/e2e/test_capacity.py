@@ -178,3 +178,43 @@ def test_give_work_to_another_pool_in_a_scenario(
     page.click("[data-testid=commit]")
     expect(page.locator("[data-testid=scenario-state]")).to_have_text("Committed")
     assert Allocation.objects.get(scenario=None, project=b).resource.code == "java-sz"
+
+
+def test_allocation_form_errors_stay_at_the_field_and_remove_asks_first(
+    sign_in: Callable[..., Any], overload: tuple[Any, Any]
+) -> None:
+    """Audit findings: a refused allocation comes back with what was typed and the error at
+    its field; "Remove" asks before deleting, and Cancel keeps the allocation."""
+    from pmo.resources.models import Allocation
+
+    a, _b = overload
+    page = sign_in("member")
+    page.goto(f"/projects/{a.code}/staffing/")
+    form = page.locator("[data-testid=add-allocation]")
+    form.locator("select[name=resource]").select_option(
+        label="Java developer · Java developer, Shanghai"
+    )
+    form.locator("input[name=first]").fill("2027-03-01")
+    form.locator("input[name=last]").fill("2027-02-01")
+    form.locator("input[name=fte]").fill("0.6")
+    form.locator("input[name=note]").fill("hypercare")
+    form.locator("button").click()
+    form = page.locator("[data-testid=add-allocation]")
+    expect(form.locator("[data-testid=allocation-last-error]")).to_have_text(
+        "the end date is before the start date"
+    )
+    expect(form.locator("input[name=first]")).to_have_value("2027-03-01")
+    expect(form.locator("input[name=fte]")).to_have_value("0.6")
+    expect(form.locator("input[name=note]")).to_have_value("hypercare")
+    expect(form.locator("input[name=last]")).to_have_attribute("max", "2149-12-31")
+    row = Allocation.objects.filter(project=a).first()
+    assert row is not None
+    page.goto(f"/resources/allocations/{row.pk}/")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("[data-testid=delete-allocation]")
+    expect(page.locator("[data-testid=edit-allocation-form]")).to_be_visible()
+    assert Allocation.objects.filter(pk=row.pk).exists()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-testid=delete-allocation]")
+    expect(page.locator("body")).to_contain_text("Allocation removed.")
+    assert not Allocation.objects.filter(pk=row.pk).exists()

@@ -24,7 +24,9 @@ queries), so it is tested without a database.
 - Leveling only delays: an activity's release is its current start. The axis starts today:
   allocations that have ended are left out; of an allocation under way only the part from
   today on is an activity (moving it splits the row: the part before today stays); every
-  allocation of a pinned project is fixed in place; within a project the movable
+  allocation of a pinned project is fixed in place, and so is what is left of a closed or
+  cancelled project's (``ProjectRow.ended``: it takes no more work, so none of it moves
+  later; it still counts as the load the heat map shows); within a project the movable
   allocations are chained by start with start-to-start lags equal to their current offsets
   (a project can stretch, not compress).
 - Where fixed demand alone exceeds capacity, the engine's capacity is raised to that demand
@@ -114,12 +116,14 @@ class AllocationRow:
 
 @dataclass(frozen=True)
 class ProjectRow:
-    """A project's code, effective priority (1 highest .. 5) and pin."""
+    """A project's code, effective priority (1 highest .. 5), pin, and whether it has ended
+    (closed or cancelled: its rows are fixed in place like a pinned project's)."""
 
     pk: int
     code: str
     priority: int = 3
     pinned: bool = False
+    ended: bool = False
 
 
 @dataclass
@@ -307,7 +311,10 @@ def build_problem(
     proj_rows = [proj_by_pk.get(pk, ProjectRow(pk=pk, code=str(pk))) for pk in project_list]
 
     demand = [round(a.fte * SCALE) for a in live]
-    fixed = [proj_rows[proj_index[a.project_id]].pinned for a in live]
+    fixed = [
+        proj_rows[proj_index[a.project_id]].pinned or proj_rows[proj_index[a.project_id]].ended
+        for a in live
+    ]
     not_levelable: list[AllocationRow] = []
     engine_capacity = capacity
     while True:  # fixing an allocation adds load, which may leave others nowhere to go
@@ -371,7 +378,7 @@ def build_problem(
         activities=tuple(activities),
         precedences=tuple(precedences),
         projects=tuple(
-            Project(name=p.code, weight=priority_weight(p.priority), pinned=p.pinned)
+            Project(name=p.code, weight=priority_weight(p.priority), pinned=p.pinned or p.ended)
             for p in proj_rows
         )
         or (Project(name="none"),),

@@ -703,15 +703,21 @@ class DroppedOut(Schema):
     kind: Literal["allocation", "capacity"]
     reason: str = Field(
         description="removed_in_plan, changed_in_plan, restored (a row the scenario removed "
-        "is back: the plan changed it) or capacity_overlap"
+        "is back: the plan changed it), capacity_overlap or project_ended (the project was "
+        "closed or cancelled: a row the scenario added or stretched past its end)"
     )
     message: str
     project: str = Field(description="project code (allocations)")
     resource: str = Field(description="resource code")
     resource_name: str
-    first: dt.date
+    first: dt.date = Field(description="the scenario's row (dropped)")
     last: dt.date
     fte: Decimal
+    plan_first: dt.date | None = Field(
+        None, description="the current plan's row the scenario has in its place now, if any"
+    )
+    plan_last: dt.date | None = None
+    plan_fte: Decimal | None = None
 
 
 class RefreshOut(Schema):

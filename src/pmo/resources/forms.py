@@ -7,11 +7,19 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pmo.core.errors import DomainError
 from pmo.core.forms import DateField
-from pmo.resources.models import Resource
+from pmo.resources.models import AllocationStatus, Resource
 from pmo.resources.services import RESOURCE_FIELDS
 
-__all__ = ["CapacityChangeForm", "ResourceForm", "resource_data"]
+__all__ = [
+    "AllocationForm",
+    "CapacityChangeForm",
+    "ResourceForm",
+    "add_domain_error",
+    "allocation_data",
+    "resource_data",
+]
 
 
 class ResourceForm(forms.ModelForm):
@@ -45,3 +53,65 @@ class CapacityChangeForm(forms.Form):
     last = DateField(label=_("To"))
     fte = forms.DecimalField(label=_("Capacity (FTE)"), min_value=0, max_digits=7, decimal_places=2)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class AllocationForm(forms.Form):
+    """An allocation as the staffing and allocation pages show it (resource, from, to, FTE,
+    status, note): what :func:`pmo.resources.services.create_allocation` and
+    ``update_allocation`` take. Each field checks its own value first (a date inside the
+    accepted range, a number), then the form the order of the dates, so a mistyped year is
+    named as such rather than as an end before the start; errors carry the page's labels and
+    a refused form comes back with what was typed."""
+
+    choose = _("Choose a resource.")
+    resource = forms.ModelChoiceField(
+        queryset=Resource.objects.all(),
+        label=_("Resource"),
+        error_messages={"required": choose, "invalid_choice": choose},
+    )
+    first = DateField(label=_("From"))
+    last = DateField(label=_("To"))
+    fte = forms.DecimalField(
+        label=_("FTE"),
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.05"}),
+        error_messages={"invalid": _("Enter the FTE as a number, e.g. 0.5.")},
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=AllocationStatus.choices, required=False)
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("first"), data.get("last")
+        if first and last and last < first:
+            self.add_error("last", _("the end date is before the start date"))
+        return data
+
+
+def allocation_data(form: AllocationForm) -> dict[str, Any]:
+    """The form's cleaned values as the service's field names (``resource_id``, ...)."""
+    data = form.cleaned_data
+    return {
+        "resource_id": data["resource"].pk,
+        "first": data["first"],
+        "last": data["last"],
+        "fte": data["fte"],
+        "status": data["status"] or AllocationStatus.PROPOSED,
+        "note": data["note"],
+    }
+
+
+def add_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """Put a service's refusal on the form: each field error at its field (the service's
+    ``resource_id`` is the form's ``resource``), anything else above the fields."""
+    unplaced = []
+    for error in exc.errors:
+        name = str(error.get("field", "")).removesuffix("_id")
+        if name in form.fields:
+            form.add_error(name, str(error["message"]))
+        else:
+            unplaced.append(str(error["message"]))
+    if unplaced or not exc.errors:
+        form.add_error(None, " ".join(unplaced) or exc.message)

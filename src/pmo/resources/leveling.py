@@ -28,7 +28,7 @@ from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import ConflictError, FieldError, NotFoundError
-from pmo.portfolio.models import Project
+from pmo.portfolio.models import ENDED_STATES, Project
 from pmo.resources import adapters, calendars
 from pmo.resources.access import require_manage
 from pmo.resources.models import (
@@ -271,10 +271,11 @@ def _layer(scenario: Scenario, today: dt.date) -> adapters.LevelingInput:
             code=code,
             priority=shifts.get(pk, (None, False))[0] or priority or 3,
             pinned=shifts.get(pk, (None, False))[1],
+            ended=state in ENDED_STATES,
         )
-        for pk, code, priority in Project.objects.filter(
+        for pk, code, priority, state in Project.objects.filter(
             pk__in={a.project_id for a in allocations}
-        ).values_list("pk", "code", "priority")
+        ).values_list("pk", "code", "priority", "state")
     ]
     return adapters.build_problem(
         resources=resources,

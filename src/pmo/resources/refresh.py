@@ -37,7 +37,8 @@ from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import record
 from pmo.core.errors import ConflictError, NotFoundError
-from pmo.portfolio.models import Project
+from pmo.portfolio.models import ENDED_STATES, Project
+from pmo.resources import selectors
 from pmo.resources.access import require_manage
 from pmo.resources.models import (
     Allocation,
@@ -71,7 +72,8 @@ class Dropped:
     ``changed_in_plan`` (it changed an allocation the plan changed since; the plan's row is
     in the scenario now), ``restored`` (it removed an allocation the plan changed since: the
     plan's row is back), ``capacity_overlap`` (a capacity change it added overlaps one the
-    plan has now).
+    plan has now), ``project_ended`` (the project was closed or cancelled: the row ran past
+    its end, or the scenario added it).
     """
 
     kind: str  # "allocation" or "capacity"
@@ -82,6 +84,10 @@ class Dropped:
     last: dt.date
     fte: Decimal
     project: str = ""  # code (allocations)
+    # the current plan's row now, as the scenario has it after the refresh (None: no row)
+    plan_first: dt.date | None = None
+    plan_last: dt.date | None = None
+    plan_fte: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -112,9 +118,16 @@ def dropped_message(reason: str) -> str:
     """Why a change was dropped, in the active language."""
     return {
         "removed_in_plan": _("the current plan no longer has this allocation"),
-        "changed_in_plan": _("the current plan changed this allocation since; its row is used"),
-        "restored": _("removed in the scenario, but the current plan changed it since; it is back"),
+        "changed_in_plan": _(
+            "the current plan changed this allocation after the copy; the scenario now has "
+            "the plan's version"
+        ),
+        "restored": _(
+            "removed in the scenario, but the current plan changed it after the copy; the "
+            "plan's version is back"
+        ),
         "capacity_overlap": _("overlaps a capacity change of the current plan"),
+        "project_ended": _("the project has ended: it takes no work after its end"),
     }.get(reason, reason)
 
 
@@ -199,7 +212,14 @@ def _match_schedule(copies: list[Allocation], plan: list[Allocation]) -> dict[in
     return matched
 
 
-def _dropped_allocation(row: Allocation, reason: str, codes: dict[str, dict[int, Any]]) -> Dropped:
+def _dropped_allocation(
+    row: Allocation,
+    reason: str,
+    codes: dict[str, dict[int, Any]],
+    now: Allocation | None = None,
+) -> Dropped:
+    """``row`` of the scenario dropped for ``reason``; ``now`` is the plan's row that the
+    scenario has in its place (``None`` when it has none)."""
     resource = codes["resources"].get(row.resource_id)
     return Dropped(
         kind="allocation",
@@ -210,6 +230,9 @@ def _dropped_allocation(row: Allocation, reason: str, codes: dict[str, dict[int,
         last=row.last,
         fte=row.fte,
         project=codes["projects"].get(row.project_id, ""),
+        plan_first=now.first if now is not None else None,
+        plan_last=now.last if now is not None else None,
+        plan_fte=now.fte if now is not None else None,
     )
 
 
@@ -224,10 +247,18 @@ def refresh_scenario(
     scenario = _lock_draft(scenario, version)
     copied_at = scenario.copied_at or scenario.created_at
     shifts = {s.project_id: s for s in ProjectShift.objects.filter(scenario=scenario)}
-    moves = {pk: s.moved_days for pk, s in shifts.items()}
     plan = list(Allocation.objects.filter(scenario=None))
     plan_by_pk = {p.pk: p for p in plan}
     rows = list(Allocation.objects.filter(scenario=scenario))
+    # closed or cancelled projects: the day each ended; their work is not moved any more
+    ends = {
+        p.pk: day
+        for p in Project.objects.filter(
+            state__in=ENDED_STATES, pk__in={r.project_id for r in rows + plan}
+        )
+        if (day := selectors.ended_on(p)) is not None
+    }
+    moves = {pk: 0 if pk in ends else s.moved_days for pk, s in shifts.items()}
     copies = [r for r in rows if r.origin_version is not None]
     matched = {c.pk: plan_by_pk[c.origin_id] for c in copies if c.origin_id in plan_by_pk}
     matched |= _match_schedule(copies, plan)
@@ -240,6 +271,7 @@ def refresh_scenario(
     new: list[Allocation] = []
     kept = 0
     edited_projects: set[int] = set()  # projects keeping a row the scenario changed
+    kept_rows: Counter[int] = Counter()  # project id -> its allocation changes kept
     for c in copies:
         target = matched.get(c.pk)
         edited = c.version > 1 + c.moves  # a "Move project" is the shift's, not the row's
@@ -247,15 +279,22 @@ def refresh_scenario(
             doomed.add(c.pk)
             if edited:
                 dropped.append(_dropped_allocation(c, "removed_in_plan", codes))
+        elif c.project_id in ends and (c.moves or (edited and c.last >= ends[c.project_id])):
+            # an ended project's work is not moved (nor stretched past its end): the plan's row
+            doomed.add(c.pk)
+            new.append(_copy(scenario, target, 0))
+            if edited:
+                dropped.append(_dropped_allocation(c, "project_ended", codes, new[-1]))
         elif target.pk == c.origin_id and target.version == c.origin_version:
             kept += edited
             if edited:
                 edited_projects.add(c.project_id)
+                kept_rows[c.project_id] += 1
         else:  # the plan changed it (or recalculated its schedule): the plan's row wins
             doomed.add(c.pk)
-            if edited:
-                dropped.append(_dropped_allocation(c, "changed_in_plan", codes))
             new.append(_copy(scenario, target, moves.get(target.project_id, 0)))
+            if edited:
+                dropped.append(_dropped_allocation(c, "changed_in_plan", codes, new[-1]))
     present = {matched[c.pk].pk for c in copies if c.pk in matched}
     for p in plan:
         if p.pk in present:
@@ -263,23 +302,45 @@ def refresh_scenario(
         if p.created_at > copied_at:  # new in the plan
             new.append(_copy(scenario, p, moves.get(p.project_id, 0)))
         elif p.updated_at > copied_at:  # removed in the scenario, changed in the plan since
-            dropped.append(_dropped_allocation(p, "restored", codes))
             new.append(_copy(scenario, p, moves.get(p.project_id, 0)))
+            dropped.append(_dropped_allocation(p, "restored", codes, new[-1]))
         else:
             kept += 1  # the scenario removed it
+            kept_rows[p.project_id] += 1
+    for r in rows:  # rows the scenario added to a project that has ended since
+        if r.origin_version is None and r.project_id in ends and r.last >= ends[r.project_id]:
+            doomed.add(r.pk)
+            dropped.append(_dropped_allocation(r, "project_ended", codes))
     pieces = _split_pieces(scenario)
     doomed = _with_pieces(doomed, pieces)
-    kept += sum(1 for r in rows if r.origin_version is None and r.pk not in doomed)
+    added = [r for r in rows if r.origin_version is None and r.pk not in doomed]
+    kept += len(added)
+    kept_rows.update(r.project_id for r in added)
     edited_projects |= {r.project_id for r in rows if r.origin_version is None}
     Allocation.objects.filter(pk__in=doomed).delete()
     Allocation.objects.bulk_create(new, batch_size=1000)
     kept_capacity, capacity_dropped, plan_changes = _refresh_capacity(scenario, copied_at, codes)
     dropped += capacity_dropped
     for pk, shift in shifts.items():  # the move column: what the rows now say
-        if pk not in edited_projects and shift.days != shift.moved_days:
+        if pk in ends and (shift.days or shift.moved_days):
+            shift.days = shift.moved_days = 0  # an ended project's rows are the plan's
+            shift.save(update_fields=["days", "moved_days"])
+        elif pk not in edited_projects and shift.days != shift.moved_days:
             shift.days = shift.moved_days
             shift.save(update_fields=["days"])
         kept += bool(shift.days or shift.priority or shift.pinned)  # a project's move etc.
+    kept_projects = [
+        {
+            "project": codes["projects"].get(pk, ""),
+            "allocations": kept_rows.get(pk, 0),
+            "days": shifts[pk].days if pk in shifts else 0,
+            "priority": shifts[pk].priority if pk in shifts else None,
+            "pinned": shifts[pk].pinned if pk in shifts else False,
+        }
+        for pk in set(kept_rows)
+        | {pk for pk, s in shifts.items() if s.days or s.priority or s.pinned}
+    ]
+    kept_projects.sort(key=lambda k: k["project"])
     now = timezone.now()
     outdated = _outdate_runs(scenario, now)
     before = {"version": scenario.version, "copied_at": copied_at.isoformat()}
@@ -292,6 +353,10 @@ def refresh_scenario(
         "kept": kept + kept_capacity,
         "from_plan": len(new),
         "dropped": [_as_json(d) for d in dropped],
+        "kept_projects": kept_projects,
+        "kept_capacity": kept_capacity,
+        # a reset made before stays on the page beside this refresh
+        "last_reset": (scenario.last_refresh or {}).get("last_reset"),
     }
     scenario.save(
         update_fields=[
@@ -321,7 +386,15 @@ def refresh_scenario(
 
 def _as_json(d: Dropped) -> dict[str, Any]:
     data = asdict(d)
-    return {**data, "first": d.first.isoformat(), "last": d.last.isoformat(), "fte": str(d.fte)}
+    return {
+        **data,
+        "first": d.first.isoformat(),
+        "last": d.last.isoformat(),
+        "fte": str(d.fte),
+        "plan_first": d.plan_first.isoformat() if d.plan_first else None,
+        "plan_last": d.plan_last.isoformat() if d.plan_last else None,
+        "plan_fte": str(d.plan_fte) if d.plan_fte is not None else None,
+    }
 
 
 def _refresh_capacity(
@@ -414,7 +487,18 @@ def reset_project(
     now = timezone.now()
     outdated = _outdate_runs(scenario, now)
     scenario.version += 1
-    scenario.save(update_fields=["version", "updated_at"])
+    # the page shows the last reset beside the last refresh ("from the current plan")
+    scenario.last_refresh = {
+        **(scenario.last_refresh or {}),
+        "last_reset": {
+            "at": now.isoformat(),
+            "by": actor.pk,
+            "project": project.code,
+            "removed": removed,
+            "copied": len(plan),
+        },
+    }
+    scenario.save(update_fields=["version", "last_refresh", "updated_at"])
     record(
         actor=actor,
         action=AuditAction.UPDATE,

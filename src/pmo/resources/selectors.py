@@ -9,12 +9,14 @@ from typing import Any
 
 import numpy as np
 from django.db.models import F, Max, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pmo.audit.models import AuditEvent
 from pmo.core.errors import NotFoundError
 from pmo.core.i18n import is_chinese, pick
 from pmo.core.models import as_id
-from pmo.portfolio.models import Project
+from pmo.portfolio.models import ENDED_STATES, Project, ProjectState
 from pmo.resources import calendars, costs
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.models import (
@@ -35,12 +37,15 @@ __all__ = [
     "CapacityDiff",
     "CauseRow",
     "ScenarioChanges",
+    "ended_on",
+    "ended_text",
     "get_scenario",
     "list_allocations",
     "list_cell_causes",
     "list_resources",
     "list_roles",
     "list_scenarios",
+    "plan_changes_since",
     "run_names",
     "scenario_capacity_changes",
     "scenario_changes",
@@ -86,6 +91,45 @@ def get_scenario(pk: int) -> Scenario:
     if scenario is None:
         raise NotFoundError(_("no scenario %(scenario)s") % {"scenario": pk})
     return scenario
+
+
+def ended_on(project: Project) -> dt.date | None:
+    """The day a closed or cancelled project ended, ``None`` while it runs.
+
+    That is the day its state was set to closed or cancelled, as the audit trail recorded it
+    (the portfolio keeps no end date of its own); today when the trail does not say (a
+    project loaded ended). Its allocations end the day before (:func:`pmo.resources.services.
+    release_project`), and none may run on or after it.
+    """
+    if project.state not in ENDED_STATES:
+        return None
+    events = (
+        AuditEvent.objects.filter(
+            object_type=Project._meta.label_lower,
+            object_id=str(project.pk),
+            changes__has_key="state",
+        )
+        .order_by("-timestamp", "-id")
+        .values_list("timestamp", "changes")
+    )
+    for stamp, changes in events:
+        state = changes.get("state")
+        if (
+            isinstance(state, list)
+            and len(state) == 2
+            and state[1] in ENDED_STATES
+            and state[0] not in ENDED_STATES
+        ):
+            return timezone.localdate(stamp)
+    return timezone.localdate()
+
+
+def ended_text(project: Project, day: dt.date) -> str:
+    """ "P0006 was cancelled on 2026-12-06" in the active language."""
+    values = {"code": project.code, "day": day.isoformat()}
+    if project.state == ProjectState.CANCELLED:
+        return _("%(code)s was cancelled on %(day)s") % values
+    return _("%(code)s was closed on %(day)s") % values
 
 
 def list_allocations(
@@ -402,6 +446,37 @@ def scenario_out_of_date(scenario: Scenario) -> str | None:
     ):
         return "capacity"
     return None
+
+
+def plan_changes_since(scenario: Scenario, limit: int = 5) -> tuple[list[str], int]:
+    """What changed in the current plan since the scenario copied it, for the out-of-date
+    notice: the codes of the projects whose allocations were added, changed or removed, then
+    the names of the resources whose capacity changes were; at most ``limit`` of them, and
+    how many more there are."""
+    copied = scenario.copied_at or scenario.created_at
+    live = Allocation.objects.filter(scenario=None)
+    since = Q(created_at__gt=copied) | Q(updated_at__gt=copied)
+    project_ids = set(live.filter(since).values_list("project_id", flat=True))
+    versions = dict(live.values_list("pk", "version"))
+    for origin, version, project_id in Allocation.objects.filter(
+        scenario=scenario, origin_version__isnull=False
+    ).values_list("origin_id", "origin_version", "project_id"):
+        if origin is None or versions.get(origin) != version:
+            project_ids.add(project_id)
+    codes = sorted(Project.objects.filter(pk__in=project_ids).values_list("code", flat=True))
+    plan_changes = CapacityChange.objects.filter(scenario=None)
+    resource_ids = set(
+        plan_changes.filter(updated_at__gt=copied).values_list("resource_id", flat=True)
+    )
+    keys = set(plan_changes.values_list("resource_id", "first", "last", "fte"))
+    for key in CapacityChange.objects.filter(scenario=scenario, copied=True).values_list(
+        "resource_id", "first", "last", "fte"
+    ):
+        if key not in keys:  # removed (or changed) in the plan
+            resource_ids.add(key[0])
+    names = sorted(r.display_name for r in Resource.objects.filter(pk__in=resource_ids))
+    labels = codes + [_("capacity of %(name)s") % {"name": name} for name in names]
+    return labels[:limit], max(0, len(labels) - limit)
 
 
 @dataclass(frozen=True)

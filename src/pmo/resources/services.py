@@ -370,6 +370,7 @@ def create_allocation(
         raise FieldError("project", _("no such project"))
     _may_allocate(actor, project, allocation.status, scenario)
     _draft(scenario)
+    _refuse_ended(project)
     allocation.save()
     record(
         actor=actor,
@@ -379,6 +380,34 @@ def create_allocation(
         changes=diff({}, snapshot(allocation)),
     )
     return allocation
+
+
+def _refuse_ended(project: Project) -> None:
+    """A closed or cancelled project takes no new allocations (409), in any layer."""
+    day = selectors.ended_on(project)
+    if day is not None:
+        raise ConflictError(
+            _("%(ended)s: it takes no new allocations")
+            % {"ended": selectors.ended_text(project, day)}
+        )
+
+
+def _within_end(allocation: Allocation, before_last: str | None) -> None:
+    """An allocation of an ended project may not be moved or stretched past the day before
+    it ended (422 at ``last``); shortening one, or changing one that ends before, is fine."""
+    day = selectors.ended_on(allocation.project)
+    if day is None or allocation.last < day:
+        return
+    if before_last is not None and allocation.last <= dt.date.fromisoformat(before_last):
+        return  # not moved later: a stale copy in a scenario may still be shortened
+    raise FieldError(
+        "last",
+        _("%(ended)s: its allocations end by %(last)s at the latest")
+        % {
+            "ended": selectors.ended_text(allocation.project, day),
+            "last": (day - dt.timedelta(days=1)).isoformat(),
+        },
+    )
 
 
 def _editable(allocation: Allocation) -> None:
@@ -404,6 +433,9 @@ def update_allocation(
     _may_allocate(actor, allocation.project, allocation.status, allocation.scenario)
     if before["status"] == AllocationStatus.COMMITTED and not can_manage_resources(actor):
         _may_allocate(actor, allocation.project, AllocationStatus.COMMITTED)
+    if str(allocation.project_id) != str(before["project"]):
+        _refuse_ended(allocation.project)  # given to an ended project: new work for it
+    _within_end(allocation, before["last"])
     changes = diff(before, snapshot(allocation))
     if changes:
         allocation.version += 1
@@ -595,6 +627,11 @@ def shift_project(
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     _draft(scenario)
+    if days and (day := selectors.ended_on(project)) is not None:
+        raise ConflictError(
+            _("%(ended)s: its work is not moved in scenarios")
+            % {"ended": selectors.ended_text(project, day)}
+        )
     if abs(days) > 3660:
         raise FieldError("days", _("shift by at most 3,660 days"))
     earlier = (

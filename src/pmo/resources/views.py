@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,11 +20,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import OrgUnit, User, user_of
+from pmo.core.dates import FIRST_DATE, LAST_DATE
 from pmo.core.errors import DomainError, FieldError, NotFoundError, PermissionDeniedError
 from pmo.core.http import posted_version
 from pmo.core.i18n import pick
 from pmo.core.models import as_id
 from pmo.portfolio.access import can_edit_project, get_visible_project
+from pmo.portfolio.models import ENDED_STATES
 from pmo.resources import (
     calendars,
     compare,
@@ -40,7 +41,14 @@ from pmo.resources import (
 )
 from pmo.resources.access import can_manage_resources, require_view
 from pmo.resources.filters import ResourceFilter
-from pmo.resources.forms import CapacityChangeForm, ResourceForm, resource_data
+from pmo.resources.forms import (
+    AllocationForm,
+    CapacityChangeForm,
+    ResourceForm,
+    add_domain_error,
+    allocation_data,
+    resource_data,
+)
 from pmo.resources.heatmap import GROUPINGS, SCALES, UNITS
 from pmo.resources.models import CalendarDay, WorkingCalendar
 
@@ -62,10 +70,13 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 def _date(text: str | None, default: dt.date) -> dt.date:
+    """A date of the query string, ``default`` when missing, garbled or outside the accepted
+    range (:mod:`pmo.core.dates`)."""
     try:
-        return dt.date.fromisoformat(text) if text else default
+        value = dt.date.fromisoformat(text) if text else default
     except ValueError:
         return default
+    return value if FIRST_DATE <= value <= LAST_DATE else default
 
 
 def _int(text: str | None, default: int, low: int, high: int) -> int:
@@ -94,6 +105,9 @@ def _options(request: HttpRequest) -> dict[str, Any]:
         "start": _date(request.GET.get("start"), timezone.localdate()),
         "count": _int(request.GET.get("periods"), 12, 1, 52),
         "committed_only": request.GET.get("committed") == "1",
+        # the date pickers offer only the dates the product accepts
+        "date_min": FIRST_DATE.isoformat(),
+        "date_max": LAST_DATE.isoformat(),
     }
 
 
@@ -335,33 +349,6 @@ def _with_costs(allocations: Any) -> list[Any]:
     return rows
 
 
-def _allocation_data(post: Any) -> dict[str, Any]:
-    """The allocation form's fields, parsed (``ValueError`` names what is wrong)."""
-    try:
-        resource_id = int(post.get("resource") or 0)
-    except ValueError:
-        raise ValueError(_("Choose a resource.")) from None
-    try:
-        first = dt.date.fromisoformat(post.get("first", ""))
-        last = dt.date.fromisoformat(post.get("last", ""))
-    except ValueError:
-        raise ValueError(_("Enter the first and last day as dates.")) from None
-    try:
-        fte = Decimal(post.get("fte", ""))
-    except ArithmeticError:
-        raise ValueError(_("Enter the FTE as a number, e.g. 0.5.")) from None
-    if not fte.is_finite():
-        raise ValueError(_("Enter the FTE as a number, e.g. 0.5."))
-    return {
-        "resource_id": resource_id,
-        "first": first,
-        "last": last,
-        "fte": fte,
-        "status": post.get("status", "proposed"),
-        "note": post.get("note", "")[:255],
-    }
-
-
 def _staffing_project(request: HttpRequest, code: str) -> Any:
     _viewer(request)
     try:
@@ -408,18 +395,35 @@ def _staffing(request: HttpRequest, code: str, scenario: Any) -> HttpResponse:
         may_plan = manager or can_edit_project(user, project)
     else:
         may_plan = manager and scenario.state == "draft"
+    ended = selectors.ended_on(project)
+    today = timezone.localdate()
+    form = AllocationForm(initial={"first": today, "fte": 1, "status": "proposed"})
+    status = 200
     if request.method == "POST":
         if not may_plan:
             raise PermissionDenied(_("only resource managers change a draft scenario"))
-        try:
-            data = {**_allocation_data(request.POST), "project_id": project.pk}
-            services.create_allocation(actor=user, data=data, scenario=scenario)
-            messages.success(request, _("Allocation added."))
-        except ValueError as exc:
-            messages.error(request, str(exc))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect(_staffing_url(project, scenario))
+        form = AllocationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.create_allocation(
+                    actor=user,
+                    data={**allocation_data(form), "project_id": project.pk},
+                    scenario=scenario,
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Allocation added."))
+                return redirect(_staffing_url(project, scenario))
+        # the page again, with what was typed and each error at its field
+        status = 422
+        errors = form.non_field_errors()
+        messages.error(
+            request,
+            " ".join(str(e) for e in errors)
+            if errors and ended is not None
+            else _("The allocation was not added: correct the form below."),
+        )
     allocations = _with_costs(
         selectors.list_allocations(
             project_id=project.pk, scenario_id=scenario.pk if scenario else None
@@ -435,9 +439,13 @@ def _staffing(request: HttpRequest, code: str, scenario: Any) -> HttpResponse:
             "cost_totals": costs.totals(a.planned for a in allocations),
             "may_plan": may_plan,
             "may_commit": manager,
+            "ended_on": ended,
+            "ended_text": selectors.ended_text(project, ended) if ended else "",
+            "form": form,
             "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
-            "today": timezone.localdate(),
+            "today": today,
         },
+        status=status,
     )
 
 
@@ -467,13 +475,25 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
     elif not can_manage_resources(user):
         raise PermissionDenied(_("only resource managers change a draft scenario"))
     here = request.get_full_path()
+    form = AllocationForm(
+        initial={
+            "resource": allocation.resource_id,
+            "first": allocation.first,
+            "last": allocation.last,
+            "fte": allocation.fte,
+            "status": allocation.status,
+            "note": allocation.note,
+        }
+    )
+    status = 200
     if request.method == "POST":
+        action = request.POST.get("action")
         try:
             version = posted_version(request) or 0
-            if request.POST.get("action") == "delete":
+            if action == "delete":
                 services.delete_allocation(actor=user, allocation=allocation, version=version)
                 messages.success(request, _("Allocation removed."))
-            elif request.POST.get("action") == "commit":
+            elif action == "commit":
                 services.update_allocation(
                     actor=user,
                     allocation=allocation,
@@ -482,18 +502,26 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
                 )
                 messages.success(request, _("Allocation committed."))
             else:
-                data = _allocation_data(request.POST)
+                form = AllocationForm(request.POST)
+                if not form.is_valid():
+                    raise FormInvalid
                 services.update_allocation(
-                    actor=user, allocation=allocation, data=data, version=version
+                    actor=user, allocation=allocation, data=allocation_data(form), version=version
                 )
                 messages.success(request, _("Allocation saved."))
-        except ValueError as exc:
-            messages.error(request, str(exc))
-            return redirect(here)
+        except FormInvalid:
+            status = 422
+            messages.error(request, _("The allocation was not saved: correct the form below."))
         except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect(here)
-        return redirect(_staffing_url(project, scenario))
+            if action in ("delete", "commit"):
+                messages.error(request, exc.message)
+                return redirect(here)
+            add_domain_error(form, exc)
+            status = 422
+            messages.error(request, _("The allocation was not saved: correct the form below."))
+        else:
+            return redirect(_staffing_url(project, scenario))
+    ended = selectors.ended_on(project)
     return render(
         request,
         "resources/allocation_edit.html",
@@ -502,10 +530,17 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
             "scenario": scenario,
             "staffing_url": _staffing_url(project, scenario),
             "allocation": allocation,
+            "form": form,
+            "ended_text": selectors.ended_text(project, ended) if ended else "",
             "may_commit": can_manage_resources(user),
             "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
         },
+        status=status,
     )
+
+
+class FormInvalid(Exception):
+    """The allocation form did not validate (its errors are on the form)."""
 
 
 def _allocation(pk: int, scenario: Any) -> Any:
@@ -616,16 +651,22 @@ def _scenario_page(
     what_if = heatmap.build_heatmap(**kwargs, scenario_id=scenario.pk)
     shifts = list(scenario.shifts.select_related("project").order_by("project__code"))
     run = scenario.runs.select_related("created_by", "scenario").first()
-    projects = (
+    projects = list(
         selectors.list_allocations(scenario_id=scenario.pk)
-        .values_list("project__code", "project__name", "project__name_zh")
+        .values_list("project__code", "project__name", "project__name_zh", "project__state")
         .distinct()
         .order_by("project__code")
     )
+    # a closed or cancelled project takes no more work: it is neither moved nor levelled
+    running = [p for p in projects if p[3] not in ENDED_STATES]
     pinned = {s.project.code for s in shifts if s.pinned}
     chosen = request.GET.get("project") or request.POST.get("project") or ""
     changes = selectors.scenario_changes(scenario.pk)
     draft = scenario.state == "draft"
+    out_of_date = selectors.scenario_out_of_date(scenario)
+    plan_changed, plan_changed_more = (
+        selectors.plan_changes_since(scenario) if out_of_date else ([], 0)
+    )
     return render(
         request,
         "resources/scenario_detail.html",
@@ -633,7 +674,9 @@ def _scenario_page(
             **options,
             "scenario": scenario,
             "draft": draft,
-            "out_of_date": selectors.scenario_out_of_date(scenario),
+            "out_of_date": out_of_date,
+            "plan_changed": plan_changed,
+            "plan_changed_more": plan_changed_more,
             "current": current,
             "what_if": what_if,
             "shifts": shifts,
@@ -648,7 +691,15 @@ def _scenario_page(
                 '<option value="{}"{}>{} {}</option>',
                 (
                     (code, " selected" if code == chosen else "", code, pick(name, name_zh))
-                    for code, name, name_zh in projects
+                    for code, name, name_zh, _state in projects
+                ),
+            ),
+            "move_options": format_html_join(
+                "",
+                '<option value="{}"{}>{} {}</option>',
+                (
+                    (code, " selected" if code == chosen else "", code, pick(name, name_zh))
+                    for code, name, name_zh, _state in running
                 ),
             ),
             "pin_boxes": format_html_join(
@@ -664,7 +715,7 @@ def _scenario_page(
                         code,
                         pick(name, name_zh),
                     )
-                    for code, name, name_zh in projects
+                    for code, name, name_zh, _state in running
                 ),
             ),
             "changes": changes,
@@ -700,30 +751,83 @@ def _project_rows(shifts: list[Any], changed: dict[str, int]) -> list[dict[str, 
     return [{**rows[c], "changed": changed.get(c, 0)} for c in sorted(rows)]
 
 
+def _person_name(pk: Any) -> str:
+    """The name of the user ``pk`` as pages show people (their person's name)."""
+    user = User.objects.filter(pk=pk or 0).select_related("person").first()
+    if user is None:
+        return ""
+    person = getattr(user, "person", None)
+    return person.display_name if person is not None else user.get_full_name() or user.username
+
+
+def _kept_text(kept: dict[str, Any]) -> str:
+    """One project's changes a refresh kept: "P0003 (2 allocations, moved +14 days)"."""
+    parts = []
+    if kept.get("allocations"):
+        parts.append(
+            ngettext("%(count)s allocation", "%(count)s allocations", kept["allocations"])
+            % {"count": kept["allocations"]}
+        )
+    if kept.get("days"):
+        parts.append(
+            ngettext("moved %(days)s day", "moved %(days)s days", abs(kept["days"]))
+            % {"days": f"{kept['days']:+d}"}
+        )
+    if kept.get("priority"):
+        parts.append(_("priority %(priority)s") % {"priority": kept["priority"]})
+    if kept.get("pinned"):
+        parts.append(_("pinned"))
+    return f"{kept['project']} ({', '.join(parts)})" if parts else kept["project"]
+
+
+def _plan_text(first: str | None, last: str | None, fte: str | None) -> str:
+    """A row's dates and FTE, "2027-02-08 – 2027-03-29, 0.60 FTE"."""
+    return _("%(first)s – %(last)s, %(fte)s FTE") % {"first": first, "last": last, "fte": fte}
+
+
 def _last_refresh(scenario: Any) -> dict[str, Any] | None:
-    """The scenario's last refresh from the current plan, with the name of who did it and
-    each dropped change's reason in the reader's language."""
+    """The scenario's last refresh from the current plan and its last project reset, with
+    who did them, what each refresh kept (by project) and each dropped change with its
+    reason and both versions (the scenario's and the current plan's now)."""
     report = scenario.last_refresh or {}
-    if not report.get("at"):
-        return None
-    user = User.objects.filter(pk=report.get("by") or 0).select_related("person").first()
-    person = getattr(user, "person", None) if user is not None else None
-    if person is not None:
-        by = person.display_name
-    elif user is not None:
-        by = user.get_full_name() or user.username
-    else:
-        by = ""
-    return {
-        "at": dt.datetime.fromisoformat(report["at"]),
-        "by": by,
-        "kept": report.get("kept", 0),
-        "from_plan": report.get("from_plan", 0),
-        "dropped": [
-            {**d, "message": refresh.dropped_message(d["reason"])}
-            for d in report.get("dropped", [])
-        ],
-    }
+    reset = report.get("last_reset")
+    shown: dict[str, Any] = {"refresh": None, "reset": None}
+    if report.get("at"):
+        kept = [_kept_text(k) for k in report.get("kept_projects", [])]
+        if report.get("kept_capacity"):
+            kept.append(
+                ngettext(
+                    "%(count)s capacity change",
+                    "%(count)s capacity changes",
+                    report["kept_capacity"],
+                )
+                % {"count": report["kept_capacity"]}
+            )
+        shown["refresh"] = {
+            "at": dt.datetime.fromisoformat(report["at"]),
+            "by": _person_name(report.get("by")),
+            "kept": report.get("kept", 0),
+            "kept_list": kept,
+            "from_plan": report.get("from_plan", 0),
+            "dropped": [
+                {
+                    **d,
+                    "message": refresh.dropped_message(d["reason"]),
+                    "scenario_text": _plan_text(d["first"], d["last"], d["fte"]),
+                    "plan_text": _plan_text(d["plan_first"], d.get("plan_last"), d.get("plan_fte"))
+                    if d.get("plan_first")
+                    else "",
+                }
+                for d in report.get("dropped", [])
+            ],
+        }
+    if reset:
+        shown["reset"] = {
+            **reset,
+            "at": dt.datetime.fromisoformat(reset["at"]),
+            "by": _person_name(reset.get("by")),
+        }
+    return shown if shown["refresh"] or shown["reset"] else None
 
 
 def _run_context(run: Any, user: Any) -> dict[str, Any]:

@@ -439,13 +439,17 @@ def test_refresh_and_reset_a_scenario(client: Any, users: Any, org: Any, make_pr
         {
             "kind": "allocation",
             "reason": "changed_in_plan",
-            "message": "the current plan changed this allocation since; its row is used",
+            "message": "the current plan changed this allocation after the copy; the "
+            "scenario now has the plan's version",
             "project": a.code,
             "resource": "java-sh",
             "resource_name": "Java developer, Shanghai",
             "first": str(MON),
             "last": str(MON + dt.timedelta(days=4)),
             "fte": "2.00",
+            "plan_first": str(MON),
+            "plan_last": str(MON + dt.timedelta(days=4)),
+            "plan_fte": "0.50",
         }
     ]
     assert body["leveling_runs_out_of_date"] == 0

@@ -676,7 +676,10 @@ def test_refresh_an_out_of_date_scenario_and_reset_a_project_on_its_page(
     assert 'data-testid="out-of-date"' not in html
     assert "Refreshed from the current plan: 1 of the scenario&#x27;s changes kept." in html
     assert 'data-testid="refresh-dropped"' in html
-    assert "the current plan changed this allocation since; its row is used" in html
+    assert (
+        "the current plan changed this allocation after the copy; the scenario now has the "
+        "plan&#x27;s version" in html
+    )
     assert f'<tr data-code="{b.code}">' in html  # the moved project, with its reset button
     assert 'data-testid="reset-project"' in html
     reset = client.post(f"/resources/scenarios/{scenario.pk}/projects/{b.code}/reset/", follow=True)
