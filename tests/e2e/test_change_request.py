@@ -116,19 +116,37 @@ def test_affected_pm_objects_and_the_pmo_sees_it_on_the_review(
     sign_in(page, base, "other_pm")
     page.goto(f"{base}/notifications/")
     page.click(f"a[href='/change-requests/{cr.pk}/#responses']")
+    # (first agreeing: good news, in green)
+    page.locator("[data-respond=APP1] [data-answer=agree]").click()
+    agreed = page.locator("tr[data-project=APP1] [data-testid=answer]")
+    assert agreed.inner_text() == "Agree"
+    assert agreed.evaluate("e => getComputedStyle(e).color") == "rgb(30, 107, 52)"  # green
     row = page.locator("[data-respond=APP1]")
     row.locator("[data-answer=object]").click()
     assert page.inner_text("[data-testid=respond-error]") == "say why the project objects"
+    # the box the error is about is marked: outlined in red, described by the error
+    box = page.locator("[data-respond=APP1] textarea[name=reason]")
+    assert box.get_attribute("aria-invalid") == "true"
+    assert box.get_attribute("aria-describedby") == "respond-error-APP1"
+    assert box.evaluate("e => getComputedStyle(e).borderTopColor") == "rgb(214, 69, 65)"
     page.locator("[data-respond=APP1] textarea[name=reason]").fill(
         "Our UAT window closes on 1 April"
     )
     page.locator("[data-respond=APP1] [data-answer=object]").click()
     assert "Your answer for APP1 is recorded: you object to" in page.inner_text("body")
-    assert page.inner_text("tr[data-project=APP1] [data-testid=answer]") == "Object"
-    # then the PMO reviewer sees the objection and the summary where they decide
+    answer = page.locator("tr[data-project=APP1] [data-testid=answer]")
+    assert answer.inner_text() == "Object"
+    assert answer.evaluate("e => getComputedStyle(e).color") == "rgb(155, 28, 28)"  # red
+    # then the PMO reviewer is told of the objection, and sees which project objects where
+    # they decide
     sign_in(page, base, "member")
-    page.goto(f"{base}/change-requests/{cr.pk}/")
-    assert page.inner_text("[data-testid=review-responses]") == "Affected projects: 1 objects"
+    page.goto(f"{base}/notifications/")
+    told = page.locator(f"a[href='/change-requests/{cr.pk}/#responses']")
+    assert told.inner_text().startswith(f"APP1 objects to {cr.code} Core upgrade slips 15 days")
+    told.click()
+    assert page.inner_text("[data-testid=review-responses]") == (
+        "Affected projects: 1 objects (APP1)"
+    )
     assert page.inner_text("tr[data-project=APP1] [data-testid=reason]") == (
         "Our UAT window closes on 1 April"
     )

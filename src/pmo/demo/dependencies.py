@@ -126,20 +126,29 @@ def raise_demo_change(projects: list[Project], users: dict[str, Any]) -> None:
     _answer_demo_change(cr)
 
 
-#: What the first affected projects' managers answer (the rest have not answered yet).
+#: What the first affected projects' managers answer (the rest have not answered yet); the
+#: requester's own affected project (open banking, also Sophie Turner's) agrees by the request.
 DEMO_ANSWERS = [
-    ("agree", ""),
-    ("object", "Our go-live depends on the hub and is promised to the regulator for that week."),
+    (
+        "object",
+        "Our release needs the payment hub by the date agreed with us; the slip pushes our "
+        "go-live past the date the branches are trained for.",
+    ),
 ]
 
 
 def _answer_demo_change(cr: Any) -> None:
-    """The first affected projects' managers answer the demo's change request: one agrees,
-    one objects; the others have not answered, so the panel shows all three kinds."""
-    from pmo.dependencies.responses import respond_to_change
+    """The first other affected project's manager objects; the requester's own project
+    agrees by the request (recorded on submission) and the last one has not answered, so the
+    panel shows all three kinds (ADR 0005)."""
+    from pmo.dependencies.responses import requester_manages, respond_to_change
 
     affected = cr.affected_projects.select_related("manager__user").order_by("code")
-    managed = [p for p in affected if p.manager is not None and p.manager.user is not None]
+    managed = [
+        p
+        for p in affected
+        if p.manager is not None and p.manager.user is not None and not requester_manages(cr, p)
+    ]
     for project, (answer, reason) in zip(managed, DEMO_ANSWERS, strict=False):
         respond_to_change(
             actor=project.manager.user,

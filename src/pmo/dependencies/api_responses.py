@@ -38,6 +38,9 @@ class ChangeResponseOut(Schema):
     answered_at: dt.datetime | None
     version: int = Field(description="0 while not answered")
     can_answer: bool = Field(description="you may answer for this project now")
+    by_requester: bool = Field(
+        description="the requester manages this project: it agrees by the request itself"
+    )
 
 
 class ChangeResponsesOut(Schema):
@@ -46,7 +49,8 @@ class ChangeResponsesOut(Schema):
     agree: int
     object: int
     unanswered: int
-    summary: str = Field(description='e.g. "2 agree, 1 objects, 1 not answered"')
+    objecting: list[str] = Field(description="codes of the projects that object")
+    summary: str = Field(description='e.g. "2 agree, 1 objects (P0016), 1 not answered"')
     hidden_projects: int = Field(description="affected projects you may not read (left out)")
     responses: list[ChangeResponseOut]
 
@@ -71,6 +75,7 @@ def _row_out(row: responses.ResponseRow) -> dict[str, Any]:
         "answered_at": r.answered_at if r else None,
         "version": row.version,
         "can_answer": row.can_answer,
+        "by_requester": row.by_requester,
     }
 
 

@@ -320,13 +320,14 @@ def _set_affected(cr: ChangeRequest) -> None:
 def _ask_again(actor: User, cr: ChangeRequest) -> None:
     """A new slip is a new impact: answers given to the old one go, and the affected
     projects of a submitted request are asked again (``responses``, ADR 0005)."""
-    from pmo.dependencies.responses import clear_responses
+    from pmo.dependencies.responses import agree_for_requester, clear_responses
 
     clear_responses(actor, cr)
     if cr.state != ChangeState.DRAFT:
+        agree_for_requester(cr)
         affected = cr.affected_projects.select_related("manager__user")
         notify(
-            _others(_users_of(list(affected)), actor),
+            _asked(cr, affected, actor),
             _(
                 "%(code)s %(title)s: its impact changed (%(days)s working days); "
                 "please say again whether your project agrees"
@@ -335,6 +336,12 @@ def _ask_again(actor: User, cr: ChangeRequest) -> None:
             url=f"/change-requests/{cr.pk}/#responses",
             change=cr,
         )
+
+
+def _asked(cr: ChangeRequest, affected: Any, actor: User) -> list[User]:
+    """The managers asked to answer for the affected projects: not the one who acted, nor
+    the requester (their projects agree by the request, ADR 0005)."""
+    return [u for u in _others(_users_of(list(affected)), actor) if u.pk != cr.requested_by_id]
 
 
 def _is_exec(user: User) -> bool:
@@ -493,9 +500,10 @@ def transition(
     _audit(actor, action, locked, diff(before, snapshot(locked, _AUDITED)))
     url = f"/change-requests/{locked.pk}/"
     if action == "submit":
-        affected = _others(
-            _users_of(list(locked.affected_projects.select_related("manager__user"))), actor
-        )
+        from pmo.dependencies.responses import agree_for_requester
+
+        agree_for_requester(locked)
+        affected = _asked(locked, locked.affected_projects.select_related("manager__user"), actor)
         where = locked.project.code if locked.project else locked.program
         values = {"code": locked.code, "title": locked.title, "project": where}
         # the affected projects' managers are asked for their answer (advisory, ADR 0005)

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from pmo.core.i18n import pick
 from pmo.core.models import TimeStampedModel, VersionedModel
 
 
@@ -385,14 +386,21 @@ class Notification(TimeStampedModel):
     @property
     def text(self) -> str:
         """The message in the active language: translatable parameters (stored as
-        ``{"msgid": ...}``, e.g. a state label) are translated too."""
+        ``{"msgid": ...}``, e.g. a state label) are translated too, and a person or project
+        (``{"name": ..., "name_zh": ...}``) is named in that language."""
         if not self.message_id:
             return self.message
-        values: dict[str, Any] = {
-            key: gettext(value["msgid"]) if isinstance(value, dict) else value
-            for key, value in self.params.items()
-        }
+        values: dict[str, Any] = {key: _param(value) for key, value in self.params.items()}
         try:
             return (gettext(self.message_id) % values)[:300]
         except (KeyError, TypeError, ValueError):  # a reworded message with other placeholders
             return self.message
+
+
+def _param(value: Any) -> Any:
+    """A stored notification parameter in the active language."""
+    if not isinstance(value, dict):
+        return value
+    if "msgid" in value:
+        return gettext(value["msgid"])
+    return pick(str(value.get("name", "")), str(value.get("name_zh") or ""))

@@ -14,8 +14,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
-from pmo.accounts.models import User
+from pmo.accounts.models import Role, User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
@@ -27,13 +28,15 @@ from pmo.dependencies.models import (
     ChangeState,
     ResponseAnswer,
 )
-from pmo.dependencies.services import find_project
+from pmo.dependencies.services import find_project, notify, person_of
 from pmo.portfolio.models import Project
 
 __all__ = [
     "ResponseRow",
+    "agree_for_requester",
     "clear_responses",
     "may_answer",
+    "requester_manages",
     "respond_to_change",
     "response_counts",
     "response_rows",
@@ -52,6 +55,17 @@ def may_answer(user: User, project: Project) -> bool:
         return True
     manager = project.manager
     return manager is not None and manager.user_id == user.pk
+
+
+def requester_manages(cr: ChangeRequest, project: Project) -> bool:
+    """``project`` is managed by the person who raised ``cr``: raising it is their answer
+    (they agree), so they are not asked for it (ADR 0005)."""
+    manager = project.manager
+    return (
+        manager is not None
+        and manager.user_id is not None
+        and (manager.user_id == cr.requested_by_id)
+    )
 
 
 def _check_open(cr: ChangeRequest) -> None:
@@ -108,6 +122,14 @@ def respond_to_change(
             % {"project": project.code}
         )
     _check_open(locked)
+    if requester_manages(locked, project):
+        raise ConflictError(
+            gettext(
+                "%(project)s is managed by the requester of %(code)s: it agrees by raising the "
+                "request (withdraw or change the request instead)"
+            )
+            % {"project": project.code, "code": locked.code}
+        )
     if answer not in ResponseAnswer.values:
         raise FieldError(
             "answer",
@@ -142,7 +164,71 @@ def respond_to_change(
     action = AuditAction.CREATE if created else AuditAction.UPDATE
     for scope in _scopes(locked):
         record(actor=actor, action=action, instance=response, scope=scope, changes=changes)
+    if changes:
+        _tell(actor, locked, response)
     return response, created
+
+
+def _tell(actor: User, cr: ChangeRequest, response: ChangeResponse) -> None:
+    """The requester hears every answer; the PMO reviewers also hear an objection. Nobody
+    is told of their own answer."""
+    values: dict[str, Any] = {
+        "project": response.project.code,
+        "code": cr.code,
+        "title": cr.title,
+        "who": person_of(actor),
+    }
+    url = f"/change-requests/{cr.pk}/#responses"
+    if response.answer == ResponseAnswer.AGREE:
+        told = [cr.requested_by]
+        message = _("%(project)s agrees with %(code)s %(title)s (answered by %(who)s)")
+    else:
+        reviewers = User.objects.filter(
+            role__in=(Role.PMO_ADMIN, Role.PMO_MEMBER), is_active=True
+        ).order_by("pk")
+        told = [cr.requested_by, *reviewers]
+        values["reason"] = response.reason[:150]
+        message = _("%(project)s objects to %(code)s %(title)s (answered by %(who)s): %(reason)s")
+    notify(
+        [u for u in told if u is not None and u.pk != actor.pk], message, values, url=url, change=cr
+    )
+
+
+def agree_for_requester(cr: ChangeRequest) -> int:
+    """The affected projects the requester manages agree by the request itself: their answer
+    is recorded as *agree* by the requester (audited) when the projects are asked (on
+    submission, and again after a new slip). Returns how many were recorded."""
+    requester = cr.requested_by
+    if requester is None:
+        return 0
+    own = [
+        p
+        for p in cr.affected_projects.select_related("manager").order_by("code")
+        if requester_manages(cr, p)
+    ]
+    scopes = _scopes(cr) if own else []
+    made = 0
+    for project in own:
+        if ChangeResponse.objects.filter(change=cr, project=project).exists():
+            continue
+        response = ChangeResponse.objects.create(
+            change=cr,
+            project=project,
+            answer=ResponseAnswer.AGREE,
+            responder=requester,
+            answered_at=timezone.now(),
+        )
+        changes = diff({}, snapshot(response, _AUDITED))
+        for scope in scopes:
+            record(
+                actor=requester,
+                action=AuditAction.CREATE,
+                instance=response,
+                scope=scope,
+                changes=changes,
+            )
+        made += 1
+    return made
 
 
 def clear_responses(actor: User, cr: ChangeRequest) -> int:
@@ -172,6 +258,7 @@ class ResponseRow:
     response: ChangeResponse | None
     can_answer: bool
     own: bool = False  # the reader manages the project (else the PMO may answer for it)
+    by_requester: bool = False  # the requester manages it: it agrees by the request
 
     @property
     def version(self) -> int:
@@ -190,15 +277,19 @@ def response_rows(user: User, cr: ChangeRequest, affected: list[Project]) -> lis
         )
     }
     pending = cr.state in PENDING_STATES
-    return [
-        ResponseRow(
-            project=p,
-            response=answers.get(p.pk),
-            can_answer=pending and may_answer(user, p),
-            own=p.manager is not None and p.manager.user_id == user.pk,
+    rows = []
+    for p in projects:
+        by_requester = requester_manages(cr, p)
+        rows.append(
+            ResponseRow(
+                project=p,
+                response=answers.get(p.pk),
+                can_answer=pending and not by_requester and may_answer(user, p),
+                own=p.manager is not None and p.manager.user_id == user.pk,
+                by_requester=by_requester,
+            )
         )
-        for p in projects
-    ]
+    return rows
 
 
 def response_counts(change_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -225,24 +316,35 @@ def response_counts(change_ids: list[int]) -> dict[int, dict[str, int]]:
     return counts
 
 
-def rows_counts(rows: list[ResponseRow]) -> dict[str, int]:
-    """The counts of :func:`response_counts` for the rows a reader sees."""
-    counts = {"agree": 0, "object": 0, "unanswered": 0}
+def rows_counts(rows: list[ResponseRow]) -> dict[str, Any]:
+    """The counts of :func:`response_counts` for the rows a reader sees, and ``objecting``:
+    the codes of the projects that object (in code order)."""
+    counts: dict[str, Any] = {"agree": 0, "object": 0, "unanswered": 0, "objecting": []}
     for row in rows:
         counts[row.response.answer if row.response is not None else "unanswered"] += 1
+        if row.response is not None and row.response.answer == ResponseAnswer.OBJECT:
+            counts["objecting"].append(row.project.code)
     return counts
 
 
 def summary_text(counts: dict[str, Any]) -> str:
-    """ "2 agree, 1 objects, 1 not answered" in the active language (parts that are 0 are left
-    out; empty when no project is affected)."""
+    """ "2 agree, 1 objects (P0016), 1 not answered" in the active language (parts that are 0
+    are left out; empty when no project is affected). The objecting projects are named when
+    ``counts`` has their codes (``objecting``: a reader's rows, :func:`rows_counts`)."""
     parts = []
     if counts.get("agree"):
         n = counts["agree"]
         parts.append(ngettext("%(n)s agrees", "%(n)s agree", n) % {"n": n})
     if counts.get("object"):
         n = counts["object"]
-        parts.append(ngettext("%(n)s objects", "%(n)s object", n) % {"n": n})
+        codes = counts.get("objecting") or []
+        if codes:
+            parts.append(
+                ngettext("%(n)s objects (%(projects)s)", "%(n)s object (%(projects)s)", n)
+                % {"n": n, "projects": pgettext("list separator", ", ").join(codes)}
+            )
+        else:
+            parts.append(ngettext("%(n)s objects", "%(n)s object", n) % {"n": n})
     if counts.get("unanswered"):
         n = counts["unanswered"]
         parts.append(ngettext("%(n)s not answered", "%(n)s not answered", n) % {"n": n})

@@ -18,7 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from pmo.accounts.models import Person, User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
+from pmo.core.dates import date_out_of_range
 from pmo.core.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
+from pmo.core.models import BilingualNameModel
 from pmo.dependencies.models import (
     OPEN_STATUSES,
     Dependency,
@@ -38,8 +40,10 @@ __all__ = [
     "find_project",
     "mark_notifications_read",
     "notify",
+    "person_of",
     "refresh_dependency_status",
     "supplier_forecast",
+    "tell_cancelled_manager",
     "update_dependency",
 ]
 
@@ -72,16 +76,14 @@ def notify(
     """One unread notification per distinct user (``None`` is skipped).
 
     ``message`` is a lazy translatable string with ``%(name)s`` placeholders; a parameter may
-    be lazy too (a state label). The message key and the parameters are stored, so the list
-    reads in whatever language the recipient uses when they open it; ``message`` also keeps
-    the text in the recipient's language (their setting, else the site default).
+    be lazy too (a state label) or a person or project (its name in the reader's language).
+    The message key and the parameters are stored, so the list reads in whatever language the
+    recipient uses when they open it; ``message`` also keeps the text in the recipient's
+    language (their setting, else the site default).
     """
     with translation.override(None):  # no catalogue: the English source texts
         message_id = str(message)
-        stored = {
-            k: {"msgid": str(v)} if isinstance(v, Promise) else str(v)
-            for k, v in (params or {}).items()
-        }
+        stored = {k: _stored(v) for k, v in (params or {}).items()}
     seen: set[int] = set()
     rows = []
     for user in users:
@@ -103,6 +105,25 @@ def notify(
         )
     Notification.objects.bulk_create(rows)
     return len(rows)
+
+
+def _stored(value: Any) -> Any:
+    """A notification parameter as stored: a lazy text by its key, a named thing by both
+    its names (shown by the reader's language), anything else as text."""
+    if isinstance(value, Promise):
+        return {"msgid": str(value)}
+    if isinstance(value, BilingualNameModel):
+        return {"name": value.name, "name_zh": value.name_zh}
+    return str(value)
+
+
+def person_of(user: User | None) -> Person | str:
+    """Who acted, for a notification: their person (named in the reader's language), else
+    their user name."""
+    if user is None:
+        return ""
+    person = Person.objects.filter(user=user).first()
+    return person if person is not None else user.get_username()
 
 
 def mark_notifications_read(user: User, ids: list[int] | None = None) -> int:
@@ -221,6 +242,28 @@ def _person(field: str, value: Any) -> Person | None:
     return person
 
 
+def _date(field: str, value: Any) -> dt.date | None:
+    """A date as typed (``YYYY-MM-DD``) or given, within the product's range; else a field
+    error (never a failure further down)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise FieldError(
+                field, gettext("%(text)s is not a date") % {"text": repr(value)}
+            ) from None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        raise FieldError(field, gettext("%(text)s is not a date") % {"text": repr(value)})
+    problem = date_out_of_range(value)
+    if problem:
+        raise FieldError(field, problem)
+    return value
+
+
 def _set_fields(dep: Dependency, data: dict[str, Any]) -> None:
     for key in FIELDS:
         if key not in data:
@@ -241,6 +284,8 @@ def _set_fields(dep: Dependency, data: dict[str, Any]) -> None:
             value = _person(key, value)
         if key in ("system", "description") and value is None:
             value = ""
+        if key == "agreed_date":
+            value = _date(key, value)
         setattr(dep, key, value)
     if dep.type == DependencyType.NEED and not dep.agreed_date:
         raise FieldError(
@@ -360,7 +405,7 @@ def delete_dependency(*, actor: User, dep: Dependency, version: int | None) -> N
             "id": pk,
             "consumer": consumer.code,
             "supplier": supplier.code,
-            "actor": actor.get_username(),
+            "actor": person_of(actor),
         },
         url="/dependencies/",
     )
@@ -408,6 +453,31 @@ def follow_cancelled_project(*, actor: User | None, project: Project) -> int:
         )
         changed += 1
     return changed
+
+
+def tell_cancelled_manager(*, actor: User | None, project: Project, day: dt.date) -> int:
+    """A cancelled project's own manager is told who cancelled it and on which day, and what
+    followed (ADR 0005, "Cancelled projects"), unless they cancelled it themselves; the
+    managers on the other side of its dependencies are told by
+    :func:`follow_cancelled_project`. Returns how many were told (0 or 1)."""
+    manager = _user(project)
+    if manager is None or (actor is not None and manager.pk == actor.pk):
+        return 0
+    values: dict[str, Any] = {"project": project.code, "name": project, "day": day.isoformat()}
+    if actor is None:
+        message = _(
+            "%(project)s %(name)s was cancelled on %(day)s: its requested gate reviews are "
+            "withdrawn, its allocations after that day released and its open dependencies "
+            "updated"
+        )
+    else:
+        values["actor"] = person_of(actor)
+        message = _(
+            "%(project)s %(name)s was cancelled by %(actor)s on %(day)s: its requested gate "
+            "reviews are withdrawn, its allocations after that day released and its open "
+            "dependencies updated"
+        )
+    return notify([manager], message, values, url=f"/projects/{project.code}/")
 
 
 def supplier_forecast(dep: Dependency) -> dt.date | None:

@@ -107,12 +107,14 @@ def _scenario_committed(
 
 def _project_ended(sender: Any, project: Any, actor: Any, day: Any, **kwargs: Any) -> None:
     """A cancelled project breaks what it was to supply and no longer needs what it
-    needed (a closed one delivered: its dependencies stay as they are)."""
-    from pmo.dependencies.services import follow_cancelled_project
+    needed, and its manager is told (a closed one delivered: its dependencies stay as they
+    are, and closing is its manager's own step at the closure gate; ADR 0005)."""
+    from pmo.dependencies.services import follow_cancelled_project, tell_cancelled_manager
     from pmo.portfolio.models import ProjectState
 
     if project.state == ProjectState.CANCELLED:
         follow_cancelled_project(actor=actor, project=project)
+        tell_cancelled_manager(actor=actor, project=project, day=day)
 
 
 def connect() -> None:

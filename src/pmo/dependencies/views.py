@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
+from pmo.core.dates import FIRST_DATE, LAST_DATE
 from pmo.core.errors import DomainError, FieldError, NotFoundError
 from pmo.core.http import posted_version
 from pmo.dependencies import changes, responses, selectors, services
@@ -195,6 +196,8 @@ def _dependency_page(request: HttpRequest, form: dict[str, str], status: int = 2
             ],
             "supplier_groups": selectors.endpoint_choices(user, form.get("supplier_project", "")),
             "consumer_groups": selectors.endpoint_choices(user, form.get("consumer_project", "")),
+            "first_date": FIRST_DATE.isoformat(),
+            "last_date": LAST_DATE.isoformat(),
         },
         status=status,
     )

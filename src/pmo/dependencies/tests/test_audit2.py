@@ -182,3 +182,29 @@ def test_the_network_draws_broken_links_last_and_names_over_the_lines(
     svg = network_svg(list(list_dependencies(users["admin"])))
     assert svg.index('data-status="broken"') > svg.index('data-status="proposed"')
     assert svg.rindex("<path d=") < svg.index("<g data-project=")  # boxes after the edges
+
+
+def test_the_agreed_date_input_is_bounded_to_the_product_s_date_range(
+    client: Any, users: Any, web: Any
+) -> None:
+    client.force_login(users["pm"])
+    page = client.get("/dependencies/").content.decode()
+    assert (
+        '<input type="date" name="agreed_date" min="1984-01-01" max="2149-12-31" value="">' in page
+    )
+    # a year typed wrong gets past an old browser: refused with the field named, nothing stored
+    typo = client.post(
+        "/dependencies/new/",
+        {
+            "supplier_project": "CORE1",
+            "supplier_item": f"m:{web['golive'].pk}",
+            "consumer_project": "WEB1",
+            "consumer_item": f"m:{web['pilot'].pk}",
+            "agreed_date": "0202-03-25",
+        },
+    )
+    assert typo.status_code == 422
+    body = typo.content.decode()
+    assert "Agreed date: enter a date from 1984-01-01 to 2149-12-31" in body
+    assert 'value="0202-03-25"' in body
+    assert not Dependency.objects.exists()

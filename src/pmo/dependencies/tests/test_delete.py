@@ -55,7 +55,9 @@ def test_the_suppliers_pm_deletes_a_dependency_and_the_consumers_pm_is_told(
     # and APP1's PM is told, the one who deleted it is not
     told = Notification.objects.get()
     assert told.user == users["other_pm"]
-    assert told.message == (f"Dependency #{dep.pk} (APP1 depends on CORE1) was deleted by pm")
+    assert told.message == (
+        f"Dependency #{dep.pk} (APP1 depends on CORE1) was deleted by Zhang Wei"
+    )
     assert told.url == "/dependencies/"
 
 
@@ -68,7 +70,7 @@ def test_the_consumers_pm_deletes_it_and_the_suppliers_pm_is_told_in_their_langu
     assert _delete(client, users["other_pm"], dep).status_code == 204
     told = Notification.objects.get()
     assert told.user == users["pm"]
-    assert told.message == f"依赖 #{dep.pk}（APP1 依赖 CORE1）已被 other_pm 删除"
+    assert told.message == f"依赖 #{dep.pk}（APP1 依赖 CORE1）已被 Emma Clarke 删除"
 
 
 def test_the_pmo_deletes_it_and_both_pms_are_told(client: Any, users: Any, web: Any) -> None:

@@ -1,8 +1,8 @@
 """Asking the affected projects: their managers agree or object to a change request (ADR 0005).
 
 The ``scoped`` bank web: CORE1's build slipping 12 working days reaches APP1 (PM Emma Clarke,
-``other_pm``), WEB1 (PM Zhang Wei, ``pm``, who also raises the request on CORE1) and LOAN1
-(``other_pm``).
+``other_pm``), WEB1 (PM Zhang Wei, ``pm``, who also raises the request on CORE1: WEB1 agrees
+by the request itself) and LOAN1 (``other_pm``).
 """
 
 from __future__ import annotations
@@ -37,6 +37,12 @@ def _raise(users: Any, scoped: Any, *, submit: bool = True) -> ChangeRequest:
     return cr
 
 
+def _others() -> Any:
+    """The answers of the projects the requester does not manage (WEB1 agrees by the
+    request itself)."""
+    return ChangeResponse.objects.exclude(project__code="WEB1")
+
+
 def _answer(user: Any, cr: Any, project: str, answer: str, reason: str = "", **kw: Any) -> Any:
     return respond_to_change(
         actor=user, cr=cr, project_code=project, answer=answer, reason=reason, **kw
@@ -67,11 +73,13 @@ def test_an_affected_pm_agrees_then_objects_with_a_reason_audited(users: Any, sc
     # and the answer changes in place (one current answer per project)
     response, created = _answer(users["other_pm"], cr, "app1", "object", " Our UAT slot is gone ")
     assert created is False
-    assert ChangeResponse.objects.filter(change=cr).count() == 1
-    row = ChangeResponse.objects.get(change=cr)
+    assert _others().filter(change=cr).count() == 1
+    row = _others().get(change=cr)
     assert (row.answer, row.reason, row.version) == ("object", "Our UAT slot is gone", 2)
     events = AuditEvent.objects.filter(
-        object_type="dependencies.changeresponse", scope=f"project:{scoped['app'].pk}"
+        object_type="dependencies.changeresponse",
+        scope=f"project:{scoped['app'].pk}",
+        object_id=str(row.pk),
     ).order_by("id")
     assert [(e.action, e.changes.get("answer")) for e in events] == [
         ("create", [None, "agree"]),
@@ -82,7 +90,9 @@ def test_an_affected_pm_agrees_then_objects_with_a_reason_audited(users: Any, sc
     # the requesting project's history has it too
     assert (
         AuditEvent.objects.filter(
-            object_type="dependencies.changeresponse", scope=f"project:{scoped['core'].pk}"
+            object_type="dependencies.changeresponse",
+            scope=f"project:{scoped['core'].pk}",
+            object_id=str(row.pk),
         ).count()
         == 2
     )
@@ -96,7 +106,7 @@ def test_only_the_project_s_manager_or_the_pmo_answers_for_it(
     with pytest.raises(PermissionDeniedError) as refused:
         _answer(users[who], cr, "LOAN1", "agree")
     assert "only the manager of LOAN1 or the PMO" in refused.value.message
-    assert not ChangeResponse.objects.exists()
+    assert not _others().exists()
 
 
 def test_a_viewer_who_cannot_read_the_project_is_told_it_is_unknown(
@@ -116,8 +126,44 @@ def test_the_pmo_answers_for_a_project_and_is_named_as_the_responder(
     cr = _raise(users, scoped)
     response, _created = _answer(users["member"], cr, "LOAN1", "agree")
     assert response.responder == users["member"]
-    # the requester answers for the other project they manage
-    assert _answer(users["pm"], cr, "WEB1", "agree")[1] is True
+
+
+def test_the_requester_s_own_project_agrees_by_the_request_and_is_not_asked(
+    users: Any, scoped: Any
+) -> None:
+    # given Zhang Wei raises a request on CORE1 that also affects WEB1, which he manages
+    draft = _raise(users, scoped, submit=False)
+    assert not ChangeResponse.objects.exists()
+    # when he submits it
+    cr = changes.transition(actor=users["pm"], cr=draft, action="submit")
+    # then WEB1's answer is "agree", by him, audited; the others are still to answer
+    own = ChangeResponse.objects.get(change=cr)
+    assert (own.project.code, own.answer, own.responder, own.reason) == (
+        "WEB1",
+        "agree",
+        users["pm"],
+        "",
+    )
+    assert AuditEvent.objects.filter(
+        object_type="dependencies.changeresponse",
+        object_id=str(own.pk),
+        action="create",
+        scope=f"project:{scoped['web'].pk}",
+    ).exists()
+    # and nobody, he or the PMO, answers for WEB1 otherwise: raising it was the answer
+    for who in ("pm", "member"):
+        with pytest.raises(ConflictError) as refused:
+            _answer(users[who], cr, "WEB1", "object", "on second thoughts")
+        assert "WEB1 is managed by the requester of" in refused.value.message
+    assert ChangeResponse.objects.get(pk=own.pk).answer == "agree"
+
+
+def test_a_requester_s_project_is_not_asked_when_the_pmo_submits(users: Any, scoped: Any) -> None:
+    draft = _raise(users, scoped, submit=False)
+    changes.transition(actor=users["member"], cr=draft, action="submit")
+    asked = users["pm"].notifications.filter(message__contains="please say whether you agree")
+    assert not asked.exists()
+    assert ChangeResponse.objects.get().project.code == "WEB1"
 
 
 def test_a_project_that_is_not_affected_or_unknown_is_refused_at_the_field(
@@ -150,7 +196,7 @@ def test_answers_are_taken_while_the_request_is_pending_only(users: Any, scoped:
         f"change request {cr.code} is closed (Approved): the answers of the affected projects "
         "can no longer change"
     )
-    assert ChangeResponse.objects.get().answer == "agree"
+    assert _others().get().answer == "agree"
 
 
 def test_approval_does_not_wait_for_answers(users: Any, scoped: Any) -> None:
@@ -158,7 +204,7 @@ def test_approval_does_not_wait_for_answers(users: Any, scoped: Any) -> None:
     for who in ("pm", "member"):
         cr = changes.transition(actor=users[who], cr=cr, action="approve")
     assert cr.state == "steering_review"
-    assert not ChangeResponse.objects.exists()
+    assert not _others().exists()
 
 
 def test_a_second_writer_with_a_stale_version_gets_a_conflict(users: Any, scoped: Any) -> None:
@@ -167,7 +213,7 @@ def test_a_second_writer_with_a_stale_version_gets_a_conflict(users: Any, scoped
     with pytest.raises(ConflictError) as stale:
         _answer(users["member"], cr, "APP1", "object", "no", version=0)
     assert stale.value.payload()["current_version"] == 1
-    assert ChangeResponse.objects.get().answer == "agree"
+    assert _others().get().answer == "agree"
 
 
 def test_a_new_slip_clears_the_answers_and_asks_again(users: Any, scoped: Any) -> None:
@@ -179,10 +225,12 @@ def test_a_new_slip_clears_the_answers_and_asks_again(users: Any, scoped: Any) -
         actor=users["pm"], cr=cr, data={"slip_days": 15}, version=cr.version
     )
     # then the answer given to the old impact is gone (audited) and the PMs are asked again
-    assert not ChangeResponse.objects.exists()
+    assert not _others().exists()
     assert AuditEvent.objects.filter(
         object_type="dependencies.changeresponse", action="delete"
     ).exists()
+    # the requester's own project agrees with the new impact too (a new answer)
+    assert ChangeResponse.objects.get().project.code == "WEB1"
     asked = users["other_pm"].notifications.get()
     assert "please say again whether your project agrees" in asked.message
     assert asked.url == f"/change-requests/{cr.pk}/#responses"
@@ -211,12 +259,14 @@ def test_api_lists_the_answers_and_takes_one(client: Any, users: Any, scoped: An
     cr = _raise(users, scoped)
     url = f"/api/v1/change-requests/{cr.code}/responses"
     empty = client.get(url, headers=auth(users["member"])).json()
-    assert (empty["agree"], empty["object"], empty["unanswered"]) == (0, 0, 3)
-    assert empty["summary"] == "3 not answered"
-    assert [(r["project"], r["manager"], r["answer"]) for r in empty["responses"]] == [
-        ("APP1", "Emma Clarke", None),
-        ("LOAN1", "Emma Clarke", None),
-        ("WEB1", "Zhang Wei", None),
+    assert (empty["agree"], empty["object"], empty["unanswered"]) == (1, 0, 2)
+    assert empty["summary"] == "1 agrees, 2 not answered"
+    assert [
+        (r["project"], r["manager"], r["answer"], r["by_requester"]) for r in empty["responses"]
+    ] == [
+        ("APP1", "Emma Clarke", None, False),
+        ("LOAN1", "Emma Clarke", None, False),
+        ("WEB1", "Zhang Wei", "agree", True),
     ]
     first = _post(client, users["other_pm"], cr.code, project="APP1", answer="object", reason="UAT")
     assert first.status_code == 201, first.content
@@ -230,6 +280,7 @@ def test_api_lists_the_answers_and_takes_one(client: Any, users: Any, scoped: An
         "answered_at": None,
         "version": 1,
         "can_answer": True,
+        "by_requester": False,
     }
     again = _post(client, users["other_pm"], cr.pk, project="LOAN1", answer="agree")
     assert again.status_code == 201
@@ -237,7 +288,8 @@ def test_api_lists_the_answers_and_takes_one(client: Any, users: Any, scoped: An
     assert changed.status_code == 200
     assert changed.json()["version"] == 2
     body = client.get(url, headers=auth(users["exec"])).json()
-    assert body["summary"] == "1 agrees, 1 objects, 1 not answered"
+    assert body["summary"] == "2 agree, 1 objects (APP1)"
+    assert body["objecting"] == ["APP1"]
     assert {r["project"]: r["can_answer"] for r in body["responses"]} == {
         "APP1": False,
         "LOAN1": False,
@@ -269,7 +321,7 @@ def test_api_bad_input_names_the_field(client: Any, users: Any, scoped: Any) -> 
     )
     nul = client.get("/api/v1/change-requests/x%00/responses", headers=auth(users["pm"]))
     assert 400 <= nul.status_code < 500
-    assert not ChangeResponse.objects.exists()
+    assert not _others().exists()
 
 
 def test_api_decided_request_is_a_conflict(client: Any, users: Any, scoped: Any) -> None:
@@ -301,25 +353,36 @@ def _page(client: Any, user: Any, cr: Any) -> str:
 
 def test_page_panel_and_buttons_per_role(client: Any, users: Any, scoped: Any) -> None:
     cr = _raise(users, scoped)
-    _answer(users["member"], cr, "WEB1", "object", "Pilot date is promised to the regulator")
+    _answer(users["member"], cr, "LOAN1", "object", "Loans are promised to the regulator")
     page = _page(client, users["other_pm"], cr)
     assert "Responses of affected projects" in page
     assert 'data-respond="APP1"' in page and 'data-respond="LOAN1"' in page
     assert 'data-respond="WEB1"' not in page  # Zhang Wei's project
-    assert page.count("no answer yet") == 2
-    assert "Pilot date is promised to the regulator" in page
+    assert page.count("no answer yet") == 1
+    assert "Loans are promised to the regulator" in page
+    # agreeing reads as good news, objecting as a warning; WEB1 agrees by raising the request
+    assert (
+        '<tr data-project="WEB1" data-answer="agree">' in page
+        and '<span class="badge ok" data-testid="answer">Agree</span> '
+        '<span class="muted" data-testid="by-requester">raised the request</span>'
+        in page
+    )
+    assert '<span class="badge warn" data-testid="answer">Object</span>' in page
+    assert page.count('data-testid="by-requester"') == 1
     assert '<td data-testid="manager">Zhang Wei</td>' in page
     assert '<td data-testid="manager">Emma Clarke</td>' in page
-    # the requester answers for WEB1 only; the viewer sees no button
+    # the requester does not answer for WEB1 (raising it was the answer); the viewer sees
+    # no button
     page = _page(client, users["pm"], cr)
-    assert 'data-respond="WEB1"' in page and 'data-respond="APP1"' not in page
+    assert "data-respond=" not in page
     page = _page(client, users["viewer"], cr)
     assert "data-respond=" not in page and "Responses of affected projects" in page
     assert "LOAN1" not in page
-    # the PMO may answer for every affected project, folded away as on the manager's behalf
+    # the PMO may answer for every other affected project, folded away as on the manager's
+    # behalf
     page = _page(client, users["member"], cr)
-    assert page.count("data-respond=") == 3
-    assert page.count("<details><summary>Answer for") == 3
+    assert page.count("data-respond=") == 2
+    assert page.count("<details><summary>Answer for") == 2
     assert "<details>" not in _page(client, users["other_pm"], cr)
 
 
@@ -334,7 +397,7 @@ def test_page_answer_confirmed_and_objection_needs_a_reason_at_the_field(
     html = refused.content.decode()
     assert 'data-testid="respond-error" data-field="reason"' in html
     assert "say why the project objects" in html
-    assert not ChangeResponse.objects.exists()
+    assert not _others().exists()
     done = client.post(
         url,
         {"project": "APP1", "answer": "object", "reason": "UAT slot", "version": 0},
@@ -347,11 +410,11 @@ def test_page_answer_confirmed_and_objection_needs_a_reason_at_the_field(
     # a stale form (version 0 once answered) is refused with a message, the answer stays
     stale = client.post(url, {"project": "APP1", "answer": "agree", "version": 0}, follow=True)
     assert "was changed meanwhile" in stale.content.decode()
-    assert ChangeResponse.objects.get().answer == "object"
+    assert _others().get().answer == "object"
     # someone else's project: no answer recorded
     client.force_login(users["viewer"])
     assert client.post(url, {"project": "WEB1", "answer": "agree"}).status_code == 302
-    assert ChangeResponse.objects.count() == 1
+    assert ChangeResponse.objects.count() == 2
 
 
 def test_pmo_review_shows_the_one_line_summary(client: Any, users: Any, scoped: Any) -> None:
@@ -362,7 +425,8 @@ def test_pmo_review_shows_the_one_line_summary(client: Any, users: Any, scoped: 
     assert 'data-testid="review-responses"' not in page  # still in the PM review
     cr = changes.transition(actor=users["pm"], cr=cr, action="approve")
     page = _page(client, users["member"], cr)
-    assert '<a href="#responses">1 agrees, 1 objects, 1 not answered</a>' in page
+    # the reviewer reads which projects object
+    assert '<a href="#responses">2 agree, 1 objects (LOAN1)</a>' in page
 
 
 def test_panel_names_projects_and_people_in_the_reader_s_language(
@@ -387,8 +451,64 @@ def test_steering_agenda_line_carries_the_answers(users: Any, scoped: Any) -> No
         actor=users["admin"], data={"title": "SC", "date": dt.date(2026, 3, 2), "window_days": 7}
     )
     line = next(item for item in meeting.agenda.all() if item.ref == f"change_request:{cr.pk}")
-    assert line.label.endswith("· affected projects: 1 objects, 2 not answered")
+    assert line.label.endswith("· affected projects: 1 agrees, 1 objects, 1 not answered")
     # later answers show without drawing the agenda up again
     _answer(users["other_pm"], cr, "LOAN1", "agree")
     line = meeting.agenda.get(pk=line.pk)
-    assert line.label.endswith("· affected projects: 1 agrees, 1 objects, 1 not answered")
+    assert line.label.endswith("· affected projects: 2 agree, 1 objects")
+
+
+def test_an_answer_tells_the_requester_and_an_objection_the_pmo_reviewers(
+    users: Any, scoped: Any
+) -> None:
+    cr = _raise(users, scoped)
+    for user in users.values():
+        user.notifications.all().delete()
+
+    def told(who: str) -> list[str]:
+        return [n.message for n in users[who].notifications.filter(change=cr).order_by("id")]
+
+    # an agreement: the requester hears it, the PMO does not, nor the one who answered
+    _answer(users["other_pm"], cr, "APP1", "agree")
+    assert told("pm") == [f"APP1 agrees with {cr.code} Vendor patch late (answered by Emma Clarke)"]
+    assert told("admin") == told("member") == told("other_pm") == []
+    # an objection: the requester and the PMO reviewers hear it, with the reason
+    _answer(users["other_pm"], cr, "LOAN1", "object", "Loans go live first")
+    objection = (
+        f"LOAN1 objects to {cr.code} Vendor patch late (answered by Emma Clarke): "
+        "Loans go live first"
+    )
+    assert told("pm")[-1] == objection
+    assert told("admin") == told("member") == [objection]
+    assert told("other_pm") == [] and told("exec") == []
+    note = users["member"].notifications.get()
+    assert note.url == f"/change-requests/{cr.pk}/#responses"
+    # the PMO answering on the manager's behalf is not told of its own answer
+    _answer(users["member"], cr, "APP1", "object", "UAT slot")
+    assert len(told("member")) == 1
+    assert told("admin")[-1].startswith("APP1 objects to")
+    # the same answer again changes nothing and tells nobody
+    before = len(told("pm"))
+    _answer(users["other_pm"], cr, "LOAN1", "object", "Loans go live first")
+    assert len(told("pm")) == before
+
+
+def test_an_objection_without_a_reason_marks_the_box_invalid(
+    client: Any, users: Any, scoped: Any
+) -> None:
+    cr = _raise(users, scoped)
+    client.force_login(users["other_pm"])
+    refused = client.post(
+        f"/change-requests/{cr.pk}/responses/",
+        {"project": "APP1", "answer": "object", "reason": "", "version": 0},
+    )
+    html = refused.content.decode()
+    form = html[
+        html.index('data-respond="APP1"') : html.index("</form>", html.index('data-respond="APP1"'))
+    ]
+    assert 'name="reason" rows="2" cols="60" maxlength="5000" aria-invalid="true"' in form
+    assert 'aria-describedby="respond-error-APP1"' in form
+    assert '<ul class="errorlist" id="respond-error-APP1"' in form
+    # the other project's box is not marked
+    other = html[html.index('data-respond="LOAN1"') :]
+    assert "aria-invalid" not in other[: other.index("</form>")]
