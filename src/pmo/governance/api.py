@@ -366,14 +366,34 @@ class SteeringMeetingPatch(Schema):
 
 
 class AgendaItemOut(Schema):
-    order: int
-    kind: str
+    order: int = Field(description="the line's place in the agenda, from 0 (as stored)")
+    number: int = Field(description="the line's number as the meeting page shows it, from 1")
+    kind: str = Field(
+        description="gate, red, escalated, condition, decided, change_request or other"
+    )
     project: str | None
     gate: str | None
+    code: str | None = Field(
+        description="the code of what a line of another app is about (a change request's "
+        "CR-…), when that app gives it"
+    )
+    ref: str = Field(description="what a line of another app is about (change_request:12)")
     overdue: bool
     review_requested: bool
-    title: str
+    project_cancelled_on: dt.date | None = Field(
+        description="the project was cancelled on that day, after the agenda was drawn up: "
+        "the line needs no decision (regenerating the agenda leaves it out)"
+    )
+    title: str = Field(description="what the line says, in the request's language")
     due: dt.date | None
+
+    @staticmethod
+    def resolve_number(obj: Any) -> int:
+        return int(obj.order) + 1
+
+    @staticmethod
+    def resolve_code(obj: Any) -> str | None:
+        return getattr(obj, "ref_code", None) if obj.ref else None
 
     @staticmethod
     def resolve_project(obj: Any) -> str | None:
@@ -412,12 +432,24 @@ class SteeringMeetingOut(Schema):
     id: int
     title: str
     date: dt.date
+    state: Literal["planned", "held"] = Field(
+        description="planned: on or after today; held: before today"
+    )
     window_days: int
     location: str
+    has_minutes: bool
     minutes: str
     version: int
     agenda: list[AgendaItemOut]
     outcomes: list[MeetingOutcomeOut]
+
+    @staticmethod
+    def resolve_state(obj: SteeringMeeting) -> str:
+        return selectors.meeting_state(obj)
+
+    @staticmethod
+    def resolve_has_minutes(obj: SteeringMeeting) -> bool:
+        return bool(obj.minutes.strip())
 
     @staticmethod
     def resolve_agenda(obj: SteeringMeeting) -> list[Any]:
@@ -446,7 +478,7 @@ class SteeringMeetingSummaryOut(Schema):
     agenda_lines: int
     agenda_by_kind: dict[str, int] = Field(
         description="agenda lines per kind, every kind (0 without lines): gate, red, "
-        "escalated, condition, decided, other (change requests are other)"
+        "escalated, condition, decided, change_request, other"
     )
     outcomes: int = Field(description="decisions and actions recorded")
 

@@ -269,7 +269,13 @@ class AgendaKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated issue")
     CONDITION = "condition", _("Gate condition overdue")
     DECIDED = "decided", _("Gate decided (for information)")
+    CHANGE_REQUEST = "change_request", _("Change request")
     OTHER = "other", _("Other")
+
+
+#: The kinds of lines a project's cancellation makes moot: a gate to decide, a project red
+#: for two periods, an overdue gate condition (``steering.follow_cancelled_project``).
+MOOT_WHEN_CANCELLED = (AgendaKind.GATE, AgendaKind.RED, AgendaKind.CONDITION)
 
 
 #: ``{prefix: render}``: higher apps (``ready()``) turn the ``ref`` keys of agenda lines into
@@ -278,19 +284,36 @@ class AgendaKind(models.TextChoices):
 AGENDA_LABELS: dict[str, Callable[[list[str]], dict[str, str]]] = {}
 
 
-def render_refs(refs: list[str]) -> dict[str, str]:
-    """The text of agenda references (``change_request:12``) in the active language, one
-    call of each app's renderer whatever the number of lines; unknown ones are left out."""
+#: ``{prefix: codes}``: higher apps may also give the short code of what a reference points
+#: at (``codes(["12"]) -> {"12": "CR-00012"}``), which the API returns as the line's ``code``.
+AGENDA_CODES: dict[str, Callable[[list[str]], dict[str, str]]] = {}
+
+
+def _by_prefix(
+    refs: list[str], registry: dict[str, Callable[[list[str]], dict[str, str]]]
+) -> dict[str, str]:
     keys: dict[str, list[str]] = {}
     for ref in refs:
         prefix, _sep, key = ref.partition(":")
         keys.setdefault(prefix, []).append(key)
-    texts: dict[str, str] = {}
+    found: dict[str, str] = {}
     for prefix, wanted in keys.items():
-        render = AGENDA_LABELS.get(prefix)
-        if render is not None:
-            texts.update({f"{prefix}:{k}": text for k, text in render(wanted).items()})
-    return texts
+        lookup = registry.get(prefix)
+        if lookup is not None:
+            found.update({f"{prefix}:{k}": text for k, text in lookup(wanted).items()})
+    return found
+
+
+def ref_codes(refs: list[str]) -> dict[str, str]:
+    """The codes of agenda references (``change_request:12`` -> ``CR-00012``) whose app gives
+    them (:data:`AGENDA_CODES`), one call per app; the others are left out."""
+    return _by_prefix(refs, AGENDA_CODES)
+
+
+def render_refs(refs: list[str]) -> dict[str, str]:
+    """The text of agenda references (``change_request:12``) in the active language, one
+    call of each app's renderer whatever the number of lines; unknown ones are left out."""
+    return _by_prefix(refs, AGENDA_LABELS)
 
 
 class AgendaItem(models.Model):
@@ -302,7 +325,7 @@ class AgendaItem(models.Model):
 
     meeting = models.ForeignKey(SteeringMeeting, on_delete=models.CASCADE, related_name="agenda")
     order = models.PositiveSmallIntegerField(_("order"))
-    kind = models.CharField(_("kind"), max_length=10, choices=AgendaKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=AgendaKind.choices)
     project = models.ForeignKey(
         "portfolio.Project",
         verbose_name=_("project"),
@@ -311,6 +334,10 @@ class AgendaItem(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    project_cancelled_on = models.DateField(_("project cancelled on"), null=True, blank=True)
+    """Set on the lines :data:`MOOT_WHEN_CANCELLED` of a meeting not held yet when their
+    project is cancelled after the agenda was drawn up: the line stays (the committee may
+    have the agenda in hand) and says so; regenerating the agenda leaves it out."""
     gate = models.ForeignKey(
         "governance.GateDefinition",
         verbose_name=_("gate"),
@@ -339,6 +366,7 @@ class AgendaItem(models.Model):
     # (a page of lines costs no query per line); a line read on its own looks them up itself.
     decided_since: GateDecision | None
     ref_text: str | None
+    ref_code: str | None
 
     class Meta:
         verbose_name = _("agenda item")
@@ -351,6 +379,21 @@ class AgendaItem(models.Model):
     @property
     def label(self) -> str:
         """What the line says, in the active language."""
+        text = self._label()
+        if self.project_cancelled_on is not None and not self._decided():
+            text += " · " + gettext("project cancelled on %(date)s") % {
+                "date": f"{self.project_cancelled_on:%Y-%m-%d}"
+            }
+        return text
+
+    def _decided(self) -> bool:
+        """A gate line whose decision came after the agenda (a Stop says it all)."""
+        if self.kind != AgendaKind.GATE or self.gate is None:
+            return False
+        decided = self.decided_since if hasattr(self, "decided_since") else self._decided_since()
+        return decided is not None
+
+    def _label(self) -> str:
         if self.kind == AgendaKind.RED:
             return gettext("Red for two or more periods")
         if self.ref:
@@ -375,6 +418,8 @@ class AgendaItem(models.Model):
                 + " · "
                 + gettext("decided: %(outcome)s") % {"outcome": decided.get_outcome_display()}
             )
+        if self.project_cancelled_on is not None:  # neither overdue nor to be reviewed now
+            return text
         if self.overdue:
             text += " · " + gettext("overdue")
         if self.review_requested:

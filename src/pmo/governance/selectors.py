@@ -31,7 +31,7 @@ from pmo.governance.models import (
     ReviewState,
     SteeringMeeting,
 )
-from pmo.governance.reviews import AgendaKind, GateDecision, render_refs
+from pmo.governance.reviews import AgendaKind, GateDecision, ref_codes, render_refs
 from pmo.governance.services import can_decide
 from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.models import Project
@@ -46,7 +46,9 @@ __all__ = [
     "list_agenda",
     "list_reviews",
     "list_templates",
+    "meeting_state",
     "meeting_summaries",
+    "stopped_at",
     "template_definition",
 ]
 
@@ -166,10 +168,52 @@ class PhaseRow:
     days: int
     current: bool
     visited: bool
+    not_applicable: bool = False
+    """The lifecycle was stopped before this phase: it and its gate will not happen."""
+    stopped_gate: bool = False
+    """This row's gate is the one the lifecycle was stopped at."""
+
+
+@dataclass(frozen=True)
+class StoppedAt:
+    """Where, when and why a stopped lifecycle ended (its project is cancelled)."""
+
+    gate: GateDefinition | None
+    """The gate it was stopped at: the Stop decision's, or the next one when the PMO
+    cancelled the project by hand (``None``: the template has no gate after that phase)."""
+    phase: PhaseDefinition
+    day: dt.date | None
+    decision: GateDecision | None
+    """The Stop decision, ``None`` when the project was cancelled by hand."""
+
+
+def stopped_at(lifecycle: ProjectLifecycle) -> StoppedAt | None:
+    """How a stopped lifecycle ended, or ``None`` when it is not stopped."""
+    if lifecycle.state != LifecycleState.STOPPED:
+        return None
+    decision = (
+        GateDecision.objects.filter(review__lifecycle=lifecycle, outcome=Outcome.STOP)
+        .select_related("review__gate")
+        .order_by("-id")
+        .first()
+    )
+    if decision is not None:
+        return StoppedAt(
+            decision.review.gate, lifecycle.current_phase, decision.decided_on, decision
+        )
+    last = PhaseEntry.objects.filter(lifecycle=lifecycle).order_by("-entered_on", "-id").first()
+    gate = GateDefinition.objects.filter(
+        template_id=lifecycle.template_id, order=lifecycle.current_phase.order + 1
+    ).first()
+    return StoppedAt(gate, lifecycle.current_phase, last.left_on if last else None, None)
 
 
 def phase_rows(lifecycle: ProjectLifecycle, today: dt.date | None = None) -> list[PhaseRow]:
-    """Phases with their gate dates and the days spent in each (derived from phase entries)."""
+    """Phases with their gate dates and the days spent in each (derived from phase entries).
+
+    In a stopped lifecycle the phases after the one it stopped in are not applicable (their
+    gates' forecasts are no plan any more), and the first of their gates is where it stopped.
+    """
     today = today or timezone.localdate()
     phases = list(lifecycle.template.phases.order_by("order"))
     gates = {
@@ -188,6 +232,8 @@ def phase_rows(lifecycle: ProjectLifecycle, today: dt.date | None = None) -> lis
             today if lifecycle.state == LifecycleState.ACTIVE else entry.entered_on
         )
         days[entry.phase_id] = days.get(entry.phase_id, 0) + max(0, (end - entry.entered_on).days)
+    stopped = lifecycle.state == LifecycleState.STOPPED
+    current_order = order_of.get(lifecycle.current_phase_id, 0)
     return [
         PhaseRow(
             phase=p,
@@ -195,6 +241,8 @@ def phase_rows(lifecycle: ProjectLifecycle, today: dt.date | None = None) -> lis
             days=days.get(p.pk, 0),
             current=p.pk == lifecycle.current_phase_id,
             visited=p.pk in days or p.pk == lifecycle.current_phase_id,
+            not_applicable=stopped and p.order > current_order,
+            stopped_gate=stopped and p.order == current_order + 1,
         )
         for p in phases
     ]
@@ -219,6 +267,7 @@ def lifecycle_panel(project: Project, user: User) -> dict[str, Any]:
     return {
         "lifecycle": lifecycle,
         "rows": phase_rows(lifecycle) if lifecycle else [],
+        "stopped": stopped_at(lifecycle) if lifecycle else None,
         "open_review": open_review,
         "conditions": conditions,
         "can_edit": can_edit_project(user, project),
@@ -246,6 +295,11 @@ class MeetingSummary:
     agenda_lines: int
     agenda_by_kind: dict[str, int]
     outcomes: int
+
+
+def meeting_state(meeting: SteeringMeeting, today: dt.date | None = None) -> str:
+    """``held`` for a meeting before ``today`` (today's date by default), else ``planned``."""
+    return "held" if meeting.date < (today or timezone.localdate()) else "planned"
 
 
 def meeting_summaries(
@@ -277,7 +331,7 @@ def meeting_summaries(
             id=m.pk,
             title=m.title,
             date=m.date,
-            state="held" if m.date < today else "planned",
+            state=meeting_state(m, today),
             window_days=m.window_days,
             location=m.location,
             has_minutes=bool(m.minutes.strip()),
@@ -301,6 +355,8 @@ class AgendaPage:
     items: list[AgendaItem]
     hidden: dict[str, int]
     total: int
+    cancelled: int = 0
+    """Lines about projects cancelled after the agenda was drawn up (shown or not)."""
 
 
 def agenda_page(meeting: SteeringMeeting, per_topic: int | None) -> AgendaPage:
@@ -311,11 +367,14 @@ def agenda_page(meeting: SteeringMeeting, per_topic: int | None) -> AgendaPage:
     4,284); a committee reads the first of each topic, and the page offers the rest.
     """
     lines = meeting.agenda.select_related("project", "gate", "decision")
-    keys = list(meeting.agenda.values_list("pk", "kind"))  # the agenda's order, no rows built
+    # the agenda's order, no rows built
+    keys = list(meeting.agenda.values_list("pk", "kind", "project_cancelled_on"))
     numbers: dict[int, int] = {}
     seen: Counter[str] = Counter()
-    for number, (pk, kind) in enumerate(keys, start=1):
+    cancelled = 0
+    for number, (pk, kind, cancelled_on) in enumerate(keys, start=1):
         seen[kind] += 1
+        cancelled += cancelled_on is not None
         if per_topic is None or seen[kind] <= per_topic:
             numbers[pk] = number
     if per_topic is not None:
@@ -324,7 +383,7 @@ def agenda_page(meeting: SteeringMeeting, per_topic: int | None) -> AgendaPage:
     for item in shown:
         item.number = numbers[item.pk]  # type: ignore[attr-defined]
     hidden = {kind: n - per_topic for kind, n in seen.items() if per_topic and n > per_topic}
-    return AgendaPage(_readable(shown), hidden, len(keys))
+    return AgendaPage(_readable(shown), hidden, len(keys), cancelled)
 
 
 def list_agenda(meeting: SteeringMeeting) -> list[AgendaItem]:
@@ -361,10 +420,12 @@ def _readable(items: list[AgendaItem]) -> list[AgendaItem]:
         if decided is not None and _undone(decided, item.gate, recycles.get(item.project_id, [])):  # type: ignore[arg-type]
             decided = None
         item.decided_since = decided
-    texts = render_refs([i.ref for i in items if i.ref])
+    refs = [i.ref for i in items if i.ref]
+    texts, codes = render_refs(refs), ref_codes(refs)
     for item in items:
         if item.ref:
             item.ref_text = texts.get(item.ref)
+            item.ref_code = codes.get(item.ref)
     return items
 
 

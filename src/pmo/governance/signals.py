@@ -1,5 +1,6 @@
-"""Governance follows the portfolio: a project's gates follow its forecast finish, and a
-project the PMO cancels by hand has its lifecycle stopped."""
+"""Governance follows the portfolio: a project's gates follow its forecast finish, a
+project the PMO cancels by hand has its lifecycle stopped, and a cancelled project's lines
+in steering agendas not held yet say it was cancelled."""
 
 from __future__ import annotations
 
@@ -22,10 +23,16 @@ def _project_saved(
 
 
 def _project_ended(sender: Any, project: Any, actor: Any, day: Any, **kwargs: Any) -> None:
-    """A project cancelled outside a gate decision (by hand) stops its lifecycle."""
+    """A project cancelled outside a gate decision (by hand) stops its lifecycle; the
+    agendas of meetings not held yet say which of their lines it made moot (a Stop decision
+    or by hand)."""
     from pmo.governance.services import stop_cancelled_lifecycle
+    from pmo.governance.steering import follow_cancelled_project
+    from pmo.portfolio.models import ProjectState
 
     stop_cancelled_lifecycle(actor=actor, project=project, day=day)
+    if project.state == ProjectState.CANCELLED:
+        follow_cancelled_project(project=project, day=day)
 
 
 def connect() -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,7 +37,7 @@ from pmo.governance.models import (
     ReviewState,
     SteeringMeeting,
 )
-from pmo.governance.reviews import AgendaKind, OutcomeKind
+from pmo.governance.reviews import MOOT_WHEN_CANCELLED, AgendaKind, OutcomeKind
 from pmo.portfolio import services as portfolio_services
 from pmo.portfolio.models import Project, ProjectState, Rag, StatusReport
 from pmo.portfolio.raid import Escalation, Issue, RaidStatus
@@ -45,6 +46,7 @@ __all__ = [
     "AGENDA_SOURCES",
     "agenda_candidates",
     "create_meeting",
+    "follow_cancelled_project",
     "record_outcome",
     "regenerate_agenda",
     "update_meeting",
@@ -163,6 +165,7 @@ def agenda_candidates(date: dt.date, window_days: int) -> list[AgendaItem]:
         )
     for condition in (
         GateCondition.objects.filter(status=ConditionStatus.OPEN, due_date__lt=date)
+        .exclude(project__state=ProjectState.CANCELLED)  # no gate of it will follow
         .select_related("project", "owner")
         .order_by("due_date", "id")
     ):
@@ -215,7 +218,24 @@ def _write_agenda(meeting: SteeringMeeting) -> None:
     items = agenda_candidates(meeting.date, meeting.window_days)
     for order, item in enumerate(items):
         item.meeting, item.order = meeting, order
+        prefix = item.ref.partition(":")[0]
+        if item.kind == AgendaKind.OTHER and prefix in AgendaKind.values:
+            item.kind = prefix  # a reference that names a kind (change_request:12) is of it
     AgendaItem.objects.bulk_create(items, batch_size=2000)
+
+
+def follow_cancelled_project(*, project: Project, day: dt.date) -> int:
+    """A project cancelled on ``day`` (by a Stop decision or by hand): its gate, red and
+    overdue-condition lines in the agendas of meetings not held yet (today or later) say
+    so; held meetings keep their agendas as they were (the minutes refer to them). The
+    lines stay (the committee may have the agenda in hand) until the agenda is regenerated,
+    which leaves them out. Returns the number of lines marked."""
+    return AgendaItem.objects.filter(
+        meeting__date__gte=timezone.localdate(),
+        project=project,
+        kind__in=MOOT_WHEN_CANCELLED,
+        project_cancelled_on__isnull=True,
+    ).update(project_cancelled_on=day)
 
 
 def _set(meeting: SteeringMeeting, data: dict[str, Any]) -> None:

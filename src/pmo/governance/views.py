@@ -792,6 +792,8 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "agenda": _with_more_lines(page),
             "agenda_total": page.total,
             "agenda_cut": bool(page.hidden),
+            "agenda_cancelled": page.cancelled,
+            "held": meeting.date < timezone.localdate(),
             "show_all": show_all,
             "outcomes": list(meeting.outcomes.select_related("project")),
             "minutes_form": minutes_form,

@@ -79,7 +79,7 @@ def test_the_page_shows_weeks_days_review_dates_and_states(client, users, govern
     assert overdue_card.count('class="badge warn"') == 2
     week = dt.date(2026, 3, 21).isocalendar()
     card = page.split(f'data-week="{week[0]}-W{week[1]:02d}"')[1].split("</section>")[0]
-    assert f"Week {week[1]} · 2026-03-16 – 2026-03-22" in card
+    assert f'Week {week[1]}, 2026 · <span class="nowrap">2026-03-16 – 2026-03-22</span>' in card
     assert "3 gates" in card  # the G2 of each project
 
 
