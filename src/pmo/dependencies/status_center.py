@@ -100,16 +100,29 @@ def agenda_labels(keys: list[str]) -> dict[str, str]:
     return {str(cr.pk): agenda_title(cr, counts[cr.pk]) for cr in found}
 
 
+def agenda_codes(keys: list[str]) -> dict[str, str]:
+    """The change requests' codes of agenda lines (``change_request:<pk>``) by key, for the
+    steering API's ``code`` field."""
+    from pmo.dependencies.models import ChangeRequest
+
+    pks = [int(k) for k in keys if k.isdigit()]
+    return {
+        str(pk): code
+        for pk, code in ChangeRequest.objects.filter(pk__in=pks).values_list("pk", "code")
+    }
+
+
 def register() -> None:
     """Called once from ``DependenciesConfig.ready()``."""
     if annotate in registry.annotators:
         return
     registry.annotators.append(annotate)
-    from pmo.governance.reviews import AGENDA_LABELS
+    from pmo.governance.reviews import AGENDA_CODES, AGENDA_LABELS
     from pmo.governance.steering import AGENDA_SOURCES
 
     AGENDA_SOURCES.append(agenda)
     AGENDA_LABELS[AGENDA_REF] = agenda_labels
+    AGENDA_CODES[AGENDA_REF] = agenda_codes
     registry.flags["dependency_trouble"] = Flag(
         "dependency_trouble", _("Broken or at-risk dependency"), lambda: Q(dependency_trouble=True)
     )

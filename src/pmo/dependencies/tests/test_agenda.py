@@ -58,3 +58,16 @@ def test_change_request_lines_cost_no_query_each(client: Any, users: Any, web: A
     with translation.override("zh-hans"):
         chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert chinese.count("个工作日") >= 4
+
+
+def test_the_api_names_a_change_request_line_by_its_code(client: Any, users: Any, web: Any) -> None:
+    from pmo.accounts.services import create_token
+
+    cr = _pending(users, web, "Vendor patch late")
+    meeting = create_meeting(
+        actor=users["admin"], data={"title": "SC", "date": dt.date(2026, 3, 2), "window_days": 7}
+    )
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {create_token(username='admin')}"}
+    agenda = client.get(f"/api/v1/steering-meetings/{meeting.pk}", **auth).json()["agenda"]
+    line = next(a for a in agenda if a["kind"] == "change_request")
+    assert (line["code"], line["ref"]) == (cr.code, f"change_request:{cr.pk}")
