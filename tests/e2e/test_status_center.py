@@ -43,7 +43,9 @@ def test_sign_in_lands_on_the_status_center(
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
     expect(page.locator("h1")).to_have_text("Portfolio status center")
-    expect(page.locator(".who")).to_have_text("pm · Project manager")
+    # the top bar names the person; the username is in the tooltip and the menu
+    expect(page.locator(".who")).to_have_text("Zhang Wei · Project manager")
+    expect(page.locator(".who")).to_have_attribute("title", "Zhang Wei (pm) · Project manager")
     assert codes(page) == ["T001"]
     expect(page.locator("[data-testid=project-count]")).to_have_text("1 project")
 
@@ -212,3 +214,38 @@ def test_export_follows_the_filter_chosen_via_htmx(
     assert response.status == 200
     lines = response.text().strip().splitlines()
     assert [line.split(",")[0] for line in lines[1:]] == ["T001", "T003"]
+
+
+def test_a_cancelled_project_is_out_of_the_rag_counts_and_its_page_says_it_ended(
+    sign_in: Callable[[str], Any], users: dict[str, Any], make_project: Callable[..., Any]
+) -> None:
+    import datetime as dt
+
+    from pmo.portfolio import services
+
+    # given two green projects a day late, one of which the PMO then cancels
+    late = {"baseline_finish": dt.date(2027, 8, 30), "forecast_finish": dt.date(2027, 8, 31)}
+    running, stopped = make_project(**late), make_project(**late)
+    for project in (running, stopped):
+        report(project, users["admin"], 1)
+    stopped.refresh_from_db()
+    services.update_project(
+        actor=users["admin"], project=stopped, data={"state": "cancelled"}, version=stopped.version
+    )
+    page = sign_in("admin")
+
+    # then the Green chip counts the running one only, the cancelled one counts apart
+    expect(page.locator("[data-count=green]")).to_have_text("1")
+    expect(page.locator("[data-count=cancelled]")).to_have_text("1")
+    # and only the running project's slip is red
+    red = "rgb(214, 69, 65)"
+    slip = {code: page.locator(f"tr[data-code={code}] [data-testid=slip]") for code in codes(page)}
+    assert slip[running.code].evaluate("e => getComputedStyle(e).color") == red
+    assert slip[stopped.code].evaluate("e => getComputedStyle(e).color") != red
+
+    # when its page is opened: it says it ended and offers no status report
+    page.click(f"tr[data-code={stopped.code}] a")
+    expect(page.locator("[data-testid=ended-banner] strong")).to_have_text(
+        re.compile(r"^Cancelled on \d{4}-\d{2}-\d{2}$")
+    )
+    expect(page.locator("#new-report")).to_have_count(0)

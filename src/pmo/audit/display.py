@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from pmo.audit.models import AuditEvent
+from pmo.audit.models import AuditAction, AuditEvent
 
-__all__ = ["ShownChange", "ShownEvent", "shown_events"]
+__all__ = ["ShownChange", "ShownEvent", "actor_name", "shown_events"]
 
 EMPTY = "∅"
 LONGEST = 200
@@ -37,21 +37,59 @@ PLAN_REPR = re.compile(r"^plan of (?P<project>\S+)$")
 ALLOCATION_REPR = re.compile(
     r"^(?P<resource>\d+) on \d+ (?P<first>[\d-]+)\.\.(?P<last>[\d-]+) (?P<fte>[\d.]+)$"
 )
+REPORT_REPR = re.compile(r"^\S+ (?P<period>\S+) r(?P<revision>\d+)$")
+LIFECYCLE_REPR = re.compile(r"^\d+ (?P<template>\S+) r(?P<revision>\d+)$")
+REVIEW_REPR = re.compile(r"^(?P<gate>\S+) #\d+$")
 
 
 @dataclass(frozen=True, slots=True)
 class ShownChange:
     label: str
-    before: str
+    before: str | None  # None: a value of an object created or deleted, not a change
     after: str
 
 
 @dataclass(frozen=True, slots=True)
 class ShownEvent:
     event: AuditEvent
-    actor: str
+    actor: str  # the person's name (the username when the user has no person)
     changes: list[ShownChange]
     label: str = ""  # the object in the active language (the recorded name when unknown)
+    username: str = ""  # as recorded: shown on hover, the name people sign in with
+
+
+# Objects whose ``str()`` is internal ("25 business r1"): the live row read with these
+# relations, named by the function (in the active language).
+LIVE_LABELS: dict[str, tuple[tuple[str, ...], Any]] = {
+    "governance.projectlifecycle": (
+        ("template",),
+        # a template's name says "lifecycle" already ("Business initiative lifecycle")
+        lambda row: (
+            _("%(name)s (revision %(revision)s)")
+            % {"name": row.template.display_name, "revision": row.template.revision}
+        ),
+    ),
+}
+
+
+def actor_name(event: AuditEvent) -> str:
+    """Who made ``event``, as people know them: their person's name in the active language,
+    else the user's full name, else the recorded username (``system`` for none).
+
+    Load the events with ``select_related("actor__person")`` to avoid a query per event.
+    """
+    return _actor(event.actor if event.actor_id else None, event.actor_name)
+
+
+def _actor(user: Any, recorded: str) -> str:
+    if user is not None:
+        person = getattr(user, "person", None)  # none: RelatedObjectDoesNotExist, an AttributeError
+        if person is not None:
+            return str(person.display_name)
+        if full := user.get_full_name():
+            return str(full)
+    name = recorded or SYSTEM
+    return _("system") if name == SYSTEM else name
 
 
 class _Names:
@@ -68,9 +106,14 @@ class _Names:
     def fetch(self) -> None:
         for model, keys in self._wanted.items():
             ids = [k for k in keys if k.isascii() and k.isdigit()]
-            rows = model._default_manager.filter(pk__in=ids) if ids else []
+            rows: Any = model._default_manager.filter(pk__in=ids) if ids else []
+            live = LIVE_LABELS.get(model._meta.label_lower)
+            if live and ids:
+                rows = rows.select_related(*live[0])
             self._found[model] = {str(row.pk): str(row) for row in rows}
-            self._shown[model] = {str(row.pk): _shown_name(row) for row in rows}
+            self._shown[model] = {
+                str(row.pk): live[1](row) if live else _shown_name(row) for row in rows
+            }
 
     def name(self, model: type[models.Model], key: Any) -> str:
         return self._found.get(model, {}).get(str(key), f"#{key}")
@@ -89,8 +132,12 @@ def _shown_name(row: models.Model) -> str:
 
 
 def _translated_name(model: type[models.Model] | None) -> bool:
-    """Rows of ``model`` have a name in each language (``display_name``)."""
-    return model is not None and isinstance(getattr(model, "display_name", None), property)
+    """Rows of ``model`` have a name in each language (``display_name``), or are named by
+    :data:`LIVE_LABELS`."""
+    return model is not None and (
+        isinstance(getattr(model, "display_name", None), property)
+        or model._meta.label_lower in LIVE_LABELS
+    )
 
 
 def _want_label(event: AuditEvent, model: type[models.Model] | None, names: _Names) -> None:
@@ -106,10 +153,31 @@ def _want_label(event: AuditEvent, model: type[models.Model] | None, names: _Nam
 def _label(event: AuditEvent, model: type[models.Model] | None, names: _Names) -> str:
     """The object of ``event`` as the page names it: the current name in the active language
     where the row has one, else the recorded name with its English words translated."""
-    if _translated_name(model):
-        return names.shown_name(model, event.object_id) or event.object_repr  # type: ignore[arg-type]
+    shown = names.shown_name(model, event.object_id) if model is not None else None
+    if shown and _translated_name(model):
+        return shown
     if event.object_type == "scheduling.plan" and (match := PLAN_REPR.match(event.object_repr)):
         return _("plan of %(project)s") % {"project": match["project"]}
+    if event.object_type == "portfolio.statusreport" and (
+        match := REPORT_REPR.match(event.object_repr)
+    ):
+        if match["revision"] == "1":
+            return _("status report %(period)s") % {"period": match["period"]}
+        return _("status report %(period)s, revision %(revision)s") % {
+            "period": match["period"],
+            "revision": match["revision"],
+        }
+    if event.object_type == "governance.projectlifecycle" and (
+        match := LIFECYCLE_REPR.match(event.object_repr)
+    ):  # the lifecycle is gone: its template's code
+        return _("lifecycle %(name)s (revision %(revision)s)") % {
+            "name": match["template"],
+            "revision": match["revision"],
+        }
+    if event.object_type == "governance.gatereview" and (
+        match := REVIEW_REPR.match(event.object_repr)
+    ):
+        return _("review of gate %(gate)s") % {"gate": match["gate"]}
     if event.object_type == "resources.allocation" and (
         match := ALLOCATION_REPR.match(event.object_repr)
     ):
@@ -144,8 +212,10 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any
 def _value(
     field: models.Field[Any, Any] | None, value: Any, names: _Names, *, wall_clock: bool = False
 ) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == [] or value == {}:
         return EMPTY
+    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+        value = ", ".join(str(v) for v in value)  # codes and names, not a Python list
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if field is not None and field.is_relation and field.related_model is not None:
@@ -177,9 +247,46 @@ def _pair(recorded: Any) -> tuple[Any, Any]:
     return None, recorded
 
 
+def _hidden(field: models.Field[Any, Any] | None) -> bool:
+    """Bookkeeping no reader asks about: the row's id and fields no form edits (counters,
+    denormalised pointers)."""
+    return field is not None and (field.primary_key or not field.editable)
+
+
+def _loaded(event: AuditEvent) -> bool:
+    """The actor and their person came with the event (``select_related("actor__person")``)."""
+    if not AuditEvent.actor.is_cached(event):  # type: ignore[attr-defined]
+        return False
+    user = event.actor
+    return user is not None and type(user).person.is_cached(user)  # type: ignore[attr-defined]
+
+
+def _default(field: models.Field[Any, Any] | None, names: _Names) -> str | None:
+    """The field's default as shown: a created or deleted object's defaults say nothing."""
+    if field is None or not field.has_default() or callable(field.default):
+        return None
+    return _value(field, field.default, names)
+
+
+def _users(events: list[AuditEvent]) -> dict[int, Any]:
+    """The actors of ``events`` with their person, in one query (none if already loaded)."""
+    found = {e.actor_id: e.actor for e in events if e.actor_id and _loaded(e)}
+    wanted = {e.actor_id for e in events if e.actor_id and e.actor_id not in found}
+    if wanted:
+        user_model = AuditEvent._meta.get_field("actor").related_model
+        rows = user_model._default_manager.filter(pk__in=wanted).select_related("person")  # type: ignore[union-attr]
+        found.update({row.pk: row for row in rows})
+    return found
+
+
 def shown_events(events: list[AuditEvent]) -> list[ShownEvent]:
-    """``events`` with readable changes: one query per related model, whatever their number."""
+    """``events`` with readable changes: one query per related model, whatever their number.
+
+    Created and deleted objects list their values (not "∅ → value") and leave out the empty
+    ones; ids and fields no form edits are left out; actors are named as people know them.
+    """
     names = _Names()
+    users = _users(events)
     parsed: list[
         tuple[
             AuditEvent,
@@ -204,28 +311,34 @@ def shown_events(events: list[AuditEvent]) -> list[ShownEvent]:
     shown = []
     for event, model, fields, wall_clock in parsed:
         changes = []
+        whole = event.action in (AuditAction.CREATE, AuditAction.DELETE)
         for name, pair in event.changes.items():
             field = fields[name]
+            if _hidden(field):
+                continue
             before, after = _pair(pair)
             local = name in wall_clock
             # a pseudo-field of a service ("plan", "milestone") and its fixed words read through
             # the catalogue; names and numbers pass through unchanged
             words = name.replace("_", " ")
             label = str(field.verbose_name) if field is not None else (_(words) if words else name)
-            change = ShownChange(
-                label,
-                _value(field, before, names, wall_clock=local),
-                _value(field, after, names, wall_clock=local),
-            )
-            if change.before != change.after:  # "" → None reads "∅ → ∅": nothing to show
-                changes.append(change)
-        actor = event.actor_name or SYSTEM
+            shown_before = _value(field, before, names, wall_clock=local)
+            shown_after = _value(field, after, names, wall_clock=local)
+            gone = shown_after if event.action == AuditAction.DELETE else shown_before
+            if whole and gone == EMPTY:  # the object's value, the side that is not empty
+                value = shown_before if event.action == AuditAction.DELETE else shown_after
+                if value != EMPTY and value != _default(field, names):
+                    changes.append(ShownChange(label, None, value))
+            elif shown_before != shown_after:  # "" → None reads "∅ → ∅": nothing to show
+                changes.append(ShownChange(label, shown_before, shown_after))
+        user = users.get(event.actor_id) if event.actor_id else None
         shown.append(
             ShownEvent(
                 event,
-                _("system") if actor == SYSTEM else actor,
+                _actor(user, event.actor_name),
                 changes,
                 _label(event, model, names),
+                event.actor_name if event.actor_name != SYSTEM else "",
             )
         )
     return shown

@@ -233,7 +233,8 @@ AUTH_USER_MODEL = "accounts.User"
 # checked (ADR 0011). API bearer tokens do not go through these backends.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # the stock backend, reading the user with their person (the top bar names them)
+    "pmo.accounts.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

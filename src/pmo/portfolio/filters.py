@@ -28,7 +28,14 @@ from django.utils.translation import gettext_lazy as _
 from pmo.accounts.models import OrgUnit
 from pmo.core.models import MAX_ID
 from pmo.portfolio.extensions import registry
-from pmo.portfolio.models import PHASE_ORDER, Phase, PmoType, Project, ProjectState
+from pmo.portfolio.models import (
+    ENDED_STATES,
+    PHASE_ORDER,
+    Phase,
+    PmoType,
+    Project,
+    ProjectState,
+)
 from pmo.portfolio.periods import due_period
 from pmo.portfolio.raid import (
     HIGH_RISK_SCORE,
@@ -202,6 +209,9 @@ def filter_projects(qs: QuerySet[Project], filters: dict[str, Any]) -> QuerySet[
     if value := filters.get("state"):
         qs = qs.filter(state=value)
     if value := filters.get("rag"):
+        # running projects only, as the summary counts them: an ended project's last report
+        # is history, not its status
+        qs = qs.exclude(state__in=ENDED_STATES)
         qs = (
             qs.filter(latest_report__isnull=True)
             if value == "none"

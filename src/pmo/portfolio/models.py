@@ -207,6 +207,11 @@ class Project(BilingualNameModel, VersionedModel):
         return f"{self.code} {self.display_name}"
 
     @property
+    def is_ended(self) -> bool:
+        """Closed or cancelled: no longer runs (no reports due, no slip to chase)."""
+        return self.state in ENDED_STATES
+
+    @property
     def slip_days(self) -> int | None:
         """Forecast finish minus baseline finish, in calendar days (positive = late)."""
         if self.forecast_finish and self.baseline_finish:

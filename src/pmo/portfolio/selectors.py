@@ -10,11 +10,13 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from pmo.accounts.models import OrgUnit, OrgUnitKind, Person, User
+from pmo.audit.display import actor_name
 from pmo.audit.models import AuditEvent
 from pmo.audit.selectors import list_events
 from pmo.portfolio.access import visible_projects
 from pmo.portfolio.filters import annotate_status, filter_projects, missing_q
 from pmo.portfolio.models import (
+    ENDED_STATES,
     Milestone,
     Program,
     Project,
@@ -25,6 +27,8 @@ from pmo.portfolio.models import (
 from pmo.portfolio.raid import RAID_MODELS, Action, Assumption, Decision, Issue, RaidItem, Risk
 
 __all__ = [
+    "Ending",
+    "get_ending",
     "get_project_page",
     "list_raid_items",
     "list_status_reports",
@@ -53,7 +57,9 @@ def status_summary(qs: QuerySet[Project], today: dt.date | None = None) -> dict[
     counts only the reports of its week). "Decision needed" is a decision asked in that
     report or one pending in the RAID log; ``decision_report`` and ``decision_raid`` count
     each source on its own (a project may be in both). ``closed`` (completed) and
-    ``cancelled`` count the projects that no longer run, apart.
+    ``cancelled`` count the projects that no longer run, apart: the RAG, trend and decision
+    counts (and ``running``, the RAG bar's whole) are of running projects only, since an
+    ended project's last report no longer says how it is doing.
 
     The flags are recomputed from their conditions rather than read from the
     annotations of ``qs``: Django drops CASE annotations when it wraps an annotated
@@ -63,19 +69,24 @@ def status_summary(qs: QuerySet[Project], today: dt.date | None = None) -> dict[
         project=OuterRef("pk"), status="open", decision_status="pending"
     )
     base = Project.objects.filter(pk__in=qs.order_by().values("pk"))
+    running = ~Q(state__in=ENDED_STATES)
     return base.aggregate(
         total=Count("pk"),
-        red=Count("pk", filter=Q(latest_report__overall=3)),
-        amber=Count("pk", filter=Q(latest_report__overall=2)),
-        green=Count("pk", filter=Q(latest_report__overall=1)),
-        unrated=Count("pk", filter=Q(latest_report__isnull=True)),
+        running=Count("pk", filter=running),
+        red=Count("pk", filter=running & Q(latest_report__overall=3)),
+        amber=Count("pk", filter=running & Q(latest_report__overall=2)),
+        green=Count("pk", filter=running & Q(latest_report__overall=1)),
+        unrated=Count("pk", filter=running & Q(latest_report__isnull=True)),
         missing=Count("pk", filter=missing_q(today or timezone.localdate())),
-        worse=Count("pk", filter=Q(trend=-1)),
-        decision=Count("pk", filter=Q(Exists(pending)) | Q(latest_report__decision_needed=True)),
+        worse=Count("pk", filter=running & Q(trend=-1)),
+        decision=Count(
+            "pk",
+            filter=running & (Q(Exists(pending)) | Q(latest_report__decision_needed=True)),
+        ),
         # the two sources of "decision needed", counted apart: the one-page report only
         # knows the first (what the reports of its week ask for)
-        decision_report=Count("pk", filter=Q(latest_report__decision_needed=True)),
-        decision_raid=Count("pk", filter=Q(Exists(pending))),
+        decision_report=Count("pk", filter=running & Q(latest_report__decision_needed=True)),
+        decision_raid=Count("pk", filter=running & Q(Exists(pending))),
         # completed and cancelled projects counted apart (a PMO's delivery measures)
         closed=Count("pk", filter=Q(state=ProjectState.CLOSED)),
         cancelled=Count("pk", filter=Q(state=ProjectState.CANCELLED)),
@@ -139,6 +150,38 @@ def list_raid_items(project: Project, kind: str) -> QuerySet[RaidItem]:
     return qs.order_by("status", "due_date", "id")
 
 
+@dataclass(frozen=True)
+class Ending:
+    """When (and by whom) a closed or cancelled project ended, as its audit trail says."""
+
+    state: str
+    day: dt.date | None  # None: no recorded change of state (e.g. loaded as closed)
+    actor: str
+
+
+def get_ending(project: Project) -> Ending | None:
+    """The ending of an ended project (``None`` for a running one): the newest audit event of
+    the project that moved its state into the one it is in now.
+
+    The audit trail is the one record of every way a project ends (a Stop or closure gate
+    decision in governance, the PMO by hand); the gate and rationale of a stop are
+    governance's and shown by its panel.
+    """
+    if not project.is_ended:
+        return None
+    events = AuditEvent.objects.filter(
+        object_type=Project._meta.label_lower,
+        object_id=str(project.pk),
+        changes__has_key="state",
+    ).order_by("-timestamp", "-id")
+    event = events.select_related("actor__person").first()
+    recorded = event.changes.get("state") if event else None
+    # a state set without a record (a migration) leaves the newest record saying another state
+    if event is None or not isinstance(recorded, list) or recorded[-1] != project.state:
+        return Ending(project.state, None, "")
+    return Ending(project.state, timezone.localdate(event.timestamp), actor_name(event))
+
+
 @dataclass
 class ProjectPage:
     """Everything the project page shows."""
@@ -154,6 +197,7 @@ class ProjectPage:
     assumptions: list[Assumption]
     audit: list[AuditEvent]
     heat: list[list[int]]
+    ending: Ending | None
 
 
 def get_project_page(project: Project, *, audit_limit: int = 50) -> ProjectPage:
@@ -176,7 +220,8 @@ def get_project_page(project: Project, *, audit_limit: int = 50) -> ProjectPage:
         decisions=list(list_raid_items(project, "decisions")),  # type: ignore[arg-type]
         assumptions=list(list_raid_items(project, "assumptions")),  # type: ignore[arg-type]
         audit=list(
-            list_events(scope=f"project:{project.pk}").select_related("actor")[:audit_limit]
+            list_events(scope=f"project:{project.pk}").select_related("actor__person")[:audit_limit]
         ),
         heat=heat,
+        ending=get_ending(project),
     )

@@ -27,6 +27,7 @@ from pmo.portfolio.models import (
     Portfolio,
     Program,
     Project,
+    ProjectState,
     Rag,
     ReportState,
     StatusReport,
@@ -41,6 +42,7 @@ __all__ = [
     "create_project",
     "create_raid_item",
     "create_status_report",
+    "require_reporting",
     "submit_status_report",
     "update_milestone",
     "update_project",
@@ -271,6 +273,16 @@ def _check_report(report: StatusReport) -> None:
         )
 
 
+def require_reporting(project: Project) -> None:
+    """A cancelled project no longer reports (its stop is its last word); a closed one may
+    still submit its final report or correct one (ADR 0001, "Ended projects")."""
+    if project.state == ProjectState.CANCELLED:
+        raise ConflictError(
+            _("project %(code)s is cancelled: it no longer takes status reports")
+            % {"code": project.code}
+        )
+
+
 def _set_report_data(report: StatusReport, data: dict[str, Any]) -> None:
     for field, value in data.items():
         if field not in REPORT_FIELDS:
@@ -299,6 +311,7 @@ def create_status_report(
     """
     project = _locked(Project, project.pk)
     require_edit(actor, project)
+    require_reporting(project)
     today = today or timezone.localdate()
     per = parse_period(period)
     if per.cadence != project.cadence:
@@ -378,6 +391,7 @@ def update_status_report(
     """Edit a draft. Submitted reports are immutable: write a revision instead (409)."""
     report = _locked(StatusReport, report.pk)
     require_edit(actor, report.project)
+    require_reporting(report.project)
     if report.state != ReportState.DRAFT:
         raise ConflictError(
             _(
@@ -408,6 +422,7 @@ def submit_status_report(*, actor: User, report: StatusReport, version: int | No
     report = _locked(StatusReport, report.pk)
     project = _locked(Project, report.project_id)
     require_edit(actor, project)
+    require_reporting(project)
     if report.state != ReportState.DRAFT:
         raise ConflictError(
             _("report %(period)s r%(revision)s is submitted already")

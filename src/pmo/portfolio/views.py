@@ -139,6 +139,11 @@ def statusreport_create(request: HttpRequest, code: str) -> HttpResponse:
     if not can_edit_project(user_of(request), project):
         messages.error(request, _("You may read this project but not report on it."))
         return redirect("portfolio:project_detail", code=project.code)
+    try:
+        services.require_reporting(project)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("portfolio:project_detail", code=project.code)
     today = timezone.localdate()
     if request.method == "POST":
         form = StatusReportForm(request.POST, project=project, today=today)

@@ -31,7 +31,8 @@ def test_the_status_center_filters_counts_and_marks_cancelled_projects(users, en
     html = client.get("/", {"state": "cancelled"}).content.decode()
     # then: only the cancelled ones, each marked, and the filter offers the state
     assert html.count("<tr data-code=") == 2
-    assert '<tr data-code="KILL1">' in html and '<tr data-code="KILL2">' in html
+    assert '<tr data-code="KILL1" class="ended">' in html
+    assert '<tr data-code="KILL2" class="ended">' in html
     assert html.count('data-state="cancelled">Cancelled</span>') == 2
     assert '<option value="cancelled" selected>Cancelled</option>' in html
     # and unfiltered: completed and cancelled counted apart; no running badge

@@ -118,6 +118,7 @@ def test_summary_counts_follow_the_filters(users, make_project):
     summary = status_summary(status_center(users["exec"], {}, today=today), today=today)
     assert summary == {
         "total": 3,
+        "running": 3,
         "red": 1,
         "amber": 1,
         "green": 0,
