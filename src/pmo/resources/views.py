@@ -513,7 +513,8 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
             status = 422
             messages.error(request, _("The allocation was not saved: correct the form below."))
         except DomainError as exc:
-            if action in ("delete", "commit"):
+            if action in ("delete", "commit") or not form.is_bound:
+                # refused before the form was read (a damaged version): say so, page again
                 messages.error(request, exc.message)
                 return redirect(here)
             add_domain_error(form, exc)
