@@ -428,7 +428,9 @@ class MeetingOutcomeOut(Schema):
         return obj.project.code
 
 
-class SteeringMeetingOut(Schema):
+class _MeetingFields(Schema):
+    """What the list and the single meeting both say of a meeting."""
+
     id: int
     title: str
     date: dt.date
@@ -438,8 +440,11 @@ class SteeringMeetingOut(Schema):
     window_days: int
     location: str
     has_minutes: bool
-    minutes: str
     version: int
+
+
+class SteeringMeetingOut(_MeetingFields):
+    minutes: str
     agenda: list[AgendaItemOut]
     outcomes: list[MeetingOutcomeOut]
 
@@ -460,21 +465,11 @@ class SteeringMeetingOut(Schema):
         return list(obj.outcomes.select_related("project"))
 
 
-class SteeringMeetingSummaryOut(Schema):
+class SteeringMeetingSummaryOut(_MeetingFields):
     """A meeting as the list shows it: what it is and how long its agenda is, without the
     agenda itself (a big portfolio's runs to thousands of lines; read it from
     ``GET /steering-meetings/{id}``)."""
 
-    id: int
-    title: str
-    date: dt.date
-    state: Literal["planned", "held"] = Field(
-        description="planned: on or after today; held: before today"
-    )
-    window_days: int
-    location: str
-    has_minutes: bool
-    version: int
     agenda_lines: int
     agenda_by_kind: dict[str, int] = Field(
         description="agenda lines per kind, every kind (0 without lines): gate, red, "

@@ -483,38 +483,34 @@ def _check_checklist(
     """
     errors: list[dict[str, str]] = []
     shown: list[str] = []
-    rows = {c.criterion_id: n for n, c in enumerate(review.checks.all(), start=1)}
-    for i, item in enumerate(checks):
-        criterion = item.get("criterion_id")
-        if criterion not in rows:
-            unknown = _("criterion %(id)s is not one of gate %(gate)s") % {
-                "id": criterion,
-                "gate": review.gate.code,
-            }
-            errors.append({"field": f"checks.{i}.criterion_id", "message": unknown})
-            shown.append(unknown)
-        elif problem := _link_problem((item.get("evidence_url") or "").strip()):
-            errors.append({"field": f"checks.{i}.evidence_url", "message": problem})
-            shown.append(
-                _("Criteria row %(row)s, evidence link: %(problem)s")
-                % {"row": rows[criterion], "problem": problem}  # type: ignore[index]
-            )
-    rows = {d.deliverable_id: n for n, d in enumerate(review.deliverables.all(), start=1)}
-    for i, item in enumerate(deliverables):
-        deliverable = item.get("deliverable_id")
-        if deliverable not in rows:
-            unknown = _("deliverable %(id)s is not one of gate %(gate)s") % {
-                "id": deliverable,
-                "gate": review.gate.code,
-            }
-            errors.append({"field": f"deliverables.{i}.deliverable_id", "message": unknown})
-            shown.append(unknown)
-        elif problem := _link_problem((item.get("url") or "").strip()):
-            errors.append({"field": f"deliverables.{i}.url", "message": problem})
-            shown.append(
-                _("Deliverables row %(row)s, document link: %(problem)s")
-                % {"row": rows[deliverable], "problem": problem}  # type: ignore[index]
-            )
+    for part, key, link, rows, unknown_text, row_text in (
+        (
+            "checks",
+            "criterion_id",
+            "evidence_url",
+            {c.criterion_id: n for n, c in enumerate(review.checks.all(), start=1)},
+            _("criterion %(id)s is not one of gate %(gate)s"),
+            _("Criteria row %(row)s, evidence link: %(problem)s"),
+        ),
+        (
+            "deliverables",
+            "deliverable_id",
+            "url",
+            {d.deliverable_id: n for n, d in enumerate(review.deliverables.all(), start=1)},
+            _("deliverable %(id)s is not one of gate %(gate)s"),
+            _("Deliverables row %(row)s, document link: %(problem)s"),
+        ),
+    ):
+        items = checks if part == "checks" else deliverables
+        for i, item in enumerate(items):
+            pk = item.get(key)
+            if pk not in rows:
+                unknown = unknown_text % {"id": pk, "gate": review.gate.code}
+                errors.append({"field": f"{part}.{i}.{key}", "message": unknown})
+                shown.append(unknown)
+            elif problem := _link_problem((item.get(link) or "").strip()):
+                errors.append({"field": f"{part}.{i}.{link}", "message": problem})
+                shown.append(row_text % {"row": rows[pk], "problem": problem})
     if errors:
         raise ValidationFailed("; ".join(shown), errors=errors)
 
