@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pmo.accounts.models import OrgUnit, Person
 from pmo.core.i18n import pick
@@ -38,7 +39,7 @@ class AllocationSource(models.TextChoices):
 
 class ScenarioState(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    COMMITTED = "committed", _("Committed")
+    COMMITTED = "committed", pgettext_lazy("scenario state", "Committed")
     DISCARDED = "discarded", _("Discarded")
 
 
