@@ -198,12 +198,36 @@ def _sync_project(
         )
 
 
+def _close_conditions_of_cancelled(actor: User | None, project: Project, day: dt.date) -> None:
+    """A cancelled project's open gate conditions no longer apply: closed on ``day`` with a
+    note saying why (audited), so no one is chased for them and the counts drop."""
+    note = _("closed: the project was cancelled")
+    for condition in GateCondition.objects.filter(project=project, status=ConditionStatus.OPEN):
+        condition.status, condition.closed_on = ConditionStatus.CLOSED, day
+        condition.closing_note = note
+        condition.version += 1
+        condition.save(
+            update_fields=["status", "closed_on", "closing_note", "version", "updated_at"]
+        )
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=condition,
+            scope=_scope(project),
+            changes={"status": [ConditionStatus.OPEN, ConditionStatus.CLOSED]},
+        )
+    lifecycle = ProjectLifecycle.objects.filter(project=project).first()
+    if lifecycle is not None:
+        _refresh(lifecycle)
+
+
 def stop_cancelled_lifecycle(*, actor: User | None, project: Project, day: dt.date) -> None:
     """A project set to *Cancelled* by hand (not by a Stop decision) stops its lifecycle the
     same way a Stop does: the phase it is in ends on ``day``, open review requests are
     withdrawn, and the gate calendar and status center no longer expect its gates."""
     if project.state != ProjectState.CANCELLED:
         return
+    _close_conditions_of_cancelled(actor, project, day)
     lifecycle = (
         ProjectLifecycle.objects.select_for_update()
         .filter(project=project, state=LifecycleState.ACTIVE)

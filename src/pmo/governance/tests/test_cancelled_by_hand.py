@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pmo.governance import services
@@ -47,3 +48,31 @@ def test_a_stop_decision_is_not_stopped_twice(users: Any, governed: Any) -> None
     project.refresh_from_db()
     assert (project.state, lifecycle.state) == (ProjectState.CANCELLED, LifecycleState.STOPPED)
     assert lifecycle.version == 2  # started (1), the stop (2): the hand-cancel path did nothing
+
+
+def test_a_cancelled_project_s_open_conditions_are_closed(users: Any, governed: Any) -> None:
+    from pmo.governance.models import GateCondition
+    from pmo.governance.tests.conftest import tick_all
+
+    project = governed(code="HC5")
+    review = tick_all(users, services.request_review(actor=users["pm"], project=project))
+    services.decide_gate(
+        actor=users["exec"],
+        review=review,
+        outcome="go_conditions",
+        conditions=[
+            {
+                "text": "Sign the contract",
+                "owner_id": users["pm"].person.pk,
+                "due_date": dt.date(2149, 12, 31),
+            }
+        ],
+    )
+    assert ProjectLifecycle.objects.get(project=project).open_conditions == 1
+    lifecycle = _cancel(users, project)
+    condition = GateCondition.objects.get(project=project)
+    assert (condition.status, condition.closing_note) == (
+        "closed",
+        "closed: the project was cancelled",
+    )
+    assert lifecycle.open_conditions == 0
