@@ -1,16 +1,20 @@
 from django.urls import path
 
-from pmo.governance import views
+from pmo.governance import calendar_views, steering_views, template_views, views
 
 app_name = "governance"
 
 urlpatterns = [
-    path("lifecycle-templates/", views.template_list, name="template_list"),
-    path("lifecycle-templates/new/", views.template_create, name="template_create"),
-    path("lifecycle-templates/<int:template_id>/", views.template_detail, name="template_detail"),
+    path("lifecycle-templates/", template_views.template_list, name="template_list"),
+    path("lifecycle-templates/new/", template_views.template_create, name="template_create"),
+    path(
+        "lifecycle-templates/<int:template_id>/",
+        template_views.template_detail,
+        name="template_detail",
+    ),
     path(
         "lifecycle-templates/<int:template_id>/delete/",
-        views.template_delete,
+        template_views.template_delete,
         name="template_delete",
     ),
     path("projects/<str:code>/lifecycle/", views.lifecycle_detail, name="lifecycle_detail"),
@@ -36,8 +40,10 @@ urlpatterns = [
         views.condition_close,
         name="condition_close",
     ),
-    path("gate-calendar/", views.gate_calendar, name="calendar"),
-    path("gate-calendar.ics", views.gate_calendar_ics, name="calendar_ics"),
-    path("steering-meetings/", views.meeting_list, name="meeting_list"),
-    path("steering-meetings/<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),
+    path("gate-calendar/", calendar_views.gate_calendar, name="calendar"),
+    path("gate-calendar.ics", calendar_views.gate_calendar_ics, name="calendar_ics"),
+    path("steering-meetings/", steering_views.meeting_list, name="meeting_list"),
+    path(
+        "steering-meetings/<int:meeting_id>/", steering_views.meeting_detail, name="meeting_detail"
+    ),
 ]

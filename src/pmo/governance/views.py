@@ -1,52 +1,38 @@
-"""Web pages of governance. Thin: read via selectors, write via services."""
+"""Web pages of governance: project lifecycles, gate reviews and conditions (templates,
+the gate calendar and steering meetings have their own modules). Thin: read via selectors,
+write via services."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pmo.accounts.models import TokenScope, user_of
-from pmo.accounts.services import authenticate_token, renew_calendar_token
-from pmo.core.dates import FIRST_DATE, LAST_DATE, date_out_of_range
+from pmo.accounts.models import user_of
+from pmo.core.dates import FIRST_DATE, LAST_DATE
 from pmo.core.errors import DomainError, FieldError, NotFoundError, ValidationFailed
 from pmo.core.http import posted_version
 from pmo.core.models import as_id
-from pmo.governance import attachments, calendar, ical, selectors, services, steering
+from pmo.governance import attachments, selectors, services
 from pmo.governance.forms import (
     DecisionForm,
-    MeetingForm,
-    MinutesForm,
-    OutcomeForm,
-    PhaseFormSet,
     ReviewRequestForm,
-    TemplateForm,
-    TemplateHeaderForm,
-    add_errors_at_fields,
-    definition_from_forms,
-    initial_from_definition,
-    template_error_text,
 )
 from pmo.governance.models import (
     GateCondition,
     GateReview,
     LifecycleTemplate,
     ReviewState,
-    SteeringMeeting,
 )
 from pmo.portfolio.access import can_edit_project, get_visible_project
 
@@ -56,128 +42,6 @@ def _project_or_404(request: HttpRequest, code: str) -> Any:
         return get_visible_project(user_of(request), code)
     except NotFoundError as exc:
         raise Http404(exc.message) from None
-
-
-def _template_or_404(template_id: int) -> LifecycleTemplate:
-    template = selectors.list_templates().filter(pk=template_id).first()
-    if template is None:
-        raise Http404("no such template")
-    return template
-
-
-# --- templates --------------------------------------------------------------------------------
-
-
-@login_required
-def template_list(request: HttpRequest) -> HttpResponse:
-    """Every template revision with the number of projects that follow it."""
-    return render(
-        request,
-        "governance/lifecycletemplate_list.html",
-        {"templates": selectors.list_templates(), "can_define": user_of(request).is_pmo_admin},
-    )
-
-
-@login_required
-def template_detail(request: HttpRequest, template_id: int) -> HttpResponse:
-    """Phases, gates, criteria, deliverables and deciders of one revision."""
-    template = _template_or_404(template_id)
-    return render(
-        request,
-        "governance/lifecycletemplate_detail.html",
-        {
-            "template": template,
-            "phases": selectors.template_structure(template),
-            "can_define": user_of(request).is_pmo_admin,
-        },
-    )
-
-
-def _source_definition(request: HttpRequest) -> dict[str, Any]:
-    source = request.GET.get("from")
-    base = (
-        LifecycleTemplate.objects.filter(pk=pk).first() if (pk := as_id(source)) else None
-    ) or LifecycleTemplate.objects.filter(code="generic").order_by("-revision").first()
-    return selectors.template_definition(base) if base else {"phases": []}
-
-
-@login_required
-def template_create(request: HttpRequest) -> HttpResponse:
-    """Define a template, or the next revision of one (``?from=<id>`` starts from it).
-
-    The structured editor (a row per phase, criteria and deliverables one per line) is the
-    default; ``?mode=json`` edits the same definition as JSON (the API's shape).
-    """
-    if not user_of(request).is_pmo_admin:
-        messages.error(request, _("Only a PMO admin may define lifecycle templates."))
-        return redirect("governance:template_list")
-    mode = request.POST.get("mode") or request.GET.get("mode") or "form"
-    json_form = header = phases = None
-    errors: list[str] = []
-    if request.method == "POST":
-        definition = None
-        if mode == "json":
-            json_form = TemplateForm(request.POST)
-            if json_form.is_valid():
-                definition = json_form.cleaned_data["definition"]
-        else:
-            header, phases = TemplateHeaderForm(request.POST), PhaseFormSet(request.POST)
-            if header.is_valid() and phases.is_valid():
-                definition = definition_from_forms(header, phases)
-        if definition is not None:
-            try:
-                template = services.create_template(actor=user_of(request), definition=definition)
-            except DomainError as exc:
-                kept = (
-                    [i for i, f in enumerate(phases.forms) if f.cleaned_data and not f.is_blank()]
-                    if phases is not None
-                    else None
-                )
-                errors = [
-                    template_error_text(e["field"], e["message"], kept)
-                    for e in exc.errors or [{"field": "", "message": exc.message}]
-                ]
-            else:
-                messages.success(request, _("Template %(name)s saved.") % {"name": template})
-                return redirect("governance:template_detail", template_id=template.pk)
-    elif mode == "json":
-        definition = _source_definition(request)
-        json_form = TemplateForm(
-            initial={"definition": json.dumps(definition, ensure_ascii=False, indent=2)}
-        )
-    else:
-        initial_header, rows = initial_from_definition(_source_definition(request))
-        header, phases = TemplateHeaderForm(initial=initial_header), PhaseFormSet(initial=rows)
-    return render(
-        request,
-        "governance/lifecycletemplate_form.html",
-        {
-            "mode": mode,
-            "form": json_form,
-            "header": header,
-            "phases": phases,
-            "errors": errors,
-            "source": request.GET.get("from", ""),
-            "source_template": (
-                LifecycleTemplate.objects.filter(pk=pk).first()
-                if (pk := as_id(request.GET.get("from")))
-                else None
-            ),
-        },
-    )
-
-
-@login_required
-@require_POST
-def template_delete(request: HttpRequest, template_id: int) -> HttpResponse:
-    template = _template_or_404(template_id)
-    try:
-        services.delete_template(actor=user_of(request), template=template)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("governance:template_detail", template_id=template.pk)
-    messages.success(request, _("Template deleted."))
-    return redirect("governance:template_list")
 
 
 # --- project lifecycle and reviews ------------------------------------------------------------
@@ -603,201 +467,3 @@ def condition_close(request: HttpRequest, code: str, condition_id: int) -> HttpR
     else:
         messages.success(request, _("Condition closed."))
     return redirect("governance:lifecycle_detail", code=project.code)
-
-
-# --- gate calendar ----------------------------------------------------------------------------
-
-
-def _window(request: HttpRequest) -> tuple[dt.date, dt.date]:
-    try:
-        start = dt.date.fromisoformat(request.GET.get("start", ""))
-    except ValueError:
-        start = timezone.localdate()
-    if date_out_of_range(start):  # year 9999 + 90 days would overflow
-        start = timezone.localdate()
-    try:
-        days = max(1, min(int(request.GET.get("days", "90")), 731))
-    except ValueError:
-        days = 90
-    return start, start + dt.timedelta(days=days)
-
-
-CALENDAR_PAGE_SIZE = 200
-"""Gates per page of the gate calendar (a big portfolio has thousands in 90 days)."""
-
-
-@login_required
-def gate_calendar(request: HttpRequest) -> HttpResponse:
-    """Upcoming and overdue gates across the portfolio, a week at a time and by day, each with
-    its review's date and state (what a PMO plans steering meetings from); POST makes the user
-    a new subscription link for calendar applications (shown once; the previous one stops
-    working)."""
-    subscription = ""
-    if request.method == "POST":
-        token = renew_calendar_token(user=user_of(request))
-        feed = reverse("governance:calendar_ics")
-        subscription = request.build_absolute_uri(f"{feed}?token={token}")
-    start, end = _window(request)
-    rows = calendar.gate_calendar_rows(user_of(request), start, end)
-    page = Paginator(rows, CALENDAR_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "governance/gate_calendar.html",
-        {
-            "weeks": calendar.calendar_weeks(calendar.calendar_entries(page.object_list)),
-            "start": start,
-            "end": end,
-            "days": (end - start).days,
-            "count": page.paginator.count,
-            "page": page,
-            "query": urlencode({"start": start.isoformat(), "days": (end - start).days}),
-            "subscription": subscription,
-            "today": timezone.localdate(),
-            "first_date": FIRST_DATE.isoformat(),
-            "last_date": LAST_DATE.isoformat(),
-        },
-    )
-
-
-def gate_calendar_ics(request: HttpRequest) -> HttpResponse:
-    """The gate calendar as iCalendar; session, or ``?token=`` (a calendar token, which reads
-    this feed and nothing else) for calendar applications."""
-    user = user_of(request)
-    if not user.is_authenticated:
-        token = request.GET.get("token") or ""
-        found = authenticate_token(token, scope=TokenScope.CALENDAR) if token else None
-        if found is None:
-            return HttpResponse("authentication required", status=401, content_type="text/plain")
-        user = found
-    start, end = _window(request)
-    # a calendar application sends no session and its own Accept-Language: the feed speaks
-    # the language its owner chose (the request's otherwise)
-    with translation.override(getattr(user, "language", "") or translation.get_language()):
-        body = ical.gate_calendar_ics(
-            calendar.gate_calendar(user, start - dt.timedelta(days=30), end),
-            host=request.get_host().split(":")[0],
-            name=_("Gate calendar"),
-        )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="gate-calendar.ics"'
-    return response
-
-
-# --- steering committee -----------------------------------------------------------------------
-
-
-def _require_meeting_reader(user: Any) -> None:
-    if not user.reads_whole_portfolio:
-        raise PermissionDenied(
-            _("steering meetings span the whole portfolio: they are for those who read all of it")
-        )
-
-
-@login_required
-def meeting_list(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
-    _require_meeting_reader(user)
-    form = MeetingForm(request.POST or None, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = steering.create_meeting(actor=user, data=form.cleaned_data)
-        except DomainError as exc:
-            add_errors_at_fields(form, exc.errors or [{"field": "", "message": exc.message}])
-        else:
-            return redirect("governance:meeting_detail", meeting_id=meeting.pk)
-    return render(
-        request,
-        "governance/steeringmeeting_list.html",
-        {"meetings": SteeringMeeting.objects.all()[:100], "form": form, "can_plan": user.is_pmo},
-    )
-
-
-AGENDA_PER_TOPIC = 50
-"""Lines of each agenda topic shown before "show all" (big portfolios' agendas run long)."""
-
-
-def _with_more_lines(page: selectors.AgendaPage) -> list[dict[str, Any]]:
-    """The shown lines, each topic followed by a "N more" line when some are not shown."""
-    last = {item.kind: i for i, item in enumerate(page.items)}
-    rows: list[dict[str, Any]] = []
-    for i, item in enumerate(page.items):
-        rows.append({"item": item})
-        if last[item.kind] == i and page.hidden.get(item.kind):
-            rows.append({"more": page.hidden[item.kind], "kind": item.get_kind_display()})
-    return rows
-
-
-def _record_outcome(user: Any, meeting: SteeringMeeting, form: OutcomeForm) -> bool:
-    """Record the outcome of a valid form; otherwise put the errors at its fields."""
-    data = form.cleaned_data
-    try:
-        project = get_visible_project(user, data["project"])
-    except NotFoundError as exc:
-        form.add_error("project", exc.message)
-        return False
-    try:
-        steering.record_outcome(
-            actor=user,
-            meeting=meeting,
-            project=project,
-            kind=data["kind"],
-            title=data["title"],
-            due_date=data["due_date"],
-        )
-    except (FieldError, ValidationFailed) as exc:
-        add_errors_at_fields(form, exc.errors)
-        return False
-    return True
-
-
-@login_required
-def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    user = user_of(request)
-    _require_meeting_reader(user)
-    meeting = SteeringMeeting.objects.filter(pk=meeting_id).first()
-    if meeting is None:
-        raise Http404("no such meeting")
-    minutes_form = MinutesForm(initial={"minutes": meeting.minutes})
-    outcome_form = OutcomeForm()
-    action = request.POST.get("action")
-    try:
-        if request.method == "POST" and action == "minutes":
-            minutes_form = MinutesForm(request.POST)
-            if minutes_form.is_valid():
-                steering.update_meeting(
-                    actor=user,
-                    meeting=meeting,
-                    data=minutes_form.cleaned_data,
-                    version=posted_version(request),
-                )
-                messages.success(request, _("Minutes saved."))
-                return redirect("governance:meeting_detail", meeting_id=meeting.pk)
-        elif request.method == "POST" and action == "outcome":
-            outcome_form = OutcomeForm(request.POST)
-            if outcome_form.is_valid() and _record_outcome(user, meeting, outcome_form):
-                messages.success(request, _("Recorded in the project's RAID log."))
-                return redirect("governance:meeting_detail", meeting_id=meeting.pk)
-        elif request.method == "POST" and action == "agenda":
-            steering.regenerate_agenda(actor=user, meeting=meeting)
-            return redirect("governance:meeting_detail", meeting_id=meeting.pk)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    show_all = request.GET.get("all") == "1"
-    page = selectors.agenda_page(meeting, None if show_all else AGENDA_PER_TOPIC)
-    return render(
-        request,
-        "governance/steeringmeeting_detail.html",
-        {
-            "meeting": meeting,
-            "agenda": _with_more_lines(page),
-            "agenda_total": page.total,
-            "agenda_cut": bool(page.hidden),
-            "agenda_cancelled": page.cancelled,
-            "held": meeting.date < timezone.localdate(),
-            "show_all": show_all,
-            "outcomes": list(meeting.outcomes.select_related("project")),
-            "minutes_form": minutes_form,
-            "outcome_form": outcome_form,
-            "can_edit": user.is_pmo,
-        },
-    )

@@ -64,7 +64,7 @@ def test_the_meeting_page_runs_a_fixed_small_number_of_queries(client, users, go
 
 
 def test_a_long_agenda_shows_the_first_lines_of_each_topic(client, users, governed, monkeypatch):
-    from pmo.governance import views
+    from pmo.governance import steering_views as views
 
     meeting = _meeting_with_gate_lines(users, governed, 5)
     lines = list(meeting.agenda.values_list("kind", flat=True))

@@ -225,9 +225,9 @@ def test_status_center_query_count_is_bounded(
 
 
 def test_gate_calendar_pages_a_long_list_and_keeps_the_window(client, users, governed, monkeypatch):
-    from pmo.governance import views
+    from pmo.governance import calendar_views
 
-    monkeypatch.setattr(views, "CALENDAR_PAGE_SIZE", 2)
+    monkeypatch.setattr(calendar_views, "CALENDAR_PAGE_SIZE", 2)
     projects = [governed() for _ in range(2)]  # three gates each
     login(client, users["exec"])
     window = {"start": "2026-01-01", "days": "400"}
