@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
+from pmo.core.dates import FIRST_DATE, LAST_DATE, date_out_of_range
 from pmo.core.errors import ConflictError, FieldError, NotFoundError
 from pmo.portfolio.models import ENDED_STATES, Project
 from pmo.resources import adapters, calendars
@@ -421,6 +422,23 @@ def _apply(
     shift_days: dict[int, int] = defaultdict(int)
     moved_out = []
     now = timezone.now()
+    for m in moved:  # before anything is written: a move past the accepted dates fails the run
+        if date_out_of_range(m.new_first) or date_out_of_range(m.new_last):
+            a = rows[m.pk]
+            raise ConflictError(
+                _(
+                    "leveling would move an allocation of %(project)s to %(first)s – %(last)s, "
+                    "outside the dates the product accepts (%(from)s to %(to)s); shorten or "
+                    "move that allocation and level again"
+                )
+                % {
+                    "project": a.project.code,
+                    "first": m.new_first.isoformat(),
+                    "last": m.new_last.isoformat(),
+                    "from": FIRST_DATE.isoformat(),
+                    "to": LAST_DATE.isoformat(),
+                }
+            )
     for m in moved:
         a = rows[m.pk]
         new_id = None

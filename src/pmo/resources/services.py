@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
+from pmo.core.dates import date_out_of_range
 from pmo.core.errors import (
     ConflictError,
     FieldError,
@@ -651,6 +652,19 @@ def shift_project(
         )
     if priority is not None and not 1 <= priority <= 5:
         raise FieldError("priority", _("priority is 1 (highest) to 5"))
+    if days:
+        span = Allocation.objects.filter(scenario=scenario, project=project).aggregate(
+            first=models.Min("first"), last=models.Max("last")
+        )
+        delta = dt.timedelta(days=days)
+        for edge in ("first", "last"):
+            problem = span[edge] and date_out_of_range(span[edge] + delta)
+            if problem:
+                raise FieldError(
+                    "days",
+                    _("moving %(code)s by %(days)s days takes its work out of range: %(problem)s")
+                    % {"code": project.code, "days": days, "problem": problem},
+                )
     shift, _created = ProjectShift.objects.get_or_create(scenario=scenario, project=project)
     before = {"days": shift.days, "priority": shift.priority, "pinned": shift.pinned}
     if days:

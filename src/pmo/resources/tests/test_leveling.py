@@ -409,3 +409,45 @@ def test_leveling_over_golden_week_follows_the_china_calendar(
     after = build_heatmap(by="resource", start=sep28, count=3, scenario_id=scenario.pk)
     assert after.overloaded_cells == 0
     assert build_heatmap(by="resource", start=sep28, count=3).overloaded_cells == 1
+
+
+def test_a_move_past_the_accepted_dates_fails_the_run_and_changes_nothing(
+    overloaded: dict[str, Any], director: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from pmo.resources import adapters
+
+    real = adapters.moves
+
+    def far(data: Any, starts: Any) -> Any:  # as if the schedule ran past 2149-12-31
+        return [
+            replace(m, new_first=dt.date(2150, 1, 5), new_last=dt.date(2150, 1, 9))
+            for m in real(data, starts)
+        ]
+
+    monkeypatch.setattr(adapters, "moves", far)
+    scenario = services.create_scenario(actor=director, name="Far")
+    before = sorted(scenario.allocations.values_list("first", flat=True))
+    run = _level(director, scenario)
+    assert run.state == LevelingState.FAILED
+    assert "2150-01-05" in run.error and "2149-12-31" in run.error
+    assert sorted(scenario.allocations.values_list("first", flat=True)) == before
+
+
+def test_a_shift_out_of_the_accepted_dates_is_refused(
+    overloaded: dict[str, Any], director: User
+) -> None:
+    # a row planned late in the accepted range cannot be moved beyond its end
+    far = dt.date(2149, 6, 1)
+    allocate(overloaded["java"], overloaded["low"], far, far + dt.timedelta(days=4), "1")
+    scenario = services.create_scenario(actor=director, name="Far shift")
+    with pytest.raises(FieldError) as refused:
+        services.shift_project(
+            actor=director, scenario=scenario, project=overloaded["low"], days=365
+        )
+    assert refused.value.errors[0]["field"] == "days"
+    assert "2149-12-31" in refused.value.errors[0]["message"]
+    assert not ProjectShift.objects.filter(scenario=scenario).exists()
+    # a move inside the range is taken
+    services.shift_project(actor=director, scenario=scenario, project=overloaded["low"], days=14)
