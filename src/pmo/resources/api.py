@@ -415,7 +415,11 @@ def list_allocations(
 def create_allocation(request: HttpRequest, payload: AllocationIn) -> Status:
     user = user_of(request)
     data = payload.dict()
-    project = get_visible_project(user, data.pop("project"))
+    code = data.pop("project")
+    try:
+        project = get_visible_project(user, code)
+    except NotFoundError as exc:  # a field of the body, not the address: 422 naming it
+        raise FieldError("project", exc.message) from None
     scenario_id = data.pop("scenario_id")
     scenario = selectors.get_scenario(scenario_id) if scenario_id else None
     data["project_id"] = project.pk

@@ -350,10 +350,15 @@ def _may_allocate(
         return
     if scenario is not None:  # a what-if belongs to the resource managers who drew it up
         raise PermissionDeniedError(_("only resource managers change a draft scenario"))
-    if can_edit_project(actor, project) and status == AllocationStatus.PROPOSED:
-        return
+    if can_edit_project(actor, project):
+        if status == AllocationStatus.PROPOSED:
+            return
+        raise PermissionDeniedError(
+            _("only resource managers commit allocations; a project's manager may propose them")
+        )
     raise PermissionDeniedError(
-        _("only resource managers commit allocations; a project's manager may propose them")
+        _("only resource managers and the manager of %(code)s plan its staffing")
+        % {"code": project.code}
     )
 
 
