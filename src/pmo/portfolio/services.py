@@ -155,6 +155,24 @@ def _apply_project_data(project: Project, data: dict[str, Any]) -> None:
         raise FieldError("program", _("belongs to another portfolio than the project"))
 
 
+def _check_project_dates(project: Project, changed: set[str] | None = None) -> None:
+    """A finish before the start is a typo: refused at the finish field (only for the fields
+    being changed, so a project stored that way can still be edited otherwise)."""
+    start = project.start_date
+    if start is None:
+        return
+    for field in ("planned_finish", "baseline_finish", "forecast_finish"):
+        finish = getattr(project, field)
+        if changed is not None and field not in changed and "start_date" not in changed:
+            continue
+        if finish is not None and finish < start:
+            raise FieldError(
+                field,
+                _("%(finish)s is before the start %(start)s")
+                % {"finish": finish.isoformat(), "start": start.isoformat()},
+            )
+
+
 @transaction.atomic
 def create_project(*, actor: User, data: dict[str, Any]) -> Project:
     """Open a new project in the portfolio (PMO only)."""
@@ -174,6 +192,7 @@ def create_project(*, actor: User, data: dict[str, Any]) -> Project:
     if project.forecast_finish is None:
         project.forecast_finish = project.planned_finish
     _full_clean(project, exclude=["latest_report"])
+    _check_project_dates(project)
     project.save()
     record(
         actor=actor,
@@ -211,6 +230,7 @@ def update_project(
     before = snapshot(project)
     _apply_project_data(project, data)
     _full_clean(project, exclude=["latest_report"])
+    _check_project_dates(project, changed=set(data))
     changes = diff(before, snapshot(project))
     if changes:
         project.version += 1

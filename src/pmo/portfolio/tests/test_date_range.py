@@ -14,7 +14,7 @@ from pmo.core.dates import FIRST_DATE, LAST_DATE, date_out_of_range
 from pmo.core.errors import FieldError
 from pmo.core.forms import DateField
 from pmo.portfolio.forms import raid_form_class
-from pmo.portfolio.models import Milestone
+from pmo.portfolio.models import Milestone, Project
 
 
 @pytest.mark.parametrize(
@@ -110,3 +110,27 @@ def test_a_form_date_outside_the_range_is_an_error_at_the_field() -> None:
     html = str(form["due_date"])
     assert 'type="date"' in html and 'min="1984-01-01"' in html and 'max="2149-12-31"' in html
     assert DateField(required=False).clean("2026-12-06") == dt.date(2026, 12, 6)
+
+
+def test_a_finish_before_the_start_is_refused_at_the_finish(
+    client: Any, users: Any, make_project: Any
+) -> None:
+    make_project(code="D4", start_date=dt.date(2026, 1, 5))
+    token = create_token(username=users["admin"].username)
+    answer = client.patch(
+        "/api/v1/projects/D4",
+        json.dumps({"version": 1, "planned_finish": "2025-12-31"}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 422
+    assert [e["field"] for e in answer.json()["errors"]] == ["planned_finish"]
+    # another field of a project stored that way (before the check) can still change
+    Project.objects.filter(code="D4").update(planned_finish=dt.date(2025, 12, 31))
+    answer = client.patch(
+        "/api/v1/projects/D4",
+        json.dumps({"version": 1, "name": "Renamed"}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 200
