@@ -12,11 +12,11 @@ from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pmo.audit.models import AuditEvent
 from pmo.core.errors import NotFoundError
 from pmo.core.i18n import is_chinese, pick
 from pmo.core.models import as_id
-from pmo.portfolio.models import ENDED_STATES, Project, ProjectState
+from pmo.portfolio.models import Project, ProjectState
+from pmo.portfolio.selectors import get_ending
 from pmo.resources import calendars, costs
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.models import (
@@ -96,32 +96,15 @@ def get_scenario(pk: int) -> Scenario:
 def ended_on(project: Project) -> dt.date | None:
     """The day a closed or cancelled project ended, ``None`` while it runs.
 
-    That is the day its state was set to closed or cancelled, as the audit trail recorded it
-    (the portfolio keeps no end date of its own); today when the trail does not say (a
-    project loaded ended). Its allocations end the day before (:func:`pmo.resources.services.
-    release_project`), and none may run on or after it.
+    That is the day its state was set, as the audit trail recorded it
+    (:func:`pmo.portfolio.selectors.get_ending`, the project page's banner); today when the
+    trail does not say (a project loaded ended). Its allocations end the day before
+    (:func:`pmo.resources.services.release_project`), and none may run on or after it.
     """
-    if project.state not in ENDED_STATES:
+    ending = get_ending(project)
+    if ending is None:
         return None
-    events = (
-        AuditEvent.objects.filter(
-            object_type=Project._meta.label_lower,
-            object_id=str(project.pk),
-            changes__has_key="state",
-        )
-        .order_by("-timestamp", "-id")
-        .values_list("timestamp", "changes")
-    )
-    for stamp, changes in events:
-        state = changes.get("state")
-        if (
-            isinstance(state, list)
-            and len(state) == 2
-            and state[1] in ENDED_STATES
-            and state[0] not in ENDED_STATES
-        ):
-            return timezone.localdate(stamp)
-    return timezone.localdate()
+    return ending.day or timezone.localdate()
 
 
 def ended_text(project: Project, day: dt.date) -> str:
