@@ -162,8 +162,7 @@ def respond_to_change(
     response.save()
     changes = diff(before, snapshot(response, _AUDITED))
     action = AuditAction.CREATE if created else AuditAction.UPDATE
-    for scope in _scopes(locked):
-        record(actor=actor, action=action, instance=response, scope=scope, changes=changes)
+    _record(actor, action, response, changes, _scopes(locked))
     if changes:
         _tell(actor, locked, response)
     return response, created
@@ -218,17 +217,23 @@ def agree_for_requester(cr: ChangeRequest) -> int:
             responder=requester,
             answered_at=timezone.now(),
         )
-        changes = diff({}, snapshot(response, _AUDITED))
-        for scope in scopes:
-            record(
-                actor=requester,
-                action=AuditAction.CREATE,
-                instance=response,
-                scope=scope,
-                changes=changes,
-            )
+        _record(
+            requester, AuditAction.CREATE, response, diff({}, snapshot(response, _AUDITED)), scopes
+        )
         made += 1
     return made
+
+
+def _record(
+    actor: User | None,
+    action: str,
+    response: ChangeResponse,
+    changes: dict[str, Any],
+    scopes: list[str],
+) -> None:
+    """An answer's change in the history of every project the request touches."""
+    for scope in scopes:
+        record(actor=actor, action=action, instance=response, scope=scope, changes=changes)
 
 
 def clear_responses(actor: User, cr: ChangeRequest) -> int:
@@ -237,15 +242,7 @@ def clear_responses(actor: User, cr: ChangeRequest) -> int:
     gone = list(cr.responses.select_related("change", "project"))
     scopes = _scopes(cr)
     for response in gone:
-        changes = diff(snapshot(response, _AUDITED), {})
-        for scope in scopes:
-            record(
-                actor=actor,
-                action=AuditAction.DELETE,
-                instance=response,
-                scope=scope,
-                changes=changes,
-            )
+        _record(actor, AuditAction.DELETE, response, diff(snapshot(response, _AUDITED), {}), scopes)
     cr.responses.all().delete()
     return len(gone)
 
