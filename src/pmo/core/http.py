@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from pmo.core.dates import date_out_of_range
 from pmo.core.errors import FieldError
 from pmo.core.models import as_id
 
-__all__ = ["posted_version"]
+__all__ = ["posted_version", "query_date"]
 
 
 def posted_version(request: HttpRequest) -> int | None:
@@ -26,3 +29,14 @@ def posted_version(request: HttpRequest) -> int | None:
     if version is None:
         raise FieldError("version", _("This page is out of date or damaged: reload it and retry."))
     return version
+
+
+def query_date(text: str | None, default: dt.date) -> dt.date:
+    """A date of a query string (``?start=2026-12-07``): ``default`` when it is missing,
+    garbled or outside the accepted range (:mod:`pmo.core.dates`). Links carry these, not
+    forms, so a bad one shows the page as it would open rather than an error."""
+    try:
+        value = dt.date.fromisoformat(text.strip()) if text else default
+    except ValueError:
+        return default
+    return default if date_out_of_range(value) else value

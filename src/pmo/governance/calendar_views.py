@@ -16,19 +16,15 @@ from django.utils.translation import gettext as _
 
 from pmo.accounts.models import TokenScope, user_of
 from pmo.accounts.services import authenticate_token, renew_calendar_token
-from pmo.core.dates import FIRST_DATE, LAST_DATE, date_out_of_range
+from pmo.core.dates import FIRST_DATE, LAST_DATE
+from pmo.core.http import query_date
 from pmo.governance import calendar, ical
 
 # --- gate calendar ----------------------------------------------------------------------------
 
 
 def _window(request: HttpRequest) -> tuple[dt.date, dt.date]:
-    try:
-        start = dt.date.fromisoformat(request.GET.get("start", ""))
-    except ValueError:
-        start = timezone.localdate()
-    if date_out_of_range(start):  # year 9999 + 90 days would overflow
-        start = timezone.localdate()
+    start = query_date(request.GET.get("start"), timezone.localdate())  # 9999 + 90 days: overflow
     try:
         days = max(1, min(int(request.GET.get("days", "90")), 731))
     except ValueError:

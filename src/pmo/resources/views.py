@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from pmo.accounts.models import OrgUnit, User, user_of
 from pmo.core.dates import FIRST_DATE, LAST_DATE
 from pmo.core.errors import DomainError, FieldError, NotFoundError, PermissionDeniedError
-from pmo.core.http import posted_version
+from pmo.core.http import posted_version, query_date
 from pmo.core.i18n import pick
 from pmo.core.models import as_id
 from pmo.portfolio.access import can_edit_project, get_visible_project
@@ -69,16 +69,6 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _date(text: str | None, default: dt.date) -> dt.date:
-    """A date of the query string, ``default`` when missing, garbled or outside the accepted
-    range (:mod:`pmo.core.dates`)."""
-    try:
-        value = dt.date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
-    return value if FIRST_DATE <= value <= LAST_DATE else default
-
-
 def _int(text: str | None, default: int, low: int, high: int) -> int:
     try:
         return min(max(int(text or default), low), high)
@@ -102,7 +92,7 @@ def _options(request: HttpRequest) -> dict[str, Any]:
         "by": by if by in GROUPINGS else "role",
         "scale": scale if scale in SCALES else "week",
         "unit": unit if unit in UNITS else "fte",
-        "start": _date(request.GET.get("start"), timezone.localdate()),
+        "start": query_date(request.GET.get("start"), timezone.localdate()),
         "count": _int(request.GET.get("periods"), 12, 1, 52),
         "committed_only": request.GET.get("committed") == "1",
         # the date pickers offer only the dates the product accepts
@@ -184,8 +174,8 @@ def heatmap_cell(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by", "role")
     if by not in GROUPINGS:
         raise Http404("unknown grouping")
-    first = _date(request.GET.get("first"), timezone.localdate())
-    last = _date(request.GET.get("last"), first)
+    first = query_date(request.GET.get("first"), timezone.localdate())
+    last = query_date(request.GET.get("last"), first)
     scenario = _scenario(request, request.GET.get("scenario"))
     options = _options(request)
     unit = options["unit"]
@@ -324,7 +314,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
         resource = services.get_resource(pk)
     except NotFoundError as exc:
         raise Http404(exc.message) from None
-    start = _date(request.GET.get("start"), timezone.localdate())
+    start = query_date(request.GET.get("start"), timezone.localdate())
     load = heatmap.build_heatmap(by="resource", start=start, count=12, today=timezone.localdate())
     row = next((r for r in load.rows if r.key == str(resource.pk)), None)
     return render(
