@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 
 from pmo.accounts import selectors, services
 from pmo.accounts.models import OrgUnit, OrgUnitKind, Person, user_of
-from pmo.core.api import Pages
+from pmo.core.api import Body, Pages
 from pmo.core.errors import NotFoundError
 
 router = Router(tags=["organisation"])
@@ -26,7 +26,7 @@ class OrgUnitOut(Schema):
         return obj.parent.code if obj.parent else None
 
 
-class OrgUnitIn(Schema):
+class OrgUnitIn(Body):
     code: str = Field(..., min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
     name: str = Field(..., min_length=1, max_length=200)
     name_zh: str = Field("", max_length=200)
@@ -53,7 +53,7 @@ class PersonOut(Schema):
         return obj.user.username if obj.user else None
 
 
-class PersonIn(Schema):
+class PersonIn(Body):
     name: str = Field(..., min_length=1, max_length=200)
     name_zh: str = Field("", max_length=200)
     email: str = Field("", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")

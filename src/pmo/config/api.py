@@ -76,6 +76,8 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         message = message.removeprefix("Value error, ")
         if error.get("type") == "json_invalid" or (field == "body" and "JSON" in message):
             message = "the request body is not valid JSON"
+        elif error.get("type") == "extra_forbidden":
+            message = "is not a field of this request (unknown or read-only)"
         same = next((e for e in errors if e["field"] == field), None)
         if same is None:
             errors.append({"field": field, "message": message})

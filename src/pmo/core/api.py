@@ -10,12 +10,12 @@ from typing import Annotated, Any, Generic, TypeVar
 from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import AfterValidator
+from pydantic import AfterValidator, ConfigDict
 
 from pmo.core.dates import date_out_of_range
 from pmo.core.models import MAX_ID
 
-__all__ = ["MAX_PAGE", "Converted", "Date", "DateTime", "Id", "Pages"]
+__all__ = ["MAX_PAGE", "Body", "Converted", "Date", "DateTime", "Id", "Pages"]
 
 Row = TypeVar("Row")
 
@@ -29,6 +29,13 @@ def _in_range(value: Any) -> Any:
     if problem:
         raise ValueError(problem)
     return value
+
+
+class Body(Schema):
+    """A request body: a key it does not know is a 422 naming the key, because a misspelt
+    field ("priorty") or a read-only one sent back must not look as if it was saved."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 Date = Annotated[dt.date, AfterValidator(_in_range)]

@@ -8,6 +8,14 @@ __all__ = ["ImportFileError"]
 
 
 class ImportFileError(DomainError):
-    """The file cannot be imported (not XML, wrong schema, bad value); nothing was written."""
+    """The file cannot be imported (not XML, wrong schema, bad value); nothing was written.
+
+    The message names the element ("Task 12: Duration ..."); ``errors`` carries it under the
+    request's field, the uploaded ``file`` unless the fault is elsewhere (``project``).
+    """
 
     status_code = 422
+
+    def __init__(self, message: str, *, field: str = "file") -> None:
+        super().__init__(message, errors=[{"field": field, "message": message}])
+        self.field = field

@@ -33,11 +33,13 @@ def _new_project(code: str, data: PlanData) -> Project:
                 "project %(code)s: does not exist and no portfolio / org unit exists to create "
                 "it in (run `pmo demo --no-serve` or create them in the admin)"
             )
-            % {"code": code}
+            % {"code": code},
+            field="project",
         )
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", code):
         raise ImportFileError(
-            _("project %(code)s: a code has 1-40 letters, digits, . _ or -") % {"code": repr(code)}
+            _("project %(code)s: a code has 1-40 letters, digits, . _ or -") % {"code": repr(code)},
+            field="project",
         )
     start = data.start.date()
     finishes = [t.finish for t in data.tasks if t.finish is not None]
@@ -71,13 +73,16 @@ def import_plan_data(
     with transaction.atomic():
         if project is None:
             if not code:
-                raise ImportFileError(_("project: a project code is required"))
+                raise ImportFileError(_("project: a project code is required"), field="project")
             project = Project.objects.filter(code=code).first()
             if project is None:
                 if actor is not None:
                     raise NotFoundError(_("no project with code %(code)s") % {"code": repr(code)})
                 project = _new_project(code, data)
-        return plan_services.replace_plan(actor=actor, project=project, data=data)
+        try:
+            return plan_services.replace_plan(actor=actor, project=project, data=data)
+        except plan_services.ScheduleError as exc:  # a cycle, a date past the horizon: the file's
+            raise exc.blaming("file") from None
 
 
 def import_msproject(

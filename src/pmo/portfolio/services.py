@@ -215,8 +215,9 @@ def update_project(
     if not actor.is_pmo:
         for field in data:
             if field in PMO_ONLY_FIELDS:
+                message = _("only the PMO may change this field")
                 raise PermissionDeniedError(
-                    _("%(field)s: only the PMO may change this field") % {"field": field}
+                    f"{field}: {message}", errors=[{"field": field, "message": message}]
                 )
     if (
         "code" in data

@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Date, Id, Pages
+from pmo.core.api import Body, Date, Id, Pages
 from pmo.core.errors import FieldError, NotFoundError
 from pmo.portfolio.access import get_visible_project
 from pmo.resources import (
@@ -29,7 +29,14 @@ from pmo.resources import (
 )
 from pmo.resources.access import require_view
 from pmo.resources.filters import ResourceFilter
-from pmo.resources.models import Allocation, CalendarDay, CapacityChange, LevelingRun, Resource
+from pmo.resources.models import (
+    Allocation,
+    CalendarDay,
+    CapacityChange,
+    LevelingRun,
+    Resource,
+    Scenario,
+)
 
 router = Router(tags=["resources"])
 
@@ -37,7 +44,7 @@ Kind = Literal["person", "pool"]
 Status_ = Literal["proposed", "committed"]
 
 
-class ResourceIn(Schema):
+class ResourceIn(Body):
     code: str = Field(max_length=60)
     name: str = Field(max_length=200)
     name_zh: str = ""
@@ -59,7 +66,7 @@ class ResourceIn(Schema):
     active: bool = True
 
 
-class ResourcePatch(Schema):
+class ResourcePatch(Body):
     version: int
     name: str | None = Field(default=None, max_length=200)
     name_zh: str | None = None
@@ -96,7 +103,7 @@ class ResourceOut(Schema):
     version: int
 
 
-class CapacityIn(Schema):
+class CapacityIn(Body):
     first: Date
     last: Date
     fte: Decimal = Field(ge=0, le=99999)
@@ -114,7 +121,7 @@ class CapacityOut(Schema):
     reason: str
 
 
-class AllocationIn(Schema):
+class AllocationIn(Body):
     resource_id: Id
     project: str = Field(description="project code")
     first: Date
@@ -125,7 +132,7 @@ class AllocationIn(Schema):
     scenario_id: Id | None = None
 
 
-class AllocationPatch(Schema):
+class AllocationPatch(Body):
     version: int
     resource_id: Id | None = None
     first: Date | None = None
@@ -188,12 +195,12 @@ class AllocationOut(Schema):
         return obj.project.code
 
 
-class ScenarioIn(Schema):
+class ScenarioIn(Body):
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
 
 
-class ShiftIn(Schema):
+class ShiftIn(Body):
     project: str
     days: int = Field(ge=-3660, le=3660)
     priority: int | None = Field(default=None, ge=1, le=5)
@@ -228,7 +235,7 @@ class ScenarioOut(Schema):
         ]
 
 
-class VersionIn(Schema):
+class VersionIn(Body):
     version: int | None = None
 
 
@@ -240,7 +247,7 @@ class CommitOut(Schema):
     plans_to_change: list[str]
 
 
-class LevelIn(Schema):
+class LevelIn(Body):
     time_limit: int = Field(default=30, ge=1, le=leveling.MAX_TIME_LIMIT, description="seconds")
     backend: Literal["cpsat", "heuristic"] = "cpsat"
     pinned: list[str] | None = Field(
@@ -337,6 +344,16 @@ def _resource(pk: int) -> Resource:
     return services.get_resource(pk)
 
 
+def _body_scenario(scenario_id: int | None) -> Scenario | None:
+    """The scenario a body names, or a 422 naming ``scenario_id`` (not the address's 404)."""
+    if not scenario_id:
+        return None
+    try:
+        return selectors.get_scenario(scenario_id)
+    except NotFoundError as exc:
+        raise FieldError("scenario_id", exc.message) from None
+
+
 def _scenario_id(user: object, scenario_id: int | None) -> int | None:
     if scenario_id is None:
         return None
@@ -380,7 +397,7 @@ def list_capacity(request: HttpRequest, pk: int, scenario_id: Id | None = None) 
 
 @router.post("/resources/{pk}/capacity", response={201: CapacityOut}, summary="Change capacity")
 def add_capacity(request: HttpRequest, pk: int, payload: CapacityIn) -> Status:
-    scenario = selectors.get_scenario(payload.scenario_id) if payload.scenario_id else None
+    scenario = _body_scenario(payload.scenario_id)
     change = services.add_capacity_change(
         actor=user_of(request),
         resource=_resource(pk),
@@ -421,7 +438,7 @@ def create_allocation(request: HttpRequest, payload: AllocationIn) -> Status:
     except NotFoundError as exc:  # a field of the body, not the address: 422 naming it
         raise FieldError("project", exc.message) from None
     scenario_id = data.pop("scenario_id")
-    scenario = selectors.get_scenario(scenario_id) if scenario_id else None
+    scenario = _body_scenario(scenario_id)
     data["project_id"] = project.pk
     allocation = services.create_allocation(actor=user, data=data, scenario=scenario)
     return Status(
@@ -836,7 +853,7 @@ class CalendarDayOut(Schema):
     name: str
 
 
-class CalendarDaysIn(Schema):
+class CalendarDaysIn(Body):
     calendar: Literal["CN", ""] = "CN"
     days: str = Field(
         description="one per line: YYYY-MM-DD [off|work] [name], e.g. '2027-02-06 work 调休'",

@@ -84,6 +84,8 @@ RESOURCE_FIELDS = [
     "active",
 ]
 ALLOCATION_FIELDS = ["resource_id", "project_id", "first", "last", "fte", "status", "note"]
+_ALLOCATION_NAMES = {"resource": "resource_id"}
+_RESOURCE_NAMES = {"org_unit": "org_unit_id"}
 RESOURCES_SCOPE = "resources"
 
 
@@ -93,11 +95,20 @@ def _scope(allocation: Allocation) -> str:
     return f"project:{allocation.project_id}"
 
 
-def _clean(instance: models.Model, exclude: list[str] | None = None) -> None:
+def _clean(
+    instance: models.Model, exclude: list[str] | None = None, names: dict[str, str] | None = None
+) -> None:
+    """``full_clean`` as a 422; ``names`` renames model fields to the request's ("resource"
+    is ``resource_id`` in an allocation's body)."""
     try:
         instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        raise ValidationFailed.from_django(exc) from None
+        failed = ValidationFailed.from_django(exc)
+        if not names:
+            raise failed from None
+        errors = [{**e, "field": names.get(e["field"], e["field"])} for e in failed.errors]
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        raise ValidationFailed(summary, errors=errors) from None
 
 
 def _assign(instance: models.Model, data: dict[str, Any], fields: list[str]) -> None:
@@ -107,9 +118,9 @@ def _assign(instance: models.Model, data: dict[str, Any], fields: list[str]) -> 
         setattr(instance, name, value)
 
 
-def _check_dates(first: dt.date | None, last: dt.date | None) -> None:
+def _check_dates(first: dt.date | None, last: dt.date | None, field: str = "last") -> None:
     if first and last and last < first:
-        raise FieldError("last", _("the end date is before the start date"))
+        raise FieldError(field, _("the end date is before the start date"))
 
 
 # --- resources -------------------------------------------------------------
@@ -122,8 +133,8 @@ def create_resource(*, actor: User | None, data: dict[str, Any]) -> Resource:
         require_manage(actor)
     resource = Resource()
     _assign(resource, data, RESOURCE_FIELDS)
-    _check_dates(resource.available_from, resource.available_until)
-    _clean(resource)
+    _check_dates(resource.available_from, resource.available_until, "available_until")
+    _clean(resource, names=_RESOURCE_NAMES)
     if Resource.objects.filter(code=resource.code).exists():
         raise FieldError(
             "code", _("a resource with code %(code)s exists") % {"code": repr(resource.code)}
@@ -168,8 +179,8 @@ def update_resource(
     resource.check_version(version)
     before = snapshot(resource)
     _assign(resource, data, RESOURCE_FIELDS)
-    _check_dates(resource.available_from, resource.available_until)
-    _clean(resource)
+    _check_dates(resource.available_from, resource.available_until, "available_until")
+    _clean(resource, names=_RESOURCE_NAMES)
     if Resource.objects.filter(code=resource.code).exclude(pk=resource.pk).exists():
         raise FieldError(
             "code", _("a resource with code %(code)s exists") % {"code": repr(resource.code)}
@@ -370,7 +381,7 @@ def create_allocation(
     allocation = Allocation(scenario=scenario, source=AllocationSource.MANUAL)
     _assign(allocation, data, ALLOCATION_FIELDS)
     _check_dates(allocation.first, allocation.last)
-    _clean(allocation, exclude=["origin", "scenario"])
+    _clean(allocation, exclude=["origin", "scenario"], names=_ALLOCATION_NAMES)
     project = Project.objects.filter(pk=allocation.project_id).first()
     if project is None:
         raise FieldError("project", _("no such project"))
@@ -435,7 +446,7 @@ def update_allocation(
     before = snapshot(allocation)
     _assign(allocation, data, ALLOCATION_FIELDS)
     _check_dates(allocation.first, allocation.last)
-    _clean(allocation, exclude=["origin", "scenario"])
+    _clean(allocation, exclude=["origin", "scenario"], names=_ALLOCATION_NAMES)
     _may_allocate(actor, allocation.project, allocation.status, allocation.scenario)
     if before["status"] == AllocationStatus.COMMITTED and not can_manage_resources(actor):
         _may_allocate(actor, allocation.project, AllocationStatus.COMMITTED)

@@ -47,9 +47,21 @@ AXIS_DAYS_AFTER = 3660
 
 
 class ScheduleError(DomainError):
-    """The plan cannot be scheduled (cycle, bad constraint, date outside the horizon)."""
+    """The plan cannot be scheduled (cycle, bad constraint, date outside the horizon).
+
+    The message names the task or link; ``errors`` carries it under the request's fields
+    (``plan`` when no single field caused it, the edited fields after an edit, ``file`` for
+    an import).
+    """
 
     status_code = 422
+
+    def __init__(self, message: str, *, fields: tuple[str, ...] = ("plan",)) -> None:
+        super().__init__(message, errors=[{"field": f, "message": message} for f in fields])
+
+    def blaming(self, *fields: str) -> ScheduleError:
+        """The same error charged to ``fields`` (those a request changed)."""
+        return ScheduleError(self.message, fields=fields or ("plan",))
 
 
 def engine_calendar(calendar: Calendar | None, seen: tuple[int, ...] = ()) -> EngineCalendar:

@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import DateTime, Pages
+from pmo.core.api import Body, DateTime, Pages
 from pmo.core.errors import NotFoundError
 from pmo.portfolio.access import get_visible_project
 from pmo.resources.selectors import get_scenario
@@ -81,7 +81,7 @@ class TaskOut(Schema):
     version: int
 
 
-class TaskPatch(Schema):
+class TaskPatch(Body):
     version: int
     name: str | None = None
     duration: int | None = Field(None, ge=0, le=MAX_MINUTES, description="working minutes")
@@ -106,7 +106,7 @@ class RescheduleOut(Schema):
     moved: list[MovedOut]
 
 
-class LinkIn(Schema):
+class LinkIn(Body):
     pred_uid: int
     succ_uid: int
     type: LinkTypeName = "FS"
@@ -124,7 +124,7 @@ class LinkOut(Schema):
     lag_percent: int | None = None
 
 
-class BaselineIn(Schema):
+class BaselineIn(Body):
     number: int = Field(0, ge=0, le=10)
     name: str = Field("", max_length=100)
 

@@ -661,7 +661,10 @@ def update_task(
         scope=scope_of(plan.project),
         changes=diff(before, snapshot(locked, fields)),
     )
-    return request_recompute(plan, actor=actor)
+    try:
+        return request_recompute(plan, actor=actor)
+    except ScheduleError as exc:  # the edit made the plan unschedulable: say which field
+        raise exc.blaming(*fields) from None
 
 
 @transaction.atomic
@@ -672,11 +675,11 @@ def update_link(
     require_edit(actor, plan.project)
     Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
     tasks = {t.uid: t for t in plan.tasks.filter(uid__in=[pred_uid, succ_uid])}
-    for field, uid in (("pred", pred_uid), ("succ", succ_uid)):
+    for field, uid in (("pred_uid", pred_uid), ("succ_uid", succ_uid)):
         if uid not in tasks:
             raise FieldError(field, _("no task with UID %(uid)s in this plan") % {"uid": uid})
     if pred_uid == succ_uid:
-        raise FieldError("succ", _("a task cannot depend on itself"))
+        raise FieldError("succ_uid", _("a task cannot depend on itself"))
     link = Link.objects.filter(plan=plan, pred=tasks[pred_uid], succ=tasks[succ_uid]).first()
     before = snapshot(link, ["type", "lag"]) if link else {}
     if data is None:
@@ -718,7 +721,10 @@ def update_link(
         scope=scope_of(plan.project),
         changes={f"link UID {pred_uid}->{succ_uid}": [before or None, after or None]},
     )
-    return request_recompute(plan, actor=actor)
+    try:
+        return request_recompute(plan, actor=actor)
+    except ScheduleError as exc:  # a new link closes a cycle, a lag pushes past the horizon
+        raise exc.blaming(*(("type", "lag") if before else ("pred_uid", "succ_uid"))) from None
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ def test_import_and_export_over_the_api(client: Any, make_project: Any, users: A
     refused = client.post(url, {"file": bad}, headers=_auth(users["pm"]))
     assert refused.status_code == 422
     assert refused.json()["detail"].startswith("file: not well-formed XML")
+    assert [e["field"] for e in refused.json()["errors"]] == ["file"]
     exported = client.get(
         f"/api/v1/projects/{project.code}/plan/export/msproject", headers=_auth(users["viewer"])
     )
@@ -64,6 +65,9 @@ def test_xlsx_import_over_the_api_and_permissions(
         422,
         "file: not an XLSX workbook",
     )
+    assert wrong_format.json()["errors"] == [
+        {"field": "file", "message": "file: not an XLSX workbook"}
+    ]
 
 
 def test_a_workbook_that_unpacks_too_far_is_refused_unread(
@@ -104,3 +108,23 @@ def test_a_plan_with_too_many_rows_stops_being_read(monkeypatch: Any) -> None:
     book.save(out)
     with pytest.raises(ImportFileError, match="Tasks: more than 3 tasks; split the plan"):
         xlsx.read_xlsx(out.getvalue())
+
+
+def test_a_file_that_cannot_be_scheduled_is_charged_to_the_file(
+    client: Any, make_project: Any, users: Any
+) -> None:
+    from pmo.scheduling.planio import LinkData
+
+    data = small_plan()
+    data.tasks[1].predecessors.append(LinkData(pred_uid=5))  # Design after Release: a cycle
+    project = make_project()
+    refused = client.post(
+        f"/api/v1/projects/{project.code}/plan/import/msproject",
+        {"file": SimpleUploadedFile("plan.xml", write_mspdi(data), "application/xml")},
+        headers=_auth(users["pm"]),
+    )
+    assert refused.status_code == 422
+    assert refused.json()["detail"].startswith("the links form a cycle: UID 2")
+    assert [e["field"] for e in refused.json()["errors"]] == ["file"]
+    nothing = client.get(f"/api/v1/projects/{project.code}/plan", headers=_auth(users["pm"]))
+    assert nothing.status_code == 404

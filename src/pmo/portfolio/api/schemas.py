@@ -7,7 +7,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from pmo.core.api import Date, Id
+from pmo.core.api import Body, Date, Id
 from pmo.core.models import MAX_ID
 from pmo.portfolio.extensions import registry
 from pmo.portfolio.models import Cadence, Phase, PmoType, Project, ProjectState, StatusReport
@@ -120,7 +120,7 @@ class ProjectOut(Schema):
 Code = Field(..., min_length=1, max_length=40, pattern=r"^[-A-Za-z0-9_.]+$")
 
 
-class ProjectIn(Schema):
+class ProjectIn(Body):
     code: str = Code
     name: str = Field(..., min_length=1, max_length=200)
     name_zh: str = Field("", max_length=200)
@@ -145,7 +145,7 @@ class ProjectIn(Schema):
     percent_complete: int = Field(0, ge=0, le=100)
 
 
-class ProjectPatch(Schema):
+class ProjectPatch(Body):
     version: int = Field(..., ge=1, description="the version you read; a stale one gets 409")
     name: str | None = Field(None, min_length=1, max_length=200)
     name_zh: str | None = Field(None, max_length=200)
@@ -222,7 +222,7 @@ class StatusReportIn(_ReportFields):
     submit: bool = Field(True, description="false keeps it as a draft")
 
 
-class StatusReportPatch(Schema):
+class StatusReportPatch(Body):
     version: int = Field(..., ge=1)
     overall: RagName | None = None
     schedule: RagName | None = None
@@ -245,7 +245,7 @@ class StatusReportPatch(Schema):
     forecast_finish: Date | None = None
 
 
-class SubmitIn(Schema):
+class SubmitIn(Body):
     version: int = Field(..., ge=1)
 
 
@@ -336,7 +336,7 @@ def report_data(payload: Schema, *, exclude: set[str]) -> dict[str, Any]:
 # --- milestones and RAID --------------------------------------------------------------------
 
 
-class MilestoneIn(Schema):
+class MilestoneIn(Body):
     name: str = Field(..., min_length=1, max_length=200)
     name_zh: str = Field("", max_length=200)
     baseline_date: Date | None = None
@@ -345,7 +345,7 @@ class MilestoneIn(Schema):
     is_key: bool = False
 
 
-class MilestonePatch(Schema):
+class MilestonePatch(Body):
     version: int = Field(..., ge=1)
     name: str | None = Field(None, min_length=1, max_length=200)
     name_zh: str | None = Field(None, max_length=200)
@@ -370,7 +370,7 @@ class MilestoneOut(Schema):
 Status = Literal["open", "closed"]
 
 
-class RaidIn(Schema):
+class RaidIn(Body):
     title: str = Field(..., min_length=1, max_length=255)
     description: str = ""
     owner: int | None = Field(None, ge=1, description="person id")
@@ -378,7 +378,7 @@ class RaidIn(Schema):
     due_date: Date | None = None
 
 
-class RaidPatch(Schema):
+class RaidPatch(Body):
     version: int = Field(..., ge=1)
     title: str | None = Field(None, min_length=1, max_length=255)
     description: str | None = None

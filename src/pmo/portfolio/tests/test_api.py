@@ -180,6 +180,33 @@ def test_patch_with_stale_version_gets_409_and_the_current_version(api, users, m
     assert api.get("/api/v1/projects/V1").json()["description"] == "first"
 
 
+def test_patch_names_an_unknown_or_read_only_key_and_changes_nothing(api, users, make_project):
+    make_project(code="V3")
+    api.as_user(users["pm"])
+    before = api.get("/api/v1/projects/V3").json()
+    typo = api.patch("/api/v1/projects/V3", {"version": 1, "priorty": 1, "name": "renamed"})
+    assert typo.status_code == 422
+    assert typo.json()["errors"] == [
+        {"field": "priorty", "message": "is not a field of this request (unknown or read-only)"}
+    ]
+    echoed = api.patch("/api/v1/projects/V3", {"version": 1, "id": 7, "rag": "red"})
+    assert [e["field"] for e in echoed.json()["errors"]] == ["id", "rag"]
+    after = api.get("/api/v1/projects/V3").json()
+    assert (after["name"], after["version"]) == (before["name"], 1)
+
+
+def test_a_pm_is_told_which_field_only_the_pmo_changes(api, users, make_project):
+    make_project(code="V4")
+    refused = api.as_user(users["pm"]).patch(
+        "/api/v1/projects/V4", {"version": 1, "state": "on_hold"}
+    )
+    assert refused.status_code == 403
+    assert refused.json()["errors"] == [
+        {"field": "state", "message": "only the PMO may change this field"}
+    ]
+    assert api.get("/api/v1/projects/V4").json()["state"] == "active"
+
+
 def test_patch_without_version_is_refused(api, users, make_project):
     make_project(code="V2")
     response = api.as_user(users["pm"]).patch("/api/v1/projects/V2", {"name": "x"})

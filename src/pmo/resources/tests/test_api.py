@@ -62,8 +62,8 @@ def test_resource_create_read_patch(client: Any, users: Any, org: Any) -> None:
     [
         ({"kind": "robot"}, "kind"),
         ({"fte": "-1"}, "fte"),
-        ({"org_unit_id": 999999}, "org_unit"),
-        ({"available_from": "2026-05-01", "available_until": "2026-04-01"}, "last"),
+        ({"org_unit_id": 999999}, "org_unit_id"),
+        ({"available_from": "2026-05-01", "available_until": "2026-04-01"}, "available_until"),
         ({"code": "has space"}, "code"),
         ({"calendar": "XX"}, "calendar"),
     ],
@@ -73,7 +73,35 @@ def test_bad_resources_are_4xx(client: Any, users: Any, org: Any, body: Any, fie
     answer = _post(client, "/api/v1/resources", {**base, **body}, users["admin"])
     assert 400 <= answer.status_code < 500
     assert answer.json()["detail"]
-    assert any(field in e["field"] for e in answer.json()["errors"])
+    assert any(field == e["field"] for e in answer.json()["errors"])
+    assert not Resource.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"resource_id": 999999}, "resource_id"),
+        ({"scenario_id": 999999}, "scenario_id"),
+        ({"project": "NOPE"}, "project"),
+        ({"last": "2026-03-01"}, "last"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_a_bad_allocation_names_the_body_field(
+    client: Any, users: Any, org: Any, make_project: Any, body: Any, field: str
+) -> None:
+    java = pool(org)
+    base = {
+        "resource_id": java.pk,
+        "project": make_project().code,
+        "first": "2026-03-02",
+        "last": "2026-03-06",
+        "fte": "1",
+    }
+    answer = _post(client, "/api/v1/allocations", {**base, **body}, users["admin"])
+    assert answer.status_code == 422, answer.json()
+    assert [e["field"] for e in answer.json()["errors"]] == [field]
+    assert not Allocation.objects.exists()
 
 
 @pytest.mark.usefixtures("on_mon")

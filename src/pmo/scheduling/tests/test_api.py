@@ -97,6 +97,18 @@ def test_links_and_baselines(client: Any, make_project: Any, users: Any) -> None
         422,
         "the links form a cycle: UID 2 -> UID 3 -> UID 5",
     )
+    assert [e["field"] for e in cycle.json()["errors"]] == ["pred_uid", "succ_uid"]
+    links = client.get(f"{base}/links", headers=_auth(users["pm"])).json()["items"]
+    assert (5, 2) not in [(k["pred_uid"], k["succ_uid"]) for k in links]
+    itself = client.put(
+        f"{base}/links",
+        json.dumps({"pred_uid": 2, "succ_uid": 2}),
+        content_type="application/json",
+        headers=_auth(users["pm"]),
+    )
+    assert itself.json()["errors"] == [
+        {"field": "succ_uid", "message": "a task cannot depend on itself"}
+    ]
     created = client.post(
         f"{base}/baselines",
         json.dumps({"number": 1, "name": "approved"}),
@@ -111,3 +123,23 @@ def test_links_and_baselines(client: Any, make_project: Any, users: Any) -> None
         headers=_auth(users["pm"]),
     )
     assert out_of_range.status_code == 422
+
+
+def test_an_edit_that_makes_the_plan_unschedulable_names_the_field(
+    client: Any, make_project: Any, users: Any
+) -> None:
+    project = _plan(make_project, users)
+    url = f"/api/v1/projects/{project.code}/plan/tasks/4"
+    body = {"version": 1, "constraint": "MSO", "constraint_date": "2149-12-01T08:00:00"}
+    refused = client.patch(
+        url, json.dumps(body), content_type="application/json", headers=_auth(users["pm"])
+    )
+    assert refused.status_code == 422
+    errors = refused.json()["errors"]
+    assert [e["field"] for e in errors] == ["constraint", "constraint_date"]
+    assert all(e["message"] == refused.json()["detail"] for e in errors)
+    assert "outside the plan's horizon" in refused.json()["detail"]
+    task = client.get(
+        f"/api/v1/projects/{project.code}/plan/tasks", headers=_auth(users["pm"])
+    ).json()["items"][3]
+    assert (task["constraint"], task["constraint_date"], task["version"]) == ("ASAP", None, 1)
