@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, django_auth
 from pmo.accounts.api import router as accounts_router
 from pmo.accounts.services import authenticate_token
 from pmo.core.errors import DomainError
+from pmo.core.models import MAX_ID
 from pmo.dependencies.api import router as dependencies_router
 from pmo.governance.api import router as governance_router
 from pmo.interop.api import router as interop_router
@@ -121,6 +122,15 @@ def _out_of_range(request: HttpRequest, exc: OverflowError) -> HttpResponse:
     # A number too large for the database or for a date (``?resource_id=10**30`` fails in
     # SQLite's driver, ``?days=10**30`` in date arithmetic): the request's fault, not ours.
     logger.info("out-of-range number in %s %s: %s", request.method, request.path, exc)
+    match = getattr(request, "resolver_match", None)
+    for name, value in (match.kwargs if match else {}).items():
+        if str(value).lstrip("-").isdigit() and not -MAX_ID <= int(value) <= MAX_ID:
+            # an id in the address no database holds: nothing has it (PostgreSQL says so too)
+            return api.create_response(
+                request,
+                {"detail": f"not found: no object has {name} {value}", "errors": []},
+                status=404,
+            )
     return api.create_response(
         request,
         {"detail": "a number in the request is out of range", "errors": []},

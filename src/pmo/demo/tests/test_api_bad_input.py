@@ -75,6 +75,23 @@ def test_every_integer_query_parameter_out_of_range_is_a_client_error(demo: Any)
 
 
 @pytest.mark.django_db
+def test_an_id_in_the_address_no_database_holds_is_not_found(demo: Any) -> None:
+    # SQLite's driver cannot bind it (it was a 422 naming nothing); PostgreSQL finds no row
+    code = Project.objects.order_by("code").first().code
+    probed = []
+    for path, parameters in _get_operations(demo):
+        for parameter in parameters:
+            if parameter["in"] != "path" or not _is_integer(parameter):
+                continue
+            url = _fill(path.replace("{" + parameter["name"] + "}", str(HUGE)), code)
+            response = demo.get(url)
+            probed.append((path, response.status_code, response.json()["detail"]))
+    assert len(probed) >= 10
+    assert [p for p in probed if p[1] != 404] == []
+    assert [p for p in probed if str(HUGE) not in p[2]] == []  # the answer names the id
+
+
+@pytest.mark.django_db
 def test_a_page_far_beyond_the_last_is_refused_and_one_just_beyond_is_empty(demo: Any) -> None:
     refused = demo.get("/api/v1/projects", {"page": 10**7})
     assert refused.status_code == 422
