@@ -13,6 +13,7 @@ from pmo.accounts.models import Person, User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import record
 from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError, ValidationFailed
+from pmo.governance import ended
 from pmo.governance.models import (
     ConditionStatus,
     GateCondition,
@@ -128,6 +129,7 @@ def decide_gate(
     review.check_version(version)
     if outcome not in Outcome.values:
         raise FieldError("outcome", _("one of %(values)s") % {"values": ", ".join(Outcome.values)})
+    ended.check_decision(lifecycle.project, review.gate, outcome)
     if review.gate.order != lifecycle.current_phase.order + 1:  # defensive: reviews are in order
         raise ConflictError(_("the project has moved since this review was requested"))
     today = timezone.localdate()

@@ -271,7 +271,7 @@ def lifecycle_panel(project: Project, user: User) -> dict[str, Any]:
         "open_review": open_review,
         "conditions": conditions,
         "can_edit": can_edit_project(user, project),
-        "can_assign": user.is_pmo and lifecycle is None,
+        "can_assign": user.is_pmo and lifecycle is None and not project.is_ended,
         "today": timezone.localdate(),
     }
 

@@ -20,6 +20,7 @@ from pmo.accounts.models import Person, User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError, ValidationFailed
+from pmo.governance import ended
 from pmo.governance import models as governance_models
 from pmo.governance.models import (
     ConditionStatus,
@@ -273,6 +274,7 @@ def start_lifecycle(
     if not actor.is_authenticated or not actor.is_pmo:
         raise PermissionDeniedError(_("only the PMO assigns a lifecycle to a project"))
     project = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
+    ended.check_lifecycle_start(project)
     if ProjectLifecycle.objects.filter(project=project).exists():
         raise ConflictError(
             _("project %(project)s already follows a lifecycle") % {"project": project.code}
@@ -414,11 +416,12 @@ def request_review(
     """Ask for the review of the project's next gate (the PM or the PMO)."""
     lifecycle = _locked_lifecycle(project.pk)
     require_edit(actor, lifecycle.project)
-    if lifecycle.state != LifecycleState.ACTIVE:
+    if lifecycle.state != LifecycleState.ACTIVE:  # stopped (cancelled) or completed (closed)
         raise ConflictError(
             _("project %(project)s is %(state)s: no gate is left")
             % {"project": project.code, "state": lifecycle.get_state_display()}
         )
+    ended.check_review_request(lifecycle.project, lifecycle.next_gate)  # e.g. closed by hand
     gate = lifecycle.next_gate
     if gate is None:
         raise ConflictError(

@@ -25,6 +25,7 @@ from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.dates import date_out_of_range
 from pmo.core.errors import FieldError, PermissionDeniedError, ValidationFailed
+from pmo.governance import ended
 from pmo.governance.models import (
     AgendaItem,
     ConditionStatus,
@@ -210,7 +211,7 @@ def agenda_candidates(date: dt.date, window_days: int) -> list[AgendaItem]:
         )
     for source in AGENDA_SOURCES:
         items.extend(source(date, window_days))
-    return items
+    return ended.still_on_agenda(items)
 
 
 def _write_agenda(meeting: SteeringMeeting) -> None:
@@ -321,6 +322,7 @@ def record_outcome(
 ) -> MeetingOutcome:
     """Record a decision or action of the meeting in the project's RAID log and link it here."""
     _require_pmo(actor)
+    ended.check_outcome(project, meeting.date)
     if kind not in OutcomeKind.values:
         raise _failed([{"field": "kind", "message": _("decision or action")}])
     if not (title or "").strip():

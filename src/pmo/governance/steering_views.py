@@ -17,6 +17,7 @@ from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, FieldError, NotFoundError, ValidationFailed
 from pmo.core.http import posted_version
 from pmo.governance import selectors, steering
+from pmo.governance.ended import ProjectEndedError
 from pmo.governance.forms import (
     MeetingForm,
     MinutesForm,
@@ -89,7 +90,7 @@ def _record_outcome(user: Any, meeting: SteeringMeeting, form: OutcomeForm) -> b
             title=data["title"],
             due_date=data["due_date"],
         )
-    except (FieldError, ValidationFailed) as exc:
+    except (FieldError, ValidationFailed, ProjectEndedError) as exc:
         add_errors_at_fields(form, exc.errors)
         return False
     return True

@@ -23,7 +23,8 @@ from pmo.core.dates import FIRST_DATE, LAST_DATE
 from pmo.core.errors import DomainError, FieldError, NotFoundError, ValidationFailed
 from pmo.core.http import posted_version
 from pmo.core.models import as_id
-from pmo.governance import attachments, selectors, services
+from pmo.governance import attachments, ended, selectors, services
+from pmo.governance.ended import ProjectEndedError
 from pmo.governance.forms import (
     DecisionForm,
     ReviewRequestForm,
@@ -47,11 +48,13 @@ def _project_or_404(request: HttpRequest, code: str) -> Any:
 # --- project lifecycle and reviews ------------------------------------------------------------
 
 
-@login_required
-def lifecycle_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """The project's lifecycle: phases with gate dates and time spent, reviews, conditions."""
-    project = _project_or_404(request, code)
+def _lifecycle_page(
+    request: HttpRequest, project: Any, request_form: ReviewRequestForm, status: int = 200
+) -> HttpResponse:
+    """The lifecycle page, with the review request form as given (a refused one shows its
+    errors in the form)."""
     context = selectors.lifecycle_panel(project, user_of(request))
+    lifecycle = context["lifecycle"]
     context.update(
         {
             "project": project,
@@ -62,10 +65,19 @@ def lifecycle_detail(request: HttpRequest, code: str) -> HttpResponse:
                 GateCondition.objects.filter(project=project).select_related("owner", "decision")
             ),
             "templates": selectors.list_templates(latest_only=True),
-            "request_form": ReviewRequestForm(),
+            "request_form": request_form,
+            "request_refused": ended.review_refusal(project, lifecycle.next_gate)
+            if lifecycle
+            else None,
         }
     )
-    return render(request, "governance/projectlifecycle_detail.html", context)
+    return render(request, "governance/projectlifecycle_detail.html", context, status=status)
+
+
+@login_required
+def lifecycle_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The project's lifecycle: phases with gate dates and time spent, reviews, conditions."""
+    return _lifecycle_page(request, _project_or_404(request, code), ReviewRequestForm())
 
 
 @login_required
@@ -99,6 +111,10 @@ def review_create(request: HttpRequest, code: str) -> HttpResponse:
             scheduled_for=form.cleaned_data["scheduled_for"],
             notes=form.cleaned_data["notes"],
         )
+    except ProjectEndedError as exc:  # said in the form, which keeps what was typed
+        form.add_error(None, exc.message)
+        project.refresh_from_db()
+        return _lifecycle_page(request, project, form, status=409)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("governance:lifecycle_detail", code=project.code)
