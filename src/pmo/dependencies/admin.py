@@ -1,7 +1,10 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 
+from pmo.core.errors import FieldError
+from pmo.dependencies.ended import check_affected
 from pmo.dependencies.models import (
     ChangeRequest,
     ChangeResponse,
@@ -48,9 +51,27 @@ class ChangeResponseInline(admin.TabularInline):
         return False
 
 
+class ChangeRequestForm(forms.ModelForm):
+    """An ended project is not added to the affected projects (one that ended after it
+    was named stays: the request's history). The admin supplies the model and fields."""
+
+    def clean_affected_projects(self) -> Any:
+        projects = self.cleaned_data["affected_projects"]
+        before: set[int] = set()
+        if self.instance.pk:
+            before = set(self.instance.affected_projects.values_list("pk", flat=True))
+        try:
+            check_affected([p for p in projects if p.pk not in before])
+        except FieldError as exc:
+            raise forms.ValidationError(exc.errors[0]["message"]) from None
+        return projects
+
+
 @admin.register(ChangeRequest)
 class ChangeRequestAdmin(admin.ModelAdmin):
     """Read-mostly: the workflow runs through the services (audited), not the admin."""
+
+    form = ChangeRequestForm
 
     list_display = ("code", "project", "type", "title", "state", "needs_steering")
     list_filter = ("state", "type", "needs_steering")

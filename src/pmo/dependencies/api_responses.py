@@ -41,6 +41,11 @@ class ChangeResponseOut(Schema):
     by_requester: bool = Field(
         description="the requester manages this project: it agrees by the request itself"
     )
+    ended: bool = Field(
+        False,
+        description="the project is closed or cancelled: its answer is no longer needed "
+        "(not counted)",
+    )
 
 
 class ChangeResponsesOut(Schema):
@@ -50,7 +55,10 @@ class ChangeResponsesOut(Schema):
     object: int
     unanswered: int
     objecting: list[str] = Field(description="codes of the projects that object")
-    summary: str = Field(description='e.g. "2 agree, 1 objects (P0016), 1 not answered"')
+    summary: str = Field(
+        description='e.g. "2 agree, 1 objects (P0016), 1 not answered" (closed or cancelled '
+        "projects are not counted)"
+    )
     hidden_projects: int = Field(description="affected projects you may not read (left out)")
     responses: list[ChangeResponseOut]
 
@@ -76,6 +84,7 @@ def _row_out(row: responses.ResponseRow) -> dict[str, Any]:
         "version": row.version,
         "can_answer": row.can_answer,
         "by_requester": row.by_requester,
+        "ended": row.ended,
     }
 
 
@@ -107,8 +116,8 @@ def list_responses(request: HttpRequest, code: str) -> Any:
 def post_response(request: HttpRequest, code: str, payload: ChangeResponseIn) -> Any:
     """Answer for an affected project (its manager or the PMO): agree, or object with a
     reason. 201 for the project's first answer, 200 when it changes one; 409 once the request
-    is decided (or still a draft); 422 naming ``project`` (unknown, not affected) or
-    ``reason`` (objecting without one); 403 for anyone else."""
+    is decided (or still a draft); 422 naming ``project`` (unknown, not affected, closed or
+    cancelled) or ``reason`` (objecting without one); 403 for anyone else."""
     user = user_of(request)
     cr = selectors.find_change_request(user, code)
     response, created = responses.respond_to_change(

@@ -23,6 +23,12 @@ from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
 from pmo.dependencies import adapters
 from pmo.dependencies.apply import write_impact
+from pmo.dependencies.ended import (
+    check_affected,
+    refuse_ended_origin,
+    refuse_submit_ended,
+    running,
+)
 from pmo.dependencies.models import (
     ChangeRequest,
     ChangeState,
@@ -183,6 +189,7 @@ def create_change_request(*, actor: User, data: dict[str, Any]) -> ChangeRequest
                 )
                 % {"project": project.code}
             )
+        refuse_ended_origin(project)
         program = project.program
     else:
         program = Program.objects.filter(code=str(program_code)).first()
@@ -212,6 +219,11 @@ def create_change_request(*, actor: User, data: dict[str, Any]) -> ChangeRequest
         if Decimal(str(data.get(key) or 0)) < 0:
             raise FieldError(key, gettext("must be >= 0"))
     milestone, task = _source(project, program, data)
+    if project is None:  # program level: the project whose item slips is the origin
+        if milestone is not None:
+            refuse_ended_origin(milestone.project, "slip_milestone")
+        if task is not None:
+            refuse_ended_origin(task.plan.project, "slip_task")
     if days and milestone is None and task is None:
         raise FieldError("slip_milestone", gettext("a slip needs the milestone or task that slips"))
     cr = ChangeRequest(
@@ -309,12 +321,28 @@ _AUDITED = ["state", "slip_days", "cost_impact", "effort_impact", "needs_steerin
 
 
 def _set_affected(cr: ChangeRequest) -> None:
+    """The projects the impact reaches (they move, or miss an agreed dependency date),
+    less those that have ended: a closed or cancelled project is not asked (ADR 0005)."""
     codes = [p["project"] for p in cr.impact.get("projects", [])]
     codes += [d["consumer"] for d in cr.impact.get("dependencies", [])]  # commitments missed
-    affected = Project.objects.filter(code__in=codes)
+    affected = running(Project.objects.filter(code__in=codes))
     if cr.project_id is not None:
         affected = affected.exclude(pk=cr.project_id)
-    cr.affected_projects.set(affected)
+    projects = list(affected)
+    check_affected(projects)
+    cr.affected_projects.set(projects)
+
+
+def origin_project(cr: ChangeRequest) -> Project | None:
+    """The project a request is raised on; at program level the project whose milestone or
+    task slips (``None`` when it names none)."""
+    if cr.project is not None:
+        return cr.project
+    if cr.slip_milestone is not None:
+        return cr.slip_milestone.project
+    if cr.slip_task is not None:
+        return cr.slip_task.plan.project
+    return None
 
 
 def _ask_again(actor: User, cr: ChangeRequest) -> None:
@@ -340,8 +368,10 @@ def _ask_again(actor: User, cr: ChangeRequest) -> None:
 
 def _asked(cr: ChangeRequest, affected: Any, actor: User) -> list[User]:
     """The managers asked to answer for the affected projects: not the one who acted, nor
-    the requester (their projects agree by the request, ADR 0005)."""
-    return [u for u in _others(_users_of(list(affected)), actor) if u.pk != cr.requested_by_id]
+    the requester (their projects agree by the request), nor those of projects that have
+    ended since the impact was computed (ADR 0005)."""
+    projects = [p for p in affected if not p.is_ended]
+    return [u for u in _others(_users_of(projects), actor) if u.pk != cr.requested_by_id]
 
 
 def _is_exec(user: User) -> bool:
@@ -406,13 +436,23 @@ def _own_review_message(cr: ChangeRequest, action: str) -> str:
     )
 
 
+def _origin_ended(cr: ChangeRequest) -> bool:
+    origin = origin_project(cr)
+    return origin is not None and origin.is_ended
+
+
+def may_submit(user: User, cr: ChangeRequest) -> bool:
+    """The requester, the project's (program's) manager or the PMO submits a draft."""
+    return cr.requested_by_id == user.pk or may_manage(user, cr)
+
+
 def allowed_actions(user: User, cr: ChangeRequest) -> list[str]:
     """The workflow actions ``user`` may take on ``cr`` now (for buttons and errors)."""
     state = cr.state
     mine = cr.requested_by_id == user.pk
     pm = may_manage(user, cr)
     actions: list[str] = []
-    if state == ChangeState.DRAFT and (mine or pm):
+    if state == ChangeState.DRAFT and may_submit(user, cr) and not _origin_ended(cr):
         actions.append("submit")
     if _reviews(user, cr):
         actions += [a for a in ("approve", "reject") if not _own_review(user, cr, a)]
@@ -453,6 +493,8 @@ def transition(
         )
     locked = ChangeRequest.objects.select_for_update(of=("self",)).get(pk=cr.pk)
     locked.check_version(version)
+    if action == "submit" and locked.state == ChangeState.DRAFT and may_submit(actor, locked):
+        refuse_submit_ended(origin_project(locked), locked.code)
     if action not in allowed_actions(actor, locked):
         everyone = _possible(locked.state)
         if action not in everyone:

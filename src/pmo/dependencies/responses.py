@@ -21,6 +21,7 @@ from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
 from pmo.dependencies.changes import _scopes
+from pmo.dependencies.ended import refuse_ended_respondent
 from pmo.dependencies.models import (
     PENDING_STATES,
     ChangeRequest,
@@ -29,7 +30,7 @@ from pmo.dependencies.models import (
     ResponseAnswer,
 )
 from pmo.dependencies.services import find_project, notify, person_of
-from pmo.portfolio.models import Project
+from pmo.portfolio.models import ENDED_STATES, Project
 
 __all__ = [
     "ResponseRow",
@@ -122,6 +123,7 @@ def respond_to_change(
             % {"project": project.code}
         )
     _check_open(locked)
+    refuse_ended_respondent(project)
     if requester_manages(locked, project):
         raise ConflictError(
             gettext(
@@ -203,7 +205,7 @@ def agree_for_requester(cr: ChangeRequest) -> int:
     own = [
         p
         for p in cr.affected_projects.select_related("manager").order_by("code")
-        if requester_manages(cr, p)
+        if requester_manages(cr, p) and not p.is_ended
     ]
     scopes = _scopes(cr) if own else []
     made = 0
@@ -256,6 +258,7 @@ class ResponseRow:
     can_answer: bool
     own: bool = False  # the reader manages the project (else the PMO may answer for it)
     by_requester: bool = False  # the requester manages it: it agrees by the request
+    ended: bool = False  # closed or cancelled since: its answer is no longer needed
 
     @property
     def version(self) -> int:
@@ -281,9 +284,10 @@ def response_rows(user: User, cr: ChangeRequest, affected: list[Project]) -> lis
             ResponseRow(
                 project=p,
                 response=answers.get(p.pk),
-                can_answer=pending and not by_requester and may_answer(user, p),
+                can_answer=pending and not by_requester and not p.is_ended and may_answer(user, p),
                 own=p.manager is not None and p.manager.user_id == user.pk,
                 by_requester=by_requester,
+                ended=p.is_ended,
             )
         )
     return rows
@@ -291,15 +295,18 @@ def response_rows(user: User, cr: ChangeRequest, affected: list[Project]) -> lis
 
 def response_counts(change_ids: list[int]) -> dict[int, dict[str, int]]:
     """``{change id: {"agree": n, "object": n, "unanswered": n}}`` over each request's
-    affected projects, in two queries whatever the number of requests."""
+    affected projects that still run (an ended one's answer no longer counts, given or not),
+    in two queries whatever the number of requests."""
     through = ChangeRequest.affected_projects.through
     counts: dict[int, dict[str, int]] = {
         pk: {"agree": 0, "object": 0, "unanswered": 0} for pk in change_ids
     }
     affected: dict[int, set[int]] = {pk: set() for pk in change_ids}
-    for change_id, project_id in through.objects.filter(
-        changerequest_id__in=change_ids
-    ).values_list("changerequest_id", "project_id"):
+    for change_id, project_id in (
+        through.objects.filter(changerequest_id__in=change_ids)
+        .exclude(project__state__in=ENDED_STATES)
+        .values_list("changerequest_id", "project_id")
+    ):
         affected[change_id].add(project_id)
     answered: dict[int, set[int]] = {pk: set() for pk in change_ids}
     for change_id, project_id, answer in ChangeResponse.objects.filter(
@@ -315,9 +322,11 @@ def response_counts(change_ids: list[int]) -> dict[int, dict[str, int]]:
 
 def rows_counts(rows: list[ResponseRow]) -> dict[str, Any]:
     """The counts of :func:`response_counts` for the rows a reader sees, and ``objecting``:
-    the codes of the projects that object (in code order)."""
+    the codes of the projects that object (in code order). Ended projects are not counted."""
     counts: dict[str, Any] = {"agree": 0, "object": 0, "unanswered": 0, "objecting": []}
     for row in rows:
+        if row.ended:
+            continue
         counts[row.response.answer if row.response is not None else "unanswered"] += 1
         if row.response is not None and row.response.answer == ResponseAnswer.OBJECT:
             counts["objecting"].append(row.project.code)

@@ -5,6 +5,7 @@ Thin: read via selectors, write via services; domain errors become messages.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
@@ -24,7 +25,7 @@ from pmo.accounts.models import user_of
 from pmo.core.dates import FIRST_DATE, LAST_DATE
 from pmo.core.errors import DomainError, FieldError, NotFoundError
 from pmo.core.http import posted_version
-from pmo.dependencies import changes, responses, selectors, services
+from pmo.dependencies import changes, ended, responses, selectors, services
 from pmo.dependencies.models import (
     ChangeState,
     ChangeType,
@@ -297,11 +298,23 @@ def dependency_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def impact(request: HttpRequest) -> HttpResponse:
     """What if a milestone slips N working days, or a task gets N working days of added work
     (a scope change): affected projects, gates and items. htmx requests get the result only."""
+    return _impact_page(request, request.GET)
+
+
+def _impact_page(
+    request: HttpRequest,
+    params: Mapping[str, Any],
+    raising: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The what-if page for ``params`` (its query); ``raising``: the change-request form as
+    typed when it came back with an error (``field``, ``error``)."""
     user = user_of(request)
-    code = request.GET.get("project", "")
+    raising = raising or {}
+    code = str(params.get("project") or "")
     project = milestones = tasks = result = None
-    days = request.GET.get("days", "15")
-    source = "task" if request.GET.get("source") == "task" else "milestone"
+    days = str(params.get("days", "15"))
+    source = "task" if params.get("source") == "task" else "milestone"
     error = ""
     if code:
         try:
@@ -324,7 +337,7 @@ def impact(request: HttpRequest) -> HttpResponse:
             .order_by("start", "uid")
             .values_list("pk", "name", "finish")[:1000]
         ]
-        chosen = request.GET.get(source)
+        chosen = params.get(source)
         if chosen:
             try:
                 if source == "task":
@@ -340,22 +353,29 @@ def impact(request: HttpRequest) -> HttpResponse:
     if result is not None:
         result = selectors.visible_impact(user, result)
         result["projects"] = selectors.impact_projects(result)
+    elif raising.get("error") and raising.get("where") != "project":
+        error = raising["error"]  # no raise form on the page to show it at
+    if raising.get("where") == "project":
+        error = ""  # said at the project field
     context = {
         "project": project,
         "code": code,
         "milestones": milestones,
         "tasks": tasks,
         "source": source,
-        "milestone": request.GET.get("milestone", "") if source == "milestone" else "",
-        "task": request.GET.get("task", "") if source == "task" else "",
+        "milestone": str(params.get("milestone") or "") if source == "milestone" else "",
+        "task": str(params.get("task") or "") if source == "task" else "",
         "days": days,
         "result": result,
         "error": error,
         "types": ChangeType.choices,
+        "raising": raising,
+        # a closed or cancelled project takes no change request: said instead of the form
+        "raise_refused": ended.raise_refusal(project) if project is not None else None,
     }
     if request.headers.get("HX-Request"):
-        return render(request, "dependencies/partials/_impact.html", context)
-    return render(request, "dependencies/impact.html", context)
+        return render(request, "dependencies/partials/_impact.html", context, status=status)
+    return render(request, "dependencies/impact.html", context, status=status)
 
 
 @login_required
@@ -389,20 +409,42 @@ def change_create(request: HttpRequest) -> HttpResponse:
     data["slip_days"] = data["slip_days"] or 0
     try:
         cr = changes.create_change_request(actor=user_of(request), data=data)
+    except FieldError as exc:
+        # back to the analysis it was raised from, the form as typed, the error at its field
+        typed = {k: str(request.POST.get(k, "")) for k in RAISE_FIELDS}
+        where = exc.field if exc.field in (*RAISE_FIELDS, "project") else "form"
+        raising = {**typed, "field": exc.field, "where": where, "error": _message(exc)}
+        return _impact_page(request, _what_if_query(data), raising, status=422)
     except DomainError as exc:
         messages.error(request, _message(exc))
         return redirect(_what_if_url(data))  # back to the analysis it was raised from
     return redirect("dependencies:change_detail", cr.pk)
 
 
-def _what_if_url(data: dict[str, Any]) -> str:
-    """The impact page a change request was raised from (the list when it names no slip)."""
+#: The fields of the raise form that are kept when it comes back with an error.
+RAISE_FIELDS = ("type", "title", "description", "cost_impact", "effort_impact")
+
+
+def _what_if_query(data: dict[str, Any]) -> dict[str, Any]:
+    """The query of the impact page a change request was raised from (only the project
+    when it names no slip)."""
     source = "task" if data.get("slip_task") else "milestone"
     chosen = data.get(f"slip_{source}")
-    if not (data.get("project") and chosen):
+    if not chosen:
+        return {"project": data.get("project") or ""}
+    return {
+        "project": data.get("project") or "",
+        "source": source,
+        source: chosen,
+        "days": data.get("slip_days") or 0,
+    }
+
+
+def _what_if_url(data: dict[str, Any]) -> str:
+    """The impact page a change request was raised from (the list when it names no slip)."""
+    query = _what_if_query(data)
+    if not (query["project"] and len(query) > 1):
         return reverse("dependencies:change_list")
-    query = {"project": data["project"], "source": source, source: chosen}
-    query["days"] = data.get("slip_days") or 0
     return f"{reverse('dependencies:impact')}?{urlencode(query)}"
 
 

@@ -167,16 +167,24 @@ def test_the_what_if_page_adds_work_to_a_task(client: Any, make_project: Any, us
     from pmo.dependencies.models import ChangeRequest
 
     assert ChangeRequest.objects.get().slip_task == design
-    # without a title: back to the same what-if, which says why (not the list, input gone)
+    # without a title: the same what-if again, the form as typed, the error at the title
     untitled = client.post(
         "/change-requests/new/",
-        {"project": "PLAN1", "type": "scope", "title": " ", "slip_task": design.pk, "slip_days": 2},
-        follow=True,
+        {
+            "project": "PLAN1",
+            "type": "scope",
+            "title": " ",
+            "description": "Two more days",
+            "slip_task": design.pk,
+            "slip_days": 2,
+        },
     )
-    assert untitled.redirect_chain[-1][0] == (
-        f"/impact/?project=PLAN1&source=task&task={design.pk}&days=2"
-    )
-    assert "Title: is required" in untitled.content.decode()
+    assert untitled.status_code == 422
+    page = untitled.content.decode()
+    assert 'data-kind="task"' in page and f'name="slip_task" value="{design.pk}"' in page
+    assert 'aria-invalid="true" aria-describedby="raise-error"' in page.split('name="title"')[1]
+    assert 'data-field="title"><li>Title: is required</li>' in page
+    assert ">Two more days</textarea>" in page
     assert ChangeRequest.objects.count() == 1
     # a task of another project is refused with a message, not an error page
     bad = client.get("/impact/?project=PLAN1&source=task&task=999999&days=2")

@@ -281,6 +281,7 @@ def test_api_lists_the_answers_and_takes_one(client: Any, users: Any, scoped: An
         "version": 1,
         "can_answer": True,
         "by_requester": False,
+        "ended": False,
     }
     again = _post(client, users["other_pm"], cr.pk, project="LOAN1", answer="agree")
     assert again.status_code == 201
