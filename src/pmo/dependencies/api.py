@@ -326,7 +326,7 @@ def _cr_out(request: HttpRequest, cr: ChangeRequest) -> dict[str, Any]:
                 "from_state": s.from_state,
                 "to_state": s.to_state,
                 "actor": s.actor.username if s.actor else "",
-                "note": s.note,
+                "note": changes.step_note(cr, s),
                 "at": s.at,
             }
             for s in cr.steps.select_related("actor")

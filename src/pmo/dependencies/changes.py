@@ -2,8 +2,10 @@
 
 Workflow: draft -submit-> PM review -approve-> PMO review -approve-> (steering review
 -approve->, only above the thresholds) approved -apply-> applied. Each review may reject;
-the requester may withdraw before a decision. Every step is a :class:`ChangeStep`, audited
-in the scope of every affected project, and notifies the people concerned.
+the requester may withdraw before a decision, and approves or rejects their own request at
+no stage: one its project's (program's) own manager raised skips the PM review. Every step
+is a :class:`ChangeStep`, audited in the scope of every affected project, and notifies the
+people concerned.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pmo.dependencies.ended import (
     running,
 )
 from pmo.dependencies.models import (
+    ChangeAction,
     ChangeRequest,
     ChangeState,
     ChangeStep,
@@ -45,6 +48,7 @@ __all__ = [
     "allowed_actions",
     "compute_impact",
     "create_change_request",
+    "step_note",
     "thresholds",
     "transition",
     "update_change_request",
@@ -378,13 +382,47 @@ def _is_exec(user: User) -> bool:
     return user.is_pmo_admin or user.role == Role.EXECUTIVE
 
 
-def _manages_itself(user: User, cr: ChangeRequest) -> bool:
-    """``user`` is the manager of the request's project (program-level: of its program)."""
+def _managed_by(user_id: int | None, cr: ChangeRequest) -> bool:
+    """User ``user_id`` is the manager of the request's project (program-level: of its
+    program)."""
     if cr.project is not None:
         manager = cr.project.manager
     else:
         manager = cr.program.manager if cr.program is not None else None
-    return manager is not None and manager.user_id == user.pk
+    return user_id is not None and manager is not None and manager.user_id == user_id
+
+
+def _skip_pm_review(cr: ChangeRequest) -> bool:
+    """A request raised by its project's (program's) own manager skips the PM review: it
+    already is that manager's view, and they do not approve their own request (ADR 0005).
+    Recorded as a *skip* step by nobody and audited as the system's. Returns whether it
+    skipped."""
+    if cr.state != ChangeState.PM_REVIEW or not _managed_by(cr.requested_by_id, cr):
+        return False
+    before = snapshot(cr, _AUDITED)
+    cr.state = ChangeState.PMO_REVIEW
+    cr.version += 1
+    cr.save()
+    ChangeStep.objects.create(
+        change=cr,
+        action=ChangeAction.SKIP,
+        from_state=ChangeState.PM_REVIEW,
+        to_state=cr.state,
+        actor=None,
+        note="",  # read in the reader's language: step_note()
+    )
+    _audit(None, ChangeAction.SKIP, cr, diff(before, snapshot(cr, _AUDITED)))
+    return True
+
+
+def step_note(cr: ChangeRequest, step: ChangeStep) -> str:
+    """A workflow step's note as shown: what was typed, or why the PM review was skipped
+    (in the active language)."""
+    if step.action == ChangeAction.SKIP and not step.note:
+        if cr.project is None:
+            return gettext("raised by the program manager")
+        return gettext("raised by the project manager")
+    return step.note
 
 
 def _reviews(user: User, cr: ChangeRequest) -> bool:
@@ -399,18 +437,12 @@ def _reviews(user: User, cr: ChangeRequest) -> bool:
 
 
 def _own_review(user: User, cr: ChangeRequest, action: str) -> bool:
-    """Separation of duties: the requester does not approve or reject their own request.
-
-    Only the PM review of a request its project's (program's) own manager raised may be
-    approved by them: it is their project, and the PMO review that follows is someone
-    else's. Rejecting one's own request is never a review step: the requester withdraws it
-    (ADR 0005, "Separation of duties").
+    """Separation of duties: the requester approves or rejects their own request at no
+    stage. Rejecting one's own request is withdrawing it; a request its project's (program's)
+    own manager raised skips the PM review on submission (:func:`_skip_pm_review`), so
+    nobody is left to approve it in their place (ADR 0005, "Separation of duties").
     """
-    if action not in ("approve", "reject") or cr.requested_by_id != user.pk:
-        return False
-    if action == "reject":
-        return True
-    return not (cr.state == ChangeState.PM_REVIEW and _manages_itself(user, cr))
+    return action in ("approve", "reject") and cr.requested_by_id == user.pk
 
 
 def _own_review_message(cr: ChangeRequest, action: str) -> str:
@@ -425,6 +457,9 @@ def _own_review_message(cr: ChangeRequest, action: str) -> str:
         return gettext("you raised %(code)s; withdraw it instead of rejecting it") % values
     if cr.state == ChangeState.PMO_REVIEW:
         return gettext("you raised %(code)s; another PMO member must review it") % values
+    if _managed_by(cr.requested_by_id, cr):
+        # raised before the PM review was skipped for its own manager: the PMO takes it
+        return gettext("you raised %(code)s; a PMO member must take its PM review") % values
     if cr.project is None:
         return (
             gettext("you raised %(code)s; the program manager or another PMO member must review it")
@@ -540,6 +575,8 @@ def transition(
         change=locked, action=action, from_state=old, to_state=new, actor=actor, note=note
     )
     _audit(actor, action, locked, diff(before, snapshot(locked, _AUDITED)))
+    if action == "submit" and _skip_pm_review(locked):
+        new = ChangeState.PMO_REVIEW
     url = f"/change-requests/{locked.pk}/"
     if action == "submit":
         from pmo.dependencies.responses import agree_for_requester

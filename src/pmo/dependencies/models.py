@@ -172,6 +172,8 @@ class ChangeAction(models.TextChoices):
     REJECT = "reject", pgettext_lazy("change request action", "Reject")
     WITHDRAW = "withdraw", pgettext_lazy("change request action", "Withdraw")
     APPLY = "apply", pgettext_lazy("change request action", "Apply to the plans")
+    # not a user's action: the PM review of a request its own manager raised (ADR 0005)
+    SKIP = "skip", pgettext_lazy("change request action", "Skip the PM review")
 
 
 PENDING_STATES = ("pm_review", "pmo_review", "steering_review")

@@ -467,6 +467,9 @@ def _change_page(
     seen = selectors.visible_change_impact(user, cr)
     rows = responses.response_rows(user, cr, seen.affected)
     counts = responses.rows_counts(rows)
+    steps = list(cr.steps.select_related("actor__person"))
+    for step in steps:
+        step.shown_note = changes.step_note(cr, step)  # type: ignore[attr-defined]
     return render(
         request,
         "dependencies/changerequest_detail.html",
@@ -482,7 +485,7 @@ def _change_page(
             "applied_count": len(seen.impact.get("applied", [])),
             "currency": cr.project.currency if cr.project else "",
             "actions": changes.allowed_actions(user, cr),
-            "steps": cr.steps.select_related("actor__person"),
+            "steps": steps,
             "affected": seen.affected,
             "thresholds": changes.thresholds(),
         },

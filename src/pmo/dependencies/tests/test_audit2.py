@@ -149,15 +149,21 @@ def test_the_workflow_confirms_each_step_and_names_people(
         raised["Location"] + "transition/", {"action": "submit", "version": 1}, follow=True
     ).content.decode()
     cr = ChangeRequest.objects.get()
-    assert f"{cr.code} submitted. State: PM review." in submitted
+    # CORE1's own manager raised it: the PM review is skipped, by nobody, saying why
+    assert f"{cr.code} submitted. State: PMO review." in submitted
     assert '<td data-testid="step-actor">Zhang Wei</td>' in submitted
+    skipped = submitted.split('<tr data-action="skip">')[1].split("</tr>")[0]
+    assert '<td data-testid="step-actor">—</td>' in skipped
+    assert "<td>Skip the PM review</td>" in skipped
+    assert '<td class="wrap">raised by the project manager</td>' in skipped
     # the requester is not told of their own step; the other PMs are
     assert not Notification.objects.filter(user=users["pm"]).exists()
+    client.force_login(users["member"])
     approved = client.post(
-        raised["Location"] + "transition/", {"action": "approve", "version": 2}, follow=True
+        raised["Location"] + "transition/", {"action": "approve", "version": 3}, follow=True
     ).content.decode()
-    assert f"Approval recorded. State of {cr.code}: PMO review." in approved
-    assert not Notification.objects.filter(user=users["pm"]).exists()
+    state = "Steering review" if cr.needs_steering else "Approved"
+    assert f"Approval recorded. State of {cr.code}: {state}." in approved
     client.cookies["pmo_language"] = "zh-hans"
     zh = client.get(raised["Location"], HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert 'data-testid="requested-by">张伟<' in zh

@@ -113,11 +113,16 @@ def test_change_request_goes_through_approval_to_an_applied_audited_change(
     assert bad.json()["detail"] == (
         f"cannot apply change request {cr['code']} in state 'draft'; possible now: submit, withdraw"
     )
-    assert _step(client, users["pm"], cr["id"], "submit").json()["state"] == "pm_review"
+    submitted = _step(client, users["pm"], cr["id"], "submit").json()
+    # CORE's PM raised it: the PM review is skipped (theirs is the request), the PMO's is next
+    assert submitted["state"] == "pmo_review"
+    assert [(s["action"], s["to_state"], s["actor"], s["note"]) for s in submitted["steps"]] == [
+        ("submit", "pm_review", "pm", ""),
+        ("skip", "pmo_review", "", "raised by the project manager"),
+    ]
     # the affected project's PM is notified in the app
     assert users["other_pm"].notifications.filter(message__contains=cr["code"]).exists()
     assert _step(client, users["viewer"], cr["id"], "approve").status_code == 403
-    assert _step(client, users["pm"], cr["id"], "approve").json()["state"] == "pmo_review"
     assert _step(client, users["pm"], cr["id"], "approve").status_code == 403
     assert _step(client, users["member"], cr["id"], "approve").json()["state"] == "steering_review"
     # the steering agenda lists it
@@ -149,7 +154,7 @@ def test_change_request_goes_through_approval_to_an_applied_audited_change(
             object_type="dependencies.changerequest", scope=f"project:{web['app'].pk}"
         ).count()
         == 6
-    )  # create, submit, 3 approvals, apply
+    )  # create, submit, the skipped PM review, 2 approvals, apply
     steps = applied.json()["steps"]
     assert [s["to_state"] for s in steps] == [
         "pm_review",
@@ -180,7 +185,6 @@ def test_small_change_skips_the_steering_committee_and_reject_needs_a_reason(
     assert cr["needs_steering"] is False
     assert cr["affected_projects"] == []  # 2 days fit in APP's 5 days of room
     _step(client, users["pm"], cr["id"], "submit")
-    _step(client, users["pm"], cr["id"], "approve")
     assert _step(client, users["member"], cr["id"], "reject").status_code == 422
     assert _step(client, users["member"], cr["id"], "approve").json()["state"] == "approved"
     done = _step(client, users["pm"], cr["id"], "apply").json()
@@ -227,8 +231,7 @@ def test_pm_enters_cost_impact_before_the_pmo_review(client: Any, users: Any, we
         headers=auth(users["other_pm"]),
     )
     assert other.status_code == 403
-    _step(client, users["pm"], cr["id"], "submit")
-    _step(client, users["pm"], cr["id"], "approve")
+    _step(client, users["pm"], cr["id"], "submit")  # the PM's own: on to the PMO review
     late = client.patch(
         url,
         {"version": 4, "title": "x"},

@@ -187,7 +187,7 @@ def test_answers_are_taken_while_the_request_is_pending_only(users: Any, scoped:
     assert "still a draft" in early.value.message
     cr = changes.transition(actor=users["pm"], cr=draft, action="submit")
     _answer(users["other_pm"], cr, "APP1", "agree")
-    for who in ("pm", "member", "exec"):
+    for who in ("member", "exec"):  # (the PM review of the PM's own request is skipped)
         cr = changes.transition(actor=users[who], cr=cr, action="approve")
     assert cr.state == "approved"
     with pytest.raises(ConflictError) as late:
@@ -201,8 +201,7 @@ def test_answers_are_taken_while_the_request_is_pending_only(users: Any, scoped:
 
 def test_approval_does_not_wait_for_answers(users: Any, scoped: Any) -> None:
     cr = _raise(users, scoped)
-    for who in ("pm", "member"):
-        cr = changes.transition(actor=users[who], cr=cr, action="approve")
+    cr = changes.transition(actor=users["member"], cr=cr, action="approve")
     assert cr.state == "steering_review"
     assert not _others().exists()
 
@@ -217,7 +216,26 @@ def test_a_second_writer_with_a_stale_version_gets_a_conflict(users: Any, scoped
 
 
 def test_a_new_slip_clears_the_answers_and_asks_again(users: Any, scoped: Any) -> None:
-    cr = _raise(users, scoped)
+    from pmo.accounts.models import Person
+
+    # given WEB1 run by a PMO member who raises the request on CORE1 (so CORE1's manager
+    # takes its PM review) and WEB1 agreeing by the request
+    web_manager = Person.objects.create(
+        name="Li Na", org_unit=scoped["web"].org_unit, user=users["member"]
+    )
+    type(scoped["web"]).objects.filter(pk=scoped["web"].pk).update(manager=web_manager)
+    cr = changes.create_change_request(
+        actor=users["member"],
+        data={
+            "project": "CORE1",
+            "type": "schedule",
+            "title": "Vendor patch late",
+            "slip_milestone": scoped["build"].pk,
+            "slip_days": 12,
+        },
+    )
+    cr = changes.transition(actor=users["member"], cr=cr, action="submit")
+    assert cr.state == "pm_review"
     _answer(users["other_pm"], cr, "APP1", "object", "UAT slot")
     users["other_pm"].notifications.all().delete()
     # when the PM enters another slip in the PM review
@@ -419,12 +437,13 @@ def test_page_answer_confirmed_and_objection_needs_a_reason_at_the_field(
 
 
 def test_pmo_review_shows_the_one_line_summary(client: Any, users: Any, scoped: Any) -> None:
-    cr = _raise(users, scoped)
+    draft = _raise(users, scoped, submit=False)
+    page = _page(client, users["member"], draft)
+    assert 'data-testid="review-responses"' not in page  # a draft has asked nobody yet
+    # submitted by CORE1's manager, who raised it: on to the PMO review
+    cr = changes.transition(actor=users["pm"], cr=draft, action="submit")
     _answer(users["other_pm"], cr, "APP1", "agree")
     _answer(users["other_pm"], cr, "LOAN1", "object", "Loans go live first")
-    page = _page(client, users["member"], cr)
-    assert 'data-testid="review-responses"' not in page  # still in the PM review
-    cr = changes.transition(actor=users["pm"], cr=cr, action="approve")
     page = _page(client, users["member"], cr)
     # the reviewer reads which projects object
     assert '<a href="#responses">2 agree, 1 objects (LOAN1)</a>' in page
