@@ -14,6 +14,8 @@ from pmo.audit.models import AuditAction
 from pmo.audit.services import record
 from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError, ValidationFailed
 from pmo.governance import ended
+from pmo.governance.checklist import unmet_requirements, unmet_requirements_shown
+from pmo.governance.forecasts import _reforecast, _refresh, forecast_gates
 from pmo.governance.models import (
     ConditionStatus,
     GateCondition,
@@ -29,14 +31,9 @@ from pmo.governance.models import (
 from pmo.governance.services import (
     _locked_lifecycle,
     _locked_review,
-    _reforecast,
-    _refresh,
     _scope,
     _sync_project,
     can_decide,
-    forecast_gates,
-    unmet_requirements,
-    unmet_requirements_shown,
 )
 from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.models import Phase, ProjectState

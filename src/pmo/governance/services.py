@@ -4,6 +4,11 @@ Every write checks permission, validates, checks the version, records an audit e
 and runs in one transaction. A decision locks the project's lifecycle row first, so
 two people deciding the same gate at once are serialised: the first wins, the second
 finds the review decided and gets a 409.
+
+The use-cases of one part each live in a module of their own and are reachable here too
+(``services.decide_gate``): gate dates in :mod:`~pmo.governance.forecasts`, the review
+checklist in :mod:`~pmo.governance.checklist`, decisions and conditions in
+:mod:`~pmo.governance.decisions`, deliverable files in :mod:`~pmo.governance.attachments`.
 """
 
 from __future__ import annotations
@@ -19,21 +24,26 @@ from django.utils.translation import gettext as _
 from pmo.accounts.models import Person, User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
-from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError, ValidationFailed
+from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError
 from pmo.governance import ended
 from pmo.governance import models as governance_models
+from pmo.governance.forecasts import (
+    _refresh,
+    _set_gate_forecast,
+    follow_forecast_finish,
+    forecast_gates,
+    plan_gates,
+    refresh_next_gate,
+)
 from pmo.governance.models import (
     ConditionStatus,
     CriterionCheck,
     DeliverableLink,
     GateCondition,
-    GateCriterion,
     GateDefinition,
-    GateDeliverable,
     GateReview,
     LifecycleState,
     LifecycleTemplate,
-    PhaseDefinition,
     PhaseEntry,
     ProjectGate,
     ProjectLifecycle,
@@ -41,18 +51,20 @@ from pmo.governance.models import (
 )
 from pmo.governance.templates_service import validate_definition, write_template
 from pmo.portfolio.access import require_edit
-from pmo.portfolio.models import Phase, Project, ProjectState
+from pmo.portfolio.models import Project, ProjectState
 from pmo.portfolio.signals import send_if_ended
 
 __all__ = [
     "can_decide",
     "create_template",
     "delete_template",
+    "follow_forecast_finish",
     "forecast_gates",
-    "prepare_review",
+    "plan_gates",
     "refresh_next_gate",
     "request_review",
     "start_lifecycle",
+    "stop_cancelled_lifecycle",
     "withdraw_review",
 ]
 
@@ -61,7 +73,7 @@ def _scope(project: Project | int) -> str:
     return f"project:{project if isinstance(project, int) else project.pk}"
 
 
-# --- templates --------------------------------------------------------------------------------
+# --- templates ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -114,63 +126,7 @@ def delete_template(*, actor: User, template: LifecycleTemplate) -> None:
     template.delete()
 
 
-# --- lifecycles -------------------------------------------------------------------------------
-
-
-def plan_gates(
-    phases: list[PhaseDefinition], start: dt.date, from_order: int = 0
-) -> dict[int, dt.date]:
-    """Gate order → date, walking expected phase durations from ``start`` at ``from_order``."""
-    dates: dict[int, dt.date] = {}
-    day = start
-    for phase in phases[from_order:]:
-        if phase.order > from_order:
-            dates[phase.order] = day
-        day = day + dt.timedelta(days=phase.expected_days)
-    return dates
-
-
-def forecast_gates(
-    phases: list[PhaseDefinition], day: dt.date, from_order: int, finish: dt.date | None
-) -> dict[int, dt.date]:
-    """Gate order → forecast once the project is in phase ``from_order`` since ``day``.
-
-    The template's expected days from ``day`` (:func:`plan_gates`), reconciled with the
-    project's forecast finish when there is one on or after ``day``: no gate is forecast after
-    it, and the closure gate (into a last phase of category ``closed``) is forecast on it —
-    the committee closes the project when its work ends, not when the template's days say.
-    A finish before ``day`` is out of date and is not used (ADR 0002, "Gate forecasts").
-    """
-    dates = plan_gates(phases, day, from_order)
-    if finish is None or finish < day or not dates:
-        return dates
-    last = phases[-1]
-    return _on_finish(dates, finish, last.order if last.category == Phase.CLOSED else None)
-
-
-def _on_finish(
-    dates: dict[int, dt.date], finish: dt.date, closure: int | None
-) -> dict[int, dt.date]:
-    """Gate forecasts reconciled with the forecast finish: none after it, the closure gate
-    (order ``closure``, if any) on it."""
-    reconciled = {order: min(when, finish) for order, when in dates.items()}
-    if closure in reconciled:
-        reconciled[closure] = finish
-    return reconciled
-
-
-def _reforecast(lifecycle: ProjectLifecycle, dates: dict[int, dt.date]) -> bool:
-    """Write gate forecasts row by row (``save``): other apps' post_save receivers see the
-    gates move (a dependency on a gate turns at risk). Whether any moved."""
-    moved = False
-    rows = ProjectGate.objects.filter(lifecycle=lifecycle, gate__order__in=list(dates))
-    for row in rows.select_related("gate"):
-        when = dates[row.gate.order]
-        if row.forecast != when:
-            row.forecast = when
-            row.save(update_fields=["forecast"])
-            moved = True
-    return moved
+# --- lifecycles -----------------------------------------------------------------------------------
 
 
 def _sync_project(
@@ -304,91 +260,6 @@ def start_lifecycle(
     return lifecycle
 
 
-def _set_gate_forecast(lifecycle: ProjectLifecycle, gate: Any, day: dt.date) -> None:
-    """Row by row (``save``), so post_save receivers of other apps see the gate move."""
-    for row in ProjectGate.objects.filter(lifecycle=lifecycle, gate=gate):
-        if row.forecast != day:
-            row.forecast = day
-            row.save(update_fields=["forecast"])
-
-
-def _refresh(lifecycle: ProjectLifecycle) -> None:
-    """Recompute the denormalised next gate, its due date and the open-condition count."""
-    gate = None
-    if lifecycle.state == LifecycleState.ACTIVE:
-        gate = GateDefinition.objects.filter(
-            template_id=lifecycle.template_id, order=lifecycle.current_phase.order + 1
-        ).first()
-    due = None
-    if gate is not None:
-        due = (
-            ProjectGate.objects.filter(lifecycle=lifecycle, gate=gate)
-            .values_list("forecast", flat=True)
-            .first()
-        )
-    lifecycle.next_gate = gate
-    lifecycle.next_gate_due = due
-    lifecycle.open_conditions = GateCondition.objects.filter(
-        project_id=lifecycle.project_id, status=ConditionStatus.OPEN
-    ).count()
-    ProjectLifecycle.objects.filter(pk=lifecycle.pk).update(
-        next_gate=gate, next_gate_due=due, open_conditions=lifecycle.open_conditions
-    )
-
-
-def follow_forecast_finish(project: Project) -> None:
-    """The project's forecast finish moved (a status report, a plan recompute, an edit): its
-    gates still ahead follow as a decision would have them (ADR 0002, "Gate forecasts"): no
-    gate after the finish, the closure gate on it. A finish before the current phase began is
-    out of date and moves nothing; a gate whose review is requested keeps its date (the
-    review's). Earlier gates are not pulled later again (only a decision re-forecasts them
-    from the template)."""
-    finish = project.forecast_finish
-    lifecycle = (
-        ProjectLifecycle.objects.filter(project=project, state=LifecycleState.ACTIVE)
-        .select_related("current_phase")
-        .first()
-    )
-    if lifecycle is None or finish is None:
-        return
-    since = (
-        PhaseEntry.objects.filter(lifecycle=lifecycle, left_on__isnull=True)
-        .values_list("entered_on", flat=True)
-        .first()
-    ) or lifecycle.started_on
-    if finish < since:
-        return
-    last = (
-        PhaseDefinition.objects.filter(template_id=lifecycle.template_id)
-        .order_by("-order")
-        .values_list("order", "category")
-        .first()
-    )
-    closure = last[0] if last is not None and last[1] == Phase.CLOSED else None
-    reviewed = GateReview.objects.filter(
-        lifecycle=lifecycle, state=ReviewState.REQUESTED
-    ).values_list("gate_id", flat=True)
-    ahead = (
-        ProjectGate.objects.filter(
-            lifecycle=lifecycle,
-            actual__isnull=True,
-            gate__order__gt=lifecycle.current_phase.order,
-        )
-        .exclude(gate_id__in=reviewed)
-        .values_list("gate__order", "forecast")
-    )
-    if _reforecast(lifecycle, _on_finish(dict(ahead), finish, closure)):
-        _refresh(lifecycle)
-
-
-def refresh_next_gate(project_id: int) -> None:
-    """Recompute a project's next gate and its due date after its gate forecasts moved from
-    outside governance (a change request applied): the status center reads them denormalised."""
-    lifecycle = ProjectLifecycle.objects.filter(project_id=project_id).first()
-    if lifecycle is not None:
-        _refresh(lifecycle)
-
-
 def _locked_lifecycle(project_id: int) -> ProjectLifecycle:
     lifecycle = (
         ProjectLifecycle.objects.select_for_update(of=("self",))
@@ -401,7 +272,7 @@ def _locked_lifecycle(project_id: int) -> ProjectLifecycle:
     return lifecycle
 
 
-# --- gate reviews -----------------------------------------------------------------------------
+# --- gate reviews ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -481,129 +352,6 @@ def _locked_review(review: GateReview) -> tuple[ProjectLifecycle, GateReview]:
     return lifecycle, fresh
 
 
-LINK_MAX_LENGTH = 200
-"""The longest evidence or document link a review stores (the columns' length)."""
-
-
-def _link_problem(url: str) -> str | None:
-    """Why ``url`` cannot be an evidence or document link, or ``None`` (blank is fine)."""
-    if not url:
-        return None
-    if not url.startswith(("http://", "https://")) or url in {"http://", "https://"}:
-        return _("enter a link that starts with http:// or https://")
-    if len(url) > LINK_MAX_LENGTH:
-        return _("the link has %(length)s characters; at most %(max)s fit") % {
-            "length": len(url),
-            "max": LINK_MAX_LENGTH,
-        }
-    return None
-
-
-def _check_checklist(
-    review: GateReview, checks: list[dict[str, Any]], deliverables: list[dict[str, Any]]
-) -> None:
-    """Every problem of a posted checklist at once, or nothing.
-
-    ``field`` keeps the path of the posted item (``checks.0.evidence_url``) for API clients;
-    what people read names the row as the review page and ``GET`` of the review list it
-    ("Criteria row 2, evidence link: ..."), whatever order the items were posted in.
-    """
-    errors: list[dict[str, str]] = []
-    shown: list[str] = []
-    for part, key, link, rows, unknown_text, row_text in (
-        (
-            "checks",
-            "criterion_id",
-            "evidence_url",
-            {c.criterion_id: n for n, c in enumerate(review.checks.all(), start=1)},
-            _("criterion %(id)s is not one of gate %(gate)s"),
-            _("Criteria row %(row)s, evidence link: %(problem)s"),
-        ),
-        (
-            "deliverables",
-            "deliverable_id",
-            "url",
-            {d.deliverable_id: n for n, d in enumerate(review.deliverables.all(), start=1)},
-            _("deliverable %(id)s is not one of gate %(gate)s"),
-            _("Deliverables row %(row)s, document link: %(problem)s"),
-        ),
-    ):
-        items = checks if part == "checks" else deliverables
-        for i, item in enumerate(items):
-            pk = item.get(key)
-            if pk not in rows:
-                unknown = unknown_text % {"id": pk, "gate": review.gate.code}
-                errors.append({"field": f"{part}.{i}.{key}", "message": unknown})
-                shown.append(unknown)
-            elif problem := _link_problem((item.get(link) or "").strip()):
-                errors.append({"field": f"{part}.{i}.{link}", "message": problem})
-                shown.append(row_text % {"row": rows[pk], "problem": problem})
-    if errors:
-        raise ValidationFailed("; ".join(shown), errors=errors)
-
-
-@transaction.atomic
-def prepare_review(
-    *,
-    actor: User,
-    review: GateReview,
-    version: int | None,
-    checks: list[dict[str, Any]] | None = None,
-    deliverables: list[dict[str, Any]] | None = None,
-    scheduled_for: dt.date | None = None,
-    notes: str | None = None,
-) -> GateReview:
-    """Tick criteria (with evidence links), link delivered documents, set the review date."""
-    lifecycle, review = _locked_review(review)
-    require_edit(actor, lifecycle.project)
-    if review.state != ReviewState.REQUESTED:
-        raise ConflictError(
-            _("the review is %(state)s and cannot change") % {"state": review.get_state_display()}
-        )
-    review.check_version(version)
-    checks, deliverables = checks or [], deliverables or []
-    _check_checklist(review, checks, deliverables)
-    changes: dict[str, list[Any]] = {}
-    by_criterion = {c.criterion_id: c for c in review.checks.all()}
-    for item in checks:
-        check = by_criterion[item["criterion_id"]]
-        before = [check.met, check.evidence_url, check.note]
-        check.met = bool(item.get("met", check.met))
-        check.evidence_url = (item.get("evidence_url", check.evidence_url) or "").strip()
-        check.note = (item.get("note", check.note) or "")[:300]
-        after = [check.met, check.evidence_url, check.note]
-        if before != after:
-            check.save()
-            changes[f"criterion {check.criterion_id}"] = [before, after]
-    by_deliverable = {d.deliverable_id: d for d in review.deliverables.all()}
-    for item in deliverables:
-        link = by_deliverable[item["deliverable_id"]]
-        url = (item.get("url") or "").strip()
-        if url != link.url:
-            changes[f"deliverable {link.deliverable_id}"] = [link.url, url]
-            link.url = url
-            link.save()
-    if scheduled_for is not None and scheduled_for != review.scheduled_for:
-        changes["scheduled_for"] = [str(review.scheduled_for or ""), str(scheduled_for)]
-        review.scheduled_for = scheduled_for
-        _set_gate_forecast(lifecycle, review.gate, scheduled_for)
-        _refresh(lifecycle)
-    if notes is not None and notes != review.notes:
-        changes["notes"] = [review.notes, notes]
-        review.notes = notes
-    if changes:
-        review.version += 1
-        review.save()
-        record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            instance=review,
-            scope=_scope(lifecycle.project_id),
-            changes=changes,
-        )
-    return review
-
-
 @transaction.atomic
 def withdraw_review(*, actor: User, review: GateReview, version: int | None) -> GateReview:
     """Withdraw an open review (nothing is decided; another can be requested)."""
@@ -638,43 +386,13 @@ def can_decide(user: User, gate: GateDefinition) -> bool:
     return gate.deciders.filter(user=user).exists()
 
 
-def _unmet(review: GateReview) -> tuple[list[GateCriterion], list[GateDeliverable]]:
-    criteria = [
-        c.criterion
-        for c in review.checks.select_related("criterion")
-        if c.criterion.mandatory and not c.met
-    ]
-    deliverables = [
-        d.deliverable
-        for d in review.deliverables.select_related("deliverable")
-        if d.deliverable.mandatory and not d.provided
-    ]
-    return criteria, deliverables
-
-
-def unmet_requirements(review: GateReview) -> list[str]:
-    """Mandatory criteria not ticked and mandatory deliverables with neither link nor file.
-
-    In English, as the decision records them when they are waived.
-    """
-    criteria, deliverables = _unmet(review)
-    return [f"criterion: {c.text}" for c in criteria] + [
-        f"deliverable: {d.name}" for d in deliverables
-    ]
-
-
-def unmet_requirements_shown(review: GateReview) -> list[str]:
-    """:func:`unmet_requirements` in the active language, for the review page."""
-    criteria, deliverables = _unmet(review)
-    return [_("criterion: %(text)s") % {"text": c.display_text} for c in criteria] + [
-        _("deliverable: %(name)s") % {"name": d.display_name} for d in deliverables
-    ]
-
-
 _ELSEWHERE = {
     "attach_deliverable_file": "pmo.governance.attachments",
     "close_condition": "pmo.governance.decisions",
     "decide_gate": "pmo.governance.decisions",
+    "prepare_review": "pmo.governance.checklist",
+    "unmet_requirements": "pmo.governance.checklist",
+    "unmet_requirements_shown": "pmo.governance.checklist",
 }
 
 

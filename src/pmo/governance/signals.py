@@ -17,7 +17,7 @@ def _project_saved(
     """A status report, a plan recompute or an edit may move the forecast finish."""
     if created or (update_fields is not None and "forecast_finish" not in update_fields):
         return
-    from pmo.governance.services import follow_forecast_finish
+    from pmo.governance.forecasts import follow_forecast_finish
 
     follow_forecast_finish(instance)
 

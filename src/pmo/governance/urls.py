@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pmo.governance import calendar_views, steering_views, template_views, views
+from pmo.governance import calendar_views, review_views, steering_views, template_views, views
 
 app_name = "governance"
 
@@ -22,17 +22,17 @@ urlpatterns = [
     path("projects/<str:code>/gate-reviews/new/", views.review_create, name="review_create"),
     path(
         "projects/<str:code>/gate-reviews/<int:review_id>/",
-        views.review_detail,
+        review_views.review_detail,
         name="review_detail",
     ),
     path(
         "projects/<str:code>/gate-reviews/<int:review_id>/deliverables/<int:deliverable_id>/file/",
-        views.review_deliverable_file,
+        review_views.review_deliverable_file,
         name="review_deliverable_file",
     ),
     path(
         "projects/<str:code>/gate-reviews/<int:review_id>/withdraw/",
-        views.review_withdraw,
+        review_views.review_withdraw,
         name="review_withdraw",
     ),
     path(

@@ -1,0 +1,390 @@
+"""Gate reviews, their decisions and conditions (part of the governance API)."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from ninja.pagination import paginate
+
+from pmo.accounts.models import user_of
+from pmo.core.api import Date, Id, Pages
+from pmo.core.errors import NotFoundError
+from pmo.governance import attachments, checklist, selectors, services
+from pmo.governance.api.common import visible_project
+from pmo.governance.models import GateCondition, GateReview
+
+router = Router()
+
+OutcomeName = Literal["go", "go_conditions", "hold", "recycle", "stop"]
+
+
+class CheckIn(Schema):
+    criterion_id: Id
+    met: bool
+    evidence_url: str = Field("", max_length=200)
+    note: str = Field("", max_length=300)
+
+
+class DeliverableLinkIn(Schema):
+    deliverable_id: Id
+    url: str = Field("", max_length=200)
+
+
+class GateReviewIn(Schema):
+    gate: str | None = Field(None, description="code of the gate; must be the next one")
+    scheduled_for: Date | None = None
+    notes: str = ""
+
+
+class GateReviewPatch(Schema):
+    version: int
+    checks: list[CheckIn] = []
+    deliverables: list[DeliverableLinkIn] = []
+    scheduled_for: Date | None = None
+    notes: str | None = None
+
+
+class VersionIn(Schema):
+    version: int | None = None
+
+
+class ConditionIn(Schema):
+    text: str = Field(..., min_length=1, max_length=300)
+    owner_id: Id
+    due_date: Date
+
+
+class DecisionIn(Schema):
+    outcome: OutcomeName
+    rationale: str = ""
+    conditions: list[ConditionIn] = []
+    waive: bool = False
+    waiver_reason: str = ""
+    recycle_to: str | None = Field(None, description="phase key for a recycle")
+    decided_on: Date | None = None
+    version: int | None = None
+
+
+class ConditionOut(Schema):
+    id: int
+    text: str
+    owner_id: int
+    due_date: dt.date
+    status: str
+    closed_on: dt.date | None
+    version: int
+
+
+class DecisionOut(Schema):
+    outcome: str
+    decided_on: dt.date
+    decided_by: str
+    rationale: str
+    waived: list[str]
+    waiver_reason: str
+    recycle_to: str | None
+    conditions: list[ConditionOut]
+
+    @staticmethod
+    def resolve_decided_by(obj: Any) -> str:
+        return obj.decided_by_name
+
+    @staticmethod
+    def resolve_recycle_to(obj: Any) -> str | None:
+        return obj.recycle_to.key if obj.recycle_to_id else None
+
+    @staticmethod
+    def resolve_conditions(obj: Any) -> list[Any]:
+        return list(obj.conditions.all())
+
+
+class CheckOut(Schema):
+    criterion_id: int
+    text: str
+    mandatory: bool
+    met: bool
+    evidence_url: str
+    note: str
+
+    @staticmethod
+    def resolve_text(obj: Any) -> str:
+        return obj.criterion.text
+
+    @staticmethod
+    def resolve_mandatory(obj: Any) -> bool:
+        return obj.criterion.mandatory
+
+
+class DeliverableFileOut(Schema):
+    name: str
+    size: int
+    content_type: str
+    uploaded_by: str | None
+    uploaded_at: dt.datetime | None
+
+
+class DeliverableLinkOut(Schema):
+    deliverable_id: int
+    name: str
+    mandatory: bool
+    url: str
+    file: DeliverableFileOut | None = Field(
+        None, description="the uploaded document; download it from .../file"
+    )
+
+    @staticmethod
+    def resolve_file(obj: Any) -> dict[str, Any] | None:
+        if not obj.file:
+            return None
+        return {
+            "name": obj.file_name,
+            "size": obj.file_size or 0,
+            "content_type": obj.content_type,
+            "uploaded_by": obj.uploaded_by.username if obj.uploaded_by else None,
+            "uploaded_at": obj.uploaded_at,
+        }
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return obj.deliverable.name
+
+    @staticmethod
+    def resolve_mandatory(obj: Any) -> bool:
+        return obj.deliverable.mandatory
+
+
+class GateReviewOut(Schema):
+    id: int
+    project: str
+    gate: str
+    state: str
+    scheduled_for: dt.date | None
+    notes: str
+    version: int
+    checks: list[CheckOut]
+    deliverables: list[DeliverableLinkOut]
+    decision: DecisionOut | None
+
+    @staticmethod
+    def resolve_project(obj: GateReview) -> str:
+        return obj.lifecycle.project.code
+
+    @staticmethod
+    def resolve_gate(obj: GateReview) -> str:
+        return obj.gate.code
+
+    @staticmethod
+    def resolve_checks(obj: GateReview) -> list[Any]:
+        return list(obj.checks.all())
+
+    @staticmethod
+    def resolve_deliverables(obj: GateReview) -> list[Any]:
+        return list(obj.deliverables.all())
+
+    @staticmethod
+    def resolve_decision(obj: GateReview) -> Any:
+        return getattr(obj, "decision", None)
+
+
+def _review(request: HttpRequest, code: str, review_id: int) -> GateReview:
+    project = visible_project(request, code)
+    review = (
+        GateReview.objects.select_related("lifecycle__project", "gate")
+        .prefetch_related(
+            "checks__criterion",
+            "deliverables__deliverable",
+            "deliverables__uploaded_by",
+        )
+        .filter(lifecycle__project=project, pk=review_id)
+        .first()
+    )
+    if review is None:
+        raise NotFoundError(
+            _("project %(project)s has no gate review %(review)s")
+            % {"project": code, "review": review_id}
+        )
+    return review
+
+
+# --- gate reviews and conditions --------------------------------------------------------------
+
+
+@router.get(
+    "/projects/{code}/gate-reviews",
+    response=list[GateReviewOut],
+    summary="Gate reviews",
+    operation_id="pmo_governance_api_list_reviews",
+)
+@paginate(Pages)
+def list_reviews(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+    return (
+        selectors.list_reviews(visible_project(request, code))
+        .select_related("lifecycle__project")
+        .prefetch_related(
+            "checks__criterion",
+            "deliverables__deliverable",
+            "deliverables__uploaded_by",
+            "decision__conditions",
+        )
+    )
+
+
+@router.post(
+    "/projects/{code}/gate-reviews",
+    response={201: GateReviewOut},
+    summary="Request the review of the next gate (PM)",
+    operation_id="pmo_governance_api_request_review",
+)
+def request_review(request: HttpRequest, code: str, payload: GateReviewIn):  # type: ignore[no-untyped-def]
+    review = services.request_review(
+        actor=user_of(request),
+        project=visible_project(request, code),
+        gate_code=payload.gate,
+        scheduled_for=payload.scheduled_for,
+        notes=payload.notes,
+    )
+    return Status(201, _review(request, code, review.pk))
+
+
+@router.get(
+    "/projects/{code}/gate-reviews/{review_id}",
+    response=GateReviewOut,
+    summary="One review",
+    operation_id="pmo_governance_api_get_review",
+)
+def get_review(request: HttpRequest, code: str, review_id: int):  # type: ignore[no-untyped-def]
+    return _review(request, code, review_id)
+
+
+@router.patch(
+    "/projects/{code}/gate-reviews/{review_id}",
+    response=GateReviewOut,
+    summary="Prepare: tick criteria with evidence, link deliverables (version-checked)",
+    operation_id="pmo_governance_api_prepare_review",
+)
+def prepare_review(request: HttpRequest, code: str, review_id: int, payload: GateReviewPatch):  # type: ignore[no-untyped-def]
+    checklist.prepare_review(
+        actor=user_of(request),
+        review=_review(request, code, review_id),
+        version=payload.version,
+        checks=[c.dict() for c in payload.checks],
+        deliverables=[d.dict() for d in payload.deliverables],
+        scheduled_for=payload.scheduled_for,
+        notes=payload.notes,
+    )
+    return _review(request, code, review_id)
+
+
+@router.post(
+    "/projects/{code}/gate-reviews/{review_id}/deliverables/{deliverable_id}/file",
+    response=GateReviewOut,
+    summary="Attach a deliverable as a file (multipart); replaces its file in an open review",
+    description=(
+        "Allowed extensions: "
+        + ", ".join(sorted(attachments.ALLOWED_EXTENSIONS))
+        + ". Larger than PMO_MAX_UPLOAD_MB: 413; empty or another type: 422; "
+        "decided review: 409."
+    ),
+    operation_id="pmo_governance_api_upload_deliverable_file",
+)
+def upload_deliverable_file(  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    code: str,
+    review_id: int,
+    deliverable_id: int,
+    file: UploadedFile = File(...),  # noqa: B008
+    version: int | None = Form(None),
+):
+    services.attach_deliverable_file(
+        actor=user_of(request),
+        review=_review(request, code, review_id),
+        deliverable_id=deliverable_id,
+        upload=file,
+        version=version,
+    )
+    return _review(request, code, review_id)
+
+
+@router.get(
+    "/projects/{code}/gate-reviews/{review_id}/deliverables/{deliverable_id}/file",
+    summary="Download a deliverable's file (as an attachment)",
+    response={200: None},
+    operation_id="pmo_governance_api_download_deliverable_file",
+)
+def download_deliverable_file(  # type: ignore[no-untyped-def]
+    request: HttpRequest, code: str, review_id: int, deliverable_id: int
+):
+    link = selectors.get_deliverable_file(_review(request, code, review_id), deliverable_id)
+    if link is None:
+        raise NotFoundError(
+            _("deliverable %(deliverable)s of review %(review)s has no file")
+            % {"deliverable": deliverable_id, "review": review_id}
+        )
+    return attachments.download_response(link)
+
+
+@router.post(
+    "/projects/{code}/gate-reviews/{review_id}/decide",
+    response=GateReviewOut,
+    summary="Record the decision (deciders of the gate); 409 if decided already",
+    operation_id="pmo_governance_api_decide_review",
+)
+def decide_review(request: HttpRequest, code: str, review_id: int, payload: DecisionIn):  # type: ignore[no-untyped-def]
+    services.decide_gate(
+        actor=user_of(request),
+        review=_review(request, code, review_id),
+        outcome=payload.outcome,
+        rationale=payload.rationale,
+        conditions=[c.dict() for c in payload.conditions],
+        waive=payload.waive,
+        waiver_reason=payload.waiver_reason,
+        recycle_to=payload.recycle_to,
+        decided_on=payload.decided_on,
+        version=payload.version,
+    )
+    return _review(request, code, review_id)
+
+
+@router.post(
+    "/projects/{code}/gate-reviews/{review_id}/withdraw",
+    response=GateReviewOut,
+    summary="Withdraw an open review",
+    operation_id="pmo_governance_api_withdraw_review",
+)
+def withdraw_review(request: HttpRequest, code: str, review_id: int, payload: VersionIn):  # type: ignore[no-untyped-def]
+    services.withdraw_review(
+        actor=user_of(request), review=_review(request, code, review_id), version=payload.version
+    )
+    return _review(request, code, review_id)
+
+
+@router.get(
+    "/projects/{code}/gate-conditions",
+    response=list[ConditionOut],
+    summary="Conditions",
+    operation_id="pmo_governance_api_list_conditions",
+)
+def list_conditions(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+    return GateCondition.objects.filter(project=visible_project(request, code))
+
+
+@router.post(
+    "/projects/{code}/gate-conditions/{condition_id}/close",
+    response=ConditionOut,
+    summary="Close a condition",
+    operation_id="pmo_governance_api_close_condition",
+)
+def close_condition(request: HttpRequest, code: str, condition_id: int, payload: VersionIn):  # type: ignore[no-untyped-def]
+    condition = GateCondition.objects.filter(
+        project=visible_project(request, code), pk=condition_id
+    ).first()
+    if condition is None:
+        raise NotFoundError(
+            _("project %(project)s has no condition %(condition)s")
+            % {"project": code, "condition": condition_id}
+        )
+    return services.close_condition(
+        actor=user_of(request), condition=condition, version=payload.version
+    )

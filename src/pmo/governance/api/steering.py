@@ -1,0 +1,247 @@
+"""Steering committee meetings: agenda, minutes and outcomes (part of the governance API)."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from pmo.accounts.models import user_of
+from pmo.core.api import Converted, Date, Id, Pages
+from pmo.core.errors import NotFoundError, PermissionDeniedError
+from pmo.governance import selectors, steering
+from pmo.governance.api.common import visible_project
+from pmo.governance.models import SteeringMeeting
+
+router = Router()
+
+
+class SteeringMeetingIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    date: Date
+    window_days: int = Field(14, ge=0, le=366)
+    location: str = Field("", max_length=200)
+
+
+class SteeringMeetingPatch(Schema):
+    version: int
+    title: str | None = Field(None, min_length=1, max_length=200)
+    date: Date | None = None
+    window_days: int | None = Field(None, ge=0, le=366)
+    location: str | None = Field(None, max_length=200)
+    minutes: str | None = None
+
+
+class AgendaItemOut(Schema):
+    order: int = Field(description="the line's place in the agenda, from 0 (as stored)")
+    number: int = Field(description="the line's number as the meeting page shows it, from 1")
+    kind: str = Field(
+        description="gate, red, escalated, condition, decided, change_request or other"
+    )
+    project: str | None
+    gate: str | None
+    code: str | None = Field(
+        description="the code of what a line of another app is about (a change request's "
+        "CR-…), when that app gives it"
+    )
+    ref: str = Field(description="what a line of another app is about (change_request:12)")
+    overdue: bool
+    review_requested: bool
+    project_cancelled_on: dt.date | None = Field(
+        description="the project was cancelled on that day, after the agenda was drawn up: "
+        "the line needs no decision (regenerating the agenda leaves it out)"
+    )
+    title: str = Field(description="what the line says, in the request's language")
+    due: dt.date | None
+
+    @staticmethod
+    def resolve_number(obj: Any) -> int:
+        return int(obj.order) + 1
+
+    @staticmethod
+    def resolve_code(obj: Any) -> str | None:
+        return getattr(obj, "ref_code", None) if obj.ref else None
+
+    @staticmethod
+    def resolve_project(obj: Any) -> str | None:
+        return obj.project.code if obj.project_id else None
+
+    @staticmethod
+    def resolve_gate(obj: Any) -> str | None:
+        return obj.gate.code if obj.gate_id else None
+
+    @staticmethod
+    def resolve_title(obj: Any) -> str:
+        return obj.label
+
+
+class MeetingOutcomeIn(Schema):
+    project: str
+    kind: Literal["decision", "action"]
+    title: str = Field(..., min_length=1, max_length=255)
+    owner_id: Id | None = None
+    due_date: Date | None = None
+
+
+class MeetingOutcomeOut(Schema):
+    id: int
+    kind: str
+    project: str
+    raid_id: int
+    title: str
+
+    @staticmethod
+    def resolve_project(obj: Any) -> str:
+        return obj.project.code
+
+
+class _MeetingFields(Schema):
+    """What the list and the single meeting both say of a meeting."""
+
+    id: int
+    title: str
+    date: dt.date
+    state: Literal["planned", "held"] = Field(
+        description="planned: on or after today; held: before today"
+    )
+    window_days: int
+    location: str
+    has_minutes: bool
+    version: int
+
+
+class SteeringMeetingOut(_MeetingFields):
+    minutes: str
+    agenda: list[AgendaItemOut]
+    outcomes: list[MeetingOutcomeOut]
+
+    @staticmethod
+    def resolve_state(obj: SteeringMeeting) -> str:
+        return selectors.meeting_state(obj)
+
+    @staticmethod
+    def resolve_has_minutes(obj: SteeringMeeting) -> bool:
+        return bool(obj.minutes.strip())
+
+    @staticmethod
+    def resolve_agenda(obj: SteeringMeeting) -> list[Any]:
+        return selectors.list_agenda(obj)
+
+    @staticmethod
+    def resolve_outcomes(obj: SteeringMeeting) -> list[Any]:
+        return list(obj.outcomes.select_related("project"))
+
+
+class SteeringMeetingSummaryOut(_MeetingFields):
+    """A meeting as the list shows it: what it is and how long its agenda is, without the
+    agenda itself (a big portfolio's runs to thousands of lines; read it from
+    ``GET /steering-meetings/{id}``)."""
+
+    agenda_lines: int
+    agenda_by_kind: dict[str, int] = Field(
+        description="agenda lines per kind, every kind (0 without lines): gate, red, "
+        "escalated, condition, decided, change_request, other"
+    )
+    outcomes: int = Field(description="decisions and actions recorded")
+
+
+def _meeting(request: HttpRequest, meeting_id: int) -> SteeringMeeting:
+    meeting = SteeringMeeting.objects.filter(pk=meeting_id).first()
+    if meeting is None:
+        raise NotFoundError(_("no steering meeting %(id)s") % {"id": meeting_id})
+    return meeting
+
+
+def _require_reader(request: HttpRequest) -> None:
+    """Meetings span the whole portfolio: those who read the whole portfolio read them."""
+    user = user_of(request)
+    if not user.reads_whole_portfolio:
+        raise PermissionDeniedError(
+            _("steering meetings span the whole portfolio: they are for those who read all of it")
+        )
+
+
+# --- endpoints --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/steering-meetings",
+    response=list[SteeringMeetingSummaryOut],
+    summary="Steering meetings, newest first: each with its agenda's size, not its lines",
+    operation_id="pmo_governance_api_list_meetings",
+)
+@paginate(Pages)
+def list_meetings(request: HttpRequest):  # type: ignore[no-untyped-def]
+    _require_reader(request)
+    return Converted(
+        SteeringMeeting.objects.order_by("-date", "-id"),
+        lambda page: selectors.meeting_summaries(page, timezone.localdate()),
+    )
+
+
+@router.post(
+    "/steering-meetings",
+    response={201: SteeringMeetingOut},
+    summary="Plan a meeting; the agenda is generated from the portfolio (PMO)",
+    operation_id="pmo_governance_api_create_meeting",
+)
+def create_meeting(request: HttpRequest, payload: SteeringMeetingIn):  # type: ignore[no-untyped-def]
+    meeting = steering.create_meeting(actor=user_of(request), data=payload.dict())
+    return Status(201, meeting)
+
+
+@router.get(
+    "/steering-meetings/{meeting_id}",
+    response=SteeringMeetingOut,
+    summary="One meeting with its whole agenda, minutes and outcomes",
+    operation_id="pmo_governance_api_get_meeting",
+)
+def get_meeting(request: HttpRequest, meeting_id: int):  # type: ignore[no-untyped-def]
+    _require_reader(request)
+    return _meeting(request, meeting_id)
+
+
+@router.patch(
+    "/steering-meetings/{meeting_id}",
+    response=SteeringMeetingOut,
+    summary="Change a meeting, e.g. the minutes (version-checked)",
+    operation_id="pmo_governance_api_update_meeting",
+)
+def update_meeting(request: HttpRequest, meeting_id: int, payload: SteeringMeetingPatch):  # type: ignore[no-untyped-def]
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    return steering.update_meeting(
+        actor=user_of(request), meeting=_meeting(request, meeting_id), data=data, version=version
+    )
+
+
+@router.post(
+    "/steering-meetings/{meeting_id}/agenda",
+    response=SteeringMeetingOut,
+    summary="Regenerate the agenda from the portfolio",
+    operation_id="pmo_governance_api_regenerate_agenda",
+)
+def regenerate_agenda(request: HttpRequest, meeting_id: int):  # type: ignore[no-untyped-def]
+    return steering.regenerate_agenda(actor=user_of(request), meeting=_meeting(request, meeting_id))
+
+
+@router.post(
+    "/steering-meetings/{meeting_id}/outcomes",
+    response={201: MeetingOutcomeOut},
+    summary="Record a decision or action; it goes to the project's RAID log",
+    operation_id="pmo_governance_api_record_outcome",
+)
+def record_outcome(request: HttpRequest, meeting_id: int, payload: MeetingOutcomeIn):  # type: ignore[no-untyped-def]
+    outcome = steering.record_outcome(
+        actor=user_of(request),
+        meeting=_meeting(request, meeting_id),
+        project=visible_project(request, payload.project),
+        kind=payload.kind,
+        title=payload.title,
+        owner_id=payload.owner_id,
+        due_date=payload.due_date,
+    )
+    return Status(201, outcome)

@@ -1,0 +1,178 @@
+"""Preparing a gate review: the checklist (criteria ticked with evidence, deliverables
+linked), the review date and notes, and the mandatory requirements still unmet (part of the
+services; :mod:`pmo.governance.services` re-exports the public names)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pmo.accounts.models import User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import record
+from pmo.core.errors import ConflictError, ValidationFailed
+from pmo.governance.forecasts import _refresh, _set_gate_forecast
+from pmo.governance.models import GateCriterion, GateDeliverable, GateReview, ReviewState
+from pmo.governance.services import _locked_review, _scope
+from pmo.portfolio.access import require_edit
+
+__all__ = ["prepare_review", "unmet_requirements", "unmet_requirements_shown"]
+
+
+LINK_MAX_LENGTH = 200
+"""The longest evidence or document link a review stores (the columns' length)."""
+
+
+def _link_problem(url: str) -> str | None:
+    """Why ``url`` cannot be an evidence or document link, or ``None`` (blank is fine)."""
+    if not url:
+        return None
+    if not url.startswith(("http://", "https://")) or url in {"http://", "https://"}:
+        return _("enter a link that starts with http:// or https://")
+    if len(url) > LINK_MAX_LENGTH:
+        return _("the link has %(length)s characters; at most %(max)s fit") % {
+            "length": len(url),
+            "max": LINK_MAX_LENGTH,
+        }
+    return None
+
+
+def _check_checklist(
+    review: GateReview, checks: list[dict[str, Any]], deliverables: list[dict[str, Any]]
+) -> None:
+    """Every problem of a posted checklist at once, or nothing.
+
+    ``field`` keeps the path of the posted item (``checks.0.evidence_url``) for API clients;
+    what people read names the row as the review page and ``GET`` of the review list it
+    ("Criteria row 2, evidence link: ..."), whatever order the items were posted in.
+    """
+    errors: list[dict[str, str]] = []
+    shown: list[str] = []
+    for part, key, link, rows, unknown_text, row_text in (
+        (
+            "checks",
+            "criterion_id",
+            "evidence_url",
+            {c.criterion_id: n for n, c in enumerate(review.checks.all(), start=1)},
+            _("criterion %(id)s is not one of gate %(gate)s"),
+            _("Criteria row %(row)s, evidence link: %(problem)s"),
+        ),
+        (
+            "deliverables",
+            "deliverable_id",
+            "url",
+            {d.deliverable_id: n for n, d in enumerate(review.deliverables.all(), start=1)},
+            _("deliverable %(id)s is not one of gate %(gate)s"),
+            _("Deliverables row %(row)s, document link: %(problem)s"),
+        ),
+    ):
+        items = checks if part == "checks" else deliverables
+        for i, item in enumerate(items):
+            pk = item.get(key)
+            if pk not in rows:
+                unknown = unknown_text % {"id": pk, "gate": review.gate.code}
+                errors.append({"field": f"{part}.{i}.{key}", "message": unknown})
+                shown.append(unknown)
+            elif problem := _link_problem((item.get(link) or "").strip()):
+                errors.append({"field": f"{part}.{i}.{link}", "message": problem})
+                shown.append(row_text % {"row": rows[pk], "problem": problem})
+    if errors:
+        raise ValidationFailed("; ".join(shown), errors=errors)
+
+
+@transaction.atomic
+def prepare_review(
+    *,
+    actor: User,
+    review: GateReview,
+    version: int | None,
+    checks: list[dict[str, Any]] | None = None,
+    deliverables: list[dict[str, Any]] | None = None,
+    scheduled_for: dt.date | None = None,
+    notes: str | None = None,
+) -> GateReview:
+    """Tick criteria (with evidence links), link delivered documents, set the review date."""
+    lifecycle, review = _locked_review(review)
+    require_edit(actor, lifecycle.project)
+    if review.state != ReviewState.REQUESTED:
+        raise ConflictError(
+            _("the review is %(state)s and cannot change") % {"state": review.get_state_display()}
+        )
+    review.check_version(version)
+    checks, deliverables = checks or [], deliverables or []
+    _check_checklist(review, checks, deliverables)
+    changes: dict[str, list[Any]] = {}
+    by_criterion = {c.criterion_id: c for c in review.checks.all()}
+    for item in checks:
+        check = by_criterion[item["criterion_id"]]
+        before = [check.met, check.evidence_url, check.note]
+        check.met = bool(item.get("met", check.met))
+        check.evidence_url = (item.get("evidence_url", check.evidence_url) or "").strip()
+        check.note = (item.get("note", check.note) or "")[:300]
+        after = [check.met, check.evidence_url, check.note]
+        if before != after:
+            check.save()
+            changes[f"criterion {check.criterion_id}"] = [before, after]
+    by_deliverable = {d.deliverable_id: d for d in review.deliverables.all()}
+    for item in deliverables:
+        link = by_deliverable[item["deliverable_id"]]
+        url = (item.get("url") or "").strip()
+        if url != link.url:
+            changes[f"deliverable {link.deliverable_id}"] = [link.url, url]
+            link.url = url
+            link.save()
+    if scheduled_for is not None and scheduled_for != review.scheduled_for:
+        changes["scheduled_for"] = [str(review.scheduled_for or ""), str(scheduled_for)]
+        review.scheduled_for = scheduled_for
+        _set_gate_forecast(lifecycle, review.gate, scheduled_for)
+        _refresh(lifecycle)
+    if notes is not None and notes != review.notes:
+        changes["notes"] = [review.notes, notes]
+        review.notes = notes
+    if changes:
+        review.version += 1
+        review.save()
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=review,
+            scope=_scope(lifecycle.project_id),
+            changes=changes,
+        )
+    return review
+
+
+def _unmet(review: GateReview) -> tuple[list[GateCriterion], list[GateDeliverable]]:
+    criteria = [
+        c.criterion
+        for c in review.checks.select_related("criterion")
+        if c.criterion.mandatory and not c.met
+    ]
+    deliverables = [
+        d.deliverable
+        for d in review.deliverables.select_related("deliverable")
+        if d.deliverable.mandatory and not d.provided
+    ]
+    return criteria, deliverables
+
+
+def unmet_requirements(review: GateReview) -> list[str]:
+    """Mandatory criteria not ticked and mandatory deliverables with neither link nor file.
+
+    In English, as the decision records them when they are waived.
+    """
+    criteria, deliverables = _unmet(review)
+    return [f"criterion: {c.text}" for c in criteria] + [
+        f"deliverable: {d.name}" for d in deliverables
+    ]
+
+
+def unmet_requirements_shown(review: GateReview) -> list[str]:
+    """:func:`unmet_requirements` in the active language, for the review page."""
+    criteria, deliverables = _unmet(review)
+    return [_("criterion: %(text)s") % {"text": c.display_text} for c in criteria] + [
+        _("deliverable: %(name)s") % {"name": d.display_name} for d in deliverables
+    ]

@@ -1,0 +1,166 @@
+"""Gate dates of project lifecycles: planned from the template, forecast after every move
+and reconciled with the project's forecast finish (ADR 0002, "Gate forecasts"), and the
+lifecycle's denormalised next gate, its due date and open-condition count (part of the
+services; :mod:`pmo.governance.services` re-exports the public names)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pmo.governance.models import (
+    ConditionStatus,
+    GateCondition,
+    GateDefinition,
+    GateReview,
+    LifecycleState,
+    PhaseDefinition,
+    PhaseEntry,
+    ProjectGate,
+    ProjectLifecycle,
+    ReviewState,
+)
+from pmo.portfolio.models import Phase, Project
+
+__all__ = ["follow_forecast_finish", "forecast_gates", "plan_gates", "refresh_next_gate"]
+
+
+def plan_gates(
+    phases: list[PhaseDefinition], start: dt.date, from_order: int = 0
+) -> dict[int, dt.date]:
+    """Gate order → date, walking expected phase durations from ``start`` at ``from_order``."""
+    dates: dict[int, dt.date] = {}
+    day = start
+    for phase in phases[from_order:]:
+        if phase.order > from_order:
+            dates[phase.order] = day
+        day = day + dt.timedelta(days=phase.expected_days)
+    return dates
+
+
+def forecast_gates(
+    phases: list[PhaseDefinition], day: dt.date, from_order: int, finish: dt.date | None
+) -> dict[int, dt.date]:
+    """Gate order → forecast once the project is in phase ``from_order`` since ``day``.
+
+    The template's expected days from ``day`` (:func:`plan_gates`), reconciled with the
+    project's forecast finish when there is one on or after ``day``: no gate is forecast after
+    it, and the closure gate (into a last phase of category ``closed``) is forecast on it —
+    the committee closes the project when its work ends, not when the template's days say.
+    A finish before ``day`` is out of date and is not used (ADR 0002, "Gate forecasts").
+    """
+    dates = plan_gates(phases, day, from_order)
+    if finish is None or finish < day or not dates:
+        return dates
+    last = phases[-1]
+    return _on_finish(dates, finish, last.order if last.category == Phase.CLOSED else None)
+
+
+def _on_finish(
+    dates: dict[int, dt.date], finish: dt.date, closure: int | None
+) -> dict[int, dt.date]:
+    """Gate forecasts reconciled with the forecast finish: none after it, the closure gate
+    (order ``closure``, if any) on it."""
+    reconciled = {order: min(when, finish) for order, when in dates.items()}
+    if closure in reconciled:
+        reconciled[closure] = finish
+    return reconciled
+
+
+def _reforecast(lifecycle: ProjectLifecycle, dates: dict[int, dt.date]) -> bool:
+    """Write gate forecasts row by row (``save``): other apps' post_save receivers see the
+    gates move (a dependency on a gate turns at risk). Whether any moved."""
+    moved = False
+    rows = ProjectGate.objects.filter(lifecycle=lifecycle, gate__order__in=list(dates))
+    for row in rows.select_related("gate"):
+        when = dates[row.gate.order]
+        if row.forecast != when:
+            row.forecast = when
+            row.save(update_fields=["forecast"])
+            moved = True
+    return moved
+
+
+def _set_gate_forecast(lifecycle: ProjectLifecycle, gate: Any, day: dt.date) -> None:
+    """Row by row (``save``), so post_save receivers of other apps see the gate move."""
+    for row in ProjectGate.objects.filter(lifecycle=lifecycle, gate=gate):
+        if row.forecast != day:
+            row.forecast = day
+            row.save(update_fields=["forecast"])
+
+
+def _refresh(lifecycle: ProjectLifecycle) -> None:
+    """Recompute the denormalised next gate, its due date and the open-condition count."""
+    gate = None
+    if lifecycle.state == LifecycleState.ACTIVE:
+        gate = GateDefinition.objects.filter(
+            template_id=lifecycle.template_id, order=lifecycle.current_phase.order + 1
+        ).first()
+    due = None
+    if gate is not None:
+        due = (
+            ProjectGate.objects.filter(lifecycle=lifecycle, gate=gate)
+            .values_list("forecast", flat=True)
+            .first()
+        )
+    lifecycle.next_gate = gate
+    lifecycle.next_gate_due = due
+    lifecycle.open_conditions = GateCondition.objects.filter(
+        project_id=lifecycle.project_id, status=ConditionStatus.OPEN
+    ).count()
+    ProjectLifecycle.objects.filter(pk=lifecycle.pk).update(
+        next_gate=gate, next_gate_due=due, open_conditions=lifecycle.open_conditions
+    )
+
+
+def follow_forecast_finish(project: Project) -> None:
+    """The project's forecast finish moved (a status report, a plan recompute, an edit): its
+    gates still ahead follow as a decision would have them (ADR 0002, "Gate forecasts"): no
+    gate after the finish, the closure gate on it. A finish before the current phase began is
+    out of date and moves nothing; a gate whose review is requested keeps its date (the
+    review's). Earlier gates are not pulled later again (only a decision re-forecasts them
+    from the template)."""
+    finish = project.forecast_finish
+    lifecycle = (
+        ProjectLifecycle.objects.filter(project=project, state=LifecycleState.ACTIVE)
+        .select_related("current_phase")
+        .first()
+    )
+    if lifecycle is None or finish is None:
+        return
+    since = (
+        PhaseEntry.objects.filter(lifecycle=lifecycle, left_on__isnull=True)
+        .values_list("entered_on", flat=True)
+        .first()
+    ) or lifecycle.started_on
+    if finish < since:
+        return
+    last = (
+        PhaseDefinition.objects.filter(template_id=lifecycle.template_id)
+        .order_by("-order")
+        .values_list("order", "category")
+        .first()
+    )
+    closure = last[0] if last is not None and last[1] == Phase.CLOSED else None
+    reviewed = GateReview.objects.filter(
+        lifecycle=lifecycle, state=ReviewState.REQUESTED
+    ).values_list("gate_id", flat=True)
+    ahead = (
+        ProjectGate.objects.filter(
+            lifecycle=lifecycle,
+            actual__isnull=True,
+            gate__order__gt=lifecycle.current_phase.order,
+        )
+        .exclude(gate_id__in=reviewed)
+        .values_list("gate__order", "forecast")
+    )
+    if _reforecast(lifecycle, _on_finish(dict(ahead), finish, closure)):
+        _refresh(lifecycle)
+
+
+def refresh_next_gate(project_id: int) -> None:
+    """Recompute a project's next gate and its due date after its gate forecasts moved from
+    outside governance (a change request applied): the status center reads them denormalised."""
+    lifecycle = ProjectLifecycle.objects.filter(project_id=project_id).first()
+    if lifecycle is not None:
+        _refresh(lifecycle)
