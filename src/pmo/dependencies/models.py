@@ -186,7 +186,8 @@ class ChangeRequest(VersionedModel):
 
     The slip (``slip_days`` working days of ``slip_milestone`` or ``slip_task``) is what
     the impact analysis propagates; ``impact`` keeps the result shown to the deciders.
-    Only :func:`pmo.dependencies.changes.apply_change` writes it into the plans.
+    Only the apply step (:func:`pmo.dependencies.changes.transition`) writes it into the
+    plans.
     """
 
     code = models.CharField(_("code"), max_length=20, unique=True)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext, gettext_noop
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.core.errors import ConflictError
-from pmo.dependencies.changes import _audit
+from pmo.dependencies.changes.common import audit_change
 from pmo.dependencies.models import OPEN_CHANGE_STATES, ChangeRequest, Dependency
 from pmo.dependencies.selectors import label
 from pmo.dependencies.services import _record, refresh_dependency_status
@@ -226,7 +226,7 @@ def _repoint(actor: User | None, cr: ChangeRequest, ends: list[End], finder: _Fi
         return
     values = {f"{field}_id": new for field, (_old, new) in changes.items()}
     ChangeRequest.objects.filter(pk=cr.pk).update(**values, version=cr.version + 1)
-    _audit(actor, AuditAction.UPDATE, cr, {**changes, "plan": [None, REATTACHED]})
+    audit_change(actor, AuditAction.UPDATE, cr, {**changes, "plan": [None, REATTACHED]})
 
 
 def register() -> None:

@@ -20,7 +20,7 @@ from pmo.accounts.models import Role, User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
-from pmo.dependencies.changes import _scopes
+from pmo.dependencies.changes.common import change_scopes
 from pmo.dependencies.ended import refuse_ended_respondent
 from pmo.dependencies.models import (
     PENDING_STATES,
@@ -164,7 +164,7 @@ def respond_to_change(
     response.save()
     changes = diff(before, snapshot(response, _AUDITED))
     action = AuditAction.CREATE if created else AuditAction.UPDATE
-    _record(actor, action, response, changes, _scopes(locked))
+    _record(actor, action, response, changes, change_scopes(locked))
     if changes:
         _tell(actor, locked, response)
     return response, created
@@ -207,7 +207,7 @@ def agree_for_requester(cr: ChangeRequest) -> int:
         for p in cr.affected_projects.select_related("manager").order_by("code")
         if requester_manages(cr, p) and not p.is_ended
     ]
-    scopes = _scopes(cr) if own else []
+    scopes = change_scopes(cr) if own else []
     made = 0
     for project in own:
         if ChangeResponse.objects.filter(change=cr, project=project).exists():
@@ -242,7 +242,7 @@ def clear_responses(actor: User, cr: ChangeRequest) -> int:
     """The impact changed: answers given to the old one are removed (audited); the
     affected projects answer again. Returns how many were removed."""
     gone = list(cr.responses.select_related("change", "project"))
-    scopes = _scopes(cr)
+    scopes = change_scopes(cr)
     for response in gone:
         _record(actor, AuditAction.DELETE, response, diff(snapshot(response, _AUDITED), {}), scopes)
     cr.responses.all().delete()

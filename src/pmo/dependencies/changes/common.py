@@ -1,0 +1,133 @@
+"""What raising a change request and its workflow share: thresholds, who manages a request,
+the impact analysis, audit scopes, and who is told or asked."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+
+from pmo.accounts.models import User
+from pmo.audit.services import record
+from pmo.dependencies import adapters
+from pmo.dependencies.models import ChangeRequest
+from pmo.portfolio.access import can_edit_project
+from pmo.portfolio.models import Milestone, Program, Project
+from pmo.scheduling.models import Task
+
+__all__ = [
+    "AUDITED",
+    "DEFAULT_THRESHOLDS",
+    "asked_managers",
+    "audit_change",
+    "change_scopes",
+    "compute_impact",
+    "leads_program",
+    "may_manage",
+    "needs_steering",
+    "origin_project",
+    "others_than",
+    "source_key",
+    "thresholds",
+    "users_of",
+]
+
+DEFAULT_THRESHOLDS = {"slip_days": 10, "cost": 1_000_000, "effort": 200}
+
+AUDITED = ["state", "slip_days", "cost_impact", "effort_impact", "needs_steering", "decision_note"]
+
+
+def thresholds() -> dict[str, Any]:
+    """Above any of these a change needs the steering committee (``PMO_CHANGE_THRESHOLDS``)."""
+    return {**DEFAULT_THRESHOLDS, **getattr(settings, "PMO_CHANGE_THRESHOLDS", {})}
+
+
+def needs_steering(cr: ChangeRequest) -> bool:
+    """The slip, the largest computed delay, the cost or the effort is above the thresholds."""
+    limits = thresholds()
+    max_delay = max((p["max_delay"] for p in cr.impact.get("projects", [])), default=0)
+    return (
+        max(cr.slip_days, max_delay) > limits["slip_days"]
+        or cr.cost_impact > Decimal(str(limits["cost"]))
+        or cr.effort_impact > Decimal(str(limits["effort"]))
+    )
+
+
+def may_manage(user: User, cr: ChangeRequest) -> bool:
+    """The project's PM (program-level: the program manager) or the PMO."""
+    if cr.project is not None:
+        return can_edit_project(user, cr.project)
+    return leads_program(user, cr.program)
+
+
+def leads_program(user: User, program: Program | None) -> bool:
+    if user.is_pmo:
+        return True
+    manager = program.manager if program is not None else None
+    return manager is not None and manager.user_id == user.pk
+
+
+def source_key(milestone: Milestone | None, task: Task | None) -> str:
+    """A milestone driven by a plan task slips through its task (so the plan follows)."""
+    if milestone is not None:
+        driver = Task.objects.filter(portfolio_milestone=milestone).values_list("pk", flat=True)
+        if driver:
+            return f"t:{driver[0]}"
+    return adapters.source_key(milestone=milestone, task=task)
+
+
+def compute_impact(
+    *, milestone: Milestone | None = None, task: Task | None = None, days: int
+) -> dict[str, Any]:
+    """The what-if: every item that moves when the milestone or task slips ``days``."""
+    net = adapters.load_network()
+    return adapters.analyse(net, source_key(milestone, task), days)
+
+
+def origin_project(cr: ChangeRequest) -> Project | None:
+    """The project a request is raised on; at program level the project whose milestone or
+    task slips (``None`` when it names none)."""
+    if cr.project is not None:
+        return cr.project
+    if cr.slip_milestone is not None:
+        return cr.slip_milestone.project
+    if cr.slip_task is not None:
+        return cr.slip_task.plan.project
+    return None
+
+
+def change_scopes(cr: ChangeRequest) -> list[str]:
+    """Audit scopes: every affected project; a program-level request also its program."""
+    ids = set(cr.affected_projects.values_list("pk", flat=True))
+    if cr.project_id is not None:
+        ids.add(cr.project_id)
+    scopes = [f"project:{i}" for i in sorted(ids)]
+    if cr.project_id is None and cr.program is not None:
+        scopes.append(f"program:{cr.program.code}")
+    return scopes
+
+
+def audit_change(
+    actor: User | None, action: str, cr: ChangeRequest, changes: dict[str, Any]
+) -> None:
+    """One audit event of ``cr`` in each of its scopes (:func:`change_scopes`)."""
+    for scope in change_scopes(cr):
+        record(actor=actor, action=action, instance=cr, scope=scope, changes=changes)
+
+
+def users_of(projects: list[Project | None]) -> list[User | None]:
+    return [p.manager.user if p and p.manager is not None else None for p in projects]
+
+
+def others_than(users: Any, actor: User) -> list[User]:
+    """``users`` less the one who acted: nobody is told of their own step."""
+    return [u for u in users if u is not None and u.pk != actor.pk]
+
+
+def asked_managers(cr: ChangeRequest, affected: Any, actor: User) -> list[User]:
+    """The managers asked to answer for the affected projects: not the one who acted, nor
+    the requester (their projects agree by the request), nor those of projects that have
+    ended since the impact was computed (ADR 0005)."""
+    projects = [p for p in affected if not p.is_ended]
+    return [u for u in others_than(users_of(projects), actor) if u.pk != cr.requested_by_id]

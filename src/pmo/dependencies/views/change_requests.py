@@ -1,0 +1,226 @@
+"""Change-request pages: the list, raising one, its page with the workflow and the affected
+projects' answers; the notifications page."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from pmo.accounts.models import user_of
+from pmo.core.errors import DomainError, FieldError
+from pmo.core.http import posted_version
+from pmo.dependencies import changes, responses, selectors, services
+from pmo.dependencies.models import ChangeState, Notification, ResponseAnswer
+from pmo.dependencies.views.common import NUMBER_FIELDS, field_message, not_a_number, or_404
+from pmo.dependencies.views.what_if import impact_page
+
+__all__ = [
+    "DONE",
+    "change_create",
+    "change_detail",
+    "change_list",
+    "change_respond",
+    "change_transition",
+    "notification_list",
+]
+
+
+@login_required
+def change_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state") or None
+    rows = selectors.list_change_requests(user_of(request), state=state)[:300]
+    return render(request, "dependencies/changerequest_list.html", {"changes": rows})
+
+
+@login_required
+@require_POST
+def change_create(request: HttpRequest) -> HttpResponse:
+    """Raise a change request from the what-if page (impact attached)."""
+    data: dict[str, Any] = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    for key in ("slip_days", "slip_milestone", "slip_task"):
+        try:
+            data[key] = int(data[key]) if data.get(key) else None
+        except ValueError:
+            messages.error(request, not_a_number(key))
+            return redirect("dependencies:change_list")
+    for key in ("cost_impact", "effort_impact"):
+        try:
+            finite = Decimal(str(data.get(key) or 0)).is_finite()
+        except InvalidOperation:
+            finite = False
+        if not finite:
+            messages.error(
+                request, _("%(field)s must be a number.") % {"field": NUMBER_FIELDS[key]}
+            )
+            return redirect("dependencies:change_list")
+    data["slip_days"] = data["slip_days"] or 0
+    try:
+        cr = changes.create_change_request(actor=user_of(request), data=data)
+    except FieldError as exc:
+        # back to the analysis it was raised from, the form as typed, the error at its field
+        typed = {k: str(request.POST.get(k, "")) for k in RAISE_FIELDS}
+        where = exc.field if exc.field in (*RAISE_FIELDS, "project") else "form"
+        raising = {**typed, "field": exc.field, "where": where, "error": field_message(exc)}
+        return impact_page(request, _what_if_query(data), raising, status=422)
+    except DomainError as exc:
+        messages.error(request, field_message(exc))
+        return redirect(_what_if_url(data))  # back to the analysis it was raised from
+    return redirect("dependencies:change_detail", cr.pk)
+
+
+#: The fields of the raise form that are kept when it comes back with an error.
+RAISE_FIELDS = ("type", "title", "description", "cost_impact", "effort_impact")
+
+
+def _what_if_query(data: dict[str, Any]) -> dict[str, Any]:
+    """The query of the impact page a change request was raised from (only the project
+    when it names no slip)."""
+    source = "task" if data.get("slip_task") else "milestone"
+    chosen = data.get(f"slip_{source}")
+    if not chosen:
+        return {"project": data.get("project") or ""}
+    return {
+        "project": data.get("project") or "",
+        "source": source,
+        source: chosen,
+        "days": data.get("slip_days") or 0,
+    }
+
+
+def _what_if_url(data: dict[str, Any]) -> str:
+    """The impact page a change request was raised from (the list when it names no slip)."""
+    query = _what_if_query(data)
+    if not (query["project"] and len(query) > 1):
+        return reverse("dependencies:change_list")
+    return f"{reverse('dependencies:impact')}?{urlencode(query)}"
+
+
+@login_required
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    cr = or_404(selectors.get_change_request, user, pk)
+    Notification.objects.filter(user=user, change=cr, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return _change_page(request, cr)
+
+
+def _change_page(
+    request: HttpRequest, cr: Any, answering: dict[str, str] | None = None, status: int = 200
+) -> HttpResponse:
+    """The change request page; ``answering``: an answer form that came back with an error
+    (``project``, ``answer``, ``reason``, ``field``, ``error``)."""
+    user = user_of(request)
+    seen = selectors.visible_change_impact(user, cr)
+    rows = responses.response_rows(user, cr, seen.affected)
+    counts = responses.rows_counts(rows)
+    steps = list(cr.steps.select_related("actor__person"))
+    for step in steps:
+        step.shown_note = changes.step_note(cr, step)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "dependencies/changerequest_detail.html",
+        {
+            "responses": rows,
+            "response_counts": counts,
+            "response_summary": responses.summary_text(counts),
+            "answering": answering or {},
+            "cr": cr,
+            "impact_projects": selectors.impact_projects(seen.impact),
+            "breached": seen.impact.get("dependencies", []),
+            "hidden_projects": seen.hidden_projects,
+            "applied_count": len(seen.impact.get("applied", [])),
+            "currency": cr.project.currency if cr.project else "",
+            "actions": changes.allowed_actions(user, cr),
+            "steps": steps,
+            "affected": seen.affected,
+            "thresholds": changes.thresholds(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def change_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    """An affected project's answer (its manager or the PMO): agree, or object with a
+    reason. An error brings the page back with the form as typed and the field's error."""
+    user = user_of(request)
+    cr = or_404(selectors.get_change_request, user, pk)
+    form = {k: request.POST.get(k, "") for k in ("project", "answer", "reason")}
+    try:
+        response, _created = responses.respond_to_change(
+            actor=user,
+            cr=cr,
+            project_code=form["project"],
+            answer=form["answer"],
+            reason=form["reason"],
+            version=posted_version(request),
+        )
+    except FieldError as exc:
+        shown = exc.errors[0]["message"] if exc.errors else exc.message
+        return _change_page(request, cr, {**form, "field": exc.field, "error": shown}, 422)
+    except DomainError as exc:
+        messages.error(request, field_message(exc))
+        return redirect(f"{reverse('dependencies:change_detail', args=[pk])}#responses")
+    done = (
+        _("Your answer for %(project)s is recorded: you agree with %(code)s.")
+        if response.answer == ResponseAnswer.AGREE
+        else _("Your answer for %(project)s is recorded: you object to %(code)s.")
+    )
+    messages.success(request, done % {"project": response.project.code, "code": cr.code})
+    return redirect(f"{reverse('dependencies:change_detail', args=[pk])}#responses")
+
+
+@login_required
+@require_POST
+def change_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    cr = or_404(selectors.get_change_request, user, pk)
+    try:
+        version = posted_version(request)
+        updated = changes.transition(
+            actor=user,
+            cr=cr,
+            action=request.POST.get("action", ""),
+            note=request.POST.get("note", ""),
+            version=version,
+        )
+    except DomainError as exc:
+        messages.error(request, field_message(exc))
+    else:
+        done = DONE.get(request.POST.get("action", ""))
+        if done is not None:
+            messages.success(
+                request, done % {"code": cr.code, "state": ChangeState(updated.state).label}
+            )
+    return redirect("dependencies:change_detail", pk)
+
+
+#: The confirmation of each workflow step (``state``: where the request is now).
+DONE = {
+    "submit": gettext_lazy("%(code)s submitted. State: %(state)s."),
+    "approve": gettext_lazy("Approval recorded. State of %(code)s: %(state)s."),
+    "reject": gettext_lazy("%(code)s rejected."),
+    "withdraw": gettext_lazy("%(code)s withdrawn."),
+    "apply": gettext_lazy("%(code)s applied: plans and forecasts updated."),
+}
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    rows = selectors.notifications_shown(user)
+    services.mark_notifications_read(user, [n.pk for n in rows if n.read_at is None])
+    return render(request, "dependencies/notification_list.html", {"notifications": rows})

@@ -1,0 +1,107 @@
+"""The what-if page: what moves when a milestone slips or a task gets more work, and the
+form that raises a change request with that impact."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from pmo.accounts.models import user_of
+from pmo.core.errors import DomainError, NotFoundError
+from pmo.dependencies import changes, ended, selectors, services
+from pmo.dependencies.models import ChangeType
+from pmo.dependencies.views.common import field_message
+from pmo.portfolio.models import Milestone
+from pmo.scheduling.models import Task
+from pmo.scheduling.walltime import from_db
+
+__all__ = ["impact", "impact_page"]
+
+
+@login_required
+def impact(request: HttpRequest) -> HttpResponse:
+    """What if a milestone slips N working days, or a task gets N working days of added work
+    (a scope change): affected projects, gates and items. htmx requests get the result only."""
+    return impact_page(request, request.GET)
+
+
+def impact_page(
+    request: HttpRequest,
+    params: Mapping[str, Any],
+    raising: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The what-if page for ``params`` (its query); ``raising``: the change-request form as
+    typed when it came back with an error (``field``, ``error``)."""
+    user = user_of(request)
+    raising = raising or {}
+    code = str(params.get("project") or "")
+    project = milestones = tasks = result = None
+    days = str(params.get("days", "15"))
+    source = "task" if params.get("source") == "task" else "milestone"
+    error = ""
+    if code:
+        try:
+            project = services.find_project(user, code)
+        except NotFoundError:
+            error = _("no project with code %(code)s") % {"code": code}
+    if project is not None:
+        milestones = list(
+            Milestone.objects.filter(project=project, actual_date__isnull=True).order_by(
+                "forecast_date", "id"
+            )
+        )
+        # (pk, name, finish day): plan dates are wall-clock times stored as if UTC, so the day
+        # is read with from_db, never through the template's conversion to the server's zone
+        tasks = [
+            (pk, name, wall.date() if (wall := from_db(finish)) else None)
+            for pk, name, finish in Task.objects.filter(
+                plan__project=project, summary=False, percent_complete__lt=100
+            )
+            .order_by("start", "uid")
+            .values_list("pk", "name", "finish")[:1000]
+        ]
+        chosen = params.get(source)
+        if chosen:
+            try:
+                if source == "task":
+                    task = Task.objects.get(pk=int(chosen), plan__project=project, summary=False)
+                    result = changes.compute_impact(task=task, days=int(days))
+                else:
+                    milestone = Milestone.objects.get(pk=int(chosen), project=project)
+                    result = changes.compute_impact(milestone=milestone, days=int(days))
+            except (ValueError, Milestone.DoesNotExist, Task.DoesNotExist):
+                error = _("choose a milestone or a task of the project and a whole number of days")
+            except DomainError as exc:
+                error = field_message(exc)
+    if result is not None:
+        result = selectors.visible_impact(user, result)
+        result["projects"] = selectors.impact_projects(result)
+    elif raising.get("error") and raising.get("where") != "project":
+        error = raising["error"]  # no raise form on the page to show it at
+    if raising.get("where") == "project":
+        error = ""  # said at the project field
+    context = {
+        "project": project,
+        "code": code,
+        "milestones": milestones,
+        "tasks": tasks,
+        "source": source,
+        "milestone": str(params.get("milestone") or "") if source == "milestone" else "",
+        "task": str(params.get("task") or "") if source == "task" else "",
+        "days": days,
+        "result": result,
+        "error": error,
+        "types": ChangeType.choices,
+        "raising": raising,
+        # a closed or cancelled project takes no change request: said instead of the form
+        "raise_refused": ended.raise_refusal(project) if project is not None else None,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "dependencies/partials/_impact.html", context, status=status)
+    return render(request, "dependencies/impact.html", context, status=status)
