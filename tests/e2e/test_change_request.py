@@ -52,7 +52,9 @@ def test_core_slip_to_an_applied_change(live_server, page, users, make_project):
     page.fill("#raise-change input[name=title]", "Core upgrade slips 15 days")
     page.click("#raise-change button")
     page.click("[data-action=submit]")
-    page.click("[data-action=approve]")
+    # the PM raised it, so no PM review of their own: it waits for the PMO
+    assert not page.is_visible("[data-action=approve]")
+    assert "raised by the project manager" in page.inner_text("body")
     sign_in(page, base, "member")
     page.goto(f"{base}/change-requests/")
     page.click("#change-requests a")
@@ -109,8 +111,7 @@ def test_affected_pm_objects_and_the_pmo_sees_it_on_the_review(
             "slip_days": 15,
         },
     )
-    cr = transition(actor=users["pm"], cr=cr, action="submit")
-    cr = transition(actor=users["pm"], cr=cr, action="approve")
+    cr = transition(actor=users["pm"], cr=cr, action="submit")  # on to the PMO review
     base = live_server.url
     # when APP1's manager follows the notification and objects without, then with, a reason
     sign_in(page, base, "other_pm")

@@ -14,7 +14,7 @@ def test_the_demo_requester_agrees_for_their_own_project_and_another_pm_objects(
     from pmo.dependencies.responses import requester_manages
 
     load_demo(projects=32, as_of=dt.date(2026, 11, 16))
-    cr = ChangeRequest.objects.get(state="pm_review")
+    cr = ChangeRequest.objects.get(state="pmo_review")
     affected = list(cr.affected_projects.select_related("manager").order_by("code"))
     answers = {
         r.project.code: r

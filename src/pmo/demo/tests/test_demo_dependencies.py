@@ -24,7 +24,7 @@ def test_core_upgrade_slip_hits_channel_projects_and_is_applied_through_a_change
     assert Dependency.objects.count() >= 12
     statuses = set(Dependency.objects.values_list("status", flat=True))
     assert {"at_risk", "broken"} <= statuses
-    pending = ChangeRequest.objects.get(state="pm_review")
+    pending = ChangeRequest.objects.get(state="pmo_review")  # its PM raised it: no PM review
     agenda = SteeringMeeting.objects.get().agenda.values_list("title", flat=True)
     assert any(pending.code in t for t in agenda)
     # what if the core upgrade's go-live slips 15 working days
@@ -54,8 +54,7 @@ def test_core_upgrade_slip_hits_channel_projects_and_is_applied_through_a_change
     )
     assert cr.needs_steering
     for actor, action in [
-        ("pm", "submit"),
-        ("pm", "approve"),
+        ("pm", "submit"),  # the PM raised it: the PM review is skipped, recorded as such
         ("pmo", "approve"),
         ("exec", "approve"),
         ("pm", "apply"),
