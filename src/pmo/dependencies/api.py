@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Date, Id, Pages
+from pmo.core.api import Body, Date, Id, Pages
 from pmo.core.errors import FieldError
 from pmo.dependencies import changes, selectors, services
 from pmo.dependencies.api_responses import router as responses_router
@@ -27,7 +27,7 @@ DepStatus = Literal["proposed", "agreed", "at_risk", "broken", "resolved"]
 CritName = Literal["low", "medium", "high", "critical"]
 
 
-class DependencyIn(Schema):
+class DependencyIn(Body):
     supplier_project: str = Field(..., min_length=1, max_length=40)
     supplier_milestone: Id | None = None
     supplier_task: Id | None = None
@@ -47,7 +47,7 @@ class DependencyIn(Schema):
     consumer_owner: Id | None = None
 
 
-class DependencyPatch(Schema):
+class DependencyPatch(Body):
     version: int
     type: DepType | None = None
     lag: int | None = Field(None, ge=-250, le=250)
@@ -156,7 +156,7 @@ def delete_dependency(request: HttpRequest, dep_id: int, version: int) -> Any:
     return Status(204, None)
 
 
-class ImpactIn(Schema):
+class ImpactIn(Body):
     project: str = Field(..., min_length=1, max_length=40)
     milestone: Id | None = None
     task: Id | None = None
@@ -231,7 +231,7 @@ def impact(request: HttpRequest, payload: ImpactIn) -> Any:
     )
 
 
-class ChangeRequestIn(Schema):
+class ChangeRequestIn(Body):
     project: str | None = Field(None, min_length=1, max_length=40)
     program: str | None = Field(None, min_length=1, max_length=40, description="program-level")
     type: Literal["scope", "schedule", "cost", "resources"]
@@ -244,7 +244,7 @@ class ChangeRequestIn(Schema):
     effort_impact: Decimal = Field(Decimal(0), ge=0, max_digits=10, decimal_places=1)
 
 
-class ChangeRequestPatch(Schema):
+class ChangeRequestPatch(Body):
     version: int
     type: Literal["scope", "schedule", "cost", "resources"] | None = None
     title: str | None = Field(None, min_length=1, max_length=200)
@@ -290,7 +290,7 @@ class ChangeRequestOut(Schema):
     version: int
 
 
-class TransitionIn(Schema):
+class TransitionIn(Body):
     action: Literal["submit", "approve", "reject", "withdraw", "apply"]
     note: str = Field("", max_length=5000)
     version: int | None = None

@@ -10,13 +10,14 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from pmo.accounts.models import user_of
+from pmo.core.api import Body
 from pmo.dependencies import responses, selectors
 from pmo.dependencies.models import ChangeRequest
 
 router = Router(tags=["dependencies"])
 
 
-class ChangeResponseIn(Schema):
+class ChangeResponseIn(Body):
     project: str = Field(..., min_length=1, max_length=40, description="an affected project")
     answer: Literal["agree", "object"]
     reason: str = Field("", max_length=5000, description="required when objecting")

@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Date, Id, Pages
+from pmo.core.api import Body, Date, Id, Pages
 from pmo.core.errors import NotFoundError
 from pmo.governance import selectors, services
 from pmo.governance.api.common import visible_project
@@ -21,21 +21,21 @@ router = Router()
 RoleName = Literal["pmo_admin", "pmo_member", "project_manager", "executive", "viewer"]
 
 
-class CriterionIn(Schema):
+class CriterionIn(Body):
     text: str = Field(..., min_length=1, max_length=300)
     text_zh: str = Field("", max_length=300)
     kind: Literal["entry", "exit"] = "exit"
     mandatory: bool = True
 
 
-class DeliverableIn(Schema):
+class DeliverableIn(Body):
     name: str = Field(..., min_length=1, max_length=200)
     name_zh: str = Field("", max_length=200)
     mandatory: bool = True
     template_url: str = Field("", max_length=200)
 
 
-class GateIn(Schema):
+class GateIn(Body):
     code: str = Field(..., min_length=1, max_length=10)
     name: str = Field(..., min_length=1, max_length=200)
     name_zh: str = Field("", max_length=200)
@@ -45,7 +45,7 @@ class GateIn(Schema):
     deliverables: list[DeliverableIn] = []
 
 
-class PhaseIn(Schema):
+class PhaseIn(Body):
     key: str = Field(..., min_length=1, max_length=40)
     name: str = Field(..., min_length=1, max_length=200)
     name_zh: str = Field("", max_length=200)
@@ -54,7 +54,7 @@ class PhaseIn(Schema):
     gate: GateIn | None = None
 
 
-class LifecycleTemplateIn(Schema):
+class LifecycleTemplateIn(Body):
     """A whole template; posting an existing ``code`` creates its next revision."""
 
     code: str = Field(..., min_length=1, max_length=40)
@@ -136,7 +136,7 @@ class LifecycleTemplateDetailOut(LifecycleTemplateOut):
         return selectors.template_structure(obj)
 
 
-class LifecycleStartIn(Schema):
+class LifecycleStartIn(Body):
     template_id: Id
     started_on: Date | None = None
 

@@ -9,7 +9,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Date, Id, Pages
+from pmo.core.api import Body, Date, Id, Pages
 from pmo.core.errors import NotFoundError
 from pmo.governance import attachments, checklist, selectors, services
 from pmo.governance.api.common import visible_project
@@ -20,25 +20,25 @@ router = Router()
 OutcomeName = Literal["go", "go_conditions", "hold", "recycle", "stop"]
 
 
-class CheckIn(Schema):
+class CheckIn(Body):
     criterion_id: Id
     met: bool
     evidence_url: str = Field("", max_length=200)
     note: str = Field("", max_length=300)
 
 
-class DeliverableLinkIn(Schema):
+class DeliverableLinkIn(Body):
     deliverable_id: Id
     url: str = Field("", max_length=200)
 
 
-class GateReviewIn(Schema):
+class GateReviewIn(Body):
     gate: str | None = Field(None, description="code of the gate; must be the next one")
     scheduled_for: Date | None = None
     notes: str = ""
 
 
-class GateReviewPatch(Schema):
+class GateReviewPatch(Body):
     version: int
     checks: list[CheckIn] = []
     deliverables: list[DeliverableLinkIn] = []
@@ -46,17 +46,17 @@ class GateReviewPatch(Schema):
     notes: str | None = None
 
 
-class VersionIn(Schema):
+class VersionIn(Body):
     version: int | None = None
 
 
-class ConditionIn(Schema):
+class ConditionIn(Body):
     text: str = Field(..., min_length=1, max_length=300)
     owner_id: Id
     due_date: Date
 
 
-class DecisionIn(Schema):
+class GateDecisionIn(Body):
     outcome: OutcomeName
     rationale: str = ""
     conditions: list[ConditionIn] = []
@@ -77,7 +77,7 @@ class ConditionOut(Schema):
     version: int
 
 
-class DecisionOut(Schema):
+class GateDecisionOut(Schema):
     outcome: str
     decided_on: dt.date
     decided_by: str
@@ -165,7 +165,7 @@ class GateReviewOut(Schema):
     version: int
     checks: list[CheckOut]
     deliverables: list[DeliverableLinkOut]
-    decision: DecisionOut | None
+    decision: GateDecisionOut | None
 
     @staticmethod
     def resolve_project(obj: GateReview) -> str:
@@ -331,7 +331,7 @@ def download_deliverable_file(  # type: ignore[no-untyped-def]
     summary="Record the decision (deciders of the gate); 409 if decided already",
     operation_id="pmo_governance_api_decide_review",
 )
-def decide_review(request: HttpRequest, code: str, review_id: int, payload: DecisionIn):  # type: ignore[no-untyped-def]
+def decide_review(request: HttpRequest, code: str, review_id: int, payload: GateDecisionIn):  # type: ignore[no-untyped-def]
     services.decide_gate(
         actor=user_of(request),
         review=_review(request, code, review_id),

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Converted, Date, Id, Pages
+from pmo.core.api import Body, Converted, Date, Id, Pages
 from pmo.core.errors import NotFoundError, PermissionDeniedError
 from pmo.governance import selectors, steering
 from pmo.governance.api.common import visible_project
@@ -19,14 +19,14 @@ from pmo.governance.models import SteeringMeeting
 router = Router()
 
 
-class SteeringMeetingIn(Schema):
+class SteeringMeetingIn(Body):
     title: str = Field(..., min_length=1, max_length=200)
     date: Date
     window_days: int = Field(14, ge=0, le=366)
     location: str = Field("", max_length=200)
 
 
-class SteeringMeetingPatch(Schema):
+class SteeringMeetingPatch(Body):
     version: int
     title: str | None = Field(None, min_length=1, max_length=200)
     date: Date | None = None
@@ -78,7 +78,7 @@ class AgendaItemOut(Schema):
         return obj.label
 
 
-class MeetingOutcomeIn(Schema):
+class MeetingOutcomeIn(Body):
     project: str
     kind: Literal["decision", "action"]
     title: str = Field(..., min_length=1, max_length=255)

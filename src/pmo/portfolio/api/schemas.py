@@ -209,7 +209,7 @@ class _ReportFields(Schema):
     forecast_finish: Date | None = None
 
 
-class StatusReportIn(_ReportFields):
+class StatusReportIn(_ReportFields, Body):
     period: str = Field(..., description="2026-W40 (weekly) or 2026-10 (monthly)")
     overall: RagName
     schedule: RagName
