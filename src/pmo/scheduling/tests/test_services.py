@@ -183,7 +183,8 @@ def test_large_plans_recompute_in_the_background(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    monkeypatch.setattr(services, "LARGE_PLAN_TASKS", 3)
+    # patched where request_recompute reads it
+    monkeypatch.setattr("pmo.scheduling.services.recompute.LARGE_PLAN_TASKS", 3)
     plan = services.replace_plan(actor=users["pm"], project=make_project(), data=small_plan())
     task = plan.tasks.get(uid=3)
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,0 +1,224 @@
+"""Replace a project's plan by an imported one: validate, store, schedule, all or nothing."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext_noop
+
+from pmo.accounts.models import User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import record
+from pmo.portfolio.access import require_edit
+from pmo.portfolio.models import Milestone, Project
+from pmo.scheduling.hooks import PLAN_REPLACE_HOOKS
+from pmo.scheduling.models import (
+    Assignment,
+    Baseline,
+    BaselineTask,
+    Calendar,
+    CalendarException,
+    Link,
+    Plan,
+    Resource,
+    Task,
+)
+from pmo.scheduling.planio import PlanData
+from pmo.scheduling.services.common import _write, scope_of
+from pmo.scheduling.services.recompute import recompute_plan
+from pmo.scheduling.services.validation import _validate
+from pmo.scheduling.walltime import to_db
+
+__all__ = ["outline_numbers", "replace_plan"]
+
+
+def outline_numbers(levels: list[int]) -> list[str]:
+    """``1``, ``1.1``, ``1.2``, ``2`` ... from outline levels, for tasks that bring no WBS code
+    (MS Project's outline number; a level that jumps deeper counts from 1)."""
+    counters: list[int] = []
+    out = []
+    for level in levels:
+        depth = max(level, 1)
+        del counters[depth:]
+        counters.extend([0] * (depth - len(counters)))
+        counters[depth - 1] += 1
+        out.append(".".join(str(n) for n in counters))
+    return out
+
+
+def _store(project: Project, data: PlanData) -> Plan:
+    plan = Plan.objects.create(
+        project=project,
+        name=data.name[:200],
+        start=to_db(data.start) or data.start,
+        status_date=to_db(data.status_date),
+        minutes_per_day=data.minutes_per_day,
+    )
+    calendars: dict[int, Calendar] = {}
+    for c in data.calendars:
+        calendars[c.uid] = Calendar.objects.create(
+            plan=plan,
+            uid=c.uid,
+            name=c.name[:200],
+            week=None if c.week is None else [[list(p) for p in day] for day in c.week],
+            holidays=c.holidays,
+            work_weeks=[
+                {
+                    "first": w.first.isoformat(),
+                    "last": w.last.isoformat(),
+                    "name": w.name,
+                    "week": [[list(p) for p in day] for day in w.week],
+                }
+                for w in c.work_weeks
+            ],
+        )
+        CalendarException.objects.bulk_create(
+            CalendarException(
+                calendar=calendars[c.uid],
+                name=e.name[:200],
+                first=e.first,
+                last=e.last,
+                hours=[list(p) for p in e.hours],
+            )
+            for e in c.exceptions
+        )
+    for c in data.calendars:
+        if c.base_uid is not None:
+            calendars[c.uid].base = calendars[c.base_uid]
+            calendars[c.uid].save(update_fields=["base"])
+    if data.calendar_uid is not None:
+        plan.calendar = calendars[data.calendar_uid]
+        plan.save(update_fields=["calendar"])
+    wbs_codes = outline_numbers([t.outline_level for t in data.tasks])
+    rows = Task.objects.bulk_create(
+        Task(
+            plan=plan,
+            uid=t.uid,
+            position=k,
+            wbs=(t.wbs or wbs_codes[k])[:60],
+            outline_level=t.outline_level,
+            name=t.name[:255] or f"Task {t.uid}",
+            duration=t.duration,
+            milestone=t.milestone,
+            constraint=t.constraint,
+            constraint_date=to_db(t.constraint_date),
+            actual_start=to_db(t.actual_start),
+            actual_finish=to_db(t.actual_finish),
+            remaining=t.remaining,
+            percent_complete=t.percent_complete,
+            calendar=calendars.get(t.calendar_uid) if t.calendar_uid is not None else None,
+            ignore_resource_calendar=t.ignore_resource_calendar,
+            duration_format=t.duration_format,
+        )
+        for k, t in enumerate(data.tasks)
+    )
+    by_uid = {row.uid: row for row in rows}
+    # The WBS: a task's summary is the last task seen one outline level up.
+    outline: list[Task] = []
+    for row in rows:
+        level = max(row.outline_level, 1)
+        del outline[level - 1 :]
+        row.parent = outline[-1] if outline else None
+        outline.append(row)
+    parents = {row.parent.pk for row in rows if row.parent is not None}
+    for row in rows:
+        row.summary = row.pk in parents
+    _write(rows, ["parent", "summary"])
+    Link.objects.bulk_create(
+        Link(
+            plan=plan,
+            pred=by_uid[p.pred_uid],
+            succ=by_uid[t.uid],
+            type=p.type,
+            lag=p.lag,
+            elapsed=p.elapsed,
+            lag_format=p.lag_format,
+            lag_percent=p.lag_percent,
+        )
+        for t in data.tasks
+        for p in t.predecessors
+    )
+    numbers = sorted({b.number for t in data.tasks for b in t.baselines})
+    baselines = {
+        n: Baseline.objects.create(plan=plan, number=n, name=data.baseline_names.get(n, ""))
+        for n in numbers
+    }
+    BaselineTask.objects.bulk_create(
+        BaselineTask(
+            baseline=baselines[b.number],
+            task=by_uid[t.uid],
+            start=to_db(b.start),
+            finish=to_db(b.finish),
+            duration=b.duration,
+        )
+        for t in data.tasks
+        for b in t.baselines
+    )
+    resources = {
+        r.uid: Resource.objects.create(
+            plan=plan,
+            uid=r.uid,
+            name=r.name[:200] or f"Resource {r.uid}",
+            calendar=calendars.get(r.calendar_uid) if r.calendar_uid is not None else None,
+        )
+        for r in data.resources
+    }
+    Assignment.objects.bulk_create(
+        Assignment(
+            task=by_uid[a.task_uid],
+            resource=resources[a.resource_uid],
+            units=a.units,
+            work=a.work,
+        )
+        for a in data.assignments
+    )
+    return plan
+
+
+def replace_plan(*, actor: User | None, project: Project, data: PlanData) -> Plan:
+    """Replace the project's plan by ``data`` and schedule it: all or nothing.
+
+    ``actor`` ``None`` is the command line (trusted, audited as "system").
+    A cycle, a dangling link or a date outside the horizon raises
+    :class:`ScheduleError` and nothing is written. The hooks of
+    :data:`pmo.scheduling.hooks.PLAN_REPLACE_HOOKS` run inside the transaction
+    (before the old plan goes, and with the new plan once it is scheduled); one
+    that raises refuses the import.
+    """
+    if actor is not None:
+        require_edit(actor, project)
+    _validate(data)
+    with transaction.atomic():
+        Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
+        old = Plan.objects.filter(project=project).first()
+        replaced = old is not None
+        # Apps above (dependencies) keep what points at the old tasks and milestones.
+        afters = [hook(actor, project) for hook in PLAN_REPLACE_HOOKS]
+        # With a plan, the project's milestones come from the schedule: the
+        # ones entered by hand (and those of a replaced plan) give way.
+        superseded = list(Milestone.objects.filter(project=project).order_by("id"))
+        for milestone in superseded:
+            record(
+                actor=actor,
+                action=AuditAction.DELETE,
+                instance=milestone,
+                scope=scope_of(project),
+                changes={"milestone": [milestone.name, gettext_noop("replaced by the schedule")]},
+            )
+        Milestone.objects.filter(pk__in=[m.pk for m in superseded]).delete()
+        if old is not None:
+            old.delete()
+        plan = _store(project, data)
+        recompute_plan(plan, actor=actor)
+        plan.refresh_from_db()
+        for after in afters:
+            after(plan)
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE if replaced else AuditAction.CREATE,
+            instance=plan,
+            scope=scope_of(project),
+            changes={
+                "plan": [gettext_noop("replaced") if replaced else None, f"{len(data.tasks)} tasks"]
+            },
+        )
+    return plan
