@@ -1,0 +1,185 @@
+"""Open and change projects (the PMO-only fields, references by code, date checks)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pmo.accounts.models import OrgUnit, Person, User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import diff, record, snapshot
+from pmo.core.errors import FieldError, PermissionDeniedError
+from pmo.portfolio.access import can_create_project, require_edit
+from pmo.portfolio.models import Portfolio, Program, Project
+from pmo.portfolio.services.common import _full_clean, _locked, _resolve, scope_of
+from pmo.portfolio.signals import send_if_ended
+
+__all__ = ["PMO_ONLY_FIELDS", "PROJECT_FIELDS", "create_project", "update_project"]
+
+
+# Fields only the PMO may change; a PM edits the rest of their own project.
+PMO_ONLY_FIELDS = frozenset(
+    {
+        "code",
+        "portfolio",
+        "program",
+        "pmo_type",
+        "priority",
+        "strategic",
+        "org_unit",
+        "sponsor",
+        "manager",
+        "baseline_finish",
+        "state",
+    }
+)
+
+
+PROJECT_FIELDS = (
+    frozenset(
+        {
+            "name",
+            "name_zh",
+            "description",
+            "phase",
+            "cadence",
+            "start_date",
+            "planned_finish",
+            "forecast_finish",
+            "budget",
+            "currency",
+            "percent_complete",
+        }
+    )
+    | PMO_ONLY_FIELDS
+)
+
+
+def _apply_project_data(project: Project, data: dict[str, Any]) -> None:
+    refs = {
+        "portfolio": (Portfolio, "code"),
+        "program": (Program, "code"),
+        "org_unit": (OrgUnit, "code"),
+        "sponsor": (Person, "pk"),
+        "manager": (Person, "pk"),
+    }
+    for field, value in data.items():
+        if field not in PROJECT_FIELDS:
+            raise FieldError(field, _("is not a project field that can be set"))
+        if field in refs:
+            model, key = refs[field]
+            resolved = _resolve(model, field, value, key)
+            if resolved is None and field in {"portfolio", "org_unit"}:
+                raise FieldError(field, _("is required"))
+            setattr(project, field, resolved)
+        else:
+            setattr(
+                project,
+                field,
+                value
+                if value is not None or field not in {"name", "name_zh", "description", "currency"}
+                else "",
+            )
+    if (
+        project.program is not None
+        and project.portfolio_id
+        and project.program.portfolio_id != project.portfolio_id
+    ):
+        raise FieldError("program", _("belongs to another portfolio than the project"))
+
+
+def _check_project_dates(project: Project, changed: set[str] | None = None) -> None:
+    """A finish before the start is a typo: refused at the finish field (only for the fields
+    being changed, so a project stored that way can still be edited otherwise)."""
+    start = project.start_date
+    if start is None:
+        return
+    for field in ("planned_finish", "baseline_finish", "forecast_finish"):
+        finish = getattr(project, field)
+        if changed is not None and field not in changed and "start_date" not in changed:
+            continue
+        if finish is not None and finish < start:
+            raise FieldError(
+                field,
+                _("%(finish)s is before the start %(start)s")
+                % {"finish": finish.isoformat(), "start": start.isoformat()},
+            )
+
+
+@transaction.atomic
+def create_project(*, actor: User, data: dict[str, Any]) -> Project:
+    """Open a new project in the portfolio (PMO only)."""
+    if not can_create_project(actor):
+        raise PermissionDeniedError(_("only the PMO may create projects"))
+    if not data.get("code"):
+        raise FieldError("code", _("is required"))
+    if Project.objects.filter(code=data["code"]).exists():
+        raise FieldError(
+            "code",
+            _("a project with code %(code)s exists already") % {"code": repr(data["code"])},
+        )
+    project = Project()
+    _apply_project_data(project, data)
+    if project.baseline_finish is None:
+        project.baseline_finish = project.planned_finish
+    if project.forecast_finish is None:
+        project.forecast_finish = project.planned_finish
+    _full_clean(project, exclude=["latest_report"])
+    _check_project_dates(project)
+    project.save()
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=project,
+        scope=scope_of(project),
+        changes=diff({}, snapshot(project)),
+    )
+    return project
+
+
+@transaction.atomic
+def update_project(
+    *, actor: User, project: Project, data: dict[str, Any], version: int | None
+) -> Project:
+    """Change a project's fields; ``version`` must match the stored one (else 409)."""
+    project = _locked(Project, project.pk)
+    require_edit(actor, project)
+    project.check_version(version)
+    if not actor.is_pmo:
+        for field in data:
+            if field in PMO_ONLY_FIELDS:
+                message = _("only the PMO may change this field")
+                raise PermissionDeniedError(
+                    f"{field}: {message}", errors=[{"field": field, "message": message}]
+                )
+    if (
+        "code" in data
+        and data["code"] != project.code
+        and Project.objects.filter(code=data["code"]).exists()
+    ):
+        raise FieldError(
+            "code",
+            _("a project with code %(code)s exists already") % {"code": repr(data["code"])},
+        )
+    before = snapshot(project)
+    _apply_project_data(project, data)
+    _full_clean(project, exclude=["latest_report"])
+    _check_project_dates(project, changed=set(data))
+    changes = diff(before, snapshot(project))
+    if changes:
+        project.version += 1
+        project.save()
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=project,
+            scope=scope_of(project),
+            changes=changes,
+        )
+        send_if_ended(
+            project=project, before=before["state"], actor=actor, day=timezone.localdate()
+        )
+    return project
