@@ -36,8 +36,6 @@ PMO_ONLY_FIELDS = frozenset(
         "state",
     }
 )
-
-
 PROJECT_FIELDS = (
     frozenset(
         {

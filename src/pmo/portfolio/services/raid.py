@@ -17,8 +17,6 @@ __all__ = ["RAID_COMMON_FIELDS", "RAID_FIELDS", "create_raid_item", "update_raid
 
 
 RAID_COMMON_FIELDS = frozenset({"title", "description", "owner", "status", "due_date"})
-
-
 RAID_FIELDS: dict[str, frozenset[str]] = {
     "risks": RAID_COMMON_FIELDS | {"probability", "impact", "response", "mitigation"},
     "issues": RAID_COMMON_FIELDS | {"severity", "escalation", "resolution"},

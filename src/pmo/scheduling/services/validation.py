@@ -15,8 +15,6 @@ __all__ = ["MAX_OUTLINE_LEVEL", "MAX_UID"]
 
 
 MAX_UID = 2**31 - 1  # Microsoft Project's UIDs are 32-bit integers
-
-
 MAX_OUTLINE_LEVEL = 1000
 
 
