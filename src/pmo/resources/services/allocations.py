@@ -1,0 +1,259 @@
+"""Allocations entered by hand, the release of an ended project's resources and the
+demand the schedules record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pmo.accounts.models import User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import diff, record, snapshot
+from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError
+from pmo.portfolio.access import can_edit_project
+from pmo.portfolio.models import ENDED_STATES, Project
+from pmo.resources import selectors
+from pmo.resources.access import can_manage_resources
+from pmo.resources.models import Allocation, AllocationSource, AllocationStatus, Resource, Scenario
+from pmo.resources.services.common import _assign, _check_dates, _clean, _draft, _scope
+
+__all__ = [
+    "ALLOCATION_FIELDS",
+    "DemandRow",
+    "create_allocation",
+    "delete_allocation",
+    "record_schedule_demand",
+    "release_project",
+    "update_allocation",
+]
+
+
+ALLOCATION_FIELDS = ["resource_id", "project_id", "first", "last", "fte", "status", "note"]
+_ALLOCATION_NAMES = {"resource": "resource_id"}
+
+
+def _may_allocate(
+    actor: User, project: Project, status: str, scenario: Scenario | None = None
+) -> None:
+    if can_manage_resources(actor):
+        return
+    if scenario is not None:  # a what-if belongs to the resource managers who drew it up
+        raise PermissionDeniedError(_("only resource managers change a draft scenario"))
+    if can_edit_project(actor, project):
+        if status == AllocationStatus.PROPOSED:
+            return
+        raise PermissionDeniedError(
+            _("only resource managers commit allocations; a project's manager may propose them")
+        )
+    raise PermissionDeniedError(
+        _("only resource managers and the manager of %(code)s plan its staffing")
+        % {"code": project.code}
+    )
+
+
+@transaction.atomic
+def create_allocation(
+    *, actor: User, data: dict[str, Any], scenario: Scenario | None = None
+) -> Allocation:
+    """Allocate a resource to a project for a window (proposed or committed)."""
+    allocation = Allocation(scenario=scenario, source=AllocationSource.MANUAL)
+    _assign(allocation, data, ALLOCATION_FIELDS)
+    _check_dates(allocation.first, allocation.last)
+    _clean(allocation, exclude=["origin", "scenario"], names=_ALLOCATION_NAMES)
+    project = Project.objects.filter(pk=allocation.project_id).first()
+    if project is None:
+        raise FieldError("project", _("no such project"))
+    _may_allocate(actor, project, allocation.status, scenario)
+    _draft(scenario)
+    _refuse_ended(project)
+    allocation.save()
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=allocation,
+        scope=_scope(allocation),
+        changes=diff({}, snapshot(allocation)),
+    )
+    return allocation
+
+
+def _refuse_ended(project: Project) -> None:
+    """A closed or cancelled project takes no new allocations (409), in any layer."""
+    day = selectors.ended_on(project)
+    if day is not None:
+        raise ConflictError(
+            _("%(ended)s: it takes no new allocations")
+            % {"ended": selectors.ended_text(project, day)}
+        )
+
+
+def _within_end(allocation: Allocation, before_last: str | None) -> None:
+    """An allocation of an ended project may not be moved or stretched past the day before
+    it ended (422 at ``last``); shortening one, or changing one that ends before, is fine."""
+    day = selectors.ended_on(allocation.project)
+    if day is None or allocation.last < day:
+        return
+    if before_last is not None and allocation.last <= dt.date.fromisoformat(before_last):
+        return  # not moved later: a stale copy in a scenario may still be shortened
+    raise FieldError(
+        "last",
+        _("%(ended)s: its allocations end by %(last)s at the latest")
+        % {
+            "ended": selectors.ended_text(allocation.project, day),
+            "last": (day - dt.timedelta(days=1)).isoformat(),
+        },
+    )
+
+
+def _editable(allocation: Allocation) -> None:
+    if allocation.source == AllocationSource.SCHEDULE and allocation.scenario_id is None:
+        raise ConflictError(
+            _("this allocation comes from the project's schedule; change the plan instead")
+        )
+
+
+@transaction.atomic
+def update_allocation(
+    *, actor: User, allocation: Allocation, data: dict[str, Any], version: int | None
+) -> Allocation:
+    """Change an allocation (version-checked; schedule demand is changed in the plan)."""
+    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    allocation.check_version(version)
+    _editable(allocation)
+    _draft(allocation.scenario)
+    before = snapshot(allocation)
+    _assign(allocation, data, ALLOCATION_FIELDS)
+    _check_dates(allocation.first, allocation.last)
+    _clean(allocation, exclude=["origin", "scenario"], names=_ALLOCATION_NAMES)
+    _may_allocate(actor, allocation.project, allocation.status, allocation.scenario)
+    if before["status"] == AllocationStatus.COMMITTED and not can_manage_resources(actor):
+        _may_allocate(actor, allocation.project, AllocationStatus.COMMITTED)
+    if str(allocation.project_id) != str(before["project"]):
+        _refuse_ended(allocation.project)  # given to an ended project: new work for it
+    _within_end(allocation, before["last"])
+    changes = diff(before, snapshot(allocation))
+    if changes:
+        allocation.version += 1
+        allocation.save()
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=allocation,
+            scope=_scope(allocation),
+            changes=changes,
+        )
+    return allocation
+
+
+@transaction.atomic
+def delete_allocation(*, actor: User, allocation: Allocation, version: int | None) -> None:
+    """Remove an allocation (version-checked)."""
+    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    allocation.check_version(version)
+    _editable(allocation)
+    _draft(allocation.scenario)
+    _may_allocate(actor, allocation.project, allocation.status, allocation.scenario)
+    record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=allocation,
+        scope=_scope(allocation),
+        changes=diff(snapshot(allocation), {}),
+    )
+    allocation.delete()
+
+
+def release_project(*, actor: User | None, project: Project, day: dt.date) -> int:
+    """A closed or cancelled project gives back its resources from ``day`` on.
+
+    Its allocations in the current plan (proposed and committed, by hand or from its
+    schedule) end the day before ``day``; those that start on or after it are removed. What
+    was booked before stays: the heat map's history still shows who worked on it. Drafts of
+    scenarios keep their copies (they are out of date now and say so). Audited per row;
+    returns how many allocations were cut or removed.
+    """
+    rows = Allocation.objects.select_for_update().filter(
+        scenario=None, project=project, last__gte=day
+    )
+    touched = 0
+    for allocation in rows:
+        before = snapshot(allocation)
+        ends = allocation.first < day
+        if ends:
+            allocation.last = day - dt.timedelta(days=1)
+            allocation.version += 1
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE if ends else AuditAction.DELETE,
+            instance=allocation,
+            scope=f"project:{project.pk}",
+            changes=diff(before, snapshot(allocation) if ends else {}),
+        )
+        if ends:
+            allocation.save(update_fields=["last", "version", "updated_at"])
+        else:
+            allocation.delete()
+        touched += 1
+    return touched
+
+
+# --- demand from schedules -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemandRow:
+    """A task assignment as demand: the plan resource's name, dates and units (1.0 = FTE)."""
+
+    resource: str
+    first: dt.date
+    last: dt.date
+    fte: float
+    task_uid: int | None = None
+
+
+@transaction.atomic
+def record_schedule_demand(*, project: Project, rows: list[DemandRow]) -> list[str]:
+    """Replace the project's schedule demand with ``rows``; return unmatched resource names.
+
+    Called by the scheduling app after a plan is recomputed (scheduling may import
+    resources; resources never imports scheduling). A plan resource matches a resource by
+    code or name, case-insensitively. Schedule demand is committed demand.
+    """
+    Allocation.objects.filter(
+        scenario=None, project=project, source=AllocationSource.SCHEDULE
+    ).delete()
+    if not rows:
+        return []
+    names = {r.resource.strip().lower() for r in rows}
+    matched: dict[str, int] = {}
+    for pk, code, name in Resource.objects.filter(active=True).values_list("pk", "code", "name"):
+        for text in (code.lower(), name.lower()):
+            if text in names:
+                matched.setdefault(text, pk)
+    created = [
+        Allocation(
+            project=project,
+            resource_id=matched[r.resource.strip().lower()],
+            first=r.first,
+            last=max(r.last, r.first),
+            fte=Decimal(str(round(r.fte, 2))),
+            status=AllocationStatus.COMMITTED,
+            source=AllocationSource.SCHEDULE,
+            task_uid=r.task_uid,
+        )
+        for r in rows
+        if r.resource.strip().lower() in matched and r.fte > 0
+    ]
+    if project.state in ENDED_STATES:  # a recompute after the end does not book it again
+        today = timezone.localdate()
+        created = [a for a in created if a.first < today]
+        for a in created:
+            a.last = min(a.last, today - dt.timedelta(days=1))
+    Allocation.objects.bulk_create(created, batch_size=500)
+    return sorted({r.resource for r in rows if r.resource.strip().lower() not in matched})

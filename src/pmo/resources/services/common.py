@@ -1,0 +1,56 @@
+"""What the capacity-planning services share: validation as 422s, field assignment, the
+date order, the draft-only check and the audit scope of an allocation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from pmo.core.errors import ConflictError, FieldError, ValidationFailed
+from pmo.resources.models import Allocation, Scenario, ScenarioState
+
+
+def _scope(allocation: Allocation) -> str:
+    if allocation.scenario_id:
+        return f"scenario:{allocation.scenario_id}"
+    return f"project:{allocation.project_id}"
+
+
+def _clean(
+    instance: models.Model, exclude: list[str] | None = None, names: dict[str, str] | None = None
+) -> None:
+    """``full_clean`` as a 422; ``names`` renames model fields to the request's ("resource"
+    is ``resource_id`` in an allocation's body)."""
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        failed = ValidationFailed.from_django(exc)
+        if not names:
+            raise failed from None
+        errors = [{**e, "field": names.get(e["field"], e["field"])} for e in failed.errors]
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        raise ValidationFailed(summary, errors=errors) from None
+
+
+def _assign(instance: models.Model, data: dict[str, Any], fields: list[str]) -> None:
+    for name, value in data.items():
+        if name not in fields:
+            raise FieldError(name, _("unknown field"))
+        setattr(instance, name, value)
+
+
+def _check_dates(first: dt.date | None, last: dt.date | None, field: str = "last") -> None:
+    if first and last and last < first:
+        raise FieldError(field, _("the end date is before the start date"))
+
+
+def _draft(scenario: Scenario | None) -> None:
+    if scenario is not None and scenario.state != ScenarioState.DRAFT:
+        raise ConflictError(
+            _("scenario %(name)s is %(state)s; it cannot change")
+            % {"name": repr(scenario.name), "state": scenario.state}
+        )

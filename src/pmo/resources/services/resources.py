@@ -1,0 +1,285 @@
+"""Resources (people and role pools), their capacity changes and the calendar days
+entered by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pmo.accounts.models import User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import diff, record, snapshot
+from pmo.core.errors import FieldError, NotFoundError, ValidationFailed
+from pmo.resources.access import require_manage
+from pmo.resources.models import CalendarDay, CapacityChange, Resource, Scenario, WorkingCalendar
+from pmo.resources.services.common import _assign, _check_dates, _clean, _draft
+
+__all__ = [
+    "OFF_WORDS",
+    "RESOURCES_SCOPE",
+    "RESOURCE_FIELDS",
+    "WORK_WORDS",
+    "add_calendar_days",
+    "add_capacity_change",
+    "create_resource",
+    "delete_calendar_day",
+    "delete_capacity_change",
+    "get_resource",
+    "parse_calendar_days",
+    "update_resource",
+]
+
+
+RESOURCE_FIELDS = [
+    "code",
+    "name",
+    "name_zh",
+    "kind",
+    "role",
+    "role_zh",
+    "skills",
+    "org_unit_id",
+    "person_id",
+    "fte",
+    "hours_per_day",
+    "cost_rate",
+    "currency",
+    "calendar",
+    "available_from",
+    "available_until",
+    "active",
+]
+_RESOURCE_NAMES = {"org_unit": "org_unit_id"}
+RESOURCES_SCOPE = "resources"
+
+
+# --- resources -------------------------------------------------------------
+
+
+@transaction.atomic
+def create_resource(*, actor: User | None, data: dict[str, Any]) -> Resource:
+    """Create a person or a role pool."""
+    if actor is not None:
+        require_manage(actor)
+    resource = Resource()
+    _assign(resource, data, RESOURCE_FIELDS)
+    _check_dates(resource.available_from, resource.available_until, "available_until")
+    _clean(resource, names=_RESOURCE_NAMES)
+    if Resource.objects.filter(code=resource.code).exists():
+        raise FieldError(
+            "code", _("a resource with code %(code)s exists") % {"code": repr(resource.code)}
+        )
+    _check_person_free(resource)
+    resource.save()
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=resource,
+        scope=RESOURCES_SCOPE,
+        changes=diff({}, snapshot(resource)),
+    )
+    return resource
+
+
+def _check_person_free(resource: Resource) -> None:
+    """A person is one resource: a second one for the same person is refused (422), not left
+    to the database's unique constraint (a 500)."""
+    if resource.person_id is None:
+        return
+    taken = (
+        Resource.objects.filter(person_id=resource.person_id)
+        .exclude(pk=resource.pk)
+        .values_list("code", flat=True)
+        .first()
+    )
+    if taken is not None:
+        raise FieldError(
+            "person_id",
+            _("this person is already the resource %(code)s") % {"code": repr(taken)},
+        )
+
+
+@transaction.atomic
+def update_resource(
+    *, actor: User, resource: Resource, data: dict[str, Any], version: int | None
+) -> Resource:
+    """Change a resource (version-checked)."""
+    require_manage(actor)
+    resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    resource.check_version(version)
+    before = snapshot(resource)
+    _assign(resource, data, RESOURCE_FIELDS)
+    _check_dates(resource.available_from, resource.available_until, "available_until")
+    _clean(resource, names=_RESOURCE_NAMES)
+    if Resource.objects.filter(code=resource.code).exclude(pk=resource.pk).exists():
+        raise FieldError(
+            "code", _("a resource with code %(code)s exists") % {"code": repr(resource.code)}
+        )
+    _check_person_free(resource)
+    changes = diff(before, snapshot(resource))
+    if changes:
+        resource.version += 1
+        resource.save()
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=resource,
+            scope=RESOURCES_SCOPE,
+            changes=changes,
+        )
+    return resource
+
+
+def get_resource(pk: int) -> Resource:
+    """The resource ``pk`` or :class:`NotFoundError`."""
+    resource = Resource.objects.filter(pk=pk).first()
+    if resource is None:
+        raise NotFoundError(_("no resource %(resource)s") % {"resource": pk})
+    return resource
+
+
+# --- capacity --------------------------------------------------------------
+
+
+@transaction.atomic
+def add_capacity_change(
+    *,
+    actor: User | None,
+    resource: Resource,
+    first: dt.date,
+    last: dt.date,
+    fte: Decimal,
+    reason: str = "",
+    scenario: Scenario | None = None,
+) -> CapacityChange:
+    """Set a resource's capacity for a window (leave, part time, a pool growing)."""
+    if actor is not None:
+        require_manage(actor)
+    _draft(scenario)
+    _check_dates(first, last)
+    change = CapacityChange(
+        resource=resource, scenario=scenario, first=first, last=last, fte=fte, reason=reason
+    )
+    _clean(change, exclude=["resource", "scenario"])
+    overlap = CapacityChange.objects.filter(
+        resource=resource, scenario=scenario, first__lte=last, last__gte=first
+    ).first()
+    if overlap is not None:
+        raise FieldError(
+            "first",
+            _("overlaps the capacity change %(first)s..%(last)s; change that one")
+            % {"first": overlap.first, "last": overlap.last},
+        )
+    change.save()
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=change,
+        scope=f"scenario:{scenario.pk}" if scenario else RESOURCES_SCOPE,
+        changes=diff({}, snapshot(change)),
+    )
+    return change
+
+
+@transaction.atomic
+def delete_capacity_change(*, actor: User, change: CapacityChange) -> None:
+    """Remove a capacity change (the standing capacity applies again)."""
+    require_manage(actor)
+    _draft(change.scenario)
+    record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=change,
+        scope=f"scenario:{change.scenario_id}" if change.scenario_id else RESOURCES_SCOPE,
+        changes=diff(snapshot(change), {}),
+    )
+    change.delete()
+
+
+# --- calendar days entered by hand ------------------------------------------
+
+
+WORK_WORDS = {"work", "working", "上班", "调休"}
+OFF_WORDS = {"off", "holiday", "休", "休息", "放假"}
+
+
+def parse_calendar_days(text: str) -> list[tuple[dt.date, bool, str]]:
+    r"""Lines ``YYYY-MM-DD [off|work] [name]`` as ``(day, working, name)``.
+
+    Raises :class:`ValidationFailed` naming every bad line (``line 3: ...``).
+
+    Examples
+    --------
+    >>> for day in parse_calendar_days("2027-02-06 work 春节调休\n2027-02-11 off Spring Festival"):
+    ...     print(day)
+    (datetime.date(2027, 2, 6), True, '春节调休')
+    (datetime.date(2027, 2, 11), False, 'Spring Festival')
+    """
+    days: list[tuple[dt.date, bool, str]] = []
+    errors = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        words = raw.split()
+        if not words:
+            continue
+        try:
+            day = dt.date.fromisoformat(words[0])
+        except ValueError:
+            errors.append(
+                {
+                    "field": f"line {number}",
+                    "message": _("%(text)s is not a date") % {"text": repr(words[0])},
+                }
+            )
+            continue
+        kind = words[1].lower() if len(words) > 1 else ""
+        working = kind in WORK_WORDS
+        rest = words[2:] if kind in WORK_WORDS | OFF_WORDS else words[1:]
+        days.append((day, working, " ".join(rest)[:100]))
+    if errors:
+        raise ValidationFailed(
+            "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
+        )
+    return days
+
+
+@transaction.atomic
+def add_calendar_days(*, actor: User, calendar: str, text: str) -> int:
+    """Enter days of a resource calendar (a year's official holidays and 调休 before the
+    holiday library knows them, company days off); a day already entered is replaced.
+    All lines or none; audited. Returns how many days were written."""
+    require_manage(actor)
+    if calendar not in {c.value for c in WorkingCalendar}:
+        raise FieldError("calendar", _("unknown calendar %(code)s") % {"code": repr(calendar)})
+    days = parse_calendar_days(text)
+    if not days:
+        raise FieldError("days", _("enter at least one line: YYYY-MM-DD [off|work] [name]"))
+    for day, working, name in days:
+        entry, created = CalendarDay.objects.update_or_create(
+            calendar=calendar, day=day, defaults={"working": working, "name": name}
+        )
+        record(
+            actor=actor,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            instance=entry,
+            scope=RESOURCES_SCOPE,
+            changes=diff({}, snapshot(entry)),
+        )
+    return len(days)
+
+
+@transaction.atomic
+def delete_calendar_day(*, actor: User, entry: CalendarDay) -> None:
+    """Remove a hand-entered day (the holiday library and the weekday rule apply again)."""
+    require_manage(actor)
+    record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=entry,
+        scope=RESOURCES_SCOPE,
+        changes=diff(snapshot(entry), {}),
+    )
+    entry.delete()

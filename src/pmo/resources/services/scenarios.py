@@ -1,0 +1,342 @@
+"""What-if scenarios: create one from the current plan, move its projects, commit it as
+the current plan or discard it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pmo.accounts.models import User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import diff, record, snapshot
+from pmo.core.dates import date_out_of_range
+from pmo.core.errors import ConflictError, FieldError
+from pmo.portfolio.models import Project
+from pmo.resources import selectors
+from pmo.resources.access import require_manage
+from pmo.resources.models import (
+    Allocation,
+    AllocationSource,
+    CapacityChange,
+    ProjectShift,
+    Scenario,
+    ScenarioState,
+)
+from pmo.resources.services.common import _draft, _scope
+from pmo.resources.signals import scenario_committed
+
+__all__ = [
+    "CommitResult",
+    "commit_scenario",
+    "create_scenario",
+    "discard_scenario",
+    "shift_project",
+]
+
+
+@transaction.atomic
+def create_scenario(*, actor: User, name: str, description: str = "") -> Scenario:
+    """Copy the current allocations and capacity changes into a new draft scenario."""
+    require_manage(actor)
+    if not name.strip():
+        raise FieldError("name", _("a scenario needs a name"))
+    scenario = Scenario.objects.create(
+        name=name.strip()[:200], description=description, created_by=actor
+    )
+    fields = [
+        "resource_id",
+        "project_id",
+        "first",
+        "last",
+        "fte",
+        "status",
+        "source",
+        "note",
+        "task_uid",
+    ]
+    copies = [
+        Allocation(
+            scenario=scenario,
+            origin_id=row["pk"],
+            origin_version=row["version"],
+            **{f: row[f] for f in fields},
+        )
+        for row in Allocation.objects.filter(scenario=None).values("pk", "version", *fields)
+    ]
+    Allocation.objects.bulk_create(copies, batch_size=1000)
+    copied = CapacityChange.objects.bulk_create(
+        [
+            CapacityChange(scenario=scenario, copied=True, **row)
+            for row in CapacityChange.objects.filter(scenario=None).values(
+                "resource_id", "first", "last", "fte", "reason"
+            )
+        ],
+        batch_size=1000,
+    )
+    scenario.copied_capacity_changes = len(copied)
+    scenario.copied_at = timezone.now()  # after the copies: what is newer is the plan's
+    scenario.save(update_fields=["copied_capacity_changes", "copied_at"])
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=scenario,
+        scope=f"scenario:{scenario.pk}",
+        changes={"name": [None, scenario.name], "allocations": [None, len(copies)]},
+    )
+    return scenario
+
+
+@transaction.atomic
+def shift_project(
+    *,
+    actor: User,
+    scenario: Scenario,
+    project: Project,
+    days: int,
+    priority: int | None = None,
+    pinned: bool | None = None,
+) -> ProjectShift:
+    """Move a project's allocations in the scenario by ``days`` (on top of earlier shifts)."""
+    require_manage(actor)
+    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    _draft(scenario)
+    if days and (day := selectors.ended_on(project)) is not None:
+        raise ConflictError(
+            _("%(ended)s: its work is not moved in scenarios")
+            % {"ended": selectors.ended_text(project, day)}
+        )
+    if abs(days) > 3660:
+        raise FieldError("days", _("shift by at most 3,660 days"))
+    earlier = (
+        ProjectShift.objects.filter(scenario=scenario, project=project)
+        .values_list("days", flat=True)
+        .first()
+        or 0
+    )
+    if abs(earlier + days) > 3660:
+        raise FieldError(
+            "days",
+            _(
+                "a project moves at most 3,660 days in a scenario in all; "
+                "it has moved %(days)s already"
+            )
+            % {"days": earlier},
+        )
+    if priority is not None and not 1 <= priority <= 5:
+        raise FieldError("priority", _("priority is 1 (highest) to 5"))
+    if days:
+        span = Allocation.objects.filter(scenario=scenario, project=project).aggregate(
+            first=models.Min("first"), last=models.Max("last")
+        )
+        delta = dt.timedelta(days=days)
+        for edge in ("first", "last"):
+            problem = span[edge] and date_out_of_range(span[edge] + delta)
+            if problem:
+                raise FieldError(
+                    "days",
+                    _("moving %(code)s by %(days)s days takes its work out of range: %(problem)s")
+                    % {"code": project.code, "days": days, "problem": problem},
+                )
+    shift, _created = ProjectShift.objects.get_or_create(scenario=scenario, project=project)
+    before = {"days": shift.days, "priority": shift.priority, "pinned": shift.pinned}
+    if days:
+        delta = dt.timedelta(days=days)
+        # a new version: an edit from a page read before the move is refused (409), not
+        # written over it
+        Allocation.objects.filter(scenario=scenario, project=project).update(
+            first=models.F("first") + delta,
+            last=models.F("last") + delta,
+            version=models.F("version") + 1,
+            moves=models.F("moves") + 1,
+            updated_at=timezone.now(),
+        )
+    shift.days += days
+    shift.moved_days += days  # the whole project: a refresh moves the plan's new rows too
+    if priority is not None:
+        shift.priority = priority
+    if pinned is not None:
+        shift.pinned = pinned
+    shift.save()
+    scenario.version += 1
+    scenario.save(update_fields=["version", "updated_at"])
+    after = {"days": shift.days, "priority": shift.priority, "pinned": shift.pinned}
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=scenario,
+        scope=f"scenario:{scenario.pk}",
+        changes={
+            f"{project.code}.{k}": [before[k], after[k]] for k in before if before[k] != after[k]
+        },
+    )
+    return shift
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    created: int
+    updated: int
+    deleted: int
+    capacity_changes: int
+    plans_to_change: list[str]
+
+
+@transaction.atomic
+def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = None) -> CommitResult:
+    """Make the scenario the current plan; refused (409) if the current plan moved on.
+
+    Hand-entered allocations and capacity changes are replaced by the scenario's.
+    Schedule demand belongs to the plans: projects whose schedule demand the scenario
+    moved are listed in ``plans_to_change`` (and their date shift is kept on the
+    scenario) rather than silently rewritten.
+    """
+    require_manage(actor)
+    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    _draft(scenario)
+    if version is not None and version != scenario.version:
+        raise ConflictError(
+            _("the scenario was changed (your version %(yours)s, current %(current)s)")
+            % {"yours": version, "current": scenario.version},
+            current_version=scenario.version,
+        )
+    live = Allocation.objects.select_for_update().filter(
+        scenario=None, source=AllocationSource.MANUAL
+    )
+    list(live.values_list("pk", flat=True))  # lock the current plan's rows, then check them
+    reason = selectors.scenario_out_of_date(scenario)
+    if reason == "allocations":
+        raise ConflictError(
+            _(
+                "allocations of the current plan changed since this scenario was created; "
+                "create a new scenario from the current plan"
+            )
+        )
+    if reason == "capacity":
+        raise ConflictError(
+            _(
+                "capacity changed since this scenario was created; "
+                "create a new scenario from the current plan"
+            )
+        )
+    copies = list(Allocation.objects.filter(scenario=scenario, source=AllocationSource.MANUAL))
+    live_changes = CapacityChange.objects.filter(scenario=None)
+    kept = {c.origin_id for c in copies if c.origin_id}
+    doomed = [a for a in live if a.pk not in kept]
+    for allocation in doomed:
+        record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            instance=allocation,
+            scope=_scope(allocation),
+            changes=diff(snapshot(allocation), {}),
+        )
+    Allocation.objects.filter(pk__in=[a.pk for a in doomed]).delete()
+    touched: Counter[int] = Counter(a.project_id for a in doomed)  # project id -> allocations
+    fields = ["resource_id", "project_id", "first", "last", "fte", "status", "note"]
+    current = {a.pk: a for a in Allocation.objects.filter(pk__in=kept)}
+    updated = created = 0
+    for copy in copies:
+        target = current.get(copy.origin_id) if copy.origin_id else None
+        if target is None:
+            target = Allocation(source=AllocationSource.MANUAL)
+            for f in fields:
+                setattr(target, f, getattr(copy, f))
+            target.save()
+            created += 1
+            touched[target.project_id] += 1
+            record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                instance=target,
+                scope=_scope(target),
+                changes=diff({}, snapshot(target)),
+            )
+            continue
+        before, was_project = snapshot(target), target.project_id
+        for f in fields:
+            setattr(target, f, getattr(copy, f))
+        changes = diff(before, snapshot(target))
+        if changes:
+            target.version += 1
+            target.save()
+            updated += 1
+            touched.update({was_project, target.project_id})
+            record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                instance=target,
+                scope=_scope(target),
+                changes=changes,
+            )
+    count = live_changes.count()
+    live_changes.delete()
+    new_changes = CapacityChange.objects.bulk_create(
+        [
+            CapacityChange(scenario=None, **row)
+            for row in CapacityChange.objects.filter(scenario=scenario).values(
+                "resource_id", "first", "last", "fte", "reason"
+            )
+        ]
+    )
+    plans = selectors.plans_to_change(scenario.pk)
+    scenario.plans_to_change = plans
+    scenario.state = ScenarioState.COMMITTED
+    scenario.closed_at = timezone.now()
+    scenario.version += 1
+    scenario.save()
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=scenario,
+        scope=f"scenario:{scenario.pk}",
+        changes={
+            "state": [ScenarioState.DRAFT, ScenarioState.COMMITTED],
+            "capacity_changes": [count, len(new_changes)],
+        },
+    )
+    codes = dict(Project.objects.filter(pk__in=touched).values_list("pk", "code"))
+    changed = {codes[pk]: n for pk, n in sorted(touched.items()) if pk in codes}
+    ends = (
+        Allocation.objects.filter(scenario=None, project_id__in=touched)
+        .values("project_id")
+        .annotate(end=Max("last"))
+        .values_list("project_id", "end")
+    )
+    if plans or changed:
+        scenario_committed.send(
+            sender=Scenario,
+            scenario=scenario,
+            actor=actor,
+            plans_to_change=plans,
+            allocations_changed=changed,
+            allocations_end={codes[pk]: end for pk, end in ends if pk in codes},
+        )
+    return CommitResult(created, updated, len(doomed), len(new_changes), plans)
+
+
+@transaction.atomic
+def discard_scenario(*, actor: User, scenario: Scenario) -> Scenario:
+    """Close a draft scenario without changing the current plan (its rows are dropped)."""
+    require_manage(actor)
+    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    _draft(scenario)
+    scenario.allocations.all().delete()
+    scenario.capacity_changes.all().delete()
+    scenario.state = ScenarioState.DISCARDED
+    scenario.closed_at = timezone.now()
+    scenario.version += 1
+    scenario.save()
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=scenario,
+        scope=f"scenario:{scenario.pk}",
+        changes={"state": [ScenarioState.DRAFT, ScenarioState.DISCARDED]},
+    )
+    return scenario
