@@ -174,6 +174,11 @@ class ChangeAction(models.TextChoices):
     APPLY = "apply", pgettext_lazy("change request action", "Apply to the plans")
     # not a user's action: the PM review of a request its own manager raised (ADR 0005)
     SKIP = "skip", pgettext_lazy("change request action", "Skip the PM review")
+    # not a user's action either: its project was closed or cancelled (ADR 0005)
+    PROJECT_ENDED = (
+        "project_ended",
+        pgettext_lazy("change request action", "Withdraw (the project ended)"),
+    )
 
 
 PENDING_STATES = ("pm_review", "pmo_review", "steering_review")

@@ -106,12 +106,15 @@ def _scenario_committed(
 
 
 def _project_ended(sender: Any, project: Any, actor: Any, day: Any, **kwargs: Any) -> None:
-    """A cancelled project breaks what it was to supply and no longer needs what it
-    needed, and its manager is told (a closed one delivered: its dependencies stay as they
-    are, and closing is its manager's own step at the closure gate; ADR 0005)."""
+    """A closed or cancelled project's open change requests are withdrawn. A cancelled one
+    also breaks what it was to supply and no longer needs what it needed, and its manager is
+    told (a closed one delivered: its dependencies stay as they are, and closing is its
+    manager's own step at the closure gate; ADR 0005)."""
+    from pmo.dependencies.changes.ending import withdraw_for_ended_project
     from pmo.dependencies.services import follow_cancelled_project, tell_cancelled_manager
     from pmo.portfolio.models import ProjectState
 
+    withdraw_for_ended_project(actor=actor, project=project, day=day)
     if project.state == ProjectState.CANCELLED:
         follow_cancelled_project(actor=actor, project=project)
         tell_cancelled_manager(actor=actor, project=project, day=day)

@@ -47,8 +47,11 @@ def agenda_title(cr: Any, counts: dict[str, int] | None = None) -> str:
     answers ("affected projects: 1 agrees, 1 objects, 2 not answered").
 
     Agenda lines keep ``ref="change_request:<id>"``; :func:`agenda_labels` draws this text
-    again for each reader, the stored ``title`` is only the fallback.
+    again for each reader, the stored ``title`` is only the fallback. A request withdrawn
+    since the agenda was drawn up (by its requester, or because its project ended) says so
+    instead of counting answers no longer awaited.
     """
+    from pmo.dependencies.models import ChangeState
     from pmo.dependencies.responses import summary_text
 
     currency = cr.project.currency if cr.project is not None else ""
@@ -58,6 +61,8 @@ def agenda_title(cr: Any, counts: dict[str, int] | None = None) -> str:
         "%(code)s %(title)s (+%(days)s working days, %(cost)s)",
         cr.slip_days,
     ) % {"code": cr.code, "title": cr.title, "days": cr.slip_days, "cost": cost}
+    if cr.state == ChangeState.WITHDRAWN:
+        return (gettext("%(line)s · withdrawn") % {"line": text})[:300]
     summary = summary_text(counts or {})
     if summary:
         text = gettext("%(line)s · affected projects: %(answers)s") % {

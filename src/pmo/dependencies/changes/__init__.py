@@ -7,8 +7,9 @@ no stage: one its project's (program's) own manager raised skips the PM review. 
 is a :class:`ChangeStep`, audited in the scope of every affected project, and notifies the
 people concerned.
 
-``raising`` raises and changes a request, ``workflow`` takes its steps, ``common`` holds what
-both use; the names other code imports are imported here.
+``raising`` raises and changes a request, ``workflow`` takes its steps, ``ending`` withdraws
+the open requests of a project that ends, ``common`` holds what they share; the names other
+code imports are imported here.
 """
 
 from pmo.dependencies.changes.common import (
@@ -19,6 +20,7 @@ from pmo.dependencies.changes.common import (
     source_key,
     thresholds,
 )
+from pmo.dependencies.changes.ending import withdraw_for_ended_project
 from pmo.dependencies.changes.raising import (
     EDITABLE,
     create_change_request,
@@ -47,4 +49,5 @@ __all__ = [
     "thresholds",
     "transition",
     "update_change_request",
+    "withdraw_for_ended_project",
 ]

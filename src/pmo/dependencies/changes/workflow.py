@@ -25,6 +25,7 @@ from pmo.dependencies.changes.common import (
     source_key,
     users_of,
 )
+from pmo.dependencies.changes.ending import ended_step_note
 from pmo.dependencies.ended import refuse_submit_ended
 from pmo.dependencies.models import ChangeAction, ChangeRequest, ChangeState, ChangeStep
 from pmo.dependencies.services import notify, refresh_dependency_status
@@ -282,8 +283,10 @@ def _skip_pm_review(cr: ChangeRequest) -> bool:
 
 
 def step_note(cr: ChangeRequest, step: ChangeStep) -> str:
-    """A workflow step's note as shown: what was typed, or why the PM review was skipped
-    (in the active language)."""
+    """A workflow step's note as shown: what was typed, why the PM review was skipped, or
+    which project ended (in the active language)."""
+    if step.action == ChangeAction.PROJECT_ENDED and not step.note:
+        return ended_step_note(cr)
     if step.action == ChangeAction.SKIP and not step.note:
         if cr.project is None:
             return gettext("raised by the program manager")

@@ -294,9 +294,10 @@ def test_the_request_goes_on_for_the_projects_that_still_run(
 def test_a_draft_whose_project_ended_meanwhile_is_not_submitted(
     client: Any, users: Any, scoped: Any
 ) -> None:
-    # given a draft on CORE1, then CORE1 closed
+    # given a draft on CORE1, then CORE1 closed without the ending signal (a project loaded
+    # ended: closing it the usual way withdraws the draft, test_ended_withdrawal.py)
     cr = changes.create_change_request(actor=users["pm"], data=_core_slip(scoped))
-    _end(users, scoped["core"], ProjectState.CLOSED)
+    type(scoped["core"]).objects.filter(pk=scoped["core"].pk).update(state=ProjectState.CLOSED)
     cr.refresh_from_db()
     # then nobody is offered Submit, and submitting anyway is a 409 that says why
     assert changes.allowed_actions(users["pm"], cr) == ["withdraw"]
