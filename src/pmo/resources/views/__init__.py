@@ -1,0 +1,60 @@
+"""Web pages of capacity planning: heat map with drill-down, staffing, loads, scenarios.
+
+One module per page group: resources, calendar days and the capacity import
+(:mod:`.resources`), the heat map (:mod:`.maps`), staffing and allocations
+(:mod:`.staffing`), scenarios (:mod:`.scenarios`) and the changes to a draft one
+(:mod:`.scenario_edits`), leveling runs (:mod:`.leveling_runs`); :mod:`.common` holds what
+they share. The views ``urls`` names are imported here.
+"""
+
+from pmo.resources.views.leveling_runs import _run_context as _run_context
+from pmo.resources.views.leveling_runs import leveling_cancel, leveling_run, scenario_level
+from pmo.resources.views.maps import heatmap_cell, heatmap_view
+from pmo.resources.views.resources import (
+    calendar_days,
+    capacity_import,
+    resource_detail,
+    resource_form,
+    resource_list,
+)
+from pmo.resources.views.scenario_edits import (
+    scenario_capacity,
+    scenario_close,
+    scenario_refresh,
+    scenario_reset,
+    scenario_shift,
+)
+from pmo.resources.views.scenarios import scenario_compare, scenario_detail, scenario_list
+from pmo.resources.views.staffing import (
+    FormInvalid,
+    allocation_edit,
+    project_staffing,
+    scenario_allocation_edit,
+    scenario_staffing,
+)
+
+__all__ = [
+    "FormInvalid",
+    "allocation_edit",
+    "calendar_days",
+    "capacity_import",
+    "heatmap_cell",
+    "heatmap_view",
+    "leveling_cancel",
+    "leveling_run",
+    "project_staffing",
+    "resource_detail",
+    "resource_form",
+    "resource_list",
+    "scenario_allocation_edit",
+    "scenario_capacity",
+    "scenario_close",
+    "scenario_compare",
+    "scenario_detail",
+    "scenario_level",
+    "scenario_list",
+    "scenario_refresh",
+    "scenario_reset",
+    "scenario_shift",
+    "scenario_staffing",
+]

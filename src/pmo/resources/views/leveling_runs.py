@@ -1,0 +1,150 @@
+"""Leveling runs: start one in a scenario, follow it (the htmx panel, the workbook),
+cancel it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pmo.accounts.models import user_of
+from pmo.core.errors import DomainError, NotFoundError
+from pmo.resources import exports, leveling, selectors
+from pmo.resources.access import can_manage_resources
+from pmo.resources.views.common import _scenario, _viewer, _xlsx
+
+__all__ = ["leveling_cancel", "leveling_run", "scenario_level"]
+
+
+def _run_context(run: Any, user: Any) -> dict[str, Any]:
+    if run is None:
+        return {"run": None}
+    phases = {
+        "queued": _("Waiting for a worker"),
+        "building": _("Building the model"),
+        "solving": _("Solving (at most %(seconds)s s)") % {"seconds": run.time_limit},
+        "applying": _("Writing the scenario"),
+        "done": _("Done"),
+        "failed": _("Failed"),
+        "cancelled": _("Cancelled"),
+    }
+    solver = (run.result or {}).get("solver", {})
+    statuses = {
+        "optimal": _("optimal"),
+        "feasible": _("feasible, not proven optimal"),
+        "nothing to move": _("nothing to move"),
+    }
+    result = run.result or {}
+    project_names, resource_names = selectors.run_names(result)
+    moved_days = selectors.shifted_days(run.scenario_id) if run.scenario_id else {}
+    projects = [
+        {
+            **p,
+            "name": project_names.get(p["project"], ""),
+            # a pin keeps the dates the scenario gave the project before this run
+            "moved_before": moved_days.get(p["project"], 0) if p["pinned"] else 0,
+        }
+        for p in result.get("projects", [])
+    ]
+    affected = [p for p in projects if p["delay"] or p["moved"] or p["pinned"]]
+    longest = max((p["delay"] for p in affected), default=0)
+    # bar lengths for the delay chart, in percent of the longest delay
+    affected = [{**p, "bar": round(100 * p["delay"] / longest) if longest else 0} for p in affected]
+
+    def named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {
+                **r,
+                "project_name": project_names.get(r["project"], ""),
+                "resource_label": resource_names.get(r["resource"])
+                or r.get("resource_name")
+                or r["resource"],
+            }
+            for r in rows
+        ]
+
+    return {
+        "run": run,
+        "run_closed": run.scenario_id is not None and run.scenario.state != "draft",
+        "run_projects": affected,
+        "run_all_projects": projects,
+        "run_moved": named(result.get("moved", [])),
+        "run_not_levelable": named(result.get("not_levelable", [])),
+        "run_status": statuses.get(solver.get("status", ""), solver.get("status", "")),
+        "run_unaffected": len(projects) - len(affected),
+        "run_progress": leveling.shown_progress(run),
+        "run_phase": phases.get(run.phase, run.phase),
+        "run_can_cancel": run.active and can_manage_resources(user),
+    }
+
+
+@login_required
+@require_POST
+def scenario_level(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a leveling run of the scenario (pins from the checkboxes)."""
+    scenario = _scenario(request, str(pk))
+    try:
+        leveling.start_leveling(
+            actor=user_of(request),
+            scenario=scenario,
+            time_limit=int(request.POST.get("time_limit") or 30),
+            pinned=request.POST.getlist("pin"),
+        )
+    except ValueError:
+        messages.error(request, _("Enter a time limit in whole seconds."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("resources:scenario_detail", pk=scenario.pk)
+
+
+@login_required
+@require_POST
+def leveling_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a queued or running run; back to its scenario."""
+    try:
+        run = leveling.get_leveling_run(pk)
+    except NotFoundError:
+        raise Http404("no such run") from None
+    try:
+        leveling.cancel_leveling(actor=user_of(request), run=run)
+        messages.success(request, _("Leveling run cancelled; the scenario is unchanged."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("resources:scenario_detail", pk=run.scenario_id)
+
+
+@login_required
+def leveling_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run panel (htmx polls it while the run is under way; reloads the page when done)."""
+    _viewer(request)
+    try:
+        run = leveling.get_leveling_run(pk)
+    except NotFoundError:
+        raise Http404("no such run") from None
+    context = _run_context(run, user_of(request))
+    if request.GET.get("format") == "xlsx":
+        if run.state != "done":
+            raise Http404("the run has no result (yet)")
+        when = timezone.localtime(run.created_at).strftime("%Y-%m-%d %H:%M")
+        book = exports.leveling_run_workbook(
+            heading=_("Leveling run of scenario %(name)s, started %(when)s")
+            % {"name": run.scenario.name, "when": when},
+            projects=context["run_all_projects"],
+            moved=context["run_moved"],
+            not_levelable=context["run_not_levelable"],
+        )
+        return _xlsx(book, f"pmo-leveling-run-{run.pk}.xlsx")
+    response = render(
+        request,
+        "resources/partials/_leveling_run.html",
+        {**context, "polling": True},
+    )
+    if request.GET.get("poll") and not run.active:
+        response["HX-Refresh"] = "true"  # the heat maps and tables changed: show them
+    return response

@@ -1,0 +1,173 @@
+"""Resources and role pools: the list, the form, a resource's allocations and load, the
+calendar days entered by hand and the capacity sheet import."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from pmo.accounts.models import user_of
+from pmo.core.errors import DomainError, NotFoundError
+from pmo.core.http import posted_version, query_date
+from pmo.core.models import as_id
+from pmo.resources import calendars, heatmap, selectors, services, xlsx
+from pmo.resources.access import can_manage_resources
+from pmo.resources.forms import ResourceForm, resource_data
+from pmo.resources.models import CalendarDay, WorkingCalendar
+from pmo.resources.views.common import _viewer, _with_costs, _xlsx
+
+__all__ = ["calendar_days", "capacity_import", "resource_detail", "resource_form", "resource_list"]
+
+
+@login_required
+def resource_list(request: HttpRequest) -> HttpResponse:
+    """Resources and role pools."""
+    _viewer(request)
+    return render(
+        request,
+        "resources/resource_list.html",
+        {
+            "resources": selectors.list_resources().order_by("role", "name"),
+            "can_manage": can_manage_resources(user_of(request)),
+        },
+    )
+
+
+@login_required
+def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create a resource, or change one (version-checked); PMO and resource managers only."""
+    user = user_of(request)
+    if not can_manage_resources(user):
+        raise PermissionDenied(_("only the PMO and resource managers change resources"))
+    resource = None
+    if pk is not None:
+        try:
+            resource = services.get_resource(pk)
+        except NotFoundError as exc:
+            raise Http404(exc.message) from None
+    form = ResourceForm(request.POST or None, instance=resource)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if resource is None:
+                saved = services.create_resource(actor=user, data=resource_data(form))
+            else:
+                saved = services.update_resource(
+                    actor=user,
+                    resource=resource,
+                    data=resource_data(form),
+                    version=posted_version(request) or 0,
+                )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("resources:resource_detail", pk=saved.pk)
+    return render(
+        request,
+        "resources/resource_form.html",
+        {"form": form, "resource": resource},
+    )
+
+
+@login_required
+def calendar_days(request: HttpRequest) -> HttpResponse:
+    """Days of the resource calendars entered by hand; resource managers add and remove them."""
+    _viewer(request)
+    user = user_of(request)
+    if request.method == "POST":
+        try:
+            if (pk := as_id(request.POST.get("delete"))) is not None:
+                entry = CalendarDay.objects.filter(pk=pk).first()
+                if entry is None:
+                    raise Http404("no such calendar day")
+                services.delete_calendar_day(actor=user, entry=entry)
+                messages.success(request, _("Day removed."))
+            else:
+                count = services.add_calendar_days(
+                    actor=user,
+                    calendar=request.POST.get("calendar", "CN"),
+                    text=request.POST.get("days", ""),
+                )
+                saved = ngettext("%(count)s day saved.", "%(count)s days saved.", count)
+                messages.success(request, saved % {"count": count})
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("resources:calendar_days")
+    today = timezone.localdate()
+    return render(
+        request,
+        "resources/calendar_days.html",
+        {
+            "days": CalendarDay.objects.all(),
+            "calendars": WorkingCalendar.choices,
+            "can_manage": can_manage_resources(user),
+            "assumed": calendars.assumed_years(
+                ["CN"], today, today.replace(year=today.year + 1), calendars.load_overrides()
+            ),
+        },
+    )
+
+
+@login_required
+def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's (or pool's) allocations and load by week."""
+    _viewer(request)
+    try:
+        resource = services.get_resource(pk)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+    start = query_date(request.GET.get("start"), timezone.localdate())
+    load = heatmap.build_heatmap(by="resource", start=start, count=12, today=timezone.localdate())
+    row = next((r for r in load.rows if r.key == str(resource.pk)), None)
+    return render(
+        request,
+        "resources/resource_detail.html",
+        {
+            "resource": resource,
+            "allocations": _with_costs(selectors.list_allocations(resource_id=resource.pk)),
+            "changes": resource.changes.filter(scenario=None),
+            "periods": load.periods,
+            "row": row,
+            "can_manage": can_manage_resources(user_of(request)),
+        },
+    )
+
+
+@login_required
+def capacity_import(request: HttpRequest) -> HttpResponse:
+    """Upload a capacity sheet (XLSX) or download the empty template."""
+    _viewer(request)
+    if request.GET.get("template"):
+        return _xlsx(xlsx.template(), "capacity-template.xlsx")
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a file."))
+        else:
+            try:
+                result = xlsx.import_capacity(actor=user_of(request), stream=upload)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                errors = exc.errors
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Imported: %(created)s resources created, %(updated)s updated, "
+                        "%(changes)s capacity changes."
+                    )
+                    % {
+                        "created": result["resources_created"],
+                        "updated": result["resources_updated"],
+                        "changes": result["capacity_changes"],
+                    },
+                )
+                return redirect("resources:resource_list")
+    return render(request, "resources/capacity_import.html", {"errors": errors})

@@ -1,0 +1,211 @@
+"""Changing a draft scenario: move a project, change capacity, refresh it from the
+current plan, reset one project, commit or discard it."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from pmo.accounts.models import user_of
+from pmo.core.errors import DomainError, FieldError
+from pmo.core.http import posted_version
+from pmo.portfolio.access import get_visible_project
+from pmo.resources import refresh, selectors, services
+from pmo.resources.forms import CapacityChangeForm
+from pmo.resources.views.common import _scenario
+from pmo.resources.views.scenarios import _scenario_page
+
+__all__ = [
+    "scenario_capacity",
+    "scenario_close",
+    "scenario_refresh",
+    "scenario_reset",
+    "scenario_shift",
+]
+
+
+@login_required
+@require_POST
+def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a project (and change its priority) in a scenario; say what changed."""
+    scenario = _scenario(request, str(pk))
+    user = user_of(request)
+    code = request.POST.get("project", "")
+    here = (
+        f"{reverse('resources:scenario_detail', args=[scenario.pk])}?{urlencode({'project': code})}"
+    )
+    try:
+        project = get_visible_project(user, code)
+        days = int(request.POST.get("days") or 0)
+        priority = request.POST.get("priority")
+        shift = services.shift_project(
+            actor=user,
+            scenario=scenario,
+            project=project,
+            days=days,
+            priority=int(priority) if priority else None,
+        )
+    except ValueError:
+        messages.error(request, _("Enter a whole number of days."))
+        return redirect(here)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(here)
+    for message in _shift_messages(
+        project.code, days, shift.priority if priority else None, scenario
+    ):
+        messages.success(request, message)
+    return redirect(here)
+
+
+def _shift_messages(code: str, days: int, priority: int | None, scenario: Any) -> list[str]:
+    """What a Move project did, for the flash: the move and the allocations it changed,
+    and the priority set."""
+    said = []
+    if days:
+        count = (
+            selectors.list_allocations(scenario_id=scenario.pk).filter(project__code=code).count()
+        )
+        moved = (
+            ngettext(
+                "%(code)s moved %(days)s calendar day later.",
+                "%(code)s moved %(days)s calendar days later.",
+                days,
+            )
+            if days > 0
+            else ngettext(
+                "%(code)s moved %(days)s calendar day earlier.",
+                "%(code)s moved %(days)s calendar days earlier.",
+                -days,
+            )
+        ) % {"code": code, "days": abs(days)}
+        changed = ngettext(
+            "%(count)s allocation changed.", "%(count)s allocations changed.", count
+        ) % {"count": count}
+        said.append(f"{moved} {changed}")
+    if priority:
+        said.append(
+            _("Priority of %(code)s set to %(priority)s (1 = highest, 5 = lowest).")
+            % {"code": code, "priority": priority}
+        )
+    return said or [_("Nothing changed: enter days to move the project by, or a priority.")]
+
+
+@login_required
+@require_POST
+def scenario_capacity(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a resource's capacity for a window in a scenario (e.g. hire, leave); a refused
+    change comes back as the page with the form's values and errors beside its fields."""
+    scenario = _scenario(request, str(pk))
+    form = CapacityChangeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_capacity_change(
+                actor=user_of(request),
+                resource=data["resource"],
+                first=data["first"],
+                last=data["last"],
+                fte=data["fte"],
+                reason=data["reason"],
+                scenario=scenario,
+            )
+        except FieldError as exc:
+            form.add_error(
+                exc.field if exc.field in form.fields else None, exc.errors[0]["message"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Capacity changed in the scenario."))
+            return redirect("resources:scenario_detail", pk=scenario.pk)
+    messages.error(request, _("The capacity was not changed: correct the form below."))
+    return _scenario_page(request, scenario, form)
+
+
+@login_required
+@require_POST
+def scenario_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+    """Refresh a draft scenario from the current plan; the page lists what was dropped."""
+    scenario = _scenario(request, str(pk))
+    try:
+        result = refresh.refresh_scenario(
+            actor=user_of(request), scenario=scenario, version=posted_version(request)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("resources:scenario_detail", pk=scenario.pk)
+    said = _("Refreshed from the current plan: %(kept)s of the scenario's changes kept.") % {
+        "kept": result.kept
+    }
+    if result.dropped:
+        said += " " + ngettext(
+            "%(count)s no longer applies and was dropped (listed below).",
+            "%(count)s no longer apply and were dropped (listed below).",
+            len(result.dropped),
+        ) % {"count": len(result.dropped)}
+    messages.success(request, said)
+    return redirect("resources:scenario_detail", pk=scenario.pk)
+
+
+@login_required
+@require_POST
+def scenario_reset(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Reset one project of a draft scenario to the current plan."""
+    scenario = _scenario(request, str(pk))
+    user = user_of(request)
+    try:
+        result = refresh.reset_project(
+            actor=user,
+            scenario=scenario,
+            project=get_visible_project(user, code),
+            version=posted_version(request),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("resources:scenario_detail", pk=scenario.pk)
+    messages.success(
+        request,
+        ngettext(
+            "%(code)s is as in the current plan again: %(count)s allocation copied from it.",
+            "%(code)s is as in the current plan again: %(count)s allocations copied from it.",
+            result.copied,
+        )
+        % {"code": result.project, "count": result.copied},
+    )
+    return redirect("resources:scenario_detail", pk=scenario.pk)
+
+
+@login_required
+@require_POST
+def scenario_close(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Commit or discard a scenario."""
+    if action not in ("commit", "discard"):
+        raise Http404("unknown action")
+    scenario = _scenario(request, str(pk))
+    user = user_of(request)
+    try:
+        if action == "commit":
+            result = services.commit_scenario(actor=user, scenario=scenario)
+            messages.success(request, _("Scenario committed: it is now the current plan."))
+            if result.plans_to_change:
+                messages.info(
+                    request,
+                    _("Change these plans to match the scenario: %(codes)s")
+                    % {"codes": ", ".join(result.plans_to_change)},
+                )
+        else:
+            services.discard_scenario(actor=user, scenario=scenario)
+            messages.success(request, _("Scenario discarded."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("resources:scenario_detail", pk=scenario.pk)

@@ -1,0 +1,306 @@
+"""Scenarios: the list, the comparison and a scenario's page beside the current plan
+(its changes, last refresh and leveling run)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from pmo.accounts.models import User, user_of
+from pmo.core.errors import DomainError
+from pmo.core.i18n import pick
+from pmo.core.models import as_id
+from pmo.portfolio.access import can_edit_project
+from pmo.portfolio.models import ENDED_STATES
+from pmo.resources import compare, costs, heatmap, refresh, selectors, services
+from pmo.resources.access import can_manage_resources
+from pmo.resources.forms import CapacityChangeForm
+from pmo.resources.views.common import _options, _scenario, _view_choices, _viewer
+from pmo.resources.views.leveling_runs import _run_context
+
+__all__ = ["scenario_compare", "scenario_detail", "scenario_list"]
+
+
+@login_required
+def scenario_compare(request: HttpRequest) -> HttpResponse:
+    """The current plan and up to four scenarios side by side (``?ids=1&ids=2``)."""
+    _viewer(request)
+    options = _options(request)
+    ids = [pk for v in request.GET.getlist("ids") if (pk := as_id(v)) is not None]
+    try:
+        comparison = compare.compare_scenarios(
+            ids,
+            by=options["by"],
+            scale=options["scale"],
+            start=options["start"],
+            count=options["count"],
+            unit=options["unit"],
+            only=options["only"],
+            today=timezone.localdate(),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("resources:scenario_list")
+    return render(
+        request,
+        "resources/scenario_compare.html",
+        {
+            **options,
+            "comparison": comparison,
+            "ids": ids,
+            **_view_choices(),
+        },
+    )
+
+
+@login_required
+def scenario_list(request: HttpRequest) -> HttpResponse:
+    """Scenarios; a resource manager creates one by copying the current plan."""
+    _viewer(request)
+    user = user_of(request)
+    if request.method == "POST":
+        try:
+            scenario = services.create_scenario(
+                actor=user,
+                name=request.POST.get("name", ""),
+                description=request.POST.get("description", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("resources:scenario_list")
+        return redirect("resources:scenario_detail", pk=scenario.pk)
+    return render(
+        request,
+        "resources/scenario_list.html",
+        {
+            "scenarios": _flag_out_of_date(selectors.list_scenarios()),
+            "can_manage": can_manage_resources(user),
+        },
+    )
+
+
+def _flag_out_of_date(scenarios: Any) -> list[Any]:
+    """The scenarios, each draft with ``out_of_date`` (why it can no longer be committed)."""
+    rows = list(scenarios)
+    for s in rows:
+        s.out_of_date = selectors.scenario_out_of_date(s)
+    return rows
+
+
+@login_required
+def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scenario beside the current plan: both heat maps and the overload totals."""
+    _viewer(request)
+    return _scenario_page(request, _scenario(request, str(pk)), CapacityChangeForm())
+
+
+def _cost_text(cost: list[costs.CostTotal]) -> str:
+    """A scenario's labour cost change, each currency signed ("+1,200.00 CNY; -300.00 GBP")."""
+    return "; ".join(
+        f"{'+' if c.total > 0 else ''}{floatformat(c.total, '2g')} {c.currency}" for c in cost
+    )
+
+
+def _scenario_page(
+    request: HttpRequest, scenario: Any, capacity_form: CapacityChangeForm
+) -> HttpResponse:
+    user = user_of(request)
+    options = _options(request)
+    kwargs = {
+        "by": options["by"],
+        "scale": options["scale"],
+        "start": options["start"],
+        "count": options["count"],
+        "today": timezone.localdate(),
+    }
+    current = heatmap.build_heatmap(**kwargs)
+    what_if = heatmap.build_heatmap(**kwargs, scenario_id=scenario.pk)
+    shifts = list(scenario.shifts.select_related("project").order_by("project__code"))
+    run = scenario.runs.select_related("created_by", "scenario").first()
+    projects = list(
+        selectors.list_allocations(scenario_id=scenario.pk)
+        .values_list("project__code", "project__name", "project__name_zh", "project__state")
+        .distinct()
+        .order_by("project__code")
+    )
+    # a closed or cancelled project takes no more work: it is neither moved nor levelled
+    running = [p for p in projects if p[3] not in ENDED_STATES]
+    pinned = {s.project.code for s in shifts if s.pinned}
+    chosen = request.GET.get("project") or request.POST.get("project") or ""
+    changes = selectors.scenario_changes(scenario.pk)
+    draft = scenario.state == "draft"
+    out_of_date = selectors.scenario_out_of_date(scenario)
+    plan_changed, plan_changed_more = (
+        selectors.plan_changes_since(scenario) if out_of_date else ([], 0)
+    )
+    return render(
+        request,
+        "resources/scenario_detail.html",
+        {
+            **options,
+            "scenario": scenario,
+            "draft": draft,
+            "out_of_date": out_of_date,
+            "plan_changed": plan_changed,
+            "plan_changed_more": plan_changed_more,
+            "current": current,
+            "what_if": what_if,
+            "shifts": shifts,
+            "shift_priorities": any(s.priority for s in shifts),
+            "shift_pins": bool(pinned),
+            # moved in this scenario already (Move project, earlier runs): a pin keeps that
+            "moved_before": [s for s in shifts if s.days],
+            # rendered once here: a big portfolio's scenario has thousands of projects, listed
+            # in two selects and the pins (the template engine took 0.6 s for them)
+            "project_options": format_html_join(
+                "",
+                '<option value="{}"{}>{} {}</option>',
+                (
+                    (code, " selected" if code == chosen else "", code, pick(name, name_zh))
+                    for code, name, name_zh, _state in projects
+                ),
+            ),
+            "move_options": format_html_join(
+                "",
+                '<option value="{}"{}>{} {}</option>',
+                (
+                    (code, " selected" if code == chosen else "", code, pick(name, name_zh))
+                    for code, name, name_zh, _state in running
+                ),
+            ),
+            "pin_boxes": format_html_join(
+                "",
+                '<label title="{} · {}"><input type="checkbox" name="pin" value="{}"{}>'
+                "<span><b>{}</b> · {}</span></label>",
+                (
+                    (
+                        code,
+                        pick(name, name_zh),
+                        code,
+                        " checked" if code in pinned else "",
+                        code,
+                        pick(name, name_zh),
+                    )
+                    for code, name, name_zh, _state in running
+                ),
+            ),
+            "changes": changes,
+            "project_rows": _project_rows(shifts, changes.by_project),
+            "last_refresh": _last_refresh(scenario) if draft else None,
+            "cost_text": _cost_text(changes.cost),
+            "plans_to_change": [
+                {**p, "editable": can_edit_project(user, p["project"])}
+                for p in selectors.projects_of(scenario.plans_to_change)
+            ],
+            "pinned": pinned,
+            "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
+            "capacity_form": capacity_form,
+            # a draft lists what it changes against the plan; a committed one what it set
+            "capacity_diff": selectors.scenario_capacity_changes(scenario.pk) if draft else None,
+            "capacity_changes": scenario.capacity_changes.select_related("resource"),
+            "can_manage": can_manage_resources(user) and draft,
+            **_run_context(run, user),
+        },
+    )
+
+
+def _project_rows(shifts: list[Any], changed: dict[str, int]) -> list[dict[str, Any]]:
+    """The projects the scenario changes: moved, given a priority or pinned, or with
+    allocations that differ from the current plan; by code."""
+    rows = {
+        s.project.code: {"code": s.project.code, "name": s.project.display_name, "shift": s}
+        for s in shifts
+    }
+    missing = [code for code in changed if code not in rows]
+    for project in selectors.projects_of(missing):
+        rows[project["code"]] = {"code": project["code"], "name": project["name"], "shift": None}
+    return [{**rows[c], "changed": changed.get(c, 0)} for c in sorted(rows)]
+
+
+def _person_name(pk: Any) -> str:
+    """The name of the user ``pk`` as pages show people (their person's name)."""
+    user = User.objects.filter(pk=pk or 0).select_related("person").first()
+    if user is None:
+        return ""
+    person = getattr(user, "person", None)
+    return person.display_name if person is not None else user.get_full_name() or user.username
+
+
+def _kept_text(kept: dict[str, Any]) -> str:
+    """One project's changes a refresh kept: "P0003 (2 allocations, moved +14 days)"."""
+    parts = []
+    if kept.get("allocations"):
+        parts.append(
+            ngettext("%(count)s allocation", "%(count)s allocations", kept["allocations"])
+            % {"count": kept["allocations"]}
+        )
+    if kept.get("days"):
+        parts.append(
+            ngettext("moved %(days)s day", "moved %(days)s days", abs(kept["days"]))
+            % {"days": f"{kept['days']:+d}"}
+        )
+    if kept.get("priority"):
+        parts.append(_("priority %(priority)s") % {"priority": kept["priority"]})
+    if kept.get("pinned"):
+        parts.append(_("pinned"))
+    return f"{kept['project']} ({', '.join(parts)})" if parts else kept["project"]
+
+
+def _plan_text(first: str | None, last: str | None, fte: str | None) -> str:
+    """A row's dates and FTE, "2027-02-08 – 2027-03-29, 0.60 FTE"."""
+    return _("%(first)s – %(last)s, %(fte)s FTE") % {"first": first, "last": last, "fte": fte}
+
+
+def _last_refresh(scenario: Any) -> dict[str, Any] | None:
+    """The scenario's last refresh from the current plan and its last project reset, with
+    who did them, what each refresh kept (by project) and each dropped change with its
+    reason and both versions (the scenario's and the current plan's now)."""
+    report = scenario.last_refresh or {}
+    reset = report.get("last_reset")
+    shown: dict[str, Any] = {"refresh": None, "reset": None}
+    if report.get("at"):
+        kept = [_kept_text(k) for k in report.get("kept_projects", [])]
+        if report.get("kept_capacity"):
+            kept.append(
+                ngettext(
+                    "%(count)s capacity change",
+                    "%(count)s capacity changes",
+                    report["kept_capacity"],
+                )
+                % {"count": report["kept_capacity"]}
+            )
+        shown["refresh"] = {
+            "at": dt.datetime.fromisoformat(report["at"]),
+            "by": _person_name(report.get("by")),
+            "kept": report.get("kept", 0),
+            "kept_list": kept,
+            "from_plan": report.get("from_plan", 0),
+            "dropped": [
+                {
+                    **d,
+                    "message": refresh.dropped_message(d["reason"]),
+                    "scenario_text": _plan_text(d["first"], d["last"], d["fte"]),
+                    "plan_text": _plan_text(d["plan_first"], d.get("plan_last"), d.get("plan_fte"))
+                    if d.get("plan_first")
+                    else "",
+                }
+                for d in report.get("dropped", [])
+            ],
+        }
+    if reset:
+        shown["reset"] = {
+            **reset,
+            "at": dt.datetime.fromisoformat(reset["at"]),
+            "by": _person_name(reset.get("by")),
+        }
+    return shown if shown["refresh"] or shown["reset"] else None
