@@ -15,6 +15,10 @@ successor's calendar:
   order with no slack (nothing tells us their float, so a slip moves what comes after);
 - cross-project dependencies (each side a task, milestone or gate): from the supplier's
   finish (start for SS) to the consumer's start, less the lag.
+
+Items of a closed or cancelled project stay nodes (their dates are read, a critical chain may
+start at one) but no edge leads into them: they never move, so nothing moves through them
+(ADR 0005, "Ended projects and change requests"); a slip of one is refused.
 """
 
 from __future__ import annotations
@@ -30,13 +34,14 @@ from django.utils.translation import gettext as _
 
 from pmo.accounts.models import OrgUnit, OrgUnitKind
 from pmo.core.errors import DomainError, FieldError
+from pmo.dependencies.ended import ended_note
 from pmo.dependencies.models import OPEN_STATUSES, Dependency
 from pmo.engine.calendars import Calendar as EngineCalendar
 from pmo.engine.calendars import china_calendar
 from pmo.engine.errors import CycleError
 from pmo.engine.impact import ImpactNetwork, build_network, driving_path, propagate
 from pmo.governance.models import ProjectGate
-from pmo.portfolio.models import Milestone, Project
+from pmo.portfolio.models import ENDED_STATES, Milestone, Project
 from pmo.scheduling.adapters import engine_calendar
 from pmo.scheduling.models import Link, Plan, Task
 from pmo.scheduling.walltime import from_db
@@ -227,8 +232,10 @@ def load_network() -> PortfolioNetwork:
             "planned_finish",
             "program_id",
             "org_unit__path",
+            "state",
         )
     }
+    ended = {pid for pid, p in projects.items() if p["state"] in ENDED_STATES}
 
     def add(kind: str, pk: int, project_id: int, name: str, date: Any, start: Any = None) -> None:
         if date is None:
@@ -276,10 +283,14 @@ def load_network() -> PortfolioNetwork:
     dst: list[int] = []
     slack: list[int] = []
 
-    def edge(a: int, b: int, room: int) -> None:
+    def edge(a: int, b: int, room: int) -> bool:
+        """Add ``a -> b`` unless ``b`` is of a project that ended (it no longer moves)."""
+        if items[b].project_id in ended:
+            return False
         src.append(a)
         dst.append(b)
         slack.append(room)
+        return True
 
     # schedule links
     has_succ: set[int] = set()
@@ -363,8 +374,8 @@ def load_network() -> PortfolioNetwork:
             room = workdays_between(sup.start, con.start, con.project_id) - d["lag"]
         else:
             room = workdays_between(sup.date, con.start, con.project_id) - 1 - d["lag"]
-        edge(a, b, max(0, room))
-        cross[(a, b)] = d["id"]
+        if edge(a, b, max(0, room)):
+            cross[(a, b)] = d["id"]
     try:
         network = build_network(len(items), src=src, dst=dst, slack=slack)
     except CycleError as exc:
@@ -405,6 +416,7 @@ def analyse(net: PortfolioNetwork, key: str, days: int) -> dict[str, Any]:
         raise FieldError(
             "source", _("this item is done or has no date, so it cannot slip any more")
         )
+    _refuse_ended_source(net, key)
     moved = propagate(net.network, {net.index[key]: days})
     rows = []
     assumed: set[int] = set()
@@ -460,6 +472,20 @@ def analyse(net: PortfolioNetwork, key: str, days: int) -> dict[str, Any]:
     }
 
 
+def _refuse_ended_source(net: PortfolioNetwork, key: str) -> None:
+    """An item of a closed or cancelled project no longer slips (422 at ``source``, saying
+    when the project ended)."""
+    project_id = net.items[net.index[key]].project_id
+    if net.projects[project_id]["state"] not in ENDED_STATES:
+        return
+    note = ended_note(Project.objects.get(pk=project_id))
+    if note is not None:
+        raise FieldError(
+            "source",
+            _("%(ended)s: its milestones, tasks and gates no longer move") % {"ended": note},
+        )
+
+
 def _supplier_key(d: Any) -> str:
     """The item of a dependency's supplier side whose date the agreed date is held against
     (a milestone's own date, even when a plan task drives it)."""
@@ -475,7 +501,8 @@ def breached_dependencies(
 ) -> list[dict[str, Any]]:
     """The open dependencies with an agreed date that the moved supplier dates of ``rows``
     would pass: the commitment is broken even when the consumer has the float to keep its
-    own dates (the register would turn them "at risk")."""
+    own dates (the register would turn them "at risk"). A consumer that has ended (closed)
+    misses nothing."""
     moved = {row["key"]: row for row in rows}
     out = []
     for d in (
@@ -493,6 +520,8 @@ def breached_dependencies(
         )
     ):
         row = moved.get(_supplier_key(d))
+        if projects[d["consumer_project_id"]].get("state") in ENDED_STATES:
+            continue
         agreed = d["agreed_date"].isoformat() if d["agreed_date"] else ""
         if row is None or not agreed or row["new_date"] <= agreed:
             continue

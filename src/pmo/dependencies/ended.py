@@ -21,6 +21,7 @@ __all__ = [
     "check_affected",
     "ended_note",
     "raise_refusal",
+    "refuse_apply_ended",
     "refuse_ended_origin",
     "refuse_ended_respondent",
     "refuse_submit_ended",
@@ -64,6 +65,17 @@ def refuse_submit_ended(project: Project | None, code: str) -> None:
     if note is not None:
         raise ConflictError(
             gettext("%(ended)s: %(code)s can no longer be submitted; withdraw it")
+            % {"ended": note, "code": code}
+        )
+
+
+def refuse_apply_ended(project: Project | None, code: str) -> None:
+    """An approved request whose project ended without it being withdrawn (a project loaded
+    ended) is not applied (409): the items of an ended project no longer move."""
+    note = ended_note(project)
+    if note is not None:
+        raise ConflictError(
+            gettext("%(ended)s: %(code)s can no longer be applied; withdraw it")
             % {"ended": note, "code": code}
         )
 

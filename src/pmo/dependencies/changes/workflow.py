@@ -26,7 +26,7 @@ from pmo.dependencies.changes.common import (
     users_of,
 )
 from pmo.dependencies.changes.ending import ended_step_note
-from pmo.dependencies.ended import refuse_submit_ended
+from pmo.dependencies.ended import refuse_apply_ended, refuse_submit_ended
 from pmo.dependencies.models import ChangeAction, ChangeRequest, ChangeState, ChangeStep
 from pmo.dependencies.services import notify, refresh_dependency_status
 
@@ -128,7 +128,9 @@ def allowed_actions(user: User, cr: ChangeRequest) -> list[str]:
     ):
         actions.append("withdraw")
     if state == ChangeState.APPROVED and (pm or user.is_pmo):
-        actions.append("apply")
+        # a project that ended takes its requests with it (changes.ending); one that ended
+        # without that (loaded ended) leaves its approved request to be withdrawn, not applied
+        actions.append("withdraw" if _origin_ended(cr) else "apply")
     return actions
 
 
@@ -146,8 +148,10 @@ def transition(
     locked.check_version(version)
     if action == "submit" and locked.state == ChangeState.DRAFT and may_submit(actor, locked):
         refuse_submit_ended(origin_project(locked), locked.code)
+    if action == "apply" and locked.state == ChangeState.APPROVED and may_manage(actor, locked):
+        refuse_apply_ended(origin_project(locked), locked.code)
     if action not in allowed_actions(actor, locked):
-        everyone = _possible(locked.state)
+        everyone = _possible(locked)
         if action not in everyone:
             raise ConflictError(
                 gettext(
@@ -249,7 +253,11 @@ def transition(
     return locked
 
 
-def _possible(state: str) -> list[str]:
+def _possible(cr: ChangeRequest) -> list[str]:
+    """The actions someone may take on ``cr`` in its state."""
+    state = cr.state
+    if state == ChangeState.APPROVED and _origin_ended(cr):
+        return ["withdraw"]
     return {
         "draft": ["submit", "withdraw"],
         "pm_review": ["approve", "reject", "withdraw"],

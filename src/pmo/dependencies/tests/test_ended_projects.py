@@ -114,19 +114,22 @@ def test_a_program_level_change_is_not_raised_on_an_ended_project_s_milestone(
     assert _change_rows() == before
 
 
-def test_the_what_if_page_says_an_ended_project_takes_no_change_and_the_form_marks_the_field(
+def test_the_what_if_page_says_an_ended_project_s_items_no_longer_move_and_the_form_marks_the_field(
     client: Any, users: Any, scoped: Any
 ) -> None:
     _end(users, scoped["core"], ProjectState.CANCELLED)
     client.force_login(users["pm"])
     message = f"CORE1 was cancelled on {_today()}: no change request can be raised on it"
-    # the what-if still answers, but says so instead of offering the form
+    # the what-if says why there is nothing to analyse, and offers no raise form
     page = client.get(
         f"/impact/?project=CORE1&source=milestone&milestone={scoped['build'].pk}&days=12"
     ).content.decode()
-    assert 'id="impact-projects"' in page
+    assert 'id="impact-projects"' not in page
     assert 'id="raise-change"' not in page
-    assert f'data-testid="raise-refused">{message}</p>' in page
+    assert (
+        f'<div class="flash error">Milestone: CORE1 was cancelled on {_today()}: its '
+        "milestones, tasks and gates no longer move</div>"
+    ) in page
     # a form posted from a page read before the cancellation: the project field has the error
     before = _change_rows()
     posted = client.post(
@@ -147,17 +150,18 @@ def test_the_what_if_page_says_an_ended_project_takes_no_change_and_the_form_mar
     assert _change_rows() == before
 
 
-def test_a_closed_project_is_left_out_of_a_new_request_s_affected_projects(
+def test_a_closed_project_is_left_out_of_a_new_request_s_impact_and_affected_projects(
     users: Any, scoped: Any
 ) -> None:
-    # given APP1 closed (its links stay: the slip still runs through it to WEB1)
+    # given APP1 closed (its links stay open)
     _end(users, scoped["app"], ProjectState.CLOSED)
     Notification.objects.all().delete()
     # when CORE1's build slips
     cr = changes.create_change_request(actor=users["pm"], data=_core_slip(scoped))
-    # then the impact still shows APP1's items, but APP1 is not among the affected projects
-    assert "APP1" in {p["project"] for p in cr.impact["projects"]}
-    assert sorted(cr.affected_projects.values_list("code", flat=True)) == ["LOAN1", "WEB1"]
+    # then APP1's items no longer move, so the slip no longer reaches WEB1 through it; only
+    # LOAN1 (through CORE1's go-live) is affected (test_ended_impact.py)
+    assert {p["project"] for p in cr.impact["projects"]} == {"CORE1", "LOAN1"}
+    assert sorted(cr.affected_projects.values_list("code", flat=True)) == ["LOAN1"]
 
 
 def test_a_project_that_ends_before_submission_is_not_asked(users: Any, scoped: Any) -> None:
