@@ -1,0 +1,180 @@
+"""Allocations of resources to projects, with their planned hours and cost (part of the
+resources API)."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from pmo.accounts.models import user_of
+from pmo.core.api import Body, Date, Id, Pages
+from pmo.core.errors import FieldError, NotFoundError
+from pmo.portfolio.access import get_visible_project
+from pmo.resources import calendars, costs, selectors, services
+from pmo.resources.access import require_view
+from pmo.resources.api.common import _body_scenario, _scenario_id
+from pmo.resources.models import Allocation
+
+router = Router()
+
+
+Status_ = Literal["proposed", "committed"]
+
+
+class AllocationIn(Body):
+    resource_id: Id
+    project: str = Field(description="project code")
+    first: Date
+    last: Date
+    fte: Decimal = Field(gt=0, le=99999)
+    status: Status_ = "proposed"
+    note: str = Field(default="", max_length=200)
+    scenario_id: Id | None = None
+
+
+class AllocationPatch(Body):
+    version: int
+    resource_id: Id | None = None
+    first: Date | None = None
+    last: Date | None = None
+    fte: Decimal | None = Field(default=None, gt=0, le=99999)
+    status: Status_ | None = None
+    note: str | None = Field(default=None, max_length=200)
+
+
+def _planned(obj: Allocation, context: Any) -> costs.RowCost:
+    """The allocation's planned hours and cost, computed once per object; the hand-entered
+    calendar days are read once per request."""
+    cached = obj.__dict__.get("_planned")
+    if cached is None:
+        request = (context or {}).get("request")
+        overrides = getattr(request, "_pmo_calendar_days", None)
+        if overrides is None:
+            overrides = calendars.load_overrides()
+            if request is not None:
+                request._pmo_calendar_days = overrides
+        cached = obj.__dict__["_planned"] = costs.row_cost(obj, overrides)
+    return cached
+
+
+class AllocationOut(Schema):
+    id: int
+    scenario_id: int | None
+    resource_id: int
+    resource: str
+    project: str
+    first: dt.date
+    last: dt.date
+    fte: float
+    status: str
+    source: str
+    note: str
+    version: int
+    hours: float = Field(description="planned hours: FTE x hours per day x working days")
+    cost: float = Field(description="planned labour cost: hours x the resource's cost rate")
+    currency: str
+
+    @staticmethod
+    def resolve_resource(obj: Allocation) -> str:
+        return obj.resource.code
+
+    @staticmethod
+    def resolve_hours(obj: Allocation, context: Any) -> float:
+        return float(_planned(obj, context).hours)
+
+    @staticmethod
+    def resolve_cost(obj: Allocation, context: Any) -> float:
+        return float(_planned(obj, context).cost)
+
+    @staticmethod
+    def resolve_currency(obj: Allocation) -> str:
+        return obj.resource.currency
+
+    @staticmethod
+    def resolve_project(obj: Allocation) -> str:
+        return obj.project.code
+
+
+@router.get(
+    "/allocations",
+    response=list[AllocationOut],
+    summary="Allocations",
+    operation_id="pmo_resources_api_list_allocations",
+)
+@paginate(Pages, page_size=200)
+def list_allocations(
+    request: HttpRequest,
+    project: str | None = None,
+    resource_id: Id | None = None,
+    scenario_id: Id | None = None,
+) -> object:
+    user = user_of(request)
+    require_view(user)
+    project_id = get_visible_project(user, project).pk if project else None
+    return selectors.list_allocations(
+        scenario_id=_scenario_id(user, scenario_id),
+        project_id=project_id,
+        resource_id=resource_id,
+    )
+
+
+@router.post(
+    "/allocations",
+    response={201: AllocationOut},
+    summary="Allocate a resource",
+    operation_id="pmo_resources_api_create_allocation",
+)
+def create_allocation(request: HttpRequest, payload: AllocationIn) -> Status:
+    user = user_of(request)
+    data = payload.dict()
+    code = data.pop("project")
+    try:
+        project = get_visible_project(user, code)
+    except NotFoundError as exc:  # a field of the body, not the address: 422 naming it
+        raise FieldError("project", exc.message) from None
+    scenario_id = data.pop("scenario_id")
+    scenario = _body_scenario(scenario_id)
+    data["project_id"] = project.pk
+    allocation = services.create_allocation(actor=user, data=data, scenario=scenario)
+    return Status(
+        201, Allocation.objects.select_related("resource", "project").get(pk=allocation.pk)
+    )
+
+
+def _allocation(user: object, pk: int) -> Allocation:
+    allocation = Allocation.objects.select_related("resource", "project").filter(pk=pk).first()
+    if allocation is None:
+        raise NotFoundError(_("no allocation %(allocation)s") % {"allocation": pk})
+    return allocation
+
+
+@router.patch(
+    "/allocations/{pk}",
+    response=AllocationOut,
+    summary="Change an allocation",
+    operation_id="pmo_resources_api_patch_allocation",
+)
+def patch_allocation(request: HttpRequest, pk: int, payload: AllocationPatch) -> Allocation:
+    user = user_of(request)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    services.update_allocation(
+        actor=user, allocation=_allocation(user, pk), data=data, version=version
+    )
+    return _allocation(user, pk)
+
+
+@router.delete(
+    "/allocations/{pk}",
+    response={204: None},
+    summary="Remove an allocation",
+    operation_id="pmo_resources_api_delete_allocation",
+)
+def delete_allocation(request: HttpRequest, pk: int, version: int) -> Status:
+    user = user_of(request)
+    services.delete_allocation(actor=user, allocation=_allocation(user, pk), version=version)
+    return Status(204, None)

@@ -1,0 +1,334 @@
+"""What-if scenarios: create, compare, move projects, refresh, reset, commit, discard
+(part of the resources API)."""
+
+import datetime as dt
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from pmo.accounts.models import user_of
+from pmo.core.api import Body, Date, Id, Pages
+from pmo.portfolio.access import get_visible_project
+from pmo.resources import compare, refresh, selectors, services
+from pmo.resources.access import require_view
+from pmo.resources.filters import ResourceFilter
+
+router = Router()
+
+
+class ScenarioIn(Body):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+
+
+class ShiftIn(Body):
+    project: str
+    days: int = Field(ge=-3660, le=3660)
+    priority: int | None = Field(default=None, ge=1, le=5)
+    pinned: bool | None = None
+
+
+class ShiftOut(Schema):
+    project: str
+    days: int
+    priority: int | None
+    pinned: bool
+
+
+class ScenarioOut(Schema):
+    id: int
+    name: str
+    description: str
+    state: str
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+    shifts: list[ShiftOut]
+    version: int
+    plans_to_change: list[str] = Field(
+        description="committed: codes of the projects whose plans must change to match it"
+    )
+
+    @staticmethod
+    def resolve_shifts(obj: object) -> list[dict[str, object]]:
+        return [
+            {"project": s.project.code, "days": s.days, "priority": s.priority, "pinned": s.pinned}
+            for s in obj.shifts.select_related("project")  # type: ignore[attr-defined]
+        ]
+
+
+class VersionIn(Body):
+    version: int | None = None
+
+
+class CommitOut(Schema):
+    created: int
+    updated: int
+    deleted: int
+    capacity_changes: int
+    plans_to_change: list[str]
+
+
+@router.get(
+    "/scenarios",
+    response=list[ScenarioOut],
+    summary="What-if scenarios",
+    operation_id="pmo_resources_api_list_scenarios",
+)
+@paginate(Pages, page_size=50)
+def list_scenarios(request: HttpRequest) -> object:
+    require_view(user_of(request))
+    return selectors.list_scenarios()
+
+
+@router.post(
+    "/scenarios",
+    response={201: ScenarioOut},
+    summary="Copy the current plan",
+    operation_id="pmo_resources_api_create_scenario",
+)
+def create_scenario(request: HttpRequest, payload: ScenarioIn) -> Status:
+    scenario = services.create_scenario(
+        actor=user_of(request), name=payload.name, description=payload.description
+    )
+    return Status(201, scenario)
+
+
+IDS_QUERY = Query(..., description="1 to 4 scenario ids, repeated: ?ids=1&ids=2")
+
+
+class CompareCellOut(Schema):
+    end: dt.date | None
+    shift: int | None = Field(description="calendar days later than in the current plan")
+    priority: int | None
+    pinned: bool
+    changed: int = Field(
+        description="its allocations that differ from the current plan (dates, resource, FTE)"
+    )
+
+
+class CompareProjectOut(Schema):
+    code: str
+    name: str
+    cells: list[CompareCellOut] = Field(description="by layer: the current plan, then each id")
+
+
+class CostChangeOut(Schema):
+    currency: str
+    committed: float
+    proposed: float
+    total: float
+
+
+class CompareLayerOut(Schema):
+    scenario_id: int | None
+    name: str
+    state: str
+    overloaded_cells: int
+    overload: float
+    changed: int = Field(
+        description="allocations that differ from the current plan (dates, resource, FTE)"
+    )
+    cost_change: list[CostChangeOut] = Field(
+        description="planned labour cost against the current plan, per currency"
+    )
+
+
+class CompareOut(Schema):
+    unit: str
+    layers: list[CompareLayerOut]
+    projects: list[CompareProjectOut]
+
+
+@router.get(
+    "/scenarios/compare",
+    response=CompareOut,
+    summary="Scenarios side by side",
+    operation_id="pmo_resources_api_get_comparison",
+)
+def get_comparison(
+    request: HttpRequest,
+    ids: list[Id] = IDS_QUERY,
+    by: Literal["role", "org_unit", "resource"] = "role",
+    scale: Literal["week", "month"] = "week",
+    start: Date | None = None,
+    periods: int = Query(12, ge=1, le=104),
+    unit: Literal["fte", "hours"] = "fte",
+    org_unit: Id | None = None,
+    role: str = "",
+    skill: str = "",
+) -> dict[str, object]:
+    require_view(user_of(request))
+    result = compare.compare_scenarios(
+        ids,
+        by=by,
+        scale=scale,
+        start=start or timezone.localdate(),
+        count=periods,
+        unit=unit,
+        only=ResourceFilter(org_unit=org_unit, role=role, skill=skill),
+        today=timezone.localdate(),
+    )
+    return {
+        "unit": unit,
+        "layers": [
+            {
+                "scenario_id": layer.scenario.pk if layer.scenario else None,
+                "name": layer.scenario.name if layer.scenario else "current plan",
+                "state": layer.scenario.state if layer.scenario else "current",
+                "overloaded_cells": layer.heatmap.overloaded_cells,
+                "overload": layer.heatmap.overload,
+                "changed": layer.changed,
+                "cost_change": layer.cost,
+            }
+            for layer in result.layers
+        ],
+        "projects": result.projects,
+    }
+
+
+@router.get(
+    "/scenarios/{pk}",
+    response=ScenarioOut,
+    summary="A scenario",
+    operation_id="pmo_resources_api_get_scenario",
+)
+def get_scenario(request: HttpRequest, pk: int) -> object:
+    require_view(user_of(request))
+    return selectors.get_scenario(pk)
+
+
+@router.post(
+    "/scenarios/{pk}/shifts",
+    response=ShiftOut,
+    summary="Move a project in a scenario",
+    operation_id="pmo_resources_api_post_shift",
+)
+def post_shift(request: HttpRequest, pk: int, payload: ShiftIn) -> dict[str, object]:
+    user = user_of(request)
+    shift = services.shift_project(
+        actor=user,
+        scenario=selectors.get_scenario(pk),
+        project=get_visible_project(user, payload.project),
+        days=payload.days,
+        priority=payload.priority,
+        pinned=payload.pinned,
+    )
+    return {
+        "project": payload.project,
+        "days": shift.days,
+        "priority": shift.priority,
+        "pinned": shift.pinned,
+    }
+
+
+@router.post(
+    "/scenarios/{pk}/commit",
+    response=CommitOut,
+    summary="Commit a scenario",
+    operation_id="pmo_resources_api_commit",
+)
+def commit(request: HttpRequest, pk: int, payload: VersionIn) -> object:
+    return services.commit_scenario(
+        actor=user_of(request), scenario=selectors.get_scenario(pk), version=payload.version
+    )
+
+
+class DroppedOut(Schema):
+    kind: Literal["allocation", "capacity"]
+    reason: str = Field(
+        description="removed_in_plan, changed_in_plan, restored (a row the scenario removed "
+        "is back: the plan changed it), capacity_overlap or project_ended (the project was "
+        "closed or cancelled: a row the scenario added or stretched past its end)"
+    )
+    message: str
+    project: str = Field(description="project code (allocations)")
+    resource: str = Field(description="resource code")
+    resource_name: str
+    first: dt.date = Field(description="the scenario's row (dropped)")
+    last: dt.date
+    fte: Decimal
+    plan_first: dt.date | None = Field(
+        None, description="the current plan's row the scenario has in its place now, if any"
+    )
+    plan_last: dt.date | None = None
+    plan_fte: Decimal | None = None
+
+
+class RefreshOut(Schema):
+    scenario: ScenarioOut
+    kept: int = Field(description="the scenario's own changes kept")
+    from_plan: int = Field(description="allocations copied in from the current plan")
+    dropped: list[DroppedOut] = Field(description="the scenario's changes that no longer apply")
+    leveling_runs_out_of_date: int
+
+
+class ResetOut(Schema):
+    scenario: ScenarioOut
+    project: str
+    removed: int = Field(description="the scenario's allocations of the project, removed")
+    copied: int = Field(description="the current plan's allocations of the project, copied in")
+    shift_removed: bool = Field(description="its move, priority or pin was removed")
+    leveling_runs_out_of_date: int
+
+
+@router.post(
+    "/scenarios/{pk}/refresh",
+    response=RefreshOut,
+    summary="Refresh a draft scenario from the current plan, keeping its changes that apply",
+    operation_id="pmo_resources_api_refresh_scenario",
+)
+def refresh_scenario(request: HttpRequest, pk: int, payload: VersionIn) -> dict[str, object]:
+    result = refresh.refresh_scenario(
+        actor=user_of(request), scenario=selectors.get_scenario(pk), version=payload.version
+    )
+    return {
+        "scenario": result.scenario,
+        "kept": result.kept,
+        "from_plan": result.from_plan,
+        "dropped": [
+            {**asdict(d), "message": refresh.dropped_message(d.reason)} for d in result.dropped
+        ],
+        "leveling_runs_out_of_date": result.runs_out_of_date,
+    }
+
+
+@router.post(
+    "/scenarios/{pk}/projects/{code}/reset",
+    response=ResetOut,
+    summary="Reset one project of a draft scenario to the current plan",
+    operation_id="pmo_resources_api_reset_project",
+)
+def reset_project(
+    request: HttpRequest, pk: int, code: str, payload: VersionIn
+) -> dict[str, object]:
+    user = user_of(request)
+    scenario = selectors.get_scenario(pk)
+    result = refresh.reset_project(
+        actor=user,
+        scenario=scenario,
+        project=get_visible_project(user, code),
+        version=payload.version,
+    )
+    return {
+        "scenario": result.scenario,
+        "project": result.project,
+        "removed": result.removed,
+        "copied": result.copied,
+        "shift_removed": result.shift_removed,
+        "leveling_runs_out_of_date": result.runs_out_of_date,
+    }
+
+
+@router.post(
+    "/scenarios/{pk}/discard",
+    response=ScenarioOut,
+    summary="Discard a scenario",
+    operation_id="pmo_resources_api_discard",
+)
+def discard(request: HttpRequest, pk: int) -> object:
+    return services.discard_scenario(actor=user_of(request), scenario=selectors.get_scenario(pk))
