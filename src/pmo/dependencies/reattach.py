@@ -23,7 +23,7 @@ from pmo.core.errors import ConflictError
 from pmo.dependencies.changes.common import audit_change
 from pmo.dependencies.models import OPEN_CHANGE_STATES, ChangeRequest, Dependency
 from pmo.dependencies.selectors import label
-from pmo.dependencies.services import _record, refresh_dependency_status
+from pmo.dependencies.status import record_dependency, refresh_dependency_status
 from pmo.portfolio.models import Milestone, Project
 from pmo.scheduling.hooks import AfterReplace, register_plan_replace_hook
 from pmo.scheduling.models import Plan, Task
@@ -211,7 +211,7 @@ def _reattach(actor: User | None, dep: Dependency, ends: list[End], finder: _Fin
         changes[end.field] = [end.old_id, new_id]
     dep.version += 1
     dep.save(update_fields=[*(end.field for end in ends), "version", "updated_at"])
-    _record(actor, AuditAction.UPDATE, dep, {**changes, "plan": [None, REATTACHED]})
+    record_dependency(actor, AuditAction.UPDATE, dep, {**changes, "plan": [None, REATTACHED]})
 
 
 def _repoint(actor: User | None, cr: ChangeRequest, ends: list[End], finder: _Finder) -> None:

@@ -1,43 +1,54 @@
-"""Use-cases of the dependency register: create, change, refresh status; notifications."""
+"""Use-cases of the dependency register: create, change and delete a dependency.
+
+Notifications live in :mod:`pmo.dependencies.notifications`, the statuses that follow the
+portfolio (at risk, a cancelled project's links) in :mod:`pmo.dependencies.status`; their
+names are imported here too, where other code has always found them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import Person, User
 from pmo.audit.models import AuditAction
-from pmo.audit.services import diff, record, snapshot
+from pmo.audit.services import diff, snapshot
 from pmo.core.dates import date_out_of_range
 from pmo.core.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
-from pmo.core.models import BilingualNameModel
 from pmo.dependencies.models import (
     OPEN_STATUSES,
     Dependency,
     DependencyStatus,
     DependencyType,
-    Notification,
+)
+from pmo.dependencies.notifications import (
+    manager_user,
+    mark_notifications_read,
+    notify,
+    person_of,
+)
+from pmo.dependencies.status import (
+    follow_cancelled_project,
+    record_dependency,
+    refresh_dependency_status,
+    supplier_forecast,
+    tell_cancelled_manager,
 )
 from pmo.governance.models import ProjectGate
 from pmo.portfolio.access import can_edit_project, get_visible_project, visible_projects
 from pmo.portfolio.models import Milestone, Project
 from pmo.scheduling.models import Task
-from pmo.scheduling.walltime import from_db
 
 __all__ = [
     "create_dependency",
     "delete_dependency",
     "find_project",
+    "follow_cancelled_project",
     "mark_notifications_read",
     "notify",
     "person_of",
@@ -59,80 +70,6 @@ FIELDS = [
     "consumer_owner",
 ]
 MANUAL_STATUSES = {"proposed", "agreed", "broken", "resolved", "at_risk"}
-
-
-def _scope(project_id: int) -> str:
-    return f"project:{project_id}"
-
-
-def notify(
-    users: Iterable[User | None],
-    message: Any,
-    params: dict[str, Any] | None = None,
-    *,
-    url: str = "",
-    change: Any = None,
-) -> int:
-    """One unread notification per distinct user (``None`` is skipped).
-
-    ``message`` is a lazy translatable string with ``%(name)s`` placeholders; a parameter may
-    be lazy too (a state label) or a person or project (its name in the reader's language).
-    The message key and the parameters are stored, so the list reads in whatever language the
-    recipient uses when they open it; ``message`` also keeps the text in the recipient's
-    language (their setting, else the site default).
-    """
-    with translation.override(None):  # no catalogue: the English source texts
-        message_id = str(message)
-        stored = {k: _stored(v) for k, v in (params or {}).items()}
-    seen: set[int] = set()
-    rows = []
-    for user in users:
-        if user is None or user.pk in seen:
-            continue
-        seen.add(user.pk)
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            values = {k: str(v) for k, v in (params or {}).items()}
-            text = str(message) % values
-        rows.append(
-            Notification(
-                user=user,
-                message=text[:300],
-                message_id=message_id[:300],
-                params=stored,
-                url=url,
-                change=change,
-            )
-        )
-    Notification.objects.bulk_create(rows)
-    return len(rows)
-
-
-def _stored(value: Any) -> Any:
-    """A notification parameter as stored: a lazy text by its key, a named thing by both
-    its names (shown by the reader's language), anything else as text."""
-    if isinstance(value, Promise):
-        return {"msgid": str(value)}
-    if isinstance(value, BilingualNameModel):
-        return {"name": value.name, "name_zh": value.name_zh}
-    return str(value)
-
-
-def person_of(user: User | None) -> Person | str:
-    """Who acted, for a notification: their person (named in the reader's language), else
-    their user name."""
-    if user is None:
-        return ""
-    person = Person.objects.filter(user=user).first()
-    return person if person is not None else user.get_username()
-
-
-def mark_notifications_read(user: User, ids: list[int] | None = None) -> int:
-    """Mark the unread notifications of ``user`` read: those of ``ids`` (the ones a page
-    showed; older ones stay unread until shown), or every one with ``None``."""
-    unread = Notification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=timezone.now())
 
 
 def find_project(user: User, code: str) -> Project:
@@ -301,11 +238,6 @@ def _may_edit(user: User, dep: Dependency) -> bool:
     )
 
 
-def _record(actor: User | None, action: str, dep: Dependency, changes: dict[str, Any]) -> None:
-    for project_id in {dep.supplier_project_id, dep.consumer_project_id}:
-        record(actor=actor, action=action, instance=dep, scope=_scope(project_id), changes=changes)
-
-
 @transaction.atomic
 def create_dependency(*, actor: User, data: dict[str, Any]) -> Dependency:
     """Register a dependency; the PM of either side (or the PMO) may do so."""
@@ -332,21 +264,16 @@ def create_dependency(*, actor: User, data: dict[str, Any]) -> Dependency:
     )
     _set_fields(dep, {k: v for k, v in data.items() if not (k.endswith("_owner") and v is None)})
     dep.save()
-    _record(actor, AuditAction.CREATE, dep, diff({}, snapshot(dep)))
+    record_dependency(actor, AuditAction.CREATE, dep, diff({}, snapshot(dep)))
     refresh_dependency_status([dep], actor=actor)
     dep.refresh_from_db()
     notify(
-        [_user(supplier), _user(consumer)],
+        [manager_user(supplier), manager_user(consumer)],
         _("%(consumer)s depends on %(supplier)s (dependency #%(id)s)"),
         {"consumer": consumer.code, "supplier": supplier.code, "id": dep.pk},
         url="/dependencies/",
     )
     return dep
-
-
-def _user(project: Project) -> User | None:
-    manager = project.manager
-    return manager.user if manager is not None else None
 
 
 @transaction.atomic
@@ -371,7 +298,7 @@ def update_dependency(
     if changes:
         locked.version += 1
         locked.save()
-        _record(actor, AuditAction.UPDATE, locked, changes)
+        record_dependency(actor, AuditAction.UPDATE, locked, changes)
     return locked
 
 
@@ -395,11 +322,12 @@ def delete_dependency(*, actor: User, dep: Dependency, version: int | None) -> N
         .get(pk=dep.pk)
     )
     locked.check_version(version)
-    _record(actor, AuditAction.DELETE, locked, diff(snapshot(locked), {}))
+    record_dependency(actor, AuditAction.DELETE, locked, diff(snapshot(locked), {}))
     supplier, consumer, pk = locked.supplier_project, locked.consumer_project, locked.pk
     locked.delete()
+    told = (manager_user(supplier), manager_user(consumer))
     notify(
-        [u for u in (_user(supplier), _user(consumer)) if u is None or u.pk != actor.pk],
+        [u for u in told if u is None or u.pk != actor.pk],
         _("Dependency #%(id)s (%(consumer)s depends on %(supplier)s) was deleted by %(actor)s"),
         {
             "id": pk,
@@ -409,131 +337,3 @@ def delete_dependency(*, actor: User, dep: Dependency, version: int | None) -> N
         },
         url="/dependencies/",
     )
-
-
-def follow_cancelled_project(*, actor: User | None, project: Project) -> int:
-    """A cancelled project's open dependencies: what it was to supply is *broken* (its
-    consumers must plan without it) and what it needed is *resolved* (no longer needed).
-    Audited in both projects' history; the other side's manager is told. Returns how many
-    dependencies changed."""
-    deps = (
-        Dependency.objects.select_for_update(of=("self",))
-        .filter(Q(supplier_project=project) | Q(consumer_project=project))
-        .filter(status__in=OPEN_STATUSES)
-        .select_related("supplier_project__manager__user", "consumer_project__manager__user")
-    )
-    changed = 0
-    for dep in deps:
-        supplies = dep.supplier_project_id == project.pk
-        new = DependencyStatus.BROKEN if supplies else DependencyStatus.RESOLVED
-        if dep.status == new:
-            continue
-        old = dep.status
-        Dependency.objects.filter(pk=dep.pk).update(status=new, version=dep.version + 1)
-        dep.status, dep.version = new, dep.version + 1
-        _record(actor, AuditAction.UPDATE, dep, {"status": [old, str(new)]})
-        other = dep.consumer_project if supplies else dep.supplier_project
-        message = (
-            _(
-                "Dependency #%(id)s broken: %(supplier)s was cancelled; %(consumer)s must "
-                "plan without it"
-            )
-            if supplies
-            else _("Dependency #%(id)s no longer needed: %(consumer)s was cancelled")
-        )
-        notify(
-            [_user(other)],
-            message,
-            {
-                "id": dep.pk,
-                "supplier": dep.supplier_project.code,
-                "consumer": dep.consumer_project.code,
-            },
-            url="/dependencies/",
-        )
-        changed += 1
-    return changed
-
-
-def tell_cancelled_manager(*, actor: User | None, project: Project, day: dt.date) -> int:
-    """A cancelled project's own manager is told who cancelled it and on which day, and what
-    followed (ADR 0005, "Cancelled projects"), unless they cancelled it themselves; the
-    managers on the other side of its dependencies are told by
-    :func:`follow_cancelled_project`. Returns how many were told (0 or 1)."""
-    manager = _user(project)
-    if manager is None or (actor is not None and manager.pk == actor.pk):
-        return 0
-    values: dict[str, Any] = {"project": project.code, "name": project, "day": day.isoformat()}
-    if actor is None:
-        message = _(
-            "%(project)s %(name)s was cancelled on %(day)s: its requested gate reviews are "
-            "withdrawn, its allocations after that day released and its open dependencies "
-            "updated"
-        )
-    else:
-        values["actor"] = person_of(actor)
-        message = _(
-            "%(project)s %(name)s was cancelled by %(actor)s on %(day)s: its requested gate "
-            "reviews are withdrawn, its allocations after that day released and its open "
-            "dependencies updated"
-        )
-    return notify([manager], message, values, url=f"/projects/{project.code}/")
-
-
-def supplier_forecast(dep: Dependency) -> dt.date | None:
-    """The supplier side's forecast date (milestone or gate forecast, task finish)."""
-    if dep.supplier_milestone_id:
-        m = dep.supplier_milestone
-        return (m.actual_date or m.forecast_date or m.baseline_date) if m else None
-    if dep.supplier_gate_id:
-        g = dep.supplier_gate
-        return (g.actual or g.forecast) if g else None
-    if dep.supplier_task_id and dep.supplier_task is not None:
-        finish = from_db(dep.supplier_task.finish)
-        return finish.date() if finish else None
-    return None
-
-
-def refresh_dependency_status(
-    deps: Iterable[Dependency] | None = None, *, actor: User | None = None
-) -> int:
-    """Turn agreed dependencies "at risk" when the supplier's forecast passes the agreed
-    date, and back to "agreed" when it no longer does. Returns how many changed."""
-    if deps is None:
-        deps = Dependency.objects.filter(
-            status__in=("proposed", "agreed", "at_risk"), agreed_date__isnull=False
-        ).select_related("supplier_milestone", "supplier_task", "supplier_gate")
-    changed = 0
-    for dep in deps:
-        if dep.agreed_date is None or dep.status not in ("proposed", "agreed", "at_risk"):
-            continue
-        forecast = supplier_forecast(dep)
-        late = forecast is not None and forecast > dep.agreed_date
-        new = (
-            DependencyStatus.AT_RISK
-            if late
-            else (DependencyStatus.AGREED if dep.status == "at_risk" else dep.status)
-        )
-        if new == dep.status:
-            continue
-        old = dep.status
-        Dependency.objects.filter(pk=dep.pk).update(status=new, version=dep.version + 1)
-        dep.status, dep.version = new, dep.version + 1
-        _record(actor, AuditAction.UPDATE, dep, {"status": [old, str(new)]})
-        if new == DependencyStatus.AT_RISK:
-            notify(
-                [_user(dep.consumer_project), _user(dep.supplier_project)],
-                _(
-                    "Dependency #%(id)s at risk: %(supplier)s forecasts %(forecast)s, "
-                    "after the agreed %(agreed)s"
-                ),
-                {
-                    "id": dep.pk,
-                    "supplier": dep.supplier_project.code,
-                    "forecast": forecast,
-                    "agreed": dep.agreed_date,
-                },
-                url="/dependencies/",
-            )
-        changed += 1
-    return changed
