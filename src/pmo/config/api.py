@@ -8,7 +8,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from pmo.accounts.api import router as accounts_router
 from pmo.accounts.services import authenticate_token
@@ -35,7 +35,57 @@ class BearerAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class SignedInSession(SessionAuth):
+    """The web UI's session. Its CSRF check runs only for a signed-in session: a request with
+    neither a valid token nor a session is told to sign in (401), not that CSRF failed (403),
+    which misled API clients whose token had expired."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "required": ["detail", "errors"],
+    "properties": {
+        "detail": {"type": "string", "description": "one readable line"},
+        "errors": {
+            "type": "array",
+            "description": "each field at fault with its message (empty when none is)",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+        "current_version": {"type": "integer", "description": "on a 409 version clash"},
+    },
+}
+
+
+class PmoAPI(NinjaAPI):
+    """The API whose OpenAPI document also describes its errors: every operation may answer
+    a 4xx with :data:`ERROR_SCHEMA` (django-ninja documents only the success codes)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        answer = {
+            "description": "bad input (400, 422), not signed in (401), not allowed (403), "
+            "not found (404), a stale version or a state that forbids it (409), too large "
+            "(413)",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation.setdefault("responses", {}).setdefault("4XX", answer)
+        return schema
+
+
+api = PmoAPI(
     title="PMO Hub API",
     version="1",
     description=(
@@ -50,7 +100,7 @@ api = NinjaAPI(
         '(409 on a stale one); errors are `{"detail", "errors": [{"field", '
         '"message"}]}` with a 4xx. [Back to PMO Hub](/)'
     ),
-    auth=[BearerAuth(), django_auth],
+    auth=[BearerAuth(), SignedInSession()],
     urls_namespace="api",
 )
 
@@ -107,6 +157,15 @@ def _domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # django-ninja's own answer to a body that is no JSON at all (cut off, not UTF-8,
+        # form-encoded): the same 422 naming ``body`` as JSON that does not parse
+        message = "the request body is not valid JSON"
+        return api.create_response(
+            request,
+            {"detail": f"body: {message}", "errors": [{"field": "body", "message": message}]},
+            status=422,
+        )
     return api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)
 
 

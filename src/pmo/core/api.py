@@ -15,7 +15,17 @@ from pydantic import AfterValidator, ConfigDict
 from pmo.core.dates import date_out_of_range
 from pmo.core.models import MAX_ID
 
-__all__ = ["MAX_PAGE", "Body", "Converted", "Date", "DateTime", "Id", "Pages"]
+__all__ = [
+    "MAX_PAGE",
+    "Body",
+    "Converted",
+    "Date",
+    "DateTime",
+    "Id",
+    "Pages",
+    "Version",
+    "VersionParam",
+]
 
 Row = TypeVar("Row")
 
@@ -37,6 +47,18 @@ class Body(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
+
+Version = Annotated[
+    int,
+    Field(ge=1, le=MAX_ID, strict=True, description="the version you read; a stale one gets 409"),
+]
+"""A row version in a body: a whole number from 1 (``true``, ``"3"`` or ``-3`` is a 422
+naming ``version``, not a 409 about a version nobody had)."""
+
+VersionParam = Annotated[
+    int, Field(ge=1, le=MAX_ID, description="the version you read; a stale one gets 409")
+]
+"""A row version in a query string (``DELETE ...?version=3``): a whole number from 1."""
 
 Date = Annotated[dt.date, AfterValidator(_in_range)]
 """A date in a body or query parameter: outside :mod:`pmo.core.dates`' range it is a 422

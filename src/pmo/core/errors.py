@@ -69,9 +69,21 @@ class PayloadTooLargeError(FieldError):
 
 
 class PermissionDeniedError(DomainError):
-    """The user may not do this (403)."""
+    """The user may not do this (403); ``field`` names the part of the request they may not
+    set or use, when one is at fault (a PMO-only field, a project they do not manage)."""
 
     status_code = 403
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        errors: list[dict[str, str]] | None = None,
+    ) -> None:
+        if field is not None and errors is None:
+            errors = [{"field": field, "message": message}]
+        super().__init__(message, errors=errors)
 
 
 class NotFoundError(DomainError):

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, Date, Id, Pages
+from pmo.core.api import Body, Date, Id, Pages, Version, VersionParam
 from pmo.core.errors import FieldError
 from pmo.dependencies import changes, selectors, services
 from pmo.dependencies.api_responses import router as responses_router
@@ -48,7 +48,7 @@ class DependencyIn(Body):
 
 
 class DependencyPatch(Body):
-    version: int
+    version: Version
     type: DepType | None = None
     lag: int | None = Field(None, ge=-250, le=250)
     system: str | None = Field(None, max_length=200)
@@ -146,7 +146,7 @@ def patch_dependency(request: HttpRequest, dep_id: int, payload: DependencyPatch
 
 
 @router.delete("/dependencies/{dep_id}", response={204: None})
-def delete_dependency(request: HttpRequest, dep_id: int, version: int) -> Any:
+def delete_dependency(request: HttpRequest, dep_id: int, version: VersionParam) -> Any:
     """Remove a dependency (the PM of either project or the PMO); send the version you read
     (409 when it changed). The other side's PM is notified; the audit keeps the row."""
     user = user_of(request)
@@ -245,7 +245,7 @@ class ChangeRequestIn(Body):
 
 
 class ChangeRequestPatch(Body):
-    version: int
+    version: Version
     type: Literal["scope", "schedule", "cost", "resources"] | None = None
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=10000)
@@ -293,7 +293,7 @@ class ChangeRequestOut(Schema):
 class TransitionIn(Body):
     action: Literal["submit", "approve", "reject", "withdraw", "apply"]
     note: str = Field("", max_length=5000)
-    version: int | None = None
+    version: Version | None = None
 
 
 def _cr_out(request: HttpRequest, cr: ChangeRequest) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, snapshot
 from pmo.core.dates import date_out_of_range
 from pmo.core.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
+from pmo.dependencies.ended import ended_note
 from pmo.dependencies.models import (
     OPEN_STATUSES,
     Dependency,
@@ -249,6 +250,13 @@ def create_dependency(*, actor: User, data: dict[str, Any]) -> Dependency:
                 "only the PMO or the manager of one of the two projects may register a dependency"
             )
         )
+    for field, project in (("supplier_project", supplier), ("consumer_project", consumer)):
+        ended = ended_note(project)  # delivered or never will: nothing left to depend on
+        if ended is not None:
+            raise FieldError(
+                field,
+                gettext("%(ended)s: no new dependency is registered on it") % {"ended": ended},
+            )
     _check_acyclic(supplier, consumer)
     dep = Dependency(
         supplier_project=supplier,

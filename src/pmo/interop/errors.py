@@ -17,5 +17,7 @@ class ImportFileError(DomainError):
     status_code = 422
 
     def __init__(self, message: str, *, field: str = "file") -> None:
-        super().__init__(message, errors=[{"field": field, "message": message}])
+        # "file: not an XLSX workbook" reads "not an XLSX workbook" under the field ``file``
+        plain = message.removeprefix(f"{field}: ")
+        super().__init__(message, errors=[{"field": field, "message": plain}])
         self.field = field

@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, DateTime, Pages
+from pmo.core.api import Body, DateTime, Pages, Version
 from pmo.core.errors import NotFoundError
 from pmo.portfolio.access import get_visible_project
 from pmo.resources.selectors import get_scenario
@@ -82,7 +82,7 @@ class TaskOut(Schema):
 
 
 class TaskPatch(Body):
-    version: int
+    version: Version
     name: str | None = None
     duration: int | None = Field(None, ge=0, le=MAX_MINUTES, description="working minutes")
     percent_complete: float | None = Field(None, ge=0, le=100)

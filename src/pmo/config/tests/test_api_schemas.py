@@ -64,3 +64,13 @@ def test_every_json_body_refuses_keys_it_does_not_know() -> None:
     assert len(objects) > len(set(name for _, name in bodies))  # nested ones too (GateIn)
     open_ = sorted(n for n in objects if components[n].get("additionalProperties") is not False)
     assert open_ == []
+
+
+def test_every_operation_documents_its_error_answer() -> None:
+    schema = api.get_openapi_schema()
+    operations = [op for ops in schema["paths"].values() for op in ops.values()]
+    assert len(operations) > 100
+    undocumented = [op["operationId"] for op in operations if "4XX" not in op["responses"]]
+    assert undocumented == []
+    error = schema["components"]["schemas"]["Error"]
+    assert error["required"] == ["detail", "errors"]

@@ -193,7 +193,22 @@ def test_deeply_nested_json_with_a_nul_is_a_4xx(demo: Any) -> None:
     # too deep for the JSON parser (was a RecursionError, a 500), and just deep enough for it
     too_deep = "[" * 100_000 + '"\\u0000"' + "]" * 100_000
     deep = '{"name": ' + "[" * 900 + '"a\\u0000"' + "]" * 900 + "}"
-    for body, status in ((too_deep, 400), (deep, 422)):
-        response = demo.post("/api/v1/projects", body, content_type="application/json")
-        assert response.status_code == status
+    refused = demo.post("/api/v1/projects", too_deep, content_type="application/json")
+    assert (refused.status_code, refused.json()["errors"]) == (
+        422,
+        [{"field": "body", "message": "the request body is not valid JSON"}],
+    )
+    response = demo.post("/api/v1/projects", deep, content_type="application/json")
+    assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "name" + ".0" * 900
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", [0, -3, True, "2", 10**25])
+def test_a_version_that_is_no_row_version_is_a_422_naming_it(demo: Any, version: Any) -> None:
+    # -3 used to be a 409 "your version -3, current version 1", true was taken as 1
+    resource = Resource.objects.order_by("pk").first()
+    refused = _patch(demo, f"/api/v1/resources/{resource.pk}", {"version": version, "fte": "1"})
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["version"]
+    assert Resource.objects.get(pk=resource.pk).version == resource.version

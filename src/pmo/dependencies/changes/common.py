@@ -10,6 +10,7 @@ from django.conf import settings
 
 from pmo.accounts.models import User
 from pmo.audit.services import record
+from pmo.core.errors import FieldError
 from pmo.dependencies import adapters
 from pmo.dependencies.models import ChangeRequest
 from pmo.portfolio.access import can_edit_project
@@ -77,12 +78,32 @@ def source_key(milestone: Milestone | None, task: Task | None) -> str:
     return adapters.source_key(milestone=milestone, task=task)
 
 
+IMPACT_FIELDS = ("milestone", "task", "days")
+"""The request's names of the slipping milestone, task and days (``/impact``)."""
+SLIP_FIELDS = ("slip_milestone", "slip_task", "slip_days")
+"""The same in a change request's body."""
+
+
 def compute_impact(
-    *, milestone: Milestone | None = None, task: Task | None = None, days: int
+    *,
+    milestone: Milestone | None = None,
+    task: Task | None = None,
+    days: int,
+    fields: tuple[str, str, str] = IMPACT_FIELDS,
 ) -> dict[str, Any]:
-    """The what-if: every item that moves when the milestone or task slips ``days``."""
+    """The what-if: every item that moves when the milestone or task slips ``days``.
+
+    An item that cannot slip (done, undated, of an ended project) is a 422 at the field that
+    named it, ``fields[0]`` for a milestone, ``fields[1]`` for a task.
+    """
     net = adapters.load_network()
-    return adapters.analyse(net, source_key(milestone, task), days)
+    try:
+        return adapters.analyse(net, source_key(milestone, task), days)
+    except FieldError as exc:
+        named = {"source": fields[0] if milestone is not None else fields[1], "days": fields[2]}
+        if exc.field not in named:
+            raise
+        raise FieldError(named[exc.field], exc.errors[0]["message"]) from None
 
 
 def origin_project(cr: ChangeRequest) -> Project | None:

@@ -16,6 +16,7 @@ from pmo.audit.services import diff, snapshot
 from pmo.core.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
 from pmo.dependencies.changes.common import (
     AUDITED,
+    SLIP_FIELDS,
     asked_managers,
     audit_change,
     compute_impact,
@@ -104,7 +105,8 @@ def create_change_request(*, actor: User, data: dict[str, Any]) -> ChangeRequest
                 gettext(
                     "only the PMO or the manager of %(project)s may raise a change request on it"
                 )
-                % {"project": project.code}
+                % {"project": project.code},
+                field="project",
             )
         refuse_ended_origin(project)
         program = project.program
@@ -121,7 +123,8 @@ def create_change_request(*, actor: User, data: dict[str, Any]) -> ChangeRequest
                     "only the PMO or the manager of program %(program)s may raise a change "
                     "request on it"
                 )
-                % {"program": program.code}
+                % {"program": program.code},
+                field="program",
             )
     if data.get("type") not in ChangeType.values:
         raise FieldError(
@@ -158,7 +161,7 @@ def create_change_request(*, actor: User, data: dict[str, Any]) -> ChangeRequest
         effort_impact=Decimal(str(data.get("effort_impact") or 0)),
     )
     if days:
-        cr.impact = compute_impact(milestone=milestone, task=task, days=days)
+        cr.impact = compute_impact(milestone=milestone, task=task, days=days, fields=SLIP_FIELDS)
     cr.needs_steering = needs_steering(cr)
     cr.save()
     _set_affected(cr)
@@ -218,7 +221,12 @@ def update_change_request(
         slip_changed = days != locked.slip_days
         locked.slip_days = days
         locked.impact = (
-            compute_impact(milestone=locked.slip_milestone, task=locked.slip_task, days=days)
+            compute_impact(
+                milestone=locked.slip_milestone,
+                task=locked.slip_task,
+                days=days,
+                fields=SLIP_FIELDS,
+            )
             if days
             else {}
         )

@@ -309,7 +309,13 @@ def _apply(actor: User, cr: ChangeRequest, note: str) -> ChangeRequest:
     if cr.slip_days:
         net = adapters.load_network()
         key = source_key(cr.slip_milestone, cr.slip_task)
-        impact = adapters.analyse(net, key, cr.slip_days)
+        try:
+            impact = adapters.analyse(net, key, cr.slip_days)
+        except FieldError as exc:  # done (or ended) since it was approved: nothing to apply
+            raise ConflictError(
+                gettext("%(code)s cannot be applied: %(reason)s")
+                % {"code": cr.code, "reason": exc.errors[0]["message"]}
+            ) from None
         applied = write_impact(actor, net, impact, trace)
         cr.impact = {**impact, "applied": applied}
     before = snapshot(cr, AUDITED)

@@ -287,3 +287,83 @@ def test_program_level_change_request_is_decided_by_the_pmo(
     assert [row["program"] for row in listed["items"]] == ["CORE"]
     client.force_login(users["member"])
     assert "Program CORE" in client.get(f"/change-requests/{cr['id']}/").content.decode()
+
+
+def test_an_item_that_cannot_slip_is_refused_at_the_field_that_named_it(
+    client: Any, users: Any, web: Any
+) -> None:
+    web["build"].actual_date = dt.date(2026, 3, 6)  # done: it slips no more
+    web["build"].save()
+    done = "this item is done or has no date, so it cannot slip any more"
+    impact = client.post(
+        "/api/v1/impact",
+        {"project": "CORE1", "milestone": web["build"].pk, "days": 3},
+        content_type="application/json",
+        headers=auth(users["pm"]),
+    )
+    assert (impact.status_code, impact.json()["errors"]) == (
+        422,
+        [{"field": "milestone", "message": done}],
+    )
+    raised = client.post(
+        "/api/v1/change-requests",
+        {
+            "project": "CORE1",
+            "type": "schedule",
+            "title": "Build slips",
+            "slip_milestone": web["build"].pk,
+            "slip_days": 3,
+        },
+        content_type="application/json",
+        headers=auth(users["pm"]),
+    )
+    assert (raised.status_code, raised.json()["errors"]) == (
+        422,
+        [{"field": "slip_milestone", "message": done}],
+    )
+    assert not ChangeRequest.objects.exists()
+
+
+def test_an_approved_slip_of_an_item_done_since_is_not_applied(users: Any, web: Any) -> None:
+    import pytest
+
+    from pmo.core.errors import ConflictError
+    from pmo.dependencies.changes import create_change_request, transition
+
+    cr = create_change_request(
+        actor=users["pm"],
+        data={
+            "project": "CORE1",
+            "type": "schedule",
+            "title": "Build slips",
+            "slip_milestone": web["build"].pk,
+            "slip_days": 1,
+        },
+    )
+    cr = transition(actor=users["pm"], cr=cr, action="submit")
+    while cr.state != "approved":
+        reviewer = users["member"] if cr.state == "pmo_review" else users["exec"]
+        cr = transition(actor=reviewer, cr=cr, action="approve", note="ok")
+    Milestone.objects.filter(pk=web["build"].pk).update(actual_date=dt.date(2026, 3, 6))
+    with pytest.raises(ConflictError, match=f"{cr.code} cannot be applied: this item is done"):
+        transition(actor=users["pm"], cr=cr, action="apply")
+    cr.refresh_from_db()
+    assert cr.state == "approved"
+    assert Milestone.objects.get(pk=web["integration"].pk).forecast_date == dt.date(2026, 3, 16)
+
+
+def test_raising_a_change_on_a_project_someone_else_manages_names_the_project(
+    client: Any, users: Any, web: Any
+) -> None:
+    refused = client.post(
+        "/api/v1/change-requests",
+        {"project": "APP1", "type": "scope", "title": "Not mine"},
+        content_type="application/json",
+        headers=auth(users["pm"]),
+    )
+    message = "only the PMO or the manager of APP1 may raise a change request on it"
+    assert (refused.status_code, refused.json()) == (
+        403,
+        {"detail": message, "errors": [{"field": "project", "message": message}]},
+    )
+    assert not ChangeRequest.objects.exists()

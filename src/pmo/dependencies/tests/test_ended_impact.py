@@ -172,7 +172,7 @@ def test_a_slip_of_an_ended_project_s_item_is_refused(
     _end(users, chain["plan1"], state)
     with pytest.raises(FieldError) as refused:
         changes.compute_impact(milestone=chain["release"], days=5)
-    assert refused.value.field == "source"
+    assert refused.value.field == "milestone"
     assert refused.value.errors[0]["message"] == (
         f"PLAN1 was {word} on {timezone.localdate().isoformat()}: its milestones, tasks and "
         "gates no longer move"

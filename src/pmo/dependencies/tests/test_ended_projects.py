@@ -321,3 +321,40 @@ def test_a_draft_whose_project_ended_meanwhile_is_not_submitted(
     assert not Notification.objects.filter(change=cr).exists()
     # withdrawing it works
     assert changes.transition(actor=users["pm"], cr=cr, action="withdraw").state == "withdrawn"
+
+
+@pytest.mark.parametrize(
+    ("side", "state", "word"),
+    [
+        ("supplier", ProjectState.CLOSED, "closed"),
+        ("consumer", ProjectState.CANCELLED, "cancelled"),
+    ],
+)
+def test_no_new_dependency_is_registered_on_an_ended_project(
+    client: Any, users: Any, scoped: Any, side: str, state: str, word: str
+) -> None:
+    from pmo.dependencies.models import Dependency
+
+    ended = scoped["core"] if side == "supplier" else scoped["app"]
+    _end(users, ended, state)
+    before = Dependency.objects.count()
+    answer = client.post(
+        "/api/v1/dependencies",
+        {
+            "supplier_project": "CORE1",
+            "supplier_milestone": scoped["golive"].pk,
+            "consumer_project": "APP1",
+            "consumer_milestone": scoped["launch"].pk,
+        },
+        content_type="application/json",
+        headers=auth(users["admin"]),
+    )
+    assert answer.status_code == 422
+    assert answer.json()["errors"] == [
+        {
+            "field": f"{side}_project",
+            "message": f"{ended.code} was {word} on {_today()}: no new dependency is registered "
+            "on it",
+        }
+    ]
+    assert Dependency.objects.count() == before

@@ -59,6 +59,8 @@ FIELD_LABELS = {
     "note": gettext_lazy("Note"),
     "days": gettext_lazy("Slip or added work (working days)"),
     "source": gettext_lazy("Milestone"),
+    "milestone": gettext_lazy("Milestone"),
+    "task": gettext_lazy("Task"),
     "reason": gettext_lazy("Reason"),
     "answer": gettext_lazy("Answer"),
 }

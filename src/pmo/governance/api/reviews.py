@@ -9,7 +9,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, Date, Id, Pages
+from pmo.core.api import Body, Date, Id, Pages, Version
 from pmo.core.errors import NotFoundError
 from pmo.governance import attachments, checklist, selectors, services
 from pmo.governance.api.common import visible_project
@@ -39,7 +39,7 @@ class GateReviewIn(Body):
 
 
 class GateReviewPatch(Body):
-    version: int
+    version: Version
     checks: list[CheckIn] = []
     deliverables: list[DeliverableLinkIn] = []
     scheduled_for: Date | None = None
@@ -47,7 +47,7 @@ class GateReviewPatch(Body):
 
 
 class VersionIn(Body):
-    version: int | None = None
+    version: Version | None = None
 
 
 class ConditionIn(Body):
@@ -64,7 +64,7 @@ class GateDecisionIn(Body):
     waiver_reason: str = ""
     recycle_to: str | None = Field(None, description="phase key for a recycle")
     decided_on: Date | None = None
-    version: int | None = None
+    version: Version | None = None
 
 
 class ConditionOut(Schema):

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, Converted, Date, Id, Pages
+from pmo.core.api import Body, Converted, Date, Id, Pages, Version
 from pmo.core.errors import NotFoundError, PermissionDeniedError
 from pmo.governance import selectors, steering
 from pmo.governance.api.common import visible_project
@@ -27,7 +27,7 @@ class SteeringMeetingIn(Body):
 
 
 class SteeringMeetingPatch(Body):
-    version: int
+    version: Version
     title: str | None = Field(None, min_length=1, max_length=200)
     date: Date | None = None
     window_days: int | None = Field(None, ge=0, le=366)

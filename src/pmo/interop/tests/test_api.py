@@ -65,9 +65,7 @@ def test_xlsx_import_over_the_api_and_permissions(
         422,
         "file: not an XLSX workbook",
     )
-    assert wrong_format.json()["errors"] == [
-        {"field": "file", "message": "file: not an XLSX workbook"}
-    ]
+    assert wrong_format.json()["errors"] == [{"field": "file", "message": "not an XLSX workbook"}]
 
 
 def test_a_workbook_that_unpacks_too_far_is_refused_unread(

@@ -73,7 +73,11 @@ def _check_report(report: StatusReport) -> None:
             )
     if not (report.summary or "").strip():
         errors.append({"field": "summary", "message": _("a summary is required")})
-    if not 0 <= report.percent_complete <= 100:
+    if report.percent_complete is None:  # a PATCH may send null: the column holds none
+        errors.append(
+            {"field": "percent_complete", "message": _("a value is required; null is not allowed")}
+        )
+    elif not 0 <= report.percent_complete <= 100:
         errors.append({"field": "percent_complete", "message": _("must be between 0 and 100")})
     if errors:
         raise ValidationFailed(

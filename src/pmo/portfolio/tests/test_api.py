@@ -245,8 +245,14 @@ def test_status_report_flow(api, users, make_project):
     report = draft.json()
     assert report["state"] == "draft"
     url = f"/api/v1/projects/SR1/status-reports/{report['id']}"
+    emptied = api.patch(url, {"version": report["version"], "percent_complete": None})
+    assert (emptied.status_code, emptied.json()["errors"]) == (
+        422,
+        [{"field": "percent_complete", "message": "a value is required; null is not allowed"}],
+    )
     edited = api.patch(url, {"version": report["version"], "summary": "Edited"})
     assert edited.json()["summary"] == "Edited"
+    assert edited.json()["percent_complete"] == 30
     submitted = api.post(url + "/submit", {"version": edited.json()["version"]})
     assert submitted.json()["state"] == "submitted"
     frozen = api.patch(url, {"version": submitted.json()["version"], "summary": "again"})

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, Date, Id, Pages
+from pmo.core.api import Body, Date, Id, Pages, Version, VersionParam
 from pmo.core.errors import FieldError, NotFoundError
 from pmo.portfolio.access import get_visible_project
 from pmo.resources import calendars, costs, selectors, services
@@ -37,7 +37,7 @@ class AllocationIn(Body):
 
 
 class AllocationPatch(Body):
-    version: int
+    version: Version
     resource_id: Id | None = None
     first: Date | None = None
     last: Date | None = None
@@ -174,7 +174,7 @@ def patch_allocation(request: HttpRequest, pk: int, payload: AllocationPatch) ->
     summary="Remove an allocation",
     operation_id="pmo_resources_api_delete_allocation",
 )
-def delete_allocation(request: HttpRequest, pk: int, version: int) -> Status:
+def delete_allocation(request: HttpRequest, pk: int, version: VersionParam) -> Status:
     user = user_of(request)
     services.delete_allocation(actor=user, allocation=_allocation(user, pk), version=version)
     return Status(204, None)

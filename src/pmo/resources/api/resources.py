@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, Date, Id, Pages
+from pmo.core.api import Body, Date, Id, Pages, Version
 from pmo.resources import selectors, services
 from pmo.resources.access import require_view
 from pmo.resources.api.common import _body_scenario
@@ -44,7 +44,7 @@ class ResourceIn(Body):
 
 
 class ResourcePatch(Body):
-    version: int
+    version: Version
     name: str | None = Field(default=None, max_length=200)
     name_zh: str | None = None
     role: str | None = Field(default=None, max_length=100)

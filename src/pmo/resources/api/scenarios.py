@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, Date, Id, Pages
+from pmo.core.api import Body, Date, Id, Pages, Version
 from pmo.portfolio.access import get_visible_project
 from pmo.resources import compare, refresh, selectors, services
 from pmo.resources.access import require_view
@@ -62,7 +62,7 @@ class ScenarioOut(Schema):
 
 
 class VersionIn(Body):
-    version: int | None = None
+    version: Version | None = None
 
 
 class CommitOut(Schema):

@@ -1,0 +1,63 @@
+"""What the API answers a client that is not signed in, or whose body is not JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from pmo.accounts.services import create_token
+
+SIGN_IN = "authentication required: sign in or send 'Authorization: Bearer <token>'"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer expired-or-wrong"}])
+def test_a_write_without_a_valid_token_or_session_is_told_to_sign_in(headers: Any) -> None:
+    # it used to be "CSRF check Failed" (403): the session check ran CSRF before anything else
+    client = Client(enforce_csrf_checks=True)
+    answer = client.post(
+        "/api/v1/org-units", "{}", content_type="application/json", headers=headers
+    )
+    assert (answer.status_code, answer.json()) == (401, {"detail": SIGN_IN, "errors": []})
+
+
+@pytest.mark.django_db
+def test_a_signed_in_session_still_needs_the_csrf_token(users: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["admin"])
+    body = '{"code": "NEW", "name": "New unit", "kind": "team"}'
+    refused = client.post("/api/v1/org-units", body, content_type="application/json")
+    assert (refused.status_code, refused.json()["detail"]) == (403, "CSRF check Failed")
+    client.get("/")  # the page sets the CSRF cookie, as in the browser
+    token = client.cookies["csrftoken"].value
+    made = client.post(
+        "/api/v1/org-units", body, content_type="application/json", headers={"X-CSRFToken": token}
+    )
+    assert made.status_code == 201, made.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ('{"code": "x"', "application/json"),  # cut off
+        (b"\xff\xfe{}", "application/json"),  # not UTF-8
+        ("code=x&name=y", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_a_body_that_is_not_json_is_a_422_naming_the_body(
+    client: Any, users: Any, body: Any, content_type: str
+) -> None:
+    token = create_token(username=users["admin"].username)
+    answer = client.post(
+        "/api/v1/org-units",
+        body,
+        content_type=content_type,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 422
+    assert answer.json()["errors"] == [
+        {"field": "body", "message": "the request body is not valid JSON"}
+    ]
