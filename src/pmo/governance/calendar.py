@@ -11,6 +11,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from pmo.accounts.models import User
+from pmo.governance.ended import closure_gates
 from pmo.governance.models import (
     GateDefinition,
     GateReview,
@@ -19,7 +20,7 @@ from pmo.governance.models import (
     ReviewState,
 )
 from pmo.portfolio.access import visible_projects
-from pmo.portfolio.models import Project
+from pmo.portfolio.models import ENDED_STATES, Project
 
 __all__ = [
     "CalendarDay",
@@ -75,6 +76,15 @@ def gate_calendar_rows(
         )
         # passed before a recycle reset is not possible; defensive
         .filter(gate__order__gt=F("lifecycle__current_phase__order"))
+        # a project closed by hand keeps its lifecycle for its closure gate only, once that
+        # is its next gate (ADR 0002): nothing else of it will be reviewed
+        .exclude(
+            Q(lifecycle__project__state__in=ENDED_STATES)
+            & ~Q(
+                gate_id__in=closure_gates().values("pk"),
+                gate__order=F("lifecycle__current_phase__order") + 1,
+            )
+        )
         .filter(forecast__lte=end)
         .filter(
             Q(forecast__gte=start)

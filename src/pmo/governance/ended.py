@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from pmo.core.errors import ConflictError
@@ -36,6 +37,7 @@ __all__ = [
     "check_lifecycle_start",
     "check_outcome",
     "check_review_request",
+    "closure_gates",
     "is_closure_gate",
     "review_refusal",
     "still_on_agenda",
@@ -63,6 +65,15 @@ def is_closure_gate(gate: GateDefinition) -> bool:
     category *closed*: passing it closes the project."""
     later = PhaseDefinition.objects.filter(template_id=gate.template_id, order__gte=gate.order)
     return list(later.values_list("order", "category")) == [(gate.order, Phase.CLOSED)]
+
+
+def closure_gates() -> QuerySet[GateDefinition]:
+    """The gates :func:`is_closure_gate` accepts, as a query (for lists filtered in SQL)."""
+    phases = PhaseDefinition.objects.filter(template_id=OuterRef("template_id"))
+    return GateDefinition.objects.filter(
+        Exists(phases.filter(order=OuterRef("order"), category=Phase.CLOSED)),
+        ~Exists(phases.filter(order__gt=OuterRef("order"))),
+    )
 
 
 def _closure_left(project: Project, gate: GateDefinition) -> bool:

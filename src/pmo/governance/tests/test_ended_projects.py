@@ -383,3 +383,27 @@ def test_the_decision_form_shows_the_refusal(client, users, governed):
     assert 'id="decision-errors"' in page
     assert "project WEB3 is Closed: it takes no further gate decision" in page
     assert _footprint(project) == before
+
+
+def test_the_gate_calendar_keeps_only_the_closure_gate_of_a_project_closed_by_hand(
+    users, governed
+):
+    from pmo.governance.calendar import gate_calendar_rows
+
+    # given a project in its first phase (gates G1..G3 ahead) and one in execution (G3 ahead)
+    early, late = governed(code="CAL1"), governed(code="CAL2")
+    pass_gate(users, late, START)
+    pass_gate(users, late, START)
+    window = (START - dt.timedelta(days=400), START + dt.timedelta(days=4000))
+
+    def listed() -> set[tuple[str, str]]:
+        rows = gate_calendar_rows(users["admin"], *window, today=START)
+        return {(r.lifecycle.project.code, r.gate.code) for r in rows}
+
+    assert {("CAL1", "G1"), ("CAL1", "G3"), ("CAL2", "G3")} <= listed()
+    # when the PMO closes both by hand
+    _end(users, early)
+    _end(users, late)
+    # then only the closure gate that is next stays on the calendar (its review is still
+    # taken); nothing of the project closed early will be reviewed any more
+    assert {row for row in listed() if row[0] in ("CAL1", "CAL2")} == {("CAL2", "G3")}
