@@ -85,10 +85,13 @@ def test_an_id_in_the_address_no_database_holds_is_not_found(demo: Any) -> None:
                 continue
             url = _fill(path.replace("{" + parameter["name"] + "}", str(HUGE)), code)
             response = demo.get(url)
-            probed.append((path, response.status_code, response.json()["detail"]))
+            # with one id in the address the answer names it (with two, the other may be
+            # missing first: no review 1 of P0001 before its deliverable 10**25)
+            alone = sum(p["in"] == "path" and _is_integer(p) for p in parameters) == 1
+            probed.append((path, response.status_code, response.json()["detail"], alone))
     assert len(probed) >= 10
     assert [p for p in probed if p[1] != 404] == []
-    assert [p for p in probed if str(HUGE) not in p[2]] == []  # the answer names the id
+    assert [p for p in probed if p[3] and str(HUGE) not in p[2]] == []
 
 
 @pytest.mark.django_db
