@@ -385,9 +385,7 @@ def test_the_decision_form_shows_the_refusal(client, users, governed):
     assert _footprint(project) == before
 
 
-def test_the_gate_calendar_keeps_only_the_closure_gate_of_a_project_closed_by_hand(
-    users, governed
-):
+def test_the_gate_calendar_keeps_only_the_closure_gate_of_a_project_closed_by_hand(users, governed):
     from pmo.governance.calendar import gate_calendar_rows
 
     # given a project in its first phase (gates G1..G3 ahead) and one in execution (G3 ahead)
