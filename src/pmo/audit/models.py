@@ -14,6 +14,12 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("deleted")
     SUBMIT = "submit", _("submitted")
     REVISE = "revise", _("revised")
+    # the steps of a change request (``dependencies``), recorded under their own names
+    APPROVE = "approve", pgettext_lazy("audit action", "approved")
+    REJECT = "reject", pgettext_lazy("audit action", "rejected")
+    WITHDRAW = "withdraw", pgettext_lazy("audit action", "withdrawn")
+    APPLY = "apply", pgettext_lazy("audit action", "applied")
+    SKIP = "skip", pgettext_lazy("audit action", "review skipped")
 
 
 class AuditEvent(models.Model):

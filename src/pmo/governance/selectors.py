@@ -34,7 +34,7 @@ from pmo.governance.models import (
 from pmo.governance.reviews import AgendaKind, GateDecision, ref_codes, render_refs
 from pmo.governance.services import can_decide
 from pmo.portfolio.access import can_edit_project
-from pmo.portfolio.models import Project
+from pmo.portfolio.models import Project, ProjectState
 
 __all__ = [
     "AgendaPage",
@@ -184,7 +184,9 @@ class StoppedAt:
     phase: PhaseDefinition
     day: dt.date | None
     decision: GateDecision | None
-    """The Stop decision, ``None`` when the project was cancelled by hand."""
+    """The Stop decision, ``None`` when the project was cancelled (or closed) by hand."""
+    closed: bool = False
+    """Closed by hand before its closure gate (not cancelled)."""
 
 
 def stopped_at(lifecycle: ProjectLifecycle) -> StoppedAt | None:
@@ -205,7 +207,8 @@ def stopped_at(lifecycle: ProjectLifecycle) -> StoppedAt | None:
     gate = GateDefinition.objects.filter(
         template_id=lifecycle.template_id, order=lifecycle.current_phase.order + 1
     ).first()
-    return StoppedAt(gate, lifecycle.current_phase, last.left_on if last else None, None)
+    closed = lifecycle.project.state == ProjectState.CLOSED
+    return StoppedAt(gate, lifecycle.current_phase, last.left_on if last else None, None, closed)
 
 
 def phase_rows(lifecycle: ProjectLifecycle, today: dt.date | None = None) -> list[PhaseRow]:

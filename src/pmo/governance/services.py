@@ -181,17 +181,31 @@ def _close_conditions_of_cancelled(actor: User | None, project: Project, day: dt
 def stop_cancelled_lifecycle(*, actor: User | None, project: Project, day: dt.date) -> None:
     """A project set to *Cancelled* by hand (not by a Stop decision) stops its lifecycle the
     same way a Stop does: the phase it is in ends on ``day``, open review requests are
-    withdrawn, and the gate calendar and status center no longer expect its gates."""
-    if project.state != ProjectState.CANCELLED:
+    withdrawn, and the gate calendar and status center no longer expect its gates.
+
+    A project *Closed* by hand stops it the same way unless its next gate is the closure gate,
+    which it may still pass (ADR 0002): no other gate of a closed project will be reviewed,
+    so none is left "next" on the status center or the project page. Its gate conditions stay
+    owed (a closed project delivered); a cancelled project's are closed.
+    """
+    if project.state == ProjectState.CANCELLED:
+        _close_conditions_of_cancelled(actor, project, day)
+    elif project.state != ProjectState.CLOSED:
         return
-    _close_conditions_of_cancelled(actor, project, day)
     lifecycle = (
         ProjectLifecycle.objects.select_for_update()
         .filter(project=project, state=LifecycleState.ACTIVE)
+        .select_related("current_phase")
         .first()
     )
     if lifecycle is None:  # no lifecycle, or a Stop decision stopped it already
         return
+    if project.state == ProjectState.CLOSED:
+        following = governance_models.GateDefinition.objects.filter(
+            template_id=lifecycle.template_id, order=lifecycle.current_phase.order + 1
+        ).first()
+        if following is not None and ended.is_closure_gate(following):
+            return
     PhaseEntry.objects.filter(lifecycle=lifecycle, left_on__isnull=True).update(left_on=day)
     withdrawn = GateReview.objects.filter(lifecycle=lifecycle, state=ReviewState.REQUESTED)
     for review in withdrawn:
@@ -287,12 +301,13 @@ def request_review(
     """Ask for the review of the project's next gate (the PM or the PMO)."""
     lifecycle = _locked_lifecycle(project.pk)
     require_edit(actor, lifecycle.project)
-    if lifecycle.state != LifecycleState.ACTIVE:  # stopped (cancelled) or completed (closed)
+    # an ended project says so in its own state ("is Cancelled"), not its lifecycle's
+    ended.check_review_request(lifecycle.project, lifecycle.next_gate)
+    if lifecycle.state != LifecycleState.ACTIVE:  # stopped or completed
         raise ConflictError(
             _("project %(project)s is %(state)s: no gate is left")
             % {"project": project.code, "state": lifecycle.get_state_display()}
         )
-    ended.check_review_request(lifecycle.project, lifecycle.next_gate)  # e.g. closed by hand
     gate = lifecycle.next_gate
     if gate is None:
         raise ConflictError(

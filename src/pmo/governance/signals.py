@@ -23,7 +23,8 @@ def _project_saved(
 
 
 def _project_ended(sender: Any, project: Any, actor: Any, day: Any, **kwargs: Any) -> None:
-    """A project cancelled outside a gate decision (by hand) stops its lifecycle; the
+    """A project cancelled (or closed before its closure gate) outside a gate decision, by
+    hand, stops its lifecycle; the
     agendas of meetings not held yet say which of their lines it made moot (a Stop decision
     or by hand)."""
     from pmo.governance.services import stop_cancelled_lifecycle

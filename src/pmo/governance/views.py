@@ -19,7 +19,13 @@ from pmo.core.models import as_id
 from pmo.governance import ended, selectors, services
 from pmo.governance.ended import ProjectEndedError
 from pmo.governance.forms import ReviewRequestForm
-from pmo.governance.models import GateCondition, LifecycleTemplate, ReviewState
+from pmo.governance.models import (
+    GateCondition,
+    LifecycleState,
+    LifecycleTemplate,
+    ProjectLifecycle,
+    ReviewState,
+)
 from pmo.portfolio.access import get_visible_project
 
 
@@ -119,10 +125,13 @@ def review_create(request: HttpRequest, code: str) -> HttpResponse:
             scheduled_for=form.cleaned_data["scheduled_for"],
             notes=form.cleaned_data["notes"],
         )
-    except ProjectEndedError as exc:  # said in the form, which keeps what was typed
-        form.add_error(None, exc.message)
+    except ProjectEndedError as exc:
         project.refresh_from_db()
-        return _lifecycle_page(request, project, form, status=409)
+        if ProjectLifecycle.objects.filter(project=project, state=LifecycleState.ACTIVE).exists():
+            form.add_error(None, exc.message)  # said in the form, which keeps what was typed
+            return _lifecycle_page(request, project, form, status=409)
+        messages.error(request, exc.message)  # the page offers no form any more
+        return redirect("governance:lifecycle_detail", code=project.code)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("governance:lifecycle_detail", code=project.code)

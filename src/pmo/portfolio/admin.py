@@ -36,6 +36,14 @@ class ProjectAdmin(admin.ModelAdmin):
     raw_id_fields = ("sponsor", "manager")
     readonly_fields = ("version",)
 
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # Ending a project has consequences (allocations released, change requests withdrawn,
+        # the lifecycle stopped, managers told) that only its own edit page and the API set
+        # off: the admin's plain save would skip them all.
+        if obj is not None:
+            return (*self.readonly_fields, "state")
+        return self.readonly_fields
+
 
 @admin.register(StatusReport)
 class StatusReportAdmin(admin.ModelAdmin):

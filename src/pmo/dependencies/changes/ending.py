@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import Role, User
@@ -34,6 +34,12 @@ __all__ = ["WITHDRAWN_WHEN_ENDED", "ended_step_note", "withdraw_for_ended_projec
 #: Every state before *applied* that is not final: a draft, the three reviews, and approved
 #: (an approved change never applied to a project that ended will not be applied).
 WITHDRAWN_WHEN_ENDED = (ChangeState.DRAFT, *PENDING_STATES, ChangeState.APPROVED)
+
+#: Why the audit trail says a request was withdrawn, read in the reader's language.
+ENDED_REASONS: dict[str, str] = {
+    ProjectState.CANCELLED: gettext_noop("its project was cancelled"),
+    ProjectState.CLOSED: gettext_noop("its project was closed"),
+}
 
 
 def _raised_on(project: Project) -> Q:
@@ -107,7 +113,8 @@ def withdraw_for_ended_project(*, actor: User | None, project: Project, day: dt.
             note="",  # read in the reader's language: ended_step_note()
         )
         # a withdrawal (the audit's action names are short), with what ended the request
-        changes = {**diff(before, snapshot(cr, AUDITED)), "ended": [None, str(project.state)]}
+        why = ENDED_REASONS.get(str(project.state), ENDED_REASONS[ProjectState.CLOSED])
+        changes = {**diff(before, snapshot(cr, AUDITED)), "reason": [None, why]}
         audit_change(actor, ChangeAction.WITHDRAW, cr, changes)
         notify(
             [u for u in told if u is not None and (actor is None or u.pk != actor.pk)],

@@ -106,9 +106,18 @@ def test_cancelling_a_project_withdraws_every_open_request_raised_on_it(
     )
     affected = {scoped[k].pk for k in ("core", "app", "web", "loans")}
     assert {e.scope for e in events} == {f"project:{pk}" for pk in affected}
-    assert {(e.actor, e.changes["state"][1], e.changes["ended"][1]) for e in events} == {
-        (users["member"], "withdrawn", "cancelled")
+    assert {(e.actor, e.changes["state"][1], e.changes["reason"][1]) for e in events} == {
+        (users["member"], "withdrawn", "its project was cancelled")
     }
+    # and the project's history reads it in words, in the reader's language
+    from django.utils import translation
+
+    from pmo.audit.display import shown_events
+
+    with translation.override("zh-hans"):
+        shown = shown_events([events[0]])[0]
+        assert shown.event.get_action_display() == "已撤回"
+        assert ("原因", "其项目已取消") in {(c.label, c.after) for c in shown.changes}
     assert events[0].changes["state"][0] == "steering_review"
     # the requester, whoever was asked to review it and the managers asked for their answer
     # are told; the member who cancelled is not

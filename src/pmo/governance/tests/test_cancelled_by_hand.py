@@ -32,10 +32,28 @@ def test_cancelling_by_hand_stops_the_lifecycle_and_withdraws_its_review(
     assert not PhaseEntry.objects.filter(lifecycle=lifecycle, left_on__isnull=True).exists()
 
 
-def test_closing_or_holding_by_hand_leaves_the_lifecycle_running(users: Any, governed: Any) -> None:
-    for code, state in (("HC2", ProjectState.CLOSED), ("HC3", ProjectState.ON_HOLD)):
-        lifecycle = _cancel(users, governed(code=code), state)
-        assert lifecycle.state == LifecycleState.ACTIVE, state
+def test_holding_by_hand_leaves_the_lifecycle_running(users: Any, governed: Any) -> None:
+    lifecycle = _cancel(users, governed(code="HC3"), ProjectState.ON_HOLD)
+    assert lifecycle.state == LifecycleState.ACTIVE
+
+
+def test_closing_by_hand_before_the_closure_gate_stops_the_lifecycle_as_closed(
+    users: Any, governed: Any
+) -> None:
+    from pmo.governance.selectors import stopped_at
+
+    # given a project in its first phase with its G1 review requested
+    project = governed(code="HC2")
+    review = services.request_review(actor=users["pm"], project=project)
+    # when the PMO closes it by hand (G1, G2 and the closure gate G3 not passed)
+    lifecycle = _cancel(users, project, ProjectState.CLOSED)
+    # then no gate of it is expected any more: stopped, review withdrawn, nothing next
+    assert lifecycle.state == LifecycleState.STOPPED
+    assert lifecycle.next_gate is None and lifecycle.next_gate_due is None
+    review.refresh_from_db()
+    assert review.state == ReviewState.WITHDRAWN
+    stopped = stopped_at(lifecycle)
+    assert stopped is not None and (stopped.gate.code, stopped.closed) == ("G1", True)
 
 
 def test_a_stop_decision_is_not_stopped_twice(users: Any, governed: Any) -> None:

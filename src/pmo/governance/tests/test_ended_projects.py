@@ -42,6 +42,14 @@ def _end(users: Any, project: Any, state: str = ProjectState.CLOSED) -> Project:
     )
 
 
+def _end_quietly(project: Any, state: str = ProjectState.CLOSED) -> None:
+    """The project's state written without the ``project_ended`` signal: a project loaded
+    ended, or closed before its open reviews were withdrawn on closure; the services' checks
+    still guard it."""
+    Project.objects.filter(pk=project.pk).update(state=state)
+    project.refresh_from_db()
+
+
 def _footprint(project: Any) -> dict[str, Any]:
     """What a refused request must leave as it was."""
     lifecycle = ProjectLifecycle.objects.filter(project=project).first()
@@ -72,7 +80,8 @@ def _api(client: Any, user: str, method: str, url: str, body: dict[str, Any]) ->
 
 
 def test_a_project_closed_by_hand_takes_no_new_review_request(users, governed):
-    # closing by hand leaves the lifecycle running: its next gate was still open to review
+    # closing by hand before the closure gate stops the lifecycle; the refusal names the
+    # project's state, not its lifecycle's
     project = governed(code="END1")
     _end(users, project)
     before = _footprint(project)
@@ -90,16 +99,21 @@ def test_a_cancelled_project_was_refused_already_by_its_stopped_lifecycle(users,
     pass_gate(users, project, START)  # its closure gate is next: no exception for a cancelled one
     _end(users, project, ProjectState.CANCELLED)
     before = _footprint(project)
-    with pytest.raises(ConflictError, match=r"^project END0 is Stopped: no gate is left$"):
+    with pytest.raises(ConflictError, match=r"^project END0 is Cancelled: it takes no new gate "):
         services.request_review(actor=users["pm"], project=project)
     assert _footprint(project) == before
 
 
 def test_an_open_review_of_a_project_closed_by_hand_is_not_decided(users, governed):
-    # given a review of G1 requested and ready, then the project closed by hand
+    # closing by hand withdraws it (its lifecycle stops)
+    withdrawn = governed(code="END9")
+    open_ = services.request_review(actor=users["pm"], project=withdrawn)
+    _end(users, withdrawn)
+    assert GateReview.objects.get(pk=open_.pk).state == ReviewState.WITHDRAWN
+    # given a review of G1 requested and ready, of a project that ended without the signal
     project = governed(code="END2")
     review = tick_all(users, services.request_review(actor=users["pm"], project=project))
-    _end(users, project)
+    _end_quietly(project)
     before = _footprint(project)
     # when the executive decides it: a Go would set the project active again
     with pytest.raises(ProjectEndedError, match=r"^project END2 is Closed: it takes no further "):
@@ -259,7 +273,7 @@ def test_the_api_refuses_a_review_request_and_a_decision_with_the_project_named(
 ):
     project = governed(code="API1")
     review = tick_all(users, services.request_review(actor=users["pm"], project=project))
-    _end(users, project)
+    _end_quietly(project)
     before = _footprint(project)
     decided = _api(
         client,
@@ -345,11 +359,21 @@ def test_the_outcome_form_shows_the_refusal_at_the_project_field(client, users, 
 
 
 def test_the_review_request_form_shows_the_refusal(client, users, governed):
-    # given the lifecycle page opened while the project ran, then the project closed
-    project = governed(code="WEB2")
+    # closed by hand in its first phase: the lifecycle stops, the page says so and the
+    # refusal of a request sent from an older page is a message
+    stopped = governed(code="WEB4")
     client.force_login(users["pm"])
+    _end(users, stopped)
+    answer = client.post("/projects/WEB4/gate-reviews/new/", {"notes": "x"}, follow=True)
+    page = answer.content.decode()
+    assert "project WEB4 is Closed: it takes no new gate review" in page
+    assert "closed by hand before its remaining gates" in page
+    assert 'id="request-review"' not in page
+    # given the lifecycle page opened while the project ran, then the project closed (as
+    # data loaded ended: its lifecycle still runs)
+    project = governed(code="WEB2")
     assert 'id="request-review"' in client.get("/projects/WEB2/lifecycle/").content.decode()
-    _end(users, project)
+    _end_quietly(project)
     before = _footprint(project)
     # when the form is sent
     response = client.post(
@@ -371,7 +395,7 @@ def test_the_review_request_form_shows_the_refusal(client, users, governed):
 def test_the_decision_form_shows_the_refusal(client, users, governed):
     project = governed(code="WEB3")
     review = tick_all(users, services.request_review(actor=users["pm"], project=project))
-    _end(users, project, ProjectState.CLOSED)
+    _end_quietly(project, ProjectState.CLOSED)
     before = _footprint(project)
     client.force_login(users["exec"])
     response = client.post(

@@ -214,7 +214,7 @@ def test_stop_cancels_the_project_with_its_reason(users, governed):
         None,
     )
     assert PhaseEntry.objects.filter(lifecycle=lifecycle, left_on__isnull=True).count() == 0
-    with pytest.raises(ConflictError, match="Stopped"):
+    with pytest.raises(ConflictError, match="is Cancelled: it takes no new gate review"):
         services.request_review(actor=users["pm"], project=project)
 
 

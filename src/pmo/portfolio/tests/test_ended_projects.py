@@ -196,3 +196,16 @@ def test_a_cancelled_projects_report_offers_neither_submit_nor_correction(
     for report in (draft, done):
         page = client.get(f"/projects/KILL/reports/{report.pk}/").content.decode()
         assert "/submit/" not in page and "new revision" not in page
+
+
+def test_the_admin_does_not_end_a_project_behind_the_services_back(client, users, make_project):
+    # its plain save would skip releasing allocations, withdrawing change requests, ...
+    project = make_project(code="ADM1")
+    client.force_login(users["admin"])
+    users["admin"].is_staff = users["admin"].is_superuser = True
+    users["admin"].save()
+    page = client.get(f"/admin/portfolio/project/{project.pk}/change/").content.decode()
+    assert 'name="state"' not in page  # shown, not editable
+    assert 'name="name"' in page
+    added = client.get("/admin/portfolio/project/add/").content.decode()
+    assert 'name="state"' in added
