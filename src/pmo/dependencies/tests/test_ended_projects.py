@@ -120,16 +120,18 @@ def test_the_what_if_page_says_an_ended_project_s_items_no_longer_move_and_the_f
     _end(users, scoped["core"], ProjectState.CANCELLED)
     client.force_login(users["pm"])
     message = f"CORE1 was cancelled on {_today()}: no change request can be raised on it"
-    # the what-if says why there is nothing to analyse, and offers no raise form
-    page = client.get(
-        f"/impact/?project=CORE1&source=milestone&milestone={scoped['build'].pk}&days=12"
-    ).content.decode()
-    assert 'id="impact-projects"' not in page
-    assert 'id="raise-change"' not in page
-    assert (
-        f'<div class="flash error">Milestone: CORE1 was cancelled on {_today()}: its '
+    # the what-if says why there is nothing to analyse, as soon as the project is chosen, and
+    # offers nothing to choose, analyse or raise
+    notice = (
+        f'<div class="flash error">CORE1 was cancelled on {_today()}: its '
         "milestones, tasks and gates no longer move</div>"
-    ) in page
+    )
+    for query in ("", f"&source=milestone&milestone={scoped['build'].pk}&days=12"):
+        page = client.get(f"/impact/?project=CORE1{query}").content.decode()
+        assert notice in page
+        assert 'id="impact-projects"' not in page
+        assert 'id="raise-change"' not in page
+        assert 'id="impact-source"' not in page
     # a form posted from a page read before the cancellation: the project field has the error
     before = _change_rows()
     posted = client.post(
@@ -358,3 +360,10 @@ def test_no_new_dependency_is_registered_on_an_ended_project(
         }
     ]
     assert Dependency.objects.count() == before
+    # and the register's form does not offer it
+    client.force_login(users["admin"])
+    form = client.get("/dependencies/").content.decode().split('name="supplier_project"')[1]
+    options = form.split("</select>")[0]
+    assert f'<option value="{ended.code}"' not in options
+    running = "APP1" if side == "supplier" else "CORE1"
+    assert f'<option value="{running}"' in options

@@ -206,6 +206,10 @@ def test_the_request_page_shows_the_system_step_and_the_agenda_line_says_withdra
     assert '<td data-testid="step-actor">—</td>' in row
     assert "<td>Withdraw (the project ended)</td>" in row
     assert f"CORE1 was cancelled on {_today()}" in row
+    # nobody is waited for any more: no "not answered", no "no answer yet"
+    summary = page.split('data-testid="responses-summary">')[1].split("</strong>")[0]
+    assert "not answered" not in summary
+    assert "no answer yet" not in page.split('id="responses"')[1]
     with translation.override("zh-hans"):
         client.cookies["pmo_language"] = "zh-hans"
         chinese = client.get(f"/change-requests/{cr.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")

@@ -125,6 +125,10 @@ def _change_page(
     seen = selectors.visible_change_impact(user, cr)
     rows = responses.response_rows(user, cr, seen.affected)
     counts = responses.rows_counts(rows)
+    # once decided or withdrawn nobody is waited for: no "not answered" any more
+    answers_closed = cr.state in (ChangeState.WITHDRAWN, ChangeState.REJECTED, ChangeState.APPLIED)
+    if answers_closed:
+        counts = {**counts, "unanswered": 0}
     steps = list(cr.steps.select_related("actor__person"))
     for step in steps:
         step.shown_note = changes.step_note(cr, step)  # type: ignore[attr-defined]
@@ -135,6 +139,7 @@ def _change_page(
             "responses": rows,
             "response_counts": counts,
             "response_summary": responses.summary_text(counts),
+            "answers_closed": answers_closed,
             "answering": answering or {},
             "cr": cr,
             "impact_projects": selectors.impact_projects(seen.impact),

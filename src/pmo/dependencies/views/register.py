@@ -22,7 +22,7 @@ from pmo.dependencies.models import Criticality, DependencyStatus, DependencyTyp
 from pmo.dependencies.network import network_svg
 from pmo.dependencies.views.common import field_message, not_a_number, or_404
 from pmo.portfolio.access import can_edit_project, visible_projects
-from pmo.portfolio.models import Milestone
+from pmo.portfolio.models import ENDED_STATES, Milestone
 
 __all__ = [
     "dependency_create",
@@ -117,7 +117,11 @@ def _dependency_page(request: HttpRequest, form: dict[str, str], status: int = 2
             "criticalities": Criticality.choices,
             "form": form,
             "form_projects": [
-                (p.code, p.display_name) for p in visible_projects(user).order_by("code")[:1000]
+                (p.code, p.display_name)
+                # an ended project takes no new dependency: not offered
+                for p in visible_projects(user)
+                .exclude(state__in=ENDED_STATES)
+                .order_by("code")[:1000]
             ],
             "supplier_groups": selectors.endpoint_choices(user, form.get("supplier_project", "")),
             "consumer_groups": selectors.endpoint_choices(user, form.get("consumer_project", "")),

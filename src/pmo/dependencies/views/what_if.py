@@ -50,6 +50,13 @@ def impact_page(
             project = services.find_project(user, code)
         except NotFoundError:
             error = _("no project with code %(code)s") % {"code": code}
+    ended_note = ended.ended_note(project)
+    if ended_note is not None and not raising:
+        # closed or cancelled: nothing of it slips any more, so nothing to choose or raise
+        error = _("%(ended)s: its milestones, tasks and gates no longer move") % {
+            "ended": ended_note
+        }
+        project = None
     if project is not None:
         milestones = list(
             Milestone.objects.filter(project=project, actual_date__isnull=True).order_by(
