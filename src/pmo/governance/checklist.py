@@ -19,7 +19,12 @@ from pmo.governance.models import GateCriterion, GateDeliverable, GateReview, Re
 from pmo.governance.services import _locked_review, _scope
 from pmo.portfolio.access import require_edit
 
-__all__ = ["prepare_review", "unmet_requirements", "unmet_requirements_shown"]
+__all__ = [
+    "prepare_review",
+    "unmet_requirements",
+    "unmet_requirements_shown",
+    "waived_shown",
+]
 
 
 LINK_MAX_LENGTH = 200
@@ -176,3 +181,23 @@ def unmet_requirements_shown(review: GateReview) -> list[str]:
     return [_("criterion: %(text)s") % {"text": c.display_text} for c in criteria] + [
         _("deliverable: %(name)s") % {"name": d.display_name} for d in deliverables
     ]
+
+
+def waived_shown(review: GateReview, waived: list[str]) -> list[str]:
+    """A decision's waived requirements (recorded in English, :func:`unmet_requirements`)
+    in the active language, names as the review's own criteria and deliverables read;
+    anything else recorded is shown as it is."""
+    criteria = {c.criterion.text: c.criterion for c in review.checks.select_related("criterion")}
+    deliverables = {
+        d.deliverable.name: d.deliverable for d in review.deliverables.select_related("deliverable")
+    }
+    shown = []
+    for entry in waived:
+        kind, _sep, name = entry.partition(": ")
+        if kind == "criterion" and name in criteria:
+            shown.append(_("criterion: %(text)s") % {"text": criteria[name].display_text})
+        elif kind == "deliverable" and name in deliverables:
+            shown.append(_("deliverable: %(name)s") % {"name": deliverables[name].display_name})
+        else:
+            shown.append(entry)
+    return shown

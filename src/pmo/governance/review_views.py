@@ -297,6 +297,7 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
             "requested_by_name": _person_name(review.requested_by),
             "conditions": list(decision.conditions.select_related("owner")) if decision else [],
             "unmet": checklist.unmet_requirements_shown(review),
+            "waived": checklist.waived_shown(review, decision.waived) if decision else [],
             "can_prepare": review.state == ReviewState.REQUESTED
             and can_edit_project(user, project),
             "can_decide": selectors.can_decide_review(user, review),

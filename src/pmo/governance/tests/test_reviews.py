@@ -78,6 +78,15 @@ def test_a_waiver_needs_a_reason_and_is_recorded(users, governed):
     ]
     project.refresh_from_db()
     assert (lifecycle_of(project).current_phase.key, project.phase) == ("planning", "planning")
+    # the review page names what was waived in the reader's language
+    from django.utils import translation
+
+    from pmo.governance.checklist import waived_shown
+
+    with translation.override("zh-hans"):
+        shown = waived_shown(review, decision.waived)
+    assert [s.split("：")[0] for s in shown] == ["标准", "标准", "交付物"]
+    assert waived_shown(review, ["something else"]) == ["something else"]
 
 
 def test_only_the_deciders_of_the_gate_decide(users, governed):
