@@ -64,7 +64,7 @@ __all__ = [
     "refresh_next_gate",
     "request_review",
     "start_lifecycle",
-    "stop_cancelled_lifecycle",
+    "stop_ended_lifecycle",
     "withdraw_review",
 ]
 
@@ -178,7 +178,7 @@ def _close_conditions_of_cancelled(actor: User | None, project: Project, day: dt
         _refresh(lifecycle)
 
 
-def stop_cancelled_lifecycle(*, actor: User | None, project: Project, day: dt.date) -> None:
+def stop_ended_lifecycle(*, actor: User | None, project: Project, day: dt.date) -> None:
     """A project set to *Cancelled* by hand (not by a Stop decision) stops its lifecycle the
     same way a Stop does: the phase it is in ends on ``day``, open review requests are
     withdrawn, and the gate calendar and status center no longer expect its gates.

@@ -27,11 +27,11 @@ def _project_ended(sender: Any, project: Any, actor: Any, day: Any, **kwargs: An
     hand, stops its lifecycle; the
     agendas of meetings not held yet say which of their lines it made moot (a Stop decision
     or by hand)."""
-    from pmo.governance.services import stop_cancelled_lifecycle
+    from pmo.governance.services import stop_ended_lifecycle
     from pmo.governance.steering import follow_cancelled_project
     from pmo.portfolio.models import ProjectState
 
-    stop_cancelled_lifecycle(actor=actor, project=project, day=day)
+    stop_ended_lifecycle(actor=actor, project=project, day=day)
     if project.state == ProjectState.CANCELLED:
         follow_cancelled_project(project=project, day=day)
 

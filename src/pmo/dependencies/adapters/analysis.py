@@ -17,15 +17,26 @@ from pmo.portfolio.models import ENDED_STATES, Project
 __all__ = ["analyse", "breached_dependencies", "critical_chain", "pushed_across"]
 
 
-def analyse(net: PortfolioNetwork, key: str, days: int) -> dict[str, Any]:
-    """What moves when the item ``key`` slips ``days`` working days (JSON-ready)."""
+def analyse(
+    net: PortfolioNetwork,
+    key: str,
+    days: int,
+    *,
+    source_field: str = "source",
+    days_field: str = "days",
+) -> dict[str, Any]:
+    """What moves when the item ``key`` slips ``days`` working days (JSON-ready).
+
+    An item that cannot slip (done, undated, of an ended project) is a 422 at
+    ``source_field``, too few days at ``days_field``: the request's names of them.
+    """
     if days < 1:
-        raise FieldError("days", _("must be at least 1 working day"))
+        raise FieldError(days_field, _("must be at least 1 working day"))
     if key not in net.index:
         raise FieldError(
-            "source", _("this item is done or has no date, so it cannot slip any more")
+            source_field, _("this item is done or has no date, so it cannot slip any more")
         )
-    _refuse_ended_source(net, key)
+    _refuse_ended_source(net, key, source_field)
     moved = propagate(net.network, {net.index[key]: days})
     rows = []
     assumed: set[int] = set()
@@ -81,8 +92,8 @@ def analyse(net: PortfolioNetwork, key: str, days: int) -> dict[str, Any]:
     }
 
 
-def _refuse_ended_source(net: PortfolioNetwork, key: str) -> None:
-    """An item of a closed or cancelled project no longer slips (422 at ``source``, saying
+def _refuse_ended_source(net: PortfolioNetwork, key: str, field: str) -> None:
+    """An item of a closed or cancelled project no longer slips (422 at ``field``, saying
     when the project ended)."""
     project_id = net.items[net.index[key]].project_id
     if net.projects[project_id]["state"] not in ENDED_STATES:
@@ -90,7 +101,7 @@ def _refuse_ended_source(net: PortfolioNetwork, key: str) -> None:
     note = ended_note(Project.objects.get(pk=project_id))
     if note is not None:
         raise FieldError(
-            "source",
+            field,
             _("%(ended)s: its milestones, tasks and gates no longer move") % {"ended": note},
         )
 

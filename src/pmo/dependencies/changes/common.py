@@ -10,7 +10,6 @@ from django.conf import settings
 
 from pmo.accounts.models import User
 from pmo.audit.services import record
-from pmo.core.errors import FieldError
 from pmo.dependencies import adapters
 from pmo.dependencies.models import ChangeRequest
 from pmo.portfolio.access import can_edit_project
@@ -97,13 +96,13 @@ def compute_impact(
     named it, ``fields[0]`` for a milestone, ``fields[1]`` for a task.
     """
     net = adapters.load_network()
-    try:
-        return adapters.analyse(net, source_key(milestone, task), days)
-    except FieldError as exc:
-        named = {"source": fields[0] if milestone is not None else fields[1], "days": fields[2]}
-        if exc.field not in named:
-            raise
-        raise FieldError(named[exc.field], exc.errors[0]["message"]) from None
+    return adapters.analyse(
+        net,
+        source_key(milestone, task),
+        days,
+        source_field=fields[0] if milestone is not None else fields[1],
+        days_field=fields[2],
+    )
 
 
 def origin_project(cr: ChangeRequest) -> Project | None:

@@ -58,7 +58,6 @@ FIELD_LABELS = {
     "system": gettext_lazy("System"),
     "note": gettext_lazy("Note"),
     "days": gettext_lazy("Slip or added work (working days)"),
-    "source": gettext_lazy("Milestone"),
     "milestone": gettext_lazy("Milestone"),
     "task": gettext_lazy("Task"),
     "reason": gettext_lazy("Reason"),
