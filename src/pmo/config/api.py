@@ -104,6 +104,8 @@ api = PmoAPI(
     urls_namespace="api",
 )
 
+NOT_JSON = "the request body is not valid JSON"
+
 _LOCATION_PREFIXES = {"body", "query", "path", "form", "payload", "filters", "data"}
 
 
@@ -126,7 +128,7 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         # pydantic prefixes a validator's own sentence ("Value error, enter a date from ...")
         message = message.removeprefix("Value error, ")
         if error.get("type") == "json_invalid" or (field == "body" and "JSON" in message):
-            message = "the request body is not valid JSON"
+            message = NOT_JSON
         elif error.get("type") == "extra_forbidden":
             message = "is not a field of this request (unknown or read-only)"
         same = next((e for e in errors if e["field"] == field), None)
@@ -160,10 +162,9 @@ def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         # django-ninja's own answer to a body that is no JSON at all (cut off, not UTF-8,
         # form-encoded): the same 422 naming ``body`` as JSON that does not parse
-        message = "the request body is not valid JSON"
         return api.create_response(
             request,
-            {"detail": f"body: {message}", "errors": [{"field": "body", "message": message}]},
+            {"detail": f"body: {NOT_JSON}", "errors": [{"field": "body", "message": NOT_JSON}]},
             status=422,
         )
     return api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)
