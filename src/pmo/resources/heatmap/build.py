@@ -1,22 +1,8 @@
-"""Demand against capacity per group (role, org unit or resource) and period, with numpy.
-
-Everything is aggregated from three ``values_list`` queries: the resources, the capacity
-changes and the allocations of one layer (the current plan or a scenario). Intervals are
-turned into per-day FTE by difference arrays (``np.add.at`` then ``cumsum``), one layer per
-working calendar in use, masked by that calendar's working days (``CN``: mainland-China
-holidays off, 调休 weekend days on; see :mod:`pmo.resources.calendars`) and summed per
-period with ``np.add.reduceat``. A period's figure is FTE-days divided by its Monday-Friday
-days, so a holiday lowers capacity and demand alike (Golden Week shows as a dip) and the
-ratio stays that of the days people work. An absence (a capacity change to 0 FTE of at most
-two weeks: :func:`pmo.resources.calendars.is_absence`) is time off the same way for its
-resource: its work pauses there. No Python loop runs per allocation, except over those of
-resources with an absence in view.
-"""
+"""Build a heat map: demand against capacity per group and period, from three queries."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,140 +11,11 @@ from pmo.accounts.models import OrgUnit
 from pmo.core.i18n import is_chinese
 from pmo.resources import calendars
 from pmo.resources.filters import ResourceFilter
+from pmo.resources.heatmap.cells import EPSILON, Cell, HeatMap, Row, periods
 from pmo.resources.models import Allocation, AllocationStatus, CapacityChange, Resource
 from pmo.resources.roles import chinese_roles
 
-__all__ = [
-    "GROUPINGS",
-    "SCALES",
-    "UNITS",
-    "Cell",
-    "HeatMap",
-    "Period",
-    "Room",
-    "Row",
-    "build_heatmap",
-    "periods",
-    "room_in_role",
-]
-
-GROUPINGS = ("role", "org_unit", "resource")
-SCALES = ("week", "month")
-UNITS = ("fte", "hours")
-EPSILON = 1e-6
-
-
-@dataclass(frozen=True)
-class Period:
-    first: dt.date
-    last: dt.date  # inclusive
-    label: str
-
-
-@dataclass(frozen=True)
-class Cell:
-    capacity: float
-    demand: float
-    first: dt.date
-    last: dt.date
-    # no overload on the period's days from today on: any overload it shows is history
-    # (days already gone), which nothing can move
-    past: bool = False
-
-    @property
-    def ratio(self) -> float | None:
-        """Demand divided by capacity (``None`` without capacity)."""
-        return self.demand / self.capacity if self.capacity > EPSILON else None
-
-    @property
-    def over_capacity(self) -> bool:
-        """Demand above capacity over the whole period, past days included."""
-        return self.demand > self.capacity + EPSILON
-
-    @property
-    def overloaded(self) -> bool:
-        """Over capacity on the days still to come (what a plan or leveling can change)."""
-        return self.over_capacity and not self.past
-
-    @property
-    def past_overload(self) -> bool:
-        return self.over_capacity and self.past
-
-    @property
-    def level(self) -> int:
-        """Colour class 0 (idle) .. 5 (over 120 %) for the heat map; an overload already
-        past is shown as busy (3), marked apart by the page."""
-        if self.demand <= EPSILON:
-            return 0
-        if self.past_overload:
-            return 3
-        ratio = self.ratio
-        if ratio is None or ratio > 1.2:
-            return 5
-        if ratio > 1 + EPSILON:
-            return 4
-        if ratio > 0.85:
-            return 3
-        if ratio > 0.5:
-            return 2
-        return 1
-
-
-@dataclass(frozen=True)
-class Row:
-    key: str
-    label: str
-    cells: list[Cell]
-
-    @property
-    def overloads(self) -> int:
-        return sum(1 for c in self.cells if c.overloaded)
-
-
-@dataclass(frozen=True)
-class HeatMap:
-    by: str
-    scale: str
-    periods: list[Period]
-    rows: list[Row]
-    assumed_years: tuple[int, ...] = ()  # holidays unknown: counted Monday to Friday
-    unit: str = "fte"
-
-    @property
-    def overloaded_cells(self) -> int:
-        return sum(r.overloads for r in self.rows)
-
-    @property
-    def overload(self) -> float:
-        """Sum over overloaded cells of demand above capacity (in the heat map's unit)."""
-        return round(
-            sum((c.demand - c.capacity for r in self.rows for c in r.cells if c.overloaded), 0.0),
-            2,
-        )
-
-    @property
-    def past_overloads(self) -> int:
-        """Cells over capacity only on days already gone (not counted as overloaded)."""
-        return sum(1 for r in self.rows for c in r.cells if c.past_overload)
-
-
-def periods(start: dt.date, count: int, scale: str) -> list[Period]:
-    """``count`` weeks (from the Monday of ``start``) or months (from its first day)."""
-    result: list[Period] = []
-    if scale == "week":
-        first = start - dt.timedelta(days=start.weekday())
-        for _i in range(count):
-            last = first + dt.timedelta(days=6)
-            year, week, _day = first.isocalendar()
-            result.append(Period(first, last, f"{year}-W{week:02d}"))
-            first = last + dt.timedelta(days=1)
-        return result
-    first = start.replace(day=1)
-    for _i in range(count):
-        following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        result.append(Period(first, following - dt.timedelta(days=1), f"{first:%Y-%m}"))
-        first = following
-    return result
+__all__ = ["build_heatmap"]
 
 
 def _days(values: list[Any], origin: np.datetime64) -> np.ndarray:
@@ -377,51 +234,3 @@ def build_heatmap(
         assumed_years=calendars.assumed_years(codes, axis_first, axis_last, overrides),
         unit=unit,
     )
-
-
-@dataclass(frozen=True)
-class Room:
-    """A resource's capacity and demand in a period, in the heat map's unit."""
-
-    resource_id: int
-    label: str
-    capacity: float
-    demand: float
-
-    @property
-    def free(self) -> float:
-        return round(self.capacity - self.demand, 2)
-
-
-def room_in_role(
-    resource_id: int,
-    *,
-    first: dt.date,
-    last: dt.date,
-    scenario_id: int | None = None,
-    unit: str = "fte",
-    committed_only: bool = False,
-) -> list[Room]:
-    """The other resources of ``resource_id``'s role with capacity left in the heat-map
-    period ``first..last`` (a week or a month), most room first: where an overloaded pool's
-    work could go (in a scenario, then commit). Figures as the heat map counts them (with
-    ``committed_only``, as its "committed only" view does)."""
-    role = Resource.objects.filter(pk=resource_id).values_list("role", flat=True).first()
-    if role is None:
-        return []
-    found = build_heatmap(
-        by="resource",
-        scale="week" if (last - first).days < 7 else "month",
-        start=first,
-        count=1,
-        scenario_id=scenario_id,
-        committed_only=committed_only,
-        unit=unit,
-        only=ResourceFilter(role=role),
-    )
-    rooms = [
-        Room(int(r.key), r.label, r.cells[0].capacity, r.cells[0].demand)
-        for r in found.rows
-        if int(r.key) != resource_id
-    ]
-    return sorted((r for r in rooms if r.free > EPSILON), key=lambda r: (-r.free, r.label))
