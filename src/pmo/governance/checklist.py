@@ -14,6 +14,7 @@ from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import record
 from pmo.core.errors import ConflictError, ValidationFailed
+from pmo.governance import ended
 from pmo.governance.forecasts import _refresh, _set_gate_forecast
 from pmo.governance.models import GateCriterion, GateDeliverable, GateReview, ReviewState
 from pmo.governance.services import _locked_review, _scope
@@ -106,6 +107,7 @@ def prepare_review(
         raise ConflictError(
             _("the review is %(state)s and cannot change") % {"state": review.get_state_display()}
         )
+    ended.check_review_change(lifecycle.project, review.gate)
     review.check_version(version)
     checks, deliverables = checks or [], deliverables or []
     _check_checklist(review, checks, deliverables)

@@ -36,6 +36,7 @@ __all__ = [
     "check_decision",
     "check_lifecycle_start",
     "check_outcome",
+    "check_review_change",
     "check_review_request",
     "closure_gates",
     "is_closure_gate",
@@ -95,6 +96,20 @@ def check_review_request(project: Project, gate: GateDefinition | None) -> None:
     """Refuse the review request of an ended project (:func:`review_refusal`)."""
     if refusal := review_refusal(project, gate):
         raise ProjectEndedError(refusal)
+
+
+def check_review_change(project: Project, gate: GateDefinition) -> None:
+    """Refuse preparing an open review of an ended project, or attaching files to it, but
+    for a closed project's closure gate (which may still be passed). Ending a project
+    withdraws its other open reviews; this guards the ones of projects loaded ended."""
+    if project.state in ENDED_STATES and not _closure_left(project, gate):
+        raise ProjectEndedError(
+            _(
+                "project %(project)s is %(state)s: its review of gate %(gate)s will not be "
+                "decided and cannot change (withdraw it)"
+            )
+            % {**_values(project), "gate": gate.code}
+        )
 
 
 def check_decision(project: Project, gate: GateDefinition, outcome: str) -> None:

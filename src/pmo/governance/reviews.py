@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from pathlib import PurePath
@@ -274,8 +275,19 @@ class AgendaKind(models.TextChoices):
 
 
 #: The kinds of lines a project's cancellation makes moot: a gate to decide, a project red
-#: for two periods, an overdue gate condition (``steering.follow_cancelled_project``).
+#: for two periods, an overdue gate condition (``steering.follow_ended_project``).
 MOOT_WHEN_CANCELLED = (AgendaKind.GATE, AgendaKind.RED, AgendaKind.CONDITION)
+
+#: The kinds a closure by hand makes moot: its gates (but the closure gate, which a closed
+#: project may still pass) and red periods; its open conditions are still owed.
+MOOT_WHEN_CLOSED = (AgendaKind.GATE, AgendaKind.RED)
+
+
+class EndedAs(models.TextChoices):
+    """How the project of an agenda line ended after the agenda was drawn up."""
+
+    CLOSED = "closed", _("closed")
+    CANCELLED = "cancelled", _("cancelled")
 
 
 #: ``{prefix: render}``: higher apps (``ready()``) turn the ``ref`` keys of agenda lines into
@@ -334,10 +346,14 @@ class AgendaItem(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    project_cancelled_on = models.DateField(_("project cancelled on"), null=True, blank=True)
-    """Set on the lines :data:`MOOT_WHEN_CANCELLED` of a meeting not held yet when their
-    project is cancelled after the agenda was drawn up: the line stays (the committee may
-    have the agenda in hand) and says so; regenerating the agenda leaves it out."""
+    project_ended_on = models.DateField(_("project ended on"), null=True, blank=True)
+    """Set on the lines :data:`MOOT_WHEN_CANCELLED` (:data:`MOOT_WHEN_CLOSED`) of a meeting
+    not held yet when their project is cancelled (closed by hand) after the agenda was drawn
+    up: the line stays (the committee may have the agenda in hand) and says so; regenerating
+    the agenda leaves it out."""
+    project_ended_as = models.CharField(
+        _("project ended as"), max_length=10, choices=EndedAs.choices, blank=True
+    )
     gate = models.ForeignKey(
         "governance.GateDefinition",
         verbose_name=_("gate"),
@@ -380,11 +396,20 @@ class AgendaItem(models.Model):
     def label(self) -> str:
         """What the line says, in the active language."""
         text = self._label()
-        if self.project_cancelled_on is not None and not self._decided():
-            text += " · " + gettext("project cancelled on %(date)s") % {
-                "date": f"{self.project_cancelled_on:%Y-%m-%d}"
-            }
+        if self.project_ended_on is not None and not self._decided():
+            ended = (
+                gettext("project closed on %(date)s")
+                if self.project_ended_as == EndedAs.CLOSED
+                else gettext("project cancelled on %(date)s")
+            )
+            text += " · " + ended % {"date": f"{self.project_ended_on:%Y-%m-%d}"}
         return text
+
+    @property
+    def project_cancelled_on(self) -> dt.date | None:
+        """The day the line's project was cancelled after the agenda was drawn up (the API's
+        older name for :attr:`project_ended_on`, kept for cancelled projects only)."""
+        return self.project_ended_on if self.project_ended_as == EndedAs.CANCELLED else None
 
     def _decided(self) -> bool:
         """A gate line whose decision came after the agenda (a Stop says it all)."""
@@ -418,7 +443,7 @@ class AgendaItem(models.Model):
                 + " · "
                 + gettext("decided: %(outcome)s") % {"outcome": decided.get_outcome_display()}
             )
-        if self.project_cancelled_on is not None:  # neither overdue nor to be reviewed now
+        if self.project_ended_on is not None:  # neither overdue nor to be reviewed now
             return text
         if self.overdue:
             text += " · " + gettext("overdue")

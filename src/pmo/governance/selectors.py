@@ -358,8 +358,8 @@ class AgendaPage:
     items: list[AgendaItem]
     hidden: dict[str, int]
     total: int
-    cancelled: int = 0
-    """Lines about projects cancelled after the agenda was drawn up (shown or not)."""
+    ended: int = 0
+    """Lines about projects cancelled or closed after the agenda was drawn up (shown or not)."""
 
 
 def agenda_page(meeting: SteeringMeeting, per_topic: int | None) -> AgendaPage:
@@ -371,13 +371,13 @@ def agenda_page(meeting: SteeringMeeting, per_topic: int | None) -> AgendaPage:
     """
     lines = meeting.agenda.select_related("project", "gate", "decision")
     # the agenda's order, no rows built
-    keys = list(meeting.agenda.values_list("pk", "kind", "project_cancelled_on"))
+    keys = list(meeting.agenda.values_list("pk", "kind", "project_ended_on"))
     numbers: dict[int, int] = {}
     seen: Counter[str] = Counter()
-    cancelled = 0
-    for number, (pk, kind, cancelled_on) in enumerate(keys, start=1):
+    ended = 0
+    for number, (pk, kind, ended_on) in enumerate(keys, start=1):
         seen[kind] += 1
-        cancelled += cancelled_on is not None
+        ended += ended_on is not None
         if per_topic is None or seen[kind] <= per_topic:
             numbers[pk] = number
     if per_topic is not None:
@@ -386,7 +386,7 @@ def agenda_page(meeting: SteeringMeeting, per_topic: int | None) -> AgendaPage:
     for item in shown:
         item.number = numbers[item.pk]  # type: ignore[attr-defined]
     hidden = {kind: n - per_topic for kind, n in seen.items() if per_topic and n > per_topic}
-    return AgendaPage(_readable(shown), hidden, len(keys), cancelled)
+    return AgendaPage(_readable(shown), hidden, len(keys), ended)
 
 
 def list_agenda(meeting: SteeringMeeting) -> list[AgendaItem]:

@@ -1,6 +1,6 @@
 """Governance follows the portfolio: a project's gates follow its forecast finish, a
-project the PMO cancels by hand has its lifecycle stopped, and a cancelled project's lines
-in steering agendas not held yet say it was cancelled."""
+project the PMO ends by hand has its lifecycle stopped, and an ended project's lines in
+steering agendas not held yet say it was cancelled or closed."""
 
 from __future__ import annotations
 
@@ -24,16 +24,13 @@ def _project_saved(
 
 def _project_ended(sender: Any, project: Any, actor: Any, day: Any, **kwargs: Any) -> None:
     """A project cancelled (or closed before its closure gate) outside a gate decision, by
-    hand, stops its lifecycle; the
-    agendas of meetings not held yet say which of their lines it made moot (a Stop decision
-    or by hand)."""
+    hand, stops its lifecycle; the agendas of meetings not held yet say which of their lines
+    its end made moot (cancelled by a Stop decision or by hand, closed by hand)."""
     from pmo.governance.services import stop_ended_lifecycle
-    from pmo.governance.steering import follow_cancelled_project
-    from pmo.portfolio.models import ProjectState
+    from pmo.governance.steering import follow_ended_project
 
     stop_ended_lifecycle(actor=actor, project=project, day=day)
-    if project.state == ProjectState.CANCELLED:
-        follow_cancelled_project(project=project, day=day)
+    follow_ended_project(project=project, day=day)
 
 
 def connect() -> None:

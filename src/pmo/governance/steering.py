@@ -38,7 +38,13 @@ from pmo.governance.models import (
     ReviewState,
     SteeringMeeting,
 )
-from pmo.governance.reviews import MOOT_WHEN_CANCELLED, AgendaKind, OutcomeKind
+from pmo.governance.reviews import (
+    MOOT_WHEN_CANCELLED,
+    MOOT_WHEN_CLOSED,
+    AgendaKind,
+    EndedAs,
+    OutcomeKind,
+)
 from pmo.portfolio import services as portfolio_services
 from pmo.portfolio.models import Project, ProjectState, Rag, StatusReport
 from pmo.portfolio.raid import Escalation, Issue, RaidStatus
@@ -47,7 +53,7 @@ __all__ = [
     "AGENDA_SOURCES",
     "agenda_candidates",
     "create_meeting",
-    "follow_cancelled_project",
+    "follow_ended_project",
     "record_outcome",
     "regenerate_agenda",
     "update_meeting",
@@ -225,18 +231,27 @@ def _write_agenda(meeting: SteeringMeeting) -> None:
     AgendaItem.objects.bulk_create(items, batch_size=2000)
 
 
-def follow_cancelled_project(*, project: Project, day: dt.date) -> int:
-    """A project cancelled on ``day`` (by a Stop decision or by hand): its gate, red and
-    overdue-condition lines in the agendas of meetings not held yet (today or later) say
-    so; held meetings keep their agendas as they were (the minutes refer to them). The
-    lines stay (the committee may have the agenda in hand) until the agenda is regenerated,
-    which leaves them out. Returns the number of lines marked."""
-    return AgendaItem.objects.filter(
+def follow_ended_project(*, project: Project, day: dt.date) -> int:
+    """A project cancelled on ``day`` (by a Stop decision or by hand) or closed by hand: its
+    lines in the agendas of meetings not held yet (today or later) that need no decision any
+    more say so (:data:`MOOT_WHEN_CANCELLED`: gates, red periods, overdue conditions; closed:
+    :data:`MOOT_WHEN_CLOSED`, gates but its closure gate, which it may still pass, and red
+    periods: its conditions are still owed). Held meetings keep their agendas as they were
+    (the minutes refer to them). The lines stay (the committee may have the agenda in hand)
+    until the agenda is regenerated, which leaves them out. Returns the number of lines
+    marked."""
+    closed = project.state == ProjectState.CLOSED
+    lines = AgendaItem.objects.filter(
         meeting__date__gte=timezone.localdate(),
         project=project,
-        kind__in=MOOT_WHEN_CANCELLED,
-        project_cancelled_on__isnull=True,
-    ).update(project_cancelled_on=day)
+        kind__in=MOOT_WHEN_CLOSED if closed else MOOT_WHEN_CANCELLED,
+        project_ended_on__isnull=True,
+    )
+    if closed:
+        lines = lines.exclude(kind=AgendaKind.GATE, gate__in=ended.closure_gates())
+    return lines.update(
+        project_ended_on=day, project_ended_as=EndedAs.CLOSED if closed else EndedAs.CANCELLED
+    )
 
 
 def _set(meeting: SteeringMeeting, data: dict[str, Any]) -> None:

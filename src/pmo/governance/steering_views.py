@@ -138,7 +138,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "agenda": _with_more_lines(page),
             "agenda_total": page.total,
             "agenda_cut": bool(page.hidden),
-            "agenda_cancelled": page.cancelled,
+            "agenda_ended": page.ended,
             "held": meeting.date < timezone.localdate(),
             "show_all": show_all,
             "outcomes": list(meeting.outcomes.select_related("project")),

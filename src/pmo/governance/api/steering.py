@@ -50,9 +50,16 @@ class AgendaItemOut(Schema):
     ref: str = Field(description="what a line of another app is about (change_request:12)")
     overdue: bool
     review_requested: bool
+    project_ended_on: dt.date | None = Field(
+        description="the project was cancelled or closed on that day, after the agenda was "
+        "drawn up: the line needs no decision (regenerating the agenda leaves it out)"
+    )
+    project_ended_as: str = Field(
+        description="closed or cancelled when project_ended_on is set, else empty"
+    )
     project_cancelled_on: dt.date | None = Field(
-        description="the project was cancelled on that day, after the agenda was drawn up: "
-        "the line needs no decision (regenerating the agenda leaves it out)"
+        description="project_ended_on when the project was cancelled (kept for clients of "
+        "the first version; read project_ended_on and project_ended_as)"
     )
     title: str = Field(description="what the line says, in the request's language")
     due: dt.date | None

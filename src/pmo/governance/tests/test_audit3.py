@@ -16,7 +16,7 @@ from pmo.accounts.services import create_token
 from pmo.governance import reviews, services, steering
 from pmo.governance.models import AgendaItem, ProjectGate
 from pmo.governance.reviews import AgendaKind
-from pmo.governance.tests.conftest import START, tick_all
+from pmo.governance.tests.conftest import START, pass_gate, tick_all
 from pmo.portfolio import services as portfolio_services
 from pmo.portfolio.models import Project, ProjectState
 
@@ -98,16 +98,20 @@ def test_cancelling_by_hand_marks_the_lines_of_meetings_not_held_yet(client, use
     # the meeting page says which lines are moot and offers to regenerate without them
     client.force_login(users["admin"])
     page = client.get(f"/steering-meetings/{planned.pk}/").content.decode()
-    assert 'data-testid="agenda-cancelled"' in page and 'id="regenerate-cancelled"' in page
-    assert "1 line is about a project cancelled after the agenda was drawn up" in page
-    assert f'data-code="AGC1" data-cancelled="{TODAY:%Y-%m-%d}"' in page
+    assert 'data-testid="agenda-ended"' in page and 'id="regenerate-ended"' in page
+    assert "1 line is about a project cancelled or closed after the agenda was drawn up" in page
+    assert f'data-code="AGC1" data-ended="{TODAY:%Y-%m-%d}" data-ended-as="cancelled"' in page
     held_page = client.get(f"/steering-meetings/{held.pk}/").content.decode()
-    assert 'data-testid="agenda-cancelled"' not in held_page
+    assert 'data-testid="agenda-ended"' not in held_page
     # the API says it too
     auth = {"HTTP_AUTHORIZATION": f"Bearer {create_token(username='admin')}"}
     agenda = client.get(f"/api/v1/steering-meetings/{planned.pk}", **auth).json()["agenda"]
     mine = [a for a in agenda if a["project"] == "AGC1" and a["kind"] == "gate"]
     assert mine[0]["project_cancelled_on"] == f"{TODAY:%Y-%m-%d}"
+    assert (mine[0]["project_ended_on"], mine[0]["project_ended_as"]) == (
+        f"{TODAY:%Y-%m-%d}",
+        "cancelled",
+    )
     assert "review requested" not in mine[0]["title"]
     # regenerating leaves the cancelled project out
     client.post(f"/steering-meetings/{planned.pk}/", {"action": "agenda"})
@@ -125,9 +129,7 @@ def test_a_stop_decision_marks_the_lines_and_the_line_says_the_decision(users, g
     assert line.label == "Gate G1 Approve · decided: Stop"  # the decision says it all
 
 
-def test_closing_a_project_leaves_its_agenda_lines_alone(users, governed):
-    project = governed(code="AGX1")
-    planned = _meeting(users, TODAY + dt.timedelta(days=3))
+def _close_by_hand(users: Any, project: Any) -> None:
     project.refresh_from_db()
     portfolio_services.update_project(
         actor=users["admin"],
@@ -135,7 +137,52 @@ def test_closing_a_project_leaves_its_agenda_lines_alone(users, governed):
         data={"state": ProjectState.CLOSED},
         version=project.version,
     )
-    assert _gate_line(planned, project).project_cancelled_on is None
+
+
+def test_closing_by_hand_marks_the_lines_but_the_closure_gate_and_conditions(
+    client, users, governed
+):
+    # given a project at its first gate, red for two periods, with an overdue condition, and
+    # a project whose next gate is its closure gate, all on a planned agenda
+    early = governed(code="AGX1")
+    services.request_review(actor=users["pm"], project=early)
+    late = governed(code="AGX2")
+    pass_gate(users, late, START)
+    pass_gate(users, late, START)
+    planned = _meeting(users, TODAY + dt.timedelta(days=3))
+    red = AgendaItem.objects.create(
+        meeting=planned, order=90, kind=AgendaKind.RED, project=early, title=""
+    )
+    condition = AgendaItem.objects.create(
+        meeting=planned, order=91, kind=AgendaKind.CONDITION, project=early, title="Fix it"
+    )
+    # when the PMO closes both by hand
+    _close_by_hand(users, early)
+    _close_by_hand(users, late)
+    # then the early project's gate and red lines say it was closed and ask for nothing
+    line = _gate_line(planned, early)
+    assert (line.project_ended_on, line.project_ended_as) == (TODAY, "closed")
+    assert line.label == f"Gate G1 Approve · project closed on {TODAY:%Y-%m-%d}"
+    assert line.project_cancelled_on is None  # the first version's field is for cancellations
+    red.refresh_from_db()
+    assert red.label == f"Red for two or more periods · project closed on {TODAY:%Y-%m-%d}"
+    # its overdue condition is still owed, and the closure gate may still be passed
+    condition.refresh_from_db()
+    assert condition.project_ended_on is None
+    closure = _gate_line(planned, late)
+    assert (closure.gate.code, closure.project_ended_on) == ("G3", None)
+    # the page counts the closed project's two lines, in Chinese too
+    client.force_login(users["admin"])
+    page = client.get(f"/steering-meetings/{planned.pk}/").content.decode()
+    assert "2 lines are about projects cancelled or closed after the agenda was drawn up" in page
+    assert f'data-code="AGX1" data-ended="{TODAY:%Y-%m-%d}" data-ended-as="closed"' in page
+    zh = client.get(f"/steering-meetings/{planned.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert f"项目已于 {TODAY:%Y-%m-%d} 关闭" in zh.content.decode()
+    # regenerating keeps the closure gate and the condition, and drops the rest of AGX1
+    client.post(f"/steering-meetings/{planned.pk}/", {"action": "agenda"})
+    kinds = set(AgendaItem.objects.filter(meeting=planned).values_list("project__code", "kind"))
+    assert ("AGX2", AgendaKind.GATE) in kinds
+    assert ("AGX1", AgendaKind.GATE) not in kinds and ("AGX1", AgendaKind.RED) not in kinds
 
 
 def test_the_meeting_api_reads_like_the_list_and_numbers_lines_as_the_page(
@@ -243,7 +290,7 @@ def test_the_migration_gives_change_requests_their_kind_and_marks_cancelled_line
     planned = _meeting(users, TODAY + dt.timedelta(days=5), "Planned")
     held = _meeting(users, TODAY - dt.timedelta(days=5), "Held")
     _cancel_by_hand(users, gone)
-    AgendaItem.objects.update(project_cancelled_on=None)
+    AgendaItem.objects.update(project_ended_on=None, project_ended_as="")
     old_apps = _migrate(BEFORE)
     try:
         Item = old_apps.get_model("governance", "AgendaItem")
@@ -251,11 +298,21 @@ def test_the_migration_gives_change_requests_their_kind_and_marks_cancelled_line
             meeting_id=planned.pk, order=99, kind="other", ref="change_request:7", title="x"
         )
         # when migrating forward
-        _migrate(AFTER)
+        Then = _migrate(AFTER).get_model("governance", "AgendaItem")
         # then the change request is of its kind, and only the planned meeting's line is marked
-        assert AgendaItem.objects.get(order=99, meeting=planned).kind == "change_request"
-        assert _gate_line(planned, gone).project_cancelled_on == TODAY
-        assert _gate_line(held, gone).project_cancelled_on is None
+        assert Then.objects.get(order=99, meeting_id=planned.pk).kind == "change_request"
+
+        def marked(meeting: Any) -> Any:
+            line = Then.objects.get(meeting_id=meeting.pk, project_id=gone.pk, kind="gate")
+            return line.project_cancelled_on
+
+        assert (marked(planned), marked(held)) == (TODAY, None)
+        # and the next migration says the marked line's project was cancelled
+        _migrate()
+        line = _gate_line(planned, gone)
+        assert (line.project_ended_on, line.project_ended_as) == (TODAY, "cancelled")
+        assert line.project_cancelled_on == TODAY
+        assert _gate_line(held, gone).project_ended_on is None
         # and backwards the change request is "other" again
         _migrate(BEFORE)
         assert Item.objects.get(order=99, meeting_id=planned.pk).kind == "other"

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from pmo.accounts.services import create_token
@@ -124,6 +125,51 @@ def test_an_open_review_of_a_project_closed_by_hand_is_not_decided(users, govern
     review.refresh_from_db()
     services.withdraw_review(actor=users["pm"], review=review, version=review.version)
     assert GateReview.objects.get(pk=review.pk).state == ReviewState.WITHDRAWN
+
+
+def test_an_open_review_of_an_ended_project_is_not_prepared_nor_given_files(
+    users, governed, settings, tmp_path
+):
+    # given an open review of a project that ended without the signal (loaded ended)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    project = governed(code="ENDP")
+    review = services.request_review(actor=users["pm"], project=project)
+    _end_quietly(project, ProjectState.CANCELLED)
+    before = _footprint(project)
+    charter = review.deliverables.first()
+    # when its manager ticks a criterion or attaches a document
+    with pytest.raises(ProjectEndedError) as refused:
+        services.prepare_review(
+            actor=users["pm"], review=review, version=review.version, notes="ready"
+        )
+    with pytest.raises(ProjectEndedError):
+        services.attach_deliverable_file(
+            actor=users["pm"],
+            review=review,
+            deliverable_id=charter.deliverable_id,
+            upload=SimpleUploadedFile("charter.pdf", b"%PDF-1.4 x", "application/pdf"),
+            version=review.version,
+        )
+    # then both are refused naming the project's state, and nothing changed or was stored
+    assert refused.value.message == (
+        "project ENDP is Cancelled: its review of gate G1 will not be decided and cannot "
+        "change (withdraw it)"
+    )
+    assert refused.value.errors == [{"field": "project", "message": refused.value.message}]
+    assert _footprint(project) == before
+    assert not (tmp_path / "media").exists() or not any((tmp_path / "media").rglob("*.pdf"))
+
+
+def test_the_closure_gate_review_of_a_closed_project_is_still_prepared(users, governed):
+    project = governed(code="ENDQ")
+    pass_gate(users, project, START)
+    pass_gate(users, project, START)
+    _end(users, project)
+    review = services.request_review(actor=users["pm"], project=project)
+    prepared = services.prepare_review(
+        actor=users["pm"], review=review, version=review.version, notes="handover done"
+    )
+    assert (prepared.gate.code, prepared.notes) == ("G3", "handover done")
 
 
 def test_the_closure_gate_of_a_project_closed_by_hand_can_still_be_passed(users, governed):
