@@ -1,218 +1,30 @@
 """Schedule a :class:`~pmo.engine.cpm.model.Project` with the array core.
 
 Constraints and actuals become per-task bounds of the array passes (earliest
-start, fixed start, latest finish), so the rich model runs on the same
-vectorised code as the benchmark. Summary tasks are rolled up afterwards.
+start, fixed start, latest finish; :mod:`pmo.engine.cpm.inputs`), so the rich
+model runs on the same vectorised code as the benchmark. Summary tasks are
+rolled up afterwards.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from pmo.engine.cpm.alap import place_alap
-from pmo.engine.cpm.model import ConstraintType, LinkType, Project, Schedule, TaskSchedule
-from pmo.engine.cpm.network import (
-    FF,
-    FS,
-    NO_CAP,
-    NO_TIME,
-    SF,
-    SS,
-    ElapsedAxis,
-    IntArray,
-    Network,
-    TaskCalendars,
+from pmo.engine.cpm.inputs import (
+    Clock,
+    apply_summary_constraints,
+    expand_links,
+    summary_leaves,
+    task_bounds,
+    wbs_depths,
 )
+from pmo.engine.cpm.model import ConstraintType, Project, Schedule, TaskSchedule
+from pmo.engine.cpm.network import ElapsedAxis, IntArray, Network, TaskCalendars
 from pmo.engine.cpm.passes import Method, cpm_arrays
 from pmo.engine.errors import InvalidInputError
 
 __all__ = ["schedule"]
-
-_CODE = {LinkType.FS: FS, LinkType.SS: SS, LinkType.FF: FF, LinkType.SF: SF}
-
-
-def _depths(project: Project) -> list[int]:
-    depth: list[int] = [-1] * len(project.tasks)
-    for i in range(len(project.tasks)):
-        chain: list[int] = []
-        node: int | None = i
-        while node is not None and depth[node] < 0:
-            if node in chain:
-                raise InvalidInputError(f"task {node}: the WBS parents form a loop")
-            chain.append(node)
-            node = project.tasks[node].parent
-        base = -1 if node is None else depth[node]
-        for k, t in enumerate(reversed(chain)):
-            depth[t] = base + 1 + k
-    return depth
-
-
-def _leaves(project: Project, summary: list[bool]) -> dict[int, list[int]]:
-    leaves: dict[int, list[int]] = {}
-    for i, task in enumerate(project.tasks):
-        if summary[i]:
-            continue
-        node = task.parent
-        while node is not None:
-            leaves.setdefault(node, []).append(i)
-            node = project.tasks[node].parent
-    return leaves
-
-
-def _expand_links(
-    project: Project, summary: list[bool], leaves: dict[int, list[int]]
-) -> tuple[list[int], list[int], list[int], list[int], list[bool], list[int]]:
-    """Replace links to and from summary tasks by links to their leaf tasks.
-
-    A summary starts with its first leaf and finishes with its last, so a link
-    into a summary's start (FS, SS) binds every leaf's start, and a link out
-    of a summary's finish (FS, FF) is bound by every leaf's finish. The other
-    combinations are not conjunctions of leaf links and are refused.
-    """
-    pred: list[int] = []
-    succ: list[int] = []
-    kind: list[int] = []
-    lag: list[int] = []
-    elapsed: list[bool] = []
-    lag_cal: list[int] = []
-    for k, link in enumerate(project.links):
-        if summary[link.pred] and link.type not in (LinkType.FS, LinkType.FF):
-            raise InvalidInputError(f"link {k}: a {link.type} link cannot leave a summary task")
-        if summary[link.succ] and link.type not in (LinkType.FS, LinkType.SS):
-            raise InvalidInputError(f"link {k}: a {link.type} link cannot enter a summary task")
-        ps = leaves.get(link.pred, []) if summary[link.pred] else [link.pred]
-        ss = leaves.get(link.succ, []) if summary[link.succ] else [link.succ]
-        for p in ps:
-            for s in ss:
-                pred.append(p)
-                succ.append(s)
-                kind.append(_CODE[link.type])
-                lag.append(link.lag)
-                elapsed.append(link.elapsed)
-                lag_cal.append(link.calendar or 0)
-    return pred, succ, kind, lag, elapsed, lag_cal
-
-
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
-class _Bounds:
-    """Per-task inputs of the array passes derived from constraints and actuals."""
-
-    duration: IntArray
-    floor: IntArray
-    fixed: IntArray
-    cap: IntArray
-    percent: list[float]
-    done: list[bool]
-
-
-def _bounds(project: Project, summary: list[bool], statuses: list[int] | None) -> _Bounds:
-    """Turn durations, constraints, actuals and the status date into bounds.
-
-    ``statuses`` is the status date on each task's calendar. See the table in
-    ``docs/decisions/engine-cpm.md``.
-    """
-    tasks = project.tasks
-    n = len(tasks)
-    duration = np.zeros(n, dtype=np.int64)
-    floor = np.zeros(n, dtype=np.int64)
-    fixed = np.full(n, NO_TIME, dtype=np.int64)
-    cap = np.full(n, NO_CAP, dtype=np.int64)
-    percent = [0.0] * n
-    done = [False] * n
-    for i, t in enumerate(tasks):
-        if summary[i]:
-            continue
-        status = None if statuses is None else statuses[i]
-        d = t.duration
-        if t.actual_start is not None and t.actual_finish is not None:
-            done[i] = True
-            fixed[i], duration[i], cap[i] = (
-                t.actual_start,
-                t.actual_finish - t.actual_start,
-                t.actual_finish,
-            )
-            percent[i] = 100.0 if t.percent_complete is None else t.percent_complete
-            continue
-        if t.actual_start is not None:
-            if status is None:
-                raise InvalidInputError(
-                    f"task {i}: in progress, so the project needs a status_date"
-                )
-            worked = max(status - t.actual_start, 0)
-            rem = t.remaining if t.remaining is not None else max(d - worked, 0)
-            fixed[i], duration[i] = t.actual_start, worked + rem
-            if t.percent_complete is not None:
-                percent[i] = t.percent_complete
-            elif worked + rem:
-                percent[i] = 100.0 * worked / (worked + rem)
-            continue
-        duration[i] = d
-        floor[i] = max(status or 0, 0)
-        percent[i] = t.percent_complete or 0.0
-        c, ct = t.constraint, t.constraint_time
-        if ct is None:
-            continue
-        if c is ConstraintType.SNET:
-            floor[i] = max(floor[i], ct)
-        elif c is ConstraintType.FNET:
-            floor[i] = max(floor[i], ct - d)
-        elif c is ConstraintType.SNLT:
-            cap[i] = ct + d
-        elif c is ConstraintType.FNLT:
-            cap[i] = ct
-        elif c is ConstraintType.MSO:
-            fixed[i], cap[i] = ct, ct + d
-        elif c is ConstraintType.MFO:
-            fixed[i], cap[i] = ct - d, ct
-    return _Bounds(duration=duration, floor=floor, fixed=fixed, cap=cap, percent=percent, done=done)
-
-
-class _Clock:
-    """Conversions between the tasks' calendars (identity with one calendar)."""
-
-    def __init__(self, cals: TaskCalendars | None, cal: IntArray) -> None:
-        self.cals, self.cal = cals, cal
-
-    def convert(self, src: int, value: int, finish: bool, dst: list[int]) -> list[int]:
-        """``value`` of task ``src``'s calendar as the same instant on tasks ``dst``'s."""
-        if self.cals is None:
-            return [value] * len(dst)
-        at = self.cals.minute_of(self.cal[[src]], np.array([value], dtype=np.int64), finish)
-        target = self.cal[dst]
-        return [int(v) for v in self.cals.work_before(target, np.repeat(at, len(dst)))]
-
-
-def _summary_constraints(
-    project: Project,
-    summary: list[bool],
-    leaves: dict[int, list[int]],
-    floor: IntArray,
-    cap: IntArray,
-    clock: _Clock,
-) -> None:
-    """Apply SNET and FNLT of summary tasks to their leaves (the others are refused).
-
-    A summary starts with its earliest leaf and finishes with its latest, so
-    "start no earlier than" and "finish no later than" bind every leaf; the
-    other constraint types do not split into leaf constraints.
-    """
-    for i, t in enumerate(project.tasks):
-        ct = t.constraint_time
-        if not summary[i] or ct is None or t.constraint is ConstraintType.ALAP:
-            continue
-        below = leaves.get(i, [])
-        if t.constraint is ConstraintType.SNET:
-            for leaf, at in zip(below, clock.convert(i, ct, False, below), strict=True):
-                floor[leaf] = max(int(floor[leaf]), at)
-        elif t.constraint is ConstraintType.FNLT:
-            for leaf, at in zip(below, clock.convert(i, ct, True, below), strict=True):
-                cap[leaf] = min(int(cap[leaf]), at)
-        else:
-            raise InvalidInputError(
-                f"task {i}: a summary task takes only SNET or FNLT, not {t.constraint}"
-            )
 
 
 def schedule(
@@ -268,13 +80,13 @@ def schedule(
         raise InvalidInputError("near_critical_threshold: must be >= 0")
     tasks = project.tasks
     n = len(tasks)
-    depth = _depths(project)
+    depth = wbs_depths(project)
     summary = [False] * n
     for t in tasks:
         if t.parent is not None:
             summary[t.parent] = True
-    leaves = _leaves(project, summary)
-    pred, succ, kind, lag, elapsed, lag_cal = _expand_links(project, summary, leaves)
+    leaves = summary_leaves(project, summary)
+    pred, succ, kind, lag, elapsed, lag_cal = expand_links(project, summary, leaves)
     cal = np.array([t.calendar or 0 for t in tasks], dtype=np.int64)
     calendared = bool(cal.any()) or any(c and g for c, g in zip(lag_cal, lag, strict=True))
     if calendared and calendars is None:
@@ -283,13 +95,13 @@ def schedule(
         top = max(int(cal.max()), max(lag_cal, default=0))
         if top >= len(calendars):
             raise InvalidInputError(f"calendar {top}: out of range 0..{len(calendars) - 1}")
-    clock = _Clock(calendars if calendared else None, cal)
+    clock = Clock(calendars if calendared else None, cal)
     statuses = None
     if project.status_date is not None:
         # the status date is read as the end of the project calendar's working period
         statuses = clock.convert(0, project.status_date, True, list(range(n)))
-    b = _bounds(project, summary, statuses)
-    _summary_constraints(project, summary, leaves, b.floor, b.cap, clock)
+    b = task_bounds(project, summary, statuses)
+    apply_summary_constraints(project, summary, leaves, b.floor, b.cap, clock)
 
     net = Network(
         duration=b.duration,
