@@ -1,42 +1,19 @@
-"""Bring a draft scenario up to date with the current plan, keeping its own changes.
-
-:func:`refresh_scenario` rebuilds the scenario's copy of the plan from the current plan and
-re-applies the scenario's changes where they still apply; :func:`reset_project` puts one
-project of the scenario back to the current plan. The rules (ADR 0006, "Refreshing a
-scenario"):
-
-- an allocation the scenario changed (by hand or by leveling: its version is above 1 plus
-  the project moves it went through) stays
-  as the scenario has it while the plan's row it copies is unchanged; when the plan changed
-  or removed that row, the plan wins and the scenario's change is dropped and listed;
-- an allocation the scenario added stays (a leveling split of a dropped row goes with it);
-  a plan row the scenario removed stays removed unless the plan changed it since;
-- rows new in the plan (or taken over from it) are moved by the project's Move project days;
-  priorities and pins stay;
-- a capacity change the scenario added stays unless it overlaps one the current plan has
-  now; one it removed stays removed unless the plan changed it;
-- finished leveling runs of the scenario are marked out of date (their records stay).
-
-Schedule demand is recreated whenever its plan is recalculated, so a scenario's copy of it
-is matched to the plan's rows by task UID and resource.
-"""
+"""Refresh a draft scenario from the current plan: its allocations, then its capacity
+changes (the rules are in :mod:`pmo.resources.refresh`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
-from decimal import Decimal
+from dataclasses import asdict
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import record
-from pmo.core.errors import ConflictError, NotFoundError
 from pmo.portfolio.models import ENDED_STATES, Project
 from pmo.resources import selectors
 from pmo.resources.access import require_manage
@@ -49,127 +26,16 @@ from pmo.resources.models import (
     ProjectShift,
     Resource,
     Scenario,
-    ScenarioState,
+)
+from pmo.resources.refresh.common import (
+    Dropped,
+    RefreshResult,
+    _copy,
+    _lock_draft,
+    _outdate_runs,
 )
 
-__all__ = [
-    "Dropped",
-    "RefreshResult",
-    "ResetResult",
-    "dropped_message",
-    "refresh_scenario",
-    "reset_project",
-]
-
-COPIED = ["resource_id", "project_id", "first", "last", "fte", "status", "source", "note"]
-
-
-@dataclass(frozen=True)
-class Dropped:
-    """A change of the scenario that no longer applies to the current plan.
-
-    ``reason``: ``removed_in_plan`` (it changed an allocation the plan no longer has),
-    ``changed_in_plan`` (it changed an allocation the plan changed since; the plan's row is
-    in the scenario now), ``restored`` (it removed an allocation the plan changed since: the
-    plan's row is back), ``capacity_overlap`` (a capacity change it added overlaps one the
-    plan has now), ``project_ended`` (the project was closed or cancelled: the row ran past
-    its end, or the scenario added it).
-    """
-
-    kind: str  # "allocation" or "capacity"
-    reason: str
-    resource: str  # code
-    resource_name: str
-    first: dt.date
-    last: dt.date
-    fte: Decimal
-    project: str = ""  # code (allocations)
-    # the current plan's row now, as the scenario has it after the refresh (None: no row)
-    plan_first: dt.date | None = None
-    plan_last: dt.date | None = None
-    plan_fte: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class RefreshResult:
-    """What a refresh did: the scenario's changes kept, the rows taken from the plan, the
-    changes dropped, and the leveling runs it made out of date."""
-
-    scenario: Scenario
-    kept: int
-    from_plan: int
-    dropped: list[Dropped] = field(default_factory=list)
-    runs_out_of_date: int = 0
-
-
-@dataclass(frozen=True)
-class ResetResult:
-    """What resetting a project did."""
-
-    scenario: Scenario
-    project: str
-    removed: int  # the scenario's rows of the project
-    copied: int  # the current plan's rows of the project, copied in
-    shift_removed: bool  # it had a move, priority or pin in the scenario
-    runs_out_of_date: int = 0
-
-
-def dropped_message(reason: str) -> str:
-    """Why a change was dropped, in the active language."""
-    return {
-        "removed_in_plan": _("the current plan no longer has this allocation"),
-        "changed_in_plan": _(
-            "the current plan changed this allocation after the copy; the scenario now has "
-            "the plan's version"
-        ),
-        "restored": _(
-            "removed in the scenario, but the current plan changed it after the copy; the "
-            "plan's version is back"
-        ),
-        "capacity_overlap": _("overlaps a capacity change of the current plan"),
-        "project_ended": _("the project has ended: it takes no work after its end"),
-    }.get(reason, reason)
-
-
-def _lock_draft(scenario: Scenario, version: int | None) -> Scenario:
-    """The scenario locked, if it is a draft at ``version`` with no leveling run under way."""
-    from pmo.resources.leveling import active_run
-
-    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
-    if scenario.state != ScenarioState.DRAFT:
-        raise ConflictError(
-            _("scenario %(name)s is %(state)s; it cannot change")
-            % {"name": repr(scenario.name), "state": scenario.state}
-        )
-    if version is not None and version != scenario.version:
-        raise ConflictError(
-            _("the scenario was changed (your version %(yours)s, current %(current)s)")
-            % {"yours": version, "current": scenario.version},
-            current_version=scenario.version,
-        )
-    if active_run(scenario) is not None:
-        raise ConflictError(_("a leveling run of this scenario is under way; wait for it"))
-    return scenario
-
-
-def _outdate_runs(scenario: Scenario, now: dt.datetime) -> int:
-    return LevelingRun.objects.filter(
-        scenario=scenario, state=LevelingState.DONE, outdated_at=None
-    ).update(outdated_at=now)
-
-
-def _copy(scenario: Scenario, plan: Allocation, days: int) -> Allocation:
-    """A scenario row copying the plan's row, moved by ``days``."""
-    values = {f: getattr(plan, f) for f in COPIED}
-    delta = dt.timedelta(days=days)
-    values["first"], values["last"] = plan.first + delta, plan.last + delta
-    return Allocation(
-        scenario=scenario,
-        origin_id=plan.pk,
-        origin_version=plan.version,
-        task_uid=plan.task_uid,
-        **values,
-    )
+__all__ = ["refresh_scenario"]
 
 
 def _split_pieces(scenario: Scenario) -> dict[int, list[int]]:
@@ -458,52 +324,3 @@ def _refresh_capacity(
         batch_size=1000,
     )
     return kept, dropped, len(plan)
-
-
-@transaction.atomic
-def reset_project(
-    *, actor: User, scenario: Scenario, project: Project, version: int | None = None
-) -> ResetResult:
-    """Put one project of a draft scenario back to the current plan: its allocations in the
-    scenario are replaced by copies of the plan's, its move, priority and pin are removed.
-    Capacity changes stay (they belong to resources). Audited; 409 as a refresh."""
-    require_manage(actor)
-    scenario = _lock_draft(scenario, version)
-    mine = Allocation.objects.filter(scenario=scenario, project=project)
-    shift = ProjectShift.objects.filter(scenario=scenario, project=project).first()
-    plan = list(Allocation.objects.filter(scenario=None, project=project))
-    removed = mine.count()
-    if not (removed or plan or shift):
-        raise NotFoundError(
-            _("project %(code)s has no allocations in this scenario or the current plan")
-            % {"code": project.code}
-        )
-    mine.delete()
-    Allocation.objects.bulk_create([_copy(scenario, p, 0) for p in plan])
-    before: dict[str, Any] = {"allocations": removed}
-    if shift is not None:
-        before |= {"days": shift.days, "priority": shift.priority, "pinned": shift.pinned}
-        shift.delete()
-    now = timezone.now()
-    outdated = _outdate_runs(scenario, now)
-    scenario.version += 1
-    # the page shows the last reset beside the last refresh ("from the current plan")
-    scenario.last_refresh = {
-        **(scenario.last_refresh or {}),
-        "last_reset": {
-            "at": now.isoformat(),
-            "by": actor.pk,
-            "project": project.code,
-            "removed": removed,
-            "copied": len(plan),
-        },
-    }
-    scenario.save(update_fields=["version", "last_refresh", "updated_at"])
-    record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        instance=scenario,
-        scope=f"scenario:{scenario.pk}",
-        changes={f"{project.code}.reset_to_plan": [before, {"allocations": len(plan)}]},
-    )
-    return ResetResult(scenario, project.code, removed, len(plan), shift is not None, outdated)
