@@ -1,0 +1,56 @@
+"""Reads of capacity data: drill-down of a heat-map cell, staffing of a project, loads.
+
+Resources, roles, allocations and when a project ended are read in :mod:`.resources`, a
+heat-map cell's projects in :mod:`.causes`, scenarios in :mod:`.scenarios`, and what a
+scenario changes against the current plan (and the plan since the scenario's copy) in
+:mod:`.changes`; every name is imported here (``from pmo.resources import selectors``).
+"""
+
+from pmo.resources.selectors.causes import CauseRow, list_cell_causes
+from pmo.resources.selectors.changes import (
+    CapacityDiff,
+    ScenarioChanges,
+    plan_changes_since,
+    plans_to_change,
+    scenario_capacity_changes,
+    scenario_changes,
+    scenario_out_of_date,
+)
+from pmo.resources.selectors.resources import (
+    ended_on,
+    ended_text,
+    list_allocations,
+    list_resources,
+    list_roles,
+)
+from pmo.resources.selectors.scenarios import (
+    get_scenario,
+    list_scenarios,
+    projects_of,
+    run_names,
+    schedule_moves,
+    shifted_days,
+)
+
+__all__ = [
+    "CapacityDiff",
+    "CauseRow",
+    "ScenarioChanges",
+    "ended_on",
+    "ended_text",
+    "get_scenario",
+    "list_allocations",
+    "list_cell_causes",
+    "list_resources",
+    "list_roles",
+    "list_scenarios",
+    "plan_changes_since",
+    "plans_to_change",
+    "projects_of",
+    "run_names",
+    "scenario_capacity_changes",
+    "scenario_changes",
+    "scenario_out_of_date",
+    "schedule_moves",
+    "shifted_days",
+]

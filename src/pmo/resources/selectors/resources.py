@@ -1,0 +1,76 @@
+"""Reads of the capacity plan: resources and their roles, allocations, and the day a closed
+or cancelled project ended."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pmo.core.i18n import pick
+from pmo.portfolio.models import Project, ProjectState
+from pmo.portfolio.selectors import get_ending
+from pmo.resources.models import Allocation, Resource
+from pmo.resources.roles import chinese_roles
+
+__all__ = [
+    "ended_on",
+    "ended_text",
+    "list_allocations",
+    "list_resources",
+    "list_roles",
+]
+
+
+def list_resources() -> QuerySet[Resource]:
+    """All resources with their org unit."""
+    return Resource.objects.select_related("org_unit", "person")
+
+
+def list_roles() -> list[tuple[str, str]]:
+    """The roles resources have, sorted, each with its label in the active language (the
+    Chinese role any resource of it carries, when Chinese is on)."""
+    chinese = chinese_roles()
+    roles = Resource.objects.order_by("role").values_list("role", flat=True).distinct()
+    return [(role, pick(role, chinese.get(role, ""))) for role in roles]
+
+
+def ended_on(project: Project) -> dt.date | None:
+    """The day a closed or cancelled project ended, ``None`` while it runs.
+
+    That is the day its state was set, as the audit trail recorded it
+    (:func:`pmo.portfolio.selectors.get_ending`, the project page's banner); today when the
+    trail does not say (a project loaded ended). Its allocations end the day before
+    (:func:`pmo.resources.services.release_project`), and none may run on or after it.
+    """
+    ending = get_ending(project)
+    if ending is None:
+        return None
+    return ending.day or timezone.localdate()
+
+
+def ended_text(project: Project, day: dt.date) -> str:
+    """ "P0006 was cancelled on 2026-12-06" in the active language."""
+    values = {"code": project.code, "day": day.isoformat()}
+    if project.state == ProjectState.CANCELLED:
+        return _("%(code)s was cancelled on %(day)s") % values
+    return _("%(code)s was closed on %(day)s") % values
+
+
+def list_allocations(
+    *,
+    scenario_id: int | None = None,
+    project_id: int | None = None,
+    resource_id: int | None = None,
+) -> QuerySet[Allocation]:
+    """Allocations of the current plan (or a scenario), optionally of a project or resource."""
+    qs = Allocation.objects.filter(**{"scenario_id": scenario_id}).select_related(
+        "resource", "project"
+    )
+    if project_id is not None:
+        qs = qs.filter(project_id=project_id)
+    if resource_id is not None:
+        qs = qs.filter(resource_id=resource_id)
+    return qs.order_by("first", "pk")
