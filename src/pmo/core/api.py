@@ -8,9 +8,10 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator, ConfigDict, WithJsonSchema
 
 from pmo.core.dates import date_out_of_range
 from pmo.core.models import MAX_ID
@@ -23,6 +24,7 @@ __all__ = [
     "DateTime",
     "Id",
     "Pages",
+    "PlanTime",
     "Version",
     "VersionParam",
 ]
@@ -64,8 +66,38 @@ Date = Annotated[dt.date, AfterValidator(_in_range)]
 """A date in a body or query parameter: outside :mod:`pmo.core.dates`' range it is a 422
 naming the field."""
 
-DateTime = Annotated[dt.datetime, AfterValidator(_in_range)]
-"""A date and time, bounded by its date as :data:`Date`."""
+_PLAN_TIME_SCHEMA = {
+    "type": "string",
+    "format": "date-time-local",
+    "description": "a wall-clock time of the plan's calendar, without a zone",
+    "example": "2026-03-02T08:00:00",
+}
+
+
+def _wall_clock(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is not None:
+        raise ValueError(
+            _(
+                "a plan time is the wall-clock time of the plan's calendar: give it without "
+                "a zone, as 2026-03-02T08:00:00"
+            )
+        )
+    return value
+
+
+PlanTime = Annotated[dt.datetime, WithJsonSchema(_PLAN_TIME_SCHEMA)]
+"""A time of a plan in a response: the wall-clock time of the plan's own calendar, with no
+zone (a plan's 08:00 is 08:00 wherever it is read). Documented as OpenAPI's
+``date-time-local`` (RFC 3339 without the offset), not ``date-time``, which requires one."""
+
+DateTime = Annotated[
+    dt.datetime,
+    AfterValidator(_wall_clock),
+    AfterValidator(_in_range),
+    WithJsonSchema(_PLAN_TIME_SCHEMA),
+]
+"""A plan time in a body, bounded by its date as :data:`Date`; one with a zone is a 422 (it
+was converted to UTC before, which moved a constraint of 08:00+08:00 to midnight)."""
 
 MAX_PAGE = 1_000_000
 """The highest page number accepted. Larger numbers would make offsets the databases cannot

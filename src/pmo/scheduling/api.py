@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, DateTime, Pages, Version
+from pmo.core.api import Body, DateTime, Pages, PlanTime, Version
 from pmo.core.errors import NotFoundError
 from pmo.portfolio.access import get_visible_project
 from pmo.resources.selectors import get_scenario
@@ -37,9 +37,9 @@ class BaselineOut(Schema):
 class PlanOut(Schema):
     project: str
     name: str
-    start: dt.datetime
-    finish: dt.datetime | None
-    status_date: dt.datetime | None
+    start: PlanTime
+    finish: PlanTime | None
+    status_date: PlanTime | None
     state: str
     problem: str
     holidays_assumed_for: str
@@ -63,19 +63,19 @@ class TaskOut(Schema):
     milestone: bool
     summary: bool
     constraint: str
-    constraint_date: dt.datetime | None
-    start: dt.datetime | None
-    finish: dt.datetime | None
-    early_start: dt.datetime | None
-    early_finish: dt.datetime | None
-    late_start: dt.datetime | None
-    late_finish: dt.datetime | None
+    constraint_date: PlanTime | None
+    start: PlanTime | None
+    finish: PlanTime | None
+    early_start: PlanTime | None
+    early_finish: PlanTime | None
+    late_start: PlanTime | None
+    late_finish: PlanTime | None
     total_float: int | None = Field(description="working minutes")
     free_float: int | None
     critical: bool
     percent_complete: float
-    baseline_start: dt.datetime | None
-    baseline_finish: dt.datetime | None
+    baseline_start: PlanTime | None
+    baseline_finish: PlanTime | None
     finish_variance_days: int | None
     predecessors: list[int]
     version: int
@@ -93,16 +93,16 @@ class TaskPatch(Body):
 class MovedOut(Schema):
     uid: int
     name: str
-    old_start: dt.datetime | None
-    old_finish: dt.datetime | None
-    start: dt.datetime | None
-    finish: dt.datetime | None
+    old_start: PlanTime | None
+    old_finish: PlanTime | None
+    start: PlanTime | None
+    finish: PlanTime | None
     finish_days: int | None
 
 
 class RescheduleOut(Schema):
     queued: bool = Field(description="a large plan recomputes in the background")
-    finish: dt.datetime | None
+    finish: PlanTime | None
     moved: list[MovedOut]
 
 

@@ -143,3 +143,39 @@ def test_an_edit_that_makes_the_plan_unschedulable_names_the_field(
         f"/api/v1/projects/{project.code}/plan/tasks", headers=_auth(users["pm"])
     ).json()["items"][3]
     assert (task["constraint"], task["constraint_date"], task["version"]) == ("ASAP", None, 1)
+
+
+def test_plan_times_are_wall_clock_times_without_a_zone(
+    client: Any, make_project: Any, users: Any
+) -> None:
+    # given a plan whose task 4 may take a start-no-earlier-than constraint
+    project = _plan(make_project, users)
+    url = f"/api/v1/projects/{project.code}/plan/tasks/4"
+    tasks = f"/api/v1/projects/{project.code}/plan/tasks"
+    start = client.get(tasks, headers=_auth(users["pm"])).json()["items"][3]["start"]
+    day = start[:10]
+    # when a client sends the constraint with a zone (which used to be turned into UTC)
+    zoned = {"version": 1, "constraint": "SNET", "constraint_date": f"{day}T08:00:00+08:00"}
+    refused = client.patch(
+        url, json.dumps(zoned), content_type="application/json", headers=_auth(users["pm"])
+    )
+    # then it is a 422 naming the field, and nothing changed
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "constraint_date"
+    assert "without a zone, as 2026-03-02T08:00:00" in refused.json()["detail"]
+    task = client.get(tasks, headers=_auth(users["pm"])).json()["items"][3]
+    assert (task["constraint"], task["version"]) == ("ASAP", 1)
+    # and the same wall-clock time without a zone is kept as written, and read back so
+    local = {**zoned, "constraint_date": f"{day}T08:00:00"}
+    saved = client.patch(
+        url, json.dumps(local), content_type="application/json", headers=_auth(users["pm"])
+    )
+    assert saved.status_code == 200, saved.content
+    task = client.get(tasks, headers=_auth(users["pm"])).json()["items"][3]
+    assert (task["constraint"], task["constraint_date"]) == ("SNET", f"{day}T08:00:00")
+    # the API document says so: date-time-local (RFC 3339 without the offset), not date-time
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    for schema, field in (("TaskOut", "start"), ("TaskPatch", "constraint_date")):
+        assert schemas[schema]["properties"][field]["anyOf"][0]["format"] == "date-time-local"
+    assert schemas["PlanOut"]["properties"]["start"]["format"] == "date-time-local"
+    assert schemas["BaselineOut"]["properties"]["saved_at"]["format"] == "date-time"
