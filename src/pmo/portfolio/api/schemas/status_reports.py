@@ -8,10 +8,10 @@ from ninja import Field, Schema
 from pmo.core.api import Body, Date
 from pmo.portfolio.api.schemas.common import (
     DIMENSIONS,
-    RAG_NAMES,
     RAG_VALUES,
     TREND_NAMES,
     RagName,
+    RagOut,
 )
 from pmo.portfolio.models import StatusReport
 
@@ -80,12 +80,12 @@ class StatusReportOut(Schema):
     supersedes: int | None
     state: str
     is_current: bool
-    overall: RagName
-    schedule: RagName
-    cost: RagName
-    scope: RagName
-    resources: RagName
-    quality: RagName
+    overall: RagOut
+    schedule: RagOut
+    cost: RagOut
+    scope: RagOut
+    resources: RagOut
+    quality: RagOut
     overall_reason: str
     schedule_reason: str
     cost_reason: str
@@ -119,30 +119,6 @@ class StatusReportOut(Schema):
     @staticmethod
     def resolve_author(obj: StatusReport) -> str | None:
         return obj.author.username if obj.author else None
-
-    @staticmethod
-    def resolve_overall(obj: StatusReport) -> str:
-        return RAG_NAMES[obj.overall]
-
-    @staticmethod
-    def resolve_schedule(obj: StatusReport) -> str:
-        return RAG_NAMES[obj.schedule]
-
-    @staticmethod
-    def resolve_cost(obj: StatusReport) -> str:
-        return RAG_NAMES[obj.cost]
-
-    @staticmethod
-    def resolve_scope(obj: StatusReport) -> str:
-        return RAG_NAMES[obj.scope]
-
-    @staticmethod
-    def resolve_resources(obj: StatusReport) -> str:
-        return RAG_NAMES[obj.resources]
-
-    @staticmethod
-    def resolve_quality(obj: StatusReport) -> str:
-        return RAG_NAMES[obj.quality]
 
 
 def report_data(payload: Schema, *, exclude: set[str]) -> dict[str, Any]:
