@@ -1,0 +1,143 @@
+"""Write a plan as an XLSX workbook in the template's layout, computed dates included."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from pmo.core.exports import append_row
+from pmo.interop.xlsx_layout import (
+    COLUMNS,
+    COMPUTED,
+    DAY,
+    EXCEPTION_COLUMNS,
+    EXCEPTIONS,
+    READ_BACK,
+    STANDARD_WEEK,
+    WEEKDAYS,
+)
+from pmo.scheduling import selectors
+from pmo.scheduling.models import Plan
+from pmo.scheduling.planio import CalendarData, Hours, LinkData, PlanData
+
+__all__ = ["hours_text", "plan_calendar", "write_xlsx"]
+
+
+def hours_text(hours: Hours) -> str:
+    """``[(540, 720), (780, 1080)]`` → ``09:00-12:00, 13:00-18:00``; no hours → ``off``."""
+    return (
+        ", ".join(f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}" for a, b in hours)
+        or "off"
+    )
+
+
+def plan_calendar(data: PlanData) -> CalendarData:
+    """The plan's calendar with its week resolved through its base calendar."""
+    by_uid = {c.uid: c for c in data.calendars}
+    calendar = by_uid.get(data.calendar_uid) if data.calendar_uid is not None else None
+    if calendar is None:
+        return CalendarData(uid=1, name="Standard", week=STANDARD_WEEK)
+    week, base, seen = calendar.week, calendar, {calendar.uid}
+    while week is None and base.base_uid is not None and base.base_uid not in seen:
+        seen.add(base.base_uid)
+        base = by_uid.get(base.base_uid, base)
+        week = base.week
+    return CalendarData(
+        uid=calendar.uid,
+        name=calendar.name,
+        week=week or STANDARD_WEEK,
+        holidays=calendar.holidays or base.holidays,
+        exceptions=calendar.exceptions,
+    )
+
+
+def _days(minutes: int) -> float | int:
+    value = minutes / DAY
+    return int(value) if value == int(value) else round(value, 3)
+
+
+def _lag(link: LinkData) -> str:
+    if not link.lag:
+        return ""
+    sign = "+" if link.lag > 0 else "-"
+    amount = abs(link.lag)
+    return (
+        f"{sign}{_days(amount)}d" if amount % 60 or amount % DAY == 0 else f"{sign}{amount // 60}h"
+    )
+
+
+def write_xlsx(plan: Plan) -> bytes:
+    """The plan in the template's layout, computed dates included."""
+    data = selectors.plan_data(plan)
+    rows = {r.task.uid: r for r in selectors.list_task_rows(plan)}
+    wb = Workbook()
+    info = wb.active
+    assert info is not None
+    info.title = "Plan"
+    append_row(info, ["Name", data.name])
+    append_row(info, ["Start", data.start])
+    append_row(info, ["Status date", data.status_date])
+    calendar = plan_calendar(data)
+    append_row(info, ["Calendar", "China" if calendar.holidays == "CN" else "Standard"])
+    for name, hours in zip(WEEKDAYS, calendar.week or STANDARD_WEEK, strict=True):
+        append_row(info, [name, hours_text(hours)])
+    info.column_dimensions["A"].width = 14
+    info.column_dimensions["B"].width = 26
+    ws = wb.create_sheet("Tasks")
+    append_row(ws, COLUMNS + COMPUTED)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        grey = cell.value in COMPUTED and cell.value not in READ_BACK
+        cell.fill = PatternFill("solid", fgColor="DDDDDD" if grey else "FFFFFF")
+    for t in data.tasks:
+        row = rows[t.uid]
+        base = next((b for b in t.baselines if b.number == 0), None)
+        preds = "; ".join(
+            f"{p.pred_uid}{'' if p.type == 'FS' else p.type}{_lag(p)}" for p in t.predecessors
+        )
+        append_row(
+            ws,
+            [
+                t.uid,
+                t.wbs,
+                t.outline_level,
+                t.name,
+                _days(t.duration),
+                "yes" if t.milestone else "",
+                preds,
+                t.constraint if t.constraint != "ASAP" else "",
+                t.constraint_date,
+                t.actual_start,
+                t.actual_finish,
+                t.percent_complete,
+                row.start,
+                row.finish,
+                None if row.task.total_float is None else _days(row.task.total_float),
+                "yes" if row.task.critical else "",
+                row.baseline_start,
+                row.baseline_finish,
+                _days(base.duration) if base is not None else None,
+            ],
+        )
+    for col, width in zip(
+        "ABCDEFGHIJKLMNOPQRS",
+        [6, 8, 8, 40, 10, 8, 18, 10, 17, 17, 17, 8, 17, 17, 10, 8, 17, 17, 10],
+        strict=True,
+    ):
+        ws.column_dimensions[col].width = width
+    if calendar.exceptions:
+        days = wb.create_sheet(EXCEPTIONS)
+        append_row(days, EXCEPTION_COLUMNS)
+        for cell in days[1]:
+            cell.font = Font(bold=True)
+        for e in calendar.exceptions:
+            append_row(days, [e.first, e.last, hours_text(e.hours), e.name])
+            for cell in days[days.max_row][:2]:
+                cell.number_format = "yyyy-mm-dd"
+        for col, width in zip("ABCD", [12, 12, 26, 30], strict=True):
+            days.column_dimensions[col].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
