@@ -6,7 +6,9 @@ loads in well under two minutes; the derived fields the services would keep
 (``latest_report``, ``trend``, ``is_current``) are set here in the same way.
 Every project follows the built-in lifecycle of its PMO type along one dated story
 (:mod:`pmo.demo.timeline`): its phase, % complete, reports, milestones, plan and gate
-history (:mod:`pmo.demo.governance`) agree with each other and with today.
+history (:mod:`pmo.demo.governance`) agree with each other and with today. The
+organisation and sign-ins are in :mod:`pmo.demo.people`, each project's story
+(health pattern, phase) in :mod:`pmo.demo.stories`.
 """
 
 from __future__ import annotations
@@ -18,11 +20,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from pmo.accounts.models import OrgUnit, Person, Role, User
+from pmo.accounts.models import OrgUnit, Person, User
 from pmo.audit.models import AuditEvent
 from pmo.demo import data
 from pmo.demo.dependencies import load_dependencies, raise_demo_change
@@ -33,9 +34,18 @@ from pmo.demo.governance import (
     stop_a_project,
 )
 from pmo.demo.history import add_audit, add_raid_and_milestones, add_reports
+from pmo.demo.people import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    create_org_units,
+    create_people,
+    create_users,
+    pm_usernames,
+)
 from pmo.demo.plans import PLANNED_PROJECTS, add_demo_plans, staff_demo_plans
 from pmo.demo.resources import load_resources, reset_resources
-from pmo.demo.timeline import PhaseSpec, Timeline, fit_plan, make_timeline
+from pmo.demo.stories import PATTERNS, PHASES, STORY_PHASES, health_path, project_timeline
+from pmo.demo.timeline import Timeline, fit_plan
 from pmo.governance.steering import create_meeting
 from pmo.portfolio.models import (
     Action,
@@ -43,7 +53,6 @@ from pmo.portfolio.models import (
     Decision,
     Issue,
     Milestone,
-    Phase,
     Portfolio,
     Program,
     Project,
@@ -53,40 +62,26 @@ from pmo.portfolio.models import (
 )
 from pmo.portfolio.periods import due_period, previous_period
 
-DEMO_PASSWORD = "pmo-demo"
-DEMO_USERS = [
-    # username, role, person name (or None), is_staff
-    ("admin", Role.PMO_ADMIN, None, True),
-    ("pmo", Role.PMO_MEMBER, "Li Na", False),
-    ("pm", Role.PROJECT_MANAGER, "Zhang Wei", False),
-    ("pm.uk", Role.PROJECT_MANAGER, "Emma Clarke", False),
-    ("exec", Role.EXECUTIVE, "Robert Hale (COO)", False),
-    ("viewer", Role.VIEWER, "Wang Fang", False),
-    ("director", Role.RESOURCE_MANAGER, "Lin Xiaoyun (VP R&D)", False),
+__all__ = [
+    "DEMO_PASSWORD",
+    "DEMO_USERS",
+    "HISTORY_WEEKS",
+    "PATTERNS",
+    "PHASES",
+    "PORTFOLIO_CODE",
+    "STORY_PHASES",
+    "STRATEGIC",
+    "DemoResult",
+    "Progress",
+    "demo_loaded",
+    "is_strategic",
+    "load_demo",
+    "pm_usernames",
+    "reset_demo",
 ]
+
 PORTFOLIO_CODE = "STRAT"
 HISTORY_WEEKS = 26
-PHASES = [
-    Phase.INITIATION,
-    Phase.PLANNING,
-    Phase.EXECUTION,
-    Phase.EXECUTION,
-    Phase.EXECUTION,
-    Phase.CLOSING,
-]
-# projects whose place in the dependency story fixes their phase (category, share of it gone):
-# the data lake still delivers; the channel projects that need the core upgrade's go-live
-# have their UAT and go-live ahead; the new data centre has built already
-STORY_PHASES = {
-    "P0007": ("execution", (0.2, 0.5)),
-    "P0010": ("execution", (0.1, 0.4)),
-    "P0016": ("execution", (0.1, 0.4)),
-    "P0017": ("planning", (0.2, 0.8)),
-    "P0023": ("execution", (0.1, 0.4)),
-    "P0026": ("planning", (0.2, 0.8)),
-    "P0029": ("execution", (0.75, 0.85)),
-    "P0030": ("execution", (0.1, 0.4)),
-}
 STRATEGIC = 60
 """Strategic projects in the demo: the one-page report's default scope (every sixth of the
 first 72 projects is not strategic, so the default demo has 72 projects and the scopes differ;
@@ -98,13 +93,13 @@ def is_strategic(index: int) -> bool:
     return index < STRATEGIC * 6 // 5 and index % 6 != 5
 
 
-PATTERNS = ["stable", "stable", "recovering", "sliding", "volatile", "late_start"]
-
 Progress = Callable[[int], None]
 
 
 @dataclass
 class DemoResult:
+    """What :func:`load_demo` did: whether it created the portfolio, and how much."""
+
     created: bool
     projects: int
     reports: int
@@ -146,111 +141,6 @@ def reset_demo() -> None:
         OrgUnit.objects.filter(code=code).delete()
 
 
-def _org_units() -> dict[str, OrgUnit]:
-    units: dict[str, OrgUnit] = {}
-    for code, kind, parent, name, name_zh in data.ORG:
-        unit = OrgUnit(
-            code=code,
-            kind=kind,
-            parent=units.get(parent) if parent else None,
-            name=name,
-            name_zh=name_zh,
-        )
-        unit.save()
-        units[code] = unit
-    return units
-
-
-def _people(units: dict[str, OrgUnit]) -> tuple[list[Person], list[Person]]:
-    staff = Person.objects.bulk_create(
-        Person(
-            name=n,
-            name_zh=z,
-            org_unit=units[u],
-            email=n.lower().replace(" ", ".") + "@example.com",
-            title=data.TITLES.get(n, "Project manager"),
-        )
-        for n, z, u in data.PEOPLE
-    )
-    sponsors = Person.objects.bulk_create(
-        Person(name=n, name_zh=z, org_unit=units[u], title="Executive sponsor")
-        for n, z, u in data.SPONSORS
-    )
-    return staff, sponsors
-
-
-def pm_usernames() -> dict[str, str]:
-    """Person name → username of the project managers without a README sign-in."""
-    named = {person for _u, _r, person, _s in DEMO_USERS if person}
-    return {
-        n: n.lower().replace(" ", ".")
-        for n, _z, _u in data.PEOPLE
-        if n not in data.TITLES and n not in named
-    }
-
-
-def _users(people: dict[str, Person]) -> dict[str, User]:
-    """The README's users and an account for every other project manager (same password)."""
-    password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
-    rows = [*DEMO_USERS, *((u, Role.PROJECT_MANAGER, n, False) for n, u in pm_usernames().items())]
-    users = {}
-    for username, role, person_name, staff in rows:
-        user = User(
-            username=username,
-            role=role,
-            is_staff=staff,
-            is_superuser=role == Role.PMO_ADMIN,
-            email=f"{username}@example.com",
-            password=password,
-        )
-        user.save()
-        users[username] = user
-        if person_name:
-            person = people[person_name]
-            Person.objects.filter(pk=person.pk).update(user=user)
-            person.user = user
-    return users
-
-
-def _health_path(rng: random.Random, pattern: str, weeks: int) -> list[int]:
-    """Overall RAG per week (1 green .. 3 red) following a story."""
-    path = []
-    level = {"stable": 1.2, "recovering": 2.9, "sliding": 1.1, "volatile": 2.0, "late_start": 1.5}[
-        pattern
-    ]
-    drift = {
-        "stable": 0.0,
-        "recovering": -0.09,
-        "sliding": 0.09,
-        "volatile": 0.0,
-        "late_start": 0.02,
-    }[pattern]
-    noise = 0.55 if pattern == "volatile" else 0.22
-    for _week in range(weeks):
-        level = min(3.4, max(0.6, level + drift + rng.gauss(0, noise)))
-        path.append(min(3, max(1, round(level))))
-    return path
-
-
-def _timeline(
-    rng: random.Random,
-    index: int,
-    phases: list[PhaseSpec],
-    path: list[int],
-    today: dt.date,
-) -> Timeline:
-    """Where project ``index`` stands: its story's fixed phase, else a random one."""
-    code = f"P{index + 1:04d}"
-    if index < PLANNED_PROJECTS:  # near go-live: the plan's last weeks, the hypercare spike
-        return make_timeline(rng, phases, "execution", path, today, next_gate_in=16 + 2 * index)
-    if code == "P0004":  # the payment hub goes live before the mobile app it serves
-        return make_timeline(rng, phases, "execution", path, today, next_gate_in=10)
-    if code in STORY_PHASES:
-        wanted, into = STORY_PHASES[code]
-        return make_timeline(rng, phases, wanted, path, today, into=into)
-    return make_timeline(rng, phases, rng.choice(PHASES), path, today)
-
-
 def load_demo(
     *,
     projects: int = 72,
@@ -276,10 +166,10 @@ def load_demo(
     now = timezone.now()
 
     with transaction.atomic():
-        units = _org_units()
-        staff, sponsors = _people(units)
+        units = create_org_units()
+        staff, sponsors = create_people(units)
         people = {p.name: p for p in (*staff, *sponsors)}
-        users = _users(people)
+        users = create_users(people)
         managers = [p for p in staff if p.name not in data.TITLES]
         lifecycles = lifecycle_phases()
         portfolio = Portfolio.objects.create(
@@ -316,8 +206,8 @@ def load_demo(
                 else managers[rng.randrange(len(managers))]
             )
             pattern = rng.choice(PATTERNS)
-            path = _health_path(rng, pattern, HISTORY_WEEKS)
-            timeline = _timeline(rng, index, lifecycles[pmo_type], path, today)
+            path = health_path(rng, pattern, HISTORY_WEEKS)
+            timeline = project_timeline(rng, index, lifecycles[pmo_type], path, today)
             project_rows.append(
                 Project(
                     code=f"P{index + 1:04d}",
