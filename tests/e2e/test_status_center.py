@@ -238,7 +238,7 @@ def test_a_cancelled_project_is_out_of_the_rag_counts_and_its_page_says_it_ended
     expect(page.locator("[data-count=green]")).to_have_text("1")
     expect(page.locator("[data-count=cancelled]")).to_have_text("1")
     # and only the running project's slip is red
-    red = "rgb(214, 69, 65)"
+    red = "rgb(197, 53, 50)"  # --r-text: the RAG red darkened for text contrast (ADR 0012)
     slip = {code: page.locator(f"tr[data-code={code}] [data-testid=slip]") for code in codes(page)}
     assert slip[running.code].evaluate("e => getComputedStyle(e).color") == red
     assert slip[stopped.code].evaluate("e => getComputedStyle(e).color") != red

@@ -14,6 +14,8 @@
  *   details.more         a drop-down of the page header: closes on a click elsewhere or Escape
  *   data-rag-check       on the status report form: shows its [data-rag-warning] element while
  *                        Overall is rated better than the worst dimension (a warning only)
+ *   .table-wrap          a box that scrolls sideways: while its content is wider than it, it
+ *                        takes the keyboard focus, so arrow keys scroll it (WCAG 2.1.1, ADR 0012)
  *
  * Listeners sit on the document, so content htmx swaps in later works the same way.
  */
@@ -65,8 +67,34 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") closeMenus(null);
+    if (event.key !== "Escape") return;
+    // the focus goes back to the menu's own button rather than to the page's start
+    var active = document.activeElement;
+    var menu = active instanceof Element ? active.closest("details.more[open]") : null;
+    closeMenus(null);
+    if (menu) menu.querySelector("summary").focus();
   });
+
+  function focusableScrollers() {
+    document.querySelectorAll(".table-wrap").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-scroll-focus", "");
+      } else if (!scrolls && box.hasAttribute("data-scroll-focus")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scroll-focus");
+      }
+    });
+  }
+
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(focusableScrollers, 150);
+  });
+  window.addEventListener("load", focusableScrollers); // images and fonts may widen a table
+  document.addEventListener("htmx:afterSettle", focusableScrollers);
 
   function checkRag(form) {
     var warning = form.querySelector("[data-rag-warning]");
@@ -88,6 +116,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-rag-check]").forEach(checkRag);
+    focusableScrollers();
   });
 
   document.addEventListener("submit", function (event) {
