@@ -106,7 +106,10 @@ def network_svg(deps: list[Any], chain_projects: set[str] | None = None) -> str:
     height = 50 + max((len(m) for m in columns.values()), default=1) * ROW_H
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" id="network-svg">'
+        f'viewBox="0 0 {width} {height}" role="img" id="network-svg" '
+        # named and described by the page's heading and note (dependency_list.html); the
+        # register table under it lists every link in words
+        'aria-labelledby="network-title" aria-describedby="network-note">'
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#475569"/></marker>'
         "</defs>" + "".join(edges) + "".join(parts) + "</svg>"

@@ -17,12 +17,19 @@ SYMBOLS = {1: "●", 2: "▲", 3: "■"}
 
 @register.simple_tag
 def rag(value: int | None) -> str:
-    """A coloured chip with a shape, so RAG reads in grayscale too."""
+    """A coloured chip with a shape, so RAG reads in grayscale too; a screen reader says its
+    name ("Red"), not the shape's ("black square")."""
     if not value:
-        return format_html('<span class="rag rag-none" title="{}">–</span>', _("No report"))
+        label = _("No report")
+        return format_html(
+            '<span class="rag rag-none" title="{}" role="img" aria-label="{}">–</span>',
+            label,
+            label,
+        )
     return format_html(
-        '<span class="rag rag-{}" title="{}" data-rag="{}">{}</span>',
+        '<span class="rag rag-{}" title="{}" role="img" aria-label="{}" data-rag="{}">{}</span>',
         value,
+        Rag(value).label,
         Rag(value).label,
         value,
         SYMBOLS[value],
@@ -35,7 +42,13 @@ def trend(value: int | None) -> str:
     if value is None:
         return ""
     arrow, label = {1: ("↑", _("Better")), 0: ("→", _("Same")), -1: ("↓", _("Worse"))}[value]
-    return format_html('<span class="trend-{}" title="{}">{}</span>', value, label, arrow)
+    return format_html(
+        '<span class="trend-{}" title="{}" role="img" aria-label="{}">{}</span>',
+        value,
+        label,
+        label,
+        arrow,
+    )
 
 
 @register.simple_tag(takes_context=True)

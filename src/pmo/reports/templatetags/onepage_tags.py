@@ -21,6 +21,12 @@ def rag_symbol(rag: int | None) -> str:
 
 
 @register.simple_tag
+def rag_name(rag: int | None) -> str:
+    """The rating in words, as the legend says it: what a screen reader reads for the shape."""
+    return {1: _("green"), 2: _("amber"), 3: _("red")}.get(rag or 0, _("no report"))
+
+
+@register.simple_tag
 def trend_arrow(trend: int | None) -> str:
     return {1: "↑", 0: "→", -1: "↓"}.get(trend, "") if trend is not None else ""
 
