@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext, gettext_lazy, pgettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -104,7 +106,7 @@ api = PmoAPI(
     urls_namespace="api",
 )
 
-NOT_JSON = "the request body is not valid JSON"
+NOT_JSON = gettext_lazy("the request body is not valid JSON")
 
 _LOCATION_PREFIXES = {"body", "query", "path", "form", "payload", "filters", "data"}
 
@@ -119,37 +121,93 @@ def _field_of(loc: list[Any]) -> str:
     return ".".join(parts) or "body"
 
 
+def _choices(expected: str) -> str:
+    """pydantic's "'green', 'amber' or 'red'" in the request's language."""
+    names = [n.strip() for n in re.split(r", | or ", expected) if n.strip()]
+    return pgettext("list separator", ", ").join(names)
+
+
+#: pydantic's error types people meet, as sentences in the request's language (the others
+#: keep pydantic's English text); ``ctx`` fills the placeholders.
+_MESSAGES: dict[str, Any] = {
+    "missing": gettext_lazy("is required"),
+    "literal_error": gettext_lazy("must be one of %(expected)s"),
+    "enum": gettext_lazy("must be one of %(expected)s"),
+    "int_parsing": gettext_lazy("must be a whole number"),
+    "int_type": gettext_lazy("must be a whole number"),
+    "int_from_float": gettext_lazy("must be a whole number"),
+    "float_parsing": gettext_lazy("must be a number"),
+    "float_type": gettext_lazy("must be a number"),
+    "decimal_parsing": gettext_lazy("must be a number"),
+    "decimal_type": gettext_lazy("must be a number"),
+    "bool_parsing": gettext_lazy("must be true or false"),
+    "bool_type": gettext_lazy("must be true or false"),
+    "string_type": gettext_lazy("must be text"),
+    "greater_than_equal": gettext_lazy("must be %(ge)s or more"),
+    "greater_than": gettext_lazy("must be more than %(gt)s"),
+    "less_than_equal": gettext_lazy("must be %(le)s or less"),
+    "less_than": gettext_lazy("must be less than %(lt)s"),
+    "string_too_short": gettext_lazy("must have at least %(min_length)s characters"),
+    "string_too_long": gettext_lazy("may have at most %(max_length)s characters"),
+    "too_short": gettext_lazy("must have at least %(min_length)s items"),
+    "too_long": gettext_lazy("may have at most %(max_length)s items"),
+    "date_parsing": gettext_lazy("must be a date such as 2026-03-02"),
+    "date_from_datetime_parsing": gettext_lazy("must be a date such as 2026-03-02"),
+    "date_type": gettext_lazy("must be a date such as 2026-03-02"),
+    "datetime_parsing": gettext_lazy("must be a date and time such as 2026-03-02T08:00:00"),
+    "datetime_from_date_parsing": gettext_lazy(
+        "must be a date and time such as 2026-03-02T08:00:00"
+    ),
+    "datetime_type": gettext_lazy("must be a date and time such as 2026-03-02T08:00:00"),
+    "list_type": gettext_lazy("must be a list"),
+    "dict_type": gettext_lazy("must be an object"),
+    "model_type": gettext_lazy("must be an object"),
+    "model_attributes_type": gettext_lazy("must be an object"),
+    "extra_forbidden": gettext_lazy("is not a field of this request (unknown or read-only)"),
+}
+
+
+def _message(error: dict[str, Any], field: str) -> str:
+    """One pydantic error as a sentence in the request's language."""
+    kind = error.get("type")
+    if kind == "json_invalid" or (field == "body" and "JSON" in str(error.get("msg", ""))):
+        return str(NOT_JSON)
+    ctx = dict(error.get("ctx") or {})
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return gettext("must not be empty")
+    if kind in _MESSAGES:
+        if "expected" in ctx:
+            ctx["expected"] = _choices(str(ctx["expected"]))
+        try:
+            return str(_MESSAGES[kind]) % ctx
+        except (KeyError, TypeError, ValueError):
+            pass  # a context this sentence does not fit: pydantic's own text
+    # pydantic prefixes a validator's own sentence ("Value error, enter a date from ...")
+    return str(error.get("msg", gettext("invalid value"))).removeprefix("Value error, ")
+
+
 @api.exception_handler(ValidationError)
 def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors: list[dict[str, str]] = []
     for error in exc.errors:
         field = _field_of(list(error.get("loc", [])))
-        message = str(error.get("msg", "invalid value"))
-        # pydantic prefixes a validator's own sentence ("Value error, enter a date from ...")
-        message = message.removeprefix("Value error, ")
-        if error.get("type") == "json_invalid" or (field == "body" and "JSON" in message):
-            message = NOT_JSON
-        elif error.get("type") == "extra_forbidden":
-            message = "is not a field of this request (unknown or read-only)"
+        message = _message(error, field)
         same = next((e for e in errors if e["field"] == field), None)
         if same is None:
             errors.append({"field": field, "message": message})
         elif message not in same["message"]:  # another member of a union: one line per field
-            same["message"] += f" or {message}"
-    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid input"
+            same["message"] += pgettext("alternatives", " or ") + message
+    separator = pgettext("list of problems", "; ")
+    detail = separator.join(f"{e['field']}: {e['message']}" for e in errors) or gettext(
+        "invalid input"
+    )
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(
-        request,
-        {
-            "detail": "authentication required: sign in or send 'Authorization: Bearer <token>'",
-            "errors": [],
-        },
-        status=401,
-    )
+    message = gettext("authentication required: sign in or send 'Authorization: Bearer <token>'")
+    return api.create_response(request, {"detail": message, "errors": []}, status=401)
 
 
 @api.exception_handler(DomainError)
@@ -162,9 +220,10 @@ def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         # django-ninja's own answer to a body that is no JSON at all (cut off, not UTF-8,
         # form-encoded): the same 422 naming ``body`` as JSON that does not parse
+        message = str(NOT_JSON)
         return api.create_response(
             request,
-            {"detail": f"body: {NOT_JSON}", "errors": [{"field": "body", "message": NOT_JSON}]},
+            {"detail": f"body: {message}", "errors": [{"field": "body", "message": message}]},
             status=422,
         )
     return api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)

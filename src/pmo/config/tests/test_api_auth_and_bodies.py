@@ -61,3 +61,47 @@ def test_a_body_that_is_not_json_is_a_422_naming_the_body(
     assert answer.json()["errors"] == [
         {"field": "body", "message": "the request body is not valid JSON"}
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            {
+                "code": "is required",
+                "kind": "must be one of 'group', 'region', 'department', 'plant', 'team'",
+                "name": "may have at most 200 characters",
+                "colour": "is not a field of this request (unknown or read-only)",
+            },
+        ),
+        (
+            "zh-hans",
+            {
+                "code": "为必填项",
+                "kind": "须为以下之一：'group'，'region'，'department'，'plant'，'team'",
+                "name": "最多 200 个字符",
+                "colour": "不是此请求的字段（未知或只读）",
+            },
+        ),
+    ],
+)
+def test_validation_errors_read_in_the_request_language(
+    client: Any, users: Any, language: str, expected: dict[str, str]
+) -> None:
+    token = create_token(username=users["admin"].username)
+    body = '{"name": "%s", "kind": "planet", "colour": "red"}' % ("n" * 201)
+    answer = client.post(
+        "/api/v1/org-units",
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": language},
+    )
+    assert answer.status_code == 422
+    assert {e["field"]: e["message"] for e in answer.json()["errors"]} == expected
+    unsigned = client.get("/api/v1/projects", headers={"Accept-Language": language})
+    assert unsigned.status_code == 401
+    assert ("Bearer" in unsigned.json()["detail"]) and (
+        ("需要登录" in unsigned.json()["detail"]) == (language == "zh-hans")
+    )

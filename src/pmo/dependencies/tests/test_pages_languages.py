@@ -222,7 +222,7 @@ def test_notifications_read_in_the_language_of_the_moment(
     chinese = client.get("/notifications/", **ZH).content.decode()
     # then each reads in the language of the page, state labels included
     assert f"{cr.code} awaits the PMO review</a>" in english
-    assert f"{cr.code} 等待PMO审核</a>" in chinese
+    assert f"{cr.code} 等待 PMO 审核</a>" in chinese
     assert f"{small.code}：已批准</a>" in requester
 
 
@@ -313,7 +313,7 @@ def test_english_notifications_written_before_the_key_read_in_chinese_too(users:
         "CR-00009 awaits the PMO review",
         "CR-00009: Approved",
         "Dependency #7 at risk: P0001 forecasts 2026-12-29, after the agreed 2026-12-22",
-        "CR-00009 等待PMO审核",
+        "CR-00009 等待 PMO 审核",
     ]:
         Notification.objects.create(user=users["pm"], message=text)
     # when the migration keys them
@@ -322,8 +322,8 @@ def test_english_notifications_written_before_the_key_read_in_chinese_too(users:
     with translation.override("zh-hans"):
         texts = [n.text for n in Notification.objects.order_by("id")]
     assert texts == [
-        "CR-00009 等待PMO审核",
+        "CR-00009 等待 PMO 审核",
         "CR-00009：已批准",
         "依赖 #7 有风险：P0001 预测日期 2026-12-29，晚于约定的 2026-12-22",
-        "CR-00009 等待PMO审核",
+        "CR-00009 等待 PMO 审核",
     ]
