@@ -7,18 +7,23 @@ improve schedules by forward-backward justification (Valls, Ballestin and
 Quintanilla 2005); they run as machine code without the interpreter lock
 (``nogil``), so a decode of 1,000 activities takes about a millisecond.
 
-The kernels are split by scheme: :mod:`~pmo.engine.leveling.kernels.arrays`
-(the flat arrays), :mod:`~pmo.engine.leveling.kernels.primitives` (fitting,
-booking, heap, topological order), :mod:`~pmo.engine.leveling.kernels.serial_sgs`
-(serial scheme, justification, decoding) and
-:mod:`~pmo.engine.leveling.kernels.parallel_sgs`. Every kernel is cached on
-disk by numba next to its own module (``kernels/__pycache__``).
+The package holds the flat arrays (:mod:`~pmo.engine.leveling.kernels.arrays`,
+plain Python) and the compiled kernels (:mod:`~pmo.engine.leveling.kernels.compiled`,
+one module so that numba's on-disk cache stays consistent); every name is
+importable from here.
 """
 
-from pmo.engine.leveling.kernels.arrays import BAD, I64, NONE, Arrays, Kernel, kernel_of
-from pmo.engine.leveling.kernels.parallel_sgs import parallel
-from pmo.engine.leveling.kernels.primitives import topo_by_key
-from pmo.engine.leveling.kernels.serial_sgs import better, decode, justify, score, serial
+from pmo.engine.leveling.kernels.arrays import I64, NONE, Arrays, Kernel, kernel_of
+from pmo.engine.leveling.kernels.compiled import (
+    BAD,
+    better,
+    decode,
+    justify,
+    parallel,
+    score,
+    serial,
+    topo_by_key,
+)
 
 __all__ = [
     "BAD",

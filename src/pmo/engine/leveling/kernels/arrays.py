@@ -17,13 +17,11 @@ from pmo.engine.errors import InfeasibleError
 from pmo.engine.leveling.model import Objective
 from pmo.engine.leveling.network import Network
 
-__all__ = ["BAD", "I64", "NONE", "Arrays", "Kernel", "kernel_of"]
+__all__ = ["I64", "NONE", "Arrays", "Kernel", "kernel_of"]
 
 I64 = npt.NDArray[np.int64]
 NONE = -1
 """No deadline / not pinned, in the arrays."""
-BAD = np.iinfo(np.int64).max // 4
-"""Score of a list that cannot be decoded."""
 
 
 class Arrays(NamedTuple):
