@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
@@ -16,6 +17,7 @@ from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import ConflictError, FieldError, ValidationFailed
 from pmo.portfolio.access import require_edit
 from pmo.portfolio.models import (
+    DIMENSION_LABELS,
     RAG_DIMENSIONS,
     Cadence,
     Project,
@@ -54,6 +56,10 @@ REPORT_FIELDS = frozenset(
 )
 
 
+def _quoted(label: object) -> str:
+    return pgettext("quoted name", "“%(name)s”") % {"name": label}
+
+
 def _check_report(report: StatusReport) -> None:
     """Reasons are required for amber and red; % complete within 0..100."""
     errors: list[dict[str, str]] = []
@@ -68,7 +74,7 @@ def _check_report(report: StatusReport) -> None:
                 {
                     "field": f"{dimension}_reason",
                     "message": _("a reason is required when %(dimension)s is amber or red")
-                    % {"dimension": dimension},
+                    % {"dimension": _quoted(DIMENSION_LABELS[dimension])},
                 }
             )
     if not (report.summary or "").strip():
@@ -80,8 +86,9 @@ def _check_report(report: StatusReport) -> None:
     elif not 0 <= report.percent_complete <= 100:
         errors.append({"field": "percent_complete", "message": _("must be between 0 and 100")})
     if errors:
+        separator = pgettext("list of problems", "; ")
         raise ValidationFailed(
-            "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
+            separator.join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
         )
 
 

@@ -238,7 +238,10 @@ def test_status_report_flow(api, users, make_project):
     )
     assert draft.status_code == 422
     assert draft.json()["errors"] == [
-        {"field": "overall_reason", "message": "a reason is required when overall is amber or red"}
+        {
+            "field": "overall_reason",
+            "message": "a reason is required when “Overall” is amber or red",
+        }
     ]
     draft = api.post("/api/v1/projects/SR1/status-reports", {**REPORT, "submit": False})
     assert draft.status_code == 201

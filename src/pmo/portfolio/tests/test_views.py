@@ -172,7 +172,7 @@ def test_pm_submits_a_report_from_the_form(client, users, make_project):
     }
     refused = client.post("/projects/F1/reports/new/", data)
     assert refused.status_code == 200
-    assert "a reason is required when overall is amber or red" in refused.content.decode()
+    assert "a reason is required when “Overall” is amber or red" in refused.content.decode()
     data.update(overall_reason="vendor", schedule_reason="vendor")
     accepted = client.post("/projects/F1/reports/new/", data)
     assert accepted.status_code == 302

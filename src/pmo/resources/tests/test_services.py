@@ -247,7 +247,7 @@ def test_calendar_days_entered_by_hand(org: Any, users: Any, make_project: Any) 
     assert before.assumed_years == (2027,)
     assert (before.rows[0].cells[0].capacity, before.rows[0].cells[0].demand) == (2.0, 2.0)
     # a bad line names itself and writes nothing
-    with pytest.raises(ValidationFailed, match="line 2: 'Feb-11' is not a date"):
+    with pytest.raises(ValidationFailed, match="line 2: “Feb-11” is not a date"):
         services.add_calendar_days(actor=member, calendar="CN", text="2027-02-10 off\nFeb-11 off")
     assert CalendarDay.objects.count() == 0
     with pytest.raises(PermissionDeniedError):

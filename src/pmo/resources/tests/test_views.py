@@ -219,6 +219,20 @@ def test_import_page_template_download(client: Any, users: Any) -> None:
     assert answer["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
+def test_a_file_that_is_no_workbook_is_named_as_the_file_in_the_import_table(
+    client: Any, users: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    users["admin"].language = "zh-hans"
+    users["admin"].save()
+    client.force_login(users["admin"])
+    bad = SimpleUploadedFile("capacity.xlsx", b"not a workbook")
+    page = client.post("/resources/import/", {"file": bad}).content.decode()
+    table = page.split('data-testid="import-errors"')[1]
+    assert "<td>文件</td>" in table and "<td>file</td>" not in table
+
+
 def test_admin_lists_are_read_only(client: Any, users: Any, org: Any, make_project: Any) -> None:
     java = pool(org)
     allocate(java, make_project(), MON, MON, "1")
@@ -595,7 +609,7 @@ def test_calendar_days_page(client: Any, users: Any, org: Any) -> None:
     bad = client.post(
         "/resources/calendar-days/", {"calendar": "CN", "days": "tomorrow"}, follow=True
     ).content.decode()
-    assert "line 1: &#x27;tomorrow&#x27; is not a date" in bad
+    assert "line 1: “tomorrow” is not a date" in bad
     one = client.post(
         "/resources/calendar-days/", {"calendar": "CN", "days": "2027-10-09 work"}, follow=True
     ).content.decode()

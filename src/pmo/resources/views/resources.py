@@ -155,7 +155,11 @@ def capacity_import(request: HttpRequest) -> HttpResponse:
                 result = xlsx.import_capacity(actor=user_of(request), stream=upload)
             except DomainError as exc:
                 messages.error(request, exc.message)
-                errors = exc.errors
+                # a problem of the whole file says so; others name their cell (Resources!B3)
+                errors = [
+                    {**e, "field": _("the file") if e["field"] == "file" else e["field"]}
+                    for e in exc.errors
+                ]
             else:
                 messages.success(
                     request,
