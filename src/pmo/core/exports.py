@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -58,12 +59,21 @@ def safe_text(value: Any) -> Any:
 
 
 def csv_row(values: Iterable[Any]) -> list[Any]:
-    """One row for :func:`csv.writer`: ``None`` as an empty cell, text through :func:`safe_text`.
+    """One row for :func:`csv.writer`: ``None`` as an empty cell, a flag as "yes" or "no" in
+    the reader's language (a CSV has no booleans; Python's ``True`` is no word to them), text
+    through :func:`safe_text`.
 
-    >>> csv_row(["P1", "@SUM(A1:A9)", None, 2.5])
-    ['P1', "'@SUM(A1:A9)", '', 2.5]
+    >>> csv_row(["P1", "@SUM(A1:A9)", None, 2.5, True])
+    ['P1', "'@SUM(A1:A9)", '', 2.5, 'yes']
     """
-    return ["" if v is None else safe_text(v) for v in values]
+    return [
+        ""
+        if v is None
+        else (gettext("yes") if v else gettext("no"))
+        if isinstance(v, bool)
+        else safe_text(v)
+        for v in values
+    ]
 
 
 def text_cell(ws: Worksheet, value: Any) -> Any:

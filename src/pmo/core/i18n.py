@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from django.utils import translation
+from django.utils.translation import gettext_noop
+
+#: Django's forms put ``gettext(":")`` after each label; its own Chinese catalogue keeps the
+#: half-width colon, ours gives the full-width one ("标题：").
+LABEL_SUFFIX = gettext_noop(":")
 
 
 def is_chinese() -> bool:

@@ -385,6 +385,8 @@ class Notification(TimeStampedModel):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"])]
 

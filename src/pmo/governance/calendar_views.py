@@ -77,7 +77,11 @@ def gate_calendar_ics(request: HttpRequest) -> HttpResponse:
         token = request.GET.get("token") or ""
         found = authenticate_token(token, scope=TokenScope.CALENDAR) if token else None
         if found is None:
-            return HttpResponse("authentication required", status=401, content_type="text/plain")
+            return HttpResponse(
+                _("authentication required: the calendar link has no valid token"),
+                status=401,
+                content_type="text/plain; charset=utf-8",
+            )
         user = found
     start, end = _window(request)
     # a calendar application sends no session and its own Accept-Language: the feed speaks

@@ -407,8 +407,8 @@ def test_status_center_export_has_the_gate_columns(client, users, governed, make
         "Open gate conditions",
     ]
     assert [r[at : at + 5] for r in rows[1:]] == [
-        ["Idea", "G1", "2026-02-04", "True", "0"],
-        ["", "", "", "False", "0"],
+        ["Idea", "G1", "2026-02-04", "yes", "0"],
+        ["", "", "", "no", "0"],
     ]
 
 

