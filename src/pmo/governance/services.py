@@ -8,7 +8,8 @@ finds the review decided and gets a 409.
 The use-cases of one part each live in a module of their own and are reachable here too
 (``services.decide_gate``): gate dates in :mod:`~pmo.governance.forecasts`, the review
 checklist in :mod:`~pmo.governance.checklist`, decisions and conditions in
-:mod:`~pmo.governance.decisions`, deliverable files in :mod:`~pmo.governance.attachments`.
+:mod:`~pmo.governance.decisions`, deliverable files in :mod:`~pmo.governance.attachments`,
+defining templates in :mod:`~pmo.governance.template_admin`.
 """
 
 from __future__ import annotations
@@ -17,14 +18,13 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pmo.accounts.models import Person, User
+from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
-from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError
+from pmo.core.errors import ConflictError, PermissionDeniedError
 from pmo.governance import ended
 from pmo.governance import models as governance_models
 from pmo.governance.forecasts import (
@@ -49,7 +49,7 @@ from pmo.governance.models import (
     ProjectLifecycle,
     ReviewState,
 )
-from pmo.governance.templates_service import validate_definition, write_template
+from pmo.governance.template_admin import create_template, delete_template
 from pmo.portfolio.access import require_edit
 from pmo.portfolio.models import Project, ProjectState
 from pmo.portfolio.signals import send_if_ended
@@ -71,59 +71,6 @@ __all__ = [
 
 def _scope(project: Project | int) -> str:
     return f"project:{project if isinstance(project, int) else project.pk}"
-
-
-# --- templates ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def create_template(*, actor: User, definition: dict[str, Any]) -> LifecycleTemplate:
-    """Create a template, or the next revision of an existing code (PMO admin only)."""
-    if not actor.is_authenticated or not actor.is_pmo_admin:
-        raise PermissionDeniedError(_("only a PMO admin may define lifecycle templates"))
-    clean = validate_definition(definition)
-    ids = {i for p in clean["phases"] for i in p.get("gate", {}).get("decider_ids", [])}
-    known = set(Person.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    if ids - known:
-        raise FieldError(
-            "decider_ids", _("no person with id %(id)s") % {"id": sorted(ids - known)[0]}
-        )
-    latest = LifecycleTemplate.objects.filter(code=clean["code"]).aggregate(m=Max("revision"))["m"]
-    template = write_template(
-        clean, revision=(latest or 0) + 1, models=governance_models, actor=actor
-    )
-    record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        instance=template,
-        scope=f"template:{template.code}",
-        changes={"revision": [latest, template.revision], "definition": [None, clean]},
-    )
-    return template
-
-
-@transaction.atomic
-def delete_template(*, actor: User, template: LifecycleTemplate) -> None:
-    """Delete a template revision that no project follows (PMO admin only)."""
-    if not actor.is_authenticated or not actor.is_pmo_admin:
-        raise PermissionDeniedError(_("only a PMO admin may delete lifecycle templates"))
-    in_use = ProjectLifecycle.objects.filter(template=template).count()
-    if in_use:
-        raise ConflictError(
-            _(
-                "template %(template)s is in use by %(count)s project(s) and cannot be deleted; "
-                "define a new revision instead"
-            )
-            % {"template": template, "count": in_use}
-        )
-    record(
-        actor=actor,
-        action=AuditAction.DELETE,
-        instance=template,
-        scope=f"template:{template.code}",
-        changes={"revision": [template.revision, None]},
-    )
-    template.delete()
 
 
 # --- lifecycles -----------------------------------------------------------------------------------
