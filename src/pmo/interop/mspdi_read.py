@@ -11,6 +11,7 @@ The element reader is :mod:`pmo.interop.mspdi_elements`, calendars are read by
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
@@ -144,7 +145,11 @@ def read_mspdi(content: bytes) -> PlanData:
     except DefusedXmlException:
         raise ImportFileError(_("file: DOCTYPE and entity declarations are refused")) from None
     except ET.ParseError as exc:
-        raise ImportFileError(_("file: not well-formed XML (%(error)s)") % {"error": exc}) from None
+        line, column = exc.position
+        raise ImportFileError(
+            _("file: not well-formed XML at line %(line)s, column %(column)s (%(error)s)")
+            % {"line": line, "column": column, "error": expat.ErrorString(exc.code)}
+        ) from None
     if root.tag != f"{{{NS_URI}}}Project":
         raise ImportFileError(
             _(

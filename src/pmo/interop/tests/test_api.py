@@ -27,6 +27,11 @@ def test_import_and_export_over_the_api(client: Any, make_project: Any, users: A
     assert refused.status_code == 422
     assert refused.json()["detail"].startswith("file: not well-formed XML")
     assert [e["field"] for e in refused.json()["errors"]] == ["file"]
+    again = SimpleUploadedFile("plan.xml", b"<Project><Name>x</Project>", "application/xml")
+    zh = client.post(
+        url, {"file": again}, headers={**_auth(users["pm"]), "Accept-Language": "zh-hans"}
+    )
+    assert zh.json()["detail"] == "文件：XML 格式不正确（第 1 行第 18 列：mismatched tag）"
     exported = client.get(
         f"/api/v1/projects/{project.code}/plan/export/msproject", headers=_auth(users["viewer"])
     )

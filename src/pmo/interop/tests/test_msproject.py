@@ -53,7 +53,7 @@ DTD_UTF16 = DTD.encode("utf-16")
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"hello", "file: not well-formed XML (syntax error: line 1, column 0)"),
+        (b"hello", "file: not well-formed XML at line 1, column 0 (syntax error)"),
         (
             b"<plan/>",
             "file: root element is <plan>, expected <Project> in namespace "
@@ -328,7 +328,7 @@ def test_pmo_command_line_exits_non_zero_with_one_line(
     assert exit_info.value.code == 1
     err = capsys.readouterr().err
     assert err == (
-        "CommandError: bad.xml: file: not well-formed XML (syntax error: line 1, column 0); "
+        "CommandError: bad.xml: file: not well-formed XML at line 1, column 0 (syntax error); "
         "nothing was imported\n"
     )
 

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pmo.core.errors import DomainError
 from pmo.interop import services, xlsx
@@ -43,7 +45,9 @@ class Command(BaseCommand):
                     actor=None, data=xlsx.read_xlsx(content), code=code
                 )
         except DomainError as exc:
-            raise CommandError(f"{path.name}: {exc.message}; nothing was imported") from None
+            nothing = _("nothing was imported")
+            separator = pgettext("list of problems", "; ")
+            raise CommandError(f"{path.name}: {exc.message}{separator}{nothing}") from None
         finish = plan.finish.strftime("%Y-%m-%d %H:%M") if plan.finish else "-"
         self.stdout.write(
             f"imported {plan.tasks.count()} tasks into project {plan.project.code} "
