@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from pmo.engine.calendars import working_time_between
 from pmo.portfolio.models import Project
-from pmo.scheduling.adapters import engine_calendar
+from pmo.scheduling.adapters import engine_calendar, working_time_between
 from pmo.scheduling.models import Assignment, Baseline, BaselineTask, Link, Plan, Task
 from pmo.scheduling.planio import (
     AssignmentData,

@@ -10,6 +10,7 @@ from pmo.scheduling.adapters.calendars import (
     AXIS_DAYS_BEFORE,
     engine_calendar,
     working_offsets,
+    working_time_between,
 )
 from pmo.scheduling.adapters.cpm import Computed, compute
 from pmo.scheduling.adapters.errors import ScheduleError
@@ -22,4 +23,5 @@ __all__ = [
     "compute",
     "engine_calendar",
     "working_offsets",
+    "working_time_between",
 ]

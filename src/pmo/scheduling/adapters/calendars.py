@@ -24,6 +24,7 @@ from pmo.engine.calendars import (
     WorkWeek,
     around_the_clock,
     standard_calendar,
+    working_time_between,
 )
 from pmo.engine.errors import EngineError
 from pmo.scheduling.adapters.errors import ScheduleError
@@ -35,6 +36,7 @@ __all__ = [
     "AXIS_DAYS_BEFORE",
     "engine_calendar",
     "working_offsets",
+    "working_time_between",
 ]
 
 AXIS_DAYS_BEFORE = 366
