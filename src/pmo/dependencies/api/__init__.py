@@ -3,7 +3,7 @@
 One router per resource group, combined here into the app's router (mounted by
 ``pmo.config.api``): the dependency register (:mod:`.register`), the what-if impact of a slip
 (:mod:`.what_if`), change requests and their workflow (:mod:`.change_requests`), and the
-answers of the affected projects (:mod:`pmo.dependencies.api_responses`). Each endpoint names
+answers of the affected projects (:mod:`.responses`). Each endpoint names
 its operation id (``pmo_dependencies_api_<name>``): the ids clients know, from the days the
 endpoints lived in one module. The routers are added in that order, which is the order of the
 paths in the OpenAPI document.
@@ -38,6 +38,7 @@ from pmo.dependencies.api.register import (
     list_dependencies,
     patch_dependency,
 )
+from pmo.dependencies.api.responses import router as responses_router
 from pmo.dependencies.api.what_if import (
     ImpactIn,
     ImpactItemOut,
@@ -45,7 +46,6 @@ from pmo.dependencies.api.what_if import (
     ImpactProjectOut,
     impact,
 )
-from pmo.dependencies.api_responses import router as responses_router
 
 __all__ = [
     "ChangeRequestIn",

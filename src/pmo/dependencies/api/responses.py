@@ -104,7 +104,11 @@ def _list_out(request: HttpRequest, cr: ChangeRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/change-requests/{code}/responses", response=ChangeResponsesOut)
+@router.get(
+    "/change-requests/{code}/responses",
+    response=ChangeResponsesOut,
+    operation_id="pmo_dependencies_api_responses_list_responses",
+)
 def list_responses(request: HttpRequest, code: str) -> Any:
     """Each affected project of change request ``code`` (or its id) with its manager's
     answer: agree, object (with the reason) or not answered yet. Advisory: the PMO decides."""
@@ -112,7 +116,9 @@ def list_responses(request: HttpRequest, code: str) -> Any:
 
 
 @router.post(
-    "/change-requests/{code}/responses", response={200: ChangeResponseOut, 201: ChangeResponseOut}
+    "/change-requests/{code}/responses",
+    response={200: ChangeResponseOut, 201: ChangeResponseOut},
+    operation_id="pmo_dependencies_api_responses_post_response",
 )
 def post_response(request: HttpRequest, code: str, payload: ChangeResponseIn) -> Any:
     """Answer for an affected project (its manager or the PMO): agree, or object with a
