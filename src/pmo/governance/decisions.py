@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pmo.accounts.models import Person, User
 from pmo.audit.models import AuditAction
@@ -82,7 +83,7 @@ def _check_conditions(
             )
         clean.append({"text": text[:300], "owner_id": owner, "due": due})
     if errors:
-        raise ValidationFailed("; ".join(shown), errors=errors)
+        raise ValidationFailed(pgettext("list of problems", "; ").join(shown), errors=errors)
     return clean
 
 
@@ -118,14 +119,20 @@ def decide_gate(
         )
     if not can_decide(actor, review.gate):
         # the roles stay codes (executive, pmo_admin): they are what the template names
-        deciders = ", ".join(review.gate.decider_roles) or _("named steering members")
+        deciders = pgettext("list separator", ", ").join(review.gate.decider_roles) or _(
+            "named steering members"
+        )
         raise PermissionDeniedError(
             _("you may not decide gate %(gate)s: it is decided by %(deciders)s")
             % {"gate": review.gate.code, "deciders": deciders}
         )
     review.check_version(version)
     if outcome not in Outcome.values:
-        raise FieldError("outcome", _("one of %(values)s") % {"values": ", ".join(Outcome.values)})
+        raise FieldError(
+            "outcome",
+            _("one of %(values)s")
+            % {"values": pgettext("list separator", ", ").join(Outcome.values)},
+        )
     ended.check_decision(lifecycle.project, review.gate, outcome)
     if review.gate.order != lifecycle.current_phase.order + 1:  # defensive: reviews are in order
         raise ConflictError(_("the project has moved since this review was requested"))
@@ -171,7 +178,9 @@ def decide_gate(
                 )
                 % {
                     "gate": review.gate.code,
-                    "requirements": "; ".join(unmet_requirements_shown(review)),
+                    "requirements": pgettext("list of problems", "; ").join(
+                        unmet_requirements_shown(review)
+                    ),
                 }
             )
         if unmet:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from pmo.governance.calendar import CalendarEntry
 
@@ -60,11 +60,11 @@ def gate_calendar_ics(entries: Iterable[CalendarEntry], *, host: str, name: str)
             "due": f"{entry.due:%Y-%m-%d}",
         }
         if entry.review_date is not None:
-            description += "; " + gettext("review on %(date)s") % {
+            description += pgettext("list of problems", "; ") + gettext("review on %(date)s") % {
                 "date": f"{entry.review_date:%Y-%m-%d}"
             }
         elif entry.review is not None:
-            description += "; " + gettext("review requested")
+            description += pgettext("list of problems", "; ") + gettext("review requested")
         lines += [
             "BEGIN:VEVENT",
             f"UID:gate-{project.pk}-{entry.gate.pk}@{host}",

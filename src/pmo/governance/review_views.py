@@ -15,7 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pmo.accounts.models import user_of
@@ -182,7 +182,8 @@ def _prepare(request: HttpRequest, user: Any, review: GateReview) -> dict[str, A
     elif refused:  # one message: what was refused (the checklist is saved all the same)
         messages.error(
             request,
-            _("Not attached: %(files)s. The checklist is saved.") % {"files": "; ".join(refused)},
+            _("Not attached: %(files)s. The checklist is saved.")
+            % {"files": pgettext("list of problems", "; ").join(refused)},
         )
     elif attached:
         for name in attached:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from pmo.core.models import TimeStampedModel, VersionedModel
@@ -435,7 +435,7 @@ class AgendaItem(models.Model):
             "name": self.gate.display_name,
         }
         if self.kind == AgendaKind.DECIDED and self.decision is not None:
-            return f"{text}: {self.decision.get_outcome_display()}"
+            return text + pgettext("label separator", ": ") + self.decision.get_outcome_display()
         decided = self.decided_since if hasattr(self, "decided_since") else self._decided_since()
         if decided is not None:  # the agenda is a snapshot; the decision is news
             return (

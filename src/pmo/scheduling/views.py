@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
@@ -212,13 +212,17 @@ def scenario_apply(request: HttpRequest, code: str, scenario_id: int) -> HttpRes
                 "%(n)s tasks now start no earlier than scenario %(name)s has them: %(tasks)s",
                 len(done.moved),
             )
-            % {"n": len(done.moved), "name": scenario.name, "tasks": ", ".join(done.moved)},
+            % {
+                "n": len(done.moved),
+                "name": scenario.name,
+                "tasks": pgettext("list of names", ", ").join(done.moved),
+            },
         )
     if done.under_way:
         messages.warning(
             request,
             _("Under way, left as they are (change their remaining work by hand): %(tasks)s")
-            % {"tasks": ", ".join(done.under_way)},
+            % {"tasks": pgettext("list of names", ", ").join(done.under_way)},
         )
     return redirect("scheduling:plan_detail", code=code)
 

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
@@ -201,7 +201,7 @@ def scenario_close(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 messages.info(
                     request,
                     _("Change these plans to match the scenario: %(codes)s")
-                    % {"codes": ", ".join(result.plans_to_change)},
+                    % {"codes": pgettext("list separator", ", ").join(result.plans_to_change)},
                 )
         else:
             services.discard_scenario(actor=user, scenario=scenario)

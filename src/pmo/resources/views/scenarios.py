@@ -14,7 +14,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from pmo.accounts.models import User, user_of
 from pmo.core.errors import DomainError
@@ -106,7 +106,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _cost_text(cost: list[costs.CostTotal]) -> str:
     """A scenario's labour cost change, each currency signed ("+1,200.00 CNY; -300.00 GBP")."""
-    return "; ".join(
+    return pgettext("list of problems", "; ").join(
         f"{'+' if c.total > 0 else ''}{floatformat(c.total, '2g')} {c.currency}" for c in cost
     )
 
@@ -253,7 +253,12 @@ def _kept_text(kept: dict[str, Any]) -> str:
         parts.append(_("priority %(priority)s") % {"priority": kept["priority"]})
     if kept.get("pinned"):
         parts.append(_("pinned"))
-    return f"{kept['project']} ({', '.join(parts)})" if parts else kept["project"]
+    if not parts:
+        return str(kept["project"])
+    return _("%(project)s (%(changes)s)") % {
+        "project": kept["project"],
+        "changes": pgettext("list separator", ", ").join(parts),
+    }
 
 
 def _plan_text(first: str | None, last: str | None, fte: str | None) -> str:
