@@ -1,4 +1,4 @@
-"""Small template helpers: RAG chips, trend arrows, sort links."""
+"""Small template helpers: RAG chips, trend arrows, sort links, the label separator."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pmo.portfolio.models import Rag
 
@@ -49,6 +51,25 @@ def trend(value: int | None) -> str:
         label,
         arrow,
     )
+
+
+@register.simple_tag
+def label_sep() -> str:
+    """What stands between a label and its value: ": " in English, a full-width "："
+    with no space after it in Chinese (the catalogue's "label separator")."""
+    return pgettext("label separator", ": ")
+
+
+@register.filter
+def name_and_title(shown: Any) -> tuple[str, str]:
+    """A person's name and the title in brackets after it, if any: "林晓云（研发副总裁）" gives
+    ("林晓云", "（研发副总裁）"), "Lin Xiaoyun (VP R&D)" gives ("Lin Xiaoyun", " (VP R&D)")."""
+    text = str(shown or "")
+    cuts = [i for i in (text.find("（"), text.find(" (")) if i > 0]
+    cut = min(cuts) if cuts else len(text)
+    if isinstance(shown, SafeData):  # already escaped (``firstof``): the halves are too
+        return mark_safe(text[:cut]), mark_safe(text[cut:])
+    return text[:cut], text[cut:]
 
 
 @register.simple_tag(takes_context=True)

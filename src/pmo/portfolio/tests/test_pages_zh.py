@@ -48,14 +48,14 @@ def test_status_center_in_chinese(zh_client: Client, project: Any) -> None:
     assert "项目组合状态中心" in html
     assert "1 个项目" in html
     assert "完成度" in html
-    assert "(+5天)" in html
+    assert "（+5天）" in html  # the brackets are the translation's (full-width in Chinese)
 
 
 def test_project_page_in_chinese(zh_client: Client, project: Any, users: dict[str, Any]) -> None:
     html = _page(zh_client, reverse("portfolio:project_detail", args=[project.code]))
     for text in ("项目集", "阶段", "基线完成日期", "预测完成日期", "变更记录", "概率×影响"):
         assert text in html, text
-    assert "(+5天)" in html
+    assert "（+5天）" in html  # the brackets are the translation's (full-width in Chinese)
     assert "由 张伟 于 " in html  # the author's name in the reader's language, not the username
 
 

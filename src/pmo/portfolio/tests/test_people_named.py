@@ -35,11 +35,17 @@ def test_the_top_bar_names_the_signed_in_person_and_keeps_the_username(
 ) -> None:
     client.force_login(users["pm"])
     page = client.get("/").content.decode()
-    assert 'title="Zhang Wei (pm) · Project manager" data-testid="user-name">Zhang Wei<' in page
+    assert (
+        'title="Zhang Wei (pm) · Project manager" data-testid="user-name">'
+        '<span class="who-name">Zhang Wei</span><'
+    ) in page
     assert "Signed in as pm" in page
     # a user without a person is named by their username
     client.force_login(users["admin"])
-    assert 'data-testid="user-name">admin<' in client.get("/").content.decode()
+    assert (
+        'data-testid="user-name"><span class="who-name">admin</span><'
+        in client.get("/").content.decode()
+    )
 
 
 def test_the_change_history_names_people_not_usernames(
