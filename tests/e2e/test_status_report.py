@@ -35,7 +35,7 @@ def test_amber_needs_a_reason_then_the_report_reaches_project_page_and_status_ce
     # then the form comes back with the error on the overall reason, nothing saved
     error = page.locator("#report-form .errorlist")
     expect(error).to_have_count(1)
-    expect(error).to_contain_text("a reason is required when overall is amber or red")
+    expect(error).to_contain_text("a reason is required when “Overall” is amber or red")
     assert urlparse(page.url).path == f"/projects/{project.code}/reports/new/"
     assert project.reports.count() == 0
 
