@@ -1,19 +1,18 @@
-"""Gate reviews, their immutable decisions and conditions; steering committee meetings."""
+"""Gate reviews, their immutable decisions and conditions (models of the governance app;
+steering committee meetings, their agendas and outcomes are in
+:mod:`pmo.governance.meetings`, imported at the end so that old imports keep working)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
-from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from pmo.core.models import TimeStampedModel, VersionedModel
+from pmo.core.models import VersionedModel
 
 
 class ReviewState(models.TextChoices):
@@ -243,256 +242,41 @@ class GateCondition(VersionedModel):
         return self.text
 
 
-class SteeringMeeting(VersionedModel):
-    """A steering committee meeting: agenda generated from the portfolio, minutes, outcomes."""
+from pmo.governance.meetings import (  # noqa: E402  (models of this app, split for size)
+    AGENDA_CODES,
+    AGENDA_LABELS,
+    MOOT_WHEN_CANCELLED,
+    MOOT_WHEN_CLOSED,
+    AgendaItem,
+    AgendaKind,
+    EndedAs,
+    MeetingOutcome,
+    OutcomeKind,
+    SteeringMeeting,
+    ref_codes,
+    render_refs,
+)
 
-    title = models.CharField(_("title"), max_length=200)
-    date = models.DateField(_("date"))
-    window_days = models.PositiveSmallIntegerField(_("agenda window (days)"), default=14)
-    location = models.CharField(_("location"), max_length=200, blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("steering meeting")
-        verbose_name_plural = _("steering meetings")
-        ordering = ["-date", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.title}"
-
-
-class AgendaKind(models.TextChoices):
-    GATE = "gate", _("Gate due")
-    RED = "red", _("Red for 2+ periods")
-    ESCALATED = "escalated", _("Escalated issue")
-    CONDITION = "condition", _("Gate condition overdue")
-    DECIDED = "decided", _("Gate decided (for information)")
-    CHANGE_REQUEST = "change_request", _("Change request")
-    OTHER = "other", _("Other")
-
-
-#: The kinds of lines a project's cancellation makes moot: a gate to decide, a project red
-#: for two periods, an overdue gate condition (``steering.follow_ended_project``).
-MOOT_WHEN_CANCELLED = (AgendaKind.GATE, AgendaKind.RED, AgendaKind.CONDITION)
-
-#: The kinds a closure by hand makes moot: its gates (but the closure gate, which a closed
-#: project may still pass) and red periods; its open conditions are still owed.
-MOOT_WHEN_CLOSED = (AgendaKind.GATE, AgendaKind.RED)
-
-
-class EndedAs(models.TextChoices):
-    """How the project of an agenda line ended after the agenda was drawn up."""
-
-    CLOSED = "closed", _("closed")
-    CANCELLED = "cancelled", _("cancelled")
-
-
-#: ``{prefix: render}``: higher apps (``ready()``) turn the ``ref`` keys of agenda lines into
-#: their text in the active language, all at once (``render(["12", "15"]) -> {"12": ...}``);
-#: a key whose thing is gone is left out.
-AGENDA_LABELS: dict[str, Callable[[list[str]], dict[str, str]]] = {}
-
-
-#: ``{prefix: codes}``: higher apps may also give the short code of what a reference points
-#: at (``codes(["12"]) -> {"12": "CR-00012"}``), which the API returns as the line's ``code``.
-AGENDA_CODES: dict[str, Callable[[list[str]], dict[str, str]]] = {}
-
-
-def _by_prefix(
-    refs: list[str], registry: dict[str, Callable[[list[str]], dict[str, str]]]
-) -> dict[str, str]:
-    keys: dict[str, list[str]] = {}
-    for ref in refs:
-        prefix, _sep, key = ref.partition(":")
-        keys.setdefault(prefix, []).append(key)
-    found: dict[str, str] = {}
-    for prefix, wanted in keys.items():
-        lookup = registry.get(prefix)
-        if lookup is not None:
-            found.update({f"{prefix}:{k}": text for k, text in lookup(wanted).items()})
-    return found
-
-
-def ref_codes(refs: list[str]) -> dict[str, str]:
-    """The codes of agenda references (``change_request:12`` -> ``CR-00012``) whose app gives
-    them (:data:`AGENDA_CODES`), one call per app; the others are left out."""
-    return _by_prefix(refs, AGENDA_CODES)
-
-
-def render_refs(refs: list[str]) -> dict[str, str]:
-    """The text of agenda references (``change_request:12``) in the active language, one
-    call of each app's renderer whatever the number of lines; unknown ones are left out."""
-    return _by_prefix(refs, AGENDA_LABELS)
-
-
-class AgendaItem(models.Model):
-    """A line of a meeting's agenda, pointing at the project (and gate) it is about.
-
-    Gate lines keep references, not text, so that :attr:`label` reads in the viewer's
-    language; ``title`` holds user-written text (an issue's or a condition's).
-    """
-
-    meeting = models.ForeignKey(SteeringMeeting, on_delete=models.CASCADE, related_name="agenda")
-    order = models.PositiveSmallIntegerField(_("order"))
-    kind = models.CharField(_("kind"), max_length=20, choices=AgendaKind.choices)
-    project = models.ForeignKey(
-        "portfolio.Project",
-        verbose_name=_("project"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    project_ended_on = models.DateField(_("project ended on"), null=True, blank=True)
-    """Set on the lines :data:`MOOT_WHEN_CANCELLED` (:data:`MOOT_WHEN_CLOSED`) of a meeting
-    not held yet when their project is cancelled (closed by hand) after the agenda was drawn
-    up: the line stays (the committee may have the agenda in hand) and says so; regenerating
-    the agenda leaves it out."""
-    project_ended_as = models.CharField(
-        _("project ended as"), max_length=10, choices=EndedAs.choices, blank=True
-    )
-    gate = models.ForeignKey(
-        "governance.GateDefinition",
-        verbose_name=_("gate"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decision = models.ForeignKey(
-        GateDecision,
-        verbose_name=_("gate decision"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    overdue = models.BooleanField(_("overdue"), default=False)
-    review_requested = models.BooleanField(_("review requested"), default=False)
-    title = models.CharField(_("title"), max_length=300, blank=True)
-    ref = models.CharField(_("reference"), max_length=60, blank=True)
-    """What a line of a higher app is about (``change_request:12``); :data:`AGENDA_LABELS`
-    turns it into text in the reader's language, ``title`` is the text when it cannot."""
-    due = models.DateField(_("due"), null=True, blank=True)
-
-    # What :func:`pmo.governance.selectors.list_agenda` looked up for a whole agenda at once
-    # (a page of lines costs no query per line); a line read on its own looks them up itself.
-    decided_since: GateDecision | None
-    ref_text: str | None
-    ref_code: str | None
-
-    class Meta:
-        verbose_name = _("agenda item")
-        verbose_name_plural = _("agenda items")
-        ordering = ["meeting", "order"]
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def label(self) -> str:
-        """What the line says, in the active language."""
-        text = self._label()
-        if self.project_ended_on is not None and not self._decided():
-            ended = (
-                gettext("project closed on %(date)s")
-                if self.project_ended_as == EndedAs.CLOSED
-                else gettext("project cancelled on %(date)s")
-            )
-            text += " · " + ended % {"date": f"{self.project_ended_on:%Y-%m-%d}"}
-        return text
-
-    @property
-    def project_cancelled_on(self) -> dt.date | None:
-        """The day the line's project was cancelled after the agenda was drawn up (the API's
-        older name for :attr:`project_ended_on`, kept for cancelled projects only)."""
-        return self.project_ended_on if self.project_ended_as == EndedAs.CANCELLED else None
-
-    def _decided(self) -> bool:
-        """A gate line whose decision came after the agenda (a Stop says it all)."""
-        if self.kind != AgendaKind.GATE or self.gate is None:
-            return False
-        decided = self.decided_since if hasattr(self, "decided_since") else self._decided_since()
-        return decided is not None
-
-    def _label(self) -> str:
-        if self.kind == AgendaKind.RED:
-            return gettext("Red for two or more periods")
-        if self.ref:
-            text = (
-                self.ref_text
-                if hasattr(self, "ref_text")
-                else render_refs([self.ref]).get(self.ref)
-            )
-            return text or self.title
-        if self.gate is None:
-            return self.title
-        text = gettext("Gate %(gate)s %(name)s") % {
-            "gate": self.gate.code,
-            "name": self.gate.display_name,
-        }
-        if self.kind == AgendaKind.DECIDED and self.decision is not None:
-            return text + pgettext("label separator", ": ") + self.decision.get_outcome_display()
-        decided = self.decided_since if hasattr(self, "decided_since") else self._decided_since()
-        if decided is not None:  # the agenda is a snapshot; the decision is news
-            return (
-                text
-                + " · "
-                + gettext("decided: %(outcome)s") % {"outcome": decided.get_outcome_display()}
-            )
-        if self.project_ended_on is not None:  # neither overdue nor to be reviewed now
-            return text
-        if self.overdue:
-            text += " · " + gettext("overdue")
-        if self.review_requested:
-            text += " · " + gettext("review requested")
-        return text
-
-    def _decided_since(self) -> GateDecision | None:
-        """The decision of this line's gate taken after the agenda was drawn up, if any."""
-        if self.kind != AgendaKind.GATE or self.gate_id is None or self.project_id is None:
-            return None
-        latest = (
-            GateReview.objects.filter(gate_id=self.gate_id, lifecycle__project_id=self.project_id)
-            .order_by("-id")
-            .first()
-        )  # a no-go and a new review since: the new review is what counts
-        decision = None if latest is None else GateDecision.objects.filter(review=latest).first()
-        if decision is not None and self.gate is not None:
-            undone = GateDecision.objects.filter(
-                review__lifecycle_id=latest.lifecycle_id,  # type: ignore[union-attr]
-                outcome=Outcome.RECYCLE,
-                pk__gt=decision.pk,
-                recycle_to__order__lt=self.gate.order,
-            ).exists()  # recycled back before this gate since: it must be passed again
-            if undone:
-                return None
-        return decision
-
-
-class OutcomeKind(models.TextChoices):
-    DECISION = "decision", _("Decision")
-    ACTION = "action", _("Action")
-
-
-class MeetingOutcome(TimeStampedModel):
-    """A decision or action of a meeting, written to the project's RAID log and linked here."""
-
-    meeting = models.ForeignKey(SteeringMeeting, on_delete=models.CASCADE, related_name="outcomes")
-    kind = models.CharField(_("kind"), max_length=10, choices=OutcomeKind.choices)
-    project = models.ForeignKey(
-        "portfolio.Project",
-        verbose_name=_("project"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    raid_id = models.PositiveBigIntegerField()
-    title = models.CharField(_("title"), max_length=255)
-
-    class Meta:
-        verbose_name = _("meeting outcome")
-        verbose_name_plural = _("meeting outcomes")
-        ordering = ["meeting", "id"]
+__all__ = [
+    "AGENDA_CODES",
+    "AGENDA_LABELS",
+    "MOOT_WHEN_CANCELLED",
+    "MOOT_WHEN_CLOSED",
+    "AgendaItem",
+    "AgendaKind",
+    "ConditionStatus",
+    "CriterionCheck",
+    "DeliverableLink",
+    "EndedAs",
+    "GateCondition",
+    "GateDecision",
+    "GateReview",
+    "MeetingOutcome",
+    "Outcome",
+    "OutcomeKind",
+    "ReviewState",
+    "SteeringMeeting",
+    "deliverable_upload_to",
+    "ref_codes",
+    "render_refs",
+]

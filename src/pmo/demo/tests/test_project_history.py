@@ -71,8 +71,8 @@ def test_history_in_chinese(client: Client, users: Any, history: Any) -> None:
     client.force_login(users["pm"])
     client.cookies["pmo_language"] = "zh-hans"
     text = _history_of(client, history)
-    assert "状态</span>: 进行中 → 暂停" in text
+    assert "状态</span>：进行中 → 暂停" in text
     # a service's own words (not a model field) read through the catalogue too
-    assert "里程碑</span>: Go-live → 已由进度计划取代" in text
+    assert "里程碑</span>：Go-live → 已由进度计划取代" in text
     assert f"{history.code} 的进度计划" in text  # the object named in the reader's language
     assert "<td>系统</td>" in text
