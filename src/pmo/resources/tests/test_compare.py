@@ -144,7 +144,7 @@ def test_compare_page_and_api(client: Any, users: Any, two_scenarios: dict[str, 
     assert "1 allocation changed" in page and "Allocations changed" in page
     assert "Labour cost against the current plan" in page
     nothing = client.get("/resources/scenarios/compare/", follow=True).content.decode()
-    assert "choose 1 to 4 scenarios" in nothing
+    assert "choose 1 to 4 scenarios" in nothing and "ids: " not in nothing
     answer = client.get(
         f"/api/v1/scenarios/compare?ids={move.pk}&ids={grow.pk}&start={MON}&periods=3"
     )

@@ -49,7 +49,8 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
             today=timezone.localdate(),
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        # the ticked boxes are the field: the page says what is wrong, not the parameter name
+        messages.error(request, exc.errors[0]["message"] if exc.errors else exc.message)
         return redirect("resources:scenario_list")
     return render(
         request,
