@@ -143,3 +143,22 @@ def report_data(**overrides: Any) -> dict[str, Any]:
 @pytest.fixture
 def green() -> Callable[..., dict[str, Any]]:
     return report_data
+
+
+@pytest.fixture
+def reported_project(make_project: Callable[..., Any], users: dict[str, Any], green: Any) -> Any:
+    """A project five days late (forecast 2027-01-05) with one submitted status report, for
+    2026-W40 (revision 1), by ``pm``."""
+    import datetime as dt
+
+    from pmo.portfolio import services
+
+    project = make_project(forecast_finish=dt.date(2027, 1, 5))
+    services.create_status_report(
+        actor=users["pm"],
+        project=project,
+        period="2026-W40",
+        data=green(),
+        today=dt.date(2026, 10, 10),
+    )
+    return project

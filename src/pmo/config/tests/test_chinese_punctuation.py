@@ -4,8 +4,6 @@ as it always did. The Chinese half needs the catalogue's entries for the separat
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,19 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def reported(make_project: Callable[..., Any], users: dict[str, Any], green: Any) -> Any:
-    """A project five days late with one submitted status report (revision 1)."""
-    from pmo.portfolio import services
-
-    project = make_project(forecast_finish=dt.date(2027, 1, 5))
-    services.create_status_report(
-        actor=users["pm"],
-        project=project,
-        period="2026-W40",
-        data=green(),
-        today=dt.date(2026, 10, 10),
-    )
-    return project
+def reported(reported_project: Any) -> Any:
+    """The root conftest's project five days late with one submitted report."""
+    return reported_project
 
 
 def _client(users: dict[str, Any], who: str, language: str) -> Client:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,18 +19,9 @@ def zh_client(users: dict[str, Any]) -> Client:
 
 
 @pytest.fixture
-def project(make_project: Callable[..., Any], users: dict[str, Any], green: Any) -> Any:
-    from pmo.portfolio import services
-
-    project = make_project(forecast_finish=dt.date(2027, 1, 5))
-    services.create_status_report(
-        actor=users["pm"],
-        project=project,
-        period="2026-W40",
-        data=green(),
-        today=dt.date(2026, 10, 10),
-    )
-    return project
+def project(reported_project: Any) -> Any:
+    """The root conftest's project five days late with one submitted report."""
+    return reported_project
 
 
 def _page(client: Client, url: str) -> str:
