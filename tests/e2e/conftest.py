@@ -80,3 +80,23 @@ def sign_in(page: Any, users: dict[str, Any]) -> Callable[[str], Any]:
         return page
 
     return _sign_in
+
+
+@pytest.fixture(autouse=True)
+def _close_opened_contexts() -> Iterator[None]:
+    """Close the browser contexts a test opened with ``helpers.open_as``: an open one keeps
+    connections to the live server, whose request threads then end after the test, outside
+    its database."""
+    from tests.e2e.helpers import OPENED
+
+    yield
+    while OPENED:
+        OPENED.pop().close()
+
+
+@pytest.fixture
+def demo(live_server: Any) -> None:
+    """The demo portfolio of 60 projects (50 strategic) and its users (password ``pmo-demo``)."""
+    from pmo.demo.loader import load_demo
+
+    load_demo(projects=60)

@@ -9,9 +9,44 @@ try:
 except ImportError:  # the ``browser`` fixture reports it: a loud skip, or a failure in CI
     expect = None  # type: ignore[assignment]
 
-__all__ = ["ROWS", "codes", "expect", "marker_survived", "report", "set_marker"]
+__all__ = [
+    "OPENED",
+    "PHONE",
+    "ROWS",
+    "WIDE",
+    "codes",
+    "expect",
+    "marker_survived",
+    "open_as",
+    "report",
+    "set_marker",
+]
 
 ROWS = "#projects tr[data-code]"
+
+WIDE = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+OPENED: list[Any] = []
+"""Browser contexts :func:`open_as` opened; the e2e conftest closes them after each test."""
+
+
+def open_as(browser: Any, live_server: Any, username: str, viewport: dict[str, int], lang: str):
+    """A page signed in as a demo user, in ``lang``, at ``viewport``."""
+    context = browser.new_context(base_url=live_server.url, viewport=viewport, locale="en-GB")
+    context.set_default_timeout(15_000)
+    OPENED.append(context)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pmo-demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: not url.split("?")[0].endswith("/accounts/login/"))
+    if viewport["width"] <= 800:
+        page.click("[data-testid=menu-button]")
+    page.click(f"[data-testid=lang-{lang}]")
+    page.wait_for_load_state()
+    return page
 
 
 def codes(page: Any) -> list[str]:

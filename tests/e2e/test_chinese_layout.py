@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import expect
-from tests.e2e.test_layout import _CONTEXTS, WIDE, open_as
+from tests.e2e.helpers import WIDE, expect, open_as
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -18,20 +17,6 @@ LINES = """(s => [...document.querySelectorAll(s)].map(e => {
   const tops = new Set([...r.getClientRects()].map(b => Math.round(b.top)));
   return [e.innerText.replace(/\\s+/g, ' ').trim(), tops.size];
 }))"""
-
-
-@pytest.fixture(autouse=True)
-def _close_contexts() -> Any:
-    yield
-    while _CONTEXTS:
-        _CONTEXTS.pop().close()
-
-
-@pytest.fixture
-def demo(live_server: Any) -> None:
-    from pmo.demo.loader import load_demo
-
-    load_demo(projects=60)
 
 
 def test_status_center_headers_break_between_words_in_chinese(

@@ -7,50 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import expect
+from tests.e2e.helpers import PHONE, WIDE, expect, open_as
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-WIDE = {"width": 1440, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-
-_CONTEXTS: list[Any] = []
-
-
-@pytest.fixture(autouse=True)
-def _close_contexts() -> Any:
-    """Close the browser contexts a test opened: an open one keeps connections to the live
-    server, whose request threads then end after the test, outside its database."""
-    yield
-    while _CONTEXTS:
-        _CONTEXTS.pop().close()
-
-
-@pytest.fixture
-def demo(live_server: Any) -> None:
-    """The demo portfolio of 60 projects (50 strategic) and its users (password ``pmo-demo``)."""
-    from pmo.demo.loader import load_demo
-
-    load_demo(projects=60)
-
-
-def open_as(browser: Any, live_server: Any, username: str, viewport: dict[str, int], lang: str):
-    """A page signed in as a demo user, in ``lang``, at ``viewport``."""
-    context = browser.new_context(base_url=live_server.url, viewport=viewport, locale="en-GB")
-    context.set_default_timeout(15_000)
-    _CONTEXTS.append(context)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pmo-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: not url.split("?")[0].endswith("/accounts/login/"))
-    if viewport["width"] <= 800:
-        page.click("[data-testid=menu-button]")
-    page.click(f"[data-testid=lang-{lang}]")
-    page.wait_for_load_state()
-    return page
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
