@@ -116,6 +116,12 @@ def test_key_pages_have_no_serious_wcag_violations_in_english_and_chinese(
             page.locator("#change-requests a").first.click()
             page.wait_for_url("**/change-requests/*/")
             problems += _problems(axe, page, lang)
+            # a steering meeting as the PMO sees it (agenda, minutes form, outcome form)
+            page.goto("/steering-meetings/")
+            page.locator("main a[href*='/steering-meetings/']").first.click()
+            page.wait_for_url("**/steering-meetings/*/")
+            expect(page.locator("#minutes textarea")).to_have_count(1)
+            problems += _problems(axe, page, lang)
             # a heat-map cell's drill-down, swapped in by htmx
             page.goto("/resources/heatmap/")
             page.locator("td.cell a").first.click()

@@ -43,14 +43,22 @@ def test_status_center_headers_break_between_words_in_chinese(
 def test_the_top_bar_shows_the_persons_whole_name(
     demo: None, browser: Any, live_server: Any, lang: str
 ) -> None:
-    page = open_as(browser, live_server, "director", WIDE, lang)
+    for username, en, zh in (
+        ("exec", "Robert Hale", "罗伯特·黑尔"),
+        ("director", "Lin Xiaoyun", "林晓云"),
+    ):
+        page = open_as(browser, live_server, username, WIDE, lang)
+        _whole_name_in_one_row(page, zh if lang == "zh" else en, lang == "zh" and zh == "林晓云")
+
+
+def _whole_name_in_one_row(page: Any, expected: str, title_too: bool) -> None:
     name = page.locator("[data-testid=user-name] .who-name")
-    expect(name).to_have_text("林晓云" if lang == "zh" else "Lin Xiaoyun")
+    expect(name).to_have_text(expected)
     # the text's right edge is inside the visible box of the whole (which cuts what overflows)
     shown = "s => { const box = document.querySelector('[data-testid=user-name]');"
     shown += " const r = document.createRange(); r.selectNodeContents(document.querySelector(s));"
     shown += " return r.getBoundingClientRect().right <= box.getBoundingClientRect().right + 0.5; }"
     assert page.evaluate(shown, "[data-testid=user-name] .who-name")  # the name is not cut
-    if lang == "zh":  # the Chinese menu leaves room for the title too
+    if title_too:  # the Chinese menu leaves room for a short title too
         assert page.evaluate(shown, "[data-testid=user-name] .who-title")
     assert page.locator("header").bounding_box()["height"] < 50  # still one row

@@ -10,7 +10,9 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Stage-gate governance")
 
     def ready(self) -> None:
-        from pmo.governance import signals, status_center
+        from pmo.governance import signals, status_center, steering
+        from pmo.governance.reviews import AGENDA_LABELS
 
         status_center.register()
         signals.connect()
+        AGENDA_LABELS[steering.CONDITION_REF] = steering.condition_labels

@@ -51,7 +51,9 @@ from pmo.portfolio.raid import Escalation, Issue, RaidStatus
 
 __all__ = [
     "AGENDA_SOURCES",
+    "CONDITION_REF",
     "agenda_candidates",
+    "condition_labels",
     "create_meeting",
     "follow_ended_project",
     "record_outcome",
@@ -180,7 +182,8 @@ def agenda_candidates(date: dt.date, window_days: int) -> list[AgendaItem]:
             AgendaItem(
                 kind=AgendaKind.CONDITION,
                 project=condition.project,
-                title=f"{condition.text} ({condition.owner.display_name})"[:300],
+                title=condition.text[:300],
+                ref=f"{CONDITION_REF}:{condition.pk}",  # read with its owner's name
                 due=condition.due_date,
             )
         )
@@ -229,6 +232,21 @@ def _write_agenda(meeting: SteeringMeeting) -> None:
         if item.kind == AgendaKind.OTHER and prefix in AgendaKind.values:
             item.kind = prefix  # a reference that names a kind (change_request:12) is of it
     AgendaItem.objects.bulk_create(items, batch_size=2000)
+
+
+CONDITION_REF = "condition"
+"""The ``ref`` prefix of an overdue-condition line: :func:`condition_labels` writes it."""
+
+
+def condition_labels(keys: list[str]) -> dict[str, str]:
+    """Overdue-condition agenda lines in the reader's language: the condition's text and its
+    owner's name ("与财务确认预算（孙丽）"), one query for all; a condition gone is left out."""
+    pks = [int(k) for k in keys if k.isdigit()]
+    found = GateCondition.objects.filter(pk__in=pks).select_related("owner")
+    return {
+        str(c.pk): _("%(text)s (%(owner)s)") % {"text": c.text, "owner": c.owner.display_name}
+        for c in found
+    }
 
 
 def follow_ended_project(*, project: Project, day: dt.date) -> int:

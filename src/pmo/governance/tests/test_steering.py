@@ -107,6 +107,14 @@ def test_agenda_shows_recent_gate_decisions_and_overdue_conditions(users, govern
         ("condition", "Hire architect (Zhang Wei)"),
         ("decided", "Gate G1 Approve: Go with conditions"),
     ]
+    # the condition's line names its owner in the reader's language, with Chinese brackets
+    person = users["pm"].person
+    person.name_zh = "张伟"
+    person.save()
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert items[1].label == "Hire architect（张伟）"
 
 
 def test_agenda_lines_read_in_the_viewers_language(users, governed):
