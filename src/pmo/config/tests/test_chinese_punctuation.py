@@ -4,6 +4,7 @@ as it always did. The Chinese half needs the catalogue's entries for the separat
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -80,3 +81,14 @@ def test_a_gates_deciders_are_a_chinese_list(users: dict[str, Any]) -> None:
     zh = _get(_client(users, "admin", "zh-hans"), f"/lifecycle-templates/{generic.pk}/")
     assert "决策人：高管、PMO 管理员" in zh
     assert "generic（第 1 版）</h1>" in zh
+
+
+def test_chinese_sets_no_space_before_an_aside_or_between_sentences(
+    users: dict[str, Any], reported: Any
+) -> None:
+    # given a project five days late: English "2027-01-05 (+5d)", Chinese "2027-01-05（+5天）"
+    en, zh = _client(users, "exec", "en"), _client(users, "exec", "zh-hans")
+    english = _get(en, reverse("portfolio:project_detail", args=[reported.code]))
+    chinese = _get(zh, reverse("portfolio:project_detail", args=[reported.code]))
+    assert re.search(r"2027-01-05 <span[^>]*>\(\+5d\)", english)
+    assert re.search(r"2027-01-05<span[^>]*>（\+5天）", chinese)

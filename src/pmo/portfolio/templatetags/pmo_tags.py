@@ -1,4 +1,5 @@
-"""Small template helpers: RAG chips, trend arrows, sort links, the label separator."""
+"""Small template helpers: RAG chips, trend arrows, sort links, the label separator and the
+space between words that Chinese leaves out."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from pmo.core.i18n import is_chinese
 from pmo.portfolio.models import Rag
 
 register = template.Library()
@@ -58,6 +60,13 @@ def label_sep() -> str:
     """What stands between a label and its value: ": " in English, a full-width "："
     with no space after it in Chinese (the catalogue's "label separator")."""
     return pgettext("label separator", ": ")
+
+
+@register.simple_tag
+def gap() -> str:
+    """The space English sets between two pieces of text where Chinese sets none: before a
+    bracketed aside ("2027-01-07 (+3d)" / "2027-01-07（+3天）") or between two sentences."""
+    return "" if is_chinese() else " "
 
 
 @register.filter
