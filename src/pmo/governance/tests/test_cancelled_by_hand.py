@@ -56,6 +56,20 @@ def test_closing_by_hand_before_the_closure_gate_stops_the_lifecycle_as_closed(
     assert stopped is not None and (stopped.gate.code, stopped.closed) == ("G1", True)
 
 
+def test_a_lifecycle_closed_by_hand_reads_closed_not_stopped(
+    client: Any, users: Any, governed: Any
+) -> None:
+    # a Stop decision cancels a project; a closure by hand is said as such
+    project = governed(code="HC3")
+    _cancel(users, project, ProjectState.CLOSED)
+    client.force_login(users["admin"])
+    page = client.get("/projects/HC3/lifecycle/").content.decode()
+    assert '<span id="lifecycle-state">Closed by hand</span>' in page
+    status = client.get("/", {"state": "closed"}).content.decode()
+    row = status.split('data-code="HC3"')[1].split("</tr>")[0]
+    assert 'data-state="stopped">closed in Idea<' in row and "stopped in" not in row
+
+
 def test_a_stop_decision_is_not_stopped_twice(users: Any, governed: Any) -> None:
     from pmo.governance.tests.conftest import tick_all
 
