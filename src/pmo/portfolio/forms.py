@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.forms import modelform_factory
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pmo.core.forms import DateField
@@ -24,7 +25,11 @@ def recent_periods(project: Project, today: dt.date, count: int = 8) -> list[tup
     period = period_of(today, project.cadence)
     choices = []
     for _index in range(count):
-        label = f"{period.key} ({period.start:%m-%d} – {period.end:%m-%d})"
+        label = gettext("%(period)s (%(start)s – %(end)s)") % {
+            "period": period.key,
+            "start": f"{period.start:%m-%d}",
+            "end": f"{period.end:%m-%d}",
+        }
         choices.append((period.key, label))
         period = previous_period(period)
     return choices

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -52,6 +53,8 @@ def test_forms_in_chinese(zh_client: Client, project: Any) -> None:
     html = _page(zh_client, reverse("portfolio:statusreport_create", args=[project.code]))
     assert "保存草稿" in html
     assert "完成百分比" in html
+    # the period choices bracket their dates the Chinese way: 2026-W49（11-30 – 12-06）
+    assert re.search(r"<option[^>]*>\d{4}-W\d\d（\d\d-\d\d – \d\d-\d\d）</option>", html)
     # the browser's date picker takes ISO dates only; Chinese formats (2027/01/05) left it empty
     assert 'type="date" name="forecast_finish" value="2027-01-05"' in html
     html = _page(zh_client, reverse("portfolio:raid_create", args=[project.code, "risks"]))
