@@ -5,6 +5,8 @@ For old/new comparisons on one database, run it once per code tree:
     PMO_ALLOW_DEV_KEY=1 PMO_DATABASE_URL=sqlite:////tmp/d5k.sqlite3 PYTHONPATH=<tree>/src \\
         .venv/bin/python benchmarks/pages.py --user pmo / /projects/P0001/
 
+``--lang zh-hans`` reads the pages in Chinese.
+
 The database is a `pmo demo --projects N` one; nothing is written.
 """
 
@@ -21,6 +23,9 @@ def main() -> None:
     parser.add_argument("urls", nargs="+")
     parser.add_argument("--user", default="pmo")
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument(
+        "--lang", default="", help="zh-hans or en: the pages in that language (the user's own else)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pmo.config.settings")
     import django
@@ -32,6 +37,10 @@ def main() -> None:
 
     client = Client(SERVER_NAME="localhost")
     client.force_login(User.objects.get(username=args.user))
+    if args.lang:
+        from django.conf import settings
+
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = args.lang
     for url in args.urls:
         client.get(url)  # warm-up
         times = []
