@@ -27,6 +27,7 @@ from pmo.governance.forms import DecisionForm, ReviewRequestForm
 from pmo.governance.models import GateReview, ReviewState
 from pmo.governance.views import _person_name, _project_or_404
 from pmo.portfolio.access import can_edit_project
+from pmo.portfolio.selectors import get_ending
 
 
 def _review_or_404(project: Any, review_id: int) -> GateReview:
@@ -303,8 +304,20 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
             and can_edit_project(user, project),
             "can_decide": selectors.can_decide_review(user, review),
             "form": decision_form,
+            "withdrawn_at_end": _withdrawn_at_end(project, review),
         },
     )
+
+
+def _withdrawn_at_end(project: Any, review: GateReview) -> Any:
+    """How the project ended, for a review withdrawn on or after that day (ending a project
+    withdraws its open reviews; the page says why), else ``None``."""
+    if review.state != ReviewState.WITHDRAWN or not project.is_ended:
+        return None
+    ending = get_ending(project)
+    if ending is None or ending.day is None:
+        return None
+    return ending if timezone.localdate(review.updated_at) >= ending.day else None
 
 
 @login_required

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
 from pmo.governance import services
 from pmo.governance.models import LifecycleState, PhaseEntry, ProjectLifecycle, ReviewState
 from pmo.portfolio import services as portfolio_services
@@ -108,3 +110,27 @@ def test_a_cancelled_project_s_open_conditions_are_closed(users: Any, governed: 
         "closed: the project was cancelled",
     )
     assert lifecycle.open_conditions == 0
+
+
+def test_a_review_withdrawn_by_the_end_of_its_project_says_why(
+    client: Any, users: Any, governed: Any
+) -> None:
+    # given two projects with a requested review: one closed, one cancelled by hand
+    for code, state, said in (
+        ("HW1", ProjectState.CLOSED, "closed"),
+        ("HW2", ProjectState.CANCELLED, "cancelled"),
+    ):
+        project = governed(code=code)
+        review = services.request_review(actor=users["pm"], project=project)
+        _cancel(users, project, state)
+        # then its page says the review went with the project
+        client.force_login(users["pm"])
+        page = client.get(f"/projects/{code}/gate-reviews/{review.pk}/").content.decode()
+        today = timezone.localdate()
+        assert f"Withdrawn when the project was {said} on {today:%Y-%m-%d}." in page
+    # a review the manager withdrew while the project ran says nothing of the kind
+    running = governed(code="HW3")
+    own = services.request_review(actor=users["pm"], project=running)
+    services.withdraw_review(actor=users["pm"], review=own, version=own.version)
+    page = client.get(f"/projects/HW3/gate-reviews/{own.pk}/").content.decode()
+    assert 'id="withdrawn-why"' not in page
