@@ -18,3 +18,9 @@ def is_chinese() -> bool:
 def pick(en: str, zh: str) -> str:
     """Return ``zh`` when the active language is Chinese and ``zh`` is set, else ``en``."""
     return zh if zh and is_chinese() else en
+
+
+def mid_sentence(label: object) -> str:
+    """A choice's label inside a sentence: lower case in English ("project P1 is closed"), as
+    it is (Chinese has no case)."""
+    return str(label).lower()

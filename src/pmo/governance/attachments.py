@@ -23,6 +23,7 @@ from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import record
 from pmo.core.errors import ConflictError, FieldError, NotFoundError, PayloadTooLargeError
+from pmo.core.i18n import mid_sentence
 from pmo.governance import ended
 from pmo.governance.models import DeliverableLink, GateReview, ReviewState
 from pmo.governance.services import _locked_review, _scope
@@ -112,7 +113,7 @@ def attach_deliverable_file(
     if review.state != ReviewState.REQUESTED:
         raise ConflictError(
             _("the review is %(state)s: its documents cannot change")
-            % {"state": review.get_state_display()}
+            % {"state": mid_sentence(review.get_state_display())}
         )
     ended.check_review_change(lifecycle.project, review.gate)
     review.check_version(version)

@@ -14,6 +14,7 @@ from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import record
 from pmo.core.errors import ConflictError, ValidationFailed
+from pmo.core.i18n import mid_sentence
 from pmo.governance import ended
 from pmo.governance.forecasts import _refresh, _set_gate_forecast
 from pmo.governance.models import GateCriterion, GateDeliverable, GateReview, ReviewState
@@ -105,7 +106,8 @@ def prepare_review(
     require_edit(actor, lifecycle.project)
     if review.state != ReviewState.REQUESTED:
         raise ConflictError(
-            _("the review is %(state)s and cannot change") % {"state": review.get_state_display()}
+            _("the review is %(state)s and cannot change")
+            % {"state": mid_sentence(review.get_state_display())}
         )
     ended.check_review_change(lifecycle.project, review.gate)
     review.check_version(version)

@@ -14,6 +14,7 @@ from pmo.accounts.models import Person, User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import record
 from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError, ValidationFailed
+from pmo.core.i18n import mid_sentence
 from pmo.governance import ended
 from pmo.governance.checklist import unmet_requirements, unmet_requirements_shown
 from pmo.governance.forecasts import _reforecast, _refresh, forecast_gates
@@ -115,7 +116,8 @@ def decide_gate(
         )
     if review.state != ReviewState.REQUESTED:
         raise ConflictError(
-            _("the review is %(state)s: nothing to decide") % {"state": review.get_state_display()}
+            _("the review is %(state)s: nothing to decide")
+            % {"state": mid_sentence(review.get_state_display())}
         )
     if not can_decide(actor, review.gate):
         # the roles stay codes (executive, pmo_admin): they are what the template names

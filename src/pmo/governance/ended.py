@@ -26,6 +26,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from pmo.core.errors import ConflictError
+from pmo.core.i18n import mid_sentence
 from pmo.governance.models import AgendaItem, GateDefinition, Outcome, PhaseDefinition
 from pmo.governance.reviews import AgendaKind
 from pmo.portfolio.models import ENDED_STATES, Phase, Project, ProjectState
@@ -58,7 +59,7 @@ class ProjectEndedError(ConflictError):
 
 
 def _values(project: Project) -> dict[str, str]:
-    return {"project": project.code, "state": str(project.get_state_display())}
+    return {"project": project.code, "state": mid_sentence(project.get_state_display())}
 
 
 def is_closure_gate(gate: GateDefinition) -> bool:

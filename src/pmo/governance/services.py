@@ -25,6 +25,7 @@ from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import ConflictError, PermissionDeniedError
+from pmo.core.i18n import mid_sentence
 from pmo.governance import ended
 from pmo.governance import models as governance_models
 from pmo.governance.forecasts import (
@@ -248,12 +249,12 @@ def request_review(
     """Ask for the review of the project's next gate (the PM or the PMO)."""
     lifecycle = _locked_lifecycle(project.pk)
     require_edit(actor, lifecycle.project)
-    # an ended project says so in its own state ("is Cancelled"), not its lifecycle's
+    # an ended project says so in its own state ("is cancelled"), not its lifecycle's
     ended.check_review_request(lifecycle.project, lifecycle.next_gate)
     if lifecycle.state != LifecycleState.ACTIVE:  # stopped or completed
         raise ConflictError(
             _("project %(project)s is %(state)s: no gate is left")
-            % {"project": project.code, "state": lifecycle.get_state_display()}
+            % {"project": project.code, "state": mid_sentence(lifecycle.get_state_display())}
         )
     gate = lifecycle.next_gate
     if gate is None:
@@ -322,7 +323,7 @@ def withdraw_review(*, actor: User, review: GateReview, version: int | None) -> 
     if review.state != ReviewState.REQUESTED:
         raise ConflictError(
             _("the review is %(state)s and cannot be withdrawn")
-            % {"state": review.get_state_display()}
+            % {"state": mid_sentence(review.get_state_display())}
         )
     review.check_version(version)
     review.state = ReviewState.WITHDRAWN

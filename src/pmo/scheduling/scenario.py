@@ -22,6 +22,7 @@ from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import ConflictError
+from pmo.core.i18n import mid_sentence
 from pmo.portfolio.access import require_edit
 from pmo.resources.models import Scenario, ScenarioState
 from pmo.resources.selectors import schedule_moves
@@ -52,7 +53,7 @@ def apply_scenario_dates(
     if scenario.state != ScenarioState.COMMITTED:
         raise ConflictError(
             _("scenario %(name)s is %(state)s: only a committed scenario's dates go to a plan")
-            % {"name": scenario.name, "state": scenario.get_state_display()}
+            % {"name": scenario.name, "state": mid_sentence(scenario.get_state_display())}
         )
     plan = Plan.objects.select_for_update(of=("self",)).select_related("project").get(pk=plan.pk)
     moves = schedule_moves(scenario.pk, plan.project_id)

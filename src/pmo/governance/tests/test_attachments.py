@@ -244,7 +244,7 @@ def test_a_decided_review_refuses_uploads_with_409(client, users, review, media)
     services.decide_gate(actor=users["exec"], review=review, outcome="go")
     response = upload(client, users["pm"], url(review), content=b"changed")
     assert response.status_code == 409
-    assert response.json()["detail"] == "the review is Decided: its documents cannot change"
+    assert response.json()["detail"] == "the review is decided: its documents cannot change"
     assert [p.read_bytes() for p in stored_files(media)] == [PDF]
     assert download(client, users["pm"], url(review)).status_code == 200
 
@@ -334,7 +334,7 @@ def test_a_withdrawn_review_refuses_uploads_with_409(client, users, review, medi
     services.withdraw_review(actor=users["pm"], review=review, version=review.version)
     response = upload(client, users["pm"], url(review))
     assert response.status_code == 409
-    assert response.json()["detail"] == "the review is Withdrawn: its documents cannot change"
+    assert response.json()["detail"] == "the review is withdrawn: its documents cannot change"
     assert stored_files(media) == []
 
 

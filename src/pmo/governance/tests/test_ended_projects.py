@@ -88,7 +88,7 @@ def test_a_project_closed_by_hand_takes_no_new_review_request(users, governed):
     before = _footprint(project)
     with pytest.raises(ProjectEndedError) as refused:
         services.request_review(actor=users["pm"], project=project)
-    message = "project END1 is Closed: it takes no new gate review"
+    message = "project END1 is closed: it takes no new gate review"
     assert (refused.value.status_code, refused.value.message) == (409, message)
     assert refused.value.errors == [{"field": "project", "message": message}]
     assert _footprint(project) == before
@@ -100,7 +100,7 @@ def test_a_cancelled_project_was_refused_already_by_its_stopped_lifecycle(users,
     pass_gate(users, project, START)  # its closure gate is next: no exception for a cancelled one
     _end(users, project, ProjectState.CANCELLED)
     before = _footprint(project)
-    with pytest.raises(ConflictError, match=r"^project END0 is Cancelled: it takes no new gate "):
+    with pytest.raises(ConflictError, match=r"^project END0 is cancelled: it takes no new gate "):
         services.request_review(actor=users["pm"], project=project)
     assert _footprint(project) == before
 
@@ -117,7 +117,7 @@ def test_an_open_review_of_a_project_closed_by_hand_is_not_decided(users, govern
     _end_quietly(project)
     before = _footprint(project)
     # when the executive decides it: a Go would set the project active again
-    with pytest.raises(ProjectEndedError, match=r"^project END2 is Closed: it takes no further "):
+    with pytest.raises(ProjectEndedError, match=r"^project END2 is closed: it takes no further "):
         services.decide_gate(actor=users["exec"], review=review, outcome="go")
     # then nothing moved: still closed, still in its first phase, the review still open
     assert _footprint(project) == before
@@ -152,7 +152,7 @@ def test_an_open_review_of_an_ended_project_is_not_prepared_nor_given_files(
         )
     # then both are refused naming the project's state, and nothing changed or was stored
     assert refused.value.message == (
-        "project ENDP is Cancelled: its review of gate G1 will not be decided and cannot "
+        "project ENDP is cancelled: its review of gate G1 will not be decided and cannot "
         "change (withdraw it)"
     )
     assert refused.value.errors == [{"field": "project", "message": refused.value.message}]
@@ -186,7 +186,7 @@ def test_the_closure_gate_of_a_project_closed_by_hand_can_still_be_passed(users,
     with pytest.raises(ProjectEndedError) as refused:
         services.decide_gate(actor=users["exec"], review=review, outcome="hold", rationale="wait")
     assert refused.value.message == (
-        "project END3 is Closed: its closure gate G3 can only be passed (Go or Go with conditions)"
+        "project END3 is closed: its closure gate G3 can only be passed (Go or Go with conditions)"
     )
     assert _footprint(project) == before
     # and passing it completes the lifecycle in its Closed phase; the project stays closed
@@ -203,7 +203,7 @@ def test_an_ended_project_starts_no_lifecycle(users, make_project, generic):
     with pytest.raises(ProjectEndedError) as refused:
         services.start_lifecycle(actor=users["admin"], project=project, template=generic)
     assert refused.value.message == (
-        "project END5 is Cancelled: a project that has ended starts no lifecycle"
+        "project END5 is cancelled: a project that has ended starts no lifecycle"
     )
     assert _footprint(project) == before
     assert not ProjectLifecycle.objects.filter(project=project).exists()
@@ -242,7 +242,7 @@ def test_outcomes_are_taken_from_meetings_up_to_the_day_the_project_ended(users,
         )
     after = TODAY + dt.timedelta(days=3)
     message = (
-        f"project END6 is Cancelled since {TODAY:%Y-%m-%d}: a meeting on {after:%Y-%m-%d} "
+        f"project END6 is cancelled since {TODAY:%Y-%m-%d}: a meeting on {after:%Y-%m-%d} "
         "records no outcome for it"
     )
     assert refused.value.errors == [{"field": "project", "message": message}]
@@ -254,7 +254,7 @@ def test_a_project_loaded_ended_gets_no_outcome(users, make_project):
     meeting = steering.create_meeting(
         actor=users["admin"], data={"title": "SC", "date": TODAY - dt.timedelta(days=30)}
     )
-    with pytest.raises(ProjectEndedError, match=r"^project END7 is Closed: a steering meeting "):
+    with pytest.raises(ProjectEndedError, match=r"^project END7 is closed: a steering meeting "):
         steering.record_outcome(
             actor=users["admin"], meeting=meeting, project=project, kind="decision", title="x"
         )
@@ -328,7 +328,7 @@ def test_the_api_refuses_a_review_request_and_a_decision_with_the_project_named(
         f"/api/v1/projects/API1/gate-reviews/{review.pk}/decide",
         {"outcome": "go"},
     )
-    message = "project API1 is Closed: it takes no further gate decision"
+    message = "project API1 is closed: it takes no further gate decision"
     assert decided.status_code == 409
     assert decided.json() == {
         "detail": message,
@@ -338,7 +338,7 @@ def test_the_api_refuses_a_review_request_and_a_decision_with_the_project_named(
     services.withdraw_review(actor=users["pm"], review=review, version=review.version)
     before = _footprint(project)
     requested = _api(client, "pm", "post", "/api/v1/projects/API1/gate-reviews", {})
-    message = "project API1 is Closed: it takes no new gate review"
+    message = "project API1 is closed: it takes no new gate review"
     assert requested.status_code == 409
     assert requested.json()["errors"] == [{"field": "project", "message": message}]
     assert _footprint(project) == before
@@ -362,7 +362,7 @@ def test_the_api_refuses_an_outcome_after_the_end_and_writes_nothing(client, use
     assert response.json()["errors"] == [
         {
             "field": "project",
-            "message": f"project API2 is Cancelled since {TODAY:%Y-%m-%d}: a meeting on "
+            "message": f"project API2 is cancelled since {TODAY:%Y-%m-%d}: a meeting on "
             f"{TODAY + dt.timedelta(days=7):%Y-%m-%d} records no outcome for it",
         }
     ]
@@ -399,7 +399,7 @@ def test_the_outcome_form_shows_the_refusal_at_the_project_field(client, users, 
     page = response.content.decode()
     assert response.status_code == 200
     assert 'id="outcome-errors"' in page
-    assert f"project WEB1 is Closed since {TODAY:%Y-%m-%d}: a meeting on" in page
+    assert f"project WEB1 is closed since {TODAY:%Y-%m-%d}: a meeting on" in page
     assert 'value="Go on"' in page  # what was typed is kept
     assert _footprint(project) == before
 
@@ -412,7 +412,7 @@ def test_the_review_request_form_shows_the_refusal(client, users, governed):
     _end(users, stopped)
     answer = client.post("/projects/WEB4/gate-reviews/new/", {"notes": "x"}, follow=True)
     page = answer.content.decode()
-    assert "project WEB4 is Closed: it takes no new gate review" in page
+    assert "project WEB4 is closed: it takes no new gate review" in page
     assert "closed by hand before its remaining gates" in page
     assert 'id="request-review"' not in page
     # given the lifecycle page opened while the project ran, then the project closed (as
@@ -429,7 +429,7 @@ def test_the_review_request_form_shows_the_refusal(client, users, governed):
     page = response.content.decode()
     assert response.status_code == 409
     assert 'id="request-errors"' in page
-    assert "project WEB2 is Closed: it takes no new gate review" in page
+    assert "project WEB2 is closed: it takes no new gate review" in page
     assert "please</textarea>" in page
     assert _footprint(project) == before
     # and the page no longer offers the form, it says why
@@ -451,7 +451,7 @@ def test_the_decision_form_shows_the_refusal(client, users, governed):
     page = response.content.decode()
     assert response.status_code == 200
     assert 'id="decision-errors"' in page
-    assert "project WEB3 is Closed: it takes no further gate decision" in page
+    assert "project WEB3 is closed: it takes no further gate decision" in page
     assert _footprint(project) == before
 
 

@@ -223,7 +223,7 @@ def test_stop_cancels_the_project_with_its_reason(users, governed):
         None,
     )
     assert PhaseEntry.objects.filter(lifecycle=lifecycle, left_on__isnull=True).count() == 0
-    with pytest.raises(ConflictError, match="is Cancelled: it takes no new gate review"):
+    with pytest.raises(ConflictError, match="is cancelled: it takes no new gate review"):
         services.request_review(actor=users["pm"], project=project)
 
 
@@ -246,7 +246,7 @@ def test_withdrawn_reviews_cannot_be_decided(users, governed):
     project = governed()
     review = services.request_review(actor=users["pm"], project=project)
     services.withdraw_review(actor=users["pm"], review=review, version=1)
-    with pytest.raises(ConflictError, match="Withdrawn"):
+    with pytest.raises(ConflictError, match="the review is withdrawn: nothing to decide"):
         services.decide_gate(actor=users["exec"], review=review, outcome="go")
 
 
