@@ -106,9 +106,10 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _cost_text(cost: list[costs.CostTotal]) -> str:
-    """A scenario's labour cost change, each currency signed ("+1,200.00 CNY; -300.00 GBP")."""
+    """A scenario's labour cost change, each currency signed ("+1,200.00 CNY; -300.00 GBP");
+    an amount and its currency never split over two lines (a no-break space between them)."""
     return pgettext("list of problems", "; ").join(
-        f"{'+' if c.total > 0 else ''}{floatformat(c.total, '2g')} {c.currency}" for c in cost
+        f"{'+' if c.total > 0 else ''}{floatformat(c.total, '2g')}\u00a0{c.currency}" for c in cost
     )
 
 
