@@ -96,9 +96,9 @@ class TransitionIn(Body):
     version: Version | None = None
 
 
-def _cr_out(request: HttpRequest, cr: ChangeRequest) -> dict[str, Any]:
-    user = user_of(request)
-    seen = selectors.visible_change_impact(user, cr)
+def _cr_row(cr: ChangeRequest) -> dict[str, Any]:
+    """What a list shows of a change request (:class:`ChangeRequestRow`); the full answer
+    (:func:`_cr_out`) starts from it."""
     return {
         "id": cr.pk,
         "code": cr.code,
@@ -106,15 +106,23 @@ def _cr_out(request: HttpRequest, cr: ChangeRequest) -> dict[str, Any]:
         "program": cr.program.code if cr.program else None,
         "type": cr.type,
         "title": cr.title,
+        "state": cr.state,
+        "slip_days": cr.slip_days,
+        "needs_steering": cr.needs_steering,
+    }
+
+
+def _cr_out(request: HttpRequest, cr: ChangeRequest) -> dict[str, Any]:
+    user = user_of(request)
+    seen = selectors.visible_change_impact(user, cr)
+    return {
+        **_cr_row(cr),
         "description": cr.description,
         "requested_by": cr.requested_by.username if cr.requested_by else "",
         "slip_milestone": cr.slip_milestone_id if seen.slip_visible else None,
         "slip_task": cr.slip_task_id if seen.slip_visible else None,
-        "slip_days": cr.slip_days,
         "cost_impact": cr.cost_impact,
         "effort_impact": cr.effort_impact,
-        "needs_steering": cr.needs_steering,
-        "state": cr.state,
         "affected_projects": [p.code for p in seen.affected],
         "hidden_projects": seen.hidden_projects,
         "impact": seen.impact,
@@ -158,17 +166,7 @@ def list_change_requests(
 ) -> Any:
     """Change requests on projects visible to you (newest first)."""
     return [
-        {
-            "id": c.pk,
-            "code": c.code,
-            "project": c.project.code if c.project else None,
-            "program": c.program.code if c.program else None,
-            "type": c.type,
-            "title": c.title,
-            "state": c.state,
-            "slip_days": c.slip_days,
-            "needs_steering": c.needs_steering,
-        }
+        _cr_row(c)
         for c in selectors.list_change_requests(user_of(request), project=project, state=state)
     ]
 
