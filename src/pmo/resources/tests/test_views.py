@@ -346,7 +346,12 @@ def test_level_the_portfolio_from_the_scenario_page(
     again = client.post(f"/resources/scenarios/{scenario.pk}/level/", {"time_limit": "x"})
     assert again.status_code == 302
     client.force_login(users["exec"])  # reads the run, may not start one
-    assert client.get(f"/resources/leveling-runs/{run.pk}/").status_code == 200
+    alone = client.get(f"/resources/leveling-runs/{run.pk}/").content.decode()
+    assert 'data-testid="run-breadcrumb"' in alone and "<title>" in alone  # a page, not a fragment
+    assert f'href="/resources/scenarios/{scenario.pk}/"' in alone
+    assert 'data-testid="run-moved"' in alone
+    polled = client.get(f"/resources/leveling-runs/{run.pk}/?poll=1", HTTP_HX_REQUEST="true")
+    assert polled.content.decode().startswith('<section class="card" id="leveling-run"')
     assert client.get("/resources/leveling-runs/999999/").status_code == 404
     client.post(f"/resources/scenarios/{scenario.pk}/level/", {"time_limit": "1"})
     assert LevelingRun.objects.count() == 1

@@ -140,11 +140,11 @@ def leveling_run(request: HttpRequest, pk: int) -> HttpResponse:
             not_levelable=context["run_not_levelable"],
         )
         return _xlsx(book, f"pmo-leveling-run-{run.pk}.xlsx")
-    response = render(
-        request,
-        "resources/partials/_leveling_run.html",
-        {**context, "polling": True},
-    )
+    # htmx polls the panel; a link opened on its own gets the page around it
+    template = "resources/partials/_leveling_run.html"
+    if not request.htmx:  # type: ignore[attr-defined]
+        template = "resources/leveling_run.html"
+    response = render(request, template, {**context, "polling": True})
     if request.GET.get("poll") and not run.active:
         response["HX-Refresh"] = "true"  # the heat maps and tables changed: show them
     return response
