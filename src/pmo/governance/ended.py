@@ -13,8 +13,9 @@ needed after the end is taken (ADR 0002, "Ended projects"):
   while it ran, or on the day it was stopped or closed; the minutes are written up later);
 - minutes (a meeting's, not a project's), withdrawing an open review, closing a gate
   condition (a closure gate's conditions are owed after the end) and reading everything;
-- on a generated agenda, the decisions taken in its window (the one that ended the project
-  is news) and overdue conditions still open.
+- on an agenda (:func:`kept_on_agenda`), the decisions taken in its window (the one that
+  ended the project is news) and, of a project closed by hand, its overdue conditions and
+  its closure gate.
 """
 
 from __future__ import annotations
@@ -41,13 +42,10 @@ __all__ = [
     "check_review_request",
     "closure_gates",
     "is_closure_gate",
+    "kept_on_agenda",
     "review_refusal",
     "still_on_agenda",
 ]
-
-#: Agenda lines kept for an ended project: decisions taken in the window (information) and
-#: overdue conditions (a cancelled project has none open; a closed one still owes them).
-_KEPT_AFTER_END = {AgendaKind.DECIDED, AgendaKind.CONDITION}
 
 
 class ProjectEndedError(ConflictError):
@@ -165,28 +163,36 @@ def check_outcome(project: Project, meeting_date: dt.date) -> None:
         )
 
 
+def kept_on_agenda(item: AgendaItem, state: str | None) -> bool:
+    """Whether ``item``, an agenda line about a project now in ``state``, still belongs on an
+    agenda: one rule for agendas generated after the end (:func:`still_on_agenda` leaves the
+    others out) and for agendas drawn up before it (``steering.follow_ended_project`` marks
+    the others "project closed/cancelled on ..."). A running project's lines all stay; of an
+    ended project only the gate decisions taken in the window (the one that ended it is news)
+    and, of a project closed by hand, its overdue conditions (still owed) and its closure gate
+    (it may still be passed). A cancelled project's conditions were closed with it."""
+    if state is None:
+        return True
+    if item.kind == AgendaKind.DECIDED:
+        return True
+    if state != ProjectState.CLOSED:
+        return False
+    if item.kind == AgendaKind.CONDITION:
+        return True
+    return item.kind == AgendaKind.GATE and item.gate is not None and is_closure_gate(item.gate)
+
+
 def still_on_agenda(items: Iterable[AgendaItem]) -> list[AgendaItem]:
-    """``items`` without the lines about ended projects, but for decisions taken in the
-    window, overdue conditions and the closure gate of a closed project (one query for the
-    states, one per such closure gate line)."""
+    """``items`` without the lines about ended projects that :func:`kept_on_agenda` leaves out
+    (one query for the projects' states, one per gate line of a closed project)."""
     items = list(items)
     ended = dict(
         Project.objects.filter(
             pk__in={i.project_id for i in items if i.project_id}, state__in=ENDED_STATES
         ).values_list("pk", "state")
     )
-    kept = []
-    for item in items:
-        state = ended.get(item.project_id) if item.project_id else None
-        if (
-            state is None
-            or item.kind in _KEPT_AFTER_END
-            or (
-                item.kind == AgendaKind.GATE
-                and item.gate is not None
-                and state == ProjectState.CLOSED
-                and is_closure_gate(item.gate)
-            )
-        ):
-            kept.append(item)
-    return kept
+    return [
+        item
+        for item in items
+        if kept_on_agenda(item, ended.get(item.project_id) if item.project_id else None)
+    ]

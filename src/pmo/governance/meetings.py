@@ -18,8 +18,6 @@ from pmo.governance.reviews import GateDecision, GateReview, Outcome
 __all__ = [
     "AGENDA_CODES",
     "AGENDA_LABELS",
-    "MOOT_WHEN_CANCELLED",
-    "MOOT_WHEN_CLOSED",
     "AgendaItem",
     "AgendaKind",
     "EndedAs",
@@ -60,15 +58,6 @@ class AgendaKind(models.TextChoices):
     DECIDED = "decided", _("Gate decided (for information)")
     CHANGE_REQUEST = "change_request", _("Change request")
     OTHER = "other", _("Other")
-
-
-#: The kinds of lines a project's cancellation makes moot: a gate to decide, a project red
-#: for two periods, an overdue gate condition (``steering.follow_ended_project``).
-MOOT_WHEN_CANCELLED = (AgendaKind.GATE, AgendaKind.RED, AgendaKind.CONDITION)
-
-#: The kinds a closure by hand makes moot: its gates (but the closure gate, which a closed
-#: project may still pass) and red periods; its open conditions are still owed.
-MOOT_WHEN_CLOSED = (AgendaKind.GATE, AgendaKind.RED)
 
 
 class EndedAs(models.TextChoices):
@@ -135,10 +124,10 @@ class AgendaItem(models.Model):
         related_name="+",
     )
     project_ended_on = models.DateField(_("project ended on"), null=True, blank=True)
-    """Set on the lines :data:`MOOT_WHEN_CANCELLED` (:data:`MOOT_WHEN_CLOSED`) of a meeting
-    not held yet when their project is cancelled (closed by hand) after the agenda was drawn
-    up: the line stays (the committee may have the agenda in hand) and says so; regenerating
-    the agenda leaves it out."""
+    """Set on the lines of a meeting not held yet that no longer belong on an agenda
+    (``governance.ended.kept_on_agenda``) when their project is cancelled or closed by hand
+    after the agenda was drawn up: the line stays (the committee may have the agenda in hand)
+    and says so; regenerating the agenda leaves it out."""
     project_ended_as = models.CharField(
         _("project ended as"), max_length=10, choices=EndedAs.choices, blank=True
     )

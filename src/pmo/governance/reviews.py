@@ -245,8 +245,6 @@ class GateCondition(VersionedModel):
 from pmo.governance.meetings import (  # noqa: E402  (models of this app, split for size)
     AGENDA_CODES,
     AGENDA_LABELS,
-    MOOT_WHEN_CANCELLED,
-    MOOT_WHEN_CLOSED,
     AgendaItem,
     AgendaKind,
     EndedAs,
@@ -260,8 +258,6 @@ from pmo.governance.meetings import (  # noqa: E402  (models of this app, split 
 __all__ = [
     "AGENDA_CODES",
     "AGENDA_LABELS",
-    "MOOT_WHEN_CANCELLED",
-    "MOOT_WHEN_CLOSED",
     "AgendaItem",
     "AgendaKind",
     "ConditionStatus",

@@ -39,8 +39,6 @@ from pmo.governance.models import (
     SteeringMeeting,
 )
 from pmo.governance.reviews import (
-    MOOT_WHEN_CANCELLED,
-    MOOT_WHEN_CLOSED,
     AgendaKind,
     EndedAs,
     OutcomeKind,
@@ -251,23 +249,17 @@ def condition_labels(keys: list[str]) -> dict[str, str]:
 
 def follow_ended_project(*, project: Project, day: dt.date) -> int:
     """A project cancelled on ``day`` (by a Stop decision or by hand) or closed by hand: its
-    lines in the agendas of meetings not held yet (today or later) that need no decision any
-    more say so (:data:`MOOT_WHEN_CANCELLED`: gates, red periods, overdue conditions; closed:
-    :data:`MOOT_WHEN_CLOSED`, gates but its closure gate, which it may still pass, and red
-    periods: its conditions are still owed). Held meetings keep their agendas as they were
-    (the minutes refer to them). The lines stay (the committee may have the agenda in hand)
-    until the agenda is regenerated, which leaves them out. Returns the number of lines
-    marked."""
-    closed = project.state == ProjectState.CLOSED
+    lines in the agendas of meetings not held yet (today or later) that no longer belong on
+    an agenda (:func:`pmo.governance.ended.kept_on_agenda`, the rule a regenerated agenda
+    follows) say so. Held meetings keep their agendas as they were (the minutes refer to
+    them). The lines stay (the committee may have the agenda in hand) until the agenda is
+    regenerated, which leaves them out. Returns the number of lines marked."""
     lines = AgendaItem.objects.filter(
-        meeting__date__gte=timezone.localdate(),
-        project=project,
-        kind__in=MOOT_WHEN_CLOSED if closed else MOOT_WHEN_CANCELLED,
-        project_ended_on__isnull=True,
-    )
-    if closed:
-        lines = lines.exclude(kind=AgendaKind.GATE, gate__in=ended.closure_gates())
-    return lines.update(
+        meeting__date__gte=timezone.localdate(), project=project, project_ended_on__isnull=True
+    ).select_related("gate")
+    moot = [line.pk for line in lines if not ended.kept_on_agenda(line, project.state)]
+    closed = project.state == ProjectState.CLOSED
+    return AgendaItem.objects.filter(pk__in=moot).update(
         project_ended_on=day, project_ended_as=EndedAs.CLOSED if closed else EndedAs.CANCELLED
     )
 

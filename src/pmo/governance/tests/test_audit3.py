@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from pmo.accounts.services import create_token
-from pmo.governance import reviews, services, steering
+from pmo.governance import ended, reviews, services, steering
 from pmo.governance.models import AgendaItem, ProjectGate
 from pmo.governance.reviews import AgendaKind
 from pmo.governance.tests.conftest import START, pass_gate, tick_all
@@ -156,6 +156,9 @@ def test_closing_by_hand_marks_the_lines_but_the_closure_gate_and_conditions(
     condition = AgendaItem.objects.create(
         meeting=planned, order=91, kind=AgendaKind.CONDITION, project=early, title="Fix it"
     )
+    escalated = AgendaItem.objects.create(
+        meeting=planned, order=92, kind=AgendaKind.ESCALATED, project=early, title="Vendor"
+    )
     # when the PMO closes both by hand
     _close_by_hand(users, early)
     _close_by_hand(users, late)
@@ -166,15 +169,23 @@ def test_closing_by_hand_marks_the_lines_but_the_closure_gate_and_conditions(
     assert line.project_cancelled_on is None  # the first version's field is for cancellations
     red.refresh_from_db()
     assert red.label == f"Red for two or more periods · project closed on {TODAY:%Y-%m-%d}"
+    # its escalated issue is marked too: a regenerated agenda would leave it out
+    escalated.refresh_from_db()
+    assert (escalated.project_ended_on, escalated.project_ended_as) == (TODAY, "closed")
     # its overdue condition is still owed, and the closure gate may still be passed
     condition.refresh_from_db()
     assert condition.project_ended_on is None
     closure = _gate_line(planned, late)
     assert (closure.gate.code, closure.project_ended_on) == ("G3", None)
+    # one rule: the lines left unmarked are the lines a regenerated agenda keeps
+    lines = list(AgendaItem.objects.filter(meeting=planned, project__in=[early, late]))
+    assert {i.pk for i in ended.still_on_agenda(lines)} == {
+        i.pk for i in lines if i.project_ended_on is None
+    }
     # the page counts the closed project's two lines, in Chinese too
     client.force_login(users["admin"])
     page = client.get(f"/steering-meetings/{planned.pk}/").content.decode()
-    assert "2 lines are about projects cancelled or closed after the agenda was drawn up" in page
+    assert "3 lines are about projects cancelled or closed after the agenda was drawn up" in page
     assert f'data-code="AGX1" data-ended="{TODAY:%Y-%m-%d}" data-ended-as="closed"' in page
     zh = client.get(f"/steering-meetings/{planned.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert f"项目已于 {TODAY:%Y-%m-%d} 关闭" in zh.content.decode()
