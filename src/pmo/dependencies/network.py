@@ -12,8 +12,13 @@ __all__ = ["network_svg", "shorten"]
 
 COLORS = {"at_risk": "#d97706", "broken": "#b91c1c", "resolved": "#9ca3af"}
 EDGE_ORDER = {"resolved": 0, "at_risk": 2, "broken": 3}  # the rest (1) in between
-COL_W, ROW_H, BOX_W, BOX_H = 230, 44, 180, 30
-NAME_WIDTH = 20  # what fits in a box after the code, in Latin letters (a CJK character is two)
+ROW_H, BOX_H = 44, 30
+NAME_WIDTH = 20  # what fits in the narrowest box after the code, in Latin letters (CJK: two)
+#: Columns widen (within these bounds) to fill the width a wide screen's card gives the
+#: drawing, so that fewer names are cut; many programs keep the narrowest columns and the
+#: drawing scrolls in its box.
+FILL_W, MIN_COL_W, MAX_COL_W, COL_GAP = 1200, 230, 360, 50
+CHAR_W = 6.1  # an 11-px Latin letter on average, in px (a CJK character takes two)
 
 
 def _width(text: str) -> int:
@@ -63,10 +68,12 @@ def network_svg(deps: list[Any], chain_projects: set[str] | None = None) -> str:
     columns: dict[str, list[Any]] = defaultdict(list)
     for p in sorted(projects.values(), key=lambda p: p.code):
         columns[p.program.code if p.program_id else "—"].append(p)
+    col_w = max(MIN_COL_W, min(MAX_COL_W, (FILL_W - 40) // max(1, len(columns))))
+    box_w = col_w - COL_GAP
     pos: dict[str, tuple[int, int]] = {}
     parts = []  # the boxes with their labels, drawn over the edges so no line crosses a name
     for c, (program, members) in enumerate(sorted(columns.items())):
-        x = 20 + c * COL_W
+        x = 20 + c * col_w
         parts.append(
             f'<text x="{x}" y="18" font-weight="600" font-size="13">{escape(program)}</text>'
         )
@@ -75,13 +82,14 @@ def network_svg(deps: list[Any], chain_projects: set[str] | None = None) -> str:
             pos[p.code] = (x, y)
             stroke = "#1d4ed8" if p.code in chain_projects else "#94a3b8"
             name = p.display_name
+            room = int((box_w - 12) / CHAR_W) - _width(p.code) - 1
             parts.append(
                 f'<g data-project="{escape(p.code)}"><title>{escape(p.code)} {escape(name)}</title>'
-                f'<rect x="{x}" y="{y}" width="{BOX_W}" '
+                f'<rect x="{x}" y="{y}" width="{box_w}" '
                 f'height="{BOX_H}" rx="5" fill="#fff" stroke="{stroke}" '
                 f'stroke-width="{3 if p.code in chain_projects else 1}"/>'
                 f'<text x="{x + 6}" y="{y + 19}" font-size="11">{escape(p.code)} '
-                f"{escape(shorten(name))}</text></g>"
+                f"{escape(shorten(name, max(NAME_WIDTH, room)))}</text></g>"
             )
     edges = []
     # drawn in this order, so a broken or at-risk link is never hidden under a grey one
@@ -91,10 +99,10 @@ def network_svg(deps: list[Any], chain_projects: set[str] | None = None) -> str:
         on_chain = (
             d.supplier_project.code in chain_projects and d.consumer_project.code in chain_projects
         )
-        sx, sy = x1 + BOX_W, y1 + BOX_H // 2
+        sx, sy = x1 + box_w, y1 + BOX_H // 2
         ex, ey = x2, y2 + BOX_H // 2
         if x2 <= x1:
-            sx, ex = x1 + BOX_W // 2, x2 + BOX_W // 2
+            sx, ex = x1 + box_w // 2, x2 + box_w // 2
             sy, ey = (y1 + BOX_H, y2) if y2 > y1 else (y1, y2 + BOX_H)
         mid = (sx + ex) / 2
         edges.append(
@@ -102,7 +110,7 @@ def network_svg(deps: list[Any], chain_projects: set[str] | None = None) -> str:
             f'stroke="{color}" stroke-width="{3 if on_chain else 1.5}" '
             f'marker-end="url(#arrow)" data-dependency="{d.pk}" data-status="{d.status}"/>'
         )
-    width = 40 + max(1, len(columns)) * COL_W
+    width = 40 + max(1, len(columns)) * col_w
     height = 50 + max((len(m) for m in columns.values()), default=1) * ROW_H
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
