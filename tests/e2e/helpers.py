@@ -64,8 +64,17 @@ def marker_survived(page: Any) -> bool:
     return bool(page.evaluate("window.__marker === 1"))
 
 
-def report(project: Any, actor: Any, overall: int, *, percent: int = 40, days_ago: int = 7) -> Any:
-    """Submit a report for the week ``days_ago`` days back with the given overall RAG and %."""
+def report(
+    project: Any,
+    actor: Any,
+    overall: int,
+    *,
+    percent: int = 40,
+    days_ago: int = 7,
+    help_needed: str = "",
+) -> Any:
+    """Submit a report for the week ``days_ago`` days back with the given overall RAG and %
+    (and the help it asks the steering committee for, if any)."""
     import datetime as dt
 
     from django.utils import timezone
@@ -86,4 +95,6 @@ def report(project: Any, actor: Any, overall: int, *, percent: int = 40, days_ag
     }
     if overall > 1:
         data["overall_reason"] = data["schedule_reason"] = "Behind plan."
+    if help_needed:
+        data["help_needed"] = help_needed
     return services.create_status_report(actor=actor, project=project, period=period.key, data=data)

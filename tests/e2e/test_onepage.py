@@ -16,7 +16,8 @@ def test_onepage_shows_every_strategic_project_and_links_to_it(
 ) -> None:
     for n in range(6):
         project = make_project(code=f"OP{n}", strategic=True, phase="execution")
-        report(project, users["pm"], overall=1 + n % 3, days_ago=9)
+        help_needed = "Approve the vendor change." if n == 2 else ""
+        report(project, users["pm"], overall=1 + n % 3, days_ago=9, help_needed=help_needed)
     make_project(code="NOTSTRAT")
     page = sign_in("exec")
     page.click("text=One-page report")
@@ -25,6 +26,11 @@ def test_onepage_shows_every_strategic_project_and_links_to_it(
     expect(cells).to_have_count(6)
     assert sorted(c.get_attribute("data-code") for c in cells.all()) == [f"OP{n}" for n in range(6)]
     expect(page.locator("[data-rag-count=red]")).to_have_text("2")
+    # an escalation's RAG is a coloured shape, as on the board, not a filled chip
+    shape = page.locator(".op-esc .op-sym")
+    expect(shape).to_have_count(1)
+    assert shape.evaluate("e => getComputedStyle(e).backgroundColor") == "rgba(0, 0, 0, 0)"
+    assert shape.evaluate("e => getComputedStyle(e).color") == "rgb(214, 69, 65)"  # red
     page.select_option("select[name=scope]", "all")
     page.click("#onepage-filters button")
     expect(page.locator(".op-cell")).to_have_count(7)
