@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ __all__ = [
     "PayloadTooLargeError",
     "PermissionDeniedError",
     "ValidationFailed",
+    "charged_to",
 ]
 
 
@@ -93,12 +96,17 @@ class NotFoundError(DomainError):
 
 
 class ConflictError(DomainError):
-    """The object changed since the client read it, or the action is not allowed now (409)."""
+    """The object changed since the client read it, or the action is not allowed now (409);
+    ``field`` names the part of the request the state refuses, when one is at fault (a gate
+    asked for out of order)."""
 
     status_code = 409
 
-    def __init__(self, message: str, *, current_version: int | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, *, current_version: int | None = None, field: str | None = None
+    ) -> None:
+        errors = [{"field": field, "message": message}] if field is not None else None
+        super().__init__(message, errors=errors)
         self.current_version = current_version
 
     def payload(self) -> dict[str, Any]:
@@ -106,3 +114,14 @@ class ConflictError(DomainError):
         if self.current_version is not None:
             body["current_version"] = self.current_version
         return body
+
+
+@contextmanager
+def charged_to(field: str) -> Iterator[None]:
+    """Inside, a :class:`NotFoundError` is a :class:`FieldError` naming ``field`` (422): the
+    object a body field names is missing, not the one in the address (``"project": "NOPE"``
+    in a body is not a 404 of the URL)."""
+    try:
+        yield
+    except NotFoundError as exc:
+        raise FieldError(field, exc.message) from None

@@ -265,7 +265,8 @@ def request_review(
     if gate_code and gate_code != gate.code:
         raise ConflictError(
             _("gates are passed in order: the next gate of %(project)s is %(gate)s, not %(asked)s")
-            % {"project": project.code, "gate": gate.code, "asked": gate_code}
+            % {"project": project.code, "gate": gate.code, "asked": gate_code},
+            field="gate",
         )
     open_review = GateReview.objects.filter(
         lifecycle=lifecycle, state=ReviewState.REQUESTED

@@ -107,8 +107,8 @@ class RescheduleOut(Schema):
 
 
 class LinkIn(Body):
-    pred_uid: int
-    succ_uid: int
+    pred_uid: int = Field(ge=0, le=services.MAX_UID)
+    succ_uid: int = Field(ge=0, le=services.MAX_UID)
     type: LinkTypeName = "FS"
     lag: int = Field(
         0, ge=-MAX_MINUTES, le=MAX_MINUTES, description="working minutes; negative is a lead"

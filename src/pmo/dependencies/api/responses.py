@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from pmo.accounts.models import user_of
 from pmo.core.api import Body
+from pmo.core.models import MAX_ID
 from pmo.dependencies import responses, selectors
 from pmo.dependencies.models import ChangeRequest
 
@@ -24,6 +25,8 @@ class ChangeResponseIn(Body):
     version: int | None = Field(
         None,
         ge=0,
+        le=MAX_ID,
+        strict=True,
         description="the version of the project's answer you read (0: none yet); "
         "409 when it changed meanwhile. Leave out to replace whatever is there.",
     )

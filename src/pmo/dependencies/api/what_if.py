@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema
 
 from pmo.accounts.models import user_of
 from pmo.core.api import Body, Id
-from pmo.core.errors import FieldError
+from pmo.core.errors import FieldError, charged_to
 from pmo.dependencies import changes, selectors
 from pmo.portfolio.access import get_visible_project
 from pmo.portfolio.models import Milestone
@@ -70,7 +70,8 @@ class ImpactOut(Schema):
 
 
 def _slip_source(user: Any, code: str, milestone: int | None, task: int | None) -> tuple[Any, Any]:
-    project = get_visible_project(user, code)
+    with charged_to("project"):  # the body's project, not the address: 422
+        project = get_visible_project(user, code)
     if bool(milestone) == bool(task):
         raise FieldError("milestone", _("give exactly one milestone or one task that slips"))
     if milestone:

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
 from pmo.core.api import Body, Date, Id, Pages
-from pmo.core.errors import NotFoundError
+from pmo.core.errors import NotFoundError, charged_to
 from pmo.governance import selectors, services
 from pmo.governance.api.common import visible_project
 from pmo.governance.models import LifecycleTemplate
@@ -40,7 +40,7 @@ class GateIn(Body):
     name: str = Field(..., min_length=1, max_length=200)
     name_zh: str = Field("", max_length=200)
     decider_roles: list[RoleName] = ["executive", "pmo_admin"]
-    decider_ids: list[int] = []
+    decider_ids: list[Id] = []
     criteria: list[CriterionIn] = []
     deliverables: list[DeliverableIn] = []
 
@@ -287,10 +287,9 @@ def get_lifecycle(request: HttpRequest, code: str):  # type: ignore[no-untyped-d
 )
 def start_lifecycle(request: HttpRequest, code: str, payload: LifecycleStartIn):  # type: ignore[no-untyped-def]
     project = visible_project(request, code)
+    with charged_to("template_id"):  # a template the body names, not the address: 422
+        template = _template(payload.template_id)
     services.start_lifecycle(
-        actor=user_of(request),
-        project=project,
-        template=_template(payload.template_id),
-        started_on=payload.started_on,
+        actor=user_of(request), project=project, template=template, started_on=payload.started_on
     )
     return Status(201, _lifecycle_out(project))

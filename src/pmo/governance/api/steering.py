@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
 from pmo.core.api import Body, Converted, Date, Id, Pages, Version
-from pmo.core.errors import NotFoundError, PermissionDeniedError
+from pmo.core.errors import NotFoundError, PermissionDeniedError, charged_to
 from pmo.governance import selectors, steering
 from pmo.governance.api.common import visible_project
 from pmo.governance.models import SteeringMeeting
@@ -242,10 +242,13 @@ def regenerate_agenda(request: HttpRequest, meeting_id: int):  # type: ignore[no
     operation_id="pmo_governance_api_record_outcome",
 )
 def record_outcome(request: HttpRequest, meeting_id: int, payload: MeetingOutcomeIn):  # type: ignore[no-untyped-def]
+    meeting = _meeting(request, meeting_id)
+    with charged_to("project"):  # a project the body names, not the address: 422
+        project = visible_project(request, payload.project)
     outcome = steering.record_outcome(
         actor=user_of(request),
-        meeting=_meeting(request, meeting_id),
-        project=visible_project(request, payload.project),
+        meeting=meeting,
+        project=project,
         kind=payload.kind,
         title=payload.title,
         owner_id=payload.owner_id,

@@ -290,7 +290,7 @@ def test_the_review_list_reads_a_fixed_number_of_queries(
         ("post", "/api/v1/lifecycle-templates", {**GENERIC, "phases": "x"}, 422),
         ("post", "/api/v1/lifecycle-templates", {**GENERIC, "code": "a b"}, 422),
         ("delete", "/api/v1/lifecycle-templates/999999", None, 404),
-        ("post", "/api/v1/projects/{code}/lifecycle", {"template_id": 999999}, 404),
+        ("post", "/api/v1/projects/{code}/lifecycle", {"template_id": 999999}, 422),
         ("post", "/api/v1/projects/{code}/lifecycle", {"template_id": "x"}, 422),
         ("post", "/api/v1/projects/NOPE/gate-reviews", {}, 404),
         ("post", "/api/v1/projects/{code}/gate-reviews", {"scheduled_for": "soon"}, 422),

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
 from pmo.core.api import Body, Date, Id, Pages, Version
+from pmo.core.errors import charged_to
 from pmo.portfolio.access import get_visible_project
 from pmo.resources import compare, refresh, selectors, services
 from pmo.resources.access import require_view
@@ -210,10 +211,13 @@ def get_scenario(request: HttpRequest, pk: int) -> object:
 )
 def post_shift(request: HttpRequest, pk: int, payload: ShiftIn) -> dict[str, object]:
     user = user_of(request)
+    scenario = selectors.get_scenario(pk)
+    with charged_to("project"):  # the body's project, not the address: 422
+        project = get_visible_project(user, payload.project)
     shift = services.shift_project(
         actor=user,
-        scenario=selectors.get_scenario(pk),
-        project=get_visible_project(user, payload.project),
+        scenario=scenario,
+        project=project,
         days=payload.days,
         priority=payload.priority,
         pinned=payload.pinned,

@@ -39,21 +39,36 @@ _ALLOCATION_NAMES = {"resource": "resource_id"}
 
 
 def _may_allocate(
-    actor: User, project: Project, status: str, scenario: Scenario | None = None
+    actor: User,
+    project: Project,
+    status: str,
+    scenario: Scenario | None = None,
+    *,
+    new: bool = False,
 ) -> None:
+    """403 unless ``actor`` may make this allocation; for a ``new`` one (all of it from the
+    body) the refusal names the body's field at fault: ``scenario_id``, ``status``, ``project``."""
     if can_manage_resources(actor):
         return
+
+    def named(field: str) -> str | None:
+        return field if new else None
+
     if scenario is not None:  # a what-if belongs to the resource managers who drew it up
-        raise PermissionDeniedError(_("only resource managers change a draft scenario"))
+        raise PermissionDeniedError(
+            _("only resource managers change a draft scenario"), field=named("scenario_id")
+        )
     if can_edit_project(actor, project):
         if status == AllocationStatus.PROPOSED:
             return
         raise PermissionDeniedError(
-            _("only resource managers commit allocations; a project's manager may propose them")
+            _("only resource managers commit allocations; a project's manager may propose them"),
+            field=named("status"),
         )
     raise PermissionDeniedError(
         _("only resource managers and the manager of %(code)s plan its staffing")
-        % {"code": project.code}
+        % {"code": project.code},
+        field=named("project"),
     )
 
 
@@ -69,7 +84,7 @@ def create_allocation(
     project = Project.objects.filter(pk=allocation.project_id).first()
     if project is None:
         raise FieldError("project", _("no such project"))
-    _may_allocate(actor, project, allocation.status, scenario)
+    _may_allocate(actor, project, allocation.status, scenario, new=True)
     _draft(scenario)
     _refuse_ended(project)
     allocation.save()

@@ -54,7 +54,7 @@ RESOURCE_FIELDS = [
     "available_until",
     "active",
 ]
-_RESOURCE_NAMES = {"org_unit": "org_unit_id"}
+_RESOURCE_NAMES = {"org_unit": "org_unit_id", "person": "person_id"}
 RESOURCES_SCOPE = "resources"
 
 

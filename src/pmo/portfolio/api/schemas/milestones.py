@@ -4,7 +4,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from pmo.core.api import Body, Date
+from pmo.core.api import Body, Date, Version
 
 
 class MilestoneIn(Body):
@@ -17,7 +17,7 @@ class MilestoneIn(Body):
 
 
 class MilestonePatch(Body):
-    version: int = Field(..., ge=1)
+    version: Version
     name: str | None = Field(None, min_length=1, max_length=200)
     name_zh: str | None = Field(None, max_length=200)
     baseline_date: Date | None = None

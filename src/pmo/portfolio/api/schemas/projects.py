@@ -7,7 +7,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from pmo.core.api import Body, Date, Id
+from pmo.core.api import Body, Date, Id, Version
 from pmo.core.models import MAX_ID
 from pmo.portfolio.api.schemas.common import (
     DIMENSIONS,
@@ -135,7 +135,7 @@ class ProjectIn(Body):
 
 
 class ProjectPatch(Body):
-    version: int = Field(..., ge=1, description="the version you read; a stale one gets 409")
+    version: Version
     name: str | None = Field(None, min_length=1, max_length=200)
     name_zh: str | None = Field(None, max_length=200)
     portfolio: str | None = None

@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from pmo.core.api import Body, Date
+from pmo.core.api import Body, Date, Version
 from pmo.portfolio.api.schemas.common import PersonRef, _person
 from pmo.portfolio.raid import Escalation, RiskResponse, Severity
 
@@ -21,7 +21,7 @@ class RaidIn(Body):
 
 
 class RaidPatch(Body):
-    version: int = Field(..., ge=1)
+    version: Version
     title: str | None = Field(None, min_length=1, max_length=255)
     description: str | None = None
     owner: int | None = Field(None, ge=1)

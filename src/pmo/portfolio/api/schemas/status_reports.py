@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from pmo.core.api import Body, Date
+from pmo.core.api import Body, Date, Version
 from pmo.portfolio.api.schemas.common import (
     DIMENSIONS,
     RAG_VALUES,
@@ -44,7 +44,7 @@ class StatusReportIn(_ReportFields, Body):
 
 
 class StatusReportPatch(Body):
-    version: int = Field(..., ge=1)
+    version: Version
     overall: RagName | None = None
     schedule: RagName | None = None
     cost: RagName | None = None
@@ -67,7 +67,7 @@ class StatusReportPatch(Body):
 
 
 class SubmitIn(Body):
-    version: int = Field(..., ge=1)
+    version: Version
 
 
 class StatusReportOut(Schema):
