@@ -1,0 +1,25 @@
+"""Web pages of the status center. Thin: read via selectors, write via services."""
+
+from pmo.portfolio.views.projects import (
+    project_detail,
+    project_export,
+    project_list,
+    rag_history_chart,
+)
+from pmo.portfolio.views.raid import raid_create
+from pmo.portfolio.views.reports import (
+    statusreport_create,
+    statusreport_detail,
+    statusreport_submit,
+)
+
+__all__ = [
+    "project_detail",
+    "project_export",
+    "project_list",
+    "rag_history_chart",
+    "raid_create",
+    "statusreport_create",
+    "statusreport_detail",
+    "statusreport_submit",
+]

@@ -1,0 +1,137 @@
+"""Status reports: writing one, reading it, submitting it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pmo.accounts.models import user_of
+from pmo.core.errors import DomainError, ValidationFailed
+from pmo.portfolio import services
+from pmo.portfolio.access import can_edit_project
+from pmo.portfolio.forms import StatusReportForm
+from pmo.portfolio.models import (
+    DIMENSION_LABELS,
+    RAG_DIMENSIONS,
+    Project,
+    ReportState,
+    StatusReport,
+)
+from pmo.portfolio.periods import due_period, period_of
+from pmo.portfolio.views.common import _project_or_404
+
+
+@login_required
+def statusreport_create(request: HttpRequest, code: str) -> HttpResponse:
+    """Write (or correct) the status report of a period; submit at once or keep a draft."""
+    project = _project_or_404(request, code)
+    if not can_edit_project(user_of(request), project):
+        messages.error(request, _("You may read this project but not report on it."))
+        return redirect("portfolio:project_detail", code=project.code)
+    try:
+        services.require_reporting(project)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("portfolio:project_detail", code=project.code)
+    today = timezone.localdate()
+    if request.method == "POST":
+        form = StatusReportForm(request.POST, project=project, today=today)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            period = data.pop("period")
+            try:
+                report = services.create_status_report(
+                    actor=user_of(request),
+                    project=project,
+                    period=period,
+                    data=data,
+                    submit=request.POST.get("action") != "draft",
+                )
+            except ValidationFailed as exc:
+                for error in exc.errors:
+                    field = error["field"] if error["field"] in form.fields else None
+                    form.add_error(field, error["message"])
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                if report.state == ReportState.SUBMITTED:
+                    messages.success(
+                        request,
+                        _("Status report %(period)s submitted.") % {"period": report.period},
+                    )
+                else:
+                    messages.info(
+                        request, _("Draft saved for %(period)s.") % {"period": report.period}
+                    )
+                return redirect("portfolio:project_detail", code=project.code)
+    else:
+        initial: dict[str, Any] = {
+            "period": request.GET.get("period") or _next_period_to_report(project, today),
+            "percent_complete": project.percent_complete,
+            "forecast_finish": project.forecast_finish,
+        }
+        base = project.latest_report
+        if base is not None:
+            initial.update({name: getattr(base, name) for name in ("overall", *RAG_DIMENSIONS)})
+            initial.update(
+                {f"{n}_reason": getattr(base, f"{n}_reason") for n in ("overall", *RAG_DIMENSIONS)}
+            )
+        form = StatusReportForm(initial=initial, project=project, today=today)
+    return render(request, "portfolio/statusreport_form.html", {"project": project, "form": form})
+
+
+def _next_period_to_report(project: Project, today: dt.date) -> str:
+    """The period the form offers: the last one ended, unless it has its report already; then
+    the period under way (offering a reported period made "Submit" write a correction)."""
+    ended = due_period(today, project.cadence, 0)
+    if project.reports.filter(period=ended.key).exclude(state=ReportState.DRAFT).exists():
+        return period_of(today, project.cadence).key
+    return ended.key
+
+
+@login_required
+def statusreport_detail(request: HttpRequest, code: str, report_id: int) -> HttpResponse:
+    """One report (any revision)."""
+    project = _project_or_404(request, code)
+    report = (
+        StatusReport.objects.filter(project=project, pk=report_id).select_related("author").first()
+    )
+    if report is None:
+        raise Http404("no such report")
+    return render(
+        request,
+        "portfolio/statusreport_detail.html",
+        {
+            "project": project,
+            "report": report,
+            "dimensions": list(DIMENSION_LABELS.items()),
+            "can_edit": can_edit_project(user_of(request), project),
+        },
+    )
+
+
+@login_required
+@require_POST
+def statusreport_submit(request: HttpRequest, code: str, report_id: int) -> HttpResponse:
+    """Submit a draft."""
+    project = _project_or_404(request, code)
+    report = StatusReport.objects.filter(project=project, pk=report_id).first()
+    if report is None:
+        raise Http404("no such report")
+    try:
+        services.submit_status_report(actor=user_of(request), report=report, version=report.version)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Status report %(period)s submitted.") % {"period": report.period}
+        )
+    return redirect("portfolio:project_detail", code=project.code)
