@@ -8,6 +8,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -200,7 +201,7 @@ def render_xlsx(page: OnePage) -> bytes:
                     c.code,
                     c.name,
                     column.label,
-                    names[c.rag] if c.rag else "",
+                    capfirst(names[c.rag]) if c.rag else "",
                     {1: "↑", 0: "→", -1: "↓"}.get(c.trend, "") if c.trend is not None else "",
                     c.weeks_in_phase,
                     c.decision_needed,
@@ -228,7 +229,7 @@ def render_xlsx(page: OnePage) -> bytes:
     append_row(summary, [_("Period"), page.period.key])
     append_row(summary, [_("Projects"), h.total])
     for key in ("red", "amber", "green", "none"):
-        append_row(summary, [names[key], h.rag_counts[key], h.rag_delta[key]])
+        append_row(summary, [capfirst(names[key]), h.rag_counts[key], h.rag_delta[key]])
     append_row(summary, [_("Gates passed"), h.gates_passed])
     append_row(summary, [_("Gates overdue"), h.gates_overdue])
     append_row(summary, [_("Phase changes"), h.phase_changes])
@@ -245,7 +246,8 @@ def render_xlsx(page: OnePage) -> bytes:
     changes = wb.create_sheet(_("Changes")[:31])
     append_row(changes, [_("Code"), _("Name"), _("Kind"), _("Detail")])
     for ch in page.changes:
-        append_row(changes, [ch.code, ch.name, str(CHANGE_LABELS.get(ch.kind, ch.kind)), ch.detail])
+        kind = capfirst(str(CHANGE_LABELS.get(ch.kind, ch.kind)))  # a cell reads as a word
+        append_row(changes, [ch.code, ch.name, kind, ch.detail])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -214,6 +214,11 @@ def test_xlsx_has_one_row_per_project(sixty):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("Code", "Name", "Phase", "Overall")
     assert sorted(r[0] for r in rows[1:]) == [f"S{n:02d}" for n in range(60)]
+    # ratings are words in a cell, capitalised in English (they read as keys in lower case)
+    ratings = {r[3] for r in rows[1:]} - {None}
+    assert ratings and ratings <= {"Green", "Amber", "Red"}
+    summary = [r[0] for r in load_workbook(io.BytesIO(render(page, "xlsx")))["Summary"].values]
+    assert {"Red", "Amber", "Green", "No report"} <= set(summary)
 
 
 def test_html_has_one_cell_per_project(sixty):
