@@ -72,6 +72,12 @@ LIVE_LABELS: dict[str, tuple[tuple[str, ...], Any]] = {
 }
 
 
+# Rows named by a relation's value ("author: pm"): people by their name, not their username.
+FIELD_LABELS: dict[str, tuple[tuple[str, ...], Any]] = {
+    "accounts.user": (("person",), lambda row: _actor(row, row.username)),
+}
+
+
 def actor_name(event: AuditEvent) -> str:
     """Who made ``event``, as people know them: their person's name in the active language,
     else the user's full name, else the recorded username (``system`` for none).
@@ -108,9 +114,11 @@ class _Names:
             ids = [k for k in keys if k.isascii() and k.isdigit()]
             rows: Any = model._default_manager.filter(pk__in=ids) if ids else []
             live = LIVE_LABELS.get(model._meta.label_lower)
-            if live and ids:
-                rows = rows.select_related(*live[0])
-            self._found[model] = {str(row.pk): str(row) for row in rows}
+            named = FIELD_LABELS.get(model._meta.label_lower)
+            relations = [*(live[0] if live else ()), *(named[0] if named else ())]
+            if ids and relations:
+                rows = rows.select_related(*relations)
+            self._found[model] = {str(row.pk): named[1](row) if named else str(row) for row in rows}
             self._shown[model] = {
                 str(row.pk): live[1](row) if live else _shown_name(row) for row in rows
             }

@@ -172,3 +172,24 @@ def test_a_deletion_that_records_a_reason_keeps_its_arrow():
     )
     (change,) = shown_events([gone])[0].changes
     assert (change.before, change.after) == ("Go-live", "replaced by the schedule")
+
+
+@pytest.mark.django_db
+def test_a_person_in_a_value_is_named_not_signed_in(org):
+    """A status report's author read "author: pm" (the username) in the project history."""
+    from django.utils import translation
+
+    from pmo.accounts.models import Person, User
+
+    zhang = User.objects.create_user(username="pm", password="pw-12345")
+    Person.objects.create(name="Zhang Wei", name_zh="张伟", org_unit=org["sh"], user=zhang)
+    bare = User.objects.create_user(username="bot", password="pw-12345")
+    recorded = event(
+        object_type="portfolio.statusreport",
+        object_repr="P0001 2026-W48",
+        changes={"author": [bare.pk, zhang.pk]},
+    )
+    (change,) = shown_events([recorded])[0].changes
+    assert (change.before, change.after) == ("bot", "Zhang Wei")
+    with translation.override("zh-hans"):
+        assert shown_events([recorded])[0].changes[0].after == "张伟"
