@@ -19,7 +19,6 @@ from pmo.resources.models import (
     CapacityChange,
     LevelingRun,
     LevelingState,
-    ProjectShift,
     Resource,
     Scenario,
     ScenarioState,
@@ -48,22 +47,15 @@ _CHANGED = (
 
 def plans_to_change(scenario_id: int) -> list[str]:
     """Codes of the projects whose plans must change for the current plan to match the
-    scenario: it moved (dates, resource or FTE; leveling inside slack included) or
-    added schedule demand, or shifted a project that has schedule demand. Schedule demand
-    belongs to the plans, so committing does not rewrite it (ADR 0006)."""
+    scenario: it moved (dates, resource or FTE; leveling inside slack included) or added
+    schedule demand. Schedule demand belongs to the plans, so committing does not rewrite it
+    (ADR 0006). A project shift alone does not list a plan: a leveling run that moved only a
+    project's hand-entered rows shifts the project too, and its plan had nothing to change
+    (its manager was told to move tasks and was then told no task starts later)."""
     moved = Allocation.objects.filter(
         _CHANGED, scenario_id=scenario_id, source=AllocationSource.SCHEDULE
     ).values_list("project__code", flat=True)
-    shifted = (
-        ProjectShift.objects.filter(scenario_id=scenario_id)
-        .exclude(days=0)
-        .filter(
-            project__allocations__scenario=None,
-            project__allocations__source=AllocationSource.SCHEDULE,
-        )
-        .values_list("project__code", flat=True)
-    )
-    return sorted({*moved, *shifted})
+    return sorted(set(moved))
 
 
 @dataclass(frozen=True)

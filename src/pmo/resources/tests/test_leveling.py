@@ -183,6 +183,11 @@ def test_commit_lists_the_plans_whose_schedule_demand_it_moved(
     for project in (low, slack):
         rows = [services.DemandRow(java.code, MON, FRI, 1.0)]
         assert services.record_schedule_demand(project=project, rows=rows) == []
+    handmade = make_project(priority=5)
+    later = [
+        services.DemandRow(java.code, MON + dt.timedelta(days=28), FRI + dt.timedelta(days=28), 0.1)
+    ]
+    assert services.record_schedule_demand(project=handmade, rows=later) == []
     scenario = services.create_scenario(actor=director, name="Plans")
     assert _level(director, scenario).state == "done"
     # a move inside slack changes no finish and makes no project shift, yet the plan must move
@@ -191,6 +196,8 @@ def test_commit_lists_the_plans_whose_schedule_demand_it_moved(
     Allocation.objects.filter(pk=copy.pk).update(
         first=copy.first + two_weeks, last=copy.last + two_weeks
     )
+    # a project shifted by moving only its hand-entered rows has no plan to change
+    ProjectShift.objects.create(scenario=scenario, project=handmade, days=14)
     result = services.commit_scenario(actor=director, scenario=scenario)
     assert result.plans_to_change == sorted([low.code, slack.code])
     scenario.refresh_from_db()
