@@ -307,6 +307,8 @@ def update_dependency(
         locked.version += 1
         locked.save()
         record_dependency(actor, AuditAction.UPDATE, locked, changes)
+    if changes.keys() & {"agreed_date", "lag", "type"}:  # the dates it is held against moved
+        refresh_dependency_status([locked], actor=actor)
     return locked
 
 

@@ -1,54 +1,47 @@
-"""Keep dependency statuses current when a supplier milestone, gate or plan task moves."""
+"""Keep dependency statuses current when a milestone, gate or plan task on either side of a
+link moves."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.db.models.signals import post_save
 
 __all__ = ["connect"]
 
 
-def _milestone_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+def _refresh_links_of(**side: Any) -> None:
+    """Refresh the open links whose supplier *or* consumer side is ``side`` (one keyword:
+    ``milestone=``, ``gate=`` or ``task__plan=``): the agreed date is held against the
+    supplier's date and the margin against both sides' dates."""
     from pmo.dependencies.models import Dependency
-    from pmo.dependencies.services import refresh_dependency_status
+    from pmo.dependencies.status import AUTOMATIC_STATUSES, refresh_dependency_status
 
-    deps = Dependency.objects.filter(
-        supplier_milestone=instance, status__in=("proposed", "agreed", "at_risk")
-    ).select_related(
-        "supplier_milestone", "supplier_project__manager__user", "consumer_project__manager__user"
+    ((name, value),) = side.items()
+    deps = list(
+        Dependency.objects.filter(
+            Q(**{f"supplier_{name}": value}) | Q(**{f"consumer_{name}": value}),
+            status__in=AUTOMATIC_STATUSES,
+        ).only("pk")
     )
     if deps:
-        refresh_dependency_status(list(deps))
+        refresh_dependency_status(deps)
+
+
+def _milestone_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    _refresh_links_of(milestone=instance)
 
 
 def _gate_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     """A gate's forecast or actual date moved (review scheduled, gate passed or recycled)."""
-    from pmo.dependencies.models import Dependency
-    from pmo.dependencies.services import refresh_dependency_status
-
-    deps = Dependency.objects.filter(
-        supplier_gate=instance, status__in=("proposed", "agreed", "at_risk")
-    ).select_related(
-        "supplier_gate", "supplier_project__manager__user", "consumer_project__manager__user"
-    )
-    if deps:
-        refresh_dependency_status(list(deps))
+    _refresh_links_of(gate=instance)
 
 
 def _plan_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     """A recomputed plan (its computed dates are written before the plan row) may move
-    supplier tasks past their agreed dates."""
-    from pmo.dependencies.models import Dependency
-    from pmo.dependencies.services import refresh_dependency_status
-
-    deps = Dependency.objects.filter(
-        supplier_task__plan=instance, status__in=("proposed", "agreed", "at_risk")
-    ).select_related(
-        "supplier_task", "supplier_project__manager__user", "consumer_project__manager__user"
-    )
-    if deps:
-        refresh_dependency_status(list(deps))
+    supplier tasks past their agreed dates, or either side's tasks closer together."""
+    _refresh_links_of(task__plan=instance)
 
 
 def _scenario_committed(

@@ -1,5 +1,6 @@
 """Dependency statuses that follow the portfolio: *at risk* while the supplier's forecast is
-past the agreed date, *broken* or *resolved* when a project is cancelled; and the audit of a
+past the agreed date or too late for the consumer's date, *resolved* once the supplier
+delivered, *broken* or *resolved* when a project is cancelled; and the audit of a
 dependency, in both its projects' history."""
 
 from __future__ import annotations
@@ -14,13 +15,18 @@ from django.utils.translation import gettext_lazy as _
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import record
+from pmo.dependencies import adapters
 from pmo.dependencies.models import OPEN_STATUSES, Dependency, DependencyStatus
 from pmo.dependencies.notifications import manager_user, notify, person_of
 from pmo.portfolio.models import Project
 from pmo.scheduling.walltime import from_db
 
 __all__ = [
+    "AUTOMATIC_STATUSES",
+    "automatic_status",
     "follow_cancelled_project",
+    "label_of",
+    "past_agreed",
     "record_dependency",
     "refresh_dependency_status",
     "supplier_forecast",
@@ -121,46 +127,140 @@ def supplier_forecast(dep: Dependency) -> dt.date | None:
     return None
 
 
+#: The statuses the portfolio sets by itself; a broken or resolved link stays as it is.
+AUTOMATIC_STATUSES = ("proposed", "agreed", "at_risk")
+
+#: What :func:`refresh_dependency_status` reads of a dependency.
+_REFRESH_RELATED = (
+    *adapters.MARGIN_RELATED,
+    "supplier_gate__gate",
+    "supplier_project__manager__user",
+    "consumer_project__manager__user",
+)
+
+
+def past_agreed(dep: Dependency) -> bool:
+    """The supplier's date is after the date agreed with the consumer (calendar dates)."""
+    forecast = supplier_forecast(dep)
+    return forecast is not None and dep.agreed_date is not None and forecast > dep.agreed_date
+
+
+def automatic_status(dep: Dependency, dates: adapters.DependencyDates) -> str:
+    """The status the portfolio gives ``dep`` now (ADR 0005, "At risk is automatic"):
+
+    - *resolved* once the supplier's item is done: delivered, on time or late (the register
+      still shows its date and the margin it was delivered with);
+    - *at risk* while the supplier's date is past the agreed date, or too late for the
+      consumer's current date once the lag is counted (a margin below 0 working days) while
+      the consumer's item is not done;
+    - back from at risk to *agreed* (*proposed* when no date was agreed) when neither holds;
+    - otherwise as it is (proposed or agreed: people agree, not the portfolio).
+    """
+    if dates.supplier_done:
+        return DependencyStatus.RESOLVED
+    too_late = dates.margin is not None and dates.margin < 0 and not dates.consumer_done
+    if past_agreed(dep) or too_late:
+        return DependencyStatus.AT_RISK
+    if dep.status == DependencyStatus.AT_RISK:
+        return DependencyStatus.AGREED if dep.agreed_date else DependencyStatus.PROPOSED
+    return dep.status
+
+
 def refresh_dependency_status(
     deps: Iterable[Dependency] | None = None, *, actor: User | None = None
 ) -> int:
-    """Turn agreed dependencies "at risk" when the supplier's forecast passes the agreed
-    date, and back to "agreed" when it no longer does. Returns how many changed."""
-    if deps is None:
-        deps = Dependency.objects.filter(
-            status__in=("proposed", "agreed", "at_risk"), agreed_date__isnull=False
-        ).select_related("supplier_milestone", "supplier_task", "supplier_gate")
+    """Give the open dependencies (``deps``, else every one) the status
+    :func:`automatic_status` says, audited in both projects; both managers are told when a
+    link turns at risk, the consumer's when its supplier delivered. Runs whenever either
+    side's milestone, gate or plan is saved (:mod:`pmo.dependencies.signals`), after a
+    dependency is registered or its dates, type or lag change, after a change is applied and
+    when the demo loads. Returns how many changed."""
+    wanted = Dependency.objects.filter(status__in=AUTOMATIC_STATUSES)
+    given: dict[int, Dependency] = {}
+    if deps is not None:
+        given = {d.pk: d for d in deps}
+        wanted = wanted.filter(pk__in=list(given))
+    rows = list(wanted.select_related(*_REFRESH_RELATED).order_by("id"))
+    all_dates = adapters.dependency_dates(rows)
     changed = 0
-    for dep in deps:
-        if dep.agreed_date is None or dep.status not in ("proposed", "agreed", "at_risk"):
-            continue
-        forecast = supplier_forecast(dep)
-        late = forecast is not None and forecast > dep.agreed_date
-        new = (
-            DependencyStatus.AT_RISK
-            if late
-            else (DependencyStatus.AGREED if dep.status == "at_risk" else dep.status)
-        )
+    for dep in rows:
+        dates = all_dates[dep.pk]
+        new = automatic_status(dep, dates)
         if new == dep.status:
             continue
         old = dep.status
         Dependency.objects.filter(pk=dep.pk).update(status=new, version=dep.version + 1)
         dep.status, dep.version = new, dep.version + 1
+        if dep.pk in given:  # the caller's object follows
+            given[dep.pk].status, given[dep.pk].version = dep.status, dep.version
         record_dependency(actor, AuditAction.UPDATE, dep, {"status": [old, str(new)]})
-        if new == DependencyStatus.AT_RISK:
-            notify(
-                [manager_user(dep.consumer_project), manager_user(dep.supplier_project)],
-                _(
-                    "Dependency #%(id)s at risk: %(supplier)s forecasts %(forecast)s, "
-                    "after the agreed %(agreed)s"
-                ),
-                {
-                    "id": dep.pk,
-                    "supplier": dep.supplier_project.code,
-                    "forecast": forecast,
-                    "agreed": dep.agreed_date,
-                },
-                url="/dependencies/",
-            )
+        _tell(dep, new, dates)
         changed += 1
     return changed
+
+
+def _tell(dep: Dependency, new: str, dates: adapters.DependencyDates) -> None:
+    """Who hears of a status the portfolio set: both managers of a link at risk (why: the
+    agreed date, else the consumer's date), the consumer's of a delivery."""
+    supplier, consumer = dep.supplier_project, dep.consumer_project
+    if new == DependencyStatus.RESOLVED:
+        notify(
+            [manager_user(consumer)],
+            _(
+                "Dependency #%(id)s resolved: %(supplier)s delivered %(item)s on %(day)s "
+                "for %(consumer)s"
+            ),
+            {
+                "id": dep.pk,
+                "supplier": supplier.code,
+                "item": label_of(dep, "supplier"),
+                "day": dates.supplier_date or "",
+                "consumer": consumer.code,
+            },
+            url=f"/dependencies/?project={consumer.code}#dep-{dep.pk}",
+        )
+        return
+    if new != DependencyStatus.AT_RISK:
+        return
+    managers = [manager_user(consumer), manager_user(supplier)]
+    url = f"/dependencies/?project={supplier.code}#dep-{dep.pk}"
+    if past_agreed(dep):
+        notify(
+            managers,
+            _(
+                "Dependency #%(id)s at risk: %(supplier)s forecasts %(forecast)s, "
+                "after the agreed %(agreed)s"
+            ),
+            {
+                "id": dep.pk,
+                "supplier": supplier.code,
+                "forecast": supplier_forecast(dep),
+                "agreed": dep.agreed_date,
+            },
+            url=url,
+        )
+        return
+    notify(
+        managers,
+        _(
+            "Dependency #%(id)s at risk: %(supplier)s forecasts %(forecast)s, too late for "
+            "%(consumer)s on %(need)s (margin %(margin)s working days after the lag)"
+        ),
+        {
+            "id": dep.pk,
+            "supplier": supplier.code,
+            "forecast": dates.supplier_date or "",
+            "consumer": consumer.code,
+            "need": dates.consumer_date or "",
+            "margin": dates.margin,
+        },
+        url=url,
+    )
+
+
+def label_of(dep: Dependency, side: str) -> str:
+    """The milestone, task or gate name of one side of ``dep``."""
+    gate = getattr(dep, f"{side}_gate")
+    if gate is not None:
+        return str(gate.gate)
+    return str(getattr(dep, f"{side}_milestone") or getattr(dep, f"{side}_task") or "")

@@ -21,7 +21,9 @@ start at one) but no edge leads into them: they never move, so nothing moves thr
 (ADR 0005, "Ended projects and change requests"); a slip of one is refused.
 
 ``calendars`` counts working days, ``network`` loads the items and edges, ``analysis`` reads
-what a slip does; every name is imported here (``from pmo.dependencies import adapters``).
+what a slip does, ``margins`` each dependency's dates and the room between them (a link's
+slack as the network counts it, shown in the register); every name is imported here
+(``from pmo.dependencies import adapters``).
 """
 
 from pmo.dependencies.adapters.analysis import (
@@ -37,6 +39,11 @@ from pmo.dependencies.adapters.calendars import (
     add_workdays,
     workdays_between,
 )
+from pmo.dependencies.adapters.margins import (
+    MARGIN_RELATED,
+    DependencyDates,
+    dependency_dates,
+)
 from pmo.dependencies.adapters.network import (
     Item,
     NetworkCycleError,
@@ -48,6 +55,8 @@ from pmo.dependencies.adapters.network import (
 __all__ = [
     "CALENDAR_YEARS_AHEAD",
     "CALENDAR_YEARS_BACK",
+    "MARGIN_RELATED",
+    "DependencyDates",
     "Item",
     "NetworkCycleError",
     "PortfolioNetwork",
@@ -56,6 +65,7 @@ __all__ = [
     "analyse",
     "breached_dependencies",
     "critical_chain",
+    "dependency_dates",
     "load_network",
     "pushed_across",
     "source_key",

@@ -103,10 +103,11 @@ def _china_units() -> list[str]:
 
 
 def project_calendars(
-    projects: dict[int, dict[str, Any]], dates: list[dt.date]
+    projects: dict[int, dict[str, Any]], dates: list[dt.date], *, only_these: bool = False
 ) -> dict[int, WorkDays]:
     """Each project's working days over ``dates`` (the items' dates and starts), one
-    ``WorkDays`` per distinct calendar."""
+    ``WorkDays`` per distinct calendar. ``only_these``: read the plans of ``projects`` only
+    (a few projects' calendars, e.g. a dependency's consumer; the network reads them all)."""
     # the calendars are built day by day: bounded to the years planning can mean, so one item
     # dated in year 100 or 9999 neither stalls every analysis nor overflows (Monday to Friday
     # counts outside the range, as documented on WorkDays)
@@ -117,10 +118,11 @@ def project_calendars(
     last = min(max(dates, default=today), latest) + dt.timedelta(days=2 * 366)
     plan_calendar: dict[int, EngineCalendar] = {}
     stored: dict[int, EngineCalendar] = {}
-    for plan in (
-        Plan.objects.filter(calendar__isnull=False)
-        .select_related("calendar__base")
-        .prefetch_related("calendar__exceptions", "calendar__base__exceptions")
+    plans = Plan.objects.filter(calendar__isnull=False)
+    if only_these:
+        plans = plans.filter(project_id__in=list(projects))
+    for plan in plans.select_related("calendar__base").prefetch_related(
+        "calendar__exceptions", "calendar__base__exceptions"
     ):
         assert plan.calendar is not None
         key = plan.calendar.pk

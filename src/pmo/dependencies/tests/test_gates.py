@@ -57,11 +57,16 @@ def test_a_gate_supplies_a_milestone_and_drives_its_status(
     g1.save()
     dep = Dependency.objects.get()
     assert dep.status == "at_risk"
-    # and when the gate is passed on time again it recovers
-    g1.actual = g1.forecast = add_workdays(g1.forecast, -3)
+    # and when its forecast is back on time it recovers
+    g1.forecast = add_workdays(g1.forecast, -3)
     g1.save()
     dep.refresh_from_db()
     assert dep.status == "agreed"
+    # once the gate is passed the link did its job: resolved (ADR 0005)
+    g1.actual = g1.forecast
+    g1.save()
+    dep.refresh_from_db()
+    assert dep.status == "resolved"
     client.force_login(users["pm"])
     page = client.get("/dependencies/").content.decode()
     assert str(g1.gate) in page
