@@ -4,7 +4,9 @@ Portfolio must not import higher apps; they register here from ``AppConfig.ready
 annotations added to the status-center queryset (subqueries or joins only, so the
 list keeps its fixed number of queries), flags for the filter bar, extra table
 and export columns (header and cell templates, rendered with ``p`` = the project row) and
-panels on the project page (a template and a function giving its context).
+panels on the project page (a template and a function giving its context), and the apps that
+set some milestones' dates themselves (a plan's milestone tasks), which the status center then
+shows read-only and its services refuse to change.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-__all__ = ["Column", "ExportColumn", "Flag", "Panel", "registry"]
+__all__ = ["Column", "ExportColumn", "Flag", "MilestoneDriver", "Panel", "registry"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,15 @@ class ExportColumn:
     value: Callable[[Any], Any]
 
 
+@dataclass(frozen=True)
+class MilestoneDriver:
+    """An app that sets some of a project's milestones itself: ``driven(project)`` gives their
+    ids, ``url(project)`` the page where their dates are changed."""
+
+    driven: Callable[[Any], set[int]]
+    url: Callable[[Any], str]
+
+
 @dataclass
 class Registry:
     annotators: list[Callable[[QuerySet, dt.date], QuerySet]] = field(default_factory=list)
@@ -52,6 +63,7 @@ class Registry:
     panels: list[Panel] = field(default_factory=list)
     sort_keys: dict[str, str] = field(default_factory=dict)
     export_columns: list[ExportColumn] = field(default_factory=list)
+    milestone_drivers: list[MilestoneDriver] = field(default_factory=list)
 
     def annotate(self, qs: QuerySet, today: dt.date) -> QuerySet:
         for annotator in self.annotators:

@@ -6,10 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.forms import modelform_factory
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from pmo.accounts.models import Person
+from pmo.core.errors import DomainError
 from pmo.core.forms import DateField
 from pmo.portfolio.models import DIMENSION_LABELS, RAG_DIMENSIONS, Project, Rag
 from pmo.portfolio.periods import period_of, previous_period
@@ -97,23 +100,132 @@ class StatusReportForm(forms.Form):
         return bool(overall) and overall < max(rating(name) for name in RAG_DIMENSIONS)
 
 
-def raid_form_class(kind: str) -> type[forms.ModelForm]:
-    """A model form for one RAID kind with the fields its service accepts."""
-    fields = [f for f in RAID_FIELDS[kind] if f != "owner"]
-    order = [
-        "title",
-        "description",
-        "probability",
-        "impact",
-        "severity",
-        "escalation",
-        "decision_status",
-        "status",
-        "due_date",
-    ]
-    fields.sort(key=lambda f: order.index(f) if f in order else 50)
-    return modelform_factory(
+RAID_ORDER: dict[str, tuple[str, ...]] = {
+    "risks": ("probability", "impact", "response", "mitigation"),
+    "issues": ("severity", "escalation", "resolution"),
+    "actions": (),
+    "decisions": ("decision_status", "decided_by", "decided_on", "outcome"),
+    "assumptions": ("validated",),
+}
+"""Each kind's own fields, between the shared head (title, description, owner) and tail (due
+date, status)."""
+
+SCALE = [(n, str(n)) for n in range(1, 6)]
+
+
+class RaidForm(forms.ModelForm):
+    """The form of a RAID entry, new or changed: labels above their fields, the owner chosen
+    among people, and the names a decision's "decided by" may take offered as suggestions."""
+
+    suggestions_id = "decided-by-suggestions"
+
+    def __init__(self, *args: Any, suggestions: list[str] | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # labels stand above their fields
+        super().__init__(*args, **kwargs)
+        self.suggestions = suggestions or []
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = Person.objects.order_by("name")
+        owner.empty_label = "—"
+        for name in ("probability", "impact"):
+            if name in self.fields:
+                field = self.fields[name]
+                self.fields[name] = forms.TypedChoiceField(
+                    label=field.label, choices=SCALE, coerce=int, help_text=field.help_text
+                )
+        if "decided_by" in self.fields:
+            self.fields["decided_by"].widget.attrs["list"] = self.suggestions_id
+        if "decision_status" in self.fields:
+            self.fields["decision_status"].help_text = _(
+                "Who decided and when are filled in once it is decided; "
+                "a decision still needed leaves them empty."
+            )
+
+
+def raid_form_class(kind: str) -> type[RaidForm]:
+    """A model form for one RAID kind with the fields its service accepts, in reading order."""
+    fields = ["title", "description", "owner", *RAID_ORDER[kind], "due_date", "status"]
+    assert set(fields) == RAID_FIELDS[kind], "a RAID field the form does not show"
+    texts: dict[str, type[forms.Widget] | forms.Widget] = {
+        name: forms.Textarea(attrs={"rows": 3})
+        for name in ("description", "mitigation", "resolution", "outcome")
+        if name in fields
+    }
+    return modelform_factory(  # type: ignore[return-value]  # a subclass of ``form``
         RAID_MODELS[kind],
+        form=RaidForm,
         fields=fields,
+        widgets=texts,
         field_classes={"due_date": DateField, "decided_on": DateField},
     )
+
+
+def raid_data(form: forms.ModelForm) -> dict[str, Any]:
+    """The form's values as the RAID services take them (the owner as a person id)."""
+    data = dict(form.cleaned_data)
+    owner = data.get("owner")
+    data["owner"] = owner.pk if owner is not None else None
+    return data
+
+
+class MilestoneDatesForm(forms.Form):
+    """A milestone's forecast and actual dates, as the project manager keeps them."""
+
+    forecast_date = DateField(label=_("Forecast date"), required=False)
+    actual_date = DateField(
+        label=_("Actual date"),
+        required=False,
+        help_text=_("The day the milestone was reached; empty while it is still ahead."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # labels stand above their fields
+        super().__init__(*args, **kwargs)
+
+
+def add_service_error(form: forms.BaseForm, exc: DomainError) -> None:
+    """Put a service's refusal on the form: each named field's error at that field, anything
+    else above the fields."""
+    unplaced = []
+    for error in exc.errors:
+        name = str(error.get("field", ""))
+        if name in form.fields:
+            form.add_error(name, str(error["message"]))
+        else:
+            unplaced.append(str(error["message"]))
+    if unplaced or not exc.errors:
+        form.add_error(None, " ".join(unplaced) or exc.message)
+
+
+def stale_message(current: models.Model) -> str:
+    """What a form says when someone else saved the object since it was opened."""
+    return gettext(
+        "Someone else saved this %(what)s while you were editing it. Nothing of yours is saved "
+        "yet: what you typed is kept below. Check what is saved now, then save again to keep "
+        "your version."
+    ) % {"what": current._meta.verbose_name}
+
+
+def _shown(obj: models.Model, name: str) -> str:
+    """A saved value as a page shows it."""
+    value = getattr(obj, name)
+    if getattr(obj._meta.get_field(name), "choices", None):
+        return str(getattr(obj, f"get_{name}_display")())
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Person):
+        return value.display_name
+    return str(value)
+
+
+def changed_meanwhile(form: forms.BaseForm, current: models.Model) -> list[tuple[str, str]]:
+    """(label, saved value) of each field whose saved value differs from what was typed."""
+    return [
+        (str(field.label), _shown(current, name))
+        for name, field in form.fields.items()
+        if name in form.cleaned_data and form.cleaned_data[name] != getattr(current, name)
+    ]

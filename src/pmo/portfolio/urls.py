@@ -21,4 +21,17 @@ urlpatterns = [
         name="statusreport_submit",
     ),
     path("projects/<str:code>/raid/<str:kind>/new/", views.raid_create, name="raid_create"),
+    path(
+        "projects/<str:code>/raid/<str:kind>/<int:item_id>/", views.raid_edit, name="raid_edit"
+    ),
+    path(
+        "projects/<str:code>/raid/<str:kind>/<int:item_id>/status/",
+        views.raid_status,
+        name="raid_status",
+    ),
+    path(
+        "projects/<str:code>/milestones/<int:milestone_id>/",
+        views.milestone_edit,
+        name="milestone_edit",
+    ),
 ]

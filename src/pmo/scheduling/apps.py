@@ -8,3 +8,8 @@ class SchedulingConfig(AppConfig):
     name = "pmo.scheduling"
     label = "scheduling"
     verbose_name = _("Scheduling")
+
+    def ready(self) -> None:
+        from pmo.scheduling import status_center
+
+        status_center.register()

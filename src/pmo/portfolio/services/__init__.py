@@ -13,7 +13,9 @@ module-level name patches it where the function reads it (the submodule), not he
 from pmo.portfolio.services.common import scope_of
 from pmo.portfolio.services.milestones import (
     MILESTONE_FIELDS,
+    PLAN_MILESTONE_FIELDS,
     create_milestone,
+    driven_milestones,
     update_milestone,
 )
 from pmo.portfolio.services.projects import (
@@ -39,6 +41,7 @@ from pmo.portfolio.services.status_reports import (
 
 __all__ = [
     "MILESTONE_FIELDS",
+    "PLAN_MILESTONE_FIELDS",
     "PMO_ONLY_FIELDS",
     "PROJECT_FIELDS",
     "RAID_COMMON_FIELDS",
@@ -48,6 +51,7 @@ __all__ = [
     "create_project",
     "create_raid_item",
     "create_status_report",
+    "driven_milestones",
     "refresh_project_status",
     "require_reporting",
     "scope_of",

@@ -1,16 +1,26 @@
-"""Add and change a project's risks, issues, actions, decisions and assumptions."""
+"""Add and change a project's risks, issues, actions, decisions and assumptions.
+
+A decision still needed has nobody who decided it and no day it was decided: a decision saved
+as "Decision needed" with either filled in is refused, naming the field (the form and the API
+alike). Recording a decision as taken without its day stamps today, as decision logs do; the
+day can be changed afterwards.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
 from pmo.audit.services import snapshot
+from pmo.core.errors import ValidationFailed
 from pmo.portfolio.access import require_edit
 from pmo.portfolio.models import Project
-from pmo.portfolio.raid import RAID_MODELS, RaidItem
+from pmo.portfolio.raid import RAID_MODELS, Decision, DecisionStatus, RaidItem
 from pmo.portfolio.services.common import _locked, _save_changed, _save_new, _set_fields
 
 __all__ = ["RAID_COMMON_FIELDS", "RAID_FIELDS", "create_raid_item", "update_raid_item"]
@@ -26,26 +36,72 @@ RAID_FIELDS: dict[str, frozenset[str]] = {
 }
 
 
+def _check_decision(item: RaidItem, was: str | None, today: dt.date | None) -> None:
+    """Refuse a decision needed that names who decided or when; stamp a decision newly
+    recorded as taken with today when it has no day."""
+    if not isinstance(item, Decision):
+        return
+    if item.decision_status == DecisionStatus.PENDING:
+        errors = [
+            {
+                "field": field,
+                "message": _(
+                    "must stay empty while the decision is still needed: "
+                    "choose “Decided” or clear it"
+                ),
+            }
+            for field in ("decided_by", "decided_on")
+            if getattr(item, field)
+        ]
+        if errors:
+            raise ValidationFailed(
+                "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
+            )
+    elif (
+        item.decision_status == DecisionStatus.DECIDED
+        and was != DecisionStatus.DECIDED
+        and item.decided_on is None
+    ):
+        item.decided_on = today or timezone.localdate()
+
+
 @transaction.atomic
-def create_raid_item(*, actor: User, project: Project, kind: str, data: dict[str, Any]) -> RaidItem:
+def create_raid_item(
+    *,
+    actor: User,
+    project: Project,
+    kind: str,
+    data: dict[str, Any],
+    today: dt.date | None = None,
+) -> RaidItem:
     """Add a risk, issue, action, decision or assumption (``kind`` is the plural name)."""
     require_edit(actor, project)
     item = RAID_MODELS[kind](project=project)
     _set_fields(item, data, RAID_FIELDS[kind])
+    _check_decision(item, None, today)
     _save_new(actor, project, item)
     return item
 
 
 @transaction.atomic
 def update_raid_item(
-    *, actor: User, item: RaidItem, kind: str, data: dict[str, Any], version: int | None
+    *,
+    actor: User,
+    item: RaidItem,
+    kind: str,
+    data: dict[str, Any],
+    version: int | None,
+    today: dt.date | None = None,
 ) -> RaidItem:
-    """Change a RAID entry (version-checked)."""
+    """Change a RAID entry (version-checked); closing or reopening one is a change of its
+    ``status``."""
     model = RAID_MODELS[kind]
     item = _locked(model, item.pk)
     require_edit(actor, item.project)
     item.check_version(version)
     before = snapshot(item)
+    was = getattr(item, "decision_status", None)
     _set_fields(item, data, RAID_FIELDS[kind])
+    _check_decision(item, was, today)
     _save_changed(actor, item.project, item, before)
     return item

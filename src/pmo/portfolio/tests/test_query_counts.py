@@ -31,7 +31,7 @@ MAX_QUERIES = {
     },
     "viewer": {"list": 11, "list_htmx": 7, "filtered": 11, "api": 5},
 }
-DETAIL_MAX_QUERIES = 16  # + panels registered by governance, dependencies and resources
+DETAIL_MAX_QUERIES = 17  # + panels of governance, dependencies, resources; plan milestones
 LIST = "/"
 FILTERED = "/?rag=red&program=CORE&sort=-slip"
 API = "/api/v1/projects?page=1"

@@ -1,12 +1,13 @@
 """Web pages of the status center. Thin: read via selectors, write via services."""
 
+from pmo.portfolio.views.milestones import milestone_edit
 from pmo.portfolio.views.projects import (
     project_detail,
     project_export,
     project_list,
     rag_history_chart,
 )
-from pmo.portfolio.views.raid import raid_create
+from pmo.portfolio.views.raid import raid_create, raid_edit, raid_status
 from pmo.portfolio.views.reports import (
     statusreport_create,
     statusreport_detail,
@@ -14,11 +15,14 @@ from pmo.portfolio.views.reports import (
 )
 
 __all__ = [
+    "milestone_edit",
     "project_detail",
     "project_export",
     "project_list",
     "rag_history_chart",
     "raid_create",
+    "raid_edit",
+    "raid_status",
     "statusreport_create",
     "statusreport_detail",
     "statusreport_submit",

@@ -1,0 +1,19 @@
+"""What the project page's milestone table marks: the milestones a plan drives, and today."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from pmo.portfolio.services import driven_milestones
+
+register = template.Library()
+
+
+@register.simple_tag
+def milestone_marks(project: Any) -> dict[str, Any]:
+    """``driven``: the project's milestones its plan sets (id → the plan's address);
+    ``today``: the day a forecast before which, with no actual date, is overdue."""
+    return {"driven": driven_milestones(project), "today": timezone.localdate()}

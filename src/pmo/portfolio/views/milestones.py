@@ -1,0 +1,105 @@
+"""A milestone's forecast and actual dates, kept by the project manager on the project page.
+
+Milestones a project's plan drives take their dates from the plan (scheduling writes them at
+every recompute): their page shows the dates read-only with a link to the plan, and the
+service refuses to change them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from pmo.accounts.models import user_of
+from pmo.core.errors import ConflictError, DomainError
+from pmo.core.http import posted_version
+from pmo.portfolio import services
+from pmo.portfolio.access import can_edit_project
+from pmo.portfolio.forms import (
+    MilestoneDatesForm,
+    add_service_error,
+    changed_meanwhile,
+    stale_message,
+)
+from pmo.portfolio.models import Milestone, Project
+from pmo.portfolio.views.common import _project_or_404
+
+__all__ = ["milestone_edit"]
+
+
+def _milestone_or_404(project: Project, milestone_id: int) -> Milestone:
+    milestone = project.milestones.filter(pk=milestone_id).first()
+    if milestone is None:
+        raise Http404("no such milestone in this project")
+    return milestone
+
+
+@login_required
+def milestone_edit(request: HttpRequest, code: str, milestone_id: int) -> HttpResponse:
+    """Change a milestone's forecast and actual dates (version-checked); read-only for those
+    who may only read the project and for the milestones its plan drives."""
+    project = _project_or_404(request, code)
+    milestone = _milestone_or_404(project, milestone_id)
+    user = user_of(request)
+    editable = can_edit_project(user, project)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied(_("You may read this project but not change it."))
+    plan_url = services.driven_milestones(project).get(milestone.pk)
+    initial = {"forecast_date": milestone.forecast_date, "actual_date": milestone.actual_date}
+    form = MilestoneDatesForm(request.POST or None, initial=initial)
+    if not editable or plan_url:
+        for field in form.fields.values():
+            field.disabled = True
+    version: Any = milestone.version
+    meanwhile: list[tuple[str, str]] = []
+    status = 200
+    if request.method == "POST":
+        version = request.POST.get("version", "")
+        if form.is_valid():
+            try:
+                services.update_milestone(
+                    actor=user,
+                    milestone=milestone,
+                    data=dict(form.cleaned_data),
+                    version=posted_version(request),
+                )
+            except ConflictError as exc:
+                if exc.current_version is None:  # a date the plan sets
+                    add_service_error(form, exc)
+                else:
+                    current = _milestone_or_404(project, milestone_id)
+                    meanwhile = changed_meanwhile(form, current)
+                    form.add_error(None, stale_message(current))
+                    version = current.version
+                status = 409
+            except DomainError as exc:
+                add_service_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(
+                    reverse("portfolio:project_detail", args=[project.code]) + "#milestones"
+                )
+        else:
+            status = 422
+    return render(
+        request,
+        "portfolio/milestone_form.html",
+        {
+            "project": project,
+            "milestone": milestone,
+            "form": form,
+            "version": version,
+            "meanwhile": meanwhile,
+            "can_edit": editable,
+            "plan_url": plan_url,
+        },
+        status=status,
+    )
