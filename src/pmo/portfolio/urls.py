@@ -21,9 +21,7 @@ urlpatterns = [
         name="statusreport_submit",
     ),
     path("projects/<str:code>/raid/<str:kind>/new/", views.raid_create, name="raid_create"),
-    path(
-        "projects/<str:code>/raid/<str:kind>/<int:item_id>/", views.raid_edit, name="raid_edit"
-    ),
+    path("projects/<str:code>/raid/<str:kind>/<int:item_id>/", views.raid_edit, name="raid_edit"),
     path(
         "projects/<str:code>/raid/<str:kind>/<int:item_id>/status/",
         views.raid_status,
