@@ -46,8 +46,10 @@ def test_london_viewer_sees_only_london(sign_in: Callable[[str], Any]) -> None:
 
 @pytest.mark.usefixtures("two_units")
 def test_pm_cannot_report_on_someone_elses_project(sign_in: Callable[[str], Any]) -> None:
-    # given the PM of T001 (who may read T002 too)
+    # given the PM of T001 (who lands on their own projects and may read T002 too)
     page = sign_in("pm")
+    assert codes(page) == ["T001"]
+    page.goto("/?scope=all")
     assert codes(page) == ["T001", "T002"]
 
     # their own project offers the report form

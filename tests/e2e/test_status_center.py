@@ -38,10 +38,10 @@ def test_sign_in_lands_on_the_status_center(
     expect(page.locator(".errors")).to_be_visible()
     assert urlparse(page.url).path == "/accounts/login/"
 
-    # the right one lands on the status center
+    # the right one lands on the status center: a project manager's own projects
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/?scope=mine")
     expect(page.locator("h1")).to_have_text("Portfolio status center")
     # the top bar names the person; the username is in the tooltip and the menu
     expect(page.locator(".who")).to_have_text("Zhang Wei · Project manager")
@@ -237,6 +237,8 @@ def test_a_cancelled_project_is_out_of_the_rag_counts_and_its_page_says_it_ended
     # then the Green chip counts the running one only, the cancelled one counts apart
     expect(page.locator("[data-count=green]")).to_have_text("1")
     expect(page.locator("[data-count=cancelled]")).to_have_text("1")
+    # (the list shows running projects by default: every state to see both rows)
+    page.goto("/?state=all")
     # and only the running project's slip is red
     red = "rgb(197, 53, 50)"  # --r-text: the RAG red darkened for text contrast (ADR 0012)
     slip = {code: page.locator(f"tr[data-code={code}] [data-testid=slip]") for code in codes(page)}

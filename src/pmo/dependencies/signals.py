@@ -113,11 +113,35 @@ def _project_ended(sender: Any, project: Any, actor: Any, day: Any, **kwargs: An
         tell_cancelled_manager(actor=actor, project=project, day=day)
 
 
+def _reports_reminded(sender: Any, reminders: list[Any], actor: Any, **kwargs: Any) -> None:
+    """The PMO (or the scheduled reminder) chased missing status reports: each reminded
+    manager is told in the app, in their language, with a link to write the report."""
+    from django.utils.translation import gettext_lazy as _
+
+    from pmo.dependencies.notifications import notify, person_of
+
+    for reminder in reminders:
+        manager = reminder.manager.user if reminder.manager is not None else None
+        params: dict[str, Any] = {"project": reminder.project.code, "period": reminder.period}
+        if actor is not None:
+            params["who"] = person_of(actor)
+            message = _(
+                "%(who)s reminds you that the %(period)s status report of %(project)s is "
+                "missing: please write and submit it"
+            )
+        else:
+            message = _(
+                "Reminder: the %(period)s status report of %(project)s is missing: please "
+                "write and submit it"
+            )
+        notify([manager], message, params, url=f"/projects/{reminder.project.code}/reports/new/")
+
+
 def connect() -> None:
     """Called once from ``DependenciesConfig.ready()``."""
     from pmo.governance.models import ProjectGate
     from pmo.portfolio.models import Milestone
-    from pmo.portfolio.signals import project_ended
+    from pmo.portfolio.signals import project_ended, reports_reminded
     from pmo.resources.signals import scenario_committed
     from pmo.scheduling.models import Plan
 
@@ -126,3 +150,4 @@ def connect() -> None:
     post_save.connect(_plan_saved, sender=Plan, dispatch_uid="dependencies.plan")
     scenario_committed.connect(_scenario_committed, dispatch_uid="dependencies.scenario")
     project_ended.connect(_project_ended, dispatch_uid="dependencies.project_ended")
+    reports_reminded.connect(_reports_reminded, dispatch_uid="dependencies.reports_reminded")

@@ -134,6 +134,7 @@ def _flag_choices() -> list[tuple[str, Any]]:
         ("decision", _("Decision needed")),
         ("high_risk", _("Open high risks")),
         ("late", _("Late vs baseline")),
+        ("worse", _("Worse than last period")),
         *registry.flag_choices(),
     ]
 
@@ -172,11 +173,25 @@ class ProjectFilterForm(forms.Form):
     pm = forms.IntegerField(
         label=_("Project manager"), required=False, min_value=1, max_value=MAX_ID
     )
+    # empty: the running projects (the web list's and exports' default; the API's empty
+    # state is every project)
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", "—"), *ProjectState.choices]
+        label=_("State"),
+        required=False,
+        choices=[
+            ("", _("Running")),
+            *ProjectState.choices,
+            ("ended", _("Closed or cancelled")),
+            ("all", _("All states")),
+        ],
     )
     flag = forms.ChoiceField(label=_("Flag"), required=False, choices=_flag_choices)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=_sort_choices)
+    scope = forms.ChoiceField(
+        label=_("Projects"),
+        required=False,
+        choices=[("", "—"), ("mine", _("Mine")), ("all", _("All"))],
+    )
 
 
 def filter_scope(qs: QuerySet[Project], filters: dict[str, Any]) -> QuerySet[Project]:
@@ -201,13 +216,20 @@ def filter_scope(qs: QuerySet[Project], filters: dict[str, Any]) -> QuerySet[Pro
 def filter_projects(qs: QuerySet[Project], filters: dict[str, Any]) -> QuerySet[Project]:
     """Apply cleaned filter values (from :class:`ProjectFilterForm` or the API) and the sort.
 
-    ``qs`` must come from :func:`annotate_status`.
+    ``qs`` must come from :func:`annotate_status`. ``state`` may also be ``running`` (not
+    closed or cancelled), ``ended`` or ``all``; ``scope`` ("mine") needs the reader and is
+    applied by :func:`pmo.portfolio.selectors.status_center`.
     """
     qs = filter_scope(qs, filters)
     if value := filters.get("phase"):
         qs = qs.filter(phase=value)
-    if value := filters.get("state"):
-        qs = qs.filter(state=value)
+    state = filters.get("state")
+    if state == "running":
+        qs = qs.exclude(state__in=ENDED_STATES)
+    elif state == "ended":
+        qs = qs.filter(state__in=ENDED_STATES)
+    elif state and state != "all":
+        qs = qs.filter(state=state)
     if value := filters.get("rag"):
         # running projects only, as the summary counts them: an ended project's last report
         # is history, not its status
@@ -228,6 +250,8 @@ def filter_projects(qs: QuerySet[Project], filters: dict[str, Any]) -> QuerySet[
         qs = qs.filter(Q(open_high_risks__gt=0))
     elif flag == "late":
         qs = qs.filter(forecast_finish__gt=F("baseline_finish"))
+    elif flag == "worse":  # as the summary counts it: running projects only
+        qs = qs.exclude(state__in=ENDED_STATES).filter(trend=-1)
     elif flag in registry.flags:
         qs = qs.filter(registry.flags[flag].condition())
     sort = filters.get("sort") or "code"

@@ -362,6 +362,7 @@ from pmo.portfolio.raid import (  # noqa: E402  (models of this app, split for s
     Issue,
     Risk,
 )
+from pmo.portfolio.reminders import ReportReminder  # noqa: E402  (models of this app)
 
 __all__ = [
     "ENDED_STATES",
@@ -378,6 +379,7 @@ __all__ = [
     "Project",
     "ProjectState",
     "Rag",
+    "ReportReminder",
     "ReportState",
     "Risk",
     "StatusReport",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -21,9 +23,11 @@ from pmo.portfolio.models import (
     Program,
     Project,
     ProjectState,
+    ReportReminder,
     ReportState,
     StatusReport,
 )
+from pmo.portfolio.periods import due_period
 from pmo.portfolio.raid import RAID_MODELS, Action, Assumption, Decision, Issue, RaidItem, Risk
 
 __all__ = [
@@ -32,8 +36,10 @@ __all__ = [
     "get_project_page",
     "list_raid_items",
     "list_status_reports",
+    "manages_projects",
     "pending_decision_projects",
     "region_names",
+    "reminders_shown",
     "status_center",
     "status_summary",
 ]
@@ -46,8 +52,40 @@ def status_center(
     qs = visible_projects(user).select_related(
         "portfolio", "program", "sponsor", "manager", "org_unit", "latest_report"
     )
+    if filters.get("scope") == "mine":
+        qs = qs.filter(manager__user=user) if user.is_authenticated else qs.none()
     qs = annotate_status(qs, today or timezone.localdate())
     return filter_projects(qs, filters)
+
+
+def manages_projects(user: User) -> bool:
+    """Whether ``user`` manages a project they can see (the status center offers "Mine")."""
+    if not user.is_authenticated:
+        return False
+    return visible_projects(user).filter(manager__user=user).exists()
+
+
+def reminders_shown(
+    projects: Iterable[Project], today: dt.date | None = None
+) -> dict[int, ReportReminder]:
+    """For each of ``projects`` (by id), its latest reminder to report for the period now due,
+    with who sent it (one query); a reminder for an earlier period is history."""
+    today = today or timezone.localdate()
+    due = {
+        cadence: due_period(today, cadence, settings.PMO_REPORT_GRACE_DAYS).key
+        for cadence in ("weekly", "monthly")
+    }
+    wanted = {p.pk: due.get(p.cadence) for p in projects}
+    shown: dict[int, ReportReminder] = {}
+    rows = (
+        ReportReminder.objects.filter(project_id__in=wanted, period__in=set(due.values()))
+        .select_related("sent_by__person")
+        .order_by("project_id", "-created_at", "-id")
+    )
+    for reminder in rows:
+        if reminder.project_id not in shown and reminder.period == wanted[reminder.project_id]:
+            shown[reminder.project_id] = reminder
+    return shown
 
 
 def status_summary(qs: QuerySet[Project], today: dt.date | None = None) -> dict[str, int]:

@@ -36,7 +36,7 @@ def _get(client: Client, url: str, status: int = 200) -> str:
 
 def test_english_pages_read_as_before(users: dict[str, Any], reported: Any) -> None:
     en = _client(users, "pm", "en")
-    center = _get(en, reverse("portfolio:project_list"))
+    center = _get(en, reverse("portfolio:project_list") + "?scope=mine")  # a PM's landing
     assert 'data-testid="slip">(+5d)</span>' in center
     assert "(0 asked in reports · 0 pending in RAID log)</span>" in center
     detail = _get(en, reverse("portfolio:project_detail", args=[reported.code]))
@@ -48,7 +48,7 @@ def test_english_pages_read_as_before(users: dict[str, Any], reported: Any) -> N
 
 
 def test_the_status_center_brackets_are_full_width(users: dict[str, Any], reported: Any) -> None:
-    html = _get(_client(users, "pm", "zh-hans"), reverse("portfolio:project_list"))
+    html = _get(_client(users, "pm", "zh-hans"), reverse("portfolio:project_list") + "?scope=mine")
     assert 'data-testid="slip">（+5天）</span>' in html
     assert "（报告中提出 0 项 · RAID 日志中待决 0 项）</span>" in html
 

@@ -13,6 +13,7 @@ from pmo.core.api import Pages
 from pmo.core.errors import NotFoundError
 from pmo.portfolio import selectors, services
 from pmo.portfolio.access import get_visible_project
+from pmo.portfolio.api.reminders import router as reminders_router
 from pmo.portfolio.api.schemas import (
     RAID_SCHEMAS,
     AuditEventOut,
@@ -278,3 +279,7 @@ def _register_raid(kind: str, schema_in: Any, schema_patch: Any, schema_out: Any
 
 for _kind, (_in, _patch, _out) in RAID_SCHEMAS.items():
     _register_raid(_kind, _in, _patch, _out)
+
+
+# reminders to report (the PMO's chase of missing status reports)
+router.add_router("", reminders_router)

@@ -82,12 +82,14 @@ def name_and_title(shown: Any) -> tuple[str, str]:
 
 
 @register.simple_tag(takes_context=True)
-def sort_link(context: Any, key: str, label: str) -> str:
-    """A column header that sorts by ``key`` (toggling direction) and keeps the filters."""
+def sort_link(context: Any, key: str, label: str, descending_first: bool = False) -> str:
+    """A column header that sorts by ``key`` (toggling direction) and keeps the filters; with
+    ``descending_first`` the first click sorts from the top down (the worst RAG first)."""
     current = context.get("sort") or "code"
     query = context.get("query") or ""
     params = "&".join(p for p in query.split("&") if p and not p.startswith("sort="))
-    new = f"-{key}" if current == key else key
+    first, second = (f"-{key}", key) if descending_first else (key, f"-{key}")
+    new = second if current == first else first
     arrow = " ▲" if current == key else (" ▼" if current == f"-{key}" else "")
     href = f"?{params + '&' if params else ''}sort={new}"
     return format_html(

@@ -73,7 +73,8 @@ def test_a_cancelled_row_shows_its_slip_without_alarm(users, make_project):
     make_project(code="KILL", state="cancelled", **late)
     client = Client()
     client.force_login(users["exec"])
-    html = client.get("/").content.decode()
+    # (the default list is the running projects: all states to see the cancelled one too)
+    html = client.get("/", {"state": "all"}).content.decode()
     rows = dict(re.findall(r'<tr data-code="(\w+)"[^>]*>(.*?)</tr>', html, re.S))
     assert '<span class="nowrap late" data-testid="slip">(+1d)</span>' in rows["LATE"]
     assert '<span class="nowrap muted" data-testid="slip">(+1d)</span>' in rows["KILL"]

@@ -34,7 +34,8 @@ def _page(client: Client, url: str) -> str:
 
 
 def test_status_center_in_chinese(zh_client: Client, project: Any) -> None:
-    html = _page(zh_client, reverse("portfolio:project_list"))
+    # a project manager's bare visit opens "My projects" (``?scope=mine``, a redirect)
+    html = _page(zh_client, reverse("portfolio:project_list") + "?scope=mine")
     assert "项目组合状态中心" in html
     assert "1 个项目" in html
     assert "完成度" in html

@@ -23,13 +23,14 @@ from pmo.portfolio.raid import Action, Assumption, Decision, Issue, Risk
 MAX_QUERIES = {
     "member": {
         # session, user, count, page, summary, regions, programs, org units, managers,
-        # unread notifications (top-bar badge, issue #7)
-        "list": 10,
-        "list_htmx": 6,  # the table fragment alone: no filter choices
-        "filtered": 10,
+        # unread notifications (top-bar badge, issue #7), the reminders to report shown on the
+        # rows missing their report
+        "list": 11,
+        "list_htmx": 7,  # the table fragment alone: no filter choices
+        "filtered": 11,
         "api": 4,  # session, user, count, page
     },
-    "viewer": {"list": 11, "list_htmx": 7, "filtered": 11, "api": 5},
+    "viewer": {"list": 12, "list_htmx": 8, "filtered": 12, "api": 5},
 }
 DETAIL_MAX_QUERIES = 17  # + panels of governance, dependencies, resources; plan milestones
 LIST = "/"

@@ -8,6 +8,7 @@ from pmo.portfolio.views.projects import (
     rag_history_chart,
 )
 from pmo.portfolio.views.raid import raid_create, raid_edit, raid_status
+from pmo.portfolio.views.reminders import remind_reports_view
 from pmo.portfolio.views.reports import (
     statusreport_create,
     statusreport_detail,
@@ -23,6 +24,7 @@ __all__ = [
     "raid_create",
     "raid_edit",
     "raid_status",
+    "remind_reports_view",
     "statusreport_create",
     "statusreport_detail",
     "statusreport_submit",

@@ -7,11 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
-from pmo.accounts.models import user_of
+from pmo.accounts.models import Role, User, user_of
 from pmo.audit.display import shown_events
 from pmo.portfolio import charts, exports, selectors
 from pmo.portfolio.access import can_create_project, can_edit_project
@@ -26,23 +27,95 @@ from pmo.portfolio.views.common import _project_or_404
 PAGE_SIZE = 50
 
 
-def _filters(request: HttpRequest) -> tuple[ProjectFilterForm, dict[str, Any]]:
-    form = ProjectFilterForm(request.GET or None)
+SCOPE_KEY = "status_center_scope"
+"""The session's last "Mine" / "All" choice: a bare visit of the status center opens it."""
+
+
+def filters_of(query: QueryDict) -> tuple[ProjectFilterForm, dict[str, Any]]:
+    """The status-center filters of a query string (the page, its exports, the reminder
+    button's list): an invalid value drops only its own filter, not every filter; no state
+    chosen is the running projects (a state filter shows ended ones)."""
+    form = ProjectFilterForm(query or None)
+    filters: dict[str, Any] = {}
     if form.is_bound:
-        form.is_valid()  # an invalid value drops only its own filter, not every filter
-        return form, form.cleaned_data
-    return form, {}
+        form.is_valid()
+        filters = dict(form.cleaned_data)
+    if not filters.get("state"):
+        filters["state"] = "running"
+    return form, filters
+
+
+def _link(query: QueryDict, key: str, value: str, *, toggle: bool = True) -> str:
+    """The query string with ``key`` set to ``value`` (removed if it has it and ``toggle``),
+    the other non-empty filters kept and the page reset."""
+    result = QueryDict(mutable=True)
+    for name, values in query.lists():
+        if name not in ("page", key):
+            for item in values:
+                if item:
+                    result.appendlist(name, item)
+    if not (toggle and query.get(key) == value):
+        result[key] = value
+    return f"?{result.urlencode()}"
+
+
+#: The summary chips and the filter each one sets (key, value).
+CHIPS = {
+    "red": ("rag", "red"),
+    "amber": ("rag", "amber"),
+    "green": ("rag", "green"),
+    "unrated": ("rag", "none"),
+    "worse": ("flag", "worse"),
+    "missing": ("flag", "missing"),
+    "decision": ("flag", "decision"),
+    "closed": ("state", "closed"),
+    "cancelled": ("state", "cancelled"),
+}
+
+
+def _chips(query: QueryDict) -> dict[str, dict[str, Any]]:
+    return {
+        name: {"href": _link(query, key, value), "active": query.get(key) == value}
+        for name, (key, value) in CHIPS.items()
+    }
+
+
+def _default_scope(request: HttpRequest, user: User) -> str:
+    """Where a bare visit goes: the session's last choice, else "Mine" for a project
+    manager who manages a project; "" for the whole list."""
+    remembered = request.session.get(SCOPE_KEY, "")
+    if remembered == "all":
+        return ""
+    if remembered == "mine" or user.role == Role.PROJECT_MANAGER:
+        return "mine" if selectors.manages_projects(user) else ""
+    return ""
 
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     """The status center: every visible project with its status; htmx swaps the table only."""
-    form, filters = _filters(request)
-    qs = selectors.status_center(user_of(request), filters)
+    user = user_of(request)
+    htmx = request.htmx  # type: ignore[attr-defined]
+    if not request.GET and not htmx and (scope := _default_scope(request, user)):
+        return redirect(f"{reverse('portfolio:project_list')}?scope={scope}")
+    form, filters = filters_of(request.GET)
+    if filters.get("scope") and request.session.get(SCOPE_KEY) != filters["scope"]:
+        request.session[SCOPE_KEY] = filters["scope"]
+    qs = selectors.status_center(user, filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    page.object_list = rows
     query = request.GET.copy()
     query.pop("page", None)
     today = timezone.localdate()
+    # no state chosen lists the running projects; the summary still counts the ended ones
+    # (their chips lead to them)
+    summary_qs = (
+        selectors.status_center(user, {**filters, "state": "all"})
+        if not (form.is_bound and form.cleaned_data.get("state"))
+        else qs
+    )
+    missing = [p for p in rows if getattr(p, "missing", False)]  # annotate_status's flag
     context = {
         "as_of": today,
         "due_week": due_period(today, "weekly", settings.PMO_REPORT_GRACE_DAYS).key,
@@ -51,22 +124,32 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "regions": selectors.region_names(),
         "query": query.urlencode(),
         "sort": filters.get("sort") or "code",
-        "can_create": can_create_project(user_of(request)),
-        "summary": selectors.status_summary(qs),
+        "scope": filters.get("scope") or "",
+        "can_create": can_create_project(user),
+        "can_remind": user.is_pmo,
+        "reminders": selectors.reminders_shown(missing, today) if missing else {},
+        "summary": selectors.status_summary(summary_qs),
+        "chips": _chips(request.GET),
         "columns": registry.columns,
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if htmx:
         return render(request, "portfolio/partials/_project_table.html", context)
-    context["choices"] = selectors.filter_choices(user_of(request))
+    context["choices"] = choices = selectors.filter_choices(user)
+    # "Mine" is offered to whoever manages a project of the list's managers (no query more)
+    if context["scope"] or any(m.user_id == user.pk for m in choices["managers"]):
+        context["scope_links"] = {
+            "mine": _link(request.GET, "scope", "mine", toggle=False),
+            "all": _link(request.GET, "scope", "all", toggle=False),
+        }
     return render(request, "portfolio/project_list.html", context)
 
 
 @login_required
 def project_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The current status-center view as XLSX or CSV."""
+    """The current status-center view as XLSX or CSV (the list's filters and defaults)."""
     if fmt not in exports.FORMATS:
         raise Http404(f"unknown export format {fmt!r}")
-    _form, filters = _filters(request)
+    _form, filters = filters_of(request.GET)
     qs = selectors.status_center(user_of(request), filters)
     return exports.export_projects(qs, fmt, regions=selectors.region_names())
 
