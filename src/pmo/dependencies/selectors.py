@@ -25,12 +25,14 @@ from pmo.dependencies.models import (
 from pmo.dependencies.services import find_project
 from pmo.governance.models import ProjectGate
 from pmo.portfolio.access import visible_projects
-from pmo.portfolio.models import Milestone, Project
+from pmo.portfolio.models import ENDED_STATES, Milestone, Project
 from pmo.scheduling.models import Task
 from pmo.scheduling.walltime import from_db
 
 __all__ = [
     "ChangeImpact",
+    "SlipSummary",
+    "change_currency",
     "dependency_flags",
     "endpoint_choices",
     "find_change_request",
@@ -43,10 +45,14 @@ __all__ = [
     "list_dependencies",
     "notifications_shown",
     "pending_above_threshold",
+    "project_choices",
     "project_panel",
+    "register_rows",
+    "slip_summary",
     "unread_count",
     "visible_change_impact",
     "visible_impact",
+    "with_dates",
 ]
 
 _RELATED = (
@@ -60,7 +66,11 @@ _RELATED = (
     "consumer_gate__gate",
     "supplier_owner",
     "consumer_owner",
+    "consumer_project__org_unit",  # the consumer's calendar counts the margin
 )
+
+#: The register's margin filters: at most this many working days ("tight"), below 0 ("late").
+MARGIN_FILTERS = {"late": -1, "tight": 5}
 
 
 def list_dependencies(
@@ -76,6 +86,47 @@ def list_dependencies(
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("agreed_date", "id")
+
+
+def with_dates(
+    deps: list[Dependency], found: dict[int, adapters.DependencyDates] | None = None
+) -> list[Dependency]:
+    """``deps`` (of :func:`list_dependencies`), each with ``dates``: the supplier's date, the
+    date the consumer needs it, whether each side is done and the margin in working days
+    (:class:`pmo.dependencies.adapters.DependencyDates`; ``found``: already read)."""
+    if found is None:
+        found = adapters.dependency_dates(deps)
+    for d in deps:
+        d.dates = found[d.pk]  # type: ignore[attr-defined]
+    return deps
+
+
+def register_rows(
+    user: User,
+    *,
+    project: str | None = None,
+    status: str | None = None,
+    margin: str | None = None,
+    sort: str | None = None,
+    limit: int = 500,
+) -> list[Dependency]:
+    """The register's rows with their dates (:func:`with_dates`). ``margin``: only the links
+    whose supplier is not done yet and whose margin is below 0 (``late``) or at most five
+    working days (``tight``); ``sort="margin"``: tightest first (no margin last), else by
+    agreed date."""
+    deps = list(list_dependencies(user, project=project, status=status)[:limit])
+    found = adapters.dependency_dates(deps)
+    bound = MARGIN_FILTERS.get(margin or "")
+    if bound is not None:
+        deps = [d for d in deps if _within(found[d.pk], bound)]
+    if sort == "margin":  # stable: by agreed date within one margin
+        deps.sort(key=lambda d: (found[d.pk].margin is None, found[d.pk].margin or 0))
+    return with_dates(deps, found)
+
+
+def _within(dates: adapters.DependencyDates, bound: int) -> bool:
+    """Still to be delivered, with a margin of at most ``bound`` working days."""
+    return dates.margin is not None and dates.margin <= bound and not dates.supplier_done
 
 
 def get_dependency(user: User, pk: int) -> Dependency:
@@ -294,6 +345,55 @@ def visible_change_impact(user: User, cr: ChangeRequest) -> ChangeImpact:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SlipSummary:
+    """What a change request moves: its milestone (``kind="milestone"``) or the task that
+    gets more work (``"task"``), named in the reader's language, its project, and its date
+    before and after the change as the stored impact has them (``""`` when it has none)."""
+
+    kind: str
+    name: str
+    project: Project
+    before: str
+    after: str
+
+
+def slip_summary(cr: ChangeRequest, seen: ChangeImpact) -> SlipSummary | None:
+    """The slipping milestone or task of ``cr`` as the reader ``seen`` is for may see it
+    (``None``: none, or of a project they may not read)."""
+    if not seen.slip_visible:
+        return None
+    if cr.slip_milestone_id:
+        milestone = Milestone.objects.select_related("project").get(pk=cr.slip_milestone_id)
+        kind, name, project = (
+            "milestone",
+            pick(milestone.name, milestone.name_zh),
+            milestone.project,
+        )
+        key = f"m:{milestone.pk}"
+    elif cr.slip_task_id:
+        task = Task.objects.select_related("plan__project").get(pk=cr.slip_task_id)
+        kind, name, project, key = "task", task.name, task.plan.project, f"t:{task.pk}"
+    else:
+        return None
+    key = (seen.impact.get("source") or {}).get("key") or key
+    row = next((i for i in seen.impact.get("items", []) if i["key"] == key), None)
+    before, after = (row["date"], row["new_date"]) if row is not None else ("", "")
+    return SlipSummary(kind, name, project, before, after)
+
+
+def change_currency(cr: ChangeRequest) -> str:
+    """The currency of a request's cost, and so of the steering threshold it is held against
+    (amounts are compared as they are: there are no exchange rates): its project's; at
+    program level, the one its program's projects share (``""`` when they use several)."""
+    if cr.project is not None:
+        return cr.project.currency
+    if cr.program_id is None:
+        return ""
+    used = set(Project.objects.filter(program_id=cr.program_id).values_list("currency", flat=True))
+    return used.pop() if len(used) == 1 else ""
+
+
 def get_critical_chain(user: User, target: str) -> tuple[list[dict[str, Any]], int]:
     """The driving chain to the item ``target`` (``m:<id>``, ``t:<id>``, ...) as ``user``
     may see it, and how many projects they may not read it runs through.
@@ -325,6 +425,19 @@ def get_critical_chain(user: User, target: str) -> tuple[list[dict[str, Any]], i
             }
         )
     return shown, len(hidden)
+
+
+def project_choices(user: User, chosen: str = "", limit: int = 1000) -> list[tuple[str, str]]:
+    """The projects the impact page offers, ``(code, "code · name")`` with the name in the
+    reader's language: the running projects ``user`` may read (a closed or cancelled one no
+    longer moves), and ``chosen`` as typed in the address when it is not among them (the
+    page then says why it cannot be analysed)."""
+    running = visible_projects(user).exclude(state__in=ENDED_STATES).order_by("code")
+    rows = [(p.code, f"{p.code} · {p.display_name}") for p in running[:limit]]
+    if chosen and chosen not in {code for code, _label in rows}:
+        found = visible_projects(user).filter(code=chosen).first()
+        rows.insert(0, (chosen, f"{found.code} · {found.display_name}" if found else chosen))
+    return rows
 
 
 def endpoint_choices(user: Any, code: str) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -86,12 +86,31 @@ class DependencyOut(Schema):
     criticality: str
     status: str
     agreed_date: dt.date | None
+    supplier_date: dt.date | None = Field(
+        description="The supplier's forecast (its actual date once done); its start for SS"
+    )
+    supplier_done: bool
+    consumer_date: dt.date | None = Field(
+        description="When the consumer needs it: its milestone's or gate's date, its task's start"
+    )
+    consumer_done: bool
+    margin_days: int | None = Field(
+        description=(
+            "Working days the supplier's date may still slip before the consumer's date has "
+            "to move, after the lag, in the consumer's calendar; below 0: late by that many"
+        )
+    )
     supplier_owner: int | None
     consumer_owner: int | None
     version: int
 
 
 def _dep_out(d: Dependency) -> dict[str, Any]:
+    """The answer's body; a dependency not read with its dates (:func:`selectors.with_dates`)
+    has them read here."""
+    if not hasattr(d, "dates"):
+        selectors.with_dates([d])
+    dates = d.dates  # type: ignore[attr-defined]
     return {
         "id": d.pk,
         "supplier_project": d.supplier_project.code,
@@ -111,6 +130,11 @@ def _dep_out(d: Dependency) -> dict[str, Any]:
         "criticality": d.criticality,
         "status": d.status,
         "agreed_date": d.agreed_date,
+        "supplier_date": dates.supplier_date,
+        "supplier_done": dates.supplier_done,
+        "consumer_date": dates.consumer_date,
+        "consumer_done": dates.consumer_done,
+        "margin_days": dates.margin,
         "supplier_owner": d.supplier_owner_id,
         "consumer_owner": d.consumer_owner_id,
         "version": d.version,
@@ -126,11 +150,10 @@ def _dep_out(d: Dependency) -> dict[str, Any]:
 def list_dependencies(
     request: HttpRequest, project: str | None = None, status: DepStatus | None = None
 ) -> Any:
-    """The dependency register (both projects visible to you), by agreed date."""
-    return [
-        _dep_out(d)
-        for d in selectors.list_dependencies(user_of(request), project=project, status=status)
-    ]
+    """The dependency register (both projects visible to you), by agreed date, with each
+    link's dates and margin."""
+    deps = list(selectors.list_dependencies(user_of(request), project=project, status=status))
+    return [_dep_out(d) for d in selectors.with_dates(deps)]
 
 
 @router.post(

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,6 +130,7 @@ def _change_page(
     answers_closed = cr.state in (ChangeState.WITHDRAWN, ChangeState.REJECTED, ChangeState.APPLIED)
     if answers_closed:
         counts = {**counts, "unanswered": 0}
+    currency, limits = selectors.change_currency(cr), changes.thresholds()
     steps = list(cr.steps.select_related("actor__person"))
     for step in steps:
         step.shown_note = changes.step_note(cr, step)  # type: ignore[attr-defined]
@@ -146,14 +148,23 @@ def _change_page(
             "breached": seen.impact.get("dependencies", []),
             "hidden_projects": seen.hidden_projects,
             "applied_count": len(seen.impact.get("applied", [])),
-            "currency": cr.project.currency if cr.project else "",
+            "currency": currency,
+            "slip": selectors.slip_summary(cr, seen),
             "actions": changes.allowed_actions(user, cr),
             "steps": steps,
             "affected": seen.affected,
-            "thresholds": changes.thresholds(),
+            "thresholds": limits,
+            # compared with the request's cost as it is (no exchange rates): its currency,
+            # kept on one line with the amount
+            "threshold_cost": _money(floatformat(limits["cost"], "0g"), currency),
         },
         status=status,
     )
+
+
+def _money(amount: str, currency: str) -> str:
+    """An amount and its currency, never split over two lines (a no-break space)."""
+    return f"{amount}\u00a0{currency}" if currency else amount
 
 
 @login_required

@@ -69,7 +69,11 @@ def _dependency_page(request: HttpRequest, form: dict[str, str], status: int = 2
     user = user_of(request)
     project = request.GET.get("project") or None
     status_filter = request.GET.get("status") or None
-    deps = list(selectors.list_dependencies(user, project=project, status=status_filter)[:500])
+    margin = request.GET.get("margin") or ""
+    sort = request.GET.get("sort") or ""
+    deps = selectors.register_rows(
+        user, project=project, status=status_filter, margin=margin, sort=sort
+    )
     for d in deps:
         d.supplier_label = selectors.label(d, "supplier")  # type: ignore[attr-defined]
         d.consumer_label = selectors.label(d, "consumer")  # type: ignore[attr-defined]
@@ -112,6 +116,8 @@ def _dependency_page(request: HttpRequest, form: dict[str, str], status: int = 2
             "target": target or "",
             "project": project or "",
             "status": status_filter or "",
+            "margin": margin,
+            "sort": sort,
             "statuses": DependencyStatus.choices,
             "types": DependencyType.choices,
             "criticalities": Criticality.choices,

@@ -48,6 +48,7 @@ def impact_page(
     if code:
         try:
             project = services.find_project(user, code)
+            code = project.code  # as typed: "p0004 " is P0004
         except NotFoundError:
             error = _("no project with code %(code)s") % {"code": code}
     ended_note = ended.ended_note(project)
@@ -108,6 +109,7 @@ def impact_page(
         "raising": raising,
         # a closed or cancelled project takes no change request: said instead of the form
         "raise_refused": ended.raise_refusal(project) if project is not None else None,
+        "project_choices": selectors.project_choices(user, code),
     }
     if request.headers.get("HX-Request"):
         return render(request, "dependencies/partials/_impact.html", context, status=status)

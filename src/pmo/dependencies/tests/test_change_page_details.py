@@ -1,0 +1,125 @@
+"""A change request's page names what slips (milestone or task, its project, its dates
+before and after) and the steering threshold's currency; the impact page picks the project
+from a list of names in the reader's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import ngettext
+
+from pmo.dependencies import changes
+from pmo.dependencies.tests.test_pages_languages import ZH, _chinese, _named, _raise
+from pmo.portfolio.models import Project, ProjectState
+from pmo.scheduling import services as scheduling
+from pmo.scheduling.models import Task
+from pmo.scheduling.tests.factories import small_plan
+
+
+def _slip_line(page: str) -> str:
+    return page.split('<p data-testid="slip">')[1].split("</p>")[0]
+
+
+def test_the_page_names_the_slipping_milestone_its_project_and_its_dates(
+    client: Any, users: Any, web: Any
+) -> None:
+    # given CORE1's Build done (Fri 03-06) slips 12 working days in a change request
+    _named(web)
+    cr = _raise(users, web)
+    moved = next(i for i in cr.impact["items"] if i["key"] == f"m:{web['build'].pk}")
+    assert moved["date"] == "2026-03-06" and moved["new_date"] > "2026-03-20"
+    client.force_login(users["pm"])
+    # when its page is read
+    page = client.get(f"/change-requests/{cr.pk}/").content.decode()
+    # then it says which milestone of which project moves, by how much, from when to when
+    assert _slip_line(page) == (
+        "Milestone Build done of CORE1 · Core banking upgrade slips 12 working days: "
+        f'<span class="nowrap" data-testid="slip-dates">2026-03-06 → {moved["new_date"]}</span>'
+    )
+    # and in Chinese, with the project's Chinese name
+    _chinese(client)
+    chinese = client.get(f"/change-requests/{cr.pk}/", **ZH).content.decode()
+    with translation.override("zh-hans"):
+        words = ngettext(
+            "Milestone %(item)s of %(project)s slips %(n)s working day",
+            "Milestone %(item)s of %(project)s slips %(n)s working days",
+            12,
+        ) % {"item": "Build done", "project": "CORE1 · 核心银行升级", "n": 12}
+    assert _slip_line(chinese).startswith(words + "：")
+    assert f"2026-03-06 → {moved['new_date']}</span>" in _slip_line(chinese)
+
+
+def test_a_scope_change_names_the_task_that_gets_more_work(
+    client: Any, make_project: Any, users: Any
+) -> None:
+    project = make_project(code="PLAN1", name="Branch refresh")
+    scheduling.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    code = Task.objects.get(plan__project=project, uid=3)  # finishes Wed 2026-03-11
+    cr = changes.create_change_request(
+        actor=users["pm"],
+        data={
+            "project": "PLAN1",
+            "type": "scope",
+            "title": "More tests",
+            "slip_task": code.pk,
+            "slip_days": 2,
+        },
+    )
+    client.force_login(users["pm"])
+    page = client.get(f"/change-requests/{cr.pk}/").content.decode()
+    assert _slip_line(page) == (
+        "Task Code of PLAN1 · Branch refresh gets 2 working days of added work: "
+        '<span class="nowrap" data-testid="slip-dates">2026-03-11 → 2026-03-13</span>'
+    )
+
+
+def test_the_steering_threshold_names_the_request_s_currency(
+    client: Any, users: Any, web: Any
+) -> None:
+    cr = _raise(users, web)
+    client.force_login(users["pm"])
+    page = client.get(f"/change-requests/{cr.pk}/").content.decode()
+    assert (
+        "Steering committee above 10 working days of delay, a cost of 1,000,000\u00a0CNY "
+        "or 200 person-days."
+    ) in page
+    # the threshold is held against the request's cost as it is (no exchange rates)
+    Project.objects.filter(pk=web["core"].pk).update(currency="GBP")
+    page = client.get(f"/change-requests/{cr.pk}/").content.decode()
+    assert "a cost of 1,000,000\u00a0GBP or 200 person-days" in page
+    assert '<span data-testid="cost">380,000.00 GBP</span>' in page
+
+
+def _project_select(page: str) -> str:
+    return page.split('<select name="project" id="impact-project"')[1].split("</select>")[0]
+
+
+def test_the_impact_page_picks_the_project_by_name_in_the_reader_s_language(
+    client: Any, users: Any, web: Any
+) -> None:
+    _named(web)
+    Project.objects.filter(pk=web["web"].pk).update(state=ProjectState.CANCELLED)
+    client.force_login(users["pm"])
+    page = client.get("/impact/").content.decode()
+    picker = _project_select(page)
+    assert '<option value="CORE1">CORE1 · Core banking upgrade</option>' in picker
+    assert '<option value="APP1">APP1 · Mobile banking app</option>' in picker
+    assert 'value="WEB1"' not in picker  # cancelled: nothing of it moves any more
+    assert "<input" not in page.split('id="impact-form"')[1].split("</label>")[0]
+    # chosen (typed in the address as "app1"), the project is selected by its code
+    chosen = _project_select(client.get("/impact/?project=app1").content.decode())
+    assert '<option value="APP1" selected>APP1 · Mobile banking app</option>' in chosen
+    # a cancelled project named in the address stays shown, with the page's reason
+    ended = client.get("/impact/?project=WEB1").content.decode()
+    assert 'value="WEB1" selected>WEB1 · ' in _project_select(ended)
+    assert "was cancelled on" in ended
+    # in Chinese the names are the Chinese ones
+    _chinese(client)
+    chinese = _project_select(client.get("/impact/", **ZH).content.decode())
+    assert '<option value="CORE1">CORE1 · 核心银行升级</option>' in chinese
+    assert '<option value="APP1">APP1 · 手机银行</option>' in chinese
+    # a reader sees only the projects they may read (the viewer: Shanghai's, not London's)
+    client.force_login(users["viewer"])
+    seen = _project_select(client.get("/impact/").content.decode())
+    assert 'value="CORE1"' in seen and 'value="APP1"' not in seen
