@@ -28,16 +28,18 @@ def _gate(
     zh: str,
     criteria: list[dict[str, Any]],
     deliverables: list[dict[str, Any]],
-    roles: list[str] | None = None,
+    milestone: tuple[str, str] = ("", ""),
 ) -> dict[str, Any]:
     return {
         "code": code,
         "name": name,
         "name_zh": zh,
-        "decider_roles": roles or DECIDERS,
+        "decider_roles": DECIDERS,
         "decider_ids": [],
         "criteria": criteria,
         "deliverables": deliverables,
+        "milestone": milestone[0],
+        "milestone_zh": milestone[1],
     }
 
 
@@ -64,6 +66,12 @@ RISKS = _c("Key risks have owners and responses", "关键风险均有责任人�
 ACCEPT = _c("Acceptance criteria met", "验收标准已满足")
 HANDOVER = _c("Handover to operations agreed", "已与运营方确认移交")
 LESSONS = _c("Lessons learned recorded (retrospective)", "经验教训已记录（复盘）", mandatory=False)
+# milestones a gate is decided on (ADR 0002, "Gates tied to milestones"): the demo's
+# plans and milestone lists use these names, in English and Chinese
+GO_LIVE = ("Go-live", "上线")
+DESIGN_APPROVED = ("Design approved", "设计评审通过")
+CUSTOMER_ACCEPTANCE = ("Customer acceptance", "客户验收")
+
 OPEN_ITEMS = _c("No open issues of high severity", "无未关闭的高严重度问题", mandatory=False)
 
 CHARTER = _d("Project charter", "项目章程")
@@ -117,8 +125,9 @@ def _stage_gate(
     pmo_type: str,
     description: tuple[str, str],
     phases: list[tuple[str, str, str, str, int]],
-    gates: list[tuple[str, str, str, list[dict[str, Any]], list[dict[str, Any]]]],
+    gates: list[tuple[Any, ...]],
 ) -> dict[str, Any]:
+    """``gates``: (code, name, Chinese name, criteria, deliverables[, milestone pair])."""
     result = [_phase(*phases[0])]
     for phase, gate in zip(phases[1:], gates, strict=True):
         result.append(_phase(*phase, _gate(*gate)))
@@ -159,6 +168,7 @@ RND = _stage_gate(
             "开发启动",
             [_c("Architecture and design reviewed", "架构与设计已评审"), RISKS],
             [_d("Design specification", "设计说明书")],
+            DESIGN_APPROVED,
         ),
         (
             "G4",
@@ -166,6 +176,7 @@ RND = _stage_gate(
             "发布验收",
             [ACCEPT, _c("Release readiness confirmed", "发布就绪已确认"), OPEN_ITEMS],
             [TEST_REPORT, ACCEPT_DOC],
+            GO_LIVE,
         ),
         ("G5", "Close", "结项", [HANDOVER, LESSONS], [CLOSE_DOC]),
     ],
@@ -195,6 +206,7 @@ BUSINESS = _stage_gate(
             "上线验收",
             [ACCEPT, _c("Business targets measurable", "业务目标可度量")],
             [ACCEPT_DOC],
+            GO_LIVE,
         ),
         (
             "G5",
@@ -248,6 +260,7 @@ DELIVERY = _stage_gate(
             "客户验收",
             [ACCEPT, _c("Acceptance signed by the customer", "客户已签署验收")],
             [ACCEPT_DOC],
+            CUSTOMER_ACCEPTANCE,
         ),
         (
             "G5",

@@ -17,7 +17,7 @@ from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError, Va
 from pmo.core.i18n import mid_sentence
 from pmo.governance import ended
 from pmo.governance.checklist import unmet_requirements, unmet_requirements_shown
-from pmo.governance.forecasts import _reforecast, _refresh, forecast_gates
+from pmo.governance.forecasts import _reforecast, _refresh, forecast_gates, milestone_dates
 from pmo.governance.models import (
     ConditionStatus,
     GateCondition,
@@ -282,7 +282,10 @@ def _apply(
     PhaseEntry.objects.create(
         lifecycle=lifecycle, phase=new_phase, entered_on=day, decision=decision
     )
-    _reforecast(lifecycle, forecast_gates(phases, day, new_phase.order, project.forecast_finish))
+    tied = milestone_dates(lifecycle.template_id, project.pk, new_phase.order)
+    _reforecast(
+        lifecycle, forecast_gates(phases, day, new_phase.order, project.forecast_finish, tied)
+    )
     lifecycle.current_phase = new_phase
     last = new_phase.order == len(phases) - 1
     lifecycle.state = LifecycleState.COMPLETED if last else LifecycleState.ACTIVE

@@ -1,7 +1,8 @@
-"""Gate dates of project lifecycles: planned from the template, forecast after every move
-and reconciled with the project's forecast finish (ADR 0002, "Gate forecasts"), and the
-lifecycle's denormalised next gate, its due date and open-condition count (part of the
-services; :mod:`pmo.governance.services` re-exports the public names)."""
+"""Gate dates of project lifecycles: planned from the template, forecast after every move,
+on the milestone a gate is decided on and reconciled with the project's forecast finish (ADR
+0002, "Gate forecasts", "Gates tied to milestones"), and the lifecycle's denormalised next
+gate, its due date and open-condition count (part of the services;
+:mod:`pmo.governance.services` re-exports the public names)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,16 @@ from pmo.governance.models import (
     ProjectLifecycle,
     ReviewState,
 )
-from pmo.portfolio.models import Phase, Project
+from pmo.portfolio.models import Milestone, Phase, Project
 
-__all__ = ["follow_forecast_finish", "forecast_gates", "plan_gates", "refresh_next_gate"]
+__all__ = [
+    "follow_forecast_finish",
+    "follow_milestone",
+    "forecast_gates",
+    "milestone_dates",
+    "plan_gates",
+    "refresh_next_gate",
+]
 
 
 def plan_gates(
@@ -39,17 +47,27 @@ def plan_gates(
 
 
 def forecast_gates(
-    phases: list[PhaseDefinition], day: dt.date, from_order: int, finish: dt.date | None
+    phases: list[PhaseDefinition],
+    day: dt.date,
+    from_order: int,
+    finish: dt.date | None,
+    tied: dict[int, dt.date] | None = None,
 ) -> dict[int, dt.date]:
     """Gate order → forecast once the project is in phase ``from_order`` since ``day``.
 
-    The template's expected days from ``day`` (:func:`plan_gates`), reconciled with the
+    The template's expected days from ``day`` (:func:`plan_gates`); a gate tied to a
+    milestone (``tied``: gate order → the milestone's date, :func:`milestone_dates`) is
+    forecast on it instead when that date is on or after ``day``. Then reconciled with the
     project's forecast finish when there is one on or after ``day``: no gate is forecast after
     it, and the closure gate (into a last phase of category ``closed``) is forecast on it —
     the committee closes the project when its work ends, not when the template's days say.
-    A finish before ``day`` is out of date and is not used (ADR 0002, "Gate forecasts").
+    A finish or milestone before ``day`` is out of date and is not used (ADR 0002, "Gate
+    forecasts").
     """
     dates = plan_gates(phases, day, from_order)
+    for order, when in (tied or {}).items():
+        if order in dates and when >= day:
+            dates[order] = when
     if finish is None or finish < day or not dates:
         return dates
     last = phases[-1]
@@ -113,48 +131,129 @@ def _refresh(lifecycle: ProjectLifecycle) -> None:
     )
 
 
+def _key(name: str) -> str:
+    """A milestone name as gates are matched to it: case and runs of spaces do not count."""
+    return " ".join(name.split()).casefold()
+
+
+def milestone_dates(template_id: int, project_id: int, after: int) -> dict[int, dt.date]:
+    """Gate order → the date of the milestone the gate is decided on, for the template's gates
+    after order ``after`` that name one (ADR 0002, "Gates tied to milestones").
+
+    A gate names its milestone in English and/or Chinese; a project milestone matches when its
+    name or Chinese name is either, ignoring case and spaces. Its date is the actual date once
+    reached, else the forecast (else none: the gate is not tied). Several matches (a pilot and
+    a main go-live both named "Go-live"): the latest date, the one the decision waits for.
+    """
+    links = [
+        (order, {_key(n) for n in names if n.strip()})
+        for order, *names in GateDefinition.objects.filter(template_id=template_id, order__gt=after)
+        .exclude(milestone="", milestone_zh="")
+        .values_list("order", "milestone", "milestone_zh")
+    ]
+    if not links:
+        return {}
+    milestones: list[tuple[set[str], dt.date]] = []
+    for name, name_zh, forecast, actual in Milestone.objects.filter(
+        project_id=project_id
+    ).values_list("name", "name_zh", "forecast_date", "actual_date"):
+        when = actual or forecast
+        if when is not None:
+            milestones.append(({_key(name), _key(name_zh)} - {""}, when))
+    tied: dict[int, dt.date] = {}
+    for order, names in links:
+        dates = [when for keys, when in milestones if keys & names]
+        if dates:
+            tied[order] = max(dates)
+    return tied
+
+
 def follow_forecast_finish(project: Project) -> None:
-    """The project's forecast finish moved (a status report, a plan recompute, an edit): its
-    gates still ahead follow as a decision would have them (ADR 0002, "Gate forecasts"): no
-    gate after the finish, the closure gate on it. A finish before the current phase began is
-    out of date and moves nothing; a gate whose review is requested keeps its date (the
-    review's). Earlier gates are not pulled later again (only a decision re-forecasts them
-    from the template)."""
-    finish = project.forecast_finish
+    """The project's forecast finish or a milestone moved (a status report, a plan recompute,
+    an edit): its gates still ahead follow as a decision would have them (ADR 0002, "Gate
+    forecasts"): a gate tied to a milestone on the milestone's date (actual, else forecast),
+    no gate after the finish, the closure gate on it. A finish or milestone date before the
+    current phase began is out of date and moves nothing; a gate whose review is requested
+    keeps its date (the review's). Other gates are not pulled later again (only a decision
+    re-forecasts them from the template)."""
+    _follow(project.pk, finish=project.forecast_finish)
+
+
+def follow_milestone(milestone: Milestone) -> None:
+    """A milestone was added or changed: the gates ahead tied to a milestone follow (with the
+    finish's rules, :func:`follow_forecast_finish`). Costs two queries for a project whose
+    template ties no gate ahead to a milestone (a plan recompute saves every milestone)."""
     lifecycle = (
-        ProjectLifecycle.objects.filter(project=project, state=LifecycleState.ACTIVE)
+        ProjectLifecycle.objects.filter(
+            project_id=milestone.project_id, state=LifecycleState.ACTIVE
+        )
         .select_related("current_phase")
         .first()
     )
-    if lifecycle is None or finish is None:
+    if lifecycle is None:
+        return
+    tied = (
+        GateDefinition.objects.filter(
+            template_id=lifecycle.template_id, order__gt=lifecycle.current_phase.order
+        )
+        .exclude(milestone="", milestone_zh="")
+        .exists()
+    )
+    if tied:
+        _follow(milestone.project_id, lifecycle)
+
+
+_READ = object()  # the finish is read from the database
+
+
+def _follow(
+    project_id: int, lifecycle: ProjectLifecycle | None = None, finish: Any = _READ
+) -> None:
+    lifecycle = lifecycle or (
+        ProjectLifecycle.objects.filter(project_id=project_id, state=LifecycleState.ACTIVE)
+        .select_related("current_phase")
+        .first()
+    )
+    if lifecycle is None:
         return
     since = (
         PhaseEntry.objects.filter(lifecycle=lifecycle, left_on__isnull=True)
         .values_list("entered_on", flat=True)
         .first()
     ) or lifecycle.started_on
-    if finish < since:
+    if finish is _READ:
+        finish = (
+            Project.objects.filter(pk=project_id).values_list("forecast_finish", flat=True).first()
+        )
+    current = lifecycle.current_phase.order
+    tied = {
+        order: when
+        for order, when in milestone_dates(lifecycle.template_id, project_id, current).items()
+        if when >= since
+    }
+    if (finish is None or finish < since) and not tied:
         return
-    last = (
-        PhaseDefinition.objects.filter(template_id=lifecycle.template_id)
-        .order_by("-order")
-        .values_list("order", "category")
-        .first()
-    )
-    closure = last[0] if last is not None and last[1] == Phase.CLOSED else None
     reviewed = GateReview.objects.filter(
         lifecycle=lifecycle, state=ReviewState.REQUESTED
     ).values_list("gate_id", flat=True)
     ahead = (
         ProjectGate.objects.filter(
-            lifecycle=lifecycle,
-            actual__isnull=True,
-            gate__order__gt=lifecycle.current_phase.order,
+            lifecycle=lifecycle, actual__isnull=True, gate__order__gt=current
         )
         .exclude(gate_id__in=reviewed)
         .values_list("gate__order", "forecast")
     )
-    if _reforecast(lifecycle, _on_finish(dict(ahead), finish, closure)):
+    dates = {order: tied.get(order, when) for order, when in ahead}
+    if finish is not None and finish >= since:
+        last = (
+            PhaseDefinition.objects.filter(template_id=lifecycle.template_id)
+            .order_by("-order")
+            .values_list("order", "category")
+            .first()
+        )
+        closure = last[0] if last is not None and last[1] == Phase.CLOSED else None
+        dates = _on_finish(dates, finish, closure)
+    if _reforecast(lifecycle, dates):
         _refresh(lifecycle)
 
 

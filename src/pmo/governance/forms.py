@@ -196,6 +196,18 @@ class PhaseForm(forms.Form):
         required=False,
         widget=forms.HiddenInput(),
     )  # named deciders (persons) carried over from the revision the editor started from
+    gate_milestone = forms.CharField(
+        label=_("Decided on milestone"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "The gate's forecast follows the project's milestone of this name "
+            "(either language, any case). Not on the closure gate."
+        ),
+    )
+    gate_milestone_zh = forms.CharField(
+        label=_("Chinese milestone name"), max_length=200, required=False
+    )
     criteria = forms.CharField(
         label=_("Criteria"),
         required=False,
@@ -222,6 +234,8 @@ _GATE_FIELDS = {
     "name_zh": "gate_name_zh",
     "decider_roles": "decider_roles",
     "decider_ids": "decider_roles",
+    "milestone": "gate_milestone",
+    "milestone_zh": "gate_milestone_zh",
 }
 
 
@@ -325,6 +339,8 @@ def definition_from_forms(header: TemplateHeaderForm, phases: Any) -> dict[str, 
                 ],
                 "criteria": criteria_lines(row["criteria"]),
                 "deliverables": deliverable_lines(row["deliverables"]),
+                "milestone": row["gate_milestone"],
+                "milestone_zh": row["gate_milestone_zh"],
             }
         definition["phases"].append(phase)
     return definition
@@ -353,6 +369,8 @@ def initial_from_definition(
                 "gate_name_zh": gate.get("name_zh", ""),
                 "decider_roles": gate.get("decider_roles", []),
                 "decider_ids": ",".join(str(i) for i in gate.get("decider_ids", [])),
+                "gate_milestone": gate.get("milestone", ""),
+                "gate_milestone_zh": gate.get("milestone_zh", ""),
                 "criteria": "\n".join(
                     ("" if c["mandatory"] else "?")
                     + (">" if c["kind"] == "entry" else "")

@@ -101,6 +101,13 @@ class GateDefinition(BilingualNameModel):
     deciders = models.ManyToManyField(
         "accounts.Person", verbose_name=_("named deciders"), blank=True, related_name="+"
     )
+    # The project milestone the gate is decided on ("Go-live" for a launch gate): matched by
+    # name, case-insensitively, against each project's milestone names in both languages;
+    # the gate's forecast follows that milestone's (ADR 0002, "Gates tied to milestones").
+    milestone = models.CharField(_("decided on milestone"), max_length=200, blank=True)
+    milestone_zh = models.CharField(
+        _("decided on milestone (Chinese name)"), max_length=200, blank=True
+    )
 
     class Meta:
         verbose_name = _("gate")
@@ -112,6 +119,11 @@ class GateDefinition(BilingualNameModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.display_name}"
+
+    @property
+    def display_milestone(self) -> str:
+        """The milestone the gate is decided on, in the active language (empty: none)."""
+        return pick(self.milestone, self.milestone_zh) or self.milestone_zh
 
     @property
     def decider_role_labels(self) -> list[str]:

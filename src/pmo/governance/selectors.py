@@ -120,6 +120,8 @@ def template_definition(template: LifecycleTemplate) -> dict[str, Any]:
                     }
                     for d in gate.deliverables.all()
                 ],
+                "milestone": gate.milestone,
+                "milestone_zh": gate.milestone_zh,
             }
         phases.append(item)
     return {

@@ -32,7 +32,9 @@ from pmo.governance.forecasts import (
     _refresh,
     _set_gate_forecast,
     follow_forecast_finish,
+    follow_milestone,
     forecast_gates,
+    milestone_dates,
     plan_gates,
     refresh_next_gate,
 )
@@ -60,7 +62,9 @@ __all__ = [
     "create_template",
     "delete_template",
     "follow_forecast_finish",
+    "follow_milestone",
     "forecast_gates",
+    "milestone_dates",
     "plan_gates",
     "refresh_next_gate",
     "request_review",
@@ -205,7 +209,8 @@ def start_lifecycle(
     )
     PhaseEntry.objects.create(lifecycle=lifecycle, phase=phases[0], entered_on=started_on)
     plan = plan_gates(phases, started_on)
-    forecast = forecast_gates(phases, started_on, 0, project.forecast_finish)
+    tied = milestone_dates(template.pk, project.pk, 0)
+    forecast = forecast_gates(phases, started_on, 0, project.forecast_finish, tied)
     ProjectGate.objects.bulk_create(
         ProjectGate(lifecycle=lifecycle, gate=gates[order], planned=day, forecast=forecast[order])
         for order, day in plan.items()

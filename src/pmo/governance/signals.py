@@ -1,6 +1,7 @@
-"""Governance follows the portfolio: a project's gates follow its forecast finish, a
-project the PMO ends by hand has its lifecycle stopped, and an ended project's lines in
-steering agendas not held yet say it was cancelled or closed."""
+"""Governance follows the portfolio: a project's gates follow its forecast finish and the
+milestones they are decided on, a project the PMO ends by hand has its lifecycle stopped,
+and an ended project's lines in steering agendas not held yet say it was cancelled or
+closed."""
 
 from __future__ import annotations
 
@@ -22,6 +23,21 @@ def _project_saved(
     follow_forecast_finish(instance)
 
 
+MILESTONE_FIELDS = frozenset({"name", "name_zh", "forecast_date", "actual_date"})
+
+
+def _milestone_saved(
+    sender: Any, instance: Any, created: bool, update_fields: Any = None, **kwargs: Any
+) -> None:
+    """A plan recompute, an edit (web or API) or an applied change request may move a
+    milestone a gate is decided on, or give one its name."""
+    if update_fields is not None and not MILESTONE_FIELDS & set(update_fields):
+        return
+    from pmo.governance.forecasts import follow_milestone
+
+    follow_milestone(instance)
+
+
 def _project_ended(sender: Any, project: Any, actor: Any, day: Any, **kwargs: Any) -> None:
     """A project cancelled (or closed before its closure gate) outside a gate decision, by
     hand, stops its lifecycle; the agendas of meetings not held yet say which of their lines
@@ -35,8 +51,9 @@ def _project_ended(sender: Any, project: Any, actor: Any, day: Any, **kwargs: An
 
 def connect() -> None:
     """Called once from ``GovernanceConfig.ready()``."""
-    from pmo.portfolio.models import Project
+    from pmo.portfolio.models import Milestone, Project
     from pmo.portfolio.signals import project_ended
 
     post_save.connect(_project_saved, sender=Project, dispatch_uid="governance.project")
+    post_save.connect(_milestone_saved, sender=Milestone, dispatch_uid="governance.milestone")
     project_ended.connect(_project_ended, dispatch_uid="governance.project_ended")

@@ -110,6 +110,20 @@ def validate_definition(definition: dict[str, Any]) -> dict[str, Any]:
         and any(p.get("category") == Phase.CLOSED for p in clean_phases)
     ):
         errors.append({"field": "phases", "message": _("only the last phase may be 'closed'")})
+    last = clean_phases[-1] if clean_phases and len(clean_phases) == len(phases) else {}
+    closure = last.get("gate")
+    if closure and last.get("category") == Phase.CLOSED:
+        for field in ("milestone", "milestone_zh"):
+            if closure.get(field):
+                errors.append(
+                    {
+                        "field": f"phases.{len(clean_phases) - 1}.gate.{field}",
+                        "message": _(
+                            "the closure gate is decided on the project's forecast finish, "
+                            "not on a milestone"
+                        ),
+                    }
+                )
     clean["phases"] = clean_phases
     if errors:
         raise ValidationFailed(
@@ -178,7 +192,21 @@ def _validate_gate(errors: list[dict[str, str]], at: str, gate: dict[str, Any]) 
         "decider_ids": ids,
         "criteria": criteria,
         "deliverables": deliverables,
+        # the milestone the gate is decided on, matched by name (ADR 0002)
+        "milestone": " ".join(
+            _text(errors, f"{at}.milestone", _or_empty(gate.get("milestone")), 200, False).split()
+        ),
+        "milestone_zh": " ".join(
+            _text(
+                errors, f"{at}.milestone_zh", _or_empty(gate.get("milestone_zh")), 200, False
+            ).split()
+        ),
     }
+
+
+def _or_empty(value: Any) -> Any:
+    """An optional text: absent or null is empty, anything else is checked as text."""
+    return "" if value is None else value
 
 
 def write_template(
@@ -213,6 +241,8 @@ def write_template(
         gate = phase.get("gate")
         if gate is None:
             continue
+        gate_fields = {f.name for f in models.GateDefinition._meta.get_fields()}
+        links = {"milestone": gate["milestone"], "milestone_zh": gate["milestone_zh"]}
         row = models.GateDefinition.objects.create(
             template=template,
             order=order,
@@ -220,6 +250,8 @@ def write_template(
             name=gate["name"],
             name_zh=gate["name_zh"],
             decider_roles=gate["decider_roles"],
+            # the data migration 0002 writes with models of before the milestone link existed
+            **{k: v for k, v in links.items() if k in gate_fields},
         )
         if gate["decider_ids"]:
             row.deciders.set(gate["decider_ids"])

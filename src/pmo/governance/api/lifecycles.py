@@ -43,6 +43,14 @@ class GateIn(Body):
     decider_ids: list[Id] = []
     criteria: list[CriterionIn] = []
     deliverables: list[DeliverableIn] = []
+    milestone: str = Field(
+        "",
+        max_length=200,
+        description="the project milestone the gate is decided on (its name, matched "
+        "case-insensitively with each project's milestone names in both languages); the "
+        "gate's forecast follows that milestone's. Not on the closure gate.",
+    )
+    milestone_zh: str = Field("", max_length=200, description="the same milestone's Chinese name")
 
 
 class PhaseIn(Body):
@@ -88,6 +96,8 @@ class GateOut(Schema):
     name: str
     name_zh: str
     decider_roles: list[str]
+    milestone: str
+    milestone_zh: str
     criteria: list[CriterionOut]
     deliverables: list[DeliverableOut]
 
