@@ -214,7 +214,7 @@ def _tell(dep: Dependency, new: str, dates: adapters.DependencyDates) -> None:
                 "id": dep.pk,
                 "supplier": supplier.code,
                 "item": label_of(dep, "supplier"),
-                "day": dates.supplier_date or "",
+                "day": supplier_forecast(dep) or "",  # its finish, also for SS
                 "consumer": consumer.code,
             },
             url=f"/dependencies/?project={consumer.code}#dep-{dep.pk}",
