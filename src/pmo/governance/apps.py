@@ -10,9 +10,11 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Stage-gate governance")
 
     def ready(self) -> None:
-        from pmo.governance import signals, status_center, steering
+        from pmo.governance import signals, status_center, steering, steering_reports
+        from pmo.governance.meetings import REPORT_REF
         from pmo.governance.reviews import AGENDA_LABELS
 
         status_center.register()
         signals.connect()
         AGENDA_LABELS[steering.CONDITION_REF] = steering.condition_labels
+        AGENDA_LABELS[REPORT_REF] = steering_reports.report_labels

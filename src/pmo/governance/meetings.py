@@ -18,8 +18,11 @@ from pmo.governance.reviews import GateDecision, GateReview, Outcome
 __all__ = [
     "AGENDA_CODES",
     "AGENDA_LABELS",
+    "REPORT_REF",
+    "SECTION_OF_KIND",
     "AgendaItem",
     "AgendaKind",
+    "AgendaSection",
     "EndedAs",
     "MeetingOutcome",
     "OutcomeKind",
@@ -57,7 +60,34 @@ class AgendaKind(models.TextChoices):
     CONDITION = "condition", _("Gate condition overdue")
     DECIDED = "decided", _("Gate decided (for information)")
     CHANGE_REQUEST = "change_request", _("Change request")
+    REPORT_DECISION = "report_decision", _("Decision asked in a status report")
     OTHER = "other", _("Other")
+
+
+class AgendaSection(models.TextChoices):
+    """The parts an agenda reads in, in this order (ADR 0002, "Editing an agenda")."""
+
+    DECIDE = "decide", _("To decide")
+    WATCH = "watch", _("To watch")
+    INFO = "info", _("For information")
+
+
+SECTION_OF_KIND: dict[str, str] = {
+    AgendaKind.GATE: AgendaSection.DECIDE,
+    AgendaKind.REPORT_DECISION: AgendaSection.DECIDE,
+    AgendaKind.ESCALATED: AgendaSection.DECIDE,
+    AgendaKind.CHANGE_REQUEST: AgendaSection.DECIDE,
+    AgendaKind.OTHER: AgendaSection.DECIDE,
+    AgendaKind.RED: AgendaSection.WATCH,
+    AgendaKind.CONDITION: AgendaSection.WATCH,
+    AgendaKind.DECIDED: AgendaSection.INFO,
+}
+"""The section of a generated line by its kind; a line added by hand is in the section the
+PMO chose."""
+
+REPORT_REF = "status_report"
+"""The ``ref`` prefix of a line asking for the decision of a status report
+(``status_report:<report id>``)."""
 
 
 class EndedAs(models.TextChoices):
@@ -154,12 +184,24 @@ class AgendaItem(models.Model):
     """What a line of a higher app is about (``change_request:12``); :data:`AGENDA_LABELS`
     turns it into text in the reader's language, ``title`` is the text when it cannot."""
     due = models.DateField(_("due"), null=True, blank=True)
+    section = models.CharField(
+        _("section"),
+        max_length=10,
+        choices=AgendaSection.choices,
+        default=AgendaSection.DECIDE,
+    )
+    """Where the line reads (to decide, to watch, for information): the lines of a section
+    follow each other in ``order``, the sections in :class:`AgendaSection`'s order."""
+    by_hand = models.BooleanField(_("added by hand"), default=False)
+    """Added by the PMO, not drawn from the portfolio: regenerating the agenda keeps it."""
 
     # What :func:`pmo.governance.selectors.list_agenda` looked up for a whole agenda at once
     # (a page of lines costs no query per line); a line read on its own looks them up itself.
     decided_since: GateDecision | None
     ref_text: str | None
     ref_code: str | None
+    review_id: int | None
+    """The gate review a gate line leads to (requested, or decided since), else ``None``."""
 
     class Meta:
         verbose_name = _("agenda item")
@@ -183,6 +225,12 @@ class AgendaItem(models.Model):
         return text
 
     @property
+    def report_id(self) -> int | None:
+        """The status report a "decision asked" line is about."""
+        prefix, _sep, key = self.ref.partition(":")
+        return int(key) if prefix == REPORT_REF and key.isdigit() else None
+
+    @property
     def project_cancelled_on(self) -> dt.date | None:
         """The day the line's project was cancelled after the agenda was drawn up (the API's
         older name for :attr:`project_ended_on`, kept for cancelled projects only)."""
@@ -204,6 +252,8 @@ class AgendaItem(models.Model):
                 if hasattr(self, "ref_text")
                 else render_refs([self.ref]).get(self.ref)
             )
+            if not text and not self.title and self.kind == AgendaKind.REPORT_DECISION:
+                return gettext("A decision is needed")
             return text or self.title
         if self.gate is None:
             return self.title

@@ -1,12 +1,13 @@
 """Steering committee use-cases: meetings, their generated agenda, minutes and outcomes.
 
 The agenda is generated from the portfolio when the meeting is created (and on
-request): gates due up to ``window_days`` after the meeting (and overdue ones),
-open gate reviews, overdue gate conditions, projects red in their last two
-reporting periods, open issues escalated to the steering committee, and, for
-information, the gate decisions of the ``window_days`` before the meeting.
-Apps above governance add lines through :data:`AGENDA_SOURCES` (the change-control app
-lists pending change requests above its thresholds).
+request), in three sections (:class:`AgendaSection`). *To decide*: gates due up to
+``window_days`` after the meeting (and overdue ones) and other open gate reviews, decisions
+asked in status reports, open issues escalated to the steering committee, and the lines of
+apps above governance (:data:`AGENDA_SOURCES`: the change-control app lists pending change
+requests above its thresholds). *To watch*: projects red in their last two reporting periods
+and overdue gate conditions. *For information*: the gate decisions of the ``window_days``
+before the meeting. The PMO edits a drawn-up agenda with :mod:`pmo.governance.steering_edit`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pmo.audit.services import diff, record, snapshot
 from pmo.core.dates import date_out_of_range
 from pmo.core.errors import FieldError, PermissionDeniedError, ValidationFailed
 from pmo.governance import ended
+from pmo.governance.meetings import SECTION_OF_KIND, AgendaSection
 from pmo.governance.models import (
     AgendaItem,
     ConditionStatus,
@@ -43,6 +45,7 @@ from pmo.governance.reviews import (
     EndedAs,
     OutcomeKind,
 )
+from pmo.governance.steering_reports import report_decisions
 from pmo.portfolio import services as portfolio_services
 from pmo.portfolio.models import Project, ProjectState, Rag, StatusReport
 from pmo.portfolio.raid import Escalation, Issue, RaidStatus
@@ -50,10 +53,12 @@ from pmo.portfolio.raid import Escalation, Issue, RaidStatus
 __all__ = [
     "AGENDA_SOURCES",
     "CONDITION_REF",
+    "SECTION_RANK",
     "agenda_candidates",
     "condition_labels",
     "create_meeting",
     "follow_ended_project",
+    "in_sections",
     "record_outcome",
     "regenerate_agenda",
     "update_meeting",
@@ -69,6 +74,8 @@ FIELD_LABELS = {
     "minutes": gettext_lazy("Minutes"),
     "project": gettext_lazy("Project code"),
     "kind": gettext_lazy("Kind"),
+    "section": gettext_lazy("Section"),
+    "order": gettext_lazy("Place"),
     "owner_id": gettext_lazy("Owner"),
     "due_date": gettext_lazy("Due"),
 }
@@ -170,6 +177,22 @@ def agenda_candidates(date: dt.date, window_days: int) -> list[AgendaItem]:
                 review_requested=True,
             )
         )
+    items.extend(report_decisions(date, window_days))
+    for issue in (
+        Issue.objects.filter(status=RaidStatus.OPEN, escalation=Escalation.STEERING)
+        .select_related("project")
+        .order_by("-severity", "due_date", "id")
+    ):
+        items.append(
+            AgendaItem(
+                kind=AgendaKind.ESCALATED,
+                project=issue.project,
+                title=issue.title[:300],
+                due=issue.due_date,
+            )
+        )
+    for project in red_for_two_periods():
+        items.append(AgendaItem(kind=AgendaKind.RED, project=project))
     for condition in (
         GateCondition.objects.filter(status=ConditionStatus.OPEN, due_date__lt=date)
         .exclude(project__state=ProjectState.CANCELLED)  # no gate of it will follow
@@ -183,21 +206,6 @@ def agenda_candidates(date: dt.date, window_days: int) -> list[AgendaItem]:
                 title=condition.text[:300],
                 ref=f"{CONDITION_REF}:{condition.pk}",  # read with its owner's name
                 due=condition.due_date,
-            )
-        )
-    for project in red_for_two_periods():
-        items.append(AgendaItem(kind=AgendaKind.RED, project=project))
-    for issue in (
-        Issue.objects.filter(status=RaidStatus.OPEN, escalation=Escalation.STEERING)
-        .select_related("project")
-        .order_by("-severity", "due_date", "id")
-    ):
-        items.append(
-            AgendaItem(
-                kind=AgendaKind.ESCALATED,
-                project=issue.project,
-                title=issue.title[:300],
-                due=issue.due_date,
             )
         )
     for decision in (
@@ -218,18 +226,36 @@ def agenda_candidates(date: dt.date, window_days: int) -> list[AgendaItem]:
         )
     for source in AGENDA_SOURCES:
         items.extend(source(date, window_days))
-    return ended.still_on_agenda(items)
-
-
-def _write_agenda(meeting: SteeringMeeting) -> None:
-    AgendaItem.objects.filter(meeting=meeting).delete()
-    items = agenda_candidates(meeting.date, meeting.window_days)
-    for order, item in enumerate(items):
-        item.meeting, item.order = meeting, order
+    for item in items:
         prefix = item.ref.partition(":")[0]
         if item.kind == AgendaKind.OTHER and prefix in AgendaKind.values:
             item.kind = prefix  # a reference that names a kind (change_request:12) is of it
-    AgendaItem.objects.bulk_create(items, batch_size=2000)
+        item.section = SECTION_OF_KIND.get(item.kind, AgendaSection.DECIDE)
+    return in_sections(ended.still_on_agenda(items))
+
+
+SECTION_RANK = {section: rank for rank, section in enumerate(AgendaSection.values)}
+
+
+def in_sections(items: list[AgendaItem]) -> list[AgendaItem]:
+    """``items`` section by section (to decide, to watch, for information), each section's
+    lines in the order they came."""
+    return sorted(items, key=lambda item: SECTION_RANK.get(item.section, 0))
+
+
+def _write_agenda(meeting: SteeringMeeting) -> None:
+    """Draw the agenda up again from the portfolio. The lines the PMO added by hand stay
+    (at the end of their section, in their order) unless their project has ended since
+    (:func:`pmo.governance.ended.kept_on_agenda`, the rule of every other line); lines the
+    PMO removed come back and moved ones go back to their place."""
+    by_hand = list(meeting.agenda.filter(by_hand=True).order_by("order"))
+    kept = ended.still_on_agenda(by_hand)
+    AgendaItem.objects.filter(meeting=meeting).exclude(pk__in=[i.pk for i in kept]).delete()
+    items = in_sections(agenda_candidates(meeting.date, meeting.window_days) + kept)
+    for order, item in enumerate(items):
+        item.meeting, item.order = meeting, order
+    AgendaItem.objects.bulk_create([i for i in items if i.pk is None], batch_size=2000)
+    AgendaItem.objects.bulk_update([i for i in items if i.pk is not None], ["order"])
 
 
 CONDITION_REF = "condition"
@@ -304,9 +330,14 @@ def create_meeting(*, actor: User, data: dict[str, Any]) -> SteeringMeeting:
 
 @transaction.atomic
 def regenerate_agenda(*, actor: User, meeting: SteeringMeeting) -> SteeringMeeting:
-    """Rebuild the agenda from today's portfolio."""
+    """Rebuild the agenda from today's portfolio, keeping the lines added by hand
+    (:func:`_write_agenda`); the meeting's version goes up (an edit of the agenda read
+    before is refused)."""
     _require_pmo(actor)
+    meeting = SteeringMeeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     _write_agenda(meeting)
+    meeting.version += 1
+    meeting.save(update_fields=["version", "updated_at"])
     return meeting
 
 

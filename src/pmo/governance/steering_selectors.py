@@ -7,17 +7,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F
 from django.utils import timezone
 
+from pmo.governance.meetings import AgendaSection
 from pmo.governance.models import (
     AgendaItem,
     GateReview,
     MeetingOutcome,
     Outcome,
+    ReviewState,
     SteeringMeeting,
 )
 from pmo.governance.reviews import AgendaKind, GateDecision, ref_codes, render_refs
@@ -105,6 +107,9 @@ class AgendaPage:
     total: int
     ended: int = 0
     """Lines about projects cancelled or closed after the agenda was drawn up (shown or not)."""
+    sections: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    """Per section with lines: its number of lines and the numbers of its first and last
+    line (shown or not), in the sections' order."""
 
 
 def agenda_page(meeting: SteeringMeeting, per_topic: int | None) -> AgendaPage:
@@ -116,22 +121,27 @@ def agenda_page(meeting: SteeringMeeting, per_topic: int | None) -> AgendaPage:
     """
     lines = meeting.agenda.select_related("project", "gate", "decision")
     # the agenda's order, no rows built
-    keys = list(meeting.agenda.values_list("pk", "kind", "project_ended_on"))
+    keys = list(meeting.agenda.values_list("pk", "kind", "project_ended_on", "section"))
     numbers: dict[int, int] = {}
     seen: Counter[str] = Counter()
     ended = 0
-    for number, (pk, kind, ended_on) in enumerate(keys, start=1):
+    bounds: dict[str, list[int]] = {}
+    for number, (pk, kind, ended_on, section) in enumerate(keys, start=1):
         seen[kind] += 1
         ended += ended_on is not None
         if per_topic is None or seen[kind] <= per_topic:
             numbers[pk] = number
+        first_last = bounds.setdefault(section, [0, number, number])
+        first_last[0] += 1
+        first_last[2] = number
     if per_topic is not None:
         lines = lines.filter(pk__in=list(numbers))
     shown = list(lines)
     for item in shown:
         item.number = numbers[item.pk]  # type: ignore[attr-defined]
     hidden = {kind: n - per_topic for kind, n in seen.items() if per_topic and n > per_topic}
-    return AgendaPage(_readable(shown), hidden, len(keys), ended)
+    sections = {s: (b[0], b[1], b[2]) for s in AgendaSection.values if (b := bounds.get(s))}
+    return AgendaPage(_readable(shown), hidden, len(keys), ended, sections)
 
 
 def list_agenda(meeting: SteeringMeeting) -> list[AgendaItem]:
@@ -163,11 +173,16 @@ def _readable(items: list[AgendaItem]) -> list[AgendaItem]:
         for row in reviews:  # a no-go and a new review since: the new one counts
             latest[(row.at_project, row.gate_id)] = row
         recycles = _recycles({i.project_id for i in gate_lines if i.project_id is not None})
+    for item in items:  # the review a gate line leads to: the decided one's, or the open one
+        item.review_id = item.decision.review_id if item.decision is not None else None
     for item in gate_lines:
-        decided = _decision_of(latest.get((item.project_id, item.gate_id)))  # type: ignore[arg-type]
+        review = latest.get((item.project_id, item.gate_id))  # type: ignore[arg-type]
+        decided = _decision_of(review)
         if decided is not None and _undone(decided, item.gate, recycles.get(item.project_id, [])):  # type: ignore[arg-type]
             decided = None
         item.decided_since = decided
+        if decided is not None or (review is not None and review.state == ReviewState.REQUESTED):
+            item.review_id = review.pk  # type: ignore[union-attr]
     refs = [i.ref for i in items if i.ref]
     texts, codes = render_refs(refs), ref_codes(refs)
     for item in items:

@@ -10,13 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, FieldError, NotFoundError, ValidationFailed
 from pmo.core.http import posted_version
-from pmo.governance import selectors, steering
+from pmo.core.models import as_id
+from pmo.governance import selectors, steering, steering_edit
 from pmo.governance.ended import ProjectEndedError
 from pmo.governance.forms import (
     MeetingForm,
@@ -24,9 +26,11 @@ from pmo.governance.forms import (
     OutcomeForm,
     add_errors_at_fields,
 )
+from pmo.governance.meetings import AgendaSection
 from pmo.governance.models import (
     SteeringMeeting,
 )
+from pmo.governance.steering_forms import AgendaLineForm
 from pmo.portfolio.access import get_visible_project
 
 # --- steering committee -----------------------------------------------------------------------
@@ -67,10 +71,29 @@ def _with_more_lines(page: selectors.AgendaPage) -> list[dict[str, Any]]:
     last = {item.kind: i for i, item in enumerate(page.items)}
     rows: list[dict[str, Any]] = []
     for i, item in enumerate(page.items):
-        rows.append({"item": item})
+        bounds = page.sections.get(item.section, (0, 0, 0))
+        rows.append(
+            {"item": item, "first": item.number == bounds[1], "last": item.number == bounds[2]}  # type: ignore[attr-defined]
+        )
         if last[item.kind] == i and page.hidden.get(item.kind):
             rows.append({"more": page.hidden[item.kind], "kind": item.get_kind_display()})
     return rows
+
+
+def _sections(page: selectors.AgendaPage) -> list[dict[str, Any]]:
+    """The agenda's sections with lines, in order: to decide, to watch, for information."""
+    rows = _with_more_lines(page)
+    labels = dict(AgendaSection.choices)
+    found = []
+    for key, (count, _first, _last) in page.sections.items():
+        mine, current = [], None
+        for row in rows:
+            if "item" in row:
+                current = row["item"].section
+            if current == key:
+                mine.append(row)
+        found.append({"key": key, "label": labels[key], "count": count, "rows": mine})
+    return found
 
 
 def _record_outcome(user: Any, meeting: SteeringMeeting, form: OutcomeForm) -> bool:
@@ -96,6 +119,49 @@ def _record_outcome(user: Any, meeting: SteeringMeeting, form: OutcomeForm) -> b
     return True
 
 
+def _edit_agenda(
+    request: HttpRequest, user: Any, meeting: SteeringMeeting
+) -> tuple[str, str] | None:
+    """Remove or move the line a button of the agenda names (``remove:12``, ``up:12``,
+    ``down:12``); the confirmation to show and where the page opens (the moved line, so
+    the next move is a click away), or ``None`` when the button is unknown."""
+    op, _sep, key = request.POST.get("line", "").partition(":")
+    line_id = as_id(key)
+    line = meeting.agenda.filter(pk=line_id).first() if line_id is not None else None
+    if line is None or op not in ("remove", "up", "down"):
+        return None
+    version = posted_version(request)
+    if op == "remove":
+        steering_edit.remove_agenda_line(
+            actor=user, meeting=meeting, line_id=line.pk, version=version
+        )
+        return _("Line %(number)s removed from the agenda.") % {"number": line.order + 1}, ""
+    order = line.order - 1 if op == "up" else line.order + 1
+    steering_edit.move_agenda_line(
+        actor=user, meeting=meeting, line_id=line.pk, order=order, version=version
+    )
+    moved = _("Line %(old)s is now line %(new)s.") % {"old": line.order + 1, "new": order + 1}
+    return moved, f"#line-{line.pk}"
+
+
+def _add_line(user: Any, meeting: SteeringMeeting, form: AgendaLineForm, version: Any) -> bool:
+    """Add the line of a valid form; otherwise put the errors at its fields."""
+    data = form.cleaned_data
+    try:
+        steering_edit.add_agenda_line(
+            actor=user,
+            meeting=meeting,
+            title=data["title"],
+            project=data["project"],
+            section=data["section"],
+            version=version,
+        )
+    except (FieldError, ValidationFailed, ProjectEndedError) as exc:
+        add_errors_at_fields(form, exc.errors)
+        return False
+    return True
+
+
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = user_of(request)
@@ -105,7 +171,9 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         raise Http404("no such meeting")
     minutes_form = MinutesForm(initial={"minutes": meeting.minutes})
     outcome_form = OutcomeForm()
+    line_form = AgendaLineForm()
     action = request.POST.get("action")
+    here = reverse("governance:meeting_detail", kwargs={"meeting_id": meeting.pk})
     try:
         if request.method == "POST" and action == "minutes":
             minutes_form = MinutesForm(request.POST)
@@ -117,33 +185,55 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     version=posted_version(request),
                 )
                 messages.success(request, _("Minutes saved."))
-                return redirect("governance:meeting_detail", meeting_id=meeting.pk)
+                return redirect(here)  # the confirmation shows at the top
         elif request.method == "POST" and action == "outcome":
             outcome_form = OutcomeForm(request.POST)
             if outcome_form.is_valid() and _record_outcome(user, meeting, outcome_form):
                 messages.success(request, _("Recorded in the project's RAID log."))
-                return redirect("governance:meeting_detail", meeting_id=meeting.pk)
+                return redirect(here)
         elif request.method == "POST" and action == "agenda":
             steering.regenerate_agenda(actor=user, meeting=meeting)
-            return redirect("governance:meeting_detail", meeting_id=meeting.pk)
+            messages.success(
+                request,
+                _("Agenda drawn up again from the portfolio; the lines added by hand are kept."),
+            )
+            return redirect(here)
+        elif request.method == "POST" and action == "agenda_line":
+            done = _edit_agenda(request, user, meeting)
+            if done is None:
+                messages.error(
+                    request, _("This page is out of date or damaged: reload it and retry.")
+                )
+                return redirect(here)
+            messages.success(request, done[0])
+            return redirect(here + done[1])
+        elif request.method == "POST" and action == "agenda_add":
+            line_form = AgendaLineForm(request.POST)
+            version = posted_version(request)
+            if line_form.is_valid() and _add_line(user, meeting, line_form, version):
+                messages.success(request, _("Line added to the agenda."))
+                return redirect(here)
     except DomainError as exc:
         messages.error(request, exc.message)
     show_all = request.GET.get("all") == "1"
     page = selectors.agenda_page(meeting, None if show_all else AGENDA_PER_TOPIC)
+    held = meeting.date < timezone.localdate()
     return render(
         request,
         "governance/steeringmeeting_detail.html",
         {
             "meeting": meeting,
-            "agenda": _with_more_lines(page),
+            "sections": _sections(page),
             "agenda_total": page.total,
             "agenda_cut": bool(page.hidden),
             "agenda_ended": page.ended,
-            "held": meeting.date < timezone.localdate(),
+            "held": held,
             "show_all": show_all,
             "outcomes": list(meeting.outcomes.select_related("project")),
             "minutes_form": minutes_form,
             "outcome_form": outcome_form,
+            "line_form": line_form,
             "can_edit": user.is_pmo,
+            "can_edit_agenda": user.is_pmo and not held,
         },
     )

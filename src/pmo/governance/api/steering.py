@@ -10,9 +10,9 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, Converted, Date, Id, Pages, Version
+from pmo.core.api import Body, Converted, Date, Id, Pages, Version, VersionParam
 from pmo.core.errors import NotFoundError, PermissionDeniedError, charged_to
-from pmo.governance import selectors, steering
+from pmo.governance import selectors, steering, steering_edit
 from pmo.governance.api.common import visible_project
 from pmo.governance.models import SteeringMeeting
 
@@ -35,11 +35,44 @@ class SteeringMeetingPatch(Body):
     minutes: str | None = None
 
 
+class AgendaLineIn(Body):
+    """A line the PMO adds by hand (kind ``other``), at the end of its section."""
+
+    version: Version
+    title: str = Field(..., min_length=1, max_length=300)
+    project: str | None = Field(None, max_length=40, description="the code of a project")
+    section: Literal["decide", "watch", "info"] = Field(
+        "decide", description="decide (to decide), watch (to watch) or info (for information)"
+    )
+
+
+class AgendaLinePatch(Body):
+    """Move a line: its new place in the whole agenda, from 0, inside its section."""
+
+    version: Version
+    order: int = Field(..., ge=0, le=32767, strict=True)
+
+
 class AgendaItemOut(Schema):
+    id: int
     order: int = Field(description="the line's place in the agenda, from 0 (as stored)")
     number: int = Field(description="the line's number as the meeting page shows it, from 1")
     kind: str = Field(
-        description="gate, red, escalated, condition, decided, change_request or other"
+        description="gate, red, escalated, condition, decided, change_request, "
+        "report_decision (a decision asked in a status report: ref status_report:<id>) or "
+        "other"
+    )
+    section: str = Field(
+        description="decide (to decide: gates, decisions asked, escalated issues, change "
+        "requests), watch (to watch: red projects, overdue conditions) or info (for "
+        "information: gate decisions); the lines of a section follow each other"
+    )
+    by_hand: bool = Field(
+        description="added by the PMO: regenerating the agenda keeps it (removed and moved "
+        "lines drawn from the portfolio come back to their place)"
+    )
+    review_id: int | None = Field(
+        description="a gate line's review: the one requested, or the one decided since"
     )
     project: str | None
     gate: str | None
@@ -67,6 +100,10 @@ class AgendaItemOut(Schema):
     @staticmethod
     def resolve_number(obj: Any) -> int:
         return int(obj.order) + 1
+
+    @staticmethod
+    def resolve_review_id(obj: Any) -> int | None:
+        return getattr(obj, "review_id", None)
 
     @staticmethod
     def resolve_code(obj: Any) -> str | None:
@@ -150,7 +187,7 @@ class SteeringMeetingSummaryOut(_MeetingFields):
     agenda_lines: int
     agenda_by_kind: dict[str, int] = Field(
         description="agenda lines per kind, every kind (0 without lines): gate, red, "
-        "escalated, condition, decided, change_request, other"
+        "escalated, condition, decided, change_request, report_decision, other"
     )
     outcomes: int = Field(description="decisions and actions recorded")
 
@@ -255,3 +292,64 @@ def record_outcome(request: HttpRequest, meeting_id: int, payload: MeetingOutcom
         due_date=payload.due_date,
     )
     return Status(201, outcome)
+
+
+@router.post(
+    "/steering-meetings/{meeting_id}/agenda/lines",
+    response={201: SteeringMeetingOut},
+    summary="Add a line to the agenda by hand, at the end of its section (PMO; version-checked)",
+    operation_id="pmo_governance_api_add_agenda_line",
+)
+def add_agenda_line(request: HttpRequest, meeting_id: int, payload: AgendaLineIn):  # type: ignore[no-untyped-def]
+    """The line is of kind ``other`` and ``by_hand``: regenerating the agenda keeps it. A
+    project the body names that does not exist is a 422 at ``project``, one that has ended
+    a 409; a held meeting's agenda is not edited (409). Returns the meeting, renumbered."""
+    meeting = _meeting(request, meeting_id)
+    line = steering_edit.add_agenda_line(
+        actor=user_of(request),
+        meeting=meeting,
+        title=payload.title,
+        project=payload.project,
+        section=payload.section,
+        version=payload.version,
+    )
+    return Status(201, line.meeting)
+
+
+@router.patch(
+    "/steering-meetings/{meeting_id}/agenda/lines/{line_id}",
+    response=SteeringMeetingOut,
+    summary="Move an agenda line to another place inside its section (PMO; version-checked)",
+    operation_id="pmo_governance_api_move_agenda_line",
+)
+def move_agenda_line(  # type: ignore[no-untyped-def]
+    request: HttpRequest, meeting_id: int, line_id: int, payload: AgendaLinePatch
+):
+    """``order`` is the line's new place in the whole agenda, from 0; outside its section's
+    places it is a 422 at ``order``. Returns the meeting, renumbered."""
+    return steering_edit.move_agenda_line(
+        actor=user_of(request),
+        meeting=_meeting(request, meeting_id),
+        line_id=line_id,
+        order=payload.order,
+        version=payload.version,
+    )
+
+
+@router.delete(
+    "/steering-meetings/{meeting_id}/agenda/lines/{line_id}",
+    response=SteeringMeetingOut,
+    summary="Remove an agenda line (PMO; version-checked); the lines after it move up",
+    operation_id="pmo_governance_api_remove_agenda_line",
+)
+def remove_agenda_line(  # type: ignore[no-untyped-def]
+    request: HttpRequest, meeting_id: int, line_id: int, version: VersionParam
+):
+    """A line drawn from the portfolio comes back when the agenda is regenerated; one added
+    by hand does not. Returns the meeting, renumbered."""
+    return steering_edit.remove_agenda_line(
+        actor=user_of(request),
+        meeting=_meeting(request, meeting_id),
+        line_id=line_id,
+        version=version,
+    )

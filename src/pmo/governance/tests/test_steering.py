@@ -43,16 +43,17 @@ def test_agenda_lists_gates_due_red_projects_and_escalated_issues(users, governe
         actor=users["admin"], project=red, kind="issues", data={"title": "Minor", "escalation": 1}
     )
     items = steering.agenda_candidates(dt.date(2026, 2, 1), 7)
+    # to decide (gates, then escalated issues), then to watch (red projects)
     assert [(i.kind, i.project.code, i.label) for i in items] == [
         ("gate", "ALSO", "Gate G1 Approve"),
         ("gate", "DUE", "Gate G1 Approve"),
-        ("red", "RED", "Red for two or more periods"),
         ("escalated", "ONCE", "Vendor insolvent"),
+        ("red", "RED", "Red for two or more periods"),
     ]
     assert due.code == "DUE"
     assert [i.project.code for i in steering.agenda_candidates(dt.date(2026, 1, 20), 7)] == [
-        "RED",
         "ONCE",
+        "RED",
     ]
     overdue = steering.agenda_candidates(dt.date(2026, 3, 1), 0)[0]
     assert overdue.label == "Gate G1 Approve · overdue"
