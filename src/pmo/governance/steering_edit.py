@@ -170,7 +170,7 @@ def add_agenda_line(
         errors.append({"field": "title", "message": _("is required")})
     elif len(text) > TITLE_MAX:
         errors.append(
-            {"field": "title", "message": _("at most %(n)s characters") % {"n": TITLE_MAX}}
+            {"field": "title", "message": _("at most %(max)s characters") % {"max": TITLE_MAX}}
         )
     if section not in AgendaSection.values:
         errors.append(
@@ -185,7 +185,7 @@ def add_agenda_line(
         found = Project.objects.filter(code=code).first()
         if found is None:
             errors.append(
-                {"field": "project", "message": _("no project %(code)s") % {"code": code}}
+                {"field": "project", "message": _("no project with code %(code)s") % {"code": code}}
             )
     if errors:
         raise _failed(errors)

@@ -481,7 +481,8 @@ def test_the_page_edits_the_agenda_and_confirms_every_meeting_edit(
             "line-section": "watch",
         },
     ).content.decode()
-    assert "Not added: correct the fields marked." in refused and "no project NOPE" in refused
+    assert "Not added: correct the fields marked." in refused
+    assert "no project with code NOPE" in refused
     assert 'value="Audit"' in refused
     # a stale page and a damaged button say so, and change nothing
     stale = client.post(
