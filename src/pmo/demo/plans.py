@@ -188,21 +188,30 @@ def add_demo_plans(
                 )
         plan.refresh_from_db()
         plan_services.set_status_date(actor=admin, plan=plan, status_date=now, version=plan.version)
-        for task, start, finish in planned:
-            if start is not None and finish is not None and start < now < finish:
-                plan_services.update_task(
-                    actor=admin, task=task, data={"actual_start": start}, version=task.version
-                )
-        # the task under way (else the next one) takes longer than planned: a slip
+        under_way = [
+            (task, start)
+            for task, start, finish in planned
+            if start is not None and finish is not None and start < now < finish
+        ]
+        # the task under way (else the next one) takes longer than planned: a slip. It is
+        # lengthened before its actual start is recorded, so that its % complete (worked up
+        # to the status date, which the engine derives and stores) is of the longer duration
+        # and its progress bar ends at the status date
         tasks = plan.tasks.filter(summary=False, actual_finish__isnull=True, duration__gt=0)
-        late = tasks.filter(actual_start__isnull=False).first() or tasks.order_by("start").first()
+        late = next((task for task, _start in under_way), None) or tasks.order_by("start").first()
         assert late is not None
+        late.refresh_from_db()
         plan_services.update_task(
             actor=admin,
             task=late,
             data={"duration": late.duration + (done + 1) * 3 * DAY},
             version=late.version,
         )
+        for task, start in under_way:
+            task.refresh_from_db()
+            plan_services.update_task(
+                actor=admin, task=task, data={"actual_start": start}, version=task.version
+            )
         dates[project.pk] = _dates(plan)
     return dates
 

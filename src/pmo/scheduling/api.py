@@ -74,6 +74,8 @@ class TaskOut(Schema):
     free_float: int | None
     critical: bool
     percent_complete: float
+    actual_start: PlanTime | None
+    actual_finish: PlanTime | None
     baseline_start: PlanTime | None
     baseline_finish: PlanTime | None
     finish_variance_days: int | None
@@ -85,9 +87,25 @@ class TaskPatch(Body):
     version: Version
     name: str | None = None
     duration: int | None = Field(None, ge=0, le=MAX_MINUTES, description="working minutes")
-    percent_complete: float | None = Field(None, ge=0, le=100)
+    percent_complete: float | None = Field(
+        None,
+        ge=0,
+        le=100,
+        description="a summary's is rolled up; above 0 without an actual start sets the "
+        "scheduled start as actual start, 100 without an actual finish the scheduled finish "
+        "as actual finish, below 100 clears the actual finish, 0 the actuals; a milestone "
+        "is 0 or 100",
+    )
     constraint: ConstraintName | None = None
     constraint_date: DateTime | None = None
+    actual_start: DateTime | None = Field(
+        None, description="null clears it (the task is not started: 0 % complete)"
+    )
+    actual_finish: DateTime | None = Field(
+        None,
+        description="needs an actual start (a milestone's sets it: one date); sets 100 % "
+        "complete; null reopens the task",
+    )
 
 
 class MovedOut(Schema):
@@ -178,6 +196,8 @@ def _task_out(row: selectors.TaskRow, parents: dict[int, int]) -> dict[str, Any]
         "free_float": t.free_float,
         "critical": t.critical,
         "percent_complete": t.percent_complete,
+        "actual_start": from_db(t.actual_start),
+        "actual_finish": from_db(t.actual_finish),
         "baseline_start": row.baseline_start,
         "baseline_finish": row.baseline_finish,
         "finish_variance_days": row.finish_variance_days,

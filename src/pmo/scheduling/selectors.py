@@ -60,6 +60,8 @@ class TaskRow:
     predecessors: list[int] = field(default_factory=list)
     span: int | None = None
     """A summary's working minutes from its start to its finish (its duration)."""
+    actual_start: dt.datetime | None = None
+    actual_finish: dt.datetime | None = None
 
     @property
     def start_variance_days(self) -> int | None:
@@ -109,6 +111,8 @@ def list_task_rows(plan: Plan, baseline: int = 0) -> list[TaskRow]:
                 baseline_finish=from_db(b.finish) if b else None,
                 predecessors=sorted(preds.get(t.pk, [])),
                 span=span,
+                actual_start=from_db(t.actual_start),
+                actual_finish=from_db(t.actual_finish),
             )
         )
     return rows

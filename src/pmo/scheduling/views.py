@@ -14,6 +14,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
+from pmo.core.dates import FIRST_DATE, LAST_DATE
 from pmo.core.errors import DomainError, NotFoundError
 from pmo.core.http import posted_version
 from pmo.core.models import as_id
@@ -21,9 +22,11 @@ from pmo.portfolio.access import can_edit_project, get_visible_project, visible_
 from pmo.portfolio.models import Milestone, Project
 from pmo.resources.selectors import get_scenario
 from pmo.scheduling import gantt, selectors, services
+from pmo.scheduling.forms import INPUTS, RowInputs, input_of, row_inputs, task_changes, typed_inputs
 from pmo.scheduling.models import LinkType, Plan
 from pmo.scheduling.scenario import apply_scenario_dates
 from pmo.scheduling.services import Moved
+from pmo.scheduling.walltime import from_db
 
 DAY = 480
 MAX_ROWS = 600  # rows drawn at once; deeper plans are browsed by outline level
@@ -45,6 +48,21 @@ def _plan_or_404(request: HttpRequest, code: str) -> tuple[Project, Plan]:
     return project, plan
 
 
+def _table(
+    rows: list[selectors.TaskRow], editable: bool, edit: tuple[int, RowInputs] | None
+) -> list[tuple[selectors.TaskRow, RowInputs | None]]:
+    """The task table: each row with its inputs (``None``: read only; a summary's progress
+    and dates are rolled up). A refused edit's row shows what was typed and the errors."""
+    table: list[tuple[selectors.TaskRow, RowInputs | None]] = []
+    for row in rows:
+        inputs = None
+        if editable and not row.task.summary:
+            typed = edit is not None and edit[0] == row.task.uid
+            inputs = edit[1] if edit is not None and typed else row_inputs(row)
+        table.append((row, inputs))
+    return table
+
+
 def _context(
     request: HttpRequest,
     project: Project,
@@ -53,15 +71,17 @@ def _context(
     moved: list[Moved] | None = None,
     error: str = "",
     queued: bool = False,
+    edit: tuple[int, RowInputs] | None = None,
 ) -> dict[str, Any]:
     zoom = request.GET.get("zoom") or request.POST.get("zoom") or "week"
     zoom = zoom if zoom in gantt.ZOOMS else "week"
+    can_edit = can_edit_project(user_of(request), project)
     context: dict[str, Any] = {
         "project": project,
         "plan": plan,
         "zoom": zoom,
         "zooms": list(gantt.ZOOMS),
-        "can_edit": can_edit_project(user_of(request), project),
+        "can_edit": can_edit,
         "moved": moved,
         "error": error,
         "queued": queued,
@@ -77,6 +97,11 @@ def _context(
         rows = [r for r in all_rows if depth is None or r.task.outline_level <= depth]
         context.update(
             rows=rows[:MAX_ROWS],
+            table=_table(rows[:MAX_ROWS], can_edit, edit),
+            status_date=from_db(plan.status_date),
+            inputs=INPUTS,
+            first_date=FIRST_DATE,
+            last_date=LAST_DATE,
             hidden_rows=max(len(rows) - MAX_ROWS, 0),
             total_rows=len(all_rows),
             depth=depth or "",
@@ -95,10 +120,12 @@ def _context(
     return context
 
 
-def _render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+def _render(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    """The plan: the ``#plan`` fragment for htmx (``gantt.js`` lets htmx swap in a 409 or
+    422 one too, which shows the error), else the page."""
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "scheduling/partials/_plan.html", context)
-    return render(request, "scheduling/plan_detail.html", context)
+        return render(request, "scheduling/partials/_plan.html", context, status=status)
+    return render(request, "scheduling/plan_detail.html", context, status=status)
 
 
 @login_required
@@ -108,14 +135,34 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
     return _render(request, _context(request, project, selectors.get_plan(project)))
 
 
-def _edit(request: HttpRequest, code: str, action: Any) -> HttpResponse:
+def _refused(
+    request: HttpRequest, project: Project, plan: Plan, exc: DomainError, row: int | None
+) -> HttpResponse:
+    """The plan again with the error: at the inputs of the edited row that it names (with
+    what was typed), else above the plan. Stored values are shown as they are."""
+    errors: dict[str, str] = {}
+    inputs = row is not None and plan.tasks.filter(uid=row, summary=False).exists()
+    for e in exc.errors if inputs else []:
+        name = input_of(e.get("field", ""))
+        if name is not None and name in request.POST:
+            label = INPUTS[name]
+            errors.setdefault(
+                name, _("%(field)s: %(message)s") % {"field": label, "message": e["message"]}
+            )
+    edit = (row, typed_inputs(request.POST, errors)) if row is not None and errors else None
+    context = _context(request, project, plan, error="" if edit else exc.message, edit=edit)
+    return _render(request, context, status=exc.status_code)
+
+
+def _edit(request: HttpRequest, code: str, action: Any, row: int | None = None) -> HttpResponse:
     project, plan = _plan_or_404(request, code)
     try:
         moved = action(plan)
     except DomainError as exc:
-        return _render(request, _context(request, project, plan, error=exc.message))
+        return _refused(request, project, plan, exc, row)
     except (TypeError, ValueError, OverflowError):  # not a number, NaN, infinity
-        return _render(request, _context(request, project, plan, error=_("Enter a number.")))
+        context = _context(request, project, plan, error=_("Enter a number."))
+        return _render(request, context, status=422)
     if not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, _("Rescheduled."))
     project = _project_or_404(request, code)  # its forecast moved with the plan
@@ -134,22 +181,22 @@ def _edit(request: HttpRequest, code: str, action: Any) -> HttpResponse:
 @login_required
 @require_POST
 def task_update(request: HttpRequest, code: str, uid: int) -> HttpResponse:
-    """Change a task's duration (working days) and reschedule; shows what moved."""
+    """Change a task's duration (working days), % complete, actual start or actual finish
+    (dates) and reschedule; shows what moved, or the errors at the row's inputs."""
 
     def action(plan: Plan) -> list[Moved] | None:
-        task = plan.tasks.filter(uid=uid).first()
+        task = plan.tasks.select_related("calendar", "plan__calendar").filter(uid=uid).first()
         if task is None:
             raise NotFoundError(_("No such task."))
-        days = float(request.POST.get("duration_days", ""))
         version = posted_version(request)
         return services.update_task(
             actor=user_of(request),
             task=task,
-            data={"duration": round(days * DAY)},
+            data=task_changes(task, request.POST),
             version=version,
         )
 
-    return _edit(request, code, action)
+    return _edit(request, code, action, row=uid)
 
 
 @login_required

@@ -4,10 +4,11 @@ Every write checks the permission (``require_edit``), the version, records an
 audit event in the project's scope and runs in one transaction.
 
 ``plans`` replaces a plan by an imported one (after ``validation``), ``recompute`` schedules a
-plan and syncs the project, ``edits`` changes the status date, a task or a link, ``baselines``
-saves a baseline, ``common`` holds what they share; the names other code imports are imported
-here. A test that patches a module-level name patches it where the function reads it (the
-submodule), not here.
+plan and syncs the project, ``edits`` changes the status date, a task or a link (``progress``
+keeps a task's % complete and actual dates consistent), ``baselines`` saves a baseline,
+``common`` holds what they share; the names other code imports are imported here. A test
+that patches a module-level name patches it where the function reads it (the submodule), not
+here.
 """
 
 from pmo.scheduling.adapters import ScheduleError

@@ -16,6 +16,11 @@ from pmo.portfolio.access import require_edit
 from pmo.scheduling.adapters import ScheduleError
 from pmo.scheduling.models import MAX_MINUTES, Link, LinkType, Plan, Task
 from pmo.scheduling.services.common import scope_of
+from pmo.scheduling.services.progress import (
+    PROGRESS_FIELDS,
+    apply_progress,
+    status_date_for_progress,
+)
 from pmo.scheduling.services.recompute import Moved, request_recompute
 from pmo.scheduling.walltime import to_db
 
@@ -58,9 +63,12 @@ def _locked_task(task: Task, version: int | None) -> Task:
 def update_task(
     *, actor: User, task: Task, data: dict[str, Any], version: int | None
 ) -> list[Moved] | None:
-    """Change a task's name, duration (working minutes) or constraint; reschedule.
+    """Change a task's name, duration (working minutes), constraint or progress; reschedule.
 
-    Returns the tasks that moved (``None`` when a large plan recomputes in the background).
+    Progress (``percent_complete``, ``actual_start``, ``actual_finish``) follows Microsoft
+    Project's rules (:mod:`.progress`); a task put under way on a plan without a status date
+    gives the plan today as status date. Returns the tasks that moved (``None`` when a large
+    plan recomputes in the background).
     """
     plan = task.plan
     require_edit(actor, plan.project)
@@ -79,7 +87,8 @@ def update_task(
     for key in data:
         if key not in allowed:
             raise FieldError(key, _("is not a task field that can be set"))
-    before = snapshot(locked, fields)
+    audited = sorted({*fields, *PROGRESS_FIELDS, "remaining"})  # progress fills in fields
+    before = snapshot(locked, audited)
     if "duration" in data:
         if data["duration"] is None or not 0 <= data["duration"] <= MAX_MINUTES:
             raise FieldError(
@@ -99,8 +108,11 @@ def update_task(
             _("is required by constraint %(constraint)s") % {"constraint": constraint},
         )
     for key in fields:
+        if key in PROGRESS_FIELDS:
+            continue
         value = data[key]
         setattr(locked, key, to_db(value) if key in _DATETIMES else value)
+    apply_progress(locked, data)
     if locked.actual_finish is not None and locked.actual_start is None:
         raise FieldError("actual_finish", _("needs an actual start"))
     if locked.actual_start and locked.actual_finish and locked.actual_finish < locked.actual_start:
@@ -119,8 +131,9 @@ def update_task(
         action=AuditAction.UPDATE,
         instance=locked,
         scope=scope_of(plan.project),
-        changes=diff(before, snapshot(locked, fields)),
+        changes=diff(before, snapshot(locked, audited)),
     )
+    status_date_for_progress(plan, locked, actor)
     try:
         return request_recompute(plan, actor=actor)
     except ScheduleError as exc:  # the edit made the plan unschedulable: say which field

@@ -10,6 +10,9 @@
  *   data-gantt-pan      on a button in the same [data-gantt]: -1 earlier, 1 later, 0 today
  *   data-gantt-period   in the same [data-gantt]: shows the upper axis label (with its year)
  *                       of the period at the box's left edge; the SVG's labels are text.period
+ *   data-swap-refusals  on an htmx target: a 409 or 422 answer (an edit refused, the plan
+ *                       drawn again with the error at its field) is swapped in like a 200;
+ *                       htmx leaves 4xx answers out by default
  *
  * On load the box is scrolled so that today sits 40 % from its left edge (a chart that fits
  * does not move). When htmx replaces a chart (zoom, an edit), today is brought back into view
@@ -111,6 +114,16 @@
     },
     true
   );
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    var status = detail && detail.xhr ? detail.xhr.status : 0;
+    var into = detail && detail.target;
+    if ((status === 409 || status === 422) && into instanceof Element && into.hasAttribute("data-swap-refusals")) {
+      detail.shouldSwap = true;
+      detail.isError = false;
+    }
+  });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail && event.detail.target;
