@@ -32,7 +32,7 @@ def test_done_when_import_baseline_edit_slip(client: Any, make_project: Any, use
     assert 'id="moved"' in partial and "<html" not in partial
     assert 'data-testid="variance-3">+5d</span>' in partial
     assert 'id="plan-slip" class="late">(+5d)' in partial
-    status_center = client.get("/").content.decode()
+    status_center = client.get("/", follow=True).content.decode()  # a PM lands on My projects
     assert "(+5d)" in status_center
     detail = client.get(f"/projects/{project.code}/").content.decode()
     assert "2026-03-16" in detail and "+5d" in detail
