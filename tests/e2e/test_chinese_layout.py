@@ -51,6 +51,13 @@ def test_the_top_bar_shows_the_persons_whole_name(
         _whole_name_in_one_row(page, zh if lang == "zh" else en, lang == "zh" and zh == "林晓云")
 
 
+def test_a_wide_screen_shows_the_title_too(demo: None, browser: Any, live_server: Any) -> None:
+    # at 1920 px the top bar cut "Robert Hale (C…" (the audit's executive on a desktop)
+    page = open_as(browser, live_server, "exec", {"width": 1920, "height": 1000}, "en")
+    _whole_name_in_one_row(page, "Robert Hale", True)
+    expect(page.locator("[data-testid=user-name] .who-title")).to_have_text(" (COO)")
+
+
 def _whole_name_in_one_row(page: Any, expected: str, title_too: bool) -> None:
     name = page.locator("[data-testid=user-name] .who-name")
     expect(name).to_have_text(expected)
