@@ -73,10 +73,12 @@ def test_po_header_declares_chinese_plural_rule(po: polib.POFile) -> None:
 
 
 def test_python_format_placeholders_are_kept(po: polib.POFile) -> None:
-    """A translation keeps every ``%(name)s`` of its msgid (or the page raises KeyError)."""
+    """A translation keeps every ``%(name)s`` of its msgid (or the page raises KeyError). A
+    plural's forms keep those of the plural msgid: Chinese has one form for every count, and
+    the English singular may leave the count out ("Remind the manager of the project ...")."""
     named = re.compile(r"%\(\w+\)[sd]")
     for entry in po.translated_entries():
-        expected = sorted(named.findall(entry.msgid))
+        expected = sorted(named.findall(entry.msgid_plural or entry.msgid))
         translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
         for text in translations:
             assert sorted(named.findall(text)) == expected, entry.msgid

@@ -497,7 +497,7 @@ def test_the_page_edits_the_agenda_and_confirms_every_meeting_edit(
     saved = client.post(
         url, {"action": "minutes", "version": "4", "minutes": "Agreed."}, follow=True
     )
-    assert '<div class="flash success">Minutes saved.</div>' in saved.content.decode()
+    assert '<div class="flash success" role="status">Minutes saved.</div>' in saved.content.decode()
     again = client.post(url, {"action": "agenda"}, follow=True).content.decode()
     assert "Agenda drawn up again from the portfolio; the lines added by hand are kept." in again
     assert 'data-kind="other" data-code="SEC3" data-by-hand' in again

@@ -191,8 +191,8 @@ def raid_edit(request: HttpRequest, code: str, kind: str, item_id: int) -> HttpR
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def raid_status(request: HttpRequest, code: str, kind: str, item_id: int) -> HttpResponse:
     """Close or reopen a RAID entry from the project page (version-checked)."""
     project = _project_or_404(request, code)

@@ -47,7 +47,9 @@ def _percent(value: Any, *, milestone: bool) -> float:
     if not number or not math.isfinite(value) or not 0 <= value <= 100:
         raise FieldError("percent_complete", _("must be a number from 0 to 100"))
     if milestone and value not in (0, 100):
-        raise FieldError("percent_complete", _("a milestone is 0 % or 100 % complete"))
+        raise FieldError(
+            "percent_complete", _("a milestone is either not started (0%) or done (100%)")
+        )
     return float(value)
 
 
@@ -102,7 +104,7 @@ def _reconcile(task: Task, data: dict[str, Any], given: list[str]) -> None:
         percent = _percent(new["percent_complete"], milestone=milestone)
         if percent == 100 and finish is None:
             if "actual_finish" in new:
-                raise FieldError("actual_finish", _("is needed when the task is 100 % complete"))
+                raise FieldError("actual_finish", _("is needed when the task is complete (100%)"))
             finish = _scheduled(task.finish, "actual_finish")
         elif percent < 100 and finish is not None:
             if "actual_finish" in new:
@@ -111,7 +113,7 @@ def _reconcile(task: Task, data: dict[str, Any], given: list[str]) -> None:
         if percent > 0 and start is None:
             if "actual_start" in new:
                 raise FieldError(
-                    "actual_start", _("is needed when the task is more than 0 % complete")
+                    "actual_start", _("is needed when the task has started (more than 0%)")
                 )
             start = _scheduled(task.start, "actual_start")
         elif percent == 0 and "actual_start" not in new:
@@ -130,7 +132,7 @@ def _reconcile(task: Task, data: dict[str, Any], given: list[str]) -> None:
             raise FieldError("actual_finish", _("is a milestone's actual start: give one date"))
         if "percent_complete" in new and percent != (100 if finish else 0):
             raise FieldError(
-                "percent_complete", _("a milestone with an actual date is 100 % complete")
+                "percent_complete", _("a milestone with an actual date is done (100%)")
             )
     elif "actual_start" in new and start is None and finish is not None:
         raise FieldError("actual_start", _("is needed while the task has an actual finish"))

@@ -138,7 +138,12 @@ def test_a_milestone_is_done_at_one_date(make_project: Any, users: Any) -> None:
     [
         (1, {"percent_complete": 30}, "percent_complete", "rolled up from its subtasks"),
         (1, {"actual_start": d(2026, 3, 2, 8)}, "actual_start", "rolled up from its subtasks"),
-        (5, {"percent_complete": 50}, "percent_complete", "a milestone is 0 % or 100 %"),
+        (
+            5,
+            {"percent_complete": 50},
+            "percent_complete",
+            "a milestone is either not started (0%) or done (100%)",
+        ),
         (
             5,
             {"actual_start": d(2026, 3, 11, 17), "actual_finish": d(2026, 3, 12, 17)},

@@ -156,7 +156,7 @@ def test_an_actual_finish_typed_as_a_date_ends_that_working_day_and_completes(
         (3, "percent_complete", "150", "less than or equal to 100"),
         (3, "percent_complete", "1e400", "Enter a number."),
         (3, "percent_complete", "", "This field is required."),
-        (5, "percent_complete", "50", "a milestone is 0 % or 100 % complete"),
+        (5, "percent_complete", "50", "a milestone is either not started (0%) or done (100%)"),
         (3, "actual_start", "2026-13-45", "Enter a valid date."),
         (3, "actual_start", "0202-03-05", "enter a date from 1984-01-01 to 2149-12-31"),
         (3, "actual_finish", "2026-03-11", "needs an actual start"),
