@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
+from django.db import models
 from django.http import Http404, HttpRequest
 
 from pmo.accounts.models import user_of
-from pmo.core.errors import NotFoundError
+from pmo.core.errors import ConflictError, DomainError, NotFoundError
+from pmo.core.http import posted_version
 from pmo.portfolio.access import get_visible_project
+from pmo.portfolio.forms import add_service_error, changed_meanwhile, stale_message
 
 
 def _project_or_404(request: HttpRequest, code: str) -> Any:
@@ -16,3 +22,46 @@ def _project_or_404(request: HttpRequest, code: str) -> Any:
         return get_visible_project(user_of(request), code)
     except NotFoundError as exc:
         raise Http404(exc.message) from None
+
+
+@dataclass
+class Saved:
+    """How a version-checked form post ended: ``saved``, or the form to show again with the
+    version to post next, what was saved meanwhile (label, value) and the status code."""
+
+    saved: bool
+    version: Any
+    status: int = 200
+    meanwhile: list[tuple[str, str]] = field(default_factory=list)
+
+
+def save_versioned(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    version: Any,
+    save: Callable[[int | None], Any],
+    reload: Callable[[], models.Model],
+) -> Saved:
+    """Validate a posted ``form`` and ``save`` it with the posted version. A stale version
+    (someone saved since the form was opened) keeps what was typed, lists what differs from
+    the saved object (``reload``) and hands on its version, so saving again overwrites
+    knowingly (409); another refusal goes on the form's fields (its status)."""
+    if request.method != "POST":
+        return Saved(False, version)
+    version = request.POST.get("version", "")
+    if not form.is_valid():
+        return Saved(False, version, 422)
+    try:
+        save(posted_version(request))
+    except ConflictError as exc:
+        if exc.current_version is None:  # refused by the object's state, not by a version
+            add_service_error(form, exc)
+            return Saved(False, version, 409)
+        current = reload()
+        meanwhile = changed_meanwhile(form, current)
+        form.add_error(None, stale_message(current))
+        return Saved(False, current.version, 409, meanwhile)  # type: ignore[attr-defined]
+    except DomainError as exc:
+        add_service_error(form, exc)
+        return Saved(False, version, exc.status_code)
+    return Saved(True, version)

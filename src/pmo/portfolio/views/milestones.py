@@ -7,8 +7,6 @@ service refuses to change them.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,18 +16,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pmo.accounts.models import user_of
-from pmo.core.errors import ConflictError, DomainError
-from pmo.core.http import posted_version
 from pmo.portfolio import services
 from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.forms import (
     MilestoneDatesForm,
-    add_service_error,
-    changed_meanwhile,
-    stale_message,
 )
 from pmo.portfolio.models import Milestone, Project
-from pmo.portfolio.views.common import _project_or_404
+from pmo.portfolio.views.common import _project_or_404, save_versioned
 
 __all__ = ["milestone_edit"]
 
@@ -57,38 +50,18 @@ def milestone_edit(request: HttpRequest, code: str, milestone_id: int) -> HttpRe
     if not editable or plan_url:
         for field in form.fields.values():
             field.disabled = True
-    version: Any = milestone.version
-    meanwhile: list[tuple[str, str]] = []
-    status = 200
-    if request.method == "POST":
-        version = request.POST.get("version", "")
-        if form.is_valid():
-            try:
-                services.update_milestone(
-                    actor=user,
-                    milestone=milestone,
-                    data=dict(form.cleaned_data),
-                    version=posted_version(request),
-                )
-            except ConflictError as exc:
-                if exc.current_version is None:  # a date the plan sets
-                    add_service_error(form, exc)
-                else:
-                    current = _milestone_or_404(project, milestone_id)
-                    meanwhile = changed_meanwhile(form, current)
-                    form.add_error(None, stale_message(current))
-                    version = current.version
-                status = 409
-            except DomainError as exc:
-                add_service_error(form, exc)
-                status = exc.status_code
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(
-                    reverse("portfolio:project_detail", args=[project.code]) + "#milestones"
-                )
-        else:
-            status = 422
+    result = save_versioned(
+        request,
+        form,
+        milestone.version,
+        lambda version: services.update_milestone(
+            actor=user, milestone=milestone, data=dict(form.cleaned_data), version=version
+        ),
+        lambda: _milestone_or_404(project, milestone_id),
+    )
+    if result.saved:
+        messages.success(request, _("Saved."))
+        return redirect(reverse("portfolio:project_detail", args=[project.code]) + "#milestones")
     return render(
         request,
         "portfolio/milestone_form.html",
@@ -96,10 +69,10 @@ def milestone_edit(request: HttpRequest, code: str, milestone_id: int) -> HttpRe
             "project": project,
             "milestone": milestone,
             "form": form,
-            "version": version,
-            "meanwhile": meanwhile,
+            "version": result.version,
+            "meanwhile": result.meanwhile,
             "can_edit": editable,
             "plan_url": plan_url,
         },
-        status=status,
+        status=result.status,
     )

@@ -15,20 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
-from pmo.core.errors import ConflictError, DomainError
+from pmo.core.errors import DomainError
 from pmo.core.http import posted_version
 from pmo.portfolio import services
 from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.forms import (
     add_service_error,
-    changed_meanwhile,
     raid_data,
     raid_form_class,
-    stale_message,
 )
 from pmo.portfolio.models import Project
 from pmo.portfolio.raid import RAID_MODELS, Decision, RaidItem, RaidStatus
-from pmo.portfolio.views.common import _project_or_404
+from pmo.portfolio.views.common import _project_or_404, save_versioned
 
 __all__ = ["raid_create", "raid_edit", "raid_status"]
 
@@ -148,46 +146,27 @@ def raid_edit(request: HttpRequest, code: str, kind: str, item_id: int) -> HttpR
     if not editable:
         for field in form.fields.values():
             field.disabled = True
-    version: Any = item.version
-    meanwhile: list[tuple[str, str]] = []
-    status = 200
-    if request.method == "POST":
-        version = request.POST.get("version", "")
-        if form.is_valid():
-            try:
-                services.update_raid_item(
-                    actor=user,
-                    item=item,
-                    kind=kind,
-                    data=raid_data(form),
-                    version=posted_version(request),
-                )
-            except ConflictError as exc:
-                if exc.current_version is None:
-                    add_service_error(form, exc)
-                    status = 409
-                else:
-                    current = _item_or_404(project, kind, item_id)
-                    meanwhile = changed_meanwhile(form, current)
-                    form.add_error(None, stale_message(current))
-                    version, status = current.version, 409
-            except DomainError as exc:
-                add_service_error(form, exc)
-                status = exc.status_code
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(_back(project, kind))
-        else:
-            status = 422
+    result = save_versioned(
+        request,
+        form,
+        item.version,
+        lambda version: services.update_raid_item(
+            actor=user, item=item, kind=kind, data=raid_data(form), version=version
+        ),
+        lambda: _item_or_404(project, kind, item_id),
+    )
+    if result.saved:
+        messages.success(request, _("Saved."))
+        return redirect(_back(project, kind))
     return _render(
         request,
         project,
         kind,
         form,
         item=item,
-        version=version,
-        meanwhile=meanwhile,
-        status=status,
+        version=result.version,
+        meanwhile=result.meanwhile,
+        status=result.status,
     )
 
 
