@@ -15,7 +15,7 @@ from pmo.core.errors import FieldError, NotFoundError
 from pmo.portfolio.access import require_edit
 from pmo.scheduling.adapters import ScheduleError
 from pmo.scheduling.models import MAX_MINUTES, Link, LinkType, Plan, Task
-from pmo.scheduling.services.common import scope_of
+from pmo.scheduling.services.common import scope_of, write_status_date
 from pmo.scheduling.services.progress import (
     PROGRESS_FIELDS,
     apply_progress,
@@ -39,17 +39,7 @@ def set_status_date(
         require_edit(actor, plan.project)
     locked = Plan.objects.select_for_update(of=("self",)).select_related("project").get(pk=plan.pk)
     locked.check_version(version)
-    before = snapshot(locked, ["status_date"])
-    locked.status_date = to_db(status_date)
-    locked.version += 1
-    locked.save(update_fields=["status_date", "version", "updated_at"])
-    record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        instance=locked,
-        scope=scope_of(locked.project),
-        changes=diff(before, snapshot(locked, ["status_date"])),
-    )
+    write_status_date(locked, status_date, actor)
     return request_recompute(locked, actor=actor)
 
 

@@ -29,12 +29,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
-from pmo.audit.models import AuditAction
-from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import FieldError
 from pmo.scheduling.adapters import engine_calendar, working_time_between
 from pmo.scheduling.models import Plan, Task
-from pmo.scheduling.services.common import scope_of
+from pmo.scheduling.services.common import write_status_date
 from pmo.scheduling.walltime import from_db, to_db
 
 __all__ = ["PROGRESS_FIELDS", "apply_progress", "status_date_for_progress"]
@@ -152,17 +150,7 @@ def status_date_for_progress(plan: Plan, task: Task, actor: User | None) -> None
     """
     if task.actual_start is None or task.actual_finish is not None:
         return
-    locked = Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
+    locked = Plan.objects.select_for_update(of=("self",)).select_related("project").get(pk=plan.pk)
     if locked.status_date is not None:
         return
-    before = snapshot(locked, ["status_date"])
-    locked.status_date = to_db(dt.datetime.combine(timezone.localdate(), dt.time.min))
-    locked.version += 1
-    locked.save(update_fields=["status_date", "version", "updated_at"])
-    record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        instance=locked,
-        scope=scope_of(plan.project),
-        changes=diff(before, snapshot(locked, ["status_date"])),
-    )
+    write_status_date(locked, dt.datetime.combine(timezone.localdate(), dt.time.min), actor)
