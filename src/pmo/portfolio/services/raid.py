@@ -20,7 +20,7 @@ from pmo.audit.services import snapshot
 from pmo.core.errors import ValidationFailed
 from pmo.portfolio.access import require_edit
 from pmo.portfolio.models import Project
-from pmo.portfolio.raid import RAID_MODELS, Decision, DecisionStatus, RaidItem
+from pmo.portfolio.raid import RAID_MODELS, Decision, DecisionStatus, RaidItem, RaidStatus
 from pmo.portfolio.services.common import _locked, _save_changed, _save_new, _set_fields
 
 __all__ = ["RAID_COMMON_FIELDS", "RAID_FIELDS", "create_raid_item", "update_raid_item"]
@@ -37,8 +37,8 @@ RAID_FIELDS: dict[str, frozenset[str]] = {
 
 
 def _check_decision(item: RaidItem, was: str | None, today: dt.date | None) -> None:
-    """Refuse a decision needed that names who decided or when; stamp a decision newly
-    recorded as taken with today when it has no day."""
+    """Refuse a decision needed that names who decided or when, or is closed; stamp a
+    decision newly recorded as taken with today when it has no day."""
     if not isinstance(item, Decision):
         return
     if item.decision_status == DecisionStatus.PENDING:
@@ -53,6 +53,16 @@ def _check_decision(item: RaidItem, was: str | None, today: dt.date | None) -> N
             for field in ("decided_by", "decided_on")
             if getattr(item, field)
         ]
+        if item.status == RaidStatus.CLOSED:  # the page offers no Close for it; nor does the API
+            errors.append(
+                {
+                    "field": "status",
+                    "message": _(
+                        "a decision still needed stays open: record it as decided or "
+                        "withdrawn to close it"
+                    ),
+                }
+            )
         if errors:
             raise ValidationFailed(
                 "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors

@@ -294,9 +294,10 @@ def test_raid_create_list_patch(api, users, make_project, kind, body, check):
     assert item[check[0]] == check[1]
     listing = api.get(f"/api/v1/projects/RA1/{kind}").json()
     assert (listing["count"], listing["items"][0]["id"]) == (1, item["id"])
-    patched = api.patch(
-        f"/api/v1/projects/RA1/{kind}/{item['id']}", {"version": 1, "status": "closed"}
-    )
+    close = {"version": 1, "status": "closed"}
+    if kind == "decisions":  # a decision still needed stays open
+        close["decision_status"] = "decided"
+    patched = api.patch(f"/api/v1/projects/RA1/{kind}/{item['id']}", close)
     assert (patched.status_code, patched.json()["status"]) == (200, "closed")
     stale = api.patch(f"/api/v1/projects/RA1/{kind}/{item['id']}", {"version": 1, "title": "z"})
     assert stale.status_code == 409

@@ -272,6 +272,25 @@ def test_the_api_refuses_the_same_contradiction_naming_the_field(
     assert (cleared.json()["decision_status"], cleared.json()["decided_by"]) == ("pending", "")
 
 
+def test_a_decision_still_needed_is_not_closed_through_the_api_either(
+    make_project: Any, users: dict[str, Any]
+) -> None:
+    project = make_project(code="API2")
+    decision = Decision.objects.create(project=project, title="Second vendor?")
+    send = _api(users["pm"])
+    url = f"/api/v1/projects/API2/decisions/{decision.pk}"
+
+    closed = send("patch", url, {"version": 1, "status": "closed"})
+
+    assert closed.status_code == 422
+    assert [e["field"] for e in closed.json()["errors"]] == ["status"]
+    decision.refresh_from_db()
+    assert decision.status == "open"
+    # recorded as withdrawn, it closes
+    done = send("patch", url, {"version": 1, "decision_status": "withdrawn", "status": "closed"})
+    assert (done.status_code, done.json()["status"]) == (200, "closed")
+
+
 def test_a_decision_recorded_as_taken_without_a_day_is_dated_today(
     make_project: Any, users: dict[str, Any]
 ) -> None:
