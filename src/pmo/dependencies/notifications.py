@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from pmo.accounts.models import Person, User
 from pmo.core.models import BilingualNameModel
 from pmo.dependencies.models import Notification
-from pmo.portfolio.models import Project
+from pmo.portfolio.models import Milestone, Project
 
 __all__ = ["manager_user", "mark_notifications_read", "notify", "person_of"]
 
@@ -62,10 +62,10 @@ def notify(
 
 def _stored(value: Any) -> Any:
     """A notification parameter as stored: a lazy text by its key, a named thing by both
-    its names (shown by the reader's language), anything else as text."""
+    its names (shown by the reader's language; a milestone too), anything else as text."""
     if isinstance(value, Promise):
         return {"msgid": str(value)}
-    if isinstance(value, BilingualNameModel):
+    if isinstance(value, (BilingualNameModel, Milestone)):
         return {"name": value.name, "name_zh": value.name_zh}
     return str(value)
 

@@ -1,5 +1,5 @@
-"""Dependency statuses that follow the portfolio: *at risk* while the supplier's forecast is
-past the agreed date or too late for the consumer's date, *resolved* once the supplier
+"""Dependency statuses that follow the portfolio: *at risk* while the link's margin (to the
+earlier of the agreed date and the consumer's need) is below 0, *resolved* once the supplier
 delivered, *broken* or *resolved* when a project is cancelled; and the audit of a
 dependency, in both its projects' history."""
 
@@ -26,7 +26,6 @@ __all__ = [
     "automatic_status",
     "follow_cancelled_project",
     "label_of",
-    "past_agreed",
     "record_dependency",
     "refresh_dependency_status",
     "supplier_forecast",
@@ -139,27 +138,22 @@ _REFRESH_RELATED = (
 )
 
 
-def past_agreed(dep: Dependency) -> bool:
-    """The supplier's date is after the date agreed with the consumer (calendar dates)."""
-    forecast = supplier_forecast(dep)
-    return forecast is not None and dep.agreed_date is not None and forecast > dep.agreed_date
-
-
 def automatic_status(dep: Dependency, dates: adapters.DependencyDates) -> str:
     """The status the portfolio gives ``dep`` now (ADR 0005, "At risk is automatic"):
 
-    - *resolved* once the supplier's item is done: delivered, on time or late (the register
-      still shows its date and the margin it was delivered with);
-    - *at risk* while the supplier's date is past the agreed date, or too late for the
-      consumer's current date once the lag is counted (a margin below 0 working days) while
-      the consumer's item is not done;
-    - back from at risk to *agreed* (*proposed* when no date was agreed) when neither holds;
+    - *resolved* once the supplier's item is done: delivered, on time or late;
+    - *at risk* while the link is late (:attr:`~pmo.dependencies.adapters.DependencyDates.late`:
+      its one margin, counted to the earlier of the agreed date and the consumer's need
+      after the lag, is below 0; a link whose consumer's item is done has no margin);
+    - back from at risk to *agreed* (*proposed* when no date was agreed) when it is not;
     - otherwise as it is (proposed or agreed: people agree, not the portfolio).
+
+    The register's "late" filter reads the same :attr:`late`, so a link it lists is at risk
+    and one it leaves out is not.
     """
     if dates.supplier_done:
         return DependencyStatus.RESOLVED
-    too_late = dates.margin is not None and dates.margin < 0 and not dates.consumer_done
-    if past_agreed(dep) or too_late:
+    if dates.late:
         return DependencyStatus.AT_RISK
     if dep.status == DependencyStatus.AT_RISK:
         return DependencyStatus.AGREED if dep.agreed_date else DependencyStatus.PROPOSED
@@ -201,7 +195,8 @@ def refresh_dependency_status(
 
 def _tell(dep: Dependency, new: str, dates: adapters.DependencyDates) -> None:
     """Who hears of a status the portfolio set: both managers of a link at risk (why: the
-    agreed date, else the consumer's date), the consumer's of a delivery."""
+    limit its margin is counted to, the agreed date or the consumer's date), the consumer's
+    of a delivery."""
     supplier, consumer = dep.supplier_project, dep.consumer_project
     if new == DependencyStatus.RESOLVED:
         notify(
@@ -213,7 +208,7 @@ def _tell(dep: Dependency, new: str, dates: adapters.DependencyDates) -> None:
             {
                 "id": dep.pk,
                 "supplier": supplier.code,
-                "item": label_of(dep, "supplier"),
+                "item": named_item(dep, "supplier"),
                 "day": supplier_forecast(dep) or "",  # its finish, also for SS
                 "consumer": consumer.code,
             },
@@ -224,7 +219,7 @@ def _tell(dep: Dependency, new: str, dates: adapters.DependencyDates) -> None:
         return
     managers = [manager_user(consumer), manager_user(supplier)]
     url = f"/dependencies/?project={supplier.code}#dep-{dep.pk}"
-    if past_agreed(dep):
+    if dates.margin_to == adapters.MarginTo.AGREED:
         notify(
             managers,
             _(
@@ -234,7 +229,7 @@ def _tell(dep: Dependency, new: str, dates: adapters.DependencyDates) -> None:
             {
                 "id": dep.pk,
                 "supplier": supplier.code,
-                "forecast": supplier_forecast(dep),
+                "forecast": dates.supplier_date or "",
                 "agreed": dep.agreed_date,
             },
             url=url,
@@ -256,6 +251,15 @@ def _tell(dep: Dependency, new: str, dates: adapters.DependencyDates) -> None:
         },
         url=url,
     )
+
+
+def named_item(dep: Dependency, side: str) -> Any:
+    """One side of ``dep`` for a notification: its milestone or gate definition (stored with
+    both names, read in the reader's language), else its task's name."""
+    gate = getattr(dep, f"{side}_gate")
+    if gate is not None:
+        return gate.gate
+    return getattr(dep, f"{side}_milestone") or label_of(dep, side)
 
 
 def label_of(dep: Dependency, side: str) -> str:

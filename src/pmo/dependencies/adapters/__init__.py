@@ -42,6 +42,7 @@ from pmo.dependencies.adapters.calendars import (
 from pmo.dependencies.adapters.margins import (
     MARGIN_RELATED,
     DependencyDates,
+    MarginTo,
     dependency_dates,
 )
 from pmo.dependencies.adapters.network import (
@@ -58,6 +59,7 @@ __all__ = [
     "MARGIN_RELATED",
     "DependencyDates",
     "Item",
+    "MarginTo",
     "NetworkCycleError",
     "PortfolioNetwork",
     "WorkDays",

@@ -54,6 +54,7 @@ def analyse(
                 "id": item.pk,
                 "project": project["code"],
                 "name": item.name,
+                "name_zh": item.name_zh,
                 "date": item.date.isoformat(),
                 "new_date": new_date.isoformat(),
                 "delay": delay,
@@ -151,6 +152,7 @@ def breached_dependencies(
                 "supplier": projects[d["supplier_project_id"]]["code"],
                 "consumer": projects[d["consumer_project_id"]]["code"],
                 "name": row["name"],
+                "name_zh": row.get("name_zh", ""),
                 "agreed_date": agreed,
                 "date": row["date"],
                 "new_date": row["new_date"],
@@ -196,6 +198,7 @@ def critical_chain(net: PortfolioNetwork, key: str) -> list[dict[str, Any]]:
                 "kind": item.kind,
                 "project": net.projects[item.project_id]["code"],
                 "name": item.name,
+                "name_zh": item.name_zh,
                 "date": item.date.isoformat(),
                 "dependency": link,
             }

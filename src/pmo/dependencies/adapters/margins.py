@@ -1,22 +1,41 @@
-"""Each dependency's dates and margin: the supplier's date (its forecast, or its actual date
-once done), the date the consumer needs it (its current date) and the working days between
-them less the lag, counted in the consumer's calendar exactly as the impact network counts a
-cross-project link's slack (:func:`pmo.dependencies.adapters.load_network`): a margin of N is
-N working days the supplier may still slip before the consumer's date has to move; below 0
-the consumer's date is already earlier than the supplier allows (late by that many days)."""
+"""Each dependency's dates and its one margin (ADR 0005, "At risk is automatic").
+
+The supplier's date (its forecast, or its actual date once done; its start for
+start-to-start) is held against the **earlier** of two limits, in working days of the
+consumer's calendar:
+
+- the **agreed date** (the supplier's commitment): working days the supplier's date may
+  still move before it passes that date; past it (by calendar date) the margin is below 0;
+- the **consumer's need**: the working days between the supplier's date and the date the
+  consumer needs it (its current date) less the lag, exactly as the impact network counts a
+  cross-project link's slack (:func:`pmo.dependencies.adapters.load_network`).
+
+A margin of N is N working days the supplier may still slip before it breaks either; below
+0 the link is late by that many and the portfolio turns it at risk
+(:func:`pmo.dependencies.status.automatic_status`); the register's "late" and "tight"
+filters read the same number. A link that is settled has no margin (``None``): its
+supplier's item is done (it delivered), its consumer's item is done (it no longer waits) or
+it is resolved or broken."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from pmo.dependencies.adapters.calendars import project_calendars
-from pmo.dependencies.models import Dependency, DependencyType
+from pmo.dependencies.models import Dependency, DependencyStatus, DependencyType
 from pmo.scheduling.walltime import from_db
 
-__all__ = ["MARGIN_RELATED", "DependencyDates", "Side", "dependency_dates", "side_dates"]
+__all__ = [
+    "MARGIN_RELATED",
+    "DependencyDates",
+    "MarginTo",
+    "Side",
+    "dependency_dates",
+    "side_dates",
+]
 
 #: What :func:`dependency_dates` reads of a dependency (``select_related``).
 MARGIN_RELATED = (
@@ -40,22 +59,48 @@ class Side:
     done: bool
 
 
+class MarginTo:
+    """Which limit a margin is counted to."""
+
+    AGREED = "agreed"
+    CONSUMER = "consumer"
+
+
+#: A link in one of these statuses is settled: it has no margin.
+_SETTLED_STATUSES = (DependencyStatus.RESOLVED, DependencyStatus.BROKEN)
+
+
 @dataclass(frozen=True, slots=True)
 class DependencyDates:
     """``supplier_date``: the supplier's finish (its start for start-to-start);
     ``consumer_date``: when the consumer needs it (its start; a milestone's or gate's date);
-    ``margin``: working days of room less the lag (``None`` when a date is missing)."""
+    ``margin``: working days to the earlier of the agreed date and the consumer's need, less
+    the lag (``None`` when the link is settled or no limit is dated); ``margin_to``: which
+    of the two it is counted to (:class:`MarginTo`, empty without a margin); ``settled``:
+    either item is done or the link is resolved or broken."""
 
     supplier_date: dt.date | None
     supplier_done: bool
     consumer_date: dt.date | None
     consumer_done: bool
     margin: int | None
+    margin_to: str = ""
+    settled: bool = False
 
     @property
     def late_by(self) -> int:
-        """Working days the consumer's date is too early (0 when it is not)."""
+        """Working days the link is late (0 when it is not)."""
         return -self.margin if self.margin is not None and self.margin < 0 else 0
+
+    @property
+    def late(self) -> bool:
+        """Past the agreed date or too late for the consumer: the link is at risk."""
+        return self.within(-1)
+
+    def within(self, bound: int) -> bool:
+        """Still open with a margin of at most ``bound`` working days (the register's
+        filters: ``-1`` late, ``5`` tight; the at-risk rule is :attr:`late`)."""
+        return self.margin is not None and self.margin <= bound
 
 
 def _day(value: dt.datetime | None) -> dt.date | None:
@@ -94,16 +139,42 @@ def dependency_dates(deps: Iterable[Dependency]) -> dict[int, DependencyDates]:
     }
     dates = [
         day for s, c in sides.values() for day in (s.start, s.finish, c.start) if day is not None
-    ]
+    ] + [d.agreed_date + _DAY for d in rows if d.agreed_date is not None]
     calendars = project_calendars(projects, dates, only_these=True) if dates else {}
     out: dict[int, DependencyDates] = {}
     for d in rows:
         supplier, consumer = sides[d.pk]
         start_to_start = d.type == DependencyType.SS
         supplied = supplier.start if start_to_start else supplier.finish
-        margin = None
-        if supplied is not None and consumer.start is not None:
-            room = calendars[d.consumer_project_id].between(supplied, consumer.start)
-            margin = room - d.lag if start_to_start else room - 1 - d.lag
-        out[d.pk] = DependencyDates(supplied, supplier.done, consumer.start, consumer.done, margin)
+        settled = supplier.done or consumer.done or d.status in _SETTLED_STATUSES
+        margin: int | None = None
+        margin_to = ""
+        if supplied is not None and not settled:
+            days = calendars[d.consumer_project_id]
+            limits: list[tuple[int, str]] = []
+            if d.agreed_date is not None:
+                # working days in (supplied, agreed]: how far it may move and stay on or
+                # before the agreed date; a date past it is late even if no working day is
+                limits.append((_to_agreed(days.between, supplied, d.agreed_date), MarginTo.AGREED))
+            if consumer.start is not None:
+                room = days.between(supplied, consumer.start)
+                need = room - d.lag if start_to_start else room - 1 - d.lag
+                limits.append((need, MarginTo.CONSUMER))
+            if limits:  # the tighter one; on a tie, the commitment (listed first)
+                margin, margin_to = min(limits, key=lambda limit: limit[0])
+        out[d.pk] = DependencyDates(
+            supplied, supplier.done, consumer.start, consumer.done, margin, margin_to, settled
+        )
     return out
+
+
+_DAY = dt.timedelta(days=1)
+
+
+def _to_agreed(
+    between: Callable[[dt.date, dt.date], int], supplied: dt.date, agreed: dt.date
+) -> int:
+    """Working days ``supplied`` may move later and stay on or before ``agreed`` (below 0:
+    past it by that many; at most -1 when past it by calendar date at all)."""
+    room = between(supplied + _DAY, agreed + _DAY)
+    return min(room, -1) if supplied > agreed else room

@@ -47,6 +47,7 @@ class Item:
     name: str
     date: dt.date
     start: dt.date
+    name_zh: str = ""  # a milestone's Chinese name (shown by the reader's language)
 
 
 @dataclass
@@ -89,10 +90,20 @@ def load_network() -> PortfolioNetwork:
     }
     ended = {pid for pid, p in projects.items() if p["state"] in ENDED_STATES}
 
-    def add(kind: str, pk: int, project_id: int, name: str, date: Any, start: Any = None) -> None:
+    def add(
+        kind: str,
+        pk: int,
+        project_id: int,
+        name: str,
+        date: Any,
+        start: Any = None,
+        name_zh: str = "",
+    ) -> None:
         if date is None:
             return
-        items.append(Item(f"{kind[0]}:{pk}", kind, pk, project_id, name, date, start or date))
+        items.append(
+            Item(f"{kind[0]}:{pk}", kind, pk, project_id, name, date, start or date, name_zh)
+        )
 
     for t in (
         Task.objects.filter(summary=False, actual_finish__isnull=True, finish__isnull=False)
@@ -108,7 +119,7 @@ def load_network() -> PortfolioNetwork:
     for m in (
         Milestone.objects.filter(actual_date__isnull=True)
         .order_by("id")
-        .values("id", "project_id", "name", "forecast_date", "baseline_date")
+        .values("id", "project_id", "name", "name_zh", "forecast_date", "baseline_date")
     ):
         add(
             "milestone",
@@ -116,6 +127,7 @@ def load_network() -> PortfolioNetwork:
             m["project_id"],
             m["name"],
             m["forecast_date"] or m["baseline_date"],
+            name_zh=m["name_zh"],
         )
     for g in (
         ProjectGate.objects.filter(actual__isnull=True)

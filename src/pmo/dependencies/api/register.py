@@ -96,8 +96,16 @@ class DependencyOut(Schema):
     consumer_done: bool
     margin_days: int | None = Field(
         description=(
-            "Working days the supplier's date may still slip before the consumer's date has "
-            "to move, after the lag, in the consumer's calendar; below 0: late by that many"
+            "Working days the supplier's date may still slip before it passes the agreed "
+            "date or makes the consumer's date move after the lag, whichever comes first, in "
+            "the consumer's calendar; below 0: late by that many (the link is at risk); null "
+            "when either item is done, the link is resolved or broken, or nothing is dated"
+        )
+    )
+    margin_to: str | None = Field(
+        description=(
+            "What margin_days is counted to: agreed (the agreed date) or consumer (the "
+            "consumer's need); null without a margin"
         )
     )
     supplier_owner: int | None
@@ -135,6 +143,7 @@ def _dep_out(d: Dependency) -> dict[str, Any]:
         "consumer_date": dates.consumer_date,
         "consumer_done": dates.consumer_done,
         "margin_days": dates.margin,
+        "margin_to": dates.margin_to or None,
         "supplier_owner": d.supplier_owner_id,
         "consumer_owner": d.consumer_owner_id,
         "version": d.version,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
 from pmo.core.errors import NotFoundError
+from pmo.core.i18n import pick
 from pmo.dependencies import adapters
 from pmo.dependencies.models import (
     OPEN_CHANGE_STATES,
@@ -32,6 +33,7 @@ __all__ = [
     "hidden_project_codes",
     "label",
     "list_dependencies",
+    "milestone_name",
     "project_choices",
     "register_rows",
     "with_dates",
@@ -53,7 +55,8 @@ _RELATED = (
 )
 
 
-#: The register's margin filters: at most this many working days ("tight"), below 0 ("late").
+#: The register's margin filters: at most this many working days ("tight"), below 0 ("late":
+#: exactly the links the at-risk rule finds late, :attr:`adapters.DependencyDates.late`).
 MARGIN_FILTERS = {"late": -1, "tight": 5}
 
 
@@ -94,23 +97,19 @@ def register_rows(
     sort: str | None = None,
     limit: int = 500,
 ) -> list[Dependency]:
-    """The register's rows with their dates (:func:`with_dates`). ``margin``: only the links
-    whose supplier is not done yet and whose margin is below 0 (``late``) or at most five
-    working days (``tight``); ``sort="margin"``: tightest first (no margin last), else by
-    agreed date."""
+    """The register's rows with their dates (:func:`with_dates`). ``margin``: only the open
+    links whose margin (to the earlier of the agreed date and the consumer's need) is below 0
+    (``late``, the at-risk rule's number) or at most five working days (``tight``); settled
+    links have none; ``sort="margin"``: tightest first (no margin last), else by agreed
+    date."""
     deps = list(list_dependencies(user, project=project, status=status)[:limit])
     found = adapters.dependency_dates(deps)
     bound = MARGIN_FILTERS.get(margin or "")
     if bound is not None:
-        deps = [d for d in deps if _within(found[d.pk], bound)]
+        deps = [d for d in deps if found[d.pk].within(bound)]
     if sort == "margin":  # stable: by agreed date within one margin
         deps.sort(key=lambda d: (found[d.pk].margin is None, found[d.pk].margin or 0))
     return with_dates(deps, found)
-
-
-def _within(dates: adapters.DependencyDates, bound: int) -> bool:
-    """Still to be delivered, with a margin of at most ``bound`` working days."""
-    return dates.margin is not None and dates.margin <= bound and not dates.supplier_done
 
 
 def get_dependency(user: User, pk: int) -> Dependency:
@@ -120,14 +119,20 @@ def get_dependency(user: User, pk: int) -> Dependency:
     return dep
 
 
+def milestone_name(milestone: Milestone) -> str:
+    """A milestone's name in the reader's language (its Chinese name when set)."""
+    return pick(milestone.name, milestone.name_zh)
+
+
 def label(dep: Dependency, side: str) -> str:
-    """The milestone, task or gate name of one side."""
+    """The milestone, task or gate name of one side, in the reader's language."""
     gate = getattr(dep, f"{side}_gate")
     if gate is not None:
         return str(gate.gate)
     milestone = getattr(dep, f"{side}_milestone")
-    task = getattr(dep, f"{side}_task")
-    return str(milestone or task or "")
+    if milestone is not None:
+        return milestone_name(milestone)
+    return str(getattr(dep, f"{side}_task") or "")
 
 
 def dependency_flags(project_ids: list[int]) -> tuple[set[int], set[int]]:
@@ -160,7 +165,8 @@ def hidden_project_codes(user: User, codes: Iterable[str]) -> set[str]:
 
 def get_critical_chain(user: User, target: str) -> tuple[list[dict[str, Any]], int]:
     """The driving chain to the item ``target`` (``m:<id>``, ``t:<id>``, ...) as ``user``
-    may see it, and how many projects they may not read it runs through.
+    may see it, and how many projects they may not read it runs through (a milestone's
+    step carries its ``name_zh`` too: the page names it in the reader's language).
 
     A target of a project ``user`` may not read is :class:`NotFoundError`. Steps of hidden
     projects are left out; a step reached by a link from one keeps ``hidden_link`` instead
@@ -214,7 +220,7 @@ def endpoint_choices(user: Any, code: str) -> list[tuple[str, list[tuple[str, st
     except NotFoundError:
         return []
     milestones = [
-        (f"m:{m.pk}", f"{m.name} · {m.forecast_date or m.baseline_date or '—'}")
+        (f"m:{m.pk}", f"{milestone_name(m)} · {m.forecast_date or m.baseline_date or '—'}")
         for m in Milestone.objects.filter(project=project, actual_date__isnull=True).order_by(
             "forecast_date", "id"
         )

@@ -28,7 +28,8 @@ def _cell(row: str, col: str) -> str:
 
 def _three_links(users: Any, web: Any) -> dict[str, Dependency]:
     """``late``: Launch (moved to Thu 03-26) needs Go-live (Fri 03-20) + 4 working days of lag:
-    late by 1; ``done``: Integration (Mon 03-16) needed the Build, done Wed 03-11: 2 to spare;
+    late by 1 (agreed Fri 03-27: 5 to spare there, so the consumer's date binds); ``done``:
+    Integration (Mon 03-16) needed the Build, done Wed 03-11: settled, no margin;
     ``spare``: Pilot (Mon 06-01) needs Go-live: 47 working days to spare."""
     launch = web["launch"]
     launch.forecast_date = dt.date(2026, 3, 26)
@@ -72,10 +73,15 @@ def test_the_register_shows_the_dates_and_the_margin_in_words(
     margin = _cell(late, "margin")
     assert margin.startswith(' data-margin="-1">')
     assert '<span class="badge warn" data-margin-kind="late">late by 1 working day</span>' in margin
+    assert '<span class="muted" data-margin-to="consumer">to the consumer\'s date' in margin
     done = _row(page, links["done"])
     assert 'data-status="resolved"' in done  # delivered: the link did its job
     assert '2026-03-11 <span class="badge ok" data-done="supplier">Done</span>' in done
-    assert '<span class="badge" data-margin-kind="spare">2 working days to spare</span>' in done
+    # delivered: no margin any more (it would read "2 to spare" against a need long past)
+    assert _cell(done, "margin").startswith(
+        ' data-margin=""><span class="muted" data-margin-kind="settled">—'
+    )
+    assert "to spare" not in done
     spare = _row(page, links["spare"])
     assert 'data-margin="47"' in spare
     assert 'class="badge ok" data-margin-kind="spare">47 working days to spare' in spare
@@ -98,6 +104,9 @@ def test_the_register_columns_read_in_chinese(client: Any, users: Any, web: Any)
     late = _row(page, links["late"])
     assert _cell(late, "supplier-date").endswith(">2026-03-20")
     assert f'data-margin-kind="late">{late_words % {"n": 1}}</span>' in late
+    with translation.override("zh-hans"):
+        to_consumer = gettext("to the consumer's date")
+    assert f'data-margin-to="consumer">{to_consumer}</span>' in late.replace("&#x27;", "'")
     done = _row(page, links["done"])
     assert f'data-done="supplier">{done_word}</span>' in done
     assert f'data-margin-kind="spare">{spare_words % {"n": 47}}</span>' in _row(
@@ -113,7 +122,8 @@ def test_the_register_sorts_and_filters_by_margin(client: Any, users: Any, web: 
         page = client.get(f"/dependencies/?project=CORE1{query}").content.decode()
         return [int(part.split('"')[0]) for part in page.split('<tr id="dep-')[1:]]
 
-    assert order("&sort=margin") == [links[k].pk for k in ("late", "done", "spare")]
+    # tightest first; the delivered link has no margin: last
+    assert order("&sort=margin") == [links[k].pk for k in ("late", "spare", "done")]
     # late: still to be delivered with a margin below 0 (the done build is left out)
     assert order("&margin=late") == [links["late"].pk]
     assert order("&margin=tight&sort=margin") == [links["late"].pk]
@@ -132,6 +142,7 @@ def test_the_api_answers_with_the_dates_and_the_margin(client: Any, users: Any, 
         "consumer_date": "2026-03-26",
         "consumer_done": False,
         "margin_days": -1,
+        "margin_to": "consumer",
     }
     assert one["status"] == "at_risk"
     listed = client.get("/api/v1/dependencies?project=APP1", headers=headers).json()["items"]
@@ -140,8 +151,9 @@ def test_the_api_answers_with_the_dates_and_the_margin(client: Any, users: Any, 
     assert (done["supplier_date"], done["supplier_done"], done["margin_days"]) == (
         "2026-03-11",
         True,
-        2,
+        None,
     )
+    assert done["margin_to"] is None
     assert done["status"] == "resolved"
     # a change of lag over the API answers with the new margin (and the status it gives)
     patched = client.patch(

@@ -92,7 +92,7 @@ def _dependency_page(request: HttpRequest, form: dict[str, str], status: int = 2
             messages.error(request, field_message(exc))
     chain_projects = {c["project"] for c in chain}
     targets = [
-        (f"m:{m.pk}", f"{m.project.code} · {m.name}")
+        (f"m:{m.pk}", f"{m.project.code} · {selectors.milestone_name(m)}")
         for m in Milestone.objects.filter(
             is_key=True,
             actual_date__isnull=True,
