@@ -101,3 +101,34 @@ def test_a_manager_records_an_actual_finish_and_percent_complete(
     expect(page.locator("[data-testid=actual-finish-2]")).to_have_value(before.isoformat())
     expect(page.locator("[data-testid=actual-finish-2]")).to_have_attribute("aria-invalid", "true")
     assert page.evaluate(BAR, 2)["done"] == pytest.approx(bar["done"], abs=0.5)
+
+
+def test_a_stale_save_keeps_what_was_typed_and_says_so_in_the_row(
+    page: Any, sign_in: Any, make_project: Any, users: Any
+) -> None:
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday() + 14)
+    project = make_project()
+    services.replace_plan(actor=users["pm"], project=project, data=_plan(monday))
+    sign_in("pm")
+    page.goto(f"/projects/{project.code}/plan/")
+    other = page.context.new_page()  # a second tab, same manager
+    other.goto(f"/projects/{project.code}/plan/")
+    # tab A saves Design at 30 %
+    page.fill("[data-testid=percent-1]", "30")
+    page.click("[data-testid=save-1]")
+    expect(page.locator("[data-testid=percent-1]")).to_have_value("30")
+    # tab B, still showing the older row, saves 40 %: refused in the row, the 40 kept
+    other.fill("[data-testid=percent-1]", "40")
+    other.click("[data-testid=save-1]")
+    error = other.locator("#error-1-row")
+    expect(error).to_contain_text("changed by someone else")
+    expect(error).to_have_attribute("role", "alert")
+    expect(error).to_be_in_viewport()
+    expect(other.locator("[data-testid=percent-1]")).to_have_value("40")
+    expect(other.locator("#plan-error")).to_have_count(0)
+    # saving again (the row now carries the current version) records the 40 on purpose
+    other.click("[data-testid=save-1]")
+    expect(other.locator("#error-1-row")).to_have_count(0)
+    expect(other.locator("[data-testid=percent-1]")).to_have_value("40")
+    other.close()

@@ -185,6 +185,7 @@ def add_demo_plans(
                     task=task,
                     data={"actual_start": start, "actual_finish": finish},
                     version=task.version,
+                    today=today,
                 )
         plan.refresh_from_db()
         plan_services.set_status_date(actor=admin, plan=plan, status_date=now, version=plan.version)
@@ -194,9 +195,8 @@ def add_demo_plans(
             if start is not None and finish is not None and start < now < finish
         ]
         # the task under way (else the next one) takes longer than planned: a slip. It is
-        # lengthened before its actual start is recorded, so that its % complete (worked up
-        # to the status date, which the engine derives and stores) is of the longer duration
-        # and its progress bar ends at the status date
+        # lengthened before its progress is recorded, so that its % complete (worked up to
+        # the status date) is of the longer duration and its progress bar ends there
         tasks = plan.tasks.filter(summary=False, actual_finish__isnull=True, duration__gt=0)
         late = next((task for task, _start in under_way), None) or tasks.order_by("start").first()
         assert late is not None
@@ -209,8 +209,14 @@ def add_demo_plans(
         )
         for task, start in under_way:
             task.refresh_from_db()
+            task.actual_start = start  # unsaved: for the % worked up to the status date
+            percent = plan_services.worked_percent(task, now)
             plan_services.update_task(
-                actor=admin, task=task, data={"actual_start": start}, version=task.version
+                actor=admin,
+                task=task,
+                data={"actual_start": start, "percent_complete": percent},
+                version=task.version,
+                today=today,
             )
         dates[project.pk] = _dates(plan)
     return dates

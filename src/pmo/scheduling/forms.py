@@ -64,6 +64,8 @@ class RowInputs:
     errors: dict[str, str] = field(default_factory=dict)
     typed: bool = False
     """The values are what the user typed (the edit was refused), not the stored ones."""
+    message: str = ""
+    """Why the row's edit was refused when no input is at fault (a stale version)."""
 
 
 def _day(value: dt.datetime | None) -> str:
@@ -87,10 +89,11 @@ def row_inputs(row: TaskRow) -> RowInputs:
     )
 
 
-def typed_inputs(data: QueryDict, errors: dict[str, str]) -> RowInputs:
-    """The values a refused row was posted with, to show them again with the errors."""
+def typed_inputs(data: QueryDict, errors: dict[str, str], message: str = "") -> RowInputs:
+    """The values a refused row was posted with, to show them again with the errors (or
+    the ``message`` about the whole row)."""
     values = {name: str(data.get(name, ""))[:40] for name in INPUTS}
-    return RowInputs(**values, errors=errors, typed=True)
+    return RowInputs(**values, errors=errors, typed=True, message=message)
 
 
 class PercentField(forms.FloatField):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
 from pmo.core.dates import FIRST_DATE, LAST_DATE
-from pmo.core.errors import DomainError, NotFoundError
+from pmo.core.errors import ConflictError, DomainError, NotFoundError
 from pmo.core.http import posted_version
 from pmo.core.models import as_id
 from pmo.portfolio.access import can_edit_project, get_visible_project, visible_projects
@@ -139,7 +139,8 @@ def _refused(
     request: HttpRequest, project: Project, plan: Plan, exc: DomainError, row: int | None
 ) -> HttpResponse:
     """The plan again with the error: at the inputs of the edited row that it names (with
-    what was typed), else above the plan. Stored values are shown as they are."""
+    what was typed), in the row for a stale version (what was typed kept, to save again over
+    the newer values or reload), else above the plan. Stored values are shown as they are."""
     errors: dict[str, str] = {}
     inputs = row is not None and plan.tasks.filter(uid=row, summary=False).exists()
     for e in exc.errors if inputs else []:
@@ -150,6 +151,8 @@ def _refused(
                 name, _("%(field)s: %(message)s") % {"field": label, "message": e["message"]}
             )
     edit = (row, typed_inputs(request.POST, errors)) if row is not None and errors else None
+    if row is not None and inputs and not errors and isinstance(exc, ConflictError):
+        edit = (row, typed_inputs(request.POST, {}, exc.message))
     context = _context(request, project, plan, error="" if edit else exc.message, edit=edit)
     return _render(request, context, status=exc.status_code)
 

@@ -92,6 +92,15 @@ def test_demo_gives_a_few_projects_a_plan_with_a_slip():
     assert plan.status_date is not None and plan.state == "current"
     started = plan.tasks.filter(actual_start__isnull=False, summary=False).count()
     assert 0 < started < plan.tasks.filter(summary=False).count()
+    # tasks under way are recorded with the % worked up to the status date (their progress
+    # bars end there): the recompute keeps a % as stored, it no longer derives one
+    for each in plans:
+        under_way = each.tasks.filter(
+            summary=False, actual_start__isnull=False, actual_finish__isnull=True
+        )
+        assert under_way, each.project.code
+        for task in under_way:
+            assert 0 < task.percent_complete < 100, (each.project.code, task.name)
 
 
 @pytest.mark.django_db

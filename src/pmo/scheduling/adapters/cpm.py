@@ -158,7 +158,12 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
                         own, t.actual_finish, _("%(task)s: actual finish") % {"task": label}
                     ),
                     remaining=t.remaining,
-                    percent_complete=(t.percent_complete or None) if t.actual_start else None,
+                    # under way: as stored, 0 % stays 0 % (the engine would derive it
+                    # from the status date, which Microsoft Project does only when asked);
+                    # finished: 100 % (the engine's), whatever an imported file said
+                    percent_complete=t.percent_complete
+                    if t.actual_start and not t.actual_finish
+                    else None,
                     calendar=cals.task[k] or None,
                 )
             )

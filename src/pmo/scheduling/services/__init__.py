@@ -16,6 +16,7 @@ from pmo.scheduling.services.baselines import set_baseline
 from pmo.scheduling.services.common import scope_of
 from pmo.scheduling.services.edits import set_status_date, update_link, update_task
 from pmo.scheduling.services.plans import outline_numbers, replace_plan
+from pmo.scheduling.services.progress import worked_percent
 from pmo.scheduling.services.recompute import (
     Moved,
     recompute_plan,
@@ -39,4 +40,5 @@ __all__ = [
     "set_status_date",
     "update_link",
     "update_task",
+    "worked_percent",
 ]

@@ -51,14 +51,20 @@ def _locked_task(task: Task, version: int | None) -> Task:
 
 @transaction.atomic
 def update_task(
-    *, actor: User, task: Task, data: dict[str, Any], version: int | None
+    *,
+    actor: User,
+    task: Task,
+    data: dict[str, Any],
+    version: int | None,
+    today: dt.date | None = None,
 ) -> list[Moved] | None:
     """Change a task's name, duration (working minutes), constraint or progress; reschedule.
 
     Progress (``percent_complete``, ``actual_start``, ``actual_finish``) follows Microsoft
     Project's rules (:mod:`.progress`); a task put under way on a plan without a status date
-    gives the plan today as status date. Returns the tasks that moved (``None`` when a large
-    plan recomputes in the background).
+    gives the plan today as status date. An actual date after ``today`` (default: the
+    current date; the demo's is its own) is refused. Returns the tasks that moved (``None``
+    when a large plan recomputes in the background).
     """
     plan = task.plan
     require_edit(actor, plan.project)
@@ -102,7 +108,7 @@ def update_task(
             continue
         value = data[key]
         setattr(locked, key, to_db(value) if key in _DATETIMES else value)
-    apply_progress(locked, data)
+    apply_progress(locked, data, today=today)
     if locked.actual_finish is not None and locked.actual_start is None:
         raise FieldError("actual_finish", _("needs an actual start"))
     if locked.actual_start and locked.actual_finish and locked.actual_finish < locked.actual_start:

@@ -13,7 +13,10 @@ are Microsoft Project's, so a plan edited here and in Microsoft Project means th
   date given sets the other;
 - a summary task's progress is rolled up from its subtasks and cannot be set;
 - a complete task's duration is the working time from its actual start to its actual finish
-  (on its own calendar, else the plan's).
+  (on its own calendar, else the plan's);
+- an actual start given alone keeps the task's % complete (0 %: started, nothing done yet);
+  only a task reopened (its actual finish cleared) gets the % worked up to the status date;
+- an actual date records what has happened: it cannot be later than today.
 
 A value given together with one it contradicts (``percent_complete`` 50 with an
 ``actual_finish``) is refused naming the field rather than one of them silently winning.
@@ -35,7 +38,7 @@ from pmo.scheduling.models import Plan, Task
 from pmo.scheduling.services.common import write_status_date
 from pmo.scheduling.walltime import from_db, to_db
 
-__all__ = ["PROGRESS_FIELDS", "apply_progress", "status_date_for_progress"]
+__all__ = ["PROGRESS_FIELDS", "apply_progress", "status_date_for_progress", "worked_percent"]
 
 PROGRESS_FIELDS = ("percent_complete", "actual_start", "actual_finish")
 
@@ -57,15 +60,45 @@ def _scheduled(value: dt.datetime | None, field: str) -> dt.datetime:
     return value
 
 
-def apply_progress(task: Task, data: dict[str, Any]) -> None:
+def worked_percent(task: Task, until: dt.datetime) -> float:
+    """The % of ``task`` worked from its actual start to ``until`` (wall clock), on its
+    calendar (else the plan's): below 100, as the task is under way."""
+    start = from_db(task.actual_start)
+    if start is None or not task.duration:
+        return 0.0
+    calendar = engine_calendar(task.calendar or task.plan.calendar)
+    worked = working_time_between(calendar, start, until) if until > start else 0
+    return min(round(100 * worked / task.duration, 1), 99.9)
+
+
+def _check_not_future(task: Task, data: dict[str, Any], today: dt.date) -> None:
+    """An actual date records what has happened: it cannot lie after today (as a
+    milestone's actual date on the project page)."""
+    messages = {
+        "actual_start": _("cannot be later than today (%(today)s): it is the day the task started"),
+        "actual_finish": _(
+            "cannot be later than today (%(today)s): it is the day the task finished"
+        ),
+    }
+    for key, message in messages.items():
+        value = data.get(key)
+        if not isinstance(value, dt.datetime) or to_db(value) == getattr(task, key):
+            continue  # none, or unchanged (a date stored before this rule stays)
+        if value.date() > today:
+            raise FieldError(key, message % {"today": today.isoformat()})
+
+
+def apply_progress(task: Task, data: dict[str, Any], *, today: dt.date | None = None) -> None:
     """Set the progress fields ``data`` gives on ``task`` and fill in what they imply.
 
     ``data`` holds wall-clock datetimes (as the API and the page send them); ``task`` is
     locked and already has its new duration. Raises :class:`FieldError` naming the field
-    for a value out of range or contradicting another one of the same edit.
+    for a value out of range, an actual date after ``today`` (default: the current date) or
+    a value contradicting another one of the same edit.
     """
     given = [key for key in PROGRESS_FIELDS if key in data]
     if given:
+        _check_not_future(task, data, today or timezone.localdate())
         _reconcile(task, data, given)
     if (given or "duration" in data) and not task.summary:
         _actual_duration(task, data)
@@ -98,6 +131,7 @@ def _reconcile(task: Task, data: dict[str, Any], given: list[str]) -> None:
     start = new.get("actual_start", task.actual_start)
     finish = new.get("actual_finish", task.actual_finish)
     percent = task.percent_complete
+    reopened = False
     if "percent_complete" in new:
         percent = _percent(new["percent_complete"], milestone=milestone)
         if percent == 100 and finish is None:
@@ -117,8 +151,9 @@ def _reconcile(task: Task, data: dict[str, Any], given: list[str]) -> None:
         elif percent == 0 and "actual_start" not in new:
             start = None  # not started
     elif "actual_finish" in new:
-        # finished: 100 %; reopened: the engine derives it from the status date again
+        # finished: 100 %; reopened: the % worked up to the status date (below)
         percent = 100.0 if finish is not None else 0.0
+        reopened = finish is None and task.actual_finish is not None and start is not None
     elif "actual_start" in new and start is None:
         percent = 0.0
     if milestone:  # one date: the one given sets the other
@@ -137,6 +172,11 @@ def _reconcile(task: Task, data: dict[str, Any], given: list[str]) -> None:
     if finish is not None:
         percent = 100.0
     task.actual_start, task.actual_finish, task.percent_complete = start, finish, percent
+    if reopened and not milestone:
+        status = from_db(task.plan.status_date)
+        task.percent_complete = worked_percent(
+            task, status or dt.datetime.combine(timezone.localdate(), dt.time.min)
+        )
     if start is None:
         task.remaining = None  # left from when it was under way
 

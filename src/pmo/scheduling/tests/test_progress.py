@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from pmo.accounts.services import create_token
 from pmo.audit.models import AuditEvent
@@ -113,6 +114,50 @@ def test_clearing_the_actual_finish_reopens_and_clearing_the_start_unstarts(
     assert _progress(plan, 2) == (50.0, d(2026, 3, 2, 8), None)
     _edit(plan, 2, users, actual_start=None)
     assert _progress(plan, 2) == (0.0, None, None)
+
+
+def test_an_actual_start_alone_keeps_the_percent_complete(make_project: Any, users: Any) -> None:
+    # given a status date halfway through Design's last day (2.5 of its 3 days worked)
+    plan = _plan(make_project, users, status=d(2026, 3, 4, 12))
+    # when only Design's actual start is typed, it has started but is 0 % complete, as in
+    # Microsoft Project (updating "as of the status date" is a command of its own there);
+    # the recompute used to derive 83.3 % from the status date
+    _edit(plan, 2, users, actual_start=d(2026, 3, 2, 8))
+    assert _progress(plan, 2) == (0.0, d(2026, 3, 2, 8), None)
+    # a % typed with it is kept as typed
+    _edit(plan, 4, users, actual_start=d(2026, 3, 2, 8), percent_complete=30)
+    assert _progress(plan, 4) == (30.0, d(2026, 3, 2, 8), None)
+    # and a later edit of the actual start alone leaves it
+    _edit(plan, 4, users, actual_start=d(2026, 3, 2, 13))
+    assert _progress(plan, 4) == (30.0, d(2026, 3, 2, 13), None)
+
+
+def test_actual_dates_later_than_today_are_refused(make_project: Any, users: Any) -> None:
+    plan = _plan(make_project, users)
+    today = timezone.localdate()
+    tomorrow = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(8))
+    # an actual start or finish after today records nothing that happened: refused by name
+    for data, field in (
+        ({"actual_start": tomorrow}, "actual_start"),
+        ({"actual_start": d(2026, 3, 2, 8), "actual_finish": tomorrow}, "actual_finish"),
+    ):
+        with pytest.raises(FieldError) as err:
+            _edit(plan, 2, users, **data)
+        assert err.value.field == field
+        assert f"cannot be later than today ({today.isoformat()})" in err.value.message
+    assert _progress(plan, 2) == (0.0, None, None)
+    # today itself is fine; "today" can be given (the demo's own date)
+    _edit(plan, 2, users, actual_start=dt.datetime.combine(today, dt.time(8)))
+    task = plan.tasks.get(uid=4)
+    with pytest.raises(FieldError) as err:
+        services.update_task(
+            actor=users["pm"],
+            task=task,
+            data={"actual_start": d(2026, 3, 2, 8), "actual_finish": d(2026, 3, 4, 17)},
+            version=task.version,
+            today=dt.date(2026, 3, 3),
+        )
+    assert err.value.field == "actual_finish"
 
 
 def test_a_milestone_is_done_at_one_date(make_project: Any, users: Any) -> None:
@@ -273,6 +318,7 @@ def test_api_patch_progress_follows_the_same_rules(
         (4, {"version": 1, "percent_complete": None}, "percent_complete"),
         (4, {"version": 1, "percent_complete": 101}, "percent_complete"),
         (4, {"version": 1, "actual_start": "0202-03-02T08:00:00"}, "actual_start"),
+        (4, {"version": 1, "actual_start": "2999-03-02T08:00:00"}, "actual_start"),
     ]
     for uid, body, field in refusals:
         refused = patch(uid, body)

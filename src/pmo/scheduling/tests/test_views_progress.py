@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from pmo.scheduling import services
 from pmo.scheduling.models import Plan
@@ -197,23 +198,52 @@ def test_a_finish_before_the_start_is_refused_at_the_actual_finish(
     assert plan.tasks.get(uid=3).actual_start is None
 
 
-def test_a_stale_row_is_a_409_above_the_plan_as_for_the_duration(
+def test_a_stale_row_is_a_409_in_the_row_keeping_what_was_typed(
     client: Any, make_project: Any, users: Any
 ) -> None:
     plan = _plan(make_project, users)
     client.force_login(users["pm"])
     stale = _row(plan, 3)
+    # given one tab saved 10 % on Code
     _post(client, plan, 3, {"percent_complete": "10"})
+    # when another tab, still showing the older row, saves 60 %
     response = client.post(
         f"/projects/{plan.project.code}/plan/tasks/3/",
         {**stale, "percent_complete": "60"},
         headers=HX,
     )
     page = response.content.decode()
+    # then it is refused in the row (not above the plan, off-screen) and the 60 typed stays
     assert response.status_code == 409
-    assert re.search(r'id="plan-error">task was changed by someone else', page)
-    assert _input(page, "percent-3") == "10"  # the row shows what is stored now
+    assert 'id="plan-error"' not in page
+    row = re.search(r'<tr id="task-3".*?</tr>', page, re.S)
+    assert row
+    assert re.search(
+        r'<span class="errors" role="alert" id="error-3-row"[^>]*>task was changed by '
+        r"someone else \(your version 1, current version 2\)",
+        row[0],
+    )
+    assert _input(page, "percent-3") == "60"
     assert plan.tasks.get(uid=3).percent_complete == 10.0
+
+
+def test_an_actual_finish_after_today_is_refused_at_its_input(
+    client: Any, make_project: Any, users: Any
+) -> None:
+    plan = _plan(make_project, users)
+    client.force_login(users["pm"])
+    today = timezone.localdate()
+    later = (today + dt.timedelta(days=24)).isoformat()
+    response = _post(client, plan, 2, {"actual_start": "2026-03-02", "actual_finish": later})
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert re.search(
+        r'id="error-2-actual_finish">Actual finish: cannot be later than today '
+        rf"\({today.isoformat()}\)",
+        page,
+    )
+    assert _input(page, "actual-finish-2") == later
+    assert plan.tasks.get(uid=2).percent_complete == 0
 
 
 def test_a_viewer_cannot_post_progress(client: Any, make_project: Any, users: Any) -> None:

@@ -11,8 +11,9 @@
  *   data-gantt-period   in the same [data-gantt]: shows the upper axis label (with its year)
  *                       of the period at the box's left edge; the SVG's labels are text.period
  *   data-swap-refusals  on an htmx target: a 409 or 422 answer (an edit refused, the plan
- *                       drawn again with the error at its field) is swapped in like a 200;
- *                       htmx leaves 4xx answers out by default
+ *                       drawn again with the error at its field or in its row) is swapped
+ *                       in like a 200 (htmx leaves 4xx answers out by default), and the
+ *                       refused row's message is scrolled into view
  *
  * On load the box is scrolled so that today sits 40 % from its left edge (a chart that fits
  * does not move). When htmx replaces a chart (zoom, an edit), today is brought back into view
@@ -134,6 +135,12 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.target;
     if (target instanceof Element) setUp(target);
+    var status = event.detail && event.detail.xhr ? event.detail.xhr.status : 0;
+    if ((status === 409 || status === 422) && target instanceof Element) {
+      // a refused row: its message (in the row, or under an input) is brought into view
+      var refused = target.querySelector("tr [role=alert], tr [aria-invalid=true]");
+      if (refused) refused.scrollIntoView({ block: "nearest" });
+    }
   });
 
   // Back/forward over a zoom change: htmx puts the saved page back without a swap.
