@@ -159,3 +159,50 @@ def test_the_new_forms_have_no_serious_wcag_violations(
             if rule["impact"] in ("serious", "critical"):
                 problems.append(f"[{lang}] decision errors: {rule['id']}")
     assert not problems, "WCAG 2.1 A/AA violations:\n" + "\n".join(problems)
+
+
+def test_the_raid_tables_fit_their_boxes_at_1440_px_in_both_languages(
+    sign_in: Callable[[str], Any], project: Any
+) -> None:
+    from pmo.accounts.models import Person
+    from pmo.portfolio.raid import Action, Risk
+
+    # given long titles and a long owner's name, as in the demo's P0020
+    owner = Person.objects.create(
+        name="Alexandra Konstantinopoulou-Whitfield", org_unit=project.org_unit
+    )
+    Risk.objects.create(
+        project=project,
+        title="Key supplier cannot deliver the integration middleware licences before cutover",
+        probability=4,
+        impact=5,
+        owner=owner,
+        due_date=timezone.localdate(),
+    )
+    Action.objects.create(
+        project=project,
+        title="Agree the fallback plan for the warehouse interface with the logistics vendor",
+        owner=owner,
+        due_date=timezone.localdate(),
+    )
+    page = sign_in("pm")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    for lang in ("en", "zh"):
+        page.goto("/")
+        page.click(f"[data-testid=lang-{lang}]")
+        page.wait_for_load_state()
+        page.goto(f"/projects/{project.code}/")
+        # then no RAID table scrolls sideways, and every Close button is in view
+        overflowing = page.eval_on_selector_all(
+            "table.raid",
+            "ts => ts.filter(t => t.parentElement.scrollWidth > t.parentElement.clientWidth + 1)"
+            ".map(t => t.closest('section').id)",
+        )
+        assert overflowing == [], f"[{lang}] {overflowing}"
+        assert page.locator("table.raid").count() == 5
+        for button in page.locator("#raid-risks [data-testid=close-item]").all():
+            box, wrap = (
+                button.bounding_box(),
+                page.locator("#raid-risks .table-wrap").bounding_box(),
+            )
+            assert box and wrap and box["x"] + box["width"] <= wrap["x"] + wrap["width"] + 1

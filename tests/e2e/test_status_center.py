@@ -251,3 +251,38 @@ def test_a_cancelled_project_is_out_of_the_rag_counts_and_its_page_says_it_ended
         re.compile(r"^Cancelled on \d{4}-\d{2}-\d{2}$")
     )
     expect(page.locator("#new-report")).to_have_count(0)
+
+
+def test_on_a_phone_the_list_shows_code_name_overall_trend_and_flags_without_scrolling(
+    page: Any, users: dict[str, Any], make_project: Callable[..., Any]
+) -> None:
+    # given a project with a long name, on a 390 px phone and on a desktop
+    make_project(name="Enterprise warehouse management system rollout, phase two")
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "member")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/(\?.*)?$"))
+
+    def shown() -> list[str]:
+        return page.eval_on_selector_all(
+            "table.status-grid thead th",
+            "ths => ths.filter(th => th.offsetParent !== null).map(th => th.textContent.trim())",
+        )
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/?state=all")
+    headers = shown()
+    assert [re.sub(r"[▲▼]", "", h).strip() for h in headers] == [
+        "Code",
+        "Name",
+        "Overall",
+        "Trend",
+        "Flags",
+    ]
+    wrap = page.locator("#projects").locator("xpath=..")
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+
+    # a desktop keeps every column
+    page.set_viewport_size({"width": 1440, "height": 900})
+    assert len(shown()) >= 12

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -201,8 +202,8 @@ def stale_message(current: models.Model) -> str:
     """What a form says when someone else saved the object since it was opened."""
     return gettext(
         "Someone else saved this %(what)s while you were editing it. Nothing of yours is saved "
-        "yet: what you typed is kept below. Check what is saved now, then save again to keep "
-        "your version."
+        "yet: the fields you changed keep what you typed, the others show what is saved now. "
+        "Check them, then save again to keep your version."
     ) % {"what": current._meta.verbose_name}
 
 
@@ -222,10 +223,67 @@ def _shown(obj: models.Model, name: str) -> str:
     return str(value)
 
 
-def changed_meanwhile(form: forms.BaseForm, current: models.Model) -> list[tuple[str, str]]:
-    """(label, saved value) of each field whose saved value differs from what was typed."""
-    return [
-        (str(field.label), _shown(current, name))
-        for name, field in form.fields.items()
-        if name in form.cleaned_data and form.cleaned_data[name] != getattr(current, name)
-    ]
+def carry_opened(form: forms.BaseForm) -> None:
+    """Make ``form`` carry the values it was opened with (Django's hidden ``initial-<name>``
+    inputs), so that a stale save can tell what its user changed from what they left."""
+    for field in form.fields.values():
+        field.show_hidden_initial = True
+
+
+def _as_posted(field: forms.Field, value: Any) -> str:
+    """A saved value as the field's form posts it (a person as their id, a date ISO)."""
+    if isinstance(value, models.Model):
+        value = value.pk
+    prepared = field.prepare_value(value)
+    if prepared is None:
+        return ""
+    return str(forms.HiddenInput().format_value(prepared) or "")
+
+
+def _differs(field: forms.Field, before: Any, posted: str) -> bool:
+    try:
+        return bool(field.has_changed(field.to_python(before), posted))
+    except forms.ValidationError:
+        return True
+
+
+@dataclasses.dataclass
+class Rebased:
+    """A stale form put on the saved object: (label, saved value) of the fields both its user
+    and someone else changed, differently (``conflicts``), and of those only someone else
+    changed, now in the form (``taken``)."""
+
+    conflicts: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    taken: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+
+def rebase_on_saved(form: forms.BaseForm, current: models.Model) -> Rebased:
+    """Put a valid, stale ``form`` (:func:`carry_opened`) on ``current``, the object as saved
+    now: a field its user did not change (typed as opened) takes the saved value, one they
+    changed keeps what they typed, and the form now counts as opened with the saved values,
+    so that saving again keeps what it shows. A form posted without what it was opened with
+    counts every typed field as changed."""
+    changed = set(form.changed_data)
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+    rebased = Rebased()
+    for name, field in form.fields.items():
+        if field.disabled or name not in form.cleaned_data:
+            continue
+        bound = form[name]
+        saved = _as_posted(field, getattr(current, name))
+        opened = form.data.get(bound.html_initial_name)
+        by_others = _differs(field, opened, saved)
+        shown = (str(field.label), _shown(current, name))
+        if name not in changed:
+            if by_others:
+                data[bound.html_name] = saved
+                rebased.taken.append(shown)
+        elif by_others and form.cleaned_data[name] != getattr(current, name):
+            rebased.conflicts.append(shown)
+        data[bound.html_initial_name] = saved
+    form.data = data
+    form._errors = None  # type: ignore[attr-defined]  # cleaned again on the values shown
+    form.__dict__.pop("changed_data", None)
+    form._bound_fields_cache.clear()  # type: ignore[attr-defined]
+    form.full_clean()
+    return rebased

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from pmo.accounts.models import OrgUnit, OrgUnitKind, Person, User
@@ -28,7 +28,16 @@ from pmo.portfolio.models import (
     StatusReport,
 )
 from pmo.portfolio.periods import due_period
-from pmo.portfolio.raid import RAID_MODELS, Action, Assumption, Decision, Issue, RaidItem, Risk
+from pmo.portfolio.raid import (
+    RAID_MODELS,
+    Action,
+    Assumption,
+    Decision,
+    Issue,
+    RaidItem,
+    RaidStatus,
+    Risk,
+)
 
 __all__ = [
     "Ending",
@@ -39,6 +48,7 @@ __all__ = [
     "manages_projects",
     "pending_decision_projects",
     "region_names",
+    "remindable_count",
     "reminders_shown",
     "status_center",
     "status_summary",
@@ -86,6 +96,19 @@ def reminders_shown(
         if reminder.project_id not in shown and reminder.period == wanted[reminder.project_id]:
             shown[reminder.project_id] = reminder
     return shown
+
+
+def remindable_count(qs: QuerySet[Project], today: dt.date | None = None) -> int:
+    """How many projects of the status center's ``qs`` the list's "Remind" button would
+    remind: missing their report, with a manager who signs in, not reminded today."""
+    today = today or timezone.localdate()
+    reminded = ReportReminder.objects.filter(project=OuterRef("pk"), day=today)
+    return (
+        qs.filter(Q(missing=True), manager__user__is_active=True)
+        .exclude(Exists(reminded))
+        .order_by()
+        .count()
+    )
 
 
 def status_summary(qs: QuerySet[Project], today: dt.date | None = None) -> dict[str, int]:
@@ -178,14 +201,17 @@ def list_status_reports(project: Project, *, include_drafts: bool = True) -> Que
 
 
 def list_raid_items(project: Project, kind: str) -> QuerySet[RaidItem]:
-    """Risks, issues, actions, decisions or assumptions of a project."""
+    """Risks, issues, actions, decisions or assumptions of a project: the open ones first, by
+    severity (risks, issues) or due date, then the closed ones in the same order, so that an
+    entry closed and reopened comes back where it was."""
     model = RAID_MODELS[kind]
+    closed = Case(When(status=RaidStatus.OPEN, then=Value(0)), default=Value(1))
     qs = model._default_manager.filter(project=project).select_related("owner")
     if model is Risk:
-        return qs.order_by("status", "-score", "id")
+        return qs.order_by(closed, "-score", "id")
     if model is Issue:
-        return qs.order_by("status", "-severity", "-escalation", "id")
-    return qs.order_by("status", "due_date", "id")
+        return qs.order_by(closed, "-severity", "-escalation", "id")
+    return qs.order_by(closed, F("due_date").asc(nulls_last=True), "id")
 
 
 @dataclass(frozen=True)

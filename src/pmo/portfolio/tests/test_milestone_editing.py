@@ -192,3 +192,33 @@ def test_an_ended_project_flags_nothing_overdue(make_project: Any, users: dict[s
     html = _client(users["pm"]).get(f"/projects/{project.code}/").content.decode()
 
     assert "overdue" not in _row(html, m)
+
+
+def test_a_stale_save_takes_the_other_persons_date_in_a_field_left_alone(
+    make_project: Any, users: dict[str, Any]
+) -> None:
+    # given a form opened with no actual date; someone moves the forecast meanwhile
+    m = _milestone(make_project(), forecast_date=dt.date(2026, 11, 5))
+    services.update_milestone(
+        actor=users["member"], milestone=m, data={"forecast_date": dt.date(2026, 12, 1)}, version=1
+    )
+    today = timezone.localdate().isoformat()
+    post = {
+        "version": 1,
+        "forecast_date": "2026-11-05",
+        "actual_date": today,
+        "initial-forecast_date": "2026-11-05",
+        "initial-actual_date": "",
+    }
+
+    # when the stale form, which only set the actual date, is saved
+    response = _client(users["pm"]).post(_url(m), post)
+
+    # then the form shows the new forecast and the typed actual date, with no conflict
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert 'name="forecast_date" value="2026-12-01"' in html
+    assert f'name="actual_date" value="{today}"' in html
+    assert (
+        "<li>Forecast date: 2026-12-01</li>" in html and 'data-testid="saved-meanwhile"' not in html
+    )

@@ -401,3 +401,91 @@ def test_close_is_refused_to_readers_and_checks_its_input(
     )
     issue.refresh_from_db()
     assert (issue.status, issue.version) == ("open", 1)
+
+
+def _opened_with(post: dict[str, Any], opened: dict[str, Any]) -> dict[str, Any]:
+    """A post carrying what the form showed when it was opened (``initial-<field>``)."""
+    return {**post, **{f"initial-{k}": v for k, v in opened.items() if k != "version"}}
+
+
+def test_a_stale_save_keeps_the_other_persons_change_to_a_field_left_alone(
+    make_project: Any, users: dict[str, Any]
+) -> None:
+    # given two tabs opened at version 1; tab A raises the probability 3 -> 5 and saves
+    risk = _risk(make_project())
+    opened = _risk_post(risk)
+    services.update_raid_item(
+        actor=users["member"], item=risk, kind="risks", data={"probability": 5}, version=1
+    )
+    client = _client(users["pm"])
+
+    # when tab B, which changed only the title, saves
+    response = client.post(_url(risk), _opened_with({**opened, "title": "Mine"}, opened))
+
+    # then the form keeps B's title, shows A's probability, and lists no conflict
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert 'value="Mine"' in html
+    assert re.search(r'<option value="5" selected>5</option>', html)
+    assert 'data-testid="saved-meanwhile"' not in html
+    assert re.search(r'data-testid="taken-meanwhile">.*<li>Probability \(1-5\): 5</li>', html, re.S)
+    assert 'name="initial-probability" value="5"' in html
+
+    # and saving the form as shown keeps both changes
+    shown = {
+        **_risk_post(risk, title="Mine", probability=5, version=2),
+        **{f"initial-{k}": v for k, v in _risk_post(risk, probability=5).items() if k != "version"},
+    }
+    assert client.post(_url(risk), shown).status_code == 302
+    risk.refresh_from_db()
+    assert (risk.title, risk.probability, risk.version) == ("Mine", 5, 3)
+
+
+def test_a_stale_save_lists_a_field_both_changed_and_keeps_what_was_typed(
+    make_project: Any, users: dict[str, Any]
+) -> None:
+    risk = _risk(make_project())
+    opened = _risk_post(risk)
+    services.update_raid_item(
+        actor=users["member"], item=risk, kind="risks", data={"impact": 2}, version=1
+    )
+
+    response = _client(users["pm"]).post(_url(risk), _opened_with({**opened, "impact": 5}, opened))
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert re.search(r'<option value="5" selected>5</option>', html)
+    assert re.search(r'data-testid="saved-meanwhile">.*<li>Impact \(1-5\): 2</li>', html, re.S)
+    assert 'name="initial-impact" value="2"' in html
+    assert 'data-testid="taken-meanwhile"' not in html
+
+
+def test_the_edit_form_carries_what_it_was_opened_with(
+    make_project: Any, users: dict[str, Any]
+) -> None:
+    risk = _risk(make_project(), title="Vendor late")
+
+    html = _client(users["pm"]).get(_url(risk)).content.decode()
+
+    assert 'name="initial-title" value="Vendor late"' in html
+    assert 'name="initial-probability" value="3"' in html
+
+
+def test_raid_tables_list_open_entries_first_and_keep_the_order_after_close_and_reopen(
+    make_project: Any,
+) -> None:
+    from pmo.portfolio.selectors import list_raid_items
+
+    project = make_project()
+    _risk(project, title="High", probability=5, impact=5)
+    _risk(project, title="Low", probability=1, impact=1)
+    middle = _risk(project, title="Middle", probability=3, impact=3)
+
+    def titles() -> list[str]:
+        return [r.title for r in list_raid_items(project, "risks")]
+
+    assert titles() == ["High", "Middle", "Low"]
+    Risk.objects.filter(pk=middle.pk).update(status="closed")
+    assert titles() == ["High", "Low", "Middle"]  # a closed entry goes to the bottom
+    Risk.objects.filter(pk=middle.pk).update(status="open")
+    assert titles() == ["High", "Middle", "Low"]  # and reopened, back where it was

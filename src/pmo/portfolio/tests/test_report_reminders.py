@@ -149,7 +149,8 @@ def test_the_list_button_reminds_the_filtered_list_and_the_rows_say_so(
     # given the CORE program's list: T001, T002, T004 owe their report (T003 is in DIGI)
     page = client.get("/?program=CORE").content.decode()
     assert page.count('data-testid="remind-all"') == 1
-    assert "Remind the managers of the 3 projects missing their report" in page
+    # the button counts who it would remind: not T004, whose manager does not sign in
+    assert "Remind the managers of the 2 projects missing their report" in page
     assert 'data-testid="remind-T001"' in page
     assert 'data-testid="remind-T004"' not in page  # no manager who signs in: nobody to remind
 
@@ -170,6 +171,8 @@ def test_the_list_button_reminds_the_filtered_list_and_the_rows_say_so(
     assert f"reminded on {today} by member" in rows["T001"]
     assert 'data-testid="remind-T001"' not in rows["T001"]
     assert "reminded on" not in rows.get("T003", "")
+    # and with nobody left to remind today, the list's button is gone
+    assert 'data-testid="remind-all"' not in html
 
 
 def test_a_row_button_reminds_one_project_and_a_second_click_is_skipped(
@@ -314,9 +317,10 @@ def test_a_dry_run_sends_and_records_nothing(
     call_command("remind-reports", "--dry-run", "--as", "admin", "-v", "2")
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("T001 20") and out[0].endswith(": Zhang Wei")
+    assert "T004: skipped, no manager who signs in" in out
     assert out[-1] == (
-        "dry run, nothing recorded or sent; it would be: "
-        "3 reminders sent; 1 project skipped: no manager who signs in"
+        "dry run, nothing recorded or sent: would send 3 reminders; "
+        "would skip 1 (1 no manager who signs in)"
     )
     assert ReportReminder.objects.count() == 0
     assert not AuditEvent.objects.filter(object_type="portfolio.reportreminder").exists()

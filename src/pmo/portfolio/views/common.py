@@ -14,7 +14,7 @@ from pmo.accounts.models import user_of
 from pmo.core.errors import ConflictError, DomainError, NotFoundError
 from pmo.core.http import posted_version
 from pmo.portfolio.access import get_visible_project
-from pmo.portfolio.forms import add_service_error, changed_meanwhile, stale_message
+from pmo.portfolio.forms import add_service_error, carry_opened, rebase_on_saved, stale_message
 
 
 def _project_or_404(request: HttpRequest, code: str) -> Any:
@@ -27,12 +27,14 @@ def _project_or_404(request: HttpRequest, code: str) -> Any:
 @dataclass
 class Saved:
     """How a version-checked form post ended: ``saved``, or the form to show again with the
-    version to post next, what was saved meanwhile (label, value) and the status code."""
+    version to post next, what was saved meanwhile (label, value) over what its user changed
+    (``meanwhile``) and over what they left (``taken`` into the form), and the status code."""
 
     saved: bool
     version: Any
     status: int = 200
     meanwhile: list[tuple[str, str]] = field(default_factory=list)
+    taken: list[tuple[str, str]] = field(default_factory=list)
 
 
 def save_versioned(
@@ -42,10 +44,13 @@ def save_versioned(
     save: Callable[[int | None], Any],
     reload: Callable[[], models.Model],
 ) -> Saved:
-    """Validate a posted ``form`` and ``save`` it with the posted version. A stale version
-    (someone saved since the form was opened) keeps what was typed, lists what differs from
-    the saved object (``reload``) and hands on its version, so saving again overwrites
-    knowingly (409); another refusal goes on the form's fields (its status)."""
+    """Validate a posted ``form`` and ``save`` it with the posted version. The form carries
+    the values it was opened with: on a stale version (someone saved since the form was
+    opened) the fields its user changed keep what was typed, the others take what is saved
+    now (``reload``), the fields both changed are listed, and the form hands on the saved
+    version, so saving again overwrites knowingly (409); another refusal goes on the form's
+    fields (its status)."""
+    carry_opened(form)
     if request.method != "POST":
         return Saved(False, version)
     version = request.POST.get("version", "")
@@ -58,9 +63,15 @@ def save_versioned(
             add_service_error(form, exc)
             return Saved(False, version, 409)
         current = reload()
-        meanwhile = changed_meanwhile(form, current)
+        rebased = rebase_on_saved(form, current)
         form.add_error(None, stale_message(current))
-        return Saved(False, current.version, 409, meanwhile)  # type: ignore[attr-defined]
+        return Saved(
+            False,
+            current.version,  # type: ignore[attr-defined]
+            409,
+            rebased.conflicts,
+            rebased.taken,
+        )
     except DomainError as exc:
         add_service_error(form, exc)
         return Saved(False, version, exc.status_code)

@@ -71,6 +71,7 @@ def milestone_edit(request: HttpRequest, code: str, milestone_id: int) -> HttpRe
             "form": form,
             "version": result.version,
             "meanwhile": result.meanwhile,
+            "taken": result.taken,
             "can_edit": editable,
             "plan_url": plan_url,
         },

@@ -127,6 +127,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "scope": filters.get("scope") or "",
         "can_create": can_create_project(user),
         "can_remind": user.is_pmo,
+        "remindable": selectors.remindable_count(qs, today) if user.is_pmo else 0,
         "reminders": selectors.reminders_shown(missing, today) if missing else {},
         "summary": selectors.status_summary(summary_qs),
         "chips": _chips(request.GET),

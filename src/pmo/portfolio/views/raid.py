@@ -79,6 +79,7 @@ def _render(
     item: RaidItem | None = None,
     version: Any = None,
     meanwhile: list[tuple[str, str]] | None = None,
+    taken: list[tuple[str, str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     return render(
@@ -92,6 +93,7 @@ def _render(
             "item": item,
             "version": version,
             "meanwhile": meanwhile or [],
+            "taken": taken or [],
             "can_edit": can_edit_project(user_of(request), project),
             "back": _back(project, kind),
         },
@@ -130,9 +132,9 @@ def raid_edit(request: HttpRequest, code: str, kind: str, item_id: int) -> HttpR
     """Change a RAID entry (version-checked); people who may only read the project see it
     read-only (its description, mitigation or resolution are not in the project page's tables).
 
-    A version clash (someone saved it since the form was opened) keeps what was typed, lists
-    what the other save changed, and takes the current version: saving again overwrites
-    knowingly.
+    A version clash (someone saved it since the form was opened) keeps what its user changed,
+    takes what the other save changed in the fields they left, lists the fields both changed,
+    and takes the current version: saving again overwrites knowingly.
     """
     project = _project_or_404(request, code)
     item = _item_or_404(project, kind, item_id)
@@ -166,6 +168,7 @@ def raid_edit(request: HttpRequest, code: str, kind: str, item_id: int) -> HttpR
         item=item,
         version=result.version,
         meanwhile=result.meanwhile,
+        taken=result.taken,
         status=result.status,
     )
 

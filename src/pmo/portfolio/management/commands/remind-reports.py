@@ -11,7 +11,31 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from pmo.core.errors import DomainError
-from pmo.portfolio.services.reminders import projects_by_code, remind_reports
+from pmo.portfolio.services.reminders import (
+    SKIP_REASONS,
+    ReminderResult,
+    projects_by_code,
+    remind_reports,
+)
+
+#: Why a project was skipped, as the command says it (the operator's console is English).
+WHY = {
+    "reminded_today": "reminded today already",
+    "no_manager": "no manager who signs in",
+    "not_missing": "report not missing",
+}
+
+
+def _dry_run(result: ReminderResult) -> str:
+    """What a dry run would have done: "would send 3 reminders; would skip 1 (1 ...)"."""
+    n = len(result.sent)
+    line = f"dry run, nothing recorded or sent: would send {n} reminder{'s' if n != 1 else ''}"
+    if result.skipped:
+        reasons = ", ".join(
+            f"{k} {WHY[reason]}" for reason in SKIP_REASONS if (k := result.skipped_by(reason))
+        )
+        line += f"; would skip {len(result.skipped)} ({reasons})"
+    return line
 
 
 class Command(BaseCommand):
@@ -58,9 +82,8 @@ class Command(BaseCommand):
                 manager = reminder.manager.name if reminder.manager else ""
                 self.stdout.write(f"{reminder.project.code} {reminder.period}: {manager}")
             for skipped in result.skipped:
-                self.stdout.write(f"{skipped.project.code}: skipped ({skipped.reason})")
-        prefix = "dry run, nothing recorded or sent; it would be: " if options["dry_run"] else ""
-        self.stdout.write(prefix + result.message())
+                self.stdout.write(f"{skipped.project.code}: skipped, {WHY[skipped.reason]}")
+        self.stdout.write(_dry_run(result) if options["dry_run"] else result.message())
 
     def _actor(self, username: str) -> Any:
         if not username:
