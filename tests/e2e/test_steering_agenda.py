@@ -123,3 +123,40 @@ def test_the_pmo_prepares_the_agenda_in_sections_and_edits_it(
     expect(flash).to_have_text("Minutes saved.")
     expect(flash).to_be_in_viewport()
     expect(page.locator("#minutes textarea")).to_have_value("Agreed: two more testers for AG2.")
+
+
+def test_the_agenda_reads_on_a_phone_without_a_sideways_scroll(
+    page: Any, sign_in: Any, users: Any, make_project: Any
+) -> None:
+    meeting, _review = _week(users, make_project)
+    sign_in("member")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/steering-meetings/{meeting.pk}/")
+    # nothing of the agenda needs a sideways scroll: the item and the buttons fit the screen
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('#agenda, #agenda .table-wrap')]
+            .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.className)"""
+    )
+    assert wide == []
+    line = page.locator('tr[data-kind="report_decision"]')
+    for part in ("td.item", "td.actions", 'button[value^="remove:"]'):
+        box = line.locator(part).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, (part, box)
+    # the item reads in full width under the number and topic, the buttons under it
+    item, actions = (
+        line.locator("td.item").bounding_box(),
+        line.locator("td.actions").bounding_box(),
+    )
+    assert item is not None and actions is not None
+    assert item["width"] > 300 and actions["y"] >= item["y"] + item["height"] - 1
+    expect(line.locator("td.item")).to_contain_text("Approve two more testers")
+    # and the buttons work there
+    line.locator('button[value^="up:"]').click()
+    expect(page.locator(".flash.success")).to_have_text("Line 3 is now line 2.")
+    # on a desktop the agenda is still a table with its header row
+    page.set_viewport_size({"width": 1280, "height": 900})
+    table = page.locator('[data-section="decide"] table.agenda')
+    assert table.evaluate("e => getComputedStyle(e).display") == "table"
+    expect(table.locator("tr.head th")).to_have_text(
+        ["#", "Topic", "Project", "Item", "Due", "Edit"]
+    )

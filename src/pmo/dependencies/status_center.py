@@ -117,17 +117,30 @@ def agenda_codes(keys: list[str]) -> dict[str, str]:
     }
 
 
+def agenda_urls(keys: list[str]) -> dict[str, str]:
+    """The pages of the change requests of agenda lines (``change_request:<pk>``) by key, no
+    query (the steering page links only the lines whose request :func:`agenda_labels` found)."""
+    from django.urls import reverse
+
+    return {
+        k: reverse("dependencies:change_detail", args=[int(k)])
+        for k in keys
+        if k.isascii() and k.isdigit()
+    }
+
+
 def register() -> None:
     """Called once from ``DependenciesConfig.ready()``."""
     if annotate in registry.annotators:
         return
     registry.annotators.append(annotate)
-    from pmo.governance.reviews import AGENDA_CODES, AGENDA_LABELS
+    from pmo.governance.reviews import AGENDA_CODES, AGENDA_LABELS, AGENDA_URLS
     from pmo.governance.steering import AGENDA_SOURCES
 
     AGENDA_SOURCES.append(agenda)
     AGENDA_LABELS[AGENDA_REF] = agenda_labels
     AGENDA_CODES[AGENDA_REF] = agenda_codes
+    AGENDA_URLS[AGENDA_REF] = agenda_urls
     registry.flags["dependency_trouble"] = Flag(
         "dependency_trouble", _("Broken or at-risk dependency"), lambda: Q(dependency_trouble=True)
     )

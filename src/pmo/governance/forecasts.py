@@ -7,6 +7,7 @@ gate, its due date and open-condition count (part of the services;
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from pmo.governance.models import (
@@ -24,10 +25,12 @@ from pmo.governance.models import (
 from pmo.portfolio.models import Milestone, Phase, Project
 
 __all__ = [
+    "MilestoneTie",
     "follow_forecast_finish",
     "follow_milestone",
     "forecast_gates",
     "milestone_dates",
+    "milestone_ties",
     "plan_gates",
     "refresh_next_gate",
 ]
@@ -136,9 +139,21 @@ def _key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def milestone_dates(template_id: int, project_id: int, after: int) -> dict[int, dt.date]:
-    """Gate order → the date of the milestone the gate is decided on, for the template's gates
-    after order ``after`` that name one (ADR 0002, "Gates tied to milestones").
+@dataclass(frozen=True)
+class MilestoneTie:
+    """What a gate that names a milestone finds in one project (:func:`milestone_ties`)."""
+
+    found: bool
+    """A milestone of the project bears the name (in English or Chinese)."""
+    date: dt.date | None
+    """The latest of their dates (actual once reached, else forecast); ``None``: no date, the
+    gate is not tied for this project."""
+
+
+def milestone_ties(template_id: int, project_id: int, after: int = 0) -> dict[int, MilestoneTie]:
+    """Gate order → what the gate's milestone is in the project, for the template's gates
+    after order ``after`` that name one (ADR 0002, "Gates tied to milestones"). The one rule
+    of matching, for the forecasts and for the pages that say which milestone a gate follows.
 
     A gate names its milestone in English and/or Chinese; a project milestone matches when its
     name or Chinese name is either, ignoring case and spaces. Its date is the actual date once
@@ -153,19 +168,28 @@ def milestone_dates(template_id: int, project_id: int, after: int) -> dict[int, 
     ]
     if not links:
         return {}
-    milestones: list[tuple[set[str], dt.date]] = []
-    for name, name_zh, forecast, actual in Milestone.objects.filter(
-        project_id=project_id
-    ).values_list("name", "name_zh", "forecast_date", "actual_date"):
-        when = actual or forecast
-        if when is not None:
-            milestones.append(({_key(name), _key(name_zh)} - {""}, when))
-    tied: dict[int, dt.date] = {}
+    milestones = [
+        ({_key(name), _key(name_zh)} - {""}, actual or forecast)
+        for name, name_zh, forecast, actual in Milestone.objects.filter(
+            project_id=project_id
+        ).values_list("name", "name_zh", "forecast_date", "actual_date")
+    ]
+    ties: dict[int, MilestoneTie] = {}
     for order, names in links:
-        dates = [when for keys, when in milestones if keys & names]
-        if dates:
-            tied[order] = max(dates)
-    return tied
+        matches = [when for keys, when in milestones if keys & names]
+        dates = [when for when in matches if when is not None]
+        ties[order] = MilestoneTie(found=bool(matches), date=max(dates) if dates else None)
+    return ties
+
+
+def milestone_dates(template_id: int, project_id: int, after: int) -> dict[int, dt.date]:
+    """Gate order → the date of the milestone the gate is decided on, for the template's gates
+    after order ``after`` tied to a dated milestone of the project (:func:`milestone_ties`)."""
+    return {
+        order: tie.date
+        for order, tie in milestone_ties(template_id, project_id, after).items()
+        if tie.date is not None
+    }
 
 
 def follow_forecast_finish(project: Project) -> None:

@@ -18,6 +18,7 @@ from pmo.governance.reviews import GateDecision, GateReview, Outcome
 __all__ = [
     "AGENDA_CODES",
     "AGENDA_LABELS",
+    "AGENDA_URLS",
     "REPORT_REF",
     "SECTION_OF_KIND",
     "AgendaItem",
@@ -28,6 +29,7 @@ __all__ = [
     "OutcomeKind",
     "SteeringMeeting",
     "ref_codes",
+    "ref_urls",
     "render_refs",
 ]
 
@@ -108,6 +110,12 @@ AGENDA_LABELS: dict[str, Callable[[list[str]], dict[str, str]]] = {}
 AGENDA_CODES: dict[str, Callable[[list[str]], dict[str, str]]] = {}
 
 
+#: ``{prefix: urls}``: higher apps may also give the page of what a reference points at
+#: (``urls(["12"]) -> {"12": "/change-requests/12/"}``, no query: only lines whose text
+#: :data:`AGENDA_LABELS` found are linked), which the agenda page links the line to.
+AGENDA_URLS: dict[str, Callable[[list[str]], dict[str, str]]] = {}
+
+
 def _by_prefix(
     refs: list[str], registry: dict[str, Callable[[list[str]], dict[str, str]]]
 ) -> dict[str, str]:
@@ -127,6 +135,12 @@ def ref_codes(refs: list[str]) -> dict[str, str]:
     """The codes of agenda references (``change_request:12`` -> ``CR-00012``) whose app gives
     them (:data:`AGENDA_CODES`), one call per app; the others are left out."""
     return _by_prefix(refs, AGENDA_CODES)
+
+
+def ref_urls(refs: list[str]) -> dict[str, str]:
+    """The pages of agenda references (``change_request:12`` -> its page) whose app gives
+    them (:data:`AGENDA_URLS`); the others are left out."""
+    return _by_prefix(refs, AGENDA_URLS)
 
 
 def render_refs(refs: list[str]) -> dict[str, str]:
@@ -198,6 +212,9 @@ class AgendaItem(models.Model):
     # What :func:`pmo.governance.selectors.list_agenda` looked up for a whole agenda at once
     # (a page of lines costs no query per line); a line read on its own looks them up itself.
     decided_since: GateDecision | None
+    ref_url: str | None
+    """The page of what a line of a higher app is about (:data:`AGENDA_URLS`), when its
+    thing is still there."""
     ref_text: str | None
     ref_code: str | None
     review_id: int | None

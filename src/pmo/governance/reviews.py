@@ -245,6 +245,7 @@ class GateCondition(VersionedModel):
 from pmo.governance.meetings import (  # noqa: E402  (models of this app, split for size)
     AGENDA_CODES,
     AGENDA_LABELS,
+    AGENDA_URLS,
     AgendaItem,
     AgendaKind,
     EndedAs,
@@ -252,12 +253,14 @@ from pmo.governance.meetings import (  # noqa: E402  (models of this app, split 
     OutcomeKind,
     SteeringMeeting,
     ref_codes,
+    ref_urls,
     render_refs,
 )
 
 __all__ = [
     "AGENDA_CODES",
     "AGENDA_LABELS",
+    "AGENDA_URLS",
     "AgendaItem",
     "AgendaKind",
     "ConditionStatus",
@@ -274,5 +277,6 @@ __all__ = [
     "SteeringMeeting",
     "deliverable_upload_to",
     "ref_codes",
+    "ref_urls",
     "render_refs",
 ]

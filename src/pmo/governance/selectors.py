@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from pmo.accounts.models import User
+from pmo.governance.forecasts import MilestoneTie, milestone_ties
 from pmo.governance.models import (
     ConditionStatus,
     DeliverableLink,
@@ -178,6 +179,11 @@ class PhaseRow:
     """The lifecycle was stopped before this phase: it and its gate will not happen."""
     stopped_gate: bool = False
     """This row's gate is the one the lifecycle was stopped at."""
+    milestone: MilestoneTie | None = None
+    """What the milestone the gate is decided on is in this project (``None``: the gate names
+    none): the page says the gate follows it only when the project has it, dated."""
+    review_day: dt.date | None = None
+    """The date of the gate's requested review: the gate keeps it, not its milestone's."""
 
 
 @dataclass(frozen=True)
@@ -243,6 +249,16 @@ def phase_rows(lifecycle: ProjectLifecycle, today: dt.date | None = None) -> lis
         days[entry.phase_id] = days.get(entry.phase_id, 0) + max(0, (end - entry.entered_on).days)
     stopped = lifecycle.state == LifecycleState.STOPPED
     current_order = order_of.get(lifecycle.current_phase_id, 0)
+    ties = milestone_ties(lifecycle.template_id, lifecycle.project_id)
+    reviews: dict[int, dt.date] = {}
+    if ties:
+        reviews = {
+            order: day
+            for order, day in GateReview.objects.filter(
+                lifecycle=lifecycle, state=ReviewState.REQUESTED
+            ).values_list("gate__order", "scheduled_for")
+            if day is not None
+        }
     return [
         PhaseRow(
             phase=p,
@@ -252,6 +268,8 @@ def phase_rows(lifecycle: ProjectLifecycle, today: dt.date | None = None) -> lis
             visited=p.pk in days or p.pk == lifecycle.current_phase_id,
             not_applicable=stopped and p.order > current_order,
             stopped_gate=stopped and p.order == current_order + 1,
+            milestone=ties.get(p.order),
+            review_day=reviews.get(p.order),
         )
         for p in phases
     ]

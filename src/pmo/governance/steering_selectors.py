@@ -22,7 +22,7 @@ from pmo.governance.models import (
     ReviewState,
     SteeringMeeting,
 )
-from pmo.governance.reviews import AgendaKind, GateDecision, ref_codes, render_refs
+from pmo.governance.reviews import AgendaKind, GateDecision, ref_codes, ref_urls, render_refs
 
 __all__ = [
     "AgendaPage",
@@ -184,11 +184,13 @@ def _readable(items: list[AgendaItem]) -> list[AgendaItem]:
         if decided is not None or (review is not None and review.state == ReviewState.REQUESTED):
             item.review_id = review.pk  # type: ignore[union-attr]
     refs = [i.ref for i in items if i.ref]
-    texts, codes = render_refs(refs), ref_codes(refs)
+    texts, codes, urls = render_refs(refs), ref_codes(refs), ref_urls(refs)
     for item in items:
+        item.ref_url = None
         if item.ref:
             item.ref_text = texts.get(item.ref)
             item.ref_code = codes.get(item.ref)
+            item.ref_url = urls.get(item.ref) if item.ref_text else None
     return items
 
 

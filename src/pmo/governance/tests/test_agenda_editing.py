@@ -15,7 +15,7 @@ import pytest
 from pmo.accounts.services import create_token
 from pmo.audit.models import AuditEvent
 from pmo.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
-from pmo.governance import services, steering, steering_edit
+from pmo.governance import reviews, services, steering, steering_edit
 from pmo.governance.ended import ProjectEndedError
 from pmo.governance.models import AgendaItem, SteeringMeeting
 from pmo.governance.reviews import AgendaKind
@@ -126,7 +126,7 @@ def test_decisions_asked_in_the_latest_report_of_the_window_become_lines(
         f'<a href="/projects/ASK1/reports/{report.pk}/" data-testid="line-link">'
         f"Approve two more testers (status report {period})</a>"
     ) in page
-    assert "<td>Decision asked in a status report</td>" in page
+    assert '<td class="topic">Decision asked in a status report</td>' in page
     # a meeting planned further ahead than its window still reads the latest reports
     later = _meeting(users, TODAY + dt.timedelta(days=60), window=14)
     assert later.agenda.filter(kind="report_decision").count() == 2
@@ -207,7 +207,9 @@ def test_the_agenda_reads_in_sections_with_stable_numbers(client, users, governe
         ("info", "For information", "1 line"),
     ]
     assert '<details class="agenda-section" data-section="info">' in page  # not open
-    numbers = [int(n) for n in re.findall(r'<tr data-kind="\w+"[^>]*><td>(\d+)</td>', page)]
+    numbers = [
+        int(n) for n in re.findall(r'<tr data-kind="\w+"[^>]*><td class="num">(\d+)</td>', page)
+    ]
     assert numbers == [1, 2, 3, 4, 5, 6]
     # a reader who is not the PMO gets no editing controls
     assert 'name="line"' not in page and 'id="add-line"' not in page
@@ -469,7 +471,7 @@ def test_the_page_edits_the_agenda_and_confirms_every_meeting_edit(
     )
     page = added.content.decode()
     assert "Line added to the agenda." in page
-    assert '<tr data-kind="other" data-code="SEC3" data-by-hand><td>4</td>' in page
+    assert '<tr data-kind="other" data-code="SEC3" data-by-hand><td class="num">4</td>' in page
     # a refused line keeps what was typed and says why at the field
     refused = client.post(
         url,
@@ -637,3 +639,31 @@ def test_garbled_agenda_forms_never_fail_with_a_server_error(client, users, gove
     assert list(meeting.agenda.filter(by_hand=True).values_list("title", flat=True)) == [
         "10000000000000000000000000"
     ]
+
+
+def test_a_line_of_a_higher_app_links_to_the_page_it_registers(
+    client, users, governed, monkeypatch
+):
+    project = governed()
+    meeting = steering.create_meeting(
+        actor=users["admin"],
+        data={"title": "SC", "date": dt.date.today() + dt.timedelta(days=3), "window_days": 7},
+    )
+    for n, ref in enumerate(("change_request:5", "change_request:6")):
+        AgendaItem.objects.create(
+            meeting=meeting,
+            order=90 + n,
+            kind=AgendaKind.OTHER,
+            project=project,
+            title="t",
+            ref=ref,
+        )
+    # request 6 is gone: its line reads its stored title and leads nowhere
+    monkeypatch.setitem(reviews.AGENDA_LABELS, "change_request", lambda keys: {"5": "CR text"})
+    monkeypatch.setitem(
+        reviews.AGENDA_URLS, "change_request", lambda keys: {k: f"/cr/{k}/" for k in keys}
+    )
+    client.force_login(users["admin"])
+    page = client.get(f"/steering-meetings/{meeting.pk}/").content.decode()
+    assert '<a href="/cr/5/" data-testid="line-link">CR text</a>' in page
+    assert "/cr/6/" not in page

@@ -246,7 +246,7 @@ def test_the_meeting_api_reads_like_the_list_and_numbers_lines_as_the_page(
     client.force_login(users["admin"])
     page = client.get(f"/steering-meetings/{meeting.pk}/").content.decode()
     assert '<tr data-kind="change_request" data-code="API2">' in page
-    assert "<td>Change request</td>" in page
+    assert '<td class="topic">Change request</td>' in page
 
 
 def test_the_lifecycle_panel_of_a_stopped_project_says_where_it_stopped(client, users, governed):

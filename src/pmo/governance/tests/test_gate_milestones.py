@@ -7,6 +7,8 @@ Started on 2026-01-05: planned G1 02-04, G2 03-21, G3 04-20, G4 10-17, G5 11-16.
 
 import datetime as dt
 import json
+import re
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -399,3 +401,69 @@ def test_the_migration_ties_the_built_ins_and_moves_running_projects_gates(users
         assert forecasts(reviewed)["G4"] == dt.date(2026, 8, 29)
     finally:
         _migrate()
+
+
+# --- what the lifecycle page says beside a tied gate (eighteenth session's audit) ------------
+
+
+def _notes(client: Any, project: Any) -> dict[str, str]:
+    """Gate code → the note beside its forecast on the lifecycle page."""
+    page = client.get(f"/projects/{project.code}/lifecycle/").content.decode()
+    notes = {}
+    for row in re.findall(r"<tr data-phase=.*?</tr>", page, re.S):
+        gate = re.search(r"◆ (G\d)", row)
+        note = re.search(r'data-testid="gate-milestone">(.*?)</span>', row, re.S)
+        if gate and note:
+            notes[gate.group(1)] = note.group(1)
+    return notes
+
+
+def test_a_gate_whose_milestone_the_project_lacks_says_so_instead_of_following_it(
+    client, users, on_rnd
+):
+    # an R&D project with neither "Design approved" nor "Go-live" milestone
+    project = on_rnd()
+    client.force_login(users["admin"])
+    notes = _notes(client, project)
+    assert notes == {
+        "G3": "no milestone named Design approved in this project",
+        "G4": "no milestone named Go-live in this project",
+    }
+    # a milestone of that name without a date ties nothing either
+    Milestone.objects.create(project=project, name="go-live")
+    assert _notes(client, project)["G4"] == "milestone Go-live has no date"
+    # once it has one, the gate follows it (the forecast's rule: any case, either name)
+    Milestone.objects.create(
+        project=project, name="x", name_zh="设计评审通过", forecast_date=dt.date(2026, 4, 1)
+    )
+    Milestone.objects.filter(project=project, name="go-live").update(
+        forecast_date=dt.date(2026, 9, 1)
+    )
+    services.follow_forecast_finish(project)
+    assert _notes(client, project) == {
+        "G3": "follows milestone Design approved",
+        "G4": "follows milestone Go-live",
+    }
+
+
+def test_a_requested_review_says_its_date_beside_the_milestone_s(client, users, on_rnd):
+    project = in_development(users, on_rnd())
+    plan = plan_services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    services.request_review(actor=users["pm"], project=project, scheduled_for=dt.date(2026, 11, 20))
+    uat = plan.tasks.get(uid=1)
+    plan_services.update_task(
+        actor=users["pm"], task=uat, data={"duration": 18 * DAY}, version=uat.version
+    )
+    moved = go_live(project).forecast_date
+    assert moved != dt.date(2026, 11, 20)
+    client.force_login(users["pm"])
+    note = _notes(client, project)["G4"]
+    assert note == f"review requested for 2026-11-20; milestone Go-live: {moved.isoformat()}"
+
+
+def test_a_gate_capped_by_the_finish_gives_the_milestone_s_date(client, users, on_rnd):
+    project = in_development(users, on_rnd(forecast_finish=dt.date(2026, 12, 31)))
+    Milestone.objects.create(project=project, name="Go-live", forecast_date=dt.date(2027, 2, 1))
+    services.follow_forecast_finish(project)
+    client.force_login(users["pm"])
+    assert _notes(client, project)["G4"] == "milestone Go-live: 2027-02-01"

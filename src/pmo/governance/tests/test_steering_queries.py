@@ -82,7 +82,7 @@ def test_a_long_agenda_shows_the_first_lines_of_each_topic(client, users, govern
         if seen[kind] <= 3:
             expected.append(number)
     assert [
-        int(n) for n in re.findall(r'<tr data-kind="\w+"[^>]*><td>(\d+)</td>', page)
+        int(n) for n in re.findall(r'<tr data-kind="\w+"[^>]*><td class="num">(\d+)</td>', page)
     ] == expected
     whole = client.get(f"/steering-meetings/{meeting.pk}/?all=1").content.decode()
     assert whole.count('data-kind="gate"') == gates
