@@ -5,6 +5,7 @@ China region, else Monday to Friday."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import numpy as np
@@ -41,6 +42,25 @@ CALENDAR_YEARS_BACK, CALENDAR_YEARS_AHEAD = 10, 20
 """The span of the working-day calendars built for an analysis, around today."""
 
 
+@functools.lru_cache(maxsize=64)
+def _working_days(calendar: EngineCalendar, first: dt.date, last: dt.date) -> Any:
+    """The working days of ``calendar`` in ``[first, last]``, read-only. Built day by day (a
+    holiday source answers one day at a time: ~10,000 calls for the register's span, about
+    half of its page's time), so kept across requests: a calendar is a frozen value, and one
+    whose days or exceptions change is another key."""
+    span = (last - first).days + 1
+    days = np.array(
+        [
+            first + dt.timedelta(days=k)
+            for k in range(span)
+            if calendar.day_hours(first + dt.timedelta(days=k))
+        ],
+        dtype="datetime64[D]",
+    )
+    days.flags.writeable = False
+    return days
+
+
 class WorkDays:
     """The working days of one calendar between ``first`` and ``last`` as a sorted array, so
     counting and shifting are two ``searchsorted`` calls (holidays and make-up working
@@ -52,15 +72,7 @@ class WorkDays:
         self.first, self.last = first, last
         self.days = np.empty(0, dtype="datetime64[D]")
         if calendar is not None:
-            span = (last - first).days + 1
-            self.days = np.array(
-                [
-                    first + dt.timedelta(days=k)
-                    for k in range(span)
-                    if calendar.day_hours(first + dt.timedelta(days=k))
-                ],
-                dtype="datetime64[D]",
-            )
+            self.days = _working_days(calendar, first, last)
 
     def _inside(self, day: dt.date) -> bool:
         return self.calendar is not None and self.first <= day <= self.last
