@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from pmo.accounts.services import create_token
-from pmo.governance import ended, reviews, services, steering
+from pmo.governance import ended, reviews, services, steering, steering_agenda
 from pmo.governance.models import AgendaItem, ProjectGate
 from pmo.governance.reviews import AgendaKind
 from pmo.governance.tests.conftest import START, pass_gate, tick_all
@@ -211,7 +211,7 @@ def test_the_meeting_api_reads_like_the_list_and_numbers_lines_as_the_page(
             )
         ]
 
-    monkeypatch.setattr(steering, "AGENDA_SOURCES", [source])
+    monkeypatch.setattr(steering_agenda, "AGENDA_SOURCES", [source])
     monkeypatch.setitem(reviews.AGENDA_LABELS, "change_request", lambda keys: {"5": "CR text"})
     monkeypatch.setitem(reviews.AGENDA_CODES, "change_request", lambda keys: {"5": "CR-00005"})
     meeting = _meeting(users, TODAY + dt.timedelta(days=3))

@@ -15,7 +15,7 @@ from django.utils import timezone
 from pmo.accounts.services import create_token
 from pmo.audit.models import AuditEvent
 from pmo.core.errors import ConflictError
-from pmo.governance import services, steering
+from pmo.governance import services, steering, steering_agenda
 from pmo.governance.ended import ProjectEndedError
 from pmo.governance.models import (
     AgendaItem,
@@ -290,7 +290,7 @@ def test_the_agenda_leaves_ended_projects_out_but_for_what_is_still_due(
             for p in (running, closed)
         ]
 
-    monkeypatch.setattr(steering, "AGENDA_SOURCES", [source])
+    monkeypatch.setattr(steering_agenda, "AGENDA_SOURCES", [source])
     # when a meeting a year ahead is planned (every gate is due by then)
     meeting = steering.create_meeting(
         actor=users["admin"],
