@@ -184,6 +184,20 @@ class MilestoneDatesForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class MilestoneForm(MilestoneDatesForm):
+    """A new milestone, as the API's create body has it: names, dates and the key flag (the
+    service checks the dates as it does for the API)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    name_zh = forms.CharField(label=_("Chinese name"), max_length=200, required=False)
+    baseline_date = DateField(label=_("Baseline date"), required=False)
+    forecast_date = DateField(
+        label=_("Forecast date"), required=False, help_text=_("Empty: the baseline date.")
+    )
+    is_key = forms.BooleanField(label=_("Key milestone"), required=False)
+    field_order = ["name", "name_zh", "baseline_date", "forecast_date", "actual_date", "is_key"]
+
+
 def add_service_error(form: forms.BaseForm, exc: DomainError) -> None:
     """Put a service's refusal on the form: each named field's error at that field, anything
     else above the fields."""

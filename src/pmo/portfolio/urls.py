@@ -28,6 +28,7 @@ urlpatterns = [
         views.raid_status,
         name="raid_status",
     ),
+    path("projects/<str:code>/milestones/new/", views.milestone_create, name="milestone_create"),
     path(
         "projects/<str:code>/milestones/<int:milestone_id>/",
         views.milestone_edit,

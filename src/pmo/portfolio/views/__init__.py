@@ -1,6 +1,6 @@
 """Web pages of the status center. Thin: read via selectors, write via services."""
 
-from pmo.portfolio.views.milestones import milestone_edit
+from pmo.portfolio.views.milestones import milestone_create, milestone_edit
 from pmo.portfolio.views.projects import (
     project_detail,
     project_export,
@@ -16,6 +16,7 @@ from pmo.portfolio.views.reports import (
 )
 
 __all__ = [
+    "milestone_create",
     "milestone_edit",
     "project_detail",
     "project_export",

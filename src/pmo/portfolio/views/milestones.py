@@ -1,4 +1,5 @@
-"""A milestone's forecast and actual dates, kept by the project manager on the project page.
+"""A project's milestones added, and their forecast and actual dates kept, by the project manager
+on the project page.
 
 Milestones a project's plan drives take their dates from the plan (scheduling writes them at
 every recompute): their page shows the dates read-only with a link to the plan, and the
@@ -16,15 +17,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pmo.accounts.models import user_of
+from pmo.core.errors import DomainError
 from pmo.portfolio import services
 from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.forms import (
     MilestoneDatesForm,
+    MilestoneForm,
+    add_service_error,
 )
 from pmo.portfolio.models import Milestone, Project
 from pmo.portfolio.views.common import _project_or_404, save_versioned
 
-__all__ = ["milestone_edit"]
+__all__ = ["milestone_create", "milestone_edit"]
 
 
 def _milestone_or_404(project: Project, milestone_id: int) -> Milestone:
@@ -32,6 +36,52 @@ def _milestone_or_404(project: Project, milestone_id: int) -> Milestone:
     if milestone is None:
         raise Http404("no such milestone in this project")
     return milestone
+
+
+def _back(project: Project) -> str:
+    return reverse("portfolio:project_detail", args=[project.code]) + "#milestones"
+
+
+@login_required
+def milestone_create(request: HttpRequest, code: str) -> HttpResponse:
+    """Add a milestone (through the API's service, so with its checks). A project whose plan
+    drives some milestones may still have milestones of its own: the form says the plan's are
+    added in the plan, and links to it."""
+    project = _project_or_404(request, code)
+    user = user_of(request)
+    if not can_edit_project(user, project):
+        if request.method == "POST":
+            raise PermissionDenied(_("You may read this project but not change it."))
+        messages.error(request, _("You may read this project but not change it."))
+        return redirect("portfolio:project_detail", code=project.code)
+    form = MilestoneForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.create_milestone(actor=user, project=project, data=dict(form.cleaned_data))
+            except DomainError as exc:
+                add_service_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(_back(project))
+        else:
+            status = 422
+    plan_urls = services.driven_milestones(project).values()
+    return render(
+        request,
+        "portfolio/milestone_form.html",
+        {
+            "project": project,
+            "milestone": None,
+            "form": form,
+            "can_edit": True,
+            "plan_url": None,
+            "project_plan_url": next(iter(plan_urls), None),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -61,7 +111,7 @@ def milestone_edit(request: HttpRequest, code: str, milestone_id: int) -> HttpRe
     )
     if result.saved:
         messages.success(request, _("Saved."))
-        return redirect(reverse("portfolio:project_detail", args=[project.code]) + "#milestones")
+        return redirect(_back(project))
     return render(
         request,
         "portfolio/milestone_form.html",
