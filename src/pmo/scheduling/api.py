@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, DateTime, Pages, PlanTime, Version
+from pmo.core.api import Body, Date, DateTime, Pages, PlanTime, Version
 from pmo.core.errors import NotFoundError
 from pmo.portfolio.access import get_visible_project
 from pmo.resources.selectors import get_scenario
@@ -142,6 +142,15 @@ class LinkOut(Schema):
     lag_percent: int | None = None
 
 
+class StatusDateIn(Body):
+    status_date: Date | None = Field(
+        description="the day up to which progress is recorded (stored at 00:00: work not done "
+        "is scheduled from that day on); may be after today, not more than 10 years after "
+        "the plan's finish; null clears it"
+    )
+    version: Version = Field(description="the plan's version; a stale one gets 409")
+
+
 class BaselineIn(Body):
     number: int = Field(0, ge=0, le=10)
     name: str = Field("", max_length=100)
@@ -259,6 +268,24 @@ def update_task(request: HttpRequest, code: str, uid: int, payload: TaskPatch): 
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     moved = services.update_task(actor=user_of(request), task=task, data=data, version=version)
+    return _reschedule(plan, moved)
+
+
+@router.put(
+    "/projects/{code}/plan/status-date",
+    response=RescheduleOut,
+    summary="Set or clear the plan's status date (version-checked) and reschedule; returns "
+    "what moved",
+)
+def put_status_date(request: HttpRequest, code: str, payload: StatusDateIn):  # type: ignore[no-untyped-def]
+    plan = _plan(request, code)
+    day = payload.status_date
+    moved = services.set_status_date(
+        actor=user_of(request),
+        plan=plan,
+        status_date=None if day is None else dt.datetime.combine(day, dt.time.min),
+        version=payload.version,
+    )
     return _reschedule(plan, moved)
 
 

@@ -7,6 +7,11 @@ app_name = "scheduling"
 urlpatterns = [
     path("projects/<str:code>/plan/", views.plan_detail, name="plan_detail"),
     path("projects/<str:code>/plan/tasks/<int:uid>/", views.task_update, name="task_update"),
+    path(
+        "projects/<str:code>/plan/status-date/",
+        views.status_date_update,
+        name="status_date_update",
+    ),
     path("projects/<str:code>/plan/links/", views.link_update, name="link_update"),
     path("projects/<str:code>/plan/baselines/", views.baseline_create, name="baseline_create"),
     path(

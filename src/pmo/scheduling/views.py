@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
 from pmo.core.dates import FIRST_DATE, LAST_DATE
-from pmo.core.errors import ConflictError, DomainError, NotFoundError
+from pmo.core.errors import ConflictError, DomainError, FieldError, NotFoundError
 from pmo.core.http import posted_version
 from pmo.core.models import as_id
 from pmo.portfolio.access import can_edit_project, get_visible_project, visible_projects
@@ -72,6 +73,7 @@ def _context(
     error: str = "",
     queued: bool = False,
     edit: tuple[int, RowInputs] | None = None,
+    status_edit: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     zoom = request.GET.get("zoom") or request.POST.get("zoom") or "week"
     zoom = zoom if zoom in gantt.ZOOMS else "week"
@@ -99,6 +101,7 @@ def _context(
             rows=rows[:MAX_ROWS],
             table=_table(rows[:MAX_ROWS], can_edit, edit),
             status_date=from_db(plan.status_date),
+            status_edit=status_edit,
             inputs=INPUTS,
             first_date=FIRST_DATE,
             last_date=LAST_DATE,
@@ -200,6 +203,53 @@ def task_update(request: HttpRequest, code: str, uid: int) -> HttpResponse:
         )
 
     return _edit(request, code, action, row=uid)
+
+
+@login_required
+@require_POST
+def status_date_update(request: HttpRequest, code: str) -> HttpResponse:
+    """Set (``status_date``, a date: work not done is scheduled from that day on) or clear
+    (``clear``) the plan's status date and reschedule; shows what moved, or the error at the
+    input with what was typed (a stale version: the form then carries the current one)."""
+    project, plan = _plan_or_404(request, code)
+    clear = bool(request.POST.get("clear"))
+    typed = request.POST.get("status_date", "").strip()
+    try:
+        version = posted_version(request)
+        if clear:
+            day = None
+        elif not typed:
+            raise FieldError("status_date", _("Enter a date, or clear the status date."))
+        else:
+            try:
+                day = dt.datetime.combine(dt.date.fromisoformat(typed), dt.time.min)
+            except ValueError:
+                raise FieldError("status_date", _("Enter a valid date.")) from None
+        moved = services.set_status_date(
+            actor=user_of(request), plan=plan, status_date=day, version=version
+        )
+    except DomainError as exc:
+        plan.refresh_from_db()  # a stale form gets the current version: Set again overwrites
+        if not can_edit_project(user_of(request), project):
+            context = _context(request, project, plan, error=exc.message)
+            return _render(request, context, status=exc.status_code)
+        message = exc.message
+        if isinstance(exc, FieldError) and exc.field == "status_date":
+            label = _("Status date")
+            message = _("%(field)s: %(message)s") % {
+                "field": label,
+                "message": exc.errors[0]["message"],
+            }
+        edit = {"value": typed, "message": message, "field": getattr(exc, "field", "")}
+        context = _context(request, project, plan, status_edit=edit)
+        return _render(request, context, status=exc.status_code)
+    if not request.htmx:  # type: ignore[attr-defined]
+        messages.success(request, _("Rescheduled."))
+    project = _project_or_404(request, code)  # its forecast moved with the plan
+    context = _context(
+        request, project, selectors.get_plan(project), moved=moved or [], queued=moved is None
+    )
+    return _render(request, context)
 
 
 @login_required

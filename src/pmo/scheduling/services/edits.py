@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
+from pmo.core.dates import date_out_of_range
 from pmo.core.errors import FieldError, NotFoundError
 from pmo.portfolio.access import require_edit
 from pmo.scheduling.adapters import ScheduleError
+from pmo.scheduling.adapters.calendars import AXIS_DAYS_AFTER, AXIS_DAYS_BEFORE
 from pmo.scheduling.models import MAX_MINUTES, Link, LinkType, Plan, Task
 from pmo.scheduling.services.common import scope_of, write_status_date
 from pmo.scheduling.services.progress import (
@@ -22,7 +24,7 @@ from pmo.scheduling.services.progress import (
     status_date_for_progress,
 )
 from pmo.scheduling.services.recompute import Moved, request_recompute
-from pmo.scheduling.walltime import to_db
+from pmo.scheduling.walltime import from_db, to_db
 
 __all__ = ["set_status_date", "update_link", "update_task"]
 
@@ -34,11 +36,37 @@ _DATETIMES = {"constraint_date", "actual_start", "actual_finish"}
 def set_status_date(
     *, actor: User | None, plan: Plan, status_date: dt.datetime | None, version: int | None
 ) -> list[Moved] | None:
-    """Move the plan's status date (work not done cannot be scheduled before it); reschedule."""
+    """Move the plan's status date (work not done cannot be scheduled before it); reschedule.
+
+    ``None`` clears it. A date from 1984 to 2149 and, as in Microsoft Project, possibly after
+    today, within the plan's horizon (:data:`AXIS_DAYS_BEFORE` days before its start to
+    :data:`AXIS_DAYS_AFTER` after: the time the engine schedules on, about 10 years).
+    """
     if actor is not None:
         require_edit(actor, plan.project)
+    problem = date_out_of_range(status_date)
+    if problem:
+        raise FieldError("status_date", problem)
     locked = Plan.objects.select_for_update(of=("self",)).select_related("project").get(pk=plan.pk)
     locked.check_version(version)
+    start = from_db(locked.start)
+    if status_date is not None and start is not None:
+        first = start.date() - dt.timedelta(days=AXIS_DAYS_BEFORE)
+        last = start.date() + dt.timedelta(days=AXIS_DAYS_AFTER)
+        if not first <= status_date.date() <= last:
+            raise FieldError(
+                "status_date",
+                _(
+                    "enter a date from %(first)s to %(last)s: the plan is scheduled from "
+                    "%(before)s days before its start to %(after)s days after it"
+                )
+                % {
+                    "first": first.isoformat(),
+                    "last": last.isoformat(),
+                    "before": AXIS_DAYS_BEFORE,
+                    "after": AXIS_DAYS_AFTER,
+                },
+            )
     write_status_date(locked, status_date, actor)
     return request_recompute(locked, actor=actor)
 
