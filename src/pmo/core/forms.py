@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 
 from pmo.core.dates import FIRST_DATE, LAST_DATE, validate_date_in_range
+from pmo.core.errors import DomainError
 
-__all__ = ["DateField", "DateInput"]
+__all__ = ["DateField", "DateInput", "add_service_error"]
 
 
 class DateInput(forms.DateInput):
@@ -35,3 +36,20 @@ class DateField(forms.DateField):
 
     widget = DateInput
     default_validators = [validate_date_in_range]
+
+
+def add_service_error(form: forms.BaseForm, exc: DomainError) -> None:
+    """Put a service's refusal on the form: each named field's error at that field (the
+    service's ``resource_id`` is the form's ``resource`` when the form has no
+    ``resource_id``), anything else above the fields."""
+    unplaced = []
+    for error in exc.errors:
+        name = str(error.get("field", ""))
+        if name not in form.fields:
+            name = name.removesuffix("_id")
+        if name in form.fields:
+            form.add_error(name, str(error["message"]))
+        else:
+            unplaced.append(str(error["message"]))
+    if unplaced or not exc.errors:
+        form.add_error(None, " ".join(unplaced) or exc.message)

@@ -13,7 +13,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import Person
-from pmo.core.errors import DomainError
 from pmo.core.forms import DateField
 from pmo.portfolio.models import DIMENSION_LABELS, RAG_DIMENSIONS, Project, Rag
 from pmo.portfolio.periods import period_of, previous_period
@@ -196,20 +195,6 @@ class MilestoneForm(MilestoneDatesForm):
     )
     is_key = forms.BooleanField(label=_("Key milestone"), required=False)
     field_order = ["name", "name_zh", "baseline_date", "forecast_date", "actual_date", "is_key"]
-
-
-def add_service_error(form: forms.BaseForm, exc: DomainError) -> None:
-    """Put a service's refusal on the form: each named field's error at that field, anything
-    else above the fields."""
-    unplaced = []
-    for error in exc.errors:
-        name = str(error.get("field", ""))
-        if name in form.fields:
-            form.add_error(name, str(error["message"]))
-        else:
-            unplaced.append(str(error["message"]))
-    if unplaced or not exc.errors:
-        form.add_error(None, " ".join(unplaced) or exc.message)
 
 
 def stale_message(current: models.Model) -> str:

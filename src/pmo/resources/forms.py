@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pmo.core.errors import DomainError
 from pmo.core.forms import DateField
 from pmo.resources.models import AllocationStatus, Resource
 from pmo.resources.services import RESOURCE_FIELDS
@@ -16,7 +15,6 @@ __all__ = [
     "AllocationForm",
     "CapacityChangeForm",
     "ResourceForm",
-    "add_domain_error",
     "allocation_data",
     "resource_data",
 ]
@@ -101,17 +99,3 @@ def allocation_data(form: AllocationForm) -> dict[str, Any]:
         "status": data["status"] or AllocationStatus.PROPOSED,
         "note": data["note"],
     }
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's refusal on the form: each field error at its field (the service's
-    ``resource_id`` is the form's ``resource``), anything else above the fields."""
-    unplaced = []
-    for error in exc.errors:
-        name = str(error.get("field", "")).removesuffix("_id")
-        if name in form.fields:
-            form.add_error(name, str(error["message"]))
-        else:
-            unplaced.append(str(error["message"]))
-    if unplaced or not exc.errors:
-        form.add_error(None, " ".join(unplaced) or exc.message)

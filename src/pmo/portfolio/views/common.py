@@ -12,9 +12,10 @@ from django.http import Http404, HttpRequest
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import ConflictError, DomainError, NotFoundError
+from pmo.core.forms import add_service_error
 from pmo.core.http import posted_version
 from pmo.portfolio.access import get_visible_project
-from pmo.portfolio.forms import add_service_error, carry_opened, rebase_on_saved, stale_message
+from pmo.portfolio.forms import carry_opened, rebase_on_saved, stale_message
 
 
 def _project_or_404(request: HttpRequest, code: str) -> Any:

@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError
+from pmo.core.forms import add_service_error
 from pmo.portfolio import services
 from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.forms import (
     MilestoneDatesForm,
     MilestoneForm,
-    add_service_error,
 )
 from pmo.portfolio.models import Milestone, Project
 from pmo.portfolio.views.common import _project_or_404, save_versioned

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError
+from pmo.core.forms import add_service_error
 from pmo.core.http import posted_version
 from pmo.portfolio import services
 from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.forms import (
-    add_service_error,
     raid_data,
     raid_form_class,
 )

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError
+from pmo.core.forms import add_service_error
 from pmo.core.http import posted_version
 from pmo.portfolio.access import can_edit_project, get_visible_project
 from pmo.resources import costs, selectors, services
 from pmo.resources.access import can_manage_resources
-from pmo.resources.forms import AllocationForm, add_domain_error, allocation_data
+from pmo.resources.forms import AllocationForm, allocation_data
 from pmo.resources.views.common import _scenario, _viewer, _with_costs
 
 __all__ = [
@@ -95,7 +96,7 @@ def _staffing(request: HttpRequest, code: str, scenario: Any) -> HttpResponse:
                     scenario=scenario,
                 )
             except DomainError as exc:
-                add_domain_error(form, exc)
+                add_service_error(form, exc)
             else:
                 messages.success(request, _("Allocation added."))
                 return redirect(_staffing_url(project, scenario))
@@ -201,7 +202,7 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
                 # refused before the form was read (a damaged version): say so, page again
                 messages.error(request, exc.message)
                 return redirect(here)
-            add_domain_error(form, exc)
+            add_service_error(form, exc)
             status = 422
             messages.error(request, _("The allocation was not saved: correct the form below."))
         else:
