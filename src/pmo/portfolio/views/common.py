@@ -38,6 +38,22 @@ class Saved:
     taken: list[tuple[str, str]] = field(default_factory=list)
 
 
+def save_new(request: HttpRequest, form: forms.BaseForm, save: Callable[[], Any]) -> int | None:
+    """Validate a posted ``form`` and ``save`` it (a new entry): None once saved, else the
+    status to show the form again with (200 unposted, 422 invalid, a refusal's own status,
+    its errors on the fields)."""
+    if request.method != "POST":
+        return 200
+    if not form.is_valid():
+        return 422
+    try:
+        save()
+    except DomainError as exc:
+        add_service_error(form, exc)
+        return exc.status_code
+    return None
+
+
 def save_versioned(
     request: HttpRequest,
     form: forms.BaseForm,

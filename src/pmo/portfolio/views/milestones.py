@@ -17,8 +17,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pmo.accounts.models import user_of
-from pmo.core.errors import DomainError
-from pmo.core.forms import add_service_error
 from pmo.portfolio import services
 from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.forms import (
@@ -26,7 +24,7 @@ from pmo.portfolio.forms import (
     MilestoneForm,
 )
 from pmo.portfolio.models import Milestone, Project
-from pmo.portfolio.views.common import _project_or_404, save_versioned
+from pmo.portfolio.views.common import _project_or_404, save_new, save_versioned
 
 __all__ = ["milestone_create", "milestone_edit"]
 
@@ -55,19 +53,16 @@ def milestone_create(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("You may read this project but not change it."))
         return redirect("portfolio:project_detail", code=project.code)
     form = MilestoneForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.create_milestone(actor=user, project=project, data=dict(form.cleaned_data))
-            except DomainError as exc:
-                add_service_error(form, exc)
-                status = exc.status_code
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(_back(project))
-        else:
-            status = 422
+    status = save_new(
+        request,
+        form,
+        lambda: services.create_milestone(
+            actor=user, project=project, data=dict(form.cleaned_data)
+        ),
+    )
+    if status is None:
+        messages.success(request, _("Saved."))
+        return redirect(_back(project))
     plan_urls = services.driven_milestones(project).values()
     return render(
         request,

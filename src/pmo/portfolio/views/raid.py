@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError
-from pmo.core.forms import add_service_error
 from pmo.core.http import posted_version
 from pmo.portfolio import services
 from pmo.portfolio.access import can_edit_project
@@ -26,7 +25,7 @@ from pmo.portfolio.forms import (
 )
 from pmo.portfolio.models import Project
 from pmo.portfolio.raid import RAID_MODELS, Decision, RaidItem, RaidStatus
-from pmo.portfolio.views.common import _project_or_404, save_versioned
+from pmo.portfolio.views.common import _project_or_404, save_new, save_versioned
 
 __all__ = ["raid_create", "raid_edit", "raid_status"]
 
@@ -111,19 +110,16 @@ def raid_create(request: HttpRequest, code: str, kind: str) -> HttpResponse:
         return redirect("portfolio:project_detail", code=project.code)
     form_class = raid_form_class(kind)
     form = form_class(request.POST or None, suggestions=decided_by_suggestions(project))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.create_raid_item(
-                    actor=user_of(request), project=project, kind=kind, data=raid_data(form)
-                )
-            except DomainError as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(_back(project, kind))
-        status = 422
+    status = save_new(
+        request,
+        form,
+        lambda: services.create_raid_item(
+            actor=user_of(request), project=project, kind=kind, data=raid_data(form)
+        ),
+    )
+    if status is None:
+        messages.success(request, _("Saved."))
+        return redirect(_back(project, kind))
     return _render(request, project, kind, form, status=status)
 
 
