@@ -217,6 +217,8 @@ class AgendaItem(models.Model):
     thing is still there."""
     ref_text: str | None
     ref_code: str | None
+    url: str | None
+    """The page the line leads to, a path (``steering_selectors._line_url``)."""
     review_id: int | None
     """The gate review a gate line leads to (requested, or decided since), else ``None``."""
 

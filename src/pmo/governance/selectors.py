@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pmo.accounts.models import User
 from pmo.governance.forecasts import MilestoneTie, milestone_ties
@@ -184,6 +185,30 @@ class PhaseRow:
     none): the page says the gate follows it only when the project has it, dated."""
     review_day: dt.date | None = None
     """The date of the gate's requested review: the gate keeps it, not its milestone's."""
+
+    @property
+    def milestone_note(self) -> str | None:
+        """What the lifecycle page says of the gate's milestone beside its forecast, in the
+        active language (ADR 0002, "Gates tied to milestones"); ``None`` where it says
+        nothing: the gate names no milestone, is passed, or will not happen."""
+        tie, gate = self.milestone, self.gate
+        if tie is None or gate is None or gate.actual is not None or self.not_applicable:
+            return None
+        name = gate.gate.display_milestone
+        if not tie.found:
+            return gettext("no milestone named %(name)s in this project") % {"name": name}
+        if tie.date is None:
+            return gettext("milestone %(name)s has no date") % {"name": name}
+        if tie.date == gate.forecast:
+            return gettext("follows milestone %(name)s") % {"name": name}
+        date = f"{tie.date:%Y-%m-%d}"
+        if self.review_day is not None:
+            return gettext("review requested for %(day)s; milestone %(name)s: %(date)s") % {
+                "day": f"{self.review_day:%Y-%m-%d}",
+                "name": name,
+                "date": date,
+            }
+        return gettext("milestone %(name)s: %(date)s") % {"name": name, "date": date}
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ __all__ = [
     "agenda_candidates",
     "condition_labels",
     "create_meeting",
+    "date_fixed_reason",
     "follow_ended_project",
     "in_sections",
     "record_outcome",
@@ -181,15 +182,38 @@ def regenerate_agenda(*, actor: User, meeting: SteeringMeeting) -> SteeringMeeti
     return meeting
 
 
+def date_fixed_reason(meeting: SteeringMeeting, today: dt.date | None = None) -> str | None:
+    """Why the meeting's date can no longer change, or ``None`` while it can.
+
+    A meeting is held once its day has passed (``selectors.meeting_state``) or once the
+    committee's work is written down: minutes, or decisions and actions recorded (their
+    RAID entries carry the meeting's date). Its date is then a fact the minutes and the
+    RAID log refer to (ADR 0002, "A held meeting's date is fixed").
+    """
+    day = f"{meeting.date:%Y-%m-%d}"
+    if meeting.date < (today or timezone.localdate()):
+        return _("the meeting was held on %(date)s: its date stays as it was") % {"date": day}
+    if meeting.minutes.strip() or MeetingOutcome.objects.filter(meeting=meeting).exists():
+        return _(
+            "the meeting of %(date)s is held (minutes or outcomes are recorded): its date "
+            "stays as it was"
+        ) % {"date": day}
+    return None
+
+
 @transaction.atomic
 def update_meeting(
     *, actor: User, meeting: SteeringMeeting, data: dict[str, Any], version: int | None
 ) -> SteeringMeeting:
-    """Change a meeting (e.g. write the minutes); version-checked."""
+    """Change a meeting (e.g. write the minutes); version-checked. The date of a held
+    meeting is refused (:func:`date_fixed_reason`, 422 at ``date``)."""
     _require_pmo(actor)
     meeting = SteeringMeeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     meeting.check_version(version)
     before = snapshot(meeting)
+    changes_date = "date" in data and data["date"] != meeting.date
+    if changes_date and (reason := date_fixed_reason(meeting)):
+        raise _failed([{"field": "date", "message": reason}])
     _set(meeting, data)
     changes = diff(before, snapshot(meeting))
     if changes:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F
+from django.urls import reverse
 from django.utils import timezone
 
 from pmo.governance.meetings import AgendaSection
@@ -191,7 +192,22 @@ def _readable(items: list[AgendaItem]) -> list[AgendaItem]:
             item.ref_text = texts.get(item.ref)
             item.ref_code = codes.get(item.ref)
             item.ref_url = urls.get(item.ref) if item.ref_text else None
+        item.url = _line_url(item)
     return items
+
+
+def _line_url(item: AgendaItem) -> str | None:
+    """The page a line leads to, as a path: a gate line's review (requested, or decided
+    since) else the project's lifecycle, a decision line's review, a "decision asked"
+    line's status report, a higher app's line the page its app registers; else ``None``."""
+    project = item.project
+    if project is not None and item.review_id:
+        return reverse("governance:review_detail", args=[project.code, item.review_id])
+    if project is not None and item.gate_id:
+        return reverse("governance:lifecycle_detail", args=[project.code])
+    if project is not None and item.report_id:
+        return reverse("portfolio:statusreport_detail", args=[project.code, item.report_id])
+    return item.ref_url
 
 
 def _recycles(project_ids: set[int]) -> dict[int, list[tuple[int, int]]]:

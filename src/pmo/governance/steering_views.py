@@ -162,6 +162,45 @@ def _add_line(user: Any, meeting: SteeringMeeting, form: AgendaLineForm, version
     return True
 
 
+def _details_form(meeting: SteeringMeeting, data: Any, date_fixed: str | None) -> MeetingForm:
+    """The meeting's title, date, window and place. A held meeting's date reads read-only
+    with the reason (:func:`steering.date_fixed_reason`); ``readonly``, not ``disabled``,
+    so the date is posted as it was and a change that slipped through is refused by the
+    service at the field."""
+    form = MeetingForm(
+        data,
+        prefix="meeting",
+        initial={
+            "title": meeting.title,
+            "date": meeting.date,
+            "window_days": meeting.window_days,
+            "location": meeting.location,
+        },
+    )
+    if date_fixed:
+        form.fields["date"].widget.attrs.update(
+            {"readonly": True, "aria-describedby": "date-fixed"}
+        )
+    return form
+
+
+def _save_details(user: Any, meeting: SteeringMeeting, form: MeetingForm, version: Any) -> bool:
+    try:
+        steering.update_meeting(
+            actor=user, meeting=meeting, data=form.cleaned_data, version=version
+        )
+    except (FieldError, ValidationFailed) as exc:
+        add_errors_at_fields(form, exc.errors)
+        if any(e.get("field") == "date" for e in exc.errors) and form.fields[
+            "date"
+        ].widget.attrs.get("readonly"):
+            data = dict(form.data.items())  # the read-only field shows the date it keeps
+            data[form.add_prefix("date")] = f"{meeting.date:%Y-%m-%d}"
+            form.data = data
+        return False
+    return True
+
+
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = user_of(request)
@@ -170,6 +209,8 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if meeting is None:
         raise Http404("no such meeting")
     minutes_form = MinutesForm(initial={"minutes": meeting.minutes})
+    date_fixed = steering.date_fixed_reason(meeting)
+    details_form = _details_form(meeting, None, date_fixed)
     outcome_form = OutcomeForm()
     line_form = AgendaLineForm()
     action = request.POST.get("action")
@@ -186,6 +227,13 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 )
                 messages.success(request, _("Minutes saved."))
                 return redirect(here)  # the confirmation shows at the top
+        elif request.method == "POST" and action == "details":
+            details_form = _details_form(meeting, request.POST, date_fixed)
+            if details_form.is_valid() and _save_details(
+                user, meeting, details_form, posted_version(request)
+            ):
+                messages.success(request, _("Meeting details saved."))
+                return redirect(here)
         elif request.method == "POST" and action == "outcome":
             outcome_form = OutcomeForm(request.POST)
             if outcome_form.is_valid() and _record_outcome(user, meeting, outcome_form):
@@ -231,6 +279,8 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "show_all": show_all,
             "outcomes": list(meeting.outcomes.select_related("project")),
             "minutes_form": minutes_form,
+            "details_form": details_form,
+            "date_fixed": date_fixed,
             "outcome_form": outcome_form,
             "line_form": line_form,
             "can_edit": user.is_pmo,

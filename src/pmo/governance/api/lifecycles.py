@@ -157,6 +157,23 @@ class ProjectGateOut(Schema):
     planned: dt.date
     forecast: dt.date
     actual: dt.date | None
+    milestone: str | None = Field(
+        description="the project milestone the gate is decided on (its template's name, in "
+        "the request's language); null: the gate names none"
+    )
+    milestone_date: dt.date | None = Field(
+        description="that milestone's date in this project (actual once reached, else "
+        "forecast; the latest of several of that name); null: no such milestone, or it has "
+        "no date (the gate is then not tied to it)"
+    )
+    milestone_note: str | None = Field(
+        description="what the lifecycle page says beside the forecast, in the request's "
+        "language: 'follows milestone Go-live', 'no milestone named X in this project', "
+        "'milestone X has no date', 'milestone X: <date>' (the gate sits elsewhere, e.g. "
+        "capped by the finish) or 'review requested for <day>; milestone X: <date>' (a "
+        "requested review holds the date); null for a gate without milestone, passed, or "
+        "not applicable"
+    )
 
 
 class LifecyclePhaseOut(Schema):
@@ -218,6 +235,9 @@ def _lifecycle_out(project: Project) -> dict[str, Any]:
                     "planned": r.gate.planned,
                     "forecast": r.gate.forecast,
                     "actual": r.gate.actual,
+                    "milestone": r.gate.gate.display_milestone or None,
+                    "milestone_date": r.milestone.date if r.milestone else None,
+                    "milestone_note": r.milestone_note,
                 }
                 if r.gate
                 else None,

@@ -95,7 +95,18 @@ class AgendaItemOut(Schema):
         "the first version; read project_ended_on and project_ended_as)"
     )
     title: str = Field(description="what the line says, in the request's language")
+    url: str | None = Field(
+        description="the page the line leads to, as the meeting page links it (a path "
+        "relative to the site, e.g. /projects/P0001/gate-reviews/12/): a gate line's review "
+        "(requested, or decided since) else the project's lifecycle page, a decision line's "
+        "review, a decision asked's status report, another app's line its page; null for a "
+        "line that leads nowhere (added by hand, or its thing is gone)"
+    )
     due: dt.date | None
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str | None:
+        return getattr(obj, "url", None)
 
     @staticmethod
     def resolve_number(obj: Any) -> int:

@@ -17,6 +17,7 @@ from django.utils import translation
 
 from pmo.accounts.services import create_token
 from pmo.governance import services
+from pmo.governance.api.lifecycles import ProjectGateOut
 from pmo.governance.builtin import GENERIC, RND
 from pmo.governance.models import GateDefinition, LifecycleTemplate, ProjectGate, ProjectLifecycle
 from pmo.governance.tests.conftest import START, pass_gate
@@ -467,3 +468,48 @@ def test_a_gate_capped_by_the_finish_gives_the_milestone_s_date(client, users, o
     services.follow_forecast_finish(project)
     client.force_login(users["pm"])
     assert _notes(client, project)["G4"] == "milestone Go-live: 2027-02-01"
+
+
+def test_the_api_lifecycle_gives_each_gate_its_milestone_date_and_the_page_s_note(
+    client, users, api, on_rnd
+):
+    # G3 follows "Design approved" (by its Chinese name), G4's project has no "Go-live"
+    project = on_rnd(milestones=[("x", "设计评审通过", dt.date(2026, 4, 1), None)], code="APIM")
+    client.force_login(users["admin"])
+    page_notes = _notes(client, project)
+    body = api("get", f"/api/v1/projects/{project.code}/lifecycle").json()
+    gates = {p["gate"]["gate"]: p["gate"] for p in body["phases"] if p["gate"]}
+    assert {
+        code: (g["milestone"], g["milestone_date"], g["milestone_note"])
+        for code, g in gates.items()
+    } == {
+        "G1": (None, None, None),
+        "G2": (None, None, None),
+        "G3": ("Design approved", "2026-04-01", "follows milestone Design approved"),
+        "G4": ("Go-live", None, "no milestone named Go-live in this project"),
+        "G5": (None, None, None),
+    }
+    assert {c: g["milestone_note"] for c, g in gates.items() if g["milestone_note"]} == (page_notes)
+    # in Chinese, as the page reads; a passed gate keeps its milestone but has no note
+    pass_gate(users, project, on=dt.date(2026, 1, 20))
+    pass_gate(users, project, on=dt.date(2026, 2, 10))
+    pass_gate(users, project, on=dt.date(2026, 3, 2))
+    zh = client.get(
+        f"/api/v1/projects/{project.code}/lifecycle",
+        headers={
+            "Authorization": f"Bearer {create_token(username='admin')}",
+            "Accept-Language": "zh-hans",
+        },
+    ).json()
+    g3 = next(p["gate"] for p in zh["phases"] if p["gate"] and p["gate"]["gate"] == "G3")
+    g4 = next(p["gate"] for p in zh["phases"] if p["gate"] and p["gate"]["gate"] == "G4")
+    assert (g3["milestone"], g3["milestone_date"], g3["milestone_note"]) == (
+        "设计评审通过",
+        "2026-04-01",
+        None,
+    )
+    assert g4["milestone"] == "上线" and g4["milestone_note"].startswith("本项目没有名为")
+    documented = ProjectGateOut.model_json_schema()["properties"]  # as OpenAPI shows it
+    assert all(
+        documented[f]["description"] for f in ("milestone", "milestone_date", "milestone_note")
+    )
