@@ -16,6 +16,7 @@ import zoneinfo
 from pathlib import Path
 
 import dj_database_url
+from babel.numbers import list_currencies
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -328,7 +329,16 @@ NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 # How long after a reporting period ends the PM has to submit (days).
 PMO_REPORT_GRACE_DAYS = _int("PMO_REPORT_GRACE_DAYS", 2, low=0, high=31)
 
-# A change request above any of these needs the steering committee (issue #7).
+# The PMO's currency: budgets are totalled and the steering committee's cost threshold is
+# held in it; other currencies are converted with the PMO's exchange rates (ADR 0016).
+PMO_BASE_CURRENCY = os.environ.get("PMO_BASE_CURRENCY", "").strip().upper() or "CNY"
+if PMO_BASE_CURRENCY not in list_currencies():
+    raise ImproperlyConfigured(
+        f"PMO_BASE_CURRENCY must be an ISO 4217 code like CNY or USD, got {PMO_BASE_CURRENCY!r}"
+    )
+
+# A change request above any of these needs the steering committee (issue #7); the cost is
+# in PMO_BASE_CURRENCY.
 PMO_CHANGE_THRESHOLDS = {
     "slip_days": _int("PMO_CHANGE_STEERING_DAYS", 10, low=0),
     "cost": _int("PMO_CHANGE_STEERING_COST", 1_000_000, low=0),

@@ -286,3 +286,27 @@ def rebase_on_saved(form: forms.BaseForm, current: models.Model) -> Rebased:
     form._bound_fields_cache.clear()  # type: ignore[attr-defined]
     form.full_clean()
     return rebased
+
+
+class ExchangeRateForm(forms.Form):
+    """A rate the PMO sets: a currency (ISO 4217, from a select of the codes in use and the
+    common ones, named in the reader's language), how many units of the base currency one unit
+    buys, and the day it applies from (the service checks them as it does for the API)."""
+
+    currency = forms.ChoiceField(label=_("Currency"))
+    rate = forms.DecimalField(
+        label=_("Rate"), min_value=0, max_digits=18, decimal_places=8, localize=False
+    )
+    valid_from = DateField(label=_("Valid from"))
+
+    def __init__(
+        self, *args: Any, choices: list[tuple[str, str]], base: str, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        currency = self.fields["currency"]
+        assert isinstance(currency, forms.ChoiceField)
+        currency.choices = choices
+        self.fields["rate"].help_text = gettext(
+            "How many %(base)s one unit of the currency buys (e.g. 7.1 for USD)."
+        ) % {"base": base}

@@ -362,6 +362,7 @@ from pmo.portfolio.raid import (  # noqa: E402  (models of this app, split for s
     Issue,
     Risk,
 )
+from pmo.portfolio.rates import ExchangeRate  # noqa: E402  (models of this app)
 from pmo.portfolio.reminders import ReportReminder  # noqa: E402  (models of this app)
 
 __all__ = [
@@ -370,6 +371,7 @@ __all__ = [
     "Assumption",
     "Cadence",
     "Decision",
+    "ExchangeRate",
     "Issue",
     "Milestone",
     "Phase",

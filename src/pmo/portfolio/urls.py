@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.project_list, name="project_list"),
     path("projects/export.<str:fmt>", views.project_export, name="project_export"),
     path("reminders/", views.remind_reports_view, name="remind_reports"),
+    path("exchange-rates/", views.exchangerate_list, name="exchangerate_list"),
     path("projects/<str:code>/", views.project_detail, name="project_detail"),
     path("projects/<str:code>/rag-history.svg", views.rag_history_chart, name="project_rag_chart"),
     path("projects/<str:code>/reports/new/", views.statusreport_create, name="statusreport_create"),

@@ -3,32 +3,39 @@ the impact analysis, audit scopes, and who is told or asked."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from pmo.accounts.models import User
 from pmo.audit.services import record
 from pmo.dependencies import adapters
 from pmo.dependencies.models import ChangeRequest
 from pmo.portfolio.access import can_edit_project
+from pmo.portfolio.currencies import base_currency, rates_on
 from pmo.portfolio.models import Milestone, Program, Project
 from pmo.scheduling.models import Task
 
 __all__ = [
     "AUDITED",
     "DEFAULT_THRESHOLDS",
+    "SteeringCost",
     "asked_managers",
     "audit_change",
     "change_scopes",
     "compute_impact",
+    "cost_currency",
     "leads_program",
     "may_manage",
     "needs_steering",
     "origin_project",
     "others_than",
     "source_key",
+    "steering_cost",
     "thresholds",
     "users_of",
 ]
@@ -39,17 +46,77 @@ AUDITED = ["state", "slip_days", "cost_impact", "effort_impact", "needs_steering
 
 
 def thresholds() -> dict[str, Any]:
-    """Above any of these a change needs the steering committee (``PMO_CHANGE_THRESHOLDS``)."""
+    """Above any of these a change needs the steering committee (``PMO_CHANGE_THRESHOLDS``);
+    the cost is in the base currency (``PMO_BASE_CURRENCY``)."""
     return {**DEFAULT_THRESHOLDS, **getattr(settings, "PMO_CHANGE_THRESHOLDS", {})}
 
 
+def cost_currency(cr: ChangeRequest) -> str:
+    """The currency of a request's cost: its project's; at program level the one its
+    program's projects share, else (several, or none) the base currency (ADR 0016)."""
+    if cr.project is not None:
+        return cr.project.currency
+    if cr.program_id is not None:
+        used = set(
+            Project.objects.filter(program_id=cr.program_id).values_list("currency", flat=True)
+        )
+        if len(used) == 1:
+            return used.pop()
+    return base_currency()
+
+
+@dataclass(frozen=True)
+class SteeringCost:
+    """A request's cost against the steering committee's cost threshold (in the base
+    currency): ``cost_in_base`` is ``None`` when the cost's currency has no exchange rate
+    valid on ``day``; such a cost above 0 is taken to need the steering committee."""
+
+    cost: Decimal
+    currency: str
+    base: str
+    threshold: Decimal
+    rate: Decimal | None
+    cost_in_base: Decimal | None
+    day: dt.date
+
+    @property
+    def rate_missing(self) -> bool:
+        return self.rate is None
+
+    @property
+    def above(self) -> bool:
+        """Whether the cost needs the steering committee (conservative without a rate)."""
+        if self.cost_in_base is None:
+            return self.cost > 0
+        return self.cost_in_base > self.threshold
+
+
+def steering_cost(cr: ChangeRequest, day: dt.date | None = None) -> SteeringCost:
+    """The request's cost converted to the base currency with the rate valid on ``day``
+    (default: today, the day it is compared) and the threshold it is held against."""
+    day = day or timezone.localdate()
+    currency, base = cost_currency(cr), base_currency()
+    rate = rates_on([currency], day).get(currency)
+    cost = Decimal(cr.cost_impact or 0)
+    return SteeringCost(
+        cost=cost,
+        currency=currency,
+        base=base,
+        threshold=Decimal(str(thresholds()["cost"])),
+        rate=rate,
+        cost_in_base=None if rate is None else cost * rate,
+        day=day,
+    )
+
+
 def needs_steering(cr: ChangeRequest) -> bool:
-    """The slip, the largest computed delay, the cost or the effort is above the thresholds."""
+    """The slip, the largest computed delay, the cost (in the base currency, at today's
+    rate; any cost in a currency without a rate) or the effort is above the thresholds."""
     limits = thresholds()
     max_delay = max((p["max_delay"] for p in cr.impact.get("projects", [])), default=0)
     return (
         max(cr.slip_days, max_delay) > limits["slip_days"]
-        or cr.cost_impact > Decimal(str(limits["cost"]))
+        or steering_cost(cr).above
         or cr.effort_impact > Decimal(str(limits["effort"]))
     )
 

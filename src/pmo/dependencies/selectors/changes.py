@@ -12,6 +12,7 @@ from pmo.accounts.models import User
 from pmo.core.errors import NotFoundError
 from pmo.core.i18n import pick
 from pmo.core.models import as_id
+from pmo.dependencies.changes.common import cost_currency
 from pmo.dependencies.models import (
     PENDING_STATES,
     ChangeRequest,
@@ -215,12 +216,7 @@ def slip_summary(cr: ChangeRequest, seen: ChangeImpact) -> SlipSummary | None:
 
 
 def change_currency(cr: ChangeRequest) -> str:
-    """The currency of a request's cost, and so of the steering threshold it is held against
-    (amounts are compared as they are: there are no exchange rates): its project's; at
-    program level, the one its program's projects share (``""`` when they use several)."""
-    if cr.project is not None:
-        return cr.project.currency
-    if cr.program_id is None:
-        return ""
-    used = set(Project.objects.filter(program_id=cr.program_id).values_list("currency", flat=True))
-    return used.pop() if len(used) == 1 else ""
+    """The currency of a request's cost: its project's; at program level the one its
+    program's projects share, else the base currency (the steering threshold is in the base
+    currency and the cost is converted to it: :func:`pmo.dependencies.changes.steering_cost`)."""
+    return cost_currency(cr)

@@ -4,6 +4,7 @@ from a list of names in the reader's language."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import translation
@@ -11,7 +12,7 @@ from django.utils.translation import ngettext
 
 from pmo.dependencies import changes
 from pmo.dependencies.tests.test_pages_languages import ZH, _chinese, _named, _raise
-from pmo.portfolio.models import Project, ProjectState
+from pmo.portfolio.models import ExchangeRate, Project, ProjectState
 from pmo.scheduling import services as scheduling
 from pmo.scheduling.models import Task
 from pmo.scheduling.tests.factories import small_plan
@@ -84,11 +85,18 @@ def test_the_steering_threshold_names_the_request_s_currency(
         "Steering committee above 10 working days of delay, a cost of 1,000,000\u00a0CNY "
         "or 200 person-days."
     ) in page
-    # the threshold is held against the request's cost as it is (no exchange rates)
+    # the threshold is in the base currency; a cost in another one without a rate is said so
     Project.objects.filter(pk=web["core"].pk).update(currency="GBP")
     page = client.get(f"/change-requests/{cr.pk}/").content.decode()
-    assert "a cost of 1,000,000\u00a0GBP or 200 person-days" in page
+    assert "a cost of 1,000,000\u00a0CNY or 200 person-days" in page
     assert '<span data-testid="cost">380,000.00 GBP</span>' in page
+    assert "There is no exchange rate for GBP" in page
+    # with a rate, the cost is shown converted (ADR 0016)
+    ExchangeRate.objects.create(currency="GBP", rate="9.1", valid_from=dt.date(2020, 1, 1))
+    page = client.get(f"/change-requests/{cr.pk}/").content.decode()
+    assert "There is no exchange rate" not in page
+    assert "The cost is 3,458,000.00\u00a0CNY at the rate valid on " in page
+    assert "(1 GBP = 9.1 CNY)" in page
 
 
 def _project_select(page: str) -> str:

@@ -13,6 +13,7 @@ from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import FieldError, PermissionDeniedError
 from pmo.portfolio.access import can_create_project, require_edit
+from pmo.portfolio.currencies import check_currency, normalize
 from pmo.portfolio.models import Portfolio, Program, Project
 from pmo.portfolio.services.common import _full_clean, _locked, _resolve, scope_of
 from pmo.portfolio.signals import send_if_ended
@@ -73,6 +74,10 @@ def _apply_project_data(project: Project, data: dict[str, Any]) -> None:
             if resolved is None and field in {"portfolio", "org_unit"}:
                 raise FieldError(field, _("is required"))
             setattr(project, field, resolved)
+        elif field == "currency":
+            # a code stored before codes were checked is kept while it is not changed
+            code = normalize(value)
+            project.currency = code if code == project.currency else check_currency(value)
         else:
             setattr(
                 project,

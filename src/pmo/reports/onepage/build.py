@@ -24,6 +24,7 @@ from pmo.core.errors import FieldError
 from pmo.core.i18n import is_chinese
 from pmo.dependencies.selectors import dependency_flags
 from pmo.portfolio.access import visible_projects
+from pmo.portfolio.currencies import base_currency, total_in_base
 from pmo.portfolio.filters import filter_scope
 from pmo.portfolio.models import (
     PHASE_ORDER,
@@ -261,6 +262,11 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
         gates_overdue=sum(1 for c in ordered for cell in c.cells if cell.gate_overdue),
         gates_passed=gates_passed,
     )
+    if len(budget) > 1 or (budget and base_currency() not in budget):
+        in_base = total_in_base(budget, per.end)
+        header.budget_base = in_base.currency
+        header.budget_total = None if in_base.total is None else float(in_base.total)
+        header.budget_missing = list(in_base.missing)
     layout = next((name for limit, name in LAYOUTS if total <= limit), "paged")
     return OnePage(
         period=per,

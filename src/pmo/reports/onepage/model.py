@@ -86,6 +86,11 @@ class Header:
     decisions: int
     gates_overdue: int
     gates_passed: int = 0
+    # the budgets in the base currency at the rates valid on the period's last day (ADR 0016):
+    # ``budget_total`` is None when a currency has no rate then (``budget_missing`` names it)
+    budget_base: str = ""
+    budget_total: float | None = None
+    budget_missing: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import FieldError, NotFoundError, ValidationFailed
+from pmo.portfolio.currencies import check_currency, normalize
 from pmo.resources.access import require_manage
 from pmo.resources.models import CalendarDay, CapacityChange, Resource, Scenario, WorkingCalendar
 from pmo.resources.services.common import _assign, _check_dates, _clean, _draft
@@ -68,6 +69,7 @@ def create_resource(*, actor: User | None, data: dict[str, Any]) -> Resource:
         require_manage(actor)
     resource = Resource()
     _assign(resource, data, RESOURCE_FIELDS)
+    _check_currency(resource, stored=None)
     _check_dates(resource.available_from, resource.available_until, "available_until")
     _clean(resource, names=_RESOURCE_NAMES)
     if Resource.objects.filter(code=resource.code).exists():
@@ -84,6 +86,13 @@ def create_resource(*, actor: User | None, data: dict[str, Any]) -> Resource:
         changes=diff({}, snapshot(resource)),
     )
     return resource
+
+
+def _check_currency(resource: Resource, stored: str | None) -> None:
+    """The cost rate's currency is ISO 4217 (a 422 naming ``currency``), trimmed and in upper
+    case; a code stored before codes were checked is kept while it is not changed."""
+    code = normalize(resource.currency)
+    resource.currency = code if code == stored else check_currency(resource.currency)
 
 
 def _check_person_free(resource: Resource) -> None:
@@ -114,6 +123,7 @@ def update_resource(
     resource.check_version(version)
     before = snapshot(resource)
     _assign(resource, data, RESOURCE_FIELDS)
+    _check_currency(resource, stored=before["currency"])
     _check_dates(resource.available_from, resource.available_until, "available_until")
     _clean(resource, names=_RESOURCE_NAMES)
     if Resource.objects.filter(code=resource.code).exclude(pk=resource.pk).exists():
