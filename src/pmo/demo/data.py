@@ -222,5 +222,10 @@ MILESTONES = [
     ("Build complete", "开发完成"),
     ("UAT complete", "用户验收测试完成"),
     ("Go-live", "上线"),
+    ("Customer acceptance", "客户验收"),
     ("Project closed", "项目关闭"),
 ]
+
+# milestones only projects of some PMO types have: a customer delivery's G4 is decided on
+# the customer's acceptance (the built-in delivery lifecycle ties it to this name)
+MILESTONE_TYPES = {"Customer acceptance": {"delivery"}}

@@ -234,6 +234,8 @@ def add_raid_and_milestones(
         if project.pk in planned:
             continue  # the plan's milestones
         for name, name_zh in data.MILESTONES:
+            if project.pmo_type not in data.MILESTONE_TYPES.get(name, {project.pmo_type}):
+                continue
             dates = timeline.milestone(name)
             if dates is None:
                 continue
@@ -246,7 +248,7 @@ def add_raid_and_milestones(
                     baseline_date=baseline,
                     forecast_date=forecast,
                     actual_date=actual,
-                    is_key=name in ("Go-live", "Design approved"),
+                    is_key=name in ("Go-live", "Design approved", "Customer acceptance"),
                 )
             )
     for model, items in rows.items():

@@ -11,9 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pmo.accounts.models import User
-from pmo.demo.resources import pools_of
+from pmo.demo.resources import architect_of, pools_of
 from pmo.demo.timeline import Timeline
-from pmo.portfolio.models import Project
+from pmo.portfolio.models import Milestone, Project
 from pmo.resources.calendars import working
 from pmo.scheduling import services as plan_services
 from pmo.scheduling.models import Plan
@@ -31,7 +31,16 @@ __all__ = ["PLANNED_PROJECTS", "PlanDates", "add_demo_plans", "staff_demo_plans"
 
 PLANNED_PROJECTS = 3
 DAY = 480
-MILESTONES = ("Charter approved", "Design sign-off", "Go-live", "Project closed")
+MILESTONES = ("Charter approved", "Design approved", "Go-live", "Project closed")
+# the plan's milestones in Chinese (a plan's task names are single-language; the project's
+# milestones they drive are bilingual, and the gates are tied to these names: ADR 0002)
+MILESTONES_ZH = {
+    "Charter approved": "章程批准",
+    "Design approved": "设计评审通过",
+    "Build complete": "开发完成",
+    "Go-live": "上线",
+    "Project closed": "项目关闭",
+}
 HYPERCARE_DAYS = 10  # working days from go-live to closure (hypercare and handover)
 CHINA_WEEK = [[(540, 720), (780, 1080)]] * 5 + [[], []]  # 09:00-12:00, 13:00-18:00
 
@@ -43,7 +52,7 @@ TEMPLATE: list[tuple[int, int, str, float, list[tuple[int, str, int]]]] = [
     (4, 1, "Design", 0, []),
     (5, 2, "Requirements", 10, [(3, "FS", 0)]),
     (6, 2, "Solution design", 8, [(5, "SS", 4)]),
-    (7, 2, "Design sign-off", 0, [(6, "FS", 0)]),
+    (7, 2, "Design approved", 0, [(6, "FS", 0)]),
     (8, 1, "Build", 0, []),
     (9, 2, "Development", 25, [(7, "FS", 0)]),
     (10, 2, "Data migration", 12, [(7, "FS", 5)]),
@@ -70,7 +79,12 @@ STAFF = {
     12: (1, 2.0),  # system test
     14: (1, 1.0),  # user acceptance test
     15: (0, 0.5),  # training
+    19: (0, 1.0),  # hypercare and handover: not started on the demo's day
 }
+# the first plan's hypercare also takes 60 % of its architect, who is booked half-time for
+# the project's go-live support already (:func:`pmo.demo.resources.load_resources`)
+ARCHITECT_TASK = 19
+ARCHITECT_UNITS = 0.6
 
 # the summary task each task belongs to, to stretch the template over a project's phases
 # (build and deploy: 2; closing: 3, which keeps its days)
@@ -96,6 +110,7 @@ def demo_plan(
     start: dt.date,
     spans: tuple[int, int, int] = GROUP_DAYS,
     pools: list[str] | None = None,
+    architect: str = "",
 ) -> PlanData:
     """The template plan from the first working morning at or after ``start``.
 
@@ -103,7 +118,8 @@ def demo_plan(
     duration and lag is stretched by its group's share (the template itself by default).
     ``pools`` (resource codes: the first does design and build, the last testing) staff
     the work as :data:`STAFF` says; the plan's resources are named by these codes, so
-    their assignments become the project's demand on the pools.
+    their assignments become the project's demand on the pools. ``architect`` (a person's
+    resource name) also works on :data:`ARCHITECT_TASK` (:data:`ARCHITECT_UNITS`).
     """
     factors = [span / days for span, days in zip(spans, GROUP_DAYS, strict=True)] + [1.0]
     tasks = [
@@ -121,12 +137,14 @@ def demo_plan(
         for uid, level, label, days, preds in TEMPLATE
     ]
     pools = pools or []
-    codes = list(dict.fromkeys(pools))
-    staffed = {
-        uid: (pools[min(side, len(pools) - 1)], units)
+    staffed = [
+        (uid, pools[min(side, len(pools) - 1)], units)
         for uid, (side, units) in STAFF.items()
         if pools
-    }
+    ]
+    if architect:
+        staffed.append((ARCHITECT_TASK, architect, ARCHITECT_UNITS))
+    codes = list(dict.fromkeys(code for _uid, code, _units in staffed))
     return PlanData(
         name=name,
         start=dt.datetime.combine(start, dt.time(9)),
@@ -136,7 +154,7 @@ def demo_plan(
         resources=[ResourceData(uid=n, name=code) for n, code in enumerate(codes, start=1)],
         assignments=[
             AssignmentData(task_uid=uid, resource_uid=codes.index(code) + 1, units=units)
-            for uid, (code, units) in staffed.items()
+            for uid, code, units in staffed
         ],
     )
 
@@ -169,7 +187,13 @@ def add_demo_plans(
         plan = plan_services.replace_plan(
             actor=None,
             project=project,
-            data=demo_plan(project.name, timeline.start, spans, pools_of(project)),
+            data=demo_plan(
+                project.name,
+                timeline.start,
+                spans,
+                pools_of(project),
+                architect_of(0) if done == 0 else "",
+            ),
         )
         plan_services.set_baseline(actor=admin, plan=plan, number=0, name="Approved plan")
         now = dt.datetime.combine(today, dt.time(9))
@@ -219,6 +243,8 @@ def add_demo_plans(
                 today=today,
             )
         dates[project.pk] = _dates(plan)
+        for name, name_zh in MILESTONES_ZH.items():
+            Milestone.objects.filter(project=project, name=name).update(name_zh=name_zh)
     return dates
 
 

@@ -3,7 +3,9 @@
 Pool capacity is sized from the generated demand (the 90th percentile of the coming
 quarter's weeks), so only demand peaks overload, at any ``--projects``; a hypercare spike
 on the first project makes the overload visible for sure; an architect's week of leave shows
-an absence (time off: his work pauses that week).
+an absence (time off: his work pauses that week); the first project's architect is booked
+twice at its go-live (support by hand, hypercare in its plan), so leveling delays a plan task
+and committing the levelled scenario asks for the plan to change.
 Written with ``bulk_create``.
 """
 
@@ -18,7 +20,7 @@ import numpy as np
 
 from pmo.accounts.models import OrgUnit, Person
 from pmo.demo.data import CURRENCIES, region
-from pmo.portfolio.models import Phase, Project
+from pmo.portfolio.models import Milestone, Phase, Project
 from pmo.resources.models import (
     Allocation,
     AllocationStatus,
@@ -130,6 +132,20 @@ def pools_of(project: Project) -> list[str]:
     return NEEDS.get(project.pmo_type, ["ba-bj"])
 
 
+def architect_of(index: int) -> str:
+    """The solution architect who supports demo project number ``index`` (from 0)."""
+    return ARCHITECTS[index % len(ARCHITECTS)]
+
+
+def _go_live(project: Project) -> dt.date | None:
+    """The forecast of ``project``'s go-live (its plan's milestone), if it has one."""
+    return (
+        Milestone.objects.filter(project=project, name="Go-live")
+        .values_list("forecast_date", flat=True)
+        .first()
+    )
+
+
 def load_resources(
     projects: list[Project], today: dt.date, seed: int, planned: frozenset[int] = frozenset()
 ) -> int:
@@ -213,18 +229,29 @@ def load_resources(
                 (first - horizon_first).days // 7 : (finish - horizon_first).days // 7
             ] += float(fte)
         if index < 24 and persons:
-            name = ARCHITECTS[index % len(ARCHITECTS)]
+            name = architect_of(index)
             if name in persons:
                 first = monday + dt.timedelta(weeks=rng.randrange(0, 12))
                 last = min(first + dt.timedelta(weeks=rng.randrange(4, 10)), horizon_last)
+                fte = Decimal(rng.choice(["0.2", "0.3", "0.5"]))
+                note = ""
+                go_live = _go_live(project) if index == 0 and project.pk in planned else None
+                if go_live is not None and go_live >= today:
+                    # the first project's architect is booked for its go-live support, and
+                    # its plan has him on hypercare and handover as well (:data:`~pmo.demo.
+                    # plans.STAFF`): a double booking leveling can only undo by delaying the
+                    # hypercare, a task not started, so its plan is listed to change
+                    first, last = go_live, go_live + dt.timedelta(weeks=2, days=-1)
+                    fte, note = Decimal("0.5"), "Go-live support"
                 rows.append(
                     Allocation(
                         resource=persons[name],
                         project=project,
                         first=first,
                         last=last,
-                        fte=Decimal(rng.choice(["0.2", "0.3", "0.5"])),
+                        fte=fte,
                         status=AllocationStatus.COMMITTED,
+                        note=note,
                     )
                 )
     for code, resource in pools.items():

@@ -28,6 +28,7 @@ MILESTONE_POINTS = {
     "Build complete": ("execution", 0.6),
     "UAT complete": ("execution", 0.9),
     "Go-live": ("closing", 0.0),
+    "Customer acceptance": ("closing", 0.0),  # delivery projects: the gate into acceptance
     "Project closed": ("closed", 0.0),
 }
 
@@ -198,7 +199,7 @@ def fit_plan(
 ) -> Timeline:
     """The timeline of a project in execution whose plan dates its gates.
 
-    The plan's *Charter approved* opens the planning phase, its *Design sign-off* the
+    The plan's *Charter approved* opens the planning phase, its *Design approved* the
     execution phase, its *Go-live* (baseline, forecast) the closing phase and its *Project
     closed* (``closed``) the last gate; gates before the charter share the time up to it in
     proportion to their expected days.

@@ -167,11 +167,13 @@ def test_demo_capacity_shows_some_overload_and_its_causes():
 
 
 @pytest.mark.django_db
-def test_demo_plans_are_staffed_from_the_pools_and_leveling_reaches_them(settings):
+def test_demo_plans_are_staffed_from_the_pools_and_leveling_moves_a_plan_task(settings):
     from pmo.resources import leveling
     from pmo.resources.models import Allocation, AllocationSource
     from pmo.resources.selectors import plans_to_change
-    from pmo.resources.services import create_scenario
+    from pmo.resources.services import commit_scenario, create_scenario
+    from pmo.scheduling.models import Constraint, Plan
+    from pmo.scheduling.scenario import apply_scenario_dates
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     load_demo(projects=60, as_of=AS_OF)
@@ -186,15 +188,34 @@ def test_demo_plans_are_staffed_from_the_pools_and_leveling_reaches_them(setting
     assert list(manual.values_list("project__code", "note")) == [("P0001", "Go-live hypercare")]
     tasks = demand.filter(source=AllocationSource.SCHEDULE)
     assert tasks.filter(task_uid__isnull=True).count() == 0
-    assert set(tasks.values_list("task_uid", flat=True)) == {5, 6, 9, 10, 11, 12, 14, 15}
-    # and leveling the demo portfolio moves only hand-entered rows of the planned projects
-    # (their tasks are under way): no plan has to change, and none is listed (a project
-    # shift alone listed P0001, whose manager then learnt that no task starts later)
+    assert set(tasks.values_list("task_uid", flat=True)) == {5, 6, 9, 10, 11, 12, 14, 15, 19}
+    # the first project's architect is booked for its go-live support and, in its plan, for
+    # its hypercare, a task not started: more than he has
+    support = demand.get(project__code="P0001", note="Go-live support")
+    hypercare = demand.get(project__code="P0001", task_uid=19, resource=support.resource)
+    assert AS_OF < support.first < hypercare.first <= support.last
+    assert support.fte + hypercare.fte > support.resource.fte
+    # leveling the demo portfolio delays that task: committing lists P0001's plan to change,
+    # and every plan listed had a task moved (a project shift alone lists none)
     pmo = User.objects.get(username="pmo")
     scenario = create_scenario(actor=pmo, name="Levelled")
-    run = leveling.start_leveling(actor=pmo, scenario=scenario, time_limit=10)
+    run = leveling.start_leveling(actor=pmo, scenario=scenario, time_limit=5)
     run = leveling.run_leveling(run.pk, today=AS_OF)
     assert run.state == "done"
-    kinds = {m["kind"] for m in run.result["moved"] if m["project"] in planned}
-    assert kinds <= {"allocation"}
-    assert not set(plans_to_change(scenario.pk)) & planned
+    moved_tasks = {m["project"] for m in run.result["moved"] if m["kind"] == "task"}
+    assert "P0001" in moved_tasks
+    assert set(plans_to_change(scenario.pk)) == moved_tasks
+    scenario.refresh_from_db()
+    result = commit_scenario(actor=pmo, scenario=scenario)
+    assert "P0001" in result.plans_to_change
+    # and its manager moves the plan's tasks to the scenario's dates: hypercare starts later
+    plan = Plan.objects.get(project__code="P0001")
+    closed = plan.finish
+    applied = apply_scenario_dates(
+        actor=User.objects.get(username="pm"), plan=plan, scenario=scenario, today=AS_OF
+    )
+    assert "Hypercare and handover" in applied.moved and not applied.under_way
+    task = plan.tasks.get(uid=19)
+    assert task.constraint == Constraint.SNET
+    plan.refresh_from_db()
+    assert closed is not None and plan.finish is not None and plan.finish > closed

@@ -117,7 +117,7 @@ def test_planned_projects_are_near_go_live_with_gates_on_their_plan() -> None:
         # gates into planning and into execution, and its go-live is the next gate, weeks ahead
         assert project.phase == "execution"
         assert milestones["Charter approved"].actual_date == gates["G2"].actual
-        assert milestones["Design sign-off"].actual_date == gates["G3"].actual
+        assert milestones["Design approved"].actual_date == gates["G3"].actual
         go_live = milestones["Go-live"]
         assert go_live.actual_date is None
         assert go_live.forecast_date == gates["G4"].forecast == lc.next_gate_due
@@ -131,6 +131,37 @@ def test_planned_projects_are_near_go_live_with_gates_on_their_plan() -> None:
         )
         # as of the last weekly report, a few days before the plan's status date
         assert round(weighted) - 5 <= project.percent_complete <= round(weighted)
+
+
+@pytest.mark.django_db
+def test_every_gate_tied_to_a_milestone_finds_it_and_follows_its_date() -> None:
+    # given the demo portfolio (R&D G3 "Design approved", R&D and business G4 "Go-live",
+    # delivery G4 "Customer acceptance": ADR 0002)
+    from pmo.governance.forecasts import milestone_ties
+
+    load_demo(projects=24, as_of=AS_OF)
+    tied = set()
+    for lc in _lifecycles():
+        ties = milestone_ties(lc.template_id, lc.project_id)
+        gates = {g.gate.order: g for g in ProjectGate.objects.filter(lifecycle=lc)}
+        for order, tie in ties.items():
+            # then every project has the milestone its gates are decided on, dated, and a gate
+            # ahead is forecast on it (a passed gate was decided on it)
+            assert tie.found and tie.date is not None, (lc.project.code, order)
+            gate = gates[order]
+            assert (gate.actual or gate.forecast) == tie.date, (lc.project.code, order)
+            tied.add((lc.template.code, gate.gate.code, gate.actual is None))
+    assert {("delivery", "G4", True), ("rnd", "G4", True), ("rnd", "G3", False)} <= tied
+    assert ("business", "G4", True) in tied
+    # a delivery project's customer acceptance is a key milestone in both languages, reached
+    # with the gate into acceptance; other projects have none
+    acceptance = Milestone.objects.filter(name="Customer acceptance").select_related("project")
+    assert {m.project.pmo_type for m in acceptance} == {"delivery"}
+    assert acceptance.count() == Project.objects.filter(pmo_type="delivery").count()
+    assert all(m.name_zh == "客户验收" and m.is_key for m in acceptance)
+    # the plans' milestones have Chinese names too
+    planned = Milestone.objects.filter(project__plan__isnull=False)
+    assert planned.exists() and not planned.filter(name_zh="").exists()
 
 
 @pytest.mark.django_db
