@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -25,6 +26,7 @@ from pmo.audit.services import record
 from pmo.core.errors import ConflictError, FieldError, NotFoundError, PayloadTooLargeError
 from pmo.core.i18n import mid_sentence
 from pmo.governance import ended
+from pmo.governance.checklist import back_to_preparation
 from pmo.governance.models import DeliverableLink, GateReview, ReviewState
 from pmo.governance.services import _locked_review, _scope
 from pmo.portfolio.access import require_edit
@@ -135,14 +137,18 @@ def attach_deliverable_file(
         link.uploaded_by = actor
         link.uploaded_at = timezone.now()
         link.save()
+        changes: dict[str, list[Any]] = {
+            f"deliverable {deliverable_id} file": [before, _describe(link)]
+        }
+        back_to_preparation(review, changes)  # another document than the one submitted
         review.version += 1
-        review.save(update_fields=["version", "updated_at"])
+        review.save(update_fields=["version", "updated_at", "submitted_at", "submitted_by"])
         record(
             actor=actor,
             action=AuditAction.UPDATE,
             instance=review,
             scope=_scope(lifecycle.project_id),
-            changes={f"deliverable {deliverable_id} file": [before, _describe(link)]},
+            changes=changes,
         )
     except BaseException:
         # The row is rolled back: do not leave the new file behind.

@@ -22,11 +22,29 @@ from pmo.governance.services import _locked_review, _scope
 from pmo.portfolio.access import require_edit
 
 __all__ = [
+    "SUBMITTED",
+    "back_to_preparation",
     "prepare_review",
     "unmet_requirements",
     "unmet_requirements_shown",
     "waived_shown",
 ]
+
+
+SUBMITTED = "submitted_for_decision"
+"""The audit's name of the hand-over to the deciders (``[False, True]`` on submission,
+:mod:`pmo.governance.submission`; ``[True, False]`` when a checklist change takes the review
+back to preparation)."""
+
+
+def back_to_preparation(review: GateReview, changes: dict[str, list[Any]]) -> None:
+    """A submitted review whose checklist changed is back in preparation (ADR 0002,
+    "Submitting a review for decision"): the deciders were handed another checklist. Not
+    saved here (the caller saves the review with its new version); the change goes into
+    ``changes`` for the audit."""
+    if review.submitted_at is not None:
+        review.submitted_at, review.submitted_by = None, None
+        changes[SUBMITTED] = [True, False]
 
 
 LINK_MAX_LENGTH = 200
@@ -101,7 +119,10 @@ def prepare_review(
     scheduled_for: dt.date | None = None,
     notes: str | None = None,
 ) -> GateReview:
-    """Tick criteria (with evidence links), link delivered documents, set the review date."""
+    """Tick criteria (with evidence links), link delivered documents, set the review date.
+
+    A change of the checklist (criteria, evidence, notes of rows, documents) takes a review
+    submitted for decision back to preparation; the review date and notes do not."""
     lifecycle, review = _locked_review(review)
     require_edit(actor, lifecycle.project)
     if review.state != ReviewState.REQUESTED:
@@ -133,6 +154,8 @@ def prepare_review(
             changes[f"deliverable {link.deliverable_id}"] = [link.url, url]
             link.url = url
             link.save()
+    if changes:  # the checklist changed (not only the date or notes)
+        back_to_preparation(review, changes)
     if scheduled_for is not None and scheduled_for != review.scheduled_for:
         changes["scheduled_for"] = [str(review.scheduled_for or ""), str(scheduled_for)]
         review.scheduled_for = scheduled_for

@@ -221,6 +221,8 @@ class AgendaItem(models.Model):
     """The page the line leads to, a path (``steering_selectors._line_url``)."""
     review_id: int | None
     """The gate review a gate line leads to (requested, or decided since), else ``None``."""
+    review_ready: bool
+    """A gate line's open review is submitted for decision (ready for the committee)."""
 
     class Meta:
         verbose_name = _("agenda item")
@@ -293,9 +295,25 @@ class AgendaItem(models.Model):
             return text
         if self.overdue:
             text += " · " + gettext("overdue")
-        if self.review_requested:
+        if self._review_ready():
+            text += " · " + gettext("ready for decision")
+        elif self.review_requested:
             text += " · " + gettext("review requested")
         return text
+
+    def _review_ready(self) -> bool:
+        """The line's gate has an open review submitted for decision (looked up with the
+        agenda by ``list_agenda``, else here)."""
+        if hasattr(self, "review_ready"):
+            return self.review_ready
+        if self.kind != AgendaKind.GATE or self.gate_id is None or self.project_id is None:
+            return False
+        latest = (
+            GateReview.objects.filter(gate_id=self.gate_id, lifecycle__project_id=self.project_id)
+            .order_by("-id")
+            .first()
+        )
+        return latest is not None and latest.ready_for_decision
 
     def _decided_since(self) -> GateDecision | None:
         """The decision of this line's gate taken after the agenda was drawn up, if any."""

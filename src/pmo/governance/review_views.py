@@ -22,7 +22,7 @@ from pmo.accounts.models import user_of
 from pmo.core.dates import FIRST_DATE, LAST_DATE
 from pmo.core.errors import DomainError, FieldError, NotFoundError, ValidationFailed
 from pmo.core.http import posted_version
-from pmo.governance import attachments, checklist, selectors, services
+from pmo.governance import attachments, checklist, selectors, services, submission
 from pmo.governance.forms import DecisionForm, ReviewRequestForm
 from pmo.governance.models import GateReview, ReviewState
 from pmo.governance.views import _person_name, _project_or_404
@@ -178,6 +178,7 @@ def _prepare(request: HttpRequest, user: Any, review: GateReview) -> dict[str, A
         messages.error(request, exc.message)
         return None
     attached, refused = _attach_chosen_files(request, user, review)
+    submit = bool(request.POST.get("submit"))
     if request.POST.get("upload") and not attached and not refused:  # saved all the same
         messages.error(request, _("Choose a file first, then press “Upload file”."))
     elif refused:  # one message: what was refused (the checklist is saved all the same)
@@ -189,9 +190,27 @@ def _prepare(request: HttpRequest, user: Any, review: GateReview) -> dict[str, A
     elif attached:
         for name in attached:
             messages.success(request, _("File %(name)s attached.") % {"name": name})
-    else:
+    elif not submit:
         messages.success(request, _("Review prepared."))
+    if submit:
+        _submit(request, user, review)
     return None
+
+
+def _submit(request: HttpRequest, user: Any, review: GateReview) -> None:
+    """Submit the review just saved for decision, and say how it went (the checklist is
+    saved either way)."""
+    review.refresh_from_db(fields=["version"])
+    try:
+        submission.submit_review(actor=user, review=review, version=review.version)
+    except DomainError as exc:
+        messages.error(
+            request,
+            _("Not submitted for decision: %(reason)s. The checklist is saved.")
+            % {"reason": exc.message},
+        )
+    else:
+        messages.success(request, _("Submitted for decision: the deciders are notified."))
 
 
 def _checklist_rows(
@@ -297,6 +316,7 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
                 _person_name(decision.decided_by) or decision.decided_by_name if decision else ""
             ),
             "requested_by_name": _person_name(review.requested_by),
+            "submitted_by_name": _person_name(review.submitted_by),
             "conditions": list(decision.conditions.select_related("owner")) if decision else [],
             "unmet": checklist.unmet_requirements_shown(review),
             "waived": checklist.waived_shown(review, decision.waived) if decision else [],

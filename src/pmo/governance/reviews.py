@@ -56,6 +56,18 @@ class GateReview(VersionedModel):
         related_name="gate_reviews",
     )
     notes = models.TextField(_("notes"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted for decision"), null=True, blank=True)
+    """Set when the PM (or PMO) hands the completed checklist over to the deciders
+    (:func:`pmo.governance.submission.submit_review`); cleared when the checklist changes
+    after that (the review is back in preparation). The review stays *requested* (open)."""
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("gate review")
@@ -72,6 +84,26 @@ class GateReview(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.gate.code} #{self.pk}"
+
+    @property
+    def ready_for_decision(self) -> bool:
+        """Open and handed over to the deciders: its checklist was complete when submitted."""
+        return self.state == ReviewState.REQUESTED and self.submitted_at is not None
+
+    @property
+    def stage(self) -> str:
+        """``preparing`` (requested, not submitted), ``ready`` (submitted for decision),
+        ``decided`` or ``withdrawn``."""
+        if self.state == ReviewState.REQUESTED:
+            return "ready" if self.submitted_at is not None else "preparing"
+        return str(self.state)
+
+    @property
+    def stage_display(self) -> str:
+        """The review's state as pages show it: "Ready for decision" once submitted."""
+        if self.ready_for_decision:
+            return str(_("Ready for decision"))
+        return str(self.get_state_display())  # type: ignore[attr-defined]
 
 
 class CriterionCheck(models.Model):

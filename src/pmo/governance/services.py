@@ -360,6 +360,7 @@ _ELSEWHERE = {
     "close_condition": "pmo.governance.decisions",
     "decide_gate": "pmo.governance.decisions",
     "prepare_review": "pmo.governance.checklist",
+    "submit_review": "pmo.governance.submission",
     "unmet_requirements": "pmo.governance.checklist",
     "unmet_requirements_shown": "pmo.governance.checklist",
 }

@@ -8,8 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models.signals import post_save
+from django.dispatch import Signal
 
-__all__ = ["connect"]
+__all__ = ["connect", "review_submitted"]
+
+review_submitted = Signal()
+"""Sent when a gate review is submitted for decision (``governance.submission``), inside its
+transaction, with ``review``, ``actor``, ``deciders`` (the users to tell: the gate's deciders
+who can see the project, the submitter left out), ``message`` (a lazy text with
+``%(name)s`` placeholders), ``params`` and ``url`` (the review's page). Apps that keep
+notifications (above governance) turn it into one per decider."""
 
 
 def _project_saved(

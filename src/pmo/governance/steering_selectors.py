@@ -176,6 +176,7 @@ def _readable(items: list[AgendaItem]) -> list[AgendaItem]:
         recycles = _recycles({i.project_id for i in gate_lines if i.project_id is not None})
     for item in items:  # the review a gate line leads to: the decided one's, or the open one
         item.review_id = item.decision.review_id if item.decision is not None else None
+        item.review_ready = False
     for item in gate_lines:
         review = latest.get((item.project_id, item.gate_id))  # type: ignore[arg-type]
         decided = _decision_of(review)
@@ -184,6 +185,7 @@ def _readable(items: list[AgendaItem]) -> list[AgendaItem]:
         item.decided_since = decided
         if decided is not None or (review is not None and review.state == ReviewState.REQUESTED):
             item.review_id = review.pk  # type: ignore[union-attr]
+        item.review_ready = decided is None and review is not None and review.ready_for_decision
     refs = [i.ref for i in items if i.ref]
     texts, codes, urls = render_refs(refs), ref_codes(refs), ref_urls(refs)
     for item in items:

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from pmo.accounts.models import user_of
 from pmo.core.api import Body, Date, Id, Pages, Version
 from pmo.core.errors import NotFoundError
-from pmo.governance import attachments, checklist, selectors, services
+from pmo.governance import attachments, checklist, selectors, services, submission
 from pmo.governance.api.common import visible_project
 from pmo.governance.models import GateCondition, GateReview
 
@@ -159,7 +159,19 @@ class GateReviewOut(Schema):
     id: int
     project: str
     gate: str
-    state: str
+    state: str = Field(description="requested (open), decided or withdrawn")
+    stage: Literal["preparing", "ready", "decided", "withdrawn"] = Field(
+        description="preparing (requested, the PM completes the checklist), ready (submitted "
+        "for decision: handed over to the deciders), decided or withdrawn"
+    )
+    ready_for_decision: bool = Field(
+        description="submitted for decision and still open; a change of the checklist after "
+        "that takes it back to preparing"
+    )
+    submitted_at: dt.datetime | None = Field(
+        description="when it was submitted for decision (null while preparing)"
+    )
+    submitted_by: str | None = Field(description="the user name of who submitted it")
     scheduled_for: dt.date | None
     notes: str
     version: int
@@ -174,6 +186,10 @@ class GateReviewOut(Schema):
     @staticmethod
     def resolve_gate(obj: GateReview) -> str:
         return obj.gate.code
+
+    @staticmethod
+    def resolve_submitted_by(obj: GateReview) -> str | None:
+        return obj.submitted_by.username if obj.submitted_by_id else None  # type: ignore[union-attr]
 
     @staticmethod
     def resolve_checks(obj: GateReview) -> list[Any]:
@@ -191,7 +207,7 @@ class GateReviewOut(Schema):
 def _review(request: HttpRequest, code: str, review_id: int) -> GateReview:
     project = visible_project(request, code)
     review = (
-        GateReview.objects.select_related("lifecycle__project", "gate")
+        GateReview.objects.select_related("lifecycle__project", "gate", "submitted_by")
         .prefetch_related(
             "checks__criterion",
             "deliverables__deliverable",
@@ -221,7 +237,7 @@ def _review(request: HttpRequest, code: str, review_id: int) -> GateReview:
 def list_reviews(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
     return (
         selectors.list_reviews(visible_project(request, code))
-        .select_related("lifecycle__project")
+        .select_related("lifecycle__project", "submitted_by")
         .prefetch_related(
             "checks__criterion",
             "deliverables__deliverable",
@@ -323,6 +339,27 @@ def download_deliverable_file(  # type: ignore[no-untyped-def]
             % {"deliverable": deliverable_id, "review": review_id}
         )
     return attachments.download_response(link)
+
+
+@router.post(
+    "/projects/{code}/gate-reviews/{review_id}/submit",
+    response=GateReviewOut,
+    summary="Submit a prepared review for decision (PM or PMO); its deciders are notified",
+    description=(
+        "Refused with 409 when the review is not open, is submitted already, the version is "
+        "stale, or the checklist is not complete: every mandatory criterion met and every "
+        "mandatory deliverable with a link or a file; `errors` then names each missing row "
+        "(`checks.<n>.met`, `deliverables.<n>.url`, n as this review lists them). A later "
+        "change of the checklist (PATCH of checks or deliverables, a file) takes the review "
+        "back to preparing; the review date and notes do not."
+    ),
+    operation_id="pmo_governance_api_submit_review",
+)
+def submit_review(request: HttpRequest, code: str, review_id: int, payload: VersionIn):  # type: ignore[no-untyped-def]
+    submission.submit_review(
+        actor=user_of(request), review=_review(request, code, review_id), version=payload.version
+    )
+    return _review(request, code, review_id)
 
 
 @router.post(

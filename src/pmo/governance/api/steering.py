@@ -83,6 +83,10 @@ class AgendaItemOut(Schema):
     ref: str = Field(description="what a line of another app is about (change_request:12)")
     overdue: bool
     review_requested: bool
+    review_ready: bool = Field(
+        description="a gate line whose open review is submitted for decision (its checklist "
+        "was complete when handed over to the deciders); the title then says so"
+    )
     project_ended_on: dt.date | None = Field(
         description="the project was cancelled or closed on that day, after the agenda was "
         "drawn up: the line needs no decision (regenerating the agenda leaves it out)"
@@ -111,6 +115,10 @@ class AgendaItemOut(Schema):
     @staticmethod
     def resolve_number(obj: Any) -> int:
         return int(obj.order) + 1
+
+    @staticmethod
+    def resolve_review_ready(obj: Any) -> bool:
+        return bool(getattr(obj, "review_ready", False))
 
     @staticmethod
     def resolve_review_id(obj: Any) -> int | None:
