@@ -1,6 +1,11 @@
 """Django admin for PMO administrators. Status reports are read-only here: they are immutable."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+
+from pmo.portfolio.currencies import currencies_in_use, currency_choices
 
 from pmo.portfolio.models import (
     Action,
@@ -27,8 +32,29 @@ class ProgramAdmin(admin.ModelAdmin):
     list_select_related = ("portfolio",)
 
 
+class ProjectAdminForm(forms.ModelForm):
+    """The project's currency from a select: the base currency, the codes in use and the
+    common ones, named in the reader's language (and the stored code, even one that is not
+    ISO 4217, so that saving other fields keeps it)."""
+
+    currency = forms.ChoiceField()
+
+    class Meta:
+        model = Project
+        fields = "__all__"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        stored = self.instance.currency if self.instance.pk else ""
+        field = self.fields["currency"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = currency_choices(currencies_in_use(), current=stored)
+        field.label = Project._meta.get_field("currency").verbose_name
+
+
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
+    form = ProjectAdminForm
     list_display = ("code", "name", "program", "pmo_type", "phase", "state", "manager")
     list_filter = ("pmo_type", "phase", "state", "strategic")
     search_fields = ("code", "name", "name_zh")

@@ -342,3 +342,16 @@ def test_others_than_the_pmo_get_403_from_the_page_and_no_link(users: Any, name:
     assert response.status_code == 403
     assert not ExchangeRate.objects.exists()
     assert 'data-testid="nav-exchange-rates"' not in client.get("/").content.decode()
+
+
+def test_the_admin_offers_a_select_of_currencies_and_keeps_a_stored_one(
+    users: Any, make_project: Any
+) -> None:
+    project = make_project(currency="RMB")
+    users["admin"].is_staff = users["admin"].is_superuser = True
+    users["admin"].save()
+    client = _client(users["admin"])
+    page = client.get(f"/admin/portfolio/project/{project.pk}/change/").content.decode()
+    select = page.split('name="currency"')[1].split("</select>")[0]
+    assert '<option value="CNY">CNY — Chinese Yuan</option>' in select
+    assert '<option value="RMB" selected>RMB</option>' in select
