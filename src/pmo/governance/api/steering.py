@@ -173,6 +173,10 @@ class _MeetingFields(Schema):
     window_days: int
     location: str
     has_minutes: bool
+    date_fixed: bool = Field(
+        description="the meeting is held (its day has passed, or minutes or outcomes are "
+        "recorded): a PATCH of another date is refused (422 at date)"
+    )
     version: int
 
 
@@ -188,6 +192,10 @@ class SteeringMeetingOut(_MeetingFields):
     @staticmethod
     def resolve_has_minutes(obj: SteeringMeeting) -> bool:
         return bool(obj.minutes.strip())
+
+    @staticmethod
+    def resolve_date_fixed(obj: SteeringMeeting) -> bool:
+        return steering.date_fixed_reason(obj) is not None
 
     @staticmethod
     def resolve_agenda(obj: SteeringMeeting) -> list[Any]:
@@ -209,6 +217,10 @@ class SteeringMeetingSummaryOut(_MeetingFields):
         "escalated, condition, decided, change_request, report_decision, other"
     )
     outcomes: int = Field(description="decisions and actions recorded")
+
+    @staticmethod
+    def resolve_date_fixed(obj: Any) -> bool:
+        return obj.state == "held" or obj.has_minutes or obj.outcomes > 0
 
 
 def _meeting(request: HttpRequest, meeting_id: int) -> SteeringMeeting:

@@ -111,6 +111,11 @@ def test_the_api_refuses_a_held_meetings_date_naming_the_field(client, users):
     assert [e["field"] for e in answer.json()["errors"]] == ["date"]
     answer = _api(client, "admin", "patch", url, {"version": held.version, "minutes": "ok"})
     assert answer.status_code == 200 and answer.json()["minutes"] == "ok"
+    planned = _meeting(users, TODAY + dt.timedelta(days=2))
+    listed = _api(client, "admin", "get", "/api/v1/steering-meetings").json()["items"]
+    assert {m["id"]: m["date_fixed"] for m in listed} == {held.pk: True, planned.pk: False}
+    one = _api(client, "admin", "get", f"/api/v1/steering-meetings/{planned.pk}").json()
+    assert one["date_fixed"] is False
 
 
 def test_the_page_shows_a_held_meetings_date_read_only_with_the_reason(client, users):
