@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import admin
 
 from pmo.portfolio.currencies import currencies_in_use, currency_choices
-
 from pmo.portfolio.models import (
     Action,
     Assumption,
@@ -41,7 +40,7 @@ class ProjectAdminForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = "__all__"
+        fields = ["currency"]  # the admin passes the fields it shows
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
