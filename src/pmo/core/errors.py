@@ -36,13 +36,18 @@ class DomainError(Exception):
 
 
 class FieldError(DomainError):
-    """One field has an invalid value."""
+    """One field has an invalid value. ``message`` is the sentence a page shows; the API's
+    ``detail`` (and ``str()``, for logs and the command line) also names the field."""
 
     status_code = 422
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}", errors=[{"field": field, "message": message}])
+        super().__init__(message, errors=[{"field": field, "message": message}])
+        self.args = (f"{field}: {message}",)
         self.field = field
+
+    def payload(self) -> dict[str, Any]:
+        return {"detail": f"{self.field}: {self.message}", "errors": self.errors}
 
 
 class ValidationFailed(DomainError):

@@ -18,4 +18,5 @@ def test_a_chinese_reader_gets_the_field_error_in_chinese(users: Any) -> None:
     assert refused.value.errors == [
         {"field": "org_unit", "message": "没有代码为 'nowhere' 的组织单元"}
     ]
-    assert refused.value.message == "org_unit: 没有代码为 'nowhere' 的组织单元"
+    assert refused.value.message == "没有代码为 'nowhere' 的组织单元"  # what a page shows
+    assert refused.value.payload()["detail"] == "org_unit: 没有代码为 'nowhere' 的组织单元"

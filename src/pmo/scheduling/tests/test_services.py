@@ -237,7 +237,10 @@ def test_a_timed_constraint_needs_its_date(make_project: Any, users: Any) -> Non
     task = plan.tasks.get(uid=4)
     with pytest.raises(FieldError) as err:
         services.update_task(actor=users["pm"], task=task, data={"constraint": "SNET"}, version=1)
-    assert err.value.message == "constraint_date: is required by constraint SNET"
+    assert (err.value.field, err.value.message) == (
+        "constraint_date",
+        "is required by constraint SNET",
+    )
     moved = services.update_task(
         actor=users["pm"],
         task=task,

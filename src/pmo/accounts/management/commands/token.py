@@ -43,5 +43,5 @@ class Command(BaseCommand):
                 scope=TokenScope.CALENDAR if options["calendar"] else TokenScope.API,
             )
         except DomainError as exc:
-            raise CommandError(exc.message) from exc
+            raise CommandError(str(exc)) from exc
         self.stdout.write(raw)

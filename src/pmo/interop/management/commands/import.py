@@ -47,7 +47,7 @@ class Command(BaseCommand):
         except DomainError as exc:
             nothing = _("nothing was imported")
             separator = pgettext("list of problems", "; ")
-            raise CommandError(f"{path.name}: {exc.message}{separator}{nothing}") from None
+            raise CommandError(f"{path.name}: {exc}{separator}{nothing}") from None
         finish = plan.finish.strftime("%Y-%m-%d %H:%M") if plan.finish else "-"
         self.stdout.write(
             f"imported {plan.tasks.count()} tasks into project {plan.project.code} "

@@ -76,7 +76,7 @@ class Command(BaseCommand):
                 if options["dry_run"]:
                     transaction.set_rollback(True)  # the reminders and notifications too
         except DomainError as exc:
-            raise CommandError(f"{exc.message}; no reminder was sent") from exc
+            raise CommandError(f"{exc}; no reminder was sent") from exc
         if options["verbosity"] >= 2:
             for reminder in result.sent:
                 manager = reminder.manager.name if reminder.manager else ""

@@ -70,7 +70,7 @@ class Command(BaseCommand):
                 f"--{exc.field.replace('_', '-')}: {exc.errors[0]['message']}"
             ) from None
         except DomainError as exc:
-            raise CommandError(exc.message) from exc
+            raise CommandError(str(exc)) from exc
         body = render(page, fmt)
         try:
             write_atomically(out, body)
