@@ -18,6 +18,7 @@ from pmo.accounts.models import user_of
 from pmo.core.dates import FIRST_DATE, LAST_DATE
 from pmo.core.errors import ConflictError, DomainError, FieldError, NotFoundError
 from pmo.core.http import posted_version
+from pmo.core.i18n import pick
 from pmo.core.models import as_id
 from pmo.portfolio.access import can_edit_project, get_visible_project, visible_projects
 from pmo.portfolio.models import Milestone, Project
@@ -118,9 +119,21 @@ def _context(
             baselines=list(selectors.list_baselines(plan)),
             baseline=baseline,
             critical_count=sum(1 for r in all_rows if r.task.critical),
-            milestones=[r for r in all_rows if r.task.milestone and not r.task.summary],
+            milestones=_milestone_labels(
+                [r for r in all_rows if r.task.milestone and not r.task.summary]
+            ),
         )
     return context
+
+
+def _milestone_labels(rows: list[Any]) -> list[tuple[Any, str]]:
+    """The plan's milestones, each named as the status center names it for the reader: the
+    Chinese name entered on the project's milestone when the page is Chinese."""
+    linked = [r.task.portfolio_milestone_id for r in rows if r.task.portfolio_milestone_id]
+    chinese = dict(
+        Milestone.objects.filter(pk__in=linked).exclude(name_zh="").values_list("pk", "name_zh")
+    )
+    return [(r, pick(r.task.name, chinese.get(r.task.portfolio_milestone_id, ""))) for r in rows]
 
 
 def _render(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -344,10 +357,12 @@ def milestone_gantt(request: HttpRequest) -> HttpResponse:
     rows = (
         Milestone.objects.filter(project__in=[p.pk for p in shown], is_key=True)
         .order_by("project__code", "forecast_date", "id")
-        .values_list("project_id", "name", "baseline_date", "forecast_date", "actual_date")
+        .values_list(
+            "project_id", "name", "name_zh", "baseline_date", "forecast_date", "actual_date"
+        )
     )
-    for project_id, *dates in rows:
-        grouped[project_id].append(tuple(dates))
+    for project_id, name, name_zh, *dates in rows:
+        grouped[project_id].append((pick(name, name_zh), *dates))
     data = [(p.code, p.display_name, grouped[p.pk]) for p in shown]
     chart = gantt.milestone_layout(data, today=timezone.localdate())
     total = len(shown) if len(shown) < MILESTONE_PROJECTS else projects.count()
