@@ -108,6 +108,12 @@ def export_projects(qs: QuerySet[Project], fmt: str, *, regions: dict[int, str])
     return response
 
 
+def _flags_as_words(row: list[Any]) -> list[Any]:
+    """``row`` with each flag as "yes" or "no" in the reader's language, as the CSV has it
+    (Excel shows a boolean cell as TRUE/FALSE, English on a Chinese sheet)."""
+    return [(_("yes") if v else _("no")) if isinstance(v, bool) else v for v in row]
+
+
 def workbook_bytes(qs: QuerySet[Project], regions: dict[int, str]) -> bytes:
     """The XLSX file: a header row, one row per project, RAG cells coloured."""
     wb = Workbook(write_only=False)
@@ -122,7 +128,7 @@ def workbook_bytes(qs: QuerySet[Project], regions: dict[int, str]) -> bytes:
     rag_columns = range(first_rag, first_rag + 1 + len(RAG_DIMENSIONS))
     labels = {str(r.label): r for r in Rag}
     for row in rows(qs.iterator(chunk_size=500), regions):
-        append_row(ws, row)  # text as string cells: a name typed as a formula stays text
+        append_row(ws, _flags_as_words(row))  # text as string cells: a formula stays text
         for col in rag_columns:
             cell = ws.cell(row=ws.max_row, column=col)
             if cell.value in labels:
