@@ -137,9 +137,19 @@ def _reports_reminded(sender: Any, reminders: list[Any], actor: Any, **kwargs: A
         notify([manager], message, params, url=f"/projects/{reminder.project.code}/reports/new/")
 
 
+def _review_submitted(
+    sender: Any, deciders: list[Any], message: Any, params: dict[str, Any], url: str, **kwargs: Any
+) -> None:
+    """A gate review was submitted for decision: each of its deciders is told in the app."""
+    from pmo.dependencies.notifications import notify
+
+    notify(deciders, message, params, url=url)
+
+
 def connect() -> None:
     """Called once from ``DependenciesConfig.ready()``."""
     from pmo.governance.models import ProjectGate
+    from pmo.governance.signals import review_submitted
     from pmo.portfolio.models import Milestone
     from pmo.portfolio.signals import project_ended, reports_reminded
     from pmo.resources.signals import scenario_committed
@@ -151,3 +161,4 @@ def connect() -> None:
     scenario_committed.connect(_scenario_committed, dispatch_uid="dependencies.scenario")
     project_ended.connect(_project_ended, dispatch_uid="dependencies.project_ended")
     reports_reminded.connect(_reports_reminded, dispatch_uid="dependencies.reports_reminded")
+    review_submitted.connect(_review_submitted, dispatch_uid="dependencies.review_submitted")
