@@ -161,6 +161,12 @@ def _rag_names() -> dict[int | str, str]:
 RAG_FILLS = {1: "C6EFCE", 2: "FFEB9C", 3: "FFC7CE"}
 
 
+def _yes_no(flag: bool) -> str:
+    """A flag as the word the CSV exports write in the reader's language (是/否): Excel shows
+    a boolean cell as TRUE/FALSE, English on a Chinese sheet."""
+    return _("yes") if flag else _("no")
+
+
 def render_xlsx(page: OnePage) -> bytes:
     """One row per project with every figure behind the page, plus the header and lists."""
     wb = Workbook()
@@ -204,11 +210,16 @@ def render_xlsx(page: OnePage) -> bytes:
                     capfirst(names[c.rag]) if c.rag else "",
                     {1: "↑", 0: "→", -1: "↓"}.get(c.trend, "") if c.trend is not None else "",
                     c.weeks_in_phase,
-                    c.decision_needed,
-                    c.missing,
-                    c.gate_overdue,
-                    c.dependency_broken,
-                    c.change_affected,
+                    *(
+                        _yes_no(flag)
+                        for flag in (
+                            c.decision_needed,
+                            c.missing,
+                            c.gate_overdue,
+                            c.dependency_broken,
+                            c.change_affected,
+                        )
+                    ),
                     c.next_gate,
                     c.next_gate_date,
                     c.percent_complete,
