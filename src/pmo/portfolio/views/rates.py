@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, PermissionDeniedError
@@ -81,7 +82,10 @@ def exchangerate_list(request: HttpRequest) -> HttpResponse:
             "rates": rows,
             "base": base,
             "base_name": currency_name(base),
-            "missing": [(code, currency_name(code)) for code in missing],
+            "missing": pgettext("list separator", ", ").join(
+                _("%(code)s (%(name)s)") % {"code": code, "name": currency_name(code)}
+                for code in missing
+            ),
         },
         status=status,
     )

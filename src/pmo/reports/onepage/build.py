@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pmo.accounts.models import User
 from pmo.core.errors import FieldError
@@ -267,6 +268,11 @@ def _build(user: User, filters: dict[str, Any], per: Period, language: str) -> O
         header.budget_base = in_base.currency
         header.budget_total = None if in_base.total is None else float(in_base.total)
         header.budget_missing = list(in_base.missing)
+        if in_base.missing:
+            header.budget_note = _("no total in %(base)s: no exchange rate for %(codes)s") % {
+                "base": in_base.currency,
+                "codes": pgettext("list separator", ", ").join(in_base.missing),
+            }
     layout = next((name for limit, name in LAYOUTS if total <= limit), "paged")
     return OnePage(
         period=per,

@@ -91,6 +91,7 @@ class Header:
     budget_base: str = ""
     budget_total: float | None = None
     budget_missing: list[str] = field(default_factory=list)
+    budget_note: str = ""  # the total's line, or which rate is missing, in the page's language
 
 
 @dataclass

@@ -254,11 +254,7 @@ def render_xlsx(page: OnePage) -> bytes:
         if h.budget_total is not None:
             append_row(summary, [_("Budget total"), h.budget_total, h.budget_base])
         else:
-            missing = _("no total in %(base)s: no exchange rate for %(codes)s") % {
-                "base": h.budget_base,
-                "codes": ", ".join(h.budget_missing),
-            }
-            append_row(summary, [_("Budget total"), missing, h.budget_base])
+            append_row(summary, [_("Budget total"), h.budget_note, h.budget_base])
     esc = wb.create_sheet(_("Escalations")[:31])
     append_row(esc, [_("Code"), _("Name"), _("Kind"), _("Text")])
     for e in page.escalations:
