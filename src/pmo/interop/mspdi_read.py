@@ -11,7 +11,6 @@ The element reader is :mod:`pmo.interop.mspdi_elements`, calendars are read by
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
@@ -21,6 +20,7 @@ from pmo.interop.errors import ImportFileError
 from pmo.interop.mspdi_china import recognise_china
 from pmo.interop.mspdi_elements import NS, NS_URI, Reader
 from pmo.interop.mspdi_read_calendars import read_calendar
+from pmo.interop.xml_errors import not_well_formed
 from pmo.scheduling.planio import (
     AssignmentData,
     BaselineData,
@@ -145,10 +145,10 @@ def read_mspdi(content: bytes) -> PlanData:
     except DefusedXmlException:
         raise ImportFileError(_("file: DOCTYPE and entity declarations are refused")) from None
     except ET.ParseError as exc:
-        line, column = exc.position
+        raise ImportFileError(not_well_formed(exc)) from None
+    except (LookupError, ValueError):  # the XML declaration names an encoding expat cannot read
         raise ImportFileError(
-            _("file: not well-formed XML at line %(line)s, column %(column)s (%(error)s)")
-            % {"line": line, "column": column, "error": expat.ErrorString(exc.code)}
+            _("file: the character encoding named in the XML declaration cannot be read")
         ) from None
     if root.tag != f"{{{NS_URI}}}Project":
         raise ImportFileError(

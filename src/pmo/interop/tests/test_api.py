@@ -31,7 +31,7 @@ def test_import_and_export_over_the_api(client: Any, make_project: Any, users: A
     zh = client.post(
         url, {"file": again}, headers={**_auth(users["pm"]), "Accept-Language": "zh-hans"}
     )
-    assert zh.json()["detail"] == "文件：XML 格式不正确（第 1 行第 18 列：mismatched tag）"
+    assert zh.json()["detail"] == "文件：XML 格式不正确（第 1 行第 18 列：标签不匹配）"
     exported = client.get(
         f"/api/v1/projects/{project.code}/plan/export/msproject", headers=_auth(users["viewer"])
     )
