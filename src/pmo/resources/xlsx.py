@@ -28,8 +28,9 @@ from pmo.accounts.models import OrgUnit, User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import record
 from pmo.core.dates import date_out_of_range
-from pmo.core.errors import ValidationFailed
+from pmo.core.errors import FieldError, ValidationFailed
 from pmo.core.uploads import UnpackError, check_unpacked_size
+from pmo.portfolio.currencies import check_currency
 from pmo.resources.access import require_manage
 from pmo.resources.models import CapacityChange, Resource, ResourceKind
 
@@ -186,6 +187,8 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
         )
     errors = _Errors()
     units = dict(OrgUnit.objects.values_list("code", "pk"))
+    # a code stored before currencies were checked may come back unchanged (ADR 0016)
+    stored_currency = dict(Resource.objects.values_list("code", "currency"))
     ws = book["Resources"]
     cols = _header(ws, REQUIRED, errors)
     rows: list[tuple[int, dict[str, Any]]] = []
@@ -227,6 +230,12 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                         row[name] = _text(value)
                 except ValueError as exc:
                     errors.add("Resources", number, column, str(exc))
+            currency = row.get("currency")
+            if currency and currency != stored_currency.get(row.get("code")):
+                try:
+                    check_currency(currency)
+                except FieldError as exc:
+                    errors.add("Resources", number, cols["currency"] + 1, exc.errors[0]["message"])
             for name in ("code", "name", "role"):
                 if name in cols and not row.get(name):
                     errors.add(

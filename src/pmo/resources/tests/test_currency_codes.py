@@ -48,3 +48,32 @@ def test_a_stored_code_that_is_not_iso_is_kept_while_unchanged(users: Any, org: 
     assert response.json()["errors"][0]["field"] == "currency"
     resource.refresh_from_db()
     assert (resource.fte, resource.currency) == (3, "RMB")
+
+
+def test_the_capacity_sheet_refuses_an_unknown_currency_at_its_cell(
+    client: Any, users: Any, org: Any
+) -> None:
+    from pmo.resources.tests.test_api import _sheet
+
+    Resource.objects.create(
+        code="old", name="Old", kind="pool", role="R", org_unit=org["sh"], currency="RMB"
+    )
+    header = ["code", "name", "kind", "role", "org_unit", "fte", "cost_rate", "currency"]
+    rows = [
+        ["old", "Old", "pool", "R", "sh", 2, 100, "RMB"],  # stored before codes were checked
+        ["new", "New", "pool", "R", "sh", 1, 100, "XYZ"],
+    ]
+    client.force_login(users["admin"])
+    answer = client.post("/api/v1/capacity/import", {"file": _sheet(rows, None, header)})
+    assert answer.status_code == 422
+    assert answer.json()["errors"] == [
+        {
+            "field": "Resources!H3",
+            "message": "'XYZ' is not an ISO 4217 currency code (such as CNY, USD or EUR)",
+        }
+    ]
+    assert list(Resource.objects.values_list("code", flat=True)) == ["old"]
+    rows[1][7] = "usd"
+    answer = client.post("/api/v1/capacity/import", {"file": _sheet(rows, None, header)})
+    assert answer.status_code == 200, answer.json()
+    assert dict(Resource.objects.values_list("code", "currency")) == {"old": "RMB", "new": "USD"}
