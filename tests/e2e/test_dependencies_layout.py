@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.pickers import pick
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -74,12 +76,12 @@ def test_the_register_form_offers_the_chosen_projects_milestones(
     sign_in("pm")
     page.goto(f"{live_server.url}/dependencies/")
     page.click("#new-dependency summary")
-    page.select_option("select[name=supplier_project]", "CORE1")
+    pick(page, "supplier_project", "core", "CORE1 · " + _core.name)
     expect(page.locator(f"#supplier-item option[value='m:{build.pk}']")).to_have_count(1)
     page.select_option("#supplier-item", f"m:{build.pk}")
     page.fill("input[name=system]", "Card switch")
     # the consumer's side is not chosen: the message, and the form as it was typed
-    page.locator("select[name=consumer_project]").evaluate("e => e.removeAttribute('required')")
+    page.locator("input[name=consumer_project_text]").evaluate("e => e.removeAttribute('required')")
     page.locator("#consumer-item").evaluate("e => e.removeAttribute('required')")
     page.click("#new-dependency button.primary")
     expect(page.locator("body")).to_contain_text("Consumer project: is required")

@@ -5,19 +5,93 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from pmo.core.errors import FieldError
 from pmo.core.forms import DateField
+from pmo.resources.lookup import resolve_resource, resource_label
 from pmo.resources.models import AllocationStatus, Resource
 from pmo.resources.services import RESOURCE_FIELDS
 
 __all__ = [
     "AllocationForm",
     "CapacityChangeForm",
+    "PickerInput",
     "ResourceForm",
+    "ResourcePickerField",
     "allocation_data",
     "resource_data",
+    "resource_picker",
 ]
+
+
+class PickerInput(forms.Widget):
+    """The searchable picker's two inputs (``templates/pmo/picker.html``): ``NAME``, the value
+    picked (hidden), and ``NAME_text``, the box the reader types in. The field gets both."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> tuple[Any, Any]:
+        return data.get(name), data.get(f"{name}_text")
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and f"{name}_text" not in data
+
+
+class ResourcePickerField(forms.ModelChoiceField):
+    """A resource chosen with the searchable picker: the id it picked, or, when the box holds
+    something else (typed without picking, or no script ran), the resource the typed text
+    names (:func:`pmo.resources.lookup.resolve_resource`: id, code, ``role · name`` or a
+    name only one resource has). A client posting the id alone (no box) is taken as before."""
+
+    widget = PickerInput
+
+    def to_python(self, value: Any) -> Any:
+        picked, text = value if isinstance(value, tuple) else (value, None)
+        picked = str(picked or "").replace("\x00", "").strip()
+        if text is None:
+            return super().to_python(picked)
+        text = str(text).replace("\x00", "").strip()
+        if not text:
+            return None
+        if picked:
+            try:
+                chosen = super().to_python(picked)
+            except ValidationError:
+                chosen = None
+            if chosen is not None and text in (resource_label(chosen), picked):
+                return chosen
+        try:
+            among = self.queryset if self.queryset is not None else Resource.objects.none()
+            return resolve_resource(among, text, "resource")
+        except FieldError as exc:
+            raise ValidationError(str(exc.errors[0]["message"]), code="invalid_choice") from None
+
+
+def resource_picker(form: forms.BaseForm, name: str = "resource") -> dict[str, str]:
+    """What a form's resource picker shows: ``value`` (the id), ``text`` (its box: the chosen
+    resource's ``role · name``, else what was typed), ``error`` and ``url`` (its search)."""
+    field = form[name]
+    error = " ".join(str(e) for e in field.errors)
+    chosen: Any = None
+    text = ""
+    if form.is_bound:
+        picked, typed = field.value()
+        cleaned = getattr(form, "cleaned_data", {}).get(name)
+        chosen = cleaned if isinstance(cleaned, Resource) else None
+        text = str(typed if typed is not None else picked or "")
+    else:
+        initial = field.value()
+        if isinstance(initial, Resource):
+            chosen = initial
+        elif initial not in (None, ""):
+            chosen = Resource.objects.filter(pk=initial).first()
+    return {
+        "value": str(chosen.pk) if chosen is not None else "",
+        "text": resource_label(chosen) if chosen is not None else text,
+        "error": error,
+        "url": reverse("api:lookup_resources"),
+    }
 
 
 class ResourceForm(forms.ModelForm):
@@ -44,7 +118,7 @@ class CapacityChangeForm(forms.Form):
     :func:`pmo.resources.services.add_capacity_change` takes. Field errors carry the labels
     the page shows (never the field names), and a refused form comes back with its values."""
 
-    resource = forms.ModelChoiceField(
+    resource = ResourcePickerField(
         queryset=Resource.objects.filter(active=True), label=_("Resource")
     )
     first = DateField(label=_("From"))
@@ -62,7 +136,7 @@ class AllocationForm(forms.Form):
     a refused form comes back with what was typed."""
 
     choose = _("Choose a resource.")
-    resource = forms.ModelChoiceField(
+    resource = ResourcePickerField(
         queryset=Resource.objects.all(),
         label=_("Resource"),
         error_messages={"required": choose, "invalid_choice": choose},

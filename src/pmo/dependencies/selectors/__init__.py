@@ -29,7 +29,6 @@ from pmo.dependencies.selectors.register import (
     label,
     list_dependencies,
     milestone_name,
-    project_choices,
     register_rows,
     with_dates,
 )
@@ -52,7 +51,6 @@ __all__ = [
     "milestone_name",
     "notifications_shown",
     "pending_above_threshold",
-    "project_choices",
     "project_panel",
     "register_rows",
     "slip_summary",

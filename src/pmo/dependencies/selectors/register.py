@@ -21,7 +21,7 @@ from pmo.dependencies.models import (
 from pmo.dependencies.services import find_project
 from pmo.governance.models import ProjectGate
 from pmo.portfolio.access import visible_projects
-from pmo.portfolio.models import ENDED_STATES, Milestone
+from pmo.portfolio.models import Milestone
 from pmo.scheduling.models import Task
 from pmo.scheduling.walltime import from_db
 
@@ -34,7 +34,6 @@ __all__ = [
     "label",
     "list_dependencies",
     "milestone_name",
-    "project_choices",
     "register_rows",
     "with_dates",
 ]
@@ -195,19 +194,6 @@ def get_critical_chain(user: User, target: str) -> tuple[list[dict[str, Any]], i
             }
         )
     return shown, len(hidden)
-
-
-def project_choices(user: User, chosen: str = "", limit: int = 1000) -> list[tuple[str, str]]:
-    """The projects the impact page offers, ``(code, "code · name")`` with the name in the
-    reader's language: the running projects ``user`` may read (a closed or cancelled one no
-    longer moves), and ``chosen`` as typed in the address when it is not among them (the
-    page then says why it cannot be analysed)."""
-    running = visible_projects(user).exclude(state__in=ENDED_STATES).order_by("code")
-    rows = [(p.code, f"{p.code} · {p.display_name}") for p in running[:limit]]
-    if chosen and chosen not in {code for code, _label in rows}:
-        found = visible_projects(user).filter(code=chosen).first()
-        rows.insert(0, (chosen, f"{found.code} · {found.display_name}" if found else chosen))
-    return rows
 
 
 def endpoint_choices(user: Any, code: str) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -86,7 +86,9 @@ def test_the_register_form_offers_the_milestones_and_keeps_what_was_typed(
     assert 'id="new-dependency" open' in body
     assert 'value="Payments hub"' in body and 'value="2026-03-25"' in body
     assert f'<option value="m:{web["pilot"].pk}" selected>' in body
-    assert '<option value="WEB1" selected>' in body
+    # the consumer's picker keeps the project: its code to submit, code · name in its box
+    assert '<input type="hidden" name="consumer_project" value="WEB1"' in body
+    assert 'name="consumer_project_text" value="WEB1 · ' in body
     # a code typed in lower case is the project; a service error names the form label
     bad = client.post(
         "/dependencies/new/",

@@ -99,8 +99,15 @@ def test_the_steering_threshold_names_the_request_s_currency(
     assert "(1 GBP = 9.1 CNY)" in page
 
 
-def _project_select(page: str) -> str:
-    return page.split('<select name="project" id="impact-project"')[1].split("</select>")[0]
+def _project_box(page: str) -> str:
+    return page.split('name="project_text"')[1].split(">")[0]
+
+
+def _offered(client: Any, page: str, query: str = "", **extra: Any) -> list[str]:
+    """The labels the impact page's project picker offers for ``query`` (its search)."""
+    url = page.split('data-picker="')[1].split('"')[0].replace("&amp;", "&")
+    answer = client.get(f"{url}&q={query}", **extra).json()
+    return [item["label"] for item in answer["items"]]
 
 
 def test_the_impact_page_picks_the_project_by_name_in_the_reader_s_language(
@@ -110,24 +117,46 @@ def test_the_impact_page_picks_the_project_by_name_in_the_reader_s_language(
     Project.objects.filter(pk=web["web"].pk).update(state=ProjectState.CANCELLED)
     client.force_login(users["pm"])
     page = client.get("/impact/").content.decode()
-    picker = _project_select(page)
-    assert '<option value="CORE1">CORE1 · Core banking upgrade</option>' in picker
-    assert '<option value="APP1">APP1 · Mobile banking app</option>' in picker
-    assert 'value="WEB1"' not in picker  # cancelled: nothing of it moves any more
-    assert "<input" not in page.split('id="impact-form"')[1].split("</label>")[0]
-    # chosen (typed in the address as "app1"), the project is selected by its code
-    chosen = _project_select(client.get("/impact/?project=app1").content.decode())
-    assert '<option value="APP1" selected>APP1 · Mobile banking app</option>' in chosen
+    # a searchable picker, not a list of every project: its search offers the running ones
+    assert '<select name="project"' not in page
+    offered = _offered(client, page)
+    assert "CORE1 · Core banking upgrade" in offered
+    assert "APP1 · Mobile banking app" in offered
+    assert not any(label.startswith("WEB1") for label in offered)  # cancelled
+    assert _offered(client, page, "mobile") == ["APP1 · Mobile banking app"]
+    # chosen (typed in the address as "app1"), the box shows the project by its code
+    chosen = client.get("/impact/?project=app1").content.decode()
+    assert 'value="APP1 · Mobile banking app"' in _project_box(chosen)
+    assert '<input type="hidden" name="project" value="APP1"' in chosen
     # a cancelled project named in the address stays shown, with the page's reason
     ended = client.get("/impact/?project=WEB1").content.decode()
-    assert 'value="WEB1" selected>WEB1 · ' in _project_select(ended)
+    assert 'value="WEB1 · ' in _project_box(ended)
     assert "was cancelled on" in ended
-    # in Chinese the names are the Chinese ones
+    # in Chinese the names are the Chinese ones, and a Chinese name finds the project
     _chinese(client)
-    chinese = _project_select(client.get("/impact/", **ZH).content.decode())
-    assert '<option value="CORE1">CORE1 · 核心银行升级</option>' in chinese
-    assert '<option value="APP1">APP1 · 手机银行</option>' in chinese
+    chinese = client.get("/impact/", **ZH).content.decode()
+    assert "CORE1 · 核心银行升级" in _offered(client, chinese, **ZH)
+    assert _offered(client, chinese, "手机", **ZH) == ["APP1 · 手机银行"]
     # a reader sees only the projects they may read (the viewer: Shanghai's, not London's)
     client.force_login(users["viewer"])
-    seen = _project_select(client.get("/impact/").content.decode())
-    assert 'value="CORE1"' in seen and 'value="APP1"' not in seen
+    seen = _offered(client, client.get("/impact/").content.decode())
+    assert any(label.startswith("CORE1") for label in seen)
+    assert not any(label.startswith("APP1") for label in seen)
+
+
+def test_the_impact_page_takes_a_project_typed_without_picking(
+    client: Any, users: Any, web: Any
+) -> None:
+    """Without JavaScript the picker's box is sent alone: a code or a whole name is the
+    project; anything else is said at the box."""
+    _named(web)
+    client.force_login(users["pm"])
+    by_name = client.get("/impact/?project=&project_text=mobile+banking+app").content.decode()
+    assert '<input type="hidden" name="project" value="APP1"' in by_name
+    assert 'id="impact-source"' in by_name  # the project's milestones and tasks to choose
+    unknown = client.get("/impact/?project=&project_text=NOPE9")
+    body = unknown.content.decode()
+    assert 'aria-invalid="true" aria-describedby="impact-project-error"' in _project_box(body)
+    assert "no project you may see has the code or name “NOPE9”." in body
+    assert 'value="NOPE9"' in _project_box(body)
+    assert 'id="impact-source"' not in body

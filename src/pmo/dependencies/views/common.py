@@ -5,12 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pmo.core.errors import DomainError, FieldError, NotFoundError
 
-__all__ = ["FIELD_LABELS", "NUMBER_FIELDS", "field_message", "not_a_number", "or_404"]
+__all__ = [
+    "FIELD_LABELS",
+    "NUMBER_FIELDS",
+    "field_message",
+    "not_a_number",
+    "or_404",
+    "running_projects_lookup",
+]
 
 
 def or_404(fn: Any, *args: Any) -> Any:
@@ -79,3 +87,9 @@ def field_message(exc: DomainError) -> str:
 
 def not_a_number(key: str) -> str:
     return _("%(field)s must be a whole number.") % {"field": NUMBER_FIELDS[key]}
+
+
+def running_projects_lookup() -> str:
+    """The search the dependency pages' project pickers ask: the running projects the reader
+    may see (a closed or cancelled project takes no new dependency or change)."""
+    return f"{reverse('api:lookup_projects')}?running=true"

@@ -15,14 +15,20 @@ from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
 from pmo.core.dates import FIRST_DATE, LAST_DATE
-from pmo.core.errors import DomainError, NotFoundError
+from pmo.core.errors import DomainError, FieldError, NotFoundError
 from pmo.core.http import posted_version
 from pmo.dependencies import selectors, services
 from pmo.dependencies.models import Criticality, DependencyStatus, DependencyType
 from pmo.dependencies.network import network_svg
-from pmo.dependencies.views.common import field_message, not_a_number, or_404
+from pmo.dependencies.views.common import (
+    field_message,
+    not_a_number,
+    or_404,
+    running_projects_lookup,
+)
 from pmo.portfolio.access import can_edit_project, visible_projects
-from pmo.portfolio.models import ENDED_STATES, Milestone
+from pmo.portfolio.lookup import picked_project_code, project_label
+from pmo.portfolio.models import Milestone
 
 __all__ = [
     "dependency_create",
@@ -36,8 +42,10 @@ __all__ = [
 #: The fields of the register form that are kept when it comes back with an error.
 FORM_FIELDS = (
     "supplier_project",
+    "supplier_project_text",
     "supplier_item",
     "consumer_project",
+    "consumer_project_text",
     "consumer_item",
     "type",
     "lag",
@@ -65,7 +73,14 @@ def dependency_list(request: HttpRequest) -> HttpResponse:
     return _dependency_page(request, {})
 
 
-def _dependency_page(request: HttpRequest, form: dict[str, str], status: int = 200) -> HttpResponse:
+def _dependency_page(
+    request: HttpRequest,
+    form: dict[str, str],
+    status: int = 200,
+    field_errors: dict[str, str] | None = None,
+) -> HttpResponse:
+    """The register page; ``form``: the register form as typed, ``field_errors``: the
+    messages shown at its project pickers."""
     user = user_of(request)
     project = request.GET.get("project") or None
     status_filter = request.GET.get("status") or None
@@ -122,13 +137,9 @@ def _dependency_page(request: HttpRequest, form: dict[str, str], status: int = 2
             "types": DependencyType.choices,
             "criticalities": Criticality.choices,
             "form": form,
-            "form_projects": [
-                (p.code, p.display_name)
-                # an ended project takes no new dependency: not offered
-                for p in visible_projects(user)
-                .exclude(state__in=ENDED_STATES)
-                .order_by("code")[:1000]
-            ],
+            # the projects are picked by typing (a search, not a list of every project)
+            "picked": _picked(user, form, field_errors or {}),
+            "projects_lookup": running_projects_lookup(),
             "supplier_groups": selectors.endpoint_choices(user, form.get("supplier_project", "")),
             "consumer_groups": selectors.endpoint_choices(user, form.get("consumer_project", "")),
             "first_date": FIRST_DATE.isoformat(),
@@ -136,6 +147,25 @@ def _dependency_page(request: HttpRequest, form: dict[str, str], status: int = 2
         },
         status=status,
     )
+
+
+def _picked(user: Any, form: dict[str, str], errors: dict[str, str]) -> dict[str, str]:
+    """What the register form's project pickers show: for each side its code (``supplier``),
+    its box (``supplier_text``: ``code · name`` once a project is chosen, as when picked, else
+    what was typed) and its error (``supplier_error``)."""
+    codes = [form[f"{side}_project"] for side in SIDES if form.get(f"{side}_project")]
+    labels = {p.code: project_label(p) for p in visible_projects(user).filter(code__in=codes)}
+    picked = {}
+    for side in SIDES:
+        code = form.get(f"{side}_project", "")
+        picked[side] = code
+        picked[f"{side}_text"] = labels.get(code) or form.get(f"{side}_project_text") or code
+        picked[f"{side}_error"] = errors.get(f"{side}_project", "")
+    return picked
+
+
+#: The two ends of a dependency, as the register form's field names begin.
+SIDES = ("supplier", "consumer")
 
 
 #: The model field of each kind of endpoint in a register-form choice ``m:<id>`` etc.
@@ -146,12 +176,26 @@ ENDPOINT_KINDS = {"m": "milestone", "g": "gate", "t": "task"}
 @require_POST
 def dependency_create(request: HttpRequest) -> HttpResponse:
     """Register a dependency from the form; an error brings the form back as it was typed."""
+    user = user_of(request)
     form = {k: request.POST.get(k, "") for k in FORM_FIELDS}
+    skipped = ("csrfmiddlewaretoken", "supplier_item", "consumer_item")
     data: dict[str, Any] = {
         k: v
         for k, v in request.POST.items()
-        if k not in ("csrfmiddlewaretoken", "supplier_item", "consumer_item") and v != ""
+        if k not in skipped and not k.endswith("_text") and v != ""
     }
+    # the project pickers: the code picked, or what was typed in their box (no script)
+    picker_errors: dict[str, str] = {}
+    for key in ("supplier_project", "consumer_project"):
+        picked = picked_project_code(user, request.POST.get(key), request.POST.get(f"{key}_text"))
+        if picked.error:
+            picker_errors[key] = field_message(FieldError(key, picked.error))
+        form[key] = picked.code
+        data.pop(key, None)
+        if picked.code:
+            data[key] = picked.code
+    if picker_errors:
+        return _dependency_page(request, form, status=422, field_errors=picker_errors)
     for side in ("supplier", "consumer"):
         kind, _sep, pk = request.POST.get(f"{side}_item", "").partition(":")
         if kind in ENDPOINT_KINDS and pk:
@@ -181,7 +225,14 @@ def dependency_create(request: HttpRequest) -> HttpResponse:
             messages.error(request, label)
             return _dependency_page(request, form, status=422)
     try:
-        dep = services.create_dependency(actor=user_of(request), data=data)
+        dep = services.create_dependency(actor=user, data=data)
+    except FieldError as exc:
+        if exc.field in ("supplier_project", "consumer_project") and exc.errors:
+            # said at the picker, beside what was typed
+            errors = {exc.field: field_message(exc)}
+            return _dependency_page(request, form, status=422, field_errors=errors)
+        messages.error(request, field_message(exc))
+        return _dependency_page(request, form, status=422)
     except DomainError as exc:
         messages.error(request, field_message(exc))
         return _dependency_page(request, form, status=422)

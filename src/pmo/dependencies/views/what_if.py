@@ -15,12 +15,16 @@ from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError
 from pmo.dependencies import changes, ended, selectors, services
 from pmo.dependencies.models import ChangeType
-from pmo.dependencies.views.common import field_message
+from pmo.dependencies.views.common import field_message, running_projects_lookup
+from pmo.portfolio.lookup import picked_project_code, project_label
 from pmo.portfolio.models import Milestone
 from pmo.scheduling.models import Task
 from pmo.scheduling.walltime import from_db
 
-__all__ = ["impact", "impact_page"]
+__all__ = ["TASKS_LISTED", "impact", "impact_page"]
+
+#: The open tasks of the chosen project the page lists to pick from, earliest start first.
+TASKS_LISTED = 1000
 
 
 @login_required
@@ -40,8 +44,14 @@ def impact_page(
     typed when it came back with an error (``field``, ``error``)."""
     user = user_of(request)
     raising = raising or {}
-    code = str(params.get("project") or "")
+    # the project picker: the code picked, or what was typed in its box (no script)
+    typed = params.get("project_text")
+    picked = picked_project_code(
+        user, str(params.get("project") or ""), None if typed is None else str(typed)
+    )
+    code, project_error = picked.code, picked.error
     project = milestones = tasks = result = None
+    tasks_more = False
     days = str(params.get("days", "15"))
     source = "task" if params.get("source") == "task" else "milestone"
     error = ""
@@ -50,7 +60,8 @@ def impact_page(
             project = services.find_project(user, code)
             code = project.code  # as typed: "p0004 " is P0004
         except NotFoundError:
-            error = _("no project with code %(code)s") % {"code": code}
+            project_error = _("no project with code %(code)s") % {"code": code}
+    found = project
     ended_note = ended.ended_note(project)
     if ended_note is not None and not raising:
         # closed or cancelled: nothing of it slips any more, so nothing to choose or raise
@@ -72,8 +83,10 @@ def impact_page(
                 plan__project=project, summary=False, percent_complete__lt=100
             )
             .order_by("start", "uid")
-            .values_list("pk", "name", "finish")[:1000]
+            .values_list("pk", "name", "finish")[: TASKS_LISTED + 1]
         ]
+        tasks_more = len(tasks) > TASKS_LISTED
+        del tasks[TASKS_LISTED:]
         chosen = params.get(source)
         if chosen:
             try:
@@ -109,7 +122,15 @@ def impact_page(
         "raising": raising,
         # a closed or cancelled project takes no change request: said instead of the form
         "raise_refused": ended.raise_refusal(project) if project is not None else None,
-        "project_choices": selectors.project_choices(user, code),
+        # the box shows the project picked, else what was typed (the code from the address)
+        "project_text": project_label(found)
+        if found is not None
+        else str(typed if typed is not None else code),
+        "project_error": project_error,
+        # a change request refused for its project: said under the form, the box marked
+        "project_described_by": "raise-error" if raising.get("where") == "project" else "",
+        "projects_lookup": running_projects_lookup(),
+        "tasks_more": tasks_more,
     }
     if request.headers.get("HX-Request"):
         return render(request, "dependencies/partials/_impact.html", context, status=status)

@@ -13,6 +13,7 @@ from pmo.core.api import Pages
 from pmo.core.errors import NotFoundError
 from pmo.portfolio import selectors, services
 from pmo.portfolio.access import get_visible_project
+from pmo.portfolio.api.lookup import router as lookup_router
 from pmo.portfolio.api.rates import router as rates_router
 from pmo.portfolio.api.reminders import router as reminders_router
 from pmo.portfolio.api.schemas import (
@@ -285,3 +286,4 @@ for _kind, (_in, _patch, _out) in RAID_SCHEMAS.items():
 # reminders to report (the PMO's chase of missing status reports)
 router.add_router("", reminders_router)
 router.add_router("", rates_router)
+router.add_router("", lookup_router)

@@ -4,7 +4,8 @@ One router per resource group, combined here into the app's router (mounted by
 ``pmo.config.api``): resources and their capacity changes (:mod:`.resources`), allocations
 (:mod:`.allocations`), the heat map and its drill-down (:mod:`.maps`), scenarios
 (:mod:`.scenarios`), leveling runs (:mod:`.leveling_runs`), the capacity sheet import
-(:mod:`.capacity_import`), calendar days (:mod:`.calendar_days`); :mod:`.common` holds what
+(:mod:`.capacity_import`), calendar days (:mod:`.calendar_days`), the resource pickers'
+search (:mod:`.lookup`); :mod:`.common` holds what
 they share. Each endpoint names its operation id (``pmo_resources_api_<name>``): the ids
 clients know, from the days the endpoints lived in one module. The routers are added in
 that order, which is the order of the paths in the OpenAPI document.
@@ -17,6 +18,7 @@ from pmo.resources.api import (
     calendar_days,
     capacity_import,
     leveling_runs,
+    lookup,
     maps,
     resources,
     scenarios,
@@ -32,3 +34,4 @@ router.add_router("", scenarios.router)
 router.add_router("", leveling_runs.router)
 router.add_router("", capacity_import.router)
 router.add_router("", calendar_days.router)
+router.add_router("", lookup.router)

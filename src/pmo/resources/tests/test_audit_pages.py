@@ -153,7 +153,7 @@ def test_a_refused_capacity_change_names_the_field_and_keeps_the_values(
     form = html[html.index('data-testid="capacity-form"') :]
     assert 'value="2026-03-09"' in form and 'value="2026-03-02"' in form
     assert 'value="3.5"' in form and 'value="contractor"' in form
-    assert f'<option value="{java.pk}" selected>' in form
+    assert f'<input type="hidden" name="resource" value="{java.pk}"' in form
     assert not CapacityChange.objects.filter(scenario=scenario).exists()
     # a valid change is saved and said so
     done = client.post(

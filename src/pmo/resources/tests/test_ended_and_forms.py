@@ -235,7 +235,7 @@ def test_an_allocation_out_of_range_is_named_at_its_field_and_the_form_kept(
     )
     assert "last:" not in page  # no internal field name
     # what was typed is still there
-    assert f'<option value="{java.pk}" selected>' in page
+    assert f'<input type="hidden" name="resource" value="{java.pk}"' in page
     assert 'value="2026-12-07"' in page and 'value="9999-01-01"' in page
     assert 'value="0.6"' in page and 'value="hypercare"' in page
     assert '<option value="committed" selected>' in page

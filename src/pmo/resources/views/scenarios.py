@@ -24,7 +24,7 @@ from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.models import ENDED_STATES
 from pmo.resources import compare, costs, heatmap, refresh, selectors, services
 from pmo.resources.access import can_manage_resources
-from pmo.resources.forms import CapacityChangeForm
+from pmo.resources.forms import CapacityChangeForm, resource_picker
 from pmo.resources.views.common import _options, _scenario, _view_choices, _viewer
 from pmo.resources.views.leveling_runs import _run_context
 
@@ -205,7 +205,7 @@ def _scenario_page(
                 for p in selectors.projects_of(scenario.plans_to_change)
             ],
             "pinned": pinned,
-            "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
+            "resource_picker": resource_picker(capacity_form),
             "capacity_form": capacity_form,
             # a draft lists what it changes against the plan; a committed one what it set
             "capacity_diff": selectors.scenario_capacity_changes(scenario.pk) if draft else None,

@@ -22,7 +22,7 @@ from pmo.core.http import posted_version
 from pmo.portfolio.access import can_edit_project, get_visible_project
 from pmo.resources import costs, selectors, services
 from pmo.resources.access import can_manage_resources
-from pmo.resources.forms import AllocationForm, allocation_data
+from pmo.resources.forms import AllocationForm, allocation_data, resource_picker
 from pmo.resources.views.common import _scenario, _viewer, _with_costs
 
 __all__ = [
@@ -127,7 +127,7 @@ def _staffing(request: HttpRequest, code: str, scenario: Any) -> HttpResponse:
             "ended_on": ended,
             "ended_text": selectors.ended_text(project, ended) if ended else "",
             "form": form,
-            "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
+            "resource_picker": resource_picker(form),
             "today": today,
         },
         status=status,
@@ -219,7 +219,7 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
             "form": form,
             "ended_text": selectors.ended_text(project, ended) if ended else "",
             "may_commit": can_manage_resources(user),
-            "resources": selectors.list_resources().filter(active=True).order_by("role", "name"),
+            "resource_picker": resource_picker(form),
         },
         status=status,
     )

@@ -1,0 +1,106 @@
+"""The register form's project pickers: a project typed without picking (no script) is
+resolved on the server, an unknown one is named at its field, and the page no longer lists
+every project."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pmo.dependencies.models import Dependency
+from pmo.dependencies.tests.test_pages_languages import _named
+
+
+def _box(page: str, name: str) -> str:
+    return page.split(f'name="{name}_text"')[1].split(">")[0]
+
+
+def test_a_typed_unknown_code_is_named_at_its_field_and_the_form_kept(
+    client: Any, users: Any, web: Any
+) -> None:
+    client.force_login(users["pm"])
+    answer = client.post(
+        "/dependencies/new/",
+        {
+            "supplier_project": "",
+            "supplier_project_text": "CORE1",
+            "supplier_item": f"m:{web['build'].pk}",
+            "consumer_project": "",
+            "consumer_project_text": "NOPE9",
+            "consumer_item": "",
+            "system": "Payments hub",
+        },
+    )
+    page = answer.content.decode()
+    assert answer.status_code == 422
+    assert (
+        'data-testid="consumer_project-error">Consumer project: no project you may see has '
+        "the code or name “NOPE9”.</span>"
+    ) in page
+    box = _box(page, "consumer_project")
+    assert 'value="NOPE9"' in box
+    assert 'aria-invalid="true" aria-describedby="consumer-project-error"' in box
+    # the supplier typed by its code is kept as found: its code, code · name in the box
+    assert '<input type="hidden" name="supplier_project" value="CORE1"' in page
+    assert 'value="CORE1 · ' in _box(page, "supplier_project")
+    assert "aria-invalid" not in _box(page, "supplier_project")
+    assert 'value="Payments hub"' in page and 'id="new-dependency" open' in page
+    assert not Dependency.objects.exists()
+
+
+def test_a_project_typed_by_name_is_registered_as_if_picked(
+    client: Any, users: Any, web: Any
+) -> None:
+    _named(web)
+    client.force_login(users["pm"])
+    answer = client.post(
+        "/dependencies/new/",
+        {
+            "supplier_project": "",
+            "supplier_project_text": "core banking upgrade",
+            "supplier_item": f"m:{web['build'].pk}",
+            "consumer_project": "",
+            "consumer_project_text": "APP1 · Mobile banking app",
+            "consumer_item": f"m:{web['integration'].pk}",
+            "type": "FS",
+            "lag": "0",
+        },
+    )
+    assert answer.status_code == 302
+    dep = Dependency.objects.get()
+    assert (dep.supplier_project.code, dep.consumer_project.code) == ("CORE1", "APP1")
+
+
+def test_a_project_the_user_may_not_see_is_not_found_by_typing(
+    client: Any, users: Any, scoped: Any
+) -> None:
+    before = Dependency.objects.count()
+    client.force_login(users["viewer"])  # Shanghai R&D: LOAN1 is London IT's
+    answer = client.post(
+        "/dependencies/new/",
+        {
+            "supplier_project": "",
+            "supplier_project_text": "Hidden loan origination",
+            "consumer_project": "",
+            "consumer_project_text": "CORE1",
+        },
+    )
+    assert answer.status_code == 422
+    assert "no project you may see has the code or name “Hidden loan origination”." in (
+        answer.content.decode()
+    )
+    assert Dependency.objects.count() == before
+
+
+def test_the_register_page_offers_a_search_not_every_project(
+    client: Any, users: Any, web: Any
+) -> None:
+    client.force_login(users["pm"])
+    page = client.get("/dependencies/").content.decode()
+    assert '<select name="supplier_project"' not in page
+    assert page.count('data-picker="/api/v1/lookup/projects?running=true"') == 2
+    # the hidden code fires the endpoints' select when a project is picked (htmx)
+    assert (
+        '<input type="hidden" name="supplier_project" value="" data-picker-value '
+        'hx-get="/dependencies/endpoints/?side=supplier" hx-trigger="change" '
+        'hx-target="#supplier-item" hx-swap="outerHTML">'
+    ) in page

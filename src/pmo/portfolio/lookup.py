@@ -1,0 +1,131 @@
+"""Finding a project by what a person types: the searchable project pickers of the forms
+(dependency register, impact analysis) and their JSON search endpoint.
+
+A picker shows ``code · name`` (the name in the reader's language) and submits the code. When
+the browser runs no script, or a person types without picking, the form receives the typed
+text instead, and :func:`resolve_project` turns it into the project it names (its code, its
+name in English or Chinese, or the label the picker shows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
+
+from pmo.accounts.models import User
+from pmo.portfolio.access import visible_projects
+from pmo.portfolio.models import ENDED_STATES, Project
+
+__all__ = [
+    "LABEL_SEP",
+    "PickedProject",
+    "picked_project_code",
+    "project_label",
+    "resolve_project",
+    "search_projects",
+]
+
+#: Between the code and the name in a picker's label ("P0004 · Payments platform").
+LABEL_SEP = " · "
+
+
+def project_label(project: Project) -> str:
+    """What a picker shows for ``project``: its code and its name in the reader's language."""
+    return f"{project.code}{LABEL_SEP}{project.display_name}"
+
+
+def _clean(text: str) -> str:
+    # NUL cannot be stored or compared by PostgreSQL; nobody types it
+    return text.replace("\x00", "").strip()
+
+
+def search_projects(
+    user: User, query: str, *, running: bool = False, limit: int = 20
+) -> tuple[list[Project], bool]:
+    """The projects ``user`` may read whose code or name (English or Chinese) contains
+    ``query`` (any letter case), at most ``limit``: the code typed exactly first, then codes
+    that start with it, then names that start with it, then the rest, each by code;
+    ``running``: leave closed and cancelled projects out. Also says whether more match."""
+    query = _clean(query)
+    projects: QuerySet[Project] = visible_projects(user)
+    if running:
+        projects = projects.exclude(state__in=ENDED_STATES)
+    if query:
+        projects = projects.filter(
+            Q(code__icontains=query) | Q(name__icontains=query) | Q(name_zh__icontains=query)
+        ).annotate(
+            rank=Case(
+                When(code__iexact=query, then=Value(0)),
+                When(code__istartswith=query, then=Value(1)),
+                When(Q(name__istartswith=query) | Q(name_zh__istartswith=query), then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+        projects = projects.order_by("rank", "code")
+    else:
+        projects = projects.order_by("code")
+    rows = list(projects.only("code", "name", "name_zh")[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PickedProject:
+    """What a project picker received: the ``code`` it names, or why it names none."""
+
+    code: str = ""
+    error: str = ""
+
+
+def resolve_project(user: User, text: str) -> PickedProject:
+    """The visible project ``text`` names: its code (any letter case), a picker's label
+    (``code · name``), or its whole name in English or Chinese when only one project has it.
+    Closed and cancelled projects are found too: the service that gets the code says what
+    they may no longer take."""
+    text = _clean(text)
+    if not text:
+        return PickedProject()
+    projects = visible_projects(user)
+    candidates = [text]
+    if LABEL_SEP.strip() in text:
+        candidates.append(text.split(LABEL_SEP.strip(), 1)[0].strip())
+    for candidate in candidates:
+        code = projects.filter(code__iexact=candidate).values_list("code", flat=True).first()
+        if code is not None:
+            return PickedProject(code=code)
+    named = list(
+        projects.filter(Q(name__iexact=text) | Q(name_zh__iexact=text)).values_list(
+            "code", flat=True
+        )[:2]
+    )
+    if len(named) == 1:
+        return PickedProject(code=named[0])
+    if named:
+        return PickedProject(
+            error=_("“%(text)s” is the name of several projects: type or pick the code.")
+            % {"text": text}
+        )
+    return PickedProject(
+        error=_("no project you may see has the code or name “%(text)s”.") % {"text": text}
+    )
+
+
+def picked_project_code(user: User, value: str | None, text: str | None) -> PickedProject:
+    """The project a picker field submitted: ``value`` (the hidden code the picker set) and
+    ``text`` (what its box shows). Without ``text`` (a client posting the code alone) the
+    value is the code, passed on as it is (the service that gets it judges it); a box left as
+    the picker filled it keeps the value; anything else typed is resolved by
+    :func:`resolve_project`."""
+    value = _clean(value or "")
+    if text is None:
+        return PickedProject(code=value)
+    text = _clean(text)
+    if not text:
+        return PickedProject()
+    if value:
+        project = visible_projects(user).filter(code=value).first()
+        if project is not None and text in (project.code, project_label(project)):
+            return PickedProject(code=project.code)
+    return resolve_project(user, text)

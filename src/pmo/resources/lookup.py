@@ -1,0 +1,92 @@
+"""Finding a resource by what a person types: the searchable resource pickers of the
+allocation and capacity-change forms and their JSON search endpoint.
+
+A picker shows ``role · name`` (each in the reader's language) and submits the resource's
+id. When the browser runs no script, or a person types without picking, the form receives
+the typed text instead, and :func:`resolve_resource` turns it into the resource it names.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
+
+from pmo.core.errors import FieldError
+from pmo.resources.models import Resource
+
+__all__ = ["LABEL_SEP", "resolve_resource", "resource_label", "search_resources"]
+
+#: Between the role and the name in a picker's label ("Developer · Wang Fang").
+LABEL_SEP = " · "
+
+
+def resource_label(resource: Resource) -> str:
+    """What a picker shows for ``resource``: its role and its name in the reader's language."""
+    return f"{resource.role_label}{LABEL_SEP}{resource.display_name}"
+
+
+def _clean(text: str) -> str:
+    # NUL cannot be stored or compared by PostgreSQL; nobody types it
+    return text.replace("\x00", "").strip()
+
+
+def search_resources(query: str, *, limit: int = 20) -> tuple[list[Resource], bool]:
+    """The active resources whose name (English or Chinese), code or role (English or
+    Chinese) contains ``query`` (any letter case), at most ``limit``: a name or code typed
+    exactly first, then names that start with it, then the rest by role and name. Also says
+    whether more resources match."""
+    query = _clean(query)
+    resources: QuerySet[Resource] = Resource.objects.filter(active=True)
+    if query:
+        resources = (
+            resources.filter(
+                Q(name__icontains=query)
+                | Q(name_zh__icontains=query)
+                | Q(code__icontains=query)
+                | Q(role__icontains=query)
+                | Q(role_zh__icontains=query)
+            )
+            .annotate(
+                rank=Case(
+                    When(Q(name__iexact=query) | Q(name_zh__iexact=query), then=Value(0)),
+                    When(code__iexact=query, then=Value(0)),
+                    When(Q(name__istartswith=query) | Q(name_zh__istartswith=query), then=Value(1)),
+                    default=Value(2),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("rank", "role", "name", "id")
+        )
+    else:
+        resources = resources.order_by("role", "name", "id")
+    rows = list(resources[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def resolve_resource(queryset: QuerySet[Resource], text: str, field: str) -> Resource:
+    """The resource of ``queryset`` that ``text`` names: its id, its code, a picker's label
+    (``role · name``), or its whole name in English or Chinese when only one has it.
+    Raises :class:`FieldError` naming ``field`` otherwise."""
+    text = _clean(text)
+    if text.removeprefix("#").isdigit() and len(text) < 12:
+        found = queryset.filter(pk=int(text.removeprefix("#"))).first()
+        if found is not None:
+            return found
+    names = [text]
+    if LABEL_SEP.strip() in text:
+        names.append(text.rsplit(LABEL_SEP.strip(), 1)[1].strip())
+    for name in names:
+        matches = list(
+            queryset.filter(Q(code__iexact=name) | Q(name__iexact=name) | Q(name_zh__iexact=name))[
+                :2
+            ]
+        )
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise FieldError(
+                field,
+                _("“%(text)s” is the name of several resources: pick one from the list.")
+                % {"text": text},
+            )
+    raise FieldError(field, _("no resource has the name or code “%(text)s”.") % {"text": text})
