@@ -146,10 +146,21 @@ def _review_submitted(
     notify(deciders, message, params, url=url)
 
 
+def _review_back_to_preparation(
+    sender: Any, deciders: list[Any], message: Any, params: dict[str, Any], url: str, **kwargs: Any
+) -> None:
+    """A change of its checklist took a review submitted for decision back to preparation:
+    each of its deciders is told who did and why (what they were handed is not what they
+    would decide on now)."""
+    from pmo.dependencies.notifications import notify
+
+    notify(deciders, message, params, url=url)
+
+
 def connect() -> None:
     """Called once from ``DependenciesConfig.ready()``."""
     from pmo.governance.models import ProjectGate
-    from pmo.governance.signals import review_submitted
+    from pmo.governance.signals import review_back_to_preparation, review_submitted
     from pmo.portfolio.models import Milestone
     from pmo.portfolio.signals import project_ended, reports_reminded
     from pmo.resources.signals import scenario_committed
@@ -162,3 +173,6 @@ def connect() -> None:
     project_ended.connect(_project_ended, dispatch_uid="dependencies.project_ended")
     reports_reminded.connect(_reports_reminded, dispatch_uid="dependencies.reports_reminded")
     review_submitted.connect(_review_submitted, dispatch_uid="dependencies.review_submitted")
+    review_back_to_preparation.connect(
+        _review_back_to_preparation, dispatch_uid="dependencies.review_back_to_preparation"
+    )

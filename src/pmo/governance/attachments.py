@@ -26,7 +26,7 @@ from pmo.audit.services import record
 from pmo.core.errors import ConflictError, FieldError, NotFoundError, PayloadTooLargeError
 from pmo.core.i18n import mid_sentence
 from pmo.governance import ended
-from pmo.governance.checklist import back_to_preparation
+from pmo.governance.checklist import back_to_preparation, tell_back_to_preparation
 from pmo.governance.models import DeliverableLink, GateReview, ReviewState
 from pmo.governance.services import _locked_review, _scope
 from pmo.portfolio.access import require_edit
@@ -140,7 +140,7 @@ def attach_deliverable_file(
         changes: dict[str, list[Any]] = {
             f"deliverable {deliverable_id} file": [before, _describe(link)]
         }
-        back_to_preparation(review, changes)  # another document than the one submitted
+        taken_back = back_to_preparation(review, changes)  # not the document submitted
         review.version += 1
         review.save(update_fields=["version", "updated_at", "submitted_at", "submitted_by"])
         record(
@@ -150,6 +150,8 @@ def attach_deliverable_file(
             scope=_scope(lifecycle.project_id),
             changes=changes,
         )
+        if taken_back:
+            tell_back_to_preparation(actor=actor, review=review, project=lifecycle.project)
     except BaseException:
         # The row is rolled back: do not leave the new file behind.
         storage.delete(new_name)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
@@ -16,15 +17,20 @@ from pmo.audit.services import record
 from pmo.core.errors import ConflictError, ValidationFailed
 from pmo.core.i18n import mid_sentence
 from pmo.governance import ended
+from pmo.governance.deciders import tell_deciders
 from pmo.governance.forecasts import _refresh, _set_gate_forecast
 from pmo.governance.models import GateCriterion, GateDeliverable, GateReview, ReviewState
 from pmo.governance.services import _locked_review, _scope
+from pmo.governance.signals import review_back_to_preparation
 from pmo.portfolio.access import require_edit
+from pmo.portfolio.models import Project
 
 __all__ = [
+    "BACK_TO_PREPARATION_MESSAGE",
     "SUBMITTED",
     "back_to_preparation",
     "prepare_review",
+    "tell_back_to_preparation",
     "unmet_requirements",
     "unmet_requirements_shown",
     "waived_shown",
@@ -37,14 +43,36 @@ SUBMITTED = "submitted_for_decision"
 back to preparation)."""
 
 
-def back_to_preparation(review: GateReview, changes: dict[str, list[Any]]) -> None:
+BACK_TO_PREPARATION_MESSAGE = gettext_lazy(
+    "%(who)s took the review of gate %(gate)s of %(project)s back to preparation: its "
+    "checklist changed"
+)
+"""What each decider is told, in their language (``signals.review_back_to_preparation``)."""
+
+
+def back_to_preparation(review: GateReview, changes: dict[str, list[Any]]) -> bool:
     """A submitted review whose checklist changed is back in preparation (ADR 0002,
     "Submitting a review for decision"): the deciders were handed another checklist. Not
-    saved here (the caller saves the review with its new version); the change goes into
-    ``changes`` for the audit."""
-    if review.submitted_at is not None:
-        review.submitted_at, review.submitted_by = None, None
-        changes[SUBMITTED] = [True, False]
+    saved here (the caller saves the review with its new version, then tells the deciders:
+    :func:`tell_back_to_preparation`); the change goes into ``changes`` for the audit.
+    Whether the review was submitted (and is taken back now)."""
+    if review.submitted_at is None:
+        return False
+    review.submitted_at, review.submitted_by = None, None
+    changes[SUBMITTED] = [True, False]
+    return True
+
+
+def tell_back_to_preparation(*, actor: User, review: GateReview, project: Project) -> None:
+    """The deciders of a review :func:`back_to_preparation` took back are told who did and
+    why (``signals.review_back_to_preparation``): the checklist they were handed changed."""
+    tell_deciders(
+        review_back_to_preparation,
+        review=review,
+        actor=actor,
+        project=project,
+        message=BACK_TO_PREPARATION_MESSAGE,
+    )
 
 
 LINK_MAX_LENGTH = 200
@@ -154,8 +182,8 @@ def prepare_review(
             changes[f"deliverable {link.deliverable_id}"] = [link.url, url]
             link.url = url
             link.save()
-    if changes:  # the checklist changed (not only the date or notes)
-        back_to_preparation(review, changes)
+    # the checklist changed (not only the date or notes)
+    taken_back = bool(changes) and back_to_preparation(review, changes)
     if scheduled_for is not None and scheduled_for != review.scheduled_for:
         changes["scheduled_for"] = [str(review.scheduled_for or ""), str(scheduled_for)]
         review.scheduled_for = scheduled_for
@@ -174,6 +202,8 @@ def prepare_review(
             scope=_scope(lifecycle.project_id),
             changes=changes,
         )
+    if taken_back:
+        tell_back_to_preparation(actor=actor, review=review, project=lifecycle.project)
     return review
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models.signals import post_save
 from django.dispatch import Signal
 
-__all__ = ["connect", "review_submitted"]
+__all__ = ["connect", "review_back_to_preparation", "review_submitted"]
 
 review_submitted = Signal()
 """Sent when a gate review is submitted for decision (``governance.submission``), inside its
@@ -18,6 +18,15 @@ transaction, with ``review``, ``actor``, ``deciders`` (the users to tell: the ga
 who can see the project, the submitter left out), ``message`` (a lazy text with
 ``%(name)s`` placeholders), ``params`` and ``url`` (the review's page). Apps that keep
 notifications (above governance) turn it into one per decider."""
+
+review_back_to_preparation = Signal()
+"""Sent when a change of its checklist takes a review submitted for decision back to
+preparation (``governance.checklist``: criteria, evidence, row notes, document links, a new
+file), inside its transaction, once the review is saved, with the arguments of
+:data:`review_submitted`: ``deciders`` are the gate's deciders who can see the project but
+the one who changed the checklist, and the message says who took it back and why. Not sent
+when the review was not submitted, nor when it is withdrawn or decided (those are no step
+back to preparation)."""
 
 
 def _project_saved(

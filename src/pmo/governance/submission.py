@@ -10,26 +10,23 @@ submitted (the committee may take it in the meeting).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pmo.accounts.models import Person, User
+from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import record
 from pmo.core.errors import ConflictError
 from pmo.core.i18n import mid_sentence
 from pmo.governance import ended
 from pmo.governance.checklist import SUBMITTED, _unmet
+from pmo.governance.deciders import deciders_of, tell_deciders
 from pmo.governance.models import GateReview, ReviewState
 from pmo.governance.services import _locked_review, _scope
 from pmo.governance.signals import review_submitted
-from pmo.portfolio.access import require_edit, visible_projects
-from pmo.portfolio.models import Project
+from pmo.portfolio.access import require_edit
 
 __all__ = ["SUBMITTED_MESSAGE", "deciders_of", "missing_for_submission", "submit_review"]
 
@@ -61,24 +58,6 @@ def missing_for_submission(review: GateReview) -> list[dict[str, str]]:
         }
         for d in deliverables
     ]
-
-
-def deciders_of(review: GateReview, project: Project) -> list[User]:
-    """Who decides the review's gate (``services.can_decide``: its deciding roles, PMO admins
-    for ``pmo_admin``, its named deciders) among the active users who can see the project."""
-    gate = review.gate
-    roles = list(gate.decider_roles or [])
-    who = Q(role__in=roles) | Q(pk__in=gate.deciders.filter(user__isnull=False).values("user"))
-    if "pmo_admin" in roles:
-        who |= Q(is_superuser=True)
-    users = User.objects.filter(who, is_active=True).order_by("pk")
-    return [u for u in users if visible_projects(u).filter(pk=project.pk).exists()]
-
-
-def _who(actor: User) -> Any:
-    """The submitter as a notification names them: their person, else their user name."""
-    person = Person.objects.filter(user=actor).first()
-    return person if person is not None else actor.get_username()
 
 
 @transaction.atomic
@@ -120,13 +99,7 @@ def submit_review(*, actor: User, review: GateReview, version: int | None) -> Ga
         scope=_scope(project.pk),
         changes={SUBMITTED: [False, True]},
     )
-    review_submitted.send(
-        sender=GateReview,
-        review=review,
-        actor=actor,
-        deciders=[u for u in deciders_of(review, project) if u.pk != actor.pk],
-        message=SUBMITTED_MESSAGE,
-        params={"who": _who(actor), "gate": review.gate.code, "project": project.code},
-        url=f"/projects/{project.code}/gate-reviews/{review.pk}/",
+    tell_deciders(
+        review_submitted, review=review, actor=actor, project=project, message=SUBMITTED_MESSAGE
     )
     return review
