@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,8 @@ __all__ = [
     "AGENDA_CODES",
     "AGENDA_LABELS",
     "AGENDA_URLS",
+    "DUE_BY_MEETING",
+    "DUE_OVERDUE",
     "REPORT_REF",
     "SECTION_OF_KIND",
     "AgendaItem",
@@ -147,6 +150,12 @@ def render_refs(refs: list[str]) -> dict[str, str]:
     """The text of agenda references (``change_request:12``) in the active language, one
     call of each app's renderer whatever the number of lines; unknown ones are left out."""
     return _by_prefix(refs, AGENDA_LABELS)
+
+
+DUE_OVERDUE = "overdue"
+"""A gate line's gate is overdue today (or was on the day of the held meeting)."""
+DUE_BY_MEETING = "by_meeting"
+"""A gate line's gate is due before the meeting but is not overdue today."""
 
 
 class AgendaItem(models.Model):
@@ -293,13 +302,34 @@ class AgendaItem(models.Model):
             )
         if self.project_ended_on is not None:  # neither overdue nor to be reviewed now
             return text
-        if self.overdue:
+        state = self.due_state
+        if state == DUE_OVERDUE:
             text += " · " + gettext("overdue")
+        elif state == DUE_BY_MEETING:
+            text += " · " + gettext("overdue by the meeting")
         if self._review_ready():
             text += " · " + gettext("ready for decision")
         elif self.review_requested:
             text += " · " + gettext("review requested")
         return text
+
+    @property
+    def due_state(self) -> str:
+        """How a gate line's due date stands against today and the meeting (ADR 0002,
+        "Overdue on an agenda"): :data:`DUE_OVERDUE` when the gate is overdue today (for a
+        held meeting: was overdue on its day), :data:`DUE_BY_MEETING` when it is due before
+        the meeting but not overdue yet, else ``""``. ``overdue`` is the line's flag from when
+        the agenda was drawn up (due before the meeting date); a line of an open review (its
+        date, not the gate's) never has it."""
+        if not self.overdue or self.due is None:
+            return ""
+        today = timezone.localdate()
+        meeting = self.meeting if self.meeting_id is not None else None
+        if meeting is None:  # a line not on an agenda yet: measured against today only
+            return DUE_OVERDUE if self.due < today else DUE_BY_MEETING
+        if self.due >= meeting.date:  # the meeting moved earlier since it was drawn up
+            return ""
+        return DUE_OVERDUE if self.due < min(today, meeting.date) else DUE_BY_MEETING
 
     def _review_ready(self) -> bool:
         """The line's gate has an open review submitted for decision (looked up with the

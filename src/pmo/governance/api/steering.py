@@ -14,6 +14,7 @@ from pmo.core.api import Body, Converted, Date, Id, Pages, Version, VersionParam
 from pmo.core.errors import NotFoundError, PermissionDeniedError, charged_to
 from pmo.governance import selectors, steering, steering_edit
 from pmo.governance.api.common import visible_project
+from pmo.governance.meetings import DUE_OVERDUE
 from pmo.governance.models import SteeringMeeting
 
 router = Router()
@@ -81,7 +82,15 @@ class AgendaItemOut(Schema):
         "CR-…), when that app gives it"
     )
     ref: str = Field(description="what a line of another app is about (change_request:12)")
-    overdue: bool
+    overdue: bool = Field(
+        description="a gate line whose gate is overdue today (for a held meeting: was overdue "
+        'on the meeting\'s day); the title then says "overdue"'
+    )
+    overdue_by_meeting: bool = Field(
+        description="a gate line whose gate is due before the meeting date: overdue by the "
+        "time the committee meets (also true when overdue already); the title says "
+        '"overdue by the meeting" when it is not overdue yet'
+    )
     review_requested: bool
     review_ready: bool = Field(
         description="a gate line whose open review is submitted for decision (its checklist "
@@ -115,6 +124,14 @@ class AgendaItemOut(Schema):
     @staticmethod
     def resolve_number(obj: Any) -> int:
         return int(obj.order) + 1
+
+    @staticmethod
+    def resolve_overdue(obj: Any) -> bool:
+        return bool(obj.due_state == DUE_OVERDUE)
+
+    @staticmethod
+    def resolve_overdue_by_meeting(obj: Any) -> bool:
+        return bool(obj.due_state)
 
     @staticmethod
     def resolve_review_ready(obj: Any) -> bool:
