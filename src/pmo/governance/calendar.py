@@ -51,6 +51,18 @@ class CalendarEntry:
         return self.review.scheduled_for if self.review else None
 
     @property
+    def review_stage(self) -> str | None:
+        """The open review's stage, as the review list and the agenda read it: ``ready``
+        (submitted for decision) or ``preparing``; ``None`` without an open review."""
+        return self.review.stage if self.review is not None else None
+
+    @property
+    def review_ready(self) -> bool:
+        """The open review is submitted for decision: its checklist was complete when the
+        PM handed it over to the deciders."""
+        return self.review is not None and self.review.ready_for_decision
+
+    @property
     def state(self) -> str:
         """Where the gate stands for the PMO planning steering: ``scheduled`` (its review has
         a date), ``requested`` (a review without a date), ``not_requested`` (the next gate,

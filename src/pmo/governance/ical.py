@@ -65,6 +65,9 @@ def gate_calendar_ics(entries: Iterable[CalendarEntry], *, host: str, name: str)
             }
         elif entry.review is not None:
             description += pgettext("list of problems", "; ") + gettext("review requested")
+        if entry.review_ready:  # the deciders have the checklist: it is theirs to decide
+            summary += " · " + gettext("ready for decision")
+            description += pgettext("list of problems", "; ") + gettext("ready for decision")
         lines += [
             "BEGIN:VEVENT",
             f"UID:gate-{project.pk}-{entry.gate.pk}@{host}",

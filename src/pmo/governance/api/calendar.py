@@ -28,6 +28,13 @@ class CalendarEntryOut(Schema):
         description="scheduled: its review has a date; requested: a review without a date; "
         "not_requested: the next gate, no review yet; later: a gate after the next one"
     )
+    review_stage: Literal["preparing", "ready"] | None = Field(
+        description="the open review's stage (as the review's own stage): preparing, or "
+        "ready once submitted for decision; null without an open review"
+    )
+    review_ready: bool = Field(
+        description="the open review is submitted for decision (ready for the deciders)"
+    )
 
     @staticmethod
     def resolve_project(obj: Any) -> str:
