@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from pmo.audit.models import AuditAction, AuditEvent
+from pmo.core.i18n import pick
 
 __all__ = ["ShownChange", "ShownEvent", "actor_name", "shown_events"]
 
@@ -78,6 +79,16 @@ FIELD_LABELS: dict[str, tuple[tuple[str, ...], Any]] = {
 }
 
 
+def _bilingual(row: Any) -> str:
+    """A row with a Chinese name but no ``display_name`` (``str()`` is its English name)."""
+    return pick(row.name, row.name_zh)
+
+
+# named in the reader's language, as the object of an event and as a relation's value
+for _name_zh_model in ("portfolio.milestone",):
+    LIVE_LABELS[_name_zh_model] = FIELD_LABELS[_name_zh_model] = ((), _bilingual)
+
+
 def actor_name(event: AuditEvent) -> str:
     """Who made ``event``, as people know them: their person's name in the active language,
     else the user's full name, else the recorded username (``system`` for none).
@@ -98,6 +109,10 @@ def _actor(user: Any, recorded: str) -> str:
     return _("system") if name == SYSTEM else name
 
 
+def _is_id(key: str) -> bool:
+    return key.isascii() and key.isdigit()
+
+
 class _Names:
     """``str()`` of related rows, fetched once per model and page."""
 
@@ -111,7 +126,7 @@ class _Names:
 
     def fetch(self) -> None:
         for model, keys in self._wanted.items():
-            ids = [k for k in keys if k.isascii() and k.isdigit()]
+            ids = [k for k in keys if _is_id(k)]
             rows: Any = model._default_manager.filter(pk__in=ids) if ids else []
             live = LIVE_LABELS.get(model._meta.label_lower)
             named = FIELD_LABELS.get(model._meta.label_lower)
@@ -124,7 +139,10 @@ class _Names:
             }
 
     def name(self, model: type[models.Model], key: Any) -> str:
-        return self._found.get(model, {}).get(str(key), f"#{key}")
+        """The related row's name; a row that is gone by its id ("#12"), and a code a service
+        recorded in place of the id ("G3", a gate) as it is."""
+        key = str(key)
+        return self._found.get(model, {}).get(key, f"#{key}" if _is_id(key) else key)
 
     def shown_name(self, model: type[models.Model], key: Any) -> str | None:
         """The row's name in the active language (``display_name``), None if it is gone."""
