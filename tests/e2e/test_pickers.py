@@ -88,7 +88,10 @@ def test_the_impact_page_analyses_a_project_picked_by_typing(
     # the page comes back for the project (htmx, address updated): its milestones to choose
     expect(page.locator("#impact-source")).to_be_visible()
     page.wait_for_url("**/impact/?project=CORE1")
-    expect(page.locator("input[name=project_text]")).to_have_value("CORE1 · Core banking platform")
+    box = page.locator("input[name=project_text]")
+    expect(box).to_have_value("CORE1 · Core banking platform")
+    expect(box).to_be_focused()  # redrawn, the box keeps the keyboard focus
+    expect(box).to_have_attribute("role", "combobox")
 
 
 def _staffing(users: Any, make_project: Any, org: Any) -> Any:

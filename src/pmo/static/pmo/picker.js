@@ -138,7 +138,10 @@
       });
   }
 
+  var picked = ""; // the id of the box a pick was made in: htmx may redraw it (impact page)
+
   function pick(p, option) {
+    picked = p.text.id;
     p.value.value = option.getAttribute("data-value");
     p.text.value = option.textContent;
     p.text.removeAttribute("aria-invalid");
@@ -250,5 +253,11 @@
   });
   document.addEventListener("htmx:afterSettle", function (event) {
     enhance(event.target instanceof Element ? event.target : document);
+    // a pick that redrew its own box (the impact page) leaves the focus where it was
+    var box = picked ? document.getElementById(picked) : null;
+    picked = "";
+    if (box && (document.activeElement === document.body || !document.activeElement)) {
+      box.focus();
+    }
   });
 })();
