@@ -143,7 +143,7 @@ def test_a_date_outside_the_horizon_is_refused(make_project: Any, users: Any) ->
         ),
         (
             _file(_task(1, duration="PT175200H0M0S")),  # 20 years of working hours
-            "Task UID 1: scheduled outside the plan's horizon (366 days before to 3660 days "
+            "Task UID 1: scheduled outside the plan's horizon (366 days before to 3,660 days "
             "after the start); is a duration or a lag far too long?",
         ),
     ],

@@ -9,6 +9,7 @@ from pmo.scheduling.adapters.calendars import (
     AXIS_DAYS_AFTER,
     AXIS_DAYS_BEFORE,
     engine_calendar,
+    horizon_days,
     working_offsets,
     working_time_between,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "ScheduleError",
     "compute",
     "engine_calendar",
+    "horizon_days",
     "working_offsets",
     "working_time_between",
 ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from pmo.engine.calendars import Calendar as EngineCalendar
@@ -35,12 +36,22 @@ __all__ = [
     "AXIS_DAYS_AFTER",
     "AXIS_DAYS_BEFORE",
     "engine_calendar",
+    "horizon_days",
     "working_offsets",
     "working_time_between",
 ]
 
 AXIS_DAYS_BEFORE = 366
 AXIS_DAYS_AFTER = 3660
+
+
+def horizon_days() -> dict[str, str]:
+    """``before`` and ``after``: the plan's horizon in days as a message writes numbers, grouped
+    by thousands in the reader's language ("3,660", as other messages have it)."""
+    return {
+        "before": number_format(AXIS_DAYS_BEFORE, use_l10n=True, force_grouping=True),
+        "after": number_format(AXIS_DAYS_AFTER, use_l10n=True, force_grouping=True),
+    }
 
 
 def engine_calendar(calendar: Calendar | None, seen: tuple[int, ...] = ()) -> EngineCalendar:

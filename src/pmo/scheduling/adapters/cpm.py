@@ -22,11 +22,10 @@ from pmo.engine.cpm import Project as EngineProject
 from pmo.engine.cpm import Task as EngineTask
 from pmo.engine.errors import CycleError, EngineError
 from pmo.scheduling.adapters.calendars import (
-    AXIS_DAYS_AFTER,
-    AXIS_DAYS_BEFORE,
     _axis,
     _task_calendars,
     engine_calendar,
+    horizon_days,
 )
 from pmo.scheduling.adapters.errors import ScheduleError
 from pmo.scheduling.models import Link, Plan, Task
@@ -59,8 +58,7 @@ def _offset(axis: CalendarAxis, value: dt.datetime | None, label: str) -> int | 
             % {
                 "what": label,
                 "when": f"{from_db(value):%Y-%m-%d %H:%M}",
-                "before": AXIS_DAYS_BEFORE,
-                "after": AXIS_DAYS_AFTER,
+                **horizon_days(),
             }
         ) from None
 
@@ -69,7 +67,7 @@ def _beyond(what: str) -> str:
     return _(
         "%(what)s: scheduled outside the plan's horizon (%(before)s days before to "
         "%(after)s days after the start); is a duration or a lag far too long?"
-    ) % {"what": what, "before": AXIS_DAYS_BEFORE, "after": AXIS_DAYS_AFTER}
+    ) % {"what": what, **horizon_days()}
 
 
 def _named(message: str, tasks: Sequence[Task], links: Sequence[Link]) -> str:

@@ -15,7 +15,7 @@ from pmo.core.dates import date_out_of_range
 from pmo.core.errors import FieldError, NotFoundError
 from pmo.portfolio.access import require_edit
 from pmo.scheduling.adapters import ScheduleError
-from pmo.scheduling.adapters.calendars import AXIS_DAYS_AFTER, AXIS_DAYS_BEFORE
+from pmo.scheduling.adapters.calendars import AXIS_DAYS_AFTER, AXIS_DAYS_BEFORE, horizon_days
 from pmo.scheduling.models import MAX_MINUTES, Link, LinkType, Plan, Task
 from pmo.scheduling.services.common import scope_of, write_status_date
 from pmo.scheduling.services.progress import (
@@ -56,16 +56,12 @@ def set_status_date(
         if not first <= status_date.date() <= last:
             raise FieldError(
                 "status_date",
+                # one sentence after the field's label ("Status date: enter ... (the plan ...)")
                 _(
-                    "enter a date from %(first)s to %(last)s: the plan is scheduled from "
-                    "%(before)s days before its start to %(after)s days after it"
+                    "enter a date from %(first)s to %(last)s (the plan is scheduled from "
+                    "%(before)s days before its start to %(after)s days after it)"
                 )
-                % {
-                    "first": first.isoformat(),
-                    "last": last.isoformat(),
-                    "before": AXIS_DAYS_BEFORE,
-                    "after": AXIS_DAYS_AFTER,
-                },
+                % {"first": first.isoformat(), "last": last.isoformat(), **horizon_days()},
             )
     write_status_date(locked, status_date, actor)
     return request_recompute(locked, actor=actor)

@@ -56,7 +56,7 @@ def _percent(value: Any, *, milestone: bool) -> float:
 
 def _scheduled(value: dt.datetime | None, field: str) -> dt.datetime:
     if value is None:  # never computed (a plan whose recompute failed)
-        raise FieldError(field, _("is needed: the task has no scheduled date to take"))
+        raise FieldError(field, _("is needed, as the task has no scheduled date to take"))
     return value
 
 
@@ -75,9 +75,12 @@ def _check_not_future(task: Task, data: dict[str, Any], today: dt.date) -> None:
     """An actual date records what has happened: it cannot lie after today (as a
     milestone's actual date on the project page)."""
     messages = {
-        "actual_start": _("cannot be later than today (%(today)s): it is the day the task started"),
+        # one sentence after the field's label ("Actual start: cannot be ...")
+        "actual_start": _(
+            "cannot be later than today (%(today)s), as it is the day the task started"
+        ),
         "actual_finish": _(
-            "cannot be later than today (%(today)s): it is the day the task finished"
+            "cannot be later than today (%(today)s), as it is the day the task finished"
         ),
     }
     for key, message in messages.items():
@@ -162,7 +165,10 @@ def _reconcile(task: Task, data: dict[str, Any], given: list[str]) -> None:
         elif ("actual_finish" in new and "actual_start" not in new) or "actual_start" not in new:
             start = finish
         elif start != finish:
-            raise FieldError("actual_finish", _("is a milestone's actual start: give one date"))
+            raise FieldError(
+                "actual_finish",
+                _("must be the same as the actual start for a milestone (give one date)"),
+            )
         if "percent_complete" in new and percent != (100 if finish else 0):
             raise FieldError(
                 "percent_complete", _("a milestone with an actual date is done (100%)")
