@@ -162,6 +162,11 @@ def make_timeline(
         days_in = max(7, planned_days[current] - next_gate_in)
     else:
         days_in = max(7, round(planned_days[current] * rng.uniform(low, high)))
+    if current == 0:
+        # a project in its first phase started before the week the one-page report shows,
+        # whatever the weekday (up to 9 days back): the demo's board has all its strategic
+        # projects every day
+        days_in = max(days_in, 10)
     actual = [today - dt.timedelta(days=days_in)]
     for j in range(current - 1, -1, -1):
         actual.insert(0, actual[0] - dt.timedelta(days=taken[j]))

@@ -219,3 +219,18 @@ def test_demo_plans_are_staffed_from_the_pools_and_leveling_moves_a_plan_task(se
     assert task.constraint == Constraint.SNET
     plan.refresh_from_db()
     assert closed is not None and plan.finish is not None and plan.finish > closed
+
+
+@pytest.mark.django_db
+def test_every_strategic_demo_project_is_on_the_one_page_report_on_any_weekday():
+    """The report shows the week last due (up to 9 days back, on a Tuesday): a project that
+    started after it is not on the board, so the demo starts every project earlier."""
+    from pmo.reports.onepage.build import default_period
+
+    tuesday = dt.date(2026, 12, 1)
+    load_demo(projects=60, as_of=tuesday)
+    week_end = default_period(tuesday).end
+    assert (tuesday - week_end).days == 9
+    strategic = Project.objects.filter(strategic=True)
+    assert strategic.count() == 50
+    assert not strategic.filter(start_date__gt=week_end).exists()
