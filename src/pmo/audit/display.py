@@ -84,9 +84,17 @@ def _bilingual(row: Any) -> str:
     return pick(row.name, row.name_zh)
 
 
-# named in the reader's language, as the object of an event and as a relation's value
-for _name_zh_model in ("portfolio.milestone",):
+# named in the reader's language, as the object of an event and as a relation's value; once the
+# row is gone, by the Chinese name the event recorded (if it did)
+BILINGUAL = ("portfolio.milestone",)
+for _name_zh_model in BILINGUAL:
     LIVE_LABELS[_name_zh_model] = FIELD_LABELS[_name_zh_model] = ((), _bilingual)
+
+
+def _recorded_chinese_name(event: AuditEvent) -> str:
+    before, after = _pair(event.changes.get("name_zh"))
+    value = before if event.action == AuditAction.DELETE else after
+    return value if isinstance(value, str) else ""
 
 
 def actor_name(event: AuditEvent) -> str:
@@ -182,6 +190,8 @@ def _label(event: AuditEvent, model: type[models.Model] | None, names: _Names) -
     shown = names.shown_name(model, event.object_id) if model is not None else None
     if shown and _translated_name(model):
         return shown
+    if event.object_type in BILINGUAL:
+        return pick(event.object_repr, _recorded_chinese_name(event))
     if event.object_type == "scheduling.plan" and (match := PLAN_REPR.match(event.object_repr)):
         return _("plan of %(project)s") % {"project": match["project"]}
     if event.object_type == "portfolio.statusreport" and (

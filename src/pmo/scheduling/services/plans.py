@@ -202,7 +202,11 @@ def replace_plan(*, actor: User | None, project: Project, data: PlanData) -> Pla
                 action=AuditAction.DELETE,
                 instance=milestone,
                 scope=scope_of(project),
-                changes={"milestone": [milestone.name, gettext_noop("replaced by the schedule")]},
+                changes={
+                    "milestone": [milestone.name, gettext_noop("replaced by the schedule")],
+                    # the change log names the milestone in Chinese after the row is gone
+                    **({"name_zh": [milestone.name_zh, None]} if milestone.name_zh else {}),
+                },
             )
         Milestone.objects.filter(pk__in=[m.pk for m in superseded]).delete()
         if old is not None:

@@ -42,3 +42,23 @@ def test_plan_page_names_a_milestone_by_its_chinese_name(
     assert "<td>◆ Release</td>" in english
     assert "<td>◆ 发布</td>" in chinese
     assert "<title>Release：2026-03-11</title>" in chinese  # the label separator, no ": "
+
+
+def test_a_milestone_the_schedule_replaced_keeps_its_chinese_name_in_the_change_log(
+    make_project: Any, users: Any
+) -> None:
+    from django.utils import translation
+
+    from pmo.audit.display import shown_events
+    from pmo.audit.models import AuditEvent
+
+    # given a hand-entered milestone with a Chinese name, replaced by an imported plan
+    project = make_project()
+    Milestone.objects.create(project=project, name="Pilot launch", name_zh="试点上线")
+    services.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    events = list(AuditEvent.objects.filter(object_type="portfolio.milestone", action="delete"))
+    # then the change log still names it in the reader's language
+    with translation.override("zh-hans"):
+        assert [e.label for e in shown_events(events)] == ["试点上线"]
+    with translation.override("en"):
+        assert [e.label for e in shown_events(events)] == ["Pilot launch"]
