@@ -3,7 +3,8 @@
 One router per resource group, combined here into the app's router (mounted by
 ``pmo.config.api``): the dependency register (:mod:`.register`), the what-if impact of a slip
 (:mod:`.what_if`), change requests and their workflow (:mod:`.change_requests`), and the
-answers of the affected projects (:mod:`.responses`). Each endpoint names
+answers of the affected projects (:mod:`.responses`), and the impact page's task search
+(:mod:`.lookup`). Each endpoint names
 its operation id (``pmo_dependencies_api_<name>``): the ids clients know, from the days the
 endpoints lived in one module. The routers are added in that order, which is the order of the
 paths in the OpenAPI document.
@@ -11,7 +12,7 @@ paths in the OpenAPI document.
 
 from ninja import Router
 
-from pmo.dependencies.api import change_requests, register, what_if
+from pmo.dependencies.api import change_requests, lookup, register, what_if
 from pmo.dependencies.api.change_requests import (
     ChangeRequestIn,
     ChangeRequestOut,
@@ -83,3 +84,4 @@ router.add_router("", register.router)
 router.add_router("", what_if.router)
 router.add_router("", change_requests.router)
 router.add_router("/", responses_router)
+router.add_router("", lookup.router)

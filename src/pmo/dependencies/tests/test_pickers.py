@@ -104,3 +104,36 @@ def test_the_register_page_offers_a_search_not_every_project(
         'hx-get="/dependencies/endpoints/?side=supplier" hx-trigger="change" '
         'hx-target="#supplier-item" hx-swap="outerHTML">'
     ) in page
+
+
+def test_a_project_with_more_open_tasks_than_listed_gets_a_task_picker(
+    client: Any, users: Any, make_project: Any, monkeypatch: Any
+) -> None:
+    from pmo.scheduling import services as scheduling
+    from pmo.scheduling.tests.factories import small_plan
+
+    monkeypatch.setattr("pmo.dependencies.views.what_if.TASKS_LISTED", 2)
+    project = make_project(code="PLAN1", name="Branch refresh")
+    scheduling.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    client.force_login(users["pm"])
+    page = client.get("/impact/?project=PLAN1").content.decode()
+    # four open tasks, two listed at most: a picker instead of a cut-off select
+    assert '<select name="task"' not in page
+    assert 'data-picker="/api/v1/lookup/tasks?project=PLAN1"' in page
+    assert "The project has more than 2 open tasks" in page
+    found = client.get("/api/v1/lookup/tasks", {"project": "plan1", "q": "co"}).json()
+    assert [item["label"] for item in found["items"]] == ["Code · 2026-03-11"]
+    assert len(client.get("/api/v1/lookup/tasks", {"project": "PLAN1"}).json()["items"]) == 4
+    # typed without picking: the task's name is the task, and the result is shown
+    query = "/impact/?project=PLAN1&source=task&task=&days=5&task_text="
+    typed = client.get(query + "code").content.decode()
+    assert 'id="impact-projects"' in typed
+    assert 'value="Code · 2026-03-11"' in typed.split('name="task_text"')[1].split(">")[0]
+    unknown = client.get(query + "Paint").content.decode()
+    assert (
+        'data-testid="task-error">no open task of the project is called “Paint”.</span>' in unknown
+    )
+    assert 'id="impact-projects"' not in unknown
+    # a reader who may not see the project finds none of its tasks
+    client.force_login(users["uk_viewer"])
+    assert client.get("/api/v1/lookup/tasks", {"project": "PLAN1"}).status_code == 404

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError
 from pmo.dependencies import changes, ended, selectors, services
 from pmo.dependencies.models import ChangeType
+from pmo.dependencies.task_lookup import open_tasks, resolve_task, task_label
 from pmo.dependencies.views.common import field_message, running_projects_lookup
 from pmo.portfolio.lookup import picked_project_code, project_label
 from pmo.portfolio.models import Milestone
@@ -52,6 +55,8 @@ def impact_page(
     code, project_error = picked.code, picked.error
     project = milestones = tasks = result = None
     tasks_more = False
+    chosen: Any = None
+    task_error = task_text = ""
     days = str(params.get("days", "15"))
     source = "task" if params.get("source") == "task" else "milestone"
     error = ""
@@ -79,15 +84,25 @@ def impact_page(
         # is read with from_db, never through the template's conversion to the server's zone
         tasks = [
             (pk, name, wall.date() if (wall := from_db(finish)) else None)
-            for pk, name, finish in Task.objects.filter(
-                plan__project=project, summary=False, percent_complete__lt=100
-            )
-            .order_by("start", "uid")
-            .values_list("pk", "name", "finish")[: TASKS_LISTED + 1]
+            for pk, name, finish in open_tasks(project).values_list("pk", "name", "finish")[
+                : TASKS_LISTED + 1
+            ]
         ]
+        # more than a select should hold: the page offers a task picker instead
         tasks_more = len(tasks) > TASKS_LISTED
         del tasks[TASKS_LISTED:]
         chosen = params.get(source)
+        typed_task = params.get("task_text")
+        if source == "task" and typed_task is not None:
+            task_id, task_error = resolve_task(project, str(chosen or ""), str(typed_task))
+            chosen = str(task_id or "")
+            task_text = str(typed_task)
+        if source == "task" and chosen and str(chosen).isdigit() and len(str(chosen)) < 12:
+            # the picker's box shows the task chosen (picked, typed or in the address)
+            row = open_tasks(project).filter(pk=int(chosen)).values_list("name", "finish").first()
+            task_text = task_label(*row) if row else task_text
+        if task_error and not tasks_more:
+            error = task_error  # no picker on the page to show it at
         if chosen:
             try:
                 if source == "task":
@@ -114,7 +129,12 @@ def impact_page(
         "tasks": tasks,
         "source": source,
         "milestone": str(params.get("milestone") or "") if source == "milestone" else "",
-        "task": str(params.get("task") or "") if source == "task" else "",
+        "task": str(chosen or "") if source == "task" else "",
+        "task_picker": {
+            "url": f"{reverse('api:lookup_tasks')}?{urlencode({'project': code})}",
+            "text": task_text,
+            "error": task_error,
+        },
         "days": days,
         "result": result,
         "error": error,
