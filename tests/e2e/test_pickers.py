@@ -94,6 +94,26 @@ def test_the_impact_page_analyses_a_project_picked_by_typing(
     expect(box).to_have_attribute("role", "combobox")
 
 
+def test_an_open_picker_list_has_no_serious_wcag_violations(
+    sign_in: Callable[[str], Any], users: Any, make_project: Any
+) -> None:
+    from tests.e2e.test_accessibility import _problems
+
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        pytest.fail("the 'axe-playwright-python' package is missing (pip install -e '.[dev]')")
+    _projects(users, make_project)
+    page = sign_in("pm")
+    page.goto("/impact/")
+    box = page.locator("input[name=project_text]")
+    box.press_sequentially("APP", delay=20)
+    expect(page.locator("#impact-project-list [role=option]").first).to_be_visible()
+    box.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", "impact-project-list-0")
+    assert _problems(Axe(), page, "en") == []
+
+
 def _staffing(users: Any, make_project: Any, org: Any) -> Any:
     from pmo.resources.models import Resource
 
