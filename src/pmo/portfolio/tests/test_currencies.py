@@ -355,3 +355,26 @@ def test_the_admin_offers_a_select_of_currencies_and_keeps_a_stored_one(
     select = page.split('name="currency"')[1].split("</select>")[0]
     assert '<option value="CNY">CNY — Chinese Yuan</option>' in select
     assert '<option value="RMB" selected>RMB</option>' in select
+    assert 'name="name"' in page  # every other field is still there
+    # saving another field keeps the stored code; a new one comes from the select
+    form = {
+        "code": project.code,
+        "name": "Renamed",
+        "portfolio": project.portfolio_id,
+        "program": project.program_id,
+        "pmo_type": "rnd",
+        "priority": 3,
+        "phase": project.phase,
+        "org_unit": project.org_unit_id,
+        "cadence": "weekly",
+        "currency": "RMB",
+        "percent_complete": 0,
+    }
+    url = f"/admin/portfolio/project/{project.pk}/change/"
+    assert client.post(url, form).status_code == 302
+    project.refresh_from_db()
+    assert (project.name, project.currency) == ("Renamed", "RMB")
+    assert client.post(url, {**form, "currency": "XYZ"}).status_code == 200  # refused
+    assert client.post(url, {**form, "currency": "EUR"}).status_code == 302
+    project.refresh_from_db()
+    assert project.currency == "EUR"
