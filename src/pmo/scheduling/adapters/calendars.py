@@ -28,7 +28,7 @@ from pmo.engine.calendars import (
     working_time_between,
 )
 from pmo.engine.errors import EngineError
-from pmo.scheduling.adapters.errors import ScheduleError
+from pmo.scheduling.adapters.errors import ScheduleError, engine_message
 from pmo.scheduling.models import Assignment, Calendar, Plan, Task
 from pmo.scheduling.walltime import from_db
 
@@ -97,7 +97,10 @@ def engine_calendar(calendar: Calendar | None, seen: tuple[int, ...] = ()) -> En
             covered_years=frozenset(int(y) for y in calendar.covered_years or []),
         )
     except EngineError as exc:
-        raise ScheduleError(f"Calendar UID {calendar.uid}: {exc}") from None
+        raise ScheduleError(
+            _("%(where)s: %(problem)s")
+            % {"where": f"Calendar UID {calendar.uid}", "problem": engine_message(exc)}
+        ) from None
 
 
 @lru_cache(maxsize=64)
@@ -162,7 +165,9 @@ def _task_calendars(
             try:
                 ax = _axis(make(), origin)
             except EngineError as exc:
-                raise ScheduleError(f"{label}: {exc}") from None
+                raise ScheduleError(
+                    _("%(where)s: %(problem)s") % {"where": label, "problem": engine_message(exc)}
+                ) from None
             same = [k for k, other in enumerate(axes) if other.same_working_time(ax)]
             if not same:
                 axes.append(ax)
@@ -194,7 +199,7 @@ def _task_calendars(
     task_index, lag_index = [], []
     for t in tasks:
         key, make = effective(t)
-        label = f"Task UID {t.uid}: calendar"
+        label = f"Task UID {t.uid}"  # the engine's message names the calendar
         task_index.append(0 if make is None else place(key, make, label))
         own = t.calendar_id
         lag_index.append(0 if own is None else place(own, lambda own=own: of(own), label))

@@ -27,7 +27,7 @@ from pmo.scheduling.adapters.calendars import (
     engine_calendar,
     horizon_days,
 )
-from pmo.scheduling.adapters.errors import ScheduleError
+from pmo.scheduling.adapters.errors import ScheduleError, engine_message
 from pmo.scheduling.models import Link, Plan, Task
 from pmo.scheduling.planio import percent_lag
 from pmo.scheduling.walltime import from_db, to_db
@@ -129,7 +129,10 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
     try:
         axis = _axis(engine_calendar(plan.calendar), origin)
     except EngineError as exc:
-        raise ScheduleError(f"project calendar: {exc}") from None
+        raise ScheduleError(
+            _("%(where)s: %(problem)s")
+            % {"where": _("project calendar"), "problem": engine_message(exc)}
+        ) from None
     cals = _task_calendars(plan, tasks, axis, origin)
     stack = cals.stack
     index = {t.pk: k for k, t in enumerate(tasks)}
@@ -166,7 +169,7 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
                 )
             )
         except EngineError as exc:
-            raise ScheduleError(str(exc)) from None
+            raise ScheduleError(engine_message(exc)) from None
     engine_links = tuple(
         EngineLink(
             pred=index[link.pred_id],
@@ -199,7 +202,7 @@ def compute(plan: Plan, tasks: Sequence[Task], links: Sequence[Link]) -> Compute
         names = " -> ".join(f"UID {tasks[int(k)].uid}" for k in exc.cycle)
         raise ScheduleError(_("the links form a cycle: %(cycle)s") % {"cycle": names}) from None
     except EngineError as exc:
-        raise ScheduleError(_named(str(exc), tasks, links)) from None
+        raise ScheduleError(_named(engine_message(exc), tasks, links)) from None
     fields: list[dict[str, Any]] = []
     for k, got in enumerate(result.tasks):
         own = cals.axes[cals.task[k]]

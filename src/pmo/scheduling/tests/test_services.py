@@ -204,7 +204,7 @@ def test_engine_messages_name_tasks_and_links_by_uid(make_project: Any, users: A
     data.tasks[4].predecessors = [LinkData(pred_uid=1, type="SF")]  # out of a summary's start
     with pytest.raises(ScheduleError) as err:
         services.replace_plan(actor=users["pm"], project=make_project(), data=data)
-    assert err.value.message == "Link UID 1 -> UID 5: a SF link cannot leave a summary task"
+    assert err.value.message == "Link UID 1 -> UID 5: a SF link cannot start at a summary task"
 
 
 def test_in_progress_task_needs_a_status_date(make_project: Any, users: Any) -> None:
