@@ -36,7 +36,7 @@ def test_the_managers_of_the_plans_to_change_are_told(
     assert set(told) == {"pm", "other_pm"}
     assert told["pm"].url == f"/resources/scenarios/{scenario.pk}/"
     assert told["pm"].message == (
-        f"情景“Later”已提交，并移动了 {mine.code} 计划中的工作：打开它即可将计划任务移到其日期"
+        f"情景“Later”已采用，并移动了 {mine.code} 计划中的工作：打开它即可将计划任务移到其日期"
     )
     assert told["other_pm"].message == (
         f"Scenario Later was committed and moved work of {theirs.code}'s plan: "

@@ -32,4 +32,4 @@ def test_a_committed_scenario_reads_as_submitted_in_chinese(
     ).content.decode()
     row = page[page.index(">Q1<") :]
     row = row[: row.index("</tr>")]
-    assert "已提交" in row and "已承诺" not in row
+    assert "已采用" in row and "已承诺" not in row

@@ -34,4 +34,4 @@ def test_a_draft_scenario_is_refused_in_chinese(make_project: Any, users: Any) -
     draft = create_scenario(actor=users["admin"], name="草案")
     with translation.override("zh-hans"), pytest.raises(ConflictError) as err:
         apply_scenario_dates(actor=users["pm"], plan=plan, scenario=draft)
-    assert err.value.message == "情景“草案”为草稿：只有已提交情景的日期才能写入计划"
+    assert err.value.message == "情景“草案”为草稿：只有已采用情景的日期才能写入计划"
