@@ -195,7 +195,7 @@ def test_a_bad_cost_is_a_message_not_an_error_page(client: Any, users: Any, web:
         {"project": "CORE1", "type": "cost", "title": "x", "cost_impact": "lots"},
         follow=True,
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Cost impact must be a number." in response.content.decode()
 
 

@@ -53,31 +53,41 @@ def change_create(request: HttpRequest) -> HttpResponse:
         try:
             data[key] = int(data[key]) if data.get(key) else None
         except ValueError:
-            messages.error(request, not_a_number(key))
-            return redirect("dependencies:change_list")
+            return _raise_refused(request, data, key, not_a_number(key))
     for key in ("cost_impact", "effort_impact"):
         try:
             finite = Decimal(str(data.get(key) or 0)).is_finite()
         except InvalidOperation:
             finite = False
         if not finite:
-            messages.error(
-                request, _("%(field)s must be a number.") % {"field": NUMBER_FIELDS[key]}
-            )
-            return redirect("dependencies:change_list")
+            number = _("%(field)s must be a number.") % {"field": NUMBER_FIELDS[key]}
+            return _raise_refused(request, data, key, number)
     data["slip_days"] = data["slip_days"] or 0
     try:
         cr = changes.create_change_request(actor=user_of(request), data=data)
     except FieldError as exc:
-        # back to the analysis it was raised from, the form as typed, the error at its field
-        typed = {k: str(request.POST.get(k, "")) for k in RAISE_FIELDS}
-        where = exc.field if exc.field in (*RAISE_FIELDS, "project") else "form"
-        raising = {**typed, "field": exc.field, "where": where, "error": field_message(exc)}
-        return impact_page(request, _what_if_query(data), raising, status=422)
+        return _raise_refused(request, data, exc.field, field_message(exc))
     except DomainError as exc:
         messages.error(request, field_message(exc))
         return redirect(_what_if_url(data))  # back to the analysis it was raised from
+    messages.success(
+        request,
+        _("Change request %(code)s raised: %(title)s.") % {"code": cr.code, "title": cr.title},
+    )
     return redirect("dependencies:change_detail", cr.pk)
+
+
+def _raise_refused(
+    request: HttpRequest, data: dict[str, Any], field: str, error: str
+) -> HttpResponse:
+    """Back to the analysis the request was raised from (422), the form as typed and
+    ``error`` at ``field`` (above the form for a field it does not show, such as the
+    slip it carries in hidden fields)."""
+    typed = {k: str(request.POST.get(k, "")) for k in RAISE_FIELDS}
+    where = field if field in (*RAISE_FIELDS, "project") else "form"
+    raising = {**typed, "field": field, "where": where, "error": error}
+    query = _what_if_query({k: v if v is not None else "" for k, v in data.items()})
+    return impact_page(request, query, raising, status=422)
 
 
 #: The fields of the raise form that are kept when it comes back with an error.
