@@ -129,7 +129,7 @@ def scenario_capacity(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Capacity changed in the scenario."))
             return redirect("resources:scenario_detail", pk=scenario.pk)
     messages.error(request, _("The capacity was not changed: correct the form below."))
-    return _scenario_page(request, scenario, form)
+    return _scenario_page(request, scenario, form, status=422)
 
 
 @login_required

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from pmo.accounts.models import User, user_of
-from pmo.core.errors import DomainError
+from pmo.core.errors import DomainError, FieldError
 from pmo.core.i18n import pick
 from pmo.core.models import as_id
 from pmo.portfolio.access import can_edit_project
@@ -69,24 +69,30 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
     """Scenarios; a resource manager creates one by copying the current plan."""
     _viewer(request)
     user = user_of(request)
+    creating: dict[str, str] = {}
     if request.method == "POST":
+        creating = {k: request.POST.get(k, "") for k in ("name", "description")}
         try:
-            scenario = services.create_scenario(
-                actor=user,
-                name=request.POST.get("name", ""),
-                description=request.POST.get("description", ""),
-            )
+            scenario = services.create_scenario(actor=user, **creating)
+        except FieldError as exc:
+            # the form comes back as typed, the error at its field (above the form otherwise)
+            message = exc.errors[0]["message"] if exc.errors else exc.message
+            where = exc.field if exc.field in creating else "form"
+            creating = {**creating, "where": where, "error": message}
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("resources:scenario_list")
-        return redirect("resources:scenario_detail", pk=scenario.pk)
+        else:
+            return redirect("resources:scenario_detail", pk=scenario.pk)
     return render(
         request,
         "resources/scenario_list.html",
         {
             "scenarios": _flag_out_of_date(selectors.list_scenarios()),
             "can_manage": can_manage_resources(user),
+            "creating": creating,
         },
+        status=422 if creating else 200,
     )
 
 
@@ -114,7 +120,7 @@ def _cost_text(cost: list[costs.CostTotal]) -> str:
 
 
 def _scenario_page(
-    request: HttpRequest, scenario: Any, capacity_form: CapacityChangeForm
+    request: HttpRequest, scenario: Any, capacity_form: CapacityChangeForm, status: int = 200
 ) -> HttpResponse:
     user = user_of(request)
     options = _options(request)
@@ -213,6 +219,7 @@ def _scenario_page(
             "can_manage": can_manage_resources(user) and draft,
             **_run_context(run, user),
         },
+        status=status,
     )
 
 

@@ -1,0 +1,47 @@
+"""A refused scenario form comes back as typed with the error at its field, answering 422."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pmo.resources import services
+from pmo.resources.models import CapacityChange, Scenario
+from pmo.resources.tests.factories import pool
+
+
+def test_a_scenario_without_a_name_keeps_its_description(client: Any, users: Any) -> None:
+    # given a resource manager on the scenarios page
+    client.force_login(users["member"])
+    # when they create a scenario with a blank name
+    response = client.post(
+        "/resources/scenarios/", {"name": "  ", "description": "Hire two testers in March"}
+    )
+    # then the page comes back (422) with the description typed and the error at the name
+    assert response.status_code == 422
+    html = response.content.decode()
+    name_input = html.split('name="name"')[1].split(">")[0]
+    assert 'aria-invalid="true" aria-describedby="scenario-error"' in name_input
+    assert 'data-field="name"><li>a scenario needs a name</li>' in html
+    assert 'value="Hire two testers in March"' in html.split('name="description"')[1][:60]
+    assert not Scenario.objects.exists()
+
+
+def test_a_named_scenario_still_opens_its_page(client: Any, users: Any) -> None:
+    client.force_login(users["member"])
+    response = client.post("/resources/scenarios/", {"name": "Hire", "description": "x"})
+    scenario = Scenario.objects.get()
+    assert (response.status_code, response.url) == (302, f"/resources/scenarios/{scenario.pk}/")
+    assert scenario.description == "x"
+
+
+def test_a_refused_capacity_change_answers_422(client: Any, users: Any, org: Any) -> None:
+    java = pool(org)
+    scenario = services.create_scenario(actor=users["member"], name="Hire")
+    client.force_login(users["member"])
+    response = client.post(
+        f"/resources/scenarios/{scenario.pk}/capacity/",
+        {"resource": java.pk, "first": "2026-03-09", "last": "2026-03-02", "fte": "3"},
+    )
+    assert response.status_code == 422
+    assert "The capacity was not changed: correct the form below." in response.content.decode()
+    assert not CapacityChange.objects.filter(scenario=scenario).exists()
