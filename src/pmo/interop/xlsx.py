@@ -21,6 +21,7 @@ import io
 import zipfile
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -28,28 +29,54 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pmo.core.uploads import UnpackError, check_unpacked_size
 from pmo.interop.errors import ImportFileError
 from pmo.interop.xlsx_cells import (
+    parse_flag,
     parse_hours,
     parse_links,
     parse_number,
     parse_when,
     read_baseline,
     read_exceptions,
+    read_header,
     records,
-    row_label,
 )
-from pmo.interop.xlsx_layout import COLUMNS, DAY, EXCEPTIONS, STANDARD_WEEK, WEEKDAYS
+from pmo.interop.xlsx_layout import (
+    CALENDARS,
+    COLUMNS,
+    COMPUTED,
+    DAY,
+    EXCEPTIONS,
+    PLAN,
+    PLAN_KEYS,
+    STANDARD_WEEK,
+    TASKS,
+    WEEKDAYS,
+    ZH,
+    key_of,
+    name_in,
+    normal,
+)
 from pmo.interop.xlsx_write import write_xlsx
 from pmo.scheduling.models import Constraint
 from pmo.scheduling.planio import CalendarData, PlanData, TaskData
 
-__all__ = ["COLUMNS", "read_xlsx", "write_xlsx"]
+__all__ = ["COLUMNS", "EXCEPTIONS", "read_xlsx", "write_xlsx"]
+
+REQUIRED = ["UID", "Name", "Duration (days)"]
 
 MAX_TASK_ROWS = 50_000
 """Rows read from the Tasks sheet; more is refused before the rest of the file is read."""
 
 
+def _sheet(wb: Any, key: str) -> str | None:
+    """The name, as in the file, of the sheet ``key`` in either language."""
+    return next((name for name in wb.sheetnames if key_of(name, [key])), None)
+
+
 def read_xlsx(content: bytes) -> PlanData:
-    """Parse a workbook in the template's layout; errors name the sheet, row and column."""
+    """Parse a workbook in the template's layout, in English or Chinese, whatever the reader's.
+
+    Errors are in the reader's language and name the sheet, row and column as the file does.
+    """
     try:
         check_unpacked_size(content)
     except UnpackError as exc:
@@ -58,109 +85,123 @@ def read_xlsx(content: bytes) -> PlanData:
         wb = load_workbook(io.BytesIO(content), data_only=True, read_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise ImportFileError(_("file: not an XLSX workbook")) from None
-    if "Tasks" not in wb.sheetnames:
-        raise ImportFileError(_("file: the workbook has no sheet named 'Tasks'"))
+    reader_zh = (get_language() or "").startswith("zh")
+    tasks_sheet = _sheet(wb, TASKS)
+    if tasks_sheet is None:
+        raise ImportFileError(
+            _("file: the workbook has no sheet named '%(sheet)s' or '%(other)s'")
+            % {"sheet": name_in(TASKS, reader_zh), "other": name_in(TASKS, not reader_zh)}
+        )
+    chinese = normal(tasks_sheet) == normal(ZH[TASKS])  # the file's language, for names it lacks
+    plan_sheet = _sheet(wb, PLAN)
     info: dict[str, Any] = {}
-    if "Plan" in wb.sheetnames:
-        for row in wb["Plan"].iter_rows(values_only=True):
-            if row and row[0]:
-                info[str(row[0]).strip().lower()] = row[1] if len(row) > 1 else None
+    keys: dict[str, str] = {}
+    for row in wb[plan_sheet].iter_rows(values_only=True) if plan_sheet else ():
+        key = key_of(row[0], PLAN_KEYS) if row else None
+        if key is not None and key not in info:
+            info[key] = row[1] if len(row) > 1 else None
+            keys[key] = str(row[0]).strip()
+
+    def at(key: str) -> str:  # a row of the Plan sheet, as the file names it
+        return f"{plan_sheet or name_in(PLAN, chinese)} {keys.get(key) or name_in(key, chinese)}"
+
     rows = []
-    for number, row in enumerate(wb["Tasks"].iter_rows(values_only=True), start=1):
+    for number, row in enumerate(wb[tasks_sheet].iter_rows(values_only=True), start=1):
         if number > MAX_TASK_ROWS + 1:  # stop reading: no plan is this big
             raise ImportFileError(
-                _("Tasks: more than %(rows)s tasks; split the plan")
-                % {"rows": f"{MAX_TASK_ROWS:,}"}
+                _("%(sheet)s: more than %(rows)s tasks; split the plan")
+                % {"sheet": tasks_sheet, "rows": f"{MAX_TASK_ROWS:,}"}
             )
         rows.append(row)
     if not rows:
-        raise ImportFileError(_("Tasks: the sheet is empty"))
-    header = [str(h).strip() if h is not None else "" for h in rows[0]]
-    missing = [c for c in ("UID", "Name", "Duration (days)") if c not in header]
-    if missing:
-        raise ImportFileError(
-            _("%(where)s: missing column(s) %(columns)s")
-            % {"where": row_label("Tasks", 1), "columns": ", ".join(missing)}
-        )
+        raise ImportFileError(_("%(sheet)s: the sheet is empty") % {"sheet": tasks_sheet})
+    header = read_header(tasks_sheet, rows[0], COLUMNS + COMPUTED, REQUIRED, chinese)
     tasks = []
     for n, get in records(header, rows):
-        where = row_label("Tasks", n)
-        uid = parse_number(get("UID"), f"{where} UID", default=-1)
+        uid = parse_number(get("UID"), header.where(n, "UID"), default=-1)
         if uid < 0 or uid != int(uid):
             raise ImportFileError(
-                _("%(where)s: a whole number >= 0 is required") % {"where": f"{where} UID"}
+                _("%(where)s: a whole number >= 0 is required") % {"where": header.where(n, "UID")}
             )
-        duration = round(parse_number(get("Duration (days)"), f"{where} Duration (days)") * DAY)
+        where = header.where(n, "Duration (days)")
+        duration = round(parse_number(get("Duration (days)"), where) * DAY)
         if duration < 0:
-            raise ImportFileError(
-                _("%(where)s: must be >= 0") % {"where": f"{where} Duration (days)"}
-            )
+            raise ImportFileError(_("%(where)s: must be >= 0") % {"where": where})
         constraint = str(get("Constraint") or "ASAP").strip().upper()
         if constraint not in Constraint.values:
             raise ImportFileError(
                 _("%(where)s: %(value)s is not one of %(values)s")
                 % {
-                    "where": f"{where} Constraint",
+                    "where": header.where(n, "Constraint"),
                     "value": repr(constraint),
                     "values": ", ".join(Constraint.values),
                 }
             )
-        cdate = parse_when(get("Constraint date"), f"{where} Constraint date")
+        cdate = parse_when(get("Constraint date"), header.where(n, "Constraint date"))
         if constraint not in ("ASAP", "ALAP") and cdate is None:
             raise ImportFileError(
                 _("%(where)s: required by constraint %(constraint)s")
-                % {"where": f"{where} Constraint date", "constraint": constraint}
+                % {"where": header.where(n, "Constraint date"), "constraint": constraint}
             )
         tasks.append(
             TaskData(
                 uid=int(uid),
                 name=str(get("Name") or "").strip() or f"Task {int(uid)}",
                 wbs=str(get("WBS") or ""),
-                outline_level=int(parse_number(get("Outline level"), f"{where} Outline level", 1)),
+                outline_level=int(
+                    parse_number(get("Outline level"), header.where(n, "Outline level"), 1)
+                ),
                 duration=duration,
-                milestone=str(get("Milestone") or "").strip().lower()
-                in ("yes", "y", "1", "true", "x"),
+                milestone=parse_flag(get("Milestone"), header.where(n, "Milestone")),
                 constraint=constraint,
                 constraint_date=cdate if constraint not in ("ASAP", "ALAP") else None,
-                actual_start=parse_when(get("Actual start"), f"{where} Actual start"),
-                actual_finish=parse_when(get("Actual finish"), f"{where} Actual finish"),
+                actual_start=parse_when(get("Actual start"), header.where(n, "Actual start")),
+                actual_finish=parse_when(get("Actual finish"), header.where(n, "Actual finish")),
                 percent_complete=min(
-                    max(parse_number(get("% complete"), f"{where} % complete"), 0), 100
+                    max(parse_number(get("% complete"), header.where(n, "% complete")), 0), 100
                 ),
-                predecessors=parse_links(get("Predecessors"), f"{where} Predecessors"),
-                baselines=read_baseline(get, where),
+                predecessors=parse_links(get("Predecessors"), header.where(n, "Predecessors")),
+                baselines=read_baseline(get, header, n),
             )
         )
     for k, t in enumerate(tasks):  # a zero-duration task that is no summary is a milestone
         summary = k + 1 < len(tasks) and tasks[k + 1].outline_level > t.outline_level
         t.milestone = t.milestone or (t.duration == 0 and not summary)
-    start = parse_when(info.get("start"), "Plan Start")
+    start = parse_when(info.get("Start"), at("Start"))
     if start is None:
         firsts = [t.constraint_date for t in tasks if t.constraint_date] + [
             t.actual_start for t in tasks if t.actual_start
         ]
         if not firsts:
             raise ImportFileError(
-                _("Plan Start: the plan needs a start date (sheet 'Plan', row 'Start')")
+                _("%(where)s: the plan needs a start date (row '%(row)s' of sheet '%(sheet)s')")
+                % {
+                    "where": at("Start"),
+                    "row": keys.get("Start") or name_in("Start", chinese),
+                    "sheet": plan_sheet or name_in(PLAN, chinese),
+                }
             )
         start = min(d for d in firsts if d is not None)
-    china = str(info.get("calendar") or "").strip().lower() in ("china", "cn")
+    china = key_of(info.get("Calendar"), CALENDARS) == "China"
     week = STANDARD_WEEK
-    if any(name.lower() in info for name in WEEKDAYS):  # a day not listed is not worked
-        week = [parse_hours(info.get(name.lower()), f"Plan {name}") for name in WEEKDAYS]
+    if any(day in info for day in WEEKDAYS):  # a day not listed is not worked
+        week = [parse_hours(info.get(day), at(day)) for day in WEEKDAYS]
         if not any(week):
-            raise ImportFileError(_("Plan Monday: no weekday has working hours"))
+            raise ImportFileError(
+                _("%(where)s: no weekday has working hours") % {"where": at("Monday")}
+            )
+    days = _sheet(wb, EXCEPTIONS)
     calendar = CalendarData(
         uid=1,
         name="China" if china else "Standard",
         week=week,
         holidays="CN" if china else "",
-        exceptions=read_exceptions(wb) if EXCEPTIONS in wb.sheetnames else [],
+        exceptions=read_exceptions(wb[days], days, chinese) if days else [],
     )
     return PlanData(
-        name=str(info.get("name") or ""),
+        name=str(info.get("Name") or ""),
         start=start,
-        status_date=parse_when(info.get("status date"), "Plan Status date"),
+        status_date=parse_when(info.get("Status date"), at("Status date")),
         calendar_uid=1,
         calendars=[calendar],
         tasks=tasks,

@@ -10,32 +10,52 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from openpyxl.utils import get_column_letter
 
 from pmo.core.dates import date_out_of_range
 from pmo.interop.errors import ImportFileError
-from pmo.interop.xlsx_layout import DAY, EXCEPTIONS
+from pmo.interop.xlsx_layout import (
+    DAY,
+    EXCEPTION_COLUMNS,
+    NO,
+    OFF,
+    YES,
+    ZH,
+    key_of,
+    name_in,
+    normal,
+)
 from pmo.scheduling.planio import BaselineData, ExceptionData, Hours, LinkData
 
 __all__ = [
     "OFF_WORDS",
+    "Getter",
+    "Header",
     "in_range",
     "parse_day",
+    "parse_flag",
     "parse_hours",
     "parse_links",
     "parse_number",
     "parse_when",
     "read_baseline",
     "read_exceptions",
+    "read_header",
     "records",
     "row_label",
 ]
 
 _PRED = re.compile(r"(\d+)\s*(FS|SS|FF|SF)?\s*(?:([+-])\s*(\d+(?:\.\d+)?)\s*([dh]))?", re.I)
 _SPAN = re.compile(r"(\d{1,2}):(\d{2})\s*[-–~]\s*(\d{1,2}):(\d{2})")
-OFF_WORDS = ("", "off", "-", "—", "休", "休息")
+OFF_WORDS = ("", OFF, "-", "—", ZH[OFF], "休息")
+_YES = {normal(w) for w in (YES, ZH[YES], "y", "true", "1", "x", "✓", "√", "对")}
+_NO = {normal(w) for w in ("", NO, ZH[NO], "n", "false", "0", "-", "—", "×", "不是")}
+Getter = Callable[[str], Any]
 
 
 def row_label(sheet: str, number: int) -> str:
@@ -157,11 +177,67 @@ def parse_links(text: Any, where: str) -> list[LinkData]:
     return out
 
 
-def records(
-    header: list[str], rows: list[tuple[Any, ...]]
-) -> Iterator[tuple[int, Callable[[str], Any]]]:
-    """Row number and a getter by column name, for each row below the header that has a value."""
-    col = {name: k for k, name in enumerate(header)}
+@dataclass(frozen=True)
+class Header:
+    """Row 1 of a sheet: each column's key (``None``: not the template's) and its text."""
+
+    sheet: str
+    keys: list[str | None]
+    texts: dict[str, str]
+
+    def where(self, number: int, key: str) -> str:
+        """A cell as the file names it (``Tasks row 7 Duration (days)``).
+
+        Sheet and column as in the file, the row in the reader's words: ``任务 第 7 行 工期（天）``.
+        """
+        return f"{row_label(self.sheet, number)} {self.texts.get(key, key)}"
+
+
+def read_header(
+    sheet: str, row: tuple[Any, ...], known: list[str], required: list[str], chinese: bool
+) -> Header:
+    """Row 1 read in either language; a required column missing is named with the unknown ones.
+
+    Missing columns are named in the language of the file (``chinese``); headers not
+    recognised are named by their cell (``E1 'Dauer'``), so a misspelt column is found.
+    Other unknown columns are notes of the reader's and ignored.
+    """
+    keys: list[str | None] = []
+    texts: dict[str, str] = {}
+    for value in row:
+        key = key_of(value, known) if value not in (None, "") else None
+        if key is not None and key in texts:
+            key = None  # a second column of the same name is not read
+        keys.append(key)
+        if key is not None:
+            texts[key] = str(value).strip()
+    missing = [name_in(k, chinese) for k in required if k not in texts]
+    if not missing:
+        return Header(sheet=sheet, keys=keys, texts=texts)
+    columns = pgettext("list separator", ", ").join(missing)
+    unknown = [
+        f"{get_column_letter(k + 1)}1 {str(value).strip()!r}"
+        for k, value in enumerate(row)
+        if keys[k] is None and value not in (None, "") and str(value).strip()
+    ]
+    if unknown:
+        raise ImportFileError(
+            _("%(where)s: missing column(s) %(columns)s (headers not recognised: %(headers)s)")
+            % {
+                "where": row_label(sheet, 1),
+                "columns": columns,
+                "headers": pgettext("list separator", ", ").join(unknown),
+            }
+        )
+    raise ImportFileError(
+        _("%(where)s: missing column(s) %(columns)s")
+        % {"where": row_label(sheet, 1), "columns": columns}
+    )
+
+
+def records(header: Header, rows: list[tuple[Any, ...]]) -> Iterator[tuple[int, Getter]]:
+    """Row number and a getter by column key, for each row below the header that has a value."""
+    col = {key: k for k, key in enumerate(header.keys) if key is not None}
     for n, raw in enumerate(rows[1:], start=2):
         if not any(v not in (None, "") for v in raw):
             continue
@@ -173,45 +249,58 @@ def records(
         yield n, get
 
 
-def read_baseline(get: Callable[[str], Any], where: str) -> list[BaselineData]:
+def parse_flag(value: Any, where: str) -> bool:
+    """A yes/no cell in either language: 是/否, yes/no, y/n, true/false, 1/0, x, ✓; empty: no."""
+    if isinstance(value, bool | int | float) and value in (0, 1):  # Excel's TRUE/FALSE, 1/0
+        return bool(value)
+    text = normal(value)
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ImportFileError(
+        _("%(where)s: %(value)s is neither yes nor no") % {"where": where, "value": repr(value)}
+    )
+
+
+def read_baseline(get: Getter, header: Header, n: int) -> list[BaselineData]:
     """Baseline 0 from the exported baseline columns, when a date is filled in."""
-    start = parse_when(get("Baseline start"), f"{where} Baseline start")
-    finish = parse_when(get("Baseline finish"), f"{where} Baseline finish")
+    start = parse_when(get("Baseline start"), header.where(n, "Baseline start"))
+    finish = parse_when(get("Baseline finish"), header.where(n, "Baseline finish"))
     if start is None and finish is None:
         return []
-    days = parse_number(get("Baseline duration (days)"), f"{where} Baseline duration (days)")
+    where = header.where(n, "Baseline duration (days)")
+    days = parse_number(get("Baseline duration (days)"), where)
     if days < 0:
-        raise ImportFileError(
-            _("%(where)s: must be >= 0") % {"where": f"{where} Baseline duration (days)"}
-        )
+        raise ImportFileError(_("%(where)s: must be >= 0") % {"where": where})
     return [BaselineData(number=0, start=start, finish=finish, duration=round(days * DAY))]
 
 
-def read_exceptions(wb: Any) -> list[ExceptionData]:
-    rows = list(wb[EXCEPTIONS].iter_rows(values_only=True))
+def read_exceptions(ws: Any, sheet: str, chinese: bool) -> list[ExceptionData]:
+    """The days off and days worked of sheet ``Calendar exceptions`` (``日历例外``)."""
+    rows = list(ws.iter_rows(values_only=True))
     if not rows:
         return []
-    header = [str(h).strip() if h is not None else "" for h in rows[0]]
-    if "From" not in header:
-        raise ImportFileError(
-            _("%(where)s: missing column %(column)s")
-            % {"where": row_label(EXCEPTIONS, 1), "column": "From"}
-        )
+    header = read_header(sheet, rows[0], EXCEPTION_COLUMNS, ["From"], chinese)
     out = []
     for n, get in records(header, rows):
-        where = row_label(EXCEPTIONS, n)
-        first = parse_day(get("From"), f"{where} From")
-        last = parse_day(get("To"), f"{where} To") if get("To") not in (None, "") else first
+        first = parse_day(get("From"), header.where(n, "From"))
+        last = parse_day(get("To"), header.where(n, "To")) if get("To") not in (None, "") else first
         if last < first:
             raise ImportFileError(
-                _("%(where)s: %(last)s is before From %(first)s")
-                % {"where": f"{where} To", "last": last, "first": first}
+                _("%(where)s: %(last)s is before %(column)s %(first)s")
+                % {
+                    "where": header.where(n, "To"),
+                    "last": last,
+                    "column": header.texts["From"],
+                    "first": first,
+                }
             )
         out.append(
             ExceptionData(
                 first=first,
                 last=last,
-                hours=parse_hours(get("Working hours"), f"{where} Working hours"),
+                hours=parse_hours(get("Working hours"), header.where(n, "Working hours")),
                 name=str(get("Name") or "").strip()[:200],
             )
         )

@@ -4,22 +4,44 @@ Sheet and column names, the computed columns written on export (and which of
 them are read back), the weekdays of the ``Plan`` sheet and the standard week
 used when a workbook names no working hours. Durations and lags are in working
 days of :data:`DAY` minutes.
+
+Every name has an English key (what the template has always written) and a Chinese
+name (:data:`ZH`): an export writes the reader's language, an import reads either,
+whatever the reader's language. The Chinese names are part of the file format, so they
+live here and not in the translation catalogue: a file written today must still be read
+after a translation is reworded.
 """
 
 from __future__ import annotations
 
+import unicodedata
+
 __all__ = [
+    "CALENDARS",
     "COLUMNS",
     "COMPUTED",
     "DAY",
     "EXCEPTIONS",
     "EXCEPTION_COLUMNS",
+    "NO",
+    "OFF",
+    "PLAN",
+    "PLAN_KEYS",
     "READ_BACK",
     "STANDARD_WEEK",
+    "TASKS",
     "WEEKDAYS",
+    "YES",
+    "ZH",
+    "key_of",
+    "name_in",
+    "normal",
 ]
 
 DAY = 480
+PLAN = "Plan"
+TASKS = "Tasks"
+EXCEPTIONS = "Calendar exceptions"
 COLUMNS = [
     "UID",
     "WBS",
@@ -48,5 +70,98 @@ COMPUTED = [
 READ_BACK = ("Baseline start", "Baseline finish", "Baseline duration (days)")
 STANDARD_WEEK = [[(480, 720), (780, 1020)]] * 5 + [[], []]
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-EXCEPTIONS = "Calendar exceptions"
+PLAN_KEYS = ("Name", "Start", "Status date", "Calendar", *WEEKDAYS)
 EXCEPTION_COLUMNS = ["From", "To", "Working hours", "Name"]
+CALENDARS = ("Standard", "China")
+YES, NO, OFF = "yes", "no", "off"
+
+ZH = {
+    PLAN: "计划",
+    TASKS: "任务",
+    EXCEPTIONS: "日历例外",
+    "UID": "唯一标识",
+    "WBS": "WBS",
+    "Outline level": "大纲级别",
+    "Name": "名称",
+    "Duration (days)": "工期（天）",
+    "Milestone": "里程碑",
+    "Predecessors": "前置任务",
+    "Constraint": "限制类型",
+    "Constraint date": "限制日期",
+    "Actual start": "实际开始",
+    "Actual finish": "实际完成",
+    "% complete": "完成百分比",
+    "Start": "开始日期",
+    "Finish": "完成日期",
+    "Total float (days)": "总浮动时间（天）",
+    "Critical": "关键",
+    "Baseline start": "基线开始日期",
+    "Baseline finish": "基线完成日期",
+    "Baseline duration (days)": "基线工期（天）",
+    "Status date": "状态日期",
+    "Calendar": "日历",
+    "Standard": "标准",
+    "China": "中国",
+    "Monday": "星期一",
+    "Tuesday": "星期二",
+    "Wednesday": "星期三",
+    "Thursday": "星期四",
+    "Friday": "星期五",
+    "Saturday": "星期六",
+    "Sunday": "星期日",
+    "From": "起始日期",
+    "To": "截止日期",
+    "Working hours": "工作时间",
+    YES: "是",
+    NO: "否",
+    OFF: "休",
+}
+# Other names a person typing in Excel or WPS is likely to use (MS Project's Chinese columns,
+# short weekday names); read, never written.
+_ALIASES = {
+    "唯一标识号": "UID",
+    "标识号": "UID",
+    "任务名称": "Name",
+    "工期": "Duration (days)",
+    "限制": "Constraint",
+    "开始时间": "Start",
+    "完成时间": "Finish",
+    "实际开始时间": "Actual start",
+    "实际完成时间": "Actual finish",
+    "结束日期": "To",
+    "至": "To",
+    "星期天": "Sunday",
+    "周一": "Monday",
+    "周二": "Tuesday",
+    "周三": "Wednesday",
+    "周四": "Thursday",
+    "周五": "Friday",
+    "周六": "Saturday",
+    "周日": "Sunday",
+    "周天": "Sunday",
+    "日历例外日": EXCEPTIONS,
+    "中国大陆": "China",
+    "cn": "China",
+}
+
+
+def normal(text: object) -> str:
+    """A name as typed, compared: full-width forms folded (（）→ ()), case and spaces ignored."""
+    folded = unicodedata.normalize("NFKC", str(text if text is not None else ""))
+    return "".join(folded.split()).casefold()
+
+
+def name_in(key: str, chinese: bool) -> str:
+    """The name ``key`` is written under in an export in Chinese or English."""
+    return ZH[key] if chinese else key
+
+
+_KEYS: dict[str, str] = {normal(k): k for k in ZH}
+_KEYS.update({normal(v): k for k, v in ZH.items() if normal(v) not in _KEYS})
+_KEYS.update({normal(a): k for a, k in _ALIASES.items()})
+
+
+def key_of(text: object, keys: tuple[str, ...] | list[str]) -> str | None:
+    """The English key of a name written in either language, if it is one of ``keys``."""
+    key = _KEYS.get(normal(text))
+    return key if key in keys else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import get_language
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
@@ -14,9 +15,15 @@ from pmo.interop.xlsx_layout import (
     DAY,
     EXCEPTION_COLUMNS,
     EXCEPTIONS,
+    NO,
+    OFF,
+    PLAN,
     READ_BACK,
     STANDARD_WEEK,
+    TASKS,
     WEEKDAYS,
+    YES,
+    name_in,
 )
 from pmo.scheduling import selectors
 from pmo.scheduling.models import Plan
@@ -25,11 +32,10 @@ from pmo.scheduling.planio import CalendarData, Hours, LinkData, PlanData
 __all__ = ["hours_text", "plan_calendar", "write_xlsx"]
 
 
-def hours_text(hours: Hours) -> str:
+def hours_text(hours: Hours, off: str = OFF) -> str:
     """``[(540, 720), (780, 1080)]`` → ``09:00-12:00, 13:00-18:00``; no hours → ``off``."""
     return (
-        ", ".join(f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}" for a, b in hours)
-        or "off"
+        ", ".join(f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}" for a, b in hours) or off
     )
 
 
@@ -68,28 +74,38 @@ def _lag(link: LinkData) -> str:
     )
 
 
-def write_xlsx(plan: Plan) -> bytes:
-    """The plan in the template's layout, computed dates included."""
+def write_xlsx(plan: Plan, language: str | None = None) -> bytes:
+    """The plan in the template's layout, computed dates included.
+
+    Sheet names, headers, weekdays, yes/no and ``off`` are in ``language`` (default: the
+    active one, i.e. the reader's): Chinese for ``zh-hans``, English otherwise. The
+    importer reads either.
+    """
+    zh = (language or get_language() or "").startswith("zh")
+
+    def word(key: str) -> str:
+        return name_in(key, zh)
+
     data = selectors.plan_data(plan)
     rows = {r.task.uid: r for r in selectors.list_task_rows(plan)}
     wb = Workbook()
     info = wb.active
     assert info is not None
-    info.title = "Plan"
-    append_row(info, ["Name", data.name])
-    append_row(info, ["Start", data.start])
-    append_row(info, ["Status date", data.status_date])
+    info.title = word(PLAN)
+    append_row(info, [word("Name"), data.name])
+    append_row(info, [word("Start"), data.start])
+    append_row(info, [word("Status date"), data.status_date])
     calendar = plan_calendar(data)
-    append_row(info, ["Calendar", "China" if calendar.holidays == "CN" else "Standard"])
+    append_row(info, [word("Calendar"), word("China" if calendar.holidays == "CN" else "Standard")])
     for name, hours in zip(WEEKDAYS, calendar.week or STANDARD_WEEK, strict=True):
-        append_row(info, [name, hours_text(hours)])
+        append_row(info, [word(name), hours_text(hours, word(OFF))])
     info.column_dimensions["A"].width = 14
     info.column_dimensions["B"].width = 26
-    ws = wb.create_sheet("Tasks")
-    append_row(ws, COLUMNS + COMPUTED)
-    for cell in ws[1]:
+    ws = wb.create_sheet(word(TASKS))
+    append_row(ws, [word(key) for key in COLUMNS + COMPUTED])
+    for key, cell in zip(COLUMNS + COMPUTED, ws[1], strict=True):
         cell.font = Font(bold=True)
-        grey = cell.value in COMPUTED and cell.value not in READ_BACK
+        grey = key in COMPUTED and key not in READ_BACK
         cell.fill = PatternFill("solid", fgColor="DDDDDD" if grey else "FFFFFF")
     for t in data.tasks:
         row = rows[t.uid]
@@ -105,7 +121,7 @@ def write_xlsx(plan: Plan) -> bytes:
                 t.outline_level,
                 t.name,
                 _days(t.duration),
-                "yes" if t.milestone else "",
+                word(YES if t.milestone else NO),
                 preds,
                 t.constraint if t.constraint != "ASAP" else "",
                 t.constraint_date,
@@ -115,7 +131,7 @@ def write_xlsx(plan: Plan) -> bytes:
                 row.start,
                 row.finish,
                 None if row.task.total_float is None else _days(row.task.total_float),
-                "yes" if row.task.critical else "",
+                word(YES if row.task.critical else NO),
                 row.baseline_start,
                 row.baseline_finish,
                 _days(base.duration) if base is not None else None,
@@ -128,12 +144,12 @@ def write_xlsx(plan: Plan) -> bytes:
     ):
         ws.column_dimensions[col].width = width
     if calendar.exceptions:
-        days = wb.create_sheet(EXCEPTIONS)
-        append_row(days, EXCEPTION_COLUMNS)
+        days = wb.create_sheet(word(EXCEPTIONS))
+        append_row(days, [word(key) for key in EXCEPTION_COLUMNS])
         for cell in days[1]:
             cell.font = Font(bold=True)
         for e in calendar.exceptions:
-            append_row(days, [e.first, e.last, hours_text(e.hours), e.name])
+            append_row(days, [e.first, e.last, hours_text(e.hours, word(OFF)), e.name])
             for cell in days[days.max_row][:2]:
                 cell.number_format = "yyyy-mm-dd"
         for col, width in zip("ABCD", [12, 12, 26, 30], strict=True):
