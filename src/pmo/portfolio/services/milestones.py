@@ -65,7 +65,7 @@ def _check_actual(milestone: Milestone, data: dict[str, Any], today: dt.date | N
     if actual > today:
         raise FieldError(
             "actual_date",
-            _("cannot be later than today (%(today)s): it is the day the milestone was reached")
+            _("cannot be later than today (%(today)s), as it is the day the milestone was reached")
             % {"today": today.isoformat()},
         )
 
