@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pmo.resources import services
 from pmo.resources.models import CapacityChange, Scenario
-from pmo.resources.tests.factories import pool
+from pmo.resources.tests.factories import MON, allocate, pool
 
 
 def test_a_scenario_without_a_name_keeps_its_description(client: Any, users: Any) -> None:
@@ -45,3 +46,24 @@ def test_a_refused_capacity_change_answers_422(client: Any, users: Any, org: Any
     assert response.status_code == 422
     assert "The capacity was not changed: correct the form below." in response.content.decode()
     assert not CapacityChange.objects.filter(scenario=scenario).exists()
+
+
+def test_a_committed_scenario_lists_project_changes_only_when_it_has_some(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    # given a committed scenario that moved a project and one that changed nothing
+    java = pool(org)
+    project = make_project()
+    allocate(java, project, MON, MON + dt.timedelta(days=4), "1")
+    moved = services.create_scenario(actor=users["member"], name="Moved")
+    services.shift_project(actor=users["member"], scenario=moved, project=project, days=14)
+    services.commit_scenario(actor=users["member"], scenario=moved)
+    unchanged = services.create_scenario(actor=users["member"], name="Unchanged")
+    services.commit_scenario(actor=users["member"], scenario=unchanged)
+    client.force_login(users["member"])
+    # then the first lists the project with its move, the second has no empty table
+    html = client.get(f"/resources/scenarios/{moved.pk}/").content.decode()
+    section = html.split('data-testid="project-changes"')[1].split("</section>")[0]
+    assert f'<tr data-code="{project.code}">' in section and "<td>14</td>" in section
+    html = client.get(f"/resources/scenarios/{unchanged.pk}/").content.decode()
+    assert 'data-testid="project-changes"' not in html
