@@ -60,6 +60,10 @@ TITLES = {
 # the currency a region pays its people and runs its projects in
 CURRENCIES = {"cn": "CNY", "uk": "GBP", "sg": "SGD"}
 
+# the PMO's exchange rates: CNY per unit, about the 2025-2026 market (the demo's base
+# currency is the default, CNY), valid from the first of January of the year before the demo
+EXCHANGE_RATES = {"GBP": "9.10", "SGD": "5.40", "USD": "7.10", "EUR": "7.70"}
+
 
 def region(unit_code: str) -> str:
     """The region of an org unit code (``cn-sh-rd`` → ``cn``)."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -61,6 +62,7 @@ from pmo.portfolio.models import (
     StatusReport,
 )
 from pmo.portfolio.periods import due_period, previous_period
+from pmo.portfolio.rates import ExchangeRate
 
 __all__ = [
     "DEMO_PASSWORD",
@@ -249,6 +251,19 @@ def load_demo(
             {p.pk for p in created_projects[:PLANNED_PROJECTS]},
         )
         add_audit(created_projects, users["admin"])
+        if settings.PMO_BASE_CURRENCY == "CNY":  # the demo's rates are CNY per unit
+            ExchangeRate.objects.bulk_create(
+                (
+                    ExchangeRate(
+                        currency=code,
+                        rate=Decimal(rate),
+                        valid_from=dt.date(today.year - 1, 1, 1),
+                        set_by=users["admin"],
+                    )
+                    for code, rate in data.EXCHANGE_RATES.items()
+                ),
+                ignore_conflicts=True,
+            )
         planned = created_projects[:PLANNED_PROJECTS]
         load_resources(created_projects, today, seed, frozenset(p.pk for p in planned))
         staff_demo_plans(planned)

@@ -234,3 +234,20 @@ def test_every_strategic_demo_project_is_on_the_one_page_report_on_any_weekday()
     strategic = Project.objects.filter(strategic=True)
     assert strategic.count() == 50
     assert not strategic.filter(start_date__gt=week_end).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_keeps_exchange_rates_so_budgets_total_in_the_base_currency():
+    """The demo runs projects in CNY, GBP and SGD: with the PMO's rates the one-page report
+    totals them in CNY (ADR 0016) instead of naming missing rates."""
+    from pmo.reports.onepage.build import build_onepage
+
+    load_demo(projects=12, as_of=AS_OF)
+    used = set(Project.objects.values_list("currency", flat=True))
+    assert {"CNY", "GBP"} <= used <= {"CNY", "GBP", "SGD"}
+    header = build_onepage(User.objects.get(username="exec"), {"scope": "all"}).header
+    assert header.budget_missing == [] and header.budget_base == "CNY"
+    by_currency = dict(header.budget)
+    assert header.budget_total == pytest.approx(
+        by_currency.get("CNY", 0) + 9.10 * by_currency["GBP"] + 5.40 * by_currency.get("SGD", 0)
+    )

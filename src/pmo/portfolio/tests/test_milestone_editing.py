@@ -88,7 +88,7 @@ def test_an_actual_date_after_today_is_refused_at_the_field(
 
     html = page.content.decode()
     assert page.status_code == 422
-    assert re.search(r"cannot be later than today \(\d{4}-\d\d-\d\d\): it is the day", html)
+    assert re.search(r"cannot be later than today \(\d{4}-\d\d-\d\d\), as it is the day", html)
     assert f'name="actual_date" value="{tomorrow.isoformat()}"' in html  # kept as typed
     # the API refuses it the same way
     token = create_token(username="pm")
