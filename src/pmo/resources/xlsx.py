@@ -230,10 +230,10 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                         row[name] = _text(value)
                 except ValueError as exc:
                     errors.add("Resources", number, column, str(exc))
-            currency = row.get("currency")
-            if currency and currency != stored_currency.get(row.get("code")):
+            typed = row.get("currency")
+            if typed and typed != stored_currency.get(str(row.get("code", ""))):
                 try:
-                    check_currency(currency)
+                    check_currency(typed)
                 except FieldError as exc:
                     errors.add("Resources", number, cols["currency"] + 1, exc.errors[0]["message"])
             for name in ("code", "name", "role"):
