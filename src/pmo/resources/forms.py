@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pmo.core.errors import FieldError
 from pmo.core.forms import DateField
+from pmo.portfolio.currencies import base_currency, currencies_in_use, currency_choices
 from pmo.resources.lookup import resolve_resource, resource_label
 from pmo.resources.models import AllocationStatus, Resource
 from pmo.resources.services import RESOURCE_FIELDS
@@ -102,6 +103,19 @@ class ResourceForm(forms.ModelForm):
         # the service's fields, with relations by name (``org_unit`` for ``org_unit_id``)
         fields = [name.removesuffix("_id") for name in RESOURCE_FIELDS]
         field_classes = {"available_from": DateField, "available_until": DateField}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # a select of currencies (ADR 0016): the base one, those in use by projects, rates and
+        # resources, the common ones, and what the resource stores (kept even if not ISO)
+        in_use = {*currencies_in_use(), *Resource.objects.values_list("currency", flat=True)}
+        stored = self.instance.currency if self.instance.pk else ""
+        self.fields["currency"] = forms.ChoiceField(
+            label=self.fields["currency"].label,
+            choices=currency_choices(in_use, current=stored),
+        )
+        if not self.instance.pk:
+            self.initial["currency"] = base_currency()
 
 
 def resource_data(form: ResourceForm) -> dict[str, Any]:
