@@ -67,3 +67,20 @@ def test_a_committed_scenario_lists_project_changes_only_when_it_has_some(
     assert f'<tr data-code="{project.code}">' in section and "<td>14</td>" in section
     html = client.get(f"/resources/scenarios/{unchanged.pk}/").content.decode()
     assert 'data-testid="project-changes"' not in html
+
+
+def test_a_move_is_said_in_chinese_without_a_space_after_the_full_stop(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    java = pool(org)
+    project = make_project()
+    allocate(java, project, MON, MON + dt.timedelta(days=4), "1")
+    scenario = services.create_scenario(actor=users["member"], name="Move")
+    client.force_login(users["member"])
+    client.cookies["pmo_language"] = "zh-hans"
+    page = client.post(
+        f"/resources/scenarios/{scenario.pk}/shift/",
+        {"project": project.code, "days": "14"},
+        follow=True,
+    ).content.decode()
+    assert f"{project.code} 推迟了 14 个日历天。1 项分配有变化。" in page

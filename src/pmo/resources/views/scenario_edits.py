@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, FieldError
 from pmo.core.http import posted_version
+from pmo.core.sentences import join_sentences
 from pmo.portfolio.access import get_visible_project
 from pmo.resources import refresh, selectors, services
 from pmo.resources.forms import CapacityChangeForm
@@ -91,7 +92,7 @@ def _shift_messages(code: str, days: int, priority: int | None, scenario: Any) -
         changed = ngettext(
             "%(count)s allocation changed.", "%(count)s allocations changed.", count
         ) % {"count": count}
-        said.append(f"{moved} {changed}")
+        said.append(join_sentences([moved, changed]))
     if priority:
         said.append(
             _("Priority of %(code)s set to %(priority)s (1 = highest, 5 = lowest).")
@@ -148,11 +149,12 @@ def scenario_refresh(request: HttpRequest, pk: int) -> HttpResponse:
         "kept": result.kept
     }
     if result.dropped:
-        said += " " + ngettext(
+        dropped = ngettext(
             "%(count)s no longer applies and was dropped (listed below).",
             "%(count)s no longer apply and were dropped (listed below).",
             len(result.dropped),
         ) % {"count": len(result.dropped)}
+        said = join_sentences([said, dropped])
     messages.success(request, said)
     return redirect("resources:scenario_detail", pk=scenario.pk)
 

@@ -19,6 +19,7 @@ from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError
 from pmo.core.forms import add_service_error
 from pmo.core.http import posted_version
+from pmo.core.sentences import join_sentences
 from pmo.portfolio.access import can_edit_project, get_visible_project
 from pmo.resources import costs, selectors, services
 from pmo.resources.access import can_manage_resources
@@ -105,7 +106,7 @@ def _staffing(request: HttpRequest, code: str, scenario: Any) -> HttpResponse:
         errors = form.non_field_errors()
         messages.error(
             request,
-            " ".join(str(e) for e in errors)
+            join_sentences(errors)
             if errors and ended is not None
             else _("The allocation was not added: correct the form below."),
         )
