@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
@@ -65,7 +66,7 @@ def _check_upload(upload: UploadedFile, field: str) -> str:
     name = clean_file_name(upload.name or "")
     extension = PurePath(name).suffix.lower().lstrip(".")
     if extension not in ALLOWED_EXTENSIONS:
-        allowed = ", ".join(sorted(ALLOWED_EXTENSIONS))
+        allowed = pgettext("list of names", ", ").join(sorted(ALLOWED_EXTENSIONS))
         if extension:
             message = _(".%(extension)s files are not accepted; allowed: %(allowed)s") % {
                 "extension": extension,
