@@ -1,9 +1,12 @@
-"""A refused scenario form comes back as typed with the error at its field, answering 422."""
+"""Scenario pages after the Chinese audit: a refused form comes back as typed with the error at
+its field (422); project changes, a move's message and the pinned count read well."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+
+import pytest
 
 from pmo.resources import services
 from pmo.resources.models import CapacityChange, Scenario
@@ -84,3 +87,23 @@ def test_a_move_is_said_in_chinese_without_a_space_after_the_full_stop(
         follow=True,
     ).content.decode()
     assert f"{project.code} 推迟了 14 个日历天。1 项分配有变化。" in page
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_pinned_count_is_not_a_second_bracket(
+    client: Any, users: Any, org: Any, make_project: Any, language: str
+) -> None:
+    java = pool(org)
+    project = make_project()
+    allocate(java, project, MON, MON + dt.timedelta(days=4), "1")
+    scenario = services.create_scenario(actor=users["member"], name="Pins")
+    client.force_login(users["member"])
+    client.cookies["pmo_language"] = language
+    html = client.get(f"/resources/scenarios/{scenario.pk}/").content.decode()
+    summary = html.split('data-testid="pins-help"')[0].rsplit("<summary>", 1)[1]
+    assert summary.endswith(
+        '<span data-testid="pins-saved">0</span></summary>\n  <p class="muted" '
+    )
+    assert ")(" not in summary.replace(" ", "") and "）（" not in summary
+    if language == "en":
+        assert summary.startswith("Pinned projects, not moved: <span")
