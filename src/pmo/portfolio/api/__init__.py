@@ -207,6 +207,8 @@ def update_milestone(request: HttpRequest, code: str, milestone_id: int, payload
 def _register_raid(kind: str, schema_in: Any, schema_patch: Any, schema_out: Any) -> None:
     model = RAID_MODELS[kind]
     label = kind[:-1]
+    # "an action", "an issue", "an assumption"; "a risk", "a decision"
+    a_label = f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
 
     def _item(request: HttpRequest, code: str, item_id: int) -> Any:
         item = (
@@ -236,7 +238,7 @@ def _register_raid(kind: str, schema_in: Any, schema_patch: Any, schema_out: Any
     @router.post(
         f"/projects/{{code}}/{kind}",
         response={201: schema_out},
-        summary=f"Add a {label}",
+        summary=f"Add {a_label}",
         operation_id=f"create_{label}",
         tags=["RAID"],
     )
@@ -262,7 +264,7 @@ def _register_raid(kind: str, schema_in: Any, schema_patch: Any, schema_out: Any
     @router.patch(
         f"/projects/{{code}}/{kind}/{{item_id}}",
         response=schema_out,
-        summary=f"Change a {label}",
+        summary=f"Change {a_label}",
         operation_id=f"update_{label}",
         tags=["RAID"],
     )
