@@ -107,3 +107,29 @@ def test_the_pinned_count_is_not_a_second_bracket(
     assert ")(" not in summary.replace(" ", "") and "）（" not in summary
     if language == "en":
         assert summary.startswith("Pinned projects, not moved: <span")
+
+
+def test_an_out_of_date_draft_reads_in_chinese_without_a_space_after_a_full_stop(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    # given a draft that moved a project, made out of date by another committed scenario
+    java = pool(org)
+    first, second = make_project(), make_project()
+    allocate(java, first, MON, MON + dt.timedelta(days=4), "1")
+    allocate(java, second, MON, MON + dt.timedelta(days=4), "1")
+    draft = services.create_scenario(actor=users["member"], name="Draft")
+    services.shift_project(actor=users["member"], scenario=draft, project=second, days=7)
+    other = services.create_scenario(actor=users["member"], name="Other")
+    services.shift_project(actor=users["member"], scenario=other, project=first, days=14)
+    services.commit_scenario(actor=users["member"], scenario=other)
+    client.force_login(users["member"])
+    client.cookies["pmo_language"] = "zh-hans"
+    html = client.get(f"/resources/scenarios/{draft.pk}/").content.decode()
+    # then the sentences of the out-of-date notice and the pins' help follow each other
+    # directly, and the list of changes ends without an ASCII full stop
+    notice = html.split('data-testid="out-of-date">')[1].split("<form")[0]
+    assert '列出。<span data-testid="plan-changed">' in notice
+    assert f"{first.code}</span>" in notice
+    pins_help = html.split('data-testid="pins-help">')[1].split("</p>")[0]
+    assert '。<span data-testid="pins-moved">' in pins_help
+    assert f"{second.code}（+7）" in pins_help
