@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pmo.resources import services
+from pmo.resources import leveling, services
 from pmo.resources.models import CapacityChange, Scenario
 from pmo.resources.tests.factories import MON, allocate, pool
 
@@ -133,3 +133,21 @@ def test_an_out_of_date_draft_reads_in_chinese_without_a_space_after_a_full_stop
     pins_help = html.split('data-testid="pins-help">')[1].split("</p>")[0]
     assert '。<span data-testid="pins-moved">' in pins_help
     assert f"{second.code}（+7）" in pins_help
+
+
+def test_a_leveling_run_summary_reads_in_chinese_without_a_space_after_a_full_stop(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    # given a scenario levelled once (three projects wanting 1 FTE each of 2 FTE)
+    java = pool(org)
+    for _n in range(3):
+        allocate(java, make_project(), MON, MON + dt.timedelta(days=4), "1", status="committed")
+    scenario = services.create_scenario(actor=users["member"], name="Level")
+    run = leveling.start_leveling(actor=users["member"], scenario=scenario, time_limit=2)
+    leveling.run_leveling(run.pk, today=MON)
+    client.force_login(users["member"])
+    client.cookies["pmo_language"] = "zh-hans"
+    html = client.get(f"/resources/scenarios/{scenario.pk}/").content.decode()
+    summary = html.split('data-testid="run-summary">')[1].split("</p>")[0]
+    # then the solver's sentence follows the overload's full stop directly
+    assert "FTE·天。求解器" in summary
