@@ -8,6 +8,7 @@ from django import forms
 
 from pmo.core.dates import FIRST_DATE, LAST_DATE, validate_date_in_range
 from pmo.core.errors import DomainError
+from pmo.core.sentences import join_sentences
 
 __all__ = ["DateField", "DateInput", "add_service_error"]
 
@@ -52,4 +53,4 @@ def add_service_error(form: forms.BaseForm, exc: DomainError) -> None:
         else:
             unplaced.append(str(error["message"]))
     if unplaced or not exc.errors:
-        form.add_error(None, " ".join(unplaced) or exc.message)
+        form.add_error(None, join_sentences(unplaced) or exc.message)

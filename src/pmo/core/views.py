@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
+from pmo.core.sentences import join_sentences
+
 __all__ = [
     "API_PREFIX",
     "bad_request",
@@ -45,7 +47,7 @@ def form_errors(form: BaseForm) -> str:
     """A bound form's errors on one line: ``period: Enter a valid value.; year: ...``."""
     lines = []
     for field, messages in form.errors.items():
-        text = " ".join(str(message) for message in messages)
+        text = join_sentences(messages)
         lines.append(text if field == NON_FIELD_ERRORS else f"{field}: {text}")
     return "; ".join(lines)
 

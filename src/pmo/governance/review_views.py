@@ -22,6 +22,7 @@ from pmo.accounts.models import user_of
 from pmo.core.dates import FIRST_DATE, LAST_DATE
 from pmo.core.errors import DomainError, FieldError, NotFoundError, ValidationFailed
 from pmo.core.http import posted_version
+from pmo.core.sentences import join_sentences
 from pmo.governance import attachments, checklist, selectors, services, submission
 from pmo.governance.forms import DecisionForm, ReviewRequestForm
 from pmo.governance.models import GateReview, ReviewState
@@ -97,7 +98,7 @@ def _scheduled_for(request: HttpRequest) -> tuple[dt.date | None, str]:
             (request.POST.get("scheduled_for") or "").strip()
         )
     except ValidationError as exc:
-        return None, " ".join(exc.messages)
+        return None, join_sentences(exc.messages)
     return day, ""
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pmo.core.errors import FieldError
 from pmo.core.forms import DateField
+from pmo.core.sentences import join_sentences
 from pmo.portfolio.currencies import base_currency, currencies_in_use, currency_choices
 from pmo.resources.lookup import resolve_resource, resource_label
 from pmo.resources.models import AllocationStatus, Resource
@@ -73,7 +74,7 @@ def resource_picker(form: forms.BaseForm, name: str = "resource") -> dict[str, s
     """What a form's resource picker shows: ``value`` (the id), ``text`` (its box: the chosen
     resource's ``role · name``, else what was typed), ``error`` and ``url`` (its search)."""
     field = form[name]
-    error = " ".join(str(e) for e in field.errors)
+    error = join_sentences(field.errors)
     chosen: Any = None
     text = ""
     if form.is_bound:
