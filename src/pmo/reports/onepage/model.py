@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,12 @@ CHANGE_LABELS = {
 }
 
 
+# A short full-width bracket in a name ("（2期）"): drawn on one line, so a narrow cell breaks
+# before the bracket, not inside it (the Chinese audit found "（2" / "期）"). Chinese breaks
+# between any two characters; English "(phase 2)" breaks at its space as English does.
+SHORT_BRACKET = re.compile(r"（[^（）]{1,8}）")
+
+
 @dataclass
 class Cell:
     """One project on the page."""
@@ -61,6 +68,20 @@ class Cell:
     manager: str
     dependency_broken: bool = False  # a dependency of the project is at risk or broken
     change_affected: bool = False  # a pending or approved change request hits the project
+
+    @property
+    def name_parts(self) -> list[tuple[str, bool]]:
+        """The name in pieces, each with whether it must stay on one line (a short bracket):
+        "线上贷款申请（2期）" gives [("线上贷款申请", False), ("（2期）", True)]."""
+        parts, at = [], 0
+        for match in SHORT_BRACKET.finditer(self.name):
+            if match.start() > at:
+                parts.append((self.name[at : match.start()], False))
+            parts.append((match.group(), True))
+            at = match.end()
+        if at < len(self.name):
+            parts.append((self.name[at:], False))
+        return parts
 
 
 @dataclass
