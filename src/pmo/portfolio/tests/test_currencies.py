@@ -328,7 +328,7 @@ def test_the_page_is_in_chinese(users: Any, make_project: Any) -> None:
     client.post("/i18n/setlang/", {"language": "zh-hans"})
     with translation.override("zh-hans"):
         page = client.get("/exchange-rates/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "USD (美元)" in page
+    assert "USD（美元）" in page
     assert "USD — 美元" in page
 
 
