@@ -15,6 +15,8 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.utils import timezone
+
 from pmo.accounts.models import Person, User
 from pmo.demo.timeline import PhaseSpec, Timeline
 from pmo.governance.builtin import template_for_pmo_type
@@ -45,6 +47,12 @@ CONDITIONS = [
 ]
 
 HOLD, HOLD_ZH = "Project red: recover first.", "项目为红色：先恢复再过阶段门。"
+
+
+def _submitted_on(today: dt.date) -> dt.datetime:
+    """When a ready review was submitted for decision: the day before, mid-morning."""
+    return timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=1), dt.time(10)))
+
 
 STOP, STOP_ZH = (
     "The business case no longer holds: the market moved. Stop and release the team.",
@@ -188,6 +196,9 @@ def load_governance(
                 )
                 review_meta.append({"outcome": outcome, "day": when, "plan": plan, "order": order})
         if plan["open_review"]:
+            # a review in the coming week has its checklist complete and is submitted for
+            # decision (ADR 0002): the review list, agenda and calendar show it ready
+            ready = plan["review_day"] <= today + dt.timedelta(days=7)
             reviews.append(
                 GateReview(
                     lifecycle=lifecycle,
@@ -195,9 +206,11 @@ def load_governance(
                     state=ReviewState.REQUESTED,
                     scheduled_for=plan["review_day"],
                     requested_by=plan["requester"],
+                    submitted_at=_submitted_on(today) if ready else None,
+                    submitted_by=plan["requester"] if ready else None,
                 )
             )
-            review_meta.append({"outcome": None, "plan": plan, "order": k + 1})
+            review_meta.append({"outcome": None, "plan": plan, "order": k + 1, "ready": ready})
     for chunk in _chunks(reviews, 2000):
         GateReview.objects.bulk_create(chunk)
 
@@ -207,7 +220,7 @@ def load_governance(
     decided_reviews: list[tuple[GateDecision, dict[str, Any], GateReview]] = []
     for review, meta in zip(reviews, review_meta, strict=True):
         s = meta["plan"]["s"]
-        met = meta["outcome"] is not None
+        met = meta["outcome"] is not None or meta.get("ready", False)
         checks += [
             CriterionCheck(review=review, criterion=c, met=met)
             for c in s["criteria"][review.gate.pk]

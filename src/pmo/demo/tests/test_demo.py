@@ -251,3 +251,18 @@ def test_the_demo_keeps_exchange_rates_so_budgets_total_in_the_base_currency():
     assert header.budget_total == pytest.approx(
         by_currency.get("CNY", 0) + 9.10 * by_currency["GBP"] + 5.40 * by_currency.get("SGD", 0)
     )
+
+
+@pytest.mark.django_db
+def test_the_demo_has_gate_reviews_ready_for_decision_with_complete_checklists():
+    from pmo.governance.models import GateReview, ReviewState
+    from pmo.governance.submission import missing_for_submission
+
+    load_demo(projects=60, as_of=AS_OF)
+    requested = GateReview.objects.filter(state=ReviewState.REQUESTED)
+    ready = [r for r in requested if r.ready_for_decision]
+    assert ready and len(ready) < requested.count()  # some are still being prepared
+    for review in ready:
+        assert review.scheduled_for <= AS_OF + dt.timedelta(days=7)
+        assert missing_for_submission(review) == []
+        assert review.submitted_by == review.requested_by
