@@ -263,6 +263,7 @@ def test_the_demo_has_gate_reviews_ready_for_decision_with_complete_checklists()
     ready = [r for r in requested if r.ready_for_decision]
     assert ready and len(ready) < requested.count()  # some are still being prepared
     for review in ready:
+        assert review.scheduled_for is not None
         assert review.scheduled_for <= AS_OF + dt.timedelta(days=7)
         assert missing_for_submission(review) == []
         assert review.submitted_by == review.requested_by
