@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
@@ -85,7 +85,7 @@ def submit_review(*, actor: User, review: GateReview, version: int | None) -> Ga
     if missing:
         refused = ConflictError(
             _("the checklist is not complete: %(missing)s")
-            % {"missing": "; ".join(m["message"] for m in missing)}
+            % {"missing": pgettext("list of problems", "; ").join(m["message"] for m in missing)}
         )
         refused.errors = missing
         raise refused
