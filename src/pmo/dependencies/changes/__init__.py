@@ -15,6 +15,7 @@ code imports are imported here.
 from pmo.dependencies.changes.common import (
     DEFAULT_THRESHOLDS,
     compute_impact,
+    cost_currency,
     may_manage,
     origin_project,
     source_key,
@@ -40,6 +41,7 @@ __all__ = [
     "EDITABLE",
     "allowed_actions",
     "compute_impact",
+    "cost_currency",
     "create_change_request",
     "may_manage",
     "may_submit",

@@ -3,7 +3,6 @@
 from pmo.dependencies.selectors.changes import (
     ChangeImpact,
     SlipSummary,
-    change_currency,
     find_change_request,
     get_change_request,
     impact_projects,
@@ -36,7 +35,6 @@ from pmo.dependencies.selectors.register import (
 __all__ = [
     "ChangeImpact",
     "SlipSummary",
-    "change_currency",
     "dependency_flags",
     "endpoint_choices",
     "find_change_request",

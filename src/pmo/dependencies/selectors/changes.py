@@ -12,7 +12,6 @@ from pmo.accounts.models import User
 from pmo.core.errors import NotFoundError
 from pmo.core.i18n import pick
 from pmo.core.models import as_id
-from pmo.dependencies.changes.common import cost_currency
 from pmo.dependencies.models import (
     PENDING_STATES,
     ChangeRequest,
@@ -25,7 +24,6 @@ from pmo.scheduling.models import Task
 __all__ = [
     "ChangeImpact",
     "SlipSummary",
-    "change_currency",
     "find_change_request",
     "get_change_request",
     "impact_projects",
@@ -213,10 +211,3 @@ def slip_summary(cr: ChangeRequest, seen: ChangeImpact) -> SlipSummary | None:
     row = next((i for i in seen.impact.get("items", []) if i["key"] == key), None)
     before, after = (row["date"], row["new_date"]) if row is not None else ("", "")
     return SlipSummary(kind, name, project, before, after)
-
-
-def change_currency(cr: ChangeRequest) -> str:
-    """The currency of a request's cost: its project's; at program level the one its
-    program's projects share, else the base currency (the steering threshold is in the base
-    currency and the cost is converted to it: :func:`pmo.dependencies.changes.steering_cost`)."""
-    return cost_currency(cr)

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -140,7 +139,7 @@ def _change_page(
     answers_closed = cr.state in (ChangeState.WITHDRAWN, ChangeState.REJECTED, ChangeState.APPLIED)
     if answers_closed:
         counts = {**counts, "unanswered": 0}
-    currency, limits = selectors.change_currency(cr), changes.thresholds()
+    currency, limits = changes.cost_currency(cr), changes.thresholds()
     steps = list(cr.steps.select_related("actor__person"))
     for step in steps:
         step.shown_note = changes.step_note(cr, step)  # type: ignore[attr-defined]
@@ -164,17 +163,9 @@ def _change_page(
             "steps": steps,
             "affected": seen.affected,
             "thresholds": limits,
-            # compared with the request's cost as it is (no exchange rates): its currency,
-            # kept on one line with the amount
-            "threshold_cost": _money(floatformat(limits["cost"], "0g"), currency),
         },
         status=status,
     )
-
-
-def _money(amount: str, currency: str) -> str:
-    """An amount and its currency, never split over two lines (a no-break space)."""
-    return f"{amount}\u00a0{currency}" if currency else amount
 
 
 @login_required
