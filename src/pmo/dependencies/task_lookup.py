@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
+from pmo.portfolio.lookup import clean_typed
 from pmo.scheduling.models import Task
 from pmo.scheduling.walltime import from_db
 
@@ -33,17 +34,13 @@ def task_label(name: str, finish: dt.datetime | None) -> str:
     return f"{name} · {wall.date() if wall else '—'}"
 
 
-def _clean(text: str) -> str:
-    return text.replace("\x00", "").strip()
-
-
 def search_tasks(
     project: Any, query: str, *, limit: int = 20
 ) -> tuple[list[tuple[int, str]], bool]:
     """The open tasks of ``project`` whose name contains ``query`` (any letter case) or whose
     id it is, at most ``limit`` as ``(id, label)``: names that start with it first. Also says
     whether more match."""
-    query = _clean(query)
+    query = clean_typed(query)
     tasks = open_tasks(project)
     if query:
         by_name = tasks.filter(name__icontains=query)
@@ -65,10 +62,10 @@ def resolve_task(project: Any, value: str, text: str | None) -> PickedTask:
     its box ``text`` shows that task's label; else what was typed: an id, a label or a whole
     name only one open task has. ``(None, "")`` for an empty box, ``(None, why)`` when no task
     is found."""
-    value = _clean(value)
+    value = clean_typed(value)
     if text is None:
         return (int(value) if value.isdigit() and len(value) < 12 else None), ""
-    text = _clean(text)
+    text = clean_typed(text)
     if not text:
         return None, ""
     tasks = open_tasks(project)

@@ -21,6 +21,7 @@ from pmo.portfolio.models import ENDED_STATES, Project
 __all__ = [
     "LABEL_SEP",
     "PickedProject",
+    "clean_typed",
     "picked_project_code",
     "project_label",
     "resolve_project",
@@ -36,9 +37,10 @@ def project_label(project: Project) -> str:
     return f"{project.code}{LABEL_SEP}{project.display_name}"
 
 
-def _clean(text: str) -> str:
-    # NUL cannot be stored or compared by PostgreSQL; nobody types it
-    return text.replace("\x00", "").strip()
+def clean_typed(text: object) -> str:
+    """What a person typed into a picker, as searched: trimmed, without NUL (PostgreSQL can
+    neither store nor compare it, and nobody types it). Shared by every picker's search."""
+    return str(text or "").replace("\x00", "").strip()
 
 
 def search_projects(
@@ -48,7 +50,7 @@ def search_projects(
     ``query`` (any letter case), at most ``limit``: the code typed exactly first, then codes
     that start with it, then names that start with it, then the rest, each by code;
     ``running``: leave closed and cancelled projects out. Also says whether more match."""
-    query = _clean(query)
+    query = clean_typed(query)
     projects: QuerySet[Project] = visible_projects(user)
     if running:
         projects = projects.exclude(state__in=ENDED_STATES)
@@ -84,7 +86,7 @@ def resolve_project(user: User, text: str) -> PickedProject:
     (``code · name``), or its whole name in English or Chinese when only one project has it.
     Closed and cancelled projects are found too: the service that gets the code says what
     they may no longer take."""
-    text = _clean(text)
+    text = clean_typed(text)
     if not text:
         return PickedProject()
     projects = visible_projects(user)
@@ -118,10 +120,10 @@ def picked_project_code(user: User, value: str | None, text: str | None) -> Pick
     value is the code, passed on as it is (the service that gets it judges it); a box left as
     the picker filled it keeps the value; anything else typed is resolved by
     :func:`resolve_project`."""
-    value = _clean(value or "")
+    value = clean_typed(value or "")
     if text is None:
         return PickedProject(code=value)
-    text = _clean(text)
+    text = clean_typed(text)
     if not text:
         return PickedProject()
     if value:

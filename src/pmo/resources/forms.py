@@ -13,6 +13,7 @@ from pmo.core.errors import FieldError
 from pmo.core.forms import DateField
 from pmo.core.sentences import join_sentences
 from pmo.portfolio.currencies import base_currency, currencies_in_use, currency_choices
+from pmo.portfolio.lookup import clean_typed
 from pmo.resources.lookup import resolve_resource, resource_label
 from pmo.resources.models import AllocationStatus, Resource
 from pmo.resources.services import RESOURCE_FIELDS
@@ -50,10 +51,10 @@ class ResourcePickerField(forms.ModelChoiceField):
 
     def to_python(self, value: Any) -> Any:
         picked, text = value if isinstance(value, tuple) else (value, None)
-        picked = str(picked or "").replace("\x00", "").strip()
+        picked = clean_typed(picked)
         if text is None:
             return super().to_python(picked)
-        text = str(text).replace("\x00", "").strip()
+        text = clean_typed(text)
         if not text:
             return None
         if picked:

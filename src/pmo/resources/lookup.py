@@ -12,6 +12,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from pmo.core.errors import FieldError
+from pmo.portfolio.lookup import clean_typed
 from pmo.resources.models import Resource
 
 __all__ = ["LABEL_SEP", "resolve_resource", "resource_label", "search_resources"]
@@ -25,17 +26,12 @@ def resource_label(resource: Resource) -> str:
     return f"{resource.role_label}{LABEL_SEP}{resource.display_name}"
 
 
-def _clean(text: str) -> str:
-    # NUL cannot be stored or compared by PostgreSQL; nobody types it
-    return text.replace("\x00", "").strip()
-
-
 def search_resources(query: str, *, limit: int = 20) -> tuple[list[Resource], bool]:
     """The active resources whose name (English or Chinese), code or role (English or
     Chinese) contains ``query`` (any letter case), at most ``limit``: a name or code typed
     exactly first, then names that start with it, then the rest by role and name. Also says
     whether more resources match."""
-    query = _clean(query)
+    query = clean_typed(query)
     resources: QuerySet[Resource] = Resource.objects.filter(active=True)
     if query:
         resources = (
@@ -67,7 +63,7 @@ def resolve_resource(queryset: QuerySet[Resource], text: str, field: str) -> Res
     """The resource of ``queryset`` that ``text`` names: its id, its code, a picker's label
     (``role · name``), or its whole name in English or Chinese when only one has it.
     Raises :class:`FieldError` naming ``field`` otherwise."""
-    text = _clean(text)
+    text = clean_typed(text)
     if text.removeprefix("#").isdigit() and len(text) < 12:
         found = queryset.filter(pk=int(text.removeprefix("#"))).first()
         if found is not None:
