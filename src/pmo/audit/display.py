@@ -79,16 +79,12 @@ FIELD_LABELS: dict[str, tuple[tuple[str, ...], Any]] = {
 }
 
 
-def _bilingual(row: Any) -> str:
-    """A row with a Chinese name but no ``display_name`` (``str()`` is its English name)."""
-    return pick(row.name, row.name_zh)
-
-
-# named in the reader's language, as the object of an event and as a relation's value; once the
-# row is gone, by the Chinese name the event recorded (if it did)
+# named in the reader's language (``display_name``; ``str()`` is the English name the trail
+# records), as the object of an event and as a relation's value; once the row is gone, by the
+# Chinese name the event recorded (if it did)
 BILINGUAL = ("portfolio.milestone",)
 for _name_zh_model in BILINGUAL:
-    LIVE_LABELS[_name_zh_model] = FIELD_LABELS[_name_zh_model] = ((), _bilingual)
+    FIELD_LABELS[_name_zh_model] = ((), lambda row: row.display_name)
 
 
 def _recorded_chinese_name(event: AuditEvent) -> str:

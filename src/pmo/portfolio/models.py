@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pmo.core.i18n import pick
 from pmo.core.models import BilingualNameModel, VersionedModel
 
 
@@ -345,6 +346,12 @@ class Milestone(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The Chinese name when the active language is Chinese and one is set (``str()``
+        stays the English name: the audit trail records it)."""
+        return pick(self.name, self.name_zh)
 
     @property
     def slip_days(self) -> int | None:

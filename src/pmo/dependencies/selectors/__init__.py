@@ -27,7 +27,6 @@ from pmo.dependencies.selectors.register import (
     hidden_project_codes,
     label,
     list_dependencies,
-    milestone_name,
     register_rows,
     with_dates,
 )
@@ -46,7 +45,6 @@ __all__ = [
     "label",
     "list_change_requests",
     "list_dependencies",
-    "milestone_name",
     "notifications_shown",
     "pending_above_threshold",
     "project_panel",

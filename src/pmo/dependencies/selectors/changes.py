@@ -198,7 +198,7 @@ def slip_summary(cr: ChangeRequest, seen: ChangeImpact) -> SlipSummary | None:
         milestone = Milestone.objects.select_related("project").get(pk=cr.slip_milestone_id)
         kind, name, project = (
             "milestone",
-            pick(milestone.name, milestone.name_zh),
+            milestone.display_name,
             milestone.project,
         )
         key = f"m:{milestone.pk}"

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
 from pmo.core.errors import NotFoundError
-from pmo.core.i18n import pick
 from pmo.dependencies import adapters
 from pmo.dependencies.models import (
     OPEN_CHANGE_STATES,
@@ -33,7 +32,6 @@ __all__ = [
     "hidden_project_codes",
     "label",
     "list_dependencies",
-    "milestone_name",
     "register_rows",
     "with_dates",
 ]
@@ -118,11 +116,6 @@ def get_dependency(user: User, pk: int) -> Dependency:
     return dep
 
 
-def milestone_name(milestone: Milestone) -> str:
-    """A milestone's name in the reader's language (its Chinese name when set)."""
-    return pick(milestone.name, milestone.name_zh)
-
-
 def label(dep: Dependency, side: str) -> str:
     """The milestone, task or gate name of one side, in the reader's language."""
     gate = getattr(dep, f"{side}_gate")
@@ -130,7 +123,7 @@ def label(dep: Dependency, side: str) -> str:
         return str(gate.gate)
     milestone = getattr(dep, f"{side}_milestone")
     if milestone is not None:
-        return milestone_name(milestone)
+        return milestone.display_name
     return str(getattr(dep, f"{side}_task") or "")
 
 
@@ -206,7 +199,7 @@ def endpoint_choices(user: Any, code: str) -> list[tuple[str, list[tuple[str, st
     except NotFoundError:
         return []
     milestones = [
-        (f"m:{m.pk}", f"{milestone_name(m)} · {m.forecast_date or m.baseline_date or '—'}")
+        (f"m:{m.pk}", f"{m.display_name} · {m.forecast_date or m.baseline_date or '—'}")
         for m in Milestone.objects.filter(project=project, actual_date__isnull=True).order_by(
             "forecast_date", "id"
         )

@@ -107,7 +107,7 @@ def _dependency_page(
             messages.error(request, field_message(exc))
     chain_projects = {c["project"] for c in chain}
     targets = [
-        (f"m:{m.pk}", f"{m.project.code} · {selectors.milestone_name(m)}")
+        (f"m:{m.pk}", f"{m.project.code} · {m.display_name}")
         for m in Milestone.objects.filter(
             is_key=True,
             actual_date__isnull=True,
