@@ -43,7 +43,7 @@ CHANGE_LABELS = {
 # A short full-width bracket in a name ("（2期）"): drawn on one line, so a narrow cell breaks
 # before the bracket, not inside it (the Chinese audit found "（2" / "期）"). Chinese breaks
 # between any two characters; English "(phase 2)" breaks at its space as English does.
-SHORT_BRACKET = re.compile(r"（[^（）]{1,8}）")
+SHORT_BRACKET = re.compile(r"(（[^（）]{1,8}）)")
 
 
 @dataclass
@@ -73,15 +73,9 @@ class Cell:
     def name_parts(self) -> list[tuple[str, bool]]:
         """The name in pieces, each with whether it must stay on one line (a short bracket):
         "线上贷款申请（2期）" gives [("线上贷款申请", False), ("（2期）", True)]."""
-        parts, at = [], 0
-        for match in SHORT_BRACKET.finditer(self.name):
-            if match.start() > at:
-                parts.append((self.name[at : match.start()], False))
-            parts.append((match.group(), True))
-            at = match.end()
-        if at < len(self.name):
-            parts.append((self.name[at:], False))
-        return parts
+        # split() with the bracket captured: the brackets are the odd pieces
+        pieces = SHORT_BRACKET.split(self.name)
+        return [(piece, n % 2 == 1) for n, piece in enumerate(pieces) if piece]
 
 
 @dataclass
