@@ -9,6 +9,11 @@ urlpatterns = [
     path("projects/export.<str:fmt>", views.project_export, name="project_export"),
     path("reminders/", views.remind_reports_view, name="remind_reports"),
     path("exchange-rates/", views.exchangerate_list, name="exchangerate_list"),
+    path(
+        "exchange-rates/<str:currency>/<str:day>/delete/",
+        views.exchangerate_delete,
+        name="exchangerate_delete",
+    ),
     path("projects/<str:code>/", views.project_detail, name="project_detail"),
     path("projects/<str:code>/rag-history.svg", views.rag_history_chart, name="project_rag_chart"),
     path("projects/<str:code>/reports/new/", views.statusreport_create, name="statusreport_create"),

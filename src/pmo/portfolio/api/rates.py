@@ -1,4 +1,5 @@
-"""REST endpoints of the PMO's exchange rates (PMO only; ADR 0016): list them, set one."""
+"""REST endpoints of the PMO's exchange rates (PMO only; ADR 0016): list them, set one,
+delete one."""
 
 import datetime as dt
 from decimal import Decimal
@@ -9,10 +10,14 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, Date, Pages, Version
+from pmo.core.api import Body, Date, Pages, Version, VersionParam
 from pmo.portfolio.currencies import base_currency, currency_name, normalize
 from pmo.portfolio.rates import MAX_RATE, ExchangeRate
-from pmo.portfolio.services.rates import require_keeping_rates, set_exchange_rate
+from pmo.portfolio.services.rates import (
+    delete_exchange_rate,
+    require_keeping_rates,
+    set_exchange_rate,
+)
 
 router = Router(tags=["exchange rates"])
 
@@ -103,3 +108,21 @@ def create_rate(request: HttpRequest, payload: ExchangeRateIn) -> Any:
 def put_rate(request: HttpRequest, currency: str, payload: ExchangeRateSet) -> Any:
     require_keeping_rates(user_of(request))
     return _set(request, currency, payload)
+
+
+@router.delete(
+    "/exchange-rates/{currency}/{valid_from}",
+    response={204: None},
+    summary="Delete the rate of a currency from a day (PMO; the previous rate applies again)",
+    operation_id="pmo_portfolio_api_delete_exchange_rate",
+)
+def delete_rate(
+    request: HttpRequest, currency: str, valid_from: Date, version: VersionParam | None = None
+) -> Any:
+    """From ``valid_from`` on the currency's previous rate applies again until its next one,
+    or none (amounts in it then have no rate). ``version``, when sent, must be the one you
+    read (409 otherwise). 404 when the currency has no rate from that day."""
+    delete_exchange_rate(
+        actor=user_of(request), currency=currency, valid_from=valid_from, version=version
+    )
+    return Status(204, None)

@@ -1,4 +1,5 @@
-"""Setting the PMO's exchange rates (PMO only; every change in the audit trail)."""
+"""Setting and deleting the PMO's exchange rates (PMO only; every change in the audit
+trail)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,22 @@ from django.utils.translation import gettext as _
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
-from pmo.core.errors import FieldError, PermissionDeniedError
+from pmo.core.errors import FieldError, NotFoundError, PermissionDeniedError
 from pmo.portfolio.currencies import base_currency, check_currency
 from pmo.portfolio.rates import MAX_RATE, ExchangeRate
 
-__all__ = ["RATES_SCOPE", "may_keep_rates", "require_keeping_rates", "set_exchange_rate"]
+__all__ = [
+    "RATES_SCOPE",
+    "delete_exchange_rate",
+    "may_keep_rates",
+    "require_keeping_rates",
+    "set_exchange_rate",
+]
 
 RATES_SCOPE = "exchange-rates"
 """The audit scope of every change to an exchange rate."""
+
+_AUDITED = ["currency", "rate", "valid_from"]
 
 
 def may_keep_rates(user: Any) -> bool:
@@ -87,17 +96,17 @@ def set_exchange_rate(
             action=AuditAction.CREATE,
             instance=created,
             scope=RATES_SCOPE,
-            changes=diff({}, snapshot(created, ["currency", "rate", "valid_from"])),
+            changes=diff({}, snapshot(created, _AUDITED)),
         )
         return created, True
     existing.check_version(version)
-    before = snapshot(existing, ["currency", "rate", "valid_from"])
+    before = snapshot(existing, _AUDITED)
     existing.rate = value
     existing.set_by = actor
     if existing.rate != Decimal(before["rate"]):
         existing.version += 1
     existing.save()
-    changes = diff(before, snapshot(existing, ["currency", "rate", "valid_from"]))
+    changes = diff(before, snapshot(existing, _AUDITED))
     if changes:
         record(
             actor=actor,
@@ -107,3 +116,41 @@ def set_exchange_rate(
             changes=changes,
         )
     return existing, False
+
+
+@transaction.atomic
+def delete_exchange_rate(
+    *, actor: User, currency: str, valid_from: dt.date, version: int | None = None
+) -> ExchangeRate | None:
+    """Delete the rate of ``currency`` that starts on ``valid_from`` (``version``, when given,
+    must be the stored one's: 409 otherwise). From that day on the currency's previous rate
+    applies again until its next one, or, without an earlier rate, there is none: amounts read
+    for those days are converted with that rate or count as having no rate (ADR 0016).
+    Returns the rate that applies on ``valid_from`` now, or ``None``. A code that is not ISO
+    4217 is a 422 naming ``currency`` (as when setting a rate); no such rate, a 404."""
+    require_keeping_rates(actor)
+    code = check_currency(currency)
+    doomed = (
+        ExchangeRate.objects.select_for_update()
+        .filter(currency=code, valid_from=valid_from)
+        .first()
+    )
+    if doomed is None:
+        raise NotFoundError(
+            _("there is no %(code)s rate from %(day)s")
+            % {"code": code, "day": valid_from.isoformat()}
+        )
+    doomed.check_version(version)
+    record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=doomed,
+        scope=RATES_SCOPE,
+        changes=diff(snapshot(doomed, _AUDITED), {}),
+    )
+    doomed.delete()
+    return (
+        ExchangeRate.objects.filter(currency=code, valid_from__lte=valid_from)
+        .order_by("-valid_from")
+        .first()
+    )

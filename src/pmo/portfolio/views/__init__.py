@@ -8,7 +8,7 @@ from pmo.portfolio.views.projects import (
     rag_history_chart,
 )
 from pmo.portfolio.views.raid import raid_create, raid_edit, raid_status
-from pmo.portfolio.views.rates import exchangerate_list
+from pmo.portfolio.views.rates import exchangerate_delete, exchangerate_list
 from pmo.portfolio.views.reminders import remind_reports_view
 from pmo.portfolio.views.reports import (
     statusreport_create,
@@ -17,6 +17,7 @@ from pmo.portfolio.views.reports import (
 )
 
 __all__ = [
+    "exchangerate_delete",
     "exchangerate_list",
     "milestone_create",
     "milestone_edit",
