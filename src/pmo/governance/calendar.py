@@ -21,6 +21,7 @@ from pmo.governance.models import (
 )
 from pmo.portfolio.access import visible_projects
 from pmo.portfolio.models import ENDED_STATES, Project
+from pmo.portfolio.periods import period_of
 
 __all__ = [
     "CalendarDay",
@@ -168,6 +169,12 @@ class CalendarWeek:
     @property
     def count(self) -> int:
         return sum(len(day.entries) for day in self.days)
+
+    @property
+    def label(self) -> str:
+        """The ISO week as the one-page board and the heat map print it (``2026-W50``, the
+        same in both languages); empty for the overdue gates."""
+        return "" if self.first is None else period_of(self.first, "weekly").key
 
 
 def calendar_weeks(entries: Iterable[CalendarEntry]) -> list[CalendarWeek]:
