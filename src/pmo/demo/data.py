@@ -47,15 +47,18 @@ PEOPLE = [
     ("Lim Hui Ling", "林慧玲", "sg-ops"),
 ]
 
-# people of PEOPLE who do not manage projects (the rest are project managers)
+# people of PEOPLE who do not manage projects (the rest are project managers), with their
+# job titles (a person's title is single-language: the demo's)
 TITLES = {
-    "Li Na": "PMO analyst",
-    "Wang Fang": "Quality manager",
-    "Xu Ming": "Solution architect",
-    "Zhu Hong": "Solution architect",
-    "Harry Patel": "Solution architect",
-    "Priya Nair": "Business analyst",
+    "Li Na": ("PMO analyst", "PMO分析师"),
+    "Wang Fang": ("Quality manager", "质量经理"),
+    "Xu Ming": ("Solution architect", "解决方案架构师"),
+    "Zhu Hong": ("Solution architect", "解决方案架构师"),
+    "Harry Patel": ("Solution architect", "解决方案架构师"),
+    "Priya Nair": ("Business analyst", "业务分析师"),
 }
+PROJECT_MANAGER = ("Project manager", "项目经理")
+SPONSOR = ("Executive sponsor", "高管发起人")
 
 # the currency a region pays its people and runs its projects in
 CURRENCIES = {"cn": "CNY", "uk": "GBP", "sg": "SGD"}

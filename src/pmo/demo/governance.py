@@ -18,6 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from pmo.accounts.models import Person, User
+from pmo.demo.language import ENGLISH, Text, in_chinese, text
 from pmo.demo.timeline import PhaseSpec, Timeline
 from pmo.governance.builtin import template_for_pmo_type
 from pmo.governance.models import (
@@ -39,14 +40,15 @@ from pmo.portfolio.models import Project
 
 __all__ = ["lifecycle_phases", "load_governance", "reset_governance", "stop_a_project"]
 
-CONDITIONS = [
+# the texts a decision writes: in the manager's language (the demo's, else the region's)
+CONDITIONS: list[Text] = [
     ("Confirm the budget with finance", "与财务确认预算"),
     ("Name a deputy project manager", "任命项目副经理"),
     ("Close the open architecture issues", "关闭未决的架构问题"),
     ("Sign the vendor contract", "签署供应商合同"),
 ]
 
-HOLD, HOLD_ZH = "Project red: recover first.", "项目为红色：先恢复再过阶段门。"
+HOLD: Text = ("Project red: recover first.", "项目为红色：先恢复再过阶段门。")
 
 
 def _submitted_on(today: dt.date) -> dt.datetime:
@@ -54,7 +56,7 @@ def _submitted_on(today: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=1), dt.time(10)))
 
 
-STOP, STOP_ZH = (
+STOP: Text = (
     "The business case no longer holds: the market moved. Stop and release the team.",
     "业务论证不再成立：市场已变化。终止项目并释放团队。",
 )
@@ -113,8 +115,10 @@ def load_governance(
     users: dict[str, User],
     people: list[Person],
     seed: int,
+    language: str = ENGLISH,
 ) -> None:
-    """Lifecycles, gate decisions, conditions and a steering meeting for the demo projects."""
+    """Lifecycles, gate decisions and conditions for the demo projects (the decisions'
+    texts in ``language``; English: the China region's in Chinese)."""
     rng = random.Random(seed + 1)
     latest = _latest_templates()
     structures = {code: _structure(t) for code, t in latest.items()}
@@ -241,9 +245,7 @@ def load_governance(
             decided_by_name=decider.username,
             rationale=""
             if meta["outcome"] != Outcome.HOLD
-            else HOLD_ZH
-            if review.lifecycle.project.org_unit.code.startswith("cn")
-            else HOLD,
+            else text(HOLD, in_chinese(language, review.lifecycle.project.org_unit.code)),
         )
         decisions.append(decision)
         decided_reviews.append((decision, meta, review))
@@ -260,16 +262,15 @@ def load_governance(
         if decision.outcome != Outcome.HOLD:
             moving[(review.lifecycle_id, meta["order"])] = decision
         if decision.outcome == Outcome.GO_WITH_CONDITIONS:
-            text, text_zh = rng.choice(CONDITIONS)
+            condition = rng.choice(CONDITIONS)
             project = review.lifecycle.project
-            chinese = project.org_unit.code.startswith("cn")
             due = decision.decided_on + dt.timedelta(days=rng.randrange(20, 60))
             closed = due < today - dt.timedelta(days=rng.randrange(0, 30))
             conditions.append(
                 GateCondition(
                     decision=decision,
                     project=project,
-                    text=text_zh if chinese else text,
+                    text=text(condition, in_chinese(language, project.org_unit.code)),
                     owner=project.manager or rng.choice(people),
                     due_date=due,
                     status=ConditionStatus.CLOSED if closed else ConditionStatus.OPEN,
@@ -346,7 +347,7 @@ def reset_governance(project_ids: list[int], admin_ids: list[int]) -> None:
 
 
 def stop_a_project(
-    projects: list[Project], users: dict[str, User], today: dt.date
+    projects: list[Project], users: dict[str, User], today: dt.date, language: str = ENGLISH
 ) -> Project | None:
     """One non-strategic project is stopped at its next gate today (the real services: its
     lifecycle stops, the project is cancelled and gives its resources back), so the demo
@@ -379,12 +380,11 @@ def stop_a_project(
     review = GateReview.objects.filter(lifecycle=lifecycle, state=ReviewState.REQUESTED).first()
     if review is None:
         review = request_review(actor=users["admin"], project=project, scheduled_for=today)
-    chinese = project.org_unit.code.startswith("cn")
     decide_gate(
         actor=users["exec"],
         review=review,
         outcome=Outcome.STOP,
-        rationale=STOP_ZH if chinese else STOP,
+        rationale=text(STOP, in_chinese(language, project.org_unit.code)),
         decided_on=today,
     )
     project.refresh_from_db()

@@ -16,6 +16,7 @@ from typing import Any
 from pmo.accounts.models import Person, User
 from pmo.audit.models import AuditAction, AuditEvent
 from pmo.demo import data
+from pmo.demo.language import ENGLISH, Text, in_chinese, text
 from pmo.demo.timeline import MILESTONE_POINTS, Timeline
 from pmo.portfolio.models import (
     Action,
@@ -35,15 +36,20 @@ Progress = Callable[[int], None]
 # the hour (UTC) a region's managers submit on Monday morning, local time
 SUBMIT_HOUR_UTC = {"cn": 2, "sg": 1, "uk": 9}
 STEERING = ("Steering committee", "指导委员会")
+# a weekly report's texts: its summary (an opening and how the week went), achievements,
+# next steps and the help a red project asks for
+PROGRESS: Text = ("Progress this week: ", "本周进展：")
+ON_PLAN: Text = ("on plan.", "按计划推进。")
+OFF_PLAN: Text = ("deviations, corrective actions running.", "存在偏差，正在纠偏。")
+ACHIEVED: Text = ("Completed planned deliverables.", "完成阶段性交付。")
+NEXT_STEPS: Text = ("Continue with the next work package.", "推进下一阶段工作。")
+HELP: Text = ("Steering decision needed.", "需要指导委员会决策。")
+SOURCE: Text = ("demo loader", "演示数据加载")
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _text(pair: tuple[str, str], chinese: bool) -> str:
-    return pair[1] if chinese else pair[0]
 
 
 def add_reports(
@@ -54,8 +60,10 @@ def add_reports(
     periods: list[Any],
     now: dt.datetime,
     tick: Progress,
+    language: str = ENGLISH,
 ) -> int:
-    """Weekly reports since each project's start; returns how many."""
+    """Weekly reports since each project's start, in ``language`` (English: the China
+    region's in Chinese); returns how many."""
     dims = ("schedule", "cost", "scope", "resources", "quality")
     latest: dict[int, StatusReport] = {}
     batch: list[StatusReport] = []
@@ -71,7 +79,7 @@ def add_reports(
         batch.clear()
 
     for project, (_pattern, path), timeline in zip(projects, stories, timelines, strict=True):
-        chinese = project.org_unit.code.startswith("cn")
+        chinese = in_chinese(language, project.org_unit.code)
         author = project.manager.user if project.manager else None
         hour = SUBMIT_HOUR_UTC.get(data.region(project.org_unit.code), 2)
         skip_last = rng.random() < 0.08  # some PMs are late with this week's report
@@ -85,7 +93,7 @@ def add_reports(
             ratings = {d: min(3, max(1, overall + rng.choice((-1, 0, 0, 0, 1)))) for d in dims}
             ratings[rng.choice(dims)] = overall  # the worst dimension explains the overall rating
             reasons = {
-                f"{d}_reason": _text(rng.choice(data.REASONS[d]), chinese) if r > 1 else ""
+                f"{d}_reason": text(rng.choice(data.REASONS[d]), chinese) if r > 1 else ""
                 for d, r in ratings.items()
             }
             trend = (
@@ -104,28 +112,14 @@ def add_reports(
                     state=ReportState.SUBMITTED,
                     is_current=True,
                     overall=overall,
-                    overall_reason=_text(rng.choice(data.REASONS["overall"]), chinese)
+                    overall_reason=text(rng.choice(data.REASONS["overall"]), chinese)
                     if overall > 1
                     else "",
-                    summary=("本周进展：" if chinese else "Progress this week: ")
-                    + (
-                        ("按计划推进。" if chinese else "on plan.")
-                        if overall == 1
-                        else (
-                            "存在偏差，正在纠偏。"
-                            if chinese
-                            else "deviations, corrective actions running."
-                        )
-                    ),
-                    achievements="完成阶段性交付。"
-                    if chinese
-                    else "Completed planned deliverables.",
-                    next_steps="推进下一阶段工作。"
-                    if chinese
-                    else "Continue with the next work package.",
-                    help_needed=("需要指导委员会决策。" if chinese else "Steering decision needed.")
-                    if decision
-                    else "",
+                    summary=text(PROGRESS, chinese)
+                    + text(ON_PLAN if overall == 1 else OFF_PLAN, chinese),
+                    achievements=text(ACHIEVED, chinese),
+                    next_steps=text(NEXT_STEPS, chinese),
+                    help_needed=text(HELP, chinese) if decision else "",
                     decision_needed=decision,
                     percent_complete=timeline.percent_on(period.end),
                     forecast_finish=project.forecast_finish,
@@ -166,14 +160,16 @@ def add_raid_and_milestones(
     people: list[Person],
     today: dt.date,
     planned: set[int],
+    language: str = ENGLISH,
 ) -> None:
-    """RAID logs (worse for red projects) and, for projects without a plan, milestones."""
+    """RAID logs (worse for red projects; in ``language``, English: the China region's in
+    Chinese) and, for projects without a plan, milestones."""
     rows: dict[Any, list[Any]] = {
         m: [] for m in (Risk, Issue, Action, Decision, Assumption, Milestone)
     }
     assert set(MILESTONE_POINTS) == {name for name, _zh in data.MILESTONES}
     for project, timeline in zip(projects, timelines, strict=True):
-        chinese = project.org_unit.code.startswith("cn")
+        chinese = in_chinese(language, project.org_unit.code)
         health = project.latest_report.overall if project.latest_report else 2
         for pair in rng.sample(data.RISKS, rng.randrange(2, 6)):
             p, i = rng.randrange(1, 6), rng.randrange(1, 6)
@@ -182,7 +178,7 @@ def add_raid_and_milestones(
             rows[Risk].append(
                 Risk(
                     project=project,
-                    title=_text(pair, chinese),
+                    title=text(pair, chinese),
                     probability=p,
                     impact=i,
                     score=p * i,
@@ -195,7 +191,7 @@ def add_raid_and_milestones(
             rows[Issue].append(
                 Issue(
                     project=project,
-                    title=_text(pair, chinese),
+                    title=text(pair, chinese),
                     severity=min(4, health + rng.randrange(0, 2)),
                     owner=rng.choice(people),
                     escalation=min(3, max(0, health - 1 + rng.choice((-1, 0, 0)))),
@@ -207,7 +203,7 @@ def add_raid_and_milestones(
             rows[Action].append(
                 Action(
                     project=project,
-                    title=_text(pair, chinese),
+                    title=text(pair, chinese),
                     owner=rng.choice(people),
                     due_date=today + dt.timedelta(days=rng.randrange(-7, 28)),
                     status="closed" if rng.random() < 0.3 else "open",
@@ -218,9 +214,9 @@ def add_raid_and_milestones(
             rows[Decision].append(
                 Decision(
                     project=project,
-                    title=_text(pair, chinese),
+                    title=text(pair, chinese),
                     decision_status="pending" if pending else "decided",
-                    decided_by="" if pending else _text(STEERING, chinese),
+                    decided_by="" if pending else text(STEERING, chinese),
                     decided_on=None if pending else today - dt.timedelta(days=rng.randrange(5, 90)),
                     due_date=today + dt.timedelta(days=rng.randrange(3, 30)),
                 )
@@ -228,7 +224,7 @@ def add_raid_and_milestones(
         for pair in rng.sample(data.ASSUMPTIONS, rng.randrange(1, 3)):
             rows[Assumption].append(
                 Assumption(
-                    project=project, title=_text(pair, chinese), validated=rng.choice((None, True))
+                    project=project, title=text(pair, chinese), validated=rng.choice((None, True))
                 )
             )
         if project.pk in planned:
@@ -256,7 +252,8 @@ def add_raid_and_milestones(
             model.objects.bulk_create(chunk)
 
 
-def add_audit(projects: list[Project], admin: User) -> None:
+def add_audit(projects: list[Project], admin: User, language: str = ENGLISH) -> None:
+    """The demo projects' creation in their change history (by the demo loader)."""
     events = [
         AuditEvent(
             actor=admin,
@@ -269,7 +266,7 @@ def add_audit(projects: list[Project], admin: User) -> None:
             changes={
                 "code": [None, p.code],
                 "name": [None, p.name],
-                "source": [None, "demo loader"],
+                "source": [None, text(SOURCE, language)],
             },
         )
         for p in projects

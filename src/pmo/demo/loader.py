@@ -35,6 +35,7 @@ from pmo.demo.governance import (
     stop_a_project,
 )
 from pmo.demo.history import add_audit, add_raid_and_milestones, add_reports
+from pmo.demo.language import LANGUAGES, Text, default_language, text
 from pmo.demo.people import (
     DEMO_PASSWORD,
     DEMO_USERS,
@@ -84,6 +85,14 @@ __all__ = [
 
 PORTFOLIO_CODE = "STRAT"
 HISTORY_WEEKS = 26
+# the loader's own single-language texts (English, Chinese): the portfolio's description, a
+# project's (its names), the steering meeting's title and place
+PORTFOLIO_DESCRIPTION: Text = (
+    "Projects governed by the group steering committee.",
+    "由集团指导委员会治理的项目。",
+)
+MEETING: Text = ("Group steering committee", "集团指导委员会")
+MEETING_PLACE: Text = ("HQ 12F", "总部12楼")
 STRATEGIC = 60
 """Strategic projects in the demo: the one-page report's default scope (every sixth of the
 first 72 projects is not strategic, so the default demo has 72 projects and the scopes differ;
@@ -149,8 +158,17 @@ def load_demo(
     as_of: dt.date | None = None,
     seed: int = 2026,
     progress: Progress | None = None,
+    language: str | None = None,
 ) -> DemoResult:
-    """Create the demo portfolio unless it exists (then nothing changes)."""
+    """Create the demo portfolio unless it exists (then nothing changes).
+
+    ``language`` (``en`` or ``zh-hans``; default the site's) is the language of the texts
+    that have one (plans, reports, RAID logs, notes, ...); bilingual names get both. The
+    rest (codes, dates, numbers) is the same in either language.
+    """
+    language = language or default_language()
+    if language not in LANGUAGES:
+        raise ValueError(f"the demo's language is one of {', '.join(LANGUAGES)}, not {language!r}")
     if demo_loaded():
         return DemoResult(
             created=False,
@@ -169,7 +187,7 @@ def load_demo(
 
     with transaction.atomic():
         units = create_org_units()
-        staff, sponsors = create_people(units)
+        staff, sponsors = create_people(units, language)
         people = {p.name: p for p in (*staff, *sponsors)}
         users = create_users(people)
         managers = [p for p in staff if p.name not in data.TITLES]
@@ -178,7 +196,7 @@ def load_demo(
             code=PORTFOLIO_CODE,
             name="Strategic portfolio",
             name_zh="战略项目组合",
-            description="Projects governed by the group steering committee.",
+            description=text(PORTFOLIO_DESCRIPTION, language),
         )
         programs = {
             code: Program.objects.create(
@@ -225,7 +243,7 @@ def load_demo(
                     sponsor=rng.choice(sponsors),
                     manager=manager,
                     org_unit=manager.org_unit,
-                    description=f"{name} — {name_zh}",
+                    description=text((f"{name} — {name_zh}", name_zh), language),
                     start_date=timeline.start,
                     planned_finish=timeline.planned_finish,
                     baseline_finish=timeline.planned_finish,
@@ -240,8 +258,10 @@ def load_demo(
         created_projects: list[Project] = []
         for chunk in _chunks(project_rows, 500):
             created_projects.extend(Project.objects.bulk_create(chunk))
-        _add_plans(created_projects, timelines, users["admin"], today)
-        reports = add_reports(rng, created_projects, stories, timelines, periods, now, tick)
+        _add_plans(created_projects, timelines, users["admin"], today, language)
+        reports = add_reports(
+            rng, created_projects, stories, timelines, periods, now, tick, language
+        )
         add_raid_and_milestones(
             rng,
             created_projects,
@@ -249,8 +269,9 @@ def load_demo(
             managers,
             today,
             {p.pk for p in created_projects[:PLANNED_PROJECTS]},
+            language,
         )
-        add_audit(created_projects, users["admin"])
+        add_audit(created_projects, users["admin"], language)
         if settings.PMO_BASE_CURRENCY == "CNY":  # the demo's rates are CNY per unit
             ExchangeRate.objects.bulk_create(
                 (
@@ -265,8 +286,8 @@ def load_demo(
                 ignore_conflicts=True,
             )
         planned = created_projects[:PLANNED_PROJECTS]
-        load_resources(created_projects, today, seed, frozenset(p.pk for p in planned))
-        staff_demo_plans(planned)
+        load_resources(created_projects, today, seed, frozenset(p.pk for p in planned), language)
+        staff_demo_plans(planned, language)
         load_governance(
             projects=created_projects,
             stories=stories,
@@ -276,28 +297,33 @@ def load_demo(
             users=users,
             people=managers,
             seed=seed,
+            language=language,
         )
-        load_dependencies(created_projects, users)
-        raise_demo_change(created_projects, users)
-        stop_a_project(created_projects, users, today)
+        load_dependencies(created_projects, users, language)
+        raise_demo_change(created_projects, users, language)
+        stop_a_project(created_projects, users, today, language)
         create_meeting(
             actor=users["admin"],
             data={
-                "title": "Group steering committee",
+                "title": text(MEETING, language),
                 "date": today + dt.timedelta(days=7 - today.weekday()),
                 "window_days": 21,
-                "location": "HQ 12F",
+                "location": text(MEETING_PLACE, language),
             },
         )
     return DemoResult(created=True, projects=len(created_projects), reports=reports)
 
 
 def _add_plans(
-    projects: list[Project], timelines: list[Timeline], admin: User, today: dt.date
+    projects: list[Project],
+    timelines: list[Timeline],
+    admin: User,
+    today: dt.date,
+    language: str,
 ) -> None:
     """Plans for the first projects; their gates, dates and progress then follow the plan."""
     planned = list(zip(projects, timelines, strict=False))[:PLANNED_PROJECTS]
-    dates = add_demo_plans(planned, admin, today)
+    dates = add_demo_plans(planned, admin, today, language)
     for index, (project, timeline) in enumerate(planned):
         plan = dates[project.pk]
         timelines[index] = fit_plan(

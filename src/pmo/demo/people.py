@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 
 from pmo.accounts.models import OrgUnit, Person, Role, User
 from pmo.demo import data
+from pmo.demo.language import ENGLISH, text
 
 __all__ = [
     "DEMO_PASSWORD",
@@ -49,19 +50,22 @@ def create_org_units() -> dict[str, OrgUnit]:
     return units
 
 
-def create_people(units: dict[str, OrgUnit]) -> tuple[list[Person], list[Person]]:
+def create_people(
+    units: dict[str, OrgUnit], language: str = ENGLISH
+) -> tuple[list[Person], list[Person]]:
+    """The staff and the sponsors, their job titles in ``language``."""
     staff = Person.objects.bulk_create(
         Person(
             name=n,
             name_zh=z,
             org_unit=units[u],
             email=n.lower().replace(" ", ".") + "@example.com",
-            title=data.TITLES.get(n, "Project manager"),
+            title=text(data.TITLES.get(n, data.PROJECT_MANAGER), language),
         )
         for n, z, u in data.PEOPLE
     )
     sponsors = Person.objects.bulk_create(
-        Person(name=n, name_zh=z, org_unit=units[u], title="Executive sponsor")
+        Person(name=n, name_zh=z, org_unit=units[u], title=text(data.SPONSOR, language))
         for n, z, u in data.SPONSORS
     )
     return staff, sponsors

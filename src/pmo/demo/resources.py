@@ -20,6 +20,7 @@ import numpy as np
 
 from pmo.accounts.models import OrgUnit, Person
 from pmo.demo.data import CURRENCIES, region
+from pmo.demo.language import ENGLISH, Text, text
 from pmo.portfolio.models import Milestone, Phase, Project
 from pmo.resources.models import (
     Allocation,
@@ -28,7 +29,8 @@ from pmo.resources.models import (
     Resource,
 )
 
-# code, English, Chinese, role, org unit, skills, cost rate per hour in the region's currency
+# code, English, Chinese, role, org unit, skills (English, Chinese), cost rate per hour in the
+# region's currency
 POOLS = [
     (
         "java-sh",
@@ -36,7 +38,7 @@ POOLS = [
         "Java开发（上海）",
         "Java developer",
         "cn-sh-rd",
-        "Java, Spring",
+        ("Java, Spring", "Java、Spring框架"),
         420,
     ),
     (
@@ -45,7 +47,7 @@ POOLS = [
         "测试工程师（上海）",
         "Test engineer",
         "cn-sh-rd",
-        "automation, performance",
+        ("automation, performance", "自动化测试、性能测试"),
         320,
     ),
     (
@@ -54,7 +56,7 @@ POOLS = [
         "数据工程师（上海）",
         "Data engineer",
         "cn-sh-rd",
-        "Spark, SQL",
+        ("Spark, SQL", "Spark大数据、SQL"),
         480,
     ),
     (
@@ -63,7 +65,7 @@ POOLS = [
         "业务分析师（北京）",
         "Business analyst",
         "cn-bj-biz",
-        "banking, requirements",
+        ("banking, requirements", "银行业务、需求分析"),
         380,
     ),
     (
@@ -72,7 +74,7 @@ POOLS = [
         "自动化工程师（深圳）",
         "Automation engineer",
         "cn-sz-plant",
-        "PLC, MES",
+        ("PLC, MES", "PLC编程、MES系统"),
         360,
     ),
     (
@@ -81,7 +83,7 @@ POOLS = [
         "开发工程师（伦敦）",
         "Java developer",
         "uk-it",
-        "Java, cloud",
+        ("Java, cloud", "Java、云计算"),
         85,
     ),
 ]
@@ -94,12 +96,13 @@ ROLE_ZH = {
     "Automation engineer": "自动化工程师",
     "Solution architect": "解决方案架构师",
 }
-# person, role, capacity (FTE), skills, cost rate per hour in the region's currency
+# person, role, capacity (FTE), skills (English, Chinese), cost rate per hour in the region's
+# currency
 PEOPLE = [
-    ("Xu Ming", "Solution architect", "1", "architecture, Java", 500),
-    ("Zhu Hong", "Solution architect", "0.8", "architecture, data", 480),
-    ("Harry Patel", "Solution architect", "1", "architecture, cloud", 110),
-    ("Priya Nair", "Business analyst", "1", "operations", 95),
+    ("Xu Ming", "Solution architect", "1", ("architecture, Java", "架构设计、Java"), 500),
+    ("Zhu Hong", "Solution architect", "0.8", ("architecture, data", "架构设计、数据"), 480),
+    ("Harry Patel", "Solution architect", "1", ("architecture, cloud", "架构设计、云计算"), 110),
+    ("Priya Nair", "Business analyst", "1", ("operations", "运营"), 95),
 ]
 NEEDS = {
     "rnd": ["java-sh", "test-sh"],
@@ -108,6 +111,11 @@ NEEDS = {
     "strategy": ["ba-bj", "data-sh"],
 }
 ARCHITECTS = ["Xu Ming", "Zhu Hong", "Harry Patel"]
+# the notes of allocations and the reasons of capacity changes
+GO_LIVE_SUPPORT: Text = ("Go-live support", "上线支持")
+HYPERCARE: Text = ("Go-live hypercare", "上线后重点保障")
+LEAVE: Text = ("Annual leave", "年假")
+HIRED: Text = ("Two data engineers hired", "新招聘两名数据工程师")
 HORIZON_WEEKS = 26
 
 
@@ -147,9 +155,14 @@ def _go_live(project: Project) -> dt.date | None:
 
 
 def load_resources(
-    projects: list[Project], today: dt.date, seed: int, planned: frozenset[int] = frozenset()
+    projects: list[Project],
+    today: dt.date,
+    seed: int,
+    planned: frozenset[int] = frozenset(),
+    language: str = ENGLISH,
 ) -> int:
     """Create pools, people and allocations for ``projects``; return the allocation count.
+    Skills, notes and reasons are in ``language``.
 
     The projects of ``planned`` (ids) draw on the pools through their plans' task
     assignments (schedule demand, recorded when the plans are recomputed), not through
@@ -171,7 +184,7 @@ def load_resources(
             role=role,
             role_zh=ROLE_ZH.get(role, ""),
             org_unit=units[unit],
-            skills=skills,
+            skills=text(skills, language),
             cost_rate=Decimal(rate),
             currency=CURRENCIES[region(unit)],
             calendar=_calendar(unit),
@@ -189,7 +202,7 @@ def load_resources(
             org_unit=people[name].org_unit,
             person=people[name],
             fte=Decimal(fte),
-            skills=skills,
+            skills=text(skills, language),
             cost_rate=Decimal(rate),
             currency=CURRENCIES[region(people[name].org_unit.code)],
             calendar=_calendar(people[name].org_unit.code),
@@ -242,7 +255,7 @@ def load_resources(
                     # plans.STAFF`): a double booking leveling can only undo by delaying the
                     # hypercare, a task not started, so its plan is listed to change
                     first, last = go_live, go_live + dt.timedelta(weeks=2, days=-1)
-                    fte, note = Decimal("0.5"), "Go-live support"
+                    fte, note = Decimal("0.5"), text(GO_LIVE_SUPPORT, language)
                 rows.append(
                     Allocation(
                         resource=persons[name],
@@ -277,7 +290,7 @@ def load_resources(
                 last=monday + dt.timedelta(weeks=6, days=-3),
                 fte=Decimal(max(4, int(np.ceil(room)) + 1)),
                 status=AllocationStatus.PROPOSED,
-                note="Go-live hypercare",
+                note=text(HYPERCARE, language),
             )
         )
     for row in rows:
@@ -291,7 +304,7 @@ def load_resources(
                 first=monday + dt.timedelta(weeks=2),
                 last=monday + dt.timedelta(weeks=2, days=6),
                 fte=Decimal("0"),
-                reason="Annual leave",
+                reason=text(LEAVE, language),
             )
         )
     changes.append(
@@ -300,7 +313,7 @@ def load_resources(
             first=monday + dt.timedelta(weeks=8),
             last=horizon_last,
             fte=pools["data-sh"].fte + 2,
-            reason="Two data engineers hired",
+            reason=text(HIRED, language),
         )
     )
     CapacityChange.objects.bulk_create(changes)

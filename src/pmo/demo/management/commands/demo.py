@@ -1,4 +1,5 @@
-"""``pmo demo [--projects N] [--no-serve]``: migrate, load the demo portfolio, serve."""
+"""``pmo demo [--projects N] [--no-serve] [--language L]``: migrate, load the demo portfolio,
+serve."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from pmo.demo.language import LANGUAGES, default_language
 from pmo.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo, pm_usernames, reset_demo
 from pmo.demo.management.commands.serve import parse_port, port_from_environment
 
@@ -37,6 +39,11 @@ class Command(BaseCommand):
             "--seed", type=int, default=2026, help="random seed of the demo data (default 2026)"
         )
         parser.add_argument(
+            "--language",
+            default=None,
+            help="language of the demo's texts: en or zh-hans (default: $PMO_LANGUAGE, else en)",
+        )
+        parser.add_argument(
             "--port", type=parse_port, default=None, help="default: $PMO_PORT, else 8000"
         )
         parser.add_argument(
@@ -46,6 +53,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not 1 <= options["projects"] <= 100_000:
             raise CommandError("--projects must be between 1 and 100000")
+        language = options["language"] or default_language()
+        if language not in LANGUAGES:
+            raise CommandError(
+                f"--language {options['language']!r} is not one of {', '.join(LANGUAGES)}"
+            )
         as_of = None
         if options["as_of"]:
             try:
@@ -67,7 +79,11 @@ class Command(BaseCommand):
             disable=None,
         ) as bar:
             result = load_demo(
-                projects=options["projects"], as_of=as_of, seed=options["seed"], progress=bar.update
+                projects=options["projects"],
+                as_of=as_of,
+                seed=options["seed"],
+                progress=bar.update,
+                language=language,
             )
         if result.created:
             self.stdout.write(
@@ -77,7 +93,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"The demo portfolio is already loaded ({result.projects} projects); "
-                "use --reset to reload."
+                "use --reset to reload (also to change its --language)."
             )
         self.stdout.write(f"Sign in with one of these users (password: {DEMO_PASSWORD}):")
         for username, role, person, _staff in DEMO_USERS:
