@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from pmo.portfolio.periods import period_of
+
 __all__ = [
     "EPSILON",
     "GROUPINGS",
@@ -121,19 +123,12 @@ class HeatMap:
 
 
 def periods(start: dt.date, count: int, scale: str) -> list[Period]:
-    """``count`` weeks (from the Monday of ``start``) or months (from its first day)."""
+    """``count`` weeks (from the Monday of ``start``) or months (from its first day), labelled
+    as the one-page board labels its periods (``2026-W50``, ``2026-12``)."""
+    cadence = "weekly" if scale == "week" else "monthly"
     result: list[Period] = []
-    if scale == "week":
-        first = start - dt.timedelta(days=start.weekday())
-        for _i in range(count):
-            last = first + dt.timedelta(days=6)
-            year, week, _day = first.isocalendar()
-            result.append(Period(first, last, f"{year}-W{week:02d}"))
-            first = last + dt.timedelta(days=1)
-        return result
-    first = start.replace(day=1)
+    period = period_of(start, cadence)
     for _i in range(count):
-        following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        result.append(Period(first, following - dt.timedelta(days=1), f"{first:%Y-%m}"))
-        first = following
+        result.append(Period(period.start, period.end, period.key))
+        period = period_of(period.end + dt.timedelta(days=1), cadence)
     return result

@@ -18,6 +18,9 @@ def test_periods_weeks_and_months() -> None:
         (dt.date(2026, 3, 2), dt.date(2026, 3, 8), "2026-W10"),
         (dt.date(2026, 3, 9), dt.date(2026, 3, 15), "2026-W11"),
     ]
+    # a week counts in its ISO year, as on the one-page board and the gate calendar
+    turn = periods(dt.date(2026, 12, 31), 2, "week")
+    assert [p.label for p in turn] == ["2026-W53", "2027-W01"]
     months = periods(dt.date(2026, 12, 15), 2, "month")
     assert [(p.first, p.last, p.label) for p in months] == [
         (dt.date(2026, 12, 1), dt.date(2026, 12, 31), "2026-12"),
