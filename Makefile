@@ -24,7 +24,7 @@ install: $(VENV)/.installed          ## the virtual environment with PMO Hub ins
 
 install-dev: $(VENV)/.installed-dev  ## plus test and quality tools
 
-demo: install                        ## migrate, load the demo portfolio, serve on :8000 ($PMO_PORT)
+demo: install                        ## migrate, load the demo portfolio, serve on :8000 ($PMO_PORT; PMO_LANGUAGE=zh-hans for Chinese data)
 	$(BIN)/pmo demo
 
 serve: install
