@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from pmo.accounts.models import ApiToken, OrgUnit, Person, TokenScope, User, hash_token
 from pmo.core.errors import FieldError, NotFoundError, PermissionDeniedError
+from pmo.core.sentences import quoted
 
 TOKEN_PREFIX = "pmo_"
 
@@ -22,10 +23,10 @@ def create_token(*, username: str, name: str = "", scope: str = TokenScope.API) 
     """
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise NotFoundError(_("no user named %(username)s") % {"username": repr(username)})
+        raise NotFoundError(_("no user named %(username)s") % {"username": quoted(username)})
     if not user.is_active:
         raise FieldError(
-            "username", _("user %(username)s is inactive") % {"username": repr(username)}
+            "username", _("user %(username)s is inactive") % {"username": quoted(username)}
         )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     if scope not in TokenScope.values:
@@ -69,7 +70,7 @@ def set_user_language(*, user: User, language: str) -> None:
 
     if language not in dict(settings.LANGUAGES):
         raise FieldError(
-            "language", _("unknown language %(language)s") % {"language": repr(language)}
+            "language", _("unknown language %(language)s") % {"language": quoted(language)}
         )
     User.objects.filter(pk=user.pk).update(language=language)
     user.language = language
@@ -87,14 +88,14 @@ def create_org_unit(*, actor: User, data: dict[str, Any]) -> OrgUnit:
     if OrgUnit.objects.filter(code=data["code"]).exists():
         raise FieldError(
             "code",
-            _("an org unit with code %(code)s exists already") % {"code": repr(data["code"])},
+            _("an org unit with code %(code)s exists already") % {"code": quoted(data["code"])},
         )
     parent = None
     if data.get("parent"):
         parent = OrgUnit.objects.filter(code=data["parent"]).first()
         if parent is None:
             raise FieldError(
-                "parent", _("no org unit with code %(code)s") % {"code": repr(data["parent"])}
+                "parent", _("no org unit with code %(code)s") % {"code": quoted(data["parent"])}
             )
     unit = OrgUnit(
         code=data["code"],
@@ -115,19 +116,19 @@ def create_person(*, actor: User, data: dict[str, Any]) -> Person:
     unit = OrgUnit.objects.filter(code=data["org_unit"]).first()
     if unit is None:
         raise FieldError(
-            "org_unit", _("no org unit with code %(code)s") % {"code": repr(data["org_unit"])}
+            "org_unit", _("no org unit with code %(code)s") % {"code": quoted(data["org_unit"])}
         )
     user = None
     if data.get("username"):
         user = User.objects.filter(username=data["username"]).first()
         if user is None:
             raise FieldError(
-                "username", _("no user named %(username)s") % {"username": repr(data["username"])}
+                "username", _("no user named %(username)s") % {"username": quoted(data["username"])}
             )
         if Person.objects.filter(user=user).exists():
             raise FieldError(
                 "username",
-                _("user %(username)s is already linked") % {"username": repr(data["username"])},
+                _("user %(username)s is already linked") % {"username": quoted(data["username"])},
             )
     return Person.objects.create(
         name=data["name"],

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from pmo.accounts import services
 from pmo.core.errors import FieldError
+from pmo.core.sentences import quoted
 from pmo.core.views import bad_request_page
 
 
@@ -63,7 +64,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"
     if language not in dict(settings.LANGUAGES):
-        message = _("unknown language %(language)r") % {"language": language}
+        message = _("unknown language %(language)s") % {"language": quoted(language)}
         return bad_request_page(request, message)
     if request.user.is_authenticated:
         try:

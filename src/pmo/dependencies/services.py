@@ -20,6 +20,7 @@ from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, snapshot
 from pmo.core.dates import date_out_of_range
 from pmo.core.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
+from pmo.core.sentences import quoted
 from pmo.dependencies.ended import ended_note
 from pmo.dependencies.models import (
     OPEN_STATUSES,
@@ -190,12 +191,12 @@ def _date(field: str, value: Any) -> dt.date | None:
             value = dt.date.fromisoformat(value.strip())
         except ValueError:
             raise FieldError(
-                field, gettext("%(text)s is not a date") % {"text": repr(value)}
+                field, gettext("%(text)s is not a date") % {"text": quoted(value)}
             ) from None
     if isinstance(value, dt.datetime):
         value = value.date()
     if not isinstance(value, dt.date):
-        raise FieldError(field, gettext("%(text)s is not a date") % {"text": repr(value)})
+        raise FieldError(field, gettext("%(text)s is not a date") % {"text": quoted(value)})
     problem = date_out_of_range(value)
     if problem:
         raise FieldError(field, problem)

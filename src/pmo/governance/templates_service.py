@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from pmo.accounts.models import Role
 from pmo.core.errors import ValidationFailed
+from pmo.core.sentences import quoted
 from pmo.portfolio.models import Phase, PmoType
 
 __all__ = ["validate_definition", "write_template"]
@@ -70,7 +71,7 @@ def validate_definition(definition: dict[str, Any]) -> dict[str, Any]:
             errors.append(
                 {
                     "field": f"{at}.key",
-                    "message": _("phase key %(key)s is used twice") % {"key": repr(key)},
+                    "message": _("phase key %(key)s is used twice") % {"key": quoted(key)},
                 }
             )
         keys.add(key)

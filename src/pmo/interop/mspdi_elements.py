@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from django.utils.translation import gettext as _
 
 from pmo.core.dates import date_out_of_range
+from pmo.core.sentences import quoted
 from pmo.interop.errors import ImportFileError
 
 __all__ = ["NS", "NS_URI", "Reader", "child_text"]
@@ -57,7 +58,7 @@ class Reader:
         except ValueError:
             raise self.fail(
                 _("%(element)s %(value)s is not an integer")
-                % {"element": tag, "value": repr(value)}
+                % {"element": tag, "value": quoted(value)}
             ) from None
 
     def number(self, tag: str, default: float = 0.0) -> float:
@@ -68,7 +69,8 @@ class Reader:
             return float(value)
         except ValueError:
             raise self.fail(
-                _("%(element)s %(value)s is not a number") % {"element": tag, "value": repr(value)}
+                _("%(element)s %(value)s is not a number")
+                % {"element": tag, "value": quoted(value)}
             ) from None
 
     def flag(self, tag: str) -> bool:
@@ -83,7 +85,7 @@ class Reader:
         except ValueError:
             raise self.fail(
                 _("%(element)s %(value)s is not a date and time")
-                % {"element": tag, "value": repr(value)}
+                % {"element": tag, "value": quoted(value)}
             ) from None
         if date_out_of_range(parsed):  # Microsoft Project's own date range
             raise self.fail(
@@ -101,13 +103,13 @@ class Reader:
         if m is None or value in ("P", "PT"):
             raise self.fail(
                 _("%(element)s %(value)s is not a duration (expected e.g. PT8H0M0S)")
-                % {"element": tag, "value": repr(value)}
+                % {"element": tag, "value": quoted(value)}
             )
         years, months, days, hours, minutes, seconds = m.groups()
         if years or months:
             raise self.fail(
                 _("%(element)s %(value)s: years and months are not working time")
-                % {"element": tag, "value": repr(value)}
+                % {"element": tag, "value": quoted(value)}
             )
         return (
             int(days or 0) * 1440

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 
 from django.utils.translation import gettext as _
 
+from pmo.core.sentences import quoted
 from pmo.interop.errors import ImportFileError
 from pmo.interop.mspdi_elements import NS, Reader, child_text
 from pmo.interop.mspdi_recurrence import Recurrence, RecurrenceError, occurrences
@@ -33,7 +34,7 @@ def _hours(r: Reader, day: ET.Element) -> Hours:
         except ValueError:
             raise r.fail(
                 _("WorkingTime %(start)s-%(end)s is not a time range")
-                % {"start": repr(from_text), "end": repr(to_text)}
+                % {"start": quoted(from_text), "end": quoted(to_text)}
             ) from None
         end = hb * 60 + mb
         out.append((ha * 60 + ma, 1440 if end == 0 else end))
@@ -63,7 +64,7 @@ def _date(r: Reader, el: ET.Element, tag: str) -> dt.date:
         return dt.date.fromisoformat((value or "")[:10])
     except ValueError:
         raise r.fail(
-            _("%(element)s %(value)s is not a date") % {"element": tag, "value": repr(value)}
+            _("%(element)s %(value)s is not a date") % {"element": tag, "value": quoted(value)}
         ) from None
 
 
@@ -100,7 +101,7 @@ def _exception(r: Reader, ex: ET.Element, week_start: int) -> list[ExceptionData
         raise r.fail(_("Exception without TimePeriod"))
     first = _date(r, period, "FromDate")
     last = _date(r, period, "ToDate") if child_text(period, "p:ToDate") else None
-    e.where = f"{r.where}: Exception {name!r}"
+    e.where = f"{r.where}: Exception {quoted(name)}"
     kind = e.integer("Type")
     if kind is None:
         raise e.fail(_("Type is missing"))

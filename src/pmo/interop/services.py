@@ -11,6 +11,7 @@ from pmo.accounts.models import OrgUnit, User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import record, snapshot
 from pmo.core.errors import NotFoundError
+from pmo.core.sentences import quoted
 from pmo.interop.errors import ImportFileError
 from pmo.interop.mspdi_read import read_mspdi
 from pmo.interop.mspdi_write import write_mspdi
@@ -38,7 +39,8 @@ def _new_project(code: str, data: PlanData) -> Project:
         )
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", code):
         raise ImportFileError(
-            _("project %(code)s: a code has 1-40 letters, digits, . _ or -") % {"code": repr(code)},
+            _("project %(code)s: a code has 1-40 letters, digits, . _ or -")
+            % {"code": quoted(code)},
             field="project",
         )
     start = data.start.date()
@@ -77,7 +79,7 @@ def import_plan_data(
             project = Project.objects.filter(code=code).first()
             if project is None:
                 if actor is not None:
-                    raise NotFoundError(_("no project with code %(code)s") % {"code": repr(code)})
+                    raise NotFoundError(_("no project with code %(code)s") % {"code": quoted(code)})
                 project = _new_project(code, data)
         try:
             return plan_services.replace_plan(actor=actor, project=project, data=data)

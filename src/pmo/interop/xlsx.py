@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from pmo.core.sentences import quoted
 from pmo.core.uploads import UnpackError, check_unpacked_size
 from pmo.interop.errors import ImportFileError
 from pmo.interop.xlsx_cells import (
@@ -89,7 +90,7 @@ def read_xlsx(content: bytes) -> PlanData:
     tasks_sheet = _sheet(wb, TASKS)
     if tasks_sheet is None:
         raise ImportFileError(
-            _("file: the workbook has no sheet named '%(sheet)s' or '%(other)s'")
+            _("file: the workbook has no sheet named “%(sheet)s” or “%(other)s”")
             % {"sheet": name_in(TASKS, reader_zh), "other": name_in(TASKS, not reader_zh)}
         )
     chinese = normal(tasks_sheet) == normal(ZH[TASKS])  # the file's language, for names it lacks
@@ -133,7 +134,7 @@ def read_xlsx(content: bytes) -> PlanData:
                 _("%(where)s: %(value)s is not one of %(values)s")
                 % {
                     "where": header.where(n, "Constraint"),
-                    "value": repr(constraint),
+                    "value": quoted(constraint),
                     "values": ", ".join(Constraint.values),
                 }
             )
@@ -174,7 +175,7 @@ def read_xlsx(content: bytes) -> PlanData:
         ]
         if not firsts:
             raise ImportFileError(
-                _("%(where)s: the plan needs a start date (row '%(row)s' of sheet '%(sheet)s')")
+                _("%(where)s: the plan needs a start date (row “%(row)s” of sheet “%(sheet)s”)")
                 % {
                     "where": at("Start"),
                     "row": keys.get("Start") or name_in("Start", chinese),

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext
 from openpyxl.utils import get_column_letter
 
 from pmo.core.dates import date_out_of_range
+from pmo.core.sentences import quoted
 from pmo.interop.errors import ImportFileError
 from pmo.interop.xlsx_layout import (
     DAY,
@@ -77,14 +78,14 @@ def parse_hours(value: Any, where: str) -> Hours:
         if m is None:
             raise ImportFileError(
                 _("%(where)s: %(value)s is not a time span like 09:00-12:00 (or write off)")
-                % {"where": where, "value": repr(part.strip())}
+                % {"where": where, "value": quoted(part.strip())}
             )
         h1, m1, h2, m2 = (int(g) for g in m.groups())
         first, last = h1 * 60 + m1, h2 * 60 + m2
         if m1 > 59 or m2 > 59 or last > 24 * 60 or first >= last:
             raise ImportFileError(
                 _("%(where)s: %(value)s is not a time span within one day")
-                % {"where": where, "value": repr(part.strip())}
+                % {"where": where, "value": quoted(part.strip())}
             )
         if spans and first < spans[-1][1]:
             raise ImportFileError(
@@ -116,7 +117,7 @@ def parse_day(value: Any, where: str) -> dt.date:
     except ValueError:
         raise ImportFileError(
             _("%(where)s: %(value)s is not a date (YYYY-MM-DD)")
-            % {"where": where, "value": repr(value)}
+            % {"where": where, "value": quoted(value)}
         ) from None
 
 
@@ -133,7 +134,7 @@ def parse_when(value: Any, where: str) -> dt.datetime | None:
     except ValueError:
         raise ImportFileError(
             _("%(where)s: %(value)s is not a date (YYYY-MM-DD HH:MM)")
-            % {"where": where, "value": repr(value)}
+            % {"where": where, "value": quoted(value)}
         ) from None
 
 
@@ -145,12 +146,12 @@ def parse_number(value: Any, where: str, default: float = 0) -> float:
         number = float(value)
     except (TypeError, ValueError):
         raise ImportFileError(
-            _("%(where)s: %(value)s is not a number") % {"where": where, "value": repr(value)}
+            _("%(where)s: %(value)s is not a number") % {"where": where, "value": quoted(value)}
         ) from None
     if not math.isfinite(number):  # "nan", "inf", "1e400"
         raise ImportFileError(
             _("%(where)s: %(value)s is not a finite number")
-            % {"where": where, "value": repr(value)}
+            % {"where": where, "value": quoted(value)}
         )
     return number
 
@@ -166,7 +167,7 @@ def parse_links(text: Any, where: str) -> list[LinkData]:
         if m is None:
             raise ImportFileError(
                 _("%(where)s: predecessor %(value)s is not like 3, 3FS or 4SS+2d")
-                % {"where": where, "value": repr(part)}
+                % {"where": where, "value": quoted(part)}
             )
         uid, kind, sign, amount, unit = m.groups()
         lag = 0
@@ -199,7 +200,7 @@ def read_header(
     """Row 1 read in either language; a required column missing is named with the unknown ones.
 
     Missing columns are named in the language of the file (``chinese``); headers not
-    recognised are named by their cell (``E1 'Dauer'``), so a misspelt column is found.
+    recognised are named by their cell (``E1 “Dauer”``), so a misspelt column is found.
     Other unknown columns are notes of the reader's and ignored.
     """
     keys: list[str | None] = []
@@ -216,7 +217,7 @@ def read_header(
         return Header(sheet=sheet, keys=keys, texts=texts)
     columns = pgettext("list separator", ", ").join(missing)
     unknown = [
-        f"{get_column_letter(k + 1)}1 {str(value).strip()!r}"
+        f"{get_column_letter(k + 1)}1 {quoted(str(value).strip())}"
         for k, value in enumerate(row)
         if keys[k] is None and value not in (None, "") and str(value).strip()
     ]
@@ -259,7 +260,7 @@ def parse_flag(value: Any, where: str) -> bool:
     if text in _NO:
         return False
     raise ImportFileError(
-        _("%(where)s: %(value)s is neither yes nor no") % {"where": where, "value": repr(value)}
+        _("%(where)s: %(value)s is neither yes nor no") % {"where": where, "value": quoted(value)}
     )
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from pmo.accounts.models import Role, User
 from pmo.accounts.selectors import org_unit_paths_of
 from pmo.core.errors import NotFoundError, PermissionDeniedError
+from pmo.core.sentences import quoted
 from pmo.portfolio.models import Project
 
 __all__ = [
@@ -70,7 +71,7 @@ def get_visible_project(
         .first()
     )
     if project is None:
-        raise NotFoundError(_("no project with code %(code)s") % {"code": repr(code)})
+        raise NotFoundError(_("no project with code %(code)s") % {"code": quoted(code)})
     return project
 
 

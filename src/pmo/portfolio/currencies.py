@@ -27,6 +27,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pmo.core.errors import FieldError
+from pmo.core.sentences import quoted
 from pmo.portfolio.models import ExchangeRate, Project
 
 __all__ = [
@@ -75,7 +76,7 @@ def check_currency(code: object, field: str = "currency") -> str:
         raise FieldError(
             field,
             _("%(code)s is not an ISO 4217 currency code (such as CNY, USD or EUR)")
-            % {"code": repr(str(code or ""))},
+            % {"code": quoted(str(code or ""))},
         )
     return value
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 
 from pmo.core.errors import FieldError
+from pmo.core.sentences import quoted
 
 __all__ = ["Period", "due_period", "parse_period", "period_of", "previous_period"]
 
@@ -54,7 +55,7 @@ def parse_period(key: str, field: str = "period") -> Period:
         raise FieldError(
             field,
             gettext("%(key)s: the year must be %(first)s to %(last)s")
-            % {"key": repr(key), "first": YEARS[0], "last": YEARS[1]},
+            % {"key": quoted(key), "first": YEARS[0], "last": YEARS[1]},
         )
     if m := _WEEK.match(key):
         try:
@@ -63,18 +64,19 @@ def parse_period(key: str, field: str = "period") -> Period:
             raise FieldError(
                 field,
                 gettext("%(key)s is not an ISO week of %(year)s")
-                % {"key": repr(key), "year": m[1]},
+                % {"key": quoted(key), "year": m[1]},
             ) from None
     if m := _MONTH.match(key):
         if not 1 <= int(m[2]) <= 12:
             raise FieldError(
-                field, gettext("%(key)s has no month %(month)s") % {"key": repr(key), "month": m[2]}
+                field,
+                gettext("%(key)s has no month %(month)s") % {"key": quoted(key), "month": m[2]},
             )
         return _month(int(m[1]), int(m[2]))
     raise FieldError(
         field,
         gettext("%(key)s is not a period like 2026-W40 (week) or 2026-10 (month)")
-        % {"key": repr(key)},
+        % {"key": quoted(key)},
     )
 
 

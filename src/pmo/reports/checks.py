@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from pmo.accounts.models import OrgUnit
 from pmo.core.errors import FieldError
+from pmo.core.sentences import quoted
 from pmo.portfolio.models import PmoType, Portfolio, Program
 from pmo.portfolio.periods import Period, parse_period, period_of
 
@@ -32,7 +33,7 @@ def check_onepage_period(key: str, field: str = "period") -> Period:
         raise FieldError(
             field,
             _("%(key)s is not a period of this report: use a week like 2026-W40")
-            % {"key": repr(key)},
+            % {"key": quoted(key)},
         )
     per = parse_period(key, field)
     this_week = period_of(timezone.localdate(), "weekly")
@@ -53,7 +54,7 @@ def check_scope_codes(filters: dict[str, Any]) -> None:
         raise FieldError(
             "pmo_type",
             _("no PMO type %(value)s: one of %(types)s")
-            % {"value": repr(pmo_type), "types": ", ".join(PmoType.values)},
+            % {"value": quoted(pmo_type), "types": ", ".join(PmoType.values)},
         )
     models: dict[str, type[Model]] = {
         "portfolio": Portfolio,
@@ -77,5 +78,5 @@ def check_scope_codes(filters: dict[str, Any]) -> None:
                 "%(count)s code, e.g. %(codes)s", "%(count)s codes, e.g. %(codes)s", len(codes)
             ) % {"count": len(codes), "codes": ", ".join(codes[:5])}
         raise FieldError(
-            field, _("no such code %(code)s: %(hint)s") % {"code": repr(code), "hint": hint}
+            field, _("no such code %(code)s: %(hint)s") % {"code": quoted(code), "hint": hint}
         )

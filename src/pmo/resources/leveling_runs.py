@@ -13,6 +13,8 @@ from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import record
 from pmo.core.errors import ConflictError, FieldError, NotFoundError
+from pmo.core.i18n import mid_sentence
+from pmo.core.sentences import quoted
 from pmo.portfolio.models import Project
 from pmo.resources.access import require_manage
 from pmo.resources.models import (
@@ -66,7 +68,7 @@ def start_leveling(
     if scenario.state != ScenarioState.DRAFT:
         raise ConflictError(
             _("scenario %(name)s is %(state)s; it cannot change")
-            % {"name": repr(scenario.name), "state": scenario.state}
+            % {"name": quoted(scenario.name), "state": mid_sentence(scenario.get_state_display())}
         )
     if not 1 <= time_limit <= MAX_TIME_LIMIT:
         raise FieldError(

@@ -29,6 +29,7 @@ from pmo.audit.models import AuditAction
 from pmo.audit.services import record
 from pmo.core.dates import date_out_of_range
 from pmo.core.errors import FieldError, ValidationFailed
+from pmo.core.sentences import quoted
 from pmo.core.uploads import UnpackError, check_unpacked_size
 from pmo.portfolio.currencies import check_currency
 from pmo.resources.access import require_manage
@@ -158,7 +159,7 @@ def _header(ws: Any, required: set[str], errors: _Errors) -> dict[str, int]:
     names = {_text(v).lower(): i for i, v in enumerate(first) if _text(v)}
     for name in sorted(required):
         if name not in names:
-            errors.add(ws.title, 1, None, _("missing column %(column)s") % {"column": repr(name)})
+            errors.add(ws.title, 1, None, _("missing column %(column)s") % {"column": quoted(name)})
     return names
 
 
@@ -217,7 +218,9 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                     elif name == "org_unit":
                         code = _text(value)
                         if code not in units:
-                            raise ValueError(_("unknown org unit %(code)s") % {"code": repr(code)})
+                            raise ValueError(
+                                _("unknown org unit %(code)s") % {"code": quoted(code)}
+                            )
                         row["org_unit_id"] = units[code]
                     elif name == "calendar":
                         row["calendar"] = _calendar(value)
@@ -263,7 +266,7 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                 "Resources",
                 number,
                 cols["code"] + 1,
-                _("code %(code)s repeated") % {"code": repr(row["code"])},
+                _("code %(code)s repeated") % {"code": quoted(row["code"])},
             )
     capacity: list[tuple[int, dict[str, Any]]] = []
     if "Capacity" in book.sheetnames:
@@ -287,7 +290,7 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                         "Capacity",
                         number,
                         ccols["resource"] + 1,
-                        _("unknown resource %(code)s") % {"code": repr(code)},
+                        _("unknown resource %(code)s") % {"code": quoted(code)},
                     )
                 entry["resource"] = code
                 for name, key, parse in (

@@ -88,7 +88,7 @@ def test_a_bad_download_request_is_a_400_page_naming_the_field(client: Client, u
 def test_an_unknown_language_is_a_400_page(client: Client) -> None:
     page = client.post("/accounts/language/", {"language": "xx", "next": "/"})
     assert page.status_code == 400
-    assert "unknown language &#x27;xx&#x27;" in _text(page)
+    assert "unknown language “xx”" in _text(page)
 
 
 @pytest.mark.django_db

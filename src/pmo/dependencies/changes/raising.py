@@ -14,6 +14,7 @@ from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, snapshot
 from pmo.core.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
+from pmo.core.sentences import quoted
 from pmo.dependencies.changes.common import (
     AUDITED,
     SLIP_FIELDS,
@@ -115,7 +116,7 @@ def create_change_request(*, actor: User, data: dict[str, Any]) -> ChangeRequest
         if program is None:
             raise FieldError(
                 "program",
-                gettext("no program with code %(code)s") % {"code": repr(program_code)},
+                gettext("no program with code %(code)s") % {"code": quoted(program_code)},
             )
         if not leads_program(actor, program):
             raise PermissionDeniedError(
@@ -183,10 +184,10 @@ def update_change_request(
     if locked.state not in (ChangeState.DRAFT, ChangeState.PM_REVIEW):
         raise ConflictError(
             gettext(
-                "change request %(code)s is in state '%(state)s': "
+                "change request %(code)s is in state “%(state)s”: "
                 "it can only be changed as a draft or in the PM review"
             )
-            % {"code": locked.code, "state": locked.state}
+            % {"code": locked.code, "state": locked.get_state_display()}
         )
     if not (locked.requested_by_id == actor.pk or may_manage(actor, locked)):
         raise PermissionDeniedError(

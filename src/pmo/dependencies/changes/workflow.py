@@ -155,13 +155,13 @@ def transition(
         if action not in everyone:
             raise ConflictError(
                 gettext(
-                    "cannot %(action)s change request %(code)s in state '%(state)s'; "
+                    "cannot %(action)s change request %(code)s in state “%(state)s”; "
                     "possible now: %(actions)s"
                 )
                 % {
                     "action": action,
                     "code": locked.code,
-                    "state": locked.state,
+                    "state": locked.get_state_display(),
                     "actions": ", ".join(everyone) or gettext("nothing (closed)"),
                 }
             )

@@ -12,6 +12,7 @@ from pmo.accounts.models import User
 from pmo.core.errors import NotFoundError
 from pmo.core.i18n import pick
 from pmo.core.models import as_id
+from pmo.core.sentences import quoted
 from pmo.dependencies.models import (
     PENDING_STATES,
     ChangeRequest,
@@ -65,7 +66,7 @@ def find_change_request(user: User, ref: str) -> ChangeRequest:
     letter case) or its id (``7``); one ``user`` may not read is not found."""
     ref = (ref or "").strip()
     if "\x00" in ref:  # PostgreSQL refuses NUL in a query: no code contains one
-        raise NotFoundError(_("no change request %(id)s") % {"id": repr(ref)})
+        raise NotFoundError(_("no change request %(id)s") % {"id": quoted(ref)})
     number = as_id(ref)
     wanted = Q(pk=number) if number is not None else Q(code__iexact=ref)
     cr = list_change_requests(user).filter(wanted).first()

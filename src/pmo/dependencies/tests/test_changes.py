@@ -111,7 +111,7 @@ def test_change_request_goes_through_approval_to_an_applied_audited_change(
     bad = _step(client, users["pm"], cr["id"], "apply")
     assert bad.status_code == 409
     assert bad.json()["detail"] == (
-        f"cannot apply change request {cr['code']} in state 'draft'; possible now: submit, withdraw"
+        f"cannot apply change request {cr['code']} in state “Draft”; possible now: submit, withdraw"
     )
     submitted = _step(client, users["pm"], cr["id"], "submit").json()
     # CORE's PM raised it: the PM review is skipped (theirs is the request), the PMO's is next
@@ -239,7 +239,10 @@ def test_pm_enters_cost_impact_before_the_pmo_review(client: Any, users: Any, we
         headers=auth(users["pm"]),
     )
     assert late.status_code == 409
-    assert "PM review" in late.json()["detail"]
+    assert late.json()["detail"] == (  # the state by its label, quoted
+        f"change request {cr['code']} is in state “PMO review”: "
+        "it can only be changed as a draft or in the PM review"
+    )
 
 
 def test_program_level_change_request_is_decided_by_the_pmo(

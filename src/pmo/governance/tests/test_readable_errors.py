@@ -161,7 +161,7 @@ def test_api_meeting_errors_name_the_field_as_the_page_does(api, users, governed
     assert response.status_code == 422  # was the RAID entry's field name ("owner: ...")
     body = response.json()
     assert [e["field"] for e in body["errors"]] == ["owner_id"]
-    assert body["detail"].startswith("Owner: no person with pk 999999")
+    assert body["detail"].startswith("Owner: no person with pk “999999”")
 
 
 def test_web_outcome_errors_are_shown_at_their_fields(client, users, governed):
@@ -178,6 +178,6 @@ def test_web_outcome_errors_are_shown_at_their_fields(client, users, governed):
     assert response.status_code == 200
     assert "Not recorded: correct the fields marked." in page
     label = page.split('name="project"')[1].split("</label>")[0]
-    assert "no project with code &#x27;NOPE&#x27;" in label
+    assert "no project with code “NOPE”" in label
     assert 'value="Re-plan"' in page  # the title typed is kept
     assert meeting.outcomes.count() == 0

@@ -244,23 +244,23 @@ def test_a_plan_with_recurring_holidays_schedules_around_them(
         (
             "<TimePeriod><FromDate>2026-03-02T00:00:00</FromDate><ToDate>2026-03-25T23:59:00"
             "</ToDate></TimePeriod><DayWorking>0</DayWorking>",
-            "Calendar UID 1: Exception 'Team day': Type is missing",
+            "Calendar UID 1: Exception “Team day”: Type is missing",
         ),
         (
             "<EnteredByOccurrences>1</EnteredByOccurrences><TimePeriod><FromDate>"
             "2026-03-02T00:00:00</FromDate><ToDate>2026-03-25T23:59:00</ToDate></TimePeriod>"
             "<Occurrences>0</Occurrences><Type>6</Type><DaysOfWeek>8</DaysOfWeek>",
-            "Calendar UID 1: Exception 'Team day': Occurrences 0 is not 1 or more",
+            "Calendar UID 1: Exception “Team day”: Occurrences 0 is not 1 or more",
         ),
         (
             "<EnteredByOccurrences>1</EnteredByOccurrences><TimePeriod><FromDate>"
             "2026-03-02T00:00:00</FromDate></TimePeriod><Type>6</Type><DaysOfWeek>8</DaysOfWeek>",
-            "Calendar UID 1: Exception 'Team day': EnteredByOccurrences without Occurrences",
+            "Calendar UID 1: Exception “Team day”: EnteredByOccurrences without Occurrences",
         ),
         (
             "<TimePeriod><FromDate>2026-03-02T00:00:00</FromDate><ToDate>2026-02-25T23:59:00"
             "</ToDate></TimePeriod><Type>4</Type><MonthDay>3</MonthDay>",
-            "Calendar UID 1: Exception 'Team day': TimePeriod ends (2026-02-25) before it "
+            "Calendar UID 1: Exception “Team day”: TimePeriod ends (2026-02-25) before it "
             "starts (2026-03-02)",
         ),
         (
@@ -272,12 +272,12 @@ def test_a_plan_with_recurring_holidays_schedules_around_them(
             "<TimePeriod><FromDate>2026-03-02T00:00:00</FromDate><ToDate>2026-03-25T23:59:00"
             "</ToDate></TimePeriod><Type>3</Type><Month>2</Month><MonthItem>12</MonthItem>"
             "<MonthPosition>0</MonthPosition>",
-            "Calendar UID 1: Exception 'Team day': MonthItem 12 is not 0..9",
+            "Calendar UID 1: Exception “Team day”: MonthItem 12 is not 0..9",
         ),
         (
             "<TimePeriod><FromDate>2026-03-02T00:00:00</FromDate><ToDate>2026-03-25T23:59:00"
             "</ToDate></TimePeriod><Type>weekly</Type>",
-            "Calendar UID 1: Exception 'Team day': Type 'weekly' is not an integer",
+            "Calendar UID 1: Exception “Team day”: Type “weekly” is not an integer",
         ),
     ],
 )

@@ -70,7 +70,7 @@ DTD_UTF16 = DTD.encode("utf-16")
         (_file(_task(1, _pred(99))), "Task UID 1: PredecessorLink to unknown UID 99"),
         (
             _file(_task(1, duration="eight hours")),
-            "Task UID 1: Duration 'eight hours' is not a duration (expected e.g. PT8H0M0S)",
+            "Task UID 1: Duration “eight hours” is not a duration (expected e.g. PT8H0M0S)",
         ),
         (
             _file(

@@ -67,13 +67,13 @@ def test_predecessor_syntax() -> None:
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ([[1, "", 1, "A", "two"]], "Tasks row 2 Duration (days): 'two' is not a number"),
+        ([[1, "", 1, "A", "two"]], "Tasks row 2 Duration (days): “two” is not a number"),
         # were a traceback (round of an infinite number or NaN)
-        ([[1, "", 1, "A", "1e400"]], "Tasks row 2 Duration (days): '1e400' is not a finite number"),
-        ([[1, "", 1, "A", "nan"]], "Tasks row 2 Duration (days): 'nan' is not a finite number"),
+        ([[1, "", 1, "A", "1e400"]], "Tasks row 2 Duration (days): “1e400” is not a finite number"),
+        ([[1, "", 1, "A", "nan"]], "Tasks row 2 Duration (days): “nan” is not a finite number"),
         (
             [[1, "", 1, "A", 1, "", "x1"]],
-            "Tasks row 2 Predecessors: predecessor 'x1' is not like 3, 3FS or 4SS+2d",
+            "Tasks row 2 Predecessors: predecessor “x1” is not like 3, 3FS or 4SS+2d",
         ),
         (
             [[1, "", 1, "A", 1, "", "", "SNET"]],
@@ -160,8 +160,8 @@ def test_export_then_import_keeps_the_calendar_and_the_baseline(
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("Monday", "9-12", "Plan Monday: '9-12' is not a time span like 09:00-12:00"),
-        ("Tuesday", "13:00-12:00", "Plan Tuesday: '13:00-12:00' is not a time span within one"),
+        ("Monday", "9-12", "Plan Monday: “9-12” is not a time span like 09:00-12:00"),
+        ("Tuesday", "13:00-12:00", "Plan Tuesday: “13:00-12:00” is not a time span within one"),
         ("Monday", "13:00-17:00, 09:00-12:00", "Plan Monday: spans must be in order"),
     ],
 )

@@ -246,16 +246,16 @@ def test_a_chinese_file_imports_with_the_english_ui() -> None:
 def test_a_chinese_cell_error_names_the_chinese_sheet_and_column() -> None:
     with translation.override("en"), pytest.raises(ImportFileError) as err:
         xlsx.read_xlsx(_chinese_book([[1, "开工", "两天"]]))
-    assert err.value.message == "任务 row 2 工期(天): '两天' is not a number"
+    assert err.value.message == "任务 row 2 工期(天): “两天” is not a number"
     with translation.override("zh-hans"), pytest.raises(ImportFileError) as err:
         xlsx.read_xlsx(_chinese_book([[1, "开工", "两天"]]))
-    assert err.value.message == "任务 第 2 行 工期(天)：'两天' 不是数字"
+    assert err.value.message == "任务 第 2 行 工期(天)：“两天” 不是数字"
 
 
 def test_a_flag_that_is_neither_yes_nor_no_is_refused() -> None:
     with translation.override("en"), pytest.raises(ImportFileError) as err:
         xlsx.read_xlsx(_chinese_book([[1, "开工", 0, "也许"]]))
-    assert err.value.message == "任务 row 2 里程碑: '也许' is neither yes nor no"
+    assert err.value.message == "任务 row 2 里程碑: “也许” is neither yes nor no"
 
 
 def test_a_bad_header_is_named_by_its_cell() -> None:
@@ -266,7 +266,7 @@ def test_a_bad_header_is_named_by_its_cell() -> None:
     with translation.override("en"), pytest.raises(ImportFileError) as err:
         xlsx.read_xlsx(content)
     assert err.value.message == (
-        "任务 row 1: missing column(s) 工期（天） (headers not recognised: C1 '时长')"
+        "任务 row 1: missing column(s) 工期（天） (headers not recognised: C1 “时长”)"
     )
 
 
@@ -275,7 +275,7 @@ def test_a_bad_header_is_named_in_chinese() -> None:
     content = _chinese_book([[1, "开工", 1]], header=["唯一标识", "名称", "时长"])
     with translation.override("zh-hans"), pytest.raises(ImportFileError) as err:
         xlsx.read_xlsx(content)
-    assert err.value.message == "任务 第 1 行：缺少列 工期（天）（无法识别的表头为 C1 '时长'）"
+    assert err.value.message == "任务 第 1 行：缺少列 工期（天）（无法识别的表头为 C1 “时长”）"
 
 
 def test_an_english_file_missing_a_column_is_named_in_english() -> None:
@@ -288,7 +288,7 @@ def test_an_english_file_missing_a_column_is_named_in_english() -> None:
         xlsx.read_xlsx(_save(wb))
     assert err.value.message == (
         "Tasks row 1: missing column(s) Duration (days)"
-        " (headers not recognised: C1 'Duraton (days)')"
+        " (headers not recognised: C1 “Duraton (days)”)"
     )
 
 
@@ -298,7 +298,7 @@ def test_a_workbook_without_a_task_sheet_names_both_names() -> None:
     wb.active.title = "Sheet1"
     with translation.override("en"), pytest.raises(ImportFileError) as err:
         xlsx.read_xlsx(_save(wb))
-    assert err.value.message == "file: the workbook has no sheet named 'Tasks' or '任务'"
+    assert err.value.message == "file: the workbook has no sheet named “Tasks” or “任务”"
 
 
 def test_the_download_follows_the_reader_and_uploads_back(

@@ -11,6 +11,7 @@ from pmo.accounts.models import user_of
 from pmo.audit.selectors import list_events
 from pmo.core.api import Pages
 from pmo.core.errors import NotFoundError
+from pmo.core.sentences import quoted
 from pmo.portfolio import selectors, services
 from pmo.portfolio.access import get_visible_project
 from pmo.portfolio.api.lookup import router as lookup_router
@@ -45,7 +46,7 @@ def _project(request: HttpRequest, code: str) -> Project:
 def _annotated(request: HttpRequest, code: str) -> Project:
     project = selectors.status_center(user_of(request), {}).filter(code=code).first()
     if project is None:
-        raise NotFoundError(_("no project with code %(code)s") % {"code": repr(code)})
+        raise NotFoundError(_("no project with code %(code)s") % {"code": quoted(code)})
     return project
 
 

@@ -13,6 +13,7 @@ from pmo.accounts.models import Person, User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import FieldError, ValidationFailed
+from pmo.core.sentences import quoted
 from pmo.portfolio.models import Project
 
 __all__ = ["scope_of"]
@@ -49,7 +50,7 @@ def _resolve(model: type[models.Model], field: str, value: Any, key: str = "code
         raise FieldError(
             field,
             _("no %(model)s with %(key)s %(value)s")
-            % {"model": model._meta.verbose_name, "key": key, "value": repr(value)},
+            % {"model": model._meta.verbose_name, "key": key, "value": quoted(value)},
         )
     return obj
 

@@ -12,6 +12,7 @@ from pmo.accounts.models import OrgUnit, Person, User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import FieldError, PermissionDeniedError
+from pmo.core.sentences import quoted
 from pmo.portfolio.access import can_create_project, require_edit
 from pmo.portfolio.currencies import check_currency, normalize
 from pmo.portfolio.models import Portfolio, Program, Project
@@ -122,7 +123,7 @@ def create_project(*, actor: User, data: dict[str, Any]) -> Project:
     if Project.objects.filter(code=data["code"]).exists():
         raise FieldError(
             "code",
-            _("a project with code %(code)s exists already") % {"code": repr(data["code"])},
+            _("a project with code %(code)s exists already") % {"code": quoted(data["code"])},
         )
     project = Project()
     _apply_project_data(project, data)
@@ -165,7 +166,7 @@ def update_project(
     ):
         raise FieldError(
             "code",
-            _("a project with code %(code)s exists already") % {"code": repr(data["code"])},
+            _("a project with code %(code)s exists already") % {"code": quoted(data["code"])},
         )
     before = snapshot(project)
     _apply_project_data(project, data)

@@ -25,6 +25,7 @@ from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import FieldError, PermissionDeniedError
+from pmo.core.sentences import quoted
 from pmo.portfolio.access import visible_projects
 from pmo.portfolio.filters import missing_q
 from pmo.portfolio.models import Project, ReportReminder
@@ -113,7 +114,7 @@ def projects_by_code(actor: User | None, codes: Iterable[str], field: str) -> li
     if unknown:
         raise FieldError(
             field,
-            _("no project with code %(code)s") % {"code": ", ".join(repr(c) for c in unknown)},
+            _("no project with code %(code)s") % {"code": ", ".join(quoted(c) for c in unknown)},
         )
     return [found[code] for code in wanted]
 

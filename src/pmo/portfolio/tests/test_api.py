@@ -366,5 +366,5 @@ def test_token_command_prints_a_working_token(client, users, make_project, capsy
 def test_token_command_unknown_user_fails_cleanly(users):
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="no user named 'ghost'"):
+    with pytest.raises(CommandError, match="no user named “ghost”"):
         call_command("token", "create", "ghost")

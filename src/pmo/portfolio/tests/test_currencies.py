@@ -52,7 +52,7 @@ def test_a_code_is_checked_against_iso_4217_and_normalized() -> None:
     assert refused.value.errors == [
         {
             "field": "budget_currency",
-            "message": "'ZZZ' is not an ISO 4217 currency code (such as CNY, USD or EUR)",
+            "message": "“ZZZ” is not an ISO 4217 currency code (such as CNY, USD or EUR)",
         }
     ]
 

@@ -222,7 +222,7 @@ def test_the_reminder_page_takes_posts_only_and_names_a_bad_project(
     unknown = client.post("/reminders/", {"project": "NOPE", "query": "rag=red"}, follow=True)
     assert unknown.redirect_chain == [("/?rag=red", 302)]
     page = unknown.content.decode()  # the sentence, without the field's key
-    assert "no project with code &#x27;NOPE&#x27;" in page and "project: no" not in page
+    assert "no project with code “NOPE”" in page and "project: no" not in page
     too_long = client.post("/reminders/", {"project": "X" * 41}, follow=True)
     assert "Project: Ensure this value has at most 40 characters" in too_long.content.decode()
     assert ReportReminder.objects.count() == 0
@@ -272,7 +272,7 @@ def test_the_api_refuses_anyone_but_the_pmo(
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ({"projects": ["T001", "NOPE"]}, "no project with code 'NOPE'"),
+        ({"projects": ["T001", "NOPE"]}, "no project with code “NOPE”"),
         ({"projects": []}, "must have at least 1 items"),
         ({"projects": ["T001", ""]}, "must not be empty"),
         ({"projects": "T001"}, "must be a list"),
@@ -330,7 +330,7 @@ def test_a_dry_run_sends_and_records_nothing(
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--project", "NOPE"], "--project: no project with code 'NOPE'; no reminder was sent"),
+        (["--project", "NOPE"], "--project: no project with code “NOPE”; no reminder was sent"),
         (["--as", "nobody"], "--as: no user 'nobody'; no reminder was sent"),
         (
             ["--as", "pm"],

@@ -116,24 +116,24 @@ def test_a_period_that_is_not_a_week_is_told_to_use_a_week(
 ) -> None:
     message = _refused("--out", str(tmp_path / "x.pdf"), "--period", period)
     assert message == (
-        f"--period: {period!r} is not a period of this report: use a week like 2026-W40"
+        f"--period: “{period}” is not a period of this report: use a week like 2026-W40"
     )
 
 
 @pytest.mark.parametrize(
     ("option", "code", "message"),
     [
-        ("--portfolio", "NOPE", "--portfolio: no such code 'NOPE': one of STRAT"),
-        ("--program", "NOPE", "--program: no such code 'NOPE': one of CORE, DIGI"),
+        ("--portfolio", "NOPE", "--portfolio: no such code “NOPE”: one of STRAT"),
+        ("--program", "NOPE", "--program: no such code “NOPE”: one of CORE, DIGI"),
         (
             "--org-unit",
             "NOPE",
-            "--org-unit: no such code 'NOPE': one of cn, grp, sh, uk, uk-it",
+            "--org-unit: no such code “NOPE”: one of cn, grp, sh, uk, uk-it",
         ),
         (
             "--portfolio",
             "strat",
-            "--portfolio: no such code 'strat': did you mean STRAT? (codes are case-sensitive)",
+            "--portfolio: no such code “strat”: did you mean STRAT? (codes are case-sensitive)",
         ),
     ],
 )
@@ -157,7 +157,24 @@ def test_the_api_refuses_an_unknown_portfolio(client: Any, users: Any, portfolio
     response = client.get("/api/v1/reports/onepage", {"portfolio": "NOPE"})
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": "portfolio", "message": "no such code 'NOPE': one of STRAT"}
+        {"field": "portfolio", "message": "no such code “NOPE”: one of STRAT"}
+    ]
+
+
+def test_the_api_quotes_a_typed_code_on_one_line_and_cut_short(
+    client: Any, users: Any, portfolio: Any
+) -> None:
+    # given codes typed with a line break, in Chinese, and far too long
+    client.force_login(users["exec"])
+    messages = [
+        client.get("/api/v1/reports/onepage", {"portfolio": typed}).json()["errors"][0]["message"]
+        for typed in ("NO\nPE", "组合", "X" * 100)
+    ]
+    # then each is quoted “…”: the break shown as \n, Chinese as typed, the long one cut
+    assert messages == [
+        "no such code “NO\\nPE”: one of STRAT",
+        "no such code “组合”: one of STRAT",
+        f"no such code “{'X' * 59}…”: one of STRAT",
     ]
 
 
@@ -167,7 +184,7 @@ def test_the_api_refuses_an_unknown_pmo_type_and_names_the_field(client: Any, us
     assert response.status_code == 422
     [error] = response.json()["errors"]
     assert error["field"] == "pmo_type" and error["message"].startswith(
-        "no PMO type 'nope': one of"
+        "no PMO type “nope”: one of"
     )
     # the project list's enum filter names its field plainly too (not "pmo_type.str-enum[...]")
     listed = client.get("/api/v1/projects", {"pmo_type": "nope"})

@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from pmo.core.errors import ConflictError
+from pmo.core.i18n import mid_sentence
+from pmo.core.sentences import quoted
 from pmo.resources.models import Allocation, LevelingRun, LevelingState, Scenario, ScenarioState
 
 __all__ = [
@@ -98,7 +100,7 @@ def _lock_draft(scenario: Scenario, version: int | None) -> Scenario:
     if scenario.state != ScenarioState.DRAFT:
         raise ConflictError(
             _("scenario %(name)s is %(state)s; it cannot change")
-            % {"name": repr(scenario.name), "state": scenario.state}
+            % {"name": quoted(scenario.name), "state": mid_sentence(scenario.get_state_display())}
         )
     if version is not None and version != scenario.version:
         raise ConflictError(

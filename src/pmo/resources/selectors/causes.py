@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from pmo.core.errors import NotFoundError
 from pmo.core.i18n import is_chinese
 from pmo.core.models import as_id
+from pmo.core.sentences import quoted
 from pmo.resources import calendars
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.models import Allocation, AllocationStatus, CapacityChange
@@ -63,7 +64,7 @@ def list_cell_causes(
         condition = _group_filter(by, key)
     except ValueError:
         raise NotFoundError(
-            _("no %(grouping)s %(key)s") % {"grouping": by, "key": repr(key)}
+            _("no %(grouping)s %(key)s") % {"grouping": by, "key": quoted(key)}
         ) from None
     found = Allocation.objects.filter(
         (only or ResourceFilter()).q("resource__"),

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from pmo.core.errors import ConflictError, FieldError, ValidationFailed
+from pmo.core.i18n import mid_sentence
+from pmo.core.sentences import quoted
 from pmo.resources.models import Allocation, Scenario, ScenarioState
 
 
@@ -52,5 +54,5 @@ def _draft(scenario: Scenario | None) -> None:
     if scenario is not None and scenario.state != ScenarioState.DRAFT:
         raise ConflictError(
             _("scenario %(name)s is %(state)s; it cannot change")
-            % {"name": repr(scenario.name), "state": scenario.state}
+            % {"name": quoted(scenario.name), "state": mid_sentence(scenario.get_state_display())}
         )

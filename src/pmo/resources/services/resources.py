@@ -15,6 +15,7 @@ from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import FieldError, NotFoundError, ValidationFailed
+from pmo.core.sentences import quoted
 from pmo.portfolio.currencies import check_currency, normalize
 from pmo.resources.access import require_manage
 from pmo.resources.models import CalendarDay, CapacityChange, Resource, Scenario, WorkingCalendar
@@ -74,7 +75,7 @@ def create_resource(*, actor: User | None, data: dict[str, Any]) -> Resource:
     _clean(resource, names=_RESOURCE_NAMES)
     if Resource.objects.filter(code=resource.code).exists():
         raise FieldError(
-            "code", _("a resource with code %(code)s exists") % {"code": repr(resource.code)}
+            "code", _("a resource with code %(code)s exists") % {"code": quoted(resource.code)}
         )
     _check_person_free(resource)
     resource.save()
@@ -109,7 +110,7 @@ def _check_person_free(resource: Resource) -> None:
     if taken is not None:
         raise FieldError(
             "person_id",
-            _("this person is already the resource %(code)s") % {"code": repr(taken)},
+            _("this person is already the resource %(code)s") % {"code": quoted(taken)},
         )
 
 
@@ -128,7 +129,7 @@ def update_resource(
     _clean(resource, names=_RESOURCE_NAMES)
     if Resource.objects.filter(code=resource.code).exclude(pk=resource.pk).exists():
         raise FieldError(
-            "code", _("a resource with code %(code)s exists") % {"code": repr(resource.code)}
+            "code", _("a resource with code %(code)s exists") % {"code": quoted(resource.code)}
         )
     _check_person_free(resource)
     changes = diff(before, snapshot(resource))
@@ -261,7 +262,7 @@ def add_calendar_days(*, actor: User, calendar: str, text: str) -> int:
     All lines or none; audited. Returns how many days were written."""
     require_manage(actor)
     if calendar not in {c.value for c in WorkingCalendar}:
-        raise FieldError("calendar", _("unknown calendar %(code)s") % {"code": repr(calendar)})
+        raise FieldError("calendar", _("unknown calendar %(code)s") % {"code": quoted(calendar)})
     days = parse_calendar_days(text)
     if not days:
         raise FieldError("days", _("enter at least one line: YYYY-MM-DD [off|work] [name]"))

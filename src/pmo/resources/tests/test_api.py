@@ -298,7 +298,7 @@ def test_capacity_sheet_limits_and_repeated_codes(
 
     refused = answer()
     assert [e["field"] for e in refused["errors"]] == [f"Resources!A{n}" for n in (2, 3, 4, 5)]
-    assert "code 'a' repeated" in refused["detail"]
+    assert "code “a” repeated" in refused["detail"]
     # the answer lists at most MAX_ERRORS errors and says how many there were
     monkeypatch.setattr(xlsx, "MAX_ERRORS", 3)
     refused = answer()

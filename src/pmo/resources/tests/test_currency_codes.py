@@ -69,7 +69,7 @@ def test_the_capacity_sheet_refuses_an_unknown_currency_at_its_cell(
     assert answer.json()["errors"] == [
         {
             "field": "Resources!H3",
-            "message": "'XYZ' is not an ISO 4217 currency code (such as CNY, USD or EUR)",
+            "message": "“XYZ” is not an ISO 4217 currency code (such as CNY, USD or EUR)",
         }
     ]
     assert list(Resource.objects.values_list("code", flat=True)) == ["old"]

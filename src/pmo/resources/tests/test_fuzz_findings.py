@@ -35,7 +35,7 @@ def test_a_person_is_one_resource(client: Any, org: Any, users: Any) -> None:
     )
     assert again.status_code == 422, again.content
     assert again.json()["errors"] == [
-        {"field": "person_id", "message": f"this person is already the resource {first.code!r}"}
+        {"field": "person_id", "message": f"this person is already the resource “{first.code}”"}
     ]
     other = pool(org)
     with pytest.raises(FieldError, match="already the resource"):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from pmo.core.sentences import quoted
 from pmo.scheduling.adapters import ScheduleError
 from pmo.scheduling.models import MAX_BASELINES, MAX_MINUTES, LinkType
 from pmo.scheduling.planio import PlanData
@@ -89,7 +90,7 @@ def _validate(data: PlanData) -> None:
             if p.type not in LinkType.values:
                 raise ScheduleError(
                     _("Task UID %(uid)s: unknown link type %(type)s")
-                    % {"uid": t.uid, "type": repr(p.type)}
+                    % {"uid": t.uid, "type": quoted(p.type)}
                 )
             if abs(p.lag) > MAX_MINUTES:
                 raise ScheduleError(
