@@ -4,7 +4,8 @@
 A picker shows ``code · name`` (the name in the reader's language) and submits the code. When
 the browser runs no script, or a person types without picking, the form receives the typed
 text instead, and :func:`resolve_project` turns it into the project it names (its code, its
-name in English or Chinese, or the label the picker shows).
+name in English or Chinese, or the label the picker shows). Text that names none of them but
+is part of some (what the picker would have listed) gets the codes of those to choose from.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from pmo.accounts.models import User
 from pmo.portfolio.access import visible_projects
@@ -20,6 +22,7 @@ from pmo.portfolio.models import ENDED_STATES, Project
 
 __all__ = [
     "LABEL_SEP",
+    "MATCHES_LISTED",
     "PickedProject",
     "clean_typed",
     "picked_project_code",
@@ -30,6 +33,9 @@ __all__ = [
 
 #: Between the code and the name in a picker's label ("P0004 · Payments platform").
 LABEL_SEP = " · "
+
+#: At most this many codes are listed when typed text matches several projects.
+MATCHES_LISTED = 5
 
 
 def project_label(project: Project) -> str:
@@ -50,14 +56,24 @@ def search_projects(
     ``query`` (any letter case), at most ``limit``: the code typed exactly first, then codes
     that start with it, then names that start with it, then the rest, each by code;
     ``running``: leave closed and cancelled projects out. Also says whether more match."""
-    query = clean_typed(query)
     projects: QuerySet[Project] = visible_projects(user)
     if running:
         projects = projects.exclude(state__in=ENDED_STATES)
-    if query:
-        projects = projects.filter(
+    rows = list(_matching(projects, query).only("code", "name", "name_zh")[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def _matching(projects: QuerySet[Project], query: str) -> QuerySet[Project]:
+    """The ``projects`` whose code or name (English or Chinese) contains ``query``, in the
+    order :func:`search_projects` lists them; all of them, by code, when nothing is typed."""
+    query = clean_typed(query)
+    if not query:
+        return projects.order_by("code")
+    return (
+        projects.filter(
             Q(code__icontains=query) | Q(name__icontains=query) | Q(name_zh__icontains=query)
-        ).annotate(
+        )
+        .annotate(
             rank=Case(
                 When(code__iexact=query, then=Value(0)),
                 When(code__istartswith=query, then=Value(1)),
@@ -66,11 +82,8 @@ def search_projects(
                 output_field=IntegerField(),
             )
         )
-        projects = projects.order_by("rank", "code")
-    else:
-        projects = projects.order_by("code")
-    rows = list(projects.only("code", "name", "name_zh")[: limit + 1])
-    return rows[:limit], len(rows) > limit
+        .order_by("rank", "code")
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,21 +110,32 @@ def resolve_project(user: User, text: str) -> PickedProject:
         code = projects.filter(code__iexact=candidate).values_list("code", flat=True).first()
         if code is not None:
             return PickedProject(code=code)
-    named = list(
-        projects.filter(Q(name__iexact=text) | Q(name_zh__iexact=text)).values_list(
-            "code", flat=True
-        )[:2]
-    )
-    if len(named) == 1:
-        return PickedProject(code=named[0])
-    if named:
-        return PickedProject(
-            error=_("“%(text)s” is the name of several projects: type or pick the code.")
-            % {"text": text}
-        )
+    named = projects.filter(Q(name__iexact=text) | Q(name_zh__iexact=text)).order_by("code")
+    codes = list(named.values_list("code", flat=True)[:2])
+    if len(codes) == 1:
+        return PickedProject(code=codes[0])
+    # several have that name, or it is part of some: the ones the picker would list
+    matching = named if codes else _matching(projects, text)
+    count = matching.count()
+    if count:
+        return PickedProject(error=_several(text, matching, count))
     return PickedProject(
         error=_("no project you may see has the code or name “%(text)s”.") % {"text": text}
     )
+
+
+def _several(text: str, matching: QuerySet[Project], count: int) -> str:
+    """Why ``text`` names no project although ``count`` of them match it: the codes of the
+    first few (:data:`MATCHES_LISTED`) to choose from."""
+    sep = pgettext("list of names", ", ")
+    codes = sep.join(matching.values_list("code", flat=True)[:MATCHES_LISTED])
+    if count > MATCHES_LISTED:
+        codes += sep + "…"
+    return ngettext(
+        "%(count)s project matches “%(text)s”: %(codes)s — pick it or type its code.",
+        "%(count)s projects match “%(text)s”: %(codes)s — pick one or type its code.",
+        count,
+    ) % {"count": count, "text": text, "codes": codes}
 
 
 def picked_project_code(user: User, value: str | None, text: str | None) -> PickedProject:

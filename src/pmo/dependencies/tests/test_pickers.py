@@ -137,3 +137,18 @@ def test_a_project_with_more_open_tasks_than_listed_gets_a_task_picker(
     # a reader who may not see the project finds none of its tasks
     client.force_login(users["uk_viewer"])
     assert client.get("/api/v1/lookup/tasks", {"project": "PLAN1"}).status_code == 404
+
+
+def test_the_impact_page_lists_the_projects_that_part_of_a_name_matches(
+    client: Any, users: Any, make_project: Any
+) -> None:
+    # given two projects with "core" in their names (what the picker would list)
+    make_project(code="P0001", name="Core banking platform")
+    make_project(code="P0061", name="Data core")
+    client.force_login(users["pm"])
+    # when "core" is typed without picking (no script) and the form sent
+    page = client.get("/impact/", {"project": "", "project_text": "core"}).content.decode()
+    # then the field names both to choose from, not "no project"
+    assert "2 projects match “core”: P0001, P0061 — pick one or type its code." in page
+    assert "no project you may see" not in page
+    assert 'id="impact-source"' not in page

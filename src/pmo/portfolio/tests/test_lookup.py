@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmo.portfolio.lookup import picked_project_code, resolve_project
+from pmo.portfolio.lookup import PickedProject, picked_project_code, resolve_project
 from pmo.portfolio.models import ProjectState
 
 URL = "/api/v1/lookup/projects"
@@ -108,7 +108,10 @@ def test_typed_text_is_resolved_to_the_visible_project_it_names(
     assert resolve_project(viewer, "PAY1 · whatever the label said").code == "PAY1"
     assert resolve_project(viewer, "payments HUB").code == "PAY1"
     assert resolve_project(viewer, "支付中枢").code == "PAY1"
-    assert "several projects" in resolve_project(viewer, "twin").error
+    # several have the name: their codes to choose from
+    assert resolve_project(viewer, "twin").error == (
+        "2 projects match “twin”: PAY2, PAY3 — pick one or type its code."
+    )
     hidden = resolve_project(viewer, "UK1")  # exists, but not for this reader
     assert hidden.code == ""
     assert hidden.error == "no project you may see has the code or name “UK1”."
@@ -119,3 +122,38 @@ def test_typed_text_is_resolved_to_the_visible_project_it_names(
     assert picked_project_code(viewer, "PAY1", "").code == ""
     # a client posting the code alone (no box): passed on as it is, for the service to judge
     assert picked_project_code(viewer, "NOPE", None).code == "NOPE"
+
+
+def test_text_that_is_part_of_several_names_lists_their_codes(
+    users: Any, make_project: Any
+) -> None:
+    # given projects whose names contain "core" (as the picker lists them), one hidden
+    make_project(code="P0061", name="Core ledger")
+    make_project(code="P0001", name="Banking core", name_zh="核心银行")
+    make_project(code="UK1", name="London core", manager=users["other_pm"].person)
+    viewer = users["viewer"]
+    # when the reader types it without picking: the visible ones, in the picker's order
+    assert resolve_project(viewer, "core") == PickedProject(
+        error="2 projects match “core”: P0061, P0001 — pick one or type its code."
+    )
+    assert resolve_project(viewer, "核心").error == (
+        "1 project matches “核心”: P0001 — pick it or type its code."
+    )
+    # many: the first five codes, then an ellipsis
+    for n in range(2, 8):
+        make_project(code=f"C{n}", name=f"Corelink {n}")
+    assert resolve_project(viewer, "CORE").error == (
+        "8 projects match “CORE”: C2, C3, C4, C5, C6, … — pick one or type its code."
+    )
+    assert picked_project_code(viewer, "", "core").code == ""
+
+
+def test_the_codes_that_match_are_listed_in_chinese(users: Any, make_project: Any) -> None:
+    from django.utils import translation
+
+    make_project(code="P0001", name="Core banking")
+    make_project(code="P0061", name="Core ledger")
+    with translation.override("zh-hans"):
+        error = resolve_project(users["viewer"], "core").error
+    # the Chinese list separator, whatever the catalogue says of the sentence around it
+    assert "P0001、P0061" in error
