@@ -2,7 +2,8 @@
 
 For each layer (the current plan first) the heat map's overload on the same grouping and
 periods, how many allocations the scenario changed and what that does to the planned labour
-cost (per currency; :func:`pmo.resources.selectors.scenario_changes`); and for every project
+cost (per currency, :func:`pmo.resources.selectors.scenario_changes`, and added up in the base
+currency at the exchange rates in force on the comparison's day, ADR 0016); and for every project
 that changes
 in some layer (its work ends on another day, allocations moved inside its dates or given to
 another resource, a priority or pin set), the last day of its allocations per layer with the
@@ -16,15 +17,18 @@ changes' two per layer and one for the shifts; the heat maps are
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pmo.core.errors import FieldError
 from pmo.core.i18n import is_chinese
+from pmo.portfolio.currencies import BaseTotal, base_currency, total_in_base
 from pmo.resources import calendars, selectors
-from pmo.resources.costs import CostTotal
+from pmo.resources.costs import CENT, CostTotal
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.heatmap import HeatMap, build_heatmap
 from pmo.resources.models import Allocation, ProjectShift, Scenario
@@ -49,6 +53,20 @@ class Layer:
     heatmap: HeatMap
     changed: int  # allocations that differ from the current plan's (0 for the plan)
     cost: list[CostTotal]  # planned labour cost against the current plan, per currency
+    # that cost added up in the base currency at the rates of the comparison's day, to the
+    # cent; no total (``None``) and the codes without a rate when a currency has none
+    cost_in_base: BaseTotal
+
+    @property
+    def cost_note(self) -> str | None:
+        """Why there is no total in the base currency (the currencies without a rate), in the
+        active language; ``None`` when there is one."""
+        if not self.cost_in_base.missing:
+            return None
+        return _("no total in %(base)s: no exchange rate for %(codes)s") % {
+            "base": self.cost_in_base.currency,
+            "codes": pgettext("list separator", ", ").join(self.cost_in_base.missing),
+        }
 
 
 @dataclass(frozen=True)
@@ -73,8 +91,33 @@ class ProjectLine:
 
 @dataclass(frozen=True)
 class Comparison:
+    """The layers (the current plan first), the projects that change, and the day whose
+    exchange rates convert the cost changes to the base currency."""
+
     layers: list[Layer]
     projects: list[ProjectLine]
+    rates_day: dt.date
+
+    @property
+    def base_currency(self) -> str:
+        return base_currency()
+
+    @property
+    def converts(self) -> bool:
+        """Whether some layer's cost changes in a currency other than the base one (else the
+        per-currency figures already are the total in the base currency)."""
+        base = self.base_currency
+        return any(c.currency != base for layer in self.layers for c in layer.cost)
+
+
+def _in_base(cost: list[CostTotal], day: dt.date) -> BaseTotal:
+    """The cost changes added up in the base currency at the rates valid on ``day``, rounded
+    to the cent (:func:`pmo.portfolio.currencies.total_in_base`; one query, none for a
+    layer without cost changes or with the base currency's only)."""
+    converted = total_in_base({c.currency: c.total for c in cost}, day)
+    if converted.total is None:
+        return converted
+    return replace(converted, total=converted.total.quantize(CENT))
 
 
 def _ends(scenario_id: int | None) -> dict[str, tuple[str, dt.date]]:
@@ -103,7 +146,9 @@ def compare_scenarios(
 ) -> Comparison:
     """Compare the scenarios ``ids`` (1 to :data:`MAX_SCENARIOS`, in that order) with the
     current plan; unknown ids are a :class:`FieldError`. ``today`` as in
-    :func:`~pmo.resources.heatmap.build_heatmap`."""
+    :func:`~pmo.resources.heatmap.build_heatmap`; it is also the day whose exchange rates
+    convert each scenario's cost change to the base currency (default: the local date;
+    ADR 0016: one day for every currency, the rates in force when the comparison is made)."""
     unique = list(dict.fromkeys(ids))
     if not 1 <= len(unique) <= MAX_SCENARIOS:
         raise FieldError("ids", _("choose 1 to %(most)s scenarios") % {"most": MAX_SCENARIOS})
@@ -112,6 +157,7 @@ def compare_scenarios(
     if missing:
         raise FieldError("ids", _("no scenario %(ids)s") % {"ids": ", ".join(map(str, missing))})
     scenarios: list[Scenario | None] = [None, *(found[i] for i in unique)]
+    rates_day = today or timezone.localdate()
     overrides = calendars.load_overrides()  # once for every layer
     changes = [
         selectors.scenario_changes(s.pk, overrides) if s else selectors.ScenarioChanges({}, [])
@@ -122,6 +168,7 @@ def compare_scenarios(
             scenario=s,
             changed=change.changed,
             cost=change.cost,
+            cost_in_base=_in_base(change.cost, rates_day),
             heatmap=build_heatmap(
                 by=by,
                 scale=scale,
@@ -168,4 +215,4 @@ def compare_scenarios(
             for end, shift, m, n in zip(per_layer, later, marks, rows_changed, strict=True)
         ]
         lines.append(ProjectLine(code=code, name=names[code], cells=cells))
-    return Comparison(layers=layers, projects=lines)
+    return Comparison(layers=layers, projects=lines, rates_day=rates_day)

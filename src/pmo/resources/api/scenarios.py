@@ -125,6 +125,21 @@ class CostChangeOut(Schema):
     total: float
 
 
+class CostInBaseOut(Schema):
+    currency: str = Field(description="the base currency (PMO_BASE_CURRENCY)")
+    total: float | None = Field(
+        description="the cost changes added up in the base currency at the exchange rates in "
+        "force on rates_on, to the cent; null when a currency has no rate (see missing_rates)"
+    )
+    missing_rates: list[str] = Field(
+        description="the currencies with no exchange rate on rates_on (then total is null)"
+    )
+    rates_on: dt.date = Field(description="the day whose exchange rates apply (today)")
+    note: str | None = Field(
+        description="why there is no total, naming the currencies without a rate; else null"
+    )
+
+
 class CompareLayerOut(Schema):
     scenario_id: int | None
     name: str
@@ -136,6 +151,9 @@ class CompareLayerOut(Schema):
     )
     cost_change: list[CostChangeOut] = Field(
         description="planned labour cost against the current plan, per currency"
+    )
+    cost_change_in_base: CostInBaseOut = Field(
+        description="cost_change added up in the base currency (ADR 0016)"
     )
 
 
@@ -185,6 +203,13 @@ def get_comparison(
                 "overload": layer.heatmap.overload,
                 "changed": layer.changed,
                 "cost_change": layer.cost,
+                "cost_change_in_base": {
+                    "currency": layer.cost_in_base.currency,
+                    "total": layer.cost_in_base.total,
+                    "missing_rates": list(layer.cost_in_base.missing),
+                    "rates_on": result.rates_day,
+                    "note": layer.cost_note,
+                },
             }
             for layer in result.layers
         ],
