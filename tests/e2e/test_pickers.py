@@ -190,3 +190,97 @@ def test_without_javascript_the_forms_take_what_is_typed(
         expect(page.locator("#impact-source")).to_be_visible()
     finally:
         context.close()
+
+
+# One step of an input method (IME) composing text in a box, as Chromium sends it: "start"
+# begins a composition, "text" is what the box then holds (sent as composing, or, with "end",
+# confirmed), "key" a key pressed meanwhile. Returns false if the page took that key.
+_COMPOSE = """([box, step]) => {
+  const el = document.querySelector(box);
+  const data = step.text || "";
+  const composition = (type) => new CompositionEvent(type, {bubbles: true, data: data});
+  if (step.start) el.dispatchEvent(composition("compositionstart"));
+  if (step.text !== undefined) {
+    el.value = step.text;
+    if (step.end) {
+      el.dispatchEvent(composition("compositionend"));
+    } else {
+      el.dispatchEvent(composition("compositionupdate"));
+      el.dispatchEvent(new InputEvent("input", {bubbles: true, isComposing: true, data: data}));
+    }
+  }
+  if (step.key) {
+    const key = new KeyboardEvent("keydown", {
+      bubbles: true, cancelable: true, key: step.key, isComposing: true, keyCode: 229,
+    });
+    return el.dispatchEvent(key);  // false: the picker took the key from the input method
+  }
+  return true;
+}"""
+
+
+def test_text_an_input_method_is_composing_is_not_searched_until_it_is_confirmed(
+    sign_in: Callable[[str], Any], users: Any, make_project: Any
+) -> None:
+    _projects(users, make_project)
+    page = sign_in("pm")
+    page.goto("/impact/")
+    searches: list[str] = []
+    page.on("request", lambda r: searches.append(r.url) if "/lookup/projects" in r.url else None)
+    box = page.locator("input[name=project_text]")
+    listbox = page.locator("#impact-project-list")
+    status = page.locator("[data-testid=picker-project] [role=status]")
+    # given a list open with a match chosen (typed in Latin letters)
+    box.press_sequentially("mobile", delay=20)
+    expect(listbox.locator("[role=option]")).to_have_text(["APP1 · Customer mobile app"])
+    box.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", "impact-project-list-0")
+    searches.clear()
+    status.evaluate("s => { s.textContent = '' }")
+    # when the reader composes pinyin with an input method: no search, the list closes
+    sel = "input[name=project_text]"
+    page.evaluate(_COMPOSE, [sel, {"start": True, "text": "mobileh"}])
+    expect(listbox).to_be_hidden()
+    page.evaluate(_COMPOSE, [sel, {"text": "mobilehe"}])
+    page.evaluate(_COMPOSE, [sel, {"text": "he"}])
+    # Enter and the arrows choose among the input method's candidates, not the picker's
+    assert page.evaluate(_COMPOSE, [sel, {"key": "ArrowDown"}]) is True
+    assert page.evaluate(_COMPOSE, [sel, {"key": "Enter"}]) is True
+    page.wait_for_timeout(600)  # four times the picker's delay before a search
+    assert searches == []
+    expect(listbox).to_be_hidden()
+    expect(status).to_have_text("")
+    expect(box).to_have_value("he")  # Enter picked nothing
+    expect(page.locator("input[name=project]")).to_have_value("")
+    # then the text confirmed is searched once
+    page.evaluate(_COMPOSE, [sel, {"text": "核心", "end": True}])
+    expect(listbox.locator("[role=option]")).to_have_text(["CORE1 · Core banking platform"])
+    expect(status).to_contain_text("1 shown")
+    page.wait_for_timeout(400)
+    assert len(searches) == 1 and "q=%E6%A0%B8%E5%BF%83" in searches[0]
+
+
+def test_the_picker_s_chinese_status_has_no_space_after_a_full_stop(
+    sign_in: Callable[[str], Any], users: Any, make_project: Any
+) -> None:
+    _projects(users, make_project)
+    page = sign_in("pm")
+    page.click("[data-testid=lang-zh]")
+    page.wait_for_load_state()
+    page.goto("/impact/")
+    box = page.locator("input[name=project_text]")
+    # more match "Channel" than the list shows: the count and the note are said together
+    box.press_sequentially("Channel", delay=20)
+    status = page.locator("[data-testid=picker-project] [role=status]")
+    expect(status).to_have_text(
+        "显示 20 项；用方向键选择，按回车键确定。仅显示前若干项：请继续输入以缩小范围。"
+    )
+    # English keeps its space between the sentences
+    page.click("[data-testid=lang-en]")
+    page.wait_for_load_state()
+    page.goto("/impact/")
+    page.locator("input[name=project_text]").press_sequentially("Channel", delay=20)
+    expect(page.locator("[data-testid=picker-project] [role=status]")).to_have_text(
+        "20 shown; arrow keys to choose, Enter to pick. Only the first matches are shown: "
+        "type more to narrow them down."
+    )

@@ -10,6 +10,10 @@
  * attributes there react to a pick. Typing clears the hidden value: the server then resolves
  * the typed text itself, as it does when no script runs at all.
  *
+ * Text an input method (IME) is still composing, e.g. the pinyin "he" on its way to 核, is
+ * not searched for: the box searches once the composition ends, and keys pressed meanwhile
+ * (Enter confirming the IME's text, the arrows choosing its candidates) belong to the IME.
+ *
  * No inline script or eval (Content-Security-Policy, ADR 0011); listeners sit on the document,
  * so pickers that htmx swaps in work the same way.
  */
@@ -18,6 +22,21 @@
 
   var DELAY = 150; // ms after the last key before searching
   var counter = 0;
+  // the marks a Chinese sentence ends with: no space follows them (pmo.core.sentences)
+  var FULL_WIDTH_ENDS = "。！？；：，、）」』】…";
+
+  // the sentences one after the other, empty ones left out: a space after one that ends in
+  // half-width punctuation, none after a full-width one (join_sentences on the server)
+  function joinSentences(sentences) {
+    var text = "";
+    sentences.forEach(function (sentence) {
+      var piece = String(sentence || "").trim();
+      if (!piece) return;
+      if (text && FULL_WIDTH_ENDS.indexOf(text.charAt(text.length - 1)) < 0) text += " ";
+      text += piece;
+    });
+    return text;
+  }
 
   function parts(element) {
     var root = element instanceof Element ? element.closest("[data-picker]") : null;
@@ -109,7 +128,7 @@
       "%(count)s",
       String(data.items.length)
     );
-    say(p, data.items.length ? count + (data.more ? " " + note : "") : note);
+    say(p, data.items.length ? joinSentences([count, data.more ? note : ""]) : note);
     open(p);
   }
 
@@ -151,15 +170,9 @@
   }
 
   var timers = new WeakMap();
+  var composing = new WeakSet(); // boxes an input method is composing text in
 
-  document.addEventListener("input", function (event) {
-    var target = event.target;
-    if (!(target instanceof HTMLInputElement) || !target.hasAttribute("data-picker-text")) return;
-    var p = parts(target);
-    if (!p) return;
-    enhance(p.root.parentNode);
-    // typed, not picked: the server resolves the text unless a match is picked
-    p.value.value = "";
+  function later(p) {
     window.clearTimeout(timers.get(p.root));
     timers.set(
       p.root,
@@ -167,13 +180,49 @@
         search(p);
       }, DELAY)
     );
+  }
+
+  function pickerBox(event) {
+    var target = event.target;
+    if (!(target instanceof HTMLInputElement) || !target.hasAttribute("data-picker-text")) {
+      return null;
+    }
+    return parts(target);
+  }
+
+  document.addEventListener("compositionstart", function (event) {
+    var p = pickerBox(event);
+    if (!p) return;
+    composing.add(p.text);
+    // a search typed before would answer mid-way: none is sent, one on its way is not shown
+    window.clearTimeout(timers.get(p.root));
+    p.root.setAttribute("data-picker-ticket", String(++counter));
+    close(p); // its matches are for text the reader is now changing
+  });
+
+  document.addEventListener("compositionend", function (event) {
+    var p = pickerBox(event);
+    if (!p) return;
+    composing.delete(p.text);
+    p.value.value = "";
+    later(p); // the text the reader confirmed, searched once
+  });
+
+  document.addEventListener("input", function (event) {
+    var p = pickerBox(event);
+    if (!p) return;
+    enhance(p.root.parentNode);
+    // typed, not picked: the server resolves the text unless a match is picked
+    p.value.value = "";
+    if (event.isComposing || composing.has(p.text)) return; // compositionend searches
+    later(p);
   });
 
   document.addEventListener("keydown", function (event) {
-    var target = event.target;
-    if (!(target instanceof HTMLInputElement) || !target.hasAttribute("data-picker-text")) return;
-    var p = parts(target);
+    var p = pickerBox(event);
     if (!p) return;
+    // a key the input method takes (229: Safari's Enter that ends a composition)
+    if (event.isComposing || event.keyCode === 229 || composing.has(p.text)) return;
     var list = options(p);
     var current = active(p);
     var index = current ? list.indexOf(current) : -1;
