@@ -16,7 +16,7 @@ def test_a_chinese_reader_gets_the_field_error_in_chinese(users: Any) -> None:
     with translation.override("zh-hans"), pytest.raises(FieldError) as refused:
         services.create_person(actor=users["admin"], data=data)
     assert refused.value.errors == [
-        {"field": "org_unit", "message": "没有代码为 “nowhere” 的组织单元"}
+        {"field": "org_unit", "message": "没有代码为“nowhere”的组织单元"}
     ]
-    assert refused.value.message == "没有代码为 “nowhere” 的组织单元"  # what a page shows
-    assert refused.value.payload()["detail"] == "org_unit: 没有代码为 “nowhere” 的组织单元"
+    assert refused.value.message == "没有代码为“nowhere”的组织单元"  # what a page shows
+    assert refused.value.payload()["detail"] == "org_unit: 没有代码为“nowhere”的组织单元"

@@ -29,5 +29,5 @@ def test_a_bad_predecessor_is_named_in_chinese() -> None:
         xlsx.read_xlsx(out.getvalue())
     # then the message is Chinese; the sheet and column keep the file's names
     assert err.value.message == (
-        "Tasks 第 2 行 Predecessors：前置任务 “x1” 的格式应类似 3、3FS 或 4SS+2d"
+        "Tasks 第 2 行 Predecessors：前置任务“x1”的格式应类似 3、3FS 或 4SS+2d"
     )

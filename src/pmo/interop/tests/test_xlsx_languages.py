@@ -249,7 +249,7 @@ def test_a_chinese_cell_error_names_the_chinese_sheet_and_column() -> None:
     assert err.value.message == "任务 row 2 工期(天): “两天” is not a number"
     with translation.override("zh-hans"), pytest.raises(ImportFileError) as err:
         xlsx.read_xlsx(_chinese_book([[1, "开工", "两天"]]))
-    assert err.value.message == "任务 第 2 行 工期(天)：“两天” 不是数字"
+    assert err.value.message == "任务 第 2 行 工期(天)：“两天”不是数字"
 
 
 def test_a_flag_that_is_neither_yes_nor_no_is_refused() -> None:
