@@ -13,8 +13,6 @@ from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import record
 from pmo.core.errors import ConflictError, FieldError, NotFoundError
-from pmo.core.i18n import mid_sentence
-from pmo.core.sentences import quoted
 from pmo.portfolio.models import Project
 from pmo.resources.access import require_manage
 from pmo.resources.models import (
@@ -22,8 +20,8 @@ from pmo.resources.models import (
     LevelingState,
     ProjectShift,
     Scenario,
-    ScenarioState,
 )
+from pmo.resources.services.common import require_draft
 
 __all__ = [
     "BACKENDS",
@@ -65,11 +63,7 @@ def start_leveling(
     """
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
-    if scenario.state != ScenarioState.DRAFT:
-        raise ConflictError(
-            _("scenario %(name)s is %(state)s; it cannot change")
-            % {"name": quoted(scenario.name), "state": mid_sentence(scenario.get_state_display())}
-        )
+    require_draft(scenario)
     if not 1 <= time_limit <= MAX_TIME_LIMIT:
         raise FieldError(
             "time_limit", _("between 1 and %(most)s seconds") % {"most": MAX_TIME_LIMIT}

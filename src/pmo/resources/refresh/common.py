@@ -10,9 +10,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from pmo.core.errors import ConflictError
-from pmo.core.i18n import mid_sentence
-from pmo.core.sentences import quoted
-from pmo.resources.models import Allocation, LevelingRun, LevelingState, Scenario, ScenarioState
+from pmo.resources.models import Allocation, LevelingRun, LevelingState, Scenario
+from pmo.resources.services.common import require_draft
 
 __all__ = [
     "COPIED",
@@ -97,11 +96,7 @@ def _lock_draft(scenario: Scenario, version: int | None) -> Scenario:
     from pmo.resources.leveling import active_run
 
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
-    if scenario.state != ScenarioState.DRAFT:
-        raise ConflictError(
-            _("scenario %(name)s is %(state)s; it cannot change")
-            % {"name": quoted(scenario.name), "state": mid_sentence(scenario.get_state_display())}
-        )
+    require_draft(scenario)
     if version is not None and version != scenario.version:
         raise ConflictError(
             _("the scenario was changed (your version %(yours)s, current %(current)s)")

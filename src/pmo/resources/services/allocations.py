@@ -21,7 +21,7 @@ from pmo.portfolio.models import ENDED_STATES, Project
 from pmo.resources import selectors
 from pmo.resources.access import can_manage_resources
 from pmo.resources.models import Allocation, AllocationSource, AllocationStatus, Resource, Scenario
-from pmo.resources.services.common import _assign, _check_dates, _clean, _draft, _scope
+from pmo.resources.services.common import _assign, _check_dates, _clean, _scope, require_draft
 
 __all__ = [
     "ALLOCATION_FIELDS",
@@ -85,7 +85,7 @@ def create_allocation(
     if project is None:
         raise FieldError("project", _("no such project"))
     _may_allocate(actor, project, allocation.status, scenario, new=True)
-    _draft(scenario)
+    require_draft(scenario)
     _refuse_ended(project)
     allocation.save()
     record(
@@ -141,7 +141,7 @@ def update_allocation(
     allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
     allocation.check_version(version)
     _editable(allocation)
-    _draft(allocation.scenario)
+    require_draft(allocation.scenario)
     before = snapshot(allocation)
     _assign(allocation, data, ALLOCATION_FIELDS)
     _check_dates(allocation.first, allocation.last)
@@ -172,7 +172,7 @@ def delete_allocation(*, actor: User, allocation: Allocation, version: int | Non
     allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
     allocation.check_version(version)
     _editable(allocation)
-    _draft(allocation.scenario)
+    require_draft(allocation.scenario)
     _may_allocate(actor, allocation.project, allocation.status, allocation.scenario)
     record(
         actor=actor,

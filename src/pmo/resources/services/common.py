@@ -50,7 +50,9 @@ def _check_dates(first: dt.date | None, last: dt.date | None, field: str = "last
         raise FieldError(field, _("the end date is before the start date"))
 
 
-def _draft(scenario: Scenario | None) -> None:
+def require_draft(scenario: Scenario | None) -> None:
+    """Refuse (409) to change a scenario that is no longer a draft (committed or discarded);
+    ``None`` is the current plan, which always changes."""
     if scenario is not None and scenario.state != ScenarioState.DRAFT:
         raise ConflictError(
             _("scenario %(name)s is %(state)s; it cannot change")

@@ -19,7 +19,7 @@ from pmo.core.sentences import quoted
 from pmo.portfolio.currencies import check_currency, normalize
 from pmo.resources.access import require_manage
 from pmo.resources.models import CalendarDay, CapacityChange, Resource, Scenario, WorkingCalendar
-from pmo.resources.services.common import _assign, _check_dates, _clean, _draft
+from pmo.resources.services.common import _assign, _check_dates, _clean, require_draft
 
 __all__ = [
     "OFF_WORDS",
@@ -171,7 +171,7 @@ def add_capacity_change(
     """Set a resource's capacity for a window (leave, part time, a pool growing)."""
     if actor is not None:
         require_manage(actor)
-    _draft(scenario)
+    require_draft(scenario)
     _check_dates(first, last)
     change = CapacityChange(
         resource=resource, scenario=scenario, first=first, last=last, fte=fte, reason=reason
@@ -201,7 +201,7 @@ def add_capacity_change(
 def delete_capacity_change(*, actor: User, change: CapacityChange) -> None:
     """Remove a capacity change (the standing capacity applies again)."""
     require_manage(actor)
-    _draft(change.scenario)
+    require_draft(change.scenario)
     record(
         actor=actor,
         action=AuditAction.DELETE,

@@ -28,7 +28,7 @@ from pmo.resources.models import (
     Scenario,
     ScenarioState,
 )
-from pmo.resources.services.common import _draft, _scope
+from pmo.resources.services.common import _scope, require_draft
 from pmo.resources.signals import scenario_committed
 
 __all__ = [
@@ -105,7 +105,7 @@ def shift_project(
     """Move a project's allocations in the scenario by ``days`` (on top of earlier shifts)."""
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
-    _draft(scenario)
+    require_draft(scenario)
     if days and (day := selectors.ended_on(project)) is not None:
         raise ConflictError(
             _("%(ended)s: its work is not moved in scenarios")
@@ -198,7 +198,7 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
     """
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
-    _draft(scenario)
+    require_draft(scenario)
     if version is not None and version != scenario.version:
         raise ConflictError(
             _("the scenario was changed (your version %(yours)s, current %(current)s)")
@@ -325,7 +325,7 @@ def discard_scenario(*, actor: User, scenario: Scenario) -> Scenario:
     """Close a draft scenario without changing the current plan (its rows are dropped)."""
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
-    _draft(scenario)
+    require_draft(scenario)
     scenario.allocations.all().delete()
     scenario.capacity_changes.all().delete()
     scenario.state = ScenarioState.DISCARDED
