@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from pmo.portfolio.models import ExchangeRate
-from tests.e2e.helpers import expect
+from tests.e2e.helpers import PHONE, expect
 
 pytestmark = pytest.mark.e2e
 
@@ -32,12 +32,14 @@ def test_the_pmo_sets_a_rate_from_the_more_menu(
     expect(page.locator("h1")).to_have_text("Exchange rates")
     expect(page.locator("[data-testid=rates-missing]")).to_contain_text("USD (US Dollar)")
 
-    # and types a rate of 0 first: refused at the field, nothing saved
+    # and types a rate of 0 first: the browser refuses it at the field (the input's min is
+    # the smallest rate, as the server's rule is "more than 0"), nothing is sent or saved
     page.select_option("select[name=currency]", label="USD — US Dollar")
     page.fill("input[name=rate]", "0")
     page.fill("input[name=valid_from]", "2026-01-01")
     page.click("[data-testid=save]")
-    expect(page.locator("#id_rate_error, .errorlist").first).to_be_visible()
+    assert page.eval_on_selector("input[name=rate]", "e => e.validity.rangeUnderflow") is True
+    expect(page.locator(".errorlist")).to_have_count(0)
     assert not ExchangeRate.objects.exists()
 
     # then 7 is saved, listed as valid today, and the warning is gone
@@ -81,3 +83,71 @@ def test_the_pmo_deletes_a_rate_after_confirming(sign_in: Callable[[str], Any]) 
         "applies: 7.1 CNY."
     )
     assert list(ExchangeRate.objects.values_list("valid_from", flat=True)) == [dt.date(2026, 1, 1)]
+
+
+def test_a_refused_rate_shows_its_error_under_the_rate_input(sign_in: Callable[[str], Any]) -> None:
+    # given the PMO on the rate page, with a browser that lets a rate of -2 through (the min
+    # removed: the server's refusal is what is shown)
+    page = sign_in("member")
+    page.goto("/exchange-rates/")
+    page.eval_on_selector("input[name=rate]", "e => e.removeAttribute('min')")
+    page.fill("input[name=rate]", "-2")
+    page.click("[data-testid=save]")
+
+    # then the error says "more than 0" and sits between the rate input and the next field's
+    # label, not above the Rate label under the currency select
+    error = page.locator("#id_rate_error")
+    expect(error).to_have_text("must be more than 0")
+    box = error.bounding_box()
+    rate = page.locator("input[name=rate]").bounding_box()
+    rate_label = page.locator("label[for=id_rate]").bounding_box()
+    next_label = page.locator("label[for=id_valid_from]").bounding_box()
+    assert rate_label["y"] < rate["y"] < box["y"] < next_label["y"]
+    assert not ExchangeRate.objects.exists()
+
+
+# Where each row's "valid today" mark and Delete button are, and whether anything scrolls
+# sideways.
+ROWS = """() => ({
+  rows: [...document.querySelectorAll('[data-testid=rates] tbody tr')].map(tr => {
+    const box = e => { if (!e) return null; const r = e.getBoundingClientRect();
+      return {left: r.left, right: r.right}; };
+    return {today: box(tr.querySelector('strong')), delete: box(tr.querySelector('button'))};
+  }),
+  width: document.documentElement.clientWidth,
+  sideways: document.documentElement.scrollWidth > document.documentElement.clientWidth
+    || [...document.querySelectorAll('main *')].some(e =>
+      e.scrollWidth > e.clientWidth + 1
+      && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX)),
+})"""
+
+
+def test_the_rates_fit_a_phone(sign_in: Callable[[str], Any]) -> None:
+    # given rates of two currencies, one valid today each, and the PMO on a 390 px phone
+    ExchangeRate.objects.create(currency="USD", rate=Decimal("7.1"), valid_from=dt.date(2026, 1, 1))
+    ExchangeRate.objects.create(currency="USD", rate=Decimal("7.3"), valid_from=dt.date(2026, 3, 1))
+    ExchangeRate.objects.create(
+        currency="EUR", rate=Decimal("7.85432109"), valid_from=dt.date(2026, 2, 1)
+    )
+    page = sign_in("member")
+    page.set_viewport_size(PHONE)
+    page.goto("/exchange-rates/")
+
+    # then every row's Delete button and the "valid today" marks are on the screen, with
+    # nothing to scroll sideways
+    seen = page.evaluate(ROWS)
+    assert not seen["sideways"]
+    assert len(seen["rows"]) == 3
+    assert sum(1 for row in seen["rows"] if row["today"]) == 2
+    for row in seen["rows"]:
+        assert row["delete"]["left"] >= 0
+        assert row["delete"]["right"] <= seen["width"]
+        if row["today"]:
+            assert row["today"]["left"] >= 0
+            assert row["today"]["right"] <= seen["width"]
+    # and each value still says what it is
+    expect(page.locator("[data-testid=rates] tbody tr").first).to_contain_text("EUR")
+    label = page.eval_on_selector(
+        "[data-testid=rates] td.from", "e => getComputedStyle(e, '::before').content"
+    )
+    assert label == '"Valid from "'

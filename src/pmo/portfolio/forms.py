@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import modelform_factory
 from django.utils.translation import gettext
@@ -288,14 +290,27 @@ def rebase_on_saved(form: forms.BaseForm, current: models.Model) -> Rebased:
     return rebased
 
 
+def _more_than_zero(value: Decimal) -> None:
+    if value <= 0:
+        raise ValidationError(_("must be more than 0"), code="min_value")
+
+
 class ExchangeRateForm(forms.Form):
     """A rate the PMO sets: a currency (ISO 4217, from a select of the codes in use and the
     common ones, named in the reader's language), how many units of the base currency one unit
     buys, and the day it applies from (the service checks them as it does for the API)."""
 
     currency = forms.ChoiceField(label=_("Currency"))
+    # One rule from the browser to the service: more than 0. The smallest rate the eight
+    # decimal places hold is the input's min (a browser then refuses 0 as the server does),
+    # and the server says "more than 0", the service's words, for 0 and below alike.
     rate = forms.DecimalField(
-        label=_("Rate"), min_value=0, max_digits=18, decimal_places=8, localize=False
+        label=_("Rate"),
+        max_digits=18,
+        decimal_places=8,
+        localize=False,
+        validators=[_more_than_zero],
+        widget=forms.NumberInput(attrs={"min": "0.00000001"}),
     )
     valid_from = DateField(label=_("Valid from"))
 
