@@ -39,3 +39,33 @@ def test_onepage_shows_every_strategic_project_and_links_to_it(
     assert download.value.suggested_filename.endswith(".pdf")
     page.click(".op-cell[data-code=OP1]")
     page.wait_for_url("**/projects/OP1/")
+
+
+# For each header figure: the gap between its label and what follows it, in CSS pixels.
+LABEL_GAPS = """() => Array.from(document.querySelectorAll('.op-fig > .op-k')).map(k => {
+  const next = k.nextElementSibling;
+  return {
+    label: k.textContent,
+    gap: next.getBoundingClientRect().left - k.getBoundingClientRect().right,
+  };
+})"""
+
+
+def test_onepage_header_labels_stand_apart_from_their_values(
+    sign_in: Any, make_project: Any, users: dict[str, Any]
+) -> None:
+    for n in range(3):
+        project = make_project(code=f"OP{n}", strategic=True, phase="execution")
+        report(project, users["pm"], overall=1 + n % 3, days_ago=9)
+    page = sign_in("exec")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto("/reports/onepage/")
+    expect(page.locator(".op-cell")).to_have_count(3)
+    gaps = page.evaluate(LABEL_GAPS)
+    # Projects, the three RAG counts, the gates, reports, decisions, by phase (and budget)
+    assert len(gaps) >= 9
+    # "Projects 60", "Red 19", "By phase Idea 2": a gap of at least a third of a space each
+    assert [g["label"] for g in gaps if g["gap"] < 4] == []
+    # the same stylesheet prints: the gap stays on paper
+    page.emulate_media(media="print")
+    assert [g["label"] for g in page.evaluate(LABEL_GAPS) if g["gap"] < 4] == []
