@@ -140,6 +140,12 @@ _MESSAGES: dict[str, Any] = {
     "float_type": gettext_lazy("must be a number"),
     "decimal_parsing": gettext_lazy("must be a number"),
     "decimal_type": gettext_lazy("must be a number"),
+    "decimal_max_places": gettext_lazy("may have at most %(decimal_places)s decimal places"),
+    "decimal_max_digits": gettext_lazy("may have at most %(max_digits)s digits"),
+    "decimal_whole_digits": gettext_lazy(
+        "may have at most %(whole_digits)s digits before the decimal point"
+    ),
+    "finite_number": gettext_lazy("must be a finite number (not NaN or infinity)"),
     "bool_parsing": gettext_lazy("must be true or false"),
     "bool_type": gettext_lazy("must be true or false"),
     "string_type": gettext_lazy("must be text"),
