@@ -36,8 +36,15 @@ def _json_bodies(schema: dict[str, Any]) -> list[tuple[str, str]]:
         for method, operation in operations.items():
             content = operation.get("requestBody", {}).get("content", {})
             if "application/json" in content:
-                ref = content["application/json"]["schema"]["$ref"]
-                bodies.append((f"{method.upper()} {path}", ref.rsplit("/", 1)[-1]))
+                body = content["application/json"]["schema"]
+                # an optional body (submit, withdraw) is "anyOf": [its schema, null]
+                refs = (
+                    [body["$ref"]]
+                    if "$ref" in body
+                    else [member["$ref"] for member in body["anyOf"] if "$ref" in member]
+                )
+                assert len(refs) == 1, (method, path, body)
+                bodies.append((f"{method.upper()} {path}", refs[0].rsplit("/", 1)[-1]))
     return bodies
 
 

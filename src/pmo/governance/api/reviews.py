@@ -50,6 +50,13 @@ class VersionIn(Body):
     version: Version | None = None
 
 
+def _version(payload: VersionIn | None) -> int | None:
+    """The version of an optional body: a submit, withdraw or close sent without a body
+    checks no version, as with ``{}``; the review's or condition's existence (404) and the
+    caller's rights (403) are then checked before anything about a body."""
+    return payload.version if payload is not None else None
+
+
 class ConditionIn(Body):
     text: str = Field(..., min_length=1, max_length=300)
     owner_id: Id
@@ -351,13 +358,19 @@ def download_deliverable_file(  # type: ignore[no-untyped-def]
         "mandatory deliverable with a link or a file; `errors` then names each missing row "
         "(`checks.<n>.met`, `deliverables.<n>.url`, n as this review lists them). A later "
         "change of the checklist (PATCH of checks or deliverables, a file) takes the review "
-        "back to preparing; the review date and notes do not."
+        "back to preparing; the review date and notes do not. The body is optional (no "
+        "version: none is checked): an unknown review is a 404 and a caller who may not "
+        "submit gets a 403 whether or not a body is sent."
     ),
     operation_id="pmo_governance_api_submit_review",
 )
-def submit_review(request: HttpRequest, code: str, review_id: int, payload: VersionIn):  # type: ignore[no-untyped-def]
+def submit_review(  # type: ignore[no-untyped-def]
+    request: HttpRequest, code: str, review_id: int, payload: VersionIn | None = None
+):
     submission.submit_review(
-        actor=user_of(request), review=_review(request, code, review_id), version=payload.version
+        actor=user_of(request),
+        review=_review(request, code, review_id),
+        version=_version(payload),
     )
     return _review(request, code, review_id)
 
@@ -390,9 +403,13 @@ def decide_review(request: HttpRequest, code: str, review_id: int, payload: Gate
     summary="Withdraw an open review",
     operation_id="pmo_governance_api_withdraw_review",
 )
-def withdraw_review(request: HttpRequest, code: str, review_id: int, payload: VersionIn):  # type: ignore[no-untyped-def]
+def withdraw_review(  # type: ignore[no-untyped-def]
+    request: HttpRequest, code: str, review_id: int, payload: VersionIn | None = None
+):
     services.withdraw_review(
-        actor=user_of(request), review=_review(request, code, review_id), version=payload.version
+        actor=user_of(request),
+        review=_review(request, code, review_id),
+        version=_version(payload),
     )
     return _review(request, code, review_id)
 
@@ -413,7 +430,9 @@ def list_conditions(request: HttpRequest, code: str):  # type: ignore[no-untyped
     summary="Close a condition",
     operation_id="pmo_governance_api_close_condition",
 )
-def close_condition(request: HttpRequest, code: str, condition_id: int, payload: VersionIn):  # type: ignore[no-untyped-def]
+def close_condition(  # type: ignore[no-untyped-def]
+    request: HttpRequest, code: str, condition_id: int, payload: VersionIn | None = None
+):
     condition = GateCondition.objects.filter(
         project=visible_project(request, code), pk=condition_id
     ).first()
@@ -423,5 +442,5 @@ def close_condition(request: HttpRequest, code: str, condition_id: int, payload:
             % {"project": code, "condition": condition_id}
         )
     return services.close_condition(
-        actor=user_of(request), condition=condition, version=payload.version
+        actor=user_of(request), condition=condition, version=_version(payload)
     )
