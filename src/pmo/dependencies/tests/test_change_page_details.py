@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from pmo.dependencies import changes
@@ -95,8 +95,9 @@ def test_the_steering_threshold_names_the_request_s_currency(
     ExchangeRate.objects.create(currency="GBP", rate="9.1", valid_from=dt.date(2020, 1, 1))
     page = client.get(f"/change-requests/{cr.pk}/").content.decode()
     assert "There is no exchange rate" not in page
-    assert "The cost is 3,458,000.00\u00a0CNY at the rate valid on " in page
-    assert "(1 GBP = 9.1 CNY)" in page
+    # (at the rate of the day its steering need was decided: raised today, so today's)
+    day = timezone.localdate().isoformat()
+    assert f"Decided on {day} at 1 GBP = 9.1 CNY: the cost is 3,458,000.00\u00a0CNY." in page
 
 
 def _project_box(page: str) -> str:
