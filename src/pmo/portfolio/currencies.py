@@ -8,8 +8,10 @@ The one-page report reads at the end of its week, a change request's threshold a
 cost is compared (when it is raised or changed).
 
 Projects and resources store a three-letter code. A new or changed code must be one
-:func:`babel.numbers.list_currencies` knows (:func:`check_currency`); a code stored before
-that check ("RMB", "XXY") stays readable and is kept as long as nobody changes it (ADR 0016).
+:func:`babel.numbers.list_currencies` knows and the money of a country or area, not one of
+ISO 4217's codes for metals, bond market units, funds, testing or "no currency"
+(:data:`NOT_MONEY`; :func:`check_currency`); a code stored before that check ("RMB", "XXY",
+"XAU") stays readable and is kept as long as nobody changes it (ADR 0016).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pmo.portfolio.models import ExchangeRate, Project
 
 __all__ = [
     "COMMON_CURRENCIES",
+    "NOT_MONEY",
     "BaseTotal",
     "base_currency",
     "check_currency",
@@ -47,6 +50,23 @@ __all__ = [
 
 #: Offered in every currency select, after the base currency and the codes in use.
 COMMON_CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP", "SGD", "KRW", "AUD", "CHF")
+
+
+#: ISO 4217 codes (babel knows them) that are not the money of a country or area, refused
+#: for projects, resources and rates: precious metals (XAU gold, XAG silver, XPT platinum,
+#: XPD palladium), the bond markets' European units (XBA, XBB, XBC, XBD) and the old ECU
+#: (XEU), units of account and funds (XUA ADB unit, XSU sucre, XAD Arab accounting dinar, XRE
+#: RINET funds, XFO and XFU French gold and UIC francs, XDR the IMF's Special Drawing Rights),
+#: the testing code XTS and XXX, "no currency". The X codes of real money stay: XAF, XOF
+#: (CFA francs), XCD (East Caribbean dollar), XCG (Caribbean guilder), XPF (CFP franc).
+NOT_MONEY = frozenset(
+    {
+        *("XAU", "XAG", "XPT", "XPD"),
+        *("XBA", "XBB", "XBC", "XBD", "XEU"),
+        *("XUA", "XSU", "XAD", "XRE", "XFO", "XFU", "XDR"),
+        *("XTS", "XXX"),
+    }
+)
 
 
 def base_currency() -> str:
@@ -65,13 +85,24 @@ def normalize(code: object) -> str:
 
 
 def is_currency(code: str) -> bool:
-    """Whether ``code`` is an ISO 4217 code (current or historical) babel knows."""
-    return code in _iso_codes()
+    """Whether ``code`` is an ISO 4217 code (current or historical) babel knows that is the
+    money of a country or area (not one of :data:`NOT_MONEY`)."""
+    return code in _iso_codes() and code not in NOT_MONEY
 
 
 def check_currency(code: object, field: str = "currency") -> str:
-    """``code`` normalized; a :class:`FieldError` naming ``field`` unless it is ISO 4217."""
+    """``code`` normalized; a :class:`FieldError` naming ``field`` unless it is ISO 4217 and
+    money (:func:`is_currency`)."""
     value = normalize(code)
+    if value in NOT_MONEY:
+        raise FieldError(
+            field,
+            _(
+                "%(code)s (%(name)s) is an ISO 4217 code but not money: give the currency of "
+                "a country or area (such as CNY, USD or EUR)"
+            )
+            % {"code": quoted(value), "name": currency_name(value)},
+        )
     if not is_currency(value):
         raise FieldError(
             field,
@@ -87,9 +118,10 @@ def _locale(language: str | None) -> str:
 
 
 def currency_name(code: str, language: str | None = None) -> str:
-    """The currency's name in ``language`` (default: the active one); the code itself when
-    babel does not know it (a code stored before codes were checked)."""
-    if not is_currency(code):
+    """The currency's name in ``language`` (default: the active one), also for a code of
+    :data:`NOT_MONEY` ("Gold"); the code itself when babel does not know it (a code stored
+    before codes were checked)."""
+    if code not in _iso_codes():
         return code
     try:
         return str(get_currency_name(code, locale=_locale(language)))
