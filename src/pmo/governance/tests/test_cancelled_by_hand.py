@@ -127,7 +127,9 @@ def test_a_review_withdrawn_by_the_end_of_its_project_says_why(
         client.force_login(users["pm"])
         page = client.get(f"/projects/{code}/gate-reviews/{review.pk}/").content.decode()
         today = timezone.localdate()
-        assert f"Withdrawn when the project was {said} on {today:%Y-%m-%d}." in page
+        # (the date kept on one line: gatereview_detail.html)
+        day = f'<span class="nowrap">{today:%Y-%m-%d}</span>'
+        assert f"Withdrawn when the project was {said} on {day}." in page
     # a review the manager withdrew while the project ran says nothing of the kind
     running = governed(code="HW3")
     own = services.request_review(actor=users["pm"], project=running)
