@@ -29,7 +29,7 @@ def test_the_pmo_reads_weeks_days_and_review_dates(sign_in, users, make_project)
     row = page.locator('tr[data-code="CAL2"][data-gate="G1"]')
     assert row.get_attribute("data-state") == "scheduled"
     assert row.locator("[data-testid=review-date]").inner_text() == review_day.isoformat()
-    assert "Review scheduled" in row.inner_text()
+    assert "Review requested" in row.inner_text()  # as the steering agenda says it
     waiting = page.locator('tr[data-code="CAL1"][data-gate="G1"]')
     assert "No review requested" in waiting.inner_text()
     year, number, weekday = review_day.isocalendar()
