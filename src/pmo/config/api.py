@@ -6,7 +6,7 @@ import logging
 import re
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, RawPostDataException
 from django.utils.translation import gettext, gettext_lazy, pgettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -221,18 +221,31 @@ def _domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.payload(), status=exc.status_code)
 
 
+def _not_json(request: HttpRequest) -> HttpResponse:
+    """The 422 naming ``body`` for a body that is no JSON."""
+    message = str(NOT_JSON)
+    return api.create_response(
+        request,
+        {"detail": f"body: {message}", "errors": [{"field": "body", "message": message}]},
+        status=422,
+    )
+
+
 @api.exception_handler(HttpError)
 def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         # django-ninja's own answer to a body that is no JSON at all (cut off, not UTF-8,
         # form-encoded): the same 422 naming ``body`` as JSON that does not parse
-        message = str(NOT_JSON)
-        return api.create_response(
-            request,
-            {"detail": f"body: {message}", "errors": [{"field": "body", "message": message}]},
-            status=422,
-        )
+        return _not_json(request)
     return api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)
+
+
+@api.exception_handler(RawPostDataException)
+def _form_data(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    # A multipart form sent to an operation that reads JSON: the NUL check
+    # (``RejectNulMiddleware``) has already read the form's fields from the stream, so the raw
+    # body is gone; it was no JSON anyway.
+    return _not_json(request)
 
 
 @api.exception_handler(Http404)

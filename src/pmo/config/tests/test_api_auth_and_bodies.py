@@ -64,6 +64,25 @@ def test_a_body_that_is_not_json_is_a_422_naming_the_body(
 
 
 @pytest.mark.django_db
+def test_a_multipart_form_sent_to_a_json_operation_is_a_422_naming_the_body(
+    client: Any, users: Any
+) -> None:
+    # given a client that posts a form (the test client's default, multipart) where JSON belongs
+    token = create_token(username=users["admin"].username)
+    # when it creates an org unit that way
+    answer = client.post(
+        "/api/v1/org-units",
+        {"code": "x", "name": "y"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    # then it is told the body is not JSON (it was a 500: the raw body was already read)
+    assert answer.status_code == 422
+    assert answer.json()["errors"] == [
+        {"field": "body", "message": "the request body is not valid JSON"}
+    ]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("language", "expected"),
     [

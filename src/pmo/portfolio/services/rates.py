@@ -15,7 +15,7 @@ from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import FieldError, NotFoundError, PermissionDeniedError
-from pmo.portfolio.currencies import base_currency, check_currency
+from pmo.portfolio.currencies import base_currency, check_currency, normalize
 from pmo.portfolio.rates import MAX_RATE, ExchangeRate
 
 __all__ = [
@@ -127,15 +127,17 @@ def delete_exchange_rate(
     applies again until its next one, or, without an earlier rate, there is none: amounts read
     for those days are converted with that rate or count as having no rate (ADR 0016).
     Returns the rate that applies on ``valid_from`` now, or ``None``. A code that is not ISO
-    4217 is a 422 naming ``currency`` (as when setting a rate); no such rate, a 404."""
+    4217 is a 422 naming ``currency`` (as when setting a rate) unless such a rate is stored
+    (one kept from before a check, such as XAU, can still go); no such rate, a 404."""
     require_keeping_rates(actor)
-    code = check_currency(currency)
+    code = normalize(currency)
     doomed = (
         ExchangeRate.objects.select_for_update()
         .filter(currency=code, valid_from=valid_from)
         .first()
     )
     if doomed is None:
+        check_currency(currency)
         raise NotFoundError(
             _("there is no %(code)s rate from %(day)s")
             % {"code": code, "day": valid_from.isoformat()}

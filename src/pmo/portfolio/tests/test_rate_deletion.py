@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import translation
 
 from pmo.audit.models import AuditEvent
-from pmo.core.errors import ConflictError, NotFoundError, PermissionDeniedError
+from pmo.core.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
 from pmo.portfolio.currencies import rates_on
 from pmo.portfolio.models import ExchangeRate
 from pmo.portfolio.services.rates import RATES_SCOPE, delete_exchange_rate, set_exchange_rate
@@ -67,6 +67,18 @@ def test_deleting_the_only_rate_leaves_no_rate(users: Any) -> None:
     _rates(users)
     assert delete_exchange_rate(actor=users["admin"], currency="EUR", valid_from=JUN) is None
     assert "EUR" not in rates_on(["EUR"], dt.date(2026, 7, 1))
+
+
+def test_a_stored_rate_of_a_code_that_is_not_money_can_still_be_deleted(users: Any) -> None:
+    # given a gold rate kept from before codes that are not money were refused
+    ExchangeRate.objects.create(currency="XAU", rate=Decimal("4000"), valid_from=JAN)
+    # when the PMO deletes it, it goes (setting one is refused, deleting one is not)
+    assert delete_exchange_rate(actor=users["member"], currency="xau", valid_from=JAN) is None
+    assert _left() == []
+    # and a code that is neither stored nor money is still named as such
+    with pytest.raises(FieldError) as refused:
+        delete_exchange_rate(actor=users["member"], currency="XAU", valid_from=JAN)
+    assert refused.value.field == "currency"
 
 
 def test_an_unknown_rate_a_stale_version_or_another_role_changes_nothing(users: Any) -> None:
