@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, Date, DateTime, Pages, PlanTime, Version
+from pmo.core.api import Body, Date, DateTime, Pages, PlanTime, Version, refuse_body
 from pmo.core.errors import NotFoundError
 from pmo.portfolio.access import get_visible_project
 from pmo.resources.selectors import get_scenario
@@ -328,6 +328,7 @@ def put_link(request: HttpRequest, code: str, payload: LinkIn):  # type: ignore[
     summary="Remove a link and reschedule",
 )
 def delete_link(request: HttpRequest, code: str, pred_uid: int, succ_uid: int):  # type: ignore[no-untyped-def]
+    refuse_body(request)
     plan = _plan(request, code)
     moved = services.update_link(
         actor=user_of(request), plan=plan, pred_uid=pred_uid, succ_uid=succ_uid, data=None

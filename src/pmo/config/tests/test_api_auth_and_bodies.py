@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -124,3 +125,40 @@ def test_validation_errors_read_in_the_request_language(
     assert ("Bearer" in unsigned.json()["detail"]) and (
         ("需要登录" in unsigned.json()["detail"]) == (language == "zh-hans")
     )
+
+
+def _delete_paths() -> list[str]:
+    """Every delete operation of the API, its path parameters filled with ids no row has (or
+    USD, a day), with ``?version=1`` (some require it, the others ignore it)."""
+    from pmo.config.api import api
+
+    fills = {"currency": "USD", "valid_from": "2026-01-01", "code": "P1"}
+    paths = []
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        if "delete" in operations:
+            filled = re.sub(r"\{(\w+)\}", lambda m: fills.get(m[1], "999999"), path)
+            paths.append(f"{filled}?version=1")
+    return paths
+
+
+@pytest.mark.django_db
+def test_every_delete_refuses_a_body_naming_it(users: Any) -> None:
+    # given the PMO admin's token and every delete of the API (a version sent in a body would
+    # be ignored, and the client would believe it was checked)
+    token = create_token(username=users["admin"].username)
+    paths = _delete_paths()
+    assert len(paths) >= 7
+    for path in paths:
+        # when a delete comes with a body
+        answer = Client().delete(
+            path,
+            '{"version": 9}',
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        # then it is a 422 naming body, whatever the row (none exists here)
+        assert answer.status_code == 422, (path, answer.content)
+        assert [e["field"] for e in answer.json()["errors"]] == ["body"], path
+        # and without a body the same request goes on to look for the row
+        bare = Client().delete(path, headers={"Authorization": f"Bearer {token}"})
+        assert bare.status_code in (404, 403), (path, bare.content)

@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, Date, Id, Pages, Version, VersionParam
+from pmo.core.api import Body, Date, Id, Pages, Version, VersionParam, refuse_body
 from pmo.dependencies import selectors, services
 from pmo.dependencies.models import Dependency
 
@@ -208,6 +208,7 @@ def patch_dependency(request: HttpRequest, dep_id: int, payload: DependencyPatch
 def delete_dependency(request: HttpRequest, dep_id: int, version: VersionParam) -> Any:
     """Remove a dependency (the PM of either project or the PMO); send the version you read
     (409 when it changed). The other side's PM is notified; the audit keeps the row."""
+    refuse_body(request)
     user = user_of(request)
     services.delete_dependency(
         actor=user, dep=selectors.get_dependency(user, dep_id), version=version

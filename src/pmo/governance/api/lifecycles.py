@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, Date, Id, Pages
+from pmo.core.api import Body, Date, Id, Pages, refuse_body
 from pmo.core.errors import NotFoundError, charged_to
 from pmo.governance import selectors, services
 from pmo.governance.api.common import visible_project
@@ -292,6 +292,7 @@ def get_template(request: HttpRequest, template_id: int):  # type: ignore[no-unt
     operation_id="pmo_governance_api_delete_template",
 )
 def delete_template(request: HttpRequest, template_id: int):  # type: ignore[no-untyped-def]
+    refuse_body(request)
     services.delete_template(actor=user_of(request), template=_template(template_id))
     return Status(204, None)
 

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, Converted, Date, Id, Pages, Version, VersionParam
+from pmo.core.api import Body, Converted, Date, Id, Pages, Version, VersionParam, refuse_body
 from pmo.core.errors import NotFoundError, PermissionDeniedError, charged_to
 from pmo.governance import selectors, steering, steering_edit
 from pmo.governance.api.common import visible_project
@@ -395,6 +395,7 @@ def remove_agenda_line(  # type: ignore[no-untyped-def]
 ):
     """A line drawn from the portfolio comes back when the agenda is regenerated; one added
     by hand does not. Returns the meeting, renumbered."""
+    refuse_body(request)
     return steering_edit.remove_agenda_line(
         actor=user_of(request),
         meeting=_meeting(request, meeting_id),

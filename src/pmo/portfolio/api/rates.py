@@ -5,16 +5,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
-from django.http.request import RawPostDataException
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, Date, Pages, Version, VersionParam
-from pmo.core.errors import FieldError
+from pmo.core.api import Body, Date, Pages, Version, VersionParam, refuse_body
 from pmo.portfolio.currencies import base_currency, currency_name, normalize
 from pmo.portfolio.rates import MAX_RATE, ExchangeRate
 from pmo.portfolio.services.rates import (
@@ -66,14 +62,6 @@ class ExchangeRateIn(ExchangeRateSet):
 
 class RateFilters(Schema):
     currency: str = Field("", max_length=10)
-
-
-def _has_body(request: HttpRequest) -> bool:
-    """Whether the request came with a body (blank space is none)."""
-    try:
-        return bool(request.body.strip())
-    except (RawPostDataException, RequestDataTooBig):  # read already as a form, or too big
-        return True
 
 
 def _set(request: HttpRequest, currency: str, payload: ExchangeRateSet) -> Any:
@@ -137,8 +125,7 @@ def delete_rate(
     a 422 naming ``body``: like every delete of the API this one reads the version from
     ``?version=`` only, and a version sent in a body must not look as if it was checked."""
     require_keeping_rates(user_of(request))
-    if _has_body(request):
-        raise FieldError("body", _("a delete takes no body; give the version as ?version="))
+    refuse_body(request)
     delete_exchange_rate(
         actor=user_of(request), currency=currency, valid_from=valid_from, version=version
     )

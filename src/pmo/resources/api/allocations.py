@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, Date, Id, Pages, Version, VersionParam
+from pmo.core.api import Body, Date, Id, Pages, Version, VersionParam, refuse_body
 from pmo.core.errors import FieldError, NotFoundError
 from pmo.portfolio.access import get_visible_project
 from pmo.resources import calendars, costs, selectors, services
@@ -175,6 +175,7 @@ def patch_allocation(request: HttpRequest, pk: int, payload: AllocationPatch) ->
     operation_id="pmo_resources_api_delete_allocation",
 )
 def delete_allocation(request: HttpRequest, pk: int, version: VersionParam) -> Status:
+    refuse_body(request)
     user = user_of(request)
     services.delete_allocation(actor=user, allocation=_allocation(user, pk), version=version)
     return Status(204, None)

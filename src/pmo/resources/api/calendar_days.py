@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body
+from pmo.core.api import Body, refuse_body
 from pmo.core.errors import NotFoundError
 from pmo.resources import services
 from pmo.resources.access import require_view
@@ -68,6 +68,7 @@ def post_calendar_days(request: HttpRequest, payload: CalendarDaysIn) -> Status:
     operation_id="pmo_resources_api_delete_calendar_day",
 )
 def delete_calendar_day(request: HttpRequest, pk: int) -> Status:
+    refuse_body(request)
     entry = CalendarDay.objects.filter(pk=pk).first()
     if entry is None:
         raise NotFoundError(_("no calendar day %(day)s") % {"day": pk})
