@@ -159,3 +159,50 @@ def test_a_failed_write_keeps_the_old_file_and_names_the_users_path(
     assert failed.value.filename == str(out)
     assert out.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
+
+
+def test_write_atomically_writes_through_a_link_to_its_target(tmp_path: Path) -> None:
+    target = tmp_path / "real.xml"
+    target.write_bytes(b"old")
+    link = tmp_path / "link.xml"
+    link.symlink_to(target)
+    write_atomically(link, b"new")
+    assert link.is_symlink()
+    assert target.read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.xml", "real.xml"]
+
+
+def test_write_atomically_keeps_the_permission_bits(tmp_path: Path) -> None:
+    out = tmp_path / "secret.xml"
+    out.write_bytes(b"old")
+    out.chmod(0o600)
+    write_atomically(out, b"new")
+    assert (out.read_bytes(), out.stat().st_mode & 0o777) == (b"new", 0o600)
+
+
+def test_write_atomically_refuses_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.xml"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError) as failed:
+        write_atomically(fifo, b"new")
+    assert (failed.value.filename, failed.value.strerror) == (
+        str(fifo),
+        "it is a named pipe (FIFO), not a regular file",
+    )
+    assert fifo.is_fifo()
+
+
+def test_check_output_path_names_what_is_not_a_file(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.xml"
+    os.mkfifo(fifo)
+    assert check_output_path(str(fifo), example="plan.xml") == (
+        f"--out {fifo} is a named pipe (FIFO), not a regular file: give a file name, e.g. plan.xml"
+    )
+    assert check_output_path("/dev/full", example="plan.xml") == (
+        "--out /dev/full is a device, not a regular file: give a file name, e.g. plan.xml"
+    )
+    link = tmp_path / "link.xml"
+    link.symlink_to(tmp_path / "missing" / "x.xml")
+    assert check_output_path(str(link)) == (
+        f"--out {link}: the folder {tmp_path}/missing does not exist"
+    )

@@ -22,9 +22,15 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="file to write (.xml or .xlsx)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        example = "plan.xml" if options["format"] == "msproject" else "plan.xlsx"
-        if problem := check_output_path(options["out"], example=example):
+        suffix = ".xml" if options["format"] == "msproject" else ".xlsx"
+        if problem := check_output_path(options["out"], example=f"plan{suffix}"):
             raise CommandError(problem)
+        given = Path(options["out"]).suffix
+        if given.lower() != suffix:  # like report onepage: the extension says what the file is
+            what = f"the extension {given}" if given else "no extension"
+            raise CommandError(
+                f"--out {options['out']}: {what} for {options['format']}; use {suffix}"
+            )
         plan = _plan_of(options["code"])
         if options["format"] == "msproject":
             content = services.export_msproject(plan)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,9 @@ from django.utils.translation import pgettext
 
 from pmo.core.errors import DomainError
 from pmo.interop import services, xlsx
+from pmo.portfolio.models import Project
+
+_CODE = re.compile(r"[A-Za-z0-9_.-]{1,40}")
 
 
 class Command(BaseCommand):
@@ -37,6 +41,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{path}: {exc.strerror or exc}") from None
         code = options["project"] or path.stem.upper().replace(" ", "-")[:40]
+        _check_new_code(code, given=options["project"] is not None, path=path)
         try:
             if options["format"] == "msproject":
                 plan = services.import_msproject(actor=None, content=content, code=code)
@@ -52,4 +57,30 @@ class Command(BaseCommand):
         self.stdout.write(
             f"imported {plan.tasks.count()} tasks into project {plan.project.code} "
             f"(finish {finish})"
+        )
+
+
+def _check_new_code(code: str, *, given: bool, path: Path) -> None:
+    """Refuse, before reading the file, a new project code that could not or should not be made.
+
+    An existing project is imported into whatever its code; a new one needs a code of Latin
+    letters, digits, ``.``, ``_`` or ``-`` and must not differ from an existing code by case
+    only (``p0001`` beside ``P0001``), which export and report would then tell apart.
+    """
+    if Project.objects.filter(code=code).exists():
+        return
+    if not _CODE.fullmatch(code):
+        if given:
+            raise CommandError(
+                f"--project {code}: a new project code has 1-40 Latin letters A-Z, digits, . _ or -"
+            )
+        raise CommandError(
+            f"{path.name}: the file name gives no valid project code ({code!r}); "
+            "give one with --project CODE (Latin letters A-Z, digits, . _ or -)"
+        )
+    near = Project.objects.filter(code__iexact=code).values_list("code", flat=True).first()
+    if near:
+        raise CommandError(
+            f"no project {code!r}; did you mean {near}? (codes are case-sensitive); "
+            "nothing was imported"
         )
