@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "django_htmx",
     "ninja",  # serves the API docs' Swagger UI from its own static files (not a CDN)
     "django_tasks",
@@ -183,6 +184,11 @@ TEMPLATES = [
         },
     },
 ]
+
+
+# Forms render through the project's template engine, so src/pmo/templates/django/forms/
+# overrides Django's form templates (a field's errors after its input, not above its label).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 
 DATABASE_ENGINES = ("django.db.backends.sqlite3", "django.db.backends.postgresql")
