@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from pmo.accounts.models import Person, User
+from pmo.accounts.models import Person, Role, User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, snapshot
 from pmo.core.dates import date_out_of_range
@@ -52,6 +52,7 @@ __all__ = [
     "find_project",
     "follow_cancelled_project",
     "mark_notifications_read",
+    "may_register_dependency",
     "notify",
     "person_of",
     "refresh_dependency_status",
@@ -240,9 +241,28 @@ def _may_edit(user: User, dep: Dependency) -> bool:
     )
 
 
+def may_register_dependency(user: User) -> bool:
+    """Whether ``user`` may register any dependency at all: the PMO, or a project manager
+    who manages at least one project (one side of a link must be theirs). Executives and
+    viewers may not, so the register does not offer them its form."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_pmo:
+        return True
+    return user.role == Role.PROJECT_MANAGER and Project.objects.filter(manager__user=user).exists()
+
+
 @transaction.atomic
 def create_dependency(*, actor: User, data: dict[str, Any]) -> Dependency:
-    """Register a dependency; the PM of either side (or the PMO) may do so."""
+    """Register a dependency; the PM of either side (or the PMO) may do so. Someone who may
+    register none (:func:`may_register_dependency`) is refused (403) before the body is
+    read, so an executive never learns of a typing error in a form they may not send."""
+    if not may_register_dependency(actor):
+        raise PermissionDeniedError(
+            gettext(
+                "only the PMO or the manager of one of the two projects may register a dependency"
+            )
+        )
     supplier, s_milestone, s_task, s_gate = _endpoint(actor, "supplier", data)
     consumer, c_milestone, c_task, c_gate = _endpoint(actor, "consumer", data)
     if not (can_edit_project(actor, supplier) or can_edit_project(actor, consumer)):

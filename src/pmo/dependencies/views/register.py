@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
 from pmo.core.dates import FIRST_DATE, LAST_DATE
-from pmo.core.errors import DomainError, FieldError, NotFoundError
+from pmo.core.errors import DomainError, FieldError, NotFoundError, PermissionDeniedError
 from pmo.core.http import posted_version
 from pmo.dependencies import selectors, services
 from pmo.dependencies.models import Criticality, DependencyStatus, DependencyType
@@ -137,6 +137,7 @@ def _dependency_page(
             "types": DependencyType.choices,
             "criticalities": Criticality.choices,
             "form": form,
+            "may_register": services.may_register_dependency(user),
             # the projects are picked by typing (a search, not a list of every project)
             "picked": _picked(user, form, field_errors or {}),
             "projects_lookup": running_projects_lookup(),
@@ -175,8 +176,15 @@ ENDPOINT_KINDS = {"m": "milestone", "g": "gate", "t": "task"}
 @login_required
 @require_POST
 def dependency_create(request: HttpRequest) -> HttpResponse:
-    """Register a dependency from the form; an error brings the form back as it was typed."""
+    """Register a dependency from the form; an error brings the form back as it was typed.
+    Someone who may register none (an executive, a viewer) is refused with a 403."""
     user = user_of(request)
+    if not services.may_register_dependency(user):
+        messages.error(
+            request,
+            _("only the PMO or the manager of one of the two projects may register a dependency"),
+        )
+        return _dependency_page(request, {}, status=403)
     form = {k: request.POST.get(k, "") for k in FORM_FIELDS}
     skipped = ("csrfmiddlewaretoken", "supplier_item", "consumer_item")
     data: dict[str, Any] = {
@@ -233,6 +241,9 @@ def dependency_create(request: HttpRequest) -> HttpResponse:
             return _dependency_page(request, form, status=422, field_errors=errors)
         messages.error(request, field_message(exc))
         return _dependency_page(request, form, status=422)
+    except PermissionDeniedError as exc:  # neither project is theirs
+        messages.error(request, field_message(exc))
+        return _dependency_page(request, form, status=403)
     except DomainError as exc:
         messages.error(request, field_message(exc))
         return _dependency_page(request, form, status=422)
