@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import Person
 from pmo.core.forms import DateField
-from pmo.portfolio.models import DIMENSION_LABELS, RAG_DIMENSIONS, Project, Rag
+from pmo.portfolio.models import DIMENSION_LABELS, RAG_DIMENSIONS, Project, Rag, StatusReport
 from pmo.portfolio.periods import period_of, previous_period
 from pmo.portfolio.raid import RAID_MODELS
 from pmo.portfolio.services import RAID_FIELDS
@@ -61,12 +61,36 @@ class StatusReportForm(forms.Form):
     percent_complete = forms.IntegerField(label=_("% complete"), min_value=0, max_value=100)
     forecast_finish = DateField(label=_("Forecast finish"), required=False)
 
-    def __init__(self, *args: Any, project: Project, today: dt.date, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        project: Project,
+        today: dt.date,
+        draft: bool = False,
+        report: StatusReport | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``draft``: the form saves a draft, which may be incomplete (no summary yet; the
+        % complete left as it was). ``report``: the draft being edited, whose period is
+        fixed."""
         kwargs.setdefault("label_suffix", "")  # labels stand above or beside their fields
         super().__init__(*args, **kwargs)
         period_field = self.fields["period"]
         assert isinstance(period_field, forms.ChoiceField)
-        period_field.choices = recent_periods(project, today)
+        if report is not None:
+            label = gettext("%(period)s (%(start)s – %(end)s)") % {
+                "period": report.period,
+                "start": f"{report.period_start:%m-%d}",
+                "end": f"{report.period_end:%m-%d}",
+            }
+            period_field.choices = [(report.period, label)]
+            period_field.initial = report.period
+            period_field.disabled = True
+        else:
+            period_field.choices = recent_periods(project, today)
+        if draft:
+            self.fields["summary"].required = False
+            self.fields["percent_complete"].required = False
         for name in DIMENSIONS:
             self.fields[name] = forms.TypedChoiceField(
                 label=DIMENSION_LABELS[name],

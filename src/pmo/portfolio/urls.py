@@ -23,6 +23,11 @@ urlpatterns = [
         name="statusreport_detail",
     ),
     path(
+        "projects/<str:code>/reports/<int:report_id>/edit/",
+        views.statusreport_edit,
+        name="statusreport_edit",
+    ),
+    path(
         "projects/<str:code>/reports/<int:report_id>/submit/",
         views.statusreport_submit,
         name="statusreport_submit",

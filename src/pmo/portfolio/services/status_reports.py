@@ -60,8 +60,12 @@ def _quoted(label: object) -> str:
     return pgettext("quoted name", "“%(name)s”") % {"name": label}
 
 
-def _check_report(report: StatusReport) -> None:
-    """Reasons are required for amber and red; % complete within 0..100."""
+def _check_report(report: StatusReport, *, draft: bool = False) -> None:
+    """Reasons are required for amber and red, and a summary; % complete within 0..100.
+
+    A ``draft`` may be incomplete (a red without its reason yet, no summary): only what
+    could not be stored is refused. Submitting checks it all.
+    """
     errors: list[dict[str, str]] = []
     for dimension in ("overall", *RAG_DIMENSIONS):
         rating = getattr(report, dimension)
@@ -69,6 +73,8 @@ def _check_report(report: StatusReport) -> None:
             errors.append(
                 {"field": dimension, "message": _("must be 1 (green), 2 (amber) or 3 (red)")}
             )
+        elif draft:
+            continue
         elif rating != Rag.GREEN and not getattr(report, f"{dimension}_reason").strip():
             errors.append(
                 {
@@ -77,7 +83,9 @@ def _check_report(report: StatusReport) -> None:
                     % {"dimension": _quoted(DIMENSION_LABELS[dimension])},
                 }
             )
-    if not (report.summary or "").strip():
+    if report.summary is None:  # a PATCH may send null: the column holds none
+        report.summary = ""
+    if not draft and not report.summary.strip():
         errors.append({"field": "summary", "message": _("a summary is required")})
     if report.percent_complete is None:  # a PATCH may send null: the column holds none
         errors.append(
@@ -174,7 +182,7 @@ def create_status_report(
         for field in REPORT_FIELDS:
             setattr(report, field, getattr(current, field))
     _set_report_data(report, data)
-    _check_report(report)
+    _check_report(report, draft=not submit)
     try:
         with transaction.atomic():
             report.save()
@@ -205,9 +213,16 @@ def create_status_report(
 
 @transaction.atomic
 def update_status_report(
-    *, actor: User, report: StatusReport, data: dict[str, Any], version: int | None
+    *,
+    actor: User,
+    report: StatusReport,
+    data: dict[str, Any],
+    version: int | None,
+    submit: bool = False,
 ) -> StatusReport:
-    """Edit a draft. Submitted reports are immutable: write a revision instead (409)."""
+    """Edit a draft, which may stay incomplete; with ``submit`` it must be complete and is
+    submitted too, in the same transaction. Submitted reports are immutable: write a
+    revision instead (409)."""
     report = _locked(StatusReport, report.pk)
     require_edit(actor, report.project)
     require_reporting(report.project)
@@ -222,7 +237,7 @@ def update_status_report(
     report.check_version(version)
     before = snapshot(report)
     _set_report_data(report, data)
-    _check_report(report)
+    _check_report(report, draft=not submit)
     report.version += 1
     report.save()
     record(
@@ -232,6 +247,8 @@ def update_status_report(
         scope=scope_of(report.project),
         changes=diff(before, snapshot(report)),
     )
+    if submit:
+        _submit(actor, _locked(Project, report.project_id), report)
     return report
 
 

@@ -233,19 +233,27 @@ def test_viewer_gets_404_for_other_org_units(api, users, make_project):
 def test_status_report_flow(api, users, make_project):
     make_project(code="SR1")
     api.as_user(users["pm"])
-    draft = api.post(
-        "/api/v1/projects/SR1/status-reports", {**REPORT, "submit": False, "overall": "amber"}
-    )
-    assert draft.status_code == 422
-    assert draft.json()["errors"] == [
+    # submitted at once, an amber needs its reason
+    refused = api.post("/api/v1/projects/SR1/status-reports", {**REPORT, "overall": "amber"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
         {
             "field": "overall_reason",
             "message": "a reason is required when “Overall” is amber or red",
         }
     ]
-    draft = api.post("/api/v1/projects/SR1/status-reports", {**REPORT, "submit": False})
-    assert draft.status_code == 201
-    report = draft.json()
+    # a draft may be incomplete: submitting it checks it
+    amber = api.post(
+        "/api/v1/projects/SR1/status-reports", {**REPORT, "submit": False, "overall": "amber"}
+    )
+    assert (amber.status_code, amber.json()["state"]) == (201, "draft")
+    incomplete = api.post(
+        f"/api/v1/projects/SR1/status-reports/{amber.json()['id']}/submit",
+        {"version": amber.json()["version"]},
+    )
+    assert incomplete.status_code == 422
+    assert [e["field"] for e in incomplete.json()["errors"]] == ["overall_reason"]
+    report = amber.json()
     assert report["state"] == "draft"
     url = f"/api/v1/projects/SR1/status-reports/{report['id']}"
     emptied = api.patch(url, {"version": report["version"], "percent_complete": None})
@@ -253,7 +261,9 @@ def test_status_report_flow(api, users, make_project):
         422,
         [{"field": "percent_complete", "message": "a value is required; null is not allowed"}],
     )
-    edited = api.patch(url, {"version": report["version"], "summary": "Edited"})
+    edited = api.patch(
+        url, {"version": report["version"], "summary": "Edited", "overall_reason": "Late"}
+    )
     assert edited.json()["summary"] == "Edited"
     assert edited.json()["percent_complete"] == 30
     submitted = api.post(url + "/submit", {"version": edited.json()["version"]})

@@ -13,6 +13,7 @@ from pmo.portfolio.views.reminders import remind_reports_view
 from pmo.portfolio.views.reports import (
     statusreport_create,
     statusreport_detail,
+    statusreport_edit,
     statusreport_submit,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "remind_reports_view",
     "statusreport_create",
     "statusreport_detail",
+    "statusreport_edit",
     "statusreport_submit",
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, ValidationFailed
+from pmo.core.http import posted_version
 from pmo.portfolio import services
 from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.forms import StatusReportForm
@@ -43,9 +44,10 @@ def statusreport_create(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("portfolio:project_detail", code=project.code)
     today = timezone.localdate()
     if request.method == "POST":
-        form = StatusReportForm(request.POST, project=project, today=today)
+        draft = request.POST.get("action") == "draft"
+        form = StatusReportForm(request.POST, project=project, today=today, draft=draft)
         if form.is_valid():
-            data = dict(form.cleaned_data)
+            data = _report_data(form)
             period = data.pop("period")
             try:
                 report = services.create_status_report(
@@ -53,24 +55,12 @@ def statusreport_create(request: HttpRequest, code: str) -> HttpResponse:
                     project=project,
                     period=period,
                     data=data,
-                    submit=request.POST.get("action") != "draft",
+                    submit=not draft,
                 )
-            except ValidationFailed as exc:
-                for error in exc.errors:
-                    field = error["field"] if error["field"] in form.fields else None
-                    form.add_error(field, error["message"])
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                _form_errors(form, exc)
             else:
-                if report.state == ReportState.SUBMITTED:
-                    messages.success(
-                        request,
-                        _("Status report %(period)s submitted.") % {"period": report.period},
-                    )
-                else:
-                    messages.info(
-                        request, _("Draft saved for %(period)s.") % {"period": report.period}
-                    )
+                _say_saved(request, report)
                 return redirect("portfolio:project_detail", code=project.code)
     else:
         initial: dict[str, Any] = {
@@ -86,6 +76,79 @@ def statusreport_create(request: HttpRequest, code: str) -> HttpResponse:
             )
         form = StatusReportForm(initial=initial, project=project, today=today)
     return render(request, "portfolio/statusreport_form.html", {"project": project, "form": form})
+
+
+def _report_data(form: StatusReportForm) -> dict[str, Any]:
+    """The form's values for the service; a draft's empty % complete keeps what it was."""
+    data = dict(form.cleaned_data)
+    if data.get("percent_complete") is None:
+        data.pop("percent_complete", None)
+    return data
+
+
+def _form_errors(form: StatusReportForm, exc: DomainError) -> None:
+    """Show a service's refusal at the fields it names, else above the form."""
+    if isinstance(exc, ValidationFailed):
+        for error in exc.errors:
+            field = error["field"] if error["field"] in form.fields else None
+            form.add_error(field, error["message"])
+    else:
+        form.add_error(None, exc.message)
+
+
+def _say_saved(request: HttpRequest, report: StatusReport) -> None:
+    if report.state == ReportState.SUBMITTED:
+        messages.success(
+            request, _("Status report %(period)s submitted.") % {"period": report.period}
+        )
+    else:
+        messages.info(request, _("Draft saved for %(period)s.") % {"period": report.period})
+
+
+@login_required
+def statusreport_edit(request: HttpRequest, code: str, report_id: int) -> HttpResponse:
+    """Edit a draft in the form it was written in: save it again (still incomplete, if need
+    be) or submit it (then it must be complete). A submitted report is corrected by a new
+    revision instead."""
+    project = _project_or_404(request, code)
+    report = StatusReport.objects.filter(project=project, pk=report_id).first()
+    if report is None:
+        raise Http404("no such report")
+    if report.state != ReportState.DRAFT or not can_edit_project(user_of(request), project):
+        return redirect("portfolio:statusreport_detail", code=project.code, report_id=report.pk)
+    today = timezone.localdate()
+    if request.method == "POST":
+        draft = request.POST.get("action") == "draft"
+        form = StatusReportForm(
+            request.POST, project=project, today=today, draft=draft, report=report
+        )
+        if form.is_valid():
+            data = _report_data(form)
+            data.pop("period")
+            try:
+                version = posted_version(request)
+                report = services.update_status_report(
+                    actor=user_of(request),
+                    report=report,
+                    data=data,
+                    version=version,
+                    submit=not draft,
+                )
+            except DomainError as exc:
+                _form_errors(form, exc)
+            else:
+                _say_saved(request, report)
+                return redirect("portfolio:project_detail", code=project.code)
+        shown_version = request.POST.get("version", "")
+    else:
+        initial = {name: getattr(report, name) for name in services.REPORT_FIELDS}
+        form = StatusReportForm(initial=initial, project=project, today=today, report=report)
+        shown_version = str(report.version)
+    return render(
+        request,
+        "portfolio/statusreport_form.html",
+        {"project": project, "form": form, "report": report, "version": shown_version},
+    )
 
 
 def _next_period_to_report(project: Project, today: dt.date) -> str:
@@ -128,6 +191,10 @@ def statusreport_submit(request: HttpRequest, code: str, report_id: int) -> Http
         raise Http404("no such report")
     try:
         services.submit_status_report(actor=user_of(request), report=report, version=report.version)
+    except ValidationFailed as exc:  # an incomplete draft: back to its form, to complete it
+        messages.error(request, exc.message)
+        if report.state == ReportState.DRAFT and can_edit_project(user_of(request), project):
+            return redirect("portfolio:statusreport_edit", code=project.code, report_id=report.pk)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
