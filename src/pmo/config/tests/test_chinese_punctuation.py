@@ -38,7 +38,10 @@ def test_english_pages_read_as_before(users: dict[str, Any], reported: Any) -> N
     en = _client(users, "pm", "en")
     center = _get(en, reverse("portfolio:project_list") + "?scope=mine")  # a PM's landing
     assert 'data-testid="slip">(+5d)</span>' in center
-    assert "(0 asked in reports · 0 pending in RAID log)</span>" in center
+    assert (
+        "(projects asking for one in their latest report: 0; with one pending in the RAID log: 0;"
+        " a project can be in both)</span>"
+    ) in center
     detail = _get(en, reverse("portfolio:project_detail", args=[reported.code]))
     assert "<strong>Summary: </strong>" in detail
     assert "All reports (1)" in detail
@@ -50,7 +53,10 @@ def test_english_pages_read_as_before(users: dict[str, Any], reported: Any) -> N
 def test_the_status_center_brackets_are_full_width(users: dict[str, Any], reported: Any) -> None:
     html = _get(_client(users, "pm", "zh-hans"), reverse("portfolio:project_list") + "?scope=mine")
     assert 'data-testid="slip">（+5天）</span>' in html
-    assert "（报告中提出 0 项 · RAID 日志中待决 0 项）</span>" in html
+    assert (
+        "（最新报告中请求决策的项目：0 个；RAID 日志中有待决事项的项目：0 个；"
+        "一个项目可能两者都有）</span>"
+    ) in html
 
 
 def test_labels_end_in_a_full_width_colon_with_no_space(

@@ -42,12 +42,36 @@ def test_status_center_says_what_it_counts_and_as_of_when(client, users, rows, s
     page = client.get("/").content.decode()
     # the one "decision needed" figure, split by source (report vs RAID log)
     assert re.search(r'data-count="decision">2</strong>', page)
-    assert "(1 asked in reports · 1 pending in RAID log)" in page
+    # the sources count projects, and say so (they may overlap: see the next test)
+    assert (
+        "(projects asking for one in their latest report: 1; with one pending in the RAID log:"
+        " 1; a project can be in both)"
+    ) in page
     as_of = re.search(r'data-testid="as-of">(.*?)</p>', page, re.S)
     assert as_of is not None
     assert "latest submitted report" in as_of.group(1)
     assert re.search(r"As of \d{4}-\d\d-\d\d: ", as_of.group(1))
     assert re.search(r"Reports for \d{4}-W\d\d are due", as_of.group(1))
+
+
+def test_a_project_in_both_decision_sources_counts_once_and_the_wording_allows_it(
+    client, users, rows
+):
+    from pmo.portfolio.selectors import pending_decision_projects
+
+    asked, _pending = rows
+    services.create_raid_item(
+        actor=users["admin"], project=asked, kind="decisions", data={"title": "which vendor?"}
+    )
+    client.force_login(users["exec"])
+    page = client.get("/").content.decode()
+    # 2 projects, though 1 + 2 = 3: ASK1 is in both
+    assert re.search(r'data-count="decision">2</strong>', page)
+    assert "latest report: 1; with one pending in the RAID log: 2; a project can be in both" in (
+        page
+    )
+    # the one-page report's note counts the RAID source the same way: projects, not items
+    assert pending_decision_projects(["ASK1", "RAID1"]) == 2
 
 
 def test_status_center_stacks_pm_org_unit_and_sponsor_in_one_column(client, users, rows):
