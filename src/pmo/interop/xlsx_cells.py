@@ -239,15 +239,49 @@ def read_header(
 def records(header: Header, rows: list[tuple[Any, ...]]) -> Iterator[tuple[int, Getter]]:
     """Row number and a getter by column key, for each row below the header that has a value."""
     col = {key: k for k, key in enumerate(header.keys) if key is not None}
-    for n, raw in enumerate(rows[1:], start=2):
-        if not any(v not in (None, "") for v in raw):
-            continue
+    filled = [
+        (n, raw) for n, raw in enumerate(rows[1:], start=2) if any(v not in (None, "") for v in raw)
+    ]
+    getters: list[tuple[int, Getter]] = []
+    for n, raw in filled:
 
         def get(name: str, raw: tuple[Any, ...] = raw) -> Any:
             k = col.get(name)
             return raw[k] if k is not None and k < len(raw) else None
 
+        getters.append((n, get))
+    for k, (n, get) in enumerate(getters):
+        if _DURATION in col:
+            _check_duration(header, n, get, getters[k + 1] if k + 1 < len(getters) else None)
         yield n, get
+
+
+_DURATION = "Duration (days)"
+
+
+def _check_duration(
+    header: Header, n: int, get: Getter, following: tuple[int, Getter] | None
+) -> None:
+    """An empty duration is refused unless the row is a summary or says Milestone yes.
+
+    Empty is not 0: a formula whose value was never saved (openpyxl reads it as empty), or
+    the lower cells of a merged one, would otherwise make a task a milestone. A milestone is
+    a 0 typed in, or ``yes`` in column Milestone; a summary's duration is not read at all.
+    """
+    if get(_DURATION) not in (None, "") or (
+        "Milestone" in header.texts and parse_flag(get("Milestone"), header.where(n, "Milestone"))
+    ):
+        return
+    if following is not None and "Outline level" in header.texts:
+        level = parse_number(get("Outline level"), header.where(n, "Outline level"), 1)
+        m, next_get = following
+        below = parse_number(next_get("Outline level"), header.where(m, "Outline level"), 1)
+        if below > level:
+            return
+    raise ImportFileError(
+        _("%(where)s: empty — a formula needs its value saved (open and save the file in Excel)")
+        % {"where": header.where(n, _DURATION)}
+    )
 
 
 def parse_flag(value: Any, where: str) -> bool:
