@@ -36,13 +36,11 @@ def import_plan(request: HttpRequest, code: str, fmt: Format, file: File[Uploade
     require_edit(user_of(request), project)  # before reading: a reader must not make us unpack
     if file.size and file.size > MAX_BYTES:
         raise ImportFileError(_("file: too large"))
-    content = file.read()
-    if fmt == "msproject":
-        plan = services.import_msproject(actor=user_of(request), content=content, project=project)
-    else:
-        plan = services.import_plan_data(
-            actor=user_of(request), data=xlsx.read_xlsx(content), project=project
-        )
+    # the file's first bytes (else its extension) decide how it is read, not ``fmt``: an
+    # XLSX sent to .../import/msproject is read as the workbook it is
+    plan = services.import_upload(
+        actor=user_of(request), project=project, content=file.read(), filename=file.name or ""
+    ).plan
     return Status(201, plan_out(plan))
 
 

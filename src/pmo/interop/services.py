@@ -6,22 +6,31 @@ import re
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pmo.accounts.models import OrgUnit, User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import record, snapshot
 from pmo.core.errors import NotFoundError
-from pmo.core.sentences import quoted
+from pmo.core.sentences import join_sentences, quoted
+from pmo.interop import xlsx
 from pmo.interop.errors import ImportFileError
+from pmo.interop.formats import detect_format
 from pmo.interop.mspdi_read import read_mspdi
 from pmo.interop.mspdi_write import write_mspdi
-from pmo.portfolio.models import Portfolio, Project
+from pmo.portfolio.models import Milestone, Portfolio, Project
 from pmo.scheduling import selectors as plan_selectors
 from pmo.scheduling import services as plan_services
 from pmo.scheduling.models import Plan
 from pmo.scheduling.planio import PlanData
 
-__all__ = ["export_msproject", "import_msproject", "import_plan_data"]
+__all__ = [
+    "describe_import",
+    "export_msproject",
+    "import_msproject",
+    "import_plan_data",
+    "import_upload",
+]
 
 
 def _new_project(code: str, data: PlanData) -> Project:
@@ -72,6 +81,12 @@ def import_plan_data(
 
     ``actor`` ``None`` is the trusted command line. All or nothing.
     """
+    return _import(actor=actor, data=data, code=code, project=project).plan
+
+
+def _import(
+    *, actor: User | None, data: PlanData, code: str | None = None, project: Project | None = None
+) -> plan_services.PlanReplaced:
     with transaction.atomic():
         if project is None:
             if not code:
@@ -82,9 +97,55 @@ def import_plan_data(
                     raise NotFoundError(_("no project with code %(code)s") % {"code": quoted(code)})
                 project = _new_project(code, data)
         try:
-            return plan_services.replace_plan(actor=actor, project=project, data=data)
+            return plan_services.replace_plan_reporting(actor=actor, project=project, data=data)
         except plan_services.ScheduleError as exc:  # a cycle, a date past the horizon: the file's
             raise exc.blaming("file") from None
+
+
+def import_upload(
+    *, actor: User, project: Project, content: bytes, filename: str = ""
+) -> plan_services.PlanReplaced:
+    """Import an uploaded MS Project XML file or XLSX workbook as the project's plan: the file's
+    first bytes (else its extension) say which, whatever format a form had selected."""
+    if detect_format(content, filename) == "xlsx":
+        data = xlsx.read_xlsx(content)
+    else:
+        data = read_mspdi(content)
+    return _import(actor=actor, data=data, project=project)
+
+
+def _names(milestones: list[Milestone]) -> str:
+    """``“Audit” (“审计”), “Sign-off”``: each name, and its Chinese one when it has one."""
+    return ", ".join(
+        f"{quoted(m.name)} ({quoted(m.name_zh)})" if m.name_zh else quoted(m.name)
+        for m in milestones
+    )
+
+
+def describe_import(result: plan_services.PlanReplaced) -> str:
+    """What an import did, for the page: the tasks, and the milestones that went with it."""
+    sentences = [_("Imported %(n)s tasks.") % {"n": result.tasks}]
+    if result.by_hand:
+        sentences.append(
+            ngettext(
+                "%(n)s milestone entered by hand was replaced by the plan's: %(names)s.",
+                "%(n)s milestones entered by hand were replaced by the plan's: %(names)s.",
+                len(result.by_hand),
+            )
+            % {"n": len(result.by_hand), "names": _names(result.by_hand)}
+        )
+    if result.dropped:
+        sentences.append(
+            ngettext(
+                "%(n)s milestone of the replaced plan is not in the new one and was removed: "
+                "%(names)s.",
+                "%(n)s milestones of the replaced plan are not in the new one and were removed: "
+                "%(names)s.",
+                len(result.dropped),
+            )
+            % {"n": len(result.dropped), "names": _names(result.dropped)}
+        )
+    return join_sentences(sentences)
 
 
 def import_msproject(

@@ -29,10 +29,10 @@ def _project_or_404(request: HttpRequest, code: str) -> Project:
 @login_required
 @require_POST
 def plan_import(request: HttpRequest, code: str) -> HttpResponse:
-    """Replace the plan by an uploaded file; a bad file changes nothing and says why."""
+    """Replace the plan by an uploaded file (MS Project XML or XLSX, whichever it is); a bad
+    file changes nothing and says why."""
     project = _project_or_404(request, code)
     upload = request.FILES.get("file")
-    fmt = request.POST.get("format", "msproject")
     if upload is None:
         messages.error(request, _("Choose a file to import."))
     elif upload.size and upload.size > MAX_BYTES:
@@ -40,18 +40,18 @@ def plan_import(request: HttpRequest, code: str) -> HttpResponse:
     else:
         try:
             require_edit(user_of(request), project)  # before the file is read and unpacked
-            content = upload.read()
-            if fmt == "xlsx":
-                data = xlsx.read_xlsx(content)
-                plan = services.import_plan_data(actor=user_of(request), data=data, project=project)
-            else:
-                plan = services.import_msproject(
-                    actor=user_of(request), content=content, project=project
-                )
+            # the file says what it is (a workbook is a ZIP, MS Project XML starts with "<"):
+            # the form's format choice is not needed to read it
+            result = services.import_upload(
+                actor=user_of(request),
+                project=project,
+                content=upload.read(),
+                filename=upload.name or "",
+            )
         except DomainError as exc:
             messages.error(request, _("Nothing was imported: %(reason)s") % {"reason": exc.message})
         else:
-            messages.success(request, _("Imported %(n)s tasks.") % {"n": plan.tasks.count()})
+            messages.success(request, services.describe_import(result))
     return redirect("scheduling:plan_detail", code=code)
 
 

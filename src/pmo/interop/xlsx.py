@@ -167,6 +167,8 @@ def read_xlsx(content: bytes) -> PlanData:
         )
     for k, t in enumerate(tasks):  # a zero-duration task that is no summary is a milestone
         summary = k + 1 < len(tasks) and tasks[k + 1].outline_level > t.outline_level
+        if summary:  # its duration is its tasks' span, written for the reader: not an input
+            t.duration = 0
         t.milestone = t.milestone or (t.duration == 0 and not summary)
     start = parse_when(info.get("Start"), at("Start"))
     if start is None:

@@ -120,7 +120,9 @@ def write_xlsx(plan: Plan, language: str | None = None) -> bytes:
                 t.wbs,
                 t.outline_level,
                 t.name,
-                _days(t.duration),
+                # a summary's duration is its span on the plan calendar (as MS Project shows
+                # it and the plan page does), not the 0 it stores; the import ignores it
+                _days(row.span if row.task.summary and row.span is not None else t.duration),
                 word(YES if t.milestone else NO),
                 preds,
                 t.constraint if t.constraint != "ASAP" else "",

@@ -49,10 +49,13 @@ class ExportColumn:
 @dataclass(frozen=True)
 class MilestoneDriver:
     """An app that sets some of a project's milestones itself: ``driven(project)`` gives their
-    ids, ``url(project)`` the page where their dates are changed."""
+    ids, ``url(project)`` the page where their dates are changed, and ``owns_all(project)``
+    whether it sets all of them (a project with a plan: none is added by hand, as the next
+    import would replace it)."""
 
     driven: Callable[[Any], set[int]]
     url: Callable[[Any], str]
+    owns_all: Callable[[Any], bool] | None = None
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""What scheduling registers into the status center: the milestones a plan drives."""
+"""What scheduling registers into the status center: the milestones a plan drives (all of a
+project's, once it has a plan)."""
 
 from __future__ import annotations
 
@@ -22,11 +23,18 @@ def _driven(project: Any) -> set[int]:
     )
 
 
+def _has_plan(project: Any) -> bool:
+    """With a plan, all of the project's milestones come from it (an import replaces the others)."""
+    from pmo.scheduling.models import Plan
+
+    return Plan.objects.filter(project=project).exists()
+
+
 def _plan_url(project: Any) -> str:
     return reverse("scheduling:plan_detail", args=[project.code])
 
 
-DRIVER = MilestoneDriver(driven=_driven, url=_plan_url)
+DRIVER = MilestoneDriver(driven=_driven, url=_plan_url, owns_all=_has_plan)
 
 
 def register() -> None:

@@ -100,7 +100,7 @@ def test_reimporting_the_exported_plan_keeps_every_dependency(
     assert (design.consumer_task.uid, design.consumer_task.plan_id) == (2, new_plan.pk)
     assert code.supplier_task_id not in old_tasks and design.consumer_task_id not in old_tasks
     assert release.supplier_milestone.schedule_task.uid == 5
-    assert release.supplier_milestone_id != linked["release"].pk  # the schedule made a new one
+    assert release.supplier_milestone_id == linked["release"].pk  # the same milestone row
     assert code.consumer_milestone.name == "Integration"
     assert (code.status, code.agreed_date) == ("agreed", dt.date(2026, 5, 29))
     # and the re-attachment is audited in both projects' scopes
@@ -213,7 +213,7 @@ def test_an_open_change_request_on_a_missing_task_refuses_the_import(
     assert ChangeRequest.objects.get(code="CR-00007").slip_task_id is None
 
 
-def test_a_first_import_moves_links_from_a_hand_milestone_to_the_schedule_one_of_that_name(
+def test_a_first_import_makes_a_hand_milestone_the_schedule_one_of_that_name(
     make_project: Any, users: Any
 ) -> None:
     # given a project without a plan whose hand-entered milestone "Release" feeds WEB1
@@ -236,4 +236,4 @@ def test_a_first_import_moves_links_from_a_hand_milestone_to_the_schedule_one_of
     dep.refresh_from_db()
     assert dep.supplier_milestone is not None
     assert (dep.supplier_milestone.name, dep.supplier_milestone.schedule_task.uid) == ("Release", 5)
-    assert not Milestone.objects.filter(pk=hand.pk).exists()
+    assert dep.supplier_milestone_id == hand.pk  # the plan took over the row of that name

@@ -63,14 +63,23 @@ def test_xlsx_import_over_the_api_and_permissions(
         url, {"file": SimpleUploadedFile("p.xlsx", workbook)}, headers=_auth(users["pm"])
     )
     assert (created.status_code, created.json()["finish"]) == (201, "2026-03-11T17:00:00")
+    # the file's bytes decide how it is read, not the URL's format: XML sent as XLSX is read
+    # as the XML it is, and refused for what is wrong in it
     wrong_format = client.post(
         url, {"file": SimpleUploadedFile("p.xlsx", b"<Project/>")}, headers=_auth(users["pm"])
     )
-    assert (wrong_format.status_code, wrong_format.json()["detail"]) == (
+    assert wrong_format.status_code == 422
+    assert wrong_format.json()["detail"].startswith("file: root element is <Project>, expected")
+    not_a_workbook = client.post(
+        url,
+        {"file": SimpleUploadedFile("p.xlsx", b"PK\x03\x04 no zip")},
+        headers=_auth(users["pm"]),
+    )
+    assert (not_a_workbook.status_code, not_a_workbook.json()["detail"]) == (
         422,
         "file: not an XLSX workbook",
     )
-    assert wrong_format.json()["errors"] == [{"field": "file", "message": "not an XLSX workbook"}]
+    assert not_a_workbook.json()["errors"] == [{"field": "file", "message": "not an XLSX workbook"}]
 
 
 def test_a_workbook_that_unpacks_too_far_is_refused_unread(

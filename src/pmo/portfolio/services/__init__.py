@@ -16,6 +16,7 @@ from pmo.portfolio.services.milestones import (
     PLAN_MILESTONE_FIELDS,
     create_milestone,
     driven_milestones,
+    milestones_source,
     update_milestone,
 )
 from pmo.portfolio.services.projects import (
@@ -52,6 +53,7 @@ __all__ = [
     "create_raid_item",
     "create_status_report",
     "driven_milestones",
+    "milestones_source",
     "refresh_project_status",
     "require_reporting",
     "scope_of",

@@ -3,7 +3,9 @@
 A milestone a project's plan drives (a milestone task of the plan, registered by scheduling as
 a :class:`~pmo.portfolio.extensions.MilestoneDriver`) takes its name and dates from the plan at
 every recompute; changing them here would last only until then, so it is refused (409 naming
-the field) and the pages show them read-only with a link to the plan.
+the field) and the pages show them read-only with a link to the plan. A project with a plan
+takes no milestone by hand (the next import of the plan would replace it, ADR 0003): adding one
+is refused (409) and the project page links to the plan instead.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ __all__ = [
     "PLAN_MILESTONE_FIELDS",
     "create_milestone",
     "driven_milestones",
+    "milestones_source",
     "update_milestone",
 ]
 
@@ -49,6 +52,15 @@ def driven_milestones(project: Project) -> dict[int, str]:
             url = driver.url(project)
             driven.update(dict.fromkeys(ids, url))
     return driven
+
+
+def milestones_source(project: Project) -> str | None:
+    """The address of the page that sets all of the project's milestones (its plan), or
+    ``None`` when they are entered on the project page."""
+    for driver in registry.milestone_drivers:
+        if driver.owns_all is not None and driver.owns_all(project):
+            return driver.url(project)
+    return None
 
 
 def _field_label(name: str) -> str:
@@ -74,8 +86,15 @@ def _check_actual(milestone: Milestone, data: dict[str, Any], today: dt.date | N
 def create_milestone(
     *, actor: User, project: Project, data: dict[str, Any], today: dt.date | None = None
 ) -> Milestone:
-    """Add a milestone to a project."""
+    """Add a milestone to a project; refused for a project whose plan sets its milestones."""
     require_edit(actor, project)
+    if milestones_source(project) is not None:
+        raise ConflictError(
+            _(
+                "this project's milestones come from its plan: add a milestone task in the plan "
+                "(importing the plan again would remove a milestone added here)"
+            )
+        )
     milestone = Milestone(project=project)
     _check_actual(milestone, data, today)
     _set_fields(milestone, data, MILESTONE_FIELDS)

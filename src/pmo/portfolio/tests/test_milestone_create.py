@@ -11,6 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from pmo.audit.models import AuditAction, AuditEvent
+from pmo.core.errors import ConflictError
+from pmo.portfolio import services
 from pmo.portfolio.extensions import MilestoneDriver, registry
 from pmo.portfolio.models import Milestone
 
@@ -137,7 +139,7 @@ def test_bad_input_is_refused_at_its_field_and_kept(
     assert not Milestone.objects.filter(project=project).exists()
 
 
-def test_a_planned_project_points_to_its_plan_and_still_takes_its_own(
+def test_a_project_with_a_plan_takes_no_milestone_by_hand_and_links_to_its_plan(
     make_project: Any, users: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given a project whose plan drives its "Release" milestone (as scheduling registers)
@@ -146,26 +148,29 @@ def test_a_planned_project_points_to_its_plan_and_still_takes_its_own(
     driver = MilestoneDriver(
         driven=lambda p: {release.pk} if p.pk == project.pk else set(),
         url=lambda p: f"/projects/{p.code}/plan/",
+        owns_all=lambda p: p.pk == project.pk,
     )
     monkeypatch.setattr(registry, "milestone_drivers", [*registry.milestone_drivers, driver])
     client = _client(users["pm"])
 
-    # the form says the plan's milestones are added in the plan, and links to it
-    html = client.get(_url(project)).content.decode()
-    assert 'data-testid="plan-note"' in html
-    assert 'href="/projects/PLN/plan/" data-testid="plan-link"' in html
-
-    # and a milestone of the project's own is still taken (the service allows it), not driven
-    response = client.post(
-        _url(project), {"name": "Contract signed", "baseline_date": "2026-02-02"}
-    )
-    assert response.status_code == 302
-    own = Milestone.objects.get(project=project, name="Contract signed")
+    # the project page offers no form: it says the milestones come from the plan, and links it
     page = client.get(f"/projects/{project.code}/").content.decode()
+    assert 'data-testid="add-milestone"' not in page
+    assert "This project's milestones come from its plan" in page
+    assert 'href="/projects/PLN/plan/" data-testid="milestones-plan-link"' in page
     assert page.count('data-testid="from-plan"') == 1
-    row = re.search(rf'<tr data-milestone="{own.pk}">(.*?)</tr>', page, re.S)
-    assert row and "from the plan" not in row.group(1)
 
-    # a project without a plan says nothing of one
+    # the form's address sends the manager to the plan, saying why
+    response = client.get(_url(project), follow=True)
+    assert response.redirect_chain[0] == ("/projects/PLN/plan/", 302)
+    # and a milestone posted anyway is not added (the next import would remove it)
+    response = client.post(_url(project), {"name": "Contract signed"})
+    assert response.status_code == 302 and response["Location"] == "/projects/PLN/plan/"
+    assert not Milestone.objects.filter(project=project, name="Contract signed").exists()
+    with pytest.raises(ConflictError, match="milestones come from its plan"):
+        services.create_milestone(actor=users["pm"], project=project, data={"name": "X"})
+
+    # a project without a plan still offers the form
     plain = make_project()
-    assert 'data-testid="plan-note"' not in client.get(_url(plain)).content.decode()
+    assert client.get(_url(plain)).status_code == 200
+    assert 'data-testid="add-milestone"' in client.get(f"/projects/{plain.code}/").content.decode()

@@ -32,7 +32,8 @@ MAX_QUERIES = {
     },
     "viewer": {"list": 12, "list_htmx": 8, "filtered": 12, "api": 5},
 }
-DETAIL_MAX_QUERIES = 17  # + panels of governance, dependencies, resources; plan milestones
+DETAIL_MAX_QUERIES = 18  # + panels of governance, dependencies, resources; plan milestones
+# and whether the project has a plan (which then sets all its milestones)
 LIST = "/"
 FILTERED = "/?rag=red&program=CORE&sort=-slip"
 API = "/api/v1/projects?page=1"

@@ -42,9 +42,9 @@ def _back(project: Project) -> str:
 
 @login_required
 def milestone_create(request: HttpRequest, code: str) -> HttpResponse:
-    """Add a milestone (through the API's service, so with its checks). A project whose plan
-    drives some milestones may still have milestones of its own: the form says the plan's are
-    added in the plan, and links to it."""
+    """Add a milestone (through the API's service, so with its checks). A project with a plan
+    takes its milestones from the plan (an import replaces any added here): the page sends the
+    manager to the plan with a message saying so, and adds nothing."""
     project = _project_or_404(request, code)
     user = user_of(request)
     if not can_edit_project(user, project):
@@ -52,6 +52,16 @@ def milestone_create(request: HttpRequest, code: str) -> HttpResponse:
             raise PermissionDenied(_("You may read this project but not change it."))
         messages.error(request, _("You may read this project but not change it."))
         return redirect("portfolio:project_detail", code=project.code)
+    plan_url = services.milestones_source(project)
+    if plan_url is not None:
+        messages.error(
+            request,
+            _(
+                "This project's milestones come from its plan: add a milestone task in the plan. "
+                "Importing the plan again would remove a milestone added on the project page."
+            ),
+        )
+        return redirect(plan_url)
     form = MilestoneForm(request.POST or None)
     status = save_new(
         request,
@@ -63,7 +73,6 @@ def milestone_create(request: HttpRequest, code: str) -> HttpResponse:
     if status is None:
         messages.success(request, _("Saved."))
         return redirect(_back(project))
-    plan_urls = services.driven_milestones(project).values()
     return render(
         request,
         "portfolio/milestone_form.html",
@@ -73,7 +82,6 @@ def milestone_create(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "can_edit": True,
             "plan_url": None,
-            "project_plan_url": next(iter(plan_urls), None),
         },
         status=status,
     )

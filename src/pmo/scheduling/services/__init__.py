@@ -15,7 +15,12 @@ from pmo.scheduling.adapters import ScheduleError
 from pmo.scheduling.services.baselines import set_baseline
 from pmo.scheduling.services.common import scope_of
 from pmo.scheduling.services.edits import set_status_date, update_link, update_task
-from pmo.scheduling.services.plans import outline_numbers, replace_plan
+from pmo.scheduling.services.plans import (
+    PlanReplaced,
+    outline_numbers,
+    replace_plan,
+    replace_plan_reporting,
+)
 from pmo.scheduling.services.progress import worked_percent
 from pmo.scheduling.services.recompute import (
     Moved,
@@ -29,11 +34,13 @@ __all__ = [
     "MAX_OUTLINE_LEVEL",
     "MAX_UID",
     "Moved",
+    "PlanReplaced",
     "ScheduleError",
     "outline_numbers",
     "recompute_plan",
     "recompute_plans",
     "replace_plan",
+    "replace_plan_reporting",
     "request_recompute",
     "scope_of",
     "set_baseline",

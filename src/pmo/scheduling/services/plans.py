@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
@@ -28,7 +30,7 @@ from pmo.scheduling.services.recompute import recompute_plan
 from pmo.scheduling.services.validation import _validate
 from pmo.scheduling.walltime import to_db
 
-__all__ = ["outline_numbers", "replace_plan"]
+__all__ = ["PlanReplaced", "outline_numbers", "replace_plan", "replace_plan_reporting"]
 
 
 def outline_numbers(levels: list[int]) -> list[str]:
@@ -174,7 +176,50 @@ def _store(project: Project, data: PlanData) -> Plan:
     return plan
 
 
+@dataclass(frozen=True, slots=True)
+class PlanReplaced:
+    """What :func:`replace_plan_reporting` did: the new ``plan``, its number of ``tasks``, and
+    the project's milestones that are gone because the new plan has no milestone like them:
+    those ``by_hand`` (entered on the project page) and those ``dropped`` from the replaced plan.
+    The milestones the new plan matched are kept (same row, Chinese name and all)."""
+
+    plan: Plan
+    tasks: int
+    by_hand: list[Milestone] = field(default_factory=list)
+    dropped: list[Milestone] = field(default_factory=list)
+
+
 def replace_plan(*, actor: User | None, project: Project, data: PlanData) -> Plan:
+    """Replace the project's plan by ``data`` and schedule it: all or nothing (see
+    :func:`replace_plan_reporting`, which also says which milestones went)."""
+    return replace_plan_reporting(actor=actor, project=project, data=data).plan
+
+
+def _match_milestones(
+    old: list[Milestone], driving_uid: dict[int, int], tasks: list[Task]
+) -> dict[int, Milestone]:
+    """The project's milestones the new plan's milestone ``tasks`` take over, by task pk: the
+    one its task of the same UID drove, else the one of the same name (never a guess between
+    two milestones, or two tasks, of one name)."""
+    by_uid = {uid: m for m in old if (uid := driving_uid.get(m.pk)) is not None}
+    taken: dict[int, Milestone] = {}
+    claimed: set[int] = set()
+    for task in tasks:
+        milestone = by_uid.get(task.uid)
+        if milestone is not None:
+            taken[task.pk] = milestone
+            claimed.add(milestone.pk)
+    left = [t for t in tasks if t.pk not in taken]
+    for task in left:
+        name = task.name[:200]
+        same = [m for m in old if m.pk not in claimed and m.name == name]
+        if len(same) == 1 and sum(t.name[:200] == name for t in left) == 1:
+            taken[task.pk] = same[0]
+            claimed.add(same[0].pk)
+    return taken
+
+
+def replace_plan_reporting(*, actor: User | None, project: Project, data: PlanData) -> PlanReplaced:
     """Replace the project's plan by ``data`` and schedule it: all or nothing.
 
     ``actor`` ``None`` is the command line (trusted, audited as "system").
@@ -183,6 +228,12 @@ def replace_plan(*, actor: User | None, project: Project, data: PlanData) -> Pla
     :data:`pmo.scheduling.hooks.PLAN_REPLACE_HOOKS` run inside the transaction
     (before the old plan goes, and with the new plan once it is scheduled); one
     that raises refuses the import.
+
+    With a plan, the project's milestones come from the schedule (ADR 0003). A milestone task
+    of the new plan keeps the milestone it stands for, the same row with its Chinese name:
+    the one the task of the same UID drove in the replaced plan, else the one of the same
+    name (a re-imported export, a plan made from the milestones entered by hand). The other
+    milestones are deleted (audited) and reported.
     """
     if actor is not None:
         require_edit(actor, project)
@@ -193,9 +244,23 @@ def replace_plan(*, actor: User | None, project: Project, data: PlanData) -> Pla
         replaced = old is not None
         # Apps above (dependencies) keep what points at the old tasks and milestones.
         afters = [hook(actor, project) for hook in PLAN_REPLACE_HOOKS]
-        # With a plan, the project's milestones come from the schedule: the
-        # ones entered by hand (and those of a replaced plan) give way.
-        superseded = list(Milestone.objects.filter(project=project).order_by("id"))
+        existing = list(Milestone.objects.filter(project=project).order_by("id"))
+        driving_uid: dict[int, int] = dict(
+            Task.objects.filter(
+                plan__project=project, portfolio_milestone__isnull=False
+            ).values_list("portfolio_milestone_id", "uid")
+        )
+        if old is not None:
+            old.delete()  # its tasks let go of the milestones (SET_NULL); the rows stay for now
+        plan = _store(project, data)
+        tasks = list(plan.tasks.filter(milestone=True, summary=False).order_by("position"))
+        taken = _match_milestones(existing, driving_uid, tasks)
+        for task in tasks:
+            if task.pk in taken:
+                task.portfolio_milestone = taken[task.pk]
+        _write([t for t in tasks if t.pk in taken], ["portfolio_milestone"])
+        kept = {m.pk for m in taken.values()}
+        superseded = [m for m in existing if m.pk not in kept]
         for milestone in superseded:
             record(
                 actor=actor,
@@ -209,9 +274,6 @@ def replace_plan(*, actor: User | None, project: Project, data: PlanData) -> Pla
                 },
             )
         Milestone.objects.filter(pk__in=[m.pk for m in superseded]).delete()
-        if old is not None:
-            old.delete()
-        plan = _store(project, data)
         recompute_plan(plan, actor=actor)
         plan.refresh_from_db()
         for after in afters:
@@ -225,4 +287,9 @@ def replace_plan(*, actor: User | None, project: Project, data: PlanData) -> Pla
                 "plan": [gettext_noop("replaced") if replaced else None, f"{len(data.tasks)} tasks"]
             },
         )
-    return plan
+    return PlanReplaced(
+        plan=plan,
+        tasks=len(data.tasks),
+        by_hand=[m for m in superseded if m.pk not in driving_uid],
+        dropped=[m for m in superseded if m.pk in driving_uid],
+    )
