@@ -250,10 +250,10 @@ def records(header: Header, rows: list[tuple[Any, ...]]) -> Iterator[tuple[int, 
             return raw[k] if k is not None and k < len(raw) else None
 
         getters.append((n, get))
-    for k, (n, get) in enumerate(getters):
+    for k, (n, getter) in enumerate(getters):
         if _DURATION in col:
-            _check_duration(header, n, get, getters[k + 1] if k + 1 < len(getters) else None)
-        yield n, get
+            _check_duration(header, n, getter, getters[k + 1] if k + 1 < len(getters) else None)
+        yield n, getter
 
 
 _DURATION = "Duration (days)"
