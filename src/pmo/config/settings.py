@@ -21,6 +21,8 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from pmo.core.money import NOT_MONEY
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -338,9 +340,10 @@ PMO_REPORT_GRACE_DAYS = _int("PMO_REPORT_GRACE_DAYS", 2, low=0, high=31)
 # The PMO's currency: budgets are totalled and the steering committee's cost threshold is
 # held in it; other currencies are converted with the PMO's exchange rates (ADR 0016).
 PMO_BASE_CURRENCY = os.environ.get("PMO_BASE_CURRENCY", "").strip().upper() or "CNY"
-if PMO_BASE_CURRENCY not in list_currencies():
+if PMO_BASE_CURRENCY not in list_currencies() or PMO_BASE_CURRENCY in NOT_MONEY:
     raise ImproperlyConfigured(
-        f"PMO_BASE_CURRENCY must be an ISO 4217 code like CNY or USD, got {PMO_BASE_CURRENCY!r}"
+        "PMO_BASE_CURRENCY must be the ISO 4217 code of a country's or area's money like CNY "
+        f"or USD, got {PMO_BASE_CURRENCY!r}"
     )
 
 # A change request above any of these needs the steering committee (issue #7); the cost is

@@ -29,6 +29,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pmo.core.errors import FieldError
+from pmo.core.money import NOT_MONEY
 from pmo.core.sentences import quoted
 from pmo.portfolio.models import ExchangeRate, Project
 
@@ -50,23 +51,6 @@ __all__ = [
 
 #: Offered in every currency select, after the base currency and the codes in use.
 COMMON_CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP", "SGD", "KRW", "AUD", "CHF")
-
-
-#: ISO 4217 codes (babel knows them) that are not the money of a country or area, refused
-#: for projects, resources and rates: precious metals (XAU gold, XAG silver, XPT platinum,
-#: XPD palladium), the bond markets' European units (XBA, XBB, XBC, XBD) and the old ECU
-#: (XEU), units of account and funds (XUA ADB unit, XSU sucre, XAD Arab accounting dinar, XRE
-#: RINET funds, XFO and XFU French gold and UIC francs, XDR the IMF's Special Drawing Rights),
-#: the testing code XTS and XXX, "no currency". The X codes of real money stay: XAF, XOF
-#: (CFA francs), XCD (East Caribbean dollar), XCG (Caribbean guilder), XPF (CFP franc).
-NOT_MONEY = frozenset(
-    {
-        *("XAU", "XAG", "XPT", "XPD"),
-        *("XBA", "XBB", "XBC", "XBD", "XEU"),
-        *("XUA", "XSU", "XAD", "XRE", "XFO", "XFU", "XDR"),
-        *("XTS", "XXX"),
-    }
-)
 
 
 def base_currency() -> str:

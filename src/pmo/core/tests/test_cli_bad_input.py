@@ -73,6 +73,12 @@ def problem_line(stderr: str) -> str:
         ),
         ("PMO_LANGUAGE", "fr", "pmo: error: PMO_LANGUAGE must be one of en, zh-hans, got 'fr'"),
         (
+            "PMO_BASE_CURRENCY",
+            "XAU",
+            "pmo: error: PMO_BASE_CURRENCY must be the ISO 4217 code of a country's or area's "
+            "money like CNY or USD, got 'XAU'",
+        ),
+        (
             "PMO_HTTPS",
             "maybe",
             "pmo: error: PMO_HTTPS must be 1 or 0 (or true/false, yes/no, on/off), got 'maybe'",
