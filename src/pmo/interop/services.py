@@ -6,7 +6,7 @@ import re
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from pmo.accounts.models import OrgUnit, User
 from pmo.audit.models import AuditAction
@@ -116,7 +116,7 @@ def import_upload(
 
 def _names(milestones: list[Milestone]) -> str:
     """``“Audit” (“审计”), “Sign-off”``: each name, and its Chinese one when it has one."""
-    return ", ".join(
+    return pgettext("list of names", ", ").join(
         f"{quoted(m.name)} ({quoted(m.name_zh)})" if m.name_zh else quoted(m.name)
         for m in milestones
     )
