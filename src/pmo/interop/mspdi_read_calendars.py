@@ -22,33 +22,52 @@ from pmo.scheduling.planio import CalendarData, ExceptionData, Hours, WorkWeekDa
 __all__ = ["read_calendar"]
 
 
+def _clock(r: Reader, text: str, tag: str, *, end: bool) -> int:
+    """Minutes after midnight of ``HH:MM[:SS]``; 24:00:00 only as an end (00:00 ends at 24:00).
+
+    Out-of-range parts are refused, quoting the file (``08:75:00`` is not 09:15).
+    """
+    parts = text.strip().split(":")
+    try:
+        if len(parts) not in (2, 3):
+            raise ValueError(text)
+        hours, minutes = int(parts[0]), int(parts[1])
+        seconds = float(parts[2]) if len(parts) == 3 else 0.0
+    except ValueError:
+        hours = minutes = -1
+        seconds = 0.0
+    midnight = end and hours == 24 and minutes == 0 and seconds == 0
+    if not midnight and not (0 <= hours <= 23 and 0 <= minutes <= 59 and 0 <= seconds < 60):
+        raise r.fail(
+            _(
+                "WorkingTime %(element)s %(value)s is not a time of day (hours 0-23, minutes "
+                "and seconds 0-59; 24:00:00 only as a ToTime)"
+            )
+            % {"element": tag, "value": quoted(text)}
+        )
+    minute = hours * 60 + minutes
+    return 1440 if end and minute == 0 else minute
+
+
 def _hours(r: Reader, day: ET.Element) -> Hours:
-    out: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, str, str]] = []
     for wt in day.findall("p:WorkingTimes/p:WorkingTime", NS):
         from_text, to_text = child_text(wt, "p:FromTime"), child_text(wt, "p:ToTime")
         if not (from_text and to_text):
             continue
-        try:
-            ha, ma = (int(x) for x in from_text.split(":")[:2])
-            hb, mb = (int(x) for x in to_text.split(":")[:2])
-        except ValueError:
+        first = _clock(r, from_text, "FromTime", end=False)
+        last = _clock(r, to_text, "ToTime", end=True)
+        if first >= last:
             raise r.fail(
-                _("WorkingTime %(start)s-%(end)s is not a time range")
+                _("WorkingTime FromTime %(start)s is not before its ToTime %(end)s")
                 % {"start": quoted(from_text), "end": quoted(to_text)}
-            ) from None
-        end = hb * 60 + mb
-        out.append((ha * 60 + ma, 1440 if end == 0 else end))
-    out.sort()
-    for (_a, b), (c, _d) in itertools.pairwise(out):
+            )
+        spans.append((first, last, from_text, to_text))
+    spans.sort()
+    for (_a, b, _f, _t), (c, _d, _g, _u) in itertools.pairwise(spans):
         if c < b:
             raise r.fail(_("WorkingTimes overlap"))
-    for a, b in out:
-        if not 0 <= a < b <= 1440:
-            raise r.fail(
-                _("WorkingTime %(time)s is not before its ToTime")
-                % {"time": f"{a // 60:02d}:{a % 60:02d}"}
-            )
-    return out
+    return [(a, b) for a, b, _f, _t in spans]
 
 
 def _before(first: dt.date, last: dt.date) -> str:
