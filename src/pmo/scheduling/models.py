@@ -313,7 +313,14 @@ class Baseline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name or (f"Baseline{self.number}" if self.number else "Baseline")
+        """Its own name, else its label in the reader's language ("Baseline", "Baseline 1"
+        .. / "基线", "基线 1" ..); Microsoft Project's field names run the number on
+        ("Baseline1"), which reads badly in a sentence and is not translated."""
+        if self.name:
+            return self.name
+        if not self.number:
+            return str(_("Baseline"))
+        return str(_("Baseline %(number)s") % {"number": self.number})
 
 
 class BaselineTask(models.Model):

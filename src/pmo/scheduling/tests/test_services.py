@@ -120,8 +120,8 @@ def test_eleven_baselines_and_no_twelfth(make_project: Any, users: Any) -> None:
         services.set_baseline(actor=users["pm"], plan=plan, number=n)
     assert [str(b) for b in selectors.list_baselines(plan)][:3] == [
         "Baseline",
-        "Baseline1",
-        "Baseline2",
+        "Baseline 1",
+        "Baseline 2",
     ]
     with pytest.raises(FieldError):
         services.set_baseline(actor=users["pm"], plan=plan, number=11)

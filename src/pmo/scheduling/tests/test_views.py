@@ -32,10 +32,14 @@ def test_bad_edit_shows_the_error(client: Any, make_project: Any, users: Any) ->
         {"pred": "5", "succ": "2", "type": "FS", "lag_days": "0"},
         headers={"HX-Request": "true"},
     )
+    page = response.content.decode()
+    assert response.status_code == 422
+    # at the link form (with what was typed), not above the plan
+    assert 'id="plan-error"' not in page
     assert (
-        'id="plan-error">the links form a cycle: UID 2 -&gt; UID 3 -&gt; UID 5<'
-        in response.content.decode()
-    )
+        '<p class="errors" id="link-error" role="alert" data-testid="link-error">'
+        "the links form a cycle: UID 2 -&gt; UID 3 -&gt; UID 5</p>"
+    ) in page
 
 
 def test_viewer_sees_but_cannot_edit(client: Any, make_project: Any, users: Any) -> None:

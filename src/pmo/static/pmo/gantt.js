@@ -13,7 +13,16 @@
  *   data-swap-refusals  on an htmx target: a 409 or 422 answer (an edit refused, the plan
  *                       drawn again with the error at its field or in its row) is swapped
  *                       in like a 200 (htmx leaves 4xx answers out by default), and the
- *                       refused row's message is scrolled into view
+ *                       refused row's (or the link form's) message is scrolled into view
+ *   data-testid         an edit posted from inside the target (Enter in a row's input, a
+ *                       Save button) puts the focus back on the element with the same
+ *                       data-testid once the plan is drawn again, so the keyboard keeps its
+ *                       place; a saved edit is announced in #plan-live ("Saved.", its
+ *                       data-saved) for screen readers
+ *   data-baseline-form  the Set baseline form: choosing a baseline that exists puts its
+ *                       option's data-confirm question on the submit button (pmo.js asks it)
+ *                       and its number in the form's "overwrite" field, which the server
+ *                       needs to save over a baseline
  *
  * On load the box is scrolled so that today sits 40 % from its left edge (a chart that fits
  * does not move). When htmx replaces a chart (zoom, an edit), today is brought back into view
@@ -81,7 +90,20 @@
     if (current !== null) sticky.textContent = current.textContent;
   }
 
+  function armBaseline(form) {
+    var select = form.querySelector("select[name=number]");
+    var button = form.querySelector("button[type=submit]");
+    var overwrite = form.querySelector("input[name=overwrite]");
+    if (!select || !button || !overwrite) return;
+    var option = select.options[select.selectedIndex];
+    var question = option ? option.getAttribute("data-confirm") : null;
+    if (question) button.setAttribute("data-confirm", question);
+    else button.removeAttribute("data-confirm");
+    overwrite.value = question ? select.value : "";
+  }
+
   function setUp(root) {
+    root.querySelectorAll("[data-baseline-form]").forEach(armBaseline);
     var boxes = root.querySelectorAll("[data-gantt-scroll]");
     for (var i = 0; i < boxes.length; i++) {
       var box = boxes[i];
@@ -132,13 +154,49 @@
     kept = box && box.hasAttribute("data-origin") && !todayInView(box) ? middleMs(box) : null;
   });
 
+  document.addEventListener("change", function (event) {
+    var form = event.target instanceof Element ? event.target.closest("[data-baseline-form]") : null;
+    if (form) armBaseline(form);
+  });
+
+  var focusKey = null; // data-testid of the element an edit was posted from
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var target = event.detail && event.detail.target;
+    var active = document.activeElement;
+    focusKey = null;
+    if (target instanceof Element && target.hasAttribute("data-swap-refusals") &&
+        active instanceof Element && target.contains(active)) {
+      focusKey = active.getAttribute("data-testid");
+    }
+  });
+
+  function announce(text) {
+    var live = document.getElementById("plan-live");
+    if (!live || !text) return;
+    live.textContent = "";
+    window.setTimeout(function () {
+      live.textContent = text;
+    }, 100); // a change after a pause, so the same words are read again
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.target;
     if (target instanceof Element) setUp(target);
     var status = event.detail && event.detail.xhr ? event.detail.xhr.status : 0;
+    var key = focusKey;
+    focusKey = null;
+    if (key && target instanceof Element && target.hasAttribute("data-swap-refusals")) {
+      var again = target.querySelector('[data-testid="' + key.replace(/["\\]/g, "") + '"]');
+      if (again) again.focus();
+      var verb = event.detail.requestConfig ? event.detail.requestConfig.verb : "";
+      var live = document.getElementById("plan-live");
+      if (status === 200 && verb === "post" && live) announce(live.getAttribute("data-saved"));
+    }
     if ((status === 409 || status === 422) && target instanceof Element) {
-      // a refused row: its message (in the row, or under an input) is brought into view
-      var refused = target.querySelector("tr [role=alert], tr [aria-invalid=true]");
+      // a refused row or link: its message (in the row, under an input, at the form) in view
+      var refused = target.querySelector(
+        "tr [role=alert], tr [aria-invalid=true], #link-form [role=alert], #link-form [aria-invalid=true]"
+      );
       if (refused) refused.scrollIntoView({ block: "nearest" });
     }
   });
