@@ -207,8 +207,12 @@ def _reattach(actor: User | None, dep: Dependency, ends: list[End], finder: _Fin
     changes: dict[str, list[object]] = {}
     for end in ends:
         new_id = finder.find(end)
-        setattr(dep, f"{end.field}_id", new_id)
-        changes[end.field] = [end.old_id, new_id]
+        setattr(dep, f"{end.field}_id", new_id)  # the end was let go before the old plan went
+        if new_id != end.old_id:  # a milestone the import kept is the same row: no change
+            changes[end.field] = [end.old_id, new_id]
+    if not changes:
+        dep.save(update_fields=[end.field for end in ends])
+        return
     dep.version += 1
     dep.save(update_fields=[*(end.field for end in ends), "version", "updated_at"])
     record_dependency(actor, AuditAction.UPDATE, dep, {**changes, "plan": [None, REATTACHED]})
@@ -220,7 +224,7 @@ def _repoint(actor: User | None, cr: ChangeRequest, ends: list[End], finder: _Fi
     changes: dict[str, list[object]] = {}
     for end in ends:
         new_id = finder.find(end)
-        if new_id is not None:
+        if new_id is not None and new_id != end.old_id:
             changes[end.field] = [end.old_id, new_id]
     if not changes:
         return

@@ -114,8 +114,14 @@ def test_reimporting_the_exported_plan_keeps_every_dependency(
     assert all(
         e.changes["supplier_task"] == [linked["task"][3].pk, code.supplier_task_id]
         and e.changes["plan"] == [None, "re-attached to the new plan"]
+        and "consumer_milestone" not in e.changes  # the milestone kept its row: no change
         for e in events
     )
+    # and a dependency between two kept milestones did not change at all
+    assert release.version == linked["deps"]["release"].version
+    assert not AuditEvent.objects.filter(
+        object_type="dependencies.dependency", object_id=str(release.pk), action="update"
+    ).exists()
 
 
 def _without_code(data: PlanData) -> PlanData:
