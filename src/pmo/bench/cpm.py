@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from tqdm import tqdm
 
+from pmo.core.commands import OneLineArgumentParser, bad_options
 from pmo.engine.cpm import FF, FS, SF, SS, CpmArrays, Network, Prepared, cpm_arrays, prepare
 
 __all__ = ["NxResult", "generate_layered_dag", "main", "networkx_cpm", "to_networkx"]
@@ -144,15 +145,31 @@ def _time(fn: Callable[[], object], repeat: int, label: str) -> tuple[float, obj
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; print timings and one ``summary:`` line; return 0."""
-    parser = argparse.ArgumentParser(prog="pmo bench cpm", description=__doc__.splitlines()[0])
+    parser = OneLineArgumentParser(
+        prog="pmo bench cpm",
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     parser.add_argument("--tasks", type=int, default=1_000_000, help="tasks in the network")
     parser.add_argument("--links-per-task", type=float, default=2.0, help="links per task")
     parser.add_argument("--seed", type=int, default=12345, help="random seed")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--layer-width", type=int, default=1000, help="tasks per layer of the DAG")
     args = parser.parse_args(argv)
-    if args.tasks < 1 or args.links_per_task < 0 or args.repeat < 1 or args.layer_width < 1:
-        parser.error("--tasks, --repeat, --layer-width must be >= 1, --links-per-task >= 0")
+    problem = bad_options(
+        [
+            ("--tasks", args.tasks >= 1, f"must be >= 1, got {args.tasks}"),
+            (
+                "--links-per-task",
+                args.links_per_task >= 0,
+                f"must be >= 0, got {args.links_per_task}",
+            ),
+            ("--repeat", args.repeat >= 1, f"must be >= 1, got {args.repeat}"),
+            ("--layer-width", args.layer_width >= 1, f"must be >= 1, got {args.layer_width}"),
+        ]
+    )
+    if problem:
+        parser.error(problem)
     print(f"generating {args.tasks} tasks ...", file=sys.stderr)
     width = args.layer_width
     rng = np.random.default_rng(args.seed)

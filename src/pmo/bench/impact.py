@@ -22,6 +22,7 @@ import time
 
 import numpy as np
 
+from pmo.core.commands import OneLineArgumentParser, bad_options
 from pmo.engine.impact import build_network, propagate
 
 
@@ -62,15 +63,31 @@ def synthetic(projects: int, tasks: int, links: int, seed: int = 7) -> tuple[int
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; returns the exit code."""
-    parser = argparse.ArgumentParser(prog="pmo bench impact", description=__doc__.splitlines()[0])
-    parser.add_argument("--projects", type=int, default=1000)
-    parser.add_argument("--tasks", type=int, default=200)
-    parser.add_argument("--links", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=20)
+    parser = OneLineArgumentParser(
+        prog="pmo bench impact",
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--projects", type=int, default=1000, help="projects in the portfolio")
+    parser.add_argument("--tasks", type=int, default=200, help="tasks per project")
+    parser.add_argument(
+        "--links", type=int, default=5000, help="cross-project dependencies (milestone to task)"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=20, help="slips propagated (the median time is printed)"
+    )
     args = parser.parse_args(argv)
-    if min(args.projects, args.tasks) < 10 or args.links < 0 or args.repeat < 1:
-        # Stages are 10 tasks wide and the slips start in the first tenth of the projects.
-        parser.error("--projects and --tasks must be >= 10, --links >= 0, --repeat >= 1")
+    # Stages are 10 tasks wide and the slips start in the first tenth of the projects.
+    problem = bad_options(
+        [
+            ("--projects", args.projects >= 10, f"must be >= 10, got {args.projects}"),
+            ("--tasks", args.tasks >= 10, f"must be >= 10, got {args.tasks}"),
+            ("--links", args.links >= 0, f"must be >= 0, got {args.links}"),
+            ("--repeat", args.repeat >= 1, f"must be >= 1, got {args.repeat}"),
+        ]
+    )
+    if problem:
+        parser.error(problem)
     n, (src, dst, slack) = synthetic(args.projects, args.tasks, args.links)
     t = time.perf_counter()
     net = build_network(n, src=src, dst=dst, slack=slack)

@@ -23,6 +23,7 @@ import time
 import numpy as np
 from tqdm import tqdm
 
+from pmo.core.commands import OneLineArgumentParser, bad_options
 from pmo.engine.errors import EngineError
 from pmo.engine.leveling import (
     Activity,
@@ -136,25 +137,48 @@ def _line(label: str, s: Schedule) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; return the process exit code."""
-    ap = argparse.ArgumentParser(prog="pmo bench portfolio-leveling", description=__doc__)
-    ap.add_argument("--projects", type=int, default=50)
-    ap.add_argument("--tasks", type=int, default=100)
-    ap.add_argument("--roles", type=int, default=20)
-    ap.add_argument("--time-limits", type=float, nargs="+", default=[30.0, 120.0], metavar="S")
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--seed", type=int, default=0)
+    ap = OneLineArgumentParser(
+        prog="pmo bench portfolio-leveling",
+        description=(
+            "Level a generated portfolio with the priority rules and with CP-SAT, and compare "
+            "the weighted project delays. The portfolio is the same for the same --seed. "
+            "Prints one line per solver run and a final summary: line."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    ap.add_argument("--projects", type=int, default=50, help="projects in the portfolio")
+    ap.add_argument("--tasks", type=int, default=100, help="tasks per project")
+    ap.add_argument("--roles", type=int, default=20, help="roles the tasks need")
+    ap.add_argument(
+        "--time-limits",
+        type=float,
+        nargs="+",
+        default=[30.0, 120.0],
+        metavar="S",
+        help="seconds CP-SAT may search; one run per limit",
+    )
+    ap.add_argument("--workers", type=int, default=2, help="CP-SAT worker threads")
+    ap.add_argument("--seed", type=int, default=0, help="random seed of the portfolio")
     ap.add_argument(
         "--full-model",
         action="store_true",
         help="also run CP-SAT on the whole portfolio as one model (no project groups)",
     )
     args = ap.parse_args(argv)
-    if min(args.projects, args.tasks, args.roles, args.workers) < 1 or min(args.time_limits) <= 0:
-        print(
-            "pmo bench portfolio-leveling: error: sizes, workers and time limits must be positive",
-            file=sys.stderr,
-        )
-        return 2
+    wrong = bad_options(
+        [
+            (f"--{name}", value >= 1, f"must be >= 1, got {value}")
+            for name, value in (
+                ("projects", args.projects),
+                ("tasks", args.tasks),
+                ("roles", args.roles),
+                ("workers", args.workers),
+            )
+        ]
+        + [("--time-limits", min(args.time_limits) > 0, "must be > 0 seconds")]
+    )
+    if wrong:
+        ap.error(wrong)
     try:
         t0 = time.perf_counter()
         problem = generate_portfolio(

@@ -40,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pmo.core.commands import OneLineArgumentParser
 from pmo.engine.leveling.model import Activity, Precedence, Problem, Project, Resource
 from pmo.engine.leveling.network import Network
 from pmo.engine.leveling.psplib import format_sm
@@ -221,7 +222,7 @@ def _demands(params: Params, rng: np.random.Generator) -> np.ndarray:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = OneLineArgumentParser(
         prog="pmo bench rcpsp-generate",
         description="Write PSPLIB-style .sm instances from ProGen's NC/RF/RS design.",
     )

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from pmo.core.commands import OneLineArgumentParser
 from pmo.engine.errors import EngineError
 from pmo.engine.leveling import BestKnown, read_optimum, read_sm, solve
 from pmo.engine.leveling.ga import warm_up
@@ -28,7 +29,7 @@ __all__ = ["main", "summary_line"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = OneLineArgumentParser(
         prog="pmo bench rcpsp",
         description="Solve PSPLIB .sm instances and compare with the best-known makespans.",
     )

@@ -106,8 +106,39 @@ def test_serve_names_pmo_port_when_it_came_from_the_environment() -> None:
 
 def test_bench_without_a_name_asks_only_for_the_name() -> None:
     code, stderr = run_pmo("bench", env={})
-    assert code == 2
-    assert problem_line(stderr) == "pmo bench: error: the following arguments are required: NAME"
+    assert (code, stderr) == (
+        2,
+        "pmo bench: error: the following arguments are required: NAME (see pmo bench --help)\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "line"),
+    [
+        (  # argparse named the parent, "pmo token", whose usage does not know --bogus
+            ["token", "create", "x", "--bogus"],
+            "pmo token create: error: unrecognized arguments: --bogus "
+            "(see pmo token create --help)",
+        ),
+        (
+            ["import", "bogus", "x.xml"],
+            "pmo import: error: argument format: invalid choice: 'bogus' (choose from "
+            "'msproject', 'xlsx') (see pmo import --help)",
+        ),
+        (
+            ["report", "onepage"],
+            "pmo report onepage: error: the following arguments are required: --out "
+            "(see pmo report onepage --help)",
+        ),
+        (
+            ["bench", "cpm", "--tasks", "0"],
+            "pmo bench cpm: error: --tasks must be >= 1, got 0 (see pmo bench cpm --help)",
+        ),
+    ],
+)
+def test_an_argument_error_is_one_line_naming_the_command(arguments: list[str], line: str) -> None:
+    code, stderr = run_pmo(*arguments, env={})
+    assert (code, stderr) == (2, f"{line}\n")
 
 
 def test_good_values_are_accepted(tmp_path: Path) -> None:

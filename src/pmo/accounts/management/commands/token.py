@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from pmo.accounts import services
 from pmo.accounts.models import ApiToken, TokenScope
+from pmo.core.commands import OneLineCommand
 from pmo.core.errors import DomainError
 
 
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = "Manage API tokens: 'create USERNAME' prints a new bearer token."
 
     def add_arguments(self, parser: CommandParser) -> None:

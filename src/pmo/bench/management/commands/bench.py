@@ -6,7 +6,9 @@ import argparse
 import importlib
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+
+from pmo.core.commands import OneLineCommand
 
 BENCHMARKS = {
     "cpm": ("pmo.bench.cpm", "critical path method: forward + backward pass vs networkx"),
@@ -23,7 +25,7 @@ BENCHMARKS = {
 }
 
 
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = "Run a benchmark: " + ", ".join(f"{k} ({v[1]})" for k, v in BENCHMARKS.items())
 
     def add_arguments(self, parser: CommandParser) -> None:

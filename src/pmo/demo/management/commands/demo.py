@@ -8,15 +8,16 @@ import sys
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from tqdm import tqdm
 
+from pmo.core.commands import OneLineCommand
 from pmo.demo.language import LANGUAGES, default_language
 from pmo.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo, pm_usernames, reset_demo
 from pmo.demo.management.commands.serve import parse_port, port_from_environment
 
 
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = "Create the database, load the demo portfolio (idempotent) and serve the app."
 
     def add_arguments(self, parser: CommandParser) -> None:

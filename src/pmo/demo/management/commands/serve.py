@@ -8,7 +8,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+
+from pmo.core.commands import OneLineCommand
 
 
 def _bounded(what: str, low: int, high: int) -> Callable[[str], int]:
@@ -73,7 +75,7 @@ def max_request_body() -> int:
     return largest + 1024 * 1024
 
 
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = "Serve PMO Hub on http://HOST:PORT with waitress (static files included)."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from pmo.core.commands import OneLineCommand
 from pmo.core.files import check_output_path, write_atomically
 from pmo.interop import services, xlsx
 from pmo.portfolio.models import Project
 from pmo.scheduling.models import Plan
 
 
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = "Export a project's plan: msproject (Microsoft Project XML) or xlsx."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -6,10 +6,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from pmo.core.commands import OneLineCommand
 from pmo.core.errors import DomainError
 from pmo.interop import services, xlsx
 from pmo.portfolio.models import Project
@@ -17,7 +18,7 @@ from pmo.portfolio.models import Project
 _CODE = re.compile(r"[A-Za-z0-9_.-]{1,40}")
 
 
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = "Import a plan: msproject (Microsoft Project XML) or xlsx (the PMO Hub template)."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 
+from pmo.core.commands import OneLineCommand
 from pmo.core.errors import DomainError
 from pmo.portfolio.services.reminders import (
     SKIP_REASONS,
@@ -38,7 +39,7 @@ def _dry_run(result: ReminderResult) -> str:
     return line
 
 
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = (
         "Remind the project managers of the status reports they owe for the period due "
         "(an in-app notification each; once a project and day)."

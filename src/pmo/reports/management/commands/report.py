@@ -5,16 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 
 from pmo.accounts.models import Role, User
+from pmo.core.commands import OneLineCommand
 from pmo.core.errors import DomainError, FieldError
 from pmo.core.files import check_output_path, write_atomically
 from pmo.reports.forms import FORMATS
 
 
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = "Produce a report: 'onepage' (the one-page steering report)."
 
     def add_arguments(self, parser: CommandParser) -> None:
