@@ -64,9 +64,9 @@ def test_milestone_chart_shows_the_first_projects_and_counts_the_rest(
     client: Any, make_project: Any, users: Any, monkeypatch: Any
 ) -> None:
     from pmo.portfolio.models import Milestone
-    from pmo.scheduling import views
+    from pmo.scheduling.views import portfolio
 
-    monkeypatch.setattr(views, "MILESTONE_PROJECTS", 2)
+    monkeypatch.setattr(portfolio, "MILESTONE_PROJECTS", 2)
     keyed = [make_project() for _ in range(3)]
     for project in keyed:
         Milestone.objects.create(
@@ -112,14 +112,14 @@ def test_plan_pages_in_chinese(client: Any, make_project: Any, users: Any) -> No
 def test_outline_levels_and_row_cap(
     client: Any, make_project: Any, users: Any, monkeypatch: Any
 ) -> None:
-    from pmo.scheduling import views
+    from pmo.scheduling.views import plan
 
     project = make_project()
     services.replace_plan(actor=users["pm"], project=project, data=small_plan())
     client.force_login(users["pm"])
     page = client.get(f"/projects/{project.code}/plan/?depth=1").content.decode()
     assert page.count('<g class="row') == 2  # Build and Release
-    monkeypatch.setattr(views, "MAX_ROWS", 3)
+    monkeypatch.setattr(plan, "MAX_ROWS", 3)
     page = client.get(f"/projects/{project.code}/plan/").content.decode()
     assert page.count('<g class="row') == 3
     assert "Showing the first 3 of 5 tasks: choose fewer outline levels." in page
