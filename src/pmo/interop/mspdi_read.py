@@ -20,7 +20,7 @@ from pmo.interop.errors import ImportFileError
 from pmo.interop.mspdi_china import recognise_china
 from pmo.interop.mspdi_elements import NS, NS_URI, Reader
 from pmo.interop.mspdi_read_calendars import read_calendar
-from pmo.interop.xml_errors import not_well_formed
+from pmo.interop.xml_errors import encoding_unreadable, not_well_formed, not_xml_at_all
 from pmo.scheduling.planio import (
     AssignmentData,
     BaselineData,
@@ -138,6 +138,8 @@ def read_mspdi(content: bytes) -> PlanData:
     """Parse an MSPDI document; raise :class:`ImportFileError` naming the bad element."""
     if len(content) > MAX_BYTES:
         raise ImportFileError(_("file: larger than %(mb)s MB") % {"mb": MAX_BYTES // (1024 * 1024)})
+    if problem := not_xml_at_all(content):
+        raise ImportFileError(problem)
     try:
         # defusedxml refuses any DTD whatever the file's encoding (a byte search for
         # "<!DOCTYPE" missed UTF-16 files): no entity expansion, no external references
@@ -147,9 +149,7 @@ def read_mspdi(content: bytes) -> PlanData:
     except ET.ParseError as exc:
         raise ImportFileError(not_well_formed(exc)) from None
     except (LookupError, ValueError):  # the XML declaration names an encoding expat cannot read
-        raise ImportFileError(
-            _("file: the character encoding named in the XML declaration cannot be read")
-        ) from None
+        raise ImportFileError(encoding_unreadable(content)) from None
     if root.tag != f"{{{NS_URI}}}Project":
         raise ImportFileError(
             _(

@@ -8,7 +8,10 @@ line and column say where to look).
 
 from __future__ import annotations
 
+import io
+import re
 import xml.etree.ElementTree as ET
+import zipfile
 from xml.parsers import expat
 from xml.parsers.expat import errors as codes
 
@@ -16,8 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from pmo.core.i18n import is_chinese
+from pmo.core.sentences import quoted
 
-__all__ = ["not_well_formed"]
+__all__ = ["encoding_unreadable", "is_workbook", "not_well_formed", "not_xml_at_all"]
+
+_DECLARED = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']{1,40})["']""")
 
 # the English text of each reason is expat's own, so an English message does not change
 REASONS: dict[int, str] = {
@@ -37,6 +43,43 @@ REASONS: dict[int, str] = {
     codes.codes[codes.XML_ERROR_UNBOUND_PREFIX]: gettext_noop("unbound prefix"),
 }
 """Translated reasons by expat error code."""
+
+
+def not_xml_at_all(content: bytes) -> str | None:
+    """Why ``content`` is plainly not an XML file (empty, an Excel workbook), else ``None``.
+
+    Said before parsing: the parser would report "no element found" or an invalid token at
+    column 2, which does not tell the reader what they chose.
+    """
+    if not content.strip():
+        return _("file: the file is empty")
+    if is_workbook(content):
+        return _("file: this is an Excel workbook, not Microsoft Project XML")
+    if content.startswith(b"PK\x03\x04"):
+        return _("file: this is a ZIP archive, not Microsoft Project XML")
+    return None
+
+
+def is_workbook(content: bytes) -> bool:
+    """Whether ``content`` is an XLSX workbook (a ZIP archive holding ``xl/workbook.xml``)."""
+    if not content.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        return "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(content)).namelist()
+    except (zipfile.BadZipFile, ValueError):
+        return False
+
+
+def encoding_unreadable(content: bytes) -> str:
+    """The message for an XML declaration naming an encoding the parser cannot read (GBK)."""
+    declared = _DECLARED.match(content)
+    if declared is None:
+        return _("file: the character encoding named in the XML declaration cannot be read")
+    name = declared.group(1).decode("ascii", "replace").strip()
+    return _(
+        "file: the XML declaration names the character encoding %(encoding)s, which cannot be "
+        "read; save the file as UTF-8"
+    ) % {"encoding": quoted(name)}
 
 
 def not_well_formed(exc: ET.ParseError) -> str:

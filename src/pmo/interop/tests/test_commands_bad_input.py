@@ -147,3 +147,30 @@ def test_import_names_what_a_code_is_made_of(users: Any, portfolio: Any, tmp_pat
         "give one with --project CODE (Latin letters A-Z, digits, . _ or -)"
     )
     assert Project.objects.count() == 0
+
+
+def test_import_names_the_other_format_and_an_empty_file(
+    users: Any, portfolio: Any, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    book = tmp_path / "p1.xlsx"
+    Workbook().save(book)
+    with pytest.raises(CommandError) as refused:
+        call_command("import", "msproject", str(book), "--project", "X1")
+    assert str(refused.value) == (
+        f"p1.xlsx: this is an Excel workbook, not MS Project XML: use pmo import xlsx {book}"
+    )
+    xml = tmp_path / "p1.xml"
+    xml.write_bytes(write_mspdi(small_plan()))
+    with pytest.raises(CommandError) as refused:
+        call_command("import", "xlsx", str(xml), "--project", "X1")
+    assert str(refused.value) == (
+        f"p1.xml: this is XML, not an Excel workbook: use pmo import msproject {xml}"
+    )
+    empty = tmp_path / "empty.xml"
+    empty.write_bytes(b"")
+    with pytest.raises(CommandError) as refused:
+        call_command("import", "msproject", str(empty), "--project", "X1")
+    assert str(refused.value) == "empty.xml: the file is empty; nothing was imported"
+    assert Project.objects.count() == 0

@@ -69,3 +69,31 @@ def test_a_working_time_in_range_is_read(
 ) -> None:
     week = read_mspdi(_calendar(start, end)).calendars[0].week
     assert week is not None and week[0] == hours
+
+
+def _workbook() -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    out = io.BytesIO()
+    Workbook().save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "file: the file is empty"),
+        (b"  \r\n", "file: the file is empty"),
+        (_workbook(), "file: this is an Excel workbook, not Microsoft Project XML"),
+        (b"PK\x03\x04not really", "file: this is a ZIP archive, not Microsoft Project XML"),
+        (
+            '<?xml version="1.0" encoding="GBK"?><Project>测</Project>'.encode("gbk"),
+            "file: the XML declaration names the character encoding “GBK”, which cannot be "
+            "read; save the file as UTF-8",
+        ),
+    ],
+)
+def test_a_file_that_is_not_xml_says_what_it_is(content: bytes, message: str) -> None:
+    assert _refused(content) == message

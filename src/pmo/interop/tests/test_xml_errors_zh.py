@@ -63,6 +63,7 @@ def test_an_unreadable_encoding_is_refused_naming_the_file(
     assert response.json()["errors"] == [
         {
             "field": "file",
-            "message": "the character encoding named in the XML declaration cannot be read",
+            "message": f"the XML declaration names the character encoding “{encoding}”, which "
+            "cannot be read; save the file as UTF-8",
         }
     ]

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from pmo.core.commands import OneLineCommand
 from pmo.core.errors import DomainError
 from pmo.interop import services, xlsx
+from pmo.interop.xml_errors import is_workbook
 from pmo.portfolio.models import Project
 
 _CODE = re.compile(r"[A-Za-z0-9_.-]{1,40}")
@@ -41,6 +42,17 @@ class Command(OneLineCommand):
             content = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"{path}: {exc.strerror or exc}") from None
+        if not content.strip():
+            raise CommandError(f"{path.name}: the file is empty; nothing was imported")
+        if options["format"] == "msproject" and is_workbook(content):
+            raise CommandError(
+                f"{path.name}: this is an Excel workbook, not MS Project XML: use "
+                f"pmo import xlsx {path}"
+            )
+        if options["format"] == "xlsx" and content.lstrip()[:1] == b"<":
+            raise CommandError(
+                f"{path.name}: this is XML, not an Excel workbook: use pmo import msproject {path}"
+            )
         code = options["project"] or path.stem.upper().replace(" ", "-")[:40]
         _check_new_code(code, given=options["project"] is not None, path=path)
         try:
