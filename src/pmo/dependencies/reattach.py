@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
@@ -162,29 +162,20 @@ def before_replace(actor: User | None, project: Project) -> AfterReplace:
 
     def after(plan: Plan) -> None:
         finder = _Finder(plan)
-        problems: list[str] = []
-        for dep, ends, title in detached:
-            for end in ends:
-                if finder.find(end) is None:
-                    problems.append(
-                        gettext(
-                            "dependency #%(id)s (%(title)s) needs %(end)s, which the new plan "
-                            "does not have: keep it or remove the dependency first"
-                        )
-                        % {"id": dep.pk, "title": title, "end": end.describe()}
-                    )
-        for cr, ends in changes:
-            for end in ends:
-                if finder.find(end) is None and cr.state in LIVE_CHANGE_STATES:
-                    problems.append(
-                        gettext(
-                            "change request %(code)s slips %(end)s, which the new plan does not "
-                            "have: keep it or withdraw the change request first"
-                        )
-                        % {"code": cr.code, "end": end.describe()}
-                    )
-        if problems:
-            raise ConflictError("; ".join(problems))  # replace_plan's transaction rolls back
+        missing_deps = [
+            (dep, title, [end.describe() for end in ends if finder.find(end) is None])
+            for dep, ends, title in detached
+        ]
+        missing_deps = [m for m in missing_deps if m[2]]
+        missing_crs = [
+            (cr, [end.describe() for end in ends if finder.find(end) is None])
+            for cr, ends in changes
+            if cr.state in LIVE_CHANGE_STATES
+        ]
+        missing_crs = [m for m in missing_crs if m[1]]
+        problems = _dependency_problems(missing_deps) + _change_problems(missing_crs)
+        if problems:  # replace_plan's transaction rolls back
+            raise ConflictError(pgettext("list of problems", "; ").join(problems))
         for dep, ends, _ in detached:
             _reattach(actor, dep, ends, finder)
         refresh_dependency_status(
@@ -236,3 +227,71 @@ def _repoint(actor: User | None, cr: ChangeRequest, ends: list[End], finder: _Fi
 def register() -> None:
     """Called once from ``DependenciesConfig.ready()``."""
     register_plan_replace_hook(before_replace)
+
+
+_NAMED = 3  # an error line names this many and counts the rest
+
+
+def _listed(items: list[str]) -> str:
+    """Up to three ``items`` and "and 9 more": one line, however many there are."""
+    shown = pgettext("list separator", ", ").join(items[:_NAMED])
+    if len(items) <= _NAMED:
+        return shown
+    return gettext("%(list)s and %(count)s more") % {
+        "list": shown,
+        "count": len(items) - _NAMED,
+    }
+
+
+def _dependency_problems(missing: list[tuple[Dependency, str, list[str]]]) -> list[str]:
+    """The refusal for dependencies whose ends the new plan lacks (one sentence, counted)."""
+    if not missing:
+        return []
+    if len(missing) == 1 and len(missing[0][2]) == 1:
+        dep, title, (end,) = missing[0]
+        return [
+            gettext(
+                "dependency #%(id)s (%(title)s) needs %(end)s, which the new plan "
+                "does not have: keep it or remove the dependency first"
+            )
+            % {"id": dep.pk, "title": title, "end": end}
+        ]
+    items = [
+        gettext("#%(id)s (%(title)s) needs %(ends)s")
+        % {"id": dep.pk, "title": title, "ends": pgettext("list separator", ", ").join(ends)}
+        for dep, title, ends in missing
+    ]
+    return [
+        gettext(
+            "%(count)s dependencies need what the new plan does not have: %(list)s; keep them "
+            "or remove the dependencies first"
+        )
+        % {"count": len(missing), "list": _listed(items)}
+    ]
+
+
+def _change_problems(missing: list[tuple[ChangeRequest, list[str]]]) -> list[str]:
+    """The refusal for open change requests slipping what the new plan lacks."""
+    if not missing:
+        return []
+    if len(missing) == 1 and len(missing[0][1]) == 1:
+        cr, (end,) = missing[0]
+        return [
+            gettext(
+                "change request %(code)s slips %(end)s, which the new plan does not "
+                "have: keep it or withdraw the change request first"
+            )
+            % {"code": cr.code, "end": end}
+        ]
+    items = [
+        gettext("%(code)s slips %(ends)s")
+        % {"code": cr.code, "ends": pgettext("list separator", ", ").join(ends)}
+        for cr, ends in missing
+    ]
+    return [
+        gettext(
+            "%(count)s open change requests slip what the new plan does not have: %(list)s; "
+            "keep them or withdraw the change requests first"
+        )
+        % {"count": len(missing), "list": _listed(items)}
+    ]

@@ -243,3 +243,33 @@ def test_a_first_import_makes_a_hand_milestone_the_schedule_one_of_that_name(
     assert dep.supplier_milestone is not None
     assert (dep.supplier_milestone.name, dep.supplier_milestone.schedule_task.uid) == ("Release", 5)
     assert dep.supplier_milestone_id == hand.pk  # the plan took over the row of that name
+
+
+def test_many_dependencies_on_missing_tasks_are_summed_up_in_one_short_line(
+    users: Any, linked: dict[str, Any]
+) -> None:
+    # given five more dependencies on Code (UID 3), six in all
+    plan1 = linked["plan1"]
+    code = linked["task"][3]
+    pilot = Milestone.objects.get(name="Pilot")
+    for _ in range(5):
+        _dep(
+            users,
+            supplier_project="PLAN1",
+            supplier_task=code.pk,
+            consumer_project="WEB1",
+            consumer_milestone=pilot.pk,
+        )
+    ids = sorted(Dependency.objects.filter(supplier_task=code).values_list("pk", flat=True))
+    # when a plan without Code is imported
+    with pytest.raises(ConflictError) as refused:
+        scheduling.replace_plan(actor=users["pm"], project=plan1, data=_without_code(small_plan()))
+    # then three are named and the rest counted, in one sentence
+    first, second, third = ids[:3]
+    assert refused.value.message == (
+        f"6 dependencies need what the new plan does not have: #{first} (PLAN1 Code → APP1 "
+        f"Integration) needs task UID 3, #{second} (PLAN1 Code → WEB1 Pilot) needs task UID 3, "
+        f"#{third} (PLAN1 Code → WEB1 Pilot) needs task UID 3 and 3 more; keep them or remove "
+        "the dependencies first"
+    )
+    assert Plan.objects.get(project=plan1).tasks.filter(uid=3).exists()
