@@ -100,7 +100,22 @@ VAR_DIR = HOME_DIR / "var"
 DEBUG = _flag("PMO_DEBUG")
 DEV_SECRET_KEY = "pmo-hub-insecure-development-key-change-me"
 SECRET_KEY = os.environ.get("PMO_SECRET_KEY", DEV_SECRET_KEY)
-if SECRET_KEY == DEV_SECRET_KEY and not (DEBUG or _flag("PMO_ALLOW_DEV_KEY")):
+
+
+def _help_only() -> bool:
+    """``pmo CMD --help``, ``pmo --version``, ``pmo help CMD``: nothing is signed, no key needed.
+
+    Only the command line's own words count (before ``--``), and only for ``pmo`` itself.
+    """
+    if Path(sys.argv[0]).name not in {"pmo", "manage.py", "django-admin"}:
+        return False
+    words = sys.argv[1:]
+    if "--" in words:
+        words = words[: words.index("--")]
+    return words[:1] == ["help"] or any(w in ("-h", "--help", "--version") for w in words)
+
+
+if SECRET_KEY == DEV_SECRET_KEY and not (DEBUG or _flag("PMO_ALLOW_DEV_KEY")) and not _help_only():
     raise ImproperlyConfigured(
         "PMO_SECRET_KEY is not set: set it to a long random value for production "
         "(or PMO_DEBUG=1 / PMO_ALLOW_DEV_KEY=1 on a development machine)."

@@ -243,3 +243,15 @@ def test_check_output_path_names_what_is_not_a_file(tmp_path: Path) -> None:
     assert check_output_path(str(link)) == (
         f"--out {link}: the folder {tmp_path}/missing does not exist"
     )
+
+
+@pytest.mark.parametrize("arguments", [["import", "--help"], ["--version"], ["help", "export"]])
+def test_help_and_version_need_no_secret_key(arguments: list[str]) -> None:
+    code, stderr = run_pmo(*arguments, env={"PMO_ALLOW_DEV_KEY": ""})
+    assert (code, stderr) == (0, "")
+
+
+def test_a_command_still_needs_the_key_even_with_help_after_a_double_dash() -> None:
+    code, stderr = run_pmo("import", "msproject", "--", "--help", env={"PMO_ALLOW_DEV_KEY": ""})
+    assert code == 1
+    assert problem_line(stderr).startswith("pmo: error: PMO_SECRET_KEY is not set")
