@@ -4,6 +4,7 @@ every list."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -138,14 +139,19 @@ class Converted(Generic[Row]):
 
 
 def refuse_body(request: HttpRequest) -> None:
-    """A delete takes no body: one sent (blank space is none) is a 422 naming ``body``.
+    """A delete takes no body: one sent is a 422 naming ``body`` (blank space and JSON that says
+    nothing, ``null``, ``{}`` or ``[]``, are none: some clients always send one).
 
     Every delete of the API reads the version from ``?version=``; a ``{"version": 9}`` in a
     body would otherwise be ignored silently and look as if it had been checked.
     """
     try:
-        sent = bool(request.body.strip())
+        raw = request.body.strip()
     except (RawPostDataException, RequestDataTooBig):  # read already as a form, or too big
+        raw = b"?"
+    try:
+        sent = bool(raw) and json.loads(raw) not in (None, {}, [])  # JSON that says nothing
+    except (ValueError, RecursionError):
         sent = True
     if sent:
         raise FieldError("body", _("a delete takes no body; give the version as ?version="))

@@ -37,7 +37,6 @@ def rate(users: Any) -> ExchangeRate:
     [
         (json.dumps({"version": 9}), "application/json"),
         (json.dumps({"version": 1}), "application/json"),  # even the right one: read nowhere
-        ("{}", "application/json"),
         ("version=9", "application/x-www-form-urlencoded"),
     ],
 )
