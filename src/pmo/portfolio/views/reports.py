@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -46,22 +47,18 @@ def statusreport_create(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         draft = request.POST.get("action") == "draft"
         form = StatusReportForm(request.POST, project=project, today=today, draft=draft)
-        if form.is_valid():
-            data = _report_data(form)
-            period = data.pop("period")
-            try:
-                report = services.create_status_report(
-                    actor=user_of(request),
-                    project=project,
-                    period=period,
-                    data=data,
-                    submit=not draft,
-                )
-            except DomainError as exc:
-                _form_errors(form, exc)
-            else:
-                _say_saved(request, report)
-                return redirect("portfolio:project_detail", code=project.code)
+
+        def create(data: dict[str, Any]) -> StatusReport:
+            return services.create_status_report(
+                actor=user_of(request),
+                project=project,
+                period=data.pop("period"),
+                data=data,
+                submit=not draft,
+            )
+
+        if (saved := _save(request, form, create)) is not None:
+            return saved
     else:
         initial: dict[str, Any] = {
             "period": request.GET.get("period") or _next_period_to_report(project, today),
@@ -96,6 +93,23 @@ def _form_errors(form: StatusReportForm, exc: DomainError) -> None:
         form.add_error(None, exc.message)
 
 
+def _save(
+    request: HttpRequest, form: StatusReportForm, save: Callable[[dict[str, Any]], StatusReport]
+) -> HttpResponse | None:
+    """Save a valid form with ``save`` and go back to the project, saying what was done; the
+    form with the refusal at its fields (``None``) when it is not valid or the service says
+    no."""
+    if not form.is_valid():
+        return None
+    try:
+        report = save(_report_data(form))
+    except DomainError as exc:
+        _form_errors(form, exc)
+        return None
+    _say_saved(request, report)
+    return redirect("portfolio:project_detail", code=report.project.code)
+
+
 def _say_saved(request: HttpRequest, report: StatusReport) -> None:
     if report.state == ReportState.SUBMITTED:
         messages.success(
@@ -122,23 +136,19 @@ def statusreport_edit(request: HttpRequest, code: str, report_id: int) -> HttpRe
         form = StatusReportForm(
             request.POST, project=project, today=today, draft=draft, report=report
         )
-        if form.is_valid():
-            data = _report_data(form)
+
+        def update(data: dict[str, Any]) -> StatusReport:
             data.pop("period")
-            try:
-                version = posted_version(request)
-                report = services.update_status_report(
-                    actor=user_of(request),
-                    report=report,
-                    data=data,
-                    version=version,
-                    submit=not draft,
-                )
-            except DomainError as exc:
-                _form_errors(form, exc)
-            else:
-                _say_saved(request, report)
-                return redirect("portfolio:project_detail", code=project.code)
+            return services.update_status_report(
+                actor=user_of(request),
+                report=report,
+                data=data,
+                version=posted_version(request),
+                submit=not draft,
+            )
+
+        if (saved := _save(request, form, update)) is not None:
+            return saved
         shown_version = request.POST.get("version", "")
     else:
         initial = {name: getattr(report, name) for name in services.REPORT_FIELDS}
