@@ -30,14 +30,14 @@ from pmo.portfolio.access import (
     require_edit,
 )
 from pmo.portfolio.models import Project
-from pmo.scheduling import selectors, services
+from pmo.scheduling import services
 from pmo.scheduling.models import Plan
 from pmo.scheduling.views.plan import (
     DAY,
     _context,
     _plan_or_404,
-    _project_or_404,
     _render,
+    _rescheduled,
 )
 
 FAR_STATUS_DATE_DAYS = 31
@@ -109,13 +109,7 @@ def status_date_update(request: HttpRequest, code: str) -> HttpResponse:
         edit = {"value": typed, "message": message, "field": getattr(exc, "field", "")}
         context = _context(request, project, plan, status_edit=edit)
         return _render(request, context, status=exc.status_code)
-    if not request.htmx:  # type: ignore[attr-defined]
-        messages.success(request, _("Rescheduled."))
-    project = _project_or_404(request, code)  # its forecast moved with the plan
-    context = _context(
-        request, project, selectors.get_plan(project), moved=moved or [], queued=moved is None
-    )
-    return _render(request, context)
+    return _rescheduled(request, code, moved)
 
 
 def _link_inputs(posted: Any, *, remove: bool) -> tuple[int, int, float]:
@@ -202,13 +196,7 @@ def link_update(request: HttpRequest, code: str) -> HttpResponse:
             context = _context(request, project, plan, error=exc.message)
             return _render(request, context, status=exc.status_code)
         return _link_refused(request, project, plan, exc, typed)
-    if not request.htmx:  # type: ignore[attr-defined]
-        messages.success(request, _("Rescheduled."))
-    project = _project_or_404(request, code)  # its forecast moved with the plan
-    context = _context(
-        request, project, selectors.get_plan(project), moved=moved or [], queued=moved is None
-    )
-    return _render(request, context)
+    return _rescheduled(request, code, moved)
 
 
 @login_required

@@ -210,19 +210,18 @@ def _edit(request: HttpRequest, code: str, action: Any, row: int | None = None) 
     except (TypeError, ValueError, OverflowError):  # not a number, NaN, infinity
         context = _context(request, project, plan, error=_("Enter a number."))
         return _render(request, context, status=422)
+    return _rescheduled(request, code, moved)
+
+
+def _rescheduled(request: HttpRequest, code: str, moved: list[Moved] | None) -> HttpResponse:
+    """The plan page after an edit rescheduled it: what moved (``None``: a recompute queued)."""
     if not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, _("Rescheduled."))
     project = _project_or_404(request, code)  # its forecast moved with the plan
-    return _render(
-        request,
-        _context(
-            request,
-            project,
-            selectors.get_plan(project),
-            moved=moved or [],
-            queued=moved is None,
-        ),
+    context = _context(
+        request, project, selectors.get_plan(project), moved=moved or [], queued=moved is None
     )
+    return _render(request, context)
 
 
 @login_required
