@@ -102,3 +102,9 @@ def test_the_message_of_a_close_and_a_save_is_in_sight_where_the_page_lands(
     page.click("[data-testid=save]")
     page.wait_for_url(lambda url: urlparse(url).fragment == "milestones")
     expect(page.locator(".flash.success")).to_be_in_viewport()
+    # and a confirmation steps aside by itself after a while, unless pointed at
+    toast = page.locator(".toast", has=page.locator(".flash.success"))
+    assert toast.evaluate("t => getComputedStyle(t).animationName") == "toast-away"
+    assert toast.evaluate("t => getComputedStyle(t).animationDelay") == "8s"
+    toast.evaluate("t => t.getAnimations().forEach(a => a.finish())")  # as if 8 s went by
+    expect(page.locator(".flash.success")).to_be_hidden()
