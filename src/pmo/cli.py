@@ -14,6 +14,9 @@ def main(argv: list[str] | None = None) -> None:
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pmo.config.settings")
     args = ["pmo", *(sys.argv[1:] if argv is None else argv)]
+    if args[1:] in (["--version"], ["version"]):
+        print(version())
+        return
     try:
         from django.core.exceptions import ImproperlyConfigured
         from django.core.management import execute_from_command_line
@@ -28,6 +31,19 @@ def main(argv: list[str] | None = None) -> None:
         message = " ".join(str(exc).split()) or exc.__class__.__name__
         print(f"pmo: error: {message}", file=sys.stderr)
         sys.exit(1)
+
+
+def version() -> str:
+    """``PMO Hub 0.1.0 (Django 5.2.20, Python 3.11.2)``: what ``pmo --version`` prints."""
+    import platform
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        ours = installed("pmo-hub")
+    except PackageNotFoundError:  # run from a checkout that is not installed
+        ours = "(not installed)"
+    return f"PMO Hub {ours} (Django {installed('django')}, Python {platform.python_version()})"
 
 
 if __name__ == "__main__":

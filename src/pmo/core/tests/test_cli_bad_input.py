@@ -255,3 +255,13 @@ def test_a_command_still_needs_the_key_even_with_help_after_a_double_dash() -> N
     code, stderr = run_pmo("import", "msproject", "--", "--help", env={"PMO_ALLOW_DEV_KEY": ""})
     assert code == 1
     assert problem_line(stderr).startswith("pmo: error: PMO_SECRET_KEY is not set")
+
+
+def test_pmo_version_names_pmo_hub_not_only_django(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    from pmo.cli import main
+
+    main(["--version"])
+    out = capsys.readouterr().out.strip()
+    assert out.startswith(f"PMO Hub {version('pmo-hub')} (Django {version('django')}, Python ")
