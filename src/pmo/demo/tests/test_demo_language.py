@@ -87,13 +87,15 @@ def _snapshot() -> dict[str, Any]:
             )
         ),
         "capacity": list(
-            CapacityChange.objects.order_by("resource__code", "first").values_list(
-                "resource__code", "first", "last", "fte"
+            # by name: a person's resource code carries the person's key, which a database
+            # with sequences (PostgreSQL) does not hand out again after the first build
+            CapacityChange.objects.order_by("resource__name", "first").values_list(
+                "resource__name", "first", "last", "fte"
             )
         ),
         "allocations": list(
-            Allocation.objects.order_by("resource__code", "project__code", "first").values_list(
-                "resource__code", "project__code", "first", "last", "fte"
+            Allocation.objects.order_by("resource__name", "project__code", "first").values_list(
+                "resource__name", "project__code", "first", "last", "fte"
             )
         ),
         "decisions": list(
