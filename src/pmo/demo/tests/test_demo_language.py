@@ -89,22 +89,26 @@ def _snapshot() -> dict[str, Any]:
         "capacity": list(
             # by name: a person's resource code carries the person's key, which a database
             # with sequences (PostgreSQL) does not hand out again after the first build
-            CapacityChange.objects.order_by("resource__name", "first").values_list(
+            CapacityChange.objects.order_by("resource__name", "first", "last", "fte").values_list(
                 "resource__name", "first", "last", "fte"
             )
         ),
         "allocations": list(
-            Allocation.objects.order_by("resource__name", "project__code", "first").values_list(
+            Allocation.objects.order_by(
                 "resource__name", "project__code", "first", "last", "fte"
-            )
+            ).values_list("resource__name", "project__code", "first", "last", "fte")
         ),
         "decisions": list(
-            GateDecision.objects.order_by("review__lifecycle__project__code", "decided_on")
+            GateDecision.objects.order_by(
+                "review__lifecycle__project__code", "decided_on", "outcome"
+            )
             .values_list("review__lifecycle__project__code", "outcome", "decided_on")
             .distinct()
         ),
         "dependencies": list(
-            Dependency.objects.order_by("supplier_project__code", "consumer_project__code")
+            Dependency.objects.order_by(
+                "supplier_project__code", "consumer_project__code", "agreed_date", "lag", "status"
+            )
             .values_list(
                 "supplier_project__code",
                 "consumer_project__code",
