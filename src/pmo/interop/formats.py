@@ -10,6 +10,8 @@ line 1, column 2".
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import Literal
 
 from django.utils.translation import gettext as _
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 from pmo.core.sentences import quoted
 from pmo.interop.errors import ImportFileError
 
-__all__ = ["Format", "detect_format"]
+__all__ = ["ZIP", "Format", "detect_format", "is_workbook"]
 
 Format = Literal["msproject", "xlsx"]
 
@@ -81,3 +83,13 @@ def detect_format(content: bytes, filename: str = "") -> Format:
         )
         % {"name": quoted(filename), "kind": _kind(content)}
     )
+
+
+def is_workbook(content: bytes) -> bool:
+    """Whether ``content`` is an XLSX workbook (a ZIP archive holding ``xl/workbook.xml``)."""
+    if not content.startswith(ZIP):
+        return False
+    try:
+        return "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(content)).namelist()
+    except (zipfile.BadZipFile, ValueError):
+        return False

@@ -8,10 +8,8 @@ line and column say where to look).
 
 from __future__ import annotations
 
-import io
 import re
 import xml.etree.ElementTree as ET
-import zipfile
 from xml.parsers import expat
 from xml.parsers.expat import errors as codes
 
@@ -20,8 +18,9 @@ from django.utils.translation import gettext_noop
 
 from pmo.core.i18n import is_chinese
 from pmo.core.sentences import quoted
+from pmo.interop.formats import ZIP, is_workbook
 
-__all__ = ["encoding_unreadable", "is_workbook", "not_well_formed", "not_xml_at_all"]
+__all__ = ["encoding_unreadable", "not_well_formed", "not_xml_at_all"]
 
 _DECLARED = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']{1,40})["']""")
 
@@ -55,19 +54,9 @@ def not_xml_at_all(content: bytes) -> str | None:
         return _("file: the file is empty")
     if is_workbook(content):
         return _("file: this is an Excel workbook, not Microsoft Project XML")
-    if content.startswith(b"PK\x03\x04"):
+    if content.startswith(ZIP):
         return _("file: this is a ZIP archive, not Microsoft Project XML")
     return None
-
-
-def is_workbook(content: bytes) -> bool:
-    """Whether ``content`` is an XLSX workbook (a ZIP archive holding ``xl/workbook.xml``)."""
-    if not content.startswith(b"PK\x03\x04"):
-        return False
-    try:
-        return "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(content)).namelist()
-    except (zipfile.BadZipFile, ValueError):
-        return False
 
 
 def encoding_unreadable(content: bytes) -> str:

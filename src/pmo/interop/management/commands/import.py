@@ -13,7 +13,7 @@ from django.utils.translation import pgettext
 from pmo.core.commands import OneLineCommand
 from pmo.core.errors import DomainError
 from pmo.interop import services, xlsx
-from pmo.interop.xml_errors import is_workbook
+from pmo.interop.formats import is_workbook
 from pmo.portfolio.models import Project
 
 _CODE = re.compile(r"[A-Za-z0-9_.-]{1,40}")
