@@ -16,7 +16,7 @@ from pmo.resources.tests.test_api import _sheet
 JSON = "application/json"
 
 
-@pytest.mark.parametrize("code", ["XAU", "XTS", "XXX"])
+@pytest.mark.parametrize("code", ["XAU", "XTS", "XXX", "CLF", "USN"])
 def test_the_api_refuses_a_cost_rate_currency_that_is_not_money(
     users: Any, org: Any, code: str
 ) -> None:
