@@ -144,3 +144,40 @@ def test_the_impact_page_lists_the_projects_that_part_of_a_name_matches(
     assert "2 projects match “core”: P0001, P0061 — pick one or type its code." in page
     assert "no project you may see" not in page
     assert 'id="impact-source"' not in page
+
+
+def test_the_impact_page_lists_the_open_tasks_that_part_of_a_name_matches(
+    client: Any, users: Any, make_project: Any, monkeypatch: Any
+) -> None:
+    from pmo.scheduling import services as scheduling
+    from pmo.scheduling.models import Task
+    from pmo.scheduling.tests.factories import small_plan
+
+    # given a plan whose open tasks are Design, Code, Docs and Release, and a task picker
+    monkeypatch.setattr("pmo.dependencies.views.what_if.TASKS_LISTED", 2)
+    project = make_project(code="PLAN1", name="Branch refresh")
+    scheduling.replace_plan(actor=users["pm"], project=project, data=small_plan())
+    ids = dict(Task.objects.filter(plan__project=project).values_list("name", "pk"))
+    client.force_login(users["pm"])
+    query = "/impact/?project=PLAN1&source=task&task=&days=5&task_text="
+    # when part of names is typed without picking (no script) and the form sent
+    page = client.get(query + "DE").content.decode()
+    # then the field lists those tasks with their ids to choose from, not "no open task"
+    error = page.split('data-testid="task-error">')[1].split("</span>")[0]
+    assert error == (
+        f"2 open tasks match “DE”: Design · 2026-03-04 (#{ids['Design']}), "
+        f"Code · 2026-03-11 (#{ids['Code']}) — pick one or type its #number."
+    )
+    assert 'id="impact-projects"' not in page
+    # one match is listed too (the reader confirms it)
+    one = client.get(query + "rele").content.decode()
+    assert f"1 open task matches “rele”: Release · 2026-03-11 (#{ids['Release']}) — pick it" in one
+    # an id listed there, typed with its #, is the task
+    picked = client.get(query + f"%23{ids['Code']}").content.decode()
+    assert 'id="impact-projects"' in picked
+    assert 'value="Code · 2026-03-11"' in picked.split('name="task_text"')[1].split(">")[0]
+    # two open tasks of one name: both listed
+    Task.objects.filter(pk=ids["Docs"]).update(name="Design")
+    twice = client.get(query + "design").content.decode()
+    assert "2 open tasks match “design”: Design · " in twice
+    assert f"(#{ids['Docs']})" in twice

@@ -13,6 +13,11 @@ URL = "/api/v1/lookup/resources"
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 
 
+def _error(page: str) -> str:
+    """The text of the resource picker's error on ``page``."""
+    return page.split('data-testid="resource-error">')[1].split("</span>")[0]
+
+
 def _team(org: Any) -> dict[str, Any]:
     return {
         "java": pool(org),
@@ -111,11 +116,14 @@ def test_a_picked_resource_counts_until_its_box_is_changed(
     retyped = {"resource": team["java"].pk, "resource_text": "Python developer"}
     assert client.post(url, form | retyped).status_code == 302
     assert Allocation.objects.filter(resource=team["py"]).exists()
-    # a name two resources have: refused, naming the ambiguity
+    # a name two resources have: refused, listing both with their codes to choose from
     pool(org, code="py-bj", name="Python developer")
     twice = client.post(url, form | {"resource": "", "resource_text": "python developer"})
     assert twice.status_code == 422
-    assert "is the name of several resources: pick one from the list." in twice.content.decode()
+    assert _error(twice.content.decode()) == (
+        "2 resources match “python developer”: Python developer (py-bj), "
+        "Python developer (py-sh) — pick one or type its code."
+    )
 
 
 def test_a_scenario_capacity_change_takes_a_typed_resource_but_only_an_active_one(
@@ -137,3 +145,59 @@ def test_a_scenario_capacity_change_takes_a_typed_resource_but_only_an_active_on
     form = page[page.index('data-testid="capacity-form"') :].split("</form>")[0]
     assert '<select name="resource"' not in form
     assert 'data-picker="/api/v1/lookup/resources"' in form
+
+
+def test_text_that_is_part_of_some_resources_lists_them_to_choose_from(
+    client: Any, org: Any, users: Any, make_project: Any
+) -> None:
+    # given resources whose names, codes or roles contain "developer" (as the picker lists)
+    team = _team(org)
+    project = make_project(code="P0001")
+    client.force_login(users["member"])
+    url = f"/projects/{project.code}/staffing/"
+    form = {"first": "2026-12-07", "last": "2026-12-18", "fte": "0.5", "status": "proposed"}
+    # when part of a name is typed without picking (no script) and the form sent
+    typed = client.post(url, form | {"resource": "", "resource_text": "developer"})
+    # then the field lists them, in the picker's order, with the code to type, not "none"
+    assert typed.status_code == 422
+    assert _error(typed.content.decode()) == (
+        "3 resources match “developer”: Java developer, Shanghai (java-sh), "
+        "Java developer, retired (old-java), Python developer (py-sh) — pick one or type its "
+        "code."
+    )
+    assert not Allocation.objects.exists()
+    # a Chinese name matches too, and is listed by its Chinese name
+    one = _error(
+        client.post(url, form | {"resource": "", "resource_text": "测试"}, **ZH).content.decode()
+    )
+    assert "王芳" in one
+    assert "wang-fang" in one
+    assert "Wang Fang" not in one
+    # a code listed there, typed, is the resource
+    assert client.post(url, form | {"resource": "", "resource_text": "py-sh"}).status_code == 302
+    assert Allocation.objects.get().resource == team["py"]
+    # many: the first five, then an ellipsis
+    for n in range(6):
+        pool(org, code=f"dev-{n}", name=f"Developer {n}", role="Developer")
+    many = _error(
+        client.post(url, form | {"resource": "", "resource_text": "develop"}).content.decode()
+    )
+    assert many.startswith("9 resources match “develop”: Developer 0 (dev-0), ")
+    assert many.endswith(", … — pick one or type its code.")
+    assert many.count(" (") == 5
+
+
+def test_a_scenario_capacity_change_lists_only_active_resources_that_match(
+    client: Any, org: Any, users: Any
+) -> None:
+    _team(org)
+    scenario = services.create_scenario(actor=users["member"], name="Hiring")
+    client.force_login(users["member"])
+    url = f"/resources/scenarios/{scenario.pk}/capacity/"
+    change = {"first": "2026-03-02", "last": "2026-03-13", "fte": "3", "reason": "contractor"}
+    typed = client.post(url, change | {"resource": "", "resource_text": "java"})
+    # the retired Java pool takes no capacity change: only the active one is offered
+    assert _error(typed.content.decode()) == (
+        "1 resource matches “java”: Java developer, Shanghai (java-sh) — pick it or type its code."
+    )
+    assert not CapacityChange.objects.filter(scenario=scenario).exists()
