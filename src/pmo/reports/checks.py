@@ -1,7 +1,9 @@
-"""Checks of the one-page report's inputs shared by the API and ``pmo report``.
+"""Checks of the one-page report's inputs shared by the web page, the API and ``pmo report``.
 
 A week that has not started, or a portfolio code with a typo, would otherwise give a page
 that looks real ("60 reports missing", "0 projects"): both are refused, naming the field.
+Which file formats there are is decided once, by :func:`check_onepage_format`, for the
+download's address and the command's ``--out`` file.
 """
 
 from __future__ import annotations
@@ -19,12 +21,34 @@ from pmo.core.errors import FieldError
 from pmo.core.sentences import quoted
 from pmo.portfolio.models import PmoType, Portfolio, Program
 from pmo.portfolio.periods import Period, parse_period, period_of
+from pmo.reports.forms import FORMATS
 
-__all__ = ["check_onepage_period", "check_scope_codes"]
+__all__ = [
+    "UnknownFormatError",
+    "check_onepage_format",
+    "check_onepage_period",
+    "check_scope_codes",
+]
 
 _WEEK = re.compile(r"\d{4}-W\d{2}")
 LISTED_CODES = 20
 """Up to this many valid codes are listed in the error message."""
+
+
+class UnknownFormatError(ValueError):
+    """An extension that is none of the one-page report's formats; its text says which are."""
+
+
+def check_onepage_format(extension: str) -> str:
+    """``extension`` (without its dot, as given: ``pdf``) when it is one of the report's
+    :data:`~pmo.reports.forms.FORMATS`; :class:`UnknownFormatError` naming it and them
+    otherwise ("unknown extension .doc; use .html, .pdf, .pptx or .xlsx"). The web download
+    (``/reports/onepage.doc``: a 404) and ``pmo report onepage --out x.doc`` (one line, exit
+    1) both ask it. The message is for the command line and the logs, which stay English."""
+    if extension in FORMATS:
+        return extension
+    *first, last = (f".{fmt}" for fmt in FORMATS)
+    raise UnknownFormatError(f"unknown extension .{extension}; use {', '.join(first)} or {last}")
 
 
 def check_onepage_period(key: str, field: str = "period") -> Period:

@@ -13,7 +13,12 @@ from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError
 from pmo.core.views import bad_request_page, form_errors
 from pmo.portfolio.selectors import filter_choices, pending_decision_projects
-from pmo.reports.checks import check_onepage_period, check_scope_codes
+from pmo.reports.checks import (
+    UnknownFormatError,
+    check_onepage_format,
+    check_onepage_period,
+    check_scope_codes,
+)
 from pmo.reports.forms import FORMATS, OnePageFilterForm
 from pmo.reports.onepage import render as documents
 from pmo.reports.onepage.build import build_onepage
@@ -59,9 +64,12 @@ def onepage(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def onepage_download(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The same page as HTML, PDF, PPTX or XLSX."""
-    if fmt not in FORMATS:
-        raise Http404(f"unknown format {fmt!r}")
+    """The same page as HTML, PDF, PPTX or XLSX; another extension is a 404 (the address
+    names no page), before anything is built."""
+    try:
+        fmt = check_onepage_format(fmt)
+    except UnknownFormatError as exc:
+        raise Http404(str(exc)) from None
     form = OnePageFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return bad_request_page(request, form_errors(form))

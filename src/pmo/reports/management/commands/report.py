@@ -38,7 +38,12 @@ class Command(OneLineCommand):
         one.add_argument("--language", choices=["en", "zh-hans"], default="en")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from pmo.reports.checks import check_onepage_period, check_scope_codes
+        from pmo.reports.checks import (
+            UnknownFormatError,
+            check_onepage_format,
+            check_onepage_period,
+            check_scope_codes,
+        )
         from pmo.reports.onepage.build import build_onepage
         from pmo.reports.onepage.render import render
 
@@ -47,12 +52,10 @@ class Command(OneLineCommand):
             raise CommandError(problem)
         out = Path(options["out"])
         suffix = out.suffix.lower().lstrip(".")
-        fmt = options["format"] or suffix or "pdf"
-        if fmt not in FORMATS:  # the format follows the extension, or is given
-            raise CommandError(
-                f"--out {out}: unknown extension .{suffix}; use .html, .pdf, .pptx or .xlsx "
-                "(or give --format)"
-            )
+        try:  # the format follows the extension (any letter case), or is given
+            fmt = check_onepage_format(options["format"] or suffix or "pdf")
+        except UnknownFormatError as exc:
+            raise CommandError(f"--out {out}: {exc} (or give --format)") from None
         filters = {
             "portfolio": options["portfolio"],
             "program": options["program"],
