@@ -8,7 +8,9 @@ Sheet ``Tasks``: one row per task in WBS order, headers in row 1. Durations and
 lags are in working days of 8 hours; predecessors are written ``3``, ``3FS``,
 ``4SS+2d`` or ``5FF-4h`` separated by ``;``. Computed columns (Start, Finish,
 Total float, Critical) are written on export and ignored on import; the baseline
-columns are read back as baseline 0.
+columns are read back as baseline 0. Column ``Resource names`` (``Zhang Wei[50%], Li Na``),
+sheet ``Resources`` and column ``Resource`` of sheet ``Calendar exceptions`` carry the
+resources, their calendars and the assignments (:mod:`pmo.interop.xlsx_resources`).
 
 The layout's names are in :mod:`pmo.interop.xlsx_layout`, writing in
 :mod:`pmo.interop.xlsx_write`, reading single cells in :mod:`pmo.interop.xlsx_cells`;
@@ -48,6 +50,8 @@ from pmo.interop.xlsx_layout import (
     EXCEPTIONS,
     PLAN,
     PLAN_KEYS,
+    RESOURCE_NAMES,
+    RESOURCES,
     STANDARD_WEEK,
     TASKS,
     WEEKDAYS,
@@ -56,6 +60,7 @@ from pmo.interop.xlsx_layout import (
     name_in,
     normal,
 )
+from pmo.interop.xlsx_resources import read_resources
 from pmo.interop.xlsx_write import write_xlsx
 from pmo.scheduling.models import Constraint
 from pmo.scheduling.planio import CalendarData, PlanData, TaskData
@@ -116,8 +121,11 @@ def read_xlsx(content: bytes) -> PlanData:
         rows.append(row)
     if not rows:
         raise ImportFileError(_("%(sheet)s: the sheet is empty") % {"sheet": tasks_sheet})
-    header = read_header(tasks_sheet, rows[0], COLUMNS + COMPUTED, REQUIRED, chinese)
+    header = read_header(
+        tasks_sheet, rows[0], [*COLUMNS, *COMPUTED, RESOURCE_NAMES], REQUIRED, chinese
+    )
     tasks = []
+    names: list[tuple[TaskData, Any, str]] = []  # each task's Resource names cell
     for n, get in records(header, rows):
         uid = parse_number(get("UID"), header.where(n, "UID"), default=-1)
         if uid < 0 or uid != int(uid):
@@ -165,6 +173,8 @@ def read_xlsx(content: bytes) -> PlanData:
                 baselines=read_baseline(get, header, n),
             )
         )
+        if get(RESOURCE_NAMES) not in (None, ""):
+            names.append((tasks[-1], get(RESOURCE_NAMES), header.where(n, RESOURCE_NAMES)))
     for k, t in enumerate(tasks):  # a zero-duration task that is no summary is a milestone
         summary = k + 1 < len(tasks) and tasks[k + 1].outline_level > t.outline_level
         if summary:  # its duration is its tasks' span, written for the reader: not an input
@@ -194,18 +204,29 @@ def read_xlsx(content: bytes) -> PlanData:
                 _("%(where)s: no weekday has working hours") % {"where": at("Monday")}
             )
     days = _sheet(wb, EXCEPTIONS)
+    exceptions, owned = read_exceptions(wb[days], days, chinese) if days else ([], [])
     calendar = CalendarData(
         uid=1,
         name="China" if china else "Standard",
         week=week,
         holidays="CN" if china else "",
-        exceptions=read_exceptions(wb[days], days, chinese) if days else [],
+        exceptions=exceptions,
+    )
+    people = _sheet(wb, RESOURCES)
+    calendars, resources, assignments = read_resources(
+        sheet=(wb[people], people) if people else None,
+        chinese=chinese,
+        plan=calendar,
+        column=names,
+        exceptions=owned,
     )
     return PlanData(
         name=str(info.get("Name") or ""),
         start=start,
         status_date=parse_when(info.get("Status date"), at("Status date")),
         calendar_uid=1,
-        calendars=[calendar],
+        calendars=[calendar, *calendars],
         tasks=tasks,
+        resources=resources,
+        assignments=assignments,
     )

@@ -25,6 +25,7 @@ from pmo.interop.xlsx_layout import (
     EXCEPTION_COLUMNS,
     NO,
     OFF,
+    RESOURCE,
     YES,
     ZH,
     key_of,
@@ -311,13 +312,20 @@ def read_baseline(get: Getter, header: Header, n: int) -> list[BaselineData]:
     return [BaselineData(number=0, start=start, finish=finish, duration=round(days * DAY))]
 
 
-def read_exceptions(ws: Any, sheet: str, chinese: bool) -> list[ExceptionData]:
-    """The days off and days worked of sheet ``Calendar exceptions`` (``日历例外``)."""
+def read_exceptions(
+    ws: Any, sheet: str, chinese: bool
+) -> tuple[list[ExceptionData], list[tuple[str, str, ExceptionData]]]:
+    """The days off and days worked of sheet ``Calendar exceptions`` (``日历例外``).
+
+    The plan's, and those whose column ``Resource`` names a resource: (the name as written,
+    its cell for an error, the day or days).
+    """
     rows = list(ws.iter_rows(values_only=True))
     if not rows:
-        return []
-    header = read_header(sheet, rows[0], EXCEPTION_COLUMNS, ["From"], chinese)
+        return [], []
+    header = read_header(sheet, rows[0], [*EXCEPTION_COLUMNS, RESOURCE], ["From"], chinese)
     out = []
+    owned = []
     for n, get in records(header, rows):
         first = parse_day(get("From"), header.where(n, "From"))
         last = parse_day(get("To"), header.where(n, "To")) if get("To") not in (None, "") else first
@@ -331,12 +339,15 @@ def read_exceptions(ws: Any, sheet: str, chinese: bool) -> list[ExceptionData]:
                     "first": first,
                 }
             )
-        out.append(
-            ExceptionData(
-                first=first,
-                last=last,
-                hours=parse_hours(get("Working hours"), header.where(n, "Working hours")),
-                name=str(get("Name") or "").strip()[:200],
-            )
+        day = ExceptionData(
+            first=first,
+            last=last,
+            hours=parse_hours(get("Working hours"), header.where(n, "Working hours")),
+            name=str(get("Name") or "").strip()[:200],
         )
-    return out
+        owner = " ".join(str(get(RESOURCE) or "").split())
+        if owner:
+            owned.append((owner, header.where(n, RESOURCE), day))
+        else:
+            out.append(day)
+    return out, owned

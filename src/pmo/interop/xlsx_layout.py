@@ -28,6 +28,11 @@ __all__ = [
     "PLAN",
     "PLAN_KEYS",
     "READ_BACK",
+    "RESOURCE",
+    "RESOURCES",
+    "RESOURCE_COLUMNS",
+    "RESOURCE_NAMES",
+    "RESOURCE_TYPES",
     "STANDARD_WEEK",
     "TASKS",
     "WEEKDAYS",
@@ -72,6 +77,14 @@ STANDARD_WEEK = [[(480, 720), (780, 1020)]] * 5 + [[], []]
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 PLAN_KEYS = ("Name", "Start", "Status date", "Calendar", *WEEKDAYS)
 EXCEPTION_COLUMNS = ["From", "To", "Working hours", "Name"]
+# Resources: a column of the Tasks sheet (MS Project's "Resource Names": ``Zhang Wei[50%], Li
+# Na``), a sheet of their calendars and a column of sheet Calendar exceptions naming whose day
+# it is (empty: the plan's). Written after the columns above, so older layouts keep their places.
+RESOURCE_NAMES = "Resource names"
+RESOURCES = "Resources"
+RESOURCE = "Resource"
+RESOURCE_COLUMNS = ["Name", "Type", "Calendar", *WEEKDAYS]
+RESOURCE_TYPES = ("Work", "Material", "Cost")  # MS Project's; material and cost: no calendar
 CALENDARS = ("Standard", "China")
 YES, NO, OFF = "yes", "no", "off"
 
@@ -112,6 +125,13 @@ ZH = {
     "From": "起始日期",
     "To": "截止日期",
     "Working hours": "工作时间",
+    RESOURCE_NAMES: "资源名称",
+    RESOURCES: "资源",
+    RESOURCE: "资源",
+    "Type": "类型",
+    "Work": "工时",
+    "Material": "材料",
+    "Cost": "成本",
     YES: "是",
     NO: "否",
     OFF: "休",
@@ -142,6 +162,11 @@ _ALIASES = {
     "日历例外日": EXCEPTIONS,
     "中国大陆": "China",
     "cn": "China",
+    "资源": RESOURCE_NAMES,
+    "Resources": RESOURCE_NAMES,
+    "资源工作表": RESOURCES,
+    "资源名": RESOURCE,
+    "Resource name": RESOURCE,
 }
 
 
@@ -156,12 +181,21 @@ def name_in(key: str, chinese: bool) -> str:
     return ZH[key] if chinese else key
 
 
-_KEYS: dict[str, str] = {normal(k): k for k in ZH}
-_KEYS.update({normal(v): k for k, v in ZH.items() if normal(v) not in _KEYS})
-_KEYS.update({normal(a): k for a, k in _ALIASES.items()})
+# A name may stand for several keys (资源 is the sheet Resources, the column Resource of sheet
+# Calendar exceptions and, typed on the Tasks sheet, its column Resource names): the keys a
+# caller asks for say which. English keys first, then Chinese names, then aliases.
+def _keys() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    names = [*((k, k) for k in ZH), *((v, k) for k, v in ZH.items()), *_ALIASES.items()]
+    for text, key in names:
+        if key not in out.setdefault(normal(text), []):
+            out[normal(text)].append(key)
+    return out
+
+
+_KEYS = _keys()
 
 
 def key_of(text: object, keys: tuple[str, ...] | list[str]) -> str | None:
     """The English key of a name written in either language, if it is one of ``keys``."""
-    key = _KEYS.get(normal(text))
-    return key if key in keys else None
+    return next((key for key in _KEYS.get(normal(text), []) if key in keys), None)

@@ -19,15 +19,20 @@ from pmo.interop.xlsx_layout import (
     OFF,
     PLAN,
     READ_BACK,
+    RESOURCE,
+    RESOURCE_COLUMNS,
+    RESOURCE_NAMES,
+    RESOURCES,
     STANDARD_WEEK,
     TASKS,
     WEEKDAYS,
     YES,
     name_in,
 )
+from pmo.interop.xlsx_resources import written_resources
 from pmo.scheduling import selectors
 from pmo.scheduling.models import Plan
-from pmo.scheduling.planio import CalendarData, Hours, LinkData, PlanData
+from pmo.scheduling.planio import CalendarData, ExceptionData, Hours, LinkData, PlanData
 
 __all__ = ["hours_text", "plan_calendar", "write_xlsx"]
 
@@ -101,9 +106,11 @@ def write_xlsx(plan: Plan, language: str | None = None) -> bytes:
         append_row(info, [word(name), hours_text(hours, word(OFF))])
     info.column_dimensions["A"].width = 14
     info.column_dimensions["B"].width = 26
+    people = written_resources(data, calendar, word, lambda day: hours_text(day, word(OFF)))
     ws = wb.create_sheet(word(TASKS))
-    append_row(ws, [word(key) for key in COLUMNS + COMPUTED])
-    for key, cell in zip(COLUMNS + COMPUTED, ws[1], strict=True):
+    headers = [*COLUMNS, *COMPUTED, RESOURCE_NAMES]  # the resources after all older columns
+    append_row(ws, [word(key) for key in headers])
+    for key, cell in zip(headers, ws[1], strict=True):
         cell.font = Font(bold=True)
         grey = key in COMPUTED and key not in READ_BACK
         cell.fill = PatternFill("solid", fgColor="DDDDDD" if grey else "FFFFFF")
@@ -137,24 +144,39 @@ def write_xlsx(plan: Plan, language: str | None = None) -> bytes:
                 row.baseline_start,
                 row.baseline_finish,
                 _days(base.duration) if base is not None else None,
+                people.cells.get(t.uid, ""),
             ],
         )
     for col, width in zip(
-        "ABCDEFGHIJKLMNOPQRS",
-        [6, 8, 8, 40, 10, 8, 18, 10, 17, 17, 17, 8, 17, 17, 10, 8, 17, 17, 10],
+        "ABCDEFGHIJKLMNOPQRST",
+        [6, 8, 8, 40, 10, 8, 18, 10, 17, 17, 17, 8, 17, 17, 10, 8, 17, 17, 10, 30],
         strict=True,
     ):
         ws.column_dimensions[col].width = width
-    if calendar.exceptions:
+    if people.rows is not None:
+        sheet = wb.create_sheet(word(RESOURCES))
+        append_row(sheet, [word(key) for key in RESOURCE_COLUMNS])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for values in people.rows:
+            append_row(sheet, values)
+        for col, width in zip("ABCDEFGHIJ", [30, 10, 10, *[24] * 7], strict=True):
+            sheet.column_dimensions[col].width = width
+    owned: list[tuple[str, ExceptionData]] = [("", e) for e in calendar.exceptions]
+    owned += people.exceptions
+    if owned:
         days = wb.create_sheet(word(EXCEPTIONS))
-        append_row(days, [word(key) for key in EXCEPTION_COLUMNS])
+        # column Resource only when a resource has days of its own: older layouts unchanged
+        extra = [RESOURCE] if people.exceptions else []
+        append_row(days, [word(key) for key in [*EXCEPTION_COLUMNS, *extra]])
         for cell in days[1]:
             cell.font = Font(bold=True)
-        for e in calendar.exceptions:
-            append_row(days, [e.first, e.last, hours_text(e.hours, word(OFF)), e.name])
+        for owner, e in owned:
+            by = [owner] if extra else []
+            append_row(days, [e.first, e.last, hours_text(e.hours, word(OFF)), e.name, *by])
             for cell in days[days.max_row][:2]:
                 cell.number_format = "yyyy-mm-dd"
-        for col, width in zip("ABCD", [12, 12, 26, 30], strict=True):
+        for col, width in zip("ABCDE", [12, 12, 26, 30, 30], strict=True):
             days.column_dimensions[col].width = width
     out = io.BytesIO()
     wb.save(out)

@@ -40,6 +40,7 @@ ZH_COLUMNS = [
     "基线开始日期",
     "基线完成日期",
     "基线工期（天）",
+    "资源名称",
 ]
 FULL, HALF = [(540, 720), (780, 1080)], [(540, 720)]
 
@@ -162,7 +163,7 @@ def test_an_english_reader_gets_the_english_template_with_words_for_flags(rich: 
         wb = load_workbook(io.BytesIO(xlsx.write_xlsx(rich)))
     assert wb.sheetnames == ["Plan", "Tasks", "Calendar exceptions"]
     tasks = list(wb["Tasks"].iter_rows(values_only=True))
-    assert list(tasks[0]) == xlsx.COLUMNS + xlsx.COMPUTED
+    assert list(tasks[0]) == [*xlsx.COLUMNS, *xlsx.COMPUTED, "Resource names"]
     assert [row[5] for row in tasks[1:]] == ["no", "no", "no", "no", "yes"]
     assert wb["Plan"]["A5"].value == "Monday" and wb["Plan"]["B10"].value == "off"
 

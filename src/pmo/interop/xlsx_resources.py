@@ -1,0 +1,410 @@
+"""Resources of an XLSX plan: who works on each task and on which calendar.
+
+Three places of the workbook (``docs/xlsx-plan-template.md``, section *Resources*):
+
+- column ``Resource names`` of sheet ``Tasks``: ``Zhang Wei[50%], Li Na`` as Microsoft Project
+  writes it (units in percent, none for 100 %);
+- sheet ``Resources``: one row per resource, ``Name``, ``Type`` (``Work``, or ``Material`` and
+  ``Cost``, which have no calendar), ``Calendar`` (``Standard``/``China``) and the working
+  hours ``Monday`` ... ``Sunday`` when they are not the plan's;
+- column ``Resource`` of sheet ``Calendar exceptions``: whose day a row is (empty: the plan's).
+
+A resource whose ``Calendar`` cell is empty works the plan's calendar with its own changes (its
+week, its exceptions on top of the plan's), as a Microsoft Project resource calendar derived from
+the project's; a ``Calendar`` cell filled in gives it a calendar of its own (that holiday source,
+its week or the plan's, only its own exceptions). A name in the column that is not on the sheet
+is a new resource on the plan's calendar (Microsoft Project adds it the same way).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from pmo.core.sentences import quoted
+from pmo.interop.errors import ImportFileError
+from pmo.interop.xlsx_cells import parse_hours, read_header, records
+from pmo.interop.xlsx_layout import (
+    CALENDARS,
+    RESOURCE_COLUMNS,
+    RESOURCE_NAMES,
+    RESOURCE_TYPES,
+    RESOURCES,
+    WEEKDAYS,
+    key_of,
+    name_in,
+)
+from pmo.scheduling.planio import (
+    AssignmentData,
+    CalendarData,
+    ExceptionData,
+    Hours,
+    PlanData,
+    ResourceData,
+    TaskData,
+)
+
+__all__ = [
+    "MAX_RESOURCE_ROWS",
+    "MAX_UNITS",
+    "WrittenResources",
+    "parse_assignments",
+    "read_resources",
+    "resource_key",
+    "written_resources",
+]
+
+MAX_UNITS = 100.0
+"""10,000 %: more on one task is a typing mistake (``5000`` for 50 %), not a plan."""
+MAX_RESOURCE_ROWS = 10_000
+NAME_LENGTH = 200  # as pmo.scheduling's Resource.name
+_SEPARATORS = re.compile(r"[,;、]")
+_BRACKETS = str.maketrans({"【": "[", "】": "]"})
+_ITEM = re.compile(r"(?P<name>[^\[\]]+?)\s*(?:\[\s*(?P<units>[^\[\]]*?)\s*\])?")
+_UNITS = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def _folded(text: object) -> str:
+    """Full-width forms folded (［５０％］ → [50%], ， → ,) and 【】 read as []."""
+    return unicodedata.normalize("NFKC", str(text if text is not None else "")).translate(_BRACKETS)
+
+
+def resource_key(name: object) -> str:
+    """A resource name as names are compared: folded, spaces collapsed, case ignored."""
+    return " ".join(_folded(name).split()).casefold()
+
+
+def _unnameable(name: str) -> bool:
+    """Whether ``name`` holds a character the Resource names column separates or brackets by."""
+    return bool(_SEPARATORS.search(_folded(name))) or any(c in "[]" for c in _folded(name))
+
+
+def parse_assignments(value: Any, where: str) -> list[tuple[str, float]]:
+    """``Zhang Wei[50%], Li Na`` → ``[("Zhang Wei", 0.5), ("Li Na", 1.0)]``.
+
+    Names are separated by ``,``, ``;`` or ``、`` (full-width too); units are percent, in
+    square brackets (``[50%]``, ``[50]``, ``［５０％］``); none is 100 %.
+    """
+    out: list[tuple[str, float]] = []
+    seen: set[str] = set()
+    for part in _SEPARATORS.split(_folded(value)):
+        part = " ".join(part.split())
+        if not part:
+            continue
+        m = _ITEM.fullmatch(part)
+        units_text = (m.group("units") or "").removesuffix("%").strip() if m else ""
+        if m is None or (m.group("units") is not None and not _UNITS.fullmatch(units_text)):
+            raise ImportFileError(
+                _("%(where)s: %(value)s is not like Zhang Wei or Zhang Wei[50%%]")
+                % {"where": where, "value": quoted(part)}
+            )
+        name = m.group("name").strip()
+        units = float(units_text) / 100 if m.group("units") is not None else 1.0
+        if not 0 < units <= MAX_UNITS:
+            raise ImportFileError(
+                _("%(where)s: %(value)s: units must be above 0%% and at most %(most)s%%")
+                % {"where": where, "value": quoted(part), "most": f"{MAX_UNITS * 100:,.0f}"}
+            )
+        if resource_key(name) in seen:
+            raise ImportFileError(
+                _("%(where)s: %(value)s is named twice") % {"where": where, "value": quoted(name)}
+            )
+        seen.add(resource_key(name))
+        out.append((name, units))
+    return out
+
+
+@dataclass
+class _Row:
+    name: str
+    work: bool = True  # False: a material or cost resource, which has no calendar
+    holidays: str | None = None  # None: the Calendar cell is empty (the plan's, derived)
+    week: list[Hours] | None = None
+    exceptions: list[ExceptionData] = field(default_factory=list)
+    exceptions_at: str = ""  # the first exception's Resource cell, for an error
+
+
+def _sheet_rows(ws: Any, sheet: str, chinese: bool) -> dict[str, _Row]:
+    """The rows of sheet Resources by :func:`resource_key`, refused at the first bad cell."""
+    rows = []
+    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if number > MAX_RESOURCE_ROWS + 1:
+            raise ImportFileError(
+                _("%(sheet)s: more than %(rows)s rows")
+                % {"sheet": sheet, "rows": MAX_RESOURCE_ROWS}
+            )
+        rows.append(row)
+    if not rows:
+        return {}
+    header = read_header(sheet, rows[0], RESOURCE_COLUMNS, ["Name"], chinese)
+    out: dict[str, _Row] = {}
+    first_row: dict[str, int] = {}
+    for n, get in records(header, rows):
+        where = header.where(n, "Name")
+        name = " ".join(str(get("Name") or "").split())
+        if not name:
+            raise ImportFileError(_("%(where)s: a resource needs a name") % {"where": where})
+        if len(name) > NAME_LENGTH:
+            raise ImportFileError(
+                _("%(where)s: %(problem)s")
+                % {
+                    "where": where,
+                    "problem": _("may have at most %(max_length)s characters")
+                    % {"max_length": NAME_LENGTH},
+                }
+            )
+        if _unnameable(name):
+            raise ImportFileError(
+                _("%(where)s: %(value)s cannot be a resource name: it contains , ; [ or ]")
+                % {"where": where, "value": quoted(name)}
+            )
+        key = resource_key(name)
+        if key in out:
+            raise ImportFileError(
+                _("%(where)s: %(value)s is already on row %(row)s")
+                % {"where": where, "value": quoted(name), "row": first_row[key]}
+            )
+        first_row[key] = n
+        entry = _Row(name=name)
+        kind = get("Type")
+        if kind not in (None, "") and str(kind).strip():
+            known_kind = key_of(kind, RESOURCE_TYPES)
+            if known_kind is None:
+                raise ImportFileError(
+                    _("%(where)s: %(value)s is not one of %(values)s")
+                    % {
+                        "where": header.where(n, "Type"),
+                        "value": quoted(str(kind).strip()),
+                        "values": pgettext("list separator", ", ").join(
+                            name_in(t, chinese) for t in RESOURCE_TYPES
+                        ),
+                    }
+                )
+            entry.work = known_kind == "Work"
+        calendar = get("Calendar")
+        if calendar not in (None, "") and str(calendar).strip():
+            known = key_of(calendar, CALENDARS)
+            if known is None:
+                raise ImportFileError(
+                    _("%(where)s: %(value)s is not one of %(values)s")
+                    % {
+                        "where": header.where(n, "Calendar"),
+                        "value": quoted(str(calendar).strip()),
+                        "values": pgettext("list separator", ", ").join(
+                            name_in(c, chinese) for c in CALENDARS
+                        ),
+                    }
+                )
+            entry.holidays = "CN" if known == "China" else ""
+        if any(get(day) not in (None, "") for day in WEEKDAYS):  # a day not given is not worked
+            entry.week = [parse_hours(get(day), header.where(n, day)) for day in WEEKDAYS]
+            if not any(entry.week):
+                raise ImportFileError(
+                    _("%(where)s: no weekday has working hours")
+                    % {"where": header.where(n, "Monday")}
+                )
+        if not entry.work and (entry.holidays is not None or entry.week is not None):
+            raise ImportFileError(
+                _("%(where)s: a material or cost resource has no calendar")
+                % {"where": header.where(n, "Calendar" if entry.holidays is not None else "Monday")}
+            )
+        out[key] = entry
+    return out
+
+
+def read_resources(
+    *,
+    sheet: tuple[Any, str] | None,
+    chinese: bool,
+    plan: CalendarData,
+    column: list[tuple[TaskData, Any, str]],
+    exceptions: list[tuple[str, str, ExceptionData]],
+) -> tuple[list[CalendarData], list[ResourceData], list[AssignmentData]]:
+    """The resources, their calendars and the assignments of a workbook.
+
+    ``sheet`` is sheet Resources (worksheet, name as in the file), ``plan`` the plan's
+    calendar (UID 1), ``column`` each task with its Resource names cell and that cell's name
+    for errors, ``exceptions`` the rows of sheet Calendar exceptions naming a resource (the
+    name, its cell, the day or days).
+    Resources are numbered in the sheet's order, then as new names appear in the column.
+    Work is the task's duration times the units (a fixed-units task's work).
+    """
+    rows = _sheet_rows(sheet[0], sheet[1], chinese) if sheet is not None else {}
+    assignments: list[tuple[TaskData, str, float]] = []
+    for task, value, where in column:
+        for name, units in parse_assignments(value, where):
+            rows.setdefault(resource_key(name), _Row(name=name[:NAME_LENGTH]))
+            assignments.append((task, resource_key(name), units))
+    for owner, where, day in exceptions:
+        row = rows.get(resource_key(owner))
+        if row is None:
+            raise ImportFileError(
+                _("%(where)s: %(value)s is not on sheet %(sheet)s nor in column %(column)s")
+                % {
+                    "where": where,
+                    "value": quoted(owner),
+                    "sheet": sheet[1] if sheet is not None else name_in(RESOURCES, chinese),
+                    "column": name_in(RESOURCE_NAMES, chinese),
+                }
+            )
+        row.exceptions_at = row.exceptions_at or where
+        row.exceptions.append(day)
+    calendars: list[CalendarData] = []
+    resources: list[ResourceData] = []
+    uids: dict[str, int] = {}
+    for k, (key, row) in enumerate(rows.items(), start=1):
+        uids[key] = k
+        if not row.work:  # does not drive dates (MS Project's material and cost resources)
+            if row.exceptions:
+                raise ImportFileError(
+                    _("%(where)s: a material or cost resource has no calendar")
+                    % {"where": row.exceptions_at}
+                )
+            resources.append(ResourceData(uid=k, name=row.name))
+            continue
+        if row.holidays is not None:  # a calendar of its own
+            calendar = CalendarData(
+                uid=k + 1,
+                name=row.name,
+                week=row.week or plan.week,
+                holidays=row.holidays,
+                exceptions=row.exceptions,
+            )
+        else:  # the plan's, with its changes: a resource always has a calendar (as in MS
+            # Project), since the tasks it shares with others are worked when any of them works
+            calendar = CalendarData(
+                uid=k + 1,
+                name=row.name,
+                week=row.week,
+                base_uid=plan.uid,
+                exceptions=row.exceptions,
+            )
+        calendars.append(calendar)
+        resources.append(ResourceData(uid=k, name=row.name, calendar_uid=calendar.uid))
+    return (
+        calendars,
+        resources,
+        [
+            AssignmentData(
+                task_uid=task.uid,
+                resource_uid=uids[key],
+                units=units,
+                work=round(task.duration * units),
+            )
+            for task, key, units in assignments
+        ],
+    )
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+@dataclass
+class WrittenResources:
+    """What an export writes about resources: the Resources sheet's rows (``None``: no
+    resources), each task's Resource names cell and the resources' calendar exceptions."""
+
+    rows: list[list[Any]] | None
+    cells: dict[int, str]
+    exceptions: list[tuple[str, ExceptionData]]
+
+
+def _percent(units: float) -> str:
+    return format(round(units * 100, 4), "g")
+
+
+def _writable_names(data: PlanData) -> dict[int, str]:
+    """Each resource's name as the column can hold it, unique as names are compared.
+
+    Microsoft Project refuses ``,`` and ``[ ]`` in a name; a name from elsewhere has them
+    replaced (``(`` ``)``, a space), and a name met twice gets its UID (``Li Na (7)``).
+    """
+    names: dict[int, str] = {}
+    seen: set[str] = set()
+    for r in data.resources:
+        name = "".join(
+            {"[": "(", "]": ")"}.get(_folded(c), " " if _SEPARATORS.match(_folded(c)) else c)
+            for c in r.name
+        )
+        name = " ".join(name.split())[: NAME_LENGTH - 12] or f"Resource {r.uid}"
+        if resource_key(name) in seen:
+            name = f"{name} ({r.uid})"
+        seen.add(resource_key(name))
+        names[r.uid] = name
+    return names
+
+
+def _chain(data: PlanData, uid: int | None) -> list[CalendarData]:
+    by_uid = {c.uid: c for c in data.calendars}
+    out: list[CalendarData] = []
+    while uid is not None and uid in by_uid and by_uid[uid] not in out:
+        out.append(by_uid[uid])
+        uid = by_uid[uid].base_uid
+    return out
+
+
+def _flat(calendars: list[CalendarData]) -> list[ExceptionData]:
+    """The exceptions of a calendar and its bases, the calendar's own first (they win)."""
+    out: list[ExceptionData] = []
+    for calendar in calendars:
+        out += [
+            e
+            for e in calendar.exceptions
+            if not any(e.first <= o.last and o.first <= e.last for o in out)
+        ]
+    return out
+
+
+def _week(week: list[Hours] | None) -> list[list[tuple[int, int]]] | None:
+    return None if week is None else [[(int(a), int(b)) for a, b in day] for day in week]
+
+
+def written_resources(
+    data: PlanData, plan: CalendarData, word: Callable[[str], str], hours: Callable[[Hours], str]
+) -> WrittenResources:
+    """The resources of ``data`` as the workbook writes them, read back to the same calendars.
+
+    ``plan`` is the plan's calendar as the Plan sheet writes it, ``word`` names a key in the
+    export's language and ``hours`` writes a day's working hours. A resource calendar that
+    inherits the plan's (through its bases) and keeps its holidays leaves ``Calendar`` empty and
+    writes only its own exceptions; any other is written whole with its ``Calendar``.
+    """
+    names = _writable_names(data)
+    cells: dict[int, list[str]] = {}
+    for a in data.assignments:
+        if a.resource_uid in names:
+            units = "" if abs(a.units - 1) < 1e-9 else f"[{_percent(a.units)}%]"
+            cells.setdefault(a.task_uid, []).append(names[a.resource_uid] + units)
+    if not data.resources:
+        return WrittenResources(rows=None, cells={}, exceptions=[])
+    rows: list[list[Any]] = []
+    exceptions: list[tuple[str, ExceptionData]] = []
+    plan_week = _week(plan.week)
+    for r in data.resources:
+        chain = _chain(data, r.calendar_uid)
+        if not chain:  # MS Project's material and cost resources: they do not drive dates
+            rows.append([names[r.uid], word("Material")])
+            continue
+        through = next((k for k, c in enumerate(chain) if c.uid == data.calendar_uid), None)
+        week = _week(next((c.week for c in chain if c.week is not None), None) or plan.week)
+        holidays = next((c.holidays for c in chain if c.holidays), "")
+        own = holidays != plan.holidays or (through is None and bool(plan.exceptions))
+        days = _flat(chain if own or through is None else chain[:through])
+        exceptions += [(names[r.uid], e) for e in days]
+        row: list[Any] = [
+            names[r.uid],
+            word("Work"),
+            word("China" if holidays == "CN" else "Standard") if own else "",
+        ]
+        if week != plan_week or own:
+            row += [hours(day) for day in week or []]
+        rows.append(row)
+    return WrittenResources(
+        rows=rows, cells={uid: ", ".join(v) for uid, v in cells.items()}, exceptions=exceptions
+    )
