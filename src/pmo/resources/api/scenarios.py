@@ -56,9 +56,12 @@ class ScenarioOut(Schema):
 
     @staticmethod
     def resolve_shifts(obj: object) -> list[dict[str, object]]:
+        shifts = obj.shifts  # type: ignore[attr-defined]
+        # the list reads them for every scenario at once (``with_shifts``); one alone here
+        prefetched = "shifts" in getattr(obj, "_prefetched_objects_cache", {})
         return [
             {"project": s.project.code, "days": s.days, "priority": s.priority, "pinned": s.pinned}
-            for s in obj.shifts.select_related("project")  # type: ignore[attr-defined]
+            for s in (shifts.all() if prefetched else shifts.select_related("project"))
         ]
 
 
@@ -83,7 +86,7 @@ class CommitOut(Schema):
 @paginate(Pages, page_size=50)
 def list_scenarios(request: HttpRequest) -> object:
     require_view(user_of(request))
-    return selectors.list_scenarios()
+    return selectors.list_scenarios(with_shifts=True)
 
 
 @router.post(

@@ -15,6 +15,7 @@ from pmo.resources.selectors.changes import (
     scenario_capacity_changes,
     scenario_changes,
     scenario_out_of_date,
+    scenarios_out_of_date,
 )
 from pmo.resources.selectors.resources import (
     ended_on,
@@ -51,6 +52,7 @@ __all__ = [
     "scenario_capacity_changes",
     "scenario_changes",
     "scenario_out_of_date",
+    "scenarios_out_of_date",
     "schedule_moves",
     "shifted_days",
 ]

@@ -13,7 +13,14 @@ from pmo.core.http import query_date
 from pmo.core.models import as_id
 from pmo.resources import exports, heatmap, selectors
 from pmo.resources.heatmap import GROUPINGS
-from pmo.resources.views.common import _options, _scenario, _view_choices, _viewer, _xlsx
+from pmo.resources.views.common import (
+    _cause_rows,
+    _options,
+    _scenario,
+    _view_choices,
+    _viewer,
+    _xlsx,
+)
 
 __all__ = ["heatmap_cell", "heatmap_view"]
 
@@ -97,6 +104,7 @@ def heatmap_cell(request: HttpRequest) -> HttpResponse:
         )
     context = {
         "causes": causes,
+        "cause_rows": _cause_rows(causes),
         "committed_only": options["committed_only"],
         "room": room,
         "scenario": scenario,

@@ -20,7 +20,7 @@ from pmo.resources import calendars, heatmap, selectors, services, xlsx
 from pmo.resources.access import can_manage_resources
 from pmo.resources.forms import ResourceForm, resource_data
 from pmo.resources.models import CalendarDay, WorkingCalendar
-from pmo.resources.views.common import _viewer, _with_costs, _xlsx
+from pmo.resources.views.common import _allocation_rows, _viewer, _with_costs, _xlsx
 
 __all__ = ["calendar_days", "capacity_import", "resource_detail", "resource_form", "resource_list"]
 
@@ -125,12 +125,14 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     start = query_date(request.GET.get("start"), timezone.localdate())
     load = heatmap.build_heatmap(by="resource", start=start, count=12, today=timezone.localdate())
     row = next((r for r in load.rows if r.key == str(resource.pk)), None)
+    allocations = _with_costs(selectors.list_allocations(resource_id=resource.pk))
     return render(
         request,
         "resources/resource_detail.html",
         {
             "resource": resource,
-            "allocations": _with_costs(selectors.list_allocations(resource_id=resource.pk)),
+            "allocations": allocations,
+            "allocation_rows": _allocation_rows(allocations),
             "changes": resource.changes.filter(scenario=None),
             "periods": load.periods,
             "row": row,
