@@ -75,7 +75,15 @@ class ChangeRequestAdmin(admin.ModelAdmin):
 
     list_display = ("code", "project", "type", "title", "state", "needs_steering")
     list_filter = ("state", "type", "needs_steering")
-    readonly_fields = ("state", "impact", "decided_by", "decided_at", "applied_by", "applied_at")
+    readonly_fields = (
+        "state",
+        "impact",
+        "steering_compared_on",
+        "decided_by",
+        "decided_at",
+        "applied_by",
+        "applied_at",
+    )
     raw_id_fields = ("project", "program", "requested_by", "slip_milestone", "slip_task")
     filter_horizontal = ("affected_projects",)
     inlines = [ChangeStepInline, ChangeResponseInline]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -125,6 +126,12 @@ class ChangeRequest(VersionedModel):
         _("resource impact (person-days)"), max_digits=10, decimal_places=1, default=0
     )
     needs_steering = models.BooleanField(_("needs the steering committee"), default=False)
+    # The day ``needs_steering`` was last compared with the thresholds (its raise or last
+    # change by its fields), at that day's exchange rates (ADR 0016): the page converts the
+    # cost with the rate of that day. Not "decided": ``decided_*`` is the committee's decision.
+    steering_compared_on = models.DateField(
+        _("compared with the steering thresholds on"), default=timezone.localdate, editable=False
+    )
     state = models.CharField(
         _("state"), max_length=16, choices=ChangeState.choices, default=ChangeState.DRAFT
     )

@@ -63,6 +63,12 @@ class ChangeStepOut(Schema):
     at: dt.datetime
 
 
+_COMPARED_ON = (
+    "the day needs_steering was last compared with the thresholds (the request raised or "
+    "changed), at that day's exchange rates; a later rate does not move either (ADR 0016)"
+)
+
+
 class ChangeRequestOut(Schema):
     id: int
     code: str
@@ -78,6 +84,7 @@ class ChangeRequestOut(Schema):
     cost_impact: Decimal
     effort_impact: Decimal
     needs_steering: bool
+    steering_compared_on: dt.date = Field(description=_COMPARED_ON)
     state: str
     affected_projects: list[str]
     hidden_projects: int = Field(
@@ -109,6 +116,7 @@ def _cr_row(cr: ChangeRequest) -> dict[str, Any]:
         "state": cr.state,
         "slip_days": cr.slip_days,
         "needs_steering": cr.needs_steering,
+        "steering_compared_on": cr.steering_compared_on,
     }
 
 
@@ -153,6 +161,7 @@ class ChangeRequestRow(Schema):
     state: str
     slip_days: int
     needs_steering: bool
+    steering_compared_on: dt.date = Field(description=_COMPARED_ON)
 
 
 @router.get(

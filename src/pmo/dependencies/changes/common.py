@@ -109,14 +109,15 @@ def steering_cost(cr: ChangeRequest, day: dt.date | None = None) -> SteeringCost
     )
 
 
-def needs_steering(cr: ChangeRequest) -> bool:
-    """The slip, the largest computed delay, the cost (in the base currency, at today's
-    rate; any cost in a currency without a rate) or the effort is above the thresholds."""
+def needs_steering(cr: ChangeRequest, day: dt.date | None = None) -> bool:
+    """The slip, the largest computed delay, the cost (in the base currency, at the rate of
+    ``day``, default today; any cost in a currency without a rate) or the effort is above the
+    thresholds. Whoever stores the answer stores ``day`` as ``steering_compared_on``."""
     limits = thresholds()
     max_delay = max((p["max_delay"] for p in cr.impact.get("projects", [])), default=0)
     return (
         max(cr.slip_days, max_delay) > limits["slip_days"]
-        or steering_cost(cr).above
+        or steering_cost(cr, day).above
         or cr.effort_impact > Decimal(str(limits["effort"]))
     )
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -163,7 +164,8 @@ def create_change_request(*, actor: User, data: dict[str, Any]) -> ChangeRequest
     )
     if days:
         cr.impact = compute_impact(milestone=milestone, task=task, days=days, fields=SLIP_FIELDS)
-    cr.needs_steering = needs_steering(cr)
+    cr.steering_compared_on = timezone.localdate()
+    cr.needs_steering = needs_steering(cr, cr.steering_compared_on)
     cr.save()
     _set_affected(cr)
     audit_change(actor, AuditAction.CREATE, cr, diff({}, snapshot(cr, [*AUDITED, "code", "title"])))
@@ -234,9 +236,13 @@ def update_change_request(
         _set_affected(locked)
         if slip_changed:
             _ask_again(actor, locked)
-    locked.needs_steering = needs_steering(locked)
+    today = timezone.localdate()
+    locked.needs_steering = needs_steering(locked, today)
     changes = diff(before, snapshot(locked, [*AUDITED, "title", "type"]))
     if changes:
+        # compared today, whether or not the flag flipped; a change that saves nothing
+        # leaves the stored flag, and so its day, alone
+        locked.steering_compared_on = today
         locked.version += 1
         locked.save()
         audit_change(actor, AuditAction.UPDATE, locked, changes)

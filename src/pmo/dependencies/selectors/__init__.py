@@ -30,6 +30,9 @@ from pmo.dependencies.selectors.register import (
     register_rows,
     with_dates,
 )
+from pmo.dependencies.selectors.steering import (
+    steering_cost_line,
+)
 
 __all__ = [
     "ChangeImpact",
@@ -50,6 +53,7 @@ __all__ = [
     "project_panel",
     "register_rows",
     "slip_summary",
+    "steering_cost_line",
     "unread_count",
     "visible_change_impact",
     "visible_impact",

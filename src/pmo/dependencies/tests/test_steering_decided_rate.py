@@ -17,7 +17,6 @@ from django.utils import timezone, translation
 from pmo.audit.models import AuditEvent
 from pmo.dependencies import changes
 from pmo.dependencies.models import ChangeRequest
-from pmo.dependencies.templatetags.steering_tags import decided_on
 from pmo.portfolio.models import ExchangeRate
 
 RAISED = dt.date(2026, 11, 2)
@@ -51,7 +50,8 @@ def _backdate(cr: ChangeRequest, day: dt.date) -> None:
     AuditEvent.objects.filter(
         object_id=str(cr.pk), object_type="dependencies.changerequest"
     ).update(timestamp=moment)
-    ChangeRequest.objects.filter(pk=cr.pk).update(created_at=moment)
+    ChangeRequest.objects.filter(pk=cr.pk).update(created_at=moment, steering_compared_on=day)
+    cr.refresh_from_db()
 
 
 @pytest.fixture
@@ -133,16 +133,18 @@ def test_a_flag_decided_without_a_rate_says_so_and_gives_today_s_conversion(
 def test_the_flag_s_day_is_that_of_the_last_change_not_of_a_workflow_step(
     users: Any, raised: ChangeRequest
 ) -> None:
-    assert decided_on(raised) == RAISED
+    assert raised.steering_compared_on == RAISED
     # a change of the cost recomputes the flag today
     cr = changes.update_change_request(
         actor=users["pm"], cr=raised, data={"cost_impact": "130000"}, version=raised.version
     )
-    assert decided_on(cr) == timezone.localdate()
+    cr.refresh_from_db()
+    assert cr.steering_compared_on == timezone.localdate()
     _backdate(cr, RAISED)
     # a workflow step (submit) does not
     changes.transition(actor=users["pm"], cr=cr, action="submit", version=cr.version)
-    assert decided_on(cr) == RAISED
+    cr.refresh_from_db()
+    assert (cr.state, cr.steering_compared_on) == ("pmo_review", RAISED)  # PM review skipped
 
 
 @pytest.mark.usefixtures("proposed_chinese")

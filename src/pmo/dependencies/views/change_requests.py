@@ -163,6 +163,7 @@ def _change_page(
             "steps": steps,
             "affected": seen.affected,
             "thresholds": limits,
+            "steering": selectors.steering_cost_line(cr),
         },
         status=status,
     )

@@ -1,31 +1,29 @@
 """The change request page's line on the steering committee's cost threshold: the threshold
 in the base currency and the request's cost converted with the rate its stored
-``needs_steering`` was decided with, and with today's when that differs, or that its
+``needs_steering`` was compared with, and with today's when that differs, or that its
 currency has no rate (ADR 0016).
 
 ``needs_steering`` is stored when the request is raised or changed and does not move with a
-later rate, so the page converts the cost as it was compared then: at the rate in force on
-the day of the request's last raise or change (its audit trail), the rate table read as it is
-now. Today's rate is added when it differs, saying the request is compared again only when it
-is changed; otherwise the page would say "needs the steering committee" above a conversion
-under the threshold."""
+later rate; the day it was compared is stored beside it (``steering_compared_on``), so the
+page converts the cost as it was compared then: at the rate in force on that day, the rate
+table read as it is now. Today's rate is added when it differs, saying the request is
+compared again only when it is changed; otherwise the page would say "needs the steering
+committee" above a conversion under the threshold."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django import template
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pmo.audit.models import AuditAction, AuditEvent
 from pmo.core.sentences import join_sentences
 from pmo.dependencies.changes.common import SteeringCost, steering_cost
 from pmo.dependencies.models import ChangeRequest
 
-register = template.Library()
+__all__ = ["steering_cost_line"]
 
 
 def _money(amount: Any, currency: str, digits: str = "2g") -> str:
@@ -36,22 +34,6 @@ def _money(amount: Any, currency: str, digits: str = "2g") -> str:
 def _rate(sc: SteeringCost) -> str:
     assert sc.rate is not None
     return f"{sc.rate.normalize():f}"
-
-
-def decided_on(cr: ChangeRequest) -> dt.date:
-    """The day the request's ``needs_steering`` was last computed: the day of its last raise
-    or change by its fields (an audit event ``create`` or ``update``, not the re-pointing of a
-    slipping item to a new plan's), else the day it was created, else today."""
-    events = AuditEvent.objects.filter(
-        object_type=ChangeRequest._meta.label_lower,
-        object_id=str(cr.pk),
-        action__in=[AuditAction.CREATE, AuditAction.UPDATE],
-    ).order_by("-timestamp", "-id")
-    for timestamp, changes in events.values_list("timestamp", "changes"):
-        if "plan" not in (changes or {}):
-            return timezone.localdate(timestamp)
-    created = getattr(cr, "created_at", None)
-    return timezone.localdate(created) if created else timezone.localdate()
 
 
 def _today_differs(then: SteeringCost, now: SteeringCost) -> str:
@@ -74,18 +56,17 @@ def _today_differs(then: SteeringCost, now: SteeringCost) -> str:
     }
 
 
-@register.simple_tag
 def steering_cost_line(cr: ChangeRequest, today: dt.date | None = None) -> dict[str, Any]:
     """``threshold`` (the cost threshold with the base currency), ``converted`` (when the
-    request is in another currency with a rate on the day its flag was decided: the cost
+    request is in another currency with a rate on the day its flag was compared: the cost
     converted at that rate, and at today's when it differs) and ``missing`` (the sentences
-    saying there was no rate that day), for the template."""
+    saying there was no rate that day), for the change request's page."""
     today = today or timezone.localdate()
     now = steering_cost(cr, today)
     result: dict[str, Any] = {"threshold": _money(now.threshold, now.base, "0g"), "cost": now}
     if now.currency == now.base:
         return result
-    day = min(decided_on(cr), today)
+    day = min(cr.steering_compared_on, today)
     then = steering_cost(cr, day) if day != today else now
     if then.rate is None and day == today:
         result["missing"] = _(
