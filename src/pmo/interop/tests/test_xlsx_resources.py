@@ -524,3 +524,26 @@ def test_xlsx_assignments_feed_capacity_demand_as_mspdi_ones_do(
     )
     # then the capacity demand is the same
     assert demand() == from_mspdi
+
+
+def test_the_api_refuses_a_bad_resources_sheet_with_a_422_and_a_chinese_reader_reads_why(
+    client: Any, make_project: Any, users: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pmo.accounts.services import create_token
+
+    project = make_project()
+    content = _book([[1, "设计", 1, "", "李娜"]], [["李娜", "", "日本"]], chinese=True)
+    answer = client.post(
+        f"/api/v1/projects/{project.code}/plan/import/xlsx",
+        {"file": SimpleUploadedFile("plan.xlsx", content)},
+        headers={
+            "Authorization": f"Bearer {create_token(username=users['pm'].username)}",
+            "Accept-Language": "zh-hans",
+        },
+    )
+    assert answer.status_code == 422
+    assert answer.json()["detail"].startswith("资源 ") and "日历" in answer.json()["detail"]
+    assert "“日本”" in answer.json()["detail"] and "标准" in answer.json()["detail"]
+    assert not Plan.objects.filter(project=project).exists()
