@@ -137,7 +137,7 @@ def _sheet_rows(ws: Any, sheet: str, chinese: bool) -> dict[str, _Row]:
         if number > MAX_RESOURCE_ROWS + 1:
             raise ImportFileError(
                 _("%(sheet)s: more than %(rows)s rows")
-                % {"sheet": sheet, "rows": MAX_RESOURCE_ROWS}
+                % {"sheet": sheet, "rows": f"{MAX_RESOURCE_ROWS:,}"}
             )
         rows.append(row)
     if not rows:
