@@ -21,6 +21,7 @@ from pmo.resources.selectors.resources import (
     ended_on,
     ended_text,
     list_allocations,
+    list_resource_allocations,
     list_resources,
     list_roles,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "get_scenario",
     "list_allocations",
     "list_cell_causes",
+    "list_resource_allocations",
     "list_resources",
     "list_roles",
     "list_scenarios",

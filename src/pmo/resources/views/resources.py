@@ -125,7 +125,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     start = query_date(request.GET.get("start"), timezone.localdate())
     load = heatmap.build_heatmap(by="resource", start=start, count=12, today=timezone.localdate())
     row = next((r for r in load.rows if r.key == str(resource.pk)), None)
-    allocations = _with_costs(selectors.list_allocations(resource_id=resource.pk))
+    allocations = _with_costs(selectors.list_resource_allocations(resource.pk))
     return render(
         request,
         "resources/resource_detail.html",
