@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from pmo.audit.models import AuditAction, AuditEvent
+from pmo.audit.recorded_keys import RecordedKeys
 from pmo.core.i18n import pick
 
 __all__ = ["ShownChange", "ShownEvent", "actor_name", "shown_events"]
@@ -318,6 +319,7 @@ def shown_events(events: list[AuditEvent]) -> list[ShownEvent]:
     ones; ids and fields no form edits are left out; actors are named as people know them.
     """
     names = _Names()
+    keys = RecordedKeys()  # a lifecycle's template and phase, recorded by key
     users = _users(events)
     parsed: list[
         tuple[
@@ -330,6 +332,7 @@ def shown_events(events: list[AuditEvent]) -> list[ShownEvent]:
     for event in events:
         model = _model(event.object_type)
         _want_label(event, model, names)
+        keys.want(event)
         fields = {name: _field(model, name) for name in event.changes}
         for name, pair in event.changes.items():
             field = fields[name]
@@ -340,6 +343,7 @@ def shown_events(events: list[AuditEvent]) -> list[ShownEvent]:
         # plans keep wall-clock times stored as if UTC: shown as they are, not converted
         parsed.append((event, model, fields, getattr(model, "WALL_CLOCK_FIELDS", frozenset())))
     names.fetch()
+    keys.fetch()
     shown = []
     for event, model, fields, wall_clock in parsed:
         changes = []
@@ -354,8 +358,12 @@ def shown_events(events: list[AuditEvent]) -> list[ShownEvent]:
             # the catalogue; names and numbers pass through unchanged
             words = name.replace("_", " ")
             label = str(field.verbose_name) if field is not None else (_(words) if words else name)
-            shown_before = _value(field, before, names, wall_clock=local)
-            shown_after = _value(field, after, names, wall_clock=local)
+            shown_before = keys.shown(event, name, before) or _value(
+                field, before, names, wall_clock=local
+            )
+            shown_after = keys.shown(event, name, after) or _value(
+                field, after, names, wall_clock=local
+            )
             gone = shown_after if event.action == AuditAction.DELETE else shown_before
             if whole and gone == EMPTY:  # the object's value, the side that is not empty
                 value = shown_before if event.action == AuditAction.DELETE else shown_after

@@ -106,7 +106,12 @@ def lifecycle_start(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("The project now follows %(name)s.") % {"name": template})
+        # named as the template list names it ("R&D lifecycle (revision 1)"), not "rnd r1"
+        name = _("%(name)s (revision %(revision)s)") % {
+            "name": template.display_name,
+            "revision": template.revision,
+        }
+        messages.success(request, _("The project now follows %(name)s.") % {"name": name})
     return redirect("governance:lifecycle_detail", code=project.code)
 
 
