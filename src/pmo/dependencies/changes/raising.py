@@ -173,6 +173,8 @@ def create_change_request(*, actor: User, data: dict[str, Any]) -> ChangeRequest
 
 
 EDITABLE = ("type", "title", "description", "slip_days", "cost_impact", "effort_impact")
+#: What a change is audited by and saved on: a change of none of them saves nothing.
+CHANGED_FIELDS = [*AUDITED, "title", "type", "description"]
 
 
 @transaction.atomic
@@ -198,7 +200,7 @@ def update_change_request(
     for key in data:
         if key not in EDITABLE:
             raise FieldError(key, gettext("is not a change-request field that can be set"))
-    before = snapshot(locked, [*AUDITED, "title", "type"])
+    before = snapshot(locked, CHANGED_FIELDS)
     if "type" in data and data["type"] not in ChangeType.values:
         raise FieldError(
             "type", gettext("must be one of %(values)s") % {"values": ", ".join(ChangeType.values)}
@@ -238,7 +240,7 @@ def update_change_request(
             _ask_again(actor, locked)
     today = timezone.localdate()
     locked.needs_steering = needs_steering(locked, today)
-    changes = diff(before, snapshot(locked, [*AUDITED, "title", "type"]))
+    changes = diff(before, snapshot(locked, CHANGED_FIELDS))
     if changes:
         # compared today, whether or not the flag flipped; a change that saves nothing
         # leaves the stored flag, and so its day, alone

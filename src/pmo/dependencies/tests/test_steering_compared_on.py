@@ -239,3 +239,21 @@ def test_the_page_reads_as_before_the_field_and_asks_no_audit_trail(
         "is 1,092,000.00\u00a0CNY.</span>"
     )
     assert not [q["sql"] for q in queries.captured_queries if "audit_auditevent" in q["sql"]]
+
+
+def test_a_description_change_is_saved_and_audited(
+    client: Any, users: Any, gbp: Any, today: Any
+) -> None:
+    # a change of the description alone used to answer 200 and save nothing
+    today(RAISED)
+    cr = _raise(client, users)
+    today(CHANGED)
+    body = _patch(client, users, cr, version=1, description="Three more seats").json()
+    assert (body["description"], body["version"], body["steering_compared_on"]) == (
+        "Three more seats",
+        2,
+        "2026-11-25",
+    )
+    assert ChangeRequest.objects.get(pk=cr["id"]).description == "Three more seats"
+    update = _events(ChangeRequest.objects.get(pk=cr["id"])).get(action="update")
+    assert update.changes["description"] == ["", "Three more seats"]
