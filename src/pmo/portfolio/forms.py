@@ -26,10 +26,24 @@ DIMENSIONS = tuple(DIMENSION_LABELS)
 
 
 def recent_periods(project: Project, today: dt.date, count: int = 8) -> list[tuple[str, str]]:
-    """The current and previous periods of the project's cadence, newest first."""
+    """The current and previous periods of the project's cadence, newest first.
+
+    Periods that ended before the project's start are left out (nothing to report then),
+    except one that has a report already (a new revision of it stays possible); the current
+    period is always offered, so a project that starts later can report its preparations.
+    """
     period = period_of(today, project.cadence)
+    reported = (
+        set(StatusReport.objects.filter(project=project).values_list("period", flat=True))
+        if project.pk
+        else set()
+    )
     choices = []
-    for _index in range(count):
+    for index in range(count):
+        started = project.start_date is None or period.end >= project.start_date
+        if index and not started and period.key not in reported:
+            period = previous_period(period)
+            continue
         label = gettext("%(period)s (%(start)s – %(end)s)") % {
             "period": period.key,
             "start": f"{period.start:%m-%d}",
