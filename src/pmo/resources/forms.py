@@ -22,6 +22,7 @@ __all__ = [
     "AllocationForm",
     "CapacityChangeForm",
     "PickerInput",
+    "ResourceCapacityForm",
     "ResourceForm",
     "ResourcePickerField",
     "allocation_data",
@@ -141,6 +142,33 @@ class CapacityChangeForm(forms.Form):
     last = DateField(label=_("To"))
     fte = forms.DecimalField(label=_("Capacity (FTE)"), min_value=0, max_digits=7, decimal_places=2)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class ResourceCapacityForm(forms.Form):
+    """One resource's capacity for a window of the current plan, on the resource's page
+    (leave, a part-time period, a pool growing): what
+    :func:`pmo.resources.services.add_capacity_change` takes, the resource given by the page.
+    Each field checks its own value first, then the order of the days."""
+
+    first = DateField(label=_("First day"))
+    last = DateField(label=_("Last day"))
+    fte = forms.DecimalField(
+        label=_("Capacity (FTE)"),
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.05"}),
+        error_messages={"invalid": _("Enter the FTE as a number, e.g. 0.5.")},
+        help_text=_("0 for leave, 0.5 for half time"),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("first"), data.get("last")
+        if first and last and last < first:
+            self.add_error("last", _("the end date is before the start date"))
+        return data
 
 
 class AllocationForm(forms.Form):

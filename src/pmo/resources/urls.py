@@ -1,6 +1,7 @@
 from django.urls import path
 
 from pmo.resources import views
+from pmo.resources.views import capacity as capacity_views
 
 app_name = "resources"
 
@@ -13,6 +14,16 @@ urlpatterns = [
     path("resources/calendar-days/", views.calendar_days, name="calendar_days"),
     path("resources/<int:pk>/", views.resource_detail, name="resource_detail"),
     path("resources/<int:pk>/edit/", views.resource_form, name="resource_edit"),
+    path(
+        "resources/<int:pk>/capacity/",
+        capacity_views.resource_capacity_add,
+        name="resource_capacity_add",
+    ),
+    path(
+        "resources/<int:pk>/capacity/delete/",
+        capacity_views.resource_capacity_delete,
+        name="resource_capacity_delete",
+    ),
     path("resources/scenarios/", views.scenario_list, name="scenario_list"),
     path("resources/scenarios/compare/", views.scenario_compare, name="scenario_compare"),
     path("resources/scenarios/<int:pk>/", views.scenario_detail, name="scenario_detail"),

@@ -1,0 +1,120 @@
+"""A resource's capacity changes in the current plan, from its page: add one (leave, a
+part-time period, a pool growing) or remove one.
+
+The views only read the form and call the services the scenario's *Change capacity* form and
+the API use (:func:`pmo.resources.services.add_capacity_change`,
+:func:`~pmo.resources.services.delete_capacity_change`), so the rules are theirs: resource
+managers and the PMO only, no two changes of one resource overlapping, every change audited.
+A change to 0 FTE of at most two weeks is time off (ADR 0006).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pmo.accounts.models import user_of
+from pmo.core.errors import DomainError, NotFoundError
+from pmo.core.forms import add_service_error
+from pmo.core.models import as_id
+from pmo.resources import services
+from pmo.resources.access import can_manage_resources
+from pmo.resources.calendars import is_absence
+from pmo.resources.forms import ResourceCapacityForm
+from pmo.resources.models import CapacityChange, Resource
+from pmo.resources.views.common import _viewer
+
+__all__ = ["resource_capacity_add", "resource_capacity_delete"]
+
+
+def _managed_resource(request: HttpRequest, pk: int) -> Resource:
+    """The resource ``pk`` (404) for a user who may change capacity (403 otherwise; viewers
+    get the capacity pages' own 403)."""
+    _viewer(request)
+    if not can_manage_resources(user_of(request)):
+        raise PermissionDenied(_("only the PMO and resource managers change capacity"))
+    try:
+        return services.get_resource(pk)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+
+
+def _saved_message(resource: Resource, change: CapacityChange) -> str:
+    values = {
+        "name": resource.display_name,
+        "first": change.first.isoformat(),
+        "last": change.last.isoformat(),
+        "fte": f"{Decimal(str(change.fte)).normalize():f}",  # 0.5, 12: no trailing zeros
+    }
+    if is_absence(change.fte, change.first, change.last):
+        return _("Time off of %(name)s from %(first)s to %(last)s saved.") % values
+    return _("Capacity of %(name)s from %(first)s to %(last)s set to %(fte)s FTE.") % values
+
+
+@login_required
+def resource_capacity_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a capacity change of the current plan to a resource. The resource's page holds the
+    form; a refused one comes back on its own page (422) with what was typed and each error
+    at its field."""
+    resource = _managed_resource(request, pk)
+    form = ResourceCapacityForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                change = services.add_capacity_change(
+                    actor=user_of(request),
+                    resource=resource,
+                    first=data["first"],
+                    last=data["last"],
+                    fte=data["fte"],
+                    reason=data["reason"],
+                )
+            except DomainError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _saved_message(resource, change))
+                return redirect("resources:resource_detail", pk=resource.pk)
+        status = 422
+    return render(
+        request,
+        "resources/resource_capacity.html",
+        {"resource": resource, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def resource_capacity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove one of the resource's capacity changes in the current plan (its standing
+    capacity applies again on those days); a scenario's changes are changed in the scenario."""
+    resource = _managed_resource(request, pk)
+    change_id = as_id(request.POST.get("change"))
+    change = (
+        CapacityChange.objects.filter(pk=change_id, resource=resource, scenario=None).first()
+        if change_id is not None
+        else None
+    )
+    if change is None:
+        messages.error(request, _("That capacity change no longer exists: nothing was removed."))
+        return redirect("resources:resource_detail", pk=resource.pk)
+    try:
+        services.delete_capacity_change(actor=user_of(request), change=change)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Capacity change from %(first)s to %(last)s removed.")
+            % {"first": change.first.isoformat(), "last": change.last.isoformat()},
+        )
+    return redirect("resources:resource_detail", pk=resource.pk)
