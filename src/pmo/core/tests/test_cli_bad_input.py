@@ -101,7 +101,7 @@ def test_a_database_password_is_not_printed() -> None:
 def test_serve_names_pmo_port_when_it_came_from_the_environment() -> None:
     code, stderr = run_pmo("serve", env={"PMO_PORT": "99999"})
     assert code == 1
-    assert problem_line(stderr) == "CommandError: PMO_PORT: a port is 1 to 65535, got 99999"
+    assert problem_line(stderr) == "pmo serve: error: PMO_PORT: a port is 1 to 65535, got 99999"
 
 
 def test_bench_without_a_name_asks_only_for_the_name() -> None:
@@ -139,6 +139,51 @@ def test_bench_without_a_name_asks_only_for_the_name() -> None:
 def test_an_argument_error_is_one_line_naming_the_command(arguments: list[str], line: str) -> None:
     code, stderr = run_pmo(*arguments, env={})
     assert (code, stderr) == (2, f"{line}\n")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "line"),
+    [
+        (
+            ["import", "msproject", "{tmp}/missing.xml"],
+            "pmo import: error: {tmp}/missing.xml: No such file or directory",
+        ),
+        (  # a subcommand's error names the subcommand, as its argument errors do
+            ["report", "onepage", "--out", "{tmp}/no/r.pdf"],
+            "pmo report onepage: error: --out {tmp}/no/r.pdf: the folder {tmp}/no does not exist",
+        ),
+        (
+            ["bench", "nope"],
+            "pmo bench: error: unknown benchmark 'nope'; choose one of: cpm, impact, rcpsp, "
+            "rcpsp-generate, portfolio-leveling",
+        ),
+    ],
+)
+def test_a_runtime_error_is_one_line_naming_the_command(
+    tmp_path: Path, arguments: list[str], line: str
+) -> None:
+    # where Django prints "CommandError: ...", ours name the command as argument errors do
+    code, stderr = run_pmo(*(a.format(tmp=tmp_path) for a in arguments), env={})
+    assert (code, stderr) == (1, line.format(tmp=tmp_path) + "\n")
+
+
+def test_a_runtime_error_keeps_its_exit_code_and_traceback_still_raises(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from django.core.management.base import CommandError
+
+    from pmo.core.commands import OneLineCommand
+
+    class Command(OneLineCommand):
+        def handle(self, *args: object, **options: object) -> None:
+            raise CommandError("the disk is full", returncode=3)
+
+    with pytest.raises(SystemExit) as exited:
+        Command().run_from_argv(["pmo", "fill"])
+    assert exited.value.code == 3
+    assert capsys.readouterr().err == "pmo fill: error: the disk is full\n"
+    with pytest.raises(CommandError):
+        Command().run_from_argv(["pmo", "fill", "--traceback"])
 
 
 def test_good_values_are_accepted(tmp_path: Path) -> None:

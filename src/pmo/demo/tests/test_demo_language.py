@@ -256,5 +256,7 @@ def test_the_command_refuses_an_unknown_language_in_one_line(monkeypatch: Any, c
     with pytest.raises(SystemExit) as refused:
         demo.Command().run_from_argv(["pmo", "demo", "--no-serve", "--language", "fr"])
     assert refused.value.code == 1
-    assert capsys.readouterr().err == "CommandError: --language 'fr' is not one of en, zh-hans\n"
+    assert capsys.readouterr().err == (
+        "pmo demo: error: --language 'fr' is not one of en, zh-hans\n"
+    )
     assert started == []

@@ -328,7 +328,7 @@ def test_pmo_command_line_exits_non_zero_with_one_line(
     assert exit_info.value.code == 1
     err = capsys.readouterr().err
     assert err == (
-        "CommandError: bad.xml: file: not well-formed XML at line 1, column 0 (syntax error); "
+        "pmo import: error: bad.xml: file: not well-formed XML at line 1, column 0 (syntax error); "
         "nothing was imported\n"
     )
 

@@ -351,7 +351,7 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(
     with pytest.raises(SystemExit) as exited:
         main(["remind-reports", *arguments])
     assert exited.value.code == 1
-    assert capsys.readouterr().err.strip().splitlines() == [f"CommandError: {message}"]
+    assert capsys.readouterr().err.strip().splitlines() == [f"pmo remind-reports: error: {message}"]
 
 
 def test_the_project_history_names_the_reminder_in_the_readers_language(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from pmo.core.commands import OneLineCommand
+from pmo.core.commands import OneLineCommand, error_line
 
 BENCHMARKS = {
     "cpm": ("pmo.bench.cpm", "critical path method: forward + backward pass vs networkx"),
@@ -43,7 +44,7 @@ class Command(OneLineCommand):
         try:
             self._run(argv[2], argv[3:])
         except CommandError as exc:
-            self.stderr.write(f"CommandError: {exc}")
+            self.stderr.write(error_line(f"{os.path.basename(argv[0])} {argv[1]}", exc))
             raise SystemExit(1) from None
 
     def handle(self, *args: Any, **options: Any) -> None:
