@@ -36,12 +36,22 @@ __all__ = [
 def _new_project(code: str, data: PlanData) -> Project:
     """A project for a command-line import of an unknown code (first portfolio, root unit)."""
     portfolio = Portfolio.objects.order_by("code").first()
-    unit = OrgUnit.objects.filter(parent__isnull=True).order_by("code").first()
-    if portfolio is None or unit is None:
+    if portfolio is None:
         raise ImportFileError(
             _(
-                "project %(code)s: does not exist and no portfolio / org unit exists to create "
-                "it in (run `pmo demo --no-serve` or create them in the admin)"
+                "project %(code)s: does not exist and there is no portfolio to create it in; "
+                "create a portfolio first (admin page /admin/portfolio/portfolio/add/)"
+            )
+            % {"code": code},
+            field="project",
+        )
+    unit = OrgUnit.objects.filter(parent__isnull=True).order_by("code").first()
+    if unit is None:
+        raise ImportFileError(
+            _(
+                "project %(code)s: does not exist and there is no org unit to create it in; "
+                "create one first (admin page /admin/accounts/orgunit/add/ or "
+                "POST /api/v1/org-units)"
             )
             % {"code": code},
             field="project",
@@ -75,23 +85,42 @@ def _new_project(code: str, data: PlanData) -> Project:
 
 
 def import_plan_data(
-    *, actor: User | None, data: PlanData, code: str | None = None, project: Project | None = None
+    *,
+    actor: User | None,
+    data: PlanData,
+    code: str | None = None,
+    project: Project | None = None,
+    new: bool = False,
 ) -> Plan:
     """Store ``data`` as the plan of ``project`` (or of project ``code``, created if new).
 
-    ``actor`` ``None`` is the trusted command line. All or nothing.
+    ``actor`` ``None`` is the trusted command line. ``new``: project ``code`` must not exist
+    yet (nor one differing by case), so that an import meant to create a project never
+    replaces another's plan. All or nothing.
     """
-    return _import(actor=actor, data=data, code=code, project=project).plan
+    return _import(actor=actor, data=data, code=code, project=project, new=new).plan
 
 
 def _import(
-    *, actor: User | None, data: PlanData, code: str | None = None, project: Project | None = None
+    *,
+    actor: User | None,
+    data: PlanData,
+    code: str | None = None,
+    project: Project | None = None,
+    new: bool = False,
 ) -> plan_services.PlanReplaced:
     with transaction.atomic():
         if project is None:
             if not code:
                 raise ImportFileError(_("project: a project code is required"), field="project")
-            project = Project.objects.filter(code=code).first()
+            if new:
+                taken = Project.objects.filter(code__iexact=code).values_list("code", flat=True)
+                if (existing := taken.first()) is not None:
+                    raise ImportFileError(
+                        _("project %(code)s already exists") % {"code": existing},
+                        field="project",
+                    )
+            project = None if new else Project.objects.filter(code=code).first()
             if project is None:
                 if actor is not None:
                     raise NotFoundError(_("no project with code %(code)s") % {"code": quoted(code)})
@@ -149,10 +178,17 @@ def describe_import(result: plan_services.PlanReplaced) -> str:
 
 
 def import_msproject(
-    *, actor: User | None, content: bytes, code: str | None = None, project: Project | None = None
+    *,
+    actor: User | None,
+    content: bytes,
+    code: str | None = None,
+    project: Project | None = None,
+    new: bool = False,
 ) -> Plan:
     """Import an MSPDI file as the project's plan (see :func:`import_plan_data`)."""
-    return import_plan_data(actor=actor, data=read_mspdi(content), code=code, project=project)
+    return import_plan_data(
+        actor=actor, data=read_mspdi(content), code=code, project=project, new=new
+    )
 
 
 def export_msproject(plan: Plan) -> bytes:

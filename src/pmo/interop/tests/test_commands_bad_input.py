@@ -158,6 +158,13 @@ def test_import_names_the_other_format_and_an_empty_file(
     Workbook().save(book)
     with pytest.raises(CommandError) as refused:
         call_command("import", "msproject", str(book), "--project", "X1")
+    # the advice keeps --project: followed without it, it would make a project named P1
+    assert str(refused.value) == (
+        f"p1.xlsx: this is an Excel workbook, not MS Project XML: use pmo import xlsx {book} "
+        "--project X1"
+    )
+    with pytest.raises(CommandError) as refused:
+        call_command("import", "msproject", str(book))
     assert str(refused.value) == (
         f"p1.xlsx: this is an Excel workbook, not MS Project XML: use pmo import xlsx {book}"
     )
@@ -166,7 +173,15 @@ def test_import_names_the_other_format_and_an_empty_file(
     with pytest.raises(CommandError) as refused:
         call_command("import", "xlsx", str(xml), "--project", "X1")
     assert str(refused.value) == (
-        f"p1.xml: this is XML, not an Excel workbook: use pmo import msproject {xml}"
+        f"p1.xml: this is XML, not an Excel workbook: use pmo import msproject {xml} --project X1"
+    )
+    spaced = tmp_path / "my plan.xml"
+    spaced.write_bytes(write_mspdi(small_plan()))
+    with pytest.raises(CommandError) as refused:
+        call_command("import", "xlsx", str(spaced), "--project", "X 1")
+    assert str(refused.value) == (
+        f"my plan.xml: this is XML, not an Excel workbook: use pmo import msproject "
+        f"'{spaced}' --project 'X 1'"
     )
     empty = tmp_path / "empty.xml"
     empty.write_bytes(b"")

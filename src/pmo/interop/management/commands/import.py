@@ -1,8 +1,13 @@
-"""``pmo import msproject|xlsx FILE [--project CODE]``: import a plan (all or nothing)."""
+"""``pmo import msproject|xlsx FILE [--project CODE]``: import a plan (all or nothing).
+
+Without ``--project`` the import creates a project (code from the file name) and never touches
+an existing one; ``--project CODE`` replaces the plan of project CODE (or creates it).
+"""
 
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +32,14 @@ class Command(OneLineCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--project",
-            help="project code: created when new, its plan replaced otherwise "
-            "(default: the file name in capitals)",
+            help="project code: created when new, its plan replaced otherwise (without "
+            "--project a new project is created, its code the file name in capitals)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
-        if options["project"] is not None and not options["project"].strip():
+        given: str | None = options["project"]
+        if given is not None and not given.strip():
             raise CommandError(
                 "--project is empty: give a project code, or leave --project out to use "
                 "the file name"
@@ -44,28 +50,35 @@ class Command(OneLineCommand):
             raise CommandError(f"{path}: {exc.strerror or exc}") from None
         if not content.strip():
             raise CommandError(f"{path.name}: the file is empty; nothing was imported")
+        # the advice keeps --project: without it, following it would make a new project
+        also = f" --project {shlex.quote(given)}" if given else ""
         if options["format"] == "msproject" and is_workbook(content):
             raise CommandError(
                 f"{path.name}: this is an Excel workbook, not MS Project XML: use "
-                f"pmo import xlsx {path}"
+                f"pmo import xlsx {shlex.quote(str(path))}{also}"
             )
         if options["format"] == "xlsx" and content.lstrip()[:1] == b"<":
             raise CommandError(
-                f"{path.name}: this is XML, not an Excel workbook: use pmo import msproject {path}"
+                f"{path.name}: this is XML, not an Excel workbook: use "
+                f"pmo import msproject {shlex.quote(str(path))}{also}"
             )
-        code = options["project"] or path.stem.upper().replace(" ", "-")[:40]
-        _check_new_code(code, given=options["project"] is not None, path=path)
+        code = given or path.stem.upper().replace(" ", "-")[:40]
+        created = _check_code(code, given=given is not None, path=path)
         try:
             if options["format"] == "msproject":
-                plan = services.import_msproject(actor=None, content=content, code=code)
+                plan = services.import_msproject(
+                    actor=None, content=content, code=code, new=given is None
+                )
             else:
                 plan = services.import_plan_data(
-                    actor=None, data=xlsx.read_xlsx(content), code=code
+                    actor=None, data=xlsx.read_xlsx(content), code=code, new=given is None
                 )
         except DomainError as exc:
             nothing = _("nothing was imported")
             separator = pgettext("list of problems", "; ")
             raise CommandError(f"{path.name}: {exc}{separator}{nothing}") from None
+        if created:
+            self.stdout.write(_created(plan.project))
         finish = plan.finish.strftime("%Y-%m-%d %H:%M") if plan.finish else "-"
         self.stdout.write(
             f"imported {plan.tasks.count()} tasks into project {plan.project.code} "
@@ -73,15 +86,42 @@ class Command(OneLineCommand):
         )
 
 
-def _check_new_code(code: str, *, given: bool, path: Path) -> None:
-    """Refuse, before reading the file, a new project code that could not or should not be made.
+def _created(project: Project) -> str:
+    """What a new project was given that the plan file does not say, and where to change it.
 
-    An existing project is imported into whatever its code; a new one needs a code of Latin
-    letters, digits, ``.``, ``_`` or ``-`` and must not differ from an existing code by case
-    only (``p0001`` beside ``P0001``), which export and report would then tell apart.
+    ``created project WEB "Web portal" in portfolio STRAT (Strategic), org unit GRP (Group),
+    type delivery, no manager; ...``
     """
-    if Project.objects.filter(code=code).exists():
-        return
+    manager = project.manager
+    return (
+        f'created project {project.code} "{project.name}" in portfolio '
+        f"{project.portfolio.code} ({project.portfolio.name}), org unit "
+        f"{project.org_unit.code} ({project.org_unit.name}), type {project.pmo_type}, "
+        + (f"manager {manager.name}" if manager else "no manager")
+        + f"; change them at /admin/portfolio/project/{project.pk}/change/ or with "
+        f"PATCH /api/v1/projects/{project.code}"
+    )
+
+
+def _check_code(code: str, *, given: bool, path: Path) -> bool:
+    """Refuse, before reading the file, a project code that could not or should not be used;
+    ``True`` when the import will create the project.
+
+    Without ``--project`` the import makes a new project, so the code from the file name must
+    be new: an existing project (whatever the case of its code) keeps its plan unless named
+    with ``--project``. An existing project named with ``--project`` is imported into whatever
+    its code; a new one needs a code of Latin letters, digits, ``.``, ``_`` or ``-`` and must
+    not differ from an existing code by case only (``p0001`` beside ``P0001``), which export
+    and report would then tell apart.
+    """
+    if not given:
+        taken = Project.objects.filter(code__iexact=code).values_list("code", flat=True).first()
+        if taken is not None:
+            raise CommandError(
+                f"project {taken} already exists; to replace its plan, give --project {taken}"
+            )
+    elif Project.objects.filter(code=code).exists():
+        return False
     if not _CODE.fullmatch(code):
         if given:
             raise CommandError(
@@ -97,3 +137,4 @@ def _check_new_code(code: str, *, given: bool, path: Path) -> None:
             f"no project {code!r}; did you mean {near}? (codes are case-sensitive); "
             "nothing was imported"
         )
+    return True
