@@ -4,7 +4,7 @@ from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Status
+from ninja import Field, File, Router, Status
 from ninja.files import UploadedFile
 
 from pmo.accounts.models import user_of
@@ -26,9 +26,18 @@ CONTENT_TYPES = {
 SUFFIX = {"msproject": "xml", "xlsx": "xlsx"}
 
 
+class PlanImportOut(PlanOut):
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What is odd about the imported plan, which is stored all the same: its "
+        "start more than 90 days before the project's planned start, its finish more than a "
+        "year after the project's planned finish (ADR 0003)",
+    )
+
+
 @router.post(
     "/projects/{code}/plan/import/{fmt}",
-    response={201: PlanOut},
+    response={201: PlanImportOut},
     summary="Replace the plan by an uploaded MS Project XML or XLSX file (all or nothing)",
 )
 def import_plan(request: HttpRequest, code: str, fmt: Format, file: File[UploadedFile]):  # type: ignore[no-untyped-def]
@@ -38,10 +47,10 @@ def import_plan(request: HttpRequest, code: str, fmt: Format, file: File[Uploade
         raise ImportFileError(_("file: too large"))
     # the file's first bytes (else its extension) decide how it is read, not ``fmt``: an
     # XLSX sent to .../import/msproject is read as the workbook it is
-    plan = services.import_upload(
+    result = services.import_upload(
         actor=user_of(request), project=project, content=file.read(), filename=file.name or ""
-    ).plan
-    return Status(201, plan_out(plan))
+    )
+    return Status(201, {**plan_out(result.plan), "warnings": result.warnings})
 
 
 @router.get(

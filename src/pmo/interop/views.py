@@ -52,6 +52,8 @@ def plan_import(request: HttpRequest, code: str) -> HttpResponse:
             messages.error(request, _("Nothing was imported: %(reason)s") % {"reason": exc.message})
         else:
             messages.success(request, services.describe_import(result))
+            for warning in result.warnings:  # dates far from the project's: stored all the same
+                messages.warning(request, warning)
     return redirect("scheduling:plan_detail", code=code)
 
 

@@ -6,7 +6,8 @@ audit event in the project's scope and runs in one transaction.
 ``plans`` replaces a plan by an imported one (after ``validation``), ``recompute`` schedules a
 plan and syncs the project, ``edits`` changes the status date, a task or a link (``progress``
 keeps a task's % complete and actual dates consistent), ``baselines`` saves a baseline,
-``common`` holds what they share; the names other code imports are imported here. A test
+``plan_fit`` warns of an imported plan's dates far from the project's, ``common`` holds what
+they share; the names other code imports are imported here. A test
 that patches a module-level name patches it where the function reads it (the submodule), not
 here.
 """
@@ -15,6 +16,7 @@ from pmo.scheduling.adapters import ScheduleError
 from pmo.scheduling.services.baselines import set_baseline
 from pmo.scheduling.services.common import scope_of
 from pmo.scheduling.services.edits import set_status_date, update_link, update_task
+from pmo.scheduling.services.plan_fit import plan_date_warnings
 from pmo.scheduling.services.plans import (
     PlanReplaced,
     outline_numbers,
@@ -37,6 +39,7 @@ __all__ = [
     "PlanReplaced",
     "ScheduleError",
     "outline_numbers",
+    "plan_date_warnings",
     "recompute_plan",
     "recompute_plans",
     "replace_plan",

@@ -26,6 +26,7 @@ from pmo.scheduling.models import (
 )
 from pmo.scheduling.planio import PlanData
 from pmo.scheduling.services.common import _write, scope_of
+from pmo.scheduling.services.plan_fit import plan_date_warnings
 from pmo.scheduling.services.recompute import recompute_plan
 from pmo.scheduling.services.validation import _validate
 from pmo.scheduling.walltime import to_db
@@ -181,12 +182,15 @@ class PlanReplaced:
     """What :func:`replace_plan_reporting` did: the new ``plan``, its number of ``tasks``, and
     the project's milestones that are gone because the new plan has no milestone like them:
     those ``by_hand`` (entered on the project page) and those ``dropped`` from the replaced plan.
-    The milestones the new plan matched are kept (same row, Chinese name and all)."""
+    The milestones the new plan matched are kept (same row, Chinese name and all).
+    ``warnings``: the plan's dates far from the project's (:mod:`.plan_fit`), in the active
+    language; the plan is stored all the same."""
 
     plan: Plan
     tasks: int
     by_hand: list[Milestone] = field(default_factory=list)
     dropped: list[Milestone] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def replace_plan(*, actor: User | None, project: Project, data: PlanData) -> Plan:
@@ -239,7 +243,7 @@ def replace_plan_reporting(*, actor: User | None, project: Project, data: PlanDa
         require_edit(actor, project)
     _validate(data)
     with transaction.atomic():
-        Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
+        locked = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
         old = Plan.objects.filter(project=project).first()
         replaced = old is not None
         # Apps above (dependencies) keep what points at the old tasks and milestones.
@@ -292,4 +296,5 @@ def replace_plan_reporting(*, actor: User | None, project: Project, data: PlanDa
         tasks=len(data.tasks),
         by_hand=[m for m in superseded if m.pk not in driving_uid],
         dropped=[m for m in superseded if m.pk in driving_uid],
+        warnings=plan_date_warnings(plan, locked.start_date, locked.planned_finish),
     )
