@@ -14,7 +14,9 @@ urlpatterns = [
         views.exchangerate_delete,
         name="exchangerate_delete",
     ),
+    path("projects/new/", views.project_create, name="project_create"),
     path("projects/<str:code>/", views.project_detail, name="project_detail"),
+    path("projects/<str:code>/edit/", views.project_edit, name="project_edit"),
     path("projects/<str:code>/rag-history.svg", views.rag_history_chart, name="project_rag_chart"),
     path("projects/<str:code>/reports/new/", views.statusreport_create, name="statusreport_create"),
     path(

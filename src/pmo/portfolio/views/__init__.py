@@ -1,6 +1,7 @@
 """Web pages of the status center. Thin: read via selectors, write via services."""
 
 from pmo.portfolio.views.milestones import milestone_create, milestone_edit
+from pmo.portfolio.views.project_edit import project_create, project_edit
 from pmo.portfolio.views.projects import (
     project_detail,
     project_export,
@@ -22,7 +23,9 @@ __all__ = [
     "exchangerate_list",
     "milestone_create",
     "milestone_edit",
+    "project_create",
     "project_detail",
+    "project_edit",
     "project_export",
     "project_list",
     "rag_history_chart",

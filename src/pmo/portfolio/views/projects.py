@@ -12,15 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from pmo.accounts.models import Role, User, user_of
+from pmo.accounts.models import Person, Role, User, user_of
 from pmo.audit.display import shown_events
 from pmo.portfolio import charts, exports, selectors
-from pmo.portfolio.access import can_create_project, can_edit_project
+from pmo.portfolio.access import can_create_project, can_edit_project, visible_projects
 from pmo.portfolio.extensions import registry
 from pmo.portfolio.filters import ProjectFilterForm
-from pmo.portfolio.models import (
-    DIMENSION_LABELS,
-)
+from pmo.portfolio.models import DIMENSION_LABELS, Project
 from pmo.portfolio.periods import due_period
 from pmo.portfolio.views.common import _project_or_404
 
@@ -91,6 +89,21 @@ def _default_scope(request: HttpRequest, user: User) -> str:
     return ""
 
 
+def _empty_state(user: User, filters: dict[str, Any]) -> dict[str, Any]:
+    """What an empty list says and what to do next: no project at all yet (the PMO creates
+    one; others ask the PMO), none this user may see, or none matching the filters. A user
+    linked to no person is told so whenever it explains the emptiness (no "My projects", and
+    a viewer sees the projects of their person's org unit)."""
+    visible = visible_projects(user).exists()
+    return {
+        "none_yet": not visible and not Project.objects.exists(),
+        "none_visible": not visible,
+        "no_person": not Person.objects.filter(user=user).exists()
+        and (not visible or filters.get("scope") == "mine"),
+        "reads_unit": not user.reads_whole_portfolio,
+    }
+
+
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     """The status center: every visible project with its status; htmx swaps the table only."""
@@ -116,6 +129,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         else qs
     )
     missing = [p for p in rows if getattr(p, "missing", False)]  # annotate_status's flag
+    empty = _empty_state(user, filters) if not rows else None
     context = {
         "as_of": today,
         "due_week": due_period(today, "weekly", settings.PMO_REPORT_GRACE_DAYS).key,
@@ -132,6 +146,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "summary": selectors.status_summary(summary_qs),
         "chips": _chips(request.GET),
         "columns": registry.columns,
+        "empty": empty,
     }
     if htmx:
         return render(request, "portfolio/partials/_project_table.html", context)

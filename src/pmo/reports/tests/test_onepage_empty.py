@@ -1,0 +1,68 @@
+"""The one-page report with nothing to show says why and what to do, and empty lists carry no
+numbering ("1. None this period." read as one escalation)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from pmo.reports.onepage.build import build_onepage
+from pmo.reports.onepage.render import render
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(user: Any, query: str = "") -> str:
+    client = Client()
+    client.force_login(user)
+    response = client.get(f"/reports/onepage/{query}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _text(html: str, testid: str) -> str:
+    found = re.search(rf'data-testid="{testid}">(.*?)</div>', html, re.S)
+    assert found, f"no {testid}"
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
+
+
+def test_no_strategic_projects_says_what_to_do(make_project: Any, users: dict[str, Any]) -> None:
+    make_project(strategic=False)
+
+    html = _page(users["admin"])
+
+    assert _text(html, "op-empty") == (
+        "No strategic projects. Mark projects as strategic (on each project's Edit page), "
+        "or choose All projects."
+    )
+    assert 'class="op-board' not in html
+    # the empty lists are sentences, not a numbered or bulleted item
+    assert '<ol class="op-esc">' not in html and '<ul class="op-chg">' not in html
+    assert '<p class="muted op-none" data-testid="no-escalations">None this period.</p>' in html
+    assert '<p class="muted op-none" data-testid="no-changes">No changes.</p>' in html
+
+
+def test_all_projects_with_none_says_no_project_matches(users: dict[str, Any]) -> None:
+    html = _page(users["admin"], "?scope=all")
+
+    assert _text(html, "op-empty") == "No project matches these filters."
+    assert "No strategic projects." not in html
+
+
+def test_the_document_says_it_too(users: dict[str, Any]) -> None:
+    document = render(build_onepage(users["admin"], {}), "html").decode()
+
+    assert 'data-testid="op-empty"' in document
+    assert "No strategic projects." in document
+
+
+def test_a_page_with_projects_draws_the_board(make_project: Any, users: dict[str, Any]) -> None:
+    make_project(strategic=True)
+
+    html = _page(users["admin"])
+
+    assert 'data-testid="op-empty"' not in html
+    assert 'class="op-board' in html
