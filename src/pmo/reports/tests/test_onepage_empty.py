@@ -3,6 +3,7 @@ numbering ("1. None this period." read as one escalation)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -35,8 +36,8 @@ def test_no_strategic_projects_says_what_to_do(make_project: Any, users: dict[st
     html = _page(users["admin"])
 
     assert _text(html, "op-empty") == (
-        "No strategic projects. Mark projects as strategic (on each project's Edit page), "
-        "or choose All projects."
+        "No strategic projects in this period. Mark projects as strategic (on each project's "
+        "Edit page), or choose All projects. A project that starts after the period is not shown."
     )
     assert 'class="op-board' not in html
     # the empty lists are sentences, not a numbered or bulleted item
@@ -45,22 +46,29 @@ def test_no_strategic_projects_says_what_to_do(make_project: Any, users: dict[st
     assert '<p class="muted op-none" data-testid="no-changes">No changes.</p>' in html
 
 
-def test_all_projects_with_none_says_no_project_matches(users: dict[str, Any]) -> None:
+def test_all_projects_with_none_says_no_project_matches(
+    make_project: Any, users: dict[str, Any]
+) -> None:
+    make_project(strategic=True, start_date=dt.date(2099, 1, 5))  # starts after the period
+
     html = _page(users["admin"], "?scope=all")
 
-    assert _text(html, "op-empty") == "No project matches these filters."
-    assert "No strategic projects." not in html
+    assert _text(html, "op-empty") == (
+        "No project in this period matches these filters. "
+        "A project that starts after the period is not shown."
+    )
+    assert "No strategic projects" not in html
 
 
 def test_the_document_says_it_too(users: dict[str, Any]) -> None:
     document = render(build_onepage(users["admin"], {}), "html").decode()
 
     assert 'data-testid="op-empty"' in document
-    assert "No strategic projects." in document
+    assert "No strategic projects in this period." in document
 
 
 def test_a_page_with_projects_draws_the_board(make_project: Any, users: dict[str, Any]) -> None:
-    make_project(strategic=True)
+    make_project(strategic=True)  # started 2026-01-05
 
     html = _page(users["admin"])
 
