@@ -13,6 +13,7 @@ from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError
 from pmo.interop import services, xlsx
 from pmo.interop.api import CONTENT_TYPES, SUFFIX
+from pmo.interop.blank import blank_plan_xlsx
 from pmo.interop.mspdi_read import MAX_BYTES
 from pmo.portfolio.access import get_visible_project, require_edit
 from pmo.portfolio.models import Project
@@ -67,4 +68,14 @@ def plan_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     content = services.export_msproject(plan) if fmt == "msproject" else xlsx.write_xlsx(plan)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{code}-plan.{SUFFIX[fmt]}"'
+    return response
+
+
+@login_required
+def plan_template(request: HttpRequest, code: str) -> HttpResponse:
+    """A blank XLSX plan for the project (the template's layout, no tasks), to fill in and
+    import on the plan page."""
+    project = _project_or_404(request, code)
+    response = HttpResponse(blank_plan_xlsx(project), content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="{code}-plan-template.xlsx"'
     return response
