@@ -1,25 +1,136 @@
+"""Django admin for PMO administrators: users (with their role and person), the organisation
+tree, people and API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import ApiToken, OrgUnit, Person, User
+from pmo.core.admin import VersionedAdmin
+
+_LOGIN, _PERSONAL, _PERMISSIONS, _DATES = BaseUserAdmin.fieldsets  # type: ignore[misc]
+_ROLE_SECTION = _("Role in PMO Hub")
+# The app's pages and API go by the role (pmo.portfolio.access), never by Django permissions:
+# groups and user permissions only decide what a staff user who is not a superuser may do here.
+_ADMIN_PERMISSIONS: Any = (
+    _("Admin site permissions"),
+    {
+        "classes": ("collapse",),
+        "description": _(
+            "Only for staff users who are not superusers: what they may see and change on "
+            "this admin site. The app's pages go by the role."
+        ),
+        "fields": ("groups", "user_permissions"),
+    },
+)
+
+
+class PersonField(forms.ModelChoiceField):
+    """The person a user is (their name in the top bar, their projects as manager): one
+    without a user yet, or the user's own."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            queryset=Person.objects.filter(user__isnull=True).select_related("org_unit"),
+            required=False,
+            label=Person._meta.verbose_name,
+            **kwargs,
+        )
+
+
+class UserPersonMixin(forms.ModelForm):
+    """Adds the user's person to a user form (``Person.user`` is on the person's side)."""
+
+    person = PersonField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if self.instance.pk:
+            own = Person.objects.filter(user=self.instance).first()
+            field.queryset = Person.objects.filter(user__isnull=True) | Person.objects.filter(
+                user=self.instance
+            )
+            field.initial = own.pk if own else None
+
+
+class PmoUserCreationForm(UserPersonMixin, AdminUserCreationForm):
+    pass
+
+
+class PmoUserChangeForm(UserPersonMixin, UserChangeForm):
+    pass
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "email", "role", "language", "is_active")
+    form = PmoUserChangeForm
+    add_form = PmoUserCreationForm
+    list_display = ("username", "email", "role_shown", "language", "is_active")
     list_filter = ("role", "is_active", "is_superuser")
-    fieldsets = (*BaseUserAdmin.fieldsets, ("PMO", {"fields": ("role", "language")}))  # type: ignore[misc]
+    # the role first, Django's permissions folded away (Django's own section titles)
+    fieldsets = (
+        _LOGIN,
+        (_ROLE_SECTION, {"fields": ("role", "person", "language")}),
+        _PERSONAL,
+        (_PERMISSIONS[0], {"fields": ("is_active", "is_staff", "is_superuser")}),
+        _ADMIN_PERMISSIONS,
+        _DATES,
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_ROLE_SECTION, {"classes": ("wide",), "fields": ("role", "person", "language")}),
+    )
+
+    @admin.display(description=User._meta.get_field("role").verbose_name, ordering="role")
+    def role_shown(self, obj: User) -> str:
+        """A superuser shows as PMO admin, as in the top bar."""
+        return obj.get_role_display()
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if "person" not in form.cleaned_data:
+            return
+        person = form.cleaned_data["person"]
+        # a user is one person: the one chosen, no other
+        others = Person.objects.filter(user=obj)
+        if person is not None:
+            others = others.exclude(pk=person.pk)
+        others.update(user=None, version=F("version") + 1)
+        if person is not None and person.user_id != obj.pk:
+            Person.objects.filter(pk=person.pk).update(user=obj, version=F("version") + 1)
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "name_zh", "kind", "parent")
+class OrgUnitAdmin(VersionedAdmin):
+    list_display = ("tree_name", "code", "name_zh", "kind", "parent")
     search_fields = ("code", "name", "name_zh")
     list_filter = ("kind",)
+    list_select_related = ("parent",)
+    ordering = ("path",)  # the tree: every unit under its parent
+
+    @admin.display(description=OrgUnit._meta.get_field("name").verbose_name, ordering="path")
+    def tree_name(self, obj: OrgUnit) -> SafeString:
+        """The name indented by the unit's depth in the tree."""
+        depth = max(obj.path.count("/") - 2, 0)
+        if not depth:
+            return format_html("{}", obj.name)
+        return format_html("{}└ {}", "\u2003" * (depth - 1) + "\u2002", obj.name)
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(VersionedAdmin):
     list_display = ("name", "name_zh", "email", "org_unit", "user")
     search_fields = ("name", "name_zh", "email")
     list_select_related = ("org_unit", "user")

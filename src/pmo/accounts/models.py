@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -34,6 +35,19 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")  # type: ignore[assignment]
         verbose_name_plural = _("users")  # type: ignore[assignment]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A superuser created with the default role (``pmo createsuperuser``) is a PMO admin:
+        they have every right, so the stored role says so too (ADR 0001, Roles)."""
+        if self._state.adding and self.is_superuser and self.role == Role.VIEWER:
+            self.role = Role.PMO_ADMIN
+        super().save(*args, **kwargs)
+
+    def get_role_display(self) -> str:
+        """The role's name; a superuser's is "PMO admin" whatever role is stored, since they
+        may do everything (:attr:`is_pmo_admin`)."""
+        role = Role.PMO_ADMIN if self.is_superuser else self.role
+        return str(Role(role).label) if role in Role.values else str(role)
 
     @property
     def is_pmo_admin(self) -> bool:

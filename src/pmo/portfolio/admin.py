@@ -1,10 +1,14 @@
-"""Django admin for PMO administrators. Status reports are read-only here: they are immutable."""
+"""Django admin for PMO administrators. Status reports are read-only here: they are immutable.
+
+Adding, changing and deleting projects, milestones, RAID items, portfolios and programs here is
+audited like the pages' and the API's changes (:class:`~pmo.audit.admin.AuditedAdmin`)."""
 
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 
+from pmo.audit.admin import AuditedAdmin
 from pmo.portfolio.currencies import currencies_in_use, currency_choices
 from pmo.portfolio.models import (
     Action,
@@ -18,17 +22,20 @@ from pmo.portfolio.models import (
     Risk,
     StatusReport,
 )
+from pmo.portfolio.services.common import scope_of
 
 
 @admin.register(Portfolio)
-class PortfolioAdmin(admin.ModelAdmin):
+class PortfolioAdmin(AuditedAdmin):
     list_display = ("code", "name", "name_zh")
+    search_fields = ("code", "name", "name_zh")
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(AuditedAdmin):
     list_display = ("code", "name", "name_zh", "portfolio")
     list_select_related = ("portfolio",)
+    search_fields = ("code", "name", "name_zh")
 
 
 class ProjectAdminForm(forms.ModelForm):
@@ -52,22 +59,24 @@ class ProjectAdminForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(AuditedAdmin):
     form = ProjectAdminForm
     list_display = ("code", "name", "program", "pmo_type", "phase", "state", "manager")
     list_filter = ("pmo_type", "phase", "state", "strategic")
     search_fields = ("code", "name", "name_zh")
     list_select_related = ("program", "manager")
-    raw_id_fields = ("sponsor", "manager")
-    readonly_fields = ("version",)
+    # people are picked by name (the person admin's search), not typed in as ids
+    autocomplete_fields = ("sponsor", "manager")
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         # Ending a project has consequences (allocations released, change requests withdrawn,
         # the lifecycle stopped, managers told) that only its own edit page and the API set
         # off: the admin's plain save would skip them all.
-        if obj is not None:
-            return (*self.readonly_fields, "state")
-        return self.readonly_fields
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "state") if obj is not None else fields
+
+    def audit_scope(self, obj: Any) -> str:
+        return scope_of(obj)
 
 
 @admin.register(StatusReport)
@@ -92,7 +101,15 @@ class StatusReportAdmin(admin.ModelAdmin):
         return False
 
 
+class ProjectItemAdmin(AuditedAdmin):
+    """Milestones and RAID items: filed under their project's history."""
+
+    list_display = ("__str__", "project")
+    list_select_related = ("project",)
+
+    def audit_scope(self, obj: Any) -> str:
+        return scope_of(obj.project)
+
+
 for model in (Milestone, Risk, Issue, Action, Decision, Assumption):
-    admin.site.register(
-        model, list_display=("__str__", "project"), list_select_related=("project",)
-    )
+    admin.site.register(model, ProjectItemAdmin)

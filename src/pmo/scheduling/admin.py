@@ -1,14 +1,19 @@
 """Django admin: PMO administrators enter calendar exceptions (e.g. next year's official
 holidays and 调休 working days) and look at plans. Plans change through the Gantt, the
 API and imports, which recompute the schedule; editing a calendar here takes effect at the
-plan's next recomputation."""
+plan's next recomputation. Changes to plans and baselines made here are audited in the project's
+history (:class:`~pmo.audit.admin.AuditedAdmin`)."""
+
+from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from pmo.audit.admin import AuditedAdmin
 from pmo.core.errors import DomainError
+from pmo.portfolio.services.common import scope_of
 from pmo.scheduling.models import Baseline, Calendar, CalendarException, Plan
 from pmo.scheduling.services import recompute_plans
 
@@ -27,13 +32,16 @@ class CalendarAdmin(admin.ModelAdmin):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(AuditedAdmin):
     list_display = ("project", "start", "finish", "state", "computed_at")
     list_select_related = ("project",)
     search_fields = ("project__code", "name")
     readonly_fields = ("project", "finish", "state", "problem", "computed_at", "assumed_years")
     exclude = ("calendar",)
     actions = ["recompute"]
+
+    def audit_scope(self, obj: Any) -> str:
+        return scope_of(obj.project)
 
     @admin.action(description=_("Recompute the selected plans"))
     def recompute(self, request: HttpRequest, queryset: QuerySet[Plan]) -> None:
@@ -46,7 +54,10 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Baseline)
-class BaselineAdmin(admin.ModelAdmin):
+class BaselineAdmin(AuditedAdmin):
     list_display = ("plan", "number", "name", "saved_at")
     list_select_related = ("plan__project",)
     readonly_fields = ("plan", "number", "saved_at")
+
+    def audit_scope(self, obj: Any) -> str:
+        return scope_of(obj.plan.project)
