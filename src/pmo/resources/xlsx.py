@@ -1,12 +1,14 @@
 """Capacity sheet import (XLSX): all or nothing, errors name sheet, row and column.
 
 Sheet ``Resources`` (header row, then one row per resource; matched by ``code``):
-code, name, name_zh, kind (person/pool), role, role_zh, skills, org_unit (code), fte,
+code, name, name_zh, kind (person/pool), role, role_zh, skills, org_unit (code or exact
+English or Chinese name), fte,
 hours_per_day, cost_rate, currency, calendar, available_from, available_until.
 Optional sheet ``Capacity``: resource (code), from, to, fte, reason; the rows given for a
 resource replace its capacity changes in the current plan. Numbers are rounded half up to the
 places stored (0.333333 FTE is 0.33); an empty currency is CNY for a new resource and keeps an
-existing resource's.
+existing resource's. The template (:func:`template`) adds an ``Example`` sheet and an
+``Allowed values`` sheet, which the import never reads; ``docs/xlsx-capacity-template.md``.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from pmo.accounts.models import OrgUnit, User
@@ -29,13 +32,13 @@ from pmo.audit.models import AuditAction
 from pmo.audit.services import record
 from pmo.core.dates import date_out_of_range
 from pmo.core.errors import FieldError, ValidationFailed
-from pmo.core.sentences import quoted
+from pmo.core.sentences import join_sentences, quoted
 from pmo.core.uploads import UnpackError, check_unpacked_size
 from pmo.portfolio.currencies import check_currency
 from pmo.resources.access import require_manage
 from pmo.resources.models import CapacityChange, Resource, ResourceKind
 
-__all__ = ["RESOURCE_COLUMNS", "import_capacity", "template"]
+__all__ = ["RESOURCE_COLUMNS", "OrgUnits", "import_capacity", "template"]
 
 RESOURCE_COLUMNS = [
     "code",
@@ -64,8 +67,8 @@ MAX_ROWS = 50_000  # per sheet; 20,000 resources import in about 13 s
 def _check_rows(sheet: str, number: int) -> None:
     if number - 1 > MAX_ROWS:
         raise ValidationFailed(
-            _("nothing imported: sheet %(sheet)s has more than %(rows)s rows; split it")
-            % {"sheet": sheet, "rows": f"{MAX_ROWS:,}"},
+            _("Nothing was imported: sheet %(sheet)s has more than %(rows)s rows; split it")
+            % {"sheet": quoted(sheet), "rows": f"{MAX_ROWS:,}"},
             errors=[
                 {
                     "field": sheet,
@@ -82,6 +85,11 @@ class _Errors:
     def add(self, sheet: str, row: int, column: int | None, message: str) -> None:
         where = f"{sheet}!{get_column_letter(column)}{row}" if column else f"{sheet}!{row}"
         self.items.append({"field": where, "message": message})
+
+
+def _placed(where: str, problem: str) -> str:
+    """``Resources!H3: problem``, with the label separator of the language (``：``)."""
+    return f"{where}{pgettext('label separator', ': ')}{problem}"
 
 
 def _text(value: Any) -> str:
@@ -140,8 +148,61 @@ CALENDAR_NAMES = {
 def _calendar(value: Any) -> str:
     code = CALENDAR_NAMES.get(_text(value).lower())
     if code is None:
-        raise ValueError(_("calendar is 'CN' (mainland China) or empty (Monday to Friday)"))
+        raise ValueError(
+            _("unknown calendar %(value)s: enter %(cn)s (mainland China) or leave it empty")
+            % {"value": quoted(_text(value)), "cn": quoted("CN")}
+        )
     return code
+
+
+class OrgUnits:
+    """The org units a sheet may name, read once: by code (any case) or by exact English or
+    Chinese name, the code winning when a name is also another unit's code."""
+
+    def __init__(self) -> None:
+        rows = list(OrgUnit.objects.order_by("path").values_list("pk", "code", "name", "name_zh"))
+        self.codes = {code.lower(): pk for pk, code, _name, _zh in rows}
+        self.names: dict[str, list[tuple[int, str]]] = {}
+        for pk, code, name, name_zh in rows:
+            for label in {name.strip(), name_zh.strip()} - {""}:
+                self.names.setdefault(label, []).append((pk, code))
+        # the example the messages give: the last by path, a department or team rather than
+        # the group at the top; its name in the reader's language
+        zh = (get_language() or "").startswith("zh")
+        self.sample = (rows[-1][1], (zh and rows[-1][3]) or rows[-1][2]) if rows else None
+
+    def find(self, text: str) -> int:
+        """The primary key of the org unit ``text`` names; :class:`ValueError` saying what
+        is expected (a code or an exact name, with one of each of this installation)."""
+        if not text:
+            raise ValueError(_("%(column)s is required") % {"column": "org_unit"})
+        if (pk := self.codes.get(text.lower())) is not None:
+            return pk
+        named = self.names.get(text, [])
+        if len(named) == 1:
+            return named[0][0]
+        if named:
+            codes = pgettext("list separator", ", ").join(quoted(code) for _pk, code in named)
+            raise ValueError(
+                _("several org units are named %(value)s: enter the code of one (%(codes)s)")
+                % {"value": quoted(text), "codes": codes}
+            )
+        if self.sample is None:
+            raise ValueError(
+                _("unknown org unit %(value)s: this installation has no org units yet")
+                % {"value": quoted(text)}
+            )
+        raise ValueError(
+            _(
+                "unknown org unit %(value)s: enter the code of an org unit, such as %(code)s, "
+                "or its exact name, such as %(name)s"
+            )
+            % {
+                "value": quoted(text),
+                "code": quoted(self.sample[0]),
+                "name": quoted(self.sample[1]),
+            }
+        )
 
 
 def _check_model(row: dict[str, Any], number: int, cols: dict[str, int], errors: _Errors) -> None:
@@ -151,7 +212,7 @@ def _check_model(row: dict[str, Any], number: int, cols: dict[str, int], errors:
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             column = cols[field] + 1 if field in cols else None
-            errors.add("Resources", number, column, f"{field}: {' '.join(messages)}")
+            errors.add("Resources", number, column, _placed(field, join_sentences(messages)))
 
 
 def _header(ws: Any, required: set[str], errors: _Errors) -> dict[str, int]:
@@ -183,11 +244,11 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
         ) from None
     if "Resources" not in book.sheetnames:
         raise ValidationFailed(
-            _("the workbook has no sheet 'Resources'"),
+            _("the workbook has no sheet %(sheet)s") % {"sheet": quoted("Resources")},
             errors=[{"field": "Resources", "message": _("missing sheet")}],
         )
     errors = _Errors()
-    units = dict(OrgUnit.objects.values_list("code", "pk"))
+    units = OrgUnits()
     # a code stored before currencies were checked may come back unchanged (ADR 0016)
     stored_currency = dict(Resource.objects.values_list("code", "currency"))
     ws = book["Resources"]
@@ -216,18 +277,20 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                     elif name in {"available_from", "available_until"}:
                         row[name] = _date(value)
                     elif name == "org_unit":
-                        code = _text(value)
-                        if code not in units:
-                            raise ValueError(
-                                _("unknown org unit %(code)s") % {"code": quoted(code)}
-                            )
-                        row["org_unit_id"] = units[code]
+                        row["org_unit_id"] = units.find(_text(value))
                     elif name == "calendar":
                         row["calendar"] = _calendar(value)
                     elif name == "kind":
                         kind = _text(value).lower()
                         if kind not in ResourceKind.values:
-                            raise ValueError(_("kind is 'person' or 'pool'"))
+                            raise ValueError(
+                                _("unknown kind %(value)s: enter %(person)s or %(pool)s")
+                                % {
+                                    "value": quoted(_text(value)),
+                                    "person": quoted("person"),
+                                    "pool": quoted("pool"),
+                                }
+                            )
                         row["kind"] = kind
                     else:
                         row[name] = _text(value)
@@ -253,7 +316,10 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                 and row["available_until"] < row["available_from"]
             ):
                 errors.add(
-                    "Resources", number, cols["available_until"] + 1, _("before available_from")
+                    "Resources",
+                    number,
+                    cols["available_until"] + 1,
+                    _("before %(column)s") % {"column": quoted("available_from")},
                 )
             if len(errors.items) == before:
                 _check_model(row, number, cols, errors)
@@ -313,7 +379,12 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                             _("%(column)s is required") % {"column": name},
                         )
                 if entry.get("first") and entry.get("last") and entry["last"] < entry["first"]:
-                    errors.add("Capacity", number, ccols["to"] + 1, _("before 'from'"))
+                    errors.add(
+                        "Capacity",
+                        number,
+                        ccols["to"] + 1,
+                        _("before %(column)s") % {"column": quoted("from")},
+                    )
                 capacity.append((number, entry))
         by_resource: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         for number, entry in capacity:
@@ -326,15 +397,19 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                 if f2 <= l1:
                     errors.add("Capacity", n2, ccols["from"] + 1, _("overlaps an earlier row"))
     if errors.items:
-        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors.items[:20])
-        more = len(errors.items) - MAX_ERRORS
-        if more > 0:
-            summary += " " + _("(the first %(shown)s of %(total)s errors are listed)") % {
-                "shown": MAX_ERRORS,
-                "total": len(errors.items),
-            }
+        summary = pgettext("list of problems", "; ").join(
+            _placed(e["field"], e["message"]) for e in errors.items[:20]
+        )
+        if len(errors.items) > MAX_ERRORS:
+            summary = join_sentences(
+                [
+                    summary,
+                    _("(the first %(shown)s of %(total)s errors are listed)")
+                    % {"shown": MAX_ERRORS, "total": len(errors.items)},
+                ]
+            )
         raise ValidationFailed(
-            _("nothing imported: %(errors)s") % {"errors": summary},
+            _("Nothing was imported: %(reason)s") % {"reason": summary},
             errors=errors.items[:MAX_ERRORS],
         )
     return _apply(actor, rows, capacity)
@@ -396,14 +471,8 @@ def _apply(
 
 
 def template() -> bytes:
-    """An empty capacity sheet with the two header rows."""
-    book = Workbook()
-    ws = book.active
-    assert ws is not None
-    ws.title = "Resources"
-    ws.append(RESOURCE_COLUMNS)
-    cs = book.create_sheet("Capacity")
-    cs.append(CAPACITY_COLUMNS)
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """The capacity sheet template: the two sheets with their headers, an example sheet and
+    the allowed values (:mod:`pmo.resources.xlsx_template`)."""
+    from pmo.resources.xlsx_template import build_template  # it reads this module's columns
+
+    return build_template()

@@ -305,7 +305,9 @@ def test_capacity_sheet_limits_and_repeated_codes(
     assert len(refused["errors"]) == 3
     assert "(the first 3 of 4 errors are listed)" in refused["detail"]
     monkeypatch.setattr(xlsx, "MAX_ROWS", 3)
-    assert answer()["detail"] == "nothing imported: sheet Resources has more than 3 rows; split it"
+    assert answer()["detail"] == (
+        "Nothing was imported: sheet “Resources” has more than 3 rows; split it"
+    )
     assert Resource.objects.count() == 0
 
 
@@ -328,7 +330,7 @@ def test_capacity_sheet_calendar_names(client: Any, users: Any, org: Any) -> Non
     answer = client.post("/api/v1/capacity/import", {"file": out}, headers=_auth(users["admin"]))
     assert answer.status_code == 422
     [error] = answer.json()["errors"]
-    assert error["field"] == "Resources!F4" and "'CN'" in error["message"]
+    assert error["field"] == "Resources!F4" and "“CN”" in error["message"]
     assert Resource.objects.count() == 0
     out = _sheet(rows[:2], header=header)
     answer = client.post("/api/v1/capacity/import", {"file": out}, headers=_auth(users["admin"]))

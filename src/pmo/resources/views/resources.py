@@ -156,24 +156,45 @@ def capacity_import(request: HttpRequest) -> HttpResponse:
             try:
                 result = xlsx.import_capacity(actor=user_of(request), stream=upload)
             except DomainError as exc:
-                messages.error(request, exc.message)
                 # a problem of the whole file says so; others name their cell (Resources!B3)
                 errors = [
                     {**e, "field": _("the file") if e["field"] == "file" else e["field"]}
                     for e in exc.errors
                 ]
+                messages.error(request, _import_refused(exc.message, len(errors)))
             else:
-                messages.success(
-                    request,
-                    _(
-                        "Imported: %(created)s resources created, %(updated)s updated, "
-                        "%(changes)s capacity changes."
-                    )
-                    % {
-                        "created": result["resources_created"],
-                        "updated": result["resources_updated"],
-                        "changes": result["capacity_changes"],
-                    },
-                )
+                messages.success(request, _imported(result))
                 return redirect("resources:resource_list")
     return render(request, "resources/capacity_import.html", {"errors": errors})
+
+
+def _import_refused(reason: str, listed: int) -> str:
+    """The flash of a refused capacity sheet: how many problems the page lists below (the
+    table, not the flash, names them), or the reason when there is no table."""
+    if not listed:
+        return _("Nothing was imported: %(reason)s") % {"reason": reason}
+    if listed >= xlsx.MAX_ERRORS:
+        return _("Nothing was imported: the first %(count)s problems are listed below.") % {
+            "count": listed
+        }
+    return ngettext(
+        "Nothing was imported: %(count)s problem, listed below.",
+        "Nothing was imported: %(count)s problems, listed below.",
+        listed,
+    ) % {"count": listed}
+
+
+def _imported(result: dict[str, int]) -> str:
+    """What a capacity sheet import did, each count with its own plural."""
+    created, updated, changes = (
+        result["resources_created"],
+        result["resources_updated"],
+        result["capacity_changes"],
+    )
+    return _("Imported: %(created)s, %(updated)s, %(changes)s.") % {
+        "created": ngettext("%(count)s resource created", "%(count)s resources created", created)
+        % {"count": created},
+        "updated": ngettext("%(count)s updated", "%(count)s updated", updated) % {"count": updated},
+        "changes": ngettext("%(count)s capacity change", "%(count)s capacity changes", changes)
+        % {"count": changes},
+    }
