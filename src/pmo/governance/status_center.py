@@ -6,18 +6,31 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from pmo.governance.models import PhaseDefinition
 from pmo.portfolio.extensions import Column, ExportColumn, Flag, Panel, registry
 
 __all__ = ["annotate", "register"]
 
 
+def _next_phase(field: str) -> Subquery:
+    """The phase the next gate leads into (gate ``n`` leads into phase ``n``)."""
+    return Subquery(
+        PhaseDefinition.objects.filter(
+            template=OuterRef("lifecycle__template"), order=OuterRef("lifecycle__next_gate__order")
+        ).values(field)[:1]
+    )
+
+
 def annotate(qs: QuerySet, today: dt.date) -> QuerySet:
-    """Next gate and current lifecycle phase by join; "gate overdue" and open conditions."""
+    """Next gate, the phase it leads into and the current lifecycle phase by join; "gate
+    overdue" and open conditions."""
     return qs.select_related("lifecycle__next_gate", "lifecycle__current_phase").annotate(
+        next_phase_name=_next_phase("name"),
+        next_phase_name_zh=_next_phase("name_zh"),
         gate_overdue=Case(
             When(
                 Q(lifecycle__state="active", lifecycle__next_gate_due__lt=today),
