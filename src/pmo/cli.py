@@ -10,7 +10,8 @@ def main(argv: list[str] | None = None) -> None:
     """Run a management command (``pmo migrate``, ``pmo demo``, ``pmo serve`` ...).
 
     Configuration and database problems end with one readable line and exit code 1
-    (set ``PMO_DEBUG=1`` for the traceback); ``CommandError`` is Django's own one-liner.
+    (set ``PMO_DEBUG=1`` for the traceback); a ``CommandError`` of the project's own commands
+    is one line too, ``pmo <command>: error: ...`` (:mod:`pmo.core.commands`).
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pmo.config.settings")
     args = ["pmo", *(sys.argv[1:] if argv is None else argv)]
