@@ -53,12 +53,18 @@ class AuditedAdmin(VersionedAdmin):
     so that a project's history also shows what was done here. A change bumps ``version`` as
     the services do, so that a page opened before it gets a 409 instead of overwriting it.
 
-    Subclasses say which history an object belongs to with :meth:`audit_scope`.
+    Subclasses say which history an object belongs to with :meth:`audit_scope`, or with
+    :meth:`audit_scopes` when the services file its events in several (one event each).
     """
 
     def audit_scope(self, obj: Any) -> str:
         """The scope the object's events are filed under (``<model>:<pk>`` unless overridden)."""
         return f"{obj._meta.model_name}:{obj.pk}"
+
+    def audit_scopes(self, obj: Any) -> list[str]:
+        """Every scope an event of ``obj`` is filed under (:meth:`audit_scope` alone unless
+        overridden)."""
+        return [self.audit_scope(obj)]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         with transaction.atomic():
@@ -94,10 +100,5 @@ class AuditedAdmin(VersionedAdmin):
     def _record(
         self, request: HttpRequest, action: AuditAction, obj: Any, changes: dict[str, Any]
     ) -> None:
-        record(
-            actor=request.user,
-            action=action,
-            instance=obj,
-            scope=self.audit_scope(obj),
-            changes=changes,
-        )
+        for scope in self.audit_scopes(obj):
+            record(actor=request.user, action=action, instance=obj, scope=scope, changes=changes)

@@ -3,7 +3,9 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
+from pmo.audit.admin import AuditedAdmin
 from pmo.core.errors import FieldError
+from pmo.dependencies.changes.common import change_scopes
 from pmo.dependencies.ended import check_affected
 from pmo.dependencies.models import (
     ChangeRequest,
@@ -15,7 +17,9 @@ from pmo.dependencies.models import (
 
 
 @admin.register(Dependency)
-class DependencyAdmin(admin.ModelAdmin):
+class DependencyAdmin(AuditedAdmin):
+    """Changes here are audited in both projects' histories, as the register's."""
+
     list_display = ("id", "supplier_project", "consumer_project", "type", "status", "agreed_date")
     list_filter = ("status", "type", "criticality")
     raw_id_fields = (
@@ -30,6 +34,9 @@ class DependencyAdmin(admin.ModelAdmin):
         "supplier_owner",
         "consumer_owner",
     )
+
+    def audit_scopes(self, obj: Any) -> list[str]:
+        return [f"project:{i}" for i in sorted({obj.supplier_project_id, obj.consumer_project_id})]
 
 
 class ChangeStepInline(admin.TabularInline):
@@ -68,8 +75,9 @@ class ChangeRequestForm(forms.ModelForm):
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(admin.ModelAdmin):
-    """Read-mostly: the workflow runs through the services (audited), not the admin."""
+class ChangeRequestAdmin(AuditedAdmin):
+    """Read-mostly: the workflow runs through the services, not the admin. What is changed
+    here is audited in the request's scopes (its projects, or its program) all the same."""
 
     form = ChangeRequestForm
 
@@ -87,6 +95,9 @@ class ChangeRequestAdmin(admin.ModelAdmin):
     raw_id_fields = ("project", "program", "requested_by", "slip_milestone", "slip_task")
     filter_horizontal = ("affected_projects",)
     inlines = [ChangeStepInline, ChangeResponseInline]
+
+    def audit_scopes(self, obj: Any) -> list[str]:
+        return change_scopes(obj)
 
 
 @admin.register(Notification)

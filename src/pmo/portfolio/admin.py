@@ -30,12 +30,19 @@ class PortfolioAdmin(AuditedAdmin):
     list_display = ("code", "name", "name_zh")
     search_fields = ("code", "name", "name_zh")
 
+    def audit_scope(self, obj: Any) -> str:
+        return f"portfolio:{obj.code}"
+
 
 @admin.register(Program)
 class ProgramAdmin(AuditedAdmin):
     list_display = ("code", "name", "name_zh", "portfolio")
     list_select_related = ("portfolio",)
     search_fields = ("code", "name", "name_zh")
+
+    def audit_scope(self, obj: Any) -> str:
+        # as a program-level change request's events (pmo.dependencies.changes.common)
+        return f"program:{obj.code}"
 
 
 class ProjectAdminForm(forms.ModelForm):
