@@ -108,6 +108,20 @@ def test_with_project_the_plan_is_replaced_and_nothing_is_created(
     assert out.getvalue() == "imported 3 tasks into project ERP2 (finish 2026-03-11 17:00)\n"
 
 
+def test_replacing_a_plan_far_from_the_project_dates_warns_on_stderr(
+    users: Any, make_project: Any, tmp_path: Path
+) -> None:
+    project = _erp2(users, make_project)
+    Project.objects.filter(pk=project.pk).update(start_date=dt.date(2027, 1, 4))
+    path = tmp_path / "ERP2.xml"
+    path.write_bytes(write_mspdi(_other_plan()))  # starts 2026-03-02, ten months early
+    out, err = StringIO(), StringIO()
+    call_command("import", "msproject", str(path), "--project", "ERP2", stdout=out, stderr=err)
+    assert out.getvalue() == "imported 3 tasks into project ERP2 (finish 2026-03-11 17:00)\n"
+    assert err.getvalue().startswith("warning: The plan starts on 2026-03-02, more than 90 days")
+    assert err.getvalue().count("\n") == 1
+
+
 def test_the_service_refuses_an_existing_code_when_asked_for_a_new_project(
     users: Any, make_project: Any
 ) -> None:
@@ -141,7 +155,7 @@ def test_a_created_project_says_what_it_was_given(
     assert out.getvalue().splitlines() == [
         'created project WEB-PORTAL "Web portal" in portfolio STRAT (Strategic), org unit grp '
         "(Group), type delivery, no manager; change them at "
-        f"/admin/portfolio/project/{project.pk}/change/ or with PATCH /api/v1/projects/WEB-PORTAL",
+        "/projects/WEB-PORTAL/edit/ or with PATCH /api/v1/projects/WEB-PORTAL",
         "imported 5 tasks into project WEB-PORTAL (finish 2026-03-11 17:00)",
     ]
     plan = Plan.objects.get(project=project)

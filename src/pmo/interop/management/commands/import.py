@@ -20,6 +20,7 @@ from pmo.core.errors import DomainError
 from pmo.interop import services, xlsx
 from pmo.interop.formats import is_workbook
 from pmo.portfolio.models import Project
+from pmo.scheduling.services import plan_date_warnings
 
 _CODE = re.compile(r"[A-Za-z0-9_.-]{1,40}")
 
@@ -84,6 +85,10 @@ class Command(OneLineCommand):
             f"imported {plan.tasks.count()} tasks into project {plan.project.code} "
             f"(finish {finish})"
         )
+        if not created:  # a created project takes its dates from the plan
+            project = plan.project
+            for warning in plan_date_warnings(plan, project.start_date, project.planned_finish):
+                self.stderr.write(f"warning: {warning}")
 
 
 def _created(project: Project) -> str:
@@ -98,7 +103,7 @@ def _created(project: Project) -> str:
         f"{project.portfolio.code} ({project.portfolio.name}), org unit "
         f"{project.org_unit.code} ({project.org_unit.name}), type {project.pmo_type}, "
         + (f"manager {manager.name}" if manager else "no manager")
-        + f"; change them at /admin/portfolio/project/{project.pk}/change/ or with "
+        + f"; change them at /projects/{project.code}/edit/ or with "
         f"PATCH /api/v1/projects/{project.code}"
     )
 
