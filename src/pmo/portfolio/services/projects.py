@@ -120,10 +120,20 @@ def create_project(*, actor: User, data: dict[str, Any]) -> Project:
         raise PermissionDeniedError(_("only the PMO may create projects"))
     if not data.get("code"):
         raise FieldError("code", _("is required"))
-    if Project.objects.filter(code=data["code"]).exists():
+    taken = Project.objects.filter(code__iexact=data["code"]).values_list("code", flat=True)
+    if taken:
+        existing = taken[0]
+        if existing == data["code"]:
+            raise FieldError(
+                "code",
+                _("a project with code %(code)s exists already") % {"code": quoted(existing)},
+            )
+        # exports, reports and the command line name projects by code: two that differ by
+        # case only would be told apart by case alone (``pmo import`` refuses them too)
         raise FieldError(
             "code",
-            _("a project with code %(code)s exists already") % {"code": quoted(data["code"])},
+            _("project %(code)s exists already: codes may not differ by case only")
+            % {"code": quoted(existing)},
         )
     project = Project()
     _apply_project_data(project, data)
