@@ -22,7 +22,9 @@ from pmo.portfolio.models import (
     Risk,
     StatusReport,
 )
+from pmo.core.errors import FieldError
 from pmo.portfolio.services.common import scope_of
+from pmo.portfolio.services.projects import check_new_code, check_project, fill_finish_dates
 
 
 @admin.register(Portfolio)
@@ -63,6 +65,22 @@ class ProjectAdminForm(forms.ModelForm):
         assert isinstance(field, forms.ChoiceField)
         field.choices = currency_choices(currencies_in_use(), current=stored)
         field.label = Project._meta.get_field("currency").verbose_name
+
+    def _post_clean(self) -> None:
+        # The admin saves without the services: it asks their questions (a new code unlike
+        # any other, also by case; the program of the portfolio; no finish before the start)
+        # and, for a new project, fills the baseline and forecast finish as they do.
+        super()._post_clean()
+        project = self.instance
+        try:
+            if project.pk is None:
+                if "code" not in self.errors:
+                    check_new_code(project.code)
+                fill_finish_dates(project)
+            check_project(project, changed=None if project.pk is None else set(self.changed_data))
+        except FieldError as exc:
+            field = exc.field if exc.field in self.fields else None
+            self.add_error(field, exc.message)
 
 
 @admin.register(Project)

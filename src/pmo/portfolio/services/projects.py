@@ -19,7 +19,15 @@ from pmo.portfolio.models import Portfolio, Program, Project
 from pmo.portfolio.services.common import _full_clean, _locked, _resolve, scope_of
 from pmo.portfolio.signals import send_if_ended
 
-__all__ = ["PMO_ONLY_FIELDS", "PROJECT_FIELDS", "create_project", "update_project"]
+__all__ = [
+    "PMO_ONLY_FIELDS",
+    "PROJECT_FIELDS",
+    "check_new_code",
+    "check_project",
+    "create_project",
+    "fill_finish_dates",
+    "update_project",
+]
 
 
 # Fields only the PMO may change; a PM edits the rest of their own project.
@@ -87,12 +95,50 @@ def _apply_project_data(project: Project, data: dict[str, Any]) -> None:
                 if value is not None or field not in {"name", "name_zh", "description", "currency"}
                 else "",
             )
+    _check_program(project)
+
+
+def check_project(project: Project, *, changed: set[str] | None = None) -> None:
+    """The rules a project's fields obey beyond the model's own, as the services apply them:
+    its program is of its portfolio, no finish before its start (only the ``changed`` fields
+    are checked, all when ``None``). For the admin form, which saves without the services."""
+    _check_program(project)
+    _check_project_dates(project, changed)
+
+
+def _check_program(project: Project) -> None:
     if (
         project.program is not None
         and project.portfolio_id
         and project.program.portfolio_id != project.portfolio_id
     ):
         raise FieldError("program", _("belongs to another portfolio than the project"))
+
+
+def check_new_code(code: str) -> None:
+    """Refuse a new project's ``code`` that exists, also one that differs by case only:
+    exports, reports and the command line name projects by code."""
+    taken = Project.objects.filter(code__iexact=code).values_list("code", flat=True)
+    if not taken:
+        return
+    existing = taken[0]
+    if existing == code:
+        raise FieldError(
+            "code", _("a project with code %(code)s exists already") % {"code": quoted(existing)}
+        )
+    raise FieldError(
+        "code",
+        _("project %(code)s exists already: codes may not differ by case only")
+        % {"code": quoted(existing)},
+    )
+
+
+def fill_finish_dates(project: Project) -> None:
+    """A new project's baseline and forecast finish start from its planned finish."""
+    if project.baseline_finish is None:
+        project.baseline_finish = project.planned_finish
+    if project.forecast_finish is None:
+        project.forecast_finish = project.planned_finish
 
 
 def _check_project_dates(project: Project, changed: set[str] | None = None) -> None:
@@ -120,27 +166,10 @@ def create_project(*, actor: User, data: dict[str, Any]) -> Project:
         raise PermissionDeniedError(_("only the PMO may create projects"))
     if not data.get("code"):
         raise FieldError("code", _("is required"))
-    taken = Project.objects.filter(code__iexact=data["code"]).values_list("code", flat=True)
-    if taken:
-        existing = taken[0]
-        if existing == data["code"]:
-            raise FieldError(
-                "code",
-                _("a project with code %(code)s exists already") % {"code": quoted(existing)},
-            )
-        # exports, reports and the command line name projects by code: two that differ by
-        # case only would be told apart by case alone (``pmo import`` refuses them too)
-        raise FieldError(
-            "code",
-            _("project %(code)s exists already: codes may not differ by case only")
-            % {"code": quoted(existing)},
-        )
+    check_new_code(data["code"])
     project = Project()
     _apply_project_data(project, data)
-    if project.baseline_finish is None:
-        project.baseline_finish = project.planned_finish
-    if project.forecast_finish is None:
-        project.forecast_finish = project.planned_finish
+    fill_finish_dates(project)
     _full_clean(project, exclude=["latest_report"])
     _check_project_dates(project)
     project.save()
