@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 
 from pmo.audit.admin import AuditedAdmin
+from pmo.core.errors import FieldError
 from pmo.portfolio.currencies import currencies_in_use, currency_choices
 from pmo.portfolio.models import (
     Action,
@@ -22,7 +23,6 @@ from pmo.portfolio.models import (
     Risk,
     StatusReport,
 )
-from pmo.core.errors import FieldError
 from pmo.portfolio.services.common import scope_of
 from pmo.portfolio.services.projects import check_new_code, check_project, fill_finish_dates
 
