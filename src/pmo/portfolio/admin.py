@@ -70,7 +70,7 @@ class ProjectAdminForm(forms.ModelForm):
         # The admin saves without the services: it asks their questions (a new code unlike
         # any other, also by case; the program of the portfolio; no finish before the start)
         # and, for a new project, fills the baseline and forecast finish as they do.
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # (not in the stubs)
         project = self.instance
         try:
             if project.pk is None:
