@@ -1,5 +1,8 @@
 """Django admin for PMO administrators: users (with their role and person), the organisation
-tree, people and API tokens."""
+tree, people and API tokens.
+
+The audit app registers users, org units and people again with their changes on record
+(``pmo.audit.admin``): it sits above this app, which cannot import it."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import ApiToken, OrgUnit, Person, User
@@ -43,7 +47,7 @@ class PersonField(forms.ModelChoiceField):
         super().__init__(
             queryset=Person.objects.filter(user__isnull=True).select_related("org_unit"),
             required=False,
-            label=Person._meta.verbose_name,
+            label=capfirst(Person._meta.verbose_name),  # as Django labels the model's fields
             **kwargs,
         )
 
@@ -112,6 +116,21 @@ class UserAdmin(BaseUserAdmin):
             Person.objects.filter(pk=person.pk).update(user=obj, version=F("version") + 1)
 
 
+def _tree_indent(unit: OrgUnit) -> tuple[str, str]:
+    """What stands before a unit's name to show its depth in the tree, and the branch mark
+    ("" for a root)."""
+    depth = max(unit.path.count("/") - 2, 0)
+    return ("\u2003" * (depth - 1) + "\u2002", "└ ") if depth else ("", "")
+
+
+class OrgUnitTreeField(forms.ModelChoiceField):
+    """A choice of org unit laid out as the tree, indented as on the list."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        indent, mark = _tree_indent(obj)
+        return f"{indent}{mark}{obj.name}"
+
+
 @admin.register(OrgUnit)
 class OrgUnitAdmin(VersionedAdmin):
     list_display = ("tree_name", "code", "name_zh", "kind", "parent")
@@ -123,10 +142,14 @@ class OrgUnitAdmin(VersionedAdmin):
     @admin.display(description=OrgUnit._meta.get_field("name").verbose_name, ordering="path")
     def tree_name(self, obj: OrgUnit) -> SafeString:
         """The name indented by the unit's depth in the tree."""
-        depth = max(obj.path.count("/") - 2, 0)
-        if not depth:
-            return format_html("{}", obj.name)
-        return format_html("{}└ {}", "\u2003" * (depth - 1) + "\u2002", obj.name)
+        indent, mark = _tree_indent(obj)
+        return format_html("{}{}{}", indent, mark, obj.name)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "parent":
+            kwargs.setdefault("form_class", OrgUnitTreeField)
+            kwargs.setdefault("queryset", OrgUnit.objects.order_by("path"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Person)

@@ -1,5 +1,7 @@
-"""The audit trail in the admin (read-only), and :class:`AuditedAdmin`: admin saves and deletes
-recorded like the services' changes."""
+"""The audit trail in the admin (read-only); :class:`AuditedAdmin`: admin saves and deletes
+recorded like the services' changes, and shown on the object's History page; and the accounts
+app's users, org units and people audited the same way (registered again here: the accounts app
+sits below this one and cannot import it)."""
 
 from __future__ import annotations
 
@@ -7,15 +9,24 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
+from pmo.accounts import admin as accounts_admin
+from pmo.accounts.models import OrgUnit, Person, User
+from pmo.audit.display import shown_events
 from pmo.audit.models import AuditAction, AuditEvent
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.admin import VersionedAdmin
 
-__all__ = ["AuditedAdmin"]
+__all__ = ["HISTORY_LIMIT", "SECRET_CHANGED", "AuditMixin", "AuditedAdmin"]
+
+#: The most recent events an object's History page lists.
+HISTORY_LIMIT = 200
+#: What is recorded for a secret field that changed (a password): never its value or hash.
+SECRET_CHANGED = "changed"
 
 
 @admin.register(AuditEvent)
@@ -47,15 +58,25 @@ def _in_utc(obj: Any) -> Any:
     return obj
 
 
-class AuditedAdmin(VersionedAdmin):
+_PENDING = "_audit_pending"
+
+
+class AuditMixin:
     """Adding, changing and deleting in the admin writes the same audit events as the services
     (created / updated with ``{field: [before, after]}`` / deleted, the admin user as actor),
-    so that a project's history also shows what was done here. A change bumps ``version`` as
-    the services do, so that a page opened before it gets a 409 instead of overwriting it.
+    and the object's History page lists them. A change bumps ``version`` as the services do, so
+    that a page opened before it gets a 409 instead of overwriting it.
 
-    Subclasses say which history an object belongs to with :meth:`audit_scope`, or with
-    :meth:`audit_scopes` when the services file its events in several (one event each).
+    Mix it in before a :class:`~django.contrib.admin.ModelAdmin`. Subclasses say which history
+    an object belongs to with :meth:`audit_scope` (or :meth:`audit_scopes` for several, one
+    event each), leave secrets out with :attr:`audit_secrets` (recorded as "changed", never
+    their value), and add values kept outside the row (many-to-many fields, the other side of
+    a relation) with :meth:`audit_related`. The event is written once the related objects are
+    saved too (:meth:`save_related`), in the admin's transaction.
     """
+
+    audit_secrets: tuple[str, ...] = ()
+    object_history_template: Any = "admin/audit/object_history.html"
 
     def audit_scope(self, obj: Any) -> str:
         """The scope the object's events are filed under (``<model>:<pk>`` unless overridden)."""
@@ -66,39 +87,155 @@ class AuditedAdmin(VersionedAdmin):
         overridden)."""
         return [self.audit_scope(obj)]
 
+    def audit_related(self, obj: Any) -> dict[str, Any]:
+        """Values of ``obj`` stored outside its row, read from the database (none by default)."""
+        return {}
+
+    def audit_snapshot(self, obj: Any) -> dict[str, Any]:
+        values = snapshot(_in_utc(obj))
+        for name in self.audit_secrets:
+            values.pop(name, None)
+        return values
+
+    def _secrets_changed(self, before: Any, after: Any) -> dict[str, list[Any]]:
+        return {
+            name: [None, SECRET_CHANGED]
+            for name in self.audit_secrets
+            if getattr(before, name) != getattr(after, name)
+        }
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         with transaction.atomic():
             if not change:
-                super().save_model(request, obj, form, change)
-                self._record(request, AuditAction.CREATE, obj, diff({}, snapshot(_in_utc(obj))))
+                super().save_model(request, obj, form, change)  # type: ignore[misc]
+                changes = diff({}, self.audit_snapshot(obj))
+                setattr(obj, _PENDING, (AuditAction.CREATE, changes, {}))
                 return
             # the form has already written its values onto ``obj``: the stored row is "before"
             model: type[models.Model] = type(obj)
             stored = model._default_manager.select_for_update(of=("self",)).get(pk=obj.pk)
-            changes = diff(snapshot(_in_utc(stored)), snapshot(_in_utc(obj)))
+            changes = diff(self.audit_snapshot(stored), self.audit_snapshot(obj))
+            changes.update(self._secrets_changed(stored, obj))
             if changes and hasattr(stored, "version"):
                 obj.version = stored.version + 1
-            super().save_model(request, obj, form, change)
-            if changes:
-                self._record(request, AuditAction.UPDATE, obj, changes)
+            related = self.audit_related(stored)
+            super().save_model(request, obj, form, change)  # type: ignore[misc]
+            setattr(obj, _PENDING, (AuditAction.UPDATE, changes, related))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        obj = form.instance
+        pending = obj.__dict__.pop(_PENDING, None)
+        if pending is None:
+            return
+        action, changes, before = pending
+        after = self.audit_related(obj)
+        for name in after:
+            old = before.get(name) if action == AuditAction.UPDATE else None
+            if old != after[name] and (old or after[name]):
+                changes[name] = [old, after[name]]
+        if action == AuditAction.CREATE or changes:
+            self._record(request, action, obj, changes)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
             self._record_deletion(request, obj)
-            super().delete_model(request, obj)
+            super().delete_model(request, obj)  # type: ignore[misc]
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         with transaction.atomic():
             for obj in queryset:
                 self._record_deletion(request, obj)
-            super().delete_queryset(request, queryset)
+            super().delete_queryset(request, queryset)  # type: ignore[misc]
 
     def _record_deletion(self, request: HttpRequest, obj: Any) -> None:
         # recorded while the row (and its pk) still exist
-        self._record(request, AuditAction.DELETE, obj, diff(snapshot(obj), {}))
+        values = {**self.audit_snapshot(obj), **self.audit_related(obj)}
+        self._record(request, AuditAction.DELETE, obj, diff(values, {}))
 
     def _record(
         self, request: HttpRequest, action: AuditAction, obj: Any, changes: dict[str, Any]
     ) -> None:
         for scope in self.audit_scopes(obj):
             record(actor=request.user, action=action, instance=obj, scope=scope, changes=changes)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """Django's History page with the audit trail's events of the object above its log:
+        who changed which field from what to what."""
+        model: type[models.Model] = self.model  # type: ignore[attr-defined]
+        events = AuditEvent.objects.filter(
+            object_type=model._meta.label_lower, object_id=str(unquote(object_id))
+        ).select_related("actor__person")
+        shown = shown_events(list(events[:HISTORY_LIMIT]))
+        context = {**(extra_context or {}), "audit_events": shown}
+        return super().history_view(request, object_id, context)  # type: ignore[misc, no-any-return]
+
+
+class AuditedAdmin(AuditMixin, VersionedAdmin):
+    """A :class:`~pmo.core.admin.VersionedAdmin` whose changes are audited (:class:`AuditMixin`)."""
+
+
+# --- the accounts app's admins, audited -----------------------------------------------------
+
+
+class AuditedUserAdmin(AuditMixin, accounts_admin.UserAdmin):
+    """Users: a role, staff or superuser flag, group or permission granted is on record, with
+    the admin who did it; the password only as "changed"."""
+
+    audit_secrets = ("password",)
+
+    def audit_scope(self, obj: Any) -> str:
+        return f"user:{obj.pk}"
+
+    def audit_snapshot(self, obj: Any) -> dict[str, Any]:
+        values = super().audit_snapshot(obj)
+        values.pop("last_login", None)  # signing in is not a change made here
+        return values
+
+    def audit_related(self, obj: Any) -> dict[str, Any]:
+        """The user's groups and permissions (ids) and their person (by name, as it was)."""
+        if obj.pk is None:
+            return {}
+        person = Person.objects.filter(user=obj).first()
+        return {
+            "groups": sorted(obj.groups.values_list("pk", flat=True)),
+            "user_permissions": sorted(obj.user_permissions.values_list("pk", flat=True)),
+            "person": person.name if person is not None else None,
+        }
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """The admin's "change password" form, on record as "password: changed"."""
+        users = self.model._default_manager
+        with transaction.atomic():
+            before = users.filter(pk=unquote(id)).values_list("password", flat=True).first()
+            response = super().user_change_password(request, id, form_url)
+            user = users.filter(pk=unquote(id)).first()
+            if user is not None and before is not None and user.password != before:
+                self._record(
+                    request, AuditAction.UPDATE, user, {"password": [None, SECRET_CHANGED]}
+                )
+        return response
+
+
+class AuditedOrgUnitAdmin(AuditMixin, accounts_admin.OrgUnitAdmin):
+    def audit_scope(self, obj: Any) -> str:
+        return f"org-unit:{obj.code}"
+
+
+class AuditedPersonAdmin(AuditMixin, accounts_admin.PersonAdmin):
+    def audit_scope(self, obj: Any) -> str:
+        return f"person:{obj.pk}"
+
+
+for _model, _audited in (
+    (User, AuditedUserAdmin),
+    (OrgUnit, AuditedOrgUnitAdmin),
+    (Person, AuditedPersonAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _audited)

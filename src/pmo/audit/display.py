@@ -15,6 +15,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -42,6 +43,15 @@ ALLOCATION_REPR = re.compile(
 REPORT_REPR = re.compile(r"^\S+ (?P<period>\S+) r(?P<revision>\d+)$")
 LIFECYCLE_REPR = re.compile(r"^\d+ (?P<template>\S+) r(?P<revision>\d+)$")
 REVIEW_REPR = re.compile(r"^(?P<gate>\S+) #\d+$")
+LIFECYCLE = "governance.projectlifecycle"
+# Amounts of money, shown as the app shows them elsewhere ("1,200,000 CNY"): the field and the
+# field of the same row that holds its currency.
+MONEY_FIELDS: dict[str, dict[str, str]] = {
+    "portfolio.project": {"budget": "currency"},
+    "resources.resource": {"cost_rate": "currency"},
+}
+# Fields whose value is never shown (nor recorded: the admin records "changed").
+SECRET_FIELDS = {("accounts.user", "password")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +135,7 @@ class _Names:
         self._found: dict[type[models.Model], dict[str, str]] = {}
         self._wanted: dict[type[models.Model], set[str]] = {}
         self._shown: dict[type[models.Model], dict[str, str]] = {}
+        self._rows: dict[type[models.Model], dict[str, models.Model]] = {}
 
     def want(self, model: type[models.Model], key: Any) -> None:
         self._wanted.setdefault(model, set()).add(str(key))
@@ -142,12 +153,17 @@ class _Names:
             self._shown[model] = {
                 str(row.pk): live[1](row) if live else _shown_name(row) for row in rows
             }
+            self._rows[model] = {str(row.pk): row for row in rows}
 
     def name(self, model: type[models.Model], key: Any) -> str:
         """The related row's name; a row that is gone by its id ("#12"), and a code a service
         recorded in place of the id ("G3", a gate) as it is."""
         key = str(key)
         return self._found.get(model, {}).get(key, f"#{key}" if _is_id(key) else key)
+
+    def row(self, model: type[models.Model], key: Any) -> models.Model | None:
+        """The live row, if it was wanted and still exists."""
+        return self._rows.get(model, {}).get(str(key))
 
     def shown_name(self, model: type[models.Model], key: Any) -> str | None:
         """The row's name in the active language (``display_name``), None if it is gone."""
@@ -172,7 +188,7 @@ def _translated_name(model: type[models.Model] | None) -> bool:
 
 
 def _want_label(event: AuditEvent, model: type[models.Model] | None, names: _Names) -> None:
-    if _translated_name(model):
+    if _translated_name(model) or event.object_type in MONEY_FIELDS:
         names.want(model, event.object_id)  # type: ignore[arg-type]
     elif event.object_type == "resources.allocation":
         match = ALLOCATION_REPR.match(event.object_repr)
@@ -186,7 +202,7 @@ def _label(event: AuditEvent, model: type[models.Model] | None, names: _Names) -
     where the row has one, else the recorded name with its English words translated."""
     shown = names.shown_name(model, event.object_id) if model is not None else None
     if shown and _translated_name(model):
-        return shown
+        return _recorded_name(event, model, names) or shown
     if event.object_type in BILINGUAL:
         return pick(event.object_repr, _recorded_chinese_name(event))
     if event.object_type == "scheduling.plan" and (match := PLAN_REPR.match(event.object_repr)):
@@ -225,6 +241,41 @@ def _label(event: AuditEvent, model: type[models.Model] | None, names: _Names) -
     return event.object_repr
 
 
+def _recorded(event: AuditEvent, name: str) -> Any:
+    """The value of field ``name`` the event left the object with (had, for a deletion), or
+    None when the event does not carry it."""
+    if name not in event.changes:
+        return None
+    before, after = _pair(event.changes[name])
+    return before if event.action == AuditAction.DELETE else after
+
+
+def _recorded_name(event: AuditEvent, model: type[models.Model] | None, names: _Names) -> str:
+    """The object's name as the event recorded it ("" when it carries none): a project
+    renamed since is named in its old entries as it was named then (its code too)."""
+    if model is None or model._meta.label_lower in LIVE_LABELS:
+        return ""
+    name = _recorded(event, "name")
+    if not isinstance(name, str) or not name:
+        return ""
+    row = names.row(model, event.object_id)
+    name_zh = _recorded(event, "name_zh") if "name_zh" in event.changes else None
+    if name_zh is None:  # not changed by this event: the row's
+        name_zh = getattr(row, "name_zh", "") if row is not None else ""
+    shown = pick(name, name_zh if isinstance(name_zh, str) else "")
+    if _field(model, "code") is None:
+        return shown
+    code = _recorded(event, "code")
+    if not isinstance(code, str) or not code:
+        # not changed by this event: the code the object bore then, where its recorded name
+        # begins with it ("P1 Name", a project's ``str()``)
+        first, _space, rest = event.object_repr.partition(" ")
+        code = first if rest and rest in (name, name_zh) else ""
+    if not code and row is not None:
+        code = str(getattr(row, "code", ""))
+    return f"{code} {shown}" if code else shown
+
+
 def _model(label: str) -> type[models.Model] | None:
     try:
         return apps.get_model(label)
@@ -247,6 +298,13 @@ def _value(
 ) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return EMPTY
+    if (
+        isinstance(value, list)
+        and field is not None
+        and field.is_relation
+        and field.related_model is not None
+    ):  # many-to-many: the names of the rows
+        return ", ".join(names.name(field.related_model, v) for v in value)  # type: ignore[arg-type]
     if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
         value = ", ".join(str(v) for v in value)  # codes and names, not a Python list
     if isinstance(value, bool):
@@ -256,6 +314,10 @@ def _value(
     if field is not None and field.flatchoices:
         labels = {str(key): str(label) for key, label in field.flatchoices}
         return labels.get(str(value), str(value))
+    if isinstance(field, models.DecimalField | models.FloatField) and not isinstance(value, bool):
+        # grouped, decimals only where there are any, as the pages show amounts
+        places = field.decimal_places if isinstance(field, models.DecimalField) else 2
+        return str(floatformat(value, f"-{places}g")) or str(value)
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
         try:
             moment = dt.datetime.fromisoformat(value)
@@ -312,6 +374,42 @@ def _users(events: list[AuditEvent]) -> dict[int, Any]:
     return found
 
 
+def _in_field_order(model: type[models.Model] | None, changes: dict[str, Any]) -> list[str]:
+    """The recorded fields in the model's order (its forms'), then the others as recorded."""
+    if model is None:
+        return list(changes)
+    order = {
+        f.name: i for i, f in enumerate([*model._meta.concrete_fields, *model._meta.many_to_many])
+    }
+    return sorted(changes, key=lambda name: order.get(name, len(order)))
+
+
+def _label_of(field: models.Field[Any, Any] | None, name: str) -> str:
+    # a pseudo-field of a service ("plan", "milestone") reads through the catalogue
+    words = name.replace("_", " ")
+    return str(field.verbose_name) if field is not None else (_(words) if words else name)
+
+
+def _with_currency(
+    shown: str,
+    event: AuditEvent,
+    currency_field: str,
+    side: int,
+    model: type[models.Model] | None,
+    names: _Names,
+) -> str:
+    """An amount with its currency ("1,200,000 CNY"): the one the event recorded on the same
+    side, else the row's."""
+    if shown == EMPTY:
+        return shown
+    recorded = event.changes.get(currency_field)
+    currency = _pair(recorded)[side] if recorded is not None else None
+    if not currency and model is not None:
+        row = names.row(model, event.object_id)
+        currency = getattr(row, currency_field, None) if row is not None else None
+    return f"{shown}\u00a0{currency}" if isinstance(currency, str) and currency else shown
+
+
 def shown_events(events: list[AuditEvent]) -> list[ShownEvent]:
     """``events`` with readable changes: one query per related model, whatever their number.
 
@@ -337,33 +435,43 @@ def shown_events(events: list[AuditEvent]) -> list[ShownEvent]:
         for name, pair in event.changes.items():
             field = fields[name]
             if field is not None and field.is_relation and field.related_model is not None:
-                for value in pair:
-                    if value not in (None, ""):
-                        names.want(field.related_model, value)  # type: ignore[arg-type]
+                for value in _pair(pair):
+                    for key in value if isinstance(value, list) else [value]:
+                        if key not in (None, ""):
+                            names.want(field.related_model, key)  # type: ignore[arg-type]
         # plans keep wall-clock times stored as if UTC: shown as they are, not converted
         parsed.append((event, model, fields, getattr(model, "WALL_CLOCK_FIELDS", frozenset())))
     names.fetch()
     keys.fetch()
     shown = []
     for event, model, fields, wall_clock in parsed:
+        if event.object_type == LIFECYCLE and event.action == AuditAction.CREATE:
+            # recorded as "created" before lifecycles were started by name: read (in memory,
+            # never saved) as what it was, the project starting it
+            event.action = AuditAction.START
         changes = []
-        whole = event.action in (AuditAction.CREATE, AuditAction.DELETE)
-        for name, pair in event.changes.items():
+        whole = event.action in (AuditAction.CREATE, AuditAction.DELETE, AuditAction.START)
+        for name in _in_field_order(model, event.changes):
             field = fields[name]
             if _hidden(field):
                 continue
-            before, after = _pair(pair)
+            before, after = _pair(event.changes[name])
+            if (event.object_type, name) in SECRET_FIELDS:  # never a value, not even a hash
+                changes.append(ShownChange(_label_of(field, name), None, _("changed")))
+                continue
             local = name in wall_clock
             # a pseudo-field of a service ("plan", "milestone") and its fixed words read through
             # the catalogue; names and numbers pass through unchanged
-            words = name.replace("_", " ")
-            label = str(field.verbose_name) if field is not None else (_(words) if words else name)
+            label = _label_of(field, name)
             shown_before = keys.shown(event, name, before) or _value(
                 field, before, names, wall_clock=local
             )
             shown_after = keys.shown(event, name, after) or _value(
                 field, after, names, wall_clock=local
             )
+            if currency := MONEY_FIELDS.get(event.object_type, {}).get(name):
+                shown_before = _with_currency(shown_before, event, currency, 0, model, names)
+                shown_after = _with_currency(shown_after, event, currency, 1, model, names)
             gone = shown_after if event.action == AuditAction.DELETE else shown_before
             if whole and gone == EMPTY:  # the object's value, the side that is not empty
                 value = shown_before if event.action == AuditAction.DELETE else shown_after

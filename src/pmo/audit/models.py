@@ -20,6 +20,9 @@ class AuditAction(models.TextChoices):
     WITHDRAW = "withdraw", pgettext_lazy("audit action", "withdrawn")
     APPLY = "apply", pgettext_lazy("audit action", "applied")
     SKIP = "skip", pgettext_lazy("audit action", "review skipped")
+    # a project put on a lifecycle: "started Business initiative lifecycle (revision 1)", not
+    # "created", which reads as if the template had been created
+    START = "start", pgettext_lazy("audit action", "started")
 
 
 class AuditEvent(models.Model):

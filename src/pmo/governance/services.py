@@ -218,7 +218,7 @@ def start_lifecycle(
     _refresh(lifecycle)
     record(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.START,
         instance=lifecycle,
         scope=_scope(project),
         changes={"template": [None, str(template)], "phase": [None, phases[0].key]},
