@@ -24,12 +24,14 @@ __all__ = [
     "EXCEPTIONS",
     "EXCEPTION_COLUMNS",
     "NO",
+    "NO_CALENDAR",
     "OFF",
     "PLAN",
     "PLAN_KEYS",
     "READ_BACK",
     "RESOURCE",
     "RESOURCES",
+    "RESOURCE_CALENDARS",
     "RESOURCE_COLUMNS",
     "RESOURCE_NAMES",
     "RESOURCE_TYPES",
@@ -86,6 +88,10 @@ RESOURCE = "Resource"
 RESOURCE_COLUMNS = ["Name", "Type", "Calendar", *WEEKDAYS]
 RESOURCE_TYPES = ("Work", "Material", "Cost")  # MS Project's; material and cost: no calendar
 CALENDARS = ("Standard", "China")
+# a resource's Calendar cell may also say it has none: it changes no task's working time (MS
+# Project's Type 1 resource without a CalendarUID, as the plan's people booked from staffing)
+NO_CALENDAR = "None"
+RESOURCE_CALENDARS = (*CALENDARS, NO_CALENDAR)
 YES, NO, OFF = "yes", "no", "off"
 
 ZH = {
@@ -115,6 +121,7 @@ ZH = {
     "Calendar": "日历",
     "Standard": "标准",
     "China": "中国",
+    NO_CALENDAR: "无",
     "Monday": "星期一",
     "Tuesday": "星期二",
     "Wednesday": "星期三",

@@ -285,7 +285,7 @@ def test_a_resource_calendar_not_derived_from_the_plans_is_written_whole(
 ) -> None:
     # given a plan with a day off (4 March) and Mei, on a calendar of her own (Monday to
     # Thursday, a day off on 10 March, not the plan's 4 March), and "Hua, Jr.", a resource
-    # without a calendar (MS Project's material resources), both on Code
+    # without a calendar, both on Code
     data = small_plan()
     data.calendars[0].exceptions = [
         ExceptionData(first=dt.date(2026, 3, 4), last=dt.date(2026, 3, 4))
@@ -316,8 +316,9 @@ def test_a_resource_calendar_not_derived_from_the_plans_is_written_whole(
     # then Mei's calendar is written whole: its holidays, week and own day off only
     people = list(wb["Resources"].iter_rows(values_only=True))
     assert people[1][:8] == ("Mei", "Work", "Standard", *["08:00-12:00, 13:00-17:00"] * 4, "off")
-    # a comma would split the name in column Resource names; no calendar: a material resource
-    assert people[2] == ("Hua Jr.", "Material", *[None] * 8)
+    # a comma would split the name in column Resource names; no calendar: a work resource (as
+    # MSPDI writes it) whose Calendar says it has none
+    assert people[2] == ("Hua Jr.", "Work", "None", *[None] * 7)
     assert [row[-1] for row in wb["Tasks"].iter_rows(values_only=True)][3] == (
         "Mei[33.3333%], Hua Jr.[250%]"
     )
@@ -421,7 +422,7 @@ BAD: list[tuple[dict[str, Any], str]] = [
     ),
     (
         dict(tasks=[[1, "A", 1, "", "Li Na"]], resources=[["Li Na", "", "Japan"]]),
-        "Resources row 2 Calendar: “Japan” is not one of Standard, China",
+        "Resources row 2 Calendar: “Japan” is not one of Standard, China, None",
     ),
     (
         dict(tasks=[[1, "A", 1, "", ""]], resources=[["", "", "China"]]),
