@@ -46,6 +46,35 @@ def test_no_strategic_projects_says_what_to_do(make_project: Any, users: dict[st
     assert '<p class="muted op-none" data-testid="no-changes">No changes.</p>' in html
 
 
+@pytest.mark.parametrize("who", ["pm", "exec", "viewer"])
+def test_who_may_not_mark_projects_strategic_is_only_pointed_to_all_projects(
+    who: str, make_project: Any, users: dict[str, Any]
+) -> None:
+    # only the PMO changes a project's strategic flag (a PMO-only field of the services)
+    make_project(strategic=False)
+
+    html = _page(users[who])
+
+    assert _text(html, "op-empty") == (
+        "No strategic projects in this period. Choose All projects to see the projects that "
+        "are not strategic. A project that starts after the period is not shown."
+    )
+    assert "Edit page" not in html
+
+
+def test_a_pmo_member_is_told_to_mark_projects_strategic(
+    make_project: Any, users: dict[str, Any]
+) -> None:
+    make_project(strategic=False)
+
+    html = _page(users["member"])
+
+    assert _text(html, "op-empty").startswith(
+        "No strategic projects in this period. Mark projects as strategic (on each project's "
+        "Edit page), or choose All projects."
+    )
+
+
 def test_all_projects_with_none_says_no_project_matches(
     make_project: Any, users: dict[str, Any]
 ) -> None:

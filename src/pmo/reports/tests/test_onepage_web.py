@@ -33,6 +33,9 @@ def test_web_page_says_what_its_figures_count(client, thirty):
     note = re.search(r'data-testid="onepage-counts">(.*?)</p>', page, re.S).group(1)
     assert "The figures count the reports for 2026-W46 only" in note
     assert "1 project here has a decision pending in its RAID log today" in note
+    # the names of the counts between the house quotes, as elsewhere in the app
+    assert "counts as “No report”." in note and "counts it as “Decision needed”." in note
+    assert '"' not in note
     assert 'title="Reports of this week that ask for a decision' in page
 
 
