@@ -1,5 +1,8 @@
-"""The web form of a project, new or changed. It only shapes input as the API's body does
-(``ProjectIn`` / ``ProjectPatch``): the services check codes, references and dates, and write."""
+"""The web form of a project, new or changed. It shapes input as the API's body does
+(``ProjectIn`` / ``ProjectPatch``); the services check codes, references and dates, and write.
+So that a refused save says every problem at once, the form also asks the services' checks
+(:func:`~pmo.portfolio.services.projects.project_problems`) about the values that passed their
+fields' own checks; the services check again when saving."""
 
 from __future__ import annotations
 
@@ -11,10 +14,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import OrgUnit, Person
+from pmo.core.errors import FieldError
 from pmo.core.forms import DateField
 from pmo.portfolio.currencies import base_currency, currencies_in_use, currency_choices
 from pmo.portfolio.models import Cadence, PmoType, Portfolio, Program, Project
 from pmo.portfolio.services import PMO_ONLY_FIELDS
+from pmo.portfolio.services.projects import check_new_code, project_problems
 
 __all__ = ["CODE_PATTERN", "ProjectForm", "project_data"]
 
@@ -23,9 +28,10 @@ CODE_PATTERN = r"^[-A-Za-z0-9_.]+$"
 
 PRIORITIES = [(n, str(n)) for n in range(1, 6)]
 
-NEW_ONLY = ("planned_finish",)
-"""Fields only the new-project form has besides the ones both have (see ``EDIT_ONLY``)."""
 EDIT_ONLY = ("baseline_finish", "forecast_finish")
+"""Fields only the edit form has: a new project's start from its planned finish."""
+CHECKED = ("portfolio", "program", "start_date", "planned_finish", *EDIT_ONLY)
+"""The fields the services' rules beyond each field's own read (see ``ProjectForm.clean``)."""
 
 
 class _CodeNameChoice(forms.ModelChoiceField):
@@ -41,10 +47,10 @@ class _PersonChoice(forms.ModelChoiceField):
 
 
 class ProjectForm(forms.Form):
-    """A project's own fields. New (``project`` None): the code, the planned finish (the
-    service copies it to the baseline and forecast finish). Changed: the baseline and forecast
-    finish instead of the planned one, and for someone not of the PMO the fields only the PMO
-    may change are shown disabled (the service refuses them, as the API does)."""
+    """A project's own fields. New (``project`` None): the planned finish, which the service
+    copies to the baseline and forecast finish. Changed: the planned, baseline and forecast
+    finish, and for someone not of the PMO the fields only the PMO may change are shown
+    disabled (the service refuses them, as the API does)."""
 
     code = forms.CharField(
         label=_("Code"),
@@ -105,8 +111,14 @@ class ProjectForm(forms.Form):
         if project is not None:
             kwargs.setdefault("initial", initial_of(project))
         super().__init__(*args, **kwargs)
-        for name in EDIT_ONLY if project is None else NEW_ONLY:
-            del self.fields[name]
+        self.project = project
+        if project is None:
+            for name in EDIT_ONLY:
+                del self.fields[name]
+        else:
+            self.fields["planned_finish"].help_text = _(
+                "Changing it moves neither the baseline nor the forecast finish."
+            )
         for name in ("manager", "sponsor", "program"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
@@ -119,6 +131,32 @@ class ProjectForm(forms.Form):
         if not pmo:
             for name in PMO_ONLY_FIELDS & set(self.fields):
                 self.fields[name].disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        """Check what the services will (a new code that exists, a program of another
+        portfolio, a finish before the start) on an unsaved project holding the values that
+        passed their fields' checks, so one refused save names every problem. The fields are
+        checked as the save would: all on a new project, those not disabled on an edit."""
+        cleaned = super().clean() or {}
+        if self.project is None and cleaned.get("code"):
+            try:
+                check_new_code(cleaned["code"])
+            except FieldError as exc:
+                self.add_error("code", exc.message)
+        unsaved = Project(**{name: cleaned[name] for name in CHECKED if name in cleaned})
+        changed = (
+            None
+            if self.project is None
+            else {name for name, field in self.fields.items() if not field.disabled}
+        )
+        for problem in project_problems(unsaved, changed=changed):
+            self.add_error(problem.field if problem.field in self.fields else None, problem.message)
+        return cleaned
+
+    def fields_in_error(self) -> list[forms.BoundField]:
+        """The shown fields with an error, in the form's order (the summary above the form
+        links to each)."""
+        return [bound for bound in self if bound.errors]
 
     def missing_references(self) -> list[str]:
         """What must exist before a project can be saved: no portfolio or no org unit yet."""

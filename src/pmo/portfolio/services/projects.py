@@ -26,6 +26,7 @@ __all__ = [
     "check_project",
     "create_project",
     "fill_finish_dates",
+    "project_problems",
     "update_project",
 ]
 
@@ -101,18 +102,35 @@ def _apply_project_data(project: Project, data: dict[str, Any]) -> None:
 def check_project(project: Project, *, changed: set[str] | None = None) -> None:
     """The rules a project's fields obey beyond the model's own, as the services apply them:
     its program is of its portfolio, no finish before its start (only the ``changed`` fields
-    are checked, all when ``None``). For the admin form, which saves without the services."""
-    _check_program(project)
-    _check_project_dates(project, changed)
+    are checked, all when ``None``). For the admin form, which saves without the services.
+    Raises the first of :func:`project_problems`."""
+    problems = project_problems(project, changed=changed)
+    if problems:
+        raise problems[0]
+
+
+def project_problems(project: Project, *, changed: set[str] | None = None) -> list[FieldError]:
+    """Every rule of :func:`check_project` that ``project`` (saved or not) breaks, each at its
+    field, in the order the services check them: for a form that says all at once. A value
+    not known yet (``None``) breaks none."""
+    problem = _program_problem(project)
+    return ([problem] if problem else []) + _date_problems(project, changed)
 
 
 def _check_program(project: Project) -> None:
+    problem = _program_problem(project)
+    if problem is not None:
+        raise problem
+
+
+def _program_problem(project: Project) -> FieldError | None:
     if (
         project.program is not None
         and project.portfolio_id
         and project.program.portfolio_id != project.portfolio_id
     ):
-        raise FieldError("program", _("belongs to another portfolio than the project"))
+        return FieldError("program", _("belongs to another portfolio than the project"))
+    return None
 
 
 def check_new_code(code: str) -> None:
@@ -144,19 +162,29 @@ def fill_finish_dates(project: Project) -> None:
 def _check_project_dates(project: Project, changed: set[str] | None = None) -> None:
     """A finish before the start is a typo: refused at the finish field (only for the fields
     being changed, so a project stored that way can still be edited otherwise)."""
+    problems = _date_problems(project, changed)
+    if problems:
+        raise problems[0]
+
+
+def _date_problems(project: Project, changed: set[str] | None = None) -> list[FieldError]:
     start = project.start_date
     if start is None:
-        return
+        return []
+    problems = []
     for field in ("planned_finish", "baseline_finish", "forecast_finish"):
         finish = getattr(project, field)
         if changed is not None and field not in changed and "start_date" not in changed:
             continue
         if finish is not None and finish < start:
-            raise FieldError(
-                field,
-                _("%(finish)s is before the start %(start)s")
-                % {"finish": finish.isoformat(), "start": start.isoformat()},
+            problems.append(
+                FieldError(
+                    field,
+                    _("%(finish)s is before the start %(start)s")
+                    % {"finish": finish.isoformat(), "start": start.isoformat()},
+                )
             )
+    return problems
 
 
 @transaction.atomic

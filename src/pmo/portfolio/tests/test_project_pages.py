@@ -8,80 +8,14 @@ import re
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from pmo.accounts.models import Person
 from pmo.audit.models import AuditAction, AuditEvent
 from pmo.portfolio import services
-from pmo.portfolio.models import Portfolio, Program, Project
+from pmo.portfolio.models import Portfolio, Project
+from pmo.portfolio.tests.project_posts import client_of, edit_post, field_error, new_post
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _new(org: dict[str, Any], **overrides: Any) -> dict[str, Any]:
-    """A valid post of the New project form."""
-    data = {
-        "code": "NEW-1",
-        "name": "New warehouse",
-        "name_zh": "新仓库",
-        "portfolio": str(Portfolio.objects.get(code="STRAT").pk),
-        "program": str(Program.objects.get(code="CORE").pk),
-        "org_unit": str(org["sh"].pk),
-        "pmo_type": "delivery",
-        "priority": "2",
-        "strategic": "on",
-        "manager": str(Person.objects.get(name="Zhang Wei").pk),
-        "sponsor": "",
-        "start_date": "2027-01-04",
-        "planned_finish": "2027-06-30",
-        "budget": "1200000",
-        "currency": "CNY",
-        "cadence": "weekly",
-        "description": "",
-    }
-    data.update(overrides)
-    return data
-
-
-def _edit_post(project: Project, **overrides: Any) -> dict[str, Any]:
-    """What the Edit project form posts when opened on ``project`` and saved unchanged."""
-    values: dict[str, Any] = {
-        "code": project.code,
-        "name": project.name,
-        "name_zh": project.name_zh,
-        "portfolio": project.portfolio_id,
-        "program": project.program_id or "",
-        "org_unit": project.org_unit_id,
-        "pmo_type": project.pmo_type,
-        "priority": project.priority,
-        "manager": project.manager_id or "",
-        "sponsor": project.sponsor_id or "",
-        "start_date": project.start_date.isoformat() if project.start_date else "",
-        "baseline_finish": project.baseline_finish.isoformat() if project.baseline_finish else "",
-        "forecast_finish": project.forecast_finish.isoformat() if project.forecast_finish else "",
-        "budget": project.budget if project.budget is not None else "",
-        "currency": project.currency,
-        "cadence": project.cadence,
-        "description": project.description,
-    }
-    if project.strategic:
-        values["strategic"] = "on"
-    data = {**values, **{f"initial-{k}": v for k, v in values.items()}}
-    data["version"] = project.version
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
-
-
-def _field_error(html: str, field: str) -> str:
-    """The error list Django puts after ``field``'s input (id ``id_<field>_error``)."""
-    found = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', html, re.S)
-    return re.sub(r"<[^>]+>", "", found.group(1)).strip() if found else ""
 
 
 # --- New project ------------------------------------------------------------------------------
@@ -91,7 +25,7 @@ def test_the_pmo_creates_a_project_from_the_status_center(
     users: dict[str, Any], portfolio: Any, org: dict[str, Any]
 ) -> None:
     # given the status center of a PMO member, which offers New project
-    client = _client(users["member"])
+    client = client_of(users["member"])
     assert (
         'id="new-project" href="/projects/new/">New project</a>' in client.get("/").content.decode()
     )
@@ -103,7 +37,7 @@ def test_the_pmo_creates_a_project_from_the_status_center(
     assert 'name="baseline_finish"' not in html and 'name="version"' not in html
 
     # when the form is posted
-    response = client.post("/projects/new/", _new(org))
+    response = client.post("/projects/new/", new_post(org))
 
     # then the project exists as the API's service makes it: baseline and forecast finish
     # copied from the planned finish, the defaults of the API body
@@ -130,8 +64,8 @@ def test_the_pmo_creates_a_project_from_the_status_center(
 def test_the_page_makes_the_same_project_as_the_api(
     users: dict[str, Any], portfolio: Any, org: dict[str, Any]
 ) -> None:
-    client = _client(users["admin"])
-    client.post("/projects/new/", _new(org, code="WEB", program="", strategic=""))
+    client = client_of(users["admin"])
+    client.post("/projects/new/", new_post(org, code="WEB", program="", strategic=""))
     body = {
         "code": "API",
         "name": "New warehouse",
@@ -161,7 +95,7 @@ def test_the_page_makes_the_same_project_as_the_api(
 def test_only_the_pmo_creates_projects(
     who: str, users: dict[str, Any], portfolio: Any, org: dict[str, Any]
 ) -> None:
-    client = _client(users[who])
+    client = client_of(users[who])
     assert 'id="new-project"' not in client.get("/").content.decode()
     # the API refuses them ...
     api = client.post(
@@ -174,7 +108,7 @@ def test_only_the_pmo_creates_projects(
     visit = client.get("/projects/new/", follow=True)
     assert visit.redirect_chain[0] == ("/", 302)
     assert "Only the PMO may create projects." in visit.content.decode()
-    assert client.post("/projects/new/", _new(org)).status_code == 403
+    assert client.post("/projects/new/", new_post(org)).status_code == 403
     assert not Project.objects.exists()
     assert not AuditEvent.objects.exists()
 
@@ -183,13 +117,13 @@ def test_a_duplicate_code_is_said_at_the_code_and_writes_nothing(
     users: dict[str, Any], make_project: Any, org: dict[str, Any]
 ) -> None:
     make_project(code="DUP")
-    client = _client(users["admin"])
+    client = client_of(users["admin"])
 
-    response = client.post("/projects/new/", _new(org, code="DUP"))
+    response = client.post("/projects/new/", new_post(org, code="DUP"))
 
     assert response.status_code == 422
     html = response.content.decode()
-    assert _field_error(html, "code") == "a project with code “DUP” exists already"
+    assert field_error(html, "code") == "a project with code “DUP” exists already"
     assert 'value="New warehouse"' in html  # what was typed is kept
     assert Project.objects.count() == 1
     assert not AuditEvent.objects.filter(action=AuditAction.CREATE).exists()
@@ -200,17 +134,17 @@ def test_a_code_differing_by_case_only_is_refused_by_the_page_and_the_api(
 ) -> None:
     # exports, reports and ``pmo import`` name projects by code: "dup" beside "DUP" is refused
     make_project(code="DUP")
-    client = _client(users["admin"])
+    client = client_of(users["admin"])
     body = {"code": "Dup", "name": "A", "portfolio": "STRAT", "org_unit": "sh", "pmo_type": "rnd"}
     api = client.post("/api/v1/projects", body, content_type="application/json")
 
-    response = client.post("/projects/new/", _new(org, code="dup"))
+    response = client.post("/projects/new/", new_post(org, code="dup"))
 
     assert api.status_code == 422
     assert api.json()["errors"][0]["field"] == "code"
     assert response.status_code == 422
     message = "project “DUP” exists already: codes may not differ by case only"
-    assert _field_error(response.content.decode(), "code") == message
+    assert field_error(response.content.decode(), "code") == message
     assert list(Project.objects.values_list("code", flat=True)) == ["DUP"]
 
 
@@ -240,10 +174,10 @@ def test_bad_input_is_said_at_its_field_and_writes_nothing(
     portfolio: Any,
     org: dict[str, Any],
 ) -> None:
-    response = _client(users["admin"]).post("/projects/new/", _new(org, **overrides))
+    response = client_of(users["admin"]).post("/projects/new/", new_post(org, **overrides))
 
     assert response.status_code == 422
-    error = _field_error(response.content.decode(), field)
+    error = field_error(response.content.decode(), field)
     assert error if message is None else error == message
     assert not Project.objects.exists()
     assert not AuditEvent.objects.exists()
@@ -253,11 +187,13 @@ def test_a_program_of_another_portfolio_is_refused_at_the_program(
     users: dict[str, Any], portfolio: Any, org: dict[str, Any]
 ) -> None:
     other = Portfolio.objects.create(code="OPS", name="Operations")
-    response = _client(users["admin"]).post("/projects/new/", _new(org, portfolio=str(other.pk)))
+    response = client_of(users["admin"]).post(
+        "/projects/new/", new_post(org, portfolio=str(other.pk))
+    )
 
     assert response.status_code == 422
     html = response.content.decode()
-    assert _field_error(html, "program") == "belongs to another portfolio than the project"
+    assert field_error(html, "program") == "belongs to another portfolio than the project"
     assert not Project.objects.exists()
 
 
@@ -268,7 +204,7 @@ def test_a_new_organisation_is_told_to_add_a_portfolio_and_an_org_unit_first(
         username="first", password="pw-12345", role="pmo_admin"
     )
 
-    html = _client(admin).get("/projects/new/").content.decode()
+    html = client_of(admin).get("/projects/new/").content.decode()
 
     assert 'data-testid="missing-references"' in html
     assert 'href="/admin/portfolio/portfolio/add/"' in html
@@ -282,14 +218,14 @@ def test_the_pmo_edits_a_project_and_the_history_has_old_and_new(
     users: dict[str, Any], make_project: Any
 ) -> None:
     project = make_project(name="Old name")
-    client = _client(users["admin"])
+    client = client_of(users["admin"])
     page = client.get(f"/projects/{project.code}/").content.decode()
     assert f'id="edit-project" href="/projects/{project.code}/edit/">Edit</a>' in page
     emma = Person.objects.get(name="Emma Clarke")
 
     response = client.post(
         f"/projects/{project.code}/edit/",
-        _edit_post(project, name="New name", priority=1, manager=emma.pk, strategic="on"),
+        edit_post(project, name="New name", priority=1, manager=emma.pk, strategic="on"),
     )
 
     assert response.status_code == 302 and response["Location"] == f"/projects/{project.code}/"
@@ -314,7 +250,7 @@ def test_the_pmo_changes_a_code_and_lands_on_the_new_address(
 ) -> None:
     project = make_project(code="OLD")
 
-    response = _client(users["admin"]).post("/projects/OLD/edit/", _edit_post(project, code="NEW"))
+    response = client_of(users["admin"]).post("/projects/OLD/edit/", edit_post(project, code="NEW"))
 
     assert response.status_code == 302 and response["Location"] == "/projects/NEW/"
     assert Project.objects.filter(pk=project.pk, code="NEW").exists()
@@ -324,7 +260,7 @@ def test_the_manager_edits_their_project_but_not_the_pmo_fields(
     users: dict[str, Any], make_project: Any
 ) -> None:
     project = make_project()
-    client = _client(users["pm"])
+    client = client_of(users["pm"])
     html = client.get(f"/projects/{project.code}/edit/").content.decode()
     # the PMO's fields are shown disabled, the PM's own editable
     assert re.search(r'<select name="manager"[^>]*disabled', html)
@@ -336,7 +272,7 @@ def test_the_manager_edits_their_project_but_not_the_pmo_fields(
     emma = Person.objects.get(name="Emma Clarke")
     response = client.post(
         f"/projects/{project.code}/edit/",
-        _edit_post(project, name="PM's name", manager=emma.pk, priority=1),
+        edit_post(project, name="PM's name", manager=emma.pk, priority=1),
     )
 
     assert response.status_code == 302
@@ -350,7 +286,7 @@ def test_who_may_only_read_a_project_cannot_edit_it(
     who: str, users: dict[str, Any], make_project: Any
 ) -> None:
     project = make_project()
-    client = _client(users[who])
+    client = client_of(users[who])
     assert 'id="edit-project"' not in client.get(f"/projects/{project.code}/").content.decode()
     api = client.patch(
         f"/api/v1/projects/{project.code}",
@@ -362,7 +298,7 @@ def test_who_may_only_read_a_project_cannot_edit_it(
     visit = client.get(f"/projects/{project.code}/edit/", follow=True)
     assert visit.redirect_chain[0][0] == f"/projects/{project.code}/"
     assert "You may read this project but not change it." in visit.content.decode()
-    post = client.post(f"/projects/{project.code}/edit/", _edit_post(project, name="Hijacked"))
+    post = client.post(f"/projects/{project.code}/edit/", edit_post(project, name="Hijacked"))
     assert post.status_code == 403
     project.refresh_from_db()
     assert (project.name, project.version) == ("Test project 1", 1)
@@ -374,9 +310,9 @@ def test_a_stale_save_is_refused_and_keeps_the_other_change(
 ) -> None:
     # given the form opened at version 1, and the PMO's save since (version 2)
     project = make_project()
-    opened = _edit_post(project, name="Mine")
+    opened = edit_post(project, name="Mine")
     services.update_project(actor=users["admin"], project=project, data={"priority": 1}, version=1)
-    client = _client(users["pm"])
+    client = client_of(users["pm"])
 
     # when the PM saves the stale form
     response = client.post(f"/projects/{project.code}/edit/", opened)
@@ -395,12 +331,12 @@ def test_a_finish_before_the_start_on_edit_is_said_at_the_finish(
 ) -> None:
     project = make_project()
 
-    response = _client(users["pm"]).post(
-        f"/projects/{project.code}/edit/", _edit_post(project, forecast_finish="2025-12-31")
+    response = client_of(users["pm"]).post(
+        f"/projects/{project.code}/edit/", edit_post(project, forecast_finish="2025-12-31")
     )
 
     assert response.status_code == 422
-    message = _field_error(response.content.decode(), "forecast_finish")
+    message = field_error(response.content.decode(), "forecast_finish")
     assert message == "2025-12-31 is before the start 2026-01-05"
     project.refresh_from_db()
     assert (project.forecast_finish, project.version) == (dt.date(2026, 12, 31), 1)
