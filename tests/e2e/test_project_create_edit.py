@@ -1,6 +1,7 @@
 """A new organisation's PMO member opens the first project from the empty status center and edits
-it, in English and in Chinese; the project form and the empty status center pass axe (WCAG 2.1
-A/AA, serious and critical)."""
+it, in English and in Chinese (a refused save names every problem in a summary that links to
+each field); the project form and the empty status center pass axe (WCAG 2.1 A/AA, serious and
+critical)."""
 
 from __future__ import annotations
 
@@ -45,18 +46,28 @@ def test_the_pmo_creates_the_first_project_and_edits_it(
     page.check("input[name=strategic]")
     page.fill("input[name=start_date]", "2027-03-01")
     page.fill("input[name=planned_finish]", "2027-02-01")
+    page.fill("input[name=budget]", "12345678901234567890")
     page.click("[data-testid=save]")
     expect(page.locator("#id_planned_finish_error")).to_contain_text("2027-02-01")
     expect(page.locator("input[name=code]")).to_have_value("WH-1")
     assert not Project.objects.exists()
+    # ... together with the budget's error: a summary, read first, links to both fields
+    expect(page.locator("#id_budget_error")).to_be_visible()
+    summary = page.locator("[data-testid=error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary.locator("a")).to_have_count(2)
+    summary.locator("a[href='#id_budget']").click()
+    expect(page.locator("input[name=budget]")).to_be_focused()
 
     # corrected, it is created and the project page shows it
+    page.fill("input[name=budget]", "1200000")
     page.fill("input[name=planned_finish]", "2027-09-30")
     page.click("[data-testid=save]")
     page.wait_for_url(lambda url: urlparse(url).path == "/projects/WH-1/")
     project = Project.objects.get(code="WH-1")
     assert (project.baseline_finish.isoformat(), project.strategic) == ("2027-09-30", True)
     expect(page.locator("h1")).to_contain_text("新仓库" if lang != "en" else "New warehouse")
+    expect(page.locator("[data-testid=planned-finish]")).to_contain_text("2027-09-30")
 
     # Edit changes the name and the priority
     page.click("#edit-project")
@@ -65,11 +76,17 @@ def test_the_pmo_creates_the_first_project_and_edits_it(
     page.fill("input[name=name]", "Central warehouse")
     page.fill("input[name=name_zh]", "中央仓库")
     page.select_option("select[name=priority]", "1")
+    expect(page.locator("input[name=planned_finish]")).to_have_value("2027-09-30")
+    page.fill("input[name=planned_finish]", "2027-10-29")
     page.click("[data-testid=save]")
     page.wait_for_url(lambda url: urlparse(url).path == "/projects/WH-1/")
     expect(page.locator("h1")).to_contain_text("中央仓库" if lang != "en" else "Central warehouse")
     project.refresh_from_db()
     assert (project.name, project.priority, project.version) == ("Central warehouse", 1, 2)
+    assert (project.planned_finish.isoformat(), project.baseline_finish.isoformat()) == (
+        "2027-10-29",
+        "2027-09-30",
+    )
     event = AuditEvent.objects.get(scope=f"project:{project.pk}", action=AuditAction.UPDATE)
     assert event.changes["name"] == ["New warehouse", "Central warehouse"]
 
