@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,7 +19,8 @@ from pmo.interop.errors import ImportFileError
 from pmo.interop.formats import detect_format
 from pmo.interop.mspdi_read import read_mspdi
 from pmo.interop.mspdi_write import write_mspdi
-from pmo.portfolio.models import Milestone, Portfolio, Project
+from pmo.portfolio.models import Milestone, PmoType, Portfolio, Project
+from pmo.resources.services import unmatched_plan_names
 from pmo.scheduling import selectors as plan_selectors
 from pmo.scheduling import services as plan_services
 from pmo.scheduling.models import Plan
@@ -29,8 +31,14 @@ __all__ = [
     "export_msproject",
     "import_msproject",
     "import_plan_data",
+    "import_reporting",
     "import_upload",
+    "unknown_resources",
 ]
+
+DEFAULT_PMO_TYPE = PmoType.RND
+"""A project an import creates: as the New project page preselects (its first choice)."""
+MAX_NAMED = 20  # resources named in the warning
 
 
 def _new_project(code: str, data: PlanData) -> Project:
@@ -69,7 +77,7 @@ def _new_project(code: str, data: PlanData) -> Project:
         name=(data.name or code)[:200],
         portfolio=portfolio,
         org_unit=unit,
-        pmo_type="delivery",
+        pmo_type=DEFAULT_PMO_TYPE,
         phase="planning",
         start_date=start,
         planned_finish=max(finishes).date() if finishes else None,
@@ -101,6 +109,13 @@ def import_plan_data(
     return _import(actor=actor, data=data, code=code, project=project, new=new).plan
 
 
+def import_reporting(
+    *, actor: User | None, data: PlanData, code: str, new: bool = False
+) -> plan_services.PlanReplaced:
+    """:func:`import_plan_data`, saying also what is odd about the plan (``warnings``)."""
+    return _import(actor=actor, data=data, code=code, new=new)
+
+
 def _import(
     *,
     actor: User | None,
@@ -126,9 +141,31 @@ def _import(
                     raise NotFoundError(_("no project with code %(code)s") % {"code": quoted(code)})
                 project = _new_project(code, data)
         try:
-            return plan_services.replace_plan_reporting(actor=actor, project=project, data=data)
+            result = plan_services.replace_plan_reporting(actor=actor, project=project, data=data)
         except plan_services.ScheduleError as exc:  # a cycle, a date past the horizon: the file's
             raise exc.blaming("file") from None
+    unknown = unknown_resources(result.plan)
+    return replace(result, warnings=[*result.warnings, unknown] if unknown else result.warnings)
+
+
+def unknown_resources(plan: Plan) -> str:
+    """A warning naming the plan's assigned resources that match no resource of the capacity
+    plan (by code or name, as the schedule's demand is booked): their work is not demand
+    (README, capacity step 6). Empty when every name matches."""
+    assigned = plan.resources.filter(assignments__isnull=False).distinct()
+    names = unmatched_plan_names(assigned.values_list("name", flat=True))
+    if not names:
+        return ""
+    shown = pgettext("list of names", ", ").join(quoted(n) for n in names[:MAX_NAMED])
+    if len(names) > MAX_NAMED:
+        shown = _("%(names)s and %(more)s more") % {"names": shown, "more": len(names) - MAX_NAMED}
+    return ngettext(
+        "%(n)s resource of the plan matches no resource of the capacity plan by code or name, "
+        "so its work is not counted as demand: %(names)s.",
+        "%(n)s resources of the plan match no resource of the capacity plan by code or name, "
+        "so their work is not counted as demand: %(names)s.",
+        len(names),
+    ) % {"n": len(names), "names": shown}
 
 
 def import_upload(

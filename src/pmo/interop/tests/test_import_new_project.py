@@ -149,12 +149,12 @@ def test_a_created_project_says_what_it_was_given(
     assert (project.portfolio.code, project.org_unit.code, project.pmo_type, project.manager) == (
         "STRAT",
         "grp",
-        "delivery",
+        "rnd",
         None,
     )
     assert out.getvalue().splitlines() == [
         'created project WEB-PORTAL "Web portal" in portfolio STRAT (Strategic), org unit grp '
-        "(Group), type delivery, no manager; change them at "
+        "(Group), type R&D, no manager; change them at "
         "/projects/WEB-PORTAL/edit/ or with PATCH /api/v1/projects/WEB-PORTAL",
         "imported 5 tasks into project WEB-PORTAL (finish 2026-03-11 17:00)",
     ]

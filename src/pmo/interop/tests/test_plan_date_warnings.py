@@ -7,6 +7,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pmo.accounts.services import create_token
+from pmo.resources.models import Resource as PoolResource
 from pmo.scheduling.models import Plan
 
 SAMPLE = "sample-constraints-calendars.xml"
@@ -43,13 +44,19 @@ def test_the_api_answer_carries_the_warning(
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert response.status_code == 201, response.content
-    warnings = response.json()["warnings"]
+    warnings = [w for w in response.json()["warnings"] if "resource" not in w]
     assert len(warnings) == 1
     assert "more than 90 days before the project's planned start (2026-11-02)" in warnings[0]
 
 
-def test_a_plan_that_fits_has_no_warning(client: Any, users: Any, make_project: Any, sample: Any):
-    # the sample's own dates: a project planned when the plan is
+def test_a_plan_that_fits_has_no_warning(
+    client: Any, users: Any, make_project: Any, sample: Any, org: Any
+):
+    # the sample's own dates: a project planned when the plan is; its resources in the pool
+    for code, name in (("r1", "First Resource"), ("r2", "second resource")):
+        PoolResource.objects.create(
+            code=code, kind="person", role="Operator", name=name, org_unit=org["sh"]
+        )
     project = make_project(code="FIT1", start_date=None, planned_finish=None)
     token = create_token(username="pm")
     response = client.post(

@@ -17,6 +17,7 @@ from pmo.resources.services.allocations import (
     delete_allocation,
     record_schedule_demand,
     release_project,
+    unmatched_plan_names,
     update_allocation,
 )
 from pmo.resources.services.resources import (
@@ -64,6 +65,7 @@ __all__ = [
     "record_schedule_demand",
     "release_project",
     "shift_project",
+    "unmatched_plan_names",
     "update_allocation",
     "update_resource",
 ]

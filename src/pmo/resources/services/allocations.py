@@ -4,6 +4,7 @@ demand the schedules record."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -30,6 +31,7 @@ __all__ = [
     "delete_allocation",
     "record_schedule_demand",
     "release_project",
+    "unmatched_plan_names",
     "update_allocation",
 ]
 
@@ -245,12 +247,7 @@ def record_schedule_demand(*, project: Project, rows: list[DemandRow]) -> list[s
     ).delete()
     if not rows:
         return []
-    names = {r.resource.strip().lower() for r in rows}
-    matched: dict[str, int] = {}
-    for pk, code, name in Resource.objects.filter(active=True).values_list("pk", "code", "name"):
-        for text in (code.lower(), name.lower()):
-            if text in names:
-                matched.setdefault(text, pk)
+    matched = _matched(r.resource for r in rows)
     created = [
         Allocation(
             project=project,
@@ -272,3 +269,23 @@ def record_schedule_demand(*, project: Project, rows: list[DemandRow]) -> list[s
             a.last = min(a.last, today - dt.timedelta(days=1))
     Allocation.objects.bulk_create(created, batch_size=500)
     return sorted({r.resource for r in rows if r.resource.strip().lower() not in matched})
+
+
+def _matched(plan_names: Iterable[str]) -> dict[str, int]:
+    """The active resource each plan resource name books demand on, by the name stripped and
+    lower-cased: a resource whose code or name is the same, case-insensitively."""
+    names = {n.strip().lower() for n in plan_names}
+    matched: dict[str, int] = {}
+    for pk, code, name in Resource.objects.filter(active=True).values_list("pk", "code", "name"):
+        for text in (code.lower(), name.lower()):
+            if text in names:
+                matched.setdefault(text, pk)
+    return matched
+
+
+def unmatched_plan_names(plan_names: Iterable[str]) -> list[str]:
+    """The plan resource names that match no active resource (by code or name, as
+    :func:`record_schedule_demand` matches them): their assignments are not demand."""
+    names = list(plan_names)
+    matched = _matched(names)
+    return sorted({n for n in names if n.strip().lower() not in matched})

@@ -12,15 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from pmo.core.commands import OneLineCommand
 from pmo.core.errors import DomainError
-from pmo.interop import services, xlsx
+from pmo.interop import services
 from pmo.interop.formats import is_workbook
+from pmo.interop.mspdi_read import read_mspdi
+from pmo.interop.xlsx import read_xlsx
 from pmo.portfolio.models import Project
-from pmo.scheduling.services import plan_date_warnings
 
 _CODE = re.compile(r"[A-Za-z0-9_.-]{1,40}")
 
@@ -66,18 +68,13 @@ class Command(OneLineCommand):
         code = given or path.stem.upper().replace(" ", "-")[:40]
         created = _check_code(code, given=given is not None, path=path)
         try:
-            if options["format"] == "msproject":
-                plan = services.import_msproject(
-                    actor=None, content=content, code=code, new=given is None
-                )
-            else:
-                plan = services.import_plan_data(
-                    actor=None, data=xlsx.read_xlsx(content), code=code, new=given is None
-                )
+            data = read_mspdi(content) if options["format"] == "msproject" else read_xlsx(content)
+            result = services.import_reporting(actor=None, data=data, code=code, new=given is None)
         except DomainError as exc:
             nothing = _("nothing was imported")
             separator = pgettext("list of problems", "; ")
             raise CommandError(f"{path.name}: {exc}{separator}{nothing}") from None
+        plan = result.plan
         if created:
             self.stdout.write(_created(plan.project))
         finish = plan.finish.strftime("%Y-%m-%d %H:%M") if plan.finish else "-"
@@ -85,23 +82,25 @@ class Command(OneLineCommand):
             f"imported {plan.tasks.count()} tasks into project {plan.project.code} "
             f"(finish {finish})"
         )
-        if not created:  # a created project takes its dates from the plan
-            project = plan.project
-            for warning in plan_date_warnings(plan, project.start_date, project.planned_finish):
-                self.stderr.write(f"warning: {warning}")
+        # dates far from the project's (a created project takes its dates from the plan) and
+        # resources that match none of the capacity plan's
+        for warning in result.warnings:
+            self.stderr.write(f"warning: {warning}")
 
 
 def _created(project: Project) -> str:
     """What a new project was given that the plan file does not say, and where to change it.
 
     ``created project WEB "Web portal" in portfolio STRAT (Strategic), org unit GRP (Group),
-    type delivery, no manager; ...``
+    type R&D, no manager; ...`` (the type's label: the command line is English, ADR 0001)
     """
     manager = project.manager
+    with translation.override("en"):  # the line is English whatever PMO_LANGUAGE says
+        kind = str(project.get_pmo_type_display())
     return (
         f'created project {project.code} "{project.name}" in portfolio '
         f"{project.portfolio.code} ({project.portfolio.name}), org unit "
-        f"{project.org_unit.code} ({project.org_unit.name}), type {project.pmo_type}, "
+        f"{project.org_unit.code} ({project.org_unit.name}), type {kind}, "
         + (f"manager {manager.name}" if manager else "no manager")
         + f"; change them at /projects/{project.code}/edit/ or with "
         f"PATCH /api/v1/projects/{project.code}"
