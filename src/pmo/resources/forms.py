@@ -31,6 +31,17 @@ __all__ = [
 ]
 
 
+# An FTE as the models store it (7 digits, 2 of them decimals): Django's own messages count
+# digits ("no more than 7 digits in total"); these say the number a person may type.
+FTE_ERRORS = {
+    "invalid": _("Enter the FTE as a number, e.g. 0.5."),
+    "min_value": _("Enter 0 FTE or more."),
+    "max_digits": _("Enter at most 99,999.99 FTE."),
+    "max_whole_digits": _("Enter at most 99,999.99 FTE."),
+    "max_decimal_places": _("Enter the FTE with at most 2 decimals, e.g. 0.25."),
+}
+
+
 class PickerInput(forms.Widget):
     """The searchable picker's two inputs (``templates/pmo/picker.html``): ``NAME``, the value
     picked (hidden), and ``NAME_text``, the box the reader types in. The field gets both."""
@@ -140,7 +151,13 @@ class CapacityChangeForm(forms.Form):
     )
     first = DateField(label=_("From"))
     last = DateField(label=_("To"))
-    fte = forms.DecimalField(label=_("Capacity (FTE)"), min_value=0, max_digits=7, decimal_places=2)
+    fte = forms.DecimalField(
+        label=_("Capacity (FTE)"),
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        error_messages=FTE_ERRORS,
+    )
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
@@ -158,7 +175,7 @@ class ResourceCapacityForm(forms.Form):
         max_digits=7,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.05"}),
-        error_messages={"invalid": _("Enter the FTE as a number, e.g. 0.5.")},
+        error_messages=FTE_ERRORS,
         help_text=_("0 for leave, 0.5 for half time"),
     )
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
@@ -193,7 +210,7 @@ class AllocationForm(forms.Form):
         max_digits=7,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.05"}),
-        error_messages={"invalid": _("Enter the FTE as a number, e.g. 0.5.")},
+        error_messages=FTE_ERRORS,
     )
     status = forms.ChoiceField(label=_("Status"), choices=AllocationStatus.choices, required=False)
     note = forms.CharField(label=_("Note"), max_length=255, required=False)

@@ -183,8 +183,15 @@ def add_capacity_change(
     if overlap is not None:
         raise FieldError(
             "first",
-            _("overlaps the capacity change %(first)s..%(last)s; change that one")
-            % {"first": overlap.first, "last": overlap.last},
+            _(
+                "overlaps the capacity change %(first)s – %(last)s (%(fte)s FTE): remove that "
+                "one first, then add the new one"
+            )
+            % {
+                "first": overlap.first,
+                "last": overlap.last,
+                "fte": f"{Decimal(str(overlap.fte)).normalize():f}",
+            },
         )
     change.save()
     record(

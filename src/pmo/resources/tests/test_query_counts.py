@@ -37,7 +37,7 @@ PINNED = {
     "drill-down of a role": 5,
     "drill-down of a person": 10,
     "staffing": 6,
-    "resource page": 12,
+    "resource page": 14,  # 12, then its change history: the events and the resources named
     "scenario list": 8,
     "scenario page": 28,
     "comparison": 27,
@@ -48,11 +48,24 @@ PINNED = {
 }
 
 
-def _grow(count: int, make_project: Any, resources: list[Resource], org: Any) -> None:
+def _grow(count: int, make_project: Any, resources: list[Resource], org: Any, actor: Any) -> None:
     """``count`` projects, each with its own manager, allocations on every resource (one
     committed, one proposed) and a capacity change of its own resource: every row points at
-    different related rows, so a missing ``select_related`` would add queries as they grow."""
+    different related rows, so a missing ``select_related`` would add queries as they grow.
+    The first resource's history grows too: capacity changes added and removed, an edit."""
     start = Person.objects.count()
+    counted = resources[0]
+    for index in range(start, start + count):
+        first = MON + dt.timedelta(days=400 + 14 * index)
+        change = services.add_capacity_change(
+            actor=actor, resource=counted, first=first, last=first, fte=Decimal("0.5")
+        )
+        if index % 2:
+            services.delete_capacity_change(actor=actor, change=change)
+    counted.refresh_from_db()
+    services.update_resource(
+        actor=actor, resource=counted, data={"skills": f"Java {start}"}, version=counted.version
+    )
     for index in range(start, start + count):
         manager = Person.objects.create(
             name=f"Manager {index}", name_zh=f"经理{index}", org_unit=org["sh"]
@@ -129,11 +142,11 @@ def test_capacity_pages_cost_the_same_queries_with_twice_the_rows(
     member = users["member"]
     client.force_login(member)
 
-    _grow(N, make_project, resources, org)
+    _grow(N, make_project, resources, org, member)
     code = java.allocations.order_by("pk").first().project.code  # type: ignore[attr-defined]
     small = _counts(client, _scenarios(member, "small"), java.pk, code)
 
-    _grow(N, make_project, resources, org)
+    _grow(N, make_project, resources, org, member)
     large = _counts(client, _scenarios(member, "large"), java.pk, code)
 
     assert large == small

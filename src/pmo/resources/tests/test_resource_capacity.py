@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import lxml.html
 import pytest
 
 from pmo.audit.models import AuditEvent
@@ -83,9 +84,18 @@ def test_an_overlapping_change_is_refused_at_its_field_with_what_was_typed(
     assert answer.status_code == 422
     page = answer.content.decode()
     error = page.split('data-testid="capacity-first-error">')[1].split("<")[0]
-    assert error == "overlaps the capacity change 2027-01-12..2027-01-16; change that one"
+    assert error == (
+        "overlaps the capacity change 2027-01-12 – 2027-01-16 (0 FTE): remove that one first, "
+        "then add the new one"
+    )
     assert 'value="2027-01-20"' in page and 'value="overlap"' in page
     assert CapacityChange.objects.count() == 1
+    # the change it overlaps is on the page, with its Remove
+    existing = CapacityChange.objects.get()
+    table = lxml.html.fromstring(page).xpath("//table[@data-testid='capacity-changes']")[0]
+    rows = [[td.text_content().strip() for td in tr.findall("td")] for tr in table.iter("tr")]
+    assert rows[1][:3] == ["2027-01-12", "2027-01-16", "0.00 time off"]
+    assert table.xpath(".//input[@name='change']/@value") == [str(existing.pk)]
     # the end before the start, and a year out of range, are named at their fields
     page = _add(client, zhao, "2027-02-10", "2027-02-01", "1").content.decode()
     assert "the end date is before the start date" in page.split("capacity-last-error")[1]
@@ -162,3 +172,86 @@ def test_the_capacity_form_in_chinese(client: Any, users: Any, org: Any) -> None
     assert answer.status_code == 302
     assert client.get(answer.url).status_code == 200
     assert client.get(f"/resources/{zhao.pk}/capacity/").status_code == 200
+
+
+def _ids(page: str) -> set[str]:
+    return set(lxml.html.fromstring(page).xpath("//@id"))
+
+
+def test_a_refused_change_shows_red_errors_that_its_inputs_name(
+    client: Any, users: Any, org: Any
+) -> None:
+    """The errors are styled as errors (resources.css, where .field-error is red) on both
+    pages that hold the form, and every id an input's aria-describedby names exists."""
+    zhao = _person(org)
+    client.force_login(users["admin"])
+    for url in (f"/resources/{zhao.pk}/", f"/resources/{zhao.pk}/capacity/"):
+        assert "/static/pmo/resources.css" in client.get(url).content.decode(), url
+    answer = _add(client, zhao, "2027-01-12", "2027-01-16", "1234567")
+    assert answer.status_code == 422
+    page = answer.content.decode()
+    assert "/static/pmo/resources.css" in page
+    tree = lxml.html.fromstring(page)
+    fte = tree.get_element_by_id("id_fte")
+    named = fte.get("aria-describedby").split()
+    assert named == ["id_fte_helptext", "id_fte_error"]
+    assert set(named) <= _ids(page)
+    error = tree.get_element_by_id("id_fte_error")
+    assert "field-error" in error.get("class")
+    assert error.text_content() == "Enter at most 99,999.99 FTE."
+    assert (
+        tree.get_element_by_id("id_fte_helptext").text_content() == "0 for leave, 0.5 for half time"
+    )
+    for input_ in tree.xpath("//form[@id='add-capacity']//input[@aria-describedby]"):
+        assert set(input_.get("aria-describedby").split()) <= _ids(page), input_.get("name")
+    assert CapacityChange.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("fte", "message"),
+    [
+        ("100000", "Enter at most 99,999.99 FTE."),
+        ("-1", "Enter 0 FTE or more."),
+        ("0.125", "Enter the FTE with at most 2 decimals, e.g. 0.25."),
+    ],
+)
+def test_an_fte_out_of_range_is_named_in_words(
+    client: Any, users: Any, org: Any, fte: str, message: str
+) -> None:
+    zhao = _person(org)
+    client.force_login(users["admin"])
+    page = _add(client, zhao, "2027-01-12", "2027-01-16", fte).content.decode()
+    assert lxml.html.fromstring(page).get_element_by_id("id_fte_error").text_content() == message
+    assert CapacityChange.objects.count() == 0
+
+
+def test_the_resource_page_shows_its_change_history(client: Any, users: Any, org: Any) -> None:
+    """What the Remove confirmation promises: the change added and removed, and an edit of the
+    resource, are in the page's Change history (newest first); another resource's are not."""
+    from pmo.resources import services
+
+    zhao = _person(org)
+    other = pool(org, code="li-na", name="Li Na", kind="person", fte=1)
+    admin = users["admin"]
+    client.force_login(admin)
+    _add(client, zhao, "2027-01-12", "2027-01-16", "0", "annual leave")
+    _add(client, other, "2027-01-12", "2027-01-16", "0.5", "not zhao's")
+    change = CapacityChange.objects.get(resource=zhao)
+    client.post(f"/resources/{zhao.pk}/capacity/delete/", {"change": change.pk})
+    services.update_resource(
+        actor=admin, resource=zhao, data={"skills": "SAP"}, version=zhao.version
+    )
+    page = client.get(f"/resources/{zhao.pk}/").content.decode()
+    section = lxml.html.fromstring(page).xpath("//*[@data-testid='resource-history']")[0]
+    rows = [
+        [td.text_content().strip() for td in tr.findall("td")][2:] for tr in section.iter("tr")
+    ][1:]
+    what = [row[0] for row in rows]
+    assert what == [
+        "updated zhao-lei Zhao Lei",
+        "deleted capacity change 2027-01-12 – 2027-01-16, 0 FTE",
+        "created capacity change 2027-01-12 – 2027-01-16, 0 FTE",
+    ]
+    assert "SAP" in rows[0][1]
+    assert "annual leave" in rows[2][1] and "Zhao Lei" not in rows[2][1]
+    assert "not zhao's" not in section.text_content()

@@ -61,8 +61,8 @@ def _saved_message(resource: Resource, change: CapacityChange) -> str:
 @login_required
 def resource_capacity_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a capacity change of the current plan to a resource. The resource's page holds the
-    form; a refused one comes back on its own page (422) with what was typed and each error
-    at its field."""
+    form; a refused one comes back on its own page (422) with what was typed, each error at
+    its field and the resource's changes (the one it overlaps among them)."""
     resource = _managed_resource(request, pk)
     form = ResourceCapacityForm(request.POST or None)
     status = 200
@@ -87,7 +87,8 @@ def resource_capacity_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "resources/resource_capacity.html",
-        {"resource": resource, "form": form},
+        # the changes a refused one may overlap, each with its Remove
+        {"resource": resource, "form": form, "changes": resource.changes.filter(scenario=None)},
         status=status,
     )
 

@@ -116,7 +116,8 @@ def calendar_days(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A person's (or pool's) allocations and load by week."""
+    """A person's (or pool's) allocations, load by week, capacity changes and change
+    history."""
     _viewer(request)
     try:
         resource = services.get_resource(pk)
@@ -134,6 +135,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "allocations": allocations,
             "allocation_rows": _allocation_rows(allocations),
             "changes": resource.changes.filter(scenario=None),
+            "history": selectors.resource_history(resource),
             "periods": load.periods,
             "row": row,
             "can_manage": can_manage_resources(user_of(request)),
