@@ -189,3 +189,19 @@ def test_the_person_label_is_capitalised_and_the_parent_select_is_a_tree(
         _text(c)
         for c in listed.xpath("//td[@class='field-tree_name']|//th[@class='field-tree_name']")
     ] == [" ".join(name.split()) for name in shown.values()]
+
+
+def test_every_audited_admin_shows_the_trail_in_its_history(
+    admin_client: Client, make_project: Any
+) -> None:
+    project = make_project(code="HIST1")
+    AuditEvent.objects.create(
+        action="update",
+        object_type="portfolio.project",
+        object_id=str(project.pk),
+        object_repr="HIST1 x",
+        scope=f"project:{project.pk}",
+        changes={"priority": [3, 1]},
+    )
+    rows = _history_rows(admin_client, f"/admin/portfolio/project/{project.pk}/history/")
+    assert rows == [(f"updated HIST1 {project.name}", ["priority: 3 → 1"])]

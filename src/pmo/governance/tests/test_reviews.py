@@ -255,7 +255,7 @@ def test_decisions_are_audited_on_the_project(users, governed):
     pass_gate(users, project)
     events = AuditEvent.objects.filter(scope=f"project:{project.pk}").order_by("id")
     assert [(e.object_type, e.action) for e in events] == [
-        ("governance.projectlifecycle", "create"),
+        ("governance.projectlifecycle", "start"),
         ("governance.gatereview", "create"),
         ("governance.gatereview", "update"),
         ("governance.gatedecision", "create"),
