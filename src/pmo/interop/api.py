@@ -31,7 +31,8 @@ class PlanImportOut(PlanOut):
         default_factory=list,
         description="What is odd about the imported plan, which is stored all the same: its "
         "start more than 90 days before the project's planned start, its finish more than a "
-        "year after the project's planned finish (ADR 0003)",
+        "year after the project's planned finish (ADR 0003); its assigned resources whose names "
+        "match no resource of the capacity plan by code or name, so their work is not demand",
     )
 
 
