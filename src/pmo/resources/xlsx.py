@@ -21,6 +21,7 @@ from io import BytesIO
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
@@ -149,8 +150,11 @@ def _calendar(value: Any) -> str:
     code = CALENDAR_NAMES.get(_text(value).lower())
     if code is None:
         raise ValueError(
-            _("unknown calendar %(value)s: enter %(cn)s (mainland China) or leave it empty")
-            % {"value": quoted(_text(value)), "cn": quoted("CN")}
+            _(
+                "unknown calendar %(value)s: enter %(cn)s (mainland China), or %(weekdays)s or "
+                "nothing (Monday to Friday)"
+            )
+            % {"value": quoted(_text(value)), "cn": quoted("CN"), "weekdays": quoted("Mon-Fri")}
         )
     return code
 
@@ -205,14 +209,45 @@ class OrgUnits:
         )
 
 
-def _check_model(row: dict[str, Any], number: int, cols: dict[str, int], errors: _Errors) -> None:
-    """The model's own rules (ranges such as hours per day up to 24, slug codes), per cell."""
+def _check_model(
+    row: dict[str, Any], number: int, cols: dict[str, int], errors: _Errors, named: set[str]
+) -> None:
+    """The model's own rules (hours per day from 0.5 to 24, slug codes, lengths), per cell,
+    in the same pass as the cells' own checks: the cells already named (``named``) are left
+    out, so one value is never reported twice."""
     try:
-        Resource(**row).full_clean(validate_unique=False, validate_constraints=False)
+        Resource(**row).full_clean(
+            exclude=sorted(named), validate_unique=False, validate_constraints=False
+        )
     except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
+        for field, problems in exc.error_dict.items():
             column = cols[field] + 1 if field in cols else None
-            errors.add("Resources", number, column, _placed(field, join_sentences(messages)))
+            text = join_sentences([_model_problem(field, problem) for problem in problems])
+            errors.add("Resources", number, column, text if column else _placed(field, text))
+
+
+def _model_problem(field: str, error: ValidationError) -> str:
+    """A model's error in the words of the sheet's other cells ("a number from 0.5 to 24")."""
+    if error.code in {"min_value", "max_value", "max_digits", "max_whole_digits"}:
+        low, high = _limits(field)
+        return _("a number from %(min)s to %(max)s") % {"min": low, "max": high}
+    if error.code == "max_length":
+        return _("at most %(max)s characters") % {"max": (error.params or {})["limit_value"]}
+    if error.code == "invalid" and field == "code":
+        return _("letters, digits, '-' and '_' only")
+    return " ".join(error.messages)
+
+
+def _limits(field: str) -> tuple[str, str]:
+    """The smallest and largest number the model takes for ``field`` (``99999`` the sheet's
+    own bound where the model sets none)."""
+    low, high = "0", "99999"
+    for validator in Resource._meta.get_field(field).validators:  # type: ignore[union-attr]
+        if isinstance(validator, MinValueValidator):
+            low = f"{validator.limit_value:f}"
+        elif isinstance(validator, MaxValueValidator):
+            high = f"{validator.limit_value:f}"
+    return low, high
 
 
 def _header(ws: Any, required: set[str], errors: _Errors) -> dict[str, int]:
@@ -260,7 +295,7 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
             if not any(_text(v) for v in values):
                 continue
             row: dict[str, Any] = {}
-            before = len(errors.items)
+            named: set[str] = set()  # the cells of the row with an error already
             for name, index in cols.items():
                 if name not in RESOURCE_COLUMNS:
                     continue
@@ -296,12 +331,14 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                         row[name] = _text(value)
                 except ValueError as exc:
                     errors.add("Resources", number, column, str(exc))
+                    named.add(name)
             typed = row.get("currency")
             if typed and typed != stored_currency.get(str(row.get("code", ""))):
                 try:
                     check_currency(typed)
                 except FieldError as exc:
                     errors.add("Resources", number, cols["currency"] + 1, exc.errors[0]["message"])
+                    named.add("currency")
             for name in ("code", "name", "role"):
                 if name in cols and not row.get(name):
                     errors.add(
@@ -310,6 +347,7 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                         cols[name] + 1,
                         _("%(column)s is required") % {"column": name},
                     )
+                    named.add(name)
             if (
                 row.get("available_from")
                 and row.get("available_until")
@@ -321,8 +359,8 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
                     cols["available_until"] + 1,
                     _("before %(column)s") % {"column": quoted("available_from")},
                 )
-            if len(errors.items) == before:
-                _check_model(row, number, cols, errors)
+                named.add("available_until")
+            _check_model(row, number, cols, errors, named)
             rows.append((number, row))
     codes = [r["code"] for _n, r in rows if r.get("code")]
     repeated = {code for code, times in Counter(codes).items() if times > 1}
