@@ -114,7 +114,8 @@ def resolve_task(project: Any, value: str, text: str | None) -> PickedTask:
 def _several(text: str, matching: QuerySet[Task], count: int) -> str:
     """Why ``text`` names no open task although ``count`` of them match it: the first few
     (:data:`~pmo.portfolio.lookup.MATCHES_LISTED`), each as ``name · finish (#id)``."""
-    sep = pgettext("list of names", ", ")
+    # names may hold commas ("Data engineers, Shanghai"): the matches are set apart by more
+    sep = pgettext("list of picker matches", "; ")
     listed = sep.join(
         pgettext("a match listed by a picker", "%(label)s (%(key)s)")
         % {"label": task_label(name, finish), "key": f"#{pk}"}

@@ -98,7 +98,8 @@ def resolve_resource(queryset: QuerySet[Resource], text: str, field: str) -> Res
 def _several(text: str, matching: QuerySet[Resource], count: int) -> str:
     """Why ``text`` names no resource although ``count`` of them match it: the first few
     (:data:`~pmo.portfolio.lookup.MATCHES_LISTED`), each as ``name (code)``, to choose from."""
-    sep = pgettext("list of names", ", ")
+    # names may hold commas ("Data engineers, Shanghai"): the matches are set apart by more
+    sep = pgettext("list of picker matches", "; ")
     listed = sep.join(
         pgettext("a match listed by a picker", "%(label)s (%(key)s)")
         % {"label": resource.display_name, "key": resource.code}

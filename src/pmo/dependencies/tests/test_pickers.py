@@ -165,7 +165,7 @@ def test_the_impact_page_lists_the_open_tasks_that_part_of_a_name_matches(
     # then the field lists those tasks with their ids to choose from, not "no open task"
     error = page.split('data-testid="task-error">')[1].split("</span>")[0]
     assert error == (
-        f"2 open tasks match “DE”: Design · 2026-03-04 (#{ids['Design']}), "
+        f"2 open tasks match “DE”: Design · 2026-03-04 (#{ids['Design']}); "
         f"Code · 2026-03-11 (#{ids['Code']}) — pick one or type its #number."
     )
     assert 'id="impact-projects"' not in page

@@ -121,7 +121,7 @@ def test_a_picked_resource_counts_until_its_box_is_changed(
     twice = client.post(url, form | {"resource": "", "resource_text": "python developer"})
     assert twice.status_code == 422
     assert _error(twice.content.decode()) == (
-        "2 resources match “python developer”: Python developer (py-bj), "
+        "2 resources match “python developer”: Python developer (py-bj); "
         "Python developer (py-sh) — pick one or type its code."
     )
 
@@ -161,8 +161,8 @@ def test_text_that_is_part_of_some_resources_lists_them_to_choose_from(
     # then the field lists them, in the picker's order, with the code to type, not "none"
     assert typed.status_code == 422
     assert _error(typed.content.decode()) == (
-        "3 resources match “developer”: Java developer, Shanghai (java-sh), "
-        "Java developer, retired (old-java), Python developer (py-sh) — pick one or type its "
+        "3 resources match “developer”: Java developer, Shanghai (java-sh); "
+        "Java developer, retired (old-java); Python developer (py-sh) — pick one or type its "
         "code."
     )
     assert not Allocation.objects.exists()
@@ -182,8 +182,8 @@ def test_text_that_is_part_of_some_resources_lists_them_to_choose_from(
     many = _error(
         client.post(url, form | {"resource": "", "resource_text": "develop"}).content.decode()
     )
-    assert many.startswith("9 resources match “develop”: Developer 0 (dev-0), ")
-    assert many.endswith(", … — pick one or type its code.")
+    assert many.startswith("9 resources match “develop”: Developer 0 (dev-0); ")
+    assert many.endswith("; … — pick one or type its code.")
     assert many.count(" (") == 5
 
 
