@@ -86,6 +86,19 @@ def users(org: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
+def admin_client(users: dict[str, Any]) -> Any:
+    """A test client signed in as the ``admin`` user made a superuser and staff, so the
+    Django admin (``/admin/``) opens (replaces pytest-django's fixture of that name)."""
+    from django.test import Client
+
+    users["admin"].is_staff = users["admin"].is_superuser = True
+    users["admin"].save()
+    client = Client()
+    client.force_login(users["admin"])
+    return client
+
+
+@pytest.fixture
 def portfolio(db: Any) -> Any:
     from pmo.portfolio.models import Portfolio, Program
 

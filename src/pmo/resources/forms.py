@@ -42,6 +42,20 @@ FTE_ERRORS = {
 }
 
 
+def fte_field(label: Any, *, step: bool = True, **kwargs: Any) -> forms.DecimalField:
+    """An FTE box as the models store it, with :data:`FTE_ERRORS` (and a 0.05 step)."""
+    if step:
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "0.05"}))
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        error_messages=FTE_ERRORS,
+        **kwargs,
+    )
+
+
 class PickerInput(forms.Widget):
     """The searchable picker's two inputs (``templates/pmo/picker.html``): ``NAME``, the value
     picked (hidden), and ``NAME_text``, the box the reader types in. The field gets both."""
@@ -151,13 +165,7 @@ class CapacityChangeForm(forms.Form):
     )
     first = DateField(label=_("From"))
     last = DateField(label=_("To"))
-    fte = forms.DecimalField(
-        label=_("Capacity (FTE)"),
-        min_value=0,
-        max_digits=7,
-        decimal_places=2,
-        error_messages=FTE_ERRORS,
-    )
+    fte = fte_field(_("Capacity (FTE)"), step=False)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
@@ -169,15 +177,7 @@ class ResourceCapacityForm(forms.Form):
 
     first = DateField(label=_("First day"))
     last = DateField(label=_("Last day"))
-    fte = forms.DecimalField(
-        label=_("Capacity (FTE)"),
-        min_value=0,
-        max_digits=7,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.05"}),
-        error_messages=FTE_ERRORS,
-        help_text=_("0 for leave, 0.5 for half time"),
-    )
+    fte = fte_field(_("Capacity (FTE)"), help_text=_("0 for leave, 0.5 for half time"))
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
@@ -204,14 +204,7 @@ class AllocationForm(forms.Form):
     )
     first = DateField(label=_("From"))
     last = DateField(label=_("To"))
-    fte = forms.DecimalField(
-        label=_("FTE"),
-        min_value=0,
-        max_digits=7,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.05"}),
-        error_messages=FTE_ERRORS,
-    )
+    fte = fte_field(_("FTE"))
     status = forms.ChoiceField(label=_("Status"), choices=AllocationStatus.choices, required=False)
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 

@@ -5,20 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from django.core.management import call_command
 from django.test import Client
 
 from pmo.accounts.models import Person, Role, User
-
-
-@pytest.fixture
-def admin_client(users: dict[str, Any]) -> Client:
-    users["admin"].is_staff = users["admin"].is_superuser = True
-    users["admin"].save()
-    client = Client()
-    client.force_login(users["admin"])
-    return client
 
 
 def test_createsuperuser_makes_a_pmo_admin(db: Any) -> None:

@@ -7,22 +7,12 @@ import json
 from typing import Any
 
 import lxml.html
-import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
 from pmo.accounts.models import OrgUnit, Person, Role, User
 from pmo.audit.models import AuditEvent
-
-
-@pytest.fixture
-def admin_client(users: dict[str, Any]) -> Client:
-    users["admin"].is_staff = users["admin"].is_superuser = True
-    users["admin"].save()
-    client = Client()
-    client.force_login(users["admin"])
-    return client
 
 
 def _user_form(user: User, **changes: Any) -> dict[str, Any]:

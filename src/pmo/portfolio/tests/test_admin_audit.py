@@ -12,15 +12,6 @@ from pmo.audit.models import AuditEvent
 from pmo.portfolio.models import Milestone, Project
 
 
-@pytest.fixture
-def admin_client(users: dict[str, Any]) -> Client:
-    users["admin"].is_staff = users["admin"].is_superuser = True
-    users["admin"].save()
-    client = Client()
-    client.force_login(users["admin"])
-    return client
-
-
 def _project_form(project: Project, **changes: Any) -> dict[str, Any]:
     form = {
         "code": project.code,

@@ -14,15 +14,6 @@ from pmo.portfolio.models import Portfolio, Program, Project
 from pmo.portfolio.tests.test_admin_audit import _project_form
 
 
-@pytest.fixture
-def admin_client(users: dict[str, Any]) -> Client:
-    users["admin"].is_staff = users["admin"].is_superuser = True
-    users["admin"].save()
-    client = Client()
-    client.force_login(users["admin"])
-    return client
-
-
 def _errors(response: Any) -> str:
     return response.content.decode().split('class="errornote"')[-1][:4000]
 
