@@ -24,7 +24,7 @@ from pmo.portfolio.forms import (
     MilestoneForm,
 )
 from pmo.portfolio.models import Milestone, Project
-from pmo.portfolio.views.common import _project_or_404, save_new, save_versioned
+from pmo.portfolio.views.common import _project_or_404, refuse_reader, save_new, save_versioned
 
 __all__ = ["milestone_create", "milestone_edit"]
 
@@ -47,11 +47,8 @@ def milestone_create(request: HttpRequest, code: str) -> HttpResponse:
     manager to the plan with a message saying so, and adds nothing."""
     project = _project_or_404(request, code)
     user = user_of(request)
-    if not can_edit_project(user, project):
-        if request.method == "POST":
-            raise PermissionDenied(_("You may read this project but not change it."))
-        messages.error(request, _("You may read this project but not change it."))
-        return redirect("portfolio:project_detail", code=project.code)
+    if (refused := refuse_reader(request, project)) is not None:
+        return refused
     plan_url = services.milestones_source(project)
     if plan_url is not None:
         messages.error(

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from pmo.accounts.models import user_of
 from pmo.portfolio import services
-from pmo.portfolio.access import can_create_project, can_edit_project
+from pmo.portfolio.access import can_create_project
 from pmo.portfolio.models import Project
 from pmo.portfolio.project_forms import ProjectForm, project_data
-from pmo.portfolio.views.common import _project_or_404, save_new, save_versioned
+from pmo.portfolio.views.common import _project_or_404, refuse_reader, save_new, save_versioned
 
 __all__ = ["project_create", "project_edit"]
 
@@ -62,11 +62,8 @@ def project_edit(request: HttpRequest, code: str) -> HttpResponse:
     is sent back to it with a message (a post is a 403)."""
     project = _project_or_404(request, code)
     user = user_of(request)
-    if not can_edit_project(user, project):
-        if request.method == "POST":
-            raise PermissionDenied(_("You may read this project but not change it."))
-        messages.error(request, _("You may read this project but not change it."))
-        return redirect("portfolio:project_detail", code=project.code)
+    if (refused := refuse_reader(request, project)) is not None:
+        return refused
     form = ProjectForm(request.POST or None, project=project, pmo=user.is_pmo)
     saved: list[Project] = []
     result = save_versioned(

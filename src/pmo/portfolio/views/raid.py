@@ -25,7 +25,7 @@ from pmo.portfolio.forms import (
 )
 from pmo.portfolio.models import Project
 from pmo.portfolio.raid import RAID_MODELS, Decision, RaidItem, RaidStatus
-from pmo.portfolio.views.common import _project_or_404, save_new, save_versioned
+from pmo.portfolio.views.common import _project_or_404, refuse_reader, save_new, save_versioned
 
 __all__ = ["raid_create", "raid_edit", "raid_status"]
 
@@ -105,9 +105,8 @@ def raid_create(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     """Add a risk, issue, action, decision or assumption."""
     _kind_or_404(kind)
     project = _project_or_404(request, code)
-    if not can_edit_project(user_of(request), project):
-        messages.error(request, _("You may read this project but not change it."))
-        return redirect("portfolio:project_detail", code=project.code)
+    if (refused := refuse_reader(request, project)) is not None:
+        return refused
     form_class = raid_form_class(kind)
     form = form_class(request.POST or None, suggestions=decided_by_suggestions(project))
     status = save_new(
