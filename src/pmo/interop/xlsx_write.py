@@ -29,7 +29,7 @@ from pmo.interop.xlsx_layout import (
     YES,
     name_in,
 )
-from pmo.interop.xlsx_resources import written_resources
+from pmo.interop.xlsx_resources_write import written_resources
 from pmo.scheduling import selectors
 from pmo.scheduling.models import Plan
 from pmo.scheduling.planio import CalendarData, ExceptionData, Hours, LinkData, PlanData
