@@ -38,6 +38,7 @@ def test_the_admin_picks_a_manager_by_name_and_asks_for_no_missing_file(
     page.locator(".field-manager .select2-selection").click()
     page.locator(".select2-search__field").fill("Zhang")
     page.locator(".select2-results__option", has_text="Zhang Wei").click()
+    expect(page.locator(".field-manager .select2-selection__rendered")).to_contain_text("Zhang Wei")
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
 
