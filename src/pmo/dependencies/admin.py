@@ -2,18 +2,28 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from pmo.audit.admin import AuditedAdmin
 from pmo.core.errors import FieldError
-from pmo.dependencies.changes.common import change_scopes
+from pmo.dependencies.changes.common import change_scopes, needs_steering
 from pmo.dependencies.ended import check_affected
 from pmo.dependencies.models import (
     ChangeRequest,
     ChangeResponse,
+    ChangeState,
     ChangeStep,
     Dependency,
     Notification,
 )
+
+#: The fields the admin may change that the steering rule reads (the cost's currency is
+#: its project's, or at program level its program's projects').
+STEERING_INPUTS = ("cost_impact", "effort_impact", "project", "program")
+#: Until the PMO approves, the flag is still ahead of the request (it decides whether the
+#: approval goes on to the steering committee); after that it records the route taken.
+FLAG_AHEAD = (ChangeState.DRAFT, ChangeState.PM_REVIEW, ChangeState.PMO_REVIEW)
 
 
 @admin.register(Dependency)
@@ -60,7 +70,12 @@ class ChangeResponseInline(admin.TabularInline):
 
 class ChangeRequestForm(forms.ModelForm):
     """An ended project is not added to the affected projects (one that ended after it
-    was named stays: the request's history). The admin supplies the model and fields."""
+    was named stays: the request's history). The admin supplies the model and fields.
+
+    The steering flag is the services' (:func:`~pmo.dependencies.changes.common.needs_steering`):
+    a request added here, or changed while the flag is still ahead of it, is compared with
+    the thresholds again today and stores that day, as a change through the API or the web
+    form does; once past the PMO review its cost, effort and project no longer change here."""
 
     def clean_affected_projects(self) -> Any:
         projects = self.cleaned_data["affected_projects"]
@@ -73,6 +88,27 @@ class ChangeRequestForm(forms.ModelForm):
             raise forms.ValidationError(exc.errors[0]["message"]) from None
         return projects
 
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]  # (not in the stubs)
+        cr = self.instance
+        if cr.pk is not None and not self.has_changed():
+            return  # a save that changes nothing leaves the flag, and its day, alone
+        if cr.pk is not None and cr.state not in FLAG_AHEAD:
+            for name in STEERING_INPUTS:
+                if name in self.changed_data:
+                    self.add_error(
+                        name,
+                        gettext(
+                            "can no longer change here: the request is past the PMO review, "
+                            "where its steering flag set its route"
+                        ),
+                    )
+            return
+        if self.errors:
+            return
+        cr.steering_compared_on = timezone.localdate()
+        cr.needs_steering = needs_steering(cr, cr.steering_compared_on)
+
 
 @admin.register(ChangeRequest)
 class ChangeRequestAdmin(AuditedAdmin):
@@ -83,16 +119,23 @@ class ChangeRequestAdmin(AuditedAdmin):
 
     list_display = ("code", "project", "type", "title", "state", "needs_steering")
     list_filter = ("state", "type", "needs_steering")
+    # The slip and its impact are set by the services, which also recompute the affected
+    # projects and ask them again (the admin's plain save would skip that); the steering
+    # flag is computed by the form, never typed in.
     readonly_fields = (
         "state",
+        "slip_milestone",
+        "slip_task",
+        "slip_days",
         "impact",
+        "needs_steering",
         "steering_compared_on",
         "decided_by",
         "decided_at",
         "applied_by",
         "applied_at",
     )
-    raw_id_fields = ("project", "program", "requested_by", "slip_milestone", "slip_task")
+    raw_id_fields = ("project", "program", "requested_by")
     filter_horizontal = ("affected_projects",)
     inlines = [ChangeStepInline, ChangeResponseInline]
 
