@@ -33,6 +33,7 @@ from pmo.portfolio.api.schemas import (
     SubmitIn,
     report_data,
 )
+from pmo.portfolio.api.structure import router as structure_router
 from pmo.portfolio.models import Project, StatusReport
 from pmo.portfolio.raid import RAID_MODELS
 
@@ -289,4 +290,5 @@ for _kind, (_in, _patch, _out) in RAID_SCHEMAS.items():
 # reminders to report (the PMO's chase of missing status reports)
 router.add_router("", reminders_router)
 router.add_router("", rates_router)
+router.add_router("", structure_router)
 router.add_router("", lookup_router)
