@@ -99,6 +99,21 @@ class AllocationOut(Schema):
         return obj.project.code
 
 
+class AllocationSavedOut(AllocationOut):
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What is odd about the allocation, which is stored all the same: it ends "
+        "after its project's planned finish; its FTE is above the resource's capacity in its "
+        "dates (the standing FTE or a capacity change of the row's layer, the most of them), or "
+        "above 1 FTE on a person. Empty when it fits. An inactive resource, or dates before "
+        "its available_from or after its available_until, are refused (422) instead",
+    )
+
+    @staticmethod
+    def resolve_warnings(obj: Allocation) -> list[str]:
+        return services.allocation_warnings(obj)
+
+
 @router.get(
     "/allocations",
     response=list[AllocationOut],
@@ -124,7 +139,7 @@ def list_allocations(
 
 @router.post(
     "/allocations",
-    response={201: AllocationOut},
+    response={201: AllocationSavedOut},
     summary="Allocate a resource",
     operation_id="pmo_resources_api_create_allocation",
 )
@@ -154,7 +169,7 @@ def _allocation(user: object, pk: int) -> Allocation:
 
 @router.patch(
     "/allocations/{pk}",
-    response=AllocationOut,
+    response=AllocationSavedOut,
     summary="Change an allocation",
     operation_id="pmo_resources_api_patch_allocation",
 )

@@ -13,6 +13,7 @@ the like stay where they were.
 from pmo.resources.services.allocations import (
     ALLOCATION_FIELDS,
     DemandRow,
+    allocation_warnings,
     create_allocation,
     delete_allocation,
     record_schedule_demand,
@@ -52,6 +53,7 @@ __all__ = [
     "DemandRow",
     "add_calendar_days",
     "add_capacity_change",
+    "allocation_warnings",
     "commit_scenario",
     "create_allocation",
     "create_resource",

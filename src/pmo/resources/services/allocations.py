@@ -21,12 +21,21 @@ from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.models import ENDED_STATES, Project
 from pmo.resources import selectors
 from pmo.resources.access import can_manage_resources
-from pmo.resources.models import Allocation, AllocationSource, AllocationStatus, Resource, Scenario
+from pmo.resources.models import (
+    Allocation,
+    AllocationSource,
+    AllocationStatus,
+    CapacityChange,
+    Resource,
+    ResourceKind,
+    Scenario,
+)
 from pmo.resources.services.common import _assign, _check_dates, _clean, _scope, require_draft
 
 __all__ = [
     "ALLOCATION_FIELDS",
     "DemandRow",
+    "allocation_warnings",
     "create_allocation",
     "delete_allocation",
     "record_schedule_demand",
@@ -89,6 +98,7 @@ def create_allocation(
     _may_allocate(actor, project, allocation.status, scenario, new=True)
     require_draft(scenario)
     _refuse_ended(project)
+    _refuse_unavailable(allocation, None)
     allocation.save()
     record(
         actor=actor,
@@ -98,6 +108,85 @@ def create_allocation(
         changes=diff({}, snapshot(allocation)),
     )
     return allocation
+
+
+def _refuse_unavailable(allocation: Allocation, before: dict[str, Any] | None) -> None:
+    """422 for work a resource cannot do: an inactive resource, a day before it is available
+    (``first``) or after it leaves (``last``). On a change (``before``, the row's snapshot)
+    only what the change brings is refused (another resource, an earlier start, a later
+    end): a row of a resource that has left since may still be shortened or removed."""
+    resource = Resource.objects.get(pk=allocation.resource_id)
+    was = before or {}
+    moved = before is None or str(was["resource"]) != str(allocation.resource_id)
+    if not resource.active and moved:
+        raise FieldError(
+            "resource_id",
+            _("%(resource)s is inactive: it takes no new allocations")
+            % {"resource": resource.code},
+        )
+    # a change refuses only what it brings: an earlier start, a later end
+    first_changed = moved or allocation.first < dt.date.fromisoformat(str(was["first"]))
+    if resource.available_from and allocation.first < resource.available_from and first_changed:
+        raise FieldError(
+            "first",
+            _("%(resource)s is available from %(day)s: start the allocation on that day or later")
+            % {"resource": resource.code, "day": resource.available_from.isoformat()},
+        )
+    last_changed = moved or allocation.last > dt.date.fromisoformat(str(was["last"]))
+    if resource.available_until and allocation.last > resource.available_until and last_changed:
+        raise FieldError(
+            "last",
+            _("%(resource)s is available until %(day)s: end the allocation on that day or earlier")
+            % {"resource": resource.code, "day": resource.available_until.isoformat()},
+        )
+
+
+def allocation_warnings(allocation: Allocation) -> list[str]:
+    """What is odd about an allocation that is stored all the same, in the active language:
+    it ends after its project's planned finish, or its FTE is above what the resource has in
+    the window (its standing capacity or a capacity change of the row's layer, the most of
+    them), or above 1 FTE for a person. None when it fits. The API answers them as
+    ``warnings`` (as the plan import does); a page shows them as warning messages."""
+    warnings: list[str] = []
+    project, resource = allocation.project, allocation.resource
+    finish = project.planned_finish
+    if finish is not None and allocation.last > finish:
+        warnings.append(
+            _(
+                "The allocation ends on %(last)s, after the planned finish of %(project)s "
+                "(%(finish)s): check the dates, or the project's planned finish."
+            )
+            % {
+                "last": allocation.last.isoformat(),
+                "project": project.code,
+                "finish": finish.isoformat(),
+            }
+        )
+    changes = CapacityChange.objects.filter(
+        resource_id=resource.pk,
+        scenario=allocation.scenario,
+        first__lte=allocation.last,
+        last__gte=allocation.first,
+    ).values_list("fte", flat=True)
+    most = max([resource.fte, *changes])
+    if resource.kind == ResourceKind.PERSON and allocation.fte > 1:
+        warnings.append(
+            _("%(fte)s FTE on %(resource)s, a person: a person works at most 1 FTE.")
+            % {"fte": _fte(allocation.fte), "resource": resource.code}
+        )
+    elif allocation.fte > most:
+        warnings.append(
+            _(
+                "%(fte)s FTE is more than the capacity of %(resource)s in these dates "
+                "(%(capacity)s FTE at most): the allocation overloads it on its own."
+            )
+            % {"fte": _fte(allocation.fte), "resource": resource.code, "capacity": _fte(most)}
+        )
+    return warnings
+
+
+def _fte(value: Decimal) -> str:
+    return format(Decimal(value).normalize(), "f")
 
 
 def _refuse_ended(project: Project) -> None:
@@ -154,6 +243,7 @@ def update_allocation(
     if str(allocation.project_id) != str(before["project"]):
         _refuse_ended(allocation.project)  # given to an ended project: new work for it
     _within_end(allocation, before["last"])
+    _refuse_unavailable(allocation, before)
     changes = diff(before, snapshot(allocation))
     if changes:
         allocation.version += 1

@@ -93,9 +93,11 @@ def test_an_allocation_takes_a_resource_typed_by_name_and_names_an_unknown_one(
     made = client.post(url, form | {"resource": "", "resource_text": "王芳"})
     assert made.status_code == 302
     assert Allocation.objects.get().resource == team["wang"]
-    # an inactive resource is still found for an allocation (the form takes every resource)
-    client.post(url, form | {"resource": "", "resource_text": "old-java"})
-    assert Allocation.objects.filter(resource=team["left"]).exists()
+    # an inactive resource is still found by name, and then refused: it takes no new work
+    refused = client.post(url, form | {"resource": "", "resource_text": "old-java"})
+    assert refused.status_code == 422
+    assert "old-java is inactive: it takes no new allocations" in refused.content.decode()
+    assert not Allocation.objects.filter(resource=team["left"]).exists()
 
 
 def test_a_picked_resource_counts_until_its_box_is_changed(
