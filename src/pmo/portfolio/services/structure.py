@@ -66,6 +66,19 @@ def _code_problem(model: type[Model], code: str, *, instance: Model | None) -> F
     )
 
 
+def _apply_code(
+    frame: Portfolio | Program, data: dict[str, Any], problems: list[FieldError]
+) -> None:
+    if "code" not in data:
+        return
+    if not data["code"]:
+        problems.append(FieldError("code", _("is required")))
+    elif data["code"] != frame.code:
+        taken = _code_problem(type(frame), data["code"], instance=frame)
+        problems += [taken] if taken else []
+        frame.code = data["code"]
+
+
 def _apply_text(
     frame: Portfolio | Program, data: dict[str, Any], problems: list[FieldError]
 ) -> None:
@@ -149,12 +162,7 @@ def update_portfolio(
     portfolio.check_version(version)
     before = snapshot(portfolio)
     problems: list[FieldError] = []
-    if "code" in data and not data["code"]:
-        problems.append(FieldError("code", _("is required")))
-    elif "code" in data and data["code"] != portfolio.code:
-        taken = _code_problem(Portfolio, data["code"], instance=portfolio)
-        problems += [taken] if taken else []
-        portfolio.code = data["code"]
+    _apply_code(portfolio, data, problems)
     _apply_text(portfolio, data, problems)
     _save(actor, portfolio, before, problems)
     return portfolio
@@ -186,12 +194,7 @@ def update_program(
     program.check_version(version)
     before = snapshot(program)
     problems: list[FieldError] = []
-    if "code" in data and not data["code"]:
-        problems.append(FieldError("code", _("is required")))
-    elif "code" in data and data["code"] != program.code:
-        taken = _code_problem(Program, data["code"], instance=program)
-        problems += [taken] if taken else []
-        program.code = data["code"]
+    _apply_code(program, data, problems)
     if "portfolio" in data:
         portfolio = _portfolio(data["portfolio"], problems)
         if portfolio is not None and portfolio.pk != program.portfolio_id:
