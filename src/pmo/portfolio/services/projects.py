@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pmo.accounts.models import OrgUnit, Person, User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
-from pmo.core.errors import FieldError, PermissionDeniedError
+from pmo.core.errors import FieldError, PermissionDeniedError, ValidationFailed
 from pmo.core.sentences import quoted
 from pmo.portfolio.access import can_create_project, require_edit
 from pmo.portfolio.currencies import check_currency, normalize
 from pmo.portfolio.models import Portfolio, Program, Project
-from pmo.portfolio.services.common import _full_clean, _locked, _resolve, scope_of
+from pmo.portfolio.services.common import _locked, _resolve, scope_of
 from pmo.portfolio.signals import send_if_ended
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "PROJECT_FIELDS",
     "check_new_code",
     "check_project",
+    "code_problem",
     "create_project",
     "fill_finish_dates",
     "project_problems",
@@ -96,7 +99,6 @@ def _apply_project_data(project: Project, data: dict[str, Any]) -> None:
                 if value is not None or field not in {"name", "name_zh", "description", "currency"}
                 else "",
             )
-    _check_program(project)
 
 
 def check_project(project: Project, *, changed: set[str] | None = None) -> None:
@@ -117,12 +119,6 @@ def project_problems(project: Project, *, changed: set[str] | None = None) -> li
     return ([problem] if problem else []) + _date_problems(project, changed)
 
 
-def _check_program(project: Project) -> None:
-    problem = _program_problem(project)
-    if problem is not None:
-        raise problem
-
-
 def _program_problem(project: Project) -> FieldError | None:
     if (
         project.program is not None
@@ -133,18 +129,28 @@ def _program_problem(project: Project) -> FieldError | None:
     return None
 
 
-def check_new_code(code: str) -> None:
-    """Refuse a new project's ``code`` that exists, also one that differs by case only:
-    exports, reports and the command line name projects by code."""
-    taken = Project.objects.filter(code__iexact=code).values_list("code", flat=True)
-    if not taken:
-        return
-    existing = taken[0]
+def check_new_code(code: str, *, project: Project | None = None) -> None:
+    """Refuse a new project's ``code`` (or ``project``'s new code) that another project has,
+    also one that differs by case only: exports, reports and the command line name projects
+    by code. A project may change the case of its own code."""
+    problem = code_problem(code, project=project)
+    if problem is not None:
+        raise problem
+
+
+def code_problem(code: str, *, project: Project | None = None) -> FieldError | None:
+    """What :func:`check_new_code` refuses, at the ``code`` field (``None``: free)."""
+    taken = Project.objects.filter(code__iexact=code)
+    if project is not None and project.pk is not None:
+        taken = taken.exclude(pk=project.pk)
+    existing = taken.values_list("code", flat=True).first()
+    if existing is None:
+        return None
     if existing == code:
-        raise FieldError(
+        return FieldError(
             "code", _("a project with code %(code)s exists already") % {"code": quoted(existing)}
         )
-    raise FieldError(
+    return FieldError(
         "code",
         _("project %(code)s exists already: codes may not differ by case only")
         % {"code": quoted(existing)},
@@ -159,12 +165,32 @@ def fill_finish_dates(project: Project) -> None:
         project.forecast_finish = project.planned_finish
 
 
-def _check_project_dates(project: Project, changed: set[str] | None = None) -> None:
-    """A finish before the start is a typo: refused at the finish field (only for the fields
-    being changed, so a project stored that way can still be edited otherwise)."""
-    problems = _date_problems(project, changed)
-    if problems:
+def _refuse_problems(
+    project: Project, *, changed: set[str] | None = None, found: list[FieldError] | None = None
+) -> None:
+    """Refuse ``project`` with every problem at once: those ``found`` before (its code), its
+    fields' own checks (the model's) and the rules of :func:`project_problems` on the fields
+    that passed them. One rule broken is a :class:`FieldError`; anything more, or a field's
+    own check, a :class:`ValidationFailed` listing each at its field (both 422, ``detail``
+    naming each)."""
+    problems = list(found or [])
+    errors: list[dict[str, str]] = []
+    try:
+        project.full_clean(
+            exclude=["latest_report"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        errors = ValidationFailed.from_django(exc).errors
+    in_error = {e["field"] for e in errors}
+    problems += [p for p in project_problems(project, changed=changed) if p.field not in in_error]
+    if len(problems) == 1 and not errors:
         raise problems[0]
+    errors = [e for problem in problems for e in problem.errors] + errors
+    if errors:
+        separator = pgettext("list of problems", "; ")
+        raise ValidationFailed(
+            separator.join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
+        )
 
 
 def _date_problems(project: Project, changed: set[str] | None = None) -> list[FieldError]:
@@ -194,12 +220,13 @@ def create_project(*, actor: User, data: dict[str, Any]) -> Project:
         raise PermissionDeniedError(_("only the PMO may create projects"))
     if not data.get("code"):
         raise FieldError("code", _("is required"))
-    check_new_code(data["code"])
+    taken = code_problem(str(data["code"]))
     project = Project()
     _apply_project_data(project, data)
+    # checked before the baseline and forecast finish are copied from the planned finish:
+    # a planned finish before the start is one problem, not three
+    _refuse_problems(project, found=[taken] if taken else [])
     fill_finish_dates(project)
-    _full_clean(project, exclude=["latest_report"])
-    _check_project_dates(project)
     project.save()
     record(
         actor=actor,
@@ -226,19 +253,12 @@ def update_project(
                 raise PermissionDeniedError(
                     f"{field}: {message}", errors=[{"field": field, "message": message}]
                 )
-    if (
-        "code" in data
-        and data["code"] != project.code
-        and Project.objects.filter(code=data["code"]).exists()
-    ):
-        raise FieldError(
-            "code",
-            _("a project with code %(code)s exists already") % {"code": quoted(data["code"])},
-        )
+    taken = None
+    if "code" in data and data["code"] != project.code:
+        taken = code_problem(str(data["code"] or ""), project=project)
     before = snapshot(project)
     _apply_project_data(project, data)
-    _full_clean(project, exclude=["latest_report"])
-    _check_project_dates(project, changed=set(data))
+    _refuse_problems(project, changed=set(data), found=[taken] if taken else [])
     changes = diff(before, snapshot(project))
     if changes:
         project.version += 1
