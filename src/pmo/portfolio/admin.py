@@ -67,15 +67,16 @@ class ProjectAdminForm(forms.ModelForm):
         field.label = Project._meta.get_field("currency").verbose_name
 
     def _post_clean(self) -> None:
-        # The admin saves without the services: it asks their questions (a new code unlike
-        # any other, also by case; the program of the portfolio; no finish before the start)
-        # and, for a new project, fills the baseline and forecast finish as they do.
+        # The admin saves without the services: it asks their questions (a new or changed
+        # code unlike any other, also by case; the program of the portfolio; no finish
+        # before the start) and, for a new project, fills the baseline and forecast finish
+        # as they do.
         super()._post_clean()  # type: ignore[misc]  # (not in the stubs)
         project = self.instance
         try:
+            if "code" not in self.errors and (project.pk is None or "code" in self.changed_data):
+                check_new_code(project.code, project=project)
             if project.pk is None:
-                if "code" not in self.errors:
-                    check_new_code(project.code)
                 fill_finish_dates(project)
             check_project(project, changed=None if project.pk is None else set(self.changed_data))
         except FieldError as exc:

@@ -14,12 +14,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import OrgUnit, Person
-from pmo.core.errors import FieldError
 from pmo.core.forms import DateField
 from pmo.portfolio.currencies import base_currency, currencies_in_use, currency_choices
 from pmo.portfolio.models import Cadence, PmoType, Portfolio, Program, Project
 from pmo.portfolio.services import PMO_ONLY_FIELDS
-from pmo.portfolio.services.projects import check_new_code, project_problems
+from pmo.portfolio.services.projects import code_problem, project_problems
 
 __all__ = ["CODE_PATTERN", "ProjectForm", "project_data"]
 
@@ -133,16 +132,18 @@ class ProjectForm(forms.Form):
                 self.fields[name].disabled = True
 
     def clean(self) -> dict[str, Any]:
-        """Check what the services will (a new code that exists, a program of another
-        portfolio, a finish before the start) on an unsaved project holding the values that
-        passed their fields' checks, so one refused save names every problem. The fields are
+        """Check what the services will (a new or changed code another project has, also by
+        case only; a program of another portfolio; a finish before the start) on an unsaved
+        project holding the values that passed their fields' checks, so one refused save
+        names every problem. The fields are
         checked as the save would: all on a new project, those not disabled on an edit."""
         cleaned = super().clean() or {}
-        if self.project is None and cleaned.get("code"):
-            try:
-                check_new_code(cleaned["code"])
-            except FieldError as exc:
-                self.add_error("code", exc.message)
+        code = cleaned.get("code")
+        renamed = self.project is None or code != self.project.code
+        if code and renamed and not self.fields["code"].disabled:
+            taken = code_problem(code, project=self.project)
+            if taken is not None:
+                self.add_error("code", taken.message)
         unsaved = Project(**{name: cleaned[name] for name in CHECKED if name in cleaned})
         changed = (
             None

@@ -74,3 +74,19 @@ def test_a_program_of_another_portfolio_is_refused_on_change(
     assert "belongs to another portfolio than the project" in response.content.decode()
     project.refresh_from_db()
     assert project.program_id == before != program.pk
+
+
+def test_a_code_changed_in_the_admin_is_refused_when_another_project_has_it_by_case(
+    admin_client: Client, make_project: Any
+) -> None:
+    make_project(code="DUP")
+    project = make_project(code="mine")
+    url = f"/admin/portfolio/project/{project.pk}/change/"
+
+    refused = admin_client.post(url, _project_form(project, state=project.state, code="dup"))
+    recased = admin_client.post(url, _project_form(project, state=project.state, code="MINE"))
+
+    assert refused.status_code == 200
+    assert "project “DUP” exists already: codes may not differ by case only" in _errors(refused)
+    assert recased.status_code == 302, _errors(recased)
+    assert sorted(Project.objects.values_list("code", flat=True)) == ["DUP", "MINE"]

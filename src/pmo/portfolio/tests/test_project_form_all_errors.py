@@ -164,3 +164,68 @@ def test_the_services_list_every_problem_and_check_project_raises_the_first() ->
     with pytest.raises(FieldError) as raised:
         check_project(project)
     assert raised.value.field == "planned_finish"
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("DUP", "a project with code “DUP” exists already"),
+        ("dup", "project “DUP” exists already: codes may not differ by case only"),
+    ],
+)
+def test_an_edit_to_a_taken_code_is_said_with_the_other_errors_on_the_first_save(
+    code: str, message: str, users: dict[str, Any], make_project: Any
+) -> None:
+    # the audit's case: the taken code was said only on the next save, after the dates
+    make_project(code="DUP")
+    project = make_project(code="MINE")
+
+    response = client_of(users["admin"]).post(
+        "/projects/MINE/edit/", edit_post(project, code=code, forecast_finish="2025-12-31")
+    )
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert field_error(page, "code") == message
+    assert _summary(page) == [
+        ("#id_code", f"Code: {message}"),
+        ("#id_forecast_finish", "Forecast finish: 2025-12-31 is before the start 2026-01-05"),
+    ]
+    project.refresh_from_db()
+    assert (project.code, project.forecast_finish, project.version) == (
+        "MINE",
+        dt.date(2026, 12, 31),
+        1,
+    )
+
+
+def test_an_edit_to_a_taken_code_alone_is_said_at_the_code(
+    users: dict[str, Any], make_project: Any
+) -> None:
+    make_project(code="DUP")
+    project = make_project(code="MINE")
+
+    response = client_of(users["admin"]).post(
+        "/projects/MINE/edit/", edit_post(project, code="Dup")
+    )
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert _summary(page) == [
+        ("#id_code", "Code: project “DUP” exists already: codes may not differ by case only")
+    ]
+    assert list(Project.objects.order_by("code").values_list("code", flat=True)) == ["DUP", "MINE"]
+
+
+def test_an_edit_may_change_the_case_of_the_projects_own_code(
+    users: dict[str, Any], make_project: Any
+) -> None:
+    project = make_project(code="mine")
+
+    response = client_of(users["admin"]).post(
+        "/projects/mine/edit/", edit_post(project, code="MINE")
+    )
+
+    assert response.status_code == 302 and response["Location"] == "/projects/MINE/"
+    project.refresh_from_db()
+    assert (project.code, project.version) == ("MINE", 2)
