@@ -3,15 +3,48 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from django.http import HttpRequest
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from pmo.core.dates import date_out_of_range
-from pmo.core.errors import FieldError
+from pmo.core.errors import FieldError, PermissionDeniedError
 from pmo.core.models import as_id
 
-__all__ = ["posted_version", "query_date"]
+__all__ = ["posted_version", "query_date", "refuse_unless", "refused_as_403"]
+
+
+def refuse_unless(
+    request: HttpRequest, allowed: bool, message: str, back: str
+) -> HttpResponse | None:
+    """The one answer of every edit page to someone who may not use it: ``None`` when
+    ``allowed``; otherwise a visit goes back to ``back`` (the page of what would be changed,
+    a URL) with ``message`` (translated), and a post is a 403 page saying ``message``
+    (raised, so nothing of the post is looked at, let alone saved)."""
+    if allowed:
+        return None
+    if request.method == "POST":
+        raise PermissionDenied(message)
+    messages.error(request, message)
+    return redirect(back)
+
+
+@contextmanager
+def refused_as_403() -> Iterator[None]:
+    """A service's :class:`~pmo.core.errors.PermissionDeniedError` raised in the block is the
+    403 page naming why, whatever the view does with its other refusals (a message, the form
+    again): a post someone may not make is never answered as if it were merely wrong. For
+    the edits whose right depends on what is posted (a dependency's projects, the project a
+    change request is answered for), which only the service can tell."""
+    try:
+        yield
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from None
 
 
 def posted_version(request: HttpRequest) -> int | None:

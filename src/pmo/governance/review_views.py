@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -29,6 +29,7 @@ from pmo.governance.models import GateReview, ReviewState
 from pmo.governance.views import _person_name, _project_or_404
 from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.selectors import get_ending
+from pmo.portfolio.views.common import refuse_reader
 
 
 def _review_or_404(project: Any, review_id: int) -> GateReview:
@@ -253,6 +254,8 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
     decision_form = DecisionForm(phases=phases)
     again: dict[str, Any] | None = None  # a refused checklist, shown again as posted
     if request.method == "POST" and request.POST.get("action") == "decide":
+        if not services.can_decide(user, review.gate):  # refused before the form is read
+            raise PermissionDenied(_("You may read this gate review but not decide it."))
         decision_form = DecisionForm(request.POST, phases=phases)
         if decision_form.is_valid():
             data = decision_form.cleaned_data
@@ -292,6 +295,8 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
                     )
                 return redirect("governance:review_detail", code=project.code, review_id=review.pk)
     elif request.method == "POST" and request.POST.get("action") == "prepare":
+        if (refused := refuse_reader(request, project)) is not None:
+            return refused
         again = _prepare(request, user, review)
         if again is None:
             return redirect("governance:review_detail", code=project.code, review_id=review.pk)
@@ -357,6 +362,8 @@ def review_deliverable_file(
             return attachments.download_response(link)
         except NotFoundError as exc:
             raise Http404(exc.message) from None
+    if (refused := refuse_reader(request, project)) is not None:
+        return refused
     upload = request.FILES.get("file")
     try:
         if upload is None:
@@ -380,6 +387,8 @@ def review_deliverable_file(
 def review_withdraw(request: HttpRequest, code: str, review_id: int) -> HttpResponse:
     project = _project_or_404(request, code)
     review = _review_or_404(project, review_id)
+    if (refused := refuse_reader(request, project)) is not None:
+        return refused
     try:
         services.withdraw_review(actor=user_of(request), review=review, version=review.version)
     except DomainError as exc:

@@ -43,10 +43,18 @@ def _require_meeting_reader(user: Any) -> None:
         )
 
 
+def _refuse_post_unless_pmo(request: HttpRequest, user: Any) -> None:
+    """A post of someone who may only read the meetings is a 403 (the pages show them no
+    form): the service's words, before any form is read."""
+    if request.method == "POST" and not user.is_pmo:
+        raise PermissionDenied(_("only the PMO prepares steering committee meetings"))
+
+
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     _require_meeting_reader(user)
+    _refuse_post_unless_pmo(request, user)
     form = MeetingForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -205,6 +213,7 @@ def _save_details(user: Any, meeting: SteeringMeeting, form: MeetingForm, versio
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = user_of(request)
     _require_meeting_reader(user)
+    _refuse_post_unless_pmo(request, user)
     meeting = SteeringMeeting.objects.filter(pk=meeting_id).first()
     if meeting is None:
         raise Http404("no such meeting")

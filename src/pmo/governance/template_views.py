@@ -8,13 +8,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError
+from pmo.core.http import refuse_unless
 from pmo.core.models import as_id
 from pmo.governance import selectors, services
 from pmo.governance.forms import (
@@ -80,9 +83,15 @@ def template_create(request: HttpRequest) -> HttpResponse:
     The structured editor (a row per phase, criteria and deliverables one per line) is the
     default; ``?mode=json`` edits the same definition as JSON (the API's shape).
     """
-    if not user_of(request).is_pmo_admin:
-        messages.error(request, _("Only a PMO admin may define lifecycle templates."))
-        return redirect("governance:template_list")
+    if (
+        refused := refuse_unless(
+            request,
+            user_of(request).is_pmo_admin,
+            _("Only a PMO admin may define lifecycle templates."),
+            reverse("governance:template_list"),
+        )
+    ) is not None:
+        return refused
     mode = request.POST.get("mode") or request.GET.get("mode") or "form"
     json_form = header = phases = None
     errors: list[str] = []
@@ -143,6 +152,8 @@ def template_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def template_delete(request: HttpRequest, template_id: int) -> HttpResponse:
     template = _template_or_404(template_id)
+    if not user_of(request).is_pmo_admin:  # the service's words
+        raise PermissionDenied(_("only a PMO admin may delete lifecycle templates"))
     try:
         services.delete_template(actor=user_of(request), template=template)
     except DomainError as exc:

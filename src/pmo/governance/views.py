@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError
+from pmo.core.http import refused_as_403
 from pmo.core.models import as_id
 from pmo.governance import ended, selectors, services
 from pmo.governance.ended import ProjectEndedError
@@ -27,6 +29,7 @@ from pmo.governance.models import (
     ReviewState,
 )
 from pmo.portfolio.access import get_visible_project
+from pmo.portfolio.views.common import refuse_reader
 
 
 def _project_or_404(request: HttpRequest, code: str) -> Any:
@@ -98,6 +101,8 @@ def lifecycle_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def lifecycle_start(request: HttpRequest, code: str) -> HttpResponse:
     project = _project_or_404(request, code)
+    if not user_of(request).is_pmo:  # the service's words, whatever was posted
+        raise PermissionDenied(_("only the PMO assigns a lifecycle to a project"))
     template = LifecycleTemplate.objects.filter(pk=as_id(request.POST.get("template")) or 0).first()
     try:
         if template is None:
@@ -119,6 +124,8 @@ def lifecycle_start(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def review_create(request: HttpRequest, code: str) -> HttpResponse:
     project = _project_or_404(request, code)
+    if (refused := refuse_reader(request, project)) is not None:
+        return refused
     form = ReviewRequestForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please correct the review date."))
@@ -152,9 +159,10 @@ def condition_close(request: HttpRequest, code: str, condition_id: int) -> HttpR
     if condition is None:
         raise Http404("no such condition")
     try:
-        services.close_condition(
-            actor=user_of(request), condition=condition, note=request.POST.get("note", "")
-        )
+        with refused_as_403():  # the PMO, the project's manager or the condition's owner
+            services.close_condition(
+                actor=user_of(request), condition=condition, note=request.POST.get("note", "")
+            )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -432,7 +432,7 @@ def test_page_answer_confirmed_and_objection_needs_a_reason_at_the_field(
     assert _others().get().answer == "object"
     # someone else's project: no answer recorded
     client.force_login(users["viewer"])
-    assert client.post(url, {"project": "WEB1", "answer": "agree"}).status_code == 302
+    assert client.post(url, {"project": "WEB1", "answer": "agree"}).status_code == 403
     assert ChangeResponse.objects.count() == 2
 
 

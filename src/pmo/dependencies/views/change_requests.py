@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, FieldError
-from pmo.core.http import posted_version
+from pmo.core.http import posted_version, refused_as_403
 from pmo.dependencies import changes, responses, selectors, services
 from pmo.dependencies.models import ChangeState, Notification, ResponseAnswer
 from pmo.dependencies.views.common import NUMBER_FIELDS, field_message, not_a_number, or_404
@@ -63,7 +63,8 @@ def change_create(request: HttpRequest) -> HttpResponse:
             return _raise_refused(request, data, key, number)
     data["slip_days"] = data["slip_days"] or 0
     try:
-        cr = changes.create_change_request(actor=user_of(request), data=data)
+        with refused_as_403():
+            cr = changes.create_change_request(actor=user_of(request), data=data)
     except FieldError as exc:
         return _raise_refused(request, data, exc.field, field_message(exc))
     except DomainError as exc:
@@ -178,14 +179,15 @@ def change_respond(request: HttpRequest, pk: int) -> HttpResponse:
     cr = or_404(selectors.get_change_request, user, pk)
     form = {k: request.POST.get(k, "") for k in ("project", "answer", "reason")}
     try:
-        response, _created = responses.respond_to_change(
-            actor=user,
-            cr=cr,
-            project_code=form["project"],
-            answer=form["answer"],
-            reason=form["reason"],
-            version=posted_version(request),
-        )
+        with refused_as_403():  # not the manager of that project, nor the PMO
+            response, _created = responses.respond_to_change(
+                actor=user,
+                cr=cr,
+                project_code=form["project"],
+                answer=form["answer"],
+                reason=form["reason"],
+                version=posted_version(request),
+            )
     except FieldError as exc:
         shown = exc.errors[0]["message"] if exc.errors else exc.message
         return _change_page(request, cr, {**form, "field": exc.field, "error": shown}, 422)
@@ -208,13 +210,14 @@ def change_transition(request: HttpRequest, pk: int) -> HttpResponse:
     cr = or_404(selectors.get_change_request, user, pk)
     try:
         version = posted_version(request)
-        updated = changes.transition(
-            actor=user,
-            cr=cr,
-            action=request.POST.get("action", ""),
-            note=request.POST.get("note", ""),
-            version=version,
-        )
+        with refused_as_403():  # a step that is not theirs to take
+            updated = changes.transition(
+                actor=user,
+                cr=cr,
+                action=request.POST.get("action", ""),
+                note=request.POST.get("note", ""),
+                version=version,
+            )
     except DomainError as exc:
         messages.error(request, field_message(exc))
     else:

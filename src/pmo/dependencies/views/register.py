@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from pmo.accounts.models import user_of
 from pmo.core.dates import FIRST_DATE, LAST_DATE
 from pmo.core.errors import DomainError, FieldError, NotFoundError, PermissionDeniedError
-from pmo.core.http import posted_version
+from pmo.core.http import posted_version, refused_as_403
 from pmo.dependencies import selectors, services
 from pmo.dependencies.models import Criticality, DependencyStatus, DependencyType
 from pmo.dependencies.network import network_svg
@@ -179,12 +180,10 @@ def dependency_create(request: HttpRequest) -> HttpResponse:
     """Register a dependency from the form; an error brings the form back as it was typed.
     Someone who may register none (an executive, a viewer) is refused with a 403."""
     user = user_of(request)
-    if not services.may_register_dependency(user):
-        messages.error(
-            request,
-            _("only the PMO or the manager of one of the two projects may register a dependency"),
+    if not services.may_register_dependency(user):  # the 403 page, as every refused post
+        raise PermissionDenied(
+            _("only the PMO or the manager of one of the two projects may register a dependency")
         )
-        return _dependency_page(request, {}, status=403)
     form = {k: request.POST.get(k, "") for k in FORM_FIELDS}
     skipped = ("csrfmiddlewaretoken", "supplier_item", "consumer_item")
     data: dict[str, Any] = {
@@ -267,9 +266,13 @@ def dependency_status(request: HttpRequest, pk: int) -> HttpResponse:
     dep = or_404(selectors.get_dependency, user, pk)
     try:
         version = posted_version(request)
-        services.update_dependency(
-            actor=user, dep=dep, data={"status": request.POST.get("status", "")}, version=version
-        )
+        with refused_as_403():  # neither project is theirs
+            services.update_dependency(
+                actor=user,
+                dep=dep,
+                data={"status": request.POST.get("status", "")},
+                version=version,
+            )
     except DomainError as exc:
         messages.error(request, field_message(exc))
     return redirect("dependencies:dependency_list")
@@ -282,7 +285,8 @@ def dependency_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     dep = or_404(selectors.get_dependency, user, pk)
     try:
-        services.delete_dependency(actor=user, dep=dep, version=posted_version(request))
+        with refused_as_403():  # neither project is theirs
+            services.delete_dependency(actor=user, dep=dep, version=posted_version(request))
     except DomainError as exc:
         messages.error(request, field_message(exc))
     else:

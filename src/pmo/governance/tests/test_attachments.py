@@ -311,8 +311,8 @@ def test_web_upload_errors_are_shown_and_nothing_is_stored(client, users, review
 def test_web_upload_by_an_executive_is_refused(client, users, review, media):
     client.force_login(users["exec"])
     response = client.post(web_url(review), {"file": SimpleUploadedFile("c.pdf", PDF)})
-    page = client.get(response["Location"]).content.decode()
-    assert "may read project" in page
+    assert response.status_code == 403  # the 403 page saying why (refuse_reader)
+    assert "You may read this project but not change it." in response.content.decode()
     assert stored_files(media) == []
     assert DeliverableLink.objects.filter(review=review).exclude(file="").count() == 0
 

@@ -7,17 +7,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import ConflictError, DomainError, NotFoundError
 from pmo.core.forms import add_service_error
-from pmo.core.http import posted_version
+from pmo.core.http import posted_version, refuse_unless
 from pmo.portfolio.access import can_edit_project, get_visible_project
 from pmo.portfolio.forms import carry_opened, rebase_on_saved, stale_message
 
@@ -31,13 +29,14 @@ def _project_or_404(request: HttpRequest, code: str) -> Any:
 
 def refuse_reader(request: HttpRequest, project: Any) -> HttpResponse | None:
     """``None`` when the user may change ``project``; otherwise a visit goes back to the
-    project with a message and a post is a 403 (the same answer on every project edit page)."""
-    if can_edit_project(user_of(request), project):
-        return None
-    if request.method == "POST":
-        raise PermissionDenied(_("You may read this project but not change it."))
-    messages.error(request, _("You may read this project but not change it."))
-    return redirect("portfolio:project_detail", code=project.code)
+    project with a message and a post is a 403 (the same answer on every project edit page,
+    also those of the other apps: :func:`pmo.core.http.refuse_unless`)."""
+    return refuse_unless(
+        request,
+        can_edit_project(user_of(request), project),
+        _("You may read this project but not change it."),
+        reverse("portfolio:project_detail", kwargs={"code": project.code}),
+    )
 
 
 @dataclass

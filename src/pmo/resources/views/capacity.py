@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,25 +25,28 @@ from pmo.core.errors import DomainError, NotFoundError
 from pmo.core.forms import add_service_error
 from pmo.core.models import as_id
 from pmo.resources import services
-from pmo.resources.access import can_manage_resources
 from pmo.resources.calendars import is_absence
 from pmo.resources.forms import ResourceCapacityForm
 from pmo.resources.models import CapacityChange, Resource
-from pmo.resources.views.common import _viewer
+from pmo.resources.views.common import _viewer, refuse_non_manager
 
 __all__ = ["resource_capacity_add", "resource_capacity_delete"]
 
 
-def _managed_resource(request: HttpRequest, pk: int) -> Resource:
-    """The resource ``pk`` (404) for a user who may change capacity (403 otherwise; viewers
-    get the capacity pages' own 403)."""
+def _resource(request: HttpRequest, pk: int) -> Resource:
+    """The resource ``pk`` (404) for a user who may read capacity (viewers get the capacity
+    pages' own 403)."""
     _viewer(request)
-    if not can_manage_resources(user_of(request)):
-        raise PermissionDenied(_("only the PMO and resource managers change capacity"))
     try:
         return services.get_resource(pk)
     except NotFoundError as exc:
         raise Http404(exc.message) from None
+
+
+def _refused(request: HttpRequest, pk: int) -> HttpResponse | None:
+    """Someone who reads but does not manage capacity: a visit goes back to the resource, a
+    post is a 403."""
+    return refuse_non_manager(request, reverse("resources:resource_detail", args=[pk]))
 
 
 def _saved_message(resource: Resource, change: CapacityChange) -> str:
@@ -63,7 +66,9 @@ def resource_capacity_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a capacity change of the current plan to a resource. The resource's page holds the
     form; a refused one comes back on its own page (422) with what was typed, each error at
     its field and the resource's changes (the one it overlaps among them)."""
-    resource = _managed_resource(request, pk)
+    resource = _resource(request, pk)
+    if (refused := _refused(request, pk)) is not None:
+        return refused
     form = ResourceCapacityForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -98,7 +103,9 @@ def resource_capacity_add(request: HttpRequest, pk: int) -> HttpResponse:
 def resource_capacity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove one of the resource's capacity changes in the current plan (its standing
     capacity applies again on those days); a scenario's changes are changed in the scenario."""
-    resource = _managed_resource(request, pk)
+    resource = _resource(request, pk)
+    if (refused := _refused(request, pk)) is not None:
+        return refused
     change_id = as_id(request.POST.get("change"))
     change = (
         CapacityChange.objects.filter(pk=change_id, resource=resource, scenario=None).first()

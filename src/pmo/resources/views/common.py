@@ -1,5 +1,6 @@
-"""What the capacity-planning pages share: the viewer check, the heat-map options read
-from the query, the scenario named in it, workbook downloads, allocation costs."""
+"""What the capacity-planning pages share: the viewer and manager checks, the heat-map
+options read from the query, the scenario named in it, workbook downloads, allocation
+costs."""
 
 from __future__ import annotations
 
@@ -23,10 +24,10 @@ from django.utils.translation import gettext as _
 from pmo.accounts.models import OrgUnit, user_of
 from pmo.core.dates import FIRST_DATE, LAST_DATE
 from pmo.core.errors import NotFoundError, PermissionDeniedError
-from pmo.core.http import query_date
+from pmo.core.http import query_date, refuse_unless
 from pmo.core.models import as_id
 from pmo.resources import calendars, costs, selectors
-from pmo.resources.access import require_view
+from pmo.resources.access import can_manage_resources, require_view
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.heatmap import GROUPINGS, SCALES, UNITS
 from pmo.resources.models import Allocation
@@ -37,6 +38,20 @@ def _viewer(request: HttpRequest) -> None:
         require_view(user_of(request))
     except PermissionDeniedError as exc:
         raise PermissionDenied(exc.message) from None
+
+
+def refuse_non_manager(request: HttpRequest, back: str) -> HttpResponse | None:
+    """The answer of every capacity edit page to someone who reads capacity but does not
+    manage it (an executive, a project manager): a visit goes back to ``back`` with a
+    message, a post is a 403 (:func:`pmo.core.http.refuse_unless`). A viewer, who may not
+    read capacity at all, gets the capacity pages' own 403 first."""
+    _viewer(request)
+    return refuse_unless(
+        request,
+        can_manage_resources(user_of(request)),
+        _("Only the PMO and resource managers may change resources, capacity and scenarios."),
+        back,
+    )
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +18,7 @@ from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError
 from pmo.resources import exports, leveling, selectors
 from pmo.resources.access import can_manage_resources
-from pmo.resources.views.common import _scenario, _viewer, _xlsx
+from pmo.resources.views.common import _scenario, _viewer, _xlsx, refuse_non_manager
 
 __all__ = ["leveling_cancel", "leveling_run", "scenario_level"]
 
@@ -89,6 +90,7 @@ def _run_context(run: Any, user: Any) -> dict[str, Any]:
 def scenario_level(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a leveling run of the scenario (pins from the checkboxes)."""
     scenario = _scenario(request, str(pk))
+    refuse_non_manager(request, reverse("resources:scenario_detail", args=[pk]))  # a post: 403
     try:
         leveling.start_leveling(
             actor=user_of(request),
@@ -111,6 +113,7 @@ def leveling_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         run = leveling.get_leveling_run(pk)
     except NotFoundError:
         raise Http404("no such run") from None
+    refuse_non_manager(request, reverse("resources:scenario_detail", args=[run.scenario_id]))
     try:
         leveling.cancel_leveling(actor=user_of(request), run=run)
         messages.success(request, _("Leveling run cancelled; the scenario is unchanged."))

@@ -8,10 +8,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pmo.accounts.models import user_of
 from pmo.core.errors import NotFoundError
 from pmo.core.http import query_date
 from pmo.core.models import as_id
 from pmo.resources import exports, heatmap, selectors
+from pmo.resources.access import can_manage_resources
 from pmo.resources.heatmap import GROUPINGS
 from pmo.resources.views.common import (
     _cause_rows,
@@ -61,6 +63,7 @@ def heatmap_view(request: HttpRequest) -> HttpResponse:
         # the swap replaces only the map: the page title says what it shows too
         "swap_title": bool(request.htmx),  # type: ignore[attr-defined]
         "scenarios": selectors.list_scenarios().filter(state="draft"),
+        "can_manage": can_manage_resources(user_of(request)),  # the import link is theirs
         **_view_choices(),
     }
     template = "resources/partials/_heatmap.html" if request.htmx else "resources/heatmap.html"  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,10 +18,16 @@ from pmo.core.errors import DomainError, NotFoundError
 from pmo.core.http import posted_version, query_date
 from pmo.core.models import as_id
 from pmo.resources import calendars, heatmap, selectors, services, xlsx
-from pmo.resources.access import can_manage_resources
+from pmo.resources.access import can_manage_resources, can_view_capacity
 from pmo.resources.forms import ResourceForm, resource_data
 from pmo.resources.models import CalendarDay, WorkingCalendar
-from pmo.resources.views.common import _allocation_rows, _viewer, _with_costs, _xlsx
+from pmo.resources.views.common import (
+    _allocation_rows,
+    _viewer,
+    _with_costs,
+    _xlsx,
+    refuse_non_manager,
+)
 
 __all__ = ["calendar_days", "capacity_import", "resource_detail", "resource_form", "resource_list"]
 
@@ -43,7 +50,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
 def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create a resource, or change one (version-checked); PMO and resource managers only."""
     user = user_of(request)
-    if not can_manage_resources(user):
+    if not can_view_capacity(user):  # may not even read resources: the 403 page
         raise PermissionDenied(_("only the PMO and resource managers change resources"))
     resource = None
     if pk is not None:
@@ -51,6 +58,13 @@ def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             resource = services.get_resource(pk)
         except NotFoundError as exc:
             raise Http404(exc.message) from None
+    back = (
+        reverse("resources:resource_list")
+        if resource is None
+        else reverse("resources:resource_detail", args=[resource.pk])
+    )
+    if (refused := refuse_non_manager(request, back)) is not None:
+        return refused
     form = ResourceForm(request.POST or None, instance=resource)
     if request.method == "POST" and form.is_valid():
         try:
@@ -81,6 +95,7 @@ def calendar_days(request: HttpRequest) -> HttpResponse:
     _viewer(request)
     user = user_of(request)
     if request.method == "POST":
+        refuse_non_manager(request, reverse("resources:calendar_days"))  # a post: the 403
         try:
             if (pk := as_id(request.POST.get("delete"))) is not None:
                 entry = CalendarDay.objects.filter(pk=pk).first()
@@ -150,6 +165,8 @@ def capacity_import(request: HttpRequest) -> HttpResponse:
     if request.GET.get("template"):
         return _xlsx(xlsx.template(), "capacity-template.xlsx")
     errors: list[dict[str, str]] = []
+    if (refused := refuse_non_manager(request, reverse("resources:resource_list"))) is not None:
+        return refused
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:

@@ -22,7 +22,7 @@ from pmo.core.sentences import join_sentences
 from pmo.portfolio.access import get_visible_project
 from pmo.resources import refresh, selectors, services
 from pmo.resources.forms import CapacityChangeForm
-from pmo.resources.views.common import _scenario
+from pmo.resources.views.common import _scenario, refuse_non_manager
 from pmo.resources.views.scenarios import _scenario_page
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
 def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a project (and change its priority) in a scenario; say what changed."""
     scenario = _scenario(request, str(pk))
+    refuse_non_manager(request, reverse("resources:scenario_detail", args=[pk]))  # a post: 403
     user = user_of(request)
     code = request.POST.get("project", "")
     here = (
@@ -107,6 +108,7 @@ def scenario_capacity(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a resource's capacity for a window in a scenario (e.g. hire, leave); a refused
     change comes back as the page with the form's values and errors beside its fields."""
     scenario = _scenario(request, str(pk))
+    refuse_non_manager(request, reverse("resources:scenario_detail", args=[pk]))  # a post: 403
     form = CapacityChangeForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -138,6 +140,7 @@ def scenario_capacity(request: HttpRequest, pk: int) -> HttpResponse:
 def scenario_refresh(request: HttpRequest, pk: int) -> HttpResponse:
     """Refresh a draft scenario from the current plan; the page lists what was dropped."""
     scenario = _scenario(request, str(pk))
+    refuse_non_manager(request, reverse("resources:scenario_detail", args=[pk]))  # a post: 403
     try:
         result = refresh.refresh_scenario(
             actor=user_of(request), scenario=scenario, version=posted_version(request)
@@ -164,6 +167,7 @@ def scenario_refresh(request: HttpRequest, pk: int) -> HttpResponse:
 def scenario_reset(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """Reset one project of a draft scenario to the current plan."""
     scenario = _scenario(request, str(pk))
+    refuse_non_manager(request, reverse("resources:scenario_detail", args=[pk]))  # a post: 403
     user = user_of(request)
     try:
         result = refresh.reset_project(
@@ -194,6 +198,7 @@ def scenario_close(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ("commit", "discard"):
         raise Http404("unknown action")
     scenario = _scenario(request, str(pk))
+    refuse_non_manager(request, reverse("resources:scenario_detail", args=[pk]))  # a post: 403
     user = user_of(request)
     try:
         if action == "commit":

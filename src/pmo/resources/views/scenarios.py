@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -24,7 +25,14 @@ from pmo.portfolio.models import ENDED_STATES
 from pmo.resources import compare, costs, heatmap, refresh, selectors, services
 from pmo.resources.access import can_manage_resources
 from pmo.resources.forms import CapacityChangeForm, resource_picker
-from pmo.resources.views.common import _html_rows, _options, _scenario, _view_choices, _viewer
+from pmo.resources.views.common import (
+    _html_rows,
+    _options,
+    _scenario,
+    _view_choices,
+    _viewer,
+    refuse_non_manager,
+)
 from pmo.resources.views.leveling_runs import _run_context
 
 __all__ = ["scenario_compare", "scenario_detail", "scenario_list"]
@@ -70,6 +78,7 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     creating: dict[str, str] = {}
     if request.method == "POST":
+        refuse_non_manager(request, reverse("resources:scenario_list"))  # a post: the 403
         creating = {k: request.POST.get(k, "") for k in ("name", "description")}
         try:
             scenario = services.create_scenario(actor=user, **creating)

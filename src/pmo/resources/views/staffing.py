@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError
 from pmo.core.forms import add_service_error
-from pmo.core.http import posted_version
+from pmo.core.http import posted_version, refuse_unless
 from pmo.core.sentences import join_sentences
 from pmo.portfolio.access import can_edit_project, get_visible_project
 from pmo.resources import costs, selectors, services
@@ -66,6 +65,20 @@ def scenario_staffing(request: HttpRequest, pk: int) -> HttpResponse:
     return _staffing(request, code, scenario)
 
 
+def refuse_planner(
+    request: HttpRequest, project: Any, scenario: Any, allowed: bool
+) -> HttpResponse | None:
+    """The answer of the staffing edit pages to someone who may not plan ``project``'s
+    staffing (in ``scenario``): a visit goes back to its staffing page with a message, a
+    post is a 403 (:func:`pmo.core.http.refuse_unless`)."""
+    message = (
+        _("Only resource managers and the project's manager may change its staffing.")
+        if scenario is None
+        else _("Only resource managers may change a draft scenario.")
+    )
+    return refuse_unless(request, allowed, message, _staffing_url(project, scenario))
+
+
 def _staffing_url(project: Any, scenario: Any) -> str:
     if scenario is None:
         return reverse("resources:project_staffing", args=[project.code])
@@ -86,8 +99,7 @@ def _staffing(request: HttpRequest, code: str, scenario: Any) -> HttpResponse:
     form = AllocationForm(initial={"first": today, "fte": 1, "status": "proposed"})
     status = 200
     if request.method == "POST":
-        if not may_plan:
-            raise PermissionDenied(_("only resource managers change a draft scenario"))
+        refuse_planner(request, project, scenario, may_plan)  # a post: the 403
         form = AllocationForm(request.POST)
         if form.is_valid():
             try:
@@ -153,13 +165,9 @@ def scenario_allocation_edit(request: HttpRequest, pk: int, allocation: int) -> 
 def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> HttpResponse:
     user = user_of(request)
     project = _staffing_project(request, allocation.project.code)
-    if scenario is None:
-        if not (can_manage_resources(user) or can_edit_project(user, project)):
-            raise PermissionDenied(
-                _("only resource managers and the project's manager plan staffing")
-            )
-    elif not can_manage_resources(user):
-        raise PermissionDenied(_("only resource managers change a draft scenario"))
+    may = can_manage_resources(user) or (scenario is None and can_edit_project(user, project))
+    if (refused := refuse_planner(request, project, scenario, may)) is not None:
+        return refused
     here = request.get_full_path()
     form = AllocationForm(
         initial={

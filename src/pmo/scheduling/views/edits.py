@@ -25,17 +25,16 @@ from pmo.core.errors import (
 )
 from pmo.core.http import posted_version
 from pmo.core.models import as_id
-from pmo.portfolio.access import (
-    can_edit_project,
-    require_edit,
-)
+from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.models import Project
+from pmo.portfolio.views.common import refuse_reader
 from pmo.scheduling import services
 from pmo.scheduling.models import Plan
 from pmo.scheduling.views.plan import (
     DAY,
     _context,
     _plan_or_404,
+    _reader_refused,
     _render,
     _rescheduled,
 )
@@ -62,6 +61,8 @@ def status_date_update(request: HttpRequest, code: str) -> HttpResponse:
     A date more than :data:`FAR_STATUS_DATE_DAYS` after today is first asked about (422,
     nothing changed); it is set when posted again with ``confirm`` equal to it."""
     project, plan = _plan_or_404(request, code)
+    if (refused := _reader_refused(request, project, plan)) is not None:
+        return refused
     clear = bool(request.POST.get("clear"))
     typed = request.POST.get("status_date", "").strip()
     try:
@@ -181,11 +182,12 @@ def link_update(request: HttpRequest, code: str) -> HttpResponse:
     A refusal keeps what was typed and shows the error at the form (at the input it is
     about), not above the plan."""
     project, plan = _plan_or_404(request, code)
+    if (refused := _reader_refused(request, project, plan)) is not None:
+        return refused
     typed = {name: request.POST.get(name, "").strip() for name in ("pred", "succ", "lag_days")}
     typed["type"] = request.POST.get("type", "FS")
     remove = bool(request.POST.get("remove"))
     try:
-        require_edit(user_of(request), project)  # a viewer is refused whatever was typed
         pred, succ, lag = _link_inputs(request.POST, remove=remove)
         data = None if remove else {"type": typed["type"], "lag": round(lag * DAY)}
         moved = services.update_link(
@@ -209,11 +211,8 @@ def baseline_create(request: HttpRequest, code: str) -> HttpResponse:
     opened before someone else saved that number does not replace it unasked. The name is
     kept unless another is typed."""
     project, plan = _plan_or_404(request, code)
-    try:
-        require_edit(user_of(request), project)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("scheduling:plan_detail", code=code)
+    if (refused := refuse_reader(request, project)) is not None:  # a post: the 403
+        return refused
     number = as_id(request.POST.get("number", ""))
     if number is None:
         messages.error(request, _("Choose a baseline from the list."))

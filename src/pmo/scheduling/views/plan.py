@@ -201,8 +201,22 @@ def _refused(
     return _render(request, context, status=exc.status_code)
 
 
+def _reader_refused(request: HttpRequest, project: Project, plan: Plan) -> HttpResponse | None:
+    """A post of someone who may only read the plan: the plan again saying so, a 403, before
+    anything posted is read (``None`` for its editors). The plan's forms post by htmx, which
+    shows the answer in place: the site's 403 page would land inside the plan."""
+    if can_edit_project(user_of(request), project):
+        return None
+    context = _context(
+        request, project, plan, error=_("You may read this project but not change it.")
+    )
+    return _render(request, context, status=403)
+
+
 def _edit(request: HttpRequest, code: str, action: Any, row: int | None = None) -> HttpResponse:
     project, plan = _plan_or_404(request, code)
+    if (refused := _reader_refused(request, project, plan)) is not None:
+        return refused
     try:
         moved = action(plan)
     except DomainError as exc:

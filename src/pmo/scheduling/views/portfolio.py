@@ -23,6 +23,7 @@ from pmo.portfolio.access import (
     visible_projects,
 )
 from pmo.portfolio.models import Milestone
+from pmo.portfolio.views.common import refuse_reader
 from pmo.resources.selectors import get_scenario
 from pmo.scheduling import gantt
 from pmo.scheduling.scenario import apply_scenario_dates
@@ -35,11 +36,13 @@ from pmo.scheduling.views.plan import (
 @require_POST
 def scenario_apply(request: HttpRequest, code: str, scenario_id: int) -> HttpResponse:
     """Move the plan's tasks to a committed capacity scenario's dates (the plan's manager)."""
-    _project, plan = _plan_or_404(request, code)
+    project, plan = _plan_or_404(request, code)
     try:
         scenario = get_scenario(scenario_id)
     except NotFoundError as exc:
         raise Http404(exc.message) from None
+    if (refused := refuse_reader(request, project)) is not None:  # a post: the 403
+        return refused
     try:
         done = apply_scenario_dates(actor=user_of(request), plan=plan, scenario=scenario)
     except DomainError as exc:
