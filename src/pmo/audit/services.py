@@ -1,4 +1,6 @@
-"""Recording changes. Services call :func:`record` inside their transaction."""
+"""Recording changes. Services call :func:`record` inside their transaction; one that changes
+many rows at once (an import) builds the events with :func:`build_event` and writes them with
+:func:`record_all`, a few queries however many there are."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from django.db import models
 
 from pmo.audit.models import AuditAction, AuditEvent
 
-__all__ = ["diff", "record", "snapshot"]
+__all__ = ["BATCH", "build_event", "diff", "record", "record_all", "snapshot"]
+
+BATCH = 500  # events per INSERT of record_all
 
 
 def _plain(value: Any) -> Any:
@@ -45,7 +49,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
-def record(
+def build_event(
     *,
     actor: Any,
     action: AuditAction | str,
@@ -53,9 +57,9 @@ def record(
     scope: str,
     changes: dict[str, list[Any]],
 ) -> AuditEvent:
-    """Write one audit event for a change to ``instance`` made by ``actor``."""
+    """The event :func:`record` writes, not saved (``instance`` must have its id)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=user,
         actor_name=getattr(user, "username", "") or "system",
         action=str(action),
@@ -65,3 +69,22 @@ def record(
         scope=scope,
         changes=changes,
     )
+
+
+def record(
+    *,
+    actor: Any,
+    action: AuditAction | str,
+    instance: models.Model,
+    scope: str,
+    changes: dict[str, list[Any]],
+) -> AuditEvent:
+    """Write one audit event for a change to ``instance`` made by ``actor``."""
+    built = build_event(actor=actor, action=action, instance=instance, scope=scope, changes=changes)
+    built.save()
+    return built
+
+
+def record_all(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Write ``events`` (made by :func:`build_event`) in batches of :data:`BATCH`, in order."""
+    return AuditEvent.objects.bulk_create(events, batch_size=BATCH)

@@ -16,16 +16,14 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from io import BytesIO
+from pathlib import PurePath
 from typing import IO, Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import load_workbook
 
 from pmo.accounts.models import User
-from pmo.audit.models import AuditAction
-from pmo.audit.services import record
 from pmo.core.errors import FieldError, ValidationFailed
 from pmo.core.sentences import join_sentences, quoted
 from pmo.core.uploads import UnpackError, check_unpacked_size
@@ -33,8 +31,9 @@ from pmo.portfolio.currencies import check_currency
 from pmo.resources import xlsx_cells as cells
 from pmo.resources.access import require_manage
 from pmo.resources.models import CapacityChange, Resource, ResourceKind
+from pmo.resources.xlsx_apply import apply_sheet
 
-__all__ = ["RESOURCE_COLUMNS", "import_capacity", "template"]
+__all__ = ["RESOURCE_COLUMNS", "import_capacity", "sheet_name", "template"]
 
 RESOURCE_COLUMNS = [
     "code",
@@ -57,6 +56,7 @@ REQUIRED = {"code", "name", "kind", "role", "org_unit"}
 CAPACITY_COLUMNS = ["resource", "from", "to", "fte", "reason"]
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ERRORS = 200  # listed in the answer; a sheet with more has a systematic mistake
+NAME_LENGTH = 200  # of the file name recorded
 MAX_ROWS = 50_000  # per sheet; 20,000 resources import in about 13 s
 
 
@@ -83,10 +83,15 @@ def _header(ws: Any, required: set[str], errors: cells.Errors) -> dict[str, int]
     return names
 
 
-def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
-    """Create or update resources and capacity changes from a capacity sheet."""
+def import_capacity(
+    *, actor: User | None, stream: IO[bytes], name: str | None = None
+) -> dict[str, int]:
+    """Create or update resources and capacity changes from a capacity sheet: all or nothing,
+    each resource and capacity change created, changed or removed audited as its own event
+    naming the file (``name``, else the stream's name; :mod:`pmo.resources.xlsx_apply`)."""
     if actor is not None:
         require_manage(actor)
+    file_name = sheet_name(stream, name)
     raw = stream.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
         raise ValidationFailed(_("the file is larger than 10 MB"), errors=[])
@@ -274,62 +279,14 @@ def import_capacity(*, actor: User | None, stream: IO[bytes]) -> dict[str, int]:
             _("Nothing was imported: %(reason)s") % {"reason": summary},
             errors=errors.items[:MAX_ERRORS],
         )
-    return _apply(actor, rows, capacity)
+    return apply_sheet(actor=actor, rows=rows, capacity=capacity, sheet=file_name)
 
 
-@transaction.atomic
-def _apply(
-    actor: User | None,
-    rows: list[tuple[int, dict[str, Any]]],
-    capacity: list[tuple[int, dict[str, Any]]],
-) -> dict[str, int]:
-    existing = {r.code: r for r in Resource.objects.filter(code__in=[r["code"] for _n, r in rows])}
-    created = updated = 0
-    for _number, row in rows:
-        resource = existing.get(row["code"])
-        if resource is None:
-            resource = Resource(**row)
-            resource.save()
-            existing[row["code"]] = resource
-            created += 1
-            action = AuditAction.CREATE
-        else:
-            for key, value in row.items():
-                setattr(resource, key, value)
-            resource.version += 1
-            resource.save()
-            updated += 1
-            action = AuditAction.UPDATE
-        record(
-            actor=actor,
-            action=action,
-            instance=resource,
-            scope="resources",
-            changes={"import": [None, "capacity sheet"]},
-        )
-    ids = dict(
-        Resource.objects.filter(code__in={e["resource"] for _n, e in capacity}).values_list(
-            "code", "pk"
-        )
-    )
-    CapacityChange.objects.filter(scenario=None, resource_id__in=ids.values()).delete()
-    CapacityChange.objects.bulk_create(
-        [
-            CapacityChange(
-                resource_id=ids[e["resource"]],
-                first=e["first"],
-                last=e["last"],
-                fte=e["fte"],
-                reason=e["reason"],
-            )
-            for _n, e in capacity
-        ]
-    )
-    return {
-        "resources_created": created,
-        "resources_updated": updated,
-        "capacity_changes": len(capacity),
-    }
+def sheet_name(stream: IO[bytes], name: str | None = None) -> str:
+    """The file name the audit trail records for an import: ``name``, else the stream's own
+    (an upload's, a file's without its folders), else "" (no name known)."""
+    given = name if name is not None else getattr(stream, "name", None)
+    return PurePath(given).name[:NAME_LENGTH] if isinstance(given, str) else ""
 
 
 def template() -> bytes:

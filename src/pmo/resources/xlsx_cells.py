@@ -170,9 +170,11 @@ def check_model(
     """The model's own rules (hours per day from 0.5 to 24, slug codes, lengths), per cell,
     in the same pass as the cells' own checks: the cells already named (``named``) are left
     out, so one value is never reported twice."""
+    # the org unit is one :class:`OrgUnits` found (or named as wrong): not looked up again,
+    # a query per row
     try:
         Resource(**row).full_clean(
-            exclude=sorted(named), validate_unique=False, validate_constraints=False
+            exclude=sorted(named | {"org_unit"}), validate_unique=False, validate_constraints=False
         )
     except ValidationError as exc:
         for field, problems in exc.error_dict.items():
