@@ -7,13 +7,14 @@ from ninja.pagination import paginate
 
 from pmo.accounts import selectors, services
 from pmo.accounts.models import OrgUnit, OrgUnitKind, Person, user_of
-from pmo.core.api import Body, Pages
+from pmo.core.api import Body, Pages, Version
 from pmo.core.errors import NotFoundError
 
 router = Router(tags=["organisation"])
 
 
 class OrgUnitOut(Schema):
+    id: int
     code: str
     name: str
     name_zh: str
@@ -31,7 +32,17 @@ class OrgUnitIn(Body):
     name: str = Field(..., min_length=1, max_length=200)
     name_zh: str = Field("", max_length=200)
     kind: OrgUnitKind
-    parent: str | None = None
+    parent: str | None = Field(None, description="the parent's code; none: a top unit")
+
+
+class OrgUnitPatch(Body):
+    version: Version
+    name: str = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]
+    name_zh: str = Field(None, max_length=200)  # type: ignore[assignment]
+    kind: OrgUnitKind = Field(None)  # type: ignore[assignment]
+    parent: str | None = Field(
+        None, description="the new parent's code; null: a top unit (a unit below it: 422)"
+    )
 
 
 class PersonOut(Schema):
@@ -71,6 +82,23 @@ def list_org_units(request: HttpRequest):  # type: ignore[no-untyped-def]
 @router.post("/org-units", response={201: OrgUnitOut}, summary="Create an org unit (PMO admin)")
 def create_org_unit(request: HttpRequest, payload: OrgUnitIn):  # type: ignore[no-untyped-def]
     return Status(201, services.create_org_unit(actor=user_of(request), data=payload.dict()))
+
+
+@router.get("/org-units/{code}", response=OrgUnitOut, summary="One org unit, by code or id")
+def get_org_unit(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+    return selectors.get_org_unit(code)
+
+
+@router.patch(
+    "/org-units/{code}",
+    response=OrgUnitOut,
+    summary="Rename an org unit or move it under another parent (PMO admin)",
+)
+def patch_org_unit(request: HttpRequest, code: str, payload: OrgUnitPatch):  # type: ignore[no-untyped-def]
+    unit = selectors.get_org_unit(code)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    return services.update_org_unit(actor=user_of(request), unit=unit, data=data, version=version)
 
 
 @router.get("/people", response=list[PersonOut], summary="List people")

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pmo.accounts.models import ApiToken, OrgUnit, Person, TokenScope, User, hash_token
+from pmo.accounts.signals import org_unit_changed
+from pmo.core.codes import case_clash, is_id
 from pmo.core.errors import FieldError, NotFoundError, PermissionDeniedError
 from pmo.core.sentences import quoted
 
@@ -81,30 +83,121 @@ def _require_admin(actor: User) -> None:
         raise PermissionDeniedError(_("only a PMO admin may change the organisation"))
 
 
-@transaction.atomic
-def create_org_unit(*, actor: User, data: dict[str, Any]) -> OrgUnit:
-    """Create an org unit (PMO admin only)."""
-    _require_admin(actor)
-    if OrgUnit.objects.filter(code=data["code"]).exists():
+_ORG_UNIT_FIELDS = ("code", "name", "name_zh", "kind", "parent")
+
+
+def _org_unit_values(unit: OrgUnit) -> dict[str, Any]:
+    """What the audit trail records of an org unit (the parent by code, as the API names it)."""
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "name_zh": unit.name_zh,
+        "kind": unit.kind,
+        "parent": unit.parent.code if unit.parent is not None else None,
+    }
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {
+        k: [before.get(k), after.get(k)] for k in _ORG_UNIT_FIELDS if before.get(k) != after.get(k)
+    }
+
+
+def _check_code(code: str) -> None:
+    """A new org unit's code: not made of digits only (``?org_unit=12`` is the id 12), and
+    not another unit's code in another case (ADR 0013, org units by code)."""
+    if is_id(code):
         raise FieldError(
             "code",
-            _("an org unit with code %(code)s exists already") % {"code": quoted(data["code"])},
+            _("a code needs a letter, a hyphen or an underscore: digits alone read as an id"),
         )
-    parent = None
-    if data.get("parent"):
-        parent = OrgUnit.objects.filter(code=data["parent"]).first()
-        if parent is None:
-            raise FieldError(
-                "parent", _("no org unit with code %(code)s") % {"code": quoted(data["parent"])}
-            )
+    existing = case_clash(OrgUnit.objects.all(), code)
+    if existing == code:
+        raise FieldError(
+            "code", _("an org unit with code %(code)s exists already") % {"code": quoted(code)}
+        )
+    if existing is not None:
+        raise FieldError(
+            "code",
+            _("org unit %(code)s exists already: codes may not differ by case only")
+            % {"code": quoted(existing)},
+        )
+
+
+def _name(value: str, field: str = "name") -> str:
+    """A name without the blanks around it; one made of blanks only is refused (422)."""
+    name = (value or "").strip()
+    if not name and field == "name":
+        raise FieldError(field, _("must not be empty"))
+    return name
+
+
+def _parent(code: str | None, *, unit: OrgUnit | None = None) -> OrgUnit | None:
+    """The parent a body names by code (422 at ``parent`` when unknown); under ``unit``'s own
+    subtree (itself or a unit below it) is a cycle, refused."""
+    if not code:
+        return None
+    parent = OrgUnit.objects.filter(code=code).first()
+    if parent is None:
+        raise FieldError("parent", _("no org unit with code %(code)s") % {"code": quoted(code)})
+    if unit is not None and unit.path and parent.path.startswith(unit.path):
+        raise FieldError(
+            "parent",
+            _("%(parent)s is %(unit)s itself or below it: an org unit cannot be its own parent")
+            % {"parent": quoted(parent.code), "unit": quoted(unit.code)},
+        )
+    return parent
+
+
+@transaction.atomic
+def create_org_unit(*, actor: User, data: dict[str, Any]) -> OrgUnit:
+    """Create an org unit (PMO admin only; audited)."""
+    _require_admin(actor)
+    _check_code(data["code"])
     unit = OrgUnit(
         code=data["code"],
-        name=data["name"],
-        name_zh=data.get("name_zh") or "",
+        name=_name(data["name"]),
+        name_zh=_name(data.get("name_zh") or "", "name_zh"),
         kind=data["kind"],
-        parent=parent,
+        parent=_parent(data.get("parent")),
     )
     unit.save()
+    org_unit_changed.send(
+        sender=OrgUnit,
+        unit=unit,
+        actor=actor,
+        action="create",
+        changes=_changes({}, _org_unit_values(unit)),
+    )
+    return unit
+
+
+@transaction.atomic
+def update_org_unit(
+    *, actor: User, unit: OrgUnit, data: dict[str, Any], version: int | None
+) -> OrgUnit:
+    """Rename an org unit, change its kind or move it under another parent (``parent``: a
+    code, ``None`` for the top); a parent inside its own subtree is refused (422). PMO admin
+    only; version-checked; audited. The code stays: audit trails and exports name it."""
+    _require_admin(actor)
+    unit = OrgUnit.objects.select_for_update(of=("self",)).select_related("parent").get(pk=unit.pk)
+    unit.check_version(version)
+    before = _org_unit_values(unit)
+    if "name" in data:
+        unit.name = _name(data["name"])
+    if "name_zh" in data:
+        unit.name_zh = _name(data["name_zh"] or "", "name_zh")
+    if "kind" in data:
+        unit.kind = data["kind"]
+    if "parent" in data:
+        unit.parent = _parent(data["parent"], unit=unit)
+    changes = _changes(before, _org_unit_values(unit))
+    if changes:
+        unit.version += 1
+        unit.save()
+        org_unit_changed.send(
+            sender=OrgUnit, unit=unit, actor=actor, action="update", changes=changes
+        )
     return unit
 
 

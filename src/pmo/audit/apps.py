@@ -8,3 +8,8 @@ class AuditConfig(AppConfig):
     name = "pmo.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        from pmo.audit import receivers
+
+        receivers.connect()

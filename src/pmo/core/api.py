@@ -4,6 +4,7 @@ every list."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
@@ -13,12 +14,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import AfterValidator, ConfigDict, WithJsonSchema
 
 from pmo.core.dates import date_out_of_range
-from pmo.core.errors import FieldError
+from pmo.core.errors import FieldError, ValidationFailed
 from pmo.core.models import MAX_ID
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "PlanTime",
     "Version",
     "VersionParam",
+    "known_query_only",
     "refuse_body",
 ]
 
@@ -155,3 +158,53 @@ def refuse_body(request: HttpRequest) -> None:
         sent = True
     if sent:
         raise FieldError("body", _("a delete takes no body; give the version as ?version="))
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def _query_names(view: Callable[..., Any]) -> frozenset[str]:
+    """The query parameters django-ninja reads for ``view`` (its own, those of a ``Query``
+    schema, flattened, and those a decorator such as ``paginate`` contributes)."""
+    from ninja.signature import ViewSignature
+
+    names: set[str] = set()
+    for model in ViewSignature("", view).models:
+        if model.__ninja_param_source__ == "query":
+            names.update(getattr(model, "__ninja_flatten_map__", {}))
+    return frozenset(names)
+
+
+def known_query_only(view: View) -> View:
+    """Refuse a query parameter the operation does not read (422, one error per unknown
+    parameter naming it, with the ones it reads): ``GET /resources?org_unti=hr`` returning
+    the whole list looks as if the filter had been applied (ADR 0013, query parameters).
+
+    Put it between the route and ``paginate``::
+
+        @router.get("/resources", response=list[ResourceOut])
+        @known_query_only
+        @paginate(Pages)
+        def list_resources(request, filters: Query[ResourceFilters]): ...
+    """
+    known: frozenset[str] | None = None
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        nonlocal known
+        if known is None:
+            known = _query_names(view)
+        # the address's own parameters ({pk}) are read from the path, never from the query
+        path = set(getattr(request.resolver_match, "kwargs", None) or {})
+        unknown = sorted(name for name in request.GET if name not in known or name in path)
+        if unknown:
+            allowed = pgettext("list separator", ", ").join(sorted(known - path))
+            message = _("is not a query parameter of this list; it takes %(names)s")
+            errors = [{"field": name, "message": message % {"names": allowed}} for name in unknown]
+            separator = pgettext("list of problems", "; ")
+            raise ValidationFailed(
+                separator.join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
+            )
+        return view(request, *args, **kwargs)
+
+    return checked  # type: ignore[return-value]

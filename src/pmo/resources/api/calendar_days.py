@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, refuse_body
+from pmo.core.api import Body, known_query_only, refuse_body
 from pmo.core.errors import NotFoundError
 from pmo.resources import services
 from pmo.resources.access import require_view
@@ -43,6 +43,7 @@ class SavedOut(Schema):
     summary="Calendar days by hand",
     operation_id="pmo_resources_api_list_calendar_days",
 )
+@known_query_only
 def list_calendar_days(request: HttpRequest) -> object:
     require_view(user_of(request))
     return CalendarDay.objects.all()

@@ -14,7 +14,7 @@ from pmo.core.api import Date, Id
 from pmo.core.errors import FieldError, NotFoundError
 from pmo.resources import heatmap, selectors
 from pmo.resources.access import require_view
-from pmo.resources.api.common import _scenario_id
+from pmo.resources.api.common import ORG_UNIT_QUERY, _org_unit_pk, _scenario_id
 from pmo.resources.filters import ResourceFilter
 
 router = Router()
@@ -88,7 +88,7 @@ def get_heatmap(
     scenario_id: Id | None = None,
     committed_only: bool = False,
     unit: Literal["fte", "hours"] = "fte",
-    org_unit: Id | None = Query(None, description="only this org unit and its sub-units"),  # noqa: B008
+    org_unit: str | None = Query(None, max_length=40, description=ORG_UNIT_QUERY),
     role: str = "",
     skill: str = Query("", description="only resources whose skills contain this text"),
 ) -> dict[str, object]:
@@ -102,7 +102,7 @@ def get_heatmap(
         scenario_id=_scenario_id(user, scenario_id),
         committed_only=committed_only,
         unit=unit,
-        only=ResourceFilter(org_unit=org_unit, role=role, skill=skill),
+        only=ResourceFilter(org_unit=_org_unit_pk(org_unit), role=role, skill=skill),
         today=timezone.localdate(),
     )
     return {
@@ -147,7 +147,7 @@ def get_causes(
     scenario_id: Id | None = None,
     committed_only: bool = False,
     unit: Literal["fte", "hours"] = "fte",
-    org_unit: Id | None = None,
+    org_unit: str | None = Query(None, max_length=40, description=ORG_UNIT_QUERY),
     role: str = "",
     skill: str = "",
 ) -> object:
@@ -162,7 +162,7 @@ def get_causes(
         last=last,
         scenario_id=_scenario_id(user, scenario_id),
         unit=unit,
-        only=ResourceFilter(org_unit=org_unit, role=role, skill=skill),
+        only=ResourceFilter(org_unit=_org_unit_pk(org_unit), role=role, skill=skill),
         committed_only=committed_only,
     )
 

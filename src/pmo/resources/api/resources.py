@@ -2,23 +2,52 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Any, Literal
 
+from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from pmo.accounts.models import user_of
-from pmo.core.api import Body, Date, Id, Pages, Version
+from pmo.accounts.models import Person, user_of
+from pmo.accounts.selectors import get_org_unit
+from pmo.core.api import (
+    Body,
+    Date,
+    Id,
+    Pages,
+    Version,
+    VersionParam,
+    known_query_only,
+    refuse_body,
+)
+from pmo.core.errors import FieldError, NotFoundError, charged_to
 from pmo.resources import selectors, services
 from pmo.resources.access import require_view
 from pmo.resources.api.common import _body_scenario
 from pmo.resources.models import CapacityChange, Resource
+from pmo.resources.services.capacity import (
+    CapacityOverlap,
+    remove_capacity_change,
+    update_capacity_change,
+)
 
 router = Router()
 
 
 Kind = Literal["person", "pool"]
+CalendarCode = Literal["CN", ""]
+"""A working calendar (:class:`~pmo.resources.models.WorkingCalendar`): ``CN`` mainland
+China's holidays and adjusted working days, ``""`` Monday to Friday."""
+
+_CALENDAR = 'working calendar: "CN" (mainland China, holidays and 调休) or "" (Monday-Friday)'
+_ORG_UNIT = "the org unit's code (instead of org_unit_id)"
+# the model's limits, so pydantic names the field and its limit (never Django's sentence)
+FTE = Annotated[Decimal, Field(ge=0, le=99999, max_digits=7, decimal_places=2)]
+Hours = Annotated[Decimal, Field(ge=Decimal("0.5"), le=24, max_digits=4, decimal_places=2)]
+Rate = Annotated[Decimal, Field(ge=0, le=99999999, max_digits=10, decimal_places=2)]
+Currency = Annotated[str, Field(min_length=3, max_length=3, description="ISO 4217, e.g. CNY")]
 
 
 class ResourceIn(Body):
@@ -29,15 +58,14 @@ class ResourceIn(Body):
     role: str = Field(max_length=100)
     role_zh: str = Field(default="", max_length=100)
     skills: str = ""
-    org_unit_id: Id
+    org_unit_id: Id | None = Field(None, description="the org unit's id (or give org_unit)")
+    org_unit: str | None = Field(None, max_length=40, description=_ORG_UNIT)
     person_id: Id | None = None
-    fte: Decimal = Field(default=Decimal("1"), ge=0, le=99999)
-    hours_per_day: Decimal = Field(default=Decimal("8"), gt=0, le=24)
-    cost_rate: Decimal = Field(default=Decimal("0"), ge=0, le=99999999)
-    currency: str = Field(default="CNY", max_length=3)
-    calendar: str = Field(
-        default="CN", max_length=4, description='working calendar: "CN" or "" (Monday-Friday)'
-    )
+    fte: FTE = Decimal("1")
+    hours_per_day: Hours = Decimal("8")
+    cost_rate: Rate = Decimal("0")
+    currency: Currency = "CNY"
+    calendar: CalendarCode = Field(default="CN", description=_CALENDAR)
     available_from: Date | None = None
     available_until: Date | None = None
     active: bool = True
@@ -51,11 +79,29 @@ class ResourcePatch(Body):
     role_zh: str | None = Field(default=None, max_length=100)
     skills: str | None = None
     org_unit_id: Id | None = None
-    fte: Decimal | None = Field(default=None, ge=0, le=99999)
-    cost_rate: Decimal | None = Field(default=None, ge=0, le=99999999)
+    org_unit: str = Field(None, max_length=40, description=_ORG_UNIT)  # type: ignore[assignment]
+    person_id: Id | None = Field(None, description="the person; null: none")
+    fte: FTE | None = None
+    hours_per_day: Hours = None  # type: ignore[assignment]
+    cost_rate: Rate | None = None
+    currency: Currency = None  # type: ignore[assignment]
+    calendar: CalendarCode = Field(None, description=_CALENDAR)  # type: ignore[arg-type]
     available_from: Date | None = None
     available_until: Date | None = None
     active: bool | None = None
+
+
+class ResourceFilters(Schema):
+    """The filters of ``GET /resources``; each given one narrows the list."""
+
+    q: str = Field("", max_length=100, description="part of the code or name, any case")
+    code: str = Field("", max_length=60, description="exactly this code, any case")
+    kind: Kind | None = None
+    active: bool | None = None
+    org_unit: str = Field(
+        "", max_length=40, description="an org unit's code or id: it and its sub-units"
+    )
+    role: str = Field("", max_length=100, description="this role, any case (or its Chinese)")
 
 
 class ResourceOut(Schema):
@@ -68,6 +114,7 @@ class ResourceOut(Schema):
     role_zh: str
     skills: str
     org_unit_id: int
+    org_unit: str
     person_id: int | None
     fte: float
     hours_per_day: float
@@ -79,13 +126,25 @@ class ResourceOut(Schema):
     active: bool
     version: int
 
+    @staticmethod
+    def resolve_org_unit(obj: Resource) -> str:
+        return obj.org_unit.code
+
 
 class CapacityIn(Body):
     first: Date
     last: Date
-    fte: Decimal = Field(ge=0, le=99999)
+    fte: FTE
     reason: str = Field(default="", max_length=200)
     scenario_id: Id | None = None
+
+
+class CapacityPatch(Body):
+    version: Version
+    first: Date = None  # type: ignore[assignment]
+    last: Date = None  # type: ignore[assignment]
+    fte: FTE = None  # type: ignore[assignment]
+    reason: str = Field(None, max_length=200)  # type: ignore[assignment]
 
 
 class CapacityOut(Schema):
@@ -96,10 +155,68 @@ class CapacityOut(Schema):
     last: dt.date
     fte: float
     reason: str
+    version: int
 
 
 def _resource(pk: int) -> Resource:
     return services.get_resource(pk)
+
+
+def _references(data: dict[str, Any]) -> dict[str, Any]:
+    """The body's org unit (``org_unit`` by code or ``org_unit_id``) and person as ids the
+    service takes, each missing one a 422 at the body's field (never Django's "instance with
+    id 999 is not a valid choice")."""
+    data = dict(data)
+    code = data.pop("org_unit", None)
+    if code is not None:
+        with charged_to("org_unit"):
+            unit = get_org_unit(code)
+        if data.get("org_unit_id") not in (None, unit.pk):
+            raise FieldError(
+                "org_unit", _("names another org unit than org_unit_id: give one of them")
+            )
+        data["org_unit_id"] = unit.pk
+    elif data.get("org_unit_id") is not None:
+        with charged_to("org_unit_id"):
+            get_org_unit(data["org_unit_id"])
+    elif "org_unit_id" in data:  # an explicit null: every resource belongs to an org unit
+        raise FieldError("org_unit_id", _("give the org unit: org_unit_id or org_unit (its code)"))
+    if (
+        data.get("person_id") is not None
+        and not Person.objects.filter(pk=data["person_id"]).exists()
+    ):
+        raise FieldError("person_id", _("no person with id %(id)s") % {"id": data["person_id"]})
+    return data
+
+
+def _capacity_change(resource: Resource, change_id: int) -> CapacityChange:
+    change = CapacityChange.objects.filter(pk=change_id, resource=resource).first()
+    if change is None:
+        raise NotFoundError(
+            _("resource %(resource)s has no capacity change %(change)s")
+            % {"resource": resource.pk, "change": change_id}
+        )
+    return change
+
+
+def _named_endpoint(exc: CapacityOverlap) -> FieldError:
+    """The overlap refusal, saying how the API removes or changes the other change."""
+    other = exc.change
+    address = f"/api/v1/resources/{other.resource_id}/capacity/{other.pk}?version={other.version}"
+    return FieldError(
+        "first",
+        _(
+            "overlaps the capacity change %(first)s – %(last)s (%(fte)s FTE, id %(id)s): "
+            "remove it (DELETE %(address)s) or change it (PATCH) first"
+        )
+        % {
+            "first": other.first,
+            "last": other.last,
+            "fte": f"{Decimal(str(other.fte)).normalize():f}",
+            "id": other.pk,
+            "address": address,
+        },
+    )
 
 
 @router.get(
@@ -108,11 +225,30 @@ def _resource(pk: int) -> Resource:
     summary="Resources and role pools",
     operation_id="pmo_resources_api_list_resources",
 )
+@known_query_only
 @paginate(Pages, page_size=100)
-def list_resources(request: HttpRequest, role: str | None = None) -> object:
+def list_resources(request: HttpRequest, filters: Query[ResourceFilters]) -> object:
     require_view(user_of(request))
     qs = selectors.list_resources()
-    return qs.filter(role=role) if role else qs
+    if filters.q:
+        qs = qs.filter(
+            Q(code__icontains=filters.q)
+            | Q(name__icontains=filters.q)
+            | Q(name_zh__icontains=filters.q)
+        )
+    if filters.code:
+        qs = qs.filter(code__iexact=filters.code)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.active is not None:
+        qs = qs.filter(active=filters.active)
+    if filters.org_unit:
+        with charged_to("org_unit"):
+            unit = get_org_unit(filters.org_unit)
+        qs = qs.filter(org_unit__path__startswith=unit.path)
+    if filters.role:
+        qs = qs.filter(Q(role__iexact=filters.role) | Q(role_zh=filters.role))
+    return qs
 
 
 @router.post(
@@ -122,7 +258,8 @@ def list_resources(request: HttpRequest, role: str | None = None) -> object:
     operation_id="pmo_resources_api_create_resource",
 )
 def create_resource(request: HttpRequest, payload: ResourceIn) -> Status:
-    resource = services.create_resource(actor=user_of(request), data=payload.dict())
+    data = payload.dict()  # neither org_unit nor org_unit_id: a 422 at org_unit_id
+    resource = services.create_resource(actor=user_of(request), data=_references(data))
     return Status(201, resource)
 
 
@@ -146,8 +283,9 @@ def get_resource(request: HttpRequest, pk: int) -> Resource:
 def patch_resource(request: HttpRequest, pk: int, payload: ResourcePatch) -> Resource:
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
+    resource = _resource(pk)
     return services.update_resource(
-        actor=user_of(request), resource=_resource(pk), data=data, version=version
+        actor=user_of(request), resource=resource, data=_references(data), version=version
     )
 
 
@@ -157,6 +295,7 @@ def patch_resource(request: HttpRequest, pk: int, payload: ResourcePatch) -> Res
     summary="Capacity changes",
     operation_id="pmo_resources_api_list_capacity",
 )
+@known_query_only
 def list_capacity(request: HttpRequest, pk: int, scenario_id: Id | None = None) -> object:
     require_view(user_of(request))
     return CapacityChange.objects.filter(resource=_resource(pk), **{"scenario_id": scenario_id})
@@ -170,13 +309,49 @@ def list_capacity(request: HttpRequest, pk: int, scenario_id: Id | None = None) 
 )
 def add_capacity(request: HttpRequest, pk: int, payload: CapacityIn) -> Status:
     scenario = _body_scenario(payload.scenario_id)
-    change = services.add_capacity_change(
-        actor=user_of(request),
-        resource=_resource(pk),
-        first=payload.first,
-        last=payload.last,
-        fte=payload.fte,
-        reason=payload.reason,
-        scenario=scenario,
-    )
+    try:
+        change = services.add_capacity_change(
+            actor=user_of(request),
+            resource=_resource(pk),
+            first=payload.first,
+            last=payload.last,
+            fte=payload.fte,
+            reason=payload.reason,
+            scenario=scenario,
+        )
+    except CapacityOverlap as exc:
+        raise _named_endpoint(exc) from None
     return Status(201, change)
+
+
+@router.patch(
+    "/resources/{pk}/capacity/{change_id}",
+    response=CapacityOut,
+    summary="Change a capacity change (its days, FTE or reason)",
+    operation_id="pmo_resources_api_patch_capacity",
+)
+def patch_capacity(
+    request: HttpRequest, pk: int, change_id: int, payload: CapacityPatch
+) -> CapacityChange:
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    change = _capacity_change(_resource(pk), change_id)
+    try:
+        return update_capacity_change(
+            actor=user_of(request), change=change, data=data, version=version
+        )
+    except CapacityOverlap as exc:
+        raise _named_endpoint(exc) from None
+
+
+@router.delete(
+    "/resources/{pk}/capacity/{change_id}",
+    response={204: None},
+    summary="Remove a capacity change (the standing capacity applies again)",
+    operation_id="pmo_resources_api_delete_capacity",
+)
+def delete_capacity(request: HttpRequest, pk: int, change_id: int, version: VersionParam) -> Status:
+    refuse_body(request)
+    change = _capacity_change(_resource(pk), change_id)
+    remove_capacity_change(actor=user_of(request), change=change, version=version)
+    return Status(204, None)

@@ -14,11 +14,13 @@ from django.utils.translation import pgettext
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
+from pmo.core.codes import case_clash
 from pmo.core.errors import FieldError, NotFoundError, ValidationFailed
 from pmo.core.sentences import quoted
 from pmo.portfolio.currencies import check_currency, normalize
 from pmo.resources.access import require_manage
 from pmo.resources.models import CalendarDay, CapacityChange, Resource, Scenario, WorkingCalendar
+from pmo.resources.services.capacity import check_overlap
 from pmo.resources.services.common import _assign, _check_dates, _clean, require_draft
 
 __all__ = [
@@ -73,10 +75,7 @@ def create_resource(*, actor: User | None, data: dict[str, Any]) -> Resource:
     _check_currency(resource, stored=None)
     _check_dates(resource.available_from, resource.available_until, "available_until")
     _clean(resource, names=_RESOURCE_NAMES)
-    if Resource.objects.filter(code=resource.code).exists():
-        raise FieldError(
-            "code", _("a resource with code %(code)s exists") % {"code": quoted(resource.code)}
-        )
+    _check_code(resource)
     _check_person_free(resource)
     resource.save()
     record(
@@ -87,6 +86,23 @@ def create_resource(*, actor: User | None, data: dict[str, Any]) -> Resource:
         changes=diff({}, snapshot(resource)),
     )
     return resource
+
+
+def _check_code(resource: Resource) -> None:
+    """Another resource's code, also one that differs by case only, is refused (422 at
+    ``code``): sheets, exports and the API name resources by code. A resource may change the
+    case of its own."""
+    existing = case_clash(Resource.objects.all(), resource.code, exclude_pk=resource.pk)
+    if existing == resource.code:
+        raise FieldError(
+            "code", _("a resource with code %(code)s exists") % {"code": quoted(resource.code)}
+        )
+    if existing is not None:
+        raise FieldError(
+            "code",
+            _("resource %(code)s exists already: codes may not differ by case only")
+            % {"code": quoted(existing)},
+        )
 
 
 def _check_currency(resource: Resource, stored: str | None) -> None:
@@ -127,10 +143,7 @@ def update_resource(
     _check_currency(resource, stored=before["currency"])
     _check_dates(resource.available_from, resource.available_until, "available_until")
     _clean(resource, names=_RESOURCE_NAMES)
-    if Resource.objects.filter(code=resource.code).exclude(pk=resource.pk).exists():
-        raise FieldError(
-            "code", _("a resource with code %(code)s exists") % {"code": quoted(resource.code)}
-        )
+    _check_code(resource)
     _check_person_free(resource)
     changes = diff(before, snapshot(resource))
     if changes:
@@ -177,22 +190,7 @@ def add_capacity_change(
         resource=resource, scenario=scenario, first=first, last=last, fte=fte, reason=reason
     )
     _clean(change, exclude=["resource", "scenario"])
-    overlap = CapacityChange.objects.filter(
-        resource=resource, scenario=scenario, first__lte=last, last__gte=first
-    ).first()
-    if overlap is not None:
-        raise FieldError(
-            "first",
-            _(
-                "overlaps the capacity change %(first)s – %(last)s (%(fte)s FTE): remove that "
-                "one first, then add the new one"
-            )
-            % {
-                "first": overlap.first,
-                "last": overlap.last,
-                "fte": f"{Decimal(str(overlap.fte)).normalize():f}",
-            },
-        )
+    check_overlap(resource=resource, scenario=scenario, first=first, last=last)
     change.save()
     record(
         actor=actor,
@@ -240,6 +238,7 @@ def parse_calendar_days(text: str) -> list[tuple[dt.date, bool, str]]:
     """
     days: list[tuple[dt.date, bool, str]] = []
     errors = []
+    lines: dict[dt.date, int] = {}  # the line each day was first given on
     for number, raw in enumerate(text.splitlines(), start=1):
         words = raw.split()
         if not words:
@@ -252,6 +251,12 @@ def parse_calendar_days(text: str) -> list[tuple[dt.date, bool, str]]:
                 {"field": "days", "message": problem % {"number": number, "text": words[0]}}
             )
             continue
+        if day in lines:  # one answer per day: the last line would win silently
+            problem = _("line %(number)s: %(day)s is already given on line %(first)s")
+            values = {"number": number, "day": day.isoformat(), "first": lines[day]}
+            errors.append({"field": "days", "message": problem % values})
+            continue
+        lines[day] = number
         kind = words[1].lower() if len(words) > 1 else ""
         working = kind in WORK_WORDS
         rest = words[2:] if kind in WORK_WORDS | OFF_WORDS else words[1:]
