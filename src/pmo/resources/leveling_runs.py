@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -26,10 +27,16 @@ from pmo.resources.services.common import require_draft
 __all__ = [
     "BACKENDS",
     "MAX_TIME_LIMIT",
+    "NO_WORKER_AFTER",
     "STALE_AFTER",
+    "RunUnderWay",
     "active_run",
     "cancel_leveling",
     "get_leveling_run",
+    "no_worker_hint",
+    "queued_for",
+    "refuse_while_leveling",
+    "run_url",
     "shown_progress",
     "start_leveling",
 ]
@@ -37,6 +44,63 @@ __all__ = [
 MAX_TIME_LIMIT = 600
 BACKENDS = ("cpsat", "heuristic")
 STALE_AFTER = dt.timedelta(minutes=10)  # beyond the time limit: the worker is gone
+# a worker polls its queue every second or so: a run still queued after this long has no
+# worker taking it (``pmo worker`` is not running)
+NO_WORKER_AFTER = dt.timedelta(seconds=30)
+
+
+def run_url(run_pk: int) -> str:
+    """The API address of a run (the 202's ``Location``, the 409's ``run_url``)."""
+    return f"/api/v1/leveling-runs/{run_pk}"
+
+
+class RunUnderWay(ConflictError):
+    """409: the scenario has a queued or running leveling run; the answer names it
+    (``run_id``, ``run_url``) so a client can follow or cancel it."""
+
+    def __init__(self, message: str, run: LevelingRun) -> None:
+        super().__init__(message)
+        self.run_id = run.pk
+
+    def payload(self) -> dict[str, Any]:
+        body = super().payload()
+        body["run_id"] = self.run_id
+        body["run_url"] = run_url(self.run_id)
+        return body
+
+
+def refuse_while_leveling(scenario: Scenario) -> None:
+    """One rule for every change of a scenario (shifts, allocations, capacity, refresh,
+    reset, commit, another run): refused (409, naming the run) while a run is under way,
+    because the run fails on any change at its end and the change would cost the run."""
+    run = active_run(scenario)
+    if run is not None:
+        raise RunUnderWay(
+            _(
+                "leveling run %(run)s of this scenario is under way; wait for it to end or "
+                "cancel it, then try again"
+            )
+            % {"run": run.pk},
+            run,
+        )
+
+
+def no_worker_hint(run: LevelingRun, now: dt.datetime | None = None) -> str | None:
+    """Said of a run queued longer than a worker takes to pick one up: no worker runs."""
+    waited = queued_for(run, now)
+    if waited is None or waited < NO_WORKER_AFTER.total_seconds():
+        return None
+    return _(
+        "queued for %(seconds)s seconds and no worker has taken it: is the background worker "
+        "(pmo db_worker, or pmo serve without --no-worker) running?"
+    ) % {"seconds": waited}
+
+
+def queued_for(run: LevelingRun, now: dt.datetime | None = None) -> int | None:
+    """Seconds a queued run has waited for a worker; ``None`` once a worker has taken it."""
+    if run.state != LevelingState.QUEUED:
+        return None
+    return max(0, int(((now or timezone.now()) - run.created_at).total_seconds()))
 
 
 def active_run(scenario: Scenario) -> LevelingRun | None:
@@ -63,15 +127,13 @@ def start_leveling(
     """
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
-    require_draft(scenario)
+    require_draft(scenario)  # and no run under way (409 naming it)
     if not 1 <= time_limit <= MAX_TIME_LIMIT:
         raise FieldError(
             "time_limit", _("between 1 and %(most)s seconds") % {"most": MAX_TIME_LIMIT}
         )
     if backend not in BACKENDS:
         raise FieldError("backend", _("one of %(choices)s") % {"choices": ", ".join(BACKENDS)})
-    if active_run(scenario) is not None:
-        raise ConflictError(_("a leveling run of this scenario is under way; wait for it"))
     if pinned is not None:
         _set_pins(actor, scenario, pinned)
     run = LevelingRun.objects.create(

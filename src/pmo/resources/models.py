@@ -257,6 +257,9 @@ class Allocation(VersionedModel):
     # schedule demand: the UID of the plan task it comes from (a scenario's moves of it can
     # be applied back to the plan by its manager)
     task_uid = models.IntegerField(_("task UID"), null=True, blank=True, editable=False)
+    # a client's own key of a hand-entered row, unique in its layer: POST /allocations with
+    # it again changes that row instead of adding another (a retried nightly run; ADR 0006)
+    external_ref = models.CharField(max_length=100, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("allocation")
@@ -267,7 +270,17 @@ class Allocation(VersionedModel):
             models.CheckConstraint(
                 condition=models.Q(last__gte=models.F("first")),
                 name="allocation_first_before_last",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["external_ref"],
+                condition=models.Q(scenario__isnull=True) & ~models.Q(external_ref=""),
+                name="allocation_unique_ref_in_plan",
+            ),
+            models.UniqueConstraint(
+                fields=["scenario", "external_ref"],
+                condition=models.Q(scenario__isnull=False) & ~models.Q(external_ref=""),
+                name="allocation_unique_ref_in_scenario",
+            ),
         ]
 
     def __str__(self) -> str:

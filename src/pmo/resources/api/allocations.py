@@ -34,6 +34,16 @@ class AllocationIn(Body):
     status: Status_ = "proposed"
     note: str = Field(default="", max_length=200)
     scenario_id: Id | None = None
+    external_ref: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        pattern=r"^\S(.*\S)?$",
+        description="your own key of this allocation, unique in its layer (the current plan or "
+        "the scenario): when a row of the layer has it already, that row is changed to this "
+        "body and the answer is 200, else one is created (201). Safe to retry; without it, "
+        "every POST adds a row",
+    )
 
 
 class AllocationPatch(Body):
@@ -70,9 +80,13 @@ class AllocationOut(Schema):
     first: dt.date
     last: dt.date
     fte: float
-    status: str
-    source: str
+    status: Status_
+    source: Literal["manual", "schedule"] = Field(
+        description="manual: entered by hand; schedule: demand from the project's plan "
+        "(change the plan instead)"
+    )
     note: str
+    external_ref: str | None = Field(description="the client's key of the row, if it gave one")
     version: int
     hours: float = Field(description="planned hours: FTE x hours per day x working days")
     cost: float = Field(description="planned labour cost: hours x the resource's cost rate")
@@ -81,6 +95,10 @@ class AllocationOut(Schema):
     @staticmethod
     def resolve_resource(obj: Allocation) -> str:
         return obj.resource.code
+
+    @staticmethod
+    def resolve_external_ref(obj: Allocation) -> str | None:
+        return obj.external_ref or None
 
     @staticmethod
     def resolve_hours(obj: Allocation, context: Any) -> float:
@@ -139,8 +157,10 @@ def list_allocations(
 
 @router.post(
     "/allocations",
-    response={201: AllocationSavedOut},
-    summary="Allocate a resource",
+    response={201: AllocationSavedOut, 200: AllocationSavedOut},
+    summary="Allocate a resource (or change the row your external_ref names)",
+    description="201 with a new row. With `external_ref`, a row of the same layer that has "
+    "it already is changed to the body instead (200): a retried call leaves one row.",
     operation_id="pmo_resources_api_create_allocation",
 )
 def create_allocation(request: HttpRequest, payload: AllocationIn) -> Status:
@@ -154,9 +174,12 @@ def create_allocation(request: HttpRequest, payload: AllocationIn) -> Status:
     scenario_id = data.pop("scenario_id")
     scenario = _body_scenario(scenario_id)
     data["project_id"] = project.pk
-    allocation = services.create_allocation(actor=user, data=data, scenario=scenario)
+    if not data.get("external_ref"):
+        data.pop("external_ref", None)
+    allocation, created = services.upsert_allocation(actor=user, data=data, scenario=scenario)
     return Status(
-        201, Allocation.objects.select_related("resource", "project").get(pk=allocation.pk)
+        201 if created else 200,
+        Allocation.objects.select_related("resource", "project").get(pk=allocation.pk),
     )
 
 

@@ -18,6 +18,7 @@ from pmo.portfolio.access import get_visible_project
 from pmo.resources import compare, refresh, selectors, services
 from pmo.resources.access import require_view
 from pmo.resources.filters import ResourceFilter
+from pmo.resources.models import ProjectShift
 
 router = Router()
 
@@ -27,25 +28,60 @@ class ScenarioIn(Body):
     description: str = ""
 
 
+PRIORITY_TEXT = (
+    "the project's priority in this scenario: 1 (highest) to 5 (lowest); leveling delays "
+    "higher-priority projects less. Left out: unchanged; null: the scenario's priority is "
+    "removed and the project's own priority counts again"
+)
+
+
 class ShiftIn(Body):
     project: str
-    days: int = Field(ge=-3660, le=3660)
-    priority: int | None = Field(default=None, ge=1, le=5)
-    pinned: bool | None = None
+    days: int = Field(
+        ge=-3660,
+        le=3660,
+        description="calendar days to move the project's allocations by, ADDED to its "
+        "shift so far (20 then 10 moves it 30 days): not safe to retry. To set the total "
+        "shift, PUT /scenarios/{id}/shifts/{project}",
+    )
+    priority: int | None = Field(default=None, ge=1, le=5, description=PRIORITY_TEXT)
+    pinned: bool | None = Field(
+        default=None, description="pinned projects are not moved by leveling; left out: unchanged"
+    )
+
+
+class ShiftPut(Body):
+    days: int = Field(
+        ge=-3660,
+        le=3660,
+        description="the project's TOTAL shift in calendar days after the call (ShiftOut.days: "
+        "Move project and leveling together): the project is moved by the difference, so "
+        "sending the same value again changes nothing",
+    )
+    priority: int | None = Field(default=None, ge=1, le=5, description=PRIORITY_TEXT)
+    pinned: bool | None = Field(
+        default=None, description="pinned projects are not moved by leveling; left out: unchanged"
+    )
 
 
 class ShiftOut(Schema):
     project: str
-    days: int
-    priority: int | None
-    pinned: bool
+    days: int = Field(
+        description="calendar days the project's work is later in this scenario than in the "
+        "current plan (Move project and leveling together; negative: earlier)"
+    )
+    priority: int | None = Field(
+        description="the scenario's priority of the project, 1 (highest) to 5; null: none set "
+        "(the project's own priority counts)"
+    )
+    pinned: bool = Field(description="not moved by leveling")
 
 
 class ScenarioOut(Schema):
     id: int
     name: str
     description: str
-    state: str
+    state: Literal["draft", "committed", "discarded"]
     created_at: dt.datetime
     closed_at: dt.datetime | None
     shifts: list[ShiftOut]
@@ -69,12 +105,27 @@ class VersionIn(Body):
     version: Version | None = None
 
 
+class LateProjectOut(Schema):
+    code: str
+    planned_finish: dt.date
+    allocations_end: dt.date = Field(description="the project's last allocation ends then now")
+    working_days_late: int = Field(
+        description="Monday-to-Friday days after the planned finish up to allocations_end"
+    )
+
+
 class CommitOut(Schema):
-    created: int
+    created: int = Field(description="allocations of the current plan created")
     updated: int
     deleted: int
-    capacity_changes: int
+    capacity_changes: int = Field(
+        description="the current plan's capacity changes now (the unchanged ones keep their ids)"
+    )
     plans_to_change: list[str]
+    late_projects: list[LateProjectOut] = Field(
+        description="projects the commit changed whose work now ends after their planned "
+        "finish, latest first"
+    )
 
 
 @router.get(
@@ -146,7 +197,7 @@ class CostInBaseOut(Schema):
 class CompareLayerOut(Schema):
     scenario_id: int | None
     name: str
-    state: str
+    state: Literal["current", "draft", "committed", "discarded"]
     overloaded_cells: int
     overload: float
     changed: int = Field(
@@ -231,10 +282,17 @@ def get_scenario(request: HttpRequest, pk: int) -> object:
     return selectors.get_scenario(pk)
 
 
+def _shift_out(code: str, shift: ProjectShift) -> dict[str, object]:
+    return {"project": code, "days": shift.days, "priority": shift.priority, "pinned": shift.pinned}
+
+
 @router.post(
     "/scenarios/{pk}/shifts",
     response=ShiftOut,
-    summary="Move a project in a scenario",
+    summary="Move a project in a scenario by some days more (adds to its shift)",
+    description="`days` is added to the project's shift so far: a retried call moves the "
+    "project twice. A client that may retry sets the total with "
+    "`PUT /scenarios/{id}/shifts/{project}`.",
     operation_id="pmo_resources_api_post_shift",
 )
 def post_shift(request: HttpRequest, pk: int, payload: ShiftIn) -> dict[str, object]:
@@ -249,19 +307,44 @@ def post_shift(request: HttpRequest, pk: int, payload: ShiftIn) -> dict[str, obj
         days=payload.days,
         priority=payload.priority,
         pinned=payload.pinned,
+        clear_priority="priority" in payload.model_fields_set and payload.priority is None,
     )
-    return {
-        "project": payload.project,
-        "days": shift.days,
-        "priority": shift.priority,
-        "pinned": shift.pinned,
-    }
+    return _shift_out(payload.project, shift)
+
+
+@router.put(
+    "/scenarios/{pk}/shifts/{code}",
+    response=ShiftOut,
+    summary="Set a project's total shift in a scenario (safe to retry)",
+    description="The project ends up moved by `days` calendar days in all: sending the same "
+    "body again changes nothing (no new scenario version).",
+    operation_id="pmo_resources_api_put_shift",
+)
+def put_shift(request: HttpRequest, pk: int, code: str, payload: ShiftPut) -> dict[str, object]:
+    user = user_of(request)
+    scenario = selectors.get_scenario(pk)
+    project = get_visible_project(user, code)
+    shift = services.shift_project(
+        actor=user,
+        scenario=scenario,
+        project=project,
+        days=payload.days,
+        priority=payload.priority,
+        pinned=payload.pinned,
+        clear_priority="priority" in payload.model_fields_set and payload.priority is None,
+        total=True,
+    )
+    return _shift_out(project.code, shift)
 
 
 @router.post(
     "/scenarios/{pk}/commit",
     response=CommitOut,
     summary="Commit a scenario",
+    description="409 while a leveling run of it is under way (`run_id`, `run_url`), and when "
+    "the current plan changed since the scenario's copy: then `refresh_url` is "
+    "`POST /scenarios/{id}/refresh`, which copies the plan again and keeps the scenario's "
+    "own changes that still apply; commit after it.",
     operation_id="pmo_resources_api_commit",
 )
 def commit(request: HttpRequest, pk: int, payload: VersionIn) -> object:

@@ -92,9 +92,8 @@ def dropped_message(reason: str) -> str:
 
 
 def _lock_draft(scenario: Scenario, version: int | None) -> Scenario:
-    """The scenario locked, if it is a draft at ``version`` with no leveling run under way."""
-    from pmo.resources.leveling import active_run
-
+    """The scenario locked, if it is a draft at ``version`` with no leveling run under way
+    (``require_draft`` refuses both)."""
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     require_draft(scenario)
     if version is not None and version != scenario.version:
@@ -103,8 +102,6 @@ def _lock_draft(scenario: Scenario, version: int | None) -> Scenario:
             % {"yours": version, "current": scenario.version},
             current_version=scenario.version,
         )
-    if active_run(scenario) is not None:
-        raise ConflictError(_("a leveling run of this scenario is under way; wait for it"))
     return scenario
 
 
@@ -124,5 +121,23 @@ def _copy(scenario: Scenario, plan: Allocation, days: int) -> Allocation:
         origin_id=plan.pk,
         origin_version=plan.version,
         task_uid=plan.task_uid,
+        external_ref=plan.external_ref,
         **values,
     )
+
+
+def _free_refs(scenario: Scenario, new: list[Allocation]) -> list[Allocation]:
+    """``new`` copies, without an ``external_ref`` a row the scenario keeps has already (a row
+    the scenario added under the key the plan has now): the scenario's own row keeps the key,
+    unique in its layer."""
+    taken = set(
+        Allocation.objects.filter(scenario=scenario)
+        .exclude(external_ref="")
+        .values_list("external_ref", flat=True)
+    )
+    for row in new:
+        if row.external_ref in taken:
+            row.external_ref = ""
+        elif row.external_ref:
+            taken.add(row.external_ref)
+    return new

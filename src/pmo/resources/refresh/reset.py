@@ -15,7 +15,13 @@ from pmo.core.errors import NotFoundError
 from pmo.portfolio.models import Project
 from pmo.resources.access import require_manage
 from pmo.resources.models import Allocation, ProjectShift, Scenario
-from pmo.resources.refresh.common import ResetResult, _copy, _lock_draft, _outdate_runs
+from pmo.resources.refresh.common import (
+    ResetResult,
+    _copy,
+    _free_refs,
+    _lock_draft,
+    _outdate_runs,
+)
 
 __all__ = ["reset_project"]
 
@@ -39,7 +45,7 @@ def reset_project(
             % {"code": project.code}
         )
     mine.delete()
-    Allocation.objects.bulk_create([_copy(scenario, p, 0) for p in plan])
+    Allocation.objects.bulk_create(_free_refs(scenario, [_copy(scenario, p, 0) for p in plan]))
     before: dict[str, Any] = {"allocations": removed}
     if shift is not None:
         before |= {"days": shift.days, "priority": shift.priority, "pinned": shift.pinned}

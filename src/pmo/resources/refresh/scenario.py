@@ -31,6 +31,7 @@ from pmo.resources.refresh.common import (
     Dropped,
     RefreshResult,
     _copy,
+    _free_refs,
     _lock_draft,
     _outdate_runs,
 )
@@ -184,7 +185,7 @@ def refresh_scenario(
     kept_rows.update(r.project_id for r in added)
     edited_projects |= {r.project_id for r in rows if r.origin_version is None}
     Allocation.objects.filter(pk__in=doomed).delete()
-    Allocation.objects.bulk_create(new, batch_size=1000)
+    Allocation.objects.bulk_create(_free_refs(scenario, new), batch_size=1000)
     kept_capacity, capacity_dropped, plan_changes = _refresh_capacity(scenario, copied_at, codes)
     dropped += capacity_dropped
     for pk, shift in shifts.items():  # the move column: what the rows now say

@@ -20,6 +20,7 @@ from pmo.resources.services.allocations import (
     release_project,
     unmatched_plan_names,
     update_allocation,
+    upsert_allocation,
 )
 from pmo.resources.services.resources import (
     OFF_WORDS,
@@ -70,6 +71,7 @@ __all__ = [
     "unmatched_plan_names",
     "update_allocation",
     "update_resource",
+    "upsert_allocation",
 ]
 
 # doctest looks for examples in the functions a module defines; these live in the

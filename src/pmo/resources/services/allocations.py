@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +42,7 @@ __all__ = [
     "release_project",
     "unmatched_plan_names",
     "update_allocation",
+    "upsert_allocation",
 ]
 
 
@@ -89,7 +90,7 @@ def create_allocation(
 ) -> Allocation:
     """Allocate a resource to a project for a window (proposed or committed)."""
     allocation = Allocation(scenario=scenario, source=AllocationSource.MANUAL)
-    _assign(allocation, data, ALLOCATION_FIELDS)
+    _assign(allocation, data, [*ALLOCATION_FIELDS, "external_ref"])
     _check_dates(allocation.first, allocation.last)
     _clean(allocation, exclude=["origin", "scenario"], names=_ALLOCATION_NAMES)
     project = Project.objects.filter(pk=allocation.project_id).first()
@@ -108,6 +109,41 @@ def create_allocation(
         changes=diff({}, snapshot(allocation)),
     )
     return allocation
+
+
+@transaction.atomic
+def upsert_allocation(
+    *, actor: User, data: dict[str, Any], scenario: Scenario | None = None
+) -> tuple[Allocation, bool]:
+    """Create the allocation ``data["external_ref"]`` names in the layer, or change the one
+    that has it already (no version needed: the key is the client's); ``(row, created)``.
+
+    Sending the same body twice leaves one row as the body says (a retried nightly run).
+    A ref that a concurrent call has just taken is found on a second look.
+    """
+    ref = str(data.get("external_ref") or "").strip()
+    if not ref:
+        return create_allocation(actor=actor, data=data, scenario=scenario), True
+    data = {**data, "external_ref": ref}
+    for _attempt in range(2):
+        existing = (
+            Allocation.objects.select_for_update()
+            .filter(scenario=scenario, external_ref=ref)
+            .first()
+        )
+        if existing is not None:
+            changes = {k: v for k, v in data.items() if k != "external_ref"}
+            return update_allocation(
+                actor=actor, allocation=existing, data=changes, version=None
+            ), False
+        try:
+            with transaction.atomic():  # a savepoint: a lost race leaves this transaction usable
+                return create_allocation(actor=actor, data=data, scenario=scenario), True
+        except IntegrityError:
+            continue
+    raise ConflictError(
+        _("external_ref %(ref)s is being written by another request; try again") % {"ref": ref}
+    )
 
 
 def _refuse_unavailable(allocation: Allocation, before: dict[str, Any] | None) -> None:
@@ -237,6 +273,8 @@ def update_allocation(
     _assign(allocation, data, ALLOCATION_FIELDS)
     _check_dates(allocation.first, allocation.last)
     _clean(allocation, exclude=["origin", "scenario"], names=_ALLOCATION_NAMES)
+    # as stored (2 places): "1.5" sent again for a stored 1.50 is no change (no new version)
+    allocation.fte = Decimal(allocation.fte).quantize(Decimal("0.01"))
     _may_allocate(actor, allocation.project, allocation.status, allocation.scenario)
     if before["status"] == AllocationStatus.COMMITTED and not can_manage_resources(actor):
         _may_allocate(actor, allocation.project, AllocationStatus.COMMITTED)

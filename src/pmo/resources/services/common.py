@@ -50,11 +50,18 @@ def _check_dates(first: dt.date | None, last: dt.date | None, field: str = "last
         raise FieldError(field, _("the end date is before the start date"))
 
 
-def require_draft(scenario: Scenario | None) -> None:
-    """Refuse (409) to change a scenario that is no longer a draft (committed or discarded);
-    ``None`` is the current plan, which always changes."""
+def require_draft(scenario: Scenario | None, *, during_run: bool = False) -> None:
+    """Refuse (409) to change a scenario that is no longer a draft (committed or discarded),
+    or, unless ``during_run``, one with a leveling run under way (the run would fail on the
+    change at its end; the 409 names the run). ``None`` is the current plan, which always
+    changes. One rule for every edit of a scenario: allocations, shifts, capacity changes,
+    refresh, reset, commit, another run (discard alone is ``during_run``)."""
     if scenario is not None and scenario.state != ScenarioState.DRAFT:
         raise ConflictError(
             _("scenario %(name)s is %(state)s; it cannot change")
             % {"name": quoted(scenario.name), "state": mid_sentence(scenario.get_state_display())}
         )
+    if scenario is not None and not during_run:
+        from pmo.resources.leveling_runs import refuse_while_leveling  # it imports this module
+
+        refuse_while_leveling(scenario)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+import numpy
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -33,9 +35,12 @@ from pmo.resources.signals import scenario_committed
 
 __all__ = [
     "CommitResult",
+    "LateProject",
+    "OutOfDate",
     "commit_scenario",
     "create_scenario",
     "discard_scenario",
+    "refresh_url",
     "shift_project",
 ]
 
@@ -59,6 +64,7 @@ def create_scenario(*, actor: User, name: str, description: str = "") -> Scenari
         "source",
         "note",
         "task_uid",
+        "external_ref",
     ]
     copies = [
         Allocation(
@@ -101,11 +107,26 @@ def shift_project(
     days: int,
     priority: int | None = None,
     pinned: bool | None = None,
+    clear_priority: bool = False,
+    total: bool = False,
 ) -> ProjectShift:
-    """Move a project's allocations in the scenario by ``days`` (on top of earlier shifts)."""
+    """Move a project's allocations in the scenario by ``days`` (on top of earlier shifts),
+    or, with ``total``, to ``days`` in all (the project's shift after the call is ``days``:
+    applied twice, it moves the project once). ``priority`` ``None`` keeps the scenario's
+    priority of the project unless ``clear_priority``, which removes it (the project's own
+    priority counts again)."""
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     require_draft(scenario)
+    if total:
+        if abs(days) > 3660:
+            raise FieldError("days", _("shift by at most 3,660 days"))
+        days -= (
+            ProjectShift.objects.filter(scenario=scenario, project=project)
+            .values_list("days", flat=True)
+            .first()
+            or 0
+        )
     if days and (day := selectors.ended_on(project)) is not None:
         raise ConflictError(
             _("%(ended)s: its work is not moved in scenarios")
@@ -160,12 +181,16 @@ def shift_project(
     shift.moved_days += days  # the whole project: a refresh moves the plan's new rows too
     if priority is not None:
         shift.priority = priority
+    elif clear_priority:
+        shift.priority = None
     if pinned is not None:
         shift.pinned = pinned
+    after = {"days": shift.days, "priority": shift.priority, "pinned": shift.pinned}
+    if after == before and not _created:
+        return shift  # nothing to do (a retried absolute move): no new version, no event
     shift.save()
     scenario.version += 1
     scenario.save(update_fields=["version", "updated_at"])
-    after = {"days": shift.days, "priority": shift.priority, "pinned": shift.pinned}
     record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -179,12 +204,23 @@ def shift_project(
 
 
 @dataclass(frozen=True)
+class LateProject:
+    """A project whose work in a committed scenario ends after its planned finish."""
+
+    code: str
+    planned_finish: dt.date
+    allocations_end: dt.date
+    working_days_late: int  # Monday to Friday, after the planned finish up to the end
+
+
+@dataclass(frozen=True)
 class CommitResult:
     created: int
     updated: int
     deleted: int
     capacity_changes: int
     plans_to_change: list[str]
+    late_projects: list[LateProject] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -211,18 +247,24 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
     list(live.values_list("pk", flat=True))  # lock the current plan's rows, then check them
     reason = selectors.scenario_out_of_date(scenario)
     if reason == "allocations":
-        raise ConflictError(
+        raise OutOfDate(
             _(
                 "allocations of the current plan changed since this scenario was created; "
-                "create a new scenario from the current plan"
+                "refresh it from the current plan (POST %(url)s keeps the scenario's own "
+                "changes that still apply), then commit"
             )
+            % {"url": refresh_url(scenario.pk)},
+            scenario.pk,
         )
     if reason == "capacity":
-        raise ConflictError(
+        raise OutOfDate(
             _(
-                "capacity changed since this scenario was created; "
-                "create a new scenario from the current plan"
+                "capacity changed since this scenario was created; refresh it from the "
+                "current plan (POST %(url)s keeps the scenario's own changes that still "
+                "apply), then commit"
             )
+            % {"url": refresh_url(scenario.pk)},
+            scenario.pk,
         )
     copies = list(Allocation.objects.filter(scenario=scenario, source=AllocationSource.MANUAL))
     live_changes = CapacityChange.objects.filter(scenario=None)
@@ -238,7 +280,7 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
         )
     Allocation.objects.filter(pk__in=[a.pk for a in doomed]).delete()
     touched: Counter[int] = Counter(a.project_id for a in doomed)  # project id -> allocations
-    fields = ["resource_id", "project_id", "first", "last", "fte", "status", "note"]
+    fields = ["resource_id", "project_id", "first", "last", "fte", "status", "note", "external_ref"]
     current = {a.pk: a for a in Allocation.objects.filter(pk__in=kept)}
     updated = created = 0
     for copy in copies:
@@ -275,15 +317,7 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
                 changes=changes,
             )
     count = live_changes.count()
-    live_changes.delete()
-    new_changes = CapacityChange.objects.bulk_create(
-        [
-            CapacityChange(scenario=None, **row)
-            for row in CapacityChange.objects.filter(scenario=scenario).values(
-                "resource_id", "first", "last", "fte", "reason"
-            )
-        ]
-    )
+    new_changes = _commit_capacity(scenario, live_changes)
     plans = selectors.plans_to_change(scenario.pk)
     scenario.plans_to_change = plans
     scenario.state = ScenarioState.COMMITTED
@@ -317,7 +351,90 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
             allocations_changed=changed,
             allocations_end={codes[pk]: end for pk, end in ends if pk in codes},
         )
-    return CommitResult(created, updated, len(doomed), len(new_changes), plans)
+    return CommitResult(
+        created, updated, len(doomed), len(new_changes), plans, _late_projects(scenario, touched)
+    )
+
+
+def refresh_url(scenario_pk: int) -> str:
+    """The API address that refreshes a draft scenario from the current plan."""
+    return f"/api/v1/scenarios/{scenario_pk}/refresh"
+
+
+class OutOfDate(ConflictError):
+    """409: the current plan changed since the scenario's copy; the answer points to the
+    refresh that keeps the scenario's own changes (``refresh_url``)."""
+
+    def __init__(self, message: str, scenario_pk: int) -> None:
+        super().__init__(message)
+        self.scenario_pk = scenario_pk
+
+    def payload(self) -> dict[str, Any]:
+        body = super().payload()
+        body["refresh_url"] = refresh_url(self.scenario_pk)
+        return body
+
+
+_CAPACITY_FIELDS = ("resource_id", "first", "last", "fte", "reason")
+
+
+def _commit_capacity(
+    scenario: Scenario, live: models.QuerySet[CapacityChange]
+) -> list[CapacityChange]:
+    """Make the current plan's capacity changes the scenario's. A live change the scenario
+    has unchanged (same resource, dates, FTE and reason) keeps its row and id, so ids that
+    clients stored stay valid; the others are removed and the scenario's new ones created.
+    Returns the current plan's changes now."""
+    wanted: Counter[tuple[Any, ...]] = Counter(
+        CapacityChange.objects.filter(scenario=scenario).values_list(*_CAPACITY_FIELDS)
+    )
+    kept: list[CapacityChange] = []
+    doomed: list[int] = []
+    for change in live.order_by("pk"):
+        key = tuple(getattr(change, f) for f in _CAPACITY_FIELDS)
+        if wanted[key] > 0:
+            wanted[key] -= 1
+            kept.append(change)
+        else:
+            doomed.append(change.pk)
+    CapacityChange.objects.filter(pk__in=doomed).delete()  # before: changes may not overlap
+    made = CapacityChange.objects.bulk_create(
+        [
+            CapacityChange(scenario=None, **dict(zip(_CAPACITY_FIELDS, key, strict=True)))
+            for key, n in wanted.items()
+            for _i in range(n)
+        ]
+    )
+    return kept + made
+
+
+def _working_days_after(day: dt.date, end: dt.date) -> int:
+    """Monday-to-Friday days after ``day`` up to ``end`` (0 when ``end`` is not later)."""
+    if end <= day:
+        return 0
+    return int(numpy.busday_count(day + dt.timedelta(days=1), end + dt.timedelta(days=1)))
+
+
+def _late_projects(scenario: Scenario, touched: Counter[int]) -> list[LateProject]:
+    """The projects the commit changed (allocations written back, or plans to change) whose
+    work in the committed scenario ends after their planned finish."""
+    ids = set(touched) | set(
+        Project.objects.filter(code__in=scenario.plans_to_change).values_list("pk", flat=True)
+    )
+    ends = dict(
+        Allocation.objects.filter(scenario=scenario, project_id__in=ids)
+        .values("project_id")
+        .annotate(end=Max("last"))
+        .values_list("project_id", "end")
+    )
+    late = []
+    for pk, code, finish in Project.objects.filter(pk__in=ends).values_list(
+        "pk", "code", "planned_finish"
+    ):
+        end = ends[pk]
+        if finish is not None and end > finish:
+            late.append(LateProject(code, finish, end, _working_days_after(finish, end)))
+    return sorted(late, key=lambda p: (-p.working_days_late, p.code))
 
 
 @transaction.atomic
@@ -325,7 +442,7 @@ def discard_scenario(*, actor: User, scenario: Scenario) -> Scenario:
     """Close a draft scenario without changing the current plan (its rows are dropped)."""
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
-    require_draft(scenario)
+    require_draft(scenario, during_run=True)
     scenario.allocations.all().delete()
     scenario.capacity_changes.all().delete()
     scenario.state = ScenarioState.DISCARDED
