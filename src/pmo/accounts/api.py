@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 
 from pmo.accounts import selectors, services
 from pmo.accounts.models import OrgUnit, OrgUnitKind, Person, user_of
-from pmo.core.api import Body, Pages, Version
+from pmo.core.api import Body, Pages, Version, known_query_only
 from pmo.core.errors import NotFoundError
 
 router = Router(tags=["organisation"])
@@ -74,6 +74,7 @@ class PersonIn(Body):
 
 
 @router.get("/org-units", response=list[OrgUnitOut], summary="List org units (tree order)")
+@known_query_only
 @paginate(Pages)
 def list_org_units(request: HttpRequest):  # type: ignore[no-untyped-def]
     return selectors.list_org_units()
@@ -102,6 +103,7 @@ def patch_org_unit(request: HttpRequest, code: str, payload: OrgUnitPatch):  # t
 
 
 @router.get("/people", response=list[PersonOut], summary="List people")
+@known_query_only
 @paginate(Pages)
 def list_people(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-def]
     return selectors.list_people(search=q)

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from pmo.accounts.models import user_of
+from pmo.core.api import known_query_only
 from pmo.portfolio.api.lookup import PicksOut
 from pmo.resources.access import require_view
 from pmo.resources.lookup import resource_label, search_resources
@@ -25,6 +26,7 @@ class ResourceLookup(Schema):
     summary="Search the active resources by name, code or role (the forms' resource pickers)",
     operation_id="pmo_resources_api_lookup_resources",
 )
+@known_query_only
 def lookup_resources(request: HttpRequest, params: Query[ResourceLookup]) -> dict[str, object]:
     require_view(user_of(request))
     resources, more = search_resources(params.q, limit=params.limit)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Date, Id
+from pmo.core.api import Date, Id, known_query_only
 from pmo.core.errors import FieldError, NotFoundError
 from pmo.resources import heatmap, selectors
 from pmo.resources.access import require_view
@@ -79,6 +79,7 @@ class RoomOut(Schema):
     summary="Demand against capacity",
     operation_id="pmo_resources_api_get_heatmap",
 )
+@known_query_only
 def get_heatmap(
     request: HttpRequest,
     by: Literal["role", "org_unit", "resource"] = "role",
@@ -138,6 +139,7 @@ def get_heatmap(
     summary="Projects behind a cell",
     operation_id="pmo_resources_api_get_causes",
 )
+@known_query_only
 def get_causes(
     request: HttpRequest,
     by: Literal["role", "org_unit", "resource"],
@@ -173,6 +175,7 @@ def get_causes(
     summary="Same-role resources with room in a period",
     operation_id="pmo_resources_api_get_room",
 )
+@known_query_only
 def get_room(
     request: HttpRequest,
     resource_id: Id,

@@ -249,7 +249,15 @@ def test_resource_list_filters(client: Any, users: Any, org: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/v1/resources?ordering=-code", "/api/v1/calendar-days?year=2027"]
+    "url",
+    [
+        "/api/v1/resources?ordering=-code",
+        "/api/v1/calendar-days?year=2027",
+        "/api/v1/capacity/heatmap?org_unti=sh",
+        "/api/v1/lookup/resources?search=wang",
+        "/api/v1/people?search=wang",
+        "/api/v1/org-units?parent=cn",
+    ],
 )
 def test_unknown_query_parameters_are_refused(client: Any, users: Any, org: Any, url: str) -> None:
     answer = client.get(url, headers=_auth(users["admin"]))
