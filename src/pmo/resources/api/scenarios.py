@@ -355,7 +355,9 @@ def commit(request: HttpRequest, pk: int, payload: VersionIn) -> object:
 
 class DroppedOut(Schema):
     kind: Literal["allocation", "capacity"]
-    reason: str = Field(
+    reason: Literal[
+        "removed_in_plan", "changed_in_plan", "restored", "capacity_overlap", "project_ended"
+    ] = Field(
         description="removed_in_plan, changed_in_plan, restored (a row the scenario removed "
         "is back: the plan changed it), capacity_overlap or project_ended (the project was "
         "closed or cancelled: a row the scenario added or stretched past its end)"

@@ -250,20 +250,18 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
         raise OutOfDate(
             _(
                 "allocations of the current plan changed since this scenario was created; "
-                "refresh it from the current plan (POST %(url)s keeps the scenario's own "
-                "changes that still apply), then commit"
-            )
-            % {"url": refresh_url(scenario.pk)},
+                "refresh it from the current plan, which keeps the scenario's own changes "
+                "that still apply, then commit"
+            ),
             scenario.pk,
         )
     if reason == "capacity":
         raise OutOfDate(
             _(
                 "capacity changed since this scenario was created; refresh it from the "
-                "current plan (POST %(url)s keeps the scenario's own changes that still "
-                "apply), then commit"
-            )
-            % {"url": refresh_url(scenario.pk)},
+                "current plan, which keeps the scenario's own changes that still apply, "
+                "then commit"
+            ),
             scenario.pk,
         )
     copies = list(Allocation.objects.filter(scenario=scenario, source=AllocationSource.MANUAL))
@@ -362,8 +360,9 @@ def refresh_url(scenario_pk: int) -> str:
 
 
 class OutOfDate(ConflictError):
-    """409: the current plan changed since the scenario's copy; the answer points to the
-    refresh that keeps the scenario's own changes (``refresh_url``)."""
+    """409: the current plan changed since the scenario's copy; the API's answer points to
+    the refresh that keeps the scenario's own changes (``refresh_url``, and at the end of
+    ``detail``; the message alone is the page's, beside its Refresh button)."""
 
     def __init__(self, message: str, scenario_pk: int) -> None:
         super().__init__(message)
@@ -371,7 +370,9 @@ class OutOfDate(ConflictError):
 
     def payload(self) -> dict[str, Any]:
         body = super().payload()
-        body["refresh_url"] = refresh_url(self.scenario_pk)
+        url = refresh_url(self.scenario_pk)
+        body["detail"] = f"{body['detail']}: POST {url}"  # the page has a Refresh button
+        body["refresh_url"] = url
         return body
 
 

@@ -44,8 +44,11 @@ def test_a_stale_scenarios_commit_points_to_the_refresh(
     refused = _post(client, f"/api/v1/scenarios/{pk}/commit", {}, users["member"])
     assert refused.status_code == 409
     assert refused.json()["refresh_url"] == f"/api/v1/scenarios/{pk}/refresh"
-    assert f"POST /api/v1/scenarios/{pk}/refresh" in refused.json()["detail"]
-    assert "keeps the scenario's own changes" in refused.json()["detail"]
+    assert refused.json()["detail"] == (
+        "capacity changed since this scenario was created; refresh it from the current "
+        "plan, which keeps the scenario's own changes that still apply, then commit: "
+        f"POST /api/v1/scenarios/{pk}/refresh"
+    )
     assert _post(client, refused.json()["refresh_url"], {}, users["member"]).status_code == 200
     assert _post(client, f"/api/v1/scenarios/{pk}/commit", {}, users["member"]).status_code == 200
 
