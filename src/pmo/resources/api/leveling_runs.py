@@ -71,7 +71,7 @@ class LevelingMoveOut(Schema):
 class NotLevelableOut(Schema):
     id: int
     project: str
-    resource: str = Field(description="resource code")
+    resource: str = Field("", description="resource code")
     first: dt.date
     last: dt.date
     fte: float

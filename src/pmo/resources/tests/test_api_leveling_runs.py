@@ -107,3 +107,35 @@ def test_the_schema_documents_the_result_and_the_closed_sets(client: Any) -> Non
         "discarded",
     ]
     assert "calendar days" in schemas["ShiftOut"]["properties"]["days"]["description"]
+
+
+def test_a_run_stored_before_the_schema_is_still_answered(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    pk = _overloaded_scenario(client, users, org, make_project)
+    old = {  # the first sessions' result: no new_id/kept_last, not_levelable by resource_id
+        "projects": [{"project": "T001", "priority": 1, "delay": 0}],
+        "moved": [
+            {
+                "id": 1,
+                "project": "T001",
+                "resource": "java-sh",
+                "fte": 1.0,
+                "first": "2026-03-02",
+                "last": "2026-03-06",
+                "new_first": "2026-03-09",
+                "new_last": "2026-03-13",
+                "days": 5,
+            }
+        ],
+        "not_levelable": [
+            {"id": 2, "project": "T002", "resource_id": 1, "first": "2026-03-02"}
+            | {"last": "2026-03-02", "fte": 9.0}
+        ],
+        "solver": {"status": "nothing to move", "objective": 0, "bound": 0, "gap": 0.0},
+    }
+    run = LevelingRun.objects.create(scenario_id=pk, state="done", phase="done", result=old)
+    answer = client.get(f"/api/v1/leveling-runs/{run.pk}", headers=_auth(users["exec"]))
+    assert answer.status_code == 200
+    assert answer.json()["result"]["moved"][0]["kept_last"] is None
+    assert answer.json()["result"]["not_levelable"][0]["resource"] == ""
