@@ -17,6 +17,7 @@ from pmo.core.errors import charged_to
 from pmo.portfolio.access import get_visible_project
 from pmo.resources import compare, refresh, selectors, services
 from pmo.resources.access import require_view
+from pmo.resources.api.common import ORG_UNIT_QUERY, _org_unit_pk
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.models import ProjectShift
 
@@ -231,7 +232,7 @@ def get_comparison(
     start: Date | None = None,
     periods: int = Query(12, ge=1, le=104),
     unit: Literal["fte", "hours"] = "fte",
-    org_unit: Id | None = None,
+    org_unit: str | None = Query(None, max_length=40, description=ORG_UNIT_QUERY),
     role: str = "",
     skill: str = "",
 ) -> dict[str, object]:
@@ -243,7 +244,7 @@ def get_comparison(
         start=start or timezone.localdate(),
         count=periods,
         unit=unit,
-        only=ResourceFilter(org_unit=org_unit, role=role, skill=skill),
+        only=ResourceFilter(org_unit=_org_unit_pk(org_unit), role=role, skill=skill),
         today=timezone.localdate(),
     )
     return {

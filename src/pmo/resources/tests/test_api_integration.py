@@ -14,7 +14,7 @@ import pytest
 from pmo.accounts.models import OrgUnit
 from pmo.accounts.services import create_token
 from pmo.audit.models import AuditEvent
-from pmo.resources.models import CalendarDay, CapacityChange, Resource
+from pmo.resources.models import CalendarDay, CapacityChange, Resource, Scenario
 from pmo.resources.tests.factories import pool
 
 
@@ -309,3 +309,16 @@ def test_heat_map_filters_by_org_unit_code(client: Any, users: Any, org: Any) ->
     unknown = client.get(url + "acme-hr", headers=_auth(users["exec"]))
     assert (unknown.status_code, unknown.json()["errors"][0]["field"]) == (422, "org_unit")
     assert OrgUnit.objects.count() == 5
+
+
+def test_scenario_comparison_filters_by_org_unit_code(client: Any, users: Any, org: Any) -> None:
+    pool(org)
+    pool(org, code="uk-pool", name="UK", role="Tester", org_unit=org["it"])
+    plan = Scenario.objects.create(name="What if")
+    url = f"/api/v1/scenarios/compare?ids={plan.pk}&start=2026-03-02&periods=1&org_unit="
+    by_code = client.get(url + "uk-it", headers=_auth(users["exec"]))
+    assert by_code.status_code == 200, by_code.json()
+    by_id = client.get(url + str(org["it"].pk), headers=_auth(users["exec"]))
+    assert by_id.json() == by_code.json()
+    unknown = client.get(url + "acme-hr", headers=_auth(users["exec"]))
+    assert (unknown.status_code, unknown.json()["errors"][0]["field"]) == (422, "org_unit")
