@@ -199,8 +199,13 @@ def known_query_only(view: View) -> View:
         unknown = sorted(name for name in request.GET if name not in known or name in path)
         if unknown:
             allowed = pgettext("list separator", ", ").join(sorted(known - path))
-            message = _("is not a query parameter of this list; it takes %(names)s")
-            errors = [{"field": name, "message": message % {"names": allowed}} for name in unknown]
+            if allowed:
+                message = _("unknown query parameter; this operation takes %(names)s") % {
+                    "names": allowed
+                }
+            else:
+                message = _("unknown query parameter; this operation takes none")
+            errors = [{"field": name, "message": message} for name in unknown]
             separator = pgettext("list of problems", "; ")
             raise ValidationFailed(
                 separator.join(f"{e['field']}: {e['message']}" for e in errors), errors=errors

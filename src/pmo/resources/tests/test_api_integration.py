@@ -264,6 +264,9 @@ def test_unknown_query_parameters_are_refused(client: Any, users: Any, org: Any,
     assert answer.status_code == 422
     name = url.split("?")[1].split("=")[0]
     assert [e["field"] for e in answer.json()["errors"]] == [name]
+    takes = answer.json()["errors"][0]["message"]
+    assert takes.startswith("unknown query parameter; this operation takes ")
+    assert ("none" in takes) == url.startswith("/api/v1/calendar-days")
 
 
 def test_unknown_query_parameter_of_the_capacity_list(client: Any, users: Any, org: Any) -> None:
