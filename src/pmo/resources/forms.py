@@ -96,6 +96,18 @@ class ResourcePickerField(forms.ModelChoiceField):
         except FieldError as exc:
             raise ValidationError(str(exc.errors[0]["message"]), code="invalid_choice") from None
 
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        """Whether the resource chosen differs from ``initial`` (the picker posts the id and
+        the box's text: the resource they name is compared, not the pair)."""
+        if self.disabled:
+            return False
+        try:
+            chosen = self.to_python(data)
+        except ValidationError:
+            return True
+        opened = self.prepare_value(initial)
+        return str("" if opened is None else opened) != str(chosen.pk if chosen else "")
+
 
 def resource_picker(form: forms.BaseForm, name: str = "resource") -> dict[str, str]:
     """What a form's resource picker shows: ``value`` (the id), ``text`` (its box: the chosen

@@ -1,6 +1,6 @@
 """What the capacity-planning pages share: the viewer and manager checks, the heat-map
 options read from the query, the scenario named in it, workbook downloads, allocation
-costs."""
+costs, who saved an object last."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from pmo.accounts.models import OrgUnit, user_of
+from pmo.audit.display import actor_name
+from pmo.audit.models import AuditEvent
 from pmo.core.dates import FIRST_DATE, LAST_DATE
 from pmo.core.errors import NotFoundError, PermissionDeniedError
 from pmo.core.http import query_date, refuse_unless
@@ -211,3 +213,22 @@ def _allocation_rows(allocations: list[Any]) -> SafeString:
             for a in allocations
         ),
     )
+
+
+def last_saved(instance: Any) -> str:
+    """Who saved ``instance`` last and when, from the audit trail ("" when it has no
+    event of it): said beside a stale form's message."""
+    event = (
+        AuditEvent.objects.filter(
+            object_type=instance._meta.label_lower, object_id=str(instance.pk)
+        )
+        .select_related("actor__person")
+        .order_by("-timestamp", "-id")
+        .first()
+    )
+    if event is None:
+        return ""
+    return _("Last saved by %(who)s at %(when)s.") % {
+        "who": actor_name(event),
+        "when": date_filter(timezone.localtime(event.timestamp), "Y-m-d H:i"),
+    }

@@ -15,8 +15,9 @@ from django.utils.translation import ngettext
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError
-from pmo.core.http import posted_version, query_date
+from pmo.core.http import query_date
 from pmo.core.models import as_id
+from pmo.portfolio.views.common import save_versioned
 from pmo.resources import calendars, heatmap, selectors, services, xlsx
 from pmo.resources.access import can_manage_resources, can_view_capacity
 from pmo.resources.forms import ResourceForm, resource_data
@@ -26,6 +27,7 @@ from pmo.resources.views.common import (
     _viewer,
     _with_costs,
     _xlsx,
+    last_saved,
     refuse_non_manager,
 )
 
@@ -66,26 +68,42 @@ def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if (refused := refuse_non_manager(request, back)) is not None:
         return refused
     form = ResourceForm(request.POST or None, instance=resource)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if resource is None:
+    if resource is None:
+        if request.method == "POST" and form.is_valid():
+            try:
                 saved = services.create_resource(actor=user, data=resource_data(form))
+            except DomainError as exc:
+                form.add_error(None, exc.message)
             else:
-                saved = services.update_resource(
-                    actor=user,
-                    resource=resource,
-                    data=resource_data(form),
-                    version=posted_version(request) or 0,
-                )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("resources:resource_detail", pk=saved.pk)
+                messages.success(request, _("Saved."))
+                return redirect("resources:resource_detail", pk=saved.pk)
+        return render(request, "resources/resource_form.html", {"form": form, "resource": None})
+    # a stale save keeps what its user changed and takes what someone else saved meanwhile
+    # (the portfolio's edit pages do the same): saving again overwrites knowingly
+    result = save_versioned(
+        request,
+        form,
+        resource.version,
+        lambda version: services.update_resource(
+            actor=user, resource=resource, data=resource_data(form), version=version or 0
+        ),
+        lambda: services.get_resource(resource.pk),
+    )
+    if result.saved:
+        messages.success(request, _("Saved."))
+        return redirect("resources:resource_detail", pk=resource.pk)
     return render(
         request,
         "resources/resource_form.html",
-        {"form": form, "resource": resource},
+        {
+            "form": form,
+            "resource": resource,
+            "version": result.version,
+            "meanwhile": result.meanwhile,
+            "taken": result.taken,
+            "saved_by": last_saved(resource) if result.status == 409 else "",
+        },
+        status=result.status,
     )
 
 

@@ -10,20 +10,29 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from pmo.accounts.models import user_of
+from pmo.audit.display import actor_name
+from pmo.audit.models import AuditAction, AuditEvent
 from pmo.core.errors import DomainError, NotFoundError
 from pmo.core.forms import add_service_error
 from pmo.core.http import posted_version, refuse_unless
+from pmo.core.models import as_id
 from pmo.core.sentences import join_sentences
 from pmo.portfolio.access import can_edit_project, get_visible_project
+from pmo.portfolio.models import Project
+from pmo.portfolio.views.common import save_versioned
 from pmo.resources import costs, selectors, services
 from pmo.resources.access import can_manage_resources
 from pmo.resources.forms import AllocationForm, allocation_data, resource_picker
-from pmo.resources.views.common import _scenario, _viewer, _with_costs
+from pmo.resources.lookup import resource_label
+from pmo.resources.models import Allocation, Resource
+from pmo.resources.views.common import _scenario, _viewer, _with_costs, last_saved
 
 __all__ = [
     "FormInvalid",
@@ -89,12 +98,7 @@ def _staffing_url(project: Any, scenario: Any) -> str:
 def _staffing(request: HttpRequest, code: str, scenario: Any) -> HttpResponse:
     project = _staffing_project(request, code)
     user = user_of(request)
-    manager = can_manage_resources(user)
-    if scenario is None:
-        may_plan = manager or can_edit_project(user, project)
-    else:
-        may_plan = manager and scenario.state == "draft"
-    ended = selectors.ended_on(project)
+    may_plan = _may_plan(user, project, scenario)
     today = timezone.localdate()
     form = AllocationForm(initial={"first": today, "fte": 1, "status": "proposed"})
     status = 200
@@ -119,9 +123,24 @@ def _staffing(request: HttpRequest, code: str, scenario: Any) -> HttpResponse:
         messages.error(
             request,
             join_sentences(errors)
-            if errors and ended is not None
+            if errors and selectors.ended_on(project) is not None
             else _("The allocation was not added: correct the form below."),
         )
+    return _staffing_page(request, project, scenario, form, status)
+
+
+def _may_plan(user: Any, project: Any, scenario: Any) -> bool:
+    if scenario is None:
+        return can_manage_resources(user) or can_edit_project(user, project)
+    return can_manage_resources(user) and scenario.state == "draft"
+
+
+def _staffing_page(
+    request: HttpRequest, project: Any, scenario: Any, form: AllocationForm, status: int
+) -> HttpResponse:
+    """The staffing page of ``project`` (in ``scenario``), its add form being ``form``."""
+    user = user_of(request)
+    ended = selectors.ended_on(project)
     allocations = _with_costs(
         selectors.list_allocations(
             project_id=project.pk, scenario_id=scenario.pk if scenario else None
@@ -135,13 +154,13 @@ def _staffing(request: HttpRequest, code: str, scenario: Any) -> HttpResponse:
             "scenario": scenario,
             "allocations": allocations,
             "cost_totals": costs.totals(a.planned for a in allocations),
-            "may_plan": may_plan,
-            "may_commit": manager,
+            "may_plan": _may_plan(user, project, scenario),
+            "may_commit": can_manage_resources(user),
             "ended_on": ended,
             "ended_text": selectors.ended_text(project, ended) if ended else "",
             "form": form,
             "resource_picker": resource_picker(form),
-            "today": today,
+            "today": timezone.localdate(),
         },
         status=status,
     )
@@ -151,7 +170,10 @@ def _staffing(request: HttpRequest, code: str, scenario: Any) -> HttpResponse:
 def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change one allocation of the current plan (dates, FTE, status, note) or remove it."""
     _viewer(request)
-    return _allocation_edit(request, _allocation(pk, None), None)
+    allocation = _allocation(pk, None, request)
+    if isinstance(allocation, HttpResponse):
+        return allocation
+    return _allocation_edit(request, allocation, None)
 
 
 @login_required
@@ -159,7 +181,10 @@ def scenario_allocation_edit(request: HttpRequest, pk: int, allocation: int) -> 
     """Change or remove one allocation of a draft scenario (resource, dates, FTE, ...)."""
     _viewer(request)
     scenario = _scenario(request, str(pk))
-    return _allocation_edit(request, _allocation(allocation, scenario), scenario)
+    found = _allocation(allocation, scenario, request)
+    if isinstance(found, HttpResponse):
+        return found
+    return _allocation_edit(request, found, scenario)
 
 
 def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> HttpResponse:
@@ -168,8 +193,11 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
     may = can_manage_resources(user) or (scenario is None and can_edit_project(user, project))
     if (refused := refuse_planner(request, project, scenario, may)) is not None:
         return refused
-    here = request.get_full_path()
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action in ("delete", "commit"):
+        return _allocation_action(request, allocation, action, _staffing_url(project, scenario))
     form = AllocationForm(
+        request.POST or None,
         initial={
             "resource": allocation.resource_id,
             "first": allocation.first,
@@ -177,45 +205,26 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
             "fte": allocation.fte,
             "status": allocation.status,
             "note": allocation.note,
-        }
+        },
     )
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            version = posted_version(request) or 0
-            if action == "delete":
-                services.delete_allocation(actor=user, allocation=allocation, version=version)
-                messages.success(request, _("Allocation removed."))
-            elif action == "commit":
-                services.update_allocation(
-                    actor=user,
-                    allocation=allocation,
-                    data={"status": "committed"},
-                    version=version,
-                )
-                messages.success(request, _("Allocation committed."))
-            else:
-                form = AllocationForm(request.POST)
-                if not form.is_valid():
-                    raise FormInvalid
-                services.update_allocation(
-                    actor=user, allocation=allocation, data=allocation_data(form), version=version
-                )
-                messages.success(request, _("Allocation saved."))
-        except FormInvalid:
-            status = 422
-            messages.error(request, _("The allocation was not saved: correct the form below."))
-        except DomainError as exc:
-            if action in ("delete", "commit") or not form.is_bound:
-                # refused before the form was read (a damaged version): say so, page again
-                messages.error(request, exc.message)
-                return redirect(here)
-            add_service_error(form, exc)
-            status = 422
-            messages.error(request, _("The allocation was not saved: correct the form below."))
-        else:
-            return redirect(_staffing_url(project, scenario))
+    # a stale save keeps what its user changed and takes what someone else saved meanwhile
+    # (as the portfolio's edit pages do), a 409 listing the fields both changed
+    result = save_versioned(
+        request,
+        form,
+        allocation.version,
+        lambda version: services.update_allocation(
+            actor=user, allocation=allocation, data=allocation_data(form), version=version or 0
+        ),
+        lambda: _allocation(allocation.pk, scenario),
+    )
+    if result.saved:
+        messages.success(request, _("Allocation saved."))
+        return redirect(_staffing_url(project, scenario))
+    if result.status == 409 and result.taken:
+        _picker_follows(form, request.POST)
+    elif result.status != 200 and result.status != 409:
+        messages.error(request, _("The allocation was not saved: correct the form below."))
     ended = selectors.ended_on(project)
     return render(
         request,
@@ -226,19 +235,68 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
             "staffing_url": _staffing_url(project, scenario),
             "allocation": allocation,
             "form": form,
+            "version": result.version,
+            "meanwhile": result.meanwhile,
+            "taken": result.taken,
+            "saved_by": last_saved(allocation) if result.status == 409 else "",
+            "opened": mark_safe(  # the picker and the status select are drawn by hand
+                "".join(str(form[n].as_hidden(only_initial=True)) for n in ("resource", "status"))
+            ),
             "ended_text": selectors.ended_text(project, ended) if ended else "",
             "may_commit": can_manage_resources(user),
             "resource_picker": resource_picker(form),
         },
-        status=status,
+        status=result.status,
     )
+
+
+def _allocation_action(
+    request: HttpRequest, allocation: Any, action: str, back: str
+) -> HttpResponse:
+    """Remove or commit ``allocation`` (of the version the page read); a refusal goes back to
+    the page with the reason."""
+    user = user_of(request)
+    try:
+        version = posted_version(request) or 0
+        if action == "delete":
+            services.delete_allocation(actor=user, allocation=allocation, version=version)
+            messages.success(request, _("Allocation removed."))
+        else:
+            services.update_allocation(
+                actor=user, allocation=allocation, data={"status": "committed"}, version=version
+            )
+            messages.success(request, _("Allocation committed."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(request.get_full_path())
+    return redirect(back)
+
+
+def _picker_follows(form: AllocationForm, posted: Any) -> None:
+    """After a stale save took the resource someone else chose into ``form``, make the
+    picker's box name it too (the box would otherwise pick the typed resource again)."""
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+    if data.get("resource") == posted.get("resource") or "resource_text" not in data:
+        return
+    pk = as_id(data.get("resource"))
+    chosen = Resource.objects.filter(pk=pk).first() if pk is not None else None
+    if chosen is None:
+        return
+    data["resource_text"] = resource_label(chosen)
+    form.data = data
+    form._errors = None  # type: ignore[attr-defined]  # cleaned again on the values shown
+    form.__dict__.pop("changed_data", None)
+    form._bound_fields_cache.clear()  # type: ignore[attr-defined]
+    form.full_clean()
 
 
 class FormInvalid(Exception):
     """The allocation form did not validate (its errors are on the form)."""
 
 
-def _allocation(pk: int, scenario: Any) -> Any:
+def _allocation(pk: int, scenario: Any, request: HttpRequest | None = None) -> Any:
+    """The allocation ``pk`` of the plan; one removed meanwhile is a 404, or, for a ``request``
+    that saved it, the staffing page saying who removed it (:func:`_removed`)."""
     allocation = (
         selectors.list_allocations(scenario_id=scenario.pk if scenario else None)
         .filter(pk=pk)
@@ -246,5 +304,52 @@ def _allocation(pk: int, scenario: Any) -> Any:
         .first()
     )
     if allocation is None:
+        if (
+            request is not None
+            and request.method == "POST"
+            and (answer := _removed(request, pk, scenario)) is not None
+        ):
+            return answer
         raise Http404("no such allocation in this plan")
     return allocation
+
+
+def _removed(request: HttpRequest, pk: int, scenario: Any) -> HttpResponse | None:
+    """The answer to saving an allocation someone removed meanwhile: its project's staffing
+    page (409) saying who removed it and when, what was typed in its add form so that it can
+    be added again. None when the audit trail does not know the allocation."""
+    events = AuditEvent.objects.filter(
+        object_type=Allocation._meta.label_lower, object_id=str(pk), action=AuditAction.DELETE
+    )
+    if scenario is not None:
+        events = events.filter(scope=f"scenario:{scenario.pk}")
+    event = events.select_related("actor__person").order_by("-timestamp", "-id").first()
+    project_id = _recorded(event.changes.get("project")) if event is not None else None
+    if event is None or project_id is None:
+        return None
+    project = Project.objects.filter(pk=project_id).first()
+    if project is None:
+        return None
+    project = _staffing_project(request, project.code)
+    refuse_planner(request, project, scenario, _may_plan(user_of(request), project, scenario))
+    form = AllocationForm(request.POST)
+    form.is_valid()  # the fields' own problems beside them, as on the add form
+    messages.error(
+        request,
+        _(
+            "This allocation was removed by %(who)s at %(when)s: nothing was saved. What you "
+            "typed is in the form below; add it again if it is still needed."
+        )
+        % {
+            "who": actor_name(event),
+            "when": date_filter(timezone.localtime(event.timestamp), "Y-m-d H:i"),
+        },
+    )
+    return _staffing_page(request, project, scenario, form, 409)
+
+
+def _recorded(pair: Any) -> int | None:
+    """The id an audit event recorded as a removed row's value (``[before, after]``)."""
+    if isinstance(pair, list) and pair:
+        return as_id(str(pair[0]))
+    return None
