@@ -13,6 +13,7 @@ existing resource's. The template (:func:`template`) adds an ``Example`` sheet a
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections import Counter
 from io import BytesIO
@@ -84,11 +85,21 @@ def _header(ws: Any, required: set[str], errors: cells.Errors) -> dict[str, int]
 
 
 def import_capacity(
-    *, actor: User | None, stream: IO[bytes], name: str | None = None
-) -> dict[str, int]:
+    *,
+    actor: User | None,
+    stream: IO[bytes],
+    name: str | None = None,
+    dry_run: bool = False,
+    expected: str | None = None,
+) -> dict[str, Any]:
     """Create or update resources and capacity changes from a capacity sheet: all or nothing,
     each resource and capacity change created, changed or removed audited as its own event
-    naming the file (``name``, else the stream's name; :mod:`pmo.resources.xlsx_apply`)."""
+    naming the file (``name``, else the stream's name; :mod:`pmo.resources.xlsx_apply`).
+
+    Answers what it did per resource (:mod:`pmo.resources.xlsx_report`); a ``dry_run``
+    answers the same and writes nothing. ``expected``, the ``fingerprint`` of a dry run's
+    report, refuses the import when the stored rows it reads changed since
+    (:class:`~pmo.resources.xlsx_apply.StaleSheet`, a 409)."""
     if actor is not None:
         require_manage(actor)
     file_name = sheet_name(stream, name)
@@ -279,7 +290,23 @@ def import_capacity(
             _("Nothing was imported: %(reason)s") % {"reason": summary},
             errors=errors.items[:MAX_ERRORS],
         )
-    return apply_sheet(actor=actor, rows=rows, capacity=capacity, sheet=file_name)
+    return apply_sheet(
+        actor=actor,
+        rows=rows,
+        capacity=capacity,
+        sheet=file_name,
+        saved=_saved(book),
+        dry_run=dry_run,
+        expected=expected,
+    )
+
+
+def _saved(book: Any) -> dt.datetime | None:
+    """When the workbook says it was last saved (UTC; None when it does not say)."""
+    saved = getattr(getattr(book, "properties", None), "modified", None)
+    if not isinstance(saved, dt.datetime):
+        return None
+    return saved if saved.tzinfo else saved.replace(tzinfo=dt.UTC)
 
 
 def sheet_name(stream: IO[bytes], name: str | None = None) -> str:

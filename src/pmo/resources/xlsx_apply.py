@@ -10,24 +10,37 @@ resource and capacity change created, changed or removed is one audit event (``c
 before → after, as a change made on the resource page records it) that names the sheet in
 the pseudo-field ``capacity_sheet`` (``[None, "<file name>"]``); what the sheet leaves as it
 was records nothing (ADR 0006, *Capacity sheet*).
+
+The work is planned first (:func:`plan_sheet`, nothing written) and then written
+(:func:`apply_sheet`): a dry run stops after the plan and answers the same report
+(:mod:`pmo.resources.xlsx_report`), and the plan's *fingerprint* (the versions of the rows
+it reads and the rows of the sheet) tells a preview that went stale (ADR 0006, *What an
+import tells before it writes*).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Field
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction, AuditEvent
 from pmo.audit.services import build_event, diff, record_all, snapshot
+from pmo.core.errors import ConflictError
+from pmo.resources import xlsx_report
 from pmo.resources.models import CapacityChange, Resource
 
-__all__ = ["BATCH", "SHEET_KEY", "apply_sheet"]
+__all__ = ["BATCH", "SHEET_KEY", "Plan", "StaleSheet", "apply_sheet", "plan_sheet"]
 
 BATCH = 500  # rows per INSERT / UPDATE
 SHEET_KEY = "capacity_sheet"  # the pseudo-field naming the sheet in every event of an import
@@ -38,62 +51,188 @@ SCOPE = "resources"  # the current plan's (services.resources.RESOURCES_SCOPE)
 Rows = list[tuple[int, dict[str, Any]]]
 
 
-@transaction.atomic
-def apply_sheet(*, actor: User | None, rows: Rows, capacity: Rows, sheet: str) -> dict[str, int]:
-    """Write the checked rows of sheets ``Resources`` (``rows``) and ``Capacity``
-    (``capacity``) of the file named ``sheet`` and their audit events; the counts the import
-    answers with."""
-    now = timezone.now()
-    source = [None, sheet]
-    events: list[AuditEvent] = []
-    resources, created, updated = _resources(rows, now)
-    for resource, changes in resources:
-        action = AuditAction.UPDATE if changes is not None else AuditAction.CREATE
-        recorded = changes if changes is not None else diff({}, snapshot(resource))
-        events.append(_event(actor, action, resource, {**recorded, SHEET_KEY: source}))
-    events.extend(_capacity(actor, capacity, now, source))
-    record_all(events)
-    return {
-        "resources_created": created,
-        "resources_updated": updated,
-        "capacity_changes": len(capacity),
-    }
+class StaleSheet(ConflictError):
+    """The plan changed since the report a caller saw (``expected`` fingerprint): nothing is
+    written; ``report`` is the new one."""
+
+    def __init__(self, message: str, *, report: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.report = report
+
+    def payload(self) -> dict[str, Any]:
+        return {**super().payload(), "fingerprint": self.report["fingerprint"]}
 
 
-def _event(
-    actor: User | None, action: AuditAction, instance: Any, changes: dict[str, Any]
-) -> AuditEvent:
-    return build_event(actor=actor, action=action, instance=instance, scope=SCOPE, changes=changes)
+@dataclass
+class Plan:
+    """What a checked sheet does to the stored rows, not written yet. The resources and
+    capacity changes listed are the stored objects with the sheet's values set (or new
+    unsaved ones); ``before`` holds a changed capacity change's stored FTE and reason."""
+
+    rows: Rows
+    capacity: Rows
+    stored: dict[str, Resource]  # the sheet's resources found, by code
+    new: list[Resource] = field(default_factory=list)
+    changed: list[tuple[Resource, dict[str, list[Any]]]] = field(default_factory=list)
+    fields: set[str] = field(default_factory=set)
+    new_changes: list[tuple[str, CapacityChange]] = field(default_factory=list)
+    changed_changes: list[tuple[str, CapacityChange, dict[str, list[Any]]]] = field(
+        default_factory=list
+    )
+    gone: list[tuple[str, CapacityChange]] = field(default_factory=list)
+    state: list[tuple[str, int, int]] = field(default_factory=list)  # (type, pk, version)
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever what the plan read or the rows it writes change."""
+        text = json.dumps([sorted(self.state), self.rows, self.capacity], default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _resources(rows: Rows, now: Any) -> tuple[list[tuple[Resource, Any]], int, int]:
-    """Create and update the resources of ``rows``: ``(resource, changes)`` for each one
-    created (``changes`` None) or changed, and how many rows were new and how many matched a
-    stored resource. A stored resource the row leaves as it is is not written."""
-    codes = [row["code"] for _n, row in rows]
-    stored = {r.code: r for r in Resource.objects.select_for_update().filter(code__in=codes)}
-    new: list[Resource] = []
-    changed: list[tuple[Resource, Any]] = []
-    fields: set[str] = set()
-    for _number, row in rows:
-        resource = stored.get(row["code"])
+def plan_sheet(*, rows: Rows, capacity: Rows, lock: bool) -> Plan:
+    """What writing the checked rows of sheets ``Resources`` (``rows``) and ``Capacity``
+    (``capacity``) would do; with ``lock`` the rows read are locked for the write."""
+    codes = {row["code"] for _n, row in rows} | {e["resource"] for _n, e in capacity}
+    query = Resource.objects.filter(code__in=codes)
+    stored = {r.code: r for r in (query.select_for_update() if lock else query)}
+    plan = Plan(rows=rows, capacity=capacity, stored=stored)
+    plan.state = [("resource", r.pk, r.version) for r in stored.values()]
+    _plan_resources(plan)
+    _plan_capacity(plan, lock)
+    return plan
+
+
+def _plan_resources(plan: Plan) -> None:
+    for _number, row in plan.rows:
+        resource = plan.stored.get(row["code"])
         if resource is None:
-            new.append(Resource(**row))
+            plan.new.append(Resource(**row))
             continue
         before = snapshot(resource)
         for key, value in row.items():
             setattr(resource, key, value)
         changes = diff(before, snapshot(resource))
         if changes:
-            resource.version += 1
-            resource.updated_at = now
-            fields.update(row)
-            changed.append((resource, changes))
+            plan.fields.update(row)
+            plan.changed.append((resource, changes))
+
+
+def _plan_capacity(plan: Plan, lock: bool) -> None:
+    named = {e["resource"] for _n, e in plan.capacity}
+    codes = {r.pk: code for code, r in plan.stored.items() if code in named}
+    query = CapacityChange.objects.filter(scenario=None, resource_id__in=codes).order_by("pk")
+    stored: dict[tuple[str, Any, Any], list[CapacityChange]] = defaultdict(list)
+    for change in query.select_for_update() if lock else query:
+        plan.state.append(("capacity", change.pk, change.version))
+        stored[(codes[change.resource_id], change.first, change.last)].append(change)
+    for _number, entry in plan.capacity:
+        code = entry["resource"]
+        same_days = stored.get((code, entry["first"], entry["last"]))
+        if not same_days:
+            resource = plan.stored.get(code)
+            new = CapacityChange(
+                first=entry["first"], last=entry["last"], fte=entry["fte"], reason=entry["reason"]
+            )
+            if resource is not None:  # a new resource's id is set when it is written
+                new.resource_id = resource.pk
+            plan.new_changes.append((code, new))
+            continue
+        change = same_days.pop(0)
+        if change.fte == entry["fte"] and change.reason == entry["reason"]:
+            continue
+        before = snapshot(change)
+        change.fte, change.reason = entry["fte"], entry["reason"]
+        # the resource too, unchanged: the resource page finds its changes' events by it
+        rid = change.resource_id
+        changes = {**diff(before, snapshot(change)), "resource": [rid, rid]}
+        plan.changed_changes.append((code, change, changes))
+    plan.gone = [(code, c) for (code, _f, _l), left in stored.items() for c in left]
+
+
+@transaction.atomic
+def apply_sheet(
+    *,
+    actor: User | None,
+    rows: Rows,
+    capacity: Rows,
+    sheet: str,
+    saved: dt.datetime | None = None,
+    dry_run: bool = False,
+    expected: str | None = None,
+) -> dict[str, Any]:
+    """Write the checked rows of sheets ``Resources`` (``rows``) and ``Capacity``
+    (``capacity``) of the file named ``sheet`` (saved at ``saved``, as the workbook says) and
+    their audit events; the report of what was done (:func:`xlsx_report.report`). A
+    ``dry_run`` writes nothing and answers what would be done. With ``expected`` (the
+    fingerprint of an earlier report) a plan that changed since is refused
+    (:class:`StaleSheet`, nothing written)."""
+    plan = plan_sheet(rows=rows, capacity=capacity, lock=not dry_run)
+    last = xlsx_report.last_changes(plan)  # before the import's own events
+    fingerprint = plan.fingerprint
+    if expected is not None and expected != fingerprint:
+        report = xlsx_report.report(plan, last, actor=actor, sheet=sheet, saved=saved, dry_run=True)
+        raise StaleSheet(
+            _(
+                "Nothing was imported: resources or capacity changes of the sheet were changed "
+                "since it was checked; check what it does now."
+            ),
+            report=report,
+        )
+    if not dry_run:
+        _write_plan(actor, plan, sheet)
+    return xlsx_report.report(plan, last, actor=actor, sheet=sheet, saved=saved, dry_run=dry_run)
+
+
+def _write_plan(actor: User | None, plan: Plan, sheet: str) -> None:
+    now = timezone.now()
+    source = [None, sheet]
+    for resource, _changes in plan.changed:
+        resource.version += 1
+        resource.updated_at = now
     # ids come back from the INSERT (SQLite 3.35+ and PostgreSQL): the events need them
-    Resource.objects.bulk_create(new, batch_size=BATCH)
-    _write([r for r, _c in changed], sorted(fields | {"version", "updated_at"}))
-    done: list[tuple[Resource, Any]] = [(r, None) for r in new]
-    return done + changed, len(new), len(rows) - len(new)
+    Resource.objects.bulk_create(plan.new, batch_size=BATCH)
+    _write([r for r, _c in plan.changed], sorted(plan.fields | {"version", "updated_at"}))
+    events = [
+        _event(actor, AuditAction.CREATE, r, {**diff({}, snapshot(r)), SHEET_KEY: source})
+        for r in plan.new
+    ]
+    events.extend(
+        _event(actor, AuditAction.UPDATE, r, {**changes, SHEET_KEY: source})
+        for r, changes in plan.changed
+    )
+    events.extend(
+        _event(actor, AuditAction.DELETE, c, {**diff(snapshot(c), {}), SHEET_KEY: source})
+        for _code, c in plan.gone
+    )
+    gone = [c.pk for _code, c in plan.gone]
+    for start in range(0, len(gone), BATCH):  # SQLite caps the parameters of one query
+        CapacityChange.objects.filter(pk__in=gone[start : start + BATCH]).delete()
+    for _code, change, _changes in plan.changed_changes:
+        change.version += 1
+        change.updated_at = now
+    _write(
+        [c for _code, c, _ch in plan.changed_changes], ["fte", "reason", "version", "updated_at"]
+    )
+    events.extend(
+        _event(actor, AuditAction.UPDATE, c, {**changes, SHEET_KEY: source})
+        for _code, c, changes in plan.changed_changes
+    )
+    ids = {r.code: r.pk for r in plan.new}
+    for code, change in plan.new_changes:
+        if change.resource_id is None:
+            change.resource_id = ids[code]
+    CapacityChange.objects.bulk_create([c for _code, c in plan.new_changes], batch_size=BATCH)
+    events.extend(
+        _event(actor, AuditAction.CREATE, c, {**diff({}, snapshot(c)), SHEET_KEY: source})
+        for _code, c in plan.new_changes
+    )
+    record_all(events)
+
+
+def _event(
+    actor: User | None, action: AuditAction, instance: Any, changes: dict[str, Any]
+) -> AuditEvent:
+    return build_event(actor=actor, action=action, instance=instance, scope=SCOPE, changes=changes)
 
 
 def _write(rows: list[Any], fields: list[str]) -> None:
@@ -108,9 +247,9 @@ def _write(rows: list[Any], fields: list[str]) -> None:
     meta = rows[0]._meta
     columns: list[Field[Any, Any]] = []
     for name in fields:
-        field = meta.get_field(name)
-        assert isinstance(field, Field) and field.column
-        columns.append(field)
+        column = meta.get_field(name)
+        assert isinstance(column, Field) and column.column
+        columns.append(column)
     quote = connection.ops.quote_name
     sql = "UPDATE {} SET {} WHERE {} = %s".format(
         quote(meta.db_table),
@@ -123,64 +262,3 @@ def _write(rows: list[Any], fields: list[str]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
-
-
-def _capacity(actor: User | None, capacity: Rows, now: Any, source: list[Any]) -> list[AuditEvent]:
-    """Make the current plan's capacity changes of the resources ``capacity`` names what the
-    sheet gives; the events of what was added, changed and removed."""
-    ids = dict(
-        Resource.objects.filter(code__in={e["resource"] for _n, e in capacity}).values_list(
-            "code", "pk"
-        )
-    )
-    stored: dict[tuple[int, Any, Any], list[CapacityChange]] = defaultdict(list)
-    for change in (
-        CapacityChange.objects.select_for_update()
-        .filter(scenario=None, resource_id__in=ids.values())
-        .order_by("pk")
-    ):
-        stored[(change.resource_id, change.first, change.last)].append(change)
-    new: list[CapacityChange] = []
-    changed: list[tuple[CapacityChange, dict[str, Any]]] = []
-    for _number, entry in capacity:
-        resource_id = ids[entry["resource"]]
-        same_days = stored.get((resource_id, entry["first"], entry["last"]))
-        if not same_days:
-            new.append(
-                CapacityChange(
-                    resource_id=resource_id,
-                    first=entry["first"],
-                    last=entry["last"],
-                    fte=entry["fte"],
-                    reason=entry["reason"],
-                )
-            )
-            continue
-        change = same_days.pop(0)
-        if change.fte == entry["fte"] and change.reason == entry["reason"]:
-            continue
-        before = snapshot(change)
-        change.fte, change.reason = entry["fte"], entry["reason"]
-        change.version += 1
-        change.updated_at = now
-        # the resource too, unchanged: the resource page finds its changes' events by it
-        changes = {**diff(before, snapshot(change)), "resource": [resource_id, resource_id]}
-        changed.append((change, changes))
-    gone = [change for left in stored.values() for change in left]
-    events = [
-        _event(actor, AuditAction.DELETE, c, {**diff(snapshot(c), {}), SHEET_KEY: source})
-        for c in gone
-    ]
-    for start in range(0, len(gone), BATCH):  # SQLite caps the parameters of one query
-        CapacityChange.objects.filter(pk__in=[c.pk for c in gone[start : start + BATCH]]).delete()
-    _write([c for c, _changes in changed], ["fte", "reason", "version", "updated_at"])
-    events.extend(
-        _event(actor, AuditAction.UPDATE, c, {**changes, SHEET_KEY: source})
-        for c, changes in changed
-    )
-    CapacityChange.objects.bulk_create(new, batch_size=BATCH)
-    events.extend(
-        _event(actor, AuditAction.CREATE, c, {**diff({}, snapshot(c)), SHEET_KEY: source})
-        for c in new
-    )
-    return events

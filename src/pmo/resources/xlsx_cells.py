@@ -115,12 +115,17 @@ def calendar(value: Any) -> str:
 
 
 class OrgUnits:
-    """The org units a sheet may name, read once: by code (any case) or by exact English or
-    Chinese name, the code winning when a name is also another unit's code."""
+    """The org units a sheet may name, read once: by code or by exact English or Chinese
+    name, the code winning when a name is also another unit's code. A code is matched
+    exactly first, then regardless of case; codes stored before those differing by case only
+    were refused may make the second ambiguous, which the cell is refused for, naming them."""
 
     def __init__(self) -> None:
         rows = list(OrgUnit.objects.order_by("path").values_list("pk", "code", "name", "name_zh"))
-        self.codes = {code.lower(): pk for pk, code, _name, _zh in rows}
+        self.exact = {code: pk for pk, code, _name, _zh in rows}
+        self.codes: dict[str, list[tuple[int, str]]] = {}
+        for pk, code, _name, _zh in rows:
+            self.codes.setdefault(code.lower(), []).append((pk, code))
         self.names: dict[str, list[tuple[int, str]]] = {}
         for pk, code, name, name_zh in rows:
             for label in {name.strip(), name_zh.strip()} - {""}:
@@ -135,8 +140,20 @@ class OrgUnits:
         is expected (a code or an exact name, with one of each of this installation)."""
         if not text:
             raise ValueError(_("%(column)s is required") % {"column": "org_unit"})
-        if (pk := self.codes.get(text.lower())) is not None:
+        if (pk := self.exact.get(text)) is not None:
             return pk
+        cased = self.codes.get(text.lower(), [])
+        if len(cased) == 1:
+            return cased[0][0]
+        if cased:
+            codes = pgettext("list separator", ", ").join(quoted(code) for _pk, code in cased)
+            raise ValueError(
+                _(
+                    "org unit %(value)s is ambiguous: the codes %(codes)s differ only by case; "
+                    "enter one of them exactly"
+                )
+                % {"value": quoted(text), "codes": codes}
+            )
         named = self.names.get(text, [])
         if len(named) == 1:
             return named[0][0]

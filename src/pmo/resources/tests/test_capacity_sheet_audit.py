@@ -75,7 +75,13 @@ def test_a_first_import_records_each_resource_and_capacity_change_it_creates(
     # when the sheet creates two resources and three capacity changes
     result = xlsx.import_capacity(actor=admin, stream=_book([ZHAO, JAVA], FIRST))
     # then each one is an event of its own, by the importer, naming the file
-    assert result == {"resources_created": 2, "resources_updated": 0, "capacity_changes": 3}
+    assert {
+        k: result[k] for k in ("resources_created", "resources_updated", "capacity_changes")
+    } == {
+        "resources_created": 2,
+        "resources_updated": 0,
+        "capacity_changes": 3,
+    }
     zhao, java = Resource.objects.get(code="zhao"), Resource.objects.get(code="java")
     resources = _events("resources.resource")
     assert [(e.action, e.object_id, e.actor_id, e.scope) for e in resources] == [

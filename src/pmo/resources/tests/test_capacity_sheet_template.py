@@ -72,7 +72,13 @@ def test_the_template_as_downloaded_imports_nothing_and_its_example_imports(
     book = _template(client, users)
     answer = _import(client, users, _upload(book))
     assert answer.status_code == 200, answer.json()
-    assert answer.json() == {"resources_created": 0, "resources_updated": 0, "capacity_changes": 0}
+    counts = ("resources_created", "resources_updated", "capacity_changes")
+    assert {k: answer.json()[k] for k in counts} == {
+        "resources_created": 0,
+        "resources_updated": 0,
+        "capacity_changes": 0,
+    }
+    assert answer.json()["resources"] == []
     assert Resource.objects.count() == 0
     # the example rows, copied to the sheets the import reads, are a valid sheet
     example = book["Example"]
