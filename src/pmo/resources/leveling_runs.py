@@ -120,14 +120,23 @@ def start_leveling(
     time_limit: int = 30,
     backend: str = "cpsat",
     pinned: list[str] | None = None,
+    version: int | None = None,
 ) -> LevelingRun:
     """Queue a leveling run of a draft scenario (409 if one is under way or not a draft).
 
-    ``pinned`` (project codes), when given, replaces the scenario's pinned projects.
+    ``pinned`` (project codes), when given, replaces the scenario's pinned projects;
+    ``version``, when given, is the scenario's as read (409 if it changed since, nothing
+    pinned or unpinned).
     """
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     require_draft(scenario)  # and no run under way (409 naming it)
+    if version is not None and version != scenario.version:
+        raise ConflictError(
+            _("the scenario was changed (your version %(yours)s, current %(current)s)")
+            % {"yours": version, "current": scenario.version},
+            current_version=scenario.version,
+        )
     if not 1 <= time_limit <= MAX_TIME_LIMIT:
         raise FieldError(
             "time_limit", _("between 1 and %(most)s seconds") % {"most": MAX_TIME_LIMIT}

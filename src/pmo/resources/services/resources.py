@@ -279,6 +279,9 @@ def add_calendar_days(*, actor: User, calendar: str, text: str) -> int:
     if not days:
         raise FieldError("days", _("enter at least one line: YYYY-MM-DD [off|work] [name]"))
     for day, working, name in days:
+        # a day entered again is replaced: its event says what it was (before -> after)
+        was = CalendarDay.objects.select_for_update().filter(calendar=calendar, day=day).first()
+        before = snapshot(was) if was is not None else {}
         entry, created = CalendarDay.objects.update_or_create(
             calendar=calendar, day=day, defaults={"working": working, "name": name}
         )
@@ -287,7 +290,7 @@ def add_calendar_days(*, actor: User, calendar: str, text: str) -> int:
             action=AuditAction.CREATE if created else AuditAction.UPDATE,
             instance=entry,
             scope=RESOURCES_SCOPE,
-            changes=diff({}, snapshot(entry)),
+            changes=diff(before, snapshot(entry)),
         )
     return len(days)
 

@@ -109,15 +109,23 @@ def shift_project(
     pinned: bool | None = None,
     clear_priority: bool = False,
     total: bool = False,
+    version: int | None = None,
 ) -> ProjectShift:
     """Move a project's allocations in the scenario by ``days`` (on top of earlier shifts),
     or, with ``total``, to ``days`` in all (the project's shift after the call is ``days``:
     applied twice, it moves the project once). ``priority`` ``None`` keeps the scenario's
     priority of the project unless ``clear_priority``, which removes it (the project's own
-    priority counts again)."""
+    priority counts again). ``version``, when given, is the scenario's as read (409 if it
+    changed since)."""
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     require_draft(scenario)
+    if version is not None and version != scenario.version:
+        raise ConflictError(
+            _("the scenario was changed (your version %(yours)s, current %(current)s)")
+            % {"yours": version, "current": scenario.version},
+            current_version=scenario.version,
+        )
     if total:
         if abs(days) > 3660:
             raise FieldError("days", _("shift by at most 3,660 days"))

@@ -14,8 +14,10 @@ from typing import Any
 
 from django.test import Client
 
-from pmo.resources import services
-from pmo.resources.models import Allocation, ProjectShift, Resource
+from pmo.audit.models import AuditEvent
+from pmo.resources import leveling, services
+from pmo.resources.models import Allocation, CalendarDay, CapacityChange, ProjectShift, Resource
+from pmo.resources.services.capacity import update_capacity_change
 from pmo.resources.tests.factories import MON, allocate, pool
 
 
@@ -207,3 +209,143 @@ def test_saving_an_allocation_removed_meanwhile_says_who_removed_it_and_keeps_th
     assert Decimal(added["fte"]) == Decimal("0.7") and added["note"] == "keep me"
     assert bo.post("/projects/P0001/staffing/", added).status_code == 302
     assert Allocation.objects.get(scenario=None).note == "keep me"
+
+
+# --- 2. to 4. the scenario page -------------------------------------------------------------
+
+
+def _scenario_case(org: Any, users: Any, make_project: Any) -> tuple[Any, Any, Any]:
+    java = pool(org)
+    a, b = make_project(code="P0001"), make_project(code="P0002")
+    allocate(java, a, MON, MON + dt.timedelta(days=30), "1")
+    allocate(java, b, MON, MON + dt.timedelta(days=30), "1")
+    return services.create_scenario(actor=users["admin"], name="What if"), a, b
+
+
+def _scenario_url(scenario: Any, what: str = "") -> str:
+    return f"/resources/scenarios/{scenario.pk}/{what}"
+
+
+def test_committing_from_an_out_of_date_page_commits_nothing_and_says_what_changed(
+    org: Any, users: Any, make_project: Any
+) -> None:
+    scenario, a, _b = _scenario_case(org, users, make_project)
+    _ana, bo = two(users)
+    commit = _scenario_url(scenario, "commit/")
+    opened = form_of(bo.get(_scenario_url(scenario)), action=commit)
+    assert opened["version"] == str(scenario.version)
+    # Ana changes an allocation of the scenario (the scenario's version stays) and moves P0001
+    copy = Allocation.objects.get(scenario=scenario, project=a)
+    services.update_allocation(
+        actor=users["admin"], allocation=copy, data={"fte": Decimal("3")}, version=copy.version
+    )
+    answer = bo.post(commit, opened)
+    assert answer.status_code == 409
+    body = answer.content.decode()
+    assert "changed since you opened the page: nothing was committed" in body
+    listed = re.search(r'data-testid="changed-since".*?</section>', body, re.S)
+    assert listed is not None and "admin" in listed.group(0)
+    scenario.refresh_from_db()
+    assert scenario.state == "draft"
+    assert not Allocation.objects.filter(scenario=None, fte=Decimal("3")).exists()
+    # the page shown is up to date: committing from it commits, Ana's change included
+    assert bo.post(commit, form_of(answer, action=commit)).status_code == 302
+    scenario.refresh_from_db()
+    assert scenario.state == "committed"
+    assert Allocation.objects.filter(scenario=None, fte=Decimal("3")).exists()
+
+
+def test_levelling_from_an_out_of_date_page_unpins_nothing_and_names_the_pin(
+    org: Any, users: Any, make_project: Any, settings: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    scenario, a, _b = _scenario_case(org, users, make_project)
+    ana, bo = two(users)
+    level = _scenario_url(scenario, "level/")
+    opened = form_of(bo.get(_scenario_url(scenario)), action=level)
+    assert "pin" not in opened
+    # Ana pins P0001 and levels; Bo's boxes (nothing ticked) would unpin it
+    ana_form = form_of(ana.get(_scenario_url(scenario)), action=level)
+    assert ana.post(level, ana_form | {"pin": a.code}).status_code == 302
+    leveling.cancel_leveling(actor=users["admin"], run=scenario.runs.get())
+    answer = bo.post(level, opened)
+    assert answer.status_code == 409
+    assert "P0001 was pinned by admin" in answer.content.decode()
+    assert ProjectShift.objects.get(scenario=scenario, project=a).pinned
+    assert scenario.runs.count() == 1
+
+
+def test_two_people_moving_a_project_by_the_same_total_move_it_once(
+    org: Any, users: Any, make_project: Any
+) -> None:
+    scenario, a, _b = _scenario_case(org, users, make_project)
+    ana, bo = two(users)
+    page = _scenario_url(scenario) + "?project=P0001"
+    shift = _scenario_url(scenario, "shift/")
+    ana_form, bo_form = form_of(ana.get(page), action=shift), form_of(bo.get(page), action=shift)
+    assert ana_form["days"] == "0" and ana_form["project"] == "P0001"
+    assert ana.post(shift, ana_form | {"days": "14"}).status_code == 302
+    answer = bo.post(shift, bo_form | {"days": "14"})
+    assert answer.status_code == 409
+    assert "P0001 was moved 14 calendar days in all by someone else" in answer.content.decode()
+    assert ProjectShift.objects.get(scenario=scenario, project=a).days == 14
+    assert form_of(answer, action=shift)["days"] == "14"
+    # the box as shown changes the move no more; a new total sets it
+    again = form_of(bo.get(page), action=shift)
+    assert bo.post(shift, again).status_code == 302
+    assert ProjectShift.objects.get(scenario=scenario, project=a).days == 14
+    assert bo.post(shift, again | {"days": "10"}).status_code == 302
+    assert ProjectShift.objects.get(scenario=scenario, project=a).days == 10
+    assert Allocation.objects.get(scenario=scenario, project=a).first == MON + dt.timedelta(10)
+
+
+def test_a_priority_from_an_out_of_date_page_is_refused(
+    org: Any, users: Any, make_project: Any
+) -> None:
+    scenario, a, b = _scenario_case(org, users, make_project)
+    ana, bo = two(users)
+    page = _scenario_url(scenario) + "?project=P0002"
+    shift = _scenario_url(scenario, "shift/")
+    ana_form, bo_form = form_of(ana.get(page), action=shift), form_of(bo.get(page), action=shift)
+    assert ana.post(shift, ana_form | {"priority": "1"}).status_code == 302
+    answer = bo.post(shift, bo_form | {"priority": "5"})
+    assert answer.status_code == 409
+    assert "admin set the priority of P0002 to 1" in answer.content.decode()
+    assert ProjectShift.objects.get(scenario=scenario, project=b).priority == 1
+    assert not ProjectShift.objects.filter(scenario=scenario, project=a).exists()
+
+
+# --- 6. calendar days and capacity changes --------------------------------------------------
+
+
+def test_a_calendar_day_entered_again_says_what_it_replaced_and_the_trail_records_it(
+    org: Any, users: Any
+) -> None:
+    ana, bo = two(users)
+    url = "/resources/calendar-days/"
+    ana.post(url, {"calendar": "CN", "days": "2027-01-04 off Company retreat"})
+    answer = bo.post(url, {"calendar": "CN", "days": "2027-01-04 work"}, follow=True)
+    assert "Replaced 2027-01-04 (was: off, Company retreat)." in answer.content.decode()
+    entry = CalendarDay.objects.get()
+    assert entry.working and entry.name == ""
+    event = AuditEvent.objects.filter(object_type="resources.calendarday").order_by("-id")[0]
+    assert event.changes == {"name": ["Company retreat", ""], "working": [False, True]}
+
+
+def test_removing_a_capacity_change_changed_since_the_page_was_opened_removes_nothing(
+    org: Any, users: Any
+) -> None:
+    java = pool(org)
+    change = services.add_capacity_change(
+        actor=users["admin"], resource=java, first=MON, last=MON + dt.timedelta(4), fte=Decimal(1)
+    )
+    _ana, bo = two(users)
+    page = bo.get(f"/resources/{java.pk}/")
+    opened = form_of(page, action=f"/resources/{java.pk}/capacity/delete/")
+    assert opened["version"] == str(change.version)
+    update_capacity_change(
+        actor=users["admin"], change=change, data={"fte": Decimal(0)}, version=change.version
+    )
+    answer = bo.post(f"/resources/{java.pk}/capacity/delete/", opened, follow=True)
+    assert "was changed since you opened the page: nothing was removed" in answer.content.decode()
+    assert CapacityChange.objects.filter(pk=change.pk).exists()

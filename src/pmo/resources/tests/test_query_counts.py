@@ -39,7 +39,7 @@ PINNED = {
     "staffing": 6,
     "resource page": 14,  # 12, then its change history: the events and the resources named
     "scenario list": 8,
-    "scenario page": 28,
+    "scenario page": 29,  # with the newest event of its history (its forms post it)
     "comparison": 27,
     "leveling run": 7,
     "API resources": 4,

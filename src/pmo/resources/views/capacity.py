@@ -21,14 +21,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
-from pmo.core.errors import DomainError, NotFoundError
+from pmo.core.errors import ConflictError, DomainError, NotFoundError
 from pmo.core.forms import add_service_error
+from pmo.core.http import posted_version
 from pmo.core.models import as_id
+from pmo.core.sentences import join_sentences
 from pmo.resources import services
 from pmo.resources.calendars import is_absence
 from pmo.resources.forms import ResourceCapacityForm
 from pmo.resources.models import CapacityChange, Resource
-from pmo.resources.views.common import _viewer, refuse_non_manager
+from pmo.resources.services.capacity import remove_capacity_change
+from pmo.resources.views.common import _viewer, last_saved, refuse_non_manager
 
 __all__ = ["resource_capacity_add", "resource_capacity_delete"]
 
@@ -116,7 +119,33 @@ def resource_capacity_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("That capacity change no longer exists: nothing was removed."))
         return redirect("resources:resource_detail", pk=resource.pk)
     try:
-        services.delete_capacity_change(actor=user_of(request), change=change)
+        # of the version the page showed: one changed since is not removed unseen (issue #6)
+        remove_capacity_change(
+            actor=user_of(request), change=change, version=posted_version(request)
+        )
+    except ConflictError as exc:
+        if exc.current_version is None:
+            messages.error(request, exc.message)
+        else:
+            change.refresh_from_db()
+            messages.error(
+                request,
+                join_sentences(
+                    [
+                        _(
+                            "This capacity change was changed since you opened the page: "
+                            "nothing was removed. It is %(first)s to %(last)s, %(fte)s FTE now; "
+                            "remove it again if it should still go."
+                        )
+                        % {
+                            "first": change.first.isoformat(),
+                            "last": change.last.isoformat(),
+                            "fte": f"{change.fte.normalize():f}",
+                        },
+                        last_saved(change),
+                    ]
+                ),
+            )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

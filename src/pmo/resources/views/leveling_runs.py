@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
-from pmo.core.errors import DomainError, NotFoundError
+from pmo.core.errors import ConflictError, DomainError, NotFoundError
+from pmo.core.http import posted_version
 from pmo.resources import exports, leveling, selectors
 from pmo.resources.access import can_manage_resources
 from pmo.resources.views.common import _scenario, _viewer, _xlsx, refuse_non_manager
+from pmo.resources.views.scenario_seen import changed_since, refuse_stale
 
 __all__ = ["leveling_cancel", "leveling_run", "scenario_level"]
 
@@ -91,15 +93,30 @@ def scenario_level(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a leveling run of the scenario (pins from the checkboxes)."""
     scenario = _scenario(request, str(pk))
     refuse_non_manager(request, reverse("resources:scenario_detail", args=[pk]))  # a post: 403
+    # the boxes replace the scenario's pins: from an out-of-date page they would unpin what
+    # someone pinned since (issue #6), so such a post is refused with what changed
+    stale = _(
+        "This scenario changed since you opened the page: nothing was levelled and no pin "
+        "changed. Check what changed (listed below) and the pins, then level again."
+    )
+    if (since := changed_since(request, scenario)) is not None:
+        return refuse_stale(request, scenario, stale, since)
     try:
         leveling.start_leveling(
             actor=user_of(request),
             scenario=scenario,
             time_limit=int(request.POST.get("time_limit") or 30),
             pinned=request.POST.getlist("pin"),
+            version=posted_version(request),
         )
     except ValueError:
         messages.error(request, _("Enter a time limit in whole seconds."))
+    except ConflictError as exc:
+        if exc.current_version is None:
+            messages.error(request, exc.message)
+        else:
+            scenario.refresh_from_db()
+            return refuse_stale(request, scenario, stale, [exc.message])
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("resources:scenario_detail", pk=scenario.pk)

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, NotFoundError
@@ -117,18 +117,20 @@ def calendar_days(request: HttpRequest) -> HttpResponse:
         try:
             if (pk := as_id(request.POST.get("delete"))) is not None:
                 entry = CalendarDay.objects.filter(pk=pk).first()
-                if entry is None:
-                    raise Http404("no such calendar day")
+                if entry is None:  # removed by someone else meanwhile
+                    messages.info(request, _("That day was removed already."))
+                    return redirect("resources:calendar_days")
                 services.delete_calendar_day(actor=user, entry=entry)
                 messages.success(request, _("Day removed."))
             else:
-                count = services.add_calendar_days(
-                    actor=user,
-                    calendar=request.POST.get("calendar", "CN"),
-                    text=request.POST.get("days", ""),
-                )
+                calendar = request.POST.get("calendar", "CN")
+                text = request.POST.get("days", "")
+                replaced = _entered_already(calendar, text)
+                count = services.add_calendar_days(actor=user, calendar=calendar, text=text)
                 saved = ngettext("%(count)s day saved.", "%(count)s days saved.", count)
                 messages.success(request, saved % {"count": count})
+                if replaced:
+                    messages.warning(request, _replaced_text(replaced))
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("resources:calendar_days")
@@ -145,6 +147,32 @@ def calendar_days(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+def _entered_already(calendar: str, text: str) -> list[CalendarDay]:
+    """The days of ``calendar`` entered by hand that ``text`` enters again (each replaced by
+    what it says): read before they are saved, so the page can say what they were."""
+    try:
+        days = services.parse_calendar_days(text)
+    except DomainError:
+        return []  # the save says what is wrong
+    posted = {day: (working, name) for day, working, name in days}
+    return [
+        entry
+        for entry in CalendarDay.objects.filter(calendar=calendar, day__in=posted).order_by("day")
+        if posted[entry.day] != (entry.working, entry.name)
+    ]
+
+
+def _replaced_text(replaced: list[CalendarDay]) -> str:
+    """ "Replaced 2027-01-04 (was: off, Company retreat); ..." for the days entered again."""
+    each = []
+    for entry in replaced:
+        was = _("work") if entry.working else _("off")
+        if entry.name:
+            was = pgettext("list separator", ", ").join([was, entry.name])
+        each.append(_("%(day)s (was: %(was)s)") % {"day": entry.day.isoformat(), "was": was})
+    return _("Replaced %(days)s.") % {"days": pgettext("list of problems", "; ").join(each)}
 
 
 @login_required

@@ -16,13 +16,15 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
-from pmo.core.errors import DomainError, FieldError
+from pmo.core.errors import ConflictError, DomainError, FieldError
 from pmo.core.http import posted_version
 from pmo.core.sentences import join_sentences
 from pmo.portfolio.access import get_visible_project
 from pmo.resources import refresh, selectors, services
 from pmo.resources.forms import CapacityChangeForm
+from pmo.resources.models import ProjectShift
 from pmo.resources.views.common import _scenario, refuse_non_manager
+from pmo.resources.views.scenario_seen import changed_since, refuse_stale
 from pmo.resources.views.scenarios import _scenario_page
 
 __all__ = [
@@ -37,7 +39,13 @@ __all__ = [
 @login_required
 @require_POST
 def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
-    """Move a project (and change its priority) in a scenario; say what changed."""
+    """Move a project (and change its priority) in a scenario; say what changed.
+
+    The page's form sets the project's move in all (``in_all``: its box shows the move as
+    the page was opened, ``opened_days`` of ``opened_project``): entered twice, it moves the
+    project once. A box left as shown leaves the move alone; a box typed over a move someone
+    else changed since is refused, and so is a priority from an out-of-date page (the
+    scenario's ``version`` and ``seen``). A post without ``in_all`` moves by ``days``."""
     scenario = _scenario(request, str(pk))
     refuse_non_manager(request, reverse("resources:scenario_detail", args=[pk]))  # a post: 403
     user = user_of(request)
@@ -49,12 +57,49 @@ def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
         project = get_visible_project(user, code)
         days = int(request.POST.get("days") or 0)
         priority = request.POST.get("priority")
+        in_all = request.POST.get("in_all") == "1"
+        before = (
+            ProjectShift.objects.filter(scenario=scenario, project=project)
+            .values_list("days", flat=True)
+            .first()
+            or 0
+        )
+        if in_all:
+            opened = int(request.POST.get("opened_days") or 0)
+            same = request.POST.get("opened_project") == project.code
+            if days == opened:  # the box as shown: the move stays as it is now
+                days = before
+            elif same and opened != before:
+                return refuse_stale(
+                    request,
+                    scenario,
+                    _(
+                        "%(code)s was moved %(days)s calendar days in all by someone else "
+                        "since you opened the page (the box showed %(shown)s): nothing was "
+                        "changed. Its move in all is in the box now; enter yours again."
+                    )
+                    % {"code": project.code, "days": before, "shown": opened},
+                    project=project.code,
+                )
+        if priority and (since := changed_since(request, scenario)) is not None:
+            return refuse_stale(
+                request,
+                scenario,
+                _(
+                    "The scenario changed since you opened the page: nothing was changed. "
+                    "Check what changed, then set the priority again."
+                ),
+                since,
+                project=project.code,
+            )
         shift = services.shift_project(
             actor=user,
             scenario=scenario,
             project=project,
             days=days,
             priority=int(priority) if priority else None,
+            total=in_all,
+            version=posted_version(request) if priority else None,
         )
     except ValueError:
         messages.error(request, _("Enter a whole number of days."))
@@ -63,7 +108,7 @@ def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect(here)
     for message in _shift_messages(
-        project.code, days, shift.priority if priority else None, scenario
+        project.code, shift.days - before, shift.priority if priority else None, scenario
     ):
         messages.success(request, message)
     return redirect(here)
@@ -200,9 +245,23 @@ def scenario_close(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     scenario = _scenario(request, str(pk))
     refuse_non_manager(request, reverse("resources:scenario_detail", args=[pk]))  # a post: 403
     user = user_of(request)
+    stale = _(
+        "This scenario changed since you opened the page: nothing was committed. Check what "
+        "changed (listed below), then commit again."
+    )
     try:
         if action == "commit":
-            result = services.commit_scenario(actor=user, scenario=scenario)
+            if (since := changed_since(request, scenario)) is not None:
+                return refuse_stale(request, scenario, stale, since)
+            try:
+                result = services.commit_scenario(
+                    actor=user, scenario=scenario, version=posted_version(request)
+                )
+            except ConflictError as exc:
+                if exc.current_version is None:
+                    raise
+                scenario.refresh_from_db()
+                return refuse_stale(request, scenario, stale, [exc.message])
             messages.success(request, _("Scenario committed: it is now the current plan."))
             if result.plans_to_change:
                 messages.info(

@@ -34,6 +34,7 @@ from pmo.resources.views.common import (
     refuse_non_manager,
 )
 from pmo.resources.views.leveling_runs import _run_context
+from pmo.resources.views.scenario_seen import seen_mark
 
 __all__ = ["scenario_compare", "scenario_detail", "scenario_list"]
 
@@ -129,8 +130,16 @@ def _cost_text(cost: list[costs.CostTotal]) -> str:
 
 
 def _scenario_page(
-    request: HttpRequest, scenario: Any, capacity_form: CapacityChangeForm, status: int = 200
+    request: HttpRequest,
+    scenario: Any,
+    capacity_form: CapacityChangeForm,
+    status: int = 200,
+    *,
+    since: list[str] | None = None,
+    chosen: str = "",
 ) -> HttpResponse:
+    """The scenario's page; ``since``: what changed since a refused form was opened
+    (:mod:`.scenario_seen`), ``chosen``: the project its forms choose (else ``?project``)."""
     user = user_of(request)
     options = _options(request)
     kwargs = {
@@ -158,7 +167,10 @@ def _scenario_page(
         return (zh and name_zh) or name
 
     pinned = {s.project.code for s in shifts if s.pinned}
-    chosen = request.GET.get("project") or request.POST.get("project") or ""
+    chosen = chosen or request.GET.get("project") or request.POST.get("project") or ""
+    # Move project's box shows the chosen project's move in all (the first one's by default)
+    moving = chosen if chosen in {p[0] for p in running} else (running[0][0] if running else "")
+    move_days = next((s.days for s in shifts if s.project.code == moving), 0)
     changes = selectors.scenario_changes(scenario.pk)
     draft = scenario.state == "draft"
     out_of_date = selectors.scenario_out_of_date(scenario)
@@ -172,6 +184,10 @@ def _scenario_page(
             **options,
             "scenario": scenario,
             "draft": draft,
+            "seen": seen_mark(scenario),
+            "since": since or [],
+            "moving": moving,
+            "move_days": move_days,
             "out_of_date": out_of_date,
             "plan_changed": plan_changed,
             "plan_changed_more": plan_changed_more,
@@ -194,7 +210,7 @@ def _scenario_page(
             "move_options": _html_rows(
                 '<option value="{}"{}>{} {}</option>',
                 (
-                    (code, " selected" if code == chosen else "", code, named(name, name_zh))
+                    (code, " selected" if code == moving else "", code, named(name, name_zh))
                     for code, name, name_zh, _state in running
                 ),
             ),
