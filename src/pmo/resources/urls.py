@@ -2,6 +2,7 @@ from django.urls import path
 
 from pmo.resources import views
 from pmo.resources.views import capacity as capacity_views
+from pmo.resources.views import capacity_sheet
 
 app_name = "resources"
 
@@ -9,7 +10,7 @@ urlpatterns = [
     path("resources/", views.resource_list, name="resource_list"),
     path("resources/heatmap/", views.heatmap_view, name="heatmap"),
     path("resources/heatmap/cell/", views.heatmap_cell, name="heatmap_cell"),
-    path("resources/import/", views.capacity_import, name="capacity_import"),
+    path("resources/import/", capacity_sheet.capacity_import, name="capacity_import"),
     path("resources/new/", views.resource_form, name="resource_create"),
     path("resources/calendar-days/", views.calendar_days, name="calendar_days"),
     path("resources/<int:pk>/", views.resource_detail, name="resource_detail"),

@@ -5,6 +5,7 @@ whatever its size; the resource page's Change history reads them in English and 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -221,9 +222,15 @@ def test_the_api_records_the_uploaded_file_and_the_caller(
     assert AuditEvent.objects.count() == 3
 
 
-def test_the_web_upload_records_the_file_name(client: Any, users: Any, org: Any) -> None:
+def test_the_web_upload_records_the_file_name(
+    client: Any, users: Any, org: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.PMO_CAPACITY_IMPORT_DIR = str(tmp_path)
     client.force_login(users["admin"])
-    answer = client.post("/resources/import/", {"file": _book([ZHAO], FIRST[:1], "leave.xlsx")})
+    preview = client.post("/resources/import/", {"file": _book([ZHAO], FIRST[:1], "leave.xlsx")})
+    token = re.search(r'name="token" value="([^"]+)"', preview.content.decode())
+    assert token is not None and not AuditEvent.objects.exists()
+    answer = client.post("/resources/import/", {"token": token[1], "action": "apply"})
     assert answer.status_code == 302
     change = AuditEvent.objects.get(object_type="resources.capacitychange")
     assert change.changes["capacity_sheet"] == [None, "leave.xlsx"]
