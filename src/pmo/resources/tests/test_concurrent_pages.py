@@ -207,6 +207,7 @@ def test_saving_an_allocation_removed_meanwhile_says_who_removed_it_and_keeps_th
     assert "This allocation was removed by admin" in body
     added = form_of(answer, "add-allocation")
     assert Decimal(added["fte"]) == Decimal("0.7") and added["note"] == "keep me"
+    assert 'action="/projects/P0001/staffing/"' in body  # not the removed allocation's page
     assert bo.post("/projects/P0001/staffing/", added).status_code == 302
     assert Allocation.objects.get(scenario=None).note == "keep me"
 

@@ -159,6 +159,8 @@ def _staffing_page(
             "ended_on": ended,
             "ended_text": selectors.ended_text(project, ended) if ended else "",
             "form": form,
+            # posted to the staffing page also when shown by another (a removed allocation's)
+            "add_url": _staffing_url(project, scenario),
             "resource_picker": resource_picker(form),
             "today": timezone.localdate(),
         },
