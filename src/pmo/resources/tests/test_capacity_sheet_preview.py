@@ -154,3 +154,18 @@ def test_a_sheet_that_changes_nothing_says_so(client: Client, users: Any, org: A
     sheet = _book([["qa", "QA", "pool", "QA", "sh", 3, 300]], [])
     html = client.post("/resources/import/", {"file": sheet}).content.decode()
     assert 'data-testid="preview-nothing"' in html and "The sheet changes nothing." in html
+
+
+def test_a_long_preview_lists_the_first_resources_and_counts_the_rest(
+    client: Client, users: Any, org: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmo.resources.views import capacity_sheet
+
+    monkeypatch.setattr(capacity_sheet, "PREVIEW_ROWS", 2)
+    client.force_login(users["admin"])
+    rows = [[f"r{i}", f"R {i}", "pool", "QA", "sh", 1, 100] for i in range(5)]
+    html = client.post("/resources/import/", {"file": _book(rows, [])}).content.decode()
+    tree = lxml.html.fromstring(html)
+    assert [r.get("data-resource") for r in tree.xpath("//tr[@data-resource]")] == ["r0", "r1"]
+    assert "… and 3 more resources (the API's dry run lists them all)." in html
+    assert "5 resources will be created" in html

@@ -42,6 +42,7 @@ __all__ = ["KEEP_MINUTES", "capacity_import", "pending_dir"]
 
 KEEP_MINUTES = 30  # a preview's file is kept this long
 SESSION_KEY = "capacity_sheets"
+PREVIEW_ROWS = 500  # resources listed on the preview (the counts and marks cover all)
 MAX_PENDING = 5  # per session: an older preview's file goes when a sixth is made
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
@@ -137,7 +138,7 @@ def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def _preview(
     request: HttpRequest, report: dict[str, Any], token: str, status: int = 200
 ) -> HttpResponse:
-    resources = [_shown(entry) for entry in report["resources"]]
+    resources = [_shown(entry) for entry in report["resources"][:PREVIEW_ROWS]]
     removed = report["capacity_changes_removed"]
     by_other = sum(
         1
@@ -155,6 +156,7 @@ def _preview(
             "removed": removed,
             "by_other": by_other,
             "keep_minutes": KEEP_MINUTES,
+            "more": max(len(report["resources"]) - PREVIEW_ROWS, 0),
         },
         status=status,
     )
