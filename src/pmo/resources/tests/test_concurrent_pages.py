@@ -117,7 +117,7 @@ def test_a_stale_resource_edit_of_the_same_field_lists_it_and_keeps_what_was_typ
     answer = bo.post(url, bo_form | {"fte": "12"})
     assert answer.status_code == 409
     listed = re.search(r'data-testid="saved-meanwhile".*?</div>', answer.content.decode(), re.S)
-    assert listed is not None and "14" in listed.group(0)
+    assert listed is not None and "saved now 14.00, yours 12" in listed.group(0)
     assert form_of(answer, "resource-form")["fte"] == "12"
     java.refresh_from_db()
     assert java.fte == Decimal("14.00")

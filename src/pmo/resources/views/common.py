@@ -4,8 +4,10 @@ costs, who saved an object last."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -32,7 +34,8 @@ from pmo.resources import calendars, costs, selectors
 from pmo.resources.access import can_manage_resources, require_view
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.heatmap import GROUPINGS, SCALES, UNITS
-from pmo.resources.models import Allocation
+from pmo.resources.lookup import resource_label
+from pmo.resources.models import Allocation, Resource
 
 
 def _viewer(request: HttpRequest) -> None:
@@ -232,3 +235,30 @@ def last_saved(instance: Any) -> str:
         "who": actor_name(event),
         "when": date_filter(timezone.localtime(event.timestamp), "Y-m-d H:i"),
     }
+
+
+def theirs_and_yours(form: Any, meanwhile: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """The fields a stale save found changed by both people (``meanwhile``: label, the value
+    saved now), each with what the form's user typed, as (label, theirs, yours)."""
+    names = {str(field.label): name for name, field in form.fields.items()}
+    cleaned = getattr(form, "cleaned_data", {})
+    said = []
+    for label, theirs in meanwhile:
+        name = names.get(label)
+        value = cleaned.get(name) if name else None
+        field = form.fields.get(name) if name else None
+        choices = dict(getattr(field, "choices", None) or []) if field is not None else {}
+        if value is None or value == "":
+            yours = "—"
+        elif isinstance(value, Resource):
+            yours = resource_label(value)
+        elif isinstance(value, dt.date):
+            yours = value.isoformat()
+        elif isinstance(value, Decimal):
+            yours = f"{value.normalize():f}"
+        elif value in choices:
+            yours = str(choices[value])
+        else:
+            yours = str(value)
+        said.append((label, theirs, yours))
+    return said

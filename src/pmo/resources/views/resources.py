@@ -29,6 +29,7 @@ from pmo.resources.views.common import (
     _xlsx,
     last_saved,
     refuse_non_manager,
+    theirs_and_yours,
 )
 
 __all__ = ["calendar_days", "capacity_import", "resource_detail", "resource_form", "resource_list"]
@@ -99,7 +100,7 @@ def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "form": form,
             "resource": resource,
             "version": result.version,
-            "meanwhile": result.meanwhile,
+            "meanwhile": theirs_and_yours(form, result.meanwhile),
             "taken": result.taken,
             "saved_by": last_saved(resource) if result.status == 409 else "",
         },

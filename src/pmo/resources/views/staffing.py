@@ -32,7 +32,7 @@ from pmo.resources.access import can_manage_resources
 from pmo.resources.forms import AllocationForm, allocation_data, resource_picker
 from pmo.resources.lookup import resource_label
 from pmo.resources.models import Allocation, Resource
-from pmo.resources.views.common import _scenario, _viewer, _with_costs, last_saved
+from pmo.resources.views.common import _scenario, _viewer, _with_costs, last_saved, theirs_and_yours
 
 __all__ = [
     "FormInvalid",
@@ -238,7 +238,7 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
             "allocation": allocation,
             "form": form,
             "version": result.version,
-            "meanwhile": result.meanwhile,
+            "meanwhile": theirs_and_yours(form, result.meanwhile),
             "taken": result.taken,
             "saved_by": last_saved(allocation) if result.status == 409 else "",
             "opened": mark_safe(  # the picker and the status select are drawn by hand
