@@ -14,6 +14,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from pmo.accounts.api import router as accounts_router
 from pmo.accounts.services import authenticate_token
+from pmo.core.api import known_query_only
 from pmo.core.errors import DomainError
 from pmo.core.models import MAX_ID
 from pmo.dependencies.api import router as dependencies_router
@@ -276,6 +277,9 @@ def _out_of_range(request: HttpRequest, exc: OverflowError) -> HttpResponse:
     )
 
 
+# Every operation refuses a query parameter it does not read (ADR 0013): a misspelt filter
+# must not return the whole list, nor a POST ignore "?dryrun=true" and do the real thing.
+api.add_decorator(known_query_only)
 api.add_router("/", accounts_router)
 api.add_router("/", portfolio_router)
 api.add_router("/", reports_router)
