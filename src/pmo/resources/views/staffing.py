@@ -107,7 +107,7 @@ def _staffing(request: HttpRequest, code: str, scenario: Any) -> HttpResponse:
         form = AllocationForm(request.POST)
         if form.is_valid():
             try:
-                services.create_allocation(
+                added = services.create_allocation(
                     actor=user,
                     data={**allocation_data(form), "project_id": project.pk},
                     scenario=scenario,
@@ -116,6 +116,7 @@ def _staffing(request: HttpRequest, code: str, scenario: Any) -> HttpResponse:
                 add_service_error(form, exc)
             else:
                 messages.success(request, _("Allocation added."))
+                _warn(request, added)
                 return redirect(_staffing_url(project, scenario))
         # the page again, with what was typed and each error at its field
         status = 422
@@ -209,19 +210,23 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
             "note": allocation.note,
         },
     )
+    saved: list[Allocation] = []  # the row as stored, for its warnings
+
+    def save(version: int | None) -> None:
+        saved.append(
+            services.update_allocation(
+                actor=user, allocation=allocation, data=allocation_data(form), version=version or 0
+            )
+        )
+
     # a stale save keeps what its user changed and takes what someone else saved meanwhile
     # (as the portfolio's edit pages do), a 409 listing the fields both changed
     result = save_versioned(
-        request,
-        form,
-        allocation.version,
-        lambda version: services.update_allocation(
-            actor=user, allocation=allocation, data=allocation_data(form), version=version or 0
-        ),
-        lambda: _allocation(allocation.pk, scenario),
+        request, form, allocation.version, save, lambda: _allocation(allocation.pk, scenario)
     )
     if result.saved:
         messages.success(request, _("Allocation saved."))
+        _warn(request, saved[0])
         return redirect(_staffing_url(project, scenario))
     if result.status == 409 and result.taken:
         _picker_follows(form, request.POST)
@@ -272,6 +277,13 @@ def _allocation_action(
         messages.error(request, exc.message)
         return redirect(request.get_full_path())
     return redirect(back)
+
+
+def _warn(request: HttpRequest, allocation: Allocation) -> None:
+    """What is odd about an allocation just stored (past its project's planned finish, above
+    its resource's capacity), one warning message each, as the API answers ``warnings``."""
+    for warning in services.allocation_warnings(allocation):
+        messages.warning(request, warning)
 
 
 def _picker_follows(form: AllocationForm, posted: Any) -> None:
