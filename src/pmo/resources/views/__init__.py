@@ -1,10 +1,10 @@
 """Web pages of capacity planning: heat map with drill-down, staffing, loads, scenarios.
 
-One module per page group: resources, calendar days and the capacity import
-(:mod:`.resources`), the heat map (:mod:`.maps`), staffing and allocations
-(:mod:`.staffing`), scenarios (:mod:`.scenarios`) and the changes to a draft one
-(:mod:`.scenario_edits`), leveling runs (:mod:`.leveling_runs`); :mod:`.common` holds what
-they share. The views ``urls`` names are imported here.
+One module per page group: resources and calendar days (:mod:`.resources`), the capacity
+sheet's upload, preview and Apply (:mod:`.capacity_sheet`), the heat map (:mod:`.maps`),
+staffing and allocations (:mod:`.staffing`), scenarios (:mod:`.scenarios`) and the changes
+to a draft one (:mod:`.scenario_edits`), leveling runs (:mod:`.leveling_runs`);
+:mod:`.common` holds what they share. The views ``urls`` names are imported here.
 """
 
 from pmo.resources.views.leveling_runs import _run_context as _run_context
@@ -12,7 +12,6 @@ from pmo.resources.views.leveling_runs import leveling_cancel, leveling_run, sce
 from pmo.resources.views.maps import heatmap_cell, heatmap_view
 from pmo.resources.views.resources import (
     calendar_days,
-    capacity_import,
     resource_detail,
     resource_form,
     resource_list,
@@ -37,7 +36,6 @@ __all__ = [
     "FormInvalid",
     "allocation_edit",
     "calendar_days",
-    "capacity_import",
     "heatmap_cell",
     "heatmap_view",
     "leveling_cancel",

@@ -1,5 +1,5 @@
 """Resources and role pools: the list, the form, a resource's allocations and load, the
-calendar days entered by hand and the capacity sheet import."""
+calendar days entered by hand (the capacity sheet's upload is :mod:`.capacity_sheet`)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from pmo.core.errors import DomainError, NotFoundError
 from pmo.core.http import query_date
 from pmo.core.models import as_id
 from pmo.portfolio.views.common import save_versioned
-from pmo.resources import calendars, heatmap, selectors, services, xlsx
+from pmo.resources import calendars, heatmap, selectors, services
 from pmo.resources.access import can_manage_resources, can_view_capacity
 from pmo.resources.forms import ResourceForm, resource_data
 from pmo.resources.models import CalendarDay, WorkingCalendar
@@ -26,13 +26,12 @@ from pmo.resources.views.common import (
     _allocation_rows,
     _viewer,
     _with_costs,
-    _xlsx,
     last_saved,
     refuse_non_manager,
     theirs_and_yours,
 )
 
-__all__ = ["calendar_days", "capacity_import", "resource_detail", "resource_form", "resource_list"]
+__all__ = ["calendar_days", "resource_detail", "resource_form", "resource_list"]
 
 
 @login_required
@@ -203,64 +202,3 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": can_manage_resources(user_of(request)),
         },
     )
-
-
-@login_required
-def capacity_import(request: HttpRequest) -> HttpResponse:
-    """Upload a capacity sheet (XLSX) or download the empty template."""
-    _viewer(request)
-    if request.GET.get("template"):
-        return _xlsx(xlsx.template(), "capacity-template.xlsx")
-    errors: list[dict[str, str]] = []
-    if (refused := refuse_non_manager(request, reverse("resources:resource_list"))) is not None:
-        return refused
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("Choose a file."))
-        else:
-            try:
-                result = xlsx.import_capacity(actor=user_of(request), stream=upload)
-            except DomainError as exc:
-                # a problem of the whole file says so; others name their cell (Resources!B3)
-                errors = [
-                    {**e, "field": _("the file") if e["field"] == "file" else e["field"]}
-                    for e in exc.errors
-                ]
-                messages.error(request, _import_refused(exc.message, len(errors)))
-            else:
-                messages.success(request, _imported(result))
-                return redirect("resources:resource_list")
-    return render(request, "resources/capacity_import.html", {"errors": errors})
-
-
-def _import_refused(reason: str, listed: int) -> str:
-    """The flash of a refused capacity sheet: how many problems the page lists below (the
-    table, not the flash, names them), or the reason when there is no table."""
-    if not listed:
-        return _("Nothing was imported: %(reason)s") % {"reason": reason}
-    if listed >= xlsx.MAX_ERRORS:
-        return _("Nothing was imported: the first %(count)s problems are listed below.") % {
-            "count": listed
-        }
-    return ngettext(
-        "Nothing was imported: %(count)s problem, listed below.",
-        "Nothing was imported: %(count)s problems, listed below.",
-        listed,
-    ) % {"count": listed}
-
-
-def _imported(result: dict[str, int]) -> str:
-    """What a capacity sheet import did, each count with its own plural."""
-    created, updated, changes = (
-        result["resources_created"],
-        result["resources_updated"],
-        result["capacity_changes"],
-    )
-    return _("Imported: %(created)s, %(updated)s, %(changes)s.") % {
-        "created": ngettext("%(count)s resource created", "%(count)s resources created", created)
-        % {"count": created},
-        "updated": ngettext("%(count)s updated", "%(count)s updated", updated) % {"count": updated},
-        "changes": ngettext("%(count)s capacity change", "%(count)s capacity changes", changes)
-        % {"count": changes},
-    }
