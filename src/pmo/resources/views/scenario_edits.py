@@ -239,7 +239,8 @@ def scenario_reset(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def scenario_close(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Commit or discard a scenario."""
+    """Commit or discard a scenario; from an out-of-date page (its ``version`` and ``seen``,
+    :mod:`.scenario_seen`) neither: the page again (409) saying what changed since."""
     if action not in ("commit", "discard"):
         raise Http404("unknown action")
     scenario = _scenario(request, str(pk))
@@ -270,6 +271,18 @@ def scenario_close(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     % {"codes": pgettext("list separator", ", ").join(result.plans_to_change)},
                 )
         else:
+            # as a commit: nobody discards changes made after they opened the page
+            if (since := changed_since(request, scenario)) is not None:
+                return refuse_stale(
+                    request,
+                    scenario,
+                    _(
+                        "This scenario changed since you opened the page: nothing was "
+                        "discarded. Check what changed (listed below), then discard it again "
+                        "if it is still not needed."
+                    ),
+                    since,
+                )
             services.discard_scenario(actor=user, scenario=scenario)
             messages.success(request, _("Scenario discarded."))
     except DomainError as exc:

@@ -1,11 +1,11 @@
 """What a scenario page's forms were opened with, and what changed in the scenario since.
 
-Each form of a draft scenario's page that acts on the whole scenario (commit, level, move
-a project) posts the scenario's ``version`` and ``seen``, the newest event of the
-scenario's history the page showed. A post whose version is no longer the scenario's, or
+Each form of a draft scenario's page that acts on the whole scenario (commit, discard,
+level, move a project) posts the scenario's ``version`` and ``seen``, the newest event of
+the scenario's history the page showed. A post whose version is no longer the scenario's, or
 after which the history has new events (an allocation changed in the scenario does not
 change the scenario's version), is out of date: it is refused with the events since, so
-that nobody commits, unpins or reprioritises what they never saw (issue #6).
+that nobody commits, discards, unpins or reprioritises what they never saw (issue #6).
 """
 
 from __future__ import annotations
