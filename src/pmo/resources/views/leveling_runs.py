@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from pmo.accounts.models import user_of
 from pmo.core.errors import ConflictError, DomainError, NotFoundError
 from pmo.core.http import posted_version
-from pmo.resources import exports, leveling, selectors
+from pmo.resources import exports, leveling, leveling_runs, selectors
 from pmo.resources.access import can_manage_resources
 from pmo.resources.views.common import _scenario, _viewer, _xlsx, refuse_non_manager
 from pmo.resources.views.scenario_seen import changed_since, refuse_stale
@@ -84,6 +84,8 @@ def _run_context(run: Any, user: Any) -> dict[str, Any]:
         "run_progress": leveling.shown_progress(run),
         "run_phase": phases.get(run.phase, run.phase),
         "run_can_cancel": run.active and can_manage_resources(user),
+        # queued 30 s and no worker took it: say so (the panel polls, so it appears by itself)
+        "run_no_worker": leveling_runs.no_worker_hint(run),
     }
 
 
