@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import Body, Date, Id, Pages, Version
+from pmo.core.api import Body, Date, Id, Pages, Version, VersionParam
 from pmo.core.errors import charged_to
 from pmo.portfolio.access import get_visible_project
 from pmo.resources import compare, refresh, selectors, services
@@ -448,5 +448,9 @@ def reset_project(
     summary="Discard a scenario",
     operation_id="pmo_resources_api_discard",
 )
-def discard(request: HttpRequest, pk: int) -> object:
-    return services.discard_scenario(actor=user_of(request), scenario=selectors.get_scenario(pk))
+def discard(request: HttpRequest, pk: int, version: VersionParam | None = None) -> object:
+    """``?version=``, when sent, must be the scenario's version you read (409 otherwise, and
+    nothing is discarded)."""
+    return services.discard_scenario(
+        actor=user_of(request), scenario=selectors.get_scenario(pk), version=version
+    )

@@ -120,12 +120,7 @@ def shift_project(
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     require_draft(scenario)
-    if version is not None and version != scenario.version:
-        raise ConflictError(
-            _("the scenario was changed (your version %(yours)s, current %(current)s)")
-            % {"yours": version, "current": scenario.version},
-            current_version=scenario.version,
-        )
+    _check_version(scenario, version)
     if total:
         if abs(days) > 3660:
             raise FieldError("days", _("shift by at most 3,660 days"))
@@ -243,12 +238,7 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     require_draft(scenario)
-    if version is not None and version != scenario.version:
-        raise ConflictError(
-            _("the scenario was changed (your version %(yours)s, current %(current)s)")
-            % {"yours": version, "current": scenario.version},
-            current_version=scenario.version,
-        )
+    _check_version(scenario, version)
     live = Allocation.objects.select_for_update().filter(
         scenario=None, source=AllocationSource.MANUAL
     )
@@ -447,11 +437,23 @@ def _late_projects(scenario: Scenario, touched: Counter[int]) -> list[LateProjec
 
 
 @transaction.atomic
-def discard_scenario(*, actor: User, scenario: Scenario) -> Scenario:
-    """Close a draft scenario without changing the current plan (its rows are dropped)."""
+def _check_version(scenario: Scenario, version: int | None) -> None:
+    """409 when ``version`` is given and is not the scenario's (someone changed it since)."""
+    if version is not None and version != scenario.version:
+        raise ConflictError(
+            _("the scenario was changed (your version %(yours)s, current %(current)s)")
+            % {"yours": version, "current": scenario.version},
+            current_version=scenario.version,
+        )
+
+
+def discard_scenario(*, actor: User, scenario: Scenario, version: int | None = None) -> Scenario:
+    """Close a draft scenario without changing the current plan (its rows are dropped);
+    ``version``, when given, must be the scenario's (409 otherwise, nothing discarded)."""
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     require_draft(scenario, during_run=True)
+    _check_version(scenario, version)
     scenario.allocations.all().delete()
     scenario.capacity_changes.all().delete()
     scenario.state = ScenarioState.DISCARDED

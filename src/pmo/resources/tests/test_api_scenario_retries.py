@@ -139,3 +139,30 @@ def test_edits_of_a_scenario_under_a_run_are_409_naming_the_run(
     copy.refresh_from_db()
     assert (copy.first, copy.fte, copy.version) == (MON, 1, 1)
     assert Allocation.objects.filter(scenario_id=pk).count() == 1
+
+
+def test_a_discard_with_a_stale_version_discards_nothing(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    pk, project, _java = _scenario(client, users, org, make_project)
+    version = Scenario.objects.get(pk=pk).version
+    _send(
+        client,
+        "post",
+        f"/api/v1/scenarios/{pk}/shifts",
+        {"project": project.code, "days": 5},
+        users["member"],
+    )
+
+    stale = client.post(
+        f"/api/v1/scenarios/{pk}/discard?version={version}", headers=_auth(users["member"])
+    )
+    current = Scenario.objects.get(pk=pk).version
+    done = client.post(
+        f"/api/v1/scenarios/{pk}/discard?version={current}", headers=_auth(users["member"])
+    )
+
+    assert stale.status_code == 409, stale.json()
+    assert stale.json()["current_version"] == current
+    assert done.status_code == 200, done.json()
+    assert Scenario.objects.get(pk=pk).state == "discarded"

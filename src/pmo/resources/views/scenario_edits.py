@@ -272,18 +272,22 @@ def scenario_close(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 )
         else:
             # as a commit: nobody discards changes made after they opened the page
+            stale_discard = _(
+                "This scenario changed since you opened the page: nothing was "
+                "discarded. Check what changed (listed below), then discard it again "
+                "if it is still not needed."
+            )
             if (since := changed_since(request, scenario)) is not None:
-                return refuse_stale(
-                    request,
-                    scenario,
-                    _(
-                        "This scenario changed since you opened the page: nothing was "
-                        "discarded. Check what changed (listed below), then discard it again "
-                        "if it is still not needed."
-                    ),
-                    since,
+                return refuse_stale(request, scenario, stale_discard, since)
+            try:
+                services.discard_scenario(
+                    actor=user, scenario=scenario, version=posted_version(request)
                 )
-            services.discard_scenario(actor=user, scenario=scenario)
+            except ConflictError as exc:
+                if exc.current_version is None:
+                    raise
+                scenario.refresh_from_db()
+                return refuse_stale(request, scenario, stale_discard, [exc.message])
             messages.success(request, _("Scenario discarded."))
     except DomainError as exc:
         messages.error(request, exc.message)
