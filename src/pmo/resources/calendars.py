@@ -11,7 +11,9 @@ A resource names its working calendar by code:
 Days entered by the PMO (:class:`~pmo.resources.models.CalendarDay`: next year's official
 holidays before the library knows them, a company day off) win over both rules; callers
 load them once with :func:`load_overrides` and pass them in, so the functions here stay
-free of queries.
+free of queries. A year the library does not know stays "assumed" until the PMO states that
+its official days are all entered (:class:`~pmo.resources.models.CalendarYear`, read by
+:func:`load_overrides` too): a company day off alone does not make a year known.
 
 Everything is vectorised: a calendar's days in a range are one ``np.is_busday`` call plus
 the source's exception dates set in place, so a two-year range costs well under a
@@ -21,7 +23,7 @@ millisecond after the first call.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 
 import chinese_calendar
@@ -32,16 +34,44 @@ from pmo.engine.calendars import china_calendar
 __all__ = [
     "ABSENCE_DAYS",
     "DayAxis",
+    "DayOverrides",
     "Overrides",
     "absence_overlaps",
     "assumed_years",
     "is_absence",
     "load_overrides",
+    "unknown_years",
     "working",
 ]
 
-Overrides = dict[str, tuple[np.ndarray, np.ndarray]]
+
+DayOverrides = Mapping[str, tuple[np.ndarray, np.ndarray]]
 """Per calendar code: the days off and the extra working days entered by hand."""
+
+
+class Overrides(dict[str, tuple[np.ndarray, np.ndarray]]):
+    """Per calendar code: the days off and the extra working days entered by hand; and in
+    ``complete``, the ``(calendar, year)`` pairs whose official days the PMO marked entered
+    (a plain dict of days works too: no year marked).
+
+    From :func:`load_overrides`, ``complete`` is read on first use (one query): only when a
+    range reaches a year the holiday library does not know, so the usual page pays nothing.
+    """
+
+    _complete: frozenset[tuple[str, int]] | None = frozenset()
+
+    @property
+    def complete(self) -> frozenset[tuple[str, int]]:
+        if self._complete is None:
+            from pmo.resources.models import CalendarYear
+
+            self._complete = frozenset(CalendarYear.objects.values_list("calendar", "year"))
+        return self._complete
+
+    @complete.setter
+    def complete(self, value: frozenset[tuple[str, int]]) -> None:
+        self._complete = value
+
 
 ABSENCE_DAYS = 14
 """A capacity change to 0 FTE no longer than this many calendar days is an absence (leave, a
@@ -72,16 +102,19 @@ def absence_overlaps(
 
 
 def load_overrides() -> Overrides:
-    """The calendar days entered by hand, by calendar (one query)."""
+    """The calendar days entered by hand, by calendar (one query), and the years marked
+    entered (:attr:`Overrides.complete`, one more query when first read)."""
     from pmo.resources.models import CalendarDay
 
     days: dict[str, tuple[list[dt.date], list[dt.date]]] = {}
     for code, day, works in CalendarDay.objects.values_list("calendar", "day", "working"):
         days.setdefault(code, ([], []))[1 if works else 0].append(day)
-    return {
-        code: (np.array(off, dtype="datetime64[D]"), np.array(on, dtype="datetime64[D]"))
+    result = Overrides(
+        (code, (np.array(off, dtype="datetime64[D]"), np.array(on, dtype="datetime64[D]")))
         for code, (off, on) in days.items()
-    }
+    )
+    result._complete = None  # read when first needed
+    return result
 
 
 @cache
@@ -97,7 +130,7 @@ def _days(first: dt.date, last: dt.date) -> np.ndarray:
 
 
 def working(
-    code: str, first: dt.date, last: dt.date, overrides: Overrides | None = None
+    code: str, first: dt.date, last: dt.date, overrides: DayOverrides | None = None
 ) -> np.ndarray:
     """Whether each day of ``first..last`` (inclusive) is a working day of calendar ``code``.
 
@@ -122,19 +155,40 @@ def working(
     return mask
 
 
+def unknown_years(first: dt.date, last: dt.date) -> tuple[int, ...]:
+    """Years within ``first..last`` the mainland-China holiday library does not know."""
+    return china_calendar().unknown_years(first, last)
+
+
 def assumed_years(
-    codes: Iterable[str], first: dt.date, last: dt.date, overrides: Overrides | None = None
+    codes: Iterable[str],
+    first: dt.date,
+    last: dt.date,
+    overrides: DayOverrides | None = None,
 ) -> tuple[int, ...]:
-    """Years within ``first..last`` counted Monday to Friday because the holiday source does
-    not know them yet (only calendars with a source, ``CN``, have such years) and nobody
-    entered any of their days by hand."""
+    """Years within ``first..last`` whose holidays are assumed: the holiday source does not
+    know them yet (only calendars with a source, ``CN``, have such years) and the PMO has not
+    marked their official days entered (``overrides.complete``, from
+    :class:`~pmo.resources.models.CalendarYear`). Days entered by hand count in any case, but
+    do not make a year known: one company day off is not the State Council's schedule.
+
+    Examples
+    --------
+    >>> span = dt.date(2027, 2, 8), dt.date(2027, 2, 14)
+    >>> entered = Overrides({"CN": (np.array(["2027-03-15"], "datetime64[D]"), np.array([]))})
+    >>> assumed_years(["CN"], *span, entered)  # a company day off alone
+    (2027,)
+    >>> entered.complete = frozenset({("CN", 2027)})
+    >>> assumed_years(["CN"], *span, entered)
+    ()
+    """
     if "CN" not in set(codes):
         return ()
-    entered: set[int] = set()
-    if overrides and "CN" in overrides:
-        for days in overrides["CN"]:
-            entered.update(int(str(d)[:4]) for d in days)
-    return tuple(y for y in china_calendar().unknown_years(first, last) if y not in entered)
+    unknown = china_calendar().unknown_years(first, last)
+    if not unknown:
+        return ()
+    complete = overrides.complete if isinstance(overrides, Overrides) else frozenset()
+    return tuple(y for y in unknown if ("CN", y) not in complete)
 
 
 class DayAxis:
@@ -160,7 +214,7 @@ class DayAxis:
         first: dt.date,
         origin: dt.date,
         last: dt.date,
-        overrides: Overrides | None = None,
+        overrides: DayOverrides | None = None,
     ):
         self.codes = sorted(set(codes)) or [""]
         self.first, self.last = first, max(last, first)

@@ -382,8 +382,8 @@ class LevelingRun(TimeStampedModel):
 class CalendarDay(TimeStampedModel):
     """A day a resource calendar treats differently from its source: entered by the PMO for a
     year the holiday library does not know yet (next year's official holidays and 调休), or
-    a company day off. It wins over the source and the weekday rule; entering any day of a
-    year for ``CN`` declares that year's holidays known (no "assumed" warning)."""
+    a company day off. It wins over the source and the weekday rule; a year's holidays count
+    as known only once the PMO marks the year entered (:class:`CalendarYear`)."""
 
     calendar = models.CharField(
         _("working calendar"), max_length=4, blank=True, choices=WorkingCalendar.choices
@@ -404,3 +404,36 @@ class CalendarDay(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.calendar or 'Mon-Fri'} {self.day} {'work' if self.working else 'off'}"
+
+
+class CalendarYear(TimeStampedModel):
+    """The PMO's statement that the official holidays and adjusted working days (调休) of a
+    year the holiday library does not know are all entered as :class:`CalendarDay` rows.
+
+    Until a year of ``CN`` has one, it is counted Monday to Friday plus the days entered, and
+    the pages warn that its holidays are assumed: a company day off entered alone does not
+    make a year known (ADR 0006). Setting and removing it is audited."""
+
+    calendar = models.CharField(
+        _("working calendar"), max_length=4, blank=True, choices=WorkingCalendar.choices
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1900), MaxValueValidator(2200)]
+    )
+    note = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("where the official days come from, e.g. the State Council's notice"),
+    )
+
+    class Meta:
+        verbose_name = _("calendar year entered")
+        verbose_name_plural = _("calendar years entered")
+        ordering = ["calendar", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "year"], name="resources_calendar_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calendar or 'Mon-Fri'} {self.year} entered"

@@ -12,7 +12,7 @@ from pmo.core.api import Body, known_query_only, refuse_body
 from pmo.core.errors import NotFoundError
 from pmo.resources import services
 from pmo.resources.access import require_view
-from pmo.resources.models import CalendarDay
+from pmo.resources.models import CalendarDay, CalendarYear
 
 router = Router()
 
@@ -75,3 +75,63 @@ def delete_calendar_day(request: HttpRequest, pk: int) -> Status:
         raise NotFoundError(_("no calendar day %(day)s") % {"day": pk})
     services.delete_calendar_day(actor=user_of(request), entry=entry)
     return Status(204, None)
+
+
+class CalendarYearOut(Schema):
+    calendar: str
+    year: int
+    entered: bool = Field(
+        description="true: the PMO stated that all official holidays and adjusted working "
+        "days of the year are entered (it is no longer among the heat map's assumed_years)"
+    )
+    note: str
+
+
+class CalendarYearIn(Body):
+    calendar: Literal["CN"] = "CN"
+    year: int = Field(ge=1900, le=2200)
+    entered: bool = Field(
+        description="true: all official days of the year are entered (the warning goes); "
+        "false: withdraw that statement (the year counts as assumed again)"
+    )
+    note: str = Field(default="", max_length=200, description="where the days come from")
+
+
+@router.get(
+    "/calendar-years",
+    response=list[CalendarYearOut],
+    summary="Years whose official days are marked entered",
+    operation_id="pmo_resources_api_list_calendar_years",
+)
+@known_query_only
+def list_calendar_years(request: HttpRequest) -> object:
+    require_view(user_of(request))
+    return [
+        {"calendar": m.calendar, "year": m.year, "entered": True, "note": m.note}
+        for m in CalendarYear.objects.all()
+    ]
+
+
+@router.put(
+    "/calendar-years",
+    response=CalendarYearOut,
+    summary="Mark a year's official days entered, or withdraw the mark",
+    description="Only a year the holiday library does not know can be marked (422 otherwise). "
+    "Until a year is marked, the heat map lists it in assumed_years even when some of its "
+    "days (a company day off) are entered. Audited; saying the same again changes nothing.",
+    operation_id="pmo_resources_api_put_calendar_year",
+)
+def put_calendar_year(request: HttpRequest, payload: CalendarYearIn) -> object:
+    mark = services.set_calendar_year(
+        actor=user_of(request),
+        calendar=payload.calendar,
+        year=payload.year,
+        entered=payload.entered,
+        note=payload.note,
+    )
+    return {
+        "calendar": payload.calendar,
+        "year": payload.year,
+        "entered": mark is not None,
+        "note": mark.note if mark is not None else "",
+    }

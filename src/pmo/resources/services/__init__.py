@@ -34,6 +34,7 @@ from pmo.resources.services.resources import (
     delete_capacity_change,
     get_resource,
     parse_calendar_days,
+    set_calendar_year,
     update_resource,
 )
 from pmo.resources.services.scenarios import (
@@ -67,6 +68,7 @@ __all__ = [
     "parse_calendar_days",
     "record_schedule_demand",
     "release_project",
+    "set_calendar_year",
     "shift_project",
     "unmatched_plan_names",
     "update_allocation",

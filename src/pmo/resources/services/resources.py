@@ -18,8 +18,16 @@ from pmo.core.codes import case_clash
 from pmo.core.errors import FieldError, NotFoundError, ValidationFailed
 from pmo.core.sentences import quoted
 from pmo.portfolio.currencies import check_currency, normalize
+from pmo.resources import calendars
 from pmo.resources.access import require_manage
-from pmo.resources.models import CalendarDay, CapacityChange, Resource, Scenario, WorkingCalendar
+from pmo.resources.models import (
+    CalendarDay,
+    CalendarYear,
+    CapacityChange,
+    Resource,
+    Scenario,
+    WorkingCalendar,
+)
 from pmo.resources.services.capacity import check_overlap
 from pmo.resources.services.common import _assign, _check_dates, _clean, require_draft
 
@@ -35,6 +43,7 @@ __all__ = [
     "delete_capacity_change",
     "get_resource",
     "parse_calendar_days",
+    "set_calendar_year",
     "update_resource",
 ]
 
@@ -307,3 +316,70 @@ def delete_calendar_day(*, actor: User, entry: CalendarDay) -> None:
         changes=diff(snapshot(entry), {}),
     )
     entry.delete()
+
+
+@transaction.atomic
+def set_calendar_year(
+    *, actor: User, calendar: str, year: object, entered: bool, note: str = ""
+) -> CalendarYear | None:
+    """State (``entered``) or withdraw that the official holidays and 调休 of ``year`` are all
+    entered as days of ``calendar``: until then the year's holidays count as assumed and the
+    pages warn (ADR 0006). Only a year the holiday library does not know can be marked, and
+    only on a calendar that has a library (``CN``). Audited; the mark, or ``None`` when
+    withdrawn. Saying the same again changes nothing (no event)."""
+    require_manage(actor)
+    if calendar not in {c.value for c in WorkingCalendar}:
+        raise FieldError("calendar", _("unknown calendar %(code)s") % {"code": quoted(calendar)})
+    if calendar != WorkingCalendar.CHINA:
+        raise FieldError(
+            "calendar",
+            _("only the mainland-China calendar takes holidays from a library; %(code)s has none")
+            % {"code": quoted(calendar)},
+        )
+    try:
+        number = int(str(year))
+    except ValueError:
+        number = 0
+    if not 1900 <= number <= 2200:
+        raise FieldError("year", _("%(year)s is not a year") % {"year": quoted(str(year))})
+    first, last = dt.date(number, 1, 1), dt.date(number, 12, 31)
+    if entered and not calendars.unknown_years(first, last):
+        raise FieldError(
+            "year",
+            _("the holiday library knows %(year)s already: nothing to mark") % {"year": number},
+        )
+    mark = CalendarYear.objects.select_for_update().filter(calendar=calendar, year=number).first()
+    if not entered:
+        if mark is not None:
+            record(
+                actor=actor,
+                action=AuditAction.DELETE,
+                instance=mark,
+                scope=RESOURCES_SCOPE,
+                changes=diff(snapshot(mark), {}),
+            )
+            mark.delete()
+        return None
+    note = note.strip()[:200]
+    if mark is not None:
+        if mark.note != note and note:
+            before = snapshot(mark)
+            mark.note = note
+            mark.save(update_fields=["note", "updated_at"])
+            record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                instance=mark,
+                scope=RESOURCES_SCOPE,
+                changes=diff(before, snapshot(mark)),
+            )
+        return mark
+    mark = CalendarYear.objects.create(calendar=calendar, year=number, note=note)
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=mark,
+        scope=RESOURCES_SCOPE,
+        changes=diff({}, snapshot(mark)),
+    )
+    return mark

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from pmo.resources.calendars import DayAxis, assumed_years, working
+from pmo.resources.calendars import DayAxis, Overrides, assumed_years, working
 
 SEP28 = dt.date(2026, 9, 28)  # Monday before Golden Week (1-7 October 2026 off)
 SAT10 = dt.date(2026, 10, 10)  # a Saturday worked in China (调休)
@@ -73,7 +73,7 @@ def test_docstring_examples(module: str) -> None:
     assert result.attempted > 0 and result.failed == 0
 
 
-def test_days_entered_by_hand_win_and_make_a_year_known() -> None:
+def test_days_entered_by_hand_win_and_a_marked_year_is_known() -> None:
     off = np.array(["2027-02-11", "2027-02-12"], dtype="datetime64[D]")
     on = np.array(["2027-02-06"], dtype="datetime64[D]")  # a Saturday worked
     overrides = {"CN": (off, on)}
@@ -82,6 +82,9 @@ def test_days_entered_by_hand_win_and_make_a_year_known() -> None:
     assert working("", dt.date(2027, 2, 6), dt.date(2027, 2, 12), overrides).sum() == 5
     span = (dt.date(2027, 1, 1), dt.date(2027, 12, 31))
     assert assumed_years(["CN"], *span) == (2027,)
-    assert assumed_years(["CN"], *span, overrides) == ()
+    assert assumed_years(["CN"], *span, overrides) == (2027,)  # days alone: still assumed
+    marked = Overrides(overrides)
+    marked.complete = frozenset({("CN", 2027)})
+    assert assumed_years(["CN"], *span, marked) == ()
     axis = DayAxis(["CN"], dt.date(2027, 2, 1), dt.date(2027, 2, 5), dt.date(2027, 3, 1), overrides)
     assert [axis.date(i).day for i in range(5)] == [5, 6, 8, 9, 10]

@@ -258,6 +258,9 @@ def test_calendar_days_entered_by_hand(org: Any, users: Any, make_project: Any) 
     text = "2027-02-10 off 春节\n2027-02-11 off 春节\n2027-02-12 休 春节\n2027-02-07 work 调休"
     assert services.add_calendar_days(actor=member, calendar="CN", text=text) == 4
     after = build_heatmap(**week)
+    assert after.assumed_years == (2027,)  # days entered, the year not yet marked complete
+    services.set_calendar_year(actor=member, calendar="CN", year=2027, entered=True)
+    after = build_heatmap(**week)
     assert after.assumed_years == ()
     # 8-9 February work, 10-12 off: 2 FTE x 2 days / 5 weekdays
     assert (after.rows[0].cells[0].capacity, after.rows[0].cells[0].demand) == (0.8, 0.8)

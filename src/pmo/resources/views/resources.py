@@ -3,6 +3,9 @@ calendar days entered by hand (the capacity sheet's upload is :mod:`.capacity_sh
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,7 +24,7 @@ from pmo.portfolio.views.common import save_versioned
 from pmo.resources import calendars, heatmap, selectors, services
 from pmo.resources.access import can_manage_resources, can_view_capacity
 from pmo.resources.forms import ResourceForm, resource_data
-from pmo.resources.models import CalendarDay, WorkingCalendar
+from pmo.resources.models import CalendarDay, CalendarYear, WorkingCalendar
 from pmo.resources.views.common import (
     _allocation_rows,
     _viewer,
@@ -115,7 +118,9 @@ def calendar_days(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         refuse_non_manager(request, reverse("resources:calendar_days"))  # a post: the 403
         try:
-            if (pk := as_id(request.POST.get("delete"))) is not None:
+            if "year" in request.POST:
+                _mark_year(request, user)
+            elif (pk := as_id(request.POST.get("delete"))) is not None:
                 entry = CalendarDay.objects.filter(pk=pk).first()
                 if entry is None:  # removed by someone else meanwhile
                     messages.info(request, _("That day was removed already."))
@@ -135,18 +140,62 @@ def calendar_days(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         return redirect("resources:calendar_days")
     today = timezone.localdate()
+    days = list(CalendarDay.objects.all())
+    overrides = calendars.load_overrides()
     return render(
         request,
         "resources/calendar_days.html",
         {
-            "days": CalendarDay.objects.all(),
+            "days": days,
             "calendars": WorkingCalendar.choices,
             "can_manage": can_manage_resources(user),
             "assumed": calendars.assumed_years(
-                ["CN"], today, today.replace(year=today.year + 1), calendars.load_overrides()
+                ["CN"], today, today.replace(year=today.year + 1), overrides
             ),
+            "years": _years(today, days),
         },
     )
+
+
+def _mark_year(request: HttpRequest, user: Any) -> None:
+    """Mark a year's official days entered (or withdraw the mark), from the page's form."""
+    entered = request.POST.get("entered") == "1"
+    year = request.POST.get("year", "")
+    services.set_calendar_year(
+        actor=user,
+        calendar=request.POST.get("calendar", "CN"),
+        year=year,
+        entered=entered,
+        note=request.POST.get("note", ""),
+    )
+    if entered:
+        messages.success(
+            request, _("The official days of %(year)s are marked entered.") % {"year": year}
+        )
+    else:
+        messages.warning(
+            request,
+            _("%(year)s is no longer marked entered: its holidays count as assumed again.")
+            % {"year": year},
+        )
+
+
+def _years(today: dt.date, days: list[CalendarDay]) -> list[dict[str, Any]]:
+    """The years of the China calendar the holiday library does not know, from this year to
+    the next and any with days entered or marked: each with its mark (or ``None``) and how
+    many days are entered, for the page's "official days entered" statements."""
+    marks = {m.year: m for m in CalendarYear.objects.filter(calendar=WorkingCalendar.CHINA)}
+    counts: dict[int, int] = {}
+    for d in days:
+        if d.calendar == WorkingCalendar.CHINA:
+            counts[d.day.year] = counts.get(d.day.year, 0) + 1
+    wanted = {today.year, today.year + 1, *counts, *marks}
+    unknown = set(calendars.unknown_years(dt.date(min(wanted), 1, 1), dt.date(max(wanted), 12, 31)))
+    return [
+        {"year": y, "mark": marks.get(y), "days": counts.get(y, 0)}
+        for y in sorted(wanted)
+        if y in unknown or y in marks
+    ]
 
 
 def _entered_already(calendar: str, text: str) -> list[CalendarDay]:
