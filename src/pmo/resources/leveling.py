@@ -209,7 +209,8 @@ def _run(run: LevelingRun, today: dt.date) -> None:
             )
         if stop.is_set():
             raise _Cancelled
-        starts = adapters.compact(data, schedule.starts)
+        # left-justified, then each moved row fitted to its own calendar (ADR 0008)
+        placed = adapters.place(data, adapters.compact(data, schedule.starts))
         solver: dict[str, Any] = {
             "status": str(schedule.status),
             "objective": schedule.objective,
@@ -218,12 +219,14 @@ def _run(run: LevelingRun, today: dt.date) -> None:
             "solver": schedule.solver,
             "seconds": round(schedule.seconds, 2),
         }
-        delays = _delays(data, starts)
-        moved = adapters.moves(data, starts)
     else:
-        starts, delays, moved = list(data.starts), [0] * len(data.projects), []
+        placed = adapters.Placement(
+            list(data.starts), [a.duration for a in data.problem.activities]
+        )
         solver = {"status": "nothing to move", "objective": 0, "bound": 0, "gap": 0.0}
-    after = adapters.overload(data, starts)
+    delays = _delays(data, placed)
+    moved = adapters.moves(data, placed)
+    after = adapters.overload(data, placed.starts, placed.durations)
     _phase(run, "applying", 90)
     with transaction.atomic():
         # Locked until the result is written: a cancel now waits, then finds the run done.
@@ -231,7 +234,7 @@ def _run(run: LevelingRun, today: dt.date) -> None:
             pk=run.pk, state=LevelingState.RUNNING
         ):
             raise _Cancelled
-        result = _apply(run, data, moved, delays, solver)
+        result = _apply(run, data, moved, delays, solver, placed)
         LevelingRun.objects.filter(pk=run.pk).update(
             state=LevelingState.DONE,
             phase="done",
@@ -239,7 +242,7 @@ def _run(run: LevelingRun, today: dt.date) -> None:
             finished_at=timezone.now(),
             overload_after=after,
             objective=sum(
-                adapters.priority_weight(p.priority) * d
+                adapters.priority_weight(p.priority) * d.days
                 for p, d in zip(data.projects, delays, strict=True)
             ),
             result=result,

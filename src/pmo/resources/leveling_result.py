@@ -4,6 +4,7 @@ where work is under way), the projects' shifts, and the run's record of what it 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -28,14 +29,40 @@ from pmo.resources.models import (
 __all__: list[str] = []  # the worker (:mod:`pmo.resources.leveling`) imports its helpers
 
 
-def _delays(data: adapters.LevelingInput, starts: list[int]) -> list[int]:
-    """Per project: working days its finish is later than now (after compaction)."""
-    before = [0] * len(data.projects)
-    after = [0] * len(data.projects)
-    for a, old, new in zip(data.problem.activities, data.starts, starts, strict=True):
+@dataclass(frozen=True)
+class _Delay:
+    """A project's delay: working days of ``calendar`` (that of ``resource_id``, whose row
+    finishes last after the run) by which its end is later than now."""
+
+    days: int
+    calendar: str = ""
+    resource_id: int | None = None
+
+
+def _delays(data: adapters.LevelingInput, placed: adapters.Placement) -> list[_Delay]:
+    """Per project: working days its finish is later than now (after compaction), counted
+    on the calendar of the resource whose row finishes last (ADR 0008)."""
+    n = len(data.projects)
+    before = [0] * n
+    after = [0] * n
+    last: list[int | None] = [None] * n  # engine resource index of the last row
+    for a, old, new, d in zip(
+        data.problem.activities, data.starts, placed.starts, placed.durations, strict=True
+    ):
         before[a.project] = max(before[a.project], old + a.duration)
-        after[a.project] = max(after[a.project], new + a.duration)
-    return [max(0, x - y) for x, y in zip(after, before, strict=True)]
+        r = next((k for k, q in enumerate(a.demands) if q), None)
+        if new + d > after[a.project] or last[a.project] is None:
+            after[a.project] = max(after[a.project], new + d)
+            last[a.project] = r
+    result = []
+    for x, y, r in zip(after, before, last, strict=True):
+        if r is None or r >= len(data.calendars):
+            result.append(_Delay(max(0, x - y)))
+            continue
+        code = data.calendars[r]
+        days = data.axis.worked(code, y, x) if x > y else 0
+        result.append(_Delay(days, code, data.resource_ids[r]))
+    return result
 
 
 @transaction.atomic
@@ -43,8 +70,9 @@ def _apply(
     run: LevelingRun,
     data: adapters.LevelingInput,
     moved: list[adapters.Move],
-    delays: list[int],
+    delays: list[_Delay],
     solver: dict[str, Any],
+    placed: adapters.Placement | None = None,
 ) -> dict[str, Any]:
     scenario = Scenario.objects.select_for_update().get(pk=run.scenario_id)
     if scenario.state != ScenarioState.DRAFT:
@@ -164,6 +192,7 @@ def _apply(
     if moved:
         scenario.version += 1
         scenario.save(update_fields=["version", "updated_at"])
+    unplaced = [data.rows[j] for j in (placed.unplaced if placed else [])]
     not_levelable: list[dict[str, Any]] = [
         {
             "id": a.pk,
@@ -172,23 +201,35 @@ def _apply(
             "first": a.first.isoformat(),
             "last": a.last.isoformat(),
             "fte": float(a.fte),
+            # capacity: more than the resource has, even alone; no_room: no room left for it
+            # once the rows were fitted to their calendars (it stays where the solver put it)
+            "reason": reason,
         }
-        for a in data.not_levelable
+        for reason, rows_ in (("capacity", data.not_levelable), ("no_room", unplaced))
+        for a in rows_
     ]
+    held = adapters.pinned_overload(data)
+    delay_ids = {d.resource_id for d in delays if d.resource_id is not None}
     names = dict(
-        Resource.objects.filter(pk__in=[r["resource_id"] for r in not_levelable]).values_list(
-            "pk", "code"
-        )
+        Resource.objects.filter(
+            pk__in={r["resource_id"] for r in not_levelable}
+            | {h.resource_id for h in held}
+            | delay_ids
+        ).values_list("pk", "code")
     )
     for r in not_levelable:
         r["resource"] = names.get(r.pop("resource_id"), "")
+    calendars_used = sorted(set(data.calendars))
     projects: list[dict[str, Any]] = [
         {
             "project": p.code,
             "priority": p.priority,
             "weight": adapters.priority_weight(p.priority),
             "pinned": p.pinned,
-            "delay": delays[i] if i < len(delays) else 0,
+            "delay": delays[i].days if i < len(delays) else 0,
+            # the delay counts working days of this resource's calendar (its row ends last)
+            "delay_resource": names.get(delays[i].resource_id or 0, "") if i < len(delays) else "",
+            "delay_calendar": delays[i].calendar if i < len(delays) else "",
             "moved": sum(1 for m in moved_out if m["project"] == p.code),
         }
         for i, p in enumerate(data.projects)
@@ -199,5 +240,17 @@ def _apply(
         "projects": projects,
         "moved": moved_out,
         "not_levelable": not_levelable,
+        # overload that pinned or ended projects' own rows make: no leveling removes it
+        "pinned_overload": [
+            {
+                "resource": names.get(h.resource_id, ""),
+                "first": h.first.isoformat(),
+                "last": h.last.isoformat(),
+                "fte_days": round(h.fte_days, 2),
+                "projects": list(h.projects),
+            }
+            for h in held
+        ],
+        "calendars": calendars_used,
         "solver": solver,
     }

@@ -41,6 +41,7 @@ every name is imported here (``from pmo.resources import adapters``).
 
 from pmo.engine.errors import EngineError
 from pmo.engine.leveling import violations
+from pmo.resources.adapters.fit import PinnedOverload, Placement, pinned_overload, place
 from pmo.resources.adapters.problem import build_problem
 from pmo.resources.adapters.rows import (
     SCALE,
@@ -61,12 +62,16 @@ __all__ = [
     "EngineError",
     "LevelingInput",
     "Move",
+    "PinnedOverload",
+    "Placement",
     "ProjectRow",
     "ResourceRow",
     "build_problem",
     "compact",
     "moves",
     "overload",
+    "pinned_overload",
+    "place",
     "priority_weight",
     "solve_problem",
     "violations",

@@ -259,4 +259,9 @@ def build_problem(
         capacity=capacity,
         engine_capacity=engine_capacity,
         works=works,
+        calendars=[calendar_of.get(pk, "") for pk in used],
+        need=[
+            int(works[res_index[a.resource_id], int(s) : int(s) + int(d)].sum())
+            for a, s, d in zip(live, starts, durations, strict=True)
+        ],
     )

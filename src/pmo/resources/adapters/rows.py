@@ -7,7 +7,7 @@ priority, and the per-day load of ``(resource, start, duration, demand)`` rows.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
@@ -91,6 +91,10 @@ class LevelingInput:
     capacity: np.ndarray  # resources x days, hundredths (the heat map's capacity)
     engine_capacity: np.ndarray  # the profile on every axis day, raised to the fixed demand
     works: np.ndarray  # resources x days: the resource's calendar works that axis day
+    calendars: list[str] = field(default_factory=list)  # calendar code by resource index
+    # by activity: its resource's working days (calendar, absences) it covers now; a moved
+    # row keeps this many (see :mod:`.fit`)
+    need: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

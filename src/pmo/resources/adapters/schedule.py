@@ -2,34 +2,34 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 
 import numpy as np
 
 from pmo.engine.leveling import Schedule, solve
+from pmo.resources.adapters.fit import Placement, works_until
 from pmo.resources.adapters.rows import SCALE, LevelingInput, Move, _load
 
 __all__ = ["compact", "moves", "overload", "solve_problem"]
 
 
-def overload(data: LevelingInput, starts: list[int]) -> float:
-    """FTE-days of demand above the (heat map's) capacity with the given starts."""
+def overload(data: LevelingInput, starts: list[int], durations: list[int] | None = None) -> float:
+    """FTE-days of demand above the (heat map's) capacity with the given starts (and axis
+    lengths, when a :func:`~.fit.place` changed them)."""
     problem = data.problem
     horizon = data.capacity.shape[1]
     if not starts:
         return 0.0
-    end = max(horizon, max(s + a.duration for s, a in zip(starts, problem.activities, strict=True)))
+    lengths = durations or [a.duration for a in problem.activities]
+    end = max(horizon, max(s + d for s, d in zip(starts, lengths, strict=True)))
     cap = np.concatenate(
         [data.capacity, np.repeat(data.capacity[:, -1:], end - horizon, axis=1)], axis=1
     )
-    works = np.concatenate(
-        [data.works, np.ones((len(data.resource_ids), end - horizon), dtype=bool)], axis=1
-    )
+    works = works_until(data, end)
     load = _load(
         [
-            (next(k for k, q in enumerate(a.demands) if q), s, a.duration, max(a.demands))
-            for s, a in zip(starts, problem.activities, strict=True)
+            (next(k for k, q in enumerate(a.demands) if q), s, d, max(a.demands))
+            for s, d, a in zip(starts, lengths, problem.activities, strict=True)
             if any(a.demands)
         ],
         len(data.resource_ids),
@@ -110,14 +110,26 @@ def solve_problem(
     return solve(data.problem, backend=backend, time_limit=time_limit, workers=workers, stop=stop)
 
 
-def moves(data: LevelingInput, starts: list[int] | tuple[int, ...]) -> list[Move]:
-    """The allocations moved by ``starts``, with old and new inclusive dates."""
+def moves(data: LevelingInput, schedule: Placement | list[int] | tuple[int, ...]) -> list[Move]:
+    """The allocations moved by a schedule, with old and new inclusive dates.
+
+    Given starts, a row keeps its length in axis days; given a :class:`~.fit.Placement`
+    (:func:`~.fit.place`), it lasts the axis days found there: as many of its resource's
+    working days as before. ``days`` counts the resource's working days the start moved by.
+    """
+    if isinstance(schedule, Placement):
+        starts, durations = schedule.starts, schedule.durations
+    else:
+        starts, durations = list(schedule), None
     result = []
+    acts = data.problem.activities
     for j, (row, old, new) in enumerate(zip(data.rows, data.starts, starts, strict=True)):
         delta = int(new) - int(old)
         if delta == 0 or data.fixed[j]:
             continue
-        last = data.axis.index(row.last + dt.timedelta(days=1)) - 1  # last axis day
+        length = durations[j] if durations is not None else acts[j].duration
+        r = next((k for k, q in enumerate(acts[j].demands) if q), -1)
+        code = data.calendars[r] if 0 <= r < len(data.calendars) else None
         kept = data.axis.date(-1) if data.split[j] else None
         result.append(
             Move(
@@ -125,8 +137,8 @@ def moves(data: LevelingInput, starts: list[int] | tuple[int, ...]) -> list[Move
                 first=row.first,
                 last=row.last,
                 new_first=data.axis.date(int(new)),
-                new_last=data.axis.date(last + delta),
-                days=delta,
+                new_last=data.axis.date(int(new) + length - 1),
+                days=data.axis.worked(code, int(old), int(new)) if code is not None else delta,
                 kept_last=kept,
             )
         )
