@@ -71,6 +71,22 @@ def _profile(
     return cap
 
 
+def _has_work(axis: DayAxis, code: str, absences: list[ChangeRow], start: int, end: int) -> bool:
+    """Whether axis days ``start..end-1`` hold a working day of the resource outside its
+    ``absences`` (else the row carries no demand the heat map counts)."""
+    if axis.worked(code, start, end) == 0:
+        return False
+    if not absences:
+        return True
+    mask = axis.works(code, start, end)
+    for c in absences:
+        lo = max(axis.index(c.first) - start, 0)
+        hi = min(axis.index(c.last + dt.timedelta(days=1)) - start, end - start)
+        if lo < hi:
+            mask[lo:hi] = False
+    return bool(mask.any())
+
+
 def _fits_somewhere(residual: np.ndarray, start: int, duration: int, demand: int) -> bool:
     """Whether ``demand`` fits ``duration`` consecutive days at or after ``start``."""
     if residual[-1] >= demand:  # the last day's capacity goes on forever
@@ -126,14 +142,19 @@ def build_problem(
     ends = axis.indexes(_dates([a.last for a in candidates]) + 1)
     # work under way: only what is left from today is an activity (the past part stays)
     starts = np.maximum(firsts, 0)
+    absent = [c for c in changes if is_absence(c.fte, c.first, c.last)]
+    off: dict[int, list[ChangeRow]] = {}
+    for c in absent:
+        off.setdefault(c.resource_id, []).append(c)
     worked = np.array(
         [
-            axis.worked(calendar_of.get(a.resource_id, ""), int(s), int(e))
-            for a, s, e in zip(candidates, starts, ends, strict=True)
+            _has_work(axis, calendar_of.get(a.resource_id, ""), off.get(a.resource_id, []), s, e)
+            for a, s, e in zip(candidates, starts.tolist(), ends.tolist(), strict=True)
         ],
-        dtype=np.int64,
+        dtype=bool,
     )
-    keep = worked > 0  # no day of the resource's calendar left: no demand
+    # no day of the resource's calendar left (or only days of its absences): no demand
+    keep = worked
     live = [a for a, k in zip(candidates, keep, strict=True) if k]
     split = (firsts[keep] < 0).tolist()
     starts = starts[keep]
@@ -157,7 +178,6 @@ def build_problem(
         [axis.works(calendar_of.get(pk, ""), 0, horizon) for pk in used], dtype=bool
     ).reshape(len(used), horizon)
     # an absence is time off, as a holiday is: a day the resource does not work, not a cut
-    absent = [c for c in changes if is_absence(c.fte, c.first, c.last)]
     for c in absent:
         i = res_index.get(c.resource_id)
         if i is not None:
