@@ -10,9 +10,10 @@ queries), so it is tested without a database.
   heat map counts. With several, an axis day may be a day off for a resource (a Chinese
   holiday for ``CN``, a 调休 Saturday for ``""``): the heat map counts neither capacity nor
   demand there, but the engine keeps the resource's capacity on such a day, so that leveling
-  never "removes" overload by moving work into a holiday (a row keeps its length in axis
-  days, not in its resource's working days). This is conservative: rows that overlap only on
-  a day off may be kept apart.
+  never "removes" overload by moving work into a holiday. The solver's schedule is then
+  fitted to each resource's own calendar (:func:`place`, module :mod:`.fit`): a moved row
+  covers as many of its resource's working days as before, starts on one of them and fits
+  the heat map's capacity; its axis length follows from where it lands.
 - An absence (a capacity change to 0 FTE of at most two weeks: leave, a shutdown) is a day
   off of its resource in the same way: the engine keeps the standing capacity there and the
   overload figures count neither capacity nor demand, so a week of leave pauses the work

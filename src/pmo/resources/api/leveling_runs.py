@@ -41,6 +41,12 @@ class LevelingProjectOut(Schema):
         description="WORKING days the project's last work ends later than before the run "
         "(Monday to Friday and the resources' holidays do not count)"
     )
+    delay_resource: str = Field(
+        "", description="code of the resource whose work ends last: the delay counts its calendar"
+    )
+    delay_calendar: str = Field(
+        "", description="that resource's working calendar: CN (mainland China) or '' (Mon-Fri)"
+    )
     moved: int = Field(0, description="how many of its allocations the run moved")
 
 
@@ -75,6 +81,20 @@ class NotLevelableOut(Schema):
     first: dt.date
     last: dt.date
     fte: float
+    reason: Literal["capacity", "no_room"] = Field(
+        "capacity",
+        description="capacity: more than the resource has, even alone; no_room: no room left "
+        "once moved work was fitted to each resource's working days (left where the solver "
+        "put it)",
+    )
+
+
+class PinnedOverloadOut(Schema):
+    resource: str = Field(description="resource code")
+    first: dt.date
+    last: dt.date
+    fte_days: float = Field(description="FTE-days above capacity in first..last")
+    projects: list[str] = Field(description="the pinned or ended projects whose rows are there")
 
 
 class SolverOut(Schema):
@@ -101,6 +121,14 @@ class LevelingResultOut(Schema):
         default_factory=list,
         description="allocations leveling cannot place within capacity (e.g. more FTE than "
         "the resource ever has); left where they are",
+    )
+    pinned_overload: list[PinnedOverloadOut] = Field(
+        default_factory=list,
+        description="overload that rows of pinned or ended projects alone make (they do not "
+        "move): part of overload_after that leveling cannot remove",
+    )
+    calendars: list[str] = Field(
+        default_factory=list, description="working calendars of the resources levelled"
     )
     solver: SolverOut | None = Field(None, description="null until the run is done")
 

@@ -96,7 +96,14 @@ def test_the_schema_documents_the_result_and_the_closed_sets(client: Any) -> Non
     assert "solving" in run["phase"]["enum"]
     assert run["result"]["$ref"].endswith("LevelingResultOut")
     result = schemas["LevelingResultOut"]["properties"]
-    assert set(result) == {"projects", "moved", "not_levelable", "solver"}
+    assert set(result) == {
+        "projects",
+        "moved",
+        "not_levelable",
+        "pinned_overload",
+        "calendars",
+        "solver",
+    }
     assert "WORKING days" in schemas["LevelingProjectOut"]["properties"]["delay"]["description"]
     assert "1 (highest)" in schemas["LevelingProjectOut"]["properties"]["priority"]["description"]
     assert schemas["LevelingMoveOut"]["properties"]["kind"]["enum"] == ["task", "allocation"]

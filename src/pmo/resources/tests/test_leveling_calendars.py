@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from pmo.accounts.models import Role, User
+from pmo.accounts.services import create_token
 from pmo.resources import calendars, leveling, services
 from pmo.resources.heatmap import build_heatmap
 from pmo.resources.models import Allocation, CalendarDay, LevelingState, ProjectShift
@@ -149,3 +150,17 @@ def test_the_run_page_shows_the_pinned_overload_and_the_delay_calendar(
     assert 'data-testid="run-pinned-overload"' in page
     assert "2027-03-15" in page and layer["p"].code in page
     assert 'data-testid="delay-calendar"' in page
+
+
+def test_the_api_answers_the_pinned_overload_reasons_and_delay_calendar(
+    layer: dict[str, Any], director: User, client: Any
+) -> None:
+    _scenario, run = _level(director, layer)
+    token = create_token(username=director.username)
+    answer = client.get(
+        f"/api/v1/leveling-runs/{run.pk}", headers={"Authorization": f"Bearer {token}"}
+    ).json()["result"]
+    assert answer["pinned_overload"][0]["resource"] == "java-uk"
+    assert answer["pinned_overload"][0]["fte_days"] == 2.5
+    b = next(p for p in answer["projects"] if p["project"] == layer["b"].code)
+    assert (b["delay"], b["delay_resource"], b["delay_calendar"]) == (15, "java-uk", "")
