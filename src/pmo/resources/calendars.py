@@ -23,8 +23,9 @@ millisecond after the first call.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from functools import cache
+from typing import TypeVar
 
 import chinese_calendar
 import numpy as np
@@ -37,13 +38,17 @@ __all__ = [
     "DayOverrides",
     "Overrides",
     "absence_overlaps",
+    "absences",
     "assumed_years",
+    "counted_days",
     "is_absence",
     "load_overrides",
     "unknown_years",
     "working",
 ]
 
+
+K = TypeVar("K", bound=Hashable)
 
 DayOverrides = Mapping[str, tuple[np.ndarray, np.ndarray]]
 """Per calendar code: the days off and the extra working days entered by hand."""
@@ -86,8 +91,8 @@ def is_absence(fte: object, first: dt.date, last: dt.date) -> bool:
 
 
 def absence_overlaps(
-    work: Iterable[tuple[int, int, dt.date, dt.date]],
-    absences: dict[int, list[tuple[dt.date, dt.date]]],
+    work: Iterable[tuple[int, K, dt.date, dt.date]],
+    absences: Mapping[K, list[tuple[dt.date, dt.date]]],
 ) -> list[tuple[int, dt.date, dt.date]]:
     """The days work falls in its resource's absences: for each ``(key, resource id, first,
     last)`` of ``work`` and each absence of that resource (``absences[resource id]``: first and
@@ -99,6 +104,60 @@ def absence_overlaps(
             if lo <= hi:
                 shared.append((key, lo, hi))
     return shared
+
+
+def absences(
+    changes: Iterable[tuple[K, dt.date, dt.date, object]],
+) -> dict[K, list[tuple[dt.date, dt.date]]]:
+    """The absences among capacity changes ``(key, first, last, fte)``, by key (a resource id,
+    or a layer and resource): the windows in which the key's work pauses."""
+    found: dict[K, list[tuple[dt.date, dt.date]]] = {}
+    for key, first, last, fte in changes:
+        if is_absence(fte, first, last):
+            found.setdefault(key, []).append((first, last))
+    return found
+
+
+def counted_days(
+    rows: Sequence[tuple[str, K, dt.date, dt.date]],
+    overrides: DayOverrides | None = None,
+    off: Mapping[K, list[tuple[dt.date, dt.date]]] | None = None,
+) -> list[int]:
+    """The days each row ``(calendar code, key, first, last)`` counts: the days its calendar
+    works in ``first..last``, less those in the absences of its key (``off``, from
+    :func:`absences`). This is the heat map's rule for demand; the drill-down and costs use
+    it, so a row costs the days the heat map charges. One mask per calendar over the rows'
+    whole span and prefix sums: no loop over days.
+
+    Examples
+    --------
+    >>> rows = [("", 7, dt.date(2026, 12, 10), dt.date(2026, 12, 23))]  # Thu to Wed: 10 days
+    >>> counted_days(rows)
+    [10]
+    >>> counted_days(rows, off={7: [(dt.date(2026, 12, 14), dt.date(2026, 12, 18))]})
+    [5]
+    """
+    if not rows:
+        return []
+    start = min(r[2] for r in rows)
+    end = max(r[3] for r in rows)
+    prefix = {
+        code: np.concatenate(([0], np.cumsum(working(code, start, end, overrides))))
+        for code in {r[0] for r in rows}
+    }
+
+    def days(code: str, lo: dt.date, hi: dt.date) -> int:
+        sums = prefix[code]
+        return int(sums[(hi - start).days + 1] - sums[(lo - start).days]) if lo <= hi else 0
+
+    result = [days(code, first, last) for code, _key, first, last in rows]
+    if off:
+        shared = absence_overlaps(
+            ((j, key, first, last) for j, (_c, key, first, last) in enumerate(rows)), off
+        )
+        for j, lo, hi in shared:
+            result[j] -= days(rows[j][0], lo, hi)
+    return result
 
 
 def load_overrides() -> Overrides:

@@ -58,7 +58,7 @@ class AllocationPatch(Body):
 
 def _planned(obj: Allocation, context: Any) -> costs.RowCost:
     """The allocation's planned hours and cost, computed once per object; the hand-entered
-    calendar days are read once per request."""
+    calendar days and the absences of a layer are read once per request."""
     cached = obj.__dict__.get("_planned")
     if cached is None:
         request = (context or {}).get("request")
@@ -67,7 +67,11 @@ def _planned(obj: Allocation, context: Any) -> costs.RowCost:
             overrides = calendars.load_overrides()
             if request is not None:
                 request._pmo_calendar_days = overrides
-        cached = obj.__dict__["_planned"] = costs.row_cost(obj, overrides)
+        # the absences of the row's layer, once per request and layer (a page of rows is one)
+        layers = request.__dict__.setdefault("_pmo_absences", {}) if request is not None else {}
+        if obj.scenario_id not in layers:
+            layers[obj.scenario_id] = costs.load_absences(scenario_ids=[obj.scenario_id])
+        cached = obj.__dict__["_planned"] = costs.row_cost(obj, overrides, layers[obj.scenario_id])
     return cached
 
 

@@ -63,6 +63,10 @@ class CauseOut(Schema):
     demand: float
     committed: float
     proposed: float
+    counted_twice: bool = Field(
+        description="the project's plan and a hand-entered allocation give the same resource "
+        "work on some of the same days in the cell: both are counted (twice?)"
+    )
 
 
 class RoomOut(Schema):

@@ -174,10 +174,7 @@ def build_heatmap(
         allocations = allocations.filter(status=AllocationStatus.COMMITTED)
     rows = list(allocations.values_list("resource_id", "first", "last", "fte"))
     # an absence is time off: the work of those days pauses (no demand), as on a holiday
-    off: dict[int, list[tuple[dt.date, dt.date]]] = {}
-    for c in changes:
-        if calendars.is_absence(c[3], c[1], c[2]):
-            off.setdefault(c[0], []).append((c[1], c[2]))
+    off = calendars.absences((c[0], c[1], c[2], c[3]) for c in changes)
     paused = calendars.absence_overlaps(
         (
             (j, r[0], max(r[1], axis_first), min(r[2], axis_last))

@@ -34,11 +34,13 @@ from pmo.resources.selectors.scenarios import (
     schedule_moves,
     shifted_days,
 )
+from pmo.resources.selectors.twice import counted_twice
 
 __all__ = [
     "CapacityDiff",
     "CauseRow",
     "ScenarioChanges",
+    "counted_twice",
     "ended_on",
     "ended_text",
     "get_scenario",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +16,7 @@ from pmo.core.sentences import quoted
 from pmo.resources import calendars
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.models import Allocation, AllocationStatus, CapacityChange
+from pmo.resources.selectors.twice import counted_twice
 
 __all__ = ["CauseRow", "list_cell_causes"]
 
@@ -30,6 +32,9 @@ class CauseRow:
     demand: float
     committed: float
     proposed: float
+    # the project's plan and a hand-entered row give the same resource work on some of the
+    # same days: both are counted (selectors.counted_twice)
+    counted_twice: bool = False
 
 
 def _group_filter(by: str, key: str) -> dict[str, object]:
@@ -39,6 +44,28 @@ def _group_filter(by: str, key: str) -> dict[str, object]:
     if pk is None:
         raise ValueError(key)
     return {"resource__org_unit_id": pk} if by == "org_unit" else {"resource_id": pk}
+
+
+def _shares(values: list[float], digits: int = 2) -> list[float]:
+    """``values`` rounded to ``digits`` decimals so that they add up to their total rounded
+    the same way, as the heat map rounds the cell (largest remainder: the lines that lost
+    most to rounding get the hundredths left over).
+
+    Examples
+    --------
+    >>> [round(v, 2) for v in (1.786, 1.786, 1.768)], round(1.786 + 1.786 + 1.768, 2)
+    ([1.79, 1.79, 1.77], 5.34)
+    >>> _shares([1.786, 1.786, 1.768])
+    [1.79, 1.78, 1.77]
+    """
+    scale = 10**digits
+    cents = [v * scale for v in values]
+    floors = [math.floor(c + 1e-9) for c in cents]
+    left = round(sum(cents)) - sum(floors)
+    order = sorted(range(len(values)), key=lambda i: (floors[i] - cents[i], i))
+    for i in order[: max(left, 0)]:
+        floors[i] += 1
+    return [f / scale for f in floors]
 
 
 def list_cell_causes(
@@ -56,7 +83,8 @@ def list_cell_causes(
 
     Each project's figure is, as in the heat map, its FTE-days on the days its resources
     work (by their calendars) divided by the period's Monday-Friday days, so the rows add up
-    to the cell's demand; with ``unit="hours"``, person-hours in the period (FTE times the
+    to the cell's demand (each rounded so that the shown figures add up to the cell as shown:
+    :func:`_shares`); with ``unit="hours"``, person-hours in the period (FTE times the
     resource's hours per day on each day it works). ``committed_only`` leaves proposed
     allocations out, as the heat map's "committed only" view does.
     """
@@ -89,6 +117,7 @@ def list_cell_causes(
             "resource__hours_per_day",
             "project__name_zh",
             "resource_id",
+            "source",
         )
     )
     days = max(int(np.busday_count(first, last + dt.timedelta(days=1))), 1)
@@ -96,34 +125,30 @@ def list_cell_causes(
         days = 1
     if not rows:
         return []
-    # days each row's resource works within the cell, by its calendar (prefix sums)
-    overrides = calendars.load_overrides()
-    worked = {
-        code: np.concatenate(([0], np.cumsum(calendars.working(code, first, last, overrides))))
-        for code in {r[8] for r in rows}
-    }
-
-    def worked_in(code: str, lo: dt.date, hi: dt.date) -> float:
-        """Days the calendar works in ``lo..hi`` (inside the cell)."""
-        return float(worked[code][(hi - first).days + 1] - worked[code][(lo - first).days])
-
-    overlap = [worked_in(r[8], max(r[4], first), min(r[5], last)) for r in rows]
-    # an absence of the row's resource is time off: its work pauses, as in the heat map
-    off: dict[int, list[tuple[dt.date, dt.date]]] = {}
-    for resource_id, off_first, off_last, fte in CapacityChange.objects.filter(
+    # days each row's resource works within the cell, by its calendar, less its absences:
+    # the heat map's rule (calendars.counted_days), so the rows add up to the cell
+    changes = CapacityChange.objects.filter(
         **{"scenario_id": scenario_id},
         resource_id__in={r[11] for r in rows},
         fte=0,
         first__lte=last,
         last__gte=first,
-    ).values_list("resource_id", "first", "last", "fte"):
-        if calendars.is_absence(fte, off_first, off_last):
-            off.setdefault(resource_id, []).append((off_first, off_last))
-    for j, lo, hi in calendars.absence_overlaps(
-        ((j, r[11], max(r[4], first), min(r[5], last)) for j, r in enumerate(rows)), off
-    ):
-        overlap[j] -= worked_in(rows[j][8], lo, hi)
+    ).values_list("resource_id", "first", "last", "fte")
+    overlap: list[float] = [
+        float(d)
+        for d in calendars.counted_days(
+            [(r[8], r[11], max(r[4], first), min(r[5], last)) for r in rows],
+            calendars.load_overrides(),
+            calendars.absences(changes),
+        )
+    ]
     overlap = [share / days for share in overlap]
+    twice = {
+        rows[j][0]
+        for j in counted_twice(
+            (j, r[0], r[11], r[12], max(r[4], first), min(r[5], last)) for j, r in enumerate(rows)
+        )
+    }
     causes: dict[int, list[float]] = {}
     info: dict[int, tuple[str, str, int]] = {}
     zh = is_chinese()  # once, not per row
@@ -132,17 +157,23 @@ def list_cell_causes(
         worth = float(row[9]) if unit == "hours" else 1.0
         entry[0 if row[7] == "committed" else 1] += float(row[6]) * worth * float(share)
         info[row[0]] = (row[1], (zh and row[10]) or row[2], row[3])
-    result = [
-        CauseRow(
-            project_id=pid,
-            code=info[pid][0],
-            name=info[pid][1],
-            priority=info[pid][2],
-            demand=round(c + p, 2),
-            committed=round(c, 2),
-            proposed=round(p, 2),
+    # the lines add up to the cell as the heat map rounds it (FTE to 2 decimals, hours to 1)
+    digits = 1 if unit == "hours" else 2
+    shown = _shares([c + p for c, p in causes.values()], digits)
+    result = []
+    for (pid, (c, p)), demand in zip(causes.items(), shown, strict=True):
+        committed = min(round(c, digits), demand) if p else demand
+        result.append(
+            CauseRow(
+                project_id=pid,
+                code=info[pid][0],
+                name=info[pid][1],
+                priority=info[pid][2],
+                demand=demand,
+                committed=committed,
+                proposed=round(demand - committed, digits),
+                counted_twice=pid in twice,
+            )
         )
-        for pid, (c, p) in causes.items()
-    ]
     result.sort(key=lambda r: (-r.demand, r.code))
     return [r for r in result if r.demand > 0]

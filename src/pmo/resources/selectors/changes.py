@@ -96,8 +96,9 @@ def scenario_changes(
     pool) or have none (added), and the labour cost that makes: those rows minus the plan
     rows they copy, minus the plan rows the scenario no longer has. An allocation leveling
     split (its later part became a row of its own) is counted once, and in ``split``; the
-    cost has both parts. Only those rows are read and costed (three queries), so this stays
-    fast on big plans; currencies with no change are left out of ``cost``."""
+    cost has both parts. Only those rows are read and costed (four queries, the
+    resources' absences one of them), so this stays fast on big plans; currencies with no
+    change are left out of ``cost``."""
     if overrides is None:
         overrides = calendars.load_overrides()
     scenario_rows = Allocation.objects.filter(scenario_id=scenario_id)
@@ -108,9 +109,10 @@ def scenario_changes(
         .filter(Q(pk__in=[a.origin_id for a in changed if a.origin_id]) | ~Q(pk__in=kept))
         .select_related("resource")
     )
+    absences = costs.load_absences([*changed, *before])  # both layers, one query
     signed = [
-        *costs.row_costs(changed, overrides),
-        *(replace(c, cost=-c.cost) for c in costs.row_costs(before, overrides)),
+        *costs.row_costs(changed, overrides, absences),
+        *(replace(c, cost=-c.cost) for c in costs.row_costs(before, overrides, absences)),
     ]
     cost = [t for t in costs.totals(signed) if t.committed or t.proposed]
     cost.sort(key=lambda t: (-abs(t.total), t.currency))

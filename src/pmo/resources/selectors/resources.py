@@ -87,6 +87,7 @@ def list_resource_allocations(resource_id: int) -> QuerySet[Allocation]:
         .select_related("resource", "project")
         .only(
             *("first", "last", "fte", "status", "source", "note", "resource_id", "project_id"),
+            "scenario_id",  # the layer its absences are read in (costs)
             *("resource__calendar", "resource__hours_per_day", "resource__cost_rate"),
             *("resource__currency", "project__code", "project__name", "project__name_zh"),
         )

@@ -181,7 +181,8 @@ def allocation_warnings(allocation: Allocation) -> list[str]:
     """What is odd about an allocation that is stored all the same, in the active language:
     it ends after its project's planned finish, or its FTE is above what the resource has in
     the window (its standing capacity or a capacity change of the row's layer, the most of
-    them), or above 1 FTE for a person. None when it fits. The API answers them as
+    them), or above 1 FTE for a person, or a hand-entered row on days the project's plan
+    already gives the resource work (counted twice?). None when it fits. The API answers them as
     ``warnings`` (as the plan import does); a page shows them as warning messages."""
     warnings: list[str] = []
     project, resource = allocation.project, allocation.resource
@@ -218,7 +219,40 @@ def allocation_warnings(allocation: Allocation) -> list[str]:
             )
             % {"fte": _fte(allocation.fte), "resource": resource.code, "capacity": _fte(most)}
         )
+    warnings.extend(_counted_twice(allocation))
     return warnings
+
+
+def _counted_twice(allocation: Allocation) -> list[str]:
+    """A hand-entered row on days its project's plan already gives the same resource work
+    (schedule demand of the same layer): both count, which is rarely meant (ADR 0006)."""
+    if allocation.source != AllocationSource.MANUAL:
+        return []
+    planned = list(
+        Allocation.objects.filter(
+            project_id=allocation.project_id,
+            resource_id=allocation.resource_id,
+            scenario=allocation.scenario_id,
+            source=AllocationSource.SCHEDULE,
+            first__lte=allocation.last,
+            last__gte=allocation.first,
+        ).values_list("first", "last")
+    )
+    if not planned:
+        return []
+    return [
+        _(
+            "Counted twice? The plan of %(project)s already gives %(resource)s work from "
+            "%(first)s to %(last)s, and this allocation adds to it. Allocations by hand are "
+            "for projects without a detailed plan: remove it unless it is other work."
+        )
+        % {
+            "project": allocation.project.code,
+            "resource": allocation.resource.code,
+            "first": min(p[0] for p in planned).isoformat(),
+            "last": max(p[1] for p in planned).isoformat(),
+        }
+    ]
 
 
 def _fte(value: Decimal) -> str:

@@ -36,14 +36,14 @@ PINNED = {
     "heat map by resource": 11,
     "drill-down of a role": 5,
     "drill-down of a person": 10,
-    "staffing": 6,
-    "resource page": 14,  # 12, then its change history: the events and the resources named
+    "staffing": 7,  # costs read the resources' absences (leave costs nothing)
+    "resource page": 15,  # 13, then its change history: the events and the resources named
     "scenario list": 8,
-    "scenario page": 29,  # with the newest event of its history (its forms post it)
-    "comparison": 27,
+    "scenario page": 30,  # with the newest event of its history (its forms post it)
+    "comparison": 29,  # the absences of each scenario's cost change
     "leveling run": 7,
     "API resources": 4,
-    "API allocations": 5,
+    "API allocations": 6,
     "API scenarios": 5,
 }
 

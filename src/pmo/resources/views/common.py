@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.formats import localize
+from django.utils.html import format_html
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -124,6 +125,18 @@ def _scenario(request: HttpRequest, value: str | None) -> Any:
         raise Http404("no such scenario") from None
 
 
+def mark_counted_twice(allocations: list[Any]) -> int:
+    """Set ``counted_twice`` on each allocation that a plan row and a hand-entered row of
+    its project give the same resource on the same days (both count); how many (no
+    queries)."""
+    twice = selectors.counted_twice(
+        (a.pk, a.project_id, a.resource_id, a.source, a.first, a.last) for a in allocations
+    )
+    for a in allocations:
+        a.counted_twice = a.pk in twice
+    return len(twice)
+
+
 def _with_costs(allocations: Any) -> list[Any]:
     """The allocations, each with ``planned`` (hours, cost and currency) for the table."""
     rows = list(allocations)
@@ -169,13 +182,22 @@ def _cause_rows(causes: list[Any]) -> SafeString:
     """The rows of a heat-map cell's projects table, as ``partials/_cell.html`` wrote them
     with a template loop (which took two seconds for the 3,600 projects of a busy role)."""
     urls = _staffing_urls(c.code for c in causes)
+    twice = format_html(
+        ' <span class="badge warn" data-testid="cause-counted-twice" title="{}">{}</span>',
+        _(
+            "The project's plan and an allocation by hand give this work on the same days: "
+            "both are counted."
+        ),
+        _("counted twice?"),
+    )
     return _html_rows(
-        '<tr><td><a href="{}">{}</a> {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n',
+        '<tr><td><a href="{}">{}</a> {}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n',
         (
             (
                 urls[c.code],
                 c.code,
                 c.name,
+                twice if c.counted_twice else "",
                 localize(c.priority),
                 localize(c.demand),
                 localize(c.committed),
@@ -206,7 +228,7 @@ def _allocation_rows(allocations: list[Any]) -> SafeString:
                 date_filter(a.first, "Y-m-d"),
                 date_filter(a.last, "Y-m-d"),
                 localize(a.fte),
-                floatformat(a.planned.hours, "0g"),
+                floatformat(a.planned.hours, "-1g"),
                 floatformat(a.planned.cost, "2g"),
                 a.planned.currency,
                 status.get(a.status, a.status),

@@ -32,7 +32,14 @@ from pmo.resources.access import can_manage_resources
 from pmo.resources.forms import AllocationForm, allocation_data, resource_picker
 from pmo.resources.lookup import resource_label
 from pmo.resources.models import Allocation, Resource
-from pmo.resources.views.common import _scenario, _viewer, _with_costs, last_saved, theirs_and_yours
+from pmo.resources.views.common import (
+    _scenario,
+    _viewer,
+    _with_costs,
+    last_saved,
+    mark_counted_twice,
+    theirs_and_yours,
+)
 
 __all__ = [
     "FormInvalid",
@@ -147,6 +154,7 @@ def _staffing_page(
             project_id=project.pk, scenario_id=scenario.pk if scenario else None
         )
     )
+    twice = mark_counted_twice(allocations)
     return render(
         request,
         "resources/project_staffing.html",
@@ -155,6 +163,7 @@ def _staffing_page(
             "scenario": scenario,
             "allocations": allocations,
             "cost_totals": costs.totals(a.planned for a in allocations),
+            "counted_twice": twice,
             "may_plan": _may_plan(user, project, scenario),
             "may_commit": can_manage_resources(user),
             "ended_on": ended,
