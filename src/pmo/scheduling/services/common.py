@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import connection
-from django.db.models import Field
-
 from pmo.audit.models import AuditAction
 from pmo.audit.services import diff, record, snapshot
+from pmo.core.bulk import update_rows
 from pmo.portfolio.models import Project
 from pmo.scheduling.models import Plan, Task
 from pmo.scheduling.walltime import to_db
@@ -18,31 +16,8 @@ __all__ = ["scope_of", "write_status_date"]
 
 
 def _write(tasks: list[Task], fields: list[str]) -> None:
-    """``UPDATE ... WHERE id = %s`` for many tasks in one ``executemany``.
-
-    ``bulk_update`` builds a ``CASE WHEN`` expression per row and field in Python, which
-    takes seconds for thousands of tasks; the rows are already validated here.
-    """
-    if not tasks:
-        return
-    meta = Task._meta
-    columns: list[Field] = []
-    for name in fields:
-        field = meta.get_field(name)
-        assert isinstance(field, Field) and field.column
-        columns.append(field)
-    quote = connection.ops.quote_name
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        quote(meta.db_table),
-        ", ".join(f"{quote(str(f.column))} = %s" for f in columns),
-        quote(str(meta.pk.column if meta.pk else "id")),
-    )
-    params = [
-        [f.get_db_prep_save(getattr(t, f.attname), connection) for f in columns] + [t.pk]
-        for t in tasks
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    """Many tasks' ``fields`` in one statement (:func:`pmo.core.bulk.update_rows`)."""
+    update_rows(tasks, fields)
 
 
 def scope_of(project: Project) -> str:
