@@ -36,7 +36,14 @@ PRIORITY_TEXT = (
 )
 
 
-class ShiftIn(Body):
+class _ShiftOptions(Body):
+    priority: int | None = Field(default=None, ge=1, le=5, description=PRIORITY_TEXT)
+    pinned: bool | None = Field(
+        default=None, description="pinned projects are not moved by leveling; left out: unchanged"
+    )
+
+
+class ShiftIn(_ShiftOptions):
     project: str
     days: int = Field(
         ge=-3660,
@@ -45,23 +52,15 @@ class ShiftIn(Body):
         "shift so far (20 then 10 moves it 30 days): not safe to retry. To set the total "
         "shift, PUT /scenarios/{id}/shifts/{project}",
     )
-    priority: int | None = Field(default=None, ge=1, le=5, description=PRIORITY_TEXT)
-    pinned: bool | None = Field(
-        default=None, description="pinned projects are not moved by leveling; left out: unchanged"
-    )
 
 
-class ShiftPut(Body):
+class ShiftPut(_ShiftOptions):
     days: int = Field(
         ge=-3660,
         le=3660,
         description="the project's TOTAL shift in calendar days after the call (ShiftOut.days: "
         "Move project and leveling together): the project is moved by the difference, so "
         "sending the same value again changes nothing",
-    )
-    priority: int | None = Field(default=None, ge=1, le=5, description=PRIORITY_TEXT)
-    pinned: bool | None = Field(
-        default=None, description="pinned projects are not moved by leveling; left out: unchanged"
     )
 
 
