@@ -235,3 +235,20 @@ def test_drill_down_lines_add_up_to_the_cell(
     assert sorted(c.demand for c in causes) == [0.35, 0.36, 0.36]
     assert round(sum(c.demand for c in causes), 2) == cell.demand
     assert all(round(c.committed + c.proposed, 2) == c.demand for c in causes)
+
+
+def test_staffing_page_warns_of_assumed_years_until_marked(
+    client: Client, org: Any, users: Any, make_project: Any
+) -> None:
+    java = pool(org)  # China calendar
+    project = make_project()
+    allocate(java, project, FESTIVAL, FESTIVAL + dt.timedelta(days=4), "1")
+    services.add_calendar_days(
+        actor=users["member"], calendar="CN", text="2027-03-15 off Company day"
+    )
+    client.force_login(users["pm"])
+    page = client.get(f"/projects/{project.code}/staffing/").content.decode()
+    assert 'data-testid="assumed-years"' in page and "2027" in page
+    services.set_calendar_year(actor=users["member"], calendar="CN", year=2027, entered=True)
+    page = client.get(f"/projects/{project.code}/staffing/").content.decode()
+    assert 'data-testid="assumed-years"' not in page

@@ -137,12 +137,27 @@ def mark_counted_twice(allocations: list[Any]) -> int:
     return len(twice)
 
 
-def _with_costs(allocations: Any) -> list[Any]:
+def _with_costs(allocations: Any, overrides: calendars.Overrides | None = None) -> list[Any]:
     """The allocations, each with ``planned`` (hours, cost and currency) for the table."""
     rows = list(allocations)
-    for a, planned in zip(rows, costs.row_costs(rows, calendars.load_overrides()), strict=True):
+    if overrides is None:
+        overrides = calendars.load_overrides()
+    for a, planned in zip(rows, costs.row_costs(rows, overrides), strict=True):
         a.planned = planned
     return rows
+
+
+def assumed_in(allocations: list[Any], overrides: calendars.Overrides) -> tuple[int, ...]:
+    """The years of the allocations' dates whose holidays are assumed on their resources'
+    calendars (counted Monday to Friday: their hours and cost too), as the heat map says."""
+    if not allocations:
+        return ()
+    return calendars.assumed_years(
+        {a.resource.calendar for a in allocations},
+        min(a.first for a in allocations),
+        max(a.last for a in allocations),
+        overrides,
+    )
 
 
 _PLACEHOLDER = "PMOCODE"

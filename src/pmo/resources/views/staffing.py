@@ -27,7 +27,7 @@ from pmo.core.sentences import join_sentences
 from pmo.portfolio.access import can_edit_project, get_visible_project
 from pmo.portfolio.models import Project
 from pmo.portfolio.views.common import save_versioned
-from pmo.resources import costs, selectors, services
+from pmo.resources import calendars, costs, selectors, services
 from pmo.resources.access import can_manage_resources
 from pmo.resources.forms import AllocationForm, allocation_data, resource_picker
 from pmo.resources.lookup import resource_label
@@ -36,6 +36,7 @@ from pmo.resources.views.common import (
     _scenario,
     _viewer,
     _with_costs,
+    assumed_in,
     last_saved,
     mark_counted_twice,
     theirs_and_yours,
@@ -149,10 +150,12 @@ def _staffing_page(
     """The staffing page of ``project`` (in ``scenario``), its add form being ``form``."""
     user = user_of(request)
     ended = selectors.ended_on(project)
+    overrides = calendars.load_overrides()
     allocations = _with_costs(
         selectors.list_allocations(
             project_id=project.pk, scenario_id=scenario.pk if scenario else None
-        )
+        ),
+        overrides,
     )
     twice = mark_counted_twice(allocations)
     return render(
@@ -164,6 +167,7 @@ def _staffing_page(
             "allocations": allocations,
             "cost_totals": costs.totals(a.planned for a in allocations),
             "counted_twice": twice,
+            "assumed_years": assumed_in(allocations, overrides),
             "may_plan": _may_plan(user, project, scenario),
             "may_commit": can_manage_resources(user),
             "ended_on": ended,
