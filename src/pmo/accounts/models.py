@@ -7,10 +7,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pmo.core.models import BilingualNameModel, TimeStampedModel, VersionedModel
+from pmo.core.sentences import quoted
 
 
 class Role(models.TextChoices):
@@ -100,6 +103,23 @@ class OrgUnit(BilingualNameModel, VersionedModel):
         verbose_name = _("org unit")
         verbose_name_plural = _("org units")
         ordering = ["path"]
+
+    def clean(self) -> None:
+        """A parent inside the unit's own subtree (itself or a unit below it) would make a
+        cycle and corrupt every path below: refused at ``parent`` (the admin's form; the API's
+        service says the same)."""
+        super().clean()
+        parent = self.parent if self.parent_id else None
+        if parent is not None and self.path and parent.path.startswith(self.path):
+            raise ValidationError(
+                {
+                    "parent": gettext(
+                        "%(parent)s is %(unit)s itself or below it: an org unit cannot be "
+                        "its own parent"
+                    )
+                    % {"parent": quoted(parent.code), "unit": quoted(self.code)}
+                }
+            )
 
     def save(self, *args: object, **kwargs: object) -> None:
         """Keep ``path`` in step with ``parent`` (two writes on creation: the pk comes first)."""

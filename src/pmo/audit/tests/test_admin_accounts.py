@@ -195,3 +195,30 @@ def test_every_audited_admin_shows_the_trail_in_its_history(
     )
     rows = _history_rows(admin_client, f"/admin/portfolio/project/{project.pk}/history/")
     assert rows == [(f"updated HIST1 {project.name}", ["priority: 3 → 1"])]
+
+
+def test_the_admin_refuses_an_org_unit_under_its_own_subtree(
+    admin_client: Client, org: Any
+) -> None:
+    # given China (under Group) with Shanghai R&D below it
+    china = org["cn"]
+    paths = dict(OrgUnit.objects.values_list("code", "path"))
+
+    # when the admin puts China under Shanghai R&D, its own child
+    response = admin_client.post(
+        f"/admin/accounts/orgunit/{china.pk}/change/",
+        {
+            "code": "cn",
+            "name": "China",
+            "name_zh": "中国区",
+            "kind": "region",
+            "parent": org["sh"].pk,
+        },
+    )
+
+    # then the form says why at the parent field and no path changed
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "an org unit cannot be its own parent" in page
+    assert dict(OrgUnit.objects.values_list("code", "path")) == paths
+    assert not AuditEvent.objects.filter(object_type="accounts.orgunit").exists()
