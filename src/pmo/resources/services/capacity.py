@@ -113,6 +113,8 @@ def update_capacity_change(
     if changes:
         change.version += 1
         change.save()
+        # the resource's page finds its capacity events by ``resource`` (selectors.history)
+        changes["resource"] = [change.resource_id, change.resource_id]
         record(
             actor=actor,
             action=AuditAction.UPDATE,

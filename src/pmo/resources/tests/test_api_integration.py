@@ -325,3 +325,19 @@ def test_scenario_comparison_filters_by_org_unit_code(client: Any, users: Any, o
     assert by_id.json() == by_code.json()
     unknown = client.get(url + "acme-hr", headers=_auth(users["exec"]))
     assert (unknown.status_code, unknown.json()["errors"][0]["field"]) == (422, "org_unit")
+
+
+def test_a_capacity_change_patched_by_the_api_shows_in_the_resources_history(
+    client: Any, users: Any, org: Any
+) -> None:
+    from pmo.resources.selectors.history import resource_history
+
+    java = pool(org)
+    leave = _change(java, "2026-03-02", "2026-03-06")
+    url = f"/api/v1/resources/{java.pk}/capacity/{leave.pk}"
+
+    answer = _send(client, "patch", url, {"version": 1, "fte": "0.5"}, users["admin"])
+
+    assert answer.status_code == 200, answer.json()
+    event = AuditEvent.objects.get(action="update", object_type="resources.capacitychange")
+    assert event.pk in [shown.event.pk for shown in resource_history(java)]
