@@ -40,6 +40,14 @@ PLAN_REPR = re.compile(r"^plan of (?P<project>\S+)$")
 ALLOCATION_REPR = re.compile(
     r"^(?P<resource>\d+) on \d+ (?P<first>[\d-]+)\.\.(?P<last>[\d-]+) (?P<fte>[\d.]+)$"
 )
+# since 2026-12-07 (``Allocation`` / ``CapacityChange.__str__``): names, days, FTE ("Ana Li ·
+# P0017 · 2026-01-05–2026-03-27 · 0.5 FTE"; a capacity change's reason after its FTE)
+_DAYS = r"(?P<first>\d{4}-\d\d-\d\d)(?:–(?P<last>\d{4}-\d\d-\d\d))?"
+NAMED_ALLOCATION_REPR = re.compile(
+    rf"^(?P<resource>.+) · (?P<project>[^·]+) · {_DAYS} · (?P<fte>[\d.]+) FTE$"
+)
+NAMED_CHANGE_REPR = re.compile(rf"^(?P<resource>.+?) · {_DAYS} · (?P<fte>[\d.]+) FTE(?: · .*)?$")
+CURRENT_CAPACITY = "resources"  # the scope of the current plan's capacity changes
 REPORT_REPR = re.compile(r"^\S+ (?P<period>\S+) r(?P<revision>\d+)$")
 LIFECYCLE_REPR = re.compile(r"^\d+ (?P<template>\S+) r(?P<revision>\d+)$")
 REVIEW_REPR = re.compile(r"^(?P<gate>\S+) #\d+$")
@@ -50,6 +58,8 @@ MONEY_FIELDS: dict[str, dict[str, str]] = {
     "portfolio.project": {"budget": "currency"},
     "resources.resource": {"cost_rate": "currency"},
 }
+# Fields no form edits that readers ask about all the same: an integrator's key of a row
+SHOWN_KEYS = {("resources.allocation", "external_ref")}
 # Fields whose value is never shown (nor recorded: the admin records "changed").
 SECRET_FIELDS = {("accounts.user", "password")}
 
@@ -238,7 +248,45 @@ def _label(event: AuditEvent, model: type[models.Model] | None, names: _Names) -
             "last": match["last"],
             "fte": match["fte"],
         }
-    return event.object_repr
+    return _named_label(event) or event.object_repr
+
+
+def _read_on_resource_page(event: AuditEvent) -> bool:
+    """A named capacity change of the current plan: its resource's page reads it, and names
+    the resource already (neither the label nor the values repeat it)."""
+    return (
+        event.object_type == "resources.capacitychange"
+        and event.scope == CURRENT_CAPACITY
+        and NAMED_CHANGE_REPR.match(event.object_repr) is not None
+    )
+
+
+def _named_label(event: AuditEvent) -> str:
+    """An allocation or capacity change named as its ``str()`` records it since 2026-12-07,
+    in the reader's words ("" for other objects)."""
+    if event.object_type == "resources.allocation" and (
+        match := NAMED_ALLOCATION_REPR.match(event.object_repr)
+    ):
+        return _("allocation of %(resource)s to %(project)s, %(first)s – %(last)s, %(fte)s FTE") % {
+            "resource": match["resource"],
+            "project": match["project"],
+            "first": match["first"],
+            "last": match["last"] or match["first"],
+            "fte": match["fte"],
+        }
+    if event.object_type == "resources.capacitychange" and (
+        match := NAMED_CHANGE_REPR.match(event.object_repr)
+    ):
+        values = {
+            "resource": match["resource"],
+            "first": match["first"],
+            "last": match["last"] or match["first"],
+            "fte": match["fte"],
+        }
+        if _read_on_resource_page(event):
+            return _("capacity change %(first)s – %(last)s, %(fte)s FTE") % values
+        return _("capacity change of %(resource)s, %(first)s – %(last)s, %(fte)s FTE") % values
+    return ""
 
 
 def _recorded(event: AuditEvent, name: str) -> Any:
@@ -344,8 +392,10 @@ def _pair(recorded: Any) -> tuple[Any, Any]:
 
 def _hidden(field: models.Field[Any, Any] | None) -> bool:
     """Bookkeeping no reader asks about: the row's id and fields no form edits (counters,
-    denormalised pointers)."""
-    return field is not None and (field.primary_key or not field.editable)
+    denormalised pointers), but for those :data:`SHOWN_KEYS` names."""
+    if field is None or (field.model._meta.label_lower, field.name) in SHOWN_KEYS:
+        return False
+    return field.primary_key or not field.editable
 
 
 def _loaded(event: AuditEvent) -> bool:
@@ -453,7 +503,7 @@ def shown_events(events: list[AuditEvent]) -> list[ShownEvent]:
         whole = event.action in (AuditAction.CREATE, AuditAction.DELETE, AuditAction.START)
         for name in _in_field_order(model, event.changes):
             field = fields[name]
-            if _hidden(field):
+            if _hidden(field) or (name == "resource" and _read_on_resource_page(event)):
                 continue
             before, after = _pair(event.changes[name])
             if (event.object_type, name) in SECRET_FIELDS:  # never a value, not even a hash

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -113,10 +114,13 @@ def leveling_run_workbook(
     projects: list[dict[str, Any]],
     moved: list[dict[str, Any]],
     not_levelable: list[dict[str, Any]],
+    pinned_overload: list[dict[str, Any]] | None = None,
 ) -> bytes:
     """The XLSX bytes of a leveling run's result: *Delay per project* (every project the run
-    delayed, moved or pinned), *Moved* and, if any, *Not levelable*; the rows as the run
-    panel's context builds them (with names in the active language)."""
+    delayed, moved or pinned), *Moved* and, if any, *Not levelable* and *Pinned overload*
+    (the run's ``result["pinned_overload"]``: overload that rows of pinned or ended projects
+    make alone, which leveling cannot remove); the rows as the run panel's context builds
+    them (with names in the active language)."""
     wb = Workbook()
     default = wb.active
     assert default is not None
@@ -209,6 +213,46 @@ def leveling_run_workbook(
         for line in stuck.iter_rows(min_row=HEADER_ROWS + 1, min_col=5, max_col=6):
             for cell in line:
                 cell.number_format = "yyyy-mm-dd"
+    if pinned_overload:
+        _pinned_sheet(wb, heading, pinned_overload)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _pinned_sheet(wb: Workbook, heading: str, held: list[dict[str, Any]]) -> None:
+    """*Pinned overload*: per resource and window, the FTE-days above capacity and the
+    pinned or ended projects whose own rows make it, then what to do (as the run panel)."""
+    sheet = _table(
+        wb,
+        _("Pinned overload"),
+        heading,
+        [_("Resource"), _("From"), _("To"), _("FTE-days above capacity"), _("Projects")],
+    )
+    sheet.column_dimensions["E"].width = 40
+    separator = pgettext("list separator", ", ")
+    for o in held:
+        append_row(
+            sheet,
+            [
+                o["resource"],
+                _day(o["first"]),
+                _day(o["last"]),
+                o["fte_days"],
+                separator.join(o["projects"]),
+            ],
+        )
+    for line in sheet.iter_rows(min_row=HEADER_ROWS + 1, min_col=2, max_col=4):
+        for cell in line:
+            cell.number_format = "0.0" if cell.column == 4 else "yyyy-mm-dd"
+    append_row(sheet, [])
+    append_row(
+        sheet,
+        [
+            _(
+                "Pinned projects, and closed or cancelled ones, do not move. Their own "
+                "allocations need more than the resource's capacity here, so this overload "
+                "stays after leveling: unpin the project, move its work or add capacity."
+            )
+        ],
+    )

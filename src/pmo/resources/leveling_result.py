@@ -132,6 +132,7 @@ def _apply(
                 task_uid=a.task_uid,
             )
             new_id = rest.pk
+            rest.resource, rest.project = a.resource, a.project  # they name it in the trail
             record(
                 actor=run.created_by,
                 action=AuditAction.CREATE,

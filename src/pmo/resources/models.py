@@ -9,6 +9,7 @@ the rows whose ``scenario`` is empty.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,6 +21,20 @@ from pmo.accounts.models import OrgUnit, Person
 from pmo.core.i18n import pick
 from pmo.core.models import BilingualNameModel, TimeStampedModel, VersionedModel
 from pmo.portfolio.models import Project
+
+
+def days_text(first: Any, last: Any) -> str:
+    """Days as rows are named: "2026-01-05–2026-03-27", one date for one day."""
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def fte_text(fte: Any) -> str:
+    """FTE as rows are named: "0.5 FTE", "12 FTE" (no trailing zeros, whatever was given)."""
+    try:
+        value = Decimal(str(fte))
+    except (ArithmeticError, ValueError):
+        return f"{fte} FTE"
+    return f"{value.normalize():f} FTE" if value.is_finite() else f"{fte} FTE"
 
 
 class ResourceKind(models.TextChoices):
@@ -205,7 +220,10 @@ class CapacityChange(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.resource_id} {self.first}..{self.last} {self.fte}"
+        """Named as the audit trail records it: "Ana Li · 2026-01-05–2026-03-27 · 0.5 FTE ·
+        parental leave" (load the resource with the changes where many are named)."""
+        parts = [self.resource.name, days_text(self.first, self.last), fte_text(self.fte)]
+        return " · ".join([*parts, self.reason] if self.reason else parts)
 
 
 class Allocation(VersionedModel):
@@ -259,7 +277,9 @@ class Allocation(VersionedModel):
     task_uid = models.IntegerField(_("task UID"), null=True, blank=True, editable=False)
     # a client's own key of a hand-entered row, unique in its layer: POST /allocations with
     # it again changes that row instead of adding another (a retried nightly run; ADR 0006)
-    external_ref = models.CharField(max_length=100, blank=True, default="", editable=False)
+    external_ref = models.CharField(
+        _("external reference"), max_length=100, blank=True, default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("allocation")
@@ -284,7 +304,16 @@ class Allocation(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.resource_id} on {self.project_id} {self.first}..{self.last} {self.fte}"
+        """Named as the audit trail records it: "Ana Li · P0017 · 2026-01-05–2026-03-27 ·
+        0.5 FTE" (load the resource and project with the rows where many are named)."""
+        return " · ".join(
+            [
+                self.resource.name,
+                self.project.code,
+                days_text(self.first, self.last),
+                fte_text(self.fte),
+            ]
+        )
 
 
 class ProjectShift(models.Model):
@@ -311,7 +340,13 @@ class ProjectShift(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project_id} {self.days:+d}"
+        """Named "P0017 +5 days", then the scenario's priority and "pinned" when set."""
+        parts = [f"{self.project.code} {self.days:+d} days"]
+        if self.priority is not None:
+            parts.append(f"priority {self.priority}")
+        if self.pinned:
+            parts.append("pinned")
+        return " · ".join(parts)
 
 
 class LevelingState(models.TextChoices):
@@ -403,7 +438,10 @@ class CalendarDay(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.calendar or 'Mon-Fri'} {self.day} {'work' if self.working else 'off'}"
+        """Named "2026-10-01 · National Day · CN · day off" ("working day": an adjusted one)."""
+        kind = "working day" if self.working else "day off"
+        parts = [str(self.day), self.name, self.calendar or "Mon-Fri", kind]
+        return " · ".join(p for p in parts if p)
 
 
 class CalendarYear(TimeStampedModel):

@@ -123,6 +123,7 @@ def _plan_capacity(plan: Plan, lock: bool) -> None:
     query = CapacityChange.objects.filter(scenario=None, resource_id__in=codes).order_by("pk")
     stored: dict[tuple[str, Any, Any], list[CapacityChange]] = defaultdict(list)
     for change in query.select_for_update() if lock else query:
+        change.resource = plan.stored[codes[change.resource_id]]  # it names it in the trail
         plan.state.append(("capacity", change.pk, change.version))
         stored[(codes[change.resource_id], change.first, change.last)].append(change)
     for _number, entry in plan.capacity:
@@ -134,7 +135,7 @@ def _plan_capacity(plan: Plan, lock: bool) -> None:
                 first=entry["first"], last=entry["last"], fte=entry["fte"], reason=entry["reason"]
             )
             if resource is not None:  # a new resource's id is set when it is written
-                new.resource_id = resource.pk
+                new.resource = resource
             plan.new_changes.append((code, new))
             continue
         change = same_days.pop(0)
@@ -217,10 +218,10 @@ def _write_plan(actor: User | None, plan: Plan, sheet: str) -> None:
         _event(actor, AuditAction.UPDATE, c, {**changes, SHEET_KEY: source})
         for _code, c, changes in plan.changed_changes
     )
-    ids = {r.code: r.pk for r in plan.new}
+    made = {r.code: r for r in plan.new}
     for code, change in plan.new_changes:
         if change.resource_id is None:
-            change.resource_id = ids[code]
+            change.resource = made[code]
     CapacityChange.objects.bulk_create([c for _code, c in plan.new_changes], batch_size=BATCH)
     events.extend(
         _event(actor, AuditAction.CREATE, c, {**diff({}, snapshot(c)), SHEET_KEY: source})

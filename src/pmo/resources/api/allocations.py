@@ -54,6 +54,15 @@ class AllocationPatch(Body):
     fte: Decimal | None = Field(default=None, gt=0, le=99999)
     status: Status_ | None = None
     note: str | None = Field(default=None, max_length=200)
+    external_ref: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        pattern=r"^\S(.*\S)?$",
+        description="your own key of this allocation (see POST); null removes it. A key "
+        "another allocation of the layer has is refused (409 naming external_ref); schedule "
+        "demand takes none",
+    )
 
 
 def _planned(obj: Allocation, context: Any) -> costs.RowCost:

@@ -96,6 +96,7 @@ def create_allocation(
     project = Project.objects.filter(pk=allocation.project_id).first()
     if project is None:
         raise FieldError("project", _("no such project"))
+    allocation.project = project  # its code names the row in the audit trail
     _may_allocate(actor, project, allocation.status, scenario, new=True)
     require_draft(scenario)
     _refuse_ended(project)
@@ -151,7 +152,7 @@ def _refuse_unavailable(allocation: Allocation, before: dict[str, Any] | None) -
     (``first``) or after it leaves (``last``). On a change (``before``, the row's snapshot)
     only what the change brings is refused (another resource, an earlier start, a later
     end): a row of a resource that has left since may still be shortened or removed."""
-    resource = Resource.objects.get(pk=allocation.resource_id)
+    resource = allocation.resource  # read once; it names the row in the audit trail too
     was = before or {}
     moved = before is None or str(was["resource"]) != str(allocation.resource_id)
     if not resource.active and moved:
@@ -287,6 +288,15 @@ def _within_end(allocation: Allocation, before_last: str | None) -> None:
     )
 
 
+def _locked(pk: int) -> Allocation:
+    """The allocation, locked, with its resource and project (they name it in the trail)."""
+    return (
+        Allocation.objects.select_for_update(of=("self",))
+        .select_related("resource", "project")
+        .get(pk=pk)
+    )
+
+
 def _editable(allocation: Allocation) -> None:
     if allocation.source == AllocationSource.SCHEDULE and allocation.scenario_id is None:
         raise ConflictError(
@@ -299,12 +309,14 @@ def update_allocation(
     *, actor: User, allocation: Allocation, data: dict[str, Any], version: int | None
 ) -> Allocation:
     """Change an allocation (version-checked; schedule demand is changed in the plan)."""
-    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    allocation = _locked(allocation.pk)
     allocation.check_version(version)
     _editable(allocation)
     require_draft(allocation.scenario)
     before = snapshot(allocation)
-    _assign(allocation, data, ALLOCATION_FIELDS)
+    _assign(allocation, data, [*ALLOCATION_FIELDS, "external_ref"])
+    if "external_ref" in data:
+        _take_ref(allocation, data["external_ref"])
     _check_dates(allocation.first, allocation.last)
     _clean(allocation, exclude=["origin", "scenario"], names=_ALLOCATION_NAMES)
     # as stored (2 places): "1.5" sent again for a stored 1.50 is no change (no new version)
@@ -319,7 +331,14 @@ def update_allocation(
     changes = diff(before, snapshot(allocation))
     if changes:
         allocation.version += 1
-        allocation.save()
+        if "external_ref" in changes:
+            try:
+                with transaction.atomic():  # a savepoint: a key taken meanwhile is a 409
+                    allocation.save()
+            except IntegrityError:
+                raise _ref_taken(allocation.external_ref, None) from None
+        else:
+            allocation.save()
         record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -330,10 +349,50 @@ def update_allocation(
     return allocation
 
 
+def _take_ref(allocation: Allocation, value: str | None) -> None:
+    """Give ``allocation`` the client's key ``value`` (``None`` or blank: none). A key names
+    one row of its layer: one another row has is refused (409 at ``external_ref``), and so is
+    a key on schedule demand, which the plan writes (a scenario's copy of it may change)."""
+    ref = (value or "").strip()
+    allocation.external_ref = ref
+    if not ref:
+        return
+    if allocation.source == AllocationSource.SCHEDULE:
+        raise FieldError(
+            "external_ref",
+            _("only allocations entered by hand take an external_ref; this one is the plan's"),
+        )
+    other = (
+        Allocation.objects.filter(scenario=allocation.scenario_id, external_ref=ref)
+        .exclude(pk=allocation.pk)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if other is not None:
+        raise _ref_taken(ref, other)
+
+
+def _ref_taken(ref: str, other: int | None) -> ConflictError:
+    if other is None:  # a concurrent request took it between the check and the save
+        message = _(
+            "another allocation has just taken the external_ref %(ref)s; a key names one "
+            "allocation of the current plan or of a scenario"
+        ) % {"ref": ref}
+    else:
+        message = _(
+            "allocation %(other)s has the external_ref %(ref)s already; a key names one "
+            "allocation of the current plan or of a scenario"
+        ) % {"other": other, "ref": ref}
+    return ConflictError(
+        message,
+        field="external_ref",
+    )
+
+
 @transaction.atomic
 def delete_allocation(*, actor: User, allocation: Allocation, version: int | None) -> None:
     """Remove an allocation (version-checked)."""
-    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    allocation = _locked(allocation.pk)
     allocation.check_version(version)
     _editable(allocation)
     require_draft(allocation.scenario)
@@ -357,8 +416,10 @@ def release_project(*, actor: User | None, project: Project, day: dt.date) -> in
     scenarios keep their copies (they are out of date now and say so). Audited per row;
     returns how many allocations were cut or removed.
     """
-    rows = Allocation.objects.select_for_update().filter(
-        scenario=None, project=project, last__gte=day
+    rows = (
+        Allocation.objects.select_for_update(of=("self",))
+        .select_related("resource", "project")
+        .filter(scenario=None, project=project, last__gte=day)
     )
     touched = 0
     for allocation in rows:

@@ -134,7 +134,7 @@ def remove_capacity_change(*, actor: User, change: CapacityChange, version: int 
     require_manage(actor)
     change = (
         CapacityChange.objects.select_for_update(of=("self",))
-        .select_related("scenario")
+        .select_related("scenario", "resource")  # the resource names it in the trail
         .get(pk=change.pk)
     )
     change.check_version(version)

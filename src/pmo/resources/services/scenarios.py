@@ -239,8 +239,11 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     require_draft(scenario)
     _check_version(scenario, version)
-    live = Allocation.objects.select_for_update().filter(
-        scenario=None, source=AllocationSource.MANUAL
+    # with the names the trail records of the rows it removes
+    live = (
+        Allocation.objects.select_for_update(of=("self",))
+        .select_related("resource", "project")
+        .filter(scenario=None, source=AllocationSource.MANUAL)
     )
     list(live.values_list("pk", flat=True))  # lock the current plan's rows, then check them
     reason = selectors.scenario_out_of_date(scenario)
@@ -262,7 +265,11 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
             ),
             scenario.pk,
         )
-    copies = list(Allocation.objects.filter(scenario=scenario, source=AllocationSource.MANUAL))
+    copies = list(
+        Allocation.objects.filter(scenario=scenario, source=AllocationSource.MANUAL).select_related(
+            "resource", "project"
+        )  # they name the rows written in the trail
+    )
     live_changes = CapacityChange.objects.filter(scenario=None)
     kept = {c.origin_id for c in copies if c.origin_id}
     doomed = [a for a in live if a.pk not in kept]
@@ -278,6 +285,7 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
     touched: Counter[int] = Counter(a.project_id for a in doomed)  # project id -> allocations
     fields = ["resource_id", "project_id", "first", "last", "fte", "status", "note", "external_ref"]
     current = {a.pk: a for a in Allocation.objects.filter(pk__in=kept)}
+    _free_refs(copies, current)
     updated = created = 0
     for copy in copies:
         target = current.get(copy.origin_id) if copy.origin_id else None
@@ -285,6 +293,7 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
             target = Allocation(source=AllocationSource.MANUAL)
             for f in fields:
                 setattr(target, f, getattr(copy, f))
+            target.resource, target.project = copy.resource, copy.project
             target.save()
             created += 1
             touched[target.project_id] += 1
@@ -299,6 +308,7 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
         before, was_project = snapshot(target), target.project_id
         for f in fields:
             setattr(target, f, getattr(copy, f))
+        target.resource, target.project = copy.resource, copy.project
         changes = diff(before, snapshot(target))
         if changes:
             target.version += 1
@@ -350,6 +360,19 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
     return CommitResult(
         created, updated, len(doomed), len(new_changes), plans, _late_projects(scenario, touched)
     )
+
+
+def _free_refs(copies: list[Allocation], current: dict[int, Allocation]) -> None:
+    """Take the client's keys off the plan rows whose copies changed them, before any row is
+    written: keys swapped in the scenario, or one its own new row has, are unique at every
+    step. The rows in ``current`` keep the keys they had (their events record the change)."""
+    freed = [
+        c.origin_id
+        for c in copies
+        if c.origin_id in current and current[c.origin_id].external_ref not in ("", c.external_ref)
+    ]
+    if freed:
+        Allocation.objects.filter(pk__in=freed).update(external_ref="")
 
 
 def refresh_url(scenario_pk: int) -> str:

@@ -97,7 +97,7 @@ def test_a_first_import_records_each_resource_and_capacity_change_it_creates(
     assert len(changes) == len(stored) == 3
     leave = stored[(zhao.pk, JAN)]
     assert changes[0].action == "create" and changes[0].object_id == str(leave.pk)
-    assert changes[0].object_repr == f"{zhao.pk} 2027-01-11..2027-01-15 0.00"
+    assert changes[0].object_repr == "Zhao Lei · 2027-01-11–2027-01-15 · 0 FTE · annual leave"
     assert changes[0].changes == {
         "id": [None, leave.pk],
         "resource": [None, zhao.pk],
