@@ -388,6 +388,9 @@ class LevelingRun(TimeStampedModel):
     backend = models.CharField(_("solver"), max_length=20, default="cpsat")
     scenario_version = models.PositiveIntegerField(default=0, editable=False)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # written every few seconds by the worker that has the run: a running run not heard of
+    # for long is lost (its worker was killed) and reads as failed (ADR 0008)
+    heartbeat_at = models.DateTimeField(_("last heard of its worker"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     overload_before = models.FloatField(_("overload before (FTE-days)"), null=True, blank=True)
     overload_after = models.FloatField(_("overload after (FTE-days)"), null=True, blank=True)
