@@ -13,7 +13,9 @@ import os
 import re
 import sys
 import zoneinfo
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from babel.numbers import list_currencies
@@ -22,6 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from pmo.core.money import NOT_MONEY
+from pmo.core.proxy import DEFAULT_PROXY_HEADERS, parse_proxy_headers, parse_trusted_proxies
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -345,6 +348,57 @@ if PMO_HTTPS:
 if _flag("PMO_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = PMO_HTTPS
+
+
+def _listed(
+    name: str, parse: Callable[[str], tuple[str, ...]], default: str = ""
+) -> tuple[str, ...]:
+    """A comma-separated variable read by ``parse``, whose ``ValueError`` names the entry."""
+    try:
+        return parse(os.environ.get(name, "").strip() or default)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from None
+
+
+# The reverse proxy in front of ``pmo serve`` (ADR 0017): waitress believes the forwarding
+# headers (scheme, client address, host) only from these peers and removes them from any
+# other. Empty: no peer is believed, as before.
+PMO_TRUSTED_PROXY = _listed("PMO_TRUSTED_PROXY", parse_trusted_proxies)
+PMO_TRUSTED_PROXY_HEADERS = _listed(
+    "PMO_TRUSTED_PROXY_HEADERS", parse_proxy_headers, ",".join(DEFAULT_PROXY_HEADERS)
+)
+PMO_TRUSTED_PROXY_COUNT = _int("PMO_TRUSTED_PROXY_COUNT", 1, low=1, high=10)
+if PMO_TRUSTED_PROXY and {"x-forwarded-proto", "forwarded"} & set(PMO_TRUSTED_PROXY_HEADERS):
+    # the proxy's scheme becomes the request's own (wsgi.url_scheme): Django sees https
+    SECURE_SSL_REDIRECT = PMO_HTTPS
+
+
+def _origins(text: str) -> tuple[str, ...]:
+    """``https://pmo.example.com, https://*.example.com:8443``: scheme and host, no path."""
+    origins = [origin.strip().rstrip("/") for origin in text.split(",") if origin.strip()]
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path:
+            raise ValueError(
+                f"{origin!r} is not an origin like https://pmo.example.com "
+                "(scheme and host, optionally :port, nothing after)"
+            )
+    return tuple(origins)
+
+
+def _https_origin(host: str) -> str | None:
+    """The https origin of an allowed host (``.example.com``: its subdomains too)."""
+    if host == "*" or host == "testserver":
+        return None
+    return f"https://*{host}" if host.startswith(".") else f"https://{host}"
+
+
+# Sign-in and every form check the browser's Origin against these (ADR 0017). Under
+# PMO_HTTPS the allowed hosts over https count by default, so a proxy that does not say
+# the request came over https does not make every form a 403.
+CSRF_TRUSTED_ORIGINS = list(_listed("PMO_CSRF_TRUSTED_ORIGINS", _origins))
+if not CSRF_TRUSTED_ORIGINS and PMO_HTTPS:
+    CSRF_TRUSTED_ORIGINS = [o for h in ALLOWED_HOSTS if (o := _https_origin(h)) is not None]
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500

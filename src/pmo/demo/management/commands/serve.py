@@ -75,6 +75,30 @@ def max_request_body() -> int:
     return largest + 1024 * 1024
 
 
+def behind_proxy(application: Any) -> Any:
+    """``application`` believing the forwarding headers of ``PMO_TRUSTED_PROXY`` only (ADR 0017).
+
+    A setting that would redirect every request again is refused: ``PMO_PROXY_SSL_HEADER``
+    with ``PMO_HTTPS`` but no trusted proxy, whose ``X-Forwarded-Proto`` waitress removes.
+    """
+    from django.conf import settings
+
+    from pmo.core.proxy import trust_proxies
+
+    if settings.SECURE_SSL_REDIRECT and not settings.PMO_TRUSTED_PROXY:
+        raise CommandError(
+            "PMO_PROXY_SSL_HEADER=1 with PMO_HTTPS=1 needs PMO_TRUSTED_PROXY, the proxy's "
+            "address (e.g. 127.0.0.1): pmo serve removes X-Forwarded-Proto from peers it does "
+            "not trust, so every request would be redirected to https again"
+        )
+    return trust_proxies(
+        application,
+        settings.PMO_TRUSTED_PROXY,
+        settings.PMO_TRUSTED_PROXY_HEADERS,
+        settings.PMO_TRUSTED_PROXY_COUNT,
+    )
+
+
 class Command(OneLineCommand):
     help = "Serve PMO Hub on http://HOST:PORT with waitress (static files included)."
 
@@ -101,6 +125,7 @@ class Command(OneLineCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.conf import settings
         from django.core.wsgi import get_wsgi_application
         from waitress import create_server
 
@@ -110,7 +135,7 @@ class Command(OneLineCommand):
         elif not isinstance(port, int) or not 1 <= port <= 65535:  # call_command skips argparse
             raise CommandError(f"--port: a port is 1 to 65535, got {port!r}")
         options["port"] = port
-        application = get_wsgi_application()
+        application = behind_proxy(get_wsgi_application())
         address = f"{options['host']}:{options['port']}"
         try:  # bind first: a wrong host or a port in use is one line, not a traceback
             server = create_server(
@@ -121,12 +146,20 @@ class Command(OneLineCommand):
                 ident="pmo-hub",
                 channel_timeout=120,
                 max_request_body_size=max_request_body(),
+                # behind_proxy decides whose forwarding headers count (several proxies,
+                # networks); waitress's own check takes one exact address only
+                clear_untrusted_proxy_headers=False,
             )
         except (OSError, ValueError) as exc:
             raise CommandError(f"cannot serve on {address}: {exc}") from None
         if not options["no_worker"]:
             start_task_worker()
         self.stdout.write(f"PMO Hub serving on http://{address}/ (Ctrl+C stops)")
+        if proxies := settings.PMO_TRUSTED_PROXY:
+            self.stdout.write(
+                f"believing {', '.join(settings.PMO_TRUSTED_PROXY_HEADERS)} from "
+                f"{', '.join(proxies)} (PMO_TRUSTED_PROXY)"
+            )
         try:
             server.run()
         except KeyboardInterrupt:
