@@ -1,10 +1,13 @@
 """Recording changes. Services call :func:`record` inside their transaction; one that changes
 many rows at once (an import) builds the events with :func:`build_event` and writes them with
-:func:`record_all`, a few queries however many there are."""
+:func:`record_all`, a few queries however many there are. An edit of a versioned row saves
+and records it with :func:`save_changed` (only when something changed) or
+:func:`save_update`."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +15,16 @@ from django.db import models
 
 from pmo.audit.models import AuditAction, AuditEvent
 
-__all__ = ["BATCH", "build_event", "diff", "record", "record_all", "snapshot"]
+__all__ = [
+    "BATCH",
+    "build_event",
+    "diff",
+    "record",
+    "record_all",
+    "save_changed",
+    "save_update",
+    "snapshot",
+]
 
 BATCH = 500  # events per INSERT of record_all
 
@@ -88,3 +100,42 @@ def record(
 def record_all(events: list[AuditEvent]) -> list[AuditEvent]:
     """Write ``events`` (made by :func:`build_event`) in batches of :data:`BATCH`, in order."""
     return AuditEvent.objects.bulk_create(events, batch_size=BATCH)
+
+
+def save_update(
+    *,
+    actor: Any,
+    instance: Any,
+    scope: str,
+    changes: dict[str, list[Any]],
+    update_fields: list[str] | None = None,
+    save: Callable[[], None] | None = None,
+) -> None:
+    """Raise the ``version`` of ``instance`` (a versioned row), save it (``update_fields``
+    only, when given; or by calling ``save``) and record ``changes`` as its update."""
+    instance.version += 1
+    if save is not None:
+        save()
+    else:
+        instance.save(update_fields=update_fields)
+    record(actor=actor, action=AuditAction.UPDATE, instance=instance, scope=scope, changes=changes)
+
+
+def save_changed(
+    *,
+    actor: Any,
+    instance: Any,
+    before: dict[str, Any],
+    scope: str,
+    also: dict[str, list[Any]] | None = None,
+    save: Callable[[], None] | None = None,
+) -> dict[str, list[Any]]:
+    """Save and record ``instance`` as :func:`save_update` does if its audited values differ
+    from ``before`` (its :func:`snapshot` when read): an edit that changes nothing keeps its
+    version and writes nothing. ``also`` is recorded with the changes (not counted as one);
+    returns the changes (empty: nothing written)."""
+    changes = diff(before, snapshot(instance))
+    if changes:
+        recorded = {**changes, **(also or {})}
+        save_update(actor=actor, instance=instance, scope=scope, changes=recorded, save=save)
+    return changes

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
-from pmo.audit.services import diff, record, snapshot
+from pmo.audit.services import diff, record, save_changed, snapshot
 from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError
 from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.models import ENDED_STATES, Project
@@ -328,25 +329,25 @@ def update_allocation(
         _refuse_ended(allocation.project)  # given to an ended project: new work for it
     _within_end(allocation, before["last"])
     _refuse_unavailable(allocation, before)
-    changes = diff(before, snapshot(allocation))
-    if changes:
-        allocation.version += 1
-        if "external_ref" in changes:
-            try:
-                with transaction.atomic():  # a savepoint: a key taken meanwhile is a 409
-                    allocation.save()
-            except IntegrityError:
-                raise _ref_taken(allocation.external_ref, None) from None
-        else:
-            allocation.save()
-        record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            instance=allocation,
-            scope=_scope(allocation),
-            changes=changes,
-        )
+    new_ref = allocation.external_ref != before["external_ref"]
+    save_changed(
+        actor=actor,
+        instance=allocation,
+        before=before,
+        scope=_scope(allocation),
+        save=partial(_save_with_ref, allocation) if new_ref else None,
+    )
     return allocation
+
+
+def _save_with_ref(allocation: Allocation) -> None:
+    """Save an allocation given another client's key: one a concurrent request took since
+    :func:`_take_ref` looked is a 409, not a 500 (a savepoint keeps the transaction)."""
+    try:
+        with transaction.atomic():
+            allocation.save()
+    except IntegrityError:
+        raise _ref_taken(allocation.external_ref, None) from None
 
 
 def _take_ref(allocation: Allocation, value: str | None) -> None:

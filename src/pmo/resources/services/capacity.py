@@ -17,8 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
-from pmo.audit.models import AuditAction
-from pmo.audit.services import diff, record, snapshot
+from pmo.audit.services import save_changed, snapshot
 from pmo.core.errors import FieldError
 from pmo.resources.access import require_manage
 from pmo.resources.models import CapacityChange, Resource, Scenario
@@ -109,19 +108,14 @@ def update_capacity_change(
         last=change.last,
         exclude_pk=change.pk,
     )
-    changes = diff(before, snapshot(change))
-    if changes:
-        change.version += 1
-        change.save()
+    save_changed(
+        actor=actor,
+        instance=change,
+        before=before,
+        scope=capacity_scope(change),
         # the resource's page finds its capacity events by ``resource`` (selectors.history)
-        changes["resource"] = [change.resource_id, change.resource_id]
-        record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            instance=change,
-            scope=capacity_scope(change),
-            changes=changes,
-        )
+        also={"resource": [change.resource_id, change.resource_id]},
+    )
     return change
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
-from pmo.audit.services import diff, record, snapshot
+from pmo.audit.services import diff, record, save_changed, snapshot
 from pmo.core.codes import case_clash
 from pmo.core.errors import FieldError, NotFoundError, ValidationFailed
 from pmo.core.sentences import quoted
@@ -154,17 +154,7 @@ def update_resource(
     _clean(resource, names=_RESOURCE_NAMES)
     _check_code(resource)
     _check_person_free(resource)
-    changes = diff(before, snapshot(resource))
-    if changes:
-        resource.version += 1
-        resource.save()
-        record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            instance=resource,
-            scope=RESOURCES_SCOPE,
-            changes=changes,
-        )
+    save_changed(actor=actor, instance=resource, before=before, scope=RESOURCES_SCOPE)
     return resource
 
 

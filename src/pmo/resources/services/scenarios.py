@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
-from pmo.audit.services import diff, record, snapshot
+from pmo.audit.services import diff, record, save_changed, save_update, snapshot
 from pmo.core.dates import date_out_of_range
 from pmo.core.errors import ConflictError, FieldError
 from pmo.portfolio.models import Project
@@ -192,16 +192,14 @@ def shift_project(
     if after == before and not _created:
         return shift  # nothing to do (a retried absolute move): no new version, no event
     shift.save()
-    scenario.version += 1
-    scenario.save(update_fields=["version", "updated_at"])
-    record(
+    save_update(
         actor=actor,
-        action=AuditAction.UPDATE,
         instance=scenario,
         scope=f"scenario:{scenario.pk}",
         changes={
             f"{project.code}.{k}": [before[k], after[k]] for k in before if before[k] != after[k]
         },
+        update_fields=["version", "updated_at"],
     )
     return shift
 
@@ -309,30 +307,17 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
         for f in fields:
             setattr(target, f, getattr(copy, f))
         target.resource, target.project = copy.resource, copy.project
-        changes = diff(before, snapshot(target))
-        if changes:
-            target.version += 1
-            target.save()
+        if save_changed(actor=actor, instance=target, before=before, scope=_scope(target)):
             updated += 1
             touched.update({was_project, target.project_id})
-            record(
-                actor=actor,
-                action=AuditAction.UPDATE,
-                instance=target,
-                scope=_scope(target),
-                changes=changes,
-            )
     count = live_changes.count()
     new_changes = _commit_capacity(scenario, live_changes)
     plans = selectors.plans_to_change(scenario.pk)
     scenario.plans_to_change = plans
     scenario.state = ScenarioState.COMMITTED
     scenario.closed_at = timezone.now()
-    scenario.version += 1
-    scenario.save()
-    record(
+    save_update(
         actor=actor,
-        action=AuditAction.UPDATE,
         instance=scenario,
         scope=f"scenario:{scenario.pk}",
         changes={
@@ -481,11 +466,8 @@ def discard_scenario(*, actor: User, scenario: Scenario, version: int | None = N
     scenario.capacity_changes.all().delete()
     scenario.state = ScenarioState.DISCARDED
     scenario.closed_at = timezone.now()
-    scenario.version += 1
-    scenario.save()
-    record(
+    save_update(
         actor=actor,
-        action=AuditAction.UPDATE,
         instance=scenario,
         scope=f"scenario:{scenario.pk}",
         changes={"state": [ScenarioState.DRAFT, ScenarioState.DISCARDED]},
