@@ -179,10 +179,23 @@ def pages(ids: dict[str, Any]) -> list[tuple[str, str, str]]:
             f"/resources/scenarios/{a}/staffing/?project={ids['project']}",
         ),
         ("person's allocations", "pmo", f"/resources/{ids['resource']}/"),
+        # the last page of a big pool's (a page beyond the last is the last)
+        ("person's allocations, last page", "pmo", f"/resources/{ids['resource']}/?page=999"),
         ("resource list", "pmo", "/resources/"),
         ("scenario list", "director", "/resources/scenarios/"),
         ("scenario page (levelled)", "director", f"/resources/scenarios/{a}/"),
         ("scenario page (one move)", "director", f"/resources/scenarios/{b}/"),
+        (
+            "scenario page, a project chosen",
+            "director",
+            f"/resources/scenarios/{b}/?project={ids['project']}",
+        ),
+        # what a pick in the Move project box asks (htmx): that project's move in all
+        (
+            "Move project box (htmx)",
+            "director",
+            f"/resources/scenarios/{b}/?part=move&project={ids['project']}",
+        ),
         ("scenario comparison", "director", f"/resources/scenarios/compare/?ids={a}&ids={b}"),
         ("leveling run page", "director", f"/resources/leveling-runs/{ids['run']}/"),
         ("API resources", "pmo", "/api/v1/resources"),

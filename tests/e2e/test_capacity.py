@@ -65,8 +65,10 @@ def test_drill_down_and_commit_a_scenario(
     page.goto("/resources/scenarios/")
     page.fill("input[name=name]", "Move Mobile")
     page.click("[data-testid=create-scenario]")
-    page.select_option("select[name=project]", b.code)
-    page.fill("input[name=days]", "7")
+    shift = page.locator("#shift")
+    pick(shift, "project", b.code, f"{b.code} · {b.name}")
+    expect(shift.locator("input[name=opened_project]")).to_have_value(b.code)  # its move shown
+    shift.locator("input[name=days]").fill("7")
     page.click("[data-testid=shift]")
     expect(page.locator("[data-testid=compare]")).to_contain_text(
         "0 overloaded cells, 0.0 FTE above capacity"
@@ -155,7 +157,7 @@ def test_give_work_to_another_pool_in_a_scenario(
     page.fill("input[name=name]", "Shenzhen helps")
     page.click("[data-testid=create-scenario]")
     staffing = page.locator("[data-testid=scenario-staffing-form]")
-    staffing.locator("select[name=project]").select_option(b.code)
+    pick(staffing, "project", b.code, f"{b.code} · {b.name}")
     staffing.locator("[data-testid=scenario-staffing]").click()
     expect(page.locator("[data-testid=staffing-scenario]")).to_contain_text("Shenzhen helps")
     page.locator("[data-testid=edit-allocation]").click()

@@ -9,8 +9,10 @@ in some layer (its work ends on another day, allocations moved inside its dates 
 another resource, a priority or pin set), the last day of its allocations per layer with the
 difference to the current plan in calendar days, the allocations changed, and the priority
 and pin set in each scenario. Leveling often moves work within a project's slack without
-changing its end, so the changed count is what shows that. One ``Max`` query and the
-changes' two per layer and one for the shifts; the heat maps are
+changing its end, so the changed count is what shows that. One ``Max`` query for every
+layer (grouped by project id: the 5,000 projects of a big plan are not read, only the codes
+and names of those listed, one query), the changes' per layer, one for the shifts and one
+for the ids of the changed projects; the heat maps are
 :func:`pmo.resources.heatmap.build_heatmap`'s.
 """
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -27,6 +29,7 @@ from django.utils.translation import pgettext
 from pmo.core.errors import FieldError
 from pmo.core.i18n import is_chinese
 from pmo.portfolio.currencies import BaseTotal, base_currency, total_in_base
+from pmo.portfolio.models import Project
 from pmo.resources import calendars, selectors
 from pmo.resources.costs import CENT, CostTotal
 from pmo.resources.filters import ResourceFilter
@@ -120,17 +123,30 @@ def _in_base(cost: list[CostTotal], day: dt.date) -> BaseTotal:
     return replace(converted, total=converted.total.quantize(CENT))
 
 
-def _ends(scenario_id: int | None) -> dict[str, tuple[str, dt.date]]:
+def _ends(scenario_ids: list[int | None]) -> list[dict[int, dt.date]]:
+    """The last day of each project's allocations (by project id) in each layer of
+    ``scenario_ids``: one query for them all, grouped by project id without reading the
+    projects (their codes and names are read for the projects listed only)."""
+    layer = Q(scenario_id__in=[s for s in scenario_ids if s is not None])
+    if None in scenario_ids:
+        layer |= Q(scenario__isnull=True)
+    ends: dict[int | None, dict[int, dt.date]] = {s: {} for s in scenario_ids}
     rows = (
-        Allocation.objects.filter(**{"scenario_id": scenario_id})
-        .values("project__code", "project__name", "project__name_zh")
+        Allocation.objects.filter(layer)
+        .values_list("scenario_id", "project_id")
         .annotate(end=Max("last"))
+        .order_by()
     )
-    zh = is_chinese()  # once, not per row: thousands of projects on big plans
-    return {
-        r["project__code"]: ((zh and r["project__name_zh"]) or r["project__name"], r["end"])
-        for r in rows
-    }
+    for scenario_id, project_id, end in rows:
+        ends[scenario_id][project_id] = end
+    return [ends[s] for s in scenario_ids]
+
+
+def _names(ids: set[int]) -> dict[int, tuple[str, str]]:
+    """The code and name (in the reader's language) of the projects ``ids`` (one query)."""
+    zh = is_chinese()  # once, not per row
+    rows = Project.objects.filter(pk__in=ids).values_list("pk", "code", "name", "name_zh")
+    return {pk: (code, (zh and name_zh) or name) for pk, code, name, name_zh in rows}
 
 
 def compare_scenarios(
@@ -183,21 +199,40 @@ def compare_scenarios(
         )
         for s, change in zip(scenarios, changes, strict=True)
     ]
-    ends = [_ends(s.pk if s else None) for s in scenarios]
-    shifts = {
-        (r.scenario_id, r.project.code): r
-        for r in ProjectShift.objects.filter(scenario_id__in=unique).select_related("project")
-    }
-    names = {code: name for layer in ends for code, (name, _end) in layer.items()}
+    ends = _ends([s.pk if s else None for s in scenarios])
+    marks_of = ProjectShift.objects.filter(scenario_id__in=unique)
+    shifts = {(r.scenario_id, r.project_id): r for r in marks_of}
+    # the changes are counted by project code: the ids of those codes, one query
+    changed_codes = {code for change in changes for code in change.by_project}
+    ids_of = dict(
+        Project.objects.filter(code__in=changed_codes).values_list("code", "pk")
+        if changed_codes
+        else []
+    )
+    changed_ids: list[dict[int, int]] = [
+        {ids_of[code]: n for code, n in change.by_project.items() if code in ids_of}
+        for change in changes
+    ]
+    marked = {pk for (_s, pk), m in shifts.items() if m.priority or m.pinned}
+    # a project with work in some layer whose end differs, or changed, re-prioritised or pinned
+    every: set[int] = set().union(*ends)
+    listed = ({pk for c in changed_ids for pk in c} | marked) & every
+    for pk in every - listed:
+        if len({layer.get(pk) for layer in ends}) > 1:
+            listed.add(pk)
+    names = _names(listed)
     lines = []
-    for code in sorted(names):
-        per_layer = [layer.get(code, (None, None))[1] for layer in ends]
+    for pk in sorted(listed, key=lambda i: names[i][0] if i in names else ""):
+        if pk not in names:
+            continue  # a project removed meanwhile
+        code, name = names[pk]
+        per_layer = [layer.get(pk) for layer in ends]
         base = per_layer[0]
         later = [
             (end - base).days if end is not None and base is not None else None for end in per_layer
         ]
-        marks = [shifts.get((s.pk, code)) if s else None for s in scenarios]
-        rows_changed = [change.by_project.get(code, 0) for change in changes]
+        marks = [shifts.get((s.pk, pk)) if s else None for s in scenarios]
+        rows_changed = [c.get(pk, 0) for c in changed_ids]
         if (
             len(set(per_layer)) == 1
             and not any(rows_changed)
@@ -214,5 +249,5 @@ def compare_scenarios(
             )
             for end, shift, m, n in zip(per_layer, later, marks, rows_changed, strict=True)
         ]
-        lines.append(ProjectLine(code=code, name=names[code], cells=cells))
+        lines.append(ProjectLine(code=code, name=name, cells=cells))
     return Comparison(layers=layers, projects=lines, rates_day=rates_day)

@@ -25,6 +25,7 @@ from pmo.resources.selectors.resources import (
     list_resource_allocations,
     list_resources,
     list_roles,
+    with_projects,
 )
 from pmo.resources.selectors.scenarios import (
     get_scenario,
@@ -61,4 +62,5 @@ __all__ = [
     "scenarios_out_of_date",
     "schedule_moves",
     "shifted_days",
+    "with_projects",
 ]

@@ -45,6 +45,14 @@ _CHANGED = (
 )
 """A scenario row that differs from the current-plan row it copies, or has none."""
 
+_COSTED = (
+    *("scenario_id", "resource_id", "project_id", "first", "last", "fte", "status"),
+    *("resource__calendar", "resource__hours_per_day", "resource__cost_rate"),
+    "resource__currency",
+)
+"""The columns an allocation's labour cost reads (:func:`pmo.resources.costs.row_costs`):
+whole rows of thousands of allocations and their resources took most of the time."""
+
 
 def plans_to_change(scenario_id: int) -> list[str]:
     """Codes of the projects whose plans must change for the current plan to match the
@@ -102,12 +110,17 @@ def scenario_changes(
     if overrides is None:
         overrides = calendars.load_overrides()
     scenario_rows = Allocation.objects.filter(scenario_id=scenario_id)
-    changed = list(scenario_rows.filter(_CHANGED).select_related("resource", "project"))
+    changed = list(
+        scenario_rows.filter(_CHANGED)
+        .select_related("resource", "project")
+        .only(*_COSTED, "origin_id", "project__code")
+    )
     kept = scenario_rows.exclude(origin=None).values("origin_id")
     before = list(
         Allocation.objects.filter(scenario=None)
         .filter(Q(pk__in=[a.origin_id for a in changed if a.origin_id]) | ~Q(pk__in=kept))
         .select_related("resource")
+        .only(*_COSTED)
     )
     absences = costs.load_absences([*changed, *before])  # both layers, one query
     signed = [

@@ -181,7 +181,9 @@ def test_move_project_says_what_it_did_and_keeps_the_project_chosen(
     ).content.decode()
     assert f"{b.code} moved 21 calendar days later. 2 allocations changed." in page
     assert f"Priority of {b.code} set to 1 (1 = highest, 5 = lowest)." in page
-    assert f'<option value="{b.code}" selected>' in page
+    # the Move project box keeps the project chosen, and shows its move in all
+    assert f'<input type="hidden" name="project" value="{b.code}" data-picker-value' in page
+    assert 'name="days" value="21"' in page
     earlier = client.post(
         f"/resources/scenarios/{scenario.pk}/shift/",
         {"project": a.code, "days": "-1"},

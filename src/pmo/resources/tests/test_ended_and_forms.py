@@ -147,10 +147,14 @@ def test_a_scenario_neither_moves_nor_levels_an_ended_project(
     assert "P0006 was cancelled on 2026-06-01" in refused.value.message
     client.force_login(member)
     page = client.get(f"/resources/scenarios/{scenario.pk}/").content.decode()
-    move = re.search(r'data-testid="shift-project">(.*?)</select>', page, re.S)
+    # Move project's picker searches the running projects only; the ended one is not chosen
+    move = re.search(r'<form [^>]*id="shift".*?</form>', page, re.S)
     assert move is not None
-    assert 'value="RUN"' in move.group(1) and 'value="P0006"' not in move.group(1)
-    pins = re.search(r'<div class="pins">(.*?)</div>', page, re.S)
+    assert 'data-picker="/api/v1/lookup/projects?running=true"' in move.group(0)
+    ended_chosen = client.get(f"/resources/scenarios/{scenario.pk}/?project=P0006").content
+    move = re.search(r'<form [^>]*id="shift".*?</form>', ended_chosen.decode(), re.S)
+    assert move is not None and 'value="P0006"' not in move.group(0)
+    pins = re.search(r'<div class="pins" data-testid="pins">(.*?)</div>', page, re.S)
     assert pins is not None
     assert 'value="RUN"' in pins.group(1) and 'value="P0006"' not in pins.group(1)
     # its stale copy runs past the end: no edit link for it, and its dates may not grow

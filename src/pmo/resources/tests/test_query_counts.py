@@ -37,9 +37,14 @@ PINNED = {
     "drill-down of a role": 5,
     "drill-down of a person": 10,
     "staffing": 7,  # costs read the resources' absences (leave costs nothing)
-    "resource page": 15,  # 13, then its change history: the events and the resources named
+    # 13, then its change history (the events and the resources named), and the projects of
+    # the allocations listed (one page of them; the totals cost every allocation, no query)
+    "resource page": 16,
+    "resource page, counted twice only": 15,  # none here: no projects to read
     "scenario list": 8,
     "scenario page": 30,  # with the newest event of its history (its forms post it)
+    "scenario page, a project chosen": 31,  # the project chosen in its pickers
+    "Move project box (htmx)": 5,
     "comparison": 29,  # the absences of each scenario's cost change
     "leveling run": 7,
     "API resources": 4,
@@ -113,8 +118,11 @@ def _counts(client: Client, ids: tuple[int, int, int], pool_pk: int, code: str) 
         "drill-down of a person": f"/resources/heatmap/cell/?by=resource&key={pool_pk}&{cell}",
         "staffing": f"/projects/{code}/staffing/",
         "resource page": f"/resources/{pool_pk}/",
+        "resource page, counted twice only": f"/resources/{pool_pk}/?twice=1&page=2",
         "scenario list": "/resources/scenarios/",
         "scenario page": f"/resources/scenarios/{levelled}/?start={START}&periods=8",
+        "scenario page, a project chosen": f"/resources/scenarios/{levelled}/?project={code}",
+        "Move project box (htmx)": f"/resources/scenarios/{levelled}/?part=move&project={code}",
         "comparison": f"/resources/scenarios/compare/?ids={levelled}&ids={moved}&start={START}",
         "leveling run": f"/resources/leveling-runs/{run}/",
         "API resources": "/api/v1/resources",

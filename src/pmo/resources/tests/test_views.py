@@ -336,7 +336,7 @@ def test_level_the_portfolio_from_the_scenario_page(
     page = client.get(f"/resources/scenarios/{scenario.pk}/?start={MON}&periods=3").content.decode()
     assert f"<td>{b.code} 测试项目乙</td><td>4</td>" in page
     assert "<td>Java开发（上海）</td>" in page
-    assert f'<option value="{b.code}">{b.code} 测试项目乙</option>' in page
+    assert f"<span><b>{b.code}</b> · 测试项目乙</span>" in page  # the pins: few, all listed
     export = client.get(f"/resources/leveling-runs/{run.pk}/?format=xlsx")
     book = openpyxl.load_workbook(io.BytesIO(export.content))
     assert book.sheetnames == ["各项目延期", "已移动"]

@@ -227,13 +227,22 @@ def _allocation_rows(allocations: list[Any]) -> SafeString:
     """The rows of ``partials/_allocations.html`` for a resource's page (a project column, no
     edit links), as its template loop wrote them: a pool's page lists thousands of
     allocations, which took the loop three seconds. ``allocations`` come from
-    :func:`_with_costs`."""
+    :func:`_with_costs` (and :func:`mark_counted_twice`, for the marks)."""
     urls = _staffing_urls({a.project.code for a in allocations})
     status = {k: force_str(v) for k, v in Allocation._meta.get_field("status").flatchoices}
     source = {k: force_str(v) for k, v in Allocation._meta.get_field("source").flatchoices}
+    # as the template marks a row a plan row and a row by hand both count (mark_counted_twice)
+    twice = format_html(
+        ' <span class="badge warn" data-testid="counted-twice-row" title="{}">{}</span>',
+        _(
+            "The project’s plan gives this resource work on some of the same days: "
+            "both are counted."
+        ),
+        _("counted twice?"),
+    )
     return _html_rows(
         '<tr><td><a href="{}">{}</a> {}</td><td>{}</td><td>{}</td><td>{}</td>'
-        '<td class="num">{}</td><td class="num">{} {}</td><td>{}</td><td>{}</td><td>{}</td>\n'
+        '<td class="num">{}</td><td class="num">{} {}</td><td>{}</td><td>{}{}</td><td>{}</td>\n'
         "</tr>\n",
         (
             (
@@ -248,6 +257,7 @@ def _allocation_rows(allocations: list[Any]) -> SafeString:
                 a.planned.currency,
                 status.get(a.status, a.status),
                 source.get(a.source, a.source),
+                twice if getattr(a, "counted_twice", False) else "",
                 a.note,
             )
             for a in allocations

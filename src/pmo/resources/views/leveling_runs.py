@@ -20,6 +20,7 @@ from pmo.core.http import posted_version
 from pmo.resources import exports, leveling, leveling_runs, selectors
 from pmo.resources.access import can_manage_resources
 from pmo.resources.views.common import _scenario, _viewer, _xlsx, refuse_non_manager
+from pmo.resources.views.scenario_pickers import picked
 from pmo.resources.views.scenario_seen import changed_since, refuse_stale
 
 __all__ = ["leveling_cancel", "leveling_run", "scenario_level"]
@@ -103,12 +104,30 @@ def scenario_level(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if (since := changed_since(request, scenario)) is not None:
         return refuse_stale(request, scenario, stale, since)
+    pinned = [code for code in request.POST.getlist("pin") if code]
+    # a big scenario lists its pinned projects only: another is pinned with a picker
+    if request.POST.get("pin_project_text", "").strip():
+        another = picked(request, "pin_project")
+        if another.error:
+            from pmo.resources.forms import CapacityChangeForm
+            from pmo.resources.views.scenarios import _scenario_page  # it imports this module
+
+            messages.error(request, _("Nothing was levelled: correct the pins below."))
+            return _scenario_page(
+                request,
+                scenario,
+                CapacityChangeForm(),
+                status=422,
+                errors={"pin": another.error},
+                typed={"pin": request.POST.get("pin_project_text", "")},
+            )
+        pinned.append(another.code)
     try:
         leveling.start_leveling(
             actor=user_of(request),
             scenario=scenario,
             time_limit=int(request.POST.get("time_limit") or 30),
-            pinned=request.POST.getlist("pin"),
+            pinned=list(dict.fromkeys(pinned)),
             version=posted_version(request),
         )
     except ValueError:

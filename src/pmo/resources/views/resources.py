@@ -4,11 +4,14 @@ calendar days entered by hand (the capacity sheet's upload is :mod:`.capacity_sh
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +24,7 @@ from pmo.core.errors import DomainError, NotFoundError
 from pmo.core.http import query_date
 from pmo.core.models import as_id
 from pmo.portfolio.views.common import save_versioned
-from pmo.resources import calendars, heatmap, selectors, services
+from pmo.resources import calendars, costs, heatmap, selectors, services
 from pmo.resources.access import can_manage_resources, can_view_capacity
 from pmo.resources.forms import ResourceForm, resource_data
 from pmo.resources.models import CalendarDay, CalendarYear, WorkingCalendar
@@ -30,11 +33,15 @@ from pmo.resources.views.common import (
     _viewer,
     _with_costs,
     last_saved,
+    mark_counted_twice,
     refuse_non_manager,
     theirs_and_yours,
 )
 
 __all__ = ["calendar_days", "resource_detail", "resource_form", "resource_list"]
+
+#: A person's (or pool's) page lists this many allocations at a time.
+ALLOCATIONS_PER_PAGE = 100
 
 
 @login_required
@@ -236,14 +243,29 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     start = query_date(request.GET.get("start"), timezone.localdate())
     load = heatmap.build_heatmap(by="resource", start=start, count=12, today=timezone.localdate())
     row = next((r for r in load.rows if r.key == str(resource.pk)), None)
-    allocations = _with_costs(selectors.list_resource_allocations(resource.pk))
+    # every allocation for the totals and the counted-twice marks; one page of them listed
+    # (a pool of a big portfolio has thousands: the whole table was half a megabyte)
+    allocations = _with_costs(selectors.list_resource_allocations(resource))
+    twice = mark_counted_twice(allocations)
+    only_twice = request.GET.get("twice") == "1"  # the rows counted twice only
+    listed = [a for a in allocations if a.counted_twice] if only_twice else allocations
+    page = Paginator(listed, ALLOCATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = selectors.with_projects(list(page.object_list))
+    kept = {k: v for k, v in request.GET.items() if k != "page"}
     return render(
         request,
         "resources/resource_detail.html",
         {
             "resource": resource,
-            "allocations": allocations,
-            "allocation_rows": _allocation_rows(allocations),
+            "allocations": shown,
+            "allocation_rows": _allocation_rows(shown),
+            "page": page,
+            "page_query": urlencode(kept),
+            "allocation_count": len(allocations),
+            "counted_twice": twice,
+            "only_twice": only_twice,
+            "hours_total": sum((a.planned.hours for a in allocations), Decimal(0)),
+            "cost_totals": costs.totals(a.planned for a in allocations),
             "changes": resource.changes.filter(scenario=None),
             "history": selectors.resource_history(resource),
             "periods": load.periods,

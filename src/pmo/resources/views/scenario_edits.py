@@ -24,6 +24,7 @@ from pmo.resources import refresh, selectors, services
 from pmo.resources.forms import CapacityChangeForm
 from pmo.resources.models import ProjectShift
 from pmo.resources.views.common import _scenario, refuse_non_manager
+from pmo.resources.views.scenario_pickers import picked
 from pmo.resources.views.scenario_seen import changed_since, refuse_stale
 from pmo.resources.views.scenarios import _scenario_page
 
@@ -43,19 +44,35 @@ def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
 
     The page's form sets the project's move in all (``in_all``: its box shows the move as
     the page was opened, ``opened_days`` of ``opened_project``): entered twice, it moves the
-    project once. A box left as shown leaves the move alone; a box typed over a move someone
-    else changed since is refused, and so is a priority from an out-of-date page (the
-    scenario's ``version`` and ``seen``). A post without ``in_all`` moves by ``days``."""
+    project once. A box left as shown (or empty) leaves the move alone; a box typed over a
+    move someone else changed since is refused, and so is a priority from an out-of-date page
+    (the scenario's ``version`` and ``seen``), and a box that still showed the move of the
+    project chosen before another was typed in the picker (no script: it followed no pick).
+    A post without ``in_all`` moves by ``days``. The project is the picker's
+    (:func:`.scenario_pickers.picked`)."""
     scenario = _scenario(request, str(pk))
     refuse_non_manager(request, reverse("resources:scenario_detail", args=[pk]))  # a post: 403
     user = user_of(request)
-    code = request.POST.get("project", "")
+    # the project picked, or what was typed in the picker's box (no script)
+    chose = picked(request, "project")
+    if not chose.code:
+        messages.error(request, _("The project was not moved: correct the form below."))
+        return _scenario_page(
+            request,
+            scenario,
+            CapacityChangeForm(),
+            status=422,
+            errors={"shift": chose.error or _("Choose a project.")},
+            typed={"shift": request.POST.get("project_text", "")},
+        )
+    code = chose.code
     here = (
         f"{reverse('resources:scenario_detail', args=[scenario.pk])}?{urlencode({'project': code})}"
     )
     try:
         project = get_visible_project(user, code)
-        days = int(request.POST.get("days") or 0)
+        typed_days = request.POST.get("days", "").strip()
+        days = int(typed_days or 0)
         priority = request.POST.get("priority")
         in_all = request.POST.get("in_all") == "1"
         before = (
@@ -65,10 +82,11 @@ def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
             or 0
         )
         if in_all:
-            opened = int(request.POST.get("opened_days") or 0)
+            shown = request.POST.get("opened_days", "").strip()
+            opened = int(shown or 0)
             same = request.POST.get("opened_project") == project.code
-            if days == opened:  # the box as shown: the move stays as it is now
-                days = before
+            if not typed_days or (same and days == opened):
+                days = before  # left empty or as shown: the move stays as it is now
             elif same and opened != before:
                 return refuse_stale(
                     request,
@@ -81,6 +99,23 @@ def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"code": project.code, "days": before, "shown": opened},
                     project=project.code,
                 )
+            elif shown and days == opened and opened != before:
+                # another project was chosen without script: the box still showed the move
+                # of the one chosen first, so whether it was meant for this one is unknown
+                messages.error(
+                    request,
+                    _(
+                        "The days box showed the move of %(shown_code)s (%(shown)s days), not "
+                        "of %(code)s: nothing was changed. The move in all of %(code)s is in "
+                        "the box now; enter the days again."
+                    )
+                    % {
+                        "shown_code": request.POST.get("opened_project", ""),
+                        "shown": opened,
+                        "code": project.code,
+                    },
+                )
+                return redirect(here)
         if priority and (since := changed_since(request, scenario)) is not None:
             return refuse_stale(
                 request,

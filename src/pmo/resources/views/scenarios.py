@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,15 +19,12 @@ from django.utils.translation import ngettext, pgettext
 
 from pmo.accounts.models import User, user_of
 from pmo.core.errors import DomainError, FieldError
-from pmo.core.i18n import is_chinese
 from pmo.core.models import as_id
 from pmo.portfolio.access import can_edit_project
-from pmo.portfolio.models import ENDED_STATES
 from pmo.resources import compare, costs, heatmap, refresh, selectors, services
 from pmo.resources.access import can_manage_resources
 from pmo.resources.forms import CapacityChangeForm, resource_picker
 from pmo.resources.views.common import (
-    _html_rows,
     _options,
     _scenario,
     _view_choices,
@@ -34,6 +32,13 @@ from pmo.resources.views.common import (
     refuse_non_manager,
 )
 from pmo.resources.views.leveling_runs import _run_context
+from pmo.resources.views.scenario_pickers import (
+    chosen_project,
+    move_box,
+    picked,
+    pins,
+    staffing_picker,
+)
 from pmo.resources.views.scenario_seen import seen_mark
 
 __all__ = ["scenario_compare", "scenario_detail", "scenario_list"]
@@ -118,7 +123,30 @@ def _flag_out_of_date(scenarios: Any) -> list[Any]:
 def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The scenario beside the current plan: both heat maps and the overload totals."""
     _viewer(request)
-    return _scenario_page(request, _scenario(request, str(pk)), CapacityChangeForm())
+    scenario = _scenario(request, str(pk))
+    if request.GET.get("part") == "move":
+        # the Move project box follows the project picked in it (htmx, on the pick)
+        project = chosen_project(user_of(request), request.GET.get("project", ""))
+        return render(
+            request,
+            "resources/partials/_shift_move.html",
+            {"scenario": scenario, **move_box(scenario, project)},
+        )
+    if request.GET.get("go") == "staffing":
+        # Change allocations: the project picked, or what was typed in its box (no script)
+        chose = picked(request, "project")
+        if chose.code:
+            url = reverse("resources:scenario_staffing", args=[scenario.pk])
+            return redirect(f"{url}?{urlencode({'project': chose.code})}")
+        return _scenario_page(
+            request,
+            scenario,
+            CapacityChangeForm(),
+            status=422,
+            errors={"staffing": chose.error or _("Choose a project.")},
+            typed={"staffing": request.GET.get("project_text", "")},
+        )
+    return _scenario_page(request, scenario, CapacityChangeForm())
 
 
 def _cost_text(cost: list[costs.CostTotal]) -> str:
@@ -137,9 +165,14 @@ def _scenario_page(
     *,
     since: list[str] | None = None,
     chosen: str = "",
+    errors: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
 ) -> HttpResponse:
     """The scenario's page; ``since``: what changed since a refused form was opened
-    (:mod:`.scenario_seen`), ``chosen``: the project its forms choose (else ``?project``)."""
+    (:mod:`.scenario_seen`), ``chosen``: the project its forms choose (else ``?project``);
+    ``errors`` and ``typed``: a refused project picker's message and text, by form
+    (``shift``, ``staffing``, ``pin``)."""
+    errors, typed = errors or {}, typed or {}
     user = user_of(request)
     options = _options(request)
     kwargs = {
@@ -153,26 +186,12 @@ def _scenario_page(
     what_if = heatmap.build_heatmap(**kwargs, scenario_id=scenario.pk)
     shifts = list(scenario.shifts.select_related("project").order_by("project__code"))
     run = scenario.runs.select_related("created_by", "scenario").first()
-    projects = list(
-        selectors.list_allocations(scenario_id=scenario.pk)
-        .values_list("project__code", "project__name", "project__name_zh", "project__state")
-        .distinct()
-        .order_by("project__code")
-    )
-    # a closed or cancelled project takes no more work: it is neither moved nor levelled
-    running = [p for p in projects if p[3] not in ENDED_STATES]
-    zh = is_chinese()  # once: ``pick`` per option asked for the language 20,000 times
-
-    def named(name: str, name_zh: str) -> str:
-        return (zh and name_zh) or name
-
     pinned = {s.project.code for s in shifts if s.pinned}
     chosen = chosen or request.GET.get("project") or request.POST.get("project") or ""
-    # Move project's box shows the chosen project's move in all (the first one's by default)
-    moving = chosen if chosen in {p[0] for p in running} else (running[0][0] if running else "")
-    move_days = next((s.days for s in shifts if s.project.code == moving), 0)
+    project = chosen_project(user, chosen)
     changes = selectors.scenario_changes(scenario.pk)
     draft = scenario.state == "draft"
+    manages = can_manage_resources(user) and draft
     out_of_date = selectors.scenario_out_of_date(scenario)
     plan_changed, plan_changed_more = (
         selectors.plan_changes_since(scenario) if out_of_date else ([], 0)
@@ -186,8 +205,13 @@ def _scenario_page(
             "draft": draft,
             "seen": seen_mark(scenario),
             "since": since or [],
-            "moving": moving,
-            "move_days": move_days,
+            **move_box(
+                scenario,
+                project,
+                shifts,
+                error=errors.get("shift", ""),
+                typed=typed.get("shift", ""),
+            ),
             "out_of_date": out_of_date,
             "plan_changed": plan_changed,
             "plan_changed_more": plan_changed_more,
@@ -198,36 +222,14 @@ def _scenario_page(
             "shift_pins": bool(pinned),
             # moved in this scenario already (Move project, earlier runs): a pin keeps that
             "moved_before": [s for s in shifts if s.days],
-            # rendered once here: a big portfolio's scenario has thousands of projects, listed
-            # in two selects and the pins (the template engine took 0.6 s for them)
-            "project_options": _html_rows(
-                '<option value="{}"{}>{} {}</option>',
-                (
-                    (code, " selected" if code == chosen else "", code, named(name, name_zh))
-                    for code, name, name_zh, _state in projects
-                ),
+            # the pins are in the manager's Level the portfolio form only
+            **(
+                pins(scenario, shifts, error=errors.get("pin", ""), typed=typed.get("pin", ""))
+                if manages
+                else {}
             ),
-            "move_options": _html_rows(
-                '<option value="{}"{}>{} {}</option>',
-                (
-                    (code, " selected" if code == moving else "", code, named(name, name_zh))
-                    for code, name, name_zh, _state in running
-                ),
-            ),
-            "pin_boxes": _html_rows(
-                '<label title="{} · {}"><input type="checkbox" name="pin" value="{}"{}>'
-                "<span><b>{}</b> · {}</span></label>",
-                (
-                    (
-                        code,
-                        named(name, name_zh),
-                        code,
-                        " checked" if code in pinned else "",
-                        code,
-                        named(name, name_zh),
-                    )
-                    for code, name, name_zh, _state in running
-                ),
+            "staffing_picker": staffing_picker(
+                project, error=errors.get("staffing", ""), typed=typed.get("staffing", "")
             ),
             "changes": changes,
             "project_rows": _project_rows(shifts, changes.by_project),
@@ -243,7 +245,7 @@ def _scenario_page(
             # a draft lists what it changes against the plan; a committed one what it set
             "capacity_diff": selectors.scenario_capacity_changes(scenario.pk) if draft else None,
             "capacity_changes": scenario.capacity_changes.select_related("resource"),
-            "can_manage": can_manage_resources(user) and draft,
+            "can_manage": manages,
             **_run_context(run, user),
         },
         status=status,

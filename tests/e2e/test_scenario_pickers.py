@@ -1,0 +1,108 @@
+"""A scenario's project choices on a big portfolio: pickers, the Move project box that
+follows the project picked, and pinning another project when only the pinned are listed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tests.e2e.helpers import expect
+from tests.e2e.pickers import pick
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def scenario_of_three(org: Any, make_project: Callable[..., Any], users: Any) -> Any:
+    """A scenario of three projects on one pool; the first moved 14 days in all."""
+    from pmo.resources import services
+    from pmo.resources.models import Allocation, Resource
+
+    java = Resource.objects.create(
+        code="java-sh",
+        name="Java developer, Shanghai",
+        kind="pool",
+        role="Java developer",
+        org_unit=org["sh"],
+        fte=Decimal("2"),
+        calendar="",
+    )
+    monday = dt.date.today() + dt.timedelta(days=7 - dt.date.today().weekday())
+    projects = [make_project() for _ in range(3)]
+    for project in projects:
+        Allocation.objects.create(
+            resource=java,
+            project=project,
+            first=monday,
+            last=monday + dt.timedelta(days=4),
+            fte=Decimal("1"),
+        )
+    scenario = services.create_scenario(actor=users["member"], name="Three")
+    services.shift_project(actor=users["member"], scenario=scenario, project=projects[0], days=14)
+    return scenario, projects
+
+
+def test_the_move_box_shows_the_move_of_the_project_picked(
+    scenario_of_three: Any, sign_in: Callable[[str], Any]
+) -> None:
+    from pmo.resources.models import ProjectShift
+
+    scenario, (a, b, _c) = scenario_of_three
+    page = sign_in("member")
+    page.goto(f"/resources/scenarios/{scenario.pk}/?project={a.code}")
+    shift = page.locator("#shift")
+    days = shift.locator("input[name=days]")
+    expect(days).to_have_value("14")
+    pick(shift, "project", b.code, f"{b.code} · {b.name}")
+    expect(days).to_have_value("0")  # b's move in all, not a's
+    expect(shift.locator("input[name=opened_project]")).to_have_value(b.code)
+    pick(shift, "project", a.code, f"{a.code} · {a.name}")
+    expect(days).to_have_value("14")
+    pick(shift, "project", b.code, f"{b.code} · {b.name}")
+    expect(days).to_have_value("0")
+    days.fill("5")
+    shift.locator("[data-testid=shift]").click()
+    expect(page.locator("body")).to_contain_text(f"{b.code} moved 5 calendar days later.")
+    expect(page.locator("#shift input[name=days]")).to_have_value("5")
+    assert ProjectShift.objects.get(scenario=scenario, project=b).days == 5
+    assert ProjectShift.objects.get(scenario=scenario, project=a).days == 14
+
+
+def test_pinning_another_project_when_only_the_pinned_are_listed(
+    scenario_of_three: Any, sign_in: Callable[[str], Any], monkeypatch: Any, settings: Any
+) -> None:
+    from pmo.resources.models import ProjectShift
+    from pmo.resources.views import scenario_pickers
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    monkeypatch.setattr(scenario_pickers, "PINS_LISTED", 2)  # three projects: too many
+    scenario, (a, b, c) = scenario_of_three
+    ProjectShift.objects.filter(scenario=scenario, project=a).update(pinned=True)
+    page = sign_in("member")
+    page.goto(f"/resources/scenarios/{scenario.pk}/")
+    form = page.locator("[data-testid=level-form] form")
+    pins = form.locator(".pins input[name=pin]")
+    expect(pins).to_have_count(1)  # the pinned one only
+    expect(form.locator("[data-testid=pins-partial]")).to_be_visible()
+    box = form.locator("input[name=pin_project_text]")
+    for project in (c, b):
+        box.press_sequentially(project.code, delay=20)
+        option = form.locator("[data-testid=picker-pin_project] [role=option]")
+        expect(option).to_have_text([f"{project.code} · {project.name}"])
+        box.press("ArrowDown")
+        box.press("Enter")
+        # picked: a ticked box of its own, the picker empty for the next one
+        expect(form.locator(f".pins input[value={project.code}]")).to_be_checked()
+        expect(form.locator("input[name=pin_project_text]")).to_have_value("")
+    expect(pins).to_have_count(3)
+    expect(form.locator(".pins label", has_text=c.code)).to_contain_text(f"· {c.name}")
+    form.locator(f".pins input[value={a.code}]").uncheck()  # unpinned
+    form.locator("input[name=time_limit]").fill("1")
+    form.locator("[data-testid=level]").click()
+    expect(page.locator("[data-testid=pins-saved]")).to_have_text("2")
+    pinned = ProjectShift.objects.filter(scenario=scenario, pinned=True)
+    assert set(pinned.values_list("project__code", flat=True)) == {b.code, c.code}
