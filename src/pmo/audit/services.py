@@ -21,6 +21,8 @@ __all__ = [
     "diff",
     "record",
     "record_all",
+    "record_created",
+    "record_deleted",
     "save_changed",
     "save_update",
     "snapshot",
@@ -95,6 +97,23 @@ def record(
     built = build_event(actor=actor, action=action, instance=instance, scope=scope, changes=changes)
     built.save()
     return built
+
+
+def record_created(*, actor: Any, instance: models.Model, scope: str) -> AuditEvent:
+    """Record ``instance``, just saved, as created by ``actor`` with all its values."""
+    changes = diff({}, snapshot(instance))
+    return record(
+        actor=actor, action=AuditAction.CREATE, instance=instance, scope=scope, changes=changes
+    )
+
+
+def record_deleted(*, actor: Any, instance: models.Model, scope: str) -> AuditEvent:
+    """Record ``instance``, about to be deleted, as deleted by ``actor`` with the values it
+    had (call it before the delete: the event names the row by its id)."""
+    changes = diff(snapshot(instance), {})
+    return record(
+        actor=actor, action=AuditAction.DELETE, instance=instance, scope=scope, changes=changes
+    )
 
 
 def record_all(events: list[AuditEvent]) -> list[AuditEvent]:

@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
-from pmo.audit.services import diff, record, save_changed, snapshot
+from pmo.audit.services import (
+    diff,
+    record,
+    record_created,
+    record_deleted,
+    save_changed,
+    snapshot,
+)
 from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError
 from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.models import ENDED_STATES, Project
@@ -103,13 +110,7 @@ def create_allocation(
     _refuse_ended(project)
     _refuse_unavailable(allocation, None)
     allocation.save()
-    record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        instance=allocation,
-        scope=_scope(allocation),
-        changes=diff({}, snapshot(allocation)),
-    )
+    record_created(actor=actor, instance=allocation, scope=_scope(allocation))
     return allocation
 
 
@@ -398,13 +399,7 @@ def delete_allocation(*, actor: User, allocation: Allocation, version: int | Non
     _editable(allocation)
     require_draft(allocation.scenario)
     _may_allocate(actor, allocation.project, allocation.status, allocation.scenario)
-    record(
-        actor=actor,
-        action=AuditAction.DELETE,
-        instance=allocation,
-        scope=_scope(allocation),
-        changes=diff(snapshot(allocation), {}),
-    )
+    record_deleted(actor=actor, instance=allocation, scope=_scope(allocation))
     allocation.delete()
 
 

@@ -13,7 +13,14 @@ from django.utils.translation import pgettext
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
-from pmo.audit.services import diff, record, save_changed, snapshot
+from pmo.audit.services import (
+    diff,
+    record,
+    record_created,
+    record_deleted,
+    save_changed,
+    snapshot,
+)
 from pmo.core.codes import case_clash
 from pmo.core.errors import FieldError, NotFoundError, ValidationFailed
 from pmo.core.sentences import quoted
@@ -87,13 +94,7 @@ def create_resource(*, actor: User | None, data: dict[str, Any]) -> Resource:
     _check_code(resource)
     _check_person_free(resource)
     resource.save()
-    record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        instance=resource,
-        scope=RESOURCES_SCOPE,
-        changes=diff({}, snapshot(resource)),
-    )
+    record_created(actor=actor, instance=resource, scope=RESOURCES_SCOPE)
     return resource
 
 
@@ -191,12 +192,10 @@ def add_capacity_change(
     _clean(change, exclude=["resource", "scenario"])
     check_overlap(resource=resource, scenario=scenario, first=first, last=last)
     change.save()
-    record(
+    record_created(
         actor=actor,
-        action=AuditAction.CREATE,
         instance=change,
         scope=f"scenario:{scenario.pk}" if scenario else RESOURCES_SCOPE,
-        changes=diff({}, snapshot(change)),
     )
     return change
 
@@ -206,12 +205,10 @@ def delete_capacity_change(*, actor: User, change: CapacityChange) -> None:
     """Remove a capacity change (the standing capacity applies again)."""
     require_manage(actor)
     require_draft(change.scenario)
-    record(
+    record_deleted(
         actor=actor,
-        action=AuditAction.DELETE,
         instance=change,
         scope=f"scenario:{change.scenario_id}" if change.scenario_id else RESOURCES_SCOPE,
-        changes=diff(snapshot(change), {}),
     )
     change.delete()
 
@@ -298,13 +295,7 @@ def add_calendar_days(*, actor: User, calendar: str, text: str) -> int:
 def delete_calendar_day(*, actor: User, entry: CalendarDay) -> None:
     """Remove a hand-entered day (the holiday library and the weekday rule apply again)."""
     require_manage(actor)
-    record(
-        actor=actor,
-        action=AuditAction.DELETE,
-        instance=entry,
-        scope=RESOURCES_SCOPE,
-        changes=diff(snapshot(entry), {}),
-    )
+    record_deleted(actor=actor, instance=entry, scope=RESOURCES_SCOPE)
     entry.delete()
 
 
@@ -341,13 +332,7 @@ def set_calendar_year(
     mark = CalendarYear.objects.select_for_update().filter(calendar=calendar, year=number).first()
     if not entered:
         if mark is not None:
-            record(
-                actor=actor,
-                action=AuditAction.DELETE,
-                instance=mark,
-                scope=RESOURCES_SCOPE,
-                changes=diff(snapshot(mark), {}),
-            )
+            record_deleted(actor=actor, instance=mark, scope=RESOURCES_SCOPE)
             mark.delete()
         return None
     note = note.strip()[:200]
@@ -365,11 +350,5 @@ def set_calendar_year(
             )
         return mark
     mark = CalendarYear.objects.create(calendar=calendar, year=number, note=note)
-    record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        instance=mark,
-        scope=RESOURCES_SCOPE,
-        changes=diff({}, snapshot(mark)),
-    )
+    record_created(actor=actor, instance=mark, scope=RESOURCES_SCOPE)
     return mark

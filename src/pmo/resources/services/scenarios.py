@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
-from pmo.audit.services import diff, record, save_changed, save_update, snapshot
+from pmo.audit.services import (
+    record,
+    record_created,
+    record_deleted,
+    save_changed,
+    save_update,
+    snapshot,
+)
 from pmo.core.dates import date_out_of_range
 from pmo.core.errors import ConflictError, FieldError
 from pmo.portfolio.models import Project
@@ -272,13 +279,7 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
     kept = {c.origin_id for c in copies if c.origin_id}
     doomed = [a for a in live if a.pk not in kept]
     for allocation in doomed:
-        record(
-            actor=actor,
-            action=AuditAction.DELETE,
-            instance=allocation,
-            scope=_scope(allocation),
-            changes=diff(snapshot(allocation), {}),
-        )
+        record_deleted(actor=actor, instance=allocation, scope=_scope(allocation))
     Allocation.objects.filter(pk__in=[a.pk for a in doomed]).delete()
     touched: Counter[int] = Counter(a.project_id for a in doomed)  # project id -> allocations
     fields = ["resource_id", "project_id", "first", "last", "fte", "status", "note", "external_ref"]
@@ -295,13 +296,7 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
             target.save()
             created += 1
             touched[target.project_id] += 1
-            record(
-                actor=actor,
-                action=AuditAction.CREATE,
-                instance=target,
-                scope=_scope(target),
-                changes=diff({}, snapshot(target)),
-            )
+            record_created(actor=actor, instance=target, scope=_scope(target))
             continue
         before, was_project = snapshot(target), target.project_id
         for f in fields:
