@@ -136,3 +136,11 @@ def test_forwarded_alone_or_not_at_all() -> None:
     assert parse_proxy_headers("Forwarded") == ("forwarded",)
     with pytest.raises(ValueError, match="forwarded cannot be combined"):
         parse_proxy_headers("forwarded,x-forwarded-for")
+
+
+def test_the_examples_in_the_docstrings_hold() -> None:
+    import doctest
+
+    import pmo.core.proxy
+
+    assert doctest.testmod(pmo.core.proxy).failed == 0
