@@ -126,7 +126,8 @@ POSTS: list[tuple[str, str, dict[str, Any], str]] = [
         "exec",
         "/change-requests/new/",
         {"project": "{code}", "type": "schedule", "title": "Late", "slip_days": "3"},
-        "only the PMO or the manager of {code} may raise a change request on it",
+        # refused before the project posted is looked at: the executive may raise none
+        "Only the PMO and project or program managers may raise change requests.",
     ),
     (
         "exec",
@@ -138,7 +139,8 @@ POSTS: list[tuple[str, str, dict[str, Any], str]] = [
         "exec",
         "/change-requests/{change}/responses/",
         {"project": "{other}", "answer": "agree"},
-        "only the manager of {other} or the PMO may answer for it",
+        # refused before the project posted is looked at: the executive answers for none
+        "Only the PMO and the managers of the projects it affects may answer this request.",
     ),
     # resources
     ("exec", "/resources/new/", {"code": "new", "name": "New", "kind": "pool"}, MANAGERS),

@@ -300,6 +300,10 @@ def review_detail(request: HttpRequest, code: str, review_id: int) -> HttpRespon
         again = _prepare(request, user, review)
         if again is None:
             return redirect("governance:review_detail", code=project.code, review_id=review.pk)
+    elif request.method == "POST" and not selectors.can_decide_review(user, review):
+        # no step named: someone who may take neither is refused all the same (a post's
+        # refusal is raised: the 403 page)
+        refuse_reader(request, project)
     review.refresh_from_db()
     checks, links = _checklist_rows(review, again)
     decision = getattr(review, "decision", None) if review.state == ReviewState.DECIDED else None

@@ -15,8 +15,9 @@ from pmo.interop import services, xlsx
 from pmo.interop.api import CONTENT_TYPES, SUFFIX
 from pmo.interop.blank import blank_plan_xlsx
 from pmo.interop.mspdi_read import MAX_BYTES
-from pmo.portfolio.access import get_visible_project, require_edit
+from pmo.portfolio.access import get_visible_project
 from pmo.portfolio.models import Project
+from pmo.portfolio.views.common import refuse_reader
 from pmo.scheduling import selectors
 
 
@@ -31,8 +32,11 @@ def _project_or_404(request: HttpRequest, code: str) -> Project:
 @require_POST
 def plan_import(request: HttpRequest, code: str) -> HttpResponse:
     """Replace the plan by an uploaded file (MS Project XML or XLSX, whichever it is); a bad
-    file changes nothing and says why."""
+    file changes nothing and says why. Someone who may only read the project gets the 403
+    page saying so, before the file is looked at (as every edit page answers them)."""
     project = _project_or_404(request, code)
+    if (refused := refuse_reader(request, project)) is not None:
+        return refused
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to import."))
@@ -40,7 +44,6 @@ def plan_import(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("The file is too large."))
     else:
         try:
-            require_edit(user_of(request), project)  # before the file is read and unpacked
             # the file says what it is (a workbook is a ZIP, MS Project XML starts with "<"):
             # the form's format choice is not needed to read it
             result = services.import_upload(

@@ -5,7 +5,8 @@ A picker shows ``code · name`` (the name in the reader's language) and submits 
 the browser runs no script, or a person types without picking, the form receives the typed
 text instead, and :func:`resolve_project` turns it into the project it names (its code, its
 name in English or Chinese, or the label the picker shows). Text that names none of them but
-is part of some (what the picker would have listed) gets the codes of those to choose from.
+is part of some (what the picker would have listed) gets those to choose from, each as
+``name (code)``.
 """
 
 from __future__ import annotations
@@ -125,17 +126,22 @@ def resolve_project(user: User, text: str) -> PickedProject:
 
 
 def _several(text: str, matching: QuerySet[Project], count: int) -> str:
-    """Why ``text`` names no project although ``count`` of them match it: the codes of the
-    first few (:data:`MATCHES_LISTED`) to choose from."""
-    sep = pgettext("list of names", ", ")
-    codes = sep.join(matching.values_list("code", flat=True)[:MATCHES_LISTED])
+    """Why ``text`` names no project although ``count`` of them match it: the first few
+    (:data:`MATCHES_LISTED`), each as ``name (code)``, to choose from, set apart as every
+    picker sets its matches apart (names may hold commas: "Payments, Asia")."""
+    sep = pgettext("list of picker matches", "; ")
+    listed = sep.join(
+        pgettext("a match listed by a picker", "%(label)s (%(key)s)")
+        % {"label": project.display_name, "key": project.code}
+        for project in matching.only("code", "name", "name_zh")[:MATCHES_LISTED]
+    )
     if count > MATCHES_LISTED:
-        codes += sep + "…"
+        listed += sep + "…"
     return ngettext(
         "%(count)s project matches “%(text)s”: %(codes)s — pick it or type its code.",
         "%(count)s projects match “%(text)s”: %(codes)s — pick one or type its code.",
         count,
-    ) % {"count": count, "text": text, "codes": codes}
+    ) % {"count": count, "text": text, "codes": listed}
 
 
 def picked_project_code(user: User, value: str | None, text: str | None) -> PickedProject:

@@ -141,7 +141,10 @@ def test_the_impact_page_lists_the_projects_that_part_of_a_name_matches(
     # when "core" is typed without picking (no script) and the form sent
     page = client.get("/impact/", {"project": "", "project_text": "core"}).content.decode()
     # then the field names both to choose from, not "no project"
-    assert "2 projects match “core”: P0001, P0061 — pick one or type its code." in page
+    assert (
+        "2 projects match “core”: Core banking platform (P0001); Data core (P0061) — pick one "
+        "or type its code."
+    ) in page
     assert "no project you may see" not in page
     assert 'id="impact-source"' not in page
 

@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from pmo.accounts.models import user_of
+from pmo.accounts.models import Role, User, user_of
 from pmo.core.errors import DomainError, FieldError
-from pmo.core.http import posted_version, refused_as_403
+from pmo.core.http import posted_version, refuse_unless, refused_as_403
 from pmo.dependencies import changes, responses, selectors, services
 from pmo.dependencies.models import ChangeState, Notification, ResponseAnswer
 from pmo.dependencies.views.common import NUMBER_FIELDS, field_message, not_a_number, or_404
 from pmo.dependencies.views.what_if import impact_page
+from pmo.portfolio.models import Program
 
 __all__ = [
     "DONE",
@@ -46,7 +47,15 @@ def change_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def change_create(request: HttpRequest) -> HttpResponse:
-    """Raise a change request from the what-if page (impact attached)."""
+    """Raise a change request from the what-if page (impact attached). Someone who may
+    raise one on nothing is refused (403) before the form is read; whether the project
+    posted is theirs only the service can tell (a 403 too)."""
+    refuse_unless(
+        request,
+        _may_raise_any(user_of(request)),
+        _("Only the PMO and project or program managers may raise change requests."),
+        reverse("dependencies:change_list"),
+    )
     data: dict[str, Any] = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
     for key in ("slip_days", "slip_milestone", "slip_task"):
         try:
@@ -75,6 +84,15 @@ def change_create(request: HttpRequest) -> HttpResponse:
         _("Change request %(code)s raised: %(title)s.") % {"code": cr.code, "title": cr.title},
     )
     return redirect("dependencies:change_detail", cr.pk)
+
+
+def _may_raise_any(user: User) -> bool:
+    """The PMO, a project manager or the manager of a program: who may raise a change
+    request on something (on which, :func:`~pmo.dependencies.changes.create_change_request`
+    judges)."""
+    if user.is_pmo or user.role == Role.PROJECT_MANAGER:
+        return True
+    return Program.objects.filter(manager__user=user).exists()
 
 
 def _raise_refused(
@@ -177,6 +195,12 @@ def change_respond(request: HttpRequest, pk: int) -> HttpResponse:
     reason. An error brings the page back with the form as typed and the field's error."""
     user = user_of(request)
     cr = or_404(selectors.get_change_request, user, pk)
+    refuse_unless(  # answers for no affected project: refused before the form is read
+        request,
+        any(responses.may_answer(user, p) for p in cr.affected_projects.select_related("manager")),
+        _("Only the PMO and the managers of the projects it affects may answer this request."),
+        reverse("dependencies:change_detail", args=[pk]),
+    )
     form = {k: request.POST.get(k, "") for k in ("project", "answer", "reason")}
     try:
         with refused_as_403():  # not the manager of that project, nor the PMO
@@ -208,6 +232,13 @@ def change_respond(request: HttpRequest, pk: int) -> HttpResponse:
 def change_transition(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     cr = or_404(selectors.get_change_request, user, pk)
+    refuse_unless(  # no step named, and none is theirs to take: refused, not "garbled form"
+        request,
+        request.POST.get("action", "") in changes.ACTIONS
+        or bool(changes.allowed_actions(user, cr)),
+        _("You may read this change request but take no step on it now."),
+        reverse("dependencies:change_detail", args=[pk]),
+    )
     try:
         version = posted_version(request)
         with refused_as_403():  # a step that is not theirs to take

@@ -110,7 +110,7 @@ def test_typed_text_is_resolved_to_the_visible_project_it_names(
     assert resolve_project(viewer, "支付中枢").code == "PAY1"
     # several have the name: their codes to choose from
     assert resolve_project(viewer, "twin").error == (
-        "2 projects match “twin”: PAY2, PAY3 — pick one or type its code."
+        "2 projects match “twin”: Twin (PAY2); Twin (PAY3) — pick one or type its code."
     )
     hidden = resolve_project(viewer, "UK1")  # exists, but not for this reader
     assert hidden.code == ""
@@ -134,16 +134,18 @@ def test_text_that_is_part_of_several_names_lists_their_codes(
     viewer = users["viewer"]
     # when the reader types it without picking: the visible ones, in the picker's order
     assert resolve_project(viewer, "core") == PickedProject(
-        error="2 projects match “core”: P0061, P0001 — pick one or type its code."
+        error="2 projects match “core”: Core ledger (P0061); Banking core (P0001) — pick one "
+        "or type its code."
     )
     assert resolve_project(viewer, "核心").error == (
-        "1 project matches “核心”: P0001 — pick it or type its code."
+        "1 project matches “核心”: Banking core (P0001) — pick it or type its code."
     )
     # many: the first five codes, then an ellipsis
     for n in range(2, 8):
         make_project(code=f"C{n}", name=f"Corelink {n}")
     assert resolve_project(viewer, "CORE").error == (
-        "8 projects match “CORE”: C2, C3, C4, C5, C6, … — pick one or type its code."
+        "8 projects match “CORE”: Corelink 2 (C2); Corelink 3 (C3); Corelink 4 (C4); "
+        "Corelink 5 (C5); Corelink 6 (C6); … — pick one or type its code."
     )
     assert picked_project_code(viewer, "", "core").code == ""
 
@@ -151,9 +153,10 @@ def test_text_that_is_part_of_several_names_lists_their_codes(
 def test_the_codes_that_match_are_listed_in_chinese(users: Any, make_project: Any) -> None:
     from django.utils import translation
 
-    make_project(code="P0001", name="Core banking")
+    make_project(code="P0001", name="Core banking", name_zh="核心银行")
     make_project(code="P0061", name="Core ledger")
     with translation.override("zh-hans"):
         error = resolve_project(users["viewer"], "core").error
-    # the Chinese list separator, whatever the catalogue says of the sentence around it
-    assert "P0001、P0061" in error
+    # the Chinese separator of a picker's matches and brackets, whatever the catalogue says of
+    # the sentence around it; the names as the reader reads them (Chinese when set)
+    assert "核心银行（P0001）；Core ledger（P0061）" in error
