@@ -177,3 +177,30 @@ def test_postgresql_is_sent_to_pg_dump() -> None:
     assert problem_line(stderr).startswith(
         "pmo backup: error: the database is PostgreSQL: back it up with pg_dump "
     )
+
+
+def test_restore_over_a_database_with_a_pending_write_ahead_log(tmp_path: Path) -> None:
+    # given a backup of three batches, and a live database of five whose last is in its WAL
+    source = tmp_path / "source.sqlite3"
+    _database(source, batches=3)
+    media = tmp_path / "var/media"
+    (media / "old").mkdir(parents=True)
+    (media / "old/gone.txt").write_text("before")
+    archive = tmp_path / "b.tar.gz"
+    backup.write_backup(archive, source, tmp_path / "no-media", "test")
+    live = tmp_path / "var/pmo.sqlite3"
+    _database(live, batches=4)
+    writer = sqlite3.connect(live, isolation_level=None)
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    _write_batch(writer, 4)  # the connection stays open: its WAL is not checkpointed
+    assert (tmp_path / "var/pmo.sqlite3-wal").stat().st_size > 0
+    # when it is restored without --force, then with it
+    with pytest.raises(backup.BackupError, match="already holds data"):
+        backup.restore_backup(archive, live, media, force=False)
+    assert len(_batches(live)) == 5
+    restored = backup.restore_backup(archive, live, media, force=True)
+    writer.close()
+    # then the database and the media folder are the backup's, nothing of the old left
+    assert _batches(live) == {0: 10, 1: 10, 2: 10}
+    assert restored.media_files == 0 and list(media.iterdir()) == []
+    assert restored.manifest["version"] == "test" and restored.manifest["tables"] == 1
