@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -29,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from pmo.core.errors import ConflictError
 from pmo.portfolio.models import ENDED_STATES, Project
-from pmo.resources import adapters, calendars
+from pmo.resources import adapters, calendars, leveling_runs
 from pmo.resources.leveling_result import _apply, _delays
 from pmo.resources.leveling_runs import (
     BACKENDS,
@@ -65,36 +66,53 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-CANCEL_POLL_SECONDS = 1.0  # how often a running solve looks for its cancellation
+CANCEL_POLL_SECONDS = 1.0  # how often a running run looks for its cancellation
 
 
 class _Cancelled(Exception):
-    """The run was cancelled while the worker had it: write nothing."""
+    """The run was cancelled, or failed as lost, while the worker had it: write nothing."""
 
 
 def _phase(run: LevelingRun, phase: str, progress: int, **fields: Any) -> None:
     LevelingRun.objects.filter(pk=run.pk, state=LevelingState.RUNNING).update(
-        phase=phase, progress=progress, **fields
+        phase=phase, progress=progress, heartbeat_at=timezone.now(), **fields
     )
 
 
 @contextmanager
-def _cancel_watch(run_pk: int, stop: threading.Event) -> Iterator[None]:
-    """Set ``stop`` when the run is cancelled: a thread reads the run's state meanwhile."""
+def _watch(run_pk: int, stop: threading.Event) -> Iterator[None]:
+    """While the worker has the run, a thread of its own writes the run's heartbeat every
+    few seconds (others tell a live run from a lost one by it, ADR 0008) and sets ``stop``
+    when the run was cancelled or failed as lost meanwhile (the solve stops, nothing is
+    written)."""
     done = threading.Event()
+    beat_every = leveling_runs.heartbeat_seconds()
+    ended = [LevelingState.CANCELLED, LevelingState.FAILED]
 
     def watch() -> None:
+        last_beat = time.monotonic()
+        warned = False
         try:
-            while not done.wait(CANCEL_POLL_SECONDS):
-                if LevelingRun.objects.filter(pk=run_pk, state=LevelingState.CANCELLED).exists():
-                    stop.set()
-                    return
-        except Exception:  # the solve goes on to its time limit; cancelling still drops it
-            logger.warning("leveling run %s: cannot watch for cancellation", run_pk, exc_info=True)
+            while not done.wait(min(CANCEL_POLL_SECONDS, beat_every)):
+                try:
+                    if time.monotonic() - last_beat >= beat_every:
+                        last_beat = time.monotonic()
+                        LevelingRun.objects.filter(pk=run_pk, state=LevelingState.RUNNING).update(
+                            heartbeat_at=timezone.now()
+                        )
+                    if LevelingRun.objects.filter(pk=run_pk, state__in=ended).exists():
+                        stop.set()
+                        return
+                except Exception:  # a busy database: try again at the next beat
+                    if not warned:
+                        logger.warning(
+                            "leveling run %s: cannot write its heartbeat", run_pk, exc_info=True
+                        )
+                        warned = True
         finally:
             connection.close()  # this thread's own connection
 
-    thread = threading.Thread(target=watch, name=f"leveling-{run_pk}-cancel", daemon=True)
+    thread = threading.Thread(target=watch, name=f"leveling-{run_pk}-watch", daemon=True)
     thread.start()
     try:
         yield
@@ -160,28 +178,37 @@ def run_leveling(run_id: int, *, today: dt.date | None = None) -> LevelingRun:
     A run whose scenario was changed, committed or discarded meanwhile fails and changes
     nothing (level again).
     """
+    leveling_runs.fail_lost_runs()  # a worker starting work: end runs whose worker is gone
     run = LevelingRun.objects.select_related("scenario", "created_by").get(pk=run_id)
     started = timezone.now()
     claimed = LevelingRun.objects.filter(pk=run.pk, state=LevelingState.QUEUED).update(
-        state=LevelingState.RUNNING, started_at=started, phase="building", progress=2
+        state=LevelingState.RUNNING,
+        started_at=started,
+        heartbeat_at=started,
+        phase="building",
+        progress=2,
     )
     if not claimed:  # done, failed or taken by another worker
         return run
     run.state, run.started_at = LevelingState.RUNNING, started
     # a worker has no request: the run's texts are written in its starter's language
     starter = run.created_by.language if run.created_by is not None else ""
-    with translation.override(run.language or starter or settings.LANGUAGE_CODE):
-        _finish(run, today or timezone.localdate())
+    stop = threading.Event()
+    with (
+        translation.override(run.language or starter or settings.LANGUAGE_CODE),
+        _watch(run.pk, stop),
+    ):
+        _finish(run, today or timezone.localdate(), stop)
     run.refresh_from_db()
     return run
 
 
-def _finish(run: LevelingRun, today: dt.date) -> None:
+def _finish(run: LevelingRun, today: dt.date, stop: threading.Event) -> None:
     """Do the claimed run; any failure ends it as failed with a readable message."""
     try:
-        _run(run, today)
+        _run(run, today, stop)
     except _Cancelled:
-        pass  # cancel_leveling has ended it
+        pass  # cancel_leveling (or fail_lost_runs) has ended it
     except Exception as exc:  # a run must end, whatever went wrong
         if not isinstance(exc, adapters.EngineError | ConflictError):
             logger.exception("leveling run %s failed", run.pk)
@@ -195,18 +222,16 @@ def _finish(run: LevelingRun, today: dt.date) -> None:
         )
 
 
-def _run(run: LevelingRun, today: dt.date) -> None:
+def _run(run: LevelingRun, today: dt.date, stop: threading.Event) -> None:
     scenario = run.scenario
     data = _layer(scenario, today)
     movable = sum(1 for f in data.fixed if not f)
     before = adapters.overload(data, data.starts)
     _phase(run, "solving", 10, overload_before=before)
     if movable:
-        stop = threading.Event()
-        with _cancel_watch(run.pk, stop):
-            schedule = adapters.solve_problem(
-                data, backend=run.backend, time_limit=run.time_limit, stop=stop
-            )
+        schedule = adapters.solve_problem(
+            data, backend=run.backend, time_limit=run.time_limit, stop=stop
+        )
         if stop.is_set():
             raise _Cancelled
         # left-justified, then each moved row fitted to its own calendar (ADR 0008)

@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -26,24 +29,37 @@ from pmo.resources.services.common import require_draft
 
 __all__ = [
     "BACKENDS",
+    "HEARTBEAT_SECONDS",
+    "LOST_AFTER_SECONDS",
     "MAX_TIME_LIMIT",
     "NO_WORKER_AFTER",
     "STALE_AFTER",
     "RunUnderWay",
     "active_run",
     "cancel_leveling",
+    "fail_lost_runs",
     "get_leveling_run",
+    "heartbeat_seconds",
+    "lost_after",
+    "lost_since",
     "no_worker_hint",
     "queued_for",
     "refuse_while_leveling",
     "run_url",
+    "show_if_lost",
     "shown_progress",
     "start_leveling",
 ]
 
 MAX_TIME_LIMIT = 600
 BACKENDS = ("cpsat", "heuristic")
-STALE_AFTER = dt.timedelta(minutes=10)  # beyond the time limit: the worker is gone
+STALE_AFTER = dt.timedelta(minutes=10)  # a queued run this long past its limit: no worker
+# A running run's worker writes ``heartbeat_at`` every few seconds (from a thread of its own,
+# whatever phase the run is in); a running run not heard of for much longer is lost: its
+# worker was killed or its machine stopped. The margin covers a loaded 2-core machine
+# starving the thread for a while. Settings of the same names change them (tests).
+HEARTBEAT_SECONDS = 5.0
+LOST_AFTER_SECONDS = 90.0
 # a worker polls its queue every second or so: a run still queued after this long has no
 # worker taking it (``pmo worker`` is not running)
 NO_WORKER_AFTER = dt.timedelta(seconds=30)
@@ -104,12 +120,109 @@ def queued_for(run: LevelingRun, now: dt.datetime | None = None) -> int | None:
 
 
 def active_run(scenario: Scenario) -> LevelingRun | None:
-    """The scenario's queued or running run, unless it is stale (its worker died)."""
+    """The scenario's queued or running run: a running one whose worker is gone (ended
+    here, :func:`fail_lost_runs`) or a queued one no worker took long past its limit is not."""
     now = timezone.now()
     for run in scenario.runs.filter(state__in=[LevelingState.QUEUED, LevelingState.RUNNING]):
-        if run.created_at + dt.timedelta(seconds=run.time_limit) + STALE_AFTER > now:
+        if run.read_as_lost and not fail_lost_runs(run_id=run.pk):
+            return LevelingRun.objects.get(pk=run.pk)  # heard of just now: alive after all
+        if run.state == LevelingState.RUNNING:
+            return run
+        if run.state == LevelingState.QUEUED and (
+            run.created_at + dt.timedelta(seconds=run.time_limit) + STALE_AFTER > now
+        ):
             return run
     return None
+
+
+def heartbeat_seconds() -> float:
+    """How often a worker writes its running run's ``heartbeat_at``."""
+    return float(getattr(settings, "PMO_LEVELING_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS))
+
+
+def lost_after() -> dt.timedelta:
+    """How long a running run may go unheard of before it counts as lost."""
+    return dt.timedelta(
+        seconds=float(getattr(settings, "PMO_LEVELING_LOST_AFTER_SECONDS", LOST_AFTER_SECONDS))
+    )
+
+
+def _last_sign(run: LevelingRun) -> dt.datetime:
+    """When the run's worker was last heard of (its claim, for a run from before heartbeats)."""
+    return run.heartbeat_at or run.started_at or run.created_at
+
+
+def lost_since(run: LevelingRun, now: dt.datetime | None = None) -> dt.datetime | None:
+    """The last sign of a running run's worker when that is too old (the run is lost), else
+    ``None`` (not running, or its worker is alive)."""
+    if run.state != LevelingState.RUNNING:
+        return None
+    last = _last_sign(run)
+    if last is None or (now or timezone.now()) - last <= lost_after():
+        return None
+    return last
+
+
+def _lost_message(language: str) -> str:
+    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+        return _("the worker stopped before the run finished; start it again")
+
+
+def show_if_lost(run: LevelingRun) -> None:
+    """Make a lost run read as failed (in memory; :func:`fail_lost_runs` writes it): every
+    reader (run panel, scenario page, API, list) sees the same, and the progress stops."""
+    last = lost_since(run)
+    if last is not None:
+        run.state, run.phase = LevelingState.FAILED, "failed"
+        run.error, run.finished_at = _lost_message(run.language), last
+        run.read_as_lost = True
+
+
+def _stale(cutoff: dt.datetime) -> Q:
+    return Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+
+
+def fail_lost_runs(*, scenario_id: int | None = None, run_id: int | None = None) -> list[int]:
+    """End every running run whose worker is gone as failed (audited by "system"; its
+    task row too), so its scenario is free again; the ids ended.
+
+    Safe with several workers: one run is failed by one conditional update that checks
+    the heartbeat again, so a run whose live worker has just written it stays running (and
+    a worker whose run was failed drops its result, as for a cancel).
+    """
+    runs = LevelingRun.objects.filter(state=LevelingState.RUNNING)
+    if scenario_id is not None:
+        runs = runs.filter(scenario_id=scenario_id)
+    if run_id is not None:
+        runs = runs.filter(pk=run_id)
+    cutoff = timezone.now() - lost_after()
+    ended = []
+    for pk, scenario, language in runs.filter(_stale(cutoff)).values_list(
+        "pk", "scenario_id", "language"
+    ):
+        message = _lost_message(language)
+        if not LevelingRun.objects.filter(
+            _stale(cutoff), pk=pk, state=LevelingState.RUNNING
+        ).update(
+            state=LevelingState.FAILED,
+            phase="failed",
+            error=message,
+            finished_at=Coalesce(F("heartbeat_at"), F("started_at"), F("created_at")),
+        ):
+            continue  # its worker was heard of meanwhile, or it ended
+        ended.append(pk)
+        run = LevelingRun.objects.get(pk=pk)
+        record(
+            actor=None,
+            action=AuditAction.UPDATE,
+            instance=run,
+            scope=f"scenario:{scenario}",
+            changes={"state": [str(LevelingState.RUNNING), str(LevelingState.FAILED)]},
+        )
+        from pmo.resources.tasks import fail_task_of
+
+        fail_task_of(pk, message)
+    return ended
 
 
 @transaction.atomic
@@ -230,10 +343,13 @@ def _set_pins(actor: User, scenario: Scenario, codes: list[str]) -> None:
 
 
 def get_leveling_run(pk: int) -> LevelingRun:
-    """The run ``pk`` or :class:`NotFoundError`."""
+    """The run ``pk`` or :class:`NotFoundError` (ended as failed if its worker is gone)."""
     run = LevelingRun.objects.select_related("scenario").filter(pk=pk).first()
     if run is None:
         raise NotFoundError(_("no leveling run %(run)s") % {"run": pk})
+    if run.read_as_lost:
+        fail_lost_runs(run_id=pk)
+        run = LevelingRun.objects.select_related("scenario").get(pk=pk)
     return run
 
 

@@ -8,8 +8,9 @@ the rows whose ``scenario`` is empty.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -410,6 +411,24 @@ class LevelingRun(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"leveling {self.pk} of scenario {self.scenario_id} ({self.state})"
+
+    # what tells a lost run (its worker gone) when the run is loaded; a run loaded without
+    # one of them (``only()``) is left as stored
+    LOST_FIELDS = frozenset({"state", "heartbeat_at", "started_at", "created_at", "language"})
+    read_as_lost = False  # loaded as failed, the row still says running (not a field)
+
+    @classmethod
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kw: Any
+    ) -> Self:
+        """A running run whose worker has not been heard of for long reads as failed,
+        whoever reads it (ADR 0008: :func:`pmo.resources.leveling_runs.show_if_lost`)."""
+        run = super().from_db(db, field_names, values, **kw)
+        if cls.LOST_FIELDS.issubset(field_names):
+            from pmo.resources.leveling_runs import show_if_lost  # it imports this module
+
+            show_if_lost(run)
+        return run
 
     @property
     def active(self) -> bool:
