@@ -1,12 +1,17 @@
-"""Django admin for PMO administrators. Status reports are read-only here: they are immutable.
+"""Django admin for PMO administrators. Status reports are read-only here: a submitted one is
+immutable, a draft may only be deleted.
 
-Adding, changing and deleting projects, milestones, RAID items, portfolios and programs here is
-audited like the pages' and the API's changes (:class:`~pmo.audit.admin.AuditedAdmin`)."""
+Adding, changing and deleting projects, milestones, RAID items, portfolios, programs and draft
+status reports here is audited like the pages' and the API's changes
+(:class:`~pmo.audit.admin.AuditedAdmin`)."""
 
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from pmo.audit.admin import AuditedAdmin
 from pmo.core.errors import FieldError
@@ -20,6 +25,7 @@ from pmo.portfolio.models import (
     Portfolio,
     Program,
     Project,
+    ReportState,
     Risk,
     StatusReport,
 )
@@ -106,7 +112,12 @@ class ProjectAdmin(AuditedAdmin):
 
 
 @admin.register(StatusReport)
-class StatusReportAdmin(admin.ModelAdmin):
+class StatusReportAdmin(AuditedAdmin):
+    """Read here, written on the project's pages and through the API. A submitted report (every
+    revision) is immutable: neither changed nor deleted here, nor deleted with its project
+    (Django asks each object's admin before a cascade). A draft may be deleted, on record in
+    its project's history like the other admin deletions."""
+
     list_display = (
         "project",
         "period",
@@ -125,6 +136,21 @@ class StatusReportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is not None and obj.state != ReportState.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        # the admin's own pages never get here with a submitted report (they ask
+        # has_delete_permission of each one first); nothing else may either
+        if queryset.exclude(state=ReportState.DRAFT).exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+    def audit_scope(self, obj: Any) -> str:
+        return scope_of(obj.project)
 
 
 class ProjectItemAdmin(AuditedAdmin):
