@@ -1,4 +1,4 @@
-"""Small capacity fixtures: a Java pool of 2 FTE, a person, two projects."""
+"""Small capacity fixtures: a Java pool of 2 FTE, a person, two projects; the API's sign-in."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from pmo.accounts.services import create_token
 from pmo.resources.models import Allocation, Resource
 
 MON = dt.date(2026, 3, 2)  # a Monday
@@ -30,3 +31,8 @@ def allocate(
     return Allocation.objects.create(
         resource=resource, project=project, first=first, last=last, fte=Decimal(fte), **fields
     )
+
+
+def bearer(user: Any) -> dict[str, str]:
+    """The headers that sign ``user`` in to the API (a new token)."""
+    return {"Authorization": f"Bearer {create_token(username=user.username)}"}

@@ -10,8 +10,7 @@ import pytest
 from pmo.core.errors import PermissionDeniedError
 from pmo.resources import services
 from pmo.resources.models import Allocation
-from pmo.resources.tests.factories import MON, pool
-from pmo.resources.tests.test_api import _auth
+from pmo.resources.tests.factories import MON, bearer, pool
 
 
 def test_an_unknown_project_in_the_body_is_a_422_naming_it(
@@ -26,7 +25,7 @@ def test_an_unknown_project_in_the_body_is_a_422_naming_it(
         "fte": 1,
     }
     answer = client.post(
-        "/api/v1/allocations", body, content_type="application/json", headers=_auth(users["admin"])
+        "/api/v1/allocations", body, content_type="application/json", headers=bearer(users["admin"])
     )
     assert answer.status_code == 422
     assert [e["field"] for e in answer.json()["errors"]] == ["project"]

@@ -10,21 +10,18 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from pmo.accounts.services import create_token
 from pmo.resources.models import Allocation, Resource
-from pmo.resources.tests.factories import MON, allocate, pool
-
-
-def _auth(user: Any) -> dict[str, str]:
-    return {"Authorization": f"Bearer {create_token(username=user.username)}"}
+from pmo.resources.tests.factories import MON, allocate, bearer, pool
 
 
 def _post(client: Any, url: str, body: Any, user: Any) -> Any:
-    return client.post(url, json.dumps(body), content_type="application/json", headers=_auth(user))
+    return client.post(url, json.dumps(body), content_type="application/json", headers=bearer(user))
 
 
 def _patch(client: Any, url: str, body: Any, user: Any) -> Any:
-    return client.patch(url, json.dumps(body), content_type="application/json", headers=_auth(user))
+    return client.patch(
+        url, json.dumps(body), content_type="application/json", headers=bearer(user)
+    )
 
 
 def test_resource_create_read_patch(client: Any, users: Any, org: Any) -> None:
@@ -40,7 +37,7 @@ def test_resource_create_read_patch(client: Any, users: Any, org: Any) -> None:
     assert made.status_code == 201
     pk = made.json()["id"]
     assert made.json()["fte"] == 12.0
-    listed = client.get("/api/v1/resources", headers=_auth(users["exec"])).json()
+    listed = client.get("/api/v1/resources", headers=bearer(users["exec"])).json()
     assert [r["code"] for r in listed["items"]] == ["java-sh"]
     ok = _patch(
         client,
@@ -54,7 +51,7 @@ def test_resource_create_read_patch(client: Any, users: Any, org: Any) -> None:
     assert (stale.status_code, stale.json()["current_version"]) == (409, 2)
     denied = _post(client, "/api/v1/resources", {**body, "code": "x"}, users["pm"])
     assert denied.status_code == 403
-    assert client.get("/api/v1/resources", headers=_auth(users["viewer"])).status_code == 403
+    assert client.get("/api/v1/resources", headers=bearer(users["viewer"])).status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -126,7 +123,7 @@ def test_allocations_heatmap_and_causes(
     assert answer.status_code == 201, answer.json()
     assert (answer.json()["project"], answer.json()["resource"]) == (a.code, "java-sh")
     heat = client.get(
-        f"/api/v1/capacity/heatmap?start={MON}&periods=2", headers=_auth(users["exec"])
+        f"/api/v1/capacity/heatmap?start={MON}&periods=2", headers=bearer(users["exec"])
     ).json()
     assert heat["rows"][0]["cells"] == [
         {"capacity": 2.0, "demand": 2.5, "overloaded": True, "past": False},
@@ -134,21 +131,21 @@ def test_allocations_heatmap_and_causes(
     ]
     assert (heat["overloaded_cells"], heat["assumed_years"], heat["unit"]) == (1, [], "fte")
     hours = client.get(
-        f"/api/v1/capacity/heatmap?start={MON}&periods=1&unit=hours", headers=_auth(users["exec"])
+        f"/api/v1/capacity/heatmap?start={MON}&periods=1&unit=hours", headers=bearer(users["exec"])
     ).json()
     assert (hours["rows"][0]["cells"][0]["demand"], hours["overload"]) == (100.0, 20.0)
-    bad = client.get("/api/v1/capacity/heatmap?unit=days", headers=_auth(users["exec"]))
+    bad = client.get("/api/v1/capacity/heatmap?unit=days", headers=bearer(users["exec"]))
     assert bad.status_code == 422
     causes = client.get(
         f"/api/v1/capacity/causes?by=role&key=Java developer&first={MON}"
         f"&last={MON + dt.timedelta(days=6)}",
-        headers=_auth(users["exec"]),
+        headers=bearer(users["exec"]),
     ).json()
     assert [(c["code"], c["demand"]) for c in causes] == [(a.code, 2.5)]
     other = pool(org, code="java-sz", name="Java developer, Shenzhen")
     week = f"first={MON}&last={MON + dt.timedelta(days=6)}"
     room = client.get(
-        f"/api/v1/capacity/room?resource_id={java.pk}&{week}", headers=_auth(users["exec"])
+        f"/api/v1/capacity/room?resource_id={java.pk}&{week}", headers=bearer(users["exec"])
     )
     assert room.status_code == 200, room.content
     assert room.json() == [
@@ -161,18 +158,18 @@ def test_allocations_heatmap_and_causes(
         }
     ]
     missing = client.get(
-        f"/api/v1/capacity/room?resource_id=0&{week}", headers=_auth(users["exec"])
+        f"/api/v1/capacity/room?resource_id=0&{week}", headers=bearer(users["exec"])
     )
     assert missing.status_code == 404 and "no resource 0" in missing.json()["detail"]
     backwards = client.get(
         f"/api/v1/capacity/room?resource_id={java.pk}&first={MON}&last={MON - dt.timedelta(1)}",
-        headers=_auth(users["exec"]),
+        headers=bearer(users["exec"]),
     )
     assert backwards.status_code == 422
     pk = answer.json()["id"]
     stale = _patch(client, f"/api/v1/allocations/{pk}", {"version": 5, "fte": "1"}, users["admin"])
     assert stale.status_code == 409
-    gone = client.delete(f"/api/v1/allocations/{pk}?version=1", headers=_auth(users["admin"]))
+    gone = client.delete(f"/api/v1/allocations/{pk}?version=1", headers=bearer(users["admin"]))
     assert gone.status_code == 204
     assert Allocation.objects.count() == 0
 
@@ -191,7 +188,7 @@ def test_scenario_round_trip(client: Any, users: Any, org: Any, make_project: An
     assert shift.json() == {"project": b.code, "days": 7, "priority": None, "pinned": False}
     heat = client.get(
         f"/api/v1/capacity/heatmap?start={MON}&periods=2&scenario_id={pk}",
-        headers=_auth(users["exec"]),
+        headers=bearer(users["exec"]),
     ).json()
     assert heat["overloaded_cells"] == 0
     assert _post(client, f"/api/v1/scenarios/{pk}/commit", {}, users["pm"]).status_code == 403
@@ -205,14 +202,14 @@ def test_scenario_round_trip(client: Any, users: Any, org: Any, make_project: An
         client, f"/api/v1/allocations/{copy.pk}", {"version": 1, "fte": 3}, users["pm"]
     )
     assert patched.status_code == 403
-    gone = client.delete(f"/api/v1/allocations/{copy.pk}?version=1", headers=_auth(users["pm"]))
+    gone = client.delete(f"/api/v1/allocations/{copy.pk}?version=1", headers=bearer(users["pm"]))
     assert gone.status_code == 403
     assert Allocation.objects.get(pk=copy.pk).fte == copy.fte
     done = _post(client, f"/api/v1/scenarios/{pk}/commit", {}, users["member"])
     assert (done.status_code, done.json()["updated"]) == (200, 1)
     again = _post(client, f"/api/v1/scenarios/{pk}/discard", {}, users["member"])
     assert again.status_code == 409
-    missing = client.get("/api/v1/scenarios/99999", headers=_auth(users["exec"]))
+    missing = client.get("/api/v1/scenarios/99999", headers=bearer(users["exec"]))
     assert missing.status_code == 404
 
 
@@ -250,7 +247,7 @@ def test_capacity_sheet_import(client: Any, users: Any, org: Any) -> None:
         ],
         [["ana", dt.date(2026, 5, 4), dt.date(2026, 5, 8), 0, "leave"]],
     )
-    answer = client.post("/api/v1/capacity/import", {"file": good}, headers=_auth(users["admin"]))
+    answer = client.post("/api/v1/capacity/import", {"file": good}, headers=bearer(users["admin"]))
     counts = ("resources_created", "resources_updated", "capacity_changes")
     assert {k: answer.json()[k] for k in counts} == {
         "resources_created": 2,
@@ -275,14 +272,14 @@ def test_capacity_sheet_with_every_column_some_left_empty(
         ["qa-ldn", "QA", "pool", "QA", "uk-it", 2, 60.125, "gbp"],
     ]
     out = _sheet(rows, [["qa-ldn", dt.date(2026, 5, 4), dt.date(2026, 5, 8), 1.0 / 3, ""]], header)
-    answer = client.post("/api/v1/capacity/import", {"file": out}, headers=_auth(users["admin"]))
+    answer = client.post("/api/v1/capacity/import", {"file": out}, headers=bearer(users["admin"]))
     assert answer.status_code == 200, answer.json()
     java, qa = Resource.objects.get(code="java-sh"), Resource.objects.get(code="qa-ldn")
     assert (str(java.fte), java.currency) == ("0.33", "CNY")  # rounded as stored; the default
     assert (str(qa.cost_rate), qa.currency, str(qa.changes.get().fte)) == ("60.13", "GBP", "0.33")
     # an empty currency on a later import keeps the one the resource has
     again = _sheet([["qa-ldn", "QA", "pool", "QA", "uk-it", 2, 60, None]], None, header)
-    answer = client.post("/api/v1/capacity/import", {"file": again}, headers=_auth(users["admin"]))
+    answer = client.post("/api/v1/capacity/import", {"file": again}, headers=bearer(users["admin"]))
     assert answer.status_code == 200, answer.json()
     assert Resource.objects.get(code="qa-ldn").currency == "GBP"
 
@@ -297,7 +294,7 @@ def test_capacity_sheet_limits_and_repeated_codes(
 
     def answer() -> dict[str, Any]:
         sheet = {"file": _sheet(twice, None, header)}
-        response = client.post("/api/v1/capacity/import", sheet, headers=_auth(users["admin"]))
+        response = client.post("/api/v1/capacity/import", sheet, headers=bearer(users["admin"]))
         assert response.status_code == 422
         return response.json()  # type: ignore[no-any-return]
 
@@ -319,7 +316,7 @@ def test_capacity_sheet_limits_and_repeated_codes(
 def test_capacity_sheet_with_chinese_roles(client: Any, users: Any, org: Any) -> None:
     header = ["code", "name", "kind", "role", "role_zh", "org_unit"]
     sheet = _sheet([["java-sh", "Java developer", "pool", "Java", "Java开发", "sh"]], None, header)
-    answer = client.post("/api/v1/capacity/import", {"file": sheet}, headers=_auth(users["admin"]))
+    answer = client.post("/api/v1/capacity/import", {"file": sheet}, headers=bearer(users["admin"]))
     assert answer.status_code == 200, answer.content
     assert Resource.objects.get(code="java-sh").role_zh == "Java开发"
 
@@ -332,13 +329,13 @@ def test_capacity_sheet_calendar_names(client: Any, users: Any, org: Any) -> Non
         ["mars", "Mars", "pool", "QA", "uk-it", "Mars"],
     ]
     out = _sheet(rows, header=header)
-    answer = client.post("/api/v1/capacity/import", {"file": out}, headers=_auth(users["admin"]))
+    answer = client.post("/api/v1/capacity/import", {"file": out}, headers=bearer(users["admin"]))
     assert answer.status_code == 422
     [error] = answer.json()["errors"]
     assert error["field"] == "Resources!F4" and "“CN”" in error["message"]
     assert Resource.objects.count() == 0
     out = _sheet(rows[:2], header=header)
-    answer = client.post("/api/v1/capacity/import", {"file": out}, headers=_auth(users["admin"]))
+    answer = client.post("/api/v1/capacity/import", {"file": out}, headers=bearer(users["admin"]))
     assert answer.status_code == 200, answer.json()
     assert dict(Resource.objects.values_list("code", "calendar")) == {"java-sh": "CN", "qa-ldn": ""}
 
@@ -351,7 +348,7 @@ def test_bad_capacity_sheet_changes_nothing(client: Any, users: Any, org: Any) -
         ],
         [["ghost", dt.date(2026, 5, 4), dt.date(2026, 5, 1), 1, ""]],
     )
-    answer = client.post("/api/v1/capacity/import", {"file": bad}, headers=_auth(users["admin"]))
+    answer = client.post("/api/v1/capacity/import", {"file": bad}, headers=bearer(users["admin"]))
     assert answer.status_code == 422
     fields = [e["field"] for e in answer.json()["errors"]]
     assert fields == ["Resources!C3", "Resources!E3", "Resources!F3", "Capacity!A2", "Capacity!C2"]
@@ -361,20 +358,20 @@ def test_bad_capacity_sheet_changes_nothing(client: Any, users: Any, org: Any) -
         [["has space", "X", "pool", "QA", "sh", 30]],
         header=["code", "name", "kind", "role", "org_unit", "hours_per_day"],
     )
-    answer = client.post("/api/v1/capacity/import", {"file": out}, headers=_auth(users["admin"]))
+    answer = client.post("/api/v1/capacity/import", {"file": out}, headers=bearer(users["admin"]))
     assert answer.status_code == 422
     fields = sorted(e["field"] for e in answer.json()["errors"])
     assert fields == ["Resources!A2", "Resources!F2"], answer.json()
     assert Resource.objects.count() == 0
     junk = BytesIO(b"not a workbook")
     junk.name = "x.xlsx"
-    answer = client.post("/api/v1/capacity/import", {"file": junk}, headers=_auth(users["admin"]))
+    answer = client.post("/api/v1/capacity/import", {"file": junk}, headers=bearer(users["admin"]))
     assert answer.status_code == 422
 
 
 def test_heatmap_bad_query_is_422(client: Any, users: Any) -> None:
     for query in ("periods=0", "periods=999", "by=colour", "start=yesterday"):
-        answer = client.get(f"/api/v1/capacity/heatmap?{query}", headers=_auth(users["exec"]))
+        answer = client.get(f"/api/v1/capacity/heatmap?{query}", headers=bearer(users["exec"]))
         assert answer.status_code == 422, query
         assert answer.json()["errors"]
 
@@ -405,12 +402,13 @@ def test_level_a_scenario_queues_a_run_and_reads_it(
     again = _post(client, url, {"time_limit": 1}, users["admin"])
     assert again.status_code == 409
     assert "under way" in again.json()["detail"]
-    read = client.get(f"/api/v1/leveling-runs/{run['id']}", headers=_auth(users["exec"]))
+    read = client.get(f"/api/v1/leveling-runs/{run['id']}", headers=bearer(users["exec"]))
     assert (read.status_code, read.json()["id"]) == (200, run["id"])
     assert (
-        client.get("/api/v1/leveling-runs/999999", headers=_auth(users["admin"])).status_code == 404
+        client.get("/api/v1/leveling-runs/999999", headers=bearer(users["admin"])).status_code
+        == 404
     )
-    hidden = client.get(f"/api/v1/leveling-runs/{run['id']}", headers=_auth(users["viewer"]))
+    hidden = client.get(f"/api/v1/leveling-runs/{run['id']}", headers=bearer(users["viewer"]))
     assert hidden.status_code == 403
     cancel = f"/api/v1/leveling-runs/{run['id']}/cancel"
     assert _post(client, cancel, {}, users["exec"]).status_code == 403
@@ -432,7 +430,7 @@ def test_calendar_days_api(client: Any, users: Any) -> None:
     assert _post(client, url, body, users["pm"]).status_code == 403
     made = _post(client, url, body, users["member"])
     assert (made.status_code, made.json()) == (201, {"saved": 2})
-    listed = client.get(url, headers=_auth(users["exec"])).json()
+    listed = client.get(url, headers=bearer(users["exec"])).json()
     assert [(d["day"], d["working"], d["name"]) for d in listed] == [
         ("2027-02-06", True, "调休"),
         ("2027-02-11", False, "春节"),
@@ -442,10 +440,10 @@ def test_calendar_days_api(client: Any, users: Any) -> None:
     assert bad.json()["errors"] == [{"field": "days", "message": "line 1: “soon” is not a date"}]
     wrong = _post(client, url, {"calendar": "XX", "days": "2027-01-01"}, users["member"])
     assert wrong.status_code == 422
-    gone = client.delete(f"{url}/{listed[0]['id']}", headers=_auth(users["member"]))
+    gone = client.delete(f"{url}/{listed[0]['id']}", headers=bearer(users["member"]))
     assert gone.status_code == 204
-    assert client.delete(f"{url}/99999", headers=_auth(users["member"])).status_code == 404
-    assert len(client.get(url, headers=_auth(users["exec"])).json()) == 1
+    assert client.delete(f"{url}/99999", headers=bearer(users["member"])).status_code == 404
+    assert len(client.get(url, headers=bearer(users["exec"])).json()) == 1
 
 
 def test_refresh_and_reset_a_scenario(client: Any, users: Any, org: Any, make_project: Any) -> None:

@@ -8,13 +8,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from pmo.accounts.services import create_token
 from pmo.resources.models import Allocation, CapacityChange
-from pmo.resources.tests.factories import MON, pool
-
-
-def _auth(user: Any) -> dict[str, str]:
-    return {"Authorization": f"Bearer {create_token(username=user.username)}"}
+from pmo.resources.tests.factories import MON, bearer, pool
 
 
 def _post(client: Any, body: Any, user: Any) -> Any:
@@ -22,7 +17,7 @@ def _post(client: Any, body: Any, user: Any) -> Any:
         "/api/v1/allocations",
         json.dumps(body),
         content_type="application/json",
-        headers=_auth(user),
+        headers=bearer(user),
     )
 
 
@@ -79,7 +74,7 @@ def test_a_patch_past_the_leaving_date_is_refused_but_a_shortening_is_not(
     leaver.available_until = dt.date(2026, 3, 20)
     leaver.save()
     url = f"/api/v1/allocations/{pk}"
-    headers = _auth(users["admin"])
+    headers = bearer(users["admin"])
     longer = client.patch(
         url, json.dumps({"version": 1, "last": "2026-04-30"}), "application/json", headers=headers
     )

@@ -9,23 +9,18 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from pmo.accounts.services import create_token
 from pmo.audit.display import shown_events
 from pmo.audit.models import AuditEvent
 from pmo.resources import refresh, services
 from pmo.resources.models import Allocation, AllocationSource, Scenario
-from pmo.resources.tests.factories import MON, allocate, pool
+from pmo.resources.tests.factories import MON, allocate, bearer, pool
 
 WEEK = MON + dt.timedelta(days=4)
 
 
-def _auth(user: Any) -> dict[str, str]:
-    return {"Authorization": f"Bearer {create_token(username=user.username)}"}
-
-
 def _call(client: Any, method: str, url: str, body: Any, user: Any) -> Any:
     return getattr(client, method)(
-        url, json.dumps(body), content_type="application/json", headers=_auth(user)
+        url, json.dumps(body), content_type="application/json", headers=bearer(user)
     )
 
 

@@ -9,18 +9,13 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from pmo.accounts.services import create_token
 from pmo.resources import refresh, services
 from pmo.resources.models import Allocation, Scenario
-from pmo.resources.tests.factories import MON, pool
-
-
-def _auth(user: Any) -> dict[str, str]:
-    return {"Authorization": f"Bearer {create_token(username=user.username)}"}
+from pmo.resources.tests.factories import MON, bearer, pool
 
 
 def _post(client: Any, url: str, body: Any, user: Any) -> Any:
-    return client.post(url, json.dumps(body), content_type="application/json", headers=_auth(user))
+    return client.post(url, json.dumps(body), content_type="application/json", headers=bearer(user))
 
 
 def _body(resource: Any, project: Any, **fields: Any) -> dict[str, Any]:

@@ -9,19 +9,14 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from pmo.accounts.services import create_token
 from pmo.resources.models import CapacityChange, LevelingRun
-from pmo.resources.tests.factories import MON, allocate, pool
+from pmo.resources.tests.factories import MON, allocate, bearer, pool
 
 FRI = MON + dt.timedelta(days=4)
 
 
-def _auth(user: Any) -> dict[str, str]:
-    return {"Authorization": f"Bearer {create_token(username=user.username)}"}
-
-
 def _post(client: Any, url: str, body: Any, user: Any) -> Any:
-    return client.post(url, json.dumps(body), content_type="application/json", headers=_auth(user))
+    return client.post(url, json.dumps(body), content_type="application/json", headers=bearer(user))
 
 
 def _capacity(java: Any, first: dt.date, days: int, fte: str, scenario: int | None = None) -> Any:

@@ -12,19 +12,14 @@ from typing import Any
 import pytest
 
 from pmo.accounts.models import OrgUnit
-from pmo.accounts.services import create_token
 from pmo.audit.models import AuditEvent
 from pmo.resources.models import CalendarDay, CapacityChange, Resource, Scenario
-from pmo.resources.tests.factories import pool
-
-
-def _auth(user: Any) -> dict[str, str]:
-    return {"Authorization": f"Bearer {create_token(username=user.username)}"}
+from pmo.resources.tests.factories import bearer, pool
 
 
 def _send(client: Any, method: str, url: str, body: Any, user: Any) -> Any:
     call = getattr(client, method)
-    return call(url, json.dumps(body), content_type="application/json", headers=_auth(user))
+    return call(url, json.dumps(body), content_type="application/json", headers=bearer(user))
 
 
 def _change(resource: Resource, first: str, last: str, fte: str = "0") -> CapacityChange:
@@ -57,14 +52,14 @@ def test_capacity_change_removed_by_the_api_is_audited(client: Any, users: Any, 
     java = pool(org)
     leave = _change(java, "2026-03-02", "2026-03-13")
     url = f"/api/v1/resources/{java.pk}/capacity/{leave.pk}"
-    assert client.delete(url + "?version=1", headers=_auth(users["exec"])).status_code == 403
-    assert client.delete(url + "?version=2", headers=_auth(users["admin"])).status_code == 409
-    answer = client.delete(url + "?version=1", headers=_auth(users["admin"]))
+    assert client.delete(url + "?version=1", headers=bearer(users["exec"])).status_code == 403
+    assert client.delete(url + "?version=2", headers=bearer(users["admin"])).status_code == 409
+    answer = client.delete(url + "?version=1", headers=bearer(users["admin"]))
     assert answer.status_code == 204
     assert not CapacityChange.objects.exists()
     event = AuditEvent.objects.get(action="delete")
     assert (event.scope, event.actor_id) == ("resources", users["admin"].pk)
-    again = client.delete(url + "?version=1", headers=_auth(users["admin"]))
+    again = client.delete(url + "?version=1", headers=bearer(users["admin"]))
     assert again.status_code == 404
 
 
@@ -73,7 +68,7 @@ def test_capacity_change_of_another_resource_is_a_404(client: Any, users: Any, o
     other = pool(org, code="net-sh", name=".NET")
     leave = _change(java, "2026-03-02", "2026-03-13")
     url = f"/api/v1/resources/{other.pk}/capacity/{leave.pk}?version=1"
-    assert client.delete(url, headers=_auth(users["admin"])).status_code == 404
+    assert client.delete(url, headers=bearer(users["admin"])).status_code == 404
     assert CapacityChange.objects.count() == 1
 
 
@@ -225,7 +220,7 @@ def test_schema_lists_the_calendars(client: Any, users: Any) -> None:
 
 
 def _codes(client: Any, user: Any, query: str) -> Any:
-    answer = client.get(f"/api/v1/resources?{query}", headers=_auth(user))
+    answer = client.get(f"/api/v1/resources?{query}", headers=bearer(user))
     if answer.status_code != 200:
         return answer.status_code, answer.json()
     return sorted(r["code"] for r in answer.json()["items"])
@@ -260,7 +255,7 @@ def test_resource_list_filters(client: Any, users: Any, org: Any) -> None:
     ],
 )
 def test_unknown_query_parameters_are_refused(client: Any, users: Any, org: Any, url: str) -> None:
-    answer = client.get(url, headers=_auth(users["admin"]))
+    answer = client.get(url, headers=bearer(users["admin"]))
     assert answer.status_code == 422
     name = url.split("?")[1].split("=")[0]
     assert [e["field"] for e in answer.json()["errors"]] == [name]
@@ -272,17 +267,17 @@ def test_unknown_query_parameters_are_refused(client: Any, users: Any, org: Any,
 def test_unknown_query_parameter_of_the_capacity_list(client: Any, users: Any, org: Any) -> None:
     java = pool(org)
     url = f"/api/v1/resources/{java.pk}/capacity?pk=3&page=2"
-    answer = client.get(url, headers=_auth(users["admin"]))
+    answer = client.get(url, headers=bearer(users["admin"]))
     assert answer.status_code == 422
     assert sorted(e["field"] for e in answer.json()["errors"]) == ["page", "pk"]
     assert "scenario_id" in answer.json()["errors"][0]["message"]
-    ok = client.get(f"/api/v1/resources/{java.pk}/capacity", headers=_auth(users["admin"]))
+    ok = client.get(f"/api/v1/resources/{java.pk}/capacity", headers=bearer(users["admin"]))
     assert ok.status_code == 200
 
 
 def test_paged_list_keeps_its_page_parameters(client: Any, users: Any, org: Any) -> None:
     pool(org)
-    answer = client.get("/api/v1/resources?page=1&page_size=5", headers=_auth(users["admin"]))
+    answer = client.get("/api/v1/resources?page=1&page_size=5", headers=bearer(users["admin"]))
     assert answer.status_code == 200
     assert answer.json()["count"] == 1
 
@@ -304,12 +299,12 @@ def test_heat_map_filters_by_org_unit_code(client: Any, users: Any, org: Any) ->
     pool(org)
     pool(org, code="uk-pool", name="UK", role="Tester", org_unit=org["it"])
     url = "/api/v1/capacity/heatmap?start=2026-03-02&periods=1&org_unit="
-    by_code = client.get(url + "uk", headers=_auth(users["exec"]))
+    by_code = client.get(url + "uk", headers=bearer(users["exec"]))
     assert by_code.status_code == 200, by_code.json()
     assert [r["key"] for r in by_code.json()["rows"]] == ["Tester"]
-    by_id = client.get(url + str(org["uk"].pk), headers=_auth(users["exec"])).json()
+    by_id = client.get(url + str(org["uk"].pk), headers=bearer(users["exec"])).json()
     assert by_id["rows"] == by_code.json()["rows"]
-    unknown = client.get(url + "acme-hr", headers=_auth(users["exec"]))
+    unknown = client.get(url + "acme-hr", headers=bearer(users["exec"]))
     assert (unknown.status_code, unknown.json()["errors"][0]["field"]) == (422, "org_unit")
     assert OrgUnit.objects.count() == 5
 
@@ -319,11 +314,11 @@ def test_scenario_comparison_filters_by_org_unit_code(client: Any, users: Any, o
     pool(org, code="uk-pool", name="UK", role="Tester", org_unit=org["it"])
     plan = Scenario.objects.create(name="What if")
     url = f"/api/v1/scenarios/compare?ids={plan.pk}&start=2026-03-02&periods=1&org_unit="
-    by_code = client.get(url + "uk-it", headers=_auth(users["exec"]))
+    by_code = client.get(url + "uk-it", headers=bearer(users["exec"]))
     assert by_code.status_code == 200, by_code.json()
-    by_id = client.get(url + str(org["it"].pk), headers=_auth(users["exec"]))
+    by_id = client.get(url + str(org["it"].pk), headers=bearer(users["exec"]))
     assert by_id.json() == by_code.json()
-    unknown = client.get(url + "acme-hr", headers=_auth(users["exec"]))
+    unknown = client.get(url + "acme-hr", headers=bearer(users["exec"]))
     assert (unknown.status_code, unknown.json()["errors"][0]["field"]) == (422, "org_unit")
 
 

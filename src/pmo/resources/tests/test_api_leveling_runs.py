@@ -10,20 +10,15 @@ from typing import Any
 
 from django.utils import timezone
 
-from pmo.accounts.services import create_token
 from pmo.resources import leveling
 from pmo.resources.models import LevelingRun
-from pmo.resources.tests.factories import MON, allocate, pool
+from pmo.resources.tests.factories import MON, allocate, bearer, pool
 
 FRI = MON + dt.timedelta(days=4)
 
 
-def _auth(user: Any) -> dict[str, str]:
-    return {"Authorization": f"Bearer {create_token(username=user.username)}"}
-
-
 def _post(client: Any, url: str, body: Any, user: Any) -> Any:
-    return client.post(url, json.dumps(body), content_type="application/json", headers=_auth(user))
+    return client.post(url, json.dumps(body), content_type="application/json", headers=bearer(user))
 
 
 def _overloaded_scenario(client: Any, users: Any, org: Any, make_project: Any) -> int:
@@ -42,7 +37,7 @@ def test_a_queued_run_has_a_location_and_blocks_another_naming_itself(
     run_id = queued.json()["id"]
     assert queued["Location"] == f"/api/v1/leveling-runs/{run_id}"
     assert queued.json()["url"] == queued["Location"]
-    assert client.get(queued["Location"], headers=_auth(users["exec"])).json()["id"] == run_id
+    assert client.get(queued["Location"], headers=bearer(users["exec"])).json()["id"] == run_id
     again = _post(client, f"/api/v1/scenarios/{pk}/level", {}, users["member"])
     assert again.status_code == 409
     assert (again.json()["run_id"], again.json()["run_url"]) == (run_id, queued["Location"])
@@ -53,17 +48,17 @@ def test_a_run_no_worker_takes_says_so(
 ) -> None:
     pk = _overloaded_scenario(client, users, org, make_project)
     run_id = _post(client, f"/api/v1/scenarios/{pk}/level", {}, users["member"]).json()["id"]
-    fresh = client.get(f"/api/v1/leveling-runs/{run_id}", headers=_auth(users["exec"])).json()
+    fresh = client.get(f"/api/v1/leveling-runs/{run_id}", headers=bearer(users["exec"])).json()
     assert fresh["queued_for_seconds"] < 30
     assert fresh["hint"] is None
     LevelingRun.objects.filter(pk=run_id).update(
         created_at=timezone.now() - dt.timedelta(seconds=95)
     )
-    waiting = client.get(f"/api/v1/leveling-runs/{run_id}", headers=_auth(users["exec"])).json()
+    waiting = client.get(f"/api/v1/leveling-runs/{run_id}", headers=bearer(users["exec"])).json()
     assert 95 <= waiting["queued_for_seconds"] < 120
     assert "no worker has taken it" in waiting["hint"]
     leveling.run_leveling(run_id, today=MON)
-    done = client.get(f"/api/v1/leveling-runs/{run_id}", headers=_auth(users["exec"])).json()
+    done = client.get(f"/api/v1/leveling-runs/{run_id}", headers=bearer(users["exec"])).json()
     assert (done["state"], done["queued_for_seconds"], done["hint"]) == ("done", None, None)
 
 
@@ -76,7 +71,7 @@ def test_the_runs_of_a_scenario_newest_first_with_their_result(
         run_id = _post(client, f"/api/v1/scenarios/{pk}/level", {"time_limit": 2}, users["member"])
         ids.append(run_id.json()["id"])
         leveling.run_leveling(ids[-1], today=MON)
-    listed = client.get(f"/api/v1/scenarios/{pk}/leveling-runs", headers=_auth(users["exec"]))
+    listed = client.get(f"/api/v1/scenarios/{pk}/leveling-runs", headers=bearer(users["exec"]))
     assert listed.status_code == 200
     assert [r["id"] for r in listed.json()["items"]] == ids[::-1]
     first = next(r for r in listed.json()["items"] if r["id"] == ids[0])
@@ -85,7 +80,7 @@ def test_the_runs_of_a_scenario_newest_first_with_their_result(
     assert projects[5]["delay"] == 5  # a week later: 5 working days
     assert first["result"]["solver"]["status"] == "optimal"
     assert [m["days"] for m in first["result"]["moved"]] == [5]
-    missing = client.get("/api/v1/scenarios/99999/leveling-runs", headers=_auth(users["exec"]))
+    missing = client.get("/api/v1/scenarios/99999/leveling-runs", headers=bearer(users["exec"]))
     assert missing.status_code == 404
 
 
@@ -142,7 +137,7 @@ def test_a_run_stored_before_the_schema_is_still_answered(
         "solver": {"status": "nothing to move", "objective": 0, "bound": 0, "gap": 0.0},
     }
     run = LevelingRun.objects.create(scenario_id=pk, state="done", phase="done", result=old)
-    answer = client.get(f"/api/v1/leveling-runs/{run.pk}", headers=_auth(users["exec"]))
+    answer = client.get(f"/api/v1/leveling-runs/{run.pk}", headers=bearer(users["exec"]))
     assert answer.status_code == 200
     assert answer.json()["result"]["moved"][0]["kept_last"] is None
     assert answer.json()["result"]["not_levelable"][0]["resource"] == ""

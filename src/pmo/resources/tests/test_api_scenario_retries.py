@@ -7,18 +7,13 @@ import datetime as dt
 import json
 from typing import Any
 
-from pmo.accounts.services import create_token
 from pmo.resources.models import Allocation, LevelingRun, ProjectShift, Scenario
-from pmo.resources.tests.factories import MON, allocate, pool
-
-
-def _auth(user: Any) -> dict[str, str]:
-    return {"Authorization": f"Bearer {create_token(username=user.username)}"}
+from pmo.resources.tests.factories import MON, allocate, bearer, pool
 
 
 def _send(client: Any, method: str, url: str, body: Any, user: Any) -> Any:
     return getattr(client, method)(
-        url, json.dumps(body), content_type="application/json", headers=_auth(user)
+        url, json.dumps(body), content_type="application/json", headers=bearer(user)
     )
 
 
@@ -126,7 +121,7 @@ def test_edits_of_a_scenario_under_a_run_are_409_naming_the_run(
             {"version": 1, "fte": "2"},
             users["member"],
         ),
-        client.delete(f"/api/v1/allocations/{copy.pk}?version=1", headers=_auth(users["member"])),
+        client.delete(f"/api/v1/allocations/{copy.pk}?version=1", headers=bearer(users["member"])),
         _send(client, "post", f"/api/v1/scenarios/{pk}/commit", {}, users["member"]),
         _send(client, "post", f"/api/v1/scenarios/{pk}/refresh", {}, users["member"]),
         _send(client, "post", f"/api/v1/scenarios/{pk}/level", {}, users["member"]),
@@ -155,11 +150,11 @@ def test_a_discard_with_a_stale_version_discards_nothing(
     )
 
     stale = client.post(
-        f"/api/v1/scenarios/{pk}/discard?version={version}", headers=_auth(users["member"])
+        f"/api/v1/scenarios/{pk}/discard?version={version}", headers=bearer(users["member"])
     )
     current = Scenario.objects.get(pk=pk).version
     done = client.post(
-        f"/api/v1/scenarios/{pk}/discard?version={current}", headers=_auth(users["member"])
+        f"/api/v1/scenarios/{pk}/discard?version={current}", headers=bearer(users["member"])
     )
 
     assert stale.status_code == 409, stale.json()

@@ -20,7 +20,7 @@ from pmo.audit.models import AuditEvent
 from pmo.core.errors import ValidationFailed
 from pmo.resources import xlsx, xlsx_apply
 from pmo.resources.models import CapacityChange, Resource
-from pmo.resources.tests.test_api import _auth
+from pmo.resources.tests.factories import bearer
 
 HEADER = ["code", "name", "kind", "role", "org_unit", "fte"]
 JAN = dt.date(2027, 1, 11)  # a Monday
@@ -206,7 +206,9 @@ def test_the_api_records_the_uploaded_file_and_the_caller(
     client: Any, users: Any, org: Any
 ) -> None:
     sheet = _book([ZHAO], FIRST[:2], name="Q1 capacity.xlsx")
-    answer = client.post("/api/v1/capacity/import", {"file": sheet}, headers=_auth(users["member"]))
+    answer = client.post(
+        "/api/v1/capacity/import", {"file": sheet}, headers=bearer(users["member"])
+    )
     assert answer.status_code == 200
     events = AuditEvent.objects.order_by("id")
     assert [(e.object_type, e.action, e.actor_id) for e in events] == [
@@ -217,7 +219,7 @@ def test_the_api_records_the_uploaded_file_and_the_caller(
     assert {e.changes["capacity_sheet"][1] for e in events} == {"Q1 capacity.xlsx"}
     # a refused upload adds none
     bad = _book([ZHAO], [["nobody", *_week(JAN), 0, ""]])
-    refused = client.post("/api/v1/capacity/import", {"file": bad}, headers=_auth(users["member"]))
+    refused = client.post("/api/v1/capacity/import", {"file": bad}, headers=bearer(users["member"]))
     assert refused.status_code == 422
     assert AuditEvent.objects.count() == 3
 

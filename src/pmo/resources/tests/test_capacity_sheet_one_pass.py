@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from pmo.resources.models import Resource
-from pmo.resources.tests.test_api import _auth, _sheet
+from pmo.resources.tests.factories import bearer
+from pmo.resources.tests.test_api import _sheet
 
 HEADER = ["code", "name", "kind", "role", "org_unit", "fte", "hours_per_day", "calendar"]
 
 
 def _refused(client: Any, users: Any, rows: list[list[Any]]) -> dict[str, str]:
     sheet = _sheet(rows, None, HEADER)
-    answer = client.post("/api/v1/capacity/import", {"file": sheet}, headers=_auth(users["admin"]))
+    answer = client.post("/api/v1/capacity/import", {"file": sheet}, headers=bearer(users["admin"]))
     assert answer.status_code == 422
     return {e["field"]: e["message"] for e in answer.json()["errors"]}
 

@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 from pmo.resources.models import CapacityChange, Resource
-from pmo.resources.tests.test_api import _auth
+from pmo.resources.tests.factories import bearer
 from pmo.resources.tests.test_capacity_sheet_report import (
     JAN,
     JAVA,
@@ -127,7 +127,7 @@ def test_a_stale_preview_is_refused_and_the_new_one_shown(
         f"/api/v1/resources/{planned['java'].pk}/capacity/{leave.pk}",
         '{"version": 1, "fte": "5"}',
         content_type="application/json",
-        headers=_auth(users["member"]),
+        headers=bearer(users["member"]),
     )
     assert patched.status_code == 200
     before = _state()

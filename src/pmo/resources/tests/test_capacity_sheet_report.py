@@ -21,7 +21,8 @@ from pmo.audit.models import AuditEvent
 from pmo.core.errors import ValidationFailed
 from pmo.resources import xlsx
 from pmo.resources.models import CapacityChange, Resource
-from pmo.resources.tests.test_api import _auth, _post
+from pmo.resources.tests.factories import bearer
+from pmo.resources.tests.test_api import _post
 
 HEADER = ["code", "name", "kind", "role", "org_unit", "fte", "cost_rate"]
 JAN = dt.date(2027, 1, 11)
@@ -112,7 +113,7 @@ def test_the_report_names_the_removed_hand_made_leave_and_its_author(
 ) -> None:
     # when the admin uploads the older sheet: FTE 12, cost rate 500, hiring at 14, no May
     sheet = _book([JAVA], [["java", *_week(JAN), 14, "hiring"]], name="old.xlsx")
-    answer = client.post("/api/v1/capacity/import", {"file": sheet}, headers=_auth(users["admin"]))
+    answer = client.post("/api/v1/capacity/import", {"file": sheet}, headers=bearer(users["admin"]))
     assert answer.status_code == 200, answer.content
     body = answer.json()
     # then the counts stay and the removal is counted and listed with who made the leave
@@ -167,7 +168,7 @@ def test_an_api_dry_run_answers_the_same_report_and_changes_nothing(
         [["qa", *_week(JAN), 0, "x"], ["java", *_week(JAN), 16, "hiring"]],
     )
     dry = client.post(
-        "/api/v1/capacity/import?dry_run=true", {"file": sheet}, headers=_auth(users["admin"])
+        "/api/v1/capacity/import?dry_run=true", {"file": sheet}, headers=bearer(users["admin"])
     )
     assert dry.status_code == 200, dry.content
     # nothing written: no row, no version, no audit event
@@ -186,7 +187,7 @@ def test_an_api_dry_run_answers_the_same_report_and_changes_nothing(
     assert [(c["action"], c["id"], c["fte"]) for c in added] == [("added", None, "0.00")]
     # the import itself answers the same (ids of what it added aside)
     sheet.seek(0)
-    done = client.post("/api/v1/capacity/import", {"file": sheet}, headers=_auth(users["admin"]))
+    done = client.post("/api/v1/capacity/import", {"file": sheet}, headers=bearer(users["admin"]))
     real = done.json()
     assert real["dry_run"] is False and real["fingerprint"] == report["fingerprint"]
     new_id = real["resources"][1]["capacity_changes"][0].pop("id")
@@ -201,7 +202,7 @@ def test_an_expected_fingerprint_refuses_an_import_whose_resources_changed_since
 ) -> None:
     sheet = _book([JAVA], [["java", *_week(JAN), 14, "hiring"]])
     dry = client.post(
-        "/api/v1/capacity/import?dry_run=true", {"file": sheet}, headers=_auth(users["admin"])
+        "/api/v1/capacity/import?dry_run=true", {"file": sheet}, headers=bearer(users["admin"])
     ).json()
     # someone changes the leave between the check and the import
     leave = planned["leave"]
@@ -209,7 +210,7 @@ def test_an_expected_fingerprint_refuses_an_import_whose_resources_changed_since
         f"/api/v1/resources/{planned['java'].pk}/capacity/{leave.pk}",
         '{"version": 1, "fte": "5"}',
         content_type="application/json",
-        headers=_auth(users["member"]),
+        headers=bearer(users["member"]),
     )
     assert patched.status_code == 200, patched.content
     before = _state()
@@ -217,7 +218,7 @@ def test_an_expected_fingerprint_refuses_an_import_whose_resources_changed_since
     answer = client.post(
         f"/api/v1/capacity/import?expected={dry['fingerprint']}",
         {"file": sheet},
-        headers=_auth(users["admin"]),
+        headers=bearer(users["admin"]),
     )
     assert answer.status_code == 409
     assert "changed since it was checked" in answer.json()["detail"]
@@ -228,7 +229,7 @@ def test_an_expected_fingerprint_refuses_an_import_whose_resources_changed_since
     again = client.post(
         f"/api/v1/capacity/import?expected={answer.json()['fingerprint']}",
         {"file": sheet},
-        headers=_auth(users["admin"]),
+        headers=bearer(users["admin"]),
     )
     assert again.status_code == 200 and again.json()["capacity_changes_removed"] == 1
 

@@ -11,7 +11,8 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 
 from pmo.resources.models import CapacityChange, Resource
-from pmo.resources.tests.test_api import _auth, _sheet
+from pmo.resources.tests.factories import bearer
+from pmo.resources.tests.test_api import _sheet
 
 HEADER = ["code", "name", "kind", "role", "org_unit"]
 
@@ -32,7 +33,7 @@ def _upload(book: Workbook) -> BytesIO:
 
 
 def _import(client: Any, users: Any, sheet: BytesIO, language: str = "en") -> Any:
-    headers = {**_auth(users["admin"]), "Accept-Language": language}
+    headers = {**bearer(users["admin"]), "Accept-Language": language}
     return client.post("/api/v1/capacity/import", {"file": sheet}, headers=headers)
 
 

@@ -12,25 +12,20 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from pmo.accounts.services import create_token
 from pmo.audit.models import AuditEvent
 from pmo.core.errors import FieldError, PermissionDeniedError
 from pmo.resources import selectors, services
 from pmo.resources.costs import row_cost, row_costs
 from pmo.resources.heatmap import build_heatmap
 from pmo.resources.models import Allocation, CalendarYear, CapacityChange
-from pmo.resources.tests.factories import allocate, pool
+from pmo.resources.tests.factories import allocate, bearer, pool
 
 FESTIVAL = dt.date(2027, 2, 8)  # the Monday of Spring Festival week 2027
 
 
-def _auth(user: Any) -> dict[str, str]:
-    return {"Authorization": f"Bearer {create_token(username=user.username)}"}
-
-
 def _heat(client: Client, user: Any) -> dict[str, Any]:
     answer = client.get(
-        f"/api/v1/capacity/heatmap?start={FESTIVAL}&periods=1&by=resource", headers=_auth(user)
+        f"/api/v1/capacity/heatmap?start={FESTIVAL}&periods=1&by=resource", headers=bearer(user)
     )
     assert answer.status_code == 200, answer.content
     return answer.json()
@@ -51,12 +46,12 @@ def test_a_company_day_off_alone_leaves_the_year_assumed(
         "/api/v1/calendar-years",
         json.dumps({"calendar": "CN", "year": 2027, "entered": True, "note": "国务院通知"}),
         content_type="application/json",
-        headers=_auth(member),
+        headers=bearer(member),
     )
     assert put.status_code == 200, put.content
     assert put.json() == {"calendar": "CN", "year": 2027, "entered": True, "note": "国务院通知"}
     assert _heat(client, member)["assumed_years"] == []
-    listed = client.get("/api/v1/calendar-years", headers=_auth(member)).json()
+    listed = client.get("/api/v1/calendar-years", headers=bearer(member)).json()
     assert listed == [{"calendar": "CN", "year": 2027, "entered": True, "note": "国务院通知"}]
     # withdrawn: assumed again; both statements are in the audit trail
     services.set_calendar_year(actor=member, calendar="CN", year=2027, entered=False)
@@ -83,7 +78,7 @@ def test_api_refuses_a_bad_year_with_a_422(client: Client, users: Any) -> None:
         "/api/v1/calendar-years",
         json.dumps({"calendar": "CN", "year": 2026, "entered": True}),
         content_type="application/json",
-        headers=_auth(users["member"]),
+        headers=bearer(users["member"]),
     )
     assert answer.status_code == 422
     assert "2026" in answer.content.decode()
@@ -143,7 +138,7 @@ def test_leave_days_cost_nothing_as_the_heat_map_counts_them(
     planned = row_cost(Allocation.objects.select_related("resource").get(pk=row.pk))
     assert (planned.hours, planned.cost) == (Decimal("28.00"), Decimal("3080.00"))
     listed = client.get(
-        f"/api/v1/allocations?project={row.project.code}", headers=_auth(users["exec"])
+        f"/api/v1/allocations?project={row.project.code}", headers=bearer(users["exec"])
     ).json()["items"]
     assert [(a["hours"], a["cost"], a["currency"]) for a in listed] == [(28.0, 3080.0, "GBP")]
     client.force_login(users["pm"])
@@ -191,7 +186,7 @@ def test_plan_and_hand_rows_on_the_same_days_are_flagged_not_dropped(
     assert not any("Counted twice" in w for w in services.allocation_warnings(later))
     # the drill-down (API and page) marks the project
     cell = f"by=role&key=Java+developer&first={first}&last=2027-01-03"
-    causes = client.get(f"/api/v1/capacity/causes?{cell}", headers=_auth(users["exec"])).json()
+    causes = client.get(f"/api/v1/capacity/causes?{cell}", headers=bearer(users["exec"])).json()
     assert [(c["code"], c["demand"], c["counted_twice"]) for c in causes] == [
         (project.code, 9.0, True)
     ]
