@@ -55,18 +55,7 @@ BODIES: dict[str, dict[str, str]] = {
 
 #: Pages of apps this walk does not change (other sessions own them), by URL name and
 #: reader, with the answer they give a reader's post now; each is a gap to close.
-KNOWN: dict[tuple[str, str], int] = {
-    # portfolio: a status report posted by a reader goes back to the project with a message
-    ("portfolio:statusreport_create", "viewer"): 302,
-    ("portfolio:statusreport_create", "exec"): 302,
-    ("portfolio:statusreport_edit", "viewer"): 302,
-    ("portfolio:statusreport_edit", "exec"): 302,
-    ("portfolio:statusreport_submit", "viewer"): 302,
-    ("portfolio:statusreport_submit", "exec"): 302,
-    # resources: a draft scenario's staffing posted by a reader goes back to the scenario
-    ("resources:scenario_staffing", "viewer"): 302,
-    ("resources:scenario_staffing", "exec"): 302,
-}
+KNOWN: dict[tuple[str, str], int] = {}
 
 
 def _routes(

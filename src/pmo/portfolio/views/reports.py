@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pmo.accounts.models import user_of
 from pmo.core.errors import DomainError, ValidationFailed
-from pmo.core.http import posted_version
+from pmo.core.http import posted_version, refuse_unless
 from pmo.portfolio import services
 from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.forms import StatusReportForm
@@ -31,13 +32,26 @@ from pmo.portfolio.periods import due_period, period_of
 from pmo.portfolio.views.common import _project_or_404
 
 
+def _refuse_reader(
+    request: HttpRequest, project: Project, back: str | None = None
+) -> HttpResponse | None:
+    """``None`` when the user may report on ``project``; otherwise a visit goes back to
+    ``back`` (the project page) with a message and a post is a 403, before anything posted is
+    looked at (:func:`pmo.core.http.refuse_unless`)."""
+    return refuse_unless(
+        request,
+        can_edit_project(user_of(request), project),
+        _("You may read this project but not report on it."),
+        back or reverse("portfolio:project_detail", kwargs={"code": project.code}),
+    )
+
+
 @login_required
 def statusreport_create(request: HttpRequest, code: str) -> HttpResponse:
     """Write (or correct) the status report of a period; submit at once or keep a draft."""
     project = _project_or_404(request, code)
-    if not can_edit_project(user_of(request), project):
-        messages.error(request, _("You may read this project but not report on it."))
-        return redirect("portfolio:project_detail", code=project.code)
+    if (refused := _refuse_reader(request, project)) is not None:
+        return refused
     try:
         services.require_reporting(project)
     except DomainError as exc:
@@ -128,7 +142,12 @@ def statusreport_edit(request: HttpRequest, code: str, report_id: int) -> HttpRe
     report = StatusReport.objects.filter(project=project, pk=report_id).first()
     if report is None:
         raise Http404("no such report")
-    if report.state != ReportState.DRAFT or not can_edit_project(user_of(request), project):
+    detail = reverse(
+        "portfolio:statusreport_detail", kwargs={"code": project.code, "report_id": report.pk}
+    )
+    if (refused := _refuse_reader(request, project, detail)) is not None:
+        return refused
+    if report.state != ReportState.DRAFT:
         return redirect("portfolio:statusreport_detail", code=project.code, report_id=report.pk)
     today = timezone.localdate()
     if request.method == "POST":
@@ -199,11 +218,13 @@ def statusreport_submit(request: HttpRequest, code: str, report_id: int) -> Http
     report = StatusReport.objects.filter(project=project, pk=report_id).first()
     if report is None:
         raise Http404("no such report")
+    if (refused := _refuse_reader(request, project)) is not None:
+        return refused
     try:
         services.submit_status_report(actor=user_of(request), report=report, version=report.version)
     except ValidationFailed as exc:  # an incomplete draft: back to its form, to complete it
         messages.error(request, exc.message)
-        if report.state == ReportState.DRAFT and can_edit_project(user_of(request), project):
+        if report.state == ReportState.DRAFT:
             return redirect("portfolio:statusreport_edit", code=project.code, report_id=report.pk)
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -74,12 +74,31 @@ def scenario_staffing(request: HttpRequest, pk: int) -> HttpResponse:
     """A project's allocations in a scenario (``?project=CODE``): the what-ifs a project
     shift cannot express — move demand to another pool, change FTE or dates of one row, add
     a contractor. Resource managers and PMO members, in a draft scenario."""
-    scenario = _scenario(request, str(pk))
+    _viewer(request)
+    scenario = _scenario_or_404(request, pk)
+    if request.method == "POST":
+        # someone who may not plan this scenario: the 403, before the post's project is
+        # looked at (one naming none went back to the scenario as if merely incomplete)
+        refuse_unless(
+            request,
+            _may_plan(user_of(request), None, scenario),
+            _("Only resource managers may change a draft scenario."),
+            reverse("resources:scenario_detail", args=[scenario.pk]),
+        )
     code = request.GET.get("project") or request.POST.get("project") or ""
     if not code:
         messages.error(request, _("Choose a project."))
         return redirect("resources:scenario_detail", pk=pk)
     return _staffing(request, code, scenario)
+
+
+def _scenario_or_404(request: HttpRequest, pk: int) -> Any:
+    """The scenario of a scenario page's URL; a key no scenario can have is a 404 (not the
+    current plan, which ``None`` stands for on the shared staffing pages)."""
+    scenario = _scenario(request, str(pk))
+    if scenario is None:
+        raise Http404("no such scenario")
+    return scenario
 
 
 def refuse_planner(
@@ -196,7 +215,7 @@ def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def scenario_allocation_edit(request: HttpRequest, pk: int, allocation: int) -> HttpResponse:
     """Change or remove one allocation of a draft scenario (resource, dates, FTE, ...)."""
     _viewer(request)
-    scenario = _scenario(request, str(pk))
+    scenario = _scenario_or_404(request, pk)
     found = _allocation(allocation, scenario, request)
     if isinstance(found, HttpResponse):
         return found
