@@ -1,5 +1,6 @@
-"""The Django admin keeps the promises of "Data safety": every change recorded, submitted
-status reports and gate decisions immutable, and the audit trail itself never edited.
+"""The Django admin keeps the promises of "Data safety": every change recorded (calendars and
+API tokens too, a token's hash never), submitted status reports and gate decisions immutable,
+and the audit trail itself never edited.
 
 Each model admin either writes nothing (read-only) or is audited (:class:`AuditMixin`); the
 few that write without a record are named here, so that a new one is a decision. A PMO admin
@@ -7,28 +8,31 @@ used to delete a submitted status report there without a trace."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Any
 
 from django.contrib import admin
 from django.test import Client, RequestFactory
 
+from pmo.accounts.models import ApiToken, hash_token
+from pmo.accounts.services import create_token
 from pmo.audit.admin import AuditMixin
 from pmo.audit.models import AuditEvent
 from pmo.audit.services import record
 from pmo.portfolio.models import Project
+from pmo.portfolio.services.common import scope_of
+from pmo.scheduling.models import Calendar, CalendarException, Plan
 
 #: Written in the admin without an audit record: none of them holds a project's, report's,
-#: gate decision's, allocation's or change request's data (sign-in throttling, API
-#: tokens, notifications, Django's groups; calendars take effect at a plan's next
-#: recomputation, which is audited).
+#: gate decision's, allocation's, change request's, calendar's or API token's data
+#: (sign-in throttling, notifications, Django's groups).
 UNAUDITED = [
-    "accounts.apitoken",
     "auth.group",
     "axes.accessattempt",
     "axes.accessfailurelog",
     "axes.accesslog",
     "dependencies.notification",
-    "scheduling.calendar",
 ]
 #: Never written in the admin: they change through the services only (or never).
 READ_ONLY = [
@@ -92,3 +96,112 @@ def test_the_audit_trail_is_neither_changed_nor_deleted_in_the_admin(
     assert list(AuditEvent.objects.values_list("pk", "object_repr", "changes")) == [
         (event.pk, event.object_repr, {"name": ["Old", "New"]})
     ]
+
+
+def _posted_back(client: Client, url: str) -> dict[str, Any]:
+    """What an admin change form at ``url`` posts back unchanged: its fields' values and the
+    inlines' management forms and rows."""
+    page = client.get(url)
+    assert page.status_code == 200
+    forms = [page.context["adminform"].form]
+    for inline in page.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data: dict[str, Any] = {}
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            if isinstance(value, (dict, list)):
+                value = json.dumps(value)
+            data[form.add_prefix(name)] = "on" if value is True else value
+    return data
+
+
+def test_a_calendar_and_its_exceptions_changed_in_the_admin_are_in_the_project_history(
+    admin_client: Client, users: Any, make_project: Any
+) -> None:
+    project: Project = make_project(code="CAL1")
+    plan = Plan.objects.create(project=project, start=dt.datetime(2027, 1, 4, 9, tzinfo=dt.UTC))
+    calendar = Calendar.objects.create(plan=plan, uid=1, name="Standard", holidays="CN")
+    CalendarException.objects.create(
+        calendar=calendar, name="New Year", first=dt.date(2027, 1, 1), last=dt.date(2027, 1, 1)
+    )
+    url = f"/admin/scheduling/calendar/{calendar.pk}/change/"
+
+    # when the admin renames it and adds an exception (Spring Festival 2027)
+    data = _posted_back(admin_client, url)
+    prefix = "exceptions"
+    extra = int(data[f"{prefix}-TOTAL_FORMS"]) - 1  # the inline's empty row
+    data.update(
+        {
+            "name": "Standard (CN)",
+            f"{prefix}-{extra}-name": "Spring Festival",
+            f"{prefix}-{extra}-first": "2027-02-06",
+            f"{prefix}-{extra}-last": "2027-02-13",
+            f"{prefix}-{extra}-hours": "[]",
+        }
+    )
+    assert admin_client.post(url, data).status_code == 302
+
+    # then the change is one event in the project's history, the exceptions before and after
+    event = AuditEvent.objects.get(object_type="scheduling.calendar")
+    assert (event.action, event.actor, event.scope) == ("update", users["admin"], scope_of(project))
+    assert event.changes["name"] == ["Standard", "Standard (CN)"]
+    new_year = {"first": "2027-01-01", "last": "2027-01-01", "name": "New Year", "hours": []}
+    spring = {"first": "2027-02-06", "last": "2027-02-13", "name": "Spring Festival", "hours": []}
+    assert event.changes["exceptions"] == [[new_year], [new_year, spring]]
+
+    # and deleting the calendar is on record with its exceptions
+    deleting = admin_client.post(
+        f"/admin/scheduling/calendar/{calendar.pk}/delete/", {"post": "yes"}
+    )
+    assert deleting.status_code == 302
+    deleted = AuditEvent.objects.get(object_type="scheduling.calendar", action="delete")
+    assert deleted.scope == scope_of(project)
+    assert deleted.changes["exceptions"] == [[new_year, spring], None]
+    assert not Calendar.objects.exists()
+
+
+def test_an_api_token_revoked_renamed_or_deleted_in_the_admin_is_on_record_without_its_hash(
+    admin_client: Client, users: Any
+) -> None:
+    raw = create_token(username="pm", name="ci")
+    token = ApiToken.objects.get()
+    url = f"/admin/accounts/apitoken/{token.pk}"
+    # tokens are made by `pmo token`, which shows the secret once; the admin makes none
+    assert admin_client.get("/admin/accounts/apitoken/add/").status_code == 403
+
+    data = _posted_back(admin_client, f"{url}/change/")
+    assert set(data) == {"name"}  # whose token it is and what it opens stay as made
+    data.update(name="ci runner", revoked="on")
+    assert admin_client.post(f"{url}/change/", data).status_code == 302
+
+    token.refresh_from_db()
+    assert (token.name, token.revoked, token.user, token.scope) == (
+        "ci runner",
+        True,
+        users["pm"],
+        "api",
+    )
+    updated = AuditEvent.objects.get(object_type="accounts.apitoken")
+    assert (updated.action, updated.actor, updated.scope) == (
+        "update",
+        users["admin"],
+        f"user:{users['pm'].pk}",
+    )
+    assert updated.changes == {"name": ["ci", "ci runner"], "revoked": [False, True]}
+    # a revoked token stays revoked
+    page = admin_client.get(f"{url}/change/").content.decode()
+    assert 'name="revoked"' not in page
+
+    assert admin_client.post(f"{url}/delete/", {"post": "yes"}).status_code == 302
+    assert not ApiToken.objects.exists()
+    deleted = AuditEvent.objects.get(object_type="accounts.apitoken", action="delete")
+    assert deleted.scope == f"user:{users['pm'].pk}"
+    assert deleted.changes["name"] == ["ci runner", None]
+    assert deleted.changes["user"] == [users["pm"].pk, None]
+    # neither the secret nor its hash is anywhere in the trail
+    trail = json.dumps(list(AuditEvent.objects.values()), default=str)
+    assert hash_token(raw) not in trail and raw not in trail
+    assert "key_hash" not in trail

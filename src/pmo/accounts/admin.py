@@ -161,5 +161,19 @@ class PersonAdmin(VersionedAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "revoked")
-    readonly_fields = ("prefix", "key_hash", "last_used_at")
+    """Tokens are made by ``pmo token`` (and a user's calendar page), which show the secret
+    once: the admin makes none (one added here had no secret at all). It renames and revokes
+    one; whose token it is and what it opens stay as made, and a revoked token stays revoked."""
+
+    list_display = ("prefix", "user", "name", "scope", "created_at", "last_used_at", "revoked")
+    list_filter = ("scope", "revoked")
+    search_fields = ("prefix", "name", "user__username")
+    list_select_related = ("user",)
+    exclude = ("key_hash",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fixed = ("user", "prefix", "scope", "last_used_at")
+        return (*fixed, "revoked") if obj is not None and obj.revoked else fixed

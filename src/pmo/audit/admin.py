@@ -1,7 +1,7 @@
 """The audit trail in the admin (read-only); :class:`AuditedAdmin`: admin saves and deletes
 recorded like the services' changes, and shown on the object's History page; and the accounts
-app's users, org units and people audited the same way (registered again here: the accounts app
-sits below this one and cannot import it)."""
+app's users, org units, people and API tokens audited the same way (registered again here: the
+accounts app sits below this one and cannot import it)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from pmo.accounts import admin as accounts_admin
-from pmo.accounts.models import OrgUnit, Person, User
+from pmo.accounts.models import ApiToken, OrgUnit, Person, User
 from pmo.audit.display import shown_events
 from pmo.audit.models import AuditAction, AuditEvent
 from pmo.audit.services import diff, record, snapshot
@@ -231,10 +231,27 @@ class AuditedPersonAdmin(AuditMixin, accounts_admin.PersonAdmin):
         return f"person:{obj.pk}"
 
 
+class AuditedApiTokenAdmin(AuditMixin, accounts_admin.ApiTokenAdmin):
+    """An API token renamed, revoked or deleted is on record in its user's history; its hash
+    never (:attr:`audit_secrets`: recorded as "changed", which it never is here), nor when it
+    was last used (signing in with it is not a change made here)."""
+
+    audit_secrets = ("key_hash",)
+
+    def audit_scope(self, obj: Any) -> str:
+        return f"user:{obj.user_id}"
+
+    def audit_snapshot(self, obj: Any) -> dict[str, Any]:
+        values = super().audit_snapshot(obj)
+        values.pop("last_used_at", None)
+        return values
+
+
 for _model, _audited in (
     (User, AuditedUserAdmin),
     (OrgUnit, AuditedOrgUnitAdmin),
     (Person, AuditedPersonAdmin),
+    (ApiToken, AuditedApiTokenAdmin),
 ):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)

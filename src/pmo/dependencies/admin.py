@@ -2,6 +2,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -24,6 +27,10 @@ STEERING_INPUTS = ("cost_impact", "effort_impact", "project", "program")
 #: Until the PMO approves, the flag is still ahead of the request (it decides whether the
 #: approval goes on to the steering committee); after that it records the route taken.
 FLAG_AHEAD = (ChangeState.DRAFT, ChangeState.PM_REVIEW, ChangeState.PMO_REVIEW)
+#: Decided (approved or rejected, at whichever review) or applied: the decision is on record
+#: for good, so the admin deletes such a request neither alone nor with its project. A draft,
+#: one under review or a withdrawn one may be deleted (audited).
+DECIDED = (ChangeState.APPROVED, ChangeState.REJECTED, ChangeState.APPLIED)
 
 
 @admin.register(Dependency)
@@ -113,7 +120,9 @@ class ChangeRequestForm(forms.ModelForm):
 @admin.register(ChangeRequest)
 class ChangeRequestAdmin(AuditedAdmin):
     """Read-mostly: the workflow runs through the services, not the admin. What is changed
-    here is audited in the request's scopes (its projects, or its program) all the same."""
+    here is audited in the request's scopes (its projects, or its program) all the same. A
+    decided or applied request (:data:`DECIDED`) is not deleted here, nor with its project
+    (Django asks each object's admin before a cascade); its decision is never typed in."""
 
     form = ChangeRequestForm
 
@@ -130,6 +139,7 @@ class ChangeRequestAdmin(AuditedAdmin):
         "impact",
         "needs_steering",
         "steering_compared_on",
+        "decision_note",
         "decided_by",
         "decided_at",
         "applied_by",
@@ -138,6 +148,18 @@ class ChangeRequestAdmin(AuditedAdmin):
     raw_id_fields = ("project", "program", "requested_by")
     filter_horizontal = ("affected_projects",)
     inlines = [ChangeStepInline, ChangeResponseInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.state in DECIDED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        # the admin's own pages never get here with a decided request (they ask
+        # has_delete_permission of each one first); nothing else may either
+        if queryset.filter(state__in=DECIDED).exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
 
     def audit_scopes(self, obj: Any) -> list[str]:
         return change_scopes(obj)

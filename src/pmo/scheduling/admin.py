@@ -1,8 +1,8 @@
 """Django admin: PMO administrators enter calendar exceptions (e.g. next year's official
 holidays and 调休 working days) and look at plans. Plans change through the Gantt, the
 API and imports, which recompute the schedule; editing a calendar here takes effect at the
-plan's next recomputation. Changes to plans and baselines made here are audited in the project's
-history (:class:`~pmo.audit.admin.AuditedAdmin`)."""
+plan's next recomputation. Changes to plans, baselines and calendars (with their exceptions) made
+here are audited in the project's history (:class:`~pmo.audit.admin.AuditedAdmin`)."""
 
 from typing import Any
 
@@ -24,11 +24,34 @@ class CalendarExceptionInline(admin.TabularInline):
 
 
 @admin.register(Calendar)
-class CalendarAdmin(admin.ModelAdmin):
+class CalendarAdmin(AuditedAdmin):
+    """A calendar and its exceptions: a change (weekly hours, holidays, an exception added,
+    changed or removed) is on record in its project's history, the exceptions as they were
+    and became."""
+
     list_display = ("name", "uid", "plan", "base", "holidays")
     list_select_related = ("plan__project", "base")
     search_fields = ("name", "plan__project__code")
     inlines = [CalendarExceptionInline]
+
+    def audit_scope(self, obj: Any) -> str:
+        return scope_of(obj.plan.project)
+
+    def audit_related(self, obj: Any) -> dict[str, Any]:
+        """The calendar's exceptions (dates, name and hours), read from the database."""
+        if obj.pk is None:
+            return {}
+        return {
+            "exceptions": [
+                {
+                    "first": e.first.isoformat(),
+                    "last": e.last.isoformat(),
+                    "name": e.name,
+                    "hours": e.hours,
+                }
+                for e in CalendarException.objects.filter(calendar=obj).order_by("first", "pk")
+            ]
+        }
 
 
 @admin.register(Plan)

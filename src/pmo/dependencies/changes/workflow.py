@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from pmo.accounts.models import Role, User
@@ -142,7 +142,9 @@ def transition(
     (or 403) naming what is possible."""
     if action not in ACTIONS:
         raise FieldError(
-            "action", gettext("must be one of %(values)s") % {"values": ", ".join(ACTIONS)}
+            "action",
+            gettext("must be one of %(values)s")
+            % {"values": pgettext("list separator", ", ").join(ACTIONS)},
         )
     locked = ChangeRequest.objects.select_for_update(of=("self",)).get(pk=cr.pk)
     locked.check_version(version)
@@ -162,7 +164,8 @@ def transition(
                     "action": action,
                     "code": locked.code,
                     "state": locked.get_state_display(),
-                    "actions": ", ".join(everyone) or gettext("nothing (closed)"),
+                    "actions": pgettext("list separator", ", ").join(everyone)
+                    or gettext("nothing (closed)"),
                 }
             )
         if _reviews(actor, locked) and _own_review(actor, locked, action):

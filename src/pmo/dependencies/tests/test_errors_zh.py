@@ -19,9 +19,10 @@ def test_a_refused_workflow_step_reads_in_chinese(users: Any, web: Any) -> None:
     # when the PM tries to apply it while the UI is in Chinese
     with translation.override("zh-hans"), pytest.raises(ConflictError) as info:
         changes.transition(actor=users["pm"], cr=cr, action="apply")
-    # then the sentence is Chinese, the state by its label; the actions stay the API's codes
+    # then the sentence is Chinese, the state by its label; the actions stay the API's codes,
+    # listed with the language's list separator
     assert info.value.message == (
-        f"变更请求 {cr.code} 处于“草稿”状态，无法执行 apply；当前可执行：submit, withdraw"
+        f"变更请求 {cr.code} 处于“草稿”状态，无法执行 apply；当前可执行：submit，withdraw"
     )
 
 
