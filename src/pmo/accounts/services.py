@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pmo.accounts.models import ApiToken, OrgUnit, Person, TokenScope, User, hash_token
 from pmo.accounts.signals import org_unit_changed
@@ -32,7 +33,11 @@ def create_token(*, username: str, name: str = "", scope: str = TokenScope.API) 
         )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     if scope not in TokenScope.values:
-        raise FieldError("scope", _("one of %(scopes)s") % {"scopes": ", ".join(TokenScope.values)})
+        raise FieldError(
+            "scope",
+            _("one of %(scopes)s")
+            % {"scopes": pgettext("list separator", ", ").join(TokenScope.values)},
+        )
     ApiToken.objects.create(
         user=user, name=name, prefix=raw[:12], key_hash=hash_token(raw), scope=scope
     )

@@ -171,7 +171,11 @@ def compare_scenarios(
     found = Scenario.objects.in_bulk(unique)
     missing = [i for i in unique if i not in found]
     if missing:
-        raise FieldError("ids", _("no scenario %(ids)s") % {"ids": ", ".join(map(str, missing))})
+        raise FieldError(
+            "ids",
+            _("no scenario %(ids)s")
+            % {"ids": pgettext("list separator", ", ").join(map(str, missing))},
+        )
     scenarios: list[Scenario | None] = [None, *(found[i] for i in unique)]
     rates_day = today or timezone.localdate()
     overrides = calendars.load_overrides()  # once for every layer

@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -80,7 +80,7 @@ def _phase(run: LevelingRun, phase: str, progress: int, **fields: Any) -> None:
 
 
 @contextmanager
-def _watch(run_pk: int, stop: threading.Event) -> Iterator[None]:
+def _watch(run_pk: int, stop: threading.Event) -> Iterator[Callable[[], None]]:
     """While the worker has the run, a thread of its own writes the run's heartbeat every
     few seconds (others tell a live run from a lost one by it, ADR 0008) and sets ``stop``
     when the run was cancelled or failed as lost meanwhile (the solve stops, nothing is
@@ -114,11 +114,15 @@ def _watch(run_pk: int, stop: threading.Event) -> Iterator[None]:
 
     thread = threading.Thread(target=watch, name=f"leveling-{run_pk}-watch", daemon=True)
     thread.start()
-    try:
-        yield
-    finally:
+
+    def end() -> None:
         done.set()
         thread.join()
+
+    try:
+        yield end
+    finally:
+        end()
 
 
 def _layer(scenario: Scenario, today: dt.date) -> adapters.LevelingInput:
@@ -196,17 +200,19 @@ def run_leveling(run_id: int, *, today: dt.date | None = None) -> LevelingRun:
     stop = threading.Event()
     with (
         translation.override(run.language or starter or settings.LANGUAGE_CODE),
-        _watch(run.pk, stop),
+        _watch(run.pk, stop) as end_watch,
     ):
-        _finish(run, today or timezone.localdate(), stop)
+        _finish(run, today or timezone.localdate(), stop, end_watch)
     run.refresh_from_db()
     return run
 
 
-def _finish(run: LevelingRun, today: dt.date, stop: threading.Event) -> None:
+def _finish(
+    run: LevelingRun, today: dt.date, stop: threading.Event, end_watch: Callable[[], None]
+) -> None:
     """Do the claimed run; any failure ends it as failed with a readable message."""
     try:
-        _run(run, today, stop)
+        _run(run, today, stop, end_watch)
     except _Cancelled:
         pass  # cancel_leveling (or fail_lost_runs) has ended it
     except Exception as exc:  # a run must end, whatever went wrong
@@ -222,7 +228,9 @@ def _finish(run: LevelingRun, today: dt.date, stop: threading.Event) -> None:
         )
 
 
-def _run(run: LevelingRun, today: dt.date, stop: threading.Event) -> None:
+def _run(
+    run: LevelingRun, today: dt.date, stop: threading.Event, end_watch: Callable[[], None]
+) -> None:
     scenario = run.scenario
     data = _layer(scenario, today)
     movable = sum(1 for f in data.fixed if not f)
@@ -252,6 +260,10 @@ def _run(run: LevelingRun, today: dt.date, stop: threading.Event) -> None:
     delays = _delays(data, placed)
     moved = adapters.moves(data, placed)
     after = adapters.overload(data, placed.starts, placed.durations)
+    # The watch ends before the result is written: the applying step is short and holds the
+    # run's row (a cancel waits for it), and a second connection reading the run meanwhile
+    # would only contend with its writes (SQLite's shared-cache test database refuses them).
+    end_watch()
     _phase(run, "applying", 90)
     with transaction.atomic():
         # Locked until the result is written: a cancel now waits, then finds the run done.

@@ -342,6 +342,16 @@ def test_level_the_portfolio_from_the_scenario_page(
     assert book.sheetnames == ["各项目延期", "已移动"]
     [moved] = book["已移动"].iter_rows(min_row=4, values_only=True)
     assert moved[:4] == (b.code, "测试项目乙", "分配", "Java开发（上海）")
+    # overload the run found pinned projects holding is in the workbook as on the page
+    held = {"resource": "java-sh", "first": str(MON), "last": str(MON), "fte_days": 0.5}
+    run.refresh_from_db()
+    run.result = {**run.result, "pinned_overload": [{**held, "projects": [b.code]}]}
+    run.save(update_fields=["result"])
+    export = client.get(f"/resources/leveling-runs/{run.pk}/?format=xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(export.content))
+    assert book.sheetnames == ["各项目延期", "已移动", "已固定项目的超负荷"]
+    [_header, row] = book["已固定项目的超负荷"].iter_rows(min_row=3, max_row=4, values_only=True)
+    assert row[0] == "java-sh" and row[3:5] == (0.5, b.code)
     # the delay chart: the longest delay fills its bar, coloured by the project's priority
     assert '<span class="prio-4" style="width:100%">' in page
     again = client.post(f"/resources/scenarios/{scenario.pk}/level/", {"time_limit": "x"})

@@ -179,6 +179,7 @@ def leveling_run(request: HttpRequest, pk: int) -> HttpResponse:
             projects=context["run_all_projects"],
             moved=context["run_moved"],
             not_levelable=context["run_not_levelable"],
+            pinned_overload=(run.result or {}).get("pinned_overload", []),
         )
         return _xlsx(book, f"pmo-leveling-run-{run.pk}.xlsx")
     # htmx polls the panel; a link opened on its own gets the page around it
