@@ -146,6 +146,8 @@ class _Names:
         self._wanted: dict[type[models.Model], set[str]] = {}
         self._shown: dict[type[models.Model], dict[str, str]] = {}
         self._rows: dict[type[models.Model], dict[str, models.Model]] = {}
+        # the resource of each named allocation or capacity change, by event id
+        self.named_resources: dict[int, str] = {}
 
     def want(self, model: type[models.Model], key: Any) -> None:
         self._wanted.setdefault(model, set()).add(str(key))
@@ -248,7 +250,7 @@ def _label(event: AuditEvent, model: type[models.Model] | None, names: _Names) -
             "last": match["last"],
             "fte": match["fte"],
         }
-    return _named_label(event) or event.object_repr
+    return _named_label(event, names) or event.object_repr
 
 
 def _read_on_resource_page(event: AuditEvent) -> bool:
@@ -261,14 +263,74 @@ def _read_on_resource_page(event: AuditEvent) -> bool:
     )
 
 
-def _named_label(event: AuditEvent) -> str:
+NAMED_REPRS = {
+    "resources.allocation": NAMED_ALLOCATION_REPR,
+    "resources.capacitychange": NAMED_CHANGE_REPR,
+}
+
+
+def _named_resource(event: AuditEvent) -> Any:
+    """The id of the resource a named allocation or capacity change records in its changes
+    (None when this event did not record it)."""
+    before, after = _pair(event.changes.get("resource"))
+    sides = (before, after) if event.action == AuditAction.DELETE else (after, before)
+    key = next((side for side in sides if side not in (None, "")), None)
+    return key if isinstance(key, int) or (isinstance(key, str) and _is_id(key)) else None
+
+
+def _want_named_resources(events: list[AuditEvent], names: _Names) -> dict[int, str]:
+    """The resource ids of the named allocations and capacity changes among ``events``, by
+    event id: recorded in the event, else the live row's (one query per model), each wanted
+    from ``names`` so that their names are read with the page's other names."""
+    resource = _model("resources.resource")
+    named = [
+        e
+        for e in events
+        if (pattern := NAMED_REPRS.get(e.object_type)) and pattern.match(e.object_repr)
+    ]
+    if resource is None or not named:
+        return {}
+    found: dict[int, str] = {}
+    missing: dict[str, set[str]] = {}
+    for event in named:
+        if (key := _named_resource(event)) is not None:
+            found[event.pk] = str(key)
+        elif _is_id(event.object_id):
+            missing.setdefault(event.object_type, set()).add(event.object_id)
+    for label, ids in missing.items():
+        model = _model(label)
+        if model is None:
+            continue
+        rows = dict(model._default_manager.filter(pk__in=ids).values_list("pk", "resource_id"))
+        for event in named:
+            if event.pk not in found and event.object_type == label:
+                key = rows.get(int(event.object_id)) if _is_id(event.object_id) else None
+                if key is not None:
+                    found[event.pk] = str(key)
+    for key in found.values():
+        names.want(resource, key)
+    return found
+
+
+def _resource_name(event: AuditEvent, recorded: str, names: _Names) -> str:
+    """The resource of a named allocation or capacity change in the reader's language: the
+    live resource's, else (the resource is gone) the name the trail recorded."""
+    resource = _model("resources.resource")
+    key = names.named_resources.get(event.pk)
+    row = names.row(resource, key) if resource is not None and key is not None else None
+    name = getattr(row, "display_name", None)
+    return name if isinstance(name, str) and name else recorded
+
+
+def _named_label(event: AuditEvent, names: _Names) -> str:
     """An allocation or capacity change named as its ``str()`` records it since 2026-12-07,
-    in the reader's words ("" for other objects)."""
+    in the reader's words, its resource by its name in the reader's language ("" for other
+    objects)."""
     if event.object_type == "resources.allocation" and (
         match := NAMED_ALLOCATION_REPR.match(event.object_repr)
     ):
         return _("allocation of %(resource)s to %(project)s, %(first)s – %(last)s, %(fte)s FTE") % {
-            "resource": match["resource"],
+            "resource": _resource_name(event, match["resource"], names),
             "project": match["project"],
             "first": match["first"],
             "last": match["last"] or match["first"],
@@ -278,7 +340,7 @@ def _named_label(event: AuditEvent) -> str:
         match := NAMED_CHANGE_REPR.match(event.object_repr)
     ):
         values = {
-            "resource": match["resource"],
+            "resource": _resource_name(event, match["resource"], names),
             "first": match["first"],
             "last": match["last"] or match["first"],
             "fte": match["fte"],
@@ -491,6 +553,7 @@ def shown_events(events: list[AuditEvent]) -> list[ShownEvent]:
                             names.want(field.related_model, key)  # type: ignore[arg-type]
         # plans keep wall-clock times stored as if UTC: shown as they are, not converted
         parsed.append((event, model, fields, getattr(model, "WALL_CLOCK_FIELDS", frozenset())))
+    names.named_resources = _want_named_resources(events, names)
     names.fetch()
     keys.fetch()
     shown = []
