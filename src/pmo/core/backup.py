@@ -214,7 +214,11 @@ def restore_backup(
         copy = folder / DATABASE_MEMBER
         try:
             with contextlib.closing(sqlite3.connect(copy)) as source:
-                if source.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                try:  # the archive's database is read first: its errors name the archive
+                    checked = source.execute("PRAGMA quick_check").fetchone()[0]
+                except sqlite3.Error as exc:
+                    raise BackupError(f"the database in {name} is damaged: {exc}") from None
+                if checked != "ok":
                     raise BackupError(f"the database in {name} is damaged")
                 database.parent.mkdir(parents=True, exist_ok=True)
                 with contextlib.closing(sqlite3.connect(database)) as target:

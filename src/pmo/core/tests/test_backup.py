@@ -204,3 +204,27 @@ def test_restore_over_a_database_with_a_pending_write_ahead_log(tmp_path: Path) 
     assert _batches(live) == {0: 10, 1: 10, 2: 10}
     assert restored.media_files == 0 and list(media.iterdir()) == []
     assert restored.manifest["version"] == "test" and restored.manifest["tables"] == 1
+
+
+def test_an_archive_whose_database_is_not_one_names_the_archive(tmp_path: Path) -> None:
+    # given a backup whose database member was replaced by text
+    source = tmp_path / "source.sqlite3"
+    _database(source, batches=1)
+    good = tmp_path / "good.tar.gz"
+    backup.write_backup(good, source, tmp_path / "no-media", "test")
+    archive = tmp_path / "bad.tar.gz"
+    garbage = tmp_path / "garbage"
+    garbage.write_bytes(b"not a database at all, " * 100)
+    with tarfile.open(good) as reading, tarfile.open(archive, "w:gz") as writing:
+        for member in reading.getmembers():
+            if member.name == backup.DATABASE_MEMBER:
+                writing.add(garbage, backup.DATABASE_MEMBER)
+            else:
+                writing.addfile(member, reading.extractfile(member) if member.isfile() else None)
+    target = tmp_path / "fresh.sqlite3"
+    # when it is restored, then the archive is blamed, not the database restored into
+    with pytest.raises(backup.BackupError) as refused:
+        backup.restore_backup(archive, target, tmp_path / "media", force=True)
+    message = str(refused.value)
+    assert message.startswith(f"the database in {archive} is damaged"), message
+    assert str(target) not in message
