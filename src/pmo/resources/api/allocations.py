@@ -3,12 +3,13 @@ resources API)."""
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import AfterValidator
 
 from pmo.accounts.models import user_of
 from pmo.core.api import Body, Date, Id, Pages, Version, VersionParam, refuse_body
@@ -25,6 +26,16 @@ router = Router()
 Status_ = Literal["proposed", "committed"]
 
 
+def _trimmed(value: str | None) -> str | None:
+    if value is not None and value != value.strip():
+        raise ValueError(_("no spaces at the start or end"))
+    return value
+
+
+# a client's key: said in words when it starts or ends with a space (not as a pattern)
+ExternalRef = Annotated[str | None, AfterValidator(_trimmed)]
+
+
 class AllocationIn(Body):
     resource_id: Id
     project: str = Field(description="project code")
@@ -34,11 +45,10 @@ class AllocationIn(Body):
     status: Status_ = "proposed"
     note: str = Field(default="", max_length=200)
     scenario_id: Id | None = None
-    external_ref: str | None = Field(
+    external_ref: ExternalRef = Field(
         default=None,
         min_length=1,
         max_length=100,
-        pattern=r"^\S(.*\S)?$",
         description="your own key of this allocation, unique in its layer (the current plan or "
         "the scenario): when a row of the layer has it already, that row is changed to this "
         "body and the answer is 200, else one is created (201). Safe to retry; without it, "
@@ -54,11 +64,10 @@ class AllocationPatch(Body):
     fte: Decimal | None = Field(default=None, gt=0, le=99999)
     status: Status_ | None = None
     note: str | None = Field(default=None, max_length=200)
-    external_ref: str | None = Field(
+    external_ref: ExternalRef = Field(
         default=None,
         min_length=1,
         max_length=100,
-        pattern=r"^\S(.*\S)?$",
         description="your own key of this allocation (see POST); null removes it. A key "
         "another allocation of the layer has is refused (409 naming external_ref); schedule "
         "demand takes none",
