@@ -127,3 +127,31 @@ def test_the_body_limit_is_the_largest_upload_plus_the_form(settings: Any) -> No
     assert serve.max_request_body() == 51 * mb
     settings.PMO_MAX_UPLOAD_MB = 100
     assert serve.max_request_body() == 101 * mb
+
+
+class _Server:
+    def run(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("https", "proxies", "warned"),
+    [(True, (), True), (True, ("127.0.0.1",), False), (False, (), False)],
+)
+def test_https_without_a_trusted_proxy_warns_in_one_line_at_start(
+    monkeypatch: Any, settings: Any, capsys: Any, https: bool, proxies: tuple[str], warned: bool
+) -> None:
+    # given PMO_HTTPS with or without a trusted proxy
+    settings.PMO_HTTPS = https
+    settings.PMO_TRUSTED_PROXY = proxies
+    monkeypatch.setattr("waitress.create_server", lambda app, **kw: _Server())
+    # when pmo serve starts
+    call_command("serve", "--port", "8797", "--no-worker")
+    # then only https without a proxy warns, in one line naming the variable to set
+    lines = [line for line in capsys.readouterr().err.splitlines() if "PMO_TRUSTED_PROXY" in line]
+    assert lines == ([serve.https_without_proxy_warning()] if warned else [])
+    if warned:
+        assert lines[0].startswith("warning: PMO_HTTPS=1 without PMO_TRUSTED_PROXY")

@@ -99,6 +99,15 @@ def behind_proxy(application: Any) -> Any:
     )
 
 
+def https_without_proxy_warning() -> str:
+    """The line ``pmo serve`` warns with when ``PMO_HTTPS=1`` trusts no proxy (ADR 0017)."""
+    return (
+        "warning: PMO_HTTPS=1 without PMO_TRUSTED_PROXY: every request looks like plain http "
+        "here (no redirect to https, links built as http); behind a proxy set "
+        "PMO_TRUSTED_PROXY to its address (e.g. 127.0.0.1)"
+    )
+
+
 class Command(OneLineCommand):
     help = "Serve PMO Hub on http://HOST:PORT with waitress (static files included)."
 
@@ -160,6 +169,8 @@ class Command(OneLineCommand):
                 f"believing {', '.join(settings.PMO_TRUSTED_PROXY_HEADERS)} from "
                 f"{', '.join(proxies)} (PMO_TRUSTED_PROXY)"
             )
+        elif settings.PMO_HTTPS:
+            self.stderr.write(https_without_proxy_warning())
         try:
             server.run()
         except KeyboardInterrupt:
