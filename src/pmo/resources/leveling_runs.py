@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
@@ -31,6 +32,7 @@ __all__ = [
     "BACKENDS",
     "HEARTBEAT_SECONDS",
     "LOST_AFTER_SECONDS",
+    "LOST_ERROR",
     "MAX_TIME_LIMIT",
     "NO_WORKER_AFTER",
     "STALE_AFTER",
@@ -47,6 +49,7 @@ __all__ = [
     "refuse_while_leveling",
     "run_url",
     "show_if_lost",
+    "shown_error",
     "shown_progress",
     "start_leveling",
 ]
@@ -163,9 +166,25 @@ def lost_since(run: LevelingRun, now: dt.datetime | None = None) -> dt.datetime 
     return last
 
 
-def _lost_message(language: str) -> str:
-    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
-        return _("the worker stopped before the run finished; start it again")
+# A lost run's error, stored in English (the catalogue's key) and read in the reader's
+# language by :func:`shown_error`
+LOST_ERROR = gettext_noop("the worker stopped before the run finished; start it again")
+
+
+def _lost_texts() -> set[str]:
+    """A lost run's error as stored: in English, or (runs failed before 2026-12-07) in the
+    language of the person who started the run."""
+    texts = {LOST_ERROR}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts.add(_(LOST_ERROR))
+    return texts
+
+
+def shown_error(run: LevelingRun) -> str:
+    """The run's error as a reader reads it: a lost run's in the reader's language, others
+    as written."""
+    return _(LOST_ERROR) if run.error in _lost_texts() else run.error
 
 
 def show_if_lost(run: LevelingRun) -> None:
@@ -174,7 +193,7 @@ def show_if_lost(run: LevelingRun) -> None:
     last = lost_since(run)
     if last is not None:
         run.state, run.phase = LevelingState.FAILED, "failed"
-        run.error, run.finished_at = _lost_message(run.language), last
+        run.error, run.finished_at = LOST_ERROR, last
         run.read_as_lost = True
 
 
@@ -197,10 +216,8 @@ def fail_lost_runs(*, scenario_id: int | None = None, run_id: int | None = None)
         runs = runs.filter(pk=run_id)
     cutoff = timezone.now() - lost_after()
     ended = []
-    for pk, scenario, language in runs.filter(_stale(cutoff)).values_list(
-        "pk", "scenario_id", "language"
-    ):
-        message = _lost_message(language)
+    for pk, scenario in runs.filter(_stale(cutoff)).values_list("pk", "scenario_id"):
+        message = LOST_ERROR
         if not LevelingRun.objects.filter(
             _stale(cutoff), pk=pk, state=LevelingState.RUNNING
         ).update(

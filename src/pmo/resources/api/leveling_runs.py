@@ -180,6 +180,10 @@ class LevelingRunOut(Schema):
     def resolve_url(obj: LevelingRun) -> str:
         return leveling_runs.run_url(obj.pk)
 
+    @staticmethod
+    def resolve_error(obj: LevelingRun) -> str:
+        return leveling_runs.shown_error(obj)
+
 
 @router.post(
     "/scenarios/{pk}/level",

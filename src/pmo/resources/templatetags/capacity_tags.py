@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from pmo.resources import leveling_runs
 from pmo.resources.calendars import is_absence
 from pmo.resources.forms import ResourceCapacityForm
 
@@ -33,3 +34,9 @@ def time_off(change: Any) -> bool:
     """Whether the capacity change is an absence (0 FTE for at most two weeks): its days
     count neither capacity nor demand, as a holiday."""
     return is_absence(change.fte, change.first, change.last)
+
+
+@register.filter
+def run_error(run: Any) -> str:
+    """A leveling run's error in the reader's language where it has one (a lost run's)."""
+    return leveling_runs.shown_error(run)
