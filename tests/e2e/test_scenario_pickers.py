@@ -106,3 +106,63 @@ def test_pinning_another_project_when_only_the_pinned_are_listed(
     expect(page.locator("[data-testid=pins-saved]")).to_have_text("2")
     pinned = ProjectShift.objects.filter(scenario=scenario, pinned=True)
     assert set(pinned.values_list("project__code", flat=True)) == {b.code, c.code}
+
+
+def test_a_quick_pick_never_takes_a_match_of_the_earlier_text(
+    scenario_of_three: Any, sign_in: Callable[[str], Any]
+) -> None:
+    _scenario, (a, _b, c) = scenario_of_three
+    scenario = _scenario
+    page = sign_in("member")
+    page.goto(f"/resources/scenarios/{scenario.pk}/")
+    shift = page.locator("#shift")
+    box = shift.locator("input[name=project_text]")
+    listbox = shift.locator("[data-testid=picker-project] [role=listbox]")
+    # the matches of the first letters are listed, the first project first
+    box.press_sequentially(c.code[:-1], delay=20)
+    expect(listbox.locator("[role=option]").first).to_contain_text(a.code)
+    # then the last letter and at once Down and Enter: not the earlier text's first match
+    box.press_sequentially(c.code[-1:])
+    box.press("ArrowDown")
+    box.press("Enter")
+    expect(box).not_to_have_value(f"{a.code} · {a.name}")
+    expect(shift.locator("input[name=project]")).not_to_have_value(a.code)
+    # once the new matches are listed, they are the ones picked
+    option = listbox.locator("[role=option]").first
+    expect(option).to_contain_text(c.code)
+    pick(shift, "project", c.code, f"{c.code} · {c.name}")
+    expect(shift.locator("input[name=project]")).to_have_value(c.code)
+
+
+def test_the_move_picker_list_is_not_clipped_by_its_card_on_a_phone(
+    scenario_of_three: Any, sign_in: Callable[[str], Any]
+) -> None:
+    scenario, (a, _b, _c) = scenario_of_three
+    page = sign_in("member")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/resources/scenarios/{scenario.pk}/")
+    shift = page.locator("#shift")
+    box = shift.locator("input[name=project_text]")
+    box.press_sequentially(a.code[:2], delay=20)
+    options = shift.locator("[data-testid=picker-project] [role=option]")
+    expect(options.nth(2)).to_be_visible()
+    # every option is on top where it is drawn: no card cuts the list off
+    for i in range(3):
+        option = options.nth(i)
+        option.scroll_into_view_if_needed()
+        hit = option.evaluate(
+            "e => { const r = e.getBoundingClientRect();"
+            " const at = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);"
+            " return at === e || e.contains(at); }"
+        )
+        assert hit, f"option {i} is hidden by what is around the list"
+    # nor would a longer list be: nothing between it and the page is a scroll box
+    boxes = options.first.evaluate(
+        "e => { const out = []; for (let n = e.parentElement.parentElement;"
+        " n && n !== document.body; n = n.parentElement) {"
+        " const s = getComputedStyle(n);"
+        " if (s.overflowX !== 'visible' || s.overflowY !== 'visible')"
+        " out.push(n.tagName + '.' + n.className); } return out; }"
+    )
+    assert boxes == [], f"the list is clipped by {boxes}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

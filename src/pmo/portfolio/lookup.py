@@ -51,15 +51,26 @@ def clean_typed(text: object) -> str:
 
 
 def search_projects(
-    user: User, query: str, *, running: bool = False, limit: int = 20
+    user: User,
+    query: str,
+    *,
+    running: bool = False,
+    scenario: int | None = None,
+    limit: int = 20,
 ) -> tuple[list[Project], bool]:
     """The projects ``user`` may read whose code or name (English or Chinese) contains
     ``query`` (any letter case), at most ``limit``: the code typed exactly first, then codes
     that start with it, then names that start with it, then the rest, each by code;
-    ``running``: leave closed and cancelled projects out. Also says whether more match."""
+    ``running``: leave closed and cancelled projects out; ``scenario``: only the projects
+    with work in that what-if scenario (its allocations). Also says whether more match."""
     projects: QuerySet[Project] = visible_projects(user)
     if running:
         projects = projects.exclude(state__in=ENDED_STATES)
+    if scenario is not None:
+        # by the allocations' reverse relation: portfolio imports nothing of resources
+        projects = projects.filter(
+            pk__in=Project.objects.filter(allocations__scenario_id=scenario).values("pk")
+        )
     rows = list(_matching(projects, query).only("code", "name", "name_zh")[: limit + 1])
     return rows[:limit], len(rows) > limit
 

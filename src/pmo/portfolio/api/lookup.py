@@ -25,6 +25,9 @@ class PicksOut(Schema):
 class ProjectLookup(Schema):
     q: str = Field("", max_length=100, description="part of the code or of the name")
     running: bool = Field(False, description="leave closed and cancelled projects out")
+    scenario: int | None = Field(
+        None, ge=1, description="only the projects with work in this what-if scenario"
+    )
     limit: int = Field(20, ge=1, le=50)
 
 
@@ -35,6 +38,10 @@ class ProjectLookup(Schema):
 )
 def lookup_projects(request: HttpRequest, params: Query[ProjectLookup]) -> dict[str, object]:
     projects, more = search_projects(
-        user_of(request), params.q, running=params.running, limit=params.limit
+        user_of(request),
+        params.q,
+        running=params.running,
+        scenario=params.scenario,
+        limit=params.limit,
     )
     return {"items": [{"value": p.code, "label": project_label(p)} for p in projects], "more": more}

@@ -61,7 +61,7 @@ def test_a_scenario_with_many_projects_lists_its_pins_and_offers_a_picker(
     assert f'name="pin" value="{a.code}"' not in many
     assert 'data-testid="pins-partial"' in many
     assert 'name="pin_project_text"' in many
-    assert 'data-picker="/api/v1/lookup/projects?running=true"' in many
+    assert f'data-picker="/api/v1/lookup/projects?running=true&amp;scenario={scenario.pk}"' in many
     # no select lists the projects any more: the project choices are pickers
     assert '<select name="project"' not in many
     assert 'id="shift-project"' in many and 'id="staffing-project"' in many
@@ -85,7 +85,8 @@ def test_a_project_typed_in_the_pin_picker_is_pinned_without_script(
     assert refused.status_code == 422
     body = refused.content.decode()
     assert 'data-testid="pin_project-error"' in body
-    assert "no project you may see has the code or name “nope”." in body
+    # beside the picker, the message is a sentence: a capital first
+    assert "No project you may see has the code or name “nope”." in body
     assert 'value="nope"' in body
     assert not LevelingRun.objects.filter(scenario=scenario).exists()
     assert not ProjectShift.objects.filter(scenario=scenario, pinned=True).exists()

@@ -150,7 +150,8 @@ def test_a_scenario_neither_moves_nor_levels_an_ended_project(
     # Move project's picker searches the running projects only; the ended one is not chosen
     move = re.search(r'<form [^>]*id="shift".*?</form>', page, re.S)
     assert move is not None
-    assert 'data-picker="/api/v1/lookup/projects?running=true"' in move.group(0)
+    lookup = f"/api/v1/lookup/projects?running=true&amp;scenario={scenario.pk}"
+    assert f'data-picker="{lookup}"' in move.group(0)
     ended_chosen = client.get(f"/resources/scenarios/{scenario.pk}/?project=P0006").content
     move = re.search(r'<form [^>]*id="shift".*?</form>', ended_chosen.decode(), re.S)
     assert move is not None and 'value="P0006"' not in move.group(0)

@@ -20,7 +20,7 @@ from pmo.core.http import posted_version
 from pmo.resources import exports, leveling, leveling_runs, selectors
 from pmo.resources.access import can_manage_resources
 from pmo.resources.views.common import _scenario, _viewer, _xlsx, refuse_non_manager
-from pmo.resources.views.scenario_pickers import picked
+from pmo.resources.views.scenario_pickers import in_scenario, not_in_scenario, picked
 from pmo.resources.views.scenario_seen import changed_since, refuse_stale
 
 __all__ = ["leveling_cancel", "leveling_run", "scenario_level"]
@@ -108,7 +108,10 @@ def scenario_level(request: HttpRequest, pk: int) -> HttpResponse:
     # a big scenario lists its pinned projects only: another is pinned with a picker
     if request.POST.get("pin_project_text", "").strip():
         another = picked(request, "pin_project")
-        if another.error:
+        refused = another.error
+        if not refused and another.code and not in_scenario(scenario, another.code):
+            refused = not_in_scenario(another.code)  # the run would refuse every pin
+        if refused:
             from pmo.resources.forms import CapacityChangeForm
             from pmo.resources.views.scenarios import _scenario_page  # it imports this module
 
@@ -118,10 +121,12 @@ def scenario_level(request: HttpRequest, pk: int) -> HttpResponse:
                 scenario,
                 CapacityChangeForm(),
                 status=422,
-                errors={"pin": another.error},
+                errors={"pin": refused},
                 typed={"pin": request.POST.get("pin_project_text", "")},
+                posted_pins=pinned,
             )
-        pinned.append(another.code)
+        if another.code:
+            pinned.append(another.code)
     try:
         leveling.start_leveling(
             actor=user_of(request),

@@ -24,7 +24,7 @@ from pmo.resources import refresh, selectors, services
 from pmo.resources.forms import CapacityChangeForm
 from pmo.resources.models import ProjectShift
 from pmo.resources.views.common import _scenario, refuse_non_manager
-from pmo.resources.views.scenario_pickers import picked
+from pmo.resources.views.scenario_pickers import in_scenario, not_in_scenario, picked
 from pmo.resources.views.scenario_seen import changed_since, refuse_stale
 from pmo.resources.views.scenarios import _scenario_page
 
@@ -55,15 +55,19 @@ def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     # the project picked, or what was typed in the picker's box (no script)
     chose = picked(request, "project")
-    if not chose.code:
+    refused = chose.error or ("" if chose.code else _("Choose a project."))
+    if not refused and not in_scenario(scenario, chose.code):
+        refused = not_in_scenario(chose.code)  # no work here: a move would change nothing
+    if refused:
         messages.error(request, _("The project was not moved: correct the form below."))
         return _scenario_page(
             request,
             scenario,
             CapacityChangeForm(),
             status=422,
-            errors={"shift": chose.error or _("Choose a project.")},
+            errors={"shift": refused},
             typed={"shift": request.POST.get("project_text", "")},
+            move_days=request.POST.get("days", "").strip() if "days" in request.POST else None,
         )
     code = chose.code
     here = (

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User, user_of
 from pmo.core.i18n import is_chinese
@@ -26,7 +28,10 @@ from pmo.resources.views.common import _html_rows
 __all__ = [
     "PINS_LISTED",
     "chosen_project",
+    "field_message",
+    "in_scenario",
     "move_box",
+    "not_in_scenario",
     "picked",
     "pins",
     "staffing_picker",
@@ -36,10 +41,32 @@ __all__ = [
 PINS_LISTED = 100
 
 
-def lookup_url(*, running: bool) -> str:
-    """The project pickers' search; ``running``: closed and cancelled projects left out."""
+def lookup_url(*, running: bool, scenario: int | None = None) -> str:
+    """The project pickers' search; ``running``: closed and cancelled projects left out;
+    ``scenario``: only the projects with work in that scenario (Move project, the pins)."""
     url = reverse("api:lookup_projects")
-    return f"{url}?running=true" if running else url
+    query = "&".join(
+        part
+        for part in ("running=true" if running else "", f"scenario={scenario}" if scenario else "")
+        if part
+    )
+    return f"{url}?{query}" if query else url
+
+
+def in_scenario(scenario: Any, code: str) -> bool:
+    """Whether the project ``code`` has work in ``scenario`` (what its pickers offer)."""
+    return selectors.list_allocations(scenario_id=scenario.pk).filter(project__code=code).exists()
+
+
+def not_in_scenario(code: str) -> str:
+    """A picker's message for a project with no work in the scenario."""
+    return _("%(code)s has no work in this scenario: choose one of its projects.") % {"code": code}
+
+
+def field_message(message: str) -> str:
+    """A picker's message as the page shows it beside the field: a sentence, so it starts
+    with a capital (the lookup's messages start lower case to follow a field's label)."""
+    return capfirst(message) or ""
 
 
 def chosen_project(user: User, code: str) -> Project | None:
@@ -63,9 +90,11 @@ def move_box(
     *,
     error: str = "",
     typed: str = "",
+    typed_days: str | None = None,
 ) -> dict[str, Any]:
     """The Move project box for ``project`` (a running one; else none chosen): its picker
-    and its move in all, which the days box shows (empty when no project is chosen)."""
+    and its move in all, which the days box shows (empty when no project is chosen);
+    ``typed_days``: what a refused post's days box held, shown again instead."""
     if project is not None and project.state in ENDED_STATES:
         project = None  # it takes no more work: neither moved nor levelled
     moving = project.code if project is not None else ""
@@ -76,11 +105,13 @@ def move_box(
             days = found.first() or 0
         else:
             days = next((s.days for s in shifts if s.project.code == moving), 0)
+    if typed_days is not None:
+        days = typed_days
     return {
         "moving": moving,
         "move_days": days,
         "move_picker": {
-            "url": lookup_url(running=True),
+            "url": lookup_url(running=True, scenario=scenario.pk),
             "value": moving,
             "text": typed or (project_label(project) if project is not None else ""),
             "error": error,
@@ -98,10 +129,18 @@ def staffing_picker(project: Project | None, *, error: str = "", typed: str = ""
     }
 
 
-def pins(scenario: Any, shifts: list[Any], *, error: str = "", typed: str = "") -> dict[str, Any]:
+def pins(
+    scenario: Any,
+    shifts: list[Any],
+    *,
+    error: str = "",
+    typed: str = "",
+    posted: list[str] | None = None,
+) -> dict[str, Any]:
     """The pin boxes of Level the portfolio: every running project of the scenario when
     there are at most :data:`PINS_LISTED`, else the pinned ones and a picker to pin another
-    (a scenario of 5,000 projects wrote them all: a megabyte of page)."""
+    (a scenario of 5,000 projects wrote them all: a megabyte of page); ``posted``: the pins
+    a refused post ticked, ticked again instead of the saved ones."""
     rows = list(
         selectors.list_allocations(scenario_id=scenario.pk)
         .exclude(project__state__in=ENDED_STATES)
@@ -110,13 +149,16 @@ def pins(scenario: Any, shifts: list[Any], *, error: str = "", typed: str = "") 
         .order_by("project__code")[: PINS_LISTED + 1]
     )
     every = len(rows) <= PINS_LISTED
-    pinned = {s.project.code for s in shifts if s.pinned}
+    pinned = {s.project.code for s in shifts if s.pinned} if posted is None else set(posted)
     if not every:
-        rows = [
-            (s.project.code, s.project.name, s.project.name_zh)
-            for s in shifts
-            if s.pinned and s.project.state not in ENDED_STATES
-        ]
+        rows = list(
+            selectors.list_allocations(scenario_id=scenario.pk)
+            .filter(project__code__in=pinned | {s.project.code for s in shifts if s.pinned})
+            .exclude(project__state__in=ENDED_STATES)
+            .values_list("project__code", "project__name", "project__name_zh")
+            .distinct()
+            .order_by("project__code")
+        )
     zh = is_chinese()  # once, not per project
 
     def named(name: str, name_zh: str) -> str:
@@ -140,5 +182,9 @@ def pins(scenario: Any, shifts: list[Any], *, error: str = "", typed: str = "") 
     return {
         "pin_boxes": boxes,
         "pins_every": every,
-        "pin_picker": {"url": lookup_url(running=True), "text": typed, "error": error},
+        "pin_picker": {
+            "url": lookup_url(running=True, scenario=scenario.pk),
+            "text": typed,
+            "error": error,
+        },
     }

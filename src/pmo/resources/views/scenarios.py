@@ -34,6 +34,7 @@ from pmo.resources.views.common import (
 from pmo.resources.views.leveling_runs import _run_context
 from pmo.resources.views.scenario_pickers import (
     chosen_project,
+    field_message,
     move_box,
     picked,
     pins,
@@ -167,12 +168,16 @@ def _scenario_page(
     chosen: str = "",
     errors: dict[str, str] | None = None,
     typed: dict[str, str] | None = None,
+    move_days: str | None = None,
+    posted_pins: list[str] | None = None,
 ) -> HttpResponse:
     """The scenario's page; ``since``: what changed since a refused form was opened
     (:mod:`.scenario_seen`), ``chosen``: the project its forms choose (else ``?project``);
     ``errors`` and ``typed``: a refused project picker's message and text, by form
-    (``shift``, ``staffing``, ``pin``)."""
-    errors, typed = errors or {}, typed or {}
+    (``shift``, ``staffing``, ``pin``); ``move_days`` and ``posted_pins``: what a refused
+    Move project or Level post held, shown again as it was entered."""
+    errors = {form: field_message(message) for form, message in (errors or {}).items()}
+    typed = typed or {}
     user = user_of(request)
     options = _options(request)
     kwargs = {
@@ -211,6 +216,7 @@ def _scenario_page(
                 shifts,
                 error=errors.get("shift", ""),
                 typed=typed.get("shift", ""),
+                typed_days=move_days,
             ),
             "out_of_date": out_of_date,
             "plan_changed": plan_changed,
@@ -224,7 +230,13 @@ def _scenario_page(
             "moved_before": [s for s in shifts if s.days],
             # the pins are in the manager's Level the portfolio form only
             **(
-                pins(scenario, shifts, error=errors.get("pin", ""), typed=typed.get("pin", ""))
+                pins(
+                    scenario,
+                    shifts,
+                    error=errors.get("pin", ""),
+                    typed=typed.get("pin", ""),
+                    posted=posted_pins,
+                )
                 if manages
                 else {}
             ),

@@ -10,6 +10,10 @@
  * attributes there react to a pick. Typing clears the hidden value: the server then resolves
  * the typed text itself, as it does when no script runs at all.
  *
+ * Typing clears the matches listed (they are the earlier text's): until the new text's
+ * arrive, Enter and the arrows pick none of them (Enter then neither picks nor submits), and
+ * an answer for an earlier text is never shown (each search has its ticket).
+ *
  * Text an input method (IME) is still composing, e.g. the pinyin "he" on its way to 核, is
  * not searched for: the box searches once the composition ends, and keys pressed meanwhile
  * (Enter confirming the IME's text, the arrows choosing its candidates) belong to the IME.
@@ -102,6 +106,15 @@
     p.text.setAttribute("aria-expanded", "true");
   }
 
+  // the text changed: the matches listed are for the earlier text, so they go (Enter and the
+  // arrows must not pick one of them) and an answer still on its way for it is not shown
+  function stale(p) {
+    p.root.setAttribute("data-picker-ticket", String(++counter));
+    p.root.setAttribute("data-picker-pending", ""); // until the new text's matches arrive
+    p.list.textContent = "";
+    close(p);
+  }
+
   function render(p, data) {
     p.list.textContent = "";
     var base = p.list.id + "-";
@@ -149,10 +162,14 @@
       .then(function (data) {
         // a later search was started meanwhile: its answer is the one to show
         if (p.root.getAttribute("data-picker-ticket") !== String(ticket)) return;
+        p.root.removeAttribute("data-picker-pending");
         if (document.activeElement !== p.text) return;
         render(p, data);
       })
       .catch(function () {
+        if (p.root.getAttribute("data-picker-ticket") === String(ticket)) {
+          p.root.removeAttribute("data-picker-pending");
+        }
         close(p);
       });
   }
@@ -196,8 +213,7 @@
     composing.add(p.text);
     // a search typed before would answer mid-way: none is sent, one on its way is not shown
     window.clearTimeout(timers.get(p.root));
-    p.root.setAttribute("data-picker-ticket", String(++counter));
-    close(p); // its matches are for text the reader is now changing
+    stale(p); // its matches are for text the reader is now changing
   });
 
   document.addEventListener("compositionend", function (event) {
@@ -214,6 +230,7 @@
     enhance(p.root.parentNode);
     // typed, not picked: the server resolves the text unless a match is picked
     p.value.value = "";
+    stale(p);
     if (event.isComposing || composing.has(p.text)) return; // compositionend searches
     later(p);
   });
@@ -245,7 +262,10 @@
         if (list.length) setActive(p, list[index <= 0 ? list.length - 1 : index - 1]);
         break;
       case "Enter":
-        if (!p.list.hidden && current) {
+        if (p.root.hasAttribute("data-picker-pending")) {
+          // typed since the matches were listed: neither an old match nor half-typed text
+          event.preventDefault();
+        } else if (!p.list.hidden && current) {
           event.preventDefault(); // pick, do not submit the form yet
           pick(p, current);
         } else if (!p.list.hidden && list.length === 1) {
