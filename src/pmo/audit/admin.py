@@ -8,11 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from pmo.accounts import admin as accounts_admin
 from pmo.accounts.models import ApiToken, OrgUnit, Person, User
@@ -174,7 +177,64 @@ class AuditMixin:
 
 
 class AuditedAdmin(AuditMixin, VersionedAdmin):
-    """A :class:`~pmo.core.admin.VersionedAdmin` whose changes are audited (:class:`AuditMixin`)."""
+    """A :class:`~pmo.core.admin.VersionedAdmin` whose changes are audited (:class:`AuditMixin`).
+
+    A deletion the app refuses (rows kept on record, or rows that hold such rows) goes back
+    with a message saying why, from the delete page and from the list's action alike, not
+    to the role's 403 page or Django's "your account doesn't have permission".
+    """
+
+    def kept_reason(self, queryset: QuerySet[Any]) -> str:
+        """Why rows of ``queryset`` are never deleted ("" when they may be): admins of rows
+        kept on record say so."""
+        return ""
+
+    def deletion_refused(self, request: HttpRequest, queryset: QuerySet[Any]) -> str:
+        """Why deleting ``queryset`` is refused ("" when it is not): the rows are kept, or
+        they hold rows whose admin refuses their deletion (Django's cascade)."""
+        if reason := self.kept_reason(queryset):
+            return reason
+        _deleted, _counts, kept, _protected = self.get_deleted_objects(queryset, request)
+        if not kept:
+            return ""
+        return _(
+            "Nothing was deleted: it holds records that are kept (%(kept)s). Submitted status "
+            "reports and decided change requests are never deleted."
+        ) % {"kept": ", ".join(sorted(str(name) for name in kept))}
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self.has_view_permission(request, obj):
+            rows = self.model._default_manager.filter(pk=obj.pk)
+            if reason := self.deletion_refused(request, rows):
+                self.message_user(request, reason, messages.ERROR)
+                opts = self.model._meta
+                return HttpResponseRedirect(
+                    reverse(
+                        f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                        args=[obj.pk],
+                    )
+                )
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        entry: Any = actions.get("delete_selected")
+        if entry is not None:
+            delete, name, description = entry
+
+            def delete_selected(
+                modeladmin: AuditedAdmin, request: HttpRequest, queryset: QuerySet[Any]
+            ) -> Any:
+                if reason := modeladmin.deletion_refused(request, queryset):
+                    modeladmin.message_user(request, capfirst(reason), messages.ERROR)
+                    return None  # back to the list, nothing deleted
+                return delete(modeladmin, request, queryset)
+
+            actions["delete_selected"] = (delete_selected, name, description)
+        return actions
 
 
 # --- the accounts app's admins, audited -----------------------------------------------------

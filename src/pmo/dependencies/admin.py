@@ -154,6 +154,14 @@ class ChangeRequestAdmin(AuditedAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def kept_reason(self, queryset: QuerySet[Any]) -> str:
+        if queryset.filter(state__in=DECIDED).exists():
+            return gettext(
+                "Decided and applied change requests are kept on record: they are never "
+                "deleted. Only requests not yet decided can be deleted."
+            )
+        return ""
+
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         # the admin's own pages never get here with a decided request (they ask
         # has_delete_permission of each one first); nothing else may either

@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from pmo.audit.admin import AuditedAdmin
 from pmo.core.errors import FieldError
@@ -141,6 +142,14 @@ class StatusReportAdmin(AuditedAdmin):
         if obj is not None and obj.state != ReportState.DRAFT:
             return False
         return super().has_delete_permission(request, obj)
+
+    def kept_reason(self, queryset: QuerySet[Any]) -> str:
+        if queryset.exclude(state=ReportState.DRAFT).exists():
+            return _(
+                "Submitted status reports are kept on record: they are never changed or "
+                "deleted, a correction is a new revision. Only drafts can be deleted."
+            )
+        return ""
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         # the admin's own pages never get here with a submitted report (they ask

@@ -16,6 +16,8 @@ from pmo.dependencies.changes import create_change_request, transition
 from pmo.dependencies.models import ChangeRequest, ChangeState
 from pmo.portfolio.models import Project
 
+KEPT = "Decided and applied change requests are kept on record: they are never deleted"
+
 
 def _raised(users: Any, project: Project, title: str) -> ChangeRequest:
     return create_change_request(
@@ -49,8 +51,13 @@ def test_a_decided_request_is_not_deleted_in_the_admin(
     events = AuditEvent.objects.count()
     url = f"/admin/dependencies/changerequest/{cr.pk}"
 
-    assert admin_client.get(f"{url}/delete/").status_code == 403
-    assert admin_client.post(f"{url}/delete/", {"post": "yes"}).status_code == 403
+    opened = admin_client.get(f"{url}/delete/", follow=True)
+    posted = admin_client.post(f"{url}/delete/", {"post": "yes"})
+    # sent back to its page, told why (not the role's 403 page)
+    assert opened.redirect_chain == [(f"{url}/change/", 302)]
+    assert KEPT in opened.content.decode()
+    assert "not open to your role" not in opened.content.decode()
+    assert (posted.status_code, posted["Location"]) == (302, f"{url}/change/")
     page = admin_client.get(f"{url}/change/").content.decode()
     assert "deletelink" not in page
     assert 'name="decision_note"' not in page  # the decision reads as taken
@@ -70,11 +77,11 @@ def test_the_delete_action_deletes_nothing_when_a_decided_request_is_selected(
     events = AuditEvent.objects.count()
     action = {"action": "delete_selected", "_selected_action": [decided.pk, draft.pk]}
 
-    confirm = admin_client.post("/admin/dependencies/changerequest/", action)
-    assert confirm.status_code == 200
-    assert "change request" in confirm.content.decode().split("permission to delete")[1][:300]
+    confirm = admin_client.post("/admin/dependencies/changerequest/", action, follow=True)
+    assert KEPT in confirm.content.decode()
+    assert "permission to delete" not in confirm.content.decode()
     refused = admin_client.post("/admin/dependencies/changerequest/", {**action, "post": "yes"})
-    assert refused.status_code == 403
+    assert refused.status_code == 302
 
     assert ChangeRequest.objects.count() == 2
     assert AuditEvent.objects.count() == events
@@ -87,9 +94,9 @@ def test_a_project_with_a_decided_request_is_not_deleted_in_the_admin(
     _decided(users, project, ChangeState.REJECTED)
     url = f"/admin/portfolio/project/{project.pk}/delete/"
 
-    confirm = admin_client.get(url).content.decode()
-    assert "change request" in confirm.split("permission to delete")[1][:300]
-    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    confirm = admin_client.get(url, follow=True).content.decode()
+    assert "Nothing was deleted: it holds records that are kept (change request)" in confirm
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
     assert Project.objects.filter(pk=project.pk).exists()
     assert ChangeRequest.objects.filter(project=project).count() == 1
 

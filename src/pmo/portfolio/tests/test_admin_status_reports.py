@@ -16,6 +16,7 @@ from pmo.portfolio import services
 from pmo.portfolio.models import Project, ReportState, StatusReport
 
 DAY = dt.date(2026, 12, 4)
+KEPT = "Submitted status reports are kept on record: they are never changed or deleted"
 
 
 def _report(users: Any, project: Project, green: Any, period: str, submit: bool) -> StatusReport:
@@ -36,8 +37,13 @@ def test_a_submitted_report_is_neither_deleted_nor_changed_in_the_admin(
     for report in (first, second):
         url = f"/admin/portfolio/statusreport/{report.pk}"
         # when the admin opens or posts its delete page, or posts a change
-        assert admin_client.get(f"{url}/delete/").status_code == 403
-        assert admin_client.post(f"{url}/delete/", {"post": "yes"}).status_code == 403
+        opened = admin_client.get(f"{url}/delete/", follow=True)
+        posted = admin_client.post(f"{url}/delete/", {"post": "yes"})
+        # then it is sent back to its page, told why (not the role's 403 page)
+        assert opened.redirect_chain == [(f"{url}/change/", 302)]
+        assert KEPT in opened.content.decode()
+        assert "not open to your role" not in opened.content.decode()
+        assert (posted.status_code, posted["Location"]) == (302, f"{url}/change/")
         change = admin_client.post(f"{url}/change/", {"summary": "rewritten"})
         assert change.status_code == 403
         # then it reads as it was
@@ -58,13 +64,12 @@ def test_the_delete_action_deletes_nothing_when_a_submitted_report_is_selected(
     draft = _report(users, project, green, "2026-W48", submit=False)
     events = AuditEvent.objects.count()
     action = {"action": "delete_selected", "_selected_action": [submitted.pk, draft.pk]}
-    # the confirmation names what the admin may not delete
-    confirm = admin_client.post("/admin/portfolio/statusreport/", action)
-    assert confirm.status_code == 200
-    assert "status report" in confirm.content.decode().split("permission to delete")[1][:300]
-    # and confirming it anyway is refused
+    # the action goes back to the list saying why, and so does a confirmation sent anyway
+    confirm = admin_client.post("/admin/portfolio/statusreport/", action, follow=True)
+    assert KEPT in confirm.content.decode()
+    assert "permission to delete" not in confirm.content.decode()
     refused = admin_client.post("/admin/portfolio/statusreport/", {**action, "post": "yes"})
-    assert refused.status_code == 403
+    assert refused.status_code == 302
     assert StatusReport.objects.count() == 2
     assert AuditEvent.objects.count() == events
 
@@ -115,11 +120,12 @@ def test_a_project_with_a_submitted_report_is_not_deleted_in_the_admin(
     events = AuditEvent.objects.count()
     # when the admin deletes the project (its reports would go with it)
     url = f"/admin/portfolio/project/{project.pk}/delete/"
-    confirm = admin_client.get(url).content.decode()
+    confirm = admin_client.get(url, follow=True).content.decode()
     refused = admin_client.post(url, {"post": "yes"})
-    # then it is refused, naming the status reports
-    assert "status report" in confirm.split("permission to delete")[1][:300]
-    assert refused.status_code == 403
+    # then it is refused, saying why and naming the status reports
+    assert "Nothing was deleted: it holds records that are kept (status report)" in confirm
+    assert "Submitted status reports and decided change requests are never deleted" in confirm
+    assert refused.status_code == 302
     assert Project.objects.filter(code="KEEP").exists()
     assert StatusReport.objects.filter(project=project).count() == 1
     assert AuditEvent.objects.count() == events
