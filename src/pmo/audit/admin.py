@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pmo.accounts import admin as accounts_admin
 from pmo.accounts.models import ApiToken, OrgUnit, Person, User
@@ -200,7 +201,7 @@ class AuditedAdmin(AuditMixin, VersionedAdmin):
         return _(
             "Nothing was deleted: it holds records that are kept (%(kept)s). Submitted status "
             "reports and decided change requests are never deleted."
-        ) % {"kept": ", ".join(sorted(str(name) for name in kept))}
+        ) % {"kept": pgettext("list separator", ", ").join(sorted(str(name) for name in kept))}
 
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
