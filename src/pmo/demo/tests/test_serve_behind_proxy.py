@@ -20,6 +20,7 @@ import pytest
 from axes.models import AccessLog
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connections
 
 from pmo.accounts.models import User
 
@@ -47,6 +48,9 @@ def serving(monkeypatch: Any) -> Iterator[int]:
         return servers[-1]
 
     monkeypatch.setattr("waitress.create_server", keep)
+    # waitress's threads outlive the test: their database connections must close after each
+    # request, or PostgreSQL refuses to drop the test database at the end of the run
+    monkeypatch.setitem(connections.databases["default"], "CONN_MAX_AGE", 0)
     port = _free_port()
     stopping = threading.Event()
     failures: list[BaseException] = []
