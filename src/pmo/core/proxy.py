@@ -9,6 +9,7 @@ from the headers (by waitress's own parser), and any other peer's headers are re
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -87,7 +88,13 @@ def is_trusted(address: str, proxies: Iterable[str]) -> bool:
         return False
     if isinstance(peer, ipaddress.IPv6Address) and peer.ipv4_mapped is not None:
         peer = peer.ipv4_mapped
-    return any(peer in ipaddress.ip_network(network) for network in proxies)
+    return any(peer in network for network in _networks(proxies))
+
+
+@functools.lru_cache(maxsize=16)
+def _networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    """``proxies`` parsed once (every request asks :func:`is_trusted`)."""
+    return tuple(ipaddress.ip_network(network) for network in proxies)
 
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Any]

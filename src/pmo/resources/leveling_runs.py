@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -171,14 +172,15 @@ def lost_since(run: LevelingRun, now: dt.datetime | None = None) -> dt.datetime 
 LOST_ERROR = gettext_noop("the worker stopped before the run finished; start it again")
 
 
-def _lost_texts() -> set[str]:
+@functools.cache
+def _lost_texts() -> frozenset[str]:
     """A lost run's error as stored: in English, or (runs failed before 2026-12-07) in the
     language of the person who started the run."""
     texts = {LOST_ERROR}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             texts.add(_(LOST_ERROR))
-    return texts
+    return frozenset(texts)
 
 
 def shown_error(run: LevelingRun) -> str:
