@@ -114,9 +114,12 @@ def test_a_stale_save_keeps_what_was_typed_and_says_so_in_the_row(
     page.goto(f"/projects/{project.code}/plan/")
     other = page.context.new_page()  # a second tab, same manager
     other.goto(f"/projects/{project.code}/plan/")
-    # tab A saves Design at 30 %
+    # tab A saves Design at 30 %, and the save lands before tab B's (the field shows 30 as
+    # soon as it is typed, so wait for the row's version to move on)
+    version = other.locator("#row-1 input[name=version]").get_attribute("value")
     page.fill("[data-testid=percent-1]", "30")
     page.click("[data-testid=save-1]")
+    expect(page.locator("#row-1 input[name=version]")).not_to_have_value(version or "")
     expect(page.locator("[data-testid=percent-1]")).to_have_value("30")
     # tab B, still showing the older row, saves 40 %: refused in the row, the 40 kept
     other.fill("[data-testid=percent-1]", "40")
