@@ -82,10 +82,14 @@ def test_a_page_for_another_role_explains_itself_and_leads_back(
     assert response is not None
     assert response.status == 403
     expect(page.locator("h1")).to_have_text("Not allowed")
-    expect(page.locator("[data-testid=error-page]")).to_contain_text("your role (Viewer)")
-    expect(page.locator("[data-testid=reason]")).to_contain_text(
-        "only the PMO and resource managers change resources"
+    # the reason leads, then the role and whom to ask
+    expect(page.locator("[data-testid=reason]")).to_have_text(
+        "Only the PMO and resource managers change resources"
     )
+    expect(page.locator("[data-testid=error-page]")).to_contain_text(
+        "Your role is Viewer. If you need this for your work, ask the PMO."
+    )
+    expect(page.locator("[data-testid=error-page]")).not_to_contain_text("change your role")
 
     # and its link leads back to the status center
     page.locator("[data-testid=error-page] a", has_text="Status center").click()

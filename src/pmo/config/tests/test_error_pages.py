@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import path
 from django.utils import translation
@@ -17,8 +18,18 @@ def _fail(request: Any) -> Any:
     raise RuntimeError("boom")
 
 
-# The site's URLs plus two that fail, for the 500 handler (``ROOT_URLCONF`` points here).
-urlpatterns = [path("fail/", _fail), path("api/v1/fail/", _fail), *site_urls]
+def _closed(request: Any) -> Any:
+    raise PermissionDenied  # no reason given
+
+
+# The site's URLs plus two that fail, for the 500 handler, and one closed without a reason
+# (``ROOT_URLCONF`` points here).
+urlpatterns = [
+    path("fail/", _fail),
+    path("api/v1/fail/", _fail),
+    path("closed/", _closed),
+    *site_urls,
+]
 handler400 = "pmo.core.views.bad_request"
 handler403 = "pmo.core.views.permission_denied"
 handler404 = "pmo.core.views.page_not_found"
@@ -51,6 +62,32 @@ def test_a_page_for_another_role_says_so_in_chinese(client: Client, users: Any) 
     assert "无权访问" in text and "查看者" in text  # "not allowed", the viewer's role
     assert "只有 PMO 和资源经理可以修改资源" in text  # the view's reason, translated
     assert 'lang="zh-Hans"' in text
+
+
+@pytest.mark.django_db
+def test_a_refusal_with_a_reason_leads_with_it_and_does_not_blame_the_role(
+    client: Client, users: Any
+) -> None:
+    """A project manager may send no report reminders: the page says so first, then their
+    role and whom to ask, not "change your role" (the right may not be a role's at all)."""
+    client.force_login(users["pm"])
+    page = client.post("/reminders/", {"project": "X"})
+    assert page.status_code == 403
+    text = _text(page)
+    assert '<p data-testid="reason">Only the PMO sends report reminders</p>' in text
+    assert "Your role is Project manager. If you need this for your work, ask the PMO." in text
+    assert "change your role" not in text and "not open to your role" not in text
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_a_refusal_without_a_reason_names_the_role(client: Client, users: Any) -> None:
+    client.force_login(users["viewer"])
+    page = client.get("/closed/")
+    assert page.status_code == 403
+    text = _text(page)
+    assert "This page is not open to your role (Viewer)." in text
+    assert "ask the PMO to change your role" in text and 'data-testid="reason"' not in text
 
 
 @pytest.mark.django_db

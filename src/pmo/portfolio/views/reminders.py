@@ -36,7 +36,7 @@ def remind_reports_view(request: HttpRequest) -> HttpResponse:
     and skipped."""
     user = user_of(request)
     if not user.is_pmo:
-        raise PermissionDenied
+        raise PermissionDenied(_("only the PMO sends report reminders"))
     form = RemindForm(request.POST)
     valid = form.is_valid()
     query = QueryDict(form.cleaned_data.get("query") or "", mutable=True)
