@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from tests.e2e.helpers import expect
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -48,13 +50,13 @@ def test_core_slip_to_an_applied_change(live_server, page, users, make_project):
     page.select_option("select[name=milestone]", label="Build done · 2026-03-06")
     page.fill("input[name=days]", "15")
     page.click("#impact-form button")
-    assert "APP1" in page.inner_text("#impact-projects")
+    expect(page.locator("#impact-projects")).to_contain_text("APP1")
     page.fill("#raise-change input[name=title]", "Core upgrade slips 15 days")
     page.click("#raise-change button")
     page.click("[data-action=submit]")
     # the PM raised it, so no PM review of their own: it waits for the PMO
+    expect(page.locator("body")).to_contain_text("raised by the project manager")
     assert not page.is_visible("[data-action=approve]")
-    assert "raised by the project manager" in page.inner_text("body")
     sign_in(page, base, "member")
     page.goto(f"{base}/change-requests/")
     page.click("#change-requests a")
@@ -67,7 +69,7 @@ def test_core_slip_to_an_applied_change(live_server, page, users, make_project):
     page.goto(f"{base}/change-requests/")
     page.click("#change-requests a")
     page.click("[data-action=apply]")
-    assert page.inner_text("[data-testid=cr-state]") == "Applied"
+    expect(page.locator("[data-testid=cr-state]")).to_have_text("Applied")
     # 5 working days of room before APP's integration: it moves 10
     assert Milestone.objects.get(pk=integration.pk).forecast_date == dt.date(2026, 3, 30)
     assert AuditEvent.objects.filter(action="apply", scope=f"project:{app.pk}").exists()
@@ -120,11 +122,11 @@ def test_affected_pm_objects_and_the_pmo_sees_it_on_the_review(
     # (first agreeing: good news, in green)
     page.locator("[data-respond=APP1] [data-answer=agree]").click()
     agreed = page.locator("tr[data-project=APP1] [data-testid=answer]")
-    assert agreed.inner_text() == "Agree"
+    expect(agreed).to_have_text("Agree")
     assert agreed.evaluate("e => getComputedStyle(e).color") == "rgb(30, 107, 52)"  # green
     row = page.locator("[data-respond=APP1]")
     row.locator("[data-answer=object]").click()
-    assert page.inner_text("[data-testid=respond-error]") == "say why the project objects"
+    expect(page.locator("[data-testid=respond-error]")).to_have_text("say why the project objects")
     # the box the error is about is marked: outlined in red, described by the error
     box = page.locator("[data-respond=APP1] textarea[name=reason]")
     assert box.get_attribute("aria-invalid") == "true"
@@ -134,9 +136,9 @@ def test_affected_pm_objects_and_the_pmo_sees_it_on_the_review(
         "Our UAT window closes on 1 April"
     )
     page.locator("[data-respond=APP1] [data-answer=object]").click()
-    assert "Your answer for APP1 is recorded: you object to" in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("Your answer for APP1 is recorded: you object to")
     answer = page.locator("tr[data-project=APP1] [data-testid=answer]")
-    assert answer.inner_text() == "Object"
+    expect(answer).to_have_text("Object")
     assert answer.evaluate("e => getComputedStyle(e).color") == "rgb(155, 28, 28)"  # red
     # then the PMO reviewer is told of the objection, and sees which project objects where
     # they decide
@@ -145,7 +147,7 @@ def test_affected_pm_objects_and_the_pmo_sees_it_on_the_review(
     told = page.locator(f"a[href='/change-requests/{cr.pk}/#responses']")
     assert told.inner_text().startswith(f"APP1 objects to {cr.code} Core upgrade slips 15 days")
     told.click()
-    assert page.inner_text("[data-testid=review-responses]") == (
+    expect(page.locator("[data-testid=review-responses]")).to_have_text(
         "Affected projects: 1 objects (APP1)"
     )
     assert page.inner_text("tr[data-project=APP1] [data-testid=reason]") == (

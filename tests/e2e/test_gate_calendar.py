@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from tests.e2e.helpers import expect
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -44,8 +46,8 @@ def test_the_pmo_reads_weeks_days_and_review_dates(sign_in, users, make_project)
     assert len(lefts) == 1, lefts
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280  # no sideways scroll
     page.click("[data-testid=lang-zh]")
-    assert page.inner_text("h1") == "阶段门日历"
-    assert page.locator('tr[data-code="CAL2"][data-gate="G1"]').count() == 1
+    expect(page.locator("h1")).to_have_text("阶段门日历")
+    expect(page.locator('tr[data-code="CAL2"][data-gate="G1"]')).to_have_count(1)
     page.click("[data-testid=lang-en]")
 
 

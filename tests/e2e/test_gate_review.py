@@ -5,6 +5,8 @@ import datetime as dt
 
 import pytest
 
+from tests.e2e.helpers import expect
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -34,13 +36,14 @@ def test_pm_takes_a_project_through_a_gate_to_a_decision_with_conditions(
     page.goto(f"{base}/projects/E2E1/")
     page.click("#lifecycle a")
     page.click("#request-review")
-    assert "G1" in page.inner_text("h1")
+    expect(page.locator("h1")).to_contain_text("G1")
     for box in page.query_selector_all("#prepare input[type=checkbox]"):
         box.check()
     for link in page.query_selector_all("#prepare input[type=url]"):
         link.fill("https://wiki.example.com/case")
     page.click("#save-checklist")
-    assert page.locator("#prepare input[type=checkbox]:checked").count() == 2
+    expect(page.locator(".flash.success")).to_have_text("Review prepared.")
+    expect(page.locator("#prepare input[type=checkbox]:checked")).to_have_count(2)
 
     sign_in(page, base, "exec")
     page.goto(f"{base}/projects/E2E1/lifecycle/")
@@ -51,16 +54,16 @@ def test_pm_takes_a_project_through_a_gate_to_a_decision_with_conditions(
     page.select_option("select[name=owner_0]", label="Zhang Wei")
     page.fill("input[name=due_0]", (dt.date.today() + dt.timedelta(days=30)).isoformat())
     page.click("#record-decision")
-    assert page.inner_text("#decision [data-outcome]") == "Go with conditions"
+    expect(page.locator("#decision [data-outcome]")).to_have_text("Go with conditions")
     assert GateDecision.objects.get().outcome == "go_conditions"
 
     page.goto(f"{base}/projects/E2E1/")
-    assert "1 condition open" in page.inner_text("#lifecycle")
+    expect(page.locator("#lifecycle")).to_contain_text("1 condition open")
     page.click("[data-testid=lang-zh]")
-    assert "1 个条件未关闭" in page.inner_text("#lifecycle")
+    expect(page.locator("#lifecycle")).to_contain_text("1 个条件未关闭")
     page.goto(f"{base}/gate-calendar/")
-    assert "阶段门日历" in page.inner_text("h1")
-    assert page.locator('[data-code="E2E1"][data-gate="G2"]').count() == 1
+    expect(page.locator("h1")).to_contain_text("阶段门日历")
+    expect(page.locator('[data-code="E2E1"][data-gate="G2"]')).to_have_count(1)
     page.click("[data-testid=lang-en]")
 
     sign_in(page, base, "member")
@@ -68,7 +71,7 @@ def test_pm_takes_a_project_through_a_gate_to_a_decision_with_conditions(
     page.fill("input[name=title]", "SteerCo")
     page.fill("input[name=window_days]", "366")
     page.click("#plan-meeting button")
-    assert page.locator('#agenda [data-kind="gate"][data-code="E2E1"]').count() == 1
+    expect(page.locator('#agenda [data-kind="gate"][data-code="E2E1"]')).to_have_count(1)
 
 
 def test_pm_attaches_the_charter_as_a_file_and_the_gate_passes(
@@ -97,7 +100,7 @@ def test_pm_attaches_the_charter_as_a_file_and_the_gate_passes(
     page.fill("#prepare input[name^=note_]", "sponsor mail of 3 March")
     page.set_input_files("#prepare input[type=file]", str(charter))
     page.click("#prepare button.upload")
-    assert page.inner_text("a.deliverable-file") == "charter.pdf"
+    expect(page.locator("a.deliverable-file")).to_have_text("charter.pdf")
     boxes = page.query_selector_all("#prepare input[type=checkbox]")
     assert boxes and all(box.is_checked() for box in boxes)
     assert page.input_value("#prepare input[name^=note_]") == "sponsor mail of 3 March"
@@ -112,7 +115,7 @@ def test_pm_attaches_the_charter_as_a_file_and_the_gate_passes(
     assert page.locator("#decide .flash.error").count() == 0
     page.check("input[name=outcome][value=go]")
     page.click("#record-decision")
-    assert page.inner_text("#decision [data-outcome]") == "Go"
+    expect(page.locator("#decision [data-outcome]")).to_have_text("Go")
     assert GateDecision.objects.get().waived == []
 
 
@@ -139,17 +142,17 @@ def test_a_bad_evidence_link_is_shown_at_its_row_and_the_checklist_is_kept(
     links.nth(0).fill("https://wiki.example.com/sponsor")
     links.nth(1).fill("ftp://files.example.com/budget")  # a URL to the browser, not to us
     page.click("#save-checklist")
-    assert "The checklist was not saved" in page.inner_text(".flash.error")
+    expect(page.locator(".flash.error")).to_contain_text("The checklist was not saved")
     rows = page.locator("#prepare tr[data-criterion]")
-    assert rows.nth(1).locator(".errorlist").inner_text() == (
+    expect(rows.nth(1).locator(".errorlist")).to_have_text(
         "enter a link that starts with http:// or https://"
     )
-    assert rows.nth(0).locator(".errorlist").count() == 0
+    expect(rows.nth(0).locator(".errorlist")).to_have_count(0)
     assert "checks." not in page.content()
     assert page.locator("#prepare input[type=checkbox]:checked").count() == 2
     assert links.nth(1).input_value() == "ftp://files.example.com/budget"
     assert GateReview.objects.get().version == 1
     links.nth(1).fill("https://files.example.com/budget")
     page.click("#save-checklist")
-    assert page.inner_text(".flash.success") == "Review prepared."
-    assert page.locator("#prepare input[type=checkbox]:checked").count() == 2
+    expect(page.locator(".flash.success")).to_have_text("Review prepared.")
+    expect(page.locator("#prepare input[type=checkbox]:checked")).to_have_count(2)

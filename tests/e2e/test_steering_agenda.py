@@ -95,12 +95,13 @@ def test_the_pmo_prepares_the_agenda_in_sections_and_edits_it(
     page.click('tr[data-kind="report_decision"] button[value^="up:"]')
     expect(page.locator(".flash.success")).to_have_text("Line 3 is now line 2.")
     page.click('tr[data-kind="report_decision"] button[value^="up:"]')
+    expect(page.locator(".flash.success")).to_have_text("Line 2 is now line 1.")
     assert _rows(page, "decide") == ["report_decision AG2", "gate AG1", "gate AG2", "escalated AG3"]
     expect(page.locator('tr[data-kind="report_decision"] button[value^="up:"]')).to_be_disabled()
     # remove the escalated issue (the browser asks first)
     page.click('tr[data-kind="escalated"] button[value^="remove:"]')
     expect(page.locator(".flash.success")).to_have_text("Line 4 removed from the agenda.")
-    assert page.locator('tr[data-kind="escalated"]').count() == 0
+    expect(page.locator('tr[data-kind="escalated"]')).to_have_count(0)
     # add a line by hand to "to watch", a section the agenda did not have
     page.fill("input[name=line-title]", "Vendor audit findings")
     page.fill("input[name=line-project]", "AG3")
