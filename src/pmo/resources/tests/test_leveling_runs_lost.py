@@ -99,7 +99,8 @@ def test_a_lost_run_reads_failed_in_the_api_and_frees_its_scenario(
     assert (got["state"], got["error"], got["progress"], got["hint"]) == ("failed", LOST, 10, None)
     stored = _stored(first)
     assert (stored["state"], stored["error"]) == ("failed", LOST)
-    assert 99 <= (timezone.now() - stored["finished_at"]).total_seconds() < 110  # last heard of
+    # last heard of (100 s before _solving, not its start 200 s before; room for a slow run)
+    assert 99 <= (timezone.now() - stored["finished_at"]).total_seconds() < 150
     event = AuditEvent.objects.get(
         object_type="resources.levelingrun", object_id=str(first), action="update"
     )
@@ -156,7 +157,7 @@ def test_the_interval_is_a_setting(
     settings.PMO_LEVELING_LOST_AFTER_SECONDS = 10
     scenario = _scenario(client, users, org, make_project)
     run = _level(client, scenario, users["member"]).json()["id"]
-    _solving(run, started=30, heard=8)
+    _solving(run, started=30, heard=5)  # well under: the test may be slow on a loaded machine
     assert leveling_runs.fail_lost_runs(scenario_id=scenario) == []
     LevelingRun.objects.filter(pk=run).update(
         heartbeat_at=timezone.now() - dt.timedelta(seconds=12)
