@@ -26,6 +26,27 @@ from pmo.portfolio.periods import period_of
 
 TODAY = dt.date.today()
 LAST_WEEK = TODAY - dt.timedelta(days=7)
+STARTED = TODAY - dt.timedelta(days=60)
+FINISH = TODAY + dt.timedelta(days=400)
+
+
+@pytest.fixture
+def governed(users: Any, make_project: Any, generic: Any) -> Any:
+    """The conftest's factory with dates kept around today, whatever the day: started 60 days
+    ago (G1, 30 days in, is overdue) and finishing in 400 days, so a passed G1's next gate
+    falls after every window here. The conftest's fixed dates (start 2026-01-05, finish
+    2026-12-31) put that gate on 2026-12-31, a line of its own from mid-December 2026 on."""
+
+    def make(**fields: Any) -> Any:
+        dates = {"start_date": STARTED, "planned_finish": FINISH, "baseline_finish": FINISH}
+        project = make_project(**{**dates, "forecast_finish": FINISH, **fields})
+        services.start_lifecycle(
+            actor=users["admin"], project=project, template=generic, started_on=STARTED
+        )
+        project.refresh_from_db()
+        return project
+
+    return make
 
 
 def _report(users: Any, project: Any, day: dt.date, overall: int = 1, **fields: Any) -> Any:
