@@ -149,6 +149,7 @@ def calendar_days(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     days = list(CalendarDay.objects.all())
     overrides = calendars.load_overrides()
+    next_year_end = dt.date(today.year + 1, 12, 31)  # not today a year on: no 29 Feb next year
     return render(
         request,
         "resources/calendar_days.html",
@@ -156,9 +157,7 @@ def calendar_days(request: HttpRequest) -> HttpResponse:
             "days": days,
             "calendars": WorkingCalendar.choices,
             "can_manage": can_manage_resources(user),
-            "assumed": calendars.assumed_years(
-                ["CN"], today, today.replace(year=today.year + 1), overrides
-            ),
+            "assumed": calendars.assumed_years(["CN"], today, next_year_end, overrides),
             "years": _years(today, days),
         },
     )
