@@ -59,6 +59,36 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+_WARMED: list[str] = []
+"""The live server this test process warmed up (its address), once."""
+
+
+@pytest.fixture(autouse=True)
+def _warm_live_server(request: pytest.FixtureRequest, _live_server_helper: None) -> None:
+    """The first request a test process's live server answers imports the views, reads the
+    templates and the translations: on a loaded machine that took longer than the 15 s a
+    ``page.goto`` waits (a stress run's first ``open_as`` timed out). So it is made once per
+    process here, before any browser waits for a page, with a timeout of its own."""
+    if "live_server" not in request.fixturenames:
+        return
+    live_server = request.getfixturevalue("live_server")
+    if live_server.url in _WARMED:
+        return
+    import re
+    import urllib.request
+
+    from django.utils import translation
+
+    with translation.override("zh-hans"):  # the Chinese catalogue, kept by the process
+        translation.gettext("Save")
+    with urllib.request.urlopen(f"{live_server.url}/accounts/login/", timeout=120) as answer:
+        html = answer.read().decode()
+    for asset in re.findall(r'(?:href|src)="(/static/[^"]+)"', html):
+        with urllib.request.urlopen(f"{live_server.url}{asset}", timeout=120) as answer:
+            answer.read()
+    _WARMED.append(live_server.url)
+
+
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A fresh browser context (no cookies) with one page; English unless a test switches."""
