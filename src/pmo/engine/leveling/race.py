@@ -37,6 +37,7 @@ class Race:
         self._lock = threading.Lock()
         self._done = threading.Event()
         self._solver: Any = None
+        self._detached: threading.Event | None = None
         self.bound = bound
         self.best_objective: int | None = None
         self.best_starts: list[int] | None = None
@@ -58,15 +59,35 @@ class Race:
                 self._stop()
 
     def attach(self, solver: Any) -> None:
-        """The running CP-SAT solver, stopped when the race is over."""
+        """The CP-SAT solver about to run, stopped when the race is over.
+
+        CP-SAT ignores ``stop_search`` until its ``solve`` has begun, so a race that ends
+        between ``attach`` and then (or before ``attach``: a stop while the model was being
+        built) would leave the search running to its time limit. Once the race is over, a
+        watcher therefore repeats the stop every 50 ms until :meth:`detach`.
+        """
+        detached = threading.Event()
         with self._lock:
             self._solver = solver
+            self._detached = detached
             if self._done.is_set():
                 solver.stop_search()
+
+        def keep_stopping() -> None:
+            while not detached.is_set():
+                if self._done.wait(0.05):
+                    while not detached.wait(0.05):
+                        solver.stop_search()
+                    return
+
+        threading.Thread(target=keep_stopping, name="leveling-cpsat-stop", daemon=True).start()
 
     def detach(self) -> None:
         with self._lock:
             self._solver = None
+            if self._detached is not None:
+                self._detached.set()
+                self._detached = None
 
     def finish(self) -> None:
         """End the race (CP-SAT has proven its result, or time is up)."""

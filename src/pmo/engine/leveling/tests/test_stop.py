@@ -17,6 +17,7 @@ from pmo.engine.leveling import (
 )
 from pmo.engine.leveling.ga import improve_ga
 from pmo.engine.leveling.network import Network
+from pmo.engine.leveling.race import Race
 from pmo.engine.leveling.tests.portfolios import chain_portfolio
 from pmo.engine.leveling.tests.test_solvers import BACKENDS, J30
 
@@ -67,6 +68,43 @@ def test_a_stop_ends_a_running_search(hard: Problem, backend: str) -> None:
     assert 1.0 <= seconds < 5.0  # the limit was 60 s
     assert violations(hard, starts) == []
     assert Network(hard).evaluate(list(starts))[0] <= rules.objective
+
+
+class _LateStartingSolver:
+    """Like CP-SAT: ``stop_search`` does nothing until the search has begun."""
+
+    def __init__(self) -> None:
+        self.searching = False
+        self.stopped = threading.Event()
+
+    def stop_search(self) -> None:
+        if self.searching:
+            self.stopped.set()
+
+
+@pytest.mark.parametrize("when", ["before attach", "after attach"])
+def test_a_race_over_before_the_search_begins_still_stops_it(when: str) -> None:
+    """A cancel that lands while CP-SAT builds its model (under load, over a second) is not
+    lost: the search is stopped once it begins, not left to run to its time limit."""
+    race, solver = Race(bound=0), _LateStartingSolver()
+    if when == "before attach":
+        race.finish()
+        race.attach(solver)
+    else:
+        race.attach(solver)
+        race.finish()
+    solver.searching = True  # the search begins after the stop was asked for
+    assert solver.stopped.wait(2.0)
+    race.detach()
+
+
+def test_a_detached_solver_is_left_alone() -> None:
+    race, solver = Race(bound=0), _LateStartingSolver()
+    race.attach(solver)
+    race.detach()
+    solver.searching = True
+    race.finish()
+    assert not solver.stopped.wait(0.3)
 
 
 def _portfolio() -> Problem:
