@@ -13,7 +13,7 @@ from pmo.accounts.services import create_token
 from pmo.governance import calendar, ical, services, submission
 from pmo.governance.tests.conftest import START, tick_all
 
-WINDOW = {"start": "2026-01-01", "days": "400"}
+WINDOW = {"start": "2026-01-01", "days": "731"}  # to 2028-01-02 (400 days ended 2027-02-05)
 
 
 def _row(page: str, code: str) -> str:

@@ -13,7 +13,7 @@ from pmo.governance.models import GateDefinition, LifecycleTemplate
 from pmo.governance.tests.conftest import START
 from pmo.portfolio.models import Project
 
-WINDOW = {"start": "2026-01-01", "days": "400"}
+WINDOW = {"start": "2026-01-01", "days": "731"}  # to 2028-01-02 (400 days ended 2027-02-05)
 
 
 def rows(page):

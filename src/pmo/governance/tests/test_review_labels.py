@@ -11,7 +11,7 @@ from typing import Any
 from pmo.governance import services, steering, submission
 from pmo.governance.tests.conftest import tick_all
 
-WINDOW = {"start": "2026-01-01", "days": "400"}
+WINDOW = {"start": "2026-01-01", "days": "731"}  # to 2028-01-02 (400 days ended 2027-02-05)
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 
 
