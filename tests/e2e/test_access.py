@@ -84,7 +84,7 @@ def test_a_page_for_another_role_explains_itself_and_leads_back(
     expect(page.locator("h1")).to_have_text("Not allowed")
     # the reason leads, then the role and whom to ask
     expect(page.locator("[data-testid=reason]")).to_have_text(
-        "Only the PMO and resource managers change resources"
+        "Reason: only the PMO and resource managers change resources"
     )
     expect(page.locator("[data-testid=error-page]")).to_contain_text(
         "Your role is Viewer. If you need this for your work, ask the PMO."

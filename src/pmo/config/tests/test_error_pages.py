@@ -74,7 +74,7 @@ def test_a_refusal_with_a_reason_leads_with_it_and_does_not_blame_the_role(
     page = client.post("/reminders/", {"project": "X"})
     assert page.status_code == 403
     text = _text(page)
-    assert '<p data-testid="reason">Only the PMO sends report reminders</p>' in text
+    assert '<p data-testid="reason">Reason: only the PMO sends report reminders</p>' in text
     assert "Your role is Project manager. If you need this for your work, ask the PMO." in text
     assert "change your role" not in text and "not open to your role" not in text
 
