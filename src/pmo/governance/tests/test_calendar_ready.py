@@ -74,7 +74,7 @@ def test_the_api_gives_the_review_stage(client, users, governed):
 
 def test_the_feed_says_ready_for_decision(users, governed):
     ready, _preparing = _ready_and_preparing(users, governed)
-    entries = calendar.gate_calendar(users["exec"], START, START + dt.timedelta(days=400))
+    entries = calendar.gate_calendar(users["exec"], START, START + dt.timedelta(days=731))
     with translation.override("en"):
         text = ical.gate_calendar_ics(entries, host="h", name="n").replace("\r\n ", "")
     events = {e.split("SUMMARY:")[1].split("\r\n")[0]: e for e in text.split("BEGIN:VEVENT")[1:]}

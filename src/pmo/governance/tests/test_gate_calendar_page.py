@@ -96,7 +96,7 @@ def test_the_api_and_the_feed_carry_the_review_date(client, users, governed):
         "G2": ("2026-03-21", None, "later"),
         "G3": ("2026-12-31", None, "later"),
     }
-    entries = calendar.gate_calendar(users["exec"], START, START + dt.timedelta(days=400))
+    entries = calendar.gate_calendar(users["exec"], START, START + dt.timedelta(days=731))
     with translation.override("en"):
         text = ical.gate_calendar_ics(entries, host="h", name="n")
     assert f"DESCRIPTION:planned 2026-02-04\\, forecast {day}\\; review on {day}" in text
