@@ -8,12 +8,15 @@ does not work on our machines. Without it the browser tests are skipped loudly, 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the
 # ORM calls the tests make between browser steps (they never overlap with a request).
@@ -59,12 +62,12 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-_WARMED: list[str] = []
-"""The live server this test process warmed up (its address), once."""
+_WARMED: set[str] = set()
+"""The live servers this test process warmed up (their addresses)."""
 
 
 @pytest.fixture(autouse=True)
-def _warm_live_server(request: pytest.FixtureRequest, _live_server_helper: None) -> None:
+def _warm_live_server(request: pytest.FixtureRequest) -> None:
     """The first request a test process's live server answers imports the views, reads the
     templates and the translations: on a loaded machine that took longer than the 15 s a
     ``page.goto`` waits (a stress run's first ``open_as`` timed out). So it is made once per
@@ -74,11 +77,6 @@ def _warm_live_server(request: pytest.FixtureRequest, _live_server_helper: None)
     live_server = request.getfixturevalue("live_server")
     if live_server.url in _WARMED:
         return
-    import re
-    import urllib.request
-
-    from django.utils import translation
-
     with translation.override("zh-hans"):  # the Chinese catalogue, kept by the process
         translation.gettext("Save")
     with urllib.request.urlopen(f"{live_server.url}/accounts/login/", timeout=120) as answer:
@@ -86,7 +84,7 @@ def _warm_live_server(request: pytest.FixtureRequest, _live_server_helper: None)
     for asset in re.findall(r'(?:href|src)="(/static/[^"]+)"', html):
         with urllib.request.urlopen(f"{live_server.url}{asset}", timeout=120) as answer:
             answer.read()
-    _WARMED.append(live_server.url)
+    _WARMED.add(live_server.url)
 
 
 @pytest.fixture

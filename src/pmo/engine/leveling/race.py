@@ -59,28 +59,12 @@ class Race:
                 self._stop()
 
     def attach(self, solver: Any) -> None:
-        """The CP-SAT solver about to run, stopped when the race is over.
-
-        CP-SAT ignores ``stop_search`` until its ``solve`` has begun, so a race that ends
-        between ``attach`` and then (or before ``attach``: a stop while the model was being
-        built) would leave the search running to its time limit. Once the race is over, a
-        watcher therefore repeats the stop every 50 ms until :meth:`detach`.
-        """
-        detached = threading.Event()
+        """The CP-SAT solver about to run, stopped when the race is over."""
         with self._lock:
             self._solver = solver
-            self._detached = detached
+            self._detached = threading.Event()
             if self._done.is_set():
-                solver.stop_search()
-
-        def keep_stopping() -> None:
-            while not detached.is_set():
-                if self._done.wait(0.05):
-                    while not detached.wait(0.05):
-                        solver.stop_search()
-                    return
-
-        threading.Thread(target=keep_stopping, name="leveling-cpsat-stop", daemon=True).start()
+                self._stop_solver()
 
     def detach(self) -> None:
         with self._lock:
@@ -99,9 +83,26 @@ class Race:
         return self._done.is_set()
 
     def _stop(self) -> None:
+        if self._done.is_set():
+            return  # said once already (to the solver too, if one was attached)
         self._done.set()
         if self._solver is not None:
-            self._solver.stop_search()
+            self._stop_solver()
+
+    def _stop_solver(self) -> None:
+        """Stop the attached solver, and again every 50 ms until it is detached: CP-SAT
+        ignores ``stop_search`` until its ``solve`` has begun, so a stop while the model was
+        still being built (over a second under load) would leave the search running to its
+        time limit."""
+        solver, detached = self._solver, self._detached
+        assert detached is not None
+        solver.stop_search()
+
+        def repeat() -> None:
+            while not detached.wait(0.05):
+                solver.stop_search()
+
+        threading.Thread(target=repeat, name="leveling-cpsat-stop", daemon=True).start()
 
 
 @contextmanager
