@@ -10,12 +10,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
+import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.signals import request_finished, request_started
 from django.utils import translation
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the
@@ -122,6 +125,50 @@ def _close_opened_contexts() -> Iterator[None]:
     yield
     while OPENED:
         OPENED.pop().close()
+    _wait_for_the_requests_running()
+
+
+_RUNNING: dict[int, str] = {}
+"""The live-server requests being answered: request thread id → path."""
+_RUNNING_LOCK = threading.Lock()
+IDLE_WAIT_S = 60
+
+
+def _request_started(sender: Any, environ: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    with _RUNNING_LOCK:
+        _RUNNING[threading.get_ident()] = (environ or {}).get("PATH_INFO", "?")
+
+
+def _request_finished(sender: Any, **kwargs: Any) -> None:
+    with _RUNNING_LOCK:
+        _RUNNING.pop(threading.get_ident(), None)
+
+
+request_started.connect(_request_started, weak=False, dispatch_uid="e2e-running")
+request_finished.connect(_request_finished, weak=False, dispatch_uid="e2e-running")
+
+
+def _wait_for_the_requests_running() -> None:
+    """Wait for the live server to finish the requests it is answering before the test's
+    database is flushed. Closing a browser context does not stop a request the server has
+    begun (a page still loading when the test's last check passed): answered during the
+    flush, it locked the tables (``couldn't be flushed``) and then ran into the next test's
+    blocked database, failing two tests that did nothing wrong."""
+    deadline = time.monotonic() + IDLE_WAIT_S
+    quiet_since = None
+    while True:
+        with _RUNNING_LOCK:
+            running = sorted(_RUNNING.values())
+        now = time.monotonic()
+        if running:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = now  # a request accepted a moment ago may not have started yet
+        elif now - quiet_since >= 0.2:
+            return
+        if now > deadline:
+            pytest.fail(f"the live server still answers {running} {IDLE_WAIT_S} s after the test")
+        time.sleep(0.05)
 
 
 @pytest.fixture
