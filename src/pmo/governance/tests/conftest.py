@@ -6,12 +6,26 @@ Generic: idea → (G1) planning → (G2) execution → (G3) closed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import time_machine
 
 START = dt.date(2026, 1, 5)
+IN_2026 = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
+"""A Friday of the lifecycles' first year: 10:00 in Shanghai, the gates of START's
+lifecycles past (G1 2026-02-04, G2 2026-03-21) or ahead (G3 on the finish, 2026-12-31)."""
+
+
+@pytest.fixture
+def in_2026() -> Iterator[None]:
+    """Run the test on :data:`IN_2026`, the clock ticking from there. For the tests that read
+    dates of START's lifecycles (2026) and dates counted from today in one window of at most
+    731 days (the gate calendar's longest): on the real clock that window stops holding both
+    in 2028."""
+    with time_machine.travel(IN_2026, tick=True):
+        yield
 
 
 @pytest.fixture

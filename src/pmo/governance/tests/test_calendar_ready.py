@@ -7,13 +7,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.utils import translation
 
 from pmo.accounts.services import create_token
 from pmo.governance import calendar, ical, services, submission
 from pmo.governance.tests.conftest import START, tick_all
 
-WINDOW = {"start": "2026-01-01", "days": "731"}  # to 2028-01-02 (400 days ended 2027-02-05)
+WINDOW = {"start": "2026-01-01", "days": "731"}  # START's lifecycles, today in 2026
+
+pytestmark = pytest.mark.usefixtures("in_2026")
 
 
 def _row(page: str, code: str) -> str:

@@ -5,6 +5,7 @@ the review date too. And the template page names each phase once."""
 import datetime as dt
 import re
 
+import pytest
 from django.utils import translation
 
 from pmo.accounts.services import create_token
@@ -13,7 +14,9 @@ from pmo.governance.models import GateDefinition, LifecycleTemplate
 from pmo.governance.tests.conftest import START
 from pmo.portfolio.models import Project
 
-WINDOW = {"start": "2026-01-01", "days": "731"}  # to 2028-01-02 (400 days ended 2027-02-05)
+WINDOW = {"start": "2026-01-01", "days": "731"}  # START's lifecycles, today in 2026
+
+pytestmark = pytest.mark.usefixtures("in_2026")
 
 
 def rows(page):

@@ -8,11 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from pmo.governance import services, steering, submission
 from pmo.governance.tests.conftest import tick_all
 
-WINDOW = {"start": "2026-01-01", "days": "731"}  # to 2028-01-02 (400 days ended 2027-02-05)
+WINDOW = {"start": "2026-01-01", "days": "731"}  # START's lifecycles, today in 2026
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+
+pytestmark = pytest.mark.usefixtures("in_2026")
 
 
 def _calendar_state(client: Any, code: str, **headers: Any) -> str:

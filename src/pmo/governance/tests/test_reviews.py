@@ -18,6 +18,11 @@ from pmo.governance.models import (
 from pmo.governance.tests.conftest import START, pass_gate, tick_all
 
 
+def later(days: int) -> dt.date:
+    """A condition's due date: after the decision, which is made today."""
+    return dt.date.today() + dt.timedelta(days=days)
+
+
 def lifecycle_of(project):
     return ProjectLifecycle.objects.select_related("current_phase", "next_gate").get(
         project=project
@@ -127,8 +132,8 @@ def test_go_with_conditions_tracks_each_condition_until_closed(users, governed):
         review=review,
         outcome="go_conditions",
         conditions=[
-            {"text": "Confirm vendor quote", "owner_id": owner.pk, "due_date": dt.date(2027, 3, 1)},
-            {"text": "Hire architect", "owner_id": owner.pk, "due_date": dt.date(2027, 4, 1)},
+            {"text": "Confirm vendor quote", "owner_id": owner.pk, "due_date": later(90)},
+            {"text": "Hire architect", "owner_id": owner.pk, "due_date": later(120)},
         ],
     )
     assert lifecycle_of(project).open_conditions == 2

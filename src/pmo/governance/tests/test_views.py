@@ -169,7 +169,7 @@ def test_web_flow_request_prepare_and_decide_with_conditions(client, users, gove
             "rationale": "Good case",
             "condition_0": "Sign the vendor contract",
             "owner_0": users["pm"].person.pk,
-            "due_0": "2027-03-01",
+            "due_0": (dt.date.today() + dt.timedelta(days=90)).isoformat(),
         },
     )
     assert response.status_code == 302
