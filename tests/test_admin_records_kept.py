@@ -12,7 +12,9 @@ import datetime as dt
 import json
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.contrib import admin
+from django.contrib.auth.models import Group, Permission
 from django.test import Client, RequestFactory
 
 from pmo.accounts.models import ApiToken, hash_token
@@ -20,23 +22,18 @@ from pmo.accounts.services import create_token
 from pmo.audit.admin import AuditMixin
 from pmo.audit.models import AuditEvent
 from pmo.audit.services import record
+from pmo.dependencies.models import Notification
 from pmo.portfolio.models import Project
 from pmo.portfolio.services.common import scope_of
 from pmo.scheduling.models import Calendar, CalendarException, Plan
 
-#: Written in the admin without an audit record: none of them holds a project's, report's,
-#: gate decision's, allocation's, change request's, calendar's or API token's data
-#: (sign-in throttling, notifications, Django's groups).
-UNAUDITED = [
-    "auth.group",
-    "axes.accessattempt",
-    "axes.accessfailurelog",
-    "axes.accesslog",
-    "dependencies.notification",
-]
+#: Written in the admin without an audit record: none (a new one is a decision, named here).
+UNAUDITED: list[str] = []
 #: Never written in the admin: they change through the services only (or never).
 READ_ONLY = [
     "audit.auditevent",
+    "axes.accessfailurelog",
+    "axes.accesslog",
     "governance.gatedecision",
     "governance.gatereview",
     "resources.allocation",
@@ -68,6 +65,8 @@ def test_every_admin_that_writes_is_audited(users: Any) -> None:
     assert {label: writes[label][0] for label in READ_ONLY} == {label: set() for label in READ_ONLY}
     # status reports: read, and deleted only as drafts (asked per report)
     assert writes["portfolio.statusreport"] == ({"delete"}, True)
+    # failed sign-ins: only deleted (which unlocks the user)
+    assert writes["axes.accessattempt"] == ({"delete"}, True)
 
 
 def test_the_audit_trail_is_neither_changed_nor_deleted_in_the_admin(
@@ -205,3 +204,97 @@ def test_an_api_token_revoked_renamed_or_deleted_in_the_admin_is_on_record_witho
     trail = json.dumps(list(AuditEvent.objects.values()), default=str)
     assert hash_token(raw) not in trail and raw not in trail
     assert "key_hash" not in trail
+
+
+def test_a_groups_permissions_changed_in_the_admin_are_on_record(admin_client: Client) -> None:
+    add, change = (
+        Permission.objects.get(content_type__app_label="portfolio", codename=codename)
+        for codename in ("add_project", "change_project")
+    )
+    response = admin_client.post(
+        "/admin/auth/group/add/", {"name": "Editors", "permissions": [add.pk, change.pk]}
+    )
+    assert response.status_code == 302
+    group = Group.objects.get(name="Editors")
+    created = AuditEvent.objects.get(object_type="auth.group", action="create")
+    assert created.scope == f"group:{group.pk}"
+    assert created.changes["permissions"] == [
+        None,
+        ["portfolio.add_project", "portfolio.change_project"],
+    ]
+
+    response = admin_client.post(
+        f"/admin/auth/group/{group.pk}/change/", {"name": "Editors", "permissions": [change.pk]}
+    )
+    assert response.status_code == 302
+    updated = AuditEvent.objects.get(object_type="auth.group", action="update")
+    assert updated.actor.username == "admin"
+    assert updated.changes == {
+        "permissions": [
+            ["portfolio.add_project", "portfolio.change_project"],
+            ["portfolio.change_project"],
+        ]
+    }
+
+
+def _locked(username: str) -> AccessAttempt:
+    return AccessAttempt.objects.create(
+        username=username,
+        ip_address="10.0.0.7",
+        user_agent="test",
+        http_accept="*/*",
+        path_info="/accounts/login/",
+        get_data="",
+        post_data="username=x\npassword=********",
+        failures_since_start=5,
+    )
+
+
+def test_unlocking_a_user_in_the_admin_is_on_record_in_their_history(
+    admin_client: Client, users: Any
+) -> None:
+    attempt = _locked("pm")
+    url = f"/admin/axes/accessattempt/{attempt.pk}"
+    assert admin_client.post(f"{url}/delete/", {"post": "yes"}).status_code == 302
+    assert not AccessAttempt.objects.exists()
+    unlocked = AuditEvent.objects.get(object_type="axes.accessattempt")
+    assert (unlocked.action, unlocked.actor, unlocked.scope) == (
+        "delete",
+        users["admin"],
+        f"user:{users['pm'].pk}",
+    )
+    assert set(unlocked.changes) == {
+        "username",
+        "ip_address",
+        "failures_since_start",
+        "attempt_time",
+    }
+    assert unlocked.changes["failures_since_start"] == [5, None]
+    # a name no user has, deleted from the list: under the name tried
+    stranger = _locked("nobody")
+    # the list offers no deletion without a record (axes' "clean up expired attempts")
+    page = admin_client.get("/admin/axes/accessattempt/").content.decode()
+    assert "cleanup_expired_attempts" not in page and 'value="delete_selected"' in page
+    response = admin_client.post(
+        "/admin/axes/accessattempt/",
+        {"action": "delete_selected", "_selected_action": [stranger.pk], "post": "yes"},
+    )
+    assert response.status_code == 302 and not AccessAttempt.objects.exists()
+    assert AuditEvent.objects.filter(scope="sign-in:nobody", action="delete").count() == 1
+
+
+def test_a_notification_changed_or_deleted_in_the_admin_is_on_record(
+    admin_client: Client, users: Any
+) -> None:
+    note = Notification.objects.create(user=users["pm"], message="CR-1 needs your answer")
+    url = f"/admin/dependencies/notification/{note.pk}"
+    data = _posted_back(admin_client, f"{url}/change/")
+    data.update(message="CR-1 answered")
+    assert admin_client.post(f"{url}/change/", data).status_code == 302
+    updated = AuditEvent.objects.get(object_type="dependencies.notification")
+    assert updated.scope == f"user:{users['pm'].pk}"
+    assert updated.changes == {"message": ["CR-1 needs your answer", "CR-1 answered"]}
+    assert admin_client.post(f"{url}/delete/", {"post": "yes"}).status_code == 302
+    assert AuditEvent.objects.filter(
+        object_type="dependencies.notification", action="delete"
+    ).exists()

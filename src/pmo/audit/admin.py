@@ -1,15 +1,20 @@
 """The audit trail in the admin (read-only); :class:`AuditedAdmin`: admin saves and deletes
 recorded like the services' changes, and shown on the object's History page; and the accounts
 app's users, org units, people and API tokens audited the same way (registered again here: the
-accounts app sits below this one and cannot import it)."""
+accounts app sits below this one and cannot import it), as are Django's groups and the
+sign-in lockouts of django-axes, whose access logs the admin only reads."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -308,11 +313,77 @@ class AuditedApiTokenAdmin(AuditMixin, accounts_admin.ApiTokenAdmin):
         return values
 
 
+class AuditedGroupAdmin(AuditMixin, GroupAdmin):
+    """A group's permissions pass to every user in it: a permission granted or taken away is
+    on record (as ``app.codename``), with the admin who did it."""
+
+    def audit_scope(self, obj: Any) -> str:
+        return f"group:{obj.pk}"
+
+    def audit_related(self, obj: Any) -> dict[str, Any]:
+        if obj.pk is None:
+            return {}
+        return {
+            "permissions": sorted(
+                f"{app}.{codename}"
+                for app, codename in obj.permissions.values_list(
+                    "content_type__app_label", "codename"
+                )
+            )
+        }
+
+
+class AuditedAccessAttemptAdmin(AuditMixin, AccessAttemptAdmin):
+    """Deleting a user's failed sign-ins unlocks them: on record in the user's history (or
+    under the name tried, when no user has it) with the admin who did it. Only who tried,
+    from where and how often is kept, never the form data."""
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("cleanup_expired_attempts", None)  # axes' own: deletes without a record
+        return actions
+
+    def audit_scope(self, obj: Any) -> str:
+        user = User.objects.filter(username=obj.username).only("pk").first()
+        return f"user:{user.pk}" if user is not None else f"sign-in:{obj.username}"
+
+    def audit_snapshot(self, obj: Any) -> dict[str, Any]:
+        values = super().audit_snapshot(obj)
+        kept = ("username", "ip_address", "failures_since_start", "attempt_time")
+        return {name: values[name] for name in kept if name in values}
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # every field is read-only: deleting is the one thing done here
+
+
+class _ReadOnlyLog:
+    """An access log is read here, never changed or deleted (``pmo axes_reset_logs`` prunes
+    it, ADR 0011)."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyAccessLogAdmin(_ReadOnlyLog, AccessLogAdmin):
+    pass
+
+
+class ReadOnlyAccessFailureLogAdmin(_ReadOnlyLog, AccessFailureLogAdmin):
+    pass
+
+
 for _model, _audited in (
     (User, AuditedUserAdmin),
     (OrgUnit, AuditedOrgUnitAdmin),
     (Person, AuditedPersonAdmin),
     (ApiToken, AuditedApiTokenAdmin),
+    (Group, AuditedGroupAdmin),
+    (AccessAttempt, AuditedAccessAttemptAdmin),
+    (AccessLog, ReadOnlyAccessLogAdmin),
+    (AccessFailureLog, ReadOnlyAccessFailureLogAdmin),
 ):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)

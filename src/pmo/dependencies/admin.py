@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from pmo.audit.admin import AuditedAdmin
+from pmo.audit.admin import AuditedAdmin, AuditMixin
 from pmo.core.errors import FieldError
 from pmo.dependencies.changes.common import change_scopes, needs_steering
 from pmo.dependencies.ended import check_affected
@@ -174,6 +174,11 @@ class ChangeRequestAdmin(AuditedAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AuditMixin, admin.ModelAdmin):
+    """A notification changed or deleted here is on record in its reader's history."""
+
+    def audit_scope(self, obj: Any) -> str:
+        return f"user:{obj.user_id}"
+
     list_display = ("user", "message", "created_at", "read_at")
     raw_id_fields = ("user", "change")
