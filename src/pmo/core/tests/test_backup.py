@@ -1,5 +1,7 @@
 """``pmo backup`` and ``pmo restore``: a consistent copy of a live SQLite database, and back.
 
+PostgreSQL's are in test_backup_postgresql.py.
+
 Real files throughout: a database in WAL mode written by another connection during the
 copy, the archive opened with ``tarfile`` and the copy with ``sqlite3``.
 """
@@ -7,6 +9,8 @@ copy, the archive opened with ``tarfile`` and the copy with ``sqlite3``.
 from __future__ import annotations
 
 import contextlib
+import io
+import json
 import re
 import sqlite3
 import tarfile
@@ -169,14 +173,26 @@ def test_an_archive_with_foreign_members_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path.parent / "escape.py").exists()
 
 
-def test_postgresql_is_sent_to_pg_dump() -> None:
-    code, stderr = run_pmo(
-        "backup", env={"PMO_DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"}
-    )
-    assert code == 1
-    assert problem_line(stderr).startswith(
-        "pmo backup: error: the database is PostgreSQL: back it up with pg_dump "
-    )
+def test_an_archive_from_before_engines_were_named_is_sqlite(tmp_path: Path) -> None:
+    # given a backup whose manifest has no engine, as every archive before PostgreSQL's
+    source = tmp_path / "source.sqlite3"
+    _database(source, batches=2)
+    new = tmp_path / "new.tar.gz"
+    backup.write_backup(new, source, tmp_path / "no-media", "test")
+    archive = tmp_path / "old.tar.gz"
+    with tarfile.open(new) as reading, tarfile.open(archive, "w:gz") as writing:
+        for member in reading.getmembers():
+            data = reading.extractfile(member).read()  # type: ignore[union-attr]
+            if member.name == backup.MANIFEST_MEMBER:
+                manifest = json.loads(data)
+                assert manifest.pop("engine") == "sqlite"
+                data = json.dumps(manifest).encode()
+            member.size = len(data)
+            writing.addfile(member, io.BytesIO(data))
+    # when it is restored, then it is read as SQLite's
+    restored = backup.restore_backup(archive, tmp_path / "db.sqlite3", tmp_path / "m", force=False)
+    assert restored.manifest["engine"] == "sqlite"
+    assert _batches(tmp_path / "db.sqlite3") == {0: 10, 1: 10}
 
 
 def test_restore_over_a_database_with_a_pending_write_ahead_log(tmp_path: Path) -> None:

@@ -10,22 +10,25 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 
-from pmo.core.backup import BackupError, write_backup
+from pmo.core.backup import BackupError, Postgres, write_backup
 from pmo.core.commands import OneLineCommand
 from pmo.core.files import check_output_path
 
-POSTGRES_ADVICE = (
-    "the database is PostgreSQL: back it up with pg_dump "
-    '(pg_dump --format=custom --file=pmo.dump "$PMO_DATABASE_URL") and copy the uploaded '
-    "files, {media}, beside it (see docs/operations.md)"
-)
 
-
-def database_file() -> Path:
-    """The SQLite file of the configured database; PostgreSQL is refused with the advice."""
+def configured_database() -> Path | Postgres:
+    """The configured database: its SQLite file, or its PostgreSQL connection settings."""
     database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.sqlite3":
-        raise CommandError(POSTGRES_ADVICE.format(media=settings.MEDIA_ROOT))
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.get("OPTIONS")
+        sslmode = options.get("sslmode") if isinstance(options, dict) else None
+        return Postgres(
+            name=str(database["NAME"]),
+            user=str(database.get("USER") or ""),
+            password=str(database.get("PASSWORD") or ""),
+            host=str(database.get("HOST") or ""),
+            port=str(database.get("PORT") or ""),
+            sslmode=str(sslmode or ""),
+        )
     name = str(database["NAME"])
     if name == ":memory:" or name.startswith("file:"):
         raise CommandError(f"the database {name} is not a file: there is nothing to back up")
@@ -35,27 +38,35 @@ def database_file() -> Path:
 class ProgressLine:
     """``database: 45% (1,024 of 2,270 pages)`` rewritten in place on a terminal."""
 
-    def __init__(self, stream: Any, what: str) -> None:
+    def __init__(self, stream: Any, what: str, unit: str = "pages") -> None:
         self.stream = stream
         self.what = what
+        self.unit = unit
+        self.width = 0  # of the line last written, blanked by end()
         self.tty = hasattr(sys.stdout, "isatty") and sys.stdout.isatty()
 
     def __call__(self, done: int, total: int) -> None:
         if self.tty and total:
-            self.stream.write(
-                f"\r{self.what}: {done * 100 // total}% ({done:,} of {total:,} pages)", ending=""
-            )
+            line = f"{self.what}: {done * 100 // total}% ({done:,} of {total:,} {self.unit})"
+            self.width = max(self.width, len(line))
+            self.stream.write(f"\r{line}", ending="")
             self.stream.flush()
 
     def end(self) -> None:
-        if self.tty:
-            self.stream.write("\r", ending="")
+        if self.tty and self.width:
+            self.stream.write(f"\r{' ' * self.width}\r", ending="")
+
+
+def progress_line(stream: Any, database: Path | Postgres) -> ProgressLine:
+    """The progress of copying ``database``: SQLite counts pages, PostgreSQL tables."""
+    unit = "tables" if isinstance(database, Postgres) else "pages"
+    return ProgressLine(stream, f"database {database}", unit)
 
 
 class Command(OneLineCommand):
     help = (
-        "Back up the SQLite database (a consistent copy while the server runs) and the "
-        "uploaded files into one .tar.gz; PostgreSQL: use pg_dump."
+        "Back up the database (SQLite: a consistent copy while the server runs; PostgreSQL: "
+        "pg_dump) and the uploaded files into one .tar.gz."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -71,7 +82,7 @@ class Command(OneLineCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from pmo.cli import version
 
-        source = database_file()
+        source = configured_database()
         if options["out"] is None:
             folder = Path(settings.VAR_DIR) / "backups"
             folder.mkdir(parents=True, exist_ok=True)
@@ -82,7 +93,7 @@ class Command(OneLineCommand):
             raise CommandError(problem)
         if out.exists() and not options["force"]:
             raise CommandError(f"{out} exists: give --force to replace it")
-        progress = ProgressLine(self.stdout, f"database {source}")
+        progress = progress_line(self.stdout, source)
         try:
             tables, files = write_backup(
                 out, source, Path(settings.MEDIA_ROOT), version(), progress

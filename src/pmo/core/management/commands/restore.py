@@ -10,13 +10,13 @@ from django.core.management.base import CommandError, CommandParser
 
 from pmo.core.backup import BackupError, restore_backup
 from pmo.core.commands import OneLineCommand
-from pmo.core.management.commands.backup import ProgressLine, database_file
+from pmo.core.management.commands.backup import configured_database, progress_line
 
 
 class Command(OneLineCommand):
     help = (
-        "Replace the SQLite database and the uploaded files with a backup of pmo backup "
-        "(stop pmo serve first); then run pmo migrate."
+        "Replace the database (SQLite or PostgreSQL, as the backup's) and the uploaded files "
+        "with a backup of pmo backup (stop pmo serve first); then run pmo migrate."
     )
     missing_args_message = "give the backup to restore: pmo restore FILE.tar.gz"
 
@@ -27,13 +27,8 @@ class Command(OneLineCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-            raise CommandError(
-                "the database is PostgreSQL: restore it with pg_restore "
-                "(see docs/operations.md); pmo restore reads SQLite backups only"
-            )
-        target = database_file()
-        progress = ProgressLine(self.stdout, f"database {target}")
+        target = configured_database()
+        progress = progress_line(self.stdout, target)
         try:
             restored = restore_backup(
                 Path(options["archive"]),
@@ -48,7 +43,7 @@ class Command(OneLineCommand):
             progress.end()
         made = restored.manifest
         self.stdout.write(
-            f"restored {target} and {restored.media_files} uploaded files in "
+            f"restored the database {target} and {restored.media_files} uploaded files in "
             f"{settings.MEDIA_ROOT} from {options['archive']} (made {made.get('created')} by "
             f"{made.get('version')})"
         )
