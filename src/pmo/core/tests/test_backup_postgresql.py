@@ -1,20 +1,23 @@
 """``pmo backup`` and ``pmo restore`` on PostgreSQL: ``pg_dump`` and ``pg_restore`` for real.
 
-Each test makes its own scratch database on the server at 127.0.0.1:5432 (user postgres, the
-one both CI runs have) and drops it at the end, whatever happened: never the suites' ``test``
-databases, and whatever ``PMO_TEST_DATABASE_URL`` says, so these run in the SQLite run too.
+Run with the PostgreSQL suite (``PMO_TEST_DATABASE_URL``; the conftest leaves this module out
+of the SQLite run, so ``make test`` needs no PostgreSQL server). Each test makes its own
+scratch database on that URL's server and drops it at the end, whatever happened: never the
+suite's own database.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import stat
 import tarfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import psycopg
 import pytest
@@ -23,7 +26,14 @@ from psycopg import sql
 from pmo.core import backup
 from pmo.core.tests.test_cli_bad_input import problem_line, run_pmo
 
-SERVER = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+_URL = urlsplit(os.environ.get("PMO_TEST_DATABASE_URL", "").strip())
+SERVER = {
+    "host": _URL.hostname or "127.0.0.1",
+    "port": _URL.port or 5432,
+    "user": unquote(_URL.username or "postgres"),
+    "password": unquote(_URL.password or ""),
+}
+WHERE = f"{SERVER['host']}:{SERVER['port']}"
 
 
 @pytest.fixture
@@ -47,6 +57,17 @@ def _query(database: str, statement: str) -> list[tuple[Any, ...]]:
         return cursor.fetchall() if cursor.description else []
 
 
+def _postgres(name: str, **settings: str) -> backup.Postgres:
+    """The connection settings of the scratch database ``name`` on the suite's server."""
+    server = {
+        "user": SERVER["user"],
+        "password": SERVER["password"],
+        "host": SERVER["host"],
+        "port": str(SERVER["port"]),
+    }
+    return backup.Postgres(name=name, **{**server, **settings})  # type: ignore[arg-type]
+
+
 def _units(database: str) -> list[tuple[Any, ...]]:
     return _query(database, "SELECT code, name FROM accounts_orgunit ORDER BY code")
 
@@ -54,7 +75,7 @@ def _units(database: str) -> list[tuple[Any, ...]]:
 def _env(home: Path, database: str) -> dict[str, str]:
     return {
         "PMO_HOME": str(home),
-        "PMO_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+        "PMO_DATABASE_URL": _URL._replace(path=f"/{database}").geturl(),
     }
 
 
@@ -116,7 +137,7 @@ def test_backup_and_restore_of_a_postgresql_database(tmp_path: Path, scratch: st
     code, stderr = run_pmo("restore", str(archive), env=env)
     assert code == 1
     assert problem_line(stderr) == (
-        f"pmo restore: error: the database {scratch} (127.0.0.1:5432) already holds data: "
+        f"pmo restore: error: the database {scratch} ({WHERE}) already holds data: "
         "give --force to replace it (stop pmo serve and any pmo db_worker first)"
     )
     assert _units(scratch) == changed
@@ -124,7 +145,7 @@ def test_backup_and_restore_of_a_postgresql_database(tmp_path: Path, scratch: st
     # when a damaged dump fails half-way, then the database and the media are as they were
     broken = tmp_path / "broken.tar.gz"
     _rewrite(archive, broken, lambda name, data: data[:-200] if name == "pmo.pgdump" else data)
-    database = backup.Postgres(name=scratch, user="postgres", host="127.0.0.1", port="5432")
+    database = _postgres(scratch)
     with pytest.raises(backup.BackupError, match=r"^pg_restore failed: "):
         backup.restore_backup(broken, database, home / "var/media", force=True)
     assert _units(scratch) == changed
@@ -218,9 +239,7 @@ def test_a_failing_pg_dump_is_its_first_error_without_the_password(
     )
     tool.chmod(tool.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setattr(backup, "PG_DUMP", str(tool))
-    database = backup.Postgres(
-        name=scratch, user="postgres", password="s3cret!", host="127.0.0.1", port="5432"
-    )
+    database = _postgres(scratch, password="s3cret!")
     out = tmp_path / "out/b.tar.gz"
     out.parent.mkdir()
     steps: list[tuple[int, int]] = []
