@@ -14,6 +14,7 @@ import json
 import re
 import sqlite3
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,20 @@ import pytest
 
 from pmo.core import backup
 from pmo.core.tests.test_cli_bad_input import PMO, problem_line, run_pmo
+
+
+def rewrite_archive(source: Path, target: Path, change: Callable[[str, bytes], bytes]) -> None:
+    """Copy the archive ``source`` to ``target``, each file member's bytes through ``change``
+    (its name, its bytes)."""
+    with tarfile.open(source) as reading, tarfile.open(target, "w:gz") as writing:
+        for member in reading.getmembers():
+            stream = reading.extractfile(member)
+            if stream is None:
+                writing.addfile(member)
+                continue
+            data = change(member.name, stream.read())
+            member.size = len(data)
+            writing.addfile(member, io.BytesIO(data))
 
 
 def _database(path: Path, batches: int = 200) -> None:
@@ -180,15 +195,15 @@ def test_an_archive_from_before_engines_were_named_is_sqlite(tmp_path: Path) -> 
     new = tmp_path / "new.tar.gz"
     backup.write_backup(new, source, tmp_path / "no-media", "test")
     archive = tmp_path / "old.tar.gz"
-    with tarfile.open(new) as reading, tarfile.open(archive, "w:gz") as writing:
-        for member in reading.getmembers():
-            data = reading.extractfile(member).read()  # type: ignore[union-attr]
-            if member.name == backup.MANIFEST_MEMBER:
-                manifest = json.loads(data)
-                assert manifest.pop("engine") == "sqlite"
-                data = json.dumps(manifest).encode()
-            member.size = len(data)
-            writing.addfile(member, io.BytesIO(data))
+
+    def drop_engine(name: str, data: bytes) -> bytes:
+        if name != backup.MANIFEST_MEMBER:
+            return data
+        manifest = json.loads(data)
+        assert manifest.pop("engine") == "sqlite"
+        return json.dumps(manifest).encode()
+
+    rewrite_archive(new, archive, drop_engine)
     # when it is restored, then it is read as SQLite's
     restored = backup.restore_backup(archive, tmp_path / "db.sqlite3", tmp_path / "m", force=False)
     assert restored.manifest["engine"] == "sqlite"
@@ -229,14 +244,10 @@ def test_an_archive_whose_database_is_not_one_names_the_archive(tmp_path: Path) 
     good = tmp_path / "good.tar.gz"
     backup.write_backup(good, source, tmp_path / "no-media", "test")
     archive = tmp_path / "bad.tar.gz"
-    garbage = tmp_path / "garbage"
-    garbage.write_bytes(b"not a database at all, " * 100)
-    with tarfile.open(good) as reading, tarfile.open(archive, "w:gz") as writing:
-        for member in reading.getmembers():
-            if member.name == backup.DATABASE_MEMBER:
-                writing.add(garbage, backup.DATABASE_MEMBER)
-            else:
-                writing.addfile(member, reading.extractfile(member) if member.isfile() else None)
+    garbage = b"not a database at all, " * 100
+    rewrite_archive(
+        good, archive, lambda name, data: garbage if name == backup.DATABASE_MEMBER else data
+    )
     target = tmp_path / "fresh.sqlite3"
     # when it is restored, then the archive is blamed, not the database restored into
     with pytest.raises(backup.BackupError) as refused:

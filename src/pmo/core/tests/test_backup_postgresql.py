@@ -8,7 +8,6 @@ suite's own database.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import stat
@@ -24,6 +23,7 @@ import pytest
 from psycopg import sql
 
 from pmo.core import backup
+from pmo.core.tests.test_backup import rewrite_archive
 from pmo.core.tests.test_cli_bad_input import problem_line, run_pmo
 
 _URL = urlsplit(os.environ.get("PMO_TEST_DATABASE_URL", "").strip())
@@ -79,19 +79,6 @@ def _env(home: Path, database: str) -> dict[str, str]:
     }
 
 
-def _rewrite(source: Path, target: Path, change: Any) -> None:
-    """Copy the archive ``source`` to ``target``, each member's bytes through ``change``."""
-    with tarfile.open(source) as reading, tarfile.open(target, "w:gz") as writing:
-        for member in reading.getmembers():
-            stream = reading.extractfile(member)
-            if stream is None:
-                writing.addfile(member)
-                continue
-            data = change(member.name, stream.read())
-            member.size = len(data)
-            writing.addfile(member, io.BytesIO(data))
-
-
 def test_backup_and_restore_of_a_postgresql_database(tmp_path: Path, scratch: str) -> None:
     # given a migrated PostgreSQL database with two organisational units, and an upload
     home = tmp_path / "site"
@@ -144,7 +131,9 @@ def test_backup_and_restore_of_a_postgresql_database(tmp_path: Path, scratch: st
 
     # when a damaged dump fails half-way, then the database and the media are as they were
     broken = tmp_path / "broken.tar.gz"
-    _rewrite(archive, broken, lambda name, data: data[:-200] if name == "pmo.pgdump" else data)
+    rewrite_archive(
+        archive, broken, lambda name, data: data[:-200] if name == "pmo.pgdump" else data
+    )
     database = _postgres(scratch)
     with pytest.raises(backup.BackupError, match=r"^pg_restore failed: "):
         backup.restore_backup(broken, database, home / "var/media", force=True)
@@ -189,7 +178,7 @@ def _sqlite_archive(tmp_path: Path, *, engine: bool) -> Path:
         del manifest["engine"]
         return json.dumps(manifest).encode()
 
-    _rewrite(archive, old, drop_engine)
+    rewrite_archive(archive, old, drop_engine)
     return old
 
 
