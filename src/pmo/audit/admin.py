@@ -28,7 +28,7 @@ from pmo.accounts.models import ApiToken, OrgUnit, Person, User
 from pmo.audit.display import shown_events
 from pmo.audit.models import AuditAction, AuditEvent
 from pmo.audit.services import diff, record, snapshot
-from pmo.core.admin import VersionedAdmin
+from pmo.core.admin import ReadOnlyMixin, VersionedAdmin
 
 __all__ = ["HISTORY_LIMIT", "SECRET_CHANGED", "AuditMixin", "AuditedAdmin"]
 
@@ -356,23 +356,12 @@ class AuditedAccessAttemptAdmin(AuditMixin, AccessAttemptAdmin):
         return False  # every field is read-only: deleting is the one thing done here
 
 
-class _ReadOnlyLog:
-    """An access log is read here, never changed or deleted (``pmo axes_reset_logs`` prunes
-    it, ADR 0011)."""
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReadOnlyAccessLogAdmin(ReadOnlyMixin, AccessLogAdmin):
+    """Read here, never changed or deleted (``pmo axes_reset_logs`` prunes it, ADR 0011)."""
 
 
-class ReadOnlyAccessLogAdmin(_ReadOnlyLog, AccessLogAdmin):
-    pass
-
-
-class ReadOnlyAccessFailureLogAdmin(_ReadOnlyLog, AccessFailureLogAdmin):
-    pass
+class ReadOnlyAccessFailureLogAdmin(ReadOnlyMixin, AccessFailureLogAdmin):
+    """Read here, never changed or deleted (``pmo axes_reset_logs`` prunes it, ADR 0011)."""
 
 
 for _model, _audited in (

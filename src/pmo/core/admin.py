@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-__all__ = ["VersionedAdmin"]
+__all__ = ["ReadOnlyAdmin", "ReadOnlyMixin", "VersionedAdmin"]
 
 
 class VersionedAdmin(admin.ModelAdmin):
@@ -25,3 +25,22 @@ class VersionedAdmin(admin.ModelAdmin):
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
         exclude = tuple(super().get_exclude(request, obj) or ())
         return (*exclude, "version") if obj is None and self._versioned() else exclude
+
+
+class ReadOnlyMixin:
+    """Lists and shows, never adds, changes or deletes: the rows change through the services
+    (validated and audited), or never. Mix it in before a ``ModelAdmin`` (a third party's
+    too)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """A read-only admin (:class:`ReadOnlyMixin`)."""

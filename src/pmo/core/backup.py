@@ -193,6 +193,16 @@ def dump_postgres(database: Postgres, target: Path, progress: Progress | None = 
     )
 
 
+def _steps(progress: Progress | None) -> Callable[[int, int, int], None]:
+    """SQLite's backup callback ``(status, remaining, total)`` as ``progress(done, total)``."""
+
+    def step(_status: int, remaining: int, total: int) -> None:
+        if progress is not None:
+            progress(total - remaining, total)
+
+    return step
+
+
 def copy_database(source: Path, target: Path, progress: Progress | None = None) -> int:
     """Copy the SQLite database ``source`` to ``target`` (a new file) as of one moment.
 
@@ -210,12 +220,7 @@ def copy_database(source: Path, target: Path, progress: Progress | None = None) 
         )
         writing = sqlite3.connect(target)
         try:
-
-            def step(_status: int, remaining: int, total: int) -> None:
-                if progress is not None:
-                    progress(total - remaining, total)
-
-            reading.backup(writing, pages=PAGES_PER_STEP, progress=step)
+            reading.backup(writing, pages=PAGES_PER_STEP, progress=_steps(progress))
             problem = writing.execute("PRAGMA quick_check").fetchone()[0]
             writing.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
         finally:
@@ -373,12 +378,7 @@ def _restore_sqlite(
             database.parent.mkdir(parents=True, exist_ok=True)
             with contextlib.closing(sqlite3.connect(database)) as target:
                 target.execute("PRAGMA busy_timeout=10000")
-
-                def step(_status: int, remaining: int, total: int) -> None:
-                    if progress is not None:
-                        progress(total - remaining, total)
-
-                source.backup(target, pages=PAGES_PER_STEP, progress=step)
+                source.backup(target, pages=PAGES_PER_STEP, progress=_steps(progress))
     except sqlite3.Error as exc:
         raise BackupError(f"cannot restore the database {database}: {exc}") from None
 

@@ -1,9 +1,8 @@
 """Django admin: governance records are read-only here (they change through the services)."""
 
-from typing import Any
-
 from django.contrib import admin
 
+from pmo.core.admin import ReadOnlyAdmin
 from pmo.governance.models import (
     GateCondition,
     GateDecision,
@@ -12,19 +11,6 @@ from pmo.governance.models import (
     ProjectLifecycle,
     SteeringMeeting,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Lists and shows; writes go through the UI and API so that they are validated and audited."""
-
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(LifecycleTemplate)
