@@ -27,6 +27,7 @@ from pmo.resources.models import (
     AllocationStatus,
     CapacityChange,
     Resource,
+    Role,
 )
 
 # code, English, Chinese, role, org unit, skills (English, Chinese), cost rate per hour in the
@@ -96,6 +97,33 @@ ROLE_ZH = {
     "Automation engineer": "自动化工程师",
     "Solution architect": "解决方案架构师",
 }
+# what each role does, for the role catalogue (English, Chinese)
+ROLE_DESCRIPTIONS: dict[str, Text] = {
+    "Java developer": (
+        "Builds and maintains the Java services of the products.",
+        "开发和维护产品的 Java 服务。",
+    ),
+    "Test engineer": (
+        "Plans and runs functional and regression tests; owns the test reports.",
+        "计划和执行功能测试与回归测试，负责测试报告。",
+    ),
+    "Data engineer": (
+        "Builds data pipelines, migrations and reports.",
+        "构建数据管道、数据迁移和报表。",
+    ),
+    "Business analyst": (
+        "Writes requirements with the business and accepts what is delivered.",
+        "与业务部门一起编写需求，并验收交付成果。",
+    ),
+    "Automation engineer": (
+        "Designs and commissions plant automation and control systems.",
+        "设计和调试工厂自动化与控制系统。",
+    ),
+    "Solution architect": (
+        "Designs the solution across systems and reviews the technical decisions.",
+        "设计跨系统的解决方案，评审技术决策。",
+    ),
+}
 # person, role, capacity (FTE), skills (English, Chinese), cost rate per hour in the region's
 # currency
 PEOPLE = [
@@ -130,6 +158,7 @@ def reset_resources(unit_codes: list[str]) -> None:
     Allocation.objects.filter(resource__in=resources).delete()
     CapacityChange.objects.filter(resource__in=resources).delete()
     resources.delete()
+    Role.objects.filter(name__in=ROLE_ZH).exclude(name__in=Resource.objects.values("role")).delete()
 
 
 def pools_of(project: Project) -> list[str]:
@@ -175,6 +204,13 @@ def load_resources(
     horizon_first = monday - dt.timedelta(weeks=4)
     horizon_last = monday + dt.timedelta(weeks=HORIZON_WEEKS) - dt.timedelta(days=1)
 
+    Role.objects.bulk_create(
+        [
+            Role(name=role, name_zh=zh, description=text(ROLE_DESCRIPTIONS[role], language))
+            for role, zh in ROLE_ZH.items()
+        ],
+        ignore_conflicts=True,  # kept by resources the demo did not make
+    )
     pools = {
         code: Resource(
             code=code,

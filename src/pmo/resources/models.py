@@ -15,6 +15,7 @@ from typing import Any, Self
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -66,6 +67,41 @@ class WorkingCalendar(models.TextChoices):
     WEEKDAYS = "", _("Monday to Friday")
 
 
+class Role(VersionedModel):
+    """A role of the PMO's role catalogue ("Java developer"), with its Chinese name.
+
+    Resources name their role by its :attr:`name` (:attr:`Resource.role`, kept in step by
+    :mod:`pmo.resources.services.roles`): the heat map, filters and pickers group resources
+    by it, and a role has one Chinese name for all of them. Names are unique whatever their
+    case, so "Java Developer" cannot split a role's load in two.
+    """
+
+    name = models.CharField(_("role"), max_length=100, unique=True)
+    name_zh = models.CharField(
+        _("role (Chinese)"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown in Chinese instead of the role."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="resources_role_name_any_case"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The role in the active language (the Chinese name when set and Chinese is on)."""
+        return pick(self.name, self.name_zh)
+
+
 class Resource(BilingualNameModel, VersionedModel):
     """A named person or a generic role pool ("Java developer, Shanghai, 12 FTE").
 
@@ -77,12 +113,20 @@ class Resource(BilingualNameModel, VersionedModel):
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=ResourceKind.choices)
-    role = models.CharField(_("role"), max_length=100, db_index=True)
+    role = models.CharField(
+        _("role"),
+        max_length=100,
+        db_index=True,
+        help_text=_("A role of the role catalogue; a new one is added to it."),
+    )
     role_zh = models.CharField(
         _("role (Chinese)"),
         max_length=100,
         blank=True,
-        help_text=_("Shown in Chinese instead of the role; resources are grouped by the role."),
+        help_text=_(
+            "The role's Chinese name, kept in the role catalogue for all its resources; "
+            "give it here for a new role."
+        ),
     )
     skills = models.CharField(_("skills"), max_length=255, blank=True)
     org_unit = models.ForeignKey(

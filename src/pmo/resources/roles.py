@@ -1,18 +1,11 @@
-"""Roles: free text on each resource, with an optional Chinese name."""
+"""Roles: each role's Chinese name, from the role catalogue."""
 
 from __future__ import annotations
 
-from pmo.resources.models import Resource
+from pmo.resources.models import Role
 
 
 def chinese_roles() -> dict[str, str]:
-    """Each role's Chinese name: that of the first resource (by creation) that gives one.
-
-    Two resources of one role may carry different Chinese names (there is no role catalogue);
-    the filter, the heat map and every other place show the same one by using this.
-    """
-    chinese: dict[str, str] = {}
-    rows = Resource.objects.exclude(role_zh="").order_by("pk").values_list("role", "role_zh")
-    for role, zh in rows:
-        chinese.setdefault(role, zh)
-    return chinese
+    """Each catalogue role's Chinese name, by its name (roles without one are left out);
+    the filter, the heat map and every other place show a role by this."""
+    return dict(Role.objects.exclude(name_zh="").values_list("name", "name_zh"))

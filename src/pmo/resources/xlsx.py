@@ -32,6 +32,7 @@ from pmo.portfolio.currencies import check_currency
 from pmo.resources import xlsx_cells as cells
 from pmo.resources.access import require_manage
 from pmo.resources.models import CapacityChange, Resource, ResourceKind
+from pmo.resources.services.roles import plan_sheet_roles
 from pmo.resources.xlsx_apply import apply_sheet
 
 __all__ = ["RESOURCE_COLUMNS", "import_capacity", "sheet_name", "template"]
@@ -212,6 +213,9 @@ def import_capacity(
                 cols["code"] + 1,
                 _("code %(code)s repeated") % {"code": quoted(row["code"])},
             )
+    roles = plan_sheet_roles(rows)
+    for number, at, message in roles.errors:
+        errors.add("Resources", number, cols[at] + 1, message)
     capacity: list[tuple[int, dict[str, Any]]] = []
     if "Capacity" in book.sheetnames:
         cs = book["Capacity"]
@@ -294,6 +298,7 @@ def import_capacity(
         actor=actor,
         rows=rows,
         capacity=capacity,
+        roles=roles,
         sheet=file_name,
         saved=_saved(book),
         dry_run=dry_run,

@@ -39,6 +39,7 @@ from pmo.core.bulk import update_rows
 from pmo.core.errors import ConflictError
 from pmo.resources import xlsx_report
 from pmo.resources.models import CapacityChange, Resource
+from pmo.resources.services.roles import SheetRoles, write_sheet_roles
 
 __all__ = ["BATCH", "SHEET_KEY", "Plan", "StaleSheet", "apply_sheet", "plan_sheet"]
 
@@ -157,16 +158,18 @@ def apply_sheet(
     rows: Rows,
     capacity: Rows,
     sheet: str,
+    roles: SheetRoles | None = None,
     saved: dt.datetime | None = None,
     dry_run: bool = False,
     expected: str | None = None,
 ) -> dict[str, Any]:
     """Write the checked rows of sheets ``Resources`` (``rows``) and ``Capacity``
     (``capacity``) of the file named ``sheet`` (saved at ``saved``, as the workbook says) and
-    their audit events; the report of what was done (:func:`xlsx_report.report`). A
-    ``dry_run`` writes nothing and answers what would be done. With ``expected`` (the
-    fingerprint of an earlier report) a plan that changed since is refused
-    (:class:`StaleSheet`, nothing written)."""
+    their audit events, after the catalogue roles the rows add or name in Chinese (``roles``,
+    :func:`pmo.resources.services.roles.plan_sheet_roles`); the report of what was done
+    (:func:`xlsx_report.report`). A ``dry_run`` writes nothing and answers what would be
+    done. With ``expected`` (the fingerprint of an earlier report) a plan that changed since
+    is refused (:class:`StaleSheet`, nothing written)."""
     plan = plan_sheet(rows=rows, capacity=capacity, lock=not dry_run)
     last = xlsx_report.last_changes(plan)  # before the import's own events
     fingerprint = plan.fingerprint
@@ -180,6 +183,8 @@ def apply_sheet(
             report=report,
         )
     if not dry_run:
+        if roles is not None:  # the roles it adds or names in Chinese, then the resources
+            write_sheet_roles(actor, roles)
         _write_plan(actor, plan, sheet)
     return xlsx_report.report(plan, last, actor=actor, sheet=sheet, saved=saved, dry_run=dry_run)
 

@@ -37,6 +37,14 @@ from pmo.resources.services.resources import (
     set_calendar_year,
     update_resource,
 )
+from pmo.resources.services.roles import (
+    ROLE_FIELDS,
+    create_role,
+    delete_role,
+    get_role,
+    merge_role,
+    update_role,
+)
 from pmo.resources.services.scenarios import (
     CommitResult,
     commit_scenario,
@@ -50,6 +58,7 @@ __all__ = [
     "OFF_WORDS",
     "RESOURCES_SCOPE",
     "RESOURCE_FIELDS",
+    "ROLE_FIELDS",
     "WORK_WORDS",
     "CommitResult",
     "DemandRow",
@@ -59,12 +68,16 @@ __all__ = [
     "commit_scenario",
     "create_allocation",
     "create_resource",
+    "create_role",
     "create_scenario",
     "delete_allocation",
     "delete_calendar_day",
     "delete_capacity_change",
+    "delete_role",
     "discard_scenario",
     "get_resource",
+    "get_role",
+    "merge_role",
     "parse_calendar_days",
     "record_schedule_demand",
     "release_project",
@@ -73,6 +86,7 @@ __all__ = [
     "unmatched_plan_names",
     "update_allocation",
     "update_resource",
+    "update_role",
     "upsert_allocation",
 ]
 

@@ -37,6 +37,7 @@ from pmo.resources.models import (
 )
 from pmo.resources.services.capacity import check_overlap
 from pmo.resources.services.common import _assign, _check_dates, _clean, require_draft
+from pmo.resources.services.roles import resolve_role
 
 __all__ = [
     "OFF_WORDS",
@@ -93,6 +94,7 @@ def create_resource(*, actor: User | None, data: dict[str, Any]) -> Resource:
     _clean(resource, names=_RESOURCE_NAMES)
     _check_code(resource)
     _check_person_free(resource)
+    resolve_role(actor=actor, resource=resource, role_zh_given=bool(data.get("role_zh")))
     resource.save()
     record_created(actor=actor, instance=resource, scope=RESOURCES_SCOPE)
     return resource
@@ -155,6 +157,9 @@ def update_resource(
     _clean(resource, names=_RESOURCE_NAMES)
     _check_code(resource)
     _check_person_free(resource)
+    # a Chinese role left as it was is not given: the (new) role's own applies
+    given = "role_zh" in data and str(data["role_zh"] or "").strip() != before["role_zh"]
+    resolve_role(actor=actor, resource=resource, role_zh_given=given)
     save_changed(actor=actor, instance=resource, before=before, scope=RESOURCES_SCOPE)
     return resource
 
