@@ -6,7 +6,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from pmo.core.errors import FieldError
@@ -15,7 +19,7 @@ from pmo.core.sentences import join_sentences
 from pmo.portfolio.currencies import base_currency, currencies_in_use, currency_choices
 from pmo.portfolio.lookup import clean_typed
 from pmo.resources.lookup import resolve_resource, resource_label
-from pmo.resources.models import AllocationStatus, Resource
+from pmo.resources.models import AllocationStatus, Resource, Role
 from pmo.resources.services import RESOURCE_FIELDS
 
 __all__ = [
@@ -25,6 +29,9 @@ __all__ = [
     "ResourceCapacityForm",
     "ResourceForm",
     "ResourcePickerField",
+    "RoleForm",
+    "RoleInput",
+    "RoleMergeForm",
     "allocation_data",
     "resource_data",
     "resource_picker",
@@ -135,6 +142,29 @@ def resource_picker(form: forms.BaseForm, name: str = "resource") -> dict[str, s
     }
 
 
+class RoleInput(forms.TextInput):
+    """The role box of the resource form: a text input with a ``<datalist>`` of the role
+    catalogue, so typing offers the roles there (each with its Chinese name) while any other
+    text still makes a new role. Without a script, or in a browser without datalists, it is
+    a plain text box."""
+
+    def __init__(self, roles: list[tuple[str, str]], attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.roles = roles  # (name, Chinese name) of each catalogue role
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        listed = f"{(attrs or {}).get('id') or name}-catalogue"
+        box = super().render(name, value, {**(attrs or {}), "list": listed}, renderer)
+        options = format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            ((role, zh) if zh and zh != role else (role, "") for role, zh in self.roles),
+        )
+        return format_html('{}<datalist id="{}">{}</datalist>', box, listed, options)
+
+
 class ResourceForm(forms.ModelForm):
     """A person or role pool: the fields :func:`pmo.resources.services.create_resource` takes."""
 
@@ -156,6 +186,8 @@ class ResourceForm(forms.ModelForm):
         )
         if not self.instance.pk:
             self.initial["currency"] = base_currency()
+        roles = list(Role.objects.order_by("name").values_list("name", "name_zh"))
+        self.fields["role"].widget = RoleInput(roles, attrs=self.fields["role"].widget.attrs)
 
 
 def resource_data(form: ResourceForm) -> dict[str, Any]:
@@ -165,6 +197,52 @@ def resource_data(form: ResourceForm) -> dict[str, Any]:
     data["org_unit_id"] = org_unit.pk
     data["person_id"] = person.pk if person else None
     return data
+
+
+def _role_label(name: str) -> Any:
+    """The label of a role form's field: the model field's name, capitalised (lazily)."""
+    field = Role._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a column, not a relation
+    return capfirst(field.verbose_name)
+
+
+class RoleForm(forms.Form):
+    """A role of the catalogue: what :func:`pmo.resources.services.create_role` and
+    ``update_role`` take. A plain form rather than a model form, so that a refused edit
+    leaves the role the page is about as saved, and the service alone judges the name
+    (also one differing from another role's by case only)."""
+
+    name = forms.CharField(label=_role_label("name"), max_length=100)
+    name_zh = forms.CharField(
+        label=_role_label("name_zh"),
+        max_length=100,
+        required=False,
+        help_text=Role._meta.get_field("name_zh").help_text,
+    )
+    description = forms.CharField(
+        label=_role_label("description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RoleMergeForm(forms.Form):
+    """The role another one is merged into (:func:`pmo.resources.services.merge_role`): any
+    catalogue role but the merged one."""
+
+    into = forms.ModelChoiceField(
+        queryset=Role.objects.none(),
+        label=_("Merge into"),
+        empty_label=_("Choose a role"),
+        error_messages={
+            "required": _("Choose the role to merge into."),
+            "invalid_choice": _("That role is no longer in the catalogue; choose another."),
+        },
+    )
+
+    def __init__(self, *args: Any, role: Role, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = Role.objects.exclude(pk=role.pk).order_by("name")  # type: ignore[attr-defined]
 
 
 class CapacityChangeForm(forms.Form):

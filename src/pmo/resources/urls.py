@@ -13,6 +13,11 @@ urlpatterns = [
     path("resources/import/", capacity_sheet.capacity_import, name="capacity_import"),
     path("resources/new/", views.resource_form, name="resource_create"),
     path("resources/calendar-days/", views.calendar_days, name="calendar_days"),
+    path("resources/roles/", views.role_list, name="role_list"),
+    path("resources/roles/new/", views.role_form, name="role_create"),
+    path("resources/roles/<int:pk>/edit/", views.role_form, name="role_edit"),
+    path("resources/roles/<int:pk>/delete/", views.role_delete, name="role_delete"),
+    path("resources/roles/<int:pk>/merge/", views.role_merge, name="role_merge"),
     path("resources/<int:pk>/", views.resource_detail, name="resource_detail"),
     path("resources/<int:pk>/edit/", views.resource_form, name="resource_edit"),
     path(

@@ -3,7 +3,8 @@
 One module per page group: resources and calendar days (:mod:`.resources`), the capacity
 sheet's upload, preview and Apply (:mod:`.capacity_sheet`), the heat map (:mod:`.maps`),
 staffing and allocations (:mod:`.staffing`), scenarios (:mod:`.scenarios`) and the changes
-to a draft one (:mod:`.scenario_edits`), leveling runs (:mod:`.leveling_runs`);
+to a draft one (:mod:`.scenario_edits`), leveling runs (:mod:`.leveling_runs`), the role
+catalogue (:mod:`.roles`);
 :mod:`.common` holds what they share. The views ``urls`` names are imported here.
 """
 
@@ -16,6 +17,7 @@ from pmo.resources.views.resources import (
     resource_form,
     resource_list,
 )
+from pmo.resources.views.roles import role_delete, role_form, role_list, role_merge
 from pmo.resources.views.scenario_edits import (
     scenario_capacity,
     scenario_close,
@@ -44,6 +46,10 @@ __all__ = [
     "resource_detail",
     "resource_form",
     "resource_list",
+    "role_delete",
+    "role_form",
+    "role_list",
+    "role_merge",
     "scenario_allocation_edit",
     "scenario_capacity",
     "scenario_close",
