@@ -184,7 +184,7 @@ def apply_sheet(
         )
     if not dry_run:
         if roles is not None:  # the roles it adds or names in Chinese, then the resources
-            write_sheet_roles(actor, roles)
+            write_sheet_roles(actor, roles, also={SHEET_KEY: [None, sheet]})
         _write_plan(actor, plan, sheet)
     return xlsx_report.report(plan, last, actor=actor, sheet=sheet, saved=saved, dry_run=dry_run)
 

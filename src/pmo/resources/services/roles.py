@@ -29,7 +29,14 @@ from django.utils.translation import ngettext
 
 from pmo.accounts.models import User
 from pmo.audit.models import AuditAction
-from pmo.audit.services import record, record_created, record_deleted, save_changed, snapshot
+from pmo.audit.services import (
+    diff,
+    record,
+    record_created,
+    record_deleted,
+    save_changed,
+    snapshot,
+)
 from pmo.core.errors import ConflictError, FieldError, NotFoundError
 from pmo.core.sentences import quoted
 from pmo.resources.access import require_manage
@@ -74,14 +81,27 @@ def create_role(*, actor: User | None, data: dict[str, Any]) -> Role:
     return _add_role(actor, data)
 
 
-def _add_role(actor: User | None, data: dict[str, Any]) -> Role:
+def _add_role(
+    actor: User | None, data: dict[str, Any], also: dict[str, list[Any]] | None = None
+) -> Role:
+    """Create and record a role (``also`` joins the event's changes: the sheet that added it)."""
     role = Role()
     _assign(role, data, ROLE_FIELDS)
     _tidy(role)
     _clean(role)
     _check_name(role)
     role.save()
-    record_created(actor=actor, instance=role, scope=ROLES_SCOPE)
+    if also is None:
+        record_created(actor=actor, instance=role, scope=ROLES_SCOPE)
+    else:
+        changes = {**diff({}, snapshot(role)), **also}
+        record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=role,
+            scope=ROLES_SCOPE,
+            changes=changes,
+        )
     return role
 
 
@@ -89,7 +109,7 @@ def _add_role(actor: User | None, data: dict[str, Any]) -> Role:
 def update_role(*, actor: User, role: Role, data: dict[str, Any], version: int | None) -> Role:
     """Change a role (version-checked); a new name or Chinese name reaches all its resources."""
     require_manage(actor)
-    role = Role.objects.select_for_update().get(pk=role.pk)
+    role = _locked(role.pk)
     role.check_version(version)
     before = snapshot(role)
     _assign(role, data, ROLE_FIELDS)
@@ -107,11 +127,11 @@ def merge_role(*, actor: User, role: Role, into: Role, version: int | None = Non
     """Move ``role``'s resources to ``into`` and delete ``role`` (two spellings of one role
     become one); ``version`` is ``role``'s. Returns ``into``."""
     require_manage(actor)
-    role = Role.objects.select_for_update().get(pk=role.pk)
+    role = _locked(role.pk)
     role.check_version(version)
     if into.pk == role.pk:
         raise FieldError("into", _("a role cannot be merged into itself"))
-    into = Role.objects.select_for_update().get(pk=into.pk)
+    into = _locked(into.pk, field="into")
     moved = _carry_to_resources(role.name, into)
     record(
         actor=actor,
@@ -129,7 +149,7 @@ def merge_role(*, actor: User, role: Role, into: Role, version: int | None = Non
 def delete_role(*, actor: User, role: Role) -> None:
     """Delete a role no resource has (409 naming how many have it: merge it instead)."""
     require_manage(actor)
-    role = Role.objects.select_for_update().get(pk=role.pk)
+    role = _locked(role.pk)
     used = Resource.objects.filter(role=role.name).count()
     if used:
         raise ConflictError(
@@ -166,13 +186,25 @@ def resolve_role(*, actor: User | None, resource: Resource, role_zh_given: bool)
     resource.role, resource.role_zh = role.name, role.name_zh
 
 
-def update_role_chinese(*, actor: User | None, role: Role, name_zh: str) -> None:
+def update_role_chinese(
+    *, actor: User | None, role: Role, name_zh: str, also: dict[str, list[Any]] | None = None
+) -> None:
     """Give a role without a Chinese name the one a resource brings (all its resources)."""
     before = snapshot(role)
     role.name_zh = name_zh
     _clean(role)
     _carry_to_resources(role.name, role)
-    save_changed(actor=actor, instance=role, before=before, scope=ROLES_SCOPE)
+    save_changed(actor=actor, instance=role, before=before, scope=ROLES_SCOPE, also=also)
+
+
+def _locked(pk: int, field: str | None = None) -> Role:
+    """The role ``pk``, locked for the change; one deleted or merged meanwhile is a 404, or a
+    422 at ``field`` when the request names it there (the role to merge into)."""
+    role = Role.objects.select_for_update().filter(pk=pk).first()
+    if role is None:
+        message = _("no role %(role)s") % {"role": pk}
+        raise NotFoundError(message) if field is None else FieldError(field, message)
+    return role
 
 
 def _tidy(role: Role) -> None:
@@ -266,12 +298,16 @@ def plan_sheet_roles(rows: list[tuple[int, dict[str, Any]]]) -> SheetRoles:
     return plan
 
 
-def write_sheet_roles(actor: User | None, plan: SheetRoles) -> None:
-    """Add the roles a checked sheet brings and the Chinese names it gives (audited)."""
+def write_sheet_roles(
+    actor: User | None, plan: SheetRoles, also: dict[str, list[Any]] | None = None
+) -> None:
+    """Add the roles a checked sheet brings and the Chinese names it gives, audited with
+    ``also`` (the sheet's name)."""
     for name, name_zh in plan.new.items():
-        _add_role(actor, {"name": name, "name_zh": name_zh})
+        _add_role(actor, {"name": name, "name_zh": name_zh}, also)
     for name, name_zh in plan.named.items():
-        update_role_chinese(actor=actor, role=Role.objects.get(name=name), name_zh=name_zh)
+        role = Role.objects.get(name=name)
+        update_role_chinese(actor=actor, role=role, name_zh=name_zh, also=also)
 
 
 def _conflict(name: str, name_zh: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from pmo.accounts.services import create_token
 from pmo.resources.models import Allocation, Resource
+from pmo.resources.services.roles import resolve_role
 
 MON = dt.date(2026, 3, 2)  # a Monday
 
@@ -22,7 +23,11 @@ def pool(org: dict[str, Any], **fields: Any) -> Resource:
         "fte": Decimal("2"),
     }
     values.update(fields)
-    return Resource.objects.create(**values)
+    resource = Resource(**values)
+    # its role in the catalogue, as every way of saving a resource does
+    resolve_role(actor=None, resource=resource, role_zh_given=bool(values.get("role_zh")))
+    resource.save()
+    return resource
 
 
 def allocate(

@@ -212,6 +212,7 @@ def test_the_api_records_the_uploaded_file_and_the_caller(
     assert answer.status_code == 200
     events = AuditEvent.objects.order_by("id")
     assert [(e.object_type, e.action, e.actor_id) for e in events] == [
+        ("resources.role", "create", users["member"].pk),  # the role the sheet brings
         ("resources.resource", "create", users["member"].pk),
         ("resources.capacitychange", "create", users["member"].pk),
         ("resources.capacitychange", "create", users["member"].pk),
@@ -221,7 +222,7 @@ def test_the_api_records_the_uploaded_file_and_the_caller(
     bad = _book([ZHAO], [["nobody", *_week(JAN), 0, ""]])
     refused = client.post("/api/v1/capacity/import", {"file": bad}, headers=bearer(users["member"]))
     assert refused.status_code == 422
-    assert AuditEvent.objects.count() == 3
+    assert AuditEvent.objects.count() == 4
 
 
 def test_the_web_upload_records_the_file_name(

@@ -10,6 +10,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from pmo.core.errors import FieldError
 from pmo.resources.models import Allocation, Scenario
 from pmo.resources.tests.factories import MON, allocate, pool
 
@@ -271,17 +272,20 @@ def test_heatmap_in_chinese(client: Any, users: Any, org: Any, make_project: Any
 def test_a_role_has_one_chinese_name_in_the_filter_and_every_heat_map(
     client: Any, users: Any, org: Any
 ) -> None:
-    pool(org, role_zh="Java开发工程师")  # the first to name the role in Chinese
-    pool(org, code="java-ldn", org_unit=org["uk"], role_zh="Java 程序员")
+    pool(org, role_zh="Java开发工程师")  # the role's Chinese name in the catalogue
+    with pytest.raises(FieldError, match="Java开发工程师"):  # another one is refused
+        pool(org, code="java-sz", role_zh="Java 程序员")
+    london = pool(org, code="java-ldn", org_unit=org["uk"], role="java developer ")
+    assert (london.role, london.role_zh) == ("Java developer", "Java开发工程师")
     users["exec"].language = "zh-hans"
     users["exec"].save()
     client.force_login(users["exec"])
-    # London alone: its own pool says "Java 程序员", the filter and the row keep the first name
-    london = client.get(
+    # London alone: its pool takes the catalogue's spelling and Chinese name
+    london_map = client.get(
         f"/resources/heatmap/?start={MON}&periods=1&org_unit={org['uk'].pk}"
     ).content.decode()
-    assert "<th>Java开发工程师</th>" in london and "Java 程序员" not in london
-    assert '<option value="Java developer">Java开发工程师</option>' in london
+    assert "<th>Java开发工程师</th>" in london_map and "Java 程序员" not in london_map
+    assert '<option value="Java developer">Java开发工程师</option>' in london_map
 
 
 def test_level_the_portfolio_from_the_scenario_page(
