@@ -38,6 +38,7 @@ READ_ONLY = [
     "governance.gatereview",
     "resources.allocation",
     "resources.capacitychange",
+    "resources.role",
 ]
 
 

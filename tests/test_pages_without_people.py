@@ -29,7 +29,7 @@ from pmo.demo.tests.test_web_bad_input import _Forms
 from pmo.dependencies.models import ChangeRequest, Dependency
 from pmo.governance.models import GateReview, LifecycleTemplate, SteeringMeeting
 from pmo.portfolio.models import Portfolio, Program, Project
-from pmo.resources.models import Resource, Scenario
+from pmo.resources.models import Resource, Role, Scenario
 from pmo.resources.services.scenarios import create_scenario
 
 READERS = ("admin", "pmo", "director")
@@ -84,6 +84,7 @@ def _api_reads(project: Project) -> list[str]:
     }
     pks = {
         "/api/v1/resources/": Resource.objects.values_list("pk", flat=True)[0],
+        "/api/v1/roles/": Role.objects.values_list("pk", flat=True)[0],
         "/api/v1/scenarios/": Scenario.objects.values_list("pk", flat=True)[0],
     }
     reads = []

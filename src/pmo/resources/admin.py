@@ -7,7 +7,14 @@ change is validated, version-checked and audited.
 from django.contrib import admin
 
 from pmo.core.admin import ReadOnlyAdmin
-from pmo.resources.models import Allocation, CapacityChange, LevelingRun, Resource, Scenario
+from pmo.resources.models import (
+    Allocation,
+    CapacityChange,
+    LevelingRun,
+    Resource,
+    Role,
+    Scenario,
+)
 
 
 @admin.register(Resource)
@@ -15,6 +22,12 @@ class ResourceAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "kind", "role", "org_unit", "fte", "active")
     list_filter = ("kind", "role", "active")
     search_fields = ("code", "name", "name_zh", "role", "skills")
+
+
+@admin.register(Role)
+class RoleAdmin(ReadOnlyAdmin):
+    list_display = ("name", "name_zh", "version", "updated_at")
+    search_fields = ("name", "name_zh", "description")
 
 
 @admin.register(CapacityChange)

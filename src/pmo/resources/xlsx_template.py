@@ -1,8 +1,8 @@
 """The capacity sheet template (``docs/xlsx-capacity-template.md``): the two sheets the import
 reads, ``Resources`` and ``Capacity``, with headers only, and two it never reads:
 ``Example`` (rows to copy, so an example is never imported by mistake) and ``Allowed
-values`` (kinds, calendars and this installation's org units, which the ``kind``,
-``calendar`` and ``org_unit`` columns offer as drop-down lists)."""
+values`` (kinds, calendars, this installation's org units and its role catalogue, which the
+``kind``, ``calendar``, ``org_unit`` and ``role`` columns offer as drop-down lists)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmo.accounts.models import OrgUnit
+from pmo.resources.models import Role
 from pmo.resources.xlsx import CAPACITY_COLUMNS, RESOURCE_COLUMNS
 
 __all__ = ["EXAMPLE_SHEET", "VALUES_SHEET", "build_template"]
@@ -40,6 +41,10 @@ def _org_units() -> list[tuple[str, str, str]]:
     return list(OrgUnit.objects.order_by("path").values_list("code", "name", "name_zh"))
 
 
+def _roles() -> list[tuple[str, str]]:
+    return list(Role.objects.order_by("name").values_list("name", "name_zh"))
+
+
 def _notes() -> dict[str, str]:
     """What the comments of the Resources headers say."""
     return {
@@ -48,6 +53,14 @@ def _notes() -> dict[str, str]:
         "org_unit": _(
             "Required. An org unit's code or its exact English or Chinese name "
             "(see the sheet Allowed values)."
+        ),
+        "role": _(
+            "Required. A role of the role catalogue (see the sheet Allowed values), any case; "
+            "a new role is added to the catalogue."
+        ),
+        "role_zh": _(
+            "The role's Chinese name, for a new role or one without it; empty takes the "
+            "catalogue's."
         ),
         "fte": _("Standing capacity in FTE: 1 for a full-time person, 12 for a pool of 12."),
         "calendar": _("CN (mainland China holidays and 调休) or empty (Monday to Friday)."),
@@ -71,13 +84,15 @@ def _with_notes(ws: Worksheet, columns: list[str], notes: dict[str, str]) -> Non
             ws.cell(row=1, column=index).comment = Comment(notes[name], "PMO Hub")
 
 
-def _lists(ws: Worksheet, units: int) -> None:
-    """Drop-down lists on the Resources columns kind, calendar and org_unit: kind and
-    calendar refuse anything else; org_unit only warns, since a name is accepted too."""
+def _lists(ws: Worksheet, units: int, roles: int) -> None:
+    """Drop-down lists on the Resources columns kind, calendar, role and org_unit: kind and
+    calendar refuse anything else; org_unit only warns, since a name is accepted too, and
+    role too, since a new role joins the catalogue."""
     for name, formula, strict in (
         ("kind", '"person,pool"', True),
         ("calendar", '"CN,Mon-Fri"', True),
         ("org_unit", f"'{VALUES_SHEET}'!$E$2:$E${max(units + 1, 2)}", False),
+        ("role", f"'{VALUES_SHEET}'!$I$2:$I${max(roles + 1, 2)}", False),
     ):
         letter = get_column_letter(RESOURCE_COLUMNS.index(name) + 1)
         check = DataValidation(
@@ -138,7 +153,7 @@ def _example(ws: Worksheet, unit: str, year: int) -> None:
     )
 
 
-def _values(ws: Worksheet, units: list[tuple[str, str, str]]) -> None:
+def _values(ws: Worksheet, units: list[tuple[str, str, str]], roles: list[tuple[str, str]]) -> None:
     _header(ws, ["column", "value", _("meaning")])
     rows = [
         ("kind", "person", _("a named person")),
@@ -157,11 +172,17 @@ def _values(ws: Worksheet, units: list[tuple[str, str, str]]) -> None:
     for number, unit in enumerate(units, start=2):
         for column, value in enumerate(unit, start=5):
             ws.cell(row=number, column=column, value=value)
+    for column, name in enumerate(["role", "role_zh"], start=9):  # the role catalogue
+        ws.cell(row=1, column=column, value=name).font = BOLD
+        ws.column_dimensions[get_column_letter(column)].width = 24
+    for number, role in enumerate(roles, start=2):
+        for column, value in enumerate(role, start=9):
+            ws.cell(row=number, column=column, value=value)
 
 
 def build_template() -> bytes:
     """The capacity sheet template as XLSX bytes."""
-    units = _org_units()
+    units, roles = _org_units(), _roles()
     book = Workbook()
     ws = book.active
     assert ws is not None
@@ -169,7 +190,7 @@ def build_template() -> bytes:
     _header(ws, RESOURCE_COLUMNS)
     notes = _notes()
     _with_notes(ws, RESOURCE_COLUMNS, notes)
-    _lists(ws, len(units))
+    _lists(ws, len(units), len(roles))
     ws.freeze_panes = "A2"
     cs = book.create_sheet("Capacity")
     _header(cs, CAPACITY_COLUMNS)
@@ -177,7 +198,7 @@ def build_template() -> bytes:
     cs.freeze_panes = "A2"
     unit = units[-1][0] if units else "sh-it"
     _example(book.create_sheet(EXAMPLE_SHEET), unit, timezone.localdate().year + 1)
-    _values(book.create_sheet(VALUES_SHEET), units)
+    _values(book.create_sheet(VALUES_SHEET), units, roles)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -49,14 +49,23 @@ Hours = Annotated[Decimal, Field(ge=Decimal("0.5"), le=24, max_digits=4, decimal
 Rate = Annotated[Decimal, Field(ge=0, le=99999999, max_digits=10, decimal_places=2)]
 Currency = Annotated[str, Field(min_length=3, max_length=3, description="ISO 4217, e.g. CNY")]
 
+_ROLE = (
+    "a role of the role catalogue (GET /roles), any case: stored in its spelling; "
+    "a new one is added to the catalogue"
+)
+_ROLE_ZH = (
+    "the role's Chinese name, kept in the role catalogue: it names a role that has none; "
+    "a different one is refused (422): change it in the catalogue (PATCH /roles/{id})"
+)
+
 
 class ResourceIn(Body):
     code: str = Field(max_length=60)
     name: str = Field(max_length=200)
     name_zh: str = ""
     kind: Kind
-    role: str = Field(max_length=100)
-    role_zh: str = Field(default="", max_length=100)
+    role: str = Field(max_length=100, description=_ROLE)
+    role_zh: str = Field(default="", max_length=100, description=_ROLE_ZH)
     skills: str = ""
     org_unit_id: Id | None = Field(None, description="the org unit's id (or give org_unit)")
     org_unit: str | None = Field(None, max_length=40, description=_ORG_UNIT)
@@ -75,8 +84,8 @@ class ResourcePatch(Body):
     version: Version
     name: str | None = Field(default=None, max_length=200)
     name_zh: str | None = None
-    role: str | None = Field(default=None, max_length=100)
-    role_zh: str | None = Field(default=None, max_length=100)
+    role: str | None = Field(default=None, max_length=100, description=_ROLE)
+    role_zh: str | None = Field(default=None, max_length=100, description=_ROLE_ZH)
     skills: str | None = None
     org_unit_id: Id | None = None
     org_unit: str = Field(None, max_length=40, description=_ORG_UNIT)  # type: ignore[assignment]

@@ -9,9 +9,7 @@ and their standing capacity, counted in the list's one query.
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models import Value as V
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -21,14 +19,13 @@ from pmo.core.api import Body, Id, Pages, Version, known_query_only, refuse_body
 from pmo.core.errors import charged_to
 from pmo.resources import services
 from pmo.resources.access import require_view
-from pmo.resources.models import Resource, Role
+from pmo.resources.models import Role
+from pmo.resources.selectors import catalogue_roles
 
 router = Router()
 
 _NAME = "the role, unique whatever its case"
 _NAME_ZH = "its Chinese name, shown to readers of Chinese (every resource of the role)"
-# a sum of FTEs: up to 99999.99 each (Resource.fte), room for many resources
-_FTE_SUM = DecimalField(max_digits=15, decimal_places=2)
 _CENTS = Decimal("0.01")
 
 
@@ -69,7 +66,7 @@ class RoleOut(Schema):
     label: str = Field(description="the role in the reader's language")
     description: str
     resources: int = Field(description="how many resources have this role")
-    fte: Decimal = Field(description="their standing capacity together (FTE)")
+    fte: Decimal = Field(description="the standing capacity of its active resources (FTE)")
     version: int
 
     @staticmethod
@@ -79,26 +76,12 @@ class RoleOut(Schema):
     @staticmethod
     def resolve_fte(obj: Role) -> Decimal:
         # two places as Resource.fte, on every database (SQLite's sum says "5.5", "0")
-        return Decimal(obj.resource_fte).quantize(_CENTS)  # type: ignore[attr-defined]
-
-
-def _counted() -> QuerySet[Role]:
-    """The roles with how many resources have each and their FTE (subqueries of one query:
-    a resource names its role by name, there is no key to join on)."""
-    per_role = Resource.objects.filter(role=OuterRef("name")).order_by().values("role")
-    count = per_role.annotate(n=Count("pk")).values("n")
-    fte = per_role.annotate(total=Sum("fte")).values("total")
-    return Role.objects.annotate(
-        resource_count=Coalesce(Subquery(count, output_field=IntegerField()), V(0)),
-        resource_fte=Coalesce(
-            Subquery(fte, output_field=_FTE_SUM), V(Decimal("0")), output_field=_FTE_SUM
-        ),
-    )
+        return Decimal(obj.fte).quantize(_CENTS)  # type: ignore[attr-defined]
 
 
 def _shown(role: Role) -> Role:
     """``role`` as the API shows it, with its resources counted."""
-    return _counted().get(pk=role.pk)
+    return catalogue_roles().get(pk=role.pk)
 
 
 @router.get(
@@ -111,7 +94,7 @@ def _shown(role: Role) -> Role:
 @paginate(Pages, page_size=100)
 def list_roles(request: HttpRequest, filters: Query[RoleFilters]) -> object:
     require_view(user_of(request))
-    qs = _counted().order_by(Lower("name"))
+    qs = catalogue_roles()
     if filters.q:
         qs = qs.filter(Q(name__icontains=filters.q) | Q(name_zh__icontains=filters.q))
     return qs

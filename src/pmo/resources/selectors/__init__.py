@@ -19,6 +19,7 @@ from pmo.resources.selectors.changes import (
 )
 from pmo.resources.selectors.history import resource_history
 from pmo.resources.selectors.resources import (
+    catalogue_roles,
     ended_on,
     ended_text,
     list_allocations,
@@ -41,6 +42,7 @@ __all__ = [
     "CapacityDiff",
     "CauseRow",
     "ScenarioChanges",
+    "catalogue_roles",
     "counted_twice",
     "ended_on",
     "ended_text",

@@ -4,18 +4,30 @@ or cancelled project ended."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pmo.core.i18n import pick
 from pmo.portfolio.models import Project, ProjectState
 from pmo.portfolio.selectors import get_ending
-from pmo.resources.models import Allocation, Resource
+from pmo.resources.models import Allocation, Resource, Role
 from pmo.resources.roles import chinese_roles
 
 __all__ = [
+    "catalogue_roles",
     "ended_on",
     "ended_text",
     "list_allocations",
@@ -31,9 +43,23 @@ def list_resources() -> QuerySet[Resource]:
     return Resource.objects.select_related("org_unit", "person")
 
 
+def catalogue_roles() -> QuerySet[Role]:
+    """The role catalogue by name (any case), each role with ``resource_count`` (all its
+    resources: those keep it from being deleted) and ``fte`` (the standing capacity of its
+    active ones), in one query: a resource names its role by name, so both are subqueries."""
+    of_role = Resource.objects.filter(role=OuterRef("name")).order_by().values("role")
+    count = of_role.annotate(n=Count("pk")).values("n")
+    fte = of_role.filter(active=True).annotate(total=Sum("fte")).values("total")
+    total = DecimalField(max_digits=15, decimal_places=2)  # many resources of 99999.99 FTE
+    return Role.objects.annotate(
+        resource_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+        fte=Coalesce(Subquery(fte, output_field=total), Value(Decimal(0)), output_field=total),
+    ).order_by(Lower("name"))
+
+
 def list_roles() -> list[tuple[str, str]]:
     """The roles resources have, sorted, each with its label in the active language (the
-    Chinese role any resource of it carries, when Chinese is on)."""
+    catalogue's Chinese name, when Chinese is on)."""
     chinese = chinese_roles()
     roles = Resource.objects.order_by("role").values_list("role", flat=True).distinct()
     return [(role, pick(role, chinese.get(role, ""))) for role in roles]

@@ -11,7 +11,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 
 from pmo.resources.models import CapacityChange, Resource
-from pmo.resources.tests.factories import bearer
+from pmo.resources.tests.factories import bearer, pool
 from pmo.resources.tests.test_api import _sheet
 
 HEADER = ["code", "name", "kind", "role", "org_unit"]
@@ -40,6 +40,7 @@ def _import(client: Any, users: Any, sheet: BytesIO, language: str = "en") -> An
 def test_the_template_has_an_example_and_the_allowed_values(
     client: Any, users: Any, org: Any
 ) -> None:
+    pool(org, role_zh="Java开发工程师")
     book = _template(client, users)
     assert book.sheetnames == ["Resources", "Capacity", "Example", "Allowed values"]
     resources = book["Resources"]
@@ -52,6 +53,12 @@ def test_the_template_has_an_example_and_the_allowed_values(
     values = book["Allowed values"]
     units = [tuple(c.value for c in row[4:7]) for row in values.iter_rows(min_row=2, max_row=6)]
     assert ("sh", "Shanghai R&D", "上海研发") in units and ("uk-it", "London IT", "伦敦IT") in units
+    # the role catalogue, offered (not imposed: a new role joins it) in column role
+    assert lists["E2:E2000"] == "'Allowed values'!$I$2:$I$2"
+    assert [(c.value) for c in values[1][8:10]] == ["role", "role_zh"]
+    assert [
+        tuple(c.value for c in row[8:10]) for row in values.iter_rows(min_row=2, max_row=2)
+    ] == [("Java developer", "Java开发工程师")]
     kinds = [row[1].value for row in values.iter_rows(min_row=2) if row[0].value == "kind"]
     assert kinds == ["person", "pool"]
     example = book["Example"]

@@ -5,14 +5,11 @@ managers change it (:mod:`pmo.resources.services.roles` does the writing)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,30 +23,13 @@ from pmo.core.http import posted_version
 from pmo.core.sentences import quoted
 from pmo.portfolio.forms import carry_opened
 from pmo.portfolio.views.common import save_new, save_versioned
-from pmo.resources import services
+from pmo.resources import selectors, services
 from pmo.resources.access import can_manage_resources, can_view_capacity
 from pmo.resources.forms import RoleForm, RoleMergeForm
 from pmo.resources.models import Resource, Role
 from pmo.resources.views.common import _viewer, last_saved, refuse_non_manager, theirs_and_yours
 
 __all__ = ["role_delete", "role_form", "role_list", "role_merge"]
-
-
-def roles_with_counts() -> QuerySet[Role]:
-    """The catalogue's roles, each with ``resource_count`` (all its resources, the ones that
-    keep it from being deleted) and ``fte`` (the standing capacity of its active ones), in
-    one query: a resource names its role by name, so the counts are subqueries on it."""
-    of_role = Resource.objects.filter(role=OuterRef("name")).order_by().values("role")
-    count = of_role.annotate(n=Count("pk")).values("n")
-    fte = of_role.filter(active=True).annotate(total=Sum("fte")).values("total")
-    return Role.objects.annotate(
-        resource_count=Coalesce(Subquery(count), 0),
-        fte=Coalesce(
-            Subquery(fte),
-            Value(Decimal(0)),
-            output_field=DecimalField(max_digits=12, decimal_places=2),
-        ),
-    ).order_by("name")
 
 
 @login_required
@@ -60,7 +40,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
         request,
         "resources/role_list.html",
         {
-            "roles": roles_with_counts(),
+            "roles": selectors.catalogue_roles(),
             "can_manage": can_manage_resources(user_of(request)),
         },
     )
