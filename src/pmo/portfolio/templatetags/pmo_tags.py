@@ -3,6 +3,7 @@ space between words that Chinese leaves out."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -101,6 +102,15 @@ def sort_link(context: Any, key: str, label: str, descending_first: bool = False
         label,
         arrow,
     )
+
+
+@register.filter
+def plain(value: Any) -> str:
+    """A decimal as typed, without trailing zeros or an exponent: 7.23450000 -> "7.2345",
+    100.00000000 -> "100" (``Decimal.normalize`` alone says "1E+2")."""
+    if not isinstance(value, Decimal):
+        return "" if value is None else str(value)
+    return format(value.normalize(), "f") if value.is_finite() else str(value)
 
 
 @register.filter

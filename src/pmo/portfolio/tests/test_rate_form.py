@@ -92,3 +92,16 @@ def test_each_error_sits_with_its_own_field(users: Any) -> None:
     assert 'aria-describedby="id_rate_helptext id_rate_error"' in rate
     # and no error list stands between the fields, outside them
     assert html.count('class="errorlist"') == 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("100", "100"), ("10", "10"), ("7.2345", "7.2345"), ("0.00000001", "0.00000001")],
+)
+def test_a_rate_is_listed_as_typed(users: Any, typed: str, shown: str) -> None:
+    # Decimal.normalize alone listed a rate of 100 as "1E+2" and 0.00000001 as "1E-8"
+    client = _client(users["member"])
+    client.post("/exchange-rates/", {"currency": "USD", "rate": typed, "valid_from": "2026-01-01"})
+    html = client.get("/exchange-rates/").content.decode()
+    assert f'<td class="num">{shown}</td>' in html
+    assert "E+" not in html and "E-" not in html

@@ -66,7 +66,7 @@ def exchangerate_list(request: HttpRequest) -> HttpResponse:
             else:
                 message = _("%(code)s: %(rate)s %(base)s from %(day)s on.") % {
                     "code": rate.currency,
-                    "rate": rate.rate.normalize(),
+                    "rate": f"{rate.rate.normalize():f}",
                     "base": base,
                     "day": rate.valid_from.isoformat(),
                 }
@@ -141,7 +141,7 @@ def exchangerate_delete(request: HttpRequest, currency: str, day: str) -> HttpRe
             ) % {
                 **values,
                 "previous": now.valid_from.isoformat(),
-                "rate": now.rate.normalize(),
+                "rate": f"{now.rate.normalize():f}",
                 "base": base_currency(),
             }
         messages.success(request, message)
