@@ -33,7 +33,7 @@ from pmo.dependencies.services import create_dependency
 from pmo.portfolio.models import Milestone, Project
 from pmo.portfolio.raid import Issue
 from pmo.portfolio.rates import ExchangeRate
-from pmo.resources.models import LevelingRun
+from pmo.resources.models import LevelingRun, Role
 from tests.test_refused_edit_pages import world  # noqa: F401  (the fixture, reused)
 
 NOT_WALKED = ("admin/", "api/")
@@ -121,6 +121,7 @@ def kwargs(
         currency="USD", valid_from=dt.date(2026, 1, 1), rate=Decimal(7)
     )
     run = LevelingRun.objects.create(scenario_id=world["scenario"])
+    role = Role.objects.create(name="Reader-post tester")
     supplied = Milestone.objects.filter(project=project).first()
     needed = Milestone.objects.create(
         project=mine, name="Go live", forecast_date=dt.date(2026, 9, 1)
@@ -157,6 +158,7 @@ def kwargs(
         "pk:resources:resource": str(world["resource"]),
         "pk:resources:scenario": str(world["scenario"]),
         "pk:resources:leveling": str(run.pk),
+        "pk:resources:role": str(role.pk),
         "pk:resources:allocation": str(world["allocation"]),
         "pk:dependencies:dependency": str(dependency.pk),
         "pk:dependencies:change": str(world["change"]),

@@ -106,6 +106,7 @@ def test_key_pages_have_no_serious_wcag_violations_in_english_and_chinese(
                 "/reports/onepage/",
                 "/resources/heatmap/",
                 f"/resources/scenarios/{demo['scenario']}/",
+                "/resources/roles/",
                 "/gate-calendar/",
                 "/dependencies/",
                 f"/impact/?project={code}",
@@ -113,6 +114,12 @@ def test_key_pages_have_no_serious_wcag_violations_in_english_and_chinese(
             ):
                 page.goto(path)
                 problems += _problems(axe, page, lang)
+            # a role of the catalogue: its form and the merge form
+            page.goto("/resources/roles/")
+            page.locator("[data-testid=edit-role]").first.click()
+            page.wait_for_url("**/resources/roles/*/edit/")
+            problems += _problems(axe, page, lang)
+            page.goto("/change-requests/")
             page.locator("#change-requests a").first.click()
             page.wait_for_url("**/change-requests/*/")
             problems += _problems(axe, page, lang)

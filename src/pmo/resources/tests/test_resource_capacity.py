@@ -50,7 +50,9 @@ def test_a_resource_manager_records_leave_on_the_resource_page(
         Decimal("0"),
     )
     assert change.reason == "annual leave"
-    event = AuditEvent.objects.get(object_id=str(change.pk), action="create")
+    event = AuditEvent.objects.get(
+        object_type="resources.capacitychange", object_id=str(change.pk), action="create"
+    )
     assert event.scope == "resources" and event.actor == director
     page = client.get(f"/resources/{zhao.pk}/").content.decode()
     assert "Time off of Zhao Lei from 2027-01-12 to 2027-01-16 saved." in page
@@ -138,7 +140,12 @@ def test_remove_a_capacity_change_is_audited(client: Any, users: Any, org: Any) 
     answer = client.post(f"/resources/{zhao.pk}/capacity/delete/", {"change": change.pk})
     assert answer.status_code == 302
     assert CapacityChange.objects.count() == 0
-    assert AuditEvent.objects.filter(object_id=str(change.pk), action="delete").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            object_type="resources.capacitychange", object_id=str(change.pk), action="delete"
+        ).count()
+        == 1
+    )
     page = client.get(f"/resources/{zhao.pk}/").content.decode()
     assert "Capacity change from 2027-01-12 to 2027-01-16 removed." in page
     again = client.post(f"/resources/{zhao.pk}/capacity/delete/", {"change": change.pk})
