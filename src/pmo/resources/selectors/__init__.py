@@ -19,6 +19,7 @@ from pmo.resources.selectors.changes import (
 )
 from pmo.resources.selectors.history import resource_history
 from pmo.resources.selectors.resources import (
+    RESOURCE_STATES,
     catalogue_roles,
     ended_on,
     ended_text,
@@ -26,6 +27,7 @@ from pmo.resources.selectors.resources import (
     list_resource_allocations,
     list_resources,
     list_roles,
+    search_resources,
     with_projects,
 )
 from pmo.resources.selectors.scenarios import (
@@ -39,6 +41,7 @@ from pmo.resources.selectors.scenarios import (
 from pmo.resources.selectors.twice import counted_twice
 
 __all__ = [
+    "RESOURCE_STATES",
     "CapacityDiff",
     "CauseRow",
     "ScenarioChanges",
@@ -63,6 +66,7 @@ __all__ = [
     "scenario_out_of_date",
     "scenarios_out_of_date",
     "schedule_moves",
+    "search_resources",
     "shifted_days",
     "with_projects",
 ]

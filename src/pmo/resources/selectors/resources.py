@@ -11,6 +11,7 @@ from django.db.models import (
     DecimalField,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -23,10 +24,12 @@ from django.utils.translation import gettext as _
 from pmo.core.i18n import pick
 from pmo.portfolio.models import Project, ProjectState
 from pmo.portfolio.selectors import get_ending
+from pmo.resources.filters import ResourceFilter
 from pmo.resources.models import Allocation, Resource, Role
 from pmo.resources.roles import chinese_roles
 
 __all__ = [
+    "RESOURCE_STATES",
     "catalogue_roles",
     "ended_on",
     "ended_text",
@@ -34,6 +37,7 @@ __all__ = [
     "list_resource_allocations",
     "list_resources",
     "list_roles",
+    "search_resources",
     "with_projects",
 ]
 
@@ -41,6 +45,34 @@ __all__ = [
 def list_resources() -> QuerySet[Resource]:
     """All resources with their org unit."""
     return Resource.objects.select_related("org_unit", "person")
+
+
+#: Which resources the resource list shows: the active ones unless asked otherwise.
+RESOURCE_STATES = ("active", "inactive", "all")
+
+
+def search_resources(
+    *, text: str = "", kind: str = "", state: str = "active", only: ResourceFilter | None = None
+) -> QuerySet[Resource]:
+    """The resource list's rows: ``text`` in the code, either name, the role (either language)
+    or the skills, any case; ``kind`` (person / pool, empty: both); ``state`` one of
+    :data:`RESOURCE_STATES`; ``only`` the org unit (with its sub-units) and the role, as the
+    heat map narrows them. Ordered by role and name, as the list groups them."""
+    found = list_resources().filter((only or ResourceFilter()).q())
+    if text:
+        found = found.filter(
+            Q(code__icontains=text)
+            | Q(name__icontains=text)
+            | Q(name_zh__icontains=text)
+            | Q(role__icontains=text)
+            | Q(role_zh__icontains=text)
+            | Q(skills__icontains=text)
+        )
+    if kind:
+        found = found.filter(kind=kind)
+    if state != "all":
+        found = found.filter(active=state == "active")
+    return found.order_by("role", "name", "pk")
 
 
 def catalogue_roles() -> QuerySet[Role]:

@@ -44,9 +44,8 @@ def test_list_shows_each_role_with_its_resources_and_standing_fte(
     html = page.content.decode()
     java = _row(html, "Java developer")
     assert "Java开发工程师" in java and "Backend services" in java
-    assert (
-        '<a href="/resources/heatmap/?by=resource&amp;role=Java%20developer"' in java
-    )  # the resource list has no role filter: the heat map of the role's resources
+    # the count opens the resource list on the role's resources, inactive ones too
+    assert '<a href="/resources/?role=Java%20developer&amp;state=all"' in java
     assert '">3</a></td>' in java  # all three resources, the inactive one too
     assert '<td class="num" data-testid="role-fte">5</td>' in java  # active ones only
     assert 'data-testid="delete-role"' not in java  # used: merge it instead

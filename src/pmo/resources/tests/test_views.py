@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -729,3 +730,41 @@ def test_refresh_an_out_of_date_scenario_and_reset_a_project_on_its_page(
     client.post(f"/resources/scenarios/{scenario.pk}/discard/")
     closed = client.post(f"/resources/scenarios/{scenario.pk}/refresh/", follow=True)
     assert "is discarded; it cannot change" in closed.content.decode()
+
+
+def test_the_resource_list_filters_and_pages(client: Any, users: Any, org: Any) -> None:
+    from pmo.resources.views import resources as resource_views
+
+    pool(org)  # Java developer, Shanghai
+    pool(org, code="qa-ldn", name="QA London", role="Tester", org_unit=org["uk"], skills="Selenium")
+    pool(org, code="java-old", name="Java retired", active=False)
+    client.force_login(users["exec"])
+
+    def codes(query: str = "") -> list[str]:
+        html = client.get(f"/resources/{query}").content.decode()
+        table = html.split('data-testid="resources"')[1].split("</table>")[0]
+        return re.findall(r'/resources/\d+/">([^<]+)</a>', table)
+
+    assert codes() == ["java-sh", "qa-ldn"]  # the active ones by default
+    assert codes("?state=all") == ["java-sh", "java-old", "qa-ldn"]
+    assert codes("?state=inactive") == ["java-old"]
+    assert codes("?role=Tester") == ["qa-ldn"]
+    assert codes(f"?org_unit={org['uk'].pk}") == ["qa-ldn"]
+    assert codes("?q=selenium") == ["qa-ldn"]  # a skill, any case
+    assert codes("?q=JAVA&state=all") == ["java-sh", "java-old"]
+    assert codes("?kind=person") == []
+    assert (
+        "No resource matches these filters."
+        in client.get("/resources/?kind=person").content.decode()
+    )
+    # nonsense is the default, never an error
+    assert codes("?state=gone&kind=robot&org_unit=x") == ["java-sh", "qa-ldn"]
+    # a page at a time, the filters kept in the pager's links
+    resource_views.RESOURCES_PER_PAGE = 1
+    try:
+        html = client.get("/resources/?state=all&q=java").content.decode()
+        assert "Resources 1–1 of 2" in html
+        assert 'href="?state=all&amp;q=java&amp;page=2"' in html
+        assert codes("?state=all&q=java&page=2") == ["java-old"]
+    finally:
+        resource_views.RESOURCES_PER_PAGE = 100

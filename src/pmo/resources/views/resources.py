@@ -19,15 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from pmo.accounts.models import user_of
+from pmo.accounts.models import OrgUnit, user_of
 from pmo.core.errors import DomainError, NotFoundError
 from pmo.core.http import query_date
 from pmo.core.models import as_id
 from pmo.portfolio.views.common import save_versioned
 from pmo.resources import calendars, costs, heatmap, selectors, services
 from pmo.resources.access import can_manage_resources, can_view_capacity
+from pmo.resources.filters import ResourceFilter
 from pmo.resources.forms import ResourceForm, resource_data
-from pmo.resources.models import CalendarDay, CalendarYear, WorkingCalendar
+from pmo.resources.models import CalendarDay, CalendarYear, ResourceKind, WorkingCalendar
 from pmo.resources.views.common import (
     _allocation_rows,
     _viewer,
@@ -42,17 +43,47 @@ __all__ = ["calendar_days", "resource_detail", "resource_form", "resource_list"]
 
 #: A person's (or pool's) page lists this many allocations at a time.
 ALLOCATIONS_PER_PAGE = 100
+#: The resource list shows this many resources at a time.
+RESOURCES_PER_PAGE = 100
 
 
 @login_required
 def resource_list(request: HttpRequest) -> HttpResponse:
-    """Resources and role pools."""
+    """Resources and role pools, narrowed by text, org unit, role, kind and whether they are
+    active (the active ones by default), a page at a time; a plain GET form, so a filtered
+    list is a link (the role catalogue links a role's resources)."""
     _viewer(request)
+    state = request.GET.get("state", "active")
+    kind = request.GET.get("kind", "")
+    filters: dict[str, Any] = {
+        "text": request.GET.get("q", "")[:100].strip(),
+        "kind": kind if kind in ResourceKind.values else "",
+        "state": state if state in selectors.RESOURCE_STATES else "active",
+        "only": ResourceFilter(
+            org_unit=as_id(request.GET.get("org_unit", "")),
+            role=request.GET.get("role", "")[:100],
+        ),
+    }
+    found = selectors.search_resources(**filters)
+    page = Paginator(found, RESOURCES_PER_PAGE).get_page(request.GET.get("page"))
+    kept = {k: v for k, v in request.GET.items() if k != "page"}
     return render(
         request,
         "resources/resource_list.html",
         {
-            "resources": selectors.list_resources().order_by("role", "name"),
+            "resources": page.object_list,
+            "page": page,
+            "page_query": urlencode(kept),
+            "filtered": any(v for k, v in kept.items() if k != "state") or state != "active",
+            **filters,
+            "kinds": ResourceKind.choices,
+            "states": [
+                ("active", pgettext("resource state", "Active")),
+                ("inactive", pgettext("resource state", "Inactive")),
+                ("all", pgettext("resource state", "All")),
+            ],
+            "org_units": OrgUnit.objects.order_by("path"),
+            "roles": selectors.list_roles(),
             "can_manage": can_manage_resources(user_of(request)),
         },
     )
