@@ -27,6 +27,7 @@ from pmo.resources.selectors.resources import (
     list_resource_allocations,
     list_resources,
     list_roles,
+    look_alike_roles,
     search_resources,
     with_projects,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "list_resources",
     "list_roles",
     "list_scenarios",
+    "look_alike_roles",
     "plan_changes_since",
     "plans_to_change",
     "projects_of",

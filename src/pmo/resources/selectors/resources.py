@@ -4,6 +4,9 @@ or cancelled project ended."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import (
@@ -37,6 +40,7 @@ __all__ = [
     "list_resource_allocations",
     "list_resources",
     "list_roles",
+    "look_alike_roles",
     "search_resources",
     "with_projects",
 ]
@@ -87,6 +91,32 @@ def catalogue_roles() -> QuerySet[Role]:
         resource_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
         fte=Coalesce(Subquery(fte, output_field=total), Value(Decimal(0)), output_field=total),
     ).order_by(Lower("name"))
+
+
+def _spelling(name: str) -> str:
+    """A role's name as two spellings of it share: words only, lower case, a plural's "s"
+    dropped ("Java-Developers" and "java developer" are "java developer")."""
+    words = re.findall(r"\w+", name.lower())
+    return " ".join(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
+    )
+
+
+def look_alike_roles(roles: Iterable[Role]) -> dict[int, list[Role]]:
+    """For each role that may be another one under a second spelling, those others: names
+    equal but for case, punctuation and plurals, or the same Chinese name. The catalogue
+    shows them so that a manager merges what is one role (its load split in two rows of
+    the heat map otherwise)."""
+    groups: dict[tuple[str, str], list[Role]] = defaultdict(list)
+    for role in roles:
+        groups[("name", _spelling(role.name))].append(role)
+        if role.name_zh:
+            groups[("zh", role.name_zh.strip())].append(role)
+    alike: dict[int, list[Role]] = defaultdict(list)
+    for members in groups.values():
+        for role in members:
+            alike[role.pk].extend(o for o in members if o.pk != role.pk and o not in alike[role.pk])
+    return {pk: others for pk, others in alike.items() if others}
 
 
 def list_roles() -> list[tuple[str, str]]:

@@ -247,3 +247,30 @@ def test_the_resource_form_offers_the_catalogue_roles_in_a_datalist(
     page = client.get("/resources/new/").content.decode()
     assert '<option value="Tester">测试工程师</option>' in page
     assert 'href="/resources/roles/"' in page
+
+
+def test_the_catalogue_points_out_two_spellings_of_one_role(client: Any, users: Any) -> None:
+    from pmo.resources import selectors
+
+    _role("Java developer", "Java开发工程师")
+    _role("Java-Developers")  # punctuation, case and a plural
+    _role("Backend engineer", "Java开发工程师")  # the same Chinese name
+    _role("Tester")
+    _role("Process")  # "ss": not a plural
+    _role("Proces")
+    alike = {
+        role.name: sorted(o.name for o in others)
+        for role in Role.objects.all()
+        for pk, others in selectors.look_alike_roles(Role.objects.all()).items()
+        if pk == role.pk
+    }
+    assert alike == {
+        "Backend engineer": ["Java developer"],
+        "Java developer": ["Backend engineer", "Java-Developers"],
+        "Java-Developers": ["Java developer"],
+    }
+    client.force_login(users["exec"])  # a reader sees it too
+    html = client.get("/resources/roles/").content.decode()
+    assert html.count('data-testid="look-alike"') == 4
+    assert "same role as Java-Developers?" in _row(html, "Java developer")
+    assert 'data-testid="look-alike"' not in _row(html, "Tester")

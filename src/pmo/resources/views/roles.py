@@ -36,13 +36,14 @@ __all__ = ["role_delete", "role_form", "role_list", "role_merge"]
 def role_list(request: HttpRequest) -> HttpResponse:
     """The role catalogue; managers add, change, merge and delete roles from here."""
     _viewer(request)
+    roles = list(selectors.catalogue_roles())
+    alike = selectors.look_alike_roles(roles)
+    for role in roles:
+        role.alike = alike.get(role.pk, [])  # type: ignore[attr-defined]
     return render(
         request,
         "resources/role_list.html",
-        {
-            "roles": selectors.catalogue_roles(),
-            "can_manage": can_manage_resources(user_of(request)),
-        },
+        {"roles": roles, "can_manage": can_manage_resources(user_of(request))},
     )
 
 
