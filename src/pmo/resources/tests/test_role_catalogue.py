@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from openpyxl import Workbook
 
 from pmo.audit.models import AuditEvent
 from pmo.core.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
@@ -17,6 +16,7 @@ from pmo.resources import services, xlsx
 from pmo.resources.models import Resource, Role
 from pmo.resources.roles import chinese_roles
 from pmo.resources.tests.factories import pool
+from pmo.resources.tests.test_api import _sheet as sheet_of
 
 pytestmark = pytest.mark.django_db
 
@@ -129,16 +129,7 @@ HEADER = ["code", "name", "kind", "role", "role_zh", "org_unit", "fte"]
 
 
 def _sheet(rows: list[list[Any]]) -> BytesIO:
-    book = Workbook()
-    ws = book.active
-    ws.title = "Resources"
-    ws.append(HEADER)
-    for row in rows:
-        ws.append(row)
-    out = BytesIO()
-    book.save(out)
-    out.seek(0)
-    return out
+    return sheet_of(rows, header=HEADER)
 
 
 def test_a_capacity_sheet_adds_roles_and_their_chinese_names(users: Any, org: Any) -> None:
