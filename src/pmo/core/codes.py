@@ -11,17 +11,20 @@ from django.db.models import QuerySet
 __all__ = ["case_clash", "is_id"]
 
 
-def case_clash(objects: QuerySet[Any], code: str, *, exclude_pk: int | None = None) -> str | None:
+def case_clash(
+    objects: QuerySet[Any], code: str, *, exclude_pk: int | None = None, field: str = "code"
+) -> str | None:
     """The code among ``objects`` equal to ``code`` when case is ignored, or ``None``.
 
     ``exclude_pk`` is the object being changed: it may change the case of its own code. The
     caller words the refusal (an equal code "exists already", one that differs by case only
-    "may not differ by case only").
+    "may not differ by case only"). ``field`` is the column holding the code (a role's
+    ``name``).
     """
-    taken = objects.filter(code__iexact=code)
+    taken = objects.filter(**{f"{field}__iexact": code})
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
-    existing = taken.values_list("code", flat=True).first()
+    existing = taken.values_list(field, flat=True).first()
     return str(existing) if existing is not None else None
 
 

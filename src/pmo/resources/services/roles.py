@@ -37,6 +37,7 @@ from pmo.audit.services import (
     save_changed,
     snapshot,
 )
+from pmo.core.codes import case_clash
 from pmo.core.errors import ConflictError, FieldError, NotFoundError
 from pmo.core.sentences import quoted
 from pmo.resources.access import require_manage
@@ -215,14 +216,14 @@ def _tidy(role: Role) -> None:
 def _check_name(role: Role) -> None:
     """Another role's name, also one that differs by case only, is refused (422 at ``name``);
     a role may change the case of its own."""
-    taken = Role.objects.filter(name__iexact=role.name).exclude(pk=role.pk).first()
+    taken = case_clash(Role.objects.all(), role.name, exclude_pk=role.pk, field="name")
     if taken is None:
         return
-    if taken.name == role.name:
+    if taken == role.name:
         message = _("role %(role)s is in the catalogue already; merge into it instead")
     else:
         message = _("role %(role)s is in the catalogue already: names may not differ by case only")
-    raise FieldError("name", message % {"role": quoted(taken.name)})
+    raise FieldError("name", message % {"role": quoted(taken)})
 
 
 def _carry_to_resources(old_name: str, role: Role) -> int:
