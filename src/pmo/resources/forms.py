@@ -13,17 +13,20 @@ from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from pmo.accounts.models import OrgUnit
 from pmo.core.errors import FieldError
 from pmo.core.forms import DateField
 from pmo.core.sentences import join_sentences
 from pmo.portfolio.currencies import base_currency, currencies_in_use, currency_choices
 from pmo.portfolio.lookup import clean_typed
+from pmo.resources.heatmap import MAX_DAYS
 from pmo.resources.lookup import resolve_resource, resource_label
 from pmo.resources.models import AllocationStatus, Resource, Role
 from pmo.resources.services import RESOURCE_FIELDS
 
 __all__ = [
     "AllocationForm",
+    "AvailabilityForm",
     "CapacityChangeForm",
     "PickerInput",
     "ResourceCapacityForm",
@@ -317,3 +320,42 @@ def allocation_data(form: AllocationForm) -> dict[str, Any]:
         "status": data["status"] or AllocationStatus.PROPOSED,
         "note": data["note"],
     }
+
+
+class _OrgUnitChoice(forms.ModelChoiceField):
+    """An org unit offered by its name in the reader's language (as the heat map lists them)."""
+
+    def label_from_instance(self, obj: models.Model) -> str:
+        return str(obj.display_name)  # type: ignore[attr-defined]
+
+
+class AvailabilityForm(forms.Form):
+    """The question of the "Who is free?" page (:mod:`pmo.resources.views.availability`):
+    which role, skill and org unit, which days, how many FTE. Read from the query string; the
+    page keeps what was typed and names each mistake at its field."""
+
+    role = forms.ChoiceField(label=_("Role"), required=False)
+    skill = forms.CharField(label=_("Skill"), max_length=100, required=False)
+    org_unit = _OrgUnitChoice(OrgUnit.objects.order_by("path"), label=_("Org unit"), required=False)
+    first = DateField(label=_("From"))
+    last = DateField(label=_("To"))
+    fte = fte_field(_("FTE needed"), required=False)
+    committed = forms.BooleanField(label=_("Committed only"), required=False)
+
+    def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["role"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("All")), *roles]
+        unit = self.fields["org_unit"]
+        assert isinstance(unit, forms.ModelChoiceField)
+        unit.empty_label = _("All")  # type: ignore[assignment]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("first"), data.get("last")
+        if first and last and last < first:
+            self.add_error("last", _("the end date is before the start date"))
+        elif first and last and (last - first).days >= MAX_DAYS:
+            self.add_error("last", _("Choose at most a year (366 days) from the start date."))
+        return data

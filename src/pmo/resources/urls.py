@@ -10,6 +10,7 @@ urlpatterns = [
     path("resources/", views.resource_list, name="resource_list"),
     path("resources/heatmap/", views.heatmap_view, name="heatmap"),
     path("resources/heatmap/cell/", views.heatmap_cell, name="heatmap_cell"),
+    path("resources/availability/", views.availability, name="availability"),
     path("resources/import/", capacity_sheet.capacity_import, name="capacity_import"),
     path("resources/new/", views.resource_form, name="resource_create"),
     path("resources/calendar-days/", views.calendar_days, name="calendar_days"),

@@ -13,11 +13,13 @@ resource: its work pauses there. No Python loop runs per allocation, except over
 resources with an absence in view.
 
 The figures' shapes and the periods are in :mod:`.cells`, the building from the database in
-:mod:`.build`, the room other resources of a role have in :mod:`.room`; every name is
+:mod:`.build`, the room other resources of a role have in :mod:`.room`, who is free for
+some days (to staff a project) in :mod:`.availability`; every name is
 imported here, where other code has always found it (``from pmo.resources.heatmap import
 build_heatmap``).
 """
 
+from pmo.resources.heatmap.availability import MAX_DAYS, Availability, Free, find_available
 from pmo.resources.heatmap.build import build_heatmap
 from pmo.resources.heatmap.cells import (
     EPSILON,
@@ -35,14 +37,18 @@ from pmo.resources.heatmap.room import Room, room_in_role
 __all__ = [
     "EPSILON",
     "GROUPINGS",
+    "MAX_DAYS",
     "SCALES",
     "UNITS",
+    "Availability",
     "Cell",
+    "Free",
     "HeatMap",
     "Period",
     "Room",
     "Row",
     "build_heatmap",
+    "find_available",
     "periods",
     "room_in_role",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,86 @@ def _spread(
     np.add.at(diff, (groups[keep], start[keep]), fte[keep])
     np.add.at(diff, (groups[keep], stop[keep]), -fte[keep])
     return np.cumsum(diff, axis=1)[:, :n_days]
+
+
+def daily_load(
+    active: list[tuple[int, Any, dt.date | None, dt.date | None]],
+    row_of: Callable[[np.ndarray], np.ndarray],
+    *,
+    shape: tuple[int, int],
+    first: dt.date,
+    last: dt.date,
+    only: ResourceFilter,
+    scenario_id: int | None,
+    committed_only: bool,
+    worth: dict[int, float],
+) -> tuple[np.ndarray, np.ndarray, dict[int, list[tuple[dt.date, dt.date]]]]:
+    """Capacity and demand per row of ``shape`` and day of ``first..last``, before any
+    calendar: ``active`` are the active resources ``(id, fte, available from, until)`` among
+    those ``only`` keeps, ``row_of`` maps resource ids to rows, ``worth`` is what one FTE of
+    a resource counts per day (1, or its hours per day). Two more queries: the capacity
+    changes and the allocations of the layer (the plan or ``scenario_id``). Also returns the
+    absences by resource id: the work of those days pauses (no demand), as on a holiday."""
+    origin = np.datetime64(first, "D")
+    # capacity: the standing FTE within the availability window ...
+    cap = _spread(
+        row_of(np.array([r[0] for r in active], dtype=np.int64)),
+        _days([r[2] or first for r in active], origin),
+        _days([r[3] or last for r in active], origin),
+        np.array([float(r[1]) * worth[r[0]] for r in active]),
+        shape,
+    )
+    # ... plus the difference each capacity change makes in its window
+    changes = list(
+        CapacityChange.objects.filter(
+            only.q("resource__"),
+            **{"scenario_id": scenario_id},
+            first__lte=last,
+            last__gte=first,
+            resource__active=True,
+        ).values_list(
+            "resource_id",
+            "first",
+            "last",
+            "fte",
+            "resource__fte",
+            "resource__available_from",
+            "resource__available_until",
+        )
+    )
+    if changes:
+        cap += _spread(
+            row_of(np.array([c[0] for c in changes], dtype=np.int64)),
+            _days([max(c[1], c[5] or c[1]) for c in changes], origin),
+            _days([min(c[2], c[6] or c[2]) for c in changes], origin),
+            np.array([(float(c[3]) - float(c[4])) * worth[c[0]] for c in changes]),
+            shape,
+        )
+    allocations = Allocation.objects.filter(
+        only.q("resource__"),
+        **{"scenario_id": scenario_id},
+        first__lte=last,
+        last__gte=first,
+    )
+    if committed_only:
+        allocations = allocations.filter(status=AllocationStatus.COMMITTED)
+    rows = list(allocations.values_list("resource_id", "first", "last", "fte"))
+    off = calendars.absences((c[0], c[1], c[2], c[3]) for c in changes)
+    paused = calendars.absence_overlaps(
+        ((j, r[0], max(r[1], first), min(r[2], last)) for j, r in enumerate(rows) if r[0] in off),
+        off,
+    )
+    rows += [(rows[j][0], lo, hi, -rows[j][3]) for j, lo, hi in paused]
+    demand = np.zeros(shape)
+    if rows:
+        demand = _spread(
+            row_of(np.array([r[0] for r in rows], dtype=np.int64)),
+            _days([r[1] for r in rows], origin),
+            _days([r[2] for r in rows], origin),
+            np.array([float(r[3]) * worth.get(r[0], 1.0) for r in rows]),
+            shape,
+        )
+    return cap, demand, off
 
 
 def _group_field(by: str) -> str:
@@ -127,72 +208,17 @@ def build_heatmap(
         """Per group and day, only the days each calendar works, calendars summed."""
         return (layers.reshape(len(codes), n_groups, n_days) * masks[:, None, :]).sum(axis=0)
 
-    # capacity: the standing FTE within the availability window ...
-    active = [r for r in resources if r[5]]
-    cap = _spread(
-        np.array([code_index[r[8]] * n_groups + key_index[r[1]] for r in active], dtype=np.int64),
-        _days([r[3] or axis_first for r in active], origin),
-        _days([r[4] or axis_last for r in active], origin),
-        np.array([float(r[2]) * worth[r[0]] for r in active]),
-        shape,
+    cap, demand, _off = daily_load(
+        [(r[0], r[2], r[3], r[4]) for r in resources if r[5]],
+        group_of,
+        shape=shape,
+        first=axis_first,
+        last=axis_last,
+        only=only,
+        scenario_id=scenario_id,
+        committed_only=committed_only,
+        worth=worth,
     )
-    # ... plus the difference each capacity change makes in its window
-    changes = list(
-        CapacityChange.objects.filter(
-            only.q("resource__"),
-            **{"scenario_id": scenario_id},
-            first__lte=axis_last,
-            last__gte=axis_first,
-            resource__active=True,
-        ).values_list(
-            "resource_id",
-            "first",
-            "last",
-            "fte",
-            "resource__fte",
-            "resource__available_from",
-            "resource__available_until",
-        )
-    )
-    if changes:
-        first = _days([max(c[1], c[5] or c[1]) for c in changes], origin)
-        last = _days([min(c[2], c[6] or c[2]) for c in changes], origin)
-        cap += _spread(
-            group_of(np.array([c[0] for c in changes], dtype=np.int64)),
-            first,
-            last,
-            np.array([(float(c[3]) - float(c[4])) * worth[c[0]] for c in changes]),
-            shape,
-        )
-    allocations = Allocation.objects.filter(
-        only.q("resource__"),
-        **{"scenario_id": scenario_id},
-        first__lte=axis_last,
-        last__gte=axis_first,
-    )
-    if committed_only:
-        allocations = allocations.filter(status=AllocationStatus.COMMITTED)
-    rows = list(allocations.values_list("resource_id", "first", "last", "fte"))
-    # an absence is time off: the work of those days pauses (no demand), as on a holiday
-    off = calendars.absences((c[0], c[1], c[2], c[3]) for c in changes)
-    paused = calendars.absence_overlaps(
-        (
-            (j, r[0], max(r[1], axis_first), min(r[2], axis_last))
-            for j, r in enumerate(rows)
-            if r[0] in off
-        ),
-        off,
-    )
-    rows += [(rows[j][0], lo, hi, -rows[j][3]) for j, lo, hi in paused]
-    demand = np.zeros(shape)
-    if rows:
-        demand = _spread(
-            group_of(np.array([r[0] for r in rows], dtype=np.int64)),
-            _days([r[1] for r in rows], origin),
-            _days([r[2] for r in rows], origin),
-            np.array([float(r[3]) * worth.get(r[0], 1.0) for r in rows]),
-            shape,
-        )
     dates = np.arange(n_days) + origin
     bounds = np.array([(p.first - axis_first).days for p in spans], dtype=np.int64)
     weekdays = np.add.reduceat(np.is_busday(dates).astype(float), bounds)

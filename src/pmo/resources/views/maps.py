@@ -112,6 +112,8 @@ def heatmap_cell(request: HttpRequest) -> HttpResponse:
         "room": room,
         "scenario": scenario,
         "label": request.GET.get("label", ""),
+        # a role's cell offers the search for others of the role with room in its days
+        "free_role": request.GET.get("key", "") if by == "role" else "",
         "first": first,
         "last": last,
         "capacity": request.GET.get("capacity", ""),

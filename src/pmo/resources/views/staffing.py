@@ -3,6 +3,8 @@ that changes or removes one allocation."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,7 +23,7 @@ from pmo.audit.display import actor_name
 from pmo.audit.models import AuditAction, AuditEvent
 from pmo.core.errors import DomainError, NotFoundError
 from pmo.core.forms import add_service_error
-from pmo.core.http import posted_version, refuse_unless
+from pmo.core.http import posted_version, query_date, refuse_unless
 from pmo.core.models import as_id
 from pmo.core.sentences import join_sentences
 from pmo.portfolio.access import can_edit_project, get_visible_project
@@ -127,7 +129,9 @@ def _staffing(request: HttpRequest, code: str, scenario: Any) -> HttpResponse:
     user = user_of(request)
     may_plan = _may_plan(user, project, scenario)
     today = timezone.localdate()
-    form = AllocationForm(initial={"first": today, "fte": 1, "status": "proposed"})
+    form = AllocationForm(
+        initial={"first": today, "fte": 1, "status": "proposed", **_prefilled(request)}
+    )
     status = 200
     if request.method == "POST":
         refuse_planner(request, project, scenario, may_plan)  # a post: the 403
@@ -155,6 +159,25 @@ def _staffing(request: HttpRequest, code: str, scenario: Any) -> HttpResponse:
             else _("The allocation was not added: correct the form below."),
         )
     return _staffing_page(request, project, scenario, form, status)
+
+
+def _prefilled(request: HttpRequest) -> dict[str, Any]:
+    """What the query fills the add form with (``resource``, ``first``, ``last``, ``fte``:
+    the "Who is free?" page's Allocate); values that are not what they should be are left
+    out, the form's defaults stay."""
+    values: dict[str, Any] = {}
+    if (pk := as_id(request.GET.get("resource"))) is not None:
+        values["resource"] = pk
+    for name in ("first", "last"):
+        if (day := query_date(request.GET.get(name), dt.date.min)) != dt.date.min:
+            values[name] = day
+    try:
+        fte = Decimal(request.GET.get("fte", ""))
+    except ArithmeticError:
+        fte = None
+    if fte is not None and fte.is_finite() and 0 < fte <= Decimal("99999.99"):
+        values["fte"] = fte
+    return values
 
 
 def _may_plan(user: Any, project: Any, scenario: Any) -> bool:
