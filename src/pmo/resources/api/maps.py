@@ -2,7 +2,7 @@
 in a role (part of the resources API)."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -14,10 +14,22 @@ from pmo.core.api import Date, Id, known_query_only
 from pmo.core.errors import FieldError, NotFoundError
 from pmo.resources import heatmap, selectors
 from pmo.resources.access import require_view
-from pmo.resources.api.common import ORG_UNIT_QUERY, _org_unit_pk, _scenario_id
+from pmo.resources.api.common import (
+    ORG_UNIT_QUERY,
+    ROLE_QUERY,
+    _org_unit_pk,
+    _role,
+    _scenario_id,
+)
 from pmo.resources.filters import ResourceFilter
 
 router = Router()
+
+KEY_QUERY = (
+    "the heat-map row's key: by role, the role (any case, or its Chinese name); by org_unit "
+    "or resource, its id (the rows' keys) or its code (a number is an id first); "
+    "one that names none is a 404"
+)
 
 
 class CellOut(Schema):
@@ -94,7 +106,7 @@ def get_heatmap(
     committed_only: bool = False,
     unit: Literal["fte", "hours"] = "fte",
     org_unit: str | None = Query(None, max_length=40, description=ORG_UNIT_QUERY),
-    role: str = "",
+    role: str = Query("", max_length=100, description=ROLE_QUERY),
     skill: str = Query("", description="only resources whose skills contain this text"),
 ) -> dict[str, object]:
     user = user_of(request)
@@ -107,7 +119,7 @@ def get_heatmap(
         scenario_id=_scenario_id(user, scenario_id),
         committed_only=committed_only,
         unit=unit,
-        only=ResourceFilter(org_unit=_org_unit_pk(org_unit), role=role, skill=skill),
+        only=ResourceFilter(org_unit=_org_unit_pk(org_unit), role=_role(role), skill=skill),
         today=timezone.localdate(),
     )
     return {
@@ -147,14 +159,14 @@ def get_heatmap(
 def get_causes(
     request: HttpRequest,
     by: Literal["role", "org_unit", "resource"],
-    key: str,
+    key: Annotated[str, Query(..., description=KEY_QUERY)],
     first: Date,
     last: Date,
     scenario_id: Id | None = None,
     committed_only: bool = False,
     unit: Literal["fte", "hours"] = "fte",
     org_unit: str | None = Query(None, max_length=40, description=ORG_UNIT_QUERY),
-    role: str = "",
+    role: str = Query("", max_length=100, description=ROLE_QUERY),
     skill: str = "",
 ) -> object:
     user = user_of(request)
@@ -168,7 +180,7 @@ def get_causes(
         last=last,
         scenario_id=_scenario_id(user, scenario_id),
         unit=unit,
-        only=ResourceFilter(org_unit=_org_unit_pk(org_unit), role=role, skill=skill),
+        only=ResourceFilter(org_unit=_org_unit_pk(org_unit), role=_role(role), skill=skill),
         committed_only=committed_only,
     )
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from pmo.accounts.selectors import get_org_unit
 from pmo.core.errors import NotFoundError
 from pmo.core.i18n import is_chinese
 from pmo.core.models import as_id
 from pmo.core.sentences import quoted
 from pmo.resources import calendars
-from pmo.resources.filters import ResourceFilter
-from pmo.resources.models import Allocation, AllocationStatus, CapacityChange
+from pmo.resources.filters import ResourceFilter, role_names
+from pmo.resources.models import Allocation, AllocationStatus, CapacityChange, Resource
 from pmo.resources.selectors.twice import counted_twice
 
 __all__ = ["CauseRow", "list_cell_causes"]
@@ -37,13 +40,52 @@ class CauseRow:
     counted_twice: bool = False
 
 
-def _group_filter(by: str, key: str) -> dict[str, object]:
+def _group_filter(by: str, key: str) -> Q:
+    """The allocations of the heat-map row ``key`` of grouping ``by``: a role by its name
+    (any case, or its Chinese name), an org unit or a resource by its id (the rows' keys) or
+    its code. A name or an id costs no query (:func:`_check_group` looks further when they
+    find nothing); a code that names none, or no key, is a :class:`NotFoundError`."""
+    key = key.strip()
     if by == "role":
-        return {"resource__role": key}
+        if not key:  # the empty filter would keep every role
+            raise NotFoundError(_("no role %(role)s") % {"role": quoted(key)})
+        return ResourceFilter(role=key).q("resource__")
     pk = as_id(key)
+    if by == "org_unit":
+        return Q(resource__org_unit_id=pk if pk is not None else get_org_unit(key).pk)
+    return Q(resource_id=pk if pk is not None else _resource_by_code(key))
+
+
+def _check_group(by: str, key: str) -> Q | None:
+    """For a row ``key`` that found no allocations: a :class:`NotFoundError` when it names no
+    role, org unit or resource; the condition on the resource whose code it is when it is a
+    number that is no resource's id but a resource's code (ids first, as org units have them:
+    :func:`pmo.accounts.selectors.get_org_unit`); ``None`` when it names one with no work."""
+    key = key.strip()
+    if by == "role":
+        if not role_names(key):
+            raise NotFoundError(_("no role %(role)s") % {"role": quoted(key)})
+        return None
+    if by == "org_unit":
+        get_org_unit(key)
+        return None
+    pk = as_id(key)
+    if pk is None or Resource.objects.filter(pk=pk).exists():
+        return None  # a code was looked up already
+    return Q(resource_id=_resource_by_code(key))
+
+
+def _resource_by_code(code: str) -> int:
+    """The id of the resource of code ``code`` (the exact code, else the one equal but for
+    case: codes may not differ by case only), or :class:`NotFoundError`."""
+    resources = Resource.objects.order_by()
+    pk = (
+        resources.filter(code=code).values_list("pk", flat=True).first()
+        or resources.filter(code__iexact=code).values_list("pk", flat=True).first()
+    )
     if pk is None:
-        raise ValueError(key)
-    return {"resource__org_unit_id": pk} if by == "org_unit" else {"resource_id": pk}
+        raise NotFoundError(_("no resource with code or id %(ref)s") % {"ref": quoted(code)})
+    return pk
 
 
 def _shares(values: list[float], digits: int = 2) -> list[float]:
@@ -68,6 +110,43 @@ def _shares(values: list[float], digits: int = 2) -> list[float]:
     return [f / scale for f in floors]
 
 
+def _rows(
+    group: Q,
+    first: dt.date,
+    last: dt.date,
+    scenario_id: int | None,
+    only: ResourceFilter | None,
+    committed_only: bool,
+) -> list[tuple[Any, ...]]:
+    """The allocations of a heat-map row (``group``) in the cell, with what the causes read."""
+    found = Allocation.objects.filter(
+        group,
+        (only or ResourceFilter()).q("resource__"),
+        **{"scenario_id": scenario_id},
+        first__lte=last,
+        last__gte=first,
+    )
+    if committed_only:
+        found = found.filter(status=AllocationStatus.COMMITTED)
+    return list(
+        found.values_list(
+            "project_id",
+            "project__code",
+            "project__name",
+            "project__priority",
+            "first",
+            "last",
+            "fte",
+            "status",
+            "resource__calendar",
+            "resource__hours_per_day",
+            "project__name_zh",
+            "resource_id",
+            "source",
+        )
+    )
+
+
 def list_cell_causes(
     *,
     by: str,
@@ -88,38 +167,9 @@ def list_cell_causes(
     resource's hours per day on each day it works). ``committed_only`` leaves proposed
     allocations out, as the heat map's "committed only" view does.
     """
-    try:
-        condition = _group_filter(by, key)
-    except ValueError:
-        raise NotFoundError(
-            _("no %(grouping)s %(key)s") % {"grouping": by, "key": quoted(key)}
-        ) from None
-    found = Allocation.objects.filter(
-        (only or ResourceFilter()).q("resource__"),
-        **{"scenario_id": scenario_id},
-        first__lte=last,
-        last__gte=first,
-        **condition,
-    )
-    if committed_only:
-        found = found.filter(status=AllocationStatus.COMMITTED)
-    rows = list(
-        found.values_list(
-            "project_id",
-            "project__code",
-            "project__name",
-            "project__priority",
-            "first",
-            "last",
-            "fte",
-            "status",
-            "resource__calendar",
-            "resource__hours_per_day",
-            "project__name_zh",
-            "resource_id",
-            "source",
-        )
-    )
+    rows = _rows(_group_filter(by, key), first, last, scenario_id, only, committed_only)
+    if not rows and (other := _check_group(by, key)) is not None:
+        rows = _rows(other, first, last, scenario_id, only, committed_only)
     days = max(int(np.busday_count(first, last + dt.timedelta(days=1))), 1)
     if unit == "hours":
         days = 1

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.defaultfilters import date as date_filter
@@ -31,9 +32,10 @@ from pmo.core.dates import FIRST_DATE, LAST_DATE
 from pmo.core.errors import NotFoundError, PermissionDeniedError
 from pmo.core.http import query_date, refuse_unless
 from pmo.core.models import as_id
+from pmo.core.sentences import quoted
 from pmo.resources import calendars, costs, selectors
 from pmo.resources.access import can_manage_resources, require_view
-from pmo.resources.filters import ResourceFilter
+from pmo.resources.filters import ResourceFilter, role_names
 from pmo.resources.heatmap import GROUPINGS, SCALES, UNITS
 from pmo.resources.lookup import resource_label
 from pmo.resources.models import Allocation, Resource
@@ -76,6 +78,24 @@ def _int(text: str | None, default: int, low: int, high: int) -> int:
         return default
 
 
+def _known_role(request: HttpRequest) -> str:
+    """The role the query names, in the catalogue's spelling (the role select shows it chosen)
+    when it names one; a role no one has (a stale link, a role merged or renamed since) is
+    dropped: the page shows every role and says why, rather than an empty map that reads as
+    "no overload". As typed when it names several (a Chinese name two roles share)."""
+    role = request.GET.get("role", "")[:100].strip()
+    if not role:
+        return ""
+    names = role_names(role)
+    if not names and not getattr(request, "htmx", False) and request.GET.get("format") != "xlsx":
+        messages.warning(
+            request, _("No role %(role)s: all roles are shown.") % {"role": quoted(role)}
+        )
+    if len(names) == 1:
+        return names[0]
+    return role if names else ""
+
+
 def _options(request: HttpRequest) -> dict[str, Any]:
     by = request.GET.get("by", "role")
     scale = request.GET.get("scale", "week")
@@ -83,7 +103,7 @@ def _options(request: HttpRequest) -> dict[str, Any]:
     org_unit = request.GET.get("org_unit", "")
     only = ResourceFilter(
         org_unit=as_id(org_unit),
-        role=request.GET.get("role", "")[:100],
+        role=_known_role(request),
         skill=request.GET.get("skill", "")[:100].strip(),
     )
     return {
