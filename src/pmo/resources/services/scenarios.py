@@ -119,55 +119,50 @@ def shift_project(
     version: int | None = None,
 ) -> ProjectShift:
     """Move a project's allocations in the scenario by ``days`` (on top of earlier shifts),
-    or, with ``total``, to ``days`` in all (the project's shift after the call is ``days``:
-    applied twice, it moves the project once). ``priority`` ``None`` keeps the scenario's
-    priority of the project unless ``clear_priority``, which removes it (the project's own
-    priority counts again). ``version``, when given, is the scenario's as read (409 if it
-    changed since)."""
+    or, with ``total``, to ``days`` in all: every row that copies a row of the current plan
+    then starts ``days`` after the plan's row (keeping its own length), whatever leveling
+    did to it, so 0 is the plan's dates and never earlier; a row with no plan row (added in
+    the scenario, the later part of a row leveling split) moves by the change of the
+    project's Move project days (ADR 0006, "Setting a project's total shift"). Applied
+    twice, it moves the project once. ``priority`` ``None`` keeps the scenario's priority
+    of the project unless ``clear_priority``, which removes it (the project's own priority
+    counts again). ``version``, when given, is the scenario's as read (409 if it changed
+    since)."""
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     require_draft(scenario)
     _check_version(scenario, version)
+    if abs(days) > 3660:
+        raise FieldError("days", _("shift by at most 3,660 days"))
+    if priority is not None and not 1 <= priority <= 5:
+        raise FieldError("priority", _("priority is 1 (highest) to 5"))
+    current = ProjectShift.objects.filter(scenario=scenario, project=project).first()
+    earlier = current.days if current else 0
+    rows = list(
+        Allocation.objects.filter(scenario=scenario, project=project).select_related("origin")
+    )
     if total:
-        if abs(days) > 3660:
-            raise FieldError("days", _("shift by at most 3,660 days"))
-        days -= (
-            ProjectShift.objects.filter(scenario=scenario, project=project)
-            .values_list("days", flat=True)
-            .first()
-            or 0
-        )
-    if days and (day := selectors.ended_on(project)) is not None:
+        moves = _moves_to_total(rows, days, current.moved_days if current else 0)
+    else:
+        moves = {a.pk: days for a in rows} if days else {}
+        if abs(earlier + days) > 3660:
+            raise FieldError(
+                "days",
+                _(
+                    "a project moves at most 3,660 days in a scenario in all; "
+                    "it has moved %(days)s already"
+                )
+                % {"days": earlier},
+            )
+    if moves and (day := selectors.ended_on(project)) is not None:
         raise ConflictError(
             _("%(ended)s: its work is not moved in scenarios")
             % {"ended": selectors.ended_text(project, day)}
         )
-    if abs(days) > 3660:
-        raise FieldError("days", _("shift by at most 3,660 days"))
-    earlier = (
-        ProjectShift.objects.filter(scenario=scenario, project=project)
-        .values_list("days", flat=True)
-        .first()
-        or 0
-    )
-    if abs(earlier + days) > 3660:
-        raise FieldError(
-            "days",
-            _(
-                "a project moves at most 3,660 days in a scenario in all; "
-                "it has moved %(days)s already"
-            )
-            % {"days": earlier},
-        )
-    if priority is not None and not 1 <= priority <= 5:
-        raise FieldError("priority", _("priority is 1 (highest) to 5"))
-    if days:
-        span = Allocation.objects.filter(scenario=scenario, project=project).aggregate(
-            first=models.Min("first"), last=models.Max("last")
-        )
-        delta = dt.timedelta(days=days)
-        for edge in ("first", "last"):
-            problem = span[edge] and date_out_of_range(span[edge] + delta)
+    for a in rows:
+        delta = dt.timedelta(days=moves.get(a.pk, 0))
+        for edge in (a.first + delta, a.last + delta):
+            problem = delta and date_out_of_range(edge)
             if problem:
                 raise FieldError(
                     "days",
@@ -176,19 +171,14 @@ def shift_project(
                 )
     shift, _created = ProjectShift.objects.get_or_create(scenario=scenario, project=project)
     before = {"days": shift.days, "priority": shift.priority, "pinned": shift.pinned}
-    if days:
-        delta = dt.timedelta(days=days)
-        # a new version: an edit from a page read before the move is refused (409), not
-        # written over it
-        Allocation.objects.filter(scenario=scenario, project=project).update(
-            first=models.F("first") + delta,
-            last=models.F("last") + delta,
-            version=models.F("version") + 1,
-            moves=models.F("moves") + 1,
-            updated_at=timezone.now(),
-        )
-    shift.days += days
-    shift.moved_days += days  # the whole project: a refresh moves the plan's new rows too
+    if moves:
+        _move_rows(rows, moves)
+    if total:
+        shift.moved_days = days  # every row copying the plan is now the plan's + days
+        shift.days = days
+    else:
+        shift.days += days
+        shift.moved_days += days  # the whole project: a refresh moves the plan's new rows too
     if priority is not None:
         shift.priority = priority
     elif clear_priority:
@@ -196,7 +186,7 @@ def shift_project(
     if pinned is not None:
         shift.pinned = pinned
     after = {"days": shift.days, "priority": shift.priority, "pinned": shift.pinned}
-    if after == before and not _created:
+    if after == before and not _created and not moves:
         return shift  # nothing to do (a retried absolute move): no new version, no event
     shift.save()
     save_update(
@@ -205,10 +195,42 @@ def shift_project(
         scope=f"scenario:{scenario.pk}",
         changes={
             f"{project.code}.{k}": [before[k], after[k]] for k in before if before[k] != after[k]
-        },
+        }
+        or {f"{project.code}.allocations": [None, len(moves)]},
         update_fields=["version", "updated_at"],
     )
     return shift
+
+
+def _moves_to_total(rows: list[Allocation], total: int, moved_days: int) -> dict[int, int]:
+    """Row id → calendar days to move it by so that the project's shift is ``total``: a row
+    copying a row of the current plan starts ``total`` days after it (a leveling delay of
+    the row is replaced, not added to), any other row moves by the change of the project's
+    Move project days (``moved_days``). Rows that stay are left out."""
+    moves = {}
+    for a in rows:
+        plan = a.origin if a.origin is not None and a.origin.scenario_id is None else None
+        if plan is not None:
+            by = (plan.first + dt.timedelta(days=total) - a.first).days
+        else:
+            by = total - moved_days
+        if by:
+            moves[a.pk] = by
+    return moves
+
+
+def _move_rows(rows: list[Allocation], moves: dict[int, int]) -> None:
+    """Move ``rows`` by ``moves`` days each, with a new version (an edit from a page read
+    before the move is refused, 409, not written over it) and one more Move project move."""
+    now = timezone.now()
+    changed = []
+    for a in rows:
+        if a.pk in moves:
+            delta = dt.timedelta(days=moves[a.pk])
+            a.first, a.last = a.first + delta, a.last + delta
+            a.version, a.moves, a.updated_at = a.version + 1, a.moves + 1, now
+            changed.append(a)
+    Allocation.objects.bulk_update(changed, ["first", "last", "version", "moves", "updated_at"])
 
 
 @dataclass(frozen=True)

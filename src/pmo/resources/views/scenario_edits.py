@@ -3,7 +3,6 @@ current plan, reset one project, commit or discard it."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -90,7 +89,9 @@ def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
             opened = int(shown or 0)
             same = request.POST.get("opened_project") == project.code
             if not typed_days or (same and days == opened):
-                days = before  # left empty or as shown: the move stays as it is now
+                # left empty or as shown: the move stays as it is now (set again, the total
+                # would put rows leveling delayed back at the plan's dates plus it)
+                days, in_all = 0, False
             elif same and opened != before:
                 return refuse_stale(
                     request,
@@ -131,6 +132,8 @@ def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
                 since,
                 project=project.code,
             )
+        rows = selectors.list_allocations(scenario_id=scenario.pk).filter(project=project)
+        dates = dict(rows.values_list("pk", "first"))  # the flash counts the rows moved
         shift = services.shift_project(
             actor=user,
             scenario=scenario,
@@ -146,21 +149,19 @@ def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(here)
+    moved = sum(1 for pk, first in rows.values_list("pk", "first") if dates.get(pk) != first)
     for message in _shift_messages(
-        project.code, shift.days - before, shift.priority if priority else None, scenario
+        project.code, shift.days - before, shift.priority if priority else None, moved
     ):
         messages.success(request, message)
     return redirect(here)
 
 
-def _shift_messages(code: str, days: int, priority: int | None, scenario: Any) -> list[str]:
-    """What a Move project did, for the flash: the move and the allocations it changed,
-    and the priority set."""
+def _shift_messages(code: str, days: int, priority: int | None, count: int) -> list[str]:
+    """What a Move project did, for the flash: the move, the ``count`` allocations it moved
+    (a total after leveling moves only the rows not already there), and the priority set."""
     said = []
     if days:
-        count = (
-            selectors.list_allocations(scenario_id=scenario.pk).filter(project__code=code).count()
-        )
         moved = (
             ngettext(
                 "%(code)s moved %(days)s calendar day later.",
