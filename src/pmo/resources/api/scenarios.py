@@ -4,7 +4,7 @@
 import datetime as dt
 from dataclasses import asdict
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -19,7 +19,7 @@ from pmo.resources import compare, refresh, selectors, services
 from pmo.resources.access import require_view
 from pmo.resources.api.common import ORG_UNIT_QUERY, _org_unit_pk
 from pmo.resources.filters import ResourceFilter
-from pmo.resources.models import ProjectShift
+from pmo.resources.models import ProjectShift, Scenario, ScenarioState
 
 router = Router()
 
@@ -32,7 +32,9 @@ class ScenarioIn(Body):
 PRIORITY_TEXT = (
     "the project's priority in this scenario: 1 (highest) to 5 (lowest); leveling delays "
     "higher-priority projects less. Left out: unchanged; null: the scenario's priority is "
-    "removed and the project's own priority counts again"
+    "removed and the project's own priority counts again. It stays the scenario's: "
+    "committing the scenario does not change the project's priority (a PMO-only field of "
+    "the project, PATCH /projects/{code}; ADR 0006)"
 )
 
 
@@ -59,8 +61,12 @@ class ShiftPut(_ShiftOptions):
         ge=-3660,
         le=3660,
         description="the project's TOTAL shift in calendar days after the call (ShiftOut.days: "
-        "Move project and leveling together): the project is moved by the difference, so "
-        "sending the same value again changes nothing",
+        "Move project and leveling together): every allocation of the project that copies "
+        "one of the current plan then starts `days` after the plan's (keeping its own "
+        "length; a leveling delay of the row is replaced, not added to), so 0 is the "
+        "current plan's dates, never earlier; an allocation the scenario added moves by the "
+        "change of the project's Move project days. Sending the same value again changes "
+        "nothing",
     )
 
 
@@ -72,7 +78,8 @@ class ShiftOut(Schema):
     )
     priority: int | None = Field(
         description="the scenario's priority of the project, 1 (highest) to 5; null: none set "
-        "(the project's own priority counts)"
+        "(the project's own priority counts). It weighs leveling in this scenario only: a "
+        "commit keeps the project's own priority"
     )
     pinned: bool = Field(description="not moved by leveling")
 
@@ -89,6 +96,39 @@ class ScenarioOut(Schema):
     plans_to_change: list[str] = Field(
         description="committed: codes of the projects whose plans must change to match it"
     )
+    out_of_date: bool = Field(
+        description="a draft whose copy of the current plan is out of date: the current plan "
+        "changed since it was created or last refreshed, so a commit is refused (409) until "
+        "`POST /scenarios/{id}/refresh`; always false once committed or discarded"
+    )
+    out_of_date_reason: Literal["allocations", "capacity"] | None = Field(
+        description="why it is out of date: allocations (the current plan's hand-entered "
+        "allocations were added, changed or removed since the copy) or capacity (its "
+        "capacity changes were); null when it is not"
+    )
+
+    @staticmethod
+    def _out_of_date(obj: Scenario, context: dict[str, Any] | None) -> str | None:
+        """The reason :func:`pmo.resources.selectors.scenario_out_of_date` gives, read once
+        per scenario (the list reads every draft's at once: ``scenarios_out_of_date`` on the
+        request)."""
+        request = (context or {}).get("request")
+        known = getattr(request, "scenarios_out_of_date", None)
+        if known is not None and obj.pk in known:
+            return known[obj.pk]  # type: ignore[no-any-return]
+        if not hasattr(obj, "_out_of_date"):
+            obj._out_of_date = selectors.scenario_out_of_date(obj)  # type: ignore[attr-defined]
+        return obj._out_of_date  # type: ignore[attr-defined,no-any-return]
+
+    @staticmethod
+    def resolve_out_of_date(obj: Scenario, context: dict[str, Any] | None = None) -> bool:
+        return ScenarioOut._out_of_date(obj, context) is not None
+
+    @staticmethod
+    def resolve_out_of_date_reason(
+        obj: Scenario, context: dict[str, Any] | None = None
+    ) -> str | None:
+        return ScenarioOut._out_of_date(obj, context)
 
     @staticmethod
     def resolve_shifts(obj: object) -> list[dict[str, object]]:
@@ -137,6 +177,10 @@ class CommitOut(Schema):
 @paginate(Pages, page_size=50)
 def list_scenarios(request: HttpRequest) -> object:
     require_view(user_of(request))
+    # whether each draft is out of date: five queries for the whole list, not four a draft
+    request.scenarios_out_of_date = selectors.scenarios_out_of_date(  # type: ignore[attr-defined]
+        list(Scenario.objects.filter(state=ScenarioState.DRAFT))
+    )
     return selectors.list_scenarios(with_shifts=True)
 
 
