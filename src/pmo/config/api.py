@@ -99,7 +99,8 @@ api = PmoAPI(
         "impact analysis and change requests; capacity planning: resources, capacity, "
         "allocations, what-if scenarios, leveling runs, the demand-against-capacity heat map. "
         "Sign in with the web session or `Authorization: Bearer <token>` (`pmo token create "
-        "USERNAME`). Lists are paged (`page`, `page_size`); updates carry the `version` read "
+        "USERNAME`). Lists are paged (`page`, `page_size` up to 500); updates carry the "
+        "`version` read "
         '(409 on a stale one); errors are `{"detail", "errors": [{"field", '
         '"message"}]}` with a 4xx. [Back to PMO Hub](/)'
     ),

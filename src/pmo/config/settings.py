@@ -400,8 +400,12 @@ CSRF_TRUSTED_ORIGINS = list(_listed("PMO_CSRF_TRUSTED_ORIGINS", _origins))
 if not CSRF_TRUSTED_ORIGINS and PMO_HTTPS:
     CSRF_TRUSTED_ORIGINS = [o for h in ALLOWED_HOSTS if (o := _https_origin(h)) is not None]
 
+# Every list of the API pages by pmo.core.api.Pages: 50 rows a page unless the list says
+# another, ?page_size= up to 500 (above is a 422 naming it, not a shorter page). django-ninja
+# reads the cap as NINJA_MAX_PER_PAGE_SIZE (not NINJA_PAGINATION_...: that name was ignored,
+# which left its own cap of 100 and silently cut pages of 200 to 100 rows).
 NINJA_PAGINATION_PER_PAGE = 50
-NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
+NINJA_MAX_PER_PAGE_SIZE = 500
 
 # How long after a reporting period ends the PM has to submit (days).
 PMO_REPORT_GRACE_DAYS = _int("PMO_REPORT_GRACE_DAYS", 2, low=0, high=31)

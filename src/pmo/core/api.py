@@ -9,22 +9,25 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from ninja import Field, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.pagination import PageNumberPagination
-from pydantic import AfterValidator, ConfigDict, WithJsonSchema
+from pydantic import AfterValidator, ConfigDict, WithJsonSchema, create_model
 
 from pmo.core.dates import date_out_of_range
 from pmo.core.errors import FieldError, ValidationFailed
 from pmo.core.models import MAX_ID
 
 __all__ = [
+    "DEFAULT_PAGE_SIZE",
     "MAX_PAGE",
+    "MAX_PAGE_SIZE",
     "Body",
     "Converted",
     "Date",
@@ -112,16 +115,52 @@ MAX_PAGE = 1_000_000
 """The highest page number accepted. Larger numbers would make offsets the databases cannot
 hold (SQLite fails on offsets above 2**63 with a 500); no list here has that many pages."""
 
+MAX_PAGE_SIZE: int = ninja_settings.PAGINATION_MAX_PER_PAGE_SIZE
+"""The most rows a page of any list gives (``NINJA_MAX_PER_PAGE_SIZE`` of the settings, 500):
+a larger ``page_size`` is a 422 naming it and this number, never a shorter page than asked."""
+
+DEFAULT_PAGE_SIZE: int = ninja_settings.PAGINATION_PER_PAGE
+"""The rows a page gives without ``page_size`` (``NINJA_PAGINATION_PER_PAGE``, 50), unless
+the list says another (``@paginate(Pages, page_size=200)``)."""
+
 
 class Pages(PageNumberPagination):
-    """``?page=N&page_size=S``: as django-ninja's, but ``page`` above :data:`MAX_PAGE` is a 422.
+    """``?page=N&page_size=S``: as django-ninja's, but ``page`` above :data:`MAX_PAGE` and
+    ``page_size`` above :data:`MAX_PAGE_SIZE` are a 422 naming the parameter (django-ninja
+    lowers a larger ``page_size`` to its cap silently: a client asking for 200 rows got 100
+    while ``count`` said there were more, and stopped there).
 
-    A ``page_size`` above the endpoint's maximum is lowered to it, as before.
+    ``page_size`` is the list's default without the parameter (:data:`DEFAULT_PAGE_SIZE`
+    unless given); each list's OpenAPI parameter says its default and the maximum.
     """
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = Field(None, ge=1)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
+
+    def __init__(self, page_size: int = DEFAULT_PAGE_SIZE, **kwargs: Any) -> None:
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ImproperlyConfigured(
+                f"a list's default page_size must be 1 to {MAX_PAGE_SIZE}, the maximum page "
+                f"size (a page_size above it is refused); got {page_size}"
+            )
+        super().__init__(page_size=page_size, max_page_size=MAX_PAGE_SIZE, **kwargs)
+        self.Input = _paging_input(page_size)  # type: ignore[misc]  # this list's default
+
+
+@functools.cache
+def _paging_input(default: int) -> type[Pages.Input]:
+    """:class:`Pages.Input` whose ``page_size`` says the list's ``default`` (its OpenAPI
+    description; one class per default, as django-ninja reads the paginator's ``Input``)."""
+    description = (
+        f"rows a page: {default} unless given, at most {MAX_PAGE_SIZE} (a larger one is a "
+        "422); follow page until you have count rows"
+    )
+    return create_model(
+        f"Pages{default}Input",
+        __base__=Pages.Input,
+        page_size=(int | None, Field(None, ge=1, le=MAX_PAGE_SIZE, description=description)),
+    )
 
 
 class Converted(Generic[Row]):
