@@ -99,6 +99,7 @@ def create_allocation(
     """Allocate a resource to a project for a window (proposed or committed)."""
     allocation = Allocation(scenario=scenario, source=AllocationSource.MANUAL)
     _assign(allocation, data, [*ALLOCATION_FIELDS, "external_ref"])
+    _known_resource(allocation)
     _check_dates(allocation.first, allocation.last)
     _clean(allocation, exclude=["origin", "scenario"], names=_ALLOCATION_NAMES)
     project = Project.objects.filter(pk=allocation.project_id).first()
@@ -147,6 +148,20 @@ def upsert_allocation(
     raise ConflictError(
         _("external_ref %(ref)s is being written by another request; try again") % {"ref": ref}
     )
+
+
+def _known_resource(allocation: Allocation) -> None:
+    """422 at ``resource_id`` for an id no resource has, in the API's words ("no resource
+    9999"; ``full_clean`` would say "resource instance with id 9999 is not a valid choice.").
+    The resource found is kept on the row: the checks after this one read it."""
+    if allocation.resource_id is None or Allocation.resource.is_cached(allocation):
+        return  # none given (full_clean says it is required), or the row's own, unchanged
+    resource = Resource.objects.filter(pk=allocation.resource_id).first()
+    if resource is None:
+        raise FieldError(
+            "resource_id", _("no resource %(resource)s") % {"resource": allocation.resource_id}
+        )
+    allocation.resource = resource
 
 
 def _refuse_unavailable(allocation: Allocation, before: dict[str, Any] | None) -> None:
@@ -317,6 +332,7 @@ def update_allocation(
     require_draft(allocation.scenario)
     before = snapshot(allocation)
     _assign(allocation, data, [*ALLOCATION_FIELDS, "external_ref"])
+    _known_resource(allocation)
     if "external_ref" in data:
         _take_ref(allocation, data["external_ref"])
     _check_dates(allocation.first, allocation.last)
