@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,12 +37,21 @@ from pmo.accounts.models import User
 from pmo.audit.models import AuditAction, AuditEvent
 from pmo.audit.services import build_event, diff, record_all, snapshot
 from pmo.core.bulk import update_rows
-from pmo.core.errors import ConflictError
+from pmo.core.errors import ConflictError, FieldError
 from pmo.resources import xlsx_report
 from pmo.resources.models import CapacityChange, Resource
 from pmo.resources.services.roles import SheetRoles, write_sheet_roles
 
-__all__ = ["BATCH", "SHEET_KEY", "Plan", "StaleSheet", "apply_sheet", "plan_sheet"]
+__all__ = [
+    "BATCH",
+    "FINGERPRINT_PATTERN",
+    "SHEET_KEY",
+    "Plan",
+    "StaleSheet",
+    "apply_sheet",
+    "malformed_fingerprint",
+    "plan_sheet",
+]
 
 BATCH = 500  # rows per INSERT / UPDATE
 SHEET_KEY = "capacity_sheet"  # the pseudo-field naming the sheet in every event of an import
@@ -50,6 +60,21 @@ SHEET_LABEL = gettext_noop("capacity sheet")
 SCOPE = "resources"  # the current plan's (services.resources.RESOURCES_SCOPE)
 
 Rows = list[tuple[int, dict[str, Any]]]
+
+FINGERPRINT_LENGTH = 32  # hexadecimal digits of a plan's fingerprint (of its SHA-256)
+FINGERPRINT_PATTERN = f"^[0-9a-fA-F]{{{FINGERPRINT_LENGTH}}}$"
+"""What an ``expected`` fingerprint looks like (either case: a tool may upper-case it)."""
+
+
+def malformed_fingerprint(expected: str) -> str | None:
+    """Why ``expected`` cannot be a fingerprint a check answered (cut off, garbled: a 422 at
+    ``expected``), or ``None`` for a well-formed one. Only a well-formed one that differs
+    from the plan's is a stale check (:class:`StaleSheet`, a 409)."""
+    if re.fullmatch(FINGERPRINT_PATTERN, expected):
+        return None
+    return _(
+        "must be the fingerprint the check (dry run) answered: %(length)s characters, 0-9 and a-f"
+    ) % {"length": FINGERPRINT_LENGTH}
 
 
 class StaleSheet(ConflictError):
@@ -87,7 +112,7 @@ class Plan:
     def fingerprint(self) -> str:
         """Changes whenever what the plan read or the rows it writes change."""
         text = json.dumps([sorted(self.state), self.rows, self.capacity], default=str)
-        return hashlib.sha256(text.encode()).hexdigest()[:32]
+        return hashlib.sha256(text.encode()).hexdigest()[:FINGERPRINT_LENGTH]
 
 
 def plan_sheet(*, rows: Rows, capacity: Rows, lock: bool) -> Plan:
@@ -169,11 +194,16 @@ def apply_sheet(
     :func:`pmo.resources.services.roles.plan_sheet_roles`); the report of what was done
     (:func:`xlsx_report.report`). A ``dry_run`` writes nothing and answers what would be
     done. With ``expected`` (the fingerprint of an earlier report) a plan that changed since
-    is refused (:class:`StaleSheet`, nothing written)."""
+    is refused (:class:`StaleSheet`, nothing written); one that cannot be a fingerprint is
+    a 422 at ``expected`` (:func:`malformed_fingerprint`)."""
+    if expected is not None:
+        problem = malformed_fingerprint(expected)
+        if problem:
+            raise FieldError("expected", problem)
     plan = plan_sheet(rows=rows, capacity=capacity, lock=not dry_run)
     last = xlsx_report.last_changes(plan)  # before the import's own events
     fingerprint = plan.fingerprint
-    if expected is not None and expected != fingerprint:
+    if expected is not None and expected.lower() != fingerprint:
         report = xlsx_report.report(plan, last, actor=actor, sheet=sheet, saved=saved, dry_run=True)
         raise StaleSheet(
             _(

@@ -3,14 +3,16 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
+from pydantic import AfterValidator
 
 from pmo.accounts.models import user_of
 from pmo.resources import xlsx
+from pmo.resources.xlsx_apply import FINGERPRINT_PATTERN, malformed_fingerprint
 
 router = Router()
 
@@ -84,13 +86,21 @@ class ImportOut(Schema):
     )
 
 
+def _fingerprint(value: str | None) -> str | None:
+    problem = None if value is None else malformed_fingerprint(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 class ImportQuery(Schema):
     dry_run: bool = Field(False, description="answer what the import would do, write nothing")
-    expected: str | None = Field(
+    expected: Annotated[str | None, AfterValidator(_fingerprint)] = Field(
         None,
-        max_length=64,
         description="fingerprint of an earlier dry run: 409 (nothing written, the new "
-        "fingerprint in the answer) if the stored rows changed since",
+        "fingerprint in the answer) if the stored rows or the sheet changed since, or it is "
+        "another check's; 422 if it is not a fingerprint at all (32 characters, 0-9 and a-f)",
+        json_schema_extra={"pattern": FINGERPRINT_PATTERN},
     )
 
 
