@@ -13,17 +13,12 @@ from pmo.core.errors import FieldError
 from pmo.resources import heatmap
 from pmo.resources.access import require_view
 from pmo.resources.api.common import ORG_UNIT_QUERY, _org_unit_pk, _scenario_id
+from pmo.resources.api.maps import PeriodOut
 from pmo.resources.filters import ResourceFilter
 
 router = Router()
 
 WEEKS = 12  # the window when no end is given: 12 weeks from the start
-
-
-class PeriodOut(Schema):
-    first: dt.date
-    last: dt.date
-    label: str
 
 
 class FreeOut(Schema):
