@@ -12,7 +12,7 @@ from pmo.core.api import Date, Id, known_query_only
 from pmo.core.errors import FieldError
 from pmo.resources import heatmap
 from pmo.resources.access import require_view
-from pmo.resources.api.common import ORG_UNIT_QUERY, _org_unit_pk, _scenario_id
+from pmo.resources.api.common import ORG_UNIT_QUERY, ROLE_QUERY, _org_unit_pk, _role, _scenario_id
 from pmo.resources.api.maps import PeriodOut
 from pmo.resources.filters import ResourceFilter
 
@@ -64,7 +64,7 @@ def get_availability(
     need: float | None = Query(
         None, gt=0, le=99999.99, description="FTE needed on every working day"
     ),
-    role: str = "",
+    role: str = Query("", max_length=100, description=ROLE_QUERY),
     skill: str = Query("", max_length=100, description="skills containing this text"),
     org_unit: str | None = Query(None, max_length=40, description=ORG_UNIT_QUERY),
     scenario_id: Id | None = None,
@@ -88,7 +88,7 @@ def get_availability(
     result = heatmap.find_available(
         first=first,
         last=last,
-        only=ResourceFilter(org_unit=_org_unit_pk(org_unit), role=role, skill=skill.strip()),
+        only=ResourceFilter(org_unit=_org_unit_pk(org_unit), role=_role(role), skill=skill.strip()),
         need=need,
         scenario_id=_scenario_id(user, scenario_id),
         committed_only=committed_only,

@@ -17,7 +17,7 @@ from pmo.core.errors import charged_to
 from pmo.portfolio.access import get_visible_project
 from pmo.resources import compare, refresh, selectors, services
 from pmo.resources.access import require_view
-from pmo.resources.api.common import ORG_UNIT_QUERY, _org_unit_pk
+from pmo.resources.api.common import ORG_UNIT_QUERY, ROLE_QUERY, _org_unit_pk, _role
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.models import ProjectShift, Scenario, ScenarioState
 
@@ -276,7 +276,7 @@ def get_comparison(
     periods: int = Query(12, ge=1, le=104),
     unit: Literal["fte", "hours"] = "fte",
     org_unit: str | None = Query(None, max_length=40, description=ORG_UNIT_QUERY),
-    role: str = "",
+    role: str = Query("", max_length=100, description=ROLE_QUERY),
     skill: str = "",
 ) -> dict[str, object]:
     require_view(user_of(request))
@@ -287,7 +287,7 @@ def get_comparison(
         start=start or timezone.localdate(),
         count=periods,
         unit=unit,
-        only=ResourceFilter(org_unit=_org_unit_pk(org_unit), role=role, skill=skill),
+        only=ResourceFilter(org_unit=_org_unit_pk(org_unit), role=_role(role), skill=skill),
         today=timezone.localdate(),
     )
     return {

@@ -201,3 +201,17 @@ def test_the_api_names_what_is_wrong(client: Any, users: Any, org: Any) -> None:
     assert error("scenario_id=999999")[0] == 404
     viewer = client.get("/api/v1/capacity/availability", headers=bearer(users["viewer"]))
     assert viewer.status_code == 403
+
+
+def test_the_api_refuses_a_role_nobody_has_and_reads_one_in_any_case(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    _world(org, make_project)
+    headers = bearer(users["member"])
+    got = client.get("/api/v1/capacity/availability?role=Nobody", headers=headers)
+    assert got.status_code == 422 and "no role “Nobody”" in str(got.json())
+    upper = client.get(f"/api/v1/capacity/availability?{WINDOW}&role=TESTER", headers=headers)
+    assert [r["code"] for r in upper.json()["rows"]] == ["tess"]
+    draft = Scenario.objects.create(name="What if")
+    compare = client.get(f"/api/v1/scenarios/compare?ids={draft.pk}&role=Nobody", headers=headers)
+    assert compare.status_code == 422 and "'role'" in str(compare.json())
