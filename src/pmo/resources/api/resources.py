@@ -23,6 +23,7 @@ from pmo.core.api import (
     refuse_body,
 )
 from pmo.core.errors import FieldError, NotFoundError, charged_to
+from pmo.portfolio.api.schemas import AuditEventOut
 from pmo.resources import selectors, services
 from pmo.resources.access import require_view
 from pmo.resources.api.common import _body_scenario
@@ -281,6 +282,21 @@ def create_resource(request: HttpRequest, payload: ResourceIn) -> Status:
 def get_resource(request: HttpRequest, pk: int) -> Resource:
     require_view(user_of(request))
     return _resource(pk)
+
+
+@router.get(
+    "/resources/{pk}/audit",
+    response=list[AuditEventOut],
+    summary="A resource's history",
+    operation_id="pmo_resources_api_resource_audit",
+)
+@paginate(Pages)
+def resource_audit(request: HttpRequest, pk: int) -> object:
+    """Newest first: the resource's creation, edits (by hand, the API or a capacity sheet)
+    and its capacity changes in the current plan (leave, part time, hiring), as the
+    resource page's change history shows them."""
+    require_view(user_of(request))
+    return selectors.resource_events(_resource(pk))
 
 
 @router.patch(

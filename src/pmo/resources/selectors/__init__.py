@@ -17,7 +17,7 @@ from pmo.resources.selectors.changes import (
     scenario_out_of_date,
     scenarios_out_of_date,
 )
-from pmo.resources.selectors.history import resource_history
+from pmo.resources.selectors.history import resource_events, resource_history
 from pmo.resources.selectors.resources import (
     RESOURCE_STATES,
     catalogue_roles,
@@ -61,6 +61,7 @@ __all__ = [
     "plan_changes_since",
     "plans_to_change",
     "projects_of",
+    "resource_events",
     "resource_history",
     "run_names",
     "scenario_capacity_changes",

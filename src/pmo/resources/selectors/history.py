@@ -9,7 +9,7 @@ import dataclasses
 import re
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from pmo.audit.display import ShownEvent, shown_events
@@ -18,7 +18,7 @@ from pmo.core.sentences import quoted
 from pmo.resources.models import CapacityChange, Resource
 from pmo.resources.xlsx_apply import SHEET_KEY
 
-__all__ = ["HISTORY_LIMIT", "resource_history"]
+__all__ = ["HISTORY_LIMIT", "resource_events", "resource_history"]
 
 HISTORY_LIMIT = 50  # the newest events; the admin's audit list has them all
 # a capacity change as the trail names it (``CapacityChange.__str__``): resource, days, FTE
@@ -30,20 +30,23 @@ def resource_history(resource: Resource, *, limit: int = HISTORY_LIMIT) -> list[
     """The newest ``limit`` audit events of ``resource``: its creation and edits (a capacity
     sheet's too) and its capacity changes in the current plan, in three queries whatever
     their number (the events, their actors, the related rows they name)."""
-    pk = resource.pk
-    events = list(
-        AuditEvent.objects.filter(
-            Q(object_type="resources.resource", object_id=str(pk))
-            | Q(
-                Q(changes__resource__0=pk) | Q(changes__resource__1=pk),
-                object_type="resources.capacitychange",
-                scope=CURRENT_PLAN,
-            )
-        )
-        .select_related("actor__person")
-        .order_by("-timestamp", "-id")[:limit]
-    )
+    events = list(resource_events(resource).select_related("actor__person")[:limit])
     return [_named(shown) for shown in shown_events(events)]
+
+
+def resource_events(resource: Resource) -> QuerySet[AuditEvent]:
+    """The audit events of ``resource``, newest first: its creation, edits and deletion and
+    the capacity changes of the current plan added to it, changed or removed (the resource
+    page's change history and ``GET /api/v1/resources/{id}/audit``)."""
+    pk = resource.pk
+    return AuditEvent.objects.filter(
+        Q(object_type="resources.resource", object_id=str(pk))
+        | Q(
+            Q(changes__resource__0=pk) | Q(changes__resource__1=pk),
+            object_type="resources.capacitychange",
+            scope=CURRENT_PLAN,
+        )
+    ).order_by("-timestamp", "-id")
 
 
 def _sheet_of(event: AuditEvent) -> str | None:
