@@ -5,7 +5,8 @@ on whatever database ``PMO_DATABASE_URL`` names (load one with ``pmo demo --proj
 --no-serve``): ``build_heatmap`` (by role, 26 weeks from today), ``list_cell_causes`` for the
 busiest cell and ``leveling._layer`` (queries plus ``adapters.build_problem``) on the current
 plan, comparing two scenarios, and the planned labour cost of every allocation of the plan
-(``costs.row_cost`` per row against ``costs.row_costs``). Prints the median and the spread
+(``costs.row_cost`` per row against ``costs.row_costs``), and who is free for 12 weeks and
+for a year (``find_available``). Prints the median and the spread
 of ``--repeat`` runs each, in milliseconds.
 
 To compare two versions side by side, run this file with ``PYTHONPATH`` pointing at each
@@ -39,6 +40,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--label", default="")
+    parser.add_argument("--only", default="", help="time only the cases whose name has this")
     args = parser.parse_args()
 
     import django
@@ -47,7 +49,7 @@ def main() -> None:
     from pmo.accounts.models import OrgUnit
     from pmo.resources import calendars, costs, leveling
     from pmo.resources.filters import ResourceFilter
-    from pmo.resources.heatmap import build_heatmap
+    from pmo.resources.heatmap import build_heatmap, find_available
     from pmo.resources.models import Allocation
     from pmo.resources.selectors import list_cell_causes
 
@@ -84,10 +86,18 @@ def main() -> None:
         "heat map, hours, China region": lambda: build_heatmap(
             by="resource", start=today, count=26, unit="hours", only=ResourceFilter(org_unit=unit)
         ),
+        "who is free, 12 weeks": lambda: find_available(
+            first=today, last=today + dt.timedelta(days=83), need=0.5
+        ),
+        "who is free, a year": lambda: find_available(
+            first=today, last=today + dt.timedelta(days=365), need=0.5
+        ),
         "labour cost, row by row": lambda: [costs.row_cost(a, days_off) for a in plan],
         "labour cost, all rows at once": lambda: costs.row_costs(plan, days_off),
     }
     for name, fn in cases.items():
+        if args.only not in name:
+            continue
         median, low, high = _time(fn, args.repeat)
         print(f"{args.label}{name:28s} median {median:8.1f} ms  min {low:8.1f}  max {high:8.1f}")
 
