@@ -166,14 +166,25 @@ def list_allocations(
     project: str | None = None,
     resource_id: Id | None = None,
     scenario_id: Id | None = None,
+    first: Date | None = None,
+    last: Date | None = None,
+    status: Literal["proposed", "committed"] | None = None,
 ) -> object:
+    """The current plan's (or a scenario's) allocations, by start date; narrowed to a
+    project, a resource, one status, or those with some days from ``first`` to ``last``
+    (either may be left out: from ``first`` on, up to ``last``)."""
     user = user_of(request)
     require_view(user)
+    if first and last and last < first:
+        raise FieldError("last", _("the end date is before the start date"))
     project_id = get_visible_project(user, project).pk if project else None
     return selectors.list_allocations(
         scenario_id=_scenario_id(user, scenario_id),
         project_id=project_id,
         resource_id=resource_id,
+        first=first,
+        last=last,
+        status=status or "",
     )
 
 

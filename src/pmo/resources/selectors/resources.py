@@ -154,8 +154,12 @@ def list_allocations(
     scenario_id: int | None = None,
     project_id: int | None = None,
     resource_id: int | None = None,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    status: str = "",
 ) -> QuerySet[Allocation]:
-    """Allocations of the current plan (or a scenario), optionally of a project or resource."""
+    """Allocations of the current plan (or a scenario), optionally of a project or resource,
+    with some days in ``first..last`` (either end may be open), of one ``status``."""
     qs = Allocation.objects.filter(**{"scenario_id": scenario_id}).select_related(
         "resource", "project"
     )
@@ -163,6 +167,12 @@ def list_allocations(
         qs = qs.filter(project_id=project_id)
     if resource_id is not None:
         qs = qs.filter(resource_id=resource_id)
+    if first is not None:
+        qs = qs.filter(last__gte=first)
+    if last is not None:
+        qs = qs.filter(first__lte=last)
+    if status:
+        qs = qs.filter(status=status)
     return qs.order_by("first", "pk")
 
 
