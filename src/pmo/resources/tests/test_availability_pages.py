@@ -215,3 +215,21 @@ def test_the_api_refuses_a_role_nobody_has_and_reads_one_in_any_case(
     draft = Scenario.objects.create(name="What if")
     compare = client.get(f"/api/v1/scenarios/compare?ids={draft.pk}&role=Nobody", headers=headers)
     assert compare.status_code == 422 and "'role'" in str(compare.json())
+
+
+def test_a_role_cell_of_the_heat_map_asks_who_in_the_role_is_free(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    _world(org, make_project)
+    client.force_login(users["member"])
+    query = f"by=role&key=Java+developer&first={MON}&last={MON + dt.timedelta(days=6)}"
+    html = client.get(f"/resources/heatmap/cell/?{query}").content.decode()
+    assert (
+        'href="/resources/availability/?role=Java%20developer&amp;first=2026-03-02'
+        '&amp;last=2026-03-08" data-testid="drill-find-free"'
+    ) in html
+    # a person's cell has its own "same role, room" table instead
+    person = client.get(f"/resources/heatmap/cell/?by=resource&key=1&first={MON}&last={MON}")
+    assert 'data-testid="drill-find-free"' not in person.content.decode()
+    heatmap = client.get("/resources/heatmap/").content.decode()
+    assert 'href="/resources/availability/" data-testid="heatmap-find-free"' in heatmap
