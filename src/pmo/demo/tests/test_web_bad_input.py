@@ -115,7 +115,10 @@ def test_garbled_query_parameters_of_links_are_4xx(client: Any) -> None:
         f"{cell}by=resource&key=%C2%B2": 404,  # "²".isdigit() is true, int("²") fails
         f"{cell}by=org_unit&key={huge}": 404,
         # dates outside the accepted range are ignored (the defaults are used)
-        "/resources/heatmap/cell/?by=role&key=x&first=0001-01-01&last=9999-12-31": 200,
+        "/resources/heatmap/cell/?by=role&key=Java+developer&first=0001-01-01&last=9999-12-31": (
+            200
+        ),
+        f"{cell}by=role&key=x": 404,  # no role of that name
         # a start outside the accepted dates (pmo.core.dates) is ignored: the map from today
         "/resources/heatmap/?start=9999-12-31&periods=104&scale=month": 200,
         f"/resources/scenarios/compare/?ids={huge}": 302,  # no scenario chosen: back to the list
