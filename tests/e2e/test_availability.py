@@ -55,7 +55,7 @@ def test_find_who_is_free_and_allocate_them(
     expect(rows.nth(1)).to_contain_text("Wu Busy")  # 0.25 free: room, but not enough
     expect(rows.nth(1).locator("[data-testid=fits]")).to_have_count(0)
     expect(page.locator("[data-testid=availability-summary]")).to_contain_text(
-        "1 resource is free by 0.5 FTE on every working day"
+        "1 resource has at least 0.5 FTE free on every working day"
     )
 
     rows.first.locator("[data-testid=allocate]").click()

@@ -49,7 +49,8 @@ def test_the_page_lists_who_is_free_most_room_first(
     html = page.content.decode()
     assert _rows(html) == ["ann", "java-sh"]  # the pool has 0.5 free in week 1: no fit
     assert (
-        "1 resource is free by 0.75 FTE on every working day from 2026-03-02 to 2026-03-13." in html
+        "1 resource has at least 0.75 FTE free on every working day from 2026-03-02 to 2026-03-13."
+        in html
     )
     assert "2 resources have some room." in html
     assert html.count('data-testid="fits"') == 1
@@ -225,7 +226,7 @@ def test_a_role_cell_of_the_heat_map_asks_who_in_the_role_is_free(
     query = f"by=role&key=Java+developer&first={MON}&last={MON + dt.timedelta(days=6)}"
     html = client.get(f"/resources/heatmap/cell/?{query}").content.decode()
     assert (
-        'href="/resources/availability/?role=Java%20developer&amp;first=2026-03-02'
+        'href="/resources/availability/?role=Java+developer&amp;first=2026-03-02'
         '&amp;last=2026-03-08" data-testid="drill-find-free"'
     ) in html
     # a person's cell has its own "same role, room" table instead
@@ -233,3 +234,39 @@ def test_a_role_cell_of_the_heat_map_asks_who_in_the_role_is_free(
     assert 'data-testid="drill-find-free"' not in person.content.decode()
     heatmap = client.get("/resources/heatmap/").content.decode()
     assert 'href="/resources/availability/" data-testid="heatmap-find-free"' in heatmap
+
+
+def test_from_a_project_the_window_is_the_project_s_remaining_days(
+    client: Any, users: Any, org: Any, make_project: Any, on_mon: None
+) -> None:
+    _world(org, make_project)
+    end = MON + dt.timedelta(days=20)
+    short = make_project(planned_finish=end, forecast_finish=end)
+    client.force_login(users["pm"])
+    html = client.get(f"/resources/availability/?project={short.code}").content.decode()
+    assert 'name="first" value="2026-03-02"' in html
+    assert 'name="last" value="2026-03-22"' in html  # its finish, not 12 weeks
+    later = make_project(
+        start_date=MON + dt.timedelta(days=7), forecast_finish=MON + dt.timedelta(days=13)
+    )
+    html = client.get(f"/resources/availability/?project={later.code}").content.decode()
+    assert 'name="first" value="2026-03-09"' in html and 'name="last" value="2026-03-15"' in html
+    # nobody fits: said plainly, and the empty row spans the table
+    none = client.get(f"/resources/availability/?project={later.code}&fte=50").content.decode()
+    assert "No resource has 50 FTE free on every working day from 2026-03-09 to 2026-03-15." in none
+
+
+def test_a_role_cell_keeps_the_heat_map_s_org_unit_and_skill(
+    client: Any, users: Any, org: Any, make_project: Any
+) -> None:
+    _world(org, make_project)
+    client.force_login(users["member"])
+    query = f"by=role&key=Java+developer&first={MON}&last={FRI}&org_unit={org['sh'].pk}&skill=Kafka"
+    html = client.get(f"/resources/heatmap/cell/?{query}").content.decode()
+    link = (
+        f"/resources/availability/?org_unit={org['sh'].pk}&amp;skill=Kafka"
+        "&amp;role=Java+developer&amp;first=2026-03-02&amp;last=2026-03-06"
+    )
+    assert f'href="{link}"' in html
+    page = client.get(link.replace("&amp;", "&")).content.decode()
+    assert _rows(page) == ["ann"]

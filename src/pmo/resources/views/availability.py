@@ -34,15 +34,16 @@ def availability(request: HttpRequest) -> HttpResponse:
     _viewer(request)
     user = user_of(request)
     today = timezone.localdate()
+    project = _project(request, request.GET.get("project", ""))
+    first, last = _window(today, project)
     query = request.GET.copy()
-    query.setdefault("first", today.isoformat())
-    query.setdefault("last", (today + dt.timedelta(days=7 * AVAILABILITY_WEEKS - 1)).isoformat())
+    query.setdefault("first", first.isoformat())
+    query.setdefault("last", last.isoformat())
     form = AvailabilityForm(query, roles=selectors.list_roles())
     scenario = _scenario(request, request.GET.get("scenario"))
     closed = None
     if scenario is not None and scenario.state != "draft":
         closed, scenario = scenario, None  # as the heat map: the current plan, and why
-    project = _project(request, request.GET.get("project", ""))
     result = None
     if form.is_valid():
         data = form.cleaned_data
@@ -72,6 +73,7 @@ def availability(request: HttpRequest) -> HttpResponse:
         "form": form,
         "result": result,
         "rows": rows,
+        "columns": 6 + (len(result.periods) if result else 0),
         "scenario": scenario,
         "closed_scenario": closed,
         "scenarios": selectors.list_scenarios().filter(state="draft"),
@@ -82,6 +84,17 @@ def availability(request: HttpRequest) -> HttpResponse:
     return render(
         request, "resources/availability.html", context, status=200 if form.is_valid() else 422
     )
+
+
+def _window(today: dt.date, project: Any) -> tuple[dt.date, dt.date]:
+    """The days asked about when the page opens: from today (or the project's start, when
+    later) to the project's forecast or planned finish, else :data:`AVAILABILITY_WEEKS`
+    weeks on — an allocation offered past a project's finish would only warn once added."""
+    first = max(today, project.start_date) if project and project.start_date else today
+    finish = project and (project.forecast_finish or project.planned_finish)
+    if finish and first <= finish and (finish - first).days < heatmap.MAX_DAYS:
+        return first, finish
+    return first, first + dt.timedelta(days=7 * AVAILABILITY_WEEKS - 1)
 
 
 def _project(request: HttpRequest, code: str) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -112,8 +114,20 @@ def heatmap_cell(request: HttpRequest) -> HttpResponse:
         "room": room,
         "scenario": scenario,
         "label": request.GET.get("label", ""),
-        # a role's cell offers the search for others of the role with room in its days
-        "free_role": request.GET.get("key", "") if by == "role" else "",
+        # a role's cell offers the search for others of the role with room in its days, in
+        # the org unit and skill the map was narrowed to
+        "free_query": urlencode(
+            {
+                **options["only"].query(),
+                "role": request.GET.get("key", ""),
+                "first": first.isoformat(),
+                "last": max(first, last).isoformat(),
+                **({"scenario": scenario.pk} if scenario else {}),
+                **({"committed": "on"} if options["committed_only"] else {}),
+            }
+        )
+        if by == "role"
+        else "",
         "first": first,
         "last": last,
         "capacity": request.GET.get("capacity", ""),
