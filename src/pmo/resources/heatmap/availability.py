@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pmo.core.i18n import is_chinese
+from pmo.core.i18n import pick
 from pmo.resources import calendars
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.heatmap.build import daily_load
@@ -40,8 +40,7 @@ class Free:
 
     @property
     def label(self) -> str:
-        r = self.resource
-        return (r.name_zh or r.name) if is_chinese() else r.name
+        return self.resource.display_name
 
 
 @dataclass(frozen=True)
@@ -123,12 +122,11 @@ def find_available(
     days = counted.sum(axis=1)
     mean = (free * counted).sum(axis=1) / np.maximum(days, 1)
     least = np.where(counted, free, np.inf).min(axis=1, initial=np.inf)
-    chinese = is_chinese()
+    fits = least + EPSILON >= need if need is not None else np.ones(len(resources), dtype=bool)
 
     def order(i: int) -> tuple[bool, float, float, str, int]:
-        fits = need is None or float(least[i]) + EPSILON >= need
-        name = (resources[i][7] or resources[i][6]) if chinese else resources[i][6]
-        return (not fits, -round(float(least[i]), 2), -round(float(mean[i]), 2), name.lower(), i)
+        name = pick(resources[i][6], resources[i][7])
+        return (not fits[i], -round(float(least[i]), 2), -round(float(mean[i]), 2), name.lower(), i)
 
     listed = sorted(
         (i for i, r in enumerate(resources) if r[4] and days[i] and mean[i] > EPSILON), key=order
@@ -147,7 +145,7 @@ def find_available(
             ),
             round(float(least[i]), 2),
             round(float(mean[i]), 2),
-            not order(i)[0],
+            bool(fits[i]),
         )
         for k, i in enumerate(shown)
     ]
@@ -158,6 +156,6 @@ def find_available(
         periods=spans,
         rows=rows,
         found=len(listed),
-        fitting=sum(1 for i in listed if not order(i)[0]),
+        fitting=int(fits[listed].sum()),
         assumed_years=calendars.assumed_years(codes, first, last, overrides),
     )
