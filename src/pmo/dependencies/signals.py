@@ -157,19 +157,78 @@ def _review_back_to_preparation(
     notify(deciders, message, params, url=url)
 
 
+def _requests_decided(
+    sender: Any,
+    actor: Any,
+    committed: list[Any],
+    declined: list[Any],
+    reason: str,
+    **kwargs: Any,
+) -> None:
+    """A resource manager committed or declined requests (proposed allocations): each
+    project's manager is told once per outcome, the request named when it is one, with the
+    reason of a decline (the declined rows are gone; the notification and the audit trail
+    keep them)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from pmo.dependencies.notifications import notify, person_of
+
+    who = person_of(actor)
+    for rows, one, many in (
+        (
+            committed,
+            _(
+                "%(who)s committed the request of %(project)s for %(resource)s "
+                "(%(first)s to %(last)s, %(fte)s FTE)"
+            ),
+            _("%(who)s committed %(count)s requests of %(project)s"),
+        ),
+        (
+            declined,
+            _(
+                "%(who)s declined the request of %(project)s for %(resource)s "
+                "(%(first)s to %(last)s, %(fte)s FTE): %(reason)s"
+            ),
+            _("%(who)s declined %(count)s requests of %(project)s: %(reason)s"),
+        ),
+    ):
+        by_project: dict[Any, list[Any]] = {}
+        for allocation in rows:
+            by_project.setdefault(allocation.project, []).append(allocation)
+        for project, mine in by_project.items():
+            manager = project.manager.user if project.manager is not None else None
+            if manager is None or manager == actor:
+                continue
+            params: dict[str, Any] = {"who": who, "project": project.code, "reason": reason}
+            if len(mine) == 1:
+                (row,) = mine
+                params.update(
+                    resource=row.resource,
+                    first=row.first.isoformat(),
+                    last=row.last.isoformat(),
+                    fte=f"{row.fte.normalize():f}",
+                )
+                message = one
+            else:
+                params["count"] = len(mine)
+                message = many
+            notify([manager], message, params, url=f"/projects/{project.code}/staffing/")
+
+
 def connect() -> None:
     """Called once from ``DependenciesConfig.ready()``."""
     from pmo.governance.models import ProjectGate
     from pmo.governance.signals import review_back_to_preparation, review_submitted
     from pmo.portfolio.models import Milestone
     from pmo.portfolio.signals import project_ended, reports_reminded
-    from pmo.resources.signals import scenario_committed
+    from pmo.resources.signals import requests_decided, scenario_committed
     from pmo.scheduling.models import Plan
 
     post_save.connect(_milestone_saved, sender=Milestone, dispatch_uid="dependencies.milestone")
     post_save.connect(_gate_saved, sender=ProjectGate, dispatch_uid="dependencies.gate")
     post_save.connect(_plan_saved, sender=Plan, dispatch_uid="dependencies.plan")
     scenario_committed.connect(_scenario_committed, dispatch_uid="dependencies.scenario")
+    requests_decided.connect(_requests_decided, dispatch_uid="dependencies.requests")
     project_ended.connect(_project_ended, dispatch_uid="dependencies.project_ended")
     reports_reminded.connect(_reports_reminded, dispatch_uid="dependencies.reports_reminded")
     review_submitted.connect(_review_submitted, dispatch_uid="dependencies.review_submitted")

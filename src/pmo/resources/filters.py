@@ -45,10 +45,11 @@ class ResourceFilter:
     org_unit: int | None = None
     role: str = ""
     skill: str = ""
+    ids: tuple[int, ...] = ()  # only these resources (none: no such narrowing)
 
     def q(self, prefix: str = "") -> Q:
         """The condition on resources, or on a relation to them (``prefix="resource__"``)."""
-        condition = Q()
+        condition = Q(**{f"{prefix}pk__in": self.ids}) if self.ids else Q()
         if self.org_unit:
             path = OrgUnit.objects.filter(pk=self.org_unit).values_list("path", flat=True).first()
             condition &= Q(**{f"{prefix}org_unit__path__startswith": path}) if path else Q(pk=None)

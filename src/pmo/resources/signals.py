@@ -7,7 +7,7 @@ from typing import Any
 
 from django.dispatch import Signal
 
-__all__ = ["connect", "scenario_committed"]
+__all__ = ["connect", "requests_decided", "scenario_committed"]
 
 scenario_committed = Signal()
 """Sent inside the commit's transaction with ``scenario``, ``actor``, ``plans_to_change``
@@ -15,6 +15,11 @@ scenario_committed = Signal()
 (project code → how many of its allocations the commit created, changed or removed) with
 ``allocations_end`` (project code → the last day of its allocations now): the dependencies
 app tells their project managers."""
+
+requests_decided = Signal()
+"""Sent inside the decision's transaction with ``actor``, ``committed`` and ``declined``
+(allocations; the declined ones removed already, their ids kept) and ``reason`` (why the
+declined ones were): the dependencies app tells the projects' managers."""
 
 
 def _project_ended(sender: Any, project: Any, actor: Any, day: Any, **kwargs: Any) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from pmo.resources.heatmap.build import daily_load
 from pmo.resources.heatmap.cells import EPSILON, Period, periods
 from pmo.resources.models import Resource
 
-__all__ = ["MAX_DAYS", "Availability", "Free", "find_available"]
+__all__ = ["MAX_DAYS", "Availability", "Free", "find_available", "free_by_day"]
 
 MAX_DAYS = 366  # a window of at most a year: a staffing question, not a capacity plan
 
@@ -53,6 +54,47 @@ class Availability:
     found: int  # resources with room before the limit: ``len(rows)`` or more
     fitting: int  # of those, free by ``need`` on every counted day (all found without need)
     assumed_years: tuple[int, ...]
+
+
+Row = tuple[Any, ...]  # (id, fte, available from, available until, active, calendar, ...)
+
+
+def free_by_day(
+    resources: list[Row],
+    *,
+    first: dt.date,
+    last: dt.date,
+    only: ResourceFilter,
+    scenario_id: int | None,
+    committed_only: bool,
+    overrides: calendars.Overrides,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Free FTE (capacity less demand) of each of ``resources`` (ordered by id, those
+    ``only`` keeps) on each day of ``first..last``, and which of those days count for it: its
+    calendar's working days, less its absences. Two queries (:func:`daily_load`)."""
+    n_days = (last - first).days + 1
+    ids = np.array([r[0] for r in resources], dtype=np.int64)
+    cap, demand, off = daily_load(
+        [(r[0], r[1], r[2], r[3]) for r in resources if r[4]],
+        lambda found: np.searchsorted(ids, found),
+        shape=(len(resources), n_days),
+        first=first,
+        last=last,
+        only=only,
+        scenario_id=scenario_id,
+        committed_only=committed_only,
+        worth={r[0]: 1.0 for r in resources},
+    )
+    codes = sorted({r[5] for r in resources})
+    position = {c: i for i, c in enumerate(codes)}
+    masks = np.array([calendars.working(c, first, last, overrides) for c in codes], dtype=bool)
+    counted = masks[[position[r[5]] for r in resources]]
+    dates = np.arange(n_days) + np.datetime64(first, "D")
+    for pk, windows in off.items():
+        i = int(np.searchsorted(ids, pk))
+        for lo, hi in windows:
+            counted[i] &= (dates < np.datetime64(lo, "D")) | (dates > np.datetime64(hi, "D"))
+    return cap - demand, counted
 
 
 def find_available(
@@ -94,31 +136,17 @@ def find_available(
     spans = [p for p in spans if p.first <= last]
     if not resources:
         return Availability(first, last, need, spans, [], 0, 0, ())
-    n_days = (last - first).days + 1
     overrides = calendars.load_overrides()
-    ids = np.array([r[0] for r in resources], dtype=np.int64)
-    cap, demand, off = daily_load(
-        [(r[0], r[1], r[2], r[3]) for r in resources if r[4]],
-        lambda found: np.searchsorted(ids, found),
-        shape=(len(resources), n_days),
+    codes = sorted({r[5] for r in resources})
+    free, counted = free_by_day(
+        resources,
         first=first,
         last=last,
         only=only,
         scenario_id=scenario_id,
         committed_only=committed_only,
-        worth={r[0]: 1.0 for r in resources},
+        overrides=overrides,
     )
-    codes = sorted({r[5] for r in resources})
-    position = {c: i for i, c in enumerate(codes)}
-    masks = np.array([calendars.working(c, first, last, overrides) for c in codes], dtype=bool)
-    # the days that count for each resource: its calendar's working days, less its absences
-    counted = masks[[position[r[5]] for r in resources]]
-    dates = np.arange(n_days) + np.datetime64(first, "D")
-    for pk, windows in off.items():
-        i = int(np.searchsorted(ids, pk))
-        for lo, hi in windows:
-            counted[i] &= (dates < np.datetime64(lo, "D")) | (dates > np.datetime64(hi, "D"))
-    free = cap - demand
     days = counted.sum(axis=1)
     mean = (free * counted).sum(axis=1) / np.maximum(days, 1)
     least = np.where(counted, free, np.inf).min(axis=1, initial=np.inf)

@@ -22,6 +22,7 @@ from pmo.resources.services.allocations import (
     update_allocation,
     upsert_allocation,
 )
+from pmo.resources.services.requests import Decided, decide_requests
 from pmo.resources.services.resources import (
     OFF_WORDS,
     RESOURCE_FIELDS,
@@ -61,6 +62,7 @@ __all__ = [
     "ROLE_FIELDS",
     "WORK_WORDS",
     "CommitResult",
+    "Decided",
     "DemandRow",
     "add_calendar_days",
     "add_capacity_change",
@@ -70,6 +72,7 @@ __all__ = [
     "create_resource",
     "create_role",
     "create_scenario",
+    "decide_requests",
     "delete_allocation",
     "delete_calendar_day",
     "delete_capacity_change",

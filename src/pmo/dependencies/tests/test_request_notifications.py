@@ -1,0 +1,78 @@
+"""A resource manager's decision on requests (proposed allocations) reaches each project's
+manager once per outcome, in their language, the request named when it is one, with the
+reason of a decline; a manager deciding their own project's requests is not told."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import translation
+
+from pmo.dependencies.models import Notification
+from pmo.resources import services
+from pmo.resources.models import Allocation
+from pmo.resources.tests.factories import MON, allocate, pool
+
+FRI = MON + dt.timedelta(days=4)
+WEEK2_FRI = MON + dt.timedelta(days=11)
+
+
+def _two_requests(org: Any, make_project: Any) -> tuple[Allocation, Allocation, Any]:
+    java = pool(org)
+    project = make_project()
+    return (
+        allocate(java, project, MON, FRI, "0.5"),
+        allocate(java, project, MON, WEEK2_FRI, "1"),
+        project,
+    )
+
+
+def test_deciding_commits_and_declines_at_once_and_tells_the_project_manager(
+    org: Any, users: dict[str, Any], make_project: Any
+) -> None:
+    keep, drop, project = _two_requests(org, make_project)
+    users["pm"].language = "zh-hans"
+    users["pm"].save()
+    services.decide_requests(
+        actor=users["member"],
+        commit=[(keep.pk, keep.version)],
+        decline=[(drop.pk, drop.version)],
+        reason="  No Java developer free in March  ",
+    )
+    notes = list(Notification.objects.filter(user=users["pm"]).order_by("id"))
+    assert len(notes) == 2
+    assert notes[0].url == f"/projects/{project.code}/staffing/"
+    with translation.override("en"):
+        assert notes[0].text.startswith(f"member committed the request of {project.code}")
+        assert "(2026-03-02 to 2026-03-06, 0.5 FTE)" in notes[0].text
+        assert notes[1].text.endswith(": No Java developer free in March")
+    assert "No Java developer free in March" in notes[1].message
+
+
+def test_several_requests_of_a_project_make_one_notification(
+    org: Any, users: dict[str, Any], make_project: Any
+) -> None:
+    keep, other, project = _two_requests(org, make_project)
+    services.decide_requests(
+        actor=users["member"], commit=[(keep.pk, keep.version), (other.pk, other.version)]
+    )
+    (note,) = Notification.objects.filter(user=users["pm"])
+    with translation.override("en"):
+        assert note.text == f"member committed 2 requests of {project.code}"
+
+
+def test_no_one_is_told_of_their_own_decision_or_of_a_project_without_manager(
+    org: Any, users: dict[str, Any], make_project: Any
+) -> None:
+    keep, other, project = _two_requests(org, make_project)
+    # the PM's person made a PMO member for the test: they decide their own project's requests
+    users["pm"].role = "pmo_member"
+    users["pm"].save()
+    services.decide_requests(actor=users["pm"], commit=[(keep.pk, keep.version)])
+    project.manager = None
+    project.save()
+    services.decide_requests(
+        actor=users["member"], decline=[(other.pk, other.version)], reason="no room"
+    )
+    assert not Notification.objects.exists()

@@ -1,0 +1,160 @@
+"""Requests to commit: the proposed allocations of the current plan, each with what
+committing it would do to its resource.
+
+A project manager proposes ("Java developer pool, 0.5 FTE, January to March"); a resource
+manager decides. Before deciding they ask: does the resource have room for it among the
+work it is already committed to? A request **fits** when, on every day of its window that
+the resource works (its calendar's working days, less its absences), the resource's
+capacity less its committed demand is at least the request's FTE, so committing it
+overloads the resource on no day. The other proposals do not count (they are requests
+too, and may be declined); ``with_proposals`` says whether it still fits if every other
+proposal on the resource were committed as well. The same per-day reading as "Who is
+free?" (:mod:`pmo.resources.heatmap.availability`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from pmo.accounts.models import Person
+from pmo.audit.models import AuditEvent
+from pmo.resources import calendars
+from pmo.resources.filters import ResourceFilter
+from pmo.resources.heatmap.availability import free_by_day
+from pmo.resources.heatmap.cells import EPSILON
+from pmo.resources.models import Allocation, AllocationStatus, Resource
+
+__all__ = ["MAX_REQUEST_DAYS", "Request", "Requests", "pending_requests"]
+
+# days of a request read from its first: a request longer than five years is judged on its
+# first five (a staffing request, not a standing assignment)
+MAX_REQUEST_DAYS = 5 * 366
+
+
+@dataclass(frozen=True)
+class Request:
+    """One proposed allocation and what committing it would do."""
+
+    allocation: Allocation  # with its project, resource and the resource's org unit
+    least_free: float | None  # the least free FTE on a counted day (committed demand only)
+    fits: bool  # committing it overloads the resource on no counted day
+    over_days: int  # counted days it would overload the resource on
+    with_proposals: bool  # it fits even with every other proposal on the resource committed
+    asked_by: str  # who proposed it or changed it last ("" when no audit event names it)
+    asked_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Requests:
+    rows: list[Request]  # earliest first, at most ``limit``
+    total: int  # requests the filters keep (``len(rows)`` or more)
+    fitting: int  # of the rows, those that fit
+
+
+def pending_requests(
+    *,
+    only: ResourceFilter | None = None,
+    project_id: int | None = None,
+    limit: int = 500,
+) -> Requests:
+    """The proposed allocations of the current plan on the resources ``only`` keeps (of
+    ``project_id`` only, if given), earliest first, with whether each fits. Seven queries,
+    whatever the number of requests."""
+    only = only or ResourceFilter()
+    found = Allocation.objects.filter(
+        only.q("resource__"), scenario__isnull=True, status=AllocationStatus.PROPOSED
+    )
+    if project_id is not None:
+        found = found.filter(project_id=project_id)
+    total = found.count()
+    proposed = list(
+        found.select_related("project", "resource", "resource__org_unit").order_by(
+            "first", "project__code", "pk"
+        )[:limit]
+    )
+    if not proposed:
+        return Requests([], total, 0)
+    first = min(a.first for a in proposed)
+    last = min(max(a.last for a in proposed), first + dt.timedelta(days=MAX_REQUEST_DAYS - 1))
+    ids = tuple(sorted({a.resource_id for a in proposed}))
+    resources = list(
+        Resource.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "fte", "available_from", "available_until", "active", "calendar")
+    )
+    mine = ResourceFilter(ids=ids)
+    overrides = calendars.load_overrides()
+    committed, counted = free_by_day(
+        resources,
+        first=first,
+        last=last,
+        only=mine,
+        scenario_id=None,
+        committed_only=True,
+        overrides=overrides,
+    )
+    everything, _counted = free_by_day(
+        resources,
+        first=first,
+        last=last,
+        only=mine,
+        scenario_id=None,
+        committed_only=False,
+        overrides=overrides,
+    )
+    row = {r[0]: i for i, r in enumerate(resources)}
+    asked = _asked(proposed)
+    rows = []
+    for allocation in proposed:
+        i = row[allocation.resource_id]
+        lo = (allocation.first - first).days
+        hi = min((allocation.last - first).days, len(counted[i]) - 1)
+        days = counted[i][lo : hi + 1]
+        fte = float(allocation.fte)
+        free = committed[i][lo : hi + 1][days]
+        # every proposal counted, this one included: its own FTE is added back
+        free_all = everything[i][lo : hi + 1][days] + fte
+        least = round(float(free.min()), 2) if free.size else None
+        over = _overloaded(free, fte)
+        who, when = asked.get(allocation.pk, ("", None))
+        rows.append(
+            Request(
+                allocation=allocation,
+                least_free=least,
+                fits=over == 0,
+                over_days=over,
+                with_proposals=_overloaded(free_all, fte) == 0,
+                asked_by=who,
+                asked_at=when,
+            )
+        )
+    return Requests(rows, total, sum(r.fits for r in rows))
+
+
+def _asked(allocations: list[Allocation]) -> dict[int, tuple[str, dt.datetime]]:
+    """Who created or last changed each allocation, and when (its latest audit event): the
+    actor's person in the active language, else their user name."""
+    events = (
+        AuditEvent.objects.filter(
+            object_type=Allocation._meta.label_lower,
+            object_id__in=[str(a.pk) for a in allocations],
+        )
+        .order_by("-timestamp", "-id")
+        .values_list("object_id", "actor_id", "actor_name", "timestamp")
+    )
+    latest: dict[int, tuple[int | None, str, dt.datetime]] = {}
+    for object_id, actor, name, when in events:
+        latest.setdefault(int(object_id), (actor, name, when))
+    people = {
+        p.user_id: p.display_name
+        for p in Person.objects.filter(user_id__in={a for a, _n, _w in latest.values() if a})
+    }
+    return {pk: (people.get(a) or name, when) for pk, (a, name, when) in latest.items()}
+
+
+def _overloaded(free: np.ndarray, fte: float) -> int:
+    """Days of ``free`` (free FTE per counted day) that ``fte`` more would overload."""
+    return int((free + EPSILON < fte).sum())

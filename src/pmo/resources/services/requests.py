@@ -1,0 +1,139 @@
+"""Deciding requests: a resource manager commits or declines proposed allocations, several
+at once, all or none (ADR 0020)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pmo.accounts.models import User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import diff, record, snapshot
+from pmo.core.errors import ConflictError, DomainError, FieldError, PermissionDeniedError
+from pmo.resources.access import can_manage_resources
+from pmo.resources.models import Allocation, AllocationStatus
+from pmo.resources.services.allocations import update_allocation
+from pmo.resources.services.common import _scope
+from pmo.resources.signals import requests_decided
+
+__all__ = ["REASON_MAX", "Decided", "decide_requests"]
+
+REASON_MAX = 200  # as an allocation's note
+
+# one request decided: the allocation's id and the version the deciding page or client read
+Choice = tuple[int, int | None]
+
+
+@dataclass(frozen=True)
+class Decided:
+    committed: list[Allocation]
+    declined: list[Allocation]  # as they were before their removal (ids kept)
+
+
+@transaction.atomic
+def decide_requests(
+    *,
+    actor: User,
+    commit: Sequence[Choice] = (),
+    decline: Sequence[Choice] = (),
+    reason: str = "",
+) -> Decided:
+    """Commit the proposed allocations ``commit`` and decline (remove, audited with
+    ``reason``) those of ``decline``, each at the version read; all or none: one stale,
+    already decided or unknown request refuses the lot, naming it. The projects' managers
+    are told (:data:`pmo.resources.signals.requests_decided`)."""
+    if not can_manage_resources(actor):
+        raise PermissionDeniedError(
+            _("only resource managers commit or decline requests; a project's manager may propose")
+        )
+    reason = (reason or "").strip()
+    if not commit and not decline:
+        raise FieldError("commit", _("choose at least one request to commit or decline"))
+    if decline and not reason:
+        raise FieldError(
+            "reason", _("say why the requests are declined: their project's manager reads it")
+        )
+    if len(reason) > REASON_MAX:
+        raise FieldError(
+            "reason",
+            _("the reason is %(n)s characters long; at most %(max)s")
+            % {"n": len(reason), "max": REASON_MAX},
+        )
+    both = {pk for pk, _v in commit} & {pk for pk, _v in decline}
+    if both:
+        raise FieldError(
+            "decline",
+            _("request %(id)s is both committed and declined: choose one") % {"id": min(both)},
+        )
+    rows = Allocation.objects.select_for_update().select_related("project", "resource")
+    found = rows.in_bulk([pk for pk, _v in [*commit, *decline]])
+    committed = [
+        _commit(actor, _pending(found, pk, version, "commit"), version) for pk, version in commit
+    ]
+    declined = [
+        _decline(actor, _pending(found, pk, version, "decline"), reason) for pk, version in decline
+    ]
+    requests_decided.send(
+        sender=Allocation, actor=actor, committed=committed, declined=declined, reason=reason
+    )
+    return Decided(committed, declined)
+
+
+def _pending(found: dict[int, Allocation], pk: int, version: int | None, field: str) -> Allocation:
+    """The request ``pk`` of the current plan, still proposed and at ``version``."""
+    allocation = found.get(pk)
+    if allocation is None:
+        raise FieldError(field, _("no allocation %(id)s") % {"id": pk})
+    if allocation.scenario_id is not None:
+        raise FieldError(
+            field,
+            _("allocation %(id)s is in a scenario: commit the scenario instead") % {"id": pk},
+        )
+    if allocation.status != AllocationStatus.PROPOSED:
+        raise ConflictError(
+            _("the request %(id)s of %(project)s was committed already; reload the requests")
+            % {"id": pk, "project": allocation.project.code},
+            current_version=allocation.version,
+        )
+    try:
+        allocation.check_version(version)
+    except ConflictError as exc:
+        raise ConflictError(
+            _("the request %(id)s of %(project)s: %(problem)s")
+            % {"id": pk, "project": allocation.project.code, "problem": exc.message},
+            current_version=allocation.version,
+        ) from exc
+    return allocation
+
+
+def _commit(actor: User, allocation: Allocation, version: int | None) -> Allocation:
+    try:
+        return update_allocation(
+            actor=actor, allocation=allocation, data={"status": "committed"}, version=version
+        )
+    except DomainError as exc:  # the request named, as the page lists several
+        exc.message = _("the request %(id)s of %(project)s: %(problem)s") % {
+            "id": allocation.pk,
+            "project": allocation.project.code,
+            "problem": exc.message,
+        }
+        raise
+
+
+def _decline(actor: User, allocation: Allocation, reason: str) -> Allocation:
+    changes = diff(snapshot(allocation), {})
+    changes["declined"] = [None, reason]
+    record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=allocation,
+        scope=_scope(allocation),
+        changes=changes,
+    )
+    pk = allocation.pk
+    allocation.delete()
+    allocation.pk = pk  # named in the notification and the answer
+    return allocation
