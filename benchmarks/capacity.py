@@ -6,7 +6,8 @@ on whatever database ``PMO_DATABASE_URL`` names (load one with ``pmo demo --proj
 busiest cell and ``leveling._layer`` (queries plus ``adapters.build_problem``) on the current
 plan, comparing two scenarios, and the planned labour cost of every allocation of the plan
 (``costs.row_cost`` per row against ``costs.row_costs``), and who is free for 12 weeks and
-for a year (``find_available``). Prints the median and the spread
+for a year (``find_available``), and the requests to commit with whether each fits
+(``pending_requests``). Prints the median and the spread
 of ``--repeat`` runs each, in milliseconds.
 
 To compare two versions side by side, run this file with ``PYTHONPATH`` pointing at each
@@ -50,6 +51,7 @@ def main() -> None:
     from pmo.resources import calendars, costs, leveling
     from pmo.resources.filters import ResourceFilter
     from pmo.resources.heatmap import build_heatmap, find_available
+    from pmo.resources.heatmap.requests import pending_requests
     from pmo.resources.models import Allocation
     from pmo.resources.selectors import list_cell_causes
 
@@ -92,6 +94,7 @@ def main() -> None:
         "who is free, a year": lambda: find_available(
             first=today, last=today + dt.timedelta(days=365), need=0.5
         ),
+        "requests to commit": lambda: pending_requests(),
         "labour cost, row by row": lambda: [costs.row_cost(a, days_off) for a in plan],
         "labour cost, all rows at once": lambda: costs.row_costs(plan, days_off),
     }

@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils import timezone
 
 from pmo.accounts.models import Person
 from pmo.audit.models import AuditEvent
@@ -39,7 +40,8 @@ class Request:
     """One proposed allocation and what committing it would do."""
 
     allocation: Allocation  # with its project, resource and the resource's org unit
-    least_free: float | None  # the least free FTE on a counted day (committed demand only)
+    least_free: float | None  # the least free FTE on a counted day from today (committed
+    # demand only); None: no such day (it ended before today, or the resource works none)
     fits: bool  # committing it overloads the resource on no counted day
     over_days: int  # counted days it would overload the resource on
     with_proposals: bool  # it fits even with every other proposal on the resource committed
@@ -59,11 +61,14 @@ def pending_requests(
     only: ResourceFilter | None = None,
     project_id: int | None = None,
     limit: int = 500,
+    today: dt.date | None = None,
 ) -> Requests:
     """The proposed allocations of the current plan on the resources ``only`` keeps (of
-    ``project_id`` only, if given), earliest first, with whether each fits. Seven queries,
-    whatever the number of requests."""
+    ``project_id`` only, if given), earliest first, with whether each fits from ``today``
+    on (the days before are done: committing cannot change them, as leveling starts today).
+    Seven queries, whatever the number of requests."""
     only = only or ResourceFilter()
+    today = today or timezone.localdate()
     found = Allocation.objects.filter(
         only.q("resource__"), scenario__isnull=True, status=AllocationStatus.PROPOSED
     )
@@ -77,8 +82,9 @@ def pending_requests(
     )
     if not proposed:
         return Requests([], total, 0)
-    first = min(a.first for a in proposed)
+    first = max(min(a.first for a in proposed), today)
     last = min(max(a.last for a in proposed), first + dt.timedelta(days=MAX_REQUEST_DAYS - 1))
+    last = max(last, first)  # all in the past: one day read, none counted
     ids = tuple(sorted({a.resource_id for a in proposed}))
     resources = list(
         Resource.objects.filter(pk__in=ids)
@@ -110,13 +116,14 @@ def pending_requests(
     rows = []
     for allocation in proposed:
         i = row[allocation.resource_id]
-        lo = (allocation.first - first).days
-        hi = min((allocation.last - first).days, len(counted[i]) - 1)
-        days = counted[i][lo : hi + 1]
+        lo = max((allocation.first - first).days, 0)
+        # one past the last day read; lo when it ended before today (no day left)
+        hi = max(min((allocation.last - first).days + 1, len(counted[i])), lo)
+        days = counted[i][lo:hi]
         fte = float(allocation.fte)
-        free = committed[i][lo : hi + 1][days]
+        free = committed[i][lo:hi][days]
         # every proposal counted, this one included: its own FTE is added back
-        free_all = everything[i][lo : hi + 1][days] + fte
+        free_all = everything[i][lo:hi][days] + fte
         least = round(float(free.min()), 2) if free.size else None
         over = _overloaded(free, fte)
         who, when = asked.get(allocation.pk, ("", None))

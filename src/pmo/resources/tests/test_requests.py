@@ -29,6 +29,7 @@ def _rows(found: Any) -> dict[int, Any]:
     return {r.allocation.pk: r for r in found.rows}
 
 
+@pytest.mark.usefixtures("on_mon")
 def test_a_request_fits_when_the_committed_work_leaves_room_on_every_working_day(
     org: Any, make_project: Any
 ) -> None:
@@ -56,6 +57,7 @@ def test_a_request_fits_when_the_committed_work_leaves_room_on_every_working_day
     assert pending_requests().fitting == 1
 
 
+@pytest.mark.usefixtures("on_mon")
 def test_absences_and_capacity_changes_count_as_on_the_heat_map(
     org: Any, make_project: Any
 ) -> None:
@@ -76,6 +78,26 @@ def test_absences_and_capacity_changes_count_as_on_the_heat_map(
         5,
         0.5,
     )
+
+
+def test_only_the_days_from_today_count(org: Any, make_project: Any) -> None:
+    java = pool(org)
+    project = make_project()
+    allocate(java, project, MON, FRI, "2", status="committed")  # full in week 1
+    both = allocate(java, project, MON, WEEK2_FRI, "1")
+    done = allocate(java, project, MON, FRI, "1")
+    # on Monday of week 1 the request overloads five days ...
+    found = _rows(pending_requests(today=MON))
+    assert (found[both.pk].over_days, found[done.pk].over_days) == (5, 5)
+    # ... on Monday of week 2 those days are done: it fits the days left, and the one of
+    # week 1 only has none left to judge
+    found = _rows(pending_requests(today=MON + dt.timedelta(days=7)))
+    assert (found[both.pk].fits, found[both.pk].over_days, found[both.pk].least_free) == (
+        True,
+        0,
+        2.0,
+    )
+    assert (found[done.pk].fits, found[done.pk].least_free) == (True, None)
 
 
 def test_who_asked_is_the_person_of_the_latest_change(
