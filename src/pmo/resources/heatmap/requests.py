@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.utils import timezone
@@ -30,8 +31,9 @@ from pmo.resources.models import Allocation, AllocationStatus, Resource
 
 __all__ = ["MAX_REQUEST_DAYS", "Request", "Requests", "pending_requests"]
 
-# days of a request read from its first: a request longer than five years is judged on its
-# first five (a staffing request, not a standing assignment)
+# days of a request read: a request is judged on its days in the five years from today (or
+# from its first day, when it starts later than that: a staffing request, not a standing
+# assignment)
 MAX_REQUEST_DAYS = 5 * 366
 
 
@@ -66,7 +68,8 @@ def pending_requests(
     """The proposed allocations of the current plan on the resources ``only`` keeps (of
     ``project_id`` only, if given), earliest first, with whether each fits from ``today``
     on (the days before are done: committing cannot change them, as leveling starts today).
-    Seven queries, whatever the number of requests."""
+    The same queries whatever the number of requests (four more for each that starts five
+    years after the earliest, judged on its own)."""
     only = only or ResourceFilter()
     today = today or timezone.localdate()
     found = Allocation.objects.filter(
@@ -85,16 +88,54 @@ def pending_requests(
     first = max(min(a.first for a in proposed), today)
     last = min(max(a.last for a in proposed), first + dt.timedelta(days=MAX_REQUEST_DAYS - 1))
     last = max(last, first)  # all in the past: one day read, none counted
-    ids = tuple(sorted({a.resource_id for a in proposed}))
-    resources = list(
-        Resource.objects.filter(pk__in=ids)
-        .order_by("pk")
-        .values_list("pk", "fte", "available_from", "available_until", "active", "calendar")
-    )
-    mine = ResourceFilter(ids=ids)
+    resources = {
+        r[0]: r
+        for r in Resource.objects.filter(pk__in={a.resource_id for a in proposed}).values_list(
+            "pk", "fte", "available_from", "available_until", "active", "calendar"
+        )
+    }
     overrides = calendars.load_overrides()
+    near = [a for a in proposed if a.first <= last]
+    judged = _judge(near, resources, first, last, overrides)
+    for far in proposed:  # starting five years after the others: rare, judged one by one
+        if far.first > last:
+            end = min(far.last, far.first + dt.timedelta(days=MAX_REQUEST_DAYS - 1))
+            judged.update(_judge([far], resources, far.first, end, overrides))
+    asked = _asked(proposed)
+    rows = []
+    for allocation in proposed:
+        least, over, with_proposals = judged[allocation.pk]
+        who, when = asked.get(allocation.pk, ("", None))
+        rows.append(
+            Request(
+                allocation=allocation,
+                least_free=least,
+                fits=over == 0,
+                over_days=over,
+                with_proposals=with_proposals,
+                asked_by=who,
+                asked_at=when,
+            )
+        )
+    return Requests(rows, total, sum(r.fits for r in rows))
+
+
+Judged = tuple[float | None, int, bool]  # least free FTE, days overloaded, fits with all
+
+
+def _judge(
+    requests: list[Allocation],
+    resources: dict[int, tuple[Any, ...]],
+    first: dt.date,
+    last: dt.date,
+    overrides: calendars.Overrides,
+) -> dict[int, Judged]:
+    """Each of ``requests`` judged on its days in ``first..last``: four queries for all."""
+    ids = tuple(sorted({a.resource_id for a in requests}))
+    rows = [resources[pk] for pk in ids]
+    mine = ResourceFilter(ids=ids)
     committed, counted = free_by_day(
-        resources,
+        rows,
         first=first,
         last=last,
         only=mine,
@@ -103,7 +144,7 @@ def pending_requests(
         overrides=overrides,
     )
     everything, _counted = free_by_day(
-        resources,
+        rows,
         first=first,
         last=last,
         only=mine,
@@ -111,13 +152,12 @@ def pending_requests(
         committed_only=False,
         overrides=overrides,
     )
-    row = {r[0]: i for i, r in enumerate(resources)}
-    asked = _asked(proposed)
-    rows = []
-    for allocation in proposed:
+    row = {pk: i for i, pk in enumerate(ids)}
+    judged: dict[int, Judged] = {}
+    for allocation in requests:
         i = row[allocation.resource_id]
         lo = max((allocation.first - first).days, 0)
-        # one past the last day read; lo when it ended before today (no day left)
+        # one past the last day read; lo when it ended before ``first`` (no day left)
         hi = max(min((allocation.last - first).days + 1, len(counted[i])), lo)
         days = counted[i][lo:hi]
         fte = float(allocation.fte)
@@ -125,20 +165,8 @@ def pending_requests(
         # every proposal counted, this one included: its own FTE is added back
         free_all = everything[i][lo:hi][days] + fte
         least = round(float(free.min()), 2) if free.size else None
-        over = _overloaded(free, fte)
-        who, when = asked.get(allocation.pk, ("", None))
-        rows.append(
-            Request(
-                allocation=allocation,
-                least_free=least,
-                fits=over == 0,
-                over_days=over,
-                with_proposals=_overloaded(free_all, fte) == 0,
-                asked_by=who,
-                asked_at=when,
-            )
-        )
-    return Requests(rows, total, sum(r.fits for r in rows))
+        judged[allocation.pk] = (least, _overloaded(free, fte), _overloaded(free_all, fte) == 0)
+    return judged
 
 
 def _asked(allocations: list[Allocation]) -> dict[int, tuple[str, dt.datetime]]:

@@ -15,6 +15,9 @@ from pmo.audit.models import AuditEvent
 from pmo.resources.models import Allocation, Scenario
 from pmo.resources.tests.factories import MON, allocate, bearer, pool
 
+# requests are judged from today on: today is the Monday the fixtures book
+pytestmark = pytest.mark.usefixtures("on_mon")
+
 FRI = MON + dt.timedelta(days=4)
 WEEK2_FRI = MON + dt.timedelta(days=11)
 LIST = "/api/v1/allocations/requests"

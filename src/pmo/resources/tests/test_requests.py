@@ -100,6 +100,23 @@ def test_only_the_days_from_today_count(org: Any, make_project: Any) -> None:
     assert (found[done.pk].fits, found[done.pk].least_free) == (True, None)
 
 
+def test_a_request_years_after_the_others_is_judged_on_its_own_days(
+    org: Any, make_project: Any
+) -> None:
+    java = pool(org)
+    project = make_project()
+    later = MON + dt.timedelta(weeks=6 * 52)  # a Monday six years on
+    allocate(java, project, later, later + dt.timedelta(days=4), "1.5", status="committed")
+    allocate(java, project, MON, FRI, "0.5")
+    far = allocate(java, project, later, later + dt.timedelta(days=4), "1")
+    found = _rows(pending_requests(today=MON))
+    assert (found[far.pk].fits, found[far.pk].over_days, found[far.pk].least_free) == (
+        False,
+        5,
+        0.5,
+    )
+
+
 def test_who_asked_is_the_person_of_the_latest_change(
     org: Any, users: dict[str, Any], make_project: Any
 ) -> None:
