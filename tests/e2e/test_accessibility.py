@@ -106,6 +106,7 @@ def test_key_pages_have_no_serious_wcag_violations_in_english_and_chinese(
                 "/reports/onepage/",
                 "/resources/heatmap/",
                 "/resources/availability/?fte=0.5",
+                "/resources/requests/",
                 f"/resources/scenarios/{demo['scenario']}/",
                 "/resources/roles/",
                 "/gate-calendar/",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("resources/heatmap/", views.heatmap_view, name="heatmap"),
     path("resources/heatmap/cell/", views.heatmap_cell, name="heatmap_cell"),
     path("resources/availability/", views.availability, name="availability"),
+    path("resources/requests/", views.requests_to_commit, name="requests"),
     path("resources/import/", capacity_sheet.capacity_import, name="capacity_import"),
     path("resources/new/", views.resource_form, name="resource_create"),
     path("resources/calendar-days/", views.calendar_days, name="calendar_days"),

@@ -2,16 +2,18 @@
 
 One module per page group: resources and calendar days (:mod:`.resources`), the capacity
 sheet's upload, preview and Apply (:mod:`.capacity_sheet`), the heat map (:mod:`.maps`),
-who is free (:mod:`.availability`), staffing and allocations (:mod:`.staffing`), scenarios
-(:mod:`.scenarios`) and the changes to a draft one (:mod:`.scenario_edits`), leveling runs
-(:mod:`.leveling_runs`), the role catalogue (:mod:`.roles`); :mod:`.common` holds what they
-share. The views ``urls`` names are imported here.
+who is free (:mod:`.availability`), requests to commit (:mod:`.requests`), staffing and
+allocations (:mod:`.staffing`), scenarios (:mod:`.scenarios`) and the changes to a draft
+one (:mod:`.scenario_edits`), leveling runs (:mod:`.leveling_runs`), the role catalogue
+(:mod:`.roles`); :mod:`.common` holds what they share. The views ``urls`` names are
+imported here.
 """
 
 from pmo.resources.views.availability import availability
 from pmo.resources.views.leveling_runs import _run_context as _run_context
 from pmo.resources.views.leveling_runs import leveling_cancel, leveling_run, scenario_level
 from pmo.resources.views.maps import heatmap_cell, heatmap_view
+from pmo.resources.views.requests import requests_to_commit
 from pmo.resources.views.resources import (
     calendar_days,
     resource_detail,
@@ -45,6 +47,7 @@ __all__ = [
     "leveling_cancel",
     "leveling_run",
     "project_staffing",
+    "requests_to_commit",
     "resource_detail",
     "resource_form",
     "resource_list",

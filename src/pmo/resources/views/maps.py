@@ -17,6 +17,7 @@ from pmo.core.models import as_id
 from pmo.resources import exports, heatmap, selectors
 from pmo.resources.access import can_manage_resources
 from pmo.resources.heatmap import GROUPINGS
+from pmo.resources.heatmap.requests import pending_requests
 from pmo.resources.views.common import (
     _cause_rows,
     _options,
@@ -66,6 +67,8 @@ def heatmap_view(request: HttpRequest) -> HttpResponse:
         "swap_title": bool(request.htmx),  # type: ignore[attr-defined]
         "scenarios": selectors.list_scenarios().filter(state="draft"),
         "can_manage": can_manage_resources(user_of(request)),  # the import link is theirs
+        # the header's "Requests to commit (N)": a count, in the full page only
+        "requests_waiting": 0 if request.htmx else pending_requests(limit=0).total,  # type: ignore[attr-defined]
         **_view_choices(),
     }
     template = "resources/partials/_heatmap.html" if request.htmx else "resources/heatmap.html"  # type: ignore[attr-defined]
