@@ -76,3 +76,21 @@ def test_no_one_is_told_of_their_own_decision_or_of_a_project_without_manager(
         actor=users["member"], decline=[(other.pk, other.version)], reason="no room"
     )
     assert not Notification.objects.exists()
+
+
+def test_a_request_committed_alone_is_a_decision_too(
+    org: Any, users: dict[str, Any], make_project: Any
+) -> None:
+    keep, other, project = _two_requests(org, make_project)
+    # the staffing page's Commit and the API's PATCH go through update_allocation
+    services.update_allocation(
+        actor=users["member"], allocation=keep, data={"status": "committed"}, version=1
+    )
+    # a change that is not a decision (a proposal's note) tells nobody
+    services.update_allocation(
+        actor=users["member"], allocation=other, data={"note": "later"}, version=1
+    )
+    (note,) = Notification.objects.filter(user=users["pm"])
+    with translation.override("en"):
+        assert note.text.startswith(f"member committed the request of {project.code}")
+    assert note.url == f"/projects/{project.code}/staffing/"

@@ -39,6 +39,7 @@ from pmo.resources.models import (
     Scenario,
 )
 from pmo.resources.services.common import _assign, _check_dates, _clean, _scope, require_draft
+from pmo.resources.signals import requests_decided
 
 __all__ = [
     "ALLOCATION_FIELDS",
@@ -323,9 +324,17 @@ def _editable(allocation: Allocation) -> None:
 
 @transaction.atomic
 def update_allocation(
-    *, actor: User, allocation: Allocation, data: dict[str, Any], version: int | None
+    *,
+    actor: User,
+    allocation: Allocation,
+    data: dict[str, Any],
+    version: int | None,
+    tell: bool = True,
 ) -> Allocation:
-    """Change an allocation (version-checked; schedule demand is changed in the plan)."""
+    """Change an allocation (version-checked; schedule demand is changed in the plan). A
+    request of the current plan committed this way (the staffing page's *Commit*, the API's
+    ``PATCH``) is a decision its project's manager is told of, unless ``tell`` is false
+    (:func:`~pmo.resources.services.decide_requests` tells once for several)."""
     allocation = _locked(allocation.pk)
     allocation.check_version(version)
     _editable(allocation)
@@ -354,6 +363,11 @@ def update_allocation(
         scope=_scope(allocation),
         save=partial(_save_with_ref, allocation) if new_ref else None,
     )
+    decided = before["status"] == AllocationStatus.PROPOSED != allocation.status
+    if tell and decided and allocation.scenario_id is None:
+        requests_decided.send(
+            sender=Allocation, actor=actor, committed=[allocation], declined=[], reason=""
+        )
     return allocation
 
 

@@ -112,7 +112,11 @@ def _pending(found: dict[int, Allocation], pk: int, version: int | None, field: 
 def _commit(actor: User, allocation: Allocation, version: int | None) -> Allocation:
     try:
         return update_allocation(
-            actor=actor, allocation=allocation, data={"status": "committed"}, version=version
+            actor=actor,
+            allocation=allocation,
+            data={"status": "committed"},
+            version=version,
+            tell=False,
         )
     except DomainError as exc:  # the request named, as the page lists several
         exc.message = _("the request %(id)s of %(project)s: %(problem)s") % {
