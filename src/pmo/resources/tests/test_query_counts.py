@@ -31,11 +31,13 @@ START = MON.isoformat()
 # Current cost of each page for a PMO member (session and user included). Raise one only on
 # purpose; none may depend on how many rows there are.
 PINNED = {
-    "heat map by role": 11,
-    "heat map by org unit": 12,
-    "heat map by resource": 11,
+    # each with the count of requests to commit its header links to
+    "heat map by role": 12,
+    "heat map by org unit": 13,
+    "heat map by resource": 12,
     "drill-down of a role": 5,
     "drill-down of a person": 10,
+    "requests to commit": 15,  # the filters' roles and org units, the requests, who asked
     "staffing": 7,  # costs read the resources' absences (leave costs nothing)
     # 13, then its change history (the events and the resources named), and the projects of
     # the allocations listed (one page of them; the totals cost every allocation, no query)
@@ -116,6 +118,7 @@ def _counts(client: Client, ids: tuple[int, int, int], pool_pk: int, code: str) 
         "heat map by resource": f"/resources/heatmap/?by=resource&start={START}&periods=8",
         "drill-down of a role": f"/resources/heatmap/cell/?by=role&key=Java+developer&{cell}",
         "drill-down of a person": f"/resources/heatmap/cell/?by=resource&key={pool_pk}&{cell}",
+        "requests to commit": "/resources/requests/",
         "staffing": f"/projects/{code}/staffing/",
         "resource page": f"/resources/{pool_pk}/",
         "resource page, counted twice only": f"/resources/{pool_pk}/?twice=1&page=2",

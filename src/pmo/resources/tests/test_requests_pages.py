@@ -233,3 +233,4 @@ def test_a_request_already_over_has_no_day_left_to_judge(
     row = _row(client.get(URL).content.decode(), past.pk)
     assert "no working day left in these dates" in row
     assert 'data-testid="request-overloads"' not in row
+    assert 'data-testid="request-fits"' not in row  # nothing left to fit: no badge
