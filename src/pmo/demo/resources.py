@@ -18,7 +18,9 @@ from decimal import Decimal
 
 import numpy as np
 
-from pmo.accounts.models import OrgUnit, Person
+from pmo.accounts.models import OrgUnit, Person, User
+from pmo.audit.models import AuditAction
+from pmo.audit.services import build_event, diff, record_all, snapshot
 from pmo.demo.data import CURRENCIES, region
 from pmo.demo.language import ENGLISH, Text, text
 from pmo.portfolio.models import Milestone, Phase, Project
@@ -183,6 +185,29 @@ def _go_live(project: Project) -> dt.date | None:
     )
 
 
+def _asked_by_managers(proposed: list[Allocation]) -> None:
+    """Each proposal's creation in the audit trail, by its project's manager (who may
+    propose), so the requests to commit say who asked, as for a proposal made on a page."""
+    managers = dict(
+        Project.objects.filter(pk__in={a.project_id for a in proposed}).values_list(
+            "pk", "manager__user"
+        )
+    )
+    users = User.objects.in_bulk({pk for pk in managers.values() if pk})
+    events = [
+        build_event(
+            actor=users[managers[a.project_id]],
+            action=AuditAction.CREATE,
+            instance=a,
+            scope=f"project:{a.project_id}",
+            changes=diff({}, snapshot(a)),
+        )
+        for a in proposed
+        if managers.get(a.project_id)
+    ]
+    record_all(events)
+
+
 def load_resources(
     projects: list[Project],
     today: dt.date,
@@ -332,6 +357,7 @@ def load_resources(
     for row in rows:
         row.resource_id = row.resource.pk
     Allocation.objects.bulk_create(rows, batch_size=1000)
+    _asked_by_managers([r for r in rows if r.status == AllocationStatus.PROPOSED])
     changes = []
     if "Xu Ming" in persons:
         changes.append(
