@@ -15,6 +15,7 @@ from pmo.accounts.models import User
 from pmo.demo.loader import load_demo
 from pmo.governance.models import LifecycleState, PhaseEntry, ProjectGate, ProjectLifecycle
 from pmo.portfolio.models import Milestone, Project, StatusReport
+from pmo.resources.heatmap.requests import pending_requests
 
 AS_OF = dt.date(2026, 11, 20)
 CJK = re.compile("[\u4e00-\u9fff]")
@@ -184,6 +185,18 @@ def test_reports_have_their_managers_as_authors_in_their_language() -> None:
     managers = set(Project.objects.values_list("manager__user__username", flat=True))
     assert None not in managers and {"pm", "pm.uk"} <= managers
     assert not managers & {"pmo", "viewer", "exec", "director", "admin"}
+
+
+@pytest.mark.django_db
+def test_requests_to_commit_were_asked_by_their_project_managers() -> None:
+    # given the demo portfolio
+    load_demo(projects=24, as_of=AS_OF)
+    found = pending_requests(today=AS_OF)
+    # then there are requests, each asked by its project's manager (in the audit trail)
+    assert found.total >= 3
+    for row in found.rows:
+        assert row.asked_by == row.allocation.project.manager.display_name, row.allocation.pk
+        assert row.asked_at is not None
 
 
 @pytest.mark.django_db

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from pmo.accounts.models import Person
 from pmo.audit.models import AuditEvent
+from pmo.portfolio.models import ENDED_STATES
 from pmo.resources import calendars
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.heatmap.availability import free_by_day
@@ -55,7 +56,7 @@ class Request:
 class Requests:
     rows: list[Request]  # earliest first, at most ``limit``
     total: int  # requests the filters keep (``len(rows)`` or more)
-    fitting: int  # of the rows, those that fit
+    fitting: int  # of the rows, those that fit on some working day left
 
 
 def pending_requests(
@@ -65,7 +66,8 @@ def pending_requests(
     limit: int = 500,
     today: dt.date | None = None,
 ) -> Requests:
-    """The proposed allocations of the current plan on the resources ``only`` keeps (of
+    """The proposed allocations of the current plan (of projects not closed or cancelled) on
+    the resources ``only`` keeps (of
     ``project_id`` only, if given), earliest first, with whether each fits from ``today``
     on (the days before are done: committing cannot change them, as leveling starts today).
     The same queries whatever the number of requests (four more for each that starts five
@@ -74,7 +76,7 @@ def pending_requests(
     today = today or timezone.localdate()
     found = Allocation.objects.filter(
         only.q("resource__"), scenario__isnull=True, status=AllocationStatus.PROPOSED
-    )
+    ).exclude(project__state__in=ENDED_STATES)  # closed or cancelled: nothing left to staff
     if project_id is not None:
         found = found.filter(project_id=project_id)
     total = found.count()
@@ -117,7 +119,8 @@ def pending_requests(
                 asked_at=when,
             )
         )
-    return Requests(rows, total, sum(r.fits for r in rows))
+    # a request with no working day left fits vacuously: not counted as one that fits
+    return Requests(rows, total, sum(r.fits and r.least_free is not None for r in rows))
 
 
 Judged = tuple[float | None, int, bool]  # least free FTE, days overloaded, fits with all

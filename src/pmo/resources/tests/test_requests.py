@@ -98,6 +98,8 @@ def test_only_the_days_from_today_count(org: Any, make_project: Any) -> None:
         2.0,
     )
     assert (found[done.pk].fits, found[done.pk].least_free) == (True, None)
+    # and the summary counts the one with days left only
+    assert pending_requests(today=MON + dt.timedelta(days=7)).fitting == 1
 
 
 def test_a_request_years_after_the_others_is_judged_on_its_own_days(
