@@ -158,6 +158,16 @@ def test_filters_keep_a_project_and_the_resources_of_an_org_unit(
     assert set(_rows(pending_requests(project_id=two.pk))) == {b.pk}
     china = pending_requests(only=ResourceFilter(org_unit=org["cn"].pk))
     assert (set(_rows(china)), china.total) == ({a.pk}, 1)
+    # a closed project has nothing left to staff: its proposals are not requests
+    two.state = "closed"
+    two.save()
+    assert set(_rows(pending_requests())) == {a.pk}
+    one.state = "cancelled"
+    one.save()
+    assert pending_requests().total == 0
+    two.state = one.state = "active"
+    two.save()
+    one.save()
     limited = pending_requests(limit=1)
     assert (len(limited.rows), limited.total) == (1, 2)
 
