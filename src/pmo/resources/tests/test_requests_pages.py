@@ -108,6 +108,7 @@ def test_a_project_manager_reads_it_but_may_not_decide(
     html = client.get(URL).content.decode()
     assert len(_ids(html)) == 3
     assert 'name="request"' not in html and 'data-testid="commit-selected"' not in html
+    assert 'data-testid="request-edit"' not in html
     small = world["small"]
     refused = client.post(URL, {"request": f"{small.pk}:{small.version}", "action": "commit"})
     assert refused.status_code == 403
@@ -234,3 +235,13 @@ def test_a_request_already_over_has_no_day_left_to_judge(
     assert "no working day left in these dates" in row
     assert 'data-testid="request-overloads"' not in row
     assert 'data-testid="request-fits"' not in row  # nothing left to fit: no badge
+
+
+def test_a_manager_can_change_a_request_before_committing_it(
+    client: Any, users: dict[str, Any], world: dict[str, Any]
+) -> None:
+    client.force_login(users["member"])
+    big = world["big"]
+    row = _row(client.get(URL).content.decode(), big.pk)
+    assert f'href="/resources/allocations/{big.pk}/" data-testid="request-edit"' in row
+    assert client.get(f"/resources/allocations/{big.pk}/").status_code == 200
