@@ -4,34 +4,19 @@ reason of a decline; a manager deciding their own project's requests is not told
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.utils import translation
 
 from pmo.dependencies.models import Notification
 from pmo.resources import services
-from pmo.resources.models import Allocation
-from pmo.resources.tests.factories import MON, allocate, pool
-
-FRI = MON + dt.timedelta(days=4)
-WEEK2_FRI = MON + dt.timedelta(days=11)
-
-
-def _two_requests(org: Any, make_project: Any) -> tuple[Allocation, Allocation, Any]:
-    java = pool(org)
-    project = make_project()
-    return (
-        allocate(java, project, MON, FRI, "0.5"),
-        allocate(java, project, MON, WEEK2_FRI, "1"),
-        project,
-    )
+from pmo.resources.tests.factories import two_requests
 
 
 def test_deciding_commits_and_declines_at_once_and_tells_the_project_manager(
     org: Any, users: dict[str, Any], make_project: Any
 ) -> None:
-    keep, drop, project = _two_requests(org, make_project)
+    keep, drop, project = two_requests(org, make_project)
     users["pm"].language = "zh-hans"
     users["pm"].save()
     services.decide_requests(
@@ -53,7 +38,7 @@ def test_deciding_commits_and_declines_at_once_and_tells_the_project_manager(
 def test_several_requests_of_a_project_make_one_notification(
     org: Any, users: dict[str, Any], make_project: Any
 ) -> None:
-    keep, other, project = _two_requests(org, make_project)
+    keep, other, project = two_requests(org, make_project)
     services.decide_requests(
         actor=users["member"], commit=[(keep.pk, keep.version), (other.pk, other.version)]
     )
@@ -65,7 +50,7 @@ def test_several_requests_of_a_project_make_one_notification(
 def test_no_one_is_told_of_their_own_decision_or_of_a_project_without_manager(
     org: Any, users: dict[str, Any], make_project: Any
 ) -> None:
-    keep, other, project = _two_requests(org, make_project)
+    keep, other, project = two_requests(org, make_project)
     # the PM's person made a PMO member for the test: they decide their own project's requests
     users["pm"].role = "pmo_member"
     users["pm"].save()
@@ -81,7 +66,7 @@ def test_no_one_is_told_of_their_own_decision_or_of_a_project_without_manager(
 def test_a_request_committed_alone_is_a_decision_too(
     org: Any, users: dict[str, Any], make_project: Any
 ) -> None:
-    keep, other, project = _two_requests(org, make_project)
+    keep, other, project = two_requests(org, make_project)
     # the staffing page's Commit and the API's PATCH go through update_allocation
     services.update_allocation(
         actor=users["member"], allocation=keep, data={"status": "committed"}, version=1

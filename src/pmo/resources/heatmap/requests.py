@@ -137,23 +137,18 @@ def _judge(
     ids = tuple(sorted({a.resource_id for a in requests}))
     rows = [resources[pk] for pk in ids]
     mine = ResourceFilter(ids=ids)
-    committed, counted = free_by_day(
-        rows,
-        first=first,
-        last=last,
-        only=mine,
-        scenario_id=None,
-        committed_only=True,
-        overrides=overrides,
-    )
-    everything, _counted = free_by_day(
-        rows,
-        first=first,
-        last=last,
-        only=mine,
-        scenario_id=None,
-        committed_only=False,
-        overrides=overrides,
+    # free beside the committed work, and beside every allocation (the proposals too)
+    (committed, counted), (everything, _counted) = (
+        free_by_day(
+            rows,
+            first=first,
+            last=last,
+            only=mine,
+            scenario_id=None,
+            committed_only=committed_only,
+            overrides=overrides,
+        )
+        for committed_only in (True, False)
     )
     row = {pk: i for i, pk in enumerate(ids)}
     judged: dict[int, Judged] = {}

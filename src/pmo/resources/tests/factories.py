@@ -38,6 +38,18 @@ def allocate(
     )
 
 
+def two_requests(org: dict[str, Any], make_project: Any) -> tuple[Allocation, Allocation, Any]:
+    """Two proposals of one project on the Java pool: 0.5 FTE in the week of :data:`MON`,
+    1 FTE over that week and the next."""
+    java = pool(org)
+    project = make_project()
+    return (
+        allocate(java, project, MON, MON + dt.timedelta(days=4), "0.5"),
+        allocate(java, project, MON, MON + dt.timedelta(days=11), "1"),
+        project,
+    )
+
+
 def bearer(user: Any) -> dict[str, str]:
     """The headers that sign ``user`` in to the API (a new token)."""
     return {"Authorization": f"Bearer {create_token(username=user.username)}"}

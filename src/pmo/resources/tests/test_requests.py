@@ -19,7 +19,7 @@ from pmo.resources import services
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.heatmap.requests import pending_requests
 from pmo.resources.models import Allocation, CapacityChange, Scenario
-from pmo.resources.tests.factories import MON, allocate, pool
+from pmo.resources.tests.factories import MON, allocate, pool, two_requests
 
 FRI = MON + dt.timedelta(days=4)
 WEEK2_FRI = MON + dt.timedelta(days=11)
@@ -187,20 +187,10 @@ def test_the_query_count_does_not_grow_with_the_requests(org: Any, make_project:
     assert count() == few
 
 
-def _two_requests(org: Any, make_project: Any) -> tuple[Allocation, Allocation, Any]:
-    java = pool(org)
-    project = make_project()
-    return (
-        allocate(java, project, MON, FRI, "0.5"),
-        allocate(java, project, MON, WEEK2_FRI, "1"),
-        project,
-    )
-
-
 def test_deciding_commits_and_declines_at_once(
     org: Any, users: dict[str, Any], make_project: Any
 ) -> None:
-    keep, drop, _project = _two_requests(org, make_project)
+    keep, drop, _project = two_requests(org, make_project)
     decided = services.decide_requests(
         actor=users["member"],
         commit=[(keep.pk, keep.version)],
@@ -223,7 +213,7 @@ def test_deciding_commits_and_declines_at_once(
 def test_one_stale_request_refuses_the_lot(
     org: Any, users: dict[str, Any], make_project: Any
 ) -> None:
-    keep, drop, project = _two_requests(org, make_project)
+    keep, drop, project = two_requests(org, make_project)
     Allocation.objects.filter(pk=drop.pk).update(version=5)  # changed by someone since
     with pytest.raises(ConflictError) as caught:
         services.decide_requests(
@@ -259,7 +249,7 @@ def test_refusals_name_the_request_and_change_nothing(
     error: type,
     words: str,
 ) -> None:
-    keep, drop, _project = _two_requests(org, make_project)
+    keep, drop, _project = two_requests(org, make_project)
     actor = users["pm"] if change.get("pm") else users["member"]
     commit = [(keep.pk, keep.version)]
     decline: list[tuple[int, int | None]] = []
