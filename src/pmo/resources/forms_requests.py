@@ -64,17 +64,20 @@ class DecisionForm(forms.Form):
     )
     reason = forms.CharField(required=False, strip=True)
 
-    def chosen(self) -> list[tuple[int, int | None]]:
+    def chosen(self) -> list[tuple[int, int | None]]:  # the service's Choice
         """The ticked requests as (id, version); ``ValueError`` naming one garbled."""
         picked = []
         for value in self._ticked_values():
             pk, _sep, version = str(value).partition(":")
-            if not pk.isdigit() or (version and not version.isdigit()) or len(value) > 40:
+            # both parts, as the page wrote them: an id a database key holds (a longer one
+            # would be the database's error, not the reader's) and the version it read
+            readable = pk.isdigit() and version.isdigit() and len(pk) <= 18 and len(version) <= 9
+            if not readable:
                 raise ValueError(
                     _("The request %(value)s could not be read: reload the page.")
                     % {"value": quoted(str(value)[:40])}
                 )
-            picked.append((int(pk), int(version) if version else None))
+            picked.append((int(pk), int(version)))
         return picked
 
     def _ticked_values(self) -> list[str]:

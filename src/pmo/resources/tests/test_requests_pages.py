@@ -180,6 +180,11 @@ def test_nothing_chosen_or_a_garbled_choice_is_said(
     garbled = client.post(URL, {"request": "x:y", "action": "commit"})
     assert garbled.status_code == 422
     assert "The request “x:y” could not be read: reload the page." in garbled.content.decode()
+    # without its version, or an id no database key holds: unreadable too, not a 500
+    for value in (str(world["small"].pk), "9" * 30 + ":1", f"{world['small'].pk}:"):
+        refused = client.post(URL, {"request": value, "action": "commit"})
+        assert refused.status_code == 422, value
+        assert "could not be read: reload the page." in refused.content.decode()
     no_button = client.post(URL, {"request": f"{world['small'].pk}:1"})
     assert no_button.status_code == 422
     assert "Press Commit selected or Decline selected." in no_button.content.decode()
