@@ -66,7 +66,7 @@ class DecisionForm(forms.Form):
 
     def chosen(self) -> list[tuple[int, int | None]]:  # the service's Choice
         """The ticked requests as (id, version); ``ValueError`` naming one garbled."""
-        picked = []
+        picked: list[tuple[int, int | None]] = []
         for value in self._ticked_values():
             pk, _sep, version = str(value).partition(":")
             # both parts, as the page wrote them: an id a database key holds (a longer one
