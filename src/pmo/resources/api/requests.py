@@ -27,10 +27,11 @@ from pmo.resources.services.requests import REASON_MAX
 router = Router()
 
 FITS = (
-    "A request fits when committing it overloads its resource on no day it works in the "
-    "request's dates (its calendar's working days, less its absences), beside the work "
-    "already committed; the other proposals are not counted (they are requests too), "
-    "with_proposals counts them as committed."
+    "A request fits when committing it overloads its resource on no day it works from today "
+    "to the request's end (its calendar's working days, less its absences), beside the work "
+    "already committed (days before today are done and not judged); the other proposals are "
+    "not counted (they are requests too), with_proposals counts them as committed. Proposals "
+    "of closed or cancelled projects are not requests."
 )
 
 
@@ -46,7 +47,7 @@ class RequestOut(Schema):
     note: str
     least_free: float | None = Field(
         description="the least FTE free beside the committed work on a day the resource works "
-        "in the request's dates; null when it works on none of them"
+        "from today to the request's end; null when there is none (the request is over)"
     )
     fits: bool = Field(description="committing it overloads the resource on no working day")
     over_days: int = Field(description="the working days committing it would overload")
