@@ -65,11 +65,15 @@ def pending_requests(
     project_id: int | None = None,
     limit: int = 500,
     today: dt.date | None = None,
+    overrides: calendars.Overrides | None = None,
+    asked: bool = True,
 ) -> Requests:
     """The proposed allocations of the current plan (of projects not closed or cancelled) on
     the resources ``only`` keeps (of
     ``project_id`` only, if given), earliest first, with whether each fits from ``today``
     on (the days before are done: committing cannot change them, as leveling starts today).
+    ``overrides`` are the calendar days entered by hand if the caller has read them; without
+    ``asked`` nobody is named as having asked (two queries fewer).
     The same queries whatever the number of requests (four more for each that starts five
     years after the earliest, judged on its own)."""
     only = only or ResourceFilter()
@@ -96,18 +100,18 @@ def pending_requests(
             "pk", "fte", "available_from", "available_until", "active", "calendar"
         )
     }
-    overrides = calendars.load_overrides()
+    overrides = calendars.load_overrides() if overrides is None else overrides
     near = [a for a in proposed if a.first <= last]
     judged = _judge(near, resources, first, last, overrides)
     for far in proposed:  # starting five years after the others: rare, judged one by one
         if far.first > last:
             end = min(far.last, far.first + dt.timedelta(days=MAX_REQUEST_DAYS - 1))
             judged.update(_judge([far], resources, far.first, end, overrides))
-    asked = _asked(proposed)
+    who_asked = _asked(proposed) if asked else {}
     rows = []
     for allocation in proposed:
         least, over, with_proposals = judged[allocation.pk]
-        who, when = asked.get(allocation.pk, ("", None))
+        who, when = who_asked.get(allocation.pk, ("", None))
         rows.append(
             Request(
                 allocation=allocation,

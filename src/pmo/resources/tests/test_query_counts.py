@@ -38,7 +38,10 @@ PINNED = {
     "drill-down of a role": 5,
     "drill-down of a person": 10,
     "requests to commit": 15,  # the filters' roles and org units, the requests, who asked
-    "staffing": 7,  # costs read the resources' absences (leave costs nothing)
+    # costs read the resources' absences (leave costs nothing); its proposals are judged as
+    # the requests page judges them (7 more: the requests, their resources, capacity and
+    # allocations, committed and all)
+    "staffing": 14,
     # 13, then its change history (the events and the resources named), and the projects of
     # the allocations listed (one page of them; the totals cost every allocation, no query)
     "resource page": 16,

@@ -250,3 +250,18 @@ def test_a_manager_can_change_a_request_before_committing_it(
     row = _row(client.get(URL).content.decode(), big.pk)
     assert f'href="/resources/allocations/{big.pk}/" data-testid="request-edit"' in row
     assert client.get(f"/resources/allocations/{big.pk}/").status_code == 200
+
+
+def test_the_staffing_page_says_whether_each_proposal_fits(
+    client: Any, users: dict[str, Any], world: dict[str, Any]
+) -> None:
+    # the project's manager sees, before anyone decides, what the resource manager will see
+    client.force_login(users["pm"])
+    html = client.get(f"/projects/{world['one'].code}/staffing/").content.decode()
+    rows = html.split('data-testid="allocations"', 1)[1].split("</table>", 1)[0].split("<tr>")
+    small = next(r for r in rows if "two sprints" in r)
+    big = next(r for r in rows if ">1.00<" in r)
+    committed = next(r for r in rows if ">1.50<" in r)
+    assert 'data-testid="request-fits"' in small and "0.5 FTE free at least" in small
+    assert "overloads on 4 days" in big  # Tuesday to Friday of week 1
+    assert 'data-testid="request-' not in committed  # decided: nothing to judge

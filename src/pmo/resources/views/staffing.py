@@ -32,8 +32,9 @@ from pmo.portfolio.views.common import save_versioned
 from pmo.resources import calendars, costs, selectors, services
 from pmo.resources.access import can_manage_resources
 from pmo.resources.forms import AllocationForm, allocation_data, resource_picker
+from pmo.resources.heatmap.requests import pending_requests
 from pmo.resources.lookup import resource_label
-from pmo.resources.models import Allocation, Resource
+from pmo.resources.models import Allocation, AllocationStatus, Resource
 from pmo.resources.views.common import (
     _scenario,
     _viewer,
@@ -200,6 +201,12 @@ def _staffing_page(
         overrides,
     )
     twice = mark_counted_twice(allocations)
+    if scenario is None and any(a.status == AllocationStatus.PROPOSED for a in allocations):
+        # each proposal with whether it fits, as the requests page says
+        found = pending_requests(project_id=project.pk, overrides=overrides, asked=False)
+        judged = {r.allocation.pk: r for r in found.rows}
+        for allocation in allocations:
+            allocation.request = judged.get(allocation.pk)
     return render(
         request,
         "resources/project_staffing.html",
