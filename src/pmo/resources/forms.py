@@ -36,6 +36,7 @@ __all__ = [
     "RoleInput",
     "RoleMergeForm",
     "allocation_data",
+    "offer_all",
     "resource_data",
     "resource_picker",
 ]
@@ -329,6 +330,17 @@ class _OrgUnitChoice(forms.ModelChoiceField):
         return str(obj.display_name)  # type: ignore[attr-defined]
 
 
+def offer_all(form: forms.Form, roles: list[tuple[str, str]]) -> None:
+    """A filter form's ``role`` choices (``roles``) and ``org_unit`` choices, both led by
+    "All" (no narrowing)."""
+    field = form.fields["role"]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = [("", _("All")), *roles]
+    unit = form.fields["org_unit"]
+    assert isinstance(unit, forms.ModelChoiceField)
+    unit.empty_label = _("All")  # type: ignore[assignment]
+
+
 class AvailabilityForm(forms.Form):
     """The question of the "Who is free?" page (:mod:`pmo.resources.views.availability`):
     which role, skill and org unit, which days, how many FTE. Read from the query string; the
@@ -344,12 +356,7 @@ class AvailabilityForm(forms.Form):
 
     def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["role"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("All")), *roles]
-        unit = self.fields["org_unit"]
-        assert isinstance(unit, forms.ModelChoiceField)
-        unit.empty_label = _("All")  # type: ignore[assignment]
+        offer_all(self, roles)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -13,7 +13,7 @@ from pmo.accounts.models import OrgUnit
 from pmo.core.errors import NotFoundError
 from pmo.core.sentences import quoted
 from pmo.portfolio.access import get_visible_project
-from pmo.resources.forms import _OrgUnitChoice
+from pmo.resources.forms import _OrgUnitChoice, offer_all
 
 __all__ = ["DecisionForm", "RequestsFilterForm"]
 
@@ -32,12 +32,7 @@ class RequestsFilterForm(forms.Form):
     def __init__(self, *args: Any, roles: list[tuple[str, str]], user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        field = self.fields["role"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("All")), *roles]
-        unit = self.fields["org_unit"]
-        assert isinstance(unit, forms.ModelChoiceField)
-        unit.empty_label = _("All")  # type: ignore[assignment]
+        offer_all(self, roles)
 
     def clean_project(self) -> Any:
         """The project of the code typed (``None`` for every project)."""
