@@ -19,7 +19,7 @@ from pmo.resources import heatmap, selectors
 from pmo.resources.filters import ResourceFilter
 from pmo.resources.forms import AvailabilityForm
 from pmo.resources.views.common import _scenario, _viewer
-from pmo.resources.views.staffing import _may_plan, _staffing_url
+from pmo.resources.views.staffing import may_plan_staffing, staffing_url
 
 __all__ = ["AVAILABILITY_WEEKS", "availability"]
 
@@ -111,9 +111,13 @@ def _project(request: HttpRequest, code: str) -> Any:
 def _allocate_url(user: Any, project: Any, scenario: Any) -> str:
     """The staffing page a row's "Allocate" opens (its form filled in by the row's query),
     empty when there is no project or the reader may not plan its staffing."""
-    if project is None or not _may_plan(user, project, scenario) or selectors.ended_on(project):
+    if (
+        project is None
+        or not may_plan_staffing(user, project, scenario)
+        or selectors.ended_on(project)
+    ):
         return ""
-    url = _staffing_url(project, scenario)
+    url = staffing_url(project, scenario)
     return url + ("&" if "?" in url else "?")
 
 

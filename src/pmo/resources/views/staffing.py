@@ -48,9 +48,11 @@ from pmo.resources.views.common import (
 __all__ = [
     "FormInvalid",
     "allocation_edit",
+    "may_plan_staffing",
     "project_staffing",
     "scenario_allocation_edit",
     "scenario_staffing",
+    "staffing_url",
 ]
 
 
@@ -84,7 +86,7 @@ def scenario_staffing(request: HttpRequest, pk: int) -> HttpResponse:
         # looked at (one naming none went back to the scenario as if merely incomplete)
         refuse_unless(
             request,
-            _may_plan(user_of(request), None, scenario),
+            may_plan_staffing(user_of(request), None, scenario),
             _("Only resource managers may change a draft scenario."),
             reverse("resources:scenario_detail", args=[scenario.pk]),
         )
@@ -115,10 +117,10 @@ def refuse_planner(
         if scenario is None
         else _("Only resource managers may change a draft scenario.")
     )
-    return refuse_unless(request, allowed, message, _staffing_url(project, scenario))
+    return refuse_unless(request, allowed, message, staffing_url(project, scenario))
 
 
-def _staffing_url(project: Any, scenario: Any) -> str:
+def staffing_url(project: Any, scenario: Any) -> str:
     if scenario is None:
         return reverse("resources:project_staffing", args=[project.code])
     url = reverse("resources:scenario_staffing", args=[scenario.pk])
@@ -128,7 +130,7 @@ def _staffing_url(project: Any, scenario: Any) -> str:
 def _staffing(request: HttpRequest, code: str, scenario: Any) -> HttpResponse:
     project = _staffing_project(request, code)
     user = user_of(request)
-    may_plan = _may_plan(user, project, scenario)
+    may_plan = may_plan_staffing(user, project, scenario)
     today = timezone.localdate()
     form = AllocationForm(
         initial={"first": today, "fte": 1, "status": "proposed", **_prefilled(request)}
@@ -149,7 +151,7 @@ def _staffing(request: HttpRequest, code: str, scenario: Any) -> HttpResponse:
             else:
                 messages.success(request, _("Allocation added."))
                 _warn(request, added)
-                return redirect(_staffing_url(project, scenario))
+                return redirect(staffing_url(project, scenario))
         # the page again, with what was typed and each error at its field
         status = 422
         errors = form.non_field_errors()
@@ -181,7 +183,7 @@ def _prefilled(request: HttpRequest) -> dict[str, Any]:
     return values
 
 
-def _may_plan(user: Any, project: Any, scenario: Any) -> bool:
+def may_plan_staffing(user: Any, project: Any, scenario: Any) -> bool:
     if scenario is None:
         return can_manage_resources(user) or can_edit_project(user, project)
     return can_manage_resources(user) and scenario.state == "draft"
@@ -217,13 +219,13 @@ def _staffing_page(
             "cost_totals": costs.totals(a.planned for a in allocations),
             "counted_twice": twice,
             "assumed_years": assumed_in(allocations, overrides),
-            "may_plan": _may_plan(user, project, scenario),
+            "may_plan": may_plan_staffing(user, project, scenario),
             "may_commit": can_manage_resources(user),
             "ended_on": ended,
             "ended_text": selectors.ended_text(project, ended) if ended else "",
             "form": form,
             # posted to the staffing page also when shown by another (a removed allocation's)
-            "add_url": _staffing_url(project, scenario),
+            "add_url": staffing_url(project, scenario),
             "resource_picker": resource_picker(form),
             "today": timezone.localdate(),
         },
@@ -260,7 +262,7 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
         return refused
     action = request.POST.get("action") if request.method == "POST" else None
     if action in ("delete", "commit"):
-        return _allocation_action(request, allocation, action, _staffing_url(project, scenario))
+        return _allocation_action(request, allocation, action, staffing_url(project, scenario))
     form = AllocationForm(
         request.POST or None,
         initial={
@@ -289,7 +291,7 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
     if result.saved:
         messages.success(request, _("Allocation saved."))
         _warn(request, saved[0])
-        return redirect(_staffing_url(project, scenario))
+        return redirect(staffing_url(project, scenario))
     if result.status == 409 and result.taken:
         _picker_follows(form, request.POST)
     elif result.status != 200 and result.status != 409:
@@ -301,7 +303,7 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
         {
             "project": project,
             "scenario": scenario,
-            "staffing_url": _staffing_url(project, scenario),
+            "staffing_url": staffing_url(project, scenario),
             "allocation": allocation,
             "form": form,
             "version": result.version,
@@ -407,7 +409,9 @@ def _removed(request: HttpRequest, pk: int, scenario: Any) -> HttpResponse | Non
     if project is None:
         return None
     project = _staffing_project(request, project.code)
-    refuse_planner(request, project, scenario, _may_plan(user_of(request), project, scenario))
+    refuse_planner(
+        request, project, scenario, may_plan_staffing(user_of(request), project, scenario)
+    )
     form = AllocationForm(request.POST)
     form.is_valid()  # the fields' own problems beside them, as on the add form
     messages.error(
