@@ -107,7 +107,10 @@ def sort_link(context: Any, key: str, label: str, descending_first: bool = False
 @register.filter
 def plain(value: Any) -> str:
     """A decimal as typed, without trailing zeros or an exponent: 7.23450000 -> "7.2345",
-    100.00000000 -> "100" (``Decimal.normalize`` alone says "1E+2")."""
+    100.00000000 -> "100" (``Decimal.normalize`` alone says "1E+2"); a float by its shortest
+    form the same way: 1.0 -> "1", 0.5 -> "0.5" (one column of FTE reads alike)."""
+    if isinstance(value, float):
+        value = Decimal(repr(value))
     if not isinstance(value, Decimal):
         return "" if value is None else str(value)
     return format(value.normalize(), "f") if value.is_finite() else str(value)

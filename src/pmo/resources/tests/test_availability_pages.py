@@ -55,6 +55,12 @@ def test_the_page_lists_who_is_free_most_room_first(
     assert "2 resources have some room." in html
     assert html.count('data-testid="fits"') == 1
     assert 'data-testid="allocate"' not in html  # no project named: nothing to allocate to
+    # one number format in the FTE columns: Ann's 1 FTE, her 1 free, the pool's 0.5 in week 1
+    ann = html.split('data-code="ann"', 1)[1].split("</tr>", 1)[0]
+    cells = [c.rsplit(">", 1)[-1] for c in ann.split("</td>")[2:6]]
+    assert cells == ["1", "1", "1", "1"], cells
+    pool_row = html.split('data-code="java-sh"', 1)[1].split("</tr>", 1)[0]
+    assert ">0.5</td>" in pool_row and ".0<" not in pool_row
     # the skill narrows it, any case
     assert _rows(client.get(f"/resources/availability/?{WINDOW}&skill=kafka").content.decode()) == [
         "ann"
