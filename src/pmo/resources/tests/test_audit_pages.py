@@ -193,7 +193,26 @@ def test_move_project_says_what_it_did_and_keeps_the_project_chosen(
     nothing = client.post(
         f"/resources/scenarios/{scenario.pk}/shift/", {"project": a.code, "days": "0"}, follow=True
     ).content.decode()
-    assert "Nothing changed: enter days to move the project by, or a priority." in nothing
+    assert (
+        f"Nothing changed: {a.code} already moves -1 calendar day in this scenario. "
+        "Enter other days to move it by, or a priority." in nothing
+    )
+    # the box left as it showed the move in all (21) says the project keeps it
+    kept = client.post(
+        f"/resources/scenarios/{scenario.pk}/shift/",
+        {
+            "project": b.code,
+            "days": "21",
+            "in_all": "1",
+            "opened_project": b.code,
+            "opened_days": "21",
+        },
+        follow=True,
+    ).content.decode()
+    assert (
+        f"Nothing changed: {b.code} already moves +21 calendar days in this scenario. "
+        "Enter other days to move it by, or a priority." in kept
+    )
 
 
 def test_the_heat_map_title_follows_the_swapped_map(
@@ -405,3 +424,15 @@ def test_resource_facts_are_labelled_without_ascii_colons(
     page = client.get(f"/resources/{java.pk}/").content.decode()
     assert "<div><span>Role</span>Java developer</div>" in page
     assert "Role: " not in page and "Working calendar: " not in page
+
+
+def test_nothing_changed_for_a_project_not_moved_asks_for_days() -> None:
+    from pmo.resources.views.scenario_edits import _shift_messages
+
+    assert _shift_messages("P1", 0, None, 0) == [
+        "Nothing changed: enter days to move the project by, or a priority."
+    ]
+    assert _shift_messages("P1", 0, None, 0, total=-3) == [
+        "Nothing changed: P1 already moves -3 calendar days in this scenario. "
+        "Enter other days to move it by, or a priority."
+    ]

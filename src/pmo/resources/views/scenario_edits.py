@@ -151,15 +151,18 @@ def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(here)
     moved = sum(1 for pk, first in rows.values_list("pk", "first") if dates.get(pk) != first)
     for message in _shift_messages(
-        project.code, shift.days - before, shift.priority if priority else None, moved
+        project.code, shift.days - before, shift.priority if priority else None, moved, shift.days
     ):
         messages.success(request, message)
     return redirect(here)
 
 
-def _shift_messages(code: str, days: int, priority: int | None, count: int) -> list[str]:
+def _shift_messages(
+    code: str, days: int, priority: int | None, count: int, total: int = 0
+) -> list[str]:
     """What a Move project did, for the flash: the move, the ``count`` allocations it moved
-    (a total after leveling moves only the rows not already there), and the priority set."""
+    (a total after leveling moves only the rows not already there), and the priority set;
+    when nothing changed, the move in all (``total``) the project keeps, if any."""
     said = []
     if days:
         moved = (
@@ -184,7 +187,20 @@ def _shift_messages(code: str, days: int, priority: int | None, count: int) -> l
             _("Priority of %(code)s set to %(priority)s (1 = highest, 5 = lowest).")
             % {"code": code, "priority": priority}
         )
-    return said or [_("Nothing changed: enter days to move the project by, or a priority.")]
+    if said:
+        return said
+    if total:  # the box showed the move it has: saved again as it was
+        return [
+            ngettext(
+                "Nothing changed: %(code)s already moves %(days)s calendar day in this "
+                "scenario. Enter other days to move it by, or a priority.",
+                "Nothing changed: %(code)s already moves %(days)s calendar days in this "
+                "scenario. Enter other days to move it by, or a priority.",
+                abs(total),
+            )
+            % {"code": code, "days": f"{total:+d}"}
+        ]
+    return [_("Nothing changed: enter days to move the project by, or a priority.")]
 
 
 @login_required
