@@ -157,6 +157,18 @@ def _review_back_to_preparation(
     notify(deciders, message, params, url=url)
 
 
+def _requests_listed(rows: list[Any], most: int = 5) -> str:
+    """The first ``most`` requests by resource code, dates and FTE (the same in every
+    language), then how many more: what was decided, since the declined rows are gone."""
+    named = [
+        f"{r.resource.code} {r.first.isoformat()}–{r.last.isoformat()} {r.fte.normalize():f} FTE"
+        for r in sorted(rows, key=lambda r: (r.first, r.pk))[:most]
+    ]
+    if len(rows) > most:
+        named.append(f"+{len(rows) - most}")
+    return "; ".join(named)
+
+
 def _requests_decided(
     sender: Any,
     actor: Any,
@@ -181,7 +193,7 @@ def _requests_decided(
                 "%(who)s committed the request of %(project)s for %(resource)s "
                 "(%(first)s to %(last)s, %(fte)s FTE)"
             ),
-            _("%(who)s committed %(count)s requests of %(project)s"),
+            _("%(who)s committed %(count)s requests of %(project)s: %(list)s"),
         ),
         (
             declined,
@@ -189,7 +201,7 @@ def _requests_decided(
                 "%(who)s declined the request of %(project)s for %(resource)s "
                 "(%(first)s to %(last)s, %(fte)s FTE): %(reason)s"
             ),
-            _("%(who)s declined %(count)s requests of %(project)s: %(reason)s"),
+            _("%(who)s declined %(count)s requests of %(project)s (%(list)s): %(reason)s"),
         ),
     ):
         by_project: dict[Any, list[Any]] = {}
@@ -210,7 +222,7 @@ def _requests_decided(
                 )
                 message = one
             else:
-                params["count"] = len(mine)
+                params.update(count=len(mine), list=_requests_listed(mine))
                 message = many
             notify([manager], message, params, url=f"/projects/{project.code}/staffing/")
 

@@ -4,12 +4,14 @@ reason of a decline; a manager deciding their own project's requests is not told
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils import translation
 
 from pmo.dependencies.models import Notification
 from pmo.resources import services
+from pmo.resources.models import Allocation
 from pmo.resources.tests.factories import two_requests
 
 
@@ -44,7 +46,10 @@ def test_several_requests_of_a_project_make_one_notification(
     )
     (note,) = Notification.objects.filter(user=users["pm"])
     with translation.override("en"):
-        assert note.text == f"member committed 2 requests of {project.code}"
+        assert note.text == (
+            f"member committed 2 requests of {project.code}: "
+            "java-sh 2026-03-02–2026-03-06 0.5 FTE; java-sh 2026-03-02–2026-03-13 1 FTE"
+        )
 
 
 def test_no_one_is_told_of_their_own_decision_or_of_a_project_without_manager(
@@ -79,3 +84,28 @@ def test_a_request_committed_alone_is_a_decision_too(
     with translation.override("en"):
         assert note.text.startswith(f"member committed the request of {project.code}")
     assert note.url == f"/projects/{project.code}/staffing/"
+
+
+def test_a_long_decline_names_five_and_counts_the_rest(
+    org: Any, users: dict[str, Any], make_project: Any
+) -> None:
+    keep, other, project = two_requests(org, make_project)
+    more = [
+        Allocation.objects.create(
+            resource=keep.resource,
+            project=project,
+            first=keep.first,
+            last=keep.last,
+            fte=Decimal("0.1"),
+        )
+        for _n in range(5)
+    ]
+    rows = [keep, other, *more]
+    services.decide_requests(
+        actor=users["member"], decline=[(a.pk, 1) for a in rows], reason="budget freeze"
+    )
+    (note,) = Notification.objects.filter(user=users["pm"])
+    with translation.override("en"):
+        assert note.text.startswith(f"member declined 7 requests of {project.code} (java-sh ")
+        assert note.text.endswith("; +2): budget freeze")
+        assert note.text.count("java-sh") == 5

@@ -6,7 +6,7 @@ resources API; the reading is :mod:`pmo.resources.heatmap.requests`, the writing
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from pmo.accounts.models import user_of
-from pmo.core.api import MAX_PAGE_SIZE, Body, Id, Pages, Version
+from pmo.core.api import MAX_ID, MAX_PAGE_SIZE, Body, Pages, Version
 from pmo.core.errors import FieldError, charged_to
 from pmo.portfolio.access import get_visible_project
 from pmo.resources import services
@@ -47,7 +47,8 @@ class RequestOut(Schema):
     note: str
     least_free: float | None = Field(
         description="the least FTE free beside the committed work on a day the resource works "
-        "from today to the request's end; null when there is none (the request is over)"
+        "from today to the request's end (negative: the committed work alone overloads it "
+        "by that much); null when there is none (the request is over)"
     )
     fits: bool = Field(description="committing it overloads the resource on no working day")
     over_days: int = Field(description="the working days committing it would overload")
@@ -131,8 +132,20 @@ def list_requests(
     return _Pending(only, project_id)
 
 
+# strict, as the version is: ``true`` or ``"12"`` for an id is a 422, not request 1 or 12
+RequestId = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=MAX_ID,
+        strict=True,
+        description="the proposed allocation's id (GET /allocations/requests)",
+    ),
+]
+
+
 class ChoiceIn(Body):
-    id: Id = Field(description="the proposed allocation's id (GET /allocations/requests)")
+    id: RequestId
     version: Version
 
 
@@ -147,6 +160,7 @@ class DecisionsIn(Body):
     )
     reason: str = Field(
         default="",
+        max_length=REASON_MAX,
         description=f"why the requests are declined (required to decline; at most {REASON_MAX} "
         "characters): their project's manager reads it",
     )

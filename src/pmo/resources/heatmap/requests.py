@@ -51,6 +51,13 @@ class Request:
     asked_by: str  # who proposed it or changed it last ("" when no audit event names it)
     asked_at: dt.datetime | None
 
+    @property
+    def over_already(self) -> float:
+        """By how much the committed work alone already overloads the resource on its
+        tightest day (0 when it has room there)."""
+        least = self.least_free
+        return round(-least, 2) if least is not None and least < 0 else 0.0
+
 
 @dataclass(frozen=True)
 class Requests:

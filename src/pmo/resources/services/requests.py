@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pmo.accounts.models import User
-from pmo.audit.models import AuditAction
+from pmo.accounts.models import Person, User
+from pmo.audit.models import AuditAction, AuditEvent
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import ConflictError, DomainError, FieldError, PermissionDeniedError
+from pmo.portfolio.models import ENDED_STATES
 from pmo.resources.access import can_manage_resources
 from pmo.resources.models import Allocation, AllocationStatus
 from pmo.resources.services.allocations import update_allocation
@@ -83,30 +84,68 @@ def decide_requests(
 
 
 def _pending(found: dict[int, Allocation], pk: int, version: int | None, field: str) -> Allocation:
-    """The request ``pk`` of the current plan, still proposed and at ``version``."""
+    """The request ``pk`` of the current plan, still proposed and at ``version``; one
+    decided since (declined or removed, or committed) is a 409 naming who did, so two
+    resource managers deciding at once learn what happened."""
     allocation = found.get(pk)
     if allocation is None:
-        raise FieldError(field, _("no allocation %(id)s") % {"id": pk})
+        raise _gone(pk, field)
+    named = {"id": pk, "label": str(allocation)}
     if allocation.scenario_id is not None:
         raise FieldError(
             field,
             _("allocation %(id)s is in a scenario: commit the scenario instead") % {"id": pk},
         )
+    if allocation.project.state in ENDED_STATES:
+        raise FieldError(
+            field,
+            _("allocation %(id)s (%(label)s) is of a closed or cancelled project: not a request")
+            % named,
+        )
     if allocation.status != AllocationStatus.PROPOSED:
         raise ConflictError(
-            _("the request %(id)s of %(project)s was committed already; reload the requests")
-            % {"id": pk, "project": allocation.project.code},
+            _("the request %(id)s (%(label)s) was committed already; reload the requests") % named,
             current_version=allocation.version,
         )
     try:
         allocation.check_version(version)
     except ConflictError as exc:
         raise ConflictError(
-            _("the request %(id)s of %(project)s: %(problem)s")
-            % {"id": pk, "project": allocation.project.code, "problem": exc.message},
+            _("the request %(id)s (%(label)s): %(problem)s") % {**named, "problem": exc.message},
             current_version=allocation.version,
         ) from exc
     return allocation
+
+
+def _gone(pk: int, field: str) -> DomainError:
+    """No allocation ``pk``: a 409 when the audit trail says it was declined or removed (by
+    whom), else a 422 at ``field`` (no such id)."""
+    event = (
+        AuditEvent.objects.filter(
+            object_type=Allocation._meta.label_lower,
+            object_id=str(pk),
+            action=AuditAction.DELETE,
+        )
+        .order_by("-timestamp", "-id")
+        .first()
+    )
+    if event is None:
+        return FieldError(field, _("no allocation %(id)s") % {"id": pk})
+    person = Person.objects.filter(user_id=event.actor_id).first() if event.actor_id else None
+    named = {
+        "id": pk,
+        "label": event.object_repr,
+        "who": person.display_name if person is not None else event.actor_name,
+    }
+    if "declined" in event.changes:
+        message = _(
+            "the request %(id)s (%(label)s) was declined already by %(who)s; reload the requests"
+        )
+    else:
+        message = _(
+            "the request %(id)s (%(label)s) was removed already by %(who)s; reload the requests"
+        )
+    return ConflictError(message % named)
 
 
 def _commit(actor: User, allocation: Allocation, version: int | None) -> Allocation:
@@ -119,9 +158,9 @@ def _commit(actor: User, allocation: Allocation, version: int | None) -> Allocat
             tell=False,
         )
     except DomainError as exc:  # the request named, as the page lists several
-        exc.message = _("the request %(id)s of %(project)s: %(problem)s") % {
+        exc.message = _("the request %(id)s (%(label)s): %(problem)s") % {
             "id": allocation.pk,
-            "project": allocation.project.code,
+            "label": str(allocation),
             "problem": exc.message,
         }
         raise

@@ -246,7 +246,7 @@ def test_a_stale_request_refuses_the_lot_naming_it(
     )
     assert answer.status_code == 409, answer.content
     body = answer.json()
-    assert f"request {world['big'].pk} of {world['second'].code}" in body["detail"]
+    assert f"request {world['big'].pk} ({world['big']})" in body["detail"]
     assert body["current_version"] == 3
     world["small"].refresh_from_db()
     assert world["small"].status == "proposed"  # nothing half-written
@@ -259,6 +259,12 @@ def test_a_decided_request_is_a_409(client: Any, users: Any, world: dict[str, An
     again = _decide(client, users["member"], {"commit": [_choice(world["small"])]})
     assert again.status_code == 409
     assert "committed already" in again.json()["detail"]
+    # declined by another resource manager meanwhile: a 409 naming who, not "no allocation"
+    declined = {"decline": [_choice(world["big"])], "reason": "no room"}
+    assert _decide(client, users["admin"], declined).status_code == 200
+    late = _decide(client, users["member"], declined)
+    assert late.status_code == 409
+    assert "was declined already by admin; reload the requests" in late.json()["detail"]
 
 
 @pytest.mark.parametrize(
@@ -266,7 +272,7 @@ def test_a_decided_request_is_a_409(client: Any, users: Any, world: dict[str, An
     [
         ({"decline": ["big"]}, "reason", "say why"),
         ({"decline": ["big"], "reason": "   "}, "reason", "say why"),
-        ({"decline": ["big"], "reason": "x" * 201}, "reason", "201 characters"),
+        ({"decline": ["big"], "reason": "x" * 201}, "reason", "at most 200 characters"),
         ({}, "commit", "choose at least one"),
         ({"commit": [{"id": 987654, "version": 1}]}, "commit", "no allocation 987654"),
         ({"decline": [{"id": 987654, "version": 1}], "reason": "no"}, "decline", "no allocation"),
@@ -303,6 +309,9 @@ def test_refusals_name_the_field_and_change_nothing(
         ({"commit": [{"id": 1, "version": "1"}]}, "commit.0.version"),
         ({"commit": [{"id": 1, "version": True}]}, "commit.0.version"),
         ({"commit": [{"id": 10**25, "version": 1}]}, "commit.0.id"),
+        ({"commit": [{"id": True, "version": 1}]}, "commit.0.id"),
+        ({"commit": [{"id": "12", "version": 1}]}, "commit.0.id"),
+        ({"commit": [{"id": 0, "version": 1}]}, "commit.0.id"),
         ({"commit": [{"id": "one", "version": 1}]}, "commit.0.id"),
         ({"commit": [{"id": 1, "version": 1, "status": "committed"}]}, "commit.0.status"),
         ({"commit": 1}, "commit"),

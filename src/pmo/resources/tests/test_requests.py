@@ -213,7 +213,7 @@ def test_deciding_commits_and_declines_at_once(
 def test_one_stale_request_refuses_the_lot(
     org: Any, users: dict[str, Any], make_project: Any
 ) -> None:
-    keep, drop, project = two_requests(org, make_project)
+    keep, drop, _project = two_requests(org, make_project)
     Allocation.objects.filter(pk=drop.pk).update(version=5)  # changed by someone since
     with pytest.raises(ConflictError) as caught:
         services.decide_requests(
@@ -222,7 +222,7 @@ def test_one_stale_request_refuses_the_lot(
             decline=[(drop.pk, drop.version)],
             reason="no room",
         )
-    assert f"request {drop.pk} of {project.code}" in caught.value.message
+    assert f"request {drop.pk} ({drop})" in caught.value.message
     keep.refresh_from_db()
     assert keep.status == "proposed"  # nothing half-written
     assert Allocation.objects.filter(pk=drop.pk).exists()
@@ -270,3 +270,35 @@ def test_refusals_name_the_request_and_change_nothing(
         services.decide_requests(actor=actor, commit=commit, decline=decline, reason=reason)
     assert words in caught.value.message
     assert Allocation.objects.filter(pk=drop.pk, status="proposed").exists()
+
+
+def test_a_request_decided_meanwhile_is_named_with_who_decided(
+    org: Any, users: dict[str, Any], make_project: Any
+) -> None:
+    keep, drop, _project = two_requests(org, make_project)
+    label = str(drop)
+    # two resource managers at once: one declines, the other then commits both
+    services.decide_requests(actor=users["admin"], decline=[(drop.pk, 1)], reason="no")
+    with pytest.raises(ConflictError) as caught:
+        services.decide_requests(actor=users["member"], commit=[(keep.pk, 1), (drop.pk, 1)])
+    assert caught.value.message == (
+        f"the request {drop.pk} ({label}) was declined already by admin; reload the requests"
+    )
+    keep.refresh_from_db()
+    assert keep.status == "proposed"
+    # removed on the staffing page (no reason): said so
+    services.delete_allocation(actor=users["member"], allocation=keep, version=1)
+    with pytest.raises(ConflictError, match="was removed already by member"):
+        services.decide_requests(actor=users["member"], commit=[(keep.pk, 1)])
+
+
+def test_a_closed_projects_proposal_is_no_request_to_decide(
+    org: Any, users: dict[str, Any], make_project: Any
+) -> None:
+    keep, _drop, project = two_requests(org, make_project)
+    project.state = "cancelled"
+    project.save()
+    with pytest.raises(FieldError, match="of a closed or cancelled project: not a request"):
+        services.decide_requests(actor=users["member"], commit=[(keep.pk, 1)])
+    keep.refresh_from_db()
+    assert keep.status == "proposed"

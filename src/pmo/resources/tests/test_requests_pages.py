@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from html import unescape
+from html import escape, unescape
 from typing import Any
 
 import pytest
@@ -202,7 +202,8 @@ def test_a_stale_request_refuses_the_lot_naming_it(
     page = client.post(URL, {"request": [f"{small.pk}:1", f"{big.pk}:1"], "action": "commit"})
     assert page.status_code == 409
     html = page.content.decode()
-    assert f"the request {big.pk} of {world['one'].code}" in html
+    big.refresh_from_db()  # named as it is now
+    assert escape(f"the request {big.pk} ({big})") in html
     assert f'value="{big.pk}:2" checked' in html  # the row as it is now, still ticked
     assert _proposed() == {small.pk, big.pk, world["ann"].pk}
 
@@ -247,9 +248,30 @@ def test_a_manager_can_change_a_request_before_committing_it(
 ) -> None:
     client.force_login(users["member"])
     big = world["big"]
-    row = _row(client.get(URL).content.decode(), big.pk)
-    assert f'href="/resources/allocations/{big.pk}/" data-testid="request-edit"' in row
-    assert client.get(f"/resources/allocations/{big.pk}/").status_code == 200
+    listed = f"{URL}?role=Java+developer"
+    row = _row(client.get(listed).content.decode(), big.pk)
+    back = "%2Fresources%2Frequests%2F%3Frole%3DJava%2Bdeveloper"  # the list, filtered
+    edit = f"/resources/allocations/{big.pk}/?next={back}"
+    assert f'href="{edit}" data-testid="request-edit"' in row
+    assert client.get(edit).status_code == 200
+    # saved: back to the list as it was filtered, the request now at 0.5 FTE
+    data = {
+        "resource": big.resource_id,
+        "first": big.first.isoformat(),
+        "last": big.last.isoformat(),
+        "fte": "0.5",
+        "status": "proposed",
+        "note": "",
+        "version": big.version,
+    }
+    saved = client.post(edit, data)
+    assert (saved.status_code, saved["Location"]) == (302, listed)
+    big.refresh_from_db()
+    assert big.fte == Decimal("0.5")
+    # anywhere else named as next is ignored: the staffing page, as before
+    data["version"], data["fte"] = big.version, "0.6"
+    elsewhere = client.post(f"/resources/allocations/{big.pk}/?next=https://evil.example/", data)
+    assert elsewhere["Location"] == f"/projects/{big.project.code}/staffing/"
 
 
 def test_the_staffing_page_says_whether_each_proposal_fits(
@@ -265,3 +287,16 @@ def test_the_staffing_page_says_whether_each_proposal_fits(
     assert 'data-testid="request-fits"' in small and "0.5 FTE free at least" in small
     assert "overloads on 4 days" in big  # Tuesday to Friday of week 1
     assert 'data-testid="request-' not in committed  # decided: nothing to judge
+
+
+def test_a_resource_overloaded_already_reads_as_such_not_as_negative_room(
+    client: Any, users: dict[str, Any], org: dict[str, Any], make_project: Any, on_mon: None
+) -> None:
+    java = pool(org)  # 2 FTE
+    project = make_project()
+    allocate(java, project, MON, FRI, "3.4", status="committed")  # 1.4 over already
+    request = allocate(java, project, MON, FRI, "0.5")
+    client.force_login(users["member"])
+    row = _row(client.get(URL).content.decode(), request.pk)
+    assert "already over capacity by 1.4 FTE without it" in row
+    assert "-1.4" not in row and "free at least" not in row

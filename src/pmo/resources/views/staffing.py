@@ -260,9 +260,10 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
     may = can_manage_resources(user) or (scenario is None and can_edit_project(user, project))
     if (refused := refuse_planner(request, project, scenario, may)) is not None:
         return refused
+    back = _requests_back(request) or staffing_url(project, scenario)
     action = request.POST.get("action") if request.method == "POST" else None
     if action in ("delete", "commit"):
-        return _allocation_action(request, allocation, action, staffing_url(project, scenario))
+        return _allocation_action(request, allocation, action, back)
     form = AllocationForm(
         request.POST or None,
         initial={
@@ -291,7 +292,7 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
     if result.saved:
         messages.success(request, _("Allocation saved."))
         _warn(request, saved[0])
-        return redirect(staffing_url(project, scenario))
+        return redirect(back)
     if result.status == 409 and result.taken:
         _picker_follows(form, request.POST)
     elif result.status != 200 and result.status != 409:
@@ -319,6 +320,14 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
         },
         status=result.status,
     )
+
+
+def _requests_back(request: HttpRequest) -> str:
+    """``?next=``, when it is the requests page (with its filters) the edit was opened from:
+    a request changed there goes back to the list (nowhere else: no open redirect)."""
+    target = request.GET.get("next", "")
+    page = reverse("resources:requests")
+    return target if target == page or target.startswith(page + "?") else ""
 
 
 def _allocation_action(
