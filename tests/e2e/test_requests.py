@@ -61,6 +61,13 @@ def test_decline_one_request_with_a_reason_then_commit_another(
         "overloads on 5 days"
     )
 
+    # "choose all shown" ticks every row and unticks them again (pmo.js, data-check-all)
+    choose_all = page.locator("[data-testid=request-choose-all]")
+    choose_all.check()
+    expect(page.locator("[data-testid=request-choose]:checked")).to_have_count(2)
+    choose_all.uncheck()
+    expect(page.locator("[data-testid=request-choose]:checked")).to_have_count(0)
+
     overloading.get_by_label(f"Request of {ledger.code} for Java pool").check()
     page.fill("[data-testid=decline-reason]", "No room in that week")
     page.click("[data-testid=decline-selected]")

@@ -5,6 +5,9 @@
  * templates carry no onclick="..." handlers or javascript: links; they mark elements instead:
  *
  *   data-autosubmit      on a <select> or <input>: submit its form when the value changes
+ *   data-check-all="NAME"
+ *                        on a checkbox: ticks or unticks every checkbox named NAME of its form
+ *                        with it (a list's "choose all shown")
  *   data-confirm="TEXT"  on a button or link: ask TEXT first and do nothing on Cancel
  *   data-next-from-location
  *                        on a form: its "next" field gets the address bar's path and query
@@ -28,6 +31,14 @@
   }
 
   document.addEventListener("change", function (event) {
+    var all = marked(event, "data-check-all");
+    if (all && all.form) {
+      var name = all.getAttribute("data-check-all");
+      Array.prototype.forEach.call(all.form.elements, function (box) {
+        if (box.type === "checkbox" && box.name === name) box.checked = all.checked;
+      });
+      return;
+    }
     var field = marked(event, "data-autosubmit");
     if (!field || !field.form) return;
     if (typeof field.form.requestSubmit === "function") field.form.requestSubmit();
