@@ -430,7 +430,10 @@ PMO_CHANGE_THRESHOLDS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals_in_one_line": {"()": "pmo.core.logs.RefusalsInOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # a 403 or 404 is one line in the log; a 500 keeps its traceback
+    "loggers": {"django.request": {"filters": ["refusals_in_one_line"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
