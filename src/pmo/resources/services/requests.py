@@ -69,7 +69,7 @@ def decide_requests(
             "decline",
             _("request %(id)s is both committed and declined: choose one") % {"id": min(both)},
         )
-    rows = Allocation.objects.select_for_update().select_related("project", "resource")
+    rows = Allocation.objects.select_for_update(of=("self",)).select_related("project", "resource")
     found = rows.in_bulk([pk for pk, _v in [*commit, *decline]])
     committed = [
         _commit(actor, _pending(found, pk, version, "commit"), version) for pk, version in commit
