@@ -332,13 +332,16 @@ class _OrgUnitChoice(forms.ModelChoiceField):
 
 def offer_all(form: forms.Form, roles: list[tuple[str, str]]) -> None:
     """A filter form's ``role`` choices (``roles``) and ``org_unit`` choices, both led by
-    "All" (no narrowing)."""
+    "All" (no narrowing); a value not among them (a link from elsewhere, an old bookmark) is
+    named at its field, not "Select a valid choice" alone."""
     field = form.fields["role"]
     assert isinstance(field, forms.ChoiceField)
     field.choices = [("", _("All")), *roles]
+    field.error_messages["invalid_choice"] = _("No role “%(value)s”: choose one from the list.")
     unit = form.fields["org_unit"]
     assert isinstance(unit, forms.ModelChoiceField)
     unit.empty_label = _("All")  # type: ignore[assignment]
+    unit.error_messages["invalid_choice"] = _("No org unit “%(value)s”: choose one from the list.")
 
 
 class AvailabilityForm(forms.Form):

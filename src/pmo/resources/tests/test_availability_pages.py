@@ -96,7 +96,9 @@ def test_mistakes_are_named_at_their_field_with_a_422(client: Any, users: Any, o
     assert bad.status_code == 422
     html = bad.content.decode()
     assert "Enter the FTE as a number, e.g. 0.5." in html
-    assert "Select a valid choice. Nobody is not one of the available choices." in html
+    assert "No role “Nobody”: choose one from the list." in html
+    unit = client.get(f"/resources/availability/?{WINDOW}&org_unit=999999").content.decode()
+    assert "No org unit “999999”: choose one from the list." in unit
     assert 'name="fte" value="abc"' in html  # what was typed stays
     assert client.get("/resources/availability/?project=NOPE").status_code == 404
     assert client.get("/resources/availability/?scenario=999999").status_code == 404

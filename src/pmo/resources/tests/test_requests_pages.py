@@ -96,8 +96,10 @@ def test_the_filters_narrow_it_and_unknown_ones_are_named(
     html = unknown.content.decode()
     assert "The requests are not listed: correct Project, Role." in html
     assert 'data-testid="requests-project-error">No project “NOPE”' in html
-    assert "Nobody is not one of the available choices." in html
+    assert 'data-testid="requests-role-error">No role “Nobody”: choose one from the list.' in html
     assert _ids(html) == []
+    gone = client.get(f"{URL}?org_unit=999999").content.decode()
+    assert 'data-testid="requests-org-unit-error">No org unit “999999”' in gone
     assert 'name="project" maxlength="50" value="NOPE"' in html  # what was typed stays
 
 
