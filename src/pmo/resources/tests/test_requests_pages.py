@@ -284,8 +284,8 @@ def test_the_staffing_page_says_whether_each_proposal_fits(
     html = client.get(f"/projects/{world['one'].code}/staffing/").content.decode()
     rows = html.split('data-testid="allocations"', 1)[1].split("</table>", 1)[0].split("<tr>")
     small = next(r for r in rows if "two sprints" in r)
-    big = next(r for r in rows if ">1.00<" in r)
-    committed = next(r for r in rows if ">1.50<" in r)
+    big = next(r for r in rows if "<td>1</td>" in r)
+    committed = next(r for r in rows if "<td>1.5</td>" in r)
     assert 'data-testid="request-fits"' in small and "0.5 FTE free at least" in small
     assert "overloads on 4 days" in big  # Tuesday to Friday of week 1
     assert 'data-testid="request-' not in committed  # decided: nothing to judge

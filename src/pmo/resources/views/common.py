@@ -33,6 +33,7 @@ from pmo.core.errors import NotFoundError, PermissionDeniedError
 from pmo.core.http import query_date, refuse_unless
 from pmo.core.models import as_id
 from pmo.core.sentences import quoted
+from pmo.portfolio.templatetags.pmo_tags import plain
 from pmo.resources import calendars, costs, selectors
 from pmo.resources.access import can_manage_resources, require_view
 from pmo.resources.filters import ResourceFilter, role_names
@@ -271,7 +272,7 @@ def _allocation_rows(allocations: list[Any]) -> SafeString:
                 a.project.display_name,
                 date_filter(a.first, "Y-m-d"),
                 date_filter(a.last, "Y-m-d"),
-                localize(a.fte),
+                plain(a.fte),  # as the staffing page and the requests write it
                 floatformat(a.planned.hours, "-1g"),
                 floatformat(a.planned.cost, "2g"),
                 a.planned.currency,
