@@ -289,6 +289,9 @@ def test_the_staffing_page_says_whether_each_proposal_fits(
     assert 'data-testid="request-fits"' in small and "0.5 FTE free at least" in small
     assert "overloads on 4 days" in big  # Tuesday to Friday of week 1
     assert 'data-testid="request-' not in committed  # decided: nothing to judge
+    # the resource's page writes FTE the same way (its rows are rendered in Python)
+    resource = client.get(f"/resources/{world['small'].resource_id}/").content.decode()
+    assert "<td>1.5</td>" in resource and "1.50" not in resource
 
 
 def test_a_resource_overloaded_already_reads_as_such_not_as_negative_room(
