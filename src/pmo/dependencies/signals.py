@@ -59,6 +59,7 @@ def _scenario_committed(
     past the project's forecast finish."""
     from django.utils.translation import gettext_lazy as _
 
+    from pmo.dependencies.notifications import manager_user
     from pmo.dependencies.services import notify
     from pmo.portfolio.models import Project
 
@@ -67,7 +68,7 @@ def _scenario_committed(
         "manager__user"
     )
     for project in projects:
-        manager = project.manager.user if project.manager is not None else None
+        manager = manager_user(project)
         if manager is None or manager == actor:
             continue
         params = {"scenario": scenario.name, "project": project.code}
@@ -183,7 +184,7 @@ def _requests_decided(
     keep them)."""
     from django.utils.translation import gettext_lazy as _
 
-    from pmo.dependencies.notifications import notify, person_of
+    from pmo.dependencies.notifications import manager_user, notify, person_of
 
     who = person_of(actor)
     for rows, one, many in (
@@ -208,7 +209,7 @@ def _requests_decided(
         for allocation in rows:
             by_project.setdefault(allocation.project, []).append(allocation)
         for project, mine in by_project.items():
-            manager = project.manager.user if project.manager is not None else None
+            manager = manager_user(project)
             if manager is None or manager == actor:
                 continue
             params: dict[str, Any] = {"who": who, "project": project.code, "reason": reason}

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from django.utils import timezone
 
-from pmo.accounts.models import Person
+from pmo.audit.display import actor_name
 from pmo.audit.models import AuditEvent
 from pmo.portfolio.models import ENDED_STATES
 from pmo.resources import calendars
@@ -45,11 +45,15 @@ class Request:
     allocation: Allocation  # with its project, resource and the resource's org unit
     least_free: float | None  # the least free FTE on a counted day from today (committed
     # demand only); None: no such day (it ended before today, or the resource works none)
-    fits: bool  # committing it overloads the resource on no counted day
     over_days: int  # counted days it would overload the resource on
     with_proposals: bool  # it fits even with every other proposal on the resource committed
     asked_by: str  # who proposed it or changed it last ("" when no audit event names it)
     asked_at: dt.datetime | None
+
+    @property
+    def fits(self) -> bool:
+        """Committing it overloads the resource on no counted day."""
+        return self.over_days == 0
 
     @property
     def over_already(self) -> float:
@@ -63,7 +67,12 @@ class Request:
 class Requests:
     rows: list[Request]  # earliest first, at most ``limit``
     total: int  # requests the filters keep (``len(rows)`` or more)
-    fitting: int  # of the rows, those that fit on some working day left
+
+    @property
+    def fitting(self) -> int:
+        """Of the rows, those that fit on some working day left (one with no day left fits
+        vacuously: not counted)."""
+        return sum(r.fits and r.least_free is not None for r in self.rows)
 
 
 def pending_requests(
@@ -97,7 +106,7 @@ def pending_requests(
         )[:limit]
     )
     if not proposed:
-        return Requests([], total, 0)
+        return Requests([], total)
     first = max(min(a.first for a in proposed), today)
     last = min(max(a.last for a in proposed), first + dt.timedelta(days=MAX_REQUEST_DAYS - 1))
     last = max(last, first)  # all in the past: one day read, none counted
@@ -123,15 +132,13 @@ def pending_requests(
             Request(
                 allocation=allocation,
                 least_free=least,
-                fits=over == 0,
                 over_days=over,
                 with_proposals=with_proposals,
                 asked_by=who,
                 asked_at=when,
             )
         )
-    # a request with no working day left fits vacuously: not counted as one that fits
-    return Requests(rows, total, sum(r.fits and r.least_free is not None for r in rows))
+    return Requests(rows, total)
 
 
 Judged = tuple[float | None, int, bool]  # least free FTE, days overloaded, fits with all
@@ -179,24 +186,31 @@ def _judge(
 
 
 def _asked(allocations: list[Allocation]) -> dict[int, tuple[str, dt.datetime]]:
-    """Who created or last changed each allocation, and when (its latest audit event): the
-    actor's person in the active language, else their user name."""
+    """Who created or last changed each allocation, and when (its latest audit event), named
+    as the change history names people (:func:`pmo.audit.display.actor_name`)."""
     events = (
         AuditEvent.objects.filter(
             object_type=Allocation._meta.label_lower,
             object_id__in=[str(a.pk) for a in allocations],
         )
+        .select_related("actor__person")
+        # what actor_name reads, no more: the page lists up to 500 requests
+        .only(
+            "object_id",
+            "timestamp",
+            "actor_name",
+            "actor__first_name",
+            "actor__last_name",
+            "actor__person__name",
+            "actor__person__name_zh",
+        )
         .order_by("-timestamp", "-id")
-        .values_list("object_id", "actor_id", "actor_name", "timestamp")
     )
-    latest: dict[int, tuple[int | None, str, dt.datetime]] = {}
-    for object_id, actor, name, when in events:
-        latest.setdefault(int(object_id), (actor, name, when))
-    people = {
-        p.user_id: p.display_name
-        for p in Person.objects.filter(user_id__in={a for a, _n, _w in latest.values() if a})
-    }
-    return {pk: (people.get(a) or name, when) for pk, (a, name, when) in latest.items()}
+    latest: dict[int, tuple[str, dt.datetime]] = {}
+    for event in events:
+        if int(event.object_id) not in latest:
+            latest[int(event.object_id)] = (actor_name(event), event.timestamp)
+    return latest
 
 
 def _overloaded(free: np.ndarray, fte: float) -> int:

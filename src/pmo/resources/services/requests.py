@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pmo.accounts.models import Person, User
+from pmo.accounts.models import User
+from pmo.audit.display import actor_name
 from pmo.audit.models import AuditAction, AuditEvent
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import ConflictError, DomainError, FieldError, PermissionDeniedError
@@ -126,17 +127,13 @@ def _gone(pk: int, field: str) -> DomainError:
             object_id=str(pk),
             action=AuditAction.DELETE,
         )
+        .select_related("actor__person")
         .order_by("-timestamp", "-id")
         .first()
     )
     if event is None:
         return FieldError(field, _("no allocation %(id)s") % {"id": pk})
-    person = Person.objects.filter(user_id=event.actor_id).first() if event.actor_id else None
-    named = {
-        "id": pk,
-        "label": event.object_repr,
-        "who": person.display_name if person is not None else event.actor_name,
-    }
+    named = {"id": pk, "label": event.object_repr, "who": actor_name(event)}
     if "declined" in event.changes:
         message = _(
             "the request %(id)s (%(label)s) was declined already by %(who)s; reload the requests"
