@@ -3,7 +3,9 @@ link moves."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.db.models.signals import post_save
@@ -158,11 +160,51 @@ def _review_back_to_preparation(
     notify(deciders, message, params, url=url)
 
 
-def _requests_listed(rows: list[Any], most: int = 5) -> str:
+def _fte(value: Any) -> str:
+    return f"{Decimal(value).normalize():f}"
+
+
+def _figure_parts(now: Any, was: dict[str, Any] | None) -> list[tuple[str, bool]]:
+    """A request's resource code, dates and FTE (the same in every language), each ``old →
+    new`` where ``was`` (the figures as asked) differs, with whether it does."""
+    was = was or {}
+    parts = []
+    for text in (
+        lambda f: f["resource"].code,
+        lambda f: f"{f['first'].isoformat()}–{f['last'].isoformat()}",
+        lambda f: _fte(f["fte"]),
+    ):
+        new = text(now)
+        old = text(was) if was and was.get("resource") is not None else new
+        parts.append((new if old == new else f"{old} → {new}", old != new))
+    parts[-1] = (f"{parts[-1][0]} FTE", parts[-1][1])
+    return parts
+
+
+def _changes(now: Any, was: dict[str, Any]) -> str:
+    """What differs between ``was`` and ``now``: "2026-03-02–2026-03-27 → 2026-03-09–
+    2026-04-03, 1 → 0.5 FTE"."""
+    return ", ".join(text for text, changed in _figure_parts(now, was) if changed)
+
+
+def _now(allocation: Any) -> dict[str, Any]:
+    return {
+        "resource": allocation.resource,
+        "first": allocation.first,
+        "last": allocation.last,
+        "fte": allocation.fte,
+    }
+
+
+def _requests_listed(
+    rows: list[Any], most: int = 5, asked: dict[int, dict[str, Any]] | None = None
+) -> str:
     """The first ``most`` requests by resource code, dates and FTE (the same in every
-    language), then how many more: what was decided, since the declined rows are gone."""
+    language; ``old → new`` where the decider changed what was ``asked``), then how many
+    more: what was decided, since the declined rows are gone."""
+    asked = asked or {}
     named = [
-        f"{r.resource.code} {r.first.isoformat()}–{r.last.isoformat()} {r.fte.normalize():f} FTE"
+        " ".join(text for text, _changed in _figure_parts(_now(r), asked.get(r.pk)))
         for r in sorted(rows, key=lambda r: (r.first, r.pk))[:most]
     ]
     if len(rows) > most:
@@ -176,17 +218,19 @@ def _requests_decided(
     committed: list[Any],
     declined: list[Any],
     reason: str,
+    asked: dict[int, dict[str, Any]] | None = None,
     **kwargs: Any,
 ) -> None:
     """A resource manager committed or declined requests (proposed allocations): each
     project's manager is told once per outcome, the request named when it is one, with the
     reason of a decline (the declined rows are gone; the notification and the audit trail
-    keep them)."""
+    keep them), and what the decider changed of what was ``asked`` before committing."""
     from django.utils.translation import gettext_lazy as _
 
     from pmo.dependencies.notifications import manager_user, notify, person_of
 
     who = person_of(actor)
+    asked = asked or {}
     for rows, one, many in (
         (
             committed,
@@ -213,19 +257,88 @@ def _requests_decided(
             if manager is None or manager == actor:
                 continue
             params: dict[str, Any] = {"who": who, "project": project.code, "reason": reason}
+            changed = sum(a.pk in asked for a in mine) if rows is committed else 0
             if len(mine) == 1:
                 (row,) = mine
                 params.update(
                     resource=row.resource,
                     first=row.first.isoformat(),
                     last=row.last.isoformat(),
-                    fte=f"{row.fte.normalize():f}",
+                    fte=_fte(row.fte),
                 )
                 message = one
+                if changed:
+                    params["changes"] = _changes(_now(row), asked[row.pk])
+                    message = _(
+                        "%(who)s committed the request of %(project)s for %(resource)s with "
+                        "changes: %(changes)s"
+                    )
             else:
-                params.update(count=len(mine), list=_requests_listed(mine))
+                params.update(count=len(mine), list=_requests_listed(mine, asked=asked))
                 message = many
+                if changed:
+                    params["changed"] = changed
+                    message = _(
+                        "%(who)s committed %(count)s requests of %(project)s, %(changed)s of "
+                        "them with changes: %(list)s"
+                    )
             notify([manager], message, params, url=f"/projects/{project.code}/staffing/")
+
+
+def _resource_managers(resource: Any, actor: Any) -> list[Any]:
+    """Who decides requests for ``resource``: the active users of the resource-manager role
+    whose person is of its org unit or of one above it; when none is (or it has no org
+    unit), every one of them. Not the PMO (the heat map counts the requests for them), not
+    ``actor``."""
+    from pmo.accounts.models import OrgUnit, Role, User
+
+    managers = User.objects.filter(role=Role.RESOURCE_MANAGER, is_active=True).exclude(pk=actor.pk)
+    path = (
+        OrgUnit.objects.filter(pk=resource.org_unit_id).values_list("path", flat=True).first()
+        if resource.org_unit_id
+        else None
+    )
+    units = [int(pk) for pk in (path or "").strip("/").split("/") if pk.isdigit()]
+    near = list(managers.filter(person__org_unit_id__in=units)) if units else []
+    return near or list(managers)
+
+
+def _request_proposed(
+    sender: Any, actor: Any, allocation: Any, before: dict[str, Any] | None, **kwargs: Any
+) -> None:
+    """A project's manager proposed an allocation, or changed a proposal's resource, dates or
+    FTE: the resource managers responsible for the resource are told once, with who asked
+    and a link to the project's requests."""
+    from django.utils.translation import gettext_lazy as _
+
+    from pmo.dependencies.notifications import notify, person_of
+
+    project = allocation.project
+    params: dict[str, Any] = {
+        "who": person_of(actor),
+        "project": project.code,
+        "resource": allocation.resource,
+        "first": allocation.first.isoformat(),
+        "last": allocation.last.isoformat(),
+        "fte": _fte(allocation.fte),
+    }
+    if before is None:
+        message = _(
+            "%(who)s asks for %(resource)s on %(project)s (%(first)s to %(last)s, %(fte)s "
+            "FTE): commit or decline the request"
+        )
+    else:
+        params["changes"] = _changes(_now(allocation), before)
+        message = _(
+            "%(who)s changed the request of %(project)s for %(resource)s: %(changes)s; commit "
+            "or decline it"
+        )
+    notify(
+        _resource_managers(allocation.resource, actor),
+        message,
+        params,
+        url=f"/resources/requests/?{urlencode({'project': project.code})}",
+    )
 
 
 def connect() -> None:
@@ -234,7 +347,7 @@ def connect() -> None:
     from pmo.governance.signals import review_back_to_preparation, review_submitted
     from pmo.portfolio.models import Milestone
     from pmo.portfolio.signals import project_ended, reports_reminded
-    from pmo.resources.signals import requests_decided, scenario_committed
+    from pmo.resources.signals import request_proposed, requests_decided, scenario_committed
     from pmo.scheduling.models import Plan
 
     post_save.connect(_milestone_saved, sender=Milestone, dispatch_uid="dependencies.milestone")
@@ -242,6 +355,7 @@ def connect() -> None:
     post_save.connect(_plan_saved, sender=Plan, dispatch_uid="dependencies.plan")
     scenario_committed.connect(_scenario_committed, dispatch_uid="dependencies.scenario")
     requests_decided.connect(_requests_decided, dispatch_uid="dependencies.requests")
+    request_proposed.connect(_request_proposed, dispatch_uid="dependencies.request_proposed")
     project_ended.connect(_project_ended, dispatch_uid="dependencies.project_ended")
     reports_reminded.connect(_reports_reminded, dispatch_uid="dependencies.reports_reminded")
     review_submitted.connect(_review_submitted, dispatch_uid="dependencies.review_submitted")

@@ -20,7 +20,7 @@ __all__ = ["DecisionForm", "RequestsFilterForm"]
 
 class RequestsFilterForm(forms.Form):
     """Which requests are listed: of one project (its code: a project manager's own), of
-    resources of a role or org unit, as the "Who is free?" page narrows them. A project the
+    resources of a role, org unit or skill, as the "Who is free?" page narrows them. A project the
     reader cannot see or a role no resource has is named at its field."""
 
     project = forms.CharField(label=gettext_lazy("Project"), max_length=50, required=False)
@@ -28,6 +28,8 @@ class RequestsFilterForm(forms.Form):
     org_unit = _OrgUnitChoice(
         OrgUnit.objects.order_by("path"), label=gettext_lazy("Org unit"), required=False
     )
+    # the heat map's skill filter, which its "Requests to commit (N)" link carries
+    skill = forms.CharField(label=gettext_lazy("Skill"), max_length=100, required=False)
 
     def __init__(self, *args: Any, roles: list[tuple[str, str]], user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

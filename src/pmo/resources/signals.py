@@ -7,7 +7,7 @@ from typing import Any
 
 from django.dispatch import Signal
 
-__all__ = ["connect", "requests_decided", "scenario_committed"]
+__all__ = ["connect", "request_proposed", "requests_decided", "scenario_committed"]
 
 scenario_committed = Signal()
 """Sent inside the commit's transaction with ``scenario``, ``actor``, ``plans_to_change``
@@ -19,7 +19,17 @@ app tells their project managers."""
 requests_decided = Signal()
 """Sent inside the decision's transaction with ``actor``, ``committed`` and ``declined``
 (allocations; the declined ones removed already, their ids kept) and ``reason`` (why the
-declined ones were): the dependencies app tells the projects' managers."""
+declined ones were): the dependencies app tells the projects' managers. ``asked`` (allocation
+id → the figures as last asked: ``resource``, ``first``, ``last``, ``fte``) names the committed
+requests the decider changed before or while committing them ("committed with changes")."""
+
+request_proposed = Signal()
+"""Sent inside the change's transaction when someone who does not manage resources (a project's
+manager) proposes an allocation of the current plan or changes a proposal's resource, dates or
+FTE, from a page or the API (not leveling, scenarios, imports or the demo), with ``actor``,
+``allocation`` (as stored, with its project and resource) and ``before`` (``None`` for a new
+one, else the figures it had: ``resource``, ``first``, ``last``, ``fte``): the dependencies app
+tells the resource managers responsible for the resource."""
 
 
 def _project_ended(sender: Any, project: Any, actor: Any, day: Any, **kwargs: Any) -> None:

@@ -39,6 +39,7 @@ from pmo.resources.models import (
     Scenario,
 )
 from pmo.resources.services.common import _assign, _check_dates, _clean, _scope, require_draft
+from pmo.resources.services.request_news import asked_figures, figures, tell_proposed
 from pmo.resources.signals import requests_decided
 
 __all__ = [
@@ -95,9 +96,11 @@ def _may_allocate(
 
 @transaction.atomic
 def create_allocation(
-    *, actor: User, data: dict[str, Any], scenario: Scenario | None = None
+    *, actor: User, data: dict[str, Any], scenario: Scenario | None = None, tell: bool = True
 ) -> Allocation:
-    """Allocate a resource to a project for a window (proposed or committed)."""
+    """Allocate a resource to a project for a window (proposed or committed). A project
+    manager's proposal in the current plan is a request its resource managers are told of,
+    unless ``tell`` is false (:func:`~.request_news.tell_proposed`)."""
     allocation = Allocation(scenario=scenario, source=AllocationSource.MANUAL)
     _assign(allocation, data, [*ALLOCATION_FIELDS, "external_ref"])
     _known_resource(allocation)
@@ -113,6 +116,8 @@ def create_allocation(
     _refuse_unavailable(allocation, None)
     allocation.save()
     record_created(actor=actor, instance=allocation, scope=_scope(allocation))
+    if tell:
+        tell_proposed(actor, allocation, None)
     return allocation
 
 
@@ -334,12 +339,15 @@ def update_allocation(
     """Change an allocation (version-checked; schedule demand is changed in the plan). A
     request of the current plan committed this way (the staffing page's *Commit*, the API's
     ``PATCH``) is a decision its project's manager is told of, unless ``tell`` is false
-    (:func:`~pmo.resources.services.decide_requests` tells once for several)."""
+    (:func:`~pmo.resources.services.decide_requests` tells once for several), with what
+    was changed of what was asked. A project manager's change of a request's resource, dates
+    or FTE is told to its resource managers (:func:`~.request_news.tell_proposed`)."""
     allocation = _locked(allocation.pk)
     allocation.check_version(version)
     _editable(allocation)
     require_draft(allocation.scenario)
     before = snapshot(allocation)
+    was = figures(allocation)  # what a request asked, for its resource managers
     _assign(allocation, data, [*ALLOCATION_FIELDS, "external_ref"])
     _known_resource(allocation)
     if "external_ref" in data:
@@ -366,8 +374,15 @@ def update_allocation(
     decided = before["status"] == AllocationStatus.PROPOSED != allocation.status
     if tell and decided and allocation.scenario_id is None:
         requests_decided.send(
-            sender=Allocation, actor=actor, committed=[allocation], declined=[], reason=""
+            sender=Allocation,
+            actor=actor,
+            committed=[allocation],
+            declined=[],
+            reason="",
+            asked=asked_figures(actor, [allocation]),
         )
+    elif tell and before["status"] == AllocationStatus.PROPOSED:
+        tell_proposed(actor, allocation, was)
     return allocation
 
 

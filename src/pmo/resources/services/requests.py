@@ -19,6 +19,7 @@ from pmo.resources.access import can_manage_resources
 from pmo.resources.models import Allocation, AllocationStatus
 from pmo.resources.services.allocations import update_allocation
 from pmo.resources.services.common import _scope
+from pmo.resources.services.request_news import asked_figures
 from pmo.resources.signals import requests_decided
 
 __all__ = ["REASON_MAX", "Decided", "decide_requests"]
@@ -79,7 +80,13 @@ def decide_requests(
         _decline(actor, _pending(found, pk, version, "decline"), reason) for pk, version in decline
     ]
     requests_decided.send(
-        sender=Allocation, actor=actor, committed=committed, declined=declined, reason=reason
+        sender=Allocation,
+        actor=actor,
+        committed=committed,
+        declined=declined,
+        reason=reason,
+        # what the decider changed of a request before committing it (its Change page)
+        asked=asked_figures(actor, committed),
     )
     return Decided(committed, declined)
 

@@ -67,8 +67,9 @@ def heatmap_view(request: HttpRequest) -> HttpResponse:
         "swap_title": bool(request.htmx),  # type: ignore[attr-defined]
         "scenarios": selectors.list_scenarios().filter(state="draft"),
         "can_manage": can_manage_resources(user_of(request)),  # the import link is theirs
-        # the header's "Requests to commit (N)": a count, in the full page only
-        "requests_waiting": 0 if request.htmx else pending_requests(limit=0).total,  # type: ignore[attr-defined]
+        # the header's "Requests to commit (N)" of the resources the map is narrowed to (its
+        # link carries the same filters; a swap replaces it out of band): one query
+        "requests_waiting": pending_requests(only=options["only"], limit=0).total,
         **_view_choices(),
     }
     template = "resources/partials/_heatmap.html" if request.htmx else "resources/heatmap.html"  # type: ignore[attr-defined]

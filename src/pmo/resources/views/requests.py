@@ -33,7 +33,7 @@ LIMIT = 500  # requests listed at most: a page a resource manager can read and t
 
 @login_required
 def requests_to_commit(request: HttpRequest) -> HttpResponse:
-    """The requests, earliest first, narrowed by project, role or org unit (the query); a
+    """The requests, earliest first, narrowed by project, role, org unit or skill (the query); a
     post decides the ticked ones and comes back to the same filters (post, redirect, get).
     Anyone who reads capacity sees them; only resource managers and the PMO decide."""
     _viewer(request)
@@ -80,7 +80,11 @@ def _listed(filters: RequestsFilterForm) -> Requests:
     data = filters.cleaned_data if filters.is_bound else {}
     project, unit = data.get("project"), data.get("org_unit")
     return pending_requests(
-        only=ResourceFilter(org_unit=unit.pk if unit else None, role=data.get("role") or ""),
+        only=ResourceFilter(
+            org_unit=unit.pk if unit else None,
+            role=data.get("role") or "",
+            skill=(data.get("skill") or "").strip(),
+        ),
         project_id=project.pk if project else None,
         limit=LIMIT,
     )
