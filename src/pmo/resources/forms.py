@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from pmo.accounts.models import OrgUnit
 from pmo.core.errors import FieldError
@@ -21,8 +22,16 @@ from pmo.portfolio.currencies import base_currency, currencies_in_use, currency_
 from pmo.portfolio.lookup import clean_typed
 from pmo.resources.heatmap import MAX_DAYS
 from pmo.resources.lookup import resolve_resource, resource_label
-from pmo.resources.models import AllocationStatus, Resource, Role
+from pmo.resources.models import (
+    AllocationStatus,
+    CapacityChange,
+    Resource,
+    Role,
+    days_text,
+    fte_text,
+)
 from pmo.resources.services import RESOURCE_FIELDS
+from pmo.resources.services.capacity import REPLACE_LABEL
 
 __all__ = [
     "AllocationForm",
@@ -249,7 +258,50 @@ class RoleMergeForm(forms.Form):
         self.fields["into"].queryset = Role.objects.exclude(pk=role.pk).order_by("name")  # type: ignore[attr-defined]
 
 
-class CapacityChangeForm(forms.Form):
+class ReplaceOverlapForm(forms.Form):
+    """The part of a capacity change's form that lets it take its days from the changes it
+    overlaps (``replace_overlap``): the box is shown once a save was refused for them
+    (``overlapping``, set by the view), with ``seen``, the id and version of each of them the
+    page shows, so that one changed or added since is not cut unseen."""
+
+    replace_overlap = forms.BooleanField(required=False, label=_(REPLACE_LABEL))
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.overlapping: list[CapacityChange] = []
+
+    def clean_seen(self) -> dict[int, int] | None:
+        raw = (self.cleaned_data.get("seen") or "").strip()
+        if not raw:
+            return None  # a post without it (a script): not checked
+        seen = {}
+        for part in raw.split(","):
+            pk, _sep, version = part.partition(":")
+            if not (pk.isdigit() and version.isdigit()) or len(pk) > 18 or len(version) > 18:
+                # above the fields: its box is shown only beside an overlap
+                self.add_error(None, _("This page is out of date or damaged: reload it and retry."))
+                return None
+            seen[int(pk)] = int(version)
+        return seen
+
+    @property
+    def seen_value(self) -> str:
+        return ",".join(f"{c.pk}:{c.version}" for c in self.overlapping)
+
+    @property
+    def overlap_list(self) -> str:
+        """The overlapping changes as rows are named ("2027-01-01–2027-06-30 · 0.5 FTE · part
+        time"), in the reader's list."""
+        return pgettext("list separator", ", ").join(
+            " · ".join(
+                [days_text(c.first, c.last), fte_text(c.fte), *([c.reason] if c.reason else [])]
+            )
+            for c in self.overlapping
+        )
+
+
+class CapacityChangeForm(ReplaceOverlapForm):
     """A resource's capacity for a window in a scenario: what
     :func:`pmo.resources.services.add_capacity_change` takes. Field errors carry the labels
     the page shows (never the field names), and a refused form comes back with its values."""
@@ -263,7 +315,7 @@ class CapacityChangeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
-class ResourceCapacityForm(forms.Form):
+class ResourceCapacityForm(ReplaceOverlapForm):
     """One resource's capacity for a window of the current plan, on the resource's page
     (leave, a part-time period, a pool growing): what
     :func:`pmo.resources.services.add_capacity_change` takes, the resource given by the page.

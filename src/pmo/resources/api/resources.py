@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -141,12 +142,20 @@ class ResourceOut(Schema):
         return obj.org_unit.code
 
 
+_REPLACE = (
+    "true: take these days from the resource's other capacity changes in the same plan that "
+    "they overlap (one inside them removed, one partly inside shortened, one around them split "
+    "in two); false (default): such an overlap is refused (422)"
+)
+
+
 class CapacityIn(Body):
     first: Date
     last: Date
     fte: FTE
     reason: str = Field(default="", max_length=200)
     scenario_id: Id | None = None
+    replace_overlap: bool = Field(default=False, description=_REPLACE)
 
 
 class CapacityPatch(Body):
@@ -155,6 +164,7 @@ class CapacityPatch(Body):
     last: Date = None  # type: ignore[assignment]
     fte: FTE = None  # type: ignore[assignment]
     reason: str = Field(None, max_length=200)  # type: ignore[assignment]
+    replace_overlap: bool = Field(default=False, description=_REPLACE)
 
 
 class CapacityOut(Schema):
@@ -210,20 +220,32 @@ def _capacity_change(resource: Resource, change_id: int) -> CapacityChange:
 
 
 def _named_endpoint(exc: CapacityOverlap) -> FieldError:
-    """The overlap refusal, saying how the API removes or changes the other change."""
+    """The overlap refusal, naming the parameter that replaces the overlapped days and how
+    the API removes or changes the other change."""
     other = exc.change
     address = f"/api/v1/resources/{other.resource_id}/capacity/{other.pk}?version={other.version}"
     return FieldError(
         "first",
-        _(
-            "overlaps the capacity change %(first)s – %(last)s (%(fte)s FTE, id %(id)s): "
-            "remove it (DELETE %(address)s) or change it (PATCH) first"
+        ngettext(
+            "overlaps the capacity change %(changes)s: send replace_overlap: true to give its "
+            "days to this one (it is shortened, split or removed), or first remove it "
+            "(DELETE %(address)s) or change it (PATCH)",
+            "overlaps the capacity changes %(changes)s: send replace_overlap: true to give "
+            "their days to this one (each is shortened, split or removed), or first remove "
+            "(DELETE %(address)s) or change (PATCH) each",
+            len(exc.changes),
         )
         % {
-            "first": other.first,
-            "last": other.last,
-            "fte": f"{Decimal(str(other.fte)).normalize():f}",
-            "id": other.pk,
+            "changes": pgettext("list separator", ", ").join(
+                _("%(first)s – %(last)s (%(fte)s FTE, id %(id)s)")
+                % {
+                    "first": c.first,
+                    "last": c.last,
+                    "fte": f"{Decimal(str(c.fte)).normalize():f}",
+                    "id": c.pk,
+                }
+                for c in exc.changes
+            ),
             "address": address,
         },
     )
@@ -343,6 +365,7 @@ def add_capacity(request: HttpRequest, pk: int, payload: CapacityIn) -> Status:
             fte=payload.fte,
             reason=payload.reason,
             scenario=scenario,
+            replace_overlap=payload.replace_overlap,
         )
     except CapacityOverlap as exc:
         raise _named_endpoint(exc) from None
@@ -360,10 +383,15 @@ def patch_capacity(
 ) -> CapacityChange:
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
+    replace = data.pop("replace_overlap", False)
     change = _capacity_change(_resource(pk), change_id)
     try:
         return update_capacity_change(
-            actor=user_of(request), change=change, data=data, version=version
+            actor=user_of(request),
+            change=change,
+            data=data,
+            version=version,
+            replace_overlap=replace,
         )
     except CapacityOverlap as exc:
         raise _named_endpoint(exc) from None

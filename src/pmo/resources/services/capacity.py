@@ -5,47 +5,87 @@
 the API); :func:`update_capacity_change` changes one's days, FTE or reason under the same
 rules: resource managers and the PMO only, a draft scenario's or the current plan's,
 no two changes of one resource (in one plan) overlapping, version-checked, audited.
+
+A new or changed one may, when its user asks for it (``replace_overlap``), take its days
+from the changes it overlaps (:func:`carve_out`): the newer, more specific entry wins on its
+days, as two weeks of leave inside a part-time half year (ADR 0006, *Changes inside
+changes*).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext, pgettext
 
 from pmo.accounts.models import User
-from pmo.audit.services import save_changed, snapshot
-from pmo.core.errors import FieldError
+from pmo.audit.services import record_created, record_deleted, save_changed, snapshot
+from pmo.core.errors import ConflictError, FieldError
 from pmo.resources.access import require_manage
 from pmo.resources.models import CapacityChange, Resource, Scenario
 from pmo.resources.services.common import _assign, _check_dates, _clean, require_draft
 
 __all__ = [
     "CAPACITY_FIELDS",
+    "REPLACE_LABEL",
     "CapacityOverlap",
+    "Carved",
     "capacity_scope",
+    "carve_out",
     "check_overlap",
+    "overlapping",
     "remove_capacity_change",
     "update_capacity_change",
 ]
 
 CAPACITY_FIELDS = ["first", "last", "fte", "reason"]
+REPLACE_LABEL = gettext_noop("Replace these days of the overlapping changes")
 
 
 class CapacityOverlap(FieldError):
-    """A capacity change that overlaps ``change``, another of the same resource in the same
-    plan (422 at ``first``); the API names its own way of removing ``change``."""
+    """A capacity change that overlaps ``changes``, others of the same resource in the same
+    plan (422 at ``first``; ``change`` the earliest); the API names its own way out."""
 
-    def __init__(self, change: CapacityChange, message: str) -> None:
+    def __init__(self, changes: list[CapacityChange], message: str) -> None:
         super().__init__("first", message)
-        self.change = change
+        self.changes = changes
+        self.change = changes[0]
 
 
 def _fte_text(fte: Any) -> str:
     return f"{Decimal(str(fte)).normalize():f}"  # 0.5, 12: no trailing zeros
+
+
+def _named(change: CapacityChange) -> str:
+    return _("%(first)s – %(last)s (%(fte)s FTE)") % {
+        "first": change.first,
+        "last": change.last,
+        "fte": _fte_text(change.fte),
+    }
+
+
+def overlapping(
+    *,
+    resource: Resource,
+    scenario: Scenario | None,
+    first: dt.date,
+    last: dt.date,
+    exclude_pk: int | None = None,
+) -> list[CapacityChange]:
+    """The changes of ``resource`` in the plan of ``scenario`` (``None``: the current plan)
+    that share a day with ``first`` to ``last``, earliest first (``exclude_pk``: the one
+    being changed)."""
+    others = CapacityChange.objects.filter(
+        resource=resource, scenario=scenario, first__lte=last, last__gte=first
+    )
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    return list(others.order_by("first", "pk"))
 
 
 def check_overlap(
@@ -57,23 +97,26 @@ def check_overlap(
     exclude_pk: int | None = None,
 ) -> None:
     """Refuse (:class:`CapacityOverlap`) a change of ``resource`` from ``first`` to ``last``
-    that overlaps another of its changes in the same plan (``exclude_pk``: the one being
-    changed)."""
-    others = CapacityChange.objects.filter(
-        resource=resource, scenario=scenario, first__lte=last, last__gte=first
+    that overlaps others of its changes in the same plan (``exclude_pk``: the one being
+    changed); the message names them and the page's way of replacing their days."""
+    others = overlapping(
+        resource=resource, scenario=scenario, first=first, last=last, exclude_pk=exclude_pk
     )
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
-    overlap = others.order_by("first").first()
-    if overlap is None:
+    if not others:
         return
     raise CapacityOverlap(
-        overlap,
-        _(
-            "overlaps the capacity change %(first)s – %(last)s (%(fte)s FTE): remove that "
-            "one first, then add the new one"
+        others,
+        ngettext(
+            "overlaps the capacity change %(changes)s: tick “%(replace)s” to give its days to "
+            "this one (it is shortened, split or removed), or change or remove it first",
+            "overlaps the capacity changes %(changes)s: tick “%(replace)s” to give their days "
+            "to this one (each is shortened, split or removed), or change or remove them first",
+            len(others),
         )
-        % {"first": overlap.first, "last": overlap.last, "fte": _fte_text(overlap.fte)},
+        % {
+            "changes": pgettext("list separator", ", ").join(_named(c) for c in others),
+            "replace": _(REPLACE_LABEL),
+        },
     )
 
 
@@ -82,13 +125,157 @@ def capacity_scope(change: CapacityChange) -> str:
     return f"scenario:{change.scenario_id}" if change.scenario_id else "resources"
 
 
+@dataclass(frozen=True)
+class Carved:
+    """What :func:`carve_out` did to one overlapping change: ``removed`` (the new days cover
+    all of it), ``shortened`` to ``pieces[0]``, or ``split`` into ``pieces`` (before and
+    after the new days; the second piece a new row). ``first``, ``last``, ``fte``: the change
+    as it was."""
+
+    kind: Literal["removed", "shortened", "split"]
+    first: dt.date
+    last: dt.date
+    fte: Decimal
+    pieces: tuple[tuple[dt.date, dt.date], ...] = ()
+
+    def sentence(self) -> str:
+        """What happened to it, for the page's message."""
+        values: dict[str, Any] = {
+            "first": self.first,
+            "last": self.last,
+            "fte": _fte_text(self.fte),
+        }
+        if self.kind == "removed":
+            return (
+                _(
+                    "Removed the capacity change %(first)s – %(last)s (%(fte)s FTE): the new "
+                    "one covers all its days."
+                )
+                % values
+            )
+        if self.kind == "shortened":
+            (new_first, new_last) = self.pieces[0]
+            return _(
+                "Shortened the capacity change %(first)s – %(last)s (%(fte)s FTE) to "
+                "%(new_first)s – %(new_last)s."
+            ) % {**values, "new_first": new_first, "new_last": new_last}
+        (a_first, a_last), (b_first, b_last) = self.pieces
+        return _(
+            "Split the capacity change %(first)s – %(last)s (%(fte)s FTE) into "
+            "%(a_first)s – %(a_last)s and %(b_first)s – %(b_last)s."
+        ) % {**values, "a_first": a_first, "a_last": a_last, "b_first": b_first, "b_last": b_last}
+
+
+def _one_day() -> dt.timedelta:
+    return dt.timedelta(days=1)
+
+
+def carve_out(
+    *,
+    actor: User | None,
+    resource: Resource,
+    scenario: Scenario | None,
+    first: dt.date,
+    last: dt.date,
+    exclude_pk: int | None = None,
+    seen: dict[int, int] | None = None,
+) -> list[Carved]:
+    """Take the days ``first`` to ``last`` from the other changes of ``resource`` in the plan
+    of ``scenario``: one wholly inside them is removed, one partly inside shortened, one
+    around them split in two (same FTE and reason; the later piece a new row). Each write
+    audited as the page's own (scope, ``resource`` beside an update). ``seen``: the id and
+    version of each overlapping change the user was shown; another overlapping change, or
+    one changed since, is a 409 and nothing is carved. Call inside the caller's transaction
+    (the new change is saved after)."""
+    query = (
+        CapacityChange.objects.select_for_update(of=("self",))
+        .select_related("resource")  # the trail names the resource
+        .filter(resource=resource, scenario=scenario, first__lte=last, last__gte=first)
+        .order_by("first", "pk")
+    )
+    if exclude_pk is not None:
+        query = query.exclude(pk=exclude_pk)
+    others = list(query)
+    if seen is not None and {c.pk: c.version for c in others} != seen:
+        raise ConflictError(
+            _(
+                "The capacity changes these days overlap changed since the page showed them: "
+                "nothing was saved. Check them below and save again."
+            )
+        )
+    done: list[Carved] = []
+    for other in others:
+        scope = capacity_scope(other)
+        was = Carved(kind="removed", first=other.first, last=other.last, fte=other.fte)
+        if first <= other.first and other.last <= last:
+            record_deleted(actor=actor, instance=other, scope=scope)
+            other.delete()
+            done.append(was)
+            continue
+        before = snapshot(other)
+        after: tuple[dt.date, dt.date] | None = None
+        if other.first < first and last < other.last:  # around the new days: split
+            after = (last + _one_day(), other.last)
+            other.last = first - _one_day()
+        elif other.first < first:  # ends inside them
+            other.last = first - _one_day()
+        else:  # starts inside them
+            other.first = last + _one_day()
+        other.copied = False  # a scenario's own now, not the plan's copy (refresh keeps it)
+        save_changed(
+            actor=actor,
+            instance=other,
+            before=before,
+            scope=scope,
+            also={"resource": [other.resource_id, other.resource_id]},
+        )
+        if after is None:
+            done.append(
+                Carved(
+                    kind="shortened",
+                    first=was.first,
+                    last=was.last,
+                    fte=was.fte,
+                    pieces=((other.first, other.last),),
+                )
+            )
+            continue
+        piece = CapacityChange.objects.create(
+            resource=other.resource,
+            scenario=scenario,
+            first=after[0],
+            last=after[1],
+            fte=other.fte,
+            reason=other.reason,
+        )
+        record_created(actor=actor, instance=piece, scope=scope)
+        done.append(
+            Carved(
+                kind="split",
+                first=was.first,
+                last=was.last,
+                fte=was.fte,
+                pieces=((other.first, other.last), after),
+            )
+        )
+    return done
+
+
 @transaction.atomic
 def update_capacity_change(
-    *, actor: User, change: CapacityChange, data: dict[str, Any], version: int | None
+    *,
+    actor: User,
+    change: CapacityChange,
+    data: dict[str, Any],
+    version: int | None,
+    replace_overlap: bool = False,
+    carved: list[Carved] | None = None,
 ) -> CapacityChange:
     """Change a capacity change's ``first``, ``last``, ``fte`` or ``reason``: its own
     rules are those of adding one (:func:`check_overlap` against the resource's other
-    changes). A change that changes nothing keeps its version and writes no audit event."""
+    changes, or with ``replace_overlap`` :func:`carve_out` of them, what it did appended to
+    ``carved``). A change that changes nothing keeps its version and writes no audit
+    event."""
     require_manage(actor)
     change = (
         CapacityChange.objects.select_for_update(of=("self",))
@@ -101,13 +288,27 @@ def update_capacity_change(
     _assign(change, data, CAPACITY_FIELDS)
     _check_dates(change.first, change.last)
     _clean(change, exclude=["resource", "scenario"])
-    check_overlap(
-        resource=change.resource,
-        scenario=change.scenario,
-        first=change.first,
-        last=change.last,
-        exclude_pk=change.pk,
-    )
+    if replace_overlap:
+        done = carve_out(
+            actor=actor,
+            resource=change.resource,
+            scenario=change.scenario,
+            first=change.first,
+            last=change.last,
+            exclude_pk=change.pk,
+        )
+        if carved is not None:
+            carved.extend(done)
+    else:
+        check_overlap(
+            resource=change.resource,
+            scenario=change.scenario,
+            first=change.first,
+            last=change.last,
+            exclude_pk=change.pk,
+        )
+    if change.scenario_id and any(before[f] != snapshot(change)[f] for f in CAPACITY_FIELDS):
+        change.copied = False  # the scenario's own now: a refresh keeps it
     save_changed(
         actor=actor,
         instance=change,

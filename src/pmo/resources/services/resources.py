@@ -35,7 +35,7 @@ from pmo.resources.models import (
     Scenario,
     WorkingCalendar,
 )
-from pmo.resources.services.capacity import check_overlap
+from pmo.resources.services.capacity import Carved, carve_out, check_overlap
 from pmo.resources.services.common import _assign, _check_dates, _clean, require_draft
 from pmo.resources.services.roles import resolve_role
 
@@ -185,8 +185,14 @@ def add_capacity_change(
     fte: Decimal,
     reason: str = "",
     scenario: Scenario | None = None,
+    replace_overlap: bool = False,
+    seen: dict[int, int] | None = None,
+    carved: list[Carved] | None = None,
 ) -> CapacityChange:
-    """Set a resource's capacity for a window (leave, part time, a pool growing)."""
+    """Set a resource's capacity for a window (leave, part time, a pool growing). One that
+    overlaps others of the resource in its plan is refused, unless ``replace_overlap``: then
+    it takes those days from them (:func:`~pmo.resources.services.capacity.carve_out`, with
+    ``seen`` the versions the user was shown), what it did appended to ``carved``."""
     if actor is not None:
         require_manage(actor)
     require_draft(scenario)
@@ -195,7 +201,14 @@ def add_capacity_change(
         resource=resource, scenario=scenario, first=first, last=last, fte=fte, reason=reason
     )
     _clean(change, exclude=["resource", "scenario"])
-    check_overlap(resource=resource, scenario=scenario, first=first, last=last)
+    if replace_overlap:
+        done = carve_out(
+            actor=actor, resource=resource, scenario=scenario, first=first, last=last, seen=seen
+        )
+        if carved is not None:
+            carved.extend(done)
+    else:
+        check_overlap(resource=resource, scenario=scenario, first=first, last=last)
     change.save()
     record_created(
         actor=actor,

@@ -87,9 +87,15 @@ def test_an_overlapping_change_is_refused_at_its_field_with_what_was_typed(
     page = answer.content.decode()
     error = page.split('data-testid="capacity-first-error">')[1].split("<")[0]
     assert error == (
-        "overlaps the capacity change 2027-01-12 – 2027-01-16 (0 FTE): remove that one first, "
-        "then add the new one"
+        "overlaps the capacity change 2027-01-12 – 2027-01-16 (0 FTE): tick “Replace these "
+        "days of the overlapping changes” to give its days to this one (it is shortened, split "
+        "or removed), or change or remove it first"
     )
+    # the box the message names, unticked, beside the change it would cut
+    box = lxml.html.fromstring(page).xpath("//input[@data-testid='replace-overlap-box']")
+    assert len(box) == 1 and box[0].get("checked") is None
+    names = page.split('data-testid="replace-overlap-names">')[1].split("</span>")[0]
+    assert "2027-01-12–2027-01-16 · 0 FTE" in names
     assert 'value="2027-01-20"' in page and 'value="overlap"' in page
     assert CapacityChange.objects.count() == 1
     # the change it overlaps is on the page, with its Remove

@@ -11,6 +11,7 @@ A change to 0 FTE of at most two weeks is time off (ADR 0006).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,12 +29,12 @@ from pmo.core.models import as_id
 from pmo.core.sentences import join_sentences
 from pmo.resources import services
 from pmo.resources.calendars import is_absence
-from pmo.resources.forms import ResourceCapacityForm
-from pmo.resources.models import CapacityChange, Resource
-from pmo.resources.services.capacity import remove_capacity_change
+from pmo.resources.forms import ReplaceOverlapForm, ResourceCapacityForm
+from pmo.resources.models import CapacityChange, Resource, Scenario
+from pmo.resources.services.capacity import Carved, overlapping, remove_capacity_change
 from pmo.resources.views.common import _viewer, last_saved, refuse_non_manager
 
-__all__ = ["resource_capacity_add", "resource_capacity_delete"]
+__all__ = ["carved_sentences", "resource_capacity_add", "resource_capacity_delete", "show_overlap"]
 
 
 def _resource(request: HttpRequest, pk: int) -> Resource:
@@ -64,6 +65,22 @@ def _saved_message(resource: Resource, change: CapacityChange) -> str:
     return _("Capacity of %(name)s from %(first)s to %(last)s set to %(fte)s FTE.") % values
 
 
+def carved_sentences(carved: list[Carved]) -> list[str]:
+    """What saving a change did to the changes it overlapped ("Shortened …", "Split …")."""
+    return [c.sentence() for c in carved]
+
+
+def show_overlap(
+    form: ReplaceOverlapForm, resource: Resource, scenario: Scenario | None, typed: dict[str, Any]
+) -> None:
+    """After a refused save, the changes of ``resource`` the days ``typed`` (the form's
+    cleaned data, read before an error at a field took its value out) overlap, which the form
+    names beside its *Replace these days* box (none: no box)."""
+    first, last = typed.get("first"), typed.get("last")
+    if first and last and first <= last:
+        form.overlapping = overlapping(resource=resource, scenario=scenario, first=first, last=last)
+
+
 @login_required
 def resource_capacity_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a capacity change of the current plan to a resource. The resource's page holds the
@@ -75,8 +92,10 @@ def resource_capacity_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResourceCapacityForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        typed: dict[str, Any] = {}
         if form.is_valid():
-            data = form.cleaned_data
+            data = typed = dict(form.cleaned_data)
+            carved: list[Carved] = []
             try:
                 change = services.add_capacity_change(
                     actor=user_of(request),
@@ -85,13 +104,21 @@ def resource_capacity_add(request: HttpRequest, pk: int) -> HttpResponse:
                     last=data["last"],
                     fte=data["fte"],
                     reason=data["reason"],
+                    replace_overlap=data["replace_overlap"],
+                    seen=data["seen"],
+                    carved=carved,
                 )
+            except ConflictError as exc:
+                add_service_error(form, exc)
+                status = 409
             except DomainError as exc:
                 add_service_error(form, exc)
             else:
-                messages.success(request, _saved_message(resource, change))
+                said = [_saved_message(resource, change), *carved_sentences(carved)]
+                messages.success(request, join_sentences(said))
                 return redirect("resources:resource_detail", pk=resource.pk)
-        status = 422
+        status = status if status == 409 else 422
+        show_overlap(form, resource, None, typed)
     return render(
         request,
         "resources/resource_capacity.html",

@@ -22,6 +22,8 @@ from pmo.portfolio.access import get_visible_project
 from pmo.resources import refresh, selectors, services
 from pmo.resources.forms import CapacityChangeForm
 from pmo.resources.models import ProjectShift
+from pmo.resources.services.capacity import Carved
+from pmo.resources.views.capacity import carved_sentences, show_overlap
 from pmo.resources.views.common import _scenario, refuse_non_manager
 from pmo.resources.views.scenario_pickers import in_scenario, not_in_scenario, picked
 from pmo.resources.views.scenario_seen import changed_since, refuse_stale
@@ -211,8 +213,10 @@ def scenario_capacity(request: HttpRequest, pk: int) -> HttpResponse:
     scenario = _scenario(request, str(pk))
     refuse_non_manager(request, reverse("resources:scenario_detail", args=[pk]))  # a post: 403
     form = CapacityChangeForm(request.POST)
+    status = 422
     if form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)  # add_error takes a field out of cleaned_data
+        carved: list[Carved] = []
         try:
             services.add_capacity_change(
                 actor=user_of(request),
@@ -222,6 +226,9 @@ def scenario_capacity(request: HttpRequest, pk: int) -> HttpResponse:
                 fte=data["fte"],
                 reason=data["reason"],
                 scenario=scenario,
+                replace_overlap=data["replace_overlap"],
+                seen=data["seen"],
+                carved=carved,
             )
         except FieldError as exc:
             form.add_error(
@@ -229,11 +236,14 @@ def scenario_capacity(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
+            status = exc.status_code if exc.status_code == 409 else 422
         else:
-            messages.success(request, _("Capacity changed in the scenario."))
+            said = [_("Capacity changed in the scenario."), *carved_sentences(carved)]
+            messages.success(request, join_sentences(said))
             return redirect("resources:scenario_detail", pk=scenario.pk)
+        show_overlap(form, data["resource"], scenario, data)
     messages.error(request, _("The capacity was not changed: correct the form below."))
-    return _scenario_page(request, scenario, form, status=422)
+    return _scenario_page(request, scenario, form, status=status)
 
 
 @login_required
