@@ -212,6 +212,11 @@ class Scenario(TimeStampedModel):
     last_refresh = models.JSONField(default=dict, blank=True, editable=False)
     # how many current-plan capacity changes were copied: commit notices deletions since
     copied_capacity_changes = models.PositiveIntegerField(default=0, editable=False)
+    # the highest allocation and capacity-change ids when it copied the plan: a plan row with
+    # a higher id is new since, even one whose transaction began before the copy (its
+    # ``created_at`` is older than ``copied_at``; :func:`~.services.common.lock_current_plan`)
+    copied_up_to = models.PositiveBigIntegerField(null=True, editable=False)
+    copied_changes_up_to = models.PositiveBigIntegerField(null=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1)
     # set on commit: codes of the projects whose plans must change to match the scenario
     # (it moved their schedule demand, which belongs to the plans: ADR 0006)

@@ -35,6 +35,7 @@ from pmo.resources.refresh.common import (
     _lock_draft,
     _outdate_runs,
 )
+from pmo.resources.services.common import lock_current_plan
 
 __all__ = ["refresh_scenario"]
 
@@ -112,7 +113,14 @@ def refresh_scenario(
     stale ``version`` and while a leveling run is under way."""
     require_manage(actor)
     scenario = _lock_draft(scenario, version)
+    up_to, changes_up_to = lock_current_plan()
     copied_at = scenario.copied_at or scenario.created_at
+    # a plan row with an id above the copy's highest is new since (scenarios made before
+    # the copy recorded it: ``created_at`` alone)
+    newer = up_to if scenario.copied_up_to is None else scenario.copied_up_to
+    changes_newer = (
+        changes_up_to if scenario.copied_changes_up_to is None else scenario.copied_changes_up_to
+    )
     shifts = {s.project_id: s for s in ProjectShift.objects.filter(scenario=scenario)}
     plan = list(Allocation.objects.filter(scenario=None))
     plan_by_pk = {p.pk: p for p in plan}
@@ -166,7 +174,7 @@ def refresh_scenario(
     for p in plan:
         if p.pk in present:
             continue
-        if p.created_at > copied_at:  # new in the plan
+        if p.created_at > copied_at or p.pk > newer:  # new in the plan
             new.append(_copy(scenario, p, moves.get(p.project_id, 0)))
         elif p.updated_at > copied_at:  # removed in the scenario, changed in the plan since
             new.append(_copy(scenario, p, moves.get(p.project_id, 0)))
@@ -186,7 +194,9 @@ def refresh_scenario(
     edited_projects |= {r.project_id for r in rows if r.origin_version is None}
     Allocation.objects.filter(pk__in=doomed).delete()
     Allocation.objects.bulk_create(_free_refs(scenario, new), batch_size=1000)
-    kept_capacity, capacity_dropped, plan_changes = _refresh_capacity(scenario, copied_at, codes)
+    kept_capacity, capacity_dropped, plan_changes = _refresh_capacity(
+        scenario, copied_at, changes_newer, codes
+    )
     dropped += capacity_dropped
     for pk, shift in shifts.items():  # the move column: what the rows now say
         if pk in ends and (shift.days or shift.moved_days):
@@ -212,6 +222,7 @@ def refresh_scenario(
     outdated = _outdate_runs(scenario, now)
     before = {"version": scenario.version, "copied_at": copied_at.isoformat()}
     scenario.copied_at = now
+    scenario.copied_up_to, scenario.copied_changes_up_to = up_to, changes_up_to
     scenario.copied_capacity_changes = plan_changes
     scenario.version += 1
     scenario.last_refresh = {
@@ -228,6 +239,8 @@ def refresh_scenario(
     scenario.save(
         update_fields=[
             "copied_at",
+            "copied_up_to",
+            "copied_changes_up_to",
             "copied_capacity_changes",
             "version",
             "last_refresh",
@@ -265,10 +278,11 @@ def _as_json(d: Dropped) -> dict[str, Any]:
 
 
 def _refresh_capacity(
-    scenario: Scenario, copied_at: dt.datetime, codes: dict[str, dict[int, Any]]
+    scenario: Scenario, copied_at: dt.datetime, newer: int, codes: dict[str, dict[int, Any]]
 ) -> tuple[int, list[Dropped], int]:
     """The capacity part of a refresh: (changes of the scenario kept, those dropped, how many
-    capacity changes the current plan has)."""
+    capacity changes the current plan has); a plan change with an id above ``newer`` is new
+    since the copy."""
 
     def key(c: CapacityChange) -> tuple[Any, ...]:
         return (c.resource_id, c.first, c.last, c.fte, c.reason)
@@ -281,7 +295,7 @@ def _refresh_capacity(
         if copies[key(p)] > 0:
             copies[key(p)] -= 1
             wanted.append(p)
-        elif p.created_at > copied_at or p.updated_at > copied_at:
+        elif p.created_at > copied_at or p.updated_at > copied_at or p.pk > newer:
             wanted.append(p)  # new or changed in the plan
         else:
             kept += 1  # the scenario removed it

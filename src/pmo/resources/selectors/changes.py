@@ -160,7 +160,10 @@ def scenarios_out_of_date(scenarios: list[Scenario]) -> dict[int, str | None]:
         return result
     live = Allocation.objects.filter(scenario=None, source=AllocationSource.MANUAL)
     # a row created or updated after the copy: the latest of either, compared once per draft
-    touched = live.aggregate(created=Max("created_at"), updated=Max("updated_at"))
+    touched = live.aggregate(
+        created=Max("created_at"), updated=Max("updated_at"), highest=Max("pk")
+    )
+    highest = touched.pop("highest") or 0
     latest = max((t for t in touched.values() if t is not None), default=None)
     versions = dict(live.values_list("pk", "version"))
     stale: set[int] = set()
@@ -172,15 +175,22 @@ def scenarios_out_of_date(scenarios: list[Scenario]) -> dict[int, str | None]:
         if origin is None or versions.get(origin) != version:
             stale.add(scenario_id)
     capacity = CapacityChange.objects.filter(scenario=None).aggregate(
-        updated=Max("updated_at"), count=Count("pk")
+        updated=Max("updated_at"), count=Count("pk"), highest=Max("pk")
     )
     for s in drafts:
         copied = s.copied_at or s.created_at
-        if (latest is not None and latest > copied) or s.pk in stale:
+        # a row newer than the copy: written after it, or before it but committed after
+        newer = s.copied_up_to is not None and highest > s.copied_up_to
+        if (latest is not None and latest > copied) or newer or s.pk in stale:
             result[s.pk] = "allocations"
-        elif (capacity["updated"] is not None and capacity["updated"] > copied) or capacity[
-            "count"
-        ] != s.copied_capacity_changes:
+        elif (
+            (capacity["updated"] is not None and capacity["updated"] > copied)
+            or capacity["count"] != s.copied_capacity_changes
+            or (
+                s.copied_changes_up_to is not None
+                and (capacity["highest"] or 0) > s.copied_changes_up_to
+            )
+        ):
             result[s.pk] = "capacity"
     return result
 
@@ -193,6 +203,8 @@ def plan_changes_since(scenario: Scenario, limit: int = 5) -> tuple[list[str], i
     copied = scenario.copied_at or scenario.created_at
     live = Allocation.objects.filter(scenario=None)
     since = Q(created_at__gt=copied) | Q(updated_at__gt=copied)
+    if scenario.copied_up_to is not None:
+        since |= Q(pk__gt=scenario.copied_up_to)
     project_ids = set(live.filter(since).values_list("project_id", flat=True))
     versions = dict(live.values_list("pk", "version"))
     for origin, version, project_id in Allocation.objects.filter(
@@ -202,9 +214,10 @@ def plan_changes_since(scenario: Scenario, limit: int = 5) -> tuple[list[str], i
             project_ids.add(project_id)
     codes = sorted(Project.objects.filter(pk__in=project_ids).values_list("code", flat=True))
     plan_changes = CapacityChange.objects.filter(scenario=None)
-    resource_ids = set(
-        plan_changes.filter(updated_at__gt=copied).values_list("resource_id", flat=True)
-    )
+    changed = Q(updated_at__gt=copied)
+    if scenario.copied_changes_up_to is not None:
+        changed |= Q(pk__gt=scenario.copied_changes_up_to)
+    resource_ids = set(plan_changes.filter(changed).values_list("resource_id", flat=True))
     keys = set(plan_changes.values_list("resource_id", "first", "last", "fte"))
     for key in CapacityChange.objects.filter(scenario=scenario, copied=True).values_list(
         "resource_id", "first", "last", "fte"

@@ -11,11 +11,12 @@ from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
-from pmo.audit.models import AuditAction
+from pmo.audit.display import actor_name
+from pmo.audit.models import AuditAction, AuditEvent
 from pmo.audit.services import (
     diff,
     record,
@@ -24,7 +25,13 @@ from pmo.audit.services import (
     save_changed,
     snapshot,
 )
-from pmo.core.errors import ConflictError, FieldError, PermissionDeniedError
+from pmo.core.errors import (
+    ConflictError,
+    DomainError,
+    FieldError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from pmo.portfolio.access import can_edit_project
 from pmo.portfolio.models import ENDED_STATES, Project
 from pmo.resources import selectors
@@ -50,6 +57,7 @@ __all__ = [
     "delete_allocation",
     "record_schedule_demand",
     "release_project",
+    "removed_meanwhile",
     "unmatched_plan_names",
     "update_allocation",
     "upsert_allocation",
@@ -135,6 +143,7 @@ def upsert_allocation(
     if not ref:
         return create_allocation(actor=actor, data=data, scenario=scenario), True
     data = {**data, "external_ref": ref}
+    require_draft(scenario)  # the scenario locked before its rows, as a commit locks them
     for _attempt in range(2):
         existing = (
             Allocation.objects.select_for_update()
@@ -312,12 +321,54 @@ def _within_end(allocation: Allocation, before_last: str | None) -> None:
 
 
 def _locked(pk: int) -> Allocation:
-    """The allocation, locked, with its resource and project (they name it in the trail)."""
-    return (
-        Allocation.objects.select_for_update(of=("self",))
-        .select_related("resource", "project")
-        .get(pk=pk)
+    """The allocation, locked, with its resource and project (they name it in the trail).
+
+    A scenario's row is locked after its scenario, in the order a commit or discard of the
+    scenario takes them (no deadlock). One removed meanwhile is a 409 naming who removed it."""
+    scenario_id = Allocation.objects.filter(pk=pk).values_list("scenario_id", flat=True).first()
+    if scenario_id is not None:
+        Scenario.objects.select_for_update().filter(pk=scenario_id).values_list("pk").first()
+    try:
+        return (
+            Allocation.objects.select_for_update(of=("self",))
+            .select_related("resource", "project")
+            .get(pk=pk)
+        )
+    except Allocation.DoesNotExist:
+        raise removed_meanwhile(pk) from None
+
+
+def removed_meanwhile(pk: int) -> DomainError:
+    """No allocation ``pk`` any more: a 409 naming who removed it and when, from the audit
+    trail (with a decline's reason); a 404 when the trail has no such removal."""
+    event = (
+        AuditEvent.objects.filter(
+            object_type=Allocation._meta.label_lower, object_id=str(pk), action=AuditAction.DELETE
+        )
+        .select_related("actor__person")
+        .order_by("-timestamp", "-id")
+        .first()
     )
+    if event is None:
+        return NotFoundError(_("no allocation %(id)s") % {"id": pk})
+    named = {
+        "id": pk,
+        "label": event.object_repr,
+        "who": actor_name(event),
+        "when": dateformat.format(timezone.localtime(event.timestamp), "Y-m-d H:i"),
+    }
+    declined = event.changes.get("declined")
+    if isinstance(declined, list) and declined and declined[-1]:
+        named["reason"] = str(declined[-1])
+        message = _(
+            "allocation %(id)s (%(label)s) was declined by %(who)s at %(when)s "
+            "(“%(reason)s”); nothing was saved"
+        )
+    else:
+        message = _(
+            "allocation %(id)s (%(label)s) was removed by %(who)s at %(when)s; nothing was saved"
+        )
+    return ConflictError(message % named)
 
 
 def _editable(allocation: Allocation) -> None:

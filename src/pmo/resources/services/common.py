@@ -7,13 +7,13 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from pmo.core.errors import ConflictError, FieldError, ValidationFailed
 from pmo.core.i18n import mid_sentence
 from pmo.core.sentences import quoted
-from pmo.resources.models import Allocation, Scenario, ScenarioState
+from pmo.resources.models import Allocation, CapacityChange, Scenario, ScenarioState
 
 
 def _scope(allocation: Allocation) -> str:
@@ -50,12 +50,46 @@ def _check_dates(first: dt.date | None, last: dt.date | None, field: str = "last
         raise FieldError(field, _("the end date is before the start date"))
 
 
+def lock_current_plan() -> tuple[int, int]:
+    """Hold off every other write of allocations and capacity changes until the transaction
+    ends, and answer the highest id of each table (0: none): what a scenario copies (create,
+    refresh) or replaces (commit) is then all of the plan, and a row written after it has a
+    higher id.
+
+    On PostgreSQL the tables are locked in ``EXCLUSIVE`` mode: reads go on, a transaction
+    that has locked or written a row of them ends first (a weaker mode would let it wait for
+    this one while this one waits for its row: a deadlock), later writers wait, and there is
+    one copy at a time. SQLite runs one writing transaction at a time anyway (``BEGIN
+    IMMEDIATE``)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_current_plan() needs a transaction")  # a programming error
+    if connection.vendor == "postgresql":
+        tables = ", ".join(
+            connection.ops.quote_name(m._meta.db_table) for m in (Allocation, CapacityChange)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+    allocations = Allocation.objects.order_by("-pk").values_list("pk", flat=True).first()
+    changes = CapacityChange.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return allocations or 0, changes or 0
+
+
 def require_draft(scenario: Scenario | None, *, during_run: bool = False) -> None:
     """Refuse (409) to change a scenario that is no longer a draft (committed or discarded),
     or, unless ``during_run``, one with a leveling run under way (the run would fail on the
     change at its end; the 409 names the run). ``None`` is the current plan, which always
     changes. One rule for every edit of a scenario: allocations, shifts, capacity changes,
     refresh, reset, commit, another run (discard alone is ``during_run``)."""
+    if scenario is not None and scenario.pk is not None:
+        # read under a lock: a commit or discard under way ends before this edit goes on
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("require_draft() needs a transaction")  # a programming error
+        scenario.state = (
+            Scenario.objects.select_for_update()
+            .filter(pk=scenario.pk)
+            .values_list("state", flat=True)
+            .get()
+        )
     if scenario is not None and scenario.state != ScenarioState.DRAFT:
         raise ConflictError(
             _("scenario %(name)s is %(state)s; it cannot change")

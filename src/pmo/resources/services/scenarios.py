@@ -37,7 +37,7 @@ from pmo.resources.models import (
     Scenario,
     ScenarioState,
 )
-from pmo.resources.services.common import _scope, require_draft
+from pmo.resources.services.common import _scope, lock_current_plan, require_draft
 from pmo.resources.signals import scenario_committed
 
 __all__ = [
@@ -58,8 +58,13 @@ def create_scenario(*, actor: User, name: str, description: str = "") -> Scenari
     require_manage(actor)
     if not name.strip():
         raise FieldError("name", _("a scenario needs a name"))
+    up_to, changes_up_to = lock_current_plan()
     scenario = Scenario.objects.create(
-        name=name.strip()[:200], description=description, created_by=actor
+        name=name.strip()[:200],
+        description=description,
+        created_by=actor,
+        copied_up_to=up_to,
+        copied_changes_up_to=changes_up_to,
     )
     fields = [
         "resource_id",
@@ -266,6 +271,7 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     require_draft(scenario)
     _check_version(scenario, version)
+    lock_current_plan()  # a plan row written meanwhile is in the check below, or after it
     # with the names the trail records of the rows it removes
     live = (
         Allocation.objects.select_for_update(of=("self",))
@@ -461,7 +467,6 @@ def _late_projects(scenario: Scenario, touched: Counter[int]) -> list[LateProjec
     return sorted(late, key=lambda p: (-p.working_days_late, p.code))
 
 
-@transaction.atomic
 def _check_version(scenario: Scenario, version: int | None) -> None:
     """409 when ``version`` is given and is not the scenario's (someone changed it since)."""
     if version is not None and version != scenario.version:
@@ -472,6 +477,7 @@ def _check_version(scenario: Scenario, version: int | None) -> None:
         )
 
 
+@transaction.atomic
 def discard_scenario(*, actor: User, scenario: Scenario, version: int | None = None) -> Scenario:
     """Close a draft scenario without changing the current plan (its rows are dropped);
     ``version``, when given, must be the scenario's (409 otherwise, nothing discarded)."""
