@@ -38,6 +38,8 @@ __all__ = [
     "capacity_scope",
     "carve_out",
     "check_overlap",
+    "lock_change",
+    "lock_resource_changes",
     "overlapping",
     "remove_capacity_change",
     "update_capacity_change",
@@ -170,6 +172,27 @@ def _one_day() -> dt.timedelta:
     return dt.timedelta(days=1)
 
 
+def lock_resource_changes(resource_id: int, scenario_id: int | None) -> None:
+    """Lock what a write of a resource's capacity changes in one plan needs, in the order
+    every such write takes it: the scenario (as its commit and discard do, and only a draft
+    is read), then the resource (two overlapping changes written at once: the second waits
+    and sees the first)."""
+    if scenario_id is not None:
+        Scenario.objects.select_for_update().filter(pk=scenario_id).values_list("pk").first()
+    Resource.objects.select_for_update().filter(pk=resource_id).values_list("pk").first()
+
+
+def lock_change(pk: int, *related: str) -> CapacityChange:
+    """A capacity change, locked after its scenario and resource
+    (:func:`lock_resource_changes`), with ``related`` loaded."""
+    keys = CapacityChange.objects.filter(pk=pk).values_list("resource_id", "scenario_id").first()
+    if keys is not None:
+        lock_resource_changes(*keys)
+    return (
+        CapacityChange.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
+    )
+
+
 def carve_out(
     *,
     actor: User | None,
@@ -277,11 +300,7 @@ def update_capacity_change(
     ``carved``). A change that changes nothing keeps its version and writes no audit
     event."""
     require_manage(actor)
-    change = (
-        CapacityChange.objects.select_for_update(of=("self",))
-        .select_related("scenario")
-        .get(pk=change.pk)
-    )
+    change = lock_change(change.pk, "scenario")
     require_draft(change.scenario)
     change.check_version(version)
     before = snapshot(change)
@@ -327,10 +346,6 @@ def remove_capacity_change(*, actor: User, change: CapacityChange, version: int 
     from pmo.resources.services.resources import delete_capacity_change
 
     require_manage(actor)
-    change = (
-        CapacityChange.objects.select_for_update(of=("self",))
-        .select_related("scenario", "resource")  # the resource names it in the trail
-        .get(pk=change.pk)
-    )
+    change = lock_change(change.pk, "scenario", "resource")  # the resource names it
     change.check_version(version)
     delete_capacity_change(actor=actor, change=change)

@@ -35,7 +35,12 @@ from pmo.resources.models import (
     Scenario,
     WorkingCalendar,
 )
-from pmo.resources.services.capacity import Carved, carve_out, check_overlap
+from pmo.resources.services.capacity import (
+    Carved,
+    carve_out,
+    check_overlap,
+    lock_resource_changes,
+)
 from pmo.resources.services.common import _assign, _check_dates, _clean, require_draft
 from pmo.resources.services.roles import resolve_role
 
@@ -196,6 +201,7 @@ def add_capacity_change(
     if actor is not None:
         require_manage(actor)
     require_draft(scenario)
+    lock_resource_changes(resource.pk, scenario.pk if scenario else None)
     _check_dates(first, last)
     change = CapacityChange(
         resource=resource, scenario=scenario, first=first, last=last, fte=fte, reason=reason

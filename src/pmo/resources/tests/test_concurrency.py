@@ -250,7 +250,39 @@ def _an_edit_of_a_scenario_row_during_its_commit_is_in_or_refused(
             assert Allocation.objects.get(scenario=None).fte == fte  # the edit went in
 
 
+def _overlapping_capacity_changes_at_once_one_is_refused(
+    users: Any, org: Any, make_project: Any
+) -> None:
+    java = pool(org)
+    for week in range(3):
+        first = MON + dt.timedelta(days=7 * week)
+        results = _race(
+            partial(
+                services.add_capacity_change,
+                actor=users["admin"],
+                resource=java,
+                first=first,
+                last=first + WEEK,
+                fte=Decimal("1"),
+            ),
+            partial(
+                services.add_capacity_change,
+                actor=users["member"],
+                resource=java,
+                first=first + dt.timedelta(days=2),
+                last=first + WEEK,
+                fte=Decimal("0"),
+            ),
+        )
+        refused = [r for r in results if isinstance(r, Exception)]
+        assert len(refused) == 1 and "overlaps" in str(refused[0]), results
+    assert CapacityChange.objects.filter(resource=java).count() == 3
+
+
 if ON_POSTGRESQL:  # several connections with row and table locks: see the docstring
+    test_overlapping_capacity_changes_at_once_one_is_refused = pytest.mark.django_db(
+        transaction=True
+    )(_overlapping_capacity_changes_at_once_one_is_refused)
     test_a_commit_racing_a_discard_lets_one_win = pytest.mark.django_db(transaction=True)(
         _commit_races_discard
     )
