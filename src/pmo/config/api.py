@@ -6,6 +6,7 @@ import logging
 import re
 from typing import Any
 
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, RawPostDataException
 from django.utils.translation import gettext, gettext_lazy, pgettext
 from ninja import NinjaAPI
@@ -15,6 +16,7 @@ from ninja.security import HttpBearer, SessionAuth
 from pmo.accounts.api import router as accounts_router
 from pmo.accounts.services import authenticate_token
 from pmo.core.api import known_query_only
+from pmo.core.busy import busy_response, is_database_busy
 from pmo.core.errors import DomainError
 from pmo.core.models import MAX_ID
 from pmo.dependencies.api import router as dependencies_router
@@ -276,6 +278,15 @@ def _out_of_range(request: HttpRequest, exc: OverflowError) -> HttpResponse:
         {"detail": "a number in the request is out of range", "errors": []},
         status=422,
     )
+
+
+@api.exception_handler(OperationalError)
+def _database_busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    # SQLite's "database is locked" after the busy timeout (a long import holds the lock):
+    # 503 with Retry-After, one log line (ADR 0008). Any other database error is a 500.
+    if not is_database_busy(exc):
+        raise exc
+    return busy_response(request, exc)
 
 
 # Every operation refuses a query parameter it does not read (ADR 0013): a misspelt filter

@@ -169,6 +169,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "pmo.core.middleware.RejectNulMiddleware",
     "pmo.core.middleware.OutOfRangeMiddleware",
+    "pmo.core.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -212,6 +213,10 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 
 DATABASE_ENGINES = ("django.db.backends.sqlite3", "django.db.backends.postgresql")
+# How long a SQLite writer waits for another's write lock before "database is locked" (a 503,
+# pmo.core.busy): a capacity sheet at its 50,000-row limit holds it about 18 s on a small
+# machine, so ordinary writes wait it out (ADR 0008, "Busy database"; docs/operations.md).
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
 
 def _database(url: str, name: str = "PMO_DATABASE_URL") -> dict[str, object]:
@@ -233,9 +238,10 @@ def _database(url: str, name: str = "PMO_DATABASE_URL") -> dict[str, object]:
             # WAL lets readers work while one writer commits; IMMEDIATE makes a
             # writer take the lock up front instead of failing half-way.
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000};"
             ),
+            "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,  # the same, while connecting
             "transaction_mode": "IMMEDIATE",
         }
     else:

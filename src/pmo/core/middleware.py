@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from pmo.core.busy import busy_response, is_database_busy
 from pmo.core.errors import FieldError
 from pmo.core.views import API_PREFIX, bad_request_page
 
@@ -129,6 +130,24 @@ class OutOfRangeMiddleware:
             return None
         logger.warning("out-of-range input on %s", request.get_full_path(), exc_info=exception)
         return bad_request_page(request, _("A number or date in the request is out of range."))
+
+
+class DatabaseBusyMiddleware:
+    """A page whose write found the database busy (SQLite's "database is locked" after the
+    busy timeout, e.g. during a big capacity import) answers 503 with ``Retry-After`` and
+    the site's page saying so, logged as one line, instead of a 500 (ADR 0008, "Busy
+    database"). Other database errors stay 500s."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_database_busy(exception):
+            return None
+        return busy_response(request, exception)
 
 
 class MethodNotAllowedPageMiddleware:

@@ -9,6 +9,8 @@ the user's language; for ``/api/`` paths they answer in the API's error format
 
 from __future__ import annotations
 
+import sys
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -78,8 +80,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """``handler500``: rendered without the request's context, so it cannot fail the same way.
 
     No context processors run (no user, no database query); the language is the one the
-    request had already switched to.
+    request had already switched to. A write that found the database busy (raised outside a
+    view, e.g. by a middleware) is the 503 of :func:`pmo.core.busy.busy_response` instead.
     """
+    from pmo.core.busy import busy_response, is_database_busy
+
+    exc = sys.exc_info()[1]  # Django calls this handler while handling the exception
+    if exc is not None and is_database_busy(exc):
+        return busy_response(request, exc)
     if _is_api(request):
         return _api_error("internal server error: the error was logged", 500)
     return HttpResponse(loader.get_template("500.html").render(), status=500)

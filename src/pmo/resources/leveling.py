@@ -27,7 +27,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from pmo.core.busy import is_database_busy, retry_while_busy
 from pmo.core.errors import ConflictError
 from pmo.portfolio.models import ENDED_STATES, Project
 from pmo.resources import adapters, calendars, leveling_runs
@@ -67,6 +69,10 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 CANCEL_POLL_SECONDS = 1.0  # how often a running run looks for its cancellation
+BUSY_RUN = gettext_noop(
+    "the database was busy with another long write (e.g. a capacity import) for too long; "
+    "the scenario is unchanged, start the run again"
+)
 
 
 class _Cancelled(Exception):
@@ -74,8 +80,11 @@ class _Cancelled(Exception):
 
 
 def _phase(run: LevelingRun, phase: str, progress: int, **fields: Any) -> None:
-    LevelingRun.objects.filter(pk=run.pk, state=LevelingState.RUNNING).update(
-        phase=phase, progress=progress, heartbeat_at=timezone.now(), **fields
+    retry_while_busy(
+        lambda: LevelingRun.objects.filter(pk=run.pk, state=LevelingState.RUNNING).update(
+            phase=phase, progress=progress, heartbeat_at=timezone.now(), **fields
+        ),
+        what=f"leveling run {run.pk}: phase {phase}",
     )
 
 
@@ -182,15 +191,10 @@ def run_leveling(run_id: int, *, today: dt.date | None = None) -> LevelingRun:
     A run whose scenario was changed, committed or discarded meanwhile fails and changes
     nothing (level again).
     """
-    leveling_runs.fail_lost_runs()  # a worker starting work: end runs whose worker is gone
-    run = LevelingRun.objects.select_related("scenario", "created_by").get(pk=run_id)
-    started = timezone.now()
-    claimed = LevelingRun.objects.filter(pk=run.pk, state=LevelingState.QUEUED).update(
-        state=LevelingState.RUNNING,
-        started_at=started,
-        heartbeat_at=started,
-        phase="building",
-        progress=2,
+    # a database busy with a long write (a capacity import) is waited for: the run stays
+    # queued meanwhile, and is claimed once (ADR 0008, "Busy database")
+    run, started, claimed = retry_while_busy(
+        lambda: _claim(run_id), what=f"leveling run {run_id}: claiming it"
     )
     if not claimed:  # done, failed or taken by another worker
         return run
@@ -207,6 +211,21 @@ def run_leveling(run_id: int, *, today: dt.date | None = None) -> LevelingRun:
     return run
 
 
+def _claim(run_id: int) -> tuple[LevelingRun, dt.datetime, bool]:
+    """The queued run, marked running by this worker (``False``: it was not queued)."""
+    leveling_runs.fail_lost_runs()  # a worker starting work: end runs whose worker is gone
+    run = LevelingRun.objects.select_related("scenario", "created_by").get(pk=run_id)
+    started = timezone.now()
+    claimed = LevelingRun.objects.filter(pk=run.pk, state=LevelingState.QUEUED).update(
+        state=LevelingState.RUNNING,
+        started_at=started,
+        heartbeat_at=started,
+        phase="building",
+        progress=2,
+    )
+    return run, started, bool(claimed)
+
+
 def _finish(
     run: LevelingRun, today: dt.date, stop: threading.Event, end_watch: Callable[[], None]
 ) -> None:
@@ -216,15 +235,27 @@ def _finish(
     except _Cancelled:
         pass  # cancel_leveling (or fail_lost_runs) has ended it
     except Exception as exc:  # a run must end, whatever went wrong
-        if not isinstance(exc, adapters.EngineError | ConflictError):
+        busy = is_database_busy(exc)
+        if busy:
+            logger.warning("leveling run %s failed: %s", run.pk, exc)
+        elif not isinstance(exc, adapters.EngineError | ConflictError):
             logger.exception("leveling run %s failed", run.pk)
         message = getattr(exc, "message", None) or str(exc) or exc.__class__.__name__
         if isinstance(exc, adapters.EngineError):
             message = _("no schedule found (%(reason)s); the scenario is unchanged") % {
                 "reason": message
             }
-        LevelingRun.objects.filter(pk=run.pk, state=LevelingState.RUNNING).update(
-            state=LevelingState.FAILED, phase="failed", error=message, finished_at=timezone.now()
+        elif busy:
+            message = _(BUSY_RUN)
+        # if even this cannot be written, the run is found lost by its heartbeat (ADR 0008)
+        retry_while_busy(
+            lambda: LevelingRun.objects.filter(pk=run.pk, state=LevelingState.RUNNING).update(
+                state=LevelingState.FAILED,
+                phase="failed",
+                error=message,
+                finished_at=timezone.now(),
+            ),
+            what=f"leveling run {run.pk}: ending it as failed",
         )
 
 
@@ -265,22 +296,27 @@ def _run(
     # would only contend with its writes (SQLite's shared-cache test database refuses them).
     end_watch()
     _phase(run, "applying", 90)
-    with transaction.atomic():
-        # Locked until the result is written: a cancel now waits, then finds the run done.
-        if not LevelingRun.objects.select_for_update().filter(
-            pk=run.pk, state=LevelingState.RUNNING
-        ):
-            raise _Cancelled
-        result = _apply(run, data, moved, delays, solver, placed)
-        LevelingRun.objects.filter(pk=run.pk).update(
-            state=LevelingState.DONE,
-            phase="done",
-            progress=100,
-            finished_at=timezone.now(),
-            overload_after=after,
-            objective=sum(
-                adapters.priority_weight(p.priority) * d.days
-                for p, d in zip(data.projects, delays, strict=True)
-            ),
-            result=result,
-        )
+
+    def apply() -> None:
+        with transaction.atomic():
+            # Locked until the result is written: a cancel now waits, then finds the run done.
+            if not LevelingRun.objects.select_for_update().filter(
+                pk=run.pk, state=LevelingState.RUNNING
+            ):
+                raise _Cancelled
+            result = _apply(run, data, moved, delays, solver, placed)
+            LevelingRun.objects.filter(pk=run.pk).update(
+                state=LevelingState.DONE,
+                phase="done",
+                progress=100,
+                finished_at=timezone.now(),
+                overload_after=after,
+                objective=sum(
+                    adapters.priority_weight(p.priority) * d.days
+                    for p, d in zip(data.projects, delays, strict=True)
+                ),
+                result=result,
+            )
+
+    # all or nothing: a busy database rolls it back, and it is tried again
+    retry_while_busy(apply, what=f"leveling run {run.pk}: applying its result")

@@ -106,14 +106,62 @@ def refuse_while_leveling(scenario: Scenario) -> None:
 
 
 def no_worker_hint(run: LevelingRun, now: dt.datetime | None = None) -> str | None:
-    """Said of a run queued longer than a worker takes to pick one up: no worker runs."""
+    """Said of a run queued longer than a worker takes to pick one up: why no worker took
+    it, as far as this process can tell (ADR 0008, "Busy database"). This process's own
+    worker (``pmo serve``) says whether it stopped or waits for the database; a run another
+    worker is doing is named; only otherwise is the hint the question whether a worker runs."""
     waited = queued_for(run, now)
     if waited is None or waited < NO_WORKER_AFTER.total_seconds():
         return None
-    return _(
-        "queued for %(seconds)s seconds and no worker has taken it: is the background worker "
-        "(pmo db_worker, or pmo serve without --no-worker) running?"
-    ) % {"seconds": waited}
+    from pmo.core.worker import STATE
+
+    numbers = {"seconds": waited, "error": STATE.error}
+    if STATE.started and not STATE.alive:
+        return (
+            _(
+                "queued for %(seconds)s seconds: the background worker of this server has "
+                "stopped; see the server's log and restart pmo serve"
+            )
+            % numbers
+        )
+    if STATE.started and STATE.failures:
+        return (
+            _(
+                "queued for %(seconds)s seconds: the background worker cannot use the database "
+                "at the moment (%(error)s) and tries again by itself; a long write such as a "
+                "capacity import may be holding it"
+            )
+            % numbers
+        )
+    ahead = _run_ahead(run)
+    if ahead is not None:
+        return _(
+            "queued for %(seconds)s seconds behind leveling run %(run)s, which a worker is "
+            "doing now"
+        ) % {**numbers, "run": ahead.pk}
+    if STATE.started:
+        return (
+            _(
+                "queued for %(seconds)s seconds: the background worker of this server runs but "
+                "has not taken it yet (busy with other background work)"
+            )
+            % numbers
+        )
+    return (
+        _(
+            "queued for %(seconds)s seconds and no worker has taken it: is the background worker "
+            "(pmo db_worker, or pmo serve without --no-worker) running?"
+        )
+        % numbers
+    )
+
+
+def _run_ahead(run: LevelingRun) -> LevelingRun | None:
+    """Another run a live worker is doing (a lost one reads as failed when loaded)."""
+    running = LevelingRun.objects.filter(state=LevelingState.RUNNING).exclude(pk=run.pk)
+    return next(
+        (r for r in running.order_by("started_at") if r.state == LevelingState.RUNNING), None
+    )
 
 
 def queued_for(run: LevelingRun, now: dt.datetime | None = None) -> int | None:

@@ -43,7 +43,8 @@ def test_the_worker_thread_is_a_daemon(monkeypatch: Any) -> None:
         def run(self) -> None:
             runs.append(True)
 
-    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.Worker", Worker)
+    monkeypatch.setattr("pmo.core.worker.SturdyWorker", Worker)
+    monkeypatch.setattr("pmo.core.worker.STATE.thread", None)  # restored after the test
     thread = serve.start_task_worker()
     thread.join(timeout=5)
     assert thread.daemon and runs == [True]

@@ -41,26 +41,15 @@ def port_from_environment() -> int:
 
 
 def start_task_worker() -> threading.Thread:
-    """Run django-tasks' database worker in a daemon thread (background work, no set-up).
+    """Run django-tasks' database worker in a daemon thread (background work, no set-up),
+    one that outlives a busy or dropped database (:mod:`pmo.core.worker`).
 
     One process serves and works; for several app servers run ``pmo db_worker`` beside
     them and start them with ``--no-worker``.
     """
-    from django_tasks_db.management.commands.db_worker import Worker
+    from pmo.core.worker import start_worker_thread
 
-    worker = Worker(
-        queue_names=["default"],
-        interval=1.0,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="pmo-serve",
-        excluded_queue_names=[],
-    )
-    thread = threading.Thread(target=worker.run, name="pmo-task-worker", daemon=True)
-    thread.start()
-    return thread
+    return start_worker_thread()
 
 
 def max_request_body() -> int:
