@@ -11,5 +11,8 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from pmo.audit import receivers
+        from pmo.audit.last import named_stale
+        from pmo.core.errors import StaleVersion
 
         receivers.connect()
+        StaleVersion.namer = named_stale  # the API's 409 names who changed the row

@@ -24,7 +24,7 @@ from pmo.audit.models import AuditAction, AuditEvent
 from pmo.audit.recorded_keys import RecordedKeys
 from pmo.core.i18n import pick
 
-__all__ = ["ShownChange", "ShownEvent", "actor_name", "shown_events"]
+__all__ = ["ShownChange", "ShownEvent", "actor_name", "shown_events", "user_name"]
 
 EMPTY = "∅"
 LONGEST = 200
@@ -121,6 +121,11 @@ def actor_name(event: AuditEvent) -> str:
     Load the events with ``select_related("actor__person")`` to avoid a query per event.
     """
     return _actor(event.actor if event.actor_id else None, event.actor_name)
+
+
+def user_name(user: Any) -> str:
+    """``user`` named as :func:`actor_name` names an event's actor (``system`` for none)."""
+    return _actor(user, user.get_username() if user is not None else "")
 
 
 def _actor(user: Any, recorded: str) -> str:

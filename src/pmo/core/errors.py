@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ __all__ = [
     "NotFoundError",
     "PayloadTooLargeError",
     "PermissionDeniedError",
+    "StaleVersion",
     "ValidationFailed",
     "charged_to",
 ]
@@ -118,6 +119,34 @@ class ConflictError(DomainError):
         body = super().payload()
         if self.current_version is not None:
             body["current_version"] = self.current_version
+        return body
+
+
+class StaleVersion(ConflictError):
+    """A write at a version that is no longer the stored one
+    (:meth:`pmo.core.models.VersionedModel.check_version`): which row (``label`` as the audit
+    trail types it, ``pk``, ``noun`` its verbose name) and both versions.
+
+    The API's body (:meth:`payload`) names who changed the row and when: ``namer``, set by
+    the audit app when it is ready (a layer core cannot import), reads its trail. A page
+    shows ``message`` and says who saved last beside it."""
+
+    namer: ClassVar[Callable[[StaleVersion], str | None] | None] = None
+
+    def __init__(
+        self, message: str, *, label: str, pk: Any, noun: str, yours: int, current: int
+    ) -> None:
+        super().__init__(message, current_version=current)
+        self.label, self.pk, self.noun = label, pk, noun
+        self.yours, self.current = yours, current
+        self.said = message  # a caller that rewords ``message`` keeps its own sentence
+
+    def payload(self) -> dict[str, Any]:
+        body = super().payload()
+        namer = StaleVersion.namer
+        named = namer(self) if namer is not None and self.message == self.said else None
+        if named:
+            body["detail"] = named
         return body
 
 

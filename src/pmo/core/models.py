@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pmo.core.dates import date_out_of_range
-from pmo.core.errors import ConflictError, FieldError
+from pmo.core.errors import FieldError, StaleVersion
 
 MAX_ID = 2**63 - 1
 """The largest key the databases hold; a larger number in a filter is refused, not queried
@@ -72,15 +72,21 @@ class VersionedModel(TimeStampedModel):
         abstract = True
 
     def check_version(self, expected: int | None) -> None:
-        """Raise :class:`ConflictError` when ``expected`` is not the stored version."""
+        """Raise :class:`~pmo.core.errors.StaleVersion` (a 409) when ``expected`` is not the
+        stored version. The API names who changed it (``pmo.audit.last``); a page says so
+        beside this sentence."""
         if expected is not None and expected != self.version:
-            raise ConflictError(
+            raise StaleVersion(
                 gettext(
                     "%(model)s was changed by someone else "
                     "(your version %(yours)s, current version %(current)s); reload and retry."
                 )
                 % {"model": self._meta.verbose_name, "yours": expected, "current": self.version},
-                current_version=self.version,
+                label=self._meta.label_lower,
+                pk=self.pk,
+                noun=str(self._meta.verbose_name),
+                yours=expected,
+                current=self.version,
             )
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from pmo.accounts.models import User
+from pmo.audit.last import local_minute, user_name
 from pmo.audit.models import AuditAction
 from pmo.audit.services import record
 from pmo.core.errors import ConflictError, FieldError, NotFoundError
@@ -27,7 +28,7 @@ from pmo.resources.models import (
     ProjectShift,
     Scenario,
 )
-from pmo.resources.services.common import require_draft
+from pmo.resources.services.common import check_scenario_version, require_draft
 
 __all__ = [
     "BACKENDS",
@@ -91,16 +92,21 @@ class RunUnderWay(ConflictError):
 
 def refuse_while_leveling(scenario: Scenario) -> None:
     """One rule for every change of a scenario (shifts, allocations, capacity, refresh,
-    reset, commit, another run): refused (409, naming the run) while a run is under way,
+    reset, commit, another run): refused (409, naming the run, who started it and when)
+    while a run is under way,
     because the run fails on any change at its end and the change would cost the run."""
     run = active_run(scenario)
     if run is not None:
         raise RunUnderWay(
             _(
-                "leveling run %(run)s of this scenario is under way; wait for it to end or "
-                "cancel it, then try again"
+                "leveling run %(run)s of this scenario is under way (started by %(who)s at "
+                "%(when)s); wait for it to end or cancel it, then try again"
             )
-            % {"run": run.pk},
+            % {
+                "run": run.pk,
+                "who": user_name(run.created_by),
+                "when": local_minute(run.created_at),
+            },
             run,
         )
 
@@ -311,12 +317,7 @@ def start_leveling(
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     require_draft(scenario)  # and no run under way (409 naming it)
-    if version is not None and version != scenario.version:
-        raise ConflictError(
-            _("the scenario was changed (your version %(yours)s, current %(current)s)")
-            % {"yours": version, "current": scenario.version},
-            current_version=scenario.version,
-        )
+    check_scenario_version(scenario, version)
     if not 1 <= time_limit <= MAX_TIME_LIMIT:
         raise FieldError(
             "time_limit", _("between 1 and %(most)s seconds") % {"most": MAX_TIME_LIMIT}

@@ -38,7 +38,7 @@ from pmo.audit.models import AuditAction, AuditEvent
 from pmo.audit.services import build_event, diff, record_all, snapshot
 from pmo.core.bulk import update_rows
 from pmo.core.errors import ConflictError, FieldError
-from pmo.resources import xlsx_report
+from pmo.resources import xlsx_report, xlsx_stale
 from pmo.resources.models import CapacityChange, Resource
 from pmo.resources.services.roles import SheetRoles, write_sheet_roles
 
@@ -49,6 +49,7 @@ __all__ = [
     "Plan",
     "StaleSheet",
     "apply_sheet",
+    "fingerprint_of",
     "malformed_fingerprint",
     "plan_sheet",
 ]
@@ -79,14 +80,23 @@ def malformed_fingerprint(expected: str) -> str | None:
 
 class StaleSheet(ConflictError):
     """The plan changed since the report a caller saw (``expected`` fingerprint): nothing is
-    written; ``report`` is the new one."""
+    written; ``report`` is the new one, ``changed`` the codes of the resources whose stored
+    rows changed since (:func:`pmo.resources.xlsx_stale.changed_since`; empty when not
+    known)."""
 
-    def __init__(self, message: str, *, report: dict[str, Any]) -> None:
+    def __init__(
+        self, message: str, *, report: dict[str, Any], changed: list[str] | None = None
+    ) -> None:
         super().__init__(message)
         self.report = report
+        self.changed = changed or []
 
     def payload(self) -> dict[str, Any]:
-        return {**super().payload(), "fingerprint": self.report["fingerprint"]}
+        return {
+            **super().payload(),
+            "fingerprint": self.report["fingerprint"],
+            "changed_since": self.changed,
+        }
 
 
 @dataclass
@@ -111,8 +121,14 @@ class Plan:
     @property
     def fingerprint(self) -> str:
         """Changes whenever what the plan read or the rows it writes change."""
-        text = json.dumps([sorted(self.state), self.rows, self.capacity], default=str)
-        return hashlib.sha256(text.encode()).hexdigest()[:FINGERPRINT_LENGTH]
+        return fingerprint_of(self.state, self.rows, self.capacity)
+
+
+def fingerprint_of(state: list[tuple[str, int, int]], rows: Rows, capacity: Rows) -> str:
+    """A plan's fingerprint from the versions of the rows it read (``state``) and the rows of
+    the sheet (:mod:`pmo.resources.xlsx_stale` reads it back in time)."""
+    text = json.dumps([sorted(state), rows, capacity], default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:FINGERPRINT_LENGTH]
 
 
 def plan_sheet(*, rows: Rows, capacity: Rows, lock: bool) -> Plan:
@@ -205,13 +221,8 @@ def apply_sheet(
     fingerprint = plan.fingerprint
     if expected is not None and expected.lower() != fingerprint:
         report = xlsx_report.report(plan, last, actor=actor, sheet=sheet, saved=saved, dry_run=True)
-        raise StaleSheet(
-            _(
-                "Nothing was imported: resources or capacity changes of the sheet were changed "
-                "since it was checked; check what it does now."
-            ),
-            report=report,
-        )
+        changed = xlsx_stale.changed_since(plan, expected.lower())
+        raise StaleSheet(xlsx_stale.stale_message(changed), report=report, changed=changed)
     if not dry_run:
         if roles is not None:  # the roles it adds or names in Chinese, then the resources
             write_sheet_roles(actor, roles, also={SHEET_KEY: [None, sheet]})

@@ -98,8 +98,11 @@ class ImportQuery(Schema):
     expected: Annotated[str | None, AfterValidator(_fingerprint)] = Field(
         None,
         description="fingerprint of an earlier dry run: 409 (nothing written, the new "
-        "fingerprint in the answer) if the stored rows or the sheet changed since, or it is "
-        "another check's; 422 if it is not a fingerprint at all (32 characters, 0-9 and a-f)",
+        "fingerprint in the answer, and in changed_since the codes of the resources whose "
+        "stored rows changed since the dry run, when the audit trail tells: empty when the "
+        "sheet changed or it is another check's) if the stored rows or the sheet changed "
+        "since, or it is another check's; 422 if it is not a fingerprint at all (32 "
+        "characters, 0-9 and a-f)",
         json_schema_extra={"pattern": FINGERPRINT_PATTERN},
     )
 

@@ -43,6 +43,12 @@ class _ShiftOptions(Body):
     pinned: bool | None = Field(
         default=None, description="pinned projects are not moved by leveling; left out: unchanged"
     )
+    version: Version | None = Field(
+        default=None,
+        description="the scenario's version you read (ScenarioOut.version): 409 naming who "
+        "changed the scenario, and its current_version, if it changed since (nothing "
+        "changed). Left out: not checked, the last writer wins (as before)",
+    )
 
 
 class ShiftIn(_ShiftOptions):
@@ -352,6 +358,7 @@ def post_shift(request: HttpRequest, pk: int, payload: ShiftIn) -> dict[str, obj
         priority=payload.priority,
         pinned=payload.pinned,
         clear_priority="priority" in payload.model_fields_set and payload.priority is None,
+        version=payload.version,
     )
     return _shift_out(payload.project, shift)
 
@@ -361,7 +368,8 @@ def post_shift(request: HttpRequest, pk: int, payload: ShiftIn) -> dict[str, obj
     response=ShiftOut,
     summary="Set a project's total shift in a scenario (safe to retry)",
     description="The project ends up moved by `days` calendar days in all: sending the same "
-    "body again changes nothing (no new scenario version).",
+    "body again changes nothing (no new scenario version). With `version`, a scenario "
+    "changed since it was read is a 409 naming who changed it (nothing changed).",
     operation_id="pmo_resources_api_put_shift",
 )
 def put_shift(request: HttpRequest, pk: int, code: str, payload: ShiftPut) -> dict[str, object]:
@@ -377,6 +385,7 @@ def put_shift(request: HttpRequest, pk: int, code: str, payload: ShiftPut) -> di
         pinned=payload.pinned,
         clear_priority="priority" in payload.model_fields_set and payload.priority is None,
         total=True,
+        version=payload.version,
     )
     return _shift_out(project.code, shift)
 

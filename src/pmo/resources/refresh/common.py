@@ -9,9 +9,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from pmo.core.errors import ConflictError
 from pmo.resources.models import Allocation, LevelingRun, LevelingState, Scenario
-from pmo.resources.services.common import require_draft
+from pmo.resources.services.common import check_scenario_version, require_draft
 
 __all__ = [
     "COPIED",
@@ -96,12 +95,7 @@ def _lock_draft(scenario: Scenario, version: int | None) -> Scenario:
     (``require_draft`` refuses both)."""
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     require_draft(scenario)
-    if version is not None and version != scenario.version:
-        raise ConflictError(
-            _("the scenario was changed (your version %(yours)s, current %(current)s)")
-            % {"yours": version, "current": scenario.version},
-            current_version=scenario.version,
-        )
+    check_scenario_version(scenario, version)
     return scenario
 
 

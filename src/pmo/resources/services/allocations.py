@@ -11,12 +11,12 @@ from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
-from pmo.audit.display import actor_name
-from pmo.audit.models import AuditAction, AuditEvent
+from pmo.audit.last import last_change
+from pmo.audit.models import AuditAction
 from pmo.audit.services import (
     diff,
     record,
@@ -341,22 +341,11 @@ def _locked(pk: int) -> Allocation:
 def removed_meanwhile(pk: int) -> DomainError:
     """No allocation ``pk`` any more: a 409 naming who removed it and when, from the audit
     trail (with a decline's reason); a 404 when the trail has no such removal."""
-    event = (
-        AuditEvent.objects.filter(
-            object_type=Allocation._meta.label_lower, object_id=str(pk), action=AuditAction.DELETE
-        )
-        .select_related("actor__person")
-        .order_by("-timestamp", "-id")
-        .first()
-    )
-    if event is None:
+    removal = last_change(Allocation, pk, actions=[AuditAction.DELETE])
+    if removal is None:
         return NotFoundError(_("no allocation %(id)s") % {"id": pk})
-    named = {
-        "id": pk,
-        "label": event.object_repr,
-        "who": actor_name(event),
-        "when": dateformat.format(timezone.localtime(event.timestamp), "Y-m-d H:i"),
-    }
+    event = removal.event
+    named = {"id": pk, "label": event.object_repr, **removal.named()}
     declined = event.changes.get("declined")
     if isinstance(declined, list) and declined and declined[-1]:
         named["reason"] = str(declined[-1])

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
+from pmo.audit.last import last_change
 from pmo.core.errors import ConflictError, FieldError, ValidationFailed
 from pmo.core.i18n import mid_sentence
 from pmo.core.sentences import quoted
@@ -72,6 +73,25 @@ def lock_current_plan() -> tuple[int, int]:
     allocations = Allocation.objects.order_by("-pk").values_list("pk", flat=True).first()
     changes = CapacityChange.objects.order_by("-pk").values_list("pk", flat=True).first()
     return allocations or 0, changes or 0
+
+
+def check_scenario_version(scenario: Scenario, version: int | None) -> None:
+    """409 when ``version`` is given and is not the scenario's (someone changed it since),
+    naming who changed the scenario last and when (its audit trail), ``current_version``
+    in the body. Every change of a scenario that takes a version reads it here."""
+    if version is None or version == scenario.version:
+        return
+    params: dict[str, Any] = {"yours": version, "current": scenario.version}
+    change = last_change(Scenario, scenario.pk)
+    if change is None:
+        message = _("the scenario was changed (your version %(yours)s, current %(current)s)")
+    else:
+        params.update(change.named())
+        message = _(
+            "the scenario was changed by %(who)s at %(when)s (your version %(yours)s, "
+            "current %(current)s)"
+        )
+    raise ConflictError(message % params, current_version=scenario.version)
 
 
 def require_draft(scenario: Scenario | None, *, during_run: bool = False) -> None:

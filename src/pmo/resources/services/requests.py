@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pmo.accounts.models import User
 from pmo.audit.display import actor_name
+from pmo.audit.last import last_change, local_minute
 from pmo.audit.models import AuditAction, AuditEvent
 from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import ConflictError, DomainError, FieldError, PermissionDeniedError
 from pmo.portfolio.models import ENDED_STATES
 from pmo.resources.access import can_manage_resources
-from pmo.resources.models import Allocation, AllocationStatus
+from pmo.resources.models import Allocation, AllocationStatus, Resource
 from pmo.resources.services.allocations import update_allocation
 from pmo.resources.services.common import _scope
 from pmo.resources.services.request_news import asked_figures
@@ -111,37 +113,128 @@ def _pending(found: dict[int, Allocation], pk: int, version: int | None, field: 
             % named,
         )
     if allocation.status != AllocationStatus.PROPOSED:
-        raise ConflictError(
-            _("the request %(id)s (%(label)s) was committed already; reload the requests") % named,
-            current_version=allocation.version,
-        )
+        raise _committed_already(allocation, named)
     try:
         allocation.check_version(version)
     except ConflictError as exc:
-        raise ConflictError(
-            _("the request %(id)s (%(label)s): %(problem)s") % {**named, "problem": exc.message},
-            current_version=allocation.version,
-        ) from exc
+        raise _changed_meanwhile(allocation, named, version, exc) from exc
     return allocation
+
+
+def _updates(allocation: Allocation) -> list[AuditEvent]:
+    """The allocation's recorded updates, newest first (each raised its version by one)."""
+    return list(
+        AuditEvent.objects.filter(
+            object_type=Allocation._meta.label_lower,
+            object_id=str(allocation.pk),
+            action=AuditAction.UPDATE,
+        )
+        .select_related("actor__person")
+        .order_by("-timestamp", "-id")[:MEANWHILE_MOST]
+    )
+
+
+MEANWHILE_MOST = 50  # updates read back to say who changed a request and what
+
+
+def _committed_already(allocation: Allocation, named: dict[str, object]) -> ConflictError:
+    """A request committed since the page was read: a 409 naming who committed it and when
+    (the newest update that set it committed), as a declined one names who declined it."""
+    event = next(
+        (
+            e
+            for e in _updates(allocation)
+            if (e.changes.get("status") or [None, None])[-1] == AllocationStatus.COMMITTED
+        ),
+        None,
+    )
+    if event is None:
+        message = _("the request %(id)s (%(label)s) was committed already; reload the requests")
+        return ConflictError(message % named, current_version=allocation.version)
+    message = _(
+        "the request %(id)s (%(label)s) was committed already by %(who)s at %(when)s; "
+        "reload the requests"
+    )
+    return ConflictError(
+        message % {**named, "who": actor_name(event), "when": local_minute(event.timestamp)},
+        current_version=allocation.version,
+    )
+
+
+def _changed_meanwhile(
+    allocation: Allocation, named: dict[str, object], version: int | None, exc: ConflictError
+) -> ConflictError:
+    """A request changed since the page read it at ``version`` (its project's manager moved
+    it, say): a 409 naming who changed it last, when, and its resource, dates and FTE as
+    read → as now (the updates since ``version``, one per version)."""
+    since = _updates(allocation)[: max(0, allocation.version - (version or 0))]
+    if not since:
+        message = _("the request %(id)s (%(label)s): %(problem)s")
+        return ConflictError(
+            message % {**named, "problem": exc.message}, current_version=allocation.version
+        )
+    was = _plain_figures(allocation)
+    for event in since:  # newest first: the oldest one's "before" is what the page read
+        for name in was:
+            if name in event.changes:
+                was[name] = str(event.changes[name][0])
+    what = _figures_changed(was, _plain_figures(allocation))
+    params = {
+        **named,
+        "who": actor_name(since[0]),
+        "when": local_minute(since[0].timestamp),
+        "what": what,
+    }
+    if what:
+        message = _(
+            "the request %(id)s (%(label)s) was changed by %(who)s at %(when)s (%(what)s); "
+            "reload the requests"
+        )
+    else:
+        message = _(
+            "the request %(id)s (%(label)s) was changed by %(who)s at %(when)s; reload the requests"
+        )
+    return ConflictError(message % params, current_version=allocation.version)
+
+
+def _plain_figures(allocation: Allocation) -> dict[str, str]:
+    """What a request asks, as the audit trail writes it (ids and ISO dates as text)."""
+    return {
+        "resource": str(allocation.resource_id),
+        "first": allocation.first.isoformat(),
+        "last": allocation.last.isoformat(),
+        "fte": str(allocation.fte),
+    }
+
+
+def _figures_changed(was: dict[str, str], now: dict[str, str]) -> str:
+    """ "P-001 → P-002, 2026-03-02–2026-03-27 → 2026-03-09–2026-04-03, 1 → 0.5 FTE", each part
+    only where it differs (the same in every language, as the requests' notifications say)."""
+    codes = dict(
+        Resource.objects.filter(pk__in=[was["resource"], now["resource"]]).values_list("pk", "code")
+    )
+    parts = []
+    for text in (
+        lambda f: codes.get(int(f["resource"]), f["resource"]),
+        lambda f: f"{f['first']}–{f['last']}",
+        lambda f: f"{Decimal(f['fte']).normalize():f}",
+    ):
+        old, new = text(was), text(now)
+        if old != new:
+            parts.append(f"{old} → {new}")
+    if Decimal(was["fte"]) != Decimal(now["fte"]):
+        parts[-1] += " FTE"
+    return ", ".join(parts)
 
 
 def _gone(pk: int, field: str) -> DomainError:
     """No allocation ``pk``: a 409 when the audit trail says it was declined or removed (by
     whom), else a 422 at ``field`` (no such id)."""
-    event = (
-        AuditEvent.objects.filter(
-            object_type=Allocation._meta.label_lower,
-            object_id=str(pk),
-            action=AuditAction.DELETE,
-        )
-        .select_related("actor__person")
-        .order_by("-timestamp", "-id")
-        .first()
-    )
-    if event is None:
+    removal = last_change(Allocation, pk, actions=[AuditAction.DELETE])
+    if removal is None:
         return FieldError(field, _("no allocation %(id)s") % {"id": pk})
-    named = {"id": pk, "label": event.object_repr, "who": actor_name(event)}
-    if "declined" in event.changes:
+    named = {"id": pk, "label": removal.event.object_repr, "who": removal.who}
+    if "declined" in removal.event.changes:
         message = _(
             "the request %(id)s (%(label)s) was declined already by %(who)s; reload the requests"
         )

@@ -37,7 +37,12 @@ from pmo.resources.models import (
     Scenario,
     ScenarioState,
 )
-from pmo.resources.services.common import _scope, lock_current_plan, require_draft
+from pmo.resources.services.common import (
+    _scope,
+    check_scenario_version,
+    lock_current_plan,
+    require_draft,
+)
 from pmo.resources.signals import scenario_committed
 
 __all__ = [
@@ -136,7 +141,7 @@ def shift_project(
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     require_draft(scenario)
-    _check_version(scenario, version)
+    check_scenario_version(scenario, version)
     if abs(days) > 3660:
         raise FieldError("days", _("shift by at most 3,660 days"))
     if priority is not None and not 1 <= priority <= 5:
@@ -270,7 +275,7 @@ def commit_scenario(*, actor: User, scenario: Scenario, version: int | None = No
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     require_draft(scenario)
-    _check_version(scenario, version)
+    check_scenario_version(scenario, version)
     lock_current_plan()  # a plan row written meanwhile is in the check below, or after it
     # with the names the trail records of the rows it removes
     live = (
@@ -467,16 +472,6 @@ def _late_projects(scenario: Scenario, touched: Counter[int]) -> list[LateProjec
     return sorted(late, key=lambda p: (-p.working_days_late, p.code))
 
 
-def _check_version(scenario: Scenario, version: int | None) -> None:
-    """409 when ``version`` is given and is not the scenario's (someone changed it since)."""
-    if version is not None and version != scenario.version:
-        raise ConflictError(
-            _("the scenario was changed (your version %(yours)s, current %(current)s)")
-            % {"yours": version, "current": scenario.version},
-            current_version=scenario.version,
-        )
-
-
 @transaction.atomic
 def discard_scenario(*, actor: User, scenario: Scenario, version: int | None = None) -> Scenario:
     """Close a draft scenario without changing the current plan (its rows are dropped);
@@ -484,7 +479,7 @@ def discard_scenario(*, actor: User, scenario: Scenario, version: int | None = N
     require_manage(actor)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     require_draft(scenario, during_run=True)
-    _check_version(scenario, version)
+    check_scenario_version(scenario, version)
     scenario.allocations.all().delete()
     scenario.capacity_changes.all().delete()
     scenario.state = ScenarioState.DISCARDED

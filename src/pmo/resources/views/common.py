@@ -26,8 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from pmo.accounts.models import OrgUnit, user_of
-from pmo.audit.display import actor_name
-from pmo.audit.models import AuditEvent
+from pmo.audit.last import last_change
 from pmo.core.dates import FIRST_DATE, LAST_DATE
 from pmo.core.errors import NotFoundError, PermissionDeniedError
 from pmo.core.http import query_date, refuse_unless
@@ -289,20 +288,10 @@ def _allocation_rows(allocations: list[Any]) -> SafeString:
 def last_saved(instance: Any) -> str:
     """Who saved ``instance`` last and when, from the audit trail ("" when it has no
     event of it): said beside a stale form's message."""
-    event = (
-        AuditEvent.objects.filter(
-            object_type=instance._meta.label_lower, object_id=str(instance.pk)
-        )
-        .select_related("actor__person")
-        .order_by("-timestamp", "-id")
-        .first()
-    )
-    if event is None:
+    change = last_change(type(instance), instance.pk)
+    if change is None:
         return ""
-    return _("Last saved by %(who)s at %(when)s.") % {
-        "who": actor_name(event),
-        "when": date_filter(timezone.localtime(event.timestamp), "Y-m-d H:i"),
-    }
+    return _("Last saved by %(who)s at %(when)s.") % change.named()
 
 
 def theirs_and_yours(form: Any, meanwhile: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
