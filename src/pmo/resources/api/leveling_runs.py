@@ -148,8 +148,10 @@ class LevelingRunOut(Schema):
         description="queued: seconds it has waited for a worker; null once a worker took it"
     )
     hint: str | None = Field(
-        description="queued longer than a worker takes: no worker is running (start "
-        "`pmo db_worker`, or `pmo serve` without `--no-worker`); else null"
+        description="queued longer than a worker takes: why, as far as the server can tell "
+        "(its worker stopped, or waits for a busy database; another run being done first; "
+        "else no worker is running: start `pmo db_worker`, or `pmo serve` without "
+        "`--no-worker`); else null"
     )
     overload_before: float | None = Field(description="FTE-days above capacity")
     overload_after: float | None
