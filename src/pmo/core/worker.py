@@ -55,8 +55,9 @@ class WorkerState:
     """What the task worker of this process is doing (one per process; ``pmo serve``)."""
 
     thread: threading.Thread | None = None  # set when this process started a worker
-    failures: int = 0  # database errors in a row (0: the last poll worked)
+    failures: int = 0  # errors in a row (0: the last poll worked)
     error: str = ""  # the last one, one line
+    database: bool = False  # whether it was a database error (else a bug, logged in full)
     failing_since: dt.datetime | None = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -74,12 +75,14 @@ class WorkerState:
         with self.lock:
             self.failures += 1
             self.error = one_line(exc)
+            self.database = isinstance(exc, DatabaseError)
             if self.failing_since is None:
                 self.failing_since = timezone.now()
 
     def worked(self) -> None:
         with self.lock:
             self.failures, self.error, self.failing_since = 0, "", None
+            self.database = False
 
 
 STATE = WorkerState()

@@ -130,6 +130,14 @@ def no_worker_hint(run: LevelingRun, now: dt.datetime | None = None) -> str | No
             )
             % numbers
         )
+    if STATE.started and STATE.failures and not STATE.database:
+        return (
+            _(
+                "queued for %(seconds)s seconds: the background worker of this server fails "
+                "(%(error)s) and tries again by itself; see the server's log"
+            )
+            % numbers
+        )
     if STATE.started and STATE.failures:
         return (
             _(

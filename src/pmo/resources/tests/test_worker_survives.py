@@ -70,6 +70,7 @@ def test_a_locked_database_in_the_poll_costs_a_pause_and_the_run_is_done(
         if len(polls) == 1:
             raise OperationalError(LOCKED)
         assert state.failures == 1 and state.error == f"OperationalError: {LOCKED}"
+        assert state.database and state.failing_since is not None
         return real_poll()
 
     pauses: list[float] = []
@@ -85,7 +86,12 @@ def test_a_locked_database_in_the_poll_costs_a_pause_and_the_run_is_done(
     assert DBTaskResult.objects.get(args_kwargs__args=[run.pk]).status == "SUCCESSFUL"
     assert polls == ["poll", "poll"]
     assert pauses == [-1, 1.0]  # connections reset, then one interval of backoff
-    assert (state.failures, state.error, state.failing_since) == (0, "", None)
+    assert (state.failures, state.error, state.database, state.failing_since) == (
+        0,
+        "",
+        False,
+        None,
+    )
     lines = [r for r in caplog.records if r.name == "pmo.core.worker"]
     assert [(r.levelname, r.getMessage(), r.exc_info) for r in lines] == [
         (
@@ -211,6 +217,11 @@ def test_the_queued_hint_says_what_the_worker_of_this_process_does(
         "queued for N seconds: the background worker cannot use the database at the moment "
         "(OperationalError: database is locked) and tries again by itself; a long write such "
         "as a capacity import may be holding it"
+    )
+    state.failed(RuntimeError("a bug"))
+    assert hint() == (
+        "queued for N seconds: the background worker of this server fails (RuntimeError: a "
+        "bug) and tries again by itself; see the server's log"
     )
     thread.alive = False
     assert hint() == (
