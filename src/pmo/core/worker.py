@@ -47,7 +47,8 @@ MAX_BACKOFF_SECONDS = 30.0  # a worker whose database keeps failing tries again 
 def backoff(failures: int, interval: float = 1.0) -> float:
     """Seconds to wait after ``failures`` database errors in a row: doubling from the poll
     interval, at most :data:`MAX_BACKOFF_SECONDS`."""
-    return float(min(MAX_BACKOFF_SECONDS, max(interval, 0.5) * 2 ** max(failures - 1, 0)))
+    doublings = min(max(failures - 1, 0), 16)  # hours of errors must not overflow a float
+    return float(min(MAX_BACKOFF_SECONDS, max(interval, 0.5) * 2**doublings))
 
 
 @dataclass
