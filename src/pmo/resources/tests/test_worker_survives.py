@@ -78,7 +78,12 @@ def test_a_locked_database_in_the_poll_costs_a_pause_and_the_run_is_done(
     reset = worker._reset_connections
     monkeypatch.setattr(sturdy, "poll", poll)
     monkeypatch.setattr(worker.time, "sleep", pauses.append)
-    monkeypatch.setattr(worker, "_reset_connections", lambda: (pauses.append(-1), reset()))
+
+    def reset_and_note() -> None:
+        pauses.append(-1)
+        reset()
+
+    monkeypatch.setattr(worker, "_reset_connections", reset_and_note)
     caplog.set_level(logging.WARNING, logger="pmo.core.worker")
 
     sturdy.run()
