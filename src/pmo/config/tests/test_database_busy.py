@@ -117,7 +117,7 @@ def test_a_web_post_on_a_busy_database_is_the_503_page(
     assert page["Retry-After"] == "10"
     text = page.content.decode()
     assert "<h1>The database is busy</h1>" in text
-    assert f'<p data-testid="reason">{BUSY[0].upper()}{BUSY[1:]}.</p>' in text
+    assert f'<p data-testid="reason">{BUSY[0].upper()}{BUSY[1:]}</p>' in text
     assert "Status center" in text  # the site's page, with its way back
     assert _lines(caplog) == [
         ("WARNING", "Service Unavailable (database is locked): POST /projects/BUSY/staffing/", None)
