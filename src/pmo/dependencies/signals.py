@@ -3,7 +3,6 @@ link moves."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -160,51 +159,17 @@ def _review_back_to_preparation(
     notify(deciders, message, params, url=url)
 
 
-def _fte(value: Any) -> str:
-    return f"{Decimal(value).normalize():f}"
-
-
-def _figure_parts(now: Any, was: dict[str, Any] | None) -> list[tuple[str, bool]]:
-    """A request's resource code, dates and FTE (the same in every language), each ``old →
-    new`` where ``was`` (the figures as asked) differs, with whether it does."""
-    was = was or {}
-    parts = []
-    for text in (
-        lambda f: f["resource"].code,
-        lambda f: f"{f['first'].isoformat()}–{f['last'].isoformat()}",
-        lambda f: _fte(f["fte"]),
-    ):
-        new = text(now)
-        old = text(was) if was and was.get("resource") is not None else new
-        parts.append((new if old == new else f"{old} → {new}", old != new))
-    parts[-1] = (f"{parts[-1][0]} FTE", parts[-1][1])
-    return parts
-
-
-def _changes(now: Any, was: dict[str, Any]) -> str:
-    """What differs between ``was`` and ``now``: "2026-03-02–2026-03-27 → 2026-03-09–
-    2026-04-03, 1 → 0.5 FTE"."""
-    return ", ".join(text for text, changed in _figure_parts(now, was) if changed)
-
-
-def _now(allocation: Any) -> dict[str, Any]:
-    return {
-        "resource": allocation.resource,
-        "first": allocation.first,
-        "last": allocation.last,
-        "fte": allocation.fte,
-    }
-
-
 def _requests_listed(
     rows: list[Any], most: int = 5, asked: dict[int, dict[str, Any]] | None = None
 ) -> str:
     """The first ``most`` requests by resource code, dates and FTE (the same in every
     language; ``old → new`` where the decider changed what was ``asked``), then how many
     more: what was decided, since the declined rows are gone."""
+    from pmo.resources.services.request_news import figure_parts, figures
+
     asked = asked or {}
     named = [
-        " ".join(text for text, _changed in _figure_parts(_now(r), asked.get(r.pk)))
+        " ".join(text for text, _changed in figure_parts(figures(r), asked.get(r.pk)))
         for r in sorted(rows, key=lambda r: (r.first, r.pk))[:most]
     ]
     if len(rows) > most:
@@ -228,6 +193,7 @@ def _requests_decided(
     from django.utils.translation import gettext_lazy as _
 
     from pmo.dependencies.notifications import manager_user, notify, person_of
+    from pmo.resources.services.request_news import changes_text, figures, fte_text
 
     who = person_of(actor)
     asked = asked or {}
@@ -264,11 +230,11 @@ def _requests_decided(
                     resource=row.resource,
                     first=row.first.isoformat(),
                     last=row.last.isoformat(),
-                    fte=_fte(row.fte),
+                    fte=fte_text(row.fte),
                 )
                 message = one
                 if changed:
-                    params["changes"] = _changes(_now(row), asked[row.pk])
+                    params["changes"] = changes_text(figures(row), asked[row.pk])
                     message = _(
                         "%(who)s committed the request of %(project)s for %(resource)s with "
                         "changes: %(changes)s"
@@ -312,6 +278,7 @@ def _request_proposed(
     from django.utils.translation import gettext_lazy as _
 
     from pmo.dependencies.notifications import notify, person_of
+    from pmo.resources.services.request_news import changes_text, figures, fte_text
 
     project = allocation.project
     params: dict[str, Any] = {
@@ -320,7 +287,7 @@ def _request_proposed(
         "resource": allocation.resource,
         "first": allocation.first.isoformat(),
         "last": allocation.last.isoformat(),
-        "fte": _fte(allocation.fte),
+        "fte": fte_text(allocation.fte),
     }
     if before is None:
         message = _(
@@ -328,7 +295,7 @@ def _request_proposed(
             "FTE): commit or decline the request"
         )
     else:
-        params["changes"] = _changes(_now(allocation), before)
+        params["changes"] = changes_text(figures(allocation), before)
         message = _(
             "%(who)s changed the request of %(project)s for %(resource)s: %(changes)s; commit "
             "or decline it"

@@ -15,7 +15,18 @@ from pmo.resources.access import can_manage_resources
 from pmo.resources.models import Allocation, AllocationStatus, Resource
 from pmo.resources.signals import request_proposed
 
-__all__ = ["FIGURES", "Figures", "asked_figures", "figures", "tell_proposed"]
+__all__ = [
+    "FIGURES",
+    "Figures",
+    "asked_figures",
+    "changes_text",
+    "figure_parts",
+    "figures",
+    "fte_text",
+    "plain",
+    "tell_proposed",
+    "unplain",
+]
 
 # what a request asks for; a note or a client's key changed is no new request
 FIGURES = ("resource", "first", "last", "fte")
@@ -68,7 +79,7 @@ def asked_figures(actor: User, allocations: Sequence[Allocation]) -> dict[int, F
         by_row.setdefault(object_id, []).append((actor_id, action, changes))
     asked: dict[int, dict[str, str]] = {}
     for allocation in allocations:
-        now = _plain(allocation)
+        now = plain(allocation)
         was = dict(now)
         for actor_id, action, changes in by_row.get(str(allocation.pk), []):
             if actor_id != actor.pk:
@@ -82,19 +93,10 @@ def asked_figures(actor: User, allocations: Sequence[Allocation]) -> dict[int, F
         if _differ(was, now):
             asked[allocation.pk] = was
     resources = Resource.objects.in_bulk({int(w["resource"]) for w in asked.values()})
-    return {
-        pk: {
-            "resource": resources.get(int(w["resource"])),
-            "first": dt.date.fromisoformat(w["first"]),
-            "last": dt.date.fromisoformat(w["last"]),
-            "fte": Decimal(w["fte"]),
-        }
-        for pk, w in asked.items()
-        if int(w["resource"]) in resources
-    }
+    return {pk: unplain(w, resources) for pk, w in asked.items() if int(w["resource"]) in resources}
 
 
-def _plain(allocation: Allocation) -> dict[str, str]:
+def plain(allocation: Allocation) -> dict[str, str]:
     """The figures as the audit trail writes them (ids and ISO dates as text)."""
     return {
         "resource": str(allocation.resource_id),
@@ -104,8 +106,47 @@ def _plain(allocation: Allocation) -> dict[str, str]:
     }
 
 
+def unplain(values: dict[str, str], resources: dict[int, Resource] | None = None) -> Figures:
+    """Figures from :func:`plain` text (``resources``: those read already, by id)."""
+    pk = int(values["resource"])
+    resource = (resources or {}).get(pk) or Resource.objects.filter(pk=pk).first()
+    return {
+        "resource": resource,
+        "first": dt.date.fromisoformat(values["first"]),
+        "last": dt.date.fromisoformat(values["last"]),
+        "fte": Decimal(values["fte"]),
+    }
+
+
 def _differ(was: dict[str, str], now: dict[str, str]) -> bool:
     """Whether the figures differ (``"1"`` and ``"1.00"`` FTE are the same)."""
     return any(was[n] != now[n] for n in ("resource", "first", "last")) or Decimal(
         was["fte"]
     ) != Decimal(now["fte"])
+
+
+def fte_text(value: Any) -> str:
+    """An FTE as people write it: ``0.5``, ``1`` (no trailing zeros)."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def figure_parts(now: Figures, was: Figures | None) -> list[tuple[str, bool]]:
+    """A request's resource code, dates and FTE (the same in every language), each ``old →
+    new`` where ``was`` (the figures as asked) differs, with whether it does."""
+    parts = []
+    for text in (
+        lambda f: f["resource"].code,
+        lambda f: f"{f['first'].isoformat()}–{f['last'].isoformat()}",
+        lambda f: fte_text(f["fte"]),
+    ):
+        new = text(now)
+        old = text(was) if was and was.get("resource") is not None else new
+        parts.append((new if old == new else f"{old} → {new}", old != new))
+    parts[-1] = (f"{parts[-1][0]} FTE", parts[-1][1])
+    return parts
+
+
+def changes_text(now: Figures, was: Figures | None) -> str:
+    """What differs between ``was`` and ``now``: "java-sh → py-sh, 2026-03-02–2026-03-27 →
+    2026-03-09–2026-04-03, 1 → 0.5 FTE", each part only where it differs."""
+    return ", ".join(text for text, changed in figure_parts(now, was) if changed)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,10 +17,10 @@ from pmo.audit.services import diff, record, snapshot
 from pmo.core.errors import ConflictError, DomainError, FieldError, PermissionDeniedError
 from pmo.portfolio.models import ENDED_STATES
 from pmo.resources.access import can_manage_resources
-from pmo.resources.models import Allocation, AllocationStatus, Resource
+from pmo.resources.models import Allocation, AllocationStatus
 from pmo.resources.services.allocations import update_allocation
 from pmo.resources.services.common import _scope
-from pmo.resources.services.request_news import asked_figures
+from pmo.resources.services.request_news import asked_figures, changes_text, figures, plain, unplain
 from pmo.resources.signals import requests_decided
 
 __all__ = ["REASON_MAX", "Decided", "decide_requests"]
@@ -173,12 +172,12 @@ def _changed_meanwhile(
         return ConflictError(
             message % {**named, "problem": exc.message}, current_version=allocation.version
         )
-    was = _plain_figures(allocation)
+    was = plain(allocation)
     for event in since:  # newest first: the oldest one's "before" is what the page read
         for name in was:
             if name in event.changes:
                 was[name] = str(event.changes[name][0])
-    what = _figures_changed(was, _plain_figures(allocation))
+    what = changes_text(figures(allocation), unplain(was))
     params = {
         **named,
         "who": actor_name(since[0]),
@@ -195,36 +194,6 @@ def _changed_meanwhile(
             "the request %(id)s (%(label)s) was changed by %(who)s at %(when)s; reload the requests"
         )
     return ConflictError(message % params, current_version=allocation.version)
-
-
-def _plain_figures(allocation: Allocation) -> dict[str, str]:
-    """What a request asks, as the audit trail writes it (ids and ISO dates as text)."""
-    return {
-        "resource": str(allocation.resource_id),
-        "first": allocation.first.isoformat(),
-        "last": allocation.last.isoformat(),
-        "fte": str(allocation.fte),
-    }
-
-
-def _figures_changed(was: dict[str, str], now: dict[str, str]) -> str:
-    """ "P-001 → P-002, 2026-03-02–2026-03-27 → 2026-03-09–2026-04-03, 1 → 0.5 FTE", each part
-    only where it differs (the same in every language, as the requests' notifications say)."""
-    codes = dict(
-        Resource.objects.filter(pk__in=[was["resource"], now["resource"]]).values_list("pk", "code")
-    )
-    parts = []
-    for text in (
-        lambda f: codes.get(int(f["resource"]), f["resource"]),
-        lambda f: f"{f['first']}–{f['last']}",
-        lambda f: f"{Decimal(f['fte']).normalize():f}",
-    ):
-        old, new = text(was), text(now)
-        if old != new:
-            parts.append(f"{old} → {new}")
-    if Decimal(was["fte"]) != Decimal(now["fte"]):
-        parts[-1] += " FTE"
-    return ", ".join(parts)
 
 
 def _gone(pk: int, field: str) -> DomainError:
