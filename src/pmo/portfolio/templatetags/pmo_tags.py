@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import template
 from django.utils.html import format_html
@@ -135,3 +136,21 @@ def get_attr(obj: Any, name: str) -> Any:
 @register.filter
 def reason(report: Any, dimension: str) -> str:
     return str(getattr(report, f"{dimension}_reason", "") or "")
+
+
+@register.simple_tag(takes_context=True)
+def page_path(context: Any) -> str:
+    """Where the language switch comes back to: this page's path and query, or, on a page
+    that answers a form (a POST shown again with its errors, which a GET of its address
+    would refuse with a 405), the page the form was on (the referrer, of this host), else
+    the home page."""
+    request = context.get("request")
+    if request is None:
+        return "/"
+    if request.method in ("GET", "HEAD"):
+        return str(request.get_full_path())
+    referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    if referer.netloc and referer.netloc != request.get_host():
+        return "/"
+    path = referer.path or "/"
+    return f"{path}?{referer.query}" if referer.query else path

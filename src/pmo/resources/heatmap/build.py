@@ -245,7 +245,7 @@ def build_heatmap(
             key=str(key),
             label=labels.get(key, str(key)),
             cells=[
-                Cell(round(float(c), digits), round(float(d), digits), p.first, p.last, bool(g))
+                Cell(_rounded(c, digits), _rounded(d, digits), p.first, p.last, bool(g))
                 for c, d, g, p in zip(cap_avg[i], dem_avg[i], past[i], spans, strict=True)
             ],
         )
@@ -260,3 +260,9 @@ def build_heatmap(
         assumed_years=calendars.assumed_years(codes, axis_first, axis_last, overrides),
         unit=unit,
     )
+
+
+def _rounded(value: Any, digits: int) -> float:
+    """``value`` rounded, a negative zero (demand paused by leave cancelling to -1e-17) as
+    0: a cell reads "0.0", not "-0.0"."""
+    return round(float(value), digits) + 0.0

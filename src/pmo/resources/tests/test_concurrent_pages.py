@@ -212,6 +212,25 @@ def test_saving_an_allocation_removed_meanwhile_says_who_removed_it_and_keeps_th
     assert Allocation.objects.get(scenario=None).note == "keep me"
 
 
+def test_saving_a_request_declined_meanwhile_says_who_declined_it_and_why(
+    org: Any, users: Any, make_project: Any
+) -> None:
+    java = pool(org)
+    request = allocate(java, make_project(), MON, MON + dt.timedelta(days=4), "1")  # proposed
+    _ana, bo = two(users)
+    url = f"/resources/allocations/{request.pk}/"
+    bo_form = form_of(bo.get(url), "edit-allocation-form")
+    services.decide_requests(
+        actor=users["admin"], decline=[(request.pk, request.version)], reason="No budget left"
+    )
+    answer = bo.post(url, bo_form | {"fte": "0.25", "action": "save"})
+    assert answer.status_code == 409
+    body = answer.content.decode()
+    assert "This request was declined by admin at " in body
+    assert "No budget left" in body and "add it again" not in body
+    assert not Allocation.objects.exists()
+
+
 # --- 2. to 4. the scenario page -------------------------------------------------------------
 
 

@@ -239,3 +239,10 @@ def test_filters_by_org_unit_subtree_role_and_skill(org: Any, make_project: Any)
         only=ResourceFilter(org_unit=org["uk"].pk),
     )
     assert [(c.code, c.demand) for c in causes] == [(a.code, 1.0)]
+
+
+def test_a_cell_rounded_to_zero_reads_zero_not_minus_zero() -> None:
+    from pmo.resources.heatmap.build import _rounded
+
+    assert str(_rounded(-1e-17, 1)) == "0.0"  # demand paused by leave, cancelled to -1e-17
+    assert _rounded(0.26, 1) == 0.3

@@ -423,17 +423,25 @@ def _removed(request: HttpRequest, pk: int, scenario: Any) -> HttpResponse | Non
     )
     form = AllocationForm(request.POST)
     form.is_valid()  # the fields' own problems beside them, as on the add form
-    messages.error(
-        request,
-        _(
-            "This allocation was removed by %(who)s at %(when)s: nothing was saved. What you "
-            "typed is in the form below; add it again if it is still needed."
+    named = {
+        "who": actor_name(event),
+        "when": date_filter(timezone.localtime(event.timestamp), "Y-m-d H:i"),
+    }
+    declined = event.changes.get("declined")
+    if isinstance(declined, list) and declined and declined[-1]:
+        message = _(
+            "This request was declined by %(who)s at %(when)s (“%(reason)s”): nothing was "
+            "saved. What you typed is in the form below; ask them before you propose it again."
+        ) % {**named, "reason": declined[-1]}
+    else:
+        message = (
+            _(
+                "This allocation was removed by %(who)s at %(when)s: nothing was saved. What you "
+                "typed is in the form below; add it again if it is still needed."
+            )
+            % named
         )
-        % {
-            "who": actor_name(event),
-            "when": date_filter(timezone.localtime(event.timestamp), "Y-m-d H:i"),
-        },
-    )
+    messages.error(request, message)
     return _staffing_page(request, project, scenario, form, 409)
 
 
