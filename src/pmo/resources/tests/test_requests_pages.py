@@ -305,3 +305,28 @@ def test_a_resource_overloaded_already_reads_as_such_not_as_negative_room(
     row = _row(client.get(URL).content.decode(), request.pk)
     assert "already over capacity by 1.4 FTE without it" in row
     assert "-1.4" not in row and "free at least" not in row
+
+
+def test_a_request_committed_on_its_edit_page_says_so(
+    client: Any, users: dict[str, Any], world: dict[str, Any]
+) -> None:
+    client.force_login(users["member"])
+    small = world["small"]
+    url = f"/resources/allocations/{small.pk}/?next={URL}"
+    form = {
+        "resource": small.resource_id,
+        "first": small.first.isoformat(),
+        "last": small.last.isoformat(),
+        "fte": "0.25",
+        "status": "committed",
+        "note": "",
+        "version": small.version,
+        "action": "save",
+    }
+    done = client.post(url, form)
+    assert done.status_code == 302
+    assert "Allocation saved and committed." in client.get(done["Location"]).content.decode()
+    small.refresh_from_db()
+    assert (small.status, small.fte) == ("committed", Decimal("0.25"))
+    changed = client.post(url, form | {"fte": "0.5", "version": small.version})
+    assert "Allocation saved." in client.get(changed["Location"]).content.decode()

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import date as date_filter
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from pmo.accounts.models import user_of
 from pmo.audit.display import actor_name
+from pmo.audit.last import last_change
 from pmo.audit.models import AuditAction, AuditEvent
 from pmo.core.errors import DomainError, NotFoundError
 from pmo.core.forms import add_service_error
@@ -27,6 +29,7 @@ from pmo.core.http import posted_version, query_date, refuse_unless
 from pmo.core.models import as_id
 from pmo.core.sentences import join_sentences
 from pmo.portfolio.access import can_edit_project, get_visible_project
+from pmo.portfolio.forms import stale_message
 from pmo.portfolio.models import Project
 from pmo.portfolio.views.common import save_versioned
 from pmo.resources import calendars, costs, selectors, services
@@ -290,13 +293,20 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
         request, form, allocation.version, save, lambda: _allocation(allocation.pk, scenario)
     )
     if result.saved:
-        messages.success(request, _("Allocation saved."))
+        committed = (
+            allocation.status == AllocationStatus.PROPOSED
+            and saved[0].status == AllocationStatus.COMMITTED
+        )
+        messages.success(
+            request, _("Allocation saved and committed.") if committed else _("Allocation saved.")
+        )
         _warn(request, saved[0])
         return redirect(back)
     if result.status == 409 and result.taken:
         _picker_follows(form, request.POST)
     elif result.status != 200 and result.status != 409:
         messages.error(request, _("The allocation was not saved: correct the form below."))
+    named = _stale_named(form, allocation) if result.status == 409 else False
     ended = selectors.ended_on(project)
     return render(
         request,
@@ -310,7 +320,8 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
             "version": result.version,
             "meanwhile": theirs_and_yours(form, result.meanwhile),
             "taken": result.taken,
-            "saved_by": last_saved(allocation) if result.status == 409 else "",
+            # the form's error names who saved it and when: no banner saying it again
+            "saved_by": last_saved(allocation) if result.status == 409 and not named else "",
             "opened": mark_safe(  # the picker and the status select are drawn by hand
                 "".join(str(form[n].as_hidden(only_initial=True)) for n in ("resource", "status"))
             ),
@@ -320,6 +331,29 @@ def _allocation_edit(request: HttpRequest, allocation: Any, scenario: Any) -> Ht
         },
         status=result.status,
     )
+
+
+def _stale_named(form: AllocationForm, allocation: Allocation) -> bool:
+    """After a stale save (someone else saved ``allocation`` since the form was opened), say
+    who and when in the form's error in place of "someone else" alone; False when the form
+    has no such error or the history has no event of the row."""
+    change = last_change(Allocation, allocation.pk)
+    stale = stale_message(allocation)
+    errors = form.errors.get(NON_FIELD_ERRORS, [])
+    if change is None or stale not in errors:
+        return False
+    named = (
+        _(
+            "Someone else saved this allocation while you were editing it: %(who)s, at %(when)s. "
+            "Nothing of yours is saved yet: the fields you changed keep what you typed, the others "
+            "show what is saved now. Check them, then save again to keep your version."
+        )
+        % change.named()
+    )
+    form.errors[NON_FIELD_ERRORS] = form.error_class(
+        [named if str(e) == stale else e for e in errors]
+    )
+    return True
 
 
 def _requests_back(request: HttpRequest) -> str:
