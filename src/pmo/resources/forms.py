@@ -301,20 +301,6 @@ class ReplaceOverlapForm(forms.Form):
         )
 
 
-class CapacityChangeForm(ReplaceOverlapForm):
-    """A resource's capacity for a window in a scenario: what
-    :func:`pmo.resources.services.add_capacity_change` takes. Field errors carry the labels
-    the page shows (never the field names), and a refused form comes back with its values."""
-
-    resource = ResourcePickerField(
-        queryset=Resource.objects.filter(active=True), label=_("Resource")
-    )
-    first = DateField(label=_("From"))
-    last = DateField(label=_("To"))
-    fte = fte_field(_("Capacity (FTE)"), step=False)
-    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
-
-
 class ResourceCapacityForm(ReplaceOverlapForm):
     """One resource's capacity for a window of the current plan, on the resource's page
     (leave, a part-time period, a pool growing): what
@@ -332,6 +318,22 @@ class ResourceCapacityForm(ReplaceOverlapForm):
         if first and last and last < first:
             self.add_error("last", _("the end date is before the start date"))
         return data
+
+
+class CapacityChangeForm(ResourceCapacityForm):
+    """A resource's capacity for a window in a scenario: the resource page's form
+    (:class:`ResourceCapacityForm`: its labels, FTE step, help and checks) with the resource
+    chosen in a picker. Field errors carry the labels the page shows (never the field names),
+    and a refused form comes back with its values."""
+
+    resource = ResourcePickerField(
+        queryset=Resource.objects.filter(active=True), label=_("Resource")
+    )
+    field_order = ["resource", "first", "last", "fte", "reason"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "capacity-%s")  # the page has other forms' boxes
+        super().__init__(*args, **kwargs)
 
 
 class AllocationForm(forms.Form):

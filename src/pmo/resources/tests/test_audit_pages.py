@@ -161,7 +161,7 @@ def test_a_refused_capacity_change_names_the_field_and_keeps_the_values(
         {"resource": java.pk, "first": "2026-03-02", "last": "2026-03-09", "fte": "3"},
         follow=True,
     )
-    assert "Capacity changed in the scenario." in done.content.decode()
+    assert " from 2026-03-02 to 2026-03-09 set to 3 FTE." in done.content.decode()
 
 
 def test_move_project_says_what_it_did_and_keeps_the_project_chosen(

@@ -455,7 +455,8 @@ def test_the_scenario_page_offers_the_box_then_says_what_it_cut(
     assert saved.status_code == 302
     page = client.get(saved.url).content.decode()
     assert (
-        "Capacity changed in the scenario. Shortened the capacity change 2027-01-01 – "
+        "Capacity of Ana Li from 2027-06-01 to 2027-07-31 set to 1 FTE. Shortened the "
+        "capacity change 2027-01-01 – "
         "2027-06-30 (0.5 FTE) to 2027-01-01 – 2027-05-31."
     ) in page
     assert [r[:2] for r in _rows(ana, scenario)] == [

@@ -34,7 +34,13 @@ from pmo.resources.models import CapacityChange, Resource, Scenario
 from pmo.resources.services.capacity import Carved, overlapping, remove_capacity_change
 from pmo.resources.views.common import _viewer, last_saved, refuse_non_manager
 
-__all__ = ["carved_sentences", "resource_capacity_add", "resource_capacity_delete", "show_overlap"]
+__all__ = [
+    "carved_sentences",
+    "resource_capacity_add",
+    "resource_capacity_delete",
+    "saved_message",
+    "show_overlap",
+]
 
 
 def _resource(request: HttpRequest, pk: int) -> Resource:
@@ -53,7 +59,9 @@ def _refused(request: HttpRequest, pk: int) -> HttpResponse | None:
     return refuse_non_manager(request, reverse("resources:resource_detail", args=[pk]))
 
 
-def _saved_message(resource: Resource, change: CapacityChange) -> str:
+def saved_message(resource: Resource, change: CapacityChange) -> str:
+    """What saving ``change`` of ``resource`` says (time off, or the capacity set), on the
+    resource's page and in a scenario alike."""
     values = {
         "name": resource.display_name,
         "first": change.first.isoformat(),
@@ -114,7 +122,7 @@ def resource_capacity_add(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as exc:
                 add_service_error(form, exc)
             else:
-                said = [_saved_message(resource, change), *carved_sentences(carved)]
+                said = [saved_message(resource, change), *carved_sentences(carved)]
                 messages.success(request, join_sentences(said))
                 return redirect("resources:resource_detail", pk=resource.pk)
         status = status if status == 409 else 422

@@ -21,12 +21,12 @@ from pmo.core.sentences import join_sentences
 from pmo.portfolio.access import get_visible_project
 from pmo.resources import refresh, selectors, services
 from pmo.resources.forms import CapacityChangeForm
-from pmo.resources.models import ProjectShift
+from pmo.resources.models import ProjectShift, Scenario
 from pmo.resources.services.capacity import Carved
-from pmo.resources.views.capacity import carved_sentences, show_overlap
+from pmo.resources.views.capacity import carved_sentences, saved_message, show_overlap
 from pmo.resources.views.common import _scenario, refuse_non_manager
 from pmo.resources.views.scenario_pickers import in_scenario, not_in_scenario, picked
-from pmo.resources.views.scenario_seen import changed_since, refuse_stale
+from pmo.resources.views.scenario_seen import changed_since, last_move, refuse_stale
 from pmo.resources.views.scenarios import _scenario_page
 
 __all__ = [
@@ -98,12 +98,8 @@ def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
                 return refuse_stale(
                     request,
                     scenario,
-                    _(
-                        "%(code)s was moved %(days)s calendar days in all by someone else "
-                        "since you opened the page (the box showed %(shown)s): nothing was "
-                        "changed. Its move in all is in the box now; enter yours again."
-                    )
-                    % {"code": project.code, "days": before, "shown": opened},
+                    _moved_meanwhile(scenario, project.code, before, opened),
+                    changed_since(request, scenario),
                     project=project.code,
                 )
             elif shown and days == opened and opened != before:
@@ -157,6 +153,40 @@ def scenario_shift(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, message)
     return redirect(here)
+
+
+def _moved_meanwhile(scenario: Scenario, code: str, days: int, shown: int) -> str:
+    """Why a Move project was refused: someone else moved ``code`` to ``days`` in all since
+    the page showed ``shown``, named with when (the scenario's history) and, when they also
+    set it, the project's priority now."""
+    change, priority_changed = last_move(scenario, code)
+    if change is None:
+        return _(
+            "%(code)s was moved %(days)s calendar days in all by someone else "
+            "since you opened the page (the box showed %(shown)s): nothing was "
+            "changed. Its move in all is in the box now; enter yours again."
+        ) % {"code": code, "days": days, "shown": shown}
+    said = [
+        _(
+            "%(code)s was moved by %(who)s at %(when)s to %(days)s calendar days in all since "
+            "you opened the page (the box showed %(shown)s): nothing was changed. Its move in "
+            "all is in the box now; enter yours again."
+        )
+        % {"code": code, "days": days, "shown": shown, **change.named()}
+    ]
+    if priority_changed:
+        priority = (
+            ProjectShift.objects.filter(scenario=scenario, project__code=code)
+            .values_list("priority", flat=True)
+            .first()
+        )
+        said.append(
+            _("Its priority in this scenario is %(priority)s now (1 = highest, 5 = lowest).")
+            % {"priority": priority}
+            if priority
+            else _("Its priority in this scenario was cleared.")
+        )
+    return join_sentences(said)
 
 
 def _shift_messages(
@@ -218,7 +248,7 @@ def scenario_capacity(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)  # add_error takes a field out of cleaned_data
         carved: list[Carved] = []
         try:
-            services.add_capacity_change(
+            change = services.add_capacity_change(
                 actor=user_of(request),
                 resource=data["resource"],
                 first=data["first"],
@@ -238,7 +268,7 @@ def scenario_capacity(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc.message)
             status = exc.status_code if exc.status_code == 409 else 422
         else:
-            said = [_("Capacity changed in the scenario."), *carved_sentences(carved)]
+            said = [saved_message(data["resource"], change), *carved_sentences(carved)]
             messages.success(request, join_sentences(said))
             return redirect("resources:scenario_detail", pk=scenario.pk)
         show_overlap(form, data["resource"], scenario, data)

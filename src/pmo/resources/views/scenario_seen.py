@@ -20,11 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from pmo.audit.display import ShownEvent, shown_events
+from pmo.audit.display import ShownEvent, actor_name, shown_events
+from pmo.audit.last import LastChange, local_minute
 from pmo.audit.models import AuditEvent
 from pmo.core.models import as_id
 
-__all__ = ["SINCE_LIMIT", "changed_since", "refuse_stale", "seen_mark"]
+__all__ = ["SINCE_LIMIT", "changed_since", "last_move", "refuse_stale", "seen_mark"]
 
 SINCE_LIMIT = 10  # the newest events said; the history has them all
 # a leveling run's own events (queued, cancelled, failed) change nothing in the scenario; a
@@ -41,6 +42,23 @@ def _events(scenario: Any) -> Any:
 def seen_mark(scenario: Any) -> int:
     """The newest event of ``scenario``'s history (0 for none): what its page shows."""
     return int(_events(scenario).aggregate(newest=Max("id"))["newest"] or 0)
+
+
+def last_move(scenario: Any, code: str) -> tuple[LastChange | None, bool]:
+    """Who moved project ``code`` in ``scenario`` last and when (``None``: the history has no
+    move of it), and whether that change or one after it also set its priority."""
+    events = _events(scenario).filter(object_type="resources.scenario")
+    moved = (
+        events.filter(changes__has_key=f"{code}.days")
+        .select_related("actor__person")
+        .order_by("-id")
+        .first()
+    )
+    if moved is None:
+        return None, False
+    priority = events.filter(id__gte=moved.id, changes__has_key=f"{code}.priority").exists()
+    change = LastChange(event=moved, who=actor_name(moved), when=local_minute(moved.timestamp))
+    return change, priority
 
 
 def changed_since(request: HttpRequest, scenario: Any) -> list[str] | None:

@@ -339,7 +339,7 @@ def _stale_named(form: AllocationForm, allocation: Allocation) -> bool:
     has no such error or the history has no event of the row."""
     change = last_change(Allocation, allocation.pk)
     stale = stale_message(allocation)
-    errors = form.errors.get(NON_FIELD_ERRORS, [])
+    errors: list[str] = [str(e) for e in form.errors.get(NON_FIELD_ERRORS, [])]
     if change is None or stale not in errors:
         return False
     named = (
@@ -350,9 +350,7 @@ def _stale_named(form: AllocationForm, allocation: Allocation) -> bool:
         )
         % change.named()
     )
-    form.errors[NON_FIELD_ERRORS] = form.error_class(
-        [named if str(e) == stale else e for e in errors]
-    )
+    form.errors[NON_FIELD_ERRORS] = form.error_class([named if e == stale else e for e in errors])
     return True
 
 
