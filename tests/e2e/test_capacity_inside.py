@@ -39,9 +39,17 @@ def test_leave_inside_a_part_time_period_splits_it(sign_in: Callable[[str], Any]
     expect(page.get_by_test_id("capacity-first-error")).to_contain_text(
         "tick “Replace these days of the overlapping changes”"
     )
-    expect(page.get_by_test_id("replace-overlap-names")).to_contain_text(
-        "2027-01-01–2027-06-30 · 0.5 FTE · part time"
+    expect(page.get_by_test_id("replace-overlap-names")).to_have_text(
+        "Ticking it splits the capacity change 2027-01-01 – 2027-06-30 (0.5 FTE) into "
+        "2027-01-01 – 2027-02-28 and 2027-03-13 – 2027-06-30."
     )
+    # the checkbox inline before its label, at the form's left edge (not centred above it)
+    box = page.get_by_test_id("replace-overlap-box").bounding_box()
+    text = page.get_by_test_id("replace-overlap").locator("label span").bounding_box()
+    edge = form.bounding_box()
+    assert box and text and edge
+    assert abs(box["y"] + box["height"] / 2 - (text["y"] + text["height"] / 2)) < 4, (box, text)
+    assert box["x"] - edge["x"] < 40, (box, edge)
     page.get_by_role("checkbox", name="Replace these days of the overlapping changes").check()
     page.get_by_test_id("add-capacity").click()
     expect(page.get_by_test_id("messages")).to_contain_text(

@@ -12,7 +12,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 from pmo.accounts.models import OrgUnit
 from pmo.core.errors import FieldError
@@ -27,11 +26,9 @@ from pmo.resources.models import (
     CapacityChange,
     Resource,
     Role,
-    days_text,
-    fte_text,
 )
 from pmo.resources.services import RESOURCE_FIELDS
-from pmo.resources.services.capacity import REPLACE_LABEL
+from pmo.resources.services.capacity import REPLACE_LABEL, Carved
 
 __all__ = [
     "AllocationForm",
@@ -270,6 +267,7 @@ class ReplaceOverlapForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.overlapping: list[CapacityChange] = []
+        self.carve_plan: list[Carved] = []  # what the box does to them (plan_carve_out)
 
     def clean_seen(self) -> dict[int, int] | None:
         raw = (self.cleaned_data.get("seen") or "").strip()
@@ -290,15 +288,10 @@ class ReplaceOverlapForm(forms.Form):
         return ",".join(f"{c.pk}:{c.version}" for c in self.overlapping)
 
     @property
-    def overlap_list(self) -> str:
-        """The overlapping changes as rows are named ("2027-01-01–2027-06-30 · 0.5 FTE · part
-        time"), in the reader's list."""
-        return pgettext("list separator", ", ").join(
-            " · ".join(
-                [days_text(c.first, c.last), fte_text(c.fte), *([c.reason] if c.reason else [])]
-            )
-            for c in self.overlapping
-        )
+    def overlap_plan(self) -> str:
+        """What ticking the box does to each overlapping change ("Ticking it splits the
+        capacity change 2027-01-01 – 2027-06-30 (0.5 FTE) into …"), for the days typed."""
+        return join_sentences(c.plan_sentence() for c in self.carve_plan)
 
 
 class ResourceCapacityForm(ReplaceOverlapForm):

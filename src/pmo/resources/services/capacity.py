@@ -15,6 +15,7 @@ changes*).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -41,6 +42,7 @@ __all__ = [
     "lock_change",
     "lock_resource_changes",
     "overlapping",
+    "plan_carve_out",
     "remove_capacity_change",
     "update_capacity_change",
 ]
@@ -167,6 +169,33 @@ class Carved:
             "%(a_first)s – %(a_last)s and %(b_first)s – %(b_last)s."
         ) % {**values, "a_first": a_first, "a_last": a_last, "b_first": b_first, "b_last": b_last}
 
+    def plan_sentence(self) -> str:
+        """What ticking the page's *Replace* box does to it (:func:`plan_carve_out`)."""
+        values: dict[str, Any] = {
+            "first": self.first,
+            "last": self.last,
+            "fte": _fte_text(self.fte),
+        }
+        if self.kind == "removed":
+            return (
+                _(
+                    "Ticking it removes the capacity change %(first)s – %(last)s (%(fte)s FTE): "
+                    "the new one covers all its days."
+                )
+                % values
+            )
+        if self.kind == "shortened":
+            (new_first, new_last) = self.pieces[0]
+            return _(
+                "Ticking it shortens the capacity change %(first)s – %(last)s (%(fte)s FTE) to "
+                "%(new_first)s – %(new_last)s."
+            ) % {**values, "new_first": new_first, "new_last": new_last}
+        (a_first, a_last), (b_first, b_last) = self.pieces
+        return _(
+            "Ticking it splits the capacity change %(first)s – %(last)s (%(fte)s FTE) into "
+            "%(a_first)s – %(a_last)s and %(b_first)s – %(b_last)s."
+        ) % {**values, "a_first": a_first, "a_last": a_last, "b_first": b_first, "b_last": b_last}
+
 
 def _one_day() -> dt.timedelta:
     return dt.timedelta(days=1)
@@ -191,6 +220,30 @@ def lock_change(pk: int, *related: str) -> CapacityChange:
     return (
         CapacityChange.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
     )
+
+
+def plan_carve_out(
+    others: Sequence[CapacityChange], *, first: dt.date, last: dt.date
+) -> list[Carved]:
+    """What :func:`carve_out` of the days ``first`` to ``last`` does to ``others`` (each
+    sharing a day with them), one :class:`Carved` each in their order, writing nothing: the
+    page says it beside its box, and :func:`carve_out` does just this."""
+    plan: list[Carved] = []
+    for other in others:
+        if other.last < first or last < other.first:
+            raise ValueError(f"capacity change {other.pk} shares no day with {first}–{last}")
+        if first <= other.first and other.last <= last:  # inside the new days: removed
+            kind: Literal["removed", "shortened", "split"] = "removed"
+            pieces: tuple[tuple[dt.date, dt.date], ...] = ()
+        elif other.first < first and last < other.last:  # around them: split
+            kind = "split"
+            pieces = ((other.first, first - _one_day()), (last + _one_day(), other.last))
+        elif other.first < first:  # ends inside them
+            kind, pieces = "shortened", ((other.first, first - _one_day()),)
+        else:  # starts inside them
+            kind, pieces = "shortened", ((last + _one_day(), other.last),)
+        plan.append(Carved(kind, other.first, other.last, other.fte, pieces))
+    return plan
 
 
 def carve_out(
@@ -226,24 +279,15 @@ def carve_out(
                 "nothing was saved. Check them below and save again."
             )
         )
-    done: list[Carved] = []
-    for other in others:
+    done = plan_carve_out(others, first=first, last=last)
+    for other, plan in zip(others, done, strict=True):
         scope = capacity_scope(other)
-        was = Carved(kind="removed", first=other.first, last=other.last, fte=other.fte)
-        if first <= other.first and other.last <= last:
+        if plan.kind == "removed":
             record_deleted(actor=actor, instance=other, scope=scope)
             other.delete()
-            done.append(was)
             continue
         before = snapshot(other)
-        after: tuple[dt.date, dt.date] | None = None
-        if other.first < first and last < other.last:  # around the new days: split
-            after = (last + _one_day(), other.last)
-            other.last = first - _one_day()
-        elif other.first < first:  # ends inside them
-            other.last = first - _one_day()
-        else:  # starts inside them
-            other.first = last + _one_day()
+        other.first, other.last = plan.pieces[0]
         other.copied = False  # a scenario's own now, not the plan's copy (refresh keeps it)
         save_changed(
             actor=actor,
@@ -252,35 +296,16 @@ def carve_out(
             scope=scope,
             also={"resource": [other.resource_id, other.resource_id]},
         )
-        if after is None:
-            done.append(
-                Carved(
-                    kind="shortened",
-                    first=was.first,
-                    last=was.last,
-                    fte=was.fte,
-                    pieces=((other.first, other.last),),
-                )
+        if plan.kind == "split":
+            piece = CapacityChange.objects.create(
+                resource=other.resource,
+                scenario=scenario,
+                first=plan.pieces[1][0],
+                last=plan.pieces[1][1],
+                fte=other.fte,
+                reason=other.reason,
             )
-            continue
-        piece = CapacityChange.objects.create(
-            resource=other.resource,
-            scenario=scenario,
-            first=after[0],
-            last=after[1],
-            fte=other.fte,
-            reason=other.reason,
-        )
-        record_created(actor=actor, instance=piece, scope=scope)
-        done.append(
-            Carved(
-                kind="split",
-                first=was.first,
-                last=was.last,
-                fte=was.fte,
-                pieces=((other.first, other.last), after),
-            )
-        )
+            record_created(actor=actor, instance=piece, scope=scope)
     return done
 
 

@@ -404,7 +404,10 @@ def test_the_resource_page_offers_the_box_then_says_what_it_cut(
     refused = _post(client, ana)
     assert refused.status_code == 422
     page = refused.content.decode()
-    assert "2027-01-01–2027-06-30 · 0.5 FTE · part time" in page
+    assert (
+        "Ticking it splits the capacity change 2027-01-01 – 2027-06-30 (0.5 FTE) into "
+        "2027-01-01 – 2027-02-28 and 2027-03-13 – 2027-06-30."
+    ) in page
     assert f'name="seen" value="{part.pk}:1"' in page
     saved = _post(client, ana, replace_overlap="on", seen=f"{part.pk}:1")
     assert saved.status_code == 302

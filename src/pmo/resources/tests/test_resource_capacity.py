@@ -95,7 +95,10 @@ def test_an_overlapping_change_is_refused_at_its_field_with_what_was_typed(
     box = lxml.html.fromstring(page).xpath("//input[@data-testid='replace-overlap-box']")
     assert len(box) == 1 and box[0].get("checked") is None
     names = page.split('data-testid="replace-overlap-names">')[1].split("</span>")[0]
-    assert "2027-01-12–2027-01-16 · 0 FTE" in names
+    assert names == (
+        "Ticking it shortens the capacity change 2027-01-12 – 2027-01-16 (0 FTE) to "
+        "2027-01-12 – 2027-01-14."
+    )
     assert 'value="2027-01-20"' in page and 'value="overlap"' in page
     assert CapacityChange.objects.count() == 1
     # the change it overlaps is on the page, with its Remove

@@ -31,7 +31,12 @@ from pmo.resources import services
 from pmo.resources.calendars import is_absence
 from pmo.resources.forms import ReplaceOverlapForm, ResourceCapacityForm
 from pmo.resources.models import CapacityChange, Resource, Scenario
-from pmo.resources.services.capacity import Carved, overlapping, remove_capacity_change
+from pmo.resources.services.capacity import (
+    Carved,
+    overlapping,
+    plan_carve_out,
+    remove_capacity_change,
+)
 from pmo.resources.views.common import _viewer, last_saved, refuse_non_manager
 
 __all__ = [
@@ -83,10 +88,12 @@ def show_overlap(
 ) -> None:
     """After a refused save, the changes of ``resource`` the days ``typed`` (the form's
     cleaned data, read before an error at a field took its value out) overlap, which the form
-    names beside its *Replace these days* box (none: no box)."""
+    names beside its *Replace these days* box (none: no box), saying what ticking it does to
+    each (:func:`plan_carve_out`, what the save with it would carve)."""
     first, last = typed.get("first"), typed.get("last")
     if first and last and first <= last:
         form.overlapping = overlapping(resource=resource, scenario=scenario, first=first, last=last)
+        form.carve_plan = plan_carve_out(form.overlapping, first=first, last=last)
 
 
 @login_required
