@@ -145,11 +145,13 @@ INSTALLED_APPS = [
     "django.forms",  # its widget templates, for FORM_RENDERER below
     "django_htmx",
     "ninja",  # serves the API docs' Swagger UI from its own static files (not a CDN)
+    # before django_tasks_db: Django takes a command from the first app that has one, and
+    # pmo.core's ``db_worker`` is django_tasks_db's with a loop that outlives database errors
+    "pmo.core",
     "django_tasks",
     "django_tasks_db",
     "axes",  # sign-in throttling (ADR 0011)
     "csp",  # the Content-Security-Policy header (ADR 0011)
-    "pmo.core",
     "pmo.accounts",
     "pmo.audit",
     "pmo.portfolio",

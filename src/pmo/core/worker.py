@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import random
 import threading
 import time
 from dataclasses import dataclass, field
@@ -126,6 +127,8 @@ class SturdyWorker(Worker):
     def run(self) -> None:
         """Poll and run tasks until stopped; a database error costs a pause, not the loop."""
         logger.info("task worker %s started", self.worker_id)
+        if self.startup_delay and self.interval:  # ``pmo db_worker``: no thundering herd
+            time.sleep(random.random())  # a jitter, not a secret
         while self.running:
             task_result = None
             try:
