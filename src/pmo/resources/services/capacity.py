@@ -144,57 +144,54 @@ class Carved:
 
     def sentence(self) -> str:
         """What happened to it, for the page's message."""
-        values: dict[str, Any] = {
-            "first": self.first,
-            "last": self.last,
-            "fte": _fte_text(self.fte),
-        }
-        if self.kind == "removed":
-            return (
-                _(
-                    "Removed the capacity change %(first)s – %(last)s (%(fte)s FTE): the new "
-                    "one covers all its days."
-                )
-                % values
-            )
-        if self.kind == "shortened":
-            (new_first, new_last) = self.pieces[0]
-            return _(
-                "Shortened the capacity change %(first)s – %(last)s (%(fte)s FTE) to "
-                "%(new_first)s – %(new_last)s."
-            ) % {**values, "new_first": new_first, "new_last": new_last}
-        (a_first, a_last), (b_first, b_last) = self.pieces
-        return _(
-            "Split the capacity change %(first)s – %(last)s (%(fte)s FTE) into "
-            "%(a_first)s – %(a_last)s and %(b_first)s – %(b_last)s."
-        ) % {**values, "a_first": a_first, "a_last": a_last, "b_first": b_first, "b_last": b_last}
+        return _(_SAID[self.kind, False]) % self._values()
 
     def plan_sentence(self) -> str:
         """What ticking the page's *Replace* box does to it (:func:`plan_carve_out`)."""
+        return _(_SAID[self.kind, True]) % self._values()
+
+    def _values(self) -> dict[str, Any]:
         values: dict[str, Any] = {
             "first": self.first,
             "last": self.last,
             "fte": _fte_text(self.fte),
         }
-        if self.kind == "removed":
-            return (
-                _(
-                    "Ticking it removes the capacity change %(first)s – %(last)s (%(fte)s FTE): "
-                    "the new one covers all its days."
-                )
-                % values
-            )
         if self.kind == "shortened":
-            (new_first, new_last) = self.pieces[0]
-            return _(
-                "Ticking it shortens the capacity change %(first)s – %(last)s (%(fte)s FTE) to "
-                "%(new_first)s – %(new_last)s."
-            ) % {**values, "new_first": new_first, "new_last": new_last}
-        (a_first, a_last), (b_first, b_last) = self.pieces
-        return _(
-            "Ticking it splits the capacity change %(first)s – %(last)s (%(fte)s FTE) into "
-            "%(a_first)s – %(a_last)s and %(b_first)s – %(b_last)s."
-        ) % {**values, "a_first": a_first, "a_last": a_last, "b_first": b_first, "b_last": b_last}
+            values["new_first"], values["new_last"] = self.pieces[0]
+        elif self.kind == "split":
+            (values["a_first"], values["a_last"]), (values["b_first"], values["b_last"]) = (
+                self.pieces
+            )
+        return values
+
+
+# what :class:`Carved` says, by its kind and whether it is the plan (before ticking the box)
+_SAID = {
+    ("removed", False): gettext_noop(
+        "Removed the capacity change %(first)s – %(last)s (%(fte)s FTE): the new one covers "
+        "all its days."
+    ),
+    ("shortened", False): gettext_noop(
+        "Shortened the capacity change %(first)s – %(last)s (%(fte)s FTE) to "
+        "%(new_first)s – %(new_last)s."
+    ),
+    ("split", False): gettext_noop(
+        "Split the capacity change %(first)s – %(last)s (%(fte)s FTE) into "
+        "%(a_first)s – %(a_last)s and %(b_first)s – %(b_last)s."
+    ),
+    ("removed", True): gettext_noop(
+        "Ticking it removes the capacity change %(first)s – %(last)s (%(fte)s FTE): "
+        "the new one covers all its days."
+    ),
+    ("shortened", True): gettext_noop(
+        "Ticking it shortens the capacity change %(first)s – %(last)s (%(fte)s FTE) to "
+        "%(new_first)s – %(new_last)s."
+    ),
+    ("split", True): gettext_noop(
+        "Ticking it splits the capacity change %(first)s – %(last)s (%(fte)s FTE) into "
+        "%(a_first)s – %(a_last)s and %(b_first)s – %(b_last)s."
+    ),
+}
 
 
 def _one_day() -> dt.timedelta:

@@ -5,7 +5,6 @@ the queued leveling run is done; its options are django_tasks_db's."""
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -17,38 +16,9 @@ from django_tasks_db.management.commands import db_worker as upstream
 from django_tasks_db.models import DBTaskResult
 
 from pmo.core import worker
-from pmo.resources import leveling, services
 from pmo.resources.models import LevelingRun
-from pmo.resources.tests.factories import MON, allocate, pool
 
 LOCKED = "database is locked"
-
-
-@pytest.fixture
-def queued(
-    users: Any,
-    org: Any,
-    make_project: Any,
-    settings: Any,
-    django_capture_on_commit_callbacks: Any,
-) -> LevelingRun:
-    """A run queued in django-tasks' database queue (three projects of 1 FTE on 2 FTE)."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    java = pool(org)
-    for priority in (1, 3, 5):
-        allocate(
-            java,
-            make_project(priority=priority),
-            MON,
-            MON + dt.timedelta(days=4),
-            "1",
-            status="committed",
-        )
-    scenario = services.create_scenario(actor=users["member"], name="Busy")
-    with django_capture_on_commit_callbacks(execute=True):
-        run = leveling.start_leveling(actor=users["member"], scenario=scenario, time_limit=5)
-    assert DBTaskResult.objects.filter(args_kwargs__args=[run.pk], status="READY").count() == 1
-    return run
 
 
 @pytest.mark.django_db(transaction=True)  # the worker's thread has its own connection
