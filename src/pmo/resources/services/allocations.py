@@ -45,7 +45,14 @@ from pmo.resources.models import (
     ResourceKind,
     Scenario,
 )
-from pmo.resources.services.common import _assign, _check_dates, _clean, _scope, require_draft
+from pmo.resources.services.common import (
+    _assign,
+    _check_dates,
+    _clean,
+    _scope,
+    lock_scenario,
+    require_draft,
+)
 from pmo.resources.services.request_news import asked_figures, figures, tell_proposed
 from pmo.resources.signals import requests_decided
 
@@ -327,7 +334,7 @@ def _locked(pk: int) -> Allocation:
     scenario takes them (no deadlock). One removed meanwhile is a 409 naming who removed it."""
     scenario_id = Allocation.objects.filter(pk=pk).values_list("scenario_id", flat=True).first()
     if scenario_id is not None:
-        Scenario.objects.select_for_update().filter(pk=scenario_id).values_list("pk").first()
+        lock_scenario(scenario_id)
     try:
         return (
             Allocation.objects.select_for_update(of=("self",))

@@ -29,7 +29,13 @@ from pmo.audit.services import record_created, record_deleted, save_changed, sna
 from pmo.core.errors import ConflictError, FieldError
 from pmo.resources.access import require_manage
 from pmo.resources.models import CapacityChange, Resource, Scenario
-from pmo.resources.services.common import _assign, _check_dates, _clean, require_draft
+from pmo.resources.services.common import (
+    _assign,
+    _check_dates,
+    _clean,
+    lock_scenario,
+    require_draft,
+)
 
 __all__ = [
     "CAPACITY_FIELDS",
@@ -204,7 +210,7 @@ def lock_resource_changes(resource_id: int, scenario_id: int | None) -> None:
     is read), then the resource (two overlapping changes written at once: the second waits
     and sees the first)."""
     if scenario_id is not None:
-        Scenario.objects.select_for_update().filter(pk=scenario_id).values_list("pk").first()
+        lock_scenario(scenario_id)
     Resource.objects.select_for_update().filter(pk=resource_id).values_list("pk").first()
 
 

@@ -94,6 +94,15 @@ def check_scenario_version(scenario: Scenario, version: int | None) -> None:
     raise ConflictError(message % params, current_version=scenario.version)
 
 
+def lock_scenario(pk: int) -> str | None:
+    """Lock scenario ``pk`` (the first lock every write of a scenario takes, so that a
+    commit or discard and an edit never wait for each other crosswise) and answer its state
+    as locked (``None``: no such scenario)."""
+    return (
+        Scenario.objects.select_for_update().filter(pk=pk).values_list("state", flat=True).first()
+    )
+
+
 def require_draft(scenario: Scenario | None, *, during_run: bool = False) -> None:
     """Refuse (409) to change a scenario that is no longer a draft (committed or discarded),
     or, unless ``during_run``, one with a leveling run under way (the run would fail on the
@@ -104,12 +113,7 @@ def require_draft(scenario: Scenario | None, *, during_run: bool = False) -> Non
         # read under a lock: a commit or discard under way ends before this edit goes on
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("require_draft() needs a transaction")  # a programming error
-        scenario.state = (
-            Scenario.objects.select_for_update()
-            .filter(pk=scenario.pk)
-            .values_list("state", flat=True)
-            .get()
-        )
+        scenario.state = lock_scenario(scenario.pk) or scenario.state
     if scenario is not None and scenario.state != ScenarioState.DRAFT:
         raise ConflictError(
             _("scenario %(name)s is %(state)s; it cannot change")
